@@ -1,0 +1,24 @@
+"""srcdiff: source-to-source automatic differentiation for Python and NumPy.
+
+Reads a function's source and writes a new Python function that computes
+its derivatives -- no tape, no tracing at run time.
+
+    >>> import srcdiff
+    >>> def f(x, y):
+    ...     return x**2 * y + y + 2
+    >>> srcdiff.grad(f, wrt=("x", "y"))(3.0, 4.0)   # doctest: +SKIP
+    (24.0, 10.0)
+"""
+
+from .errors import (ArgumentError, GradientCheckError, NoRuleError, NonScalarOutputError,
+                     SourceUnavailableError, SrcDiffError, UnsupportedSyntaxError, WrtError)
+from .rules import register_rule
+from .api import grad, source, value_and_grad
+from .check import check_grad
+
+__version__ = "0.1.0"
+
+__all__ = ["grad", "value_and_grad", "source", "check_grad", "register_rule",
+           "SrcDiffError", "UnsupportedSyntaxError", "NoRuleError", "WrtError",
+           "SourceUnavailableError", "NonScalarOutputError", "ArgumentError",
+           "GradientCheckError", "__version__"]

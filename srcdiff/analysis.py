@@ -1,0 +1,308 @@
+"""Stage 3: what each variable holds, and what the backward sweep must keep.
+
+* **Kinds**: every local gets a kind -- ``int`` (ints and bools, which carry
+  no derivative), ``scalar`` (a float), ``array`` (an ndarray, or a value
+  whose shape we can't know: the safe assumption), ``seq`` (a list or tuple
+  of floats) or ``other``.  Kinds come from the argument values the
+  function is specialised for, and flow through the code; a variable's kind
+  is the join of everything assigned to it.
+* **Activity**: a variable is active if its value depends on a `wrt`
+  input and its kind can carry a derivative.  Inactive code is copied into
+  the forward sweep unchanged and produces no adjoint code.
+* **Reaching definitions** (per assignment site): whether the variable may
+  already hold a value there, and whether it certainly does.  The reverse
+  transformer saves the old value at a site only if it may exist and the
+  backward sweep reads it.
+"""
+
+from __future__ import annotations
+
+import ast
+import numbers
+import types
+
+import numpy as np
+
+from .parse import MISSING
+from .rules import RULES
+
+INT, SCALAR, ARRAY, SEQ, OTHER = "int", "scalar", "array", "seq", "other"
+NUMERIC = (INT, SCALAR, ARRAY)
+DIFFERENTIABLE = (SCALAR, ARRAY, SEQ)
+
+
+def kind_of_value(value):
+    """The kind of a runtime value (used for arguments and globals)."""
+    if isinstance(value, (bool, np.bool_)) or isinstance(value, numbers.Integral):
+        return INT
+    if isinstance(value, (float, np.floating)):
+        return SCALAR
+    if isinstance(value, np.ndarray):
+        return ARRAY if np.issubdtype(value.dtype, np.inexact) else INT
+    if isinstance(value, (list, tuple)):
+        if value and all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
+                         for v in value):
+            return SEQ
+        return OTHER
+    if isinstance(value, numbers.Real):
+        return SCALAR
+    return OTHER
+
+
+def join(a, b):
+    """Least upper bound of two kinds; unknown numeric values become arrays (safe)."""
+    if a is None:
+        return b
+    if b is None or a == b:
+        return a
+    pair = {a, b}
+    if pair == {INT, SCALAR}:
+        return SCALAR
+    if OTHER in pair:
+        return OTHER
+    return ARRAY
+
+
+def _join_numeric(kinds):
+    result = None
+    for k in kinds:
+        if k == OTHER:
+            k = ARRAY
+        result = join(result, k)
+    return result or SCALAR
+
+
+class Analysis:
+    """Kinds and activity of every local of a normalized function."""
+
+    def __init__(self, tree, resolver, param_kinds, wrt, helper_kinds=None):
+        self.tree = tree
+        self.resolver = resolver
+        self.kinds = dict(param_kinds)
+        self.active = {p: p in wrt and param_kinds[p] in DIFFERENTIABLE for p in param_kinds}
+        self.helper_kinds = helper_kinds or (lambda func, call, expr_kind: None)
+        self.lost = {}     # name -> node: a differentiated value stored where we lose track
+        for _ in range(20):
+            before = (dict(self.kinds), dict(self.active))
+            self._block(tree.body)
+            if (self.kinds, self.active) == before:
+                break
+
+    # -- statements ---------------------------------------------------------------
+    def _block(self, stmts):
+        for stmt in stmts:
+            self._stmt(stmt)
+
+    def _stmt(self, stmt):
+        if isinstance(stmt, ast.Assign):
+            kind, active = self.expr(stmt.value)
+            target = stmt.targets[0]
+            if active and kind == OTHER:
+                self.lost.setdefault(_base_name(target) or "?", stmt)
+            if isinstance(target, ast.Tuple):
+                for i, elt in enumerate(target.elts):
+                    if isinstance(kind, tuple) and len(kind) == len(target.elts):
+                        self._set(elt.id, kind[i], active)
+                    else:
+                        self._set(elt.id, ARRAY if kind in (SEQ, OTHER) else kind, active)
+            elif isinstance(target, ast.Name):
+                self._set(target.id, kind, active)
+            elif isinstance(target, ast.Subscript):
+                base = _base_name(target)
+                if base is not None:
+                    self._set(base, self.kinds.get(base, kind), active)
+        elif isinstance(stmt, ast.If):
+            self._block(stmt.body)
+            self._block(stmt.orelse)
+        elif isinstance(stmt, ast.For):
+            self._set(stmt.target.id, INT, False)
+            self._block(stmt.body)
+        elif isinstance(stmt, ast.While):
+            self._block(stmt.body)
+
+    def _set(self, name, kind, active):
+        if isinstance(kind, tuple):   # a helper's tuple result kept whole: treat as a sequence
+            kind = SEQ
+        self.kinds[name] = join(self.kinds.get(name), kind)
+        self.active[name] = self.active.get(name, False) or (
+            active and self.kinds[name] in DIFFERENTIABLE)
+
+    # -- expressions ---------------------------------------------------------------
+    def expr(self, node):
+        """(kind, active) of an expression."""
+        method = getattr(self, "_expr_" + type(node).__name__, None)
+        if method is None:
+            names = [n for n in ast.walk(node) if isinstance(n, ast.Name)]
+            return OTHER, any(self.active.get(n.id, False) for n in names)
+        return method(node)
+
+    def _expr_Constant(self, node):
+        if node.value is None:      # `y = None` placeholders say nothing about y's kind
+            return None, False
+        return kind_of_value(node.value), False
+
+    def _expr_Name(self, node):
+        if node.id in self.kinds:
+            return self.kinds[node.id], self.active.get(node.id, False)
+        if self.resolver.is_local(node.id):   # assigned later, not seen yet
+            return None, False
+        value = self.resolver.lookup(node.id)
+        return (OTHER if value is MISSING else kind_of_value(value)), False
+
+    def _expr_BinOp(self, node):
+        (lk, la), (rk, ra) = self.expr(node.left), self.expr(node.right)
+        if isinstance(node.op, ast.FloorDiv):
+            return _join_numeric([lk or INT, rk or INT]), False
+        if SEQ in (lk, rk) or OTHER in (lk, rk):
+            return OTHER, la or ra
+        kind = _join_numeric([k for k in (lk, rk) if k])
+        if isinstance(node.op, ast.Div) and kind == INT:
+            kind = SCALAR
+        return kind, (la or ra) and kind in DIFFERENTIABLE
+
+    def _expr_UnaryOp(self, node):
+        kind, active = self.expr(node.operand)
+        if isinstance(node.op, (ast.Not, ast.Invert)):
+            return INT, False
+        return kind, active
+
+    def _expr_Compare(self, node):
+        return INT, False
+
+    def _expr_BoolOp(self, node):
+        infos = [self.expr(v) for v in node.values]
+        kinds = {k for k, _ in infos}
+        if kinds <= {INT, None}:
+            return INT, False
+        return _join_numeric([k for k in kinds if k]), any(a for _, a in infos)
+
+    def _expr_Subscript(self, node):
+        kind, active = self.expr(node.value)
+        if kind == SEQ:
+            return SCALAR, active
+        if kind == INT:
+            return INT, False
+        if kind == OTHER:
+            return OTHER, active
+        return ARRAY, active
+
+    def _expr_Tuple(self, node):
+        infos = [self.expr(e) for e in node.elts]
+        return SEQ if all(k in NUMERIC for k, _ in infos) else OTHER, any(a for _, a in infos)
+
+    _expr_List = _expr_Tuple
+
+    def _expr_Attribute(self, node):
+        obj = self.resolver.resolve(node)
+        if obj is not MISSING:
+            return kind_of_value(obj), False
+        kind, active = self.expr(node.value)
+        if node.attr in ("shape", "ndim", "size", "dtype"):
+            return INT if node.attr in ("ndim", "size") else OTHER, False
+        if node.attr in ("T", "real", "flat"):
+            return kind, active
+        return OTHER, active
+
+    def _expr_Call(self, node):
+        func = self.resolver.resolve(node.func)
+        infos = [self.expr(a) for a in node.args] + [self.expr(k.value) for k in node.keywords]
+        kinds = [k for k, _ in infos if k]
+        any_active = any(a for _, a in infos)
+        if func is MISSING:   # a method call on a local value, or an unknown name
+            if isinstance(node.func, ast.Attribute):
+                base_kind, base_active = self.expr(node.func.value)
+                return (ARRAY if base_kind in (ARRAY, SCALAR) else OTHER), base_active or any_active
+            return OTHER, any_active
+        rules = RULES.lookup(func) if _hashable(func) else []
+        if rules:
+            rule = rules[0]
+            if not rule.differentiable:
+                result = rule.result if rule.result != "same" else _join_numeric(kinds or [INT])
+                return result, False
+            if rule.result == "same":
+                kind = _join_numeric(kinds or [SCALAR])
+                if func in (max, min, abs):
+                    kind = _join_numeric(kinds or [SCALAR])
+                elif kind == INT:
+                    kind = SCALAR
+            else:
+                kind = rule.result
+            return kind, any_active and kind in DIFFERENTIABLE
+        if isinstance(func, types.FunctionType):
+            result = self.helper_kinds(func, node, self.expr)
+            return result, any_active
+        if isinstance(func, type) and func in (float,):
+            return SCALAR, any_active
+        return ARRAY if kinds else OTHER, any_active
+
+
+def _hashable(obj):
+    try:
+        hash(obj)
+        return True
+    except TypeError:
+        return False
+
+
+def _base_name(node):
+    while isinstance(node, (ast.Subscript, ast.Attribute)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+# -- reaching definitions --------------------------------------------------------
+class Definitions:
+    """For each assignment site: names that may / must be bound just before it."""
+
+    def __init__(self, tree):
+        self.maybe = {}      # id(site) -> set of names possibly bound before it
+        self.must = {}       # id(site) -> set of names certainly bound before it
+        params = {a.arg for a in [*tree.args.posonlyargs, *tree.args.args, *tree.args.kwonlyargs]}
+        self._seen = set(params)
+        self.at_end_must = self._block(tree.body, set(params), loop_defs=set())
+        self.at_end_maybe = set(self._seen)
+
+    def _block(self, stmts, must, loop_defs):
+        for stmt in stmts:
+            must = self._stmt(stmt, must, loop_defs)
+        return must
+
+    def _record(self, site, must, loop_defs):
+        self.maybe[id(site)] = set(self._seen) | loop_defs
+        self.must[id(site)] = set(must)
+
+    def _stmt(self, stmt, must, loop_defs):
+        self._record(stmt, must, loop_defs)
+        if isinstance(stmt, ast.Assign):
+            names = assigned_names(stmt)
+            self._seen |= names
+            return must | names
+        if isinstance(stmt, ast.If):
+            a = self._block(stmt.body, set(must), loop_defs)
+            b = self._block(stmt.orelse, set(must), loop_defs)
+            return a & b
+        if isinstance(stmt, (ast.For, ast.While)):
+            inner = loop_defs | _all_assigned(stmt)
+            body_must = set(must) | ({stmt.target.id} if isinstance(stmt, ast.For) else set())
+            if isinstance(stmt, ast.For):
+                self._seen.add(stmt.target.id)
+            self._block(stmt.body, body_must, inner)
+            return must
+        return must
+
+
+def assigned_names(stmt):
+    target = stmt.targets[0]
+    if isinstance(target, ast.Name):
+        return {target.id}
+    if isinstance(target, ast.Tuple):
+        return {e.id for e in target.elts}
+    return set()
+
+
+def _all_assigned(stmt):
+    names = set()
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+    return names

@@ -1,0 +1,223 @@
+"""The public API: grad, value_and_grad, source, check_grad.
+
+`grad(f)` reads and normalizes `f` at once (so unsupported code fails at
+decoration), and generates code on first call, specialised to the kinds of
+the arguments (float, array, int, list): scalar code then has no
+broadcasting helpers at all.  Specialisations are cached process-wide.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+
+import numpy as np
+
+from .analysis import ARRAY, INT, OTHER, SCALAR, SEQ, kind_of_value
+from .cache import cached
+from .errors import ArgumentError, WrtError
+from .generate import generate_reverse
+from .naming import Names
+from .normalize import normalize
+from .parse import FunctionSource
+
+_FAST_KINDS = {float: SCALAR, int: INT, bool: INT, np.float64: SCALAR, np.float32: SCALAR}
+
+
+def _parse_wrt(func, wrt, params):
+    """(names, single?) for a `wrt` given as index, name, or tuple of them."""
+    single = not isinstance(wrt, (tuple, list))
+    items = [wrt] if single else list(wrt)
+    if not items:
+        raise WrtError(f"wrt is empty; name at least one parameter of {func.__name__}")
+    names = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, (int, str)):
+            raise WrtError(f"wrt must be a parameter index or name, not {item!r}")
+        if isinstance(item, int):
+            if not -len(params) <= item < len(params):
+                raise WrtError(f"wrt={item} is out of range: {func.__name__} has "
+                               f"{len(params)} parameter(s) ({', '.join(params)})")
+            item = params[item]
+        elif item not in params:
+            raise WrtError(f"{func.__name__} has no parameter {item!r}; "
+                           f"its parameters are: {', '.join(params) or '(none)'}")
+        if item in names:
+            raise WrtError(f"wrt names {item!r} twice")
+        names.append(item)
+    return tuple(names), single
+
+
+def _prepare(func):
+    """Parse and normalize eagerly, so unsupported code is reported at decoration."""
+    source = FunctionSource(func)
+    normalize(source, Names.for_tree(source.tree))
+    tree = source.tree
+    return [a.arg for a in [*tree.args.posonlyargs, *tree.args.args, *tree.args.kwonlyargs]]
+
+
+class _Specializer:
+    """Maps argument kinds to compiled code for one (function, wrt, output)."""
+
+    def __init__(self, func, wrt, output):
+        self.func = func
+        self.wrt = wrt
+        self.output = output
+        self.params = _prepare(func)
+        self.signature = inspect.signature(func)
+        self.wrt_index = [self.params.index(w) for w in wrt]
+        self.by_key = {}
+
+    def kinds_of(self, args):
+        kinds = []
+        for i, a in enumerate(args):
+            kind = _FAST_KINDS.get(type(a)) or kind_of_value(a)
+            kinds.append(kind)
+        for i in self.wrt_index:
+            if kinds[i] == INT and not isinstance(args[i], np.ndarray):
+                kinds[i] = SCALAR
+            elif kinds[i] not in (SCALAR, ARRAY, SEQ):
+                name = self.params[i]
+                what = type(args[i]).__name__
+                if kinds[i] == INT:
+                    what = f"an integer array (dtype {args[i].dtype})"
+                raise ArgumentError(
+                    f"cannot differentiate {self.func.__name__} with respect to {name!r}: "
+                    f"it was given {what}",
+                    hint="pass a float, a float array, or a list of floats "
+                         "(integer arrays carry no derivative: use x.astype(float))")
+        return tuple(kinds)
+
+    def compiled(self, args):
+        kinds = self.kinds_of(args)
+        fn = self.by_key.get(kinds)
+        if fn is None:
+            key = (self.func, self.wrt, self.output, kinds)
+            fn = cached(key, lambda: self.generate(kinds).compile())
+            self.by_key[kinds] = fn
+        return fn
+
+    def generate(self, kinds):
+        return generate_reverse(self.func, self.wrt, dict(zip(self.params, kinds)),
+                                output=self.output)
+
+    def bind(self, args, kwargs):
+        if not kwargs and len(args) == len(self.params):
+            return args
+        try:
+            bound = self.signature.bind(*args, **kwargs)
+        except TypeError as exc:
+            raise ArgumentError(f"{self.func.__name__}(): {exc}") from None
+        bound.apply_defaults()
+        return tuple(bound.arguments[p] for p in self.params)
+
+    def promote(self, args):
+        for i in self.wrt_index:
+            a = args[i]
+            if type(a) is int:
+                args = args[:i] + (float(a),) + args[i + 1:]
+        return args
+
+
+def _make(func, wrt, output, doc):
+    params = _prepare(func)
+    names, single = _parse_wrt(func, wrt, params)
+    spec = _Specializer(func, names, output)
+
+    @functools.wraps(func)
+    def derivative(*args, **kwargs):
+        args = spec.bind(args, kwargs)
+        fn = spec.compiled(args)
+        result = fn(*spec.promote(args))
+        if single or len(names) > 1:
+            return result
+        return result
+
+    derivative.__doc__ = doc.format(name=func.__name__, wrt=", ".join(names)) + \
+        ("\n\n" + func.__doc__ if func.__doc__ else "")
+    derivative.__wrapped__ = func
+    derivative.wrt = names
+    derivative.source = lambda *args, **kwargs: source(func, wrt=wrt, output=output, at=args or None)
+    derivative.specialize = lambda *args: spec.compiled(spec.bind(args, {}))
+    if not single and len(names) == 1:
+        inner = derivative
+
+        @functools.wraps(func)
+        def derivative(*args, **kwargs):   # noqa: F811 - tuple result for tuple wrt
+            return _as_tuple(inner(*args, **kwargs), output)
+
+        derivative.__doc__, derivative.wrt, derivative.source = inner.__doc__, names, inner.source
+        derivative.specialize = inner.specialize
+    return derivative
+
+
+def _as_tuple(result, output):
+    if output == "value_and_grad":
+        value, g = result
+        return value, (g,)
+    return (result,)
+
+
+def grad(func=None, wrt=0):
+    """Gradient of scalar function `func` with respect to parameter(s) `wrt`.
+
+    `wrt` is an index, a parameter name, or a tuple of them (then the
+    result is a tuple in that order).  Usable as ``grad(f)``, ``@grad`` and
+    ``@grad(wrt="x")``.  The derivative code is generated from `func`'s
+    source on first call and specialised to the argument types.
+    """
+    if func is None:
+        return lambda f: grad(f, wrt=wrt)
+    return _make(func, wrt, "grad", "Gradient of {name} with respect to {wrt}.")
+
+
+def value_and_grad(func=None, wrt=0):
+    """Like `grad`, but returns ``(func(*args), gradient)`` from one pass."""
+    if func is None:
+        return lambda f: value_and_grad(f, wrt=wrt)
+    return _make(func, wrt, "value_and_grad",
+                 "Value and gradient of {name} with respect to {wrt}.")
+
+
+def _kinds_for_source(func, params, at):
+    sig = inspect.signature(func)
+    if at is not None:
+        bound = sig.bind(*at) if isinstance(at, tuple) else sig.bind(**at)
+        bound.apply_defaults()
+        return {p: kind_of_value(bound.arguments[p]) for p in params}
+    kinds = {}
+    for p in params:
+        param = sig.parameters[p]
+        ann = param.annotation
+        if param.default is not inspect.Parameter.empty:
+            kinds[p] = kind_of_value(param.default)
+        elif ann in (int, "int", bool, "bool"):
+            kinds[p] = INT
+        elif ann is np.ndarray or (isinstance(ann, str) and "ndarray" in ann) or \
+                "array" in str(ann).lower():
+            kinds[p] = ARRAY
+        elif ann in (list, tuple, "list", "tuple") or str(ann).startswith(("list", "tuple")):
+            kinds[p] = SEQ
+        else:
+            kinds[p] = SCALAR
+        if kinds[p] == OTHER:
+            kinds[p] = SCALAR
+    return kinds
+
+
+def source(func, wrt=0, mode="reverse", *, output="grad", at=None):
+    """The generated derivative source of `func`, as text.
+
+    Parameters are assumed to be floats unless annotated (``x: np.ndarray``)
+    or `at` gives example arguments (a tuple, or a dict by name).
+    """
+    if mode != "reverse":
+        from .errors import SrcDiffError
+        raise SrcDiffError(f"mode {mode!r} is not available yet; use mode='reverse'")
+    params = _prepare(func)
+    names, _ = _parse_wrt(func, wrt, params)
+    kinds = _kinds_for_source(func, params, at)
+    for w in names:
+        if kinds[w] == INT:
+            kinds[w] = SCALAR
+    return generate_reverse(func, names, kinds, output=output).source()

@@ -1,0 +1,52 @@
+"""Fresh, readable names that cannot clash with the user's names.
+
+Generated code introduces temporaries (`t1`), adjoints (`dx`), tangents,
+flags and the stack.  Each is built from a readable base; if the user's
+function already uses that name (as a local, a global it reads, or an
+attribute base), a numeric suffix is added until it is unique.
+"""
+
+from __future__ import annotations
+
+import ast
+
+
+class Names:
+    """Allocates identifiers unique within one generated function."""
+
+    def __init__(self, taken=()):
+        self.taken = set(taken)
+        self._counters = {}
+
+    @classmethod
+    def for_tree(cls, *trees, extra=()):
+        taken = set(extra)
+        for tree in trees:
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Name):
+                    taken.add(node.id)
+                elif isinstance(node, ast.arg):
+                    taken.add(node.arg)
+                elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                    taken.add(node.name)
+        return cls(taken)
+
+    def reserve(self, name):
+        self.taken.add(name)
+        return name
+
+    def exact_or_suffixed(self, base):
+        """`base` itself if free, else `base_1`, `base_2`, ..."""
+        if base not in self.taken:
+            return self.reserve(base)
+        return self.numbered(base + "_")
+
+    def numbered(self, base):
+        """`base1`, `base2`, ... skipping anything taken."""
+        n = self._counters.get(base, 0)
+        while True:
+            n += 1
+            name = f"{base}{n}"
+            if name not in self.taken:
+                self._counters[base] = n
+                return self.reserve(name)

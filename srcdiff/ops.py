@@ -1,0 +1,238 @@
+"""Three-address operations: one primitive application per assignment.
+
+The transformers split each active assignment into a short list of
+`Op`s: temporaries for inner subexpressions, and a final op that assigns
+the user's variable.  Inactive subexpressions (constants, integer index
+arithmetic, `len(x)`) stay inline as operands.  Forward and reverse mode
+both consume this form.
+"""
+
+from __future__ import annotations
+
+import ast
+import types
+from dataclasses import dataclass, field
+
+from .analysis import ARRAY, SCALAR
+from .errors import NoRuleError, UnsupportedSyntaxError
+from .parse import MISSING
+from .rules import RULES
+
+
+@dataclass
+class Op:
+    kind: str                 # "rule" | "copy" | "inactive" | "subscript" | "helper"
+    targets: list             # names assigned (one, except for helpers returning tuples)
+    primal: ast.expr          # expression computing the value, operands as atoms
+    node: ast.AST             # user code this came from
+    rule: object = None
+    bound: dict = field(default_factory=dict)    # rule parameter -> atom
+    active: list = field(default_factory=list)   # parameters whose atom is active
+    helper: object = None     # HelperSpec, for kind == "helper"
+
+    @property
+    def target(self):
+        return self.targets[0]
+
+
+class Flattener:
+    """Splits expressions of one function into Ops (see module docstring)."""
+
+    def __init__(self, fn):
+        self.fn = fn          # the FunctionTransform (analysis, names, source, unit)
+        self.temp_kinds = {}
+
+    # -- public ------------------------------------------------------------------
+    def assign(self, stmt):
+        """Ops for an Assign statement of the core form."""
+        ops = []
+        target = stmt.targets[0]
+        if isinstance(target, ast.Tuple):
+            kind, active = self.fn.an.expr(stmt.value)
+            names = [e.id for e in target.elts]
+            if not active:
+                ops.append(Op("inactive", names, stmt.value, stmt))
+                return ops
+            call = stmt.value
+            func = self._resolve_call(call)
+            if not self._is_helper(func):
+                raise self._no_rule(call, func, "a call unpacked into several variables")
+            ops.append(self._helper_op(call, func, names, ops))
+            return ops
+        if isinstance(target, ast.Name):
+            self._into(stmt.value, target.id, ops)
+            return ops
+        raise self.fn.source.error(
+            UnsupportedSyntaxError, "srcdiff cannot differentiate assignment to "
+            f"{type(target).__name__.lower()} targets here", stmt,
+            "assign to a plain variable")
+
+    def is_active(self, atom):
+        if isinstance(atom, ast.Name):
+            if atom.id in self.temp_kinds:
+                return True
+            return self.fn.an.active.get(atom.id, False)
+        return False
+
+    def kind(self, atom):
+        if isinstance(atom, ast.Name) and atom.id in self.temp_kinds:
+            return self.temp_kinds[atom.id]
+        kind = self.fn.an.expr(atom)[0]
+        return kind or SCALAR
+
+    # -- splitting ---------------------------------------------------------------
+    def _into(self, expr, target, ops):
+        kind, active = self.fn.an.expr(expr)
+        if not active:
+            ops.append(Op("inactive", [target], expr, expr))
+        elif isinstance(expr, ast.Name):
+            ops.append(Op("copy", [target], expr, expr, bound={"x": expr}, active=["x"]))
+        else:
+            ops.append(self._op(expr, [target], ops))
+
+    def _atom(self, expr, ops):
+        kind, active = self.fn.an.expr(expr)
+        if not active or isinstance(expr, ast.Name):
+            return expr
+        op = self._op(expr, [], ops)     # operands first, so temps number in order
+        tmp = self.fn.names.numbered("t")
+        op.targets.append(tmp)
+        self.temp_kinds[tmp] = kind if kind in (SCALAR, ARRAY) else ARRAY
+        ops.append(op)
+        return ast.Name(id=tmp, ctx=ast.Load())
+
+    def _op(self, expr, targets, ops):
+        if isinstance(expr, ast.BinOp):
+            left, right = self._atom(expr.left, ops), self._atom(expr.right, ops)
+            primal = ast.BinOp(left=left, op=expr.op, right=right)
+            return self._rule_op(type(expr.op), {"x": left, "y": right}, primal, targets, expr)
+        if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, (ast.USub, ast.UAdd)):
+            operand = self._atom(expr.operand, ops)
+            primal = ast.UnaryOp(op=expr.op, operand=operand)
+            return self._rule_op(type(expr.op), {"x": operand}, primal, targets, expr)
+        if isinstance(expr, ast.Call):
+            return self._call_op(expr, targets, ops)
+        if isinstance(expr, ast.Subscript):
+            base = self._atom(expr.value, ops)
+            if self.fn.an.expr(expr.slice)[1]:
+                raise self.fn.source.error(UnsupportedSyntaxError,
+                                           "an index that depends on a differentiated value",
+                                           expr.slice, "index with integers")
+            primal = ast.Subscript(value=base, slice=expr.slice, ctx=ast.Load())
+            return Op("subscript", targets, primal, expr, bound={"x": base}, active=["x"])
+        what = _describe(expr)
+        raise self.fn.source.error(UnsupportedSyntaxError, f"srcdiff cannot differentiate {what}",
+                                   expr, _HINTS.get(type(expr), "rewrite it with plain arithmetic "
+                                                    "and function calls"))
+
+    def _rule_op(self, func, bound, primal, targets, node, label=None):
+        rules = RULES.lookup(func)
+        kinds = {p: self.kind(a) for p, a in bound.items()}
+        for rule in rules:
+            if set(rule.params) >= set(bound) and all(p in bound or p in rule.defaults
+                                                      for p in rule.params):
+                if rule.array_variant is not None and ARRAY in kinds.values():
+                    rule = rule.array_variant
+                active = [p for p in rule.params if p in bound and self.is_active(bound[p])]
+                if not rule.differentiable:
+                    return Op("inactive", targets, primal, node)
+                missing = [p for p in active if p not in rule.vjp]
+                if missing:
+                    raise self.fn.source.error(
+                        NoRuleError, f"{rule.label} has no derivative with respect to "
+                        f"its argument {missing[0]!r}", node,
+                        "pass a constant there, or wrap the value in srcdiff.stop_gradient")
+                return Op("rule", targets, primal, node, rule=rule, bound=bound, active=active)
+        raise self._no_rule(node, func, None)
+
+    def _call_op(self, call, targets, ops):
+        if any(isinstance(a, ast.Starred) for a in call.args) or \
+                any(k.arg is None for k in call.keywords):
+            raise self.fn.source.error(UnsupportedSyntaxError,
+                                       "srcdiff cannot differentiate a call with *args or **kwargs",
+                                       call, "pass the arguments one by one")
+        func = self._resolve_call(call)
+        if func in (max, min) and len(call.args) > 2 and not call.keywords:
+            inner = ast.Call(func=call.func, args=call.args[:-1], keywords=[])
+            ast.copy_location(inner, call)
+            nested = ast.Call(func=call.func, args=[inner, call.args[-1]], keywords=[])
+            return self._call_op(ast.copy_location(nested, call), targets, ops)
+        if func in (max, min) and len(call.args) == 1:
+            raise self.fn.source.error(NoRuleError, f"srcdiff differentiates {func.__name__}(a, b, ...)"
+                                       " of separate values, not of a sequence", call,
+                                       f"write {func.__name__}(a, b) or use np.{func.__name__}")
+        if func is not MISSING and RULES.lookup(func):
+            rule = max(RULES.lookup(func), key=lambda r: len(r.params))
+            params = list(rule.params)
+            bound = {}
+            for i, arg in enumerate(call.args):
+                key = params[i] if i < len(params) else f"_{i}"
+                bound[key] = self._atom(arg, ops)
+            for kw in call.keywords:
+                bound[kw.arg] = self._atom(kw.value, ops)
+            primal = ast.Call(func=call.func, args=[bound[k] for k in list(bound)[:len(call.args)]],
+                              keywords=[ast.keyword(arg=k.arg, value=bound[k.arg])
+                                        for k in call.keywords])
+            if len(call.args) > len(params):
+                raise self.fn.source.error(
+                    NoRuleError, f"srcdiff's rule for {rule.label} takes at most "
+                    f"{len(params)} argument(s); this call passes {len(call.args)}", call,
+                    "split the call, or register a rule for this signature with "
+                    "srcdiff.register_rule")
+            return self._rule_op(func, bound, primal, targets, call)
+        if self._is_helper(func):
+            return self._helper_op(call, func, targets, ops)
+        raise self._no_rule(call, func, None)
+
+    def _helper_op(self, call, func, targets, ops):
+        args = [self._atom(a, ops) for a in call.args]
+        keywords = [ast.keyword(arg=k.arg, value=self._atom(k.value, ops)) for k in call.keywords]
+        primal = ast.Call(func=call.func, args=args, keywords=keywords)
+        spec = self.fn.unit.helper_spec(self.fn, func, call, args, keywords)
+        bound = spec.bind(args, keywords)
+        active = [p for p in spec.params if p in bound and self.is_active(bound[p])]
+        spec = self.fn.unit.specialize(spec, active, {p: self.kind(a) for p, a in bound.items()})
+        return Op("helper", targets, primal, call, bound=bound, active=active, helper=spec)
+
+    def _resolve_call(self, call):
+        func = self.fn.source.resolver.resolve(call.func)
+        if func is MISSING and isinstance(call.func, ast.Attribute):
+            raise self.fn.source.error(
+                NoRuleError, f"srcdiff has no derivative rule for the method "
+                f".{call.func.attr}() on a differentiated value", call,
+                "call the module function instead (e.g. np.sum(x) for x.sum()), or register "
+                "a rule with srcdiff.register_rule")
+        return func
+
+    @staticmethod
+    def _is_helper(func):
+        return isinstance(func, types.FunctionType) and not RULES.lookup(func)
+
+    def _no_rule(self, node, func, why):
+        name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or \
+            ast.unparse(node.func if isinstance(node, ast.Call) else node)
+        mod = getattr(func, "__module__", None)
+        label = f"{mod}.{name}" if mod and mod != "builtins" else name
+        return self.fn.source.error(
+            NoRuleError, f"srcdiff has no derivative rule for {label}"
+            + (f" ({why})" if why else ""), node,
+            f"register one: srcdiff.register_rule({name}, partials={{...}}), or wrap "
+            f"arguments that need no derivative in srcdiff.stop_gradient")
+
+
+_HINTS = {
+    ast.ListComp: "write a `for` loop that fills the values",
+    ast.GeneratorExp: "write a `for` loop that accumulates the values",
+    ast.BoolOp: "use an if statement",
+    ast.Dict: "differentiate a function of plain values",
+}
+
+
+def _describe(expr):
+    names = {ast.ListComp: "a list comprehension", ast.GeneratorExp: "a generator expression",
+             ast.SetComp: "a set comprehension", ast.DictComp: "a dict comprehension",
+             ast.BoolOp: "`and`/`or` on differentiated values", ast.Dict: "a dict",
+             ast.Tuple: "a tuple of differentiated values here",
+             ast.List: "a list of differentiated values", ast.Attribute: "this attribute",
+             ast.JoinedStr: "an f-string", ast.Compare: "a comparison"}
+    return names.get(type(expr), f"a {type(expr).__name__} expression")

@@ -1,0 +1,136 @@
+"""Stage 5: tidy the backward sweep the way a careful person would.
+
+* **Copy and constant propagation**: after ``dout = 1.0`` and
+  ``dt1 = dout``, later reads of `dt1` read ``1.0``; `simplify` then turns
+  ``1.0 * y`` into ``y``.
+* **Dead adjoint elimination**: an adjoint assignment nothing reads is
+  dropped (only for side-effect-free right-hand sides).
+
+Only adjoint variables (names the transformer created for cotangents) are
+touched; primal code is never rewritten.  Propagation stops at any
+statement that reassigns either side of a fact, and a fact flows into a
+loop or branch body only if nothing in that body reassigns it.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from .templates import simplify
+
+
+def _stored(node):
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+
+class _Substitute(ast.NodeTransformer):
+    def __init__(self, facts):
+        self.facts = facts
+
+    def visit_Name(self, node):
+        if isinstance(node.ctx, ast.Load) and node.id in self.facts:
+            return ast.copy_location(_copy(self.facts[node.id]), node)
+        return node
+
+
+def _copy(node):
+    return ast.Name(id=node.id, ctx=ast.Load()) if isinstance(node, ast.Name) else \
+        ast.Constant(value=node.value)
+
+
+def propagate(stmts, adjoints, facts=None):
+    """Copy/constant propagation over adjoint names, in place; returns stmts."""
+    facts = dict(facts or {})
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, (ast.If, ast.For, ast.While)):
+            killed = _stored(stmt)
+            inner = {k: v for k, v in facts.items()
+                     if k not in killed and not (isinstance(v, ast.Name) and v.id in killed)}
+            if isinstance(stmt, ast.If):
+                stmt.test = _Substitute(facts).visit(stmt.test)
+                stmt.body = propagate(stmt.body, adjoints, inner)
+                stmt.orelse = propagate(stmt.orelse, adjoints, inner)
+            else:
+                if isinstance(stmt, ast.For):
+                    stmt.iter = _Substitute(facts).visit(stmt.iter)
+                stmt.body = propagate(stmt.body, adjoints, inner)
+            facts = inner
+            out.append(stmt)
+            continue
+        if isinstance(stmt, ast.Assign):
+            stmt.value = simplify(_Substitute(facts).visit(stmt.value))
+        else:
+            stmt = _Substitute(facts).visit(stmt)
+        killed = _stored(stmt)
+        facts = {k: v for k, v in facts.items()
+                 if k not in killed and not (isinstance(v, ast.Name) and v.id in killed)}
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name):
+            target, value = stmt.targets[0].id, stmt.value
+            if target in adjoints and (
+                    (isinstance(value, ast.Name) and value.id in adjoints and value.id != target)
+                    or (isinstance(value, ast.Constant) and isinstance(value.value, float))):
+                facts[target] = value
+        out.append(stmt)
+    return out
+
+
+def _pure(expr, pure_names):
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Call):
+            func = node.func
+            base = func.value if isinstance(func, ast.Attribute) else None
+            if not (isinstance(base, ast.Name) and base.id in pure_names):
+                return False
+    return True
+
+
+def _overwritten_before_read(name, rest):
+    for stmt in rest:
+        if not isinstance(stmt, ast.Assign):
+            return False
+        if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
+               for n in ast.walk(stmt)):
+            return False
+        if name in _stored(stmt):
+            return True
+    return False
+
+
+def eliminate_dead(stmts_by_function, adjoints, pure_names, keep=()):
+    """Drop adjoint assignments whose value no statement reads (to a fixpoint)."""
+    while True:
+        loads = set(keep)
+        for stmts in stmts_by_function:
+            for stmt in stmts:
+                loads |= {n.id for n in ast.walk(stmt)
+                          if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        changed = False
+
+        def prune(block):
+            nonlocal changed
+            result = []
+            for i, stmt in enumerate(block):
+                if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name) and \
+                        stmt.targets[0].id in adjoints and _pure(stmt.value, pure_names) and \
+                        (stmt.targets[0].id not in loads or
+                         _overwritten_before_read(stmt.targets[0].id, block[i + 1:])):
+                    changed = True
+                    continue
+                for field in ("body", "orelse"):
+                    if isinstance(getattr(stmt, field, None), list):
+                        setattr(stmt, field, prune(getattr(stmt, field)))
+                if isinstance(stmt, ast.If) and not stmt.body and not stmt.orelse:
+                    changed = True
+                    continue
+                if isinstance(stmt, ast.If) and not stmt.body:
+                    stmt.test = ast.UnaryOp(op=ast.Not(), operand=stmt.test)
+                    stmt.body, stmt.orelse = stmt.orelse, []
+                if isinstance(stmt, (ast.For, ast.While)) and not stmt.body:
+                    stmt.body = [ast.Pass()]
+                result.append(stmt)
+            return result
+
+        stmts_by_function[:] = [prune(stmts) for stmts in stmts_by_function]
+        if not changed:
+            return stmts_by_function

@@ -1,0 +1,563 @@
+"""Stage 4: reverse mode -- from core-form code to an adjoint.
+
+The adjoint of a function is its *forward sweep* (the user's code, split
+into one primitive per assignment) followed by a *backward sweep* that
+visits the same statements in reverse and applies each rule's vjp.
+
+Three things make that correct for real code:
+
+* **Adjoint state.**  While building the backward sweep we know, per
+  variable, whether its adjoint already holds a value.  The first
+  contribution assigns (``dx = dy * 2``), later ones add
+  (``dx = dx + ...``); a statement whose output has no adjoint yet emits
+  nothing.  Where branches join or loops repeat, a missing adjoint is made
+  explicit with ``dx = 0.0``.
+* **Saving overwritten values.**  Before an assignment overwrites a value
+  that the backward sweep reads, the old value is saved (a local copy at
+  top level, a push on `_stack` inside loops and helpers) and restored at
+  the mirror point of the backward sweep.  Values nothing reads are not
+  saved.
+* **Control flow.**  Branches store which way they went, loops how many
+  times they ran; the backward sweep replays them in reverse.
+
+Helpers the user's code calls get their own pair of functions:
+``h_fwd(_stack, ...)`` runs the forward sweep and pushes what ``h_bwd``
+needs; ``h_bwd(_stack, dout)`` pops it and returns the adjoints.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+
+from .analysis import ARRAY, SCALAR, SEQ, Analysis, Definitions
+from .errors import UnsupportedSyntaxError
+from .naming import Names
+from .normalize import normalize
+from .ops import Flattener
+from .parse import MISSING
+from .templates import instantiate
+
+_MARK = "__srcdiff_marker__"
+
+
+def _name(id_, store=False):
+    return ast.Name(id=id_, ctx=ast.Store() if store else ast.Load())
+
+
+def _assign(target, value, origin=None):
+    node = ast.Assign(targets=[_name(target, True) if isinstance(target, str) else target],
+                      value=value)
+    if origin is not None:
+        node.srcline = origin
+    return node
+
+
+def _add(a, b):
+    return ast.BinOp(left=a, op=ast.Add(), right=b)
+
+
+def _call(func, *args):
+    return ast.Call(func=_name(func) if isinstance(func, str) else func, args=list(args),
+                    keywords=[])
+
+
+def _attr_call(obj, attr, *args):
+    return ast.Call(func=ast.Attribute(value=_name(obj), attr=attr, ctx=ast.Load()),
+                    args=list(args), keywords=[])
+
+
+class FunctionTransform:
+    """Builds the forward and backward sweeps of one function specialisation."""
+
+    def __init__(self, unit, source, wrt, param_kinds, role):
+        self.unit = unit
+        self.source = source
+        self.role = role                      # "main" or "helper"
+        self.names = Names.for_tree(source.tree, extra=unit.reserved)
+        self.tree = normalize(source, self.names)
+        self.names.taken |= Names.for_tree(self.tree).taken
+        self.params = [a.arg for a in [*self.tree.args.posonlyargs, *self.tree.args.args,
+                                       *self.tree.args.kwonlyargs]]
+        self.wrt = list(wrt)
+        self.an = Analysis(self.tree, source.resolver, param_kinds, set(wrt), unit.output_kinds)
+        for name, node in self.an.lost.items():
+            raise source.error(
+                UnsupportedSyntaxError, f"srcdiff cannot follow the derivative through {name!r}: "
+                "it is given a differentiated value here but is not a number, array or list of "
+                "floats elsewhere", node, "keep differentiated values in variables that only "
+                "ever hold numbers or arrays")
+        self.defs = Definitions(self.tree)
+        self.flat = Flattener(self)
+        self.stack = unit.stack_name
+        self.adjoints = {}
+        self.groups = {}
+        self.markers = {}
+        self.materialized = set()
+        self.none_init = set()
+        self.loop_depth = 0
+        self.uses_stack = False
+        self.scatter = set()
+        ret = self.tree.body[-1]
+        self.outputs = [e.id for e in ret.value.elts] if isinstance(ret.value, ast.Tuple) \
+            else [ret.value.id]
+
+    # -- names ---------------------------------------------------------------------
+    def adj(self, var):
+        if var not in self.adjoints:
+            self.adjoints[var] = self.names.exact_or_suffixed("d" + var.lstrip("_"))
+        return self.adjoints[var]
+
+    def bind(self, obj, preferred):
+        return self.unit.bind(obj, preferred, self)
+
+    @property
+    def saves_on_stack(self):
+        return self.loop_depth > 0 or self.role == "helper"
+
+    # -- markers (decided once the backward sweep is known) -------------------------
+    def _marker(self, kind, **info):
+        key = len(self.markers)
+        self.markers[key] = dict(kind=kind, **info)
+        return ast.Expr(value=ast.Constant(value=(_MARK, key)))
+
+    # -- forward sweep -------------------------------------------------------------
+    def fwd_block(self, stmts):
+        out = []
+        for stmt in stmts:
+            out.extend(self.fwd_stmt(stmt))
+        return out
+
+    def _is_inactive_compound(self, stmt):
+        return isinstance(stmt, (ast.If, ast.For, ast.While)) and not _is_loop_exit(stmt) and \
+            not any(isinstance(n, ast.Name) and self.an.active.get(n.id) for n in ast.walk(stmt))
+
+    def _compound_assigned(self, stmt):
+        return sorted({n.id for n in ast.walk(stmt)
+                       if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)})
+
+    def fwd_stmt(self, stmt):
+        if self._is_inactive_compound(stmt):
+            # No derivative flows through it: run it as written, and only save
+            # (then restore) the values it overwrites that the backward sweep reads.
+            return [*(self._marker("save", site=stmt, var=v, stack=self.saves_on_stack)
+                      for v in self._compound_assigned(stmt)), stmt]
+        if isinstance(stmt, ast.Assign):
+            return self._fwd_assign(stmt)
+        if isinstance(stmt, ast.If):
+            if _is_loop_exit(stmt):
+                return [stmt]
+            info = self._header(stmt, "cond")
+            node = ast.If(test=_name(info["cond"]), body=self.fwd_block(stmt.body) or [ast.Pass()],
+                          orelse=self.fwd_block(stmt.orelse))
+            return [_assign(info["cond"], stmt.test, stmt.lineno), node,
+                    self._marker("push", names=[info["cond"]], stack=self.saves_on_stack)]
+        if isinstance(stmt, ast.For):
+            info = self._header(stmt, "iters")
+            self.loop_depth += 1
+            body = self.fwd_block(stmt.body)
+            self.loop_depth -= 1
+            pre = [self._marker("save", site=stmt, var=stmt.target.id, stack=self.saves_on_stack),
+                   _assign(info["iters"], stmt.iter, stmt.lineno)]
+            if info["count"]:
+                pre.append(_assign(info["count"], ast.Constant(0)))
+                body.insert(0, _assign(info["count"], _add(_name(info["count"]), ast.Constant(1))))
+            loop = ast.For(target=_name(stmt.target.id, True), iter=_name(info["iters"]),
+                           body=body, orelse=[])
+            saved = [info["iters"]] + ([info["count"]] if info["count"] else [])
+            return pre + [loop, self._marker("push", names=saved, stack=self.saves_on_stack)]
+        if isinstance(stmt, ast.While):
+            info = self._header(stmt, "count")
+            self.loop_depth += 1
+            body = self.fwd_block(stmt.body)
+            self.loop_depth -= 1
+            body.insert(0, _assign(info["count"], _add(_name(info["count"]), ast.Constant(1))))
+            loop = ast.While(test=stmt.test, body=body, orelse=[])
+            return [_assign(info["count"], ast.Constant(0)), loop,
+                    self._marker("push", names=[info["count"]], stack=self.saves_on_stack)]
+        if isinstance(stmt, ast.Expr):
+            self._check_expr_stmt(stmt)
+        return [stmt]
+
+    def _header(self, stmt, kind):
+        key = id(stmt)
+        if key not in self.groups:
+            if kind == "cond":
+                info = {"cond": self.names.numbered("cond")}
+            elif kind == "iters":
+                has_break = any(_is_loop_exit(s) for s in stmt.body)
+                info = {"iters": self.names.numbered("iters"),
+                        "count": self.names.numbered("trips") if has_break else None}
+            else:
+                info = {"count": self.names.numbered("trips")}
+            self.groups[key] = info
+        return self.groups[key]
+
+    def _ops(self, stmt):
+        if id(stmt) not in self.groups:
+            self.groups[id(stmt)] = self.flat.assign(stmt)
+        return self.groups[id(stmt)]
+
+    def _fwd_assign(self, stmt):
+        ops = self._ops(stmt)
+        out = []
+        temps = []
+        for op in ops[:-1]:
+            out.append(_assign(op.target, self._fwd_primal(op), stmt.lineno))
+            temps.append(op.target)
+        last = ops[-1]
+        for var in last.targets:
+            out.append(self._marker("save", site=stmt, var=var, stack=self.saves_on_stack))
+        if len(last.targets) > 1:
+            target = ast.Tuple(elts=[_name(t, True) for t in last.targets], ctx=ast.Store())
+        else:
+            target = _name(last.target, True)
+        out.append(_assign(target, self._fwd_primal(last), stmt.lineno))
+        if temps:
+            out.append(self._marker("push", names=temps, stack=self.saves_on_stack))
+        return out
+
+    def _fwd_primal(self, op):
+        if op.kind != "helper":
+            return op.primal
+        spec = op.helper
+        call = copy.copy(op.primal)
+        call.func = _name(spec.fwd_name)
+        call.args = [_name(self.stack)] + list(call.args)
+        self.uses_stack = True
+        return call
+
+    def _check_expr_stmt(self, stmt):
+        call = stmt.value
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
+            base = call.func.value
+            if isinstance(base, ast.Name) and self.source.resolver.is_local(base.id) and \
+                    (self.an.active.get(base.id) or self.an.expr(call)[1]):
+                raise self.source.error(
+                    UnsupportedSyntaxError, f"srcdiff cannot differentiate through "
+                    f".{call.func.attr}(), which changes {base.id} in place", stmt,
+                    "build a new value instead (e.g. ys = ys + [y], or fill a NumPy array "
+                    "with index assignment)")
+
+    # -- backward sweep -------------------------------------------------------------
+    def bwd_block(self, stmts, state):
+        out = []
+        for stmt in reversed(stmts):
+            out.extend(self.bwd_stmt(stmt, state))
+        return out
+
+    def bwd_stmt(self, stmt, state):
+        if self._is_inactive_compound(stmt):
+            return [self._marker("restore", site=stmt, var=v, stack=self.saves_on_stack)
+                    for v in reversed(self._compound_assigned(stmt))]
+        if isinstance(stmt, ast.Assign):
+            return self._bwd_assign(stmt, state)
+        if isinstance(stmt, ast.If):
+            if _is_loop_exit(stmt):
+                return []
+            info = self._header(stmt, "cond")
+            a_state, b_state = set(state), set(state)
+            body = self.bwd_block(stmt.body, a_state)
+            orelse = self.bwd_block(stmt.orelse, b_state)
+            joined = a_state | b_state
+            body += self._zeros(joined - a_state, stmt)
+            orelse += self._zeros(joined - b_state, stmt)
+            state.clear()
+            state |= joined
+            pop = self._marker("pop", names=[info["cond"]], stack=self.saves_on_stack)
+            if not body and not orelse:
+                return [pop]
+            if not body:
+                test = ast.UnaryOp(op=ast.Not(), operand=_name(info["cond"]))
+                return [pop, ast.If(test=test, body=orelse, orelse=[])]
+            return [pop, ast.If(test=_name(info["cond"]), body=body, orelse=orelse)]
+        if isinstance(stmt, (ast.For, ast.While)):
+            return self._bwd_loop(stmt, state)
+        return []
+
+    def _bwd_loop(self, stmt, state):
+        touched = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)
+                   and self.an.active.get(n.id)}
+        pre = self._zeros(touched - state, stmt)
+        state |= touched
+        self.loop_depth += 1
+        inner = set(state)
+        body = self.bwd_block(stmt.body, inner)
+        body += self._zeros(state - inner, stmt)
+        self.loop_depth -= 1
+        restore = self._marker("restore", site=stmt, var=stmt.target.id,
+                               stack=self.saves_on_stack) if isinstance(stmt, ast.For) else None
+        if isinstance(stmt, ast.For):
+            info = self._header(stmt, "iters")
+            iters = _name(info["iters"])
+            if info["count"]:
+                iters = ast.Subscript(value=iters, slice=ast.Slice(upper=_name(info["count"])),
+                                      ctx=ast.Load())
+            header = ast.For(target=_name(stmt.target.id, True), iter=_call("reversed", iters),
+                             body=body or [ast.Pass()], orelse=[])
+            popped = [info["iters"]] + ([info["count"]] if info["count"] else [])
+        else:
+            info = self._header(stmt, "count")
+            header = ast.For(target=_name(self.names.exact_or_suffixed("_"), True),
+                             iter=_call("range", _name(info["count"])),
+                             body=body or [ast.Pass()], orelse=[])
+            popped = [info["count"]]
+        out = [self._marker("pop", names=popped, stack=self.saves_on_stack), *pre, header]
+        if restore is not None:
+            out.append(restore)
+        return out
+
+    def _zeros(self, names, origin):
+        out = []
+        for var in sorted(names):
+            self.materialized.add(var)
+            out.append(_assign(self.adj(var), ast.Constant(0.0), getattr(origin, "lineno", None)))
+        return out
+
+    def _bwd_assign(self, stmt, state):
+        ops = self._ops(stmt)
+        out = []
+        temps = [op.target for op in ops[:-1]]
+        if temps:
+            out.append(self._marker("pop", names=temps, stack=self.saves_on_stack))
+        for i in range(len(ops) - 1, -1, -1):
+            op = ops[i]
+            final = i == len(ops) - 1
+            out.extend(self._bwd_op(op, state, stmt, final))
+        for node in out:
+            if isinstance(node, ast.Assign) and not hasattr(node, "srcline"):
+                node.srcline = stmt.lineno
+        return out
+
+    def _bwd_op(self, op, state, stmt, final):
+        restores = [self._marker("restore", site=stmt, var=v, stack=self.saves_on_stack)
+                    for v in op.targets] if final else []
+        present = [t for t in op.targets if t in state]
+        if op.kind == "inactive" or not present or not op.active:
+            for t in op.targets:
+                state.discard(t)
+            return restores
+        atoms = {p: op.bound[p] for p in op.active}
+        self_ref = any(a.id in op.targets for a in atoms.values())
+        out = restores if self_ref else []
+        if op.kind == "helper":
+            out += self._bwd_helper(op, state)
+        elif op.kind == "subscript":
+            out += self._bwd_subscript(op, state)
+        else:
+            contributions = {}
+            for p, atom in atoms.items():
+                contributions.setdefault(atom.id, []).append(self._vjp(op, p, self_ref))
+            for t in op.targets:
+                state.discard(t)
+            targets_last = sorted(contributions, key=lambda n: n in op.targets)
+            for name in targets_last:
+                exprs = contributions[name]
+                total = exprs[0]
+                for e in exprs[1:]:
+                    total = _add(total, e)
+                out.extend(self._accumulate(name, total, state))
+        if not self_ref:
+            out += restores
+        return out
+
+    def _vjp(self, op, param, self_ref):
+        g = _name(self.adj(op.target))
+        if op.kind == "copy":
+            return g
+        if op.kind == "subscript":
+            return None
+        rule = op.rule
+        mapping = {p: a for p, a in op.bound.items() if p in rule.params}
+        for p in rule.params:
+            if p not in mapping:
+                mapping[p] = ast.Constant(rule.defaults[p])
+        mapping["g"] = g
+        mapping["out"] = copy.deepcopy(op.primal) if self_ref else _name(op.target)
+        template = rule.template("vjp", param)
+        for name in rule.uses("vjp", param) & set(rule.namespace):
+            mapping[name] = _name(self.bind(rule.namespace[name], name))
+        expr = instantiate(template, mapping)
+        if rule.elementwise:
+            expr = self._unbroadcast(expr, op.bound[param], op)
+        return expr
+
+    def _unbroadcast(self, expr, atom, op):
+        out_kind = self.flat.kind(_name(op.target)) if op.target in self.flat.temp_kinds \
+            else self.an.kinds.get(op.target, ARRAY)
+        arg_kind = self.flat.kind(atom)
+        if out_kind == SCALAR or (arg_kind == SCALAR and out_kind == SCALAR):
+            return expr
+        if arg_kind == SCALAR:
+            return _call(ast.Attribute(value=_name(self.bind(_np(), "np")), attr="sum",
+                                       ctx=ast.Load()), expr)
+        return _call(self.bind(_runtime().unbroadcast, "unbroadcast"), expr, copy.deepcopy(atom))
+
+    def _accumulate(self, var, expr, state):
+        d = self.adj(var)
+        if expr is None:
+            return []
+        if var in state:
+            return [_assign(d, _add(_name(d), expr))]
+        state.add(var)
+        if isinstance(expr, ast.Name) and expr.id == d:
+            return []
+        if var in self.scatter:   # add_at updates this adjoint in place: it must own it
+            expr = _call(self.bind(_runtime().owned, "owned"), expr)
+        return [_assign(d, expr)]
+
+    def _bwd_helper(self, op, state):
+        spec = op.helper
+        couts = [_name(self.adj(t)) if t in state else ast.Constant(0.0) for t in op.targets]
+        for t in op.targets:
+            state.discard(t)
+        self.uses_stack = True
+        call = _call(spec.bwd_name, _name(self.stack), *couts)
+        targets, fresh, later = [], set(), []
+        for p in op.active:
+            atom = op.bound[p]
+            if atom.id in state or atom.id in fresh or atom.id in self.scatter:
+                tmp = self.names.numbered("g")
+                targets.append(_name(tmp, True))
+                later.append((atom.id, tmp))
+            else:
+                fresh.add(atom.id)
+                targets.append(_name(self.adj(atom.id), True))
+        target = targets[0] if len(targets) == 1 else ast.Tuple(elts=targets, ctx=ast.Store())
+        stmts = [_assign(target, call)]
+        state |= fresh
+        for var, tmp in later:
+            stmts.extend(self._accumulate(var, _name(tmp), state))
+        return stmts
+
+    def _bwd_subscript(self, op, state):
+        base = op.bound["x"]
+        g = _name(self.adj(op.target))
+        state.discard(op.target)
+        current = _name(self.adj(base.id)) if base.id in state else ast.Constant(None)
+        call = _call(self.bind(_runtime().add_at, "add_at"), current, copy.deepcopy(base),
+                     copy.deepcopy(op.primal.slice), g)
+        state.add(base.id)
+        return [_assign(self.adj(base.id), call)]
+
+    # -- whole function ---------------------------------------------------------------
+    def build(self):
+        """(forward statements, backward statements, final state) after marker resolution."""
+        body = self.tree.body[:-1]
+        fwd = self.fwd_block(body)
+        self.scatter = {op.bound["x"].id for ops in self.groups.values() if isinstance(ops, list)
+                        for op in ops if op.kind == "subscript"}
+        state = set()
+        seeds = []
+        if self.role == "main":
+            out = self.outputs[0]
+            if self.an.active.get(out):
+                seeds.append(_assign(self.adj(out), self.unit.seed))
+                state.add(out)
+        else:
+            for o in self.outputs:
+                if self.an.active.get(o) or o in self.params:
+                    state.add(o)
+        bwd = self.bwd_block(body, state)
+        return fwd, seeds, bwd, state
+
+    def needed(self, bwd):
+        """Primal locals the backward sweep reads."""
+        adjoint_names = set(self.adjoints.values())
+        loads = {n.id for stmt in bwd for n in ast.walk(stmt)
+                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        locals_ = self.source.resolver.locals | set(self.flat.temp_kinds) | \
+            {v for info in self.groups.values() if isinstance(info, dict)
+             for v in info.values() if v} | {n.id for n in ast.walk(self.tree)
+                                             if isinstance(n, ast.Name)
+                                             and isinstance(n.ctx, ast.Store)}
+        return (loads & locals_) - adjoint_names - {self.stack}
+
+    def resolve_markers(self, stmts, needed):
+        """Replace markers by saves/pushes where the backward sweep needs them."""
+        fn = self
+
+        class Resolve(ast.NodeTransformer):
+            def visit_Expr(self, node):
+                value = node.value
+                if isinstance(value, ast.Constant) and isinstance(value.value, tuple) \
+                        and value.value[:1] == (_MARK,):
+                    return fn._expand(fn.markers[value.value[1]], needed) or None
+                return node
+
+        result = []
+        for stmt in stmts:
+            new = Resolve().visit(stmt)
+            if new is None:
+                continue
+            result.extend(new if isinstance(new, list) else [new])
+        return result
+
+    def _expand(self, m, needed):
+        kind = m["kind"]
+        if kind in ("push", "pop"):
+            names = [n for n in m["names"] if n in needed]
+            if not names or not m["stack"]:
+                return []
+            self.uses_stack = True
+            if kind == "push":
+                value = _name(names[0]) if len(names) == 1 else \
+                    ast.Tuple(elts=[_name(n) for n in names], ctx=ast.Load())
+                return [ast.Expr(value=_attr_call(self.stack, "append", value))]
+            target = _name(names[0], True) if len(names) == 1 else \
+                ast.Tuple(elts=[_name(n, True) for n in names], ctx=ast.Store())
+            return [_assign(target, _attr_call(self.stack, "pop"))]
+        var, site = m["var"], m["site"]
+        if var not in needed or var not in self.defs.maybe.get(id(site), set()):
+            return []
+        if var not in self.defs.must.get(id(site), set()):
+            self.none_init.add(var)
+        if m["stack"]:
+            self.uses_stack = True
+            if kind == "save":
+                return [ast.Expr(value=_attr_call(self.stack, "append", _name(var)))]
+            return [_assign(var, _attr_call(self.stack, "pop"))]
+        key = ("saved", id(site), var)
+        if key not in self.groups:
+            self.groups[key] = self.names.numbered(var + "_")
+        saved = self.groups[key]
+        if kind == "save":
+            return [_assign(saved, _name(var))]
+        return [_assign(var, _name(saved))]
+
+    def zero_like(self, param):
+        kind = self.an.kinds.get(param, SCALAR)
+        if kind == SCALAR:
+            return ast.Constant(0.0)
+        return _call(self.bind(_runtime().zeros_like, "zeros_like"), _name(param))
+
+    def final_adjoint(self, param, state):
+        if param not in state:
+            return self.zero_like(param)
+        kind = self.an.kinds.get(param, SCALAR)
+        if kind == SEQ or (kind == ARRAY and param in self.materialized):
+            return _call(self.bind(_runtime().like, "like"), _name(self.adj(param)), _name(param))
+        return _name(self.adj(param))
+
+
+def _is_zero_assign(node):
+    return isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) \
+        and node.value.value == 0.0
+
+
+def _is_loop_exit(stmt):
+    return isinstance(stmt, ast.If) and len(stmt.body) == 1 and isinstance(stmt.body[0], ast.Break) \
+        and not stmt.orelse
+
+
+def _np():
+    import numpy
+    return numpy
+
+
+def _runtime():
+    from . import runtime
+    return runtime
+
+
+_ = (MISSING, copy)

@@ -1,0 +1,4 @@
+"""Derivative rules: the table and the families registered in it."""
+
+from .core import RULES, Rule, make_rule, register_rule  # noqa: F401
+from . import scalar  # noqa: F401  (registers operator, math and builtin rules)

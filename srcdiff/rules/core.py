@@ -1,0 +1,215 @@
+"""The rule table: one entry per primitive, serving both modes.
+
+A rule is data.  For each differentiable parameter it holds two templates,
+written as Python expressions:
+
+* ``jvp``: the tangent this parameter contributes to the output, in terms
+  of the parameters, ``out`` (the primal result) and ``t`` (the
+  parameter's tangent);
+* ``vjp``: the cotangent this parameter receives, in terms of the
+  parameters, ``out`` and ``g`` (the output's cotangent).
+
+Elementwise primitives are declared by their partial derivatives only;
+both templates are derived from the one partial (``t * p`` and ``g * p``),
+so forward and reverse mode cannot drift apart.  Linear and structural
+primitives (sums, reshapes, dot products) give the linear map and its
+transpose explicitly.  Every other name in a template denotes the object
+it names in the module that registered the rule (``math``, ``np``, a
+runtime helper, a user's own function) and is bound in generated code.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from dataclasses import dataclass, field
+
+#: Names with a fixed meaning inside templates.
+TEMPLATE_NAMES = frozenset({"out", "g", "t"})
+
+
+@dataclass
+class Rule:
+    """Derivative rule of one primitive for one call signature."""
+
+    func: object
+    params: tuple            # parameter names, in positional order
+    defaults: dict           # optional parameter -> default (a Python value)
+    jvp: dict                # parameter -> template source
+    vjp: dict                # parameter -> template source
+    namespace: dict          # free template names -> objects
+    elementwise: bool = False    # broadcasts: cotangents are summed back to input shape
+    array_variant: "Rule | None" = None   # templates to use when an operand is an array
+    result: str = "same"     # kind of the result: "same" (like its operands), "scalar", "array"
+    label: str = ""
+    _parsed: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def differentiable(self):
+        return bool(self.vjp)
+
+    def template(self, mode, param):
+        """Parsed template for `param` in `mode` ("jvp" or "vjp")."""
+        key = (mode, param)
+        if key not in self._parsed:
+            text = (self.jvp if mode == "jvp" else self.vjp)[param]
+            self._parsed[key] = ast.parse(text, mode="eval").body
+        return self._parsed[key]
+
+    def uses(self, mode, param):
+        """Names a template reads: used to decide what the backward sweep needs."""
+        return {n.id for n in ast.walk(self.template(mode, param)) if isinstance(n, ast.Name)}
+
+    def bind(self, args, keywords):
+        """Map call arguments (AST nodes) to parameter names, or None if they don't fit."""
+        if len(args) > len(self.params):
+            return None
+        bound = dict(zip(self.params, args))
+        for name, value in keywords:
+            if name not in self.params or name in bound:
+                return None
+            bound[name] = value
+        for p in self.params:
+            if p not in bound and p not in self.defaults:
+                return None
+        return bound
+
+
+class RuleTable:
+    """Primitive (object or AST operator class) -> list of rules, one per signature."""
+
+    def __init__(self):
+        self._rules = {}
+
+    def add(self, rule):
+        key = _key(rule.func)
+        self._rules.setdefault(key, [])
+        # A new rule for an existing signature replaces it (user overrides).
+        self._rules[key] = [r for r in self._rules[key] if r.params != rule.params] + [rule]
+
+    def lookup(self, func):
+        try:
+            return self._rules.get(_key(func), [])
+        except TypeError:   # unhashable callables have no rules
+            return []
+
+    def __contains__(self, func):
+        return bool(self.lookup(func))
+
+    def all(self):
+        return [r for rules in self._rules.values() for r in rules]
+
+
+def _key(func):
+    # ufuncs and builtins hash fine; bound methods compare by (self, func)
+    return func
+
+
+RULES = RuleTable()
+
+
+def _parse_params(spec):
+    params, defaults = [], {}
+    for part in [p.strip() for p in spec.split(",") if p.strip()]:
+        if "=" in part:
+            name, default = (s.strip() for s in part.split("=", 1))
+            defaults[name] = ast.literal_eval(default)
+            params.append(name)
+        else:
+            params.append(part)
+    return tuple(params), defaults
+
+
+def _free_names(templates):
+    names = set()
+    for text in templates:
+        for node in ast.walk(ast.parse(text, mode="eval")):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+    return names
+
+
+def _resolve_namespace(templates, params, namespace):
+    free = _free_names(templates) - set(params) - TEMPLATE_NAMES
+    missing = sorted(n for n in free if n not in namespace)
+    if missing:
+        raise NameError(f"derivative template uses undefined name(s): {', '.join(missing)}")
+    return {n: namespace[n] for n in free}
+
+
+def make_rule(func, params, *, jvp=None, vjp=None, partials=None, namespace=None,
+              elementwise=None, array=None, result="same", label=""):
+    """Build a Rule from templates (see module docstring); does not register it."""
+    params, defaults = _parse_params(params) if isinstance(params, str) else (tuple(params), {})
+    jvp, vjp = dict(jvp or {}), dict(vjp or {})
+    if partials:
+        for p, d in partials.items():
+            jvp[p] = f"t * ({d})"
+            vjp[p] = f"g * ({d})"
+        if elementwise is None:
+            elementwise = True
+    unknown = (set(jvp) | set(vjp)) - set(params)
+    if unknown:
+        raise ValueError(f"rule for {func!r}: no parameter named {sorted(unknown)}")
+    if set(jvp) != set(vjp):
+        raise ValueError(f"rule for {func!r}: jvp and vjp must cover the same parameters "
+                         f"(jvp: {sorted(jvp)}, vjp: {sorted(vjp)})")
+    ns = _resolve_namespace([*jvp.values(), *vjp.values()], params, namespace or {})
+    rule = Rule(func, params, defaults, jvp, vjp, ns, bool(elementwise), None, result,
+                label or _label(func))
+    if array is not None:
+        rule.array_variant = make_rule(func, params if isinstance(params, str) else ", ".join(
+            params), partials=array, namespace=namespace, elementwise=True, result=result,
+            label=label)
+        rule.array_variant.defaults = defaults
+    return rule
+
+
+def nondiff_rule(func, result="same", label=""):
+    """A primitive whose output carries no derivative (floor, comparisons, len, ...)."""
+    return Rule(func, (), {}, {}, {}, {}, False, None, result, label or _label(func))
+
+
+def _label(func):
+    if isinstance(func, type) and issubclass(func, ast.AST):
+        return _OP_SYMBOLS.get(func, func.__name__)
+    mod = getattr(func, "__module__", None) or ""
+    name = getattr(func, "__qualname__", None) or getattr(func, "__name__", repr(func))
+    if mod in ("builtins", ""):
+        return name
+    mod = {"numpy": "np", "math": "math"}.get(mod, mod)
+    return f"{mod}.{name}"
+
+
+_OP_SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**",
+               ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.USub: "unary -",
+               ast.UAdd: "unary +"}
+
+
+def register_rule(func, params=None, *, partials=None, jvp=None, vjp=None, namespace=None,
+                  elementwise=None):
+    """Register (or override) the derivative of `func`; public API.
+
+    Give either ``partials`` (for a function whose inputs and output are
+    scalars or broadcast elementwise: one partial derivative per
+    parameter) or both ``jvp`` and ``vjp`` templates.  Templates are
+    Python expressions in the parameters, ``out`` (the result), ``t``
+    (a tangent) and ``g`` (a cotangent); any other name is looked up
+    in `namespace`, by default the caller's module globals.  The rule is
+    used wherever `func` is called, and shown inlined in generated code::
+
+        srcdiff.register_rule(scipy.special.erf, "x",
+                              partials={"x": "2 / sqrt(pi) * exp(-x**2)"},
+                              namespace={"sqrt": math.sqrt, "pi": math.pi, "exp": math.exp})
+    """
+    if params is None:
+        params = list(inspect.signature(func).parameters)
+    if namespace is None:
+        frame = inspect.currentframe().f_back
+        namespace = {**vars(__import__("builtins")), **frame.f_globals}
+    rule = make_rule(func, params, partials=partials, jvp=jvp, vjp=vjp, namespace=namespace,
+                     elementwise=elementwise)
+    RULES.add(rule)
+    from ..cache import clear_cache
+    clear_cache()
+    return rule

@@ -1,0 +1,92 @@
+"""Rules for Python operators, `math` and numeric builtins.
+
+Each line reads as the math it implements: the partial derivative of the
+primitive with respect to each parameter (see rules/core.py).  Operators
+also work on NumPy arrays; their `array=` variant names NumPy functions.
+"""
+
+import ast
+import builtins
+import math
+
+import numpy as np
+
+from .. import runtime
+from .core import RULES, make_rule, nondiff_rule
+
+NS = {"math": math, "np": np, "pow_dexp": runtime.pow_dexp}
+
+
+def partials(func, params, array=None, **parts):
+    RULES.add(make_rule(func, params, partials=parts, namespace=NS, array=array))
+
+
+def linear(func, params, jvp, vjp, **kw):
+    RULES.add(make_rule(func, params, jvp=jvp, vjp=vjp, namespace=NS, **kw))
+
+
+def nondiff(func, result="same"):
+    RULES.add(nondiff_rule(func, result))
+
+
+# --- operators ---------------------------------------------------------------
+partials(ast.Add, "x, y", x="1", y="1")
+partials(ast.Sub, "x, y", x="1", y="-1")
+partials(ast.Mult, "x, y", x="y", y="x")
+partials(ast.Div, "x, y", x="1 / y", y="-out / y")
+partials(ast.Pow, "x, y", x="y * x ** (y - 1)", y="pow_dexp(out, x)")
+partials(ast.Mod, "x, y", x="1", y="-(x // y)")
+partials(ast.USub, "x", x="-1")
+partials(ast.UAdd, "x", x="1")
+nondiff(ast.FloorDiv)
+
+# --- math ----------------------------------------------------------------------
+partials(math.sin, "x", x="math.cos(x)")
+partials(math.cos, "x", x="-math.sin(x)")
+partials(math.tan, "x", x="1 + out * out")
+partials(math.asin, "x", x="1 / math.sqrt(1 - x * x)")
+partials(math.acos, "x", x="-1 / math.sqrt(1 - x * x)")
+partials(math.atan, "x", x="1 / (1 + x * x)")
+partials(math.atan2, "y, x", y="x / (x * x + y * y)", x="-y / (x * x + y * y)")
+partials(math.sinh, "x", x="math.cosh(x)")
+partials(math.cosh, "x", x="math.sinh(x)")
+partials(math.tanh, "x", x="1 - out * out")
+partials(math.asinh, "x", x="1 / math.sqrt(x * x + 1)")
+partials(math.acosh, "x", x="1 / math.sqrt(x * x - 1)")
+partials(math.atanh, "x", x="1 / (1 - x * x)")
+partials(math.exp, "x", x="out")
+partials(math.expm1, "x", x="out + 1")
+if hasattr(math, "exp2"):   # Python 3.11+
+    partials(math.exp2, "x", x="out * math.log(2)")
+partials(math.log, "x", x="1 / x")
+partials(math.log, "x, base", x="1 / (x * math.log(base))",
+         base="-math.log(x) / (base * math.log(base) ** 2)")
+partials(math.log2, "x", x="1 / (x * math.log(2))")
+partials(math.log10, "x", x="1 / (x * math.log(10))")
+partials(math.log1p, "x", x="1 / (1 + x)")
+partials(math.sqrt, "x", x="0.5 / out")
+if hasattr(math, "cbrt"):   # Python 3.11+
+    partials(math.cbrt, "x", x="1 / (3 * out * out)")
+partials(math.pow, "x, y", x="y * math.pow(x, y - 1)", y="pow_dexp(out, x)")
+partials(math.hypot, "x, y", x="x / out", y="y / out")
+partials(math.erf, "x", x="2 / math.sqrt(math.pi) * math.exp(-x * x)")
+partials(math.erfc, "x", x="-2 / math.sqrt(math.pi) * math.exp(-x * x)")
+partials(math.fabs, "x", x="(x > 0) - (x < 0)")
+partials(math.copysign, "x, y", x="math.copysign(1.0, x) * math.copysign(1.0, y)", y="0.0")
+partials(math.degrees, "x", x="180 / math.pi")
+partials(math.radians, "x", x="math.pi / 180")
+for _f in (math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite):
+    nondiff(_f, result="int")
+
+# --- builtins ------------------------------------------------------------------
+partials(builtins.abs, "x", x="(x > 0) - (x < 0)", array={"x": "np.sign(x)"})
+partials(builtins.float, "x", x="1")
+partials(builtins.pow, "x, y", x="y * x ** (y - 1)", y="pow_dexp(out, x)")
+# max/min of several arguments are nested pairs by the transformer; Python
+# returns the first of equal values, and the derivative follows the value returned.
+linear(builtins.max, "x, y", jvp={"x": "0.0 if y > x else t", "y": "t if y > x else 0.0"},
+       vjp={"x": "0.0 if y > x else g", "y": "g if y > x else 0.0"})
+linear(builtins.min, "x, y", jvp={"x": "0.0 if y < x else t", "y": "t if y < x else 0.0"},
+       vjp={"x": "0.0 if y < x else g", "y": "g if y < x else 0.0"})
+for _f in (builtins.len, builtins.int, builtins.round, builtins.bool, builtins.range):
+    nondiff(_f, result="int")

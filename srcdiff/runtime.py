@@ -1,0 +1,93 @@
+"""Small helpers that generated code may call.
+
+Generated code calls these only where plain arithmetic can't say it
+(summing a broadcast cotangent back to an input's shape, a guarded
+logarithm).  `srcdiff build` copies the ones a module uses into it, so
+built modules need no srcdiff at run time: keep each self-contained.
+"""
+
+import math
+
+import numpy as np
+
+
+def unbroadcast(g, x):
+    """Sum cotangent `g` down to the shape of `x` (undoing NumPy broadcasting)."""
+    shape = np.shape(x)
+    gshape = np.shape(g)
+    if gshape == shape:
+        return g
+    if not shape:
+        return np.sum(g)
+    extra = len(gshape) - len(shape)
+    if extra > 0:
+        g = np.sum(g, axis=tuple(range(extra)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if axes:
+        g = np.sum(g, axis=axes, keepdims=True)
+    return np.reshape(g, shape) if np.shape(g) != shape else g
+
+
+def pow_dexp(out, x):
+    """d(x**y)/dy = x**y * log(x), taken as 0 where x == 0 (the limit for y > 0)."""
+    if isinstance(x, np.ndarray) or isinstance(out, np.ndarray):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(x == 0, 0.0, out * np.log(np.where(x == 0, 1.0, x)))
+    if x > 0:
+        return out * math.log(x)
+    return 0.0 if x == 0 else math.nan
+
+
+def zeros_like(x):
+    """A zero adjoint shaped like `x` (floats, arrays, lists and tuples of floats)."""
+    if isinstance(x, np.ndarray):
+        return np.zeros_like(x, dtype=np.result_type(x.dtype, np.float32))
+    if isinstance(x, (list, tuple)):
+        return type(x)(0.0 for _ in x)
+    return 0.0
+
+
+def like(g, x):
+    """Adjoint `g` in the form of `x`: zeros materialised, sequences as their own type."""
+    if isinstance(x, (list, tuple)):
+        g = np.broadcast_to(g, (len(x),)) if np.ndim(g) == 0 else g
+        return type(x)(float(v) for v in g)
+    if isinstance(x, np.ndarray) and np.shape(g) != x.shape:
+        return np.zeros_like(x) + g
+    return g
+
+
+def owned(g):
+    """A copy of `g` that the adjoint code may update in place."""
+    if isinstance(g, np.ndarray):
+        return g.copy()
+    return g
+
+
+def add_at(dx, x, index, g):
+    """dx[index] += g, allocating dx like `x` on first use.  Returns dx.
+
+    `dx` is either None/0.0 (no adjoint yet) or an array this adjoint owns.
+    Repeated integer indices accumulate (np.add.at semantics).
+    """
+    if not isinstance(dx, np.ndarray):
+        if isinstance(x, np.ndarray):
+            dx = np.zeros(x.shape, dtype=np.result_type(x.dtype, np.float32))
+        else:
+            dx = np.zeros(len(x))
+    if isinstance(index, np.ndarray) or (isinstance(index, tuple) and any(
+            isinstance(i, (np.ndarray, list)) for i in index)) or isinstance(index, list):
+        np.add.at(dx, index, g)
+    else:
+        dx[index] += g
+    return dx
+
+
+def check_scalar(out, name):
+    """Raise if a function given to `grad` returned something other than a scalar."""
+    if np.ndim(out) != 0:
+        from srcdiff.errors import NonScalarOutputError
+        raise NonScalarOutputError(
+            f"grad needs {name} to return a scalar; it returned shape {np.shape(out)}",
+            hint="use srcdiff.jacobian for the full derivative, or srcdiff.vjp to pull back "
+                 "a cotangent")

@@ -1,0 +1,100 @@
+"""Instantiate rule templates into generated code, and keep the result tidy.
+
+A template is an expression over parameter names, `out`, `g`/`t` and
+bound objects (`math`, `np`, helpers).  `instantiate` substitutes each
+name; `simplify` folds the arithmetic a careful person would not write
+(`g * 1`, `x ** (2 - 1)`, `-(-g)`), so `dx = dy * 2 * x` rather than
+`dx = dy * (2 * x ** (2 - 1))`.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import numbers
+
+
+def instantiate(template, mapping):
+    """Copy of `template` with each Name in `mapping` replaced by a copy of its AST."""
+
+    class Sub(ast.NodeTransformer):
+        def visit_Name(self, node):
+            if node.id in mapping:
+                return copy.deepcopy(mapping[node.id])
+            return node
+
+    return simplify(Sub().visit(copy.deepcopy(template)))
+
+
+def _num(node):
+    if isinstance(node, ast.Constant) and isinstance(node.value, numbers.Number) \
+            and not isinstance(node.value, bool):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _num(node.operand)
+        if inner is not None:
+            return -inner
+    return None
+
+
+def _const(value):
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = float(value)
+    if value < 0:
+        return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(-value))
+    return ast.Constant(value)
+
+
+_FOLD = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
+         ast.Mult: lambda a, b: a * b}
+
+
+class _Simplifier(ast.NodeTransformer):
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        a, b = _num(node.left), _num(node.right)
+        op = type(node.op)
+        if a is not None and b is not None and op in _FOLD:
+            return _const(_FOLD[op](a, b))
+        if op is ast.Mult:
+            if b == 1:
+                return node.left
+            if a == 1:
+                return node.right
+            if b == -1:
+                return self.visit(ast.UnaryOp(op=ast.USub(), operand=node.left))
+            if a == -1:
+                return self.visit(ast.UnaryOp(op=ast.USub(), operand=node.right))
+            # g * (-p)  ->  -(g * p)
+            if isinstance(node.right, ast.UnaryOp) and isinstance(node.right.op, ast.USub):
+                inner = ast.BinOp(left=node.left, op=ast.Mult(), right=node.right.operand)
+                return self.visit(ast.UnaryOp(op=ast.USub(), operand=inner))
+            # g * (a * b) -> g * a * b  (same value, reads like hand-written code)
+            if isinstance(node.right, ast.BinOp) and isinstance(node.right.op, ast.Mult):
+                left = ast.BinOp(left=node.left, op=ast.Mult(), right=node.right.left)
+                return self.visit(ast.BinOp(left=left, op=ast.Mult(), right=node.right.right))
+        if op is ast.Pow and b == 1:
+            return node.left
+        if op is ast.Div and b == 1:
+            return node.left
+        if op is ast.Mult and isinstance(node.right, ast.BinOp) and \
+                isinstance(node.right.op, ast.Div) and _num(node.right.left) == 1:
+            return ast.BinOp(left=node.left, op=ast.Div(), right=node.right.right)
+        if op is ast.Add and b is not None and b < 0:
+            return ast.BinOp(left=node.left, op=ast.Sub(), right=_const(-b))
+        return node
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, ast.USub):
+            inner = node.operand
+            if isinstance(inner, ast.UnaryOp) and isinstance(inner.op, ast.USub):
+                return inner.operand
+            value = _num(inner)
+            if value is not None and not isinstance(inner, ast.Constant):
+                return _const(-value)
+        return node
+
+
+def simplify(node):
+    return ast.fix_missing_locations(_Simplifier().visit(node))
