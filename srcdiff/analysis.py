@@ -26,7 +26,7 @@ import numpy as np
 from .parse import MISSING
 from .rules import RULES
 
-INT, SCALAR, ARRAY, SEQ, OTHER = "int", "scalar", "array", "seq", "other"
+INT, SCALAR, ARRAY, SEQ, SEQ2, OTHER = "int", "scalar", "array", "seq", "seq2", "other"
 NUMERIC = (INT, SCALAR, ARRAY)
 DIFFERENTIABLE = (SCALAR, ARRAY, SEQ)
 
@@ -43,6 +43,8 @@ def kind_of_value(value):
         if value and all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
                          for v in value):
             return SEQ
+        if value and all(kind_of_value(v) == SEQ for v in value):
+            return SEQ2     # e.g. a list of (x, y, label) tuples: data, never differentiated
         return OTHER
     if isinstance(value, numbers.Real):
         return SCALAR
@@ -58,6 +60,8 @@ def join(a, b):
     pair = {a, b}
     if pair == {INT, SCALAR}:
         return SCALAR
+    if SEQ2 in pair:
+        return OTHER
     if OTHER in pair:
         return OTHER
     return ARRAY
@@ -153,8 +157,11 @@ class Analysis:
         (lk, la), (rk, ra) = self.expr(node.left), self.expr(node.right)
         if isinstance(node.op, ast.FloorDiv):
             return _join_numeric([lk or INT, rk or INT]), False
-        if SEQ in (lk, rk) or OTHER in (lk, rk):
-            return OTHER, la or ra
+        if (la and lk in (SEQ, OTHER)) or (ra and rk in (SEQ, OTHER)):
+            return OTHER, True   # arithmetic on a differentiated list or unknown object
+        if (lk in (SEQ, OTHER) or rk in (SEQ, OTHER)) and not (la or ra):
+            return OTHER, False
+        # An inactive operand of unknown kind may be an array: assume so (always safe).
         kind = _join_numeric([k for k in (lk, rk) if k])
         if isinstance(node.op, ast.Div) and kind == INT:
             kind = SCALAR
@@ -180,6 +187,8 @@ class Analysis:
         kind, active = self.expr(node.value)
         if kind == SEQ:
             return SCALAR, active
+        if kind == SEQ2:
+            return SEQ, active
         if kind == INT:
             return INT, False
         if kind == OTHER:
@@ -188,7 +197,12 @@ class Analysis:
 
     def _expr_Tuple(self, node):
         infos = [self.expr(e) for e in node.elts]
-        return SEQ if all(k in NUMERIC for k, _ in infos) else OTHER, any(a for _, a in infos)
+        active = any(a for _, a in infos)
+        if infos and all(k in NUMERIC for k, _ in infos):
+            return SEQ, active
+        if infos and all(k == SEQ for k, _ in infos):
+            return SEQ2, active
+        return OTHER, active
 
     _expr_List = _expr_Tuple
 

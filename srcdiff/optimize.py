@@ -60,6 +60,8 @@ def propagate(stmts, adjoints, facts=None):
             continue
         if isinstance(stmt, ast.Assign):
             stmt.value = simplify(_Substitute(facts).visit(stmt.value))
+        elif isinstance(stmt, ast.Return):
+            pass   # `return dtheta0` reads better than `return dtheta`
         else:
             stmt = _Substitute(facts).visit(stmt)
         killed = _stored(stmt)

@@ -86,8 +86,11 @@ def add_at(dx, x, index, g):
 def check_scalar(out, name):
     """Raise if a function given to `grad` returned something other than a scalar."""
     if np.ndim(out) != 0:
-        from srcdiff.errors import NonScalarOutputError
-        raise NonScalarOutputError(
-            f"grad needs {name} to return a scalar; it returned shape {np.shape(out)}",
-            hint="use srcdiff.jacobian for the full derivative, or srcdiff.vjp to pull back "
-                 "a cotangent")
+        message = (f"grad needs {name} to return a scalar; it returned shape {np.shape(out)}. "
+                   "Use srcdiff.jacobian for the full derivative, or srcdiff.vjp to pull back "
+                   "a cotangent.")
+        try:   # inside srcdiff, a SrcDiffError; in a built module, a plain ValueError
+            from srcdiff.errors import NonScalarOutputError
+        except ImportError:
+            raise ValueError(message) from None
+        raise NonScalarOutputError(message)

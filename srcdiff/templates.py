@@ -80,6 +80,9 @@ class _Simplifier(ast.NodeTransformer):
         if op is ast.Mult and isinstance(node.right, ast.BinOp) and \
                 isinstance(node.right.op, ast.Div) and _num(node.right.left) == 1:
             return ast.BinOp(left=node.left, op=ast.Div(), right=node.right.right)
+        if op is ast.Add and isinstance(node.right, ast.UnaryOp) and \
+                isinstance(node.right.op, ast.USub):
+            return ast.BinOp(left=node.left, op=ast.Sub(), right=node.right.operand)
         if op is ast.Add and b is not None and b < 0:
             return ast.BinOp(left=node.left, op=ast.Sub(), right=_const(-b))
         return node

@@ -1,0 +1,97 @@
+def log_loss_grad(w1, w2, b):
+    """Gradient of log_loss with respect to w1, w2, b (reverse mode)."""
+    # forward sweep
+    label = None
+    p = None
+    _stack = []
+    data = [(0.5, 1.0, 1.0), (-1.0, 0.3, 0.0), (2.0, -0.5, 1.0)]
+    loss = 0.0
+    iters1 = range(len(data))
+    for i1 in iters1:
+        t1 = data[i1]
+        x1 = t1[0]
+        x2 = t1[1]
+        _stack.append(label)
+        label = t1[2]
+        _stack.append(p)
+        p = neuron_fwd(_stack, x1, x2, w1, w2, b)
+        t2 = math.log(p)
+        t3 = label * t2
+        t4 = 1.0 - p
+        t5 = math.log(t4)
+        t6 = (1.0 - label) * t5
+        t7 = t3 + t6
+        loss = loss - t7
+        _stack.append(t4)
+    out = loss / len(data)
+    # backward sweep
+    # line 21: return loss / len(data)
+    dloss = 1.0 / len(data)
+    # line 18: for x1, x2, label in data:
+    db = 0.0
+    dp = 0.0
+    dw1 = 0.0
+    dw2 = 0.0
+    for i1 in reversed(iters1):
+        t4 = _stack.pop()
+        # line 20: loss -= label * math.log(p) + (1.0 - label) * math.log(1.0 - p)
+        dt7 = -dloss
+        dt5 = dt7 * (1.0 - label)
+        dt4 = dt5 / t4
+        dp = dp - dt4
+        dt2 = dt7 * label
+        dp = dp + dt2 / p
+        # line 19: p = neuron(x1, x2, w1, w2, b)
+        g1, g2, g3 = neuron_bwd(_stack, dp)
+        dw1 = dw1 + g1
+        dw2 = dw2 + g2
+        db = db + g3
+        p = _stack.pop()
+        label = _stack.pop()
+        # line 18: for x1, x2, label in data:
+        dp = 0.0
+    return (dw1, dw2, db)
+
+
+def neuron_fwd(_stack, x1, x2, w1, w2, b):
+    """Forward sweep of neuron: its value, saving what the backward sweep needs."""
+    t1 = w1 * x1
+    t2 = w2 * x2
+    t3 = t1 + t2
+    t4 = t3 + b
+    out = sigmoid_fwd(_stack, t4)
+    _stack.append((x1, x2))
+    return out
+
+
+def neuron_bwd(_stack, dout):
+    """Backward sweep of neuron: adjoints of w1, w2, b."""
+    x1, x2 = _stack.pop()
+    # line 11: return sigmoid(w1 * x1 + w2 * x2 + b)
+    dt4 = sigmoid_bwd(_stack, dout)
+    db = dt4
+    dw2 = dt4 * x2
+    dw1 = dt4 * x1
+    return (dw1, dw2, db)
+
+
+def sigmoid_fwd(_stack, z):
+    """Forward sweep of sigmoid: its value, saving what the backward sweep needs."""
+    t1 = -z
+    t2 = math.exp(t1)
+    t3 = 1.0 + t2
+    out = 1.0 / t3
+    _stack.append((t2, t3))
+    _stack.append(out)
+    return out
+
+
+def sigmoid_bwd(_stack, dout):
+    """Backward sweep of sigmoid: adjoints of z."""
+    out = _stack.pop()
+    t2, t3 = _stack.pop()
+    # line 7: return 1.0 / (1.0 + math.exp(-z))
+    dt3 = dout * (-out / t3)
+    dt1 = dt3 * t2
+    dz = -dt1
+    return dz

@@ -1,0 +1,10 @@
+def f_grad(x, y):
+    """Gradient of f with respect to x, y (reverse mode)."""
+    # forward sweep
+    t1 = x ** 2
+    # backward sweep
+    # line 8: return x**2 * y + y + 2
+    dt1 = y
+    dy = 1.0 + t1
+    dx = dt1 * 2 * x
+    return (dx, dy)
