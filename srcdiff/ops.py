@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import ast
 import types
+
+import numpy as np
 from dataclasses import dataclass, field
 
 from .analysis import ARRAY, SCALAR
@@ -62,10 +64,50 @@ class Flattener:
         if isinstance(target, ast.Name):
             self._into(stmt.value, target.id, ops)
             return ops
+        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            return self._setitem(stmt, target, ops)
         raise self.fn.source.error(
             UnsupportedSyntaxError, "srcdiff cannot differentiate assignment to "
             f"{type(target).__name__.lower()} targets here", stmt,
             "assign to a plain variable")
+
+    def _setitem(self, stmt, target, ops):
+        base = target.value.id
+        if self.fn.an.expr(target.slice)[1]:
+            raise self.fn.source.error(UnsupportedSyntaxError,
+                                       "an index that depends on a differentiated value",
+                                       target.slice, "index with integers")
+        if self.fn.an.active.get(base):
+            self._check_fresh(base, stmt)
+        value = self._atom(stmt.value, ops)
+        if self.fn.an.active.get(base) and self.fn.an.kinds.get(base) != ARRAY:
+            raise self.fn.source.error(
+                UnsupportedSyntaxError, f"srcdiff differentiates index assignment into NumPy "
+                f"arrays; {base!r} is not one", stmt, f"make {base} an array, e.g. "
+                f"{base} = np.zeros(n)")
+        active = ["v"] if self.is_active(value) else []
+        primal = value
+        ops.append(Op("setitem", [base], primal, stmt, bound={"v": value}, active=active))
+        ops[-1].index = target.slice
+        return ops
+
+    def _check_fresh(self, base, stmt):
+        """Index assignment is safe only into arrays the function created itself."""
+        if base in self.fn.params:
+            raise self.fn.source.error(
+                UnsupportedSyntaxError, f"{self.fn.source.name} changes its argument "
+                f"{base!r} in place; srcdiff would have to change the caller's array too",
+                stmt, f"work on a copy: {base} = {base}.copy() (or np.array({base}, float)) "
+                "before assigning into it")
+        for node in ast.walk(self.fn.tree):
+            if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and \
+                    node.targets[0].id == base and not _creates_fresh(node.value,
+                                                                      self.fn.source.resolver):
+                raise self.fn.source.error(
+                    UnsupportedSyntaxError, f"assignment into {base!r}, which may share memory "
+                    f"with another array (it is set from `{ast.unparse(node.value)}`)", stmt,
+                    f"make {base} a fresh array first: {base} = np.copy(...), "
+                    f"np.zeros(...), or x.copy()")
 
     def is_active(self, atom):
         if isinstance(atom, ast.Name):
@@ -112,6 +154,12 @@ class Flattener:
             return self._rule_op(type(expr.op), {"x": operand}, primal, targets, expr)
         if isinstance(expr, ast.Call):
             return self._call_op(expr, targets, ops)
+        if isinstance(expr, ast.Attribute) and expr.attr in ("T", "real"):
+            base = self._atom(expr.value, ops)
+            primal = ast.Attribute(value=base, attr=expr.attr, ctx=ast.Load())
+            if expr.attr == "real":
+                return Op("copy", targets, primal, expr, bound={"x": base}, active=["x"])
+            return self._method_rule(np.transpose, base, [], [], primal, targets, expr)
         if isinstance(expr, ast.Subscript):
             base = self._atom(expr.value, ops)
             if self.fn.an.expr(expr.slice)[1]:
@@ -151,6 +199,9 @@ class Flattener:
             raise self.fn.source.error(UnsupportedSyntaxError,
                                        "srcdiff cannot differentiate a call with *args or **kwargs",
                                        call, "pass the arguments one by one")
+        method = self._method(call)
+        if method is not None:
+            return self._method_op(call, method, targets, ops)
         func = self._resolve_call(call)
         if func in (max, min) and len(call.args) > 2 and not call.keywords:
             inner = ast.Call(func=call.func, args=call.args[:-1], keywords=[])
@@ -183,6 +234,48 @@ class Flattener:
         if self._is_helper(func):
             return self._helper_op(call, func, targets, ops)
         raise self._no_rule(call, func, None)
+
+    def _method(self, call):
+        """The NumPy function an array method call stands for, or None."""
+        if not isinstance(call.func, ast.Attribute):
+            return None
+        if self.fn.source.resolver.resolve(call.func) is not MISSING:
+            return None      # a module attribute, like np.sum
+        kind, _ = self.fn.an.expr(call.func.value)
+        if kind not in (ARRAY, SCALAR) or not self.fn.an.expr(call)[1]:
+            return None
+        name = call.func.attr
+        if name not in METHODS:
+            raise self.fn.source.error(
+                NoRuleError, f"srcdiff has no derivative rule for the array method .{name}()",
+                call, "call the NumPy function instead (np.xxx(x, ...)), or register a rule "
+                      "with srcdiff.register_rule")
+        return name
+
+    def _method_op(self, call, name, targets, ops):
+        base = self._atom(call.func.value, ops)
+        args = [self._atom(a, ops) for a in call.args]
+        keywords = [(k.arg, self._atom(k.value, ops)) for k in call.keywords]
+        primal = ast.Call(func=ast.Attribute(value=base, attr=name, ctx=ast.Load()), args=args,
+                          keywords=[ast.keyword(arg=k, value=v) for k, v in keywords])
+        if name == "copy" or (name == "astype" and _float_dtype(call, self.fn)):
+            return Op("copy", targets, primal, call, bound={"x": base}, active=["x"])
+        func = METHODS[name]
+        if name in ("reshape", "transpose") and len(args) > 1:   # x.reshape(3, 4)
+            args = [ast.Tuple(elts=args, ctx=ast.Load())]
+        return self._method_rule(func, base, args, keywords, primal, targets, call)
+
+    def _method_rule(self, func, base, args, keywords, primal, targets, node):
+        rules = RULES.lookup(func)
+        if not rules:
+            raise self._no_rule(node, func, None)
+        params = max(rules, key=lambda r: len(r.params)).params
+        bound = {params[0]: base}
+        for p, a in zip(params[1:], args):
+            bound[p] = a
+        for k, v in keywords:
+            bound[k] = v
+        return self._rule_op(func, bound, primal, targets, node)
 
     def _helper_op(self, call, func, targets, ops):
         args = [self._atom(a, ops) for a in call.args]
@@ -218,6 +311,46 @@ class Flattener:
             + (f" ({why})" if why else ""), node,
             f"register one: srcdiff.register_rule({name}, partials={{...}}), or wrap "
             f"arguments that need no derivative in srcdiff.stop_gradient")
+
+
+METHODS = {name: getattr(np, name) for name in (
+    "sum", "mean", "prod", "max", "min", "std", "var", "cumsum", "cumprod", "dot", "transpose",
+    "ravel", "squeeze", "swapaxes", "clip", "reshape", "trace", "repeat")}
+METHODS.update(flatten=np.ravel, copy=np.copy, astype=None)
+
+
+def _float_dtype(call, fn):
+    """Is `x.astype(dtype)` a cast to a float type (identity for derivatives)?"""
+    if not call.args:
+        return False
+    arg = call.args[0]
+    obj = fn.source.resolver.resolve(arg)
+    if obj is MISSING and isinstance(arg, ast.Constant):
+        obj = arg.value
+    try:
+        return np.issubdtype(np.dtype(obj), np.floating)
+    except TypeError:
+        return False
+
+
+_FRESH_CALLS = {"zeros", "ones", "empty", "zeros_like", "ones_like", "empty_like", "full",
+                "full_like", "copy", "array", "arange", "linspace", "eye", "identity"}
+
+
+def _creates_fresh(value, resolver):
+    """Does `value` certainly produce a new array (not a view of another one)?"""
+    if isinstance(value, (ast.BinOp, ast.UnaryOp, ast.Constant, ast.List, ast.Tuple)):
+        return True
+    if isinstance(value, ast.Call):
+        func = resolver.resolve(value.func)
+        if func is not MISSING and getattr(func, "__name__", None) in _FRESH_CALLS and \
+                getattr(func, "__module__", "").startswith("numpy"):
+            return True
+        if isinstance(value.func, ast.Attribute) and value.func.attr in ("copy", "astype"):
+            return True
+        if func is not MISSING and isinstance(func, np.ufunc):
+            return True
+    return False
 
 
 _HINTS = {

@@ -206,6 +206,16 @@ class FunctionTransform:
             out.append(_assign(op.target, self._fwd_primal(op), stmt.lineno))
             temps.append(op.target)
         last = ops[-1]
+        if last.kind == "setitem":
+            base = last.target
+            out.append(self._marker("save_item", site=stmt, var=base, index=last.index,
+                                    stack=self.saves_on_stack))
+            target = ast.Subscript(value=_name(base), slice=copy.deepcopy(last.index),
+                                   ctx=ast.Store())
+            out.append(_assign(target, last.primal, stmt.lineno))
+            if temps:
+                out.append(self._marker("push", names=temps, stack=self.saves_on_stack))
+            return out
         for var in last.targets:
             out.append(self._marker("save", site=stmt, var=var, stack=self.saves_on_stack))
         if len(last.targets) > 1:
@@ -311,7 +321,10 @@ class FunctionTransform:
         out = []
         for var in sorted(names):
             self.materialized.add(var)
-            out.append(_assign(self.adj(var), ast.Constant(0.0), getattr(origin, "lineno", None)))
+            zero = ast.Constant(0.0)
+            if var in self.scatter:   # updated in place later: needs a real array
+                zero = _call(self.bind(_runtime().zeros_like, "zeros_like"), _name(var))
+            out.append(_assign(self.adj(var), zero, getattr(origin, "lineno", None)))
         return out
 
     def _bwd_assign(self, stmt, state):
@@ -330,6 +343,8 @@ class FunctionTransform:
         return out
 
     def _bwd_op(self, op, state, stmt, final):
+        if op.kind == "setitem":
+            return self._bwd_setitem(op, state, stmt)
         restores = [self._marker("restore", site=stmt, var=v, stack=self.saves_on_stack)
                     for v in op.targets] if final else []
         present = [t for t in op.targets if t in state]
@@ -402,8 +417,8 @@ class FunctionTransform:
         state.add(var)
         if isinstance(expr, ast.Name) and expr.id == d:
             return []
-        if var in self.scatter:   # add_at updates this adjoint in place: it must own it
-            expr = _call(self.bind(_runtime().owned, "owned"), expr)
+        if var in self.scatter:   # updated in place later: it must own its array
+            expr = _call(self.bind(_runtime().owned, "owned"), expr, _name(var))
         return [_assign(d, expr)]
 
     def _bwd_helper(self, op, state):
@@ -430,13 +445,38 @@ class FunctionTransform:
             stmts.extend(self._accumulate(var, _name(tmp), state))
         return stmts
 
+    def _bwd_setitem(self, op, state, stmt):
+        base = op.target
+        restore = [self._marker("restore_item", site=stmt, var=base, index=op.index,
+                                stack=self.saves_on_stack)]
+        if base not in state:
+            return restore
+        d = self.adj(base)
+        item = ast.Subscript(value=_name(d), slice=copy.deepcopy(op.index), ctx=ast.Load())
+        out = []
+        if op.active:
+            atom = op.bound["v"]
+            expr = item
+            if self.flat.kind(atom) == SCALAR:
+                expr = _call(ast.Attribute(value=_name(self.bind(_np(), "np")), attr="sum",
+                                           ctx=ast.Load()), item)
+            elif self.flat.kind(atom) == ARRAY:   # copy: the slice of dy is zeroed next
+                item = _call(ast.Attribute(value=_name(self.bind(_np(), "np")), attr="copy",
+                                           ctx=ast.Load()), item)
+                expr = _call(self.bind(_runtime().unbroadcast, "unbroadcast"), item,
+                             copy.deepcopy(atom))
+            out += self._accumulate(atom.id, expr, state)
+        zero = ast.Subscript(value=_name(d), slice=copy.deepcopy(op.index), ctx=ast.Store())
+        out.append(_assign(zero, ast.Constant(0.0)))
+        return out + restore
+
     def _bwd_subscript(self, op, state):
         base = op.bound["x"]
         g = _name(self.adj(op.target))
         state.discard(op.target)
         current = _name(self.adj(base.id)) if base.id in state else ast.Constant(None)
         call = _call(self.bind(_runtime().add_at, "add_at"), current, copy.deepcopy(base),
-                     copy.deepcopy(op.primal.slice), g)
+                     _index_value(op.primal.slice), g)
         state.add(base.id)
         return [_assign(self.adj(base.id), call)]
 
@@ -445,8 +485,9 @@ class FunctionTransform:
         """(forward statements, backward statements, final state) after marker resolution."""
         body = self.tree.body[:-1]
         fwd = self.fwd_block(body)
-        self.scatter = {op.bound["x"].id for ops in self.groups.values() if isinstance(ops, list)
-                        for op in ops if op.kind == "subscript"}
+        self.scatter = {op.bound["x"].id if op.kind == "subscript" else op.target
+                        for ops in self.groups.values() if isinstance(ops, list)
+                        for op in ops if op.kind in ("subscript", "setitem")}
         state = set()
         seeds = []
         if self.role == "main":
@@ -471,7 +512,25 @@ class FunctionTransform:
              for v in info.values() if v} | {n.id for n in ast.walk(self.tree)
                                              if isinstance(n, ast.Name)
                                              and isinstance(n.ctx, ast.Store)}
-        return (loads & locals_) - adjoint_names - {self.stack}
+        needed = (loads & locals_) - adjoint_names - {self.stack}
+        # A value read out of an array that is later assigned into may be a view of
+        # it: keep that array's contents restorable whenever such a value is needed.
+        mutated = {op.target for ops in self.groups.values() if isinstance(ops, list)
+                   for op in ops if op.kind == "setitem"}
+        if mutated:
+            sources = set(needed)
+            changed = True
+            while changed:
+                changed = False
+                for ops in self.groups.values():
+                    for op in ops if isinstance(ops, list) else ():
+                        if set(op.targets) & sources:
+                            new = {a.id for a in op.bound.values() if isinstance(a, ast.Name)}
+                            if not new <= sources:
+                                sources |= new
+                                changed = True
+            needed |= sources & mutated
+        return needed
 
     def resolve_markers(self, stmts, needed):
         """Replace markers by saves/pushes where the backward sweep needs them."""
@@ -508,6 +567,8 @@ class FunctionTransform:
                 ast.Tuple(elts=[_name(n, True) for n in names], ctx=ast.Store())
             return [_assign(target, _attr_call(self.stack, "pop"))]
         var, site = m["var"], m["site"]
+        if kind in ("save_item", "restore_item"):
+            return self._expand_item(m, needed)
         if var not in needed or var not in self.defs.maybe.get(id(site), set()):
             return []
         if var not in self.defs.must.get(id(site), set()):
@@ -525,6 +586,31 @@ class FunctionTransform:
             return [_assign(saved, _name(var))]
         return [_assign(var, _name(saved))]
 
+    def _expand_item(self, m, needed):
+        """Save / restore the part of an array that an index assignment overwrites."""
+        var, kind = m["var"], m["kind"]
+        if var not in needed:
+            return []
+        item = ast.Subscript(value=_name(var), slice=copy.deepcopy(m["index"]), ctx=ast.Load())
+        np_name = self.bind(_np(), "np")
+        if m["stack"]:
+            self.uses_stack = True
+            if kind == "save_item":
+                old = _call(ast.Attribute(value=_name(np_name), attr="copy", ctx=ast.Load()), item)
+                return [ast.Expr(value=_attr_call(self.stack, "append", old))]
+            target = ast.Subscript(value=_name(var), slice=copy.deepcopy(m["index"]),
+                                   ctx=ast.Store())
+            return [_assign(target, _attr_call(self.stack, "pop"))]
+        key = ("saved", id(m["site"]), var)
+        if key not in self.groups:
+            self.groups[key] = self.names.numbered(var + "_")
+        saved = self.groups[key]
+        if kind == "save_item":
+            old = _call(ast.Attribute(value=_name(np_name), attr="copy", ctx=ast.Load()), item)
+            return [_assign(saved, old)]
+        target = ast.Subscript(value=_name(var), slice=copy.deepcopy(m["index"]), ctx=ast.Store())
+        return [_assign(target, _name(saved))]
+
     def zero_like(self, param):
         kind = self.an.kinds.get(param, SCALAR)
         if kind == SCALAR:
@@ -538,6 +624,20 @@ class FunctionTransform:
         if kind == SEQ or (kind == ARRAY and param in self.materialized):
             return _call(self.bind(_runtime().like, "like"), _name(self.adj(param)), _name(param))
         return _name(self.adj(param))
+
+
+def _index_value(index):
+    """An index written inside [] as an expression that can be passed around:
+    `1:3` -> `slice(1, 3)`, `...` stays `...`, tuples element by element."""
+    if isinstance(index, ast.Slice):
+        parts = [copy.deepcopy(p) if p is not None else ast.Constant(None)
+                 for p in (index.lower, index.upper, index.step)]
+        while len(parts) > 1 and isinstance(parts[-1], ast.Constant) and parts[-1].value is None:
+            parts.pop()
+        return _call("slice", *parts)
+    if isinstance(index, ast.Tuple):
+        return ast.Tuple(elts=[_index_value(e) for e in index.elts], ctx=ast.Load())
+    return copy.deepcopy(index)
 
 
 def _is_zero_assign(node):

@@ -57,10 +57,16 @@ def like(g, x):
     return g
 
 
-def owned(g):
-    """A copy of `g` that the adjoint code may update in place."""
-    if isinstance(g, np.ndarray):
-        return g.copy()
+def owned(g, x):
+    """A new array shaped like `x` holding `g`, which adjoint code may update in place."""
+    if isinstance(x, np.ndarray):
+        out = np.zeros(x.shape, dtype=np.result_type(x.dtype, np.float32))
+        out[...] = g
+        return out
+    if isinstance(x, (list, tuple)):
+        out = np.zeros(len(x))
+        out[...] = g
+        return out
     return g
 
 
