@@ -250,7 +250,8 @@ def _user_modules(fn):
 
 def _tidy(fn, stmts):
     adjoints = set(fn.adjoints.values())
-    stmts = propagate(stmts, adjoints)
+    int_names = frozenset(n for n, k in fn.an.kinds.items() if k not in ("scalar", "array", "seq"))
+    stmts = propagate(stmts, adjoints, int_names=int_names)
     pure = {name for name, obj in fn.unit.binding_names.items() if isinstance(obj, types.ModuleType)}
     return eliminate_dead([stmts], adjoints, pure)[0]
 

@@ -38,7 +38,7 @@ def _copy(node):
         ast.Constant(value=node.value)
 
 
-def propagate(stmts, adjoints, facts=None):
+def propagate(stmts, adjoints, facts=None, int_names=frozenset()):
     """Copy/constant propagation over adjoint names, in place; returns stmts."""
     facts = dict(facts or {})
     out = []
@@ -49,17 +49,17 @@ def propagate(stmts, adjoints, facts=None):
                      if k not in killed and not (isinstance(v, ast.Name) and v.id in killed)}
             if isinstance(stmt, ast.If):
                 stmt.test = _Substitute(facts).visit(stmt.test)
-                stmt.body = propagate(stmt.body, adjoints, inner)
-                stmt.orelse = propagate(stmt.orelse, adjoints, inner)
+                stmt.body = propagate(stmt.body, adjoints, inner, int_names)
+                stmt.orelse = propagate(stmt.orelse, adjoints, inner, int_names)
             else:
                 if isinstance(stmt, ast.For):
                     stmt.iter = _Substitute(facts).visit(stmt.iter)
-                stmt.body = propagate(stmt.body, adjoints, inner)
+                stmt.body = propagate(stmt.body, adjoints, inner, int_names)
             facts = inner
             out.append(stmt)
             continue
         if isinstance(stmt, ast.Assign):
-            stmt.value = simplify(_Substitute(facts).visit(stmt.value))
+            stmt.value = simplify(_Substitute(facts).visit(stmt.value), int_names)
         elif isinstance(stmt, ast.Return):
             pass   # `return dtheta0` reads better than `return dtheta`
         else:

@@ -88,6 +88,8 @@ class FunctionTransform:
                 "floats elsewhere", node, "keep differentiated values in variables that only "
                 "ever hold numbers or arrays")
         self.defs = Definitions(self.tree)
+        self.int_names = frozenset(n for n, k in self.an.kinds.items()
+                                   if k not in (SCALAR, ARRAY, SEQ))
         self.flat = Flattener(self)
         self.stack = unit.stack_name
         self.adjoints = {}
@@ -392,7 +394,7 @@ class FunctionTransform:
         template = rule.template("vjp", param)
         for name in rule.uses("vjp", param) & set(rule.namespace):
             mapping[name] = _name(self.bind(rule.namespace[name], name))
-        expr = instantiate(template, mapping)
+        expr = instantiate(template, mapping, self.int_names)
         if rule.elementwise:
             expr = self._unbroadcast(expr, op.bound[param], op)
         return expr

@@ -14,7 +14,7 @@ import copy
 import numbers
 
 
-def instantiate(template, mapping):
+def instantiate(template, mapping, int_names=frozenset()):
     """Copy of `template` with each Name in `mapping` replaced by a copy of its AST."""
 
     class Sub(ast.NodeTransformer):
@@ -23,7 +23,7 @@ def instantiate(template, mapping):
                 return copy.deepcopy(mapping[node.id])
             return node
 
-    return simplify(Sub().visit(copy.deepcopy(template)))
+    return simplify(Sub().visit(copy.deepcopy(template)), int_names)
 
 
 def _num(node):
@@ -49,7 +49,25 @@ _FOLD = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
          ast.Mult: lambda a, b: a * b}
 
 
+def _may_be_int(node, int_names):
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name) and n.id in int_names:
+            return True
+        if isinstance(n, (ast.Compare, ast.BoolOp)) or (isinstance(n, ast.Constant) and
+                                                        isinstance(n.value, (int, bool))):
+            return True
+    return False
+
+
 class _Simplifier(ast.NodeTransformer):
+    def __init__(self, int_names=frozenset()):
+        self.int_names = int_names
+
+    def _unit(self, value, other):
+        """Can `value * other` become `other`?  Not if that turns a float into an int."""
+        return value == 1 and (not isinstance(value, float) or
+                               not _may_be_int(other, self.int_names))
+
     def visit_BinOp(self, node):
         self.generic_visit(node)
         a, b = _num(node.left), _num(node.right)
@@ -57,9 +75,9 @@ class _Simplifier(ast.NodeTransformer):
         if a is not None and b is not None and op in _FOLD:
             return _const(_FOLD[op](a, b))
         if op is ast.Mult:
-            if b == 1:
+            if self._unit(b, node.left):
                 return node.left
-            if a == 1:
+            if self._unit(a, node.right):
                 return node.right
             if b == -1:
                 return self.visit(ast.UnaryOp(op=ast.USub(), operand=node.left))
@@ -99,5 +117,6 @@ class _Simplifier(ast.NodeTransformer):
         return node
 
 
-def simplify(node):
-    return ast.fix_missing_locations(_Simplifier().visit(node))
+def simplify(node, int_names=frozenset()):
+    """Fold trivial arithmetic; `int_names` are variables that may hold ints."""
+    return ast.fix_missing_locations(_Simplifier(int_names).visit(node))

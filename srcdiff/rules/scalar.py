@@ -71,7 +71,8 @@ partials(math.pow, "x, y", x="y * math.pow(x, y - 1)", y="pow_dexp(out, x)")
 partials(math.hypot, "x, y", x="x / out", y="y / out")
 partials(math.erf, "x", x="2 / math.sqrt(math.pi) * math.exp(-x * x)")
 partials(math.erfc, "x", x="-2 / math.sqrt(math.pi) * math.exp(-x * x)")
-partials(math.fabs, "x", x="(x > 0) - (x < 0)")
+# |x|' is sign(x), taken as 0 at 0 like NumPy's sign (and JAX, autograd).
+partials(math.fabs, "x", x="math.copysign(1.0, x) if x else 0.0")
 partials(math.copysign, "x, y", x="math.copysign(1.0, x) * math.copysign(1.0, y)", y="0.0")
 partials(math.degrees, "x", x="180 / math.pi")
 partials(math.radians, "x", x="math.pi / 180")
@@ -79,7 +80,7 @@ for _f in (math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfin
     nondiff(_f, result="int")
 
 # --- builtins ------------------------------------------------------------------
-partials(builtins.abs, "x", x="(x > 0) - (x < 0)", array={"x": "np.sign(x)"})
+partials(builtins.abs, "x", x="math.copysign(1.0, x) if x else 0.0", array={"x": "np.sign(x)"})
 partials(builtins.float, "x", x="1")
 partials(builtins.pow, "x, y", x="y * x ** (y - 1)", y="pow_dexp(out, x)")
 # max/min of several arguments are nested pairs by the transformer; Python
