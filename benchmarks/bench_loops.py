@@ -16,7 +16,7 @@ import types
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import srcdiff  # noqa: E402
-from benchmarks.common import header, markdown_table, rel_diff, time_call  # noqa: E402
+from benchmarks.common import header, markdown_table, rel_diff, time_call, time_calls  # noqa: E402
 
 
 def pendulum(theta0, damping, omega0, g, dt, n):
@@ -89,13 +89,14 @@ def rebind(namespace, f):
 
 
 def autograd_peer(f, args, wrt):
+    """(gradient function, converter of its result to floats)."""
     import autograd
     import autograd.numpy as anp
-    g = autograd.grad(rebind(anp, f), wrt)
-    return lambda *a: g(*a), lambda out: [float(x) for x in out]
+    return autograd.grad(rebind(anp, f), wrt), lambda out: [float(x) for x in out]
 
 
 def torch_peer(f, args, wrt):
+    """Same, for PyTorch; the leaf tensors are made once, outside the timed call."""
     import torch
     ns = types.SimpleNamespace(sin=torch.sin, cos=torch.cos, exp=torch.exp)
     ft = rebind(ns, f)
@@ -117,37 +118,39 @@ def fd_grad(f, args, wrt, h=1e-6):
     return out
 
 
+def bench_case(name, f, args, wrt):
+    """Table rows for one case: plain function, srcdiff, then each peer."""
+    fd = fd_grad(f, args, wrt)
+    try:
+        df = srcdiff.grad(f, wrt=wrt)
+        ref = list(df(*args))
+        fast = df.specialize(*args)
+    except Exception as exc:   # a srcdiff bug: reported, not hidden (see the README)
+        print(f"srcdiff FAILED on {name}: {type(exc).__name__}: {exc}")
+        t_f, t_s, ref, vs = time_call(f, *args), None, fd, " (vs finite diff.)"
+        rows = [[name, "plain function", t_f, 1.0, "", ""],
+                [name, "srcdiff", "FAILED", None, None, None]]
+    else:
+        t_f, t_s, t_sp = time_calls([(f, args), (df, args), (fast, args)])
+        vs = ""
+        rows = [[name, "plain function", t_f, 1.0, "", ""],
+                [name, "srcdiff grad(f)", t_s, t_s / t_f, "", f"{rel_diff(ref, fd):.1e} (vs finite diff.)"],
+                [name, "srcdiff .specialize", t_sp, t_sp / t_f, "", ""]]
+    for peer, make in (("autograd", autograd_peer), ("torch eager f64", torch_peer)):
+        try:
+            g, to_floats = make(f, args, wrt)
+        except ImportError:
+            rows.append([name, peer, "not installed", None, None, None])
+            continue
+        diff = rel_diff(ref, to_floats(g(*args)))
+        t_p = time_call(g, *args)
+        rows.append([name, peer, t_p, t_p / t_f, t_s and f"{t_p / t_s:.0f}x", f"{diff:.1e}{vs}"])
+    return rows
+
+
 def main():
     header("bench_loops: gradient time / function time (srcdiff target <= 4x)")
-    rows = []
-    for name, f, args, wrt in CASES:
-        t_f = time_call(f, *args)
-        rows.append([name, "plain function", t_f, 1.0, "", ""])
-        fd = fd_grad(f, args, wrt)
-        try:
-            df = srcdiff.grad(f, wrt=wrt)
-            ref = list(df(*args))
-            fast = df.specialize(*args)
-        except Exception as exc:   # a srcdiff bug: reported, not hidden (see the README)
-            print(f"srcdiff FAILED on {name}: {type(exc).__name__}: {exc}")
-            rows.append([name, "srcdiff", "FAILED", None, None, None])
-            ref, t_s = fd, None
-        else:
-            t_s = time_call(df, *args)
-            t_sp = time_call(fast, *args)
-            rows.append([name, "srcdiff grad(f)", t_s, t_s / t_f, "",
-                         f"{rel_diff(ref, fd):.1e} (vs finite diff.)"])
-            rows.append([name, "srcdiff .specialize", t_sp, t_sp / t_f, "", ""])
-        for peer, make in (("autograd", autograd_peer), ("torch eager f64", torch_peer)):
-            try:
-                g, to_floats = make(f, args, wrt)
-            except ImportError:
-                rows.append([name, peer, "not installed", None, None, None])
-                continue
-            diff = rel_diff(ref, to_floats(g(*args)))
-            t_p = time_call(g, *args)
-            rows.append([name, peer, t_p, t_p / t_f, t_s and f"{t_p / t_s:.0f}x",
-                         f"{diff:.1e}" + ("" if t_s else " (vs finite diff.)")])
+    rows = [row for case in CASES for row in bench_case(*case)]
     markdown_table(["case", "tool", "time (us)", "time / f", "srcdiff speedup vs peer",
                     "max rel. diff vs srcdiff"], rows)
 

@@ -10,7 +10,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import srcdiff  # noqa: E402
-from benchmarks.common import header, markdown_table, rel_diff, time_call  # noqa: E402
+from benchmarks.common import header, markdown_table, rel_diff, time_calls  # noqa: E402
 
 
 def seed(x, y):
@@ -93,9 +93,7 @@ def main():
         df = srcdiff.grad(f, wrt=wrt)
         fast = df.specialize(*args)
         err = rel_diff(df(*args), fd_grad(f, args))
-        t_f = time_call(f, *args)
-        t_g = time_call(df, *args)
-        t_s = time_call(fast, *args)
+        t_f, t_g, t_s = time_calls([(f, args), (df, args), (fast, args)])
         rows.append([name, t_f, t_g, t_g / t_f, t_s, t_s / t_f, f"{err:.1e}"])
     markdown_table(["case", "f (us)", "grad(f) (us)", "ratio", "specialize (us)", "ratio",
                     "rel. diff vs finite diff."], rows)

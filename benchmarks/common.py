@@ -3,31 +3,40 @@
 from __future__ import annotations
 
 import datetime
-import os
 import platform
 import statistics
 import sys
+import time
 import timeit
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
+def time_calls(calls, repeat=15, min_time=0.05):
+    """Per-call CPU times, in microseconds, of each ``(fn, args)`` in `calls`.
 
-
-def time_call(fn, *args, repeat=7, min_time=0.2):
-    """Per-call time of ``fn(*args)`` in microseconds.
-
-    `timeit.Timer.autorange` picks a loop count that takes >= `min_time`
-    seconds; the call is then timed `repeat` times and we report the median
-    of the fastest half (robust to both noise spikes and lucky outliers).
+    `timeit.Timer.autorange` picks, per function, a loop count that takes
+    >= `min_time` seconds.  The functions are then timed `repeat` times,
+    *interleaved* in short runs (so load from other processes hits all of
+    them alike and the ratios stay meaningful), with the process CPU clock
+    (time spent descheduled is not counted), and each gets the median of its
+    fastest third of runs: robust to load spikes, less optimistic than the best run.
     """
-    timer = timeit.Timer(lambda: fn(*args))
-    fn(*args)                                   # warm up (code generation, caches)
-    number, elapsed = timer.autorange()
-    if elapsed < min_time:
-        number = max(1, int(number * min_time / max(elapsed, 1e-9)))
-    times = sorted(t / number for t in timer.repeat(repeat=repeat, number=number))
-    return statistics.median(times[:max(1, (repeat + 1) // 2)]) * 1e6
+    timers, numbers = [], []
+    for fn, args in calls:
+        timer = timeit.Timer("fn(*args)", timer=time.process_time,
+                             globals={"fn": fn, "args": tuple(args)})
+        fn(*args)                                   # warm up (code generation, caches)
+        number, elapsed = timer.autorange()
+        timers.append(timer)
+        numbers.append(max(1, round(number * min_time / elapsed)) if elapsed < min_time else number)
+    runs = [[] for _ in calls]
+    for _ in range(repeat):
+        for timer, number, times in zip(timers, numbers, runs):
+            times.append(timer.timeit(number) / number)
+    return [statistics.median(sorted(times)[:max(1, repeat // 3)]) * 1e6 for times in runs]
+
+
+def time_call(fn, *args, **kw):
+    """Per-call time of ``fn(*args)`` in microseconds (see `time_calls`)."""
+    return time_calls([(fn, args)], **kw)[0]
 
 
 def rel_diff(a, b):
@@ -36,8 +45,11 @@ def rel_diff(a, b):
                for x, y in zip(a, b, strict=True))
 
 
-def fmt(x, digits=2):
-    return "-" if x is None else (x if isinstance(x, str) else f"{x:.{digits}f}")
+def fmt(x):
+    """Numbers with ~3 significant digits (no exponent); strings as they are; None as '-'."""
+    if x is None or isinstance(x, str):
+        return "-" if x is None else x
+    return f"{x:.3f}" if abs(x) < 1 else f"{x:.2f}" if abs(x) < 100 else f"{x:.0f}"
 
 
 def markdown_table(headers, rows):

@@ -15,10 +15,13 @@ from .errors import (ArgumentError, GradientCheckError, NoRuleError, NonScalarOu
 from .rules import register_rule
 from .api import grad, source, value_and_grad
 from .check import check_grad
+from .jacobians import hessian, hvp, jacobian, jvp, vjp
+from .runtime import stop_gradient
 
 __version__ = "0.1.0"
 
 __all__ = ["grad", "value_and_grad", "source", "check_grad", "register_rule",
+           "jvp", "vjp", "jacobian", "hessian", "hvp", "stop_gradient",
            "SrcDiffError", "UnsupportedSyntaxError", "NoRuleError", "WrtError",
            "SourceUnavailableError", "NonScalarOutputError", "ArgumentError",
            "GradientCheckError", "__version__"]

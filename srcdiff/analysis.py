@@ -27,8 +27,9 @@ from .parse import MISSING
 from .rules import RULES
 
 INT, SCALAR, ARRAY, SEQ, SEQ2, OTHER = "int", "scalar", "array", "seq", "seq2", "other"
+LIST = "list"    # a list the code appends to and pops from (the stack of generated code)
 NUMERIC = (INT, SCALAR, ARRAY)
-DIFFERENTIABLE = (SCALAR, ARRAY, SEQ)
+DIFFERENTIABLE = (SCALAR, ARRAY, SEQ, LIST)
 
 
 def kind_of_value(value):
@@ -40,7 +41,9 @@ def kind_of_value(value):
     if isinstance(value, np.ndarray):
         return ARRAY if np.issubdtype(value.dtype, np.inexact) else INT
     if isinstance(value, (list, tuple)):
-        if value and all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
+        if not value:
+            return SEQ
+        if all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
                          for v in value):
             return SEQ
         if value and all(kind_of_value(v) == SEQ for v in value):
@@ -86,6 +89,7 @@ class Analysis:
         self.active = {p: p in wrt and param_kinds[p] in DIFFERENTIABLE for p in param_kinds}
         self.helper_kinds = helper_kinds or (lambda func, call, expr_kind: None)
         self.lost = {}     # name -> node: a differentiated value stored where we lose track
+        self.maybe_int = {p for p, k in param_kinds.items() if k == INT}
         for _ in range(20):
             before = (dict(self.kinds), dict(self.active))
             self._block(tree.body)
@@ -123,10 +127,16 @@ class Analysis:
             self._block(stmt.body)
         elif isinstance(stmt, ast.While):
             self._block(stmt.body)
+        elif isinstance(stmt, ast.Expr):
+            stack, value = _list_append(stmt)
+            if stack is not None and self.kinds.get(stack) == LIST:
+                self._set(stack, LIST, self.expr(value)[1])
 
     def _set(self, name, kind, active):
         if isinstance(kind, tuple):   # a helper's tuple result kept whole: treat as a sequence
             kind = SEQ
+        if kind == INT:
+            self.maybe_int.add(name)
         self.kinds[name] = join(self.kinds.get(name), kind)
         self.active[name] = self.active.get(name, False) or (
             active and self.kinds[name] in DIFFERENTIABLE)
@@ -185,6 +195,12 @@ class Analysis:
 
     def _expr_Subscript(self, node):
         kind, active = self.expr(node.value)
+        if isinstance(kind, tuple):   # a helper's tuple result, indexed by a constant
+            index = node.slice
+            if isinstance(index, ast.Constant) and isinstance(index.value, int) and \
+                    -len(kind) <= index.value < len(kind):
+                return kind[index.value], active
+            return _join_numeric(kind), active
         if kind == SEQ:
             return SCALAR, active
         if kind == SEQ2:
@@ -196,6 +212,8 @@ class Analysis:
         return ARRAY, active
 
     def _expr_Tuple(self, node):
+        if isinstance(node, ast.List) and not node.elts:
+            return LIST, False
         infos = [self.expr(e) for e in node.elts]
         active = any(a for _, a in infos)
         if infos and all(k in NUMERIC for k, _ in infos):
@@ -223,6 +241,10 @@ class Analysis:
         kinds = [k for k, _ in infos if k]
         any_active = any(a for _, a in infos)
         if func is MISSING:   # a method call on a local value, or an unknown name
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "pop" and \
+                    isinstance(node.func.value, ast.Name) and \
+                    self.kinds.get(node.func.value.id) == LIST:
+                return None, self.active.get(node.func.value.id, False)
             if isinstance(node.func, ast.Attribute):
                 base_kind, base_active = self.expr(node.func.value)
                 return (ARRAY if base_kind in (ARRAY, SCALAR) else OTHER), base_active or any_active
@@ -250,6 +272,16 @@ class Analysis:
         return ARRAY if kinds else OTHER, any_active
 
 
+def _list_append(stmt):
+    """(list name, appended value) for a statement `name.append(value)`, else (None, None)."""
+    call = stmt.value
+    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+            call.func.attr == "append" and isinstance(call.func.value, ast.Name) and \
+            len(call.args) == 1 and not call.keywords:
+        return call.func.value.id, call.args[0]
+    return None, None
+
+
 def _hashable(obj):
     try:
         hash(obj)
@@ -266,43 +298,44 @@ def _base_name(node):
 
 # -- reaching definitions --------------------------------------------------------
 class Definitions:
-    """For each assignment site: names that may / must be bound just before it."""
+    """For each assignment site: names that may / must be bound just before it.
+
+    Standard structured dataflow: at a branch join, "must" is the
+    intersection and "may" the union; a loop body may be entered from
+    before the loop or from its own end (so its "may" includes everything
+    the body assigns), and may run zero times.
+    """
 
     def __init__(self, tree):
         self.maybe = {}      # id(site) -> set of names possibly bound before it
         self.must = {}       # id(site) -> set of names certainly bound before it
         params = {a.arg for a in [*tree.args.posonlyargs, *tree.args.args, *tree.args.kwonlyargs]}
-        self._seen = set(params)
-        self.at_end_must = self._block(tree.body, set(params), loop_defs=set())
-        self.at_end_maybe = set(self._seen)
+        self.at_end_must, self.at_end_maybe = self._block(tree.body, set(params), set(params))
 
-    def _block(self, stmts, must, loop_defs):
+    def _block(self, stmts, must, maybe):
         for stmt in stmts:
-            must = self._stmt(stmt, must, loop_defs)
-        return must
+            must, maybe = self._stmt(stmt, must, maybe)
+        return must, maybe
 
-    def _record(self, site, must, loop_defs):
-        self.maybe[id(site)] = set(self._seen) | loop_defs
-        self.must[id(site)] = set(must)
-
-    def _stmt(self, stmt, must, loop_defs):
-        self._record(stmt, must, loop_defs)
+    def _stmt(self, stmt, must, maybe):
+        self.maybe[id(stmt)] = set(maybe)
+        self.must[id(stmt)] = set(must)
         if isinstance(stmt, ast.Assign):
             names = assigned_names(stmt)
-            self._seen |= names
-            return must | names
+            return must | names, maybe | names
         if isinstance(stmt, ast.If):
-            a = self._block(stmt.body, set(must), loop_defs)
-            b = self._block(stmt.orelse, set(must), loop_defs)
-            return a & b
+            a_must, a_maybe = self._block(stmt.body, set(must), set(maybe))
+            b_must, b_maybe = self._block(stmt.orelse, set(must), set(maybe))
+            return a_must & b_must, a_maybe | b_maybe
         if isinstance(stmt, (ast.For, ast.While)):
-            inner = loop_defs | _all_assigned(stmt)
-            body_must = set(must) | ({stmt.target.id} if isinstance(stmt, ast.For) else set())
+            assigned = _all_assigned(stmt)
+            entry_maybe = maybe | assigned
+            entry_must = set(must)
             if isinstance(stmt, ast.For):
-                self._seen.add(stmt.target.id)
-            self._block(stmt.body, body_must, inner)
-            return must
-        return must
+                entry_must.add(stmt.target.id)
+            self._block(stmt.body, entry_must, entry_maybe)
+            return must, entry_maybe
+        return must, maybe
 
 
 def assigned_names(stmt):

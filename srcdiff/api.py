@@ -92,10 +92,17 @@ class _Specializer:
         kinds = self.kinds_of(args)
         fn = self.by_key.get(kinds)
         if fn is None:
-            key = (self.func, self.wrt, self.output, kinds)
-            fn = cached(key, lambda: self.generate(kinds).compile())
-            self.by_key[kinds] = fn
+            fn = self.by_key[kinds] = self.compiled_for(kinds)[0]
         return fn
+
+    def compiled_for(self, kinds):
+        """(compiled entry, Generated) for argument kinds, cached process-wide."""
+        key = (self.func, self.wrt, self.output, kinds)
+
+        def build():
+            generated = self.generate(kinds)
+            return generated.compile(), generated
+        return cached(key, build)
 
     def generate(self, kinds):
         return generate_reverse(self.func, self.wrt, dict(zip(self.params, kinds)),
@@ -112,10 +119,8 @@ class _Specializer:
         return tuple(bound.arguments[p] for p in self.params)
 
     def promote(self, args):
-        for i in self.wrt_index:
-            a = args[i]
-            if type(a) is int:
-                args = args[:i] + (float(a),) + args[i + 1:]
+        """Integer arguments in `wrt` are differentiated as floats; their values are
+        passed unchanged (so `range(n)` still works, with zero derivative)."""
         return args
 
 

@@ -5,11 +5,10 @@ _CACHE = {}
 
 def cached(key, build):
     """The value cached under `key`, building it on first use."""
-    try:
+    if key in _CACHE:    # (not try/except: errors from build() must not chain a KeyError)
         return _CACHE[key]
-    except KeyError:
-        value = _CACHE[key] = build()
-        return value
+    value = _CACHE[key] = build()
+    return value
 
 
 def clear_cache():

@@ -157,6 +157,8 @@ def build_parser():
     check.add_argument("--rtol", type=float, default=1e-5)
     check.add_argument("--atol", type=float, default=1e-7)
     check.set_defaults(run=cmd_check)
+    from .build import add_build_command
+    add_build_command(sub)
     return parser
 
 

@@ -17,6 +17,8 @@ from .codegen import Printer, compile_unit, import_lines
 from .errors import NonScalarOutputError, SrcDiffError
 from .optimize import eliminate_dead, propagate
 from .parse import MISSING
+from .astutil import tuple_of
+from .forward import ForwardTransform
 from .reverse import FunctionTransform, _attr_call, _call, _name, _assign
 from .unit import Unit
 
@@ -48,6 +50,12 @@ def generate_reverse(func, wrt, kinds, *, output="grad"):
     "vjp" (the function takes a cotangent `g` for its output and returns
     one cotangent per `wrt` parameter).
     """
+    return generate(func, wrt, kinds, output=output)
+
+
+def generate(func, wrt, kinds, *, output="grad"):
+    """Generated code for `func` (see generate_reverse); output "jvp" is forward mode,
+    "split" a fwd/bwd pair (the entry names both)."""
     reserved = set()
     for _ in range(3):
         unit = Unit(reserved=reserved)
@@ -64,6 +72,10 @@ class _NameClash(Exception):
 
 
 def _generate(unit, func, wrt, kinds, output):
+    if output == "jvp":
+        return _generate_forward(unit, func, wrt, kinds)
+    if output == "split":
+        return _generate_split(unit, func, wrt, kinds)
     source = unit.source(func)
     main = FunctionTransform(unit, source, wrt, kinds, "main")
     entry = unit.names.exact_or_suffixed(f"{func.__name__}_{_suffix(output)}")
@@ -79,20 +91,79 @@ def _generate(unit, func, wrt, kinds, output):
         else:
             raise SrcDiffError("vjp of a function returning a tuple is not supported yet")
     functions = [_main_function(main, entry, fwd, seeds, bwd, state, output, cot)]
+    return _finish(unit, func, functions, entry)
+
+
+def _finish(unit, func, functions, entry, batch_safe=False):
+    """Generate pending helpers, check names, print: the unit's Generated."""
     done = set()
     while unit.pending:
         spec = unit.pending.pop(0)
         if id(spec) in done:
             continue
         done.add(id(spec))
-        functions += _helper_functions(unit, spec)
+        if spec.mode == "reverse":
+            functions += _helper_functions(unit, spec)
+        else:
+            fdef, safe = _jvp_function(unit, spec, role="helper")
+            batch_safe = batch_safe and safe
+            functions.append(fdef)
     _check_clashes(unit, functions)
     printer = Printer(_LineText(unit))
     texts = [printer.function(f, comments_from=getattr(f, "comments_from", None))
              for f in functions]
-    return Generated(text="\n\n\n".join(texts), imports=import_lines(unit.binding_names),
-                     bindings=dict(unit.binding_names), entry=entry, globals=func.__globals__,
-                     label=f"{func.__name__}")
+    generated = Generated(text="\n\n\n".join(texts), imports=import_lines(unit.binding_names),
+                          bindings=dict(unit.binding_names), entry=entry,
+                          globals=func.__globals__, label=f"{func.__name__}")
+    generated.batch_safe = batch_safe
+    return generated
+
+
+def _generate_split(unit, func, wrt, kinds):
+    """A fwd/bwd pair for `func` itself: vjp runs the forward sweep once."""
+    from .unit import HelperSpec
+    spec = HelperSpec(func, unit.source(func))
+    spec = unit.specialize(spec, list(wrt), dict(kinds), "reverse")
+    return _finish(unit, func, [], f"{spec.fwd_name}, {spec.bwd_name}")
+
+
+def _generate_forward(unit, func, wrt, kinds):
+    from .unit import HelperSpec
+    spec = HelperSpec(func, unit.source(func))
+    spec.active, spec.kinds, spec.mode = tuple(wrt), dict(kinds), "forward"
+    spec.jvp_name = unit.names.exact_or_suffixed(f"{func.__name__}_jvp")
+    spec.tangent_names = None
+    fdef, safe = _jvp_function(unit, spec, role="main")
+    return _finish(unit, func, [fdef], spec.jvp_name, batch_safe=safe)
+
+
+def _jvp_function(unit, spec, role):
+    """`def h_jvp(params..., dparams...)` returning (value, tangent)."""
+    fn = ForwardTransform(unit, spec.source, spec.active, spec.kinds, role)
+    body, state = fn.build(spec.tangent_names)
+    _tag_lines(fn, body)
+    outs = fn.outputs
+    value = tuple_of([_name(o) for o in outs])
+    tangent = tuple_of([fn.output_tangent(o, state) for o in outs])
+    body = _tidy(fn, body + [ast.Return(value=ast.Tuple(elts=[value, tangent], ctx=ast.Load()))])
+    args = copy.deepcopy(fn.tree.args)
+    _bind_defaults(fn, spec.func, args)
+    tangent_args = [ast.arg(arg=fn.adj(p)) for p in spec.active]
+    if role == "main":
+        args.args += tangent_args
+        args.defaults = list(args.defaults) + [ast.Constant(0.0)] * len(tangent_args) \
+            if args.defaults else []
+    else:
+        args.kwonlyargs += tangent_args
+        args.kw_defaults += [ast.Constant(0.0)] * len(tangent_args)
+    doc = ast.Expr(value=ast.Constant(
+        f"Value and tangent of {spec.func.__name__} along {', '.join(spec.active)} "
+        "(forward mode)."))
+    fdef = ast.FunctionDef(name=spec.jvp_name, args=args, body=[doc] + body,
+                           decorator_list=[], returns=None)
+    fdef.comments_from = body[0] if body else None
+    _qualify_free_names(fn, fdef)
+    return ast.fix_missing_locations(fdef), fn.batch_safe
 
 
 class _LineText:
@@ -113,7 +184,7 @@ class _LineText:
 
 
 def _suffix(output):
-    return {"grad": "grad", "value_and_grad": "value_and_grad", "vjp": "vjp"}[output]
+    return output
 
 
 def _tag_lines(fn, stmts):
@@ -157,7 +228,13 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     grads = [fn.final_adjoint(p, state) for p in fn.wrt]
     result = grads[0] if len(grads) == 1 else ast.Tuple(elts=grads, ctx=ast.Load())
     if output == "value_and_grad":
-        result = ast.Tuple(elts=[_name(out), result], ctx=ast.Load())
+        # The backward sweep restores overwritten variables: keep the value first.
+        value = fn.names.exact_or_suffixed("value")
+        copied = _name(out)
+        if out in fn.scatter:   # restored in place: copy the array
+            copied = _call(_attr_np(fn, "copy"), _name(out))
+        checks.insert(0, _assign(value, copied))
+        result = ast.Tuple(elts=[_name(value), result], ctx=ast.Load())
     body = _prologue(fn) + fwd
     tail = _tidy(fn, checks + seeds + bwd + [ast.Return(value=result)])
     first_bwd = tail[0]
@@ -238,6 +315,11 @@ def _helper_functions(unit, spec):
     return [ast.fix_missing_locations(fwd_def), ast.fix_missing_locations(bwd_def)]
 
 
+def _attr_np(fn, attr_name):
+    import numpy
+    return ast.Attribute(value=_name(fn.bind(numpy, "np")), attr=attr_name, ctx=ast.Load())
+
+
 def _user_modules(fn):
     """Names of modules (math, numpy) the user's code calls into: their calls are pure."""
     names = set()
@@ -250,8 +332,7 @@ def _user_modules(fn):
 
 def _tidy(fn, stmts):
     adjoints = set(fn.adjoints.values())
-    int_names = frozenset(n for n, k in fn.an.kinds.items() if k not in ("scalar", "array", "seq"))
-    stmts = propagate(stmts, adjoints, int_names=int_names)
+    stmts = propagate(stmts, adjoints, int_names=fn.int_names)
     pure = {name for name, obj in fn.unit.binding_names.items() if isinstance(obj, types.ModuleType)}
     return eliminate_dead([stmts], adjoints, pure)[0]
 

@@ -285,6 +285,14 @@ class Normalizer:
         callee = self._builtin_call(it)
         if callee is range and isinstance(target, ast.Name):
             return [], (target, it), []
+        if callee is reversed and len(it.args) == 1 and not it.keywords:
+            pre, seq = self._as_name(it.args[0], stmt)
+            index = self.names.numbered("i")
+            backwards = _call("range", ast.BinOp(left=_call("len", seq), op=ast.Sub(),
+                                                 right=ast.Constant(1)),
+                              ast.Constant(-1), ast.Constant(-1))
+            body = [_assign(target, self._item(seq, index, stmt), stmt)]
+            return pre, (_name(index, ast.Store()), _located(backwards, it)), body
         if callee is enumerate and isinstance(target, ast.Tuple) and len(target.elts) == 2 \
                 and len(it.args) == 1 and not it.keywords:
             idx, item = target.elts
@@ -327,7 +335,7 @@ class Normalizer:
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
             return None
         obj = self.source.resolver.lookup(node.func.id)
-        return obj if obj is not MISSING and obj in (range, enumerate, zip) else None
+        return obj if obj is not MISSING and obj in (range, enumerate, zip, reversed) else None
 
     # -- conditional expressions -------------------------------------------
     def _lift_ifexp(self, expr, stmt):

@@ -15,7 +15,7 @@ import types
 import numpy as np
 from dataclasses import dataclass, field
 
-from .analysis import ARRAY, SCALAR
+from .analysis import ARRAY, INT, SCALAR, SEQ
 from .errors import NoRuleError, UnsupportedSyntaxError
 from .parse import MISSING
 from .rules import RULES
@@ -139,7 +139,8 @@ class Flattener:
         op = self._op(expr, [], ops)     # operands first, so temps number in order
         tmp = self.fn.names.numbered("t")
         op.targets.append(tmp)
-        self.temp_kinds[tmp] = kind if kind in (SCALAR, ARRAY) else ARRAY
+        self.temp_kinds[tmp] = SEQ if isinstance(kind, tuple) else \
+            kind if kind in (SCALAR, ARRAY, SEQ) else ARRAY
         ops.append(op)
         return ast.Name(id=tmp, ctx=ast.Load())
 
@@ -154,8 +155,9 @@ class Flattener:
             return self._rule_op(type(expr.op), {"x": operand}, primal, targets, expr)
         if isinstance(expr, ast.Call):
             return self._call_op(expr, targets, ops)
+        if isinstance(expr, ast.Attribute):
+            base = self._atom(expr.value, ops)     # report a problem inside the base first
         if isinstance(expr, ast.Attribute) and expr.attr in ("T", "real"):
-            base = self._atom(expr.value, ops)
             primal = ast.Attribute(value=base, attr=expr.attr, ctx=ast.Load())
             if expr.attr == "real":
                 return Op("copy", targets, primal, expr, bound={"x": base}, active=["x"])
@@ -168,6 +170,14 @@ class Flattener:
                                            expr.slice, "index with integers")
             primal = ast.Subscript(value=base, slice=expr.slice, ctx=ast.Load())
             return Op("subscript", targets, primal, expr, bound={"x": base}, active=["x"])
+        if isinstance(expr, (ast.List, ast.Tuple)) and self.fn.an.expr(expr)[0] == SEQ and \
+                all(self.kind(e) in (SCALAR, INT) or not self.fn.an.expr(e)[1]
+                    for e in expr.elts):
+            atoms = [self._atom(e, ops) for e in expr.elts]
+            bound = {f"e{i}": a for i, a in enumerate(atoms)}
+            active = [p for p, a in bound.items() if self.is_active(a)]
+            primal = type(expr)(elts=atoms, ctx=ast.Load())
+            return Op("pack", targets, primal, expr, bound=bound, active=active)
         what = _describe(expr)
         raise self.fn.source.error(UnsupportedSyntaxError, f"srcdiff cannot differentiate {what}",
                                    expr, _HINTS.get(type(expr), "rewrite it with plain arithmetic "
@@ -181,7 +191,8 @@ class Flattener:
                                                       for p in rule.params):
                 if rule.array_variant is not None and ARRAY in kinds.values():
                     rule = rule.array_variant
-                active = [p for p in rule.params if p in bound and self.is_active(bound[p])]
+                active = [p for p in rule.params if p in bound and self.is_active(bound[p])
+                          and p not in rule.zero]
                 if not rule.differentiable:
                     return Op("inactive", targets, primal, node)
                 missing = [p for p in active if p not in rule.vjp]
@@ -284,7 +295,26 @@ class Flattener:
         spec = self.fn.unit.helper_spec(self.fn, func, call, args, keywords)
         bound = spec.bind(args, keywords)
         active = [p for p in spec.params if p in bound and self.is_active(bound[p])]
-        spec = self.fn.unit.specialize(spec, active, {p: self.kind(a) for p, a in bound.items()})
+        spec = self.fn.unit.specialize(spec, active, {p: self.kind(a) for p, a in bound.items()},
+                                       self.fn.mode)
+        result = self.fn.unit.output_kinds(func, call, self.fn.an.expr)
+        if isinstance(result, tuple) and len(targets) <= 1:
+            # `r = h(x)` where h returns a tuple: unpack into temporaries, then pack them,
+            # so `r[0]` and friends differentiate like any sequence.
+            parts = []
+            for kind in result:
+                tmp = self.fn.names.numbered("t")
+                self.temp_kinds[tmp] = SEQ if isinstance(kind, tuple) else \
+            kind if kind in (SCALAR, ARRAY, SEQ) else ARRAY
+                parts.append(tmp)
+            ops.append(Op("helper", parts, primal, call, bound=bound, active=active, helper=spec))
+            atoms = {f"e{i}": ast.Name(id=p, ctx=ast.Load()) for i, p in enumerate(parts)}
+            pack = ast.Tuple(elts=list(atoms.values()), ctx=ast.Load())
+            return Op("pack", targets, pack, call, bound=atoms, active=list(atoms))
+        if isinstance(result, tuple) and len(result) != len(targets):
+            raise self.fn.source.error(
+                UnsupportedSyntaxError, f"{func.__name__} returns {len(result)} values; this "
+                f"unpacks {len(targets)}", call, "unpack exactly the values it returns")
         return Op("helper", targets, primal, call, bound=bound, active=active, helper=spec)
 
     def _resolve_call(self, call):
@@ -366,6 +396,7 @@ def _describe(expr):
              ast.SetComp: "a set comprehension", ast.DictComp: "a dict comprehension",
              ast.BoolOp: "`and`/`or` on differentiated values", ast.Dict: "a dict",
              ast.Tuple: "a tuple of differentiated values here",
-             ast.List: "a list of differentiated values", ast.Attribute: "this attribute",
+             ast.List: "a list of differentiated values",
+             ast.Attribute: "an attribute of a differentiated value",
              ast.JoinedStr: "an f-string", ast.Compare: "a comparison"}
     return names.get(type(expr), f"a {type(expr).__name__} expression")

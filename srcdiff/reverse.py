@@ -30,13 +30,11 @@ from __future__ import annotations
 import ast
 import copy
 
-from .analysis import ARRAY, SCALAR, SEQ, Analysis, Definitions
+from .analysis import ARRAY, SCALAR, SEQ
 from .errors import UnsupportedSyntaxError
-from .naming import Names
-from .normalize import normalize
-from .ops import Flattener
-from .parse import MISSING
 from .templates import instantiate
+from .astutil import tuple_of
+from .transform import TransformBase
 
 _MARK = "__srcdiff_marker__"
 
@@ -67,51 +65,21 @@ def _attr_call(obj, attr, *args):
                     args=list(args), keywords=[])
 
 
-class FunctionTransform:
+class FunctionTransform(TransformBase):
     """Builds the forward and backward sweeps of one function specialisation."""
 
+    mode = "reverse"
+
     def __init__(self, unit, source, wrt, param_kinds, role):
-        self.unit = unit
-        self.source = source
-        self.role = role                      # "main" or "helper"
-        self.names = Names.for_tree(source.tree, extra=unit.reserved)
-        self.tree = normalize(source, self.names)
-        self.names.taken |= Names.for_tree(self.tree).taken
-        self.params = [a.arg for a in [*self.tree.args.posonlyargs, *self.tree.args.args,
-                                       *self.tree.args.kwonlyargs]]
-        self.wrt = list(wrt)
-        self.an = Analysis(self.tree, source.resolver, param_kinds, set(wrt), unit.output_kinds)
-        for name, node in self.an.lost.items():
-            raise source.error(
-                UnsupportedSyntaxError, f"srcdiff cannot follow the derivative through {name!r}: "
-                "it is given a differentiated value here but is not a number, array or list of "
-                "floats elsewhere", node, "keep differentiated values in variables that only "
-                "ever hold numbers or arrays")
-        self.defs = Definitions(self.tree)
-        self.int_names = frozenset(n for n, k in self.an.kinds.items()
-                                   if k not in (SCALAR, ARRAY, SEQ))
-        self.flat = Flattener(self)
+        super().__init__(unit, source, wrt, param_kinds, role)
         self.stack = unit.stack_name
-        self.adjoints = {}
-        self.groups = {}
         self.markers = {}
         self.materialized = set()
         self.none_init = set()
         self.loop_depth = 0
         self.uses_stack = False
         self.scatter = set()
-        ret = self.tree.body[-1]
-        self.outputs = [e.id for e in ret.value.elts] if isinstance(ret.value, ast.Tuple) \
-            else [ret.value.id]
-
-    # -- names ---------------------------------------------------------------------
-    def adj(self, var):
-        if var not in self.adjoints:
-            self.adjoints[var] = self.names.exact_or_suffixed("d" + var.lstrip("_"))
-        return self.adjoints[var]
-
-    def bind(self, obj, preferred):
-        return self.unit.bind(obj, preferred, self)
+        self.indexed_adjoint = set()
 
     @property
     def saves_on_stack(self):
@@ -195,18 +163,14 @@ class FunctionTransform:
             self.groups[key] = info
         return self.groups[key]
 
-    def _ops(self, stmt):
-        if id(stmt) not in self.groups:
-            self.groups[id(stmt)] = self.flat.assign(stmt)
-        return self.groups[id(stmt)]
-
     def _fwd_assign(self, stmt):
         ops = self._ops(stmt)
         out = []
         temps = []
         for op in ops[:-1]:
-            out.append(_assign(op.target, self._fwd_primal(op), stmt.lineno))
-            temps.append(op.target)
+            out.append(_assign(tuple_of(op.targets, store=True), self._fwd_primal(op),
+                               stmt.lineno))
+            temps.extend(op.targets)
         last = ops[-1]
         if last.kind == "setitem":
             base = last.target
@@ -324,7 +288,7 @@ class FunctionTransform:
         for var in sorted(names):
             self.materialized.add(var)
             zero = ast.Constant(0.0)
-            if var in self.scatter:   # updated in place later: needs a real array
+            if var in self.scatter or var in self.indexed_adjoint:   # indexed: a real array
                 zero = _call(self.bind(_runtime().zeros_like, "zeros_like"), _name(var))
             out.append(_assign(self.adj(var), zero, getattr(origin, "lineno", None)))
         return out
@@ -332,7 +296,7 @@ class FunctionTransform:
     def _bwd_assign(self, stmt, state):
         ops = self._ops(stmt)
         out = []
-        temps = [op.target for op in ops[:-1]]
+        temps = [t for op in ops[:-1] for t in op.targets]
         if temps:
             out.append(self._marker("pop", names=temps, stack=self.saves_on_stack))
         for i in range(len(ops) - 1, -1, -1):
@@ -384,6 +348,9 @@ class FunctionTransform:
             return g
         if op.kind == "subscript":
             return None
+        if op.kind == "pack":    # seq = [a, b, ...]: a gets dseq[0], ...
+            index = ast.Constant(int(param[1:]))
+            return ast.Subscript(value=g, slice=index, ctx=ast.Load())
         rule = op.rule
         mapping = {p: a for p, a in op.bound.items() if p in rule.params}
         for p in rule.params:
@@ -490,6 +457,8 @@ class FunctionTransform:
         self.scatter = {op.bound["x"].id if op.kind == "subscript" else op.target
                         for ops in self.groups.values() if isinstance(ops, list)
                         for op in ops if op.kind in ("subscript", "setitem")}
+        self.indexed_adjoint = {op.target for ops in self.groups.values()
+                                if isinstance(ops, list) for op in ops if op.kind == "pack"}
         state = set()
         seeds = []
         if self.role == "main":
@@ -617,6 +586,8 @@ class FunctionTransform:
         kind = self.an.kinds.get(param, SCALAR)
         if kind == SCALAR:
             return ast.Constant(0.0)
+        if kind == SEQ:
+            return _call(self.bind(_runtime().like, "like"), ast.Constant(0.0), _name(param))
         return _call(self.bind(_runtime().zeros_like, "zeros_like"), _name(param))
 
     def final_adjoint(self, param, state):
@@ -634,8 +605,8 @@ def _index_value(index):
     if isinstance(index, ast.Slice):
         parts = [copy.deepcopy(p) if p is not None else ast.Constant(None)
                  for p in (index.lower, index.upper, index.step)]
-        while len(parts) > 1 and isinstance(parts[-1], ast.Constant) and parts[-1].value is None:
-            parts.pop()
+        if isinstance(parts[2], ast.Constant) and parts[2].value is None:
+            parts.pop()     # slice(a, b); never slice(a), which means slice(None, a)
         return _call("slice", *parts)
     if isinstance(index, ast.Tuple):
         return ast.Tuple(elts=[_index_value(e) for e in index.elts], ctx=ast.Load())
@@ -662,4 +633,3 @@ def _runtime():
     return runtime
 
 
-_ = (MISSING, copy)

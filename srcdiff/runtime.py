@@ -42,8 +42,8 @@ def zeros_like(x):
     """A zero adjoint shaped like `x` (floats, arrays, lists and tuples of floats)."""
     if isinstance(x, np.ndarray):
         return np.zeros_like(x, dtype=np.result_type(x.dtype, np.float32))
-    if isinstance(x, (list, tuple)):
-        return type(x)(0.0 for _ in x)
+    if isinstance(x, (list, tuple)):   # adjoints of lists are arrays (they add)
+        return np.zeros(len(x))
     return 0.0
 
 
@@ -100,3 +100,8 @@ def check_scalar(out, name):
         except ImportError:
             raise ValueError(message) from None
         raise NonScalarOutputError(message)
+
+
+def stop_gradient(x):
+    """`x` itself; srcdiff treats its derivative as zero (like jax.lax.stop_gradient)."""
+    return x

@@ -116,19 +116,27 @@ class Unit:
                                   f"its signature: {exc}", call, None) from None
         return spec
 
-    def specialize(self, spec, active, kinds):
+    def specialize(self, spec, active, kinds, mode="reverse"):
+        """The helper specialisation for these active parameters and kinds (made once)."""
         for p in spec.params:
             if p not in kinds:
                 kinds[p] = kind_of_value(spec.signature.parameters[p].default)
-        key = (spec.func, tuple(active), tuple(sorted(kinds.items())))
+        key = (spec.func, tuple(active), tuple(sorted(kinds.items())), mode)
         if key not in self.specs:
             spec.active = tuple(active)
             spec.kinds = dict(kinds)
+            spec.mode = mode
             base = spec.func.__name__
-            suffix = "" if not any(k[0] is spec.func for k in self.specs) else \
-                f"_{sum(1 for k in self.specs if k[0] is spec.func) + 1}"
-            spec.fwd_name = self.names.exact_or_suffixed(f"{base}_fwd{suffix}")
-            spec.bwd_name = self.names.exact_or_suffixed(f"{base}_bwd{suffix}")
+            same = sum(1 for k in self.specs if k[0] is spec.func and k[3] == mode)
+            suffix = "" if not same else f"_{same + 1}"
+            if mode == "reverse":
+                spec.fwd_name = self.names.exact_or_suffixed(f"{base}_fwd{suffix}")
+                spec.bwd_name = self.names.exact_or_suffixed(f"{base}_bwd{suffix}")
+            else:
+                spec.jvp_name = self.names.exact_or_suffixed(f"{base}_jvp{suffix}")
+                own = Names.for_tree(spec.source.tree)
+                spec.tangent_names = {p: own.exact_or_suffixed("d" + p.lstrip("_"))
+                                      for p in active}
             self.specs[key] = spec
             self.pending.append(spec)
         return self.specs[key]

@@ -856,3 +856,516 @@ def wrt_reassigned_other(x, y):
     y = y * x
     x = x + y
     return x * y
+
+
+# === more mixtures ====================================================================================
+
+
+def h_noop(a):
+    b = a * 2.0
+    return None
+
+
+def h_kwonly(a, *, k=2.0):
+    return a * k
+
+
+def h_while_ret(a, n):
+    i = 0
+    while i < n:
+        a = a * 1.2
+        if a > 2:
+            return a * a
+        i += 1
+    return a
+
+
+def h_sumsq(xs):
+    s = 0.0
+    for v in xs:
+        s += v * v
+    return s
+
+
+def h_rec_list(xs, i):
+    if i == len(xs):
+        return 0.0
+    return xs[i] * xs[i] + h_rec_list(xs, i + 1)
+
+
+def h_rec_product(a, n):
+    if n <= 1:
+        return a
+    r = a * h_rec_product(a + 1.0, n - 1)
+    return r
+
+
+def helper_tuple_index(x):
+    return h_pair(x)[0] * 2.0
+
+
+def helper_tuple_index_loop(x):
+    y = x
+    for i in range(3):
+        y = h_pair(y)[1] * 0.5
+    return y
+
+
+def helper_pair_in_loop(x):
+    s = x
+    for i in range(3):
+        p, q = h_pair(s)
+        s = p * 0.1 + q
+    return s
+
+
+def helper_pair_in_loop_break(x):
+    s = 0.0
+    for i in range(4):
+        p, q = h_pair(x * i)
+        if p > 2:
+            break
+        s += q
+    return s + x
+
+
+def helper_rebind_pair(x):
+    a, b = h_pair(x)
+    a, b = h_pair(b)
+    return a * b
+
+
+def helper_triple_chain(x, y):
+    a, b, c = h_triple(x, y)
+    d, e, f = h_triple(a, c)
+    return d + f + b * 0.0
+
+
+def helper_noop_statement(x):
+    h_noop(x)
+    return x * 3.0
+
+
+def helper_kwonly(x):
+    return h_kwonly(x) + h_kwonly(x, k=x)
+
+
+def helper_while_return(x, k):
+    return h_while_ret(x, k) + h_while_ret(x * 0.5, k)
+
+
+def helper_called_in_loop_varying(x, n):
+    s = 0.0
+    for i in range(n):
+        s = s + h_while_ret(x, i)
+    return s
+
+
+def helper_list_arg(xs):
+    return h_sumsq(xs) + h_sumsq([1.0, 2.0])
+
+
+def recursion_list(xs):
+    return h_rec_list(xs, 0)
+
+
+def recursion_product(x, n):
+    return h_rec_product(x, n)
+
+
+def main_with_default(x, n=3):
+    s = 0.0
+    for i in range(n):
+        s += x ** 2
+    return s
+
+
+def main_keywords(x):
+    return h_kw_target(x) + h_kw_target(x, x) + h_kw_target(y=x, x=x)
+
+
+def h_kw_target(x, y=2.0):
+    return x * y
+
+
+def acc_branch_self_loop(x, n):
+    s = 0.0
+    for i in range(n):
+        if x * i > 1:
+            s += s * x
+        else:
+            s -= x * i
+        s += 1.0
+    return s
+
+
+def acc_all_ops_loop(x):
+    t = 0.0
+    for i in range(3):
+        t += x
+        t -= 0.5 * x
+        t *= 1.5
+        t /= 1.1
+    return t
+
+
+def acc_alias(x):
+    y = x
+    y += 1.0
+    z = y
+    z *= z
+    return z + y + x
+
+
+def chained_assign(x, y):
+    a = b = x * y
+    a += x
+    return a * b
+
+
+def max_min_loop(x, y):
+    r = max(x, y) * min(x, y)
+    for i in range(3):
+        r = max(r, x * i)
+    return r
+
+
+def argmax_loop(xs, w):
+    best = xs[0]
+    for v in xs:
+        if v * w > best:
+            best = v * w
+    return best
+
+
+def range_negative_literal(x):
+    s = x
+    for i in range(2, -3, -1):
+        s = s * x + i
+    return s
+
+
+def ifexp_in_loop(x, n):
+    r = 0.0
+    for i in range(n):
+        r = x if i % 2 == 0 else r * x
+    return r
+
+
+def ifexp_chain(x):
+    return math.sin(x) if x > 0 else math.cos(x) if x > -1 else math.exp(x)
+
+
+def ifexp_self(x, y):
+    z = x
+    z = z + y if z > 0 else z - y
+    return z * z
+
+
+def while_true_mult(x):
+    s = 1.0
+    i = 0
+    while True:
+        i += 1
+        s *= x
+        if i >= 4:
+            break
+    return s
+
+
+def while_for_continue(x):
+    s = 0.0
+    while x > 0.1:
+        for j in range(3):
+            if j == 1:
+                continue
+            s += x * j
+        x = x * 0.5
+    return s
+
+
+def while_count_div(x):
+    count = 0
+    while x < 100:
+        x = x * x + 1.0
+        count += 1
+    return x / count
+
+
+def while_continue_dec(x):
+    s = 0.0
+    n = 5
+    while n > 0:
+        n -= 1
+        if n == 2:
+            continue
+        s += x * n
+    return s
+
+
+def nested_break_continue(x):
+    s = 0.0
+    for i in range(3):
+        for j in range(3):
+            if j > i:
+                break
+            if (i + j) % 2 == 1:
+                continue
+            s += x ** (i + j)
+    return s
+
+
+def ret_in_loop_counter(x):
+    acc = 0.0
+    k = 0
+    for i in range(10):
+        k = k + 1
+        acc = acc + x * k
+        if acc > 5:
+            return acc * k
+    return acc
+
+
+def ret_in_loop_fallthrough(x):
+    s = 0.0
+    for i in range(5):
+        if i > 2:
+            return s
+        s += x * i
+    return -1.0
+
+
+def ret_complex_condition(x, y):
+    if x > 0 and (y > 0 or x > 2):
+        return x * y
+    elif not (x < -1):
+        return x + y
+    return x - y
+
+
+def swap_in_branch(x, y):
+    if x > y:
+        x, y = y, x
+    return x * y * y
+
+
+def swap_repeated(x, y):
+    a = x
+    b = y
+    for i in range(3):
+        a, b = b, a
+    return a * b * b
+
+
+def loop_var_after_loop(x, n):
+    for i in range(n):
+        y = x * i
+    return y * x + i
+
+
+def loop_target_shadows_param(xs, x):
+    for x in xs:
+        x = x * 2.0
+    return x
+
+
+def two_loops(x, n):
+    t = 0.0
+    for i in range(n):
+        t = t + x
+    for j in range(n):
+        t = t * x
+    return t
+
+
+def elif_no_else(x):
+    z = 0.0
+    if x > 0:
+        z = x
+    elif x < -1:
+        z = x * x
+    return z * 2.0
+
+
+def cond_not_value(x):
+    if not x:
+        return 0.0
+    return x * x
+
+
+def chained_cmp_params(x, a, b):
+    if a < x < b:
+        r = x * x
+    else:
+        r = x
+    return r
+
+
+def unary_chain(x):
+    y = -x
+    y = +y
+    y = -(y ** 2)
+    return y
+
+
+def abs_branch(x):
+    y = abs(x) * x
+    if y > 0:
+        return y
+    return -y * 2.0
+
+
+# === integer-initialised accumulators and integer overwrites ======================================
+
+
+def int_init_for(x):
+    s = 0
+    for i in range(3):
+        s = s + x * i
+    return s
+
+
+def int_init_aug(x):
+    s = 0
+    s += x
+    return s * x
+
+
+def int_init_branch(x):
+    r = 0
+    if x > 0:
+        r = x
+    return r
+
+
+def int_init_while(x, n):
+    s = 0
+    i = 0
+    while i < n:
+        s += x
+        i += 1
+    return s
+
+
+def int_overwrites_active(x):
+    y = x
+    y = 3
+    return y * x
+
+
+def int_init_product(x):
+    a = 1
+    for i in range(3):
+        a = a * x
+    return a
+
+
+def int_in_empty_loop(x):
+    y = x
+    for i in range(0):
+        y = 7
+    return y
+
+
+# === helpers inside conditions, loop bounds, constants, tree recursion ================================
+
+K = 2.5
+
+
+def h_tree(a, n):
+    if n <= 1:
+        return a
+    return h_tree(a, n - 1) + h_tree(a * 0.5, n - 2)
+
+
+def h_sq_half(a):
+    return a * a + 0.5
+
+
+def recursion_tree(x):
+    return h_tree(x, 4)
+
+
+def helper_in_ifexp(x):
+    return h_sq_half(x) if x > 0 else h_sq_half(-x) * 2.0
+
+
+def helper_in_condition(x):
+    if h_sq_half(x) > 1:
+        return x * 3.0
+    return x * x
+
+
+def helper_in_while_condition(x):
+    while h_sq_half(x) < 10:
+        x = x * 1.5
+    return x
+
+
+def helper_in_range_bound(x):
+    s = 0.0
+    for i in range(int(h_sq_half(x))):
+        s += x * i
+    return s
+
+
+def module_constants(x):
+    return math.pi * x + K * x * x + x ** 2 ** 2 + (x + 1) ** -0.5
+
+
+def helper_on_accumulator(x, y):
+    s = 0.0
+    for i in range(3):
+        if i == 0:
+            s += h_sq_half(x)
+        elif i == 1:
+            s += h_sq_half(y) * s
+        else:
+            s *= h_sq_half(s)
+    return s
+
+
+def alias_then_rebind(x):
+    a = x
+    b = a
+    a = a * 2.0
+    return a * b
+
+
+def loop_temp_overwritten(x):
+    s = 0.0
+    for i in range(3):
+        t = x * i
+        s += t
+        t = 100.0
+    return s + t
+
+
+def while_reverse_index(xs):
+    n = len(xs)
+    s = 0.0
+    i = n - 1
+    while i >= 0:
+        s = s * 0.5 + xs[i]
+        i -= 1
+    return s
+
+
+def helper_composed(x):
+    return h_sq_half(h_sq_half(h_sq_half(x)))
+
+
+def helper_in_max(x, y):
+    return max(h_sq_half(x), h_sq_half(y), x * y)
+
+
+def nested_continue_return_helper(x):
+    y = 0.0
+    for i in range(3):
+        for j in range(3):
+            if i == j:
+                continue
+            y += h_sq_half(x * (i - j))
+            if y > 50:
+                return y
+    return y

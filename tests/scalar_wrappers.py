@@ -7,6 +7,8 @@ Each wrapper's parameters are named after the rule's parameters.
 import math
 import sys
 
+from srcdiff import runtime
+
 # --- operators -----------------------------------------------------------------
 
 
@@ -252,6 +254,13 @@ def bi_max4(x, y, z, w):
 
 def bi_min4(x, y, z, w):
     return min(x, y, z, w)
+
+
+# --- srcdiff's scalar runtime helper (differentiable, for higher derivatives) ------------
+
+
+def rt_pow_dexp(p, x):
+    return runtime.pow_dexp(p, x)
 
 
 # --- nondifferentiable primitives: the result carries no derivative ------------------

@@ -42,6 +42,7 @@ class Rule:
     array_variant: "Rule | None" = None   # templates to use when an operand is an array
     result: str = "same"     # kind of the result: "same" (like its operands), "scalar", "array"
     label: str = ""
+    zero: tuple = ()         # parameters read only for their shape or value: no derivative
     _parsed: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -138,7 +139,7 @@ def _resolve_namespace(templates, params, namespace):
 
 
 def make_rule(func, params, *, jvp=None, vjp=None, partials=None, namespace=None,
-              elementwise=None, array=None, result="same", label=""):
+              elementwise=None, array=None, result="same", label="", zero=()):
     """Build a Rule from templates (see module docstring); does not register it."""
     params, defaults = _parse_params(params) if isinstance(params, str) else (tuple(params), {})
     jvp, vjp = dict(jvp or {}), dict(vjp or {})
@@ -156,7 +157,7 @@ def make_rule(func, params, *, jvp=None, vjp=None, partials=None, namespace=None
                          f"(jvp: {sorted(jvp)}, vjp: {sorted(vjp)})")
     ns = _resolve_namespace([*jvp.values(), *vjp.values()], params, namespace or {})
     rule = Rule(func, params, defaults, jvp, vjp, ns, bool(elementwise), None, result,
-                label or _label(func))
+                label or _label(func), tuple(zero.split(", ") if isinstance(zero, str) else zero))
     if array is not None:
         rule.array_variant = make_rule(func, params if isinstance(params, str) else ", ".join(
             params), partials=array, namespace=namespace, elementwise=True, result=result,

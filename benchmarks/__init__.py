@@ -1,0 +1,1 @@
+"""Speed benchmarks for srcdiff (see README.md); a package so `benchmarks.common` always resolves here."""

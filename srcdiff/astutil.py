@@ -1,0 +1,42 @@
+"""Tiny constructors for the AST nodes generated code is built from."""
+
+import ast
+
+
+def name(id_, store=False):
+    return ast.Name(id=id_, ctx=ast.Store() if store else ast.Load())
+
+
+def assign(target, value, origin=None):
+    """`target = value`; `origin` (a user line) is kept for `# line N` comments."""
+    node = ast.Assign(targets=[name(target, True) if isinstance(target, str) else target],
+                      value=value)
+    if origin is not None:
+        node.srcline = origin
+    return node
+
+
+def add(a, b):
+    return ast.BinOp(left=a, op=ast.Add(), right=b)
+
+
+def call(func, *args):
+    return ast.Call(func=name(func) if isinstance(func, str) else func, args=list(args),
+                    keywords=[])
+
+
+def attr_call(obj, attr, *args):
+    return ast.Call(func=ast.Attribute(value=name(obj), attr=attr, ctx=ast.Load()),
+                    args=list(args), keywords=[])
+
+
+def attr(obj, attr_name):
+    return ast.Attribute(value=name(obj), attr=attr_name, ctx=ast.Load())
+
+
+def tuple_of(names, store=False):
+    """A single name, or a tuple of names when there are several."""
+    if len(names) == 1:
+        return name(names[0], store) if isinstance(names[0], str) else names[0]
+    elts = [name(n, store) if isinstance(n, str) else n for n in names]
+    return ast.Tuple(elts=elts, ctx=ast.Store() if store else ast.Load())

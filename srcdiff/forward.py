@@ -1,0 +1,261 @@
+"""Stage 4, forward mode: from core-form code to a tangent (jvp) function.
+
+Each primal statement is followed by the statement computing its tangent
+(``dy = dx * math.cos(x)``), from the same rule table as reverse mode
+(each rule's ``jvp`` template).  No stack is needed: tangents flow with
+the values.  As in reverse mode, the transformer knows statically which
+tangents are zero and emits nothing for them; where branches join or loops
+repeat, a zero tangent is made explicit.
+
+Lists used as stacks (``s = []``, ``s.append(v)``, ``v = s.pop()``) get a
+parallel list of tangents.  That is what lets forward mode run over the
+code reverse mode generates, for Hessians (forward over reverse).
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+
+from .analysis import ARRAY, LIST, SCALAR, SEQ, _list_append
+from .astutil import add, assign, attr_call, call, name, tuple_of
+from .templates import instantiate
+from .transform import TransformBase
+
+
+class ForwardTransform(TransformBase):
+    """Builds the tangent code of one function specialisation."""
+
+    mode = "forward"
+
+    def __init__(self, unit, source, wrt, param_kinds, role):
+        super().__init__(unit, source, wrt, param_kinds, role)
+        self.scatter = set()
+        self.indexed = set()
+        self.batch_safe = True
+
+    # -- entry ---------------------------------------------------------------------------
+    def build(self, tangent_names=None):
+        """(statements, final tangent state); tangents of `wrt` are parameters."""
+        for p, n in (tangent_names or {}).items():
+            self.adjoints[p] = n
+        self.scatter = {n.targets[0].value.id for n in ast.walk(self.tree)
+                        if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Subscript)
+                        and isinstance(n.targets[0].value, ast.Name)}
+        state = {p for p in self.wrt if self.an.active.get(p)}
+        body = self.block(self.tree.body[:-1], state)
+        return body, state
+
+    def output_tangent(self, var, state):
+        if var in state:
+            if self.an.kinds.get(var) in (ARRAY, SEQ):
+                return call(self.bind(_runtime().like, "like"), name(self.adj(var)), name(var))
+            return name(self.adj(var))
+        return self.zero(var)
+
+    def zero(self, var):
+        kind = self.an.kinds.get(var, SCALAR)
+        if kind == LIST:
+            return ast.List(elts=[], ctx=ast.Load())
+        if kind == SCALAR or kind not in (ARRAY, SEQ):
+            return ast.Constant(0.0)
+        return call(self.bind(_runtime().zeros_like, "zeros_like"), name(var))
+
+    # -- statements ------------------------------------------------------------------------
+    def block(self, stmts, state):
+        out = []
+        for stmt in stmts:
+            out.extend(self.stmt(stmt, state))
+        return out
+
+    def stmt(self, stmt, state):
+        if isinstance(stmt, ast.Assign):
+            special = self._stack_assign(stmt, state)
+            if special is not None:
+                return special
+            return self._assign(stmt, state)
+        if isinstance(stmt, ast.If):
+            a, b = set(state), set(state)
+            body = self.block(stmt.body, a)
+            orelse = self.block(stmt.orelse, b)
+            joined = a | b
+            body += self._zeros(joined - a)
+            orelse += self._zeros(joined - b)
+            state |= joined
+            return [ast.If(test=stmt.test, body=body or [ast.Pass()], orelse=orelse)]
+        if isinstance(stmt, (ast.For, ast.While)):
+            touched = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)
+                       and isinstance(n.ctx, ast.Store) and self.an.active.get(n.id)}
+            pre = self._zeros(touched - state)
+            state |= touched
+            inner = set(state)
+            body = self.block(stmt.body, inner)
+            body += self._zeros(state - inner)
+            loop = copy.copy(stmt)
+            loop.body = body or [ast.Pass()]
+            return pre + [loop]
+        if isinstance(stmt, ast.Expr):
+            stack, value = _list_append(stmt)
+            if stack is not None and stack in state:
+                return self._push(stmt, stack, value, state)
+        return [stmt]
+
+    def _zeros(self, names):
+        """Explicit zero tangents where branches join or loops repeat.  A scalar 0.0
+        broadcasts against anything; only tangents that get indexed need an array."""
+        out = []
+        for v in sorted(names):
+            if v in self.flat.temp_kinds:
+                continue
+            zero = self.zero(v) if v in self.scatter or v in self._indexed() else \
+                ast.Constant(0.0)
+            out.append(assign(self.adj(v), zero))
+        return out
+
+    def _indexed(self):
+        return {n.value.id for n in ast.walk(self.tree)
+                if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)
+                and isinstance(n.ctx, ast.Load)}
+
+    # -- assignments -------------------------------------------------------------------------
+    def _assign(self, stmt, state):
+        out = []
+        ops = self._ops(stmt)
+        for op in ops:
+            out.extend(self._op(op, state, stmt))
+        for op in ops[:-1]:      # temporaries live only inside their statement
+            state.discard(op.target)
+        for node in out:
+            node.srcline = stmt.lineno
+        return out
+
+    def _op(self, op, state, stmt):
+        if op.kind == "setitem":
+            return self._setitem(op, state)
+        if op.kind == "helper":
+            return self._helper(op, state)
+        primal_target = tuple_of(op.targets, store=True)
+        primal = assign(primal_target, op.primal)
+        present = [p for p in op.active if op.bound[p].id in state]
+        if op.kind == "pack" and present:   # the tangent of [a, b] is [da, db]
+            elts = [name(self.adj(a.id)) if p in present else ast.Constant(0.0)
+                    for p, a in op.bound.items()]
+            state.add(op.target)
+            return [primal, assign(self.adj(op.target), ast.List(elts=elts, ctx=ast.Load()))]
+        if op.kind == "inactive" or not present:
+            for t in op.targets:
+                state.discard(t)
+            return [primal]
+        self_ref = any(op.bound[p].id in op.targets for p in present)
+        terms = [self._jvp(op, p, self_ref) for p in present]
+        total = terms[0]
+        for term in terms[1:]:
+            total = add(total, term)
+        target = op.target
+        if op.kind == "subscript":
+            self.indexed.add(op.bound["x"].id)
+        if target in self.scatter:
+            total = call(self.bind(_runtime().owned, "owned"), total, name(target))
+        tangent = assign(self.adj(target), total)
+        state.add(target)
+        if self_ref:   # the tangent reads the old value: compute it first
+            return [tangent, primal]
+        return [primal, tangent]
+
+    def _jvp(self, op, param, self_ref):
+        t = name(self.adj(op.bound[param].id))
+        if op.kind == "copy":
+            return t
+        if op.kind == "subscript":
+            return ast.Subscript(value=t, slice=copy.deepcopy(op.primal.slice), ctx=ast.Load())
+        rule = op.rule
+        if rule is None:
+            raise AssertionError(f"no jvp for op kind {op.kind}")
+        if not rule.elementwise:
+            self.batch_safe = False
+        mapping = {p: a for p, a in op.bound.items() if p in rule.params}
+        for p in rule.params:
+            if p not in mapping:
+                mapping[p] = ast.Constant(rule.defaults[p])
+        mapping["t"] = t
+        mapping["out"] = copy.deepcopy(op.primal) if self_ref else name(op.target)
+        for n in rule.uses("jvp", param) & set(rule.namespace):
+            mapping[n] = name(self.bind(rule.namespace[n], n))
+        return instantiate(rule.template("jvp", param), mapping, self.int_names)
+
+    def _setitem(self, op, state):
+        base = op.target
+        index = copy.deepcopy(op.index)
+        primal = assign(ast.Subscript(value=name(base), slice=index, ctx=ast.Store()), op.primal)
+        value_present = bool(op.active) and op.bound["v"].id in state
+        if base not in state and not value_present:
+            return [primal]
+        out = [primal]
+        self.batch_safe = False
+        if base not in state:
+            out.append(assign(self.adj(base), call(self.bind(_runtime().zeros_like, "zeros_like"),
+                                                   name(base))))
+            state.add(base)
+        value = name(self.adj(op.bound["v"].id)) if value_present else ast.Constant(0.0)
+        target = ast.Subscript(value=name(self.adj(base)), slice=copy.deepcopy(op.index),
+                               ctx=ast.Store())
+        out.append(assign(target, value))
+        return out
+
+    def _helper(self, op, state):
+        spec = op.helper
+        args = list(op.primal.args)
+        keywords = list(op.primal.keywords)
+        tangents = [name(self.adj(op.bound[p].id)) if op.bound[p].id in state
+                    else self.zero(op.bound[p].id) for p in op.active]
+        call_node = ast.Call(func=name(spec.jvp_name), args=args,
+                             keywords=keywords + [ast.keyword(arg=spec.tangent_names[p], value=t)
+                                                  for p, t in zip(op.active, tangents)])
+        outs = tuple_of(op.targets, store=True)
+        douts = tuple_of([self.adj(t) for t in op.targets], store=True)
+        target = ast.Tuple(elts=[outs, douts], ctx=ast.Store())
+        for t in op.targets:
+            state.add(t)
+        self.batch_safe = self.batch_safe and getattr(spec, "batch_safe", True)
+        return [assign(target, call_node)]
+
+    # -- lists used as stacks ------------------------------------------------------------------
+    def _stack_assign(self, stmt, state):
+        target, value = stmt.targets[0], stmt.value
+        if isinstance(value, ast.List) and not value.elts and isinstance(target, ast.Name) \
+                and self.an.active.get(target.id):
+            state.add(target.id)
+            return [stmt, assign(self.adj(target.id), ast.List(elts=[], ctx=ast.Load()))]
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
+                value.func.attr == "pop" and isinstance(value.func.value, ast.Name) and \
+                value.func.value.id in state:
+            stack = value.func.value.id
+            names = [target.id] if isinstance(target, ast.Name) else [e.id for e in target.elts]
+            for n in names:
+                state.add(n)
+            return [stmt, assign(tuple_of([self.adj(n) for n in names], store=True),
+                                 attr_call(self.adj(stack), "pop"))]
+        return None
+
+    def _push(self, stmt, stack, value, state):
+        out = []
+        if not (isinstance(value, ast.Name) or
+                (isinstance(value, ast.Tuple) and all(isinstance(e, ast.Name) for e in value.elts))):
+            tmp = self.names.numbered("t")
+            fake = ast.copy_location(assign(tmp, value), stmt)
+            out += self._assign(fake, state)
+            value = name(tmp)
+            stmt = ast.Expr(value=attr_call(stack, "append", value))
+        elts = value.elts if isinstance(value, ast.Tuple) else [value]
+        tangents = [name(self.adj(e.id)) if e.id in state else self.zero(e.id) for e in elts]
+        tangent = tangents[0] if not isinstance(value, ast.Tuple) else \
+            ast.Tuple(elts=tangents, ctx=ast.Load())
+        return out + [stmt, ast.Expr(value=attr_call(self.adj(stack), "append", tangent))]
+
+
+def _runtime():
+    from . import runtime
+    return runtime
+
+
+_ = LIST

@@ -1,0 +1,222 @@
+"""jvp, vjp, jacobian, hessian, hvp -- following JAX's conventions.
+
+* ``jvp(f, primals, tangents) -> (out, tangent_out)``: forward mode, one pass.
+* ``vjp(f, *primals) -> (out, vjp_fn)``: reverse mode; the forward sweep runs
+  once and ``vjp_fn(cotangent)`` runs the backward sweep.
+* ``jacobian(f, wrt, mode)``: shape ``out.shape + in.shape``; "auto" picks
+  forward mode when the input has fewer elements than the output.
+* ``hessian(f, wrt)``: forward over reverse -- forward mode applied to the
+  gradient code srcdiff generated (which is ordinary Python).
+* ``hvp(f, primals, v, wrt)``: a Hessian-vector product without forming H.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .analysis import ARRAY, INT, LIST, SCALAR, SEQ
+from .api import _parse_wrt, _prepare, _Specializer
+from .errors import ArgumentError, SrcDiffError
+
+_DIFF = (SCALAR, ARRAY, SEQ)
+
+
+def _specializer(func, wrt, output):
+    key = (func, wrt, output)
+    spec = _SPECS.get(key)
+    if spec is None:
+        spec = _SPECS[key] = _Specializer(func, wrt, output)
+    return spec
+
+
+_SPECS = {}
+
+
+def _differentiable_params(func, args):
+    from .analysis import kind_of_value
+    params = _prepare(func)
+    return tuple(p for p, a in zip(params, args)
+                 if kind_of_value(a) in _DIFF or (type(a) is int and False))
+
+
+def _as_float(value):
+    return float(value) if type(value) is int else value
+
+
+# -- forward mode ---------------------------------------------------------------------
+def jvp(func, primals, tangents):
+    """(func(*primals), directional derivative along `tangents`), by forward mode.
+
+    `tangents` has one entry per primal; use None (or 0.0) for arguments
+    that carry no derivative, such as integers.
+    """
+    primals, tangents = tuple(primals), tuple(tangents)
+    params = _prepare(func)
+    if len(primals) != len(params) or len(tangents) != len(primals):
+        raise ArgumentError(f"jvp needs one primal and one tangent per parameter of "
+                            f"{func.__name__} ({', '.join(params)})")
+    wrt = tuple(p for p, a, t in zip(params, primals, tangents)
+                if t is not None and not (isinstance(a, int) and not isinstance(a, bool)
+                                          and _is_zero(t)))
+    if not wrt:
+        return func(*primals), 0.0
+    primals = tuple(_as_float(a) if p in wrt else a for p, a in zip(params, primals))
+    spec = _specializer(func, wrt, "jvp")
+    fn = spec.compiled(primals)
+    dts = [_tangent_like(t, a) for p, a, t in zip(params, primals, tangents) if p in wrt]
+    return fn(*primals, *dts)
+
+
+def _is_zero(t):
+    return np.ndim(t) == 0 and t == 0
+
+
+def _tangent_like(t, a):
+    if isinstance(a, (list, tuple)):
+        return np.asarray(t, dtype=float)
+    if isinstance(a, np.ndarray):
+        return np.broadcast_to(np.asarray(t, dtype=a.dtype), a.shape)
+    return t
+
+
+# -- reverse mode ---------------------------------------------------------------------
+def vjp(func, *primals):
+    """(func(*primals), vjp_fn); vjp_fn(cotangent) -> one cotangent per primal.
+
+    Arguments that carry no derivative (ints, strings) get None.
+    """
+    params = _prepare(func)
+    if len(primals) != len(params):
+        raise ArgumentError(f"vjp needs one primal per parameter of {func.__name__} "
+                            f"({', '.join(params)})")
+    wrt = _differentiable_params(func, primals)
+    if not wrt:
+        raise ArgumentError(f"no argument of {func.__name__} is differentiable here "
+                            "(floats, float arrays or lists of floats)")
+    spec = _specializer(func, wrt, "split")
+    primals = tuple(_as_float(a) if p in wrt else a for p, a in zip(params, primals))
+    fwd, bwd = spec.compiled(primals)
+    stack = []
+    out = fwd(stack, *primals)
+    multiple = isinstance(out, tuple)
+    first = [True]
+
+    def vjp_fn(cotangent):
+        cts = tuple(cotangent) if multiple else (cotangent,)
+        if first[0]:
+            first[0] = False
+            run_stack = stack
+        else:   # the backward sweep consumed (and restored into) the first forward's state
+            run_stack = []
+            fwd(run_stack, *primals)
+        grads = bwd(run_stack, *cts)
+        grads = grads if len(wrt) > 1 else (grads,)
+        by_name = dict(zip(wrt, grads))
+        return tuple(by_name.get(p) for p in params)
+
+    return out, vjp_fn
+
+
+# -- Jacobians ---------------------------------------------------------------------------
+def jacobian(func, wrt=0, mode="auto"):
+    """A function computing the Jacobian of `func` with respect to `wrt`.
+
+    The result has shape ``out.shape + in.shape`` (a tuple of such arrays
+    when `wrt` is a tuple).  `mode`: "forward", "reverse", or "auto"
+    (forward when the input has fewer elements than the output).
+    """
+    if mode not in ("auto", "forward", "reverse"):
+        raise SrcDiffError(f"mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
+    params = _prepare(func)
+    names, single = _parse_wrt(func, wrt, params)
+
+    def jac(*args):
+        args = tuple(args)
+        out = np.asarray(func(*args))
+        results = []
+        for name in names:
+            i = params.index(name)
+            x = np.asarray(args[i], dtype=float) if not isinstance(args[i], np.ndarray) \
+                else args[i]
+            chosen = mode
+            if mode == "auto":
+                chosen = "forward" if x.size < out.size else "reverse"
+            if chosen == "forward":
+                results.append(_jac_forward(func, args, i, x, out))
+            else:
+                results.append(_jac_reverse(func, args, i, x, out))
+        return results[0] if single else tuple(results)
+
+    jac.__name__ = f"jacobian_{func.__name__}"
+    jac.__doc__ = f"Jacobian of {func.__name__} with respect to {', '.join(names)}."
+    return jac
+
+
+def _jac_forward(func, args, i, x, out):
+    """One forward pass per input element (a basis tangent each)."""
+    columns = []
+    for j in np.ndindex(x.shape):
+        e = np.zeros(x.shape, dtype=x.dtype if x.dtype.kind == "f" else float)
+        e[j] = 1.0
+        tangents = [None] * len(args)
+        tangents[i] = e if np.ndim(args[i]) or isinstance(args[i], (list, tuple)) else 1.0
+        _, t = jvp(func, args, tangents)
+        columns.append(np.broadcast_to(np.asarray(t, dtype=float), out.shape))
+    jac = np.stack(columns, axis=-1) if columns else np.zeros(out.shape + (0,))
+    return jac.reshape(out.shape + x.shape)
+
+
+def _jac_reverse(func, args, i, x, out):
+    """One backward pass per output element, sharing one forward sweep."""
+    _, pullback = vjp(func, *args)
+    rows = []
+    for k in np.ndindex(out.shape):
+        e = np.zeros(out.shape)
+        e[k] = 1.0
+        ct = e if out.ndim else 1.0
+        g = pullback(ct)[i]
+        rows.append(np.broadcast_to(np.asarray(g, dtype=float), x.shape))
+    jac = np.stack(rows, axis=0) if rows else np.zeros((0,) + x.shape)
+    return jac.reshape(out.shape + x.shape)
+
+
+# -- second order ------------------------------------------------------------------------
+def _grad_code(func, name, args):
+    """The compiled reverse-mode gradient of `func` w.r.t. `name`: a plain Python
+    function with source, which forward mode can differentiate again."""
+    spec = _specializer(func, (name,), "grad")
+    return spec.compiled(spec.promote(tuple(args)))
+
+
+def hvp(func, primals, v, wrt=0):
+    """Hessian-vector product H @ v at `primals` (forward over reverse, no H formed)."""
+    params = _prepare(func)
+    (name,), _ = _parse_wrt(func, (wrt,) if not isinstance(wrt, (tuple, list)) else wrt, params)
+    primals = tuple(_as_float(a) if p == name else a for p, a in zip(params, primals))
+    grad_fn = _grad_code(func, name, primals)
+    tangents = [v if p == name else None for p in params]
+    return jvp(grad_fn, primals, tangents)[1]
+
+
+def hessian(func, wrt=0):
+    """A function computing the Hessian of scalar `func` with respect to `wrt`
+    (shape ``in.shape + in.shape``), by forward mode over reverse mode."""
+    params = _prepare(func)
+    names, single = _parse_wrt(func, wrt, params)
+    if not single:
+        raise SrcDiffError("hessian takes one parameter; call it once per parameter")
+    name = names[0]
+
+    def hess(*args):
+        args = tuple(_as_float(a) if p == name else a for p, a in zip(params, args))
+        grad_fn = _grad_code(func, name, args)
+        i = params.index(name)
+        x = np.asarray(args[i], dtype=float)
+        return _jac_forward(grad_fn, args, i, x, np.zeros(x.shape))
+
+    hess.__name__ = f"hessian_{func.__name__}"
+    hess.__doc__ = f"Hessian of {func.__name__} with respect to {name}."
+    return hess
+
+
+_ = (INT, LIST)

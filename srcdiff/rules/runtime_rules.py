@@ -1,0 +1,34 @@
+"""Rules for srcdiff's own runtime helpers, so generated code can be differentiated again.
+
+Higher order derivatives (Hessians as forward over reverse, reverse over
+reverse) transform code srcdiff generated; these entries make its helpers
+primitives like any other.  All but `pow_dexp` are linear in their first
+argument.
+"""
+
+import numpy as np
+
+from .. import runtime
+from .core import RULES, make_rule, nondiff_rule
+
+NS = {"np": np, "unbroadcast": runtime.unbroadcast, "add_at": runtime.add_at,
+      "owned": runtime.owned, "like": runtime.like, "pow_dexp": runtime.pow_dexp}
+
+
+def rule(func, params, **kw):
+    RULES.add(make_rule(func, params, namespace=NS, **kw))
+
+
+# Parameter names here are positional placeholders; `g`, `t`, `out` are reserved in templates.
+rule(runtime.unbroadcast, "v, x", jvp={"v": "unbroadcast(t, x)"},
+     vjp={"v": "np.broadcast_to(g, np.shape(v))"}, result="array", zero="x")
+rule(runtime.add_at, "acc, x, index, v", jvp={"acc": "t", "v": "add_at(None, x, index, t)"},
+     vjp={"acc": "g", "v": "unbroadcast(g[index], v)"}, result="array", zero="x, index")
+rule(runtime.owned, "v, x", jvp={"v": "owned(t, x)"}, vjp={"v": "unbroadcast(g, v)"},
+     result="array", zero="x")
+rule(runtime.like, "v, x", jvp={"v": "like(t, x)"}, vjp={"v": "unbroadcast(np.asarray(g), v)"},
+     result="array", zero="x")
+rule(runtime.pow_dexp, "p, x", partials={"p": "pow_dexp(1.0, x)", "x": "p / x"})
+RULES.add(nondiff_rule(runtime.zeros_like, result="same"))
+RULES.add(nondiff_rule(runtime.check_scalar, result="other"))
+RULES.add(nondiff_rule(runtime.stop_gradient, result="same"))

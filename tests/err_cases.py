@@ -1,0 +1,161 @@
+"""Functions srcdiff must refuse, for tests/test_errors.py.
+
+Each offending construct is on a line of its own; the tests find that line
+by its text, so this file can be edited freely.
+"""
+
+import contextlib
+import math
+import time
+
+G = 1.0
+
+
+def uses_yield(x):
+    y = x * 2.0
+    yield y
+
+
+def uses_yield_from(x):
+    y = x * 2.0
+    yield from [y]
+
+
+def uses_try(x):
+    y = x * 2.0
+    try:
+        y = y * x
+    except ValueError:
+        y = 0.0
+    return y
+
+
+def uses_with(x):
+    y = x * 2.0
+    with contextlib.nullcontext():
+        y = y * x
+    return y
+
+
+def uses_class(x):
+    class Box:
+        pass
+    return x * 2.0
+
+
+def uses_global(x):
+    global G
+    G = x * 2.0
+    return G * x
+
+
+def uses_nonlocal_like_nested_def(x):
+    def inner(t):
+        return t * x
+    return inner(x)
+
+
+def uses_lambda(x):
+    f = lambda t: t * x  # noqa: E731
+    return f(x)
+
+
+def uses_lambda_argument(x):
+    return max(x, 1.0, key=lambda v: -v)
+
+
+def uses_gamma(x):
+    y = x * 2.0
+    return math.gamma(y) + x
+
+
+def uses_lgamma(x):
+    return x * math.lgamma(x)
+
+
+def uses_gamma_inactive(x):
+    return x * math.gamma(3.5)
+
+
+def uses_time_inactive(x):
+    t = time.time()
+    return x * t
+
+
+def uses_time_active(x):
+    t = time.time()
+    return x * time.localtime(x).tm_year + t * 0.0
+
+
+def uses_del(x):
+    y = x * 2.0
+    del y
+    return x
+
+
+def uses_import(x):
+    import os
+    return x * len(os.sep)
+
+
+def uses_walrus(x):
+    return (y := x * 2.0) * y
+
+
+def uses_varargs(x, *rest):
+    return x * 2.0
+
+
+def uses_loop_else(x):
+    for i in range(3):
+        x = x * 2.0
+    else:
+        x = x + 1.0
+    return x
+
+
+def uses_nested_unpack(x, y):
+    (a, b), c = (x, y), x
+    return a * b * c
+
+
+def uses_append(x):
+    ys = [1.0]
+    ys.append(x)
+    return ys[0] * ys[1]
+
+
+def uses_match(x):
+    match x:
+        case 1.0:
+            return x
+    return x * 2.0
+
+
+def two_params(x, y):
+    return x * y
+
+
+def one_string(s, x):
+    return x * 2.0
+
+
+def h_gamma(a):
+    b = a + 1.0
+    return math.gamma(b) * a
+
+
+def uses_helper_gamma(x):
+    return h_gamma(x * 2.0) + x
+
+
+def h_try(a):
+    try:
+        a = a * 2.0
+    except ValueError:
+        pass
+    return a
+
+
+def uses_helper_try(x):
+    return h_try(x) * x

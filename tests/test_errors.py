@@ -1,0 +1,283 @@
+"""Errors: unsupported code, missing rules, bad `wrt`, missing source, bad arguments.
+
+Errors about the user's code must read like compiler diagnostics:
+
+    path/to/file.py:LINE:COL: message
+        offending source line
+        ^   (caret under the construct)
+    hint: what to do instead
+
+The expected line and column are found by searching tests/err_cases.py for
+the construct's text, never pasted in.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import time
+
+import pytest
+
+import srcdiff
+from srcdiff import (ArgumentError, NoRuleError, SourceUnavailableError, SrcDiffError,
+                     UnsupportedSyntaxError, WrtError)
+
+import cf_cases as cf
+import err_cases as E
+
+ERR_FILE = inspect.getsourcefile(E)
+
+
+def locate(func, snippet):
+    """(line number in the file, 0-based column, line text) of `snippet` inside `func`."""
+    lines, first = inspect.getsourcelines(func)
+    for offset, text in enumerate(lines):
+        col = text.find(snippet)
+        if col >= 0:
+            return first + offset, col, text.rstrip("\n")
+    raise AssertionError(f"{snippet!r} not found in {func.__name__}")
+
+
+def assert_diagnostic(exc, func, snippet, fragment):
+    line, col, text = locate(func, snippet)
+    msg = str(exc)
+    lines = msg.split("\n")
+    head = f"{ERR_FILE}:{line}:{col + 1}: "
+    assert lines[0].startswith(head), f"expected a message starting {head!r}, got:\n{msg}"
+    assert fragment in lines[0], f"expected {fragment!r} in the first line:\n{msg}"
+    assert f"    {text}" in lines, f"the offending line is not quoted:\n{msg}"
+    i = lines.index(f"    {text}")
+    assert i + 1 < len(lines) and lines[i + 1] == "    " + " " * col + "^", \
+        f"expected a caret under column {col + 1}:\n{msg}"
+    assert any(ln.startswith("hint: ") and len(ln) > len("hint: ") for ln in lines), \
+        f"no hint in:\n{msg}"
+    assert exc.location is not None
+    assert exc.location[1] == line and exc.location[2] == col
+
+
+# (function, error class, snippet the caret points at, fragment of the message)
+AT_DECORATION = [
+    (E.uses_yield, UnsupportedSyntaxError, "yield y", "`yield`"),
+    (E.uses_yield_from, UnsupportedSyntaxError, "yield from", "`yield from`"),
+    (E.uses_try, UnsupportedSyntaxError, "try:", "`try`"),
+    (E.uses_with, UnsupportedSyntaxError, "with contextlib", "`with`"),
+    (E.uses_class, UnsupportedSyntaxError, "class Box", "class"),
+    (E.uses_global, UnsupportedSyntaxError, "global G", "`global`"),
+    (E.uses_nonlocal_like_nested_def, UnsupportedSyntaxError, "def inner", "nested function"),
+    (E.uses_lambda, UnsupportedSyntaxError, "lambda t", "lambda"),
+    (E.uses_lambda_argument, UnsupportedSyntaxError, "lambda v", "lambda"),
+    (E.uses_del, UnsupportedSyntaxError, "del y", "`del`"),
+    (E.uses_import, UnsupportedSyntaxError, "import os", "import"),
+    (E.uses_walrus, UnsupportedSyntaxError, "y := x", ":="),
+    (E.uses_varargs, UnsupportedSyntaxError, "rest", "*rest"),
+    (E.uses_loop_else, UnsupportedSyntaxError, "for i in range(3)", "`else`"),
+    (E.uses_match, UnsupportedSyntaxError, "match x", "`match`"),
+]
+
+AT_CALL = [
+    (E.uses_nested_unpack, UnsupportedSyntaxError, "(a, b), c", "unpacking"),
+    (E.uses_append, UnsupportedSyntaxError, "ys.append(x)", ".append()"),
+    (E.uses_gamma, NoRuleError, "math.gamma(y)", "math.gamma"),
+    (E.uses_lgamma, NoRuleError, "math.lgamma(x)", "math.lgamma"),
+    (E.uses_time_active, NoRuleError, "time.localtime(x)", "time.localtime"),
+    # errors inside a helper point into the helper
+    (E.uses_helper_gamma, NoRuleError, "math.gamma(b)", "math.gamma", E.h_gamma),
+    (E.uses_helper_try, UnsupportedSyntaxError, "try:", "`try`", E.h_try),
+]
+AT_CALL = [row if len(row) == 5 else (*row, row[0]) for row in AT_CALL]
+
+
+def _ids(rows):
+    return [r[0].__name__ for r in rows]
+
+
+@pytest.mark.parametrize("func, cls, snippet, fragment", AT_DECORATION, ids=_ids(AT_DECORATION))
+def test_unsupported_construct_reported_at_decoration(func, cls, snippet, fragment):
+    with pytest.raises(cls) as info:
+        srcdiff.grad(func)
+    assert isinstance(info.value, SrcDiffError)
+    assert_diagnostic(info.value, func, snippet, fragment)
+
+
+@pytest.mark.parametrize("func, cls, snippet, fragment", AT_DECORATION, ids=_ids(AT_DECORATION))
+def test_unsupported_construct_reported_by_every_entry_point(func, cls, snippet, fragment):
+    for call in (lambda: srcdiff.value_and_grad(func), lambda: srcdiff.source(func),
+                 lambda: srcdiff.check_grad(func, 1.5), lambda: srcdiff.grad(wrt=0)(func)):
+        with pytest.raises(cls) as info:
+            call()
+        assert_diagnostic(info.value, func, snippet, fragment)
+
+
+@pytest.mark.parametrize("func, cls, snippet, fragment, where", AT_CALL, ids=_ids(AT_CALL))
+def test_error_reported_with_location(func, cls, snippet, fragment, where):
+    # These may be found when the function is read or when code is generated.
+    with pytest.raises(cls) as info:
+        srcdiff.grad(func)(1.5)
+    assert isinstance(info.value, SrcDiffError)
+    assert_diagnostic(info.value, where, snippet, fragment)
+
+
+@pytest.mark.parametrize("func, cls, snippet, fragment, where", AT_CALL, ids=_ids(AT_CALL))
+def test_error_reported_by_source(func, cls, snippet, fragment, where):
+    with pytest.raises(cls) as info:
+        srcdiff.source(func)
+    assert_diagnostic(info.value, where, snippet, fragment)
+
+
+def test_no_rule_hint_names_existing_api():
+    with pytest.raises(NoRuleError) as info:
+        srcdiff.grad(E.uses_gamma)(1.5)
+    hint = [ln for ln in str(info.value).split("\n") if ln.startswith("hint: ")][0]
+    assert "register_rule" in hint
+    # every srcdiff.<name> the hint recommends must exist
+    import re
+    for name in re.findall(r"srcdiff\.(\w+)", hint):
+        assert hasattr(srcdiff, name), f"hint recommends srcdiff.{name}, which does not exist"
+
+
+def test_error_does_not_chain_internal_exceptions():
+    """The user sees srcdiff's diagnostic, not an internal KeyError it was raised under."""
+    with pytest.raises(NoRuleError) as info:
+        srcdiff.grad(E.uses_lgamma)(2.5)
+    ctx = info.value.__context__
+    assert ctx is None or isinstance(ctx, SrcDiffError) or info.value.__suppress_context__, \
+        f"error chained to internal {type(ctx).__name__}: {ctx!r}"
+
+
+def test_functions_without_rule_but_inactive_arguments_work():
+    assert srcdiff.grad(E.uses_gamma_inactive)(1.5) == pytest.approx(math.gamma(3.5), rel=1e-15)
+    t0 = time.time()
+    g = srcdiff.grad(E.uses_time_inactive)(1.5)
+    t1 = time.time()
+    assert t0 <= g <= t1
+
+
+# --- wrt ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("wrt, fragments", [
+    ("z", ["two_params", "'z'", "x, y"]),
+    ("X", ["two_params", "'X'", "x, y"]),
+    (2, ["two_params", "2", "out of range", "x, y"]),
+    (-3, ["two_params", "-3", "out of range"]),
+    (("x", "q"), ["two_params", "'q'", "x, y"]),
+    (("x", 5), ["two_params", "5", "out of range"]),
+    (("x", "x"), ["'x'", "twice"]),
+    (("x", 0), ["'x'", "twice"]),
+    ((), ["two_params", "empty"]),
+    (True, ["True"]),
+    (1.0, ["1.0"]),
+    (None, ["None"]),
+])
+def test_bad_wrt(wrt, fragments):
+    for entry in (lambda: srcdiff.grad(E.two_params, wrt=wrt),
+                  lambda: srcdiff.value_and_grad(E.two_params, wrt=wrt),
+                  lambda: srcdiff.source(E.two_params, wrt=wrt),
+                  lambda: srcdiff.check_grad(E.two_params, 1.0, 2.0, wrt=wrt)):
+        with pytest.raises(WrtError) as info:
+            entry()
+        assert isinstance(info.value, SrcDiffError) and isinstance(info.value, ValueError)
+        msg = str(info.value)
+        for frag in fragments:
+            assert frag in msg, f"{frag!r} not in {msg!r}"
+
+
+def test_bad_wrt_reported_before_any_call():
+    # grad(...) itself must fail: not the first call of the result.
+    with pytest.raises(WrtError):
+        srcdiff.grad(E.two_params, wrt="nope")
+
+
+def test_wrt_integer_parameter_used_as_integer():
+    """Differentiating w.r.t. a parameter used as range()'s bound: 0 or a SrcDiffError,
+    never a raw TypeError from inside generated code."""
+    try:
+        g = srcdiff.grad(cf.range_stop, wrt="n")(1.3, 5)
+    except SrcDiffError as exc:
+        assert "n" in str(exc)
+    else:
+        assert g == 0.0
+
+
+# --- functions without source ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("func", [math.sin, abs, max, math.gamma, len, time.time],
+                         ids=["math.sin", "abs", "max", "math.gamma", "len", "time.time"])
+def test_no_source_builtin(func):
+    for entry in (srcdiff.grad, srcdiff.value_and_grad, srcdiff.source):
+        with pytest.raises(SourceUnavailableError) as info:
+            entry(func)
+        msg = str(info.value)
+        assert isinstance(info.value, SrcDiffError)
+        assert func.__name__ in msg
+        assert "\nhint: " in msg
+
+
+def test_no_source_exec():
+    ns = {}
+    exec("def h(x):\n    return x * x\n", ns)
+    with pytest.raises(SourceUnavailableError) as info:
+        srcdiff.grad(ns["h"])
+    msg = str(info.value)
+    assert "'h'" in msg and "<string>" in msg and "\nhint: " in msg
+
+
+def test_no_source_lambda():
+    with pytest.raises(SourceUnavailableError) as info:
+        srcdiff.grad(lambda x: x * x)
+    assert "\nhint: " in str(info.value)
+
+
+def test_no_source_callable_object():
+    with pytest.raises(SourceUnavailableError) as info:
+        srcdiff.grad(math.sin.__call__)
+    assert "\nhint: " in str(info.value)
+
+
+# --- non-numeric arguments -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad, typename", [("abc", "str"), (None, "NoneType"),
+                                           ({"a": 1.0}, "dict"), (b"x", "bytes")],
+                         ids=["str", "None", "dict", "bytes"])
+def test_non_numeric_wrt_argument(bad, typename):
+    with pytest.raises(ArgumentError) as info:
+        srcdiff.grad(E.one_string, wrt="s")(bad, 1.0)
+    exc = info.value
+    assert isinstance(exc, SrcDiffError) and isinstance(exc, TypeError)
+    msg = str(exc)
+    assert "one_string" in msg and "'s'" in msg and typename in msg
+    assert "\nhint: " in msg
+
+
+def test_non_numeric_argument_not_in_wrt_is_fine():
+    assert srcdiff.grad(E.one_string, wrt="x")("abc", 1.5) == 2.0
+
+
+def test_wrong_number_of_arguments():
+    with pytest.raises(ArgumentError) as info:
+        srcdiff.grad(E.two_params, wrt="x")(1.0)
+    assert "two_params" in str(info.value) and "'y'" in str(info.value)
+    with pytest.raises(ArgumentError):
+        srcdiff.grad(E.two_params, wrt="x")(1.0, 2.0, 3.0)
+    with pytest.raises(ArgumentError):
+        srcdiff.grad(E.two_params, wrt="x")(1.0, z=2.0)
+
+
+def test_all_errors_derive_from_srcdiff_error():
+    for cls in (UnsupportedSyntaxError, NoRuleError, WrtError, SourceUnavailableError,
+                ArgumentError, srcdiff.NonScalarOutputError, srcdiff.GradientCheckError):
+        assert issubclass(cls, SrcDiffError)
+    assert issubclass(SrcDiffError, Exception)
+
+
+def test_gradient_check_error():
+    # a wrong registered gradient would show up as GradientCheckError; here the function
+    # is not smooth at the point, so check_grad must disagree and say so
+    with pytest.raises(srcdiff.GradientCheckError) as info:
+        srcdiff.check_grad(cf.cond_chain, 2.0)
+    msg = str(info.value)
+    assert "cond_chain" in msg and "hint: " in msg
+    assert isinstance(info.value, AssertionError)

@@ -1,0 +1,596 @@
+"""NumPy derivative rules (srcdiff/rules/numpy_rules.py) against finite differences.
+
+Four groups of tests:
+
+* gradients of the functions in np_cases.py through srcdiff.grad, compared
+  with central differences (srcdiff.check_grad), including broadcasting,
+  axis/keepdims variants and exact shapes of the cotangents;
+* float32 inputs: the gradient is float32, of the input's shape, and
+  agrees with the float64 gradient;
+* conventions at non-differentiable points (ties, 0, bounds), exactly;
+* every differentiable rule's templates evaluated directly (no
+  transformer): the jvp against a finite-difference directional derivative
+  and the vjp against the jvp (<g, J t> == <J^T g, t>).  This covers the
+  forward-mode half of each rule, and rules the transformer can't reach yet
+  (np.concatenate & co take a list of arrays).
+"""
+
+import ast
+import builtins
+import inspect
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+import np_cases as C
+import srcdiff
+from srcdiff import runtime, runtime_numpy
+from srcdiff.rules import RULES
+from srcdiff.rules import numpy_rules
+
+RNG = np.random.default_rng(20240607)
+
+
+def U(*shape, lo=-1.0, hi=1.0):
+    """Uniform random values (a float for shape ())."""
+    v = RNG.uniform(lo, hi, size=shape)
+    return float(v) if shape == () else v
+
+
+def away(*shape, lo=0.2, hi=1.0):
+    """Random values of either sign, |v| in [lo, hi]: away from 0."""
+    v = RNG.uniform(lo, hi, size=shape) * RNG.choice([-1.0, 1.0], size=shape)
+    return float(v) if shape == () else v
+
+
+def well_conditioned(*shape):
+    n = shape[-1]
+    return 2.0 * np.eye(n) + 0.4 * RNG.uniform(-1, 1, size=shape)
+
+
+def weights(shape, dtype=np.float64):
+    """A fixed, non-uniform weight array of `shape` (a scalar for shape ())."""
+    n = int(np.prod(shape))
+    w = (0.6 + np.cos(1.7 * np.arange(n) + 0.3)).reshape(shape)
+    if shape == ():
+        return dtype(w[()]) if dtype is not np.float64 else float(w[()])
+    return w.astype(dtype)
+
+
+class _ShapeProbe:
+    """Stands in for `w` once, to learn the shape of what each case multiplies it by."""
+
+    __array_ufunc__ = None
+
+    def __init__(self):
+        self.shape = None
+
+    def __rmul__(self, other):
+        self.shape = np.shape(other)
+        return 0.0
+
+    __mul__ = __rmul__
+
+
+def with_weights(func, args, dtype=np.float64):
+    probe = _ShapeProbe()
+    func(*args, probe)
+    return tuple(args) + (weights(probe.shape, dtype),)
+
+
+@dataclass
+class Case:
+    id: str
+    func: object
+    args: tuple
+    wrt: tuple
+    rtol: float = 1e-5
+    atol: float = 1e-6
+
+    def __str__(self):
+        return self.id
+
+
+def case(id_, func, *args, wrt=None, **tol):
+    names = list(inspect.signature(func).parameters)[:len(args)]
+    return Case(id_, func, tuple(args), tuple(wrt or names), **tol)
+
+
+# x with one zero, and a matrix whose first column holds two zeros, second one zero
+_ZERO1 = np.array([[0.7, -1.2, 0.0], [1.1, 0.9, -0.8]])
+_ZERO2 = np.array([[0.0, 0.0, 1.3], [0.0, 0.6, -0.9], [1.4, -0.7, 0.8]])
+_SINGULAR = np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0], [1.5, 1.0, 5.0]])   # row3 = row1 + row2
+
+
+def _piecewise_input():
+    frac = RNG.uniform(0.1, 0.35, size=(3, 4)) * RNG.choice([1, -1], size=(3, 4))
+    return RNG.integers(-3, 3, size=(3, 4)) + 0.5 + frac
+
+
+CASES = [
+    # --- elementwise, one argument
+    case("sin", C.sin, U(3, 4)),
+    case("cos", C.cos, U(3, 4)),
+    case("tan", C.tan, U(3, 4)),
+    case("arcsin", C.arcsin, U(3, 4, lo=-0.8, hi=0.8)),
+    case("arccos", C.arccos, U(3, 4, lo=-0.8, hi=0.8)),
+    case("arctan", C.arctan, U(3, 4, lo=-2, hi=2)),
+    case("sinh", C.sinh, U(3, 4)),
+    case("cosh", C.cosh, U(3, 4)),
+    case("tanh", C.tanh, U(3, 4)),
+    case("arcsinh", C.arcsinh, U(3, 4, lo=-2, hi=2)),
+    case("arccosh", C.arccosh, U(3, 4, lo=1.2, hi=3)),
+    case("arctanh", C.arctanh, U(3, 4, lo=-0.8, hi=0.8)),
+    case("exp", C.exp, U(3, 4)),
+    case("expm1", C.expm1, U(3, 4)),
+    case("exp2", C.exp2, U(3, 4)),
+    case("log", C.log, U(3, 4, lo=0.2, hi=2)),
+    case("log2", C.log2, U(3, 4, lo=0.2, hi=2)),
+    case("log10", C.log10, U(3, 4, lo=0.2, hi=2)),
+    case("log1p", C.log1p, U(3, 4, lo=-0.5, hi=1)),
+    case("sqrt", C.sqrt, U(3, 4, lo=0.2, hi=2)),
+    case("cbrt", C.cbrt, away(3, 4)),
+    case("square", C.square, U(3, 4)),
+    case("abs", C.abs_, away(3, 4)),
+    case("absolute", C.absolute, away(3, 4)),
+    case("fabs", C.fabs, away(3, 4)),
+    case("negative", C.negative, U(3, 4)),
+    case("positive", C.positive, U(3, 4)),
+    case("reciprocal", C.reciprocal, away(3, 4)),
+    case("deg2rad", C.deg2rad, U(3, 4)),
+    case("rad2deg", C.rad2deg, U(3, 4)),
+    case("sin_of_python_float", C.sin_of_scalar, 0.7),
+    case("chain", C.chain, U(3, 4)),
+    # --- elementwise, two arguments (and broadcasting)
+    case("arctan2", C.arctan2, U(3, 4), away(3, 4)),
+    case("power", C.power, U(3, 4, lo=0.5, hi=2), U(3, 4, lo=-1.5, hi=2.5)),
+    case("power_broadcast", C.power, U(3, 1, lo=0.5, hi=2), U(1, 4, lo=-1.5, hi=2.5)),
+    case("power_const", C.power_const, U(3, 4)),
+    case("maximum", C.maximum, U(3, 4), U(3, 4)),
+    case("maximum_broadcast", C.maximum, U(3, 1), U(1, 4)),
+    case("minimum", C.minimum, U(3, 4), U(4)),
+    case("fmax", C.fmax, U(3, 4), U(3, 4)),
+    case("fmin", C.fmin, U(3, 4), U(3, 4)),
+    case("relu", C.relu, away(3, 4)),
+    case("hypot", C.hypot, away(3, 4), away(3, 4)),
+    case("logaddexp", C.logaddexp, U(3, 4), U(3, 4)),
+    case("add_broadcast_4_34", C.add, U(4), U(3, 4)),
+    case("subtract_broadcast_31_14", C.subtract, U(3, 1), U(1, 4)),
+    case("multiply_scalar_array", C.multiply, 1.3, U(3, 4)),
+    case("multiply_broadcast_31_14", C.multiply, U(3, 1), U(1, 4)),
+    case("divide_broadcast", C.divide, U(3, 4), away(4)),
+    case("true_divide_array_scalar", C.true_divide, U(3, 4), -1.7),
+    case("clip", C.clip, U(3, 4), -0.3, U(4, lo=0.2, hi=0.6)),
+    case("clip_upper_only", C.clip_upper_only, U(3, 4)),
+    case("clip_keywords", C.clip_keywords, U(3, 4)),
+    case("where", C.where, U(3, 4), U(3, 4)),
+    case("where_broadcast", C.where, U(3, 4), U(4)),
+    case("operators_on_arrays", C.operators, U(3, 4), U(4, lo=0.5, hi=1)),
+    # --- reductions: axis None, int, negative, tuple; keepdims
+    case("sum_all", C.sum_all, U(2, 3, 4)),
+    case("sum_axis0", C.sum_axis0, U(2, 3, 4)),
+    case("sum_axis_neg", C.sum_axis_neg, U(2, 3, 4)),
+    case("sum_axis_tuple", C.sum_axis_tuple, U(2, 3, 4)),
+    case("sum_axis_neg_tuple_keepdims", C.sum_axis_neg_tuple_keepdims, U(2, 3, 4)),
+    case("sum_keepdims_axis_none", C.sum_keepdims_none, U(3, 4)),
+    case("sum_positional_axis", C.sum_positional_axis, U(3, 4)),
+    case("sum_of_list", C.sum_axis0, [0.5, -1.5, 2.0]),
+    case("mean_all", C.mean_all, U(3, 4)),
+    case("mean_axis", C.mean_axis, U(3, 4)),
+    case("mean_tuple_keepdims", C.mean_tuple_keepdims, U(2, 3, 4)),
+    case("prod_all", C.prod_all, away(3, 4, lo=0.5, hi=1.5)),
+    case("prod_all_one_zero", C.prod_all, _ZERO1),
+    case("prod_axis", C.prod_axis, away(3, 4, lo=0.5, hi=1.5)),
+    case("prod_axis_zeros", C.prod_axis, _ZERO2),
+    case("prod_tuple_keepdims", C.prod_tuple_keepdims, away(2, 3, 4, lo=0.5, hi=1.5)),
+    case("max_all", C.max_all, U(3, 4)),
+    case("max_axis", C.max_axis, U(3, 4)),
+    case("min_axis_keepdims", C.min_axis_keepdims, U(2, 3, 4)),
+    case("amax_tuple", C.amax_tuple, U(2, 3, 4)),
+    case("amin_all", C.amin_all, U(3, 4)),
+    case("std_all", C.std_all, U(3, 4)),
+    case("std_axis_ddof", C.std_axis_ddof, U(4, 3)),
+    case("var_all", C.var_all, U(3, 4)),
+    case("var_tuple_keepdims", C.var_tuple_keepdims, U(3, 4, 2)),
+    case("cumsum_flat", C.cumsum_flat, U(2, 3)),
+    case("cumsum_axis", C.cumsum_axis, U(2, 3, 4)),
+    case("cumprod_flat", C.cumprod_flat, away(2, 3, lo=0.5, hi=1.5)),
+    case("cumprod_flat_zeros", C.cumprod_flat, _ZERO1),
+    case("cumprod_axis", C.cumprod_axis, away(3, 4, lo=0.5, hi=1.5)),
+    case("cumprod_axis_zeros", C.cumprod_axis, _ZERO2),
+    # --- linear algebra
+    case("dot_vec_vec", C.dot, U(4), U(4)),
+    case("dot_mat_vec", C.dot, U(3, 4), U(4)),
+    case("dot_vec_mat", C.dot, U(3), U(3, 4)),
+    case("dot_mat_mat", C.dot, U(3, 4), U(4, 2)),
+    case("dot_scalar_mat", C.dot, 1.5, U(3, 4)),
+    case("dot_nd", C.dot, U(2, 3, 4), U(5, 4, 2)),
+    case("inner_mat", C.inner, U(3, 4), U(2, 4)),
+    case("inner_vec", C.inner, U(4), U(4)),
+    case("outer", C.outer, U(3), U(2, 2)),
+    case("matmul_mat_mat", C.matmul, U(3, 4), U(4, 2)),
+    case("matmul_mat_vec", C.matmul, U(3, 4), U(4)),
+    case("matmul_vec_mat", C.matmul, U(3), U(3, 4)),
+    case("matmul_vec_vec", C.matmul, U(4), U(4)),
+    case("matmul_batched", C.matmul, U(2, 3, 4), U(2, 4, 5)),
+    case("matmul_broadcast_batch", C.matmul, U(2, 1, 3, 4), U(5, 4, 2)),
+    case("matmul_operator", C.matmul_operator, U(3, 4), U(4, 2)),
+    case("tensordot_int", C.tensordot_int, U(2, 3, 4), U(3, 4, 5)),
+    case("tensordot_pairs", C.tensordot_pairs, U(2, 3, 4), U(4, 5, 2)),
+    case("tensordot_one", C.tensordot_one, U(3, 4), U(4, 2)),
+    case("einsum_matmul", C.einsum_matmul, U(3, 4), U(4, 2)),
+    case("einsum_implicit", C.einsum_implicit, U(3, 4), U(2, 4)),
+    case("einsum_rowdot", C.einsum_rowdot, U(3, 4), U(3, 4)),
+    case("einsum_sum", C.einsum_sum, U(3, 4)),
+    case("einsum_sum_axis", C.einsum_sum_axis, U(2, 3, 4)),
+    case("einsum_trace", C.einsum_trace, U(3, 3)),
+    case("einsum_diag", C.einsum_diag, U(3, 3)),
+    case("einsum_ellipsis_broadcast", C.einsum_batched, U(2, 3, 4), U(4, 2)),
+    case("einsum_three", C.einsum_three, U(2, 3), U(3, 4), U(4)),
+    case("einsum_same_operand", C.einsum_same_operand, U(4)),
+    case("trace", C.trace, U(3, 3)),
+    case("trace_offset_axes", C.trace_offset_axes, U(3, 4, 2)),
+    case("norm", C.norm, U(3, 4)),
+    case("norm_axis", C.norm_axis, U(2, 3, 4)),
+    case("norm_fro_keepdims", C.norm_fro_keepdims, U(2, 3, 4)),
+    case("norm_ord1", C.norm_ord1, away(5)),
+    case("norm_inf", C.norm_inf, away(5)),
+    case("norm_ord3", C.norm_ord3, away(5)),
+    case("norm_nuc", C.norm_nuc, U(3, 4)),
+    case("norm_spectral", C.norm_spectral, U(3, 4)),
+    case("norm_matrix_inf", C.norm_matrix_inf, U(2, 3, 4)),
+    case("inv", C.inv, well_conditioned(3, 3)),
+    case("inv_batched", C.inv, well_conditioned(2, 3, 3)),
+    case("det", C.det, well_conditioned(3, 3)),
+    case("det_batched", C.det, well_conditioned(2, 3, 3)),
+    case("det_singular", C.det, _SINGULAR),
+    case("solve_vec", C.solve, well_conditioned(3, 3), U(3)),
+    case("solve_mat", C.solve, well_conditioned(3, 3), U(3, 2)),
+    case("solve_batched_a_vec_b", C.solve, well_conditioned(2, 3, 3), U(3)),
+    case("solve_batched_b", C.solve, well_conditioned(3, 3), U(2, 3, 2)),
+    case("dot_of_inv", C.dot_of_inv, well_conditioned(3, 3), U(3, 2)),
+    # --- shape operations
+    case("reshape", C.reshape, U(3, 4)),
+    case("reshape_order_f", C.reshape_order_f, U(3, 4)),
+    case("transpose", C.transpose, U(2, 3, 4)),
+    case("transpose_axes", C.transpose_axes, U(2, 3, 4)),
+    case("swapaxes", C.swapaxes, U(2, 3, 4)),
+    case("moveaxis", C.moveaxis, U(2, 3, 4)),
+    case("expand_dims", C.expand_dims, U(3, 4)),
+    case("squeeze", C.squeeze, U(3, 1, 4)),
+    case("ravel", C.ravel, U(2, 3, 4)),
+    case("broadcast_to", C.broadcast_to, U(3, 1)),
+    case("tile", C.tile, U(3, 4)),
+    case("repeat_flat", C.repeat_flat, U(2, 3)),
+    case("repeat_axis", C.repeat_axis, U(2, 3)),
+    case("flip", C.flip, U(3, 4)),
+    case("copy", C.copy, U(3, 4)),
+    case("asarray", C.asarray, U(3, 4)),
+    case("array_ndmin", C.array, U(4)),
+    case("concatenate_list", C.concatenate, U(2, 3), U(2, 2)),
+    case("stack_list", C.stack, U(3), U(3)),
+    # --- creation, non-differentiable functions
+    case("full", C.full, 0.8),
+    case("full_like", C.full_like, U(3, 4), 1.7),
+    case("linspace", C.linspace, 0.3, 2.1),
+    case("linspace_arrays_axis", C.linspace_arrays, U(3), U(3)),
+    case("piecewise_constant", C.piecewise_constant, _piecewise_input()),
+    case("creation", C.creation, U(3, 4)),
+    case("argmax_pick", C.argmax_pick, U(5)),
+    # --- composite programs
+    case("mlp", C.mlp, U(5, 3), U(3, 4), U(4), U(4, 2)),
+    case("softmax_cross_entropy", C.softmax_cross_entropy, U(5, 3, lo=-2, hi=2)),
+    case("array_loop", C.array_loop, U(3, 4)),
+    case("array_loop_carried", C.array_loop_carried, U(3), U(3, 3)),
+    case("fill_by_index", C.fill_by_index, U(3, 2)),
+    case("normalise_rows", C.normalise_rows, U(3, 5)),
+]
+
+
+@pytest.mark.parametrize("c", CASES, ids=str)
+def test_gradient_matches_finite_differences(c):
+    args = with_weights(c.func, c.args)
+    g = srcdiff.grad(c.func, wrt=c.wrt)(*args)
+    names = list(inspect.signature(c.func).parameters)
+    for name, gi in zip(c.wrt, g):
+        x = args[names.index(name)]
+        assert np.shape(gi) == np.shape(x), f"d{name} has shape {np.shape(gi)}, not {np.shape(x)}"
+    srcdiff.check_grad(c.func, *args, wrt=c.wrt, rtol=c.rtol, atol=c.atol)
+
+
+# --- float32 -----------------------------------------------------------------------------
+
+# Every case again in float32, except where float64 legitimately enters (float64
+# constants in `creation`) or the argument is a list.
+F32 = [c.id for c in CASES if c.id not in ("creation", "sum_of_list", "concatenate_list",
+                                            "stack_list")]
+_BY_ID = {c.id: c for c in CASES}
+
+
+def _f32(v):
+    if isinstance(v, np.ndarray):
+        return v.astype(np.float32)
+    if isinstance(v, float):
+        return np.float32(v)
+    return v
+
+
+@pytest.mark.parametrize("cid", F32)
+def test_float32_in_float32_gradient_out(cid):
+    c = _BY_ID[cid]
+    args32 = with_weights(c.func, tuple(_f32(a) for a in c.args), np.float32)
+    args64 = tuple(np.asarray(a, np.float64) if isinstance(a, np.ndarray) else
+                   (float(a) if isinstance(a, np.floating) else a) for a in args32)
+    g32 = srcdiff.grad(c.func, wrt=c.wrt)(*args32)
+    g64 = srcdiff.grad(c.func, wrt=c.wrt)(*args64)
+    names = list(inspect.signature(c.func).parameters)
+    for name, a, b in zip(c.wrt, g32, g64):
+        x = args32[names.index(name)]
+        assert np.shape(a) == np.shape(x)
+        if isinstance(x, (np.ndarray, np.float32)):
+            assert np.asarray(a).dtype == np.float32, f"d{name} is {np.asarray(a).dtype}"
+        scale = max(1.0, float(np.max(np.abs(b))))
+        np.testing.assert_allclose(np.asarray(a, np.float64), b, rtol=2e-3, atol=2e-4 * scale)
+
+
+# --- conventions at non-differentiable points --------------------------------------------
+
+def test_maximum_and_minimum_split_ties_evenly():
+    x = np.array([1.0, 2.0, 3.0])
+    y = np.array([1.0, 0.0, 3.5])
+    w = np.ones(3)
+    dx, dy = srcdiff.grad(C.maximum, wrt=("x", "y"))(x, y, w)
+    np.testing.assert_array_equal(dx, [0.5, 1.0, 0.0])
+    np.testing.assert_array_equal(dy, [0.5, 0.0, 1.0])
+    dx, dy = srcdiff.grad(C.minimum, wrt=("x", "y"))(x, y, w)
+    np.testing.assert_array_equal(dx, [0.5, 0.0, 1.0])
+    np.testing.assert_array_equal(dy, [0.5, 1.0, 0.0])
+
+
+def test_max_reduction_shares_among_ties():
+    x = np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]])
+    dx = srcdiff.grad(C.max_axis, wrt="x")(x, np.array([1.0, 0.6]))
+    np.testing.assert_allclose(dx, [[0.0, 0.5, 0.5], [0.2, 0.2, 0.2]])
+
+
+def test_abs_at_zero_is_zero():
+    dx = srcdiff.grad(C.abs_, wrt="x")(np.array([-2.0, 0.0, 3.0]), np.ones(3))
+    np.testing.assert_array_equal(dx, [-1.0, 0.0, 1.0])
+
+
+def test_clip_at_bounds_shares_with_the_bound():
+    x = np.array([-1.0, 0.0, 0.5, 2.0])
+    dx, dlo, dhi = srcdiff.grad(C.clip, wrt=("x", "lo", "hi"))(x, 0.0, 0.5, np.ones(4))
+    np.testing.assert_array_equal(dx, [0.0, 0.5, 0.5, 0.0])
+    assert dlo == 1.5 and dhi == 1.5
+
+
+def test_prod_and_cumprod_with_zeros_are_exact():
+    x = np.array([2.0, 0.0, 3.0, 0.0])
+    dx = srcdiff.grad(C.prod_all, wrt="x")(x, 1.0)
+    np.testing.assert_array_equal(dx, [0.0, 0.0, 0.0, 0.0])
+    x = np.array([2.0, 0.0, 3.0, 5.0])
+    dx = srcdiff.grad(C.prod_all, wrt="x")(x, 1.0)
+    np.testing.assert_array_equal(dx, [0.0, 30.0, 0.0, 0.0])
+    dx = srcdiff.grad(C.cumprod_flat, wrt="x")(x, np.ones(4))
+    # d/dx of [2, 2x1, 2x1*3, 2x1*15] at x1 = 0: x0 gets 1 (from out[0]), x1 gets 2+6+30
+    np.testing.assert_array_equal(dx, [1.0, 38.0, 0.0, 0.0])
+
+
+def test_norm_and_std_at_zero_are_zero():
+    z = np.zeros((2, 3))
+    np.testing.assert_array_equal(srcdiff.grad(C.norm, wrt="x")(z, 1.0), z)
+    np.testing.assert_array_equal(srcdiff.grad(C.std_all, wrt="x")(z, 1.0), z)
+
+
+# --- rules evaluated directly --------------------------------------------------------------
+
+def _rule_for(func, args, kwargs):
+    """The rule the transformer would pick for func(*args, **kwargs), and its bound values."""
+    rules = RULES.lookup(func)
+    params = max(rules, key=lambda r: len(r.params)).params
+    bound = dict(zip(params, args))
+    bound.update(kwargs)
+    for rule in rules:
+        if set(rule.params) >= set(bound) and all(p in bound or p in rule.defaults
+                                                  for p in rule.params):
+            return rule, bound
+    raise LookupError(f"no rule for {func} with {sorted(bound)}")
+
+
+def _eval(rule, mode, param, bound, out, seed):
+    env = {**rule.defaults, **bound, "out": out, ("g" if mode == "vjp" else "t"): seed}
+    code = compile(ast.Expression(rule.template(mode, param)), f"<{rule.label} {mode}>", "eval")
+    return eval(code, {"__builtins__": builtins, **rule.namespace}, env)
+
+
+def _like(v):
+    """A random tangent shaped like value v (a float, an array or a list of arrays)."""
+    if isinstance(v, list):
+        return [_like(e) for e in v]
+    return U(*np.shape(v))
+
+
+def _shift(v, t, h):
+    if isinstance(v, list):
+        return [a + h * b for a, b in zip(v, t)]
+    return v + h * t
+
+
+def _vdot(a, b):
+    if isinstance(a, list):
+        return sum(_vdot(x, y) for x, y in zip(a, b))
+    return float(np.sum(np.asarray(a) * np.asarray(b)))
+
+
+def _is_float_value(v):
+    if isinstance(v, list):
+        return bool(v) and all(_is_float_value(e) for e in v)
+    return isinstance(v, float) or (isinstance(v, np.ndarray) and v.dtype.kind == "f")
+
+
+D = [  # (func, positional args, keyword args)
+    (np.sin, (U(3, 4),), {}), (np.cos, (U(3),), {}), (np.tan, (U(3),), {}),
+    (np.arcsin, (U(3, lo=-.8, hi=.8),), {}), (np.arccos, (U(3, lo=-.8, hi=.8),), {}),
+    (np.arctan, (U(3),), {}), (np.arctan2, (U(3, 1), away(4)), {}),
+    (np.sinh, (U(3),), {}), (np.cosh, (U(3),), {}), (np.tanh, (U(3),), {}),
+    (np.arcsinh, (U(3),), {}), (np.arccosh, (U(3, lo=1.2, hi=3),), {}),
+    (np.arctanh, (U(3, lo=-.8, hi=.8),), {}), (np.exp, (U(3),), {}), (np.expm1, (U(3),), {}),
+    (np.exp2, (U(3),), {}), (np.log, (U(3, lo=.2, hi=2),), {}),
+    (np.log2, (U(3, lo=.2, hi=2),), {}), (np.log10, (U(3, lo=.2, hi=2),), {}),
+    (np.log1p, (U(3, lo=-.5, hi=1),), {}), (np.logaddexp, (U(3), U(2, 3)), {}),
+    (np.sqrt, (U(3, lo=.2, hi=2),), {}), (np.cbrt, (away(3),), {}), (np.square, (U(3),), {}),
+    (np.abs, (away(3),), {}), (np.fabs, (away(3),), {}), (np.negative, (U(3),), {}),
+    (np.positive, (U(3),), {}), (np.reciprocal, (away(3),), {}),
+    (np.power, (U(3, lo=.5, hi=2), U(2, 1)), {}), (np.hypot, (away(3), away(3)), {}),
+    (np.deg2rad, (U(3),), {}), (np.rad2deg, (U(3),), {}),
+    (np.add, (U(3), U(2, 3)), {}), (np.subtract, (U(2, 1), U(3)), {}),
+    (np.multiply, (1.5, U(3)), {}), (np.divide, (U(3), away(2, 1)), {}),
+    (np.maximum, (U(3), U(2, 3)), {}), (np.minimum, (U(3), U(3)), {}),
+    (np.fmax, (U(3), U(3)), {}), (np.fmin, (U(3), U(3)), {}),
+    (np.clip, (U(2, 3), -0.3, U(3, lo=.2, hi=.6)), {}),
+    (np.where, (U(2, 3) > 0, U(2, 3), U(3)), {}),
+    (np.sum, (U(2, 3, 4),), {"axis": (0, -1)}), (np.sum, (U(2, 3),), {"keepdims": True}),
+    (np.mean, (U(2, 3, 4),), {"axis": -2}), (np.prod, (_ZERO2,), {"axis": 1}),
+    (np.prod, (away(2, 3, 4, lo=.5, hi=1.5),), {"axis": (0, 2), "keepdims": True}),
+    (np.max, (U(2, 3),), {"axis": 0}), (np.min, (U(2, 3),), {}),
+    (np.amax, (U(2, 3),), {"axis": -1, "keepdims": True}), (np.amin, (U(2, 3),), {"axis": 1}),
+    (np.var, (U(3, 4),), {"axis": 0, "ddof": 1}), (np.std, (U(2, 3, 4),), {"axis": (1, 2)}),
+    (np.cumsum, (U(2, 3),), {"axis": 0}), (np.cumprod, (_ZERO2,), {"axis": -1}),
+    (np.cumprod, (away(2, 3, lo=.5, hi=1.5),), {}),
+    (np.dot, (U(3, 4), U(4)), {}), (np.dot, (U(2, 3, 4), U(5, 4, 2)), {}),
+    (np.inner, (U(3, 4), U(2, 4)), {}), (np.outer, (U(3), U(2, 2)), {}),
+    (np.tensordot, (U(2, 3, 4), U(4, 5, 2)), {"axes": ([0, 2], [2, 0])}),
+    (np.matmul, (U(2, 1, 3, 4), U(5, 4, 2)), {}), (np.matmul, (U(4), U(2, 4, 3)), {}),
+    (np.einsum, ("ii->i", U(3, 3)), {}), (np.einsum, ("ij,jk", U(2, 3), U(3, 4)), {}),
+    (np.einsum, ("...i,ij,j->...", U(5, 2), U(2, 3), U(3)), {}),
+    (np.einsum, ("ij,jk,kl,l->i", U(2, 3), U(3, 2), U(2, 4), U(4)), {}),
+    (np.trace, (U(3, 4, 2),), {"offset": 1, "axis1": 2, "axis2": 0}),
+    (np.linalg.norm, (U(2, 3, 4),), {"axis": (2, 0)}),
+    (np.linalg.norm, (away(5),), {"ord": 3}),
+    (np.linalg.norm, (U(3, 4),), {"ord": "nuc"}),
+    (np.linalg.norm, (U(2, 3, 4),), {"ord": -np.inf, "axis": (2, 1)}),
+    (np.linalg.norm, (U(3, 4),), {"ord": 1}),
+    (np.linalg.inv, (well_conditioned(2, 3, 3),), {}),
+    (np.linalg.det, (well_conditioned(2, 3, 3),), {}), (np.linalg.det, (_SINGULAR,), {}),
+    (np.linalg.solve, (well_conditioned(2, 3, 3), U(3)), {}),
+    (np.linalg.solve, (well_conditioned(3, 3), U(2, 3, 2)), {}),
+    (np.reshape, (U(3, 4), (2, 6)), {"order": "F"}), (np.ravel, (U(3, 4),), {}),
+    (np.transpose, (U(2, 3, 4),), {"axes": (2, 0, 1)}), (np.swapaxes, (U(2, 3, 4), 0, 2), {}),
+    (np.moveaxis, (U(2, 3, 4), [0, 1], [-1, 0]), {}), (np.expand_dims, (U(3, 4), 1), {}),
+    (np.squeeze, (U(3, 1, 4, 1),), {}), (np.broadcast_to, (U(3, 1), (2, 3, 4)), {}),
+    (np.tile, (U(3, 4), 2), {}), (np.repeat, (U(2, 3), [2, 0, 1]), {"axis": -1}),
+    (np.repeat, (U(2, 3), 3), {}), (np.flip, (U(2, 3),), {}), (np.copy, (U(2, 3),), {}),
+    (np.asarray, (U(2, 3),), {}), (np.array, (U(3),), {"ndmin": 2}),
+    (np.concatenate, ([U(2, 3), U(2, 1)],), {"axis": -1}),
+    (np.concatenate, ([U(2, 3), U(4)],), {"axis": None}),
+    (np.stack, ([U(2, 3), U(2, 3)],), {"axis": 1}),
+    (np.hstack, ([U(2, 3), U(2, 1)],), {}), (np.hstack, ([U(3), U(2)],), {}),
+    (np.vstack, ([U(2, 3), U(3)],), {}),
+    (np.full, ((2, 3), U(3)), {}), (np.full_like, (U(2, 3), 0.7), {}),
+    (np.linspace, (U(3), U(3), 4), {"endpoint": False, "axis": 1}),
+    (np.linspace, (0.5, U(2), 3), {}),
+]
+
+
+def _label(entry):
+    func, args, kwargs = entry
+    rule, _ = _rule_for(func, args, kwargs)
+    return rule.label + "(" + ", ".join(
+        [f"{type(a).__name__}{list(np.shape(a)) if not isinstance(a, list) else ''}"
+         if not isinstance(a, str) else repr(a) for a in args]
+        + [f"{k}={v!r}" for k, v in kwargs.items()]) + ")"
+
+
+@pytest.mark.parametrize("entry", D, ids=[_label(e) for e in D])
+def test_rule_templates_jvp_and_vjp(entry):
+    func, args, kwargs = entry
+    rule, bound = _rule_for(func, args, kwargs)
+    out = func(*args, **kwargs)
+    checked = 0
+    for p in rule.vjp:
+        if p not in bound or not _is_float_value(bound[p]):
+            continue
+        checked += 1
+        value = bound[p]
+        g = U(*np.shape(out))
+        t = _like(value)
+        # vjp: a cotangent of the input's exact shape (elementwise rules are unbroadcast
+        # by the transformer, which we mimic)
+        ct = _eval(rule, "vjp", p, bound, out, g)
+        if rule.elementwise:
+            ct = runtime.unbroadcast(ct, value)
+        if isinstance(value, list):
+            assert [np.shape(c) for c in ct] == [np.shape(v) for v in value]
+        else:
+            assert np.shape(ct) == np.shape(value), f"vjp for {p}: {np.shape(ct)}"
+        # jvp against a central difference along t
+        tan = np.broadcast_to(_eval(rule, "jvp", p, bound, out, t), np.shape(out))
+        h = 1e-6
+
+        def at(shift):
+            moved = {**bound, p: _shift(value, t, shift)}
+            pos = [moved[q] for q in list(moved)[:len(args)]]
+            return np.asarray(func(*pos, **{k: moved[k] for k in kwargs}), float)
+
+        numeric = (at(h) - at(-h)) / (2 * h)
+        np.testing.assert_allclose(tan, numeric, rtol=1e-5, atol=1e-6,
+                                   err_msg=f"jvp of {rule.label} w.r.t. {p}")
+        # the vjp is the transpose of the jvp
+        assert np.isclose(_vdot(g, tan), _vdot(ct, t), rtol=1e-9, atol=1e-12), \
+            f"vjp of {rule.label} w.r.t. {p} is not the transpose of its jvp"
+    assert checked, "no differentiable argument in this entry"
+
+
+def _numpy_rules():
+    """The rules numpy_rules registered that are still in the table."""
+    live = {id(r) for r in RULES.all()}
+    return [r for r in numpy_rules.REGISTERED if id(r) in live]
+
+
+def test_every_numpy_rule_has_jvp_and_vjp_for_the_same_parameters():
+    rules = _numpy_rules()
+    assert len(rules) > 100
+    for rule in rules:
+        assert rule.result in ("same", "array", "scalar", "int"), rule.label
+        assert set(rule.jvp) == set(rule.vjp), rule.label
+        assert set(rule.vjp) <= set(rule.params), rule.label
+        for mode in ("jvp", "vjp"):
+            for p in rule.vjp:
+                names = rule.uses(mode, p) - set(rule.params) - {"out", "g", "t"}
+                assert names <= set(rule.namespace), (rule.label, mode, p, names)
+
+
+def test_every_differentiable_numpy_rule_is_checked_directly():
+    covered = {id(_rule_for(f, a, k)[0]) for f, a, k in D}
+    covered |= {id(r) for r in RULES.lookup(ast.MatMult)}   # same templates as np.matmul
+    missing = sorted(r.label + str(r.params) for r in _numpy_rules()
+                     if r.differentiable and id(r) not in covered)
+    assert not missing, missing
+
+
+def test_matmul_operator_uses_the_matmul_templates():
+    (op,) = RULES.lookup(ast.MatMult)
+    (fn,) = RULES.lookup(np.matmul)
+    assert op.params == fn.params == ("x", "y")
+    assert op.jvp == fn.jvp and op.vjp == fn.vjp
+
+
+def test_runtime_numpy_helpers_are_self_contained():
+    """`srcdiff build` copies helpers one by one: each may use only np, math, builtins."""
+    helpers = [f for name, f in vars(runtime_numpy).items()
+               if inspect.isfunction(f) and f.__module__ == runtime_numpy.__name__]
+    assert len(helpers) > 20
+    for f in helpers:
+        cv = inspect.getclosurevars(f)
+        assert set(cv.globals) <= {"np", "math"}, (f.__name__, cv.globals.keys())
+        assert not cv.nonlocals
+        namespace = {"np": np, "math": __import__("math")}
+        exec(inspect.getsource(f), namespace)     # compiles on its own
+        assert callable(namespace[f.__name__])
+
+
+def test_numpy_rules_module_registers_through_the_package():
+    assert np.sum in RULES and np.linalg.solve in RULES and ast.MatMult in RULES
+    assert numpy_rules.NS["np"] is np
