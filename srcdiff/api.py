@@ -15,7 +15,7 @@ import numpy as np
 
 from .analysis import ARRAY, INT, OTHER, SCALAR, SEQ, kind_of_value
 from .cache import cached
-from .errors import ArgumentError, WrtError
+from .errors import ArgumentError, NonScalarOutputError, SrcDiffError, WrtError
 from .generate import generate_reverse
 from .naming import Names
 from .normalize import normalize
@@ -124,7 +124,9 @@ class _Specializer:
         return args
 
 
-def _make(func, wrt, output, doc):
+def _make(func, wrt, output, doc, mode="reverse"):
+    if mode not in ("reverse", "forward"):
+        raise SrcDiffError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     params = _prepare(func)
     names, single = _parse_wrt(func, wrt, params)
     spec = _Specializer(func, names, output)
@@ -132,11 +134,10 @@ def _make(func, wrt, output, doc):
     @functools.wraps(func)
     def derivative(*args, **kwargs):
         args = spec.bind(args, kwargs)
+        if mode == "forward":
+            return _forward(func, names, args, output, single, spec)
         fn = spec.compiled(args)
-        result = fn(*spec.promote(args))
-        if single or len(names) > 1:
-            return result
-        return result
+        return fn(*args)
 
     derivative.__doc__ = doc.format(name=func.__name__, wrt=", ".join(names)) + \
         ("\n\n" + func.__doc__ if func.__doc__ else "")
@@ -156,6 +157,17 @@ def _make(func, wrt, output, doc):
     return derivative
 
 
+def _forward(func, names, args, output, single, spec):
+    from .jacobians import forward_grad
+    spec.kinds_of(args)     # the same argument checks as reverse mode
+    grads = forward_grad(func, names, args)
+    value = func(*args) if output == "value_and_grad" else None
+    if output == "value_and_grad" and np.ndim(value) != 0:
+        raise NonScalarOutputError(f"grad needs {func.__name__} to return a scalar")
+    result = grads[0] if single else grads
+    return (value, result) if output == "value_and_grad" else result
+
+
 def _as_tuple(result, output):
     if output == "value_and_grad":
         value, g = result
@@ -163,25 +175,27 @@ def _as_tuple(result, output):
     return (result,)
 
 
-def grad(func=None, wrt=0):
+def grad(func=None, wrt=0, mode="reverse"):
     """Gradient of scalar function `func` with respect to parameter(s) `wrt`.
 
     `wrt` is an index, a parameter name, or a tuple of them (then the
     result is a tuple in that order).  Usable as ``grad(f)``, ``@grad`` and
     ``@grad(wrt="x")``.  The derivative code is generated from `func`'s
     source on first call and specialised to the argument types.
+    ``mode="forward"`` computes the same gradient by forward mode (one pass
+    per input element; one pass in all for scalar inputs).
     """
     if func is None:
-        return lambda f: grad(f, wrt=wrt)
-    return _make(func, wrt, "grad", "Gradient of {name} with respect to {wrt}.")
+        return lambda f: grad(f, wrt=wrt, mode=mode)
+    return _make(func, wrt, "grad", "Gradient of {name} with respect to {wrt}.", mode)
 
 
-def value_and_grad(func=None, wrt=0):
+def value_and_grad(func=None, wrt=0, mode="reverse"):
     """Like `grad`, but returns ``(func(*args), gradient)`` from one pass."""
     if func is None:
-        return lambda f: value_and_grad(f, wrt=wrt)
+        return lambda f: value_and_grad(f, wrt=wrt, mode=mode)
     return _make(func, wrt, "value_and_grad",
-                 "Value and gradient of {name} with respect to {wrt}.")
+                 "Value and gradient of {name} with respect to {wrt}.", mode)
 
 
 def _kinds_for_source(func, params, at):
@@ -216,9 +230,11 @@ def source(func, wrt=0, mode="reverse", *, output="grad", at=None):
     Parameters are assumed to be floats unless annotated (``x: np.ndarray``)
     or `at` gives example arguments (a tuple, or a dict by name).
     """
-    if mode != "reverse":
+    if mode not in ("reverse", "forward"):
         from .errors import SrcDiffError
-        raise SrcDiffError(f"mode {mode!r} is not available yet; use mode='reverse'")
+        raise SrcDiffError(f"mode must be 'reverse' or 'forward', not {mode!r}")
+    if mode == "forward":
+        output = "jvp"
     params = _prepare(func)
     names, _ = _parse_wrt(func, wrt, params)
     kinds = _kinds_for_source(func, params, at)

@@ -136,7 +136,9 @@ class ForwardTransform(TransformBase):
             return self._helper(op, state)
         primal_target = tuple_of(op.targets, store=True)
         primal = assign(primal_target, op.primal)
-        present = [p for p in op.active if op.bound[p].id in state]
+        self._state = state
+        present = [p for p in op.active
+                   if any(isinstance(e, ast.Name) and e.id in state for e in _elements(op.bound[p]))]
         if op.kind == "pack" and present:   # the tangent of [a, b] is [da, db]
             elts = [name(self.adj(a.id)) if p in present else ast.Constant(0.0)
                     for p, a in op.bound.items()]
@@ -146,7 +148,8 @@ class ForwardTransform(TransformBase):
             for t in op.targets:
                 state.discard(t)
             return [primal]
-        self_ref = any(op.bound[p].id in op.targets for p in present)
+        self_ref = any(e.id in op.targets for p in present for e in _elements(op.bound[p])
+                       if isinstance(e, ast.Name))
         terms = [self._jvp(op, p, self_ref) for p in present]
         total = terms[0]
         for term in terms[1:]:
@@ -163,7 +166,14 @@ class ForwardTransform(TransformBase):
         return [primal, tangent]
 
     def _jvp(self, op, param, self_ref):
-        t = name(self.adj(op.bound[param].id))
+        atom = op.bound[param]
+        if isinstance(atom, (ast.List, ast.Tuple)):   # tangents of each element, zeros too
+            t = ast.List(elts=[name(self.adj(e.id)) if isinstance(e, ast.Name) and
+                               e.id in self._state else
+                               call(self.bind(_runtime().zeros_like, "zeros_like"), e)
+                               for e in atom.elts], ctx=ast.Load())
+        else:
+            t = name(self.adj(atom.id))
         if op.kind == "copy":
             return t
         if op.kind == "subscript":
@@ -251,6 +261,10 @@ class ForwardTransform(TransformBase):
         tangent = tangents[0] if not isinstance(value, ast.Tuple) else \
             ast.Tuple(elts=tangents, ctx=ast.Load())
         return out + [stmt, ast.Expr(value=attr_call(self.adj(stack), "append", tangent))]
+
+
+def _elements(atom):
+    return atom.elts if isinstance(atom, (ast.List, ast.Tuple)) else [atom]
 
 
 def _runtime():

@@ -79,6 +79,40 @@ def _tangent_like(t, a):
     return t
 
 
+def forward_grad(func, names, args):
+    """Gradient of scalar `func` w.r.t. `names` by forward mode: one pass per input
+    element, or a single pass carrying all directions at once when every input is a
+    scalar and the code is elementwise (tangents become vectors)."""
+    params = _prepare(func)
+    index = [params.index(n) for n in names]
+    if all(isinstance(args[i], (float, int)) and not isinstance(args[i], bool) for i in index):
+        spec = _specializer(func, tuple(names), "jvp")
+        primals = tuple(args)
+        fn, generated = spec.compiled_for(spec.kinds_of(primals))
+        if generated.batch_safe and len(names) > 1:
+            eye = np.eye(len(names))
+            out, t = fn(*primals, *eye)
+            t = np.broadcast_to(np.asarray(t, dtype=float), (len(names),))
+            return tuple(float(v) for v in t)
+    grads = []
+    for i in index:
+        x = args[i]
+        arr = np.asarray(x, dtype=float)
+        if arr.ndim == 0 and not isinstance(x, (list, tuple, np.ndarray)):
+            tangents = [None] * len(args)
+            tangents[i] = 1.0
+            grads.append(_scalar(jvp(func, args, tangents)[1]))
+            continue
+        g = _jac_forward(func, args, i, arr if isinstance(x, np.ndarray) else arr, np.zeros(()))
+        g = g.astype(x.dtype) if isinstance(x, np.ndarray) else g
+        grads.append(type(x)(float(v) for v in g) if isinstance(x, (list, tuple)) else g)
+    return tuple(grads)
+
+
+def _scalar(t):
+    return float(t) if np.ndim(t) == 0 else t
+
+
 # -- reverse mode ---------------------------------------------------------------------
 def vjp(func, *primals):
     """(func(*primals), vjp_fn); vjp_fn(cotangent) -> one cotangent per primal.

@@ -97,20 +97,66 @@ class Normalizer:
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
                 and isinstance(body[0].value.value, str):
             body = body[1:]
-        needs_flag = self._has_nonfinal_return(body)
+        body = _returns_to_else(body)
+        early = self._has_nonfinal_return(body)
+        needs_flag = early and not _tail_ok(body)
         if needs_flag:
             self.ret_flag = self.names.numbered("_returned")
-            self.ret_value = self.names.exact_or_suffixed("out")
         body = self._jumps_block(self._block(body))
         if needs_flag:
             first = tree.body[0]
             body = [_assign(self.ret_flag, ast.Constant(False), first),
-                    _assign(self.ret_value, ast.Constant(None), first), *body]
-            body.append(_located(ast.Return(value=_name(self.ret_value)), tree))
+                    *[_assign(n, ast.Constant(None), first) for n in self._ret_names(None)],
+                    *body]
+            body.append(_located(ast.Return(value=self._ret_value()), tree))
+        elif early:   # every return is the last thing on its path: assign, return once
+            body = self._tail_assign(body, tree)
+            body.append(_located(ast.Return(value=self._ret_value()), tree))
         else:
             body = self._final_return(body, tree)
         tree.body = body or [ast.Pass()]
         return ast.fix_missing_locations(tree)
+
+    # -- returns -------------------------------------------------------------
+    def _ret_names(self, value):
+        """Names the return value is assigned to: `out`, or `out1, out2` for tuples."""
+        if self.ret_value is None:
+            arity = len(value.elts) if isinstance(value, ast.Tuple) else 1
+            self.ret_value = [self.names.exact_or_suffixed("out")] if arity == 1 else \
+                [self.names.numbered("out") for _ in range(arity)]
+        return self.ret_value
+
+    def _ret_value(self):
+        names = self._ret_names(None)
+        if len(names) == 1:
+            return _name(names[0])
+        return ast.Tuple(elts=[_name(n) for n in names], ctx=ast.Load())
+
+    def _return_assign(self, ret):
+        value = ret.value if ret.value is not None else ast.Constant(None)
+        names = self._ret_names(value)
+        if len(names) == 1:
+            return self._stmt_Assign(_assign(names[0], value, ret))
+        if not isinstance(value, ast.Tuple) or len(value.elts) != len(names):
+            raise self.source.error(UnsupportedSyntaxError, "srcdiff needs every `return` of "
+                                    f"this function to return {len(names)} values", ret,
+                                    "return the same number of values everywhere")
+        out = []
+        for n, v in zip(names, value.elts):
+            out += self._stmt_Assign(_assign(n, v, ret))
+        return out
+
+    def _tail_assign(self, stmts, tree):
+        if not stmts:
+            return [_assign(n, ast.Constant(None), tree) for n in self._ret_names(None)]
+        last = stmts[-1]
+        if isinstance(last, ast.Return):
+            return stmts[:-1] + self._return_assign(last)
+        if isinstance(last, ast.If):
+            last.body = self._tail_assign(last.body, last)
+            last.orelse = self._tail_assign(last.orelse, last)
+            return stmts
+        return stmts + [_assign(n, ast.Constant(None), last) for n in self._ret_names(None)]
 
     # -- checks ----------------------------------------------------------
     def _reject_unsupported(self, tree):
@@ -146,21 +192,11 @@ class Normalizer:
                 if isinstance(value, ast.Tuple) and all(isinstance(e, ast.Name) for e in value.elts) \
                         and len({e.id for e in value.elts}) == len(value.elts):
                     return body
-                if isinstance(value, ast.Tuple):
-                    outs, stmts = [], []
-                    for elt in value.elts:
-                        name = self.names.numbered("out")
-                        outs.append(_name(name))
-                        stmts += self._stmt(_assign(name, elt, ret))
-                    tup = _located(ast.Tuple(elts=outs, ctx=ast.Load()), ret)
-                    return body[:-1] + stmts + [_located(ast.Return(value=tup), ret)]
-                out = self.names.exact_or_suffixed("out")
-                body = body[:-1] + self._stmt(_assign(out, value, ret)) + \
-                    [_located(ast.Return(value=_name(out)), ret)]
+                return body[:-1] + self._return_assign(ret) + \
+                    [_located(ast.Return(value=self._ret_value()), ret)]
             return body
-        none = self.names.exact_or_suffixed("out")
-        return body + [_assign(none, ast.Constant(None), tree),
-                       _located(ast.Return(value=_name(none)), tree)]
+        return body + [_assign(n, ast.Constant(None), tree) for n in self._ret_names(None)] + \
+            [_located(ast.Return(value=self._ret_value()), tree)]
 
     # -- statements --------------------------------------------------------
     def _block(self, stmts):
@@ -374,9 +410,7 @@ class Normalizer:
 
     def _jumps_stmt(self, stmt):
         if isinstance(stmt, ast.Return) and self.ret_flag:
-            value = stmt.value if stmt.value is not None else ast.Constant(None)
-            return [*self._stmt_Assign(_assign(self.ret_value, value, stmt)),
-                    _assign(self.ret_flag, ast.Constant(True), stmt)]
+            return [*self._return_assign(stmt), _assign(self.ret_flag, ast.Constant(True), stmt)]
         if isinstance(stmt, ast.Break):
             return [_assign(self._loop_flag("brk"), ast.Constant(True), stmt)]
         if isinstance(stmt, ast.Continue):
@@ -436,6 +470,54 @@ class Normalizer:
         if len(flags) == 1:
             return _name(flags[0])
         return ast.BoolOp(op=ast.Or(), values=[_name(f) for f in flags])
+
+
+def _always_returns(stmts):
+    if not stmts:
+        return False
+    last = stmts[-1]
+    if isinstance(last, ast.Return):
+        return True
+    return isinstance(last, ast.If) and _always_returns(last.body) and \
+        _always_returns(last.orelse)
+
+
+def _returns_to_else(stmts):
+    """`if c: ...; return a` followed by more code: move that code into the `else`.
+
+    Equivalent (the code after the `if` only runs when the branch did not
+    return), and it turns most early returns into returns at the end of a
+    path, which need no flags.
+    """
+    out = []
+    for i, stmt in enumerate(stmts):
+        if isinstance(stmt, ast.If):
+            stmt.body = _returns_to_else(stmt.body)
+            stmt.orelse = _returns_to_else(stmt.orelse)
+            rest = stmts[i + 1:]
+            if rest and _always_returns(stmt.body) and not _always_returns(stmt.orelse):
+                stmt.orelse = _returns_to_else(stmt.orelse + rest)
+                return out + [stmt]
+            if rest and _always_returns(stmt.orelse) and not _always_returns(stmt.body):
+                stmt.body = _returns_to_else(stmt.body + rest)
+                return out + [stmt]
+        out.append(stmt)
+    return out
+
+
+def _tail_ok(stmts):
+    """Is every `return` in `stmts` the last statement on its path?"""
+    for i, stmt in enumerate(stmts):
+        last = i == len(stmts) - 1
+        if isinstance(stmt, ast.If) and last:
+            if not (_tail_ok(stmt.body) and _tail_ok(stmt.orelse)):
+                return False
+        elif isinstance(stmt, ast.Return):
+            if not last:
+                return False
+        elif any(isinstance(n, ast.Return) for n in ast.walk(stmt)):
+            return False
+    return True
 
 
 def _walk_no_loops(stmt):

@@ -109,7 +109,16 @@ class Flattener:
                     f"make {base} a fresh array first: {base} = np.copy(...), "
                     f"np.zeros(...), or x.copy()")
 
+    def _arg_atom(self, arg, ops):
+        """An argument of a rule call; a list display (np.stack([a, b])) keeps its
+        shape with each element an atom."""
+        if isinstance(arg, (ast.List, ast.Tuple)) and self.fn.an.expr(arg)[1]:
+            return type(arg)(elts=[self._atom(e, ops) for e in arg.elts], ctx=ast.Load())
+        return self._atom(arg, ops)
+
     def is_active(self, atom):
+        if isinstance(atom, (ast.List, ast.Tuple)):
+            return any(self.is_active(e) for e in atom.elts)
         if isinstance(atom, ast.Name):
             if atom.id in self.temp_kinds:
                 return True
@@ -229,9 +238,9 @@ class Flattener:
             bound = {}
             for i, arg in enumerate(call.args):
                 key = params[i] if i < len(params) else f"_{i}"
-                bound[key] = self._atom(arg, ops)
+                bound[key] = self._arg_atom(arg, ops)
             for kw in call.keywords:
-                bound[kw.arg] = self._atom(kw.value, ops)
+                bound[kw.arg] = self._arg_atom(kw.value, ops)
             primal = ast.Call(func=call.func, args=[bound[k] for k in list(bound)[:len(call.args)]],
                               keywords=[ast.keyword(arg=k.arg, value=bound[k.arg])
                                         for k in call.keywords])

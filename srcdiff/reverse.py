@@ -319,7 +319,8 @@ class FunctionTransform(TransformBase):
                 state.discard(t)
             return restores
         atoms = {p: op.bound[p] for p in op.active}
-        self_ref = any(a.id in op.targets for a in atoms.values())
+        self_ref = any(e.id in op.targets for a in atoms.values() for e in _elements(a)
+                       if isinstance(e, ast.Name))
         out = restores if self_ref else []
         if op.kind == "helper":
             out += self._bwd_helper(op, state)
@@ -327,8 +328,23 @@ class FunctionTransform(TransformBase):
             out += self._bwd_subscript(op, state)
         else:
             contributions = {}
+            unpack = []
             for p, atom in atoms.items():
+                if isinstance(atom, (ast.List, ast.Tuple)):   # one cotangent per element
+                    parts = []
+                    for e in atom.elts:
+                        if self.flat.is_active(e):
+                            tmp = self.names.numbered("g")
+                            parts.append(tmp)
+                            contributions.setdefault(e.id, []).append(_name(tmp))
+                        else:
+                            parts.append(self.names.exact_or_suffixed("_"))
+                    unpack.append(_assign(tuple_of(parts, store=True) if len(parts) > 1 else
+                                          ast.Tuple(elts=[_name(parts[0], True)], ctx=ast.Store()),
+                                          self._vjp(op, p, self_ref)))
+                    continue
                 contributions.setdefault(atom.id, []).append(self._vjp(op, p, self_ref))
+            out += unpack
             for t in op.targets:
                 state.discard(t)
             targets_last = sorted(contributions, key=lambda n: n in op.targets)
@@ -597,6 +613,10 @@ class FunctionTransform(TransformBase):
         if kind == SEQ or (kind == ARRAY and param in self.materialized):
             return _call(self.bind(_runtime().like, "like"), _name(self.adj(param)), _name(param))
         return _name(self.adj(param))
+
+
+def _elements(atom):
+    return atom.elts if isinstance(atom, (ast.List, ast.Tuple)) else [atom]
 
 
 def _index_value(index):
