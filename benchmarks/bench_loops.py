@@ -126,7 +126,7 @@ def bench_case(name, f, args, wrt):
         ref = list(df(*args))
         fast = df.specialize(*args)
     except Exception as exc:   # a srcdiff bug: reported, not hidden (see the README)
-        print(f"srcdiff FAILED on {name}: {type(exc).__name__}: {exc}")
+        print(f"srcdiff FAILED on {name}: {type(exc).__name__}: {exc}\n")
         t_f, t_s, ref, vs = time_call(f, *args), None, fd, " (vs finite diff.)"
         rows = [[name, "plain function", t_f, 1.0, "", ""],
                 [name, "srcdiff", "FAILED", None, None, None]]

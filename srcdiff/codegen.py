@@ -75,7 +75,17 @@ class Printer:
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and \
                 isinstance(stmt.value.value, str):
             return [pad + _docstring(stmt.value.value)]
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and \
+                isinstance(stmt.targets[0], ast.Tuple):   # `a, b = f()` on every Python
+            return [pad + f"{_bare_tuple(stmt.targets[0])} = {ast.unparse(stmt.value)}"]
+        if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Tuple) and stmt.value.elts:
+            return [pad + f"return {_bare_tuple(stmt.value)}"]
         return [pad + line for line in ast.unparse(stmt).splitlines()]
+
+
+def _bare_tuple(node):
+    parts = [ast.unparse(e) for e in node.elts]
+    return parts[0] + "," if len(parts) == 1 else ", ".join(parts)
 
 
 def _docstring(text):

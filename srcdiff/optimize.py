@@ -77,10 +77,16 @@ def propagate(stmts, adjoints, facts=None, int_names=frozenset()):
     return out
 
 
+_PURE_BUILTINS = {"len", "range", "abs", "float", "int", "min", "max", "reversed", "slice"}
+
+
 def _pure(expr, pure_names):
+    """No side effects: only calls into math/numpy modules and a few builtins."""
     for node in ast.walk(expr):
         if isinstance(node, ast.Call):
             func = node.func
+            if isinstance(func, ast.Name) and func.id in _PURE_BUILTINS:
+                continue
             base = func.value if isinstance(func, ast.Attribute) else None
             if not (isinstance(base, ast.Name) and base.id in pure_names):
                 return False
@@ -114,11 +120,16 @@ def eliminate_dead(stmts_by_function, adjoints, pure_names, keep=()):
             result = []
             for i, stmt in enumerate(block):
                 if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name) and \
-                        stmt.targets[0].id in adjoints and _pure(stmt.value, pure_names) and \
+                        stmt.targets[0].id in adjoints and \
                         (stmt.targets[0].id not in loads or
                          _overwritten_before_read(stmt.targets[0].id, block[i + 1:])):
                     changed = True
-                    continue
+                    if _pure(stmt.value, pure_names):
+                        continue
+                    if isinstance(stmt.value, ast.Call):   # keep the call, drop the name
+                        result.append(ast.copy_location(ast.Expr(value=stmt.value), stmt))
+                        continue
+                    changed = False
                 for field in ("body", "orelse"):
                     if isinstance(getattr(stmt, field, None), list):
                         setattr(stmt, field, prune(getattr(stmt, field)))

@@ -14,4 +14,4 @@ def swish_grad(x, beta):
     dt1 = dt2 * x
     dx = dx + dt2 * t1
     dbeta = -dt1
-    return (dx, dbeta)
+    return dx, dbeta

@@ -23,7 +23,6 @@ def log_loss_grad(w1, w2, b):
         t7 = t3 + t6
         loss = loss - t7
         _stack.append(t4)
-    out = loss / len(data)
     # backward sweep
     # line 21: return loss / len(data)
     dloss = 1.0 / len(data)
@@ -50,7 +49,7 @@ def log_loss_grad(w1, w2, b):
         label = _stack.pop()
         # line 18: for x1, x2, label in data:
         dp = 0.0
-    return (dw1, dw2, db)
+    return dw1, dw2, db
 
 
 def neuron_fwd(_stack, x1, x2, w1, w2, b):
@@ -72,7 +71,7 @@ def neuron_bwd(_stack, dout):
     db = dt4
     dw2 = dt4 * x2
     dw1 = dt4 * x1
-    return (dw1, dw2, db)
+    return dw1, dw2, db
 
 
 def sigmoid_fwd(_stack, z):

@@ -39,4 +39,4 @@ def pendulum_grad(theta0, damping, steps=1000):
         dtheta = dtheta + dt1 * math.cos(theta)
     # line 19: theta = theta0
     dtheta0 = dtheta
-    return (dtheta0, ddamping)
+    return dtheta0, ddamping

@@ -31,4 +31,4 @@ def projectile_range_grad(speed, angle, height):
     dspeed = dspeed + dvx * t1
     dt1 = dvx * speed
     dangle = dangle - dt1 * math.sin(angle)
-    return (dspeed, dangle, dheight)
+    return dspeed, dangle, dheight

@@ -7,4 +7,4 @@ def f_grad(x, y):
     dt1 = y
     dy = 1.0 + t1
     dx = dt1 * 2 * x
-    return (dx, dy)
+    return dx, dy

@@ -50,7 +50,7 @@ def loss_grad(w, b, data=DATA):
         db = db + g2
         # line 18: for x, y in data:
         derr = 0.0
-    return (dw, db)
+    return dw, db
 
 
 def predict_fwd(_stack, w, b, x):
@@ -69,7 +69,7 @@ def predict_bwd(_stack, dout):
     dt2 = dout * (1 - out * out)
     db = dt2
     dw = dt2 * x
-    return (dw, db)
+    return dw, db
 
 
 def loss_value_and_grad(w, b, data=DATA):
@@ -113,7 +113,7 @@ def loss_value_and_grad(w, b, data=DATA):
         db = db + g2
         # line 18: for x, y in data:
         derr = 0.0
-    return (value, (dw, db))
+    return value, (dw, db)
 
 
 def rosenbrock_grad(x, y, a=1.0, b=100.0):
@@ -131,4 +131,4 @@ def rosenbrock_grad(x, y, a=1.0, b=100.0):
     dx = dt3 * x + dt3 * x
     dt1 = 2.0 * t1
     dx = dx - dt1
-    return (dx, dy)
+    return dx, dy
