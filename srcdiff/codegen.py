@@ -102,11 +102,12 @@ def import_lines(bindings):
         else:
             mod = getattr(obj, "__module__", None)
             qual = getattr(obj, "__name__", None)
-            if mod and qual:
+            if mod and qual and qual.isidentifier() and mod != "__main__":
                 alias = "" if qual == name else f" as {name}"
                 lines.append(f"from {mod} import {qual}{alias}")
             else:
-                lines.append(f"# {name} = {obj!r}")
+                what = f"{qual} from {mod}" if qual else type(obj).__name__
+                lines.append(f"# {name}: {what} (bound when the code is compiled)")
     return lines
 
 

@@ -34,8 +34,18 @@ class _Substitute(ast.NodeTransformer):
 
 
 def _copy(node):
-    return ast.Name(id=node.id, ctx=ast.Load()) if isinstance(node, ast.Name) else \
-        ast.Constant(value=node.value)
+    import copy
+    return copy.deepcopy(node)
+
+
+def _float_const(node):
+    """The float a node spells (`2.0`, `-1.0`), else None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, float):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _float_const(node.operand)
+        return -inner if inner is not None else None
+    return None
 
 
 def propagate(stmts, adjoints, facts=None, int_names=frozenset()):
@@ -71,7 +81,7 @@ def propagate(stmts, adjoints, facts=None, int_names=frozenset()):
             target, value = stmt.targets[0].id, stmt.value
             if target in adjoints and (
                     (isinstance(value, ast.Name) and value.id in adjoints and value.id != target)
-                    or (isinstance(value, ast.Constant) and isinstance(value.value, float))):
+                    or isinstance(_float_const(value), float)):
                 facts[target] = value
         out.append(stmt)
     return out
