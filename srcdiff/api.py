@@ -19,6 +19,7 @@ from .errors import ArgumentError, NonScalarOutputError, SrcDiffError, WrtError
 from .generate import generate_reverse
 from .naming import Names
 from .normalize import normalize
+from .dispatch import Dispatcher
 from .parse import FunctionSource
 
 _FAST_KINDS = {float: SCALAR, int: INT, bool: INT, np.float64: SCALAR, np.float32: SCALAR}
@@ -131,14 +132,16 @@ def _make(func, wrt, output, doc, mode="reverse"):
     names, single = _parse_wrt(func, wrt, params)
     spec = _Specializer(func, names, output)
 
-    @functools.wraps(func)
-    def derivative(*args, **kwargs):
-        args = spec.bind(args, kwargs)
+    def slow(args):
         if mode == "forward":
-            return _forward(func, names, args, output, single, spec)
-        fn = spec.compiled(args)
-        return fn(*args)
+            return (lambda *a: _forward(func, names, a, output, single, spec)), False
+        return spec.compiled(args), True
 
+    tree = FunctionSource(func).tree
+    dispatcher = Dispatcher(tree, func.__name__, slow, _FAST_KINDS)
+    derivative = dispatcher.install(func.__defaults__, func.__kwdefaults__)
+    derivative.__qualname__ = getattr(func, "__qualname__", func.__name__)
+    derivative.__module__ = func.__module__
     derivative.__doc__ = doc.format(name=func.__name__, wrt=", ".join(names)) + \
         ("\n\n" + func.__doc__ if func.__doc__ else "")
     derivative.__wrapped__ = func

@@ -311,8 +311,9 @@ class FunctionTransform(TransformBase):
     def _bwd_op(self, op, state, stmt, final):
         if op.kind == "setitem":
             return self._bwd_setitem(op, state, stmt)
+        # Mirror of the forward sweep, which saved the targets in order: restore in reverse.
         restores = [self._marker("restore", site=stmt, var=v, stack=self.saves_on_stack)
-                    for v in op.targets] if final else []
+                    for v in reversed(op.targets)] if final else []
         present = [t for t in op.targets if t in state]
         if op.kind == "inactive" or not present or not op.active:
             for t in op.targets:
@@ -321,7 +322,10 @@ class FunctionTransform(TransformBase):
         atoms = {p: op.bound[p] for p in op.active}
         self_ref = any(e.id in op.targets for a in atoms.values() for e in _elements(a)
                        if isinstance(e, ast.Name))
-        out = restores if self_ref else []
+        # A helper's backward sweep pops what its forward sweep pushed *after* the targets
+        # were saved, so it runs before they are restored (it reads no caller variables).
+        restore_first = self_ref and op.kind != "helper"
+        out = restores if restore_first else []
         if op.kind == "helper":
             out += self._bwd_helper(op, state)
         elif op.kind == "subscript":
@@ -354,7 +358,7 @@ class FunctionTransform(TransformBase):
                 for e in exprs[1:]:
                     total = _add(total, e)
                 out.extend(self._accumulate(name, total, state))
-        if not self_ref:
+        if not restore_first:
             out += restores
         return out
 

@@ -1369,3 +1369,26 @@ def nested_continue_return_helper(x):
             if y > 50:
                 return y
     return y
+
+
+# === regressions: helper calls in loops (stack order) ======================================
+
+
+def h_sq_k(a, k):
+    return a * a * k
+
+
+def loop_helper_self_assign(a, k):
+    for i in range(3):
+        a = h_sq_k(a, k)
+    return a * a
+
+
+def h_step2(a, b, k):
+    return a + k * b * b, b - k * a
+
+
+def loop_helper_two_targets(a, b, k):
+    for i in range(4):
+        a, b = h_step2(a, b, k)
+    return a * b + a * a

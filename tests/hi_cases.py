@@ -253,3 +253,31 @@ def j_int_arg(x, n):
 
 def j_array_int_arg(x, n):
     return np.sum(x ** n) + np.sum(np.sin(x)) * n
+
+
+# === smallest forms of forward-mode problems =============================================
+
+
+def fw_overwrite(x, y):
+    y = y * x
+    return y
+
+
+def fw_loop_dot(x, A):
+    y = x
+    for i in range(2):
+        y = np.dot(A, y)
+    return np.sum(y)
+
+
+def fw_fill(x):
+    n = np.shape(x)[0]
+    y = np.zeros(n)
+    for i in range(n):
+        y[i] = x[i] ** (i + 1)
+    return np.sum(y + np.exp(x))
+
+
+def j_from_list(xs):
+    x = np.array(xs)
+    return np.sin(x) * x + x[0] * x[1]

@@ -394,6 +394,11 @@ CASES = [
       expected=lambda x, y: 2 * x * y + 2 * x * y * y, id="wrt_reassigned-x"),
     C(cf.wrt_reassigned_other, [(1.3, -0.4)], wrt="y",
       expected=lambda x, y: x * x + 2 * x * x * y, id="wrt_reassigned-y"),
+    # --- regressions: a helper assigned back to its own argument, in a loop; two targets
+    C(cf.loop_helper_self_assign, [(1.1, 0.8), (0.9, -0.6)], wrt=("a", "k")),
+    C(cf.loop_helper_self_assign, [(1.1, 0.8)], wrt="a", id="loop_helper_self_assign-a"),
+    C(cf.loop_helper_two_targets, [(0.3, 0.2, 0.1), (-0.5, 0.4, 0.3)], wrt=("a", "b", "k")),
+    C(cf.loop_helper_two_targets, [(0.3, 0.2, 0.1)], wrt="b", id="loop_helper_two_targets-b"),
 ]
 
 

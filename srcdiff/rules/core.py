@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import ast
 import inspect
+import keyword
+import re
 from dataclasses import dataclass, field
 
 #: Names with a fixed meaning inside templates.
@@ -121,12 +123,15 @@ def _parse_params(spec):
     return tuple(params), defaults
 
 
+_IDENT = re.compile(r"(?<![.\w])[A-Za-z_]\w*\b(?!\s*=(?!=))")   # not attributes, not keywords=
+
+
 def _free_names(templates):
+    """Names a template reads (not attributes, not keywords).  A regex, not ast.parse:
+    this runs for every rule at import time, and templates are parsed lazily."""
     names = set()
     for text in templates:
-        for node in ast.walk(ast.parse(text, mode="eval")):
-            if isinstance(node, ast.Name):
-                names.add(node.id)
+        names.update(n for n in _IDENT.findall(text) if not keyword.iskeyword(n))
     return names
 
 

@@ -1,0 +1,291 @@
+"""NumPy arrays in reverse mode: gradient time / function time (target <= 2.5x),
+vs autograd, JAX (eager, no jit) and PyTorch (eager), all in float64.
+
+Run from the repo root:  python benchmarks/bench_numpy.py
+
+Cases:
+
+* N-dimensional Rosenbrock, N = 10, 1,000 and 100,000;
+* an MLP 784-128-10 (tanh hidden layer, softmax cross-entropy, batch 64),
+  gradient with respect to its 4 parameter arrays.
+
+autograd and JAX run the *same* source (the functions are re-bound with `np`
+pointing at `autograd.numpy` or `jax.numpy`); PyTorch runs a line-by-line
+transcription with the same operations (`torch.max(...).values` etc.).  Peer
+inputs (jax arrays, leaf tensors) are made once, outside the timed call, and
+their results stay in the peer's array type (no conversion is timed).  JAX
+results are `block_until_ready()`-ed inside the timed call.
+
+Two clocks: "CPU" is `benchmarks.common.time_calls` (process CPU time, the
+same as the other benchmarks; it adds up the time of all threads, so work that
+OpenBLAS / PyTorch / XLA spread over both cores counts twice) and "wall" is
+the same interleaved protocol with `time.perf_counter` (`time_calls_wall`
+below; noisier on a shared machine).  Ratios and speedups are given for both.
+"""
+
+import os
+import statistics
+import sys
+import time
+import timeit
+import types
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import numpy as np  # noqa: E402
+
+import srcdiff  # noqa: E402
+from benchmarks.common import header, markdown_table, time_calls  # noqa: E402
+
+
+# ----------------------------------------------------------------------------------------
+# The functions, as a user would write them
+# ----------------------------------------------------------------------------------------
+def rosenbrock(x):
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+
+def mlp_loss(W1, b1, W2, b2, X, labels):
+    """Mean softmax cross-entropy of a tanh MLP; `labels` holds integer classes."""
+    h = np.tanh(X @ W1 + b1)
+    logits = h @ W2 + b2
+    shifted = logits - np.max(logits, axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    picked = log_probs[np.arange(X.shape[0]), labels]
+    return -np.mean(picked)
+
+
+def rosenbrock_torch(x):
+    return torch_mod().sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+
+def mlp_loss_torch(W1, b1, W2, b2, X, labels):
+    torch = torch_mod()
+    h = torch.tanh(X @ W1 + b1)
+    logits = h @ W2 + b2
+    shifted = logits - torch.max(logits, dim=1, keepdim=True).values
+    log_probs = shifted - torch.log(torch.sum(torch.exp(shifted), dim=1, keepdim=True))
+    picked = log_probs[torch.arange(X.shape[0]), labels]
+    return -torch.mean(picked)
+
+
+def torch_mod():
+    import torch
+    return torch
+
+
+# ----------------------------------------------------------------------------------------
+# Utilities (shared with bench_higher.py)
+# ----------------------------------------------------------------------------------------
+def time_calls_wall(calls, repeat=15, min_time=0.05):
+    """`benchmarks.common.time_calls` with the wall clock (`time.perf_counter`)."""
+    timers, numbers = [], []
+    for fn, args in calls:
+        timer = timeit.Timer("fn(*args)", timer=time.perf_counter,
+                             globals={"fn": fn, "args": tuple(args)})
+        fn(*args)
+        number, elapsed = timer.autorange()
+        timers.append(timer)
+        numbers.append(max(1, round(number * min_time / elapsed)) if elapsed < min_time else number)
+    runs = [[] for _ in calls]
+    for _ in range(repeat):
+        for timer, number, times in zip(timers, numbers, runs):
+            times.append(timer.timeit(number) / number)
+    return [statistics.median(sorted(times)[:max(1, repeat // 3)]) * 1e6 for times in runs]
+
+
+def to_numpy_list(out):
+    """A gradient (array or tuple of arrays, of any library) as a list of float64 ndarrays."""
+    items = out if isinstance(out, (tuple, list)) else (out,)
+    result = []
+    for a in items:
+        if hasattr(a, "detach"):
+            a = a.detach().cpu().numpy()
+        result.append(np.asarray(a, dtype=np.float64))
+    return result
+
+
+def max_rel_diff(a, b):
+    """Largest |a - b| over all gradient entries, relative to the largest |b| entry
+    of the same array (a normwise measure: entries near zero after cancellation
+    do not blow it up), maximized over the arrays."""
+    a, b = to_numpy_list(a), to_numpy_list(b)
+    assert len(a) == len(b) and all(x.shape == y.shape for x, y in zip(a, b)), "shape mismatch"
+    return max(float(np.max(np.abs(x - y))) / max(float(np.max(np.abs(y))), 1e-300)
+               for x, y in zip(a, b))
+
+
+def fd_directional(f, args, wrt, grads, h=1e-6, seed=3):
+    """Relative error of <grad, v> against a central difference of f along a random v."""
+    rng = np.random.default_rng(seed)
+    grads = to_numpy_list(grads)
+    vs = [rng.standard_normal(np.shape(args[i])) for i in wrt]
+    scale = max(float(np.max(np.abs(args[i]))) if np.size(args[i]) else 1.0 for i in wrt)
+    step = h * max(1.0, scale)
+
+    def moved(sign):
+        new = list(args)
+        for i, v in zip(wrt, vs):
+            new[i] = args[i] + sign * step * v
+        return new
+    fd = (f(*moved(1)) - f(*moved(-1))) / (2 * step)
+    exact = sum(float(np.sum(g * v)) for g, v in zip(grads, vs))
+    return abs(fd - exact) / max(abs(exact), abs(fd), 1e-300)
+
+
+def rebind(f, **names):
+    """A copy of `f` whose module globals are overridden by `names` (e.g. np=jax.numpy)."""
+    env = dict(f.__globals__, **names)
+    return types.FunctionType(f.__code__, env, f.__name__, f.__defaults__)
+
+
+def enable_jax_x64():
+    import jax
+    jax.config.update("jax_enable_x64", True)
+    return jax
+
+
+# ----------------------------------------------------------------------------------------
+# Peers: each returns a zero-argument callable computing the gradient
+# ----------------------------------------------------------------------------------------
+def autograd_peer(f, args, wrt):
+    import autograd
+    import autograd.numpy as anp
+    g = autograd.grad(rebind(f, np=anp), wrt if len(wrt) > 1 else wrt[0])
+    return lambda: g(*args)
+
+
+def jax_peer(f, args, wrt):
+    jax = enable_jax_x64()
+    import jax.numpy as jnp
+    g = jax.grad(rebind(f, np=jnp), argnums=wrt if len(wrt) > 1 else wrt[0])
+    jargs = [jnp.asarray(a) for a in args]
+
+    def run():
+        return jax.block_until_ready(g(*jargs))
+    return run
+
+
+def torch_peer(f_torch, args, wrt):
+    import torch
+    targs = [torch.from_numpy(np.ascontiguousarray(a)) for a in args]
+    for i in wrt:
+        targs[i].requires_grad_(True)
+    leaves = [targs[i] for i in wrt]
+
+    def run():
+        return torch.autograd.grad(f_torch(*targs), leaves)
+    return run
+
+
+PEERS = [("autograd", lambda f, ft, a, w: autograd_peer(f, a, w)),
+         ("JAX eager (no jit)", lambda f, ft, a, w: jax_peer(f, a, w)),
+         ("PyTorch eager", lambda f, ft, a, w: torch_peer(ft, a, w))]
+
+
+# ----------------------------------------------------------------------------------------
+# Cases
+# ----------------------------------------------------------------------------------------
+def rosenbrock_case(n):
+    rng = np.random.default_rng(n)
+    x = rng.uniform(-2.0, 2.0, n)
+    return f"Rosenbrock N={n:,}", rosenbrock, rosenbrock_torch, (x,), (0,)
+
+
+def mlp_case():
+    rng = np.random.default_rng(0)
+    d, hidden, k, batch = 784, 128, 10, 64
+    W1 = rng.normal(scale=1 / np.sqrt(d), size=(d, hidden))
+    b1 = rng.normal(scale=0.1, size=hidden)
+    W2 = rng.normal(scale=1 / np.sqrt(hidden), size=(hidden, k))
+    b2 = rng.normal(scale=0.1, size=k)
+    X = rng.normal(size=(batch, d))
+    labels = rng.integers(0, k, size=batch)
+    return ("MLP 784-128-10, batch 64", mlp_loss, mlp_loss_torch,
+            (W1, b1, W2, b2, X, labels), (0, 1, 2, 3))
+
+
+def bench_case(name, f, f_torch, args, wrt):
+    rows = []
+    wrt_arg = wrt if len(wrt) > 1 else wrt[0]
+    calls = [("plain function", f, args)]
+    try:
+        df = srcdiff.grad(f, wrt=wrt_arg)
+        ref = df(*args)
+        fast = df.specialize(*args)
+        fd_err = fd_directional(f, args, wrt, ref)
+        spec_diff = max_rel_diff(fast(*args), ref)
+    except Exception as exc:   # a srcdiff bug: reported, not hidden
+        print(f"srcdiff FAILED on {name}: {type(exc).__name__}: {exc}\n")
+        ref = None
+    else:
+        calls += [("srcdiff grad(f)", df, args), ("srcdiff .specialize", fast, args)]
+    peer_notes = {}
+    for peer, make in PEERS:
+        try:
+            run = make(f, f_torch, args, wrt)
+        except ImportError:
+            peer_notes[peer] = "not installed"
+            continue
+        try:
+            out = run()
+            peer_notes[peer] = (f"{max_rel_diff(out, ref):.1e}" if ref is not None else
+                                f"{fd_directional(f, args, wrt, out):.1e} (directional FD)")
+        except Exception as exc:
+            print(f"{peer} FAILED on {name}: {type(exc).__name__}: {exc}\n")
+            peer_notes[peer] = "FAILED"
+            continue
+        calls.append((peer, run, ()))
+    timed = [(fn, a) for _, fn, a in calls]
+    cpu = time_calls(timed)
+    wall = time_calls_wall(timed)
+    by = {label: (c, w) for (label, _, _), c, w in zip(calls, cpu, wall)}
+    t_f, w_f = by["plain function"]
+    t_s, w_s = by.get("srcdiff grad(f)", (None, None))
+    for label, _, _ in calls:
+        c, w = by[label]
+        if label == "plain function":
+            check = ""
+        elif label == "srcdiff grad(f)":
+            check = f"{fd_err:.1e} (directional FD)"
+        elif label == "srcdiff .specialize":
+            check = f"{spec_diff:.1e} (vs grad(f))"
+        else:
+            check = peer_notes[label]
+        is_peer = label not in ("plain function", "srcdiff grad(f)", "srcdiff .specialize")
+        rows.append([name, label, c, c / t_f, w, w / w_f,
+                     f"{c / t_s:.2f}x" if is_peer and t_s else "",
+                     f"{w / w_s:.2f}x" if is_peer and w_s else "", check])
+    for peer, note in peer_notes.items():
+        if note in ("not installed", "FAILED"):
+            rows.append([name, peer, note, None, None, None, None, None, ""])
+    if ref is None:
+        rows.insert(1, [name, "srcdiff", "FAILED", None, None, None, None, None, ""])
+    return rows
+
+
+def main():
+    header("bench_numpy: NumPy reverse mode, gradient time / function time (target <= 2.5x)")
+    import platform
+    import numpy
+    versions = [f"numpy {numpy.__version__}"]
+    for mod in ("autograd", "jax", "torch"):
+        try:
+            versions.append(f"{mod} {__import__(mod).__version__}")
+        except ImportError:
+            versions.append(f"{mod} not installed")
+        except AttributeError:
+            versions.append(f"{mod} (version unknown)")
+    print(", ".join(versions), f"- {os.cpu_count()} CPUs, {platform.processor() or ''}\n")
+    cases = [rosenbrock_case(10), rosenbrock_case(1_000), rosenbrock_case(100_000), mlp_case()]
+    rows = []
+    for case in cases:
+        rows += bench_case(*case)
+    markdown_table(["case", "tool", "CPU (us)", "CPU / f", "wall (us)", "wall / f",
+                    "srcdiff speedup (CPU)", "srcdiff speedup (wall)",
+                    "max rel. diff vs srcdiff"], rows)
+    print("\nsrcdiff speedup = peer time / srcdiff grad(f) time (> 1: srcdiff is faster).")
+
+
+if __name__ == "__main__":
+    main()
