@@ -16,18 +16,22 @@ inputs (jax arrays, leaf tensors) are made once, outside the timed call, and
 their results stay in the peer's array type (no conversion is timed).  JAX
 results are `block_until_ready()`-ed inside the timed call.
 
-Two clocks: "CPU" is `benchmarks.common.time_calls` (process CPU time, the
-same as the other benchmarks; it adds up the time of all threads, so work that
-OpenBLAS / PyTorch / XLA spread over both cores counts twice) and "wall" is
-the same interleaved protocol with `time.perf_counter` (`time_calls_wall`
-below; noisier on a shared machine).  Ratios and speedups are given for both.
+Timing (`time_calls2` below): the protocol of `benchmarks.common.time_calls`
+(runs of all functions of a case interleaved, median of the fastest third of
+15 runs) with ~20 ms runs, reading two clocks: "CPU" = process CPU time, as in
+the other benchmarks -- it adds up all threads, so work that OpenBLAS /
+PyTorch / XLA spread over both cores counts twice -- and "wall" =
+`time.perf_counter` (noisier on a shared machine).  Ratios and speedups are
+given for both.  Before timing, glibc's malloc is brought to its steady state
+(`settle_malloc`); the fresh-process cost is printed on a separate line.
+
+Options: --run-time SECONDS (length of one timed run, default 0.02).
 """
 
 import os
 import statistics
 import sys
 import time
-import timeit
 import types
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -35,7 +39,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import numpy as np  # noqa: E402
 
 import srcdiff  # noqa: E402
-from benchmarks.common import header, markdown_table, time_calls  # noqa: E402
+from benchmarks.common import header, markdown_table  # noqa: E402
 
 
 # ----------------------------------------------------------------------------------------
@@ -69,6 +73,9 @@ def mlp_loss_torch(W1, b1, W2, b2, X, labels):
     return -torch.mean(picked)
 
 
+RUN_TIME = 0.02
+
+
 def torch_mod():
     import torch
     return torch
@@ -77,21 +84,86 @@ def torch_mod():
 # ----------------------------------------------------------------------------------------
 # Utilities (shared with bench_higher.py)
 # ----------------------------------------------------------------------------------------
-def time_calls_wall(calls, repeat=15, min_time=0.05):
-    """`benchmarks.common.time_calls` with the wall clock (`time.perf_counter`)."""
-    timers, numbers = [], []
+def time_calls2(calls, repeat=15, run_time=0.02):
+    """Per-call (CPU, wall) times in microseconds of each ``(fn, args)`` in `calls`.
+
+    The protocol of `benchmarks.common.time_calls` -- runs of every function
+    interleaved, each clock's median of the fastest third of `repeat` runs --
+    but each run lasts ~`run_time` seconds instead of the >= 0.2 s that
+    `timeit.Timer.autorange` gives (`time_calls` takes 3-8 s per function,
+    too long for ~25 functions in a 2-minute budget), and both clocks are read
+    around the same runs: the process CPU time (all threads added up, as in
+    `time_calls`) and the wall clock (`time.perf_counter`).
+    """
+    numbers = []
     for fn, args in calls:
-        timer = timeit.Timer("fn(*args)", timer=time.perf_counter,
-                             globals={"fn": fn, "args": tuple(args)})
-        fn(*args)
-        number, elapsed = timer.autorange()
-        timers.append(timer)
-        numbers.append(max(1, round(number * min_time / elapsed)) if elapsed < min_time else number)
-    runs = [[] for _ in calls]
+        fn(*args)                                   # warm up (code generation, caches)
+        number = 1
+        while True:
+            t = time.perf_counter()
+            for _ in range(number):
+                fn(*args)
+            elapsed = time.perf_counter() - t
+            if elapsed >= run_time:
+                break
+            number = max(number + 1, int(number * 1.2 * run_time / max(elapsed, 1e-9)))
+        numbers.append(number)
+    cpu_runs = [[] for _ in calls]
+    wall_runs = [[] for _ in calls]
     for _ in range(repeat):
-        for timer, number, times in zip(timers, numbers, runs):
-            times.append(timer.timeit(number) / number)
-    return [statistics.median(sorted(times)[:max(1, repeat // 3)]) * 1e6 for times in runs]
+        for (fn, args), number, cpu, wall in zip(calls, numbers, cpu_runs, wall_runs):
+            c0, w0 = time.process_time(), time.perf_counter()
+            for _ in range(number):
+                fn(*args)
+            w1, c1 = time.perf_counter(), time.process_time()
+            cpu.append((c1 - c0) / number)
+            wall.append((w1 - w0) / number)
+
+    def stat(times):
+        return statistics.median(sorted(times)[:max(1, repeat // 3)]) * 1e6
+    return [stat(c) for c in cpu_runs], [stat(w) for w in wall_runs]
+
+
+def settle_malloc():
+    """Allocate and free 32 MB once, which raises glibc's dynamic mmap threshold
+    (and trim threshold) to their maximum.  Until then, arrays of >= 128 kB are
+    mmap-ed / trimmed and page-faulted in afresh on every call: measured
+    in a fresh process, Rosenbrock N=100,000 takes ~0.9 ms (f) and ~7 ms
+    (srcdiff gradient, ~3,000 minor page faults per call) instead of ~0.16 ms
+    and ~0.6 ms.  Importing JAX/PyTorch or running any large computation
+    reaches the same state, so without this the numbers would depend on
+    which benchmark ran first.  See `fresh_process_note`.
+    """
+    block = np.ones(4_000_000)
+    del block
+
+
+def fresh_process_note():
+    """Times and page faults of Rosenbrock N=100,000 before `settle_malloc`
+    (call first thing in a fresh process).  Returns a printable line."""
+    try:
+        import resource
+    except ImportError:
+        return ""
+    _, f, _, args, _ = rosenbrock_case(100_000)
+    parts = []
+    try:
+        g = srcdiff.grad(f).specialize(*args)
+    except Exception as exc:
+        g = None
+        parts.append(f"srcdiff failed: {type(exc).__name__}: {exc}")
+    for label, fn in (("f", f), ("srcdiff .specialize", g)):
+        if fn is None:
+            continue
+        fn(*args)
+        r0, t0 = resource.getrusage(resource.RUSAGE_SELF), time.process_time()
+        for _ in range(20):
+            fn(*args)
+        t1, r1 = time.process_time(), resource.getrusage(resource.RUSAGE_SELF)
+        parts.append(f"{label} {(t1 - t0) / 20 * 1e6:.0f} us CPU, "
+                     f"{(r1.ru_minflt - r0.ru_minflt) / 20:.0f} minor page faults/call")
+    return ("Fresh-process glibc malloc state (before `settle_malloc`), Rosenbrock "
+            "N=100,000: " + "; ".join(parts) + ".")
 
 
 def to_numpy_list(out):
@@ -236,9 +308,7 @@ def bench_case(name, f, f_torch, args, wrt):
             peer_notes[peer] = "FAILED"
             continue
         calls.append((peer, run, ()))
-    timed = [(fn, a) for _, fn, a in calls]
-    cpu = time_calls(timed)
-    wall = time_calls_wall(timed)
+    cpu, wall = time_calls2([(fn, a) for _, fn, a in calls], run_time=RUN_TIME)
     by = {label: (c, w) for (label, _, _), c, w in zip(calls, cpu, wall)}
     t_f, w_f = by["plain function"]
     t_s, w_s = by.get("srcdiff grad(f)", (None, None))
@@ -265,6 +335,11 @@ def bench_case(name, f, f_torch, args, wrt):
 
 
 def main():
+    global RUN_TIME
+    if "--run-time" in sys.argv:
+        RUN_TIME = float(sys.argv[sys.argv.index("--run-time") + 1])
+    fresh = fresh_process_note()      # first: before anything big is allocated
+    settle_malloc()
     header("bench_numpy: NumPy reverse mode, gradient time / function time (target <= 2.5x)")
     import platform
     import numpy
@@ -277,6 +352,7 @@ def main():
         except AttributeError:
             versions.append(f"{mod} (version unknown)")
     print(", ".join(versions), f"- {os.cpu_count()} CPUs, {platform.processor() or ''}\n")
+    print(fresh + "\n")
     cases = [rosenbrock_case(10), rosenbrock_case(1_000), rosenbrock_case(100_000), mlp_case()]
     rows = []
     for case in cases:

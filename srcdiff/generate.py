@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .analysis import ARRAY, SCALAR, SEQ
 from .codegen import Printer, compile_unit, import_lines
 from .errors import NonScalarOutputError, SrcDiffError
-from .optimize import eliminate_dead, propagate
+from .optimize import eliminate_dead, fold_single_use, propagate
 from .parse import MISSING
 from .astutil import tuple_of
 from .forward import ForwardTransform
@@ -243,8 +243,9 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
         (fn.source.resolver.locals - set(fn.params)) | set(fn.outputs)
     pure = {name for name, obj in fn.unit.binding_names.items() if isinstance(obj, types.ModuleType)}
     body = eliminate_dead([body], removable - set(fn.params), pure | _user_modules(fn))[0]
-    if first_bwd not in body:
-        first_bwd = body[-1]
+    fwd_part, bwd_part = _fold(fn, body, first_bwd, pure | _user_modules(fn))
+    body = fwd_part + bwd_part
+    first_bwd = bwd_part[0]
     first_bwd.section = "backward sweep"
     if body[0] is not first_bwd:
         body[0].section = "forward sweep"
@@ -328,6 +329,17 @@ def _user_modules(fn):
         if isinstance(value, types.ModuleType) and value.__name__.split(".")[0] in ("math", "numpy"):
             names.add(name)
     return names
+
+
+def _fold(fn, body, first_bwd, pure):
+    """Single-use temporaries back into expressions, separately in each sweep."""
+    split = body.index(first_bwd) if first_bwd in body else len(body)
+    fwd, bwd = body[:split], body[split:]
+    temps = set(fn.flat.temp_kinds)
+    derivs = set(fn.adjoints.values())
+    fwd = fold_single_use(fwd, temps, pure, context=bwd)
+    bwd = fold_single_use(bwd, derivs, pure, context=fwd)
+    return fwd, bwd
 
 
 def _tidy(fn, stmts):

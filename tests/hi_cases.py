@@ -281,3 +281,25 @@ def fw_fill(x):
 def j_from_list(xs):
     x = np.array(xs)
     return np.sin(x) * x + x[0] * x[1]
+
+
+def hs_sq(a):
+    return a * a
+
+
+def hs_helper(x):
+    return hs_sq(x) * x
+
+
+def hs_pow(a, n):
+    if n == 0:
+        return 1.0
+    return a * hs_pow(a, n - 1)
+
+
+def hs_recursive(x, n):
+    return hs_pow(x, n)
+
+
+def hs_sum_exp(x):
+    return np.log(np.sum(np.exp(x)))

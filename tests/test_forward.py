@@ -19,15 +19,15 @@ from __future__ import annotations
 import ast
 import inspect
 
-import numpy as np
-import pytest
-
 import cf_cases as cf
 import hi_cases as H
+import numpy as np
+import pytest
 import test_control_flow as tcf
 import test_numpy_rules as tnr
-import srcdiff
 from fdiff import assert_close, fd_directional, fd_grad, scale_of
+
+import srcdiff
 
 FWD_RTOL = 1e-10       # forward vs reverse: the same derivative, different rounding
 FD_RTOL, FD_ATOL = 1e-5, 1e-7    # srcdiff.check_grad's defaults
@@ -141,7 +141,7 @@ def test_cf_forward_source_is_the_code_that_runs(case, args):
         tangents[params.index(n)] = rng.uniform(-1, 1, size=len(a)) if isinstance(a, (list, tuple)) \
             else float(rng.uniform(-1, 1))
     namespace = dict(vars(inspect.getmodule(case.func)))
-    exec(compile(text, "<srcdiff forward>", "exec"), namespace)
+    exec(compile(text, "<srcdiff forward>", "exec"), namespace)  # noqa: S102 - the shown code
     jvp_code = namespace[f"{case.func.__name__}_jvp"]
     out, t = jvp_code(*tcf._copy(args), *[tangents[params.index(n)] for n in names])
     out2, t2 = srcdiff.jvp(case.func, tcf._copy(args), tangents)

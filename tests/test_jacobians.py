@@ -17,13 +17,13 @@ from __future__ import annotations
 import inspect
 import math
 
-import numpy as np
-import pytest
-
 import cf_cases as cf
 import hi_cases as H
-import srcdiff
+import numpy as np
+import pytest
 from fdiff import assert_close, fd_jacobian, scale_of
+
+import srcdiff
 
 MODES = ("auto", "forward", "reverse")
 R = np.random.default_rng(20240612)
@@ -359,3 +359,13 @@ def test_vjp_does_not_modify_its_arguments():
     fn2(np.arange(3.0))
     assert xs == [0.5, -0.3, 0.8]
     assert np.array_equal(A, A34) and np.array_equal(x, x4) and np.array_equal(b, b3)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_jacobian_with_respect_to_an_int_valued_argument_takes_it_as_a_float(mode):
+    """As grad does: an int passed for a parameter in `wrt` is differentiated as a float."""
+    want = srcdiff.jacobian(H.j_scalar_to_vector, mode=mode)(2.0)
+    got = srcdiff.jacobian(H.j_scalar_to_vector, mode=mode)(2)
+    assert_close(got, want, 1e-15, 1e-300, f"jacobian at int 2 ({mode})")
+    c = np.array([1.0, 2.0, -0.5, 3.0])
+    assert_close(got, c * np.cos(2 * c) + 4 * c, 1e-13, 1e-15)

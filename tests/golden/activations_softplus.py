@@ -13,9 +13,7 @@ def softplus_grad(x, beta=1.0):
         dz = 0.0
     else:
         # line 11: return math.log1p(math.exp(z)) / beta
-        dt2 = 1.0 / beta
-        dt1 = dt2 / (1 + t1)
-        dz = dt1 * t1
+        dz = 1.0 / beta / (1 + t1) * t1
         # line 9: if z > 20.0:
         dx = 0.0
     # line 8: z = beta * x

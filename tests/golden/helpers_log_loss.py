@@ -15,13 +15,8 @@ def log_loss_grad(w1, w2, b):
         label = t1[2]
         _stack.append(p)
         p = neuron_fwd(_stack, x1, x2, w1, w2, b)
-        t2 = math.log(p)
-        t3 = label * t2
         t4 = 1.0 - p
-        t5 = math.log(t4)
-        t6 = (1.0 - label) * t5
-        t7 = t3 + t6
-        loss = loss - t7
+        loss = loss - (label * math.log(p) + (1.0 - label) * math.log(t4))
         _stack.append(t4)
     # backward sweep
     # line 21: return loss / len(data)
@@ -35,11 +30,8 @@ def log_loss_grad(w1, w2, b):
         t4 = _stack.pop()
         # line 20: loss -= label * math.log(p) + (1.0 - label) * math.log(1.0 - p)
         dt7 = -dloss
-        dt5 = dt7 * (1.0 - label)
-        dt4 = dt5 / t4
-        dp = dp - dt4
-        dt2 = dt7 * label
-        dp = dp + dt2 / p
+        dp = dp - dt7 * (1.0 - label) / t4
+        dp = dp + dt7 * label / p
         # line 19: p = neuron(x1, x2, w1, w2, b)
         g1, g2, g3 = neuron_bwd(_stack, dp)
         dw1 = dw1 + g1

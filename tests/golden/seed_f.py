@@ -4,7 +4,6 @@ def f_grad(x, y):
     t1 = x ** 2
     # backward sweep
     # line 8: return x**2 * y + y + 2
-    dt1 = y
     dy = 1.0 + t1
-    dx = dt1 * 2 * x
+    dx = y * 2 * x
     return dx, dy

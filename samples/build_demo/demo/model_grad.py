@@ -28,14 +28,12 @@ def loss_grad(w, b, data=DATA):
         t2 = predict_fwd(_stack, w, b, x)
         _stack.append(err)
         err = t2 - y
-        t3 = err * err
-        total = total + t3
+        total = total + err * err
     t5 = DECAY * w
     # backward sweep
     # line 21: return total / n + DECAY * w * w
-    dt5 = w
     dw = t5
-    dw = dw + dt5 * DECAY
+    dw = dw + w * DECAY
     dtotal = 1.0 / n
     # line 18: for x, y in data:
     db = 0.0
@@ -87,18 +85,14 @@ def loss_value_and_grad(w, b, data=DATA):
         t2 = predict_fwd(_stack, w, b, x)
         _stack.append(err)
         err = t2 - y
-        t3 = err * err
-        total = total + t3
-    t4 = total / n
+        total = total + err * err
     t5 = DECAY * w
-    t6 = t5 * w
-    out = t4 + t6
+    out = total / n + t5 * w
     # backward sweep
     value = out
     # line 21: return total / n + DECAY * w * w
-    dt5 = w
     dw = t5
-    dw = dw + dt5 * DECAY
+    dw = dw + w * DECAY
     dtotal = 1.0 / n
     # line 18: for x, y in data:
     db = 0.0
@@ -120,15 +114,12 @@ def rosenbrock_grad(x, y, a=1.0, b=100.0):
     """Gradient of rosenbrock with respect to x, y (reverse mode)."""
     # forward sweep
     t1 = a - x
-    t3 = x * x
-    t4 = y - t3
+    t4 = y - x * x
     # backward sweep
     # line 26: return (a - x) ** 2 + b * (y - x * x) ** 2
-    dt5 = b
-    dt4 = dt5 * 2 * t4
+    dt4 = b * 2 * t4
     dy = dt4
     dt3 = -dt4
     dx = dt3 * x + dt3 * x
-    dt1 = 2.0 * t1
-    dx = dx - dt1
+    dx = dx - 2.0 * t1
     return dx, dy
