@@ -18,14 +18,14 @@ results are `block_until_ready()`-ed inside the timed call.
 
 Timing (`time_calls2` below): the protocol of `benchmarks.common.time_calls`
 (runs of all functions of a case interleaved, median of the fastest third of
-15 runs) with ~20 ms runs, reading two clocks: "CPU" = process CPU time, as in
+15 runs) with ~40 ms runs, reading two clocks: "CPU" = process CPU time, as in
 the other benchmarks -- it adds up all threads, so work that OpenBLAS /
 PyTorch / XLA spread over both cores counts twice -- and "wall" =
 `time.perf_counter` (noisier on a shared machine).  Ratios and speedups are
 given for both.  Before timing, glibc's malloc is brought to its steady state
 (`settle_malloc`); the fresh-process cost is printed on a separate line.
 
-Options: --run-time SECONDS (length of one timed run, default 0.02).
+Options: --run-time SECONDS (length of one timed run, default 0.04).
 """
 
 import os
@@ -73,7 +73,7 @@ def mlp_loss_torch(W1, b1, W2, b2, X, labels):
     return -torch.mean(picked)
 
 
-RUN_TIME = 0.02
+RUN_TIME = 0.04
 
 
 def torch_mod():

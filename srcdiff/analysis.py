@@ -95,6 +95,11 @@ class Analysis:
             self._block(tree.body)
             if (self.kinds, self.active) == before:
                 break
+        for name, kind in self.kinds.items():
+            if kind is None:          # never assigned a value we can see: assume an array
+                self.kinds[name] = ARRAY
+        for name in self.active:
+            self.active[name] = self.active[name] and self.kinds.get(name) in DIFFERENTIABLE
 
     # -- statements ---------------------------------------------------------------
     def _block(self, stmts):
@@ -102,6 +107,8 @@ class Analysis:
             self._stmt(stmt)
 
     def _stmt(self, stmt):
+        if isinstance(stmt, (ast.Assign, ast.Expr)):
+            self._lists_passed_to_helpers(stmt.value)
         if isinstance(stmt, ast.Assign):
             kind, active = self.expr(stmt.value)
             target = stmt.targets[0]
@@ -132,14 +139,30 @@ class Analysis:
             if stack is not None and self.kinds.get(stack) == LIST:
                 self._set(stack, LIST, self.expr(value)[1])
 
+    def _lists_passed_to_helpers(self, expr):
+        """A list handed to a helper together with a differentiated value may get
+        differentiated values pushed onto it (the stacks of generated code)."""
+        for node in ast.walk(expr):
+            if not isinstance(node, ast.Call):
+                continue
+            func = self.resolver.resolve(node.func)
+            if not isinstance(func, types.FunctionType):
+                continue
+            args = list(node.args) + [k.value for k in node.keywords]
+            if any(self.expr(a)[1] for a in args):
+                for a in args:
+                    if isinstance(a, ast.Name) and self.kinds.get(a.id) == LIST:
+                        self._set(a.id, LIST, True)
+
     def _set(self, name, kind, active):
         if isinstance(kind, tuple):   # a helper's tuple result kept whole: treat as a sequence
             kind = SEQ
         if kind == INT:
             self.maybe_int.add(name)
         self.kinds[name] = join(self.kinds.get(name), kind)
+        # A value of unknown kind (popped off a stack) may still be differentiated.
         self.active[name] = self.active.get(name, False) or (
-            active and self.kinds[name] in DIFFERENTIABLE)
+            active and self.kinds[name] in DIFFERENTIABLE + (None,))
 
     # -- expressions ---------------------------------------------------------------
     def expr(self, node):

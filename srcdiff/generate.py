@@ -299,11 +299,14 @@ def _helper_functions(unit, spec):
     if len(set(couts)) != len(couts):
         raise SrcDiffError(f"{spec.func.__name__} returns the same variable twice; "
                            "srcdiff needs distinct outputs")
-    grads = [fn.final_adjoint(p, state) for p in spec.active]
-    result = grads[0] if len(grads) == 1 else ast.Tuple(elts=grads, ctx=ast.Load())
+    lists = [p for p in spec.active if fn.an.kinds.get(p) == "list"]
+    grads = [fn.final_adjoint(p, state) for p in spec.active if p not in lists]
+    result = None if not grads else grads[0] if len(grads) == 1 else \
+        ast.Tuple(elts=grads, ctx=ast.Load())
     bwd_args = ast.arguments(posonlyargs=[], args=[ast.arg(arg=fn.stack)] +
-                             [ast.arg(arg=c) for c in couts], kwonlyargs=[], kw_defaults=[],
-                             defaults=[])
+                             [ast.arg(arg=c) for c in couts] +
+                             [ast.arg(arg=fn.adj(p)) for p in lists],
+                             kwonlyargs=[], kw_defaults=[], defaults=[])
     bwd_body = _tidy(fn, restore + bwd + [ast.Return(value=result)])
     bwd_def = ast.FunctionDef(
         name=spec.bwd_name, args=bwd_args,
@@ -412,8 +415,11 @@ def _check_clashes(unit, functions):
         clashes |= stored & unit_level
     for src in unit.sources.values():
         for node in ast.walk(src.tree):
-            if isinstance(node, ast.Name) and node.id in {f.name for f in functions}:
+            if isinstance(node, ast.Name) and (node.id in unit_level - set(unit.binding_names)
+                                               or node.id == unit._stack_name):
                 clashes.add(node.id)
+            elif isinstance(node, ast.arg) and node.arg == unit._stack_name:
+                clashes.add(node.arg)
     if clashes:
         raise _NameClash(clashes)
 

@@ -216,6 +216,19 @@ class Normalizer:
             return []
         pre, value = self._lift_ifexp(stmt.value, stmt)
         stmt.value = value
+        call = stmt.value
+        if isinstance(call, ast.Call) and self._is_user_function(call.func):
+            # `h(x)` for its effects (a generated helper pushing on a stack): keep the call
+            # an assignment, so it is differentiated like any other
+            tmp = self.names.numbered("t")
+            return pre + self._stmt_Assign(_assign(tmp, call, stmt))
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+                call.func.attr == "append" and len(call.args) == 1 and not call.keywords and \
+                not _simple(call.args[0]):
+            # `s.append(expr)` -> `t = expr; s.append(t)`: what is pushed is a plain name
+            tmp = self.names.numbered("t")
+            pre += self._stmt_Assign(_assign(tmp, call.args[0], stmt))
+            call.args[0] = _located(_name(tmp), stmt)
         return pre + [stmt]
 
     def _stmt_AnnAssign(self, stmt):
@@ -367,6 +380,11 @@ class Normalizer:
         tmp = self.names.numbered("seq")
         return self._stmt_Assign(_assign(tmp, expr, stmt)), _name(tmp)
 
+    def _is_user_function(self, func_node):
+        import types
+        obj = self.source.resolver.resolve(func_node)
+        return isinstance(obj, types.FunctionType)
+
     def _builtin_call(self, node):
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
             return None
@@ -470,6 +488,13 @@ class Normalizer:
         if len(flags) == 1:
             return _name(flags[0])
         return ast.BoolOp(op=ast.Or(), values=[_name(f) for f in flags])
+
+
+def _simple(node):
+    """A name, a constant, or a tuple of them."""
+    if isinstance(node, (ast.Name, ast.Constant)):
+        return True
+    return isinstance(node, ast.Tuple) and all(_simple(e) for e in node.elts)
 
 
 def _always_returns(stmts):

@@ -30,7 +30,7 @@ from __future__ import annotations
 import ast
 import copy
 
-from .analysis import ARRAY, SCALAR, SEQ
+from .analysis import ARRAY, LIST, SCALAR, SEQ, _list_append
 from .errors import UnsupportedSyntaxError
 from .templates import instantiate
 from .astutil import tuple_of
@@ -146,8 +146,69 @@ class FunctionTransform(TransformBase):
             return [_assign(info["count"], ast.Constant(0)), loop,
                     self._marker("push", names=[info["count"]], stack=self.saves_on_stack)]
         if isinstance(stmt, ast.Expr):
-            self._check_expr_stmt(stmt)
+            if self._active_push(stmt) is None:
+                self._check_expr_stmt(stmt)
         return [stmt]
+
+    # -- lists used as stacks (generated code differentiated again) ----------------------
+    def _active_push(self, stmt):
+        """(stack, value) for `s.append(v)` on an active list, else None."""
+        stack, value = _list_append(stmt)
+        if stack is not None and self.an.kinds.get(stack) == LIST and self.an.active.get(stack):
+            return stack, value
+        return None
+
+    def _active_pop(self, stmt):
+        """(stack, target names) for `v = s.pop()` / `a, b = s.pop()` on an active list."""
+        value, target = stmt.value, stmt.targets[0]
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
+                value.func.attr == "pop" and not value.args and \
+                isinstance(value.func.value, ast.Name) and \
+                self.an.kinds.get(value.func.value.id) == LIST and \
+                self.an.active.get(value.func.value.id):
+            names = [target.id] if isinstance(target, ast.Name) else [e.id for e in target.elts]
+            return value.func.value.id, names
+        return None
+
+    def _adjoint_list(self, stack, state):
+        """The adjoint of a stack is a list too; create it on first use."""
+        if stack in state:
+            return []
+        state.add(stack)
+        return [_assign(self.adj(stack), ast.List(elts=[], ctx=ast.Load()))]
+
+    def _bwd_push(self, stmt, stack, value, state):
+        """Reverse of `s.append(v)`: v's adjoint comes off the adjoint stack."""
+        out = self._adjoint_list(stack, state)
+        elts = value.elts if isinstance(value, ast.Tuple) else [value]
+        parts, later = [], []
+        for e in elts:
+            if isinstance(e, ast.Name) and self.flat.is_active(e):
+                tmp = self.names.numbered("g")
+                parts.append(tmp)
+                later.append((e.id, tmp))
+            else:
+                parts.append(self.names.exact_or_suffixed("_"))
+        target = tuple_of(parts, store=True) if isinstance(value, ast.Tuple) and len(parts) > 1 \
+            else (ast.Tuple(elts=[_name(parts[0], True)], ctx=ast.Store())
+                  if isinstance(value, ast.Tuple) else _name(parts[0], True))
+        out.append(_assign(target, _attr_call(self.adj(stack), "pop"), stmt.lineno))
+        for var, tmp in later:
+            out.extend(self._accumulate(var, _name(tmp), state))
+        return out
+
+    def _bwd_pop(self, stmt, stack, names, state):
+        """Reverse of `v = s.pop()`: v's adjoint goes back on the adjoint stack."""
+        out = self._adjoint_list(stack, state)
+        values = [_name(self.adj(n)) if n in state else ast.Constant(0.0) for n in names]
+        value = values[0] if len(names) == 1 and isinstance(stmt.targets[0], ast.Name) else \
+            ast.Tuple(elts=values, ctx=ast.Load())
+        out.append(ast.Expr(value=_attr_call(self.adj(stack), "append", value)))
+        for n in names:
+            state.discard(n)
+        out += [self._marker("restore", site=stmt, var=v, stack=self.saves_on_stack)
+                for v in reversed(names)]
+        return out
 
     def _header(self, stmt, kind):
         key = id(stmt)
@@ -164,6 +225,10 @@ class FunctionTransform(TransformBase):
         return self.groups[key]
 
     def _fwd_assign(self, stmt):
+        pop = self._active_pop(stmt)
+        if pop is not None:
+            return [*(self._marker("save", site=stmt, var=v, stack=self.saves_on_stack)
+                      for v in pop[1]), stmt]
         ops = self._ops(stmt)
         out = []
         temps = []
@@ -249,6 +314,10 @@ class FunctionTransform(TransformBase):
             return [pop, ast.If(test=_name(info["cond"]), body=body, orelse=orelse)]
         if isinstance(stmt, (ast.For, ast.While)):
             return self._bwd_loop(stmt, state)
+        if isinstance(stmt, ast.Expr):
+            push = self._active_push(stmt)
+            if push is not None:
+                return self._bwd_push(stmt, push[0], push[1], state)
         return []
 
     def _bwd_loop(self, stmt, state):
@@ -288,12 +357,17 @@ class FunctionTransform(TransformBase):
         for var in sorted(names):
             self.materialized.add(var)
             zero = ast.Constant(0.0)
-            if var in self.scatter or var in self.indexed_adjoint:   # indexed: a real array
+            if self.an.kinds.get(var) == LIST:   # an adjoint stack starts empty
+                zero = ast.List(elts=[], ctx=ast.Load())
+            elif var in self.scatter or var in self.indexed_adjoint:   # indexed: a real array
                 zero = _call(self.bind(_runtime().zeros_like, "zeros_like"), _name(var))
             out.append(_assign(self.adj(var), zero, getattr(origin, "lineno", None)))
         return out
 
     def _bwd_assign(self, stmt, state):
+        pop = self._active_pop(stmt)
+        if pop is not None:
+            return self._bwd_pop(stmt, pop[0], pop[1], state)
         ops = self._ops(stmt)
         out = []
         temps = [t for op in ops[:-1] for t in op.targets]
@@ -315,6 +389,8 @@ class FunctionTransform(TransformBase):
         restores = [self._marker("restore", site=stmt, var=v, stack=self.saves_on_stack)
                     for v in reversed(op.targets)] if final else []
         present = [t for t in op.targets if t in state]
+        if op.kind == "helper" and any(self.flat.kind(op.bound[p]) == LIST for p in op.active):
+            present = present or op.targets   # adjoints may also flow through a stack it uses
         if op.kind == "inactive" or not present or not op.active:
             for t in op.targets:
                 state.discard(t)
@@ -416,9 +492,16 @@ class FunctionTransform(TransformBase):
         for t in op.targets:
             state.discard(t)
         self.uses_stack = True
-        call = _call(spec.bwd_name, _name(self.stack), *couts)
+        lists = [p for p in op.active if self.flat.kind(op.bound[p]) == LIST]
+        pre = []
+        for p in lists:   # adjoint stacks are passed in and updated, not returned
+            pre += self._adjoint_list(op.bound[p].id, state)
+        call = _call(spec.bwd_name, _name(self.stack), *couts,
+                     *[_name(self.adj(op.bound[p].id)) for p in lists])
         targets, fresh, later = [], set(), []
         for p in op.active:
+            if p in lists:
+                continue
             atom = op.bound[p]
             if atom.id in state or atom.id in fresh or atom.id in self.scatter:
                 tmp = self.names.numbered("g")
@@ -427,8 +510,10 @@ class FunctionTransform(TransformBase):
             else:
                 fresh.add(atom.id)
                 targets.append(_name(self.adj(atom.id), True))
+        if not targets:
+            return pre + [ast.Expr(value=call)]
         target = targets[0] if len(targets) == 1 else ast.Tuple(elts=targets, ctx=ast.Store())
-        stmts = [_assign(target, call)]
+        stmts = pre + [_assign(target, call)]
         state |= fresh
         for var, tmp in later:
             stmts.extend(self._accumulate(var, _name(tmp), state))
@@ -490,6 +575,8 @@ class FunctionTransform(TransformBase):
             for o in self.outputs:
                 if self.an.active.get(o) or o in self.params:
                     state.add(o)
+            # adjoint stacks of list parameters are passed in
+            state |= {p for p in self.wrt if self.an.kinds.get(p) == LIST}
         bwd = self.bwd_block(body, state)
         return fwd, seeds, bwd, state
 

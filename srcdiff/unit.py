@@ -49,7 +49,7 @@ class Unit:
     def __init__(self, seed=None, reserved=()):
         self.reserved = set(reserved)
         self.names = Names(self.reserved)
-        self.stack_name = self.names.exact_or_suffixed("_stack")
+        self._stack_name = None
         self.seed = seed if seed is not None else ast.Constant(1.0)
         self.bindings = {}          # id(obj) -> (name, obj)
         self.binding_names = {}     # name -> obj
@@ -58,6 +58,14 @@ class Unit:
         self.pending = []
         self._kind_cache = {}
         self._in_progress = {}
+
+    @property
+    def stack_name(self):
+        """`_stack`, or `_stack_1` when the code being differentiated has its own
+        (generated code differentiated again).  Chosen once the main source is read."""
+        if self._stack_name is None:
+            self._stack_name = self.names.exact_or_suffixed("_stack")
+        return self._stack_name
 
     # -- sources ---------------------------------------------------------------------
     def source(self, func):
