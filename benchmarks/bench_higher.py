@@ -22,7 +22,8 @@ Run from the repo root:  python benchmarks/bench_higher.py
     tridiagonal Hessian of Rosenbrock.
 
 Timing as in bench_numpy.py (`time_calls2`: interleaved runs, CPU and wall
-clocks, malloc settled first).  Options: --run-time SECONDS (default 0.02).
+clocks, malloc settled first).  Options: --run-time SECONDS (default 0.02),
+--repeat N (default 15).
 """
 
 import os
@@ -30,17 +31,25 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-import srcdiff  # noqa: E402
-from benchmarks.bench_numpy import (enable_jax_x64, max_rel_diff, rebind, rosenbrock,  # noqa: E402
-                                    rosenbrock_torch, settle_malloc, time_calls2)
-from benchmarks.common import header, markdown_table  # noqa: E402
+import srcdiff
+from benchmarks.bench_numpy import (
+    enable_jax_x64,
+    max_rel_diff,
+    rebind,
+    rosenbrock,
+    rosenbrock_torch,
+    settle_malloc,
+    time_calls2,
+)
+from benchmarks.common import header, markdown_table
 
 SIZES = (1, 2, 4, 8, 16, 32, 64)
 FIXED = 16
 WIDTH = 32
 RUN_TIME = 0.02
+REPEAT = 15
 
 
 # ----------------------------------------------------------------------------------------
@@ -86,14 +95,15 @@ def crossover_rows(name, f, make_args, exact):
         try:
             Jf = jf(*args)
             Jr = jr(*args)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001
             failures.append(f"srcdiff FAILED on {name} (n={n}, m={m}): {type(exc).__name__}: {exc}")
             rows.append([name, str(n), str(m), "FAILED", "FAILED", None, None, None, None, "", ""])
             continue
         check = max_rel_diff(Jf, Jr)
         if exact is not None:
             check = max(check, max_rel_diff(Jf, exact(*args)), max_rel_diff(Jr, exact(*args)))
-        t_f, t_fw, t_r = time_calls2([(f, args), (jf, args), (jr, args)], run_time=RUN_TIME)[0]
+        t_f, t_fw, t_r = time_calls2([(f, args), (jf, args), (jr, args)],
+                                     run_time=RUN_TIME, repeat=REPEAT)[0]
         faster = "forward" if t_fw < t_r else "reverse"
         auto = "forward" if n < m else "reverse"
         rows.append([name, str(n), str(m), t_f, t_fw, t_r, t_fw / t_r, faster,
@@ -180,8 +190,10 @@ def hvp_peers(x, v):
         xt = torch.from_numpy(x.copy()).requires_grad_(True)
         vt = torch.from_numpy(v.copy())
 
+        ft = rebind(rosenbrock_torch, torch=torch)
+
         def torch_hvp():
-            (g,) = torch.autograd.grad(rosenbrock_torch(xt), xt, create_graph=True)
+            (g,) = torch.autograd.grad(ft(xt), xt, create_graph=True)
             return torch.autograd.grad(g, xt, vt)[0]
         peers.append(("PyTorch double backward (extra)", torch_hvp))
     return peers
@@ -200,13 +212,13 @@ def hvp_rows(n=1_000):
         g = srcdiff.grad(rosenbrock)
         g(x)
         calls.append(("srcdiff grad(f) (for scale)", g, (x,)))
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001
         failures.append(f"srcdiff grad FAILED on {name}: {type(exc).__name__}: {exc}")
     try:
         hv = srcdiff.hvp(rosenbrock, (x,), v)
         notes["srcdiff hvp"] = f"{max_rel_diff(hv, exact):.1e}"
         calls.append(("srcdiff hvp", srcdiff.hvp, (rosenbrock, (x,), v)))
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001
         failures.append(f"srcdiff hvp FAILED on {name}: {type(exc).__name__}: {exc}")
         notes["srcdiff hvp"] = "FAILED"
     extra_rows = []
@@ -216,12 +228,12 @@ def hvp_rows(n=1_000):
             continue
         try:
             notes[label] = f"{max_rel_diff(run(), exact):.1e}"
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001
             failures.append(f"{label} FAILED: {type(exc).__name__}: {exc}")
             extra_rows.append([name, label, "FAILED", None, None, None, None, ""])
             continue
         calls.append((label, run, ()))
-    cpu, wall = time_calls2([(fn, a) for _, fn, a in calls], run_time=RUN_TIME)
+    cpu, wall = time_calls2([(fn, a) for _, fn, a in calls], run_time=RUN_TIME, repeat=REPEAT)
     t = {label: (c, w) for (label, _, _), c, w in zip(calls, cpu, wall)}
     t_f = t["plain function f"][0]
     t_h, t_hw = t.get("srcdiff hvp", (None, None))
@@ -237,9 +249,11 @@ def hvp_rows(n=1_000):
 
 
 def main():
-    global RUN_TIME
+    global RUN_TIME, REPEAT
     if "--run-time" in sys.argv:
         RUN_TIME = float(sys.argv[sys.argv.index("--run-time") + 1])
+    if "--repeat" in sys.argv:
+        REPEAT = int(sys.argv[sys.argv.index("--repeat") + 1])
     settle_malloc()
     header("bench_higher: forward/reverse crossover and Hessian-vector products")
 

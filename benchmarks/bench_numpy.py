@@ -18,14 +18,16 @@ results are `block_until_ready()`-ed inside the timed call.
 
 Timing (`time_calls2` below): the protocol of `benchmarks.common.time_calls`
 (runs of all functions of a case interleaved, median of the fastest third of
-15 runs) with ~40 ms runs, reading two clocks: "CPU" = process CPU time, as in
+15 runs) with ~30 ms runs, reading two clocks: "CPU" = process CPU time, as in
 the other benchmarks -- it adds up all threads, so work that OpenBLAS /
 PyTorch / XLA spread over both cores counts twice -- and "wall" =
 `time.perf_counter` (noisier on a shared machine).  Ratios and speedups are
 given for both.  Before timing, glibc's malloc is brought to its steady state
 (`settle_malloc`); the fresh-process cost is printed on a separate line.
 
-Options: --run-time SECONDS (length of one timed run, default 0.04).
+Options: --run-time SECONDS (length of one timed run, default 0.03);
+--repeat N (timed runs per function, default 15);
+--only WORD (only the cases whose name contains WORD, e.g. --only mlp).
 """
 
 import os
@@ -36,10 +38,10 @@ import types
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-import srcdiff  # noqa: E402
-from benchmarks.common import header, markdown_table  # noqa: E402
+import srcdiff
+from benchmarks.common import header, markdown_table
 
 
 # ----------------------------------------------------------------------------------------
@@ -59,12 +61,14 @@ def mlp_loss(W1, b1, W2, b2, X, labels):
     return -np.mean(picked)
 
 
+torch = None   # the PyTorch transcriptions below are re-bound to the real module by torch_peer
+
+
 def rosenbrock_torch(x):
-    return torch_mod().sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+    return torch.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
 
 
 def mlp_loss_torch(W1, b1, W2, b2, X, labels):
-    torch = torch_mod()
     h = torch.tanh(X @ W1 + b1)
     logits = h @ W2 + b2
     shifted = logits - torch.max(logits, dim=1, keepdim=True).values
@@ -73,12 +77,8 @@ def mlp_loss_torch(W1, b1, W2, b2, X, labels):
     return -torch.mean(picked)
 
 
-RUN_TIME = 0.04
-
-
-def torch_mod():
-    import torch
-    return torch
+RUN_TIME = 0.03
+REPEAT = 15
 
 
 # ----------------------------------------------------------------------------------------
@@ -149,7 +149,7 @@ def fresh_process_note():
     parts = []
     try:
         g = srcdiff.grad(f).specialize(*args)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001
         g = None
         parts.append(f"srcdiff failed: {type(exc).__name__}: {exc}")
     for label, fn in (("f", f), ("srcdiff .specialize", g)):
@@ -240,6 +240,7 @@ def jax_peer(f, args, wrt):
 
 def torch_peer(f_torch, args, wrt):
     import torch
+    f_torch = rebind(f_torch, torch=torch)
     targs = [torch.from_numpy(np.ascontiguousarray(a)) for a in args]
     for i in wrt:
         targs[i].requires_grad_(True)
@@ -287,7 +288,7 @@ def bench_case(name, f, f_torch, args, wrt):
         fast = df.specialize(*args)
         fd_err = fd_directional(f, args, wrt, ref)
         spec_diff = max_rel_diff(fast(*args), ref)
-    except Exception as exc:   # a srcdiff bug: reported, not hidden
+    except Exception as exc:  # noqa: BLE001 - a srcdiff bug: reported, not hidden
         print(f"srcdiff FAILED on {name}: {type(exc).__name__}: {exc}\n")
         ref = None
     else:
@@ -303,12 +304,12 @@ def bench_case(name, f, f_torch, args, wrt):
             out = run()
             peer_notes[peer] = (f"{max_rel_diff(out, ref):.1e}" if ref is not None else
                                 f"{fd_directional(f, args, wrt, out):.1e} (directional FD)")
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001
             print(f"{peer} FAILED on {name}: {type(exc).__name__}: {exc}\n")
             peer_notes[peer] = "FAILED"
             continue
         calls.append((peer, run, ()))
-    cpu, wall = time_calls2([(fn, a) for _, fn, a in calls], run_time=RUN_TIME)
+    cpu, wall = time_calls2([(fn, a) for _, fn, a in calls], run_time=RUN_TIME, repeat=REPEAT)
     by = {label: (c, w) for (label, _, _), c, w in zip(calls, cpu, wall)}
     t_f, w_f = by["plain function"]
     t_s, w_s = by.get("srcdiff grad(f)", (None, None))
@@ -331,19 +332,41 @@ def bench_case(name, f, f_torch, args, wrt):
             rows.append([name, peer, note, None, None, None, None, None, ""])
     if ref is None:
         rows.insert(1, [name, "srcdiff", "FAILED", None, None, None, None, None, ""])
-    return rows
+        return rows, [f"{name}: srcdiff FAILED"]
+    return rows, target_summary(name, by)
+
+
+def target_summary(name, by):
+    """One line per case: each target of the issue, met or not, on both clocks."""
+    def ok(values, good):
+        return "met" if all(good(v) for v in values) else \
+            "MISSED" if not any(good(v) for v in values) else "met on one clock only"
+    parts = []
+    f, g, s = by["plain function"], by["srcdiff grad(f)"], by["srcdiff .specialize"]
+    for label, t in (("grad(f)", g), (".specialize", s)):
+        r = [t[0] / f[0], t[1] / f[1]]
+        parts.append(f"{label}/f = {r[0]:.2f} / {r[1]:.2f} (<= 2.5: {ok(r, lambda v: v <= 2.5)})")
+    for peer, limit, text in (("autograd", 1.0, "> 1"), ("JAX eager (no jit)", 1.0, "> 1"),
+                              ("PyTorch eager", 1 / 1.3, ">= 0.77")):
+        if peer in by:
+            r = [by[peer][0] / g[0], by[peer][1] / g[1]]
+            met = ok(r, (lambda v, lim=limit: v > lim) if limit == 1.0
+                     else (lambda v, lim=limit: v >= lim))
+            parts.append(f"speedup vs {peer} = {r[0]:.2f} / {r[1]:.2f} ({text}: {met})")
+    return [f"{name} (CPU / wall): " + "; ".join(parts)]
 
 
 def main():
-    global RUN_TIME
+    global RUN_TIME, REPEAT
     if "--run-time" in sys.argv:
         RUN_TIME = float(sys.argv[sys.argv.index("--run-time") + 1])
+    if "--repeat" in sys.argv:
+        REPEAT = int(sys.argv[sys.argv.index("--repeat") + 1])
     fresh = fresh_process_note()      # first: before anything big is allocated
     settle_malloc()
     header("bench_numpy: NumPy reverse mode, gradient time / function time (target <= 2.5x)")
     import platform
-    import numpy
-    versions = [f"numpy {numpy.__version__}"]
+    versions = [f"numpy {np.__version__}"]
     for mod in ("autograd", "jax", "torch"):
         try:
             versions.append(f"{mod} {__import__(mod).__version__}")
@@ -354,13 +377,22 @@ def main():
     print(", ".join(versions), f"- {os.cpu_count()} CPUs, {platform.processor() or ''}\n")
     print(fresh + "\n")
     cases = [rosenbrock_case(10), rosenbrock_case(1_000), rosenbrock_case(100_000), mlp_case()]
-    rows = []
+    if "--only" in sys.argv:      # e.g. --only MLP  (case names containing the word)
+        word = sys.argv[sys.argv.index("--only") + 1].lower()
+        cases = [c for c in cases if word in c[0].lower()]
+    rows, summary = [], []
     for case in cases:
-        rows += bench_case(*case)
+        r, lines = bench_case(*case)
+        rows += r
+        summary += lines
     markdown_table(["case", "tool", "CPU (us)", "CPU / f", "wall (us)", "wall / f",
                     "srcdiff speedup (CPU)", "srcdiff speedup (wall)",
                     "max rel. diff vs srcdiff"], rows)
-    print("\nsrcdiff speedup = peer time / srcdiff grad(f) time (> 1: srcdiff is faster).")
+    print("\nsrcdiff speedup = peer time / srcdiff grad(f) time (> 1: srcdiff is faster).\n")
+    print("Targets (gradient <= 2.5x f; faster than autograd and JAX eager; "
+          "within 1.3x of PyTorch eager or faster):\n")
+    for line in summary:
+        print("* " + line)
 
 
 if __name__ == "__main__":

@@ -95,9 +95,12 @@ class Analysis:
             self._block(tree.body)
             if (self.kinds, self.active) == before:
                 break
-        for name, kind in self.kinds.items():
-            if kind is None:          # never assigned a value we can see: assume an array
-                self.kinds[name] = ARRAY
+        unknown = {name for name, kind in self.kinds.items() if kind is None}
+        control = _only_control_uses(tree, unknown)
+        for name in unknown:
+            # Popped off a stack, so of unknown kind.  Used only to steer control flow or
+            # to index (a decision, a range, a trip count): an integer.  Else assume an array.
+            self.kinds[name] = INT if name in control else ARRAY
         for name in self.active:
             self.active[name] = self.active[name] and self.kinds.get(name) in DIFFERENTIABLE
 
@@ -293,6 +296,50 @@ class Analysis:
         if isinstance(func, type) and func in (float,):
             return SCALAR, any_active
         return ARRAY if kinds else OTHER, any_active
+
+
+_INT_FUNCS = {"range", "reversed", "len", "int", "bool"}
+
+
+def _only_control_uses(tree, names):
+    """Names among `names` every read of which is a test, a loop range or an index."""
+    parents = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+    bad = set()
+
+    def control_context(node):
+        parent = parents.get(node)
+        if parent is None:
+            return False
+        if isinstance(parent, (ast.Compare, ast.BoolOp, ast.Slice)):
+            return True
+        if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
+            return True
+        if isinstance(parent, (ast.If, ast.While)) and parent.test is node:
+            return True
+        if isinstance(parent, ast.For) and parent.iter is node:
+            return True
+        if isinstance(parent, ast.Subscript):
+            if parent.slice is node:
+                return True
+            return control_context(parent)      # iters[:n] used as a range
+        if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and \
+                parent.func.id in _INT_FUNCS:
+            return True
+        if isinstance(parent, ast.Tuple) and isinstance(parents.get(parent), ast.Subscript):
+            return parents[parent].slice is parent
+        if isinstance(parent, ast.Expr) and isinstance(parent.value, ast.Call):
+            return False
+        return False
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in names:
+            if not control_context(node):
+                bad.add(node.id)
+    # pushed onto a stack again (helpers re-push what they pop): judged by other uses
+    return {n for n in names if n not in bad}
 
 
 def _list_append(stmt):

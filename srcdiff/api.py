@@ -167,7 +167,7 @@ def _forward(func, names, args, output, single, spec):
     value = func(*args) if output == "value_and_grad" else None
     if output == "value_and_grad" and np.ndim(value) != 0:
         raise NonScalarOutputError(f"grad needs {func.__name__} to return a scalar")
-    result = grads[0] if single else grads
+    result = grads[0] if len(names) == 1 else grads   # (a 1-tuple wrt is re-wrapped later)
     return (value, result) if output == "value_and_grad" else result
 
 

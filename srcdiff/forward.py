@@ -32,6 +32,7 @@ class ForwardTransform(TransformBase):
         super().__init__(unit, source, wrt, param_kinds, role)
         self.scatter = set()
         self.indexed = set()
+        self.materialized = set()
         self.batch_safe = True
 
     # -- entry ---------------------------------------------------------------------------
@@ -86,6 +87,9 @@ class ForwardTransform(TransformBase):
         if isinstance(stmt, (ast.For, ast.While)):
             touched = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)
                        and isinstance(n.ctx, ast.Store) and self.an.active.get(n.id)}
+            touched |= {n.value.id for n in ast.walk(stmt)     # y[i] = ... changes y too
+                        if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store)
+                        and isinstance(n.value, ast.Name) and self.an.active.get(n.value.id)}
             pre = self._zeros(touched - state)
             state |= touched
             inner = set(state)
@@ -109,6 +113,7 @@ class ForwardTransform(TransformBase):
                 continue
             zero = self.zero(v) if v in self.scatter or v in self._indexed() else \
                 ast.Constant(0.0)
+            self.materialized.add(v)
             out.append(assign(self.adj(v), zero))
         return out
 
@@ -148,13 +153,19 @@ class ForwardTransform(TransformBase):
             for t in op.targets:
                 state.discard(t)
             return [primal]
-        self_ref = any(e.id in op.targets for p in present for e in _elements(op.bound[p])
-                       if isinstance(e, ast.Name))
+        self_ref = any(isinstance(e, ast.Name) and e.id in op.targets
+                       for a in op.bound.values() for e in _elements(a))
         terms = [self._jvp(op, p, self_ref) for p in present]
         total = terms[0]
         for term in terms[1:]:
-            total = add(total, term)
+            total = add(total, term) if len(op.targets) == 1 else \
+                call(self.bind(_runtime().add_each, "add_each"), total, term)
         target = op.target
+        if len(op.targets) > 1:   # a rule returning several values: unpack their tangents
+            for t in op.targets:
+                state.add(t)
+            tangent = assign(tuple_of([self.adj(t) for t in op.targets], store=True), total)
+            return [tangent, primal] if self_ref else [primal, tangent]
         if op.kind == "subscript":
             self.indexed.add(op.bound["x"].id)
         if target in self.scatter:
@@ -174,6 +185,10 @@ class ForwardTransform(TransformBase):
                                for e in atom.elts], ctx=ast.Load())
         else:
             t = name(self.adj(atom.id))
+            if atom.id in self.materialized and self.flat.kind(atom) != SCALAR and \
+                    op.rule is not None and not op.rule.elementwise:
+                # an explicit zero 0.0 has no shape: a linear map (dot, sum) needs it
+                t = call(self.bind(_runtime().like, "like"), t, name(atom.id))
         if op.kind == "copy":
             return t
         if op.kind == "subscript":
@@ -188,7 +203,7 @@ class ForwardTransform(TransformBase):
             if p not in mapping:
                 mapping[p] = ast.Constant(rule.defaults[p])
         mapping["t"] = t
-        mapping["out"] = copy.deepcopy(op.primal) if self_ref else name(op.target)
+        mapping["out"] = copy.deepcopy(op.primal) if self_ref else tuple_of(op.targets)
         for n in rule.uses("jvp", param) & set(rule.namespace):
             mapping[n] = name(self.bind(rule.namespace[n], n))
         return instantiate(rule.template("jvp", param), mapping, self.int_names)
@@ -221,9 +236,8 @@ class ForwardTransform(TransformBase):
         call_node = ast.Call(func=name(spec.jvp_name), args=args,
                              keywords=keywords + [ast.keyword(arg=spec.tangent_names[p], value=t)
                                                   for p, t in zip(op.active, tangents)])
-        outs = tuple_of(op.targets, store=True)
-        douts = tuple_of([self.adj(t) for t in op.targets], store=True)
-        target = ast.Tuple(elts=[outs, douts], ctx=ast.Store())
+        # helpers return values then tangents, flat: `a, b, da, db = h_jvp(...)`
+        target = tuple_of(list(op.targets) + [self.adj(t) for t in op.targets], store=True)
         for t in op.targets:
             state.add(t)
         self.batch_safe = self.batch_safe and getattr(spec, "batch_safe", True)

@@ -143,9 +143,13 @@ def _jvp_function(unit, spec, role):
     body, state = fn.build(spec.tangent_names)
     _tag_lines(fn, body)
     outs = fn.outputs
-    value = tuple_of([_name(o) for o in outs])
-    tangent = tuple_of([fn.output_tangent(o, state) for o in outs])
-    body = _tidy(fn, body + [ast.Return(value=ast.Tuple(elts=[value, tangent], ctx=ast.Load()))])
+    values = [_name(o) for o in outs]
+    tangents = [fn.output_tangent(o, state) for o in outs]
+    if role == "main":   # (value, tangent), as jvp returns them
+        result = ast.Tuple(elts=[tuple_of(values), tuple_of(tangents)], ctx=ast.Load())
+    else:                # flat, so callers unpack one level: a, b, da, db = h_jvp(...)
+        result = ast.Tuple(elts=values + tangents, ctx=ast.Load())
+    body = _tidy(fn, body + [ast.Return(value=result)])
     args = copy.deepcopy(fn.tree.args)
     _bind_defaults(fn, spec.func, args)
     tangent_args = [ast.arg(arg=fn.adj(p)) for p in spec.active]
@@ -194,8 +198,10 @@ def _tag_lines(fn, stmts):
                 node.srcline = (fn.source, node.srcline)
 
 
-def _resolve(fn, fwd, bwd):
-    needed = fn.needed(bwd)
+def _resolve(fn, fwd, bwd, tail=()):
+    """Decide saves; `tail`: expressions evaluated after the backward sweep (the
+    returned gradients), whose reads count as reads of the backward sweep."""
+    needed = fn.needed(list(bwd) + [ast.Expr(value=e) for e in tail])
     fwd = fn.resolve_markers(fwd, needed)
     bwd = fn.resolve_markers(bwd, needed)
     _tag_lines(fn, bwd)
@@ -214,7 +220,7 @@ def _prologue(fn):
 
 
 def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
-    fwd, bwd, _ = _resolve(fn, fwd, bwd)
+    fwd, bwd, _ = _resolve(fn, fwd, bwd, [fn.final_adjoint(p, set(state)) for p in fn.wrt])
     out = fn.outputs[0]
     if output != "vjp" and len(fn.outputs) > 1:
         raise NonScalarOutputError(
@@ -266,7 +272,9 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
 def _helper_functions(unit, spec):
     fn = FunctionTransform(unit, spec.source, spec.active, spec.kinds, "helper")
     fwd, _, bwd, state = fn.build()
-    fwd, bwd, needed = _resolve(fn, fwd, bwd)
+    lists = [p for p in spec.active if fn.an.kinds.get(p) == "list"]
+    grads = [fn.final_adjoint(p, state) for p in spec.active if p not in lists]
+    fwd, bwd, needed = _resolve(fn, fwd, bwd, grads)
     header_vars = {v for info in fn.groups.values() if isinstance(info, dict)
                    for v in info.values() if isinstance(v, str)}
     keep = sorted(needed - set(fn.flat.temp_kinds) - header_vars)
@@ -299,8 +307,6 @@ def _helper_functions(unit, spec):
     if len(set(couts)) != len(couts):
         raise SrcDiffError(f"{spec.func.__name__} returns the same variable twice; "
                            "srcdiff needs distinct outputs")
-    lists = [p for p in spec.active if fn.an.kinds.get(p) == "list"]
-    grads = [fn.final_adjoint(p, state) for p in spec.active if p not in lists]
     result = None if not grads else grads[0] if len(grads) == 1 else \
         ast.Tuple(elts=grads, ctx=ast.Load())
     bwd_args = ast.arguments(posonlyargs=[], args=[ast.arg(arg=fn.stack)] +

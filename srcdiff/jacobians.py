@@ -119,11 +119,17 @@ def vjp(func, *primals):
 
     Arguments that carry no derivative (ints, strings) get None.
     """
+    return _vjp(func, primals, None)
+
+
+def _vjp(func, primals, wrt):
+    """vjp with respect to `wrt` (names), or every differentiable argument if None."""
     params = _prepare(func)
     if len(primals) != len(params):
         raise ArgumentError(f"vjp needs one primal per parameter of {func.__name__} "
                             f"({', '.join(params)})")
-    wrt = _differentiable_params(func, primals)
+    if wrt is None:
+        wrt = _differentiable_params(func, primals)
     if not wrt:
         raise ArgumentError(f"no argument of {func.__name__} is differentiable here "
                             "(floats, float arrays or lists of floats)")
@@ -202,7 +208,7 @@ def _jac_forward(func, args, i, x, out):
 
 def _jac_reverse(func, args, i, x, out):
     """One backward pass per output element, sharing one forward sweep."""
-    _, pullback = vjp(func, *args)
+    _, pullback = _vjp(func, args, (_prepare(func)[i],))
     rows = []
     for k in np.ndindex(out.shape):
         e = np.zeros(out.shape)
@@ -232,9 +238,21 @@ def hvp(func, primals, v, wrt=0):
     return jvp(grad_fn, primals, tangents)[1]
 
 
-def hessian(func, wrt=0):
+HESSIAN_MODES = ("forward-over-reverse", "reverse-over-reverse", "forward-over-forward")
+
+
+def hessian(func, wrt=0, mode="forward-over-reverse"):
     """A function computing the Hessian of scalar `func` with respect to `wrt`
-    (shape ``in.shape + in.shape``), by forward mode over reverse mode."""
+    (shape ``in.shape + in.shape``).
+
+    Second derivatives come from differentiating generated code again:
+    "forward-over-reverse" (default: one forward pass over the gradient code per
+    input element), "reverse-over-reverse" (one backward pass of the gradient code's
+    adjoint per element), or "forward-over-forward" (tangent code of tangent code;
+    one pass per pair of elements -- for few inputs).
+    """
+    if mode not in HESSIAN_MODES:
+        raise SrcDiffError(f"mode must be one of {', '.join(HESSIAN_MODES)}; got {mode!r}")
     params = _prepare(func)
     names, single = _parse_wrt(func, wrt, params)
     if not single:
@@ -243,14 +261,33 @@ def hessian(func, wrt=0):
 
     def hess(*args):
         args = tuple(_as_float(a) if p == name else a for p, a in zip(params, args))
-        grad_fn = _grad_code(func, name, args)
         i = params.index(name)
         x = np.asarray(args[i], dtype=float)
+        if mode == "forward-over-forward":
+            return _hessian_fof(func, name, args, i, x)
+        grad_fn = _grad_code(func, name, args)
+        if mode == "reverse-over-reverse":
+            return _jac_reverse(grad_fn, args, i, x, np.zeros(x.shape))
         return _jac_forward(grad_fn, args, i, x, np.zeros(x.shape))
 
     hess.__name__ = f"hessian_{func.__name__}"
     hess.__doc__ = f"Hessian of {func.__name__} with respect to {name}."
     return hess
+
+
+def _hessian_fof(func, name, args, i, x):
+    """H[k, l]: the tangent (along e_l) of the tangent code's output tangent (along e_k)."""
+    spec = _specializer(func, (name,), "jvp")
+    jvp_fn = spec.compiled(tuple(args))
+    basis = [np.eye(x.size)[k].reshape(x.shape) if x.ndim else 1.0 for k in range(x.size)]
+    H = np.zeros((x.size, x.size))
+    for k, ek in enumerate(basis):
+        for m, em in enumerate(basis):
+            tangents = [None] * (len(args) + 1)
+            tangents[i] = em
+            _, (_, second) = jvp(jvp_fn, (*args, ek), tangents)
+            H[k, m] = float(np.asarray(second))
+    return H.reshape(x.shape + x.shape) if x.ndim else H[0, 0]
 
 
 _ = (INT, LIST)

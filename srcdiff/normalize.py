@@ -269,6 +269,11 @@ class Normalizer:
             return test_pre + [node]
         pre, value = self._lift_ifexp(stmt.value, stmt)
         stmt.value = value
+        if isinstance(target, ast.Subscript) and isinstance(value, ast.Call) and \
+                isinstance(value.func, ast.Attribute) and value.func.attr == "pop":
+            # `y[i] = s.pop()` -> `t = s.pop(); y[i] = t` (a pop is an assignment of its own)
+            tmp = self.names.numbered("t")
+            return pre + [_assign(tmp, value, stmt), _assign(target, _name(tmp), stmt)]
         return pre + [stmt]
 
     def _tuple_assign(self, target, value, stmt):

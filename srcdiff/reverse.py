@@ -395,6 +395,7 @@ class FunctionTransform(TransformBase):
             for t in op.targets:
                 state.discard(t)
             return restores
+        self._state = state
         atoms = {p: op.bound[p] for p in op.active}
         self_ref = any(e.id in op.targets for a in atoms.values() for e in _elements(a)
                        if isinstance(e, ast.Name))
@@ -440,6 +441,10 @@ class FunctionTransform(TransformBase):
 
     def _vjp(self, op, param, self_ref):
         g = _name(self.adj(op.target))
+        if len(op.targets) > 1:   # a rule returning several values: cotangents as a list
+            g = ast.List(elts=[_name(self.adj(t)) if t in self._state else
+                               _call(self.bind(_runtime().zeros_like, "zeros_like"), _name(t))
+                               for t in op.targets], ctx=ast.Load())
         if op.kind == "copy":
             return g
         if op.kind == "subscript":
@@ -447,13 +452,18 @@ class FunctionTransform(TransformBase):
         if op.kind == "pack":    # seq = [a, b, ...]: a gets dseq[0], ...
             index = ast.Constant(int(param[1:]))
             return ast.Subscript(value=g, slice=index, ctx=ast.Load())
+        if not op.rule.elementwise and op.target in self.materialized and \
+                self.flat.kind(_name(op.target)) != SCALAR:
+            # a zero made explicit as 0.0 has no shape: a linear map (dot, sum,
+            # reshape) needs the real one
+            g = _call(self.bind(_runtime().like, "like"), g, _name(op.target))
         rule = op.rule
         mapping = {p: a for p, a in op.bound.items() if p in rule.params}
         for p in rule.params:
             if p not in mapping:
                 mapping[p] = ast.Constant(rule.defaults[p])
         mapping["g"] = g
-        mapping["out"] = copy.deepcopy(op.primal) if self_ref else _name(op.target)
+        mapping["out"] = copy.deepcopy(op.primal) if self_ref else tuple_of(op.targets)
         template = rule.template("vjp", param)
         for name in rule.uses("vjp", param) & set(rule.namespace):
             mapping[name] = _name(self.bind(rule.namespace[name], name))
@@ -703,6 +713,10 @@ class FunctionTransform(TransformBase):
         kind = self.an.kinds.get(param, SCALAR)
         if kind == SEQ or (kind == ARRAY and param in self.materialized):
             return _call(self.bind(_runtime().like, "like"), _name(self.adj(param)), _name(param))
+        if kind == SCALAR and ARRAY in self.an.kinds.values():
+            # not a 0-d array from array rules; float32 stays float32
+            return _call(self.bind(_runtime().scalar_like, "scalar_like"), _name(self.adj(param)),
+                         _name(param))
         return _name(self.adj(param))
 
 

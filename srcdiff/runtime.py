@@ -105,3 +105,15 @@ def check_scalar(out, name):
 def stop_gradient(x):
     """`x` itself; srcdiff treats its derivative as zero (like jax.lax.stop_gradient)."""
     return x
+
+
+def scalar_like(g, x):
+    """Cotangent `g` of scalar `x` as a scalar of x's type (not a 0-d array)."""
+    if isinstance(x, np.floating):
+        return type(x)(g)
+    return float(g)
+
+
+def add_each(a, b):
+    """Elementwise sum of two equally long sequences of tangents."""
+    return [x + y for x, y in zip(a, b)]

@@ -303,3 +303,15 @@ def hs_recursive(x, n):
 
 def hs_sum_exp(x):
     return np.log(np.sum(np.exp(x)))
+
+
+def hs_loop_break(a):
+    for i in range(3):
+        a = a * 1.1
+        if a > 3.0:
+            break
+    return a * a
+
+
+def hs_calls_loop_break(x):
+    return hs_loop_break(x) * 2.0

@@ -358,3 +358,10 @@ def test_hessian_of_numpy_code_using_srcdiff_runtime_helpers():
     x = np.array([0.3, -0.5, 0.8])
     p = np.exp(x) / np.sum(np.exp(x))
     assert_close(srcdiff.hessian(H.hs_sum_exp)(x), np.diag(p) - np.outer(p, p), 1e-13, 1e-15)
+
+
+def test_hessian_through_a_helper_whose_loop_breaks():
+    # hs_loop_break multiplies by 1.1 until a > 3 (at most 3 times); f = 2 a^2
+    assert float(srcdiff.hessian(H.hs_calls_loop_break)(1.0)) == pytest.approx(4 * 1.1 ** 6, rel=1e-14)
+    assert float(srcdiff.hessian(H.hs_calls_loop_break)(2.5)) == pytest.approx(4 * 1.1 ** 4, rel=1e-14)
+    assert float(srcdiff.hvp(H.hs_calls_loop_break, (1.0,), 0.5)) == pytest.approx(2 * 1.1 ** 6, rel=1e-14)

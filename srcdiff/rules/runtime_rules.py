@@ -12,7 +12,8 @@ from .. import runtime
 from .core import RULES, make_rule, nondiff_rule
 
 NS = {"np": np, "unbroadcast": runtime.unbroadcast, "add_at": runtime.add_at,
-      "owned": runtime.owned, "like": runtime.like, "pow_dexp": runtime.pow_dexp}
+      "owned": runtime.owned, "like": runtime.like, "pow_dexp": runtime.pow_dexp,
+      "scalar_like": runtime.scalar_like}
 
 
 def rule(func, params, **kw):
@@ -29,6 +30,9 @@ rule(runtime.owned, "v, x", jvp={"v": "owned(t, x)"}, vjp={"v": "unbroadcast(g, 
 rule(runtime.like, "v, x", jvp={"v": "like(t, x)"}, vjp={"v": "unbroadcast(np.asarray(g), v)"},
      result="array", zero="x")
 rule(runtime.pow_dexp, "p, x", partials={"p": "pow_dexp(1.0, x)", "x": "p / x"})
+rule(runtime.scalar_like, "v, x", jvp={"v": "scalar_like(t, x)"}, vjp={"v": "g"}, result="scalar",
+     zero="x")
+rule(runtime.add_each, "a, b", jvp={"a": "t", "b": "t"}, vjp={"a": "g", "b": "g"}, result="array")
 RULES.add(nondiff_rule(runtime.zeros_like, result="same"))
 RULES.add(nondiff_rule(runtime.check_scalar, result="other"))
 RULES.add(nondiff_rule(runtime.stop_gradient, result="same"))

@@ -1,0 +1,645 @@
+"""Rules for srcdiff/runtime_numpy.py helpers (srcdiff/rules/runtime_numpy_rules.py).
+
+Generated reverse-mode NumPy code calls those helpers; Hessians differentiate that
+code again, so each helper needs a rule.  Three groups of tests:
+
+* coverage: every public helper of runtime_numpy has a rule, and the ones without
+  a derivative are exactly the piecewise-constant / integer ones (checked to be
+  locally constant);
+* every rule's templates evaluated directly, as tests/test_numpy_rules.py does for
+  the NumPy rules: the jvp against a central difference of the helper along a
+  random direction, and the vjp against the jvp (<vjp(g), t> == <g, jvp(t)>);
+* end to end: srcdiff.hessian of NumPy functions whose gradient code calls the
+  helpers, against central differences of srcdiff.grad (forward over reverse, and
+  reverse over reverse).
+"""
+
+import ast
+import builtins
+import inspect
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+from fdiff import assert_close, fd_jacobian, scale_of
+
+import srcdiff
+from srcdiff import runtime_numpy as rn
+from srcdiff.rules import RULES
+from srcdiff.rules import runtime_numpy_rules as RR
+
+RNG = np.random.default_rng(20240701)
+
+
+def U(*shape, lo=-1.0, hi=1.0):
+    v = RNG.uniform(lo, hi, size=shape)
+    return float(v) if shape == () else v
+
+
+def away(*shape, lo=0.3, hi=1.2):
+    v = RNG.uniform(lo, hi, size=shape) * RNG.choice([-1.0, 1.0], size=shape)
+    return float(v) if shape == () else v
+
+
+def well_conditioned(*shape):
+    return 2.0 * np.eye(shape[-1]) + 0.4 * RNG.uniform(-1, 1, size=shape)
+
+
+def like(v):
+    """A random value shaped like v (a float, an array, or a list of them)."""
+    if isinstance(v, list):
+        return [like(e) for e in v]
+    return U(*np.shape(v))
+
+
+def cot(func, *args, **kwargs):
+    """A random cotangent shaped like func(*args, **kwargs)."""
+    return like(func(*args, **kwargs))
+
+
+PUBLIC = {name: f for name, f in vars(rn).items()
+          if inspect.isfunction(f) and f.__module__ == rn.__name__ and not name.startswith("_")}
+
+# Helpers without a derivative, and why (see the comments in runtime_numpy_rules).
+NONDIFF = {
+    "reduced_size": "an element count (an integer)",
+    "dot_axes": "tuples of axes",
+    "inner_axes": "tuples of axes",
+    "chooser_partials": "a mask of ties: piecewise constant",
+    "balanced_eq": "1, 1/2 or 0 by comparisons: piecewise constant",
+    "clip_partials": "selects a, a bound, or half of each: piecewise constant",
+}
+
+
+# --- coverage ---------------------------------------------------------------------------
+
+def test_runtime_numpy_has_the_expected_helpers():
+    assert len(PUBLIC) >= 30
+    assert {"expand_reduced", "matmul_da", "chooser_partials", "concatenate_vjp"} <= set(PUBLIC)
+
+
+def test_every_public_helper_has_a_rule():
+    missing = sorted(name for name, f in PUBLIC.items() if not RULES.lookup(f))
+    assert not missing, f"runtime_numpy helpers without a rule: {missing}"
+
+
+def test_exactly_the_piecewise_constant_helpers_are_nondifferentiable():
+    nondiff = {name for name, f in PUBLIC.items()
+               if not any(r.differentiable for r in RULES.lookup(f))}
+    assert nondiff == set(NONDIFF)
+
+
+def test_every_rule_is_well_formed():
+    live = {id(r) for r in RULES.all()}
+    rules = [r for r in RR.REGISTERED if id(r) in live]
+    assert len(rules) == len(RR.REGISTERED) >= len(PUBLIC)
+    for r in rules:
+        assert set(r.jvp) == set(r.vjp), r.label
+        assert set(r.vjp) <= set(r.params) and set(r.zero) <= set(r.params), r.label
+        assert not set(r.zero) & set(r.vjp), r.label
+        assert not {"g", "t", "out"} & set(r.params), r.label
+        for mode in ("jvp", "vjp"):
+            for p in r.vjp:
+                names = r.uses(mode, p) - set(r.params) - {"out", "g", "t"}
+                assert names <= set(r.namespace), (r.label, mode, p, names)
+        # positional binding: the rule's parameters line up with the helper's
+        sig = list(inspect.signature(r.func).parameters.values())
+        if r.differentiable and sig[-1].kind != inspect.Parameter.VAR_POSITIONAL:
+            assert len(r.params) == len(sig), r.label
+            for p, q in zip(r.params, sig):
+                assert (p in r.defaults) == (q.default is not inspect.Parameter.empty), r.label
+
+
+@pytest.mark.parametrize("entry", [
+    (rn.chooser_partials, (U(3, 4), None, 1, False)),
+    (rn.chooser_partials, (U(2, 3, 4), None, (0, 2), True)),
+    (rn.balanced_eq, (U(3, 4), None, U(4))),
+    (rn.clip_partials, (U(3, 4), -0.3, U(4, lo=0.2, hi=0.6), "a")),
+    (rn.clip_partials, (U(3, 4), -0.3, U(4, lo=0.2, hi=0.6), "a_max")),
+], ids=["chooser_axis", "chooser_keepdims", "balanced_eq", "clip_a", "clip_a_max"])
+def test_nondifferentiable_helpers_are_locally_constant(entry):
+    func, args = entry
+    args = list(args)
+    if func is rn.chooser_partials:       # out = max of a, as generated code passes it
+        args[1] = np.max(args[0], axis=args[2], keepdims=args[3])
+    if func is rn.balanced_eq:            # z = maximum(x, y)
+        args[1] = np.maximum(args[0], args[2])
+    base = func(*args)
+    for _ in range(3):
+        t = like(args[0])
+        moved = list(args)
+        moved[0] = args[0] + 1e-7 * t
+        if func is rn.chooser_partials:
+            moved[1] = np.max(moved[0], axis=args[2], keepdims=args[3])
+        if func is rn.balanced_eq:
+            moved[1] = np.maximum(moved[0], args[2])
+        np.testing.assert_array_equal(func(*moved), base)
+
+
+# --- the templates evaluated directly ------------------------------------------------------
+
+def _rule_for(func, args):
+    """The rule the transformer picks for func(*args) (positional), and the bound values."""
+    rules = RULES.lookup(func)
+    params = max(rules, key=lambda r: len(r.params)).params
+    bound = dict(zip(params, args))
+    for rule in rules:
+        if set(rule.params) >= set(bound) and all(p in bound or p in rule.defaults
+                                                  for p in rule.params):
+            return rule, bound
+    raise LookupError(f"no rule for {func} with {sorted(bound)}")
+
+
+def _eval(rule, mode, param, bound, out, seed):
+    env = {**rule.defaults, **bound, "out": out, ("g" if mode == "vjp" else "t"): seed}
+    code = compile(ast.Expression(rule.template(mode, param)), f"<{rule.label} {mode}>", "eval")
+    return eval(code, {"__builtins__": builtins, **rule.namespace}, env)
+
+
+def _is_float_value(v):
+    if isinstance(v, list):
+        return bool(v) and all(_is_float_value(e) for e in v)
+    return isinstance(v, float) or (isinstance(v, np.ndarray) and v.dtype.kind == "f")
+
+
+def _shift(v, t, h):
+    if isinstance(v, list):
+        return [a + h * b for a, b in zip(v, t)]
+    return v + h * t
+
+
+def _vdot(a, b):
+    if isinstance(a, (list, tuple)):
+        return sum(_vdot(x, y) for x, y in zip(a, b))
+    return float(np.sum(np.asarray(a, dtype=float) * np.asarray(b, dtype=float)))
+
+
+def _as_arrays(v):
+    if isinstance(v, (list, tuple)):
+        return [np.asarray(e, dtype=float) for e in v]
+    return np.asarray(v, dtype=float)
+
+
+def _shape(v):
+    if isinstance(v, (list, tuple)):
+        return [np.shape(e) for e in v]
+    return np.shape(v)
+
+
+def _cumprod_out(b):
+    """Generated code passes np.cumprod(a, axis) as `o`: recompute it when `a` moves."""
+    return {**b, "o": np.cumprod(b["a"], axis=b.get("axis"))}
+
+
+def _norm_s(ord=None, axis=None, keepdims=False):
+    def derive(b):
+        return {**b, "s": np.linalg.norm(b["x"], ord, axis, keepdims)}
+    return derive
+
+
+@dataclass
+class Entry:
+    id: str
+    func: object
+    args: tuple
+    derive: object = None     # bound -> bound: recompute values tied to others (o = cumprod(a))
+    skip: tuple = ()          # differentiable parameters not checked here (and why, at the entry)
+    tol: dict = field(default_factory=dict)
+
+    def __str__(self):
+        return self.id
+
+
+def _with_derived(derive, bound):
+    return derive(bound) if derive else bound
+
+
+_ZERO1 = np.array([[0.7, -1.2, 0.0], [1.1, 0.9, -0.8]])
+_ZERO2 = np.array([[0.0, 0.0, 1.3, 0.5], [0.0, 0.6, -0.9, 1.1], [1.4, -0.7, 0.8, 0.0]])
+_ZERO3 = np.array([[0.0, 0.0, 0.0, 0.9], [0.7, 0.0, 1.2, -0.6]])
+_SINGULAR = np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0], [1.5, 1.0, 5.0]])   # row3 = row1 + row2
+_RANK1 = np.outer([1.0, -0.5, 2.0], [0.3, 1.1, -0.7])
+
+
+def _entries():
+    E = []
+
+    def add(id_, func, *args, **kw):
+        E.append(Entry(id_, func, tuple(args), **kw))
+
+    # reductions
+    a = U(2, 3, 4)
+    add("expand_reduced-tuple", rn.expand_reduced, cot(np.sum, a, axis=(0, 2)), a, (0, 2), False)
+    a = U(3, 4)
+    add("expand_reduced-all", rn.expand_reduced, U(), a, None, False)
+    a = U(2, 3, 4)
+    add("expand_reduced-keepdims", rn.expand_reduced, U(2, 3, 1), a, -1, True)
+    add("expand_reduced-all-keepdims", rn.expand_reduced, U(1, 1), U(3, 4), None, True)
+    add("prod_partials-axis", rn.prod_partials, away(3, 4), 1)
+    add("prod_partials-all", rn.prod_partials, away(2, 3))
+    add("prod_partials-tuple", rn.prod_partials, away(2, 3, 4), (0, -1))
+    add("prod_partials-one-zero", rn.prod_partials, _ZERO1)
+    add("prod_partials-zeros-axis", rn.prod_partials, _ZERO2, 1)
+    add("prod_partials-three-zeros", rn.prod_partials, _ZERO3, -1)
+    add("var_partials-all", rn.var_partials, U(3, 4))
+    add("var_partials-axis-ddof", rn.var_partials, U(3, 4), 0, 1)
+    add("var_partials-tuple", rn.var_partials, U(2, 3, 4), (0, 2), 0)
+    a = U(2, 3, 4)
+    add("std_partials-tuple", rn.std_partials, a, np.std(a, axis=(1, 2)), (1, 2), 0, False)
+    a = U(3, 4)
+    add("std_partials-all", rn.std_partials, a, float(np.std(a)))
+    a = U(3, 4)
+    add("std_partials-keepdims-ddof", rn.std_partials, a, np.std(a, 0, ddof=1, keepdims=True),
+        0, 1, True)
+    x = U(5)
+    add("norm_partials-2", rn.norm_partials, x, float(np.linalg.norm(x)))
+    x = U(3, 4)
+    add("norm_partials-axis-keepdims", rn.norm_partials, x, np.linalg.norm(x, None, 1, True),
+        None, 1, True)
+    x = U(2, 3, 4)
+    add("norm_partials-fro-axes", rn.norm_partials, x, np.linalg.norm(x, "fro", (2, 0)), "fro",
+        (2, 0))
+    x = U(3, 4)
+    add("norm_partials-matrix-none", rn.norm_partials, x, float(np.linalg.norm(x)))
+    x = away(5)
+    add("norm_partials-ord3", rn.norm_partials, x, float(np.linalg.norm(x, 3)), 3)
+    x = away(5)
+    add("norm_partials-ord1.5", rn.norm_partials, x, float(np.linalg.norm(x, 1.5)), 1.5)
+    x = away(2, 5)
+    add("norm_partials-ord-1-axis", rn.norm_partials, x, np.linalg.norm(x, -1, 1), -1, 1)
+    # piecewise constant partials: `s` must stay the norm of x (hit == |x| == s), so
+    # it moves with x and only the total derivative (zero) is checked
+    for ord_, shape, axis in ((1, (5,), None), (np.inf, (5,), None), (-np.inf, (5,), None),
+                              (0, (5,), None), (1, (3, 4), None), (np.inf, (2, 3, 4), (2, 1)),
+                              (-1, (3, 4), (0, 1))):
+        x = away(*shape)
+        add(f"norm_partials-ord{ord_}-{len(shape)}d", rn.norm_partials, x,
+            np.linalg.norm(x, ord_, axis), ord_, axis, derive=_norm_s(ord_, axis), skip=("s",))
+    for ord_, shape in (("nuc", (3, 4)), (2, (3, 4)), (-2, (4, 3)), (2, (3, 3)), ("nuc", (4, 3))):
+        x = U(*shape)
+        add(f"norm_partials-{ord_}-{shape}", rn.norm_partials, x, float(np.linalg.norm(x, ord_)),
+            ord_)
+    x = U(2, 3, 4)
+    add("norm_partials-nuc-batched", rn.norm_partials, x, np.linalg.norm(x, "nuc", (2, 1)),
+        "nuc", (2, 1))
+    add("cumsum_vjp-axis", rn.cumsum_vjp, U(2, 3, 4), U(2, 3, 4), 1)
+    add("cumsum_vjp-flat", rn.cumsum_vjp, U(6), U(2, 3))
+    for id_, a, axis in (("axis", away(3, 4, lo=0.5, hi=1.5), 1), ("flat", away(2, 3), None),
+                         ("zeros-axis", _ZERO2, -1), ("zeros-flat", _ZERO1, None),
+                         ("zeros-axis0", _ZERO3, 0)):
+        o = np.cumprod(a, axis=axis)
+        add(f"cumprod_vjp-{id_}", rn.cumprod_vjp, like(o), a, o, axis, derive=_cumprod_out)
+        add(f"cumprod_jvp-{id_}", rn.cumprod_jvp, like(a), a, o, axis, derive=_cumprod_out)
+    # linear algebra
+    a, b = U(2, 3, 4), U(3, 4, 5)
+    add("tensordot_da-int", rn.tensordot_da, cot(np.tensordot, a, b), a, b, 2)
+    add("tensordot_db-int", rn.tensordot_db, cot(np.tensordot, a, b), a, b, 2)
+    a, b, axes = U(2, 3, 4), U(4, 5, 2), ([0, 2], [2, 0])
+    add("tensordot_da-pairs", rn.tensordot_da, cot(np.tensordot, a, b, axes), a, b, axes)
+    add("tensordot_db-pairs", rn.tensordot_db, cot(np.tensordot, a, b, axes), a, b, axes)
+    a, b = U(3, 4), U(4)
+    add("tensordot_da-dot", rn.tensordot_da, cot(np.dot, a, b), a, b, rn.dot_axes(a, b))
+    add("tensordot_db-dot", rn.tensordot_db, cot(np.dot, a, b), a, b, rn.dot_axes(a, b))
+    a, b = 1.5, U(3, 4)
+    add("tensordot_db-scalar", rn.tensordot_db, cot(np.dot, a, b), a, b, rn.dot_axes(a, b))
+    add("tensordot_da-scalar", rn.tensordot_da, cot(np.dot, a, b), a, b, rn.dot_axes(a, b))
+    for id_, a, b in (("mat-mat", U(3, 4), U(4, 2)), ("mat-vec", U(3, 4), U(4)),
+                      ("vec-mat", U(4), U(2, 4, 3)), ("vec-vec", U(4), U(4)),
+                      ("broadcast", U(2, 1, 3, 4), U(5, 4, 2))):
+        add(f"matmul_da-{id_}", rn.matmul_da, cot(np.matmul, a, b), a, b)
+        add(f"matmul_db-{id_}", rn.matmul_db, cot(np.matmul, a, b), a, b)
+    for spec, ops in (("ii->i", (U(3, 3),)), ("ij->", (U(2, 3),)), ("ij,jk", (U(2, 3), U(3, 4))),
+                      ("...i,ij,j->...", (U(5, 2), U(2, 3), U(3))),
+                      ("ij,jk,kl,l->i", (U(2, 3), U(3, 2), U(2, 4), U(4)))):
+        for index in range(len(ops)):
+            add(f"einsum_vjp-{spec}-{index}", rn.einsum_vjp, cot(np.einsum, spec, *ops), spec,
+                index, *ops)
+    a = U(3, 4, 2)
+    add("trace_vjp-offset-axes", rn.trace_vjp, cot(np.trace, a, 1, 2, 0), a, 1, 2, 0)
+    a = U(3, 3)
+    add("trace_vjp", rn.trace_vjp, U(), a)
+    add("det_cofactor", rn.det_cofactor, well_conditioned(3, 3))
+    add("det_cofactor-batched", rn.det_cofactor, well_conditioned(2, 3, 3))
+    add("det_cofactor-singular", rn.det_cofactor, _SINGULAR.copy())
+    add("det_cofactor-rank1", rn.det_cofactor, _RANK1.copy())
+    add("det_cofactor-4x4", rn.det_cofactor, U(4, 4))
+    add("det_cofactor-2x2", rn.det_cofactor, U(2, 2))
+    add("det_cofactor-1x1", rn.det_cofactor, U(1, 1))
+    add("scale_matrices-batched", rn.scale_matrices, U(2), U(2, 3, 3))
+    add("scale_matrices-scalar", rn.scale_matrices, U(), U(3, 3))
+    for id_, a, b in (("vec", well_conditioned(3, 3), U(3)),
+                      ("mat", well_conditioned(3, 3), U(3, 2)),
+                      ("batched-a-vec-b", well_conditioned(2, 3, 3), U(3)),
+                      ("batched-b", well_conditioned(3, 3), U(2, 3, 2)),
+                      ("batched-a", well_conditioned(2, 3, 3), U(3, 2))):
+        x = np.linalg.solve(a, b)
+        add(f"solve_db-{id_}", rn.solve_db, like(x), a, b)
+        add(f"solve_da-{id_}", rn.solve_da, like(x), a, b, x)
+        add(f"solve_jvp_a-{id_}", rn.solve_jvp_a, like(a), a, b, x)
+    # shape operations
+    a = U(2, 3, 4)
+    add("transpose_vjp-axes", rn.transpose_vjp, cot(np.transpose, a, (2, 0, 1)), (2, 0, 1))
+    add("transpose_vjp-neg-axes", rn.transpose_vjp, cot(np.transpose, a, (-1, 0, 1)), (-1, 0, 1))
+    add("transpose_vjp-none", rn.transpose_vjp, U(4, 3, 2))
+    a = U(3, 4)
+    add("tile_vjp", rn.tile_vjp, cot(np.tile, a, 2), a, 2)
+    add("tile_vjp-more-reps", rn.tile_vjp, cot(np.tile, a, (2, 1, 3)), a, (2, 1, 3))
+    a = U(2, 3)
+    add("repeat_vjp-per-element", rn.repeat_vjp, cot(np.repeat, a, [2, 0, 1], -1), a,
+        [2, 0, 1], -1)
+    add("repeat_vjp-flat", rn.repeat_vjp, cot(np.repeat, a, 3), a, 3)
+    a = U(3)
+    add("asarray_vjp-ndmin", rn.asarray_vjp, cot(np.array, a, ndmin=2), a)
+    add("asarray_vjp-float", rn.asarray_vjp, U(), 0.7)
+    arrays = [U(2, 3), U(2, 1)]
+    add("concatenate_vjp-axis", rn.concatenate_vjp, cot(np.concatenate, arrays, -1), arrays, -1)
+    arrays = [U(2, 3), U(4)]
+    add("concatenate_vjp-none", rn.concatenate_vjp, cot(np.concatenate, arrays, None), arrays,
+        None)
+    arrays = [U(2, 3), U(2, 3), U(2, 3)]
+    add("stack_vjp", rn.stack_vjp, cot(np.stack, arrays, 1), arrays, 1)
+    arrays = [U(2, 3), U(2, 1)]
+    add("hstack_vjp", rn.hstack_vjp, cot(np.hstack, arrays), arrays)
+    arrays = [U(3), U(2)]
+    add("hstack_vjp-1d", rn.hstack_vjp, cot(np.hstack, arrays), arrays)
+    arrays = [U(2, 3), U(3)]
+    add("vstack_vjp", rn.vstack_vjp, cot(np.vstack, arrays), arrays)
+    # array creation
+    start, stop = U(3), U(3)
+    g = cot(np.linspace, start, stop, 4, endpoint=False, axis=1)
+    add("linspace_vjp-start", rn.linspace_vjp, g, start, stop, 4, False, 1, "start")
+    add("linspace_vjp-stop", rn.linspace_vjp, g, start, stop, 4, False, 1, "stop")
+    start, stop = 0.5, U(2)
+    g = cot(np.linspace, start, stop, 3)
+    add("linspace_vjp-scalar-start", rn.linspace_vjp, g, start, stop, 3, True, 0, "start")
+    add("linspace_vjp-array-stop", rn.linspace_vjp, g, start, stop, 3, True, 0, "stop")
+    return E
+
+
+ENTRIES = _entries()
+
+
+@pytest.mark.parametrize("e", ENTRIES, ids=str)
+def test_rule_templates_jvp_and_vjp(e):
+    rule, bound = _rule_for(e.func, e.args)
+    bound = _with_derived(e.derive, bound)
+    args = [bound[p] for p in list(bound)[:len(e.args)]]
+    out = e.func(*args)
+    checked = 0
+    for p in rule.vjp:
+        if p in e.skip or p not in bound or not _is_float_value(bound[p]):
+            continue
+        checked += 1
+        value = bound[p]
+        g = like(out)
+        t = like(value)
+        # the vjp: a cotangent of the parameter's exact shape
+        ct = _eval(rule, "vjp", p, bound, out, g)
+        assert _shape(ct) == _shape(value), f"vjp for {p}: shape {_shape(ct)}, not {_shape(value)}"
+        # the jvp against a central difference of the helper along t
+        tan = _eval(rule, "jvp", p, bound, out, t)
+        h = 1e-6
+
+        def at(shift, p=p, value=value, t=t):
+            moved = _with_derived(e.derive, {**bound, p: _shift(value, t, shift)})
+            return _as_arrays(e.func(*[moved[q] for q in list(moved)[:len(e.args)]]))
+
+        plus, minus = at(h), at(-h)
+        if isinstance(out, list):
+            numeric = [(a - b) / (2 * h) for a, b in zip(plus, minus)]
+            assert len(tan) == len(numeric)
+            for k, (x, y) in enumerate(zip(tan, numeric)):
+                np.testing.assert_allclose(np.broadcast_to(x, y.shape), y, rtol=1e-5, atol=1e-6,
+                                           err_msg=f"jvp of {rule.label} w.r.t. {p}, item {k}")
+        else:
+            numeric = (plus - minus) / (2 * h)
+            assert np.shape(tan) == np.shape(numeric), f"jvp for {p}: shape {np.shape(tan)}"
+            np.testing.assert_allclose(tan, numeric, rtol=e.tol.get("rtol", 1e-5),
+                                       atol=e.tol.get("atol", 1e-6),
+                                       err_msg=f"jvp of {rule.label} w.r.t. {p}")
+        # the vjp is the transpose of the jvp
+        lhs, rhs = _vdot(g, tan), _vdot(ct, t)
+        assert np.isclose(lhs, rhs, rtol=1e-9, atol=1e-11), \
+            f"vjp of {rule.label} w.r.t. {p} is not the transpose of its jvp: {lhs} vs {rhs}"
+    assert checked, "no differentiable argument checked in this entry"
+
+
+def test_every_differentiable_rule_is_checked_directly():
+    covered = {id(_rule_for(e.func, e.args)[0]) for e in ENTRIES}
+    missing = sorted(r.label + str(r.params) for r in RR.REGISTERED
+                     if r.differentiable and id(r) not in covered)
+    assert not missing, missing
+    # and every differentiable parameter of each, somewhere
+    seen = {}
+    for e in ENTRIES:
+        rule, bound = _rule_for(e.func, e.args)
+        seen.setdefault(id(rule), set()).update(
+            p for p in rule.vjp if p not in e.skip and _is_float_value(bound.get(p)))
+    for r in RR.REGISTERED:
+        if r.differentiable:
+            assert seen[id(r)] == set(r.vjp), (r.label, set(r.vjp) - seen[id(r)])
+
+
+def test_second_order_helpers_keep_float32():
+    a = away(3, 4).astype(np.float32)
+    assert RR.prod_partials_jvp(np.ones_like(a), a, 1).dtype == np.float32
+    o = np.cumprod(a, axis=1)
+    assert RR.cumprod_hess(np.ones_like(a), np.ones_like(o), a, o, 1).dtype == np.float32
+    x = U(3, 4).astype(np.float32)
+    s = np.linalg.norm(x)
+    assert RR.norm_partials_dx(np.ones_like(x), x, s).dtype == np.float32
+    assert RR.norm_partials_ds(x, s).dtype == np.float32
+
+
+def test_second_order_helpers_are_exact_at_zeros():
+    # d2 prod / da_i da_k = prod of the others: with two zeros only the pair of zeros gets it
+    a = np.array([0.0, 2.0, 0.0, 3.0])
+    t = np.array([1.0, 0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(RR.prod_partials_jvp(t, a), [0.0, 0.0, 6.0, 0.0])
+    # the Hessian of det at a singular matrix: finite and exact (det is multilinear)
+    A = _SINGULAR
+    T = np.zeros((3, 3))
+    T[0, 0] = 1.0
+    d = RR.det_cofactor_jvp(T, A)
+    # d cof(A)[i, j] / dA[0, 0]: minors with row 0 and col 0 deleted -> 0 in row/col 0
+    want = np.zeros((3, 3))
+    want[1, 1], want[2, 2] = A[2, 2], A[1, 1]
+    want[1, 2], want[2, 1] = -A[2, 1], -A[1, 2]
+    np.testing.assert_allclose(d, want, atol=1e-12)
+
+
+# --- end to end: Hessians of NumPy functions ----------------------------------------------
+
+def sums_means(x):
+    return np.sum(np.mean(x ** 3, axis=0, keepdims=True) * np.sum(np.sin(x), axis=1,
+                                                                  keepdims=True)) + \
+        np.sum(np.mean(x * x, axis=(0, 1)) ** 2)
+
+
+def logsumexp_rows(x):
+    m = np.max(x, axis=1, keepdims=True)
+    return np.sum(m + np.log(np.sum(np.exp(x - m), axis=1, keepdims=True)))
+
+
+def softmax_weighted(x, w):
+    e = np.exp(x - np.max(x, axis=-1, keepdims=True))
+    p = e / np.sum(e, axis=-1, keepdims=True)
+    return np.sum(w * p)
+
+
+def quadratic_form(x, A):
+    return x @ A @ x
+
+
+def tanh_matvec(x, A):
+    return np.sum(np.tanh(A @ x))
+
+
+def mlp_loss(W1, X, W2, y):
+    h = np.tanh(X @ W1)
+    pred = h @ W2
+    return np.mean((pred - y) ** 2)
+
+
+def norms(x):
+    return np.sum(np.linalg.norm(x, axis=1) ** 3) + np.linalg.norm(x) + \
+        np.sum(np.linalg.norm(x, 3, axis=0, keepdims=True))
+
+
+def nuclear_norm(x):
+    return np.linalg.norm(x, "nuc") + np.linalg.norm(x, 2) ** 2
+
+
+def prods(x):
+    return np.sum(np.prod(x, axis=0)) + np.prod(x) ** 2
+
+
+def cumsums(x):
+    return np.sum(np.cumsum(x) ** 2) + np.sum(np.sin(np.cumsum(x, axis=1)))
+
+
+def cumprods(x):
+    return np.sum(np.cumprod(x, axis=1) ** 2) + np.sum(np.cumprod(x))
+
+
+def einsums(x, A):
+    return np.einsum("ij,jk,ik->", x, A, x) + np.sum(np.einsum("ij,ij->i", x, x) ** 2)
+
+
+def concatenates(x):
+    c = np.concatenate([x, x ** 2], axis=0)
+    return np.sum(c ** 3)
+
+
+def stacks(x):
+    s = np.stack([np.sin(x), x], axis=1)
+    return np.sum(s * s * x[:, None])
+
+
+def shape_ops(x):
+    r = np.repeat(x, 2, axis=1) * np.repeat(x, [1, 2, 3], axis=1)
+    p = np.transpose(x[:, :, None] * x[:, None, :], (2, 0, 1))
+    return np.sum(np.tile(x, (2, 1)) ** 3) + np.sum(r ** 2) + np.sum(p ** 2) + \
+        np.sum(np.array(x, ndmin=3) ** 4)
+
+
+def linspace_end(s):
+    return np.sum(np.linspace(0.5, s, 5) ** 3)
+
+
+def spreads(x):
+    return np.std(x) + np.sum(np.var(x, axis=0) ** 2) + np.sum(np.std(x, axis=1, ddof=1) ** 3)
+
+
+def linalg_mix(A, b):
+    return np.sum(np.linalg.solve(A, b) ** 2) + np.linalg.det(A) + np.trace(A @ A)
+
+
+def dots(x, B):
+    return np.sum(np.dot(B, x) ** 2) + np.tensordot(x, x, axes=1) ** 2 + np.sum(np.outer(x, x) ** 3)
+
+
+@dataclass
+class H:
+    id: str
+    func: object
+    args: tuple
+    wrt: object = 0
+    marks: dict = field(default_factory=dict)    # mode -> pytest mark
+
+    def __str__(self):
+        return self.id
+
+
+A44 = U(4, 4)
+HCASES = [
+    H("sum_mean_axis_keepdims", sums_means, (U(3, 4),)),
+    H("logsumexp_max_keepdims", logsumexp_rows, (U(2, 3, lo=-2, hi=2),)),
+    H("softmax_max_keepdims", softmax_weighted, (U(2, 4, lo=-2, hi=2), U(2, 4)), "x"),
+    H("quadratic_form_matmul", quadratic_form, (U(4), A44), "x"),
+    H("tanh_matvec", tanh_matvec, (U(4), U(3, 4)), "x"),
+    H("tanh_matvec_wrt_A", tanh_matvec, (U(4), U(3, 4)), "A"),
+    H("mlp_weight_matrix", mlp_loss, (U(3, 4), U(5, 3), U(4, 2), U(5, 2)), "W1"),
+    H("norm_axis_keepdims_ord3", norms, (away(3, 4),)),
+    H("norm_nuclear_spectral", nuclear_norm, (U(3, 4),)),
+    H("prod_axis_all", prods, (away(3, 4, lo=0.5, hi=1.5),)),
+    H("prod_with_zeros", prods, (_ZERO2.copy(),)),
+    H("cumsum_flat_axis", cumsums, (U(3, 4),)),
+    H("cumprod_flat_axis", cumprods, (away(2, 3, lo=0.5, hi=1.5),)),
+    H("cumprod_with_zeros", cumprods, (_ZERO1.copy(),)),
+    H("einsum_three_operands", einsums, (U(3, 4), A44), "x"),
+    H("concatenate", concatenates, (U(4),)),
+    H("stack", stacks, (U(4),)),
+    H("std_var", spreads, (U(3, 4),)),
+    H("solve_det_trace", linalg_mix, (well_conditioned(3, 3), U(3)), "A"),
+    H("dot_tensordot_outer", dots, (U(3), U(2, 3)), "x"),
+    H("tile_repeat_transpose_array", shape_ops, (U(2, 3),)),
+    H("linspace_stop", linspace_end, (0.7,)),
+]
+
+
+def _check_hessian(c, mode):
+    params = list(inspect.signature(c.func).parameters)
+    i = params.index(c.wrt) if isinstance(c.wrt, str) else c.wrt
+    Hm = np.asarray(srcdiff.hessian(c.func, wrt=c.wrt, mode=mode)(*c.args), dtype=float)
+    shape = np.shape(c.args[i])
+    assert Hm.shape == shape + shape
+    grad_fn = srcdiff.grad(c.func, wrt=params[i])
+    numeric = fd_jacobian(lambda *a: np.asarray(grad_fn(*a), dtype=float), c.args, i)
+    assert_close(Hm, numeric, 1e-6, 1e-7 * scale_of(numeric), f"{mode} hessian vs fd of grad")
+    n = int(np.prod(shape))
+    flat = Hm.reshape(n, n)
+    assert_close(flat, flat.T, 1e-9, 1e-11 * scale_of(flat), "H vs H^T")
+
+
+def _cases(mode):
+    return [pytest.param(c, id=c.id, marks=[c.marks[mode]] if mode in c.marks else [])
+            for c in HCASES]
+
+
+def test_at_least_ten_end_to_end_functions():
+    assert len({c.func for c in HCASES}) >= 10
+
+
+@pytest.mark.parametrize("c", _cases("forward-over-reverse"))
+def test_hessian_forward_over_reverse(c):
+    _check_hessian(c, "forward-over-reverse")
+
+
+@pytest.mark.parametrize("c", _cases("reverse-over-reverse"))
+def test_hessian_reverse_over_reverse(c):
+    _check_hessian(c, "reverse-over-reverse")
+
+
+# Forward over forward differentiates jvp code: cumprod_jvp and solve_jvp_a appear there.
+@pytest.mark.parametrize("c", [c for c in HCASES if c.func in (cumprods, linalg_mix, prods,
+                                                               concatenates, stacks)], ids=str)
+def test_hessian_forward_over_forward(c):
+    _check_hessian(c, "forward-over-forward")
+
+
+def test_hvp_uses_the_helper_rules():
+    x, A = U(4), A44
+    v = U(4)
+    hv = srcdiff.hvp(quadratic_form, (x, A), v, wrt="x")
+    assert_close(hv, (A + A.T) @ v, 1e-13, 1e-14, "hvp of x @ A @ x")
