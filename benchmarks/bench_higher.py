@@ -242,10 +242,16 @@ def hvp_rows(n=1_000):
         c, w = t[label]
         peer = label not in ("plain function f", "srcdiff grad(f) (for scale)", "srcdiff hvp")
         rows.append([name, label, c, w, c / t_f,
-                     f"{c / t_h:.1f}x" if peer and t_h else "",
-                     f"{w / t_hw:.1f}x" if peer and t_hw else "",
+                     speedup(c, t_h) if peer else "", speedup(w, t_hw) if peer else "",
                      notes.get(label, "")])
     return rows + extra_rows, failures
+
+
+def speedup(peer_time, srcdiff_time):
+    if not srcdiff_time:
+        return ""
+    r = peer_time / srcdiff_time
+    return f"{r:.2f}x" if r < 10 else f"{r:.0f}x"
 
 
 def main():

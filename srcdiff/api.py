@@ -119,11 +119,6 @@ class _Specializer:
         bound.apply_defaults()
         return tuple(bound.arguments[p] for p in self.params)
 
-    def promote(self, args):
-        """Integer arguments in `wrt` are differentiated as floats; their values are
-        passed unchanged (so `range(n)` still works, with zero derivative)."""
-        return args
-
 
 def _make(func, wrt, output, doc, mode="reverse"):
     if mode not in ("reverse", "forward"):
@@ -148,6 +143,8 @@ def _make(func, wrt, output, doc, mode="reverse"):
     derivative.wrt = names
     derivative.source = lambda *args, **kwargs: source(func, wrt=wrt, output=output, at=args or None)
     derivative.specialize = lambda *args: spec.compiled(spec.bind(args, {}))
+    # Integer arguments in `wrt` are differentiated as floats; their values are passed
+    # unchanged (so `range(n)` still works, with zero derivative).
     if not single and len(names) == 1:
         inner = derivative
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import ast
 import importlib.util
+import inspect
 import math
 import os
 import sys
@@ -111,20 +112,19 @@ def cmd_check(args):
     func = load_function(args.target)
     at = parse_at(args.at)
     params = _prepare(func)
-    missing = [p for p in params if p not in at and
-               func.__defaults__ is None or False]
     try:
-        import inspect
         bound = inspect.signature(func).bind(**at)
     except TypeError as exc:
         raise UsageError(f"--at does not match {func.__name__}{_sig(func)}: {exc}") from None
     bound.apply_defaults()
     values = tuple(bound.arguments[p] for p in params)
+    # by default: every float (or float array) argument; integers are counts, not inputs
     wrt = _wrt(args, func) if args.wrt else tuple(
-        p for p, v in zip(params, values) if isinstance(v, (float, int, np.ndarray))
-        and not isinstance(v, bool))
+        p for p, v in zip(params, values)
+        if isinstance(v, float) or (isinstance(v, np.ndarray) and v.dtype.kind == "f"))
+    if not wrt:
+        raise UsageError("no float argument to differentiate; name one with --wrt")
     names, _ = _parse_wrt(func, wrt, params)
-    _ = missing
     try:
         report = check_grad(func, *values, wrt=names, rtol=args.rtol, atol=args.atol)
     except GradientCheckError as exc:
@@ -136,7 +136,6 @@ def cmd_check(args):
 
 
 def _sig(func):
-    import inspect
     return str(inspect.signature(func))
 
 

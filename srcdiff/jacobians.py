@@ -225,7 +225,7 @@ def _grad_code(func, name, args):
     """The compiled reverse-mode gradient of `func` w.r.t. `name`: a plain Python
     function with source, which forward mode can differentiate again."""
     spec = _specializer(func, (name,), "grad")
-    return spec.compiled(spec.promote(tuple(args)))
+    return spec.compiled(tuple(args))
 
 
 def hvp(func, primals, v, wrt=0):

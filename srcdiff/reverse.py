@@ -738,11 +738,6 @@ def _index_value(index):
     return copy.deepcopy(index)
 
 
-def _is_zero_assign(node):
-    return isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) \
-        and node.value.value == 0.0
-
-
 def _is_loop_exit(stmt):
     return isinstance(stmt, ast.If) and len(stmt.body) == 1 and isinstance(stmt.body[0], ast.Break) \
         and not stmt.orelse
