@@ -84,7 +84,7 @@ REPEAT = 15
 # ----------------------------------------------------------------------------------------
 # Utilities (shared with bench_higher.py)
 # ----------------------------------------------------------------------------------------
-def time_calls2(calls, repeat=15, run_time=0.02):
+def time_calls2(calls, repeat=15, run_time=0.02, pause=0.01):
     """Per-call (CPU, wall) times in microseconds of each ``(fn, args)`` in `calls`.
 
     The protocol of `benchmarks.common.time_calls` -- runs of every function
@@ -94,6 +94,12 @@ def time_calls2(calls, repeat=15, run_time=0.02):
     too long for ~25 functions in a 2-minute budget), and both clocks are read
     around the same runs: the process CPU time (all threads added up, as in
     `time_calls`) and the wall clock (`time.perf_counter`).
+
+    Each run starts after a `pause` (untimed sleep): PyTorch's OpenMP threads
+    and XLA's thread pool keep spinning for a while after an operation, and on
+    a 2-core machine that halves the speed of the next function's
+    multi-threaded BLAS call -- without the pause the plain NumPy function,
+    timed right after PyTorch in each round, measured 2-10x slower.
     """
     numbers = []
     for fn, args in calls:
@@ -112,6 +118,7 @@ def time_calls2(calls, repeat=15, run_time=0.02):
     wall_runs = [[] for _ in calls]
     for _ in range(repeat):
         for (fn, args), number, cpu, wall in zip(calls, numbers, cpu_runs, wall_runs):
+            time.sleep(pause)   # let the previous run's spinning worker threads go idle
             c0, w0 = time.process_time(), time.perf_counter()
             for _ in range(number):
                 fn(*args)

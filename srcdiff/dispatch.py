@@ -14,6 +14,8 @@ from __future__ import annotations
 import ast
 import copy
 
+import numpy as np
+
 
 class Dispatcher:
     """Builds and rebuilds the dispatching function for one derivative."""
@@ -47,6 +49,10 @@ class Dispatcher:
             ns[f"_f{k}"] = fn
             checks = []
             for j, (n, t) in enumerate(zip(names, types)):
+                if isinstance(t, tuple):    # (ndarray, dtype kind): kinds depend on dtype
+                    ns[f"_t{k}_{j}"] = t[0]
+                    checks.append(f"type({n}) is _t{k}_{j} and {n}.dtype.kind == {t[1]!r}")
+                    continue
                 ns[f"_t{k}_{j}"] = t
                 checks.append(f"type({n}) is _t{k}_{j}")
             lines.append(f"    if {' and '.join(checks) or 'True'}:")
@@ -66,13 +72,14 @@ class Dispatcher:
     def _slow_path(self, args):
         fn, cacheable = self.slow(args)
         npos = len(self.params)
+        types = tuple((type(a), a.dtype.kind) if isinstance(a, np.ndarray) else type(a)
+                      for a in args)
         if self.kwonly:
             call = lambda *a: fn(*a[:npos], **dict(zip(self.kwonly, a[npos:])))  # noqa: E731
         else:
             call = fn
-        types = tuple(map(type, args))
-        if cacheable and all(t in self.fast_types for t in types) and len(self.fast) < 8 and \
-                not any(t == types for t, _ in self.fast):
+        if cacheable and all(t in self.fast_types or isinstance(t, tuple) for t in types) and \
+                len(self.fast) < 8 and not any(t == types for t, _ in self.fast):
             self.fast.append((types, fn))
             self.build(*self._defaults)
         return call(*args)

@@ -34,6 +34,7 @@ from .analysis import ARRAY, LIST, SCALAR, SEQ, _list_append
 from .errors import UnsupportedSyntaxError
 from .templates import instantiate
 from .astutil import tuple_of
+from .shapes import ShapeTokens
 from .transform import TransformBase
 
 _MARK = "__srcdiff_marker__"
@@ -80,6 +81,7 @@ class FunctionTransform(TransformBase):
         self.uses_stack = False
         self.scatter = set()
         self.indexed_adjoint = set()
+        self.shapes = ShapeTokens(self)
 
     @property
     def saves_on_stack(self):
@@ -481,6 +483,8 @@ class FunctionTransform(TransformBase):
         if arg_kind == SCALAR:
             return _call(ast.Attribute(value=_name(self.bind(_np(), "np")), attr="sum",
                                        ctx=ast.Load()), expr)
+        if isinstance(atom, ast.Name) and self.shapes.same(atom.id, op.target):
+            return expr       # the operand has the result's shape: nothing to sum back
         return _call(self.bind(_runtime().unbroadcast, "unbroadcast"), expr, copy.deepcopy(atom))
 
     def _accumulate(self, var, expr, state):

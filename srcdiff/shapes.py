@@ -1,0 +1,89 @@
+"""Which arrays certainly have the same shape -- so `unbroadcast` can be left out.
+
+An elementwise operation whose array operands all have the same shape produces
+that shape; a scalar operand doesn't change it.  When the transformer can see
+that an operand of `z = x * y` has the shape of `z`, the operand's cotangent
+needs no summing back, and generated code reads (and runs) like hand-written
+code: ``dx = dz * y`` instead of ``dx = unbroadcast(dz * y, x)``.
+
+Shapes are tokens, not numbers: two names get the same token only if they
+provably have the same shape.  Only names assigned once are tracked (temporaries,
+parameters never reassigned, variables assigned once); anything else gets a token
+of its own, which keeps `unbroadcast` in place.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from .analysis import INT, SCALAR
+
+
+class ShapeTokens:
+    def __init__(self, fn):
+        self.fn = fn
+        self.stores = {}
+        for node in ast.walk(fn.tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                self.stores[node.id] = self.stores.get(node.id, 0) + 1
+        self.memo = {}
+
+    def same(self, a, b):
+        """Do names `a` and `b` certainly hold arrays of the same shape?"""
+        ta, tb = self.token(a), self.token(b)
+        return ta is not None and ta == tb
+
+    def token(self, name):
+        if name not in self.memo:
+            self.memo[name] = ("own", name)      # guards against cycles
+            self.memo[name] = self._compute(name)
+        return self.memo[name]
+
+    def _compute(self, name):
+        fn = self.fn
+        if name in fn.params:
+            return ("param", name) if self.stores.get(name, 0) == 0 else ("own", name)
+        if self.stores.get(name, 0) > 1 and name not in fn.flat.temp_kinds:
+            return ("own", name)
+        op = self._defining_op(name)
+        if op is None or len(op.targets) != 1:
+            return ("own", name)
+        if op.kind == "copy":
+            return self._atom_token(op.bound["x"]) or ("own", name)
+        if op.kind == "subscript":
+            base = self._atom_token(op.bound["x"])
+            index = op.primal.slice
+            if base is None or base[0] == "own" or not self._constant_index(index):
+                return ("own", name)
+            return ("sub", base, ast.dump(index))
+        if op.kind == "rule" and op.rule.elementwise:
+            tokens = set()
+            for atom in op.bound.values():
+                kind = fn.flat.kind(atom) if isinstance(atom, (ast.Name, ast.Constant)) else None
+                if kind in (SCALAR, INT) or isinstance(atom, ast.Constant):
+                    continue
+                tokens.add(self._atom_token(atom) if isinstance(atom, ast.Name) else None)
+            if len(tokens) == 1 and None not in tokens:
+                return tokens.pop()
+        return ("own", name)
+
+    def _atom_token(self, atom):
+        if not isinstance(atom, ast.Name):
+            return None
+        kind = self.fn.flat.kind(atom)
+        if kind in (SCALAR, INT):
+            return None
+        return self.token(atom.id)
+
+    def _defining_op(self, name):
+        for ops in self.fn.groups.values():
+            if isinstance(ops, list):
+                for op in ops:
+                    if name in op.targets:
+                        return op
+        return None
+
+    def _constant_index(self, index):
+        """An index whose value can't change: only constants and never-assigned names."""
+        return all(self.stores.get(n.id, 0) == 0 for n in ast.walk(index)
+                   if isinstance(n, ast.Name))
