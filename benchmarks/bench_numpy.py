@@ -95,11 +95,11 @@ def time_calls2(calls, repeat=15, run_time=0.02, pause=0.01):
     around the same runs: the process CPU time (all threads added up, as in
     `time_calls`) and the wall clock (`time.perf_counter`).
 
-    Each run starts after a `pause` (untimed sleep): PyTorch's OpenMP threads
-    and XLA's thread pool keep spinning for a while after an operation, and on
-    a 2-core machine that halves the speed of the next function's
-    multi-threaded BLAS call -- without the pause the plain NumPy function,
-    timed right after PyTorch in each round, measured 2-10x slower.
+    Each run starts after a `pause` (untimed sleep), a precaution: PyTorch's
+    OpenMP threads and XLA's thread pool may keep spinning for a while after
+    an operation, and on a 2-core machine that would slow the next function's
+    two-thread BLAS call (the plain NumPy function is timed right after
+    PyTorch in each round).
     """
     numbers = []
     for fn, args in calls:

@@ -50,11 +50,20 @@ def _parse_wrt(func, wrt, params):
 
 
 def _prepare(func):
-    """Parse and normalize eagerly, so unsupported code is reported at decoration."""
+    """Parse and normalize eagerly, so unsupported code is reported at decoration.
+    Returns the parameter names; cached, as jvp/vjp/hvp call it on every call."""
+    key = ("prepare", func)
+    if key in _PREPARED:
+        return list(_PREPARED[key])
     source = FunctionSource(func)
     normalize(source, Names.for_tree(source.tree))
     tree = source.tree
-    return [a.arg for a in [*tree.args.posonlyargs, *tree.args.args, *tree.args.kwonlyargs]]
+    params = [a.arg for a in [*tree.args.posonlyargs, *tree.args.args, *tree.args.kwonlyargs]]
+    _PREPARED[key] = tuple(params)
+    return params
+
+
+_PREPARED = {}
 
 
 class _Specializer:

@@ -116,6 +116,7 @@ def _finish(unit, func, functions, entry, batch_safe=False):
                           bindings=dict(unit.binding_names), entry=entry,
                           globals=func.__globals__, label=f"{func.__name__}")
     generated.batch_safe = batch_safe
+    generated.mutates = unit.mutates
     return generated
 
 
@@ -346,8 +347,8 @@ def _fold(fn, body, first_bwd, pure):
     fwd, bwd = body[:split], body[split:]
     temps = set(fn.flat.temp_kinds)
     derivs = set(fn.adjoints.values())
-    fwd = fold_single_use(fwd, temps, pure, context=bwd)
-    bwd = fold_single_use(bwd, derivs, pure, context=fwd)
+    fwd = fold_single_use(fwd, temps, pure, context=bwd, int_names=fn.int_names)
+    bwd = fold_single_use(bwd, derivs, pure, context=fwd, int_names=fn.int_names)
     return fwd, bwd
 
 

@@ -135,18 +135,19 @@ def _vjp(func, primals, wrt):
                             "(floats, float arrays or lists of floats)")
     spec = _specializer(func, wrt, "split")
     primals = tuple(_as_float(a) if p in wrt else a for p, a in zip(params, primals))
-    fwd, bwd = spec.compiled(primals)
+    (fwd, bwd), generated = spec.compiled_for(spec.kinds_of(primals))
     stack = []
     out = fwd(stack, *primals)
+    saved = list(stack)
     multiple = isinstance(out, tuple)
     first = [True]
 
     def vjp_fn(cotangent):
         cts = tuple(cotangent) if multiple else (cotangent,)
-        if first[0]:
+        if first[0] or not generated.mutates:
             first[0] = False
-            run_stack = stack
-        else:   # the backward sweep consumed (and restored into) the first forward's state
+            run_stack = list(saved)     # the backward sweep pops: give it its own copy
+        else:   # the first backward sweep restored arrays in place: run the forward again
             run_stack = []
             fwd(run_stack, *primals)
         grads = bwd(run_stack, *cts)

@@ -90,6 +90,7 @@ class Flattener:
                 f"{base} = np.zeros(n)")
         active = ["v"] if self.is_active(value) else []
         primal = value
+        self.fn.unit.mutates = True   # backward sweeps restore arrays in place
         ops.append(Op("setitem", [base], primal, stmt, bound={"v": value}, active=active))
         ops[-1].index = target.slice
         return ops

@@ -159,7 +159,7 @@ def eliminate_dead(stmts_by_function, adjoints, pure_names, keep=()):
             return stmts_by_function
 
 
-def fold_single_use(stmts, candidates, pure_names, context=()):
+def fold_single_use(stmts, candidates, pure_names, context=(), int_names=frozenset()):
     """Put back `t = expr` into the one statement that reads `t`, when nothing in between
     changes what `expr` reads.  Undoes the three-address split where it bought nothing:
     the code reads like the user's, and runs faster (fewer stores and loads)."""
@@ -195,6 +195,8 @@ def fold_single_use(stmts, candidates, pure_names, context=()):
                     if uses:
                         if isinstance(later, (ast.Assign, ast.Expr)):   # `return dx` stays
                             _replace_load(later, target, stmt.value)
+                            if isinstance(later, ast.Assign):
+                                later.value = simplify(later.value, int_names)
                             del out[i]
                             i -= 1
                         break

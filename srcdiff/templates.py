@@ -91,6 +91,12 @@ class _Simplifier(ast.NodeTransformer):
             if isinstance(node.right, ast.BinOp) and isinstance(node.right.op, ast.Mult):
                 left = ast.BinOp(left=node.left, op=ast.Mult(), right=node.right.left)
                 return self.visit(ast.BinOp(left=left, op=ast.Mult(), right=node.right.right))
+        # (e * c1) * c2 -> e * (c1 * c2): one pass over an array instead of two
+        if op is ast.Mult and b is not None and isinstance(node.left, ast.BinOp) and \
+                isinstance(node.left.op, ast.Mult) and _num(node.left.right) is not None and \
+                not isinstance(b, bool) and not isinstance(_num(node.left.right), bool):
+            folded = _const(_num(node.left.right) * b)
+            return self.visit(ast.BinOp(left=node.left.left, op=ast.Mult(), right=folded))
         if op is ast.Pow and b == 1:
             return node.left
         if op is ast.Div and b == 1:

@@ -11,5 +11,5 @@ def gelu_grad(x):
     # line 16: inner = math.sqrt(2.0 / math.pi) * (x + 0.044715 * x**3)
     dt3 = t4 * (1 - t5 * t5) * math.sqrt(2.0 / math.pi)
     dx = dx + dt3
-    dx = dx + dt3 * 0.044715 * 3 * x ** 2
+    dx = dx + dt3 * 0.134145 * x ** 2
     return dx
