@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .toml_mini import read_toml
 
-OUTPUT_KINDS = ("grad", "value_and_grad", "vjp")
+OUTPUT_KINDS = ("grad", "value_and_grad", "vjp", "jvp")
 KINDS = ("scalar", "array", "int", "seq")
 
 
@@ -185,9 +185,12 @@ def _default_output(file):
 
 def _checked(target, label):
     """`target`, if every option is one srcdiff can build; else a usage error at `label`."""
-    if target.mode != "reverse":
-        raise usage_error(f"{label}: mode {target.mode!r} is not available yet; "
-                          "use mode 'reverse'")
+    if target.mode not in ("reverse", "forward"):
+        raise usage_error(f"{label}: mode must be 'reverse' or 'forward', not {target.mode!r}")
+    if target.mode == "forward" and target.outputs == ("grad",):   # the default output
+        target.outputs = ("jvp",)
+    if target.mode == "forward" and target.outputs != ("jvp",):
+        raise usage_error(f"{label}: forward mode generates jvp functions only")
     bad = [o for o in target.outputs if o not in OUTPUT_KINDS]
     if bad or not target.outputs:
         raise usage_error(f"{label}: cannot generate {', '.join(bad) or 'nothing'}; choose from "

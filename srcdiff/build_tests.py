@@ -54,9 +54,18 @@ def _check(got, want, rtol, atol, what):
                                rtol=rtol, atol=atol, err_msg=what)
 
 
-def _check_target(f, derivative, output, wrt, points, rtol, atol, cotangent=None):
+def _check_target(f, derivative, output, wrt, points, rtol, atol, cotangent=None,
+                  tangents=None):
     for point in points:
         want = [_fd_partial(f, point, name) for name in wrt]
+        if tangents is not None:      # a jvp: tangent 0.5 along every input, summed
+            dirs = {t: np.full(np.shape(point[n]), 0.5) if np.ndim(point[n]) else 0.5
+                    for n, t in zip(wrt, tangents)}
+            value, got = derivative(**point, **dirs)
+            _check(value, f(**point), 1e-12, 0.0, f"value at {point}")
+            expected = sum(np.sum(0.5 * np.asarray(w)) for w in want)
+            _check(got, expected, rtol, atol, f"tangent at {point}")
+            continue
         if cotangent is not None:     # a vjp: its last parameter is the output's cotangent
             got = derivative(**point, **{cotangent: 1.25})
             want = [1.25 * w for w in want]
@@ -176,6 +185,10 @@ def render_tests(project, test_path, built_list):
             if output == "vjp":
                 entry = next(n for n in ast.parse(gen.text).body if n.name == gen.entry)
                 extra = f", cotangent={entry.args.args[-1].arg!r}"
+            if output == "jvp":
+                entry = next(n for n in ast.parse(gen.text).body if n.name == gen.entry)
+                names = tuple(a.arg for a in entry.args.args[-len(built.wrt):])
+                extra = f", tangents={names!r}"
             tests.append(
                 f"def test_{gen.entry}():\n"
                 f'    """{gen.entry} ({target.output}) against finite differences of '

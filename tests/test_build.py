@@ -424,7 +424,8 @@ def test_command_line_targets_and_defaults(fixture_project, monkeypatch, capsys)
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["pkg/misc.py:nope"], "has no function 'nope'"),
-    (["pkg/misc.py:mix", "--mode", "forward"], "mode 'forward' is not available yet"),
+    (["pkg/misc.py:mix", "--mode", "forward", "--output", "grad,vjp"],
+     "forward mode generates jvp functions only"),
     (["pkg/misc.py:mix", "--output", "hessian"], "cannot generate hessian"),
     (["pkg/misc.py:mix", "--wrt", "z"], "mix has no parameter 'z'"),
     (["pkg/misc.py"], "expected FILE.py:FUNCTION"),
@@ -448,3 +449,19 @@ def test_add_build_command_registers_the_subcommand():
     build.add_build_command(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["build", "--check", "--no-import"])
     assert args.run is build.cmd_build and args.check and args.no_import and not args.targets
+
+
+def test_forward_mode_builds_a_jvp_module_whose_emitted_tests_pass(tmp_path, monkeypatch, capsys):
+    """`--mode forward` writes `f_jvp(x, ..., dx, ...)`; its emitted test checks the
+    tangent against finite differences, and the module runs without srcdiff."""
+    (tmp_path / "model.py").write_text(
+        "import math\n\n\ndef loss(w, b):\n    return math.tanh(w * 2.0 + b) ** 2 + w * b\n")
+    code, out = _run(tmp_path, "model.py:loss", "--wrt", "w,b", "--mode", "forward",
+                     "-o", "model_jvp.py", "--emit-tests", "test_model_jvp.py",
+                     monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, out
+    text = (tmp_path / "model_jvp.py").read_text()
+    assert "def loss_jvp(w, b, dw, db):" in text and "(forward mode)" in text
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "test_model_jvp.py"],
+                         cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
