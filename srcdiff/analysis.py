@@ -281,7 +281,9 @@ class Analysis:
             if not rule.differentiable:
                 result = rule.result if rule.result != "same" else _join_numeric(kinds or [INT])
                 return result, False
-            if rule.result == "same":
+            if rule.result == "reduce":     # np.sum(x) is a scalar; np.sum(x, axis=0) isn't
+                kind = ARRAY if _reduces_partially(node) else SCALAR
+            elif rule.result == "same":
                 kind = _join_numeric(kinds or [SCALAR])
                 if func in (max, min, abs):
                     kind = _join_numeric(kinds or [SCALAR])
@@ -350,6 +352,19 @@ def _list_append(stmt):
             len(call.args) == 1 and not call.keywords:
         return call.func.value.id, call.args[0]
     return None, None
+
+
+def _reduces_partially(call):
+    """Does a reduction call pass an axis (or keepdims=True), so it may return an array?"""
+    if len(call.args) > 1:
+        return not (isinstance(call.args[1], ast.Constant) and call.args[1].value is None)
+    for kw in call.keywords:
+        if kw.arg == "axis" and not (isinstance(kw.value, ast.Constant) and kw.value.value is None):
+            return True
+        if kw.arg == "keepdims" and not (isinstance(kw.value, ast.Constant) and
+                                         kw.value.value is False):
+            return True
+    return False
 
 
 def _hashable(obj):

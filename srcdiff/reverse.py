@@ -562,11 +562,55 @@ class FunctionTransform(TransformBase):
         base = op.bound["x"]
         g = _name(self.adj(op.target))
         state.discard(op.target)
+        if self.flat.kind(base) == ARRAY and self._basic_index(op.primal.slice):
+            # `dx[1:] += g`, as one would write it: the index picks each element at most
+            # once, and dx is an array this adjoint owns
+            out = []
+            if base.id not in state:
+                zeros = ast.Attribute(value=_name(self.bind(_np(), "np")), attr="zeros_like",
+                                      ctx=ast.Load())
+                out.append(_assign(self.adj(base.id), _call(zeros, copy.deepcopy(base))))
+                state.add(base.id)
+            target = ast.Subscript(value=_name(self.adj(base.id)),
+                                   slice=copy.deepcopy(op.primal.slice), ctx=ast.Store())
+            out.append(ast.AugAssign(target=target, op=ast.Add(), value=g))
+            return out
         current = _name(self.adj(base.id)) if base.id in state else ast.Constant(None)
         call = _call(self.bind(_runtime().add_at, "add_at"), current, copy.deepcopy(base),
                      _index_value(op.primal.slice), g)
         state.add(base.id)
         return [_assign(self.adj(base.id), call)]
+
+    def _basic_index(self, index):
+        """Constants, slices of them, and counters of `for ... in range` loops: an index
+        that can't select an element twice (unlike integer arrays)."""
+        counters = self._range_counters()
+        for node in ast.walk(index):
+            if isinstance(node, ast.Name):
+                if node.id not in counters:
+                    return False
+            elif isinstance(node, ast.Constant):
+                if not (node.value is None or node.value is Ellipsis or
+                        (isinstance(node.value, int) and not isinstance(node.value, bool))):
+                    return False
+            elif not isinstance(node, (ast.Slice, ast.Tuple, ast.UnaryOp, ast.USub,
+                                       ast.Load, ast.BinOp, ast.Add, ast.Sub)):
+                return False
+        return True
+
+    def _range_counters(self):
+        if not hasattr(self, "_counters"):
+            stores = {}
+            for n in ast.walk(self.tree):
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                    stores[n.id] = stores.get(n.id, 0) + 1
+            self._counters = {
+                loop.target.id for loop in ast.walk(self.tree)
+                if isinstance(loop, ast.For) and isinstance(loop.iter, ast.Call)
+                and isinstance(loop.iter.func, ast.Name) and loop.iter.func.id == "range"
+                and self.source.resolver.lookup("range") is range
+                and stores.get(loop.target.id) == 1}
+        return self._counters
 
     # -- whole function ---------------------------------------------------------------
     def build(self):

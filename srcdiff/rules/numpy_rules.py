@@ -65,6 +65,7 @@ def partials(func, params, result="same", **parts):
 
 
 def linear(func, params, jvp, vjp, result="array"):
+    """`result="reduce"`: a scalar unless `axis` or `keepdims` is given (see analysis)."""
     _add(make_rule(func, params, jvp=jvp, vjp=vjp, namespace=NS, result=result))
 
 
@@ -129,25 +130,25 @@ partials(np.where, "condition, x, y", x="condition", y="np.logical_not(condition
 _RED = "a, axis=None, dtype=None, out_=None, keepdims=False"
 _SPREAD = "expand_reduced(g, a, axis, keepdims)"
 linear(np.sum, _RED, jvp={"a": "np.sum(t, axis=axis, keepdims=keepdims)"},
-       vjp={"a": _SPREAD})
+       vjp={"a": _SPREAD}, result="reduce")
 linear(np.mean, _RED, jvp={"a": "np.mean(t, axis=axis, keepdims=keepdims)"},
-       vjp={"a": _SPREAD + " / reduced_size(a, axis)"})
+       vjp={"a": _SPREAD + " / reduced_size(a, axis)"}, result="reduce")
 # prod_partials: product of the other elements, exact with zeros (no division).
 linear(np.prod, _RED, jvp={"a": "np.sum(t * prod_partials(a, axis), axis=axis, keepdims=keepdims)"},
-       vjp={"a": _SPREAD + " * prod_partials(a, axis)"})
+       vjp={"a": _SPREAD + " * prod_partials(a, axis)"}, result="reduce")
 for _f in (np.max, np.min, np.amax, np.amin):
     linear(_f, "a, axis=None, out_=None, keepdims=False",
            jvp={"a": "np.sum(t * chooser_partials(a, out, axis, keepdims), axis=axis, "
                      "keepdims=keepdims)"},
-           vjp={"a": _SPREAD + " * chooser_partials(a, out, axis, keepdims)"})
+           vjp={"a": _SPREAD + " * chooser_partials(a, out, axis, keepdims)"}, result="reduce")
 _VAR = "a, axis=None, dtype=None, out_=None, ddof=0, keepdims=False"
 linear(np.var, _VAR,
        jvp={"a": "np.sum(t * var_partials(a, axis, ddof), axis=axis, keepdims=keepdims)"},
-       vjp={"a": _SPREAD + " * var_partials(a, axis, ddof)"})
+       vjp={"a": _SPREAD + " * var_partials(a, axis, ddof)"}, result="reduce")
 linear(np.std, _VAR,
        jvp={"a": "np.sum(t * std_partials(a, out, axis, ddof, keepdims), axis=axis, "
                  "keepdims=keepdims)"},
-       vjp={"a": _SPREAD + " * std_partials(a, out, axis, ddof, keepdims)"})
+       vjp={"a": _SPREAD + " * std_partials(a, out, axis, ddof, keepdims)"}, result="reduce")
 linear(np.cumsum, "a, axis=None, dtype=None, out_=None",
        jvp={"a": "np.cumsum(t, axis=axis)"}, vjp={"a": "cumsum_vjp(g, a, axis)"})
 linear(np.cumprod, "a, axis=None, dtype=None, out_=None",
