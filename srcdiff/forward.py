@@ -192,7 +192,12 @@ class ForwardTransform(TransformBase):
         if op.kind == "copy":
             return t
         if op.kind == "subscript":
-            return ast.Subscript(value=t, slice=copy.deepcopy(op.primal.slice), ctx=ast.Load())
+            item = ast.Subscript(value=t, slice=copy.deepcopy(op.primal.slice), ctx=ast.Load())
+            if atom.id in self.scatter:   # dy is assigned into later: don't keep a view of it
+                import numpy
+                item = call(ast.Attribute(value=name(self.bind(numpy, "np")), attr="copy",
+                                          ctx=ast.Load()), item)
+            return item
         rule = op.rule
         if rule is None:
             raise AssertionError(f"no jvp for op kind {op.kind}")

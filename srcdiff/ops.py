@@ -82,6 +82,7 @@ class Flattener:
                                        target.slice, "index with integers")
         if self.fn.an.active.get(base):
             self._check_fresh(base, stmt)
+        self._check_views()
         value = self._atom(stmt.value, ops)
         if self.fn.an.active.get(base) and self.fn.an.kinds.get(base) != ARRAY:
             raise self.fn.source.error(
@@ -119,6 +120,48 @@ class Flattener:
         if isinstance(arg, (ast.List, ast.Tuple)) and self.fn.an.expr(arg)[1]:
             return type(arg)(elts=[self._atom(e, ops) for e in arg.elts], ctx=ast.Load())
         return self._atom(arg, ops)
+
+    def _check_views(self):
+        """Refuse `z = y[1:3]` (or `z = y`, `z = y.T`) when y is assigned into afterwards.
+
+        z then shares memory with y and sees the later assignment, while derivatives
+        would follow the values z had when it was taken: a wrong gradient.
+        """
+        if getattr(self, "_views_checked", False):
+            return
+        self._views_checked = True
+        order, loops = {}, []
+
+        def number(stmts, enclosing):
+            for stmt in stmts:
+                order[id(stmt)] = (len(order), enclosing)
+                if isinstance(stmt, (ast.For, ast.While)):
+                    number(stmt.body, enclosing + (id(stmt),))
+                elif isinstance(stmt, ast.If):
+                    number(stmt.body, enclosing)
+                    number(stmt.orelse, enclosing)
+
+        number(self.fn.tree.body, ())
+        writes = [(n, n.targets[0].value.id) for n in ast.walk(self.fn.tree)
+                  if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Subscript)
+                  and isinstance(n.targets[0].value, ast.Name)]
+        mutated = {base for _, base in writes}
+        for node in ast.walk(self.fn.tree):
+            if not (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)):
+                continue
+            base = _view_base(node.value)
+            if base not in mutated or node.targets[0].id == base:
+                continue
+            at, loops_at = order.get(id(node), (0, ()))
+            for write, wbase in writes:
+                w_at, w_loops = order.get(id(write), (0, ()))
+                if wbase == base and (w_at > at or set(loops_at) & set(w_loops)):
+                    raise self.fn.source.error(
+                        UnsupportedSyntaxError, f"{node.targets[0].id!r} shares memory with "
+                        f"{base!r}, which is assigned into later (line "
+                        f"{self.fn.source.locate(write)[1]}); derivatives through a view that "
+                        "changes are not supported", node,
+                        f"take a copy: {node.targets[0].id} = {ast.unparse(node.value)}.copy()")
 
     def is_active(self, atom):
         if isinstance(atom, (ast.List, ast.Tuple)):
@@ -374,6 +417,26 @@ def _float_dtype(call, fn):
         return np.issubdtype(np.dtype(obj), np.floating)
     except TypeError:
         return False
+
+
+_VIEW_METHODS = {"reshape", "ravel", "transpose", "squeeze", "swapaxes", "view", "T"}
+
+
+def _view_base(value):
+    """The array `value` may be a view of (`y` for y, y[1:], y.T, y.reshape(...)), or None."""
+    node = value
+    while True:
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, ast.Subscript):
+            node = node.value
+        elif isinstance(node, ast.Attribute) and node.attr in _VIEW_METHODS:
+            node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr in _VIEW_METHODS:
+            node = node.func.value
+        else:
+            return None
 
 
 _FRESH_CALLS = {"zeros", "ones", "empty", "zeros_like", "ones_like", "empty_like", "full",

@@ -32,3 +32,28 @@ def shifted(x):
 
 def gather_twice(x, idx):
     return np.sum(x[idx] ** 2)
+
+
+def view_then_write(x):
+    y = np.zeros(4)
+    y[:2] = x[:2] * 2.0
+    y[2:] = x[2:] ** 2
+    z = y[1:3]
+    y[1] = 5.0
+    return np.sum(z * y[1:3])
+
+
+def copy_then_write(x):
+    y = np.zeros(4)
+    y[:2] = x[:2] * 2.0
+    y[2:] = x[2:] ** 2
+    z = y[1:3].copy()
+    y[1] = 5.0
+    return np.sum(z * y[1:3])
+
+
+def alias_then_write(x):
+    y = x * 1.0
+    z = y
+    y[0] = 2.0
+    return np.sum(z * x)

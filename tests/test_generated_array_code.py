@@ -66,3 +66,20 @@ def test_inline_accumulation_keeps_the_dtype(dtype):
     x = RNG.normal(size=6).astype(dtype)
     g = srcdiff.grad(K.shifted)(x)
     assert g.dtype == dtype and g.shape == x.shape
+
+
+@pytest.mark.parametrize("func", [K.view_then_write, K.alias_then_write])
+def test_a_view_of_an_array_assigned_into_later_is_refused(func):
+    """The view would see the later assignment; derivatives would follow the old values."""
+    x = np.array([0.3, -0.4, 0.9, 1.1])
+    with pytest.raises(srcdiff.UnsupportedSyntaxError, match="shares memory") as info:
+        srcdiff.grad(func)(x)
+    assert ".copy()" in str(info.value) and "\n    " in str(info.value)
+
+
+def test_a_copy_taken_before_the_write_differentiates():
+    x = np.array([0.3, -0.4, 0.9, 1.1])
+    srcdiff.check_grad(K.copy_then_write, x)
+    srcdiff.check_grad(K.copy_then_write, x, rtol=1e-6)
+    np.testing.assert_allclose(srcdiff.grad(K.copy_then_write, mode="forward")(x),
+                               srcdiff.grad(K.copy_then_write)(x), rtol=1e-12)

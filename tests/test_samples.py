@@ -43,7 +43,9 @@ def test_training_samples_lower_the_loss(name):
 
 
 def test_rosenbrock_sample_reaches_the_minimum():
+    """SciPy's BFGS and Newton-CG with srcdiff's gradient and hvp (SciPy is a test extra)."""
     out = run_sample("rosenbrock.py")
+    assert "BFGS" in out and "Newton-CG" in out, out
     finals = [float(v) for v in re.findall(r"f = ([0-9.e+-]+)", out)]
     assert finals and all(v < 1e-6 for v in finals), out
 
