@@ -80,8 +80,9 @@ class ForwardTransform(TransformBase):
             body = self.block(stmt.body, a)
             orelse = self.block(stmt.orelse, b)
             joined = a | b
-            body += self._zeros(joined - a)
-            orelse += self._zeros(joined - b)
+            defined = self.defs.must.get(id(stmt), set())
+            body += self._zeros(joined - a, defined)
+            orelse += self._zeros(joined - b, defined)
             state |= joined
             return [ast.If(test=stmt.test, body=body or [ast.Pass()], orelse=orelse)]
         if isinstance(stmt, (ast.For, ast.While)):
@@ -90,11 +91,11 @@ class ForwardTransform(TransformBase):
             touched |= {n.value.id for n in ast.walk(stmt)     # y[i] = ... changes y too
                         if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store)
                         and isinstance(n.value, ast.Name) and self.an.active.get(n.value.id)}
-            pre = self._zeros(touched - state)
+            pre = self._zeros(touched - state, defined=self.defs.must.get(id(stmt), set()))
             state |= touched
             inner = set(state)
             body = self.block(stmt.body, inner)
-            body += self._zeros(state - inner)
+            body += self._zeros(state - inner, defined=self.defs.must.get(id(stmt), set()))
             loop = copy.copy(stmt)
             loop.body = body or [ast.Pass()]
             return pre + [loop]
@@ -104,15 +105,16 @@ class ForwardTransform(TransformBase):
                 return self._push(stmt, stack, value, state)
         return [stmt]
 
-    def _zeros(self, names):
+    def _zeros(self, names, defined=()):
         """Explicit zero tangents where branches join or loops repeat.  A scalar 0.0
-        broadcasts against anything; only tangents that get indexed need an array."""
+        broadcasts against anything; tangents that get indexed need an array, made like
+        the variable if it certainly exists here (else it is assigned before any use)."""
         out = []
         for v in sorted(names):
             if v in self.flat.temp_kinds:
                 continue
-            zero = self.zero(v) if v in self.scatter or v in self._indexed() else \
-                ast.Constant(0.0)
+            indexed = v in self.scatter or v in self._indexed()
+            zero = self.zero(v) if indexed and v in defined else ast.Constant(0.0)
             self.materialized.add(v)
             out.append(assign(self.adj(v), zero))
         return out
@@ -220,7 +222,7 @@ class ForwardTransform(TransformBase):
         value_present = bool(op.active) and op.bound["v"].id in state
         if base not in state and not value_present:
             return [primal]
-        out = [primal]
+        out = self.distinct_check(op.index, None) + [primal]
         self.batch_safe = False
         if base not in state:
             out.append(assign(self.adj(base), call(self.bind(_runtime().zeros_like, "zeros_like"),

@@ -269,6 +269,12 @@ class Normalizer:
             return test_pre + [node]
         pre, value = self._lift_ifexp(stmt.value, stmt)
         stmt.value = value
+        if isinstance(target, ast.Subscript) and not _plain_index(target.slice):
+            # `y[y < 0] = v` -> `idx = y < 0; y[idx] = v`: the index is computed once, from
+            # y before the assignment (derivative code indexes with it again afterwards)
+            index = self.names.numbered("index")
+            pre += self._stmt_Assign(_assign(index, target.slice, stmt))
+            target.slice = _located(_name(index), stmt)
         if isinstance(target, ast.Subscript) and isinstance(value, ast.Call) and \
                 isinstance(value.func, ast.Attribute) and value.func.attr == "pop":
             # `y[i] = s.pop()` -> `t = s.pop(); y[i] = t` (a pop is an assignment of its own)
@@ -493,6 +499,13 @@ class Normalizer:
         if len(flags) == 1:
             return _name(flags[0])
         return ast.BoolOp(op=ast.Or(), values=[_name(f) for f in flags])
+
+
+def _plain_index(node):
+    """An index made only of names, constants, slices and +/- between them."""
+    return all(isinstance(n, (ast.Name, ast.Constant, ast.Slice, ast.Tuple, ast.UnaryOp,
+                              ast.BinOp, ast.Load, ast.USub, ast.UAdd, ast.Add, ast.Sub))
+               for n in ast.walk(node))
 
 
 def _simple(node):

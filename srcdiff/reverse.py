@@ -241,6 +241,7 @@ class FunctionTransform(TransformBase):
         last = ops[-1]
         if last.kind == "setitem":
             base = last.target
+            out.extend(self.distinct_check(last.index, stmt.lineno))
             out.append(self._marker("save_item", site=stmt, var=base, index=last.index,
                                     stack=self.saves_on_stack))
             target = ast.Subscript(value=_name(base), slice=copy.deepcopy(last.index),
@@ -580,37 +581,6 @@ class FunctionTransform(TransformBase):
                      _index_value(op.primal.slice), g)
         state.add(base.id)
         return [_assign(self.adj(base.id), call)]
-
-    def _basic_index(self, index):
-        """Constants, slices of them, and counters of `for ... in range` loops: an index
-        that can't select an element twice (unlike integer arrays)."""
-        counters = self._range_counters()
-        for node in ast.walk(index):
-            if isinstance(node, ast.Name):
-                if node.id not in counters:
-                    return False
-            elif isinstance(node, ast.Constant):
-                if not (node.value is None or node.value is Ellipsis or
-                        (isinstance(node.value, int) and not isinstance(node.value, bool))):
-                    return False
-            elif not isinstance(node, (ast.Slice, ast.Tuple, ast.UnaryOp, ast.USub,
-                                       ast.Load, ast.BinOp, ast.Add, ast.Sub)):
-                return False
-        return True
-
-    def _range_counters(self):
-        if not hasattr(self, "_counters"):
-            stores = {}
-            for n in ast.walk(self.tree):
-                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
-                    stores[n.id] = stores.get(n.id, 0) + 1
-            self._counters = {
-                loop.target.id for loop in ast.walk(self.tree)
-                if isinstance(loop, ast.For) and isinstance(loop.iter, ast.Call)
-                and isinstance(loop.iter.func, ast.Name) and loop.iter.func.id == "range"
-                and self.source.resolver.lookup("range") is range
-                and stores.get(loop.target.id) == 1}
-        return self._counters
 
     # -- whole function ---------------------------------------------------------------
     def build(self):

@@ -117,3 +117,22 @@ def scalar_like(g, x):
 def add_each(a, b):
     """Elementwise sum of two equally long sequences of tangents."""
     return [x + y for x, y in zip(a, b)]
+
+
+def check_distinct(index):
+    """Raise if an index assignment `y[index] = v` would write one element twice."""
+    parts = index if isinstance(index, tuple) else (index,)
+    arrays = [np.asarray(p) for p in parts if isinstance(p, (np.ndarray, list))]
+    if not arrays or all(a.dtype == bool for a in arrays):
+        return
+    flat = np.broadcast_arrays(*[a for a in arrays if a.dtype != bool])
+    keys = np.stack([a.ravel() for a in flat], axis=-1)
+    if len(np.unique(keys, axis=0)) != len(keys):
+        message = ("an index assignment y[index] = v writes some element more than once: NumPy "
+                   "keeps one of the values, and srcdiff can't tell which. Use distinct "
+                   "indices, or np.add.at for accumulation.")
+        try:
+            from srcdiff.errors import UnsupportedSyntaxError
+        except ImportError:
+            raise ValueError(message) from None
+        raise UnsupportedSyntaxError(message)

@@ -10,6 +10,7 @@ forward mode: one function is never both).
 from __future__ import annotations
 
 import ast
+import copy
 
 from .analysis import ARRAY, SCALAR, SEQ, Analysis, Definitions
 from .errors import UnsupportedSyntaxError
@@ -64,3 +65,47 @@ class TransformBase:
         if id(stmt) not in self.groups:
             self.groups[id(stmt)] = self.flat.assign(stmt)
         return self.groups[id(stmt)]
+
+    def _basic_index(self, index):
+        """Constants, slices of them, and counters of `for ... in range` loops: an index
+        that can't select an element twice (unlike integer arrays)."""
+        counters = self._range_counters()
+        for node in ast.walk(index):
+            if isinstance(node, ast.Name):
+                if node.id not in counters:
+                    return False
+            elif isinstance(node, ast.Constant):
+                if not (node.value is None or node.value is Ellipsis or
+                        (isinstance(node.value, int) and not isinstance(node.value, bool))):
+                    return False
+            elif not isinstance(node, (ast.Slice, ast.Tuple, ast.UnaryOp, ast.USub,
+                                       ast.Load, ast.BinOp, ast.Add, ast.Sub)):
+                return False
+        return True
+
+    def _range_counters(self):
+        if not hasattr(self, "_counters"):
+            stores = {}
+            for n in ast.walk(self.tree):
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                    stores[n.id] = stores.get(n.id, 0) + 1
+            self._counters = {
+                loop.target.id for loop in ast.walk(self.tree)
+                if isinstance(loop, ast.For) and isinstance(loop.iter, ast.Call)
+                and isinstance(loop.iter.func, ast.Name) and loop.iter.func.id == "range"
+                and self.source.resolver.lookup("range") is range
+                and stores.get(loop.target.id) == 1}
+        return self._counters
+
+    def distinct_check(self, index, origin):
+        """`check_distinct(index)` before `y[index] = v` when the index might repeat an
+        element: NumPy keeps one of the values, and the derivative would be wrong."""
+        if self._basic_index(index):
+            return []
+        from . import runtime
+        node = ast.Expr(value=ast.Call(func=ast.Name(id=self.bind(runtime.check_distinct,
+                                                                  "check_distinct"),
+                                                     ctx=ast.Load()),
+                                       args=[copy.deepcopy(index)], keywords=[]))
+        node.srcline = origin
+        return [node]

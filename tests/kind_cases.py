@@ -57,3 +57,22 @@ def alias_then_write(x):
     z = y
     y[0] = 2.0
     return np.sum(z * x)
+
+
+def mask_write(x):
+    y = x * 2.0
+    y[y < 0] = 0.0
+    return np.sum(y * x)
+
+
+def rows(A):
+    s = 0.0
+    for row in A:
+        s = s + np.sum(row * row) * row[0]
+    return s
+
+
+def fancy_write(x, idx):
+    y = np.zeros(3)
+    y[idx] = x
+    return y[0] * 3.0 + y[1]

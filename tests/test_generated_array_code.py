@@ -83,3 +83,28 @@ def test_a_copy_taken_before_the_write_differentiates():
     srcdiff.check_grad(K.copy_then_write, x, rtol=1e-6)
     np.testing.assert_allclose(srcdiff.grad(K.copy_then_write, mode="forward")(x),
                                srcdiff.grad(K.copy_then_write)(x), rtol=1e-12)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_mask_assignment_uses_the_mask_from_before_the_write(mode):
+    """`y[y < 0] = 0.0`: the mask is computed once; derivative code reuses it."""
+    x = np.array([0.3, -0.4, 0.9, 1.1, -0.7])
+    np.testing.assert_allclose(srcdiff.grad(K.mask_write, mode=mode)(x),
+                               np.where(x * 2.0 < 0, 0.0, 4.0 * x), rtol=1e-12)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_iterating_over_rows_of_a_matrix(mode):
+    A = np.arange(6.0).reshape(2, 3) / 5 + 0.1
+    expected = 2 * A * A[:, :1]
+    expected[:, 0] += np.sum(A * A, axis=1)
+    np.testing.assert_allclose(srcdiff.grad(K.rows, mode=mode)(A), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_fancy_index_assignment_checks_indices_are_distinct(mode):
+    x = np.array([1.0, 2.0, 3.0])
+    with pytest.raises(srcdiff.SrcDiffError, match="more than once"):
+        srcdiff.grad(K.fancy_write, mode=mode)(x, np.array([0, 0, 1]))
+    np.testing.assert_allclose(srcdiff.grad(K.fancy_write, mode=mode)(x, np.array([0, 2, 1])),
+                               [3.0, 0.0, 1.0], rtol=1e-14)

@@ -35,4 +35,5 @@ rule(runtime.scalar_like, "v, x", jvp={"v": "scalar_like(t, x)"}, vjp={"v": "g"}
 rule(runtime.add_each, "a, b", jvp={"a": "t", "b": "t"}, vjp={"a": "g", "b": "g"}, result="array")
 RULES.add(nondiff_rule(runtime.zeros_like, result="same"))
 RULES.add(nondiff_rule(runtime.check_scalar, result="other"))
+RULES.add(nondiff_rule(runtime.check_distinct, result="other"))
 RULES.add(nondiff_rule(runtime.stop_gradient, result="same"))
