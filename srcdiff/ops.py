@@ -146,22 +146,35 @@ class Flattener:
                   if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Subscript)
                   and isinstance(n.targets[0].value, ast.Name)]
         mutated = {base for _, base in writes}
+        uses = {}      # name -> [(statement index, "load"/"store", enclosing loops)]
+        statements = {id(n): n for n in ast.walk(self.fn.tree) if isinstance(n, ast.stmt)}
+        for sid, (index, _) in order.items():
+            stmt = statements[sid]
+            parts = [stmt] if not isinstance(stmt, (ast.If, ast.For, ast.While)) else \
+                [stmt.test if not isinstance(stmt, ast.For) else stmt.iter]
+            for part in parts:
+                for n in ast.walk(part):
+                    if isinstance(n, ast.Name):
+                        kind = "store" if isinstance(n.ctx, ast.Store) else "load"
+                        uses.setdefault(n.id, []).append((index, kind, order[sid][1]))
         for node in ast.walk(self.fn.tree):
             if not (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)):
                 continue
             base = _view_base(node.value)
-            if base not in mutated or node.targets[0].id == base:
+            view = node.targets[0].id
+            if base not in mutated or view == base:
                 continue
             at, loops_at = order.get(id(node), (0, ()))
             for write, wbase in writes:
                 w_at, w_loops = order.get(id(write), (0, ()))
-                if wbase == base and (w_at > at or set(loops_at) & set(w_loops)):
+                if wbase == base and _read_after(sorted(uses.get(view, [])), at, loops_at,
+                                                 w_at, w_loops):
                     raise self.fn.source.error(
-                        UnsupportedSyntaxError, f"{node.targets[0].id!r} shares memory with "
-                        f"{base!r}, which is assigned into later (line "
-                        f"{self.fn.source.locate(write)[1]}); derivatives through a view that "
+                        UnsupportedSyntaxError, f"{view!r} shares memory with {base!r}, "
+                        f"which is assigned into (line {self.fn.source.locate(write)[1]}) "
+                        f"while {view!r} is still used; derivatives through a view that "
                         "changes are not supported", node,
-                        f"take a copy: {node.targets[0].id} = {ast.unparse(node.value)}.copy()")
+                        f"take a copy: {view} = {ast.unparse(node.value)}.copy()")
 
     def is_active(self, atom):
         if isinstance(atom, (ast.List, ast.Tuple)):
@@ -417,6 +430,28 @@ def _float_dtype(call, fn):
         return np.issubdtype(np.dtype(obj), np.floating)
     except TypeError:
         return False
+
+
+def _read_after(uses, s_at, s_loops, w_at, w_loops):
+    """Is the view bound at statement `s_at` read after the write at `w_at` changed it?
+
+    `uses`: (statement index, "load"/"store", enclosing loops) of the view's name, in
+    textual order (which is execution order within a pass of a loop body).
+    """
+    stores = [(i, loops) for i, kind, loops in uses if kind == "store" and i != s_at]
+    shared = set(s_loops) & set(w_loops)
+    for l_at, kind, l_loops in uses:
+        if kind != "load":
+            continue
+        # S, then W, then L, with nothing rebinding the view in between
+        if s_at < w_at < l_at and not any(s_at < i < l_at for i, _ in stores):
+            return True
+        # a loop around S and W runs again: L early in the next pass, before S rebinds
+        loop = shared & set(l_loops)
+        if loop and l_at < s_at and (w_at > s_at or w_at < l_at) and \
+                not any(set(loops) & loop for _, loops in stores):
+            return True
+    return False
 
 
 _VIEW_METHODS = {"reshape", "ravel", "transpose", "squeeze", "swapaxes", "view", "T"}

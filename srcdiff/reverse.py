@@ -244,11 +244,11 @@ class FunctionTransform(TransformBase):
             out.extend(self.distinct_check(last.index, stmt.lineno))
             out.append(self._marker("save_item", site=stmt, var=base, index=last.index,
                                     stack=self.saves_on_stack))
+            if temps:   # before the write: a temporary may be a view of the array written
+                out.append(self._marker("push", names=temps, stack=self.saves_on_stack))
             target = ast.Subscript(value=_name(base), slice=copy.deepcopy(last.index),
                                    ctx=ast.Store())
             out.append(_assign(target, last.primal, stmt.lineno))
-            if temps:
-                out.append(self._marker("push", names=temps, stack=self.saves_on_stack))
             return out
         for var in last.targets:
             out.append(self._marker("save", site=stmt, var=var, stack=self.saves_on_stack))
@@ -256,10 +256,10 @@ class FunctionTransform(TransformBase):
             target = ast.Tuple(elts=[_name(t, True) for t in last.targets], ctx=ast.Store())
         else:
             target = _name(last.target, True)
-        out.append(_assign(target, self._fwd_primal(last), stmt.lineno))
-        if temps:
-            out.append(self._marker("push", names=temps, stack=self.saves_on_stack))
-        return out
+        push = [self._marker("push", names=temps, stack=self.saves_on_stack)] if temps else []
+        if last.kind == "helper":   # the helper pushes its own values: ours go on top
+            return out + [_assign(target, self._fwd_primal(last), stmt.lineno)] + push
+        return out + push + [_assign(target, self._fwd_primal(last), stmt.lineno)]
 
     def _fwd_primal(self, op):
         if op.kind != "helper":

@@ -45,6 +45,13 @@ def logsumexp(x):
     return m + np.log(np.sum(np.exp(x - m)))
 
 
+def prefix_sums(x):
+    y = x.copy()
+    for i in range(1, x.shape[0]):
+        y[i] += y[i - 1] * 0.5
+    return np.sum(y * y * y)
+
+
 def filled(x):
     y = np.zeros(x.shape[0])
     for i in range(x.shape[0]):
@@ -67,6 +74,7 @@ ARRAY_CASES = [
     (quadratic_tanh, (RNG.normal(size=3), A)),
     (logsumexp, (RNG.normal(size=4),)),
     (filled, (RNG.normal(size=3),)),
+    (prefix_sums, (RNG.normal(size=4),)),
 ]
 
 

@@ -16,8 +16,8 @@ def log_loss_grad(w1, w2, b):
         _stack.append(p)
         p = neuron_fwd(_stack, x1, x2, w1, w2, b)
         t4 = 1.0 - p
-        loss = loss - (label * math.log(p) + (1.0 - label) * math.log(t4))
         _stack.append(t4)
+        loss = loss - (label * math.log(p) + (1.0 - label) * math.log(t4))
     # backward sweep
     # line 21: return loss / len(data)
     dloss = 1.0 / len(data)
@@ -71,8 +71,8 @@ def sigmoid_fwd(_stack, z):
     t1 = -z
     t2 = math.exp(t1)
     t3 = 1.0 + t2
-    out = 1.0 / t3
     _stack.append((t2, t3))
+    out = 1.0 / t3
     _stack.append(out)
     return out
 
