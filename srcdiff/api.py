@@ -214,6 +214,7 @@ def _kinds_for_source(func, params, at):
         bound.apply_defaults()
         return {p: kind_of_value(bound.arguments[p]) for p in params}
     kinds = {}
+    indexed = _indexed_names(func)
     for p in params:
         param = sig.parameters[p]
         ann = param.annotation
@@ -226,6 +227,8 @@ def _kinds_for_source(func, params, at):
             kinds[p] = ARRAY
         elif ann in (list, tuple, "list", "tuple") or str(ann).startswith(("list", "tuple")):
             kinds[p] = SEQ
+        elif p in indexed:      # x[1:], x.shape, x.T: an array
+            kinds[p] = ARRAY
         else:
             kinds[p] = SCALAR
         if kinds[p] == OTHER:
@@ -233,11 +236,26 @@ def _kinds_for_source(func, params, at):
     return kinds
 
 
+def _indexed_names(func):
+    """Names the function indexes or reads array attributes of (a guess that they are arrays)."""
+    import ast as _ast
+    tree = FunctionSource(func).tree
+    names = set()
+    for node in _ast.walk(tree):
+        if isinstance(node, _ast.Subscript) and isinstance(node.value, _ast.Name):
+            names.add(node.value.id)
+        elif isinstance(node, _ast.Attribute) and isinstance(node.value, _ast.Name) and \
+                node.attr in ("shape", "T", "ndim", "size", "dtype", "sum", "mean", "reshape"):
+            names.add(node.value.id)
+    return names
+
+
 def source(func, wrt=0, mode="reverse", *, output="grad", at=None):
     """The generated derivative source of `func`, as text.
 
-    Parameters are assumed to be floats unless annotated (``x: np.ndarray``)
-    or `at` gives example arguments (a tuple, or a dict by name).
+    Parameters are assumed to be floats unless annotated (``x: np.ndarray``), indexed
+    in the function (``x[1:]``, ``x.shape``: arrays), or `at` gives example arguments
+    (a tuple, or a dict by name).
     """
     if mode not in ("reverse", "forward"):
         from .errors import SrcDiffError
