@@ -292,5 +292,3 @@ def _runtime():
     from . import runtime
     return runtime
 
-
-_ = LIST

@@ -12,7 +12,7 @@ import copy
 import types
 from dataclasses import dataclass
 
-from .analysis import ARRAY, SCALAR, SEQ
+from .analysis import SCALAR
 from .codegen import Printer, compile_unit, import_lines
 from .errors import NonScalarOutputError, SrcDiffError
 from .optimize import eliminate_dead, fold_single_use, propagate
@@ -435,5 +435,3 @@ def _runtime():
     from . import runtime
     return runtime
 
-
-_ = (ARRAY, SEQ, types)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .analysis import ARRAY, INT, LIST, SCALAR, SEQ
+from .analysis import ARRAY, SCALAR, SEQ
 from .api import _parse_wrt, _prepare, _Specializer
 from .errors import ArgumentError, SrcDiffError
 
@@ -290,5 +290,3 @@ def _hessian_fof(func, name, args, i, x):
             H[k, m] = float(np.asarray(second))
     return H.reshape(x.shape + x.shape) if x.ndim else H[0, 0]
 
-
-_ = (INT, LIST)

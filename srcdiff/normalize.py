@@ -20,7 +20,6 @@ errors and comments still point at the user's line.
 from __future__ import annotations
 
 import ast
-import builtins
 import copy
 
 from .errors import UnsupportedSyntaxError
@@ -582,5 +581,3 @@ def normalize(source, names):
     """The core-form FunctionDef for `source` (see the module docstring)."""
     return Normalizer(source, names).run()
 
-
-_ = builtins

@@ -130,7 +130,7 @@ class Flattener:
         if getattr(self, "_views_checked", False):
             return
         self._views_checked = True
-        order, loops = {}, []
+        order = {}
 
         def number(stmts, enclosing):
             for stmt in stmts:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import ast
 import inspect
 import sys
-import types
 
 from .analysis import SCALAR, Analysis, kind_of_value
 from .errors import SrcDiffError, UnsupportedSyntaxError
@@ -190,5 +189,3 @@ class Unit:
     def module_of(self, func):
         return sys.modules.get(func.__module__)
 
-
-_ = types
