@@ -654,3 +654,252 @@ def linspace_vjp(g, start, stop, num=50, endpoint=True, axis=0, wrt="start"):
     if isinstance(x, np.ndarray) and x.dtype.kind in "fc":
         return np.asarray(r).astype(x.dtype, copy=False)
     return r
+
+# --- second-order helpers ------------------------------------------------------------
+# Derivatives of the helpers above, called by the rules in rules/runtime_numpy_rules.py
+# (Hessians: forward over reverse, reverse over reverse, forward over forward).  They live
+# here, not in the rules module, so that `srcdiff build` can copy them into a built module;
+# private because they have no rules of their own (no third derivatives).
+
+def _prod_partials_jvp(t, a, axis=None):
+    """Directional derivative of prod_partials(a, axis) along t: for each element i,
+    sum over the others k of its group of t_k * prod_{j != i, k} a_j (the Hessian of
+    np.prod times t; symmetric, so also its transpose).  Exact with zeros."""
+    x = np.asarray(a)
+    if x.dtype.kind not in "fc":
+        x = x.astype(float)
+    tt = np.broadcast_to(np.asarray(t, dtype=x.dtype), x.shape)
+    nd = x.ndim
+    if axis is None:
+        axes = list(range(nd))
+    else:
+        axes = sorted({ax % nd for ax in (axis if isinstance(axis, (tuple, list)) else (axis,))})
+    if not axes:
+        return np.zeros_like(x)
+    keep = [i for i in range(nd) if i not in axes]
+    n = math.prod(x.shape[i] for i in axes)
+    moved = np.transpose(x, keep + axes)
+    flat = moved.reshape(moved.shape[:len(keep)] + (n,))
+    tflat = np.transpose(tt, keep + axes).reshape(flat.shape)
+    if np.all(flat != 0):
+        q = tflat / flat
+        left = np.ones_like(flat)
+        right = np.ones_like(flat)
+        if n > 1:
+            left[..., 1:] = np.cumprod(flat[..., :-1], axis=-1)
+            right[..., :-1] = np.flip(np.cumprod(np.flip(flat[..., 1:], -1), axis=-1), -1)
+        d = left * right * (np.sum(q, axis=-1, keepdims=True) - q)
+    else:
+        # prefix/suffix products and their tangents, by recurrence (no division)
+        left, dleft = np.ones_like(flat), np.zeros_like(flat)
+        right, dright = np.ones_like(flat), np.zeros_like(flat)
+        for i in range(1, n):
+            left[..., i] = left[..., i - 1] * flat[..., i - 1]
+            dleft[..., i] = (dleft[..., i - 1] * flat[..., i - 1]
+                             + left[..., i - 1] * tflat[..., i - 1])
+            j = n - 1 - i
+            right[..., j] = right[..., j + 1] * flat[..., j + 1]
+            dright[..., j] = (dright[..., j + 1] * flat[..., j + 1]
+                              + right[..., j + 1] * tflat[..., j + 1])
+        d = dleft * right + left * dright
+    return np.transpose(d.reshape(moved.shape), np.argsort(keep + axes))
+
+
+def _cumprod_d2(u, s, a, out, axis=None):
+    """Second directional derivative of np.cumprod at `a` along u and s (symmetric in
+    u, s), shaped like np.cumprod(a, axis); `out` is np.cumprod(a, axis).  Exact with zeros."""
+    x = np.asarray(a)
+    if x.dtype.kind not in "fc":
+        x = x.astype(float)
+    uu = np.broadcast_to(np.asarray(u, dtype=x.dtype), x.shape)
+    ss = np.broadcast_to(np.asarray(s, dtype=x.dtype), x.shape)
+    o = np.asarray(out)
+    if axis is None:
+        x, uu, ss, ax = x.ravel(), uu.ravel(), ss.ravel(), 0
+    else:
+        ax = axis % max(x.ndim, 1)
+        x, uu, ss = (v.reshape(x.shape or (1,)) for v in (x, uu, ss))
+    xm, um, sm = (np.moveaxis(v, ax, 0) for v in (x, uu, ss))
+    om = np.moveaxis(o.reshape(x.shape), ax, 0)
+    if np.all(xm != 0):
+        p, q = um / xm, sm / xm
+        r = om * (np.cumsum(p, axis=0) * np.cumsum(q, axis=0) - np.cumsum(p * q, axis=0))
+    else:
+        r = np.empty(xm.shape, dtype=np.result_type(xm, um, sm))
+        prev_o, prev_u, prev_s, prev_b = np.ones_like(xm[0]), 0 * xm[0], 0 * xm[0], 0 * xm[0]
+        for i in range(xm.shape[0]):
+            b = prev_b * xm[i] + prev_u * sm[i] + prev_s * um[i]
+            cu = prev_u * xm[i] + prev_o * um[i]
+            cs = prev_s * xm[i] + prev_o * sm[i]
+            r[i] = b
+            prev_o, prev_u, prev_s, prev_b = om[i], cu, cs, b
+    return np.moveaxis(r, 0, ax).reshape(o.shape)
+
+
+def _cumprod_hess(s, g, a, out, axis=None):
+    """<g, d2 cumprod(a)[s, .]>: the Hessian of <g, np.cumprod(a, axis)> times s,
+    shaped like `a` (symmetric in s); `out` is np.cumprod(a, axis).  Exact with zeros."""
+    x = np.asarray(a)
+    if x.dtype.kind not in "fc":
+        x = x.astype(float)
+    ss = np.broadcast_to(np.asarray(s, dtype=x.dtype), x.shape)
+    o = np.asarray(out)
+    if axis is None:
+        x, ss, ax = x.ravel(), ss.ravel(), 0
+    else:
+        ax = axis % max(x.ndim, 1)
+        x, ss = x.reshape(x.shape or (1,)), ss.reshape(x.shape or (1,))
+    gm = np.moveaxis(np.broadcast_to(np.asarray(g), o.shape).reshape(x.shape), ax, 0)
+    xm, sm = np.moveaxis(x, ax, 0), np.moveaxis(ss, ax, 0)
+    om = np.moveaxis(o.reshape(x.shape), ax, 0)
+    if np.all(xm != 0):
+        c = np.cumsum(sm / xm, axis=0)
+        go = gm * om
+        rev_gc = np.flip(np.cumsum(np.flip(go * c, 0), axis=0), 0)      # reversed cumsums
+        rev_g = np.flip(np.cumsum(np.flip(go, 0), axis=0), 0)
+        r = (rev_gc - sm / xm * rev_g) / xm
+    else:
+        n = xm.shape[0]
+        # forward: the tangent S of cumprod along s; backward: the adjoint of <g, S>
+        tan = np.empty(np.broadcast_shapes(xm.shape, sm.shape), dtype=np.result_type(xm, sm))
+        acc = 0 * xm[0]
+        for i in range(n):
+            acc = acc * xm[i] + (om[i - 1] if i else 1) * sm[i]
+            tan[i] = acc
+        r = np.empty(np.broadcast_shapes(gm.shape, xm.shape), dtype=np.result_type(gm, xm, sm))
+        bar_s, bar_o = gm[n - 1] + 0 * xm[0], 0 * xm[0]
+        for i in range(n - 1, -1, -1):
+            if i < n - 1:
+                bar_s, bar_o = gm[i] + bar_s * xm[i + 1], bar_o * xm[i + 1] + bar_s * sm[i + 1]
+            r[i] = bar_s * (tan[i - 1] if i else 0) + bar_o * (om[i - 1] if i else 1)
+    r = np.moveaxis(r, 0, ax).reshape(np.shape(a))
+    if isinstance(a, np.ndarray) and a.dtype.kind in "fc":
+        return r.astype(a.dtype, copy=False)
+    return r[()] if r.ndim == 0 else r
+
+
+def _norm_partials_dx(t, x, out, ord=None, axis=None, keepdims=False):
+    """Derivative of norm_partials(x, out, ...) along t with `out` held fixed (for
+    the SVD-based matrix norms, where the partials do not read `out`, the Hessian of
+    the norm).  Symmetric in t, so also its own transpose.  0 where the partials are
+    piecewise constant (ord 0, +-inf, matrix 1 / -1 / +-inf); singular values are
+    assumed distinct (and nonzero) for ord 2, -2 and 'nuc', as in norm_partials."""
+    X = np.asarray(x)
+    if X.dtype.kind not in "fc":
+        X = X.astype(float)
+    T = np.broadcast_to(np.asarray(t, dtype=X.dtype), X.shape)
+    nd = X.ndim
+    if axis is None:
+        axes = tuple(range(nd))
+    else:
+        axes = tuple(ax % nd for ax in (axis if isinstance(axis, (tuple, list)) else (axis,)))
+    matrix = len(axes) == 2 and (axis is not None or ord is not None)
+    o = np.asarray(out, dtype=X.dtype)
+    if not keepdims:
+        o = np.expand_dims(o, tuple(sorted(axes)))
+    safe = np.where(o == 0, 1, o)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if ord is None or (isinstance(ord, str) and ord == "fro") or (ord == 2 and not matrix):
+            d = np.where(o == 0, 0, T / safe)
+        elif not matrix:
+            if ord == 0 or math.isinf(ord):
+                d = np.zeros_like(X)
+            else:
+                ax = np.abs(X)
+                scale = (ord - 1) * (np.where(ax == 0, 1, ax) / safe) ** (ord - 2) / safe
+                d = np.where((o == 0) | (ax == 0), 0, scale) * T
+        elif isinstance(ord, str) or ord in (2, -2):
+            xm = np.moveaxis(X, axes, (-2, -1))
+            tm = np.moveaxis(T, axes, (-2, -1))
+            u, s, vh = np.linalg.svd(xm, full_matrices=False)
+            v = np.swapaxes(vh, -1, -2)
+            ut = np.swapaxes(u, -1, -2)
+            k = s.shape[-1]
+            p = np.matmul(ut, np.matmul(tm, v))                          # U^T T V
+            s2 = s * s
+            diff = s2[..., None, :] - s2[..., :, None]                   # s_j^2 - s_i^2
+            eye = np.eye(k, dtype=bool)
+            f = np.where(eye, 0, 1 / np.where(eye, 1, diff))
+            pt = np.swapaxes(p, -1, -2)
+            du = np.matmul(u, f * (p * s[..., None, :] + s[..., :, None] * pt)) + \
+                np.matmul(tm - np.matmul(u, np.matmul(ut, tm)), v) / s[..., None, :]
+            dv = np.matmul(v, f * (s[..., :, None] * p + pt * s[..., None, :])) + \
+                np.matmul(np.swapaxes(tm, -1, -2) - np.matmul(v, np.matmul(vh, np.swapaxes(
+                    tm, -1, -2))), u) / s[..., None, :]
+            sel = np.ones(k, dtype=X.dtype)
+            if not isinstance(ord, str):
+                sel = np.zeros(k, dtype=X.dtype)
+                sel[0 if ord == 2 else -1] = 1
+            dm = np.matmul(du * sel, vh) + np.matmul(u * sel, np.swapaxes(dv, -1, -2))
+            d = np.moveaxis(dm, (-2, -1), axes)
+        else:
+            d = np.zeros_like(X)
+    return np.asarray(d).astype(X.dtype, copy=False)
+
+
+def _norm_partials_ds(x, out, ord=None, axis=None, keepdims=False):
+    """c with d norm_partials(x, out, ...) / d out along ts = c * ts (ts broadcast back
+    over the reduced axes), shaped like x.  Nonzero only for the vector norms whose
+    partials read `out`: ord None / 2 / 'fro' and finite p != 0 (c = -(p - 1) d / out)."""
+    X = np.asarray(x)
+    if X.dtype.kind not in "fc":
+        X = X.astype(float)
+    nd = X.ndim
+    if axis is None:
+        axes = tuple(range(nd))
+    else:
+        axes = tuple(ax % nd for ax in (axis if isinstance(axis, (tuple, list)) else (axis,)))
+    matrix = len(axes) == 2 and (axis is not None or ord is not None)
+    o = np.asarray(out, dtype=X.dtype)
+    if not keepdims:
+        o = np.expand_dims(o, tuple(sorted(axes)))
+    safe = np.where(o == 0, 1, o)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if ord is None or (isinstance(ord, str) and ord == "fro") or (ord == 2 and not matrix):
+            c = np.where(o == 0, 0, -X / (safe * safe))
+        elif not matrix and ord != 0 and not math.isinf(ord):
+            ax = np.abs(X)
+            d = np.sign(X) * (np.where(ax == 0, 1, ax) / safe) ** (ord - 1)
+            c = np.where((o == 0) | (ax == 0), 0, -(ord - 1) * d / safe)
+        else:
+            c = np.zeros_like(X)
+    return np.asarray(c).astype(X.dtype, copy=False)
+
+
+def _det_cofactor_jvp(t, a):
+    """Derivative of det_cofactor(a) along t: the Hessian of det(a) times t (symmetric,
+    so also its transpose).  From the SVD a = U S Vh, with P = U^T t Vh^T:
+    d cof = det(U) det(Vh) U D Vh, D_ii = sum_{k != i} Q_ik P_kk, D_ij = -Q_ij P_ji,
+    Q_ik the product of the singular values other than s_i and s_k.  No inverse, so
+    exact for singular and repeated-singular-value matrices too."""
+    A = np.asarray(a)
+    if A.dtype.kind not in "fc":
+        A = A.astype(float)
+    T = np.asarray(t, dtype=A.dtype)
+    u, s, vh = np.linalg.svd(A)
+    n = s.shape[-1]
+    p = np.matmul(np.swapaxes(u, -1, -2), np.matmul(T, np.swapaxes(vh, -1, -2)))
+    eye = np.eye(n, dtype=bool)
+    # rows[..., i, l] = s_l, with 1 at l == i
+    rows = np.where(eye, 1, s[..., None, :] + np.zeros((n, 1), dtype=s.dtype))
+    left, right = np.ones_like(rows), np.ones_like(rows)
+    if n > 1:
+        left[..., 1:] = np.cumprod(rows[..., :-1], axis=-1)
+        right[..., :-1] = np.flip(np.cumprod(np.flip(rows[..., 1:], -1), axis=-1), -1)
+    q = np.where(eye, 0, left * right)                     # Q_ik, zero on the diagonal
+    d = -q * np.swapaxes(p, -1, -2)
+    diag = np.sum(q * np.diagonal(p, axis1=-2, axis2=-1)[..., None, :], axis=-1)
+    d = np.where(eye, diag[..., :, None], d)
+    sign = np.linalg.det(u) * np.linalg.det(vh)
+    return sign[..., None, None] * np.matmul(u, np.matmul(d, vh))
+
+
+def _solve_tgb(t, v, a, b):
+    """t^T solve(a^T, v), not summed over broadcast batches: with gb the cotangent of b
+    in x = np.linalg.solve(a, b) (v that of x), d gb along a's tangent t is
+    -solve(a^T, solve_tgb(t, v, a, b)).  Shaped like x."""
+    at = np.swapaxes(np.asarray(a), -1, -2)
+    tt = np.swapaxes(np.asarray(t), -1, -2)
+    if np.ndim(b) == 1:
+        return np.matmul(tt, np.linalg.solve(at, np.asarray(v)[..., None]))[..., 0]
+    return np.matmul(tt, np.linalg.solve(at, v))
