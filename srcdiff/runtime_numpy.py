@@ -1,9 +1,9 @@
 """Helpers that the NumPy derivative templates call (see rules/numpy_rules.py).
 
 Same contract as runtime.py: `srcdiff build` copies the helpers a module
-uses into it, so every function here is self-contained -- it refers only to
-`np`, `math` and builtins, never to another function of this module (the
-few lines of axis bookkeeping are repeated on purpose).
+uses into it -- together with the helpers of this module they call -- so a
+function here may refer only to `np`, `math`, builtins and functions of this
+module.
 
 Conventions shared by all helpers:
 
@@ -322,9 +322,9 @@ def inner_axes(a, b):
     return ((na - 1,), (nb - 1,))
 
 
-def tensordot_da(g, a, b, axes=2):
-    """Cotangent of `a` in np.tensordot(a, b, axes) (axes an int or a pair)."""
-    A, B = np.asarray(a), np.asarray(b)
+def _tensordot_axes(A, B, axes):
+    """np.tensordot's `axes` (an int or a pair) as (a's contracted, b's contracted,
+    a's free, b's free) axis lists, all non-negative."""
     if isinstance(axes, (int, np.integer)):
         ax_a, ax_b = list(range(A.ndim - axes, A.ndim)), list(range(axes))
     else:
@@ -332,34 +332,36 @@ def tensordot_da(g, a, b, axes=2):
     ax_a, ax_b = [v % A.ndim for v in ax_a], [v % B.ndim for v in ax_b]
     a_free = [i for i in range(A.ndim) if i not in ax_a]
     b_free = [j for j in range(B.ndim) if j not in ax_b]
+    return ax_a, ax_b, a_free, b_free
+
+
+def _cast_like(r, x):
+    """`r` with x's float dtype (float32 stays float32), or a scalar if 0-d."""
+    if isinstance(x, np.ndarray) and x.dtype.kind in "fc":
+        return r.astype(x.dtype, copy=False)
+    return r[()] if r.ndim == 0 else r
+
+
+def tensordot_da(g, a, b, axes=2):
+    """Cotangent of `a` in np.tensordot(a, b, axes) (axes an int or a pair)."""
+    A, B = np.asarray(a), np.asarray(b)
+    ax_a, ax_b, a_free, b_free = _tensordot_axes(A, B, axes)
     g = np.asarray(g, dtype=A.dtype if A.dtype.kind in "fc" else None)
     r = np.tensordot(g, B, axes=(list(range(len(a_free), g.ndim)), b_free))
     # r's axes: a's free axes, then b's contracted axes in increasing order
     source = a_free + [ax_a[ax_b.index(j)] for j in sorted(ax_b)]
-    r = np.transpose(r, np.argsort(source))
-    if isinstance(a, np.ndarray) and a.dtype.kind in "fc":
-        return r.astype(a.dtype, copy=False)
-    return r[()] if r.ndim == 0 else r
+    return _cast_like(np.transpose(r, np.argsort(source)), a)
 
 
 def tensordot_db(g, a, b, axes=2):
     """Cotangent of `b` in np.tensordot(a, b, axes) (axes an int or a pair)."""
     A, B = np.asarray(a), np.asarray(b)
-    if isinstance(axes, (int, np.integer)):
-        ax_a, ax_b = list(range(A.ndim - axes, A.ndim)), list(range(axes))
-    else:
-        ax_a, ax_b = ([v] if isinstance(v, (int, np.integer)) else list(v) for v in axes)
-    ax_a, ax_b = [v % A.ndim for v in ax_a], [v % B.ndim for v in ax_b]
-    a_free = [i for i in range(A.ndim) if i not in ax_a]
-    b_free = [j for j in range(B.ndim) if j not in ax_b]
+    ax_a, ax_b, a_free, b_free = _tensordot_axes(A, B, axes)
     g = np.asarray(g, dtype=B.dtype if B.dtype.kind in "fc" else None)
     r = np.tensordot(A, g, axes=(a_free, list(range(len(a_free)))))
     # r's axes: a's contracted axes (their b partners) in increasing order, then b's free axes
     source = [ax_b[ax_a.index(i)] for i in sorted(ax_a)] + b_free
-    r = np.transpose(r, np.argsort(source))
-    if isinstance(b, np.ndarray) and b.dtype.kind in "fc":
-        return r.astype(b.dtype, copy=False)
-    return r[()] if r.ndim == 0 else r
+    return _cast_like(np.transpose(r, np.argsort(source)), b)
 
 
 def matmul_da(g, a, b):

@@ -578,15 +578,18 @@ def test_matmul_operator_uses_the_matmul_templates():
 
 
 def test_runtime_numpy_helpers_are_self_contained():
-    """`srcdiff build` copies helpers one by one: each may use only np, math, builtins."""
+    """`srcdiff build` copies helpers with the module's helpers they call: each may use
+    only np, math, builtins and functions of runtime_numpy."""
     helpers = [f for name, f in vars(runtime_numpy).items()
                if inspect.isfunction(f) and f.__module__ == runtime_numpy.__name__]
     assert len(helpers) > 20
+    own = {f.__name__ for f in helpers}
     for f in helpers:
         cv = inspect.getclosurevars(f)
-        assert set(cv.globals) <= {"np", "math"}, (f.__name__, cv.globals.keys())
+        assert set(cv.globals) <= {"np", "math"} | own, (f.__name__, cv.globals.keys())
         assert not cv.nonlocals
-        namespace = {"np": np, "math": __import__("math")}
+        namespace = {"np": np, "math": __import__("math"),
+                     **{n: getattr(runtime_numpy, n) for n in cv.globals if n in own}}
         exec(inspect.getsource(f), namespace)     # compiles on its own
         assert callable(namespace[f.__name__])
 
