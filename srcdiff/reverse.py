@@ -33,37 +33,16 @@ import copy
 from .analysis import ARRAY, LIST, SCALAR, SEQ, _list_append
 from .errors import UnsupportedSyntaxError
 from .templates import instantiate
+from .astutil import add as _add
+from .astutil import assign as _assign
+from .astutil import attr_call as _attr_call
+from .astutil import call as _call
+from .astutil import name as _name
 from .astutil import tuple_of
 from .shapes import ShapeTokens
 from .transform import TransformBase
 
 _MARK = "__srcdiff_marker__"
-
-
-def _name(id_, store=False):
-    return ast.Name(id=id_, ctx=ast.Store() if store else ast.Load())
-
-
-def _assign(target, value, origin=None):
-    node = ast.Assign(targets=[_name(target, True) if isinstance(target, str) else target],
-                      value=value)
-    if origin is not None:
-        node.srcline = origin
-    return node
-
-
-def _add(a, b):
-    return ast.BinOp(left=a, op=ast.Add(), right=b)
-
-
-def _call(func, *args):
-    return ast.Call(func=_name(func) if isinstance(func, str) else func, args=list(args),
-                    keywords=[])
-
-
-def _attr_call(obj, attr, *args):
-    return ast.Call(func=ast.Attribute(value=_name(obj), attr=attr, ctx=ast.Load()),
-                    args=list(args), keywords=[])
 
 
 class FunctionTransform(TransformBase):

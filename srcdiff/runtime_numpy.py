@@ -137,15 +137,9 @@ def std_partials(a, out, axis=None, ddof=0, keepdims=False):
     return np.where(o == 0, 0, (x - np.mean(x, axis=axes, keepdims=True)) / ((n - ddof) * safe))
 
 
-def norm_partials(x, out, ord=None, axis=None, keepdims=False):
-    """d norm / d x for np.linalg.norm(x, ord, axis, keepdims), same shape as x.
-
-    Vector norms: any ord (2, 1, inf, -inf, 0, p); matrix norms (axis a pair,
-    or 2-D x with ord given): 'fro', 'nuc', 2, -2, 1, -1, inf, -inf.  Where
-    the norm is not differentiable (at 0; ties of max/min) it takes 0 at 0
-    and shares equally among ties.  Spectral and nuclear norms assume
-    distinct (resp. nonzero) singular values.
-    """
+def _norm_setup(x, out, ord, axis, keepdims):
+    """What the norm helpers share: x as a float array, its ndim, the reduced axes, whether
+    it is a matrix norm, the norm `o` broadcastable against x, and `o` with zeros made 1."""
     X = np.asarray(x)
     if X.dtype.kind not in "fc":
         X = X.astype(float)
@@ -158,7 +152,19 @@ def norm_partials(x, out, ord=None, axis=None, keepdims=False):
     o = np.asarray(out, dtype=X.dtype)
     if not keepdims:
         o = np.expand_dims(o, tuple(sorted(axes)))
-    safe = np.where(o == 0, 1, o)
+    return X, nd, axes, matrix, o, np.where(o == 0, 1, o)
+
+
+def norm_partials(x, out, ord=None, axis=None, keepdims=False):
+    """d norm / d x for np.linalg.norm(x, ord, axis, keepdims), same shape as x.
+
+    Vector norms: any ord (2, 1, inf, -inf, 0, p); matrix norms (axis a pair,
+    or 2-D x with ord given): 'fro', 'nuc', 2, -2, 1, -1, inf, -inf.  Where
+    the norm is not differentiable (at 0; ties of max/min) it takes 0 at 0
+    and shares equally among ties.  Spectral and nuclear norms assume
+    distinct (resp. nonzero) singular values.
+    """
+    X, nd, axes, matrix, o, safe = _norm_setup(x, out, ord, axis, keepdims)
     with np.errstate(divide="ignore", invalid="ignore"):
         if ord is None or (isinstance(ord, str) and ord == "fro") or (ord == 2 and not matrix):
             d = np.where(o == 0, 0, X / safe)
@@ -843,19 +849,7 @@ def _norm_partials_ds(x, out, ord=None, axis=None, keepdims=False):
     """c with d norm_partials(x, out, ...) / d out along ts = c * ts (ts broadcast back
     over the reduced axes), shaped like x.  Nonzero only for the vector norms whose
     partials read `out`: ord None / 2 / 'fro' and finite p != 0 (c = -(p - 1) d / out)."""
-    X = np.asarray(x)
-    if X.dtype.kind not in "fc":
-        X = X.astype(float)
-    nd = X.ndim
-    if axis is None:
-        axes = tuple(range(nd))
-    else:
-        axes = tuple(ax % nd for ax in (axis if isinstance(axis, (tuple, list)) else (axis,)))
-    matrix = len(axes) == 2 and (axis is not None or ord is not None)
-    o = np.asarray(out, dtype=X.dtype)
-    if not keepdims:
-        o = np.expand_dims(o, tuple(sorted(axes)))
-    safe = np.where(o == 0, 1, o)
+    X, nd, axes, matrix, o, safe = _norm_setup(x, out, ord, axis, keepdims)
     with np.errstate(divide="ignore", invalid="ignore"):
         if ord is None or (isinstance(ord, str) and ord == "fro") or (ord == 2 and not matrix):
             c = np.where(o == 0, 0, -X / (safe * safe))
