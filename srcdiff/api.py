@@ -66,6 +66,14 @@ def _prepare(func):
 _PREPARED = {}
 
 
+def _keyword_only(func):
+    """Names of func's keyword-only parameters (they come last in _prepare's list)."""
+    key = ("kwonly", func)
+    if key not in _PREPARED:
+        _PREPARED[key] = tuple(a.arg for a in FunctionSource(func).tree.args.kwonlyargs)
+    return _PREPARED[key]
+
+
 class _Specializer:
     """Maps argument kinds to compiled code for one (function, wrt, output)."""
 
@@ -138,7 +146,10 @@ def _make(func, wrt, output, doc, mode="reverse"):
 
     def slow(args):
         if mode == "forward":
-            return (lambda *a: _forward(func, names, a, output, single, spec)), False
+            npos = len(params) - len(_keyword_only(func))
+            # the dispatcher passes keyword-only values by keyword: take them back in order
+            return (lambda *a, **kw: _forward(func, names, a + tuple(kw[k] for k in params[npos:]),
+                                              output, single, spec)), False
         return spec.compiled(args), True
 
     tree = FunctionSource(func).tree

@@ -57,7 +57,8 @@ class Dispatcher:
                 checks.append(f"type({n}) is _t{k}_{j}")
             lines.append(f"    if {' and '.join(checks) or 'True'}:")
             lines.append(f"        return _f{k}({call})")
-        lines.append(f"    return _slow(({call}{',' if len(names) == 1 else ''}))")
+        values = ", ".join(names)   # the slow path takes every argument, positionally
+        lines.append(f"    return _slow(({values}{',' if len(names) == 1 else ''}))")
         exec(compile("\n".join(lines), f"<srcdiff dispatch {self.name}>", "exec"), ns)  # noqa: S102
         fresh = ns[self.name]
         if self.function is None:

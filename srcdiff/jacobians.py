@@ -39,6 +39,17 @@ def _differentiable_params(func, args):
                  if kind_of_value(a) in _DIFF or (type(a) is int and False))
 
 
+def _split_keyword_only(func, values):
+    """Values for all parameters, in order -> (positional ones, keyword-only ones by name):
+    generated functions keep f's keyword-only parameters keyword-only."""
+    from .api import _keyword_only
+    names = _keyword_only(func)
+    if not names:
+        return tuple(values), {}
+    npos = len(values) - len(names)
+    return tuple(values[:npos]), dict(zip(names, values[npos:]))
+
+
 def _as_float(value):
     return float(value) if type(value) is int else value
 
@@ -64,7 +75,8 @@ def jvp(func, primals, tangents):
     spec = _specializer(func, wrt, "jvp")
     fn = spec.compiled(primals)
     dts = [_tangent_like(t, a) for p, a, t in zip(params, primals, tangents) if p in wrt]
-    return fn(*primals, *dts)
+    pos, kw = _split_keyword_only(func, primals)
+    return fn(*pos, *dts, **kw)
 
 
 def _is_zero(t):
@@ -91,7 +103,8 @@ def forward_grad(func, names, args):
         fn, generated = spec.compiled_for(spec.kinds_of(primals))
         if generated.batch_safe and len(names) > 1:
             eye = np.eye(len(names))
-            out, t = fn(*primals, *eye)
+            pos, kw = _split_keyword_only(func, primals)
+            out, t = fn(*pos, *eye, **kw)
             t = np.broadcast_to(np.asarray(t, dtype=float), (len(names),))
             return tuple(float(v) for v in t)
     grads = []
@@ -137,7 +150,8 @@ def _vjp(func, primals, wrt):
     primals = tuple(_as_float(a) if p in wrt else a for p, a in zip(params, primals))
     (fwd, bwd), generated = spec.compiled_for(spec.kinds_of(primals))
     stack = []
-    out = fwd(stack, *primals)
+    pos, kw = _split_keyword_only(func, primals)
+    out = fwd(stack, *pos, **kw)
     saved = list(stack)
     multiple = isinstance(out, tuple)
     first = [True]
@@ -149,7 +163,7 @@ def _vjp(func, primals, wrt):
             run_stack = list(saved)     # the backward sweep pops: give it its own copy
         else:   # the first backward sweep restored arrays in place: run the forward again
             run_stack = []
-            fwd(run_stack, *primals)
+            fwd(run_stack, *pos, **kw)
         grads = bwd(run_stack, *cts)
         grads = grads if len(wrt) > 1 else (grads,)
         by_name = dict(zip(wrt, grads))

@@ -78,6 +78,11 @@ def _all_args(args):
 
 
 def _read_source(func):
+    if isinstance(func, types.MethodType):
+        raise SourceUnavailableError(
+            f"srcdiff differentiates plain functions; got the bound method {func.__qualname__}",
+            hint="write a module-level function that takes what the method reads from `self` "
+                 "as arguments, e.g. def loss(k, x): ...")
     if not isinstance(func, types.FunctionType):
         what = type(func).__name__
         raise SourceUnavailableError(

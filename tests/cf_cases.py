@@ -1392,3 +1392,4 @@ def loop_helper_two_targets(a, b, k):
     for i in range(4):
         a, b = h_step2(a, b, k)
     return a * b + a * a
+

@@ -1,0 +1,47 @@
+"""Functions with defaults and keyword-only parameters, through every entry point."""
+
+import math
+
+import pytest
+
+import sig_cases as cf
+import srcdiff
+
+
+def expected(x, scale, shift):
+    return scale * math.cos(x * scale) + shift
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_grad_with_keyword_only_parameters(mode):
+    g = srcdiff.grad(cf.kwonly_params, mode=mode)
+    assert g(0.5, shift=1.5) == pytest.approx(expected(0.5, 2.0, 1.5), rel=1e-14)
+    assert g(0.5, shift=1.5) == pytest.approx(expected(0.5, 2.0, 1.5), rel=1e-14)  # cached
+    assert g(0.5, scale=3.0, shift=1.5) == pytest.approx(expected(0.5, 3.0, 1.5), rel=1e-14)
+    both = srcdiff.grad(cf.kwonly_params, wrt=("x", "shift"), mode=mode)(0.5, shift=1.5)
+    assert both == pytest.approx((expected(0.5, 2.0, 1.5), 0.5), rel=1e-14)
+
+
+def test_jvp_vjp_hessian_with_keyword_only_parameters():
+    out, t = srcdiff.jvp(cf.kwonly_params, (0.5, 2.0, 1.5), (1.0, None, 0.0))
+    assert t == pytest.approx(expected(0.5, 2.0, 1.5), rel=1e-14)
+    out2, pullback = srcdiff.vjp(cf.kwonly_params, 0.5, 2.0, 1.5)
+    gx, gscale, gshift = pullback(1.0)
+    assert out2 == out and gx == pytest.approx(t, rel=1e-14) and gshift == pytest.approx(0.5)
+    assert gscale == pytest.approx(0.5 * math.cos(1.0), rel=1e-14)
+    assert srcdiff.hessian(cf.kwonly_params)(0.5, 2.0, 1.5) == pytest.approx(
+        -4.0 * math.sin(1.0), rel=1e-12)
+
+
+class Model:
+    def __init__(self, k):
+        self.k = k
+
+    def loss(self, x):
+        return self.k * x * x
+
+
+def test_bound_method_gets_a_clear_error():
+    with pytest.raises(srcdiff.SourceUnavailableError, match="bound method") as info:
+        srcdiff.grad(Model(3.0).loss)
+    assert "hint:" in str(info.value)
