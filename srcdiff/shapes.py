@@ -19,6 +19,28 @@ import ast
 from .analysis import INT, SCALAR
 
 
+def _int_constant(node):
+    if isinstance(node, ast.Constant) and isinstance(node.value, int) and \
+            not isinstance(node.value, bool):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _int_constant(node.operand)
+        return -inner if inner is not None else None
+    return None
+
+
+def _trimmed_length(index):
+    """For `a:-b` (a >= 0, b >= 0, either may be left out) the slice has max(0, n - a - b)
+    elements along the first axis, whatever n is: return a + b; else None."""
+    if not isinstance(index, ast.Slice) or index.step is not None:
+        return None
+    start = 0 if index.lower is None else _int_constant(index.lower)
+    stop = 0 if index.upper is None else _int_constant(index.upper)
+    if start is None or stop is None or start < 0 or stop > 0:
+        return None
+    return start - stop
+
+
 class ShapeTokens:
     def __init__(self, fn):
         self.fn = fn
@@ -55,6 +77,9 @@ class ShapeTokens:
             index = op.primal.slice
             if base is None or base[0] == "own" or not self._constant_index(index):
                 return ("own", name)
+            trim = _trimmed_length(index)
+            if trim is not None:      # x[1:] and x[:-1]: both n - 1 long
+                return ("trim", base, trim)
             return ("sub", base, ast.dump(index))
         if op.kind == "rule" and op.rule.elementwise:
             tokens = set()

@@ -76,3 +76,7 @@ def fancy_write(x, idx):
     y = np.zeros(3)
     y[idx] = x
     return y[0] * 3.0 + y[1]
+
+
+def mismatched_trims(x):
+    return np.sum(x[1:] * x[2:3])

@@ -108,3 +108,14 @@ def test_fancy_index_assignment_checks_indices_are_distinct(mode):
         srcdiff.grad(K.fancy_write, mode=mode)(x, np.array([0, 0, 1]))
     np.testing.assert_allclose(srcdiff.grad(K.fancy_write, mode=mode)(x, np.array([0, 2, 1])),
                                [3.0, 0.0, 1.0], rtol=1e-14)
+
+
+def test_slices_trimmed_by_the_same_amount_have_the_same_shape():
+    """x[1:] and x[:-1] are both n - 1 long, for any n: Rosenbrock needs no unbroadcast."""
+    import rosenbrock
+    text = srcdiff.source(rosenbrock.rosenbrock, at=(np.ones(5),))
+    assert "unbroadcast" not in text
+    for n in (1, 2, 5):
+        srcdiff.check_grad(rosenbrock.rosenbrock, np.linspace(-1.0, 1.2, n))
+    x = RNG.normal(size=5)
+    assert "unbroadcast" in srcdiff.source(K.mismatched_trims, at=(x,))
