@@ -48,20 +48,30 @@ def reduced_size(a, axis=None):
     return math.prod(shape[ax % len(shape)] for ax in axes)
 
 
+def _as_float(a):
+    """`a` as an array of a floating dtype (float32 stays float32; ints become float64)."""
+    x = np.asarray(a)
+    return x if x.dtype.kind in "fc" else x.astype(float)
+
+
+def _reduced_axes(ndim, axis):
+    """A reduction's `axis` (None, an int, a negative int or a tuple) as a sorted tuple of
+    non-negative axes."""
+    if axis is None:
+        return tuple(range(ndim))
+    return tuple(sorted({ax % ndim for ax in (axis if isinstance(axis, (tuple, list))
+                                                 else (axis,))}))
+
+
 def prod_partials(a, axis=None):
     """d prod / d a: for each element, the product of the others in its group.
 
     Computed from exclusive prefix and suffix products, never by dividing by
     the element, so it is exact when the group contains zeros.
     """
-    x = np.asarray(a)
-    if x.dtype.kind not in "fc":
-        x = x.astype(float)
+    x = _as_float(a)
     nd = x.ndim
-    if axis is None:
-        axes = list(range(nd))
-    else:
-        axes = sorted({ax % nd for ax in (axis if isinstance(axis, (tuple, list)) else (axis,))})
+    axes = list(_reduced_axes(nd, axis))
     if not axes:
         return np.ones_like(x)
     keep = [i for i in range(nd) if i not in axes]
@@ -86,11 +96,7 @@ def chooser_partials(a, out, axis=None, keepdims=False):
     x = np.asarray(a)
     dtype = x.dtype if x.dtype.kind in "fc" else np.dtype(float)
     nd = x.ndim
-    if axis is None:
-        axes = tuple(range(nd))
-    else:
-        axes = tuple(sorted({ax % nd for ax in (axis if isinstance(axis, (tuple, list))
-                                                else (axis,))}))
+    axes = _reduced_axes(nd, axis)
     o = np.asarray(out)
     if not keepdims:
         o = np.expand_dims(o, axes)
@@ -101,15 +107,9 @@ def chooser_partials(a, out, axis=None, keepdims=False):
 
 def var_partials(a, axis=None, ddof=0):
     """d var / d a = 2 (a - mean) / (N - ddof)."""
-    x = np.asarray(a)
-    if x.dtype.kind not in "fc":
-        x = x.astype(float)
+    x = _as_float(a)
     nd = x.ndim
-    if axis is None:
-        axes = tuple(range(nd))
-    else:
-        axes = tuple(sorted({ax % nd for ax in (axis if isinstance(axis, (tuple, list))
-                                                else (axis,))}))
+    axes = _reduced_axes(nd, axis)
     n = math.prod(x.shape[i] for i in axes)
     return 2 * (x - np.mean(x, axis=axes, keepdims=True)) / (n - ddof)
 
@@ -120,15 +120,9 @@ def std_partials(a, out, axis=None, ddof=0, keepdims=False):
     std is not differentiable where all values of a group are equal (like
     |x| at 0); 0 is the smallest subgradient there (JAX gives nan).
     """
-    x = np.asarray(a)
-    if x.dtype.kind not in "fc":
-        x = x.astype(float)
+    x = _as_float(a)
     nd = x.ndim
-    if axis is None:
-        axes = tuple(range(nd))
-    else:
-        axes = tuple(sorted({ax % nd for ax in (axis if isinstance(axis, (tuple, list))
-                                                else (axis,))}))
+    axes = _reduced_axes(nd, axis)
     n = math.prod(x.shape[i] for i in axes)
     o = np.asarray(out, dtype=x.dtype)
     if not keepdims:
@@ -140,9 +134,7 @@ def std_partials(a, out, axis=None, ddof=0, keepdims=False):
 def _norm_setup(x, out, ord, axis, keepdims):
     """What the norm helpers share: x as a float array, its ndim, the reduced axes, whether
     it is a matrix norm, the norm `o` broadcastable against x, and `o` with zeros made 1."""
-    X = np.asarray(x)
-    if X.dtype.kind not in "fc":
-        X = X.astype(float)
+    X = _as_float(x)
     nd = X.ndim
     if axis is None:
         axes = tuple(range(nd))
@@ -673,15 +665,10 @@ def _prod_partials_jvp(t, a, axis=None):
     """Directional derivative of prod_partials(a, axis) along t: for each element i,
     sum over the others k of its group of t_k * prod_{j != i, k} a_j (the Hessian of
     np.prod times t; symmetric, so also its transpose).  Exact with zeros."""
-    x = np.asarray(a)
-    if x.dtype.kind not in "fc":
-        x = x.astype(float)
+    x = _as_float(a)
     tt = np.broadcast_to(np.asarray(t, dtype=x.dtype), x.shape)
     nd = x.ndim
-    if axis is None:
-        axes = list(range(nd))
-    else:
-        axes = sorted({ax % nd for ax in (axis if isinstance(axis, (tuple, list)) else (axis,))})
+    axes = list(_reduced_axes(nd, axis))
     if not axes:
         return np.zeros_like(x)
     keep = [i for i in range(nd) if i not in axes]
@@ -716,9 +703,7 @@ def _prod_partials_jvp(t, a, axis=None):
 def _cumprod_d2(u, s, a, out, axis=None):
     """Second directional derivative of np.cumprod at `a` along u and s (symmetric in
     u, s), shaped like np.cumprod(a, axis); `out` is np.cumprod(a, axis).  Exact with zeros."""
-    x = np.asarray(a)
-    if x.dtype.kind not in "fc":
-        x = x.astype(float)
+    x = _as_float(a)
     uu = np.broadcast_to(np.asarray(u, dtype=x.dtype), x.shape)
     ss = np.broadcast_to(np.asarray(s, dtype=x.dtype), x.shape)
     o = np.asarray(out)
@@ -747,9 +732,7 @@ def _cumprod_d2(u, s, a, out, axis=None):
 def _cumprod_hess(s, g, a, out, axis=None):
     """<g, d2 cumprod(a)[s, .]>: the Hessian of <g, np.cumprod(a, axis)> times s,
     shaped like `a` (symmetric in s); `out` is np.cumprod(a, axis).  Exact with zeros."""
-    x = np.asarray(a)
-    if x.dtype.kind not in "fc":
-        x = x.astype(float)
+    x = _as_float(a)
     ss = np.broadcast_to(np.asarray(s, dtype=x.dtype), x.shape)
     o = np.asarray(out)
     if axis is None:
@@ -792,20 +775,8 @@ def _norm_partials_dx(t, x, out, ord=None, axis=None, keepdims=False):
     the norm).  Symmetric in t, so also its own transpose.  0 where the partials are
     piecewise constant (ord 0, +-inf, matrix 1 / -1 / +-inf); singular values are
     assumed distinct (and nonzero) for ord 2, -2 and 'nuc', as in norm_partials."""
-    X = np.asarray(x)
-    if X.dtype.kind not in "fc":
-        X = X.astype(float)
+    X, nd, axes, matrix, o, safe = _norm_setup(x, out, ord, axis, keepdims)
     T = np.broadcast_to(np.asarray(t, dtype=X.dtype), X.shape)
-    nd = X.ndim
-    if axis is None:
-        axes = tuple(range(nd))
-    else:
-        axes = tuple(ax % nd for ax in (axis if isinstance(axis, (tuple, list)) else (axis,)))
-    matrix = len(axes) == 2 and (axis is not None or ord is not None)
-    o = np.asarray(out, dtype=X.dtype)
-    if not keepdims:
-        o = np.expand_dims(o, tuple(sorted(axes)))
-    safe = np.where(o == 0, 1, o)
     with np.errstate(divide="ignore", invalid="ignore"):
         if ord is None or (isinstance(ord, str) and ord == "fro") or (ord == 2 and not matrix):
             d = np.where(o == 0, 0, T / safe)
