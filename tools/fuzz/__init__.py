@@ -1,0 +1,1 @@
+"""srcdiff's differential random-program tester (see tools/fuzz/README.md)."""

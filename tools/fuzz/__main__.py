@@ -1,0 +1,95 @@
+"""`python -m tools.fuzz --seed S -n N [--jobs J]`: run N random programs, print a summary.
+
+Each program is checked by `oracle.check` (reverse = forward = finite
+differences, value, shapes, inputs untouched, a Hessian on a sample).
+Failures are minimised (`--minimize`) and written to `--out` as regression
+files that `tests/test_fuzz_regressions.py` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import multiprocessing
+import os
+import sys
+import time
+
+
+def _one(seed):
+    import warnings
+    warnings.simplefilter("ignore")
+    from .generator import generate
+    from .oracle import check
+    case = generate(seed)
+    start = time.perf_counter()
+    verdict = check(case)
+    return seed, case, verdict, time.perf_counter() - start
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m tools.fuzz", description=__doc__)
+    parser.add_argument("--seed", type=int, default=0, help="first seed")
+    parser.add_argument("-n", type=int, default=100, help="number of programs")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--show", type=int, default=5, help="failures to print in full")
+    parser.add_argument("--minimize", action="store_true", help="minimise failures")
+    parser.add_argument("--out", default=None, help="folder for minimised failures")
+    args = parser.parse_args(argv)
+
+    seeds = range(args.seed, args.seed + args.n)
+    counts = collections.Counter()
+    by_profile = collections.Counter()
+    failures = []
+    signatures = collections.Counter()
+    start = time.time()
+    compared = kinks = 0
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(args.jobs, maxtasksperchild=50) as pool:
+        for seed, case, verdict, _ in pool.imap_unordered(_one, seeds, chunksize=4):
+            counts[verdict.status] += 1
+            profile = "numpy" if "np." in case.source.split("def f(")[1] else "scalar"
+            by_profile[(profile, verdict.status)] += 1
+            compared += verdict.compared
+            kinks += verdict.kinks
+            if verdict.status in ("wrong", "crash"):
+                failures.append((seed, case, verdict))
+                signatures[(verdict.status, verdict.check, verdict.extra.get("exc_type", ""),
+                            verdict.extra.get("where", ""))] += 1
+            elif verdict.status == "refused":
+                signatures[("refused", verdict.check, verdict.detail.split("\n")[0].split(": ", 1)[-1][:90], "")] += 1
+    elapsed = time.time() - start
+    statuses = ["ok", "refused", "wrong", "crash", "invalid"]
+    print(f"\n{args.n} programs from seed {args.seed} in {elapsed:.0f} s "
+          f"({compared} finite-difference comparisons, {kinks} kinks skipped)\n")
+    print(f"{'profile':<10}" + "".join(f"{s:>9}" for s in statuses))
+    for profile in ("scalar", "numpy"):
+        print(f"{profile:<10}" + "".join(f"{by_profile[(profile, s)]:>9}" for s in statuses))
+    print(f"{'all':<10}" + "".join(f"{counts[s]:>9}" for s in statuses))
+    if signatures:
+        print("\nby kind:")
+        for sig, n in signatures.most_common():
+            print(f"  {n:5d}  {' | '.join(x for x in sig if x)}")
+    failures.sort(key=lambda f: f[0])
+    for seed, case, verdict in failures[:args.show]:
+        print(f"\n--- seed {seed}: {verdict.status} ({verdict.check}) {verdict.detail[:600]}")
+        print(f"args {case.args}  wrt {case.wrt}")
+        print(case.source)
+        if verdict.status == "crash":
+            print(verdict.extra.get("traceback", "")[-1500:])
+    if args.minimize and failures:
+        from .minimize import minimize, write_regression
+        out = args.out or "fuzz_failures"
+        os.makedirs(out, exist_ok=True)
+        seen = set()
+        for seed, case, verdict in failures:
+            sig = verdict.signature
+            small, small_verdict = minimize(case, verdict)
+            path = write_regression(out, seed, small, small_verdict)
+            print(f"minimised seed {seed} -> {path}")
+            seen.add(sig)
+    return 1 if counts["wrong"] or counts["crash"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

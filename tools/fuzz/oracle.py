@@ -1,0 +1,392 @@
+"""The differential oracle: is srcdiff right about one program?
+
+A *case* is the text of a Python module defining `f` (and any helpers), the
+arguments to call it with, and the parameters to differentiate.  `check`
+loads the module from a real file (srcdiff reads source), then compares:
+
+* reverse mode (`value_and_grad`): its value is `f`'s value, each gradient
+  has its input's type, shape and dtype;
+* forward mode (`grad(mode="forward")`) against reverse mode;
+* both against finite differences: central differences with Richardson
+  extrapolation at two step sizes; an element where the two disagree is a
+  kink (a branch or `abs` switching inside the step) and is not compared;
+* the caller's arguments are never modified;
+* optionally the Hessian (forward over reverse) against finite differences of
+  the reverse-mode gradient.
+
+The verdict is one of ``ok``, ``refused`` (a `SrcDiffError` naming the
+construct: allowed, but counted), ``wrong``, ``crash`` (any other exception
+from srcdiff or from the code it generated), or ``invalid`` (the program
+itself fails or is not finite at the point: a generator problem, not srcdiff's).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import importlib.util
+import math
+import os
+import sys
+import tempfile
+import traceback
+from dataclasses import dataclass, field
+
+import numpy as np
+
+import srcdiff
+
+RTOL, ATOL = 1e-6, 1e-8          # AD against finite differences
+MODE_RTOL, MODE_ATOL = 1e-9, 1e-11  # reverse against forward (both exact to rounding)
+
+
+@dataclass
+class Case:
+    source: str                      # module text defining `entry`
+    args: dict                       # parameter name -> value, in signature order
+    wrt: tuple                       # parameters to differentiate
+    entry: str = "f"
+    hessian: bool = False            # also check the Hessian w.r.t. wrt[0]
+
+
+@dataclass
+class Verdict:
+    status: str                      # ok | refused | wrong | crash | invalid
+    check: str = ""                  # which comparison decided it ("reverse", "forward", ...)
+    detail: str = ""
+    compared: int = 0                # finite-difference comparisons made
+    kinks: int = 0                   # elements skipped as kinks
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def signature(self):
+        """What a smaller program must reproduce to count as the same failure."""
+        return (self.status, self.check, self.extra.get("exc_type", ""))
+
+
+_DIR = tempfile.mkdtemp(prefix="srcdiff_fuzz_")
+sys.path.insert(0, _DIR)
+
+
+def load(source, tag="case"):
+    """Import module text from a real file (srcdiff reads the source)."""
+    digest = hashlib.sha1(source.encode()).hexdigest()[:16]
+    name = f"fz_{tag}_{digest}"
+    if name in sys.modules:
+        return sys.modules[name]
+    path = os.path.join(_DIR, name + ".py")
+    with open(path, "w") as fh:
+        fh.write(source)
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def unload(module):
+    sys.modules.pop(module.__name__, None)
+
+
+# -- values --------------------------------------------------------------------------
+def _clone(args):
+    return {k: copy.deepcopy(v) for k, v in args.items()}
+
+
+def _same_value(a, b):
+    """Bitwise-equal values of the same type (the caller's arguments untouched)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, np.ndarray):
+        return a.shape == b.shape and a.dtype == b.dtype and \
+            np.array_equal(a, b, equal_nan=True)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b))
+    if isinstance(a, float):
+        return a == b or (math.isnan(a) and math.isnan(b))
+    return a == b
+
+
+def _finite_scalar(out):
+    try:
+        value = float(out)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) and np.ndim(out) == 0 else None
+
+
+def _close(a, b, rtol, atol):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape:
+        return False
+    return bool(np.all(np.abs(a - b) <= atol + rtol * np.maximum(np.abs(a), np.abs(b))))
+
+
+def _shape_problem(g, x, name):
+    """Why gradient `g` is not in the form of argument `x` (None if it is)."""
+    if isinstance(x, np.ndarray):
+        if not isinstance(g, np.ndarray):
+            return f"gradient of {name} is {type(g).__name__}, not an array"
+        if g.shape != x.shape:
+            return f"gradient of {name} has shape {g.shape}, argument {x.shape}"
+        if g.dtype != x.dtype:
+            return f"gradient of {name} has dtype {g.dtype}, argument {x.dtype}"
+        return None
+    if isinstance(x, (list, tuple)):
+        if type(g) is not type(x) or len(g) != len(x):
+            return f"gradient of {name} is {type(g).__name__} of {len(g)}, not like the argument"
+        return None
+    if np.ndim(g) != 0:
+        return f"gradient of scalar {name} has shape {np.shape(g)}"
+    if isinstance(x, np.float32) and not isinstance(g, np.float32):
+        return f"gradient of float32 {name} is {type(g).__name__}"
+    return None
+
+
+# -- finite differences ---------------------------------------------------------------------
+def _perturbed(x, idx, delta):
+    if isinstance(x, np.ndarray):
+        y = x.astype(np.float64)
+        y[idx] += delta
+        return y.astype(x.dtype) if x.dtype != np.float64 else y
+    if isinstance(x, (list, tuple)):
+        y = list(x)
+        y[idx[0]] = y[idx[0]] + delta
+        return type(x)(y)
+    return float(x) + delta
+
+
+def _elements(x):
+    if isinstance(x, np.ndarray):
+        return list(np.ndindex(x.shape))
+    if isinstance(x, (list, tuple)):
+        return [(i,) for i in range(len(x))]
+    return [()]
+
+
+def _value_at(x, idx):
+    if isinstance(x, np.ndarray):
+        return float(x[idx])
+    if isinstance(x, (list, tuple)):
+        return float(x[idx[0]])
+    return float(x)
+
+
+def richardson(phi, h):
+    """Derivative of scalar phi at 0: central differences at h and h/2, extrapolated."""
+    d1 = (phi(h) - phi(-h)) / (2 * h)
+    d2 = (phi(h / 2) - phi(-h / 2)) / h
+    return (4 * d2 - d1) / 3
+
+
+def fd_partials(func, args, name, steps=(1e-3, 2.5e-4)):
+    """{element: derivative or None (a kink)} of func w.r.t. args[name]."""
+    x = args[name]
+    result = {}
+    for idx in _elements(x):
+        scale = max(1.0, abs(_value_at(x, idx)))
+
+        def phi(delta, idx=idx):
+            call = dict(args)
+            call[name] = _perturbed(x, idx, delta)
+            return func(**call)
+        try:
+            estimates = [richardson(phi, h * scale) for h in steps]
+        except (ArithmeticError, ValueError):
+            result[idx] = None
+            continue
+        estimates = [np.asarray(e, dtype=float) for e in estimates]
+        if not all(np.all(np.isfinite(e)) for e in estimates) or \
+                not _close(estimates[0], estimates[1], 1e-5, 1e-7):
+            result[idx] = None
+        else:
+            result[idx] = estimates[1]
+    return result
+
+
+def _as_scalar_func(func):
+    def scalar(**kw):
+        return float(func(**kw))
+    return scalar
+
+
+# -- the checks --------------------------------------------------------------------------------
+class _Fail(Exception):
+    def __init__(self, verdict):
+        self.verdict = verdict
+
+
+def _crash(check, exc):
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = ""
+    for frame in reversed(tb):
+        if "srcdiff" in frame.filename or frame.filename.startswith("<srcdiff"):
+            where = f"{os.path.basename(frame.filename)}:{frame.name}"
+            break
+    detail = f"{type(exc).__name__}: {exc}"[:2000]
+    return Verdict("crash", check, detail, extra={"exc_type": type(exc).__name__, "where": where,
+                                                  "traceback": "".join(
+                                                      traceback.format_exception(exc))[-4000:]})
+
+
+def _run(check, thunk):
+    """Run a srcdiff call: SrcDiffError -> refused, anything else -> crash."""
+    try:
+        return thunk()
+    except srcdiff.SrcDiffError as exc:
+        raise _Fail(Verdict("refused", check, str(exc)[:2000],
+                            extra={"exc_type": type(exc).__name__})) from None
+    except Exception as exc:  # noqa: BLE001 - every other exception is a crash
+        raise _Fail(_crash(check, exc)) from None
+
+
+def _grads_tuple(g, wrt):
+    """grad with a tuple `wrt` returns a tuple, even of one gradient."""
+    if not isinstance(g, tuple) or len(g) != len(wrt):
+        raise _Fail(Verdict("wrong", "reverse-shape", f"expected a tuple of {len(wrt)} "
+                            f"gradients, got {type(g).__name__}"))
+    return g
+
+
+def _check_untouched(check, before, args):
+    for k in before:
+        if not _same_value(before[k], args[k]):
+            raise _Fail(Verdict("wrong", check, f"argument {k!r} was modified"))
+
+
+def check(case, modes=("reverse", "forward", "fd", "hessian")):
+    """The verdict on one case (see the module docstring)."""
+    try:
+        module = load(case.source)
+    except Exception as exc:  # noqa: BLE001
+        return Verdict("invalid", "load", f"{type(exc).__name__}: {exc}")
+    func = getattr(module, case.entry, None)
+    if func is None:
+        unload(module)
+        return Verdict("invalid", "load", f"no function {case.entry}")
+    try:
+        return _check(case, func, modes)
+    except _Fail as fail:
+        return fail.verdict
+    finally:
+        unload(module)
+
+
+def _check(case, func, modes):
+    args = case.args
+    try:
+        with np.errstate(all="ignore"):
+            expected = func(**_clone(args))
+    except Exception as exc:  # noqa: BLE001
+        return Verdict("invalid", "f", f"{type(exc).__name__}: {exc}")
+    value = _finite_scalar(expected)
+    if value is None:
+        return Verdict("invalid", "f", f"f returned {expected!r}")
+    wrt = tuple(case.wrt)
+    verdict = Verdict("ok")
+    rev = None
+    if "reverse" in modes or "fd" in modes or "forward" in modes:
+        before = _clone(args)
+        call = _clone(args)
+        vg = _run("reverse", lambda: srcdiff.value_and_grad(func, wrt=wrt))
+        out = _run("reverse", lambda: vg(**call))
+        _check_untouched("reverse", before, call)
+        got_value, g = out
+        if _finite_scalar(got_value) is None or not _close(got_value, value, 1e-12, 1e-14):
+            raise _Fail(Verdict("wrong", "value", f"value_and_grad value {got_value!r}, f {value!r}"))
+        rev = _grads_tuple(g, wrt)
+        if len(rev) != len(wrt):
+            raise _Fail(Verdict("wrong", "reverse", f"{len(rev)} gradients for {len(wrt)} inputs"))
+        for name, gi in zip(wrt, rev):
+            problem = _shape_problem(gi, args[name], name)
+            if problem:
+                raise _Fail(Verdict("wrong", "reverse-shape", problem))
+    if "forward" in modes:
+        before = _clone(args)
+        call = _clone(args)
+        gf = _run("forward", lambda: srcdiff.grad(func, wrt=wrt, mode="forward"))
+        fwd = _grads_tuple(_run("forward", lambda: gf(**call)), wrt)
+        _check_untouched("forward", before, call)
+        for name, gi, gr in zip(wrt, fwd, rev):
+            problem = _shape_problem(gi, args[name], name)
+            if problem:
+                raise _Fail(Verdict("wrong", "forward-shape", problem))
+            if not _close(gi, gr, MODE_RTOL, MODE_ATOL):
+                # decide which one is wrong with finite differences
+                fd = _fd_array(func, args, name)
+                who = "forward" if _agrees(gr, fd) else "reverse" if _agrees(gi, fd) else "both"
+                raise _Fail(Verdict("wrong", who, f"d/d{name}: reverse {_fmt(gr)}, forward "
+                                    f"{_fmt(gi)}, differences {_fmt(fd)}"))
+    if "fd" in modes:
+        scalar = _as_scalar_func(func)
+        for name, gr in zip(wrt, rev):
+            partials = fd_partials(scalar, args, name)
+            garr = np.asarray(gr, dtype=float)
+            for idx, d in partials.items():
+                if d is None:
+                    verdict.kinks += 1
+                    continue
+                verdict.compared += 1
+                got = garr[idx] if garr.ndim else garr
+                if not _close(got, d, RTOL, ATOL * max(1.0, abs(value))):
+                    raise _Fail(Verdict("wrong", "reverse", f"d/d{name}{list(idx)}: srcdiff "
+                                        f"{float(got)!r}, differences {float(d)!r}"))
+    if case.hessian and "hessian" in modes:
+        _check_hessian(case, func, args, wrt[0], verdict)
+    return verdict
+
+
+def _fd_array(func, args, name):
+    partials = fd_partials(_as_scalar_func(func), args, name)
+    x = args[name]
+    if not _elements(x) or _elements(x) == [()]:
+        d = partials.get(())
+        return np.nan if d is None else float(d)
+    out = np.full(np.shape(np.asarray(x, dtype=float)), np.nan)
+    for idx, d in partials.items():
+        if d is not None:
+            out[idx] = d
+    return out
+
+
+def _agrees(g, fd):
+    g, fd = np.asarray(g, dtype=float), np.asarray(fd, dtype=float)
+    if g.shape != fd.shape:
+        return False
+    ok = np.isnan(fd) | (np.abs(g - fd) <= ATOL + RTOL * np.maximum(np.abs(g), np.abs(fd)))
+    return bool(np.all(ok))
+
+
+def _fmt(v):
+    return np.array2string(np.asarray(v, dtype=float), precision=6) if np.ndim(v) else f"{float(v):.8g}"
+
+
+def _check_hessian(case, func, args, name, verdict):
+    before = _clone(args)
+    call = _clone(args)
+    h = _run("hessian", lambda: srcdiff.hessian(func, wrt=name))
+    H = np.asarray(_run("hessian", lambda: h(**call)), dtype=float)
+    _check_untouched("hessian", before, call)
+    x = args[name]
+    shape = np.shape(np.asarray(x, dtype=float))
+    if H.shape != shape + shape:
+        raise _Fail(Verdict("wrong", "hessian", f"Hessian shape {H.shape}, expected {shape + shape}"))
+    g = srcdiff.grad(func, wrt=name)
+    for idx in _elements(x):
+        scale = max(1.0, abs(_value_at(x, idx)))
+
+        def phi(delta, idx=idx):
+            kw = dict(args)
+            kw[name] = _perturbed(x, idx, delta)
+            return np.asarray(g(**kw), dtype=float)
+        try:
+            e1, e2 = (richardson(phi, s * scale) for s in (1e-3, 2.5e-4))
+        except (ArithmeticError, ValueError):
+            continue
+        if not (np.all(np.isfinite(e1)) and np.all(np.isfinite(e2))) or \
+                not _close(e1, e2, 1e-4, 1e-6):
+            continue
+        column = H[(Ellipsis,) + tuple(idx)] if shape else H
+        if not _close(column, e2, 1e-4, 1e-6 * max(1.0, float(np.max(np.abs(e2), initial=0)))):
+            raise _Fail(Verdict("wrong", "hessian", f"d2/d{name}d{name}{list(idx)}: srcdiff "
+                                f"{_fmt(column)}, differences of the gradient {_fmt(e2)}"))
