@@ -394,6 +394,7 @@ class Definitions:
     def __init__(self, tree):
         self.maybe = {}      # id(site) -> set of names possibly bound before it
         self.must = {}       # id(site) -> set of names certainly bound before it
+        self.must_end = {}   # (id(compound), "body" | "orelse") -> certainly bound at its end
         params = {a.arg for a in [*tree.args.posonlyargs, *tree.args.args, *tree.args.kwonlyargs]}
         self.at_end_must, self.at_end_maybe = self._block(tree.body, set(params), set(params))
 
@@ -411,6 +412,8 @@ class Definitions:
         if isinstance(stmt, ast.If):
             a_must, a_maybe = self._block(stmt.body, set(must), set(maybe))
             b_must, b_maybe = self._block(stmt.orelse, set(must), set(maybe))
+            self.must_end[id(stmt), "body"] = a_must
+            self.must_end[id(stmt), "orelse"] = b_must
             return a_must & b_must, a_maybe | b_maybe
         if isinstance(stmt, (ast.For, ast.While)):
             assigned = _all_assigned(stmt)
@@ -418,7 +421,7 @@ class Definitions:
             entry_must = set(must)
             if isinstance(stmt, ast.For):
                 entry_must.add(stmt.target.id)
-            self._block(stmt.body, entry_must, entry_maybe)
+            self.must_end[id(stmt), "body"], _ = self._block(stmt.body, entry_must, entry_maybe)
             return must, entry_maybe
         return must, maybe
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 import ast
 import copy
 
-from .analysis import ARRAY, LIST, SCALAR, SEQ, _list_append
+from .analysis import ARRAY, INT, LIST, SCALAR, SEQ, _list_append
 from .astutil import add, assign, attr_call, call, name, tuple_of
 from .templates import instantiate
+from .shapes import ShapeTokens
 from .transform import TransformBase
 
 
@@ -33,7 +34,7 @@ class ForwardTransform(TransformBase):
         self.scatter = set()
         self.indexed = set()
         self.materialized = set()
-        self.batch_safe = True
+        self.shapes = ShapeTokens(self)
 
     # -- entry ---------------------------------------------------------------------------
     def build(self, tangent_names=None):
@@ -80,9 +81,9 @@ class ForwardTransform(TransformBase):
             body = self.block(stmt.body, a)
             orelse = self.block(stmt.orelse, b)
             joined = a | b
-            defined = self.defs.must.get(id(stmt), set())
-            body += self._zeros(joined - a, defined)
-            orelse += self._zeros(joined - b, defined)
+            body += self._zeros(joined - a, self.defs.must_end.get((id(stmt), "body"), ()))
+            orelse += self._zeros(joined - b, self.defs.must_end.get((id(stmt), "orelse"), ()))
+            state.clear()      # a variable both branches overwrite with constants has none
             state |= joined
             return [ast.If(test=stmt.test, body=body or [ast.Pass()], orelse=orelse)]
         if isinstance(stmt, (ast.For, ast.While)):
@@ -95,7 +96,8 @@ class ForwardTransform(TransformBase):
             state |= touched
             inner = set(state)
             body = self.block(stmt.body, inner)
-            body += self._zeros(state - inner, defined=self.defs.must.get(id(stmt), set()))
+            body += self._zeros(state - inner,
+                                defined=self.defs.must_end.get((id(stmt), "body"), ()))
             loop = copy.copy(stmt)
             loop.body = body or [ast.Pass()]
             return pre + [loop]
@@ -163,6 +165,7 @@ class ForwardTransform(TransformBase):
             total = add(total, term) if len(op.targets) == 1 else \
                 call(self.bind(_runtime().add_each, "add_each"), total, term)
         target = op.target
+        widen = op.kind == "rule" and op.rule.elementwise and self._may_widen(op, present)
         if len(op.targets) > 1:   # a rule returning several values: unpack their tangents
             for t in op.targets:
                 state.add(t)
@@ -170,13 +173,35 @@ class ForwardTransform(TransformBase):
             return [tangent, primal] if self_ref else [primal, tangent]
         if op.kind == "subscript":
             self.indexed.add(op.bound["x"].id)
-        if target in self.scatter:
-            total = call(self.bind(_runtime().owned, "owned"), total, name(target))
-        tangent = assign(self.adj(target), total)
         state.add(target)
-        if self_ref:   # the tangent reads the old value: compute it first
-            return [tangent, primal]
-        return [primal, tangent]
+        # A tangent has its value's shape: where only smaller operands of a broadcasting
+        # operation carry tangents, broadcast it (an owned tangent is made full size).
+        shaper = "owned" if target in self.scatter else "broadcast_like" if widen else None
+        if self_ref:   # the tangent reads the old value: compute it first, shape it after
+            out = [assign(self.adj(target), total), primal]
+            if shaper:
+                out.append(assign(self.adj(target), self._shaped(shaper, name(self.adj(target)),
+                                                                 target)))
+            return out
+        if shaper:
+            total = self._shaped(shaper, total, target)
+        return [primal, assign(self.adj(target), total)]
+
+    def _shaped(self, helper, tangent, target):
+        return call(self.bind(getattr(_runtime(), helper), helper), tangent, name(target))
+
+    def _may_widen(self, op, present):
+        """Can the tangent of broadcasting op `op` be smaller than its result?  Not when
+        the result is a scalar, when every operand that may be an array carries a tangent
+        (their tangents broadcast together), or when one provably has the result's shape."""
+        if self.flat.kind(_name_of(op.target)) == SCALAR:
+            return False
+        arrays = [p for p, a in op.bound.items() if p in op.rule.params and
+                  not isinstance(a, ast.Constant) and self.flat.kind(a) not in (SCALAR, INT)]
+        if set(arrays) <= set(present):
+            return False
+        return not any(isinstance(op.bound[p], ast.Name) and
+                       self.shapes.same(op.bound[p].id, op.target) for p in present)
 
     def _jvp(self, op, param, self_ref):
         atom = op.bound[param]
@@ -203,8 +228,6 @@ class ForwardTransform(TransformBase):
         rule = op.rule
         if rule is None:
             raise AssertionError(f"no jvp for op kind {op.kind}")
-        if not rule.elementwise:
-            self.batch_safe = False
         mapping = {p: a for p, a in op.bound.items() if p in rule.params}
         for p in rule.params:
             if p not in mapping:
@@ -223,7 +246,6 @@ class ForwardTransform(TransformBase):
         if base not in state and not value_present:
             return [primal]
         out = self.distinct_check(op.index, None) + [primal]
-        self.batch_safe = False
         if base not in state:
             out.append(assign(self.adj(base), call(self.bind(_runtime().zeros_like, "zeros_like"),
                                                    name(base))))
@@ -247,7 +269,6 @@ class ForwardTransform(TransformBase):
         target = tuple_of(list(op.targets) + [self.adj(t) for t in op.targets], store=True)
         for t in op.targets:
             state.add(t)
-        self.batch_safe = self.batch_safe and getattr(spec, "batch_safe", True)
         return [assign(target, call_node)]
 
     # -- lists used as stacks ------------------------------------------------------------------
@@ -282,6 +303,10 @@ class ForwardTransform(TransformBase):
         tangent = tangents[0] if not isinstance(value, ast.Tuple) else \
             ast.Tuple(elts=tangents, ctx=ast.Load())
         return out + [stmt, ast.Expr(value=attr_call(self.adj(stack), "append", tangent))]
+
+
+def _name_of(target):
+    return ast.Name(id=target, ctx=ast.Load())
 
 
 def _elements(atom):

@@ -94,7 +94,7 @@ def _generate(unit, func, wrt, kinds, output):
     return _finish(unit, func, functions, entry)
 
 
-def _finish(unit, func, functions, entry, batch_safe=False):
+def _finish(unit, func, functions, entry):
     """Generate pending helpers, check names, print: the unit's Generated."""
     done = set()
     while unit.pending:
@@ -105,9 +105,7 @@ def _finish(unit, func, functions, entry, batch_safe=False):
         if spec.mode == "reverse":
             functions += _helper_functions(unit, spec)
         else:
-            fdef, safe = _jvp_function(unit, spec, role="helper")
-            batch_safe = batch_safe and safe
-            functions.append(fdef)
+            functions.append(_jvp_function(unit, spec, role="helper"))
     _check_clashes(unit, functions)
     printer = Printer(_LineText(unit))
     texts = [printer.function(f, comments_from=getattr(f, "comments_from", None))
@@ -115,7 +113,6 @@ def _finish(unit, func, functions, entry, batch_safe=False):
     generated = Generated(text="\n\n\n".join(texts), imports=import_lines(unit.binding_names),
                           bindings=dict(unit.binding_names), entry=entry,
                           globals=func.__globals__, label=f"{func.__name__}")
-    generated.batch_safe = batch_safe
     generated.mutates = unit.mutates
     return generated
 
@@ -134,8 +131,8 @@ def _generate_forward(unit, func, wrt, kinds):
     spec.active, spec.kinds, spec.mode = tuple(wrt), dict(kinds), "forward"
     spec.jvp_name = unit.names.exact_or_suffixed(f"{func.__name__}_jvp")
     spec.tangent_names = None
-    fdef, safe = _jvp_function(unit, spec, role="main")
-    return _finish(unit, func, [fdef], spec.jvp_name, batch_safe=safe)
+    fdef = _jvp_function(unit, spec, role="main")
+    return _finish(unit, func, [fdef], spec.jvp_name)
 
 
 def _jvp_function(unit, spec, role):
@@ -168,7 +165,7 @@ def _jvp_function(unit, spec, role):
                            decorator_list=[], returns=None)
     fdef.comments_from = body[0] if body else None
     _qualify_free_names(fn, fdef)
-    return ast.fix_missing_locations(fdef), fn.batch_safe
+    return ast.fix_missing_locations(fdef)
 
 
 class _LineText:

@@ -50,6 +50,20 @@ def _split_keyword_only(func, values):
     return tuple(values[:npos]), dict(zip(names, values[npos:]))
 
 
+def _bind_all(func, args, kwargs):
+    """Arguments for every parameter of `func`, in order, from a call's args and kwargs
+    (defaults filled in), as `func` itself would bind them."""
+    import inspect
+    if not kwargs and len(args) == len(_prepare(func)):
+        return tuple(args)     # one value per parameter, keyword-only ones included
+    try:
+        bound = inspect.signature(func).bind(*args, **kwargs)
+    except TypeError as exc:
+        raise ArgumentError(f"{func.__name__}(): {exc}") from None
+    bound.apply_defaults()
+    return tuple(bound.arguments[p] for p in _prepare(func))
+
+
 def _as_float(value):
     return float(value) if type(value) is int else value
 
@@ -93,20 +107,9 @@ def _tangent_like(t, a):
 
 def forward_grad(func, names, args):
     """Gradient of scalar `func` w.r.t. `names` by forward mode: one pass per input
-    element, or a single pass carrying all directions at once when every input is a
-    scalar and the code is elementwise (tangents become vectors)."""
+    element (a scalar input takes one pass with a float tangent)."""
     params = _prepare(func)
     index = [params.index(n) for n in names]
-    if all(isinstance(args[i], (float, int)) and not isinstance(args[i], bool) for i in index):
-        spec = _specializer(func, tuple(names), "jvp")
-        primals = tuple(args)
-        fn, generated = spec.compiled_for(spec.kinds_of(primals))
-        if generated.batch_safe and len(names) > 1:
-            eye = np.eye(len(names))
-            pos, kw = _split_keyword_only(func, primals)
-            out, t = fn(*pos, *eye, **kw)
-            t = np.broadcast_to(np.asarray(t, dtype=float), (len(names),))
-            return tuple(float(v) for v in t)
     grads = []
     for i in index:
         x = args[i]
@@ -185,8 +188,8 @@ def jacobian(func, wrt=0, mode="auto"):
     params = _prepare(func)
     names, single = _parse_wrt(func, wrt, params)
 
-    def jac(*args):
-        args = tuple(args)
+    def jac(*args, **kwargs):
+        args = _bind_all(func, args, kwargs)
         out = np.asarray(func(*args))
         results = []
         for name in names:
@@ -274,7 +277,8 @@ def hessian(func, wrt=0, mode="forward-over-reverse"):
         raise SrcDiffError("hessian takes one parameter; call it once per parameter")
     name = names[0]
 
-    def hess(*args):
+    def hess(*args, **kwargs):
+        args = _bind_all(func, args, kwargs)
         args = tuple(_as_float(a) if p == name else a for p, a in zip(params, args))
         i = params.index(name)
         x = np.asarray(args[i], dtype=float)

@@ -87,6 +87,7 @@ class Normalizer:
         self.loop_stack = []   # per enclosing loop: dict(brk=name|None, cont=name|None)
         self.ret_flag = None
         self.ret_value = None
+        self.loop_assigned = set()   # names the body of the loop being lowered assigns
 
     # -- entry point -----------------------------------------------------
     def run(self):
@@ -242,7 +243,9 @@ class Normalizer:
             if hasattr(node, "ctx"):
                 node.ctx = ast.Load()
         value = _located(ast.BinOp(left=load, op=stmt.op, right=stmt.value), stmt)
-        return self._stmt_Assign(_assign(target, value, stmt))
+        out = self._stmt_Assign(_assign(target, value, stmt))
+        out[-1].srcdiff_inplace = True   # `y += v` changes an array in place (aliasing.py)
+        return out
 
     def _stmt_Assign(self, stmt):
         if len(stmt.targets) > 1:   # a = b = expr  ->  b = expr; a = b
@@ -333,6 +336,8 @@ class Normalizer:
         return [stmt]
 
     def _stmt_For(self, stmt):
+        self.loop_assigned = {n.id for s in stmt.body for n in ast.walk(s)
+                              if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         pre, header, body = self._lower_for_header(stmt)
         stmt.body = self._block(body + stmt.body) or [ast.Pass()]
         stmt.target, stmt.iter = header
@@ -385,7 +390,9 @@ class Normalizer:
         return _located(ast.Subscript(value=_name(seq.id), slice=_name(index), ctx=ast.Load()), like)
 
     def _as_name(self, expr, stmt):
-        if isinstance(expr, ast.Name):
+        """The sequence a loop iterates over, as a name bound once before the loop: Python
+        evaluates it once, so `for v in x: x = ...` still walks the first x."""
+        if isinstance(expr, ast.Name) and expr.id not in self.loop_assigned:
             return [], expr
         tmp = self.names.numbered("seq")
         return self._stmt_Assign(_assign(tmp, expr, stmt)), _name(tmp)

@@ -80,9 +80,6 @@ class Flattener:
             raise self.fn.source.error(UnsupportedSyntaxError,
                                        "an index that depends on a differentiated value",
                                        target.slice, "index with integers")
-        if self.fn.an.active.get(base):
-            self._check_fresh(base, stmt)
-        self._check_views()
         value = self._atom(stmt.value, ops)
         if self.fn.an.active.get(base) and self.fn.an.kinds.get(base) != ARRAY:
             raise self.fn.source.error(

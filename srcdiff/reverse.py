@@ -247,8 +247,18 @@ class FunctionTransform(TransformBase):
         call = copy.copy(op.primal)
         call.func = _name(spec.fwd_name)
         call.args = [_name(self.stack)] + list(call.args)
+        op.fwd_call = call
         self.uses_stack = True
         return call
+
+    def _plain_helper_call(self, op):
+        """No adjoint reaches this helper call: its backward sweep never runs, so the
+        forward sweep calls the user's function itself (its `_fwd` would push values
+        that nothing pops, and the stack would no longer line up)."""
+        call = getattr(op, "fwd_call", None)
+        if call is not None:
+            call.func = copy.deepcopy(op.primal.func)
+            call.args = list(op.primal.args)
 
     def _check_expr_stmt(self, stmt):
         call = stmt.value
@@ -374,6 +384,8 @@ class FunctionTransform(TransformBase):
         if op.kind == "helper" and any(self.flat.kind(op.bound[p]) == LIST for p in op.active):
             present = present or op.targets   # adjoints may also flow through a stack it uses
         if op.kind == "inactive" or not present or not op.active:
+            if op.kind == "helper":
+                self._plain_helper_call(op)
             for t in op.targets:
                 state.discard(t)
             return restores

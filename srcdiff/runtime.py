@@ -15,8 +15,8 @@ def unbroadcast(g, x):
     """Sum cotangent `g` down to the shape of `x` (undoing NumPy broadcasting)."""
     shape = np.shape(x)
     gshape = np.shape(g)
-    if gshape == shape:
-        return g
+    if gshape == shape or not gshape:
+        return g      # a 0-d g is a zero made explicit, or x is 0-d too: it adds as it is
     if not shape:
         return np.sum(g)
     extra = len(gshape) - len(shape)
@@ -26,6 +26,15 @@ def unbroadcast(g, x):
     if axes:
         g = np.sum(g, axis=axes, keepdims=True)
     return np.reshape(g, shape) if np.shape(g) != shape else g
+
+
+def broadcast_like(t, x):
+    """Tangent `t` broadcast to the shape of value `x` (forward mode: a tangent has its
+    value's shape, also where only a smaller operand of a broadcasting operation varies)."""
+    shape = np.shape(x)
+    if np.shape(t) == shape:
+        return t
+    return np.broadcast_to(t, shape).copy()
 
 
 def pow_dexp(out, x):

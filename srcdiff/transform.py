@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import copy
 
+from .aliasing import check_memory
 from .analysis import ARRAY, SCALAR, SEQ, Analysis, Definitions
 from .errors import UnsupportedSyntaxError
 from .naming import Names
@@ -36,6 +37,8 @@ class TransformBase:
         self.defs = Definitions(self.tree)
         self.int_names = frozenset(n for n, k in self.an.kinds.items()
                                    if k not in (SCALAR, ARRAY, SEQ)) | self.an.maybe_int
+        self.memory = check_memory(self.tree, self.an, source, unit.memory_summary(self.an.expr),
+                                   role)
         self.flat = Flattener(self)
         for var, node in self.an.lost.items():
             if isinstance(node, ast.Assign):

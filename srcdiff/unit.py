@@ -186,6 +186,42 @@ class Unit:
         self._kind_cache[key] = result
         return result
 
+    def memory_summary(self, expr_kind):
+        """`(func, call) -> InPlaceSummary` for calls analysed with `expr_kind` (aliasing.py):
+        which arguments the helper changes in place, which its results may share."""
+        def summary(func, call):
+            try:
+                spec = HelperSpec(func, self.source(func))
+                bound = spec.bind(call.args, call.keywords)
+            except (TypeError, SrcDiffError):
+                return None
+            kinds = {p: (expr_kind(bound[p])[0] or SCALAR) if p in bound else
+                     kind_of_value(spec.signature.parameters[p].default) for p in spec.params}
+            return self._memory_summary(func, kinds)
+        return summary
+
+    def _memory_summary(self, func, kinds):
+        from .aliasing import InPlaceSummary, check_memory
+        key = ("memory", func, tuple(sorted((k, str(v)) for k, v in kinds.items())))
+        if key in self._kind_cache:
+            return self._kind_cache[key]
+        source = self.source(func)
+        if key in self._in_progress:     # recursion: what the body changes, shares unknown
+            stores = {n.id for n in ast.walk(source.tree) if isinstance(n, ast.AugAssign)
+                      for n in [n.target] if isinstance(n, ast.Name)}
+            return InPlaceSummary(stores & set(kinds), None)
+        self._in_progress[key] = None
+        try:
+            tree = normalize(source, Names.for_tree(source.tree))
+            an = Analysis(tree, source.resolver, kinds, set(), self.output_kinds)
+            result = check_memory(tree, an, source, self.memory_summary(an.expr), role="helper")
+        except SrcDiffError:
+            result = None      # reported when the helper itself is differentiated
+        finally:
+            del self._in_progress[key]
+        self._kind_cache[key] = result
+        return result
+
     def module_of(self, func):
         return sys.modules.get(func.__module__)
 

@@ -45,6 +45,10 @@ class Rule:
     result: str = "same"     # kind of the result: "same" (like its operands), "scalar", "array"
     label: str = ""
     zero: tuple = ()         # parameters read only for their shape or value: no derivative
+    # parameters whose memory the result may share (views: np.reshape's `a`); () means
+    # the result is always a new array, None that it may share any argument's
+    shares: "tuple | None" = ()
+    mutates: tuple = ()      # parameters the function changes in place (runtime.add_at's acc)
     _parsed: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -215,6 +219,8 @@ def register_rule(func, params=None, *, partials=None, jvp=None, vjp=None, names
         namespace = {**vars(__import__("builtins")), **frame.f_globals}
     rule = make_rule(func, params, partials=partials, jvp=jvp, vjp=vjp, namespace=namespace,
                      elementwise=elementwise)
+    if not isinstance(func, __import__("numpy").ufunc):
+        rule.shares = None     # a function we can't read may return a view of an argument
     RULES.add(rule)
     from ..cache import clear_cache
     clear_cache()

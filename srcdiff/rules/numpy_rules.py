@@ -279,3 +279,11 @@ for _f in (np.shape, np.ndim, np.size, np.argmax, np.argmin, np.argsort, np.nonz
            np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.greater_equal,
            np.logical_and, np.logical_or, np.logical_not, np.logical_xor):
     nondiff(_f, "int")
+
+# --- results that may share memory with an argument (views) -------------------------------
+# Everything else in this table returns a new array (see aliasing.py).
+for _f, _p in ((np.reshape, "a"), (np.ravel, "a"), (np.transpose, "a"), (np.swapaxes, "a"),
+               (np.moveaxis, "a"), (np.expand_dims, "a"), (np.squeeze, "a"),
+               (np.broadcast_to, "array"), (np.asarray, "a")):
+    for _rule in RULES.lookup(_f):
+        _rule.shares = (_p,)

@@ -204,3 +204,8 @@ rule(rn.linspace_vjp, "v, start, stop, num=50, endpoint=True, axis=0, wrt='start
      vjp={"v": "(np.linspace(g, 0 * stop, num, endpoint=endpoint, axis=axis) "
                "if wrt == 'start' else "
                "np.linspace(0 * start, g, num, endpoint=endpoint, axis=axis))"})
+
+# They may return an argument itself, or a view of it (see aliasing.py).
+for _rule in RULES.all():
+    if getattr(_rule.func, "__module__", "") == "srcdiff.runtime_numpy":
+        _rule.shares = tuple(p for p in _rule.params if p not in _rule.zero)

@@ -13,7 +13,7 @@ from .core import RULES, make_rule, nondiff_rule
 
 NS = {"np": np, "unbroadcast": runtime.unbroadcast, "add_at": runtime.add_at,
       "owned": runtime.owned, "like": runtime.like, "pow_dexp": runtime.pow_dexp,
-      "scalar_like": runtime.scalar_like}
+      "scalar_like": runtime.scalar_like, "broadcast_like": runtime.broadcast_like}
 
 
 def rule(func, params, **kw):
@@ -29,6 +29,8 @@ rule(runtime.owned, "v, x", jvp={"v": "owned(t, x)"}, vjp={"v": "unbroadcast(g, 
      result="array", zero="x")
 rule(runtime.like, "v, x", jvp={"v": "like(t, x)"}, vjp={"v": "unbroadcast(np.asarray(g), v)"},
      result="array", zero="x")
+rule(runtime.broadcast_like, "v, x", jvp={"v": "broadcast_like(t, x)"},
+     vjp={"v": "unbroadcast(g, v)"}, result="array", zero="x")
 rule(runtime.pow_dexp, "p, x", partials={"p": "pow_dexp(1.0, x)", "x": "p / x"})
 rule(runtime.scalar_like, "v, x", jvp={"v": "scalar_like(t, x)"}, vjp={"v": "g"}, result="scalar",
      zero="x")
@@ -37,3 +39,12 @@ RULES.add(nondiff_rule(runtime.zeros_like, result="same"))
 RULES.add(nondiff_rule(runtime.check_scalar, result="other"))
 RULES.add(nondiff_rule(runtime.check_distinct, result="other"))
 RULES.add(nondiff_rule(runtime.stop_gradient, result="same"))
+
+# Generated code is analysed for aliasing too (aliasing.py): these helpers may return
+# their argument itself (`like`, `unbroadcast`), and add_at adds into `acc` in place.
+for _rule in RULES.all():
+    if getattr(_rule.func, "__module__", "") == "srcdiff.runtime" and \
+            _rule.func not in (runtime.zeros_like, runtime.owned):
+        _rule.shares = tuple(p for p in _rule.params if p not in _rule.zero)
+for _rule in RULES.lookup(runtime.add_at):
+    _rule.mutates = ("acc",)

@@ -187,7 +187,7 @@ def fd_partials(func, args, name, steps=(1e-3, 2.5e-4)):
         scale = max(1.0, abs(_value_at(x, idx)))
 
         def phi(delta, idx=idx):
-            call = dict(args)
+            call = _clone(args)     # f may change its arguments in place
             call[name] = _perturbed(x, idx, delta)
             return func(**call)
         try:
@@ -376,7 +376,7 @@ def _check_hessian(case, func, args, name, verdict):
         scale = max(1.0, abs(_value_at(x, idx)))
 
         def phi(delta, idx=idx):
-            kw = dict(args)
+            kw = _clone(args)
             kw[name] = _perturbed(x, idx, delta)
             return np.asarray(g(**kw), dtype=float)
         try:
