@@ -90,19 +90,28 @@ class Analysis:
         self.helper_kinds = helper_kinds or (lambda func, call, expr_kind: None)
         self.lost = {}     # name -> node: a differentiated value stored where we lose track
         self.maybe_int = {p for p, k in param_kinds.items() if k == INT}
-        for _ in range(20):
-            before = (dict(self.kinds), dict(self.active))
-            self._block(tree.body)
-            if (self.kinds, self.active) == before:
-                break
+        initial = dict(self.active)
+        self._fixpoint()
         unknown = {name for name, kind in self.kinds.items() if kind is None}
-        control = _only_control_uses(tree, unknown)
-        for name in unknown:
-            # Popped off a stack, so of unknown kind.  Used only to steer control flow or
-            # to index (a decision, a range, a trip count): an integer.  Else assume an array.
-            self.kinds[name] = INT if name in control else ARRAY
+        if unknown:
+            control = _only_control_uses(tree, unknown)
+            for name in unknown:
+                # Popped off a stack, so of unknown kind.  Used only to steer control flow or
+                # to index (a decision, a range, a trip count): an integer.  Else an array.
+                self.kinds[name] = INT if name in control else ARRAY
+            # activity found while those kinds were unknown may not hold: find it again
+            self.active = dict(initial)
+            self.lost = {}
+            self._fixpoint()
         for name in self.active:
             self.active[name] = self.active[name] and self.kinds.get(name) in DIFFERENTIABLE
+
+    def _fixpoint(self):
+        for _ in range(20):
+            before = (dict(self.kinds), dict(self.active))
+            self._block(self.tree.body)
+            if (self.kinds, self.active) == before:
+                break
 
     # -- statements ---------------------------------------------------------------
     def _block(self, stmts):
@@ -221,6 +230,10 @@ class Analysis:
 
     def _expr_Subscript(self, node):
         kind, active = self.expr(node.value)
+        if self.expr(node.slice)[1]:
+            # a differentiated value inside [...]: np.r_[x, y], or an index computed from
+            # one -- never silently a constant (the splitter says what to write instead)
+            return OTHER, True
         if isinstance(kind, tuple):   # a helper's tuple result, indexed by a constant
             index = node.slice
             if isinstance(index, ast.Constant) and isinstance(index.value, int) and \

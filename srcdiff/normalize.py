@@ -56,6 +56,34 @@ _UNSUPPORTED_EXPRS = {
 }
 
 
+_RUNS_CODE = ("run code (or read variables) srcdiff can't see, so derivatives would be "
+              "silently missing")
+_OPAQUE_CALLS = {
+    eval: ("a call to eval(), which would " + _RUNS_CODE, "write the expression itself"),
+    exec: ("a call to exec(), which would " + _RUNS_CODE, "write the statements themselves"),
+    compile: ("a call to compile(), which would " + _RUNS_CODE, "write the code itself"),
+    locals: ("a call to locals(), which reads variables srcdiff can't follow",
+             "use the variables by name"),
+    vars: ("a call to vars(), which reads variables srcdiff can't follow",
+           "use the variables or attributes by name"),
+    globals: ("a call to globals(), which reads variables srcdiff can't follow",
+              "use the module-level names directly"),
+    getattr: ("getattr(), whose attribute name srcdiff can't follow", "write obj.attr"),
+    setattr: ("setattr(), which changes an object srcdiff can't follow",
+              "return the new value instead"),
+    delattr: ("delattr(), which changes an object srcdiff can't follow", "drop it"),
+    __import__: ("__import__() inside the function", "import at module level"),
+}
+
+
+def _hashable(obj):
+    try:
+        hash(obj)
+        return True
+    except TypeError:
+        return False
+
+
 def _located(new, old):
     """Give `new` (and its children) the location of `old`."""
     for node in ast.walk(new):
@@ -170,6 +198,13 @@ class Normalizer:
                 what, hint = entry
                 raise self.source.error(UnsupportedSyntaxError,
                                         f"srcdiff cannot differentiate {what}", node, hint)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                func = self.source.resolver.resolve(node.func)
+                entry = _OPAQUE_CALLS.get(func) if _hashable(func) else None
+                if entry is not None:
+                    raise self.source.error(UnsupportedSyntaxError, f"srcdiff cannot "
+                                            f"differentiate {entry[0]}", node, entry[1])
         for arg in (tree.args.vararg, tree.args.kwarg):
             if arg is not None:
                 raise self.source.error(

@@ -229,11 +229,19 @@ class Flattener:
                 return Op("copy", targets, primal, expr, bound={"x": base}, active=["x"])
             return self._method_rule(np.transpose, base, [], [], primal, targets, expr)
         if isinstance(expr, ast.Subscript):
-            base = self._atom(expr.value, ops)
             if self.fn.an.expr(expr.slice)[1]:
+                obj = self.fn.source.resolver.resolve(expr.value)
+                if obj is not MISSING and not isinstance(obj, np.ndarray):
+                    label = ast.unparse(expr.value)
+                    raise self.fn.source.error(
+                        NoRuleError, f"srcdiff has no derivative rule for {label}[...]", expr,
+                        "build the array with np.concatenate([...]) (for np.c_ of 1-D "
+                        "arrays: np.stack([...], axis=-1))")
                 raise self.fn.source.error(UnsupportedSyntaxError,
-                                           "an index that depends on a differentiated value",
+                                           "srcdiff cannot differentiate an index that "
+                                           "depends on a differentiated value",
                                            expr.slice, "index with integers")
+            base = self._atom(expr.value, ops)
             primal = ast.Subscript(value=base, slice=expr.slice, ctx=ast.Load())
             return Op("subscript", targets, primal, expr, bound={"x": base}, active=["x"])
         if isinstance(expr, (ast.List, ast.Tuple)) and self.fn.an.expr(expr)[0] == SEQ and \

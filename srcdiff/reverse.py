@@ -126,9 +126,6 @@ class FunctionTransform(TransformBase):
             loop = ast.While(test=stmt.test, body=body, orelse=[])
             return [_assign(info["count"], ast.Constant(0)), loop,
                     self._marker("push", names=[info["count"]], stack=self.saves_on_stack)]
-        if isinstance(stmt, ast.Expr):
-            if self._active_push(stmt) is None:
-                self._check_expr_stmt(stmt)
         return [stmt]
 
     # -- lists used as stacks (generated code differentiated again) ----------------------
@@ -259,18 +256,6 @@ class FunctionTransform(TransformBase):
         if call is not None:
             call.func = copy.deepcopy(op.primal.func)
             call.args = list(op.primal.args)
-
-    def _check_expr_stmt(self, stmt):
-        call = stmt.value
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
-            base = call.func.value
-            if isinstance(base, ast.Name) and self.source.resolver.is_local(base.id) and \
-                    (self.an.active.get(base.id) or self.an.expr(call)[1]):
-                raise self.source.error(
-                    UnsupportedSyntaxError, f"srcdiff cannot differentiate through "
-                    f".{call.func.attr}(), which changes {base.id} in place", stmt,
-                    "build a new value instead (e.g. ys = ys + [y], or fill a NumPy array "
-                    "with index assignment)")
 
     # -- backward sweep -------------------------------------------------------------
     def bwd_block(self, stmts, state):

@@ -19,6 +19,10 @@ def unbroadcast(g, x):
         return g      # a 0-d g is a zero made explicit, or x is 0-d too: it adds as it is
     if not shape:
         return np.sum(g)
+    full = np.broadcast_shapes(gshape, shape)
+    if full != gshape:   # g comes from a zero made explicit (0.0 * y): give it the full shape
+        g = np.broadcast_to(g, full)
+        gshape = full
     extra = len(gshape) - len(shape)
     if extra > 0:
         g = np.sum(g, axis=tuple(range(extra)))

@@ -18,6 +18,8 @@ from .errors import UnsupportedSyntaxError
 from .naming import Names
 from .normalize import normalize
 from .ops import Flattener
+from .parse import MISSING
+from .rules import RULES
 
 
 class TransformBase:
@@ -40,6 +42,7 @@ class TransformBase:
         self.memory = check_memory(self.tree, self.an, source, unit.memory_summary(self.an.expr),
                                    role)
         self.flat = Flattener(self)
+        self._deny_effects()
         for var, node in self.an.lost.items():
             if isinstance(node, ast.Assign):
                 self.flat.assign(node)    # raises the precise error (e.g. no rule) if there is one
@@ -53,6 +56,50 @@ class TransformBase:
         ret = self.tree.body[-1]
         self.outputs = [e.id for e in ret.value.elts] if isinstance(ret.value, ast.Tuple) \
             else [ret.value.id]
+
+    def _deny_effects(self):
+        """Refuse calls whose effect on differentiated values srcdiff can't see: a call
+        made for its side effects (`np.copyto(y, x)`, `y.sort()`), or one writing into
+        an `out=` array.  Pure primitives (the rule table) and print() are harmless."""
+        for stmt in ast.walk(self.tree):
+            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+                self._check_effect_call(stmt.value, stmt)
+            for node in ast.walk(stmt) if isinstance(stmt, (ast.Assign, ast.Expr)) else ():
+                if isinstance(node, ast.Call) and any(k.arg == "out" for k in node.keywords) \
+                        and self._touches_active(node):
+                    raise self.source.error(
+                        UnsupportedSyntaxError, "srcdiff cannot differentiate a call that "
+                        "writes into an `out=` array", node,
+                        "assign the result instead: y = np.add(a, b)")
+
+    def _touches_active(self, call):
+        parts = list(call.args) + [k.value for k in call.keywords]
+        if isinstance(call.func, ast.Attribute):
+            parts.append(call.func.value)
+        return any(self.an.expr(p)[1] for p in parts)
+
+    def _check_effect_call(self, call, stmt):
+        from .analysis import LIST, _list_append
+        stack, _ = _list_append(stmt)
+        if stack is not None and self.an.kinds.get(stack) == LIST:
+            return      # pushing onto a list used as a stack (generated code)
+        func = self.source.resolver.resolve(call.func)
+        if func is print or (func is not MISSING and RULES.lookup(func)):
+            return
+        if not self._touches_active(call):
+            return
+        if isinstance(call.func, ast.Attribute) and func is MISSING:
+            base = ast.unparse(call.func.value)
+            raise self.source.error(
+                UnsupportedSyntaxError, f"srcdiff cannot differentiate through "
+                f".{call.func.attr}(), which may change {base} in place", stmt,
+                "build a new value instead (e.g. ys = ys + [y], or fill a NumPy array "
+                "with index assignment)")
+        raise self.source.error(
+            UnsupportedSyntaxError, f"srcdiff cannot differentiate a call to "
+            f"{ast.unparse(call.func)} made for its side effects: it may change a "
+            "differentiated value in place", stmt,
+            "use a function that returns the new value and assign it")
 
     def adj(self, var):
         """Name of the derivative variable of `var` (its adjoint or tangent)."""

@@ -25,7 +25,10 @@ def _modes(verdict):
         return ("reverse", "hessian")
     if verdict.check in ("forward", "forward-shape", "both"):
         return ("reverse", "forward")
-    if verdict.check in ("reverse", "value", "reverse-shape"):
+    if verdict.check in ("value", "reverse-shape") or verdict.status == "crash" and \
+            verdict.check == "reverse":
+        return ("reverse",)
+    if verdict.check == "reverse":
         return ("reverse", "fd")
     return ("reverse", "forward", "fd", "hessian")
 
@@ -133,8 +136,10 @@ def _param_drops(case, tree):
         yield new, Case(source="", args=args, wrt=wrt, entry=case.entry, hessian=case.hessian)
 
 
-def minimize(case, verdict, max_checks=3000):
-    """(smallest case found, its verdict)."""
+def minimize(case, verdict, max_checks=3000, seconds=180):
+    """(smallest case found, its verdict), within `max_checks` oracle calls / `seconds`."""
+    import time
+    deadline = time.monotonic() + seconds
     target = verdict.signature
     modes = _modes(verdict)
     best, best_verdict = case, verdict
@@ -155,7 +160,8 @@ def minimize(case, verdict, max_checks=3000):
             continue
         for new_tree in _candidates(tree):
             checks += 1
-            if checks >= max_checks:
+            if checks >= max_checks or time.monotonic() > deadline:
+                checks = max_checks
                 break
             source = ast.unparse(ast.fix_missing_locations(new_tree)) + "\n"
             if len(source) >= len(best.source) and source != best.source:
