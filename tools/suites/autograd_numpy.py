@@ -657,7 +657,8 @@ def _arg_pairs(fn=None):
         if fn is None:
             return C(2.0) if shape == () else R(*shape)
         if shape == ():
-            return C(float(fn(np.float64(2.0))))
+            value = float(fn(np.float64(2.0)))
+            return C(value, f"{value:.4g}")
         return mapped(f"f{shape_tag(shape)}", shape, fn)
     shapes = [(), (4,), (3, 4), (1, 4)]
     return [(gen(a), gen(b), a == b) for a in shapes for b in shapes]

@@ -125,12 +125,16 @@ def header(text):
     return "\n".join(sorted(lines, key=lambda s: (s.startswith("from"), s)))
 
 
-def weights_text(name, shape):
-    """`name = ...`: fixed non-uniform weights of `shape` (a float for shape ())."""
+def weights_text(name, shape, index=0):
+    """`name = ...`: fixed non-uniform weights of `shape` (a float for shape ()).
+
+    Each output of a tuple gets different weights (`index`), so a gradient
+    routed to the wrong output of the same shape is noticed."""
     n = int(np.prod(shape, dtype=int))
+    lo, hi = 0.5 + 0.25 * index, 2.0 + 0.5 * index
     if shape == ():
-        return f"{name} = 1.25"
-    return f"{name} = np.linspace(0.5, 2.0, {n}).reshape({tuple(shape)!r})"
+        return f"{name} = {1.25 + 0.5 * index}"
+    return f"{name} = np.linspace({lo}, {hi}, {n}).reshape({tuple(shape)!r})"
 
 
 def _namespace():
@@ -171,7 +175,7 @@ def reduced(params, body, result):
         wtext = [weights_text("W", leaves[0][1])]
         lines.append(f"return np.sum({result} * W)")
     else:
-        wtext = [weights_text(f"W{i}", shape) for i, (_, shape) in enumerate(leaves)]
+        wtext = [weights_text(f"W{i}", shape, i) for i, (_, shape) in enumerate(leaves)]
         lines.append(f"out = {result}")
         lines.append("return " + " + ".join(f"np.sum({expr} * W{i})"
                                             for i, (expr, _) in enumerate(leaves)))
