@@ -343,8 +343,11 @@ class Flattener:
         keywords = [(k.arg, self._atom(k.value, ops)) for k in call.keywords]
         primal = ast.Call(func=ast.Attribute(value=base, attr=name, ctx=ast.Load()), args=args,
                           keywords=[ast.keyword(arg=k, value=v) for k, v in keywords])
-        if name == "copy" or (name == "astype" and _float_dtype(call, self.fn)):
+        if name == "copy":
             return Op("copy", targets, primal, call, bound={"x": base}, active=["x"])
+        if name == "astype" and _float_dtype(call, self.fn):
+            # derivatives as np.asarray(x, dtype): the cotangent goes back to x's dtype
+            return self._method_rule(np.asarray, base, args, keywords, primal, targets, call)
         func = METHODS[name]
         if name in ("reshape", "transpose") and len(args) > 1:   # x.reshape(3, 4)
             args = [ast.Tuple(elts=args, ctx=ast.Load())]

@@ -41,6 +41,17 @@ def broadcast_like(t, x):
     return np.broadcast_to(t, shape).copy()
 
 
+def pow_dbase(x, y):
+    """d(x**y)/dx = y * x**(y - 1), and 0 where y == 0: x**0 is 1 everywhere, at x = 0
+    too (the plain formula would give 0 * inf there)."""
+    if not (isinstance(x, np.ndarray) or isinstance(y, np.ndarray)):
+        return y * x ** (y - 1) if y else 0.0 * x
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = y * np.power(x, np.subtract(y, 1))
+    zero = np.equal(y, 0)
+    return np.where(zero, 0.0 * x, d) if np.any(zero) else d
+
+
 def pow_dexp(out, x):
     """d(x**y)/dy = x**y * log(x), taken as 0 where x == 0 (the limit for y > 0)."""
     if isinstance(x, np.ndarray) or isinstance(out, np.ndarray):

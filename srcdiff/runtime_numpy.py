@@ -590,48 +590,47 @@ def asarray_vjp(g, a):
     return r[()] if r.ndim == 0 else r
 
 
+def _joined_like(pieces, seq):
+    """Cotangents of the arrays a join took from `seq`, from the pieces of its cotangent:
+    a list, one per array, each in its array's shape and float dtype -- or, when `seq` is
+    one array (NumPy then joins its rows), an array of its shape and dtype."""
+    parts = [_cast_like(np.asarray(np.reshape(p, np.shape(x))), x)
+             for p, x in zip(pieces, seq)]
+    if isinstance(seq, np.ndarray):
+        return _cast_like(np.reshape(np.stack(parts), seq.shape), seq)
+    return parts
+
+
 def concatenate_vjp(g, arrays, axis=0):
-    """Cotangents of the arrays joined by np.concatenate: a list, one per array."""
+    """Cotangents of the arrays joined by np.concatenate (see _joined_like)."""
     g = np.asarray(g)
     if axis is None:
         sizes = [np.size(x) for x in arrays]
-        pieces = np.split(g, np.cumsum(sizes)[:-1])
-    else:
-        ax = axis % g.ndim
-        sizes = [np.shape(x)[ax] for x in arrays]
-        pieces = np.split(g, np.cumsum(sizes)[:-1], axis=ax)
-    return [np.reshape(p, np.shape(x)).astype(x.dtype, copy=False)
-            if isinstance(x, np.ndarray) and x.dtype.kind in "fc" else np.reshape(p, np.shape(x))
-            for p, x in zip(pieces, arrays)]
+        return _joined_like(np.split(g, np.cumsum(sizes)[:-1]), arrays)
+    ax = axis % g.ndim
+    sizes = [np.shape(x)[ax] for x in arrays]
+    return _joined_like(np.split(g, np.cumsum(sizes)[:-1], axis=ax), arrays)
 
 
 def stack_vjp(g, arrays, axis=0):
-    """Cotangents of the arrays joined by np.stack: a list, one per array."""
+    """Cotangents of the arrays joined by np.stack (see _joined_like)."""
     g = np.asarray(g)
-    return [np.take(g, i, axis=axis).astype(x.dtype, copy=False)
-            if isinstance(x, np.ndarray) and x.dtype.kind in "fc" else np.take(g, i, axis=axis)
-            for i, x in enumerate(arrays)]
+    return _joined_like([np.take(g, i, axis=axis) for i in range(len(arrays))], arrays)
 
 
 def hstack_vjp(g, tup):
-    """Cotangents of the arrays joined by np.hstack: a list, one per array."""
+    """Cotangents of the arrays joined by np.hstack (see _joined_like)."""
     g = np.asarray(g)
     ax = 0 if np.ndim(tup[0]) <= 1 else 1
     sizes = [np.shape(np.atleast_1d(x))[ax] for x in tup]
-    pieces = np.split(g, np.cumsum(sizes)[:-1], axis=ax)
-    return [np.reshape(p, np.shape(x)).astype(x.dtype, copy=False)
-            if isinstance(x, np.ndarray) and x.dtype.kind in "fc" else np.reshape(p, np.shape(x))
-            for p, x in zip(pieces, tup)]
+    return _joined_like(np.split(g, np.cumsum(sizes)[:-1], axis=ax), tup)
 
 
 def vstack_vjp(g, tup):
-    """Cotangents of the arrays joined by np.vstack: a list, one per array."""
+    """Cotangents of the arrays joined by np.vstack (see _joined_like)."""
     g = np.asarray(g)
     sizes = [np.shape(np.atleast_2d(x))[0] for x in tup]
-    pieces = np.split(g, np.cumsum(sizes)[:-1], axis=0)
-    return [np.reshape(p, np.shape(x)).astype(x.dtype, copy=False)
-            if isinstance(x, np.ndarray) and x.dtype.kind in "fc" else np.reshape(p, np.shape(x))
-            for p, x in zip(pieces, tup)]
+    return _joined_like(np.split(g, np.cumsum(sizes)[:-1], axis=0), tup)
 
 
 # --- array creation ---------------------------------------------------------------------

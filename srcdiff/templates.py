@@ -111,6 +111,28 @@ class _Simplifier(ast.NodeTransformer):
             return ast.BinOp(left=node.left, op=ast.Sub(), right=_const(-b))
         return node
 
+    def visit_IfExp(self, node):
+        """`a if 2 else b` -> `a`: a template's test on a constant (the exponent of x ** 2)."""
+        self.generic_visit(node)
+        value = _num(node.test)
+        if value is not None:
+            return node.body if value else node.orelse
+        return node
+
+    def visit_Call(self, node):
+        """pow_dbase(x, c) for a constant c is c * x ** (c - 1), or 0 for c == 0."""
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id == "pow_dbase" and \
+                len(node.args) == 2 and not node.keywords:
+            c = _num(node.args[1])
+            if c is not None and not isinstance(c, bool):
+                x = node.args[0]
+                if c == 0:
+                    return ast.BinOp(left=ast.Constant(0.0), op=ast.Mult(), right=x)
+                return self.visit(ast.BinOp(left=_const(c), op=ast.Mult(), right=ast.BinOp(
+                    left=copy.deepcopy(x), op=ast.Pow(), right=_const(c - 1))))
+        return node
+
     def visit_UnaryOp(self, node):
         self.generic_visit(node)
         if isinstance(node.op, ast.USub):

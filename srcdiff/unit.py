@@ -37,6 +37,11 @@ class HelperSpec:
         self.kinds = {}
         self.fwd_name = self.bwd_name = None
 
+    @property
+    def variadic(self):
+        return any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+                   for p in self.signature.parameters.values())
+
     def bind(self, args, keywords):
         bound = self.signature.bind_partial(*args, **{k.arg: k.value for k in keywords})
         return dict(bound.arguments)
@@ -156,6 +161,8 @@ class Unit:
             bound = spec.bind(call.args, call.keywords)
         except (TypeError, SrcDiffError):
             return None
+        if spec.variadic:
+            return None        # refused with a clear error when the call is split
         kinds = {}
         for p in spec.params:
             if p in bound:
@@ -194,6 +201,8 @@ class Unit:
                 spec = HelperSpec(func, self.source(func))
                 bound = spec.bind(call.args, call.keywords)
             except (TypeError, SrcDiffError):
+                return None
+            if spec.variadic:
                 return None
             kinds = {p: (expr_kind(bound[p])[0] or SCALAR) if p in bound else
                      kind_of_value(spec.signature.parameters[p].default) for p in spec.params}

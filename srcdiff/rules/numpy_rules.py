@@ -44,7 +44,7 @@ from .. import runtime
 from .. import runtime_numpy
 from .core import RULES, make_rule, nondiff_rule
 
-NS = {"np": np, "math": math, "pow_dexp": runtime.pow_dexp,
+NS = {"np": np, "math": math, "pow_dexp": runtime.pow_dexp, "pow_dbase": runtime.pow_dbase,
       "unbroadcast": runtime.unbroadcast, "zeros_like": runtime.zeros_like,
       **{name: obj for name, obj in vars(runtime_numpy).items()
          if callable(obj) and not name.startswith("_")
@@ -105,7 +105,7 @@ partials(np.fabs, "x", x="np.sign(x)")
 partials(np.negative, "x", x="-1")
 partials(np.positive, "x", x="1")
 partials(np.reciprocal, "x", x="-out * out")
-partials(np.power, "x, y", x="y * x ** (y - 1)", y="pow_dexp(out, x)")   # np.pow too
+partials(np.power, "x, y", x="pow_dbase(x, y)", y="pow_dexp(out, x)")   # np.pow too
 partials(np.hypot, "x, y", x="x / out", y="y / out")
 partials(np.deg2rad, "x", x="math.pi / 180")     # np.radians
 partials(np.rad2deg, "x", x="180 / math.pi")     # np.degrees

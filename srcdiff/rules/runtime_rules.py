@@ -13,7 +13,8 @@ from .core import RULES, make_rule, nondiff_rule
 
 NS = {"np": np, "unbroadcast": runtime.unbroadcast, "add_at": runtime.add_at,
       "owned": runtime.owned, "like": runtime.like, "pow_dexp": runtime.pow_dexp,
-      "scalar_like": runtime.scalar_like, "broadcast_like": runtime.broadcast_like}
+      "scalar_like": runtime.scalar_like, "broadcast_like": runtime.broadcast_like,
+      "pow_dbase": runtime.pow_dbase}
 
 
 def rule(func, params, **kw):
@@ -32,6 +33,10 @@ rule(runtime.like, "v, x", jvp={"v": "like(t, x)"}, vjp={"v": "unbroadcast(np.as
 rule(runtime.broadcast_like, "v, x", jvp={"v": "broadcast_like(t, x)"},
      vjp={"v": "unbroadcast(g, v)"}, result="array", zero="x")
 rule(runtime.pow_dexp, "p, x", partials={"p": "pow_dexp(1.0, x)", "x": "p / x"})
+# pow_dbase(x, y) = y * x**(y - 1): d/dx = y * pow_dbase(x, y - 1), d/dy = x**(y-1) (1 + y ln x)
+rule(runtime.pow_dbase, "x, y", partials={
+    "x": "y * pow_dbase(x, y - 1)",
+    "y": "np.power(x, y - 1) + y * pow_dexp(np.power(x, y - 1), x)"})
 rule(runtime.scalar_like, "v, x", jvp={"v": "scalar_like(t, x)"}, vjp={"v": "g"}, result="scalar",
      zero="x")
 rule(runtime.add_each, "a, b", jvp={"a": "t", "b": "t"}, vjp={"a": "g", "b": "g"}, result="array")

@@ -14,7 +14,10 @@ import numpy as np
 from .. import runtime
 from .core import RULES, make_rule, nondiff_rule
 
-NS = {"math": math, "np": np, "pow_dexp": runtime.pow_dexp}
+NS = {"math": math, "np": np, "pow_dexp": runtime.pow_dexp, "pow_dbase": runtime.pow_dbase}
+# d(x**y)/dx; where y == 0 it is 0, also at x == 0 (the formula alone divides by zero).
+# A constant exponent folds: x ** 2 gives 2 * x (templates.py).
+_POW_DX = "y * x ** (y - 1) if y else 0.0"
 
 
 def partials(func, params, array=None, **parts):
@@ -34,7 +37,8 @@ partials(ast.Add, "x, y", x="1", y="1")
 partials(ast.Sub, "x, y", x="1", y="-1")
 partials(ast.Mult, "x, y", x="y", y="x")
 partials(ast.Div, "x, y", x="1 / y", y="-out / y")
-partials(ast.Pow, "x, y", x="y * x ** (y - 1)", y="pow_dexp(out, x)")
+partials(ast.Pow, "x, y", x=_POW_DX, y="pow_dexp(out, x)",
+         array={"x": "pow_dbase(x, y)", "y": "pow_dexp(out, x)"})
 partials(ast.Mod, "x, y", x="1", y="-(x // y)")
 partials(ast.USub, "x", x="-1")
 partials(ast.UAdd, "x", x="1")
@@ -67,7 +71,7 @@ partials(math.log1p, "x", x="1 / (1 + x)")
 partials(math.sqrt, "x", x="0.5 / out")
 if hasattr(math, "cbrt"):   # Python 3.11+
     partials(math.cbrt, "x", x="1 / (3 * out * out)")
-partials(math.pow, "x, y", x="y * math.pow(x, y - 1)", y="pow_dexp(out, x)")
+partials(math.pow, "x, y", x="y * math.pow(x, y - 1) if y else 0.0", y="pow_dexp(out, x)")
 partials(math.hypot, "x, y", x="x / out", y="y / out")
 partials(math.erf, "x", x="2 / math.sqrt(math.pi) * math.exp(-x * x)")
 partials(math.erfc, "x", x="-2 / math.sqrt(math.pi) * math.exp(-x * x)")
@@ -82,7 +86,8 @@ for _f in (math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfin
 # --- builtins ------------------------------------------------------------------
 partials(builtins.abs, "x", x="math.copysign(1.0, x) if x else 0.0", array={"x": "np.sign(x)"})
 partials(builtins.float, "x", x="1")
-partials(builtins.pow, "x, y", x="y * x ** (y - 1)", y="pow_dexp(out, x)")
+partials(builtins.pow, "x, y", x=_POW_DX, y="pow_dexp(out, x)",
+         array={"x": "pow_dbase(x, y)", "y": "pow_dexp(out, x)"})
 # max/min of several arguments are nested pairs by the transformer; Python
 # returns the first of equal values, and the derivative follows the value returned.
 linear(builtins.max, "x, y", jvp={"x": "0.0 if y > x else t", "y": "t if y > x else 0.0"},

@@ -64,8 +64,16 @@ class Verdict:
         return (self.status, self.check, self.extra.get("exc_type", ""))
 
 
-_DIR = tempfile.mkdtemp(prefix="srcdiff_fuzz_")
-sys.path.insert(0, _DIR)
+_DIRS = {}
+
+
+def _folder():
+    """A temporary folder of this process's own (forked workers must not share one:
+    two of them writing the same case file would race)."""
+    pid = os.getpid()
+    if pid not in _DIRS:
+        _DIRS[pid] = tempfile.mkdtemp(prefix=f"srcdiff_fuzz_{pid}_")
+    return _DIRS[pid]
 
 
 def load(source, tag="case"):
@@ -74,7 +82,7 @@ def load(source, tag="case"):
     name = f"fz_{tag}_{digest}"
     if name in sys.modules:
         return sys.modules[name]
-    path = os.path.join(_DIR, name + ".py")
+    path = os.path.join(_folder(), name + ".py")
     with open(path, "w") as fh:
         fh.write(source)
     spec = importlib.util.spec_from_file_location(name, path)

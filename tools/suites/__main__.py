@@ -21,19 +21,6 @@ STATUSES = ["ok", "refused", "wrong", "crash", "invalid"]
 _CASES = {}
 
 
-def _init_worker():
-    """A temp folder of this worker's own for the oracle's module files.
-
-    The oracle makes its folder when first imported; the parent imports it
-    too (unpickling verdicts), and workers forked after that would share the
-    parent's folder and race on files of identical case sources."""
-    import tempfile
-
-    from tools.fuzz import oracle
-    oracle._DIR = tempfile.mkdtemp(prefix="srcdiff_suites_")
-    sys.path.insert(0, oracle._DIR)
-
-
 def _one(job):
     import warnings
     warnings.simplefilter("ignore")
@@ -98,7 +85,7 @@ def main(argv=None):
     rows = []
     start = time.time()
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(args.jobs, initializer=_init_worker, maxtasksperchild=100) as pool:
+    with ctx.Pool(args.jobs, maxtasksperchild=100) as pool:
         for suite, index, verdict, seconds in pool.imap_unordered(_one, jobs, chunksize=2):
             counts[(suite, verdict.status)] += 1
             compared += verdict.compared
