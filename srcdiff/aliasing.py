@@ -70,7 +70,8 @@ class MemoryAnalysis:
         self.role = role
         self.params = [a.arg for a in [*tree.args.posonlyargs, *tree.args.args,
                                        *tree.args.kwonlyargs]]
-        self.sites = []          # (statement, kind, env before, names it changes, detail)
+        self.sites = []          # (statement, kind, env before, what it changes)
+        self.sites_at = {}
         self.bindings = {}       # name -> statements binding it (for messages)
         self.live_out = {}       # id(statement) -> names live after it
         self.mutated_params = set()
@@ -217,24 +218,35 @@ class MemoryAnalysis:
             return head
         return env
 
+    def _site(self, stmt, kind, env, detail):
+        """Record an in-place change; in loops the environments of all passes are joined."""
+        key = (id(stmt), kind, str(detail))
+        if key in self.sites_at:
+            index = self.sites_at[key]
+            old = self.sites[index]
+            self.sites[index] = (stmt, kind, _join(old[2], env), detail)
+        else:
+            self.sites_at[key] = len(self.sites)
+            self.sites.append((stmt, kind, dict(env), detail))
+
     def _assign(self, stmt, env):
         target = stmt.targets[0]
         env = dict(env)
         if isinstance(target, ast.Subscript):
             base = _base_name(target)
             if base is not None and self._has_memory(base):
-                self.sites.append((stmt, "setitem", env, base))
+                self._site(stmt, "setitem", env, base)
             return env
+        if getattr(stmt, "srcdiff_inplace", False) and isinstance(target, ast.Name) and \
+                self._has_memory(target.id):
+            self._site(stmt, "augassign", env, target.id)
+        self._helper_mutations(stmt.value, env, stmt)
         value_objs = self.objects(stmt.value, env, stmt)
         if ("site", id(stmt), "new") in value_objs:
             env = self._allocate(env, stmt)
             value_objs = self.objects(stmt.value, env, stmt)
         names = [target.id] if isinstance(target, ast.Name) else \
             [e.id for e in target.elts if isinstance(e, ast.Name)]
-        if getattr(stmt, "srcdiff_inplace", False) and isinstance(target, ast.Name) and \
-                self._has_memory(target.id):
-            self.sites.append((stmt, "augassign", env, target.id))
-        self._helper_mutations(stmt.value, env, stmt)
         for name in names:
             self.bindings.setdefault(name, []).append(stmt)
             env[name] = value_objs if self._has_memory(name) else frozenset()
@@ -255,7 +267,7 @@ class MemoryAnalysis:
                 bound.update({k.arg: k.value for k in node.keywords})
                 for p in rules[0].mutates:
                     if p in bound:
-                        self.sites.append((stmt, "helper", env, (func, p, bound[p], node)))
+                        self._site(stmt, "helper", env, (func, p, bound[p], node))
                 continue
             if not isinstance(func, types.FunctionType):
                 continue
@@ -267,7 +279,7 @@ class MemoryAnalysis:
             bound.update({k.arg: k.value for k in node.keywords})
             for p in sorted(summary.mutated):
                 if p in bound:
-                    self.sites.append((stmt, "helper", env, (func, p, bound[p], node)))
+                    self._site(stmt, "helper", env, (func, p, bound[p], node))
 
     # -- liveness, backward -----------------------------------------------------------------
     def _live_block(self, stmts, live):
@@ -377,30 +389,33 @@ class MemoryAnalysis:
 
     def _refuse_alias(self, stmt, kind, name, other):
         origin = self._origin(other, stmt)
-        where = f" (`{ast.unparse(origin)}`, line {self.source.locate(origin)[1]})" \
-            if origin is not None else ""
-        text = ast.unparse(stmt)
+        synthetic = origin is None or getattr(origin, "srcdiff_synth", False)
+        if synthetic and origin is not None:     # a name srcdiff made for a `for` loop
+            line = self.source.locate(origin)
+            who = f"the `for` loop at line {line[1]}" + (f" (`{line[3].strip()}`)" if line[3]
+                                                         else "")
+            other_text = f"{who}, which walks memory it shares,"
+        else:
+            where = f" (`{ast.unparse(origin)}`, line {self.source.locate(origin)[1]})"
+            other_text = f"{other!r}, which shares memory with it{where},"
+        copy_hint = "" if synthetic else \
+            f"; or make {other} a copy: {ast.unparse(origin.targets[0])} = " \
+            f"{ast.unparse(origin.value)}.copy()"
         if kind == "augassign":
-            value = stmt.value
-            rebuilt = ast.unparse(value)
             raise self.source.error(
                 UnsupportedSyntaxError,
-                f"this changes {name!r} in place while {other!r} shares memory with it"
-                f"{where} and is read afterwards; srcdiff differentiates `{name} op= ...` as "
-                f"a new array, so {other!r} would not see the change", stmt,
-                f"write `{name} = {rebuilt}` (a new array) if {other} should keep its old "
-                f"value, or make {other} a copy" +
-                (f": {ast.unparse(origin.targets[0])} = {ast.unparse(origin.value)}.copy()"
-                 if origin is not None and isinstance(origin, ast.Assign) else ""))
+                f"this changes {name!r} in place, and {other_text} is read afterwards; "
+                f"srcdiff differentiates `{name} op= ...` as a new array, which would not "
+                "be seen there", stmt,
+                f"write `{name} = {ast.unparse(stmt.value)}` (a new array){copy_hint}")
         raise self.source.error(
             UnsupportedSyntaxError,
-            f"`{text}` changes {name!r} in place while {other!r} shares memory with it"
-            f"{where} and is read afterwards; derivatives through memory that changes under "
-            "another name are not supported", stmt,
-            f"make {other} a copy" +
-            (f": {ast.unparse(origin.targets[0])} = {ast.unparse(origin.value)}.copy()"
-             if origin is not None and isinstance(origin, ast.Assign) else
-             f", or assign into a fresh array ({name} = {name}.copy() first)"))
+            f"`{ast.unparse(stmt)}` changes {name!r} in place, and {other_text} is read "
+            "afterwards; derivatives through memory that changes under another name are "
+            "not supported", stmt,
+            (f"make {other} a copy: {ast.unparse(origin.targets[0])} = "
+             f"{ast.unparse(origin.value)}.copy()") if not synthetic else
+            f"assign into a copy ({name} = {name}.copy() first)")
 
     def _origin(self, name, stmt):
         """The statement that bound `name`, for messages: the last one before `stmt`."""

@@ -374,6 +374,8 @@ class Normalizer:
         self.loop_assigned = {n.id for s in stmt.body for n in ast.walk(s)
                               if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         pre, header, body = self._lower_for_header(stmt)
+        for node in pre + body:     # written by srcdiff, not the user (for messages)
+            node.srcdiff_synth = True
         stmt.body = self._block(body + stmt.body) or [ast.Pass()]
         stmt.target, stmt.iter = header
         return pre + [stmt]

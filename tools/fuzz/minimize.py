@@ -152,7 +152,7 @@ def minimize(case, verdict, max_checks=3000, seconds=180):
             checks += 1
             source = ast.unparse(ast.fix_missing_locations(new_tree)) + "\n"
             new_case.source = source
-            v = check(new_case, modes)
+            v = check(new_case, modes, seconds=10)
             if v.signature == target:
                 best, best_verdict, tree, improved = new_case, v, new_tree, True
                 break
@@ -168,7 +168,7 @@ def minimize(case, verdict, max_checks=3000, seconds=180):
                 pass
             new_case = Case(source=source, args=best.args, wrt=best.wrt, entry=best.entry,
                             hessian=best.hessian)
-            v = check(new_case, modes)
+            v = check(new_case, modes, seconds=10)
             if v.signature == target:
                 best, best_verdict, tree, improved = new_case, v, new_tree, True
                 break

@@ -27,7 +27,9 @@ import hashlib
 import importlib.util
 import math
 import os
+import signal
 import sys
+import threading
 import tempfile
 import traceback
 from dataclasses import dataclass, field
@@ -262,8 +264,17 @@ def _check_untouched(check, before, args):
             raise _Fail(Verdict("wrong", check, f"argument {k!r} was modified"))
 
 
-def check(case, modes=("reverse", "forward", "fd", "hessian")):
-    """The verdict on one case (see the module docstring)."""
+class _Timeout(BaseException):  # not caught as a crash of srcdiff
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Timeout()
+
+
+def check(case, modes=("reverse", "forward", "fd", "hessian"), seconds=60):
+    """The verdict on one case (see the module docstring).  A case that runs longer than
+    `seconds` (a loop the minimiser made endless) is invalid."""
     try:
         module = load(case.source)
     except Exception as exc:  # noqa: BLE001
@@ -272,11 +283,20 @@ def check(case, modes=("reverse", "forward", "fd", "hessian")):
     if func is None:
         unload(module)
         return Verdict("invalid", "load", f"no function {case.entry}")
+    timed = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if timed:
+        previous = signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         return _check(case, func, modes)
     except _Fail as fail:
         return fail.verdict
+    except _Timeout:
+        return Verdict("invalid", "timeout", f"more than {seconds} s")
     finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
         unload(module)
 
 
