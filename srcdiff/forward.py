@@ -56,7 +56,7 @@ class ForwardTransform(TransformBase):
         return self.zero(var)
 
     def zero(self, var):
-        kind = self.an.kinds.get(var, SCALAR)
+        kind = self.flat.temp_kinds.get(var) or self.an.kinds.get(var, SCALAR)
         if kind == LIST:
             return ast.List(elts=[], ctx=ast.Load())
         if kind == SCALAR or kind not in (ARRAY, SEQ):
@@ -94,6 +94,7 @@ class ForwardTransform(TransformBase):
                         and isinstance(n.value, ast.Name) and self.an.active.get(n.value.id)}
             pre = self._zeros(touched - state, defined=self.defs.must.get(id(stmt), set()))
             state |= touched
+            self.materialized |= touched   # a pass may start from zeros made explicit
             inner = set(state)
             body = self.block(stmt.body, inner)
             body += self._zeros(state - inner,
@@ -174,6 +175,8 @@ class ForwardTransform(TransformBase):
         if op.kind == "subscript":
             self.indexed.add(op.bound["x"].id)
         state.add(target)
+        if op.kind == "copy" and all(op.bound[p].id in self.materialized for p in present):
+            self.materialized.add(target)     # the copy of a shapeless zero
         # A tangent has its value's shape: where only smaller operands of a broadcasting
         # operation carry tangents, broadcast it (an owned tangent is made full size).
         shaper = "owned" if target in self.scatter else "broadcast_like" if widen else None
@@ -196,12 +199,13 @@ class ForwardTransform(TransformBase):
         (their tangents broadcast together), or when one provably has the result's shape."""
         if self.flat.kind(_name_of(op.target)) == SCALAR:
             return False
+        # a zero made explicit (0.0) has no shape: it does not give the result's shape
+        shaped = [p for p in present if op.bound[p].id not in self.materialized]
         arrays = [p for p, a in op.bound.items() if p in op.rule.params and
                   not isinstance(a, ast.Constant) and self.flat.kind(a) not in (SCALAR, INT)]
-        if set(arrays) <= set(present):
+        if set(arrays) <= set(shaped):
             return False
-        return not any(isinstance(op.bound[p], ast.Name) and
-                       self.shapes.same(op.bound[p].id, op.target) for p in present)
+        return not any(self.shapes.same(op.bound[p].id, op.target) for p in shaped)
 
     def _jvp(self, op, param, self_ref):
         atom = op.bound[param]
@@ -213,7 +217,7 @@ class ForwardTransform(TransformBase):
         else:
             t = name(self.adj(atom.id))
             if atom.id in self.materialized and self.flat.kind(atom) != SCALAR and \
-                    op.rule is not None and not op.rule.elementwise:
+                    (op.kind == "subscript" or op.rule is not None and not op.rule.elementwise):
                 # an explicit zero 0.0 has no shape: a linear map (dot, sum) needs it
                 t = call(self.bind(_runtime().like, "like"), t, name(atom.id))
         if op.kind == "copy":

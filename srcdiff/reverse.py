@@ -302,6 +302,9 @@ class FunctionTransform(TransformBase):
                    and self.an.active.get(n.id)}
         pre = self._zeros(touched - state, stmt)
         state |= touched
+        # The next pass may start from zeros made explicit at the end of this one (0.0,
+        # shapeless): know it while the body is built, not after
+        self.materialized |= touched
         self.loop_depth += 1
         inner = set(state)
         body = self.bwd_block(stmt.body, inner)
@@ -405,6 +408,10 @@ class FunctionTransform(TransformBase):
                     continue
                 contributions.setdefault(atom.id, []).append(self._vjp(op, p, self_ref))
             out += unpack
+            if op.target in self.materialized and (op.kind == "copy" or (
+                    op.rule is not None and op.rule.elementwise)):
+                # a shapeless zero passes through elementwise operations unchanged
+                self.materialized |= set(contributions)
             for t in op.targets:
                 state.discard(t)
             targets_last = sorted(contributions, key=lambda n: n in op.targets)
