@@ -45,6 +45,8 @@ class ForwardTransform(TransformBase):
                         if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Subscript)
                         and isinstance(n.targets[0].value, ast.Name)}
         state = {p for p in self.wrt if self.an.active.get(p)}
+        if self.role == "helper":   # tangent parameters default to 0.0: shapeless
+            self.materialized |= state
         body = self.block(self.tree.body[:-1], state)
         return body, state
 

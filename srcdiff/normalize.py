@@ -252,6 +252,11 @@ class Normalizer:
         pre, value = self._lift_ifexp(stmt.value, stmt)
         stmt.value = value
         call = stmt.value
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+                call.func.attr == "pop" and not call.args and isinstance(call.func.value, ast.Name):
+            # `s.pop()` dropping the value: keep it in a name, so derivatives of a list used as
+            # a stack (generated code differentiated again) pop in step too
+            return pre + self._stmt_Assign(_assign(self.names.numbered("popped"), call, stmt))
         if isinstance(call, ast.Call) and self._is_user_function(call.func):
             # `h(x)` for its effects (a generated helper pushing on a stack): keep the call
             # an assignment, so it is differentiated like any other

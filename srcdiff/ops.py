@@ -242,6 +242,9 @@ class Flattener:
                                            "depends on a differentiated value",
                                            expr.slice, "index with integers")
             base = self._atom(expr.value, ops)
+            picked = self._picked_result(base, expr.slice, ops)
+            if picked is not None:      # h(x)[0] of a helper returning a tuple
+                return Op("copy", targets, picked, expr, bound={"x": picked}, active=["x"])
             primal = ast.Subscript(value=base, slice=expr.slice, ctx=ast.Load())
             return Op("subscript", targets, primal, expr, bound={"x": base}, active=["x"])
         if isinstance(expr, (ast.List, ast.Tuple)) and self.fn.an.expr(expr)[0] == SEQ and \
@@ -256,6 +259,21 @@ class Flattener:
         raise self.fn.source.error(UnsupportedSyntaxError, f"srcdiff cannot differentiate {what}",
                                    expr, _HINTS.get(type(expr), "rewrite it with plain arithmetic "
                                                     "and function calls"))
+
+    def _picked_result(self, base, index, ops):
+        """`h(x)[k]` for a constant k, where h returns a tuple: the k-th result itself.
+        The tuple was packed from the results just before; drop the packing (its results
+        may be of different kinds, a list and a float, which no one sequence adjoint holds)."""
+        last = ops[-1] if ops else None
+        if last is None or last.kind != "pack" or last.targets != [base.id] or \
+                not isinstance(index, ast.Constant) or type(index.value) is not int:
+            return None
+        elts = last.primal.elts
+        if not -len(elts) <= index.value < len(elts):
+            return None
+        ops.pop()
+        self.temp_kinds.pop(base.id, None)
+        return elts[index.value]
 
     def _rule_op(self, func, bound, primal, targets, node, label=None):
         rules = RULES.lookup(func)

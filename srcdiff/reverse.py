@@ -178,7 +178,7 @@ class FunctionTransform(TransformBase):
     def _bwd_pop(self, stmt, stack, names, state):
         """Reverse of `v = s.pop()`: v's adjoint goes back on the adjoint stack."""
         out = self._adjoint_list(stack, state)
-        values = [_name(self.adj(n)) if n in state else ast.Constant(0.0) for n in names]
+        values = [_name(self.adj(n)) if n in state else self._zero_of(n) for n in names]
         value = values[0] if len(names) == 1 and isinstance(stmt.targets[0], ast.Name) else \
             ast.Tuple(elts=values, ctx=ast.Load())
         out.append(ast.Expr(value=_attr_call(self.adj(stack), "append", value)))
@@ -187,6 +187,13 @@ class FunctionTransform(TransformBase):
         out += [self._marker("restore", site=stmt, var=v, stack=self.saves_on_stack)
                 for v in reversed(names)]
         return out
+
+    def _zero_of(self, var):
+        """A zero cotangent for the value `var` holds, in its structure (popped values may
+        be tuples or arrays; what the matching push unpacks must fit)."""
+        if self.an.kinds.get(var) == SCALAR:
+            return ast.Constant(0.0)
+        return _call(self.bind(_runtime().zeros_of, "zeros_of"), _name(var))
 
     def _header(self, stmt, kind):
         key = id(stmt)
@@ -249,13 +256,13 @@ class FunctionTransform(TransformBase):
         return call
 
     def _plain_helper_call(self, op):
-        """No adjoint reaches this helper call: its backward sweep never runs, so the
-        forward sweep calls the user's function itself (its `_fwd` would push values
-        that nothing pops, and the stack would no longer line up)."""
+        """No adjoint reaches this helper call: its backward sweep never runs, so what its
+        forward sweep pushes goes on a list of its own, which nothing pops (on the shared
+        stack it would come between values the backward sweep pops).  Not the user's own
+        function: that could change its arguments in place, and generated code never does."""
         call = getattr(op, "fwd_call", None)
         if call is not None:
-            call.func = copy.deepcopy(op.primal.func)
-            call.args = list(op.primal.args)
+            call.args = [ast.List(elts=[], ctx=ast.Load())] + list(op.primal.args)
 
     # -- backward sweep -------------------------------------------------------------
     def bwd_block(self, stmts, state):
@@ -586,6 +593,8 @@ class FunctionTransform(TransformBase):
             for o in self.outputs:
                 if self.an.active.get(o) or o in self.params:
                     state.add(o)
+            # a caller passes 0.0 for an output it has no cotangent for: shapeless
+            self.materialized |= set(self.outputs)
             # adjoint stacks of list parameters are passed in
             state |= {p for p in self.wrt if self.an.kinds.get(p) == LIST}
         bwd = self.bwd_block(body, state)

@@ -71,6 +71,13 @@ def zeros_like(x):
     return 0.0
 
 
+def zeros_of(x):
+    """A zero cotangent in the structure of `x`: tuples and lists element by element."""
+    if isinstance(x, (tuple, list)):
+        return type(x)(zeros_of(v) for v in x)
+    return zeros_like(x)
+
+
 def like(g, x):
     """Adjoint `g` in the form of `x`: zeros materialised, sequences as their own type."""
     if isinstance(x, (list, tuple)):

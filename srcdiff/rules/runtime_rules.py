@@ -41,6 +41,7 @@ rule(runtime.scalar_like, "v, x", jvp={"v": "scalar_like(t, x)"}, vjp={"v": "g"}
      zero="x")
 rule(runtime.add_each, "a, b", jvp={"a": "t", "b": "t"}, vjp={"a": "g", "b": "g"}, result="array")
 RULES.add(nondiff_rule(runtime.zeros_like, result="same"))
+RULES.add(nondiff_rule(runtime.zeros_of, result="same"))
 RULES.add(nondiff_rule(runtime.check_scalar, result="other"))
 RULES.add(nondiff_rule(runtime.check_distinct, result="other"))
 RULES.add(nondiff_rule(runtime.stop_gradient, result="same"))
@@ -49,7 +50,7 @@ RULES.add(nondiff_rule(runtime.stop_gradient, result="same"))
 # their argument itself (`like`, `unbroadcast`), and add_at adds into `acc` in place.
 for _rule in RULES.all():
     if getattr(_rule.func, "__module__", "") == "srcdiff.runtime" and \
-            _rule.func not in (runtime.zeros_like, runtime.owned):
+            _rule.func not in (runtime.zeros_like, runtime.zeros_of, runtime.owned):
         _rule.shares = tuple(p for p in _rule.params if p not in _rule.zero)
 for _rule in RULES.lookup(runtime.add_at):
     _rule.mutates = ("acc",)
