@@ -241,13 +241,13 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
         result = ast.Tuple(elts=[_name(value), result], ctx=ast.Load())
     body = _prologue(fn) + fwd
     tail = _tidy(fn, checks + seeds + bwd + [ast.Return(value=result)])
-    first_bwd = tail[0]
+    backward = {id(stmt) for stmt in tail}   # the return at least survives dead-code removal
     body += tail
     removable = set(fn.adjoints.values()) | set(fn.flat.temp_kinds) | \
         (fn.source.resolver.locals - set(fn.params)) | set(fn.outputs)
     pure = {name for name, obj in fn.unit.binding_names.items() if isinstance(obj, types.ModuleType)}
     body = eliminate_dead([body], removable - set(fn.params), pure | _user_modules(fn))[0]
-    fwd_part, bwd_part = _fold(fn, body, first_bwd, pure | _user_modules(fn))
+    fwd_part, bwd_part = _fold(fn, body, backward, pure | _user_modules(fn))
     body = fwd_part + bwd_part
     first_bwd = bwd_part[0]
     first_bwd.section = "backward sweep"
@@ -338,9 +338,10 @@ def _user_modules(fn):
     return names
 
 
-def _fold(fn, body, first_bwd, pure):
-    """Single-use temporaries back into expressions, separately in each sweep."""
-    split = body.index(first_bwd) if first_bwd in body else len(body)
+def _fold(fn, body, backward, pure):
+    """Single-use temporaries back into expressions, separately in each sweep (the
+    backward sweep starts at the first statement whose id is in `backward`)."""
+    split = next(i for i, stmt in enumerate(body) if id(stmt) in backward)
     fwd, bwd = body[:split], body[split:]
     temps = set(fn.flat.temp_kinds)
     derivs = set(fn.adjoints.values())

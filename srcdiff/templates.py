@@ -59,9 +59,25 @@ def _may_be_int(node, int_names):
     return False
 
 
+def _may_be_bool(node):
+    """Comparisons and np.where-style partials (`condition`, np.logical_not(...))."""
+    for n in ast.walk(node):
+        if isinstance(n, (ast.Compare, ast.BoolOp)):
+            return True
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and \
+                n.func.attr.startswith("logical_"):
+            return True
+    return False
+
+
 class _Simplifier(ast.NodeTransformer):
     def __init__(self, int_names=frozenset()):
         self.int_names = int_names
+
+    def _boolish(self, node):
+        """May `node` be a boolean (a comparison, a mask variable)?  `-` doesn't apply."""
+        return _may_be_bool(node) or any(isinstance(n, ast.Name) and n.id in self.int_names
+                                         for n in ast.walk(node))
 
     def _unit(self, value, other):
         """Can `value * other` become `other`?  Not if that turns a float into an int."""
@@ -79,9 +95,10 @@ class _Simplifier(ast.NodeTransformer):
                 return node.left
             if self._unit(a, node.right):
                 return node.right
-            if b == -1:
+            # -1 * p -> -p, but not for a comparison: NumPy has no `-` for booleans
+            if b == -1 and not self._boolish(node.left):
                 return self.visit(ast.UnaryOp(op=ast.USub(), operand=node.left))
-            if a == -1:
+            if a == -1 and not self._boolish(node.right):
                 return self.visit(ast.UnaryOp(op=ast.USub(), operand=node.right))
             # g * (-p)  ->  -(g * p)
             if isinstance(node.right, ast.UnaryOp) and isinstance(node.right.op, ast.USub):
