@@ -54,6 +54,15 @@ def kind_of_value(value):
     return OTHER
 
 
+def rank_of_value(value):
+    """ndim of a runtime value: arrays by their ndim, numbers 0, anything else unknown."""
+    if isinstance(value, np.ndarray):
+        return value.ndim
+    if isinstance(value, (bool, np.bool_, numbers.Number)):
+        return 0
+    return None
+
+
 def join(a, b):
     """Least upper bound of two kinds; unknown numeric values become arrays (safe)."""
     if a is None:
@@ -82,12 +91,16 @@ def _join_numeric(kinds):
 class Analysis:
     """Kinds and activity of every local of a normalized function."""
 
-    def __init__(self, tree, resolver, param_kinds, wrt, helper_kinds=None):
+    def __init__(self, tree, resolver, param_kinds, wrt, helper_kinds=None, param_ranks=None):
         self.tree = tree
         self.resolver = resolver
         self.kinds = dict(param_kinds)
+        # Ranks (ndim), where certain: from the arguments the code is specialised for.
+        # An array indexed by as many integers as it has axes is a scalar (w[2] of a 1-D w).
+        self.ranks = {p: r for p, r in (param_ranks or {}).items() if r is not None}
+        self.no_rank = {p for p in param_kinds if p not in self.ranks}
         self.active = {p: p in wrt and param_kinds[p] in DIFFERENTIABLE for p in param_kinds}
-        self.helper_kinds = helper_kinds or (lambda func, call, expr_kind: None)
+        self.helper_kinds = helper_kinds or (lambda func, call, analysis: None)
         self.lost = {}     # name -> node: a differentiated value stored where we lose track
         self.maybe_int = {p for p, k in param_kinds.items() if k == INT}
         initial = dict(self.active)
@@ -126,8 +139,11 @@ class Analysis:
             target = stmt.targets[0]
             if active and kind == OTHER:
                 self.lost.setdefault(_base_name(target) or "?", stmt)
+            if isinstance(target, ast.Name):
+                self._set_rank(target.id, self.rank(stmt.value))
             if isinstance(target, ast.Tuple):
                 for i, elt in enumerate(target.elts):
+                    self._set_rank(elt.id, None)
                     if isinstance(kind, tuple) and len(kind) == len(target.elts):
                         self._set(elt.id, kind[i], active)
                     else:
@@ -143,6 +159,7 @@ class Analysis:
             self._block(stmt.orelse)
         elif isinstance(stmt, ast.For):
             self._set(stmt.target.id, INT, False)
+            self._set_rank(stmt.target.id, 0)     # the core form loops over ranges
             self._block(stmt.body)
         elif isinstance(stmt, ast.While):
             self._block(stmt.body)
@@ -175,6 +192,94 @@ class Analysis:
         # A value of unknown kind (popped off a stack) may still be differentiated.
         self.active[name] = self.active.get(name, False) or (
             active and self.kinds[name] in DIFFERENTIABLE + (None,))
+
+    # -- ranks ----------------------------------------------------------------------
+    def _set_rank(self, name, rank):
+        if name in self.no_rank:
+            return
+        if rank is None or self.ranks.get(name, rank) != rank:
+            self.no_rank.add(name)
+            self.ranks.pop(name, None)
+        else:
+            self.ranks[name] = rank
+
+    def rank(self, node):
+        """ndim of an expression's value where it is certain, else None."""
+        if isinstance(node, ast.Constant):
+            return 0 if isinstance(node.value, (int, float)) else None
+        if isinstance(node, ast.Name):
+            if node.id in self.kinds or self.resolver.is_local(node.id):
+                return self.ranks.get(node.id)
+            value = self.resolver.lookup(node.id)
+            return None if value is MISSING else rank_of_value(value)
+        if isinstance(node, (ast.BinOp, ast.Compare)):
+            parts = [node.left, node.right] if isinstance(node, ast.BinOp) else \
+                [node.left, *node.comparators]
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+                return _matmul_rank(*(self.rank(p) for p in parts))
+            return _max_rank(self.rank(p) for p in parts)
+        if isinstance(node, ast.UnaryOp):
+            return self.rank(node.operand)
+        if isinstance(node, ast.Subscript):
+            return self._subscript_rank(node)
+        if isinstance(node, ast.Attribute) and node.attr == "T":
+            return self.rank(node.value)
+        if isinstance(node, ast.Call):
+            return self._call_rank(node)
+        return None
+
+    def _subscript_rank(self, node):
+        base = self.rank(node.value)
+        if base is None or self.expr(node.value)[0] not in (ARRAY, SCALAR):
+            return None
+        parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        rank = base
+        for part in parts:
+            if isinstance(part, ast.Slice):
+                continue
+            if isinstance(part, ast.Constant) and part.value is None:
+                rank += 1
+            elif self._scalar_int(part):
+                rank -= 1
+            else:
+                return None       # integer arrays, masks, Ellipsis: not worked out here
+        return rank if rank >= 0 else None
+
+    def _scalar_int(self, node):
+        """An expression certainly holding one int (a constant, a loop counter, i - 1)."""
+        if isinstance(node, ast.Constant):
+            return type(node.value) is int
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            return self._scalar_int(node.operand)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult,
+                                                                ast.FloorDiv, ast.Mod)):
+            return self._scalar_int(node.left) and self._scalar_int(node.right)
+        if isinstance(node, ast.Name):
+            return self.kinds.get(node.id) == INT and self.ranks.get(node.id) == 0
+        if isinstance(node, ast.Call):
+            func = self.resolver.resolve(node.func)
+            return func is len or (func is int and len(node.args) == 1 and
+                                   self.rank(node.args[0]) == 0)
+        return False
+
+    def _call_rank(self, node):
+        func = self.resolver.resolve(node.func)
+        if func is MISSING:
+            if isinstance(node.func, ast.Attribute) and node.func.attr in _REDUCTIONS:
+                return _reduced_rank(self.rank(node.func.value), node.args[:1], node.keywords)
+            return None
+        if func in (len, int, float, bool, round):
+            return 0
+        rules = RULES.lookup(func) if _hashable(func) else []
+        if not rules:
+            return None
+        rule = rules[0]
+        if rule.result == "reduce":
+            return _reduced_rank(self.rank(node.args[0]) if node.args else None,
+                                 node.args[1:2], node.keywords)
+        if rule.elementwise or func in (abs, max, min):
+            return _max_rank(self.rank(a) for a in node.args)
+        return None
 
     # -- expressions ---------------------------------------------------------------
     def expr(self, node):
@@ -240,6 +345,8 @@ class Analysis:
                     -len(kind) <= index.value < len(kind):
                 return kind[index.value], active
             return _join_numeric(kind), active
+        if kind == ARRAY and self._subscript_rank(node) == 0:
+            return SCALAR, active        # w[2] of a 1-D array: one element
         if kind == SEQ:
             return SCALAR, active
         if kind == SEQ2:
@@ -306,11 +413,48 @@ class Analysis:
                 kind = rule.result
             return kind, any_active and kind in DIFFERENTIABLE
         if isinstance(func, types.FunctionType):
-            result = self.helper_kinds(func, node, self.expr)
+            result = self.helper_kinds(func, node, self)
             return result, any_active
         if isinstance(func, type) and func in (float,):
             return SCALAR, any_active
         return ARRAY if kinds else OTHER, any_active
+
+
+_REDUCTIONS = {"sum", "mean", "prod", "max", "min", "std", "var"}
+
+
+def _max_rank(ranks):
+    ranks = list(ranks)
+    return max(ranks) if ranks and None not in ranks else None
+
+
+def _matmul_rank(a, b):
+    if a is None or b is None or a == 0 or b == 0:
+        return None
+    if a == 1 and b == 1:
+        return 0
+    if a == 1 or b == 1:
+        return max(a, b) - 1
+    return max(a, b)
+
+
+def _reduced_rank(rank, axis_args, keywords):
+    """Rank after a reduction: 0 without an axis, one less per axis (unless keepdims)."""
+    if rank is None:
+        return None
+    axis = axis_args[0] if axis_args else next((k.value for k in keywords if k.arg == "axis"),
+                                               None)
+    keep = next((k.value for k in keywords if k.arg == "keepdims"), None)
+    if keep is not None and not (isinstance(keep, ast.Constant) and keep.value in (True, False)):
+        return None
+    keepdims = keep is not None and keep.value is True
+    if axis is None or (isinstance(axis, ast.Constant) and axis.value is None):
+        return rank if keepdims else 0
+    if isinstance(axis, ast.Constant) and type(axis.value) is int:
+        return rank if keepdims else rank - 1
+    if isinstance(axis, ast.Tuple) and all(isinstance(e, ast.Constant) for e in axis.elts):
+        return rank if keepdims else rank - len(axis.elts)
+    return None
 
 
 _INT_FUNCS = {"range", "reversed", "len", "int", "bool"}

@@ -13,7 +13,7 @@ import inspect
 
 import numpy as np
 
-from .analysis import ARRAY, INT, OTHER, SCALAR, SEQ, kind_of_value
+from .analysis import ARRAY, INT, OTHER, SCALAR, SEQ, kind_of_value, rank_of_value
 from .cache import cached
 from .errors import ArgumentError, NonScalarOutputError, SrcDiffError, WrtError
 from .generate import generate_reverse
@@ -106,25 +106,33 @@ class _Specializer:
                          "(integer arrays carry no derivative: use x.astype(float))")
         return tuple(kinds)
 
+    @staticmethod
+    def ranks_of(args):
+        """ndim of each argument (None for lists and other objects): code is specialised
+        to ranks too, so `w[2]` of a 1-D array is known to be one number."""
+        return tuple(0 if type(a) in _FAST_KINDS else rank_of_value(a) for a in args)
+
     def compiled(self, args):
-        kinds = self.kinds_of(args)
-        fn = self.by_key.get(kinds)
+        kinds, ranks = self.kinds_of(args), self.ranks_of(args)
+        fn = self.by_key.get((kinds, ranks))
         if fn is None:
-            fn = self.by_key[kinds] = self.compiled_for(kinds)[0]
+            fn = self.by_key[kinds, ranks] = self.compiled_for(kinds, ranks)[0]
         return fn
 
-    def compiled_for(self, kinds):
-        """(compiled entry, Generated) for argument kinds, cached process-wide."""
-        key = (self.func, self.wrt, self.output, kinds)
+    def compiled_for(self, kinds, ranks=None):
+        """(compiled entry, Generated) for argument kinds and ranks, cached process-wide."""
+        ranks = tuple(ranks) if ranks is not None else (None,) * len(kinds)
+        key = (self.func, self.wrt, self.output, kinds, ranks)
 
         def build():
-            generated = self.generate(kinds)
+            generated = self.generate(kinds, ranks)
             return generated.compile(), generated
         return cached(key, build)
 
-    def generate(self, kinds):
+    def generate(self, kinds, ranks=None):
+        ranks = ranks if ranks is not None else (None,) * len(kinds)
         return generate_reverse(self.func, self.wrt, dict(zip(self.params, kinds)),
-                                output=self.output)
+                                output=self.output, ranks=dict(zip(self.params, ranks)))
 
     def bind(self, args, kwargs):
         if not kwargs and len(args) == len(self.params):
@@ -279,4 +287,15 @@ def source(func, wrt=0, mode="reverse", *, output="grad", at=None):
     for w in names:
         if kinds[w] == INT:
             kinds[w] = SCALAR
-    return generate_reverse(func, names, kinds, output=output).source()
+    return generate_reverse(func, names, kinds, output=output,
+                            ranks=_ranks_for_source(func, params, at)).source()
+
+
+def _ranks_for_source(func, params, at):
+    """Ranks of example arguments `at` (None without them: code for any rank)."""
+    if at is None:
+        return None
+    sig = inspect.signature(func)
+    bound = sig.bind(*at) if isinstance(at, tuple) else sig.bind(**at)
+    bound.apply_defaults()
+    return {p: rank_of_value(bound.arguments[p]) for p in params}

@@ -49,9 +49,10 @@ class Dispatcher:
             ns[f"_f{k}"] = fn
             checks = []
             for j, (n, t) in enumerate(zip(names, types)):
-                if isinstance(t, tuple):    # (ndarray, dtype kind): kinds depend on dtype
+                if isinstance(t, tuple):    # (ndarray, dtype kind, ndim): kinds and ranks
                     ns[f"_t{k}_{j}"] = t[0]
-                    checks.append(f"type({n}) is _t{k}_{j} and {n}.dtype.kind == {t[1]!r}")
+                    checks.append(f"type({n}) is _t{k}_{j} and {n}.dtype.kind == {t[1]!r} "
+                                  f"and {n}.ndim == {t[2]}")
                     continue
                 ns[f"_t{k}_{j}"] = t
                 checks.append(f"type({n}) is _t{k}_{j}")
@@ -73,7 +74,7 @@ class Dispatcher:
     def _slow_path(self, args):
         fn, cacheable = self.slow(args)
         npos = len(self.params)
-        types = tuple((type(a), a.dtype.kind) if isinstance(a, np.ndarray) else type(a)
+        types = tuple((type(a), a.dtype.kind, a.ndim) if isinstance(a, np.ndarray) else type(a)
                       for a in args)
         if self.kwonly:
             call = lambda *a: fn(*a[:npos], **dict(zip(self.kwonly, a[npos:])))  # noqa: E731

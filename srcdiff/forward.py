@@ -29,8 +29,8 @@ class ForwardTransform(TransformBase):
 
     mode = "forward"
 
-    def __init__(self, unit, source, wrt, param_kinds, role):
-        super().__init__(unit, source, wrt, param_kinds, role)
+    def __init__(self, unit, source, wrt, param_kinds, role, param_ranks=None):
+        super().__init__(unit, source, wrt, param_kinds, role, param_ranks)
         self.scatter = set()
         self.indexed = set()
         self.materialized = set()

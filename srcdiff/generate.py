@@ -42,7 +42,7 @@ class Generated:
         return compile_unit(self.text, self.bindings, self.globals, self.entry, self.label)
 
 
-def generate_reverse(func, wrt, kinds, *, output="grad"):
+def generate_reverse(func, wrt, kinds, *, output="grad", ranks=None):
     """Reverse-mode unit for `func`.
 
     `wrt`: parameter names; `kinds`: parameter -> kind; `output`:
@@ -50,17 +50,18 @@ def generate_reverse(func, wrt, kinds, *, output="grad"):
     "vjp" (the function takes a cotangent `g` for its output and returns
     one cotangent per `wrt` parameter).
     """
-    return generate(func, wrt, kinds, output=output)
+    return generate(func, wrt, kinds, output=output, ranks=ranks)
 
 
-def generate(func, wrt, kinds, *, output="grad"):
+def generate(func, wrt, kinds, *, output="grad", ranks=None):
     """Generated code for `func` (see generate_reverse); output "jvp" is forward mode,
-    "split" a fwd/bwd pair (the entry names both)."""
+    "split" a fwd/bwd pair (the entry names both).  `ranks`: parameter -> ndim where
+    known (code specialised to them indexes arrays down to scalars as such)."""
     reserved = set()
     for _ in range(3):
         unit = Unit(reserved=reserved)
         try:
-            return _generate(unit, func, wrt, kinds, output)
+            return _generate(unit, func, wrt, kinds, output, dict(ranks or {}))
         except _NameClash as clash:
             reserved |= clash.names
     raise SrcDiffError(f"could not choose non-clashing names for {func.__name__}")
@@ -71,13 +72,13 @@ class _NameClash(Exception):
         self.names = names
 
 
-def _generate(unit, func, wrt, kinds, output):
+def _generate(unit, func, wrt, kinds, output, ranks):
     if output == "jvp":
-        return _generate_forward(unit, func, wrt, kinds)
+        return _generate_forward(unit, func, wrt, kinds, ranks)
     if output == "split":
-        return _generate_split(unit, func, wrt, kinds)
+        return _generate_split(unit, func, wrt, kinds, ranks)
     source = unit.source(func)
-    main = FunctionTransform(unit, source, wrt, kinds, "main")
+    main = FunctionTransform(unit, source, wrt, kinds, "main", ranks)
     entry = unit.names.exact_or_suffixed(f"{func.__name__}_{_suffix(output)}")
     cot = None
     if output == "vjp":
@@ -117,18 +118,19 @@ def _finish(unit, func, functions, entry):
     return generated
 
 
-def _generate_split(unit, func, wrt, kinds):
+def _generate_split(unit, func, wrt, kinds, ranks):
     """A fwd/bwd pair for `func` itself: vjp runs the forward sweep once."""
     from .unit import HelperSpec
     spec = HelperSpec(func, unit.source(func))
-    spec = unit.specialize(spec, list(wrt), dict(kinds), "reverse")
+    spec = unit.specialize(spec, list(wrt), dict(kinds), "reverse", ranks)
     return _finish(unit, func, [], f"{spec.fwd_name}, {spec.bwd_name}")
 
 
-def _generate_forward(unit, func, wrt, kinds):
+def _generate_forward(unit, func, wrt, kinds, ranks):
     from .unit import HelperSpec
     spec = HelperSpec(func, unit.source(func))
     spec.active, spec.kinds, spec.mode = tuple(wrt), dict(kinds), "forward"
+    spec.ranks = ranks
     spec.jvp_name = unit.names.exact_or_suffixed(f"{func.__name__}_jvp")
     spec.tangent_names = None
     fdef = _jvp_function(unit, spec, role="main")
@@ -137,7 +139,7 @@ def _generate_forward(unit, func, wrt, kinds):
 
 def _jvp_function(unit, spec, role):
     """`def h_jvp(params..., dparams...)` returning (value, tangent)."""
-    fn = ForwardTransform(unit, spec.source, spec.active, spec.kinds, role)
+    fn = ForwardTransform(unit, spec.source, spec.active, spec.kinds, role, spec.ranks)
     body, state = fn.build(spec.tangent_names)
     _tag_lines(fn, body)
     outs = fn.outputs
@@ -268,7 +270,7 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
 
 
 def _helper_functions(unit, spec):
-    fn = FunctionTransform(unit, spec.source, spec.active, spec.kinds, "helper")
+    fn = FunctionTransform(unit, spec.source, spec.active, spec.kinds, "helper", spec.ranks)
     fwd, _, bwd, state = fn.build()
     lists = [p for p in spec.active if fn.an.kinds.get(p) == "list"]
     grads = [fn.final_adjoint(p, state) for p in spec.active if p not in lists]

@@ -151,7 +151,7 @@ def _vjp(func, primals, wrt):
                             "(floats, float arrays or lists of floats)")
     spec = _specializer(func, wrt, "split")
     primals = tuple(_as_float(a) if p in wrt else a for p, a in zip(params, primals))
-    (fwd, bwd), generated = spec.compiled_for(spec.kinds_of(primals))
+    (fwd, bwd), generated = spec.compiled_for(spec.kinds_of(primals), spec.ranks_of(primals))
     stack = []
     pos, kw = _split_keyword_only(func, primals)
     out = fwd(stack, *pos, **kw)

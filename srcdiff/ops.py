@@ -43,6 +43,7 @@ class Flattener:
     def __init__(self, fn):
         self.fn = fn          # the FunctionTransform (analysis, names, source, unit)
         self.temp_kinds = {}
+        self.temp_ranks = {}
 
     # -- public ------------------------------------------------------------------
     def assign(self, stmt):
@@ -182,6 +183,11 @@ class Flattener:
             return self.fn.an.active.get(atom.id, False)
         return False
 
+    def rank(self, atom):
+        if isinstance(atom, ast.Name) and atom.id in self.temp_kinds:
+            return self.temp_ranks.get(atom.id)
+        return self.fn.an.rank(atom)
+
     def kind(self, atom):
         if isinstance(atom, ast.Name) and atom.id in self.temp_kinds:
             return self.temp_kinds[atom.id]
@@ -207,6 +213,7 @@ class Flattener:
         op.targets.append(tmp)
         self.temp_kinds[tmp] = SEQ if isinstance(kind, tuple) else \
             kind if kind in (SCALAR, ARRAY, SEQ) else ARRAY
+        self.temp_ranks[tmp] = self.fn.an.rank(expr)
         ops.append(op)
         return ast.Name(id=tmp, ctx=ast.Load())
 
@@ -391,8 +398,8 @@ class Flattener:
         bound = spec.bind(args, keywords)
         active = [p for p in spec.params if p in bound and self.is_active(bound[p])]
         spec = self.fn.unit.specialize(spec, active, {p: self.kind(a) for p, a in bound.items()},
-                                       self.fn.mode)
-        result = self.fn.unit.output_kinds(func, call, self.fn.an.expr)
+                                       self.fn.mode, {p: self.rank(a) for p, a in bound.items()})
+        result = self.fn.unit.output_kinds(func, call, self.fn.an)
         if isinstance(result, tuple) and len(targets) <= 1:
             # `r = h(x)` where h returns a tuple: unpack into temporaries, then pack them,
             # so `r[0]` and friends differentiate like any sequence.

@@ -50,8 +50,8 @@ class FunctionTransform(TransformBase):
 
     mode = "reverse"
 
-    def __init__(self, unit, source, wrt, param_kinds, role):
-        super().__init__(unit, source, wrt, param_kinds, role)
+    def __init__(self, unit, source, wrt, param_kinds, role, param_ranks=None):
+        super().__init__(unit, source, wrt, param_kinds, role, param_ranks)
         self.stack = unit.stack_name
         self.markers = {}
         self.materialized = set()

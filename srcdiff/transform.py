@@ -25,7 +25,7 @@ from .rules import RULES
 class TransformBase:
     mode = None   # "reverse" or "forward"
 
-    def __init__(self, unit, source, wrt, param_kinds, role):
+    def __init__(self, unit, source, wrt, param_kinds, role, param_ranks=None):
         self.unit = unit
         self.source = source
         self.role = role                      # "main" or "helper"
@@ -35,12 +35,12 @@ class TransformBase:
         self.params = [a.arg for a in [*self.tree.args.posonlyargs, *self.tree.args.args,
                                        *self.tree.args.kwonlyargs]]
         self.wrt = list(wrt)
-        self.an = Analysis(self.tree, source.resolver, param_kinds, set(wrt), unit.output_kinds)
+        self.an = Analysis(self.tree, source.resolver, param_kinds, set(wrt), unit.output_kinds,
+                           param_ranks)
         self.defs = Definitions(self.tree)
         self.int_names = frozenset(n for n, k in self.an.kinds.items()
                                    if k not in (SCALAR, ARRAY, SEQ)) | self.an.maybe_int
-        self.memory = check_memory(self.tree, self.an, source, unit.memory_summary(self.an.expr),
-                                   role)
+        self.memory = check_memory(self.tree, self.an, source, unit.memory_summary(self.an), role)
         self.flat = Flattener(self)
         self._deny_effects()
         for var, node in self.an.lost.items():

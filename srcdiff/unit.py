@@ -18,7 +18,7 @@ import ast
 import inspect
 import sys
 
-from .analysis import SCALAR, Analysis, kind_of_value
+from .analysis import SCALAR, SEQ, Analysis, kind_of_value, rank_of_value
 from .errors import SrcDiffError, UnsupportedSyntaxError
 from .naming import Names
 from .normalize import normalize
@@ -35,6 +35,7 @@ class HelperSpec:
         self.params = list(self.signature.parameters)
         self.active = ()
         self.kinds = {}
+        self.ranks = {}
         self.fwd_name = self.bwd_name = None
 
     @property
@@ -129,18 +130,24 @@ class Unit:
                                   f"its signature: {exc}", call, None) from None
         return spec
 
-    def specialize(self, spec, active, kinds, mode="reverse"):
-        """The helper specialisation for these active parameters and kinds (made once)."""
+    def specialize(self, spec, active, kinds, mode="reverse", ranks=None):
+        """The helper specialisation for these active parameters, kinds and ranks (made
+        once: a helper called twice the same way is generated once)."""
+        ranks = dict(ranks or {})
         for p in spec.params:
             if p not in kinds:
-                kinds[p] = kind_of_value(spec.signature.parameters[p].default)
-        key = (spec.func, tuple(active), tuple(sorted(kinds.items())), mode)
+                default = spec.signature.parameters[p].default
+                kinds[p] = kind_of_value(default)
+                ranks[p] = rank_of_value(default)
+        key = (spec.func, tuple(active), tuple(sorted(kinds.items())),
+               tuple(sorted((p, ranks.get(p)) for p in kinds)), mode)
         if key not in self.specs:
             spec.active = tuple(active)
             spec.kinds = dict(kinds)
+            spec.ranks = ranks
             spec.mode = mode
             base = spec.func.__name__
-            same = sum(1 for k in self.specs if k[0] is spec.func and k[3] == mode)
+            same = sum(1 for k in self.specs if k[0] is spec.func and k[-1] == mode)
             suffix = "" if not same else f"_{same + 1}"
             if mode == "reverse":
                 spec.fwd_name = self.names.exact_or_suffixed(f"{base}_fwd{suffix}")
@@ -154,8 +161,9 @@ class Unit:
             self.pending.append(spec)
         return self.specs[key]
 
-    def output_kinds(self, func, call, expr_kind):
-        """Kind of what helper `func` returns when called as `call` (None if unknown yet)."""
+    def output_kinds(self, func, call, caller):
+        """Kind of what helper `func` returns when called as `call` from code analysed by
+        `caller` (an Analysis), or None if unknown yet."""
         try:
             spec = HelperSpec(func, self.source(func))
             bound = spec.bind(call.args, call.keywords)
@@ -163,13 +171,8 @@ class Unit:
             return None
         if spec.variadic:
             return None        # refused with a clear error when the call is split
-        kinds = {}
-        for p in spec.params:
-            if p in bound:
-                kinds[p] = expr_kind(bound[p])[0] or SCALAR
-            else:
-                kinds[p] = kind_of_value(spec.signature.parameters[p].default)
-        key = (func, tuple(sorted(kinds.items())))
+        kinds, ranks = self._call_kinds(spec, bound, caller)
+        key = (func, tuple(sorted(kinds.items())), tuple(sorted(ranks.items())))
         if key in self._kind_cache:
             return self._kind_cache[key]
         if key in self._in_progress:   # recursion: the current guess (bottom at first)
@@ -179,7 +182,7 @@ class Unit:
             source = spec.source
             tree = normalize(source, Names.for_tree(source.tree))
             for _ in range(6):   # iterate recursive calls to a fixpoint
-                an = Analysis(tree, source.resolver, kinds, set(kinds), self.output_kinds)
+                an = Analysis(tree, source.resolver, kinds, set(kinds), self.output_kinds, ranks)
                 ret = tree.body[-1].value
                 if isinstance(ret, ast.Tuple):
                     result = tuple(an.kinds.get(e.id) or SCALAR for e in ret.elts)
@@ -193,9 +196,24 @@ class Unit:
         self._kind_cache[key] = result
         return result
 
-    def memory_summary(self, expr_kind):
-        """`(func, call) -> InPlaceSummary` for calls analysed with `expr_kind` (aliasing.py):
-        which arguments the helper changes in place, which its results may share."""
+    def _call_kinds(self, spec, bound, caller):
+        """Kinds and ranks of a helper's parameters in one call (defaults included)."""
+        kinds, ranks = {}, {}
+        for p in spec.params:
+            if p in bound:
+                kinds[p] = caller.expr(bound[p])[0] or SCALAR
+                ranks[p] = caller.rank(bound[p])
+            else:
+                default = spec.signature.parameters[p].default
+                kinds[p], ranks[p] = kind_of_value(default), rank_of_value(default)
+            if isinstance(kinds[p], tuple):
+                kinds[p] = SEQ
+        return kinds, ranks
+
+    def memory_summary(self, caller):
+        """`(func, call) -> InPlaceSummary` for calls in code analysed by `caller`
+        (aliasing.py): which arguments the helper changes in place, which its results
+        may share."""
         def summary(func, call):
             try:
                 spec = HelperSpec(func, self.source(func))
@@ -204,14 +222,13 @@ class Unit:
                 return None
             if spec.variadic:
                 return None
-            kinds = {p: (expr_kind(bound[p])[0] or SCALAR) if p in bound else
-                     kind_of_value(spec.signature.parameters[p].default) for p in spec.params}
-            return self._memory_summary(func, kinds)
+            return self._memory_summary(func, *self._call_kinds(spec, bound, caller))
         return summary
 
-    def _memory_summary(self, func, kinds):
+    def _memory_summary(self, func, kinds, ranks):
         from .aliasing import InPlaceSummary, check_memory
-        key = ("memory", func, tuple(sorted((k, str(v)) for k, v in kinds.items())))
+        key = ("memory", func, tuple(sorted((k, str(v)) for k, v in kinds.items())),
+               tuple(sorted(ranks.items())))
         if key in self._kind_cache:
             return self._kind_cache[key]
         source = self.source(func)
@@ -222,8 +239,8 @@ class Unit:
         self._in_progress[key] = None
         try:
             tree = normalize(source, Names.for_tree(source.tree))
-            an = Analysis(tree, source.resolver, kinds, set(), self.output_kinds)
-            result = check_memory(tree, an, source, self.memory_summary(an.expr), role="helper")
+            an = Analysis(tree, source.resolver, kinds, set(), self.output_kinds, ranks)
+            result = check_memory(tree, an, source, self.memory_summary(an), role="helper")
         except SrcDiffError:
             result = None      # reported when the helper itself is differentiated
         finally:

@@ -28,6 +28,7 @@ Names are sometimes ones srcdiff itself generates (``dx``, ``t1``, ``_stack``,
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 
@@ -134,7 +135,7 @@ class Gen:
             a, b = self.fexpr(env, d), self.fexpr(env, d)
             return f"({a} / ({b} * {b} + 0.5))"
         if r < 0.42:
-            return f"(-{self.fexpr(env, d)})"
+            return f"(-{self.fexpr(env, d)})" if self.chance(0.85) else f"(+{self.fexpr(env, d)})"
         if r < 0.47:
             e = self.fexpr(env, d)
             return self.pick([f"({e} ** 2)", f"({e} ** 3)", f"((abs({e}) + 0.5) ** 1.5)",
@@ -186,6 +187,9 @@ class Gen:
             f"math.pow({e} * {e} + 0.5, {self.squash(self.fexpr(env, d))})",
             f"math.tan(0.7 * {self.squash(e)})",
         ]
+        if hasattr(math, "cbrt"):     # Python 3.11+
+            forms += [f"math.cbrt({e})",
+                      f"math.exp2({self.squash(e)})"]
         return self.pick(forms)
 
     def cond(self, env, depth):
@@ -490,7 +494,6 @@ class Gen:
             returns = [rt, F] if self.chance(0.3) else [rt]
             h = Helper(name, params, defaults, returns)
             out.append(self.helper_def(h))
-            self.helpers.append(h)
         if self.profile == "scalar" and self.chance(0.12):
             h = Helper("rec", [("a0", F), ("k", I)], {}, [F], recursive=True)
             out.append("def rec(a0, k):\n    if k <= 0:\n        return a0\n"
@@ -498,8 +501,16 @@ class Gen:
             self.helpers.append(h)
         return out
 
+    def return_value(self, env):
+        """What a `return` returns here: f's scalar, or the helper's declared results."""
+        if not self.in_helper:
+            return self.final_expr(env)
+        h = next(h for h in self.helpers if h.name == self.in_helper)
+        return ", ".join(self.expr_of(env, t, 1) for t in h.returns)
+
     def helper_def(self, h):
         self.in_helper = h.name
+        self.helpers.append(h)      # visible to return_value (not callable: in_helper)
         env = Env({p: t for p, t in h.params})
         params = ", ".join(f"{p}={h.defaults[p]}" if p in h.defaults else p for p, _ in h.params)
         self.budget = self.rng.randrange(1, 5)
@@ -535,9 +546,8 @@ class Gen:
         if loop and r < 0.33:
             jump = self.pick(["break", "continue"])
             return [f"{pad}if {self.cond(env, 1)}:", f"{pad}    {jump}"]
-        if r < 0.36 and not self.in_helper and not loop:
-            t = F
-            return [f"{pad}if {self.cond(env, 1)}:", f"{pad}    return {self.final_expr(env)}"]
+        if r < 0.36:
+            return [f"{pad}if {self.cond(env, 1)}:", f"{pad}    return {self.return_value(env)}"]
         if r < 0.45:
             return self.aug_stmt(env, indent)
         if r < 0.52:
@@ -768,7 +778,8 @@ class Gen:
                 value = self.pick([f"{self.squash_np(s + '[' + counter + ']')}",
                                    f"{s}[{counter}] * {self.fexpr(inner, 1)}",
                                    f"{name}[{counter}] + {s}[{counter}]"])
-            lines = [f"{pad}for {counter} in range({shape[0]}):",
+            bound = self.pick([str(shape[0]), f"{name}.shape[0]", f"len({name})"])
+            lines = [f"{pad}for {counter} in range({bound}):",
                      f"{pad}    {name}[{counter}] = {value}"]
             if self.chance(0.3):
                 lines.append(f"{pad}    {name}[{counter}] += {self.fexpr(inner, 1)}"
@@ -780,10 +791,19 @@ class Gen:
             if op == "*=":
                 value = f"np.tanh({value})"
             return [f"{pad}{name} {op} {value}"]
+        if r < 0.59 and shape[0] >= 2:
+            a = self.rng.randrange(shape[0] - 1)
+            b = self.rng.randrange(a + 1, shape[0] + 1)
+            op = self.pick(["+=", "-=", "*="])
+            value = self.aexpr(env, (b - a,) + shape[1:], 2) if self.chance(0.6) else \
+                self.fexpr(env, 1)
+            return [f"{pad}{name}[{a}:{b}] {op} {value}"]
         if r < 0.63:
             return [f"{pad}{name}[{name} > {self.const()}] = {self.fexpr(env, 1)}"]
         if r < 0.7:
             idx = sorted(self.rng.sample(range(shape[0]), min(2, shape[0])))
+            if self.chance(0.1):
+                idx = [idx[0], idx[0]]      # repeated: refused when it runs
             value = self.aexpr(env, (len(idx),) + shape[1:], 2)
             return [f"{pad}{name}[np.array({idx})] = {value}"]
         if r < 0.8:
@@ -829,6 +849,22 @@ class Gen:
                                   f"np.mean(np.sin({e})){extra}"])
         return self.fexpr(env, 3)
 
+    def imports(self, code):
+        """Import lines, sometimes under other names (`import math as m`, `from math import
+        sin as msin`): srcdiff resolves names to the objects they denote."""
+        header = ["import math", "", "import numpy as np"]
+        r = self.rng.random()
+        if r < 0.15:
+            header[0] = "import math as m"
+            code = code.replace("math.", "m.")
+        elif r < 0.3 and "math.sin(" in code:
+            header.insert(1, "from math import sin as msin")
+            code = code.replace("math.sin(", "msin(")
+        elif r < 0.4 and "np.sum(" in code:
+            header.append("from numpy import sum as total")
+            code = code.replace("np.sum(", "total(")
+        return header, code
+
     def params(self):
         params, args = [], {}
         self.list_params = []
@@ -870,8 +906,9 @@ class Gen:
         body = self.block(env, depth=2, loop=False, indent=1, min_stmts=2)
         body.append(f"    return {self.final_expr(env)}")
         sig = ", ".join(p for p, _ in params)
-        header = ["import math", "", "import numpy as np", "", ""]
-        text = "\n".join(header) + "\n\n".join(helpers + [f"def f({sig}):\n" + "\n".join(body) + "\n"])
+        code = "\n\n".join(helpers + [f"def f({sig}):\n" + "\n".join(body) + "\n"])
+        header, code = self.imports(code)
+        text = "\n".join(header) + "\n\n\n" + code
         wrt = tuple(p for p, t in params if t != I)
         return Case(source=text, args=args, wrt=wrt, hessian=self.rng.random() < 0.15)
 
