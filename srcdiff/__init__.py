@@ -10,8 +10,9 @@ its derivatives -- no tape, no tracing at run time.
     (24.0, 10.0)
 """
 
-from .errors import (ArgumentError, GradientCheckError, NoRuleError, NonScalarOutputError,
-                     SourceUnavailableError, SrcDiffError, UnsupportedSyntaxError, WrtError)
+from .errors import (ArgumentError, DomainError, GradientCheckError, NoRuleError,
+                     NonScalarOutputError, SourceUnavailableError, SrcDiffError,
+                     UnsupportedSyntaxError, WrtError)
 from .rules import register_rule
 from .api import grad, source, value_and_grad
 from .check import check_grad
@@ -23,5 +24,5 @@ __version__ = "0.1.0"
 __all__ = ["grad", "value_and_grad", "source", "check_grad", "register_rule",
            "jvp", "vjp", "jacobian", "hessian", "hvp", "stop_gradient",
            "SrcDiffError", "UnsupportedSyntaxError", "NoRuleError", "WrtError",
-           "SourceUnavailableError", "NonScalarOutputError", "ArgumentError",
+           "SourceUnavailableError", "NonScalarOutputError", "ArgumentError", "DomainError",
            "GradientCheckError", "__version__"]

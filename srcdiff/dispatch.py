@@ -16,6 +16,8 @@ import copy
 
 import numpy as np
 
+from .errors import as_domain_error
+
 
 class Dispatcher:
     """Builds and rebuilds the dispatching function for one derivative."""
@@ -44,7 +46,9 @@ class Dispatcher:
                 args.kw_defaults[i] = ast.Name(id=f"_k{i}", ctx=ast.Load())
         names = self.params + self.kwonly
         call = ", ".join(self.params + [f"{k}={k}" for k in self.kwonly])
-        lines = [f"def {self.name}({ast.unparse(args)}):"]
+        lines = [f"def {self.name}({ast.unparse(args)}):", "    try:"]
+        ns["_arith"] = (ZeroDivisionError, OverflowError, ValueError)
+        ns["_domain"] = as_domain_error
         for k, (types, fn) in enumerate(self.fast):
             ns[f"_f{k}"] = fn
             checks = []
@@ -56,10 +60,13 @@ class Dispatcher:
                     continue
                 ns[f"_t{k}_{j}"] = t
                 checks.append(f"type({n}) is _t{k}_{j}")
-            lines.append(f"    if {' and '.join(checks) or 'True'}:")
-            lines.append(f"        return _f{k}({call})")
+            lines.append(f"        if {' and '.join(checks) or 'True'}:")
+            lines.append(f"            return _f{k}({call})")
         values = ", ".join(names)   # the slow path takes every argument, positionally
-        lines.append(f"    return _slow(({values}{',' if len(names) == 1 else ''}))")
+        lines.append(f"        return _slow(({values}{',' if len(names) == 1 else ''}))")
+        # an arithmetic error inside generated code: the derivative is not finite here
+        lines.append("    except _arith as exc:")
+        lines.append("        raise _domain(exc)")
         exec(compile("\n".join(lines), f"<srcdiff dispatch {self.name}>", "exec"), ns)  # noqa: S102
         fresh = ns[self.name]
         if self.function is None:

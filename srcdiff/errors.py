@@ -59,5 +59,58 @@ class ArgumentError(SrcDiffError, TypeError):
     """An argument passed to a generated function has a type srcdiff can't handle."""
 
 
+class DomainError(SrcDiffError, ArithmeticError):
+    """The derivative is not finite, or not defined, where it was asked for (sqrt at 0)."""
+
+
+def domain_error(exc):
+    """A DomainError for an arithmetic error raised inside generated derivative code,
+    naming the generated line and the user's line it came from."""
+    import linecache
+    frame = None
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.startswith("<srcdiff") and not name.startswith("<srcdiff dispatch"):
+            frame = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    where = ""
+    if frame is not None:
+        lines = linecache.getlines(frame[0])
+        text = lines[frame[1] - 1].strip() if 0 < frame[1] <= len(lines) else ""
+        origin = next((ln.strip()[2:] for ln in reversed(lines[:frame[1] - 1])
+                       if ln.strip().startswith("# line ")), None)
+        where = f" at `{text}`" + (f" (for {origin})" if origin else "")
+    return DomainError(
+        f"the derivative code raised {type(exc).__name__}: {exc}{where}",
+        hint="the function may not be differentiable at this point (sqrt or cbrt at 0, asin "
+             "at 1, |x| ** 0.5 at 0), or it fails here itself; try a nearby point")
+
+
 class GradientCheckError(SrcDiffError, AssertionError):
     """Analytic and finite-difference derivatives disagree."""
+
+
+def as_domain_error(exc):
+    """A DomainError for an arithmetic error raised in generated derivative code (not in
+    its forward sweep, which is the function's own code); any other exception as it is."""
+    if isinstance(exc, SrcDiffError) or (isinstance(exc, ValueError) and
+                                         "math domain error" not in str(exc)):
+        return exc
+    import linecache
+    last = None
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.startswith("<srcdiff") and not name.startswith("<srcdiff dispatch"):
+            last = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    if last is None:
+        return exc
+    before = linecache.getlines(last[0])[:last[1]]
+    if any("# forward sweep" in ln for ln in before) and \
+            not any("# backward sweep" in ln for ln in before):
+        return exc    # the function's own code fails here (f raises the same error)
+    error = domain_error(exc)
+    error.__cause__ = exc
+    return error

@@ -16,7 +16,7 @@ import numpy as np
 
 from .analysis import ARRAY, SCALAR, SEQ
 from .api import _parse_wrt, _prepare, _Specializer
-from .errors import ArgumentError, SrcDiffError
+from .errors import ArgumentError, SrcDiffError, as_domain_error
 
 _DIFF = (SCALAR, ARRAY, SEQ)
 
@@ -64,6 +64,15 @@ def _bind_all(func, args, kwargs):
     return tuple(bound.arguments[p] for p in _prepare(func))
 
 
+def _guarded(fn, *args, **kwargs):
+    """Call generated code; an arithmetic error in it means the derivative is not finite
+    at this point (a DomainError naming the generated and the user's line)."""
+    try:
+        return fn(*args, **kwargs)
+    except (ZeroDivisionError, OverflowError, ValueError) as exc:
+        raise as_domain_error(exc) from None
+
+
 def _as_float(value):
     return float(value) if type(value) is int else value
 
@@ -90,7 +99,7 @@ def jvp(func, primals, tangents):
     fn = spec.compiled(primals)
     dts = [_tangent_like(t, a) for p, a, t in zip(params, primals, tangents) if p in wrt]
     pos, kw = _split_keyword_only(func, primals)
-    return fn(*pos, *dts, **kw)
+    return _guarded(fn, *pos, *dts, **kw)
 
 
 def _is_zero(t):
@@ -154,7 +163,7 @@ def _vjp(func, primals, wrt):
     (fwd, bwd), generated = spec.compiled_for(spec.kinds_of(primals), spec.ranks_of(primals))
     stack = []
     pos, kw = _split_keyword_only(func, primals)
-    out = fwd(stack, *pos, **kw)
+    out = _guarded(fwd, stack, *pos, **kw)
     saved = list(stack)
     multiple = isinstance(out, tuple)
     first = [True]
@@ -166,8 +175,8 @@ def _vjp(func, primals, wrt):
             run_stack = list(saved)     # the backward sweep pops: give it its own copy
         else:   # the first backward sweep restored arrays in place: run the forward again
             run_stack = []
-            fwd(run_stack, *pos, **kw)
-        grads = bwd(run_stack, *cts)
+            _guarded(fwd, run_stack, *pos, **kw)
+        grads = _guarded(bwd, run_stack, *cts)
         grads = grads if len(wrt) > 1 else (grads,)
         by_name = dict(zip(wrt, grads))
         return tuple(by_name.get(p) for p in params)

@@ -282,3 +282,14 @@ def assign_into_fancy(x):
     y = x[np.array([2, 0, 1])]
     y[0] = x[0] * x[0]
     return np.sum(y * y)
+
+
+# --- derivatives that are not finite ------------------------------------------------------------
+
+
+def root(x):
+    return math.sqrt(x)
+
+
+def reciprocal(x):
+    return 1.0 / x

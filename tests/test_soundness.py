@@ -207,3 +207,17 @@ def test_fresh_results_may_be_assigned_into(func):
     x = np.array([0.3, -0.7, 1.1])
     srcdiff.check_grad(func, x)
     both_modes(func, (x,), ("x",))
+
+
+# --- a derivative that is not finite is an error saying so; the function's own errors stay ------
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_infinite_derivative_is_a_domain_error(mode):
+    with pytest.raises(srcdiff.DomainError, match=r"0\.5 / out.*math\.sqrt\(x\)"):
+        srcdiff.grad(S.root, mode=mode)(0.0)
+    assert srcdiff.grad(S.root, mode=mode)(4.0) == 0.25
+
+
+def test_the_functions_own_error_is_raised_as_it_is():
+    with pytest.raises(ZeroDivisionError):
+        srcdiff.grad(S.reciprocal)(0.0)

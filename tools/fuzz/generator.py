@@ -188,7 +188,7 @@ class Gen:
             f"math.tan(0.7 * {self.squash(e)})",
         ]
         if hasattr(math, "cbrt"):     # Python 3.11+
-            forms += [f"math.cbrt({e})",
+            forms += [f"math.cbrt({e} * {e} + 0.5)",
                       f"math.exp2({self.squash(e)})"]
         return self.pick(forms)
 
