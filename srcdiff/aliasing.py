@@ -43,9 +43,12 @@ from .rules import RULES
 _NO_MEMORY = (SCALAR, INT)
 _FRESH_METHODS = {"copy", "astype", "flatten", "sum", "mean", "prod", "max", "min", "std",
                   "var", "cumsum", "cumprod", "dot", "clip", "round", "trace", "repeat",
-                  "argmax", "argmin", "tolist", "item", "any", "all"}
+                  "argmax", "argmin", "tolist", "item", "any", "all", "nonzero", "argsort",
+                  "conj", "conjugate", "index", "count"}
 _VIEW_METHODS = {"reshape", "ravel", "transpose", "squeeze", "swapaxes", "view", "T",
                  "real", "imag", "diagonal", "flat"}
+# Methods of arrays and lists that change nothing (everything else may: sort, fill, append).
+PURE_METHODS = frozenset(_FRESH_METHODS | _VIEW_METHODS)
 _BUILTINS_NO_MEMORY = {len, int, float, bool, range, abs, round, min, max, pow, sum}
 
 
@@ -56,6 +59,7 @@ class InPlaceSummary:
     def __init__(self, mutated=(), shares=None):
         self.mutated = set(mutated)
         self.shares = shares        # per result: set of parameter names, or None (unknown)
+        self.copies = []            # (call, argument) where a helper changes the argument
 
 
 class MemoryAnalysis:
@@ -76,6 +80,7 @@ class MemoryAnalysis:
         self.live_out = {}       # id(statement) -> names live after it
         self.mutated_params = set()
         self.result_shares = None
+        self.copies = []         # (call, argument) a helper changes in place: pass a copy
 
     # -- memory objects ---------------------------------------------------------------
     def _has_memory(self, name):
@@ -329,7 +334,9 @@ class MemoryAnalysis:
             self.result_shares = [
                 {p for kind, *rest in self.objects(o, end, ret) if kind == "param"
                  for p in rest[:1]} for o in outs]
-        return InPlaceSummary(self.mutated_params, self.result_shares)
+        summary = InPlaceSummary(self.mutated_params, self.result_shares)
+        summary.copies = self.copies
+        return summary
 
     def _check_site(self, stmt, kind, before, detail):
         if kind == "helper":
@@ -337,7 +344,11 @@ class MemoryAnalysis:
             changed = self.objects(arg, before, stmt)
             rebound = {t.id for t in ast.walk(stmt.targets[0]) if isinstance(t, ast.Name)} \
                 if isinstance(stmt, ast.Assign) else set()
-            live = self.live_out.get(id(stmt), set()) - rebound
+            inside = {id(n) for n in ast.walk(call)}
+            # read later, or elsewhere in this statement (`h(a=g(x), b=np.mean(x))`)
+            elsewhere = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)
+                         and isinstance(n.ctx, ast.Load) and id(n) not in inside}
+            live = (self.live_out.get(id(stmt), set()) - rebound) | elsewhere
             for other in sorted(live):
                 if before.get(other, frozenset()) & changed or \
                         (other not in before and self._global_objects(other) & changed):
@@ -350,6 +361,8 @@ class MemoryAnalysis:
                         f"in {func.__name__}, write {param} = {param} + ... (a new array), or "
                         f"pass a copy: {ast.unparse(arg)}.copy()")
             self._note_param_change(changed)
+            if isinstance(func, types.FunctionType) and changed:
+                self.copies.append((call, arg))
             return
         name = detail
         changed = before.get(name, frozenset())

@@ -40,3 +40,9 @@ def tuple_of(names, store=False):
         return name(names[0], store) if isinstance(names[0], str) else names[0]
     elts = [name(n, store) if isinstance(n, str) else n for n in names]
     return ast.Tuple(elts=elts, ctx=ast.Store() if store else ast.Load())
+
+
+def reads_any(values, names):
+    """Does any of the expressions `values` read one of `names`?"""
+    names = set(names)
+    return any(isinstance(n, ast.Name) and n.id in names for v in values for n in ast.walk(v))

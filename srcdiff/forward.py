@@ -18,7 +18,7 @@ import ast
 import copy
 
 from .analysis import ARRAY, INT, LIST, SCALAR, SEQ, _list_append
-from .astutil import add, assign, attr_call, call, name, tuple_of
+from .astutil import add, assign, attr_call, call, name, reads_any as _reads_any, tuple_of
 from .templates import instantiate
 from .shapes import ShapeTokens
 from .transform import TransformBase
@@ -160,8 +160,7 @@ class ForwardTransform(TransformBase):
             for t in op.targets:
                 state.discard(t)
             return [primal]
-        self_ref = any(isinstance(e, ast.Name) and e.id in op.targets
-                       for a in op.bound.values() for e in _elements(a))
+        self_ref = _reads_any(op.bound.values(), op.targets)   # inactive operands too
         terms = [self._jvp(op, p, self_ref) for p in present]
         total = terms[0]
         for term in terms[1:]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 
+from .aliasing import PURE_METHODS
 from .templates import simplify
 
 
@@ -106,6 +107,8 @@ def _pure(expr, pure_names):
             func = node.func
             if isinstance(func, ast.Name) and func.id in _PURE_BUILTINS:
                 continue
+            if isinstance(func, ast.Attribute) and func.attr in PURE_METHODS:
+                continue     # x.sum(), x.reshape(...): array methods that change nothing
             base = func.value if isinstance(func, ast.Attribute) else None
             if not (isinstance(base, ast.Name) and base.id in pure_names):
                 return False

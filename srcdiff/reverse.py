@@ -38,6 +38,7 @@ from .astutil import assign as _assign
 from .astutil import attr_call as _attr_call
 from .astutil import call as _call
 from .astutil import name as _name
+from .astutil import reads_any as _reads_any
 from .astutil import tuple_of
 from .shapes import ShapeTokens
 from .transform import TransformBase
@@ -386,8 +387,9 @@ class FunctionTransform(TransformBase):
             return restores
         self._state = state
         atoms = {p: op.bound[p] for p in op.active}
-        self_ref = any(e.id in op.targets for a in atoms.values() for e in _elements(a)
-                       if isinstance(e, ast.Name))
+        # Does the statement read what it assigns?  Inactive operands count too: the
+        # condition of np.where(x > 0, ...) is evaluated again in the backward sweep.
+        self_ref = _reads_any(op.bound.values(), op.targets)
         # A helper's backward sweep pops what its forward sweep pushed *after* the targets
         # were saved, so it runs before they are restored (it reads no caller variables).
         restore_first = self_ref and op.kind != "helper"

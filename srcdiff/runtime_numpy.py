@@ -115,10 +115,12 @@ def var_partials(a, axis=None, ddof=0):
 
 
 def std_partials(a, out, axis=None, ddof=0, keepdims=False):
-    """d std / d a = (a - mean) / ((N - ddof) std), taken as 0 where std == 0.
+    """d std / d a = (a - mean) / ((N - ddof) std), taken as 0 where std is 0.
 
     std is not differentiable where all values of a group are equal (like
-    |x| at 0); 0 is the smallest subgradient there (JAX gives nan).
+    |x| at 0); 0 is the smallest subgradient there (JAX gives nan).  "Equal" up
+    to rounding: np.std of equal values is ~1e-17, not 0, and the deviations
+    over it would be noise of order 1.
     """
     x = _as_float(a)
     nd = x.ndim
@@ -127,8 +129,10 @@ def std_partials(a, out, axis=None, ddof=0, keepdims=False):
     o = np.asarray(out, dtype=x.dtype)
     if not keepdims:
         o = np.expand_dims(o, axes)
-    safe = np.where(o == 0, 1, o)
-    return np.where(o == 0, 0, (x - np.mean(x, axis=axes, keepdims=True)) / ((n - ddof) * safe))
+    scale = np.max(np.abs(x), axis=axes, keepdims=True) if x.size else 0.0
+    flat = o <= 16 * np.finfo(x.dtype).eps * scale
+    safe = np.where(flat, 1, o)
+    return np.where(flat, 0, (x - np.mean(x, axis=axes, keepdims=True)) / ((n - ddof) * safe))
 
 
 def _norm_setup(x, out, ord, axis, keepdims):

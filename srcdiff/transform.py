@@ -12,7 +12,9 @@ from __future__ import annotations
 import ast
 import copy
 
-from .aliasing import check_memory
+import numpy as np
+
+from .aliasing import PURE_METHODS, check_memory
 from .analysis import ARRAY, SCALAR, SEQ, Analysis, Definitions
 from .errors import UnsupportedSyntaxError
 from .naming import Names
@@ -41,6 +43,7 @@ class TransformBase:
         self.int_names = frozenset(n for n, k in self.an.kinds.items()
                                    if k not in (SCALAR, ARRAY, SEQ)) | self.an.maybe_int
         self.memory = check_memory(self.tree, self.an, source, unit.memory_summary(self.an), role)
+        self._copy_changed_arguments()
         self.flat = Flattener(self)
         self._deny_effects()
         for var, node in self.an.lost.items():
@@ -56,6 +59,27 @@ class TransformBase:
         ret = self.tree.body[-1]
         self.outputs = [e.id for e in ret.value.elts] if isinstance(ret.value, ast.Tuple) \
             else [ret.value.id]
+
+    def _copy_changed_arguments(self):
+        """A helper that changes an argument in place (`a *= 2`) gets a copy of it: nothing
+        reads the changed array afterwards (aliasing.py refused that), so a copy is NumPy's
+        semantics too -- and generated code never changes its caller's arrays.  (Where the
+        helper is differentiated its own code rebinds; where it runs as it is, it would not.)"""
+        for call, arg in self.memory.copies:
+            for field in ("args", "keywords"):
+                items = getattr(call, field)
+                for i, item in enumerate(items):
+                    value = item.value if field == "keywords" else item
+                    if value is arg:
+                        copied = ast.copy_location(ast.Call(
+                            func=ast.Attribute(value=ast.Name(id=self.bind(np, "np"),
+                                                              ctx=ast.Load()),
+                                               attr="copy", ctx=ast.Load()),
+                            args=[arg], keywords=[]), arg)
+                        if field == "keywords":
+                            item.value = copied
+                        else:
+                            items[i] = copied
 
     def _deny_effects(self):
         """Refuse calls whose effect on differentiated values srcdiff can't see: a call
@@ -86,6 +110,9 @@ class TransformBase:
         func = self.source.resolver.resolve(call.func)
         if func is print or (func is not MISSING and RULES.lookup(func)):
             return
+        if isinstance(call.func, ast.Attribute) and func is MISSING and \
+                call.func.attr in PURE_METHODS:
+            return       # x.sum() for nothing: harmless
         if not self._touches_active(call):
             return
         if isinstance(call.func, ast.Attribute) and func is MISSING:
