@@ -274,11 +274,22 @@ class Analysis:
         if not rules:
             return None
         rule = rules[0]
-        if rule.result == "reduce":
-            return _reduced_rank(self.rank(node.args[0]) if node.args else None,
-                                 node.args[1:2], node.keywords)
+        args = [self.rank(a) for a in node.args]
+        if rule.result == "reduce" or func is np.linalg.norm:
+            return _reduced_rank(args[0] if args else None, node.args[1:2] if rule.result ==
+                                 "reduce" else node.args[2:3], node.keywords)
         if rule.elementwise or func in (abs, max, min):
-            return _max_rank(self.rank(a) for a in node.args)
+            return _max_rank(args)
+        if func in (np.dot, np.inner) and len(args) == 2 and None not in args:
+            return args[0] + args[1] - (2 if 0 not in args else 0)
+        if func is np.matmul and len(args) == 2:
+            return _matmul_rank(*args)
+        if func in (np.linalg.det, np.trace) and args and args[0] is not None:
+            return args[0] - 2 if args[0] >= 2 else None
+        if func is np.einsum and node.args and isinstance(node.args[0], ast.Constant) and \
+                isinstance(node.args[0].value, str) and "->" in node.args[0].value and \
+                "." not in node.args[0].value:
+            return len(node.args[0].value.split("->")[1].strip())
         return None
 
     # -- expressions ---------------------------------------------------------------
@@ -288,7 +299,10 @@ class Analysis:
         if method is None:
             names = [n for n in ast.walk(node) if isinstance(n, ast.Name)]
             return OTHER, any(self.active.get(n.id, False) for n in names)
-        return method(node)
+        kind, active = method(node)
+        if kind == ARRAY and not isinstance(node, ast.Name) and self.rank(node) == 0:
+            kind = SCALAR     # x.sum(), np.mean(x) * v of rank 0: one number
+        return kind, active
 
     def _expr_Constant(self, node):
         if node.value is None:      # `y = None` placeholders say nothing about y's kind

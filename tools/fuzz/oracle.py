@@ -189,6 +189,20 @@ def richardson(phi, h):
     return (4 * d2 - d1) / 3
 
 
+def _one_sided_kink(phi, h):
+    """Do the slopes from the left and from the right differ?  Central differences average
+    them, and agree at every step size at a kink that sits exactly on the point (a mask
+    boundary at an argument that is 0)."""
+    try:
+        f0 = phi(0.0)
+        right = (4 * (phi(h / 2) - f0) / (h / 2) - (phi(h) - f0) / h) / 3
+        left = (4 * (f0 - phi(-h / 2)) / (h / 2) - (f0 - phi(-h)) / h) / 3
+    except (ArithmeticError, ValueError):
+        return True
+    right, left = np.asarray(right, dtype=float), np.asarray(left, dtype=float)
+    return not _close(right, left, 1e-3, 1e-5)
+
+
 def fd_partials(func, args, name, steps=(1e-3, 2.5e-4)):
     """{element: derivative or None (a kink)} of func w.r.t. args[name]."""
     x = args[name]
@@ -207,7 +221,8 @@ def fd_partials(func, args, name, steps=(1e-3, 2.5e-4)):
             continue
         estimates = [np.asarray(e, dtype=float) for e in estimates]
         if not all(np.all(np.isfinite(e)) for e in estimates) or \
-                not _close(estimates[0], estimates[1], 1e-5, 1e-7):
+                not _close(estimates[0], estimates[1], 1e-5, 1e-7) or \
+                _one_sided_kink(phi, steps[1] * scale):
             result[idx] = None
         else:
             result[idx] = estimates[1]
