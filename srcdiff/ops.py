@@ -254,9 +254,9 @@ class Flattener:
                 return Op("copy", targets, picked, expr, bound={"x": picked}, active=["x"])
             primal = ast.Subscript(value=base, slice=expr.slice, ctx=ast.Load())
             return Op("subscript", targets, primal, expr, bound={"x": base}, active=["x"])
-        if isinstance(expr, (ast.List, ast.Tuple)) and self.fn.an.expr(expr)[0] == SEQ and \
-                all(self.kind(e) in (SCALAR, INT) or not self.fn.an.expr(e)[1]
-                    for e in expr.elts):
+        if isinstance(expr, (ast.List, ast.Tuple)) and self.fn.an.expr(expr)[0] == SEQ:
+            # numbers or arrays; the adjoint of the sequence is an array indexed like it
+            # (stacked, or of objects when the arrays differ in shape: runtime.seq_zeros)
             atoms = [self._atom(e, ops) for e in expr.elts]
             bound = {f"e{i}": a for i, a in enumerate(atoms)}
             active = [p for p, a in bound.items() if self.is_active(a)]

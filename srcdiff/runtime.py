@@ -63,12 +63,28 @@ def pow_dexp(out, x):
 
 
 def zeros_like(x):
-    """A zero adjoint shaped like `x` (floats, arrays, lists and tuples of floats)."""
+    """A zero adjoint shaped like `x` (floats, arrays, lists and tuples of them)."""
     if isinstance(x, np.ndarray):
         return np.zeros_like(x, dtype=np.result_type(x.dtype, np.float32))
     if isinstance(x, (list, tuple)):   # adjoints of lists are arrays (they add)
-        return np.zeros(len(x))
+        return seq_zeros(x)
     return 0.0
+
+
+def seq_zeros(x):
+    """The zero adjoint of a list or tuple: an array indexed like it -- floats for numbers,
+    stacked for arrays of one shape, an array of objects (each a zero array) otherwise.
+    Adjoints add elementwise and index like the sequence, whichever it is."""
+    shapes = {np.shape(v) for v in x}
+    if len(shapes) <= 1:
+        shape = shapes.pop() if shapes else ()
+        dtypes = [v.dtype for v in x if isinstance(v, np.ndarray)]
+        dtype = np.result_type(*dtypes, np.float32) if dtypes else float
+        return np.zeros((len(x),) + shape, dtype=dtype)
+    out = np.empty(len(x), dtype=object)
+    for i, v in enumerate(x):
+        out[i] = zeros_like(v) if isinstance(v, np.ndarray) else 0.0
+    return out
 
 
 def zeros_of(x):
@@ -81,6 +97,8 @@ def zeros_of(x):
 def like(g, x):
     """Adjoint `g` in the form of `x`: zeros materialised, sequences as their own type."""
     if isinstance(x, (list, tuple)):
+        if any(isinstance(v, np.ndarray) for v in x):   # a sequence of arrays (a local)
+            return seq_zeros(x) + g if np.ndim(g) == 0 else g
         g = np.broadcast_to(g, (len(x),)) if np.ndim(g) == 0 else g
         return type(x)(float(v) for v in g)
     if isinstance(x, np.ndarray) and np.shape(g) != x.shape:
@@ -95,8 +113,12 @@ def owned(g, x):
         out[...] = g
         return out
     if isinstance(x, (list, tuple)):
-        out = np.zeros(len(x))
-        out[...] = g
+        out = seq_zeros(x)
+        if out.dtype == object:
+            for i in range(len(out)):
+                out[i] = out[i] + (g[i] if np.ndim(g) else g)
+        else:
+            out[...] = g
         return out
     return g
 
@@ -111,7 +133,7 @@ def add_at(dx, x, index, g):
         if isinstance(x, np.ndarray):
             dx = np.zeros(x.shape, dtype=np.result_type(x.dtype, np.float32))
         else:
-            dx = np.zeros(len(x))
+            dx = seq_zeros(x)
     if isinstance(index, np.ndarray) or (isinstance(index, tuple) and any(
             isinstance(i, (np.ndarray, list)) for i in index)) or isinstance(index, list):
         np.add.at(dx, index, g)

@@ -195,8 +195,9 @@ def _one_sided_kink(phi, h):
     boundary at an argument that is 0)."""
     try:
         f0 = phi(0.0)
-        right = (4 * (phi(h / 2) - f0) / (h / 2) - (phi(h) - f0) / h) / 3
-        left = (4 * (f0 - phi(-h / 2)) / (h / 2) - (f0 - phi(-h)) / h) / 3
+        # one-sided differences are first order: 2 D(h/2) - D(h) cancels the h term
+        right = 2 * (phi(h / 2) - f0) / (h / 2) - (phi(h) - f0) / h
+        left = 2 * (f0 - phi(-h / 2)) / (h / 2) - (f0 - phi(-h)) / h
     except (ArithmeticError, ValueError):
         return True
     right, left = np.asarray(right, dtype=float), np.asarray(left, dtype=float)
