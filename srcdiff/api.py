@@ -109,8 +109,11 @@ class _Specializer:
     @staticmethod
     def ranks_of(args):
         """ndim of each argument (None for lists and other objects): code is specialised
-        to ranks too, so `w[2]` of a 1-D array is known to be one number."""
-        return tuple(0 if type(a) in _FAST_KINDS else rank_of_value(a) for a in args)
+        to ranks too, so `w[2]` of a 1-D array is known to be one number.  A float array
+        other than float64 is marked too ("narrow"): its gradient is cast back to it."""
+        return tuple(0 if type(a) in _FAST_KINDS else
+                     (a.ndim, "narrow") if isinstance(a, np.ndarray) and a.dtype.kind == "f"
+                     and a.dtype != np.float64 else rank_of_value(a) for a in args)
 
     def compiled(self, args):
         kinds, ranks = self.kinds_of(args), self.ranks_of(args)
@@ -131,8 +134,11 @@ class _Specializer:
 
     def generate(self, kinds, ranks=None):
         ranks = ranks if ranks is not None else (None,) * len(kinds)
+        narrow = {p for p, r in zip(self.params, ranks) if isinstance(r, tuple)}
+        plain = [r[0] if isinstance(r, tuple) else r for r in ranks]
         return generate_reverse(self.func, self.wrt, dict(zip(self.params, kinds)),
-                                output=self.output, ranks=dict(zip(self.params, ranks)))
+                                output=self.output, ranks=dict(zip(self.params, plain)),
+                                narrow=narrow)
 
     def bind(self, args, kwargs):
         if not kwargs and len(args) == len(self.params):

@@ -53,9 +53,10 @@ class Dispatcher:
             ns[f"_f{k}"] = fn
             checks = []
             for j, (n, t) in enumerate(zip(names, types)):
-                if isinstance(t, tuple):    # (ndarray, dtype kind, ndim): kinds and ranks
+                if isinstance(t, tuple):    # (ndarray, dtype, ndim): kinds and ranks
                     ns[f"_t{k}_{j}"] = t[0]
-                    checks.append(f"type({n}) is _t{k}_{j} and {n}.dtype.kind == {t[1]!r} "
+                    ns[f"_dt{k}_{j}"] = t[1]
+                    checks.append(f"type({n}) is _t{k}_{j} and {n}.dtype == _dt{k}_{j} "
                                   f"and {n}.ndim == {t[2]}")
                     continue
                 ns[f"_t{k}_{j}"] = t
@@ -81,7 +82,7 @@ class Dispatcher:
     def _slow_path(self, args):
         fn, cacheable = self.slow(args)
         npos = len(self.params)
-        types = tuple((type(a), a.dtype.kind, a.ndim) if isinstance(a, np.ndarray) else type(a)
+        types = tuple((type(a), a.dtype, a.ndim) if isinstance(a, np.ndarray) else type(a)
                       for a in args)
         if self.kwonly:
             call = lambda *a: fn(*a[:npos], **dict(zip(self.kwonly, a[npos:])))  # noqa: E731

@@ -42,7 +42,7 @@ class Generated:
         return compile_unit(self.text, self.bindings, self.globals, self.entry, self.label)
 
 
-def generate_reverse(func, wrt, kinds, *, output="grad", ranks=None):
+def generate_reverse(func, wrt, kinds, *, output="grad", ranks=None, narrow=()):
     """Reverse-mode unit for `func`.
 
     `wrt`: parameter names; `kinds`: parameter -> kind; `output`:
@@ -50,18 +50,20 @@ def generate_reverse(func, wrt, kinds, *, output="grad", ranks=None):
     "vjp" (the function takes a cotangent `g` for its output and returns
     one cotangent per `wrt` parameter).
     """
-    return generate(func, wrt, kinds, output=output, ranks=ranks)
+    return generate(func, wrt, kinds, output=output, ranks=ranks, narrow=narrow)
 
 
-def generate(func, wrt, kinds, *, output="grad", ranks=None):
+def generate(func, wrt, kinds, *, output="grad", ranks=None, narrow=()):
     """Generated code for `func` (see generate_reverse); output "jvp" is forward mode,
     "split" a fwd/bwd pair (the entry names both).  `ranks`: parameter -> ndim where
-    known (code specialised to them indexes arrays down to scalars as such)."""
+    known (code specialised to them indexes arrays down to scalars as such); `narrow`:
+    array parameters of a float dtype other than float64, whose gradients are cast back
+    (float32 stays float32 where the function computes in float64)."""
     reserved = set()
     for _ in range(3):
         unit = Unit(reserved=reserved)
         try:
-            return _generate(unit, func, wrt, kinds, output, dict(ranks or {}))
+            return _generate(unit, func, wrt, kinds, output, dict(ranks or {}), set(narrow))
         except _NameClash as clash:
             reserved |= clash.names
     raise SrcDiffError(f"could not choose non-clashing names for {func.__name__}")
@@ -72,13 +74,14 @@ class _NameClash(Exception):
         self.names = names
 
 
-def _generate(unit, func, wrt, kinds, output, ranks):
+def _generate(unit, func, wrt, kinds, output, ranks, narrow=frozenset()):
     if output == "jvp":
         return _generate_forward(unit, func, wrt, kinds, ranks)
     if output == "split":
         return _generate_split(unit, func, wrt, kinds, ranks)
     source = unit.source(func)
     main = FunctionTransform(unit, source, wrt, kinds, "main", ranks)
+    main.narrow = narrow
     entry = unit.names.exact_or_suffixed(f"{func.__name__}_{_suffix(output)}")
     cot = None
     if output == "vjp":
@@ -220,7 +223,8 @@ def _prologue(fn):
 
 
 def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
-    fwd, bwd, _ = _resolve(fn, fwd, bwd, [fn.final_adjoint(p, set(state)) for p in fn.wrt])
+    fwd, bwd, _ = _resolve(fn, fwd, bwd, [_in_dtype_of(fn, p, fn.final_adjoint(p, set(state)))
+                                          for p in fn.wrt])
     out = fn.outputs[0]
     if output != "vjp" and len(fn.outputs) > 1:
         raise NonScalarOutputError(
@@ -231,7 +235,7 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     if output != "vjp" and fn.an.active.get(out) and fn.an.kinds.get(out) != SCALAR:
         checks.append(ast.Expr(value=_call(fn.bind(_runtime().check_scalar, "check_scalar"),
                                            _name(out), ast.Constant(fn.source.name))))
-    grads = [fn.final_adjoint(p, state) for p in fn.wrt]
+    grads = [_in_dtype_of(fn, p, fn.final_adjoint(p, state)) for p in fn.wrt]
     result = grads[0] if len(grads) == 1 else ast.Tuple(elts=grads, ctx=ast.Load())
     if output == "value_and_grad":
         # The backward sweep restores overwritten variables: keep the value first.
@@ -267,6 +271,15 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     fdef.comments_from = first_bwd
     _qualify_free_names(fn, fdef)
     return ast.fix_missing_locations(fdef)
+
+
+def _in_dtype_of(fn, param, grad):
+    """The gradient of a float32 (or other narrow) array in that array's dtype."""
+    if param not in getattr(fn, "narrow", ()):
+        return grad
+    import numpy
+    return _call(ast.Attribute(value=_name(fn.bind(numpy, "np")), attr="asarray", ctx=ast.Load()),
+                 grad, ast.Attribute(value=_name(param), attr="dtype", ctx=ast.Load()))
 
 
 def _helper_functions(unit, spec):

@@ -64,6 +64,14 @@ def _bind_all(func, args, kwargs):
     return tuple(bound.arguments[p] for p in _prepare(func))
 
 
+def _in_dtype(g, x):
+    """A cotangent of a float32 array in float32 (where the function computed in float64)."""
+    if isinstance(x, np.ndarray) and x.dtype.kind == "f" and isinstance(g, np.ndarray) and \
+            g.dtype != x.dtype:
+        return g.astype(x.dtype)
+    return g
+
+
 def _guarded(fn, *args, **kwargs):
     """Call generated code; an arithmetic error in it means the derivative is not finite
     at this point (a DomainError naming the generated and the user's line)."""
@@ -179,7 +187,7 @@ def _vjp(func, primals, wrt):
         grads = _guarded(bwd, run_stack, *cts)
         grads = grads if len(wrt) > 1 else (grads,)
         by_name = dict(zip(wrt, grads))
-        return tuple(by_name.get(p) for p in params)
+        return tuple(_in_dtype(by_name.get(p), a) for p, a in zip(params, primals))
 
     return out, vjp_fn
 

@@ -884,9 +884,10 @@ class Gen:
         else:
             shapes = [(4,), self.random_shape()]
             names = ["x", "w"]
+            dtype = np.float32 if self.chance(0.1) else np.float64   # float32 stays float32
             for name, shape in zip(names[:self.rng.choice([1, 2, 2])], shapes):
                 params.append((name, arr(shape)))
-                args[name] = np.round(rng.uniform(-1.2, 1.2, shape), 3)
+                args[name] = np.round(rng.uniform(-1.2, 1.2, shape), 3).astype(dtype)
             if self.chance(0.5):
                 params.append(("s", F))
                 args["s"] = float(np.round(rng.uniform(-1.2, 1.2), 3))

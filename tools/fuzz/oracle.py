@@ -329,6 +329,8 @@ def _check(case, func, modes):
     wrt = tuple(case.wrt)
     verdict = Verdict("ok")
     rev = None
+    single = any(isinstance(a, np.ndarray) and a.dtype == np.float32 for a in args.values())
+    mode_tol = (1e-4, 1e-5) if single else (MODE_RTOL, MODE_ATOL)
     if "reverse" in modes or "fd" in modes or "forward" in modes:
         before = _clone(args)
         call = _clone(args)
@@ -336,7 +338,8 @@ def _check(case, func, modes):
         out = _run("reverse", lambda: vg(**call))
         _check_untouched("reverse", before, call)
         got_value, g = out
-        if _finite_scalar(got_value) is None or not _close(got_value, value, 1e-12, 1e-14):
+        if _finite_scalar(got_value) is None or not _close(got_value, value,
+                                                           1e-6 if single else 1e-12, 1e-14):
             raise _Fail(Verdict("wrong", "value", f"value_and_grad value {got_value!r}, f {value!r}"))
         rev = _grads_tuple(g, wrt)
         if len(rev) != len(wrt):
@@ -355,13 +358,28 @@ def _check(case, func, modes):
             problem = _shape_problem(gi, args[name], name)
             if problem:
                 raise _Fail(Verdict("wrong", "forward-shape", problem))
-            if not _close(gi, gr, MODE_RTOL, MODE_ATOL):
+            if not _close(gi, gr, *mode_tol):
                 # decide which one is wrong with finite differences
                 fd = _fd_array(func, args, name)
                 who = "forward" if _agrees(gr, fd) else "reverse" if _agrees(gi, fd) else "both"
                 raise _Fail(Verdict("wrong", who, f"d/d{name}: reverse {_fmt(gr)}, forward "
                                     f"{_fmt(gi)}, differences {_fmt(fd)}"))
-    if "fd" in modes:
+    if "fd" in modes and single:
+        # float32: finite differences are too coarse; compare with the float64 gradient
+        # of the same program, itself checked against finite differences
+        wide = {k: v.astype(np.float64) if isinstance(v, np.ndarray) and v.dtype == np.float32
+                else v for k, v in args.items()}
+        inner = _check(Case(case.source, wide, wrt, case.entry), func, modes)
+        if inner.status != "ok":
+            raise _Fail(inner)
+        _, g64 = _run("reverse", lambda: srcdiff.value_and_grad(func, wrt=wrt)(**_clone(wide)))
+        for name, g32, g in zip(wrt, rev, _grads_tuple(g64, wrt)):
+            scale = max(1.0, float(np.max(np.abs(np.asarray(g, dtype=float)), initial=0)))
+            if not _close(g32, g, 2e-3, 1e-4 * scale):
+                raise _Fail(Verdict("wrong", "reverse", f"float32 gradient of {name} "
+                                    f"{_fmt(g32)}, float64 {_fmt(g)}"))
+        verdict.compared, verdict.kinks = inner.compared, inner.kinks
+    elif "fd" in modes:
         scalar = _as_scalar_func(func)
         for name, gr in zip(wrt, rev):
             partials = fd_partials(scalar, args, name)
