@@ -20,7 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from srcdiff import build, build_header, toml_mini
+from srcdiff.build import command as build
+from srcdiff.build import header as build_header
+from srcdiff.build import toml_mini
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "samples" / "build_demo"

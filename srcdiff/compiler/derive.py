@@ -12,14 +12,18 @@ import copy
 import types
 from dataclasses import dataclass
 
+from ..errors import NonScalarOutputError, SrcDiffError
 from .analysis import SCALAR
-from .codegen import Printer, compile_unit, import_lines
-from .errors import NonScalarOutputError, SrcDiffError
-from .optimize import eliminate_dead, fold_single_use, propagate
-from .parse import MISSING
 from .astutil import tuple_of
+from .emit import Printer, compile_unit, import_lines
 from .forward import ForwardTransform
-from .reverse import FunctionTransform, _attr_call, _call, _name, _assign
+from .optimize import eliminate_dead, fold_single_use, propagate
+from .astutil import assign as _assign
+from .astutil import attr_call as _attr_call
+from .astutil import call as _call
+from .astutil import name as _name
+from .reverse import FunctionTransform
+from .source import MISSING
 from .unit import Unit
 
 
@@ -445,6 +449,6 @@ def _check_clashes(unit, functions):
 
 
 def _runtime():
-    from . import runtime
+    from ..runtime import core as runtime
     return runtime
 

@@ -17,10 +17,10 @@ import numbers
 import sys
 import types
 
-from .build_config import usage_error
-from .build_header import render_header
-from .build_imports import import_block
-from .build_source import (
+from ..errors import UsageError
+from .header import render_header
+from .imports import import_block
+from .source import (
     drop_unused_bindings,
     free_names,
     name_tokens,
@@ -38,7 +38,7 @@ def render_module(project, built_list):
             try:
                 module.add_unit(gen, built.func.__module__)
             except _BuildError as exc:
-                raise usage_error(f"{built.target.spec}: {exc}") from None
+                raise UsageError(f"{built.target.spec}: {exc}") from None
     files = sorted({b.target.file for b in built_list})
     names = ", ".join(f"{b.target.function}" for b in built_list)
     modes = sorted({"forward" if out == "jvp" else "reverse"
@@ -193,8 +193,8 @@ class _ModuleText:
 
 
 def _is_runtime(module):
-    """srcdiff.runtime and its siblings (runtime_numpy): helpers made to be copied."""
-    return module == "srcdiff.runtime" or module.startswith("srcdiff.runtime_")
+    """srcdiff.runtime's modules (core, arrays): helpers made to be copied."""
+    return module == "srcdiff.runtime" or module.startswith("srcdiff.runtime.")
 
 
 class _BuildError(Exception):

@@ -1,31 +1,39 @@
-"""The public API: grad, value_and_grad, source, check_grad.
+"""A derivative request, before any code exists: which parameters (`wrt`), the
+function's parameter list, and the specialisation of generated code to the kinds,
+ranks and dtypes of the arguments it is called with (`Specializer`).
 
-`grad(f)` reads and normalizes `f` at once (so unsupported code fails at
-decoration), and generates code on first call, specialised to the kinds of
-the arguments (float, array, int, list): scalar code then has no
-broadcasting helpers at all.  Specialisations are cached process-wide.
+Shared by grad & co., the transforms (jvp, vjp, jacobian, hessian), check_grad, the
+command line and `srcdiff build`.
 """
 
 from __future__ import annotations
 
-import functools
+import ast
 import inspect
 
 import numpy as np
 
-from .analysis import ARRAY, INT, OTHER, SCALAR, SEQ, kind_of_value, rank_of_value
+from ..compiler.analysis import (
+    ARRAY,
+    INT,
+    OTHER,
+    SCALAR,
+    SEQ,
+    kind_of_value,
+    rank_of_value,
+)
+from ..compiler.derive import generate_reverse
+from ..compiler.naming import Names
+from ..compiler.normalize import normalize
+from ..compiler.source import FunctionSource
+from ..errors import ArgumentError, WrtError
+from ..rules import RULES
 from .cache import cached
-from .errors import ArgumentError, NonScalarOutputError, SrcDiffError, WrtError
-from .generate import generate_reverse
-from .naming import Names
-from .normalize import normalize
-from .dispatch import Dispatcher
-from .parse import FunctionSource
 
-_FAST_KINDS = {float: SCALAR, int: INT, bool: INT, np.float64: SCALAR, np.float32: SCALAR}
+FAST_KINDS = {float: SCALAR, int: INT, bool: INT, np.float64: SCALAR, np.float32: SCALAR}
 
 
-def _parse_wrt(func, wrt, params):
+def parse_wrt(func, wrt, params):
     """(names, single?) for a `wrt` given as index, name, or tuple of them."""
     single = not isinstance(wrt, (tuple, list))
     items = [wrt] if single else list(wrt)
@@ -49,7 +57,7 @@ def _parse_wrt(func, wrt, params):
     return tuple(names), single
 
 
-def _prepare(func):
+def parameters(func):
     """Parse and normalize eagerly, so unsupported code is reported at decoration.
     Returns the parameter names; cached, as jvp/vjp/hvp call it on every call."""
     key = ("prepare", func)
@@ -66,22 +74,22 @@ def _prepare(func):
 _PREPARED = {}
 
 
-def _keyword_only(func):
-    """Names of func's keyword-only parameters (they come last in _prepare's list)."""
+def keyword_only(func):
+    """Names of func's keyword-only parameters (they come last in parameters's list)."""
     key = ("kwonly", func)
     if key not in _PREPARED:
         _PREPARED[key] = tuple(a.arg for a in FunctionSource(func).tree.args.kwonlyargs)
     return _PREPARED[key]
 
 
-class _Specializer:
+class Specializer:
     """Maps argument kinds to compiled code for one (function, wrt, output)."""
 
     def __init__(self, func, wrt, output):
         self.func = func
         self.wrt = wrt
         self.output = output
-        self.params = _prepare(func)
+        self.params = parameters(func)
         self.signature = inspect.signature(func)
         self.wrt_index = [self.params.index(w) for w in wrt]
         self.by_key = {}
@@ -89,7 +97,7 @@ class _Specializer:
     def kinds_of(self, args):
         kinds = []
         for i, a in enumerate(args):
-            kind = _FAST_KINDS.get(type(a)) or kind_of_value(a)
+            kind = FAST_KINDS.get(type(a)) or kind_of_value(a)
             kinds.append(kind)
         for i in self.wrt_index:
             if kinds[i] == INT and not isinstance(args[i], np.ndarray):
@@ -111,21 +119,22 @@ class _Specializer:
         """ndim of each argument (None for lists and other objects): code is specialised
         to ranks too, so `w[2]` of a 1-D array is known to be one number.  A float array
         other than float64 is marked too ("narrow"): its gradient is cast back to it."""
-        return tuple(0 if type(a) in _FAST_KINDS else
+        return tuple(0 if type(a) in FAST_KINDS else
                      (a.ndim, "narrow") if isinstance(a, np.ndarray) and a.dtype.kind == "f"
                      and a.dtype != np.float64 else rank_of_value(a) for a in args)
 
     def compiled(self, args):
         kinds, ranks = self.kinds_of(args), self.ranks_of(args)
-        fn = self.by_key.get((kinds, ranks))
+        key = (kinds, ranks, RULES.version)
+        fn = self.by_key.get(key)
         if fn is None:
-            fn = self.by_key[kinds, ranks] = self.compiled_for(kinds, ranks)[0]
+            fn = self.by_key[key] = self.compiled_for(kinds, ranks)[0]
         return fn
 
     def compiled_for(self, kinds, ranks=None):
         """(compiled entry, Generated) for argument kinds and ranks, cached process-wide."""
         ranks = tuple(ranks) if ranks is not None else (None,) * len(kinds)
-        key = (self.func, self.wrt, self.output, kinds, ranks)
+        key = (self.func, self.wrt, self.output, kinds, ranks, RULES.version)
 
         def build():
             generated = self.generate(kinds, ranks)
@@ -151,95 +160,14 @@ class _Specializer:
         return tuple(bound.arguments[p] for p in self.params)
 
 
-def _make(func, wrt, output, doc, mode="reverse"):
-    if mode not in ("reverse", "forward"):
-        raise SrcDiffError(f"mode must be 'reverse' or 'forward', not {mode!r}")
-    params = _prepare(func)
-    names, single = _parse_wrt(func, wrt, params)
-    spec = _Specializer(func, names, output)
-
-    def slow(args):
-        if mode == "forward":
-            npos = len(params) - len(_keyword_only(func))
-            # the dispatcher passes keyword-only values by keyword: take them back in order
-            return (lambda *a, **kw: _forward(func, names, a + tuple(kw[k] for k in params[npos:]),
-                                              output, single, spec)), False
-        return spec.compiled(args), True
-
-    tree = FunctionSource(func).tree
-    dispatcher = Dispatcher(tree, func.__name__, slow, _FAST_KINDS)
-    derivative = dispatcher.install(func.__defaults__, func.__kwdefaults__)
-    derivative.__qualname__ = getattr(func, "__qualname__", func.__name__)
-    derivative.__module__ = func.__module__
-    derivative.__doc__ = doc.format(name=func.__name__, wrt=", ".join(names)) + \
-        ("\n\n" + func.__doc__ if func.__doc__ else "")
-    derivative.__wrapped__ = func
-    derivative.wrt = names
-    derivative.source = lambda *args, **kwargs: source(func, wrt=wrt, output=output, at=args or None)
-    derivative.specialize = lambda *args: spec.compiled(spec.bind(args, {}))
-    # Integer arguments in `wrt` are differentiated as floats; their values are passed
-    # unchanged (so `range(n)` still works, with zero derivative).
-    if not single and len(names) == 1:
-        inner = derivative
-
-        @functools.wraps(func)
-        def derivative(*args, **kwargs):   # noqa: F811 - tuple result for tuple wrt
-            return _as_tuple(inner(*args, **kwargs), output)
-
-        derivative.__doc__, derivative.wrt, derivative.source = inner.__doc__, names, inner.source
-        derivative.specialize = inner.specialize
-    return derivative
-
-
-def _forward(func, names, args, output, single, spec):
-    from .jacobians import forward_grad
-    spec.kinds_of(args)     # the same argument checks as reverse mode
-    grads = forward_grad(func, names, args)
-    value = func(*args) if output == "value_and_grad" else None
-    if output == "value_and_grad" and np.ndim(value) != 0:
-        raise NonScalarOutputError(f"grad needs {func.__name__} to return a scalar")
-    result = grads[0] if len(names) == 1 else grads   # (a 1-tuple wrt is re-wrapped later)
-    return (value, result) if output == "value_and_grad" else result
-
-
-def _as_tuple(result, output):
-    if output == "value_and_grad":
-        value, g = result
-        return value, (g,)
-    return (result,)
-
-
-def grad(func=None, wrt=0, mode="reverse"):
-    """Gradient of scalar function `func` with respect to parameter(s) `wrt`.
-
-    `wrt` is an index, a parameter name, or a tuple of them (then the
-    result is a tuple in that order).  Usable as ``grad(f)``, ``@grad`` and
-    ``@grad(wrt="x")``.  The derivative code is generated from `func`'s
-    source on first call and specialised to the argument types.
-    ``mode="forward"`` computes the same gradient by forward mode (one pass
-    per input element; one pass in all for scalar inputs).
-    """
-    if func is None:
-        return lambda f: grad(f, wrt=wrt, mode=mode)
-    return _make(func, wrt, "grad", "Gradient of {name} with respect to {wrt}.", mode)
-
-
-def value_and_grad(func=None, wrt=0, mode="reverse"):
-    """Like `grad`, but returns ``(func(*args), gradient)`` from one pass."""
-    if func is None:
-        return lambda f: value_and_grad(f, wrt=wrt, mode=mode)
-    return _make(func, wrt, "value_and_grad",
-                 "Value and gradient of {name} with respect to {wrt}.", mode)
-
-
-def _kinds_for_source(func, params, at):
+def kinds_for_source(func, params, at):
     sig = inspect.signature(func)
     if at is not None:
         bound = sig.bind(*at) if isinstance(at, tuple) else sig.bind(**at)
         bound.apply_defaults()
         return {p: kind_of_value(bound.arguments[p]) for p in params}
     kinds = {}
-    indexed = _indexed_names(func)
+    indexed = indexed_names(func)
     for p in params:
         param = sig.parameters[p]
         ann = param.annotation
@@ -261,43 +189,20 @@ def _kinds_for_source(func, params, at):
     return kinds
 
 
-def _indexed_names(func):
+def indexed_names(func):
     """Names the function indexes or reads array attributes of (a guess that they are arrays)."""
-    import ast as _ast
     tree = FunctionSource(func).tree
     names = set()
-    for node in _ast.walk(tree):
-        if isinstance(node, _ast.Subscript) and isinstance(node.value, _ast.Name):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
             names.add(node.value.id)
-        elif isinstance(node, _ast.Attribute) and isinstance(node.value, _ast.Name) and \
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and \
                 node.attr in ("shape", "T", "ndim", "size", "dtype", "sum", "mean", "reshape"):
             names.add(node.value.id)
     return names
 
 
-def source(func, wrt=0, mode="reverse", *, output="grad", at=None):
-    """The generated derivative source of `func`, as text.
-
-    Parameters are assumed to be floats unless annotated (``x: np.ndarray``), indexed
-    in the function (``x[1:]``, ``x.shape``: arrays), or `at` gives example arguments
-    (a tuple, or a dict by name).
-    """
-    if mode not in ("reverse", "forward"):
-        from .errors import SrcDiffError
-        raise SrcDiffError(f"mode must be 'reverse' or 'forward', not {mode!r}")
-    if mode == "forward":
-        output = "jvp"
-    params = _prepare(func)
-    names, _ = _parse_wrt(func, wrt, params)
-    kinds = _kinds_for_source(func, params, at)
-    for w in names:
-        if kinds[w] == INT:
-            kinds[w] = SCALAR
-    return generate_reverse(func, names, kinds, output=output,
-                            ranks=_ranks_for_source(func, params, at)).source()
-
-
-def _ranks_for_source(func, params, at):
+def ranks_for_source(func, params, at):
     """Ranks of example arguments `at` (None without them: code for any rank)."""
     if at is None:
         return None

@@ -16,7 +16,8 @@ import copy
 
 import numpy as np
 
-from .errors import as_domain_error
+from ..errors import as_domain_error
+from ..rules import RULES
 
 
 class Dispatcher:
@@ -47,6 +48,11 @@ class Dispatcher:
         names = self.params + self.kwonly
         call = ", ".join(self.params + [f"{k}={k}" for k in self.kwonly])
         lines = [f"def {self.name}({ast.unparse(args)}):", "    try:"]
+        # a rule registered since: every specialisation is generated again
+        self.version = ns["_rules"] = RULES.version
+        ns["_table"] = RULES
+        lines.append("        if _table.version == _rules:")
+        body = []
         ns["_arith"] = (ZeroDivisionError, OverflowError, ValueError)
         ns["_domain"] = as_domain_error
         for k, (types, fn) in enumerate(self.fast):
@@ -61,8 +67,9 @@ class Dispatcher:
                     continue
                 ns[f"_t{k}_{j}"] = t
                 checks.append(f"type({n}) is _t{k}_{j}")
-            lines.append(f"        if {' and '.join(checks) or 'True'}:")
-            lines.append(f"            return _f{k}({call})")
+            body.append(f"            if {' and '.join(checks) or 'True'}:")
+            body.append(f"                return _f{k}({call})")
+        lines.extend(body or ["            pass"])
         values = ", ".join(names)   # the slow path takes every argument, positionally
         lines.append(f"        return _slow(({values}{',' if len(names) == 1 else ''}))")
         # an arithmetic error inside generated code: the derivative is not finite here
@@ -80,6 +87,9 @@ class Dispatcher:
         return self.function
 
     def _slow_path(self, args):
+        if self.version != RULES.version and self.fast:
+            self.fast = []
+            self.build(*self._defaults)
         fn, cacheable = self.slow(args)
         npos = len(self.params)
         types = tuple((type(a), a.dtype, a.ndim) if isinstance(a, np.ndarray) else type(a)

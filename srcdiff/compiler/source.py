@@ -13,7 +13,7 @@ import inspect
 import textwrap
 import types
 
-from .errors import SourceUnavailableError, UnsupportedSyntaxError
+from ..errors import SourceUnavailableError, UnsupportedSyntaxError
 
 _MISSING = object()
 

@@ -13,16 +13,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from ..api.loading import parse_at
+from ..errors import UsageError
 from .toml_mini import read_toml
 
 OUTPUT_KINDS = ("grad", "value_and_grad", "vjp", "jvp")
 KINDS = ("scalar", "array", "int", "seq")
-
-
-def usage_error(message):
-    """The CLI's UsageError (exit 2, no traceback) for a mistake in what was asked."""
-    from .cli import UsageError  # imported late: cli imports the build command
-    return UsageError(message)
 
 
 @dataclass
@@ -73,14 +69,14 @@ class Project:
         full = self.abs(rel)
         inner = os.path.relpath(full, self.source_root)
         if inner.startswith(".."):
-            raise usage_error(f"{rel} is outside the source root "
+            raise UsageError(f"{rel} is outside the source root "
                               f"{self.rel(self.source_root) or '.'}; srcdiff build imports "
                               "modules by their path from there")
         parts = os.path.splitext(inner)[0].split(os.sep)
         if parts[-1] == "__init__":
             parts.pop()
         if not all(p.isidentifier() for p in parts):
-            raise usage_error(f"{rel} cannot be imported as a module: {'.'.join(parts)!r} is not "
+            raise UsageError(f"{rel} cannot be imported as a module: {'.'.join(parts)!r} is not "
                               "a dotted name of identifiers")
         return ".".join(parts)
 
@@ -96,7 +92,7 @@ def find_project(start):
             try:
                 config = read_toml(text).get("tool", {}).get("srcdiff", {})
             except ValueError as exc:
-                raise usage_error(f"{candidate}: {exc}") from None
+                raise UsageError(f"{candidate}: {exc}") from None
             root = folder
             break
         parent = os.path.dirname(folder)
@@ -117,18 +113,18 @@ def targets_from_config(project):
     entries = project.config.get("targets", [])
     where = project.rel(project.pyproject) if project.pyproject else "pyproject.toml"
     if not isinstance(entries, list):
-        raise usage_error(f"{where}: [tool.srcdiff] targets must be an array of tables "
+        raise UsageError(f"{where}: [tool.srcdiff] targets must be an array of tables "
                           "([[tool.srcdiff.targets]])")
     targets = []
     for n, entry in enumerate(entries, 1):
         label = f"{where}: target {n}"
         unknown = sorted(set(entry) - _TARGET_KEYS)
         if unknown:
-            raise usage_error(f"{label}: unknown key(s) {', '.join(unknown)}; known keys: "
+            raise UsageError(f"{label}: unknown key(s) {', '.join(unknown)}; known keys: "
                               f"{', '.join(sorted(_TARGET_KEYS))}")
         spec = entry.get("function")
         if not isinstance(spec, str) or ":" not in spec:
-            raise usage_error(f'{label}: function = "path/to/file.py:name" is required')
+            raise UsageError(f'{label}: function = "path/to/file.py:name" is required')
         file, _, name = spec.rpartition(":")
         file = project.rel(project.abs(file))
         output = entry.get("output") or _default_output(file)
@@ -147,17 +143,16 @@ def targets_from_args(project, args):
     """Targets named on the command line (paths relative to the current directory)."""
     at = None
     if args.at:
-        from .cli import parse_at
         at = parse_at(args.at)
     wrt = tuple(w.strip() for w in (args.wrt or "").split(",") if w.strip())
     outputs = _parse_outputs(args.output or "grad")
     targets = []
     for spec in args.targets:
         if ":" not in spec:
-            raise usage_error(f"expected FILE.py:FUNCTION, got {spec!r}")
+            raise UsageError(f"expected FILE.py:FUNCTION, got {spec!r}")
         path, _, name = spec.rpartition(":")
         if not os.path.isfile(path):
-            raise usage_error(f"no such file: {path}")
+            raise UsageError(f"no such file: {path}")
         file = project.rel(path)
         output = project.rel(args.out) if args.out else _default_output(file)
         targets.append(_checked(Target(file=file, function=name, output=output, wrt=wrt,
@@ -186,23 +181,23 @@ def _default_output(file):
 def _checked(target, label):
     """`target`, if every option is one srcdiff can build; else a usage error at `label`."""
     if target.mode not in ("reverse", "forward"):
-        raise usage_error(f"{label}: mode must be 'reverse' or 'forward', not {target.mode!r}")
+        raise UsageError(f"{label}: mode must be 'reverse' or 'forward', not {target.mode!r}")
     if target.mode == "forward" and target.outputs == ("grad",):   # the default output
         target.outputs = ("jvp",)
     if target.mode == "forward" and target.outputs != ("jvp",):
-        raise usage_error(f"{label}: forward mode generates jvp functions only")
+        raise UsageError(f"{label}: forward mode generates jvp functions only")
     bad = [o for o in target.outputs if o not in OUTPUT_KINDS]
     if bad or not target.outputs:
-        raise usage_error(f"{label}: cannot generate {', '.join(bad) or 'nothing'}; choose from "
+        raise UsageError(f"{label}: cannot generate {', '.join(bad) or 'nothing'}; choose from "
                           f"{', '.join(OUTPUT_KINDS)}")
     if len(set(target.outputs)) != len(target.outputs):
-        raise usage_error(f"{label}: generate names an output twice")
+        raise UsageError(f"{label}: generate names an output twice")
     bad = sorted(k for k, v in target.kinds.items() if v not in KINDS)
     if bad:
-        raise usage_error(f"{label}: kinds must be one of {', '.join(KINDS)} "
+        raise UsageError(f"{label}: kinds must be one of {', '.join(KINDS)} "
                           f"(see {', '.join(bad)})")
     if not target.output.endswith(".py"):
-        raise usage_error(f"{label}: output {target.output!r} must be a .py file")
+        raise UsageError(f"{label}: output {target.output!r} must be a .py file")
     if not target.function.isidentifier():
-        raise usage_error(f"{label}: {target.function!r} is not a function name")
+        raise UsageError(f"{label}: {target.function!r} is not a function name")
     return target

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import GradientCheckError
+from ..errors import GradientCheckError
 
 _EPS_CBRT = np.finfo(float).eps ** (1 / 3)
 
@@ -71,9 +71,10 @@ def check_grad(func, *args, wrt=0, rtol=1e-5, atol=1e-7):
     Returns a CheckReport on agreement; raises GradientCheckError (whose
     message tables analytic against numeric values) otherwise.
     """
-    from .api import _parse_wrt, _prepare, grad
-    params = _prepare(func)
-    names, _ = _parse_wrt(func, wrt, params)
+    from .gradients import grad
+    from .requests import parameters, parse_wrt
+    params = parameters(func)
+    names, _ = parse_wrt(func, wrt, params)
     analytic = grad(func, wrt=tuple(names))(*args)
     rows, ok, max_abs, max_rel = [], True, 0.0, 0.0
     for name, a in zip(names, analytic):

@@ -17,6 +17,22 @@ import math
 
 import numpy as np
 
+__all__ = [
+    "asarray_vjp", "balanced_eq", "chooser_partials", "clip_partials",
+    "concatenate_vjp", "cumprod_d2", "cumprod_hess", "cumprod_jvp", "cumprod_vjp",
+    "cumsum_vjp", "det_cofactor", "det_cofactor_jvp", "dot_axes", "einsum_vjp",
+    "expand_reduced", "hstack_vjp", "inner_axes", "linspace_vjp", "matmul_da", "matmul_db",
+    "norm_partials", "norm_partials_ds", "norm_partials_dx", "prod_partials",
+    "prod_partials_jvp", "reduced_size", "repeat_vjp", "scale_matrices", "solve_da",
+    "solve_db", "solve_jvp_a", "solve_tgb", "stack_vjp", "std_partials", "tensordot_da",
+    "tensordot_db", "tile_vjp", "trace_vjp", "transpose_vjp", "var_partials", "vstack_vjp",
+]
+
+# Derivatives of the helpers above, used by their rules (rules/runtime_numpy_rules.py) for
+# second order; they have no rules of their own (third derivatives are not supported).
+SECOND_ORDER = ("cumprod_d2", "cumprod_hess", "det_cofactor_jvp", "norm_partials_ds",
+                "norm_partials_dx", "prod_partials_jvp", "solve_tgb")
+
 
 # --- reductions --------------------------------------------------------------------
 # A reduction's vjp spreads the output cotangent back over the reduced axes
@@ -664,7 +680,7 @@ def linspace_vjp(g, start, stop, num=50, endpoint=True, axis=0, wrt="start"):
 # here, not in the rules module, so that `srcdiff build` can copy them into a built module;
 # private because they have no rules of their own (no third derivatives).
 
-def _prod_partials_jvp(t, a, axis=None):
+def prod_partials_jvp(t, a, axis=None):
     """Directional derivative of prod_partials(a, axis) along t: for each element i,
     sum over the others k of its group of t_k * prod_{j != i, k} a_j (the Hessian of
     np.prod times t; symmetric, so also its transpose).  Exact with zeros."""
@@ -703,7 +719,7 @@ def _prod_partials_jvp(t, a, axis=None):
     return np.transpose(d.reshape(moved.shape), np.argsort(keep + axes))
 
 
-def _cumprod_d2(u, s, a, out, axis=None):
+def cumprod_d2(u, s, a, out, axis=None):
     """Second directional derivative of np.cumprod at `a` along u and s (symmetric in
     u, s), shaped like np.cumprod(a, axis); `out` is np.cumprod(a, axis).  Exact with zeros."""
     x = _as_float(a)
@@ -732,7 +748,7 @@ def _cumprod_d2(u, s, a, out, axis=None):
     return np.moveaxis(r, 0, ax).reshape(o.shape)
 
 
-def _cumprod_hess(s, g, a, out, axis=None):
+def cumprod_hess(s, g, a, out, axis=None):
     """<g, d2 cumprod(a)[s, .]>: the Hessian of <g, np.cumprod(a, axis)> times s,
     shaped like `a` (symmetric in s); `out` is np.cumprod(a, axis).  Exact with zeros."""
     x = _as_float(a)
@@ -772,7 +788,7 @@ def _cumprod_hess(s, g, a, out, axis=None):
     return r[()] if r.ndim == 0 else r
 
 
-def _norm_partials_dx(t, x, out, ord=None, axis=None, keepdims=False):
+def norm_partials_dx(t, x, out, ord=None, axis=None, keepdims=False):
     """Derivative of norm_partials(x, out, ...) along t with `out` held fixed (for
     the SVD-based matrix norms, where the partials do not read `out`, the Hessian of
     the norm).  Symmetric in t, so also its own transpose.  0 where the partials are
@@ -819,7 +835,7 @@ def _norm_partials_dx(t, x, out, ord=None, axis=None, keepdims=False):
     return np.asarray(d).astype(X.dtype, copy=False)
 
 
-def _norm_partials_ds(x, out, ord=None, axis=None, keepdims=False):
+def norm_partials_ds(x, out, ord=None, axis=None, keepdims=False):
     """c with d norm_partials(x, out, ...) / d out along ts = c * ts (ts broadcast back
     over the reduced axes), shaped like x.  Nonzero only for the vector norms whose
     partials read `out`: ord None / 2 / 'fro' and finite p != 0 (c = -(p - 1) d / out)."""
@@ -836,7 +852,7 @@ def _norm_partials_ds(x, out, ord=None, axis=None, keepdims=False):
     return np.asarray(c).astype(X.dtype, copy=False)
 
 
-def _det_cofactor_jvp(t, a):
+def det_cofactor_jvp(t, a):
     """Derivative of det_cofactor(a) along t: the Hessian of det(a) times t (symmetric,
     so also its transpose).  From the SVD a = U S Vh, with P = U^T t Vh^T:
     d cof = det(U) det(Vh) U D Vh, D_ii = sum_{k != i} Q_ik P_kk, D_ij = -Q_ij P_ji,
@@ -864,7 +880,7 @@ def _det_cofactor_jvp(t, a):
     return sign[..., None, None] * np.matmul(u, np.matmul(d, vh))
 
 
-def _solve_tgb(t, v, a, b):
+def solve_tgb(t, v, a, b):
     """t^T solve(a^T, v), not summed over broadcast batches: with gb the cotangent of b
     in x = np.linalg.solve(a, b) (v that of x), d gb along a's tangent t is
     -solve(a^T, solve_tgb(t, v, a, b)).  Shaped like x."""

@@ -18,7 +18,7 @@ _HEADER_FIELD = re.compile(r"^# srcdiff-([a-z-]+): (.*)$", re.MULTILINE)
 
 def srcdiff_version():
     """The running srcdiff's version (imported late: the package imports its modules)."""
-    from . import __version__
+    from ..version import __version__
     return __version__
 
 

@@ -30,9 +30,7 @@ from __future__ import annotations
 import ast
 import copy
 
-from .analysis import ARRAY, LIST, SCALAR, SEQ, _list_append
-from .errors import UnsupportedSyntaxError
-from .templates import instantiate
+from .analysis import ARRAY, LIST, SCALAR, SEQ, list_append
 from .astutil import add as _add
 from .astutil import assign as _assign
 from .astutil import attr_call as _attr_call
@@ -41,6 +39,7 @@ from .astutil import name as _name
 from .astutil import reads_any as _reads_any
 from .astutil import tuple_of
 from .shapes import ShapeTokens
+from .templates import instantiate
 from .transform import TransformBase
 
 _MARK = "__srcdiff_marker__"
@@ -132,7 +131,7 @@ class FunctionTransform(TransformBase):
     # -- lists used as stacks (generated code differentiated again) ----------------------
     def _active_push(self, stmt):
         """(stack, value) for `s.append(v)` on an active list, else None."""
-        stack, value = _list_append(stmt)
+        stack, value = list_append(stmt)
         if stack is not None and self.an.kinds.get(stack) == LIST and self.an.active.get(stack):
             return stack, value
         return None
@@ -761,7 +760,7 @@ def _np():
 
 
 def _runtime():
-    from . import runtime
+    from ..runtime import core as runtime
     return runtime
 
 

@@ -18,11 +18,11 @@ import ast
 import inspect
 import sys
 
+from ..errors import SrcDiffError, UnsupportedSyntaxError
 from .analysis import SCALAR, SEQ, Analysis, kind_of_value, rank_of_value
-from .errors import SrcDiffError, UnsupportedSyntaxError
 from .naming import Names
 from .normalize import normalize
-from .parse import MISSING, FunctionSource
+from .source import MISSING, FunctionSource
 
 
 class HelperSpec:

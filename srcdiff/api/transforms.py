@@ -14,27 +14,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from .analysis import ARRAY, SCALAR, SEQ
-from .api import _parse_wrt, _prepare, _Specializer
-from .errors import ArgumentError, SrcDiffError, as_domain_error
+from ..compiler.analysis import ARRAY, SCALAR, SEQ
+from ..errors import ArgumentError, SrcDiffError, as_domain_error
+from .cache import cached
+from .requests import Specializer, keyword_only, parameters, parse_wrt
 
 _DIFF = (SCALAR, ARRAY, SEQ)
 
 
 def _specializer(func, wrt, output):
-    key = (func, wrt, output)
-    spec = _SPECS.get(key)
-    if spec is None:
-        spec = _SPECS[key] = _Specializer(func, wrt, output)
-    return spec
-
-
-_SPECS = {}
+    return cached(("specializer", func, wrt, output), lambda: Specializer(func, wrt, output))
 
 
 def _differentiable_params(func, args):
-    from .analysis import kind_of_value
-    params = _prepare(func)
+    from ..compiler.analysis import kind_of_value
+    params = parameters(func)
     return tuple(p for p, a in zip(params, args)
                  if kind_of_value(a) in _DIFF or (type(a) is int and False))
 
@@ -42,8 +36,7 @@ def _differentiable_params(func, args):
 def _split_keyword_only(func, values):
     """Values for all parameters, in order -> (positional ones, keyword-only ones by name):
     generated functions keep f's keyword-only parameters keyword-only."""
-    from .api import _keyword_only
-    names = _keyword_only(func)
+    names = keyword_only(func)
     if not names:
         return tuple(values), {}
     npos = len(values) - len(names)
@@ -54,14 +47,14 @@ def _bind_all(func, args, kwargs):
     """Arguments for every parameter of `func`, in order, from a call's args and kwargs
     (defaults filled in), as `func` itself would bind them."""
     import inspect
-    if not kwargs and len(args) == len(_prepare(func)):
+    if not kwargs and len(args) == len(parameters(func)):
         return tuple(args)     # one value per parameter, keyword-only ones included
     try:
         bound = inspect.signature(func).bind(*args, **kwargs)
     except TypeError as exc:
         raise ArgumentError(f"{func.__name__}(): {exc}") from None
     bound.apply_defaults()
-    return tuple(bound.arguments[p] for p in _prepare(func))
+    return tuple(bound.arguments[p] for p in parameters(func))
 
 
 def _in_dtype(g, x):
@@ -93,7 +86,7 @@ def jvp(func, primals, tangents):
     that carry no derivative, such as integers.
     """
     primals, tangents = tuple(primals), tuple(tangents)
-    params = _prepare(func)
+    params = parameters(func)
     if len(primals) != len(params) or len(tangents) != len(primals):
         raise ArgumentError(f"jvp needs one primal and one tangent per parameter of "
                             f"{func.__name__} ({', '.join(params)})")
@@ -125,7 +118,7 @@ def _tangent_like(t, a):
 def forward_grad(func, names, args):
     """Gradient of scalar `func` w.r.t. `names` by forward mode: one pass per input
     element (a scalar input takes one pass with a float tangent)."""
-    params = _prepare(func)
+    params = parameters(func)
     index = [params.index(n) for n in names]
     grads = []
     for i in index:
@@ -157,7 +150,7 @@ def vjp(func, *primals):
 
 def _vjp(func, primals, wrt):
     """vjp with respect to `wrt` (names), or every differentiable argument if None."""
-    params = _prepare(func)
+    params = parameters(func)
     if len(primals) != len(params):
         raise ArgumentError(f"vjp needs one primal per parameter of {func.__name__} "
                             f"({', '.join(params)})")
@@ -202,8 +195,8 @@ def jacobian(func, wrt=0, mode="auto"):
     """
     if mode not in ("auto", "forward", "reverse"):
         raise SrcDiffError(f"mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
-    params = _prepare(func)
-    names, single = _parse_wrt(func, wrt, params)
+    params = parameters(func)
+    names, single = parse_wrt(func, wrt, params)
 
     def jac(*args, **kwargs):
         args = _bind_all(func, args, kwargs)
@@ -243,7 +236,7 @@ def _jac_forward(func, args, i, x, out):
 
 def _jac_reverse(func, args, i, x, out):
     """One backward pass per output element, sharing one forward sweep."""
-    _, pullback = _vjp(func, args, (_prepare(func)[i],))
+    _, pullback = _vjp(func, args, (parameters(func)[i],))
     rows = []
     for k in np.ndindex(out.shape):
         e = np.zeros(out.shape)
@@ -265,8 +258,8 @@ def _grad_code(func, name, args):
 
 def hvp(func, primals, v, wrt=0):
     """Hessian-vector product H @ v at `primals` (forward over reverse, no H formed)."""
-    params = _prepare(func)
-    (name,), _ = _parse_wrt(func, (wrt,) if not isinstance(wrt, (tuple, list)) else wrt, params)
+    params = parameters(func)
+    (name,), _ = parse_wrt(func, (wrt,) if not isinstance(wrt, (tuple, list)) else wrt, params)
     primals = tuple(_as_float(a) if p == name else a for p, a in zip(params, primals))
     grad_fn = _grad_code(func, name, primals)
     tangents = [v if p == name else None for p in params]
@@ -288,8 +281,8 @@ def hessian(func, wrt=0, mode="forward-over-reverse"):
     """
     if mode not in HESSIAN_MODES:
         raise SrcDiffError(f"mode must be one of {', '.join(HESSIAN_MODES)}; got {mode!r}")
-    params = _prepare(func)
-    names, single = _parse_wrt(func, wrt, params)
+    params = parameters(func)
+    names, single = parse_wrt(func, wrt, params)
     if not single:
         raise SrcDiffError("hessian takes one parameter; call it once per parameter")
     name = names[0]

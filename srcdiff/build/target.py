@@ -17,7 +17,8 @@ import sys
 import types
 from dataclasses import dataclass
 
-from .build_config import Target, usage_error
+from ..errors import UsageError
+from .config import Target
 
 
 class ImportingLoader:
@@ -62,9 +63,9 @@ class ImportingLoader:
         try:
             module = importlib.import_module(dotted)
         except SyntaxError as exc:
-            raise usage_error(f"{target.file}:{exc.lineno}: syntax error: {exc.msg}") from None
+            raise UsageError(f"{target.file}:{exc.lineno}: syntax error: {exc.msg}") from None
         except Exception as exc:    # noqa: BLE001 - the user's module failed to import
-            raise usage_error(f"importing {target.file} (as {dotted}) failed: "
+            raise UsageError(f"importing {target.file} (as {dotted}) failed: "
                               f"{type(exc).__name__}: {exc}; fix it, or build with --no-import") \
                 from None
         func = getattr(module, target.function, None)
@@ -72,7 +73,7 @@ class ImportingLoader:
             defined = sorted(n for n, v in vars(module).items()
                              if isinstance(v, types.FunctionType) and v.__module__ == dotted)
             what = "no function" if func is None else f"no plain function (it is {func!r})"
-            raise usage_error(f"{target.file} has {what} {target.function!r}; functions defined "
+            raise UsageError(f"{target.file} has {what} {target.function!r}; functions defined "
                               f"there: {', '.join(defined) or '(none)'}")
         return func
 
@@ -81,7 +82,7 @@ class StaticLoader:
     """--no-import: functions built from source without running their modules."""
 
     def __init__(self, project):
-        from .build_static import StaticProject
+        from .static import StaticProject
         self.project = project
         self.static = StaticProject(project.source_root, display=project.rel)
 
@@ -91,11 +92,11 @@ class StaticLoader:
             yield self
 
     def function(self, target):
-        from .build_static import StaticResolutionError
+        from .static import StaticResolutionError
         try:
             return self.static.function(self.project.dotted(target.file), target.function)
         except StaticResolutionError as exc:
-            raise usage_error(str(exc)) from None
+            raise UsageError(str(exc)) from None
 
 
 @dataclass
@@ -126,21 +127,21 @@ class Built:
 
 def build_target(project, loader, target):
     """Load `target`'s function with `loader` and generate each of its outputs."""
-    from .analysis import INT, SCALAR
-    from .api import _kinds_for_source, _parse_wrt, _prepare
-    from .generate import generate_reverse
+    from ..compiler.analysis import INT, SCALAR
+    from ..api.requests import kinds_for_source, parse_wrt, parameters
+    from ..compiler.derive import generate_reverse
     func = loader.function(target)
-    params = _prepare(func)
-    wrt, _ = _parse_wrt(func, target.wrt or 0, params)
+    params = parameters(func)
+    wrt, _ = parse_wrt(func, target.wrt or 0, params)
     at = _numpy_at(target.at)
     try:
-        kinds = _kinds_for_source(func, params, at)
+        kinds = kinds_for_source(func, params, at)
     except TypeError as exc:
-        raise usage_error(f"{target.spec}: `at` does not match {func.__name__}"
+        raise UsageError(f"{target.spec}: `at` does not match {func.__name__}"
                           f"{inspect.signature(func)}: {exc}") from None
     unknown = sorted(set(target.kinds) - set(params))
     if unknown:
-        raise usage_error(f"{target.spec}: kinds names no parameter {', '.join(unknown)}")
+        raise UsageError(f"{target.spec}: kinds names no parameter {', '.join(unknown)}")
     kinds.update(target.kinds)
     for w in wrt:
         if kinds[w] == INT:
@@ -161,7 +162,7 @@ def _numpy_at(at):
         try:
             out[k] = np.array(v, dtype=float) if isinstance(v, list) else v
         except (TypeError, ValueError):
-            raise usage_error(f"`at` value for {k} is not a number or a list of numbers: {v!r}") \
+            raise UsageError(f"`at` value for {k} is not a number or a list of numbers: {v!r}") \
                 from None
     return out
 

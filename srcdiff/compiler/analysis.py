@@ -23,8 +23,8 @@ import types
 
 import numpy as np
 
-from .parse import MISSING
-from .rules import RULES
+from ..rules import RULES
+from .source import MISSING
 
 INT, SCALAR, ARRAY, SEQ, SEQ2, OTHER = "int", "scalar", "array", "seq", "seq2", "other"
 LIST = "list"    # a list the code appends to and pops from (the stack of generated code)
@@ -164,7 +164,7 @@ class Analysis:
         elif isinstance(stmt, ast.While):
             self._block(stmt.body)
         elif isinstance(stmt, ast.Expr):
-            stack, value = _list_append(stmt)
+            stack, value = list_append(stmt)
             if stack is not None and self.kinds.get(stack) == LIST:
                 self._set(stack, LIST, self.expr(value)[1])
 
@@ -515,7 +515,7 @@ def _only_control_uses(tree, names):
     return {n for n in names if n not in bad}
 
 
-def _list_append(stmt):
+def list_append(stmt):
     """(list name, appended value) for a statement `name.append(value)`, else (None, None)."""
     call = stmt.value
     if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \

@@ -35,10 +35,10 @@ import types
 
 import numpy as np
 
+from ..errors import UnsupportedSyntaxError
+from ..rules import RULES
 from .analysis import INT, SCALAR
-from .errors import UnsupportedSyntaxError
-from .parse import MISSING
-from .rules import RULES
+from .source import MISSING
 
 _NO_MEMORY = (SCALAR, INT)
 _FRESH_METHODS = {"copy", "astype", "flatten", "sum", "mean", "prod", "max", "min", "std",

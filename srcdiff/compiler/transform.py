@@ -14,14 +14,14 @@ import copy
 
 import numpy as np
 
+from ..errors import UnsupportedSyntaxError
+from ..rules import RULES
 from .aliasing import PURE_METHODS, check_memory
 from .analysis import ARRAY, SCALAR, SEQ, Analysis, Definitions
-from .errors import UnsupportedSyntaxError
 from .naming import Names
 from .normalize import normalize
-from .ops import Flattener
-from .parse import MISSING
-from .rules import RULES
+from .source import MISSING
+from .split import Flattener
 
 
 class TransformBase:
@@ -103,8 +103,8 @@ class TransformBase:
         return any(self.an.expr(p)[1] for p in parts)
 
     def _check_effect_call(self, call, stmt):
-        from .analysis import LIST, _list_append
-        stack, _ = _list_append(stmt)
+        from .analysis import LIST, list_append
+        stack, _ = list_append(stmt)
         if stack is not None and self.an.kinds.get(stack) == LIST:
             return      # pushing onto a list used as a stack (generated code)
         func = self.source.resolver.resolve(call.func)
@@ -179,7 +179,7 @@ class TransformBase:
         element: NumPy keeps one of the values, and the derivative would be wrong."""
         if self._basic_index(index):
             return []
-        from . import runtime
+        from ..runtime import core as runtime
         node = ast.Expr(value=ast.Call(func=ast.Name(id=self.bind(runtime.check_distinct,
                                                                   "check_distinct"),
                                                      ctx=ast.Load()),

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import ast
 import types
-
-import numpy as np
 from dataclasses import dataclass, field
 
-from .analysis import ARRAY, INT, SCALAR, SEQ
-from .errors import NoRuleError, UnsupportedSyntaxError
-from .parse import MISSING
-from .rules import RULES
+import numpy as np
+
+from ..errors import NoRuleError, UnsupportedSyntaxError
+from ..rules import RULES
+from .analysis import ARRAY, SCALAR, SEQ
+from .source import MISSING
 
 
 @dataclass
@@ -524,7 +524,7 @@ def _creates_fresh(value, resolver):
             return True
         if func is not MISSING and isinstance(func, np.ufunc):
             return True
-        if func is not MISSING and getattr(func, "__module__", "") == "srcdiff.runtime" and \
+        if func is not MISSING and getattr(func, "__module__", "") == "srcdiff.runtime.core" and \
                 getattr(func, "__name__", "") in ("owned", "zeros_like", "add_at"):
             return True     # srcdiff's own helpers that return new arrays
     return False

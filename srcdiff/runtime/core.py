@@ -10,6 +10,12 @@ import math
 
 import numpy as np
 
+__all__ = [
+    "add_at", "add_each", "broadcast_like", "check_distinct", "check_scalar", "like", "owned",
+    "pow_dbase", "pow_dexp", "scalar_like", "seq_zeros", "stop_gradient", "unbroadcast",
+    "zeros_like", "zeros_of",
+]
+
 
 def unbroadcast(g, x):
     """Sum cotangent `g` down to the shape of `x` (undoing NumPy broadcasting)."""

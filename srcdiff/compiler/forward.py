@@ -17,10 +17,11 @@ from __future__ import annotations
 import ast
 import copy
 
-from .analysis import ARRAY, INT, LIST, SCALAR, SEQ, _list_append
-from .astutil import add, assign, attr_call, call, name, reads_any as _reads_any, tuple_of
-from .templates import instantiate
+from .analysis import ARRAY, INT, LIST, SCALAR, SEQ, list_append
+from .astutil import add, assign, attr_call, call, name, tuple_of
+from .astutil import reads_any as _reads_any
 from .shapes import ShapeTokens
+from .templates import instantiate
 from .transform import TransformBase
 
 
@@ -105,7 +106,7 @@ class ForwardTransform(TransformBase):
             loop.body = body or [ast.Pass()]
             return pre + [loop]
         if isinstance(stmt, ast.Expr):
-            stack, value = _list_append(stmt)
+            stack, value = list_append(stmt)
             if stack is not None and stack in state:
                 return self._push(stmt, stack, value, state)
         return [stmt]
@@ -319,6 +320,6 @@ def _elements(atom):
 
 
 def _runtime():
-    from . import runtime
+    from ..runtime import core as runtime
     return runtime
 

@@ -102,6 +102,8 @@ def import_lines(bindings):
         else:
             mod = getattr(obj, "__module__", None)
             qual = getattr(obj, "__name__", None)
+            if mod and mod.startswith("srcdiff.runtime."):
+                mod = "srcdiff.runtime"     # the package re-exports every helper
             if mod and qual and qual.isidentifier() and mod != "__main__":
                 alias = "" if qual == name else f" as {name}"
                 lines.append(f"from {mod} import {qual}{alias}")

@@ -22,8 +22,8 @@ from __future__ import annotations
 import ast
 import copy
 
-from .errors import UnsupportedSyntaxError
-from .parse import MISSING
+from ..errors import UnsupportedSyntaxError
+from .source import MISSING
 
 _UNSUPPORTED_STMTS = {
     ast.Try: ("a `try` statement", "move the try/except outside the differentiated function"),

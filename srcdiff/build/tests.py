@@ -15,9 +15,9 @@ import math
 import os
 import random
 
-from .build_config import usage_error
-from .build_header import render_header
-from .build_module import literal
+from ..errors import UsageError
+from .header import render_header
+from .module import literal
 
 DEFAULT_BOX = (0.5, 1.5)     # test points for scalars when a target gives no `at` or `box`
 
@@ -93,11 +93,11 @@ def _points(built):
         box = {p: list(DEFAULT_BOX) for p in required if built.kinds.get(p) == "scalar"}
     missing = [p for p in required if p not in at and p not in box]
     if missing:
-        raise usage_error(f"{target.spec}: emitted tests need a value for {', '.join(missing)}: "
+        raise UsageError(f"{target.spec}: emitted tests need a value for {', '.join(missing)}: "
                           "give `at` (example arguments) or `box` (ranges for scalars)")
     shapeless = [p for p in box if built.kinds.get(p) in ("array", "seq") and p not in at]
     if shapeless:
-        raise usage_error(f"{target.spec}: a `box` for {', '.join(shapeless)} needs `at` too, "
+        raise UsageError(f"{target.spec}: a `box` for {', '.join(shapeless)} needs `at` too, "
                           "to give the shape")
     if not box:
         return [{p: _as_kind(at[p], built.kinds.get(p)) for p in built.params if p in at}]

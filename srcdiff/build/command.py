@@ -33,17 +33,18 @@ import argparse
 import os
 import sys
 
-from .build_config import (
+from ..errors import SrcDiffError, UsageError
+from .config import (
     Project,
     find_project,
     targets_from_args,
     targets_from_config,
-    usage_error,
+
 )
-from .build_header import stale_reason
-from .build_module import render_module
-from .build_target import ImportingLoader, StaticLoader, build_target
-from .build_tests import render_tests
+from .header import stale_reason
+from .module import render_module
+from .target import ImportingLoader, StaticLoader, build_target
+from .tests import render_tests
 
 EXIT_OK, EXIT_STALE = 0, 1
 
@@ -52,13 +53,13 @@ def build_all(project, targets, no_import=False, emit_tests=None):
     """{relative path: text} of every output (and the emitted tests) for `targets`."""
     loader = (StaticLoader if no_import else ImportingLoader)(project)
     by_output = {}
-    from .build_static import StaticResolutionError
+    from .static import StaticResolutionError
     with loader.session():
         for target in targets:
             try:    # the static loader may meet an undecidable name while generating
                 built = build_target(project, loader, target)
             except StaticResolutionError as exc:
-                raise usage_error(str(exc)) from None
+                raise UsageError(str(exc)) from None
             by_output.setdefault(target.output, []).append(built)
         files = {path: render_module(project, built) for path, built in sorted(by_output.items())}
         if emit_tests:
@@ -67,7 +68,7 @@ def build_all(project, targets, no_import=False, emit_tests=None):
     sources = {t.file for t in targets}
     clash = sorted(sources & set(files))
     if clash:
-        raise usage_error(f"refusing to overwrite the source file {clash[0]} with generated code")
+        raise UsageError(f"refusing to overwrite the source file {clash[0]} with generated code")
     return files
 
 
@@ -129,13 +130,13 @@ def _targets(project, args):
         return targets_from_args(project, args)
     for option in ("wrt", "out", "at", "output"):
         if getattr(args, option):
-            raise usage_error(f"--{'o' if option == 'out' else option} applies to targets "
+            raise UsageError(f"--{'o' if option == 'out' else option} applies to targets "
                               "named on the command line; configure [[tool.srcdiff.targets]] "
                               "in pyproject.toml instead")
     targets = targets_from_config(project)
     if not targets:
         where = project.pyproject or "pyproject.toml (none found)"
-        raise usage_error(f"nothing to build: name FILE.py:FUNCTION targets, or configure "
+        raise UsageError(f"nothing to build: name FILE.py:FUNCTION targets, or configure "
                           f"[[tool.srcdiff.targets]] in {where}")
     return targets
 
@@ -175,9 +176,7 @@ def add_build_command(subparsers):
 
 
 def main(argv=None):
-    """`python -m srcdiff.build build ...`; the same as `srcdiff build ...`."""
-    from .cli import UsageError
-    from .errors import SrcDiffError
+    """`python -m srcdiff.build build ...` (see __main__.py); the same as `srcdiff build ...`."""
     parser = argparse.ArgumentParser(prog="srcdiff")
     sub = parser.add_subparsers(dest="command", required=True)
     add_build_command(sub)
@@ -190,6 +189,3 @@ def main(argv=None):
         print(f"srcdiff: {exc}", file=sys.stderr)
     return 2
 
-
-if __name__ == "__main__":
-    sys.exit(main())
