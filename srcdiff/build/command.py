@@ -17,11 +17,11 @@ generation cost at start-up, diffs in code review when a model changes.
 This module is the command: its arguments, which targets to build, and
 writing or (--check) comparing the files.  The pieces it drives:
 
-* build_config.py -- targets and the project, from pyproject.toml
-  (toml_mini.py where Python has no tomllib) or the command line;
-* build_target.py -- loading a target's function (importing it, or
-  build_static.py with --no-import) and generating its derivatives;
-* build_module.py -- assembling a module's text (build_imports.py lays out
+* config.py -- targets and the project, from pyproject.toml (tomllib, or
+  tomli on Python 3.10) or the command line;
+* target.py -- loading a target's function (importing it, or static.py
+  with --no-import) and generating its derivatives;
+* module.py -- assembling a module's text (imports.py lays out
   its imports, build_source.py edits generated source exactly);
 * build_tests.py -- the --emit-tests finite-difference checks;
 * build_header.py -- the provenance header, written and read back.

@@ -3,7 +3,7 @@
 A `Target` is one function and the module its derivatives go to; a
 `Project` says where relative paths start and where the project's modules
 import from.  Targets come from ``[[tool.srcdiff.targets]]`` (read with
-toml_mini.py where Python has no tomllib) or from the command line, and
+tomllib, or tomli on Python 3.10) or from the command line, and
 are checked here, so that a mistake is reported as a usage error naming
 its source before anything is generated.
 """
@@ -11,11 +11,16 @@ its source before anything is generated.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:   # a declared dependency on 3.10
+    import tomli as tomllib
 
 from ..api.loading import parse_at
 from ..errors import UsageError
-from .toml_mini import read_toml
 
 OUTPUT_KINDS = ("grad", "value_and_grad", "vjp", "jvp")
 KINDS = ("scalar", "array", "int", "seq")
@@ -90,8 +95,8 @@ def find_project(start):
             with open(candidate, "rb") as fh:
                 text = fh.read().decode("utf-8")
             try:
-                config = read_toml(text).get("tool", {}).get("srcdiff", {})
-            except ValueError as exc:
+                config = tomllib.loads(text).get("tool", {}).get("srcdiff", {})
+            except tomllib.TOMLDecodeError as exc:
                 raise UsageError(f"{candidate}: {exc}") from None
             root = folder
             break
