@@ -402,18 +402,23 @@ class MemoryAnalysis:
 
     def _refuse_alias(self, stmt, kind, name, other):
         origin = self._origin(other, stmt)
-        synthetic = origin is None or getattr(origin, "srcdiff_synth", False)
-        if synthetic and origin is not None:     # a name srcdiff made for a `for` loop
+        synthetic = origin is not None and getattr(origin, "srcdiff_synth", False)
+        if origin is None:      # an argument (or a name bound before the function runs)
+            other_text = f"{other!r}, which shares memory with it (an argument),"
+            copy_hint = f"; or copy the argument first: {name} = {other}.copy()"
+            fix = f"assign into a copy ({name} = {name}.copy() first)"
+        elif synthetic:         # a name srcdiff made for a `for` loop
             line = self.source.locate(origin)
             who = f"the `for` loop at line {line[1]}" + (f" (`{line[3].strip()}`)" if line[3]
                                                          else "")
             other_text = f"{who}, which walks memory it shares,"
+            copy_hint, fix = "", f"assign into a copy ({name} = {name}.copy() first)"
         else:
             where = f" (`{ast.unparse(origin)}`, line {self.source.locate(origin)[1]})"
             other_text = f"{other!r}, which shares memory with it{where},"
-        copy_hint = "" if synthetic else \
-            f"; or make {other} a copy: {ast.unparse(origin.targets[0])} = " \
-            f"{ast.unparse(origin.value)}.copy()"
+            make_copy = f"{ast.unparse(origin.targets[0])} = {ast.unparse(origin.value)}.copy()"
+            copy_hint, fix = f"; or make {other} a copy: {make_copy}", \
+                f"make {other} a copy: {make_copy}"
         if kind == "augassign":
             raise self.source.error(
                 UnsupportedSyntaxError,
@@ -425,10 +430,7 @@ class MemoryAnalysis:
             UnsupportedSyntaxError,
             f"`{ast.unparse(stmt)}` changes {name!r} in place, and {other_text} is read "
             "afterwards; derivatives through memory that changes under another name are "
-            "not supported", stmt,
-            (f"make {other} a copy: {ast.unparse(origin.targets[0])} = "
-             f"{ast.unparse(origin.value)}.copy()") if not synthetic else
-            f"assign into a copy ({name} = {name}.copy() first)")
+            "not supported", stmt, fix)
 
     def _origin(self, name, stmt):
         """The statement that bound `name`, for messages: the last one before `stmt`."""
