@@ -10,16 +10,24 @@ its derivatives -- no tape, no tracing at run time.
     (24.0, 10.0)
 """
 
-from .errors import (ArgumentError, DomainError, GradientCheckError, NoRuleError,
-                     NonScalarOutputError, SourceUnavailableError, SrcDiffError,
-                     UnsupportedSyntaxError, WrtError)
+from .api.check import check_grad
+from .api.gradients import grad, source, value_and_grad
+from .api.transforms import hessian, hvp, jacobian, jvp, vjp
+from .errors import (
+                     ArgumentError,
+                     DomainError,
+                     GradientCheckError,
+                     NonScalarOutputError,
+                     NoRuleError,
+                     SourceUnavailableError,
+                     SrcDiffError,
+                     UnsupportedSyntaxError,
+                     WrtError,
+)
 from .rules import register_rule
-from .api import grad, source, value_and_grad
-from .check import check_grad
-from .jacobians import hessian, hvp, jacobian, jvp, vjp
-from .runtime import stop_gradient
+from .runtime.core import stop_gradient
 
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = ["grad", "value_and_grad", "source", "check_grad", "register_rule",
            "jvp", "vjp", "jacobian", "hessian", "hvp", "stop_gradient",

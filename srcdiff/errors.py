@@ -114,3 +114,8 @@ def as_domain_error(exc):
     error = domain_error(exc)
     error.__cause__ = exc
     return error
+
+
+class UsageError(Exception):
+    """A mistake in what was asked on the command line or in [tool.srcdiff] (a missing
+    file, a malformed --at): the CLI prints it and exits 2, without a traceback."""

@@ -7,7 +7,7 @@ Each wrapper's parameters are named after the rule's parameters.
 import math
 import sys
 
-from srcdiff import runtime
+from srcdiff.runtime import core as runtime
 
 # --- operators -----------------------------------------------------------------
 

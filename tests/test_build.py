@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from srcdiff import build, build_header, toml_mini
+from srcdiff.build import command as build
+from srcdiff.build import header as build_header
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "samples" / "build_demo"
@@ -403,14 +404,21 @@ _TOML_EXPECTED = {
 }
 
 
-def test_mini_toml_reader_handles_the_config_subset():
-    """The Python 3.10 fallback reads [tool.srcdiff] as tomllib would."""
-    tool = toml_mini.MiniToml(_TOML).parse()["tool"]
-    assert tool == {"srcdiff": _TOML_EXPECTED}
-    assert toml_mini.read_toml(_TOML)["tool"]["srcdiff"] == _TOML_EXPECTED
-    sample = (SAMPLE / "pyproject.toml").read_text()
-    mini = toml_mini.MiniToml(sample).parse()["tool"]["srcdiff"]
-    assert mini == toml_mini.read_toml(sample)["tool"]["srcdiff"]
+def test_pyproject_config_is_read_as_toml(tmp_path, monkeypatch, capsys):
+    """[tool.srcdiff] is read with tomllib (tomli on 3.10): values as TOML defines them."""
+    from srcdiff.build.config import find_project
+    (tmp_path / "pyproject.toml").write_text(_TOML)
+    project = find_project(str(tmp_path))
+    assert project.config == _TOML_EXPECTED
+
+
+def test_invalid_toml_is_a_usage_error(tmp_path):
+    """Invalid TOML (a bare key without a value) is refused, not guessed at."""
+    from srcdiff.build.config import find_project
+    from srcdiff.errors import UsageError
+    (tmp_path / "pyproject.toml").write_text("[tool.srcdiff]\nmode =\n")
+    with pytest.raises(UsageError, match="pyproject.toml"):
+        find_project(str(tmp_path))
 
 
 def test_command_line_targets_and_defaults(fixture_project, monkeypatch, capsys):

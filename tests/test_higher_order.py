@@ -12,8 +12,9 @@ import pytest
 
 import cf_cases as cf
 import srcdiff
-from srcdiff.check import numeric_grad
-from srcdiff.jacobians import HESSIAN_MODES
+from srcdiff.api.check import numeric_grad
+from srcdiff.api.requests import Specializer
+from srcdiff.api.transforms import HESSIAN_MODES
 
 
 def quartic_loop(x):
@@ -123,7 +124,7 @@ def test_third_derivative_by_forward_over_forward_over_reverse():
     def third(x):
         return srcdiff.hessian(math_sin)(x)
     grad_code = srcdiff.grad(math_sin).specialize(0.4)
-    jvp_of_grad = srcdiff.jacobians._specializer(grad_code, ("x",), "jvp").compiled((0.4,))
+    jvp_of_grad = Specializer(grad_code, ("x",), "jvp").compiled((0.4,))
     _, (_, third_val) = srcdiff.jvp(jvp_of_grad, (0.4, 1.0), (1.0, None))
     assert third_val == pytest.approx(-math.cos(0.4), rel=1e-12)
     assert third(0.4) == pytest.approx(-math.sin(0.4), rel=1e-12)

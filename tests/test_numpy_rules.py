@@ -25,7 +25,8 @@ import pytest
 
 import np_cases as C
 import srcdiff
-from srcdiff import runtime, runtime_numpy
+from srcdiff.runtime import core as runtime
+from srcdiff.runtime import arrays as runtime_numpy
 from srcdiff.rules import RULES
 from srcdiff.rules import numpy_rules
 

@@ -24,7 +24,7 @@ import pytest
 from fdiff import assert_close, fd_jacobian, scale_of
 
 import srcdiff
-from srcdiff import runtime_numpy as rn
+from srcdiff.runtime import arrays as rn
 from srcdiff.rules import RULES
 from srcdiff.rules import runtime_numpy_rules as RR
 
@@ -58,7 +58,16 @@ def cot(func, *args, **kwargs):
 
 
 PUBLIC = {name: f for name, f in vars(rn).items()
-          if inspect.isfunction(f) and f.__module__ == rn.__name__ and not name.startswith("_")}
+          if inspect.isfunction(f) and f.__module__ == rn.__name__ and not name.startswith("_")
+          and name not in rn.SECOND_ORDER}
+
+
+def test_second_order_helpers_are_public_and_used_by_rules():
+    """The derivatives of helpers are public, exported, and used by the rules' templates."""
+    rules_text = inspect.getsource(RR)
+    for name in rn.SECOND_ORDER:
+        assert name in rn.__all__ and inspect.isfunction(getattr(rn, name))
+        assert f"rn.{name}" in rules_text, name
 
 # Helpers without a derivative, and why (see the comments in runtime_numpy_rules).
 NONDIFF = {

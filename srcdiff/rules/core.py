@@ -83,12 +83,17 @@ class Rule:
 
 
 class RuleTable:
-    """Primitive (object or AST operator class) -> list of rules, one per signature."""
+    """Primitive (object or AST operator class) -> list of rules, one per signature.
+
+    `version` counts changes; it is part of every cache key for generated code, so code
+    generated before a rule was registered is not used after it."""
 
     def __init__(self):
         self._rules = {}
+        self.version = 0
 
     def add(self, rule):
+        self.version += 1
         key = _key(rule.func)
         self._rules.setdefault(key, [])
         # A new rule for an existing signature replaces it (user overrides).
@@ -222,6 +227,4 @@ def register_rule(func, params=None, *, partials=None, jvp=None, vjp=None, names
     if not isinstance(func, __import__("numpy").ufunc):
         rule.shares = None     # a function we can't read may return a view of an argument
     RULES.add(rule)
-    from ..cache import clear_cache
-    clear_cache()
     return rule

@@ -40,8 +40,8 @@ import math
 
 import numpy as np
 
-from .. import runtime
-from .. import runtime_numpy
+from ..runtime import arrays as runtime_numpy
+from ..runtime import core as runtime
 from .core import RULES, make_rule, nondiff_rule
 
 NS = {"np": np, "math": math, "pow_dexp": runtime.pow_dexp, "pow_dbase": runtime.pow_dbase,

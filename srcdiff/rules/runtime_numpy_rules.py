@@ -32,20 +32,20 @@ import math
 
 import numpy as np
 
-from .. import runtime
-from .. import runtime_numpy as rn
+from ..runtime import arrays as rn
+from ..runtime import core as runtime
 from .core import RULES, make_rule, nondiff_rule
 
-# --- second-order helpers (the derivatives of runtime_numpy helpers) -----------------
-# Defined in runtime_numpy (so `srcdiff build` can copy them), private there since they
-# have no rules of their own.
-prod_partials_jvp = rn._prod_partials_jvp
-cumprod_d2 = rn._cumprod_d2
-cumprod_hess = rn._cumprod_hess
-norm_partials_dx = rn._norm_partials_dx
-norm_partials_ds = rn._norm_partials_ds
-det_cofactor_jvp = rn._det_cofactor_jvp
-solve_tgb = rn._solve_tgb
+# --- second-order helpers (the derivatives of runtime.arrays helpers) -----------------
+# Defined in runtime.arrays (so `srcdiff build` can copy them); they have no rules of
+# their own (third derivatives of these are not supported).
+prod_partials_jvp = rn.prod_partials_jvp
+cumprod_d2 = rn.cumprod_d2
+cumprod_hess = rn.cumprod_hess
+norm_partials_dx = rn.norm_partials_dx
+norm_partials_ds = rn.norm_partials_ds
+det_cofactor_jvp = rn.det_cofactor_jvp
+solve_tgb = rn.solve_tgb
 
 # --- the rule table ------------------------------------------------------------------------
 
@@ -207,5 +207,5 @@ rule(rn.linspace_vjp, "v, start, stop, num=50, endpoint=True, axis=0, wrt='start
 
 # They may return an argument itself, or a view of it (see aliasing.py).
 for _rule in RULES.all():
-    if getattr(_rule.func, "__module__", "") == "srcdiff.runtime_numpy":
+    if getattr(_rule.func, "__module__", "") == rn.__name__:
         _rule.shares = tuple(p for p in _rule.params if p not in _rule.zero)

@@ -8,7 +8,7 @@ argument.
 
 import numpy as np
 
-from .. import runtime
+from ..runtime import core as runtime
 from .core import RULES, make_rule, nondiff_rule
 
 NS = {"np": np, "unbroadcast": runtime.unbroadcast, "add_at": runtime.add_at,
@@ -49,7 +49,7 @@ RULES.add(nondiff_rule(runtime.stop_gradient, result="same"))
 # Generated code is analysed for aliasing too (aliasing.py): these helpers may return
 # their argument itself (`like`, `unbroadcast`), and add_at adds into `acc` in place.
 for _rule in RULES.all():
-    if getattr(_rule.func, "__module__", "") == "srcdiff.runtime" and \
+    if getattr(_rule.func, "__module__", "") == runtime.__name__ and \
             _rule.func not in (runtime.zeros_like, runtime.zeros_of, runtime.owned):
         _rule.shares = tuple(p for p in _rule.params if p not in _rule.zero)
 for _rule in RULES.lookup(runtime.add_at):

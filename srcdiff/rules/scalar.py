@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from .. import runtime
+from ..runtime import core as runtime
 from .core import RULES, make_rule, nondiff_rule
 
 NS = {"math": math, "np": np, "pow_dexp": runtime.pow_dexp, "pow_dbase": runtime.pow_dbase}

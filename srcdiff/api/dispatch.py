@@ -1,0 +1,109 @@
+"""The function `grad(f)` returns: f's own signature, dispatching on argument types.
+
+Generated derivative code is specialised to argument kinds, so each call must
+pick a specialisation.  For a function of scalars the derivative itself can
+take a tenth of a microsecond, so the dispatcher is generated Python too: it
+has f's parameters (Python binds keywords and defaults natively) and, for each
+specialisation whose argument *types* decide it (floats, ints), one line
+`if type(x) is float and type(y) is float: return grad_1(x, y)`.  Other calls
+(arrays, lists, first calls) take the slow path, which may add a line.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+
+import numpy as np
+
+from ..errors import as_domain_error
+from ..rules import RULES
+
+
+class Dispatcher:
+    """Builds and rebuilds the dispatching function for one derivative."""
+
+    def __init__(self, tree, name, slow, fast_types):
+        self.args = copy.deepcopy(tree.args)
+        self.params = [a.arg for a in [*self.args.posonlyargs, *self.args.args]]
+        self.kwonly = [a.arg for a in self.args.kwonlyargs]
+        self.name = name
+        self.slow = slow               # slow(args tuple) -> (compiled function, cacheable?)
+        self.fast_types = fast_types
+        self.fast = []                 # [(types, compiled function)]
+        self.defaults = {}
+        self.function = None
+
+    def build(self, defaults, kwdefaults):
+        """(Re)generate the dispatcher; `defaults` are f's default values."""
+        args = copy.deepcopy(self.args)
+        ns = {"_slow": self._slow_path}
+        for i, value in enumerate(defaults or ()):
+            ns[f"_d{i}"] = value
+        args.defaults = [ast.Name(id=f"_d{i}", ctx=ast.Load()) for i in range(len(args.defaults))]
+        for i, (a, d) in enumerate(zip(args.kwonlyargs, args.kw_defaults)):
+            if d is not None:
+                ns[f"_k{i}"] = (kwdefaults or {})[a.arg]
+                args.kw_defaults[i] = ast.Name(id=f"_k{i}", ctx=ast.Load())
+        names = self.params + self.kwonly
+        call = ", ".join(self.params + [f"{k}={k}" for k in self.kwonly])
+        lines = [f"def {self.name}({ast.unparse(args)}):", "    try:"]
+        # a rule registered since: every specialisation is generated again
+        self.version = ns["_rules"] = RULES.version
+        ns["_table"] = RULES
+        lines.append("        if _table.version == _rules:")
+        body = []
+        ns["_arith"] = (ZeroDivisionError, OverflowError, ValueError)
+        ns["_domain"] = as_domain_error
+        for k, (types, fn) in enumerate(self.fast):
+            ns[f"_f{k}"] = fn
+            checks = []
+            for j, (n, t) in enumerate(zip(names, types)):
+                if isinstance(t, tuple):    # (ndarray, dtype, ndim): kinds and ranks
+                    ns[f"_t{k}_{j}"] = t[0]
+                    ns[f"_dt{k}_{j}"] = t[1]
+                    checks.append(f"type({n}) is _t{k}_{j} and {n}.dtype == _dt{k}_{j} "
+                                  f"and {n}.ndim == {t[2]}")
+                    continue
+                ns[f"_t{k}_{j}"] = t
+                checks.append(f"type({n}) is _t{k}_{j}")
+            body.append(f"            if {' and '.join(checks) or 'True'}:")
+            body.append(f"                return _f{k}({call})")
+        lines.extend(body or ["            pass"])
+        values = ", ".join(names)   # the slow path takes every argument, positionally
+        lines.append(f"        return _slow(({values}{',' if len(names) == 1 else ''}))")
+        # an arithmetic error inside generated code: the derivative is not finite here
+        lines.append("    except _arith as exc:")
+        lines.append("        raise _domain(exc)")
+        exec(compile("\n".join(lines), f"<srcdiff dispatch {self.name}>", "exec"), ns)  # noqa: S102
+        fresh = ns[self.name]
+        if self.function is None:
+            self.function = fresh
+        else:   # keep the object users hold; swap its code and globals-bound names
+            self.function.__code__ = fresh.__code__
+            self.function.__globals__.update(ns)
+        self.function.__defaults__ = fresh.__defaults__
+        self.function.__kwdefaults__ = fresh.__kwdefaults__
+        return self.function
+
+    def _slow_path(self, args):
+        if self.version != RULES.version and self.fast:
+            self.fast = []
+            self.build(*self._defaults)
+        fn, cacheable = self.slow(args)
+        npos = len(self.params)
+        types = tuple((type(a), a.dtype, a.ndim) if isinstance(a, np.ndarray) else type(a)
+                      for a in args)
+        if self.kwonly:
+            call = lambda *a: fn(*a[:npos], **dict(zip(self.kwonly, a[npos:])))  # noqa: E731
+        else:
+            call = fn
+        if cacheable and all(t in self.fast_types or isinstance(t, tuple) for t in types) and \
+                len(self.fast) < 8 and not any(t == types for t, _ in self.fast):
+            self.fast.append((types, fn))
+            self.build(*self._defaults)
+        return call(*args)
+
+    def install(self, defaults, kwdefaults):
+        self._defaults = (defaults, kwdefaults)
+        return self.build(defaults, kwdefaults)

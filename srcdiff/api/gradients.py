@@ -1,0 +1,133 @@
+"""The public API: grad, value_and_grad, source, check_grad.
+
+`grad(f)` reads and normalizes `f` at once (so unsupported code fails at
+decoration), and generates code on first call, specialised to the kinds of
+the arguments (float, array, int, list): scalar code then has no
+broadcasting helpers at all.  Specialisations are cached process-wide.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from ..compiler.analysis import INT, SCALAR
+from ..compiler.derive import generate_reverse
+from ..compiler.source import FunctionSource
+from ..errors import NonScalarOutputError, SrcDiffError
+from .dispatch import Dispatcher
+from .requests import (
+    FAST_KINDS,
+    Specializer,
+    keyword_only,
+    kinds_for_source,
+    parameters,
+    parse_wrt,
+    ranks_for_source,
+)
+from .transforms import forward_grad
+
+
+def _make(func, wrt, output, doc, mode="reverse"):
+    if mode not in ("reverse", "forward"):
+        raise SrcDiffError(f"mode must be 'reverse' or 'forward', not {mode!r}")
+    params = parameters(func)
+    names, single = parse_wrt(func, wrt, params)
+    spec = Specializer(func, names, output)
+
+    def slow(args):
+        if mode == "forward":
+            npos = len(params) - len(keyword_only(func))
+            # the dispatcher passes keyword-only values by keyword: take them back in order
+            return (lambda *a, **kw: _forward(func, names, a + tuple(kw[k] for k in params[npos:]),
+                                              output, single, spec)), False
+        return spec.compiled(args), True
+
+    tree = FunctionSource(func).tree
+    dispatcher = Dispatcher(tree, func.__name__, slow, FAST_KINDS)
+    derivative = dispatcher.install(func.__defaults__, func.__kwdefaults__)
+    derivative.__qualname__ = getattr(func, "__qualname__", func.__name__)
+    derivative.__module__ = func.__module__
+    derivative.__doc__ = doc.format(name=func.__name__, wrt=", ".join(names)) + \
+        ("\n\n" + func.__doc__ if func.__doc__ else "")
+    derivative.__wrapped__ = func
+    derivative.wrt = names
+    derivative.source = lambda *args, **kwargs: source(func, wrt=wrt, output=output, at=args or None)
+    derivative.specialize = lambda *args: spec.compiled(spec.bind(args, {}))
+    # Integer arguments in `wrt` are differentiated as floats; their values are passed
+    # unchanged (so `range(n)` still works, with zero derivative).
+    if not single and len(names) == 1:
+        inner = derivative
+
+        @functools.wraps(func)
+        def derivative(*args, **kwargs):   # noqa: F811 - tuple result for tuple wrt
+            return _as_tuple(inner(*args, **kwargs), output)
+
+        derivative.__doc__, derivative.wrt, derivative.source = inner.__doc__, names, inner.source
+        derivative.specialize = inner.specialize
+    return derivative
+
+
+def _forward(func, names, args, output, single, spec):
+
+    spec.kinds_of(args)     # the same argument checks as reverse mode
+    grads = forward_grad(func, names, args)
+    value = func(*args) if output == "value_and_grad" else None
+    if output == "value_and_grad" and np.ndim(value) != 0:
+        raise NonScalarOutputError(f"grad needs {func.__name__} to return a scalar")
+    result = grads[0] if len(names) == 1 else grads   # (a 1-tuple wrt is re-wrapped later)
+    return (value, result) if output == "value_and_grad" else result
+
+
+def _as_tuple(result, output):
+    if output == "value_and_grad":
+        value, g = result
+        return value, (g,)
+    return (result,)
+
+
+def grad(func=None, wrt=0, mode="reverse"):
+    """Gradient of scalar function `func` with respect to parameter(s) `wrt`.
+
+    `wrt` is an index, a parameter name, or a tuple of them (then the
+    result is a tuple in that order).  Usable as ``grad(f)``, ``@grad`` and
+    ``@grad(wrt="x")``.  The derivative code is generated from `func`'s
+    source on first call and specialised to the argument types.
+    ``mode="forward"`` computes the same gradient by forward mode (one pass
+    per input element; one pass in all for scalar inputs).
+    """
+    if func is None:
+        return lambda f: grad(f, wrt=wrt, mode=mode)
+    return _make(func, wrt, "grad", "Gradient of {name} with respect to {wrt}.", mode)
+
+
+def value_and_grad(func=None, wrt=0, mode="reverse"):
+    """Like `grad`, but returns ``(func(*args), gradient)`` from one pass."""
+    if func is None:
+        return lambda f: value_and_grad(f, wrt=wrt, mode=mode)
+    return _make(func, wrt, "value_and_grad",
+                 "Value and gradient of {name} with respect to {wrt}.", mode)
+
+
+def source(func, wrt=0, mode="reverse", *, output="grad", at=None):
+    """The generated derivative source of `func`, as text.
+
+    Parameters are assumed to be floats unless annotated (``x: np.ndarray``), indexed
+    in the function (``x[1:]``, ``x.shape``: arrays), or `at` gives example arguments
+    (a tuple, or a dict by name).
+    """
+    if mode not in ("reverse", "forward"):
+        raise SrcDiffError(f"mode must be 'reverse' or 'forward', not {mode!r}")
+    if mode == "forward":
+        output = "jvp"
+    params = parameters(func)
+    names, _ = parse_wrt(func, wrt, params)
+    kinds = kinds_for_source(func, params, at)
+    for w in names:
+        if kinds[w] == INT:
+            kinds[w] = SCALAR
+    return generate_reverse(func, names, kinds, output=output,
+                            ranks=ranks_for_source(func, params, at)).source()
+
+

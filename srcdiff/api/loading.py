@@ -1,0 +1,94 @@
+"""What the command line and `srcdiff build` are given: `FILE.py:FUNCTION` targets and
+`--at "x=3, y=[1, 2]"` points.
+
+A file inside a package (folders with `__init__.py`) is imported by its dotted name
+from the package's root, so its relative imports work and it has the `__name__` it
+has in the user's program; a lone file is imported from its folder.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.util
+import math
+import os
+import sys
+import types
+
+import numpy as np
+
+from ..errors import UsageError
+
+
+def load_function(target: str):
+    """`path/to/file.py:func` (or `file.py:Class.method`) -> the function object."""
+    if ":" not in target:
+        raise UsageError(f"expected FILE.py:FUNCTION, got {target!r}")
+    path, _, name = target.rpartition(":")
+    if not os.path.isfile(path):
+        raise UsageError(f"no such file: {path}")
+    module = load_module(path)
+    obj = module
+    for part in name.split("."):
+        if not hasattr(obj, part):
+            available = sorted(n for n, v in vars(module).items()
+                               if callable(v) and getattr(v, "__module__", None) == module.__name__)
+            raise UsageError(f"{path} has no function {name!r}; functions defined there: "
+                             f"{', '.join(available) or '(none)'}")
+        obj = getattr(obj, part)
+    return obj
+
+
+def load_module(path: str) -> types.ModuleType:
+    """Import the module in `path` (see the module docstring for how)."""
+    root, dotted = package_root(path)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    try:
+        if "." in dotted:
+            importlib.invalidate_caches()
+            return importlib.import_module(dotted)
+        spec = importlib.util.spec_from_file_location(dotted, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules.setdefault(dotted, module)
+        spec.loader.exec_module(module)
+        return module
+    except SyntaxError as exc:
+        raise UsageError(f"{exc.filename or path}:{exc.lineno}: syntax error: {exc.msg}") from None
+    except Exception as exc:  # the user's module failed to import
+        raise UsageError(f"importing {path} failed: {type(exc).__name__}: {exc}") from None
+
+
+def package_root(path: str) -> tuple[str, str]:
+    """(the folder to import from, the module's dotted name) for a .py file."""
+    folder, filename = os.path.split(os.path.abspath(path))
+    parts = [os.path.splitext(filename)[0]]
+    while os.path.isfile(os.path.join(folder, "__init__.py")):
+        folder, package = os.path.split(folder)
+        parts.insert(0, package)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return folder, ".".join(parts)
+
+
+def parse_at(text: str) -> dict:
+    """`"x=3, y=[1, 2]"` -> {"x": 3, "y": array([1., 2.])}: Python literals, `np` and
+    `math` expressions; lists and tuples become float arrays."""
+    try:
+        call = ast.parse(f"f({text})", mode="eval").body
+    except SyntaxError:
+        raise UsageError(f"could not parse --at {text!r}; write it like \"x=3, y=4\"") from None
+    if call.args:
+        raise UsageError(f"--at takes name=value pairs, like \"x=3, y=4\"; got {text!r}")
+    values = {}
+    env = {"np": np, "numpy": np, "math": math, "__builtins__": {}}
+    for kw in call.keywords:
+        try:
+            value = eval(compile(ast.Expression(kw.value), "<--at>", "eval"), env)  # noqa: S307
+        except Exception as exc:
+            raise UsageError(f"could not evaluate --at value for {kw.arg}: {exc}") from None
+        if isinstance(value, (list, tuple)):
+            value = np.array(value, dtype=float)
+        values[kw.arg] = value
+    return values

@@ -1,0 +1,320 @@
+"""jvp, vjp, jacobian, hessian, hvp -- following JAX's conventions.
+
+* ``jvp(f, primals, tangents) -> (out, tangent_out)``: forward mode, one pass.
+* ``vjp(f, *primals) -> (out, vjp_fn)``: reverse mode; the forward sweep runs
+  once and ``vjp_fn(cotangent)`` runs the backward sweep.
+* ``jacobian(f, wrt, mode)``: shape ``out.shape + in.shape``; "auto" picks
+  forward mode when the input has fewer elements than the output.
+* ``hessian(f, wrt)``: forward over reverse -- forward mode applied to the
+  gradient code srcdiff generated (which is ordinary Python).
+* ``hvp(f, primals, v, wrt)``: a Hessian-vector product without forming H.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..compiler.analysis import ARRAY, SCALAR, SEQ
+from ..errors import ArgumentError, SrcDiffError, as_domain_error
+from .cache import cached
+from .requests import Specializer, keyword_only, parameters, parse_wrt
+
+_DIFF = (SCALAR, ARRAY, SEQ)
+
+
+def _specializer(func, wrt, output):
+    return cached(("specializer", func, wrt, output), lambda: Specializer(func, wrt, output))
+
+
+def _differentiable_params(func, args):
+    from ..compiler.analysis import kind_of_value
+    params = parameters(func)
+    return tuple(p for p, a in zip(params, args)
+                 if kind_of_value(a) in _DIFF or (type(a) is int and False))
+
+
+def _split_keyword_only(func, values):
+    """Values for all parameters, in order -> (positional ones, keyword-only ones by name):
+    generated functions keep f's keyword-only parameters keyword-only."""
+    names = keyword_only(func)
+    if not names:
+        return tuple(values), {}
+    npos = len(values) - len(names)
+    return tuple(values[:npos]), dict(zip(names, values[npos:]))
+
+
+def _bind_all(func, args, kwargs):
+    """Arguments for every parameter of `func`, in order, from a call's args and kwargs
+    (defaults filled in), as `func` itself would bind them."""
+    import inspect
+    if not kwargs and len(args) == len(parameters(func)):
+        return tuple(args)     # one value per parameter, keyword-only ones included
+    try:
+        bound = inspect.signature(func).bind(*args, **kwargs)
+    except TypeError as exc:
+        raise ArgumentError(f"{func.__name__}(): {exc}") from None
+    bound.apply_defaults()
+    return tuple(bound.arguments[p] for p in parameters(func))
+
+
+def _in_dtype(g, x):
+    """A cotangent of a float32 array in float32 (where the function computed in float64)."""
+    if isinstance(x, np.ndarray) and x.dtype.kind == "f" and isinstance(g, np.ndarray) and \
+            g.dtype != x.dtype:
+        return g.astype(x.dtype)
+    return g
+
+
+def _guarded(fn, *args, **kwargs):
+    """Call generated code; an arithmetic error in it means the derivative is not finite
+    at this point (a DomainError naming the generated and the user's line)."""
+    try:
+        return fn(*args, **kwargs)
+    except (ZeroDivisionError, OverflowError, ValueError) as exc:
+        raise as_domain_error(exc) from None
+
+
+def _as_float(value):
+    return float(value) if type(value) is int else value
+
+
+# -- forward mode ---------------------------------------------------------------------
+def jvp(func, primals, tangents):
+    """(func(*primals), directional derivative along `tangents`), by forward mode.
+
+    `tangents` has one entry per primal; use None (or 0.0) for arguments
+    that carry no derivative, such as integers.
+    """
+    primals, tangents = tuple(primals), tuple(tangents)
+    params = parameters(func)
+    if len(primals) != len(params) or len(tangents) != len(primals):
+        raise ArgumentError(f"jvp needs one primal and one tangent per parameter of "
+                            f"{func.__name__} ({', '.join(params)})")
+    wrt = tuple(p for p, a, t in zip(params, primals, tangents)
+                if t is not None and not (isinstance(a, int) and not isinstance(a, bool)
+                                          and _is_zero(t)))
+    if not wrt:
+        return func(*primals), 0.0
+    primals = tuple(_as_float(a) if p in wrt else a for p, a in zip(params, primals))
+    spec = _specializer(func, wrt, "jvp")
+    fn = spec.compiled(primals)
+    dts = [_tangent_like(t, a) for p, a, t in zip(params, primals, tangents) if p in wrt]
+    pos, kw = _split_keyword_only(func, primals)
+    return _guarded(fn, *pos, *dts, **kw)
+
+
+def _is_zero(t):
+    return np.ndim(t) == 0 and t == 0
+
+
+def _tangent_like(t, a):
+    if isinstance(a, (list, tuple)):
+        return np.asarray(t, dtype=float)
+    if isinstance(a, np.ndarray):
+        return np.broadcast_to(np.asarray(t, dtype=a.dtype), a.shape)
+    return t
+
+
+def forward_grad(func, names, args):
+    """Gradient of scalar `func` w.r.t. `names` by forward mode: one pass per input
+    element (a scalar input takes one pass with a float tangent)."""
+    params = parameters(func)
+    index = [params.index(n) for n in names]
+    grads = []
+    for i in index:
+        x = args[i]
+        arr = np.asarray(x, dtype=float)
+        if arr.ndim == 0 and not isinstance(x, (list, tuple, np.ndarray)):
+            tangents = [None] * len(args)
+            tangents[i] = 1.0
+            grads.append(_scalar(jvp(func, args, tangents)[1]))
+            continue
+        g = _jac_forward(func, args, i, arr if isinstance(x, np.ndarray) else arr, np.zeros(()))
+        g = g.astype(x.dtype) if isinstance(x, np.ndarray) else g
+        grads.append(type(x)(float(v) for v in g) if isinstance(x, (list, tuple)) else g)
+    return tuple(grads)
+
+
+def _scalar(t):
+    return float(t) if np.ndim(t) == 0 else t
+
+
+# -- reverse mode ---------------------------------------------------------------------
+def vjp(func, *primals):
+    """(func(*primals), vjp_fn); vjp_fn(cotangent) -> one cotangent per primal.
+
+    Arguments that carry no derivative (ints, strings) get None.
+    """
+    return _vjp(func, primals, None)
+
+
+def _vjp(func, primals, wrt):
+    """vjp with respect to `wrt` (names), or every differentiable argument if None."""
+    params = parameters(func)
+    if len(primals) != len(params):
+        raise ArgumentError(f"vjp needs one primal per parameter of {func.__name__} "
+                            f"({', '.join(params)})")
+    if wrt is None:
+        wrt = _differentiable_params(func, primals)
+    if not wrt:
+        raise ArgumentError(f"no argument of {func.__name__} is differentiable here "
+                            "(floats, float arrays or lists of floats)")
+    spec = _specializer(func, wrt, "split")
+    primals = tuple(_as_float(a) if p in wrt else a for p, a in zip(params, primals))
+    (fwd, bwd), generated = spec.compiled_for(spec.kinds_of(primals), spec.ranks_of(primals))
+    stack = []
+    pos, kw = _split_keyword_only(func, primals)
+    out = _guarded(fwd, stack, *pos, **kw)
+    saved = list(stack)
+    multiple = isinstance(out, tuple)
+    first = [True]
+
+    def vjp_fn(cotangent):
+        cts = tuple(cotangent) if multiple else (cotangent,)
+        if first[0] or not generated.mutates:
+            first[0] = False
+            run_stack = list(saved)     # the backward sweep pops: give it its own copy
+        else:   # the first backward sweep restored arrays in place: run the forward again
+            run_stack = []
+            _guarded(fwd, run_stack, *pos, **kw)
+        grads = _guarded(bwd, run_stack, *cts)
+        grads = grads if len(wrt) > 1 else (grads,)
+        by_name = dict(zip(wrt, grads))
+        return tuple(_in_dtype(by_name.get(p), a) for p, a in zip(params, primals))
+
+    return out, vjp_fn
+
+
+# -- Jacobians ---------------------------------------------------------------------------
+def jacobian(func, wrt=0, mode="auto"):
+    """A function computing the Jacobian of `func` with respect to `wrt`.
+
+    The result has shape ``out.shape + in.shape`` (a tuple of such arrays
+    when `wrt` is a tuple).  `mode`: "forward", "reverse", or "auto"
+    (forward when the input has fewer elements than the output).
+    """
+    if mode not in ("auto", "forward", "reverse"):
+        raise SrcDiffError(f"mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
+    params = parameters(func)
+    names, single = parse_wrt(func, wrt, params)
+
+    def jac(*args, **kwargs):
+        args = _bind_all(func, args, kwargs)
+        out = np.asarray(func(*args))
+        results = []
+        for name in names:
+            i = params.index(name)
+            x = np.asarray(args[i], dtype=float) if not isinstance(args[i], np.ndarray) \
+                else args[i]
+            chosen = mode
+            if mode == "auto":
+                chosen = "forward" if x.size < out.size else "reverse"
+            if chosen == "forward":
+                results.append(_jac_forward(func, args, i, x, out))
+            else:
+                results.append(_jac_reverse(func, args, i, x, out))
+        return results[0] if single else tuple(results)
+
+    jac.__name__ = f"jacobian_{func.__name__}"
+    jac.__doc__ = f"Jacobian of {func.__name__} with respect to {', '.join(names)}."
+    return jac
+
+
+def _jac_forward(func, args, i, x, out):
+    """One forward pass per input element (a basis tangent each)."""
+    columns = []
+    for j in np.ndindex(x.shape):
+        e = np.zeros(x.shape, dtype=x.dtype if x.dtype.kind == "f" else float)
+        e[j] = 1.0
+        tangents = [None] * len(args)
+        tangents[i] = e if np.ndim(args[i]) or isinstance(args[i], (list, tuple)) else 1.0
+        _, t = jvp(func, args, tangents)
+        columns.append(np.broadcast_to(np.asarray(t, dtype=float), out.shape))
+    jac = np.stack(columns, axis=-1) if columns else np.zeros(out.shape + (0,))
+    return jac.reshape(out.shape + x.shape)
+
+
+def _jac_reverse(func, args, i, x, out):
+    """One backward pass per output element, sharing one forward sweep."""
+    _, pullback = _vjp(func, args, (parameters(func)[i],))
+    rows = []
+    for k in np.ndindex(out.shape):
+        e = np.zeros(out.shape)
+        e[k] = 1.0
+        ct = e if out.ndim else 1.0
+        g = pullback(ct)[i]
+        rows.append(np.broadcast_to(np.asarray(g, dtype=float), x.shape))
+    jac = np.stack(rows, axis=0) if rows else np.zeros((0,) + x.shape)
+    return jac.reshape(out.shape + x.shape)
+
+
+# -- second order ------------------------------------------------------------------------
+def _grad_code(func, name, args):
+    """The compiled reverse-mode gradient of `func` w.r.t. `name`: a plain Python
+    function with source, which forward mode can differentiate again."""
+    spec = _specializer(func, (name,), "grad")
+    return spec.compiled(tuple(args))
+
+
+def hvp(func, primals, v, wrt=0):
+    """Hessian-vector product H @ v at `primals` (forward over reverse, no H formed)."""
+    params = parameters(func)
+    (name,), _ = parse_wrt(func, (wrt,) if not isinstance(wrt, (tuple, list)) else wrt, params)
+    primals = tuple(_as_float(a) if p == name else a for p, a in zip(params, primals))
+    grad_fn = _grad_code(func, name, primals)
+    tangents = [v if p == name else None for p in params]
+    return jvp(grad_fn, primals, tangents)[1]
+
+
+HESSIAN_MODES = ("forward-over-reverse", "reverse-over-reverse", "forward-over-forward")
+
+
+def hessian(func, wrt=0, mode="forward-over-reverse"):
+    """A function computing the Hessian of scalar `func` with respect to `wrt`
+    (shape ``in.shape + in.shape``).
+
+    Second derivatives come from differentiating generated code again:
+    "forward-over-reverse" (default: one forward pass over the gradient code per
+    input element), "reverse-over-reverse" (one backward pass of the gradient code's
+    adjoint per element), or "forward-over-forward" (tangent code of tangent code;
+    one pass per pair of elements -- for few inputs).
+    """
+    if mode not in HESSIAN_MODES:
+        raise SrcDiffError(f"mode must be one of {', '.join(HESSIAN_MODES)}; got {mode!r}")
+    params = parameters(func)
+    names, single = parse_wrt(func, wrt, params)
+    if not single:
+        raise SrcDiffError("hessian takes one parameter; call it once per parameter")
+    name = names[0]
+
+    def hess(*args, **kwargs):
+        args = _bind_all(func, args, kwargs)
+        args = tuple(_as_float(a) if p == name else a for p, a in zip(params, args))
+        i = params.index(name)
+        x = np.asarray(args[i], dtype=float)
+        if mode == "forward-over-forward":
+            return _hessian_fof(func, name, args, i, x)
+        grad_fn = _grad_code(func, name, args)
+        if mode == "reverse-over-reverse":
+            return _jac_reverse(grad_fn, args, i, x, np.zeros(x.shape))
+        return _jac_forward(grad_fn, args, i, x, np.zeros(x.shape))
+
+    hess.__name__ = f"hessian_{func.__name__}"
+    hess.__doc__ = f"Hessian of {func.__name__} with respect to {name}."
+    return hess
+
+
+def _hessian_fof(func, name, args, i, x):
+    """H[k, l]: the tangent (along e_l) of the tangent code's output tangent (along e_k)."""
+    spec = _specializer(func, (name,), "jvp")
+    jvp_fn = spec.compiled(tuple(args))
+    basis = [np.eye(x.size)[k].reshape(x.shape) if x.ndim else 1.0 for k in range(x.size)]
+    H = np.zeros((x.size, x.size))
+    for k, ek in enumerate(basis):
+        for m, em in enumerate(basis):
+            tangents = [None] * (len(args) + 1)
+            tangents[i] = em
+            _, (_, second) = jvp(jvp_fn, (*args, ek), tangents)
+            H[k, m] = float(np.asarray(second))
+    return H.reshape(x.shape + x.shape) if x.ndim else H[0, 0]
+

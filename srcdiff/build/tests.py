@@ -1,0 +1,210 @@
+"""`srcdiff build --emit-tests`: a pytest file checking built derivatives.
+
+A checked-in derivative module is only as good as the generator that
+wrote it, so the emitted tests compare each built function with central
+finite differences of the user's function, at the target's `at` or at
+seeded random points in its `box`.  Like the modules, the file is
+deterministic, so --check covers it too.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import math
+import os
+import random
+
+from ..errors import UsageError
+from .header import render_header
+from .module import literal
+
+DEFAULT_BOX = (0.5, 1.5)     # test points for scalars when a target gives no `at` or `box`
+
+# Written verbatim into the emitted file, after its imports.
+_TEST_HELPERS = '''
+def _fd_partial(f, point, name):
+    """Central finite difference of f at `point` along parameter `name`."""
+    x = point[name]
+    if np.ndim(x) == 0:
+        h = 1e-6 * max(1.0, abs(x))
+        up = f(**{**point, name: x + h})
+        down = f(**{**point, name: x - h})
+        return (up - down) / (2 * h)
+    base = np.array(x, dtype=float)
+    out = np.zeros(base.shape)
+    for i in np.ndindex(base.shape):
+        h = 1e-6 * max(1.0, abs(base[i]))
+        up, down = base.copy(), base.copy()
+        up[i] += h
+        down[i] -= h
+        out[i] = (f(**{**point, name: _like(up, x)}) -
+                  f(**{**point, name: _like(down, x)})) / (2 * h)
+    return out
+
+
+def _like(values, x):
+    if isinstance(x, (list, tuple)):
+        return type(x)(values.tolist())
+    return values
+
+
+def _check(got, want, rtol, atol, what):
+    np.testing.assert_allclose(np.asarray(got, dtype=float), np.asarray(want, dtype=float),
+                               rtol=rtol, atol=atol, err_msg=what)
+
+
+def _check_target(f, derivative, output, wrt, points, rtol, atol, cotangent=None,
+                  tangents=None):
+    for point in points:
+        want = [_fd_partial(f, point, name) for name in wrt]
+        if tangents is not None:      # a jvp: tangent 0.5 along every input, summed
+            dirs = {t: np.full(np.shape(point[n]), 0.5) if np.ndim(point[n]) else 0.5
+                    for n, t in zip(wrt, tangents)}
+            value, got = derivative(**point, **dirs)
+            _check(value, f(**point), 1e-12, 0.0, f"value at {point}")
+            expected = sum(np.sum(0.5 * np.asarray(w)) for w in want)
+            _check(got, expected, rtol, atol, f"tangent at {point}")
+            continue
+        if cotangent is not None:     # a vjp: its last parameter is the output's cotangent
+            got = derivative(**point, **{cotangent: 1.25})
+            want = [1.25 * w for w in want]
+        else:
+            got = derivative(**point)
+        if output == "value_and_grad":
+            value, got = got
+            _check(value, f(**point), 1e-12, 0.0, f"value at {point}")
+        if len(wrt) == 1:
+            got = (got,)
+        assert len(got) == len(wrt), f"expected {len(wrt)} derivatives, got {len(got)}"
+        for name, g, w in zip(wrt, got, want):
+            _check(g, w, rtol, atol, f"d/d{name} at {point}")
+'''
+
+
+def _points(built):
+    """Test points: `at`, or `samples` random points in `box` (fixed seed)."""
+    target = built.target
+    sig = inspect.signature(built.func)
+    required = [p for p in built.params if sig.parameters[p].default is inspect.Parameter.empty]
+    at = dict(target.at or {})
+    box = dict(target.box or {})
+    if target.box is None and target.at is None:
+        box = {p: list(DEFAULT_BOX) for p in required if built.kinds.get(p) == "scalar"}
+    missing = [p for p in required if p not in at and p not in box]
+    if missing:
+        raise UsageError(f"{target.spec}: emitted tests need a value for {', '.join(missing)}: "
+                          "give `at` (example arguments) or `box` (ranges for scalars)")
+    shapeless = [p for p in box if built.kinds.get(p) in ("array", "seq") and p not in at]
+    if shapeless:
+        raise UsageError(f"{target.spec}: a `box` for {', '.join(shapeless)} needs `at` too, "
+                          "to give the shape")
+    if not box:
+        return [{p: _as_kind(at[p], built.kinds.get(p)) for p in built.params if p in at}]
+    rng = random.Random(target.seed)
+    points = []
+    for _ in range(target.samples):
+        point = {}
+        for p in built.params:
+            if p in box:
+                low, high = (float(v) for v in box[p])
+                shape = _shape(at.get(p))
+                count = math.prod(shape)
+                values = [round(low + (high - low) * rng.random(), 6) for _ in range(count)]
+                point[p] = _as_kind(values if shape else values[0], built.kinds.get(p), shape)
+            elif p in at:
+                point[p] = _as_kind(at[p], built.kinds.get(p))
+        points.append(point)
+    return points
+
+
+def _shape(value):
+    """The shape of an `at` value (nested lists or an array); () for a scalar."""
+    if isinstance(value, (list, tuple)):
+        return (len(value),) + (_shape(value[0]) if value else ())
+    shape = getattr(value, "shape", None)
+    return tuple(shape) if shape is not None else ()
+
+
+def _as_kind(value, kind, shape=None):
+    """A test-point value as the kind the derivative was built for."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if kind == "int":
+        return int(value)
+    if kind == "scalar":
+        return float(value)
+    if kind == "array":
+        import numpy as np
+        array = np.array(value, dtype=float)
+        return _Array(array.reshape(shape).tolist() if shape else array.tolist())
+    if kind == "seq":
+        return [float(v) for v in value]
+    return value
+
+
+class _Array(list):
+    """Printed as `np.array([...])` in the emitted test."""
+
+
+def _value_text(value):
+    """A test-point value as source text in the emitted file."""
+    if isinstance(value, _Array):
+        return f"np.array({list(value)!r})"
+    if isinstance(value, float):
+        return literal(value)
+    return repr(value)
+
+
+def render_tests(project, test_path, built_list):
+    """A pytest module checking each built derivative against finite differences."""
+    test_dir = os.path.dirname(project.abs(test_path))
+    up = os.path.relpath(project.source_root, test_dir).replace(os.sep, "/")
+    aliases = {}
+
+    def alias(dotted):
+        name = dotted.replace(".", "_")
+        while name in aliases.values() and aliases.get(dotted) != name:
+            name += "_"
+        return aliases.setdefault(dotted, name)
+
+    tests = []
+    items = []
+    for built in built_list:
+        target = built.target
+        user = alias(built.dotted)
+        out = alias(project.dotted(target.output))
+        points = _points(built)
+        items.append({"target": built.header_line(), "points": repr(points),
+                      "output": target.output, "rtol": target.rtol, "atol": target.atol})
+        point_lines = "".join(
+            f"        {{{', '.join(f'{k!r}: {_value_text(v)}' for k, v in p.items())}}},\n"
+            for p in points)
+        for output, gen in built.units:
+            extra = ""
+            if output == "vjp":
+                entry = next(n for n in ast.parse(gen.text).body if n.name == gen.entry)
+                extra = f", cotangent={entry.args.args[-1].arg!r}"
+            if output == "jvp":
+                entry = next(n for n in ast.parse(gen.text).body if n.name == gen.entry)
+                names = tuple(a.arg for a in entry.args.args[-len(built.wrt):])
+                extra = f", tangents={names!r}"
+            tests.append(
+                f"def test_{gen.entry}():\n"
+                f'    """{gen.entry} ({target.output}) against finite differences of '
+                f'{target.function}."""\n'
+                f"    points = [\n{point_lines}    ]\n"
+                f"    _check_target({user}.{target.function}, {out}.{gen.entry}, "
+                f"{output!r}, {built.wrt!r},\n"
+                f"                  points, rtol={target.rtol!r}, atol={target.atol!r}{extra})\n")
+    files = sorted({b.target.output for b in built_list})
+    header = render_header(f"Finite-difference checks of {', '.join(files)}, emitted by "
+                           "`srcdiff build --emit-tests`.", files, items, built_list)
+    modules = "".join(f"{name} = importlib.import_module({dotted!r})\n"
+                      for dotted, name in aliases.items())
+    setup = ("import importlib\nimport os\nimport sys\n\nimport numpy as np\n\n"
+             f"_ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),"
+             f" *{up.split('/')!r}))\n"
+             "if _ROOT not in sys.path:\n    sys.path.insert(0, _ROOT)\n\n" + modules)
+    return "\n\n\n".join([header, setup.rstrip("\n"), _TEST_HELPERS.strip("\n")] +
+                         [t.rstrip("\n") for t in tests]) + "\n"

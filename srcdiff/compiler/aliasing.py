@@ -1,0 +1,485 @@
+"""Which names may share memory, and where an in-place change would be seen through them.
+
+NumPy arrays are mutable and views share memory: after ``z = y[1]`` (or
+``z = y``, ``z = y.T``, ``z = y.reshape(...)``) a change to ``y`` in place
+(``y *= 3``, ``y[0] = v``) changes ``z`` too.  srcdiff's generated code
+differs from NumPy at exactly two points, and both are exact unless another
+name that shares the changed memory is read afterwards:
+
+* augmented assignment rebinds (``y += v`` is differentiated as ``y = y + v``);
+* a derivative through a view follows the values the view had when it was taken.
+
+So for every in-place change -- augmented assignment to an array or list,
+index assignment, a call to a helper that changes an argument in place -- this
+module asks whether any *other* name that may share the changed memory is live
+(read later, before being rebound).  If so the program is refused with an error
+naming both; otherwise rebinding is exactly NumPy's semantics.  Index assignment
+into an argument (or into a module global) is refused outright: it would change
+the caller's data.
+
+The analysis is a flow-sensitive may-points-to over the core form (see
+normalize.py): each name maps to the abstract memory objects it may refer to --
+a parameter's or global's own memory, or what one statement allocates.  Views,
+aliases and containers carry their base's objects; operators, ufuncs and most
+NumPy functions allocate (a rule says which of its parameters its result may
+share: `Rule.shares`).  Allocation sites use the recency abstraction (the most
+recent allocation of a site is distinct from older ones), so ``prev = y`` in a
+loop that allocates ``y`` afresh each pass is not mistaken for an alias.
+Liveness is the standard backward data flow.
+"""
+
+from __future__ import annotations
+
+import ast
+import types
+
+import numpy as np
+
+from ..errors import UnsupportedSyntaxError
+from ..rules import RULES
+from .analysis import INT, SCALAR
+from .source import MISSING
+
+_NO_MEMORY = (SCALAR, INT)
+_FRESH_METHODS = {"copy", "astype", "flatten", "sum", "mean", "prod", "max", "min", "std",
+                  "var", "cumsum", "cumprod", "dot", "clip", "round", "trace", "repeat",
+                  "argmax", "argmin", "tolist", "item", "any", "all", "nonzero", "argsort",
+                  "conj", "conjugate", "index", "count"}
+_VIEW_METHODS = {"reshape", "ravel", "transpose", "squeeze", "swapaxes", "view", "T",
+                 "real", "imag", "diagonal", "flat"}
+# Methods of arrays and lists that change nothing (everything else may: sort, fill, append).
+PURE_METHODS = frozenset(_FRESH_METHODS | _VIEW_METHODS)
+_BUILTINS_NO_MEMORY = {len, int, float, bool, range, abs, round, min, max, pow, sum}
+
+
+class InPlaceSummary:
+    """What calling a helper does to memory: which parameters it changes in place
+    (differentiated as rebinding inside it), and which its results may share."""
+
+    def __init__(self, mutated=(), shares=None):
+        self.mutated = set(mutated)
+        self.shares = shares        # per result: set of parameter names, or None (unknown)
+        self.copies = []            # (call, argument) where a helper changes the argument
+
+
+class MemoryAnalysis:
+    """See module docstring.  `check()` raises on the first unsafe in-place change."""
+
+    def __init__(self, tree, analysis, source, helper_summary=None, role="main"):
+        self.tree = tree
+        self.an = analysis
+        self.source = source
+        self.resolver = source.resolver
+        self.helper_summary = helper_summary or (lambda func, call: None)
+        self.role = role
+        self.params = [a.arg for a in [*tree.args.posonlyargs, *tree.args.args,
+                                       *tree.args.kwonlyargs]]
+        self.sites = []          # (statement, kind, env before, what it changes)
+        self.sites_at = {}
+        self.bindings = {}       # name -> statements binding it (for messages)
+        self.live_out = {}       # id(statement) -> names live after it
+        self.mutated_params = set()
+        self.result_shares = None
+        self.copies = []         # (call, argument) a helper changes in place: pass a copy
+
+    # -- memory objects ---------------------------------------------------------------
+    def _has_memory(self, name):
+        return self.an.kinds.get(name) not in _NO_MEMORY
+
+    def objects(self, node, env, site):
+        """Abstract objects the value of expression `node` may refer to."""
+        if isinstance(node, ast.Name):
+            if node.id in env:
+                return env[node.id]
+            if self.resolver.is_local(node.id):
+                return frozenset()
+            value = self.resolver.lookup(node.id)
+            if isinstance(value, (np.ndarray, list)):
+                return frozenset({("global", node.id)})
+            return frozenset()
+        if isinstance(node, ast.Constant):
+            return frozenset()
+        if isinstance(node, ast.Subscript):
+            base = self.objects(node.value, env, site)
+            if self._advanced(node.slice):
+                return frozenset({("site", id(site), "new")})
+            return base
+        if isinstance(node, ast.Attribute):
+            if node.attr in _VIEW_METHODS:
+                return self.objects(node.value, env, site)
+            if self.resolver.resolve(node) is not MISSING:
+                value = self.resolver.resolve(node)
+                return frozenset({("global", ast.unparse(node))}) \
+                    if isinstance(value, (np.ndarray, list)) else frozenset()
+            return frozenset()      # .shape, .ndim, .size, .dtype
+        if isinstance(node, (ast.Tuple, ast.List)):
+            inner = frozenset().union(*(self.objects(e, env, site) for e in node.elts)) \
+                if node.elts else frozenset()
+            return inner | {("site", id(site), "new")}
+        if isinstance(node, ast.BoolOp):
+            return frozenset().union(*(self.objects(v, env, site) for v in node.values))
+        if isinstance(node, ast.Call):
+            return self._call_objects(node, env, site)
+        return frozenset({("site", id(site), "new")})    # arithmetic: a new array
+
+    def _call_objects(self, call, env, site):
+        fresh = frozenset({("site", id(site), "new")})
+        args = list(call.args) + [k.value for k in call.keywords]
+
+        def union(nodes):
+            return frozenset().union(*(self.objects(a, env, site) for a in nodes)) \
+                if nodes else frozenset()
+
+        if isinstance(call.func, ast.Attribute) and self.resolver.resolve(call.func) is MISSING:
+            name = call.func.attr
+            base = self.objects(call.func.value, env, site)
+            if name in ("pop",):           # an element of a list: what was pushed
+                return base
+            if name in _VIEW_METHODS:
+                return base
+            if name in _FRESH_METHODS:
+                return fresh
+            return fresh | base | union(args)
+        func = self.resolver.resolve(call.func)
+        if func is MISSING:
+            return fresh | union(args)
+        if func is np.array:
+            copy_kw = [k for k in call.keywords if k.arg == "copy"]
+            if not copy_kw or (isinstance(copy_kw[0].value, ast.Constant) and
+                               copy_kw[0].value.value is True):
+                return fresh
+            return fresh | union(args)
+        if _hashable(func) and func in _BUILTINS_NO_MEMORY:
+            return union(args) if func in (min, max) else frozenset()
+        rules = RULES.lookup(func) if _hashable(func) else []
+        if rules:
+            rule = max(rules, key=lambda r: len(r.params))
+            shares = rule.shares
+            if shares is None:            # unknown: the result may be any argument
+                return fresh | union(args)
+            bound = dict(zip(rule.params, call.args))
+            bound.update({k.arg: k.value for k in call.keywords if k.arg in rule.params})
+            return fresh | union([bound[p] for p in shares if p in bound])
+        if isinstance(func, types.FunctionType):
+            summary = self.helper_summary(func, call)
+            if summary is None or summary.shares is None:
+                return fresh | union(args)
+            params = list(_signature_params(func))
+            bound = dict(zip(params, call.args))
+            bound.update({k.arg: k.value for k in call.keywords})
+            shared = set().union(*summary.shares) if summary.shares else set()
+            return fresh | union([bound[p] for p in shared if p in bound])
+        return fresh | union(args)
+
+    def _advanced(self, index):
+        """Integer-array or boolean indexing (a copy), as far as we can tell; anything
+        else may be basic indexing (a view: the safe assumption)."""
+        parts = index.elts if isinstance(index, ast.Tuple) else [index]
+        for part in parts:
+            if isinstance(part, (ast.List, ast.Compare, ast.Call, ast.BoolOp)):
+                return True
+            if isinstance(part, ast.UnaryOp) and isinstance(part.op, ast.Invert):
+                return True
+            if isinstance(part, ast.Name) and self.an.kinds.get(part.id) not in (INT, None) \
+                    and self.resolver.is_local(part.id):
+                return True
+        return False
+
+    # -- points-to, forward over the structured code --------------------------------------
+    def _allocate(self, env, site):
+        """A statement that allocates runs again: older objects of its site become 'old'."""
+        new, old = ("site", id(site), "new"), ("site", id(site), "old")
+        return {k: (v - {new}) | {old} if new in v else v for k, v in env.items()}
+
+    def _block(self, stmts, env):
+        for stmt in stmts:
+            env = self._stmt(stmt, env)
+        return env
+
+    def _stmt(self, stmt, env):
+        if isinstance(stmt, ast.Assign):
+            return self._assign(stmt, env)
+        if isinstance(stmt, ast.Expr):
+            self._expr_stmt(stmt, env)
+            call = stmt.value
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+                    call.func.attr in ("append", "extend", "insert") and \
+                    isinstance(call.func.value, ast.Name):
+                name = call.func.value.id
+                env = dict(env)
+                env[name] = env.get(name, frozenset()) | frozenset().union(
+                    *(self.objects(a, env, stmt) for a in call.args))
+            return env
+        if isinstance(stmt, ast.If):
+            return _join(self._block(stmt.body, dict(env)), self._block(stmt.orelse, dict(env)))
+        if isinstance(stmt, (ast.For, ast.While)):
+            head = dict(env)
+            for _ in range(50):
+                end = self._block(stmt.body, dict(head))
+                new = _join(head, end)
+                if new == head:
+                    break
+                head = new
+            return head
+        return env
+
+    def _site(self, stmt, kind, env, detail):
+        """Record an in-place change; in loops the environments of all passes are joined."""
+        key = (id(stmt), kind, str(detail))
+        if key in self.sites_at:
+            index = self.sites_at[key]
+            old = self.sites[index]
+            self.sites[index] = (stmt, kind, _join(old[2], env), detail)
+        else:
+            self.sites_at[key] = len(self.sites)
+            self.sites.append((stmt, kind, dict(env), detail))
+
+    def _assign(self, stmt, env):
+        target = stmt.targets[0]
+        env = dict(env)
+        if isinstance(target, ast.Subscript):
+            base = _base_name(target)
+            if base is not None and self._has_memory(base):
+                self._site(stmt, "setitem", env, base)
+            return env
+        if getattr(stmt, "srcdiff_inplace", False) and isinstance(target, ast.Name) and \
+                self._has_memory(target.id):
+            self._site(stmt, "augassign", env, target.id)
+        self._helper_mutations(stmt.value, env, stmt)
+        value_objs = self.objects(stmt.value, env, stmt)
+        if ("site", id(stmt), "new") in value_objs:
+            env = self._allocate(env, stmt)
+            value_objs = self.objects(stmt.value, env, stmt)
+        names = [target.id] if isinstance(target, ast.Name) else \
+            [e.id for e in target.elts if isinstance(e, ast.Name)]
+        for name in names:
+            self.bindings.setdefault(name, []).append(stmt)
+            env[name] = value_objs if self._has_memory(name) else frozenset()
+        return env
+
+    def _expr_stmt(self, stmt, env):
+        self._helper_mutations(stmt.value, env, stmt)
+
+    def _helper_mutations(self, value, env, stmt):
+        """A call to a helper that changes some of its array arguments in place."""
+        for node in ast.walk(value):
+            if not isinstance(node, ast.Call):
+                continue
+            func = self.resolver.resolve(node.func)
+            rules = RULES.lookup(func) if func is not MISSING and _hashable(func) else []
+            if rules:        # a primitive: only runtime.add_at adds in place
+                bound = dict(zip(rules[0].params, node.args))
+                bound.update({k.arg: k.value for k in node.keywords})
+                for p in rules[0].mutates:
+                    if p in bound:
+                        self._site(stmt, "helper", env, (func, p, bound[p], node))
+                continue
+            if not isinstance(func, types.FunctionType):
+                continue
+            summary = self.helper_summary(func, node)
+            if summary is None or not summary.mutated:
+                continue
+            params = list(_signature_params(func))
+            bound = dict(zip(params, node.args))
+            bound.update({k.arg: k.value for k in node.keywords})
+            for p in sorted(summary.mutated):
+                if p in bound:
+                    self._site(stmt, "helper", env, (func, p, bound[p], node))
+
+    # -- liveness, backward -----------------------------------------------------------------
+    def _live_block(self, stmts, live):
+        for stmt in reversed(stmts):
+            live = self._live_stmt(stmt, live)
+        return live
+
+    def _live_stmt(self, stmt, live):
+        self.live_out[id(stmt)] = self.live_out.get(id(stmt), set()) | set(live)
+        if isinstance(stmt, ast.If):
+            return _loads(stmt.test) | self._live_block(stmt.body, set(live)) | \
+                self._live_block(stmt.orelse, set(live))
+        if isinstance(stmt, (ast.For, ast.While)):
+            head = set(live)
+            if isinstance(stmt, ast.While):
+                head |= _loads(stmt.test)
+            for _ in range(50):
+                body_in = self._live_block(stmt.body, set(head))
+                if isinstance(stmt, ast.For):
+                    body_in -= {stmt.target.id}
+                new = head | body_in
+                if new == head:
+                    break
+                head = new
+            return head | (_loads(stmt.iter) if isinstance(stmt, ast.For) else set())
+        if isinstance(stmt, ast.Assign):
+            target = stmt.targets[0]
+            defined = set()
+            if isinstance(target, ast.Name):
+                defined = {target.id}
+            elif isinstance(target, ast.Tuple):
+                defined = {e.id for e in target.elts if isinstance(e, ast.Name)}
+            return (set(live) - defined) | _loads(stmt)
+        return set(live) | _loads(stmt)
+
+    # -- the check -------------------------------------------------------------------------
+    def run(self):
+        env = {p: frozenset({("param", p)}) if self._has_memory(p) else frozenset()
+               for p in self.params}
+        end = self._block(self.tree.body, env)
+        self._live_block(self.tree.body, set())
+        for stmt, kind, before, detail in self.sites:
+            self._check_site(stmt, kind, before, detail)
+        ret = self.tree.body[-1]
+        if isinstance(ret, ast.Return):
+            outs = ret.value.elts if isinstance(ret.value, ast.Tuple) else [ret.value]
+            self.result_shares = [
+                {p for kind, *rest in self.objects(o, end, ret) if kind == "param"
+                 for p in rest[:1]} for o in outs]
+        summary = InPlaceSummary(self.mutated_params, self.result_shares)
+        summary.copies = self.copies
+        return summary
+
+    def _check_site(self, stmt, kind, before, detail):
+        if kind == "helper":
+            func, param, arg, call = detail
+            changed = self.objects(arg, before, stmt)
+            rebound = {t.id for t in ast.walk(stmt.targets[0]) if isinstance(t, ast.Name)} \
+                if isinstance(stmt, ast.Assign) else set()
+            inside = {id(n) for n in ast.walk(call)}
+            # read later, or elsewhere in this statement (`h(a=g(x), b=np.mean(x))`)
+            elsewhere = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)
+                         and isinstance(n.ctx, ast.Load) and id(n) not in inside}
+            live = (self.live_out.get(id(stmt), set()) - rebound) | elsewhere
+            for other in sorted(live):
+                if before.get(other, frozenset()) & changed or \
+                        (other not in before and self._global_objects(other) & changed):
+                    raise self.source.error(
+                        UnsupportedSyntaxError,
+                        f"{func.__name__} changes its argument {param!r} in place "
+                        f"({param} op= ...), so NumPy changes `{ast.unparse(arg)}` here, and "
+                        f"{other!r} is read afterwards; srcdiff differentiates {func.__name__}'s "
+                        "change as a new array", call,
+                        f"in {func.__name__}, write {param} = {param} + ... (a new array), or "
+                        f"pass a copy: {ast.unparse(arg)}.copy()")
+            self._note_param_change(changed)
+            if isinstance(func, types.FunctionType) and changed:
+                self.copies.append((call, arg))
+            return
+        name = detail
+        changed = before.get(name, frozenset())
+        if kind == "setitem":
+            for obj in sorted(changed):
+                if obj[0] in ("param", "global"):
+                    what = "its argument" if obj[0] == "param" else "the module-level array"
+                    via = "" if obj[1] == name else f" ({name!r} shares its memory)"
+                    raise self.source.error(
+                        UnsupportedSyntaxError,
+                        f"{self.source.name} changes {what} {obj[1]!r} in place{via}; srcdiff "
+                        "would have to change the caller's array too", stmt,
+                        f"work on a copy: {name} = {obj[1]}.copy() (or np.array({obj[1]}, "
+                        "float)) before assigning into it")
+        if kind == "augassign":
+            self._note_param_change(changed)
+        live = self.live_out.get(id(stmt), set())
+        for other in sorted(live):
+            if other == name:
+                continue
+            shared = before.get(other, frozenset()) & changed if other in before else \
+                self._global_objects(other) & changed
+            if shared:
+                self._refuse_alias(stmt, kind, name, other)
+
+    def _global_objects(self, name):
+        if self.resolver.is_local(name):
+            return frozenset()
+        value = self.resolver.lookup(name)
+        return frozenset({("global", name)}) if isinstance(value, (np.ndarray, list)) \
+            else frozenset()
+
+    def _note_param_change(self, changed):
+        for obj in changed:
+            if obj[0] == "param":
+                self.mutated_params.add(obj[1])
+
+    def _refuse_alias(self, stmt, kind, name, other):
+        origin = self._origin(other, stmt)
+        synthetic = origin is not None and getattr(origin, "srcdiff_synth", False)
+        if origin is None:      # an argument (or a name bound before the function runs)
+            other_text = f"{other!r}, which shares memory with it (an argument),"
+            copy_hint = f"; or copy the argument first: {name} = {other}.copy()"
+            fix = f"assign into a copy ({name} = {name}.copy() first)"
+        elif synthetic:         # a name srcdiff made for a `for` loop
+            line = self.source.locate(origin)
+            who = f"the `for` loop at line {line[1]}" + (f" (`{line[3].strip()}`)" if line[3]
+                                                         else "")
+            other_text = f"{who}, which walks memory it shares,"
+            copy_hint, fix = "", f"assign into a copy ({name} = {name}.copy() first)"
+        else:
+            where = f" (`{ast.unparse(origin)}`, line {self.source.locate(origin)[1]})"
+            other_text = f"{other!r}, which shares memory with it{where},"
+            make_copy = f"{ast.unparse(origin.targets[0])} = {ast.unparse(origin.value)}.copy()"
+            copy_hint, fix = f"; or make {other} a copy: {make_copy}", \
+                f"make {other} a copy: {make_copy}"
+        if kind == "augassign":
+            raise self.source.error(
+                UnsupportedSyntaxError,
+                f"this changes {name!r} in place, and {other_text} is read afterwards; "
+                f"srcdiff differentiates `{name} op= ...` as a new array, which would not "
+                "be seen there", stmt,
+                f"write `{name} = {ast.unparse(stmt.value)}` (a new array){copy_hint}")
+        raise self.source.error(
+            UnsupportedSyntaxError,
+            f"`{ast.unparse(stmt)}` changes {name!r} in place, and {other_text} is read "
+            "afterwards; derivatives through memory that changes under another name are "
+            "not supported", stmt, fix)
+
+    def _origin(self, name, stmt):
+        """The statement that bound `name`, for messages: the last one before `stmt`."""
+        candidates = self.bindings.get(name, [])
+        line = getattr(stmt, "lineno", 0)
+        before = [s for s in candidates if getattr(s, "lineno", 0) <= line]
+        chosen = (before or candidates or [None])[-1]
+        return chosen
+
+
+def _join(a, b):
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = out.get(k, frozenset()) | v
+    return out
+
+
+def _loads(node):
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and
+            isinstance(n.ctx, ast.Load)}
+
+
+def _base_name(node):
+    while isinstance(node, (ast.Subscript, ast.Attribute)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _hashable(obj):
+    try:
+        hash(obj)
+        return True
+    except TypeError:
+        return False
+
+
+def _signature_params(func):
+    import inspect
+    return list(inspect.signature(func).parameters)
+
+
+def check_memory(tree, analysis, source, helper_summary=None, role="main"):
+    """Refuse in-place changes whose effect generated code could not reproduce;
+    returns the function's `InPlaceSummary` (for its callers).
+
+    Code srcdiff generated (differentiated again for higher order) is not checked: the
+    user's code it came from was, and its own in-place changes -- adjoint arrays it owns,
+    arrays restored in place before the values saved from them are popped -- are safe by
+    construction (views on its stacks see memory restored to what it was when pushed)."""
+    if str(getattr(source, "filename", "")).startswith("<srcdiff"):
+        return InPlaceSummary()
+    return MemoryAnalysis(tree, analysis, source, helper_summary, role).run()

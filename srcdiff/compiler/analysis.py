@@ -1,0 +1,614 @@
+"""Stage 3: what each variable holds, and what the backward sweep must keep.
+
+* **Kinds**: every local gets a kind -- ``int`` (ints and bools, which carry
+  no derivative), ``scalar`` (a float), ``array`` (an ndarray, or a value
+  whose shape we can't know: the safe assumption), ``seq`` (a list or tuple
+  of floats) or ``other``.  Kinds come from the argument values the
+  function is specialised for, and flow through the code; a variable's kind
+  is the join of everything assigned to it.
+* **Activity**: a variable is active if its value depends on a `wrt`
+  input and its kind can carry a derivative.  Inactive code is copied into
+  the forward sweep unchanged and produces no adjoint code.
+* **Reaching definitions** (per assignment site): whether the variable may
+  already hold a value there, and whether it certainly does.  The reverse
+  transformer saves the old value at a site only if it may exist and the
+  backward sweep reads it.
+"""
+
+from __future__ import annotations
+
+import ast
+import numbers
+import types
+
+import numpy as np
+
+from ..rules import RULES
+from .source import MISSING
+
+INT, SCALAR, ARRAY, SEQ, SEQ2, OTHER = "int", "scalar", "array", "seq", "seq2", "other"
+LIST = "list"    # a list the code appends to and pops from (the stack of generated code)
+NUMERIC = (INT, SCALAR, ARRAY)
+DIFFERENTIABLE = (SCALAR, ARRAY, SEQ, LIST)
+
+
+def kind_of_value(value):
+    """The kind of a runtime value (used for arguments and globals)."""
+    if isinstance(value, (bool, np.bool_)) or isinstance(value, numbers.Integral):
+        return INT
+    if isinstance(value, (float, np.floating)):
+        return SCALAR
+    if isinstance(value, np.ndarray):
+        return ARRAY if np.issubdtype(value.dtype, np.inexact) else INT
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return SEQ
+        if all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
+                         for v in value):
+            return SEQ
+        if value and all(kind_of_value(v) == SEQ for v in value):
+            return SEQ2     # e.g. a list of (x, y, label) tuples: data, never differentiated
+        return OTHER
+    if isinstance(value, numbers.Real):
+        return SCALAR
+    return OTHER
+
+
+def rank_of_value(value):
+    """ndim of a runtime value: arrays by their ndim, numbers 0, anything else unknown."""
+    if isinstance(value, np.ndarray):
+        return value.ndim
+    if isinstance(value, (bool, np.bool_, numbers.Number)):
+        return 0
+    return None
+
+
+def join(a, b):
+    """Least upper bound of two kinds; unknown numeric values become arrays (safe)."""
+    if a is None:
+        return b
+    if b is None or a == b:
+        return a
+    pair = {a, b}
+    if pair == {INT, SCALAR}:
+        return SCALAR
+    if SEQ2 in pair:
+        return OTHER
+    if OTHER in pair:
+        return OTHER
+    return ARRAY
+
+
+def _join_numeric(kinds):
+    result = None
+    for k in kinds:
+        if k == OTHER:
+            k = ARRAY
+        result = join(result, k)
+    return result or SCALAR
+
+
+class Analysis:
+    """Kinds and activity of every local of a normalized function."""
+
+    def __init__(self, tree, resolver, param_kinds, wrt, helper_kinds=None, param_ranks=None):
+        self.tree = tree
+        self.resolver = resolver
+        self.kinds = dict(param_kinds)
+        # Ranks (ndim), where certain: from the arguments the code is specialised for.
+        # An array indexed by as many integers as it has axes is a scalar (w[2] of a 1-D w).
+        self.ranks = {p: r for p, r in (param_ranks or {}).items() if r is not None}
+        self.no_rank = {p for p in param_kinds if p not in self.ranks}
+        self.active = {p: p in wrt and param_kinds[p] in DIFFERENTIABLE for p in param_kinds}
+        self.helper_kinds = helper_kinds or (lambda func, call, analysis: None)
+        self.lost = {}     # name -> node: a differentiated value stored where we lose track
+        self.maybe_int = {p for p, k in param_kinds.items() if k == INT}
+        initial = dict(self.active)
+        self._fixpoint()
+        unknown = {name for name, kind in self.kinds.items() if kind is None}
+        if unknown:
+            control = _only_control_uses(tree, unknown)
+            for name in unknown:
+                # Popped off a stack, so of unknown kind.  Used only to steer control flow or
+                # to index (a decision, a range, a trip count): an integer.  Else an array.
+                self.kinds[name] = INT if name in control else ARRAY
+            # activity found while those kinds were unknown may not hold: find it again
+            self.active = dict(initial)
+            self.lost = {}
+            self._fixpoint()
+        for name in self.active:
+            self.active[name] = self.active[name] and self.kinds.get(name) in DIFFERENTIABLE
+
+    def _fixpoint(self):
+        for _ in range(20):
+            before = (dict(self.kinds), dict(self.active))
+            self._block(self.tree.body)
+            if (self.kinds, self.active) == before:
+                break
+
+    # -- statements ---------------------------------------------------------------
+    def _block(self, stmts):
+        for stmt in stmts:
+            self._stmt(stmt)
+
+    def _stmt(self, stmt):
+        if isinstance(stmt, (ast.Assign, ast.Expr)):
+            self._lists_passed_to_helpers(stmt.value)
+        if isinstance(stmt, ast.Assign):
+            kind, active = self.expr(stmt.value)
+            target = stmt.targets[0]
+            if active and kind == OTHER:
+                self.lost.setdefault(_base_name(target) or "?", stmt)
+            if isinstance(target, ast.Name):
+                self._set_rank(target.id, self.rank(stmt.value))
+            if isinstance(target, ast.Tuple):
+                for i, elt in enumerate(target.elts):
+                    self._set_rank(elt.id, None)
+                    if isinstance(kind, tuple) and len(kind) == len(target.elts):
+                        self._set(elt.id, kind[i], active)
+                    else:
+                        self._set(elt.id, ARRAY if kind in (SEQ, OTHER) else kind, active)
+            elif isinstance(target, ast.Name):
+                self._set(target.id, kind, active)
+            elif isinstance(target, ast.Subscript):
+                base = _base_name(target)
+                if base is not None:
+                    self._set(base, self.kinds.get(base, kind), active)
+        elif isinstance(stmt, ast.If):
+            self._block(stmt.body)
+            self._block(stmt.orelse)
+        elif isinstance(stmt, ast.For):
+            self._set(stmt.target.id, INT, False)
+            self._set_rank(stmt.target.id, 0)     # the core form loops over ranges
+            self._block(stmt.body)
+        elif isinstance(stmt, ast.While):
+            self._block(stmt.body)
+        elif isinstance(stmt, ast.Expr):
+            stack, value = list_append(stmt)
+            if stack is not None and self.kinds.get(stack) == LIST:
+                self._set(stack, LIST, self.expr(value)[1])
+
+    def _lists_passed_to_helpers(self, expr):
+        """A list handed to a helper together with a differentiated value may get
+        differentiated values pushed onto it (the stacks of generated code)."""
+        for node in ast.walk(expr):
+            if not isinstance(node, ast.Call):
+                continue
+            func = self.resolver.resolve(node.func)
+            if not isinstance(func, types.FunctionType):
+                continue
+            args = list(node.args) + [k.value for k in node.keywords]
+            if any(self.expr(a)[1] for a in args):
+                for a in args:
+                    if isinstance(a, ast.Name) and self.kinds.get(a.id) == LIST:
+                        self._set(a.id, LIST, True)
+
+    def _set(self, name, kind, active):
+        if isinstance(kind, tuple):   # a helper's tuple result kept whole: treat as a sequence
+            kind = SEQ
+        if kind == INT:
+            self.maybe_int.add(name)
+        self.kinds[name] = join(self.kinds.get(name), kind)
+        # A value of unknown kind (popped off a stack) may still be differentiated.
+        self.active[name] = self.active.get(name, False) or (
+            active and self.kinds[name] in DIFFERENTIABLE + (None,))
+
+    # -- ranks ----------------------------------------------------------------------
+    def _set_rank(self, name, rank):
+        if name in self.no_rank:
+            return
+        if rank is None or self.ranks.get(name, rank) != rank:
+            self.no_rank.add(name)
+            self.ranks.pop(name, None)
+        else:
+            self.ranks[name] = rank
+
+    def rank(self, node):
+        """ndim of an expression's value where it is certain, else None."""
+        if isinstance(node, ast.Constant):
+            return 0 if isinstance(node.value, (int, float)) else None
+        if isinstance(node, ast.Name):
+            if node.id in self.kinds or self.resolver.is_local(node.id):
+                return self.ranks.get(node.id)
+            value = self.resolver.lookup(node.id)
+            return None if value is MISSING else rank_of_value(value)
+        if isinstance(node, (ast.BinOp, ast.Compare)):
+            parts = [node.left, node.right] if isinstance(node, ast.BinOp) else \
+                [node.left, *node.comparators]
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+                return _matmul_rank(*(self.rank(p) for p in parts))
+            return _max_rank(self.rank(p) for p in parts)
+        if isinstance(node, ast.UnaryOp):
+            return self.rank(node.operand)
+        if isinstance(node, ast.Subscript):
+            return self._subscript_rank(node)
+        if isinstance(node, ast.Attribute) and node.attr == "T":
+            return self.rank(node.value)
+        if isinstance(node, ast.Call):
+            return self._call_rank(node)
+        return None
+
+    def _subscript_rank(self, node):
+        base = self.rank(node.value)
+        if base is None or self.expr(node.value)[0] not in (ARRAY, SCALAR):
+            return None
+        parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        rank = base
+        for part in parts:
+            if isinstance(part, ast.Slice):
+                continue
+            if isinstance(part, ast.Constant) and part.value is None:
+                rank += 1
+            elif self._scalar_int(part):
+                rank -= 1
+            else:
+                return None       # integer arrays, masks, Ellipsis: not worked out here
+        return rank if rank >= 0 else None
+
+    def _scalar_int(self, node):
+        """An expression certainly holding one int (a constant, a loop counter, i - 1)."""
+        if isinstance(node, ast.Constant):
+            return type(node.value) is int
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            return self._scalar_int(node.operand)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult,
+                                                                ast.FloorDiv, ast.Mod)):
+            return self._scalar_int(node.left) and self._scalar_int(node.right)
+        if isinstance(node, ast.Name):
+            return self.kinds.get(node.id) == INT and self.ranks.get(node.id) == 0
+        if isinstance(node, ast.Call):
+            func = self.resolver.resolve(node.func)
+            return func is len or (func is int and len(node.args) == 1 and
+                                   self.rank(node.args[0]) == 0)
+        return False
+
+    def _call_rank(self, node):
+        func = self.resolver.resolve(node.func)
+        if func is MISSING:
+            if isinstance(node.func, ast.Attribute) and node.func.attr in _REDUCTIONS:
+                return _reduced_rank(self.rank(node.func.value), node.args[:1], node.keywords)
+            return None
+        if func in (len, int, float, bool, round):
+            return 0
+        rules = RULES.lookup(func) if _hashable(func) else []
+        if not rules:
+            return None
+        rule = rules[0]
+        args = [self.rank(a) for a in node.args]
+        if rule.result == "reduce" or func is np.linalg.norm:
+            return _reduced_rank(args[0] if args else None, node.args[1:2] if rule.result ==
+                                 "reduce" else node.args[2:3], node.keywords)
+        if rule.elementwise or func in (abs, max, min):
+            return _max_rank(args)
+        if func in (np.dot, np.inner) and len(args) == 2 and None not in args:
+            return args[0] + args[1] - (2 if 0 not in args else 0)
+        if func is np.matmul and len(args) == 2:
+            return _matmul_rank(*args)
+        if func in (np.linalg.det, np.trace) and args and args[0] is not None:
+            return args[0] - 2 if args[0] >= 2 else None
+        if func is np.einsum and node.args and isinstance(node.args[0], ast.Constant) and \
+                isinstance(node.args[0].value, str) and "->" in node.args[0].value and \
+                "." not in node.args[0].value:
+            return len(node.args[0].value.split("->")[1].strip())
+        return None
+
+    # -- expressions ---------------------------------------------------------------
+    def expr(self, node):
+        """(kind, active) of an expression."""
+        method = getattr(self, "_expr_" + type(node).__name__, None)
+        if method is None:
+            names = [n for n in ast.walk(node) if isinstance(n, ast.Name)]
+            return OTHER, any(self.active.get(n.id, False) for n in names)
+        kind, active = method(node)
+        if kind == ARRAY and not isinstance(node, ast.Name) and self.rank(node) == 0:
+            kind = SCALAR     # x.sum(), np.mean(x) * v of rank 0: one number
+        return kind, active
+
+    def _expr_Constant(self, node):
+        if node.value is None:      # `y = None` placeholders say nothing about y's kind
+            return None, False
+        return kind_of_value(node.value), False
+
+    def _expr_Name(self, node):
+        if node.id in self.kinds:
+            return self.kinds[node.id], self.active.get(node.id, False)
+        if self.resolver.is_local(node.id):   # assigned later, not seen yet
+            return None, False
+        value = self.resolver.lookup(node.id)
+        return (OTHER if value is MISSING else kind_of_value(value)), False
+
+    def _expr_BinOp(self, node):
+        (lk, la), (rk, ra) = self.expr(node.left), self.expr(node.right)
+        if isinstance(node.op, ast.FloorDiv):
+            return _join_numeric([lk or INT, rk or INT]), False
+        if (la and lk in (SEQ, OTHER)) or (ra and rk in (SEQ, OTHER)):
+            return OTHER, True   # arithmetic on a differentiated list or unknown object
+        if (lk in (SEQ, OTHER) or rk in (SEQ, OTHER)) and not (la or ra):
+            return OTHER, False
+        # An inactive operand of unknown kind may be an array: assume so (always safe).
+        kind = _join_numeric([k for k in (lk, rk) if k])
+        if isinstance(node.op, ast.Div) and kind == INT:
+            kind = SCALAR
+        return kind, (la or ra) and kind in DIFFERENTIABLE
+
+    def _expr_UnaryOp(self, node):
+        kind, active = self.expr(node.operand)
+        if isinstance(node.op, (ast.Not, ast.Invert)):
+            return INT, False
+        return kind, active
+
+    def _expr_Compare(self, node):
+        return INT, False
+
+    def _expr_BoolOp(self, node):
+        infos = [self.expr(v) for v in node.values]
+        kinds = {k for k, _ in infos}
+        if kinds <= {INT, None}:
+            return INT, False
+        return _join_numeric([k for k in kinds if k]), any(a for _, a in infos)
+
+    def _expr_Subscript(self, node):
+        kind, active = self.expr(node.value)
+        if self.expr(node.slice)[1]:
+            # a differentiated value inside [...]: np.r_[x, y], or an index computed from
+            # one -- never silently a constant (the splitter says what to write instead)
+            return OTHER, True
+        if isinstance(kind, tuple):   # a helper's tuple result, indexed by a constant
+            index = node.slice
+            if isinstance(index, ast.Constant) and isinstance(index.value, int) and \
+                    -len(kind) <= index.value < len(kind):
+                return kind[index.value], active
+            return _join_numeric(kind), active
+        if kind == ARRAY and self._subscript_rank(node) == 0:
+            return SCALAR, active        # w[2] of a 1-D array: one element
+        if kind == SEQ:
+            return SCALAR, active
+        if kind == SEQ2:
+            return SEQ, active
+        if kind == INT:
+            return INT, False
+        if kind == OTHER:
+            return OTHER, active
+        return ARRAY, active
+
+    def _expr_Tuple(self, node):
+        if isinstance(node, ast.List) and not node.elts:
+            return LIST, False
+        infos = [self.expr(e) for e in node.elts]
+        active = any(a for _, a in infos)
+        if infos and all(k in NUMERIC for k, _ in infos):
+            return SEQ, active
+        if infos and all(k == SEQ for k, _ in infos):
+            return SEQ2, active
+        return OTHER, active
+
+    _expr_List = _expr_Tuple
+
+    def _expr_Attribute(self, node):
+        obj = self.resolver.resolve(node)
+        if obj is not MISSING:
+            return kind_of_value(obj), False
+        kind, active = self.expr(node.value)
+        if node.attr in ("shape", "ndim", "size", "dtype"):
+            return INT if node.attr in ("ndim", "size") else OTHER, False
+        if node.attr in ("T", "real", "flat"):
+            return kind, active
+        return OTHER, active
+
+    def _expr_Call(self, node):
+        func = self.resolver.resolve(node.func)
+        infos = [self.expr(a) for a in node.args] + [self.expr(k.value) for k in node.keywords]
+        kinds = [k for k, _ in infos if k]
+        any_active = any(a for _, a in infos)
+        if func is MISSING:   # a method call on a local value, or an unknown name
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "pop" and \
+                    isinstance(node.func.value, ast.Name) and \
+                    self.kinds.get(node.func.value.id) == LIST:
+                return None, self.active.get(node.func.value.id, False)
+            if isinstance(node.func, ast.Attribute):
+                base_kind, base_active = self.expr(node.func.value)
+                return (ARRAY if base_kind in (ARRAY, SCALAR) else OTHER), base_active or any_active
+            return OTHER, any_active
+        rules = RULES.lookup(func) if _hashable(func) else []
+        if rules:
+            rule = rules[0]
+            if not rule.differentiable:
+                result = rule.result if rule.result != "same" else _join_numeric(kinds or [INT])
+                return result, False
+            if rule.result == "reduce":     # np.sum(x) is a scalar; np.sum(x, axis=0) isn't
+                kind = ARRAY if _reduces_partially(node) else SCALAR
+            elif rule.result == "same":
+                kind = _join_numeric(kinds or [SCALAR])
+                if func in (max, min, abs):
+                    kind = _join_numeric(kinds or [SCALAR])
+                elif kind == INT:
+                    kind = SCALAR
+            else:
+                kind = rule.result
+            return kind, any_active and kind in DIFFERENTIABLE
+        if isinstance(func, types.FunctionType):
+            result = self.helper_kinds(func, node, self)
+            return result, any_active
+        if isinstance(func, type) and func in (float,):
+            return SCALAR, any_active
+        return ARRAY if kinds else OTHER, any_active
+
+
+_REDUCTIONS = {"sum", "mean", "prod", "max", "min", "std", "var"}
+
+
+def _max_rank(ranks):
+    ranks = list(ranks)
+    return max(ranks) if ranks and None not in ranks else None
+
+
+def _matmul_rank(a, b):
+    if a is None or b is None or a == 0 or b == 0:
+        return None
+    if a == 1 and b == 1:
+        return 0
+    if a == 1 or b == 1:
+        return max(a, b) - 1
+    return max(a, b)
+
+
+def _reduced_rank(rank, axis_args, keywords):
+    """Rank after a reduction: 0 without an axis, one less per axis (unless keepdims)."""
+    if rank is None:
+        return None
+    axis = axis_args[0] if axis_args else next((k.value for k in keywords if k.arg == "axis"),
+                                               None)
+    keep = next((k.value for k in keywords if k.arg == "keepdims"), None)
+    if keep is not None and not (isinstance(keep, ast.Constant) and keep.value in (True, False)):
+        return None
+    keepdims = keep is not None and keep.value is True
+    if axis is None or (isinstance(axis, ast.Constant) and axis.value is None):
+        return rank if keepdims else 0
+    if isinstance(axis, ast.Constant) and type(axis.value) is int:
+        return rank if keepdims else rank - 1
+    if isinstance(axis, ast.Tuple) and all(isinstance(e, ast.Constant) for e in axis.elts):
+        return rank if keepdims else rank - len(axis.elts)
+    return None
+
+
+_INT_FUNCS = {"range", "reversed", "len", "int", "bool"}
+
+
+def _only_control_uses(tree, names):
+    """Names among `names` every read of which is a test, a loop range or an index."""
+    parents = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+    bad = set()
+
+    def control_context(node):
+        parent = parents.get(node)
+        if parent is None:
+            return False
+        if isinstance(parent, (ast.Compare, ast.BoolOp, ast.Slice)):
+            return True
+        if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
+            return True
+        if isinstance(parent, (ast.If, ast.While)) and parent.test is node:
+            return True
+        if isinstance(parent, ast.For) and parent.iter is node:
+            return True
+        if isinstance(parent, ast.Subscript):
+            if parent.slice is node:
+                return True
+            return control_context(parent)      # iters[:n] used as a range
+        if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and \
+                parent.func.id in _INT_FUNCS:
+            return True
+        if isinstance(parent, ast.Tuple) and isinstance(parents.get(parent), ast.Subscript):
+            return parents[parent].slice is parent
+        if isinstance(parent, ast.Expr) and isinstance(parent.value, ast.Call):
+            return False
+        return False
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in names:
+            if not control_context(node):
+                bad.add(node.id)
+    # pushed onto a stack again (helpers re-push what they pop): judged by other uses
+    return {n for n in names if n not in bad}
+
+
+def list_append(stmt):
+    """(list name, appended value) for a statement `name.append(value)`, else (None, None)."""
+    call = stmt.value
+    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+            call.func.attr == "append" and isinstance(call.func.value, ast.Name) and \
+            len(call.args) == 1 and not call.keywords:
+        return call.func.value.id, call.args[0]
+    return None, None
+
+
+def _reduces_partially(call):
+    """Does a reduction call pass an axis (or keepdims=True), so it may return an array?"""
+    if len(call.args) > 1:
+        return not (isinstance(call.args[1], ast.Constant) and call.args[1].value is None)
+    for kw in call.keywords:
+        if kw.arg == "axis" and not (isinstance(kw.value, ast.Constant) and kw.value.value is None):
+            return True
+        if kw.arg == "keepdims" and not (isinstance(kw.value, ast.Constant) and
+                                         kw.value.value is False):
+            return True
+    return False
+
+
+def _hashable(obj):
+    try:
+        hash(obj)
+        return True
+    except TypeError:
+        return False
+
+
+def _base_name(node):
+    while isinstance(node, (ast.Subscript, ast.Attribute)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+# -- reaching definitions --------------------------------------------------------
+class Definitions:
+    """For each assignment site: names that may / must be bound just before it.
+
+    Standard structured dataflow: at a branch join, "must" is the
+    intersection and "may" the union; a loop body may be entered from
+    before the loop or from its own end (so its "may" includes everything
+    the body assigns), and may run zero times.
+    """
+
+    def __init__(self, tree):
+        self.maybe = {}      # id(site) -> set of names possibly bound before it
+        self.must = {}       # id(site) -> set of names certainly bound before it
+        self.must_end = {}   # (id(compound), "body" | "orelse") -> certainly bound at its end
+        params = {a.arg for a in [*tree.args.posonlyargs, *tree.args.args, *tree.args.kwonlyargs]}
+        self.at_end_must, self.at_end_maybe = self._block(tree.body, set(params), set(params))
+
+    def _block(self, stmts, must, maybe):
+        for stmt in stmts:
+            must, maybe = self._stmt(stmt, must, maybe)
+        return must, maybe
+
+    def _stmt(self, stmt, must, maybe):
+        self.maybe[id(stmt)] = set(maybe)
+        self.must[id(stmt)] = set(must)
+        if isinstance(stmt, ast.Assign):
+            names = assigned_names(stmt)
+            return must | names, maybe | names
+        if isinstance(stmt, ast.If):
+            a_must, a_maybe = self._block(stmt.body, set(must), set(maybe))
+            b_must, b_maybe = self._block(stmt.orelse, set(must), set(maybe))
+            self.must_end[id(stmt), "body"] = a_must
+            self.must_end[id(stmt), "orelse"] = b_must
+            return a_must & b_must, a_maybe | b_maybe
+        if isinstance(stmt, (ast.For, ast.While)):
+            assigned = _all_assigned(stmt)
+            entry_maybe = maybe | assigned
+            entry_must = set(must)
+            if isinstance(stmt, ast.For):
+                entry_must.add(stmt.target.id)
+            self.must_end[id(stmt), "body"], _ = self._block(stmt.body, entry_must, entry_maybe)
+            return must, entry_maybe
+        return must, maybe
+
+
+def assigned_names(stmt):
+    target = stmt.targets[0]
+    if isinstance(target, ast.Name):
+        return {target.id}
+    if isinstance(target, ast.Tuple):
+        return {e.id for e in target.elts}
+    return set()
+
+
+def _all_assigned(stmt):
+    names = set()
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+    return names

@@ -1,0 +1,137 @@
+"""Stage 6: print generated functions as source, and compile them.
+
+Printing goes statement by statement (on top of `ast.unparse`) so that
+backward-sweep statements can carry a comment naming the user line they
+differentiate.  Compiling wraps the text in a factory function whose
+parameters are the unit's bindings (``math``, ``np``, runtime helpers),
+executed with the user's module globals: generated code sees the user's
+globals live, finds its own helpers as closure variables, and adds no name
+to the user's module.  The compiled text is registered in `linecache`, so
+tracebacks, `pdb` and `inspect.getsource` show generated lines.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import linecache
+import types
+
+INDENT = "    "
+
+
+class Printer:
+    """Renders statements, adding `# line N: ...` comments from `srcline` tags."""
+
+    def __init__(self, line_text):
+        self.line_text = line_text      # srcline -> (file line number, text)
+
+    def function(self, fdef, comments_from=None):
+        lines = [f"def {fdef.name}({ast.unparse(fdef.args)}):"]
+        lines += self.block(fdef.body, 1, comments_from)
+        return "\n".join(lines)
+
+    def block(self, stmts, depth, comments_from=None):
+        lines = []
+        last = None
+        commenting = comments_from is None
+        for stmt in stmts:
+            if comments_from is not None and stmt is comments_from:
+                commenting = True
+            if getattr(stmt, "section", None):
+                lines.append(INDENT * depth + f"# {stmt.section}")
+            src = getattr(stmt, "srcline", None)
+            if commenting and src is not None and src != last and src in self.line_text:
+                number, text = self.line_text[src]
+                lines.append(INDENT * depth + f"# line {number}: {text}")
+            if src is not None:
+                last = src
+            lines += self.stmt(stmt, depth, comments_from if commenting else None,
+                               commenting)
+        return lines
+
+    def stmt(self, stmt, depth, comments_from, commenting):
+        pad = INDENT * depth
+        sub = None if commenting else comments_from
+        if isinstance(stmt, ast.If):
+            lines = [pad + f"if {ast.unparse(stmt.test)}:"]
+            lines += self.block(stmt.body, depth + 1, sub) or [pad + INDENT + "pass"]
+            orelse = stmt.orelse
+            while len(orelse) == 1 and isinstance(orelse[0], ast.If) and \
+                    not getattr(orelse[0], "srcline", None):
+                lines.append(pad + f"elif {ast.unparse(orelse[0].test)}:")
+                lines += self.block(orelse[0].body, depth + 1, sub) or [pad + INDENT + "pass"]
+                orelse = orelse[0].orelse
+            if orelse:
+                lines.append(pad + "else:")
+                lines += self.block(orelse, depth + 1, sub)
+            return lines
+        if isinstance(stmt, ast.For):
+            lines = [pad + f"for {ast.unparse(stmt.target)} in {ast.unparse(stmt.iter)}:"]
+            return lines + (self.block(stmt.body, depth + 1, sub) or [pad + INDENT + "pass"])
+        if isinstance(stmt, ast.While):
+            lines = [pad + f"while {ast.unparse(stmt.test)}:"]
+            return lines + (self.block(stmt.body, depth + 1, sub) or [pad + INDENT + "pass"])
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and \
+                isinstance(stmt.value.value, str):
+            return [pad + _docstring(stmt.value.value)]
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and \
+                isinstance(stmt.targets[0], ast.Tuple):   # `a, b = f()` on every Python
+            return [pad + f"{_bare_tuple(stmt.targets[0])} = {ast.unparse(stmt.value)}"]
+        if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Tuple) and stmt.value.elts:
+            return [pad + f"return {_bare_tuple(stmt.value)}"]
+        return [pad + line for line in ast.unparse(stmt).splitlines()]
+
+
+def _bare_tuple(node):
+    parts = [ast.unparse(e) for e in node.elts]
+    return parts[0] + "," if len(parts) == 1 else ", ".join(parts)
+
+
+def _docstring(text):
+    return '"""' + text.replace('"""', r'\"\"\"') + '"""'
+
+
+def import_lines(bindings):
+    """`import math`, `import numpy as np`, `from srcdiff.runtime import ...` for display."""
+    lines = []
+    for name, obj in sorted(bindings.items(), key=lambda kv: (_import_order(kv[1]), kv[0])):
+        if isinstance(obj, types.ModuleType):
+            real = obj.__name__
+            lines.append(f"import {real}" if real == name else f"import {real} as {name}")
+        else:
+            mod = getattr(obj, "__module__", None)
+            qual = getattr(obj, "__name__", None)
+            if mod and mod.startswith("srcdiff.runtime."):
+                mod = "srcdiff.runtime"     # the package re-exports every helper
+            if mod and qual and qual.isidentifier() and mod != "__main__":
+                alias = "" if qual == name else f" as {name}"
+                lines.append(f"from {mod} import {qual}{alias}")
+            else:
+                what = f"{qual} from {mod}" if qual else type(obj).__name__
+                lines.append(f"# {name}: {what} (bound when the code is compiled)")
+    return lines
+
+
+def _import_order(obj):
+    if isinstance(obj, types.ModuleType):
+        return 0 if obj.__name__ in ("math",) else 1
+    return 2
+
+
+def compile_unit(text, bindings, globals_, entry, label):
+    """Compile generated function source; return the entry function object.
+
+    `bindings` become closure variables of the generated functions; the
+    functions' globals are `globals_` (the user's module), unchanged.
+    """
+    params = ", ".join(sorted(bindings))
+    body = "\n".join(INDENT + line if line else "" for line in text.splitlines())
+    factory_text = f"def __srcdiff_factory__({params}):\n{body}\n{INDENT}return {entry}\n"
+    digest = hashlib.sha1(factory_text.encode()).hexdigest()[:10]
+    filename = f"<srcdiff {label} {digest}>"
+    linecache.cache[filename] = (len(factory_text), None, factory_text.splitlines(True), filename)
+    code = compile(factory_text, filename, "exec")
+    factory_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
+    factory = types.FunctionType(factory_code, globals_, "__srcdiff_factory__")
+    return factory(**{name: bindings[name] for name in sorted(bindings)})

@@ -1,0 +1,549 @@
+"""Three-address operations: one primitive application per assignment.
+
+The transformers split each active assignment into a short list of
+`Op`s: temporaries for inner subexpressions, and a final op that assigns
+the user's variable.  Inactive subexpressions (constants, integer index
+arithmetic, `len(x)`) stay inline as operands.  Forward and reverse mode
+both consume this form.
+"""
+
+from __future__ import annotations
+
+import ast
+import types
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import NoRuleError, UnsupportedSyntaxError
+from ..rules import RULES
+from .analysis import ARRAY, SCALAR, SEQ
+from .source import MISSING
+
+
+@dataclass
+class Op:
+    kind: str                 # "rule" | "copy" | "inactive" | "subscript" | "helper"
+    targets: list             # names assigned (one, except for helpers returning tuples)
+    primal: ast.expr          # expression computing the value, operands as atoms
+    node: ast.AST             # user code this came from
+    rule: object = None
+    bound: dict = field(default_factory=dict)    # rule parameter -> atom
+    active: list = field(default_factory=list)   # parameters whose atom is active
+    helper: object = None     # HelperSpec, for kind == "helper"
+
+    @property
+    def target(self):
+        return self.targets[0]
+
+
+class Flattener:
+    """Splits expressions of one function into Ops (see module docstring)."""
+
+    def __init__(self, fn):
+        self.fn = fn          # the FunctionTransform (analysis, names, source, unit)
+        self.temp_kinds = {}
+        self.temp_ranks = {}
+
+    # -- public ------------------------------------------------------------------
+    def assign(self, stmt):
+        """Ops for an Assign statement of the core form."""
+        ops = []
+        target = stmt.targets[0]
+        if isinstance(target, ast.Tuple):
+            kind, active = self.fn.an.expr(stmt.value)
+            names = [e.id for e in target.elts]
+            if not active:
+                ops.append(Op("inactive", names, stmt.value, stmt))
+                return ops
+            call = stmt.value
+            func = self._resolve_call(call)
+            if func is not MISSING and RULES.lookup(func):   # a rule returning a sequence
+                ops.append(self._call_op(call, names, ops))
+                return ops
+            if not self._is_helper(func):
+                raise self._no_rule(call, func, "a call unpacked into several variables")
+            ops.append(self._helper_op(call, func, names, ops))
+            return ops
+        if isinstance(target, ast.Name):
+            self._into(stmt.value, target.id, ops)
+            return ops
+        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            return self._setitem(stmt, target, ops)
+        raise self.fn.source.error(
+            UnsupportedSyntaxError, "srcdiff cannot differentiate assignment to "
+            f"{type(target).__name__.lower()} targets here", stmt,
+            "assign to a plain variable")
+
+    def _setitem(self, stmt, target, ops):
+        base = target.value.id
+        if self.fn.an.expr(target.slice)[1]:
+            raise self.fn.source.error(UnsupportedSyntaxError,
+                                       "an index that depends on a differentiated value",
+                                       target.slice, "index with integers")
+        value = self._atom(stmt.value, ops)
+        if self.fn.an.active.get(base) and self.fn.an.kinds.get(base) != ARRAY:
+            raise self.fn.source.error(
+                UnsupportedSyntaxError, f"srcdiff differentiates index assignment into NumPy "
+                f"arrays; {base!r} is not one", stmt, f"make {base} an array, e.g. "
+                f"{base} = np.zeros(n)")
+        active = ["v"] if self.is_active(value) else []
+        primal = value
+        self.fn.unit.mutates = True   # backward sweeps restore arrays in place
+        ops.append(Op("setitem", [base], primal, stmt, bound={"v": value}, active=active))
+        ops[-1].index = target.slice
+        return ops
+
+    def _check_fresh(self, base, stmt):
+        """Index assignment is safe only into arrays the function created itself."""
+        if base in self.fn.params:
+            raise self.fn.source.error(
+                UnsupportedSyntaxError, f"{self.fn.source.name} changes its argument "
+                f"{base!r} in place; srcdiff would have to change the caller's array too",
+                stmt, f"work on a copy: {base} = {base}.copy() (or np.array({base}, float)) "
+                "before assigning into it")
+        for node in ast.walk(self.fn.tree):
+            if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and \
+                    node.targets[0].id == base and not _creates_fresh(node.value,
+                                                                      self.fn.source.resolver):
+                raise self.fn.source.error(
+                    UnsupportedSyntaxError, f"assignment into {base!r}, which may share memory "
+                    f"with another array (it is set from `{ast.unparse(node.value)}`)", stmt,
+                    f"make {base} a fresh array first: {base} = np.copy(...), "
+                    f"np.zeros(...), or x.copy()")
+
+    def _arg_atom(self, arg, ops):
+        """An argument of a rule call; a list display (np.stack([a, b])) keeps its
+        shape with each element an atom."""
+        if isinstance(arg, (ast.List, ast.Tuple)) and self.fn.an.expr(arg)[1]:
+            return type(arg)(elts=[self._atom(e, ops) for e in arg.elts], ctx=ast.Load())
+        return self._atom(arg, ops)
+
+    def _check_views(self):
+        """Refuse `z = y[1:3]` (or `z = y`, `z = y.T`) when y is assigned into afterwards.
+
+        z then shares memory with y and sees the later assignment, while derivatives
+        would follow the values z had when it was taken: a wrong gradient.
+        """
+        if getattr(self, "_views_checked", False):
+            return
+        self._views_checked = True
+        order = {}
+
+        def number(stmts, enclosing):
+            for stmt in stmts:
+                order[id(stmt)] = (len(order), enclosing)
+                if isinstance(stmt, (ast.For, ast.While)):
+                    number(stmt.body, enclosing + (id(stmt),))
+                elif isinstance(stmt, ast.If):
+                    number(stmt.body, enclosing)
+                    number(stmt.orelse, enclosing)
+
+        number(self.fn.tree.body, ())
+        writes = [(n, n.targets[0].value.id) for n in ast.walk(self.fn.tree)
+                  if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Subscript)
+                  and isinstance(n.targets[0].value, ast.Name)]
+        mutated = {base for _, base in writes}
+        uses = {}      # name -> [(statement index, "load"/"store", enclosing loops)]
+        statements = {id(n): n for n in ast.walk(self.fn.tree) if isinstance(n, ast.stmt)}
+        for sid, (index, _) in order.items():
+            stmt = statements[sid]
+            parts = [stmt] if not isinstance(stmt, (ast.If, ast.For, ast.While)) else \
+                [stmt.test if not isinstance(stmt, ast.For) else stmt.iter]
+            for part in parts:
+                for n in ast.walk(part):
+                    if isinstance(n, ast.Name):
+                        kind = "store" if isinstance(n.ctx, ast.Store) else "load"
+                        uses.setdefault(n.id, []).append((index, kind, order[sid][1]))
+        for node in ast.walk(self.fn.tree):
+            if not (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)):
+                continue
+            base = _view_base(node.value)
+            view = node.targets[0].id
+            if base not in mutated or view == base:
+                continue
+            at, loops_at = order.get(id(node), (0, ()))
+            for write, wbase in writes:
+                w_at, w_loops = order.get(id(write), (0, ()))
+                if wbase == base and _read_after(sorted(uses.get(view, [])), at, loops_at,
+                                                 w_at, w_loops):
+                    raise self.fn.source.error(
+                        UnsupportedSyntaxError, f"{view!r} shares memory with {base!r}, "
+                        f"which is assigned into (line {self.fn.source.locate(write)[1]}) "
+                        f"while {view!r} is still used; derivatives through a view that "
+                        "changes are not supported", node,
+                        f"take a copy: {view} = {ast.unparse(node.value)}.copy()")
+
+    def is_active(self, atom):
+        if isinstance(atom, (ast.List, ast.Tuple)):
+            return any(self.is_active(e) for e in atom.elts)
+        if isinstance(atom, ast.Name):
+            if atom.id in self.temp_kinds:
+                return True
+            return self.fn.an.active.get(atom.id, False)
+        return False
+
+    def rank(self, atom):
+        if isinstance(atom, ast.Name) and atom.id in self.temp_kinds:
+            return self.temp_ranks.get(atom.id)
+        return self.fn.an.rank(atom)
+
+    def kind(self, atom):
+        if isinstance(atom, ast.Name) and atom.id in self.temp_kinds:
+            return self.temp_kinds[atom.id]
+        kind = self.fn.an.expr(atom)[0]
+        return kind or SCALAR
+
+    # -- splitting ---------------------------------------------------------------
+    def _into(self, expr, target, ops):
+        kind, active = self.fn.an.expr(expr)
+        if not active:
+            ops.append(Op("inactive", [target], expr, expr))
+        elif isinstance(expr, ast.Name):
+            ops.append(Op("copy", [target], expr, expr, bound={"x": expr}, active=["x"]))
+        else:
+            ops.append(self._op(expr, [target], ops))
+
+    def _atom(self, expr, ops):
+        kind, active = self.fn.an.expr(expr)
+        if not active or isinstance(expr, ast.Name):
+            return expr
+        op = self._op(expr, [], ops)     # operands first, so temps number in order
+        tmp = self.fn.names.numbered("t")
+        op.targets.append(tmp)
+        self.temp_kinds[tmp] = SEQ if isinstance(kind, tuple) else \
+            kind if kind in (SCALAR, ARRAY, SEQ) else ARRAY
+        self.temp_ranks[tmp] = self.fn.an.rank(expr)
+        ops.append(op)
+        return ast.Name(id=tmp, ctx=ast.Load())
+
+    def _op(self, expr, targets, ops):
+        if isinstance(expr, ast.BinOp):
+            left, right = self._atom(expr.left, ops), self._atom(expr.right, ops)
+            primal = ast.BinOp(left=left, op=expr.op, right=right)
+            return self._rule_op(type(expr.op), {"x": left, "y": right}, primal, targets, expr)
+        if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, (ast.USub, ast.UAdd)):
+            operand = self._atom(expr.operand, ops)
+            primal = ast.UnaryOp(op=expr.op, operand=operand)
+            return self._rule_op(type(expr.op), {"x": operand}, primal, targets, expr)
+        if isinstance(expr, ast.Call):
+            return self._call_op(expr, targets, ops)
+        if isinstance(expr, ast.Attribute):
+            base = self._atom(expr.value, ops)     # report a problem inside the base first
+        if isinstance(expr, ast.Attribute) and expr.attr in ("T", "real"):
+            primal = ast.Attribute(value=base, attr=expr.attr, ctx=ast.Load())
+            if expr.attr == "real":
+                return Op("copy", targets, primal, expr, bound={"x": base}, active=["x"])
+            return self._method_rule(np.transpose, base, [], [], primal, targets, expr)
+        if isinstance(expr, ast.Subscript):
+            if self.fn.an.expr(expr.slice)[1]:
+                obj = self.fn.source.resolver.resolve(expr.value)
+                if obj is not MISSING and not isinstance(obj, np.ndarray):
+                    label = ast.unparse(expr.value)
+                    raise self.fn.source.error(
+                        NoRuleError, f"srcdiff has no derivative rule for {label}[...]", expr,
+                        "build the array with np.concatenate([...]) (for np.c_ of 1-D "
+                        "arrays: np.stack([...], axis=-1))")
+                raise self.fn.source.error(UnsupportedSyntaxError,
+                                           "srcdiff cannot differentiate an index that "
+                                           "depends on a differentiated value",
+                                           expr.slice, "index with integers")
+            base = self._atom(expr.value, ops)
+            picked = self._picked_result(base, expr.slice, ops)
+            if picked is not None:      # h(x)[0] of a helper returning a tuple
+                return Op("copy", targets, picked, expr, bound={"x": picked}, active=["x"])
+            primal = ast.Subscript(value=base, slice=expr.slice, ctx=ast.Load())
+            return Op("subscript", targets, primal, expr, bound={"x": base}, active=["x"])
+        if isinstance(expr, (ast.List, ast.Tuple)) and self.fn.an.expr(expr)[0] == SEQ:
+            # numbers or arrays; the adjoint of the sequence is an array indexed like it
+            # (stacked, or of objects when the arrays differ in shape: runtime.seq_zeros)
+            atoms = [self._atom(e, ops) for e in expr.elts]
+            bound = {f"e{i}": a for i, a in enumerate(atoms)}
+            active = [p for p, a in bound.items() if self.is_active(a)]
+            primal = type(expr)(elts=atoms, ctx=ast.Load())
+            return Op("pack", targets, primal, expr, bound=bound, active=active)
+        what = _describe(expr)
+        raise self.fn.source.error(UnsupportedSyntaxError, f"srcdiff cannot differentiate {what}",
+                                   expr, _HINTS.get(type(expr), "rewrite it with plain arithmetic "
+                                                    "and function calls"))
+
+    def _picked_result(self, base, index, ops):
+        """`h(x)[k]` for a constant k, where h returns a tuple: the k-th result itself.
+        The tuple was packed from the results just before; drop the packing (its results
+        may be of different kinds, a list and a float, which no one sequence adjoint holds)."""
+        last = ops[-1] if ops else None
+        if last is None or last.kind != "pack" or last.targets != [base.id] or \
+                not isinstance(index, ast.Constant) or type(index.value) is not int:
+            return None
+        elts = last.primal.elts
+        if not -len(elts) <= index.value < len(elts):
+            return None
+        ops.pop()
+        self.temp_kinds.pop(base.id, None)
+        return elts[index.value]
+
+    def _rule_op(self, func, bound, primal, targets, node, label=None):
+        rules = RULES.lookup(func)
+        kinds = {p: self.kind(a) for p, a in bound.items()}
+        for rule in rules:
+            if set(rule.params) >= set(bound) and all(p in bound or p in rule.defaults
+                                                      for p in rule.params):
+                if rule.array_variant is not None and ARRAY in kinds.values():
+                    rule = rule.array_variant
+                active = [p for p in rule.params if p in bound and self.is_active(bound[p])
+                          and p not in rule.zero]
+                if not rule.differentiable:
+                    return Op("inactive", targets, primal, node)
+                missing = [p for p in active if p not in rule.vjp]
+                if missing:
+                    raise self.fn.source.error(
+                        NoRuleError, f"{rule.label} has no derivative with respect to "
+                        f"its argument {missing[0]!r}", node,
+                        "pass a constant there, or wrap the value in srcdiff.stop_gradient")
+                return Op("rule", targets, primal, node, rule=rule, bound=bound, active=active)
+        raise self._no_rule(node, func, None)
+
+    def _call_op(self, call, targets, ops):
+        if any(isinstance(a, ast.Starred) for a in call.args) or \
+                any(k.arg is None for k in call.keywords):
+            raise self.fn.source.error(UnsupportedSyntaxError,
+                                       "srcdiff cannot differentiate a call with *args or **kwargs",
+                                       call, "pass the arguments one by one")
+        method = self._method(call)
+        if method is not None:
+            return self._method_op(call, method, targets, ops)
+        func = self._resolve_call(call)
+        if func in (max, min) and len(call.args) > 2 and not call.keywords:
+            inner = ast.Call(func=call.func, args=call.args[:-1], keywords=[])
+            ast.copy_location(inner, call)
+            nested = ast.Call(func=call.func, args=[inner, call.args[-1]], keywords=[])
+            return self._call_op(ast.copy_location(nested, call), targets, ops)
+        if func in (max, min) and len(call.args) == 1:
+            raise self.fn.source.error(NoRuleError, f"srcdiff differentiates {func.__name__}(a, b, ...)"
+                                       " of separate values, not of a sequence", call,
+                                       f"write {func.__name__}(a, b) or use np.{func.__name__}")
+        if func is not MISSING and RULES.lookup(func):
+            rule = max(RULES.lookup(func), key=lambda r: len(r.params))
+            params = list(rule.params)
+            bound = {}
+            for i, arg in enumerate(call.args):
+                key = params[i] if i < len(params) else f"_{i}"
+                bound[key] = self._arg_atom(arg, ops)
+            for kw in call.keywords:
+                bound[kw.arg] = self._arg_atom(kw.value, ops)
+            primal = ast.Call(func=call.func, args=[bound[k] for k in list(bound)[:len(call.args)]],
+                              keywords=[ast.keyword(arg=k.arg, value=bound[k.arg])
+                                        for k in call.keywords])
+            if len(call.args) > len(params):
+                raise self.fn.source.error(
+                    NoRuleError, f"srcdiff's rule for {rule.label} takes at most "
+                    f"{len(params)} argument(s); this call passes {len(call.args)}", call,
+                    "split the call, or register a rule for this signature with "
+                    "srcdiff.register_rule")
+            return self._rule_op(func, bound, primal, targets, call)
+        if self._is_helper(func):
+            return self._helper_op(call, func, targets, ops)
+        raise self._no_rule(call, func, None)
+
+    def _method(self, call):
+        """The NumPy function an array method call stands for, or None."""
+        if not isinstance(call.func, ast.Attribute):
+            return None
+        if self.fn.source.resolver.resolve(call.func) is not MISSING:
+            return None      # a module attribute, like np.sum
+        kind, _ = self.fn.an.expr(call.func.value)
+        if kind not in (ARRAY, SCALAR) or not self.fn.an.expr(call)[1]:
+            return None
+        name = call.func.attr
+        if name not in METHODS:
+            raise self.fn.source.error(
+                NoRuleError, f"srcdiff has no derivative rule for the array method .{name}()",
+                call, "call the NumPy function instead (np.xxx(x, ...)), or register a rule "
+                      "with srcdiff.register_rule")
+        return name
+
+    def _method_op(self, call, name, targets, ops):
+        base = self._atom(call.func.value, ops)
+        args = [self._atom(a, ops) for a in call.args]
+        keywords = [(k.arg, self._atom(k.value, ops)) for k in call.keywords]
+        primal = ast.Call(func=ast.Attribute(value=base, attr=name, ctx=ast.Load()), args=args,
+                          keywords=[ast.keyword(arg=k, value=v) for k, v in keywords])
+        if name == "copy":
+            return Op("copy", targets, primal, call, bound={"x": base}, active=["x"])
+        if name == "astype" and _float_dtype(call, self.fn):
+            # derivatives as np.asarray(x, dtype): the cotangent goes back to x's dtype
+            return self._method_rule(np.asarray, base, args, keywords, primal, targets, call)
+        func = METHODS[name]
+        if name in ("reshape", "transpose") and len(args) > 1:   # x.reshape(3, 4)
+            args = [ast.Tuple(elts=args, ctx=ast.Load())]
+        return self._method_rule(func, base, args, keywords, primal, targets, call)
+
+    def _method_rule(self, func, base, args, keywords, primal, targets, node):
+        rules = RULES.lookup(func)
+        if not rules:
+            raise self._no_rule(node, func, None)
+        params = max(rules, key=lambda r: len(r.params)).params
+        bound = {params[0]: base}
+        for p, a in zip(params[1:], args):
+            bound[p] = a
+        for k, v in keywords:
+            bound[k] = v
+        return self._rule_op(func, bound, primal, targets, node)
+
+    def _helper_op(self, call, func, targets, ops):
+        args = [self._atom(a, ops) for a in call.args]
+        keywords = [ast.keyword(arg=k.arg, value=self._atom(k.value, ops)) for k in call.keywords]
+        primal = ast.Call(func=call.func, args=args, keywords=keywords)
+        spec = self.fn.unit.helper_spec(self.fn, func, call, args, keywords)
+        bound = spec.bind(args, keywords)
+        active = [p for p in spec.params if p in bound and self.is_active(bound[p])]
+        spec = self.fn.unit.specialize(spec, active, {p: self.kind(a) for p, a in bound.items()},
+                                       self.fn.mode, {p: self.rank(a) for p, a in bound.items()})
+        result = self.fn.unit.output_kinds(func, call, self.fn.an)
+        if isinstance(result, tuple) and len(targets) <= 1:
+            # `r = h(x)` where h returns a tuple: unpack into temporaries, then pack them,
+            # so `r[0]` and friends differentiate like any sequence.
+            parts = []
+            for kind in result:
+                tmp = self.fn.names.numbered("t")
+                self.temp_kinds[tmp] = SEQ if isinstance(kind, tuple) else \
+            kind if kind in (SCALAR, ARRAY, SEQ) else ARRAY
+                parts.append(tmp)
+            ops.append(Op("helper", parts, primal, call, bound=bound, active=active, helper=spec))
+            atoms = {f"e{i}": ast.Name(id=p, ctx=ast.Load()) for i, p in enumerate(parts)}
+            pack = ast.Tuple(elts=list(atoms.values()), ctx=ast.Load())
+            return Op("pack", targets, pack, call, bound=atoms, active=list(atoms))
+        if isinstance(result, tuple) and len(result) != len(targets):
+            raise self.fn.source.error(
+                UnsupportedSyntaxError, f"{func.__name__} returns {len(result)} values; this "
+                f"unpacks {len(targets)}", call, "unpack exactly the values it returns")
+        return Op("helper", targets, primal, call, bound=bound, active=active, helper=spec)
+
+    def _resolve_call(self, call):
+        func = self.fn.source.resolver.resolve(call.func)
+        if func is MISSING and isinstance(call.func, ast.Attribute):
+            raise self.fn.source.error(
+                NoRuleError, f"srcdiff has no derivative rule for the method "
+                f".{call.func.attr}() on a differentiated value", call,
+                "call the module function instead (e.g. np.sum(x) for x.sum()), or register "
+                "a rule with srcdiff.register_rule")
+        return func
+
+    @staticmethod
+    def _is_helper(func):
+        return isinstance(func, types.FunctionType) and not RULES.lookup(func)
+
+    def _no_rule(self, node, func, why):
+        name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or \
+            ast.unparse(node.func if isinstance(node, ast.Call) else node)
+        mod = getattr(func, "__module__", None)
+        label = f"{mod}.{name}" if mod and mod != "builtins" else name
+        return self.fn.source.error(
+            NoRuleError, f"srcdiff has no derivative rule for {label}"
+            + (f" ({why})" if why else ""), node,
+            f"register one: srcdiff.register_rule({name}, partials={{...}}), or wrap "
+            f"arguments that need no derivative in srcdiff.stop_gradient")
+
+
+METHODS = {name: getattr(np, name) for name in (
+    "sum", "mean", "prod", "max", "min", "std", "var", "cumsum", "cumprod", "dot", "transpose",
+    "ravel", "squeeze", "swapaxes", "clip", "reshape", "trace", "repeat")}
+METHODS.update(flatten=np.ravel, copy=np.copy, astype=None)
+
+
+def _float_dtype(call, fn):
+    """Is `x.astype(dtype)` a cast to a float type (identity for derivatives)?"""
+    if not call.args:
+        return False
+    arg = call.args[0]
+    obj = fn.source.resolver.resolve(arg)
+    if obj is MISSING and isinstance(arg, ast.Constant):
+        obj = arg.value
+    try:
+        return np.issubdtype(np.dtype(obj), np.floating)
+    except TypeError:
+        return False
+
+
+def _read_after(uses, s_at, s_loops, w_at, w_loops):
+    """Is the view bound at statement `s_at` read after the write at `w_at` changed it?
+
+    `uses`: (statement index, "load"/"store", enclosing loops) of the view's name, in
+    textual order (which is execution order within a pass of a loop body).
+    """
+    stores = [(i, loops) for i, kind, loops in uses if kind == "store" and i != s_at]
+    shared = set(s_loops) & set(w_loops)
+    for l_at, kind, l_loops in uses:
+        if kind != "load":
+            continue
+        # S, then W, then L, with nothing rebinding the view in between
+        if s_at < w_at < l_at and not any(s_at < i < l_at for i, _ in stores):
+            return True
+        # a loop around S and W runs again: L early in the next pass, before S rebinds
+        loop = shared & set(l_loops)
+        if loop and l_at < s_at and (w_at > s_at or w_at < l_at) and \
+                not any(set(loops) & loop for _, loops in stores):
+            return True
+    return False
+
+
+_VIEW_METHODS = {"reshape", "ravel", "transpose", "squeeze", "swapaxes", "view", "T"}
+
+
+def _view_base(value):
+    """The array `value` may be a view of (`y` for y, y[1:], y.T, y.reshape(...)), or None."""
+    node = value
+    while True:
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, ast.Subscript):
+            node = node.value
+        elif isinstance(node, ast.Attribute) and node.attr in _VIEW_METHODS:
+            node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr in _VIEW_METHODS:
+            node = node.func.value
+        else:
+            return None
+
+
+_FRESH_CALLS = {"zeros", "ones", "empty", "zeros_like", "ones_like", "empty_like", "full",
+                "full_like", "copy", "array", "arange", "linspace", "eye", "identity"}
+
+
+def _creates_fresh(value, resolver):
+    """Does `value` certainly produce a new array (not a view of another one)?"""
+    if isinstance(value, (ast.BinOp, ast.UnaryOp, ast.Constant, ast.List, ast.Tuple)):
+        return True
+    if isinstance(value, ast.Call):
+        func = resolver.resolve(value.func)
+        if func is not MISSING and getattr(func, "__name__", None) in _FRESH_CALLS and \
+                getattr(func, "__module__", "").startswith("numpy"):
+            return True
+        if isinstance(value.func, ast.Attribute) and value.func.attr in ("copy", "astype"):
+            return True
+        if func is not MISSING and isinstance(func, np.ufunc):
+            return True
+        if func is not MISSING and getattr(func, "__module__", "") == "srcdiff.runtime.core" and \
+                getattr(func, "__name__", "") in ("owned", "zeros_like", "add_at"):
+            return True     # srcdiff's own helpers that return new arrays
+    return False
+
+
+_HINTS = {
+    ast.ListComp: "write a `for` loop that fills the values",
+    ast.GeneratorExp: "write a `for` loop that accumulates the values",
+    ast.BoolOp: "use an if statement",
+    ast.Dict: "differentiate a function of plain values",
+}
+
+
+def _describe(expr):
+    names = {ast.ListComp: "a list comprehension", ast.GeneratorExp: "a generator expression",
+             ast.SetComp: "a set comprehension", ast.DictComp: "a dict comprehension",
+             ast.BoolOp: "`and`/`or` on differentiated values", ast.Dict: "a dict",
+             ast.Tuple: "a tuple of differentiated values here",
+             ast.List: "a list of differentiated values",
+             ast.Attribute: "an attribute of a differentiated value",
+             ast.JoinedStr: "an f-string", ast.Compare: "a comparison"}
+    return names.get(type(expr), f"a {type(expr).__name__} expression")

@@ -1,0 +1,188 @@
+"""What the forward and reverse transformers share about one function.
+
+A `FunctionTransform` holds one specialisation of one user function:
+its normalized tree, the analysis (kinds, activity, reaching
+definitions), the three-address splitter, and the names of its
+derivative variables (`dx` is x's adjoint in reverse mode, its tangent in
+forward mode: one function is never both).
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+
+import numpy as np
+
+from ..errors import UnsupportedSyntaxError
+from ..rules import RULES
+from .aliasing import PURE_METHODS, check_memory
+from .analysis import ARRAY, SCALAR, SEQ, Analysis, Definitions
+from .naming import Names
+from .normalize import normalize
+from .source import MISSING
+from .split import Flattener
+
+
+class TransformBase:
+    mode = None   # "reverse" or "forward"
+
+    def __init__(self, unit, source, wrt, param_kinds, role, param_ranks=None):
+        self.unit = unit
+        self.source = source
+        self.role = role                      # "main" or "helper"
+        self.names = Names.for_tree(source.tree, extra=unit.reserved)
+        self.tree = normalize(source, self.names)
+        self.names.taken |= Names.for_tree(self.tree).taken
+        self.params = [a.arg for a in [*self.tree.args.posonlyargs, *self.tree.args.args,
+                                       *self.tree.args.kwonlyargs]]
+        self.wrt = list(wrt)
+        self.an = Analysis(self.tree, source.resolver, param_kinds, set(wrt), unit.output_kinds,
+                           param_ranks)
+        self.defs = Definitions(self.tree)
+        self.int_names = frozenset(n for n, k in self.an.kinds.items()
+                                   if k not in (SCALAR, ARRAY, SEQ)) | self.an.maybe_int
+        self.memory = check_memory(self.tree, self.an, source, unit.memory_summary(self.an), role)
+        self._copy_changed_arguments()
+        self.flat = Flattener(self)
+        self._deny_effects()
+        for var, node in self.an.lost.items():
+            if isinstance(node, ast.Assign):
+                self.flat.assign(node)    # raises the precise error (e.g. no rule) if there is one
+            raise source.error(
+                UnsupportedSyntaxError, f"srcdiff cannot follow the derivative through {var!r}: "
+                "it is given a differentiated value here but is not a number, array or list of "
+                "floats elsewhere", node, "keep differentiated values in variables that only "
+                "ever hold numbers or arrays")
+        self.adjoints = {}
+        self.groups = {}
+        ret = self.tree.body[-1]
+        self.outputs = [e.id for e in ret.value.elts] if isinstance(ret.value, ast.Tuple) \
+            else [ret.value.id]
+
+    def _copy_changed_arguments(self):
+        """A helper that changes an argument in place (`a *= 2`) gets a copy of it: nothing
+        reads the changed array afterwards (aliasing.py refused that), so a copy is NumPy's
+        semantics too -- and generated code never changes its caller's arrays.  (Where the
+        helper is differentiated its own code rebinds; where it runs as it is, it would not.)"""
+        for call, arg in self.memory.copies:
+            for field in ("args", "keywords"):
+                items = getattr(call, field)
+                for i, item in enumerate(items):
+                    value = item.value if field == "keywords" else item
+                    if value is arg:
+                        copied = ast.copy_location(ast.Call(
+                            func=ast.Attribute(value=ast.Name(id=self.bind(np, "np"),
+                                                              ctx=ast.Load()),
+                                               attr="copy", ctx=ast.Load()),
+                            args=[arg], keywords=[]), arg)
+                        if field == "keywords":
+                            item.value = copied
+                        else:
+                            items[i] = copied
+
+    def _deny_effects(self):
+        """Refuse calls whose effect on differentiated values srcdiff can't see: a call
+        made for its side effects (`np.copyto(y, x)`, `y.sort()`), or one writing into
+        an `out=` array.  Pure primitives (the rule table) and print() are harmless."""
+        for stmt in ast.walk(self.tree):
+            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+                self._check_effect_call(stmt.value, stmt)
+            for node in ast.walk(stmt) if isinstance(stmt, (ast.Assign, ast.Expr)) else ():
+                if isinstance(node, ast.Call) and any(k.arg == "out" for k in node.keywords) \
+                        and self._touches_active(node):
+                    raise self.source.error(
+                        UnsupportedSyntaxError, "srcdiff cannot differentiate a call that "
+                        "writes into an `out=` array", node,
+                        "assign the result instead: y = np.add(a, b)")
+
+    def _touches_active(self, call):
+        parts = list(call.args) + [k.value for k in call.keywords]
+        if isinstance(call.func, ast.Attribute):
+            parts.append(call.func.value)
+        return any(self.an.expr(p)[1] for p in parts)
+
+    def _check_effect_call(self, call, stmt):
+        from .analysis import LIST, list_append
+        stack, _ = list_append(stmt)
+        if stack is not None and self.an.kinds.get(stack) == LIST:
+            return      # pushing onto a list used as a stack (generated code)
+        func = self.source.resolver.resolve(call.func)
+        if func is print or (func is not MISSING and RULES.lookup(func)):
+            return
+        if isinstance(call.func, ast.Attribute) and func is MISSING and \
+                call.func.attr in PURE_METHODS:
+            return       # x.sum() for nothing: harmless
+        if not self._touches_active(call):
+            return
+        if isinstance(call.func, ast.Attribute) and func is MISSING:
+            base = ast.unparse(call.func.value)
+            raise self.source.error(
+                UnsupportedSyntaxError, f"srcdiff cannot differentiate through "
+                f".{call.func.attr}(), which may change {base} in place", stmt,
+                "build a new value instead (e.g. ys = ys + [y], or fill a NumPy array "
+                "with index assignment)")
+        raise self.source.error(
+            UnsupportedSyntaxError, f"srcdiff cannot differentiate a call to "
+            f"{ast.unparse(call.func)} made for its side effects: it may change a "
+            "differentiated value in place", stmt,
+            "use a function that returns the new value and assign it")
+
+    def adj(self, var):
+        """Name of the derivative variable of `var` (its adjoint or tangent)."""
+        if var not in self.adjoints:
+            self.adjoints[var] = self.names.exact_or_suffixed("d" + var.lstrip("_"))
+        return self.adjoints[var]
+
+    def bind(self, obj, preferred):
+        return self.unit.bind(obj, preferred, self)
+
+    def _ops(self, stmt):
+        """Three-address ops of an Assign (computed once, shared by both sweeps)."""
+        if id(stmt) not in self.groups:
+            self.groups[id(stmt)] = self.flat.assign(stmt)
+        return self.groups[id(stmt)]
+
+    def _basic_index(self, index):
+        """Constants, slices of them, and counters of `for ... in range` loops: an index
+        that can't select an element twice (unlike integer arrays)."""
+        counters = self._range_counters()
+        for node in ast.walk(index):
+            if isinstance(node, ast.Name):
+                if node.id not in counters:
+                    return False
+            elif isinstance(node, ast.Constant):
+                if not (node.value is None or node.value is Ellipsis or
+                        (isinstance(node.value, int) and not isinstance(node.value, bool))):
+                    return False
+            elif not isinstance(node, (ast.Slice, ast.Tuple, ast.UnaryOp, ast.USub,
+                                       ast.Load, ast.BinOp, ast.Add, ast.Sub)):
+                return False
+        return True
+
+    def _range_counters(self):
+        if not hasattr(self, "_counters"):
+            stores = {}
+            for n in ast.walk(self.tree):
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                    stores[n.id] = stores.get(n.id, 0) + 1
+            self._counters = {
+                loop.target.id for loop in ast.walk(self.tree)
+                if isinstance(loop, ast.For) and isinstance(loop.iter, ast.Call)
+                and isinstance(loop.iter.func, ast.Name) and loop.iter.func.id == "range"
+                and self.source.resolver.lookup("range") is range
+                and stores.get(loop.target.id) == 1}
+        return self._counters
+
+    def distinct_check(self, index, origin):
+        """`check_distinct(index)` before `y[index] = v` when the index might repeat an
+        element: NumPy keeps one of the values, and the derivative would be wrong."""
+        if self._basic_index(index):
+            return []
+        from ..runtime import core as runtime
+        node = ast.Expr(value=ast.Call(func=ast.Name(id=self.bind(runtime.check_distinct,
+                                                                  "check_distinct"),
+                                                     ctx=ast.Load()),
+                                       args=[copy.deepcopy(index)], keywords=[]))
+        node.srcline = origin
+        return [node]

@@ -1,0 +1,253 @@
+"""One code-generation request: a main function, the helpers it calls, their bindings.
+
+A *unit* is what one `srcdiff.grad(f)` specialisation (or one `srcdiff show`)
+generates: the main derivative function plus a fwd/bwd pair per helper
+specialisation, all compiled together.  The unit owns:
+
+* names shared by every function in it (the stack, helper function names);
+* bindings: objects that rule templates and helpers refer to (``math``,
+  ``np``, runtime helpers), each given one readable name;
+* the worklist of helper specialisations (function, which parameters are
+  active, argument kinds), so a helper called twice the same way is
+  generated once and recursion terminates.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import sys
+
+from ..errors import SrcDiffError, UnsupportedSyntaxError
+from .analysis import SCALAR, SEQ, Analysis, kind_of_value, rank_of_value
+from .naming import Names
+from .normalize import normalize
+from .source import MISSING, FunctionSource
+
+
+class HelperSpec:
+    """A user function called from differentiated code, and how it is called."""
+
+    def __init__(self, func, source):
+        self.func = func
+        self.source = source
+        self.signature = inspect.signature(func)
+        self.params = list(self.signature.parameters)
+        self.active = ()
+        self.kinds = {}
+        self.ranks = {}
+        self.fwd_name = self.bwd_name = None
+
+    @property
+    def variadic(self):
+        return any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+                   for p in self.signature.parameters.values())
+
+    def bind(self, args, keywords):
+        bound = self.signature.bind_partial(*args, **{k.arg: k.value for k in keywords})
+        return dict(bound.arguments)
+
+
+class Unit:
+    """See module docstring."""
+
+    def __init__(self, seed=None, reserved=()):
+        self.reserved = set(reserved)
+        self.names = Names(self.reserved)
+        self._stack_name = None
+        self.mutates = False      # does generated code assign into arrays (y[i] = ...)?
+        self.seed = seed if seed is not None else ast.Constant(1.0)
+        self.bindings = {}          # id(obj) -> (name, obj)
+        self.binding_names = {}     # name -> obj
+        self.sources = {}
+        self.specs = {}             # (func, active, kinds) -> HelperSpec
+        self.pending = []
+        self._kind_cache = {}
+        self._in_progress = {}
+
+    @property
+    def stack_name(self):
+        """`_stack`, or `_stack_1` when the code being differentiated has its own
+        (generated code differentiated again).  Chosen once the main source is read."""
+        if self._stack_name is None:
+            self._stack_name = self.names.exact_or_suffixed("_stack")
+        return self._stack_name
+
+    # -- sources ---------------------------------------------------------------------
+    def source(self, func):
+        if func not in self.sources:
+            self.sources[func] = FunctionSource(func)
+            for node in ast.walk(self.sources[func].tree):
+                if isinstance(node, ast.Name):
+                    self.names.taken.add(node.id)
+        return self.sources[func]
+
+    # -- bindings ----------------------------------------------------------------------
+    def bind(self, obj, preferred, fn=None):
+        """A name generated code can use for `obj` (a module, a helper, a constant)."""
+        key = id(obj)
+        if key in self.bindings:
+            return self.bindings[key][0]
+        name = preferred
+        taken = self.names.taken | set(self.binding_names)
+        if fn is not None:
+            taken |= fn.names.taken
+        if name in taken and name not in self.binding_names and self._means(name, obj):
+            taken = set()   # the user's code already calls this object by this name
+        if name in taken and self.binding_names.get(name) is not obj:
+            n = 1
+            while f"{preferred}_{n}" in taken:
+                n += 1
+            name = f"{preferred}_{n}"
+        self.bindings[key] = (name, obj)
+        self.binding_names[name] = obj
+        self.names.taken.add(name)
+        return name
+
+    def _means(self, name, obj):
+        """Does `name` denote `obj` (and never a local) in every function of the unit?"""
+        for src in self.sources.values():
+            if src.resolver.is_local(name):
+                return False
+            value = src.resolver.lookup(name)
+            if value is not obj and value is not MISSING:
+                return False
+        return True
+
+    # -- helpers -----------------------------------------------------------------------
+    def helper_spec(self, fn, func, call, args, keywords):
+        spec = HelperSpec(func, self.source(func))
+        for p in spec.signature.parameters.values():
+            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+                raise fn.source.error(UnsupportedSyntaxError,
+                                      f"srcdiff cannot differentiate a call to {func.__name__}, "
+                                      "which takes *args or **kwargs", call,
+                                      "give the helper named parameters")
+        try:
+            spec.bind(args, keywords)
+        except TypeError as exc:
+            raise fn.source.error(SrcDiffError, f"this call to {func.__name__} does not match "
+                                  f"its signature: {exc}", call, None) from None
+        return spec
+
+    def specialize(self, spec, active, kinds, mode="reverse", ranks=None):
+        """The helper specialisation for these active parameters, kinds and ranks (made
+        once: a helper called twice the same way is generated once)."""
+        ranks = dict(ranks or {})
+        for p in spec.params:
+            if p not in kinds:
+                default = spec.signature.parameters[p].default
+                kinds[p] = kind_of_value(default)
+                ranks[p] = rank_of_value(default)
+        key = (spec.func, tuple(active), tuple(sorted(kinds.items())),
+               tuple(sorted((p, ranks.get(p)) for p in kinds)), mode)
+        if key not in self.specs:
+            spec.active = tuple(active)
+            spec.kinds = dict(kinds)
+            spec.ranks = ranks
+            spec.mode = mode
+            base = spec.func.__name__
+            same = sum(1 for k in self.specs if k[0] is spec.func and k[-1] == mode)
+            suffix = "" if not same else f"_{same + 1}"
+            if mode == "reverse":
+                spec.fwd_name = self.names.exact_or_suffixed(f"{base}_fwd{suffix}")
+                spec.bwd_name = self.names.exact_or_suffixed(f"{base}_bwd{suffix}")
+            else:
+                spec.jvp_name = self.names.exact_or_suffixed(f"{base}_jvp{suffix}")
+                own = Names.for_tree(spec.source.tree)
+                spec.tangent_names = {p: own.exact_or_suffixed("d" + p.lstrip("_"))
+                                      for p in active}
+            self.specs[key] = spec
+            self.pending.append(spec)
+        return self.specs[key]
+
+    def output_kinds(self, func, call, caller):
+        """Kind of what helper `func` returns when called as `call` from code analysed by
+        `caller` (an Analysis), or None if unknown yet."""
+        try:
+            spec = HelperSpec(func, self.source(func))
+            bound = spec.bind(call.args, call.keywords)
+        except (TypeError, SrcDiffError):
+            return None
+        if spec.variadic:
+            return None        # refused with a clear error when the call is split
+        kinds, ranks = self._call_kinds(spec, bound, caller)
+        key = (func, tuple(sorted(kinds.items())), tuple(sorted(ranks.items())))
+        if key in self._kind_cache:
+            return self._kind_cache[key]
+        if key in self._in_progress:   # recursion: the current guess (bottom at first)
+            return self._in_progress[key]
+        self._in_progress[key] = None
+        try:
+            source = spec.source
+            tree = normalize(source, Names.for_tree(source.tree))
+            for _ in range(6):   # iterate recursive calls to a fixpoint
+                an = Analysis(tree, source.resolver, kinds, set(kinds), self.output_kinds, ranks)
+                ret = tree.body[-1].value
+                if isinstance(ret, ast.Tuple):
+                    result = tuple(an.kinds.get(e.id) or SCALAR for e in ret.elts)
+                else:
+                    result = an.kinds.get(ret.id)
+                if result == self._in_progress[key]:
+                    break
+                self._in_progress[key] = result
+        finally:
+            del self._in_progress[key]
+        self._kind_cache[key] = result
+        return result
+
+    def _call_kinds(self, spec, bound, caller):
+        """Kinds and ranks of a helper's parameters in one call (defaults included)."""
+        kinds, ranks = {}, {}
+        for p in spec.params:
+            if p in bound:
+                kinds[p] = caller.expr(bound[p])[0] or SCALAR
+                ranks[p] = caller.rank(bound[p])
+            else:
+                default = spec.signature.parameters[p].default
+                kinds[p], ranks[p] = kind_of_value(default), rank_of_value(default)
+            if isinstance(kinds[p], tuple):
+                kinds[p] = SEQ
+        return kinds, ranks
+
+    def memory_summary(self, caller):
+        """`(func, call) -> InPlaceSummary` for calls in code analysed by `caller`
+        (aliasing.py): which arguments the helper changes in place, which its results
+        may share."""
+        def summary(func, call):
+            try:
+                spec = HelperSpec(func, self.source(func))
+                bound = spec.bind(call.args, call.keywords)
+            except (TypeError, SrcDiffError):
+                return None
+            if spec.variadic:
+                return None
+            return self._memory_summary(func, *self._call_kinds(spec, bound, caller))
+        return summary
+
+    def _memory_summary(self, func, kinds, ranks):
+        from .aliasing import InPlaceSummary, check_memory
+        key = ("memory", func, tuple(sorted((k, str(v)) for k, v in kinds.items())),
+               tuple(sorted(ranks.items())))
+        if key in self._kind_cache:
+            return self._kind_cache[key]
+        source = self.source(func)
+        if key in self._in_progress:     # recursion: what the body changes, shares unknown
+            stores = {n.id for n in ast.walk(source.tree) if isinstance(n, ast.AugAssign)
+                      for n in [n.target] if isinstance(n, ast.Name)}
+            return InPlaceSummary(stores & set(kinds), None)
+        self._in_progress[key] = None
+        try:
+            tree = normalize(source, Names.for_tree(source.tree))
+            an = Analysis(tree, source.resolver, kinds, set(), self.output_kinds, ranks)
+            result = check_memory(tree, an, source, self.memory_summary(an), role="helper")
+        except SrcDiffError:
+            result = None      # reported when the helper itself is differentiated
+        finally:
+            del self._in_progress[key]
+        self._kind_cache[key] = result
+        return result
+
+    def module_of(self, func):
+        return sys.modules.get(func.__module__)
+

@@ -1,0 +1,13 @@
+"""The helpers generated code calls: `core` (scalars, broadcasting, adjoint
+bookkeeping) and `arrays` (what NumPy's derivative templates need).
+
+Imports nothing from srcdiff (except error classes, lazily, when srcdiff is
+installed): `srcdiff build` copies the helpers a module uses into it.  Every helper
+is re-exported here, so printed code can say `from srcdiff.runtime import ...`.
+"""
+
+from . import arrays, core
+from .arrays import *  # noqa: F403
+from .core import *  # noqa: F403
+
+__all__ = sorted(set(core.__all__) | set(arrays.__all__))

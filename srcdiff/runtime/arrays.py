@@ -1,0 +1,891 @@
+"""Helpers that the NumPy derivative templates call (see rules/numpy_rules.py).
+
+Same contract as runtime.py: `srcdiff build` copies the helpers a module
+uses into it -- together with the helpers of this module they call -- so a
+function here may refer only to `np`, `math`, builtins and functions of this
+module.
+
+Conventions shared by all helpers:
+
+* a cotangent comes back with its input's exact shape and, when the input
+  is a floating-point array, its dtype (float32 in, float32 out), as JAX
+  does; a cotangent of a Python float is a NumPy scalar or 0-d array;
+* `axis` may be None, an int, a negative int or a tuple, as in NumPy.
+"""
+
+import math
+
+import numpy as np
+
+__all__ = [
+    "asarray_vjp", "balanced_eq", "chooser_partials", "clip_partials",
+    "concatenate_vjp", "cumprod_d2", "cumprod_hess", "cumprod_jvp", "cumprod_vjp",
+    "cumsum_vjp", "det_cofactor", "det_cofactor_jvp", "dot_axes", "einsum_vjp",
+    "expand_reduced", "hstack_vjp", "inner_axes", "linspace_vjp", "matmul_da", "matmul_db",
+    "norm_partials", "norm_partials_ds", "norm_partials_dx", "prod_partials",
+    "prod_partials_jvp", "reduced_size", "repeat_vjp", "scale_matrices", "solve_da",
+    "solve_db", "solve_jvp_a", "solve_tgb", "stack_vjp", "std_partials", "tensordot_da",
+    "tensordot_db", "tile_vjp", "trace_vjp", "transpose_vjp", "var_partials", "vstack_vjp",
+]
+
+# Derivatives of the helpers above, used by their rules (rules/runtime_numpy_rules.py) for
+# second order; they have no rules of their own (third derivatives are not supported).
+SECOND_ORDER = ("cumprod_d2", "cumprod_hess", "det_cofactor_jvp", "norm_partials_ds",
+                "norm_partials_dx", "prod_partials_jvp", "solve_tgb")
+
+
+# --- reductions --------------------------------------------------------------------
+# A reduction's vjp spreads the output cotangent back over the reduced axes
+# (`expand_reduced`) and multiplies by the partial derivative of each output
+# element with respect to each input element of its group (`*_partials`); its
+# jvp sums tangent times the same partials over the reduced axes.
+
+def expand_reduced(g, a, axis=None, keepdims=False):
+    """Cotangent `g` of a reduction of `a` over `axis`, broadcast back to `a`'s shape."""
+    shape = np.shape(a)
+    dtype = a.dtype if isinstance(a, np.ndarray) and a.dtype.kind in "fc" \
+        else np.result_type(g, 0.0)
+    if not shape and not isinstance(a, np.ndarray):
+        return g
+    if not keepdims and axis is not None:
+        axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+        g = np.expand_dims(g, tuple(sorted(ax % len(shape) for ax in axes)))
+    out = np.empty(shape, dtype=dtype)
+    out[...] = g      # a fresh, writable array (not a broadcast view)
+    return out
+
+
+def reduced_size(a, axis=None):
+    """How many elements of `a` each output of a reduction over `axis` combines."""
+    shape = np.shape(a)
+    if axis is None:
+        return math.prod(shape)
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    return math.prod(shape[ax % len(shape)] for ax in axes)
+
+
+def _as_float(a):
+    """`a` as an array of a floating dtype (float32 stays float32; ints become float64)."""
+    x = np.asarray(a)
+    return x if x.dtype.kind in "fc" else x.astype(float)
+
+
+def _reduced_axes(ndim, axis):
+    """A reduction's `axis` (None, an int, a negative int or a tuple) as a sorted tuple of
+    non-negative axes."""
+    if axis is None:
+        return tuple(range(ndim))
+    return tuple(sorted({ax % ndim for ax in (axis if isinstance(axis, (tuple, list))
+                                                 else (axis,))}))
+
+
+def prod_partials(a, axis=None):
+    """d prod / d a: for each element, the product of the others in its group.
+
+    Computed from exclusive prefix and suffix products, never by dividing by
+    the element, so it is exact when the group contains zeros.
+    """
+    x = _as_float(a)
+    nd = x.ndim
+    axes = list(_reduced_axes(nd, axis))
+    if not axes:
+        return np.ones_like(x)
+    keep = [i for i in range(nd) if i not in axes]
+    moved = np.transpose(x, keep + axes)
+    n = math.prod(x.shape[i] for i in axes)
+    flat = moved.reshape(moved.shape[:len(keep)] + (n,))
+    left = np.ones_like(flat)
+    right = np.ones_like(flat)
+    if n > 1:
+        left[..., 1:] = np.cumprod(flat[..., :-1], axis=-1)
+        right[..., :-1] = np.flip(np.cumprod(np.flip(flat[..., 1:], -1), axis=-1), -1)
+    others = (left * right).reshape(moved.shape)
+    return np.transpose(others, np.argsort(keep + axes))
+
+
+def chooser_partials(a, out, axis=None, keepdims=False):
+    """d max / d a (or min): 1 where `a` attains the result, shared equally among ties.
+
+    The JAX and autograd convention: with k tied maxima each receives 1/k of
+    the cotangent, so the total is preserved.
+    """
+    x = np.asarray(a)
+    dtype = x.dtype if x.dtype.kind in "fc" else np.dtype(float)
+    nd = x.ndim
+    axes = _reduced_axes(nd, axis)
+    o = np.asarray(out)
+    if not keepdims:
+        o = np.expand_dims(o, axes)
+    hit = x == o
+    count = np.sum(hit, axis=axes, keepdims=True)
+    return (hit / count).astype(dtype, copy=False)
+
+
+def var_partials(a, axis=None, ddof=0):
+    """d var / d a = 2 (a - mean) / (N - ddof)."""
+    x = _as_float(a)
+    nd = x.ndim
+    axes = _reduced_axes(nd, axis)
+    n = math.prod(x.shape[i] for i in axes)
+    return 2 * (x - np.mean(x, axis=axes, keepdims=True)) / (n - ddof)
+
+
+def std_partials(a, out, axis=None, ddof=0, keepdims=False):
+    """d std / d a = (a - mean) / ((N - ddof) std), taken as 0 where std is 0.
+
+    std is not differentiable where all values of a group are equal (like
+    |x| at 0); 0 is the smallest subgradient there (JAX gives nan).  "Equal" up
+    to rounding: np.std of equal values is ~1e-17, not 0, and the deviations
+    over it would be noise of order 1.
+    """
+    x = _as_float(a)
+    nd = x.ndim
+    axes = _reduced_axes(nd, axis)
+    n = math.prod(x.shape[i] for i in axes)
+    o = np.asarray(out, dtype=x.dtype)
+    if not keepdims:
+        o = np.expand_dims(o, axes)
+    scale = np.max(np.abs(x), axis=axes, keepdims=True) if x.size else 0.0
+    flat = o <= 16 * np.finfo(x.dtype).eps * scale
+    safe = np.where(flat, 1, o)
+    return np.where(flat, 0, (x - np.mean(x, axis=axes, keepdims=True)) / ((n - ddof) * safe))
+
+
+def _norm_setup(x, out, ord, axis, keepdims):
+    """What the norm helpers share: x as a float array, its ndim, the reduced axes, whether
+    it is a matrix norm, the norm `o` broadcastable against x, and `o` with zeros made 1."""
+    X = _as_float(x)
+    nd = X.ndim
+    if axis is None:
+        axes = tuple(range(nd))
+    else:
+        axes = tuple(ax % nd for ax in (axis if isinstance(axis, (tuple, list)) else (axis,)))
+    matrix = len(axes) == 2 and (axis is not None or ord is not None)
+    o = np.asarray(out, dtype=X.dtype)
+    if not keepdims:
+        o = np.expand_dims(o, tuple(sorted(axes)))
+    return X, nd, axes, matrix, o, np.where(o == 0, 1, o)
+
+
+def norm_partials(x, out, ord=None, axis=None, keepdims=False):
+    """d norm / d x for np.linalg.norm(x, ord, axis, keepdims), same shape as x.
+
+    Vector norms: any ord (2, 1, inf, -inf, 0, p); matrix norms (axis a pair,
+    or 2-D x with ord given): 'fro', 'nuc', 2, -2, 1, -1, inf, -inf.  Where
+    the norm is not differentiable (at 0; ties of max/min) it takes 0 at 0
+    and shares equally among ties.  Spectral and nuclear norms assume
+    distinct (resp. nonzero) singular values.
+    """
+    X, nd, axes, matrix, o, safe = _norm_setup(x, out, ord, axis, keepdims)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if ord is None or (isinstance(ord, str) and ord == "fro") or (ord == 2 and not matrix):
+            d = np.where(o == 0, 0, X / safe)
+        elif not matrix:
+            if ord == 0:
+                d = np.zeros_like(X)
+            elif math.isinf(ord):
+                hit = np.abs(X) == o
+                d = np.sign(X) * hit / np.sum(hit, axis=axes, keepdims=True)
+            else:
+                d = np.where(o == 0, 0, np.sign(X) * (np.abs(X) / safe) ** (ord - 1))
+        else:
+            xm = np.moveaxis(X, axes, (-2, -1))
+            om = np.moveaxis(o, axes, (-2, -1))    # both of size 1
+            if isinstance(ord, str) or ord in (2, -2):
+                u, _, vh = np.linalg.svd(xm, full_matrices=False)
+                if isinstance(ord, str):       # 'nuc': sum of singular values
+                    dm = np.matmul(u, vh)
+                elif ord == 2:                 # largest singular value
+                    dm = np.matmul(u[..., :, :1], vh[..., :1, :])
+                else:                          # smallest singular value
+                    dm = np.matmul(u[..., :, -1:], vh[..., -1:, :])
+            else:
+                along = -2 if ord in (1, -1) else -1    # 1: column sums, inf: row sums
+                sums = np.sum(np.abs(xm), axis=along, keepdims=True)
+                hit = sums == om
+                dm = np.sign(xm) * hit / np.sum(hit, axis=(-2, -1), keepdims=True)
+            d = np.moveaxis(dm, (-2, -1), axes)
+    return d.astype(X.dtype, copy=False)
+
+
+def cumsum_vjp(g, a, axis=None):
+    """Transpose of np.cumsum: a reversed cumulative sum (flattened when axis is None)."""
+    g = np.asarray(g)
+    if axis is None:
+        r = np.flip(np.cumsum(np.flip(g.ravel()))).reshape(np.shape(a))
+    else:
+        r = np.flip(np.cumsum(np.flip(g, axis), axis=axis), axis)
+    if isinstance(a, np.ndarray) and a.dtype.kind in "fc":
+        return r.astype(a.dtype, copy=False)
+    return r[()] if r.ndim == 0 else r
+
+
+def cumprod_vjp(g, a, out, axis=None):
+    """vjp of np.cumprod along `axis`, exact when `a` contains zeros.
+
+    d_j = out_{j-1} * S_j with S_j = g_j + a_{j+1} S_{j+1} (a backward
+    recurrence); without zeros this is revcumsum(g * out) / a, vectorised.
+    """
+    x = np.asarray(a)
+    g = np.asarray(g)
+    o = np.asarray(out)
+    if axis is None:
+        x, ax = x.ravel(), 0
+    else:
+        ax = axis % max(x.ndim, 1)
+        x = x.reshape(x.shape or (1,))
+    g = np.moveaxis(g.reshape(o.shape), ax, 0)
+    xm, om = np.moveaxis(x, ax, 0), np.moveaxis(o, ax, 0)
+    if np.all(xm != 0):
+        r = np.flip(np.cumsum(np.flip(g * om, 0), axis=0), 0) / xm
+    else:
+        r = np.empty(np.broadcast_shapes(g.shape, xm.shape), dtype=np.result_type(g, xm))
+        n = xm.shape[0]
+        s = g[n - 1]
+        for j in range(n - 1, -1, -1):
+            if j < n - 1:
+                s = g[j] + xm[j + 1] * s
+            r[j] = s * om[j - 1] if j > 0 else s
+    r = np.moveaxis(r, 0, ax).reshape(np.shape(a))
+    if isinstance(a, np.ndarray) and a.dtype.kind in "fc":
+        return r.astype(a.dtype, copy=False)
+    return r[()] if r.ndim == 0 else r
+
+
+def cumprod_jvp(t, a, out, axis=None):
+    """jvp of np.cumprod: T_i = T_{i-1} a_i + out_{i-1} t_i, exact with zeros."""
+    x = np.asarray(a)
+    t = np.broadcast_to(np.asarray(t), x.shape)
+    o = np.asarray(out)
+    if axis is None:
+        x, t, ax = x.ravel(), t.ravel(), 0
+    else:
+        ax = axis % max(x.ndim, 1)
+        x, t = x.reshape(x.shape or (1,)), t.reshape(x.shape or (1,))
+    xm, tm, om = np.moveaxis(x, ax, 0), np.moveaxis(t, ax, 0), np.moveaxis(o, ax, 0)
+    if np.all(xm != 0):
+        r = om * np.cumsum(tm / xm, axis=0)
+    else:
+        r = np.empty(np.broadcast_shapes(tm.shape, xm.shape), dtype=np.result_type(tm, xm))
+        acc = tm[0]
+        r[0] = acc
+        for i in range(1, xm.shape[0]):
+            acc = acc * xm[i] + om[i - 1] * tm[i]
+            r[i] = acc
+    return np.moveaxis(r, 0, ax)
+
+
+# --- elementwise ---------------------------------------------------------------------
+
+def balanced_eq(x, z, y):
+    """Share of max/min(x, y) == z that goes to x: 1 if x alone attains z, 1/2 at a tie.
+
+    The JAX and autograd convention for np.maximum / np.minimum.  Returned in
+    z's floating dtype, so float32 cotangents stay float32.
+    """
+    z = np.asarray(z)
+    dtype = z.dtype if z.dtype.kind in "fc" else np.dtype(float)
+    hit = np.asarray(x == z, dtype=dtype)
+    return hit / (1 + np.asarray(x == y, dtype=dtype))
+
+
+def clip_partials(a, a_min, a_max, wrt):
+    """Partial of np.clip(a, a_min, a_max) w.r.t. `wrt` ("a", "a_min" or "a_max").
+
+    np.clip is min(max(a, a_min), a_max) (as in JAX): the derivative goes to
+    whichever bound or `a` is selected, and is shared half and half at a tie
+    (a == a_min or a == a_max).  A bound that is None does not apply.
+    """
+    x = np.asarray(a)
+    dtype = np.result_type(x, *(b for b in (a_min, a_max) if b is not None), 0.0)
+    if dtype.kind not in "fc":
+        dtype = np.dtype(float)
+    one = np.ones((), dtype=dtype)
+    m = x if a_min is None else np.maximum(x, a_min)
+    out = m if a_max is None else np.minimum(m, a_max)
+    # d max(a, lo)
+    if a_min is None:
+        dm_da, dm_dlo = one, 0 * one
+    else:
+        dm_da = np.asarray(x == m, dtype) / (1 + np.asarray(x == a_min, dtype))
+        dm_dlo = np.asarray(a_min == m, dtype) / (1 + np.asarray(x == a_min, dtype))
+    # d min(m, hi)
+    if a_max is None:
+        do_dm, do_dhi = one, 0 * one
+    else:
+        do_dm = np.asarray(m == out, dtype) / (1 + np.asarray(m == a_max, dtype))
+        do_dhi = np.asarray(a_max == out, dtype) / (1 + np.asarray(m == a_max, dtype))
+    if wrt == "a":
+        return do_dm * dm_da
+    if wrt == "a_min":
+        return do_dm * dm_dlo
+    return do_dhi
+
+
+# --- linear algebra --------------------------------------------------------------------
+
+def dot_axes(a, b):
+    """np.dot(a, b) as a tensordot: contract a's last axis with b's second-to-last."""
+    na, nb = np.ndim(a), np.ndim(b)
+    if na == 0 or nb == 0:
+        return ((), ())
+    return ((na - 1,), (max(nb - 2, 0),))
+
+
+def inner_axes(a, b):
+    """np.inner(a, b) as a tensordot: contract the last axes of both."""
+    na, nb = np.ndim(a), np.ndim(b)
+    if na == 0 or nb == 0:
+        return ((), ())
+    return ((na - 1,), (nb - 1,))
+
+
+def _tensordot_axes(A, B, axes):
+    """np.tensordot's `axes` (an int or a pair) as (a's contracted, b's contracted,
+    a's free, b's free) axis lists, all non-negative."""
+    if isinstance(axes, (int, np.integer)):
+        ax_a, ax_b = list(range(A.ndim - axes, A.ndim)), list(range(axes))
+    else:
+        ax_a, ax_b = ([v] if isinstance(v, (int, np.integer)) else list(v) for v in axes)
+    ax_a, ax_b = [v % A.ndim for v in ax_a], [v % B.ndim for v in ax_b]
+    a_free = [i for i in range(A.ndim) if i not in ax_a]
+    b_free = [j for j in range(B.ndim) if j not in ax_b]
+    return ax_a, ax_b, a_free, b_free
+
+
+def _cast_like(r, x):
+    """`r` with x's float dtype (float32 stays float32), or a scalar if 0-d."""
+    if isinstance(x, np.ndarray) and x.dtype.kind in "fc":
+        return r.astype(x.dtype, copy=False)
+    return r[()] if r.ndim == 0 else r
+
+
+def tensordot_da(g, a, b, axes=2):
+    """Cotangent of `a` in np.tensordot(a, b, axes) (axes an int or a pair)."""
+    A, B = np.asarray(a), np.asarray(b)
+    ax_a, ax_b, a_free, b_free = _tensordot_axes(A, B, axes)
+    g = np.asarray(g, dtype=A.dtype if A.dtype.kind in "fc" else None)
+    r = np.tensordot(g, B, axes=(list(range(len(a_free), g.ndim)), b_free))
+    # r's axes: a's free axes, then b's contracted axes in increasing order
+    source = a_free + [ax_a[ax_b.index(j)] for j in sorted(ax_b)]
+    return _cast_like(np.transpose(r, np.argsort(source)), a)
+
+
+def tensordot_db(g, a, b, axes=2):
+    """Cotangent of `b` in np.tensordot(a, b, axes) (axes an int or a pair)."""
+    A, B = np.asarray(a), np.asarray(b)
+    ax_a, ax_b, a_free, b_free = _tensordot_axes(A, B, axes)
+    g = np.asarray(g, dtype=B.dtype if B.dtype.kind in "fc" else None)
+    r = np.tensordot(A, g, axes=(a_free, list(range(len(a_free)))))
+    # r's axes: a's contracted axes (their b partners) in increasing order, then b's free axes
+    source = [ax_b[ax_a.index(i)] for i in sorted(ax_a)] + b_free
+    return _cast_like(np.transpose(r, np.argsort(source)), b)
+
+
+def matmul_da(g, a, b):
+    """Cotangent of `a` in a @ b: g @ b^T, for 1-D operands and broadcast batches."""
+    A, B, g = np.asarray(a), np.asarray(b), np.asarray(g)
+    if B.ndim == 1:
+        g = g[..., None]
+    if A.ndim == 1:
+        g = g[..., None, :]
+    A2 = A[None, :] if A.ndim == 1 else A
+    B2 = B[:, None] if B.ndim == 1 else B
+    r = np.matmul(g, np.swapaxes(B2, -1, -2))
+    extra = r.ndim - A2.ndim          # sum broadcast batch dimensions away
+    if extra:
+        r = np.sum(r, axis=tuple(range(extra)))
+    ones = tuple(i for i, n in enumerate(A2.shape) if n == 1 and r.shape[i] != 1)
+    if ones:
+        r = np.sum(r, axis=ones, keepdims=True)
+    r = r.reshape(A.shape)
+    return r.astype(A.dtype, copy=False) if A.dtype.kind in "fc" else r
+
+
+def matmul_db(g, a, b):
+    """Cotangent of `b` in a @ b: a^T @ g, for 1-D operands and broadcast batches."""
+    A, B, g = np.asarray(a), np.asarray(b), np.asarray(g)
+    if B.ndim == 1:
+        g = g[..., None]
+    if A.ndim == 1:
+        g = g[..., None, :]
+    A2 = A[None, :] if A.ndim == 1 else A
+    B2 = B[:, None] if B.ndim == 1 else B
+    r = np.matmul(np.swapaxes(A2, -1, -2), g)
+    extra = r.ndim - B2.ndim
+    if extra:
+        r = np.sum(r, axis=tuple(range(extra)))
+    ones = tuple(i for i, n in enumerate(B2.shape) if n == 1 and r.shape[i] != 1)
+    if ones:
+        r = np.sum(r, axis=ones, keepdims=True)
+    r = r.reshape(B.shape)
+    return r.astype(B.dtype, copy=False) if B.dtype.kind in "fc" else r
+
+
+def einsum_vjp(g, subscripts, index, *operands):
+    """Cotangent of operand `index` of np.einsum(subscripts, *operands).
+
+    It is another einsum: the output cotangent contracted with the other
+    operands, producing the operand's own subscripts.  Implicit output,
+    '...', labels summed only within this operand (broadcast back with a
+    ones vector) and repeated labels such as 'ii' (written through an
+    identity matrix onto the diagonal) are handled.
+    """
+    ops = [np.asarray(o) for o in operands]
+    x = ops[index]
+    dtype = x.dtype if x.dtype.kind in "fc" else np.result_type(g, 0.0)
+    spec = subscripts.replace(" ", "")
+    ins, out = spec.split("->") if "->" in spec else (spec, None)
+    ins = ins.split(",")
+    pool = [c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in spec]
+    # Make '...' explicit: fresh labels, right-aligned across operands.
+    ranks = [op.ndim - (len(s) - 3) for s, op in zip(ins, ops) if "..." in s]
+    ell = "".join(pool[:max(ranks, default=0)])
+    pool = pool[len(ell):]
+    ins = [s.replace("...", ell[len(ell) - (op.ndim - (len(s) - 3)):]) if "..." in s else s
+           for s, op in zip(ins, ops)]
+    if out is None:   # implicit mode: labels used once, in ASCII order, after '...'
+        body = "".join(ins)
+        out = ell + "".join(sorted(c for c in set(body) if body.count(c) == 1 and c not in ell))
+    else:
+        out = out.replace("...", ell)
+    sizes = {}
+    for s, op in zip(ins, ops):
+        for c, n in zip(s, op.shape):
+            sizes[c] = max(sizes.get(c, 1), n)
+    terms = [out] + [s for k, s in enumerate(ins) if k != index]
+    args = [np.asarray(g, dtype=dtype)] + [op for k, op in enumerate(ops) if k != index]
+    target, seen = "", set()
+    for c in ins[index]:
+        if c in seen:            # repeated label: a fresh one, tied to c by an identity
+            d = pool.pop(0)
+            terms.append(c + d)
+            args.append(np.eye(sizes[c], dtype=dtype))
+            target += d
+        else:
+            seen.add(c)
+            target += c
+    present = set("".join(terms))
+    for c in sorted(set(target) - present):   # summed only inside this operand
+        terms.append(c)
+        args.append(np.ones(sizes[c], dtype=dtype))
+    r = np.asarray(np.einsum(",".join(terms) + "->" + target, *args))
+    ones = tuple(i for i, n in enumerate(x.shape) if n == 1 and r.shape[i] != 1)
+    if ones:
+        r = np.sum(r, axis=ones, keepdims=True)
+    if isinstance(operands[index], np.ndarray):
+        return r.astype(dtype, copy=False)
+    return r[()] if r.ndim == 0 else r
+
+
+def trace_vjp(g, a, offset=0, axis1=0, axis2=1):
+    """Cotangent of np.trace: g placed on the (offset) diagonal of axes axis1, axis2."""
+    A = np.asarray(a)
+    dtype = A.dtype if A.dtype.kind in "fc" else np.result_type(g, 0.0)
+    ax1, ax2 = axis1 % A.ndim, axis2 % A.ndim
+    eye = np.eye(A.shape[ax1], A.shape[ax2], k=offset, dtype=dtype)
+    if ax1 > ax2:
+        eye = eye.T
+    shape = [1] * A.ndim
+    shape[ax1], shape[ax2] = A.shape[ax1], A.shape[ax2]
+    return np.expand_dims(np.asarray(g, dtype=dtype), (min(ax1, ax2), max(ax1, ax2))) * \
+        eye.reshape(shape)
+
+
+def det_cofactor(a):
+    """Cofactor matrix of (a stack of) square matrices: d det(a) / d a.
+
+    From the SVD a = U diag(s) Vh: cof(a) = det(U) det(Vh) U diag(prod_{j!=i} s_j) Vh,
+    which, unlike det(a) * inv(a).T, stays exact for singular matrices.
+    """
+    A = np.asarray(a)
+    if A.dtype.kind not in "fc":
+        A = A.astype(float)
+    u, s, vh = np.linalg.svd(A)
+    left, right = np.ones_like(s), np.ones_like(s)
+    if s.shape[-1] > 1:
+        left[..., 1:] = np.cumprod(s[..., :-1], axis=-1)
+        right[..., :-1] = np.flip(np.cumprod(np.flip(s[..., 1:], -1), axis=-1), -1)
+    sign = np.linalg.det(u) * np.linalg.det(vh)
+    return sign[..., None, None] * np.matmul(u * (left * right)[..., None, :], vh)
+
+
+def scale_matrices(g, m):
+    """g[..., None, None] * m: a cotangent of one number per matrix, times a matrix."""
+    return np.asarray(g, dtype=m.dtype)[..., None, None] * m
+
+
+def solve_da(g, a, b, out):
+    """Cotangent of `a` in x = np.linalg.solve(a, b): -solve(a^T, g) x^T."""
+    A, B, g, x = np.asarray(a), np.asarray(b), np.asarray(g), np.asarray(out)
+    at = np.swapaxes(A, -1, -2)
+    if B.ndim == 1:                         # b (and x) are vectors
+        gb = np.linalg.solve(at, g[..., None])[..., 0]
+        r = -gb[..., :, None] * x[..., None, :]
+    else:
+        gb = np.linalg.solve(at, g)
+        r = -np.matmul(gb, np.swapaxes(x, -1, -2))
+    extra = r.ndim - A.ndim
+    if extra:
+        r = np.sum(r, axis=tuple(range(extra)))
+    ones = tuple(i for i, n in enumerate(A.shape) if n == 1 and r.shape[i] != 1)
+    if ones:
+        r = np.sum(r, axis=ones, keepdims=True)
+    return r.astype(A.dtype, copy=False) if A.dtype.kind in "fc" else r
+
+
+def solve_db(g, a, b):
+    """Cotangent of `b` in np.linalg.solve(a, b): solve(a^T, g)."""
+    A, B, g = np.asarray(a), np.asarray(b), np.asarray(g)
+    at = np.swapaxes(A, -1, -2)
+    if B.ndim == 1:
+        r = np.linalg.solve(at, g[..., None])[..., 0]
+    else:
+        r = np.linalg.solve(at, g)
+    extra = r.ndim - B.ndim
+    if extra:
+        r = np.sum(r, axis=tuple(range(extra)))
+    ones = tuple(i for i, n in enumerate(B.shape) if n == 1 and r.shape[i] != 1)
+    if ones:
+        r = np.sum(r, axis=ones, keepdims=True)
+    return r.astype(B.dtype, copy=False) if B.dtype.kind in "fc" else r
+
+
+def solve_jvp_a(t, a, b, out):
+    """Tangent of np.linalg.solve(a, b) from a's tangent: -solve(a, t x)."""
+    if np.ndim(b) == 1:
+        return -np.linalg.solve(a, np.matmul(t, np.asarray(out)[..., None]))[..., 0]
+    return -np.linalg.solve(a, np.matmul(t, out))
+
+
+# --- shape operations ------------------------------------------------------------------
+
+def transpose_vjp(g, axes=None):
+    """Transpose of np.transpose(., axes): the inverse permutation."""
+    if axes is None:
+        return np.transpose(g)
+    nd = np.ndim(g)
+    return np.transpose(g, np.argsort([ax % nd for ax in axes]))
+
+
+def tile_vjp(g, a, reps):
+    """Transpose of np.tile: sum the tiled copies."""
+    shape = np.shape(a)
+    reps = (reps,) if isinstance(reps, (int, np.integer)) else tuple(reps)
+    d = max(len(shape), len(reps))
+    s = (1,) * (d - len(shape)) + tuple(shape)
+    r = (1,) * (d - len(reps)) + reps
+    g = np.asarray(g).reshape([n for pair in zip(r, s) for n in pair])
+    res = np.sum(g, axis=tuple(range(0, 2 * d, 2))).reshape(shape)
+    if isinstance(a, np.ndarray) and a.dtype.kind in "fc":
+        return res.astype(a.dtype, copy=False)
+    return res[()] if res.ndim == 0 else res
+
+
+def repeat_vjp(g, a, repeats, axis=None):
+    """Transpose of np.repeat: each element's copies summed (repeats an int or per element)."""
+    A, g = np.asarray(a), np.asarray(g)
+    if axis is None:
+        n, ax, gm = A.size, 0, g.reshape(-1)
+    else:
+        ax = axis % A.ndim
+        n, gm = A.shape[ax], np.moveaxis(g, ax, 0)
+    if np.ndim(repeats) == 0 or np.size(repeats) == 1:
+        k = int(np.reshape(repeats, -1)[0]) if np.ndim(repeats) else int(repeats)
+        res = np.sum(gm.reshape((n, k) + gm.shape[1:]), axis=1)
+    else:
+        res = np.zeros((n,) + gm.shape[1:], dtype=gm.dtype)
+        np.add.at(res, np.repeat(np.arange(n), repeats), gm)
+    res = res.reshape(A.shape) if axis is None else np.moveaxis(res, 0, ax)
+    if isinstance(a, np.ndarray) and a.dtype.kind in "fc":
+        return res.astype(a.dtype, copy=False)
+    return res[()] if res.ndim == 0 else res
+
+
+def asarray_vjp(g, a):
+    """Cotangent of np.asarray(a) / np.array(a): back to a's shape (ndmin) and dtype."""
+    r = np.asarray(np.reshape(g, np.shape(a)))
+    if isinstance(a, np.ndarray) and a.dtype.kind in "fc":
+        return r.astype(a.dtype, copy=False)
+    return r[()] if r.ndim == 0 else r
+
+
+def _joined_like(pieces, seq):
+    """Cotangents of the arrays a join took from `seq`, from the pieces of its cotangent:
+    a list, one per array, each in its array's shape and float dtype -- or, when `seq` is
+    one array (NumPy then joins its rows), an array of its shape and dtype."""
+    parts = [_cast_like(np.asarray(np.reshape(p, np.shape(x))), x)
+             for p, x in zip(pieces, seq)]
+    if isinstance(seq, np.ndarray):
+        return _cast_like(np.reshape(np.stack(parts), seq.shape), seq)
+    return parts
+
+
+def concatenate_vjp(g, arrays, axis=0):
+    """Cotangents of the arrays joined by np.concatenate (see _joined_like)."""
+    g = np.asarray(g)
+    if axis is None:
+        sizes = [np.size(x) for x in arrays]
+        return _joined_like(np.split(g, np.cumsum(sizes)[:-1]), arrays)
+    ax = axis % g.ndim
+    sizes = [np.shape(x)[ax] for x in arrays]
+    return _joined_like(np.split(g, np.cumsum(sizes)[:-1], axis=ax), arrays)
+
+
+def stack_vjp(g, arrays, axis=0):
+    """Cotangents of the arrays joined by np.stack (see _joined_like)."""
+    g = np.asarray(g)
+    return _joined_like([np.take(g, i, axis=axis) for i in range(len(arrays))], arrays)
+
+
+def hstack_vjp(g, tup):
+    """Cotangents of the arrays joined by np.hstack (see _joined_like)."""
+    g = np.asarray(g)
+    ax = 0 if np.ndim(tup[0]) <= 1 else 1
+    sizes = [np.shape(np.atleast_1d(x))[ax] for x in tup]
+    return _joined_like(np.split(g, np.cumsum(sizes)[:-1], axis=ax), tup)
+
+
+def vstack_vjp(g, tup):
+    """Cotangents of the arrays joined by np.vstack (see _joined_like)."""
+    g = np.asarray(g)
+    sizes = [np.shape(np.atleast_2d(x))[0] for x in tup]
+    return _joined_like(np.split(g, np.cumsum(sizes)[:-1], axis=0), tup)
+
+
+# --- array creation ---------------------------------------------------------------------
+
+def linspace_vjp(g, start, stop, num=50, endpoint=True, axis=0, wrt="start"):
+    """Cotangent of `start` or `stop` (per `wrt`) in np.linspace: out = start + w (stop - start)."""
+    g = np.asarray(g)
+    gm = np.moveaxis(g, axis, 0)
+    w = np.linspace(0.0, 1.0, num, endpoint=endpoint).astype(gm.dtype, copy=False)
+    d_stop = np.tensordot(w, gm, axes=1)
+    r = d_stop if wrt == "stop" else np.sum(gm, axis=0) - d_stop
+    x = stop if wrt == "stop" else start
+    shape = np.shape(x)
+    extra = np.ndim(r) - len(shape)
+    if extra:
+        r = np.sum(r, axis=tuple(range(extra)))
+    ones = tuple(i for i, n in enumerate(shape) if n == 1 and r.shape[i] != 1)
+    if ones:
+        r = np.sum(r, axis=ones, keepdims=True)
+    if isinstance(x, np.ndarray) and x.dtype.kind in "fc":
+        return np.asarray(r).astype(x.dtype, copy=False)
+    return r
+
+# --- second-order helpers ------------------------------------------------------------
+# Derivatives of the helpers above, called by the rules in rules/runtime_numpy_rules.py
+# (Hessians: forward over reverse, reverse over reverse, forward over forward).  They live
+# here, not in the rules module, so that `srcdiff build` can copy them into a built module;
+# private because they have no rules of their own (no third derivatives).
+
+def prod_partials_jvp(t, a, axis=None):
+    """Directional derivative of prod_partials(a, axis) along t: for each element i,
+    sum over the others k of its group of t_k * prod_{j != i, k} a_j (the Hessian of
+    np.prod times t; symmetric, so also its transpose).  Exact with zeros."""
+    x = _as_float(a)
+    tt = np.broadcast_to(np.asarray(t, dtype=x.dtype), x.shape)
+    nd = x.ndim
+    axes = list(_reduced_axes(nd, axis))
+    if not axes:
+        return np.zeros_like(x)
+    keep = [i for i in range(nd) if i not in axes]
+    n = math.prod(x.shape[i] for i in axes)
+    moved = np.transpose(x, keep + axes)
+    flat = moved.reshape(moved.shape[:len(keep)] + (n,))
+    tflat = np.transpose(tt, keep + axes).reshape(flat.shape)
+    if np.all(flat != 0):
+        q = tflat / flat
+        left = np.ones_like(flat)
+        right = np.ones_like(flat)
+        if n > 1:
+            left[..., 1:] = np.cumprod(flat[..., :-1], axis=-1)
+            right[..., :-1] = np.flip(np.cumprod(np.flip(flat[..., 1:], -1), axis=-1), -1)
+        d = left * right * (np.sum(q, axis=-1, keepdims=True) - q)
+    else:
+        # prefix/suffix products and their tangents, by recurrence (no division)
+        left, dleft = np.ones_like(flat), np.zeros_like(flat)
+        right, dright = np.ones_like(flat), np.zeros_like(flat)
+        for i in range(1, n):
+            left[..., i] = left[..., i - 1] * flat[..., i - 1]
+            dleft[..., i] = (dleft[..., i - 1] * flat[..., i - 1]
+                             + left[..., i - 1] * tflat[..., i - 1])
+            j = n - 1 - i
+            right[..., j] = right[..., j + 1] * flat[..., j + 1]
+            dright[..., j] = (dright[..., j + 1] * flat[..., j + 1]
+                              + right[..., j + 1] * tflat[..., j + 1])
+        d = dleft * right + left * dright
+    return np.transpose(d.reshape(moved.shape), np.argsort(keep + axes))
+
+
+def cumprod_d2(u, s, a, out, axis=None):
+    """Second directional derivative of np.cumprod at `a` along u and s (symmetric in
+    u, s), shaped like np.cumprod(a, axis); `out` is np.cumprod(a, axis).  Exact with zeros."""
+    x = _as_float(a)
+    uu = np.broadcast_to(np.asarray(u, dtype=x.dtype), x.shape)
+    ss = np.broadcast_to(np.asarray(s, dtype=x.dtype), x.shape)
+    o = np.asarray(out)
+    if axis is None:
+        x, uu, ss, ax = x.ravel(), uu.ravel(), ss.ravel(), 0
+    else:
+        ax = axis % max(x.ndim, 1)
+        x, uu, ss = (v.reshape(x.shape or (1,)) for v in (x, uu, ss))
+    xm, um, sm = (np.moveaxis(v, ax, 0) for v in (x, uu, ss))
+    om = np.moveaxis(o.reshape(x.shape), ax, 0)
+    if np.all(xm != 0):
+        p, q = um / xm, sm / xm
+        r = om * (np.cumsum(p, axis=0) * np.cumsum(q, axis=0) - np.cumsum(p * q, axis=0))
+    else:
+        r = np.empty(xm.shape, dtype=np.result_type(xm, um, sm))
+        prev_o, prev_u, prev_s, prev_b = np.ones_like(xm[0]), 0 * xm[0], 0 * xm[0], 0 * xm[0]
+        for i in range(xm.shape[0]):
+            b = prev_b * xm[i] + prev_u * sm[i] + prev_s * um[i]
+            cu = prev_u * xm[i] + prev_o * um[i]
+            cs = prev_s * xm[i] + prev_o * sm[i]
+            r[i] = b
+            prev_o, prev_u, prev_s, prev_b = om[i], cu, cs, b
+    return np.moveaxis(r, 0, ax).reshape(o.shape)
+
+
+def cumprod_hess(s, g, a, out, axis=None):
+    """<g, d2 cumprod(a)[s, .]>: the Hessian of <g, np.cumprod(a, axis)> times s,
+    shaped like `a` (symmetric in s); `out` is np.cumprod(a, axis).  Exact with zeros."""
+    x = _as_float(a)
+    ss = np.broadcast_to(np.asarray(s, dtype=x.dtype), x.shape)
+    o = np.asarray(out)
+    if axis is None:
+        x, ss, ax = x.ravel(), ss.ravel(), 0
+    else:
+        ax = axis % max(x.ndim, 1)
+        x, ss = x.reshape(x.shape or (1,)), ss.reshape(x.shape or (1,))
+    gm = np.moveaxis(np.broadcast_to(np.asarray(g), o.shape).reshape(x.shape), ax, 0)
+    xm, sm = np.moveaxis(x, ax, 0), np.moveaxis(ss, ax, 0)
+    om = np.moveaxis(o.reshape(x.shape), ax, 0)
+    if np.all(xm != 0):
+        c = np.cumsum(sm / xm, axis=0)
+        go = gm * om
+        rev_gc = np.flip(np.cumsum(np.flip(go * c, 0), axis=0), 0)      # reversed cumsums
+        rev_g = np.flip(np.cumsum(np.flip(go, 0), axis=0), 0)
+        r = (rev_gc - sm / xm * rev_g) / xm
+    else:
+        n = xm.shape[0]
+        # forward: the tangent S of cumprod along s; backward: the adjoint of <g, S>
+        tan = np.empty(np.broadcast_shapes(xm.shape, sm.shape), dtype=np.result_type(xm, sm))
+        acc = 0 * xm[0]
+        for i in range(n):
+            acc = acc * xm[i] + (om[i - 1] if i else 1) * sm[i]
+            tan[i] = acc
+        r = np.empty(np.broadcast_shapes(gm.shape, xm.shape), dtype=np.result_type(gm, xm, sm))
+        bar_s, bar_o = gm[n - 1] + 0 * xm[0], 0 * xm[0]
+        for i in range(n - 1, -1, -1):
+            if i < n - 1:
+                bar_s, bar_o = gm[i] + bar_s * xm[i + 1], bar_o * xm[i + 1] + bar_s * sm[i + 1]
+            r[i] = bar_s * (tan[i - 1] if i else 0) + bar_o * (om[i - 1] if i else 1)
+    r = np.moveaxis(r, 0, ax).reshape(np.shape(a))
+    if isinstance(a, np.ndarray) and a.dtype.kind in "fc":
+        return r.astype(a.dtype, copy=False)
+    return r[()] if r.ndim == 0 else r
+
+
+def norm_partials_dx(t, x, out, ord=None, axis=None, keepdims=False):
+    """Derivative of norm_partials(x, out, ...) along t with `out` held fixed (for
+    the SVD-based matrix norms, where the partials do not read `out`, the Hessian of
+    the norm).  Symmetric in t, so also its own transpose.  0 where the partials are
+    piecewise constant (ord 0, +-inf, matrix 1 / -1 / +-inf); singular values are
+    assumed distinct (and nonzero) for ord 2, -2 and 'nuc', as in norm_partials."""
+    X, nd, axes, matrix, o, safe = _norm_setup(x, out, ord, axis, keepdims)
+    T = np.broadcast_to(np.asarray(t, dtype=X.dtype), X.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if ord is None or (isinstance(ord, str) and ord == "fro") or (ord == 2 and not matrix):
+            d = np.where(o == 0, 0, T / safe)
+        elif not matrix:
+            if ord == 0 or math.isinf(ord):
+                d = np.zeros_like(X)
+            else:
+                ax = np.abs(X)
+                scale = (ord - 1) * (np.where(ax == 0, 1, ax) / safe) ** (ord - 2) / safe
+                d = np.where((o == 0) | (ax == 0), 0, scale) * T
+        elif isinstance(ord, str) or ord in (2, -2):
+            xm = np.moveaxis(X, axes, (-2, -1))
+            tm = np.moveaxis(T, axes, (-2, -1))
+            u, s, vh = np.linalg.svd(xm, full_matrices=False)
+            v = np.swapaxes(vh, -1, -2)
+            ut = np.swapaxes(u, -1, -2)
+            k = s.shape[-1]
+            p = np.matmul(ut, np.matmul(tm, v))                          # U^T T V
+            s2 = s * s
+            diff = s2[..., None, :] - s2[..., :, None]                   # s_j^2 - s_i^2
+            eye = np.eye(k, dtype=bool)
+            f = np.where(eye, 0, 1 / np.where(eye, 1, diff))
+            pt = np.swapaxes(p, -1, -2)
+            du = np.matmul(u, f * (p * s[..., None, :] + s[..., :, None] * pt)) + \
+                np.matmul(tm - np.matmul(u, np.matmul(ut, tm)), v) / s[..., None, :]
+            dv = np.matmul(v, f * (s[..., :, None] * p + pt * s[..., None, :])) + \
+                np.matmul(np.swapaxes(tm, -1, -2) - np.matmul(v, np.matmul(vh, np.swapaxes(
+                    tm, -1, -2))), u) / s[..., None, :]
+            sel = np.ones(k, dtype=X.dtype)
+            if not isinstance(ord, str):
+                sel = np.zeros(k, dtype=X.dtype)
+                sel[0 if ord == 2 else -1] = 1
+            dm = np.matmul(du * sel, vh) + np.matmul(u * sel, np.swapaxes(dv, -1, -2))
+            d = np.moveaxis(dm, (-2, -1), axes)
+        else:
+            d = np.zeros_like(X)
+    return np.asarray(d).astype(X.dtype, copy=False)
+
+
+def norm_partials_ds(x, out, ord=None, axis=None, keepdims=False):
+    """c with d norm_partials(x, out, ...) / d out along ts = c * ts (ts broadcast back
+    over the reduced axes), shaped like x.  Nonzero only for the vector norms whose
+    partials read `out`: ord None / 2 / 'fro' and finite p != 0 (c = -(p - 1) d / out)."""
+    X, nd, axes, matrix, o, safe = _norm_setup(x, out, ord, axis, keepdims)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if ord is None or (isinstance(ord, str) and ord == "fro") or (ord == 2 and not matrix):
+            c = np.where(o == 0, 0, -X / (safe * safe))
+        elif not matrix and ord != 0 and not math.isinf(ord):
+            ax = np.abs(X)
+            d = np.sign(X) * (np.where(ax == 0, 1, ax) / safe) ** (ord - 1)
+            c = np.where((o == 0) | (ax == 0), 0, -(ord - 1) * d / safe)
+        else:
+            c = np.zeros_like(X)
+    return np.asarray(c).astype(X.dtype, copy=False)
+
+
+def det_cofactor_jvp(t, a):
+    """Derivative of det_cofactor(a) along t: the Hessian of det(a) times t (symmetric,
+    so also its transpose).  From the SVD a = U S Vh, with P = U^T t Vh^T:
+    d cof = det(U) det(Vh) U D Vh, D_ii = sum_{k != i} Q_ik P_kk, D_ij = -Q_ij P_ji,
+    Q_ik the product of the singular values other than s_i and s_k.  No inverse, so
+    exact for singular and repeated-singular-value matrices too."""
+    A = np.asarray(a)
+    if A.dtype.kind not in "fc":
+        A = A.astype(float)
+    T = np.asarray(t, dtype=A.dtype)
+    u, s, vh = np.linalg.svd(A)
+    n = s.shape[-1]
+    p = np.matmul(np.swapaxes(u, -1, -2), np.matmul(T, np.swapaxes(vh, -1, -2)))
+    eye = np.eye(n, dtype=bool)
+    # rows[..., i, l] = s_l, with 1 at l == i
+    rows = np.where(eye, 1, s[..., None, :] + np.zeros((n, 1), dtype=s.dtype))
+    left, right = np.ones_like(rows), np.ones_like(rows)
+    if n > 1:
+        left[..., 1:] = np.cumprod(rows[..., :-1], axis=-1)
+        right[..., :-1] = np.flip(np.cumprod(np.flip(rows[..., 1:], -1), axis=-1), -1)
+    q = np.where(eye, 0, left * right)                     # Q_ik, zero on the diagonal
+    d = -q * np.swapaxes(p, -1, -2)
+    diag = np.sum(q * np.diagonal(p, axis1=-2, axis2=-1)[..., None, :], axis=-1)
+    d = np.where(eye, diag[..., :, None], d)
+    sign = np.linalg.det(u) * np.linalg.det(vh)
+    return sign[..., None, None] * np.matmul(u, np.matmul(d, vh))
+
+
+def solve_tgb(t, v, a, b):
+    """t^T solve(a^T, v), not summed over broadcast batches: with gb the cotangent of b
+    in x = np.linalg.solve(a, b) (v that of x), d gb along a's tangent t is
+    -solve(a^T, solve_tgb(t, v, a, b)).  Shaped like x."""
+    at = np.swapaxes(np.asarray(a), -1, -2)
+    tt = np.swapaxes(np.asarray(t), -1, -2)
+    if np.ndim(b) == 1:
+        return np.matmul(tt, np.linalg.solve(at, np.asarray(v)[..., None]))[..., 0]
+    return np.matmul(tt, np.linalg.solve(at, v))

@@ -1,0 +1,197 @@
+"""Small helpers that generated code may call.
+
+Generated code calls these only where plain arithmetic can't say it
+(summing a broadcast cotangent back to an input's shape, a guarded
+logarithm).  `srcdiff build` copies the ones a module uses into it, so
+built modules need no srcdiff at run time: keep each self-contained.
+"""
+
+import math
+
+import numpy as np
+
+__all__ = [
+    "add_at", "add_each", "broadcast_like", "check_distinct", "check_scalar", "like", "owned",
+    "pow_dbase", "pow_dexp", "scalar_like", "seq_zeros", "stop_gradient", "unbroadcast",
+    "zeros_like", "zeros_of",
+]
+
+
+def unbroadcast(g, x):
+    """Sum cotangent `g` down to the shape of `x` (undoing NumPy broadcasting)."""
+    shape = np.shape(x)
+    gshape = np.shape(g)
+    if gshape == shape or not gshape:
+        return g      # a 0-d g is a zero made explicit, or x is 0-d too: it adds as it is
+    if not shape:
+        return np.sum(g)
+    full = np.broadcast_shapes(gshape, shape)
+    if full != gshape:   # g comes from a zero made explicit (0.0 * y): give it the full shape
+        g = np.broadcast_to(g, full)
+        gshape = full
+    extra = len(gshape) - len(shape)
+    if extra > 0:
+        g = np.sum(g, axis=tuple(range(extra)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if axes:
+        g = np.sum(g, axis=axes, keepdims=True)
+    return np.reshape(g, shape) if np.shape(g) != shape else g
+
+
+def broadcast_like(t, x):
+    """Tangent `t` broadcast to the shape of value `x` (forward mode: a tangent has its
+    value's shape, also where only a smaller operand of a broadcasting operation varies)."""
+    shape = np.shape(x)
+    if np.shape(t) == shape:
+        return t
+    return np.broadcast_to(t, shape).copy()
+
+
+def pow_dbase(x, y):
+    """d(x**y)/dx = y * x**(y - 1), and 0 where y == 0: x**0 is 1 everywhere, at x = 0
+    too (the plain formula would give 0 * inf there)."""
+    if not (isinstance(x, np.ndarray) or isinstance(y, np.ndarray)):
+        return y * x ** (y - 1) if y else 0.0 * x
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = y * np.power(x, np.subtract(y, 1))
+    zero = np.equal(y, 0)
+    return np.where(zero, 0.0 * x, d) if np.any(zero) else d
+
+
+def pow_dexp(out, x):
+    """d(x**y)/dy = x**y * log(x), taken as 0 where x == 0 (the limit for y > 0)."""
+    if isinstance(x, np.ndarray) or isinstance(out, np.ndarray):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(x == 0, 0.0, out * np.log(np.where(x == 0, 1.0, x)))
+    if x > 0:
+        return out * math.log(x)
+    return 0.0 if x == 0 else math.nan
+
+
+def zeros_like(x):
+    """A zero adjoint shaped like `x` (floats, arrays, lists and tuples of them)."""
+    if isinstance(x, np.ndarray):
+        return np.zeros_like(x, dtype=np.result_type(x.dtype, np.float32))
+    if isinstance(x, (list, tuple)):   # adjoints of lists are arrays (they add)
+        return seq_zeros(x)
+    return 0.0
+
+
+def seq_zeros(x):
+    """The zero adjoint of a list or tuple: an array indexed like it -- floats for numbers,
+    stacked for arrays of one shape, an array of objects (each a zero array) otherwise.
+    Adjoints add elementwise and index like the sequence, whichever it is."""
+    shapes = {np.shape(v) for v in x}
+    if len(shapes) <= 1:
+        shape = shapes.pop() if shapes else ()
+        dtypes = [v.dtype for v in x if isinstance(v, np.ndarray)]
+        dtype = np.result_type(*dtypes, np.float32) if dtypes else float
+        return np.zeros((len(x),) + shape, dtype=dtype)
+    out = np.empty(len(x), dtype=object)
+    for i, v in enumerate(x):
+        out[i] = zeros_like(v) if isinstance(v, np.ndarray) else 0.0
+    return out
+
+
+def zeros_of(x):
+    """A zero cotangent in the structure of `x`: tuples and lists element by element."""
+    if isinstance(x, (tuple, list)):
+        return type(x)(zeros_of(v) for v in x)
+    return zeros_like(x)
+
+
+def like(g, x):
+    """Adjoint `g` in the form of `x`: zeros materialised, sequences as their own type."""
+    if isinstance(x, (list, tuple)):
+        if any(isinstance(v, np.ndarray) for v in x):   # a sequence of arrays (a local)
+            return seq_zeros(x) + g if np.ndim(g) == 0 else g
+        g = np.broadcast_to(g, (len(x),)) if np.ndim(g) == 0 else g
+        return type(x)(float(v) for v in g)
+    if isinstance(x, np.ndarray) and np.shape(g) != x.shape:
+        return np.zeros_like(x) + g
+    return g
+
+
+def owned(g, x):
+    """A new array shaped like `x` holding `g`, which adjoint code may update in place."""
+    if isinstance(x, np.ndarray):
+        out = np.zeros(x.shape, dtype=np.result_type(x.dtype, np.float32))
+        out[...] = g
+        return out
+    if isinstance(x, (list, tuple)):
+        out = seq_zeros(x)
+        if out.dtype == object:
+            for i in range(len(out)):
+                out[i] = out[i] + (g[i] if np.ndim(g) else g)
+        else:
+            out[...] = g
+        return out
+    return g
+
+
+def add_at(dx, x, index, g):
+    """dx[index] += g, allocating dx like `x` on first use.  Returns dx.
+
+    `dx` is either None/0.0 (no adjoint yet) or an array this adjoint owns.
+    Repeated integer indices accumulate (np.add.at semantics).
+    """
+    if not isinstance(dx, np.ndarray):
+        if isinstance(x, np.ndarray):
+            dx = np.zeros(x.shape, dtype=np.result_type(x.dtype, np.float32))
+        else:
+            dx = seq_zeros(x)
+    if isinstance(index, np.ndarray) or (isinstance(index, tuple) and any(
+            isinstance(i, (np.ndarray, list)) for i in index)) or isinstance(index, list):
+        np.add.at(dx, index, g)
+    else:
+        dx[index] += g
+    return dx
+
+
+def check_scalar(out, name):
+    """Raise if a function given to `grad` returned something other than a scalar."""
+    if np.ndim(out) != 0:
+        message = (f"grad needs {name} to return a scalar; it returned shape {np.shape(out)}. "
+                   "Use srcdiff.jacobian for the full derivative, or srcdiff.vjp to pull back "
+                   "a cotangent.")
+        try:   # inside srcdiff, a SrcDiffError; in a built module, a plain ValueError
+            from srcdiff.errors import NonScalarOutputError
+        except ImportError:
+            raise ValueError(message) from None
+        raise NonScalarOutputError(message)
+
+
+def stop_gradient(x):
+    """`x` itself; srcdiff treats its derivative as zero (like jax.lax.stop_gradient)."""
+    return x
+
+
+def scalar_like(g, x):
+    """Cotangent `g` of scalar `x` as a scalar of x's type (not a 0-d array)."""
+    if isinstance(x, np.floating):
+        return type(x)(g)
+    return float(g)
+
+
+def add_each(a, b):
+    """Elementwise sum of two equally long sequences of tangents."""
+    return [x + y for x, y in zip(a, b)]
+
+
+def check_distinct(index):
+    """Raise if an index assignment `y[index] = v` would write one element twice."""
+    parts = index if isinstance(index, tuple) else (index,)
+    arrays = [np.asarray(p) for p in parts if isinstance(p, (np.ndarray, list))]
+    if not arrays or all(a.dtype == bool for a in arrays):
+        return
+    flat = np.broadcast_arrays(*[a for a in arrays if a.dtype != bool])
+    keys = np.stack([a.ravel() for a in flat], axis=-1)
+    if len(np.unique(keys, axis=0)) != len(keys):
+        message = ("an index assignment y[index] = v writes some element more than once: NumPy "
+                   "keeps one of the values, and srcdiff can't tell which. Use distinct "
+                   "indices, or np.add.at for accumulation.")
+        try:
+            from srcdiff.errors import UnsupportedSyntaxError
+        except ImportError:
+            raise ValueError(message) from None
+        raise UnsupportedSyntaxError(message)
