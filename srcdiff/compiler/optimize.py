@@ -135,40 +135,49 @@ def eliminate_dead(stmts_by_function, adjoints, pure_names, keep=()):
             for stmt in stmts:
                 loads |= {n.id for n in ast.walk(stmt)
                           if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-        changed = False
-
-        def prune(block):
-            nonlocal changed
-            result = []
-            for i, stmt in enumerate(block):
-                if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name) and \
-                        stmt.targets[0].id in adjoints and \
-                        (stmt.targets[0].id not in loads or
-                         _overwritten_before_read(stmt.targets[0].id, block[i + 1:])):
-                    changed = True
-                    if _pure(stmt.value, pure_names):
-                        continue
-                    if isinstance(stmt.value, ast.Call):   # keep the call, drop the name
-                        result.append(ast.copy_location(ast.Expr(value=stmt.value), stmt))
-                        continue
-                    changed = False
-                for field in ("body", "orelse"):
-                    if isinstance(getattr(stmt, field, None), list):
-                        setattr(stmt, field, prune(getattr(stmt, field)))
-                if isinstance(stmt, ast.If) and not stmt.body and not stmt.orelse:
-                    changed = True
-                    continue
-                if isinstance(stmt, ast.If) and not stmt.body:
-                    stmt.test = ast.UnaryOp(op=ast.Not(), operand=stmt.test)
-                    stmt.body, stmt.orelse = stmt.orelse, []
-                if isinstance(stmt, (ast.For, ast.While)) and not stmt.body:
-                    stmt.body = [ast.Pass()]
-                result.append(stmt)
-            return result
-
-        stmts_by_function[:] = [prune(stmts) for stmts in stmts_by_function]
-        if not changed:
+        pruner = _Pruner(adjoints, pure_names, loads)
+        stmts_by_function[:] = [pruner.prune(stmts) for stmts in stmts_by_function]
+        if not pruner.changed:
             return stmts_by_function
+
+
+class _Pruner:
+    """One sweep of eliminate_dead, given the names some statement reads."""
+
+    def __init__(self, adjoints, pure_names, loads):
+        self.adjoints, self.pure_names, self.loads = adjoints, pure_names, loads
+        self.changed = False
+
+    def _dead(self, stmt, rest):
+        return isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name) and \
+            stmt.targets[0].id in self.adjoints and \
+            (stmt.targets[0].id not in self.loads or
+             _overwritten_before_read(stmt.targets[0].id, rest))
+
+    def prune(self, block):
+        result = []
+        for i, stmt in enumerate(block):
+            if self._dead(stmt, block[i + 1:]):
+                if _pure(stmt.value, self.pure_names):
+                    self.changed = True
+                    continue
+                if isinstance(stmt.value, ast.Call):   # keep the call, drop the name
+                    self.changed = True
+                    result.append(ast.copy_location(ast.Expr(value=stmt.value), stmt))
+                    continue
+            for field in ("body", "orelse"):
+                if isinstance(getattr(stmt, field, None), list):
+                    setattr(stmt, field, self.prune(getattr(stmt, field)))
+            if isinstance(stmt, ast.If) and not stmt.body and not stmt.orelse:
+                self.changed = True
+                continue
+            if isinstance(stmt, ast.If) and not stmt.body:
+                stmt.test = ast.UnaryOp(op=ast.Not(), operand=stmt.test)
+                stmt.body, stmt.orelse = stmt.orelse, []
+            if isinstance(stmt, (ast.For, ast.While)) and not stmt.body:
+                stmt.body = [ast.Pass()]
+            result.append(stmt)
+        return result
 
 
 def fold_single_use(stmts, candidates, pure_names, context=(), int_names=frozenset()):
