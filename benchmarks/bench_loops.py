@@ -17,6 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import srcdiff  # noqa: E402
 from benchmarks.common import header, markdown_table, rel_diff, time_call, time_calls  # noqa: E402
+from srcdiff.api.check import numeric_grad  # noqa: E402
 
 
 def pendulum(theta0, damping, omega0, g, dt, n):
@@ -109,13 +110,9 @@ def torch_peer(f, args, wrt):
     return grad_torch, lambda out: [float(x) for x in out]
 
 
-def fd_grad(f, args, wrt, h=1e-6):
-    out = []
-    for i in wrt:
-        up = list(args); up[i] += h
-        dn = list(args); dn[i] -= h
-        out.append((f(*up) - f(*dn)) / (2 * h))
-    return out
+def fd_grad(f, args, wrt):
+    """Central finite differences (srcdiff's own), for a sanity check of srcdiff's result."""
+    return [numeric_grad(f, args, i) for i in wrt]
 
 
 def bench_case(name, f, args, wrt):

@@ -11,6 +11,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import srcdiff  # noqa: E402
 from benchmarks.common import header, markdown_table, rel_diff, time_calls  # noqa: E402
+from srcdiff.api.check import numeric_grad  # noqa: E402
 
 
 def seed(x, y):
@@ -76,14 +77,9 @@ CASES = [
 ]
 
 
-def fd_grad(f, args, h=1e-6):
-    """Central finite differences, for a sanity check of srcdiff's result."""
-    out = []
-    for i in range(len(args)):
-        up = list(args); up[i] += h
-        dn = list(args); dn[i] -= h
-        out.append((f(*up) - f(*dn)) / (2 * h))
-    return out
+def fd_grad(f, args):
+    """Central finite differences (srcdiff's own), for a sanity check of srcdiff's result."""
+    return [numeric_grad(f, args, i) for i in range(len(args))]
 
 
 def main():

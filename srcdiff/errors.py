@@ -88,7 +88,12 @@ def domain_error(exc):
 
 
 class GradientCheckError(SrcDiffError, AssertionError):
-    """Analytic and finite-difference derivatives disagree."""
+    """Analytic and finite-difference derivatives disagree; `report` is check_grad's
+    CheckReport of the comparison (a table in a notebook, too)."""
+
+    def __init__(self, message, *, report=None, **kwargs):
+        self.report = report
+        super().__init__(message, **kwargs)
 
 
 def as_domain_error(exc):

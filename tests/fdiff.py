@@ -3,6 +3,12 @@ Jacobian and Hessian tests.
 
 The step is h = cbrt(eps) * max(1, |x|) per input element (as srcdiff.check_grad
 uses), which balances truncation error O(h^2) against rounding error O(eps/h).
+
+Independent of srcdiff on purpose: srcdiff's own finite differences
+(srcdiff.runtime.fd.numeric_grad, used by check_grad, `srcdiff check` and emitted
+build tests) are tested in test_fd.py against known derivatives, and these serve
+as an oracle that can't share their bugs.  They also do what numeric_grad doesn't:
+Jacobians of array- and tuple-valued functions and directional derivatives.
 """
 
 from __future__ import annotations

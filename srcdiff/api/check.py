@@ -1,98 +1,184 @@
-"""Finite-difference checking of generated derivatives.
+"""Finite-difference checking of generated derivatives: `check_grad` and its report.
 
-Central differences with a step scaled to each input's magnitude
-(h = cbrt(eps) * max(1, |x|)), which balances truncation error (O(h^2))
-against rounding error (O(eps/h)).
+The finite differences are `srcdiff.runtime.fd.numeric_grad`, the one
+implementation srcdiff has (see that module for the method and why it lives in
+the runtime layer); `numeric_grad` is re-exported here.  `srcdiff check` calls
+`check_grad`, and the tests `srcdiff build --emit-tests` writes carry a copy of
+`numeric_grad`.
 """
 
 from __future__ import annotations
 
+import html
+import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from ..errors import GradientCheckError
+from ..runtime.fd import numeric_grad
 
-_EPS_CBRT = np.finfo(float).eps ** (1 / 3)
+__all__ = ["CheckReport", "CheckRow", "check_grad", "format_table", "numeric_grad"]
+
+
+class CheckRow(NamedTuple):
+    """One compared derivative entry (a scalar parameter, or one element of an array)."""
+
+    parameter: str      # "x", or "w[1, 0]" for an element
+    analytic: float     # srcdiff's derivative
+    numeric: float      # finite differences'
+    abs_error: float
+    rel_error: float    # abs_error / |numeric| (inf if numeric is 0 and they differ)
+    ok: bool            # abs_error <= atol + rtol * |numeric|
+
+
+COLUMNS = ("parameter", "analytic", "numeric", "abs error", "rel error", "status")
 
 
 @dataclass
 class CheckReport:
-    """Result of an agreeing check: worst absolute and relative differences."""
+    """The comparison `check_grad` made: one row per derivative entry.
 
-    max_abs_error: float
-    max_rel_error: float
-    rows: list   # (parameter, analytic, numeric, abs error)
+    `str(report)` is a text table, `report._repr_html_()` the same table as
+    HTML (Jupyter shows it), `repr(report)` one line.  check_grad returns the
+    report when every entry agrees; otherwise it raises GradientCheckError,
+    whose `report` attribute is the failing report.
+    """
+
+    function: str
+    rows: list          # of CheckRow
+    rtol: float
+    atol: float
+
+    MAX_ROWS = 40       # tables show the rows furthest out of tolerance beyond this many
+
+    @property
+    def passed(self):
+        return all(row.ok for row in self.rows)
+
+    @property
+    def failures(self):
+        """The parameters (or elements) whose derivatives disagree."""
+        return [row.parameter for row in self.rows if not row.ok]
+
+    @property
+    def max_abs_error(self):
+        return max((row.abs_error for row in self.rows), default=0.0)
+
+    @property
+    def max_rel_error(self):
+        return max((row.rel_error for row in self.rows), default=0.0)
+
+    def status(self):
+        return "passed" if self.passed else f"FAILED for {', '.join(self.failures)}"
+
+    def summary(self):
+        return (f"gradient check of {self.function}: {self.status()} "
+                f"(rtol={self.rtol:g}, atol={self.atol:g}); max abs error "
+                f"{self.max_abs_error:.3g}, max rel error {self.max_rel_error:.3g}")
+
+    def shown_rows(self):
+        """The rows a table shows: all, or the MAX_ROWS furthest out of tolerance (in
+        their order), so that failures are always among them."""
+        if len(self.rows) <= self.MAX_ROWS:
+            return list(self.rows)
+        order = sorted(range(len(self.rows)), key=lambda k: self._excess(self.rows[k]),
+                       reverse=True)
+        return [self.rows[k] for k in sorted(order[:self.MAX_ROWS])]
+
+    def _excess(self, row):
+        """The error as a multiple of the tolerance (inf for NaN or a zero tolerance)."""
+        bound = self.atol + self.rtol * abs(row.numeric)
+        if bound > 0 and not math.isnan(row.abs_error):
+            return row.abs_error / bound
+        return math.inf
+
+    def _omitted(self):
+        left = len(self.rows) - len(self.shown_rows())
+        return (f"({left} of {len(self.rows)} entries not shown: the table has the "
+                f"{self.MAX_ROWS} furthest out of tolerance)") if left else ""
+
+    def table(self):
+        """The text table (without the summary line)."""
+        return "\n".join([format_table(self.shown_rows())] +
+                         ([self._omitted()] if self._omitted() else []))
 
     def __str__(self):
-        return format_table(self.rows) + \
-            f"\nmax abs error {self.max_abs_error:.3g}, max rel error {self.max_rel_error:.3g}"
+        return f"{self.summary()}\n{self.table()}"
+
+    def __repr__(self):
+        return (f"<CheckReport {self.function}: {self.status()}, {len(self.rows)} "
+                f"entr{'y' if len(self.rows) == 1 else 'ies'}, max abs error "
+                f"{self.max_abs_error:.3g}>")
+
+    def _repr_html_(self):
+        esc = html.escape
+        head = "".join(f"<th>{esc(c)}</th>" for c in COLUMNS)
+        body = []
+        for row in self.shown_rows():
+            style = "" if row.ok else ' style="color: #b00020; font-weight: bold"'
+            cells = [f"<td>{esc(row.parameter)}</td>"] + \
+                [f'<td style="text-align: right">{esc(text)}</td>'
+                 for text in _cells(row)[1:-1]] + \
+                [f"<td>{'ok' if row.ok else 'FAIL'}</td>"]
+            body.append(f"<tr{style}>{''.join(cells)}</tr>")
+        foot = (f'<tr><td colspan="{len(COLUMNS)}">{esc(self._omitted())}</td></tr>'
+                if self._omitted() else "")
+        return (f'<table class="srcdiff-check-report">'
+                f"<caption>{esc(self.summary())}</caption>"
+                f"<thead><tr>{head}</tr></thead>"
+                f"<tbody>{''.join(body)}{foot}</tbody></table>")
 
 
-def numeric_grad(func, args, index):
-    """Central-difference gradient of scalar `func` with respect to args[index]."""
-    x = args[index]
-    if isinstance(x, np.ndarray):
-        x = x.astype(float)
-        g = np.zeros_like(x)
-        for i in np.ndindex(x.shape):
-            h = _EPS_CBRT * max(1.0, abs(x[i]))
-            xp, xm = x.copy(), x.copy()
-            xp[i] += h
-            xm[i] -= h
-            g[i] = (_call(func, args, index, xp) - _call(func, args, index, xm)) / (2 * h)
-        return g
-    if isinstance(x, (list, tuple)):
-        arr = numeric_grad(func, args[:index] + (np.array(x, float),) + args[index + 1:], index)
-        return type(x)(float(v) for v in arr)
-    x = float(x)
-    h = _EPS_CBRT * max(1.0, abs(x))
-    return (_call(func, args, index, x + h) - _call(func, args, index, x - h)) / (2 * h)
-
-
-def _call(func, args, index, value):
-    original = args[index]
-    if isinstance(original, (list, tuple)):
-        value = type(original)(float(v) for v in value)
-    return float(func(*args[:index], value, *args[index + 1:]))
+def _cells(row):
+    return (row.parameter, f"{row.analytic:.15g}", f"{row.numeric:.15g}",
+            f"{row.abs_error:.3g}", f"{row.rel_error:.3g}", "ok" if row.ok else "FAIL")
 
 
 def format_table(rows):
-    header = f"{'parameter':<12} {'analytic':>22} {'numeric':>22} {'abs error':>12}"
+    """A text table of CheckRows, one line each."""
+    widths = (max([12] + [len(r.parameter) for r in rows]), 22, 22, 10, 10, 6)
+    header = " ".join(f"{c:<{w}}" if k == 0 else f"{c:>{w}}"
+                      for k, (c, w) in enumerate(zip(COLUMNS, widths)))
     lines = [header, "-" * len(header)]
-    for name, a, n, err in rows:
-        lines.append(f"{name:<12} {a:>22.15g} {n:>22.15g} {err:>12.3g}")
+    for row in rows:
+        lines.append(" ".join(f"{c:<{w}}" if k == 0 else f"{c:>{w}}"
+                              for k, (c, w) in enumerate(zip(_cells(row), widths))))
     return "\n".join(lines)
 
 
 def check_grad(func, *args, wrt=0, rtol=1e-5, atol=1e-7):
     """Compare srcdiff's gradient of `func` at `args` with central differences.
 
-    Returns a CheckReport on agreement; raises GradientCheckError (whose
-    message tables analytic against numeric values) otherwise.
+    An entry agrees when |analytic - numeric| <= atol + rtol * |numeric|.
+    Returns a CheckReport when all agree; raises GradientCheckError (whose
+    message tables analytic against numeric values, and whose `report` is the
+    CheckReport) otherwise.
     """
     from .gradients import grad
     from .requests import parameters, parse_wrt
     params = parameters(func)
     names, _ = parse_wrt(func, wrt, params)
     analytic = grad(func, wrt=tuple(names))(*args)
-    rows, ok, max_abs, max_rel = [], True, 0.0, 0.0
+    rows = []
     for name, a in zip(names, analytic):
         index = params.index(name)
         n = numeric_grad(func, tuple(args), index)
-        a_arr, n_arr = np.atleast_1d(np.asarray(a, float)), np.atleast_1d(np.asarray(n, float))
-        for pos in np.ndindex(a_arr.shape):
-            label = name if a_arr.size == 1 else f"{name}{list(pos)}"
-            err = abs(a_arr[pos] - n_arr[pos])
-            rows.append((label, float(a_arr[pos]), float(n_arr[pos]), err))
-            max_abs = max(max_abs, err)
-            max_rel = max(max_rel, err / max(abs(n_arr[pos]), 1e-300))
-            if not err <= atol + rtol * abs(n_arr[pos]):
-                ok = False
-    if not ok:
+        a_arr, n_arr = np.asarray(a, float), np.asarray(n, float)
+        for pos in np.ndindex(n_arr.shape):
+            label = f"{name}[{', '.join(map(str, pos))}]" if pos else name
+            av = float(a_arr[pos]) if a_arr.shape == n_arr.shape else math.nan
+            nv = float(n_arr[pos])
+            err = abs(av - nv)
+            rel = err / abs(nv) if nv != 0 else (0.0 if err == 0 else math.inf)
+            rows.append(CheckRow(label, av, nv, err, rel, bool(err <= atol + rtol * abs(nv))))
+    report = CheckReport(getattr(func, "__name__", repr(func)), rows, rtol, atol)
+    if not report.passed:
         raise GradientCheckError(
-            f"gradient of {func.__name__} disagrees with finite differences "
-            f"(rtol={rtol}, atol={atol}):\n" + format_table(rows),
+            f"gradient of {report.function} disagrees with finite differences for "
+            f"{', '.join(report.failures)} (rtol={rtol}, atol={atol}):\n" + report.table(),
+            report=report,
             hint="if the function is not smooth at this point (abs, max, a branch edge), "
                  "check at another point")
-    return CheckReport(max_abs, max_rel, rows)
+    return report

@@ -192,8 +192,25 @@ class _ModuleText:
         return "\n\n\n".join(b.rstrip("\n") for b in blocks) + "\n"
 
 
+def runtime_copies(funcs):
+    """The runtime helpers `funcs`, and the helpers and constants they read, copied as a
+    built module copies them, for another emitted file (the --emit-tests file copies
+    srcdiff.runtime.fd): ``(imports, names, text)``.  `imports` maps each module name the
+    text reads to its module (``{"np": "numpy"}``), `names` are the names it defines, and
+    `text` is the constants, then the functions, for below the file's imports."""
+    module = _ModuleText()
+    for func in funcs:
+        module._add_runtime(func)
+    imports = {n: k[1] for n, k in sorted(module.names.items()) if k[0] == "module"}
+    consts = [f"{n} = {k[1]}" for n, k in sorted(module.names.items()) if k[0] == "const"]
+    blocks = ["\n".join(consts)] if consts else []
+    blocks += [module.names[n][1].rstrip("\n") for n in module.runtime_defs]
+    names = sorted(n for n, k in module.names.items() if k[0] in ("const", "def"))
+    return imports, names, "\n\n\n".join(blocks) + "\n"
+
+
 def _is_runtime(module):
-    """srcdiff.runtime's modules (core, arrays): helpers made to be copied."""
+    """srcdiff.runtime's modules (core, arrays, fd): helpers made to be copied."""
     return module == "srcdiff.runtime" or module.startswith("srcdiff.runtime.")
 
 

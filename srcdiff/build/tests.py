@@ -5,6 +5,13 @@ wrote it, so the emitted tests compare each built function with central
 finite differences of the user's function, at the target's `at` or at
 seeded random points in its `box`.  Like the modules, the file is
 deterministic, so --check covers it too.
+
+The finite differences are srcdiff's own, `srcdiff.runtime.fd.numeric_grad`
+(the ones check_grad and `srcdiff check` use), copied into the file rather
+than imported: like a built module, the test file then needs only NumPy, the
+generated modules and the user's modules (docs/build.md), runs where srcdiff
+isn't installed, and keeps testing what it tested when it was written, until a
+rebuild (which --check asks for when srcdiff's version changes).
 """
 
 from __future__ import annotations
@@ -16,39 +23,16 @@ import os
 import random
 
 from ..errors import UsageError
+from ..runtime.fd import numeric_grad
 from .header import render_header
-from .module import literal
+from .imports import import_block
+from .module import literal, runtime_copies
 
 DEFAULT_BOX = (0.5, 1.5)     # test points for scalars when a target gives no `at` or `box`
 
-# Written verbatim into the emitted file, after its imports.
+# Written verbatim into the emitted file, after its imports and the copy of
+# srcdiff.runtime.fd (numeric_grad).
 _TEST_HELPERS = '''
-def _fd_partial(f, point, name):
-    """Central finite difference of f at `point` along parameter `name`."""
-    x = point[name]
-    if np.ndim(x) == 0:
-        h = 1e-6 * max(1.0, abs(x))
-        up = f(**{**point, name: x + h})
-        down = f(**{**point, name: x - h})
-        return (up - down) / (2 * h)
-    base = np.array(x, dtype=float)
-    out = np.zeros(base.shape)
-    for i in np.ndindex(base.shape):
-        h = 1e-6 * max(1.0, abs(base[i]))
-        up, down = base.copy(), base.copy()
-        up[i] += h
-        down[i] -= h
-        out[i] = (f(**{**point, name: _like(up, x)}) -
-                  f(**{**point, name: _like(down, x)})) / (2 * h)
-    return out
-
-
-def _like(values, x):
-    if isinstance(x, (list, tuple)):
-        return type(x)(values.tolist())
-    return values
-
-
 def _check(got, want, rtol, atol, what):
     np.testing.assert_allclose(np.asarray(got, dtype=float), np.asarray(want, dtype=float),
                                rtol=rtol, atol=atol, err_msg=what)
@@ -57,7 +41,7 @@ def _check(got, want, rtol, atol, what):
 def _check_target(f, derivative, output, wrt, points, rtol, atol, cotangent=None,
                   tangents=None):
     for point in points:
-        want = [_fd_partial(f, point, name) for name in wrt]
+        want = [np.asarray(numeric_grad(f, point, name)) for name in wrt]
         if tangents is not None:      # a jvp: tangent 0.5 along every input, summed
             dirs = {t: np.full(np.shape(point[n]), 0.5) if np.ndim(point[n]) else 0.5
                     for n, t in zip(wrt, tangents)}
@@ -161,10 +145,12 @@ def render_tests(project, test_path, built_list):
     test_dir = os.path.dirname(project.abs(test_path))
     up = os.path.relpath(project.source_root, test_dir).replace(os.sep, "/")
     aliases = {}
+    fd_imports, fd_names, fd_text = runtime_copies([numeric_grad])
+    taken = set(fd_names) | set(fd_imports) | {"importlib", "os", "sys", "np"}
 
     def alias(dotted):
         name = dotted.replace(".", "_")
-        while name in aliases.values() and aliases.get(dotted) != name:
+        while (name in aliases.values() or name in taken) and aliases.get(dotted) != name:
             name += "_"
         return aliases.setdefault(dotted, name)
 
@@ -202,9 +188,15 @@ def render_tests(project, test_path, built_list):
                            "`srcdiff build --emit-tests`.", files, items, built_list)
     modules = "".join(f"{name} = importlib.import_module({dotted!r})\n"
                       for dotted, name in aliases.items())
-    setup = ("import importlib\nimport os\nimport sys\n\nimport numpy as np\n\n"
+    imports = {name: ("module", module) for name, module in
+               {"importlib": "importlib", "os": "os", "sys": "sys", "np": "numpy",
+                **fd_imports}.items()}
+    setup = (import_block(imports, lambda module: False) + "\n\n"
              f"_ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),"
              f" *{up.split('/')!r}))\n"
              "if _ROOT not in sys.path:\n    sys.path.insert(0, _ROOT)\n\n" + modules)
-    return "\n\n\n".join([header, setup.rstrip("\n"), _TEST_HELPERS.strip("\n")] +
+    fd = ("# srcdiff's finite differences (srcdiff.runtime.fd), copied here so this file "
+          "runs without srcdiff\n\n\n" + fd_text)
+    return "\n\n\n".join([header, setup.rstrip("\n"), fd.rstrip("\n"),
+                           _TEST_HELPERS.strip("\n")] +
                          [t.rstrip("\n") for t in tests]) + "\n"

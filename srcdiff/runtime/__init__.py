@@ -4,6 +4,10 @@ bookkeeping) and `arrays` (what NumPy's derivative templates need).
 Imports nothing from srcdiff (except error classes, lazily, when srcdiff is
 installed): `srcdiff build` copies the helpers a module uses into it.  Every helper
 is re-exported here, so printed code can say `from srcdiff.runtime import ...`.
+
+`fd` (finite differences, `numeric_grad`) is not called by generated code: it is
+here to be copied the same way, into the tests `srcdiff build --emit-tests` writes,
+and is not re-exported.
 """
 
 from . import arrays, core

@@ -9,7 +9,10 @@ loads the module from a real file (srcdiff reads source), then compares:
 * forward mode (`grad(mode="forward")`) against reverse mode;
 * both against finite differences: central differences with Richardson
   extrapolation at two step sizes; an element where the two disagree is a
-  kink (a branch or `abs` switching inside the step) and is not compared;
+  kink (a branch or `abs` switching inside the step) and is not compared.
+  These are the oracle's own on purpose, not srcdiff.runtime.fd.numeric_grad:
+  an oracle that shared srcdiff's code could share its bugs, and this one
+  also needs kink detection, which check_grad doesn't do;
 * the caller's arguments are never modified;
 * optionally the Hessian (forward over reverse) against finite differences of
   the reverse-mode gradient.

@@ -21,30 +21,78 @@ demo_model = importlib.import_module('demo.model')
 demo_model_grad = importlib.import_module('demo.model_grad')
 
 
-def _fd_partial(f, point, name):
-    """Central finite difference of f at `point` along parameter `name`."""
-    x = point[name]
-    if np.ndim(x) == 0:
-        h = 1e-6 * max(1.0, abs(x))
-        up = f(**{**point, name: x + h})
-        down = f(**{**point, name: x - h})
-        return (up - down) / (2 * h)
-    base = np.array(x, dtype=float)
-    out = np.zeros(base.shape)
+# srcdiff's finite differences (srcdiff.runtime.fd), copied here so this file runs without srcdiff
+
+
+def _fd_fresh(value):
+    """A copy of an array, or of a list or tuple holding arrays; anything else as it is."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if type(value) in (list, tuple):
+        return type(value)(_fd_fresh(v) for v in value)
+    return value
+
+
+def _fd_call(func, args, wrt, value):
+    """func's value, as a float, with args[wrt] replaced by `value` (and fresh copies of
+    every other array or list argument)."""
+    if isinstance(args, dict):
+        call = {k: _fd_fresh(v) for k, v in args.items()}
+        call[wrt] = value
+        out = func(**call)
+    else:
+        call = [_fd_fresh(v) for v in args]
+        call[wrt] = value
+        out = func(*call)
+    out = np.asarray(out, dtype=np.float64)
+    if out.size != 1:
+        raise TypeError(f"finite differences need a scalar function; it returned shape "
+                        f"{out.shape}")
+    return float(out.reshape(()))
+
+
+def _fd_like(values, template):
+    """float64 `values` in the form of `template`: a float, an array, a list or tuple."""
+    if isinstance(template, np.ndarray):
+        return np.array(values, dtype=np.float64)
+    if isinstance(template, (list, tuple)):
+        items = [_fd_like(v, t) for v, t in zip(values, template)]
+        return tuple(items) if isinstance(template, tuple) else items
+    return float(values)
+
+
+def numeric_grad(func, args, wrt=0, *, richardson=False):
+    """Gradient of scalar `func` with respect to one argument, by central differences.
+
+    `args` holds the arguments: a tuple or list (positional; `wrt` is an
+    index) or a dict (keywords; `wrt` is a name).  The differentiated
+    argument may be a float, a float array of any shape and dtype, or a list
+    or tuple of floats (or of equally shaped arrays).  The gradient has its
+    form: a float, a float64 array of its shape, a list or tuple like it.
+    """
+    x = args[wrt]
+    base = np.array(x, dtype=np.float64)       # a copy, in float64
+    eps = float(np.finfo(np.float64).eps)
+    rel = eps ** (1 / 5) if richardson else eps ** (1 / 3)
+    grad = np.zeros(base.shape)
     for i in np.ndindex(base.shape):
-        h = 1e-6 * max(1.0, abs(base[i]))
-        up, down = base.copy(), base.copy()
-        up[i] += h
-        down[i] -= h
-        out[i] = (f(**{**point, name: _like(up, x)}) -
-                  f(**{**point, name: _like(down, x)})) / (2 * h)
-    return out
-
-
-def _like(values, x):
-    if isinstance(x, (list, tuple)):
-        return type(x)(values.tolist())
-    return values
+        xi = float(base[i])
+        h = rel * max(1.0, abs(xi))
+        estimates = []
+        for step in (h, h / 2) if richardson else (h,):
+            up, down = base.copy(), base.copy()
+            up[i] = xi + step
+            down[i] = xi - step
+            width = float(up[i] - down[i])          # the step taken, after rounding
+            diff = (_fd_call(func, args, wrt, _fd_like(up, x)) -
+                    _fd_call(func, args, wrt, _fd_like(down, x)))
+            estimates.append((diff / width, width / 2))
+        if richardson:      # D(h) = f' + c h^2: eliminate c between the two estimates
+            (d1, h1), (d2, h2) = estimates
+            grad[i] = (h1 * h1 * d2 - h2 * h2 * d1) / (h1 * h1 - h2 * h2)
+        else:
+            grad[i] = estimates[0][0]
+    return _fd_like(grad, x)
 
 
 def _check(got, want, rtol, atol, what):
@@ -55,7 +103,7 @@ def _check(got, want, rtol, atol, what):
 def _check_target(f, derivative, output, wrt, points, rtol, atol, cotangent=None,
                   tangents=None):
     for point in points:
-        want = [_fd_partial(f, point, name) for name in wrt]
+        want = [np.asarray(numeric_grad(f, point, name)) for name in wrt]
         if tangents is not None:      # a jvp: tangent 0.5 along every input, summed
             dirs = {t: np.full(np.shape(point[n]), 0.5) if np.ndim(point[n]) else 0.5
                     for n, t in zip(wrt, tangents)}
