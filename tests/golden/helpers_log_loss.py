@@ -1,3 +1,29 @@
+# Golden file of tests/test_golden.py (see tests/golden_cases.py); rewrite it with
+# `python tests/regen_golden.py`.
+# ruff: noqa
+# --- input: samples/helpers.py, log_loss; reverse mode with respect to w1, w2, b
+#    6 | def sigmoid(z):
+#    7 |     return 1.0 / (1.0 + math.exp(-z))
+#
+#   10 | def neuron(x1, x2, w1, w2, b):
+#   11 |     return sigmoid(w1 * x1 + w2 * x2 + b)
+#
+#   14 | def log_loss(w1, w2, b):
+#   15 |     """Cross-entropy of a two-input neuron on three fixed points."""
+#   16 |     data = [(0.5, 1.0, 1.0), (-1.0, 0.3, 0.0), (2.0, -0.5, 1.0)]
+#   17 |     loss = 0.0
+#   18 |     for x1, x2, label in data:
+#   19 |         p = neuron(x1, x2, w1, w2, b)
+#   20 |         loss -= label * math.log(p) + (1.0 - label) * math.log(1.0 - p)
+#   21 |     return loss / len(data)
+# --- check: run at each point, the generated code returns the `->` values
+# w1 = 0.1
+# w2 = -0.2
+# b = 0.0
+# -> dw1 = -0.526638
+# -> dw2 = -0.0622085
+# -> db = -0.167634
+# --- generated
 def log_loss_grad(w1, w2, b):
     """Gradient of log_loss with respect to w1, w2, b (reverse mode)."""
     # forward sweep

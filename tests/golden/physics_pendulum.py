@@ -1,3 +1,22 @@
+# Golden file of tests/test_golden.py (see tests/golden_cases.py); rewrite it with
+# `python tests/regen_golden.py`.
+# ruff: noqa
+# --- input: samples/physics.py, pendulum; reverse mode with respect to theta0, damping
+#   16 | def pendulum(theta0, damping, steps=1000):
+#   17 |     """Angle of a damped pendulum after `steps` explicit Euler steps of 1 ms."""
+#   18 |     dt = 0.001
+#   19 |     theta = theta0
+#   20 |     omega = 0.0
+#   21 |     for _ in range(steps):
+#   22 |         omega = omega - dt * (G * math.sin(theta) + damping * omega)
+#   23 |         theta = theta + dt * omega
+#   24 |     return theta
+# --- check: run at each point, the generated code returns the `->` values
+# theta0 = 0.5
+# damping = 0.3
+# -> dtheta0 = -0.845066
+# -> ddamping = 0.220192
+# --- generated
 import math
 
 

@@ -1,3 +1,21 @@
+# Golden file of tests/test_golden.py (see tests/golden_cases.py); rewrite it with
+# `python tests/regen_golden.py`.
+# ruff: noqa
+# --- input: samples/physics.py, projectile_range; reverse mode with respect to speed, angle, height
+#    8 | def projectile_range(speed, angle, height):
+#    9 |     """Horizontal distance travelled by a projectile launched from `height`."""
+#   10 |     vx = speed * math.cos(angle)
+#   11 |     vy = speed * math.sin(angle)
+#   12 |     t_flight = (vy + math.sqrt(vy * vy + 2 * G * height)) / G
+#   13 |     return vx * t_flight
+# --- check: run at each point, the generated code returns the `->` values
+# speed = 20.0
+# angle = 0.7
+# height = 1.5
+# -> dspeed = 4.02484
+# -> dangle = 10.5527
+# -> dheight = 1.09421
+# --- generated
 import math
 
 

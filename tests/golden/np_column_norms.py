@@ -1,0 +1,25 @@
+# Golden file of tests/test_golden.py (see tests/golden_cases.py); rewrite it with
+# `python tests/regen_golden.py`.
+# ruff: noqa
+# --- input: tests/golden_inputs.py, column_norms; reverse mode with respect to A
+#   27 | def column_norms(A):
+#   28 |     """Sum of the Euclidean norms of A's columns: a reduction along an axis."""
+#   29 |     return np.sum(np.sqrt(np.sum(A * A, axis=0)))
+# --- check: run at each point, the generated code returns the `->` values
+# A = [[0.2, -0.4], [0.7, 0.1], [-0.3, 0.5]]
+# -> dA = [[0.254, -0.617213], [0.889001, 0.154303], [-0.381, 0.771517]]
+# --- generated
+from srcdiff.runtime import expand_reduced
+
+
+def column_norms_grad(A):
+    """Gradient of column_norms with respect to A (reverse mode)."""
+    # forward sweep
+    t1 = A * A
+    t3 = np.sqrt(np.sum(t1, axis=0))
+    # backward sweep
+    # line 29: return np.sum(np.sqrt(np.sum(A * A, axis=0)))
+    dt3 = expand_reduced(1.0, t3, None, False)
+    dt1 = expand_reduced(dt3 * (0.5 / t3), t1, 0, False)
+    dA = dt1 * A + dt1 * A
+    return dA
