@@ -48,11 +48,6 @@ class Dispatcher:
         names = self.params + self.kwonly
         call = ", ".join(self.params + [f"{k}={k}" for k in self.kwonly])
         lines = [f"def {self.name}({ast.unparse(args)}):", "    try:"]
-        # a rule registered since: every specialisation is generated again
-        self.version = ns["_rules"] = RULES.version
-        ns["_table"] = RULES
-        lines.append("        if _table.version == _rules:")
-        body = []
         ns["_arith"] = (ZeroDivisionError, OverflowError, ValueError)
         ns["_domain"] = as_domain_error
         for k, (types, fn) in enumerate(self.fast):
@@ -67,9 +62,8 @@ class Dispatcher:
                     continue
                 ns[f"_t{k}_{j}"] = t
                 checks.append(f"type({n}) is _t{k}_{j}")
-            body.append(f"            if {' and '.join(checks) or 'True'}:")
-            body.append(f"                return _f{k}({call})")
-        lines.extend(body or ["            pass"])
+            lines.append(f"        if {' and '.join(checks) or 'True'}:")
+            lines.append(f"            return _f{k}({call})")
         values = ", ".join(names)   # the slow path takes every argument, positionally
         lines.append(f"        return _slow(({values}{',' if len(names) == 1 else ''}))")
         # an arithmetic error inside generated code: the derivative is not finite here
@@ -86,10 +80,13 @@ class Dispatcher:
         self.function.__kwdefaults__ = fresh.__kwdefaults__
         return self.function
 
-    def _slow_path(self, args):
-        if self.version != RULES.version and self.fast:
+    def rules_changed(self):
+        """A rule was registered: forget the specialisations (generated again on use)."""
+        if self.fast:
             self.fast = []
             self.build(*self._defaults)
+
+    def _slow_path(self, args):
         fn, cacheable = self.slow(args)
         npos = len(self.params)
         types = tuple((type(a), a.dtype, a.ndim) if isinstance(a, np.ndarray) else type(a)
@@ -106,4 +103,5 @@ class Dispatcher:
 
     def install(self, defaults, kwdefaults):
         self._defaults = (defaults, kwdefaults)
+        RULES.subscribe(self)
         return self.build(defaults, kwdefaults)

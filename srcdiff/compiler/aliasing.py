@@ -38,6 +38,7 @@ import numpy as np
 from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
 from .analysis import INT, SCALAR
+from .astutil import base_name, hashable
 from .source import MISSING
 
 _NO_MEMORY = (SCALAR, INT)
@@ -149,9 +150,9 @@ class MemoryAnalysis:
                                copy_kw[0].value.value is True):
                 return fresh
             return fresh | union(args)
-        if _hashable(func) and func in _BUILTINS_NO_MEMORY:
+        if hashable(func) and func in _BUILTINS_NO_MEMORY:
             return union(args) if func in (min, max) else frozenset()
-        rules = RULES.lookup(func) if _hashable(func) else []
+        rules = RULES.lookup(func)
         if rules:
             rule = max(rules, key=lambda r: len(r.params))
             shares = rule.shares
@@ -238,7 +239,7 @@ class MemoryAnalysis:
         target = stmt.targets[0]
         env = dict(env)
         if isinstance(target, ast.Subscript):
-            base = _base_name(target)
+            base = base_name(target)
             if base is not None and self._has_memory(base):
                 self._site(stmt, "setitem", env, base)
             return env
@@ -266,7 +267,7 @@ class MemoryAnalysis:
             if not isinstance(node, ast.Call):
                 continue
             func = self.resolver.resolve(node.func)
-            rules = RULES.lookup(func) if func is not MISSING and _hashable(func) else []
+            rules = RULES.lookup(func) if func is not MISSING else []
             if rules:        # a primitive: only runtime.add_at adds in place
                 bound = dict(zip(rules[0].params, node.args))
                 bound.update({k.arg: k.value for k in node.keywords})
@@ -451,20 +452,6 @@ def _join(a, b):
 def _loads(node):
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and
             isinstance(n.ctx, ast.Load)}
-
-
-def _base_name(node):
-    while isinstance(node, (ast.Subscript, ast.Attribute)):
-        node = node.value
-    return node.id if isinstance(node, ast.Name) else None
-
-
-def _hashable(obj):
-    try:
-        hash(obj)
-        return True
-    except TypeError:
-        return False
 
 
 def _signature_params(func):

@@ -24,6 +24,7 @@ import types
 import numpy as np
 
 from ..rules import RULES
+from .astutil import base_name
 from .source import MISSING
 
 INT, SCALAR, ARRAY, SEQ, SEQ2, OTHER = "int", "scalar", "array", "seq", "seq2", "other"
@@ -138,7 +139,7 @@ class Analysis:
             kind, active = self.expr(stmt.value)
             target = stmt.targets[0]
             if active and kind == OTHER:
-                self.lost.setdefault(_base_name(target) or "?", stmt)
+                self.lost.setdefault(base_name(target) or "?", stmt)
             if isinstance(target, ast.Name):
                 self._set_rank(target.id, self.rank(stmt.value))
             if isinstance(target, ast.Tuple):
@@ -151,7 +152,7 @@ class Analysis:
             elif isinstance(target, ast.Name):
                 self._set(target.id, kind, active)
             elif isinstance(target, ast.Subscript):
-                base = _base_name(target)
+                base = base_name(target)
                 if base is not None:
                     self._set(base, self.kinds.get(base, kind), active)
         elif isinstance(stmt, ast.If):
@@ -270,7 +271,7 @@ class Analysis:
             return None
         if func in (len, int, float, bool, round):
             return 0
-        rules = RULES.lookup(func) if _hashable(func) else []
+        rules = RULES.lookup(func)
         if not rules:
             return None
         rule = rules[0]
@@ -409,7 +410,7 @@ class Analysis:
                 base_kind, base_active = self.expr(node.func.value)
                 return (ARRAY if base_kind in (ARRAY, SCALAR) else OTHER), base_active or any_active
             return OTHER, any_active
-        rules = RULES.lookup(func) if _hashable(func) else []
+        rules = RULES.lookup(func)
         if rules:
             rule = rules[0]
             if not rule.differentiable:
@@ -536,20 +537,6 @@ def _reduces_partially(call):
                                          kw.value.value is False):
             return True
     return False
-
-
-def _hashable(obj):
-    try:
-        hash(obj)
-        return True
-    except TypeError:
-        return False
-
-
-def _base_name(node):
-    while isinstance(node, (ast.Subscript, ast.Attribute)):
-        node = node.value
-    return node.id if isinstance(node, ast.Name) else None
 
 
 # -- reaching definitions --------------------------------------------------------

@@ -46,3 +46,20 @@ def reads_any(values, names):
     """Does any of the expressions `values` read one of `names`?"""
     names = set(names)
     return any(isinstance(n, ast.Name) and n.id in names for v in values for n in ast.walk(v))
+
+
+def base_name(node):
+    """The variable an expression like `y[i].T[0]` starts from (None for other bases)."""
+    while isinstance(node, (ast.Subscript, ast.Attribute)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def hashable(obj):
+    """Whether `obj` can be a dictionary key (a resolved callee may be a bound method
+    of an unhashable object)."""
+    try:
+        hash(obj)
+        return True
+    except TypeError:
+        return False

@@ -23,6 +23,7 @@ import ast
 import copy
 
 from ..errors import UnsupportedSyntaxError
+from .astutil import hashable
 from .source import MISSING
 
 _UNSUPPORTED_STMTS = {
@@ -74,14 +75,6 @@ _OPAQUE_CALLS = {
     delattr: ("delattr(), which changes an object srcdiff can't follow", "drop it"),
     __import__: ("__import__() inside the function", "import at module level"),
 }
-
-
-def _hashable(obj):
-    try:
-        hash(obj)
-        return True
-    except TypeError:
-        return False
 
 
 def _located(new, old):
@@ -201,7 +194,7 @@ class Normalizer:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 func = self.source.resolver.resolve(node.func)
-                entry = _OPAQUE_CALLS.get(func) if _hashable(func) else None
+                entry = _OPAQUE_CALLS.get(func) if hashable(func) else None
                 if entry is not None:
                     raise self.source.error(UnsupportedSyntaxError, f"srcdiff cannot "
                                             f"differentiate {entry[0]}", node, entry[1])

@@ -24,6 +24,7 @@ import ast
 import inspect
 import keyword
 import re
+import weakref
 from dataclasses import dataclass, field
 
 #: Names with a fixed meaning inside templates.
@@ -86,14 +87,22 @@ class RuleTable:
     """Primitive (object or AST operator class) -> list of rules, one per signature.
 
     `version` counts changes; it is part of every cache key for generated code, so code
-    generated before a rule was registered is not used after it."""
+    generated before a rule was registered is not used after it.  Objects holding code
+    outside those caches (the functions `grad` returns) `subscribe` and are told of a
+    change (`rules_changed()`), so their calls need no version check."""
 
     def __init__(self):
         self._rules = {}
         self.version = 0
+        self._subscribers = weakref.WeakSet()
+
+    def subscribe(self, obj):
+        self._subscribers.add(obj)
 
     def add(self, rule):
         self.version += 1
+        for obj in list(self._subscribers):
+            obj.rules_changed()
         key = _key(rule.func)
         self._rules.setdefault(key, [])
         # A new rule for an existing signature replaces it (user overrides).
