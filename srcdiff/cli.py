@@ -14,6 +14,7 @@ import numpy as np
 
 from .api.loading import load_function, parse_at
 from .errors import SrcDiffError, UsageError
+from .version import __version__
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
 
@@ -83,6 +84,7 @@ def _sig(func):
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="srcdiff", description="Source-to-source automatic differentiation for Python.")
+    parser.add_argument("--version", action="version", version=f"srcdiff {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     show = sub.add_parser("show", help="print the generated derivative source")
     show.add_argument("target", help="FILE.py:FUNCTION")
