@@ -29,3 +29,61 @@ def test_version_prints_the_package_version(capsys):
         raise AssertionError("--version did not exit")
     assert capsys.readouterr().out == f"srcdiff {__version__}\n"
     assert __version__ == "0.1.0"
+
+
+# -- srcdiff build --help and docs/build.md ------------------------------------------------
+
+def _subparser(name):
+    import argparse
+    parser = cli.build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return sub.choices[name]
+
+
+def _documented_build_options():
+    """{option string: the table row} of docs/build.md's command-line option table."""
+    import re
+    with open(os.path.join(ROOT, "docs", "build.md"), encoding="utf-8") as fh:
+        text = fh.read()
+    section = text.split("## From the command line", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        if not line.startswith("| `"):
+            continue
+        first = line.split(" | ", 1)[0]
+        for option in re.findall(r"`(-{1,2}[a-z][a-z-]*)", first):
+            rows[option] = line
+    return rows
+
+
+def test_build_options_in_docs_are_the_parsers():
+    parser = _subparser("build")
+    actual = {s for a in parser._actions for s in a.option_strings} - {"-h", "--help"}
+    documented = _documented_build_options()
+    assert set(documented) == actual
+    assert "-o" in actual and "--out" in actual and "--mode" in actual
+
+
+def test_build_mode_and_output_choices_agree_with_docs():
+    from srcdiff.build.config import OUTPUT_KINDS
+    parser = _subparser("build")
+    by_option = {s: a for a in parser._actions for s in a.option_strings}
+    documented = _documented_build_options()
+    assert by_option["--mode"].choices == ["reverse", "forward"]
+    for mode in by_option["--mode"].choices:
+        assert f"`{mode}`" in documented["--mode"]
+        assert mode in by_option["--mode"].help
+    for kind in OUTPUT_KINDS:
+        assert f"`{kind}`" in documented["--output"]
+        assert kind in by_option["--output"].help
+    assert "only mode" not in documented["--mode"]
+
+
+def test_build_forward_mode_alone_means_jvp_and_refuses_grad(tmp_path):
+    (tmp_path / "m.py").write_text("def f(x):\n    return x * x\n")
+    done = _srcdiff("build", "m.py:f", "--mode", "forward", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "def f_jvp(x, dx):" in (tmp_path / "m_grad.py").read_text()
+    done = _srcdiff("build", "m.py:f", "--mode", "forward", "--output", "grad", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "forward mode generates jvp functions only" in done.stderr

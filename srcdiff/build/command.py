@@ -39,7 +39,6 @@ from .config import (
     find_project,
     targets_from_args,
     targets_from_config,
-
 )
 from .header import stale_reason
 from .module import render_module
@@ -160,9 +159,12 @@ def add_build_command(subparsers):
     p.add_argument("--wrt", help="comma-separated parameter names (default: the first)")
     p.add_argument("-o", "--out", metavar="FILE.py",
                    help="module to write (default: FILE_grad.py beside the source)")
-    p.add_argument("--output", help="grad, value_and_grad, vjp, comma-separated, or 'both' "
-                                    "(grad and value_and_grad); default grad")
-    p.add_argument("--mode", default="reverse", choices=["reverse", "forward"])
+    p.add_argument("--output", help="grad, value_and_grad, vjp, jvp, comma-separated, or "
+                                    "'both' (grad and value_and_grad); default grad (jvp with "
+                                    "--mode forward)")
+    p.add_argument("--mode", default="reverse", choices=["reverse", "forward"],
+                   help="reverse (default) or forward; forward mode generates jvp functions "
+                        "only")
     p.add_argument("--at", help="example arguments that fix their kinds, e.g. \"w=0.5, b=0\"")
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 naming each stale output")
