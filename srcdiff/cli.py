@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import os
 import sys
 
 import numpy as np
@@ -26,14 +27,25 @@ def _wrt(args, func):
     return names[0] if len(names) == 1 else names
 
 
-def _highlight(text):
-    if not sys.stdout.isatty():
+def _use_color(choice, stream):
+    """--color: "always", "never", or "auto" (a terminal, and NO_COLOR not set)."""
+    if choice == "auto":
+        return not os.environ.get("NO_COLOR") and stream.isatty()
+    return choice == "always"
+
+
+def _highlight(text, color="auto", stream=None):
+    """`text` colored for a terminal with Pygments, if --color and NO_COLOR allow it."""
+    if not _use_color(color, stream or sys.stdout):
         return text
     try:
         from pygments import highlight
         from pygments.formatters import TerminalFormatter
         from pygments.lexers import PythonLexer
     except ImportError:
+        if color == "always":
+            print("srcdiff: --color always needs Pygments: pip install 'srcdiff[color]'",
+                  file=sys.stderr)
         return text
     return highlight(text, PythonLexer(), TerminalFormatter())
 
@@ -43,7 +55,7 @@ def cmd_show(args):
     func = load_function(args.target)
     at = parse_at(args.at) if args.at else None
     text = source(func, wrt=_wrt(args, func), mode=args.mode, at=at)
-    sys.stdout.write(_highlight(text))
+    sys.stdout.write(_highlight(text, args.color))
     return EXIT_OK
 
 
@@ -91,6 +103,9 @@ def build_parser():
     show.add_argument("--wrt", help="comma-separated parameter names (default: the first)")
     show.add_argument("--mode", default="reverse", choices=["reverse", "forward"])
     show.add_argument("--at", help="example arguments that fix their types, e.g. \"x=3, y=[1,2]\"")
+    show.add_argument("--color", default="auto", choices=["auto", "always", "never"],
+                      help="color the code with Pygments: auto (the default) colors on a "
+                           "terminal unless the NO_COLOR environment variable is set")
     show.set_defaults(run=cmd_show)
     check = sub.add_parser("check", help="compare the derivative with finite differences")
     check.add_argument("target", help="FILE.py:FUNCTION")

@@ -87,3 +87,64 @@ def test_build_forward_mode_alone_means_jvp_and_refuses_grad(tmp_path):
     done = _srcdiff("build", "m.py:f", "--mode", "forward", "--output", "grad", cwd=tmp_path)
     assert done.returncode == 2
     assert "forward mode generates jvp functions only" in done.stderr
+
+
+# -- colors ------------------------------------------------------------------------------------
+
+class _Terminal:
+    """A stand-in for sys.stdout that says whether it is a terminal."""
+
+    def __init__(self, tty):
+        self.tty, self.parts = tty, []
+
+    def isatty(self):
+        return self.tty
+
+    def write(self, text):
+        self.parts.append(text)
+
+    def flush(self):
+        pass
+
+
+def _show_output(monkeypatch, *, tty, no_color, color=None):
+    stream = _Terminal(tty)
+    monkeypatch.setattr(sys, "stdout", stream)
+    if no_color is None:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    else:
+        monkeypatch.setenv("NO_COLOR", no_color)
+    argv = ["show", os.path.join(ROOT, "samples", "seed.py") + ":f"]
+    assert cli.main(argv + (["--color", color] if color else [])) == 0
+    return "".join(stream.parts)
+
+
+def test_color_auto_colors_a_terminal_only(monkeypatch):
+    import pygments  # noqa: F401 - the `color` extra (the test extra has it too)
+    assert "\x1b[" in _show_output(monkeypatch, tty=True, no_color=None)
+    plain = _show_output(monkeypatch, tty=False, no_color=None)
+    assert "\x1b[" not in plain and plain.startswith("def f_grad(x, y):")
+
+
+def test_no_color_turns_auto_off(monkeypatch):
+    text = _show_output(monkeypatch, tty=True, no_color="1")
+    assert "\x1b[" not in text and "def f_grad(x, y):" in text
+    # an empty NO_COLOR is not set (no-color.org)
+    assert "\x1b[" in _show_output(monkeypatch, tty=True, no_color="")
+
+
+def test_color_option_always_and_never(monkeypatch):
+    assert "\x1b[" not in _show_output(monkeypatch, tty=True, no_color=None, color="never")
+    assert "\x1b[" in _show_output(monkeypatch, tty=False, no_color=None, color="always")
+    # an explicit --color always is a per-invocation choice: it wins over NO_COLOR
+    assert "\x1b[" in _show_output(monkeypatch, tty=False, no_color="1", color="always")
+
+
+def test_color_always_without_pygments_prints_plain_code_and_says_why(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "pygments", None)    # `import pygments` fails
+    stream = _Terminal(True)
+    monkeypatch.setattr(sys, "stdout", stream)
+    assert cli.main(["show", os.path.join(ROOT, "samples", "seed.py") + ":f",
+                     "--color", "always"]) == 0
+    assert "".join(stream.parts).startswith("def f_grad(x, y):")
+    assert "needs Pygments" in capsys.readouterr().err
