@@ -11,8 +11,6 @@ import inspect
 import os
 import sys
 
-import numpy as np
-
 from .api.loading import load_function, parse_at
 from .errors import SrcDiffError, UsageError
 from .version import __version__
@@ -61,7 +59,7 @@ def cmd_show(args):
 
 def cmd_check(args):
     from .api.check import check_grad
-    from .api.requests import parameters, parse_wrt
+    from .api.requests import default_wrt, parameters, parse_wrt
     from .errors import GradientCheckError
     func = load_function(args.target)
     at = parse_at(args.at)
@@ -72,12 +70,15 @@ def cmd_check(args):
         raise UsageError(f"--at does not match {func.__name__}{_sig(func)}: {exc}") from None
     bound.apply_defaults()
     values = tuple(bound.arguments[p] for p in params)
-    # by default: every float (or float array) argument; integers are counts, not inputs
-    wrt = _wrt(args, func) if args.wrt else tuple(
-        p for p, v in zip(params, values)
-        if isinstance(v, float) or (isinstance(v, np.ndarray) and v.dtype.kind == "f"))
+    # by default: every float, float array and integer that is not a count (CHECK_HELP)
+    wrt = _wrt(args, func) if args.wrt else default_wrt(func, values)
     if not wrt:
-        raise UsageError("no float argument to differentiate; name one with --wrt")
+        ints = [p for p, v in zip(params, values) if getattr(v, "dtype", None) is not None
+                and v.dtype.kind in "iub" and v.ndim]
+        also = f"; integer arrays carry no derivative: write {', '.join(ints)} as a list " \
+            "(--at lists are float arrays) or with dtype=float" if ints else ""
+        raise UsageError("no argument to differentiate (floats, float arrays, integers "
+                         f"that are not counts){also}; or name one with --wrt")
     names, _ = parse_wrt(func, wrt, params)
     try:
         report = check_grad(func, *values, wrt=names, rtol=args.rtol, atol=args.atol)
@@ -87,6 +88,14 @@ def cmd_check(args):
     print(report)
     print("OK: srcdiff agrees with finite differences")
     return EXIT_OK
+
+
+CHECK_HELP = """Compare srcdiff's gradient with central finite differences at the point --at.
+Integers are numbers like any other: --at "x=3, y=4" is the point (3.0, 4.0). Without
+--wrt, every float, float array and integer argument is differentiated, except integers
+the function uses as counts: bounds of range(), indices, shapes, sizes, axes or exponents (x ** n), and
+parameters annotated `int` or with an integer default (--at "x=0.5, steps=10" with
+`for _ in range(steps)` differentiates x only). Integer arrays are never differentiated."""
 
 
 def _sig(func):
@@ -107,10 +116,12 @@ def build_parser():
                       help="color the code with Pygments: auto (the default) colors on a "
                            "terminal unless the NO_COLOR environment variable is set")
     show.set_defaults(run=cmd_show)
-    check = sub.add_parser("check", help="compare the derivative with finite differences")
+    check = sub.add_parser("check", help="compare the derivative with finite differences",
+                           description=CHECK_HELP)
     check.add_argument("target", help="FILE.py:FUNCTION")
     check.add_argument("--at", required=True, help="the point, e.g. \"x=3, y=4\"")
-    check.add_argument("--wrt", help="comma-separated parameter names (default: all float ones)")
+    check.add_argument("--wrt", help="comma-separated parameter names (default: every float "
+                                     "or integer that is not a count, and float arrays)")
     check.add_argument("--rtol", type=float, default=1e-5)
     check.add_argument("--atol", type=float, default=1e-7)
     check.set_defaults(run=cmd_check)

@@ -148,3 +148,55 @@ def test_color_always_without_pygments_prints_plain_code_and_says_why(monkeypatc
                      "--color", "always"]) == 0
     assert "".join(stream.parts).startswith("def f_grad(x, y):")
     assert "needs Pygments" in capsys.readouterr().err
+
+
+# -- srcdiff check: integers are numbers, counts are not differentiated -------------------
+
+def _rows(stdout):
+    """{parameter: (analytic, numeric)} of a check table."""
+    rows = {}
+    for line in stdout.splitlines()[2:]:
+        parts = line.split()
+        if len(parts) == 4 and parts[0] != "max":
+            rows[parts[0]] = (float(parts[1]), float(parts[2]))
+    return rows
+
+
+def test_check_at_integers_is_the_float_point(capsys):
+    assert cli.main(["check", os.path.join(ROOT, "samples", "seed.py") + ":f",
+                     "--at", "x=3, y=4"]) == 0
+    out = capsys.readouterr().out
+    rows = _rows(out)
+    assert set(rows) == {"x", "y"}
+    assert rows["x"][0] == 24.0 and rows["y"][0] == 10.0
+    assert abs(rows["x"][1] - 24.0) < 1e-6 and abs(rows["y"][1] - 10.0) < 1e-6
+    assert "OK: srcdiff agrees with finite differences" in out
+
+
+def test_check_leaves_counts_alone(capsys):
+    target = os.path.join(ROOT, "samples", "physics.py") + ":pendulum"
+    assert cli.main(["check", target, "--at", "theta0=1, damping=0.25, steps=20"]) == 0
+    assert set(_rows(capsys.readouterr().out)) == {"theta0", "damping"}
+    assert cli.main(["check", target, "--at", "theta0=1, damping=0.25, steps=20",
+                     "--wrt", "theta0"]) == 0
+    assert set(_rows(capsys.readouterr().out)) == {"theta0"}
+
+
+def test_check_refuses_integer_arrays_clearly(capsys):
+    target = os.path.join(ROOT, "samples", "rosenbrock.py") + ":rosenbrock"
+    assert cli.main(["check", target, "--at", "x=np.array([1, 2, 3])"]) == 2
+    err = capsys.readouterr().err
+    assert "integer arrays carry no derivative" in err and "x" in err
+    assert cli.main(["check", target, "--at", "x=np.array([1, 2, 3])", "--wrt", "x"]) == 2
+    err = capsys.readouterr().err
+    assert "integer array" in err and "astype(float)" in err
+    assert cli.main(["check", target, "--at", "x=[1, 2, 3]"]) == 0    # lists are floats
+    assert set(_rows(capsys.readouterr().out)) == {"x[0]", "x[1]", "x[2]"}
+
+
+def test_check_help_states_the_rule():
+    done = _srcdiff("check", "--help")
+    assert done.returncode == 0
+    text = " ".join(done.stdout.split())
+    assert '"x=3, y=4" is the point (3.0, 4.0)' in text
+    assert "except integers the function uses as counts" in text

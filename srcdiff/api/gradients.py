@@ -20,6 +20,7 @@ from .dispatch import Dispatcher
 from .requests import (
     FAST_KINDS,
     Specializer,
+    is_int_scalar,
     keyword_only,
     kinds_for_source,
     parameters,
@@ -56,7 +57,8 @@ def _make(func, wrt, output, doc, mode="reverse"):
     derivative.source = lambda *args, **kwargs: source(func, wrt=wrt, output=output, at=args or None)
     derivative.specialize = lambda *args: spec.compiled(spec.bind(args, {}))
     # Integer arguments in `wrt` are differentiated as floats; their values are passed
-    # unchanged (so `range(n)` still works, with zero derivative).
+    # unchanged (so `range(n)` still works, with zero derivative), and what they make
+    # integer comes back as floats (requests.as_floats).
     if not single and len(names) == 1:
         inner = derivative
 
@@ -70,10 +72,15 @@ def _make(func, wrt, output, doc, mode="reverse"):
 
 
 def _forward(func, names, args, output, single, spec):
-
     spec.kinds_of(args)     # the same argument checks as reverse mode
+    params = parameters(func)
     grads = forward_grad(func, names, args)
-    value = func(*args) if output == "value_and_grad" else None
+    value = None
+    if output == "value_and_grad":     # at integer arguments in wrt: the value as a float
+        value = func(*args)
+        if is_int_scalar(value) and any(is_int_scalar(args[params.index(w)])
+                                        for w in names):
+            value = float(value)
     if output == "value_and_grad" and np.ndim(value) != 0:
         raise NonScalarOutputError(f"grad needs {func.__name__} to return a scalar")
     result = grads[0] if len(names) == 1 else grads   # (a 1-tuple wrt is re-wrapped later)
