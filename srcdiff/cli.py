@@ -48,11 +48,25 @@ def _highlight(text, color="auto", stream=None):
     return highlight(text, PythonLexer(), TerminalFormatter())
 
 
+KIND_WORDS = {"scalar": "float", "array": "array", "int": "int", "seq": "list",
+              "seq2": "list of tuples"}
+
+
 def cmd_show(args):
-    from .api.gradients import source
+    from .api.gradients import generated
+    from .build.standalone import standalone_text
     func = load_function(args.target)
     at = parse_at(args.at) if args.at else None
-    text = source(func, wrt=_wrt(args, func), mode=args.mode, at=at)
+    gen, kinds = generated(func, wrt=_wrt(args, func), mode=args.mode, at=at)
+    notes = []
+    if at is None:     # "x, y float (not used as an array), n int (its default)"
+        groups = {}
+        for p, (kind, why) in kinds.items():
+            groups.setdefault((KIND_WORDS.get(kind, kind), why), []).append(p)
+        assumed = ", ".join(f"{', '.join(ps)} {kind} ({why})" for (kind, why), ps in groups.items())
+        notes.append(f"assumed: {assumed}; pass --at to fix them")
+    path = args.target.rpartition(":")[0]
+    text = standalone_text(gen, sys.modules[func.__module__], path, notes)
     sys.stdout.write(_highlight(text, args.color))
     return EXIT_OK
 

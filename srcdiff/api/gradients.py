@@ -20,6 +20,7 @@ from .dispatch import Dispatcher
 from .requests import (
     FAST_KINDS,
     Specializer,
+    assumed_kinds,
     is_int_scalar,
     keyword_only,
     kinds_for_source,
@@ -120,21 +121,31 @@ def value_and_grad(func=None, wrt=0, mode="reverse"):
 def source(func, wrt=0, mode="reverse", *, output="grad", at=None):
     """The generated derivative source of `func`, as text.
 
-    Parameters are assumed to be floats unless annotated (``x: np.ndarray``), indexed
-    in the function (``x[1:]``, ``x.shape``: arrays), or `at` gives example arguments
-    (a tuple, or a dict by name).
+    Without example arguments `at` (a tuple, or a dict by name), parameter kinds come
+    from annotations (``x: np.ndarray``), defaults, and how the function uses them
+    (``x @ w``, ``np.exp(x)``, ``x[1:]``: arrays; ``range(n)``: a count; else floats):
+    see `requests.assumed_kinds`.
     """
+    return generated(func, wrt, mode, output=output, at=at)[0].source()
+
+
+def generated(func, wrt=0, mode="reverse", *, output="grad", at=None):
+    """(Generated, {parameter: (kind, why)}) for `source` and `srcdiff show`: the code,
+    and the kind each parameter's code was generated for ("why" is None where `at`
+    gave it)."""
     if mode not in ("reverse", "forward"):
         raise SrcDiffError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     if mode == "forward":
         output = "jvp"
     params = parameters(func)
     names, _ = parse_wrt(func, wrt, params)
-    kinds = kinds_for_source(func, params, at)
+    if at is None:
+        kinds = assumed_kinds(func, params)
+    else:
+        kinds = {p: (k, None) for p, k in kinds_for_source(func, params, at).items()}
     for w in names:
-        if kinds[w] == INT:
-            kinds[w] = SCALAR
-    return generate_reverse(func, names, kinds, output=output,
-                            ranks=ranks_for_source(func, params, at)).source()
-
-
+        if kinds[w][0] == INT:     # an integer in wrt is differentiated as a float
+            kinds[w] = (SCALAR, "differentiated" if at is None else None)
+    code = generate_reverse(func, names, {p: k for p, (k, _) in kinds.items()}, output=output,
+                            ranks=ranks_for_source(func, params, at))
+    return code, kinds

@@ -224,9 +224,9 @@ def assumed_kinds(func, params):
         elif p in uses:
             kind, why = _USE_KINDS[uses[p][0]], uses[p][1]
         else:
-            kind, why = SCALAR, "no array use"
+            kind, why = SCALAR, "not used as an array"
         if kind == OTHER:
-            kind, why = SCALAR, "no array use"
+            kind, why = SCALAR, "not used as an array"
         kinds[p] = (kind, why)
     return kinds
 
