@@ -200,3 +200,71 @@ def test_check_help_states_the_rule():
     text = " ".join(done.stdout.split())
     assert '"x=3, y=4" is the point (3.0, 4.0)' in text
     assert "except integers the function uses as counts" in text
+
+
+# -- modules inside packages -------------------------------------------------------------
+
+def _package(tmp_path):
+    pkg = tmp_path / "proj" / "pkg"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "helpers.py").write_text("SCALE = 3.0\n\n\ndef h(x):\n    return SCALE * x * x\n")
+    (pkg / "mod.py").write_text("from .helpers import SCALE, h\n\n\n"
+                                "def f(x, y):\n    return h(x) * y + SCALE * y\n")
+    return tmp_path / "proj"
+
+
+def test_show_and_check_import_a_module_with_relative_imports(tmp_path):
+    project = _package(tmp_path)
+    done = _srcdiff("show", "pkg/mod.py:f", "--wrt", "x,y", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert "def f_grad(x, y):" in done.stdout and "def h_fwd(" in done.stdout
+    assert "from pkg.mod import SCALE" in done.stdout
+    # the shown code runs from the project folder, as its comment says
+    (project / "shown.py").write_text(done.stdout)
+    run = subprocess.run([sys.executable, "-c", "import shown; print(shown.f_grad(2.0, 5.0))"],
+                         cwd=project, capture_output=True, text=True, check=False,
+                         env={**os.environ, "PYTHONPATH": ROOT})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "(60.0, 15.0)"         # (6 x y, 3 x**2 + 3)
+    assert "(imported as pkg.mod: run this in the current folder)" in done.stdout
+    done = _srcdiff("check", "pkg/mod.py:f", "--at", "x=2, y=5", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert set(_rows(done.stdout)) == {"x", "y"}
+    assert _rows(done.stdout)["x"][0] == 60.0 and _rows(done.stdout)["y"][0] == 15.0
+    # from another folder, by a longer path
+    done = _srcdiff("check", "proj/pkg/mod.py:f", "--at", "x=2, y=5", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+
+
+def test_show_check_and_build_share_the_loader(tmp_path, monkeypatch):
+    """The same import function for all three: a package module by its dotted name."""
+    from srcdiff.api import loading
+    from srcdiff.build import command as build
+    project = _package(tmp_path)
+    seen = []
+    real = loading.import_file
+
+    def spy(path, root, dotted, hint=""):
+        seen.append((os.path.relpath(path, project), dotted))
+        return real(path, root, dotted, hint)
+
+    monkeypatch.setattr(loading, "import_file", spy)
+    monkeypatch.setattr("srcdiff.build.target.import_file", spy)
+    monkeypatch.chdir(project)
+    assert cli.main(["check", "pkg/mod.py:f", "--at", "x=2, y=5"]) == 0
+    assert build.main(["build", "pkg/mod.py:f", "--wrt", "x,y"]) == 0
+    assert seen == [(os.path.join("pkg", "mod.py"), "pkg.mod")] * 2
+    assert (project / "pkg" / "mod_grad.py").is_file()
+
+
+def test_import_errors_name_the_file(tmp_path):
+    project = _package(tmp_path)
+    (project / "pkg" / "broken.py").write_text("from .nowhere import g\n\n\ndef f(x):\n"
+                                               "    return x\n")
+    done = _srcdiff("show", "pkg/broken.py:f", cwd=project)
+    assert done.returncode == 2
+    assert "importing pkg/broken.py (as pkg.broken) failed: ModuleNotFoundError" in done.stderr
+    (project / "pkg" / "bad.py").write_text("def f(x):\n    return x +\n")
+    done = _srcdiff("check", "pkg/bad.py:f", "--at", "x=1.0", cwd=project)
+    assert done.returncode == 2 and "pkg/bad.py:2: syntax error" in done.stderr

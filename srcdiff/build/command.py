@@ -33,6 +33,7 @@ import argparse
 import os
 import sys
 
+from ..api.loading import package_root
 from ..errors import SrcDiffError, UsageError
 from .config import (
     Project,
@@ -112,11 +113,13 @@ def _project(args):
     """The project around the current directory.
 
     Without a pyproject.toml, targets named on the command line from one
-    folder make that folder the root, so `m.py` imports as `m`.
+    folder make that folder the root, so `m.py` imports as `m` -- or, for a
+    file in a package, the folder above the package (`pkg/m.py` imports as
+    `pkg.m`, as with `srcdiff show` and `check`).
     """
     project = find_project(os.getcwd())
     if project.pyproject is None and args.targets:
-        folders = {os.path.dirname(os.path.abspath(t.rpartition(":")[0])) for t in args.targets}
+        folders = {package_root(t.rpartition(":")[0])[0] for t in args.targets}
         if len(folders) == 1:
             folder = folders.pop()
             project = Project(root=folder, source_root=folder, config={}, pyproject=None)
