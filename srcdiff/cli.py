@@ -12,6 +12,7 @@ import os
 import sys
 
 from .api.loading import load_function, parse_at
+from .build.progress import label, progress
 from .errors import SrcDiffError, UsageError
 from .version import __version__
 
@@ -57,7 +58,8 @@ def cmd_show(args):
     from .build.standalone import standalone_text
     func = load_function(args.target)
     at = parse_at(args.at) if args.at else None
-    gen, kinds = generated(func, wrt=_wrt(args, func), mode=args.mode, at=at)
+    with progress(label(func, args.mode)):
+        gen, kinds = generated(func, wrt=_wrt(args, func), mode=args.mode, at=at)
     notes = []
     if at is None:     # "x, y float (not used as an array), n int (its default)"
         groups = {}
@@ -73,6 +75,7 @@ def cmd_show(args):
 
 def cmd_check(args):
     from .api.check import check_grad
+    from .api.gradients import grad
     from .api.requests import default_wrt, parameters, parse_wrt
     from .errors import GradientCheckError
     func = load_function(args.target)
@@ -94,6 +97,8 @@ def cmd_check(args):
         raise UsageError("no argument to differentiate (floats, float arrays, integers "
                          f"that are not counts){also}; or name one with --wrt")
     names, _ = parse_wrt(func, wrt, params)
+    with progress(label(func, "reverse")):    # generate the code check_grad runs
+        grad(func, wrt=tuple(names)).specialize(*values)
     try:
         report = check_grad(func, *values, wrt=names, rtol=args.rtol, atol=args.atol)
     except GradientCheckError as exc:

@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from srcdiff import cli
 from srcdiff.version import __version__
 
@@ -268,3 +270,86 @@ def test_import_errors_name_the_file(tmp_path):
     (project / "pkg" / "bad.py").write_text("def f(x):\n    return x +\n")
     done = _srcdiff("check", "pkg/bad.py:f", "--at", "x=1.0", cwd=project)
     assert done.returncode == 2 and "pkg/bad.py:2: syntax error" in done.stderr
+
+
+# -- progress on stderr for slow code generation -------------------------------------------
+
+def _slow_clock(monkeypatch, seconds):
+    """Each progress step appears to take `seconds` (start, end, start, end, ...)."""
+    from srcdiff.build import progress
+    ticks = iter(range(10 ** 6))
+    monkeypatch.setattr(progress, "clock", lambda: seconds * (next(ticks) % 2))
+
+
+def test_progress_reports_a_slow_step_only(monkeypatch):
+    import io
+
+    from srcdiff.build.progress import progress
+    _slow_clock(monkeypatch, 1.8)
+    out = io.StringIO()
+    with progress("differentiating model.loss (reverse)", out):
+        pass
+    assert out.getvalue() == "srcdiff: differentiating model.loss (reverse) ... done in 1.8 s\n"
+    _slow_clock(monkeypatch, 0.4)
+    out = io.StringIO()
+    with progress("differentiating model.loss (reverse)", out):
+        pass
+    assert out.getvalue() == ""
+    _slow_clock(monkeypatch, 2.5)
+    out = io.StringIO()
+    with pytest.raises(ValueError), progress("differentiating f (forward)", out):
+        raise ValueError("boom")
+    assert out.getvalue() == "srcdiff: differentiating f (forward) ... failed after 2.5 s\n"
+
+
+def test_progress_line_starts_while_the_step_runs(monkeypatch):
+    """The first half of the line appears once THRESHOLD has passed, before the end."""
+    import io
+    import time
+
+    from srcdiff.build import progress
+    monkeypatch.setattr(progress, "THRESHOLD", 0.05)
+    out = io.StringIO()
+    with progress.progress("differentiating f (reverse)", out):
+        deadline = time.monotonic() + 5
+        while not out.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert out.getvalue() == "srcdiff: differentiating f (reverse) ... "
+    assert out.getvalue().startswith("srcdiff: differentiating f (reverse) ... done in ")
+
+
+@pytest.mark.parametrize("argv, line", [
+    (["show", "samples/seed.py:f"], "srcdiff: differentiating seed.f (reverse) ... done in 1.8 s"),
+    (["show", "samples/seed.py:f", "--mode", "forward"],
+     "srcdiff: differentiating seed.f (forward) ... done in 1.8 s"),
+    (["check", "samples/seed.py:f", "--at", "x=3, y=4"],
+     "srcdiff: differentiating seed.f (reverse) ... done in 1.8 s"),
+], ids=["show", "show-forward", "check"])
+def test_show_and_check_report_slow_generation(argv, line, monkeypatch, capsys):
+    monkeypatch.chdir(ROOT)
+    _slow_clock(monkeypatch, 1.8)
+    assert cli.main(argv) == 0
+    assert capsys.readouterr().err.splitlines() == [line]
+    _slow_clock(monkeypatch, 0.2)
+    assert cli.main(argv) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_build_reports_slow_generation(tmp_path, monkeypatch, capsys):
+    (tmp_path / "m.py").write_text("def f(x):\n    return x * x\n\n\ndef g(x):\n    return -x\n")
+    monkeypatch.chdir(tmp_path)
+    _slow_clock(monkeypatch, 1.8)
+    assert cli.main(["build", "m.py:f", "m.py:g", "-o", "m_grad.py"]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        "srcdiff: differentiating m.py:f (reverse) ... done in 1.8 s",
+        "srcdiff: differentiating m.py:g (reverse) ... done in 1.8 s"]
+
+
+def test_the_library_prints_no_progress(monkeypatch, capsys):
+    import seed
+
+    import srcdiff
+    _slow_clock(monkeypatch, 5.0)
+    assert srcdiff.grad(seed.f, wrt=(0, 1))(3.0, 4.0) == (24.0, 10.0)
+    assert "def f_grad" in srcdiff.source(seed.f)
+    assert capsys.readouterr() == ("", "")

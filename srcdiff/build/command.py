@@ -43,6 +43,7 @@ from .config import (
 )
 from .header import stale_reason
 from .module import render_module
+from .progress import progress
 from .target import ImportingLoader, StaticLoader, build_target
 from .tests import render_tests
 
@@ -57,7 +58,8 @@ def build_all(project, targets, no_import=False, emit_tests=None):
     with loader.session():
         for target in targets:
             try:    # the static loader may meet an undecidable name while generating
-                built = build_target(project, loader, target)
+                with progress(f"differentiating {target.spec} ({target.mode})"):
+                    built = build_target(project, loader, target)
             except StaticResolutionError as exc:
                 raise UsageError(str(exc)) from None
             by_output.setdefault(target.output, []).append(built)
