@@ -155,10 +155,16 @@ def main(argv=None):
     try:
         return args.run(args)
     except UsageError as exc:
-        print(f"srcdiff: error: {exc}", file=sys.stderr)
+        print(f"srcdiff: error: {_relative(exc)}", file=sys.stderr)
     except SrcDiffError as exc:
-        print(f"srcdiff: {exc}", file=sys.stderr)
+        print(f"srcdiff: {_relative(exc)}", file=sys.stderr)
     return EXIT_USAGE
+
+
+def _relative(exc):
+    """An error's message with the files under the current folder named relative to it
+    (`model.py:2:5`, as the user typed the target, not `/home/.../model.py:2:5`)."""
+    return str(exc).replace(os.path.join(os.getcwd(), ""), "")
 
 
 if __name__ == "__main__":
