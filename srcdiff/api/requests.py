@@ -239,12 +239,14 @@ def is_int_scalar(value):
 def count_parameters(func):
     """Parameters that are counts, not inputs: annotated `int`, with an integer default,
     or used as counts (`range(n)`, an index, a shape or axis: srcdiff/api/usage.py)."""
-    sig = inspect.signature(func)
-    found = usage.counts(func)
-    for name, param in sig.parameters.items():
-        if param.annotation in (int, "int") or is_int_scalar(param.default):
-            found.add(name)
-    return found
+    key = ("counts", func)      # vjp asks on every call
+    if key not in _PREPARED:
+        found = usage.counts(func)
+        for name, param in inspect.signature(func).parameters.items():
+            if param.annotation in (int, "int") or is_int_scalar(param.default):
+                found.add(name)
+        _PREPARED[key] = frozenset(found)
+    return set(_PREPARED[key])
 
 
 def default_wrt(func, values):
