@@ -5,10 +5,6 @@ import math
 import numpy as np
 
 
-def helper_count(x, n):
-    return x * n
-
-
 def len_is_not_a_count(x):
     s = 0.0
     for i in range(len(x)):
