@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import os
 import sys
 
-import numpy as np
-
 from .api.loading import load_function, parse_at
+from .build.progress import label, progress
 from .errors import SrcDiffError, UsageError
+from .version import __version__
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
 
@@ -25,30 +26,57 @@ def _wrt(args, func):
     return names[0] if len(names) == 1 else names
 
 
-def _highlight(text):
-    if not sys.stdout.isatty():
+def _use_color(choice, stream):
+    """--color: "always", "never", or "auto" (a terminal, and NO_COLOR not set)."""
+    if choice == "auto":
+        return not os.environ.get("NO_COLOR") and stream.isatty()
+    return choice == "always"
+
+
+def _highlight(text, color="auto", stream=None):
+    """`text` colored for a terminal with Pygments, if --color and NO_COLOR allow it."""
+    if not _use_color(color, stream or sys.stdout):
         return text
     try:
         from pygments import highlight
         from pygments.formatters import TerminalFormatter
         from pygments.lexers import PythonLexer
     except ImportError:
+        if color == "always":
+            print("srcdiff: --color always needs Pygments: pip install 'srcdiff[color]'",
+                  file=sys.stderr)
         return text
     return highlight(text, PythonLexer(), TerminalFormatter())
 
 
+KIND_WORDS = {"scalar": "float", "array": "array", "int": "int", "seq": "list",
+              "seq2": "list of tuples"}
+
+
 def cmd_show(args):
-    from .api.gradients import source
+    from .api.gradients import generated
+    from .build.standalone import standalone_text
     func = load_function(args.target)
     at = parse_at(args.at) if args.at else None
-    text = source(func, wrt=_wrt(args, func), mode=args.mode, at=at)
-    sys.stdout.write(_highlight(text))
+    with progress(label(func, args.mode)):
+        gen, kinds = generated(func, wrt=_wrt(args, func), mode=args.mode, at=at)
+    notes = []
+    if at is None:     # "x, y float (not used as an array), n int (its default)"
+        groups = {}
+        for p, (kind, why) in kinds.items():
+            groups.setdefault((KIND_WORDS.get(kind, kind), why), []).append(p)
+        assumed = ", ".join(f"{', '.join(ps)} {kind} ({why})" for (kind, why), ps in groups.items())
+        notes.append(f"assumed: {assumed}; pass --at to fix them")
+    path = args.target.rpartition(":")[0]
+    text = standalone_text(gen, sys.modules[func.__module__], path, notes)
+    sys.stdout.write(_highlight(text, args.color))
     return EXIT_OK
 
 
 def cmd_check(args):
     from .api.check import check_grad
-    from .api.requests import parameters, parse_wrt
+    from .api.gradients import grad
+    from .api.requests import default_wrt, parameters, parse_wrt
     from .errors import GradientCheckError
     func = load_function(args.target)
     at = parse_at(args.at)
@@ -59,13 +87,18 @@ def cmd_check(args):
         raise UsageError(f"--at does not match {func.__name__}{_sig(func)}: {exc}") from None
     bound.apply_defaults()
     values = tuple(bound.arguments[p] for p in params)
-    # by default: every float (or float array) argument; integers are counts, not inputs
-    wrt = _wrt(args, func) if args.wrt else tuple(
-        p for p, v in zip(params, values)
-        if isinstance(v, float) or (isinstance(v, np.ndarray) and v.dtype.kind == "f"))
+    # by default: every float, float array and integer that is not a count (CHECK_HELP)
+    wrt = _wrt(args, func) if args.wrt else default_wrt(func, values)
     if not wrt:
-        raise UsageError("no float argument to differentiate; name one with --wrt")
+        ints = [p for p, v in zip(params, values) if getattr(v, "dtype", None) is not None
+                and v.dtype.kind in "iub" and v.ndim]
+        also = f"; integer arrays carry no derivative: write {', '.join(ints)} as a list " \
+            "(--at lists are float arrays) or with dtype=float" if ints else ""
+        raise UsageError("no argument to differentiate (floats, float arrays, integers "
+                         f"that are not counts){also}; or name one with --wrt")
     names, _ = parse_wrt(func, wrt, params)
+    with progress(label(func, "reverse")):    # generate the code check_grad runs
+        grad(func, wrt=tuple(names)).specialize(*values)
     try:
         report = check_grad(func, *values, wrt=names, rtol=args.rtol, atol=args.atol)
     except GradientCheckError as exc:
@@ -76,6 +109,14 @@ def cmd_check(args):
     return EXIT_OK
 
 
+CHECK_HELP = """Compare srcdiff's gradient with central finite differences at the point --at.
+Integers are numbers like any other: --at "x=3, y=4" is the point (3.0, 4.0). Without
+--wrt, every float, float array and integer argument is differentiated, except integers
+the function uses as counts: bounds of range(), indices, shapes, sizes, axes or exponents (x ** n), and
+parameters annotated `int` or with an integer default (--at "x=0.5, steps=10" with
+`for _ in range(steps)` differentiates x only). Integer arrays are never differentiated."""
+
+
 def _sig(func):
     return str(inspect.signature(func))
 
@@ -83,17 +124,23 @@ def _sig(func):
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="srcdiff", description="Source-to-source automatic differentiation for Python.")
+    parser.add_argument("--version", action="version", version=f"srcdiff {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     show = sub.add_parser("show", help="print the generated derivative source")
     show.add_argument("target", help="FILE.py:FUNCTION")
     show.add_argument("--wrt", help="comma-separated parameter names (default: the first)")
     show.add_argument("--mode", default="reverse", choices=["reverse", "forward"])
     show.add_argument("--at", help="example arguments that fix their types, e.g. \"x=3, y=[1,2]\"")
+    show.add_argument("--color", default="auto", choices=["auto", "always", "never"],
+                      help="color the code with Pygments: auto (the default) colors on a "
+                           "terminal unless the NO_COLOR environment variable is set")
     show.set_defaults(run=cmd_show)
-    check = sub.add_parser("check", help="compare the derivative with finite differences")
+    check = sub.add_parser("check", help="compare the derivative with finite differences",
+                           description=CHECK_HELP)
     check.add_argument("target", help="FILE.py:FUNCTION")
     check.add_argument("--at", required=True, help="the point, e.g. \"x=3, y=4\"")
-    check.add_argument("--wrt", help="comma-separated parameter names (default: all float ones)")
+    check.add_argument("--wrt", help="comma-separated parameter names (default: every float "
+                                     "or integer that is not a count, and float arrays)")
     check.add_argument("--rtol", type=float, default=1e-5)
     check.add_argument("--atol", type=float, default=1e-7)
     check.set_defaults(run=cmd_check)
@@ -108,10 +155,16 @@ def main(argv=None):
     try:
         return args.run(args)
     except UsageError as exc:
-        print(f"srcdiff: error: {exc}", file=sys.stderr)
+        print(f"srcdiff: error: {_relative(exc)}", file=sys.stderr)
     except SrcDiffError as exc:
-        print(f"srcdiff: {exc}", file=sys.stderr)
+        print(f"srcdiff: {_relative(exc)}", file=sys.stderr)
     return EXIT_USAGE
+
+
+def _relative(exc):
+    """An error's message with the files under the current folder named relative to it
+    (`model.py:2:5`, as the user typed the target, not `/home/.../model.py:2:5`)."""
+    return str(exc).replace(os.path.join(os.getcwd(), ""), "")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -18,7 +19,9 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
+from fdiff import assert_close, fd_grad
 
 from srcdiff.build import command as build
 from srcdiff.build import header as build_header
@@ -473,3 +476,62 @@ def test_forward_mode_builds_a_jvp_module_whose_emitted_tests_pass(tmp_path, mon
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "test_model_jvp.py"],
                          cwd=tmp_path, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_build_without_at_infers_arrays_from_use(tmp_path, monkeypatch, capsys):
+    """No `at`: parameters used with `@` or NumPy get array code (which runs on floats
+    too), never scalar-only code that fails on arrays (float() of a matrix)."""
+    (tmp_path / "model.py").write_text(textwrap.dedent("""\
+        import math
+
+        import numpy as np
+
+
+        def loss(w, b, x):
+            return np.sum((x @ w + b) ** 2)
+
+
+        def act(w, s):
+            return np.sum(np.tanh(w * s) + s ** 2)
+
+
+        def scalar(u, v):
+            return math.sin(u) * v
+        """))
+    code, out = _run(tmp_path, "model.py:loss", "model.py:act", "model.py:scalar", "--wrt",
+                     "w,b", "-o", "model_grad.py", monkeypatch=monkeypatch, capsys=capsys)
+    assert code != 0 and "no parameter 'b'" in out     # act and scalar have no b
+    code, out = _run(tmp_path, "model.py:loss", "--wrt", "w,b", "-o", "loss_grad.py",
+                     monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, out
+    code, out = _run(tmp_path, "model.py:act", "model.py:scalar", "-o", "other_grad.py",
+                     monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, out
+    text = (tmp_path / "loss_grad.py").read_text()
+    assert "kinds=b:array,w:array,x:array" in text and "scalar_like" not in text
+    assert "kinds=s:array,w:array" in (tmp_path / "other_grad.py").read_text()
+    assert "kinds=u:scalar,v:scalar" in (tmp_path / "other_grad.py").read_text()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    model = _load(tmp_path / "model.py", "model")
+    built = _load(tmp_path / "loss_grad.py", "loss_grad")
+    other = _load(tmp_path / "other_grad.py", "other_grad")
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(4, 3))
+    for w, b in [(rng.normal(size=3), rng.normal(size=4)),     # arrays
+                 (rng.normal(size=3), 0.3)]:                  # a float bias
+        dw, db = built.loss_grad(w, b, x)
+        assert_close(dw, fd_grad(model.loss, (w, b, x), 0), 1e-6, 1e-8)
+        assert_close(db, fd_grad(model.loss, (w, b, x), 1), 1e-6, 1e-8)
+        assert np.shape(db) == np.shape(b)
+    for w, s in [(rng.normal(size=5), rng.normal(size=5)), (0.4, 0.7),
+                 (rng.normal(size=(2, 3)), 1.5)]:
+        assert_close(other.act_grad(w, s), fd_grad(model.act, (w, s), 0), 1e-6, 1e-8)
+        assert np.shape(other.act_grad(w, s)) == np.shape(w)
+    assert other.scalar_grad(0.5, 2.0) == pytest.approx(math.cos(0.5) * 2.0, rel=1e-14)
+
+
+def _load(path, name):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -1,8 +1,13 @@
-"""The generated code README shows is what srcdiff prints today (README stays true)."""
+"""README stays true: the code it shows is what srcdiff prints today, and every command in
+its ```bash blocks runs as shown (README_COMMANDS says how each one is tested, so a new
+command without a test fails `test_every_readme_command_has_a_test`)."""
 
 import os
+import re
+import shlex
 import subprocess
 import sys
+import textwrap
 
 import pytest
 
@@ -13,26 +18,144 @@ SHOWN = [
     ("samples/activations.py:softplus",),
     ("samples/seed.py:f", "--wrt", "x,y", "--mode", "forward"),
 ]
+CHECKED = [("samples/seed.py:f", "--at", "x=3, y=4")]
+
+# every command of README's ```bash blocks -> how it is tested:
+#   "ci": .ci/run runs it (the Quickstart); "build": test_readme_build_commands, in a
+#   temporary project; "run": test_readme_tool_command runs it exactly as shown
+README_COMMANDS = {
+    'python3 -m venv .venv && .venv/bin/pip install -e ".[test]" && '
+    '.venv/bin/srcdiff show samples/seed.py:f --wrt x,y': "ci",
+    ".venv/bin/python -m pytest -q": "ci",
+    "srcdiff build pkg/model.py:loss --wrt w,b -o pkg/model_grad.py": "build",
+    "srcdiff build --check": "build",
+    "python -m tools.fuzz --seed 100000 -n 50": "run",
+    "python -m tools.fuzz --seed 100000 -n 50 --minimize --out failures/": "run",
+    "python -m tools.suites --limit 100": "run",
+}
+
+
+def _readme():
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
+        return fh.read()
+
+
+def _bash_commands(text):
+    """The commands of every ```bash block, without trailing `# comments`."""
+    commands = []
+    for block in re.findall(r"```bash\n(.*?)```", text, re.DOTALL):
+        for line in block.splitlines():
+            command = re.sub(r"\s+#.*$", "", line).strip()
+            if command and not command.startswith("#"):
+                commands.append(command)
+    return commands
+
+
+def _env():
+    return dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+
+
+def _srcdiff(args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "srcdiff", *args], cwd=cwd, env=_env(),
+                          capture_output=True, text=True, check=False)
+
+
+def test_every_readme_command_has_a_test():
+    commands = _bash_commands(_readme())
+    assert len(commands) == len(set(commands))
+    assert set(commands) == set(README_COMMANDS)
+
+
+def test_every_readme_show_and_check_example_is_tested():
+    """`srcdiff show ...`: / `srcdiff check ...`: followed by its output in the text."""
+    shown = re.findall(r"`srcdiff (show|check) ([^`]+)`(?: \([^)]*\))?:\n\n```", _readme())
+    tested = {("show", " ".join(a)) for a in SHOWN} | {("check", " ".join(a)) for a in CHECKED}
+    quoted = {(cmd, " ".join(shlex.split(rest))) for cmd, rest in shown}
+    assert quoted and quoted <= tested
 
 
 @pytest.mark.parametrize("args", SHOWN, ids=[" ".join(a) for a in SHOWN])
 def test_readme_shows_current_output(args):
-    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    out = subprocess.run([sys.executable, "-m", "srcdiff", "show", *args], cwd=ROOT, env=env,
-                         capture_output=True, text=True, check=True).stdout.rstrip()
-    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
-        readme = fh.read()
-    assert out in readme, f"README's output of `srcdiff show {' '.join(args)}` is stale"
+    done = _srcdiff(["show", *args])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip() in _readme(), \
+        f"README's output of `srcdiff show {' '.join(args)}` is stale"
+
+
+@pytest.mark.parametrize("args", CHECKED, ids=[" ".join(a) for a in CHECKED])
+def test_readme_check_output_is_current(args):
+    done = _srcdiff(["check", *args])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip() in _readme(), \
+        f"README's output of `srcdiff check {' '.join(args)}` is stale"
+
+
+def test_readme_error_example(tmp_path):
+    """`$ srcdiff show model.py:f` on a function with a `try`: the message README shows."""
+    block = _readme().split("$ srcdiff show model.py:f\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "model.py").write_text(textwrap.dedent("""\
+        def f(x):
+            try:
+                return x * 2.0
+            except ValueError:
+                return 0.0
+        """))
+    done = _srcdiff(["show", "model.py:f"], cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == block
 
 
 def test_readme_quickstart_matches_ci():
     """The two Quickstart commands are the ones .ci/run runs."""
-    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
-        readme = fh.read()
+    readme = _readme()
     with open(os.path.join(ROOT, ".ci", "run"), encoding="utf-8") as fh:
         ci = fh.read()
     quick = readme.split("## Quickstart", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
     commands = [line for line in quick.splitlines() if line.strip()]
-    assert len(commands) == 2
+    assert commands == [c for c, how in README_COMMANDS.items() if how == "ci"]
     for command in commands:
         assert command in ci
+
+
+def test_readme_build_commands(tmp_path):
+    """README's `srcdiff build` line in a project like the one it describes, then
+    `srcdiff build --check` (configured in pyproject.toml, as docs/build.md says)."""
+    build, check = [c for c, how in README_COMMANDS.items() if how == "build"]
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    model = tmp_path / "pkg" / "model.py"
+    model.write_text("import numpy as np\n\n\ndef loss(w, b, x):\n"
+                     "    return np.sum((x @ w + b) ** 2)\n")
+    (tmp_path / "pyproject.toml").write_text(textwrap.dedent("""\
+        [[tool.srcdiff.targets]]
+        function = "pkg/model.py:loss"
+        wrt = ["w", "b"]
+        output = "pkg/model_grad.py"
+        """))
+    done = _srcdiff(shlex.split(build)[1:], cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "wrote pkg/model_grad.py\n"
+    assert "def loss_grad(w, b, x):" in (tmp_path / "pkg" / "model_grad.py").read_text()
+    done = _srcdiff(shlex.split(check)[1:], cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 generated file(s) up to date" in done.stdout
+    model.write_text(model.read_text().replace("** 2", "** 4"))
+    done = _srcdiff(shlex.split(check)[1:], cwd=tmp_path)
+    assert done.returncode == 1       # "in CI: exit 1 if a generated module is stale"
+    assert "stale: pkg/model_grad.py: source changed" in done.stdout
+
+
+@pytest.mark.parametrize("command", [c for c, how in README_COMMANDS.items() if how == "run"])
+def test_readme_tool_command(command, tmp_path):
+    """Run from a clone (the repository on the path), exactly as README shows it."""
+    argv = shlex.split(command)
+    assert argv[0] == "python"
+    done = subprocess.run([sys.executable, *argv[1:]], cwd=tmp_path, env=_env(),
+                          capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    if "tools.fuzz" in command:
+        assert "50 programs from seed 100000" in done.stdout
+        assert re.search(r"\nall\s+\d+\s+\d+\s+0\s+0\s+\d+\n", done.stdout)    # none wrong
+    else:
+        assert "\n100 cases in " in done.stdout
+    assert not (tmp_path / "failures").exists()     # nothing to minimise

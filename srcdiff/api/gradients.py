@@ -20,6 +20,8 @@ from .dispatch import Dispatcher
 from .requests import (
     FAST_KINDS,
     Specializer,
+    assumed_kinds,
+    is_int_scalar,
     keyword_only,
     kinds_for_source,
     parameters,
@@ -56,7 +58,8 @@ def _make(func, wrt, output, doc, mode="reverse"):
     derivative.source = lambda *args, **kwargs: source(func, wrt=wrt, output=output, at=args or None)
     derivative.specialize = lambda *args: spec.compiled(spec.bind(args, {}))
     # Integer arguments in `wrt` are differentiated as floats; their values are passed
-    # unchanged (so `range(n)` still works, with zero derivative).
+    # unchanged (so `range(n)` still works, with zero derivative), and what they make
+    # integer comes back as floats (requests.as_floats).
     if not single and len(names) == 1:
         inner = derivative
 
@@ -70,10 +73,15 @@ def _make(func, wrt, output, doc, mode="reverse"):
 
 
 def _forward(func, names, args, output, single, spec):
-
     spec.kinds_of(args)     # the same argument checks as reverse mode
+    params = parameters(func)
     grads = forward_grad(func, names, args)
-    value = func(*args) if output == "value_and_grad" else None
+    value = None
+    if output == "value_and_grad":     # at integer arguments in wrt: the value as a float
+        value = func(*args)
+        if is_int_scalar(value) and any(is_int_scalar(args[params.index(w)])
+                                        for w in names):
+            value = float(value)
     if output == "value_and_grad" and np.ndim(value) != 0:
         raise NonScalarOutputError(f"grad needs {func.__name__} to return a scalar")
     result = grads[0] if len(names) == 1 else grads   # (a 1-tuple wrt is re-wrapped later)
@@ -113,21 +121,31 @@ def value_and_grad(func=None, wrt=0, mode="reverse"):
 def source(func, wrt=0, mode="reverse", *, output="grad", at=None):
     """The generated derivative source of `func`, as text.
 
-    Parameters are assumed to be floats unless annotated (``x: np.ndarray``), indexed
-    in the function (``x[1:]``, ``x.shape``: arrays), or `at` gives example arguments
-    (a tuple, or a dict by name).
+    Without example arguments `at` (a tuple, or a dict by name), parameter kinds come
+    from annotations (``x: np.ndarray``), defaults, and how the function uses them
+    (``x @ w``, ``np.exp(x)``, ``x[1:]``: arrays; ``range(n)``: a count; else floats):
+    see `requests.assumed_kinds`.
     """
+    return generated(func, wrt, mode, output=output, at=at)[0].source()
+
+
+def generated(func, wrt=0, mode="reverse", *, output="grad", at=None):
+    """(Generated, {parameter: (kind, why)}) for `source` and `srcdiff show`: the code,
+    and the kind each parameter's code was generated for ("why" is None where `at`
+    gave it)."""
     if mode not in ("reverse", "forward"):
         raise SrcDiffError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     if mode == "forward":
         output = "jvp"
     params = parameters(func)
     names, _ = parse_wrt(func, wrt, params)
-    kinds = kinds_for_source(func, params, at)
+    if at is None:
+        kinds = assumed_kinds(func, params)
+    else:
+        kinds = {p: (k, None) for p, k in kinds_for_source(func, params, at).items()}
     for w in names:
-        if kinds[w] == INT:
-            kinds[w] = SCALAR
-    return generate_reverse(func, names, kinds, output=output,
-                            ranks=ranks_for_source(func, params, at)).source()
-
-
+        if kinds[w][0] == INT:     # an integer in wrt is differentiated as a float
+            kinds[w] = (SCALAR, "differentiated" if at is None else None)
+    code = generate_reverse(func, names, {p: k for p, (k, _) in kinds.items()}, output=output,
+                            ranks=ranks_for_source(func, params, at))
+    return code, kinds

@@ -43,21 +43,52 @@ def load_function(target: str):
 def load_module(path: str) -> types.ModuleType:
     """Import the module in `path` (see the module docstring for how)."""
     root, dotted = package_root(path)
+    return import_file(path, root, dotted)
+
+
+def import_file(path: str, root: str, dotted: str, hint: str = "") -> types.ModuleType:
+    """The module in file `path`, imported as `dotted` from folder `root` (put on
+    sys.path): `srcdiff show` and `check` (root and name from `package_root`) and
+    `srcdiff build` (from the project's source root) import modules the same way.
+
+    A module of that name already imported from this file is reused; one from an older
+    copy under `root` is imported again.  Errors become a UsageError naming the file
+    (`hint` is added to it)."""
+    path = os.path.abspath(path)
+    existing = sys.modules.get(dotted)
+    private = False     # a lone file named like a module from elsewhere (`math.py`)
+    if existing is not None:
+        where = os.path.abspath(getattr(existing, "__file__", None) or "")
+        if where == path:
+            return existing
+        if where.startswith(os.path.abspath(root) + os.sep):
+            del sys.modules[dotted]     # the same project's module, from another copy
+        else:
+            private = "." not in dotted
     if root not in sys.path:
         sys.path.insert(0, root)
     try:
-        if "." in dotted:
+        if "." in dotted:   # a module in a package, by its name: relative imports work
             importlib.invalidate_caches()
             return importlib.import_module(dotted)
         spec = importlib.util.spec_from_file_location(dotted, path)
         module = importlib.util.module_from_spec(spec)
-        sys.modules.setdefault(dotted, module)
-        spec.loader.exec_module(module)
+        if not private:
+            sys.modules[dotted] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            if not private:
+                sys.modules.pop(dotted, None)
+            raise
         return module
     except SyntaxError as exc:
-        raise UsageError(f"{exc.filename or path}:{exc.lineno}: syntax error: {exc.msg}") from None
-    except Exception as exc:  # the user's module failed to import
-        raise UsageError(f"importing {path} failed: {type(exc).__name__}: {exc}") from None
+        shown = exc.filename if exc.filename and os.path.abspath(exc.filename) != path else \
+            os.path.relpath(path)
+        raise UsageError(f"{shown}:{exc.lineno}: syntax error: {exc.msg}{hint}") from None
+    except Exception as exc:  # noqa: BLE001 - the user's module failed to import
+        raise UsageError(f"importing {os.path.relpath(path)} (as {dotted}) failed: "
+                         f"{type(exc).__name__}: {exc}{hint}") from None
 
 
 def package_root(path: str) -> tuple[str, str]:

@@ -8,7 +8,6 @@ command line and `srcdiff build`.
 
 from __future__ import annotations
 
-import ast
 import inspect
 
 import numpy as np
@@ -28,6 +27,7 @@ from ..compiler.normalize import normalize
 from ..compiler.source import FunctionSource
 from ..errors import ArgumentError, WrtError
 from ..rules import RULES
+from . import usage
 from .cache import cached
 
 FAST_KINDS = {float: SCALAR, int: INT, bool: INT, np.float64: SCALAR, np.float32: SCALAR}
@@ -125,10 +125,15 @@ class Specializer:
 
     def compiled(self, args):
         kinds, ranks = self.kinds_of(args), self.ranks_of(args)
-        key = (kinds, ranks, RULES.version)
+        ints = self.output in ("grad", "value_and_grad") and \
+            any(is_int_scalar(args[i]) for i in self.wrt_index)
+        key = (kinds, ranks, ints, RULES.version)
         fn = self.by_key.get(key)
         if fn is None:
-            fn = self.by_key[key] = self.compiled_for(kinds, ranks)[0]
+            fn = self.compiled_for(kinds, ranks)[0]
+            if ints:
+                fn = as_floats(fn, self.output, len(self.wrt) > 1)
+            self.by_key[key] = fn
         return fn
 
     def compiled_for(self, kinds, ranks=None):
@@ -160,46 +165,104 @@ class Specializer:
         return tuple(bound.arguments[p] for p in self.params)
 
 
+def as_floats(fn, output, several):
+    """`fn` (generated grad or value_and_grad code) returning floats where integer
+    arguments in wrt made it compute integers: 2*x at x=3 is the derivative 6.0.
+    The integers themselves are passed on unchanged, so `range(n)` still works."""
+    def floats(g):
+        return tuple(float(v) if is_int_scalar(v) else v for v in g) if several else \
+            float(g) if is_int_scalar(g) else g
+
+    if output == "value_and_grad":
+        def call(*args, **kwargs):
+            value, g = fn(*args, **kwargs)
+            return (float(value) if is_int_scalar(value) else value), floats(g)
+    else:
+        def call(*args, **kwargs):
+            return floats(fn(*args, **kwargs))
+    call.__wrapped__ = fn
+    return call
+
+
 def kinds_for_source(func, params, at):
-    sig = inspect.signature(func)
+    """Parameter -> kind for generating code without a call: from example arguments `at`
+    (a tuple, or a dict by name) if given, else as `assumed_kinds` guesses."""
     if at is not None:
+        sig = inspect.signature(func)
         bound = sig.bind(*at) if isinstance(at, tuple) else sig.bind(**at)
         bound.apply_defaults()
         return {p: kind_of_value(bound.arguments[p]) for p in params}
+    return {p: kind for p, (kind, _) in assumed_kinds(func, params).items()}
+
+
+_USE_KINDS = {usage.COUNT: INT, usage.NUMBER: SCALAR, usage.ARRAY: ARRAY}
+
+
+def assumed_kinds(func, params):
+    """{parameter: (kind, why)} without example arguments: a default value's kind, an
+    annotation (`x: np.ndarray`, `n: int`), else how the function uses the parameter
+    (srcdiff/api/usage.py: `x @ w`, `np.exp(x)`, `x[1:]` make arrays, `range(n)` a
+    count, `math.sin(x)` a float), else a float.  Array code also runs on floats, so
+    a parameter used with NumPy is assumed to be an array."""
+    sig = inspect.signature(func)
+    uses = usage.parameter_uses(func)
     kinds = {}
-    indexed = indexed_names(func)
     for p in params:
         param = sig.parameters[p]
         ann = param.annotation
         if param.default is not inspect.Parameter.empty:
-            kinds[p] = kind_of_value(param.default)
+            kind, why = kind_of_value(param.default), "its default"
         elif ann in (int, "int", bool, "bool"):
-            kinds[p] = INT
+            kind, why = INT, "annotated"
         elif ann is np.ndarray or (isinstance(ann, str) and "ndarray" in ann) or \
                 "array" in str(ann).lower():
-            kinds[p] = ARRAY
+            kind, why = ARRAY, "annotated"
         elif ann in (list, tuple, "list", "tuple") or str(ann).startswith(("list", "tuple")):
-            kinds[p] = SEQ
-        elif p in indexed:      # x[1:], x.shape, x.T: an array
-            kinds[p] = ARRAY
+            kind, why = SEQ, "annotated"
+        elif ann in (float, "float"):
+            kind, why = SCALAR, "annotated"
+        elif p in uses:
+            kind, why = _USE_KINDS[uses[p][0]], uses[p][1]
         else:
-            kinds[p] = SCALAR
-        if kinds[p] == OTHER:
-            kinds[p] = SCALAR
+            kind, why = SCALAR, "not used as an array"
+        if kind == OTHER:
+            kind, why = SCALAR, "not used as an array"
+        kinds[p] = (kind, why)
     return kinds
 
 
-def indexed_names(func):
-    """Names the function indexes or reads array attributes of (a guess that they are arrays)."""
-    tree = FunctionSource(func).tree
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
-            names.add(node.value.id)
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and \
-                node.attr in ("shape", "T", "ndim", "size", "dtype", "sum", "mean", "reshape"):
-            names.add(node.value.id)
-    return names
+def is_int_scalar(value):
+    """A Python or NumPy integer, not a bool: differentiated as the float it equals."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def count_parameters(func):
+    """Parameters that are counts, not inputs: annotated `int`, with an integer default,
+    or used as counts (`range(n)`, an index, a shape or axis: srcdiff/api/usage.py)."""
+    key = ("counts", func)      # vjp asks on every call
+    if key not in _PREPARED:
+        found = usage.counts(func)
+        for name, param in inspect.signature(func).parameters.items():
+            if param.annotation in (int, "int") or is_int_scalar(param.default):
+                found.add(name)
+        _PREPARED[key] = frozenset(found)
+    return set(_PREPARED[key])
+
+
+def default_wrt(func, values):
+    """The parameters differentiated when none are named (vjp, `srcdiff check`): every
+    float, float array and list of floats, and every integer that is not a count
+    (`count_parameters`); `values` has one value per parameter, in order."""
+    counts = None
+    chosen = []
+    for p, v in zip(parameters(func), values):
+        if is_int_scalar(v):
+            counts = count_parameters(func) if counts is None else counts
+            if p not in counts:
+                chosen.append(p)
+        elif kind_of_value(v) in (SCALAR, ARRAY, SEQ):
+            chosen.append(p)
+    return tuple(chosen)
 
 
 def ranks_for_source(func, params, at):

@@ -14,23 +14,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..compiler.analysis import ARRAY, SCALAR, SEQ
 from ..errors import ArgumentError, SrcDiffError, as_domain_error
 from .cache import cached
-from .requests import Specializer, keyword_only, parameters, parse_wrt
-
-_DIFF = (SCALAR, ARRAY, SEQ)
+from .requests import (
+    Specializer,
+    default_wrt,
+    is_int_scalar,
+    keyword_only,
+    parameters,
+    parse_wrt,
+)
 
 
 def _specializer(func, wrt, output):
     return cached(("specializer", func, wrt, output), lambda: Specializer(func, wrt, output))
-
-
-def _differentiable_params(func, args):
-    from ..compiler.analysis import kind_of_value
-    params = parameters(func)
-    return tuple(p for p, a in zip(params, args)
-                 if kind_of_value(a) in _DIFF or (type(a) is int and False))
 
 
 def _split_keyword_only(func, values):
@@ -75,7 +72,7 @@ def _guarded(fn, *args, **kwargs):
 
 
 def _as_float(value):
-    return float(value) if type(value) is int else value
+    return float(value) if is_int_scalar(value) else value
 
 
 # -- forward mode ---------------------------------------------------------------------
@@ -143,7 +140,10 @@ def _scalar(t):
 def vjp(func, *primals):
     """(func(*primals), vjp_fn); vjp_fn(cotangent) -> one cotangent per primal.
 
-    Arguments that carry no derivative (ints, strings) get None.
+    Floats, float arrays, lists of floats and integers (as the floats they equal) are
+    differentiated; arguments that carry no derivative get None: integers the function
+    uses as counts (`range(n)`, an index, a shape, an `int` annotation or default),
+    integer arrays, strings.
     """
     return _vjp(func, primals, None)
 
@@ -154,17 +154,25 @@ def _vjp(func, primals, wrt):
     if len(primals) != len(params):
         raise ArgumentError(f"vjp needs one primal per parameter of {func.__name__} "
                             f"({', '.join(params)})")
+    ints = ()
     if wrt is None:
-        wrt = _differentiable_params(func, primals)
+        wrt = default_wrt(func, primals)
+        # integers chosen here are passed unchanged (a count srcdiff did not recognise
+        # still works); what they make integer is returned as floats
+        ints = [p for p, a in zip(params, primals) if p in wrt and is_int_scalar(a)]
     if not wrt:
         raise ArgumentError(f"no argument of {func.__name__} is differentiable here "
-                            "(floats, float arrays or lists of floats)")
+                            "(floats, float arrays, lists of floats, integers that are "
+                            "not counts)")
     spec = _specializer(func, wrt, "split")
-    primals = tuple(_as_float(a) if p in wrt else a for p, a in zip(params, primals))
+    primals = tuple(_as_float(a) if p in wrt and p not in ints else a
+                    for p, a in zip(params, primals))
     (fwd, bwd), generated = spec.compiled_for(spec.kinds_of(primals), spec.ranks_of(primals))
     stack = []
     pos, kw = _split_keyword_only(func, primals)
     out = _guarded(fwd, stack, *pos, **kw)
+    if ints and is_int_scalar(out):
+        out = float(out)
     saved = list(stack)
     multiple = isinstance(out, tuple)
     first = [True]
@@ -180,6 +188,8 @@ def _vjp(func, primals, wrt):
         grads = _guarded(bwd, run_stack, *cts)
         grads = grads if len(wrt) > 1 else (grads,)
         by_name = dict(zip(wrt, grads))
+        for p in ints:
+            by_name[p] = _as_float(by_name[p]) if is_int_scalar(by_name[p]) else by_name[p]
         return tuple(_in_dtype(by_name.get(p), a) for p, a in zip(params, primals))
 
     return out, vjp_fn

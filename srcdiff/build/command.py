@@ -33,16 +33,17 @@ import argparse
 import os
 import sys
 
+from ..api.loading import package_root
 from ..errors import SrcDiffError, UsageError
 from .config import (
     Project,
     find_project,
     targets_from_args,
     targets_from_config,
-
 )
 from .header import stale_reason
 from .module import render_module
+from .progress import progress
 from .target import ImportingLoader, StaticLoader, build_target
 from .tests import render_tests
 
@@ -57,7 +58,8 @@ def build_all(project, targets, no_import=False, emit_tests=None):
     with loader.session():
         for target in targets:
             try:    # the static loader may meet an undecidable name while generating
-                built = build_target(project, loader, target)
+                with progress(f"differentiating {target.spec} ({target.mode})"):
+                    built = build_target(project, loader, target)
             except StaticResolutionError as exc:
                 raise UsageError(str(exc)) from None
             by_output.setdefault(target.output, []).append(built)
@@ -113,11 +115,13 @@ def _project(args):
     """The project around the current directory.
 
     Without a pyproject.toml, targets named on the command line from one
-    folder make that folder the root, so `m.py` imports as `m`.
+    folder make that folder the root, so `m.py` imports as `m` -- or, for a
+    file in a package, the folder above the package (`pkg/m.py` imports as
+    `pkg.m`, as with `srcdiff show` and `check`).
     """
     project = find_project(os.getcwd())
     if project.pyproject is None and args.targets:
-        folders = {os.path.dirname(os.path.abspath(t.rpartition(":")[0])) for t in args.targets}
+        folders = {package_root(t.rpartition(":")[0])[0] for t in args.targets}
         if len(folders) == 1:
             folder = folders.pop()
             project = Project(root=folder, source_root=folder, config={}, pyproject=None)
@@ -160,9 +164,12 @@ def add_build_command(subparsers):
     p.add_argument("--wrt", help="comma-separated parameter names (default: the first)")
     p.add_argument("-o", "--out", metavar="FILE.py",
                    help="module to write (default: FILE_grad.py beside the source)")
-    p.add_argument("--output", help="grad, value_and_grad, vjp, comma-separated, or 'both' "
-                                    "(grad and value_and_grad); default grad")
-    p.add_argument("--mode", default="reverse", choices=["reverse", "forward"])
+    p.add_argument("--output", help="grad, value_and_grad, vjp, jvp, comma-separated, or "
+                                    "'both' (grad and value_and_grad); default grad (jvp with "
+                                    "--mode forward)")
+    p.add_argument("--mode", default="reverse", choices=["reverse", "forward"],
+                   help="reverse (default) or forward; forward mode generates jvp functions "
+                        "only")
     p.add_argument("--at", help="example arguments that fix their kinds, e.g. \"w=0.5, b=0\"")
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 naming each stale output")

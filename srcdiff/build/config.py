@@ -134,7 +134,8 @@ def targets_from_config(project):
         file = project.rel(project.abs(file))
         output = entry.get("output") or _default_output(file)
         wrt = _names(entry.get("wrt", ()))
-        outputs = _names(entry.get("generate", ["grad"]))
+        default = ["jvp"] if entry.get("mode") == "forward" else ["grad"]
+        outputs = _names(entry.get("generate", default))
         targets.append(_checked(Target(
             file=file, function=name, output=project.rel(project.abs(output)), wrt=wrt,
             outputs=outputs, mode=entry.get("mode", "reverse"), at=entry.get("at"),
@@ -150,7 +151,7 @@ def targets_from_args(project, args):
     if args.at:
         at = parse_at(args.at)
     wrt = tuple(w.strip() for w in (args.wrt or "").split(",") if w.strip())
-    outputs = _parse_outputs(args.output or "grad")
+    outputs = _parse_outputs(args.output or ("jvp" if args.mode == "forward" else "grad"))
     targets = []
     for spec in args.targets:
         if ":" not in spec:
@@ -187,8 +188,6 @@ def _checked(target, label):
     """`target`, if every option is one srcdiff can build; else a usage error at `label`."""
     if target.mode not in ("reverse", "forward"):
         raise UsageError(f"{label}: mode must be 'reverse' or 'forward', not {target.mode!r}")
-    if target.mode == "forward" and target.outputs == ("grad",):   # the default output
-        target.outputs = ("jvp",)
     if target.mode == "forward" and target.outputs != ("jvp",):
         raise UsageError(f"{label}: forward mode generates jvp functions only")
     bad = [o for o in target.outputs if o not in OUTPUT_KINDS]

@@ -17,6 +17,7 @@ import sys
 import types
 from dataclasses import dataclass
 
+from ..api.loading import import_file
 from ..errors import UsageError
 from .config import Target
 
@@ -55,19 +56,8 @@ class ImportingLoader:
 
     def function(self, target):
         dotted = self.project.dotted(target.file)
-        existing = sys.modules.get(dotted)
-        expected = self.project.abs(target.file)
-        if existing is not None and os.path.abspath(getattr(existing, "__file__", "") or "") \
-                != expected:
-            del sys.modules[dotted]     # a module of that name from elsewhere
-        try:
-            module = importlib.import_module(dotted)
-        except SyntaxError as exc:
-            raise UsageError(f"{target.file}:{exc.lineno}: syntax error: {exc.msg}") from None
-        except Exception as exc:    # noqa: BLE001 - the user's module failed to import
-            raise UsageError(f"importing {target.file} (as {dotted}) failed: "
-                              f"{type(exc).__name__}: {exc}; fix it, or build with --no-import") \
-                from None
+        module = import_file(self.project.abs(target.file), self.project.source_root, dotted,
+                             hint="; fix it, or build with --no-import")
         func = getattr(module, target.function, None)
         if not isinstance(func, types.FunctionType):
             defined = sorted(n for n, v in vars(module).items()

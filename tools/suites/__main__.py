@@ -1,4 +1,4 @@
-"""`python -m tools.suites [--suite autograd|tangent|all] [-k TEXT] [--show N] [--hessian]`.
+"""`python -m tools.suites [--suite autograd|tangent|all] [-k TEXT] [--limit N] [--show N] [--hessian]`.
 
 Runs the cases translated from other projects' test suites through
 `tools.fuzz.oracle.check` and prints: counts per status per suite, the
@@ -56,6 +56,17 @@ def select(suites, substring):
     return {name: [c for c in cases if substring in c.name] for name, cases in suites.items()}
 
 
+def spread(suites, limit):
+    """At most `limit` of the cases (None: all), evenly spaced over every suite's cases."""
+    every = [(name, c) for name, cases in suites.items() for c in cases]
+    if limit is None or limit >= len(every):
+        return suites
+    if limit < 1:
+        raise SystemExit("--limit must be at least 1")
+    chosen = {every[i * len(every) // limit][1].name for i in range(limit)}
+    return {name: [c for c in cases if c.name in chosen] for name, cases in suites.items()}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tools.suites", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -64,13 +75,16 @@ def main(argv=None):
     parser.add_argument("--show", type=int, default=5, help="wrong/crash cases to print in full")
     parser.add_argument("--hessian", action="store_true", help="also check Hessians")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--limit", type=int, default=None, metavar="N",
+                        help="run only N of the selected cases, spread evenly over them "
+                             "(a quick sample; the full corpus takes about a minute)")
     parser.add_argument("--list", action="store_true", help="list the selected cases and stop")
     parser.add_argument("--out", default=None,
                         help="write one line per case (name, status, check, detail) to this file")
     args = parser.parse_args(argv)
 
     from tools.suites import load
-    _CASES.update(select(load(args.suite), args.k))
+    _CASES.update(spread(select(load(args.suite), args.k), args.limit))
     if args.list:
         for suite, cases in _CASES.items():
             for c in cases:
