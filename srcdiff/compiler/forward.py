@@ -295,6 +295,15 @@ class ForwardTransform(TransformBase):
                                  attr_call(self.adj(stack), "pop"))]
         return None
 
+    def _pushed_zero(self, var):
+        """The tangent pushed for an inactive value.  Whoever pops it may index it (a
+        pushed ``range`` drives a loop of the backward sweep), so anything that is not
+        known to be a number gets a zero shaped like it at run time."""
+        kind = self.an.kinds.get(var)
+        if kind == SCALAR or (kind == INT and self.an.ranks.get(var) == 0):
+            return ast.Constant(0.0)
+        return call(self.bind(_runtime().zeros_like, "zeros_like"), name(var))
+
     def _push(self, stmt, stack, value, state):
         out = []
         if not (isinstance(value, ast.Name) or
@@ -305,7 +314,8 @@ class ForwardTransform(TransformBase):
             value = name(tmp)
             stmt = ast.Expr(value=attr_call(stack, "append", value))
         elts = value.elts if isinstance(value, ast.Tuple) else [value]
-        tangents = [name(self.adj(e.id)) if e.id in state else self.zero(e.id) for e in elts]
+        tangents = [name(self.adj(e.id)) if e.id in state else self._pushed_zero(e.id)
+                    for e in elts]
         tangent = tangents[0] if not isinstance(value, ast.Tuple) else \
             ast.Tuple(elts=tangents, ctx=ast.Load())
         return out + [stmt, ast.Expr(value=attr_call(self.adj(stack), "append", tangent))]

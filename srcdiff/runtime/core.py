@@ -74,6 +74,8 @@ def zeros_like(x):
         return np.zeros_like(x, dtype=np.result_type(x.dtype, np.float32))
     if isinstance(x, (list, tuple)):   # adjoints of lists are arrays (they add)
         return seq_zeros(x)
+    if isinstance(x, range):           # a loop's iterable, pushed for the backward sweep
+        return np.zeros(len(x))
     return 0.0
 
 

@@ -187,9 +187,11 @@ class Gen:
             f"math.pow({e} * {e} + 0.5, {self.squash(self.fexpr(env, d))})",
             f"math.tan(0.7 * {self.squash(e)})",
         ]
-        if hasattr(math, "cbrt"):     # Python 3.11+
-            forms += [f"math.cbrt({e} * {e} + 0.5)",
-                      f"math.exp2({self.squash(e)})"]
+        # math.cbrt and math.exp2 are Python 3.11+; on 3.10 the same draw
+        # spells them with NumPy so that a seed is the same program everywhere.
+        new_math = "math" if hasattr(math, "cbrt") else "np"
+        forms += [f"{new_math}.cbrt({e} * {e} + 0.5)",
+                  f"{new_math}.exp2({self.squash(e)})"]
         return self.pick(forms)
 
     def cond(self, env, depth):
