@@ -4,6 +4,7 @@ trees are exactly as they were."""
 
 import ast
 import collections
+import copy
 import functools
 import importlib.util
 import inspect
@@ -11,11 +12,13 @@ import itertools
 import sys
 import textwrap
 
+import cf_cases
 import numpy as np
 import pytest
 
 import srcdiff
 from srcdiff.compiler import source as source_module
+from srcdiff.compiler.astutil import copy_tree
 from srcdiff.compiler.normalize import Normalizer, normalized
 from srcdiff.compiler.source import FunctionSource
 
@@ -264,3 +267,26 @@ def test_reserved_names_are_part_of_the_key():
     assert "t1" in ast.unparse(plain.tree) and "t1" not in ast.unparse(reserved.tree)
     assert normalized(FunctionSource(f), {"t1"}) is reserved
 
+
+def test_copy_tree_is_deepcopy():
+    """The transformers' copies: every attribute kept, shared nodes shared once."""
+    checked = 0
+    for f in vars(cf_cases).values():
+        if inspect.isfunction(f) and f.__module__ == cf_cases.__name__:
+            try:
+                core = normalized(FunctionSource(f))
+            except srcdiff.SrcDiffError:
+                continue
+            copied = copy_tree(core.tree)
+            assert _deep_dump(copied) == _deep_dump(copy.deepcopy(core.tree)) == \
+                _deep_dump(core.tree)
+            originals = {id(n) for n in ast.walk(core.tree)}
+            assert not originals & {id(n) for n in ast.walk(copied)}
+            checked += 1
+    assert checked > 50
+    shared = ast.Name(id="x", ctx=ast.Load())
+    tree = ast.BinOp(left=shared, op=ast.Add(), right=shared)
+    tree.srcdiff_note = ("kept", 1)
+    copied = copy_tree(tree)
+    assert copied.left is copied.right and copied.left is not shared
+    assert copied.srcdiff_note == ("kept", 1)

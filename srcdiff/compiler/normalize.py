@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import UnsupportedSyntaxError
+from .astutil import copy_tree
 from .naming import Names
 from .source import MISSING, FunctionSource, Resolver, dotted_name
 
@@ -662,7 +663,7 @@ class Normalized:
     _names: Names             # the allocator's state after normalization
 
     def copy_tree(self) -> ast.FunctionDef:
-        return copy.deepcopy(self.tree)
+        return copy_tree(self.tree)
 
     def names(self) -> Names:
         """An allocator that knows every name in the function and continues numbering
