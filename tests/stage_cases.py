@@ -122,8 +122,8 @@ def _ops(filename, head):
     params = parameters(func)
     wrt = _directive(head, "wrt") or params
     unit = Unit()
-    fn = FunctionTransform(unit, unit.source(func), wrt, kinds_for_source(func, params, None),
-                           "main")
+    prepared = unit.prepare(unit.source(func), wrt, kinds_for_source(func, params, None))
+    fn = FunctionTransform(unit, prepared, "main")
     lines = [f"def {fn.tree.name}({ast.unparse(fn.tree.args)}):"]
     _ops_block(fn, fn.tree.body, 1, lines)
     return "\n".join(lines) + "\n"

@@ -22,8 +22,7 @@ from ..compiler.analysis import (
     rank_of_value,
 )
 from ..compiler.derive import generate_reverse
-from ..compiler.naming import Names
-from ..compiler.normalize import normalize
+from ..compiler.normalize import normalized
 from ..compiler.source import FunctionSource
 from ..errors import ArgumentError, WrtError
 from ..rules import RULES
@@ -64,7 +63,7 @@ def parameters(func):
     if key in _PREPARED:
         return list(_PREPARED[key])
     source = FunctionSource(func)
-    normalize(source, Names.for_tree(source.tree))
+    normalized(source)      # raises on unsupported code; cached for generation
     tree = source.tree
     params = [a.arg for a in [*tree.args.posonlyargs, *tree.args.args, *tree.args.kwonlyargs]]
     _PREPARED[key] = tuple(params)

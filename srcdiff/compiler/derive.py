@@ -84,7 +84,7 @@ def _generate(unit, func, wrt, kinds, output, ranks, narrow=frozenset()):
     if output == "split":
         return _generate_split(unit, func, wrt, kinds, ranks)
     source = unit.source(func)
-    main = FunctionTransform(unit, source, wrt, kinds, "main", ranks)
+    main = FunctionTransform(unit, unit.prepare(source, wrt, kinds, ranks), "main")
     main.narrow = narrow
     entry = unit.names.exact_or_suffixed(f"{func.__name__}_{_suffix(output)}")
     cot = None
@@ -146,7 +146,8 @@ def _generate_forward(unit, func, wrt, kinds, ranks):
 
 def _jvp_function(unit, spec, role):
     """`def h_jvp(params..., dparams...)` returning (value, tangent)."""
-    fn = ForwardTransform(unit, spec.source, spec.active, spec.kinds, role, spec.ranks)
+    fn = ForwardTransform(unit, unit.prepare(spec.source, spec.active, spec.kinds, spec.ranks),
+                          role)
     body, state = fn.build(spec.tangent_names)
     _tag_lines(fn, body)
     outs = fn.outputs
@@ -287,7 +288,8 @@ def _in_dtype_of(fn, param, grad):
 
 
 def _helper_functions(unit, spec):
-    fn = FunctionTransform(unit, spec.source, spec.active, spec.kinds, "helper", spec.ranks)
+    fn = FunctionTransform(unit, unit.prepare(spec.source, spec.active, spec.kinds, spec.ranks),
+                           "helper")
     fwd, _, bwd, state = fn.build()
     lists = [p for p in spec.active if fn.an.kinds.get(p) == "list"]
     grads = [fn.final_adjoint(p, state) for p in spec.active if p not in lists]

@@ -23,6 +23,7 @@ from .astutil import reads_any as _reads_any
 from .shapes import ShapeTokens
 from .templates import instantiate
 from .transform import TransformBase
+from .unit import Prepared, Unit
 
 
 class ForwardTransform(TransformBase):
@@ -30,8 +31,8 @@ class ForwardTransform(TransformBase):
 
     mode = "forward"
 
-    def __init__(self, unit, source, wrt, param_kinds, role, param_ranks=None):
-        super().__init__(unit, source, wrt, param_kinds, role, param_ranks)
+    def __init__(self, unit: Unit, prepared: Prepared, role: str):
+        super().__init__(unit, prepared, role)
         self.scatter = set()
         self.indexed = set()
         self.materialized = set()

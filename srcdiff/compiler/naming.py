@@ -31,6 +31,12 @@ class Names:
                     taken.add(node.name)
         return cls(taken)
 
+    def copy(self) -> Names:
+        """An allocator that continues from this one's state independently."""
+        new = Names(self.taken)
+        new._counters = dict(self._counters)
+        return new
+
     def reserve(self, name):
         self.taken.add(name)
         return name

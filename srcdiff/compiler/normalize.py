@@ -21,10 +21,14 @@ from __future__ import annotations
 
 import ast
 import copy
+import types
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from ..errors import UnsupportedSyntaxError
-from .astutil import hashable
-from .source import MISSING
+from .astutil import copy_tree, hashable
+from .naming import Names
+from .source import MISSING, FunctionSource, Resolver, dotted_name
 
 _UNSUPPORTED_STMTS = {
     ast.Try: ("a `try` statement", "move the try/except outside the differentiated function"),
@@ -77,6 +81,18 @@ _OPAQUE_CALLS = {
 }
 
 
+_LOOP_BUILTINS = (range, enumerate, zip, reversed)
+
+# What normalization asks of the object a callee denotes.  Its output depends on the
+# resolver only through these answers, so they are recorded (see Normalizer.ask) and a
+# cached result is reused while they stay the same.
+_QUESTIONS = {
+    "opaque": lambda obj: _OPAQUE_CALLS.get(obj) if hashable(obj) else None,
+    "function": lambda obj: isinstance(obj, types.FunctionType),
+    "loop": lambda obj: obj if obj is not MISSING and obj in _LOOP_BUILTINS else None,
+}
+
+
 def _located(new, old):
     """Give `new` (and its children) the location of `old`."""
     for node in ast.walk(new):
@@ -109,6 +125,15 @@ class Normalizer:
         self.ret_flag = None
         self.ret_value = None
         self.loop_assigned = set()   # names the body of the loop being lowered assigns
+        self.answers = {}            # (dotted name, question) -> answer (see `ask`)
+
+    def ask(self, node, question):
+        """The answer to one of _QUESTIONS about the object `node` denotes, noted."""
+        answer = _QUESTIONS[question](self.source.resolver.resolve(node))
+        parts = dotted_name(node)
+        if parts is not None:    # (anything else denotes nothing, whatever the resolver)
+            self.answers[parts, question] = answer
+        return answer
 
     # -- entry point -----------------------------------------------------
     def run(self):
@@ -193,8 +218,7 @@ class Normalizer:
                                         f"srcdiff cannot differentiate {what}", node, hint)
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
-                func = self.source.resolver.resolve(node.func)
-                entry = _OPAQUE_CALLS.get(func) if hashable(func) else None
+                entry = self.ask(node.func, "opaque")
                 if entry is not None:
                     raise self.source.error(UnsupportedSyntaxError, f"srcdiff cannot "
                                             f"differentiate {entry[0]}", node, entry[1])
@@ -433,15 +457,12 @@ class Normalizer:
         return self._stmt_Assign(_assign(tmp, expr, stmt)), _name(tmp)
 
     def _is_user_function(self, func_node):
-        import types
-        obj = self.source.resolver.resolve(func_node)
-        return isinstance(obj, types.FunctionType)
+        return self.ask(func_node, "function")
 
     def _builtin_call(self, node):
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
             return None
-        obj = self.source.resolver.lookup(node.func.id)
-        return obj if obj is not MISSING and obj in (range, enumerate, zip, reversed) else None
+        return self.ask(node.func, "loop")
 
     # -- conditional expressions -------------------------------------------
     def _lift_ifexp(self, expr, stmt):
@@ -620,6 +641,51 @@ def _contains_jump(body, cls):
 
 
 def normalize(source, names):
-    """The core-form FunctionDef for `source` (see the module docstring)."""
+    """The core-form FunctionDef for `source` (see the module docstring), allocating
+    new names from `names`.  Uncached: see `normalized`."""
     return Normalizer(source, names).run()
+
+
+@dataclass(frozen=True, eq=False)
+class Normalized:
+    """A function in core form.  Shared by every caller: `tree` must not be changed
+    (take `copy_tree()` to rewrite it), and `names()` gives each its own allocator."""
+
+    tree: ast.FunctionDef
+    _names: Names             # the allocator's state after normalization
+
+    def copy_tree(self) -> ast.FunctionDef:
+        return copy_tree(self.tree)
+
+    def names(self) -> Names:
+        """An allocator that knows every name in the function and continues numbering
+        where normalization stopped (`t3` after normalization's `t1`, `t2`)."""
+        return self._names.copy()
+
+
+def normalized(source: FunctionSource, reserved: Iterable[str] = ()) -> Normalized:
+    """`normalize` as a pure function, run once per (parse, reserved names, answers).
+
+    The result depends on the parsed tree, on the names new ones must avoid (the
+    function's own and `reserved`) and on what the callees' names denote (`_QUESTIONS`).
+    It is kept with the parse (shared by every function object of that code object)
+    and reused while the names it asked about still denote the same kind of thing
+    here: a global rebound from a helper to a builtin is normalized again.
+    """
+    variants = source.memo.setdefault(("normalized", frozenset(reserved)), [])
+    for answers, result in variants:
+        if _still_true(answers, source.resolver):
+            return result
+    names = Names.for_tree(source.tree, extra=reserved)
+    normalizer = Normalizer(source, names)
+    tree = normalizer.run()
+    names.taken |= Names.for_tree(tree).taken
+    result = Normalized(tree, names)
+    variants.append((normalizer.answers, result))
+    return result
+
+
+def _still_true(answers: dict, resolver: Resolver) -> bool:
+    return all(_QUESTIONS[question](resolver.resolve_dotted(parts)) == answer
+               for (parts, question), answer in answers.items())
 

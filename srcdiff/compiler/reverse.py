@@ -41,6 +41,7 @@ from .astutil import tuple_of
 from .shapes import ShapeTokens
 from .templates import instantiate
 from .transform import TransformBase
+from .unit import Prepared, Unit
 
 _MARK = "__srcdiff_marker__"
 
@@ -50,8 +51,8 @@ class FunctionTransform(TransformBase):
 
     mode = "reverse"
 
-    def __init__(self, unit, source, wrt, param_kinds, role, param_ranks=None):
-        super().__init__(unit, source, wrt, param_kinds, role, param_ranks)
+    def __init__(self, unit: Unit, prepared: Prepared, role: str):
+        super().__init__(unit, prepared, role)
         self.stack = unit.stack_name
         self.markers = {}
         self.materialized = set()

@@ -12,36 +12,99 @@ import builtins
 import inspect
 import textwrap
 import types
+import weakref
+from dataclasses import dataclass, field
 
 from ..errors import SourceUnavailableError, UnsupportedSyntaxError
 
 _MISSING = object()
 
 
+@dataclass(frozen=True, eq=False)
+class ParsedSource:
+    """What reading and parsing a function's source gives: the same for every function
+    object with the same code object, so it is read once per code object (see `parsed`).
+
+    Shared: nothing may change `tree` (stages that rewrite it work on a copy), and
+    `memo` holds only results that are pure functions of this parse (normalize.py
+    keeps its normalized trees there).
+    """
+
+    filename: str
+    file_lines: list[str]
+    first_line: int
+    indent: int
+    tree: ast.FunctionDef
+    local_names: frozenset[str]
+    memo: dict = field(default_factory=dict)
+
+
+# id(code object) -> (weak reference to it, its ParsedSource); an entry goes when its
+# code object does.  Keyed by identity: equal code objects may come from different files.
+_PARSED: dict[int, tuple[weakref.ref, ParsedSource]] = {}
+
+
+def parsed(func: types.FunctionType) -> ParsedSource:
+    """`func`'s source, read with inspect and parsed with ast once per code object (so a
+    function whose `__code__` is replaced is read again).  Errors are not cached."""
+    # inspect follows __wrapped__ (the source of a decorated function is the wrapped
+    # one's), so only a function without it is keyed by its code object alone
+    if not isinstance(func, types.FunctionType) or hasattr(func, "__wrapped__"):
+        return _parse(func)
+    code = func.__code__
+    entry = _PARSED.get(id(code))
+    if entry is not None and entry[0]() is code:
+        return entry[1]
+    result = _parse(func)
+    if func.__code__ is code:
+        key = id(code)
+        _PARSED[key] = (weakref.ref(code, lambda ref: _forget(key, ref)), result)
+    return result
+
+
+def _forget(key, ref):
+    entry = _PARSED.get(key)
+    if entry is not None and entry[0] is ref:
+        del _PARSED[key]
+
+
+def _parse(func) -> ParsedSource:
+    filename, file_lines, first_line, indent, text = _read_source(func)
+    try:
+        module = ast.parse(text)
+    except SyntaxError as exc:  # e.g. a lambda cut out of a larger expression
+        raise SourceUnavailableError(
+            f"could not parse the source of {func.__name__!r}: {exc.msg}",
+            hint="define the function with `def` in a .py file",
+        ) from None
+    node = module.body[0] if module.body else None
+    if not isinstance(node, ast.FunctionDef):
+        kind = "a lambda" if func.__name__ == "<lambda>" else type(node).__name__
+        raise SourceUnavailableError(
+            f"srcdiff differentiates functions defined with `def`; got {kind}",
+            hint="write the function with `def name(args): ...`",
+        )
+    node.decorator_list = []
+    return ParsedSource(filename, file_lines, first_line, indent, node,
+                        frozenset(_local_names(node)))
+
+
 class FunctionSource:
-    """A user function's parsed source, with a map back to file positions."""
+    """A user function's parsed source, with a map back to file positions.
+
+    Cheap to make: the parse is shared by every FunctionSource of the same code
+    object (`parsed`); `tree` must not be changed.
+    """
 
     def __init__(self, func):
         self.func = func
         self.name = func.__name__
-        self.filename, self.file_lines, self.first_line, self.indent, text = _read_source(func)
-        try:
-            module = ast.parse(text)
-        except SyntaxError as exc:  # e.g. a lambda cut out of a larger expression
-            raise SourceUnavailableError(
-                f"could not parse the source of {self.name!r}: {exc.msg}",
-                hint="define the function with `def` in a .py file",
-            ) from None
-        node = module.body[0] if module.body else None
-        if not isinstance(node, ast.FunctionDef):
-            kind = "a lambda" if func.__name__ == "<lambda>" else type(node).__name__
-            raise SourceUnavailableError(
-                f"srcdiff differentiates functions defined with `def`; got {kind}",
-                hint="write the function with `def name(args): ...`",
-            )
-        node.decorator_list = []
-        self.tree = node
-        self.resolver = Resolver(func, self.local_names())
+        parse = parsed(func)
+        self.filename, self.file_lines = parse.filename, parse.file_lines
+        self.first_line, self.indent = parse.first_line, parse.indent
+        self.tree = parse.tree
+        self.memo = parse.memo
+        self.resolver = Resolver(func, set(parse.local_names))
 
     def locate(self, node):
         """(filename, line, column, text of that line) for an AST node."""
@@ -57,19 +120,23 @@ class FunctionSource:
 
     def local_names(self):
         """Names bound inside the function: parameters and assignment targets."""
-        names = {a.arg for a in _all_args(self.tree.args)}
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-                names.add(node.id)
-            elif isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node is not self.tree:
-                names.add(node.name)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                for alias in node.names:
-                    names.add((alias.asname or alias.name).split(".")[0])
-        return names
+        return _local_names(self.tree)
 
     def error(self, cls, message, node, hint=None):
         return cls(message, node=node, source=self, hint=hint)
+
+
+def _local_names(tree):
+    names = {a.arg for a in _all_args(tree.args)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node is not tree:
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                names.add((alias.asname or alias.name).split(".")[0])
+    return names
 
 
 def _all_args(args):
@@ -148,6 +215,29 @@ class Resolver:
                 return _MISSING
             return getattr(base, node.attr, _MISSING)
         return _MISSING
+
+
+    def resolve_dotted(self, parts):
+        """`resolve` of the expression `a.b.c` given as ("a", "b", "c")."""
+        obj = self.lookup(parts[0])
+        for attr in parts[1:]:
+            if obj is _MISSING or not isinstance(obj, types.ModuleType) and not _is_static(obj):
+                return _MISSING
+            obj = getattr(obj, attr, _MISSING)
+        return obj
+
+
+def dotted_name(node):
+    """("np", "linalg", "norm") for the expression `np.linalg.norm`; None for anything
+    but names and attributes of them (which `Resolver.resolve` never resolves)."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return tuple(reversed(parts))
 
 
 def _is_static(obj):

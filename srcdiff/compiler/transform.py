@@ -4,7 +4,9 @@ A `FunctionTransform` holds one specialisation of one user function:
 its normalized tree, the analysis (kinds, activity, reaching
 definitions), the three-address splitter, and the names of its
 derivative variables (`dx` is x's adjoint in reverse mode, its tangent in
-forward mode: one function is never both).
+forward mode: one function is never both).  The tree and its analysis are
+made by the caller (`Unit.prepare`); a transformer only reads the analysis
+and rewrites its own copy of the tree.
 """
 
 from __future__ import annotations
@@ -17,29 +19,26 @@ import numpy as np
 from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
 from .aliasing import PURE_METHODS, check_memory
-from .analysis import ARRAY, SCALAR, SEQ, Analysis, Definitions
-from .naming import Names
-from .normalize import normalize
+from .analysis import ARRAY, SCALAR, SEQ
 from .source import MISSING
 from .split import Flattener
+from .unit import Prepared, Unit
 
 
 class TransformBase:
     mode = None   # "reverse" or "forward"
 
-    def __init__(self, unit, source, wrt, param_kinds, role, param_ranks=None):
+    def __init__(self, unit: Unit, prepared: Prepared, role: str):
         self.unit = unit
-        self.source = source
+        self.source = source = prepared.source
         self.role = role                      # "main" or "helper"
-        self.names = Names.for_tree(source.tree, extra=unit.reserved)
-        self.tree = normalize(source, self.names)
-        self.names.taken |= Names.for_tree(self.tree).taken
+        self.names = prepared.names
+        self.tree = prepared.tree
         self.params = [a.arg for a in [*self.tree.args.posonlyargs, *self.tree.args.args,
                                        *self.tree.args.kwonlyargs]]
-        self.wrt = list(wrt)
-        self.an = Analysis(self.tree, source.resolver, param_kinds, set(wrt), unit.output_kinds,
-                           param_ranks)
-        self.defs = Definitions(self.tree)
+        self.wrt = list(prepared.wrt)
+        self.an = prepared.analysis
+        self.defs = prepared.definitions
         self.int_names = frozenset(n for n, k in self.an.kinds.items()
                                    if k not in (SCALAR, ARRAY, SEQ)) | self.an.maybe_int
         self.memory = check_memory(self.tree, self.an, source, unit.memory_summary(self.an), role)

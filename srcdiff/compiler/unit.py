@@ -17,12 +17,27 @@ from __future__ import annotations
 import ast
 import inspect
 import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ..errors import SrcDiffError, UnsupportedSyntaxError
-from .analysis import SCALAR, SEQ, Analysis, kind_of_value, rank_of_value
+from .analysis import SCALAR, SEQ, Analysis, Definitions, kind_of_value, rank_of_value
 from .naming import Names
-from .normalize import normalize
+from .normalize import normalized
 from .source import MISSING, FunctionSource
+
+
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """What a transformer (transform.py) works on, made by `Unit.prepare`: one
+    specialisation of one function, normalized and analysed."""
+
+    source: FunctionSource
+    tree: ast.FunctionDef       # the transformer's own copy of the normalized tree
+    names: Names                # allocator continuing from normalization's names
+    wrt: tuple[str, ...]        # the active parameters, in order
+    analysis: Analysis          # kinds and activity, of `tree`
+    definitions: Definitions    # reaching definitions, of `tree`
 
 
 class HelperSpec:
@@ -81,6 +96,17 @@ class Unit:
                 if isinstance(node, ast.Name):
                     self.names.taken.add(node.id)
         return self.sources[func]
+
+    def prepare(self, source: FunctionSource, wrt: Sequence[str], kinds: dict,
+                ranks: dict | None = None) -> Prepared:
+        """`source` normalized (once per function: the tree is shared, so the
+        transformer gets a copy it may rewrite) and analysed for these active
+        parameters, argument kinds and ranks."""
+        core = normalized(source, self.reserved)
+        tree = core.copy_tree()
+        analysis = Analysis(tree, source.resolver, kinds, set(wrt), self.output_kinds, ranks)
+        return Prepared(source=source, tree=tree, names=core.names(), wrt=tuple(wrt),
+                        analysis=analysis, definitions=Definitions(tree))
 
     # -- bindings ----------------------------------------------------------------------
     def bind(self, obj, preferred, fn=None):
@@ -180,7 +206,7 @@ class Unit:
         self._in_progress[key] = None
         try:
             source = spec.source
-            tree = normalize(source, Names.for_tree(source.tree))
+            tree = normalized(source).tree     # (shared: analysis only reads it)
             for _ in range(6):   # iterate recursive calls to a fixpoint
                 an = Analysis(tree, source.resolver, kinds, set(kinds), self.output_kinds, ranks)
                 ret = tree.body[-1].value
@@ -238,7 +264,7 @@ class Unit:
             return InPlaceSummary(stores & set(kinds), None)
         self._in_progress[key] = None
         try:
-            tree = normalize(source, Names.for_tree(source.tree))
+            tree = normalized(source).tree     # (shared: these only read it)
             an = Analysis(tree, source.resolver, kinds, set(), self.output_kinds, ranks)
             result = check_memory(tree, an, source, self.memory_summary(an), role="helper")
         except SrcDiffError:
