@@ -294,8 +294,7 @@ def _helper_functions(unit, spec):
     lists = [p for p in spec.active if fn.an.kinds.get(p) == "list"]
     grads = [fn.final_adjoint(p, state) for p in spec.active if p not in lists]
     fwd, bwd, needed = _resolve(fn, fwd, bwd, grads)
-    header_vars = {v for info in fn.groups.values() if isinstance(info, dict)
-                   for v in info.values() if isinstance(v, str)}
+    header_vars = fn.ir.header_names()
     keep = sorted(needed - set(fn.flat.temp_kinds) - header_vars)
     for v in keep:
         if v not in fn.defs.at_end_must:

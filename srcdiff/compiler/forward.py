@@ -20,6 +20,7 @@ import copy
 from .analysis import ARRAY, INT, LIST, SCALAR, SEQ, list_append
 from .astutil import add, assign, attr_call, call, name, tuple_of
 from .astutil import reads_any as _reads_any
+from .ir import OpKind
 from .shapes import ShapeTokens
 from .templates import instantiate
 from .transform import TransformBase
@@ -144,21 +145,21 @@ class ForwardTransform(TransformBase):
         return out
 
     def _op(self, op, state, stmt):
-        if op.kind == "setitem":
+        if op.kind is OpKind.SETITEM:
             return self._setitem(op, state)
-        if op.kind == "helper":
+        if op.kind is OpKind.HELPER:
             return self._helper(op, state)
         primal_target = tuple_of(op.targets, store=True)
         primal = assign(primal_target, op.primal)
         self._state = state
         present = [p for p in op.active
                    if any(isinstance(e, ast.Name) and e.id in state for e in _elements(op.bound[p]))]
-        if op.kind == "pack" and present:   # the tangent of [a, b] is [da, db]
+        if op.kind is OpKind.PACK and present:   # the tangent of [a, b] is [da, db]
             elts = [name(self.adj(a.id)) if p in present else ast.Constant(0.0)
                     for p, a in op.bound.items()]
             state.add(op.target)
             return [primal, assign(self.adj(op.target), ast.List(elts=elts, ctx=ast.Load()))]
-        if op.kind == "inactive" or not present:
+        if op.kind is OpKind.INACTIVE or not present:
             for t in op.targets:
                 state.discard(t)
             return [primal]
@@ -169,16 +170,16 @@ class ForwardTransform(TransformBase):
             total = add(total, term) if len(op.targets) == 1 else \
                 call(self.bind(_runtime().add_each, "add_each"), total, term)
         target = op.target
-        widen = op.kind == "rule" and op.rule.elementwise and self._may_widen(op, present)
+        widen = op.kind is OpKind.RULE and op.rule.elementwise and self._may_widen(op, present)
         if len(op.targets) > 1:   # a rule returning several values: unpack their tangents
             for t in op.targets:
                 state.add(t)
             tangent = assign(tuple_of([self.adj(t) for t in op.targets], store=True), total)
             return [tangent, primal] if self_ref else [primal, tangent]
-        if op.kind == "subscript":
+        if op.kind is OpKind.SUBSCRIPT:
             self.indexed.add(op.bound["x"].id)
         state.add(target)
-        if op.kind == "copy" and all(op.bound[p].id in self.materialized for p in present):
+        if op.kind is OpKind.COPY and all(op.bound[p].id in self.materialized for p in present):
             self.materialized.add(target)     # the copy of a shapeless zero
         # A tangent has its value's shape: where only smaller operands of a broadcasting
         # operation carry tangents, broadcast it (an owned tangent is made full size).
@@ -220,12 +221,12 @@ class ForwardTransform(TransformBase):
         else:
             t = name(self.adj(atom.id))
             if atom.id in self.materialized and self.flat.kind(atom) != SCALAR and \
-                    (op.kind == "subscript" or op.rule is not None and not op.rule.elementwise):
+                    (op.kind is OpKind.SUBSCRIPT or op.rule is not None and not op.rule.elementwise):
                 # an explicit zero 0.0 has no shape: a linear map (dot, sum) needs it
                 t = call(self.bind(_runtime().like, "like"), t, name(atom.id))
-        if op.kind == "copy":
+        if op.kind is OpKind.COPY:
             return t
-        if op.kind == "subscript":
+        if op.kind is OpKind.SUBSCRIPT:
             item = ast.Subscript(value=t, slice=copy.deepcopy(op.primal.slice), ctx=ast.Load())
             if atom.id in self.scatter:   # dy is assigned into later: don't keep a view of it
                 import numpy

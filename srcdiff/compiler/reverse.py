@@ -38,6 +38,7 @@ from .astutil import call as _call
 from .astutil import name as _name
 from .astutil import reads_any as _reads_any
 from .astutil import tuple_of
+from .ir import BranchHeader, LoopHeader, Marker, MarkerKind, OpKind
 from .shapes import ShapeTokens
 from .templates import instantiate
 from .transform import TransformBase
@@ -54,7 +55,6 @@ class FunctionTransform(TransformBase):
     def __init__(self, unit: Unit, prepared: Prepared, role: str):
         super().__init__(unit, prepared, role)
         self.stack = unit.stack_name
-        self.markers = {}
         self.materialized = set()
         self.none_init = set()
         self.loop_depth = 0
@@ -68,9 +68,9 @@ class FunctionTransform(TransformBase):
         return self.loop_depth > 0 or self.role == "helper"
 
     # -- markers (decided once the backward sweep is known) -------------------------
-    def _marker(self, kind, **info):
-        key = len(self.markers)
-        self.markers[key] = dict(kind=kind, **info)
+    def _marker(self, kind, *, stack, names=(), **where):
+        """A placeholder statement for a save or restore decided later (resolve_markers)."""
+        key = self.ir.mark(Marker(kind, stack, tuple(names), **where))
         return ast.Expr(value=ast.Constant(value=(_MARK, key)))
 
     # -- forward sweep -------------------------------------------------------------
@@ -92,7 +92,7 @@ class FunctionTransform(TransformBase):
         if self._is_inactive_compound(stmt):
             # No derivative flows through it: run it as written, and only save
             # (then restore) the values it overwrites that the backward sweep reads.
-            return [*(self._marker("save", site=stmt, var=v, stack=self.saves_on_stack)
+            return [*(self._marker(MarkerKind.SAVE, site=stmt, var=v, stack=self.saves_on_stack)
                       for v in self._compound_assigned(stmt)), stmt]
         if isinstance(stmt, ast.Assign):
             return self._fwd_assign(stmt)
@@ -100,33 +100,33 @@ class FunctionTransform(TransformBase):
             if _is_loop_exit(stmt):
                 return [stmt]
             info = self._header(stmt, "cond")
-            node = ast.If(test=_name(info["cond"]), body=self.fwd_block(stmt.body) or [ast.Pass()],
+            node = ast.If(test=_name(info.cond), body=self.fwd_block(stmt.body) or [ast.Pass()],
                           orelse=self.fwd_block(stmt.orelse))
-            return [_assign(info["cond"], stmt.test, stmt.lineno), node,
-                    self._marker("push", names=[info["cond"]], stack=self.saves_on_stack)]
+            return [_assign(info.cond, stmt.test, stmt.lineno), node,
+                    self._marker(MarkerKind.PUSH, names=[info.cond], stack=self.saves_on_stack)]
         if isinstance(stmt, ast.For):
             info = self._header(stmt, "iters")
             self.loop_depth += 1
             body = self.fwd_block(stmt.body)
             self.loop_depth -= 1
-            pre = [self._marker("save", site=stmt, var=stmt.target.id, stack=self.saves_on_stack),
-                   _assign(info["iters"], stmt.iter, stmt.lineno)]
-            if info["count"]:
-                pre.append(_assign(info["count"], ast.Constant(0)))
-                body.insert(0, _assign(info["count"], _add(_name(info["count"]), ast.Constant(1))))
-            loop = ast.For(target=_name(stmt.target.id, True), iter=_name(info["iters"]),
+            pre = [self._marker(MarkerKind.SAVE, site=stmt, var=stmt.target.id, stack=self.saves_on_stack),
+                   _assign(info.iters, stmt.iter, stmt.lineno)]
+            if info.count:
+                pre.append(_assign(info.count, ast.Constant(0)))
+                body.insert(0, _assign(info.count, _add(_name(info.count), ast.Constant(1))))
+            loop = ast.For(target=_name(stmt.target.id, True), iter=_name(info.iters),
                            body=body, orelse=[])
-            saved = [info["iters"]] + ([info["count"]] if info["count"] else [])
-            return pre + [loop, self._marker("push", names=saved, stack=self.saves_on_stack)]
+            saved = [info.iters] + ([info.count] if info.count else [])
+            return pre + [loop, self._marker(MarkerKind.PUSH, names=saved, stack=self.saves_on_stack)]
         if isinstance(stmt, ast.While):
             info = self._header(stmt, "count")
             self.loop_depth += 1
             body = self.fwd_block(stmt.body)
             self.loop_depth -= 1
-            body.insert(0, _assign(info["count"], _add(_name(info["count"]), ast.Constant(1))))
+            body.insert(0, _assign(info.count, _add(_name(info.count), ast.Constant(1))))
             loop = ast.While(test=stmt.test, body=body, orelse=[])
-            return [_assign(info["count"], ast.Constant(0)), loop,
-                    self._marker("push", names=[info["count"]], stack=self.saves_on_stack)]
+            return [_assign(info.count, ast.Constant(0)), loop,
+                    self._marker(MarkerKind.PUSH, names=[info.count], stack=self.saves_on_stack)]
         return [stmt]
 
     # -- lists used as stacks (generated code differentiated again) ----------------------
@@ -185,7 +185,7 @@ class FunctionTransform(TransformBase):
         out.append(ast.Expr(value=_attr_call(self.adj(stack), "append", value)))
         for n in names:
             state.discard(n)
-        out += [self._marker("restore", site=stmt, var=v, stack=self.saves_on_stack)
+        out += [self._marker(MarkerKind.RESTORE, site=stmt, var=v, stack=self.saves_on_stack)
                 for v in reversed(names)]
         return out
 
@@ -197,23 +197,21 @@ class FunctionTransform(TransformBase):
         return _call(self.bind(_runtime().zeros_of, "zeros_of"), _name(var))
 
     def _header(self, stmt, kind):
-        key = id(stmt)
-        if key not in self.groups:
+        """The names a branch ("cond") or a loop ("iters": for, "count": while) keeps."""
+        def make():
             if kind == "cond":
-                info = {"cond": self.names.numbered("cond")}
-            elif kind == "iters":
+                return BranchHeader(self.names.numbered("cond"))
+            if kind == "iters":
                 has_break = any(_is_loop_exit(s) for s in stmt.body)
-                info = {"iters": self.names.numbered("iters"),
-                        "count": self.names.numbered("trips") if has_break else None}
-            else:
-                info = {"count": self.names.numbered("trips")}
-            self.groups[key] = info
-        return self.groups[key]
+                return LoopHeader(self.names.numbered("iters"),
+                                  self.names.numbered("trips") if has_break else None)
+            return LoopHeader(None, self.names.numbered("trips"))
+        return self.ir.header(stmt, make)
 
     def _fwd_assign(self, stmt):
         pop = self._active_pop(stmt)
         if pop is not None:
-            return [*(self._marker("save", site=stmt, var=v, stack=self.saves_on_stack)
+            return [*(self._marker(MarkerKind.SAVE, site=stmt, var=v, stack=self.saves_on_stack)
                       for v in pop[1]), stmt]
         ops = self._ops(stmt)
         out = []
@@ -223,30 +221,30 @@ class FunctionTransform(TransformBase):
                                stmt.lineno))
             temps.extend(op.targets)
         last = ops[-1]
-        if last.kind == "setitem":
+        if last.kind is OpKind.SETITEM:
             base = last.target
             out.extend(self.distinct_check(last.index, stmt.lineno))
-            out.append(self._marker("save_item", site=stmt, var=base, index=last.index,
+            out.append(self._marker(MarkerKind.SAVE_ITEM, site=stmt, var=base, index=last.index,
                                     stack=self.saves_on_stack))
             if temps:   # before the write: a temporary may be a view of the array written
-                out.append(self._marker("push", names=temps, stack=self.saves_on_stack))
+                out.append(self._marker(MarkerKind.PUSH, names=temps, stack=self.saves_on_stack))
             target = ast.Subscript(value=_name(base), slice=copy.deepcopy(last.index),
                                    ctx=ast.Store())
             out.append(_assign(target, last.primal, stmt.lineno))
             return out
         for var in last.targets:
-            out.append(self._marker("save", site=stmt, var=var, stack=self.saves_on_stack))
+            out.append(self._marker(MarkerKind.SAVE, site=stmt, var=var, stack=self.saves_on_stack))
         if len(last.targets) > 1:
             target = ast.Tuple(elts=[_name(t, True) for t in last.targets], ctx=ast.Store())
         else:
             target = _name(last.target, True)
-        push = [self._marker("push", names=temps, stack=self.saves_on_stack)] if temps else []
-        if last.kind == "helper":   # the helper pushes its own values: ours go on top
+        push = [self._marker(MarkerKind.PUSH, names=temps, stack=self.saves_on_stack)] if temps else []
+        if last.kind is OpKind.HELPER:   # the helper pushes its own values: ours go on top
             return out + [_assign(target, self._fwd_primal(last), stmt.lineno)] + push
         return out + push + [_assign(target, self._fwd_primal(last), stmt.lineno)]
 
     def _fwd_primal(self, op):
-        if op.kind != "helper":
+        if op.kind is not OpKind.HELPER:
             return op.primal
         spec = op.helper
         call = copy.copy(op.primal)
@@ -274,7 +272,7 @@ class FunctionTransform(TransformBase):
 
     def bwd_stmt(self, stmt, state):
         if self._is_inactive_compound(stmt):
-            return [self._marker("restore", site=stmt, var=v, stack=self.saves_on_stack)
+            return [self._marker(MarkerKind.RESTORE, site=stmt, var=v, stack=self.saves_on_stack)
                     for v in reversed(self._compound_assigned(stmt))]
         if isinstance(stmt, ast.Assign):
             return self._bwd_assign(stmt, state)
@@ -290,13 +288,13 @@ class FunctionTransform(TransformBase):
             orelse += self._zeros(joined - b_state, stmt)
             state.clear()
             state |= joined
-            pop = self._marker("pop", names=[info["cond"]], stack=self.saves_on_stack)
+            pop = self._marker(MarkerKind.POP, names=[info.cond], stack=self.saves_on_stack)
             if not body and not orelse:
                 return [pop]
             if not body:
-                test = ast.UnaryOp(op=ast.Not(), operand=_name(info["cond"]))
+                test = ast.UnaryOp(op=ast.Not(), operand=_name(info.cond))
                 return [pop, ast.If(test=test, body=orelse, orelse=[])]
-            return [pop, ast.If(test=_name(info["cond"]), body=body, orelse=orelse)]
+            return [pop, ast.If(test=_name(info.cond), body=body, orelse=orelse)]
         if isinstance(stmt, (ast.For, ast.While)):
             return self._bwd_loop(stmt, state)
         if isinstance(stmt, ast.Expr):
@@ -318,24 +316,24 @@ class FunctionTransform(TransformBase):
         body = self.bwd_block(stmt.body, inner)
         body += self._zeros(state - inner, stmt)
         self.loop_depth -= 1
-        restore = self._marker("restore", site=stmt, var=stmt.target.id,
+        restore = self._marker(MarkerKind.RESTORE, site=stmt, var=stmt.target.id,
                                stack=self.saves_on_stack) if isinstance(stmt, ast.For) else None
         if isinstance(stmt, ast.For):
             info = self._header(stmt, "iters")
-            iters = _name(info["iters"])
-            if info["count"]:
-                iters = ast.Subscript(value=iters, slice=ast.Slice(upper=_name(info["count"])),
+            iters = _name(info.iters)
+            if info.count:
+                iters = ast.Subscript(value=iters, slice=ast.Slice(upper=_name(info.count)),
                                       ctx=ast.Load())
             header = ast.For(target=_name(stmt.target.id, True), iter=_call("reversed", iters),
                              body=body or [ast.Pass()], orelse=[])
-            popped = [info["iters"]] + ([info["count"]] if info["count"] else [])
+            popped = [info.iters] + ([info.count] if info.count else [])
         else:
             info = self._header(stmt, "count")
             header = ast.For(target=_name(self.names.exact_or_suffixed("_"), True),
-                             iter=_call("range", _name(info["count"])),
+                             iter=_call("range", _name(info.count)),
                              body=body or [ast.Pass()], orelse=[])
-            popped = [info["count"]]
-        out = [self._marker("pop", names=popped, stack=self.saves_on_stack), *pre, header]
+            popped = [info.count]
+        out = [self._marker(MarkerKind.POP, names=popped, stack=self.saves_on_stack), *pre, header]
         if restore is not None:
             out.append(restore)
         return out
@@ -360,7 +358,7 @@ class FunctionTransform(TransformBase):
         out = []
         temps = [t for op in ops[:-1] for t in op.targets]
         if temps:
-            out.append(self._marker("pop", names=temps, stack=self.saves_on_stack))
+            out.append(self._marker(MarkerKind.POP, names=temps, stack=self.saves_on_stack))
         for i in range(len(ops) - 1, -1, -1):
             op = ops[i]
             final = i == len(ops) - 1
@@ -371,16 +369,16 @@ class FunctionTransform(TransformBase):
         return out
 
     def _bwd_op(self, op, state, stmt, final):
-        if op.kind == "setitem":
+        if op.kind is OpKind.SETITEM:
             return self._bwd_setitem(op, state, stmt)
         # Mirror of the forward sweep, which saved the targets in order: restore in reverse.
-        restores = [self._marker("restore", site=stmt, var=v, stack=self.saves_on_stack)
+        restores = [self._marker(MarkerKind.RESTORE, site=stmt, var=v, stack=self.saves_on_stack)
                     for v in reversed(op.targets)] if final else []
         present = [t for t in op.targets if t in state]
-        if op.kind == "helper" and any(self.flat.kind(op.bound[p]) == LIST for p in op.active):
+        if op.kind is OpKind.HELPER and any(self.flat.kind(op.bound[p]) == LIST for p in op.active):
             present = present or op.targets   # adjoints may also flow through a stack it uses
-        if op.kind == "inactive" or not present or not op.active:
-            if op.kind == "helper":
+        if op.kind is OpKind.INACTIVE or not present or not op.active:
+            if op.kind is OpKind.HELPER:
                 self._plain_helper_call(op)
             for t in op.targets:
                 state.discard(t)
@@ -392,11 +390,11 @@ class FunctionTransform(TransformBase):
         self_ref = _reads_any(op.bound.values(), op.targets)
         # A helper's backward sweep pops what its forward sweep pushed *after* the targets
         # were saved, so it runs before they are restored (it reads no caller variables).
-        restore_first = self_ref and op.kind != "helper"
+        restore_first = self_ref and op.kind is not OpKind.HELPER
         out = restores if restore_first else []
-        if op.kind == "helper":
+        if op.kind is OpKind.HELPER:
             out += self._bwd_helper(op, state)
-        elif op.kind == "subscript":
+        elif op.kind is OpKind.SUBSCRIPT:
             out += self._bwd_subscript(op, state)
         else:
             contributions = {}
@@ -417,7 +415,7 @@ class FunctionTransform(TransformBase):
                     continue
                 contributions.setdefault(atom.id, []).append(self._vjp(op, p, self_ref))
             out += unpack
-            if op.target in self.materialized and (op.kind == "copy" or (
+            if op.target in self.materialized and (op.kind is OpKind.COPY or (
                     op.rule is not None and op.rule.elementwise)):
                 # a shapeless zero passes through elementwise operations unchanged
                 self.materialized |= set(contributions)
@@ -440,11 +438,11 @@ class FunctionTransform(TransformBase):
             g = ast.List(elts=[_name(self.adj(t)) if t in self._state else
                                _call(self.bind(_runtime().zeros_like, "zeros_like"), _name(t))
                                for t in op.targets], ctx=ast.Load())
-        if op.kind == "copy":
+        if op.kind is OpKind.COPY:
             return g
-        if op.kind == "subscript":
+        if op.kind is OpKind.SUBSCRIPT:
             return None
-        if op.kind == "pack":    # seq = [a, b, ...]: a gets dseq[0], ...
+        if op.kind is OpKind.PACK:    # seq = [a, b, ...]: a gets dseq[0], ...
             index = ast.Constant(int(param[1:]))
             return ast.Subscript(value=g, slice=index, ctx=ast.Load())
         if not op.rule.elementwise and op.target in self.materialized and \
@@ -528,7 +526,7 @@ class FunctionTransform(TransformBase):
 
     def _bwd_setitem(self, op, state, stmt):
         base = op.target
-        restore = [self._marker("restore_item", site=stmt, var=base, index=op.index,
+        restore = [self._marker(MarkerKind.RESTORE_ITEM, site=stmt, var=base, index=op.index,
                                 stack=self.saves_on_stack)]
         if base not in state:
             return restore
@@ -579,11 +577,10 @@ class FunctionTransform(TransformBase):
         """(forward statements, backward statements, final state) after marker resolution."""
         body = self.tree.body[:-1]
         fwd = self.fwd_block(body)
-        self.scatter = {op.bound["x"].id if op.kind == "subscript" else op.target
-                        for ops in self.groups.values() if isinstance(ops, list)
-                        for op in ops if op.kind in ("subscript", "setitem")}
-        self.indexed_adjoint = {op.target for ops in self.groups.values()
-                                if isinstance(ops, list) for op in ops if op.kind == "pack"}
+        self.scatter = {op.bound["x"].id if op.kind is OpKind.SUBSCRIPT else op.target
+                        for op in self.ir.all_ops()
+                        if op.kind in (OpKind.SUBSCRIPT, OpKind.SETITEM)}
+        self.indexed_adjoint = {op.target for op in self.ir.all_ops() if op.kind is OpKind.PACK}
         state = set()
         seeds = []
         if self.role == "main":
@@ -608,27 +605,24 @@ class FunctionTransform(TransformBase):
         loads = {n.id for stmt in bwd for n in ast.walk(stmt)
                  if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
         locals_ = self.source.resolver.locals | set(self.flat.temp_kinds) | \
-            {v for info in self.groups.values() if isinstance(info, dict)
-             for v in info.values() if v} | {n.id for n in ast.walk(self.tree)
+            self.ir.header_names() | {n.id for n in ast.walk(self.tree)
                                              if isinstance(n, ast.Name)
                                              and isinstance(n.ctx, ast.Store)}
         needed = (loads & locals_) - adjoint_names - {self.stack}
         # A value read out of an array that is later assigned into may be a view of
         # it: keep that array's contents restorable whenever such a value is needed.
-        mutated = {op.target for ops in self.groups.values() if isinstance(ops, list)
-                   for op in ops if op.kind == "setitem"}
+        mutated = {op.target for op in self.ir.all_ops() if op.kind is OpKind.SETITEM}
         if mutated:
             sources = set(needed)
             changed = True
             while changed:
                 changed = False
-                for ops in self.groups.values():
-                    for op in ops if isinstance(ops, list) else ():
-                        if set(op.targets) & sources:
-                            new = {a.id for a in op.bound.values() if isinstance(a, ast.Name)}
-                            if not new <= sources:
-                                sources |= new
-                                changed = True
+                for op in self.ir.all_ops():
+                    if set(op.targets) & sources:
+                        new = {a.id for a in op.bound.values() if isinstance(a, ast.Name)}
+                        if not new <= sources:
+                            sources |= new
+                            changed = True
             needed |= sources & mutated
         return needed
 
@@ -641,7 +635,7 @@ class FunctionTransform(TransformBase):
                 value = node.value
                 if isinstance(value, ast.Constant) and isinstance(value.value, tuple) \
                         and value.value[:1] == (_MARK,):
-                    return fn._expand(fn.markers[value.value[1]], needed) or None
+                    return fn._expand(fn.ir.markers[value.value[1]], needed) or None
                 return node
 
         result = []
@@ -653,62 +647,56 @@ class FunctionTransform(TransformBase):
         return result
 
     def _expand(self, m, needed):
-        kind = m["kind"]
-        if kind in ("push", "pop"):
-            names = [n for n in m["names"] if n in needed]
-            if not names or not m["stack"]:
+        kind = m.kind
+        if kind in (MarkerKind.PUSH, MarkerKind.POP):
+            names = [n for n in m.names if n in needed]
+            if not names or not m.stack:
                 return []
             self.uses_stack = True
-            if kind == "push":
+            if kind is MarkerKind.PUSH:
                 value = _name(names[0]) if len(names) == 1 else \
                     ast.Tuple(elts=[_name(n) for n in names], ctx=ast.Load())
                 return [ast.Expr(value=_attr_call(self.stack, "append", value))]
             target = _name(names[0], True) if len(names) == 1 else \
                 ast.Tuple(elts=[_name(n, True) for n in names], ctx=ast.Store())
             return [_assign(target, _attr_call(self.stack, "pop"))]
-        var, site = m["var"], m["site"]
-        if kind in ("save_item", "restore_item"):
+        var, site = m.var, m.site
+        if kind in (MarkerKind.SAVE_ITEM, MarkerKind.RESTORE_ITEM):
             return self._expand_item(m, needed)
         if var not in needed or var not in self.defs.maybe.get(id(site), set()):
             return []
         if var not in self.defs.must.get(id(site), set()):
             self.none_init.add(var)
-        if m["stack"]:
+        if m.stack:
             self.uses_stack = True
-            if kind == "save":
+            if kind is MarkerKind.SAVE:
                 return [ast.Expr(value=_attr_call(self.stack, "append", _name(var)))]
             return [_assign(var, _attr_call(self.stack, "pop"))]
-        key = ("saved", id(site), var)
-        if key not in self.groups:
-            self.groups[key] = self.names.numbered(var + "_")
-        saved = self.groups[key]
-        if kind == "save":
+        saved = self.ir.saved_name(site, var, lambda: self.names.numbered(var + "_"))
+        if kind is MarkerKind.SAVE:
             return [_assign(saved, _name(var))]
         return [_assign(var, _name(saved))]
 
     def _expand_item(self, m, needed):
         """Save / restore the part of an array that an index assignment overwrites."""
-        var, kind = m["var"], m["kind"]
+        var, kind = m.var, m.kind
         if var not in needed:
             return []
-        item = ast.Subscript(value=_name(var), slice=copy.deepcopy(m["index"]), ctx=ast.Load())
+        item = ast.Subscript(value=_name(var), slice=copy.deepcopy(m.index), ctx=ast.Load())
         np_name = self.bind(_np(), "np")
-        if m["stack"]:
+        if m.stack:
             self.uses_stack = True
-            if kind == "save_item":
+            if kind is MarkerKind.SAVE_ITEM:
                 old = _call(ast.Attribute(value=_name(np_name), attr="copy", ctx=ast.Load()), item)
                 return [ast.Expr(value=_attr_call(self.stack, "append", old))]
-            target = ast.Subscript(value=_name(var), slice=copy.deepcopy(m["index"]),
+            target = ast.Subscript(value=_name(var), slice=copy.deepcopy(m.index),
                                    ctx=ast.Store())
             return [_assign(target, _attr_call(self.stack, "pop"))]
-        key = ("saved", id(m["site"]), var)
-        if key not in self.groups:
-            self.groups[key] = self.names.numbered(var + "_")
-        saved = self.groups[key]
-        if kind == "save_item":
+        saved = self.ir.saved_name(m.site, var, lambda: self.names.numbered(var + "_"))
+        if kind is MarkerKind.SAVE_ITEM:
             old = _call(ast.Attribute(value=_name(np_name), attr="copy", ctx=ast.Load()), item)
             return [_assign(saved, old)]
-        target = ast.Subscript(value=_name(var), slice=copy.deepcopy(m["index"]), ctx=ast.Store())
+        target = ast.Subscript(value=_name(var), slice=copy.deepcopy(m.index), ctx=ast.Store())
         return [_assign(target, _name(saved))]
 
     def zero_like(self, param):

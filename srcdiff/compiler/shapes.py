@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 
 from .analysis import INT, SCALAR
+from .ir import OpKind
 
 
 def _int_constant(node):
@@ -70,9 +71,9 @@ class ShapeTokens:
         op = self._defining_op(name)
         if op is None or len(op.targets) != 1:
             return ("own", name)
-        if op.kind == "copy":
+        if op.kind is OpKind.COPY:
             return self._atom_token(op.bound["x"]) or ("own", name)
-        if op.kind == "subscript":
+        if op.kind is OpKind.SUBSCRIPT:
             base = self._atom_token(op.bound["x"])
             index = op.primal.slice
             if base is None or base[0] == "own" or not self._constant_index(index):
@@ -81,7 +82,7 @@ class ShapeTokens:
             if trim is not None:      # x[1:] and x[:-1]: both n - 1 long
                 return ("trim", base, trim)
             return ("sub", base, ast.dump(index))
-        if op.kind == "rule" and op.rule.elementwise:
+        if op.kind is OpKind.RULE and op.rule.elementwise:
             tokens = set()
             for atom in op.bound.values():
                 kind = fn.flat.kind(atom) if isinstance(atom, (ast.Name, ast.Constant)) else None
@@ -101,12 +102,7 @@ class ShapeTokens:
         return self.token(atom.id)
 
     def _defining_op(self, name):
-        for ops in self.fn.groups.values():
-            if isinstance(ops, list):
-                for op in ops:
-                    if name in op.targets:
-                        return op
-        return None
+        return self.fn.ir.defining_op(name)
 
     def _constant_index(self, index):
         """An index whose value can't change: only constants and never-assigned names."""

@@ -11,30 +11,14 @@ from __future__ import annotations
 
 import ast
 import types
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..errors import NoRuleError, UnsupportedSyntaxError
 from ..rules import RULES
 from .analysis import ARRAY, SCALAR, SEQ
+from .ir import Op, OpKind
 from .source import MISSING
-
-
-@dataclass
-class Op:
-    kind: str                 # "rule" | "copy" | "inactive" | "subscript" | "helper"
-    targets: list             # names assigned (one, except for helpers returning tuples)
-    primal: ast.expr          # expression computing the value, operands as atoms
-    node: ast.AST             # user code this came from
-    rule: object = None
-    bound: dict = field(default_factory=dict)    # rule parameter -> atom
-    active: list = field(default_factory=list)   # parameters whose atom is active
-    helper: object = None     # HelperSpec, for kind == "helper"
-
-    @property
-    def target(self):
-        return self.targets[0]
 
 
 class Flattener:
@@ -54,7 +38,7 @@ class Flattener:
             kind, active = self.fn.an.expr(stmt.value)
             names = [e.id for e in target.elts]
             if not active:
-                ops.append(Op("inactive", names, stmt.value, stmt))
+                ops.append(Op(OpKind.INACTIVE, names, stmt.value, stmt))
                 return ops
             call = stmt.value
             func = self._resolve_call(call)
@@ -90,8 +74,8 @@ class Flattener:
         active = ["v"] if self.is_active(value) else []
         primal = value
         self.fn.unit.mutates = True   # backward sweeps restore arrays in place
-        ops.append(Op("setitem", [base], primal, stmt, bound={"v": value}, active=active))
-        ops[-1].index = target.slice
+        ops.append(Op(OpKind.SETITEM, [base], primal, stmt, bound={"v": value}, active=active,
+                      index=target.slice))
         return ops
 
     def _check_fresh(self, base, stmt):
@@ -198,9 +182,9 @@ class Flattener:
     def _into(self, expr, target, ops):
         kind, active = self.fn.an.expr(expr)
         if not active:
-            ops.append(Op("inactive", [target], expr, expr))
+            ops.append(Op(OpKind.INACTIVE, [target], expr, expr))
         elif isinstance(expr, ast.Name):
-            ops.append(Op("copy", [target], expr, expr, bound={"x": expr}, active=["x"]))
+            ops.append(Op(OpKind.COPY, [target], expr, expr, bound={"x": expr}, active=["x"]))
         else:
             ops.append(self._op(expr, [target], ops))
 
@@ -233,7 +217,7 @@ class Flattener:
         if isinstance(expr, ast.Attribute) and expr.attr in ("T", "real"):
             primal = ast.Attribute(value=base, attr=expr.attr, ctx=ast.Load())
             if expr.attr == "real":
-                return Op("copy", targets, primal, expr, bound={"x": base}, active=["x"])
+                return Op(OpKind.COPY, targets, primal, expr, bound={"x": base}, active=["x"])
             return self._method_rule(np.transpose, base, [], [], primal, targets, expr)
         if isinstance(expr, ast.Subscript):
             if self.fn.an.expr(expr.slice)[1]:
@@ -251,9 +235,9 @@ class Flattener:
             base = self._atom(expr.value, ops)
             picked = self._picked_result(base, expr.slice, ops)
             if picked is not None:      # h(x)[0] of a helper returning a tuple
-                return Op("copy", targets, picked, expr, bound={"x": picked}, active=["x"])
+                return Op(OpKind.COPY, targets, picked, expr, bound={"x": picked}, active=["x"])
             primal = ast.Subscript(value=base, slice=expr.slice, ctx=ast.Load())
-            return Op("subscript", targets, primal, expr, bound={"x": base}, active=["x"])
+            return Op(OpKind.SUBSCRIPT, targets, primal, expr, bound={"x": base}, active=["x"])
         if isinstance(expr, (ast.List, ast.Tuple)) and self.fn.an.expr(expr)[0] == SEQ:
             # numbers or arrays; the adjoint of the sequence is an array indexed like it
             # (stacked, or of objects when the arrays differ in shape: runtime.seq_zeros)
@@ -261,7 +245,7 @@ class Flattener:
             bound = {f"e{i}": a for i, a in enumerate(atoms)}
             active = [p for p, a in bound.items() if self.is_active(a)]
             primal = type(expr)(elts=atoms, ctx=ast.Load())
-            return Op("pack", targets, primal, expr, bound=bound, active=active)
+            return Op(OpKind.PACK, targets, primal, expr, bound=bound, active=active)
         what = _describe(expr)
         raise self.fn.source.error(UnsupportedSyntaxError, f"srcdiff cannot differentiate {what}",
                                    expr, _HINTS.get(type(expr), "rewrite it with plain arithmetic "
@@ -272,7 +256,7 @@ class Flattener:
         The tuple was packed from the results just before; drop the packing (its results
         may be of different kinds, a list and a float, which no one sequence adjoint holds)."""
         last = ops[-1] if ops else None
-        if last is None or last.kind != "pack" or last.targets != [base.id] or \
+        if last is None or last.kind is not OpKind.PACK or last.targets != [base.id] or \
                 not isinstance(index, ast.Constant) or type(index.value) is not int:
             return None
         elts = last.primal.elts
@@ -293,14 +277,14 @@ class Flattener:
                 active = [p for p in rule.params if p in bound and self.is_active(bound[p])
                           and p not in rule.zero]
                 if not rule.differentiable:
-                    return Op("inactive", targets, primal, node)
+                    return Op(OpKind.INACTIVE, targets, primal, node)
                 missing = [p for p in active if p not in rule.vjp]
                 if missing:
                     raise self.fn.source.error(
                         NoRuleError, f"{rule.label} has no derivative with respect to "
                         f"its argument {missing[0]!r}", node,
                         "pass a constant there, or wrap the value in srcdiff.stop_gradient")
-                return Op("rule", targets, primal, node, rule=rule, bound=bound, active=active)
+                return Op(OpKind.RULE, targets, primal, node, rule=rule, bound=bound, active=active)
         raise self._no_rule(node, func, None)
 
     def _call_op(self, call, targets, ops):
@@ -369,7 +353,7 @@ class Flattener:
         primal = ast.Call(func=ast.Attribute(value=base, attr=name, ctx=ast.Load()), args=args,
                           keywords=[ast.keyword(arg=k, value=v) for k, v in keywords])
         if name == "copy":
-            return Op("copy", targets, primal, call, bound={"x": base}, active=["x"])
+            return Op(OpKind.COPY, targets, primal, call, bound={"x": base}, active=["x"])
         if name == "astype" and _float_dtype(call, self.fn):
             # derivatives as np.asarray(x, dtype): the cotangent goes back to x's dtype
             return self._method_rule(np.asarray, base, args, keywords, primal, targets, call)
@@ -409,15 +393,15 @@ class Flattener:
                 self.temp_kinds[tmp] = SEQ if isinstance(kind, tuple) else \
             kind if kind in (SCALAR, ARRAY, SEQ) else ARRAY
                 parts.append(tmp)
-            ops.append(Op("helper", parts, primal, call, bound=bound, active=active, helper=spec))
+            ops.append(Op(OpKind.HELPER, parts, primal, call, bound=bound, active=active, helper=spec))
             atoms = {f"e{i}": ast.Name(id=p, ctx=ast.Load()) for i, p in enumerate(parts)}
             pack = ast.Tuple(elts=list(atoms.values()), ctx=ast.Load())
-            return Op("pack", targets, pack, call, bound=atoms, active=list(atoms))
+            return Op(OpKind.PACK, targets, pack, call, bound=atoms, active=list(atoms))
         if isinstance(result, tuple) and len(result) != len(targets):
             raise self.fn.source.error(
                 UnsupportedSyntaxError, f"{func.__name__} returns {len(result)} values; this "
                 f"unpacks {len(targets)}", call, "unpack exactly the values it returns")
-        return Op("helper", targets, primal, call, bound=bound, active=active, helper=spec)
+        return Op(OpKind.HELPER, targets, primal, call, bound=bound, active=active, helper=spec)
 
     def _resolve_call(self, call):
         func = self.fn.source.resolver.resolve(call.func)

@@ -20,6 +20,7 @@ from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
 from .aliasing import PURE_METHODS, check_memory
 from .analysis import ARRAY, SCALAR, SEQ
+from .ir import FunctionIR
 from .source import MISSING
 from .split import Flattener
 from .unit import Prepared, Unit
@@ -39,6 +40,7 @@ class TransformBase:
         self.wrt = list(prepared.wrt)
         self.an = prepared.analysis
         self.defs = prepared.definitions
+        self.ir = FunctionIR(self.tree, self.an, self.defs)
         self.int_names = frozenset(n for n, k in self.an.kinds.items()
                                    if k not in (SCALAR, ARRAY, SEQ)) | self.an.maybe_int
         self.memory = check_memory(self.tree, self.an, source, unit.memory_summary(self.an), role)
@@ -54,7 +56,6 @@ class TransformBase:
                 "floats elsewhere", node, "keep differentiated values in variables that only "
                 "ever hold numbers or arrays")
         self.adjoints = {}
-        self.groups = {}
         ret = self.tree.body[-1]
         self.outputs = [e.id for e in ret.value.elts] if isinstance(ret.value, ast.Tuple) \
             else [ret.value.id]
@@ -138,9 +139,7 @@ class TransformBase:
 
     def _ops(self, stmt):
         """Three-address ops of an Assign (computed once, shared by both sweeps)."""
-        if id(stmt) not in self.groups:
-            self.groups[id(stmt)] = self.flat.assign(stmt)
-        return self.groups[id(stmt)]
+        return self.ir.ops(stmt, self.flat.assign)
 
     def _basic_index(self, index):
         """Constants, slices of them, and counters of `for ... in range` loops: an index
