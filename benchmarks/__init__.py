@@ -1,1 +1,4 @@
-"""Speed benchmarks for srcdiff (see README.md); a package so `benchmarks.common` always resolves here."""
+"""Speed benchmarks for srcdiff (see README.md).
+
+A package, so that `benchmarks.common` always resolves here.
+"""

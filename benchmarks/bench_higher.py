@@ -71,17 +71,22 @@ def layer_args(n, m, rng):
 
 
 def deep_args(n, m, rng):
-    return (rng.normal(size=n), rng.normal(size=(WIDTH, n)) / np.sqrt(n),
-            rng.normal(size=(3, WIDTH, WIDTH)) / np.sqrt(WIDTH),
-            rng.normal(size=(m, WIDTH)) / np.sqrt(WIDTH))
+    return (
+        rng.normal(size=n),
+        rng.normal(size=(WIDTH, n)) / np.sqrt(n),
+        rng.normal(size=(3, WIDTH, WIDTH)) / np.sqrt(WIDTH),
+        rng.normal(size=(m, WIDTH)) / np.sqrt(WIDTH),
+    )
 
 
 def layer_exact(A, x):
     return (1.0 - np.tanh(A @ x) ** 2)[:, None] * A
 
 
-FUNCS = [("tanh(A @ x)", layer, layer_args, layer_exact),
-         ("deep: 4 tanh layers (loop) + linear", deep, deep_args, None)]
+FUNCS = [
+    ("tanh(A @ x)", layer, layer_args, layer_exact),
+    ("deep: 4 tanh layers (loop) + linear", deep, deep_args, None),
+]
 
 
 def crossover_rows(name, f, make_args, exact):
@@ -102,12 +107,25 @@ def crossover_rows(name, f, make_args, exact):
         check = max_rel_diff(Jf, Jr)
         if exact is not None:
             check = max(check, max_rel_diff(Jf, exact(*args)), max_rel_diff(Jr, exact(*args)))
-        t_f, t_fw, t_r = time_calls2([(f, args), (jf, args), (jr, args)],
-                                     run_time=RUN_TIME, repeat=REPEAT)[0]
+        t_f, t_fw, t_r = time_calls2(
+            [(f, args), (jf, args), (jr, args)], run_time=RUN_TIME, repeat=REPEAT
+        )[0]
         faster = "forward" if t_fw < t_r else "reverse"
         auto = "forward" if n < m else "reverse"
-        rows.append([name, str(n), str(m), t_f, t_fw, t_r, t_fw / t_r, faster,
-                     f"{auto} ({'ok' if auto == faster else 'slower'})", f"{check:.1e}"])
+        rows.append(
+            [
+                name,
+                str(n),
+                str(m),
+                t_f,
+                t_fw,
+                t_r,
+                t_fw / t_r,
+                faster,
+                f"{auto} ({'ok' if auto == faster else 'slower'})",
+                f"{check:.1e}",
+            ]
+        )
         points.append((n, m, t_fw, t_r))
     return rows, points, failures
 
@@ -127,16 +145,22 @@ def summarize(name, points):
         return [f"{name}: not enough points to fit"]
     a, b = fit_line([p[0] for p in sweep_n], [p[1] for p in sweep_n])
     c, d = fit_line([p[0] for p in sweep_m], [p[2] for p in sweep_m])
-    lines.append(f"{name}: forward ~ {a:.0f} + {b:.1f} us x n (m = {FIXED}); "
-                 f"reverse ~ {c:.0f} + {d:.1f} us x m (n = {FIXED}); "
-                 f"one forward pass costs {b / d:.2f}x one backward pass.")
+    lines.append(
+        f"{name}: forward ~ {a:.0f} + {b:.1f} us x n (m = {FIXED}); "
+        f"reverse ~ {c:.0f} + {d:.1f} us x m (n = {FIXED}); "
+        f"one forward pass costs {b / d:.2f}x one backward pass."
+    )
     cheaper_n = [n for n, tf, tr in sweep_n if tf < tr]
     cheaper_m = [m for m, tf, tr in sweep_m if tf < tr]
-    lines.append(f"  m = {FIXED}: forward is cheaper for n in {cheaper_n or 'none'}; "
-                 f"n = {FIXED}: forward is cheaper for m in {cheaper_m or 'none'}.")
+    lines.append(
+        f"  m = {FIXED}: forward is cheaper for n in {cheaper_n or 'none'}; "
+        f"n = {FIXED}: forward is cheaper for m in {cheaper_m or 'none'}."
+    )
     rev_at_fixed = c + d * FIXED
-    lines.append(f"  fitted crossover at m = {FIXED}: n* = {(rev_at_fixed - a) / b:.1f} "
-                 f"(forward cheaper below; theory for equal per-pass costs: n* = m = {FIXED}).")
+    lines.append(
+        f"  fitted crossover at m = {FIXED}: n* = {(rev_at_fixed - a) / b:.1f} "
+        f"(forward cheaper below; theory for equal per-pass costs: n* = m = {FIXED})."
+    )
     return lines
 
 
@@ -167,8 +191,12 @@ def hvp_peers(x, v):
         fj = rebind(rosenbrock, np=jnp)
         gj = jax.grad(fj)
         xj, vj = jnp.asarray(x), jnp.asarray(v)
-        peers.append(("JAX eager jvp(grad) (no jit)",
-                      lambda: jax.block_until_ready(jax.jvp(gj, (xj,), (vj,))[1])))
+        peers.append(
+            (
+                "JAX eager jvp(grad) (no jit)",
+                lambda: jax.block_until_ready(jax.jvp(gj, (xj,), (vj,))[1]),
+            )
+        )
     try:
         import autograd
         import autograd.numpy as anp
@@ -178,10 +206,10 @@ def hvp_peers(x, v):
     else:
         fa = rebind(rosenbrock, np=anp)
         ga = autograd.grad(fa)
-        peers.append(("autograd make_jvp(grad) (fwd-over-rev)",
-                      lambda: autograd.make_jvp(ga)(x)(v)[1]))
-        peers.append(("autograd make_hvp (rev-over-rev)",
-                      lambda: autograd.make_hvp(fa)(x)[0](v)))
+        peers.append(
+            ("autograd make_jvp(grad) (fwd-over-rev)", lambda: autograd.make_jvp(ga)(x)(v)[1])
+        )
+        peers.append(("autograd make_hvp (rev-over-rev)", lambda: autograd.make_hvp(fa)(x)[0](v)))
     try:
         import torch
     except ImportError:
@@ -195,6 +223,7 @@ def hvp_peers(x, v):
         def torch_hvp():
             (g,) = torch.autograd.grad(ft(xt), xt, create_graph=True)
             return torch.autograd.grad(g, xt, vt)[0]
+
         peers.append(("PyTorch double backward (extra)", torch_hvp))
     return peers
 
@@ -241,9 +270,18 @@ def hvp_rows(n=1_000):
     for label, _, _ in calls:
         c, w = t[label]
         peer = label not in ("plain function f", "srcdiff grad(f) (for scale)", "srcdiff hvp")
-        rows.append([name, label, c, w, c / t_f,
-                     speedup(c, t_h) if peer else "", speedup(w, t_hw) if peer else "",
-                     notes.get(label, "")])
+        rows.append(
+            [
+                name,
+                label,
+                c,
+                w,
+                c / t_f,
+                speedup(c, t_h) if peer else "",
+                speedup(w, t_hw) if peer else "",
+                notes.get(label, ""),
+            ]
+        )
     return rows + extra_rows, failures
 
 
@@ -272,8 +310,21 @@ def main():
         summary += summarize(name, points)
     for line in failures:
         print(line)
-    markdown_table(["f", "n", "m", "f (us)", "forward (us)", "reverse (us)", "fwd / rev",
-                    "faster", "auto picks", "max rel. diff (fwd vs rev vs exact)"], rows)
+    markdown_table(
+        [
+            "f",
+            "n",
+            "m",
+            "f (us)",
+            "forward (us)",
+            "reverse (us)",
+            "fwd / rev",
+            "faster",
+            "auto picks",
+            "max rel. diff (fwd vs rev vs exact)",
+        ],
+        rows,
+    )
     print()
     for line in summary:
         print(line)
@@ -282,9 +333,19 @@ def main():
     rows, failures = hvp_rows()
     for line in failures:
         print(line)
-    markdown_table(["case", "tool", "CPU (us)", "wall (us)", "CPU / f",
-                    "srcdiff speedup (CPU)", "srcdiff speedup (wall)",
-                    "max rel. diff vs exact H v"], rows)
+    markdown_table(
+        [
+            "case",
+            "tool",
+            "CPU (us)",
+            "wall (us)",
+            "CPU / f",
+            "srcdiff speedup (CPU)",
+            "srcdiff speedup (wall)",
+            "max rel. diff vs exact H v",
+        ],
+        rows,
+    )
     print("\nsrcdiff speedup = peer time / srcdiff.hvp time (> 1: srcdiff is faster).")
 
 

@@ -75,17 +75,20 @@ def rk4_inline(g, c, th0, om0, dt, n):
 
 
 #        name                      f         args                             wrt
-CASES = [("pendulum Euler, 1000 steps", pendulum, (1.2, 0.3, 0.0, 9.81, 0.001, 1000), (0, 1)),
-         ("RK4 + helper, 200 steps", rk4, (9.81, 0.3, 1.2, 0.0, 0.01, 200), (0, 1)),
-         ("RK4 inlined, 200 steps", rk4_inline, (9.81, 0.3, 1.2, 0.0, 0.01, 200), (0, 1))]
+CASES = [
+    ("pendulum Euler, 1000 steps", pendulum, (1.2, 0.3, 0.0, 9.81, 0.001, 1000), (0, 1)),
+    ("RK4 + helper, 200 steps", rk4, (9.81, 0.3, 1.2, 0.0, 0.01, 200), (0, 1)),
+    ("RK4 inlined, 200 steps", rk4_inline, (9.81, 0.3, 1.2, 0.0, 0.01, 200), (0, 1)),
+]
 
 
 def rebind(namespace, f):
     """A copy of `f` (and of the module-level functions it calls) using `namespace` as `math`."""
     env = dict(globals(), math=namespace)
     for helper in (rk4_step, f):
-        env[helper.__name__] = types.FunctionType(helper.__code__, env, helper.__name__,
-                                                  helper.__defaults__)
+        env[helper.__name__] = types.FunctionType(
+            helper.__code__, env, helper.__name__, helper.__defaults__
+        )
     return env[f.__name__]
 
 
@@ -93,20 +96,25 @@ def autograd_peer(f, args, wrt):
     """(gradient function, converter of its result to floats)."""
     import autograd
     import autograd.numpy as anp
+
     return autograd.grad(rebind(anp, f), wrt), lambda out: [float(x) for x in out]
 
 
 def torch_peer(f, args, wrt):
     """Same, for PyTorch; the leaf tensors are made once, outside the timed call."""
     import torch
+
     ns = types.SimpleNamespace(sin=torch.sin, cos=torch.cos, exp=torch.exp)
     ft = rebind(ns, f)
-    targs = [torch.tensor(a, dtype=torch.float64, requires_grad=i in wrt)
-             if isinstance(a, float) else a for i, a in enumerate(args)]
+    targs = [
+        torch.tensor(a, dtype=torch.float64, requires_grad=i in wrt) if isinstance(a, float) else a
+        for i, a in enumerate(args)
+    ]
     leaves = [targs[i] for i in wrt]
 
     def grad_torch(*_):
         return torch.autograd.grad(ft(*targs), leaves)
+
     return grad_torch, lambda out: [float(x) for x in out]
 
 
@@ -122,17 +130,28 @@ def bench_case(name, f, args, wrt):
         df = srcdiff.grad(f, wrt=wrt)
         ref = list(df(*args))
         fast = df.specialize(*args)
-    except Exception as exc:   # a srcdiff bug: reported, not hidden (see the README)
+    except Exception as exc:  # a srcdiff bug: reported, not hidden (see the README)
         print(f"srcdiff FAILED on {name}: {type(exc).__name__}: {exc}\n")
         t_f, t_s, ref, vs = time_call(f, *args), None, fd, " (vs finite diff.)"
-        rows = [[name, "plain function", t_f, 1.0, "", ""],
-                [name, "srcdiff", "FAILED", None, None, None]]
+        rows = [
+            [name, "plain function", t_f, 1.0, "", ""],
+            [name, "srcdiff", "FAILED", None, None, None],
+        ]
     else:
         t_f, t_s, t_sp = time_calls([(f, args), (df, args), (fast, args)])
         vs = ""
-        rows = [[name, "plain function", t_f, 1.0, "", ""],
-                [name, "srcdiff grad(f)", t_s, t_s / t_f, "", f"{rel_diff(ref, fd):.1e} (vs finite diff.)"],
-                [name, "srcdiff .specialize", t_sp, t_sp / t_f, "", ""]]
+        rows = [
+            [name, "plain function", t_f, 1.0, "", ""],
+            [
+                name,
+                "srcdiff grad(f)",
+                t_s,
+                t_s / t_f,
+                "",
+                f"{rel_diff(ref, fd):.1e} (vs finite diff.)",
+            ],
+            [name, "srcdiff .specialize", t_sp, t_sp / t_f, "", ""],
+        ]
     for peer, make in (("autograd", autograd_peer), ("torch eager f64", torch_peer)):
         try:
             g, to_floats = make(f, args, wrt)
@@ -148,8 +167,17 @@ def bench_case(name, f, args, wrt):
 def main():
     header("bench_loops: gradient time / function time (srcdiff target <= 4x)")
     rows = [row for case in CASES for row in bench_case(*case)]
-    markdown_table(["case", "tool", "time (us)", "time / f", "srcdiff speedup vs peer",
-                    "max rel. diff vs srcdiff"], rows)
+    markdown_table(
+        [
+            "case",
+            "tool",
+            "time (us)",
+            "time / f",
+            "srcdiff speedup vs peer",
+            "max rel. diff vs srcdiff",
+        ],
+        rows,
+    )
 
 
 if __name__ == "__main__":

@@ -61,7 +61,7 @@ def mlp_loss(W1, b1, W2, b2, X, labels):
     return -np.mean(picked)
 
 
-torch = None   # the PyTorch transcriptions below are re-bound to the real module by torch_peer
+torch = None  # the PyTorch transcriptions below are re-bound to the real module by torch_peer
 
 
 def rosenbrock_torch(x):
@@ -103,7 +103,7 @@ def time_calls2(calls, repeat=15, run_time=0.02, pause=0.01):
     """
     numbers = []
     for fn, args in calls:
-        fn(*args)                                   # warm up (code generation, caches)
+        fn(*args)  # warm up (code generation, caches)
         number = 1
         while True:
             t = time.perf_counter()
@@ -118,7 +118,7 @@ def time_calls2(calls, repeat=15, run_time=0.02, pause=0.01):
     wall_runs = [[] for _ in calls]
     for _ in range(repeat):
         for (fn, args), number, cpu, wall in zip(calls, numbers, cpu_runs, wall_runs):
-            time.sleep(pause)   # let the previous run's spinning worker threads go idle
+            time.sleep(pause)  # let the previous run's spinning worker threads go idle
             c0, w0 = time.process_time(), time.perf_counter()
             for _ in range(number):
                 fn(*args)
@@ -127,7 +127,8 @@ def time_calls2(calls, repeat=15, run_time=0.02, pause=0.01):
             wall.append((w1 - w0) / number)
 
     def stat(times):
-        return statistics.median(sorted(times)[:max(1, repeat // 3)]) * 1e6
+        return statistics.median(sorted(times)[: max(1, repeat // 3)]) * 1e6
+
     return [stat(c) for c in cpu_runs], [stat(w) for w in wall_runs]
 
 
@@ -167,10 +168,14 @@ def fresh_process_note():
         for _ in range(20):
             fn(*args)
         t1, r1 = time.process_time(), resource.getrusage(resource.RUSAGE_SELF)
-        parts.append(f"{label} {(t1 - t0) / 20 * 1e6:.0f} us CPU, "
-                     f"{(r1.ru_minflt - r0.ru_minflt) / 20:.0f} minor page faults/call")
-    return ("Fresh-process glibc malloc state (before `settle_malloc`), Rosenbrock "
-            "N=100,000: " + "; ".join(parts) + ".")
+        parts.append(
+            f"{label} {(t1 - t0) / 20 * 1e6:.0f} us CPU, "
+            f"{(r1.ru_minflt - r0.ru_minflt) / 20:.0f} minor page faults/call"
+        )
+    return (
+        "Fresh-process glibc malloc state (before `settle_malloc`), Rosenbrock "
+        "N=100,000: " + "; ".join(parts) + "."
+    )
 
 
 def to_numpy_list(out):
@@ -190,8 +195,9 @@ def max_rel_diff(a, b):
     do not blow it up), maximized over the arrays."""
     a, b = to_numpy_list(a), to_numpy_list(b)
     assert len(a) == len(b) and all(x.shape == y.shape for x, y in zip(a, b)), "shape mismatch"
-    return max(float(np.max(np.abs(x - y))) / max(float(np.max(np.abs(y))), 1e-300)
-               for x, y in zip(a, b))
+    return max(
+        float(np.max(np.abs(x - y))) / max(float(np.max(np.abs(y))), 1e-300) for x, y in zip(a, b)
+    )
 
 
 def fd_directional(f, args, wrt, grads, h=1e-6, seed=3):
@@ -207,6 +213,7 @@ def fd_directional(f, args, wrt, grads, h=1e-6, seed=3):
         for i, v in zip(wrt, vs):
             new[i] = args[i] + sign * step * v
         return new
+
     fd = (f(*moved(1)) - f(*moved(-1))) / (2 * step)
     exact = sum(float(np.sum(g * v)) for g, v in zip(grads, vs))
     return abs(fd - exact) / max(abs(exact), abs(fd), 1e-300)
@@ -220,6 +227,7 @@ def rebind(f, **names):
 
 def enable_jax_x64():
     import jax
+
     jax.config.update("jax_enable_x64", True)
     return jax
 
@@ -230,6 +238,7 @@ def enable_jax_x64():
 def autograd_peer(f, args, wrt):
     import autograd
     import autograd.numpy as anp
+
     g = autograd.grad(rebind(f, np=anp), wrt if len(wrt) > 1 else wrt[0])
     return lambda: g(*args)
 
@@ -237,16 +246,19 @@ def autograd_peer(f, args, wrt):
 def jax_peer(f, args, wrt):
     jax = enable_jax_x64()
     import jax.numpy as jnp
+
     g = jax.grad(rebind(f, np=jnp), argnums=wrt if len(wrt) > 1 else wrt[0])
     jargs = [jnp.asarray(a) for a in args]
 
     def run():
         return jax.block_until_ready(g(*jargs))
+
     return run
 
 
 def torch_peer(f_torch, args, wrt):
     import torch
+
     f_torch = rebind(f_torch, torch=torch)
     targs = [torch.from_numpy(np.ascontiguousarray(a)) for a in args]
     for i in wrt:
@@ -255,12 +267,15 @@ def torch_peer(f_torch, args, wrt):
 
     def run():
         return torch.autograd.grad(f_torch(*targs), leaves)
+
     return run
 
 
-PEERS = [("autograd", lambda f, ft, a, w: autograd_peer(f, a, w)),
-         ("JAX eager (no jit)", lambda f, ft, a, w: jax_peer(f, a, w)),
-         ("PyTorch eager", lambda f, ft, a, w: torch_peer(ft, a, w))]
+PEERS = [
+    ("autograd", lambda f, ft, a, w: autograd_peer(f, a, w)),
+    ("JAX eager (no jit)", lambda f, ft, a, w: jax_peer(f, a, w)),
+    ("PyTorch eager", lambda f, ft, a, w: torch_peer(ft, a, w)),
+]
 
 
 # ----------------------------------------------------------------------------------------
@@ -281,8 +296,13 @@ def mlp_case():
     b2 = rng.normal(scale=0.1, size=k)
     X = rng.normal(size=(batch, d))
     labels = rng.integers(0, k, size=batch)
-    return ("MLP 784-128-10, batch 64", mlp_loss, mlp_loss_torch,
-            (W1, b1, W2, b2, X, labels), (0, 1, 2, 3))
+    return (
+        "MLP 784-128-10, batch 64",
+        mlp_loss,
+        mlp_loss_torch,
+        (W1, b1, W2, b2, X, labels),
+        (0, 1, 2, 3),
+    )
 
 
 def bench_case(name, f, f_torch, args, wrt):
@@ -309,8 +329,11 @@ def bench_case(name, f, f_torch, args, wrt):
             continue
         try:
             out = run()
-            peer_notes[peer] = (f"{max_rel_diff(out, ref):.1e}" if ref is not None else
-                                f"{fd_directional(f, args, wrt, out):.1e} (directional FD)")
+            peer_notes[peer] = (
+                f"{max_rel_diff(out, ref):.1e}"
+                if ref is not None
+                else f"{fd_directional(f, args, wrt, out):.1e} (directional FD)"
+            )
         except Exception as exc:  # noqa: BLE001
             print(f"{peer} FAILED on {name}: {type(exc).__name__}: {exc}\n")
             peer_notes[peer] = "FAILED"
@@ -331,9 +354,19 @@ def bench_case(name, f, f_torch, args, wrt):
         else:
             check = peer_notes[label]
         is_peer = label not in ("plain function", "srcdiff grad(f)", "srcdiff .specialize")
-        rows.append([name, label, c, c / t_f, w, w / w_f,
-                     f"{c / t_s:.2f}x" if is_peer and t_s else "",
-                     f"{w / w_s:.2f}x" if is_peer and w_s else "", check])
+        rows.append(
+            [
+                name,
+                label,
+                c,
+                c / t_f,
+                w,
+                w / w_f,
+                f"{c / t_s:.2f}x" if is_peer and t_s else "",
+                f"{w / w_s:.2f}x" if is_peer and w_s else "",
+                check,
+            ]
+        )
     for peer, note in peer_notes.items():
         if note in ("not installed", "FAILED"):
             rows.append([name, peer, note, None, None, None, None, None, ""])
@@ -345,20 +378,32 @@ def bench_case(name, f, f_torch, args, wrt):
 
 def target_summary(name, by):
     """One line per case: each target of the issue, met or not, on both clocks."""
+
     def ok(values, good):
-        return "met" if all(good(v) for v in values) else \
-            "MISSED" if not any(good(v) for v in values) else "met on one clock only"
+        return (
+            "met"
+            if all(good(v) for v in values)
+            else "MISSED"
+            if not any(good(v) for v in values)
+            else "met on one clock only"
+        )
+
     parts = []
     f, g, s = by["plain function"], by["srcdiff grad(f)"], by["srcdiff .specialize"]
     for label, t in (("grad(f)", g), (".specialize", s)):
         r = [t[0] / f[0], t[1] / f[1]]
         parts.append(f"{label}/f = {r[0]:.2f} / {r[1]:.2f} (<= 2.5: {ok(r, lambda v: v <= 2.5)})")
-    for peer, limit, text in (("autograd", 1.0, "> 1"), ("JAX eager (no jit)", 1.0, "> 1"),
-                              ("PyTorch eager", 1 / 1.3, ">= 0.77")):
+    for peer, limit, text in (
+        ("autograd", 1.0, "> 1"),
+        ("JAX eager (no jit)", 1.0, "> 1"),
+        ("PyTorch eager", 1 / 1.3, ">= 0.77"),
+    ):
         if peer in by:
             r = [by[peer][0] / g[0], by[peer][1] / g[1]]
-            met = ok(r, (lambda v, lim=limit: v > lim) if limit == 1.0
-                     else (lambda v, lim=limit: v >= lim))
+            met = ok(
+                r,
+                (lambda v, lim=limit: v > lim) if limit == 1.0 else (lambda v, lim=limit: v >= lim),
+            )
             parts.append(f"speedup vs {peer} = {r[0]:.2f} / {r[1]:.2f} ({text}: {met})")
     return [f"{name} (CPU / wall): " + "; ".join(parts)]
 
@@ -369,10 +414,11 @@ def main():
         RUN_TIME = float(sys.argv[sys.argv.index("--run-time") + 1])
     if "--repeat" in sys.argv:
         REPEAT = int(sys.argv[sys.argv.index("--repeat") + 1])
-    fresh = fresh_process_note()      # first: before anything big is allocated
+    fresh = fresh_process_note()  # first: before anything big is allocated
     settle_malloc()
     header("bench_numpy: NumPy reverse mode, gradient time / function time (target <= 2.5x)")
     import platform
+
     versions = [f"numpy {np.__version__}"]
     for mod in ("autograd", "jax", "torch"):
         try:
@@ -384,7 +430,7 @@ def main():
     print(", ".join(versions), f"- {os.cpu_count()} CPUs, {platform.processor() or ''}\n")
     print(fresh + "\n")
     cases = [rosenbrock_case(10), rosenbrock_case(1_000), rosenbrock_case(100_000), mlp_case()]
-    if "--only" in sys.argv:      # e.g. --only MLP  (case names containing the word)
+    if "--only" in sys.argv:  # e.g. --only MLP  (case names containing the word)
         word = sys.argv[sys.argv.index("--only") + 1].lower()
         cases = [c for c in cases if word in c[0].lower()]
     rows, summary = [], []
@@ -392,12 +438,25 @@ def main():
         r, lines = bench_case(*case)
         rows += r
         summary += lines
-    markdown_table(["case", "tool", "CPU (us)", "CPU / f", "wall (us)", "wall / f",
-                    "srcdiff speedup (CPU)", "srcdiff speedup (wall)",
-                    "max rel. diff vs srcdiff"], rows)
+    markdown_table(
+        [
+            "case",
+            "tool",
+            "CPU (us)",
+            "CPU / f",
+            "wall (us)",
+            "wall / f",
+            "srcdiff speedup (CPU)",
+            "srcdiff speedup (wall)",
+            "max rel. diff vs srcdiff",
+        ],
+        rows,
+    )
     print("\nsrcdiff speedup = peer time / srcdiff grad(f) time (> 1: srcdiff is faster).\n")
-    print("Targets (gradient <= 2.5x f; faster than autograd and JAX eager; "
-          "within 1.3x of PyTorch eager or faster):\n")
+    print(
+        "Targets (gradient <= 2.5x f; faster than autograd and JAX eager; "
+        "within 1.3x of PyTorch eager or faster):\n"
+    )
     for line in summary:
         print("* " + line)
 

@@ -91,8 +91,18 @@ def main():
         err = rel_diff(df(*args), fd_grad(f, args))
         t_f, t_g, t_s = time_calls([(f, args), (df, args), (fast, args)])
         rows.append([name, t_f, t_g, t_g / t_f, t_s, t_s / t_f, f"{err:.1e}"])
-    markdown_table(["case", "f (us)", "grad(f) (us)", "ratio", "specialize (us)", "ratio",
-                    "rel. diff vs finite diff."], rows)
+    markdown_table(
+        [
+            "case",
+            "f (us)",
+            "grad(f) (us)",
+            "ratio",
+            "specialize (us)",
+            "ratio",
+            "rel. diff vs finite diff.",
+        ],
+        rows,
+    )
 
 
 if __name__ == "__main__":

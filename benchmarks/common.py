@@ -9,6 +9,7 @@ import sys
 import time
 import timeit
 
+
 def time_calls(calls, repeat=15, min_time=0.05):
     """Per-call CPU times, in microseconds, of each ``(fn, args)`` in `calls`.
 
@@ -21,9 +22,10 @@ def time_calls(calls, repeat=15, min_time=0.05):
     """
     timers, numbers = [], []
     for fn, args in calls:
-        timer = timeit.Timer("fn(*args)", timer=time.process_time,
-                             globals={"fn": fn, "args": tuple(args)})
-        fn(*args)                                   # warm up (code generation, caches)
+        timer = timeit.Timer(
+            "fn(*args)", timer=time.process_time, globals={"fn": fn, "args": tuple(args)}
+        )
+        fn(*args)  # warm up (code generation, caches)
         number, elapsed = timer.autorange()
         timers.append(timer)
         numbers.append(max(1, round(number * min_time / elapsed)) if elapsed < min_time else number)
@@ -31,7 +33,7 @@ def time_calls(calls, repeat=15, min_time=0.05):
     for _ in range(repeat):
         for timer, number, times in zip(timers, numbers, runs):
             times.append(timer.timeit(number) / number)
-    return [statistics.median(sorted(times)[:max(1, repeat // 3)]) * 1e6 for times in runs]
+    return [statistics.median(sorted(times)[: max(1, repeat // 3)]) * 1e6 for times in runs]
 
 
 def time_call(fn, *args, **kw):
@@ -41,8 +43,10 @@ def time_call(fn, *args, **kw):
 
 def rel_diff(a, b):
     """Max relative difference between two flat sequences of numbers."""
-    return max(abs(float(x) - float(y)) / max(abs(float(x)), abs(float(y)), 1e-300)
-               for x, y in zip(a, b, strict=True))
+    return max(
+        abs(float(x) - float(y)) / max(abs(float(x)), abs(float(y)), 1e-300)
+        for x, y in zip(a, b, strict=True)
+    )
 
 
 def fmt(x):
@@ -67,5 +71,7 @@ def markdown_table(headers, rows):
 def header(title):
     """Print a title with date, interpreter and platform (pasted into the README)."""
     print(f"## {title}\n")
-    print(f"{datetime.date.today()} - Python {platform.python_version()} "
-          f"({sys.executable}) on {platform.machine()} / {platform.system()}\n")
+    print(
+        f"{datetime.date.today()} - Python {platform.python_version()} "
+        f"({sys.executable}) on {platform.machine()} / {platform.system()}\n"
+    )

@@ -1,4 +1,4 @@
-"""N-dimensional Rosenbrock, minimized with SciPy using srcdiff's gradient (and Hessian-vector products)."""
+"""N-dimensional Rosenbrock, minimized with SciPy using srcdiff's gradient and Hessian."""
 
 import numpy as np
 

@@ -14,23 +14,40 @@ from .api.check import check_grad
 from .api.gradients import grad, source, value_and_grad
 from .api.transforms import hessian, hvp, jacobian, jvp, vjp
 from .errors import (
-                     ArgumentError,
-                     DomainError,
-                     GradientCheckError,
-                     NonScalarOutputError,
-                     NoRuleError,
-                     SourceUnavailableError,
-                     SrcDiffError,
-                     UnsupportedSyntaxError,
-                     WrtError,
+    ArgumentError,
+    DomainError,
+    GradientCheckError,
+    NonScalarOutputError,
+    NoRuleError,
+    SourceUnavailableError,
+    SrcDiffError,
+    UnsupportedSyntaxError,
+    WrtError,
 )
 from .rules import register_rule
 from .runtime.core import stop_gradient
-
 from .version import __version__
 
-__all__ = ["grad", "value_and_grad", "source", "check_grad", "register_rule",
-           "jvp", "vjp", "jacobian", "hessian", "hvp", "stop_gradient",
-           "SrcDiffError", "UnsupportedSyntaxError", "NoRuleError", "WrtError",
-           "SourceUnavailableError", "NonScalarOutputError", "ArgumentError", "DomainError",
-           "GradientCheckError", "__version__"]
+__all__ = [
+    "grad",
+    "value_and_grad",
+    "source",
+    "check_grad",
+    "register_rule",
+    "jvp",
+    "vjp",
+    "jacobian",
+    "hessian",
+    "hvp",
+    "stop_gradient",
+    "SrcDiffError",
+    "UnsupportedSyntaxError",
+    "NoRuleError",
+    "WrtError",
+    "SourceUnavailableError",
+    "NonScalarOutputError",
+    "ArgumentError",
+    "DomainError",
+    "GradientCheckError",
+    "__version__",
+]

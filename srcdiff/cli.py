@@ -43,25 +43,33 @@ def _highlight(text, color="auto", stream=None):
         from pygments.lexers import PythonLexer
     except ImportError:
         if color == "always":
-            print("srcdiff: --color always needs Pygments: pip install 'srcdiff[color]'",
-                  file=sys.stderr)
+            print(
+                "srcdiff: --color always needs Pygments: pip install 'srcdiff[color]'",
+                file=sys.stderr,
+            )
         return text
     return highlight(text, PythonLexer(), TerminalFormatter())
 
 
-KIND_WORDS = {"scalar": "float", "array": "array", "int": "int", "seq": "list",
-              "seq2": "list of tuples"}
+KIND_WORDS = {
+    "scalar": "float",
+    "array": "array",
+    "int": "int",
+    "seq": "list",
+    "seq2": "list of tuples",
+}
 
 
 def cmd_show(args):
     from .api.gradients import generated
     from .build.standalone import standalone_text
+
     func = load_function(args.target)
     at = parse_at(args.at) if args.at else None
     with progress(label(func, args.mode)):
         gen, kinds = generated(func, wrt=_wrt(args, func), mode=args.mode, at=at)
     notes = []
-    if at is None:     # "x, y float (not used as an array), n int (its default)"
+    if at is None:  # "x, y float (not used as an array), n int (its default)"
         groups = {}
         for p, (kind, why) in kinds.items():
             groups.setdefault((KIND_WORDS.get(kind, kind), why), []).append(p)
@@ -78,6 +86,7 @@ def cmd_check(args):
     from .api.gradients import grad
     from .api.requests import default_wrt, parameters, parse_wrt
     from .errors import GradientCheckError
+
     func = load_function(args.target)
     at = parse_at(args.at)
     params = parameters(func)
@@ -90,14 +99,23 @@ def cmd_check(args):
     # by default: every float, float array and integer that is not a count (CHECK_HELP)
     wrt = _wrt(args, func) if args.wrt else default_wrt(func, values)
     if not wrt:
-        ints = [p for p, v in zip(params, values) if getattr(v, "dtype", None) is not None
-                and v.dtype.kind in "iub" and v.ndim]
-        also = f"; integer arrays carry no derivative: write {', '.join(ints)} as a list " \
-            "(--at lists are float arrays) or with dtype=float" if ints else ""
-        raise UsageError("no argument to differentiate (floats, float arrays, integers "
-                         f"that are not counts){also}; or name one with --wrt")
+        ints = [
+            p
+            for p, v in zip(params, values)
+            if getattr(v, "dtype", None) is not None and v.dtype.kind in "iub" and v.ndim
+        ]
+        also = (
+            f"; integer arrays carry no derivative: write {', '.join(ints)} as a list "
+            "(--at lists are float arrays) or with dtype=float"
+            if ints
+            else ""
+        )
+        raise UsageError(
+            "no argument to differentiate (floats, float arrays, integers "
+            f"that are not counts){also}; or name one with --wrt"
+        )
     names, _ = parse_wrt(func, wrt, params)
-    with progress(label(func, "reverse")):    # generate the code check_grad runs
+    with progress(label(func, "reverse")):  # generate the code check_grad runs
         grad(func, wrt=tuple(names)).specialize(*values)
     try:
         report = check_grad(func, *values, wrt=names, rtol=args.rtol, atol=args.atol)
@@ -112,8 +130,8 @@ def cmd_check(args):
 CHECK_HELP = """Compare srcdiff's gradient with central finite differences at the point --at.
 Integers are numbers like any other: --at "x=3, y=4" is the point (3.0, 4.0). Without
 --wrt, every float, float array and integer argument is differentiated, except integers
-the function uses as counts: bounds of range(), indices, shapes, sizes, axes or exponents (x ** n), and
-parameters annotated `int` or with an integer default (--at "x=0.5, steps=10" with
+the function uses as counts: bounds of range(), indices, shapes, sizes, axes or exponents
+(x ** n), and parameters annotated `int` or with an integer default (--at "x=0.5, steps=10" with
 `for _ in range(steps)` differentiates x only). Integer arrays are never differentiated."""
 
 
@@ -123,28 +141,38 @@ def _sig(func):
 
 def build_parser():
     parser = argparse.ArgumentParser(
-        prog="srcdiff", description="Source-to-source automatic differentiation for Python.")
+        prog="srcdiff", description="Source-to-source automatic differentiation for Python."
+    )
     parser.add_argument("--version", action="version", version=f"srcdiff {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     show = sub.add_parser("show", help="print the generated derivative source")
     show.add_argument("target", help="FILE.py:FUNCTION")
     show.add_argument("--wrt", help="comma-separated parameter names (default: the first)")
     show.add_argument("--mode", default="reverse", choices=["reverse", "forward"])
-    show.add_argument("--at", help="example arguments that fix their types, e.g. \"x=3, y=[1,2]\"")
-    show.add_argument("--color", default="auto", choices=["auto", "always", "never"],
-                      help="color the code with Pygments: auto (the default) colors on a "
-                           "terminal unless the NO_COLOR environment variable is set")
+    show.add_argument("--at", help='example arguments that fix their types, e.g. "x=3, y=[1,2]"')
+    show.add_argument(
+        "--color",
+        default="auto",
+        choices=["auto", "always", "never"],
+        help="color the code with Pygments: auto (the default) colors on a "
+        "terminal unless the NO_COLOR environment variable is set",
+    )
     show.set_defaults(run=cmd_show)
-    check = sub.add_parser("check", help="compare the derivative with finite differences",
-                           description=CHECK_HELP)
+    check = sub.add_parser(
+        "check", help="compare the derivative with finite differences", description=CHECK_HELP
+    )
     check.add_argument("target", help="FILE.py:FUNCTION")
-    check.add_argument("--at", required=True, help="the point, e.g. \"x=3, y=4\"")
-    check.add_argument("--wrt", help="comma-separated parameter names (default: every float "
-                                     "or integer that is not a count, and float arrays)")
+    check.add_argument("--at", required=True, help='the point, e.g. "x=3, y=4"')
+    check.add_argument(
+        "--wrt",
+        help="comma-separated parameter names (default: every float "
+        "or integer that is not a count, and float arrays)",
+    )
     check.add_argument("--rtol", type=float, default=1e-5)
     check.add_argument("--atol", type=float, default=1e-7)
     check.set_defaults(run=cmd_check)
     from .build.command import add_build_command
+
     add_build_command(sub)
     return parser
 

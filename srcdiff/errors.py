@@ -67,6 +67,7 @@ def domain_error(exc):
     """A DomainError for an arithmetic error raised inside generated derivative code,
     naming the generated line and the user's line it came from."""
     import linecache
+
     frame = None
     tb = exc.__traceback__
     while tb is not None:
@@ -78,13 +79,20 @@ def domain_error(exc):
     if frame is not None:
         lines = linecache.getlines(frame[0])
         text = lines[frame[1] - 1].strip() if 0 < frame[1] <= len(lines) else ""
-        origin = next((ln.strip()[2:] for ln in reversed(lines[:frame[1] - 1])
-                       if ln.strip().startswith("# line ")), None)
+        origin = next(
+            (
+                ln.strip()[2:]
+                for ln in reversed(lines[: frame[1] - 1])
+                if ln.strip().startswith("# line ")
+            ),
+            None,
+        )
         where = f" at `{text}`" + (f" (for {origin})" if origin else "")
     return DomainError(
         f"the derivative code raised {type(exc).__name__}: {exc}{where}",
         hint="the function may not be differentiable at this point (sqrt or cbrt at 0, asin "
-             "at 1, |x| ** 0.5 at 0), or it fails here itself; try a nearby point")
+        "at 1, |x| ** 0.5 at 0), or it fails here itself; try a nearby point",
+    )
 
 
 class GradientCheckError(SrcDiffError, AssertionError):
@@ -99,10 +107,12 @@ class GradientCheckError(SrcDiffError, AssertionError):
 def as_domain_error(exc):
     """A DomainError for an arithmetic error raised in generated derivative code (not in
     its forward sweep, which is the function's own code); any other exception as it is."""
-    if isinstance(exc, SrcDiffError) or (isinstance(exc, ValueError) and
-                                         "math domain error" not in str(exc)):
+    if isinstance(exc, SrcDiffError) or (
+        isinstance(exc, ValueError) and "math domain error" not in str(exc)
+    ):
         return exc
     import linecache
+
     last = None
     tb = exc.__traceback__
     while tb is not None:
@@ -112,10 +122,11 @@ def as_domain_error(exc):
         tb = tb.tb_next
     if last is None:
         return exc
-    before = linecache.getlines(last[0])[:last[1]]
-    if any("# forward sweep" in ln for ln in before) and \
-            not any("# backward sweep" in ln for ln in before):
-        return exc    # the function's own code fails here (f raises the same error)
+    before = linecache.getlines(last[0])[: last[1]]
+    if any("# forward sweep" in ln for ln in before) and not any(
+        "# backward sweep" in ln for ln in before
+    ):
+        return exc  # the function's own code fails here (f raises the same error)
     error = domain_error(exc)
     error.__cause__ = exc
     return error

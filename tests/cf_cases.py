@@ -10,7 +10,6 @@ import cf_helpers
 import cf_helpers as ch
 from cf_helpers import smooth as sm
 
-
 # === if / elif / else ===============================================================
 
 
@@ -24,7 +23,7 @@ def if_simple(x):
 
 def if_elif_else(x):
     if x < -1:
-        y = x ** 3
+        y = x**3
     elif x < 1:
         y = math.sin(x)
     else:
@@ -206,7 +205,7 @@ def ret_in_elif(x):
         return x
     elif x < 1:
         return x * x
-    y = x ** 3
+    y = x**3
     return y
 
 
@@ -267,7 +266,7 @@ def ret_after_loop_flag(x, n):
 def range_stop(x, n):
     s = 0.0
     for i in range(n):
-        s = s + x ** i
+        s = s + x**i
     return s
 
 
@@ -525,7 +524,7 @@ def carried_two_step(x, n):
     return y
 
 
-# === accumulators ==================================================================================
+# === accumulators =================================================================================
 
 
 def acc_top(x):
@@ -651,7 +650,7 @@ def while_count(x):
     return x * i
 
 
-# === helpers =========================================================================================
+# === helpers ======================================================================================
 
 
 def h_sq(a):
@@ -695,7 +694,7 @@ def h_early(a):
 def h_loop(a, n):
     s = 0.0
     for i in range(n):
-        s = s + a ** i
+        s = s + a**i
     return s
 
 
@@ -813,7 +812,7 @@ def helper_nested_calls(x):
     return h_sq(h_sq(x) + h_sq(h_scaled(x, 0.5)))
 
 
-# === tuple unpacking and swaps =======================================================================
+# === tuple unpacking and swaps ====================================================================
 
 
 def swap(x, y):
@@ -845,7 +844,7 @@ def unpack_list_param(xs):
     return a * b + c * c
 
 
-# === wrt subsets ====================================================================================
+# === wrt subsets ==================================================================================
 
 
 def wrt_subset(x, y, z):
@@ -858,7 +857,7 @@ def wrt_reassigned_other(x, y):
     return x * y
 
 
-# === more mixtures ====================================================================================
+# === more mixtures ================================================================================
 
 
 def h_noop(a):
@@ -976,7 +975,7 @@ def recursion_product(x, n):
 def main_with_default(x, n=3):
     s = 0.0
     for i in range(n):
-        s += x ** 2
+        s += x**2
     return s
 
 
@@ -1204,7 +1203,7 @@ def chained_cmp_params(x, a, b):
 def unary_chain(x):
     y = -x
     y = +y
-    y = -(y ** 2)
+    y = -(y**2)
     return y
 
 
@@ -1267,7 +1266,7 @@ def int_in_empty_loop(x):
     return y
 
 
-# === helpers inside conditions, loop bounds, constants, tree recursion ================================
+# === helpers inside conditions, loop bounds, constants, tree recursion ============================
 
 K = 2.5
 
@@ -1310,7 +1309,7 @@ def helper_in_range_bound(x):
 
 
 def module_constants(x):
-    return math.pi * x + K * x * x + x ** 2 ** 2 + (x + 1) ** -0.5
+    return math.pi * x + K * x * x + x**2**2 + (x + 1) ** -0.5
 
 
 def helper_on_accumulator(x, y):
@@ -1392,4 +1391,3 @@ def loop_helper_two_targets(a, b, k):
     for i in range(4):
         a, b = h_step2(a, b, k)
     return a * b + a * a
-

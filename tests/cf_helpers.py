@@ -8,7 +8,7 @@ def smooth(x):
 
 
 def inner(x, k=3.0):
-    return x ** 2 * k
+    return x**2 * k
 
 
 def nested(x):

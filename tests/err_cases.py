@@ -40,6 +40,7 @@ def uses_with(x):
 def uses_class(x):
     class Box:
         pass
+
     return x * 2.0
 
 
@@ -52,6 +53,7 @@ def uses_global(x):
 def uses_nonlocal_like_nested_def(x):
     def inner(t):
         return t * x
+
     return inner(x)
 
 
@@ -95,6 +97,7 @@ def uses_del(x):
 
 def uses_import(x):
     import os
+
     return x * len(os.sep)
 
 

@@ -25,7 +25,7 @@ def _with(args, i, value):
         value = type(original)(float(v) for v in np.ravel(value))
     elif not isinstance(original, np.ndarray):
         value = float(value)
-    return tuple(args[:i]) + (value,) + tuple(args[i + 1:])
+    return tuple(args[:i]) + (value,) + tuple(args[i + 1 :])
 
 
 def _call(func, args):
@@ -73,8 +73,13 @@ def fd_directional(func, primals, tangents):
     Tuple outputs give a tuple of directional derivatives."""
     primals = tuple(primals)
     active = [(i, np.asarray(t, dtype=float)) for i, t in enumerate(tangents) if t is not None]
-    xmax = max([1.0] + [float(np.max(np.abs(np.asarray(primals[i], dtype=float)), initial=0.0))
-                        for i, _ in active])
+    xmax = max(
+        [1.0]
+        + [
+            float(np.max(np.abs(np.asarray(primals[i], dtype=float)), initial=0.0))
+            for i, _ in active
+        ]
+    )
     tmax = max([1e-300] + [float(np.max(np.abs(t), initial=0.0)) for _, t in active])
     h = EPS_CBRT * xmax / tmax
     plus, minus = list(primals), list(primals)
@@ -103,7 +108,8 @@ def assert_close(got, want, rtol, atol=0.0, what="value"):
         k = np.unravel_index(np.argmax(err - bound), err.shape) if err.ndim else ()
         raise AssertionError(
             f"{what}: got {g[k]!r}, expected {w[k]!r} at index {k} "
-            f"(abs error {err[k]:.3g}; rtol={rtol}, atol={atol:.3g})\ngot:\n{g}\nexpected:\n{w}")
+            f"(abs error {err[k]:.3g}; rtol={rtol}, atol={atol:.3g})\ngot:\n{g}\nexpected:\n{w}"
+        )
 
 
 def scale_of(*values):

@@ -35,13 +35,13 @@ INPUTS = "tests/golden_inputs.py"
 
 
 class Case(NamedTuple):
-    stem: str             # tests/golden/<stem>.py
-    module: str           # the input function's file, relative to the checkout
+    stem: str  # tests/golden/<stem>.py
+    module: str  # the input function's file, relative to the checkout
     function: str
     wrt: tuple
-    points: tuple         # argument tuples the check runs the generated code at
-    at: tuple = None      # example arguments the code is specialised to (None: floats)
-    mode: str = "reverse"     # or "forward" (`output="jvp"`)
+    points: tuple  # argument tuples the check runs the generated code at
+    at: tuple = None  # example arguments the code is specialised to (None: floats)
+    mode: str = "reverse"  # or "forward" (`output="jvp"`)
 
 
 def _arr(*rows):
@@ -49,26 +49,37 @@ def _arr(*rows):
 
 
 _X = _arr([0.2, -0.4], [0.7, 0.1], [-0.3, 0.5])
-_MLP = (_arr([0.3, -0.2, 0.5], [0.1, 0.4, -0.6]), _arr(0.1, 0.0, -0.1),
-        _arr([0.2, -0.5], [0.4, 0.3], [-0.1, 0.6]), _arr(0.05, -0.05), _X, np.array([0, 1, 1]))
+_MLP = (
+    _arr([0.3, -0.2, 0.5], [0.1, 0.4, -0.6]),
+    _arr(0.1, 0.0, -0.1),
+    _arr([0.2, -0.5], [0.4, 0.3], [-0.1, 0.6]),
+    _arr(0.05, -0.05),
+    _X,
+    np.array([0, 1, 1]),
+)
 _V = (_arr(0.5, -1.0, 2.0, 0.3),)
 
 CASES = [
     # scalar reverse mode, functions from samples/
     Case("seed_f", "samples/seed.py", "f", ("x", "y"), ((3.0, 4.0),)),
-    Case("physics_projectile_range", "samples/physics.py", "projectile_range",
-         ("speed", "angle", "height"), ((20.0, 0.7, 1.5),)),
-    Case("physics_pendulum", "samples/physics.py", "pendulum", ("theta0", "damping"),
-         ((0.5, 0.3),)),
-    Case("activations_softplus", "samples/activations.py", "softplus", ("x",),
-         ((0.5,), (25.0,))),
+    Case(
+        "physics_projectile_range",
+        "samples/physics.py",
+        "projectile_range",
+        ("speed", "angle", "height"),
+        ((20.0, 0.7, 1.5),),
+    ),
+    Case(
+        "physics_pendulum", "samples/physics.py", "pendulum", ("theta0", "damping"), ((0.5, 0.3),)
+    ),
+    Case("activations_softplus", "samples/activations.py", "softplus", ("x",), ((0.5,), (25.0,))),
     Case("activations_gelu", "samples/activations.py", "gelu", ("x",), ((0.3,),)),
     Case("activations_swish", "samples/activations.py", "swish", ("x", "beta"), ((1.0, 1.5),)),
-    Case("helpers_log_loss", "samples/helpers.py", "log_loss", ("w1", "w2", "b"),
-         ((0.1, -0.2, 0.0),)),
+    Case(
+        "helpers_log_loss", "samples/helpers.py", "log_loss", ("w1", "w2", "b"), ((0.1, -0.2, 0.0),)
+    ),
     # NumPy, reverse mode
-    Case("mlp_mlp_loss", "samples/mlp.py", "mlp_loss", ("W1", "b1", "W2", "b2"), (_MLP,),
-         at=_MLP),
+    Case("mlp_mlp_loss", "samples/mlp.py", "mlp_loss", ("W1", "b1", "W2", "b2"), (_MLP,), at=_MLP),
     Case("rosenbrock_rosenbrock", "samples/rosenbrock.py", "rosenbrock", ("x",), (_V,), at=_V),
     Case("np_logsumexp", INPUTS, "logsumexp", ("x",), (_V,), at=_V),
     Case("np_running_product", INPUTS, "running_product", ("x",), (_V,), at=_V),
@@ -80,8 +91,9 @@ CASES = [
     # forward mode
     Case("fwd_seed_f", "samples/seed.py", "f", ("x", "y"), ((3.0, 4.0),), mode="forward"),
     Case("fwd_np_logsumexp", INPUTS, "logsumexp", ("x",), (_V,), at=_V, mode="forward"),
-    Case("fwd_helpers_two_squares", INPUTS, "two_squares", ("x", "y"), ((0.7, -1.5),),
-         mode="forward"),
+    Case(
+        "fwd_helpers_two_squares", INPUTS, "two_squares", ("x", "y"), ((0.7, -1.5),), mode="forward"
+    ),
 ]
 
 
@@ -102,6 +114,7 @@ def load(case):
 def generate(case):
     """The generated source of `case`, as `srcdiff.source` returns it."""
     import srcdiff
+
     return srcdiff.source(load(case), wrt=case.wrt, mode=case.mode, at=case.at)
 
 
@@ -123,8 +136,11 @@ def tangents(case, point):
             out.append(None)
             continue
         scale = 0.5 ** case.wrt.index(p)
-        out.append(scale * np.linspace(1.0, -1.0, np.size(x)).reshape(np.shape(x))
-                   if isinstance(x, np.ndarray) else scale)
+        out.append(
+            scale * np.linspace(1.0, -1.0, np.size(x)).reshape(np.shape(x))
+            if isinstance(x, np.ndarray)
+            else scale
+        )
     return out
 
 
@@ -144,9 +160,14 @@ def results(case, generated, point):
 def fmt(value):
     """Numbers with 6 significant digits (floats keep a `.`), arrays on one line."""
     if isinstance(value, np.ndarray):
-        text = np.array2string(value, separator=", ", max_line_width=10**6,
-                               formatter={"float_kind": _num}, threshold=10**6)
-        return " ".join(text.split())     # rows on one line too
+        text = np.array2string(
+            value,
+            separator=", ",
+            max_line_width=10**6,
+            formatter={"float_kind": _num},
+            threshold=10**6,
+        )
+        return " ".join(text.split())  # rows on one line too
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         return str(value)
     return _num(float(value))
@@ -163,10 +184,12 @@ def render(case):
     func = load(case)
     params = list(inspect.signature(func).parameters)
     wrt = ", ".join(case.wrt)
-    out = ["# Golden file of tests/test_golden.py (see tests/golden_cases.py); rewrite it with",
-           "# `python tests/regen_golden.py`.",
-           "# ruff: noqa",
-           f"# --- input: {case.module}, {case.function}; {case.mode} mode with respect to {wrt}"]
+    out = [
+        "# Golden file of tests/test_golden.py (see tests/golden_cases.py); rewrite it with",
+        "# `python tests/regen_golden.py`.",
+        "# ruff: noqa",
+        f"# --- input: {case.module}, {case.function}; {case.mode} mode with respect to {wrt}",
+    ]
     for k, f in enumerate(_with_helpers(func)):
         lines, first = inspect.getsourcelines(f)
         out += ["#"] if k else []
@@ -177,8 +200,11 @@ def render(case):
             out.append("#")
         out += [f"# {p} = {fmt(x)}" for p, x in zip(params, point)]
         if case.mode == "forward":
-            out += [f"# tangent d{p} = {fmt(t)}" for p, t in zip(params, tangents(case, point))
-                    if t is not None]
+            out += [
+                f"# tangent d{p} = {fmt(t)}"
+                for p, t in zip(params, tangents(case, point))
+                if t is not None
+            ]
         out += [f"# -> {label} = {fmt(v)}" for label, v in results(case, generated, point)]
     out.append("# --- generated")
     return "\n".join(out) + "\n" + generated
@@ -193,8 +219,11 @@ def _with_helpers(func):
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 g = f.__globals__.get(node.func.id)
-                if inspect.isfunction(g) and g not in found and \
-                        g.__code__.co_filename == func.__code__.co_filename:
+                if (
+                    inspect.isfunction(g)
+                    and g not in found
+                    and g.__code__.co_filename == func.__code__.co_filename
+                ):
                     found.append(g)
                     todo.append(g)
     return sorted(found, key=lambda f: f.__code__.co_firstlineno)

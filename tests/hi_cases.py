@@ -12,7 +12,7 @@ import numpy as np
 
 
 def s_poly(x, y):
-    return x ** 3 * y + 2.0 * x * y ** 2 - x + 0.5 * y ** 4
+    return x**3 * y + 2.0 * x * y**2 - x + 0.5 * y**4
 
 
 def s_trig(x, y):
@@ -32,7 +32,7 @@ def s_sqrt_tanh(x):
 
 
 def s_pow(x, y):
-    return x ** y + y ** 2.5
+    return x**y + y**2.5
 
 
 def s_atan_sinh(x, y):
@@ -49,7 +49,7 @@ def v_log_formula(v):
 
 def v_unpacked(v):
     a, b, c = v[0], v[1], v[2]
-    r = a * b + math.cos(c) * a ** 3
+    r = a * b + math.cos(c) * a**3
     return r * r + math.exp(b * c)
 
 
@@ -73,7 +73,7 @@ def cf_horner(x, n):
 
 def cf_branch(x):
     if x > 1.0:
-        y = x ** 3 - x
+        y = x**3 - x
     elif x > -1.0:
         y = math.sin(x) * x
     else:
@@ -210,7 +210,7 @@ def j_scalar_to_vector(t):
 
 
 def j_vector_to_scalar(x):
-    return np.sum(x ** 2 * np.cos(x))
+    return np.sum(x**2 * np.cos(x))
 
 
 def j_gram(X):
@@ -222,7 +222,7 @@ def j_outer(x, y):
 
 
 def j_scalar_scalar(x):
-    return math.sin(x) * x ** 2
+    return math.sin(x) * x**2
 
 
 def j_cumsum_scaled(x, s):
@@ -237,7 +237,7 @@ def j_loop_vector(x, n):
 
 
 def j_two_outputs(x, y):
-    return x * y + math.sin(x), y ** 3 - x
+    return x * y + math.sin(x), y**3 - x
 
 
 def j_array_pair(x, A):
@@ -252,7 +252,7 @@ def j_int_arg(x, n):
 
 
 def j_array_int_arg(x, n):
-    return np.sum(x ** n) + np.sum(np.sin(x)) * n
+    return np.sum(x**n) + np.sum(np.sin(x)) * n
 
 
 # === smallest forms of forward-mode problems =============================================

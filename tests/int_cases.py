@@ -15,7 +15,7 @@ def power_loop(x, n):
 
 
 def exponent(x, n):
-    return x ** n
+    return x**n
 
 
 def repeat_via_helper(x, n):

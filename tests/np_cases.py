@@ -139,6 +139,7 @@ def sin_of_scalar(x, w):
 def chain(x, w):
     return np.sum(np.exp(np.sin(x) * np.cos(x)) * np.log1p(x * x) * w)
 
+
 # --- elementwise, two arguments --------------------------------------------------------
 
 
@@ -219,7 +220,8 @@ def where(x, y, w):
 
 
 def operators(x, y, w):
-    return np.sum((x * y - x / (y + 3.0) + x ** 2) * w)
+    return np.sum((x * y - x / (y + 3.0) + x**2) * w)
+
 
 # --- reductions ---------------------------------------------------------------------
 
@@ -326,6 +328,7 @@ def cumprod_flat(x, w):
 
 def cumprod_axis(x, w):
     return np.sum(np.cumprod(x, axis=0) * w)
+
 
 # --- linear algebra -----------------------------------------------------------------
 
@@ -461,6 +464,7 @@ def solve(a, b, w):
 def dot_of_inv(a, b, w):
     return np.sum(np.dot(np.linalg.inv(a), b) * w)
 
+
 # --- shape operations -------------------------------------------------------------------
 
 
@@ -539,6 +543,7 @@ def concatenate(a, b, w):
 def stack(a, b, w):
     return np.sum(np.stack([a, b], axis=-1) * w)
 
+
 # --- array creation and non-differentiable functions ---------------------------------------
 
 
@@ -565,8 +570,16 @@ def piecewise_constant(x, w):
 
 def creation(x, w):
     n = np.shape(x)[0]
-    z = np.zeros_like(x) + np.ones_like(x) + np.full_like(x, 2.0) + np.zeros((n, 4)) + \
-        np.ones(4) + np.eye(n, 4) + np.arange(4) + np.linspace(0.0, 1.0, 4)
+    z = (
+        np.zeros_like(x)
+        + np.ones_like(x)
+        + np.full_like(x, 2.0)
+        + np.zeros((n, 4))
+        + np.ones(4)
+        + np.eye(n, 4)
+        + np.arange(4)
+        + np.linspace(0.0, 1.0, 4)
+    )
     return np.sum(x * z * w)
 
 
@@ -574,6 +587,7 @@ def argmax_pick(x, w):
     i = np.argmax(x)
     j = np.argmin(x)
     return (x[i] - 2.0 * x[j] + np.size(x) * np.ndim(x) * np.sum(x)) * w
+
 
 # --- composite programs --------------------------------------------------------------------
 

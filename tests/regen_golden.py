@@ -1,7 +1,7 @@
 """Rewrite tests/golden/*.py from the current generator (see golden_cases.py).
 
-    python tests/regen_golden.py            # every golden file
-    python tests/regen_golden.py seed_f     # only these stems
+python tests/regen_golden.py            # every golden file
+python tests/regen_golden.py seed_f     # only these stems
 """
 
 import os

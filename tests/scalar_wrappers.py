@@ -29,7 +29,7 @@ def op_div(x, y):
 
 
 def op_pow(x, y):
-    return x ** y
+    return x**y
 
 
 def op_mod(x, y):
@@ -50,20 +50,21 @@ def op_floordiv(x, y):
 
 # operators with a constant operand (int and float constants)
 
+
 def op_pow_int3(x):
-    return x ** 3
+    return x**3
 
 
 def op_pow_half(x):
-    return x ** 0.5
+    return x**0.5
 
 
 def op_pow_neg2(x):
-    return x ** -2
+    return x**-2
 
 
 def op_rpow_2(x):
-    return 2 ** x
+    return 2**x
 
 
 def op_rdiv_3(x):
@@ -154,6 +155,7 @@ def math_expm1(x):
 
 
 if sys.version_info >= (3, 11):
+
     def math_exp2(x):
         return math.exp2(x)
 

@@ -12,18 +12,18 @@ import numpy as np
 def alias_then_inplace(x):
     y = x * 1.0
     z = y
-    y += x              # NumPy: z sees this
+    y += x  # NumPy: z sees this
     return np.sum(z)
 
 
-def alias_then_rebind(x):     # the first hint: a new array, z keeps its old value
+def alias_then_rebind(x):  # the first hint: a new array, z keeps its old value
     y = x * 1.0
     z = y
     y = y + x
     return np.sum(z)
 
 
-def alias_copied_then_inplace(x):   # the second hint: z a copy
+def alias_copied_then_inplace(x):  # the second hint: z a copy
     y = x * 1.0
     z = y.copy()
     y += x
@@ -33,7 +33,7 @@ def alias_copied_then_inplace(x):   # the second hint: z a copy
 def view_then_inplace(x):
     y = x.copy()
     z = y[1]
-    y *= 3.0            # NumPy: z (a view of row 1) sees this
+    y *= 3.0  # NumPy: z (a view of row 1) sees this
     return np.sum(z)
 
 
@@ -47,7 +47,7 @@ def view_copied_then_inplace(x):
 def loop_over_array_changed_in_place(x):
     total = 0.0
     for v in x:
-        x -= 1.0        # the loop walks x, which this changes
+        x -= 1.0  # the loop walks x, which this changes
         total = total + v
     return total
 
@@ -60,13 +60,13 @@ def helper_changes_argument(a):
 def caller_reads_changed_argument(x):
     y = x * 1.0
     s = helper_changes_argument(y)
-    return s + np.sum(y)       # NumPy: y was doubled by the helper
+    return s + np.sum(y)  # NumPy: y was doubled by the helper
 
 
 def caller_rebinds_changed_argument(x):
     y = x * 1.0
     y2 = x * 3.0
-    s = helper_changes_argument(y2)   # y2 is not read again: the change can't be seen
+    s = helper_changes_argument(y2)  # y2 is not read again: the change can't be seen
     return s + np.sum(y)
 
 
@@ -122,7 +122,7 @@ def mul_add(a, b):
 
 def tuple_helper_two_sites_then_swap(x0, x1):
     p, q = mul_add(x1, x0)
-    r, s = mul_add(x0, x0)      # unused after the swap: its forward sweep came last
+    r, s = mul_add(x0, x0)  # unused after the swap: its forward sweep came last
     p, r = r, p
     return r + q
 
@@ -179,7 +179,7 @@ def r_join(x):
     return np.sum(np.r_[x, x] * np.arange(6.0))
 
 
-def r_join_rewritten(x):     # the hint: np.concatenate
+def r_join_rewritten(x):  # the hint: np.concatenate
     return np.sum(np.concatenate([x, x]) * np.arange(6.0))
 
 
@@ -215,7 +215,7 @@ def where_of_equal_branches(x0, x1):
 
 
 def power_zero(x):
-    return x ** 0.0
+    return x**0.0
 
 
 def np_power_zero(x):
@@ -225,12 +225,12 @@ def np_power_zero(x):
 def polynomial(x):
     total = 0.0
     for k in range(4):
-        total = total + (k + 1.0) * x ** k
+        total = total + (k + 1.0) * x**k
     return total
 
 
 def cubic_with_default(x, k=2.0):
-    return k * x ** 3
+    return k * x**3
 
 
 def unused_in_loop(x):

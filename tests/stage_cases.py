@@ -156,8 +156,13 @@ def _op_text(op):
 
 
 def _op_note(op):
-    what = f"rule {op.rule.label}" if op.kind == "rule" else \
-        f"helper {op.helper.func.__name__}" if op.kind == "helper" else op.kind
+    what = (
+        f"rule {op.rule.label}"
+        if op.kind == "rule"
+        else f"helper {op.helper.func.__name__}"
+        if op.kind == "helper"
+        else op.kind
+    )
     active = [ast.unparse(op.bound[p]) for p in op.active]
     return what + (f"; active: {', '.join(active)}" if active else "")
 
@@ -204,9 +209,11 @@ def _printed(filename, head):
     from srcdiff.compiler.emit import Printer
 
     fdef = _last_def(head)
-    comments = {tok.start[0]: tok.string for tok in
-                tokenize.generate_tokens(io.StringIO(head).readline)
-                if tok.type == tokenize.COMMENT}
+    comments = {
+        tok.start[0]: tok.string
+        for tok in tokenize.generate_tokens(io.StringIO(head).readline)
+        if tok.type == tokenize.COMMENT
+    }
     comments_from = None
     for node in ast.walk(fdef):
         if not isinstance(node, ast.stmt) or node is fdef:

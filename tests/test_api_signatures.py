@@ -3,8 +3,8 @@
 import math
 
 import pytest
-
 import sig_cases as cf
+
 import srcdiff
 
 
@@ -30,7 +30,8 @@ def test_jvp_vjp_hessian_with_keyword_only_parameters():
     assert out2 == out and gx == pytest.approx(t, rel=1e-14) and gshift == pytest.approx(0.5)
     assert gscale == pytest.approx(0.5 * math.cos(1.0), rel=1e-14)
     assert srcdiff.hessian(cf.kwonly_params)(0.5, 2.0, 1.5) == pytest.approx(
-        -4.0 * math.sin(1.0), rel=1e-12)
+        -4.0 * math.sin(1.0), rel=1e-12
+    )
 
 
 class Model:

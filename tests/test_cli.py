@@ -18,8 +18,14 @@ def _srcdiff(*argv, cwd=ROOT, env=None):
     """`python -m srcdiff ARGV` in a subprocess (srcdiff importable): the CompletedProcess."""
     full_env = {**os.environ, "PYTHONPATH": ROOT + os.pathsep + os.environ.get("PYTHONPATH", "")}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "srcdiff", *argv], cwd=cwd, env=full_env,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "srcdiff", *argv],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_version_prints_the_package_version(capsys):
@@ -35,8 +41,10 @@ def test_version_prints_the_package_version(capsys):
 
 # -- srcdiff build --help and docs/build.md ------------------------------------------------
 
+
 def _subparser(name):
     import argparse
+
     parser = cli.build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     return sub.choices[name]
@@ -45,6 +53,7 @@ def _subparser(name):
 def _documented_build_options():
     """{option string: the table row} of docs/build.md's command-line option table."""
     import re
+
     with open(os.path.join(ROOT, "docs", "build.md"), encoding="utf-8") as fh:
         text = fh.read()
     section = text.split("## From the command line", 1)[1].split("\n## ", 1)[0]
@@ -68,6 +77,7 @@ def test_build_options_in_docs_are_the_parsers():
 
 def test_build_mode_and_output_choices_agree_with_docs():
     from srcdiff.build.config import OUTPUT_KINDS
+
     parser = _subparser("build")
     by_option = {s: a for a in parser._actions for s in a.option_strings}
     documented = _documented_build_options()
@@ -92,6 +102,7 @@ def test_build_forward_mode_alone_means_jvp_and_refuses_grad(tmp_path):
 
 
 # -- colors ------------------------------------------------------------------------------------
+
 
 class _Terminal:
     """A stand-in for sys.stdout that says whether it is a terminal."""
@@ -123,6 +134,7 @@ def _show_output(monkeypatch, *, tty, no_color, color=None):
 
 def test_color_auto_colors_a_terminal_only(monkeypatch):
     import pygments  # noqa: F401 - the `color` extra (the test extra has it too)
+
     assert "\x1b[" in _show_output(monkeypatch, tty=True, no_color=None)
     plain = _show_output(monkeypatch, tty=False, no_color=None)
     assert "\x1b[" not in plain and "\ndef f_grad(x, y):\n" in plain
@@ -143,16 +155,19 @@ def test_color_option_always_and_never(monkeypatch):
 
 
 def test_color_always_without_pygments_prints_plain_code_and_says_why(monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "pygments", None)    # `import pygments` fails
+    monkeypatch.setitem(sys.modules, "pygments", None)  # `import pygments` fails
     stream = _Terminal(True)
     monkeypatch.setattr(sys, "stdout", stream)
-    assert cli.main(["show", os.path.join(ROOT, "samples", "seed.py") + ":f",
-                     "--color", "always"]) == 0
+    assert (
+        cli.main(["show", os.path.join(ROOT, "samples", "seed.py") + ":f", "--color", "always"])
+        == 0
+    )
     assert "\ndef f_grad(x, y):\n" in "".join(stream.parts)
     assert "needs Pygments" in capsys.readouterr().err
 
 
 # -- srcdiff check: integers are numbers, counts are not differentiated -------------------
+
 
 def _rows(stdout):
     """{parameter: (analytic, numeric)} of a check table."""
@@ -168,8 +183,10 @@ def _rows(stdout):
 
 
 def test_check_at_integers_is_the_float_point(capsys):
-    assert cli.main(["check", os.path.join(ROOT, "samples", "seed.py") + ":f",
-                     "--at", "x=3, y=4"]) == 0
+    assert (
+        cli.main(["check", os.path.join(ROOT, "samples", "seed.py") + ":f", "--at", "x=3, y=4"])
+        == 0
+    )
     out = capsys.readouterr().out
     rows = _rows(out)
     assert set(rows) == {"x", "y"}
@@ -182,8 +199,10 @@ def test_check_leaves_counts_alone(capsys):
     target = os.path.join(ROOT, "samples", "physics.py") + ":pendulum"
     assert cli.main(["check", target, "--at", "theta0=1, damping=0.25, steps=20"]) == 0
     assert set(_rows(capsys.readouterr().out)) == {"theta0", "damping"}
-    assert cli.main(["check", target, "--at", "theta0=1, damping=0.25, steps=20",
-                     "--wrt", "theta0"]) == 0
+    assert (
+        cli.main(["check", target, "--at", "theta0=1, damping=0.25, steps=20", "--wrt", "theta0"])
+        == 0
+    )
     assert set(_rows(capsys.readouterr().out)) == {"theta0"}
 
 
@@ -195,7 +214,7 @@ def test_check_refuses_integer_arrays_clearly(capsys):
     assert cli.main(["check", target, "--at", "x=np.array([1, 2, 3])", "--wrt", "x"]) == 2
     err = capsys.readouterr().err
     assert "integer array" in err and "astype(float)" in err
-    assert cli.main(["check", target, "--at", "x=[1, 2, 3]"]) == 0    # lists are floats
+    assert cli.main(["check", target, "--at", "x=[1, 2, 3]"]) == 0  # lists are floats
     assert set(_rows(capsys.readouterr().out)) == {"x[0]", "x[1]", "x[2]"}
 
 
@@ -209,13 +228,15 @@ def test_check_help_states_the_rule():
 
 # -- modules inside packages -------------------------------------------------------------
 
+
 def _package(tmp_path):
     pkg = tmp_path / "proj" / "pkg"
     pkg.mkdir(parents=True)
     (pkg / "__init__.py").write_text("")
     (pkg / "helpers.py").write_text("SCALE = 3.0\n\n\ndef h(x):\n    return SCALE * x * x\n")
-    (pkg / "mod.py").write_text("from .helpers import SCALE, h\n\n\n"
-                                "def f(x, y):\n    return h(x) * y + SCALE * y\n")
+    (pkg / "mod.py").write_text(
+        "from .helpers import SCALE, h\n\n\ndef f(x, y):\n    return h(x) * y + SCALE * y\n"
+    )
     return tmp_path / "proj"
 
 
@@ -227,11 +248,16 @@ def test_show_and_check_import_a_module_with_relative_imports(tmp_path):
     assert "from pkg.mod import SCALE" in done.stdout
     # the shown code runs from the project folder, as its comment says
     (project / "shown.py").write_text(done.stdout)
-    run = subprocess.run([sys.executable, "-c", "import shown; print(shown.f_grad(2.0, 5.0))"],
-                         cwd=project, capture_output=True, text=True, check=False,
-                         env={**os.environ, "PYTHONPATH": ROOT})
+    run = subprocess.run(
+        [sys.executable, "-c", "import shown; print(shown.f_grad(2.0, 5.0))"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": ROOT},
+    )
     assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == "(60.0, 15.0)"         # (6 x y, 3 x**2 + 3)
+    assert run.stdout.strip() == "(60.0, 15.0)"  # (6 x y, 3 x**2 + 3)
     assert "(imported as pkg.mod: run this in the current folder)" in done.stdout
     done = _srcdiff("check", "pkg/mod.py:f", "--at", "x=2, y=5", cwd=project)
     assert done.returncode == 0, done.stderr
@@ -246,6 +272,7 @@ def test_show_check_and_build_share_the_loader(tmp_path, monkeypatch):
     """The same import function for all three: a package module by its dotted name."""
     from srcdiff.api import loading
     from srcdiff.build import command as build
+
     project = _package(tmp_path)
     seen = []
     real = loading.import_file
@@ -265,8 +292,9 @@ def test_show_check_and_build_share_the_loader(tmp_path, monkeypatch):
 
 def test_import_errors_name_the_file(tmp_path):
     project = _package(tmp_path)
-    (project / "pkg" / "broken.py").write_text("from .nowhere import g\n\n\ndef f(x):\n"
-                                               "    return x\n")
+    (project / "pkg" / "broken.py").write_text(
+        "from .nowhere import g\n\n\ndef f(x):\n    return x\n"
+    )
     done = _srcdiff("show", "pkg/broken.py:f", cwd=project)
     assert done.returncode == 2
     assert "importing pkg/broken.py (as pkg.broken) failed: ModuleNotFoundError" in done.stderr
@@ -277,10 +305,12 @@ def test_import_errors_name_the_file(tmp_path):
 
 # -- progress on stderr for slow code generation -------------------------------------------
 
+
 def _slow_clock(monkeypatch, seconds):
     """Each progress step appears to take `seconds` (start, end, start, end, ...)."""
     from srcdiff.build import progress
-    ticks = iter(range(10 ** 6))
+
+    ticks = iter(range(10**6))
     monkeypatch.setattr(progress, "clock", lambda: seconds * (next(ticks) % 2))
 
 
@@ -288,6 +318,7 @@ def test_progress_reports_a_slow_step_only(monkeypatch):
     import io
 
     from srcdiff.build.progress import progress
+
     _slow_clock(monkeypatch, 1.8)
     out = io.StringIO()
     with progress("differentiating model.loss (reverse)", out):
@@ -311,6 +342,7 @@ def test_progress_line_starts_while_the_step_runs(monkeypatch):
     import time
 
     from srcdiff.build import progress
+
     monkeypatch.setattr(progress, "THRESHOLD", 0.05)
     out = io.StringIO()
     with progress.progress("differentiating f (reverse)", out):
@@ -321,13 +353,24 @@ def test_progress_line_starts_while_the_step_runs(monkeypatch):
     assert out.getvalue().startswith("srcdiff: differentiating f (reverse) ... done in ")
 
 
-@pytest.mark.parametrize("argv, line", [
-    (["show", "samples/seed.py:f"], "srcdiff: differentiating seed.f (reverse) ... done in 1.8 s"),
-    (["show", "samples/seed.py:f", "--mode", "forward"],
-     "srcdiff: differentiating seed.f (forward) ... done in 1.8 s"),
-    (["check", "samples/seed.py:f", "--at", "x=3, y=4"],
-     "srcdiff: differentiating seed.f (reverse) ... done in 1.8 s"),
-], ids=["show", "show-forward", "check"])
+@pytest.mark.parametrize(
+    "argv, line",
+    [
+        (
+            ["show", "samples/seed.py:f"],
+            "srcdiff: differentiating seed.f (reverse) ... done in 1.8 s",
+        ),
+        (
+            ["show", "samples/seed.py:f", "--mode", "forward"],
+            "srcdiff: differentiating seed.f (forward) ... done in 1.8 s",
+        ),
+        (
+            ["check", "samples/seed.py:f", "--at", "x=3, y=4"],
+            "srcdiff: differentiating seed.f (reverse) ... done in 1.8 s",
+        ),
+    ],
+    ids=["show", "show-forward", "check"],
+)
 def test_show_and_check_report_slow_generation(argv, line, monkeypatch, capsys):
     monkeypatch.chdir(ROOT)
     _slow_clock(monkeypatch, 1.8)
@@ -345,13 +388,15 @@ def test_build_reports_slow_generation(tmp_path, monkeypatch, capsys):
     assert cli.main(["build", "m.py:f", "m.py:g", "-o", "m_grad.py"]) == 0
     assert capsys.readouterr().err.splitlines() == [
         "srcdiff: differentiating m.py:f (reverse) ... done in 1.8 s",
-        "srcdiff: differentiating m.py:g (reverse) ... done in 1.8 s"]
+        "srcdiff: differentiating m.py:g (reverse) ... done in 1.8 s",
+    ]
 
 
 def test_the_library_prints_no_progress(monkeypatch, capsys):
     import seed
 
     import srcdiff
+
     _slow_clock(monkeypatch, 5.0)
     assert srcdiff.grad(seed.f, wrt=(0, 1))(3.0, 4.0) == (24.0, 10.0)
     assert "def f_grad" in srcdiff.source(seed.f)

@@ -17,14 +17,19 @@ import inspect
 import math
 import time
 
+import cf_cases as cf
+import err_cases as E
 import pytest
 
 import srcdiff
-from srcdiff import (ArgumentError, NoRuleError, SourceUnavailableError, SrcDiffError,
-                     UnsupportedSyntaxError, WrtError)
-
-import cf_cases as cf
-import err_cases as E
+from srcdiff import (
+    ArgumentError,
+    NoRuleError,
+    SourceUnavailableError,
+    SrcDiffError,
+    UnsupportedSyntaxError,
+    WrtError,
+)
 
 ERR_FILE = inspect.getsourcefile(E)
 
@@ -48,10 +53,12 @@ def assert_diagnostic(exc, func, snippet, fragment):
     assert fragment in lines[0], f"expected {fragment!r} in the first line:\n{msg}"
     assert f"    {text}" in lines, f"the offending line is not quoted:\n{msg}"
     i = lines.index(f"    {text}")
-    assert i + 1 < len(lines) and lines[i + 1] == "    " + " " * col + "^", \
+    assert i + 1 < len(lines) and lines[i + 1] == "    " + " " * col + "^", (
         f"expected a caret under column {col + 1}:\n{msg}"
-    assert any(ln.startswith("hint: ") and len(ln) > len("hint: ") for ln in lines), \
+    )
+    assert any(ln.startswith("hint: ") and len(ln) > len("hint: ") for ln in lines), (
         f"no hint in:\n{msg}"
+    )
     assert exc.location is not None
     assert exc.location[1] == line and exc.location[2] == col
 
@@ -102,8 +109,12 @@ def test_unsupported_construct_reported_at_decoration(func, cls, snippet, fragme
 
 @pytest.mark.parametrize("func, cls, snippet, fragment", AT_DECORATION, ids=_ids(AT_DECORATION))
 def test_unsupported_construct_reported_by_every_entry_point(func, cls, snippet, fragment):
-    for call in (lambda: srcdiff.value_and_grad(func), lambda: srcdiff.source(func),
-                 lambda: srcdiff.check_grad(func, 1.5), lambda: srcdiff.grad(wrt=0)(func)):
+    for call in (
+        lambda: srcdiff.value_and_grad(func),
+        lambda: srcdiff.source(func),
+        lambda: srcdiff.check_grad(func, 1.5),
+        lambda: srcdiff.grad(wrt=0)(func),
+    ):
         with pytest.raises(cls) as info:
             call()
         assert_diagnostic(info.value, func, snippet, fragment)
@@ -132,6 +143,7 @@ def test_no_rule_hint_names_existing_api():
     assert "register_rule" in hint
     # every srcdiff.<name> the hint recommends must exist
     import re
+
     for name in re.findall(r"srcdiff\.(\w+)", hint):
         assert hasattr(srcdiff, name), f"hint recommends srcdiff.{name}, which does not exist"
 
@@ -141,8 +153,9 @@ def test_error_does_not_chain_internal_exceptions():
     with pytest.raises(NoRuleError) as info:
         srcdiff.grad(E.uses_lgamma)(2.5)
     ctx = info.value.__context__
-    assert ctx is None or isinstance(ctx, SrcDiffError) or info.value.__suppress_context__, \
+    assert ctx is None or isinstance(ctx, SrcDiffError) or info.value.__suppress_context__, (
         f"error chained to internal {type(ctx).__name__}: {ctx!r}"
+    )
 
 
 def test_functions_without_rule_but_inactive_arguments_work():
@@ -156,25 +169,30 @@ def test_functions_without_rule_but_inactive_arguments_work():
 # --- wrt ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("wrt, fragments", [
-    ("z", ["two_params", "'z'", "x, y"]),
-    ("X", ["two_params", "'X'", "x, y"]),
-    (2, ["two_params", "2", "out of range", "x, y"]),
-    (-3, ["two_params", "-3", "out of range"]),
-    (("x", "q"), ["two_params", "'q'", "x, y"]),
-    (("x", 5), ["two_params", "5", "out of range"]),
-    (("x", "x"), ["'x'", "twice"]),
-    (("x", 0), ["'x'", "twice"]),
-    ((), ["two_params", "empty"]),
-    (True, ["True"]),
-    (1.0, ["1.0"]),
-    (None, ["None"]),
-])
+@pytest.mark.parametrize(
+    "wrt, fragments",
+    [
+        ("z", ["two_params", "'z'", "x, y"]),
+        ("X", ["two_params", "'X'", "x, y"]),
+        (2, ["two_params", "2", "out of range", "x, y"]),
+        (-3, ["two_params", "-3", "out of range"]),
+        (("x", "q"), ["two_params", "'q'", "x, y"]),
+        (("x", 5), ["two_params", "5", "out of range"]),
+        (("x", "x"), ["'x'", "twice"]),
+        (("x", 0), ["'x'", "twice"]),
+        ((), ["two_params", "empty"]),
+        (True, ["True"]),
+        (1.0, ["1.0"]),
+        (None, ["None"]),
+    ],
+)
 def test_bad_wrt(wrt, fragments):
-    for entry in (lambda: srcdiff.grad(E.two_params, wrt=wrt),
-                  lambda: srcdiff.value_and_grad(E.two_params, wrt=wrt),
-                  lambda: srcdiff.source(E.two_params, wrt=wrt),
-                  lambda: srcdiff.check_grad(E.two_params, 1.0, 2.0, wrt=wrt)):
+    for entry in (
+        lambda: srcdiff.grad(E.two_params, wrt=wrt),
+        lambda: srcdiff.value_and_grad(E.two_params, wrt=wrt),
+        lambda: srcdiff.source(E.two_params, wrt=wrt),
+        lambda: srcdiff.check_grad(E.two_params, 1.0, 2.0, wrt=wrt),
+    ):
         with pytest.raises(WrtError) as info:
             entry()
         assert isinstance(info.value, SrcDiffError) and isinstance(info.value, ValueError)
@@ -203,8 +221,11 @@ def test_wrt_integer_parameter_used_as_integer():
 # --- functions without source ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("func", [math.sin, abs, max, math.gamma, len, time.time],
-                         ids=["math.sin", "abs", "max", "math.gamma", "len", "time.time"])
+@pytest.mark.parametrize(
+    "func",
+    [math.sin, abs, max, math.gamma, len, time.time],
+    ids=["math.sin", "abs", "max", "math.gamma", "len", "time.time"],
+)
 def test_no_source_builtin(func):
     for entry in (srcdiff.grad, srcdiff.value_and_grad, srcdiff.source):
         with pytest.raises(SourceUnavailableError) as info:
@@ -239,9 +260,11 @@ def test_no_source_callable_object():
 # --- non-numeric arguments -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("bad, typename", [("abc", "str"), (None, "NoneType"),
-                                           ({"a": 1.0}, "dict"), (b"x", "bytes")],
-                         ids=["str", "None", "dict", "bytes"])
+@pytest.mark.parametrize(
+    "bad, typename",
+    [("abc", "str"), (None, "NoneType"), ({"a": 1.0}, "dict"), (b"x", "bytes")],
+    ids=["str", "None", "dict", "bytes"],
+)
 def test_non_numeric_wrt_argument(bad, typename):
     with pytest.raises(ArgumentError) as info:
         srcdiff.grad(E.one_string, wrt="s")(bad, 1.0)
@@ -269,8 +292,15 @@ def test_wrong_number_of_arguments():
 
 
 def test_all_errors_derive_from_srcdiff_error():
-    for cls in (UnsupportedSyntaxError, NoRuleError, WrtError, SourceUnavailableError,
-                ArgumentError, srcdiff.NonScalarOutputError, srcdiff.GradientCheckError):
+    for cls in (
+        UnsupportedSyntaxError,
+        NoRuleError,
+        WrtError,
+        SourceUnavailableError,
+        ArgumentError,
+        srcdiff.NonScalarOutputError,
+        srcdiff.GradientCheckError,
+    ):
         assert issubclass(cls, SrcDiffError)
     assert issubclass(SrcDiffError, Exception)
 

@@ -29,8 +29,8 @@ from fdiff import assert_close, fd_directional, fd_grad, scale_of
 
 import srcdiff
 
-FWD_RTOL = 1e-10       # forward vs reverse: the same derivative, different rounding
-FD_RTOL, FD_ATOL = 1e-5, 1e-7    # srcdiff.check_grad's defaults
+FWD_RTOL = 1e-10  # forward vs reverse: the same derivative, different rounding
+FD_RTOL, FD_ATOL = 1e-5, 1e-7  # srcdiff.check_grad's defaults
 
 
 def _names(func, wrt):
@@ -68,8 +68,9 @@ def _assert_form(got, wrt, func, args, path="grad"):
             assert g.shape == a.shape, f"{where}: shape {g.shape}, the argument has {a.shape}"
             assert g.dtype == a.dtype, f"{where}: dtype {g.dtype}, the argument has {a.dtype}"
         else:
-            assert isinstance(g, float) and np.ndim(g) == 0, \
+            assert isinstance(g, float) and np.ndim(g) == 0, (
                 f"{where}: expected a float, got {type(g).__name__} {g!r}"
+            )
 
 
 def _as_tuple(g, wrt):
@@ -95,8 +96,13 @@ def test_cf_forward_matches_reverse(case, args):
     assert call_args == tcf._copy(args), "forward mode modified its inputs"
     rev = srcdiff.grad(case.func, wrt=case.wrt)(*tcf._copy(args))
     _assert_form(fwd, case.wrt, case.func, args)
-    assert_close(fwd, rev if not isinstance(rev, list) else np.asarray(rev),
-                 FWD_RTOL, 1e-12 * scale_of(rev), "forward vs reverse gradient")
+    assert_close(
+        fwd,
+        rev if not isinstance(rev, list) else np.asarray(rev),
+        FWD_RTOL,
+        1e-12 * scale_of(rev),
+        "forward vs reverse gradient",
+    )
 
 
 @pytest.mark.parametrize("case, args", CF_PARAMS)
@@ -138,8 +144,11 @@ def test_cf_forward_source_is_the_code_that_runs(case, args):
     tangents = [None] * len(params)
     for n in names:
         a = args[params.index(n)]
-        tangents[params.index(n)] = rng.uniform(-1, 1, size=len(a)) if isinstance(a, (list, tuple)) \
+        tangents[params.index(n)] = (
+            rng.uniform(-1, 1, size=len(a))
+            if isinstance(a, (list, tuple))
             else float(rng.uniform(-1, 1))
+        )
     namespace = dict(vars(inspect.getmodule(case.func)))
     exec(compile(text, "<srcdiff forward>", "exec"), namespace)  # noqa: S102 - the shown code
     jvp_code = namespace[f"{case.func.__name__}_jvp"]
@@ -151,6 +160,7 @@ def test_cf_forward_source_is_the_code_that_runs(case, args):
 
 
 # === NumPy table ======================================================================
+
 
 def _np_args(c):
     return tnr.with_weights(c.func, c.args)
@@ -169,8 +179,13 @@ def test_np_forward_matches_reverse(c):
         assert np.array_equal(a, b), "forward mode modified its inputs"
     rev = srcdiff.grad(c.func, wrt=c.wrt)(*args)
     _assert_form(fwd, c.wrt, c.func, args)
-    assert_close(fwd, tuple(np.asarray(r) for r in rev), FWD_RTOL, 1e-12 * scale_of(rev),
-                 "forward vs reverse gradient")
+    assert_close(
+        fwd,
+        tuple(np.asarray(r) for r in rev),
+        FWD_RTOL,
+        1e-12 * scale_of(rev),
+        "forward vs reverse gradient",
+    )
 
 
 @pytest.mark.parametrize("c, name", NP_PER_PARAM)
@@ -179,13 +194,19 @@ def test_np_forward_matches_reverse_per_parameter(c, name):
     fwd = srcdiff.grad(c.func, wrt=name, mode="forward")(*args)
     rev = srcdiff.grad(c.func, wrt=name)(*args)
     _assert_form(fwd, name, c.func, args)
-    assert_close(fwd, np.asarray(rev), FWD_RTOL, 1e-12 * scale_of(rev),
-                 f"d/d{name}: forward vs reverse")
+    assert_close(
+        fwd, np.asarray(rev), FWD_RTOL, 1e-12 * scale_of(rev), f"d/d{name}: forward vs reverse"
+    )
 
 
-NP_FLOAT_PARAMS = [p for p in NP_PER_PARAM
-                   if type(p.values[0].args[list(inspect.signature(p.values[0].func).parameters)
-                                            .index(p.values[1])]) is float]
+NP_FLOAT_PARAMS = [
+    p
+    for p in NP_PER_PARAM
+    if type(
+        p.values[0].args[list(inspect.signature(p.values[0].func).parameters).index(p.values[1])]
+    )
+    is float
+]
 
 
 @pytest.mark.parametrize("c, name", NP_FLOAT_PARAMS)
@@ -193,8 +214,9 @@ def test_np_gradient_for_a_float_parameter_is_a_float_in_both_modes(c, name):
     args = _np_args(c)
     for mode in ("forward", "reverse"):
         g = srcdiff.grad(c.func, wrt=name, mode=mode)(*args)
-        assert isinstance(g, float) and np.ndim(g) == 0, \
+        assert isinstance(g, float) and np.ndim(g) == 0, (
             f"{mode} mode: d/d{name} is {type(g).__name__} {g!r}, not a float"
+        )
 
 
 @pytest.mark.parametrize("c, name", NP_PER_PARAM)
@@ -226,6 +248,7 @@ def test_np_forward_value_and_grad(c):
 
 # === a one-name tuple wrt keeps reverse mode's form ==========================================
 
+
 def test_forward_tuple_wrt_of_one_name_is_a_one_tuple():
     x = np.array([0.3, -0.7, 1.1])
     fwd = srcdiff.grad(H.j_vector_to_scalar, wrt=("x",), mode="forward")(x)
@@ -239,10 +262,11 @@ def test_forward_tuple_wrt_of_one_name_is_a_one_tuple():
     value, g = srcdiff.value_and_grad(H.s_poly, wrt=("y",), mode="forward")(0.7, 1.3)
     assert value == H.s_poly(0.7, 1.3)
     assert isinstance(g, tuple) and len(g) == 1 and np.ndim(g[0]) == 0, g
-    assert g[0] == pytest.approx(0.7 ** 3 + 4 * 0.7 * 1.3 + 2 * 1.3 ** 3, rel=1e-13)
+    assert g[0] == pytest.approx(0.7**3 + 4 * 0.7 * 1.3 + 2 * 1.3**3, rel=1e-13)
 
 
-# === regressions found by the tables, in their smallest form =======================================
+# === regressions found by the tables, in their smallest form ======================================
+
 
 def test_forward_tangent_of_an_overwritten_inactive_variable_uses_its_old_value():
     # y = y * x: dy = y_old * dx, not y_new * dx
@@ -294,21 +318,39 @@ JVP_CASES = [
     ("helper_triple_cf", cf.helper_triple_chain, (0.7, 1.3), (1.0, 2.0)),
     ("helper_multi_return_cf", cf.helper_multi_return_unused, (1.3, -0.4), (0.0, 1.0)),
     ("returns_tuple", H.j_two_outputs, (0.7, 1.3), (1.0, 0.5)),
-    ("returns_array_and_scalar", H.j_array_pair, (_x4, _A34),
-     (_R.uniform(-1, 1, 4), _R.uniform(-1, 1, (3, 4)))),
-    ("np_matvec_tanh", H.j_matvec_tanh, (_A34, _x4, _b3),
-     (_R.uniform(-1, 1, (3, 4)), _R.uniform(-1, 1, 4), None)),
+    (
+        "returns_array_and_scalar",
+        H.j_array_pair,
+        (_x4, _A34),
+        (_R.uniform(-1, 1, 4), _R.uniform(-1, 1, (3, 4))),
+    ),
+    (
+        "np_matvec_tanh",
+        H.j_matvec_tanh,
+        (_A34, _x4, _b3),
+        (_R.uniform(-1, 1, (3, 4)), _R.uniform(-1, 1, 4), None),
+    ),
     ("np_softmax", H.j_softmax, (_x4,), (_R.uniform(-1, 1, 4),)),
-    ("np_mlp_loss", H.np_mlp_loss, (_R.uniform(-1, 1, 16), _X52, _y5),
-     (_R.uniform(-1, 1, 16), None, None)),
+    (
+        "np_mlp_loss",
+        H.np_mlp_loss,
+        (_R.uniform(-1, 1, 16), _X52, _y5),
+        (_R.uniform(-1, 1, 16), None, None),
+    ),
     ("np_loop_int_none", H.j_loop_vector, (_x4, 3), (_R.uniform(-1, 1, 4), None)),
     ("np_scalar_to_vector", H.j_scalar_to_vector, (0.7,), (1.0,)),
-    ("np_array_loop", H.np_array_loop, (_x4, 0.5 * _R.uniform(-1, 1, (4, 4))),
-     (_R.uniform(-1, 1, 4), _R.uniform(-1, 1, (4, 4)))),
+    (
+        "np_array_loop",
+        H.np_array_loop,
+        (_x4, 0.5 * _R.uniform(-1, 1, (4, 4))),
+        (_R.uniform(-1, 1, 4), _R.uniform(-1, 1, (4, 4))),
+    ),
 ]
 
 
-@pytest.mark.parametrize("func, primals, tangents", [pytest.param(*c[1:], id=c[0]) for c in JVP_CASES])
+@pytest.mark.parametrize(
+    "func, primals, tangents", [pytest.param(*c[1:], id=c[0]) for c in JVP_CASES]
+)
 def test_jvp_matches_directional_finite_differences(func, primals, tangents):
     out, t = srcdiff.jvp(func, primals, tangents)
     want_out = func(*primals)
@@ -317,23 +359,42 @@ def test_jvp_matches_directional_finite_differences(func, primals, tangents):
     if isinstance(want_out, tuple):
         assert isinstance(t, tuple) and len(t) == len(want_out), t
         for k, (ti, oi) in enumerate(zip(t, want_out)):
-            assert np.shape(ti) == np.shape(oi), f"tangent[{k}] shape {np.shape(ti)} vs {np.shape(oi)}"
+            assert np.shape(ti) == np.shape(oi), (
+                f"tangent[{k}] shape {np.shape(ti)} vs {np.shape(oi)}"
+            )
     else:
-        assert np.shape(t) == np.shape(want_out), f"tangent shape {np.shape(t)} vs {np.shape(want_out)}"
+        assert np.shape(t) == np.shape(want_out), (
+            f"tangent shape {np.shape(t)} vs {np.shape(want_out)}"
+        )
     assert_close(t, numeric, 1e-6, 1e-8 * scale_of(numeric), "jvp tangent vs finite differences")
 
 
-@pytest.mark.parametrize("func, primals, tangents", [pytest.param(*c[1:], id=c[0]) for c in JVP_CASES])
+@pytest.mark.parametrize(
+    "func, primals, tangents", [pytest.param(*c[1:], id=c[0]) for c in JVP_CASES]
+)
 def test_jvp_is_linear_in_the_tangent(func, primals, tangents):
     rng = np.random.default_rng(3)
-    other = tuple(None if t is None else
-                  (rng.uniform(-1, 1, np.shape(t)) if np.ndim(t) else
-                   (list(rng.uniform(-1, 1, len(t))) if isinstance(t, list) else float(rng.uniform(-1, 1))))
-                  for t in tangents)
+    other = tuple(
+        None
+        if t is None
+        else (
+            rng.uniform(-1, 1, np.shape(t))
+            if np.ndim(t)
+            else (
+                list(rng.uniform(-1, 1, len(t)))
+                if isinstance(t, list)
+                else float(rng.uniform(-1, 1))
+            )
+        )
+        for t in tangents
+    )
     a, b = 1.7, -0.6
-    combo = tuple(None if t is None else
-                  (a * np.asarray(t, float) + b * np.asarray(u, float) if np.ndim(t) else a * t + b * u)
-                  for t, u in zip(tangents, other))
+    combo = tuple(
+        None
+        if t is None
+        else (a * np.asarray(t, float) + b * np.asarray(u, float) if np.ndim(t) else a * t + b * u)
+        for t, u in zip(tangents, other)
+    )
     _, t1 = srcdiff.jvp(func, primals, tangents)
     _, t2 = srcdiff.jvp(func, primals, other)
     _, t3 = srcdiff.jvp(func, primals, combo)
@@ -362,17 +423,17 @@ def test_jvp_tangent_for_an_int_argument_can_be_none():
     out, t = srcdiff.jvp(H.j_int_arg, (0.7, 3), (1.0, None))
     assert out == H.j_int_arg(0.7, 3)
     # s = ((x*x + 1) x + 1) x + 1 = x^4 + x^2 + x + 1
-    assert t == pytest.approx(4 * 0.7 ** 3 + 2 * 0.7 + 1, rel=1e-14)
+    assert t == pytest.approx(4 * 0.7**3 + 2 * 0.7 + 1, rel=1e-14)
     out, t = srcdiff.jvp(cf.range_stop, (1.3, 5), (1.0, None))
     assert t == pytest.approx(sum(i * 1.3 ** (i - 1) for i in range(1, 5)), rel=1e-14)
     x = np.array([0.3, -0.5, 0.8])
     v = np.array([1.0, 0.5, -2.0])
     out, t = srcdiff.jvp(H.j_array_int_arg, (x, 3), (v, None))
     assert out == pytest.approx(H.j_array_int_arg(x, 3), rel=1e-15)
-    assert float(t) == pytest.approx(float(np.sum((3 * x ** 2 + 3 * np.cos(x)) * v)), rel=1e-13)
+    assert float(t) == pytest.approx(float(np.sum((3 * x**2 + 3 * np.cos(x)) * v)), rel=1e-13)
     # 0.0 for the integer works as well (the docstring allows None or 0.0)
     _, t0 = srcdiff.jvp(H.j_int_arg, (0.7, 3), (1.0, 0.0))
-    assert t0 == pytest.approx(4 * 0.7 ** 3 + 2 * 0.7 + 1, rel=1e-14)
+    assert t0 == pytest.approx(4 * 0.7**3 + 2 * 0.7 + 1, rel=1e-14)
 
 
 def test_jvp_with_a_tangent_on_one_of_several_float_arguments():

@@ -28,19 +28,22 @@ def test_random_programs_are_differentiated_correctly_or_refused(start):
         verdict = check(case)
         statuses.append(verdict.status)
         if verdict.status in ("wrong", "crash"):
-            failures.append(f"seed {seed}: {verdict.status} in {verdict.check}: "
-                            f"{verdict.detail[:300]}\n{case.source}")
+            failures.append(
+                f"seed {seed}: {verdict.status} in {verdict.check}: "
+                f"{verdict.detail[:300]}\n{case.source}"
+            )
     assert not failures, "\n\n".join(failures)
-    assert statuses.count("ok") >= CHUNK * 0.8     # the tester tests something
+    assert statuses.count("ok") >= CHUNK * 0.8  # the tester tests something
 
 
 def test_a_seed_is_the_same_program_on_every_python(monkeypatch):
     """CI runs the seeds above on 3.10 too, where math.cbrt and math.exp2 are missing:
     the generator spells them with NumPy there, drawing exactly the same program."""
     import math
-    monkeypatch.setattr(math, "cbrt", lambda v: v ** (1 / 3), raising=False)   # as on 3.11+
+
+    monkeypatch.setattr(math, "cbrt", lambda v: v ** (1 / 3), raising=False)  # as on 3.11+
     with_math = [generate(seed).source for seed in range(40)]
-    monkeypatch.delattr(math, "cbrt")                                           # as on 3.10
+    monkeypatch.delattr(math, "cbrt")  # as on 3.10
     without = [generate(seed).source for seed in range(40)]
     assert any(re.search(r"\b(math|m)\.(cbrt|exp2)\(", s) for s in with_math)
     assert without == [re.sub(r"\b(math|m)\.(cbrt|exp2)\(", r"np.\2(", s) for s in with_math]

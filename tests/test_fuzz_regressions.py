@@ -20,10 +20,14 @@ def _constants(text):
     tree = ast.parse(text)
     names = {}
     for node in tree.body:
-        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and \
-                node.targets[0].id in ("ARGS", "WRT", "HESSIAN", "EXPECT"):
-            names[node.targets[0].id] = eval(compile(ast.Expression(node.value), "<regression>",
-                                                     "eval"), {"np": np})
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id in ("ARGS", "WRT", "HESSIAN", "EXPECT")
+        ):
+            names[node.targets[0].id] = eval(
+                compile(ast.Expression(node.value), "<regression>", "eval"), {"np": np}
+            )
     return names
 
 
@@ -35,6 +39,7 @@ def test_there_are_regression_files():
 def test_minimised_failure_stays_fixed(path):
     text = path.read_text()
     c = _constants(text)
-    verdict = check(Case(source=text, args=c["ARGS"], wrt=tuple(c["WRT"]),
-                         hessian=c.get("HESSIAN", False)))
+    verdict = check(
+        Case(source=text, args=c["ARGS"], wrt=tuple(c["WRT"]), hessian=c.get("HESSIAN", False))
+    )
     assert verdict.status == c["EXPECT"], f"{verdict.status} ({verdict.check}): {verdict.detail}"

@@ -6,10 +6,10 @@ while integer-array indices (which may repeat) keep `add_at`.  Each case is also
 checked against finite differences.
 """
 
+import kind_cases as K
 import numpy as np
 import pytest
 
-import kind_cases as K
 import srcdiff
 
 RNG = np.random.default_rng(11)
@@ -81,16 +81,20 @@ def test_a_copy_taken_before_the_write_differentiates():
     x = np.array([0.3, -0.4, 0.9, 1.1])
     srcdiff.check_grad(K.copy_then_write, x)
     srcdiff.check_grad(K.copy_then_write, x, rtol=1e-6)
-    np.testing.assert_allclose(srcdiff.grad(K.copy_then_write, mode="forward")(x),
-                               srcdiff.grad(K.copy_then_write)(x), rtol=1e-12)
+    np.testing.assert_allclose(
+        srcdiff.grad(K.copy_then_write, mode="forward")(x),
+        srcdiff.grad(K.copy_then_write)(x),
+        rtol=1e-12,
+    )
 
 
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
 def test_mask_assignment_uses_the_mask_from_before_the_write(mode):
     """`y[y < 0] = 0.0`: the mask is computed once; derivative code reuses it."""
     x = np.array([0.3, -0.4, 0.9, 1.1, -0.7])
-    np.testing.assert_allclose(srcdiff.grad(K.mask_write, mode=mode)(x),
-                               np.where(x * 2.0 < 0, 0.0, 4.0 * x), rtol=1e-12)
+    np.testing.assert_allclose(
+        srcdiff.grad(K.mask_write, mode=mode)(x), np.where(x * 2.0 < 0, 0.0, 4.0 * x), rtol=1e-12
+    )
 
 
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
@@ -106,13 +110,15 @@ def test_fancy_index_assignment_checks_indices_are_distinct(mode):
     x = np.array([1.0, 2.0, 3.0])
     with pytest.raises(srcdiff.SrcDiffError, match="more than once"):
         srcdiff.grad(K.fancy_write, mode=mode)(x, np.array([0, 0, 1]))
-    np.testing.assert_allclose(srcdiff.grad(K.fancy_write, mode=mode)(x, np.array([0, 2, 1])),
-                               [3.0, 0.0, 1.0], rtol=1e-14)
+    np.testing.assert_allclose(
+        srcdiff.grad(K.fancy_write, mode=mode)(x, np.array([0, 2, 1])), [3.0, 0.0, 1.0], rtol=1e-14
+    )
 
 
 def test_slices_trimmed_by_the_same_amount_have_the_same_shape():
     """x[1:] and x[:-1] are both n - 1 long, for any n: Rosenbrock needs no unbroadcast."""
     import rosenbrock
+
     text = srcdiff.source(rosenbrock.rosenbrock, at=(np.ones(5),))
     assert "unbroadcast" not in text
     for n in (1, 2, 5):

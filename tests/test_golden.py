@@ -26,7 +26,7 @@ from golden_cases import (
 )
 
 REGEN = "generated code changed; review it and run `python tests/regen_golden.py`"
-FD_RTOL, FD_ATOL = 1e-6, 1e-8     # relative to the size of the values compared
+FD_RTOL, FD_ATOL = 1e-6, 1e-8  # relative to the size of the values compared
 IDS = [c.stem for c in CASES]
 
 
@@ -67,39 +67,62 @@ def test_golden_code_runs_to_its_recorded_values(case):
         assert [label for label, _ in got] == [label for label, _ in want], REGEN
         for (label, value), (_, numbers) in zip(got, want):
             flat = np.ravel(np.asarray(value, dtype=float))
-            assert_close(flat, np.array(numbers), 1e-5, 1e-12 * scale_of(flat),
-                         f"{case.stem}: {label} (recorded with 6 digits)")
+            assert_close(
+                flat,
+                np.array(numbers),
+                1e-5,
+                1e-12 * scale_of(flat),
+                f"{case.stem}: {label} (recorded with 6 digits)",
+            )
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_golden_code_matches_finite_differences(case):
     func = load(case)
     _, _, generated = sections(_golden(case))
-    params = list(func.__code__.co_varnames[:func.__code__.co_argcount])
+    params = list(func.__code__.co_varnames[: func.__code__.co_argcount])
     for point in case.points:
         got = dict(results(case, generated, point))
         if case.mode == "forward":
-            assert_close(got["value"], func(*point), 1e-12, 1e-12 * scale_of(got["value"]),
-                         f"{case.stem}: value")
+            assert_close(
+                got["value"],
+                func(*point),
+                1e-12,
+                1e-12 * scale_of(got["value"]),
+                f"{case.stem}: value",
+            )
             want = fd_directional(func, point, tangents(case, point))
-            assert_close(got["tangent"], want, FD_RTOL, FD_ATOL * scale_of(want),
-                         f"{case.stem}: tangent vs central differences")
+            assert_close(
+                got["tangent"],
+                want,
+                FD_RTOL,
+                FD_ATOL * scale_of(want),
+                f"{case.stem}: tangent vs central differences",
+            )
             continue
         for w in case.wrt:
             want = fd_grad(func, point, params.index(w))
-            assert_close(got["d" + w], want, FD_RTOL, FD_ATOL * scale_of(want),
-                         f"{case.stem}: d{w} vs central differences")
+            assert_close(
+                got["d" + w],
+                want,
+                FD_RTOL,
+                FD_ATOL * scale_of(want),
+                f"{case.stem}: d{w} vs central differences",
+            )
 
 
 def test_generation_is_deterministic_across_hash_seeds():
-    script = (f"import sys; sys.path[:0] = [{ROOT!r}, {os.path.join(ROOT, 'tests')!r}]\n"
-              "from golden_cases import CASES, generate\n"
-              "print(''.join(generate(c) for c in CASES))")
+    script = (
+        f"import sys; sys.path[:0] = [{ROOT!r}, {os.path.join(ROOT, 'tests')!r}]\n"
+        "from golden_cases import CASES, generate\n"
+        "print(''.join(generate(c) for c in CASES))"
+    )
     outputs = set()
     for seed in ("0", "1", "12345"):
         env = dict(os.environ, PYTHONHASHSEED=seed)
-        run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                             env=env, check=True)
+        run = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+        )
         outputs.add(run.stdout)
     assert len(outputs) == 1
 

@@ -36,8 +36,9 @@ def U(*shape, lo=-1.0, hi=1.0):
 
 # --- sympy versions of the formulas (built here, evaluated at the test point) -------------
 
+
 def _sym_s_poly(x, y):
-    return x ** 3 * y + 2 * x * y ** 2 - x + sp.Rational(1, 2) * y ** 4
+    return x**3 * y + 2 * x * y**2 - x + sp.Rational(1, 2) * y**4
 
 
 def _sym_s_trig(x, y):
@@ -57,7 +58,7 @@ def _sym_s_sqrt_tanh(x):
 
 
 def _sym_s_pow(x, y):
-    return x ** y + y ** sp.Rational(5, 2)
+    return x**y + y ** sp.Rational(5, 2)
 
 
 def _sym_s_atan_sinh(x, y):
@@ -74,7 +75,7 @@ def _sym_v_log_formula(v):
 
 def _sym_v_unpacked(v):
     a, b, c = v
-    r = a * b + sp.cos(c) * a ** 3
+    r = a * b + sp.cos(c) * a**3
     return r * r + sp.exp(b * c)
 
 
@@ -90,6 +91,7 @@ def _sym_quadratic_form(A):
     def build(v):
         x = sp.Matrix(v)
         return (x.T * sp.Matrix(A.tolist()) * x)[0, 0]
+
     return build
 
 
@@ -201,7 +203,9 @@ def test_hessian_matches_finite_differences_of_the_gradient(c):
     assert np.shape(Hm) == shape + shape, f"shape {np.shape(Hm)}, expected {shape + shape}"
     grad_fn = srcdiff.grad(c.func, wrt=c.name)
     numeric = fd_jacobian(lambda *a: np.asarray(grad_fn(*a), dtype=float), c.args, c.index)
-    assert_close(Hm, numeric, 1e-6, 1e-7 * scale_of(numeric), "hessian vs finite differences of grad")
+    assert_close(
+        Hm, numeric, 1e-6, 1e-7 * scale_of(numeric), "hessian vs finite differences of grad"
+    )
 
 
 @pytest.mark.parametrize("c", [c for c in CASES if _n(c) > 1], ids=str)
@@ -213,7 +217,7 @@ def test_hessian_is_symmetric(c):
 def _sympy_hessian(c):
     """sympy.hessian of the formula in the parameter(s) `wrt`, at the test point."""
     a = c.args[c.index]
-    if np.ndim(a) or isinstance(a, list):          # a vector parameter: the full Hessian
+    if np.ndim(a) or isinstance(a, list):  # a vector parameter: the full Hessian
         v = sp.symbols(f"v0:{len(a)}", real=True)
         expr = c.sym(v)
         Hs = sp.hessian(expr, v)
@@ -245,12 +249,14 @@ def test_hvp_is_hessian_times_v(c):
     hv = srcdiff.hvp(c.func, c.args, v, wrt=c.wrt)
     Hm = np.asarray(srcdiff.hessian(c.func, wrt=c.wrt)(*c.args), dtype=float)
     want = np.tensordot(Hm, np.asarray(v, dtype=float), axes=len(shape))
-    assert np.shape(hv) == shape or (isinstance(a, list) and len(hv) == len(a)), \
+    assert np.shape(hv) == shape or (isinstance(a, list) and len(hv) == len(a)), (
         f"hvp has shape {np.shape(hv)}, expected {shape}"
+    )
     assert_close(np.asarray(hv, dtype=float), want, 1e-10, 1e-12 * scale_of(want), "hvp vs H @ v")
 
 
 # --- closed forms -----------------------------------------------------------------------
+
 
 def test_hessian_of_a_quadratic_form_is_a_plus_a_transposed():
     Hm = srcdiff.hessian(H.np_quadratic_form, wrt="x")(x4, A44)
@@ -258,8 +264,13 @@ def test_hessian_of_a_quadratic_form_is_a_plus_a_transposed():
     Hd = srcdiff.hessian(H.np_quad_dot, wrt="x")(x4, A44)
     assert_close(Hd, A44 + A44.T + np.eye(4), 1e-14, 1e-15, "d2(x.Ax + x.x/2)/dx2")
     v = np.array([1.0, -2.0, 0.5, 0.25])
-    assert_close(srcdiff.hvp(H.np_quadratic_form, (x4, A44), v, wrt="x"), (A44 + A44.T) @ v,
-                 1e-14, 1e-15, "hvp of the quadratic form")
+    assert_close(
+        srcdiff.hvp(H.np_quadratic_form, (x4, A44), v, wrt="x"),
+        (A44 + A44.T) @ v,
+        1e-14,
+        1e-15,
+        "hvp of the quadratic form",
+    )
 
 
 def test_hessian_of_logsumexp_is_diag_p_minus_p_p_transposed():
@@ -272,13 +283,15 @@ def test_hessian_of_logsumexp_is_diag_p_minus_p_p_transposed():
 
 def test_hessian_of_newton_square_root_is_that_of_sqrt():
     for a in (2.0, 9.0):
-        assert float(srcdiff.hessian(cf.while_newton)(a)) == pytest.approx(-0.25 * a ** -1.5, rel=1e-6)
+        assert float(srcdiff.hessian(cf.while_newton)(a)) == pytest.approx(
+            -0.25 * a**-1.5, rel=1e-6
+        )
 
 
 def test_hessian_of_logistic_regression_loss():
     w = np.array([0.3, -0.2, 0.5])
     z = Xlog @ w
-    s = 1.0 / (1.0 + np.exp(ylog * z))         # sigma(-y z)
+    s = 1.0 / (1.0 + np.exp(ylog * z))  # sigma(-y z)
     want = Xlog.T @ np.diag(s * (1 - s)) @ Xlog + 0.1 * np.eye(3)
     assert_close(srcdiff.hessian(H.np_logistic_loss, wrt="w")(w, Xlog, ylog), want, 1e-12, 1e-14)
 
@@ -287,14 +300,19 @@ def test_hessian_of_scalar_formulas_with_known_closed_forms():
     x, y = 0.7, 1.3
     # d2/dx2 of x^3 y + 2 x y^2 - x + y^4/2 is 6 x y
     assert float(srcdiff.hessian(H.s_poly, wrt="x")(x, y)) == pytest.approx(6 * x * y, rel=1e-14)
-    assert float(srcdiff.hessian(H.s_poly, wrt="y")(x, y)) == pytest.approx(4 * x + 6 * y * y, rel=1e-14)
+    assert float(srcdiff.hessian(H.s_poly, wrt="y")(x, y)) == pytest.approx(
+        4 * x + 6 * y * y, rel=1e-14
+    )
     # d2/dx2 (x^4 + x^2 + x + 1) = 12 x^2 + 2
-    assert float(srcdiff.hessian(H.j_int_arg, wrt="x")(x, 3)) == pytest.approx(12 * x * x + 2, rel=1e-14)
-    assert float(srcdiff.hessian(cf.recursion_int)(1.3, 4)) == pytest.approx(12 * 1.3 ** 2, rel=1e-14)
+    assert float(srcdiff.hessian(H.j_int_arg, wrt="x")(x, 3)) == pytest.approx(
+        12 * x * x + 2, rel=1e-14
+    )
+    assert float(srcdiff.hessian(cf.recursion_int)(1.3, 4)) == pytest.approx(12 * 1.3**2, rel=1e-14)
     assert float(srcdiff.hessian(cf.recursion_int)(1.3, 0)) == 0.0
     assert float(srcdiff.hessian(H.s_sqrt_tanh)(x)) == pytest.approx(
         float(sp.diff(_sym_s_sqrt_tanh(sp.Symbol("t")), sp.Symbol("t"), 2).subs(sp.Symbol("t"), x)),
-        rel=1e-12)
+        rel=1e-12,
+    )
 
 
 def test_hessian_of_an_mlp_loss_wrt_its_weight_vector():
@@ -340,6 +358,7 @@ def test_hessian_at_int_valued_arguments_equals_the_float_one():
 
 # --- the smallest forms of the problems the table shows ---------------------------------------
 
+
 def test_hessian_through_a_helper_keeps_the_tangents_of_saved_values():
     # f = sq(x) * x = x^3; the helper's forward sweep saves `a` for its backward sweep
     for x in (0.7, -1.3):
@@ -362,6 +381,12 @@ def test_hessian_of_numpy_code_using_srcdiff_runtime_helpers():
 
 def test_hessian_through_a_helper_whose_loop_breaks():
     # hs_loop_break multiplies by 1.1 until a > 3 (at most 3 times); f = 2 a^2
-    assert float(srcdiff.hessian(H.hs_calls_loop_break)(1.0)) == pytest.approx(4 * 1.1 ** 6, rel=1e-14)
-    assert float(srcdiff.hessian(H.hs_calls_loop_break)(2.5)) == pytest.approx(4 * 1.1 ** 4, rel=1e-14)
-    assert float(srcdiff.hvp(H.hs_calls_loop_break, (1.0,), 0.5)) == pytest.approx(2 * 1.1 ** 6, rel=1e-14)
+    assert float(srcdiff.hessian(H.hs_calls_loop_break)(1.0)) == pytest.approx(
+        4 * 1.1**6, rel=1e-14
+    )
+    assert float(srcdiff.hessian(H.hs_calls_loop_break)(2.5)) == pytest.approx(
+        4 * 1.1**4, rel=1e-14
+    )
+    assert float(srcdiff.hvp(H.hs_calls_loop_break, (1.0,), 0.5)) == pytest.approx(
+        2 * 1.1**6, rel=1e-14
+    )

@@ -7,10 +7,10 @@ scalar code with loops, branches, helpers and recursion, and for NumPy code.
 
 import math
 
+import cf_cases as cf
 import numpy as np
 import pytest
 
-import cf_cases as cf
 import srcdiff
 from srcdiff.api.check import numeric_grad
 from srcdiff.api.requests import Specializer
@@ -28,7 +28,7 @@ def branchy(x):
     if x > 0.5:
         y = math.exp(x) * x
     else:
-        y = x ** 4
+        y = x**4
     return y * math.cos(y)
 
 
@@ -84,15 +84,18 @@ def _fd_hessian(func, args):
     x = args[0]
     if np.ndim(x) == 0:
         return numeric_grad(lambda v, *rest: grad(v, *rest), args, 0)
-    rows = [numeric_grad(lambda v, *rest, j=j: grad(v, *rest)[j], args, 0)
-            for j in range(np.size(x))]
+    rows = [
+        numeric_grad(lambda v, *rest, j=j: grad(v, *rest)[j], args, 0) for j in range(np.size(x))
+    ]
     return np.array(rows).reshape(np.shape(x) * 2)
 
 
 @pytest.mark.parametrize("mode", HESSIAN_MODES)
-@pytest.mark.parametrize("func,args", SCALAR_CASES + ARRAY_CASES,
-                         ids=[f"{c[0].__name__}{i}" for i, c in
-                              enumerate(SCALAR_CASES + ARRAY_CASES)])
+@pytest.mark.parametrize(
+    "func,args",
+    SCALAR_CASES + ARRAY_CASES,
+    ids=[f"{c[0].__name__}{i}" for i, c in enumerate(SCALAR_CASES + ARRAY_CASES)],
+)
 def test_hessian_modes_match_finite_differences(func, args, mode):
     H = np.asarray(srcdiff.hessian(func, mode=mode)(*args), dtype=float)
     expected = _fd_hessian(func, args)
@@ -100,12 +103,13 @@ def test_hessian_modes_match_finite_differences(func, args, mode):
     np.testing.assert_allclose(H, expected, rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("func,args", SCALAR_CASES + ARRAY_CASES,
-                         ids=[f"{c[0].__name__}{i}" for i, c in
-                              enumerate(SCALAR_CASES + ARRAY_CASES)])
+@pytest.mark.parametrize(
+    "func,args",
+    SCALAR_CASES + ARRAY_CASES,
+    ids=[f"{c[0].__name__}{i}" for i, c in enumerate(SCALAR_CASES + ARRAY_CASES)],
+)
 def test_hessian_modes_agree_to_rounding(func, args):
-    results = [np.asarray(srcdiff.hessian(func, mode=m)(*args), dtype=float)
-               for m in HESSIAN_MODES]
+    results = [np.asarray(srcdiff.hessian(func, mode=m)(*args), dtype=float) for m in HESSIAN_MODES]
     for H in results[1:]:
         np.testing.assert_allclose(H, results[0], rtol=1e-10, atol=1e-10)
 
@@ -116,13 +120,16 @@ def test_reverse_over_reverse_source_pushes_adjoints_of_the_inner_stack():
     text = srcdiff.source(inner)
     assert "dstack = []" in text and "dstack.pop()" in text and "dstack.append(" in text
     assert srcdiff.grad(inner)(0.7) == pytest.approx(
-        numeric_grad(srcdiff.grad(quartic_loop), (0.7,), 0), rel=1e-7)
+        numeric_grad(srcdiff.grad(quartic_loop), (0.7,), 0), rel=1e-7
+    )
 
 
 def test_third_derivative_by_forward_over_forward_over_reverse():
     """d3/dx3 sin(x) = -cos(x): forward mode over the Hessian's tangent code."""
+
     def third(x):
         return srcdiff.hessian(math_sin)(x)
+
     grad_code = srcdiff.grad(math_sin).specialize(0.4)
     jvp_of_grad = Specializer(grad_code, ("x",), "jvp").compiled((0.4,))
     _, (_, third_val) = srcdiff.jvp(jvp_of_grad, (0.4, 1.0), (1.0, None))

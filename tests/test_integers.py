@@ -47,14 +47,14 @@ def test_vjp_at_integers_works_like_floats():
 
 
 def test_vjp_counts_get_none():
-    out, pullback = srcdiff.vjp(C.power_loop, 2, 3)        # range(n): a count
+    out, pullback = srcdiff.vjp(C.power_loop, 2, 3)  # range(n): a count
     assert out == 16.0 and type(out) is float
-    assert pullback(1.0) == (32.0, None)                    # d x**4 / dx at 2
+    assert pullback(1.0) == (32.0, None)  # d x**4 / dx at 2
     assert srcdiff.vjp(C.power_loop, 2.0, 3)[1](1.0) == (32.0, None)
-    assert srcdiff.vjp(C.exponent, 2.0, 3)[1](1.0) == (12.0, None)        # x ** n
+    assert srcdiff.vjp(C.exponent, 2.0, 3)[1](1.0) == (12.0, None)  # x ** n
     assert srcdiff.vjp(C.repeat_via_helper, 2, 3)[1](1.0) == (32.0, None)  # in a helper
-    assert srcdiff.vjp(C.annotated, 2, 5)[1](1.0) == (2.0, None)           # n: int
-    assert srcdiff.vjp(C.int_default, 2, 3)[1](1.0) == (3.0, None)         # k=2
+    assert srcdiff.vjp(C.annotated, 2, 5)[1](1.0) == (2.0, None)  # n: int
+    assert srcdiff.vjp(C.int_default, 2, 3)[1](1.0) == (3.0, None)  # k=2
 
 
 def test_vjp_an_unrecognised_count_still_works():
@@ -77,7 +77,7 @@ def test_jvp_jacobian_hessian_hvp_at_integers_equal_floats():
             assert (float(jx), float(jy)) == (24.0, 10.0)
             assert np.asarray(jx).dtype == np.float64
         for mode in ("forward-over-reverse", "reverse-over-reverse", "forward-over-forward"):
-            assert float(srcdiff.hessian(C.seed, wrt=0, mode=mode)(*ints)) == 8.0   # 2y
+            assert float(srcdiff.hessian(C.seed, wrt=0, mode=mode)(*ints)) == 8.0  # 2y
             assert float(srcdiff.hessian(C.seed, wrt=1, mode=mode)(*ints)) == 0.0
         assert srcdiff.hvp(C.seed, ints, 1.0) == 8.0
         assert srcdiff.hvp(C.seed, ints, 1.0, wrt=1) == 0.0
@@ -85,8 +85,7 @@ def test_jvp_jacobian_hessian_hvp_at_integers_equal_floats():
 
 def test_check_grad_at_integers():
     report = srcdiff.check_grad(C.seed, 3, 4, wrt=(0, 1))
-    assert [(row.parameter, row.analytic) for row in report.rows] == \
-        [("x", 24.0), ("y", 10.0)]
+    assert [(row.parameter, row.analytic) for row in report.rows] == [("x", 24.0), ("y", 10.0)]
     assert report.max_abs_error < 1e-8
 
 

@@ -86,15 +86,22 @@ def test_jacobian_shape_and_finite_differences(func, args, wrt, mode):
     assert isinstance(J, np.ndarray), f"jacobian returned {type(J).__name__}"
     assert J.shape == out_shape + in_shape, f"shape {J.shape}, expected {out_shape + in_shape}"
     numeric = fd_jacobian(func, args, i)
-    assert_close(J, numeric, 1e-6, 1e-8 * scale_of(numeric), f"jacobian ({mode}) vs finite differences")
+    assert_close(
+        J, numeric, 1e-6, 1e-8 * scale_of(numeric), f"jacobian ({mode}) vs finite differences"
+    )
 
 
 @pytest.mark.parametrize("func, args, wrt", JAC_PARAMS)
 def test_jacobian_modes_agree(func, args, wrt):
     Js = {m: srcdiff.jacobian(func, wrt=wrt, mode=m)(*args) for m in MODES}
     for m in ("auto", "forward"):
-        assert_close(Js[m], Js["reverse"], 1e-10, 1e-12 * scale_of(Js["reverse"]),
-                     f"jacobian mode={m} vs mode=reverse")
+        assert_close(
+            Js[m],
+            Js["reverse"],
+            1e-10,
+            1e-12 * scale_of(Js["reverse"]),
+            f"jacobian mode={m} vs mode=reverse",
+        )
 
 
 def test_jacobian_of_a_matrix_vector_product_is_the_matrix():
@@ -102,7 +109,7 @@ def test_jacobian_of_a_matrix_vector_product_is_the_matrix():
         J = srcdiff.jacobian(H.j_matvec, wrt="x", mode=mode)(A34, x4)
         assert_close(J, A34, 1e-15, 1e-15, f"dAx/dx ({mode})")
         JA = srcdiff.jacobian(H.j_matvec, wrt="A", mode=mode)(A34, x4)
-        want = np.einsum("ij,k->ijk", np.eye(3), x4)      # d(Ax)_i / dA_jk = delta_ij x_k
+        want = np.einsum("ij,k->ijk", np.eye(3), x4)  # d(Ax)_i / dA_jk = delta_ij x_k
         assert_close(JA, want, 1e-15, 1e-15, f"dAx/dA ({mode})")
 
 
@@ -135,7 +142,9 @@ def test_jacobian_scalar_input_and_output_shapes():
         x = np.array([0.3, -1.2, 2.0])
         Jv = srcdiff.jacobian(H.j_vector_to_scalar, mode=mode)(x)
         assert np.shape(Jv) == (3,)
-        assert_close(Jv, 2 * x * np.cos(x) - x * x * np.sin(x), 1e-13, 1e-15, f"vector -> scalar ({mode})")
+        assert_close(
+            Jv, 2 * x * np.cos(x) - x * x * np.sin(x), 1e-13, 1e-15, f"vector -> scalar ({mode})"
+        )
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -246,15 +255,17 @@ def test_vjp_output_and_finite_differences(func, primals):
     assert_close(out, want, 1e-14, 1e-300, "vjp primal output")
     u = _random_like(want, np.random.default_rng(5))
     cts = vjp_fn(u)
-    assert isinstance(cts, tuple) and len(cts) == len(primals), \
+    assert isinstance(cts, tuple) and len(cts) == len(primals), (
         f"vjp_fn must return one cotangent per argument, got {cts!r}"
+    )
     numeric = _pullback_fd(func, primals, u)
     for k, (c, n, p) in enumerate(zip(cts, numeric, primals)):
         if n is None:
             assert c is None, f"cotangent {k} of an integer argument is {c!r}, not None"
             continue
-        assert np.shape(c) == np.shape(np.asarray(p, dtype=float)), \
+        assert np.shape(c) == np.shape(np.asarray(p, dtype=float)), (
             f"cotangent {k} has shape {np.shape(c)}, its argument {np.shape(np.asarray(p))}"
+        )
         assert_close(c, n, 1e-6, 1e-8 * scale_of(n), f"vjp cotangent {k} vs finite differences")
 
 
@@ -287,15 +298,23 @@ def test_vjp_is_the_transpose_of_jvp(func, primals):
     rng = np.random.default_rng(13)
     out, vjp_fn = srcdiff.vjp(func, *primals)
     u = _random_like(out, rng)
-    tangents = tuple(None if _is_int(p) else
-                     (list(rng.uniform(-1, 1, len(p))) if isinstance(p, list) else _random_like(p, rng))
-                     for p in primals)
+    tangents = tuple(
+        None
+        if _is_int(p)
+        else (list(rng.uniform(-1, 1, len(p))) if isinstance(p, list) else _random_like(p, rng))
+        for p in primals
+    )
     _, jt = srcdiff.jvp(func, primals, tangents)
-    left = sum(float(np.sum(np.asarray(uk) * np.asarray(jk))) for uk, jk in
-               (zip(u, jt) if isinstance(out, tuple) else [(u, jt)]))
+    left = sum(
+        float(np.sum(np.asarray(uk) * np.asarray(jk)))
+        for uk, jk in (zip(u, jt) if isinstance(out, tuple) else [(u, jt)])
+    )
     cts = vjp_fn(u)
-    right = sum(float(np.sum(np.asarray(c, dtype=float) * np.asarray(t, dtype=float)))
-                for c, t in zip(cts, tangents) if t is not None)
+    right = sum(
+        float(np.sum(np.asarray(c, dtype=float) * np.asarray(t, dtype=float)))
+        for c, t in zip(cts, tangents)
+        if t is not None
+    )
     assert left == pytest.approx(right, rel=1e-11, abs=1e-13)
 
 
@@ -304,7 +323,7 @@ def test_vjp_none_for_integer_arguments():
     assert out == H.j_int_arg(0.7, 3)
     gx, gn = vjp_fn(1.0)
     assert gn is None
-    assert gx == pytest.approx(4 * 0.7 ** 3 + 2 * 0.7 + 1, rel=1e-14)
+    assert gx == pytest.approx(4 * 0.7**3 + 2 * 0.7 + 1, rel=1e-14)
     gx2, gn2 = vjp_fn(-2.0)
     assert gn2 is None and gx2 == pytest.approx(-2 * gx, rel=1e-15)
     x = np.array([0.3, -0.5, 0.8])
@@ -327,7 +346,9 @@ def test_vjp_of_a_scalar_function_equals_grad():
     want = srcdiff.grad(H.s_exp_log, wrt=("x", "y"))(*args)
     assert gx == pytest.approx(want[0], rel=1e-15) and gy == pytest.approx(want[1], rel=1e-15)
     gx3, gy3 = vjp_fn(3.0)
-    assert gx3 == pytest.approx(3 * want[0], rel=1e-14) and gy3 == pytest.approx(3 * want[1], rel=1e-14)
+    assert gx3 == pytest.approx(3 * want[0], rel=1e-14) and gy3 == pytest.approx(
+        3 * want[1], rel=1e-14
+    )
 
 
 def test_vjp_with_tuple_outputs():

@@ -13,10 +13,16 @@ import pathlib
 import pytest
 
 PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "srcdiff"
-LAYERS = ["srcdiff.cli", "srcdiff.build", "srcdiff.api", "srcdiff.compiler", "srcdiff.rules",
-          "srcdiff.runtime"]
+LAYERS = [
+    "srcdiff.cli",
+    "srcdiff.build",
+    "srcdiff.api",
+    "srcdiff.compiler",
+    "srcdiff.rules",
+    "srcdiff.runtime",
+]
 ANYWHERE = {"srcdiff.errors", "srcdiff.version"}
-TOP = {"srcdiff", "srcdiff.__main__"}    # the public facade and `python -m srcdiff`
+TOP = {"srcdiff", "srcdiff.__main__"}  # the public facade and `python -m srcdiff`
 
 
 def _module_name(path):
@@ -34,7 +40,7 @@ def _imports(path):
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom):
             if node.level:
-                base = package.split(".")[:len(package.split(".")) - node.level + 1]
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
                 target = ".".join(base + ([node.module] if node.module else []))
             else:
                 target = node.module or ""
@@ -46,8 +52,9 @@ def _imports(path):
             if plain:
                 found.append((node.lineno, target, plain))
         elif isinstance(node, ast.Import):
-            found += [(node.lineno, a.name, []) for a in node.names
-                      if a.name.split(".")[0] == "srcdiff"]
+            found += [
+                (node.lineno, a.name, []) for a in node.names if a.name.split(".")[0] == "srcdiff"
+            ]
     return found
 
 
@@ -94,7 +101,7 @@ def test_no_import_circles():
         stack.append(m)
         for t in sorted(edges[m]):
             if state.get(t) == "open":
-                circles.append(" -> ".join(stack[stack.index(t):] + [t]))
+                circles.append(" -> ".join(stack[stack.index(t) :] + [t]))
             elif t not in state:
                 visit(t)
         stack.pop()
@@ -107,13 +114,17 @@ def test_no_import_circles():
 
 
 def test_no_private_names_imported_across_modules():
-    private = [f"{m}:{line} imports {', '.join(n for n in names if n.startswith('_'))} "
-               f"from {t}" for m, imps in GRAPH.items() for line, t, names in imps
-               if any(n.startswith("_") and not n.startswith("__") for n in names)]
+    private = [
+        f"{m}:{line} imports {', '.join(n for n in names if n.startswith('_'))} from {t}"
+        for m, imps in GRAPH.items()
+        for line, t, names in imps
+        if any(n.startswith("_") and not n.startswith("__") for n in names)
+    ]
     assert not private, "\n".join(private)
 
 
 @pytest.mark.parametrize("module", sorted(LAYERS))
 def test_each_layer_is_a_package(module):
-    assert (PACKAGE.parent / module.replace(".", "/")).is_dir() or \
-        (PACKAGE.parent / (module.replace(".", "/") + ".py")).is_file()
+    assert (PACKAGE.parent / module.replace(".", "/")).is_dir() or (
+        PACKAGE.parent / (module.replace(".", "/") + ".py")
+    ).is_file()

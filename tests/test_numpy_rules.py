@@ -20,15 +20,14 @@ import builtins
 import inspect
 from dataclasses import dataclass
 
+import np_cases as C
 import numpy as np
 import pytest
 
-import np_cases as C
 import srcdiff
-from srcdiff.runtime import core as runtime
+from srcdiff.rules import RULES, numpy_rules
 from srcdiff.runtime import arrays as runtime_numpy
-from srcdiff.rules import RULES
-from srcdiff.rules import numpy_rules
+from srcdiff.runtime import core as runtime
 
 RNG = np.random.default_rng(20240607)
 
@@ -94,14 +93,14 @@ class Case:
 
 
 def case(id_, func, *args, wrt=None, **tol):
-    names = list(inspect.signature(func).parameters)[:len(args)]
+    names = list(inspect.signature(func).parameters)[: len(args)]
     return Case(id_, func, tuple(args), tuple(wrt or names), **tol)
 
 
 # x with one zero, and a matrix whose first column holds two zeros, second one zero
 _ZERO1 = np.array([[0.7, -1.2, 0.0], [1.1, 0.9, -0.8]])
 _ZERO2 = np.array([[0.0, 0.0, 1.3], [0.0, 0.6, -0.9], [1.4, -0.7, 0.8]])
-_SINGULAR = np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0], [1.5, 1.0, 5.0]])   # row3 = row1 + row2
+_SINGULAR = np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0], [1.5, 1.0, 5.0]])  # row3 = row1 + row2
 
 
 def _piecewise_input():
@@ -304,8 +303,9 @@ def test_gradient_matches_finite_differences(c):
 
 # Every case again in float32, except where float64 legitimately enters (float64
 # constants in `creation`) or the argument is a list.
-F32 = [c.id for c in CASES if c.id not in ("creation", "sum_of_list", "concatenate_list",
-                                            "stack_list")]
+F32 = [
+    c.id for c in CASES if c.id not in ("creation", "sum_of_list", "concatenate_list", "stack_list")
+]
 _BY_ID = {c.id: c for c in CASES}
 
 
@@ -321,8 +321,12 @@ def _f32(v):
 def test_float32_in_float32_gradient_out(cid):
     c = _BY_ID[cid]
     args32 = with_weights(c.func, tuple(_f32(a) for a in c.args), np.float32)
-    args64 = tuple(np.asarray(a, np.float64) if isinstance(a, np.ndarray) else
-                   (float(a) if isinstance(a, np.floating) else a) for a in args32)
+    args64 = tuple(
+        np.asarray(a, np.float64)
+        if isinstance(a, np.ndarray)
+        else (float(a) if isinstance(a, np.floating) else a)
+        for a in args32
+    )
     g32 = srcdiff.grad(c.func, wrt=c.wrt)(*args32)
     g64 = srcdiff.grad(c.func, wrt=c.wrt)(*args64)
     names = list(inspect.signature(c.func).parameters)
@@ -336,6 +340,7 @@ def test_float32_in_float32_gradient_out(cid):
 
 
 # --- conventions at non-differentiable points --------------------------------------------
+
 
 def test_maximum_and_minimum_split_ties_evenly():
     x = np.array([1.0, 2.0, 3.0])
@@ -387,6 +392,7 @@ def test_norm_and_std_at_zero_are_zero():
 
 # --- rules evaluated directly --------------------------------------------------------------
 
+
 def _rule_for(func, args, kwargs):
     """The rule the transformer would pick for func(*args, **kwargs), and its bound values."""
     rules = RULES.lookup(func)
@@ -394,8 +400,9 @@ def _rule_for(func, args, kwargs):
     bound = dict(zip(params, args))
     bound.update(kwargs)
     for rule in rules:
-        if set(rule.params) >= set(bound) and all(p in bound or p in rule.defaults
-                                                  for p in rule.params):
+        if set(rule.params) >= set(bound) and all(
+            p in bound or p in rule.defaults for p in rule.params
+        ):
             return rule, bound
     raise LookupError(f"no rule for {func} with {sorted(bound)}")
 
@@ -432,39 +439,72 @@ def _is_float_value(v):
 
 
 D = [  # (func, positional args, keyword args)
-    (np.sin, (U(3, 4),), {}), (np.cos, (U(3),), {}), (np.tan, (U(3),), {}),
-    (np.arcsin, (U(3, lo=-.8, hi=.8),), {}), (np.arccos, (U(3, lo=-.8, hi=.8),), {}),
-    (np.arctan, (U(3),), {}), (np.arctan2, (U(3, 1), away(4)), {}),
-    (np.sinh, (U(3),), {}), (np.cosh, (U(3),), {}), (np.tanh, (U(3),), {}),
-    (np.arcsinh, (U(3),), {}), (np.arccosh, (U(3, lo=1.2, hi=3),), {}),
-    (np.arctanh, (U(3, lo=-.8, hi=.8),), {}), (np.exp, (U(3),), {}), (np.expm1, (U(3),), {}),
-    (np.exp2, (U(3),), {}), (np.log, (U(3, lo=.2, hi=2),), {}),
-    (np.log2, (U(3, lo=.2, hi=2),), {}), (np.log10, (U(3, lo=.2, hi=2),), {}),
-    (np.log1p, (U(3, lo=-.5, hi=1),), {}), (np.logaddexp, (U(3), U(2, 3)), {}),
-    (np.sqrt, (U(3, lo=.2, hi=2),), {}), (np.cbrt, (away(3),), {}), (np.square, (U(3),), {}),
-    (np.abs, (away(3),), {}), (np.fabs, (away(3),), {}), (np.negative, (U(3),), {}),
-    (np.positive, (U(3),), {}), (np.reciprocal, (away(3),), {}),
-    (np.power, (U(3, lo=.5, hi=2), U(2, 1)), {}), (np.hypot, (away(3), away(3)), {}),
-    (np.deg2rad, (U(3),), {}), (np.rad2deg, (U(3),), {}),
-    (np.add, (U(3), U(2, 3)), {}), (np.subtract, (U(2, 1), U(3)), {}),
-    (np.multiply, (1.5, U(3)), {}), (np.divide, (U(3), away(2, 1)), {}),
-    (np.maximum, (U(3), U(2, 3)), {}), (np.minimum, (U(3), U(3)), {}),
-    (np.fmax, (U(3), U(3)), {}), (np.fmin, (U(3), U(3)), {}),
-    (np.clip, (U(2, 3), -0.3, U(3, lo=.2, hi=.6)), {}),
+    (np.sin, (U(3, 4),), {}),
+    (np.cos, (U(3),), {}),
+    (np.tan, (U(3),), {}),
+    (np.arcsin, (U(3, lo=-0.8, hi=0.8),), {}),
+    (np.arccos, (U(3, lo=-0.8, hi=0.8),), {}),
+    (np.arctan, (U(3),), {}),
+    (np.arctan2, (U(3, 1), away(4)), {}),
+    (np.sinh, (U(3),), {}),
+    (np.cosh, (U(3),), {}),
+    (np.tanh, (U(3),), {}),
+    (np.arcsinh, (U(3),), {}),
+    (np.arccosh, (U(3, lo=1.2, hi=3),), {}),
+    (np.arctanh, (U(3, lo=-0.8, hi=0.8),), {}),
+    (np.exp, (U(3),), {}),
+    (np.expm1, (U(3),), {}),
+    (np.exp2, (U(3),), {}),
+    (np.log, (U(3, lo=0.2, hi=2),), {}),
+    (np.log2, (U(3, lo=0.2, hi=2),), {}),
+    (np.log10, (U(3, lo=0.2, hi=2),), {}),
+    (np.log1p, (U(3, lo=-0.5, hi=1),), {}),
+    (np.logaddexp, (U(3), U(2, 3)), {}),
+    (np.sqrt, (U(3, lo=0.2, hi=2),), {}),
+    (np.cbrt, (away(3),), {}),
+    (np.square, (U(3),), {}),
+    (np.abs, (away(3),), {}),
+    (np.fabs, (away(3),), {}),
+    (np.negative, (U(3),), {}),
+    (np.positive, (U(3),), {}),
+    (np.reciprocal, (away(3),), {}),
+    (np.power, (U(3, lo=0.5, hi=2), U(2, 1)), {}),
+    (np.hypot, (away(3), away(3)), {}),
+    (np.deg2rad, (U(3),), {}),
+    (np.rad2deg, (U(3),), {}),
+    (np.add, (U(3), U(2, 3)), {}),
+    (np.subtract, (U(2, 1), U(3)), {}),
+    (np.multiply, (1.5, U(3)), {}),
+    (np.divide, (U(3), away(2, 1)), {}),
+    (np.maximum, (U(3), U(2, 3)), {}),
+    (np.minimum, (U(3), U(3)), {}),
+    (np.fmax, (U(3), U(3)), {}),
+    (np.fmin, (U(3), U(3)), {}),
+    (np.clip, (U(2, 3), -0.3, U(3, lo=0.2, hi=0.6)), {}),
     (np.where, (U(2, 3) > 0, U(2, 3), U(3)), {}),
-    (np.sum, (U(2, 3, 4),), {"axis": (0, -1)}), (np.sum, (U(2, 3),), {"keepdims": True}),
-    (np.mean, (U(2, 3, 4),), {"axis": -2}), (np.prod, (_ZERO2,), {"axis": 1}),
-    (np.prod, (away(2, 3, 4, lo=.5, hi=1.5),), {"axis": (0, 2), "keepdims": True}),
-    (np.max, (U(2, 3),), {"axis": 0}), (np.min, (U(2, 3),), {}),
-    (np.amax, (U(2, 3),), {"axis": -1, "keepdims": True}), (np.amin, (U(2, 3),), {"axis": 1}),
-    (np.var, (U(3, 4),), {"axis": 0, "ddof": 1}), (np.std, (U(2, 3, 4),), {"axis": (1, 2)}),
-    (np.cumsum, (U(2, 3),), {"axis": 0}), (np.cumprod, (_ZERO2,), {"axis": -1}),
-    (np.cumprod, (away(2, 3, lo=.5, hi=1.5),), {}),
-    (np.dot, (U(3, 4), U(4)), {}), (np.dot, (U(2, 3, 4), U(5, 4, 2)), {}),
-    (np.inner, (U(3, 4), U(2, 4)), {}), (np.outer, (U(3), U(2, 2)), {}),
+    (np.sum, (U(2, 3, 4),), {"axis": (0, -1)}),
+    (np.sum, (U(2, 3),), {"keepdims": True}),
+    (np.mean, (U(2, 3, 4),), {"axis": -2}),
+    (np.prod, (_ZERO2,), {"axis": 1}),
+    (np.prod, (away(2, 3, 4, lo=0.5, hi=1.5),), {"axis": (0, 2), "keepdims": True}),
+    (np.max, (U(2, 3),), {"axis": 0}),
+    (np.min, (U(2, 3),), {}),
+    (np.amax, (U(2, 3),), {"axis": -1, "keepdims": True}),
+    (np.amin, (U(2, 3),), {"axis": 1}),
+    (np.var, (U(3, 4),), {"axis": 0, "ddof": 1}),
+    (np.std, (U(2, 3, 4),), {"axis": (1, 2)}),
+    (np.cumsum, (U(2, 3),), {"axis": 0}),
+    (np.cumprod, (_ZERO2,), {"axis": -1}),
+    (np.cumprod, (away(2, 3, lo=0.5, hi=1.5),), {}),
+    (np.dot, (U(3, 4), U(4)), {}),
+    (np.dot, (U(2, 3, 4), U(5, 4, 2)), {}),
+    (np.inner, (U(3, 4), U(2, 4)), {}),
+    (np.outer, (U(3), U(2, 2)), {}),
     (np.tensordot, (U(2, 3, 4), U(4, 5, 2)), {"axes": ([0, 2], [2, 0])}),
-    (np.matmul, (U(2, 1, 3, 4), U(5, 4, 2)), {}), (np.matmul, (U(4), U(2, 4, 3)), {}),
-    (np.einsum, ("ii->i", U(3, 3)), {}), (np.einsum, ("ij,jk", U(2, 3), U(3, 4)), {}),
+    (np.matmul, (U(2, 1, 3, 4), U(5, 4, 2)), {}),
+    (np.matmul, (U(4), U(2, 4, 3)), {}),
+    (np.einsum, ("ii->i", U(3, 3)), {}),
+    (np.einsum, ("ij,jk", U(2, 3), U(3, 4)), {}),
     (np.einsum, ("...i,ij,j->...", U(5, 2), U(2, 3), U(3)), {}),
     (np.einsum, ("ij,jk,kl,l->i", U(2, 3), U(3, 2), U(2, 4), U(4)), {}),
     (np.trace, (U(3, 4, 2),), {"offset": 1, "axis1": 2, "axis2": 0}),
@@ -474,22 +514,33 @@ D = [  # (func, positional args, keyword args)
     (np.linalg.norm, (U(2, 3, 4),), {"ord": -np.inf, "axis": (2, 1)}),
     (np.linalg.norm, (U(3, 4),), {"ord": 1}),
     (np.linalg.inv, (well_conditioned(2, 3, 3),), {}),
-    (np.linalg.det, (well_conditioned(2, 3, 3),), {}), (np.linalg.det, (_SINGULAR,), {}),
+    (np.linalg.det, (well_conditioned(2, 3, 3),), {}),
+    (np.linalg.det, (_SINGULAR,), {}),
     (np.linalg.solve, (well_conditioned(2, 3, 3), U(3)), {}),
     (np.linalg.solve, (well_conditioned(3, 3), U(2, 3, 2)), {}),
-    (np.reshape, (U(3, 4), (2, 6)), {"order": "F"}), (np.ravel, (U(3, 4),), {}),
-    (np.transpose, (U(2, 3, 4),), {"axes": (2, 0, 1)}), (np.swapaxes, (U(2, 3, 4), 0, 2), {}),
-    (np.moveaxis, (U(2, 3, 4), [0, 1], [-1, 0]), {}), (np.expand_dims, (U(3, 4), 1), {}),
-    (np.squeeze, (U(3, 1, 4, 1),), {}), (np.broadcast_to, (U(3, 1), (2, 3, 4)), {}),
-    (np.tile, (U(3, 4), 2), {}), (np.repeat, (U(2, 3), [2, 0, 1]), {"axis": -1}),
-    (np.repeat, (U(2, 3), 3), {}), (np.flip, (U(2, 3),), {}), (np.copy, (U(2, 3),), {}),
-    (np.asarray, (U(2, 3),), {}), (np.array, (U(3),), {"ndmin": 2}),
+    (np.reshape, (U(3, 4), (2, 6)), {"order": "F"}),
+    (np.ravel, (U(3, 4),), {}),
+    (np.transpose, (U(2, 3, 4),), {"axes": (2, 0, 1)}),
+    (np.swapaxes, (U(2, 3, 4), 0, 2), {}),
+    (np.moveaxis, (U(2, 3, 4), [0, 1], [-1, 0]), {}),
+    (np.expand_dims, (U(3, 4), 1), {}),
+    (np.squeeze, (U(3, 1, 4, 1),), {}),
+    (np.broadcast_to, (U(3, 1), (2, 3, 4)), {}),
+    (np.tile, (U(3, 4), 2), {}),
+    (np.repeat, (U(2, 3), [2, 0, 1]), {"axis": -1}),
+    (np.repeat, (U(2, 3), 3), {}),
+    (np.flip, (U(2, 3),), {}),
+    (np.copy, (U(2, 3),), {}),
+    (np.asarray, (U(2, 3),), {}),
+    (np.array, (U(3),), {"ndmin": 2}),
     (np.concatenate, ([U(2, 3), U(2, 1)],), {"axis": -1}),
     (np.concatenate, ([U(2, 3), U(4)],), {"axis": None}),
     (np.stack, ([U(2, 3), U(2, 3)],), {"axis": 1}),
-    (np.hstack, ([U(2, 3), U(2, 1)],), {}), (np.hstack, ([U(3), U(2)],), {}),
+    (np.hstack, ([U(2, 3), U(2, 1)],), {}),
+    (np.hstack, ([U(3), U(2)],), {}),
     (np.vstack, ([U(2, 3), U(3)],), {}),
-    (np.full, ((2, 3), U(3)), {}), (np.full_like, (U(2, 3), 0.7), {}),
+    (np.full, ((2, 3), U(3)), {}),
+    (np.full_like, (U(2, 3), 0.7), {}),
     (np.linspace, (U(3), U(3), 4), {"endpoint": False, "axis": 1}),
     (np.linspace, (0.5, U(2), 3), {}),
 ]
@@ -498,10 +549,20 @@ D = [  # (func, positional args, keyword args)
 def _label(entry):
     func, args, kwargs = entry
     rule, _ = _rule_for(func, args, kwargs)
-    return rule.label + "(" + ", ".join(
-        [f"{type(a).__name__}{list(np.shape(a)) if not isinstance(a, list) else ''}"
-         if not isinstance(a, str) else repr(a) for a in args]
-        + [f"{k}={v!r}" for k, v in kwargs.items()]) + ")"
+    return (
+        rule.label
+        + "("
+        + ", ".join(
+            [
+                f"{type(a).__name__}{list(np.shape(a)) if not isinstance(a, list) else ''}"
+                if not isinstance(a, str)
+                else repr(a)
+                for a in args
+            ]
+            + [f"{k}={v!r}" for k, v in kwargs.items()]
+        )
+        + ")"
+    )
 
 
 @pytest.mark.parametrize("entry", D, ids=[_label(e) for e in D])
@@ -530,17 +591,19 @@ def test_rule_templates_jvp_and_vjp(entry):
         tan = np.broadcast_to(_eval(rule, "jvp", p, bound, out, t), np.shape(out))
         h = 1e-6
 
-        def at(shift):
+        def at(shift, p=p, value=value, t=t):
             moved = {**bound, p: _shift(value, t, shift)}
-            pos = [moved[q] for q in list(moved)[:len(args)]]
+            pos = [moved[q] for q in list(moved)[: len(args)]]
             return np.asarray(func(*pos, **{k: moved[k] for k in kwargs}), float)
 
         numeric = (at(h) - at(-h)) / (2 * h)
-        np.testing.assert_allclose(tan, numeric, rtol=1e-5, atol=1e-6,
-                                   err_msg=f"jvp of {rule.label} w.r.t. {p}")
+        np.testing.assert_allclose(
+            tan, numeric, rtol=1e-5, atol=1e-6, err_msg=f"jvp of {rule.label} w.r.t. {p}"
+        )
         # the vjp is the transpose of the jvp
-        assert np.isclose(_vdot(g, tan), _vdot(ct, t), rtol=1e-9, atol=1e-12), \
+        assert np.isclose(_vdot(g, tan), _vdot(ct, t), rtol=1e-9, atol=1e-12), (
             f"vjp of {rule.label} w.r.t. {p} is not the transpose of its jvp"
+        )
     assert checked, "no differentiable argument in this entry"
 
 
@@ -565,9 +628,10 @@ def test_every_numpy_rule_has_jvp_and_vjp_for_the_same_parameters():
 
 def test_every_differentiable_numpy_rule_is_checked_directly():
     covered = {id(_rule_for(f, a, k)[0]) for f, a, k in D}
-    covered |= {id(r) for r in RULES.lookup(ast.MatMult)}   # same templates as np.matmul
-    missing = sorted(r.label + str(r.params) for r in _numpy_rules()
-                     if r.differentiable and id(r) not in covered)
+    covered |= {id(r) for r in RULES.lookup(ast.MatMult)}  # same templates as np.matmul
+    missing = sorted(
+        r.label + str(r.params) for r in _numpy_rules() if r.differentiable and id(r) not in covered
+    )
     assert not missing, missing
 
 
@@ -581,17 +645,23 @@ def test_matmul_operator_uses_the_matmul_templates():
 def test_runtime_numpy_helpers_are_self_contained():
     """`srcdiff build` copies helpers with the module's helpers they call: each may use
     only np, math, builtins and functions of runtime_numpy."""
-    helpers = [f for name, f in vars(runtime_numpy).items()
-               if inspect.isfunction(f) and f.__module__ == runtime_numpy.__name__]
+    helpers = [
+        f
+        for name, f in vars(runtime_numpy).items()
+        if inspect.isfunction(f) and f.__module__ == runtime_numpy.__name__
+    ]
     assert len(helpers) > 20
     own = {f.__name__ for f in helpers}
     for f in helpers:
         cv = inspect.getclosurevars(f)
         assert set(cv.globals) <= {"np", "math"} | own, (f.__name__, cv.globals.keys())
         assert not cv.nonlocals
-        namespace = {"np": np, "math": __import__("math"),
-                     **{n: getattr(runtime_numpy, n) for n in cv.globals if n in own}}
-        exec(inspect.getsource(f), namespace)     # compiles on its own
+        namespace = {
+            "np": np,
+            "math": __import__("math"),
+            **{n: getattr(runtime_numpy, n) for n in cv.globals if n in own},
+        }
+        exec(inspect.getsource(f), namespace)  # compiles on its own
         assert callable(namespace[f.__name__])
 
 

@@ -54,7 +54,7 @@ def arr(w):
 
 # A helper in another module: generated code reads its globals as attributes of that
 # module, a rewrite that would change a shared tree if stages did not work on copies.
-OTHER = '''
+OTHER = """
 import math
 
 
@@ -64,7 +64,7 @@ def smooth(x):
 
 def nested(x):
     return smooth(x) * 2.0
-'''
+"""
 
 _counter = itertools.count()
 
@@ -80,7 +80,7 @@ def _load(tmp_path, text=MODULE, stem="parse_once_mod", **env):
     if text is MODULE:
         env["other"] = _load(tmp_path, OTHER, "parse_once_other")
     vars(module).update(env)
-    sys.modules[name] = module     # (generated code reads OTHER's globals through it)
+    sys.modules[name] = module  # (generated code reads OTHER's globals through it)
     spec.loader.exec_module(module)
     return module
 
@@ -128,8 +128,7 @@ def test_hessian_reads_and_normalizes_each_function_once(tmp_path, counts):
     reads, norms = counts
     h = srcdiff.hessian(mod.arr)(np.array([0.3, -0.2, 0.5]))
     assert h.shape == (3, 3)
-    assert {"arr", "inner", "smooth", "arr_grad", "inner_fwd", "smooth_bwd"} <= \
-        set(_names(reads))
+    assert {"arr", "inner", "smooth", "arr_grad", "inner_fwd", "smooth_bwd"} <= set(_names(reads))
     assert set(reads.values()) == {1}, reads
     assert set(norms.values()) == {1}, norms
     assert set(norms) <= set(reads)
@@ -148,15 +147,18 @@ def _deep_dump(node):
 def _generate_all(f, params):
     texts = []
     for output in ("grad", "value_and_grad", "vjp", "split", "jvp"):
-        texts.append(srcdiff.source(f, wrt=params, output=output) if output != "jvp" else
-                     srcdiff.source(f, wrt=params, mode="forward"))
+        texts.append(
+            srcdiff.source(f, wrt=params, output=output)
+            if output != "jvp"
+            else srcdiff.source(f, wrt=params, mode="forward")
+        )
     return texts
 
 
 def test_generation_leaves_cached_trees_unchanged(tmp_path):
     mod = _load(tmp_path)
     funcs = [mod.main, mod.middle, mod.inner, mod.arr, mod.other.smooth, mod.other.nested]
-    srcdiff.source(mod.main)      # parse and normalize everything once
+    srcdiff.source(mod.main)  # parse and normalize everything once
     srcdiff.source(mod.arr, at=(np.ones(3),))
     cached = {f: (FunctionSource(f).tree, normalized(FunctionSource(f))) for f in funcs}
     before = {f: (_deep_dump(tree), _deep_dump(core.tree)) for f, (tree, core) in cached.items()}
@@ -166,8 +168,8 @@ def test_generation_leaves_cached_trees_unchanged(tmp_path):
     second = _generate_all(mod.main, ("x", "y"))
     assert first == second
     for f, (tree, core) in cached.items():
-        assert FunctionSource(f).tree is tree                # still the cached parse
-        assert normalized(FunctionSource(f)) is core          # still the cached result
+        assert FunctionSource(f).tree is tree  # still the cached parse
+        assert normalized(FunctionSource(f)) is core  # still the cached result
         assert (_deep_dump(tree), _deep_dump(core.tree)) == before[f], f.__name__
 
 
@@ -175,23 +177,27 @@ def test_each_caller_gets_its_own_names():
     def f(x):
         y = x if x > 0 else -x
         return y * y
+
     core = normalized(FunctionSource(f))
     a, b = core.names(), core.names()
-    assert a.numbered("t") == b.numbered("t")     # both continue after normalization's t1
+    assert a.numbered("t") == b.numbered("t")  # both continue after normalization's t1
     assert a.taken == b.taken and a.taken is not b.taken
     assert core.copy_tree() is not core.tree
     assert ast.dump(core.copy_tree()) == ast.dump(core.tree)
 
 
 def test_replaced_code_is_read_again(tmp_path):
-    mod = _load(tmp_path, textwrap.dedent('''
+    mod = _load(
+        tmp_path,
+        textwrap.dedent("""
         def f(x):
             return x * x
 
 
         def g(x):
             return x * x * x
-    '''))
+    """),
+    )
     assert srcdiff.grad(mod.f)(2.0) == 4.0
     mod.f.__code__ = mod.g.__code__
     assert "x * x * x" in ast.unparse(FunctionSource(mod.f).tree)
@@ -210,7 +216,9 @@ def test_equal_code_in_two_files_is_two_sources(tmp_path):
 def test_decorated_functions_are_read_through_wrapped(tmp_path):
     """inspect reads the wrapped function's source: one decorator's wrappers share their
     code object but not their source."""
-    mod = _load(tmp_path, textwrap.dedent('''
+    mod = _load(
+        tmp_path,
+        textwrap.dedent("""
         import functools
 
 
@@ -229,7 +237,8 @@ def test_decorated_functions_are_read_through_wrapped(tmp_path):
         @deco
         def cube(x):
             return x * x * x
-    '''))
+    """),
+    )
     assert mod.square.__code__ is mod.cube.__code__
     assert "x * x * x" not in ast.unparse(FunctionSource(mod.square).tree)
     assert "x * x * x" in ast.unparse(FunctionSource(mod.cube).tree)
@@ -238,7 +247,9 @@ def test_decorated_functions_are_read_through_wrapped(tmp_path):
 def test_normalization_follows_what_names_denote(tmp_path):
     """A call made for its effect becomes an assignment when it calls a user function;
     rebinding that global to a builtin normalizes the function again."""
-    mod = _load(tmp_path, textwrap.dedent('''
+    mod = _load(
+        tmp_path,
+        textwrap.dedent("""
         def helper(x):
             return x
 
@@ -246,7 +257,8 @@ def test_normalization_follows_what_names_denote(tmp_path):
         def f(x):
             helper(x)
             return x * x
-    '''))
+    """),
+    )
     first = normalized(FunctionSource(mod.f))
     assert isinstance(first.tree.body[0], ast.Assign)
     assert normalized(FunctionSource(mod.f)) is first
@@ -254,13 +266,14 @@ def test_normalization_follows_what_names_denote(tmp_path):
     again = normalized(FunctionSource(mod.f))
     assert again is not first and isinstance(again.tree.body[0], ast.Expr)
     mod.helper = functools.partial(print)
-    assert normalized(FunctionSource(mod.f)) is again     # not a function either: reused
+    assert normalized(FunctionSource(mod.f)) is again  # not a function either: reused
 
 
 def test_reserved_names_are_part_of_the_key():
     def f(x):
         y = 2.0 * (x if x > 0 else -x)
         return y
+
     plain = normalized(FunctionSource(f))
     reserved = normalized(FunctionSource(f), {"t1"})
     assert reserved is not plain
@@ -278,8 +291,9 @@ def test_copy_tree_is_deepcopy():
             except srcdiff.SrcDiffError:
                 continue
             copied = copy_tree(core.tree)
-            assert _deep_dump(copied) == _deep_dump(copy.deepcopy(core.tree)) == \
-                _deep_dump(core.tree)
+            assert (
+                _deep_dump(copied) == _deep_dump(copy.deepcopy(core.tree)) == _deep_dump(core.tree)
+            )
             originals = {id(n) for n in ast.walk(core.tree)}
             assert not originals & {id(n) for n in ast.walk(copied)}
             checked += 1

@@ -25,7 +25,7 @@ CHECKED = [("samples/seed.py:f", "--at", "x=3, y=4")]
 #   temporary project; "run": test_readme_tool_command runs it exactly as shown
 README_COMMANDS = {
     'python3 -m venv .venv && .venv/bin/pip install -e ".[test]" && '
-    '.venv/bin/srcdiff show samples/seed.py:f --wrt x,y': "ci",
+    ".venv/bin/srcdiff show samples/seed.py:f --wrt x,y": "ci",
     ".venv/bin/python -m pytest -q": "ci",
     "srcdiff build pkg/model.py:loss --wrt w,b -o pkg/model_grad.py": "build",
     "srcdiff build --check": "build",
@@ -56,8 +56,14 @@ def _env():
 
 
 def _srcdiff(args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "srcdiff", *args], cwd=cwd, env=_env(),
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "srcdiff", *args],
+        cwd=cwd,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_every_readme_command_has_a_test():
@@ -78,28 +84,32 @@ def test_every_readme_show_and_check_example_is_tested():
 def test_readme_shows_current_output(args):
     done = _srcdiff(["show", *args])
     assert done.returncode == 0, done.stderr
-    assert done.stdout.rstrip() in _readme(), \
+    assert done.stdout.rstrip() in _readme(), (
         f"README's output of `srcdiff show {' '.join(args)}` is stale"
+    )
 
 
 @pytest.mark.parametrize("args", CHECKED, ids=[" ".join(a) for a in CHECKED])
 def test_readme_check_output_is_current(args):
     done = _srcdiff(["check", *args])
     assert done.returncode == 0, done.stderr
-    assert done.stdout.rstrip() in _readme(), \
+    assert done.stdout.rstrip() in _readme(), (
         f"README's output of `srcdiff check {' '.join(args)}` is stale"
+    )
 
 
 def test_readme_error_example(tmp_path):
     """`$ srcdiff show model.py:f` on a function with a `try`: the message README shows."""
     block = _readme().split("$ srcdiff show model.py:f\n", 1)[1].split("```", 1)[0]
-    (tmp_path / "model.py").write_text(textwrap.dedent("""\
+    (tmp_path / "model.py").write_text(
+        textwrap.dedent("""\
         def f(x):
             try:
                 return x * 2.0
             except ValueError:
                 return 0.0
-        """))
+        """)
+    )
     done = _srcdiff(["show", "model.py:f"], cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr == block
@@ -124,14 +134,17 @@ def test_readme_build_commands(tmp_path):
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "__init__.py").write_text("")
     model = tmp_path / "pkg" / "model.py"
-    model.write_text("import numpy as np\n\n\ndef loss(w, b, x):\n"
-                     "    return np.sum((x @ w + b) ** 2)\n")
-    (tmp_path / "pyproject.toml").write_text(textwrap.dedent("""\
+    model.write_text(
+        "import numpy as np\n\n\ndef loss(w, b, x):\n    return np.sum((x @ w + b) ** 2)\n"
+    )
+    (tmp_path / "pyproject.toml").write_text(
+        textwrap.dedent("""\
         [[tool.srcdiff.targets]]
         function = "pkg/model.py:loss"
         wrt = ["w", "b"]
         output = "pkg/model_grad.py"
-        """))
+        """)
+    )
     done = _srcdiff(shlex.split(build)[1:], cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "wrote pkg/model_grad.py\n"
@@ -141,7 +154,7 @@ def test_readme_build_commands(tmp_path):
     assert "1 generated file(s) up to date" in done.stdout
     model.write_text(model.read_text().replace("** 2", "** 4"))
     done = _srcdiff(shlex.split(check)[1:], cwd=tmp_path)
-    assert done.returncode == 1       # "in CI: exit 1 if a generated module is stale"
+    assert done.returncode == 1  # "in CI: exit 1 if a generated module is stale"
     assert "stale: pkg/model_grad.py: source changed" in done.stdout
 
 
@@ -150,12 +163,19 @@ def test_readme_tool_command(command, tmp_path):
     """Run from a clone (the repository on the path), exactly as README shows it."""
     argv = shlex.split(command)
     assert argv[0] == "python"
-    done = subprocess.run([sys.executable, *argv[1:]], cwd=tmp_path, env=_env(),
-                          capture_output=True, text=True, check=False, timeout=600)
+    done = subprocess.run(
+        [sys.executable, *argv[1:]],
+        cwd=tmp_path,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     if "tools.fuzz" in command:
         assert "50 programs from seed 100000" in done.stdout
-        assert re.search(r"\nall\s+\d+\s+\d+\s+0\s+0\s+\d+\n", done.stdout)    # none wrong
+        assert re.search(r"\nall\s+\d+\s+\d+\s+0\s+0\s+\d+\n", done.stdout)  # none wrong
     else:
         assert "\n100 cases in " in done.stdout
-    assert not (tmp_path / "failures").exists()     # nothing to minimise
+    assert not (tmp_path / "failures").exists()  # nothing to minimise

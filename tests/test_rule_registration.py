@@ -21,11 +21,11 @@ def _uses_scaled(x):
 
 def test_a_rule_registered_later_replaces_the_one_grad_was_specialised_with():
     g = srcdiff.grad(_uses_scaled)
-    assert g(2.0) == pytest.approx(12.0)              # d/dx 3x*x = 6x
+    assert g(2.0) == pytest.approx(12.0)  # d/dx 3x*x = 6x
     assert g(np.float64(2.0)) == pytest.approx(12.0)
-    srcdiff.register_rule(_scaled, "x", partials={"x": "5.0"})   # a different rule
+    srcdiff.register_rule(_scaled, "x", partials={"x": "5.0"})  # a different rule
     try:
-        assert g(2.0) == pytest.approx(5.0 * 2.0 + 3.0 * 2.0)    # the new rule, same object
+        assert g(2.0) == pytest.approx(5.0 * 2.0 + 3.0 * 2.0)  # the new rule, same object
         vg = srcdiff.value_and_grad(_uses_scaled)
         assert vg(2.0)[1] == pytest.approx(16.0)
     finally:

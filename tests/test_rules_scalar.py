@@ -26,13 +26,12 @@ import sys
 from dataclasses import dataclass
 
 import pytest
+import scalar_wrappers as W
 import sympy as sp
 
 import srcdiff
-from srcdiff.runtime import core as runtime
 from srcdiff.rules import RULES
-
-import scalar_wrappers as W
+from srcdiff.runtime import core as runtime
 
 PY311 = sys.version_info >= (3, 11)
 
@@ -52,14 +51,13 @@ class P:
 
 
 def _pts(*items):
-    return [it if isinstance(it, P) else P(it if isinstance(it, tuple) else (it,))
-            for it in items]
+    return [it if isinstance(it, P) else P(it if isinstance(it, tuple) else (it,)) for it in items]
 
 
 @dataclass
 class Case:
     wrapper: object
-    sym: object         # (symbols tuple, numeric point) -> SymPy expression
+    sym: object  # (symbols tuple, numeric point) -> SymPy expression
     points: list
 
 
@@ -73,95 +71,168 @@ def _sym_cbrt(s, p):
     return sp.sign(s[0]) * sp.Abs(s[0]) ** sp.Rational(1, 3)
 
 
-POW_POINTS = _pts((1.7, 1.2), P((1e-3, 2.5), scale=1e-3), P((2e-4, 1.5), scale=2e-4),
-                  (0.5, -1.5), (3.0, 2.0), (2.0, 0.0), P((-2.0, 3.0), wrt=(0,)),
-                  P((-1.5, 2.0), wrt=(0,)), (10.0, 0.5))
+POW_POINTS = _pts(
+    (1.7, 1.2),
+    P((1e-3, 2.5), scale=1e-3),
+    P((2e-4, 1.5), scale=2e-4),
+    (0.5, -1.5),
+    (3.0, 2.0),
+    (2.0, 0.0),
+    P((-2.0, 3.0), wrt=(0,)),
+    P((-1.5, 2.0), wrt=(0,)),
+    (10.0, 0.5),
+)
 LOG_POINTS = _pts(0.3, 5.0, 1e3, P((1e-3,), scale=1e-3), P((1e-6,), scale=1e-6))
 ABS_POINTS = _pts(1.3, -0.7, P((1e-3,), scale=1e-3), P((-1e-3,), scale=1e-3))
-ASIN_POINTS = _pts(0.3, -0.5, P((0.99,), scale=0.01), P((-0.99,), scale=0.01),
-                   P((0.999,), scale=1e-3), P((-0.999,), scale=1e-3))
+ASIN_POINTS = _pts(
+    0.3,
+    -0.5,
+    P((0.99,), scale=0.01),
+    P((-0.99,), scale=0.01),
+    P((0.999,), scale=1e-3),
+    P((-0.999,), scale=1e-3),
+)
 
 #: key: (rule label, number of parameters)
 CASES = {
     # operators
     ("+", 2): Case(W.op_add, lambda s, p: s[0] + s[1], _pts((1.3, -0.4), (-2.5, 3.7), (1e-3, 1e3))),
     ("-", 2): Case(W.op_sub, lambda s, p: s[0] - s[1], _pts((1.3, -0.4), (-2.5, 3.7), (1e-3, 1e3))),
-    ("*", 2): Case(W.op_mult, lambda s, p: s[0] * s[1], _pts((1.3, -0.4), (-2.5, 3.7), (1e-3, 1e3))),
-    ("/", 2): Case(W.op_div, lambda s, p: s[0] / s[1],
-                   _pts((1.3, -0.4), (-5.0, 3.0), P((2.0, 1e-3), scale=1e-3),
-                        P((1.0, -1e-3), scale=1e-3))),
+    ("*", 2): Case(
+        W.op_mult, lambda s, p: s[0] * s[1], _pts((1.3, -0.4), (-2.5, 3.7), (1e-3, 1e3))
+    ),
+    ("/", 2): Case(
+        W.op_div,
+        lambda s, p: s[0] / s[1],
+        _pts((1.3, -0.4), (-5.0, 3.0), P((2.0, 1e-3), scale=1e-3), P((1.0, -1e-3), scale=1e-3)),
+    ),
     ("**", 2): Case(W.op_pow, lambda s, p: s[0] ** s[1], POW_POINTS),
-    ("%", 2): Case(W.op_mod, _sym_mod,
-                   _pts((5.3, 1.5), (-5.3, 1.5), (5.3, -1.5), (0.7, 2.0), (-0.7, -2.0))),
+    ("%", 2): Case(
+        W.op_mod, _sym_mod, _pts((5.3, 1.5), (-5.3, 1.5), (5.3, -1.5), (0.7, 2.0), (-0.7, -2.0))
+    ),
     ("unary -", 1): Case(W.op_usub, lambda s, p: -s[0], _pts(1.3, -0.2)),
     ("unary +", 1): Case(W.op_uadd, lambda s, p: s[0], _pts(1.3, -0.2)),
     # math
     ("math.sin", 1): Case(W.math_sin, lambda s, p: sp.sin(s[0]), _pts(0.3, -1.7, 4.0, 100.0)),
     ("math.cos", 1): Case(W.math_cos, lambda s, p: sp.cos(s[0]), _pts(0.3, -1.7, 4.0, 100.0)),
-    ("math.tan", 1): Case(W.math_tan, lambda s, p: sp.tan(s[0]),
-                          _pts(0.3, -1.0, P((1.5,), scale=0.07), P((-1.56,), scale=0.01))),
+    ("math.tan", 1): Case(
+        W.math_tan,
+        lambda s, p: sp.tan(s[0]),
+        _pts(0.3, -1.0, P((1.5,), scale=0.07), P((-1.56,), scale=0.01)),
+    ),
     ("math.asin", 1): Case(W.math_asin, lambda s, p: sp.asin(s[0]), ASIN_POINTS),
     ("math.acos", 1): Case(W.math_acos, lambda s, p: sp.acos(s[0]), ASIN_POINTS),
-    ("math.atan", 1): Case(W.math_atan, lambda s, p: sp.atan(s[0]),
-                           _pts(0.3, -4.0, P((100.0,), scale=10.0))),
-    ("math.atan2", 2): Case(W.math_atan2, lambda s, p: sp.atan2(s[0], s[1]),
-                            _pts((0.5, 1.2), (0.5, -1.2), (-0.5, -1.2), (-2.0, 0.3),
-                                 P((1e-3, 1.0), scale=1e-3), P((1.0, 1e-3), scale=1e-3))),
+    ("math.atan", 1): Case(
+        W.math_atan, lambda s, p: sp.atan(s[0]), _pts(0.3, -4.0, P((100.0,), scale=10.0))
+    ),
+    ("math.atan2", 2): Case(
+        W.math_atan2,
+        lambda s, p: sp.atan2(s[0], s[1]),
+        _pts(
+            (0.5, 1.2),
+            (0.5, -1.2),
+            (-0.5, -1.2),
+            (-2.0, 0.3),
+            P((1e-3, 1.0), scale=1e-3),
+            P((1.0, 1e-3), scale=1e-3),
+        ),
+    ),
     ("math.sinh", 1): Case(W.math_sinh, lambda s, p: sp.sinh(s[0]), _pts(0.3, -2.0, 5.0)),
     ("math.cosh", 1): Case(W.math_cosh, lambda s, p: sp.cosh(s[0]), _pts(0.3, -2.0, 5.0)),
     ("math.tanh", 1): Case(W.math_tanh, lambda s, p: sp.tanh(s[0]), _pts(0.3, -2.0, 5.0)),
-    ("math.asinh", 1): Case(W.math_asinh, lambda s, p: sp.asinh(s[0]),
-                            _pts(0.3, -3.0, P((1e3,), scale=100.0))),
-    ("math.acosh", 1): Case(W.math_acosh, lambda s, p: sp.acosh(s[0]),
-                            _pts(1.5, 3.0, P((1.001,), scale=1e-3), P((1.0001,), scale=1e-4))),
-    ("math.atanh", 1): Case(W.math_atanh, lambda s, p: sp.atanh(s[0]),
-                            _pts(0.3, -0.5, P((0.99,), scale=0.01), P((-0.99,), scale=0.01),
-                                 P((0.999,), scale=1e-3))),
+    ("math.asinh", 1): Case(
+        W.math_asinh, lambda s, p: sp.asinh(s[0]), _pts(0.3, -3.0, P((1e3,), scale=100.0))
+    ),
+    ("math.acosh", 1): Case(
+        W.math_acosh,
+        lambda s, p: sp.acosh(s[0]),
+        _pts(1.5, 3.0, P((1.001,), scale=1e-3), P((1.0001,), scale=1e-4)),
+    ),
+    ("math.atanh", 1): Case(
+        W.math_atanh,
+        lambda s, p: sp.atanh(s[0]),
+        _pts(0.3, -0.5, P((0.99,), scale=0.01), P((-0.99,), scale=0.01), P((0.999,), scale=1e-3)),
+    ),
     ("math.exp", 1): Case(W.math_exp, lambda s, p: sp.exp(s[0]), _pts(0.3, -3.0, 10.0)),
-    ("math.expm1", 1): Case(W.math_expm1, lambda s, p: sp.exp(s[0]) - 1,
-                            _pts(0.3, -0.5, 2.0, 1e-8)),
+    ("math.expm1", 1): Case(
+        W.math_expm1, lambda s, p: sp.exp(s[0]) - 1, _pts(0.3, -0.5, 2.0, 1e-8)
+    ),
     ("math.log", 1): Case(W.math_log, lambda s, p: sp.log(s[0]), LOG_POINTS),
-    ("math.log", 2): Case(W.math_log_base, lambda s, p: sp.log(s[0]) / sp.log(s[1]),
-                          _pts((2.5, 10.0), (0.3, 2.0), (5.0, 1.5), (5.0, 0.5),
-                               P((1e-3, 3.0), scale=1e-3), P((2.0, 1.01), scale=0.01))),
+    ("math.log", 2): Case(
+        W.math_log_base,
+        lambda s, p: sp.log(s[0]) / sp.log(s[1]),
+        _pts(
+            (2.5, 10.0),
+            (0.3, 2.0),
+            (5.0, 1.5),
+            (5.0, 0.5),
+            P((1e-3, 3.0), scale=1e-3),
+            P((2.0, 1.01), scale=0.01),
+        ),
+    ),
     ("math.log2", 1): Case(W.math_log2, lambda s, p: sp.log(s[0], 2), LOG_POINTS),
     ("math.log10", 1): Case(W.math_log10, lambda s, p: sp.log(s[0], 10), LOG_POINTS),
-    ("math.log1p", 1): Case(W.math_log1p, lambda s, p: sp.log(1 + s[0]),
-                            _pts(0.3, 1e-8, -0.5, P((-0.999,), scale=1e-3),
-                                 P((100.0,), scale=10.0))),
-    ("math.sqrt", 1): Case(W.math_sqrt, lambda s, p: sp.sqrt(s[0]),
-                           _pts(0.3, 4.0, 1e4, P((1e-4,), scale=1e-4), P((1e-8,), scale=1e-8))),
+    ("math.log1p", 1): Case(
+        W.math_log1p,
+        lambda s, p: sp.log(1 + s[0]),
+        _pts(0.3, 1e-8, -0.5, P((-0.999,), scale=1e-3), P((100.0,), scale=10.0)),
+    ),
+    ("math.sqrt", 1): Case(
+        W.math_sqrt,
+        lambda s, p: sp.sqrt(s[0]),
+        _pts(0.3, 4.0, 1e4, P((1e-4,), scale=1e-4), P((1e-8,), scale=1e-8)),
+    ),
     ("math.pow", 2): Case(W.math_pow, lambda s, p: s[0] ** s[1], POW_POINTS),
-    ("math.hypot", 2): Case(W.math_hypot, lambda s, p: sp.sqrt(s[0] ** 2 + s[1] ** 2),
-                            _pts((3.0, 4.0), (-1.2, 0.5), (0.5, -7.0),
-                                 P((1e-3, -2e-3), scale=1e-3))),
+    ("math.hypot", 2): Case(
+        W.math_hypot,
+        lambda s, p: sp.sqrt(s[0] ** 2 + s[1] ** 2),
+        _pts((3.0, 4.0), (-1.2, 0.5), (0.5, -7.0), P((1e-3, -2e-3), scale=1e-3)),
+    ),
     ("math.erf", 1): Case(W.math_erf, lambda s, p: sp.erf(s[0]), _pts(0.3, -2.0, 3.0)),
     ("math.erfc", 1): Case(W.math_erfc, lambda s, p: sp.erfc(s[0]), _pts(0.3, -2.0, 3.0)),
     ("math.fabs", 1): Case(W.math_fabs, lambda s, p: sp.Abs(s[0]), ABS_POINTS),
-    ("math.copysign", 2): Case(W.math_copysign, lambda s, p: sp.Abs(s[0]) * sp.sign(s[1]),
-                               _pts((1.3, -2.0), (-1.3, 2.0), (-0.7, -1.0), (0.7, 1.0),
-                                    P((0.5, 1e-3), scale=1e-3),
-                                    P((-1e-3, -0.5), scale=1e-3))),
+    ("math.copysign", 2): Case(
+        W.math_copysign,
+        lambda s, p: sp.Abs(s[0]) * sp.sign(s[1]),
+        _pts(
+            (1.3, -2.0),
+            (-1.3, 2.0),
+            (-0.7, -1.0),
+            (0.7, 1.0),
+            P((0.5, 1e-3), scale=1e-3),
+            P((-1e-3, -0.5), scale=1e-3),
+        ),
+    ),
     ("math.degrees", 1): Case(W.math_degrees, lambda s, p: s[0] * 180 / sp.pi, _pts(0.3, -100.0)),
     ("math.radians", 1): Case(W.math_radians, lambda s, p: s[0] * sp.pi / 180, _pts(0.3, -100.0)),
     # builtins
     ("abs", 1): Case(W.bi_abs, lambda s, p: sp.Abs(s[0]), ABS_POINTS),
     ("float", 1): Case(W.bi_float, lambda s, p: s[0], _pts(1.3, -0.2)),
     ("pow", 2): Case(W.bi_pow, lambda s, p: s[0] ** s[1], POW_POINTS),
-    ("max", 2): Case(W.bi_max, lambda s, p: sp.Max(s[0], s[1]),
-                     _pts((1.3, 0.7), (0.7, 1.3), (-2.0, 5.0), P((-1.0, -1.001), scale=1e-4))),
-    ("min", 2): Case(W.bi_min, lambda s, p: sp.Min(s[0], s[1]),
-                     _pts((1.3, 0.7), (0.7, 1.3), (-2.0, 5.0), P((-1.0, -1.001), scale=1e-4))),
+    ("max", 2): Case(
+        W.bi_max,
+        lambda s, p: sp.Max(s[0], s[1]),
+        _pts((1.3, 0.7), (0.7, 1.3), (-2.0, 5.0), P((-1.0, -1.001), scale=1e-4)),
+    ),
+    ("min", 2): Case(
+        W.bi_min,
+        lambda s, p: sp.Min(s[0], s[1]),
+        _pts((1.3, 0.7), (0.7, 1.3), (-2.0, 5.0), P((-1.0, -1.001), scale=1e-4)),
+    ),
 }
 # d/dy x**y = pow_dexp(x**y, x) = x**y log x; the rule makes it differentiable again
 CASES[("srcdiff.runtime.core.pow_dexp", 2)] = Case(
-    W.rt_pow_dexp, lambda s, p: s[0] * sp.log(s[1]),
-    _pts((2.0, 1.5), (-0.7, 3.0), (1.3, 0.2), P((0.5, 1e-3), scale=1e-3)))
+    W.rt_pow_dexp,
+    lambda s, p: s[0] * sp.log(s[1]),
+    _pts((2.0, 1.5), (-0.7, 3.0), (1.3, 0.2), P((0.5, 1e-3), scale=1e-3)),
+)
 if PY311:
     CASES[("math.exp2", 1)] = Case(W.math_exp2, lambda s, p: 2 ** s[0], _pts(0.3, -3.0, 10.0))
-    CASES[("math.cbrt", 1)] = Case(W.math_cbrt, _sym_cbrt,
-                                   _pts(0.3, -8.0, 27.0, P((1e-4,), scale=1e-4),
-                                        P((-1e-4,), scale=1e-4)))
+    CASES[("math.cbrt", 1)] = Case(
+        W.math_cbrt,
+        _sym_cbrt,
+        _pts(0.3, -8.0, 27.0, P((1e-4,), scale=1e-4), P((-1e-4,), scale=1e-4)),
+    )
 
 #: Operator spellings and multi-argument forms that map onto the rules above.
 EXTRA = {
@@ -172,28 +243,46 @@ EXTRA = {
     "3.0 / x": Case(W.op_rdiv_3, lambda s, p: 3 / s[0], _pts(1.7, -0.3, P((1e-3,), scale=1e-3))),
     "x / 3": Case(W.op_div_3, lambda s, p: s[0] / 3, _pts(1.7, -0.3)),
     "1 - x": Case(W.op_rsub_1, lambda s, p: 1 - s[0], _pts(1.7, -0.3)),
-    "x % 1.5": Case(W.op_mod_const, lambda s, p: s[0] - sp.Float(1.5) * math.floor(p[0] / 1.5),
-                    _pts(1.7, -0.3, 5.0)),
-    "7.0 % x": Case(W.op_rmod_const, lambda s, p: 7 - s[0] * math.floor(7.0 / p[0]),
-                    _pts(1.7, -3.0, 2.5)),
+    "x % 1.5": Case(
+        W.op_mod_const,
+        lambda s, p: s[0] - sp.Float(1.5) * math.floor(p[0] / 1.5),
+        _pts(1.7, -0.3, 5.0),
+    ),
+    "7.0 % x": Case(
+        W.op_rmod_const, lambda s, p: 7 - s[0] * math.floor(7.0 / p[0]), _pts(1.7, -3.0, 2.5)
+    ),
     "-(-x * x)": Case(W.op_usub_nested, lambda s, p: s[0] * s[0], _pts(1.7, -0.3)),
-    "max(x, y, z)": Case(W.bi_max3, lambda s, p: sp.Max(*s),
-                         _pts((1.0, 2.0, 3.0), (3.0, 2.0, 1.0), (2.0, 3.0, 1.0), (-1.0, -3.0, -2.0))),
-    "min(x, y, z)": Case(W.bi_min3, lambda s, p: sp.Min(*s),
-                         _pts((1.0, 2.0, 3.0), (3.0, 2.0, 1.0), (2.0, 1.0, 3.0), (-1.0, -3.0, -2.0))),
-    "max(x, y, z, w)": Case(W.bi_max4, lambda s, p: sp.Max(*s),
-                            _pts((1.0, 2.0, 3.0, 4.0), (4.0, 3.0, 2.0, 1.0), (1.0, 4.0, 2.0, 3.0),
-                                 (1.0, 2.0, 4.0, 3.0))),
-    "min(x, y, z, w)": Case(W.bi_min4, lambda s, p: sp.Min(*s),
-                            _pts((1.0, 2.0, 3.0, 4.0), (4.0, 3.0, 2.0, 1.0), (3.0, 1.0, 2.0, 4.0),
-                                 (4.0, 2.0, 1.0, 3.0))),
+    "max(x, y, z)": Case(
+        W.bi_max3,
+        lambda s, p: sp.Max(*s),
+        _pts((1.0, 2.0, 3.0), (3.0, 2.0, 1.0), (2.0, 3.0, 1.0), (-1.0, -3.0, -2.0)),
+    ),
+    "min(x, y, z)": Case(
+        W.bi_min3,
+        lambda s, p: sp.Min(*s),
+        _pts((1.0, 2.0, 3.0), (3.0, 2.0, 1.0), (2.0, 1.0, 3.0), (-1.0, -3.0, -2.0)),
+    ),
+    "max(x, y, z, w)": Case(
+        W.bi_max4,
+        lambda s, p: sp.Max(*s),
+        _pts(
+            (1.0, 2.0, 3.0, 4.0), (4.0, 3.0, 2.0, 1.0), (1.0, 4.0, 2.0, 3.0), (1.0, 2.0, 4.0, 3.0)
+        ),
+    ),
+    "min(x, y, z, w)": Case(
+        W.bi_min4,
+        lambda s, p: sp.Min(*s),
+        _pts(
+            (1.0, 2.0, 3.0, 4.0), (4.0, 3.0, 2.0, 1.0), (3.0, 1.0, 2.0, 4.0), (4.0, 2.0, 1.0, 3.0)
+        ),
+    ),
 }
 
 # --- reference derivatives ------------------------------------------------------------
 
 
 def _param_names(func):
-    return func.__code__.co_varnames[:func.__code__.co_argcount]
+    return func.__code__.co_varnames[: func.__code__.co_argcount]
 
 
 def fd_derivative(func, args, index, scale):
@@ -231,8 +320,7 @@ def _cases_params():
             for k, pt in enumerate(case.points):
                 idxs = pt.wrt if pt.wrt is not None else tuple(range(len(pt.args)))
                 for i in idxs:
-                    out.append(pytest.param(case, pt, i,
-                                            id=f"{prefix}:{label}:{pt.args}:wrt{i}"))
+                    out.append(pytest.param(case, pt, i, id=f"{prefix}:{label}:{pt.args}:wrt{i}"))
     return out
 
 
@@ -243,18 +331,26 @@ def test_rule_gradient(case, point, index):
     g = srcdiff.grad(f, wrt=index)(*args)
     assert isinstance(g, float), f"expected a float gradient, got {g!r}"
     fd = fd_derivative(f, args, index, point.scale)
-    assert _close(g, fd, FD_RTOL, FD_ATOL), \
+    assert _close(g, fd, FD_RTOL, FD_ATOL), (
         f"{f.__name__}{args} d/d{_param_names(f)[index]}: srcdiff {g!r}, finite differences {fd!r}"
+    )
     if point.sympy:
         ref = sympy_derivative(case, args, index)
-        assert _close(g, ref, SYM_RTOL, SYM_ATOL), \
+        assert _close(g, ref, SYM_RTOL, SYM_ATOL), (
             f"{f.__name__}{args} d/d{_param_names(f)[index]}: srcdiff {g!r}, sympy {ref!r}"
+        )
 
 
-@pytest.mark.parametrize("case, point", [
-    pytest.param(case, pt, id=f"{key[0]}/{key[1]}:{pt.args}")
-    for key, case in CASES.items() if len(case.points[0].args) > 1 for pt in case.points
-    if pt.wrt is None])
+@pytest.mark.parametrize(
+    "case, point",
+    [
+        pytest.param(case, pt, id=f"{key[0]}/{key[1]}:{pt.args}")
+        for key, case in CASES.items()
+        if len(case.points[0].args) > 1
+        for pt in case.points
+        if pt.wrt is None
+    ],
+)
 def test_rule_gradient_all_args_at_once(case, point):
     """A tuple `wrt` gives the same partials as one-at-a-time `wrt`."""
     f = case.wrapper
@@ -266,8 +362,10 @@ def test_rule_gradient_all_args_at_once(case, point):
         assert together[i] == pytest.approx(alone, rel=1e-14, abs=1e-300)
 
 
-@pytest.mark.parametrize("case, point", [
-    pytest.param(case, case.points[0], id=f"{key[0]}/{key[1]}") for key, case in CASES.items()])
+@pytest.mark.parametrize(
+    "case, point",
+    [pytest.param(case, case.points[0], id=f"{key[0]}/{key[1]}") for key, case in CASES.items()],
+)
 def test_value_and_grad_value(case, point):
     f = case.wrapper
     value, g = srcdiff.value_and_grad(f, wrt=0)(*point.args)
@@ -295,25 +393,37 @@ def test_max_min_ties_follow_returned_value():
 #: label -> (wrapper whose result is the primitive alone, args,
 #:           wrapper k * x (or similar), expected derivative of it from the inputs)
 NONDIFF = {
-    "//": [(W.nd_floordiv, (2.3,), W.nd_floordiv_times, lambda x: x // 1.5),
-           (W.nd_floordiv, (-4.0,), W.nd_floordiv_times, lambda x: x // 1.5)],
-    "math.floor": [(W.nd_floor, (2.3,), W.nd_floor_times, lambda x: math.floor(x)),
-                   (W.nd_floor, (-2.3,), W.nd_floor_times, lambda x: math.floor(x))],
-    "math.ceil": [(W.nd_ceil, (2.3,), W.nd_ceil_times, lambda x: math.ceil(x)),
-                  (W.nd_ceil, (-2.3,), W.nd_ceil_times, lambda x: math.ceil(x))],
-    "math.trunc": [(W.nd_trunc, (2.3,), W.nd_trunc_times, lambda x: math.trunc(x)),
-                   (W.nd_trunc, (-2.3,), W.nd_trunc_times, lambda x: math.trunc(x))],
+    "//": [
+        (W.nd_floordiv, (2.3,), W.nd_floordiv_times, lambda x: x // 1.5),
+        (W.nd_floordiv, (-4.0,), W.nd_floordiv_times, lambda x: x // 1.5),
+    ],
+    "math.floor": [
+        (W.nd_floor, (2.3,), W.nd_floor_times, lambda x: math.floor(x)),
+        (W.nd_floor, (-2.3,), W.nd_floor_times, lambda x: math.floor(x)),
+    ],
+    "math.ceil": [
+        (W.nd_ceil, (2.3,), W.nd_ceil_times, lambda x: math.ceil(x)),
+        (W.nd_ceil, (-2.3,), W.nd_ceil_times, lambda x: math.ceil(x)),
+    ],
+    "math.trunc": [
+        (W.nd_trunc, (2.3,), W.nd_trunc_times, lambda x: math.trunc(x)),
+        (W.nd_trunc, (-2.3,), W.nd_trunc_times, lambda x: math.trunc(x)),
+    ],
     "math.isnan": [(W.nd_isnan, (2.3,), W.nd_isnan_times, lambda x: 1.0 + math.isnan(x))],
     "math.isinf": [(W.nd_isinf, (2.3,), W.nd_isinf_times, lambda x: 1.0 + math.isinf(x))],
-    "math.isfinite": [(W.nd_isfinite, (2.3,), W.nd_isfinite_times,
-                       lambda x: float(math.isfinite(x)))],
-    "int": [(W.nd_int, (2.7,), W.nd_int_times, lambda x: int(x)),
-            (W.nd_int, (-2.7,), W.nd_int_times, lambda x: int(x))],
-    "round": [(W.nd_round, (2.7,), W.nd_round_times, lambda x: round(x)),
-              (W.nd_round, (-2.3,), W.nd_round_times, lambda x: round(x))],
+    "math.isfinite": [
+        (W.nd_isfinite, (2.3,), W.nd_isfinite_times, lambda x: float(math.isfinite(x)))
+    ],
+    "int": [
+        (W.nd_int, (2.7,), W.nd_int_times, lambda x: int(x)),
+        (W.nd_int, (-2.7,), W.nd_int_times, lambda x: int(x)),
+    ],
+    "round": [
+        (W.nd_round, (2.7,), W.nd_round_times, lambda x: round(x)),
+        (W.nd_round, (-2.3,), W.nd_round_times, lambda x: round(x)),
+    ],
     "bool": [(W.nd_bool, (2.7,), W.nd_bool_times, lambda x: float(bool(x)))],
-    "range": [(W.nd_range, (4.5,), W.nd_range_times,
-               lambda x: float(sum(range(int(x)))))],
+    "range": [(W.nd_range, (4.5,), W.nd_range_times, lambda x: float(sum(range(int(x)))))],
 }
 
 
@@ -364,7 +474,7 @@ def is_scalar_rule(rule):
     runtime helper pow_dexp (NumPy and array helpers are tested elsewhere)."""
     func = rule.func
     if isinstance(func, type) and issubclass(func, ast.AST):
-        return rule.result != "array"          # `@` is an array operator
+        return rule.result != "array"  # `@` is an array operator
     if func is runtime.pow_dexp:
         return True
     return getattr(func, "__module__", None) in ("math", "builtins")
@@ -391,8 +501,9 @@ def test_every_case_matches_a_registered_rule():
     assert set(NONDIFF) <= nd, sorted(set(NONDIFF) - nd)
 
 
-@pytest.mark.parametrize("rule", [pytest.param(r, id=f"{r.label}/{len(r.params)}")
-                                  for r in RULES.all()])
+@pytest.mark.parametrize(
+    "rule", [pytest.param(r, id=f"{r.label}/{len(r.params)}") for r in RULES.all()]
+)
 def test_rule_has_jvp_and_vjp_for_same_params(rule):
     """Every registered rule (scalar or not) serves both modes for the same parameters."""
     assert set(rule.jvp) == set(rule.vjp), (rule.label, sorted(rule.jvp), sorted(rule.vjp))
@@ -406,14 +517,18 @@ def test_rule_has_jvp_and_vjp_for_same_params(rule):
             assert isinstance(rule.template(mode, p), ast.AST)
 
 
-@pytest.mark.parametrize("rule", [pytest.param(r, id=f"{r.label}/{len(r.params)}")
-                                  for r in SCALAR_RULES if r.differentiable])
+@pytest.mark.parametrize(
+    "rule",
+    [pytest.param(r, id=f"{r.label}/{len(r.params)}") for r in SCALAR_RULES if r.differentiable],
+)
 def test_scalar_rule_differentiates_every_parameter(rule):
     assert set(rule.vjp) == set(rule.params), (rule.label, rule.params, sorted(rule.vjp))
 
 
-@pytest.mark.parametrize("rule", [pytest.param(r, id=f"{r.label}/{len(r.params)}")
-                                  for r in SCALAR_RULES if r.differentiable])
+@pytest.mark.parametrize(
+    "rule",
+    [pytest.param(r, id=f"{r.label}/{len(r.params)}") for r in SCALAR_RULES if r.differentiable],
+)
 def test_rule_jvp_and_vjp_agree(rule):
     """For a scalar primitive, the jvp with t=1 equals the vjp with g=1 (both are the partial)."""
     case = CASES[_rule_key(rule)]
@@ -428,9 +543,34 @@ def test_rule_jvp_and_vjp_agree(rule):
             assert j == pytest.approx(v, rel=1e-15, abs=0.0), (rule.label, p, pt.args)
 
 
-SPEC_MATH = ["sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh",
-             "asinh", "acosh", "atanh", "exp", "expm1", "log", "log2", "log10", "log1p",
-             "sqrt", "pow", "hypot", "erf", "erfc", "fabs", "copysign"]
+SPEC_MATH = [
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "atan2",
+    "sinh",
+    "cosh",
+    "tanh",
+    "asinh",
+    "acosh",
+    "atanh",
+    "exp",
+    "expm1",
+    "log",
+    "log2",
+    "log10",
+    "log1p",
+    "sqrt",
+    "pow",
+    "hypot",
+    "erf",
+    "erfc",
+    "fabs",
+    "copysign",
+]
 if PY311:
     SPEC_MATH += ["exp2", "cbrt"]
 TWO_ARG = {"atan2", "pow", "hypot", "copysign"}
@@ -450,19 +590,37 @@ def test_spec_math_function_has_rule(name):
     assert all(r.differentiable for r in rules)
 
 
-@pytest.mark.parametrize("func, arities", [(builtins.abs, {1}), (builtins.min, {2}),
-                                           (builtins.max, {2}), (builtins.pow, {2}),
-                                           (builtins.float, {1})],
-                         ids=["abs", "min", "max", "pow", "float"])
+@pytest.mark.parametrize(
+    "func, arities",
+    [
+        (builtins.abs, {1}),
+        (builtins.min, {2}),
+        (builtins.max, {2}),
+        (builtins.pow, {2}),
+        (builtins.float, {1}),
+    ],
+    ids=["abs", "min", "max", "pow", "float"],
+)
 def test_spec_builtin_has_rule(func, arities):
     rules = RULES.lookup(func)
     assert rules and {len(r.params) for r in rules} == arities
     assert all(r.differentiable for r in rules)
 
 
-@pytest.mark.parametrize("op, differentiable", [
-    (ast.Add, True), (ast.Sub, True), (ast.Mult, True), (ast.Div, True), (ast.Pow, True),
-    (ast.USub, True), (ast.UAdd, True), (ast.Mod, True), (ast.FloorDiv, False)])
+@pytest.mark.parametrize(
+    "op, differentiable",
+    [
+        (ast.Add, True),
+        (ast.Sub, True),
+        (ast.Mult, True),
+        (ast.Div, True),
+        (ast.Pow, True),
+        (ast.USub, True),
+        (ast.UAdd, True),
+        (ast.Mod, True),
+        (ast.FloorDiv, False),
+    ],
+)
 def test_spec_operator_has_rule(op, differentiable):
     rules = RULES.lookup(op)
     assert rules, op

@@ -24,9 +24,9 @@ import pytest
 from fdiff import assert_close, fd_jacobian, scale_of
 
 import srcdiff
-from srcdiff.runtime import arrays as rn
 from srcdiff.rules import RULES
 from srcdiff.rules import runtime_numpy_rules as RR
+from srcdiff.runtime import arrays as rn
 
 RNG = np.random.default_rng(20240701)
 
@@ -57,9 +57,14 @@ def cot(func, *args, **kwargs):
     return like(func(*args, **kwargs))
 
 
-PUBLIC = {name: f for name, f in vars(rn).items()
-          if inspect.isfunction(f) and f.__module__ == rn.__name__ and not name.startswith("_")
-          and name not in rn.SECOND_ORDER}
+PUBLIC = {
+    name: f
+    for name, f in vars(rn).items()
+    if inspect.isfunction(f)
+    and f.__module__ == rn.__name__
+    and not name.startswith("_")
+    and name not in rn.SECOND_ORDER
+}
 
 
 def test_second_order_helpers_are_public_and_used_by_rules():
@@ -68,6 +73,7 @@ def test_second_order_helpers_are_public_and_used_by_rules():
     for name in rn.SECOND_ORDER:
         assert name in rn.__all__ and inspect.isfunction(getattr(rn, name))
         assert f"rn.{name}" in rules_text, name
+
 
 # Helpers without a derivative, and why (see the comments in runtime_numpy_rules).
 NONDIFF = {
@@ -82,6 +88,7 @@ NONDIFF = {
 
 # --- coverage ---------------------------------------------------------------------------
 
+
 def test_runtime_numpy_has_the_expected_helpers():
     assert len(PUBLIC) >= 30
     assert {"expand_reduced", "matmul_da", "chooser_partials", "concatenate_vjp"} <= set(PUBLIC)
@@ -93,8 +100,9 @@ def test_every_public_helper_has_a_rule():
 
 
 def test_exactly_the_piecewise_constant_helpers_are_nondifferentiable():
-    nondiff = {name for name, f in PUBLIC.items()
-               if not any(r.differentiable for r in RULES.lookup(f))}
+    nondiff = {
+        name for name, f in PUBLIC.items() if not any(r.differentiable for r in RULES.lookup(f))
+    }
     assert nondiff == set(NONDIFF)
 
 
@@ -119,19 +127,23 @@ def test_every_rule_is_well_formed():
                 assert (p in r.defaults) == (q.default is not inspect.Parameter.empty), r.label
 
 
-@pytest.mark.parametrize("entry", [
-    (rn.chooser_partials, (U(3, 4), None, 1, False)),
-    (rn.chooser_partials, (U(2, 3, 4), None, (0, 2), True)),
-    (rn.balanced_eq, (U(3, 4), None, U(4))),
-    (rn.clip_partials, (U(3, 4), -0.3, U(4, lo=0.2, hi=0.6), "a")),
-    (rn.clip_partials, (U(3, 4), -0.3, U(4, lo=0.2, hi=0.6), "a_max")),
-], ids=["chooser_axis", "chooser_keepdims", "balanced_eq", "clip_a", "clip_a_max"])
+@pytest.mark.parametrize(
+    "entry",
+    [
+        (rn.chooser_partials, (U(3, 4), None, 1, False)),
+        (rn.chooser_partials, (U(2, 3, 4), None, (0, 2), True)),
+        (rn.balanced_eq, (U(3, 4), None, U(4))),
+        (rn.clip_partials, (U(3, 4), -0.3, U(4, lo=0.2, hi=0.6), "a")),
+        (rn.clip_partials, (U(3, 4), -0.3, U(4, lo=0.2, hi=0.6), "a_max")),
+    ],
+    ids=["chooser_axis", "chooser_keepdims", "balanced_eq", "clip_a", "clip_a_max"],
+)
 def test_nondifferentiable_helpers_are_locally_constant(entry):
     func, args = entry
     args = list(args)
-    if func is rn.chooser_partials:       # out = max of a, as generated code passes it
+    if func is rn.chooser_partials:  # out = max of a, as generated code passes it
         args[1] = np.max(args[0], axis=args[2], keepdims=args[3])
-    if func is rn.balanced_eq:            # z = maximum(x, y)
+    if func is rn.balanced_eq:  # z = maximum(x, y)
         args[1] = np.maximum(args[0], args[2])
     base = func(*args)
     for _ in range(3):
@@ -147,14 +159,16 @@ def test_nondifferentiable_helpers_are_locally_constant(entry):
 
 # --- the templates evaluated directly ------------------------------------------------------
 
+
 def _rule_for(func, args):
     """The rule the transformer picks for func(*args) (positional), and the bound values."""
     rules = RULES.lookup(func)
     params = max(rules, key=lambda r: len(r.params)).params
     bound = dict(zip(params, args))
     for rule in rules:
-        if set(rule.params) >= set(bound) and all(p in bound or p in rule.defaults
-                                                  for p in rule.params):
+        if set(rule.params) >= set(bound) and all(
+            p in bound or p in rule.defaults for p in rule.params
+        ):
             return rule, bound
     raise LookupError(f"no rule for {func} with {sorted(bound)}")
 
@@ -203,6 +217,7 @@ def _cumprod_out(b):
 def _norm_s(ord=None, axis=None, keepdims=False):
     def derive(b):
         return {**b, "s": np.linalg.norm(b["x"], ord, axis, keepdims)}
+
     return derive
 
 
@@ -211,8 +226,8 @@ class Entry:
     id: str
     func: object
     args: tuple
-    derive: object = None     # bound -> bound: recompute values tied to others (o = cumprod(a))
-    skip: tuple = ()          # differentiable parameters not checked here (and why, at the entry)
+    derive: object = None  # bound -> bound: recompute values tied to others (o = cumprod(a))
+    skip: tuple = ()  # differentiable parameters not checked here (and why, at the entry)
     tol: dict = field(default_factory=dict)
 
     def __str__(self):
@@ -226,7 +241,7 @@ def _with_derived(derive, bound):
 _ZERO1 = np.array([[0.7, -1.2, 0.0], [1.1, 0.9, -0.8]])
 _ZERO2 = np.array([[0.0, 0.0, 1.3, 0.5], [0.0, 0.6, -0.9, 1.1], [1.4, -0.7, 0.8, 0.0]])
 _ZERO3 = np.array([[0.0, 0.0, 0.0, 0.9], [0.7, 0.0, 1.2, -0.6]])
-_SINGULAR = np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0], [1.5, 1.0, 5.0]])   # row3 = row1 + row2
+_SINGULAR = np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0], [1.5, 1.0, 5.0]])  # row3 = row1 + row2
 _RANK1 = np.outer([1.0, -0.5, 2.0], [0.3, 1.1, -0.7])
 
 
@@ -258,16 +273,36 @@ def _entries():
     a = U(3, 4)
     add("std_partials-all", rn.std_partials, a, float(np.std(a)))
     a = U(3, 4)
-    add("std_partials-keepdims-ddof", rn.std_partials, a, np.std(a, 0, ddof=1, keepdims=True),
-        0, 1, True)
+    add(
+        "std_partials-keepdims-ddof",
+        rn.std_partials,
+        a,
+        np.std(a, 0, ddof=1, keepdims=True),
+        0,
+        1,
+        True,
+    )
     x = U(5)
     add("norm_partials-2", rn.norm_partials, x, float(np.linalg.norm(x)))
     x = U(3, 4)
-    add("norm_partials-axis-keepdims", rn.norm_partials, x, np.linalg.norm(x, None, 1, True),
-        None, 1, True)
+    add(
+        "norm_partials-axis-keepdims",
+        rn.norm_partials,
+        x,
+        np.linalg.norm(x, None, 1, True),
+        None,
+        1,
+        True,
+    )
     x = U(2, 3, 4)
-    add("norm_partials-fro-axes", rn.norm_partials, x, np.linalg.norm(x, "fro", (2, 0)), "fro",
-        (2, 0))
+    add(
+        "norm_partials-fro-axes",
+        rn.norm_partials,
+        x,
+        np.linalg.norm(x, "fro", (2, 0)),
+        "fro",
+        (2, 0),
+    )
     x = U(3, 4)
     add("norm_partials-matrix-none", rn.norm_partials, x, float(np.linalg.norm(x)))
     x = away(5)
@@ -278,24 +313,53 @@ def _entries():
     add("norm_partials-ord-1-axis", rn.norm_partials, x, np.linalg.norm(x, -1, 1), -1, 1)
     # piecewise constant partials: `s` must stay the norm of x (hit == |x| == s), so
     # it moves with x and only the total derivative (zero) is checked
-    for ord_, shape, axis in ((1, (5,), None), (np.inf, (5,), None), (-np.inf, (5,), None),
-                              (0, (5,), None), (1, (3, 4), None), (np.inf, (2, 3, 4), (2, 1)),
-                              (-1, (3, 4), (0, 1))):
+    for ord_, shape, axis in (
+        (1, (5,), None),
+        (np.inf, (5,), None),
+        (-np.inf, (5,), None),
+        (0, (5,), None),
+        (1, (3, 4), None),
+        (np.inf, (2, 3, 4), (2, 1)),
+        (-1, (3, 4), (0, 1)),
+    ):
         x = away(*shape)
-        add(f"norm_partials-ord{ord_}-{len(shape)}d", rn.norm_partials, x,
-            np.linalg.norm(x, ord_, axis), ord_, axis, derive=_norm_s(ord_, axis), skip=("s",))
+        add(
+            f"norm_partials-ord{ord_}-{len(shape)}d",
+            rn.norm_partials,
+            x,
+            np.linalg.norm(x, ord_, axis),
+            ord_,
+            axis,
+            derive=_norm_s(ord_, axis),
+            skip=("s",),
+        )
     for ord_, shape in (("nuc", (3, 4)), (2, (3, 4)), (-2, (4, 3)), (2, (3, 3)), ("nuc", (4, 3))):
         x = U(*shape)
-        add(f"norm_partials-{ord_}-{shape}", rn.norm_partials, x, float(np.linalg.norm(x, ord_)),
-            ord_)
+        add(
+            f"norm_partials-{ord_}-{shape}",
+            rn.norm_partials,
+            x,
+            float(np.linalg.norm(x, ord_)),
+            ord_,
+        )
     x = U(2, 3, 4)
-    add("norm_partials-nuc-batched", rn.norm_partials, x, np.linalg.norm(x, "nuc", (2, 1)),
-        "nuc", (2, 1))
+    add(
+        "norm_partials-nuc-batched",
+        rn.norm_partials,
+        x,
+        np.linalg.norm(x, "nuc", (2, 1)),
+        "nuc",
+        (2, 1),
+    )
     add("cumsum_vjp-axis", rn.cumsum_vjp, U(2, 3, 4), U(2, 3, 4), 1)
     add("cumsum_vjp-flat", rn.cumsum_vjp, U(6), U(2, 3))
-    for id_, a, axis in (("axis", away(3, 4, lo=0.5, hi=1.5), 1), ("flat", away(2, 3), None),
-                         ("zeros-axis", _ZERO2, -1), ("zeros-flat", _ZERO1, None),
-                         ("zeros-axis0", _ZERO3, 0)):
+    for id_, a, axis in (
+        ("axis", away(3, 4, lo=0.5, hi=1.5), 1),
+        ("flat", away(2, 3), None),
+        ("zeros-axis", _ZERO2, -1),
+        ("zeros-flat", _ZERO1, None),
+        ("zeros-axis0", _ZERO3, 0),
+    ):
         o = np.cumprod(a, axis=axis)
         add(f"cumprod_vjp-{id_}", rn.cumprod_vjp, like(o), a, o, axis, derive=_cumprod_out)
         add(f"cumprod_jvp-{id_}", rn.cumprod_jvp, like(a), a, o, axis, derive=_cumprod_out)
@@ -312,17 +376,31 @@ def _entries():
     a, b = 1.5, U(3, 4)
     add("tensordot_db-scalar", rn.tensordot_db, cot(np.dot, a, b), a, b, rn.dot_axes(a, b))
     add("tensordot_da-scalar", rn.tensordot_da, cot(np.dot, a, b), a, b, rn.dot_axes(a, b))
-    for id_, a, b in (("mat-mat", U(3, 4), U(4, 2)), ("mat-vec", U(3, 4), U(4)),
-                      ("vec-mat", U(4), U(2, 4, 3)), ("vec-vec", U(4), U(4)),
-                      ("broadcast", U(2, 1, 3, 4), U(5, 4, 2))):
+    for id_, a, b in (
+        ("mat-mat", U(3, 4), U(4, 2)),
+        ("mat-vec", U(3, 4), U(4)),
+        ("vec-mat", U(4), U(2, 4, 3)),
+        ("vec-vec", U(4), U(4)),
+        ("broadcast", U(2, 1, 3, 4), U(5, 4, 2)),
+    ):
         add(f"matmul_da-{id_}", rn.matmul_da, cot(np.matmul, a, b), a, b)
         add(f"matmul_db-{id_}", rn.matmul_db, cot(np.matmul, a, b), a, b)
-    for spec, ops in (("ii->i", (U(3, 3),)), ("ij->", (U(2, 3),)), ("ij,jk", (U(2, 3), U(3, 4))),
-                      ("...i,ij,j->...", (U(5, 2), U(2, 3), U(3))),
-                      ("ij,jk,kl,l->i", (U(2, 3), U(3, 2), U(2, 4), U(4)))):
+    for spec, ops in (
+        ("ii->i", (U(3, 3),)),
+        ("ij->", (U(2, 3),)),
+        ("ij,jk", (U(2, 3), U(3, 4))),
+        ("...i,ij,j->...", (U(5, 2), U(2, 3), U(3))),
+        ("ij,jk,kl,l->i", (U(2, 3), U(3, 2), U(2, 4), U(4))),
+    ):
         for index in range(len(ops)):
-            add(f"einsum_vjp-{spec}-{index}", rn.einsum_vjp, cot(np.einsum, spec, *ops), spec,
-                index, *ops)
+            add(
+                f"einsum_vjp-{spec}-{index}",
+                rn.einsum_vjp,
+                cot(np.einsum, spec, *ops),
+                spec,
+                index,
+                *ops,
+            )
     a = U(3, 4, 2)
     add("trace_vjp-offset-axes", rn.trace_vjp, cot(np.trace, a, 1, 2, 0), a, 1, 2, 0)
     a = U(3, 3)
@@ -336,11 +414,13 @@ def _entries():
     add("det_cofactor-1x1", rn.det_cofactor, U(1, 1))
     add("scale_matrices-batched", rn.scale_matrices, U(2), U(2, 3, 3))
     add("scale_matrices-scalar", rn.scale_matrices, U(), U(3, 3))
-    for id_, a, b in (("vec", well_conditioned(3, 3), U(3)),
-                      ("mat", well_conditioned(3, 3), U(3, 2)),
-                      ("batched-a-vec-b", well_conditioned(2, 3, 3), U(3)),
-                      ("batched-b", well_conditioned(3, 3), U(2, 3, 2)),
-                      ("batched-a", well_conditioned(2, 3, 3), U(3, 2))):
+    for id_, a, b in (
+        ("vec", well_conditioned(3, 3), U(3)),
+        ("mat", well_conditioned(3, 3), U(3, 2)),
+        ("batched-a-vec-b", well_conditioned(2, 3, 3), U(3)),
+        ("batched-b", well_conditioned(3, 3), U(2, 3, 2)),
+        ("batched-a", well_conditioned(2, 3, 3), U(3, 2)),
+    ):
         x = np.linalg.solve(a, b)
         add(f"solve_db-{id_}", rn.solve_db, like(x), a, b)
         add(f"solve_da-{id_}", rn.solve_da, like(x), a, b, x)
@@ -354,8 +434,7 @@ def _entries():
     add("tile_vjp", rn.tile_vjp, cot(np.tile, a, 2), a, 2)
     add("tile_vjp-more-reps", rn.tile_vjp, cot(np.tile, a, (2, 1, 3)), a, (2, 1, 3))
     a = U(2, 3)
-    add("repeat_vjp-per-element", rn.repeat_vjp, cot(np.repeat, a, [2, 0, 1], -1), a,
-        [2, 0, 1], -1)
+    add("repeat_vjp-per-element", rn.repeat_vjp, cot(np.repeat, a, [2, 0, 1], -1), a, [2, 0, 1], -1)
     add("repeat_vjp-flat", rn.repeat_vjp, cot(np.repeat, a, 3), a, 3)
     a = U(3)
     add("asarray_vjp-ndmin", rn.asarray_vjp, cot(np.array, a, ndmin=2), a)
@@ -363,8 +442,7 @@ def _entries():
     arrays = [U(2, 3), U(2, 1)]
     add("concatenate_vjp-axis", rn.concatenate_vjp, cot(np.concatenate, arrays, -1), arrays, -1)
     arrays = [U(2, 3), U(4)]
-    add("concatenate_vjp-none", rn.concatenate_vjp, cot(np.concatenate, arrays, None), arrays,
-        None)
+    add("concatenate_vjp-none", rn.concatenate_vjp, cot(np.concatenate, arrays, None), arrays, None)
     arrays = [U(2, 3), U(2, 3), U(2, 3)]
     add("stack_vjp", rn.stack_vjp, cot(np.stack, arrays, 1), arrays, 1)
     arrays = [U(2, 3), U(2, 1)]
@@ -392,7 +470,7 @@ ENTRIES = _entries()
 def test_rule_templates_jvp_and_vjp(e):
     rule, bound = _rule_for(e.func, e.args)
     bound = _with_derived(e.derive, bound)
-    args = [bound[p] for p in list(bound)[:len(e.args)]]
+    args = [bound[p] for p in list(bound)[: len(e.args)]]
     out = e.func(*args)
     checked = 0
     for p in rule.vjp:
@@ -411,39 +489,51 @@ def test_rule_templates_jvp_and_vjp(e):
 
         def at(shift, p=p, value=value, t=t):
             moved = _with_derived(e.derive, {**bound, p: _shift(value, t, shift)})
-            return _as_arrays(e.func(*[moved[q] for q in list(moved)[:len(e.args)]]))
+            return _as_arrays(e.func(*[moved[q] for q in list(moved)[: len(e.args)]]))
 
         plus, minus = at(h), at(-h)
         if isinstance(out, list):
             numeric = [(a - b) / (2 * h) for a, b in zip(plus, minus)]
             assert len(tan) == len(numeric)
             for k, (x, y) in enumerate(zip(tan, numeric)):
-                np.testing.assert_allclose(np.broadcast_to(x, y.shape), y, rtol=1e-5, atol=1e-6,
-                                           err_msg=f"jvp of {rule.label} w.r.t. {p}, item {k}")
+                np.testing.assert_allclose(
+                    np.broadcast_to(x, y.shape),
+                    y,
+                    rtol=1e-5,
+                    atol=1e-6,
+                    err_msg=f"jvp of {rule.label} w.r.t. {p}, item {k}",
+                )
         else:
             numeric = (plus - minus) / (2 * h)
             assert np.shape(tan) == np.shape(numeric), f"jvp for {p}: shape {np.shape(tan)}"
-            np.testing.assert_allclose(tan, numeric, rtol=e.tol.get("rtol", 1e-5),
-                                       atol=e.tol.get("atol", 1e-6),
-                                       err_msg=f"jvp of {rule.label} w.r.t. {p}")
+            np.testing.assert_allclose(
+                tan,
+                numeric,
+                rtol=e.tol.get("rtol", 1e-5),
+                atol=e.tol.get("atol", 1e-6),
+                err_msg=f"jvp of {rule.label} w.r.t. {p}",
+            )
         # the vjp is the transpose of the jvp
         lhs, rhs = _vdot(g, tan), _vdot(ct, t)
-        assert np.isclose(lhs, rhs, rtol=1e-9, atol=1e-11), \
+        assert np.isclose(lhs, rhs, rtol=1e-9, atol=1e-11), (
             f"vjp of {rule.label} w.r.t. {p} is not the transpose of its jvp: {lhs} vs {rhs}"
+        )
     assert checked, "no differentiable argument checked in this entry"
 
 
 def test_every_differentiable_rule_is_checked_directly():
     covered = {id(_rule_for(e.func, e.args)[0]) for e in ENTRIES}
-    missing = sorted(r.label + str(r.params) for r in RR.REGISTERED
-                     if r.differentiable and id(r) not in covered)
+    missing = sorted(
+        r.label + str(r.params) for r in RR.REGISTERED if r.differentiable and id(r) not in covered
+    )
     assert not missing, missing
     # and every differentiable parameter of each, somewhere
     seen = {}
     for e in ENTRIES:
         rule, bound = _rule_for(e.func, e.args)
         seen.setdefault(id(rule), set()).update(
-            p for p in rule.vjp if p not in e.skip and _is_float_value(bound.get(p)))
+            p for p in rule.vjp if p not in e.skip and _is_float_value(bound.get(p))
+        )
     for r in RR.REGISTERED:
         if r.differentiable:
             assert seen[id(r)] == set(r.vjp), (r.label, set(r.vjp) - seen[id(r)])
@@ -479,10 +569,11 @@ def test_second_order_helpers_are_exact_at_zeros():
 
 # --- end to end: Hessians of NumPy functions ----------------------------------------------
 
+
 def sums_means(x):
-    return np.sum(np.mean(x ** 3, axis=0, keepdims=True) * np.sum(np.sin(x), axis=1,
-                                                                  keepdims=True)) + \
-        np.sum(np.mean(x * x, axis=(0, 1)) ** 2)
+    return np.sum(
+        np.mean(x**3, axis=0, keepdims=True) * np.sum(np.sin(x), axis=1, keepdims=True)
+    ) + np.sum(np.mean(x * x, axis=(0, 1)) ** 2)
 
 
 def logsumexp_rows(x):
@@ -511,8 +602,11 @@ def mlp_loss(W1, X, W2, y):
 
 
 def norms(x):
-    return np.sum(np.linalg.norm(x, axis=1) ** 3) + np.linalg.norm(x) + \
-        np.sum(np.linalg.norm(x, 3, axis=0, keepdims=True))
+    return (
+        np.sum(np.linalg.norm(x, axis=1) ** 3)
+        + np.linalg.norm(x)
+        + np.sum(np.linalg.norm(x, 3, axis=0, keepdims=True))
+    )
 
 
 def nuclear_norm(x):
@@ -536,8 +630,8 @@ def einsums(x, A):
 
 
 def concatenates(x):
-    c = np.concatenate([x, x ** 2], axis=0)
-    return np.sum(c ** 3)
+    c = np.concatenate([x, x**2], axis=0)
+    return np.sum(c**3)
 
 
 def stacks(x):
@@ -548,8 +642,12 @@ def stacks(x):
 def shape_ops(x):
     r = np.repeat(x, 2, axis=1) * np.repeat(x, [1, 2, 3], axis=1)
     p = np.transpose(x[:, :, None] * x[:, None, :], (2, 0, 1))
-    return np.sum(np.tile(x, (2, 1)) ** 3) + np.sum(r ** 2) + np.sum(p ** 2) + \
-        np.sum(np.array(x, ndmin=3) ** 4)
+    return (
+        np.sum(np.tile(x, (2, 1)) ** 3)
+        + np.sum(r**2)
+        + np.sum(p**2)
+        + np.sum(np.array(x, ndmin=3) ** 4)
+    )
 
 
 def linspace_end(s):
@@ -574,7 +672,7 @@ class H:
     func: object
     args: tuple
     wrt: object = 0
-    marks: dict = field(default_factory=dict)    # mode -> pytest mark
+    marks: dict = field(default_factory=dict)  # mode -> pytest mark
 
     def __str__(self):
         return self.id
@@ -622,8 +720,9 @@ def _check_hessian(c, mode):
 
 
 def _cases(mode):
-    return [pytest.param(c, id=c.id, marks=[c.marks[mode]] if mode in c.marks else [])
-            for c in HCASES]
+    return [
+        pytest.param(c, id=c.id, marks=[c.marks[mode]] if mode in c.marks else []) for c in HCASES
+    ]
 
 
 def test_at_least_ten_end_to_end_functions():
@@ -641,8 +740,11 @@ def test_hessian_reverse_over_reverse(c):
 
 
 # Forward over forward differentiates jvp code: cumprod_jvp and solve_jvp_a appear there.
-@pytest.mark.parametrize("c", [c for c in HCASES if c.func in (cumprods, linalg_mix, prods,
-                                                               concatenates, stacks)], ids=str)
+@pytest.mark.parametrize(
+    "c",
+    [c for c in HCASES if c.func in (cumprods, linalg_mix, prods, concatenates, stacks)],
+    ids=str,
+)
 def test_hessian_forward_over_forward(c):
     _check_hessian(c, "forward-over-forward")
 

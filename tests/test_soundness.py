@@ -4,8 +4,8 @@ every case runs in reverse and forward mode (and through value_and_grad)."""
 
 import numpy as np
 import pytest
-
 import soundness_cases as S
+
 import srcdiff
 
 X4 = np.array([0.3, -0.7, 1.1, 0.4])
@@ -17,8 +17,9 @@ def both_modes(func, args, wrt):
     rev = srcdiff.grad(func, wrt=wrt)(*args)
     fwd = srcdiff.grad(func, wrt=wrt, mode="forward")(*args)
     value, vg = srcdiff.value_and_grad(func, wrt=wrt)(*args)
-    assert value == pytest.approx(func(*[a.copy() if isinstance(a, np.ndarray) else a
-                                         for a in args]), rel=1e-12, abs=1e-14)
+    assert value == pytest.approx(
+        func(*[a.copy() if isinstance(a, np.ndarray) else a for a in args]), rel=1e-12, abs=1e-14
+    )
     for r, f, v in zip(rev, fwd, vg):
         np.testing.assert_allclose(f, r, rtol=1e-12, atol=1e-14)
         np.testing.assert_allclose(v, r, rtol=1e-12, atol=1e-14)
@@ -27,11 +28,12 @@ def both_modes(func, args, wrt):
 
 # --- 1, 2: aliases and views changed in place are refused, naming both; the hints work ----
 
+
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
 def test_alias_changed_in_place_is_refused_naming_both(mode):
     with pytest.raises(srcdiff.UnsupportedSyntaxError, match=r"'y' in place.*'z'") as info:
         srcdiff.grad(S.alias_then_inplace, mode=mode)(X4)
-    assert "y = y + x" in str(info.value)        # the hint
+    assert "y = y + x" in str(info.value)  # the hint
 
 
 def test_the_alias_hints_work_when_followed():
@@ -50,7 +52,7 @@ def test_view_of_a_base_changed_in_place_is_refused(mode):
 
 def test_a_copied_row_is_independent():
     (g,) = both_modes(S.view_copied_then_inplace, (X32,), ("x",))
-    np.testing.assert_array_equal(g, [[0, 0], [1, 1], [0, 0]])   # z = row 1
+    np.testing.assert_array_equal(g, [[0, 0], [1, 1], [0, 0]])  # z = row 1
 
 
 def test_loop_over_an_array_changed_in_place_is_refused():
@@ -59,8 +61,9 @@ def test_loop_over_an_array_changed_in_place_is_refused():
 
 
 def test_helper_changing_an_argument_the_caller_reads_is_refused():
-    with pytest.raises(srcdiff.UnsupportedSyntaxError,
-                       match=r"helper_changes_argument changes its argument 'a'"):
+    with pytest.raises(
+        srcdiff.UnsupportedSyntaxError, match=r"helper_changes_argument changes its argument 'a'"
+    ):
         srcdiff.grad(S.caller_reads_changed_argument)(X4)
 
 
@@ -79,20 +82,21 @@ def test_allocations_in_a_loop_are_not_aliases():
 
 # --- 3, 4: forward-mode tangents broadcast to their value's shape ---------------------------
 
+
 def test_scalar_broadcast_into_an_in_place_op():
     (g,) = both_modes(S.scalar_broadcast_into_inplace, (X4,), ("x",))
-    np.testing.assert_array_equal(g, [2.0, 0, 0, 0])    # y = [x0, x0]
+    np.testing.assert_array_equal(g, [2.0, 0, 0, 0])  # y = [x0, x0]
 
 
 def test_column_broadcast():
     (g,) = both_modes(S.column_broadcast, (X4,), ("x",))
-    np.testing.assert_array_equal(g, np.full(4, -3.0))   # each x[i] meets 3 ones
+    np.testing.assert_array_equal(g, np.full(4, -3.0))  # each x[i] meets 3 ones
 
 
 def test_scalar_tangent_into_matmul_and_indexing():
     w = np.array([0.5, -2.0])
     gx, gw = both_modes(S.scalar_tangent_into_matmul, (X4, w), ("x", "w"))
-    np.testing.assert_allclose(gx, [3 * (w[0] + w[1]), 0, 0, 0])   # 3 x0 (w0 + w1)
+    np.testing.assert_allclose(gx, [3 * (w[0] + w[1]), 0, 0, 0])  # 3 x0 (w0 + w1)
     np.testing.assert_allclose(gw, [3 * X4[0], 3 * X4[0]])
     w3 = np.array([0.5, -2.0, 1.5])
     gx, gw = both_modes(S.scalar_tangent_indexed, (X4, w3), ("x", "w"))
@@ -102,14 +106,15 @@ def test_scalar_tangent_into_matmul_and_indexing():
 
 # --- 5, 7: helpers at several call sites -------------------------------------------------------
 
+
 def test_one_helper_at_two_call_sites_then_a_swap():
     g0, g1 = both_modes(S.helper_two_sites_then_swap, (0.447, 0.606), ("x0", "x1"))
-    assert g0 == 0.0 and g1 == pytest.approx(2 * 0.606, rel=1e-15)   # returns x1 * x1
+    assert g0 == 0.0 and g1 == pytest.approx(2 * 0.606, rel=1e-15)  # returns x1 * x1
 
 
 def test_tuple_helper_at_two_call_sites_then_a_swap():
     g0, g1 = both_modes(S.tuple_helper_two_sites_then_swap, (0.447, 0.606), ("x0", "x1"))
-    assert (g0, g1) == pytest.approx((0.606 + 1, 0.447 + 1), rel=1e-15)   # x1 x0 + x1 + x0
+    assert (g0, g1) == pytest.approx((0.606 + 1, 0.447 + 1), rel=1e-15)  # x1 x0 + x1 + x0
 
 
 def test_gradient_shapes_do_not_leak_between_call_sites():
@@ -123,7 +128,7 @@ def test_tuple_results_indexed_and_defaults():
     (g,) = both_modes(S.tuple_result_indexed, (X4,), ("x",))
     np.testing.assert_array_equal(g, np.full(4, 2.0))
     (g,) = both_modes(S.defaulted_tuple_helper, (0.7,), ("x0",))
-    assert g == pytest.approx(3 * 0.7, rel=1e-15)      # 1.5 x0^2
+    assert g == pytest.approx(3 * 0.7, rel=1e-15)  # 1.5 x0^2
 
 
 def test_a_helper_whose_result_is_unused_keeps_the_stack_in_step():
@@ -133,6 +138,7 @@ def test_a_helper_whose_result_is_unused_keeps_the_stack_in_step():
 
 # --- 6: every assignment resets the derivative --------------------------------------------------
 
+
 @pytest.mark.parametrize("func", [S.constant_in_branch, S.constant_in_conditional_expression])
 def test_a_constant_assigned_in_a_branch_has_no_derivative(func):
     grads = both_modes(func, (0.3, -1.3, -1.2), ("x0", "x1", "x2"))
@@ -141,13 +147,17 @@ def test_a_constant_assigned_in_a_branch_has_no_derivative(func):
 
 # --- 8: no rule is an error, never a constant ---------------------------------------------------
 
+
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
-@pytest.mark.parametrize("func, error, pattern", [
-    (S.r_join, srcdiff.NoRuleError, r"np\.r_\[\.\.\.\]"),
-    (S.c_join, srcdiff.NoRuleError, r"np\.c_\[\.\.\.\]"),
-    (S.evaluated, srcdiff.UnsupportedSyntaxError, r"eval\(\)"),
-    (S.copied_into, srcdiff.UnsupportedSyntaxError, r"np\.copyto"),
-])
+@pytest.mark.parametrize(
+    "func, error, pattern",
+    [
+        (S.r_join, srcdiff.NoRuleError, r"np\.r_\[\.\.\.\]"),
+        (S.c_join, srcdiff.NoRuleError, r"np\.c_\[\.\.\.\]"),
+        (S.evaluated, srcdiff.UnsupportedSyntaxError, r"eval\(\)"),
+        (S.copied_into, srcdiff.UnsupportedSyntaxError, r"np\.copyto"),
+    ],
+)
 def test_constructs_without_a_rule_are_refused(mode, func, error, pattern):
     with pytest.raises(error, match=pattern):
         srcdiff.grad(func, mode=mode)(X4[:3])
@@ -160,6 +170,7 @@ def test_the_np_r_hint_works_when_followed():
 
 
 # --- crashes --------------------------------------------------------------------------------------
+
 
 def test_swaps_of_constants():
     (g,) = both_modes(S.swaps_of_constants, (0.8,), ("x0",))
@@ -177,12 +188,12 @@ def test_x_to_the_zero_at_zero_has_derivative_zero():
     (g,) = both_modes(S.np_power_zero, (np.array([0.0, 1.0]),), ("x",))
     np.testing.assert_array_equal(g, [1.0, 1.0])
     (g,) = both_modes(S.polynomial, (0.0,), ("x",))
-    assert g == 2.0                                   # d/dx 2x at 0
+    assert g == 2.0  # d/dx 2x at 0
     assert srcdiff.hessian(S.polynomial)(0.0) == 6.0  # d2/dx2 3x^2 at 0
 
 
 def test_hessian_with_a_defaulted_argument_left_out():
-    assert srcdiff.hessian(S.cubic_with_default)(1.5) == pytest.approx(18.0)   # 6 k x
+    assert srcdiff.hessian(S.cubic_with_default)(1.5) == pytest.approx(18.0)  # 6 k x
 
 
 def test_zero_adjoints_made_explicit_in_loops_have_no_shape_problems():
@@ -199,10 +210,13 @@ def test_a_loop_walks_its_sequence_as_it_was():
     both_modes(S.loop_rebinds_its_sequence, (X4,), ("x",))
 
 
-# --- false alarms: fresh arrays may be assigned into ------------------------------------------------
+# --- false alarms: fresh arrays may be assigned into ----------------------------------------------
 
-@pytest.mark.parametrize("func", [S.assign_into_where, S.assign_into_concatenate,
-                                  S.assign_into_cumsum, S.assign_into_fancy])
+
+@pytest.mark.parametrize(
+    "func",
+    [S.assign_into_where, S.assign_into_concatenate, S.assign_into_cumsum, S.assign_into_fancy],
+)
 def test_fresh_results_may_be_assigned_into(func):
     x = np.array([0.3, -0.7, 1.1])
     srcdiff.check_grad(func, x)
@@ -210,6 +224,7 @@ def test_fresh_results_may_be_assigned_into(func):
 
 
 # --- a derivative that is not finite is an error saying so; the function's own errors stay ------
+
 
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
 def test_infinite_derivative_is_a_domain_error(mode):

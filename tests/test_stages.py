@@ -37,13 +37,16 @@ def test_every_stage_has_cases():
 
 
 def test_stage_output_is_the_same_across_hash_seeds():
-    script = (f"import sys; sys.path[:0] = [{ROOT!r}, {os.path.join(ROOT, 'tests')!r}]\n"
-              "from stage_cases import case_files, run\n"
-              "print(''.join(run(f) for f in case_files()))")
+    script = (
+        f"import sys; sys.path[:0] = [{ROOT!r}, {os.path.join(ROOT, 'tests')!r}]\n"
+        "from stage_cases import case_files, run\n"
+        "print(''.join(run(f) for f in case_files()))"
+    )
     outputs = set()
     for seed in ("0", "1", "12345"):
         env = dict(os.environ, PYTHONHASHSEED=seed)
-        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                              env=env, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+        )
         outputs.add(done.stdout)
     assert len(outputs) == 1

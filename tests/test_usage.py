@@ -12,14 +12,18 @@ def _kinds(func):
 
 
 def test_counts_arrays_and_numbers():
-    assert _kinds(U.len_is_not_a_count) == {"x": "array"}      # len(x): not a count
+    assert _kinds(U.len_is_not_a_count) == {"x": "array"}  # len(x): not a count
     assert parameter_uses(U.len_is_not_a_count)["x"] == ("array", "indexed")
     assert _kinds(U.through_a_local) == {"x": "array", "n": "int"}
     assert parameter_uses(U.through_a_local)["n"][1].startswith("assigned to m")
     assert _kinds(U.math_wins) == {"x": "scalar", "y": "array"}
     # np.float64(c) is a conversion (a type), not a NumPy function of an array
-    assert _kinds(U.methods_and_attributes) == {"a": "array", "b": "array", "c": "scalar",
-                                                "k": "int"}
+    assert _kinds(U.methods_and_attributes) == {
+        "a": "array",
+        "b": "array",
+        "c": "scalar",
+        "k": "int",
+    }
     assert _kinds(U.zeros_shape) == {"x": "array", "n": "int"}
     assert _kinds(U.plain) == {"x": "scalar", "y": "scalar"}
     assert assumed_kinds(U.plain, ["x", "y"])["x"] == ("scalar", "not used as an array")
@@ -28,5 +32,8 @@ def test_counts_arrays_and_numbers():
 
 def test_annotations_and_defaults_come_first():
     assert assumed_kinds(U.annotated, parameters(U.annotated)) == {
-        "x": ("scalar", "annotated"), "v": ("array", "annotated"), "n": ("int", "annotated"),
-        "items": ("seq", "annotated")}
+        "x": ("scalar", "annotated"),
+        "v": ("array", "annotated"),
+        "n": ("int", "annotated"),
+        "items": ("seq", "annotated"),
+    }

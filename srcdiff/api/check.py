@@ -25,12 +25,12 @@ __all__ = ["CheckReport", "CheckRow", "check_grad", "format_table", "numeric_gra
 class CheckRow(NamedTuple):
     """One compared derivative entry (a scalar parameter, or one element of an array)."""
 
-    parameter: str      # "x", or "w[1, 0]" for an element
-    analytic: float     # srcdiff's derivative
-    numeric: float      # finite differences'
+    parameter: str  # "x", or "w[1, 0]" for an element
+    analytic: float  # srcdiff's derivative
+    numeric: float  # finite differences'
     abs_error: float
-    rel_error: float    # abs_error / |numeric| (inf if numeric is 0 and they differ)
-    ok: bool            # abs_error <= atol + rtol * |numeric|
+    rel_error: float  # abs_error / |numeric| (inf if numeric is 0 and they differ)
+    ok: bool  # abs_error <= atol + rtol * |numeric|
 
 
 COLUMNS = ("parameter", "analytic", "numeric", "abs error", "rel error", "status")
@@ -47,11 +47,11 @@ class CheckReport:
     """
 
     function: str
-    rows: list          # of CheckRow
+    rows: list  # of CheckRow
     rtol: float
     atol: float
 
-    MAX_ROWS = 40       # tables show the rows furthest out of tolerance beyond this many
+    MAX_ROWS = 40  # tables show the rows furthest out of tolerance beyond this many
 
     @property
     def passed(self):
@@ -74,18 +74,21 @@ class CheckReport:
         return "passed" if self.passed else f"FAILED for {', '.join(self.failures)}"
 
     def summary(self):
-        return (f"gradient check of {self.function}: {self.status()} "
-                f"(rtol={self.rtol:g}, atol={self.atol:g}); max abs error "
-                f"{self.max_abs_error:.3g}, max rel error {self.max_rel_error:.3g}")
+        return (
+            f"gradient check of {self.function}: {self.status()} "
+            f"(rtol={self.rtol:g}, atol={self.atol:g}); max abs error "
+            f"{self.max_abs_error:.3g}, max rel error {self.max_rel_error:.3g}"
+        )
 
     def shown_rows(self):
         """The rows a table shows: all, or the MAX_ROWS furthest out of tolerance (in
         their order), so that failures are always among them."""
         if len(self.rows) <= self.MAX_ROWS:
             return list(self.rows)
-        order = sorted(range(len(self.rows)), key=lambda k: self._excess(self.rows[k]),
-                       reverse=True)
-        return [self.rows[k] for k in sorted(order[:self.MAX_ROWS])]
+        order = sorted(
+            range(len(self.rows)), key=lambda k: self._excess(self.rows[k]), reverse=True
+        )
+        return [self.rows[k] for k in sorted(order[: self.MAX_ROWS])]
 
     def _excess(self, row):
         """The error as a multiple of the tolerance (inf for NaN or a zero tolerance)."""
@@ -96,21 +99,30 @@ class CheckReport:
 
     def _omitted(self):
         left = len(self.rows) - len(self.shown_rows())
-        return (f"({left} of {len(self.rows)} entries not shown: the table has the "
-                f"{self.MAX_ROWS} furthest out of tolerance)") if left else ""
+        return (
+            (
+                f"({left} of {len(self.rows)} entries not shown: the table has the "
+                f"{self.MAX_ROWS} furthest out of tolerance)"
+            )
+            if left
+            else ""
+        )
 
     def table(self):
         """The text table (without the summary line)."""
-        return "\n".join([format_table(self.shown_rows())] +
-                         ([self._omitted()] if self._omitted() else []))
+        return "\n".join(
+            [format_table(self.shown_rows())] + ([self._omitted()] if self._omitted() else [])
+        )
 
     def __str__(self):
         return f"{self.summary()}\n{self.table()}"
 
     def __repr__(self):
-        return (f"<CheckReport {self.function}: {self.status()}, {len(self.rows)} "
-                f"entr{'y' if len(self.rows) == 1 else 'ies'}, max abs error "
-                f"{self.max_abs_error:.3g}>")
+        return (
+            f"<CheckReport {self.function}: {self.status()}, {len(self.rows)} "
+            f"entr{'y' if len(self.rows) == 1 else 'ies'}, max abs error "
+            f"{self.max_abs_error:.3g}>"
+        )
 
     def _repr_html_(self):
         esc = html.escape
@@ -118,33 +130,50 @@ class CheckReport:
         body = []
         for row in self.shown_rows():
             style = "" if row.ok else ' style="color: #b00020; font-weight: bold"'
-            cells = [f"<td>{esc(row.parameter)}</td>"] + \
-                [f'<td style="text-align: right">{esc(text)}</td>'
-                 for text in _cells(row)[1:-1]] + \
-                [f"<td>{'ok' if row.ok else 'FAIL'}</td>"]
+            cells = (
+                [f"<td>{esc(row.parameter)}</td>"]
+                + [f'<td style="text-align: right">{esc(text)}</td>' for text in _cells(row)[1:-1]]
+                + [f"<td>{'ok' if row.ok else 'FAIL'}</td>"]
+            )
             body.append(f"<tr{style}>{''.join(cells)}</tr>")
-        foot = (f'<tr><td colspan="{len(COLUMNS)}">{esc(self._omitted())}</td></tr>'
-                if self._omitted() else "")
-        return (f'<table class="srcdiff-check-report">'
-                f"<caption>{esc(self.summary())}</caption>"
-                f"<thead><tr>{head}</tr></thead>"
-                f"<tbody>{''.join(body)}{foot}</tbody></table>")
+        foot = (
+            f'<tr><td colspan="{len(COLUMNS)}">{esc(self._omitted())}</td></tr>'
+            if self._omitted()
+            else ""
+        )
+        return (
+            f'<table class="srcdiff-check-report">'
+            f"<caption>{esc(self.summary())}</caption>"
+            f"<thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}{foot}</tbody></table>"
+        )
 
 
 def _cells(row):
-    return (row.parameter, f"{row.analytic:.15g}", f"{row.numeric:.15g}",
-            f"{row.abs_error:.3g}", f"{row.rel_error:.3g}", "ok" if row.ok else "FAIL")
+    return (
+        row.parameter,
+        f"{row.analytic:.15g}",
+        f"{row.numeric:.15g}",
+        f"{row.abs_error:.3g}",
+        f"{row.rel_error:.3g}",
+        "ok" if row.ok else "FAIL",
+    )
 
 
 def format_table(rows):
     """A text table of CheckRows, one line each."""
     widths = (max([12] + [len(r.parameter) for r in rows]), 22, 22, 10, 10, 6)
-    header = " ".join(f"{c:<{w}}" if k == 0 else f"{c:>{w}}"
-                      for k, (c, w) in enumerate(zip(COLUMNS, widths)))
+    header = " ".join(
+        f"{c:<{w}}" if k == 0 else f"{c:>{w}}" for k, (c, w) in enumerate(zip(COLUMNS, widths))
+    )
     lines = [header, "-" * len(header)]
     for row in rows:
-        lines.append(" ".join(f"{c:<{w}}" if k == 0 else f"{c:>{w}}"
-                              for k, (c, w) in enumerate(zip(_cells(row), widths))))
+        lines.append(
+            " ".join(
+                f"{c:<{w}}" if k == 0 else f"{c:>{w}}"
+                for k, (c, w) in enumerate(zip(_cells(row), widths))
+            )
+        )
     return "\n".join(lines)
 
 
@@ -158,6 +187,7 @@ def check_grad(func, *args, wrt=0, rtol=1e-5, atol=1e-7):
     """
     from .gradients import grad
     from .requests import parameters, parse_wrt
+
     params = parameters(func)
     names, _ = parse_wrt(func, wrt, params)
     analytic = grad(func, wrt=tuple(names))(*args)
@@ -180,5 +210,6 @@ def check_grad(func, *args, wrt=0, rtol=1e-5, atol=1e-7):
             f"{', '.join(report.failures)} (rtol={rtol}, atol={atol}):\n" + report.table(),
             report=report,
             hint="if the function is not smooth at this point (abs, max, a branch edge), "
-                 "check at another point")
+            "check at another point",
+        )
     return report

@@ -28,9 +28,9 @@ class Dispatcher:
         self.params = [a.arg for a in [*self.args.posonlyargs, *self.args.args]]
         self.kwonly = [a.arg for a in self.args.kwonlyargs]
         self.name = name
-        self.slow = slow               # slow(args tuple) -> (compiled function, cacheable?)
+        self.slow = slow  # slow(args tuple) -> (compiled function, cacheable?)
         self.fast_types = fast_types
-        self.fast = []                 # [(types, compiled function)]
+        self.fast = []  # [(types, compiled function)]
         self.defaults = {}
         self.function = None
 
@@ -54,17 +54,18 @@ class Dispatcher:
             ns[f"_f{k}"] = fn
             checks = []
             for j, (n, t) in enumerate(zip(names, types)):
-                if isinstance(t, tuple):    # (ndarray, dtype, ndim): kinds and ranks
+                if isinstance(t, tuple):  # (ndarray, dtype, ndim): kinds and ranks
                     ns[f"_t{k}_{j}"] = t[0]
                     ns[f"_dt{k}_{j}"] = t[1]
-                    checks.append(f"type({n}) is _t{k}_{j} and {n}.dtype == _dt{k}_{j} "
-                                  f"and {n}.ndim == {t[2]}")
+                    checks.append(
+                        f"type({n}) is _t{k}_{j} and {n}.dtype == _dt{k}_{j} and {n}.ndim == {t[2]}"
+                    )
                     continue
                 ns[f"_t{k}_{j}"] = t
                 checks.append(f"type({n}) is _t{k}_{j}")
             lines.append(f"        if {' and '.join(checks) or 'True'}:")
             lines.append(f"            return _f{k}({call})")
-        values = ", ".join(names)   # the slow path takes every argument, positionally
+        values = ", ".join(names)  # the slow path takes every argument, positionally
         lines.append(f"        return _slow(({values}{',' if len(names) == 1 else ''}))")
         # an arithmetic error inside generated code: the derivative is not finite here
         lines.append("    except _arith as exc:")
@@ -73,7 +74,7 @@ class Dispatcher:
         fresh = ns[self.name]
         if self.function is None:
             self.function = fresh
-        else:   # keep the object users hold; swap its code and globals-bound names
+        else:  # keep the object users hold; swap its code and globals-bound names
             self.function.__code__ = fresh.__code__
             self.function.__globals__.update(ns)
         self.function.__defaults__ = fresh.__defaults__
@@ -89,14 +90,19 @@ class Dispatcher:
     def _slow_path(self, args):
         fn, cacheable = self.slow(args)
         npos = len(self.params)
-        types = tuple((type(a), a.dtype, a.ndim) if isinstance(a, np.ndarray) else type(a)
-                      for a in args)
+        types = tuple(
+            (type(a), a.dtype, a.ndim) if isinstance(a, np.ndarray) else type(a) for a in args
+        )
         if self.kwonly:
             call = lambda *a: fn(*a[:npos], **dict(zip(self.kwonly, a[npos:])))  # noqa: E731
         else:
             call = fn
-        if cacheable and all(t in self.fast_types or isinstance(t, tuple) for t in types) and \
-                len(self.fast) < 8 and not any(t == types for t, _ in self.fast):
+        if (
+            cacheable
+            and all(t in self.fast_types or isinstance(t, tuple) for t in types)
+            and len(self.fast) < 8
+            and not any(t == types for t, _ in self.fast)
+        ):
             self.fast.append((types, fn))
             self.build(*self._defaults)
         return call(*args)

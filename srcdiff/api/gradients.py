@@ -42,8 +42,11 @@ def _make(func, wrt, output, doc, mode="reverse"):
         if mode == "forward":
             npos = len(params) - len(keyword_only(func))
             # the dispatcher passes keyword-only values by keyword: take them back in order
-            return (lambda *a, **kw: _forward(func, names, a + tuple(kw[k] for k in params[npos:]),
-                                              output, single, spec)), False
+            return (
+                lambda *a, **kw: _forward(
+                    func, names, a + tuple(kw[k] for k in params[npos:]), output, single, spec
+                )
+            ), False
         return spec.compiled(args), True
 
     tree = FunctionSource(func).tree
@@ -51,11 +54,14 @@ def _make(func, wrt, output, doc, mode="reverse"):
     derivative = dispatcher.install(func.__defaults__, func.__kwdefaults__)
     derivative.__qualname__ = getattr(func, "__qualname__", func.__name__)
     derivative.__module__ = func.__module__
-    derivative.__doc__ = doc.format(name=func.__name__, wrt=", ".join(names)) + \
-        ("\n\n" + func.__doc__ if func.__doc__ else "")
+    derivative.__doc__ = doc.format(name=func.__name__, wrt=", ".join(names)) + (
+        "\n\n" + func.__doc__ if func.__doc__ else ""
+    )
     derivative.__wrapped__ = func
     derivative.wrt = names
-    derivative.source = lambda *args, **kwargs: source(func, wrt=wrt, output=output, at=args or None)
+    derivative.source = lambda *args, **kwargs: source(
+        func, wrt=wrt, output=output, at=args or None
+    )
     derivative.specialize = lambda *args: spec.compiled(spec.bind(args, {}))
     # Integer arguments in `wrt` are differentiated as floats; their values are passed
     # unchanged (so `range(n)` still works, with zero derivative), and what they make
@@ -64,7 +70,7 @@ def _make(func, wrt, output, doc, mode="reverse"):
         inner = derivative
 
         @functools.wraps(func)
-        def derivative(*args, **kwargs):   # noqa: F811 - tuple result for tuple wrt
+        def derivative(*args, **kwargs):  # noqa: F811 - tuple result for tuple wrt
             return _as_tuple(inner(*args, **kwargs), output)
 
         derivative.__doc__, derivative.wrt, derivative.source = inner.__doc__, names, inner.source
@@ -73,18 +79,17 @@ def _make(func, wrt, output, doc, mode="reverse"):
 
 
 def _forward(func, names, args, output, single, spec):
-    spec.kinds_of(args)     # the same argument checks as reverse mode
+    spec.kinds_of(args)  # the same argument checks as reverse mode
     params = parameters(func)
     grads = forward_grad(func, names, args)
     value = None
-    if output == "value_and_grad":     # at integer arguments in wrt: the value as a float
+    if output == "value_and_grad":  # at integer arguments in wrt: the value as a float
         value = func(*args)
-        if is_int_scalar(value) and any(is_int_scalar(args[params.index(w)])
-                                        for w in names):
+        if is_int_scalar(value) and any(is_int_scalar(args[params.index(w)]) for w in names):
             value = float(value)
     if output == "value_and_grad" and np.ndim(value) != 0:
         raise NonScalarOutputError(f"grad needs {func.__name__} to return a scalar")
-    result = grads[0] if len(names) == 1 else grads   # (a 1-tuple wrt is re-wrapped later)
+    result = grads[0] if len(names) == 1 else grads  # (a 1-tuple wrt is re-wrapped later)
     return (value, result) if output == "value_and_grad" else result
 
 
@@ -114,8 +119,9 @@ def value_and_grad(func=None, wrt=0, mode="reverse"):
     """Like `grad`, but returns ``(func(*args), gradient)`` from one pass."""
     if func is None:
         return lambda f: value_and_grad(f, wrt=wrt, mode=mode)
-    return _make(func, wrt, "value_and_grad",
-                 "Value and gradient of {name} with respect to {wrt}.", mode)
+    return _make(
+        func, wrt, "value_and_grad", "Value and gradient of {name} with respect to {wrt}.", mode
+    )
 
 
 def source(func, wrt=0, mode="reverse", *, output="grad", at=None):
@@ -144,8 +150,13 @@ def generated(func, wrt=0, mode="reverse", *, output="grad", at=None):
     else:
         kinds = {p: (k, None) for p, k in kinds_for_source(func, params, at).items()}
     for w in names:
-        if kinds[w][0] == INT:     # an integer in wrt is differentiated as a float
+        if kinds[w][0] == INT:  # an integer in wrt is differentiated as a float
             kinds[w] = (SCALAR, "differentiated" if at is None else None)
-    code = generate_reverse(func, names, {p: k for p, (k, _) in kinds.items()}, output=output,
-                            ranks=ranks_for_source(func, params, at))
+    code = generate_reverse(
+        func,
+        names,
+        {p: k for p, (k, _) in kinds.items()},
+        output=output,
+        ranks=ranks_for_source(func, params, at),
+    )
     return code, kinds

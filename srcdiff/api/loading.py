@@ -32,10 +32,15 @@ def load_function(target: str):
     obj = module
     for part in name.split("."):
         if not hasattr(obj, part):
-            available = sorted(n for n, v in vars(module).items()
-                               if callable(v) and getattr(v, "__module__", None) == module.__name__)
-            raise UsageError(f"{path} has no function {name!r}; functions defined there: "
-                             f"{', '.join(available) or '(none)'}")
+            available = sorted(
+                n
+                for n, v in vars(module).items()
+                if callable(v) and getattr(v, "__module__", None) == module.__name__
+            )
+            raise UsageError(
+                f"{path} has no function {name!r}; functions defined there: "
+                f"{', '.join(available) or '(none)'}"
+            )
         obj = getattr(obj, part)
     return obj
 
@@ -56,22 +61,23 @@ def import_file(path: str, root: str, dotted: str, hint: str = "") -> types.Modu
     (`hint` is added to it)."""
     path = os.path.abspath(path)
     existing = sys.modules.get(dotted)
-    private = False     # a lone file named like a module from elsewhere (`math.py`)
+    private = False  # a lone file named like a module from elsewhere (`math.py`)
     if existing is not None:
         where = os.path.abspath(getattr(existing, "__file__", None) or "")
         if where == path:
             return existing
         if where.startswith(os.path.abspath(root) + os.sep):
-            del sys.modules[dotted]     # the same project's module, from another copy
+            del sys.modules[dotted]  # the same project's module, from another copy
         else:
             private = "." not in dotted
     if root not in sys.path:
         sys.path.insert(0, root)
     try:
-        if "." in dotted:   # a module in a package, by its name: relative imports work
+        if "." in dotted:  # a module in a package, by its name: relative imports work
             importlib.invalidate_caches()
             return importlib.import_module(dotted)
         spec = importlib.util.spec_from_file_location(dotted, path)
+        assert spec is not None and spec.loader is not None  # a .py path always has both
         module = importlib.util.module_from_spec(spec)
         if not private:
             sys.modules[dotted] = module
@@ -83,12 +89,17 @@ def import_file(path: str, root: str, dotted: str, hint: str = "") -> types.Modu
             raise
         return module
     except SyntaxError as exc:
-        shown = exc.filename if exc.filename and os.path.abspath(exc.filename) != path else \
-            os.path.relpath(path)
+        shown = (
+            exc.filename
+            if exc.filename and os.path.abspath(exc.filename) != path
+            else os.path.relpath(path)
+        )
         raise UsageError(f"{shown}:{exc.lineno}: syntax error: {exc.msg}{hint}") from None
     except Exception as exc:  # noqa: BLE001 - the user's module failed to import
-        raise UsageError(f"importing {os.path.relpath(path)} (as {dotted}) failed: "
-                         f"{type(exc).__name__}: {exc}{hint}") from None
+        raise UsageError(
+            f"importing {os.path.relpath(path)} (as {dotted}) failed: "
+            f"{type(exc).__name__}: {exc}{hint}"
+        ) from None
 
 
 def package_root(path: str) -> tuple[str, str]:
@@ -108,10 +119,11 @@ def parse_at(text: str) -> dict:
     `math` expressions; lists and tuples become float arrays."""
     try:
         call = ast.parse(f"f({text})", mode="eval").body
+        assert isinstance(call, ast.Call)
     except SyntaxError:
-        raise UsageError(f"could not parse --at {text!r}; write it like \"x=3, y=4\"") from None
+        raise UsageError(f'could not parse --at {text!r}; write it like "x=3, y=4"') from None
     if call.args:
-        raise UsageError(f"--at takes name=value pairs, like \"x=3, y=4\"; got {text!r}")
+        raise UsageError(f'--at takes name=value pairs, like "x=3, y=4"; got {text!r}')
     values = {}
     env = {"np": np, "numpy": np, "math": math, "__builtins__": {}}
     for kw in call.keywords:

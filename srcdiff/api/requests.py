@@ -44,12 +44,16 @@ def parse_wrt(func, wrt, params):
             raise WrtError(f"wrt must be a parameter index or name, not {item!r}")
         if isinstance(item, int):
             if not -len(params) <= item < len(params):
-                raise WrtError(f"wrt={item} is out of range: {func.__name__} has "
-                               f"{len(params)} parameter(s) ({', '.join(params)})")
+                raise WrtError(
+                    f"wrt={item} is out of range: {func.__name__} has "
+                    f"{len(params)} parameter(s) ({', '.join(params)})"
+                )
             item = params[item]
         elif item not in params:
-            raise WrtError(f"{func.__name__} has no parameter {item!r}; "
-                           f"its parameters are: {', '.join(params) or '(none)'}")
+            raise WrtError(
+                f"{func.__name__} has no parameter {item!r}; "
+                f"its parameters are: {', '.join(params) or '(none)'}"
+            )
         if item in names:
             raise WrtError(f"wrt names {item!r} twice")
         names.append(item)
@@ -63,14 +67,14 @@ def parameters(func):
     if key in _PREPARED:
         return list(_PREPARED[key])
     source = FunctionSource(func)
-    normalized(source)      # raises on unsupported code; cached for generation
+    normalized(source)  # raises on unsupported code; cached for generation
     tree = source.tree
     params = [a.arg for a in [*tree.args.posonlyargs, *tree.args.args, *tree.args.kwonlyargs]]
     _PREPARED[key] = tuple(params)
     return params
 
 
-_PREPARED = {}
+_PREPARED: dict[object, object] = {}
 
 
 def keyword_only(func):
@@ -95,7 +99,7 @@ class Specializer:
 
     def kinds_of(self, args):
         kinds = []
-        for i, a in enumerate(args):
+        for a in args:
             kind = FAST_KINDS.get(type(a)) or kind_of_value(a)
             kinds.append(kind)
         for i in self.wrt_index:
@@ -110,7 +114,8 @@ class Specializer:
                     f"cannot differentiate {self.func.__name__} with respect to {name!r}: "
                     f"it was given {what}",
                     hint="pass a float, a float array, or a list of floats "
-                         "(integer arrays carry no derivative: use x.astype(float))")
+                    "(integer arrays carry no derivative: use x.astype(float))",
+                )
         return tuple(kinds)
 
     @staticmethod
@@ -118,14 +123,20 @@ class Specializer:
         """ndim of each argument (None for lists and other objects): code is specialised
         to ranks too, so `w[2]` of a 1-D array is known to be one number.  A float array
         other than float64 is marked too ("narrow"): its gradient is cast back to it."""
-        return tuple(0 if type(a) in FAST_KINDS else
-                     (a.ndim, "narrow") if isinstance(a, np.ndarray) and a.dtype.kind == "f"
-                     and a.dtype != np.float64 else rank_of_value(a) for a in args)
+        return tuple(
+            0
+            if type(a) in FAST_KINDS
+            else (a.ndim, "narrow")
+            if isinstance(a, np.ndarray) and a.dtype.kind == "f" and a.dtype != np.float64
+            else rank_of_value(a)
+            for a in args
+        )
 
     def compiled(self, args):
         kinds, ranks = self.kinds_of(args), self.ranks_of(args)
-        ints = self.output in ("grad", "value_and_grad") and \
-            any(is_int_scalar(args[i]) for i in self.wrt_index)
+        ints = self.output in ("grad", "value_and_grad") and any(
+            is_int_scalar(args[i]) for i in self.wrt_index
+        )
         key = (kinds, ranks, ints, RULES.version)
         fn = self.by_key.get(key)
         if fn is None:
@@ -143,15 +154,21 @@ class Specializer:
         def build():
             generated = self.generate(kinds, ranks)
             return generated.compile(), generated
+
         return cached(key, build)
 
     def generate(self, kinds, ranks=None):
         ranks = ranks if ranks is not None else (None,) * len(kinds)
         narrow = {p for p, r in zip(self.params, ranks) if isinstance(r, tuple)}
         plain = [r[0] if isinstance(r, tuple) else r for r in ranks]
-        return generate_reverse(self.func, self.wrt, dict(zip(self.params, kinds)),
-                                output=self.output, ranks=dict(zip(self.params, plain)),
-                                narrow=narrow)
+        return generate_reverse(
+            self.func,
+            self.wrt,
+            dict(zip(self.params, kinds)),
+            output=self.output,
+            ranks=dict(zip(self.params, plain)),
+            narrow=narrow,
+        )
 
     def bind(self, args, kwargs):
         if not kwargs and len(args) == len(self.params):
@@ -168,17 +185,26 @@ def as_floats(fn, output, several):
     """`fn` (generated grad or value_and_grad code) returning floats where integer
     arguments in wrt made it compute integers: 2*x at x=3 is the derivative 6.0.
     The integers themselves are passed on unchanged, so `range(n)` still works."""
+
     def floats(g):
-        return tuple(float(v) if is_int_scalar(v) else v for v in g) if several else \
-            float(g) if is_int_scalar(g) else g
+        return (
+            tuple(float(v) if is_int_scalar(v) else v for v in g)
+            if several
+            else float(g)
+            if is_int_scalar(g)
+            else g
+        )
 
     if output == "value_and_grad":
+
         def call(*args, **kwargs):
             value, g = fn(*args, **kwargs)
             return (float(value) if is_int_scalar(value) else value), floats(g)
     else:
+
         def call(*args, **kwargs):
             return floats(fn(*args, **kwargs))
+
     call.__wrapped__ = fn
     return call
 
@@ -213,8 +239,11 @@ def assumed_kinds(func, params):
             kind, why = kind_of_value(param.default), "its default"
         elif ann in (int, "int", bool, "bool"):
             kind, why = INT, "annotated"
-        elif ann is np.ndarray or (isinstance(ann, str) and "ndarray" in ann) or \
-                "array" in str(ann).lower():
+        elif (
+            ann is np.ndarray
+            or (isinstance(ann, str) and "ndarray" in ann)
+            or "array" in str(ann).lower()
+        ):
             kind, why = ARRAY, "annotated"
         elif ann in (list, tuple, "list", "tuple") or str(ann).startswith(("list", "tuple")):
             kind, why = SEQ, "annotated"
@@ -238,7 +267,7 @@ def is_int_scalar(value):
 def count_parameters(func):
     """Parameters that are counts, not inputs: annotated `int`, with an integer default,
     or used as counts (`range(n)`, an index, a shape or axis: srcdiff/api/usage.py)."""
-    key = ("counts", func)      # vjp asks on every call
+    key = ("counts", func)  # vjp asks on every call
     if key not in _PREPARED:
         found = usage.counts(func)
         for name, param in inspect.signature(func).parameters.items():

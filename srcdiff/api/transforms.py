@@ -44,8 +44,9 @@ def _bind_all(func, args, kwargs):
     """Arguments for every parameter of `func`, in order, from a call's args and kwargs
     (defaults filled in), as `func` itself would bind them."""
     import inspect
+
     if not kwargs and len(args) == len(parameters(func)):
-        return tuple(args)     # one value per parameter, keyword-only ones included
+        return tuple(args)  # one value per parameter, keyword-only ones included
     try:
         bound = inspect.signature(func).bind(*args, **kwargs)
     except TypeError as exc:
@@ -56,8 +57,12 @@ def _bind_all(func, args, kwargs):
 
 def _in_dtype(g, x):
     """A cotangent of a float32 array in float32 (where the function computed in float64)."""
-    if isinstance(x, np.ndarray) and x.dtype.kind == "f" and isinstance(g, np.ndarray) and \
-            g.dtype != x.dtype:
+    if (
+        isinstance(x, np.ndarray)
+        and x.dtype.kind == "f"
+        and isinstance(g, np.ndarray)
+        and g.dtype != x.dtype
+    ):
         return g.astype(x.dtype)
     return g
 
@@ -85,11 +90,15 @@ def jvp(func, primals, tangents):
     primals, tangents = tuple(primals), tuple(tangents)
     params = parameters(func)
     if len(primals) != len(params) or len(tangents) != len(primals):
-        raise ArgumentError(f"jvp needs one primal and one tangent per parameter of "
-                            f"{func.__name__} ({', '.join(params)})")
-    wrt = tuple(p for p, a, t in zip(params, primals, tangents)
-                if t is not None and not (isinstance(a, int) and not isinstance(a, bool)
-                                          and _is_zero(t)))
+        raise ArgumentError(
+            f"jvp needs one primal and one tangent per parameter of "
+            f"{func.__name__} ({', '.join(params)})"
+        )
+    wrt = tuple(
+        p
+        for p, a, t in zip(params, primals, tangents)
+        if t is not None and not (isinstance(a, int) and not isinstance(a, bool) and _is_zero(t))
+    )
     if not wrt:
         return func(*primals), 0.0
     primals = tuple(_as_float(a) if p in wrt else a for p, a in zip(params, primals))
@@ -152,8 +161,9 @@ def _vjp(func, primals, wrt):
     """vjp with respect to `wrt` (names), or every differentiable argument if None."""
     params = parameters(func)
     if len(primals) != len(params):
-        raise ArgumentError(f"vjp needs one primal per parameter of {func.__name__} "
-                            f"({', '.join(params)})")
+        raise ArgumentError(
+            f"vjp needs one primal per parameter of {func.__name__} ({', '.join(params)})"
+        )
     ints = ()
     if wrt is None:
         wrt = default_wrt(func, primals)
@@ -161,12 +171,15 @@ def _vjp(func, primals, wrt):
         # still works); what they make integer is returned as floats
         ints = [p for p, a in zip(params, primals) if p in wrt and is_int_scalar(a)]
     if not wrt:
-        raise ArgumentError(f"no argument of {func.__name__} is differentiable here "
-                            "(floats, float arrays, lists of floats, integers that are "
-                            "not counts)")
+        raise ArgumentError(
+            f"no argument of {func.__name__} is differentiable here "
+            "(floats, float arrays, lists of floats, integers that are "
+            "not counts)"
+        )
     spec = _specializer(func, wrt, "split")
-    primals = tuple(_as_float(a) if p in wrt and p not in ints else a
-                    for p, a in zip(params, primals))
+    primals = tuple(
+        _as_float(a) if p in wrt and p not in ints else a for p, a in zip(params, primals)
+    )
     (fwd, bwd), generated = spec.compiled_for(spec.kinds_of(primals), spec.ranks_of(primals))
     stack = []
     pos, kw = _split_keyword_only(func, primals)
@@ -181,8 +194,8 @@ def _vjp(func, primals, wrt):
         cts = tuple(cotangent) if multiple else (cotangent,)
         if first[0] or not generated.mutates:
             first[0] = False
-            run_stack = list(saved)     # the backward sweep pops: give it its own copy
-        else:   # the first backward sweep restored arrays in place: run the forward again
+            run_stack = list(saved)  # the backward sweep pops: give it its own copy
+        else:  # the first backward sweep restored arrays in place: run the forward again
             run_stack = []
             _guarded(fwd, run_stack, *pos, **kw)
         grads = _guarded(bwd, run_stack, *cts)
@@ -214,8 +227,7 @@ def jacobian(func, wrt=0, mode="auto"):
         results = []
         for name in names:
             i = params.index(name)
-            x = np.asarray(args[i], dtype=float) if not isinstance(args[i], np.ndarray) \
-                else args[i]
+            x = np.asarray(args[i], dtype=float) if not isinstance(args[i], np.ndarray) else args[i]
             chosen = mode
             if mode == "auto":
                 chosen = "forward" if x.size < out.size else "reverse"
@@ -327,4 +339,3 @@ def _hessian_fof(func, name, args, i, x):
             _, (_, second) = jvp(jvp_fn, (*args, ek), tangents)
             H[k, m] = float(np.asarray(second))
     return H.reshape(x.shape + x.shape) if x.ndim else H[0, 0]
-

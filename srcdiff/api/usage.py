@@ -33,22 +33,88 @@ COUNT, NUMBER, ARRAY = "count", "number", "array"
 _STRENGTH = {COUNT: 0, NUMBER: 1, ARRAY: 2}
 
 ARRAY_ATTRIBUTES = {"shape", "T", "ndim", "size", "dtype", "mT", "real", "imag", "flat"}
-ARRAY_METHODS = {"sum", "mean", "prod", "max", "min", "std", "var", "reshape", "transpose",
-                 "dot", "ravel", "flatten", "cumsum", "cumprod", "clip", "astype", "copy",
-                 "squeeze", "swapaxes", "trace", "diagonal", "argmax", "argmin", "any", "all"}
+ARRAY_METHODS = {
+    "sum",
+    "mean",
+    "prod",
+    "max",
+    "min",
+    "std",
+    "var",
+    "reshape",
+    "transpose",
+    "dot",
+    "ravel",
+    "flatten",
+    "cumsum",
+    "cumprod",
+    "clip",
+    "astype",
+    "copy",
+    "squeeze",
+    "swapaxes",
+    "trace",
+    "diagonal",
+    "argmax",
+    "argmin",
+    "any",
+    "all",
+}
 # keywords whose values are counts, in NumPy calls and array methods
-COUNT_KEYWORDS = {"axis", "axes", "axis1", "axis2", "shape", "newshape", "reps", "repeats",
-                  "num", "N", "M", "k", "ndmin", "offset", "ddof", "size", "minlength",
-                  "decimals", "n", "shift"}
+COUNT_KEYWORDS = {
+    "axis",
+    "axes",
+    "axis1",
+    "axis2",
+    "shape",
+    "newshape",
+    "reps",
+    "repeats",
+    "num",
+    "N",
+    "M",
+    "k",
+    "ndmin",
+    "offset",
+    "ddof",
+    "size",
+    "minlength",
+    "decimals",
+    "n",
+    "shift",
+}
 # NumPy functions whose leading positional arguments are shapes or sizes
-SHAPE_FIRST = {"zeros": 1, "ones": 1, "empty": 1, "full": 1, "eye": 3, "identity": 1,
-               "tri": 3, "arange": 3}
+SHAPE_FIRST = {
+    "zeros": 1,
+    "ones": 1,
+    "empty": 1,
+    "full": 1,
+    "eye": 3,
+    "identity": 1,
+    "tri": 3,
+    "arange": 3,
+}
 # NumPy functions and array methods whose arguments after the array are shapes or counts
-SHAPE_AFTER = {"reshape", "tile", "repeat", "broadcast_to", "resize", "transpose",
-               "swapaxes", "moveaxis", "roll", "expand_dims", "squeeze", "diagonal",
-               "trace", "rot90", "triu", "tril"}
+SHAPE_AFTER = {
+    "reshape",
+    "tile",
+    "repeat",
+    "broadcast_to",
+    "resize",
+    "transpose",
+    "swapaxes",
+    "moveaxis",
+    "roll",
+    "expand_dims",
+    "squeeze",
+    "diagonal",
+    "trace",
+    "rot90",
+    "triu",
+    "tril",
+}
 
-_CACHE = {}
+_CACHE: dict[object, object] = {}
 
 
 def parameter_uses(func):
@@ -74,12 +140,12 @@ class _Uses:
         self.resolver = self.source.resolver
         args = self.source.tree.args
         self.params = [a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
-        self.uses = {}          # name -> (use, reason), parameters and locals alike
-        self.arrays = set()     # local names bound to array values
-        self.helpers = {}       # helper function -> (its parameters, their uses)
+        self.uses = {}  # name -> (use, reason), parameters and locals alike
+        self.arrays = set()  # local names bound to array values
+        self.helpers = {}  # helper function -> (its parameters, their uses)
 
     def result(self):
-        for _ in range(3):      # array locals found late make earlier uses arrays: repeat
+        for _ in range(3):  # array locals found late make earlier uses arrays: repeat
             before = (dict(self.uses), set(self.arrays))
             for stmt in self.source.tree.body:
                 self.statement(stmt)
@@ -102,8 +168,11 @@ class _Uses:
         if isinstance(node, ast.Name):
             return node.id in self.arrays or self.uses.get(node.id, (None,))[0] == ARRAY
         if isinstance(node, ast.BinOp):
-            return isinstance(node.op, ast.MatMult) or self.is_array(node.left) or \
-                self.is_array(node.right)
+            return (
+                isinstance(node.op, ast.MatMult)
+                or self.is_array(node.left)
+                or self.is_array(node.right)
+            )
         if isinstance(node, ast.UnaryOp):
             return self.is_array(node.operand)
         if isinstance(node, ast.Attribute):
@@ -114,8 +183,11 @@ class _Uses:
             obj = self.resolver.resolve(node.func)
             if _is_numpy(obj):
                 return True
-            return isinstance(node.func, ast.Attribute) and node.func.attr in ARRAY_METHODS \
+            return (
+                isinstance(node.func, ast.Attribute)
+                and node.func.attr in ARRAY_METHODS
                 and self.is_array(node.func.value)
+            )
         return False
 
     # -- statements ---------------------------------------------------------------------
@@ -135,7 +207,7 @@ class _Uses:
                 if self.is_array(stmt.value):
                     self.arrays.add(t.id)
                 use = self.uses.get(t.id)
-                if use and use[0] in (COUNT, ARRAY):    # what it is made of is that too
+                if use and use[0] in (COUNT, ARRAY):  # what it is made of is that too
                     self.expr(stmt.value, (use[0], f"assigned to {t.id}, {use[1]}"))
             if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
                 self.arithmetic(stmt.target, stmt.value)
@@ -180,10 +252,10 @@ class _Uses:
                 return
             if isinstance(node.op, ast.Mult):
                 for seq, n in ((node.left, node.right), (node.right, node.left)):
-                    if isinstance(seq, (ast.List, ast.Tuple)):   # [0.0] * n
+                    if isinstance(seq, (ast.List, ast.Tuple)):  # [0.0] * n
                         self.names_in(n, COUNT, "a list repetition")
             if isinstance(node.op, ast.Pow) and isinstance(node.right, ast.Name):
-                self.note(node.right.id, COUNT, "an exponent")     # x ** n
+                self.note(node.right.id, COUNT, "an exponent")  # x ** n
             self.expr(node.left, context)
             self.expr(node.right, context)
             self.arithmetic(node.left, node.right)
@@ -193,9 +265,13 @@ class _Uses:
                 self.expr(node.test, (NUMBER, "compared in a condition"))
                 parts = [node.body, node.orelse]
             else:
-                parts = [node.operand] if isinstance(node, ast.UnaryOp) else \
-                    node.values if isinstance(node, ast.BoolOp) else \
-                    [node.left, *node.comparators]
+                parts = (
+                    [node.operand]
+                    if isinstance(node, ast.UnaryOp)
+                    else node.values
+                    if isinstance(node, ast.BoolOp)
+                    else [node.left, *node.comparators]
+                )
             for part in parts:
                 self.expr(part, context)
             if isinstance(node, ast.Compare):
@@ -237,8 +313,11 @@ class _Uses:
                 self.expr(a, (NUMBER, f"an argument of math.{name}"))
             return
         if _is_numpy(obj):
-            if name in ("power", "float_power") and len(args) == 2 and \
-                    isinstance(args[1], ast.Name):
+            if (
+                name in ("power", "float_power")
+                and len(args) == 2
+                and isinstance(args[1], ast.Name)
+            ):
                 self.note(args[1].id, COUNT, f"an exponent of np.{name}")
             shapes = SHAPE_FIRST.get(name, 0)
             after = 1 if name in SHAPE_AFTER else len(args)
@@ -285,8 +364,9 @@ class _Uses:
             except (SrcDiffError, OSError, TypeError):
                 self.helpers[callee] = ([], {})
         params, uses = self.helpers[callee]
-        pairs = list(zip(params, node.args)) + \
-            [(kw.arg, kw.value) for kw in node.keywords if kw.arg]
+        pairs = list(zip(params, node.args)) + [
+            (kw.arg, kw.value) for kw in node.keywords if kw.arg
+        ]
         for param, arg in pairs:
             use = uses.get(param)
             where = use[1].split(" in ")[0] if use else ""
@@ -295,7 +375,7 @@ class _Uses:
                 self.names_in(arg, COUNT, context[1])
             else:
                 self.expr(arg, context)
-        for a in node.args[len(params):]:
+        for a in node.args[len(params) :]:
             self.expr(a, None)
 
 
@@ -304,5 +384,6 @@ def _is_numpy(obj):
     if obj is MISSING or not callable(obj) or isinstance(obj, type):
         return False
     module = getattr(obj, "__module__", None) or ""
-    return isinstance(obj, np.ufunc) or \
-        (module.split(".")[0] == "numpy" and not module.startswith("numpy.random"))
+    return isinstance(obj, np.ufunc) or (
+        module.split(".")[0] == "numpy" and not module.startswith("numpy.random")
+    )

@@ -55,9 +55,10 @@ def build_all(project, targets, no_import=False, emit_tests=None):
     loader = (StaticLoader if no_import else ImportingLoader)(project)
     by_output = {}
     from .static import StaticResolutionError
+
     with loader.session():
         for target in targets:
-            try:    # the static loader may meet an undecidable name while generating
+            try:  # the static loader may meet an undecidable name while generating
                 with progress(f"differentiating {target.spec} ({target.mode})"):
                     built = build_target(project, loader, target)
             except StaticResolutionError as exc:
@@ -78,8 +79,9 @@ def cmd_build(args):
     """`srcdiff build`: write (or with --check, verify) the derivative modules."""
     project = _project(args)
     targets = _targets(project, args)
-    files = build_all(project, targets, no_import=args.no_import,
-                      emit_tests=_emit_path(project, args))
+    files = build_all(
+        project, targets, no_import=args.no_import, emit_tests=_emit_path(project, args)
+    )
     cwd = os.getcwd()
     stale = 0
     for rel, text in files.items():
@@ -104,8 +106,10 @@ def cmd_build(args):
             print(f"up to date: {shown}")
     if args.check:
         if stale:
-            print(f"srcdiff: {stale} of {len(files)} generated file(s) stale; "
-                  "run `srcdiff build`", file=sys.stderr)
+            print(
+                f"srcdiff: {stale} of {len(files)} generated file(s) stale; run `srcdiff build`",
+                file=sys.stderr,
+            )
             return EXIT_STALE
         print(f"srcdiff: {len(files)} generated file(s) up to date")
     return EXIT_OK
@@ -134,14 +138,18 @@ def _targets(project, args):
         return targets_from_args(project, args)
     for option in ("wrt", "out", "at", "output"):
         if getattr(args, option):
-            raise UsageError(f"--{'o' if option == 'out' else option} applies to targets "
-                              "named on the command line; configure [[tool.srcdiff.targets]] "
-                              "in pyproject.toml instead")
+            raise UsageError(
+                f"--{'o' if option == 'out' else option} applies to targets "
+                "named on the command line; configure [[tool.srcdiff.targets]] "
+                "in pyproject.toml instead"
+            )
     targets = targets_from_config(project)
     if not targets:
         where = project.pyproject or "pyproject.toml (none found)"
-        raise UsageError(f"nothing to build: name FILE.py:FUNCTION targets, or configure "
-                          f"[[tool.srcdiff.targets]] in {where}")
+        raise UsageError(
+            f"nothing to build: name FILE.py:FUNCTION targets, or configure "
+            f"[[tool.srcdiff.targets]] in {where}"
+        )
     return targets
 
 
@@ -157,27 +165,45 @@ def _emit_path(project, args):
 def add_build_command(subparsers):
     """Register `srcdiff build` on the CLI's subparsers."""
     p = subparsers.add_parser(
-        "build", help="write derivative modules ahead of time (docs/build.md)",
+        "build",
+        help="write derivative modules ahead of time (docs/build.md)",
         description="Generate derivative modules that run without srcdiff. With no "
-                    "targets, builds every [[tool.srcdiff.targets]] of pyproject.toml.")
+        "targets, builds every [[tool.srcdiff.targets]] of pyproject.toml.",
+    )
     p.add_argument("targets", nargs="*", metavar="FILE.py:FUNCTION")
     p.add_argument("--wrt", help="comma-separated parameter names (default: the first)")
-    p.add_argument("-o", "--out", metavar="FILE.py",
-                   help="module to write (default: FILE_grad.py beside the source)")
-    p.add_argument("--output", help="grad, value_and_grad, vjp, jvp, comma-separated, or "
-                                    "'both' (grad and value_and_grad); default grad (jvp with "
-                                    "--mode forward)")
-    p.add_argument("--mode", default="reverse", choices=["reverse", "forward"],
-                   help="reverse (default) or forward; forward mode generates jvp functions "
-                        "only")
-    p.add_argument("--at", help="example arguments that fix their kinds, e.g. \"w=0.5, b=0\"")
-    p.add_argument("--check", action="store_true",
-                   help="write nothing; exit 1 naming each stale output")
-    p.add_argument("--no-import", action="store_true",
-                   help="read the functions' modules statically instead of importing them")
-    p.add_argument("--emit-tests", metavar="PATH",
-                   help="also write a pytest file checking each derivative against finite "
-                        "differences")
+    p.add_argument(
+        "-o",
+        "--out",
+        metavar="FILE.py",
+        help="module to write (default: FILE_grad.py beside the source)",
+    )
+    p.add_argument(
+        "--output",
+        help="grad, value_and_grad, vjp, jvp, comma-separated, or "
+        "'both' (grad and value_and_grad); default grad (jvp with "
+        "--mode forward)",
+    )
+    p.add_argument(
+        "--mode",
+        default="reverse",
+        choices=["reverse", "forward"],
+        help="reverse (default) or forward; forward mode generates jvp functions only",
+    )
+    p.add_argument("--at", help='example arguments that fix their kinds, e.g. "w=0.5, b=0"')
+    p.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 naming each stale output"
+    )
+    p.add_argument(
+        "--no-import",
+        action="store_true",
+        help="read the functions' modules statically instead of importing them",
+    )
+    p.add_argument(
+        "--emit-tests",
+        metavar="PATH",
+        help="also write a pytest file checking each derivative against finite differences",
+    )
     p.set_defaults(run=cmd_build)
     return p
 
@@ -195,4 +221,3 @@ def main(argv=None):
     except SrcDiffError as exc:
         print(f"srcdiff: {exc}", file=sys.stderr)
     return 2
-

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 if sys.version_info >= (3, 11):
     import tomllib
-else:   # a declared dependency on 3.10
+else:  # a declared dependency on 3.10
     import tomli as tomllib
 
 from ..api.loading import parse_at
@@ -30,15 +30,15 @@ KINDS = ("scalar", "array", "int", "seq")
 class Target:
     """One function to differentiate, and where and how to write its derivatives."""
 
-    file: str                   # the source file, relative to the project root (posix)
-    function: str               # the function's name in that file
-    output: str                 # the module to write, relative to the project root
-    wrt: tuple = ()             # parameter names (empty: the first parameter)
+    file: str  # the source file, relative to the project root (posix)
+    function: str  # the function's name in that file
+    output: str  # the module to write, relative to the project root
+    wrt: tuple = ()  # parameter names (empty: the first parameter)
     outputs: tuple = ("grad",)  # which derivative functions to generate
     mode: str = "reverse"
-    at: dict | None = None      # example arguments: fix the parameter kinds, test points
-    kinds: dict = field(default_factory=dict)   # explicit kinds, win over `at`
-    box: dict | None = None     # emitted tests: parameter -> [low, high]
+    at: dict | None = None  # example arguments: fix the parameter kinds, test points
+    kinds: dict = field(default_factory=dict)  # explicit kinds, win over `at`
+    box: dict | None = None  # emitted tests: parameter -> [low, high]
     samples: int = 3
     seed: int = 0
     rtol: float = 1e-5
@@ -53,9 +53,9 @@ class Target:
 class Project:
     """Where paths are relative to, and where the project's modules import from."""
 
-    root: str                   # absolute: the folder with pyproject.toml (or the cwd)
-    source_root: str            # absolute: the folder imports are relative to
-    config: dict                # the [tool.srcdiff] table
+    root: str  # absolute: the folder with pyproject.toml (or the cwd)
+    source_root: str  # absolute: the folder imports are relative to
+    config: dict  # the [tool.srcdiff] table
     pyproject: str | None
 
     def rel(self, path):
@@ -74,15 +74,19 @@ class Project:
         full = self.abs(rel)
         inner = os.path.relpath(full, self.source_root)
         if inner.startswith(".."):
-            raise UsageError(f"{rel} is outside the source root "
-                              f"{self.rel(self.source_root) or '.'}; srcdiff build imports "
-                              "modules by their path from there")
+            raise UsageError(
+                f"{rel} is outside the source root "
+                f"{self.rel(self.source_root) or '.'}; srcdiff build imports "
+                "modules by their path from there"
+            )
         parts = os.path.splitext(inner)[0].split(os.sep)
         if parts[-1] == "__init__":
             parts.pop()
         if not all(p.isidentifier() for p in parts):
-            raise UsageError(f"{rel} cannot be imported as a module: {'.'.join(parts)!r} is not "
-                              "a dotted name of identifiers")
+            raise UsageError(
+                f"{rel} cannot be imported as a module: {'.'.join(parts)!r} is not "
+                "a dotted name of identifiers"
+            )
         return ".".join(parts)
 
 
@@ -109,8 +113,20 @@ def find_project(start):
     return Project(root=root, source_root=source_root, config=config, pyproject=candidate)
 
 
-_TARGET_KEYS = {"function", "wrt", "output", "generate", "mode", "at", "kinds", "box",
-                "samples", "seed", "rtol", "atol"}
+_TARGET_KEYS = {
+    "function",
+    "wrt",
+    "output",
+    "generate",
+    "mode",
+    "at",
+    "kinds",
+    "box",
+    "samples",
+    "seed",
+    "rtol",
+    "atol",
+}
 
 
 def targets_from_config(project):
@@ -118,15 +134,18 @@ def targets_from_config(project):
     entries = project.config.get("targets", [])
     where = project.rel(project.pyproject) if project.pyproject else "pyproject.toml"
     if not isinstance(entries, list):
-        raise UsageError(f"{where}: [tool.srcdiff] targets must be an array of tables "
-                          "([[tool.srcdiff.targets]])")
+        raise UsageError(
+            f"{where}: [tool.srcdiff] targets must be an array of tables ([[tool.srcdiff.targets]])"
+        )
     targets = []
     for n, entry in enumerate(entries, 1):
         label = f"{where}: target {n}"
         unknown = sorted(set(entry) - _TARGET_KEYS)
         if unknown:
-            raise UsageError(f"{label}: unknown key(s) {', '.join(unknown)}; known keys: "
-                              f"{', '.join(sorted(_TARGET_KEYS))}")
+            raise UsageError(
+                f"{label}: unknown key(s) {', '.join(unknown)}; known keys: "
+                f"{', '.join(sorted(_TARGET_KEYS))}"
+            )
         spec = entry.get("function")
         if not isinstance(spec, str) or ":" not in spec:
             raise UsageError(f'{label}: function = "path/to/file.py:name" is required')
@@ -136,12 +155,26 @@ def targets_from_config(project):
         wrt = _names(entry.get("wrt", ()))
         default = ["jvp"] if entry.get("mode") == "forward" else ["grad"]
         outputs = _names(entry.get("generate", default))
-        targets.append(_checked(Target(
-            file=file, function=name, output=project.rel(project.abs(output)), wrt=wrt,
-            outputs=outputs, mode=entry.get("mode", "reverse"), at=entry.get("at"),
-            kinds=dict(entry.get("kinds", {})), box=entry.get("box"),
-            samples=int(entry.get("samples", 3)), seed=int(entry.get("seed", 0)),
-            rtol=float(entry.get("rtol", 1e-5)), atol=float(entry.get("atol", 1e-6))), label))
+        targets.append(
+            _checked(
+                Target(
+                    file=file,
+                    function=name,
+                    output=project.rel(project.abs(output)),
+                    wrt=wrt,
+                    outputs=outputs,
+                    mode=entry.get("mode", "reverse"),
+                    at=entry.get("at"),
+                    kinds=dict(entry.get("kinds", {})),
+                    box=entry.get("box"),
+                    samples=int(entry.get("samples", 3)),
+                    seed=int(entry.get("seed", 0)),
+                    rtol=float(entry.get("rtol", 1e-5)),
+                    atol=float(entry.get("atol", 1e-6)),
+                ),
+                label,
+            )
+        )
     return targets
 
 
@@ -161,8 +194,20 @@ def targets_from_args(project, args):
             raise UsageError(f"no such file: {path}")
         file = project.rel(path)
         output = project.rel(args.out) if args.out else _default_output(file)
-        targets.append(_checked(Target(file=file, function=name, output=output, wrt=wrt,
-                                       outputs=outputs, mode=args.mode, at=at), spec))
+        targets.append(
+            _checked(
+                Target(
+                    file=file,
+                    function=name,
+                    output=output,
+                    wrt=wrt,
+                    outputs=outputs,
+                    mode=args.mode,
+                    at=at,
+                ),
+                spec,
+            )
+        )
     return targets
 
 
@@ -192,14 +237,15 @@ def _checked(target, label):
         raise UsageError(f"{label}: forward mode generates jvp functions only")
     bad = [o for o in target.outputs if o not in OUTPUT_KINDS]
     if bad or not target.outputs:
-        raise UsageError(f"{label}: cannot generate {', '.join(bad) or 'nothing'}; choose from "
-                          f"{', '.join(OUTPUT_KINDS)}")
+        raise UsageError(
+            f"{label}: cannot generate {', '.join(bad) or 'nothing'}; choose from "
+            f"{', '.join(OUTPUT_KINDS)}"
+        )
     if len(set(target.outputs)) != len(target.outputs):
         raise UsageError(f"{label}: generate names an output twice")
     bad = sorted(k for k, v in target.kinds.items() if v not in KINDS)
     if bad:
-        raise UsageError(f"{label}: kinds must be one of {', '.join(KINDS)} "
-                          f"(see {', '.join(bad)})")
+        raise UsageError(f"{label}: kinds must be one of {', '.join(KINDS)} (see {', '.join(bad)})")
     if not target.output.endswith(".py"):
         raise UsageError(f"{label}: output {target.output!r} must be a .py file")
     if not target.function.isidentifier():

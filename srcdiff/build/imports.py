@@ -22,13 +22,12 @@ def import_block(names, is_project):
     froms = {}
     for name, key in names.items():
         if key[0] == "module" and key[1].rpartition(".")[2] == name and "." in key[1]:
-            key = ("from", key[1].rpartition(".")[0], name)    # `from a import b`, not `as b`
+            key = ("from", key[1].rpartition(".")[0], name)  # `from a import b`, not `as b`
         if key[0] == "module":
             line = f"import {key[1]}" if key[1] == name else f"import {key[1]} as {name}"
             sections[_section(key[1], is_project)].append(((key[1].lower(), name), line))
         elif key[0] == "from":
-            froms.setdefault(key[1], []).append(key[2] if key[2] == name
-                                                else f"{key[2]} as {name}")
+            froms.setdefault(key[1], []).append(key[2] if key[2] == name else f"{key[2]} as {name}")
     for module, members in froms.items():
         members.sort(key=_member_order)
         line = f"from {module} import {', '.join(members)}"
@@ -62,4 +61,3 @@ def _member_order(member):
     name = member.split(" as ")[0]
     kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
     return (kind, name.lower(), name)
-

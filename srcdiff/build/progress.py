@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 
-THRESHOLD = 1.0         # seconds before a step is reported
+THRESHOLD = 1.0  # seconds before a step is reported
 clock = time.perf_counter
 
 
@@ -51,8 +51,7 @@ def progress(what, stream=None):
         if elapsed >= threshold:
             begin()
         if shown:
-            stream.write(f"done in {elapsed:.1f} s\n" if ok else
-                         f"failed after {elapsed:.1f} s\n")
+            stream.write(f"done in {elapsed:.1f} s\n" if ok else f"failed after {elapsed:.1f} s\n")
             stream.flush()
 
 

@@ -22,8 +22,13 @@ def same_on_every_python(text):
     """
     edits = []
     for node in ast.walk(ast.parse(text)):
-        targets = node.targets if isinstance(node, ast.Assign) else \
-            [node.target] if isinstance(node, ast.For) else []
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, ast.For)
+            else []
+        )
         for t in targets:
             if isinstance(t, ast.Tuple) and t.elts and t.lineno == t.end_lineno:
                 edits.append((t.lineno, t.col_offset, t.end_col_offset))
@@ -33,6 +38,7 @@ def same_on_every_python(text):
         if segment.startswith(b"(") and segment.endswith(b")"):
             return line[:start] + segment[1:-1] + line[end:]
         return None
+
     return _edit_lines(text, edits, unwrap)
 
 
@@ -47,19 +53,24 @@ def drop_unused_bindings(text):
     for fdef in tree.body:
         if not isinstance(fdef, ast.FunctionDef):
             continue
-        loads = {n.id for n in ast.walk(fdef) if isinstance(n, ast.Name)
-                 and isinstance(n.ctx, ast.Load)}
+        loads = {
+            n.id for n in ast.walk(fdef) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+        }
         params = {a.arg for a in ast.walk(fdef.args) if isinstance(a, ast.arg)}
         for node in ast.walk(fdef):
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
-                    isinstance(node.targets[0], ast.Name) and \
-                    node.targets[0].id not in loads | params and \
-                    not isinstance(node.value, (ast.Name, ast.Constant, ast.Attribute)):
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id not in loads | params
+                and not isinstance(node.value, (ast.Name, ast.Constant, ast.Attribute))
+            ):
                 edits.append((node.lineno, node.col_offset, node.targets[0].end_col_offset))
 
     def unbind(line, start, end):
         rest = re.match(rb"\s*=\s*", line[end:])
-        return line[:start] + line[end + rest.end():] if rest else None
+        return line[:start] + line[end + rest.end() :] if rest else None
+
     return _edit_lines(text, edits, unbind)
 
 
@@ -83,7 +94,7 @@ def split_defs(text):
     chunks = []
     for line in text.splitlines(keepends=True):
         if line.startswith("def "):
-            chunks.append([line[4:line.index("(")], line])
+            chunks.append([line[4 : line.index("(")], line])
         elif chunks:
             chunks[-1][1] += line
     return [(name, chunk.rstrip() + "\n") for name, chunk in chunks]
@@ -91,8 +102,11 @@ def split_defs(text):
 
 def name_tokens(text):
     """Every NAME token of `text`: a fresh name must avoid all of them."""
-    return {tok.string for tok in tokenize.generate_tokens(io.StringIO(text).readline)
-            if tok.type == tokenize.NAME}
+    return {
+        tok.string
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline)
+        if tok.type == tokenize.NAME
+    }
 
 
 def rename(text, renames):
@@ -124,8 +138,13 @@ def free_names(tree):
             free |= _loads(node)
             continue
         args = node.args
-        every = [*args.posonlyargs, *args.args, *args.kwonlyargs,
-                 *([args.vararg] if args.vararg else []), *([args.kwarg] if args.kwarg else [])]
+        every = [
+            *args.posonlyargs,
+            *args.args,
+            *args.kwonlyargs,
+            *([args.vararg] if args.vararg else []),
+            *([args.kwarg] if args.kwarg else []),
+        ]
         local = {a.arg for a in every}
         for sub in ast.walk(node):
             if isinstance(sub, ast.Name) and isinstance(sub.ctx, (ast.Store, ast.Del)):
@@ -150,9 +169,12 @@ def _loads(node):
     for sub in ast.walk(node):
         if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
             names.add(sub.id)
-        elif isinstance(sub, ast.arg) and isinstance(sub.annotation, ast.Constant) and \
-                isinstance(sub.annotation.value, str):
-            try:    # a string annotation: linters resolve its names too
+        elif (
+            isinstance(sub, ast.arg)
+            and isinstance(sub.annotation, ast.Constant)
+            and isinstance(sub.annotation.value, str)
+        ):
+            try:  # a string annotation: linters resolve its names too
                 names |= _loads(ast.parse(sub.annotation.value, mode="eval"))
             except SyntaxError:
                 pass

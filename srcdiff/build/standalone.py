@@ -51,8 +51,7 @@ def standalone_text(gen, module, path, notes=()):
             names[name] = key
     if user_globals:
         what = "a global" if len(user_globals) == 1 else "globals"
-        comments.insert(0, f"{', '.join(user_globals)}: {what} of {path}"
-                           f"{_where(module, path)}")
+        comments.insert(0, f"{', '.join(user_globals)}: {what} of {path}{_where(module, path)}")
     head = [_wrapped(n) for n in [*notes, *comments]]
     blocks = ["\n".join(head)] if head else []
     blocks += [b for b in (_imports(names, module.__name__), "\n".join(consts)) if b]
@@ -79,7 +78,7 @@ def _binding_key(obj):
         return ("module", obj.__name__)
     module = getattr(obj, "__module__", None) or ""
     if module.startswith("srcdiff.runtime."):
-        module = "srcdiff.runtime"      # the package re-exports every helper
+        module = "srcdiff.runtime"  # the package re-exports every helper
     text = literal(obj)
     if text is not None:
         return ("const", text)
@@ -91,15 +90,25 @@ def _where(module, path):
     """How the import of the user's module finds it: from which folder."""
     folder = os.path.dirname(os.path.abspath(getattr(module, "__file__", None) or path))
     for _ in module.__name__.split(".")[1:]:
-        folder = os.path.dirname(folder)    # a package's modules import from its root
+        folder = os.path.dirname(folder)  # a package's modules import from its root
     if folder == os.getcwd():
         return f" (imported as {module.__name__}: run this in the current folder)"
     shown = os.path.relpath(folder)
-    return f" (imported as {module.__name__}: run this with {shown} on sys.path, e.g. " \
-           f"PYTHONPATH={shown})"
+    return (
+        f" (imported as {module.__name__}: run this with {shown} on sys.path, e.g. "
+        f"PYTHONPATH={shown})"
+    )
 
 
 def _wrapped(note):
     """A comment, wrapped at 88 columns."""
-    return "\n".join(textwrap.wrap(note, 88, initial_indent="# ", subsequent_indent="#   ",
-                                   break_on_hyphens=False, break_long_words=False))
+    return "\n".join(
+        textwrap.wrap(
+            note,
+            88,
+            initial_indent="# ",
+            subsequent_indent="#   ",
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
+    )

@@ -37,12 +37,26 @@ import symtable
 import sys
 import types
 
-_BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-           ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
-           ast.Pow: operator.pow, ast.LShift: operator.lshift, ast.RShift: operator.rshift,
-           ast.BitOr: operator.or_, ast.BitAnd: operator.and_, ast.BitXor: operator.xor}
-_UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Not: operator.not_,
-          ast.Invert: operator.invert}
+_BINOPS = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+    ast.Pow: operator.pow,
+    ast.LShift: operator.lshift,
+    ast.RShift: operator.rshift,
+    ast.BitOr: operator.or_,
+    ast.BitAnd: operator.and_,
+    ast.BitXor: operator.xor,
+}
+_UNARY = {
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
+    ast.Not: operator.not_,
+    ast.Invert: operator.invert,
+}
 
 
 class StaticResolutionError(Exception):
@@ -57,16 +71,16 @@ class _Binding:
     """The top-level statement that (last) binds a module-level name."""
 
     def __init__(self, kind, node, alias=None, why=None):
-        self.kind = kind        # "def", "import", "from", "assign" or "undecidable"
+        self.kind = kind  # "def", "import", "from", "assign" or "undecidable"
         self.node = node
-        self.alias = alias      # the ast.alias of an import
-        self.why = why          # for "undecidable": what binds it
+        self.alias = alias  # the ast.alias of an import
+        self.why = why  # for "undecidable": what binds it
 
 
 class _StaticModule(types.ModuleType):
     """A module object whose attributes are resolved from source on first access."""
 
-    _info = None    # set on a per-module subclass, so the module's __dict__ stays clean
+    _info = None  # set on a per-module subclass, so the module's __dict__ stays clean
 
     def __getattr__(self, attr):
         info = type(self)._info
@@ -77,8 +91,7 @@ class _StaticModule(types.ModuleType):
         except _Unbound:
             sub = info.project.submodule(info.dotted, attr)
             if sub is None:
-                raise AttributeError(f"module {info.dotted!r} has no attribute {attr!r}") \
-                    from None
+                raise AttributeError(f"module {info.dotted!r} has no attribute {attr!r}") from None
             return sub
 
 
@@ -88,15 +101,16 @@ class _ModuleInfo:
     def __init__(self, project, dotted, path, is_package):
         self.project = project
         self.dotted = dotted
-        self.path = path        # None for a namespace package
+        self.path = path  # None for a namespace package
         cls = type("StaticModule", (_StaticModule,), {"_info": self})
         self.module = cls(dotted)
         self.ns = self.module.__dict__
         self.ns["__builtins__"] = builtins
         self.ns["__package__"] = dotted if is_package else dotted.rpartition(".")[0]
         if is_package:
-            self.ns["__path__"] = [os.path.dirname(path) if path else
-                                   os.path.join(project.root, *dotted.split("."))]
+            self.ns["__path__"] = [
+                os.path.dirname(path) if path else os.path.join(project.root, *dotted.split("."))
+            ]
         self.bindings = {}
         self.stars = []
         self.flags = 0
@@ -109,8 +123,9 @@ class _ModuleInfo:
             try:
                 tree = ast.parse(self.source, path)
             except SyntaxError as exc:
-                raise StaticResolutionError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") \
-                    from None
+                raise StaticResolutionError(
+                    f"{path}:{exc.lineno}: syntax error: {exc.msg}"
+                ) from None
             self._collect(tree.body)
         self._symtable = None
 
@@ -133,13 +148,14 @@ class _ModuleInfo:
                     name = alias.asname or alias.name.split(".")[0]
                     kind = "import" if isinstance(stmt, ast.Import) else "from"
                     self._bind(name, _Binding(kind, stmt, alias))
-            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and \
-                    all(isinstance(t, ast.Name) for t in _targets(stmt)):
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and all(
+                isinstance(t, ast.Name) for t in _targets(stmt)
+            ):
                 if stmt.value is not None:
                     for target in _targets(stmt):
                         self._bind(target.id, _Binding("assign", stmt))
             elif isinstance(stmt, (ast.Expr, ast.Pass)):
-                continue        # evaluated for effect only; binds nothing
+                continue  # evaluated for effect only; binds nothing
             else:
                 what = _describe(stmt)
                 for name in _names_bound_in(stmt):
@@ -193,12 +209,16 @@ class _ModuleInfo:
         """The function `def name` at module level, compiled alone (decorators dropped)."""
         binding = self.bindings.get(name)
         if binding is None or binding.kind != "def":
-            what = "not defined at module level" if binding is None else \
-                f"bound by {binding.why or 'an assignment or import'}" \
+            what = (
+                "not defined at module level"
+                if binding is None
+                else f"bound by {binding.why or 'an assignment or import'}"
                 f" (line {binding.node.lineno})"
+            )
             raise StaticResolutionError(
                 f"{self.path}: --no-import builds functions defined by a top-level `def`; "
-                f"{name!r} is {what}. Build without --no-import.")
+                f"{name!r} is {what}. Build without --no-import."
+            )
         if name not in self.ns:
             self.resolving.add(name)
             try:
@@ -219,9 +239,14 @@ class _ModuleInfo:
             node.lineno = first
         for name in sorted(_def_time_names(node, self.flags)):
             self.need(name)
-        code = compile(ast.Module(body=[node], type_ignores=[]), self.path, "exec",
-                       flags=self.flags, dont_inherit=True)
-        exec(code, self.ns)     # noqa: S102 - runs only the `def` statement itself
+        code = compile(
+            ast.Module(body=[node], type_ignores=[]),
+            self.path,
+            "exec",
+            flags=self.flags,
+            dont_inherit=True,
+        )
+        exec(code, self.ns)  # noqa: S102 - runs only the `def` statement itself
         func = self.ns[node.name]
         for name in sorted(self._body_globals(node)):
             self.need(name)
@@ -231,9 +256,15 @@ class _ModuleInfo:
         """Global names the function's body (and its nested scopes) read."""
         if self._symtable is None:
             self._symtable = symtable.symtable(self.source, self.path, "exec")
-        table = next((t for t in self._symtable.get_children()
-                      if t.get_name() == node.name and t.get_lineno() == node.lineno), None)
-        if table is None:   # e.g. type parameters add a scope: fall back to the AST
+        table = next(
+            (
+                t
+                for t in self._symtable.get_children()
+                if t.get_name() == node.name and t.get_lineno() == node.lineno
+            ),
+            None,
+        )
+        if table is None:  # e.g. type parameters add a scope: fall back to the AST
             return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
         names = set()
         stack = [table]
@@ -262,8 +293,9 @@ class _ModuleInfo:
             return getattr(module, alias.name)
         sub = self.project.import_module(f"{base}.{alias.name}", self, stmt, missing_ok=True)
         if sub is None:
-            raise self._error(stmt, alias.asname or alias.name,
-                              f"module {base!r} has no attribute {alias.name!r}")
+            raise self._error(
+                stmt, alias.asname or alias.name, f"module {base!r} has no attribute {alias.name!r}"
+            )
         return sub
 
     def _absolute(self, stmt):
@@ -272,7 +304,7 @@ class _ModuleInfo:
         package = self.ns["__package__"].split(".") if self.ns["__package__"] else []
         if stmt.level - 1 > len(package):
             raise self._error(stmt, stmt.module or ".", "the relative import leaves the project")
-        base = package[:len(package) - stmt.level + 1]
+        base = package[: len(package) - stmt.level + 1]
         return ".".join(base + ([stmt.module] if stmt.module else []))
 
     def _evaluate(self, expr, stmt, name):
@@ -283,13 +315,16 @@ class _ModuleInfo:
             items = [self._evaluate(e, stmt, name) for e in expr.elts]
             return {ast.Tuple: tuple, ast.List: list, ast.Set: set}[type(expr)](items)
         if isinstance(expr, ast.Dict) and None not in expr.keys:
-            return {self._evaluate(k, stmt, name): self._evaluate(v, stmt, name)
-                    for k, v in zip(expr.keys, expr.values)}
+            return {
+                self._evaluate(k, stmt, name): self._evaluate(v, stmt, name)
+                for k, v in zip(expr.keys, expr.values)
+            }
         if isinstance(expr, ast.UnaryOp) and type(expr.op) in _UNARY:
             return _UNARY[type(expr.op)](self._evaluate(expr.operand, stmt, name))
         if isinstance(expr, ast.BinOp) and type(expr.op) in _BINOPS:
-            return _BINOPS[type(expr.op)](self._evaluate(expr.left, stmt, name),
-                                          self._evaluate(expr.right, stmt, name))
+            return _BINOPS[type(expr.op)](
+                self._evaluate(expr.left, stmt, name), self._evaluate(expr.right, stmt, name)
+            )
         if isinstance(expr, ast.Name):
             try:
                 return self.resolve(expr.id)
@@ -301,22 +336,27 @@ class _ModuleInfo:
             base = self._evaluate(expr.value, stmt, name)
             if isinstance(base, types.ModuleType) and hasattr(base, expr.attr):
                 return getattr(base, expr.attr)
-        raise self._error(stmt, name, f"its value `{ast.unparse(expr)}` is not a constant "
-                                      "(only literals and arithmetic on constants are "
-                                      "evaluated)")
+        raise self._error(
+            stmt,
+            name,
+            f"its value `{ast.unparse(expr)}` is not a constant "
+            "(only literals and arithmetic on constants are "
+            "evaluated)",
+        )
 
     def _error(self, node, name, why):
         where = f"{self.project.display(self.path)}:{getattr(node, 'lineno', 1)}"
         return StaticResolutionError(
             f"{where}: --no-import cannot tell what {name!r} is: {why}. "
-            f"Build without --no-import (srcdiff then imports {self.dotted}).")
+            f"Build without --no-import (srcdiff then imports {self.dotted})."
+        )
 
 
 class StaticProject:
     """The project's modules, read statically; `function()` is the entry point."""
 
     def __init__(self, root, display=None):
-        self.root = os.path.abspath(root)     # the folder imports are relative to
+        self.root = os.path.abspath(root)  # the folder imports are relative to
         self.infos = {}
         self.display = display or (lambda path: path)
         self._installed = None
@@ -413,16 +453,25 @@ def _targets(stmt):
 
 def _is_main_guard(stmt):
     """`if __name__ == "__main__":` -- never runs on import, binds nothing we need."""
-    return isinstance(stmt, ast.If) and isinstance(stmt.test, ast.Compare) and \
-        isinstance(stmt.test.left, ast.Name) and stmt.test.left.id == "__name__" and \
-        len(stmt.test.comparators) == 1 and isinstance(stmt.test.comparators[0], ast.Constant) \
+    return (
+        isinstance(stmt, ast.If)
+        and isinstance(stmt.test, ast.Compare)
+        and isinstance(stmt.test.left, ast.Name)
+        and stmt.test.left.id == "__name__"
+        and len(stmt.test.comparators) == 1
+        and isinstance(stmt.test.comparators[0], ast.Constant)
         and stmt.test.comparators[0].value == "__main__"
+    )
 
 
 def _describe(stmt):
-    what = {ast.ClassDef: "a class statement", ast.AsyncFunctionDef: "an async def",
-            ast.AugAssign: "an augmented assignment", ast.Delete: "a del statement",
-            ast.Assign: "an unpacking assignment"}.get(type(stmt))
+    what = {
+        ast.ClassDef: "a class statement",
+        ast.AsyncFunctionDef: "an async def",
+        ast.AugAssign: "an augmented assignment",
+        ast.Delete: "a del statement",
+        ast.Assign: "an unpacking assignment",
+    }.get(type(stmt))
     if what is None:
         what = f"code inside a `{type(stmt).__name__.lower()}` statement"
     return f"{what} at line {stmt.lineno}"
@@ -445,8 +494,13 @@ def _def_time_names(node, flags):
     exprs = list(node.args.defaults) + [d for d in node.args.kw_defaults if d is not None]
     if not flags & __future__.annotations.compiler_flag:
         args = node.args
-        every = [*args.posonlyargs, *args.args, *args.kwonlyargs,
-                 *([args.vararg] if args.vararg else []), *([args.kwarg] if args.kwarg else [])]
+        every = [
+            *args.posonlyargs,
+            *args.args,
+            *args.kwonlyargs,
+            *([args.vararg] if args.vararg else []),
+            *([args.kwarg] if args.kwarg else []),
+        ]
         exprs += [a.annotation for a in every if a.annotation is not None]
         if node.returns is not None:
             exprs.append(node.returns)

@@ -56,15 +56,24 @@ class ImportingLoader:
 
     def function(self, target):
         dotted = self.project.dotted(target.file)
-        module = import_file(self.project.abs(target.file), self.project.source_root, dotted,
-                             hint="; fix it, or build with --no-import")
+        module = import_file(
+            self.project.abs(target.file),
+            self.project.source_root,
+            dotted,
+            hint="; fix it, or build with --no-import",
+        )
         func = getattr(module, target.function, None)
         if not isinstance(func, types.FunctionType):
-            defined = sorted(n for n, v in vars(module).items()
-                             if isinstance(v, types.FunctionType) and v.__module__ == dotted)
+            defined = sorted(
+                n
+                for n, v in vars(module).items()
+                if isinstance(v, types.FunctionType) and v.__module__ == dotted
+            )
             what = "no function" if func is None else f"no plain function (it is {func!r})"
-            raise UsageError(f"{target.file} has {what} {target.function!r}; functions defined "
-                              f"there: {', '.join(defined) or '(none)'}")
+            raise UsageError(
+                f"{target.file} has {what} {target.function!r}; functions defined "
+                f"there: {', '.join(defined) or '(none)'}"
+            )
         return func
 
 
@@ -73,6 +82,7 @@ class StaticLoader:
 
     def __init__(self, project):
         from .static import StaticProject
+
         self.project = project
         self.static = StaticProject(project.source_root, display=project.rel)
 
@@ -83,6 +93,7 @@ class StaticLoader:
 
     def function(self, target):
         from .static import StaticResolutionError
+
         try:
             return self.static.function(self.project.dotted(target.file), target.function)
         except StaticResolutionError as exc:
@@ -99,27 +110,35 @@ class Built:
     params: list
     wrt: tuple
     kinds: dict
-    units: list                 # [(output kind, Generated)]
+    units: list  # [(output kind, Generated)]
     source_text: str
 
     def header_line(self):
         """The `# srcdiff-target:` line: the options that shaped this target's code."""
         kinds = ",".join(f"{k}:{v}" for k, v in sorted(self.kinds.items()))
-        return (f"{self.target.spec} wrt={','.join(self.wrt)} kinds={kinds} "
-                f"mode={self.target.mode} generate={','.join(self.target.outputs)}")
+        return (
+            f"{self.target.spec} wrt={','.join(self.wrt)} kinds={kinds} "
+            f"mode={self.target.mode} generate={','.join(self.target.outputs)}"
+        )
 
     def hash_input(self):
         """What the header's input hash covers for this target (source and options)."""
-        return {"function": self.target.spec, "source": self.source_text, "wrt": self.wrt,
-                "kinds": sorted(self.kinds.items()), "outputs": self.target.outputs,
-                "mode": self.target.mode}
+        return {
+            "function": self.target.spec,
+            "source": self.source_text,
+            "wrt": self.wrt,
+            "kinds": sorted(self.kinds.items()),
+            "outputs": self.target.outputs,
+            "mode": self.target.mode,
+        }
 
 
 def build_target(project, loader, target):
     """Load `target`'s function with `loader` and generate each of its outputs."""
+    from ..api.requests import kinds_for_source, parameters, parse_wrt
     from ..compiler.analysis import INT, SCALAR
-    from ..api.requests import kinds_for_source, parse_wrt, parameters
     from ..compiler.derive import generate_reverse
+
     func = loader.function(target)
     params = parameters(func)
     wrt, _ = parse_wrt(func, target.wrt or 0, params)
@@ -127,8 +146,9 @@ def build_target(project, loader, target):
     try:
         kinds = kinds_for_source(func, params, at)
     except TypeError as exc:
-        raise UsageError(f"{target.spec}: `at` does not match {func.__name__}"
-                          f"{inspect.signature(func)}: {exc}") from None
+        raise UsageError(
+            f"{target.spec}: `at` does not match {func.__name__}{inspect.signature(func)}: {exc}"
+        ) from None
     unknown = sorted(set(target.kinds) - set(params))
     if unknown:
         raise UsageError(f"{target.spec}: kinds names no parameter {', '.join(unknown)}")
@@ -136,10 +156,17 @@ def build_target(project, loader, target):
     for w in wrt:
         if kinds[w] == INT:
             kinds[w] = SCALAR
-    units = [(out, generate_reverse(func, wrt, dict(kinds), output=out))
-             for out in target.outputs]
-    return Built(target=target, dotted=project.dotted(target.file), func=func, params=params,
-                 wrt=wrt, kinds=kinds, units=units, source_text=inspect.getsource(func))
+    units = [(out, generate_reverse(func, wrt, dict(kinds), output=out)) for out in target.outputs]
+    return Built(
+        target=target,
+        dotted=project.dotted(target.file),
+        func=func,
+        params=params,
+        wrt=wrt,
+        kinds=kinds,
+        units=units,
+        source_text=inspect.getsource(func),
+    )
 
 
 def _numpy_at(at):
@@ -147,12 +174,13 @@ def _numpy_at(at):
     if at is None:
         return None
     import numpy as np
+
     out = {}
     for k, v in at.items():
         try:
             out[k] = np.array(v, dtype=float) if isinstance(v, list) else v
         except (TypeError, ValueError):
-            raise UsageError(f"`at` value for {k} is not a number or a list of numbers: {v!r}") \
-                from None
+            raise UsageError(
+                f"`at` value for {k} is not a number or a list of numbers: {v!r}"
+            ) from None
     return out
-

@@ -28,11 +28,11 @@ from .header import render_header
 from .imports import import_block
 from .module import literal, runtime_copies
 
-DEFAULT_BOX = (0.5, 1.5)     # test points for scalars when a target gives no `at` or `box`
+DEFAULT_BOX = (0.5, 1.5)  # test points for scalars when a target gives no `at` or `box`
 
 # Written verbatim into the emitted file, after its imports and the copy of
 # srcdiff.runtime.fd (numeric_grad).
-_TEST_HELPERS = '''
+_TEST_HELPERS = """
 def _check(got, want, rtol, atol, what):
     np.testing.assert_allclose(np.asarray(got, dtype=float), np.asarray(want, dtype=float),
                                rtol=rtol, atol=atol, err_msg=what)
@@ -63,7 +63,7 @@ def _check_target(f, derivative, output, wrt, points, rtol, atol, cotangent=None
         assert len(got) == len(wrt), f"expected {len(wrt)} derivatives, got {len(got)}"
         for name, g, w in zip(wrt, got, want):
             _check(g, w, rtol, atol, f"d/d{name} at {point}")
-'''
+"""
 
 
 def _points(built):
@@ -77,12 +77,15 @@ def _points(built):
         box = {p: list(DEFAULT_BOX) for p in required if built.kinds.get(p) == "scalar"}
     missing = [p for p in required if p not in at and p not in box]
     if missing:
-        raise UsageError(f"{target.spec}: emitted tests need a value for {', '.join(missing)}: "
-                          "give `at` (example arguments) or `box` (ranges for scalars)")
+        raise UsageError(
+            f"{target.spec}: emitted tests need a value for {', '.join(missing)}: "
+            "give `at` (example arguments) or `box` (ranges for scalars)"
+        )
     shapeless = [p for p in box if built.kinds.get(p) in ("array", "seq") and p not in at]
     if shapeless:
-        raise UsageError(f"{target.spec}: a `box` for {', '.join(shapeless)} needs `at` too, "
-                          "to give the shape")
+        raise UsageError(
+            f"{target.spec}: a `box` for {', '.join(shapeless)} needs `at` too, to give the shape"
+        )
     if not box:
         return [{p: _as_kind(at[p], built.kinds.get(p)) for p in built.params if p in at}]
     rng = random.Random(target.seed)
@@ -120,6 +123,7 @@ def _as_kind(value, kind, shape=None):
         return float(value)
     if kind == "array":
         import numpy as np
+
         array = np.array(value, dtype=float)
         return _Array(array.reshape(shape).tolist() if shape else array.tolist())
     if kind == "seq":
@@ -161,11 +165,19 @@ def render_tests(project, test_path, built_list):
         user = alias(built.dotted)
         out = alias(project.dotted(target.output))
         points = _points(built)
-        items.append({"target": built.header_line(), "points": repr(points),
-                      "output": target.output, "rtol": target.rtol, "atol": target.atol})
+        items.append(
+            {
+                "target": built.header_line(),
+                "points": repr(points),
+                "output": target.output,
+                "rtol": target.rtol,
+                "atol": target.atol,
+            }
+        )
         point_lines = "".join(
             f"        {{{', '.join(f'{k!r}: {_value_text(v)}' for k, v in p.items())}}},\n"
-            for p in points)
+            for p in points
+        )
         for output, gen in built.units:
             extra = ""
             if output == "vjp":
@@ -173,7 +185,7 @@ def render_tests(project, test_path, built_list):
                 extra = f", cotangent={entry.args.args[-1].arg!r}"
             if output == "jvp":
                 entry = next(n for n in ast.parse(gen.text).body if n.name == gen.entry)
-                names = tuple(a.arg for a in entry.args.args[-len(built.wrt):])
+                names = tuple(a.arg for a in entry.args.args[-len(built.wrt) :])
                 extra = f", tangents={names!r}"
             tests.append(
                 f"def test_{gen.entry}():\n"
@@ -182,21 +194,42 @@ def render_tests(project, test_path, built_list):
                 f"    points = [\n{point_lines}    ]\n"
                 f"    _check_target({user}.{target.function}, {out}.{gen.entry}, "
                 f"{output!r}, {built.wrt!r},\n"
-                f"                  points, rtol={target.rtol!r}, atol={target.atol!r}{extra})\n")
+                f"                  points, rtol={target.rtol!r}, atol={target.atol!r}{extra})\n"
+            )
     files = sorted({b.target.output for b in built_list})
-    header = render_header(f"Finite-difference checks of {', '.join(files)}, emitted by "
-                           "`srcdiff build --emit-tests`.", files, items, built_list)
-    modules = "".join(f"{name} = importlib.import_module({dotted!r})\n"
-                      for dotted, name in aliases.items())
-    imports = {name: ("module", module) for name, module in
-               {"importlib": "importlib", "os": "os", "sys": "sys", "np": "numpy",
-                **fd_imports}.items()}
-    setup = (import_block(imports, lambda module: False) + "\n\n"
-             f"_ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),"
-             f" *{up.split('/')!r}))\n"
-             "if _ROOT not in sys.path:\n    sys.path.insert(0, _ROOT)\n\n" + modules)
-    fd = ("# srcdiff's finite differences (srcdiff.runtime.fd), copied here so this file "
-          "runs without srcdiff\n\n\n" + fd_text)
-    return "\n\n\n".join([header, setup.rstrip("\n"), fd.rstrip("\n"),
-                           _TEST_HELPERS.strip("\n")] +
-                         [t.rstrip("\n") for t in tests]) + "\n"
+    header = render_header(
+        f"Finite-difference checks of {', '.join(files)}, emitted by `srcdiff build --emit-tests`.",
+        files,
+        items,
+        built_list,
+    )
+    modules = "".join(
+        f"{name} = importlib.import_module({dotted!r})\n" for dotted, name in aliases.items()
+    )
+    imports = {
+        name: ("module", module)
+        for name, module in {
+            "importlib": "importlib",
+            "os": "os",
+            "sys": "sys",
+            "np": "numpy",
+            **fd_imports,
+        }.items()
+    }
+    setup = (
+        import_block(imports, lambda module: False) + "\n\n"
+        f"_ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),"
+        f" *{up.split('/')!r}))\n"
+        "if _ROOT not in sys.path:\n    sys.path.insert(0, _ROOT)\n\n" + modules
+    )
+    fd = (
+        "# srcdiff's finite differences (srcdiff.runtime.fd), copied here so this file "
+        "runs without srcdiff\n\n\n" + fd_text
+    )
+    return (
+        "\n\n\n".join(
+            [header, setup.rstrip("\n"), fd.rstrip("\n"), _TEST_HELPERS.strip("\n")]
+            + [t.rstrip("\n") for t in tests]
+        )
+        + "\n"
+    )

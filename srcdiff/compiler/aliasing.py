@@ -32,22 +32,61 @@ from __future__ import annotations
 
 import ast
 import types
+from collections.abc import Callable
 
 import numpy as np
 
 from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
-from .analysis import INT, SCALAR
+from .analysis import INT, SCALAR, Analysis
 from .astutil import base_name, hashable
-from .source import MISSING
+from .source import MISSING, FunctionSource
 
 _NO_MEMORY = (SCALAR, INT)
-_FRESH_METHODS = {"copy", "astype", "flatten", "sum", "mean", "prod", "max", "min", "std",
-                  "var", "cumsum", "cumprod", "dot", "clip", "round", "trace", "repeat",
-                  "argmax", "argmin", "tolist", "item", "any", "all", "nonzero", "argsort",
-                  "conj", "conjugate", "index", "count"}
-_VIEW_METHODS = {"reshape", "ravel", "transpose", "squeeze", "swapaxes", "view", "T",
-                 "real", "imag", "diagonal", "flat"}
+_FRESH_METHODS = {
+    "copy",
+    "astype",
+    "flatten",
+    "sum",
+    "mean",
+    "prod",
+    "max",
+    "min",
+    "std",
+    "var",
+    "cumsum",
+    "cumprod",
+    "dot",
+    "clip",
+    "round",
+    "trace",
+    "repeat",
+    "argmax",
+    "argmin",
+    "tolist",
+    "item",
+    "any",
+    "all",
+    "nonzero",
+    "argsort",
+    "conj",
+    "conjugate",
+    "index",
+    "count",
+}
+_VIEW_METHODS = {
+    "reshape",
+    "ravel",
+    "transpose",
+    "squeeze",
+    "swapaxes",
+    "view",
+    "T",
+    "real",
+    "imag",
+    "diagonal",
+    "flat",
+}
 # Methods of arrays and lists that change nothing (everything else may: sort, fill, append).
 PURE_METHODS = frozenset(_FRESH_METHODS | _VIEW_METHODS)
 _BUILTINS_NO_MEMORY = {len, int, float, bool, range, abs, round, min, max, pow, sum}
@@ -59,8 +98,8 @@ class InPlaceSummary:
 
     def __init__(self, mutated=(), shares=None):
         self.mutated = set(mutated)
-        self.shares = shares        # per result: set of parameter names, or None (unknown)
-        self.copies = []            # (call, argument) where a helper changes the argument
+        self.shares = shares  # per result: set of parameter names, or None (unknown)
+        self.copies = []  # (call, argument) where a helper changes the argument
 
 
 class MemoryAnalysis:
@@ -73,15 +112,16 @@ class MemoryAnalysis:
         self.resolver = source.resolver
         self.helper_summary = helper_summary or (lambda func, call: None)
         self.role = role
-        self.params = [a.arg for a in [*tree.args.posonlyargs, *tree.args.args,
-                                       *tree.args.kwonlyargs]]
-        self.sites = []          # (statement, kind, env before, what it changes)
+        self.params = [
+            a.arg for a in [*tree.args.posonlyargs, *tree.args.args, *tree.args.kwonlyargs]
+        ]
+        self.sites = []  # (statement, kind, env before, what it changes)
         self.sites_at = {}
-        self.bindings = {}       # name -> statements binding it (for messages)
-        self.live_out = {}       # id(statement) -> names live after it
+        self.bindings = {}  # name -> statements binding it (for messages)
+        self.live_out = {}  # id(statement) -> names live after it
         self.mutated_params = set()
         self.result_shares = None
-        self.copies = []         # (call, argument) a helper changes in place: pass a copy
+        self.copies = []  # (call, argument) a helper changes in place: pass a copy
 
     # -- memory objects ---------------------------------------------------------------
     def _has_memory(self, name):
@@ -110,31 +150,40 @@ class MemoryAnalysis:
                 return self.objects(node.value, env, site)
             if self.resolver.resolve(node) is not MISSING:
                 value = self.resolver.resolve(node)
-                return frozenset({("global", ast.unparse(node))}) \
-                    if isinstance(value, (np.ndarray, list)) else frozenset()
-            return frozenset()      # .shape, .ndim, .size, .dtype
+                return (
+                    frozenset({("global", ast.unparse(node))})
+                    if isinstance(value, (np.ndarray, list))
+                    else frozenset()
+                )
+            return frozenset()  # .shape, .ndim, .size, .dtype
         if isinstance(node, (ast.Tuple, ast.List)):
-            inner = frozenset().union(*(self.objects(e, env, site) for e in node.elts)) \
-                if node.elts else frozenset()
+            inner = (
+                frozenset().union(*(self.objects(e, env, site) for e in node.elts))
+                if node.elts
+                else frozenset()
+            )
             return inner | {("site", id(site), "new")}
         if isinstance(node, ast.BoolOp):
             return frozenset().union(*(self.objects(v, env, site) for v in node.values))
         if isinstance(node, ast.Call):
             return self._call_objects(node, env, site)
-        return frozenset({("site", id(site), "new")})    # arithmetic: a new array
+        return frozenset({("site", id(site), "new")})  # arithmetic: a new array
 
     def _call_objects(self, call, env, site):
         fresh = frozenset({("site", id(site), "new")})
         args = list(call.args) + [k.value for k in call.keywords]
 
         def union(nodes):
-            return frozenset().union(*(self.objects(a, env, site) for a in nodes)) \
-                if nodes else frozenset()
+            return (
+                frozenset().union(*(self.objects(a, env, site) for a in nodes))
+                if nodes
+                else frozenset()
+            )
 
         if isinstance(call.func, ast.Attribute) and self.resolver.resolve(call.func) is MISSING:
             name = call.func.attr
             base = self.objects(call.func.value, env, site)
-            if name in ("pop",):           # an element of a list: what was pushed
+            if name in ("pop",):  # an element of a list: what was pushed
                 return base
             if name in _VIEW_METHODS:
                 return base
@@ -146,8 +195,9 @@ class MemoryAnalysis:
             return fresh | union(args)
         if func is np.array:
             copy_kw = [k for k in call.keywords if k.arg == "copy"]
-            if not copy_kw or (isinstance(copy_kw[0].value, ast.Constant) and
-                               copy_kw[0].value.value is True):
+            if not copy_kw or (
+                isinstance(copy_kw[0].value, ast.Constant) and copy_kw[0].value.value is True
+            ):
                 return fresh
             return fresh | union(args)
         if hashable(func) and func in _BUILTINS_NO_MEMORY:
@@ -156,7 +206,7 @@ class MemoryAnalysis:
         if rules:
             rule = max(rules, key=lambda r: len(r.params))
             shares = rule.shares
-            if shares is None:            # unknown: the result may be any argument
+            if shares is None:  # unknown: the result may be any argument
                 return fresh | union(args)
             bound = dict(zip(rule.params, call.args))
             bound.update({k.arg: k.value for k in call.keywords if k.arg in rule.params})
@@ -181,8 +231,11 @@ class MemoryAnalysis:
                 return True
             if isinstance(part, ast.UnaryOp) and isinstance(part.op, ast.Invert):
                 return True
-            if isinstance(part, ast.Name) and self.an.kinds.get(part.id) not in (INT, None) \
-                    and self.resolver.is_local(part.id):
+            if (
+                isinstance(part, ast.Name)
+                and self.an.kinds.get(part.id) not in (INT, None)
+                and self.resolver.is_local(part.id)
+            ):
                 return True
         return False
 
@@ -203,13 +256,17 @@ class MemoryAnalysis:
         if isinstance(stmt, ast.Expr):
             self._expr_stmt(stmt, env)
             call = stmt.value
-            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
-                    call.func.attr in ("append", "extend", "insert") and \
-                    isinstance(call.func.value, ast.Name):
+            if (
+                isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Attribute)
+                and call.func.attr in ("append", "extend", "insert")
+                and isinstance(call.func.value, ast.Name)
+            ):
                 name = call.func.value.id
                 env = dict(env)
                 env[name] = env.get(name, frozenset()) | frozenset().union(
-                    *(self.objects(a, env, stmt) for a in call.args))
+                    *(self.objects(a, env, stmt) for a in call.args)
+                )
             return env
         if isinstance(stmt, ast.If):
             return _join(self._block(stmt.body, dict(env)), self._block(stmt.orelse, dict(env)))
@@ -243,16 +300,22 @@ class MemoryAnalysis:
             if base is not None and self._has_memory(base):
                 self._site(stmt, "setitem", env, base)
             return env
-        if getattr(stmt, "srcdiff_inplace", False) and isinstance(target, ast.Name) and \
-                self._has_memory(target.id):
+        if (
+            getattr(stmt, "srcdiff_inplace", False)
+            and isinstance(target, ast.Name)
+            and self._has_memory(target.id)
+        ):
             self._site(stmt, "augassign", env, target.id)
         self._helper_mutations(stmt.value, env, stmt)
         value_objs = self.objects(stmt.value, env, stmt)
         if ("site", id(stmt), "new") in value_objs:
             env = self._allocate(env, stmt)
             value_objs = self.objects(stmt.value, env, stmt)
-        names = [target.id] if isinstance(target, ast.Name) else \
-            [e.id for e in target.elts if isinstance(e, ast.Name)]
+        names = (
+            [target.id]
+            if isinstance(target, ast.Name)
+            else [e.id for e in target.elts if isinstance(e, ast.Name)]
+        )
         for name in names:
             self.bindings.setdefault(name, []).append(stmt)
             env[name] = value_objs if self._has_memory(name) else frozenset()
@@ -268,7 +331,7 @@ class MemoryAnalysis:
                 continue
             func = self.resolver.resolve(node.func)
             rules = RULES.lookup(func) if func is not MISSING else []
-            if rules:        # a primitive: only runtime.add_at adds in place
+            if rules:  # a primitive: only runtime.add_at adds in place
                 bound = dict(zip(rules[0].params, node.args))
                 bound.update({k.arg: k.value for k in node.keywords})
                 for p in rules[0].mutates:
@@ -296,8 +359,11 @@ class MemoryAnalysis:
     def _live_stmt(self, stmt, live):
         self.live_out[id(stmt)] = self.live_out.get(id(stmt), set()) | set(live)
         if isinstance(stmt, ast.If):
-            return _loads(stmt.test) | self._live_block(stmt.body, set(live)) | \
-                self._live_block(stmt.orelse, set(live))
+            return (
+                _loads(stmt.test)
+                | self._live_block(stmt.body, set(live))
+                | self._live_block(stmt.orelse, set(live))
+            )
         if isinstance(stmt, (ast.For, ast.While)):
             head = set(live)
             if isinstance(stmt, ast.While):
@@ -323,8 +389,10 @@ class MemoryAnalysis:
 
     # -- the check -------------------------------------------------------------------------
     def run(self):
-        env = {p: frozenset({("param", p)}) if self._has_memory(p) else frozenset()
-               for p in self.params}
+        env = {
+            p: frozenset({("param", p)}) if self._has_memory(p) else frozenset()
+            for p in self.params
+        }
         end = self._block(self.tree.body, env)
         self._live_block(self.tree.body, set())
         for stmt, kind, before, detail in self.sites:
@@ -333,8 +401,14 @@ class MemoryAnalysis:
         if isinstance(ret, ast.Return):
             outs = ret.value.elts if isinstance(ret.value, ast.Tuple) else [ret.value]
             self.result_shares = [
-                {p for kind, *rest in self.objects(o, end, ret) if kind == "param"
-                 for p in rest[:1]} for o in outs]
+                {
+                    p
+                    for kind, *rest in self.objects(o, end, ret)
+                    if kind == "param"
+                    for p in rest[:1]
+                }
+                for o in outs
+            ]
         summary = InPlaceSummary(self.mutated_params, self.result_shares)
         summary.copies = self.copies
         return summary
@@ -343,24 +417,33 @@ class MemoryAnalysis:
         if kind == "helper":
             func, param, arg, call = detail
             changed = self.objects(arg, before, stmt)
-            rebound = {t.id for t in ast.walk(stmt.targets[0]) if isinstance(t, ast.Name)} \
-                if isinstance(stmt, ast.Assign) else set()
+            rebound = (
+                {t.id for t in ast.walk(stmt.targets[0]) if isinstance(t, ast.Name)}
+                if isinstance(stmt, ast.Assign)
+                else set()
+            )
             inside = {id(n) for n in ast.walk(call)}
             # read later, or elsewhere in this statement (`h(a=g(x), b=np.mean(x))`)
-            elsewhere = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)
-                         and isinstance(n.ctx, ast.Load) and id(n) not in inside}
+            elsewhere = {
+                n.id
+                for n in ast.walk(stmt.value)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and id(n) not in inside
+            }
             live = (self.live_out.get(id(stmt), set()) - rebound) | elsewhere
             for other in sorted(live):
-                if before.get(other, frozenset()) & changed or \
-                        (other not in before and self._global_objects(other) & changed):
+                if before.get(other, frozenset()) & changed or (
+                    other not in before and self._global_objects(other) & changed
+                ):
                     raise self.source.error(
                         UnsupportedSyntaxError,
                         f"{func.__name__} changes its argument {param!r} in place "
                         f"({param} op= ...), so NumPy changes `{ast.unparse(arg)}` here, and "
                         f"{other!r} is read afterwards; srcdiff differentiates {func.__name__}'s "
-                        "change as a new array", call,
+                        "change as a new array",
+                        call,
                         f"in {func.__name__}, write {param} = {param} + ... (a new array), or "
-                        f"pass a copy: {ast.unparse(arg)}.copy()")
+                        f"pass a copy: {ast.unparse(arg)}.copy()",
+                    )
             self._note_param_change(changed)
             if isinstance(func, types.FunctionType) and changed:
                 self.copies.append((call, arg))
@@ -375,17 +458,22 @@ class MemoryAnalysis:
                     raise self.source.error(
                         UnsupportedSyntaxError,
                         f"{self.source.name} changes {what} {obj[1]!r} in place{via}; srcdiff "
-                        "would have to change the caller's array too", stmt,
+                        "would have to change the caller's array too",
+                        stmt,
                         f"work on a copy: {name} = {obj[1]}.copy() (or np.array({obj[1]}, "
-                        "float)) before assigning into it")
+                        "float)) before assigning into it",
+                    )
         if kind == "augassign":
             self._note_param_change(changed)
         live = self.live_out.get(id(stmt), set())
         for other in sorted(live):
             if other == name:
                 continue
-            shared = before.get(other, frozenset()) & changed if other in before else \
-                self._global_objects(other) & changed
+            shared = (
+                before.get(other, frozenset()) & changed
+                if other in before
+                else self._global_objects(other) & changed
+            )
             if shared:
                 self._refuse_alias(stmt, kind, name, other)
 
@@ -393,8 +481,9 @@ class MemoryAnalysis:
         if self.resolver.is_local(name):
             return frozenset()
         value = self.resolver.lookup(name)
-        return frozenset({("global", name)}) if isinstance(value, (np.ndarray, list)) \
-            else frozenset()
+        return (
+            frozenset({("global", name)}) if isinstance(value, (np.ndarray, list)) else frozenset()
+        )
 
     def _note_param_change(self, changed):
         for obj in changed:
@@ -404,34 +493,42 @@ class MemoryAnalysis:
     def _refuse_alias(self, stmt, kind, name, other):
         origin = self._origin(other, stmt)
         synthetic = origin is not None and getattr(origin, "srcdiff_synth", False)
-        if origin is None:      # an argument (or a name bound before the function runs)
+        if origin is None:  # an argument (or a name bound before the function runs)
             other_text = f"{other!r}, which shares memory with it (an argument),"
             copy_hint = f"; or copy the argument first: {name} = {other}.copy()"
             fix = f"assign into a copy ({name} = {name}.copy() first)"
-        elif synthetic:         # a name srcdiff made for a `for` loop
+        elif synthetic:  # a name srcdiff made for a `for` loop
             line = self.source.locate(origin)
-            who = f"the `for` loop at line {line[1]}" + (f" (`{line[3].strip()}`)" if line[3]
-                                                         else "")
+            who = f"the `for` loop at line {line[1]}" + (
+                f" (`{line[3].strip()}`)" if line[3] else ""
+            )
             other_text = f"{who}, which walks memory it shares,"
             copy_hint, fix = "", f"assign into a copy ({name} = {name}.copy() first)"
         else:
             where = f" (`{ast.unparse(origin)}`, line {self.source.locate(origin)[1]})"
             other_text = f"{other!r}, which shares memory with it{where},"
             make_copy = f"{ast.unparse(origin.targets[0])} = {ast.unparse(origin.value)}.copy()"
-            copy_hint, fix = f"; or make {other} a copy: {make_copy}", \
-                f"make {other} a copy: {make_copy}"
+            copy_hint, fix = (
+                f"; or make {other} a copy: {make_copy}",
+                f"make {other} a copy: {make_copy}",
+            )
         if kind == "augassign":
             raise self.source.error(
                 UnsupportedSyntaxError,
                 f"this changes {name!r} in place, and {other_text} is read afterwards; "
                 f"srcdiff differentiates `{name} op= ...` as a new array, which would not "
-                "be seen there", stmt,
-                f"write `{name} = {ast.unparse(stmt.value)}` (a new array){copy_hint}")
+                "be seen there",
+                stmt,
+                f"write `{name} = {ast.unparse(stmt.value)}` (a new array){copy_hint}",
+            )
         raise self.source.error(
             UnsupportedSyntaxError,
             f"`{ast.unparse(stmt)}` changes {name!r} in place, and {other_text} is read "
             "afterwards; derivatives through memory that changes under another name are "
-            "not supported", stmt, fix)
+            "not supported",
+            stmt,
+            fix,
+        )
 
     def _origin(self, name, stmt):
         """The statement that bound `name`, for messages: the last one before `stmt`."""
@@ -450,16 +547,22 @@ def _join(a, b):
 
 
 def _loads(node):
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and
-            isinstance(n.ctx, ast.Load)}
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
 def _signature_params(func):
     import inspect
+
     return list(inspect.signature(func).parameters)
 
 
-def check_memory(tree, analysis, source, helper_summary=None, role="main"):
+def check_memory(
+    tree: ast.FunctionDef,
+    analysis: Analysis,
+    source: FunctionSource,
+    helper_summary: Callable | None = None,
+    role: str = "main",
+) -> InPlaceSummary:
     """Refuse in-place changes whose effect generated code could not reproduce;
     returns the function's `InPlaceSummary` (for its callers).
 

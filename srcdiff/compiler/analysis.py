@@ -20,15 +20,16 @@ from __future__ import annotations
 import ast
 import numbers
 import types
+from collections.abc import Callable, Collection
 
 import numpy as np
 
 from ..rules import RULES
 from .astutil import base_name
-from .source import MISSING
+from .source import MISSING, Resolver
 
 INT, SCALAR, ARRAY, SEQ, SEQ2, OTHER = "int", "scalar", "array", "seq", "seq2", "other"
-LIST = "list"    # a list the code appends to and pops from (the stack of generated code)
+LIST = "list"  # a list the code appends to and pops from (the stack of generated code)
 NUMERIC = (INT, SCALAR, ARRAY)
 DIFFERENTIABLE = (SCALAR, ARRAY, SEQ, LIST)
 
@@ -44,11 +45,10 @@ def kind_of_value(value):
     if isinstance(value, (list, tuple)):
         if not value:
             return SEQ
-        if all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
-                         for v in value):
+        if all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in value):
             return SEQ
         if value and all(kind_of_value(v) == SEQ for v in value):
-            return SEQ2     # e.g. a list of (x, y, label) tuples: data, never differentiated
+            return SEQ2  # e.g. a list of (x, y, label) tuples: data, never differentiated
         return OTHER
     if isinstance(value, numbers.Real):
         return SCALAR
@@ -92,7 +92,15 @@ def _join_numeric(kinds):
 class Analysis:
     """Kinds and activity of every local of a normalized function."""
 
-    def __init__(self, tree, resolver, param_kinds, wrt, helper_kinds=None, param_ranks=None):
+    def __init__(
+        self,
+        tree: ast.FunctionDef,
+        resolver: Resolver,
+        param_kinds: dict[str, str | None],
+        wrt: Collection[str],
+        helper_kinds: Callable | None = None,
+        param_ranks: dict[str, int | None] | None = None,
+    ):
         self.tree = tree
         self.resolver = resolver
         self.kinds = dict(param_kinds)
@@ -102,7 +110,8 @@ class Analysis:
         self.no_rank = {p for p in param_kinds if p not in self.ranks}
         self.active = {p: p in wrt and param_kinds[p] in DIFFERENTIABLE for p in param_kinds}
         self.helper_kinds = helper_kinds or (lambda func, call, analysis: None)
-        self.lost = {}     # name -> node: a differentiated value stored where we lose track
+        # name -> node: a differentiated value stored where we lose track of it
+        self.lost: dict[str, ast.AST] = {}
         self.maybe_int = {p for p, k in param_kinds.items() if k == INT}
         initial = dict(self.active)
         self._fixpoint()
@@ -160,7 +169,7 @@ class Analysis:
             self._block(stmt.orelse)
         elif isinstance(stmt, ast.For):
             self._set(stmt.target.id, INT, False)
-            self._set_rank(stmt.target.id, 0)     # the core form loops over ranges
+            self._set_rank(stmt.target.id, 0)  # the core form loops over ranges
             self._block(stmt.body)
         elif isinstance(stmt, ast.While):
             self._block(stmt.body)
@@ -185,14 +194,15 @@ class Analysis:
                         self._set(a.id, LIST, True)
 
     def _set(self, name, kind, active):
-        if isinstance(kind, tuple):   # a helper's tuple result kept whole: treat as a sequence
+        if isinstance(kind, tuple):  # a helper's tuple result kept whole: treat as a sequence
             kind = SEQ
         if kind == INT:
             self.maybe_int.add(name)
         self.kinds[name] = join(self.kinds.get(name), kind)
         # A value of unknown kind (popped off a stack) may still be differentiated.
         self.active[name] = self.active.get(name, False) or (
-            active and self.kinds[name] in DIFFERENTIABLE + (None,))
+            active and self.kinds[name] in DIFFERENTIABLE + (None,)
+        )
 
     # -- ranks ----------------------------------------------------------------------
     def _set_rank(self, name, rank):
@@ -214,8 +224,11 @@ class Analysis:
             value = self.resolver.lookup(node.id)
             return None if value is MISSING else rank_of_value(value)
         if isinstance(node, (ast.BinOp, ast.Compare)):
-            parts = [node.left, node.right] if isinstance(node, ast.BinOp) else \
-                [node.left, *node.comparators]
+            parts = (
+                [node.left, node.right]
+                if isinstance(node, ast.BinOp)
+                else [node.left, *node.comparators]
+            )
             if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
                 return _matmul_rank(*(self.rank(p) for p in parts))
             return _max_rank(self.rank(p) for p in parts)
@@ -243,7 +256,7 @@ class Analysis:
             elif self._scalar_int(part):
                 rank -= 1
             else:
-                return None       # integer arrays, masks, Ellipsis: not worked out here
+                return None  # integer arrays, masks, Ellipsis: not worked out here
         return rank if rank >= 0 else None
 
     def _scalar_int(self, node):
@@ -252,15 +265,17 @@ class Analysis:
             return type(node.value) is int
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             return self._scalar_int(node.operand)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult,
-                                                                ast.FloorDiv, ast.Mod)):
+        if isinstance(node, ast.BinOp) and isinstance(
+            node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod)
+        ):
             return self._scalar_int(node.left) and self._scalar_int(node.right)
         if isinstance(node, ast.Name):
             return self.kinds.get(node.id) == INT and self.ranks.get(node.id) == 0
         if isinstance(node, ast.Call):
             func = self.resolver.resolve(node.func)
-            return func is len or (func is int and len(node.args) == 1 and
-                                   self.rank(node.args[0]) == 0)
+            return func is len or (
+                func is int and len(node.args) == 1 and self.rank(node.args[0]) == 0
+            )
         return False
 
     def _call_rank(self, node):
@@ -277,8 +292,11 @@ class Analysis:
         rule = rules[0]
         args = [self.rank(a) for a in node.args]
         if rule.result == "reduce" or func is np.linalg.norm:
-            return _reduced_rank(args[0] if args else None, node.args[1:2] if rule.result ==
-                                 "reduce" else node.args[2:3], node.keywords)
+            return _reduced_rank(
+                args[0] if args else None,
+                node.args[1:2] if rule.result == "reduce" else node.args[2:3],
+                node.keywords,
+            )
         if rule.elementwise or func in (abs, max, min):
             return _max_rank(args)
         if func in (np.dot, np.inner) and len(args) == 2 and None not in args:
@@ -287,9 +305,14 @@ class Analysis:
             return _matmul_rank(*args)
         if func in (np.linalg.det, np.trace) and args and args[0] is not None:
             return args[0] - 2 if args[0] >= 2 else None
-        if func is np.einsum and node.args and isinstance(node.args[0], ast.Constant) and \
-                isinstance(node.args[0].value, str) and "->" in node.args[0].value and \
-                "." not in node.args[0].value:
+        if (
+            func is np.einsum
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+            and "->" in node.args[0].value
+            and "." not in node.args[0].value
+        ):
             return len(node.args[0].value.split("->")[1].strip())
         return None
 
@@ -302,18 +325,18 @@ class Analysis:
             return OTHER, any(self.active.get(n.id, False) for n in names)
         kind, active = method(node)
         if kind == ARRAY and not isinstance(node, ast.Name) and self.rank(node) == 0:
-            kind = SCALAR     # x.sum(), np.mean(x) * v of rank 0: one number
+            kind = SCALAR  # x.sum(), np.mean(x) * v of rank 0: one number
         return kind, active
 
     def _expr_Constant(self, node):
-        if node.value is None:      # `y = None` placeholders say nothing about y's kind
+        if node.value is None:  # `y = None` placeholders say nothing about y's kind
             return None, False
         return kind_of_value(node.value), False
 
     def _expr_Name(self, node):
         if node.id in self.kinds:
             return self.kinds[node.id], self.active.get(node.id, False)
-        if self.resolver.is_local(node.id):   # assigned later, not seen yet
+        if self.resolver.is_local(node.id):  # assigned later, not seen yet
             return None, False
         value = self.resolver.lookup(node.id)
         return (OTHER if value is MISSING else kind_of_value(value)), False
@@ -323,7 +346,7 @@ class Analysis:
         if isinstance(node.op, ast.FloorDiv):
             return _join_numeric([lk or INT, rk or INT]), False
         if (la and lk in (SEQ, OTHER)) or (ra and rk in (SEQ, OTHER)):
-            return OTHER, True   # arithmetic on a differentiated list or unknown object
+            return OTHER, True  # arithmetic on a differentiated list or unknown object
         if (lk in (SEQ, OTHER) or rk in (SEQ, OTHER)) and not (la or ra):
             return OTHER, False
         # An inactive operand of unknown kind may be an array: assume so (always safe).
@@ -354,14 +377,17 @@ class Analysis:
             # a differentiated value inside [...]: np.r_[x, y], or an index computed from
             # one -- never silently a constant (the splitter says what to write instead)
             return OTHER, True
-        if isinstance(kind, tuple):   # a helper's tuple result, indexed by a constant
+        if isinstance(kind, tuple):  # a helper's tuple result, indexed by a constant
             index = node.slice
-            if isinstance(index, ast.Constant) and isinstance(index.value, int) and \
-                    -len(kind) <= index.value < len(kind):
+            if (
+                isinstance(index, ast.Constant)
+                and isinstance(index.value, int)
+                and -len(kind) <= index.value < len(kind)
+            ):
                 return kind[index.value], active
             return _join_numeric(kind), active
         if kind == ARRAY and self._subscript_rank(node) == 0:
-            return SCALAR, active        # w[2] of a 1-D array: one element
+            return SCALAR, active  # w[2] of a 1-D array: one element
         if kind == SEQ:
             return SCALAR, active
         if kind == SEQ2:
@@ -401,10 +427,13 @@ class Analysis:
         infos = [self.expr(a) for a in node.args] + [self.expr(k.value) for k in node.keywords]
         kinds = [k for k, _ in infos if k]
         any_active = any(a for _, a in infos)
-        if func is MISSING:   # a method call on a local value, or an unknown name
-            if isinstance(node.func, ast.Attribute) and node.func.attr == "pop" and \
-                    isinstance(node.func.value, ast.Name) and \
-                    self.kinds.get(node.func.value.id) == LIST:
+        if func is MISSING:  # a method call on a local value, or an unknown name
+            if (
+                isinstance(node.func, ast.Attribute)
+                and node.func.attr == "pop"
+                and isinstance(node.func.value, ast.Name)
+                and self.kinds.get(node.func.value.id) == LIST
+            ):
                 return None, self.active.get(node.func.value.id, False)
             if isinstance(node.func, ast.Attribute):
                 base_kind, base_active = self.expr(node.func.value)
@@ -416,7 +445,7 @@ class Analysis:
             if not rule.differentiable:
                 result = rule.result if rule.result != "same" else _join_numeric(kinds or [INT])
                 return result, False
-            if rule.result == "reduce":     # np.sum(x) is a scalar; np.sum(x, axis=0) isn't
+            if rule.result == "reduce":  # np.sum(x) is a scalar; np.sum(x, axis=0) isn't
                 kind = ARRAY if _reduces_partially(node) else SCALAR
             elif rule.result == "same":
                 kind = _join_numeric(kinds or [SCALAR])
@@ -457,8 +486,7 @@ def _reduced_rank(rank, axis_args, keywords):
     """Rank after a reduction: 0 without an axis, one less per axis (unless keepdims)."""
     if rank is None:
         return None
-    axis = axis_args[0] if axis_args else next((k.value for k in keywords if k.arg == "axis"),
-                                               None)
+    axis = axis_args[0] if axis_args else next((k.value for k in keywords if k.arg == "axis"), None)
     keep = next((k.value for k in keywords if k.arg == "keepdims"), None)
     if keep is not None and not (isinstance(keep, ast.Constant) and keep.value in (True, False)):
         return None
@@ -498,9 +526,12 @@ def _only_control_uses(tree, names):
         if isinstance(parent, ast.Subscript):
             if parent.slice is node:
                 return True
-            return control_context(parent)      # iters[:n] used as a range
-        if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and \
-                parent.func.id in _INT_FUNCS:
+            return control_context(parent)  # iters[:n] used as a range
+        if (
+            isinstance(parent, ast.Call)
+            and isinstance(parent.func, ast.Name)
+            and parent.func.id in _INT_FUNCS
+        ):
             return True
         if isinstance(parent, ast.Tuple) and isinstance(parents.get(parent), ast.Subscript):
             return parents[parent].slice is parent
@@ -519,9 +550,14 @@ def _only_control_uses(tree, names):
 def list_append(stmt):
     """(list name, appended value) for a statement `name.append(value)`, else (None, None)."""
     call = stmt.value
-    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
-            call.func.attr == "append" and isinstance(call.func.value, ast.Name) and \
-            len(call.args) == 1 and not call.keywords:
+    if (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "append"
+        and isinstance(call.func.value, ast.Name)
+        and len(call.args) == 1
+        and not call.keywords
+    ):
         return call.func.value.id, call.args[0]
     return None, None
 
@@ -533,8 +569,9 @@ def _reduces_partially(call):
     for kw in call.keywords:
         if kw.arg == "axis" and not (isinstance(kw.value, ast.Constant) and kw.value.value is None):
             return True
-        if kw.arg == "keepdims" and not (isinstance(kw.value, ast.Constant) and
-                                         kw.value.value is False):
+        if kw.arg == "keepdims" and not (
+            isinstance(kw.value, ast.Constant) and kw.value.value is False
+        ):
             return True
     return False
 
@@ -549,10 +586,11 @@ class Definitions:
     the body assigns), and may run zero times.
     """
 
-    def __init__(self, tree):
-        self.maybe = {}      # id(site) -> set of names possibly bound before it
-        self.must = {}       # id(site) -> set of names certainly bound before it
-        self.must_end = {}   # (id(compound), "body" | "orelse") -> certainly bound at its end
+    def __init__(self, tree: ast.FunctionDef):
+        self.maybe: dict[int, set[str]] = {}  # id(site) -> set of names possibly bound before it
+        self.must: dict[int, set[str]] = {}  # id(site) -> set of names certainly bound before it
+        # (id(compound), "body" | "orelse") -> names certainly bound at its end
+        self.must_end: dict[tuple[int, str], set[str]] = {}
         params = {a.arg for a in [*tree.args.posonlyargs, *tree.args.args, *tree.args.kwonlyargs]}
         self.at_end_must, self.at_end_maybe = self._block(tree.body, set(params), set(params))
 

@@ -9,8 +9,9 @@ def name(id_, store=False):
 
 def assign(target, value, origin=None):
     """`target = value`; `origin` (a user line) is kept for `# line N` comments."""
-    node = ast.Assign(targets=[name(target, True) if isinstance(target, str) else target],
-                      value=value)
+    node = ast.Assign(
+        targets=[name(target, True) if isinstance(target, str) else target], value=value
+    )
     if origin is not None:
         node.srcline = origin
     return node
@@ -21,13 +22,15 @@ def add(a, b):
 
 
 def call(func, *args):
-    return ast.Call(func=name(func) if isinstance(func, str) else func, args=list(args),
-                    keywords=[])
+    return ast.Call(
+        func=name(func) if isinstance(func, str) else func, args=list(args), keywords=[]
+    )
 
 
 def attr_call(obj, attr, *args):
-    return ast.Call(func=ast.Attribute(value=name(obj), attr=attr, ctx=ast.Load()),
-                    args=list(args), keywords=[])
+    return ast.Call(
+        func=ast.Attribute(value=name(obj), attr=attr, ctx=ast.Load()), args=list(args), keywords=[]
+    )
 
 
 def attr(obj, attr_name):
@@ -64,6 +67,7 @@ def hashable(obj):
     except TypeError:
         return False
 
+
 _ATOMIC = frozenset((str, int, float, complex, bool, bytes, type(None), type(Ellipsis)))
 
 
@@ -92,4 +96,5 @@ def _copy(value, memo):
             attrs[k] = v if type(v) in _ATOMIC else _copy(v, memo)
         return new
     import copy
+
     return copy.deepcopy(value, memo)

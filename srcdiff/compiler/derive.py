@@ -10,18 +10,19 @@ from __future__ import annotations
 import ast
 import copy
 import types
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from ..errors import NonScalarOutputError, SrcDiffError
 from .analysis import SCALAR
-from .astutil import tuple_of
-from .emit import Printer, compile_unit, import_lines
-from .forward import ForwardTransform
-from .optimize import eliminate_dead, fold_single_use, propagate
 from .astutil import assign as _assign
 from .astutil import attr_call as _attr_call
 from .astutil import call as _call
 from .astutil import name as _name
+from .astutil import tuple_of
+from .emit import Printer, compile_unit, import_lines
+from .forward import ForwardTransform
+from .optimize import eliminate_dead, fold_single_use, propagate
 from .reverse import FunctionTransform
 from .source import MISSING
 from .unit import Unit
@@ -31,22 +32,30 @@ from .unit import Unit
 class Generated:
     """Source text of one unit and how to get the entry function from it."""
 
-    text: str                 # the functions, as a user reads them
-    imports: list             # import lines a reader (or `srcdiff build`) needs
-    bindings: dict            # name -> object, bound as closure variables
-    entry: str                # name of the main generated function
-    globals: dict             # the user's module globals
+    text: str  # the functions, as a user reads them
+    imports: list  # import lines a reader (or `srcdiff build`) needs
+    bindings: dict  # name -> object, bound as closure variables
+    entry: str  # name of the main generated function
+    globals: dict  # the user's module globals
     label: str
 
-    def source(self):
+    def source(self) -> str:
         head = "\n".join(self.imports)
         return (head + "\n\n\n" if head else "") + self.text + "\n"
 
-    def compile(self):
+    def compile(self) -> Callable:
         return compile_unit(self.text, self.bindings, self.globals, self.entry, self.label)
 
 
-def generate_reverse(func, wrt, kinds, *, output="grad", ranks=None, narrow=()):
+def generate_reverse(
+    func: types.FunctionType,
+    wrt: Sequence[str],
+    kinds: dict[str, str],
+    *,
+    output: str = "grad",
+    ranks: dict[str, int | None] | None = None,
+    narrow: Collection[str] = (),
+) -> Generated:
     """Reverse-mode unit for `func`.
 
     `wrt`: parameter names; `kinds`: parameter -> kind; `output`:
@@ -57,13 +66,21 @@ def generate_reverse(func, wrt, kinds, *, output="grad", ranks=None, narrow=()):
     return generate(func, wrt, kinds, output=output, ranks=ranks, narrow=narrow)
 
 
-def generate(func, wrt, kinds, *, output="grad", ranks=None, narrow=()):
+def generate(
+    func: types.FunctionType,
+    wrt: Sequence[str],
+    kinds: dict[str, str],
+    *,
+    output: str = "grad",
+    ranks: dict[str, int | None] | None = None,
+    narrow: Collection[str] = (),
+) -> Generated:
     """Generated code for `func` (see generate_reverse); output "jvp" is forward mode,
     "split" a fwd/bwd pair (the entry names both).  `ranks`: parameter -> ndim where
     known (code specialised to them indexes arrays down to scalars as such); `narrow`:
     array parameters of a float dtype other than float64, whose gradients are cast back
     (float32 stays float32 where the function computes in float64)."""
-    reserved = set()
+    reserved: set[str] = set()
     for _ in range(3):
         unit = Unit(reserved=reserved)
         try:
@@ -116,11 +133,17 @@ def _finish(unit, func, functions, entry):
             functions.append(_jvp_function(unit, spec, role="helper"))
     _check_clashes(unit, functions)
     printer = Printer(_LineText(unit))
-    texts = [printer.function(f, comments_from=getattr(f, "comments_from", None))
-             for f in functions]
-    generated = Generated(text="\n\n\n".join(texts), imports=import_lines(unit.binding_names),
-                          bindings=dict(unit.binding_names), entry=entry,
-                          globals=func.__globals__, label=f"{func.__name__}")
+    texts = [
+        printer.function(f, comments_from=getattr(f, "comments_from", None)) for f in functions
+    ]
+    generated = Generated(
+        text="\n\n\n".join(texts),
+        imports=import_lines(unit.binding_names),
+        bindings=dict(unit.binding_names),
+        entry=entry,
+        globals=func.__globals__,
+        label=f"{func.__name__}",
+    )
     generated.mutates = unit.mutates
     return generated
 
@@ -128,6 +151,7 @@ def _finish(unit, func, functions, entry):
 def _generate_split(unit, func, wrt, kinds, ranks):
     """A fwd/bwd pair for `func` itself: vjp runs the forward sweep once."""
     from .unit import HelperSpec
+
     spec = HelperSpec(func, unit.source(func))
     spec = unit.specialize(spec, list(wrt), dict(kinds), "reverse", ranks)
     return _finish(unit, func, [], f"{spec.fwd_name}, {spec.bwd_name}")
@@ -135,6 +159,7 @@ def _generate_split(unit, func, wrt, kinds, ranks):
 
 def _generate_forward(unit, func, wrt, kinds, ranks):
     from .unit import HelperSpec
+
     spec = HelperSpec(func, unit.source(func))
     spec.active, spec.kinds, spec.mode = tuple(wrt), dict(kinds), "forward"
     spec.ranks = ranks
@@ -146,16 +171,17 @@ def _generate_forward(unit, func, wrt, kinds, ranks):
 
 def _jvp_function(unit, spec, role):
     """`def h_jvp(params..., dparams...)` returning (value, tangent)."""
-    fn = ForwardTransform(unit, unit.prepare(spec.source, spec.active, spec.kinds, spec.ranks),
-                          role)
+    fn = ForwardTransform(
+        unit, unit.prepare(spec.source, spec.active, spec.kinds, spec.ranks), role
+    )
     body, state = fn.build(spec.tangent_names)
     _tag_lines(fn, body)
     outs = fn.outputs
     values = [_name(o) for o in outs]
     tangents = [fn.output_tangent(o, state) for o in outs]
-    if role == "main":   # (value, tangent), as jvp returns them
+    if role == "main":  # (value, tangent), as jvp returns them
         result = ast.Tuple(elts=[tuple_of(values), tuple_of(tangents)], ctx=ast.Load())
-    else:                # flat, so callers unpack one level: a, b, da, db = h_jvp(...)
+    else:  # flat, so callers unpack one level: a, b, da, db = h_jvp(...)
         result = ast.Tuple(elts=values + tangents, ctx=ast.Load())
     body = _tidy(fn, body + [ast.Return(value=result)])
     args = copy.deepcopy(fn.tree.args)
@@ -163,16 +189,21 @@ def _jvp_function(unit, spec, role):
     tangent_args = [ast.arg(arg=fn.adj(p)) for p in spec.active]
     if role == "main":
         args.args += tangent_args
-        args.defaults = list(args.defaults) + [ast.Constant(0.0)] * len(tangent_args) \
-            if args.defaults else []
+        args.defaults = (
+            list(args.defaults) + [ast.Constant(0.0)] * len(tangent_args) if args.defaults else []
+        )
     else:
         args.kwonlyargs += tangent_args
         args.kw_defaults += [ast.Constant(0.0)] * len(tangent_args)
-    doc = ast.Expr(value=ast.Constant(
-        f"Value and tangent of {spec.func.__name__} along {', '.join(spec.active)} "
-        "(forward mode)."))
-    fdef = ast.FunctionDef(name=spec.jvp_name, args=args, body=[doc] + body,
-                           decorator_list=[], returns=None)
+    doc = ast.Expr(
+        value=ast.Constant(
+            f"Value and tangent of {spec.func.__name__} along {', '.join(spec.active)} "
+            "(forward mode)."
+        )
+    )
+    fdef = ast.FunctionDef(
+        name=spec.jvp_name, args=args, body=[doc] + body, decorator_list=[], returns=None
+    )
     fdef.comments_from = body[0] if body else None
     _qualify_free_names(fn, fdef)
     return ast.fix_missing_locations(fdef)
@@ -190,8 +221,7 @@ class _LineText:
     def __getitem__(self, tag):
         source, rel = tag
         number = source.first_line + rel - 1
-        text = source.file_lines[number - 1].strip() if 0 < number <= len(source.file_lines) \
-            else ""
+        text = source.file_lines[number - 1].strip() if 0 < number <= len(source.file_lines) else ""
         return number, text
 
 
@@ -213,7 +243,7 @@ def _resolve(fn, fwd, bwd, tail=()):
     fwd = fn.resolve_markers(fwd, needed)
     bwd = fn.resolve_markers(bwd, needed)
     _tag_lines(fn, bwd)
-    for stmt in fwd:   # comments only in the backward sweep
+    for stmt in fwd:  # comments only in the backward sweep
         for node in ast.walk(stmt):
             if hasattr(node, "srcline"):
                 del node.srcline
@@ -228,35 +258,51 @@ def _prologue(fn):
 
 
 def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
-    fwd, bwd, _ = _resolve(fn, fwd, bwd, [_in_dtype_of(fn, p, fn.final_adjoint(p, set(state)))
-                                          for p in fn.wrt])
+    fwd, bwd, _ = _resolve(
+        fn, fwd, bwd, [_in_dtype_of(fn, p, fn.final_adjoint(p, set(state))) for p in fn.wrt]
+    )
     out = fn.outputs[0]
     if output != "vjp" and len(fn.outputs) > 1:
         raise NonScalarOutputError(
             f"{fn.source.name} returns a tuple; grad needs a scalar output",
-            node=fn.source.tree, source=fn.source,
-            hint="use srcdiff.jacobian or srcdiff.vjp for functions with several outputs")
+            node=fn.source.tree,
+            source=fn.source,
+            hint="use srcdiff.jacobian or srcdiff.vjp for functions with several outputs",
+        )
     checks = []
     if output != "vjp" and fn.an.active.get(out) and fn.an.kinds.get(out) != SCALAR:
-        checks.append(ast.Expr(value=_call(fn.bind(_runtime().check_scalar, "check_scalar"),
-                                           _name(out), ast.Constant(fn.source.name))))
+        checks.append(
+            ast.Expr(
+                value=_call(
+                    fn.bind(_runtime().check_scalar, "check_scalar"),
+                    _name(out),
+                    ast.Constant(fn.source.name),
+                )
+            )
+        )
     grads = [_in_dtype_of(fn, p, fn.final_adjoint(p, state)) for p in fn.wrt]
     result = grads[0] if len(grads) == 1 else ast.Tuple(elts=grads, ctx=ast.Load())
     if output == "value_and_grad":
         # The backward sweep restores overwritten variables: keep the value first.
         value = fn.names.exact_or_suffixed("value")
         copied = _name(out)
-        if out in fn.scatter:   # restored in place: copy the array
+        if out in fn.scatter:  # restored in place: copy the array
             copied = _call(_attr_np(fn, "copy"), _name(out))
         checks.insert(0, _assign(value, copied))
         result = ast.Tuple(elts=[_name(value), result], ctx=ast.Load())
     body = _prologue(fn) + fwd
     tail = _tidy(fn, checks + seeds + bwd + [ast.Return(value=result)])
-    backward = {id(stmt) for stmt in tail}   # the return at least survives dead-code removal
+    backward = {id(stmt) for stmt in tail}  # the return at least survives dead-code removal
     body += tail
-    removable = set(fn.adjoints.values()) | set(fn.flat.temp_kinds) | \
-        (fn.source.resolver.locals - set(fn.params)) | set(fn.outputs)
-    pure = {name for name, obj in fn.unit.binding_names.items() if isinstance(obj, types.ModuleType)}
+    removable = (
+        set(fn.adjoints.values())
+        | set(fn.flat.temp_kinds)
+        | (fn.source.resolver.locals - set(fn.params))
+        | set(fn.outputs)
+    )
+    pure = {
+        name for name, obj in fn.unit.binding_names.items() if isinstance(obj, types.ModuleType)
+    }
     body = eliminate_dead([body], removable - set(fn.params), pure | _user_modules(fn))[0]
     fwd_part, bwd_part = _fold(fn, body, backward, pure | _user_modules(fn))
     body = fwd_part + bwd_part
@@ -267,12 +313,19 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     args = copy.deepcopy(fn.tree.args)
     if output == "vjp":
         args.args.append(ast.arg(arg=cot))
-    what = {"grad": "Gradient", "value_and_grad": "Value and gradient",
-            "vjp": "Vector-Jacobian product"}[output]
-    doc = ast.Expr(value=ast.Constant(
-        f"{what} of {fn.source.name} with respect to {', '.join(fn.wrt)} (reverse mode)."))
-    fdef = ast.FunctionDef(name=entry, args=args, body=[doc] + body, decorator_list=[],
-                           returns=None)
+    what = {
+        "grad": "Gradient",
+        "value_and_grad": "Value and gradient",
+        "vjp": "Vector-Jacobian product",
+    }[output]
+    doc = ast.Expr(
+        value=ast.Constant(
+            f"{what} of {fn.source.name} with respect to {', '.join(fn.wrt)} (reverse mode)."
+        )
+    )
+    fdef = ast.FunctionDef(
+        name=entry, args=args, body=[doc] + body, decorator_list=[], returns=None
+    )
     fdef.comments_from = first_bwd
     _qualify_free_names(fn, fdef)
     return ast.fix_missing_locations(fdef)
@@ -283,13 +336,18 @@ def _in_dtype_of(fn, param, grad):
     if param not in getattr(fn, "narrow", ()):
         return grad
     import numpy
-    return _call(ast.Attribute(value=_name(fn.bind(numpy, "np")), attr="asarray", ctx=ast.Load()),
-                 grad, ast.Attribute(value=_name(param), attr="dtype", ctx=ast.Load()))
+
+    return _call(
+        ast.Attribute(value=_name(fn.bind(numpy, "np")), attr="asarray", ctx=ast.Load()),
+        grad,
+        ast.Attribute(value=_name(param), attr="dtype", ctx=ast.Load()),
+    )
 
 
 def _helper_functions(unit, spec):
-    fn = FunctionTransform(unit, unit.prepare(spec.source, spec.active, spec.kinds, spec.ranks),
-                           "helper")
+    fn = FunctionTransform(
+        unit, unit.prepare(spec.source, spec.active, spec.kinds, spec.ranks), "helper"
+    )
     fwd, _, bwd, state = fn.build()
     lists = [p for p in spec.active if fn.an.kinds.get(p) == "list"]
     grads = [fn.final_adjoint(p, state) for p in spec.active if p not in lists]
@@ -303,40 +361,81 @@ def _helper_functions(unit, spec):
     restore = []
     if keep:
         fn.uses_stack = True
-        value = _name(keep[0]) if len(keep) == 1 else \
-            ast.Tuple(elts=[_name(v) for v in keep], ctx=ast.Load())
-        target = _name(keep[0], True) if len(keep) == 1 else \
-            ast.Tuple(elts=[_name(v, True) for v in keep], ctx=ast.Store())
+        value = (
+            _name(keep[0])
+            if len(keep) == 1
+            else ast.Tuple(elts=[_name(v) for v in keep], ctx=ast.Load())
+        )
+        target = (
+            _name(keep[0], True)
+            if len(keep) == 1
+            else ast.Tuple(elts=[_name(v, True) for v in keep], ctx=ast.Store())
+        )
         save = [ast.Expr(value=_attr_call(fn.stack, "append", value))]
         restore = [_assign(target, _attr_call(fn.stack, "pop"))]
     outs = fn.outputs
-    ret = _name(outs[0]) if len(outs) == 1 else \
-        ast.Tuple(elts=[_name(o) for o in outs], ctx=ast.Load())
+    ret = (
+        _name(outs[0])
+        if len(outs) == 1
+        else ast.Tuple(elts=[_name(o) for o in outs], ctx=ast.Load())
+    )
     args = copy.deepcopy(fn.tree.args)
     _bind_defaults(fn, spec.func, args)
     args.posonlyargs, args.args = [], [ast.arg(arg=fn.stack)] + args.posonlyargs + args.args
     fwd_def = ast.FunctionDef(
-        name=spec.fwd_name, args=args,
-        body=[ast.Expr(value=ast.Constant(f"Forward sweep of {spec.func.__name__}: its value, "
-                                          "saving what the backward sweep needs."))]
-        + _prologue(fn) + fwd + save + [ast.Return(value=ret)],
-        decorator_list=[], returns=None)
+        name=spec.fwd_name,
+        args=args,
+        body=[
+            ast.Expr(
+                value=ast.Constant(
+                    f"Forward sweep of {spec.func.__name__}: its value, "
+                    "saving what the backward sweep needs."
+                )
+            )
+        ]
+        + _prologue(fn)
+        + fwd
+        + save
+        + [ast.Return(value=ret)],
+        decorator_list=[],
+        returns=None,
+    )
     couts = [fn.adj(o) for o in outs]
     if len(set(couts)) != len(couts):
-        raise SrcDiffError(f"{spec.func.__name__} returns the same variable twice; "
-                           "srcdiff needs distinct outputs")
-    result = None if not grads else grads[0] if len(grads) == 1 else \
-        ast.Tuple(elts=grads, ctx=ast.Load())
-    bwd_args = ast.arguments(posonlyargs=[], args=[ast.arg(arg=fn.stack)] +
-                             [ast.arg(arg=c) for c in couts] +
-                             [ast.arg(arg=fn.adj(p)) for p in lists],
-                             kwonlyargs=[], kw_defaults=[], defaults=[])
+        raise SrcDiffError(
+            f"{spec.func.__name__} returns the same variable twice; srcdiff needs distinct outputs"
+        )
+    result = (
+        None
+        if not grads
+        else grads[0]
+        if len(grads) == 1
+        else ast.Tuple(elts=grads, ctx=ast.Load())
+    )
+    bwd_args = ast.arguments(
+        posonlyargs=[],
+        args=[ast.arg(arg=fn.stack)]
+        + [ast.arg(arg=c) for c in couts]
+        + [ast.arg(arg=fn.adj(p)) for p in lists],
+        kwonlyargs=[],
+        kw_defaults=[],
+        defaults=[],
+    )
     bwd_body = _tidy(fn, restore + bwd + [ast.Return(value=result)])
     bwd_def = ast.FunctionDef(
-        name=spec.bwd_name, args=bwd_args,
-        body=[ast.Expr(value=ast.Constant(
-            f"Backward sweep of {spec.func.__name__}: adjoints of {', '.join(spec.active)}."))]
-        + bwd_body, decorator_list=[], returns=None)
+        name=spec.bwd_name,
+        args=bwd_args,
+        body=[
+            ast.Expr(
+                value=ast.Constant(
+                    f"Backward sweep of {spec.func.__name__}: adjoints of {', '.join(spec.active)}."
+                )
+            )
+        ]
+        + bwd_body,
+        decorator_list=[],
+        returns=None,
+    )
     bwd_def.comments_from = bwd_body[0]
     for fdef in (fwd_def, bwd_def):
         _qualify_free_names(fn, fdef)
@@ -345,6 +444,7 @@ def _helper_functions(unit, spec):
 
 def _attr_np(fn, attr_name):
     import numpy
+
     return ast.Attribute(value=_name(fn.bind(numpy, "np")), attr=attr_name, ctx=ast.Load())
 
 
@@ -353,7 +453,10 @@ def _user_modules(fn):
     names = set()
     for name in fn.source.resolver.globals:
         value = fn.source.resolver.globals[name]
-        if isinstance(value, types.ModuleType) and value.__name__.split(".")[0] in ("math", "numpy"):
+        if isinstance(value, types.ModuleType) and value.__name__.split(".")[0] in (
+            "math",
+            "numpy",
+        ):
             names.add(name)
     return names
 
@@ -373,7 +476,9 @@ def _fold(fn, body, backward, pure):
 def _tidy(fn, stmts):
     adjoints = set(fn.adjoints.values())
     stmts = propagate(stmts, adjoints, int_names=fn.int_names)
-    pure = {name for name, obj in fn.unit.binding_names.items() if isinstance(obj, types.ModuleType)}
+    pure = {
+        name for name, obj in fn.unit.binding_names.items() if isinstance(obj, types.ModuleType)
+    }
     return eliminate_dead([stmts], adjoints, pure)[0]
 
 
@@ -400,8 +505,9 @@ def _qualify_free_names(fn, fdef):
     unit = fn.unit
     main_globals = next(iter(unit.sources.values())).func.__globals__
     local = {a.arg for a in ast.walk(fdef.args) if isinstance(a, ast.arg)}
-    local |= {n.id for n in ast.walk(fdef) if isinstance(n, ast.Name)
-              and isinstance(n.ctx, ast.Store)}
+    local |= {
+        n.id for n in ast.walk(fdef) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
     skip = local | set(unit.binding_names) | unit.names.taken - fn.source.resolver.locals
     resolver = fn.source.resolver
 
@@ -418,11 +524,13 @@ def _qualify_free_names(fn, fdef):
             if resolver.globals is not main_globals and node.id in resolver.globals:
                 module = unit.module_of(fn.source.func)
                 if module is None:
-                    return ast.copy_location(_name(unit.bind(resolver.globals[node.id], node.id,
-                                                             fn)), node)
+                    return ast.copy_location(
+                        _name(unit.bind(resolver.globals[node.id], node.id, fn)), node
+                    )
                 mod_name = unit.bind(module, module.__name__.split(".")[-1], fn)
-                return ast.copy_location(ast.Attribute(value=_name(mod_name), attr=node.id,
-                                                       ctx=ast.Load()), node)
+                return ast.copy_location(
+                    ast.Attribute(value=_name(mod_name), attr=node.id, ctx=ast.Load()), node
+                )
             return node
 
     _ = skip
@@ -434,14 +542,15 @@ def _check_clashes(unit, functions):
     unit_level = {f.name for f in functions} | set(unit.binding_names)
     clashes = set()
     for f in functions:
-        stored = {n.id for n in ast.walk(f) if isinstance(n, ast.Name) and
-                  isinstance(n.ctx, ast.Store)} | {a.arg for a in ast.walk(f.args)
-                                                   if isinstance(a, ast.arg)}
+        stored = {
+            n.id for n in ast.walk(f) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        } | {a.arg for a in ast.walk(f.args) if isinstance(a, ast.arg)}
         clashes |= stored & unit_level
     for src in unit.sources.values():
         for node in ast.walk(src.tree):
-            if isinstance(node, ast.Name) and (node.id in unit_level - set(unit.binding_names)
-                                               or node.id == unit._stack_name):
+            if isinstance(node, ast.Name) and (
+                node.id in unit_level - set(unit.binding_names) or node.id == unit._stack_name
+            ):
                 clashes.add(node.id)
             elif isinstance(node, ast.arg) and node.arg == unit._stack_name:
                 clashes.add(node.arg)
@@ -451,5 +560,5 @@ def _check_clashes(unit, functions):
 
 def _runtime():
     from ..runtime import core as runtime
-    return runtime
 
+    return runtime

@@ -16,6 +16,7 @@ import ast
 import hashlib
 import linecache
 import types
+from collections.abc import Callable
 
 INDENT = "    "
 
@@ -24,9 +25,9 @@ class Printer:
     """Renders statements, adding `# line N: ...` comments from `srcline` tags."""
 
     def __init__(self, line_text):
-        self.line_text = line_text      # srcline -> (file line number, text)
+        self.line_text = line_text  # srcline -> (file line number, text)
 
-    def function(self, fdef, comments_from=None):
+    def function(self, fdef: ast.FunctionDef, comments_from=None) -> str:
         lines = [f"def {fdef.name}({ast.unparse(fdef.args)}):"]
         lines += self.block(fdef.body, 1, comments_from)
         return "\n".join(lines)
@@ -46,8 +47,7 @@ class Printer:
                 lines.append(INDENT * depth + f"# line {number}: {text}")
             if src is not None:
                 last = src
-            lines += self.stmt(stmt, depth, comments_from if commenting else None,
-                               commenting)
+            lines += self.stmt(stmt, depth, comments_from if commenting else None, commenting)
         return lines
 
     def stmt(self, stmt, depth, comments_from, commenting):
@@ -57,8 +57,11 @@ class Printer:
             lines = [pad + f"if {ast.unparse(stmt.test)}:"]
             lines += self.block(stmt.body, depth + 1, sub) or [pad + INDENT + "pass"]
             orelse = stmt.orelse
-            while len(orelse) == 1 and isinstance(orelse[0], ast.If) and \
-                    not getattr(orelse[0], "srcline", None):
+            while (
+                len(orelse) == 1
+                and isinstance(orelse[0], ast.If)
+                and not getattr(orelse[0], "srcline", None)
+            ):
                 lines.append(pad + f"elif {ast.unparse(orelse[0].test)}:")
                 lines += self.block(orelse[0].body, depth + 1, sub) or [pad + INDENT + "pass"]
                 orelse = orelse[0].orelse
@@ -72,11 +75,17 @@ class Printer:
         if isinstance(stmt, ast.While):
             lines = [pad + f"while {ast.unparse(stmt.test)}:"]
             return lines + (self.block(stmt.body, depth + 1, sub) or [pad + INDENT + "pass"])
-        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and \
-                isinstance(stmt.value.value, str):
+        if (
+            isinstance(stmt, ast.Expr)
+            and isinstance(stmt.value, ast.Constant)
+            and isinstance(stmt.value.value, str)
+        ):
             return [pad + _docstring(stmt.value.value)]
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and \
-                isinstance(stmt.targets[0], ast.Tuple):   # `a, b = f()` on every Python
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Tuple)
+        ):  # `a, b = f()` on every Python
             return [pad + f"{_bare_tuple(stmt.targets[0])} = {ast.unparse(stmt.value)}"]
         if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Tuple) and stmt.value.elts:
             return [pad + f"return {_bare_tuple(stmt.value)}"]
@@ -89,10 +98,10 @@ def _bare_tuple(node):
 
 
 def _docstring(text):
-    return '"""' + text.replace('"""', r'\"\"\"') + '"""'
+    return '"""' + text.replace('"""', r"\"\"\"") + '"""'
 
 
-def import_lines(bindings):
+def import_lines(bindings: dict[str, object]) -> list[str]:
     """`import math`, `import numpy as np`, `from srcdiff.runtime import ...` for display."""
     lines = []
     for name, obj in sorted(bindings.items(), key=lambda kv: (_import_order(kv[1]), kv[0])):
@@ -103,7 +112,7 @@ def import_lines(bindings):
             mod = getattr(obj, "__module__", None)
             qual = getattr(obj, "__name__", None)
             if mod and mod.startswith("srcdiff.runtime."):
-                mod = "srcdiff.runtime"     # the package re-exports every helper
+                mod = "srcdiff.runtime"  # the package re-exports every helper
             if mod and qual and qual.isidentifier() and mod != "__main__":
                 alias = "" if qual == name else f" as {name}"
                 lines.append(f"from {mod} import {qual}{alias}")
@@ -119,7 +128,9 @@ def _import_order(obj):
     return 2
 
 
-def compile_unit(text, bindings, globals_, entry, label):
+def compile_unit(
+    text: str, bindings: dict[str, object], globals_: dict, entry: str, label: str
+) -> Callable:
     """Compile generated function source; return the entry function object.
 
     `bindings` become closure variables of the generated functions; the

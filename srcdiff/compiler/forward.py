@@ -34,9 +34,9 @@ class ForwardTransform(TransformBase):
 
     def __init__(self, unit: Unit, prepared: Prepared, role: str):
         super().__init__(unit, prepared, role)
-        self.scatter = set()
-        self.indexed = set()
-        self.materialized = set()
+        self.scatter: set[str] = set()
+        self.indexed: set[str] = set()
+        self.materialized: set[str] = set()
         self.shapes = ShapeTokens(self)
 
     # -- entry ---------------------------------------------------------------------------
@@ -44,11 +44,15 @@ class ForwardTransform(TransformBase):
         """(statements, final tangent state); tangents of `wrt` are parameters."""
         for p, n in (tangent_names or {}).items():
             self.adjoints[p] = n
-        self.scatter = {n.targets[0].value.id for n in ast.walk(self.tree)
-                        if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Subscript)
-                        and isinstance(n.targets[0].value, ast.Name)}
+        self.scatter = {
+            n.targets[0].value.id
+            for n in ast.walk(self.tree)
+            if isinstance(n, ast.Assign)
+            and isinstance(n.targets[0], ast.Subscript)
+            and isinstance(n.targets[0].value, ast.Name)
+        }
         state = {p for p in self.wrt if self.an.active.get(p)}
-        if self.role == "helper":   # tangent parameters default to 0.0: shapeless
+        if self.role == "helper":  # tangent parameters default to 0.0: shapeless
             self.materialized |= state
         body = self.block(self.tree.body[:-1], state)
         return body, state
@@ -88,22 +92,33 @@ class ForwardTransform(TransformBase):
             joined = a | b
             body += self._zeros(joined - a, self.defs.must_end.get((id(stmt), "body"), ()))
             orelse += self._zeros(joined - b, self.defs.must_end.get((id(stmt), "orelse"), ()))
-            state.clear()      # a variable both branches overwrite with constants has none
+            state.clear()  # a variable both branches overwrite with constants has none
             state |= joined
             return [ast.If(test=stmt.test, body=body or [ast.Pass()], orelse=orelse)]
         if isinstance(stmt, (ast.For, ast.While)):
-            touched = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)
-                       and isinstance(n.ctx, ast.Store) and self.an.active.get(n.id)}
-            touched |= {n.value.id for n in ast.walk(stmt)     # y[i] = ... changes y too
-                        if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store)
-                        and isinstance(n.value, ast.Name) and self.an.active.get(n.value.id)}
+            touched = {
+                n.id
+                for n in ast.walk(stmt)
+                if isinstance(n, ast.Name)
+                and isinstance(n.ctx, ast.Store)
+                and self.an.active.get(n.id)
+            }
+            touched |= {
+                n.value.id
+                for n in ast.walk(stmt)  # y[i] = ... changes y too
+                if isinstance(n, ast.Subscript)
+                and isinstance(n.ctx, ast.Store)
+                and isinstance(n.value, ast.Name)
+                and self.an.active.get(n.value.id)
+            }
             pre = self._zeros(touched - state, defined=self.defs.must.get(id(stmt), set()))
             state |= touched
-            self.materialized |= touched   # a pass may start from zeros made explicit
+            self.materialized |= touched  # a pass may start from zeros made explicit
             inner = set(state)
             body = self.block(stmt.body, inner)
-            body += self._zeros(state - inner,
-                                defined=self.defs.must_end.get((id(stmt), "body"), ()))
+            body += self._zeros(
+                state - inner, defined=self.defs.must_end.get((id(stmt), "body"), ())
+            )
             loop = copy.copy(stmt)
             loop.body = body or [ast.Pass()]
             return pre + [loop]
@@ -128,9 +143,13 @@ class ForwardTransform(TransformBase):
         return out
 
     def _indexed(self):
-        return {n.value.id for n in ast.walk(self.tree)
-                if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)
-                and isinstance(n.ctx, ast.Load)}
+        return {
+            n.value.id
+            for n in ast.walk(self.tree)
+            if isinstance(n, ast.Subscript)
+            and isinstance(n.value, ast.Name)
+            and isinstance(n.ctx, ast.Load)
+        }
 
     # -- assignments -------------------------------------------------------------------------
     def _assign(self, stmt, state):
@@ -138,7 +157,7 @@ class ForwardTransform(TransformBase):
         ops = self._ops(stmt)
         for op in ops:
             out.extend(self._op(op, state, stmt))
-        for op in ops[:-1]:      # temporaries live only inside their statement
+        for op in ops[:-1]:  # temporaries live only inside their statement
             state.discard(op.target)
         for node in out:
             node.srcline = stmt.lineno
@@ -152,26 +171,34 @@ class ForwardTransform(TransformBase):
         primal_target = tuple_of(op.targets, store=True)
         primal = assign(primal_target, op.primal)
         self._state = state
-        present = [p for p in op.active
-                   if any(isinstance(e, ast.Name) and e.id in state for e in _elements(op.bound[p]))]
-        if op.kind is OpKind.PACK and present:   # the tangent of [a, b] is [da, db]
-            elts = [name(self.adj(a.id)) if p in present else ast.Constant(0.0)
-                    for p, a in op.bound.items()]
+        present = [
+            p
+            for p in op.active
+            if any(isinstance(e, ast.Name) and e.id in state for e in _elements(op.bound[p]))
+        ]
+        if op.kind is OpKind.PACK and present:  # the tangent of [a, b] is [da, db]
+            elts = [
+                name(self.adj(a.id)) if p in present else ast.Constant(0.0)
+                for p, a in op.bound.items()
+            ]
             state.add(op.target)
             return [primal, assign(self.adj(op.target), ast.List(elts=elts, ctx=ast.Load()))]
         if op.kind is OpKind.INACTIVE or not present:
             for t in op.targets:
                 state.discard(t)
             return [primal]
-        self_ref = _reads_any(op.bound.values(), op.targets)   # inactive operands too
+        self_ref = _reads_any(op.bound.values(), op.targets)  # inactive operands too
         terms = [self._jvp(op, p, self_ref) for p in present]
         total = terms[0]
         for term in terms[1:]:
-            total = add(total, term) if len(op.targets) == 1 else \
-                call(self.bind(_runtime().add_each, "add_each"), total, term)
+            total = (
+                add(total, term)
+                if len(op.targets) == 1
+                else call(self.bind(_runtime().add_each, "add_each"), total, term)
+            )
         target = op.target
         widen = op.kind is OpKind.RULE and op.rule.elementwise and self._may_widen(op, present)
-        if len(op.targets) > 1:   # a rule returning several values: unpack their tangents
+        if len(op.targets) > 1:  # a rule returning several values: unpack their tangents
             for t in op.targets:
                 state.add(t)
             tangent = assign(tuple_of([self.adj(t) for t in op.targets], store=True), total)
@@ -180,15 +207,16 @@ class ForwardTransform(TransformBase):
             self.indexed.add(op.bound["x"].id)
         state.add(target)
         if op.kind is OpKind.COPY and all(op.bound[p].id in self.materialized for p in present):
-            self.materialized.add(target)     # the copy of a shapeless zero
+            self.materialized.add(target)  # the copy of a shapeless zero
         # A tangent has its value's shape: where only smaller operands of a broadcasting
         # operation carry tangents, broadcast it (an owned tangent is made full size).
         shaper = "owned" if target in self.scatter else "broadcast_like" if widen else None
-        if self_ref:   # the tangent reads the old value: compute it first, shape it after
+        if self_ref:  # the tangent reads the old value: compute it first, shape it after
             out = [assign(self.adj(target), total), primal]
             if shaper:
-                out.append(assign(self.adj(target), self._shaped(shaper, name(self.adj(target)),
-                                                                 target)))
+                out.append(
+                    assign(self.adj(target), self._shaped(shaper, name(self.adj(target)), target))
+                )
             return out
         if shaper:
             total = self._shaped(shaper, total, target)
@@ -205,33 +233,49 @@ class ForwardTransform(TransformBase):
             return False
         # a zero made explicit (0.0) has no shape: it does not give the result's shape
         shaped = [p for p in present if op.bound[p].id not in self.materialized]
-        arrays = [p for p, a in op.bound.items() if p in op.rule.params and
-                  not isinstance(a, ast.Constant) and self.flat.kind(a) not in (SCALAR, INT)]
+        arrays = [
+            p
+            for p, a in op.bound.items()
+            if p in op.rule.params
+            and not isinstance(a, ast.Constant)
+            and self.flat.kind(a) not in (SCALAR, INT)
+        ]
         if set(arrays) <= set(shaped):
             return False
         return not any(self.shapes.same(op.bound[p].id, op.target) for p in shaped)
 
     def _jvp(self, op, param, self_ref):
         atom = op.bound[param]
-        if isinstance(atom, (ast.List, ast.Tuple)):   # tangents of each element, zeros too
-            t = ast.List(elts=[name(self.adj(e.id)) if isinstance(e, ast.Name) and
-                               e.id in self._state else
-                               call(self.bind(_runtime().zeros_like, "zeros_like"), e)
-                               for e in atom.elts], ctx=ast.Load())
+        if isinstance(atom, (ast.List, ast.Tuple)):  # tangents of each element, zeros too
+            t = ast.List(
+                elts=[
+                    name(self.adj(e.id))
+                    if isinstance(e, ast.Name) and e.id in self._state
+                    else call(self.bind(_runtime().zeros_like, "zeros_like"), e)
+                    for e in atom.elts
+                ],
+                ctx=ast.Load(),
+            )
         else:
             t = name(self.adj(atom.id))
-            if atom.id in self.materialized and self.flat.kind(atom) != SCALAR and \
-                    (op.kind is OpKind.SUBSCRIPT or op.rule is not None and not op.rule.elementwise):
+            if (
+                atom.id in self.materialized
+                and self.flat.kind(atom) != SCALAR
+                and (op.kind is OpKind.SUBSCRIPT or op.rule is not None and not op.rule.elementwise)
+            ):
                 # an explicit zero 0.0 has no shape: a linear map (dot, sum) needs it
                 t = call(self.bind(_runtime().like, "like"), t, name(atom.id))
         if op.kind is OpKind.COPY:
             return t
         if op.kind is OpKind.SUBSCRIPT:
             item = ast.Subscript(value=t, slice=copy.deepcopy(op.primal.slice), ctx=ast.Load())
-            if atom.id in self.scatter:   # dy is assigned into later: don't keep a view of it
+            if atom.id in self.scatter:  # dy is assigned into later: don't keep a view of it
                 import numpy
-                item = call(ast.Attribute(value=name(self.bind(numpy, "np")), attr="copy",
-                                          ctx=ast.Load()), item)
+
+                item = call(
+                    ast.Attribute(value=name(self.bind(numpy, "np")), attr="copy", ctx=ast.Load()),
+                    item,
+                )
             return item
         rule = op.rule
         if rule is None:
@@ -255,12 +299,16 @@ class ForwardTransform(TransformBase):
             return [primal]
         out = self.distinct_check(op.index, None) + [primal]
         if base not in state:
-            out.append(assign(self.adj(base), call(self.bind(_runtime().zeros_like, "zeros_like"),
-                                                   name(base))))
+            out.append(
+                assign(
+                    self.adj(base), call(self.bind(_runtime().zeros_like, "zeros_like"), name(base))
+                )
+            )
             state.add(base)
         value = name(self.adj(op.bound["v"].id)) if value_present else ast.Constant(0.0)
-        target = ast.Subscript(value=name(self.adj(base)), slice=copy.deepcopy(op.index),
-                               ctx=ast.Store())
+        target = ast.Subscript(
+            value=name(self.adj(base)), slice=copy.deepcopy(op.index), ctx=ast.Store()
+        )
         out.append(assign(target, value))
         return out
 
@@ -268,11 +316,18 @@ class ForwardTransform(TransformBase):
         spec = op.helper
         args = list(op.primal.args)
         keywords = list(op.primal.keywords)
-        tangents = [name(self.adj(op.bound[p].id)) if op.bound[p].id in state
-                    else self.zero(op.bound[p].id) for p in op.active]
-        call_node = ast.Call(func=name(spec.jvp_name), args=args,
-                             keywords=keywords + [ast.keyword(arg=spec.tangent_names[p], value=t)
-                                                  for p, t in zip(op.active, tangents)])
+        tangents = [
+            name(self.adj(op.bound[p].id)) if op.bound[p].id in state else self.zero(op.bound[p].id)
+            for p in op.active
+        ]
+        call_node = ast.Call(
+            func=name(spec.jvp_name),
+            args=args,
+            keywords=keywords
+            + [
+                ast.keyword(arg=spec.tangent_names[p], value=t) for p, t in zip(op.active, tangents)
+            ],
+        )
         # helpers return values then tangents, flat: `a, b, da, db = h_jvp(...)`
         target = tuple_of(list(op.targets) + [self.adj(t) for t in op.targets], store=True)
         for t in op.targets:
@@ -282,19 +337,32 @@ class ForwardTransform(TransformBase):
     # -- lists used as stacks ------------------------------------------------------------------
     def _stack_assign(self, stmt, state):
         target, value = stmt.targets[0], stmt.value
-        if isinstance(value, ast.List) and not value.elts and isinstance(target, ast.Name) \
-                and self.an.active.get(target.id):
+        if (
+            isinstance(value, ast.List)
+            and not value.elts
+            and isinstance(target, ast.Name)
+            and self.an.active.get(target.id)
+        ):
             state.add(target.id)
             return [stmt, assign(self.adj(target.id), ast.List(elts=[], ctx=ast.Load()))]
-        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
-                value.func.attr == "pop" and isinstance(value.func.value, ast.Name) and \
-                value.func.value.id in state:
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and value.func.attr == "pop"
+            and isinstance(value.func.value, ast.Name)
+            and value.func.value.id in state
+        ):
             stack = value.func.value.id
             names = [target.id] if isinstance(target, ast.Name) else [e.id for e in target.elts]
             for n in names:
                 state.add(n)
-            return [stmt, assign(tuple_of([self.adj(n) for n in names], store=True),
-                                 attr_call(self.adj(stack), "pop"))]
+            return [
+                stmt,
+                assign(
+                    tuple_of([self.adj(n) for n in names], store=True),
+                    attr_call(self.adj(stack), "pop"),
+                ),
+            ]
         return None
 
     def _pushed_zero(self, var):
@@ -308,18 +376,24 @@ class ForwardTransform(TransformBase):
 
     def _push(self, stmt, stack, value, state):
         out = []
-        if not (isinstance(value, ast.Name) or
-                (isinstance(value, ast.Tuple) and all(isinstance(e, ast.Name) for e in value.elts))):
+        if not (
+            isinstance(value, ast.Name)
+            or (isinstance(value, ast.Tuple) and all(isinstance(e, ast.Name) for e in value.elts))
+        ):
             tmp = self.names.numbered("t")
             fake = ast.copy_location(assign(tmp, value), stmt)
             out += self._assign(fake, state)
             value = name(tmp)
             stmt = ast.Expr(value=attr_call(stack, "append", value))
         elts = value.elts if isinstance(value, ast.Tuple) else [value]
-        tangents = [name(self.adj(e.id)) if e.id in state else self._pushed_zero(e.id)
-                    for e in elts]
-        tangent = tangents[0] if not isinstance(value, ast.Tuple) else \
-            ast.Tuple(elts=tangents, ctx=ast.Load())
+        tangents = [
+            name(self.adj(e.id)) if e.id in state else self._pushed_zero(e.id) for e in elts
+        ]
+        tangent = (
+            tangents[0]
+            if not isinstance(value, ast.Tuple)
+            else ast.Tuple(elts=tangents, ctx=ast.Load())
+        )
         return out + [stmt, ast.Expr(value=attr_call(self.adj(stack), "append", tangent))]
 
 
@@ -333,5 +407,5 @@ def _elements(atom):
 
 def _runtime():
     from ..runtime import core as runtime
-    return runtime
 
+    return runtime

@@ -25,13 +25,14 @@ if TYPE_CHECKING:
 
 class OpKind(str, enum.Enum):
     """What one three-address op does (a `str` so that it prints as its name)."""
-    RULE = "rule"             # a primitive with a derivative rule: out = f(a, b)
-    COPY = "copy"             # out = a (also a basic slice or a view-preserving call)
-    INACTIVE = "inactive"     # a value that does not depend on the active inputs
-    SUBSCRIPT = "subscript"   # out = a[index], the index possibly selecting twice
-    SETITEM = "setitem"       # a[index] = v
-    PACK = "pack"             # out = [a, b, ...] (a list or tuple display)
-    HELPER = "helper"         # out = h(a, b) for a user function h
+
+    RULE = "rule"  # a primitive with a derivative rule: out = f(a, b)
+    COPY = "copy"  # out = a (also a basic slice or a view-preserving call)
+    INACTIVE = "inactive"  # a value that does not depend on the active inputs
+    SUBSCRIPT = "subscript"  # out = a[index], the index possibly selecting twice
+    SETITEM = "setitem"  # a[index] = v
+    PACK = "pack"  # out = [a, b, ...] (a list or tuple display)
+    HELPER = "helper"  # out = h(a, b) for a user function h
 
     def __str__(self) -> str:
         return self.value
@@ -42,15 +43,16 @@ class Op:
     """One primitive application: ``targets = primal``, operands as atoms (names or
     constants).  `bound` maps the rule's parameters (or "x"/"v" for copies, subscripts
     and stores) to their atoms; `active` lists those whose atom is differentiated."""
+
     kind: OpKind
-    targets: list[str]        # names assigned (one, except for helpers returning tuples)
-    primal: ast.expr          # expression computing the value, operands as atoms
-    node: ast.AST             # user code this came from (for error messages)
+    targets: list[str]  # names assigned (one, except for helpers returning tuples)
+    primal: ast.expr  # expression computing the value, operands as atoms
+    node: ast.AST  # user code this came from (for error messages)
     rule: Rule | None = None
-    bound: dict[str, Any] = field(default_factory=dict)   # parameter -> atom (or display)
+    bound: dict[str, Any] = field(default_factory=dict)  # parameter -> atom (or display)
     active: list[str] = field(default_factory=list)
-    helper: HelperSpec | None = None      # for HELPER
-    index: ast.expr | None = None         # for SETITEM: the index assigned into
+    helper: HelperSpec | None = None  # for HELPER
+    index: ast.expr | None = None  # for SETITEM: the index assigned into
 
     @property
     def target(self) -> str:
@@ -59,12 +61,13 @@ class Op:
 
 class MarkerKind(str, enum.Enum):
     """A place in the forward or backward sweep where values may be kept for later."""
-    PUSH = "push"                   # push these names (a loop's iterable, a branch taken)
-    POP = "pop"                     # ... and pop them back in the backward sweep
-    SAVE = "save"                   # keep a variable's value before it is overwritten
-    RESTORE = "restore"             # ... and put it back
-    SAVE_ITEM = "save_item"         # keep the part of an array an index assignment overwrites
-    RESTORE_ITEM = "restore_item"   # ... and put it back
+
+    PUSH = "push"  # push these names (a loop's iterable, a branch taken)
+    POP = "pop"  # ... and pop them back in the backward sweep
+    SAVE = "save"  # keep a variable's value before it is overwritten
+    RESTORE = "restore"  # ... and put it back
+    SAVE_ITEM = "save_item"  # keep the part of an array an index assignment overwrites
+    RESTORE_ITEM = "restore_item"  # ... and put it back
 
     def __str__(self) -> str:
         return self.value
@@ -75,17 +78,19 @@ class Marker:
     """A save or restore the forward sweep may need; resolved (kept or dropped) once the
     backward sweep shows what it reads.  `stack` says whether the value goes on the tape
     (inside loops and helpers) or into a local variable."""
+
     kind: MarkerKind
     stack: bool
-    names: tuple[str, ...] = ()      # PUSH / POP
-    var: str | None = None           # SAVE / RESTORE / *_ITEM
-    site: ast.stmt | None = None     # the statement that overwrites `var`
-    index: ast.expr | None = None    # *_ITEM
+    names: tuple[str, ...] = ()  # PUSH / POP
+    var: str | None = None  # SAVE / RESTORE / *_ITEM
+    site: ast.stmt | None = None  # the statement that overwrites `var`
+    index: ast.expr | None = None  # *_ITEM
 
 
 @dataclass(frozen=True)
 class BranchHeader:
     """An `if` whose test the backward sweep replays: the flag holding the branch taken."""
+
     cond: str
 
     def names(self) -> tuple[str, ...]:
@@ -96,6 +101,7 @@ class BranchHeader:
 class LoopHeader:
     """A loop the backward sweep runs in reverse: the saved iterable (for loops) and the
     trip counter (while loops, and for loops that may exit early)."""
+
     iters: str | None
     count: str | None
 

@@ -34,13 +34,21 @@ _UNSUPPORTED_STMTS = {
     ast.Try: ("a `try` statement", "move the try/except outside the differentiated function"),
     ast.With: ("a `with` statement", "move the `with` block outside the differentiated function"),
     ast.ClassDef: ("a class definition", "define the class at module level"),
-    ast.FunctionDef: ("a nested function definition",
-                      "define the helper at module level; srcdiff differentiates calls to it"),
+    ast.FunctionDef: (
+        "a nested function definition",
+        "define the helper at module level; srcdiff differentiates calls to it",
+    ),
     ast.AsyncFunctionDef: ("an async function", "use a plain `def`"),
     ast.AsyncFor: ("`async for`", "use a plain `for` loop"),
     ast.AsyncWith: ("`async with`", "use plain code"),
-    ast.Global: ("a `global` statement", "pass the value in as an argument and return the new value"),
-    ast.Nonlocal: ("a `nonlocal` statement", "pass the value in as an argument and return the new value"),
+    ast.Global: (
+        "a `global` statement",
+        "pass the value in as an argument and return the new value",
+    ),
+    ast.Nonlocal: (
+        "a `nonlocal` statement",
+        "pass the value in as an argument and return the new value",
+    ),
     ast.Delete: ("a `del` statement", "drop the `del`; locals are freed when the function returns"),
     ast.Import: ("an import inside the function", "import at module level"),
     ast.ImportFrom: ("an import inside the function", "import at module level"),
@@ -54,28 +62,40 @@ if hasattr(ast, "TypeAlias"):
 
 _UNSUPPORTED_EXPRS = {
     ast.Yield: ("`yield`", "return a value (srcdiff differentiates functions, not generators)"),
-    ast.YieldFrom: ("`yield from`", "return a value (srcdiff differentiates functions, not generators)"),
+    ast.YieldFrom: (
+        "`yield from`",
+        "return a value (srcdiff differentiates functions, not generators)",
+    ),
     ast.Await: ("`await`", "differentiate a synchronous function"),
     ast.Lambda: ("a lambda", "define the function with `def` at module level"),
     ast.NamedExpr: ("an assignment expression (`:=`)", "assign in a separate statement"),
 }
 
 
-_RUNS_CODE = ("run code (or read variables) srcdiff can't see, so derivatives would be "
-              "silently missing")
+_RUNS_CODE = (
+    "run code (or read variables) srcdiff can't see, so derivatives would be silently missing"
+)
 _OPAQUE_CALLS = {
     eval: ("a call to eval(), which would " + _RUNS_CODE, "write the expression itself"),
     exec: ("a call to exec(), which would " + _RUNS_CODE, "write the statements themselves"),
     compile: ("a call to compile(), which would " + _RUNS_CODE, "write the code itself"),
-    locals: ("a call to locals(), which reads variables srcdiff can't follow",
-             "use the variables by name"),
-    vars: ("a call to vars(), which reads variables srcdiff can't follow",
-           "use the variables or attributes by name"),
-    globals: ("a call to globals(), which reads variables srcdiff can't follow",
-              "use the module-level names directly"),
+    locals: (
+        "a call to locals(), which reads variables srcdiff can't follow",
+        "use the variables by name",
+    ),
+    vars: (
+        "a call to vars(), which reads variables srcdiff can't follow",
+        "use the variables or attributes by name",
+    ),
+    globals: (
+        "a call to globals(), which reads variables srcdiff can't follow",
+        "use the module-level names directly",
+    ),
     getattr: ("getattr(), whose attribute name srcdiff can't follow", "write obj.attr"),
-    setattr: ("setattr(), which changes an object srcdiff can't follow",
-              "return the new value instead"),
+    setattr: (
+        "setattr(), which changes an object srcdiff can't follow",
+        "return the new value instead",
+    ),
     delattr: ("delattr(), which changes an object srcdiff can't follow", "drop it"),
     __import__: ("__import__() inside the function", "import at module level"),
 }
@@ -121,17 +141,17 @@ class Normalizer:
     def __init__(self, source, names):
         self.source = source
         self.names = names
-        self.loop_stack = []   # per enclosing loop: dict(brk=name|None, cont=name|None)
+        self.loop_stack = []  # per enclosing loop: dict(brk=name|None, cont=name|None)
         self.ret_flag = None
         self.ret_value = None
-        self.loop_assigned = set()   # names the body of the loop being lowered assigns
-        self.answers = {}            # (dotted name, question) -> answer (see `ask`)
+        self.loop_assigned = set()  # names the body of the loop being lowered assigns
+        self.answers = {}  # (dotted name, question) -> answer (see `ask`)
 
     def ask(self, node, question):
         """The answer to one of _QUESTIONS about the object `node` denotes, noted."""
         answer = _QUESTIONS[question](self.source.resolver.resolve(node))
         parts = dotted_name(node)
-        if parts is not None:    # (anything else denotes nothing, whatever the resolver)
+        if parts is not None:  # (anything else denotes nothing, whatever the resolver)
             self.answers[parts, question] = answer
         return answer
 
@@ -140,8 +160,12 @@ class Normalizer:
         tree = copy.deepcopy(self.source.tree)
         self._reject_unsupported(tree)
         body = list(tree.body)
-        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-                and isinstance(body[0].value.value, str):
+        if (
+            body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
             body = body[1:]
         body = _returns_to_else(body)
         early = self._has_nonfinal_return(body)
@@ -151,11 +175,13 @@ class Normalizer:
         body = self._jumps_block(self._block(body))
         if needs_flag:
             first = tree.body[0]
-            body = [_assign(self.ret_flag, ast.Constant(False), first),
-                    *[_assign(n, ast.Constant(None), first) for n in self._ret_names(None)],
-                    *body]
+            body = [
+                _assign(self.ret_flag, ast.Constant(False), first),
+                *[_assign(n, ast.Constant(None), first) for n in self._ret_names(None)],
+                *body,
+            ]
             body.append(_located(ast.Return(value=self._ret_value()), tree))
-        elif early:   # every return is the last thing on its path: assign, return once
+        elif early:  # every return is the last thing on its path: assign, return once
             body = self._tail_assign(body, tree)
             body.append(_located(ast.Return(value=self._ret_value()), tree))
         else:
@@ -168,8 +194,11 @@ class Normalizer:
         """Names the return value is assigned to: `out`, or `out1, out2` for tuples."""
         if self.ret_value is None:
             arity = len(value.elts) if isinstance(value, ast.Tuple) else 1
-            self.ret_value = [self.names.exact_or_suffixed("out")] if arity == 1 else \
-                [self.names.numbered("out") for _ in range(arity)]
+            self.ret_value = (
+                [self.names.exact_or_suffixed("out")]
+                if arity == 1
+                else [self.names.numbered("out") for _ in range(arity)]
+            )
         return self.ret_value
 
     def _ret_value(self):
@@ -184,9 +213,12 @@ class Normalizer:
         if len(names) == 1:
             return self._stmt_Assign(_assign(names[0], value, ret))
         if not isinstance(value, ast.Tuple) or len(value.elts) != len(names):
-            raise self.source.error(UnsupportedSyntaxError, "srcdiff needs every `return` of "
-                                    f"this function to return {len(names)} values", ret,
-                                    "return the same number of values everywhere")
+            raise self.source.error(
+                UnsupportedSyntaxError,
+                f"srcdiff needs every `return` of this function to return {len(names)} values",
+                ret,
+                "return the same number of values everywhere",
+            )
         out = []
         for n, v in zip(names, value.elts):
             out += self._stmt_Assign(_assign(n, v, ret))
@@ -214,19 +246,28 @@ class Normalizer:
                 entry = ("a loop with an `else` clause", "use a flag variable instead of `else`")
             if entry is not None:
                 what, hint = entry
-                raise self.source.error(UnsupportedSyntaxError,
-                                        f"srcdiff cannot differentiate {what}", node, hint)
+                raise self.source.error(
+                    UnsupportedSyntaxError, f"srcdiff cannot differentiate {what}", node, hint
+                )
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 entry = self.ask(node.func, "opaque")
                 if entry is not None:
-                    raise self.source.error(UnsupportedSyntaxError, f"srcdiff cannot "
-                                            f"differentiate {entry[0]}", node, entry[1])
+                    raise self.source.error(
+                        UnsupportedSyntaxError,
+                        f"srcdiff cannot differentiate {entry[0]}",
+                        node,
+                        entry[1],
+                    )
         for arg in (tree.args.vararg, tree.args.kwarg):
             if arg is not None:
                 raise self.source.error(
-                    UnsupportedSyntaxError, "srcdiff cannot differentiate a function with "
-                    f"*{arg.arg} or **{arg.arg} parameters", arg, "list the parameters by name")
+                    UnsupportedSyntaxError,
+                    "srcdiff cannot differentiate a function with "
+                    f"*{arg.arg} or **{arg.arg} parameters",
+                    arg,
+                    "list the parameters by name",
+                )
 
     def _has_nonfinal_return(self, body):
         for i, stmt in enumerate(body):
@@ -241,14 +282,23 @@ class Normalizer:
             ret = body[-1]
             value = ret.value if ret.value is not None else ast.Constant(None)
             if not isinstance(value, ast.Name):
-                if isinstance(value, ast.Tuple) and all(isinstance(e, ast.Name) for e in value.elts) \
-                        and len({e.id for e in value.elts}) == len(value.elts):
+                if (
+                    isinstance(value, ast.Tuple)
+                    and all(isinstance(e, ast.Name) for e in value.elts)
+                    and len({e.id for e in value.elts}) == len(value.elts)
+                ):
                     return body
-                return body[:-1] + self._return_assign(ret) + \
-                    [_located(ast.Return(value=self._ret_value()), ret)]
+                return (
+                    body[:-1]
+                    + self._return_assign(ret)
+                    + [_located(ast.Return(value=self._ret_value()), ret)]
+                )
             return body
-        return body + [_assign(n, ast.Constant(None), tree) for n in self._ret_names(None)] + \
-            [_located(ast.Return(value=self._ret_value()), tree)]
+        return (
+            body
+            + [_assign(n, ast.Constant(None), tree) for n in self._ret_names(None)]
+            + [_located(ast.Return(value=self._ret_value()), tree)]
+        )
 
     # -- statements --------------------------------------------------------
     def _block(self, stmts):
@@ -264,13 +314,18 @@ class Normalizer:
         return method(stmt)
 
     def _stmt_Expr(self, stmt):
-        if isinstance(stmt.value, ast.Constant):   # stray string or docstring
+        if isinstance(stmt.value, ast.Constant):  # stray string or docstring
             return []
         pre, value = self._lift_ifexp(stmt.value, stmt)
         stmt.value = value
         call = stmt.value
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
-                call.func.attr == "pop" and not call.args and isinstance(call.func.value, ast.Name):
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "pop"
+            and not call.args
+            and isinstance(call.func.value, ast.Name)
+        ):
             # `s.pop()` dropping the value: keep it in a name, so derivatives of a list used as
             # a stack (generated code differentiated again) pop in step too
             return pre + self._stmt_Assign(_assign(self.names.numbered("popped"), call, stmt))
@@ -279,9 +334,14 @@ class Normalizer:
             # an assignment, so it is differentiated like any other
             tmp = self.names.numbered("t")
             return pre + self._stmt_Assign(_assign(tmp, call, stmt))
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
-                call.func.attr == "append" and len(call.args) == 1 and not call.keywords and \
-                not _simple(call.args[0]):
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "append"
+            and len(call.args) == 1
+            and not call.keywords
+            and not _simple(call.args[0])
+        ):
             # `s.append(expr)` -> `t = expr; s.append(t)`: what is pushed is a plain name
             tmp = self.names.numbered("t")
             pre += self._stmt_Assign(_assign(tmp, call.args[0], stmt))
@@ -301,11 +361,11 @@ class Normalizer:
                 node.ctx = ast.Load()
         value = _located(ast.BinOp(left=load, op=stmt.op, right=stmt.value), stmt)
         out = self._stmt_Assign(_assign(target, value, stmt))
-        out[-1].srcdiff_inplace = True   # `y += v` changes an array in place (aliasing.py)
+        out[-1].srcdiff_inplace = True  # `y += v` changes an array in place (aliasing.py)
         return out
 
     def _stmt_Assign(self, stmt):
-        if len(stmt.targets) > 1:   # a = b = expr  ->  b = expr; a = b
+        if len(stmt.targets) > 1:  # a = b = expr  ->  b = expr; a = b
             *rest, last = stmt.targets
             first = self._stmt_Assign(_assign(last, stmt.value, stmt))
             src = copy.deepcopy(last)
@@ -321,10 +381,16 @@ class Normalizer:
             return self._tuple_assign(target, stmt.value, stmt)
         if isinstance(stmt.value, ast.IfExp) and isinstance(target, ast.Name):
             test_pre, test = self._lift_ifexp(stmt.value.test, stmt)
-            node = _located(ast.If(
-                test=test,
-                body=self._stmt_Assign(_assign(copy.deepcopy(target), stmt.value.body, stmt)),
-                orelse=self._stmt_Assign(_assign(copy.deepcopy(target), stmt.value.orelse, stmt))), stmt)
+            node = _located(
+                ast.If(
+                    test=test,
+                    body=self._stmt_Assign(_assign(copy.deepcopy(target), stmt.value.body, stmt)),
+                    orelse=self._stmt_Assign(
+                        _assign(copy.deepcopy(target), stmt.value.orelse, stmt)
+                    ),
+                ),
+                stmt,
+            )
             return test_pre + [node]
         pre, value = self._lift_ifexp(stmt.value, stmt)
         stmt.value = value
@@ -334,8 +400,12 @@ class Normalizer:
             index = self.names.numbered("index")
             pre += self._stmt_Assign(_assign(index, target.slice, stmt))
             target.slice = _located(_name(index), stmt)
-        if isinstance(target, ast.Subscript) and isinstance(value, ast.Call) and \
-                isinstance(value.func, ast.Attribute) and value.func.attr == "pop":
+        if (
+            isinstance(target, ast.Subscript)
+            and isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and value.func.attr == "pop"
+        ):
             # `y[i] = s.pop()` -> `t = s.pop(); y[i] = t` (a pop is an assignment of its own)
             tmp = self.names.numbered("t")
             return pre + [_assign(tmp, value, stmt), _assign(target, _name(tmp), stmt)]
@@ -343,11 +413,15 @@ class Normalizer:
 
     def _tuple_assign(self, target, value, stmt):
         elts = target.elts
-        if any(isinstance(e, ast.Starred) for e in elts) or \
-                any(isinstance(e, (ast.Tuple, ast.List)) for e in elts):
-            raise self.source.error(UnsupportedSyntaxError,
-                                    "srcdiff cannot differentiate nested or starred unpacking",
-                                    stmt, "unpack one level at a time into plain names")
+        if any(isinstance(e, ast.Starred) for e in elts) or any(
+            isinstance(e, (ast.Tuple, ast.List)) for e in elts
+        ):
+            raise self.source.error(
+                UnsupportedSyntaxError,
+                "srcdiff cannot differentiate nested or starred unpacking",
+                stmt,
+                "unpack one level at a time into plain names",
+            )
         if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(elts):
             written = {n.id for e in elts for n in ast.walk(e) if isinstance(n, ast.Name)}
             read = {n.id for v in value.elts for n in ast.walk(v) if isinstance(n, ast.Name)}
@@ -374,8 +448,9 @@ class Normalizer:
             value = _name(tmp)
         out = pre
         for i, tgt in enumerate(elts):
-            item = _located(ast.Subscript(value=_name(value.id), slice=ast.Constant(i),
-                                          ctx=ast.Load()), stmt)
+            item = _located(
+                ast.Subscript(value=_name(value.id), slice=ast.Constant(i), ctx=ast.Load()), stmt
+            )
             out += self._stmt_Assign(_assign(tgt, item, stmt))
         return out
 
@@ -393,10 +468,14 @@ class Normalizer:
         return [stmt]
 
     def _stmt_For(self, stmt):
-        self.loop_assigned = {n.id for s in stmt.body for n in ast.walk(s)
-                              if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        self.loop_assigned = {
+            n.id
+            for s in stmt.body
+            for n in ast.walk(s)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        }
         pre, header, body = self._lower_for_header(stmt)
-        for node in pre + body:     # written by srcdiff, not the user (for messages)
+        for node in pre + body:  # written by srcdiff, not the user (for messages)
             node.srcdiff_synth = True
         stmt.body = self._block(body + stmt.body) or [ast.Pass()]
         stmt.target, stmt.iter = header
@@ -411,13 +490,21 @@ class Normalizer:
         if callee is reversed and len(it.args) == 1 and not it.keywords:
             pre, seq = self._as_name(it.args[0], stmt)
             index = self.names.numbered("i")
-            backwards = _call("range", ast.BinOp(left=_call("len", seq), op=ast.Sub(),
-                                                 right=ast.Constant(1)),
-                              ast.Constant(-1), ast.Constant(-1))
+            backwards = _call(
+                "range",
+                ast.BinOp(left=_call("len", seq), op=ast.Sub(), right=ast.Constant(1)),
+                ast.Constant(-1),
+                ast.Constant(-1),
+            )
             body = [_assign(target, self._item(seq, index, stmt), stmt)]
             return pre, (_name(index, ast.Store()), _located(backwards, it)), body
-        if callee is enumerate and isinstance(target, ast.Tuple) and len(target.elts) == 2 \
-                and len(it.args) == 1 and not it.keywords:
+        if (
+            callee is enumerate
+            and isinstance(target, ast.Tuple)
+            and len(target.elts) == 2
+            and len(it.args) == 1
+            and not it.keywords
+        ):
             idx, item = target.elts
             pre, seq = self._as_name(it.args[0], stmt)
             if isinstance(idx, ast.Name):
@@ -428,25 +515,38 @@ class Normalizer:
                 body = [_assign(idx, _name(index.id), stmt)]
             body.append(_assign(item, self._item(seq, index.id, stmt), stmt))
             return pre, (index, _located(_call("range", _call("len", seq)), it)), body
-        if callee is zip and isinstance(target, ast.Tuple) and len(target.elts) == len(it.args) \
-                and not it.keywords:
+        if (
+            callee is zip
+            and isinstance(target, ast.Tuple)
+            and len(target.elts) == len(it.args)
+            and not it.keywords
+        ):
             pre, seqs = [], []
             for arg in it.args:
                 p, s = self._as_name(arg, stmt)
                 pre += p
                 seqs.append(s)
             index = self.names.numbered("i")
-            length = _call("len", seqs[0]) if len(seqs) == 1 else \
-                _call("min", *[_call("len", s) for s in seqs])
+            length = (
+                _call("len", seqs[0])
+                if len(seqs) == 1
+                else _call("min", *[_call("len", s) for s in seqs])
+            )
             body = [_assign(t, self._item(s, index, stmt), stmt) for t, s in zip(target.elts, seqs)]
             return pre, (_name(index, ast.Store()), _located(_call("range", length), it)), body
         pre, seq = self._as_name(it, stmt)
         index = self.names.numbered("i")
         body = [_assign(target, self._item(seq, index, stmt), stmt)]
-        return pre, (_name(index, ast.Store()), _located(_call("range", _call("len", seq)), it)), body
+        return (
+            pre,
+            (_name(index, ast.Store()), _located(_call("range", _call("len", seq)), it)),
+            body,
+        )
 
     def _item(self, seq, index, like):
-        return _located(ast.Subscript(value=_name(seq.id), slice=_name(index), ctx=ast.Load()), like)
+        return _located(
+            ast.Subscript(value=_name(seq.id), slice=_name(index), ctx=ast.Load()), like
+        )
 
     def _as_name(self, expr, stmt):
         """The sequence a loop iterates over, as a name bound once before the loop: Python
@@ -470,16 +570,22 @@ class Normalizer:
         pre = []
 
         class Lift(ast.NodeTransformer):
-            def visit_IfExp(inner, node):   # noqa: N805 - closure over self
+            def visit_IfExp(inner, node):  # noqa: N805 - closure over self
                 test = inner.visit(node.test)
                 tmp = self.names.numbered("t")
-                pre.append(_located(ast.If(
-                    test=test,
-                    body=self._stmt_Assign(_assign(tmp, inner.visit(node.body), node)),
-                    orelse=self._stmt_Assign(_assign(tmp, inner.visit(node.orelse), node))), node))
+                pre.append(
+                    _located(
+                        ast.If(
+                            test=test,
+                            body=self._stmt_Assign(_assign(tmp, inner.visit(node.body), node)),
+                            orelse=self._stmt_Assign(_assign(tmp, inner.visit(node.orelse), node)),
+                        ),
+                        node,
+                    )
+                )
                 return _located(_name(tmp), node)
 
-            def visit_BoolOp(inner, node):    # keep short-circuit: don't lift out of and/or
+            def visit_BoolOp(inner, node):  # keep short-circuit: don't lift out of and/or
                 return node
 
         expr = Lift().visit(expr)
@@ -491,11 +597,12 @@ class Normalizer:
         for i, stmt in enumerate(stmts):
             out.extend(self._jumps_stmt(stmt))
             flags = self._escaping_flags(stmt)
-            rest = stmts[i + 1:]
+            rest = stmts[i + 1 :]
             if flags and rest:
                 guard = _located(ast.UnaryOp(op=ast.Not(), operand=self._any_flag(flags)), stmt)
-                out.append(_located(ast.If(test=guard, body=self._jumps_block(rest), orelse=[]),
-                                    rest[0]))
+                out.append(
+                    _located(ast.If(test=guard, body=self._jumps_block(rest), orelse=[]), rest[0])
+                )
                 return out
         return out
 
@@ -518,8 +625,10 @@ class Normalizer:
         has_break = _contains_jump(loop.body, ast.Break)
         has_cont = _contains_jump(loop.body, ast.Continue)
         has_ret = any(isinstance(n, ast.Return) for s in loop.body for n in ast.walk(s))
-        flags = {"brk": self.names.numbered("_break") if has_break else None,
-                 "cont": self.names.numbered("_continue") if has_cont else None}
+        flags = {
+            "brk": self.names.numbered("_break") if has_break else None,
+            "cont": self.names.numbered("_continue") if has_cont else None,
+        }
         self.loop_stack.append(flags)
         body = self._jumps_block(loop.body)
         self.loop_stack.pop()
@@ -530,8 +639,9 @@ class Normalizer:
             body.insert(0, _assign(flags["cont"], ast.Constant(False), loop))
         exits = [f for f in (flags["brk"], self.ret_flag if has_ret else None) if f]
         if exits:
-            body.append(_located(ast.If(test=self._any_flag(exits), body=[ast.Break()], orelse=[]),
-                                 loop))
+            body.append(
+                _located(ast.If(test=self._any_flag(exits), body=[ast.Break()], orelse=[]), loop)
+            )
         loop.body = body or [ast.Pass()]
         return pre + [loop]
 
@@ -544,16 +654,25 @@ class Normalizer:
         nodes = [] if isinstance(stmt, (ast.For, ast.While)) else list(_walk_no_loops(stmt))
         if self.ret_flag is None:
             pass
-        elif any(isinstance(n, ast.Return) for n in ast.walk(stmt)) or \
-                any(isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name)
-                    and n.targets[0].id == self.ret_flag for n in ast.walk(stmt)):
+        elif any(isinstance(n, ast.Return) for n in ast.walk(stmt)) or any(
+            isinstance(n, ast.Assign)
+            and isinstance(n.targets[0], ast.Name)
+            and n.targets[0].id == self.ret_flag
+            for n in ast.walk(stmt)
+        ):
             flags.append(self.ret_flag)
         if self.loop_stack:
             loop = self.loop_stack[-1]
             for kind, cls in (("brk", ast.Break), ("cont", ast.Continue)):
-                if loop.get(kind) and (any(isinstance(n, cls) for n in nodes) or any(
-                        isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name)
-                        and n.targets[0].id == loop[kind] for n in nodes)):
+                if loop.get(kind) and (
+                    any(isinstance(n, cls) for n in nodes)
+                    or any(
+                        isinstance(n, ast.Assign)
+                        and isinstance(n.targets[0], ast.Name)
+                        and n.targets[0].id == loop[kind]
+                        for n in nodes
+                    )
+                ):
                     flags.append(loop[kind])
         return [f for f in flags if f]
 
@@ -565,9 +684,25 @@ class Normalizer:
 
 def _plain_index(node):
     """An index made only of names, constants, slices and +/- between them."""
-    return all(isinstance(n, (ast.Name, ast.Constant, ast.Slice, ast.Tuple, ast.UnaryOp,
-                              ast.BinOp, ast.Load, ast.USub, ast.UAdd, ast.Add, ast.Sub))
-               for n in ast.walk(node))
+    return all(
+        isinstance(
+            n,
+            (
+                ast.Name,
+                ast.Constant,
+                ast.Slice,
+                ast.Tuple,
+                ast.UnaryOp,
+                ast.BinOp,
+                ast.Load,
+                ast.USub,
+                ast.UAdd,
+                ast.Add,
+                ast.Sub,
+            ),
+        )
+        for n in ast.walk(node)
+    )
 
 
 def _simple(node):
@@ -583,8 +718,7 @@ def _always_returns(stmts):
     last = stmts[-1]
     if isinstance(last, ast.Return):
         return True
-    return isinstance(last, ast.If) and _always_returns(last.body) and \
-        _always_returns(last.orelse)
+    return isinstance(last, ast.If) and _always_returns(last.body) and _always_returns(last.orelse)
 
 
 def _returns_to_else(stmts):
@@ -599,7 +733,7 @@ def _returns_to_else(stmts):
         if isinstance(stmt, ast.If):
             stmt.body = _returns_to_else(stmt.body)
             stmt.orelse = _returns_to_else(stmt.orelse)
-            rest = stmts[i + 1:]
+            rest = stmts[i + 1 :]
             if rest and _always_returns(stmt.body) and not _always_returns(stmt.orelse):
                 stmt.orelse = _returns_to_else(stmt.orelse + rest)
                 return out + [stmt]
@@ -640,7 +774,7 @@ def _contains_jump(body, cls):
     return any(isinstance(n, cls) for s in body for n in _walk_no_loops(s))
 
 
-def normalize(source, names):
+def normalize(source: FunctionSource, names: Names) -> ast.FunctionDef:
     """The core-form FunctionDef for `source` (see the module docstring), allocating
     new names from `names`.  Uncached: see `normalized`."""
     return Normalizer(source, names).run()
@@ -652,7 +786,7 @@ class Normalized:
     (take `copy_tree()` to rewrite it), and `names()` gives each its own allocator."""
 
     tree: ast.FunctionDef
-    _names: Names             # the allocator's state after normalization
+    _names: Names  # the allocator's state after normalization
 
     def copy_tree(self) -> ast.FunctionDef:
         return copy_tree(self.tree)
@@ -686,6 +820,7 @@ def normalized(source: FunctionSource, reserved: Iterable[str] = ()) -> Normaliz
 
 
 def _still_true(answers: dict, resolver: Resolver) -> bool:
-    return all(_QUESTIONS[question](resolver.resolve_dotted(parts)) == answer
-               for (parts, question), answer in answers.items())
-
+    return all(
+        _QUESTIONS[question](resolver.resolve_dotted(parts)) == answer
+        for (parts, question), answer in answers.items()
+    )

@@ -15,6 +15,7 @@ loop or branch body only if nothing in that body reassigns it.
 from __future__ import annotations
 
 import ast
+from collections.abc import Collection, Sequence
 
 from .aliasing import PURE_METHODS
 from .templates import simplify
@@ -22,7 +23,9 @@ from .templates import simplify
 
 def _stored(node):
     """Names a statement changes: assigned, or assigned into (`y[i] = v` changes y)."""
-    names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    names = {
+        n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
     for n in ast.walk(node):
         if isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.ctx, ast.Store):
             base = n.value
@@ -45,6 +48,7 @@ class _Substitute(ast.NodeTransformer):
 
 def _copy(node):
     import copy
+
     return copy.deepcopy(node)
 
 
@@ -58,15 +62,23 @@ def _float_const(node):
     return None
 
 
-def propagate(stmts, adjoints, facts=None, int_names=frozenset()):
+def propagate(
+    stmts: list[ast.stmt],
+    adjoints: Collection[str],
+    facts: dict | None = None,
+    int_names: Collection[str] = frozenset(),
+) -> list[ast.stmt]:
     """Copy/constant propagation over adjoint names, in place; returns stmts."""
     facts = dict(facts or {})
-    out = []
+    out: list[ast.stmt] = []
     for stmt in stmts:
         if isinstance(stmt, (ast.If, ast.For, ast.While)):
             killed = _stored(stmt)
-            inner = {k: v for k, v in facts.items()
-                     if k not in killed and not (isinstance(v, ast.Name) and v.id in killed)}
+            inner = {
+                k: v
+                for k, v in facts.items()
+                if k not in killed and not (isinstance(v, ast.Name) and v.id in killed)
+            }
             if isinstance(stmt, ast.If):
                 stmt.test = _Substitute(facts).visit(stmt.test)
                 stmt.body = propagate(stmt.body, adjoints, inner, int_names)
@@ -81,17 +93,21 @@ def propagate(stmts, adjoints, facts=None, int_names=frozenset()):
         if isinstance(stmt, ast.Assign):
             stmt.value = simplify(_Substitute(facts).visit(stmt.value), int_names)
         elif isinstance(stmt, ast.Return):
-            pass   # `return dtheta0` reads better than `return dtheta`
+            pass  # `return dtheta0` reads better than `return dtheta`
         else:
             stmt = _Substitute(facts).visit(stmt)
         killed = _stored(stmt)
-        facts = {k: v for k, v in facts.items()
-                 if k not in killed and not (isinstance(v, ast.Name) and v.id in killed)}
+        facts = {
+            k: v
+            for k, v in facts.items()
+            if k not in killed and not (isinstance(v, ast.Name) and v.id in killed)
+        }
         if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name):
             target, value = stmt.targets[0].id, stmt.value
             if target in adjoints and (
-                    (isinstance(value, ast.Name) and value.id in adjoints and value.id != target)
-                    or isinstance(_float_const(value), float)):
+                (isinstance(value, ast.Name) and value.id in adjoints and value.id != target)
+                or isinstance(_float_const(value), float)
+            ):
                 facts[target] = value
         out.append(stmt)
     return out
@@ -108,7 +124,7 @@ def _pure(expr, pure_names):
             if isinstance(func, ast.Name) and func.id in _PURE_BUILTINS:
                 continue
             if isinstance(func, ast.Attribute) and func.attr in PURE_METHODS:
-                continue     # x.sum(), x.reshape(...): array methods that change nothing
+                continue  # x.sum(), x.reshape(...): array methods that change nothing
             base = func.value if isinstance(func, ast.Attribute) else None
             if not (isinstance(base, ast.Name) and base.id in pure_names):
                 return False
@@ -119,22 +135,32 @@ def _overwritten_before_read(name, rest):
     for stmt in rest:
         if not isinstance(stmt, ast.Assign):
             return False
-        if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
-               for n in ast.walk(stmt)):
+        if any(
+            isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
+            for n in ast.walk(stmt)
+        ):
             return False
         if name in _stored(stmt):
             return True
     return False
 
 
-def eliminate_dead(stmts_by_function, adjoints, pure_names, keep=()):
+def eliminate_dead(
+    stmts_by_function: list[list[ast.stmt]],
+    adjoints: Collection[str],
+    pure_names: Collection[str],
+    keep: Collection[str] = (),
+) -> list[list[ast.stmt]]:
     """Drop adjoint assignments whose value no statement reads (to a fixpoint)."""
     while True:
         loads = set(keep)
         for stmts in stmts_by_function:
             for stmt in stmts:
-                loads |= {n.id for n in ast.walk(stmt)
-                          if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+                loads |= {
+                    n.id
+                    for n in ast.walk(stmt)
+                    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+                }
         pruner = _Pruner(adjoints, pure_names, loads)
         stmts_by_function[:] = [pruner.prune(stmts) for stmts in stmts_by_function]
         if not pruner.changed:
@@ -149,19 +175,24 @@ class _Pruner:
         self.changed = False
 
     def _dead(self, stmt, rest):
-        return isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name) and \
-            stmt.targets[0].id in self.adjoints and \
-            (stmt.targets[0].id not in self.loads or
-             _overwritten_before_read(stmt.targets[0].id, rest))
+        return (
+            isinstance(stmt, ast.Assign)
+            and isinstance(stmt.targets[0], ast.Name)
+            and stmt.targets[0].id in self.adjoints
+            and (
+                stmt.targets[0].id not in self.loads
+                or _overwritten_before_read(stmt.targets[0].id, rest)
+            )
+        )
 
     def prune(self, block):
         result = []
         for i, stmt in enumerate(block):
-            if self._dead(stmt, block[i + 1:]):
+            if self._dead(stmt, block[i + 1 :]):
                 if _pure(stmt.value, self.pure_names):
                     self.changed = True
                     continue
-                if isinstance(stmt.value, ast.Call):   # keep the call, drop the name
+                if isinstance(stmt.value, ast.Call):  # keep the call, drop the name
                     self.changed = True
                     result.append(ast.copy_location(ast.Expr(value=stmt.value), stmt))
                     continue
@@ -180,17 +211,23 @@ class _Pruner:
         return result
 
 
-def fold_single_use(stmts, candidates, pure_names, context=(), int_names=frozenset()):
+def fold_single_use(
+    stmts: list[ast.stmt],
+    candidates: Collection[str],
+    pure_names: Collection[str],
+    context: Sequence[ast.stmt] = (),
+    int_names: Collection[str] = frozenset(),
+) -> list[ast.stmt]:
     """Put back `t = expr` into the one statement that reads `t`, when nothing in between
     changes what `expr` reads.  Undoes the three-address split where it bought nothing:
     the code reads like the user's, and runs faster (fewer stores and loads)."""
-    loads = {}
-    everything = list(stmts) + list(context)    # `context`: the rest of the function
+    loads: dict[str, int] = {}
+    everything = list(stmts) + list(context)  # `context`: the rest of the function
     for stmt in everything:
         for node in ast.walk(stmt):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 loads[node.id] = loads.get(node.id, 0) + 1
-    stores = {}
+    stores: dict[str, int] = {}
     for stmt in everything:
         for node in ast.walk(stmt):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
@@ -204,26 +241,38 @@ def fold_single_use(stmts, candidates, pure_names, context=(), int_names=frozens
             for field in ("body", "orelse"):
                 if isinstance(getattr(stmt, field, None), list):
                     setattr(stmt, field, fold(getattr(stmt, field)))
-            target = stmt.targets[0].id if isinstance(stmt, ast.Assign) and \
-                isinstance(stmt.targets[0], ast.Name) else None
-            if target in candidates and loads.get(target) == 1 and stores.get(target) == 1 \
-                    and _pure(stmt.value, pure_names):
+            target = (
+                stmt.targets[0].id
+                if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name)
+                else None
+            )
+            if (
+                target in candidates
+                and loads.get(target) == 1
+                and stores.get(target) == 1
+                and _pure(stmt.value, pure_names)
+            ):
                 reads = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
                 for j in range(i + 1, len(out)):
                     later = out[j]
-                    uses = any(isinstance(n, ast.Name) and n.id == target
-                               for n in ast.walk(later))
+                    uses = any(isinstance(n, ast.Name) and n.id == target for n in ast.walk(later))
                     if uses:
-                        if isinstance(later, (ast.Assign, ast.Expr)):   # `return dx` stays
+                        if isinstance(later, (ast.Assign, ast.Expr)):  # `return dx` stays
                             _replace_load(later, target, stmt.value)
                             if isinstance(later, ast.Assign):
                                 later.value = simplify(later.value, int_names)
                             del out[i]
                             i -= 1
                         break
-                    if not isinstance(later, (ast.Assign, ast.Expr)) or _stored(later) & reads \
-                            or (isinstance(later, ast.Expr) and not _pure(later.value, pure_names)
-                                and not _is_stack_op(later)):
+                    if (
+                        not isinstance(later, (ast.Assign, ast.Expr))
+                        or _stored(later) & reads
+                        or (
+                            isinstance(later, ast.Expr)
+                            and not _pure(later.value, pure_names)
+                            and not _is_stack_op(later)
+                        )
+                    ):
                         break
             i += 1
         return out
@@ -233,8 +282,11 @@ def fold_single_use(stmts, candidates, pure_names, context=(), int_names=frozens
 
 def _is_stack_op(stmt):
     call = stmt.value
-    return isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
-        call.func.attr in ("append",)
+    return (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr in ("append",)
+    )
 
 
 def _replace_load(stmt, name, expr):
@@ -243,4 +295,5 @@ def _replace_load(stmt, name, expr):
             if node.id == name and isinstance(node.ctx, ast.Load):
                 return ast.copy_location(_copy(expr), node)
             return node
+
     Sub().visit(stmt)

@@ -55,12 +55,12 @@ class FunctionTransform(TransformBase):
     def __init__(self, unit: Unit, prepared: Prepared, role: str):
         super().__init__(unit, prepared, role)
         self.stack = unit.stack_name
-        self.materialized = set()
-        self.none_init = set()
+        self.materialized: set[str] = set()
+        self.none_init: set[str] = set()
         self.loop_depth = 0
         self.uses_stack = False
-        self.scatter = set()
-        self.indexed_adjoint = set()
+        self.scatter: set[str] = set()
+        self.indexed_adjoint: set[str] = set()
         self.shapes = ShapeTokens(self)
 
     @property
@@ -81,43 +81,72 @@ class FunctionTransform(TransformBase):
         return out
 
     def _is_inactive_compound(self, stmt):
-        return isinstance(stmt, (ast.If, ast.For, ast.While)) and not _is_loop_exit(stmt) and \
-            not any(isinstance(n, ast.Name) and self.an.active.get(n.id) for n in ast.walk(stmt))
+        return (
+            isinstance(stmt, (ast.If, ast.For, ast.While))
+            and not _is_loop_exit(stmt)
+            and not any(
+                isinstance(n, ast.Name) and self.an.active.get(n.id) for n in ast.walk(stmt)
+            )
+        )
 
     def _compound_assigned(self, stmt):
-        return sorted({n.id for n in ast.walk(stmt)
-                       if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)})
+        return sorted(
+            {
+                n.id
+                for n in ast.walk(stmt)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+            }
+        )
 
     def fwd_stmt(self, stmt):
         if self._is_inactive_compound(stmt):
             # No derivative flows through it: run it as written, and only save
             # (then restore) the values it overwrites that the backward sweep reads.
-            return [*(self._marker(MarkerKind.SAVE, site=stmt, var=v, stack=self.saves_on_stack)
-                      for v in self._compound_assigned(stmt)), stmt]
+            return [
+                *(
+                    self._marker(MarkerKind.SAVE, site=stmt, var=v, stack=self.saves_on_stack)
+                    for v in self._compound_assigned(stmt)
+                ),
+                stmt,
+            ]
         if isinstance(stmt, ast.Assign):
             return self._fwd_assign(stmt)
         if isinstance(stmt, ast.If):
             if _is_loop_exit(stmt):
                 return [stmt]
             info = self._header(stmt, "cond")
-            node = ast.If(test=_name(info.cond), body=self.fwd_block(stmt.body) or [ast.Pass()],
-                          orelse=self.fwd_block(stmt.orelse))
-            return [_assign(info.cond, stmt.test, stmt.lineno), node,
-                    self._marker(MarkerKind.PUSH, names=[info.cond], stack=self.saves_on_stack)]
+            node = ast.If(
+                test=_name(info.cond),
+                body=self.fwd_block(stmt.body) or [ast.Pass()],
+                orelse=self.fwd_block(stmt.orelse),
+            )
+            return [
+                _assign(info.cond, stmt.test, stmt.lineno),
+                node,
+                self._marker(MarkerKind.PUSH, names=[info.cond], stack=self.saves_on_stack),
+            ]
         if isinstance(stmt, ast.For):
             info = self._header(stmt, "iters")
             self.loop_depth += 1
             body = self.fwd_block(stmt.body)
             self.loop_depth -= 1
-            pre = [self._marker(MarkerKind.SAVE, site=stmt, var=stmt.target.id, stack=self.saves_on_stack),
-                   _assign(info.iters, stmt.iter, stmt.lineno)]
+            pre = [
+                self._marker(
+                    MarkerKind.SAVE, site=stmt, var=stmt.target.id, stack=self.saves_on_stack
+                ),
+                _assign(info.iters, stmt.iter, stmt.lineno),
+            ]
             if info.count:
                 pre.append(_assign(info.count, ast.Constant(0)))
                 body.insert(0, _assign(info.count, _add(_name(info.count), ast.Constant(1))))
-            loop = ast.For(target=_name(stmt.target.id, True), iter=_name(info.iters),
-                           body=body, orelse=[])
+            loop = ast.For(
+                target=_name(stmt.target.id, True), iter=_name(info.iters), body=body, orelse=[]
+            )
             saved = [info.iters] + ([info.count] if info.count else [])
-            return pre + [loop, self._marker(MarkerKind.PUSH, names=saved, stack=self.saves_on_stack)]
+            return pre + [
+                loop,
+                self._marker(MarkerKind.PUSH, names=saved, stack=self.saves_on_stack),
+            ]
         if isinstance(stmt, ast.While):
             info = self._header(stmt, "count")
             self.loop_depth += 1
@@ -125,8 +154,11 @@ class FunctionTransform(TransformBase):
             self.loop_depth -= 1
             body.insert(0, _assign(info.count, _add(_name(info.count), ast.Constant(1))))
             loop = ast.While(test=stmt.test, body=body, orelse=[])
-            return [_assign(info.count, ast.Constant(0)), loop,
-                    self._marker(MarkerKind.PUSH, names=[info.count], stack=self.saves_on_stack)]
+            return [
+                _assign(info.count, ast.Constant(0)),
+                loop,
+                self._marker(MarkerKind.PUSH, names=[info.count], stack=self.saves_on_stack),
+            ]
         return [stmt]
 
     # -- lists used as stacks (generated code differentiated again) ----------------------
@@ -140,11 +172,15 @@ class FunctionTransform(TransformBase):
     def _active_pop(self, stmt):
         """(stack, target names) for `v = s.pop()` / `a, b = s.pop()` on an active list."""
         value, target = stmt.value, stmt.targets[0]
-        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
-                value.func.attr == "pop" and not value.args and \
-                isinstance(value.func.value, ast.Name) and \
-                self.an.kinds.get(value.func.value.id) == LIST and \
-                self.an.active.get(value.func.value.id):
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and value.func.attr == "pop"
+            and not value.args
+            and isinstance(value.func.value, ast.Name)
+            and self.an.kinds.get(value.func.value.id) == LIST
+            and self.an.active.get(value.func.value.id)
+        ):
             names = [target.id] if isinstance(target, ast.Name) else [e.id for e in target.elts]
             return value.func.value.id, names
         return None
@@ -168,9 +204,15 @@ class FunctionTransform(TransformBase):
                 later.append((e.id, tmp))
             else:
                 parts.append(self.names.exact_or_suffixed("_"))
-        target = tuple_of(parts, store=True) if isinstance(value, ast.Tuple) and len(parts) > 1 \
-            else (ast.Tuple(elts=[_name(parts[0], True)], ctx=ast.Store())
-                  if isinstance(value, ast.Tuple) else _name(parts[0], True))
+        target = (
+            tuple_of(parts, store=True)
+            if isinstance(value, ast.Tuple) and len(parts) > 1
+            else (
+                ast.Tuple(elts=[_name(parts[0], True)], ctx=ast.Store())
+                if isinstance(value, ast.Tuple)
+                else _name(parts[0], True)
+            )
+        )
         out.append(_assign(target, _attr_call(self.adj(stack), "pop"), stmt.lineno))
         for var, tmp in later:
             out.extend(self._accumulate(var, _name(tmp), state))
@@ -180,13 +222,18 @@ class FunctionTransform(TransformBase):
         """Reverse of `v = s.pop()`: v's adjoint goes back on the adjoint stack."""
         out = self._adjoint_list(stack, state)
         values = [_name(self.adj(n)) if n in state else self._zero_of(n) for n in names]
-        value = values[0] if len(names) == 1 and isinstance(stmt.targets[0], ast.Name) else \
-            ast.Tuple(elts=values, ctx=ast.Load())
+        value = (
+            values[0]
+            if len(names) == 1 and isinstance(stmt.targets[0], ast.Name)
+            else ast.Tuple(elts=values, ctx=ast.Load())
+        )
         out.append(ast.Expr(value=_attr_call(self.adj(stack), "append", value)))
         for n in names:
             state.discard(n)
-        out += [self._marker(MarkerKind.RESTORE, site=stmt, var=v, stack=self.saves_on_stack)
-                for v in reversed(names)]
+        out += [
+            self._marker(MarkerKind.RESTORE, site=stmt, var=v, stack=self.saves_on_stack)
+            for v in reversed(names)
+        ]
         return out
 
     def _zero_of(self, var):
@@ -198,38 +245,54 @@ class FunctionTransform(TransformBase):
 
     def _header(self, stmt, kind):
         """The names a branch ("cond") or a loop ("iters": for, "count": while) keeps."""
+
         def make():
             if kind == "cond":
                 return BranchHeader(self.names.numbered("cond"))
             if kind == "iters":
                 has_break = any(_is_loop_exit(s) for s in stmt.body)
-                return LoopHeader(self.names.numbered("iters"),
-                                  self.names.numbered("trips") if has_break else None)
+                return LoopHeader(
+                    self.names.numbered("iters"),
+                    self.names.numbered("trips") if has_break else None,
+                )
             return LoopHeader(None, self.names.numbered("trips"))
+
         return self.ir.header(stmt, make)
 
     def _fwd_assign(self, stmt):
         pop = self._active_pop(stmt)
         if pop is not None:
-            return [*(self._marker(MarkerKind.SAVE, site=stmt, var=v, stack=self.saves_on_stack)
-                      for v in pop[1]), stmt]
+            return [
+                *(
+                    self._marker(MarkerKind.SAVE, site=stmt, var=v, stack=self.saves_on_stack)
+                    for v in pop[1]
+                ),
+                stmt,
+            ]
         ops = self._ops(stmt)
         out = []
         temps = []
         for op in ops[:-1]:
-            out.append(_assign(tuple_of(op.targets, store=True), self._fwd_primal(op),
-                               stmt.lineno))
+            out.append(_assign(tuple_of(op.targets, store=True), self._fwd_primal(op), stmt.lineno))
             temps.extend(op.targets)
         last = ops[-1]
         if last.kind is OpKind.SETITEM:
             base = last.target
             out.extend(self.distinct_check(last.index, stmt.lineno))
-            out.append(self._marker(MarkerKind.SAVE_ITEM, site=stmt, var=base, index=last.index,
-                                    stack=self.saves_on_stack))
-            if temps:   # before the write: a temporary may be a view of the array written
+            out.append(
+                self._marker(
+                    MarkerKind.SAVE_ITEM,
+                    site=stmt,
+                    var=base,
+                    index=last.index,
+                    stack=self.saves_on_stack,
+                )
+            )
+            if temps:  # before the write: a temporary may be a view of the array written
                 out.append(self._marker(MarkerKind.PUSH, names=temps, stack=self.saves_on_stack))
-            target = ast.Subscript(value=_name(base), slice=copy.deepcopy(last.index),
-                                   ctx=ast.Store())
+            target = ast.Subscript(
+                value=_name(base), slice=copy.deepcopy(last.index), ctx=ast.Store()
+            )
             out.append(_assign(target, last.primal, stmt.lineno))
             return out
         for var in last.targets:
@@ -238,8 +301,10 @@ class FunctionTransform(TransformBase):
             target = ast.Tuple(elts=[_name(t, True) for t in last.targets], ctx=ast.Store())
         else:
             target = _name(last.target, True)
-        push = [self._marker(MarkerKind.PUSH, names=temps, stack=self.saves_on_stack)] if temps else []
-        if last.kind is OpKind.HELPER:   # the helper pushes its own values: ours go on top
+        push = (
+            [self._marker(MarkerKind.PUSH, names=temps, stack=self.saves_on_stack)] if temps else []
+        )
+        if last.kind is OpKind.HELPER:  # the helper pushes its own values: ours go on top
             return out + [_assign(target, self._fwd_primal(last), stmt.lineno)] + push
         return out + push + [_assign(target, self._fwd_primal(last), stmt.lineno)]
 
@@ -272,8 +337,10 @@ class FunctionTransform(TransformBase):
 
     def bwd_stmt(self, stmt, state):
         if self._is_inactive_compound(stmt):
-            return [self._marker(MarkerKind.RESTORE, site=stmt, var=v, stack=self.saves_on_stack)
-                    for v in reversed(self._compound_assigned(stmt))]
+            return [
+                self._marker(MarkerKind.RESTORE, site=stmt, var=v, stack=self.saves_on_stack)
+                for v in reversed(self._compound_assigned(stmt))
+            ]
         if isinstance(stmt, ast.Assign):
             return self._bwd_assign(stmt, state)
         if isinstance(stmt, ast.If):
@@ -304,8 +371,9 @@ class FunctionTransform(TransformBase):
         return []
 
     def _bwd_loop(self, stmt, state):
-        touched = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)
-                   and self.an.active.get(n.id)}
+        touched = {
+            n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and self.an.active.get(n.id)
+        }
         pre = self._zeros(touched - state, stmt)
         state |= touched
         # The next pass may start from zeros made explicit at the end of this one (0.0,
@@ -316,22 +384,35 @@ class FunctionTransform(TransformBase):
         body = self.bwd_block(stmt.body, inner)
         body += self._zeros(state - inner, stmt)
         self.loop_depth -= 1
-        restore = self._marker(MarkerKind.RESTORE, site=stmt, var=stmt.target.id,
-                               stack=self.saves_on_stack) if isinstance(stmt, ast.For) else None
+        restore = (
+            self._marker(
+                MarkerKind.RESTORE, site=stmt, var=stmt.target.id, stack=self.saves_on_stack
+            )
+            if isinstance(stmt, ast.For)
+            else None
+        )
         if isinstance(stmt, ast.For):
             info = self._header(stmt, "iters")
             iters = _name(info.iters)
             if info.count:
-                iters = ast.Subscript(value=iters, slice=ast.Slice(upper=_name(info.count)),
-                                      ctx=ast.Load())
-            header = ast.For(target=_name(stmt.target.id, True), iter=_call("reversed", iters),
-                             body=body or [ast.Pass()], orelse=[])
+                iters = ast.Subscript(
+                    value=iters, slice=ast.Slice(upper=_name(info.count)), ctx=ast.Load()
+                )
+            header = ast.For(
+                target=_name(stmt.target.id, True),
+                iter=_call("reversed", iters),
+                body=body or [ast.Pass()],
+                orelse=[],
+            )
             popped = [info.iters] + ([info.count] if info.count else [])
         else:
             info = self._header(stmt, "count")
-            header = ast.For(target=_name(self.names.exact_or_suffixed("_"), True),
-                             iter=_call("range", _name(info.count)),
-                             body=body or [ast.Pass()], orelse=[])
+            header = ast.For(
+                target=_name(self.names.exact_or_suffixed("_"), True),
+                iter=_call("range", _name(info.count)),
+                body=body or [ast.Pass()],
+                orelse=[],
+            )
             popped = [info.count]
         out = [self._marker(MarkerKind.POP, names=popped, stack=self.saves_on_stack), *pre, header]
         if restore is not None:
@@ -343,9 +424,9 @@ class FunctionTransform(TransformBase):
         for var in sorted(names):
             self.materialized.add(var)
             zero = ast.Constant(0.0)
-            if self.an.kinds.get(var) == LIST:   # an adjoint stack starts empty
+            if self.an.kinds.get(var) == LIST:  # an adjoint stack starts empty
                 zero = ast.List(elts=[], ctx=ast.Load())
-            elif var in self.scatter or var in self.indexed_adjoint:   # indexed: a real array
+            elif var in self.scatter or var in self.indexed_adjoint:  # indexed: a real array
                 zero = _call(self.bind(_runtime().zeros_like, "zeros_like"), _name(var))
             out.append(_assign(self.adj(var), zero, getattr(origin, "lineno", None)))
         return out
@@ -372,11 +453,17 @@ class FunctionTransform(TransformBase):
         if op.kind is OpKind.SETITEM:
             return self._bwd_setitem(op, state, stmt)
         # Mirror of the forward sweep, which saved the targets in order: restore in reverse.
-        restores = [self._marker(MarkerKind.RESTORE, site=stmt, var=v, stack=self.saves_on_stack)
-                    for v in reversed(op.targets)] if final else []
+        restores = (
+            [
+                self._marker(MarkerKind.RESTORE, site=stmt, var=v, stack=self.saves_on_stack)
+                for v in reversed(op.targets)
+            ]
+            if final
+            else []
+        )
         present = [t for t in op.targets if t in state]
         if op.kind is OpKind.HELPER and any(self.flat.kind(op.bound[p]) == LIST for p in op.active):
-            present = present or op.targets   # adjoints may also flow through a stack it uses
+            present = present or op.targets  # adjoints may also flow through a stack it uses
         if op.kind is OpKind.INACTIVE or not present or not op.active:
             if op.kind is OpKind.HELPER:
                 self._plain_helper_call(op)
@@ -400,7 +487,7 @@ class FunctionTransform(TransformBase):
             contributions = {}
             unpack = []
             for p, atom in atoms.items():
-                if isinstance(atom, (ast.List, ast.Tuple)):   # one cotangent per element
+                if isinstance(atom, (ast.List, ast.Tuple)):  # one cotangent per element
                     parts = []
                     for e in atom.elts:
                         if self.flat.is_active(e):
@@ -409,14 +496,20 @@ class FunctionTransform(TransformBase):
                             contributions.setdefault(e.id, []).append(_name(tmp))
                         else:
                             parts.append(self.names.exact_or_suffixed("_"))
-                    unpack.append(_assign(tuple_of(parts, store=True) if len(parts) > 1 else
-                                          ast.Tuple(elts=[_name(parts[0], True)], ctx=ast.Store()),
-                                          self._vjp(op, p, self_ref)))
+                    unpack.append(
+                        _assign(
+                            tuple_of(parts, store=True)
+                            if len(parts) > 1
+                            else ast.Tuple(elts=[_name(parts[0], True)], ctx=ast.Store()),
+                            self._vjp(op, p, self_ref),
+                        )
+                    )
                     continue
                 contributions.setdefault(atom.id, []).append(self._vjp(op, p, self_ref))
             out += unpack
-            if op.target in self.materialized and (op.kind is OpKind.COPY or (
-                    op.rule is not None and op.rule.elementwise)):
+            if op.target in self.materialized and (
+                op.kind is OpKind.COPY or (op.rule is not None and op.rule.elementwise)
+            ):
                 # a shapeless zero passes through elementwise operations unchanged
                 self.materialized |= set(contributions)
             for t in op.targets:
@@ -434,19 +527,28 @@ class FunctionTransform(TransformBase):
 
     def _vjp(self, op, param, self_ref):
         g = _name(self.adj(op.target))
-        if len(op.targets) > 1:   # a rule returning several values: cotangents as a list
-            g = ast.List(elts=[_name(self.adj(t)) if t in self._state else
-                               _call(self.bind(_runtime().zeros_like, "zeros_like"), _name(t))
-                               for t in op.targets], ctx=ast.Load())
+        if len(op.targets) > 1:  # a rule returning several values: cotangents as a list
+            g = ast.List(
+                elts=[
+                    _name(self.adj(t))
+                    if t in self._state
+                    else _call(self.bind(_runtime().zeros_like, "zeros_like"), _name(t))
+                    for t in op.targets
+                ],
+                ctx=ast.Load(),
+            )
         if op.kind is OpKind.COPY:
             return g
         if op.kind is OpKind.SUBSCRIPT:
             return None
-        if op.kind is OpKind.PACK:    # seq = [a, b, ...]: a gets dseq[0], ...
+        if op.kind is OpKind.PACK:  # seq = [a, b, ...]: a gets dseq[0], ...
             index = ast.Constant(int(param[1:]))
             return ast.Subscript(value=g, slice=index, ctx=ast.Load())
-        if not op.rule.elementwise and op.target in self.materialized and \
-                self.flat.kind(_name(op.target)) != SCALAR:
+        if (
+            not op.rule.elementwise
+            and op.target in self.materialized
+            and self.flat.kind(_name(op.target)) != SCALAR
+        ):
             # a zero made explicit as 0.0 has no shape: a linear map (dot, sum,
             # reshape) needs the real one
             g = _call(self.bind(_runtime().like, "like"), g, _name(op.target))
@@ -466,16 +568,20 @@ class FunctionTransform(TransformBase):
         return expr
 
     def _unbroadcast(self, expr, atom, op):
-        out_kind = self.flat.kind(_name(op.target)) if op.target in self.flat.temp_kinds \
+        out_kind = (
+            self.flat.kind(_name(op.target))
+            if op.target in self.flat.temp_kinds
             else self.an.kinds.get(op.target, ARRAY)
+        )
         arg_kind = self.flat.kind(atom)
         if out_kind == SCALAR or (arg_kind == SCALAR and out_kind == SCALAR):
             return expr
         if arg_kind == SCALAR:
-            return _call(ast.Attribute(value=_name(self.bind(_np(), "np")), attr="sum",
-                                       ctx=ast.Load()), expr)
+            return _call(
+                ast.Attribute(value=_name(self.bind(_np(), "np")), attr="sum", ctx=ast.Load()), expr
+            )
         if isinstance(atom, ast.Name) and self.shapes.same(atom.id, op.target):
-            return expr       # the operand has the result's shape: nothing to sum back
+            return expr  # the operand has the result's shape: nothing to sum back
         return _call(self.bind(_runtime().unbroadcast, "unbroadcast"), expr, copy.deepcopy(atom))
 
     def _accumulate(self, var, expr, state):
@@ -487,7 +593,7 @@ class FunctionTransform(TransformBase):
         state.add(var)
         if isinstance(expr, ast.Name) and expr.id == d:
             return []
-        if var in self.scatter:   # updated in place later: it must own its array
+        if var in self.scatter:  # updated in place later: it must own its array
             expr = _call(self.bind(_runtime().owned, "owned"), expr, _name(var))
         return [_assign(d, expr)]
 
@@ -499,10 +605,14 @@ class FunctionTransform(TransformBase):
         self.uses_stack = True
         lists = [p for p in op.active if self.flat.kind(op.bound[p]) == LIST]
         pre = []
-        for p in lists:   # adjoint stacks are passed in and updated, not returned
+        for p in lists:  # adjoint stacks are passed in and updated, not returned
             pre += self._adjoint_list(op.bound[p].id, state)
-        call = _call(spec.bwd_name, _name(self.stack), *couts,
-                     *[_name(self.adj(op.bound[p].id)) for p in lists])
+        call = _call(
+            spec.bwd_name,
+            _name(self.stack),
+            *couts,
+            *[_name(self.adj(op.bound[p].id)) for p in lists],
+        )
         targets, fresh, later = [], set(), []
         for p in op.active:
             if p in lists:
@@ -526,8 +636,15 @@ class FunctionTransform(TransformBase):
 
     def _bwd_setitem(self, op, state, stmt):
         base = op.target
-        restore = [self._marker(MarkerKind.RESTORE_ITEM, site=stmt, var=base, index=op.index,
-                                stack=self.saves_on_stack)]
+        restore = [
+            self._marker(
+                MarkerKind.RESTORE_ITEM,
+                site=stmt,
+                var=base,
+                index=op.index,
+                stack=self.saves_on_stack,
+            )
+        ]
         if base not in state:
             return restore
         d = self.adj(base)
@@ -537,13 +654,18 @@ class FunctionTransform(TransformBase):
             atom = op.bound["v"]
             expr = item
             if self.flat.kind(atom) == SCALAR:
-                expr = _call(ast.Attribute(value=_name(self.bind(_np(), "np")), attr="sum",
-                                           ctx=ast.Load()), item)
-            elif self.flat.kind(atom) == ARRAY:   # copy: the slice of dy is zeroed next
-                item = _call(ast.Attribute(value=_name(self.bind(_np(), "np")), attr="copy",
-                                           ctx=ast.Load()), item)
-                expr = _call(self.bind(_runtime().unbroadcast, "unbroadcast"), item,
-                             copy.deepcopy(atom))
+                expr = _call(
+                    ast.Attribute(value=_name(self.bind(_np(), "np")), attr="sum", ctx=ast.Load()),
+                    item,
+                )
+            elif self.flat.kind(atom) == ARRAY:  # copy: the slice of dy is zeroed next
+                item = _call(
+                    ast.Attribute(value=_name(self.bind(_np(), "np")), attr="copy", ctx=ast.Load()),
+                    item,
+                )
+                expr = _call(
+                    self.bind(_runtime().unbroadcast, "unbroadcast"), item, copy.deepcopy(atom)
+                )
             out += self._accumulate(atom.id, expr, state)
         zero = ast.Subscript(value=_name(d), slice=copy.deepcopy(op.index), ctx=ast.Store())
         out.append(_assign(zero, ast.Constant(0.0)))
@@ -558,17 +680,26 @@ class FunctionTransform(TransformBase):
             # once, and dx is an array this adjoint owns
             out = []
             if base.id not in state:
-                zeros = ast.Attribute(value=_name(self.bind(_np(), "np")), attr="zeros_like",
-                                      ctx=ast.Load())
+                zeros = ast.Attribute(
+                    value=_name(self.bind(_np(), "np")), attr="zeros_like", ctx=ast.Load()
+                )
                 out.append(_assign(self.adj(base.id), _call(zeros, copy.deepcopy(base))))
                 state.add(base.id)
-            target = ast.Subscript(value=_name(self.adj(base.id)),
-                                   slice=copy.deepcopy(op.primal.slice), ctx=ast.Store())
+            target = ast.Subscript(
+                value=_name(self.adj(base.id)),
+                slice=copy.deepcopy(op.primal.slice),
+                ctx=ast.Store(),
+            )
             out.append(ast.AugAssign(target=target, op=ast.Add(), value=g))
             return out
         current = _name(self.adj(base.id)) if base.id in state else ast.Constant(None)
-        call = _call(self.bind(_runtime().add_at, "add_at"), current, copy.deepcopy(base),
-                     _index_value(op.primal.slice), g)
+        call = _call(
+            self.bind(_runtime().add_at, "add_at"),
+            current,
+            copy.deepcopy(base),
+            _index_value(op.primal.slice),
+            g,
+        )
         state.add(base.id)
         return [_assign(self.adj(base.id), call)]
 
@@ -577,9 +708,11 @@ class FunctionTransform(TransformBase):
         """(forward statements, backward statements, final state) after marker resolution."""
         body = self.tree.body[:-1]
         fwd = self.fwd_block(body)
-        self.scatter = {op.bound["x"].id if op.kind is OpKind.SUBSCRIPT else op.target
-                        for op in self.ir.all_ops()
-                        if op.kind in (OpKind.SUBSCRIPT, OpKind.SETITEM)}
+        self.scatter = {
+            op.bound["x"].id if op.kind is OpKind.SUBSCRIPT else op.target
+            for op in self.ir.all_ops()
+            if op.kind in (OpKind.SUBSCRIPT, OpKind.SETITEM)
+        }
         self.indexed_adjoint = {op.target for op in self.ir.all_ops() if op.kind is OpKind.PACK}
         state = set()
         seeds = []
@@ -602,12 +735,22 @@ class FunctionTransform(TransformBase):
     def needed(self, bwd):
         """Primal locals the backward sweep reads."""
         adjoint_names = set(self.adjoints.values())
-        loads = {n.id for stmt in bwd for n in ast.walk(stmt)
-                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-        locals_ = self.source.resolver.locals | set(self.flat.temp_kinds) | \
-            self.ir.header_names() | {n.id for n in ast.walk(self.tree)
-                                             if isinstance(n, ast.Name)
-                                             and isinstance(n.ctx, ast.Store)}
+        loads = {
+            n.id
+            for stmt in bwd
+            for n in ast.walk(stmt)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+        }
+        locals_ = (
+            self.source.resolver.locals
+            | set(self.flat.temp_kinds)
+            | self.ir.header_names()
+            | {
+                n.id
+                for n in ast.walk(self.tree)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+            }
+        )
         needed = (loads & locals_) - adjoint_names - {self.stack}
         # A value read out of an array that is later assigned into may be a view of
         # it: keep that array's contents restorable whenever such a value is needed.
@@ -633,8 +776,11 @@ class FunctionTransform(TransformBase):
         class Resolve(ast.NodeTransformer):
             def visit_Expr(self, node):
                 value = node.value
-                if isinstance(value, ast.Constant) and isinstance(value.value, tuple) \
-                        and value.value[:1] == (_MARK,):
+                if (
+                    isinstance(value, ast.Constant)
+                    and isinstance(value.value, tuple)
+                    and value.value[:1] == (_MARK,)
+                ):
                     return fn._expand(fn.ir.markers[value.value[1]], needed) or None
                 return node
 
@@ -654,11 +800,17 @@ class FunctionTransform(TransformBase):
                 return []
             self.uses_stack = True
             if kind is MarkerKind.PUSH:
-                value = _name(names[0]) if len(names) == 1 else \
-                    ast.Tuple(elts=[_name(n) for n in names], ctx=ast.Load())
+                value = (
+                    _name(names[0])
+                    if len(names) == 1
+                    else ast.Tuple(elts=[_name(n) for n in names], ctx=ast.Load())
+                )
                 return [ast.Expr(value=_attr_call(self.stack, "append", value))]
-            target = _name(names[0], True) if len(names) == 1 else \
-                ast.Tuple(elts=[_name(n, True) for n in names], ctx=ast.Store())
+            target = (
+                _name(names[0], True)
+                if len(names) == 1
+                else ast.Tuple(elts=[_name(n, True) for n in names], ctx=ast.Store())
+            )
             return [_assign(target, _attr_call(self.stack, "pop"))]
         var, site = m.var, m.site
         if kind in (MarkerKind.SAVE_ITEM, MarkerKind.RESTORE_ITEM):
@@ -689,8 +841,7 @@ class FunctionTransform(TransformBase):
             if kind is MarkerKind.SAVE_ITEM:
                 old = _call(ast.Attribute(value=_name(np_name), attr="copy", ctx=ast.Load()), item)
                 return [ast.Expr(value=_attr_call(self.stack, "append", old))]
-            target = ast.Subscript(value=_name(var), slice=copy.deepcopy(m.index),
-                                   ctx=ast.Store())
+            target = ast.Subscript(value=_name(var), slice=copy.deepcopy(m.index), ctx=ast.Store())
             return [_assign(target, _attr_call(self.stack, "pop"))]
         saved = self.ir.saved_name(m.site, var, lambda: self.names.numbered(var + "_"))
         if kind is MarkerKind.SAVE_ITEM:
@@ -715,8 +866,11 @@ class FunctionTransform(TransformBase):
             return _call(self.bind(_runtime().like, "like"), _name(self.adj(param)), _name(param))
         if kind == SCALAR and ARRAY in self.an.kinds.values():
             # not a 0-d array from array rules; float32 stays float32
-            return _call(self.bind(_runtime().scalar_like, "scalar_like"), _name(self.adj(param)),
-                         _name(param))
+            return _call(
+                self.bind(_runtime().scalar_like, "scalar_like"),
+                _name(self.adj(param)),
+                _name(param),
+            )
         return _name(self.adj(param))
 
 
@@ -728,10 +882,12 @@ def _index_value(index):
     """An index written inside [] as an expression that can be passed around:
     `1:3` -> `slice(1, 3)`, `...` stays `...`, tuples element by element."""
     if isinstance(index, ast.Slice):
-        parts = [copy.deepcopy(p) if p is not None else ast.Constant(None)
-                 for p in (index.lower, index.upper, index.step)]
+        parts = [
+            copy.deepcopy(p) if p is not None else ast.Constant(None)
+            for p in (index.lower, index.upper, index.step)
+        ]
         if isinstance(parts[2], ast.Constant) and parts[2].value is None:
-            parts.pop()     # slice(a, b); never slice(a), which means slice(None, a)
+            parts.pop()  # slice(a, b); never slice(a), which means slice(None, a)
         return _call("slice", *parts)
     if isinstance(index, ast.Tuple):
         return ast.Tuple(elts=[_index_value(e) for e in index.elts], ctx=ast.Load())
@@ -739,17 +895,21 @@ def _index_value(index):
 
 
 def _is_loop_exit(stmt):
-    return isinstance(stmt, ast.If) and len(stmt.body) == 1 and isinstance(stmt.body[0], ast.Break) \
+    return (
+        isinstance(stmt, ast.If)
+        and len(stmt.body) == 1
+        and isinstance(stmt.body[0], ast.Break)
         and not stmt.orelse
+    )
 
 
 def _np():
     import numpy
+
     return numpy
 
 
 def _runtime():
     from ..runtime import core as runtime
+
     return runtime
-
-

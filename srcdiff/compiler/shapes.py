@@ -21,8 +21,11 @@ from .ir import OpKind
 
 
 def _int_constant(node):
-    if isinstance(node, ast.Constant) and isinstance(node.value, int) and \
-            not isinstance(node.value, bool):
+    if (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, int)
+        and not isinstance(node.value, bool)
+    ):
         return node.value
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         inner = _int_constant(node.operand)
@@ -58,7 +61,7 @@ class ShapeTokens:
 
     def token(self, name):
         if name not in self.memo:
-            self.memo[name] = ("own", name)      # guards against cycles
+            self.memo[name] = ("own", name)  # guards against cycles
             self.memo[name] = self._compute(name)
         return self.memo[name]
 
@@ -79,7 +82,7 @@ class ShapeTokens:
             if base is None or base[0] == "own" or not self._constant_index(index):
                 return ("own", name)
             trim = _trimmed_length(index)
-            if trim is not None:      # x[1:] and x[:-1]: both n - 1 long
+            if trim is not None:  # x[1:] and x[:-1]: both n - 1 long
                 return ("trim", base, trim)
             return ("sub", base, ast.dump(index))
         if op.kind is OpKind.RULE and op.rule.elementwise:
@@ -106,5 +109,6 @@ class ShapeTokens:
 
     def _constant_index(self, index):
         """An index whose value can't change: only constants and never-assigned names."""
-        return all(self.stores.get(n.id, 0) == 0 for n in ast.walk(index)
-                   if isinstance(n, ast.Name))
+        return all(
+            self.stores.get(n.id, 0) == 0 for n in ast.walk(index) if isinstance(n, ast.Name)
+        )

@@ -15,7 +15,7 @@ import types
 import weakref
 from dataclasses import dataclass, field
 
-from ..errors import SourceUnavailableError, UnsupportedSyntaxError
+from ..errors import SourceUnavailableError, SrcDiffError, UnsupportedSyntaxError
 
 _MISSING = object()
 
@@ -85,8 +85,9 @@ def _parse(func) -> ParsedSource:
             hint="write the function with `def name(args): ...`",
         )
     node.decorator_list = []
-    return ParsedSource(filename, file_lines, first_line, indent, node,
-                        frozenset(_local_names(node)))
+    return ParsedSource(
+        filename, file_lines, first_line, indent, node, frozenset(_local_names(node))
+    )
 
 
 class FunctionSource:
@@ -96,7 +97,7 @@ class FunctionSource:
     object (`parsed`); `tree` must not be changed.
     """
 
-    def __init__(self, func):
+    def __init__(self, func: types.FunctionType):
         self.func = func
         self.name = func.__name__
         parse = parsed(func)
@@ -106,7 +107,7 @@ class FunctionSource:
         self.memo = parse.memo
         self.resolver = Resolver(func, set(parse.local_names))
 
-    def locate(self, node):
+    def locate(self, node: ast.AST | None) -> tuple[str, int, int, str | None]:
         """(filename, line, column, text of that line) for an AST node."""
         lineno = getattr(node, "lineno", None)
         if lineno is None:
@@ -122,7 +123,9 @@ class FunctionSource:
         """Names bound inside the function: parameters and assignment targets."""
         return _local_names(self.tree)
 
-    def error(self, cls, message, node, hint=None):
+    def error(
+        self, cls: type[SrcDiffError], message: str, node: ast.AST | None, hint: str | None = None
+    ) -> SrcDiffError:
         return cls(message, node=node, source=self, hint=hint)
 
 
@@ -140,8 +143,13 @@ def _local_names(tree):
 
 
 def _all_args(args):
-    return [*args.posonlyargs, *args.args, *args.kwonlyargs,
-            *([args.vararg] if args.vararg else []), *([args.kwarg] if args.kwarg else [])]
+    return [
+        *args.posonlyargs,
+        *args.args,
+        *args.kwonlyargs,
+        *([args.vararg] if args.vararg else []),
+        *([args.kwarg] if args.kwarg else []),
+    ]
 
 
 def _read_source(func):
@@ -149,13 +157,14 @@ def _read_source(func):
         raise SourceUnavailableError(
             f"srcdiff differentiates plain functions; got the bound method {func.__qualname__}",
             hint="write a module-level function that takes what the method reads from `self` "
-                 "as arguments, e.g. def loss(k, x): ...")
+            "as arguments, e.g. def loss(k, x): ...",
+        )
     if not isinstance(func, types.FunctionType):
         what = type(func).__name__
         raise SourceUnavailableError(
             f"srcdiff needs a Python function with source; got {func!r} ({what})",
             hint="wrap builtins and C functions in a `def`, or register a rule with "
-                 "srcdiff.register_rule",
+            "srcdiff.register_rule",
         )
     try:
         lines, first = inspect.getsourcelines(func)
@@ -165,9 +174,10 @@ def _read_source(func):
             f"the source of {func.__qualname__!r} is not available "
             f"(defined in {func.__code__.co_filename!r})",
             hint="define the function in a .py file; functions typed at the interactive "
-                 "prompt or created with exec() have no source to read",
+            "prompt or created with exec() have no source to read",
         ) from None
     import linecache
+
     file_lines = linecache.getlines(filename) or lines
     first = max(first, 1)
     raw = "".join(lines)
@@ -181,7 +191,7 @@ def _read_source(func):
 class Resolver:
     """Maps free names of a function to the objects they denote."""
 
-    def __init__(self, func, local_names):
+    def __init__(self, func: types.FunctionType, local_names: set[str]):
         self.func = func
         self.locals = local_names
         self.globals = func.__globals__
@@ -192,7 +202,7 @@ class Resolver:
     def is_local(self, name):
         return name in self.locals
 
-    def lookup(self, name):
+    def lookup(self, name: str) -> object:
         """The object a free (non-local) name denotes, or _MISSING."""
         if name in self.locals:
             return _MISSING
@@ -205,7 +215,7 @@ class Resolver:
             return self.globals[name]
         return getattr(builtins, name, _MISSING)
 
-    def resolve(self, node):
+    def resolve(self, node: ast.AST) -> object:
         """The object an expression made of names and attributes denotes, or _MISSING."""
         if isinstance(node, ast.Name):
             return self.lookup(node.id)
@@ -215,7 +225,6 @@ class Resolver:
                 return _MISSING
             return getattr(base, node.attr, _MISSING)
         return _MISSING
-
 
     def resolve_dotted(self, parts):
         """`resolve` of the expression `a.b.c` given as ("a", "b", "c")."""

@@ -25,24 +25,24 @@ class Flattener:
     """Splits expressions of one function into Ops (see module docstring)."""
 
     def __init__(self, fn):
-        self.fn = fn          # the FunctionTransform (analysis, names, source, unit)
+        self.fn = fn  # the FunctionTransform (analysis, names, source, unit)
         self.temp_kinds = {}
         self.temp_ranks = {}
 
     # -- public ------------------------------------------------------------------
-    def assign(self, stmt):
+    def assign(self, stmt: ast.Assign) -> list[Op]:
         """Ops for an Assign statement of the core form."""
         ops = []
         target = stmt.targets[0]
         if isinstance(target, ast.Tuple):
             kind, active = self.fn.an.expr(stmt.value)
-            names = [e.id for e in target.elts]
+            names = [e.id for e in target.elts if isinstance(e, ast.Name)]  # core form
             if not active:
                 ops.append(Op(OpKind.INACTIVE, names, stmt.value, stmt))
                 return ops
             call = stmt.value
             func = self._resolve_call(call)
-            if func is not MISSING and RULES.lookup(func):   # a rule returning a sequence
+            if func is not MISSING and RULES.lookup(func):  # a rule returning a sequence
                 ops.append(self._call_op(call, names, ops))
                 return ops
             if not self._is_helper(func):
@@ -55,46 +55,72 @@ class Flattener:
         if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
             return self._setitem(stmt, target, ops)
         raise self.fn.source.error(
-            UnsupportedSyntaxError, "srcdiff cannot differentiate assignment to "
-            f"{type(target).__name__.lower()} targets here", stmt,
-            "assign to a plain variable")
+            UnsupportedSyntaxError,
+            "srcdiff cannot differentiate assignment to "
+            f"{type(target).__name__.lower()} targets here",
+            stmt,
+            "assign to a plain variable",
+        )
 
     def _setitem(self, stmt, target, ops):
         base = target.value.id
         if self.fn.an.expr(target.slice)[1]:
-            raise self.fn.source.error(UnsupportedSyntaxError,
-                                       "an index that depends on a differentiated value",
-                                       target.slice, "index with integers")
+            raise self.fn.source.error(
+                UnsupportedSyntaxError,
+                "an index that depends on a differentiated value",
+                target.slice,
+                "index with integers",
+            )
         value = self._atom(stmt.value, ops)
         if self.fn.an.active.get(base) and self.fn.an.kinds.get(base) != ARRAY:
             raise self.fn.source.error(
-                UnsupportedSyntaxError, f"srcdiff differentiates index assignment into NumPy "
-                f"arrays; {base!r} is not one", stmt, f"make {base} an array, e.g. "
-                f"{base} = np.zeros(n)")
+                UnsupportedSyntaxError,
+                f"srcdiff differentiates index assignment into NumPy arrays; {base!r} is not one",
+                stmt,
+                f"make {base} an array, e.g. {base} = np.zeros(n)",
+            )
         active = ["v"] if self.is_active(value) else []
         primal = value
-        self.fn.unit.mutates = True   # backward sweeps restore arrays in place
-        ops.append(Op(OpKind.SETITEM, [base], primal, stmt, bound={"v": value}, active=active,
-                      index=target.slice))
+        self.fn.unit.mutates = True  # backward sweeps restore arrays in place
+        ops.append(
+            Op(
+                OpKind.SETITEM,
+                [base],
+                primal,
+                stmt,
+                bound={"v": value},
+                active=active,
+                index=target.slice,
+            )
+        )
         return ops
 
     def _check_fresh(self, base, stmt):
         """Index assignment is safe only into arrays the function created itself."""
         if base in self.fn.params:
             raise self.fn.source.error(
-                UnsupportedSyntaxError, f"{self.fn.source.name} changes its argument "
+                UnsupportedSyntaxError,
+                f"{self.fn.source.name} changes its argument "
                 f"{base!r} in place; srcdiff would have to change the caller's array too",
-                stmt, f"work on a copy: {base} = {base}.copy() (or np.array({base}, float)) "
-                "before assigning into it")
+                stmt,
+                f"work on a copy: {base} = {base}.copy() (or np.array({base}, float)) "
+                "before assigning into it",
+            )
         for node in ast.walk(self.fn.tree):
-            if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and \
-                    node.targets[0].id == base and not _creates_fresh(node.value,
-                                                                      self.fn.source.resolver):
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id == base
+                and not _creates_fresh(node.value, self.fn.source.resolver)
+            ):
                 raise self.fn.source.error(
-                    UnsupportedSyntaxError, f"assignment into {base!r}, which may share memory "
-                    f"with another array (it is set from `{ast.unparse(node.value)}`)", stmt,
+                    UnsupportedSyntaxError,
+                    f"assignment into {base!r}, which may share memory "
+                    f"with another array (it is set from `{ast.unparse(node.value)}`)",
+                    stmt,
                     f"make {base} a fresh array first: {base} = np.copy(...), "
-                    f"np.zeros(...), or x.copy()")
+                    f"np.zeros(...), or x.copy()",
+                )
 
     def _arg_atom(self, arg, ops):
         """An argument of a rule call; a list display (np.stack([a, b])) keeps its
@@ -124,16 +150,23 @@ class Flattener:
                     number(stmt.orelse, enclosing)
 
         number(self.fn.tree.body, ())
-        writes = [(n, n.targets[0].value.id) for n in ast.walk(self.fn.tree)
-                  if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Subscript)
-                  and isinstance(n.targets[0].value, ast.Name)]
+        writes = [
+            (n, n.targets[0].value.id)
+            for n in ast.walk(self.fn.tree)
+            if isinstance(n, ast.Assign)
+            and isinstance(n.targets[0], ast.Subscript)
+            and isinstance(n.targets[0].value, ast.Name)
+        ]
         mutated = {base for _, base in writes}
-        uses = {}      # name -> [(statement index, "load"/"store", enclosing loops)]
+        uses = {}  # name -> [(statement index, "load"/"store", enclosing loops)]
         statements = {id(n): n for n in ast.walk(self.fn.tree) if isinstance(n, ast.stmt)}
         for sid, (index, _) in order.items():
             stmt = statements[sid]
-            parts = [stmt] if not isinstance(stmt, (ast.If, ast.For, ast.While)) else \
-                [stmt.test if not isinstance(stmt, ast.For) else stmt.iter]
+            parts = (
+                [stmt]
+                if not isinstance(stmt, (ast.If, ast.For, ast.While))
+                else [stmt.test if not isinstance(stmt, ast.For) else stmt.iter]
+            )
             for part in parts:
                 for n in ast.walk(part):
                     if isinstance(n, ast.Name):
@@ -149,14 +182,18 @@ class Flattener:
             at, loops_at = order.get(id(node), (0, ()))
             for write, wbase in writes:
                 w_at, w_loops = order.get(id(write), (0, ()))
-                if wbase == base and _read_after(sorted(uses.get(view, [])), at, loops_at,
-                                                 w_at, w_loops):
+                if wbase == base and _read_after(
+                    sorted(uses.get(view, [])), at, loops_at, w_at, w_loops
+                ):
                     raise self.fn.source.error(
-                        UnsupportedSyntaxError, f"{view!r} shares memory with {base!r}, "
+                        UnsupportedSyntaxError,
+                        f"{view!r} shares memory with {base!r}, "
                         f"which is assigned into (line {self.fn.source.locate(write)[1]}) "
                         f"while {view!r} is still used; derivatives through a view that "
-                        "changes are not supported", node,
-                        f"take a copy: {view} = {ast.unparse(node.value)}.copy()")
+                        "changes are not supported",
+                        node,
+                        f"take a copy: {view} = {ast.unparse(node.value)}.copy()",
+                    )
 
     def is_active(self, atom):
         if isinstance(atom, (ast.List, ast.Tuple)):
@@ -192,11 +229,12 @@ class Flattener:
         kind, active = self.fn.an.expr(expr)
         if not active or isinstance(expr, ast.Name):
             return expr
-        op = self._op(expr, [], ops)     # operands first, so temps number in order
+        op = self._op(expr, [], ops)  # operands first, so temps number in order
         tmp = self.fn.names.numbered("t")
         op.targets.append(tmp)
-        self.temp_kinds[tmp] = SEQ if isinstance(kind, tuple) else \
-            kind if kind in (SCALAR, ARRAY, SEQ) else ARRAY
+        self.temp_kinds[tmp] = (
+            SEQ if isinstance(kind, tuple) else kind if kind in (SCALAR, ARRAY, SEQ) else ARRAY
+        )
         self.temp_ranks[tmp] = self.fn.an.rank(expr)
         ops.append(op)
         return ast.Name(id=tmp, ctx=ast.Load())
@@ -213,7 +251,7 @@ class Flattener:
         if isinstance(expr, ast.Call):
             return self._call_op(expr, targets, ops)
         if isinstance(expr, ast.Attribute):
-            base = self._atom(expr.value, ops)     # report a problem inside the base first
+            base = self._atom(expr.value, ops)  # report a problem inside the base first
         if isinstance(expr, ast.Attribute) and expr.attr in ("T", "real"):
             primal = ast.Attribute(value=base, attr=expr.attr, ctx=ast.Load())
             if expr.attr == "real":
@@ -225,16 +263,21 @@ class Flattener:
                 if obj is not MISSING and not isinstance(obj, np.ndarray):
                     label = ast.unparse(expr.value)
                     raise self.fn.source.error(
-                        NoRuleError, f"srcdiff has no derivative rule for {label}[...]", expr,
+                        NoRuleError,
+                        f"srcdiff has no derivative rule for {label}[...]",
+                        expr,
                         "build the array with np.concatenate([...]) (for np.c_ of 1-D "
-                        "arrays: np.stack([...], axis=-1))")
-                raise self.fn.source.error(UnsupportedSyntaxError,
-                                           "srcdiff cannot differentiate an index that "
-                                           "depends on a differentiated value",
-                                           expr.slice, "index with integers")
+                        "arrays: np.stack([...], axis=-1))",
+                    )
+                raise self.fn.source.error(
+                    UnsupportedSyntaxError,
+                    "srcdiff cannot differentiate an index that depends on a differentiated value",
+                    expr.slice,
+                    "index with integers",
+                )
             base = self._atom(expr.value, ops)
             picked = self._picked_result(base, expr.slice, ops)
-            if picked is not None:      # h(x)[0] of a helper returning a tuple
+            if picked is not None:  # h(x)[0] of a helper returning a tuple
                 return Op(OpKind.COPY, targets, picked, expr, bound={"x": picked}, active=["x"])
             primal = ast.Subscript(value=base, slice=expr.slice, ctx=ast.Load())
             return Op(OpKind.SUBSCRIPT, targets, primal, expr, bound={"x": base}, active=["x"])
@@ -247,17 +290,25 @@ class Flattener:
             primal = type(expr)(elts=atoms, ctx=ast.Load())
             return Op(OpKind.PACK, targets, primal, expr, bound=bound, active=active)
         what = _describe(expr)
-        raise self.fn.source.error(UnsupportedSyntaxError, f"srcdiff cannot differentiate {what}",
-                                   expr, _HINTS.get(type(expr), "rewrite it with plain arithmetic "
-                                                    "and function calls"))
+        raise self.fn.source.error(
+            UnsupportedSyntaxError,
+            f"srcdiff cannot differentiate {what}",
+            expr,
+            _HINTS.get(type(expr), "rewrite it with plain arithmetic and function calls"),
+        )
 
     def _picked_result(self, base, index, ops):
         """`h(x)[k]` for a constant k, where h returns a tuple: the k-th result itself.
         The tuple was packed from the results just before; drop the packing (its results
         may be of different kinds, a list and a float, which no one sequence adjoint holds)."""
         last = ops[-1] if ops else None
-        if last is None or last.kind is not OpKind.PACK or last.targets != [base.id] or \
-                not isinstance(index, ast.Constant) or type(index.value) is not int:
+        if (
+            last is None
+            or last.kind is not OpKind.PACK
+            or last.targets != [base.id]
+            or not isinstance(index, ast.Constant)
+            or type(index.value) is not int
+        ):
             return None
         elts = last.primal.elts
         if not -len(elts) <= index.value < len(elts):
@@ -270,29 +321,40 @@ class Flattener:
         rules = RULES.lookup(func)
         kinds = {p: self.kind(a) for p, a in bound.items()}
         for rule in rules:
-            if set(rule.params) >= set(bound) and all(p in bound or p in rule.defaults
-                                                      for p in rule.params):
+            if set(rule.params) >= set(bound) and all(
+                p in bound or p in rule.defaults for p in rule.params
+            ):
                 if rule.array_variant is not None and ARRAY in kinds.values():
                     rule = rule.array_variant
-                active = [p for p in rule.params if p in bound and self.is_active(bound[p])
-                          and p not in rule.zero]
+                active = [
+                    p
+                    for p in rule.params
+                    if p in bound and self.is_active(bound[p]) and p not in rule.zero
+                ]
                 if not rule.differentiable:
                     return Op(OpKind.INACTIVE, targets, primal, node)
                 missing = [p for p in active if p not in rule.vjp]
                 if missing:
                     raise self.fn.source.error(
-                        NoRuleError, f"{rule.label} has no derivative with respect to "
-                        f"its argument {missing[0]!r}", node,
-                        "pass a constant there, or wrap the value in srcdiff.stop_gradient")
+                        NoRuleError,
+                        f"{rule.label} has no derivative with respect to "
+                        f"its argument {missing[0]!r}",
+                        node,
+                        "pass a constant there, or wrap the value in srcdiff.stop_gradient",
+                    )
                 return Op(OpKind.RULE, targets, primal, node, rule=rule, bound=bound, active=active)
         raise self._no_rule(node, func, None)
 
     def _call_op(self, call, targets, ops):
-        if any(isinstance(a, ast.Starred) for a in call.args) or \
-                any(k.arg is None for k in call.keywords):
-            raise self.fn.source.error(UnsupportedSyntaxError,
-                                       "srcdiff cannot differentiate a call with *args or **kwargs",
-                                       call, "pass the arguments one by one")
+        if any(isinstance(a, ast.Starred) for a in call.args) or any(
+            k.arg is None for k in call.keywords
+        ):
+            raise self.fn.source.error(
+                UnsupportedSyntaxError,
+                "srcdiff cannot differentiate a call with *args or **kwargs",
+                call,
+                "pass the arguments one by one",
+            )
         method = self._method(call)
         if method is not None:
             return self._method_op(call, method, targets, ops)
@@ -303,9 +365,13 @@ class Flattener:
             nested = ast.Call(func=call.func, args=[inner, call.args[-1]], keywords=[])
             return self._call_op(ast.copy_location(nested, call), targets, ops)
         if func in (max, min) and len(call.args) == 1:
-            raise self.fn.source.error(NoRuleError, f"srcdiff differentiates {func.__name__}(a, b, ...)"
-                                       " of separate values, not of a sequence", call,
-                                       f"write {func.__name__}(a, b) or use np.{func.__name__}")
+            raise self.fn.source.error(
+                NoRuleError,
+                f"srcdiff differentiates {func.__name__}(a, b, ...)"
+                " of separate values, not of a sequence",
+                call,
+                f"write {func.__name__}(a, b) or use np.{func.__name__}",
+            )
         if func is not MISSING and RULES.lookup(func):
             rule = max(RULES.lookup(func), key=lambda r: len(r.params))
             params = list(rule.params)
@@ -315,15 +381,20 @@ class Flattener:
                 bound[key] = self._arg_atom(arg, ops)
             for kw in call.keywords:
                 bound[kw.arg] = self._arg_atom(kw.value, ops)
-            primal = ast.Call(func=call.func, args=[bound[k] for k in list(bound)[:len(call.args)]],
-                              keywords=[ast.keyword(arg=k.arg, value=bound[k.arg])
-                                        for k in call.keywords])
+            primal = ast.Call(
+                func=call.func,
+                args=[bound[k] for k in list(bound)[: len(call.args)]],
+                keywords=[ast.keyword(arg=k.arg, value=bound[k.arg]) for k in call.keywords],
+            )
             if len(call.args) > len(params):
                 raise self.fn.source.error(
-                    NoRuleError, f"srcdiff's rule for {rule.label} takes at most "
-                    f"{len(params)} argument(s); this call passes {len(call.args)}", call,
+                    NoRuleError,
+                    f"srcdiff's rule for {rule.label} takes at most "
+                    f"{len(params)} argument(s); this call passes {len(call.args)}",
+                    call,
                     "split the call, or register a rule for this signature with "
-                    "srcdiff.register_rule")
+                    "srcdiff.register_rule",
+                )
             return self._rule_op(func, bound, primal, targets, call)
         if self._is_helper(func):
             return self._helper_op(call, func, targets, ops)
@@ -334,31 +405,37 @@ class Flattener:
         if not isinstance(call.func, ast.Attribute):
             return None
         if self.fn.source.resolver.resolve(call.func) is not MISSING:
-            return None      # a module attribute, like np.sum
+            return None  # a module attribute, like np.sum
         kind, _ = self.fn.an.expr(call.func.value)
         if kind not in (ARRAY, SCALAR) or not self.fn.an.expr(call)[1]:
             return None
         name = call.func.attr
         if name not in METHODS:
             raise self.fn.source.error(
-                NoRuleError, f"srcdiff has no derivative rule for the array method .{name}()",
-                call, "call the NumPy function instead (np.xxx(x, ...)), or register a rule "
-                      "with srcdiff.register_rule")
+                NoRuleError,
+                f"srcdiff has no derivative rule for the array method .{name}()",
+                call,
+                "call the NumPy function instead (np.xxx(x, ...)), or register a rule "
+                "with srcdiff.register_rule",
+            )
         return name
 
     def _method_op(self, call, name, targets, ops):
         base = self._atom(call.func.value, ops)
         args = [self._atom(a, ops) for a in call.args]
         keywords = [(k.arg, self._atom(k.value, ops)) for k in call.keywords]
-        primal = ast.Call(func=ast.Attribute(value=base, attr=name, ctx=ast.Load()), args=args,
-                          keywords=[ast.keyword(arg=k, value=v) for k, v in keywords])
+        primal = ast.Call(
+            func=ast.Attribute(value=base, attr=name, ctx=ast.Load()),
+            args=args,
+            keywords=[ast.keyword(arg=k, value=v) for k, v in keywords],
+        )
         if name == "copy":
             return Op(OpKind.COPY, targets, primal, call, bound={"x": base}, active=["x"])
         if name == "astype" and _float_dtype(call, self.fn):
             # derivatives as np.asarray(x, dtype): the cotangent goes back to x's dtype
             return self._method_rule(np.asarray, base, args, keywords, primal, targets, call)
         func = METHODS[name]
-        if name in ("reshape", "transpose") and len(args) > 1:   # x.reshape(3, 4)
+        if name in ("reshape", "transpose") and len(args) > 1:  # x.reshape(3, 4)
             args = [ast.Tuple(elts=args, ctx=ast.Load())]
         return self._method_rule(func, base, args, keywords, primal, targets, call)
 
@@ -381,8 +458,13 @@ class Flattener:
         spec = self.fn.unit.helper_spec(self.fn, func, call, args, keywords)
         bound = spec.bind(args, keywords)
         active = [p for p in spec.params if p in bound and self.is_active(bound[p])]
-        spec = self.fn.unit.specialize(spec, active, {p: self.kind(a) for p, a in bound.items()},
-                                       self.fn.mode, {p: self.rank(a) for p, a in bound.items()})
+        spec = self.fn.unit.specialize(
+            spec,
+            active,
+            {p: self.kind(a) for p, a in bound.items()},
+            self.fn.mode,
+            {p: self.rank(a) for p, a in bound.items()},
+        )
         result = self.fn.unit.output_kinds(func, call, self.fn.an)
         if isinstance(result, tuple) and len(targets) <= 1:
             # `r = h(x)` where h returns a tuple: unpack into temporaries, then pack them,
@@ -390,27 +472,40 @@ class Flattener:
             parts = []
             for kind in result:
                 tmp = self.fn.names.numbered("t")
-                self.temp_kinds[tmp] = SEQ if isinstance(kind, tuple) else \
-            kind if kind in (SCALAR, ARRAY, SEQ) else ARRAY
+                self.temp_kinds[tmp] = (
+                    SEQ
+                    if isinstance(kind, tuple)
+                    else kind
+                    if kind in (SCALAR, ARRAY, SEQ)
+                    else ARRAY
+                )
                 parts.append(tmp)
-            ops.append(Op(OpKind.HELPER, parts, primal, call, bound=bound, active=active, helper=spec))
+            ops.append(
+                Op(OpKind.HELPER, parts, primal, call, bound=bound, active=active, helper=spec)
+            )
             atoms = {f"e{i}": ast.Name(id=p, ctx=ast.Load()) for i, p in enumerate(parts)}
             pack = ast.Tuple(elts=list(atoms.values()), ctx=ast.Load())
             return Op(OpKind.PACK, targets, pack, call, bound=atoms, active=list(atoms))
         if isinstance(result, tuple) and len(result) != len(targets):
             raise self.fn.source.error(
-                UnsupportedSyntaxError, f"{func.__name__} returns {len(result)} values; this "
-                f"unpacks {len(targets)}", call, "unpack exactly the values it returns")
+                UnsupportedSyntaxError,
+                f"{func.__name__} returns {len(result)} values; this unpacks {len(targets)}",
+                call,
+                "unpack exactly the values it returns",
+            )
         return Op(OpKind.HELPER, targets, primal, call, bound=bound, active=active, helper=spec)
 
     def _resolve_call(self, call):
         func = self.fn.source.resolver.resolve(call.func)
         if func is MISSING and isinstance(call.func, ast.Attribute):
             raise self.fn.source.error(
-                NoRuleError, f"srcdiff has no derivative rule for the method "
-                f".{call.func.attr}() on a differentiated value", call,
+                NoRuleError,
+                f"srcdiff has no derivative rule for the method "
+                f".{call.func.attr}() on a differentiated value",
+                call,
                 "call the module function instead (e.g. np.sum(x) for x.sum()), or register "
-                "a rule with srcdiff.register_rule")
+                "a rule with srcdiff.register_rule",
+            )
         return func
 
     @staticmethod
@@ -418,20 +513,45 @@ class Flattener:
         return isinstance(func, types.FunctionType) and not RULES.lookup(func)
 
     def _no_rule(self, node, func, why):
-        name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or \
-            ast.unparse(node.func if isinstance(node, ast.Call) else node)
+        name = (
+            getattr(func, "__qualname__", None)
+            or getattr(func, "__name__", None)
+            or ast.unparse(node.func if isinstance(node, ast.Call) else node)
+        )
         mod = getattr(func, "__module__", None)
         label = f"{mod}.{name}" if mod and mod != "builtins" else name
         return self.fn.source.error(
-            NoRuleError, f"srcdiff has no derivative rule for {label}"
-            + (f" ({why})" if why else ""), node,
+            NoRuleError,
+            f"srcdiff has no derivative rule for {label}" + (f" ({why})" if why else ""),
+            node,
             f"register one: srcdiff.register_rule({name}, partials={{...}}), or wrap "
-            f"arguments that need no derivative in srcdiff.stop_gradient")
+            f"arguments that need no derivative in srcdiff.stop_gradient",
+        )
 
 
-METHODS = {name: getattr(np, name) for name in (
-    "sum", "mean", "prod", "max", "min", "std", "var", "cumsum", "cumprod", "dot", "transpose",
-    "ravel", "squeeze", "swapaxes", "clip", "reshape", "trace", "repeat")}
+METHODS = {
+    name: getattr(np, name)
+    for name in (
+        "sum",
+        "mean",
+        "prod",
+        "max",
+        "min",
+        "std",
+        "var",
+        "cumsum",
+        "cumprod",
+        "dot",
+        "transpose",
+        "ravel",
+        "squeeze",
+        "swapaxes",
+        "clip",
+        "reshape",
+        "trace",
+        "repeat",
+    )
+}
 METHODS.update(flatten=np.ravel, copy=np.copy, astype=None)
 
 
@@ -465,8 +585,12 @@ def _read_after(uses, s_at, s_loops, w_at, w_loops):
             return True
         # a loop around S and W runs again: L early in the next pass, before S rebinds
         loop = shared & set(l_loops)
-        if loop and l_at < s_at and (w_at > s_at or w_at < l_at) and \
-                not any(set(loops) & loop for _, loops in stores):
+        if (
+            loop
+            and l_at < s_at
+            and (w_at > s_at or w_at < l_at)
+            and not any(set(loops) & loop for _, loops in stores)
+        ):
             return True
     return False
 
@@ -484,15 +608,32 @@ def _view_base(value):
             node = node.value
         elif isinstance(node, ast.Attribute) and node.attr in _VIEW_METHODS:
             node = node.value
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-                node.func.attr in _VIEW_METHODS:
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _VIEW_METHODS
+        ):
             node = node.func.value
         else:
             return None
 
 
-_FRESH_CALLS = {"zeros", "ones", "empty", "zeros_like", "ones_like", "empty_like", "full",
-                "full_like", "copy", "array", "arange", "linspace", "eye", "identity"}
+_FRESH_CALLS = {
+    "zeros",
+    "ones",
+    "empty",
+    "zeros_like",
+    "ones_like",
+    "empty_like",
+    "full",
+    "full_like",
+    "copy",
+    "array",
+    "arange",
+    "linspace",
+    "eye",
+    "identity",
+}
 
 
 def _creates_fresh(value, resolver):
@@ -501,16 +642,22 @@ def _creates_fresh(value, resolver):
         return True
     if isinstance(value, ast.Call):
         func = resolver.resolve(value.func)
-        if func is not MISSING and getattr(func, "__name__", None) in _FRESH_CALLS and \
-                getattr(func, "__module__", "").startswith("numpy"):
+        if (
+            func is not MISSING
+            and getattr(func, "__name__", None) in _FRESH_CALLS
+            and getattr(func, "__module__", "").startswith("numpy")
+        ):
             return True
         if isinstance(value.func, ast.Attribute) and value.func.attr in ("copy", "astype"):
             return True
         if func is not MISSING and isinstance(func, np.ufunc):
             return True
-        if func is not MISSING and getattr(func, "__module__", "") == "srcdiff.runtime.core" and \
-                getattr(func, "__name__", "") in ("owned", "zeros_like", "add_at"):
-            return True     # srcdiff's own helpers that return new arrays
+        if (
+            func is not MISSING
+            and getattr(func, "__module__", "") == "srcdiff.runtime.core"
+            and getattr(func, "__name__", "") in ("owned", "zeros_like", "add_at")
+        ):
+            return True  # srcdiff's own helpers that return new arrays
     return False
 
 
@@ -523,11 +670,17 @@ _HINTS = {
 
 
 def _describe(expr):
-    names = {ast.ListComp: "a list comprehension", ast.GeneratorExp: "a generator expression",
-             ast.SetComp: "a set comprehension", ast.DictComp: "a dict comprehension",
-             ast.BoolOp: "`and`/`or` on differentiated values", ast.Dict: "a dict",
-             ast.Tuple: "a tuple of differentiated values here",
-             ast.List: "a list of differentiated values",
-             ast.Attribute: "an attribute of a differentiated value",
-             ast.JoinedStr: "an f-string", ast.Compare: "a comparison"}
+    names = {
+        ast.ListComp: "a list comprehension",
+        ast.GeneratorExp: "a generator expression",
+        ast.SetComp: "a set comprehension",
+        ast.DictComp: "a dict comprehension",
+        ast.BoolOp: "`and`/`or` on differentiated values",
+        ast.Dict: "a dict",
+        ast.Tuple: "a tuple of differentiated values here",
+        ast.List: "a list of differentiated values",
+        ast.Attribute: "an attribute of a differentiated value",
+        ast.JoinedStr: "an f-string",
+        ast.Compare: "a comparison",
+    }
     return names.get(type(expr), f"a {type(expr).__name__} expression")

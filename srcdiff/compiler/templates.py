@@ -27,8 +27,11 @@ def instantiate(template, mapping, int_names=frozenset()):
 
 
 def _num(node):
-    if isinstance(node, ast.Constant) and isinstance(node.value, numbers.Number) \
-            and not isinstance(node.value, bool):
+    if (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, numbers.Number)
+        and not isinstance(node.value, bool)
+    ):
         return node.value
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         inner = _num(node.operand)
@@ -45,16 +48,16 @@ def _const(value):
     return ast.Constant(value)
 
 
-_FOLD = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
-         ast.Mult: lambda a, b: a * b}
+_FOLD = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b}
 
 
 def _may_be_int(node, int_names):
     for n in ast.walk(node):
         if isinstance(n, ast.Name) and n.id in int_names:
             return True
-        if isinstance(n, (ast.Compare, ast.BoolOp)) or (isinstance(n, ast.Constant) and
-                                                        isinstance(n.value, (int, bool))):
+        if isinstance(n, (ast.Compare, ast.BoolOp)) or (
+            isinstance(n, ast.Constant) and isinstance(n.value, (int, bool))
+        ):
             return True
     return False
 
@@ -64,8 +67,11 @@ def _may_be_bool(node):
     for n in ast.walk(node):
         if isinstance(n, (ast.Compare, ast.BoolOp)):
             return True
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and \
-                n.func.attr.startswith("logical_"):
+        if (
+            isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and n.func.attr.startswith("logical_")
+        ):
             return True
     return False
 
@@ -76,13 +82,15 @@ class _Simplifier(ast.NodeTransformer):
 
     def _boolish(self, node):
         """May `node` be a boolean (a comparison, a mask variable)?  `-` doesn't apply."""
-        return _may_be_bool(node) or any(isinstance(n, ast.Name) and n.id in self.int_names
-                                         for n in ast.walk(node))
+        return _may_be_bool(node) or any(
+            isinstance(n, ast.Name) and n.id in self.int_names for n in ast.walk(node)
+        )
 
     def _unit(self, value, other):
         """Can `value * other` become `other`?  Not if that turns a float into an int."""
-        return value == 1 and (not isinstance(value, float) or
-                               not _may_be_int(other, self.int_names))
+        return value == 1 and (
+            not isinstance(value, float) or not _may_be_int(other, self.int_names)
+        )
 
     def visit_BinOp(self, node):
         self.generic_visit(node)
@@ -109,20 +117,33 @@ class _Simplifier(ast.NodeTransformer):
                 left = ast.BinOp(left=node.left, op=ast.Mult(), right=node.right.left)
                 return self.visit(ast.BinOp(left=left, op=ast.Mult(), right=node.right.right))
         # (e * c1) * c2 -> e * (c1 * c2): one pass over an array instead of two
-        if op is ast.Mult and b is not None and isinstance(node.left, ast.BinOp) and \
-                isinstance(node.left.op, ast.Mult) and _num(node.left.right) is not None and \
-                not isinstance(b, bool) and not isinstance(_num(node.left.right), bool):
+        if (
+            op is ast.Mult
+            and b is not None
+            and isinstance(node.left, ast.BinOp)
+            and isinstance(node.left.op, ast.Mult)
+            and _num(node.left.right) is not None
+            and not isinstance(b, bool)
+            and not isinstance(_num(node.left.right), bool)
+        ):
             folded = _const(_num(node.left.right) * b)
             return self.visit(ast.BinOp(left=node.left.left, op=ast.Mult(), right=folded))
         if op is ast.Pow and b == 1:
             return node.left
         if op is ast.Div and b == 1:
             return node.left
-        if op is ast.Mult and isinstance(node.right, ast.BinOp) and \
-                isinstance(node.right.op, ast.Div) and _num(node.right.left) == 1:
+        if (
+            op is ast.Mult
+            and isinstance(node.right, ast.BinOp)
+            and isinstance(node.right.op, ast.Div)
+            and _num(node.right.left) == 1
+        ):
             return ast.BinOp(left=node.left, op=ast.Div(), right=node.right.right)
-        if op is ast.Add and isinstance(node.right, ast.UnaryOp) and \
-                isinstance(node.right.op, ast.USub):
+        if (
+            op is ast.Add
+            and isinstance(node.right, ast.UnaryOp)
+            and isinstance(node.right.op, ast.USub)
+        ):
             return ast.BinOp(left=node.left, op=ast.Sub(), right=node.right.operand)
         if op is ast.Add and b is not None and b < 0:
             return ast.BinOp(left=node.left, op=ast.Sub(), right=_const(-b))
@@ -139,15 +160,24 @@ class _Simplifier(ast.NodeTransformer):
     def visit_Call(self, node):
         """pow_dbase(x, c) for a constant c is c * x ** (c - 1), or 0 for c == 0."""
         self.generic_visit(node)
-        if isinstance(node.func, ast.Name) and node.func.id == "pow_dbase" and \
-                len(node.args) == 2 and not node.keywords:
+        if (
+            isinstance(node.func, ast.Name)
+            and node.func.id == "pow_dbase"
+            and len(node.args) == 2
+            and not node.keywords
+        ):
             c = _num(node.args[1])
             if c is not None and not isinstance(c, bool):
                 x = node.args[0]
                 if c == 0:
                     return ast.BinOp(left=ast.Constant(0.0), op=ast.Mult(), right=x)
-                return self.visit(ast.BinOp(left=_const(c), op=ast.Mult(), right=ast.BinOp(
-                    left=copy.deepcopy(x), op=ast.Pow(), right=_const(c - 1))))
+                return self.visit(
+                    ast.BinOp(
+                        left=_const(c),
+                        op=ast.Mult(),
+                        right=ast.BinOp(left=copy.deepcopy(x), op=ast.Pow(), right=_const(c - 1)),
+                    )
+                )
         return node
 
     def visit_UnaryOp(self, node):

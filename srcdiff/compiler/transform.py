@@ -27,38 +27,43 @@ from .unit import Prepared, Unit
 
 
 class TransformBase:
-    mode = None   # "reverse" or "forward"
+    mode: str | None = None  # "reverse" or "forward"
 
     def __init__(self, unit: Unit, prepared: Prepared, role: str):
         self.unit = unit
         self.source = source = prepared.source
-        self.role = role                      # "main" or "helper"
+        self.role = role  # "main" or "helper"
         self.names = prepared.names
         self.tree = prepared.tree
-        self.params = [a.arg for a in [*self.tree.args.posonlyargs, *self.tree.args.args,
-                                       *self.tree.args.kwonlyargs]]
+        self.params = [
+            a.arg
+            for a in [*self.tree.args.posonlyargs, *self.tree.args.args, *self.tree.args.kwonlyargs]
+        ]
         self.wrt = list(prepared.wrt)
         self.an = prepared.analysis
         self.defs = prepared.definitions
         self.ir = FunctionIR(self.tree, self.an, self.defs)
-        self.int_names = frozenset(n for n, k in self.an.kinds.items()
-                                   if k not in (SCALAR, ARRAY, SEQ)) | self.an.maybe_int
+        self.int_names = (
+            frozenset(n for n, k in self.an.kinds.items() if k not in (SCALAR, ARRAY, SEQ))
+            | self.an.maybe_int
+        )
         self.memory = check_memory(self.tree, self.an, source, unit.memory_summary(self.an), role)
         self._copy_changed_arguments()
         self.flat = Flattener(self)
         self._deny_effects()
         for var, node in self.an.lost.items():
             if isinstance(node, ast.Assign):
-                self.flat.assign(node)    # raises the precise error (e.g. no rule) if there is one
+                self.flat.assign(node)  # raises the precise error (e.g. no rule) if there is one
             raise source.error(
-                UnsupportedSyntaxError, f"srcdiff cannot follow the derivative through {var!r}: "
+                UnsupportedSyntaxError,
+                f"srcdiff cannot follow the derivative through {var!r}: "
                 "it is given a differentiated value here but is not a number, array or list of "
-                "floats elsewhere", node, "keep differentiated values in variables that only "
-                "ever hold numbers or arrays")
-        self.adjoints = {}
-        ret = self.tree.body[-1]
-        self.outputs = [e.id for e in ret.value.elts] if isinstance(ret.value, ast.Tuple) \
-            else [ret.value.id]
+                "floats elsewhere",
+                node,
+                "keep differentiated values in variables that only ever hold numbers or arrays",
+            )
+        self.adjoints: dict[str, str] = {}
+        self.outputs = _returned_names(self.tree)
 
     def _copy_changed_arguments(self):
         """A helper that changes an argument in place (`a *= 2`) gets a copy of it: nothing
@@ -71,11 +76,18 @@ class TransformBase:
                 for i, item in enumerate(items):
                     value = item.value if field == "keywords" else item
                     if value is arg:
-                        copied = ast.copy_location(ast.Call(
-                            func=ast.Attribute(value=ast.Name(id=self.bind(np, "np"),
-                                                              ctx=ast.Load()),
-                                               attr="copy", ctx=ast.Load()),
-                            args=[arg], keywords=[]), arg)
+                        copied = ast.copy_location(
+                            ast.Call(
+                                func=ast.Attribute(
+                                    value=ast.Name(id=self.bind(np, "np"), ctx=ast.Load()),
+                                    attr="copy",
+                                    ctx=ast.Load(),
+                                ),
+                                args=[arg],
+                                keywords=[],
+                            ),
+                            arg,
+                        )
                         if field == "keywords":
                             item.value = copied
                         else:
@@ -89,12 +101,17 @@ class TransformBase:
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
                 self._check_effect_call(stmt.value, stmt)
             for node in ast.walk(stmt) if isinstance(stmt, (ast.Assign, ast.Expr)) else ():
-                if isinstance(node, ast.Call) and any(k.arg == "out" for k in node.keywords) \
-                        and self._touches_active(node):
+                if (
+                    isinstance(node, ast.Call)
+                    and any(k.arg == "out" for k in node.keywords)
+                    and self._touches_active(node)
+                ):
                     raise self.source.error(
-                        UnsupportedSyntaxError, "srcdiff cannot differentiate a call that "
-                        "writes into an `out=` array", node,
-                        "assign the result instead: y = np.add(a, b)")
+                        UnsupportedSyntaxError,
+                        "srcdiff cannot differentiate a call that writes into an `out=` array",
+                        node,
+                        "assign the result instead: y = np.add(a, b)",
+                    )
 
     def _touches_active(self, call):
         parts = list(call.args) + [k.value for k in call.keywords]
@@ -104,29 +121,39 @@ class TransformBase:
 
     def _check_effect_call(self, call, stmt):
         from .analysis import LIST, list_append
+
         stack, _ = list_append(stmt)
         if stack is not None and self.an.kinds.get(stack) == LIST:
-            return      # pushing onto a list used as a stack (generated code)
+            return  # pushing onto a list used as a stack (generated code)
         func = self.source.resolver.resolve(call.func)
         if func is print or (func is not MISSING and RULES.lookup(func)):
             return
-        if isinstance(call.func, ast.Attribute) and func is MISSING and \
-                call.func.attr in PURE_METHODS:
-            return       # x.sum() for nothing: harmless
+        if (
+            isinstance(call.func, ast.Attribute)
+            and func is MISSING
+            and call.func.attr in PURE_METHODS
+        ):
+            return  # x.sum() for nothing: harmless
         if not self._touches_active(call):
             return
         if isinstance(call.func, ast.Attribute) and func is MISSING:
             base = ast.unparse(call.func.value)
             raise self.source.error(
-                UnsupportedSyntaxError, f"srcdiff cannot differentiate through "
-                f".{call.func.attr}(), which may change {base} in place", stmt,
+                UnsupportedSyntaxError,
+                f"srcdiff cannot differentiate through "
+                f".{call.func.attr}(), which may change {base} in place",
+                stmt,
                 "build a new value instead (e.g. ys = ys + [y], or fill a NumPy array "
-                "with index assignment)")
+                "with index assignment)",
+            )
         raise self.source.error(
-            UnsupportedSyntaxError, f"srcdiff cannot differentiate a call to "
+            UnsupportedSyntaxError,
+            f"srcdiff cannot differentiate a call to "
             f"{ast.unparse(call.func)} made for its side effects: it may change a "
-            "differentiated value in place", stmt,
-            "use a function that returns the new value and assign it")
+            "differentiated value in place",
+            stmt,
+            "use a function that returns the new value and assign it",
+        )
 
     def adj(self, var):
         """Name of the derivative variable of `var` (its adjoint or tangent)."""
@@ -150,11 +177,25 @@ class TransformBase:
                 if node.id not in counters:
                     return False
             elif isinstance(node, ast.Constant):
-                if not (node.value is None or node.value is Ellipsis or
-                        (isinstance(node.value, int) and not isinstance(node.value, bool))):
+                if not (
+                    node.value is None
+                    or node.value is Ellipsis
+                    or (isinstance(node.value, int) and not isinstance(node.value, bool))
+                ):
                     return False
-            elif not isinstance(node, (ast.Slice, ast.Tuple, ast.UnaryOp, ast.USub,
-                                       ast.Load, ast.BinOp, ast.Add, ast.Sub)):
+            elif not isinstance(
+                node,
+                (
+                    ast.Slice,
+                    ast.Tuple,
+                    ast.UnaryOp,
+                    ast.USub,
+                    ast.Load,
+                    ast.BinOp,
+                    ast.Add,
+                    ast.Sub,
+                ),
+            ):
                 return False
         return True
 
@@ -165,11 +206,15 @@ class TransformBase:
                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
                     stores[n.id] = stores.get(n.id, 0) + 1
             self._counters = {
-                loop.target.id for loop in ast.walk(self.tree)
-                if isinstance(loop, ast.For) and isinstance(loop.iter, ast.Call)
-                and isinstance(loop.iter.func, ast.Name) and loop.iter.func.id == "range"
+                loop.target.id
+                for loop in ast.walk(self.tree)
+                if isinstance(loop, ast.For)
+                and isinstance(loop.iter, ast.Call)
+                and isinstance(loop.iter.func, ast.Name)
+                and loop.iter.func.id == "range"
                 and self.source.resolver.lookup("range") is range
-                and stores.get(loop.target.id) == 1}
+                and stores.get(loop.target.id) == 1
+            }
         return self._counters
 
     def distinct_check(self, index, origin):
@@ -178,9 +223,25 @@ class TransformBase:
         if self._basic_index(index):
             return []
         from ..runtime import core as runtime
-        node = ast.Expr(value=ast.Call(func=ast.Name(id=self.bind(runtime.check_distinct,
-                                                                  "check_distinct"),
-                                                     ctx=ast.Load()),
-                                       args=[copy.deepcopy(index)], keywords=[]))
+
+        node = ast.Expr(
+            value=ast.Call(
+                func=ast.Name(
+                    id=self.bind(runtime.check_distinct, "check_distinct"), ctx=ast.Load()
+                ),
+                args=[copy.deepcopy(index)],
+                keywords=[],
+            )
+        )
         node.srcline = origin
         return [node]
+
+
+def _returned_names(tree: ast.FunctionDef) -> list[str]:
+    """The names the core form's final `return a` or `return a, b` gives back."""
+    ret = tree.body[-1]
+    assert isinstance(ret, ast.Return) and ret.value is not None
+    elts = ret.value.elts if isinstance(ret.value, ast.Tuple) else [ret.value]
+    names = [e.id for e in elts if isinstance(e, ast.Name)]
+    assert len(names) == len(elts), "normalize returns names only"
+    return names

@@ -33,11 +33,11 @@ class Prepared:
     specialisation of one function, normalized and analysed."""
 
     source: FunctionSource
-    tree: ast.FunctionDef       # the transformer's own copy of the normalized tree
-    names: Names                # allocator continuing from normalization's names
-    wrt: tuple[str, ...]        # the active parameters, in order
-    analysis: Analysis          # kinds and activity, of `tree`
-    definitions: Definitions    # reaching definitions, of `tree`
+    tree: ast.FunctionDef  # the transformer's own copy of the normalized tree
+    names: Names  # allocator continuing from normalization's names
+    wrt: tuple[str, ...]  # the active parameters, in order
+    analysis: Analysis  # kinds and activity, of `tree`
+    definitions: Definitions  # reaching definitions, of `tree`
 
 
 class HelperSpec:
@@ -55,8 +55,9 @@ class HelperSpec:
 
     @property
     def variadic(self):
-        return any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-                   for p in self.signature.parameters.values())
+        return any(
+            p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in self.signature.parameters.values()
+        )
 
     def bind(self, args, keywords):
         bound = self.signature.bind_partial(*args, **{k.arg: k.value for k in keywords})
@@ -70,12 +71,12 @@ class Unit:
         self.reserved = set(reserved)
         self.names = Names(self.reserved)
         self._stack_name = None
-        self.mutates = False      # does generated code assign into arrays (y[i] = ...)?
+        self.mutates = False  # does generated code assign into arrays (y[i] = ...)?
         self.seed = seed if seed is not None else ast.Constant(1.0)
-        self.bindings = {}          # id(obj) -> (name, obj)
-        self.binding_names = {}     # name -> obj
+        self.bindings = {}  # id(obj) -> (name, obj)
+        self.binding_names = {}  # name -> obj
         self.sources = {}
-        self.specs = {}             # (func, active, kinds) -> HelperSpec
+        self.specs = {}  # (func, active, kinds) -> HelperSpec
         self.pending = []
         self._kind_cache = {}
         self._in_progress = {}
@@ -97,16 +98,23 @@ class Unit:
                     self.names.taken.add(node.id)
         return self.sources[func]
 
-    def prepare(self, source: FunctionSource, wrt: Sequence[str], kinds: dict,
-                ranks: dict | None = None) -> Prepared:
+    def prepare(
+        self, source: FunctionSource, wrt: Sequence[str], kinds: dict, ranks: dict | None = None
+    ) -> Prepared:
         """`source` normalized (once per function: the tree is shared, so the
         transformer gets a copy it may rewrite) and analysed for these active
         parameters, argument kinds and ranks."""
         core = normalized(source, self.reserved)
         tree = core.copy_tree()
         analysis = Analysis(tree, source.resolver, kinds, set(wrt), self.output_kinds, ranks)
-        return Prepared(source=source, tree=tree, names=core.names(), wrt=tuple(wrt),
-                        analysis=analysis, definitions=Definitions(tree))
+        return Prepared(
+            source=source,
+            tree=tree,
+            names=core.names(),
+            wrt=tuple(wrt),
+            analysis=analysis,
+            definitions=Definitions(tree),
+        )
 
     # -- bindings ----------------------------------------------------------------------
     def bind(self, obj, preferred, fn=None):
@@ -119,7 +127,7 @@ class Unit:
         if fn is not None:
             taken |= fn.names.taken
         if name in taken and name not in self.binding_names and self._means(name, obj):
-            taken = set()   # the user's code already calls this object by this name
+            taken = set()  # the user's code already calls this object by this name
         if name in taken and self.binding_names.get(name) is not obj:
             n = 1
             while f"{preferred}_{n}" in taken:
@@ -145,15 +153,22 @@ class Unit:
         spec = HelperSpec(func, self.source(func))
         for p in spec.signature.parameters.values():
             if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-                raise fn.source.error(UnsupportedSyntaxError,
-                                      f"srcdiff cannot differentiate a call to {func.__name__}, "
-                                      "which takes *args or **kwargs", call,
-                                      "give the helper named parameters")
+                raise fn.source.error(
+                    UnsupportedSyntaxError,
+                    f"srcdiff cannot differentiate a call to {func.__name__}, "
+                    "which takes *args or **kwargs",
+                    call,
+                    "give the helper named parameters",
+                )
         try:
             spec.bind(args, keywords)
         except TypeError as exc:
-            raise fn.source.error(SrcDiffError, f"this call to {func.__name__} does not match "
-                                  f"its signature: {exc}", call, None) from None
+            raise fn.source.error(
+                SrcDiffError,
+                f"this call to {func.__name__} does not match its signature: {exc}",
+                call,
+                None,
+            ) from None
         return spec
 
     def specialize(self, spec, active, kinds, mode="reverse", ranks=None):
@@ -165,8 +180,13 @@ class Unit:
                 default = spec.signature.parameters[p].default
                 kinds[p] = kind_of_value(default)
                 ranks[p] = rank_of_value(default)
-        key = (spec.func, tuple(active), tuple(sorted(kinds.items())),
-               tuple(sorted((p, ranks.get(p)) for p in kinds)), mode)
+        key = (
+            spec.func,
+            tuple(active),
+            tuple(sorted(kinds.items())),
+            tuple(sorted((p, ranks.get(p)) for p in kinds)),
+            mode,
+        )
         if key not in self.specs:
             spec.active = tuple(active)
             spec.kinds = dict(kinds)
@@ -181,8 +201,7 @@ class Unit:
             else:
                 spec.jvp_name = self.names.exact_or_suffixed(f"{base}_jvp{suffix}")
                 own = Names.for_tree(spec.source.tree)
-                spec.tangent_names = {p: own.exact_or_suffixed("d" + p.lstrip("_"))
-                                      for p in active}
+                spec.tangent_names = {p: own.exact_or_suffixed("d" + p.lstrip("_")) for p in active}
             self.specs[key] = spec
             self.pending.append(spec)
         return self.specs[key]
@@ -196,18 +215,18 @@ class Unit:
         except (TypeError, SrcDiffError):
             return None
         if spec.variadic:
-            return None        # refused with a clear error when the call is split
+            return None  # refused with a clear error when the call is split
         kinds, ranks = self._call_kinds(spec, bound, caller)
         key = (func, tuple(sorted(kinds.items())), tuple(sorted(ranks.items())))
         if key in self._kind_cache:
             return self._kind_cache[key]
-        if key in self._in_progress:   # recursion: the current guess (bottom at first)
+        if key in self._in_progress:  # recursion: the current guess (bottom at first)
             return self._in_progress[key]
         self._in_progress[key] = None
         try:
             source = spec.source
-            tree = normalized(source).tree     # (shared: analysis only reads it)
-            for _ in range(6):   # iterate recursive calls to a fixpoint
+            tree = normalized(source).tree  # (shared: analysis only reads it)
+            for _ in range(6):  # iterate recursive calls to a fixpoint
                 an = Analysis(tree, source.resolver, kinds, set(kinds), self.output_kinds, ranks)
                 ret = tree.body[-1].value
                 if isinstance(ret, ast.Tuple):
@@ -240,6 +259,7 @@ class Unit:
         """`(func, call) -> InPlaceSummary` for calls in code analysed by `caller`
         (aliasing.py): which arguments the helper changes in place, which its results
         may share."""
+
         def summary(func, call):
             try:
                 spec = HelperSpec(func, self.source(func))
@@ -249,26 +269,37 @@ class Unit:
             if spec.variadic:
                 return None
             return self._memory_summary(func, *self._call_kinds(spec, bound, caller))
+
         return summary
 
     def _memory_summary(self, func, kinds, ranks):
         from .aliasing import InPlaceSummary, check_memory
-        key = ("memory", func, tuple(sorted((k, str(v)) for k, v in kinds.items())),
-               tuple(sorted(ranks.items())))
+
+        key = (
+            "memory",
+            func,
+            tuple(sorted((k, str(v)) for k, v in kinds.items())),
+            tuple(sorted(ranks.items())),
+        )
         if key in self._kind_cache:
             return self._kind_cache[key]
         source = self.source(func)
-        if key in self._in_progress:     # recursion: what the body changes, shares unknown
-            stores = {n.id for n in ast.walk(source.tree) if isinstance(n, ast.AugAssign)
-                      for n in [n.target] if isinstance(n, ast.Name)}
+        if key in self._in_progress:  # recursion: what the body changes, shares unknown
+            stores = {
+                n.id
+                for n in ast.walk(source.tree)
+                if isinstance(n, ast.AugAssign)
+                for n in [n.target]
+                if isinstance(n, ast.Name)
+            }
             return InPlaceSummary(stores & set(kinds), None)
         self._in_progress[key] = None
         try:
-            tree = normalized(source).tree     # (shared: these only read it)
+            tree = normalized(source).tree  # (shared: these only read it)
             an = Analysis(tree, source.resolver, kinds, set(), self.output_kinds, ranks)
             result = check_memory(tree, an, source, self.memory_summary(an), role="helper")
         except SrcDiffError:
-            result = None      # reported when the helper itself is differentiated
+            result = None  # reported when the helper itself is differentiated
         finally:
             del self._in_progress[key]
         self._kind_cache[key] = result
@@ -276,4 +307,3 @@ class Unit:
 
     def module_of(self, func):
         return sys.modules.get(func.__module__)
-

@@ -36,20 +36,20 @@ class Rule:
     """Derivative rule of one primitive for one call signature."""
 
     func: object
-    params: tuple            # parameter names, in positional order
-    defaults: dict           # optional parameter -> default (a Python value)
-    jvp: dict                # parameter -> template source
-    vjp: dict                # parameter -> template source
-    namespace: dict          # free template names -> objects
-    elementwise: bool = False    # broadcasts: cotangents are summed back to input shape
-    array_variant: "Rule | None" = None   # templates to use when an operand is an array
-    result: str = "same"     # kind of the result: "same" (like its operands), "scalar", "array"
+    params: tuple  # parameter names, in positional order
+    defaults: dict  # optional parameter -> default (a Python value)
+    jvp: dict  # parameter -> template source
+    vjp: dict  # parameter -> template source
+    namespace: dict  # free template names -> objects
+    elementwise: bool = False  # broadcasts: cotangents are summed back to input shape
+    array_variant: Rule | None = None  # templates to use when an operand is an array
+    result: str = "same"  # kind of the result: "same" (like its operands), "scalar", "array"
     label: str = ""
-    zero: tuple = ()         # parameters read only for their shape or value: no derivative
+    zero: tuple = ()  # parameters read only for their shape or value: no derivative
     # parameters whose memory the result may share (views: np.reshape's `a`); () means
     # the result is always a new array, None that it may share any argument's
-    shares: "tuple | None" = ()
-    mutates: tuple = ()      # parameters the function changes in place (runtime.add_at's acc)
+    shares: tuple | None = ()
+    mutates: tuple = ()  # parameters the function changes in place (runtime.add_at's acc)
     _parsed: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -111,7 +111,7 @@ class RuleTable:
     def lookup(self, func):
         try:
             return self._rules.get(_key(func), [])
-        except TypeError:   # unhashable callables have no rules
+        except TypeError:  # unhashable callables have no rules
             return []
 
     def __contains__(self, func):
@@ -141,7 +141,7 @@ def _parse_params(spec):
     return tuple(params), defaults
 
 
-_IDENT = re.compile(r"(?<![.\w])[A-Za-z_]\w*\b(?!\s*=(?!=))")   # not attributes, not keywords=
+_IDENT = re.compile(r"(?<![.\w])[A-Za-z_]\w*\b(?!\s*=(?!=))")  # not attributes, not keywords=
 
 
 def _free_names(templates):
@@ -161,8 +161,20 @@ def _resolve_namespace(templates, params, namespace):
     return {n: namespace[n] for n in free}
 
 
-def make_rule(func, params, *, jvp=None, vjp=None, partials=None, namespace=None,
-              elementwise=None, array=None, result="same", label="", zero=()):
+def make_rule(
+    func,
+    params,
+    *,
+    jvp=None,
+    vjp=None,
+    partials=None,
+    namespace=None,
+    elementwise=None,
+    array=None,
+    result="same",
+    label="",
+    zero=(),
+):
     """Build a Rule from templates (see module docstring); does not register it."""
     params, defaults = _parse_params(params) if isinstance(params, str) else (tuple(params), {})
     jvp, vjp = dict(jvp or {}), dict(vjp or {})
@@ -176,15 +188,34 @@ def make_rule(func, params, *, jvp=None, vjp=None, partials=None, namespace=None
     if unknown:
         raise ValueError(f"rule for {func!r}: no parameter named {sorted(unknown)}")
     if set(jvp) != set(vjp):
-        raise ValueError(f"rule for {func!r}: jvp and vjp must cover the same parameters "
-                         f"(jvp: {sorted(jvp)}, vjp: {sorted(vjp)})")
+        raise ValueError(
+            f"rule for {func!r}: jvp and vjp must cover the same parameters "
+            f"(jvp: {sorted(jvp)}, vjp: {sorted(vjp)})"
+        )
     ns = _resolve_namespace([*jvp.values(), *vjp.values()], params, namespace or {})
-    rule = Rule(func, params, defaults, jvp, vjp, ns, bool(elementwise), None, result,
-                label or _label(func), tuple(zero.split(", ") if isinstance(zero, str) else zero))
+    rule = Rule(
+        func,
+        params,
+        defaults,
+        jvp,
+        vjp,
+        ns,
+        bool(elementwise),
+        None,
+        result,
+        label or _label(func),
+        tuple(zero.split(", ") if isinstance(zero, str) else zero),
+    )
     if array is not None:
-        rule.array_variant = make_rule(func, params if isinstance(params, str) else ", ".join(
-            params), partials=array, namespace=namespace, elementwise=True, result=result,
-            label=label)
+        rule.array_variant = make_rule(
+            func,
+            params if isinstance(params, str) else ", ".join(params),
+            partials=array,
+            namespace=namespace,
+            elementwise=True,
+            result=result,
+            label=label,
+        )
         rule.array_variant.defaults = defaults
     return rule
 
@@ -205,13 +236,23 @@ def _label(func):
     return f"{mod}.{name}"
 
 
-_OP_SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**",
-               ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.USub: "unary -",
-               ast.UAdd: "unary +"}
+_OP_SYMBOLS = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.Pow: "**",
+    ast.Mod: "%",
+    ast.FloorDiv: "//",
+    ast.MatMult: "@",
+    ast.USub: "unary -",
+    ast.UAdd: "unary +",
+}
 
 
-def register_rule(func, params=None, *, partials=None, jvp=None, vjp=None, namespace=None,
-                  elementwise=None):
+def register_rule(
+    func, params=None, *, partials=None, jvp=None, vjp=None, namespace=None, elementwise=None
+):
     """Register (or override) the derivative of `func`; public API.
 
     Give either ``partials`` (for a function whose inputs and output are
@@ -231,9 +272,16 @@ def register_rule(func, params=None, *, partials=None, jvp=None, vjp=None, names
     if namespace is None:
         frame = inspect.currentframe().f_back
         namespace = {**vars(__import__("builtins")), **frame.f_globals}
-    rule = make_rule(func, params, partials=partials, jvp=jvp, vjp=vjp, namespace=namespace,
-                     elementwise=elementwise)
+    rule = make_rule(
+        func,
+        params,
+        partials=partials,
+        jvp=jvp,
+        vjp=vjp,
+        namespace=namespace,
+        elementwise=elementwise,
+    )
     if not isinstance(func, __import__("numpy").ufunc):
-        rule.shares = None     # a function we can't read may return a view of an argument
+        rule.shares = None  # a function we can't read may return a view of an argument
     RULES.add(rule)
     return rule

@@ -34,7 +34,7 @@ import numpy as np
 
 from ..runtime import arrays as rn
 from ..runtime import core as runtime
-from .core import RULES, make_rule, nondiff_rule
+from .core import RULES, Rule, make_rule, nondiff_rule
 
 # --- second-order helpers (the derivatives of runtime.arrays helpers) -----------------
 # Defined in runtime.arrays (so `srcdiff build` can copy them); they have no rules of
@@ -49,17 +49,28 @@ solve_tgb = rn.solve_tgb
 
 # --- the rule table ------------------------------------------------------------------------
 
-NS = {"np": np, "math": math, "unbroadcast": runtime.unbroadcast,
-      **{name: obj for name, obj in vars(rn).items()
-         if callable(obj) and not name.startswith("_") and getattr(obj, "__module__", None)
-         == rn.__name__},
-      "prod_partials_jvp": prod_partials_jvp, "cumprod_d2": cumprod_d2,
-      "cumprod_hess": cumprod_hess, "norm_partials_dx": norm_partials_dx,
-      "norm_partials_ds": norm_partials_ds, "det_cofactor_jvp": det_cofactor_jvp,
-      "solve_tgb": solve_tgb}
+NS = {
+    "np": np,
+    "math": math,
+    "unbroadcast": runtime.unbroadcast,
+    **{
+        name: obj
+        for name, obj in vars(rn).items()
+        if callable(obj)
+        and not name.startswith("_")
+        and getattr(obj, "__module__", None) == rn.__name__
+    },
+    "prod_partials_jvp": prod_partials_jvp,
+    "cumprod_d2": cumprod_d2,
+    "cumprod_hess": cumprod_hess,
+    "norm_partials_dx": norm_partials_dx,
+    "norm_partials_ds": norm_partials_ds,
+    "det_cofactor_jvp": det_cofactor_jvp,
+    "solve_tgb": solve_tgb,
+}
 
 #: Every rule this module registers, in order.
-REGISTERED = []
+REGISTERED: list[Rule] = []
 
 
 def rule(func, params, result="array", zero=(), **templates):
@@ -76,63 +87,117 @@ def nondiff(func, result):
 
 # --- reductions --------------------------------------------------------------------------
 # expand_reduced broadcasts v over the reduced axes; its transpose sums them again.
-rule(rn.expand_reduced, "v, a, axis=None, keepdims=False", zero="a",
-     jvp={"v": "expand_reduced(t, a, axis, keepdims)"},
-     vjp={"v": "unbroadcast(np.sum(g, axis=axis, keepdims=keepdims), v)"})
-nondiff(rn.reduced_size, "int")        # an element count: an integer
-rule(rn.prod_partials, "a, axis=None",     # polynomial in a: the Hessian of np.prod
-     jvp={"a": "prod_partials_jvp(t, a, axis)"}, vjp={"a": "prod_partials_jvp(g, a, axis)"})
+rule(
+    rn.expand_reduced,
+    "v, a, axis=None, keepdims=False",
+    zero="a",
+    jvp={"v": "expand_reduced(t, a, axis, keepdims)"},
+    vjp={"v": "unbroadcast(np.sum(g, axis=axis, keepdims=keepdims), v)"},
+)
+nondiff(rn.reduced_size, "int")  # an element count: an integer
+rule(
+    rn.prod_partials,
+    "a, axis=None",  # polynomial in a: the Hessian of np.prod
+    jvp={"a": "prod_partials_jvp(t, a, axis)"},
+    vjp={"a": "prod_partials_jvp(g, a, axis)"},
+)
 nondiff(rn.chooser_partials, "array")  # a mask of ties shared 1/k: piecewise constant
 # 2 (a - mean) / (N - ddof) is linear in a, and symmetric (a centring)
-rule(rn.var_partials, "a, axis=None, ddof=0",
-     jvp={"a": "var_partials(t, axis, ddof)"}, vjp={"a": "var_partials(g, axis, ddof)"})
+rule(
+    rn.var_partials,
+    "a, axis=None, ddof=0",
+    jvp={"a": "var_partials(t, axis, ddof)"},
+    vjp={"a": "var_partials(g, axis, ddof)"},
+)
 # (a - mean) / ((N - ddof) s): linear in a for fixed s; -partials / s in s
-rule(rn.std_partials, "a, s, axis=None, ddof=0, keepdims=False",
-     jvp={"a": "std_partials(t, s, axis, ddof, keepdims)",
-          "s": "-std_partials(a, s, axis, ddof, keepdims) * "
-               "expand_reduced(t / np.where(s == 0, 1, s), a, axis, keepdims)"},
-     vjp={"a": "std_partials(g, s, axis, ddof, keepdims)",
-          "s": "-np.sum(std_partials(a, s, axis, ddof, keepdims) * g, axis=axis, "
-               "keepdims=keepdims) / np.where(s == 0, 1, s)"})
+rule(
+    rn.std_partials,
+    "a, s, axis=None, ddof=0, keepdims=False",
+    jvp={
+        "a": "std_partials(t, s, axis, ddof, keepdims)",
+        "s": "-std_partials(a, s, axis, ddof, keepdims) * "
+        "expand_reduced(t / np.where(s == 0, 1, s), a, axis, keepdims)",
+    },
+    vjp={
+        "a": "std_partials(g, s, axis, ddof, keepdims)",
+        "s": "-np.sum(std_partials(a, s, axis, ddof, keepdims) * g, axis=axis, "
+        "keepdims=keepdims) / np.where(s == 0, 1, s)",
+    },
+)
 # smooth for ord None / 2 / 'fro' / p / 'nuc' / +-2; piecewise constant for the others
-rule(rn.norm_partials, "x, s, ord=None, axis=None, keepdims=False",
-     jvp={"x": "norm_partials_dx(t, x, s, ord, axis, keepdims)",
-          "s": "norm_partials_ds(x, s, ord, axis, keepdims) * "
-               "expand_reduced(t, x, axis, keepdims)"},
-     vjp={"x": "norm_partials_dx(g, x, s, ord, axis, keepdims)",
-          "s": "np.sum(norm_partials_ds(x, s, ord, axis, keepdims) * g, axis=axis, "
-               "keepdims=keepdims)"})
+rule(
+    rn.norm_partials,
+    "x, s, ord=None, axis=None, keepdims=False",
+    jvp={
+        "x": "norm_partials_dx(t, x, s, ord, axis, keepdims)",
+        "s": "norm_partials_ds(x, s, ord, axis, keepdims) * expand_reduced(t, x, axis, keepdims)",
+    },
+    vjp={
+        "x": "norm_partials_dx(g, x, s, ord, axis, keepdims)",
+        "s": "np.sum(norm_partials_ds(x, s, ord, axis, keepdims) * g, axis=axis, "
+        "keepdims=keepdims)",
+    },
+)
 # reversed cumulative sum: linear, the transpose of np.cumsum
-rule(rn.cumsum_vjp, "v, a, axis=None", zero="a",
-     jvp={"v": "cumsum_vjp(t, a, axis)"}, vjp={"v": "np.cumsum(g, axis=axis)"})
+rule(
+    rn.cumsum_vjp,
+    "v, a, axis=None",
+    zero="a",
+    jvp={"v": "cumsum_vjp(t, a, axis)"},
+    vjp={"v": "np.cumsum(g, axis=axis)"},
+)
 # linear in v and u; in a, second derivatives of np.cumprod (o = np.cumprod(a): zero)
-rule(rn.cumprod_vjp, "v, a, o, axis=None", zero="o",
-     jvp={"v": "cumprod_vjp(t, a, o, axis)", "a": "cumprod_hess(t, v, a, o, axis)"},
-     vjp={"v": "cumprod_jvp(g, a, o, axis)", "a": "cumprod_hess(g, v, a, o, axis)"})
-rule(rn.cumprod_jvp, "u, a, o, axis=None", zero="o",
-     jvp={"u": "cumprod_jvp(t, a, o, axis)", "a": "cumprod_d2(u, t, a, o, axis)"},
-     vjp={"u": "cumprod_vjp(g, a, o, axis)", "a": "cumprod_hess(u, g, a, o, axis)"})
+rule(
+    rn.cumprod_vjp,
+    "v, a, o, axis=None",
+    zero="o",
+    jvp={"v": "cumprod_vjp(t, a, o, axis)", "a": "cumprod_hess(t, v, a, o, axis)"},
+    vjp={"v": "cumprod_jvp(g, a, o, axis)", "a": "cumprod_hess(g, v, a, o, axis)"},
+)
+rule(
+    rn.cumprod_jvp,
+    "u, a, o, axis=None",
+    zero="o",
+    jvp={"u": "cumprod_jvp(t, a, o, axis)", "a": "cumprod_d2(u, t, a, o, axis)"},
+    vjp={"u": "cumprod_vjp(g, a, o, axis)", "a": "cumprod_hess(u, g, a, o, axis)"},
+)
 
 # --- elementwise ------------------------------------------------------------------------------
-nondiff(rn.balanced_eq, "same")        # 1, 1/2 or 0 by comparisons: piecewise constant
-nondiff(rn.clip_partials, "same")      # selects a, a bound or half of each: piecewise constant
+nondiff(rn.balanced_eq, "same")  # 1, 1/2 or 0 by comparisons: piecewise constant
+nondiff(rn.clip_partials, "same")  # selects a, a bound or half of each: piecewise constant
 
 # --- linear algebra ------------------------------------------------------------------------------
-nondiff(rn.dot_axes, "other")          # axes: tuples of integers
-nondiff(rn.inner_axes, "other")        # axes: tuples of integers
+nondiff(rn.dot_axes, "other")  # axes: tuples of integers
+nondiff(rn.inner_axes, "other")  # axes: tuples of integers
 # bilinear: in the cotangent v and the other operand; the own operand gives only its shape
-rule(rn.tensordot_da, "v, a, b, axes=2", zero="a",
-     jvp={"v": "tensordot_da(t, a, b, axes)", "b": "tensordot_da(v, a, t, axes)"},
-     vjp={"v": "np.tensordot(g, b, axes)", "b": "tensordot_db(v, g, b, axes)"})
-rule(rn.tensordot_db, "v, a, b, axes=2", zero="b",
-     jvp={"v": "tensordot_db(t, a, b, axes)", "a": "tensordot_db(v, t, b, axes)"},
-     vjp={"v": "np.tensordot(a, g, axes)", "a": "tensordot_da(v, a, g, axes)"})
-rule(rn.matmul_da, "v, a, b", zero="a",
-     jvp={"v": "matmul_da(t, a, b)", "b": "matmul_da(v, a, t)"},
-     vjp={"v": "np.matmul(g, b)", "b": "matmul_db(v, g, b)"})
-rule(rn.matmul_db, "v, a, b", zero="b",
-     jvp={"v": "matmul_db(t, a, b)", "a": "matmul_db(v, t, b)"},
-     vjp={"v": "np.matmul(a, g)", "a": "matmul_da(v, a, g)"})
+rule(
+    rn.tensordot_da,
+    "v, a, b, axes=2",
+    zero="a",
+    jvp={"v": "tensordot_da(t, a, b, axes)", "b": "tensordot_da(v, a, t, axes)"},
+    vjp={"v": "np.tensordot(g, b, axes)", "b": "tensordot_db(v, g, b, axes)"},
+)
+rule(
+    rn.tensordot_db,
+    "v, a, b, axes=2",
+    zero="b",
+    jvp={"v": "tensordot_db(t, a, b, axes)", "a": "tensordot_db(v, t, b, axes)"},
+    vjp={"v": "np.tensordot(a, g, axes)", "a": "tensordot_da(v, a, g, axes)"},
+)
+rule(
+    rn.matmul_da,
+    "v, a, b",
+    zero="a",
+    jvp={"v": "matmul_da(t, a, b)", "b": "matmul_da(v, a, t)"},
+    vjp={"v": "np.matmul(g, b)", "b": "matmul_db(v, g, b)"},
+)
+rule(
+    rn.matmul_db,
+    "v, a, b",
+    zero="b",
+    jvp={"v": "matmul_db(t, a, b)", "a": "matmul_db(v, t, b)"},
+    vjp={"v": "np.matmul(a, g)", "a": "matmul_da(v, a, g)"},
+)
 # einsum_vjp(v, subscripts, index, *operands), one rule per operand count (as np.einsum):
 # multilinear in v and the operands other than operands[index], which gives only its
 # shape -- `index` is known only at run time, hence `* (index != k)` and `g if index == k`.
@@ -144,66 +209,143 @@ for _n in range(1, len(_OPS) + 1):
         return ", ".join(sub if j == k else q for j, q in enumerate(ops))
 
     _with_g = ", ".join(f"(g if index == {j} else {q})" for j, q in enumerate(_ops))
-    rule(rn.einsum_vjp, "v, subscripts, index, " + ", ".join(_ops),
-         jvp={"v": f"einsum_vjp(t, subscripts, index, {', '.join(_ops)})",
-              **{q: f"einsum_vjp(v, subscripts, index, {_args(k, 't')}) * (index != {k})"
-                 for k, q in enumerate(_ops)}},
-         vjp={"v": f"np.einsum(subscripts, {_with_g})",
-              **{q: f"einsum_vjp(v, subscripts, {k}, {_with_g}) * (index != {k})"
-                 for k, q in enumerate(_ops)}})
-rule(rn.trace_vjp, "v, a, offset=0, axis1=0, axis2=1", zero="a",
-     jvp={"v": "trace_vjp(t, a, offset, axis1, axis2)"},
-     vjp={"v": "np.trace(g, offset, axis1, axis2)"})
+    rule(
+        rn.einsum_vjp,
+        "v, subscripts, index, " + ", ".join(_ops),
+        jvp={
+            "v": f"einsum_vjp(t, subscripts, index, {', '.join(_ops)})",
+            **{
+                q: f"einsum_vjp(v, subscripts, index, {_args(k, 't')}) * (index != {k})"
+                for k, q in enumerate(_ops)
+            },
+        },
+        vjp={
+            "v": f"np.einsum(subscripts, {_with_g})",
+            **{
+                q: f"einsum_vjp(v, subscripts, {k}, {_with_g}) * (index != {k})"
+                for k, q in enumerate(_ops)
+            },
+        },
+    )
+rule(
+    rn.trace_vjp,
+    "v, a, offset=0, axis1=0, axis2=1",
+    zero="a",
+    jvp={"v": "trace_vjp(t, a, offset, axis1, axis2)"},
+    vjp={"v": "np.trace(g, offset, axis1, axis2)"},
+)
 # the cofactor matrix is polynomial in a: the Hessian of det
-rule(rn.det_cofactor, "a", jvp={"a": "det_cofactor_jvp(t, a)"},
-     vjp={"a": "det_cofactor_jvp(g, a)"})
-rule(rn.scale_matrices, "v, m",
-     jvp={"v": "scale_matrices(t, m)", "m": "scale_matrices(v, t)"},
-     vjp={"v": "unbroadcast(np.sum(g * m, axis=(-2, -1)), v)", "m": "scale_matrices(v, g)"})
+rule(rn.det_cofactor, "a", jvp={"a": "det_cofactor_jvp(t, a)"}, vjp={"a": "det_cofactor_jvp(g, a)"})
+rule(
+    rn.scale_matrices,
+    "v, m",
+    jvp={"v": "scale_matrices(t, m)", "m": "scale_matrices(v, t)"},
+    vjp={"v": "unbroadcast(np.sum(g * m, axis=(-2, -1)), v)", "m": "scale_matrices(v, g)"},
+)
 # solve helpers: linear in the cotangent/tangent and in x; rational in a; b gives its ndim.
 # With gb = solve(a^T, v): solve_db = sum(gb), solve_da = -sum(gb x^T),
 # solve_jvp_a = -solve(a, u x); d gb = -solve(a^T, solve_tgb(t, v, a, b)).
-rule(rn.solve_db, "v, a, b", zero="b",
-     jvp={"v": "solve_db(t, a, b)", "a": "solve_db(-solve_tgb(t, v, a, b), a, b)"},
-     vjp={"v": "np.linalg.solve(a, g)", "a": "solve_da(v, a, b, np.linalg.solve(a, g))"})
-rule(rn.solve_da, "v, a, b, x", zero="b",
-     jvp={"v": "solve_da(t, a, b, x)", "x": "solve_da(v, a, b, t)",
-          "a": "-solve_da(solve_tgb(t, v, a, b), a, b, x)"},
-     vjp={"v": "solve_jvp_a(g, a, b, x)", "x": "-solve_tgb(g, v, a, b)",
-          "a": "solve_da(v, a, b, solve_jvp_a(g, a, b, x))"})
-rule(rn.solve_jvp_a, "u, a, b, x", zero="b",
-     jvp={"u": "solve_jvp_a(t, a, b, x)", "x": "solve_jvp_a(u, a, b, t)",
-          "a": "solve_jvp_a(t, a, b, solve_jvp_a(u, a, b, x))"},
-     vjp={"u": "solve_da(g, a, b, x)", "x": "-solve_tgb(u, g, a, b)",
-          "a": "solve_da(g, a, b, solve_jvp_a(u, a, b, x))"})
+rule(
+    rn.solve_db,
+    "v, a, b",
+    zero="b",
+    jvp={"v": "solve_db(t, a, b)", "a": "solve_db(-solve_tgb(t, v, a, b), a, b)"},
+    vjp={"v": "np.linalg.solve(a, g)", "a": "solve_da(v, a, b, np.linalg.solve(a, g))"},
+)
+rule(
+    rn.solve_da,
+    "v, a, b, x",
+    zero="b",
+    jvp={
+        "v": "solve_da(t, a, b, x)",
+        "x": "solve_da(v, a, b, t)",
+        "a": "-solve_da(solve_tgb(t, v, a, b), a, b, x)",
+    },
+    vjp={
+        "v": "solve_jvp_a(g, a, b, x)",
+        "x": "-solve_tgb(g, v, a, b)",
+        "a": "solve_da(v, a, b, solve_jvp_a(g, a, b, x))",
+    },
+)
+rule(
+    rn.solve_jvp_a,
+    "u, a, b, x",
+    zero="b",
+    jvp={
+        "u": "solve_jvp_a(t, a, b, x)",
+        "x": "solve_jvp_a(u, a, b, t)",
+        "a": "solve_jvp_a(t, a, b, solve_jvp_a(u, a, b, x))",
+    },
+    vjp={
+        "u": "solve_da(g, a, b, x)",
+        "x": "-solve_tgb(u, g, a, b)",
+        "a": "solve_da(g, a, b, solve_jvp_a(u, a, b, x))",
+    },
+)
 
 # --- shape operations: linear; the transpose is the NumPy function they undo ----------------------
-rule(rn.transpose_vjp, "v, axes=None",
-     jvp={"v": "transpose_vjp(t, axes)"}, vjp={"v": "np.transpose(g, axes)"})
-rule(rn.tile_vjp, "v, a, reps", zero="a",
-     jvp={"v": "tile_vjp(t, a, reps)"}, vjp={"v": "np.tile(g, reps)"})
-rule(rn.repeat_vjp, "v, a, repeats, axis=None", zero="a",
-     jvp={"v": "repeat_vjp(t, a, repeats, axis)"}, vjp={"v": "np.repeat(g, repeats, axis)"})
-rule(rn.asarray_vjp, "v, a", zero="a",
-     jvp={"v": "asarray_vjp(t, a)"}, vjp={"v": "np.reshape(g, np.shape(v))"})
+rule(
+    rn.transpose_vjp,
+    "v, axes=None",
+    jvp={"v": "transpose_vjp(t, axes)"},
+    vjp={"v": "np.transpose(g, axes)"},
+)
+rule(
+    rn.tile_vjp,
+    "v, a, reps",
+    zero="a",
+    jvp={"v": "tile_vjp(t, a, reps)"},
+    vjp={"v": "np.tile(g, reps)"},
+)
+rule(
+    rn.repeat_vjp,
+    "v, a, repeats, axis=None",
+    zero="a",
+    jvp={"v": "repeat_vjp(t, a, repeats, axis)"},
+    vjp={"v": "np.repeat(g, repeats, axis)"},
+)
+rule(
+    rn.asarray_vjp,
+    "v, a",
+    zero="a",
+    jvp={"v": "asarray_vjp(t, a)"},
+    vjp={"v": "np.reshape(g, np.shape(v))"},
+)
 # these return lists of cotangents (one per joined array); their transposes join them
-rule(rn.concatenate_vjp, "v, arrays, axis=0", zero="arrays",
-     jvp={"v": "concatenate_vjp(t, arrays, axis)"}, vjp={"v": "np.concatenate(g, axis=axis)"})
-rule(rn.stack_vjp, "v, arrays, axis=0", zero="arrays",
-     jvp={"v": "stack_vjp(t, arrays, axis)"}, vjp={"v": "np.stack(g, axis=axis)"})
-rule(rn.hstack_vjp, "v, tup", zero="tup",
-     jvp={"v": "hstack_vjp(t, tup)"}, vjp={"v": "np.hstack(g)"})
-rule(rn.vstack_vjp, "v, tup", zero="tup",
-     jvp={"v": "vstack_vjp(t, tup)"}, vjp={"v": "np.vstack(g)"})
+rule(
+    rn.concatenate_vjp,
+    "v, arrays, axis=0",
+    zero="arrays",
+    jvp={"v": "concatenate_vjp(t, arrays, axis)"},
+    vjp={"v": "np.concatenate(g, axis=axis)"},
+)
+rule(
+    rn.stack_vjp,
+    "v, arrays, axis=0",
+    zero="arrays",
+    jvp={"v": "stack_vjp(t, arrays, axis)"},
+    vjp={"v": "np.stack(g, axis=axis)"},
+)
+rule(
+    rn.hstack_vjp, "v, tup", zero="tup", jvp={"v": "hstack_vjp(t, tup)"}, vjp={"v": "np.hstack(g)"}
+)
+rule(
+    rn.vstack_vjp, "v, tup", zero="tup", jvp={"v": "vstack_vjp(t, tup)"}, vjp={"v": "np.vstack(g)"}
+)
 
 # --- array creation -----------------------------------------------------------------------------
 # linear in v; the transpose is linspace from g (wrt 'start') or to g (wrt 'stop')
-rule(rn.linspace_vjp, "v, start, stop, num=50, endpoint=True, axis=0, wrt='start'",
-     zero="start, stop",
-     jvp={"v": "linspace_vjp(t, start, stop, num, endpoint, axis, wrt)"},
-     vjp={"v": "(np.linspace(g, 0 * stop, num, endpoint=endpoint, axis=axis) "
-               "if wrt == 'start' else "
-               "np.linspace(0 * start, g, num, endpoint=endpoint, axis=axis))"})
+rule(
+    rn.linspace_vjp,
+    "v, start, stop, num=50, endpoint=True, axis=0, wrt='start'",
+    zero="start, stop",
+    jvp={"v": "linspace_vjp(t, start, stop, num, endpoint, axis, wrt)"},
+    vjp={
+        "v": "(np.linspace(g, 0 * stop, num, endpoint=endpoint, axis=axis) "
+        "if wrt == 'start' else "
+        "np.linspace(0 * start, g, num, endpoint=endpoint, axis=axis))"
+    },
+)
 
 # They may return an argument itself, or a view of it (see aliasing.py).
 for _rule in RULES.all():

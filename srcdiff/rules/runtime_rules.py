@@ -11,10 +11,17 @@ import numpy as np
 from ..runtime import core as runtime
 from .core import RULES, make_rule, nondiff_rule
 
-NS = {"np": np, "unbroadcast": runtime.unbroadcast, "add_at": runtime.add_at,
-      "owned": runtime.owned, "like": runtime.like, "pow_dexp": runtime.pow_dexp,
-      "scalar_like": runtime.scalar_like, "broadcast_like": runtime.broadcast_like,
-      "pow_dbase": runtime.pow_dbase}
+NS = {
+    "np": np,
+    "unbroadcast": runtime.unbroadcast,
+    "add_at": runtime.add_at,
+    "owned": runtime.owned,
+    "like": runtime.like,
+    "pow_dexp": runtime.pow_dexp,
+    "scalar_like": runtime.scalar_like,
+    "broadcast_like": runtime.broadcast_like,
+    "pow_dbase": runtime.pow_dbase,
+}
 
 
 def rule(func, params, **kw):
@@ -22,23 +29,64 @@ def rule(func, params, **kw):
 
 
 # Parameter names here are positional placeholders; `g`, `t`, `out` are reserved in templates.
-rule(runtime.unbroadcast, "v, x", jvp={"v": "unbroadcast(t, x)"},
-     vjp={"v": "np.broadcast_to(g, np.shape(v))"}, result="array", zero="x")
-rule(runtime.add_at, "acc, x, index, v", jvp={"acc": "t", "v": "add_at(None, x, index, t)"},
-     vjp={"acc": "g", "v": "unbroadcast(g[index], v)"}, result="array", zero="x, index")
-rule(runtime.owned, "v, x", jvp={"v": "owned(t, x)"}, vjp={"v": "unbroadcast(g, v)"},
-     result="array", zero="x")
-rule(runtime.like, "v, x", jvp={"v": "like(t, x)"}, vjp={"v": "unbroadcast(np.asarray(g), v)"},
-     result="array", zero="x")
-rule(runtime.broadcast_like, "v, x", jvp={"v": "broadcast_like(t, x)"},
-     vjp={"v": "unbroadcast(g, v)"}, result="array", zero="x")
+rule(
+    runtime.unbroadcast,
+    "v, x",
+    jvp={"v": "unbroadcast(t, x)"},
+    vjp={"v": "np.broadcast_to(g, np.shape(v))"},
+    result="array",
+    zero="x",
+)
+rule(
+    runtime.add_at,
+    "acc, x, index, v",
+    jvp={"acc": "t", "v": "add_at(None, x, index, t)"},
+    vjp={"acc": "g", "v": "unbroadcast(g[index], v)"},
+    result="array",
+    zero="x, index",
+)
+rule(
+    runtime.owned,
+    "v, x",
+    jvp={"v": "owned(t, x)"},
+    vjp={"v": "unbroadcast(g, v)"},
+    result="array",
+    zero="x",
+)
+rule(
+    runtime.like,
+    "v, x",
+    jvp={"v": "like(t, x)"},
+    vjp={"v": "unbroadcast(np.asarray(g), v)"},
+    result="array",
+    zero="x",
+)
+rule(
+    runtime.broadcast_like,
+    "v, x",
+    jvp={"v": "broadcast_like(t, x)"},
+    vjp={"v": "unbroadcast(g, v)"},
+    result="array",
+    zero="x",
+)
 rule(runtime.pow_dexp, "p, x", partials={"p": "pow_dexp(1.0, x)", "x": "p / x"})
 # pow_dbase(x, y) = y * x**(y - 1): d/dx = y * pow_dbase(x, y - 1), d/dy = x**(y-1) (1 + y ln x)
-rule(runtime.pow_dbase, "x, y", partials={
-    "x": "y * pow_dbase(x, y - 1)",
-    "y": "np.power(x, y - 1) + y * pow_dexp(np.power(x, y - 1), x)"})
-rule(runtime.scalar_like, "v, x", jvp={"v": "scalar_like(t, x)"}, vjp={"v": "g"}, result="scalar",
-     zero="x")
+rule(
+    runtime.pow_dbase,
+    "x, y",
+    partials={
+        "x": "y * pow_dbase(x, y - 1)",
+        "y": "np.power(x, y - 1) + y * pow_dexp(np.power(x, y - 1), x)",
+    },
+)
+rule(
+    runtime.scalar_like,
+    "v, x",
+    jvp={"v": "scalar_like(t, x)"},
+    vjp={"v": "g"},
+    result="scalar",
+    zero="x",
+)
 rule(runtime.add_each, "a, b", jvp={"a": "t", "b": "t"}, vjp={"a": "g", "b": "g"}, result="array")
 RULES.add(nondiff_rule(runtime.zeros_like, result="same"))
 RULES.add(nondiff_rule(runtime.zeros_of, result="same"))
@@ -49,8 +97,11 @@ RULES.add(nondiff_rule(runtime.stop_gradient, result="same"))
 # Generated code is analysed for aliasing too (aliasing.py): these helpers may return
 # their argument itself (`like`, `unbroadcast`), and add_at adds into `acc` in place.
 for _rule in RULES.all():
-    if getattr(_rule.func, "__module__", "") == runtime.__name__ and \
-            _rule.func not in (runtime.zeros_like, runtime.zeros_of, runtime.owned):
+    if getattr(_rule.func, "__module__", "") == runtime.__name__ and _rule.func not in (
+        runtime.zeros_like,
+        runtime.zeros_of,
+        runtime.owned,
+    ):
         _rule.shares = tuple(p for p in _rule.params if p not in _rule.zero)
 for _rule in RULES.lookup(runtime.add_at):
     _rule.mutates = ("acc",)

@@ -8,6 +8,7 @@ also work on NumPy arrays; their `array=` variant names NumPy functions.
 import ast
 import builtins
 import math
+from typing import Any
 
 import numpy as np
 
@@ -37,8 +38,13 @@ partials(ast.Add, "x, y", x="1", y="1")
 partials(ast.Sub, "x, y", x="1", y="-1")
 partials(ast.Mult, "x, y", x="y", y="x")
 partials(ast.Div, "x, y", x="1 / y", y="-out / y")
-partials(ast.Pow, "x, y", x=_POW_DX, y="pow_dexp(out, x)",
-         array={"x": "pow_dbase(x, y)", "y": "pow_dexp(out, x)"})
+partials(
+    ast.Pow,
+    "x, y",
+    x=_POW_DX,
+    y="pow_dexp(out, x)",
+    array={"x": "pow_dbase(x, y)", "y": "pow_dexp(out, x)"},
+)
 partials(ast.Mod, "x, y", x="1", y="-(x // y)")
 partials(ast.USub, "x", x="-1")
 partials(ast.UAdd, "x", x="1")
@@ -60,16 +66,20 @@ partials(math.acosh, "x", x="1 / math.sqrt(x * x - 1)")
 partials(math.atanh, "x", x="1 / (1 - x * x)")
 partials(math.exp, "x", x="out")
 partials(math.expm1, "x", x="out + 1")
-if hasattr(math, "exp2"):   # Python 3.11+
+if hasattr(math, "exp2"):  # Python 3.11+
     partials(math.exp2, "x", x="out * math.log(2)")
 partials(math.log, "x", x="1 / x")
-partials(math.log, "x, base", x="1 / (x * math.log(base))",
-         base="-math.log(x) / (base * math.log(base) ** 2)")
+partials(
+    math.log,
+    "x, base",
+    x="1 / (x * math.log(base))",
+    base="-math.log(x) / (base * math.log(base) ** 2)",
+)
 partials(math.log2, "x", x="1 / (x * math.log(2))")
 partials(math.log10, "x", x="1 / (x * math.log(10))")
 partials(math.log1p, "x", x="1 / (1 + x)")
 partials(math.sqrt, "x", x="0.5 / out")
-if hasattr(math, "cbrt"):   # Python 3.11+
+if hasattr(math, "cbrt"):  # Python 3.11+
     partials(math.cbrt, "x", x="1 / (3 * out * out)")
 partials(math.pow, "x, y", x="y * math.pow(x, y - 1) if y else 0.0", y="pow_dexp(out, x)")
 partials(math.hypot, "x, y", x="x / out", y="y / out")
@@ -80,19 +90,33 @@ partials(math.fabs, "x", x="math.copysign(1.0, x) if x else 0.0")
 partials(math.copysign, "x, y", x="math.copysign(1.0, x) * math.copysign(1.0, y)", y="0.0")
 partials(math.degrees, "x", x="180 / math.pi")
 partials(math.radians, "x", x="math.pi / 180")
+_f: Any  # the primitive each loop below registers
 for _f in (math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite):
     nondiff(_f, result="int")
 
 # --- builtins ------------------------------------------------------------------
 partials(builtins.abs, "x", x="math.copysign(1.0, x) if x else 0.0", array={"x": "np.sign(x)"})
 partials(builtins.float, "x", x="1")
-partials(builtins.pow, "x, y", x=_POW_DX, y="pow_dexp(out, x)",
-         array={"x": "pow_dbase(x, y)", "y": "pow_dexp(out, x)"})
+partials(
+    builtins.pow,
+    "x, y",
+    x=_POW_DX,
+    y="pow_dexp(out, x)",
+    array={"x": "pow_dbase(x, y)", "y": "pow_dexp(out, x)"},
+)
 # max/min of several arguments are nested pairs by the transformer; Python
 # returns the first of equal values, and the derivative follows the value returned.
-linear(builtins.max, "x, y", jvp={"x": "0.0 if y > x else t", "y": "t if y > x else 0.0"},
-       vjp={"x": "0.0 if y > x else g", "y": "g if y > x else 0.0"})
-linear(builtins.min, "x, y", jvp={"x": "0.0 if y < x else t", "y": "t if y < x else 0.0"},
-       vjp={"x": "0.0 if y < x else g", "y": "g if y < x else 0.0"})
+linear(
+    builtins.max,
+    "x, y",
+    jvp={"x": "0.0 if y > x else t", "y": "t if y > x else 0.0"},
+    vjp={"x": "0.0 if y > x else g", "y": "g if y > x else 0.0"},
+)
+linear(
+    builtins.min,
+    "x, y",
+    jvp={"x": "0.0 if y < x else t", "y": "t if y < x else 0.0"},
+    vjp={"x": "0.0 if y < x else g", "y": "g if y < x else 0.0"},
+)
 for _f in (builtins.len, builtins.int, builtins.round, builtins.bool, builtins.range):
     nondiff(_f, result="int")

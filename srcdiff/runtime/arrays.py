@@ -18,20 +18,60 @@ import math
 import numpy as np
 
 __all__ = [
-    "asarray_vjp", "balanced_eq", "chooser_partials", "clip_partials",
-    "concatenate_vjp", "cumprod_d2", "cumprod_hess", "cumprod_jvp", "cumprod_vjp",
-    "cumsum_vjp", "det_cofactor", "det_cofactor_jvp", "dot_axes", "einsum_vjp",
-    "expand_reduced", "hstack_vjp", "inner_axes", "linspace_vjp", "matmul_da", "matmul_db",
-    "norm_partials", "norm_partials_ds", "norm_partials_dx", "prod_partials",
-    "prod_partials_jvp", "reduced_size", "repeat_vjp", "scale_matrices", "solve_da",
-    "solve_db", "solve_jvp_a", "solve_tgb", "stack_vjp", "std_partials", "tensordot_da",
-    "tensordot_db", "tile_vjp", "trace_vjp", "transpose_vjp", "var_partials", "vstack_vjp",
+    "asarray_vjp",
+    "balanced_eq",
+    "chooser_partials",
+    "clip_partials",
+    "concatenate_vjp",
+    "cumprod_d2",
+    "cumprod_hess",
+    "cumprod_jvp",
+    "cumprod_vjp",
+    "cumsum_vjp",
+    "det_cofactor",
+    "det_cofactor_jvp",
+    "dot_axes",
+    "einsum_vjp",
+    "expand_reduced",
+    "hstack_vjp",
+    "inner_axes",
+    "linspace_vjp",
+    "matmul_da",
+    "matmul_db",
+    "norm_partials",
+    "norm_partials_ds",
+    "norm_partials_dx",
+    "prod_partials",
+    "prod_partials_jvp",
+    "reduced_size",
+    "repeat_vjp",
+    "scale_matrices",
+    "solve_da",
+    "solve_db",
+    "solve_jvp_a",
+    "solve_tgb",
+    "stack_vjp",
+    "std_partials",
+    "tensordot_da",
+    "tensordot_db",
+    "tile_vjp",
+    "trace_vjp",
+    "transpose_vjp",
+    "var_partials",
+    "vstack_vjp",
 ]
 
 # Derivatives of the helpers above, used by their rules (rules/runtime_numpy_rules.py) for
 # second order; they have no rules of their own (third derivatives are not supported).
-SECOND_ORDER = ("cumprod_d2", "cumprod_hess", "det_cofactor_jvp", "norm_partials_ds",
-                "norm_partials_dx", "prod_partials_jvp", "solve_tgb")
+SECOND_ORDER = (
+    "cumprod_d2",
+    "cumprod_hess",
+    "det_cofactor_jvp",
+    "norm_partials_ds",
+    "norm_partials_dx",
+    "prod_partials_jvp",
+    "solve_tgb",
+)
 
 
 # --- reductions --------------------------------------------------------------------
@@ -40,18 +80,20 @@ SECOND_ORDER = ("cumprod_d2", "cumprod_hess", "det_cofactor_jvp", "norm_partials
 # element with respect to each input element of its group (`*_partials`); its
 # jvp sums tangent times the same partials over the reduced axes.
 
+
 def expand_reduced(g, a, axis=None, keepdims=False):
     """Cotangent `g` of a reduction of `a` over `axis`, broadcast back to `a`'s shape."""
     shape = np.shape(a)
-    dtype = a.dtype if isinstance(a, np.ndarray) and a.dtype.kind in "fc" \
-        else np.result_type(g, 0.0)
+    dtype = (
+        a.dtype if isinstance(a, np.ndarray) and a.dtype.kind in "fc" else np.result_type(g, 0.0)
+    )
     if not shape and not isinstance(a, np.ndarray):
         return g
     if not keepdims and axis is not None:
         axes = axis if isinstance(axis, (tuple, list)) else (axis,)
         g = np.expand_dims(g, tuple(sorted(ax % len(shape) for ax in axes)))
     out = np.empty(shape, dtype=dtype)
-    out[...] = g      # a fresh, writable array (not a broadcast view)
+    out[...] = g  # a fresh, writable array (not a broadcast view)
     return out
 
 
@@ -75,8 +117,9 @@ def _reduced_axes(ndim, axis):
     non-negative axes."""
     if axis is None:
         return tuple(range(ndim))
-    return tuple(sorted({ax % ndim for ax in (axis if isinstance(axis, (tuple, list))
-                                                 else (axis,))}))
+    return tuple(
+        sorted({ax % ndim for ax in (axis if isinstance(axis, (tuple, list)) else (axis,))})
+    )
 
 
 def prod_partials(a, axis=None):
@@ -93,7 +136,7 @@ def prod_partials(a, axis=None):
     keep = [i for i in range(nd) if i not in axes]
     moved = np.transpose(x, keep + axes)
     n = math.prod(x.shape[i] for i in axes)
-    flat = moved.reshape(moved.shape[:len(keep)] + (n,))
+    flat = moved.reshape(moved.shape[: len(keep)] + (n,))
     left = np.ones_like(flat)
     right = np.ones_like(flat)
     if n > 1:
@@ -190,17 +233,17 @@ def norm_partials(x, out, ord=None, axis=None, keepdims=False):
                 d = np.where(o == 0, 0, np.sign(X) * (np.abs(X) / safe) ** (ord - 1))
         else:
             xm = np.moveaxis(X, axes, (-2, -1))
-            om = np.moveaxis(o, axes, (-2, -1))    # both of size 1
+            om = np.moveaxis(o, axes, (-2, -1))  # both of size 1
             if isinstance(ord, str) or ord in (2, -2):
                 u, _, vh = np.linalg.svd(xm, full_matrices=False)
-                if isinstance(ord, str):       # 'nuc': sum of singular values
+                if isinstance(ord, str):  # 'nuc': sum of singular values
                     dm = np.matmul(u, vh)
-                elif ord == 2:                 # largest singular value
+                elif ord == 2:  # largest singular value
                     dm = np.matmul(u[..., :, :1], vh[..., :1, :])
-                else:                          # smallest singular value
+                else:  # smallest singular value
                     dm = np.matmul(u[..., :, -1:], vh[..., -1:, :])
             else:
-                along = -2 if ord in (1, -1) else -1    # 1: column sums, inf: row sums
+                along = -2 if ord in (1, -1) else -1  # 1: column sums, inf: row sums
                 sums = np.sum(np.abs(xm), axis=along, keepdims=True)
                 hit = sums == om
                 dm = np.sign(xm) * hit / np.sum(hit, axis=(-2, -1), keepdims=True)
@@ -277,6 +320,7 @@ def cumprod_jvp(t, a, out, axis=None):
 
 # --- elementwise ---------------------------------------------------------------------
 
+
 def balanced_eq(x, z, y):
     """Share of max/min(x, y) == z that goes to x: 1 if x alone attains z, 1/2 at a tie.
 
@@ -323,6 +367,7 @@ def clip_partials(a, a_min, a_max, wrt):
 
 
 # --- linear algebra --------------------------------------------------------------------
+
 
 def dot_axes(a, b):
     """np.dot(a, b) as a tensordot: contract a's last axis with b's second-to-last."""
@@ -392,7 +437,7 @@ def matmul_da(g, a, b):
     A2 = A[None, :] if A.ndim == 1 else A
     B2 = B[:, None] if B.ndim == 1 else B
     r = np.matmul(g, np.swapaxes(B2, -1, -2))
-    extra = r.ndim - A2.ndim          # sum broadcast batch dimensions away
+    extra = r.ndim - A2.ndim  # sum broadcast batch dimensions away
     if extra:
         r = np.sum(r, axis=tuple(range(extra)))
     ones = tuple(i for i, n in enumerate(A2.shape) if n == 1 and r.shape[i] != 1)
@@ -440,11 +485,13 @@ def einsum_vjp(g, subscripts, index, *operands):
     pool = [c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in spec]
     # Make '...' explicit: fresh labels, right-aligned across operands.
     ranks = [op.ndim - (len(s) - 3) for s, op in zip(ins, ops) if "..." in s]
-    ell = "".join(pool[:max(ranks, default=0)])
-    pool = pool[len(ell):]
-    ins = [s.replace("...", ell[len(ell) - (op.ndim - (len(s) - 3)):]) if "..." in s else s
-           for s, op in zip(ins, ops)]
-    if out is None:   # implicit mode: labels used once, in ASCII order, after '...'
+    ell = "".join(pool[: max(ranks, default=0)])
+    pool = pool[len(ell) :]
+    ins = [
+        s.replace("...", ell[len(ell) - (op.ndim - (len(s) - 3)) :]) if "..." in s else s
+        for s, op in zip(ins, ops)
+    ]
+    if out is None:  # implicit mode: labels used once, in ASCII order, after '...'
         body = "".join(ins)
         out = ell + "".join(sorted(c for c in set(body) if body.count(c) == 1 and c not in ell))
     else:
@@ -457,7 +504,7 @@ def einsum_vjp(g, subscripts, index, *operands):
     args = [np.asarray(g, dtype=dtype)] + [op for k, op in enumerate(ops) if k != index]
     target, seen = "", set()
     for c in ins[index]:
-        if c in seen:            # repeated label: a fresh one, tied to c by an identity
+        if c in seen:  # repeated label: a fresh one, tied to c by an identity
             d = pool.pop(0)
             terms.append(c + d)
             args.append(np.eye(sizes[c], dtype=dtype))
@@ -466,7 +513,7 @@ def einsum_vjp(g, subscripts, index, *operands):
             seen.add(c)
             target += c
     present = set("".join(terms))
-    for c in sorted(set(target) - present):   # summed only inside this operand
+    for c in sorted(set(target) - present):  # summed only inside this operand
         terms.append(c)
         args.append(np.ones(sizes[c], dtype=dtype))
     r = np.asarray(np.einsum(",".join(terms) + "->" + target, *args))
@@ -488,8 +535,9 @@ def trace_vjp(g, a, offset=0, axis1=0, axis2=1):
         eye = eye.T
     shape = [1] * A.ndim
     shape[ax1], shape[ax2] = A.shape[ax1], A.shape[ax2]
-    return np.expand_dims(np.asarray(g, dtype=dtype), (min(ax1, ax2), max(ax1, ax2))) * \
-        eye.reshape(shape)
+    return np.expand_dims(np.asarray(g, dtype=dtype), (min(ax1, ax2), max(ax1, ax2))) * eye.reshape(
+        shape
+    )
 
 
 def det_cofactor(a):
@@ -519,7 +567,7 @@ def solve_da(g, a, b, out):
     """Cotangent of `a` in x = np.linalg.solve(a, b): -solve(a^T, g) x^T."""
     A, B, g, x = np.asarray(a), np.asarray(b), np.asarray(g), np.asarray(out)
     at = np.swapaxes(A, -1, -2)
-    if B.ndim == 1:                         # b (and x) are vectors
+    if B.ndim == 1:  # b (and x) are vectors
         gb = np.linalg.solve(at, g[..., None])[..., 0]
         r = -gb[..., :, None] * x[..., None, :]
     else:
@@ -559,6 +607,7 @@ def solve_jvp_a(t, a, b, out):
 
 
 # --- shape operations ------------------------------------------------------------------
+
 
 def transpose_vjp(g, axes=None):
     """Transpose of np.transpose(., axes): the inverse permutation."""
@@ -614,8 +663,7 @@ def _joined_like(pieces, seq):
     """Cotangents of the arrays a join took from `seq`, from the pieces of its cotangent:
     a list, one per array, each in its array's shape and float dtype -- or, when `seq` is
     one array (NumPy then joins its rows), an array of its shape and dtype."""
-    parts = [_cast_like(np.asarray(np.reshape(p, np.shape(x))), x)
-             for p, x in zip(pieces, seq)]
+    parts = [_cast_like(np.asarray(np.reshape(p, np.shape(x))), x) for p, x in zip(pieces, seq)]
     if isinstance(seq, np.ndarray):
         return _cast_like(np.reshape(np.stack(parts), seq.shape), seq)
     return parts
@@ -655,6 +703,7 @@ def vstack_vjp(g, tup):
 
 # --- array creation ---------------------------------------------------------------------
 
+
 def linspace_vjp(g, start, stop, num=50, endpoint=True, axis=0, wrt="start"):
     """Cotangent of `start` or `stop` (per `wrt`) in np.linspace: out = start + w (stop - start)."""
     g = np.asarray(g)
@@ -674,11 +723,13 @@ def linspace_vjp(g, start, stop, num=50, endpoint=True, axis=0, wrt="start"):
         return np.asarray(r).astype(x.dtype, copy=False)
     return r
 
+
 # --- second-order helpers ------------------------------------------------------------
 # Derivatives of the helpers above, called by the rules in rules/runtime_numpy_rules.py
 # (Hessians: forward over reverse, reverse over reverse, forward over forward).  They live
 # here, not in the rules module, so that `srcdiff build` can copy them into a built module;
 # private because they have no rules of their own (no third derivatives).
+
 
 def prod_partials_jvp(t, a, axis=None):
     """Directional derivative of prod_partials(a, axis) along t: for each element i,
@@ -693,7 +744,7 @@ def prod_partials_jvp(t, a, axis=None):
     keep = [i for i in range(nd) if i not in axes]
     n = math.prod(x.shape[i] for i in axes)
     moved = np.transpose(x, keep + axes)
-    flat = moved.reshape(moved.shape[:len(keep)] + (n,))
+    flat = moved.reshape(moved.shape[: len(keep)] + (n,))
     tflat = np.transpose(tt, keep + axes).reshape(flat.shape)
     if np.all(flat != 0):
         q = tflat / flat
@@ -709,12 +760,14 @@ def prod_partials_jvp(t, a, axis=None):
         right, dright = np.ones_like(flat), np.zeros_like(flat)
         for i in range(1, n):
             left[..., i] = left[..., i - 1] * flat[..., i - 1]
-            dleft[..., i] = (dleft[..., i - 1] * flat[..., i - 1]
-                             + left[..., i - 1] * tflat[..., i - 1])
+            dleft[..., i] = (
+                dleft[..., i - 1] * flat[..., i - 1] + left[..., i - 1] * tflat[..., i - 1]
+            )
             j = n - 1 - i
             right[..., j] = right[..., j + 1] * flat[..., j + 1]
-            dright[..., j] = (dright[..., j + 1] * flat[..., j + 1]
-                              + right[..., j + 1] * tflat[..., j + 1])
+            dright[..., j] = (
+                dright[..., j + 1] * flat[..., j + 1] + right[..., j + 1] * tflat[..., j + 1]
+            )
         d = dleft * right + left * dright
     return np.transpose(d.reshape(moved.shape), np.argsort(keep + axes))
 
@@ -765,7 +818,7 @@ def cumprod_hess(s, g, a, out, axis=None):
     if np.all(xm != 0):
         c = np.cumsum(sm / xm, axis=0)
         go = gm * om
-        rev_gc = np.flip(np.cumsum(np.flip(go * c, 0), axis=0), 0)      # reversed cumsums
+        rev_gc = np.flip(np.cumsum(np.flip(go * c, 0), axis=0), 0)  # reversed cumsums
         rev_g = np.flip(np.cumsum(np.flip(go, 0), axis=0), 0)
         r = (rev_gc - sm / xm * rev_g) / xm
     else:
@@ -813,17 +866,24 @@ def norm_partials_dx(t, x, out, ord=None, axis=None, keepdims=False):
             v = np.swapaxes(vh, -1, -2)
             ut = np.swapaxes(u, -1, -2)
             k = s.shape[-1]
-            p = np.matmul(ut, np.matmul(tm, v))                          # U^T T V
+            p = np.matmul(ut, np.matmul(tm, v))  # U^T T V
             s2 = s * s
-            diff = s2[..., None, :] - s2[..., :, None]                   # s_j^2 - s_i^2
+            diff = s2[..., None, :] - s2[..., :, None]  # s_j^2 - s_i^2
             eye = np.eye(k, dtype=bool)
             f = np.where(eye, 0, 1 / np.where(eye, 1, diff))
             pt = np.swapaxes(p, -1, -2)
-            du = np.matmul(u, f * (p * s[..., None, :] + s[..., :, None] * pt)) + \
-                np.matmul(tm - np.matmul(u, np.matmul(ut, tm)), v) / s[..., None, :]
-            dv = np.matmul(v, f * (s[..., :, None] * p + pt * s[..., None, :])) + \
-                np.matmul(np.swapaxes(tm, -1, -2) - np.matmul(v, np.matmul(vh, np.swapaxes(
-                    tm, -1, -2))), u) / s[..., None, :]
+            du = (
+                np.matmul(u, f * (p * s[..., None, :] + s[..., :, None] * pt))
+                + np.matmul(tm - np.matmul(u, np.matmul(ut, tm)), v) / s[..., None, :]
+            )
+            dv = (
+                np.matmul(v, f * (s[..., :, None] * p + pt * s[..., None, :]))
+                + np.matmul(
+                    np.swapaxes(tm, -1, -2) - np.matmul(v, np.matmul(vh, np.swapaxes(tm, -1, -2))),
+                    u,
+                )
+                / s[..., None, :]
+            )
             sel = np.ones(k, dtype=X.dtype)
             if not isinstance(ord, str):
                 sel = np.zeros(k, dtype=X.dtype)
@@ -872,7 +932,7 @@ def det_cofactor_jvp(t, a):
     if n > 1:
         left[..., 1:] = np.cumprod(rows[..., :-1], axis=-1)
         right[..., :-1] = np.flip(np.cumprod(np.flip(rows[..., 1:], -1), axis=-1), -1)
-    q = np.where(eye, 0, left * right)                     # Q_ik, zero on the diagonal
+    q = np.where(eye, 0, left * right)  # Q_ik, zero on the diagonal
     d = -q * np.swapaxes(p, -1, -2)
     diag = np.sum(q * np.diagonal(p, axis1=-2, axis2=-1)[..., None, :], axis=-1)
     d = np.where(eye, diag[..., :, None], d)

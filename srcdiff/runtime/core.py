@@ -11,9 +11,21 @@ import math
 import numpy as np
 
 __all__ = [
-    "add_at", "add_each", "broadcast_like", "check_distinct", "check_scalar", "like", "owned",
-    "pow_dbase", "pow_dexp", "scalar_like", "seq_zeros", "stop_gradient", "unbroadcast",
-    "zeros_like", "zeros_of",
+    "add_at",
+    "add_each",
+    "broadcast_like",
+    "check_distinct",
+    "check_scalar",
+    "like",
+    "owned",
+    "pow_dbase",
+    "pow_dexp",
+    "scalar_like",
+    "seq_zeros",
+    "stop_gradient",
+    "unbroadcast",
+    "zeros_like",
+    "zeros_of",
 ]
 
 
@@ -22,11 +34,11 @@ def unbroadcast(g, x):
     shape = np.shape(x)
     gshape = np.shape(g)
     if gshape == shape or not gshape:
-        return g      # a 0-d g is a zero made explicit, or x is 0-d too: it adds as it is
+        return g  # a 0-d g is a zero made explicit, or x is 0-d too: it adds as it is
     if not shape:
         return np.sum(g)
     full = np.broadcast_shapes(gshape, shape)
-    if full != gshape:   # g comes from a zero made explicit (0.0 * y): give it the full shape
+    if full != gshape:  # g comes from a zero made explicit (0.0 * y): give it the full shape
         g = np.broadcast_to(g, full)
         gshape = full
     extra = len(gshape) - len(shape)
@@ -72,9 +84,9 @@ def zeros_like(x):
     """A zero adjoint shaped like `x` (floats, arrays, lists and tuples of them)."""
     if isinstance(x, np.ndarray):
         return np.zeros_like(x, dtype=np.result_type(x.dtype, np.float32))
-    if isinstance(x, (list, tuple)):   # adjoints of lists are arrays (they add)
+    if isinstance(x, (list, tuple)):  # adjoints of lists are arrays (they add)
         return seq_zeros(x)
-    if isinstance(x, range):           # a loop's iterable, pushed for the backward sweep
+    if isinstance(x, range):  # a loop's iterable, pushed for the backward sweep
         return np.zeros(len(x))
     return 0.0
 
@@ -105,7 +117,7 @@ def zeros_of(x):
 def like(g, x):
     """Adjoint `g` in the form of `x`: zeros materialised, sequences as their own type."""
     if isinstance(x, (list, tuple)):
-        if any(isinstance(v, np.ndarray) for v in x):   # a sequence of arrays (a local)
+        if any(isinstance(v, np.ndarray) for v in x):  # a sequence of arrays (a local)
             return seq_zeros(x) + g if np.ndim(g) == 0 else g
         g = np.broadcast_to(g, (len(x),)) if np.ndim(g) == 0 else g
         return type(x)(float(v) for v in g)
@@ -142,8 +154,11 @@ def add_at(dx, x, index, g):
             dx = np.zeros(x.shape, dtype=np.result_type(x.dtype, np.float32))
         else:
             dx = seq_zeros(x)
-    if isinstance(index, np.ndarray) or (isinstance(index, tuple) and any(
-            isinstance(i, (np.ndarray, list)) for i in index)) or isinstance(index, list):
+    if (
+        isinstance(index, np.ndarray)
+        or (isinstance(index, tuple) and any(isinstance(i, (np.ndarray, list)) for i in index))
+        or isinstance(index, list)
+    ):
         np.add.at(dx, index, g)
     else:
         dx[index] += g
@@ -153,10 +168,12 @@ def add_at(dx, x, index, g):
 def check_scalar(out, name):
     """Raise if a function given to `grad` returned something other than a scalar."""
     if np.ndim(out) != 0:
-        message = (f"grad needs {name} to return a scalar; it returned shape {np.shape(out)}. "
-                   "Use srcdiff.jacobian for the full derivative, or srcdiff.vjp to pull back "
-                   "a cotangent.")
-        try:   # inside srcdiff, a SrcDiffError; in a built module, a plain ValueError
+        message = (
+            f"grad needs {name} to return a scalar; it returned shape {np.shape(out)}. "
+            "Use srcdiff.jacobian for the full derivative, or srcdiff.vjp to pull back "
+            "a cotangent."
+        )
+        try:  # inside srcdiff, a SrcDiffError; in a built module, a plain ValueError
             from srcdiff.errors import NonScalarOutputError
         except ImportError:
             raise ValueError(message) from None
@@ -189,9 +206,11 @@ def check_distinct(index):
     flat = np.broadcast_arrays(*[a for a in arrays if a.dtype != bool])
     keys = np.stack([a.ravel() for a in flat], axis=-1)
     if len(np.unique(keys, axis=0)) != len(keys):
-        message = ("an index assignment y[index] = v writes some element more than once: NumPy "
-                   "keeps one of the values, and srcdiff can't tell which. Use distinct "
-                   "indices, or np.add.at for accumulation.")
+        message = (
+            "an index assignment y[index] = v writes some element more than once: NumPy "
+            "keeps one of the values, and srcdiff can't tell which. Use distinct "
+            "indices, or np.add.at for accumulation."
+        )
         try:
             from srcdiff.errors import UnsupportedSyntaxError
         except ImportError:

@@ -18,9 +18,11 @@ import time
 
 def _one(seed):
     import warnings
+
     warnings.simplefilter("ignore")
     from .generator import generate
     from .oracle import check
+
     case = generate(seed)
     start = time.perf_counter()
     verdict = check(case)
@@ -54,14 +56,29 @@ def main(argv=None):
             kinks += verdict.kinks
             if verdict.status in ("wrong", "crash"):
                 failures.append((seed, case, verdict))
-                signatures[(verdict.status, verdict.check, verdict.extra.get("exc_type", ""),
-                            verdict.extra.get("where", ""))] += 1
+                signatures[
+                    (
+                        verdict.status,
+                        verdict.check,
+                        verdict.extra.get("exc_type", ""),
+                        verdict.extra.get("where", ""),
+                    )
+                ] += 1
             elif verdict.status == "refused":
-                signatures[("refused", verdict.check, verdict.detail.split("\n")[0].split(": ", 1)[-1][:90], "")] += 1
+                signatures[
+                    (
+                        "refused",
+                        verdict.check,
+                        verdict.detail.split("\n")[0].split(": ", 1)[-1][:90],
+                        "",
+                    )
+                ] += 1
     elapsed = time.time() - start
     statuses = ["ok", "refused", "wrong", "crash", "invalid"]
-    print(f"\n{args.n} programs from seed {args.seed} in {elapsed:.0f} s "
-          f"({compared} finite-difference comparisons, {kinks} kinks skipped)\n")
+    print(
+        f"\n{args.n} programs from seed {args.seed} in {elapsed:.0f} s "
+        f"({compared} finite-difference comparisons, {kinks} kinks skipped)\n"
+    )
     print(f"{'profile':<10}" + "".join(f"{s:>9}" for s in statuses))
     for profile in ("scalar", "numpy"):
         print(f"{profile:<10}" + "".join(f"{by_profile[(profile, s)]:>9}" for s in statuses))
@@ -71,7 +88,7 @@ def main(argv=None):
         for sig, n in signatures.most_common():
             print(f"  {n:5d}  {' | '.join(x for x in sig if x)}")
     failures.sort(key=lambda f: f[0])
-    for seed, case, verdict in failures[:args.show]:
+    for seed, case, verdict in failures[: args.show]:
         print(f"\n--- seed {seed}: {verdict.status} ({verdict.check}) {verdict.detail[:600]}")
         print(f"args {case.args}  wrt {case.wrt}")
         print(case.source)
@@ -79,6 +96,7 @@ def main(argv=None):
             print(verdict.extra.get("traceback", "")[-1500:])
     if args.minimize and failures:
         from .minimize import minimize, write_regression
+
         out = args.out or "fuzz_failures"
         os.makedirs(out, exist_ok=True)
         seen = set()

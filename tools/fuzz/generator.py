@@ -36,9 +36,26 @@ import numpy as np
 
 from .oracle import Case
 
-F, I = "f", "i"            # a float, an int
-CLASH_NAMES = ["dx", "t1", "t2", "_stack", "out", "cond1", "iters1", "value", "g1", "dv0",
-               "trips1", "np_", "index1", "seq1", "i1", "_returned1", "dout"]
+FLOAT, INT = "f", "i"  # the types of scalar variables
+CLASH_NAMES = [
+    "dx",
+    "t1",
+    "t2",
+    "_stack",
+    "out",
+    "cond1",
+    "iters1",
+    "value",
+    "g1",
+    "dv0",
+    "trips1",
+    "np_",
+    "index1",
+    "seq1",
+    "i1",
+    "_returned1",
+    "dout",
+]
 
 
 def arr(shape):
@@ -52,9 +69,9 @@ def is_arr(t):
 @dataclass
 class Helper:
     name: str
-    params: list               # [(name, type)]
-    defaults: dict             # param -> default text
-    returns: list              # types of results (one, or two for a tuple)
+    params: list  # [(name, type)]
+    defaults: dict  # param -> default text
+    returns: list  # types of results (one, or two for a tuple)
     recursive: bool = False
 
 
@@ -63,7 +80,7 @@ class Env:
 
     def __init__(self, names=None, protected=()):
         self.names = dict(names or {})
-        self.protected = set(protected)   # loop counters: never assigned
+        self.protected = set(protected)  # loop counters: never assigned
 
     def copy(self):
         return Env(self.names, self.protected)
@@ -111,8 +128,8 @@ class Gen:
     # -- scalar expressions -----------------------------------------------------------------
     def fexpr(self, env, depth):
         """An expression of type float."""
-        floats = env.of(F)
-        ints = env.of(I)
+        floats = env.of(FLOAT)
+        ints = env.of(INT)
         if depth <= 0 or self.chance(0.25):
             r = self.rng.random()
             if floats and r < 0.75:
@@ -138,9 +155,17 @@ class Gen:
             return f"(-{self.fexpr(env, d)})" if self.chance(0.85) else f"(+{self.fexpr(env, d)})"
         if r < 0.47:
             e = self.fexpr(env, d)
-            return self.pick([f"({e} ** 2)", f"({e} ** 3)", f"((abs({e}) + 0.5) ** 1.5)",
-                              f"pow({e}, 2)", f"(({e}) * ({e}) + 1.0) ** 0.5",
-                              f"math.pow(abs({e}) + 0.5, 0.5)", f"(1.5 ** {self.squash(e)})"])
+            return self.pick(
+                [
+                    f"({e} ** 2)",
+                    f"({e} ** 3)",
+                    f"((abs({e}) + 0.5) ** 1.5)",
+                    f"pow({e}, 2)",
+                    f"(({e}) * ({e}) + 1.0) ** 0.5",
+                    f"math.pow(abs({e}) + 0.5, 0.5)",
+                    f"(1.5 ** {self.squash(e)})",
+                ]
+            )
         if r < 0.68:
             self.uses_math = True
             return self.math_call(env, d)
@@ -161,8 +186,8 @@ class Gen:
         if r < 0.84:
             e = self.fexpr(env, d)
             return self.pick([f"({e} % 1.5)", f"({e} // 1.0)", f"({e} * 2 // 1)"])
-        if r < 0.95 and self.callable_helpers(F):
-            return self.helper_call(env, d, F)
+        if r < 0.95 and self.callable_helpers(FLOAT):
+            return self.helper_call(env, d, FLOAT)
         return f"({self.fexpr(env, d)} * {self.const()})"
 
     def squash(self, e):
@@ -173,16 +198,30 @@ class Gen:
     def math_call(self, env, d):
         e = self.fexpr(env, d)
         forms = [
-            f"math.sin({e})", f"math.cos({e})", f"math.tanh({e})", f"math.atan({e})",
-            f"math.exp({self.squash(e)})", f"math.log({e} * {e} + 0.5)",
-            f"math.sqrt({e} * {e} + 0.25)", f"math.log1p(abs({e}))",
-            f"math.erf({e})", f"math.erfc({e})", f"math.expm1({self.squash(e)})",
-            f"math.asin(0.9 * {self.squash(e)})", f"math.acos(0.9 * {self.squash(e)})",
-            f"math.atanh(0.9 * {self.squash(e)})", f"math.acosh({e} * {e} + 1.5)",
-            f"math.asinh({e})", f"math.sinh({self.squash(e)})", f"math.cosh({self.squash(e)})",
-            f"math.log2({e} * {e} + 0.5)", f"math.log10({e} * {e} + 0.5)",
-            f"math.log({e} * {e} + 1.5, 2.0)", f"math.hypot({e}, {self.fexpr(env, d)})",
-            f"math.fabs({e})", f"math.copysign({e}, {self.fexpr(env, d)})",
+            f"math.sin({e})",
+            f"math.cos({e})",
+            f"math.tanh({e})",
+            f"math.atan({e})",
+            f"math.exp({self.squash(e)})",
+            f"math.log({e} * {e} + 0.5)",
+            f"math.sqrt({e} * {e} + 0.25)",
+            f"math.log1p(abs({e}))",
+            f"math.erf({e})",
+            f"math.erfc({e})",
+            f"math.expm1({self.squash(e)})",
+            f"math.asin(0.9 * {self.squash(e)})",
+            f"math.acos(0.9 * {self.squash(e)})",
+            f"math.atanh(0.9 * {self.squash(e)})",
+            f"math.acosh({e} * {e} + 1.5)",
+            f"math.asinh({e})",
+            f"math.sinh({self.squash(e)})",
+            f"math.cosh({self.squash(e)})",
+            f"math.log2({e} * {e} + 0.5)",
+            f"math.log10({e} * {e} + 0.5)",
+            f"math.log({e} * {e} + 1.5, 2.0)",
+            f"math.hypot({e}, {self.fexpr(env, d)})",
+            f"math.fabs({e})",
+            f"math.copysign({e}, {self.fexpr(env, d)})",
             f"math.atan2({e}, {self.fexpr(env, d)} * {self.fexpr(env, d)} + 0.5)",
             f"math.pow({e} * {e} + 0.5, {self.squash(self.fexpr(env, d))})",
             f"math.tan(0.7 * {self.squash(e)})",
@@ -190,8 +229,7 @@ class Gen:
         # math.cbrt and math.exp2 are Python 3.11+; on 3.10 the same draw
         # spells them with NumPy so that a seed is the same program everywhere.
         new_math = "math" if hasattr(math, "cbrt") else "np"
-        forms += [f"{new_math}.cbrt({e} * {e} + 0.5)",
-                  f"{new_math}.exp2({self.squash(e)})"]
+        forms += [f"{new_math}.cbrt({e} * {e} + 0.5)", f"{new_math}.exp2({self.squash(e)})"]
         return self.pick(forms)
 
     def cond(self, env, depth):
@@ -205,7 +243,7 @@ class Gen:
             return f"{e} > 0.0 and {self.fexpr(env, 0)} < 1.0"
         if r < 0.92:
             return f"not {e} > 0.5"
-        ints = env.of(I)
+        ints = env.of(INT)
         if ints:
             return f"{self.pick(ints)} % 2 == 0"
         return f"{e} < 0.0 or {self.fexpr(env, 0)} > 1.0"
@@ -237,8 +275,11 @@ class Gen:
         if r < 0.62:
             return f"np.linalg.norm({e})"
         if r < 0.7:
-            return f"{e}[{self.rng.randrange(shape[0])}]" if len(shape) == 1 else \
-                f"{e}[{self.rng.randrange(shape[0])}, {self.rng.randrange(shape[1])}]"
+            return (
+                f"{e}[{self.rng.randrange(shape[0])}]"
+                if len(shape) == 1
+                else f"{e}[{self.rng.randrange(shape[0])}, {self.rng.randrange(shape[1])}]"
+            )
         if r < 0.76 and len(shape) == 1:
             return f"np.dot({e}, {self.aexpr(env, shape, max(depth - 1, 0))})"
         if r < 0.8:
@@ -285,8 +326,14 @@ class Gen:
         if r < 0.85:
             a, b = self.aexpr(env, shape, d), self.aexpr(env, shape, d)
             c = self.aexpr(env, shape, d)
-            return self.pick([f"np.where({c} > 0.0, {a}, {b})", f"np.maximum({a}, {b})",
-                              f"np.minimum({a}, {b})", f"np.clip({a}, -0.8, 0.9)"])
+            return self.pick(
+                [
+                    f"np.where({c} > 0.0, {a}, {b})",
+                    f"np.maximum({a}, {b})",
+                    f"np.minimum({a}, {b})",
+                    f"np.clip({a}, -0.8, 0.9)",
+                ]
+            )
         if r < 0.9 and self.callable_helpers(arr(shape)):
             return self.helper_call(env, d, arr(shape))
         if r < 0.94:
@@ -300,13 +347,18 @@ class Gen:
     def _make_array(self, env, shape, depth):
         n = int(np.prod(shape))
         r = self.rng.random()
-        floats = env.of(F)
+        floats = env.of(FLOAT)
         if r < 0.35:
             vals = ", ".join(self.const() for _ in range(n))
-            return f"np.array([{vals}]).reshape({shape})" if len(shape) > 1 else \
-                f"np.array([{vals}])"
+            return (
+                f"np.array([{vals}]).reshape({shape})" if len(shape) > 1 else f"np.array([{vals}])"
+            )
         if r < 0.55:
-            return f"np.ones({shape})" if self.chance(0.5) else f"np.linspace(-1.0, 1.0, {n}).reshape({shape})"
+            return (
+                f"np.ones({shape})"
+                if self.chance(0.5)
+                else f"np.linspace(-1.0, 1.0, {n}).reshape({shape})"
+            )
         if r < 0.75 and floats and len(shape) == 1:
             vals = ", ".join(self.fexpr(env, 0) for _ in range(n))
             return f"np.array([{vals}])"
@@ -316,15 +368,30 @@ class Gen:
 
     def ufunc(self, env, shape, d):
         a = self.aexpr(env, shape, d)
-        return self.pick([
-            f"np.sin({a})", f"np.cos({a})", f"np.tanh({a})", f"np.exp(np.tanh({a}))",
-            f"np.log({a} * {a} + 0.5)", f"np.sqrt({a} * {a} + 0.25)", f"np.abs({a})",
-            f"np.square({a})", f"np.arctan({a})", f"np.log1p(np.abs({a}))",
-            f"np.power(np.abs({a}) + 0.5, 1.5)", f"np.hypot({a}, 0.5)",
-            f"np.logaddexp({a}, {self.aexpr(env, shape, d)})", f"np.sinh(np.tanh({a}))",
-            f"np.arcsinh({a})", f"np.expm1(np.sin({a}))", f"np.reciprocal({a} * {a} + 1.0)",
-            f"np.negative({a})", f"np.cbrt({a} * {a} + 0.5)", f"np.exp2(np.cos({a}))",
-        ])
+        return self.pick(
+            [
+                f"np.sin({a})",
+                f"np.cos({a})",
+                f"np.tanh({a})",
+                f"np.exp(np.tanh({a}))",
+                f"np.log({a} * {a} + 0.5)",
+                f"np.sqrt({a} * {a} + 0.25)",
+                f"np.abs({a})",
+                f"np.square({a})",
+                f"np.arctan({a})",
+                f"np.log1p(np.abs({a}))",
+                f"np.power(np.abs({a}) + 0.5, 1.5)",
+                f"np.hypot({a}, 0.5)",
+                f"np.logaddexp({a}, {self.aexpr(env, shape, d)})",
+                f"np.sinh(np.tanh({a}))",
+                f"np.arcsinh({a})",
+                f"np.expm1(np.sin({a}))",
+                f"np.reciprocal({a} * {a} + 1.0)",
+                f"np.negative({a})",
+                f"np.cbrt({a} * {a} + 0.5)",
+                f"np.exp2(np.cos({a}))",
+            ]
+        )
 
     def broadcast2(self, env, shape, d):
         m, n = shape
@@ -339,7 +406,9 @@ class Gen:
             col, row = self.aexpr(env, (m,), d), self.aexpr(env, (n,), d)
             return f"({col}[:, None] {self.pick(['+', '*', '-'])} {row}[None, :])"
         col = self.aexpr(env, (m,), d)
-        return f"({self.aexpr(env, (m, 1), d)} * {self.aexpr(env, (1, n), d)} + {col}.reshape({m}, 1))"
+        return (
+            f"({self.aexpr(env, (m, 1), d)} * {self.aexpr(env, (1, n), d)} + {col}.reshape({m}, 1))"
+        )
 
     def structural(self, env, shape, d):
         """Slices, reshapes, transposes, joins, fancy indexing producing `shape`."""
@@ -354,7 +423,9 @@ class Gen:
                 return f"{self.aexpr(env, shape, d)}[::-1]"
             if r < 0.45 and n >= 2:
                 k = self.rng.randrange(1, n)
-                return f"np.concatenate([{self.aexpr(env, (k,), d)}, {self.aexpr(env, (n - k,), d)}])"
+                return (
+                    f"np.concatenate([{self.aexpr(env, (k,), d)}, {self.aexpr(env, (n - k,), d)}])"
+                )
             if r < 0.55:
                 src = self.rng.choice([n, n + 1, 3, 4])
                 idx = [self.rng.randrange(src) for _ in range(n)]
@@ -374,8 +445,11 @@ class Gen:
         if r < 0.25:
             return f"{self.aexpr(env, (n, m), d)}.T"
         if r < 0.4:
-            return f"np.stack([{', '.join(self.aexpr(env, (n,), d) for _ in range(m))}])" \
-                if m <= 3 else f"{self.aexpr(env, (n, m), d)}.T"
+            return (
+                f"np.stack([{', '.join(self.aexpr(env, (n,), d) for _ in range(m))}])"
+                if m <= 3
+                else f"{self.aexpr(env, (n, m), d)}.T"
+            )
         if r < 0.55:
             return f"{self.aexpr(env, (m * n,), d)}.reshape({m}, {n})"
         if r < 0.7:
@@ -383,8 +457,12 @@ class Gen:
         if r < 0.8:
             return f"{self.aexpr(env, (m + 1, n), d)}[1:, :]"
         if r < 0.9:
-            return f"np.concatenate([{self.aexpr(env, (1, n), d)}, {self.aexpr(env, (m - 1, n), d)}], axis=0)" \
-                if m > 1 else self.aexpr(env, shape, d)
+            return (
+                f"np.concatenate([{self.aexpr(env, (1, n), d)}, "
+                f"{self.aexpr(env, (m - 1, n), d)}], axis=0)"
+                if m > 1
+                else self.aexpr(env, shape, d)
+            )
         return f"np.transpose({self.aexpr(env, (n, m), d)})"
 
     def reduction_to(self, env, shape, d):
@@ -394,8 +472,9 @@ class Gen:
             (n,) = shape
             if self.chance(0.5):
                 src = self.aexpr(env, (n, k), d)
-                return self.pick([f"{red}({src}, axis=1)", f"{src}.sum(axis=1)",
-                                  f"{red}({src}, axis=-1)"])
+                return self.pick(
+                    [f"{red}({src}, axis=1)", f"{src}.sum(axis=1)", f"{red}({src}, axis=-1)"]
+                )
             src = self.aexpr(env, (k, n), d)
             return self.pick([f"{red}({src}, axis=0)", f"{src}.mean(axis=0)"])
         m, n = shape
@@ -403,7 +482,10 @@ class Gen:
             return f"{red}({self.aexpr(env, (m, k), d)}, axis=1, keepdims=True)"
         if m == 1:
             return f"{red}({self.aexpr(env, (k, n), d)}, axis=0, keepdims=True)"
-        return f"({self.aexpr(env, shape, d)} - {red}({self.aexpr(env, shape, d)}, axis=1, keepdims=True))"
+        return (
+            f"({self.aexpr(env, shape, d)} - "
+            f"{red}({self.aexpr(env, shape, d)}, axis=1, keepdims=True))"
+        )
 
     def linalg_to(self, env, shape, d):
         if len(shape) == 1:
@@ -430,7 +512,10 @@ class Gen:
         if r < 0.6:
             return f"np.matmul({self.aexpr(env, (m, k), d)}, {self.aexpr(env, (k, n), d)})"
         if r < 0.75:
-            return f"np.einsum('ik,kj->ij', {self.aexpr(env, (m, k), d)}, {self.aexpr(env, (k, n), d)})"
+            return (
+                f"np.einsum('ik,kj->ij', {self.aexpr(env, (m, k), d)}, "
+                f"{self.aexpr(env, (k, n), d)})"
+            )
         if m == n:
             return f"np.linalg.inv({self.aexpr(env, shape, d)} * 0.2 + 3.0 * np.eye({n}))"
         return f"np.dot({self.aexpr(env, (m, k), d)}, {self.aexpr(env, (k, n), d)})"
@@ -443,14 +528,18 @@ class Gen:
         return [h for h in self.helpers if h.returns == [t] and h.name != self.in_helper]
 
     def helper_call(self, env, depth, t, returns=None):
-        options = [h for h in self.helpers if (h.returns == [t] if returns is None else
-                                               h.returns == returns) and h.name != self.in_helper]
+        options = [
+            h
+            for h in self.helpers
+            if (h.returns == [t] if returns is None else h.returns == returns)
+            and h.name != self.in_helper
+        ]
         h = self.pick(options)
         args = []
         kw = []
         for i, (p, pt) in enumerate(h.params):
             if p in h.defaults and self.chance(0.4):
-                continue          # leave the default
+                continue  # leave the default
             value = self.expr_of(env, pt, depth)
             if p in h.defaults or (i > 0 and self.chance(0.2)):
                 kw.append(f"{p}={value}")
@@ -463,12 +552,12 @@ class Gen:
         return f"{h.name}({', '.join(args + kw)})"
 
     def expr_of(self, env, t, depth):
-        if t == F:
-            if self.chance(0.3) and env.of(F):   # repeated arguments: h(x1, x1)
-                return self.pick(env.of(F))
+        if t == FLOAT:
+            if self.chance(0.3) and env.of(FLOAT):  # repeated arguments: h(x1, x1)
+                return self.pick(env.of(FLOAT))
             return self.fexpr(env, depth)
-        if t == I:
-            ints = env.of(I)
+        if t == INT:
+            ints = env.of(INT)
             return self.pick(ints) if ints and self.chance(0.6) else str(self.rng.randrange(1, 4))
         return self.aexpr(env, t[1], depth)
 
@@ -483,23 +572,25 @@ class Gen:
                 if self.profile == "numpy" and self.chance(0.5):
                     params.append((f"a{j}", arr(self.random_shape())))
                 else:
-                    params.append((f"a{j}", F))
+                    params.append((f"a{j}", FLOAT))
             defaults = {}
             if self.chance(0.35):
                 last, lt = params[-1]
-                if lt == F:
+                if lt == FLOAT:
                     defaults[last] = self.const()
-            rt = F
+            rt = FLOAT
             if self.profile == "numpy" and self.chance(0.35):
                 arrays = [pt for _, pt in params if is_arr(pt)]
-                rt = self.pick(arrays) if arrays else F
-            returns = [rt, F] if self.chance(0.3) else [rt]
+                rt = self.pick(arrays) if arrays else FLOAT
+            returns = [rt, FLOAT] if self.chance(0.3) else [rt]
             h = Helper(name, params, defaults, returns)
             out.append(self.helper_def(h))
         if self.profile == "scalar" and self.chance(0.12):
-            h = Helper("rec", [("a0", F), ("k", I)], {}, [F], recursive=True)
-            out.append("def rec(a0, k):\n    if k <= 0:\n        return a0\n"
-                       "    return rec(a0 * 0.8 + 0.1 * a0 * a0, k - 1)\n")
+            h = Helper("rec", [("a0", FLOAT), ("k", INT)], {}, [FLOAT], recursive=True)
+            out.append(
+                "def rec(a0, k):\n    if k <= 0:\n        return a0\n"
+                "    return rec(a0 * 0.8 + 0.1 * a0 * a0, k - 1)\n"
+            )
             self.helpers.append(h)
         return out
 
@@ -512,7 +603,7 @@ class Gen:
 
     def helper_def(self, h):
         self.in_helper = h.name
-        self.helpers.append(h)      # visible to return_value (not callable: in_helper)
+        self.helpers.append(h)  # visible to return_value (not callable: in_helper)
         env = Env({p: t for p, t in h.params})
         params = ", ".join(f"{p}={h.defaults[p]}" if p in h.defaults else p for p, _ in h.params)
         self.budget = self.rng.randrange(1, 5)
@@ -554,7 +645,9 @@ class Gen:
             return self.aug_stmt(env, indent)
         if r < 0.52:
             return self.tuple_stmt(env, indent)
-        if r < 0.55 and [h for h in self.helpers if len(h.returns) == 2 and h.name != self.in_helper]:
+        if r < 0.55 and [
+            h for h in self.helpers if len(h.returns) == 2 and h.name != self.in_helper
+        ]:
             return self.unpack_helper(env, indent)
         if self.profile == "numpy" and r < 0.68:
             return self.array_stmt(env, depth, loop, indent)
@@ -578,7 +671,7 @@ class Gen:
             if found and self.chance(0.7):
                 return arr(found[1])
             return arr(self.random_shape())
-        return F
+        return FLOAT
 
     def aug_stmt(self, env, indent):
         pad = "    " * indent
@@ -588,21 +681,21 @@ class Gen:
             return self.assign_stmt(env, indent)
         name = self.pick(existing)
         op = self.pick(["+=", "-=", "*=", "+=", "/="])
-        if t == F:
+        if t == FLOAT:
             value = self.fexpr(env, 2)
         else:
             value = self.aexpr(env, t[1], 2) if self.chance(0.6) else self.fexpr(env, 1)
         if op == "/=":
             return [f"{pad}{name} /= ({value}) * ({value}) + 1.0"]
         if op == "*=":
-            if t == F:
+            if t == FLOAT:
                 return [f"{pad}{name} *= {self.squash(value)}"]
             return [f"{pad}{name} *= np.tanh({value})"]
         return [f"{pad}{name} {op} {value}"]
 
     def tuple_stmt(self, env, indent):
         pad = "    " * indent
-        floats = env.assignable(F)
+        floats = env.assignable(FLOAT)
         if len(floats) >= 2 and self.chance(0.5):
             a, b = self.rng.sample(floats, 2)
             if self.chance(0.5):
@@ -612,7 +705,7 @@ class Gen:
         line = f"{pad}{a}, {b} = {self.fexpr(env, 2)}, {self.fexpr(env, 2)}"
         if self.chance(0.3):
             line = f"{pad}{a}, {b} = ({self.fexpr(env, 2)}, {self.fexpr(env, 2)})"
-        env.names[a] = env.names[b] = F
+        env.names[a] = env.names[b] = FLOAT
         return [line]
 
     def unpack_helper(self, env, indent):
@@ -654,7 +747,7 @@ class Gen:
             common = set.intersection(*[set(b.names.items()) for b in branches])
             for n, t in common:
                 env.names[n] = t
-        for b in branches:   # types may have changed? (a name keeps its type)
+        for b in branches:  # types may have changed? (a name keeps its type)
             for n, t in b.names.items():
                 if n in env.names and env.names[n] != t:
                     env.names.pop(n)
@@ -665,58 +758,63 @@ class Gen:
         r = self.rng.random()
         inner = env.copy()
         counter = self.fresh("i")
-        floats = env.of(F) or ["1.0"]
-        ints = env.of(I)
+        floats = env.of(FLOAT) or ["1.0"]
+        ints = env.of(INT)
         arrays = [(n, t[1]) for n, t in env.names.items() if is_arr(t) and len(t[1]) == 1]
         if r < 0.3:
             bound = self.pick(ints) if ints and self.chance(0.4) else str(self.rng.randrange(1, 4))
             header = f"for {counter} in range({bound}):"
-            inner.names[counter] = I
+            inner.names[counter] = INT
             inner.protected.add(counter)
         elif r < 0.42:
             vals = ", ".join(self.fexpr(env, 1) for _ in range(self.rng.randrange(1, 4)))
-            header = f"for {counter} in ({vals},):" if "," not in vals else f"for {counter} in ({vals}):"
+            header = (
+                f"for {counter} in ({vals},):" if "," not in vals else f"for {counter} in ({vals}):"
+            )
             header = f"for {counter} in [{vals}]:" if self.chance(0.5) else header
-            inner.names[counter] = F
+            inner.names[counter] = FLOAT
             inner.protected.add(counter)
         elif r < 0.54:
             item = self.fresh()
             vals = ", ".join(self.fexpr(env, 1) for _ in range(self.rng.randrange(1, 4)))
             header = f"for {counter}, {item} in enumerate([{vals}]):"
-            inner.names[counter] = I
-            inner.names[item] = F
+            inner.names[counter] = INT
+            inner.names[item] = FLOAT
             inner.protected |= {counter, item}
         elif r < 0.64:
             item = self.fresh()
             n = self.rng.randrange(1, 4)
             a = ", ".join(self.fexpr(env, 1) for _ in range(n))
             b = ", ".join(self.fexpr(env, 1) for _ in range(n))
-            header = f"for {counter}, {item} in zip([{a}], ({b},)):" if n == 1 else \
-                f"for {counter}, {item} in zip([{a}], [{b}]):"
-            inner.names[counter] = inner.names[item] = F
+            header = (
+                f"for {counter}, {item} in zip([{a}], ({b},)):"
+                if n == 1
+                else f"for {counter}, {item} in zip([{a}], [{b}]):"
+            )
+            inner.names[counter] = inner.names[item] = FLOAT
             inner.protected |= {counter, item}
         elif r < 0.72:
             vals = ", ".join(self.fexpr(env, 1) for _ in range(self.rng.randrange(1, 4)))
             header = f"for {counter} in reversed([{vals}]):"
-            inner.names[counter] = F
+            inner.names[counter] = FLOAT
             inner.protected.add(counter)
         elif r < 0.8 and self.list_params:
             name = self.pick(self.list_params)
             header = f"for {counter} in {name}:"
-            inner.names[counter] = F
+            inner.names[counter] = FLOAT
             inner.protected.add(counter)
         elif arrays and r < 0.9:
             name, shape = self.pick(arrays)
             if self.chance(0.5):
                 header = f"for {counter} in {name}:"
-                inner.names[counter] = F
+                inner.names[counter] = FLOAT
             else:
                 header = f"for {counter} in range(len({name})):"
-                inner.names[counter] = I
+                inner.names[counter] = INT
             inner.protected.add(counter)
         else:
             header = f"for {counter} in range({self.rng.randrange(2, 4)}):"
-            inner.names[counter] = I
+            inner.names[counter] = INT
             inner.protected.add(counter)
         lines = [pad + header]
         lines += self.block(inner, depth - 1, True, indent + 1)
@@ -727,11 +825,11 @@ class Gen:
         pad = "    " * indent
         k = self.fresh("k")
         inner = env.copy()
-        inner.names[k] = I
+        inner.names[k] = INT
         inner.protected.add(k)
         limit = self.rng.randrange(1, 4)
         test = f"{k} < {limit}"
-        if self.chance(0.4) and env.of(F):
+        if self.chance(0.4) and env.of(FLOAT):
             test = f"{k} < {limit} and {self.fexpr(env, 1)} < 5.0"
         lines = [f"{pad}{k} = 0", f"{pad}while {test}:", f"{pad}    {k} += 1"]
         lines += self.block(inner, depth - 1, True, indent + 1)
@@ -746,13 +844,20 @@ class Gen:
             # a fresh array to assign into
             shape = self.random_shape()
             name = self.fresh("y")
-            init = self.pick([f"np.zeros({shape})", f"np.ones({shape})",
-                              f"{self.aexpr(env, shape, 1)}.copy()" if self.arrays_of(env, shape)
-                              else f"np.zeros({shape})",
-                              f"np.array({self.aexpr(env, shape, 1)})",
-                              f"np.full({shape}, {self.fexpr(env, 1)})",
-                              f"np.zeros_like({self.pick(self.arrays_of(env, shape))})"
-                              if self.arrays_of(env, shape) else f"np.ones({shape})"])
+            init = self.pick(
+                [
+                    f"np.zeros({shape})",
+                    f"np.ones({shape})",
+                    f"{self.aexpr(env, shape, 1)}.copy()"
+                    if self.arrays_of(env, shape)
+                    else f"np.zeros({shape})",
+                    f"np.array({self.aexpr(env, shape, 1)})",
+                    f"np.full({shape}, {self.fexpr(env, 1)})",
+                    f"np.zeros_like({self.pick(self.arrays_of(env, shape))})"
+                    if self.arrays_of(env, shape)
+                    else f"np.ones({shape})",
+                ]
+            )
             env.names[name] = arr(shape)
             self.fresh_arrays.append(name)
             return [f"{pad}{name} = {init}"]
@@ -770,22 +875,34 @@ class Gen:
         if r < 0.45:
             counter = self.fresh("i")
             inner = env.copy()
-            inner.names[counter] = I
+            inner.names[counter] = INT
             inner.protected.add(counter)
             value = self.fexpr(inner, 2) if len(shape) == 1 else self.aexpr(inner, shape[1:], 2)
-            src = [n for n, t in env.names.items() if is_arr(t) and t[1][:1] == shape[:1]
-                   and len(t[1]) == 1]
+            src = [
+                n
+                for n, t in env.names.items()
+                if is_arr(t) and t[1][:1] == shape[:1] and len(t[1]) == 1
+            ]
             if src and len(shape) == 1 and self.chance(0.7):
                 s = self.pick(src)
-                value = self.pick([f"{self.squash_np(s + '[' + counter + ']')}",
-                                   f"{s}[{counter}] * {self.fexpr(inner, 1)}",
-                                   f"{name}[{counter}] + {s}[{counter}]"])
+                value = self.pick(
+                    [
+                        f"{self.squash_np(s + '[' + counter + ']')}",
+                        f"{s}[{counter}] * {self.fexpr(inner, 1)}",
+                        f"{name}[{counter}] + {s}[{counter}]",
+                    ]
+                )
             bound = self.pick([str(shape[0]), f"{name}.shape[0]", f"len({name})"])
-            lines = [f"{pad}for {counter} in range({bound}):",
-                     f"{pad}    {name}[{counter}] = {value}"]
+            lines = [
+                f"{pad}for {counter} in range({bound}):",
+                f"{pad}    {name}[{counter}] = {value}",
+            ]
             if self.chance(0.3):
-                lines.append(f"{pad}    {name}[{counter}] += {self.fexpr(inner, 1)}"
-                             if len(shape) == 1 else f"{pad}    {name}[{counter}] *= 0.5")
+                lines.append(
+                    f"{pad}    {name}[{counter}] += {self.fexpr(inner, 1)}"
+                    if len(shape) == 1
+                    else f"{pad}    {name}[{counter}] *= 0.5"
+                )
             return lines
         if r < 0.55:
             op = self.pick(["+=", "*=", "-="])
@@ -797,15 +914,16 @@ class Gen:
             a = self.rng.randrange(shape[0] - 1)
             b = self.rng.randrange(a + 1, shape[0] + 1)
             op = self.pick(["+=", "-=", "*="])
-            value = self.aexpr(env, (b - a,) + shape[1:], 2) if self.chance(0.6) else \
-                self.fexpr(env, 1)
+            value = (
+                self.aexpr(env, (b - a,) + shape[1:], 2) if self.chance(0.6) else self.fexpr(env, 1)
+            )
             return [f"{pad}{name}[{a}:{b}] {op} {value}"]
         if r < 0.63:
             return [f"{pad}{name}[{name} > {self.const()}] = {self.fexpr(env, 1)}"]
         if r < 0.7:
             idx = sorted(self.rng.sample(range(shape[0]), min(2, shape[0])))
             if self.chance(0.1):
-                idx = [idx[0], idx[0]]      # repeated: refused when it runs
+                idx = [idx[0], idx[0]]  # repeated: refused when it runs
             value = self.aexpr(env, (len(idx),) + shape[1:], 2)
             return [f"{pad}{name}[np.array({idx})] = {value}"]
         if r < 0.8:
@@ -816,10 +934,10 @@ class Gen:
                 env.names[view] = arr(shape)
                 expr = name
             elif kind < 0.55:
-                env.names[view] = arr(shape[1:]) if len(shape) > 1 else F
+                env.names[view] = arr(shape[1:]) if len(shape) > 1 else FLOAT
                 expr = f"{name}[{self.rng.randrange(shape[0])}]"
                 if len(shape) == 1:
-                    env.names[view] = F
+                    env.names[view] = FLOAT
             elif kind < 0.75 and shape[0] >= 2:
                 env.names[view] = arr((shape[0] - 1,) + shape[1:])
                 expr = f"{name}[1:]"
@@ -829,12 +947,18 @@ class Gen:
             else:
                 env.names[view] = arr(shape)
                 expr = f"{name}.reshape({shape[0]})"
-            change = self.pick([f"{name} *= 3.0", f"{name} += 1.0",
-                                f"{name}[0] = {self.fexpr(env, 1)}" if len(shape) == 1 else
-                                f"{name}[0] = {self.aexpr(env, shape[1:], 1)}"])
+            change = self.pick(
+                [
+                    f"{name} *= 3.0",
+                    f"{name} += 1.0",
+                    f"{name}[0] = {self.fexpr(env, 1)}"
+                    if len(shape) == 1
+                    else f"{name}[0] = {self.aexpr(env, shape[1:], 1)}",
+                ]
+            )
             return [f"{pad}{view} = {expr}", f"{pad}{change}"]
         target = self.fresh()
-        env.names[target] = F
+        env.names[target] = FLOAT
         return [f"{pad}{target} = np.sum({name} * {self.aexpr(env, shape, 1)})"]
 
     def squash_np(self, e):
@@ -847,8 +971,13 @@ class Gen:
             if found:
                 e = self.aexpr(env, found[1], 2)
                 extra = f" + {self.fexpr(env, 1)}" if self.chance(0.4) else ""
-                return self.pick([f"np.sum({e}){extra}", f"np.sum({e} * {e}){extra}",
-                                  f"np.mean(np.sin({e})){extra}"])
+                return self.pick(
+                    [
+                        f"np.sum({e}){extra}",
+                        f"np.sum({e} * {e}){extra}",
+                        f"np.mean(np.sin({e})){extra}",
+                    ]
+                )
         return self.fexpr(env, 3)
 
     def imports(self, code):
@@ -874,27 +1003,29 @@ class Gen:
         if self.profile == "scalar":
             k = self.rng.choice([1, 2, 2, 3, 3])
             for j in range(k):
-                params.append((f"x{j}", F))
+                params.append((f"x{j}", FLOAT))
                 args[f"x{j}"] = float(np.round(rng.uniform(-1.4, 1.4), 3))
             if self.chance(0.2):
                 params.append(("xs", "list"))
-                args["xs"] = [float(np.round(v, 3)) for v in rng.uniform(-1, 1, self.rng.randrange(1, 4))]
+                args["xs"] = [
+                    float(np.round(v, 3)) for v in rng.uniform(-1, 1, self.rng.randrange(1, 4))
+                ]
                 self.list_params.append("xs")
             if self.chance(0.3):
-                params.append(("n", I))
+                params.append(("n", INT))
                 args["n"] = self.rng.randrange(1, 4)
         else:
             shapes = [(4,), self.random_shape()]
             names = ["x", "w"]
-            dtype = np.float32 if self.chance(0.1) else np.float64   # float32 stays float32
-            for name, shape in zip(names[:self.rng.choice([1, 2, 2])], shapes):
+            dtype = np.float32 if self.chance(0.1) else np.float64  # float32 stays float32
+            for name, shape in zip(names[: self.rng.choice([1, 2, 2])], shapes):
                 params.append((name, arr(shape)))
                 args[name] = np.round(rng.uniform(-1.2, 1.2, shape), 3).astype(dtype)
             if self.chance(0.5):
-                params.append(("s", F))
+                params.append(("s", FLOAT))
                 args["s"] = float(np.round(rng.uniform(-1.2, 1.2), 3))
             if self.chance(0.2):
-                params.append(("n", I))
+                params.append(("n", INT))
                 args["n"] = self.rng.randrange(1, 4)
         return params, args
 
@@ -912,7 +1043,7 @@ class Gen:
         code = "\n\n".join(helpers + [f"def f({sig}):\n" + "\n".join(body) + "\n"])
         header, code = self.imports(code)
         text = "\n".join(header) + "\n\n\n" + code
-        wrt = tuple(p for p, t in params if t != I)
+        wrt = tuple(p for p, t in params if t != INT)
         return Case(source=text, args=args, wrt=wrt, hessian=self.rng.random() < 0.15)
 
 

@@ -25,8 +25,11 @@ def _modes(verdict):
         return ("reverse", "hessian")
     if verdict.check in ("forward", "forward-shape", "both"):
         return ("reverse", "forward")
-    if verdict.check in ("value", "reverse-shape") or verdict.status == "crash" and \
-            verdict.check == "reverse":
+    if (
+        verdict.check in ("value", "reverse-shape")
+        or verdict.status == "crash"
+        and verdict.check == "reverse"
+    ):
         return ("reverse",)
     if verdict.check == "reverse":
         return ("reverse", "fd")
@@ -56,8 +59,11 @@ def _candidates(tree):
         for i in range(len(stmts)):
             if isinstance(owner, ast.FunctionDef) and i == len(stmts) - 1:
                 continue
-            if isinstance(owner, ast.Module) and isinstance(stmts[i], ast.FunctionDef) \
-                    and stmts[i].name == "f":
+            if (
+                isinstance(owner, ast.Module)
+                and isinstance(stmts[i], ast.FunctionDef)
+                and stmts[i].name == "f"
+            ):
                 continue
             new = copy.deepcopy(tree)
             new_owner, _ = list(_statement_lists(new))[li]
@@ -76,7 +82,7 @@ def _candidates(tree):
                         new = copy.deepcopy(tree)
                         new_owner, _ = list(_statement_lists(new))[li]
                         body = getattr(new_owner, field)
-                        body[i:i + 1] = getattr(body[i], part)
+                        body[i : i + 1] = getattr(body[i], part)
                         yield new
                 if isinstance(stmt, ast.If) and stmt.orelse:
                     new = copy.deepcopy(tree)
@@ -84,8 +90,11 @@ def _candidates(tree):
                     getattr(new_owner, field)[i].orelse = []
                     yield new
     # 3. expressions: a part of them, or a constant
-    exprs = [n for n in ast.walk(tree) if isinstance(n, ast.expr)
-             and not isinstance(getattr(n, "ctx", None), (ast.Store, ast.Del))]
+    exprs = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.expr) and not isinstance(getattr(n, "ctx", None), (ast.Store, ast.Del))
+    ]
     for k, node in enumerate(exprs):
         replacements = []
         if not (isinstance(node, ast.Constant)):
@@ -93,13 +102,20 @@ def _candidates(tree):
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.expr) and not isinstance(child, (ast.Slice,)):
                 replacements.append(child)
-        if isinstance(node, ast.Constant) and isinstance(node.value, float) and \
-                node.value not in (0.0, 1.0):
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, float)
+            and node.value not in (0.0, 1.0)
+        ):
             replacements.append(ast.Constant(1.0))
         for rep in replacements:
             new = copy.deepcopy(tree)
-            target = [n for n in ast.walk(new) if isinstance(n, ast.expr)
-                      and not isinstance(getattr(n, "ctx", None), (ast.Store, ast.Del))][k]
+            target = [
+                n
+                for n in ast.walk(new)
+                if isinstance(n, ast.expr)
+                and not isinstance(getattr(n, "ctx", None), (ast.Store, ast.Del))
+            ][k]
             rep_copy = copy.deepcopy(rep)
             if _replace(new, target, rep_copy):
                 yield new
@@ -139,6 +155,7 @@ def _param_drops(case, tree):
 def minimize(case, verdict, max_checks=3000, seconds=180):
     """(smallest case found, its verdict), within `max_checks` oracle calls / `seconds`."""
     import time
+
     deadline = time.monotonic() + seconds
     target = verdict.signature
     modes = _modes(verdict)
@@ -166,14 +183,20 @@ def minimize(case, verdict, max_checks=3000, seconds=180):
             source = ast.unparse(ast.fix_missing_locations(new_tree)) + "\n"
             if len(source) >= len(best.source) and source != best.source:
                 pass
-            new_case = Case(source=source, args=best.args, wrt=best.wrt, entry=best.entry,
-                            hessian=best.hessian)
+            new_case = Case(
+                source=source, args=best.args, wrt=best.wrt, entry=best.entry, hessian=best.hessian
+            )
             v = check(new_case, modes, seconds=10)
             if v.signature == target:
                 best, best_verdict, tree, improved = new_case, v, new_tree, True
                 break
-    best = Case(source=ast.unparse(tree) + "\n", args=best.args, wrt=best.wrt,
-                entry=best.entry, hessian=best.hessian)
+    best = Case(
+        source=ast.unparse(tree) + "\n",
+        args=best.args,
+        wrt=best.wrt,
+        entry=best.entry,
+        hessian=best.hessian,
+    )
     return best, best_verdict
 
 
@@ -187,12 +210,19 @@ def value_repr(value):
 def regression_text(case, verdict, seed=None, expect="ok"):
     """A regression file: the program, its arguments, and what the oracle must say."""
     first = verdict.detail.split("\n")[0][:160]
-    head = [f"# Found by the random-program tester (seed {seed}): {verdict.status} in "
-            f"{verdict.check}." if seed is not None else
-            f"# {verdict.status} in {verdict.check}.", f"# Was: {first}"]
+    head = [
+        f"# Found by the random-program tester (seed {seed}): {verdict.status} in {verdict.check}."
+        if seed is not None
+        else f"# {verdict.status} in {verdict.check}.",
+        f"# Was: {first}",
+    ]
     args = ", ".join(f"{k!r}: {value_repr(v)}" for k, v in case.args.items())
-    tail = [f"ARGS = {{{args}}}", f"WRT = {case.wrt!r}", f"HESSIAN = {case.hessian!r}",
-            f"EXPECT = {expect!r}"]
+    tail = [
+        f"ARGS = {{{args}}}",
+        f"WRT = {case.wrt!r}",
+        f"HESSIAN = {case.hessian!r}",
+        f"EXPECT = {expect!r}",
+    ]
     body = case.source.rstrip() + "\n"
     if "import numpy as np" not in body:
         body = "import numpy as np\n" + body

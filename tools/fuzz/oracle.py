@@ -32,8 +32,8 @@ import math
 import os
 import signal
 import sys
-import threading
 import tempfile
+import threading
 import traceback
 from dataclasses import dataclass, field
 
@@ -41,26 +41,26 @@ import numpy as np
 
 import srcdiff
 
-RTOL, ATOL = 1e-6, 1e-8          # AD against finite differences
+RTOL, ATOL = 1e-6, 1e-8  # AD against finite differences
 MODE_RTOL, MODE_ATOL = 1e-9, 1e-11  # reverse against forward (both exact to rounding)
 
 
 @dataclass
 class Case:
-    source: str                      # module text defining `entry`
-    args: dict                       # parameter name -> value, in signature order
-    wrt: tuple                       # parameters to differentiate
+    source: str  # module text defining `entry`
+    args: dict  # parameter name -> value, in signature order
+    wrt: tuple  # parameters to differentiate
     entry: str = "f"
-    hessian: bool = False            # also check the Hessian w.r.t. wrt[0]
+    hessian: bool = False  # also check the Hessian w.r.t. wrt[0]
 
 
 @dataclass
 class Verdict:
-    status: str                      # ok | refused | wrong | crash | invalid
-    check: str = ""                  # which comparison decided it ("reverse", "forward", ...)
+    status: str  # ok | refused | wrong | crash | invalid
+    check: str = ""  # which comparison decided it ("reverse", "forward", ...)
     detail: str = ""
-    compared: int = 0                # finite-difference comparisons made
-    kinks: int = 0                   # elements skipped as kinks
+    compared: int = 0  # finite-difference comparisons made
+    kinks: int = 0  # elements skipped as kinks
     extra: dict = field(default_factory=dict)
 
     @property
@@ -111,8 +111,7 @@ def _same_value(a, b):
     if type(a) is not type(b):
         return False
     if isinstance(a, np.ndarray):
-        return a.shape == b.shape and a.dtype == b.dtype and \
-            np.array_equal(a, b, equal_nan=True)
+        return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True)
     if isinstance(a, (list, tuple)):
         return len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b))
     if isinstance(a, float):
@@ -215,18 +214,21 @@ def fd_partials(func, args, name, steps=(1e-3, 2.5e-4)):
         scale = max(1.0, abs(_value_at(x, idx)))
 
         def phi(delta, idx=idx):
-            call = _clone(args)     # f may change its arguments in place
+            call = _clone(args)  # f may change its arguments in place
             call[name] = _perturbed(x, idx, delta)
             return func(**call)
+
         try:
             estimates = [richardson(phi, h * scale) for h in steps]
         except (ArithmeticError, ValueError):
             result[idx] = None
             continue
         estimates = [np.asarray(e, dtype=float) for e in estimates]
-        if not all(np.all(np.isfinite(e)) for e in estimates) or \
-                not _close(estimates[0], estimates[1], 1e-5, 1e-7) or \
-                _one_sided_kink(phi, steps[1] * scale):
+        if (
+            not all(np.all(np.isfinite(e)) for e in estimates)
+            or not _close(estimates[0], estimates[1], 1e-5, 1e-7)
+            or _one_sided_kink(phi, steps[1] * scale)
+        ):
             result[idx] = None
         else:
             result[idx] = estimates[1]
@@ -236,6 +238,7 @@ def fd_partials(func, args, name, steps=(1e-3, 2.5e-4)):
 def _as_scalar_func(func):
     def scalar(**kw):
         return float(func(**kw))
+
     return scalar
 
 
@@ -253,9 +256,16 @@ def _crash(check, exc):
             where = f"{os.path.basename(frame.filename)}:{frame.name}"
             break
     detail = f"{type(exc).__name__}: {exc}"[:2000]
-    return Verdict("crash", check, detail, extra={"exc_type": type(exc).__name__, "where": where,
-                                                  "traceback": "".join(
-                                                      traceback.format_exception(exc))[-4000:]})
+    return Verdict(
+        "crash",
+        check,
+        detail,
+        extra={
+            "exc_type": type(exc).__name__,
+            "where": where,
+            "traceback": "".join(traceback.format_exception(exc))[-4000:],
+        },
+    )
 
 
 def _run(check, thunk):
@@ -263,8 +273,9 @@ def _run(check, thunk):
     try:
         return thunk()
     except srcdiff.SrcDiffError as exc:
-        raise _Fail(Verdict("refused", check, str(exc)[:2000],
-                            extra={"exc_type": type(exc).__name__})) from None
+        raise _Fail(
+            Verdict("refused", check, str(exc)[:2000], extra={"exc_type": type(exc).__name__})
+        ) from None
     except Exception as exc:  # noqa: BLE001 - every other exception is a crash
         raise _Fail(_crash(check, exc)) from None
 
@@ -272,8 +283,13 @@ def _run(check, thunk):
 def _grads_tuple(g, wrt):
     """grad with a tuple `wrt` returns a tuple, even of one gradient."""
     if not isinstance(g, tuple) or len(g) != len(wrt):
-        raise _Fail(Verdict("wrong", "reverse-shape", f"expected a tuple of {len(wrt)} "
-                            f"gradients, got {type(g).__name__}"))
+        raise _Fail(
+            Verdict(
+                "wrong",
+                "reverse-shape",
+                f"expected a tuple of {len(wrt)} gradients, got {type(g).__name__}",
+            )
+        )
     return g
 
 
@@ -341,9 +357,12 @@ def _check(case, func, modes):
         out = _run("reverse", lambda: vg(**call))
         _check_untouched("reverse", before, call)
         got_value, g = out
-        if _finite_scalar(got_value) is None or not _close(got_value, value,
-                                                           1e-6 if single else 1e-12, 1e-14):
-            raise _Fail(Verdict("wrong", "value", f"value_and_grad value {got_value!r}, f {value!r}"))
+        if _finite_scalar(got_value) is None or not _close(
+            got_value, value, 1e-6 if single else 1e-12, 1e-14
+        ):
+            raise _Fail(
+                Verdict("wrong", "value", f"value_and_grad value {got_value!r}, f {value!r}")
+            )
         rev = _grads_tuple(g, wrt)
         if len(rev) != len(wrt):
             raise _Fail(Verdict("wrong", "reverse", f"{len(rev)} gradients for {len(wrt)} inputs"))
@@ -365,13 +384,21 @@ def _check(case, func, modes):
                 # decide which one is wrong with finite differences
                 fd = _fd_array(func, args, name)
                 who = "forward" if _agrees(gr, fd) else "reverse" if _agrees(gi, fd) else "both"
-                raise _Fail(Verdict("wrong", who, f"d/d{name}: reverse {_fmt(gr)}, forward "
-                                    f"{_fmt(gi)}, differences {_fmt(fd)}"))
+                raise _Fail(
+                    Verdict(
+                        "wrong",
+                        who,
+                        f"d/d{name}: reverse {_fmt(gr)}, forward "
+                        f"{_fmt(gi)}, differences {_fmt(fd)}",
+                    )
+                )
     if "fd" in modes and single:
         # float32: finite differences are too coarse; compare with the float64 gradient
         # of the same program, itself checked against finite differences
-        wide = {k: v.astype(np.float64) if isinstance(v, np.ndarray) and v.dtype == np.float32
-                else v for k, v in args.items()}
+        wide = {
+            k: v.astype(np.float64) if isinstance(v, np.ndarray) and v.dtype == np.float32 else v
+            for k, v in args.items()
+        }
         inner = _check(Case(case.source, wide, wrt, case.entry), func, modes)
         if inner.status != "ok":
             raise _Fail(inner)
@@ -379,8 +406,13 @@ def _check(case, func, modes):
         for name, g32, g in zip(wrt, rev, _grads_tuple(g64, wrt)):
             scale = max(1.0, float(np.max(np.abs(np.asarray(g, dtype=float)), initial=0)))
             if not _close(g32, g, 2e-3, 1e-4 * scale):
-                raise _Fail(Verdict("wrong", "reverse", f"float32 gradient of {name} "
-                                    f"{_fmt(g32)}, float64 {_fmt(g)}"))
+                raise _Fail(
+                    Verdict(
+                        "wrong",
+                        "reverse",
+                        f"float32 gradient of {name} {_fmt(g32)}, float64 {_fmt(g)}",
+                    )
+                )
         verdict.compared, verdict.kinks = inner.compared, inner.kinks
     elif "fd" in modes:
         scalar = _as_scalar_func(func)
@@ -394,8 +426,14 @@ def _check(case, func, modes):
                 verdict.compared += 1
                 got = garr[idx] if garr.ndim else garr
                 if not _close(got, d, RTOL, ATOL * max(1.0, abs(value))):
-                    raise _Fail(Verdict("wrong", "reverse", f"d/d{name}{list(idx)}: srcdiff "
-                                        f"{float(got)!r}, differences {float(d)!r}"))
+                    raise _Fail(
+                        Verdict(
+                            "wrong",
+                            "reverse",
+                            f"d/d{name}{list(idx)}: srcdiff "
+                            f"{float(got)!r}, differences {float(d)!r}",
+                        )
+                    )
     if case.hessian and "hessian" in modes:
         _check_hessian(case, func, args, wrt[0], verdict)
     return verdict
@@ -423,7 +461,11 @@ def _agrees(g, fd):
 
 
 def _fmt(v):
-    return np.array2string(np.asarray(v, dtype=float), precision=6) if np.ndim(v) else f"{float(v):.8g}"
+    return (
+        np.array2string(np.asarray(v, dtype=float), precision=6)
+        if np.ndim(v)
+        else f"{float(v):.8g}"
+    )
 
 
 def _check_hessian(case, func, args, name, verdict):
@@ -435,7 +477,9 @@ def _check_hessian(case, func, args, name, verdict):
     x = args[name]
     shape = np.shape(np.asarray(x, dtype=float))
     if H.shape != shape + shape:
-        raise _Fail(Verdict("wrong", "hessian", f"Hessian shape {H.shape}, expected {shape + shape}"))
+        raise _Fail(
+            Verdict("wrong", "hessian", f"Hessian shape {H.shape}, expected {shape + shape}")
+        )
     g = srcdiff.grad(func, wrt=name)
     for idx in _elements(x):
         scale = max(1.0, abs(_value_at(x, idx)))
@@ -444,14 +488,22 @@ def _check_hessian(case, func, args, name, verdict):
             kw = _clone(args)
             kw[name] = _perturbed(x, idx, delta)
             return np.asarray(g(**kw), dtype=float)
+
         try:
             e1, e2 = (richardson(phi, s * scale) for s in (1e-3, 2.5e-4))
         except (ArithmeticError, ValueError):
             continue
-        if not (np.all(np.isfinite(e1)) and np.all(np.isfinite(e2))) or \
-                not _close(e1, e2, 1e-4, 1e-6):
+        if not (np.all(np.isfinite(e1)) and np.all(np.isfinite(e2))) or not _close(
+            e1, e2, 1e-4, 1e-6
+        ):
             continue
         column = H[(Ellipsis,) + tuple(idx)] if shape else H
         if not _close(column, e2, 1e-4, 1e-6 * max(1.0, float(np.max(np.abs(e2), initial=0)))):
-            raise _Fail(Verdict("wrong", "hessian", f"d2/d{name}d{name}{list(idx)}: srcdiff "
-                                f"{_fmt(column)}, differences of the gradient {_fmt(e2)}"))
+            raise _Fail(
+                Verdict(
+                    "wrong",
+                    "hessian",
+                    f"d2/d{name}d{name}{list(idx)}: srcdiff "
+                    f"{_fmt(column)}, differences of the gradient {_fmt(e2)}",
+                )
+            )

@@ -1,4 +1,6 @@
-"""`python -m tools.suites [--suite autograd|tangent|all] [-k TEXT] [--limit N] [--show N] [--hessian]`.
+"""`python -m tools.suites`: other projects' AD test functions through srcdiff.
+
+Options: `[--suite autograd|tangent|all] [-k TEXT] [--limit N] [--show N] [--hessian]`.
 
 Runs the cases translated from other projects' test suites through
 `tools.fuzz.oracle.check` and prints: counts per status per suite, the
@@ -23,16 +25,22 @@ _CASES = {}
 
 def _one(job):
     import warnings
+
     warnings.simplefilter("ignore")
     from tools.fuzz.oracle import Verdict, check
+
     suite, index, hessian = job
     case = _CASES[suite][index]
     start = time.perf_counter()
     try:
         verdict = check(case.oracle_case(hessian), modes=case.modes)
     except Exception as exc:  # noqa: BLE001 - the oracle itself failed: report, don't stop
-        verdict = Verdict("invalid", "oracle", f"{type(exc).__name__}: {exc}",
-                          extra={"traceback": traceback.format_exc()[-3000:]})
+        verdict = Verdict(
+            "invalid",
+            "oracle",
+            f"{type(exc).__name__}: {exc}",
+            extra={"traceback": traceback.format_exc()[-3000:]},
+        )
     return suite, index, verdict, time.perf_counter() - start
 
 
@@ -45,8 +53,12 @@ def refusal_kind(detail):
 def failure_kind(verdict):
     if verdict.status == "refused":
         return f"refused | {refusal_kind(verdict.detail)}"
-    parts = [verdict.status, verdict.check, verdict.extra.get("exc_type", ""),
-             verdict.extra.get("where", "")]
+    parts = [
+        verdict.status,
+        verdict.check,
+        verdict.extra.get("exc_type", ""),
+        verdict.extra.get("where", ""),
+    ]
     if verdict.status == "invalid":
         parts.append(verdict.detail.split("\n")[0][:80])
     return " | ".join(p for p in parts if p)
@@ -68,22 +80,34 @@ def spread(suites, limit):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m tools.suites", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.suites",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--suite", default="all", choices=["all", "autograd", "tangent"])
     parser.add_argument("-k", default="", help="only cases whose name contains this text")
     parser.add_argument("--show", type=int, default=5, help="wrong/crash cases to print in full")
     parser.add_argument("--hessian", action="store_true", help="also check Hessians")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--limit", type=int, default=None, metavar="N",
-                        help="run only N of the selected cases, spread evenly over them "
-                             "(a quick sample; the full corpus takes about a minute)")
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="run only N of the selected cases, spread evenly over them "
+        "(a quick sample; the full corpus takes about a minute)",
+    )
     parser.add_argument("--list", action="store_true", help="list the selected cases and stop")
-    parser.add_argument("--out", default=None,
-                        help="write one line per case (name, status, check, detail) to this file")
+    parser.add_argument(
+        "--out",
+        default=None,
+        help="write one line per case (name, status, check, detail) to this file",
+    )
     args = parser.parse_args(argv)
 
     from tools.suites import load
+
     _CASES.update(spread(select(load(args.suite), args.k), args.limit))
     if args.list:
         for suite, cases in _CASES.items():
@@ -106,8 +130,16 @@ def main(argv=None):
             kinks += verdict.kinks
             slow.append((seconds, _CASES[suite][index].name))
             first = verdict.detail.splitlines()[0] if verdict.detail else ""
-            rows.append("\t".join([_CASES[suite][index].name, verdict.status, verdict.check,
-                                   refusal_kind(first) if verdict.status == "refused" else first]))
+            rows.append(
+                "\t".join(
+                    [
+                        _CASES[suite][index].name,
+                        verdict.status,
+                        verdict.check,
+                        refusal_kind(first) if verdict.status == "refused" else first,
+                    ]
+                )
+            )
             if verdict.status != "ok":
                 kinds[(suite, failure_kind(verdict))] += 1
             if verdict.status in ("wrong", "crash", "invalid"):
@@ -117,8 +149,10 @@ def main(argv=None):
         with open(args.out, "w") as fh:
             fh.write("\n".join(sorted(rows)) + "\n")
 
-    print(f"\n{len(jobs)} cases in {elapsed:.0f} s ({compared} finite-difference comparisons, "
-          f"{kinks} kinks skipped{', Hessians on' if args.hessian else ''})\n")
+    print(
+        f"\n{len(jobs)} cases in {elapsed:.0f} s ({compared} finite-difference comparisons, "
+        f"{kinks} kinks skipped{', Hessians on' if args.hessian else ''})\n"
+    )
     print(f"{'suite':<10}" + "".join(f"{s:>9}" for s in STATUSES) + f"{'total':>9}")
     for suite in _CASES:
         row = [counts[(suite, s)] for s in STATUSES]
@@ -129,16 +163,19 @@ def main(argv=None):
     order = {"wrong": 0, "crash": 1, "invalid": 2, "refused": 3}
     if kinds:
         print("\nby kind:")
-        for (suite, kind), n in sorted(kinds.items(), key=lambda kv: (
-                order.get(kv[0][1].split(" |")[0], 9), -kv[1], kv[0])):
+        for (suite, kind), n in sorted(
+            kinds.items(), key=lambda kv: (order.get(kv[0][1].split(" |")[0], 9), -kv[1], kv[0])
+        ):
             print(f"  {n:5d}  {suite:<9} {kind}")
     failures.sort(key=lambda f: (order[f[2].status], _CASES[f[0]][f[1]].name))
     if failures:
         print("\nwrong / crash / invalid cases:")
         for suite, index, verdict in failures:
-            print(f"  {verdict.status:8} {_CASES[suite][index].name}: "
-                  f"{verdict.detail.splitlines()[0][:150] if verdict.detail else ''}")
-    shown = [f for f in failures if f[2].status in ("wrong", "crash")][:args.show]
+            print(
+                f"  {verdict.status:8} {_CASES[suite][index].name}: "
+                f"{verdict.detail.splitlines()[0][:150] if verdict.detail else ''}"
+            )
+    shown = [f for f in failures if f[2].status in ("wrong", "crash")][: args.show]
     for suite, index, verdict in shown:
         case = _CASES[suite][index]
         print(f"\n--- {case.name}: {verdict.status} ({verdict.check})")
@@ -156,9 +193,12 @@ def main(argv=None):
 
 def _short(args):
     import numpy as np
+
     with np.printoptions(precision=4, threshold=12, edgeitems=2):
-        return {k: (np.array2string(v, separator=", ") if isinstance(v, np.ndarray) else v)
-                for k, v in args.items()}
+        return {
+            k: (np.array2string(v, separator=", ") if isinstance(v, np.ndarray) else v)
+            for k, v in args.items()
+        }
 
 
 if __name__ == "__main__":

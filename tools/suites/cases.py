@@ -23,17 +23,18 @@ ALL_MODES = ("reverse", "forward", "fd", "hessian")
 
 @dataclass(frozen=True)
 class SuiteCase:
-    name: str                          # "<suite>/<file>::<test>[<variant>]"
-    source: str                        # module text defining `f`
-    args: Callable[[], dict]           # builds fresh arguments, in signature order
-    wrt: tuple                         # parameters to differentiate
-    origin: str                        # what upstream test this translates
-    modes: tuple = ALL_MODES           # oracle checks that apply
-    note: str = ""                     # why the case is the way it is
-    entry: str = "f"                   # the function to differentiate
+    name: str  # "<suite>/<file>::<test>[<variant>]"
+    source: str  # module text defining `f`
+    args: Callable[[], dict]  # builds fresh arguments, in signature order
+    wrt: tuple  # parameters to differentiate
+    origin: str  # what upstream test this translates
+    modes: tuple = ALL_MODES  # oracle checks that apply
+    note: str = ""  # why the case is the way it is
+    entry: str = "f"  # the function to differentiate
 
     def oracle_case(self, hessian=False):
         from tools.fuzz.oracle import Case
+
         return Case(self.source, self.args(), tuple(self.wrt), entry=self.entry, hessian=hessian)
 
 
@@ -51,6 +52,7 @@ def rng_for(key):
 @dataclass(frozen=True)
 class Gen:
     """An argument made from random numbers when the case is built."""
+
     tag: str
     make: Callable = field(compare=False)
 
@@ -64,16 +66,20 @@ def shape_tag(shape):
 
 def R(*shape):
     """Standard normal values (a Python float for no shape), like autograd's npr.randn."""
+
     def make(rng):
         return float(rng.standard_normal()) if not shape else rng.standard_normal(shape)
+
     return Gen(shape_tag(shape) if shape else "float", make)
 
 
 def U(lo, hi, *shape):
     """Uniform values in [lo, hi]."""
+
     def make(rng):
-        v = lo + (hi - lo) * rng.random(shape)     # hi < lo is allowed, as in autograd
+        v = lo + (hi - lo) * rng.random(shape)  # hi < lo is allowed, as in autograd
         return float(v) if not shape else v
+
     return Gen(shape_tag(shape) if shape else "float", make)
 
 
@@ -101,8 +107,13 @@ def tag_of(value):
         return value.tag
     if isinstance(value, (list, tuple)) and any(isinstance(v, Gen) for v in value):
         inner = ",".join(tag_of(v) for v in value)
-        return f"[{inner}]" if isinstance(value, list) else f"({inner},)" if len(value) == 1 \
+        return (
+            f"[{inner}]"
+            if isinstance(value, list)
+            else f"({inner},)"
+            if len(value) == 1
             else f"({inner})"
+        )
     return repr(value)
 
 
@@ -143,8 +154,16 @@ def _namespace():
 
     import scipy.linalg as sla
     from scipy import signal, special, stats
-    return {"np": np, "special": special, "stats": stats, "sla": sla, "signal": signal,
-            "math": math, "operator": operator}
+
+    return {
+        "np": np,
+        "special": special,
+        "stats": stats,
+        "sla": sla,
+        "signal": signal,
+        "math": math,
+        "operator": operator,
+    }
 
 
 def _leaves(out, prefix="out"):
@@ -165,7 +184,7 @@ def reduced(params, body, result):
     ns = _namespace()
     ns.update(copy.deepcopy(params))
     with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")      # e.g. np.row_stack's deprecation
+        warnings.simplefilter("ignore")  # e.g. np.row_stack's deprecation
         for line in body:
             exec(line, ns)  # noqa: S102 - our own case text
         out = eval(result, ns)
@@ -177,8 +196,9 @@ def reduced(params, body, result):
     else:
         wtext = [weights_text(f"W{i}", shape, i) for i, (_, shape) in enumerate(leaves)]
         lines.append(f"out = {result}")
-        lines.append("return " + " + ".join(f"np.sum({expr} * W{i})"
-                                            for i, (expr, _) in enumerate(leaves)))
+        lines.append(
+            "return " + " + ".join(f"np.sum({expr} * W{i})" for i, (expr, _) in enumerate(leaves))
+        )
     code = "\n".join("    " + line for line in lines)
     text = f"def f({', '.join(params)}):\n{code}\n"
     return f"{header(text)}\n\n" + "\n".join(wtext) + f"\n\n\n{text}"
@@ -219,15 +239,29 @@ def product_kwargs(options):
     return [dict(zip(keys, vals)) for vals in itertools.product(*(options[k] for k in keys))]
 
 
-def call_case(file, test, func, positional, kwargs=None, *, argnum=(0,), wrap="{}",
-              origin=None, valid=True, note="", modes=ALL_MODES, name=None):
+def call_case(
+    file,
+    test,
+    func,
+    positional,
+    kwargs=None,
+    *,
+    argnum=(0,),
+    wrap="{}",
+    origin=None,
+    valid=True,
+    note="",
+    modes=ALL_MODES,
+    name=None,
+):
     """One case: `np.sum(wrap(func(positional..., **kwargs)) * W)`.
 
     `positional` holds values (Gen -> a parameter, differentiated if its
     position is in `argnum`; anything else is written as a literal)."""
     kwargs = dict(kwargs or {})
-    variant = ",".join([tag_of(p) for p in positional] +
-                       [f"{k}={tag_of(v)}" for k, v in kwargs.items()])
+    variant = ",".join(
+        [tag_of(p) for p in positional] + [f"{k}={tag_of(v)}" for k, v in kwargs.items()]
+    )
     case_name = name or f"{file}.py::{test}[{variant}]"
     rng = rng_for(case_name)
     names = iter(_NAMES)
@@ -240,7 +274,7 @@ def call_case(file, test, func, positional, kwargs=None, *, argnum=(0,), wrap="{
             kw_parts.append(f"{k}={k}")
         else:
             kw_parts.append(f"{k}={v!r}")
-    if "{" in func:             # an operator template such as "{0} * {1}"
+    if "{" in func:  # an operator template such as "{0} * {1}"
         call = func.format(*parts)
     else:
         call = f"{func}({', '.join(parts + kw_parts)})"
@@ -251,12 +285,20 @@ def call_case(file, test, func, positional, kwargs=None, *, argnum=(0,), wrap="{
         if valid:
             raise
         return None
-    return SuiteCase(f"autograd/{case_name}", source, frozen(params), tuple(wrt),
-                     origin or f"autograd tests/{file}.py::{test}", modes, note)
+    return SuiteCase(
+        f"autograd/{case_name}",
+        source,
+        frozen(params),
+        tuple(wrt),
+        origin or f"autograd tests/{file}.py::{test}",
+        modes,
+        note,
+    )
 
 
-def combo(file, test, func, *arg_options, argnum=(0,), wrap="{}", note="",
-          modes=ALL_MODES, **kw_options):
+def combo(
+    file, test, func, *arg_options, argnum=(0,), wrap="{}", note="", modes=ALL_MODES, **kw_options
+):
     """autograd's combo_check: every product of positional and keyword options.
 
     Combinations NumPy itself rejects are dropped (autograd's lists only hold
@@ -264,15 +306,36 @@ def combo(file, test, func, *arg_options, argnum=(0,), wrap="{}", note="",
     out = []
     for pos in itertools.product(*arg_options):
         for kwargs in product_kwargs(kw_options):
-            case = call_case(file, test, func, list(pos), kwargs, argnum=argnum, wrap=wrap,
-                             valid=False, note=note, modes=modes)
+            case = call_case(
+                file,
+                test,
+                func,
+                list(pos),
+                kwargs,
+                argnum=argnum,
+                wrap=wrap,
+                valid=False,
+                note=note,
+                modes=modes,
+            )
             if case is not None:
                 out.append(case)
     return out
 
 
-def body_case(file, test, params, body, result, *, wrt=None, variant="", note="",
-              modes=ALL_MODES, project="autograd"):
+def body_case(
+    file,
+    test,
+    params,
+    body,
+    result,
+    *,
+    wrt=None,
+    variant="",
+    note="",
+    modes=ALL_MODES,
+    project="autograd",
+):
     """A case from function body lines; `result` is weighted and summed.
 
     params: name -> value or Gen, in signature order; wrt defaults to all."""
@@ -281,8 +344,15 @@ def body_case(file, test, params, body, result, *, wrt=None, variant="", note=""
     values = {k: (v(rng) if isinstance(v, Gen) else copy.deepcopy(v)) for k, v in params.items()}
     source = reduced(values, body, result)
     wrt = tuple(values) if wrt is None else tuple(wrt)
-    return SuiteCase(f"{project}/{name}", source, frozen(values), wrt,
-                     f"{project} tests/{file}.py::{test}", modes, note)
+    return SuiteCase(
+        f"{project}/{name}",
+        source,
+        frozen(values),
+        wrt,
+        f"{project} tests/{file}.py::{test}",
+        modes,
+        note,
+    )
 
 
 def hand(name, origin, source, params, wrt, *, note="", modes=ALL_MODES):

@@ -46,8 +46,7 @@ def _fd_call(func, args, wrt, value):
         out = func(*call)
     out = np.asarray(out, dtype=np.float64)
     if out.size != 1:
-        raise TypeError(f"finite differences need a scalar function; it returned shape "
-                        f"{out.shape}")
+        raise TypeError(f"finite differences need a scalar function; it returned shape {out.shape}")
     return float(out.reshape(()))
 
 
@@ -71,7 +70,7 @@ def numeric_grad(func, args, wrt=0, *, richardson=False):
     form: a float, a float64 array of its shape, a list or tuple like it.
     """
     x = args[wrt]
-    base = np.array(x, dtype=np.float64)       # a copy, in float64
+    base = np.array(x, dtype=np.float64)  # a copy, in float64
     eps = float(np.finfo(np.float64).eps)
     rel = eps ** (1 / 5) if richardson else eps ** (1 / 3)
     grad = np.zeros(base.shape)
@@ -83,11 +82,12 @@ def numeric_grad(func, args, wrt=0, *, richardson=False):
             up, down = base.copy(), base.copy()
             up[i] = xi + step
             down[i] = xi - step
-            width = float(up[i] - down[i])          # the step taken, after rounding
-            diff = (_fd_call(func, args, wrt, _fd_like(up, x)) -
-                    _fd_call(func, args, wrt, _fd_like(down, x)))
+            width = float(up[i] - down[i])  # the step taken, after rounding
+            diff = _fd_call(func, args, wrt, _fd_like(up, x)) - _fd_call(
+                func, args, wrt, _fd_like(down, x)
+            )
             estimates.append((diff / width, width / 2))
-        if richardson:      # D(h) = f' + c h^2: eliminate c between the two estimates
+        if richardson:  # D(h) = f' + c h^2: eliminate c between the two estimates
             (d1, h1), (d2, h2) = estimates
             grad[i] = (h1 * h1 * d2 - h2 * h2 * d1) / (h1 * h1 - h2 * h2)
         else:
