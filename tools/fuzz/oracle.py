@@ -13,9 +13,12 @@ loads the module from a real file (srcdiff reads source), then compares:
   These are the oracle's own on purpose, not srcdiff.runtime.fd.numeric_grad:
   an oracle that shared srcdiff's code could share its bugs, and this one
   also needs kink detection, which check_grad doesn't do;
+* a derivative that is not finite is wrong (srcdiff refuses those with a
+  DomainError), its own verdict ("not-finite") even where both modes agree;
 * the caller's arguments are never modified;
 * optionally the Hessian (forward over reverse) against finite differences of
-  the reverse-mode gradient.
+  the reverse-mode gradient, at two step sizes, within their difference (for
+  float32 arguments: the float64 Hessian that way, the float32 one against it).
 
 The verdict is one of ``ok``, ``refused`` (a `SrcDiffError` naming the
 construct: allowed, but counted), ``wrong``, ``crash`` (any other exception
@@ -128,10 +131,26 @@ def _finite_scalar(out):
 
 
 def _close(a, b, rtol, atol):
+    """Elementwise within tolerance.  An infinity agrees only with the same infinity (inf -
+    inf is nan, and rtol * inf would let inf agree with any number); nan with nothing."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if a.shape != b.shape:
         return False
-    return bool(np.all(np.abs(a - b) <= atol + rtol * np.maximum(np.abs(a), np.abs(b))))
+    with np.errstate(invalid="ignore", over="ignore"):
+        near = (
+            np.isfinite(a)
+            & np.isfinite(b)
+            & (np.abs(a - b) <= atol + rtol * np.maximum(np.abs(a), np.abs(b)))
+        )
+    return bool(np.all(near | (a == b)))
+
+
+def _widened(args):
+    """The arguments with every float32 array in float64 (the same values exactly)."""
+    return {
+        k: v.astype(np.float64) if isinstance(v, np.ndarray) and v.dtype == np.float32 else v
+        for k, v in args.items()
+    }
 
 
 def _shape_problem(g, x, name):
@@ -392,13 +411,12 @@ def _check(case, func, modes):
                         f"{_fmt(gi)}, differences {_fmt(fd)}",
                     )
                 )
+    if rev is not None:
+        _check_finite(func, args, wrt, rev, single, "forward" in modes)
     if "fd" in modes and single:
         # float32: finite differences are too coarse; compare with the float64 gradient
         # of the same program, itself checked against finite differences
-        wide = {
-            k: v.astype(np.float64) if isinstance(v, np.ndarray) and v.dtype == np.float32 else v
-            for k, v in args.items()
-        }
+        wide = _widened(args)
         inner = _check(Case(case.source, wide, wrt, case.entry), func, modes)
         if inner.status != "ok":
             raise _Fail(inner)
@@ -439,7 +457,37 @@ def _check(case, func, modes):
     return verdict
 
 
+def _check_finite(func, args, wrt, rev, single, forward):
+    """srcdiff refuses a derivative that is not finite (DomainError); one it returns anyway
+    is wrong whatever the other mode says (both agree here: compared before).  Finite
+    differences can't check it (they are nan or overflow too), so this is its own verdict,
+    not a disagreement of the modes."""
+    for name, gr in zip(wrt, rev):
+        garr = np.asarray(gr, dtype=float)
+        if np.all(np.isfinite(garr)):
+            continue
+        note = ""
+        if single:  # is it float32 overflowing? show the float64 gradient
+            try:
+                _, g64 = srcdiff.value_and_grad(func, wrt=wrt)(**_clone(_widened(args)))
+                note = f"; the float64 gradient is {_fmt(g64[wrt.index(name)])}"
+            except Exception as exc:  # noqa: BLE001 - only a note
+                note = f"; the float64 gradient raises {type(exc).__name__}"
+        raise _Fail(
+            Verdict(
+                "wrong",
+                "not-finite",
+                f"d/d{name}: srcdiff returned {_fmt(gr)}"
+                f"{' (forward mode agrees)' if forward else ''} instead of "
+                f"refusing with a DomainError{note}",
+            )
+        )
+
+
 def _fd_array(func, args, name):
+    # float32 arguments in float64: a float32 step would be rounded (the delta not the one
+    # divided by), and this only decides which mode is wrong
+    args = _widened(args)
     partials = fd_partials(_as_scalar_func(func), args, name)
     x = args[name]
     if not _elements(x) or _elements(x) == [()]:
@@ -468,7 +516,17 @@ def _fmt(v):
     )
 
 
+HESS_STEPS = (1e-3, 2.5e-4)  # relative steps for differences of the gradient
+HESS_KINK = 1e-3  # the two estimates differ more: a kink, not compared
+HESS_RTOL, HESS_ATOL = 1e-5, 1e-7
+
+
 def _check_hessian(case, func, args, name, verdict):
+    """srcdiff's Hessian against differences of its reverse-mode gradient.  With float32
+    arguments, differences of the float32 gradient are noise (and a float32 step is rounded,
+    so the delta is not the one divided by): the float64 Hessian of the same program is
+    checked that way instead, and the float32 one compared with it at float32's precision,
+    as the gradient is."""
     before = _clone(args)
     call = _clone(args)
     h = _run("hessian", lambda: srcdiff.hessian(func, wrt=name))
@@ -480,25 +538,59 @@ def _check_hessian(case, func, args, name, verdict):
         raise _Fail(
             Verdict("wrong", "hessian", f"Hessian shape {H.shape}, expected {shape + shape}")
         )
-    g = srcdiff.grad(func, wrt=name)
+    wide = _widened(args)
+    if any(wide[k] is not args[k] for k in args):  # float32 arguments
+        H64 = np.asarray(_run("hessian", lambda: h(**_clone(wide))), dtype=float)
+        compare_hessian(H64, srcdiff.grad(func, wrt=name), wide, name, verdict)
+        scale = max(1.0, float(np.max(np.abs(H64), initial=0)))
+        if not _close(H, H64, 2e-3, 1e-4 * scale):
+            raise _Fail(
+                Verdict(
+                    "wrong",
+                    "hessian",
+                    f"float32 Hessian d2/d{name}d{name} {_fmt(H)}, float64 {_fmt(H64)}",
+                )
+            )
+        return
+    compare_hessian(H, srcdiff.grad(func, wrt=name), args, name, verdict)
+
+
+def compare_hessian(H, grad, args, name, verdict=None):
+    """Each column of H against Richardson-extrapolated central differences of `grad` at two
+    step sizes.  Their difference estimates the coarser one's truncation error, hundreds of
+    times the finer one's: a column where they differ by more than HESS_KINK (relative) is a
+    kink and skipped; otherwise the finer one is the reference, within HESS_RTOL and twice
+    that estimate (at most 2e-3 relative: a wrong entry is typically off by O(1)).  Raises
+    _Fail with a "wrong" verdict; counts compared and skipped columns in `verdict`."""
+    x = args[name]
+    shape = np.shape(np.asarray(x, dtype=float))
     for idx in _elements(x):
         scale = max(1.0, abs(_value_at(x, idx)))
 
         def phi(delta, idx=idx):
             kw = _clone(args)
             kw[name] = _perturbed(x, idx, delta)
-            return np.asarray(g(**kw), dtype=float)
+            return np.asarray(grad(**kw), dtype=float)
 
         try:
-            e1, e2 = (richardson(phi, s * scale) for s in (1e-3, 2.5e-4))
+            with np.errstate(all="ignore"):
+                e1, e2 = (richardson(phi, s * scale) for s in HESS_STEPS)
         except (ArithmeticError, ValueError):
-            continue
-        if not (np.all(np.isfinite(e1)) and np.all(np.isfinite(e2))) or not _close(
-            e1, e2, 1e-4, 1e-6
-        ):
-            continue
+            e1 = e2 = np.nan
         column = H[(Ellipsis,) + tuple(idx)] if shape else H
-        if not _close(column, e2, 1e-4, 1e-6 * max(1.0, float(np.max(np.abs(e2), initial=0)))):
+        e1, e2 = np.broadcast_to(e1, np.shape(column)), np.broadcast_to(e2, np.shape(column))
+        size = max(1.0, float(np.max(np.abs(e2), initial=0)))
+        err = np.abs(e1 - e2)
+        if not (np.all(np.isfinite(e1)) and np.all(np.isfinite(e2))) or np.any(
+            err > HESS_KINK * np.maximum(np.abs(e2), size * 1e-3)
+        ):
+            if verdict is not None:
+                verdict.kinks += 1
+            continue
+        if verdict is not None:
+            verdict.compared += 1
+        tol = HESS_ATOL * size + HESS_RTOL * np.maximum(np.abs(column), np.abs(e2)) + 2 * err
+        if not np.all(np.abs(column - e2) <= tol):
             raise _Fail(
                 Verdict(
                     "wrong",

@@ -1,0 +1,180 @@
+"""The random-program tester's oracle (tools/fuzz/oracle.py) on its own: false alarms it
+used to raise are now ok, and a derivative that is really wrong in a similar case is still
+called wrong (each fix is tested both ways, so a test can't pass by accepting everything)."""
+
+import numpy as np
+import pytest
+
+import srcdiff
+from tools.fuzz import oracle
+from tools.fuzz.oracle import Case, check
+
+HEADER = "import math\n\nimport numpy as np\n\n\n"
+
+# seed 107049, minimised: a float32 argument and a Hessian.  Differences of the float32
+# gradient, with the float32 step rounded, gave 0.528852 for d2/dx1dx1; the true value
+# (sympy, 30 digits) is 0.528765849601828, and srcdiff says 0.52876585.
+CBRT = (
+    HEADER
+    + """def f(x):
+    return np.sum((np.cbrt(x * x + 0.5) - x) * (np.cbrt(x * x + 0.5) - x))
+"""
+)
+CBRT_X = np.array([-0.142, 0.915, 0.302, 0.014], dtype=np.float32)
+
+# seed 300491, minimised: d2/dx2dx2 of a sum of squares is 2; differences of the float32
+# gradient said 1.999776
+SQUARES = (
+    HEADER
+    + """def f(x):
+    return np.sum(x[::-1] * x[::-1])
+"""
+)
+SQUARES_X = np.array([-0.223, -1.104, 0.357, -0.804], dtype=np.float32)
+
+
+def _case(source, x, hessian=True):
+    return Case(source=source, args={"x": x}, wrt=("x",), hessian=hessian)
+
+
+@pytest.mark.parametrize(
+    "source, x", [(CBRT, CBRT_X), (SQUARES, SQUARES_X)], ids=["seed_107049", "seed_300491"]
+)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_right_hessian_is_ok(source, x, dtype):
+    verdict = check(_case(source, x.astype(dtype)))
+    assert verdict.status == "ok", verdict.detail
+    assert verdict.compared >= 4 + len(x)  # the gradient and every Hessian column
+
+
+# -- a wrong Hessian is still wrong ----------------------------------------------------------
+def _exact_cbrt_hessian(x):
+    """d2/dx2 of (c - x)^2, c = cbrt(x^2 + 1/2), on the diagonal (the terms are separate)."""
+    x = np.asarray(x, dtype=float)
+    u = x * x + 0.5
+    c = np.cbrt(u)
+    c1 = 2 * x / (3 * c * c)
+    c2 = 2 / (3 * c * c) - 8 * x * x / (9 * c**5)
+    return np.diag(2 * (c1 - 1) ** 2 + 2 * (c - x) * c2)
+
+
+def _grad(source):
+    module = oracle.load(source, tag="oracle_test")
+    return srcdiff.grad(module.f, wrt="x")
+
+
+def test_compare_hessian_accepts_the_exact_hessian():
+    x = CBRT_X.astype(np.float64)
+    verdict = oracle.Verdict("ok")
+    oracle.compare_hessian(_exact_cbrt_hessian(x), _grad(CBRT), {"x": x}, "x", verdict)
+    assert verdict.compared == len(x) and verdict.kinks == 0
+
+
+@pytest.mark.parametrize(
+    "where, factor", [((1, 1), 1.01), ((1, 1), 1.5), ((0, 2), None), ((3, 3), 1.002)]
+)
+def test_compare_hessian_rejects_a_wrong_entry(where, factor):
+    x = CBRT_X.astype(np.float64)
+    H = _exact_cbrt_hessian(x)
+    if factor is None:
+        H[where] = H[where[::-1]] = 0.05  # an off-diagonal entry that should be 0
+    else:
+        H[where] *= factor  # 1 %, 50 %, 0.2 % off
+    with pytest.raises(oracle._Fail) as fail:
+        oracle.compare_hessian(H, _grad(CBRT), {"x": x}, "x")
+    assert fail.value.verdict.status == "wrong"
+    assert fail.value.verdict.check == "hessian"
+
+
+# a rule with the right first derivative and a wrong second one: the Hessian (forward over
+# reverse) differentiates the gradient code, which calls _twice, whose rule says 3 not 2
+WRONG_SECOND = (
+    HEADER
+    + """def _sq(v):
+    return v * v
+
+
+def _twice(v):
+    return 2.0 * v
+
+
+def f(x):
+    return np.sum(_sq(x) + np.sin(x))
+"""
+)
+
+
+def _wrong_second():
+    """The case's module with the rules registered: check() loads the source into the same
+    module while it is imported (and drops it after), so register before every check."""
+    module = oracle.load(WRONG_SECOND)
+    srcdiff.register_rule(
+        module._sq, "v", partials={"v": "_twice(v)"}, namespace={"_twice": module._twice}
+    )
+    srcdiff.register_rule(module._twice, "v", partials={"v": "3.0"})
+    return module
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_a_wrong_second_derivative_is_caught(dtype):
+    x = SQUARES_X.astype(dtype)
+    H = srcdiff.hessian(_wrong_second().f)(x)
+    assert np.allclose(np.diag(H), 3.0 - np.sin(x.astype(float)))  # the rule is in use
+    _wrong_second()
+    # the gradient is right, so only the Hessian check can object
+    assert check(_case(WRONG_SECOND, x, hessian=False)).status == "ok"
+    _wrong_second()
+    verdict = check(_case(WRONG_SECOND, x))
+    assert (verdict.status, verdict.check) == ("wrong", "hessian"), verdict.detail
+
+
+# -- a derivative that is not finite -------------------------------------------------------------
+# seed 101320, minimised: a float64 value of 1e200 times a float32 argument.  Its gradient
+# (1e200) overflows float32: srcdiff returns inf in both modes, and the oracle called that
+# "wrong (forward)" because inf - inf is nan.  Both modes agree; what is wrong is that
+# srcdiff returns an infinite derivative instead of refusing it (DomainError).
+OVERFLOW = (
+    HEADER
+    + """def f(x):
+    return float(np.sum(x)) * 1e200
+"""
+)
+
+
+def test_agreeing_infinite_derivatives_are_not_a_disagreement_of_the_modes():
+    verdict = check(_case(OVERFLOW, np.array([1.0, 2.0], dtype=np.float32), hessian=False))
+    assert (verdict.status, verdict.check) == ("wrong", "not-finite"), verdict.detail
+    assert "forward mode agrees" in verdict.detail and "1.e+200" in verdict.detail
+    # in float64 the same derivative is finite and right
+    assert check(_case(OVERFLOW, np.array([1.0, 2.0]), hessian=False)).status == "ok"
+
+
+def test_infinities_agree_and_nan_does_not():
+    assert oracle._close(np.array([np.inf, -np.inf, 1.0]), np.array([np.inf, -np.inf, 1.0]), 0, 0)
+    assert not oracle._close(np.array([np.inf]), np.array([-np.inf]), 1e-6, 1e-8)
+    assert not oracle._close(np.array([np.inf]), np.array([1e300]), 1e-6, 1e-8)  # rtol * inf
+    assert not oracle._close(np.array([1.0, np.inf]), np.array([1.0, 2.0]), 1e-6, 1e-8)
+    assert not oracle._close(np.array([np.nan]), np.array([np.nan]), 1e-6, 1e-8)
+
+
+# forward and reverse disagreeing is still named by which one differences side with
+WRONG_JVP = (
+    HEADER
+    + """def _cube(v):
+    return v * v * v
+
+
+def f(x):
+    return np.sum(_cube(x))
+"""
+)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_a_wrong_forward_rule_is_still_blamed_on_forward_mode(dtype):
+    module = oracle.load(WRONG_JVP)  # check() finds this module while it is loaded
+    srcdiff.register_rule(
+        module._cube, "v", jvp={"v": "2.0 * v * v * t"}, vjp={"v": "3.0 * v * v * g"}
+    )
+    verdict = check(_case(WRONG_JVP, SQUARES_X.astype(dtype), hessian=False))
+    assert (verdict.status, verdict.check) == ("wrong", "forward"), verdict.detail
