@@ -23,13 +23,17 @@ from ..rules import RULES
 class Dispatcher:
     """Builds and rebuilds the dispatching function for one derivative."""
 
-    def __init__(self, tree, name, slow, fast_types):
+    def __init__(self, tree, name, slow, fast_types, finite=None):
         self.args = copy.deepcopy(tree.args)
         self.params = [a.arg for a in [*self.args.posonlyargs, *self.args.args]]
         self.kwonly = [a.arg for a in self.args.kwonlyargs]
         self.name = name
         self.slow = slow  # slow(args tuple) -> (compiled function, cacheable?)
         self.fast_types = fast_types
+        # finite = (ok(result) -> bool, refuse(rerun, result) -> DomainError, inline(name)
+        # -> the same test as an expression where the arguments are numbers): derivatives
+        # that are not finite are refused (finite.py)
+        self.ok, self.refuse, self.inline = finite or (lambda r: True, None, lambda v: "True")
         self.fast = []  # [(types, compiled function)]
         self.defaults = {}
         self.function = None
@@ -37,7 +41,7 @@ class Dispatcher:
     def build(self, defaults, kwdefaults):
         """(Re)generate the dispatcher; `defaults` are f's default values."""
         args = copy.deepcopy(self.args)
-        ns = {"_slow": self._slow_path}
+        ns = {"_slow": self._slow_path, "_ok": self.ok, "_refuse": self.refuse}
         for i, value in enumerate(defaults or ()):
             ns[f"_d{i}"] = value
         args.defaults = [ast.Name(id=f"_d{i}", ctx=ast.Load()) for i in range(len(args.defaults))]
@@ -64,7 +68,11 @@ class Dispatcher:
                 ns[f"_t{k}_{j}"] = t
                 checks.append(f"type({n}) is _t{k}_{j}")
             lines.append(f"        if {' and '.join(checks) or 'True'}:")
-            lines.append(f"            return _f{k}({call})")
+            lines.append(f"            _r = _f{k}({call})")
+            numbers = not any(isinstance(t, tuple) for t in types)  # no arrays: floats out
+            lines.append(f"            if {self.inline('_r') if numbers else '_ok(_r)'}:")
+            lines.append("                return _r")
+            lines.append(f"            raise _refuse(lambda: _f{k}({call}), _r)")
         values = ", ".join(names)  # the slow path takes every argument, positionally
         lines.append(f"        return _slow(({values}{',' if len(names) == 1 else ''}))")
         # an arithmetic error inside generated code: the derivative is not finite here
@@ -105,7 +113,10 @@ class Dispatcher:
         ):
             self.fast.append((types, fn))
             self.build(*self._defaults)
-        return call(*args)
+        result = call(*args)
+        if self.ok(result):
+            return result
+        raise self.refuse(lambda: call(*args), result)
 
     def install(self, defaults, kwdefaults):
         self._defaults = (defaults, kwdefaults)

@@ -17,6 +17,7 @@ from ..compiler.derive import generate_reverse
 from ..compiler.source import FunctionSource
 from ..errors import NonScalarOutputError, SrcDiffError
 from .dispatch import Dispatcher
+from .finite import all_finite, refuse
 from .requests import (
     FAST_KINDS,
     Specializer,
@@ -50,7 +51,7 @@ def _make(func, wrt, output, doc, mode="reverse"):
         return spec.compiled(args), True
 
     tree = FunctionSource(func).tree
-    dispatcher = Dispatcher(tree, func.__name__, slow, FAST_KINDS)
+    dispatcher = Dispatcher(tree, func.__name__, slow, FAST_KINDS, _finite(func, names, output))
     derivative = dispatcher.install(func.__defaults__, func.__kwdefaults__)
     derivative.__qualname__ = getattr(func, "__qualname__", func.__name__)
     derivative.__module__ = func.__module__
@@ -76,6 +77,28 @@ def _make(func, wrt, output, doc, mode="reverse"):
         derivative.__doc__, derivative.wrt, derivative.source = inner.__doc__, names, inner.source
         derivative.specialize = inner.specialize
     return derivative
+
+
+def _finite(func, names, output):
+    """The dispatcher's check that the derivative it returns is finite (finite.py)."""
+    many = len(names) > 1
+
+    def grads(result):
+        return result[1] if output == "value_and_grad" else result
+
+    def ok(result):
+        return all_finite(grads(result))
+
+    def refused(rerun, result):
+        g = grads(result)
+        return refuse(rerun, list(zip(names, g)) if many else [(names[0], g)], func.__name__)
+
+    def inline(var):  # for number arguments: x - x is 0.0 unless x is inf or nan
+        g = f"{var}[1]" if output == "value_and_grad" else var
+        parts = [f"{g}[{i}]" for i in range(len(names))] if many else [g]
+        return " + ".join(f"({p} - {p})" for p in parts) + " == 0.0"
+
+    return ok, refused, inline
 
 
 def _forward(func, names, args, output, single, spec):

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..errors import ArgumentError, SrcDiffError, as_domain_error
 from .cache import cached
+from .finite import all_finite, refuse
 from .requests import (
     Specializer,
     default_wrt,
@@ -106,7 +107,11 @@ def jvp(func, primals, tangents):
     fn = spec.compiled(primals)
     dts = [_tangent_like(t, a) for p, a, t in zip(params, primals, tangents) if p in wrt]
     pos, kw = _split_keyword_only(func, primals)
-    return _guarded(fn, *pos, *dts, **kw)
+    value, tangent = _guarded(fn, *pos, *dts, **kw)
+    if not all_finite(tangent):
+        along = ", ".join(wrt)
+        raise refuse(lambda: fn(*pos, *dts, **kw), [(along, tangent)], func.__name__)
+    return value, tangent
 
 
 def _is_zero(t):
@@ -198,8 +203,11 @@ def _vjp(func, primals, wrt):
         else:  # the first backward sweep restored arrays in place: run the forward again
             run_stack = []
             _guarded(fwd, run_stack, *pos, **kw)
+        rerun = list(run_stack)
         grads = _guarded(bwd, run_stack, *cts)
         grads = grads if len(wrt) > 1 else (grads,)
+        if not all_finite(grads):
+            raise refuse(lambda: bwd(list(rerun), *cts), list(zip(wrt, grads)), func.__name__)
         by_name = dict(zip(wrt, grads))
         for p in ints:
             by_name[p] = _as_float(by_name[p]) if is_int_scalar(by_name[p]) else by_name[p]

@@ -1,0 +1,132 @@
+"""Derivatives that are not finite are refused, not returned.
+
+`math.sqrt` at 0 makes generated code raise (a `DomainError`, see errors.py); NumPy
+returns ``inf`` or ``nan`` instead and carries on, so the same derivative would come back
+silently.  Every derivative srcdiff returns is checked (`all_finite`: a subtraction for a
+float, one `np.isfinite` for an array); when one is not finite the derivative code runs
+again with NumPy's floating-point errors reported to a callback, which records the first
+line of derivative code that made an infinity or a nan, and the `DomainError` names that
+line and the user's line it came from.
+"""
+
+from __future__ import annotations
+
+import linecache
+import sys
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from ..errors import DomainError, SrcDiffError
+
+_HINT = (
+    "the function is not differentiable at this point (sqrt or cbrt at 0, log at 0, asin at "
+    "1, |x| ** 0.5 at 0, a division by zero), or a value overflowed; try a nearby point, or "
+    "guard the expression (np.where on the argument as well as on the result)"
+)
+
+
+def all_finite(value: object) -> bool:
+    """Whether every number in a derivative (a float, an array, tuples and lists of
+    them) is finite.  Fast for the common cases: it runs after every call."""
+    if type(value) is float:
+        return value - value == 0.0  # nan for inf and nan
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "fc":
+            return bool(np.isfinite(value).all())
+        if value.dtype.kind == "O":
+            return all(all_finite(v) for v in value.flat)
+        return True
+    if isinstance(value, (tuple, list)):
+        return all(all_finite(v) for v in value)
+    if isinstance(value, (float, np.floating, complex, np.complexfloating)):
+        return bool(np.isfinite(value))
+    return True
+
+
+def refuse(
+    rerun: Callable[[], object],
+    parts: Sequence[tuple[str, object]],
+    func_name: str,
+    in_derivative: Callable[[str, int], bool] | None = None,
+) -> DomainError:
+    """The DomainError for a derivative that is not finite.  `parts` pairs each
+    parameter with its derivative; `rerun` runs the derivative code again (to find the
+    line that made the first infinity or nan)."""
+    bad = [(name, d) for name, d in parts if not all_finite(d)]
+    name, d = bad[0] if bad else (parts[0] if parts else ("?", None))
+    where = _describe(_first_nonfinite_line(rerun, in_derivative or _is_derivative_line))
+    return DomainError(
+        f"the derivative of {func_name} with respect to {name} is not finite here "
+        f"({_which(d)}){where}",
+        hint=_HINT,
+    )
+
+
+def _which(d: object) -> str:
+    array = np.asarray(d, dtype=object if isinstance(d, (tuple, list)) else None)
+    if array.ndim == 0:
+        return str(d.item() if isinstance(d, np.generic) else d)
+    flat = [
+        (idx, v)
+        for idx, v in np.ndenumerate(array)
+        if not all_finite(v if not isinstance(v, np.generic) else v.item())
+    ]
+    if not flat:
+        return "a value that is not finite"
+    idx, v = flat[0]
+    more = f", and {len(flat) - 1} more" if len(flat) > 1 else ""
+    return f"{v} at index {list(idx)}{more}"
+
+
+def _is_derivative_line(filename: str, lineno: int) -> bool:
+    """Lines of generated derivative code, not the forward sweep (the user's own
+    computation, which may make an infinity it then discards, e.g. inside np.where)."""
+    if not filename.startswith("<srcdiff") or filename.startswith("<srcdiff dispatch"):
+        return False
+    before = linecache.getlines(filename)[:lineno]
+    forward_sweep = any("# forward sweep" in ln for ln in before) and not any(
+        "# backward sweep" in ln for ln in before
+    )
+    return not forward_sweep
+
+
+def _first_nonfinite_line(
+    rerun: Callable[[], object], in_derivative: Callable[[str, int], bool]
+) -> tuple[str, int] | None:
+    found: list[tuple[str, int]] = []
+
+    def record(kind: str, flag: int) -> None:
+        if found:
+            return
+        frame = sys._getframe(1)
+        while frame is not None:
+            code = frame.f_code
+            if in_derivative(code.co_filename, frame.f_lineno):
+                found.append((code.co_filename, frame.f_lineno))
+                return
+            frame = frame.f_back  # type: ignore[assignment]
+
+    try:
+        with np.errstate(all="call", call=record):
+            rerun()
+    except (ArithmeticError, ValueError, SrcDiffError):
+        pass  # the first run got past this; only the location is wanted
+    return found[0] if found else None
+
+
+def _describe(location: tuple[str, int] | None) -> str:
+    if location is None:
+        return ""
+    filename, lineno = location
+    lines = linecache.getlines(filename)
+    text = lines[lineno - 1].strip() if 0 < lineno <= len(lines) else ""
+    origin = next(
+        (
+            ln.strip()[2:]
+            for ln in reversed(lines[: lineno - 1])
+            if ln.strip().startswith("# line ")
+        ),
+        None,
+    )
+    return f", first at `{text}`" + (f" (for {origin})" if origin else "")
