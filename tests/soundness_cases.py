@@ -44,6 +44,29 @@ def view_copied_then_inplace(x):
     return np.sum(z)
 
 
+def int_alias_then_inplace(x, k):
+    j = k
+    k += 1  # k holds integers: NumPy changes j too
+    return np.sum(x[j] ** 2)
+
+
+def int_alias_copied_then_inplace(x, k):  # the hint: j a copy
+    j = k.copy()
+    k += 1
+    return np.sum(x[j] ** 2)
+
+
+def assign_into_int_argument(x, k):
+    k[0] = 2  # the caller's index array
+    return np.sum(x[k] ** 2)
+
+
+def assign_into_int_argument_copied(x, k):  # the hint
+    k = k.copy()
+    k[0] = 2
+    return np.sum(x[k] ** 2)
+
+
 def loop_over_array_changed_in_place(x):
     total = 0.0
     for v in x:
@@ -255,6 +278,23 @@ def unused_helper_result(x):
     a = mul(x, 2.0)
     b = mul(a, 3.0)
     return a
+
+
+def int_valued_then_sliced(s):
+    if s > 0.5:
+        s = 2  # s now holds an int, and so does the array made from it
+    t = np.full(3, s)
+    return np.sum(t[1:] * s)
+
+
+def add_own_element(x):  # dx goes to x[0]'s adjoint too, then dx[0] += g
+    x = x + x[0]
+    return np.sum(x * x)
+
+
+def add_own_masked_sum(x):  # the same through add_at (seed 106245)
+    x += x**2 + np.sum(x[x > 0.0])
+    return np.sum(x)
 
 
 # --- fresh arrays are fresh ---------------------------------------------------------------------

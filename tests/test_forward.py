@@ -451,3 +451,22 @@ def test_jvp_returns_tuple_tangents_for_tuple_outputs():
     x, y = 0.7, 1.3
     assert t[0] == pytest.approx((y + np.cos(x)) * 1.0 + x * 0.5, rel=1e-14)
     assert t[1] == pytest.approx(3 * y * y * 0.5 - 1.0, rel=1e-14)
+
+
+def _constant_then_break(x, n):
+    for i in range(n):
+        x = 2.0  # the tangent becomes zero here ...
+        if i + 1 >= 1:
+            break  # ... and the loop is left before the end of its body
+    return x * x
+
+
+def test_a_tangent_made_zero_before_a_break_is_zero_after_the_loop():
+    # The explicit zero of a loop-carried tangent must come before the body's final
+    # `if _break: break`, or the exit skips it and the stale tangent leaks out.
+    for n, want in [(0, 2 * 0.7), (3, 0.0)]:
+        _, t = srcdiff.jvp(_constant_then_break, (0.7, n), (1.0, None))
+        assert t == pytest.approx(want, rel=1e-14, abs=0.0)
+        assert srcdiff.grad(_constant_then_break, mode="forward")(0.7, n) == pytest.approx(
+            srcdiff.grad(_constant_then_break)(0.7, n), rel=1e-14, abs=0.0
+        )

@@ -55,6 +55,29 @@ def test_a_copied_row_is_independent():
     np.testing.assert_array_equal(g, [[0, 0], [1, 1], [0, 0]])  # z = row 1
 
 
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_integer_arrays_are_memory_too(mode):
+    # an index array aliased and changed in place was not tracked: value and gradient
+    # silently followed k's old contents
+    k = np.array([0, 1])
+    with pytest.raises(srcdiff.UnsupportedSyntaxError, match=r"'k' in place.*'j'") as info:
+        srcdiff.grad(S.int_alias_then_inplace, mode=mode)(X4, k)
+    assert "j = k.copy()" in str(info.value)
+    with pytest.raises(srcdiff.UnsupportedSyntaxError, match="argument 'k' in place") as info:
+        srcdiff.grad(S.assign_into_int_argument, mode=mode)(X4, k)
+    assert "k = k.copy() before" in str(info.value) and "float" not in str(info.value)
+    np.testing.assert_array_equal(k, [0, 1])
+
+
+def test_the_integer_array_hints_work_when_followed():
+    k = np.array([0, 1])
+    (g,) = both_modes(S.int_alias_copied_then_inplace, (X4, k), ("x",))
+    np.testing.assert_allclose(g, [2 * X4[0], 2 * X4[1], 0, 0])  # j = [0, 1]
+    (g,) = both_modes(S.assign_into_int_argument_copied, (X4, k), ("x",))
+    np.testing.assert_allclose(g, [0, 2 * X4[1], 2 * X4[2], 0])  # k = [2, 1]
+    np.testing.assert_array_equal(k, [0, 1])
+
+
 def test_loop_over_an_array_changed_in_place_is_refused():
     with pytest.raises(srcdiff.UnsupportedSyntaxError, match="for` loop at line"):
         srcdiff.grad(S.loop_over_array_changed_in_place)(X4)
@@ -208,6 +231,26 @@ def test_a_loop_walks_its_sequence_as_it_was():
     assert value == pytest.approx(S.loop_rebinds_its_sequence(X4.copy()), rel=1e-14)
     srcdiff.check_grad(S.loop_rebinds_its_sequence, X4)
     both_modes(S.loop_rebinds_its_sequence, (X4,), ("x",))
+
+
+def test_an_adjoint_updated_in_place_does_not_share_its_array():
+    # x = x + x[0] gives dx to both operands; dx[0] += g must not change the other's copy.
+    # f = sum((x + x0)^2): df/dxj = 2 (xj + x0), plus sum_j 2 (xj + x0) for j = 0
+    (g,) = both_modes(S.add_own_element, (X4,), ("x",))
+    want = 2 * (X4 + X4[0])
+    want[0] += np.sum(2 * (X4 + X4[0]))
+    np.testing.assert_allclose(g, want, rtol=1e-14)
+    # f = sum(x + x^2 + m), m = sum of the positive x: df/dxj = 1 + 2 xj + 4 [xj > 0]
+    (g,) = both_modes(S.add_own_masked_sum, (X4,), ("x",))
+    np.testing.assert_allclose(g, 1 + 2 * X4 + 4 * (X4 > 0), rtol=1e-14)
+
+
+def test_the_adjoint_of_an_integer_valued_array_is_floats():
+    # dt[1:] += g needs a float dt even when t holds integers (seed 104278)
+    # 2 s^2 below 0.5 (derivative 4 s), a constant above
+    for s, want in [(0.3, 1.2), (0.7, 0.0)]:
+        (g,) = both_modes(S.int_valued_then_sliced, (s,), ("s",))
+        assert g == pytest.approx(want, rel=1e-14, abs=0.0)
 
 
 # --- false alarms: fresh arrays may be assigned into ----------------------------------------------

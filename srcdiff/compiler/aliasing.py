@@ -42,7 +42,6 @@ from .analysis import INT, SCALAR, Analysis
 from .astutil import base_name, hashable
 from .source import MISSING, FunctionSource
 
-_NO_MEMORY = (SCALAR, INT)
 _FRESH_METHODS = {
     "copy",
     "astype",
@@ -125,7 +124,12 @@ class MemoryAnalysis:
 
     # -- memory objects ---------------------------------------------------------------
     def _has_memory(self, name):
-        return self.an.kinds.get(name) not in _NO_MEMORY
+        """Numbers have none; an integer array has memory like any array (only an int
+        known to be one number, rank 0, is a number)."""
+        kind = self.an.kinds.get(name)
+        if kind == INT:
+            return self.an.ranks.get(name) != 0
+        return kind != SCALAR
 
     def objects(self, node, env, site):
         """Abstract objects the value of expression `node` may refer to."""
@@ -455,13 +459,18 @@ class MemoryAnalysis:
                 if obj[0] in ("param", "global"):
                     what = "its argument" if obj[0] == "param" else "the module-level array"
                     via = "" if obj[1] == name else f" ({name!r} shares its memory)"
+                    floats = (
+                        ""
+                        if self.an.kinds.get(obj[1]) == INT
+                        else f" (or np.array({obj[1]}, float))"
+                    )  # not for an index array
                     raise self.source.error(
                         UnsupportedSyntaxError,
                         f"{self.source.name} changes {what} {obj[1]!r} in place{via}; srcdiff "
                         "would have to change the caller's array too",
                         stmt,
-                        f"work on a copy: {name} = {obj[1]}.copy() (or np.array({obj[1]}, "
-                        "float)) before assigning into it",
+                        f"work on a copy: {name} = {obj[1]}.copy(){floats} before assigning "
+                        "into it",
                     )
         if kind == "augassign":
             self._note_param_change(changed)

@@ -98,3 +98,13 @@ def _copy(value, memo):
     import copy
 
     return copy.deepcopy(value, memo)
+
+
+def is_loop_exit(stmt):
+    """The `if flag: break` normalization puts last in a loop body (its only jump)."""
+    return (
+        isinstance(stmt, ast.If)
+        and len(stmt.body) == 1
+        and isinstance(stmt.body[0], ast.Break)
+        and not stmt.orelse
+    )

@@ -18,7 +18,7 @@ import ast
 import copy
 
 from .analysis import ARRAY, INT, LIST, SCALAR, SEQ, list_append
-from .astutil import add, assign, attr_call, call, name, tuple_of
+from .astutil import add, assign, attr_call, call, is_loop_exit, name, tuple_of
 from .astutil import reads_any as _reads_any
 from .ir import OpKind
 from .shapes import ShapeTokens
@@ -115,10 +115,13 @@ class ForwardTransform(TransformBase):
             state |= touched
             self.materialized |= touched  # a pass may start from zeros made explicit
             inner = set(state)
-            body = self.block(stmt.body, inner)
+            stmts, exit_ = _split_exit(stmt.body)
+            body = self.block(stmts, inner)
+            # zeros go before the final `if flag: break`: the loop is left through it too
             body += self._zeros(
                 state - inner, defined=self.defs.must_end.get((id(stmt), "body"), ())
             )
+            body += self.block(exit_, inner)
             loop = copy.copy(stmt)
             loop.body = body or [ast.Pass()]
             return pre + [loop]
@@ -409,3 +412,10 @@ def _runtime():
     from ..runtime import core as runtime
 
     return runtime
+
+
+def _split_exit(body):
+    """A loop body as (statements, [final `if flag: break`] or [])."""
+    if body and is_loop_exit(body[-1]):
+        return body[:-1], body[-1:]
+    return body, []

@@ -35,9 +35,9 @@ from .astutil import add as _add
 from .astutil import assign as _assign
 from .astutil import attr_call as _attr_call
 from .astutil import call as _call
+from .astutil import is_loop_exit, tuple_of
 from .astutil import name as _name
 from .astutil import reads_any as _reads_any
-from .astutil import tuple_of
 from .ir import BranchHeader, LoopHeader, Marker, MarkerKind, OpKind
 from .shapes import ShapeTokens
 from .templates import instantiate
@@ -83,7 +83,7 @@ class FunctionTransform(TransformBase):
     def _is_inactive_compound(self, stmt):
         return (
             isinstance(stmt, (ast.If, ast.For, ast.While))
-            and not _is_loop_exit(stmt)
+            and not is_loop_exit(stmt)
             and not any(
                 isinstance(n, ast.Name) and self.an.active.get(n.id) for n in ast.walk(stmt)
             )
@@ -112,7 +112,7 @@ class FunctionTransform(TransformBase):
         if isinstance(stmt, ast.Assign):
             return self._fwd_assign(stmt)
         if isinstance(stmt, ast.If):
-            if _is_loop_exit(stmt):
+            if is_loop_exit(stmt):
                 return [stmt]
             info = self._header(stmt, "cond")
             node = ast.If(
@@ -250,7 +250,7 @@ class FunctionTransform(TransformBase):
             if kind == "cond":
                 return BranchHeader(self.names.numbered("cond"))
             if kind == "iters":
-                has_break = any(_is_loop_exit(s) for s in stmt.body)
+                has_break = any(is_loop_exit(s) for s in stmt.body)
                 return LoopHeader(
                     self.names.numbered("iters"),
                     self.names.numbered("trips") if has_break else None,
@@ -344,7 +344,7 @@ class FunctionTransform(TransformBase):
         if isinstance(stmt, ast.Assign):
             return self._bwd_assign(stmt, state)
         if isinstance(stmt, ast.If):
-            if _is_loop_exit(stmt):
+            if is_loop_exit(stmt):
                 return []
             info = self._header(stmt, "cond")
             a_state, b_state = set(state), set(state)
@@ -520,7 +520,8 @@ class FunctionTransform(TransformBase):
                 total = exprs[0]
                 for e in exprs[1:]:
                     total = _add(total, e)
-                out.extend(self._accumulate(name, total, state))
+                shared = len(contributions) > 1  # other operands may hold the same array
+                out.extend(self._accumulate(name, total, state, shared))
         if not restore_first:
             out += restores
         return out
@@ -584,14 +585,17 @@ class FunctionTransform(TransformBase):
             return expr  # the operand has the result's shape: nothing to sum back
         return _call(self.bind(_runtime().unbroadcast, "unbroadcast"), expr, copy.deepcopy(atom))
 
-    def _accumulate(self, var, expr, state):
+    def _accumulate(self, var, expr, state, shared=False):
+        """Add `expr` to var's adjoint (the first contribution assigns).  An adjoint
+        that indexing updates in place must own its array: when `x = x + t` hands `dx`
+        to `dt` too (`shared`), `dx` keeping its array would let `dx[i] += g` change `dt`."""
         d = self.adj(var)
         if expr is None:
             return []
         if var in state:
             return [_assign(d, _add(_name(d), expr))]
         state.add(var)
-        if isinstance(expr, ast.Name) and expr.id == d:
+        if isinstance(expr, ast.Name) and expr.id == d and not (shared and var in self.scatter):
             return []
         if var in self.scatter:  # updated in place later: it must own its array
             expr = _call(self.bind(_runtime().owned, "owned"), expr, _name(var))
@@ -679,10 +683,8 @@ class FunctionTransform(TransformBase):
             # `dx[1:] += g`, as one would write it: the index picks each element at most
             # once, and dx is an array this adjoint owns
             out = []
-            if base.id not in state:
-                zeros = ast.Attribute(
-                    value=_name(self.bind(_np(), "np")), attr="zeros_like", ctx=ast.Load()
-                )
+            if base.id not in state:  # floats even when the array holds integers
+                zeros = self.bind(_runtime().zeros_like, "zeros_like")
                 out.append(_assign(self.adj(base.id), _call(zeros, copy.deepcopy(base))))
                 state.add(base.id)
             target = ast.Subscript(
@@ -892,15 +894,6 @@ def _index_value(index):
     if isinstance(index, ast.Tuple):
         return ast.Tuple(elts=[_index_value(e) for e in index.elts], ctx=ast.Load())
     return copy.deepcopy(index)
-
-
-def _is_loop_exit(stmt):
-    return (
-        isinstance(stmt, ast.If)
-        and len(stmt.body) == 1
-        and isinstance(stmt.body[0], ast.Break)
-        and not stmt.orelse
-    )
 
 
 def _np():

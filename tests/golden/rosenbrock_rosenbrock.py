@@ -8,9 +8,9 @@
 # x = [0.5, -1.0, 2.0, 0.3]
 # -> dx = [249.0, 146.0, 3162.0, -740.0]
 # --- generated
-import numpy as np
 from srcdiff.runtime import expand_reduced
 from srcdiff.runtime import pow_dbase
+from srcdiff.runtime import zeros_like
 
 
 def rosenbrock_grad(x):
@@ -24,7 +24,7 @@ def rosenbrock_grad(x):
     # line 7: return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
     dt10 = expand_reduced(1.0, t10, None, False)
     dt7 = -(dt10 * 2 * t8)
-    dx = np.zeros_like(x)
+    dx = zeros_like(x)
     dx[:-1] += dt7
     dt4 = dt10 * 200.0 * t4
     dt2 = -dt4 * 2 * t2
