@@ -333,3 +333,36 @@ def root(x):
 
 def reciprocal(x):
     return 1.0 / x
+
+
+# --- found by the random-program tester (seeds 101557, 102609, 105573) ---------------------
+def test_changes_argument(a):
+    a += 1.0
+    return float(np.sum(a)) < 100.0
+
+
+def while_test_changes_argument(x):
+    k = 0
+    while k < 2 and test_changes_argument(x):  # NumPy: each test adds 1 to x
+        k += 1
+    return np.sum(x * x)
+
+
+def if_test_changes_argument_nobody_reads(x, w):
+    if test_changes_argument(w):  # w is changed, and not read again
+        return np.sum(x * 3.0)
+    return np.sum(x)
+
+
+def float_into_integer_array(x, n):
+    y = np.full(4, n)  # n is an int: y holds integers
+    y[0] = x.sum()  # NumPy truncates: no derivative
+    y[1:3] = x[:2] * 2.0
+    return np.sum(y) + x[3]
+
+
+def dead_loop_variable_over_sqrt_at_zero(x):
+    s = np.sqrt(x[0] - x[0])  # 0: its partial is inf, but nothing reads s's element
+    for v in [s, x[1]]:
+        pass
+    return np.sum(x)

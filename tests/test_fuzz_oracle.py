@@ -191,3 +191,33 @@ def test_a_wrong_forward_rule_is_still_blamed_on_forward_mode(dtype):
     )
     verdict = check(_case(WRONG_JVP, SQUARES_X.astype(dtype), hessian=False))
     assert (verdict.status, verdict.check) == ("wrong", "forward"), verdict.detail
+
+
+# -- a program that overflows at the point ----------------------------------------------------
+# Seed 101353, minimised: x[0] overflows to -inf (RuntimeWarning), tanh(-inf) = -1 is flat,
+# so finite differences give 0, while any AD tool's chain rule meets 0 * inf = nan.
+OVERFLOWS = """
+import numpy as np
+
+def f(x):
+    for i5 in range(len(x)):
+        k8 = 0
+        while k8 < 3:
+            k8 += 1
+            x -= x * x
+    return np.sum(np.tanh(x))
+"""
+
+
+def test_a_program_that_overflows_at_the_point_is_invalid_not_wrong():
+    verdict = check(
+        Case(source=OVERFLOWS, args={"x": np.array([-1.114, -0.234, -0.408, -0.352])}, wrt=("x",))
+    )
+    assert verdict.status == "invalid" and "overflows" in verdict.detail
+
+
+def test_the_same_program_where_it_does_not_overflow_is_checked():
+    verdict = check(
+        Case(source=OVERFLOWS, args={"x": np.array([0.1, -0.02, 0.05, 0.2])}, wrt=("x",))
+    )
+    assert verdict.status == "ok" and verdict.compared == 4

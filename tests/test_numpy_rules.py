@@ -390,6 +390,16 @@ def test_norm_and_std_at_zero_are_zero():
     np.testing.assert_array_equal(srcdiff.grad(C.std_all, wrt="x")(z, 1.0), z)
 
 
+def test_hypot_at_zero_is_zero_as_norm_is():
+    # hypot is the 2-norm of (x, y); x / out would be 0 / 0 = nan where both are 0
+    x, y, w = np.array([0.0, 3.0]), np.array([0.0, 4.0]), np.ones(2)
+    gx, gy = srcdiff.grad(C.hypot, wrt=("x", "y"))(x, y, w)
+    np.testing.assert_allclose(gx, [0.0, 0.6])
+    np.testing.assert_allclose(gy, [0.0, 0.8])
+    h = srcdiff.hessian(C.hypot, wrt="x")(x, y, w)
+    assert np.all(np.isfinite(h)) and h[0, 0] == 0.0
+
+
 # --- rules evaluated directly --------------------------------------------------------------
 
 

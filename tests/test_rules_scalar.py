@@ -494,6 +494,15 @@ def test_every_registered_rule_is_tested():
     assert not missing, f"rules without tests: {missing}"
 
 
+def test_math_hypot_at_zero_is_zero_as_norm_is():
+    # the minimum-norm subgradient of the 2-norm, not 0 / 0 (a ZeroDivisionError)
+    for mode in ("reverse", "forward"):
+        assert srcdiff.grad(W.math_hypot, wrt=(0, 1), mode=mode)(0.0, 0.0) == (0.0, 0.0)
+        assert srcdiff.grad(W.math_hypot, wrt=(0, 1), mode=mode)(3.0, 4.0) == pytest.approx(
+            (0.6, 0.8)
+        )
+
+
 def test_every_case_matches_a_registered_rule():
     keys = {_rule_key(r) for r in SCALAR_RULES if r.differentiable}
     assert set(CASES) <= keys, sorted(set(CASES) - keys)

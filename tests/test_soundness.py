@@ -279,3 +279,53 @@ def test_infinite_derivative_is_a_domain_error(mode):
 def test_the_functions_own_error_is_raised_as_it_is():
     with pytest.raises(ZeroDivisionError):
         srcdiff.grad(S.reciprocal)(0.0)
+
+
+# --- the random-program tester's seeds 101557, 102609, 105573 ---------------------------------
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_helper_in_a_while_test_changing_an_argument_read_again_is_refused(mode):
+    # the next test reads the changed x: differentiating the change as a new array is wrong
+    with pytest.raises(
+        srcdiff.UnsupportedSyntaxError, match=r"test_changes_argument changes its argument 'a'"
+    ):
+        srcdiff.grad(S.while_test_changes_argument, mode=mode)(X4.copy())
+
+
+def test_helper_in_an_if_test_gets_a_copy_when_nobody_reads_it_again():
+    w = X4.copy()
+    for mode in ("reverse", "forward"):
+        g = srcdiff.grad(S.if_test_changes_argument_nobody_reads, wrt="x", mode=mode)(X4, w)
+        np.testing.assert_allclose(g, np.full(4, 3.0))
+        np.testing.assert_array_equal(w, X4)  # generated code never changes the caller's w
+
+
+def test_a_float_stored_into_an_integer_array_has_no_derivative():
+    # y[0] and y[1:3] are truncated to integers: only x[3] counts
+    (g,) = both_modes(S.float_into_integer_array, (X4, 2), ("x",))
+    np.testing.assert_array_equal(g, [0.0, 0.0, 0.0, 1.0])
+    (g,) = both_modes(S.float_into_integer_array, (X4, 2.0), ("x",))  # y holds floats
+    np.testing.assert_allclose(g, [3.0, 3.0, 1.0, 2.0])  # sum(x) + 2 x0 + 2 x1 + x3
+
+
+def test_a_loop_makes_no_zero_adjoint_for_what_nobody_reads():
+    # a zero adjoint for s would meet sqrt's infinite partial at 0: 0 * inf = nan
+    with np.errstate(all="ignore"):
+        (g,) = both_modes(S.dead_loop_variable_over_sqrt_at_zero, (X4,), ("x",))
+    np.testing.assert_array_equal(g, np.ones(4))
+
+
+def test_a_loop_the_usefulness_analysis_missed_is_built_with_every_adjoint(monkeypatch):
+    # the fallback: were a useful name left out, the loop is built again with all of them
+    from srcdiff.compiler.reverse import FunctionTransform
+
+    monkeypatch.setattr(FunctionTransform, "useful", property(lambda self: frozenset()))
+
+    def power_sum(x):
+        s = 0.0
+        for k in range(3):
+            s = s + x * x
+        return np.sum(s)
+
+    np.testing.assert_allclose(srcdiff.grad(power_sum)(X4), 6 * X4)

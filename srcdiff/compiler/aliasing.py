@@ -118,6 +118,7 @@ class MemoryAnalysis:
         self.sites_at = {}
         self.bindings = {}  # name -> statements binding it (for messages)
         self.live_out = {}  # id(statement) -> names live after it
+        self.live_after_test = {}  # id(if / loop) -> names live after its test or iterable
         self.mutated_params = set()
         self.result_shares = None
         self.copies = []  # (call, argument) a helper changes in place: pass a copy
@@ -273,10 +274,15 @@ class MemoryAnalysis:
                 )
             return env
         if isinstance(stmt, ast.If):
+            self._helper_mutations(stmt.test, env, stmt)
             return _join(self._block(stmt.body, dict(env)), self._block(stmt.orelse, dict(env)))
         if isinstance(stmt, (ast.For, ast.While)):
+            if isinstance(stmt, ast.For):
+                self._helper_mutations(stmt.iter, env, stmt)
             head = dict(env)
             for _ in range(50):
+                if isinstance(stmt, ast.While):  # the test runs before every pass
+                    self._helper_mutations(stmt.test, head, stmt)
                 end = self._block(stmt.body, dict(head))
                 new = _join(head, end)
                 if new == head:
@@ -363,11 +369,11 @@ class MemoryAnalysis:
     def _live_stmt(self, stmt, live):
         self.live_out[id(stmt)] = self.live_out.get(id(stmt), set()) | set(live)
         if isinstance(stmt, ast.If):
-            return (
-                _loads(stmt.test)
-                | self._live_block(stmt.body, set(live))
-                | self._live_block(stmt.orelse, set(live))
+            after_test = self._live_block(stmt.body, set(live)) | self._live_block(
+                stmt.orelse, set(live)
             )
+            self.live_after_test[id(stmt)] = self.live_after_test.get(id(stmt), set()) | after_test
+            return _loads(stmt.test) | after_test
         if isinstance(stmt, (ast.For, ast.While)):
             head = set(live)
             if isinstance(stmt, ast.While):
@@ -380,6 +386,7 @@ class MemoryAnalysis:
                 if new == head:
                     break
                 head = new
+            self.live_after_test[id(stmt)] = self.live_after_test.get(id(stmt), set()) | head
             return head | (_loads(stmt.iter) if isinstance(stmt, ast.For) else set())
         if isinstance(stmt, ast.Assign):
             target = stmt.targets[0]
@@ -430,10 +437,15 @@ class MemoryAnalysis:
             # read later, or elsewhere in this statement (`h(a=g(x), b=np.mean(x))`)
             elsewhere = {
                 n.id
-                for n in ast.walk(stmt.value)
+                for n in ast.walk(_evaluated(stmt))
                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and id(n) not in inside
             }
-            live = (self.live_out.get(id(stmt), set()) - rebound) | elsewhere
+            later = (
+                self.live_after_test[id(stmt)]
+                if id(stmt) in self.live_after_test
+                else self.live_out.get(id(stmt), set())
+            )
+            live = (later - rebound) | elsewhere
             for other in sorted(live):
                 if before.get(other, frozenset()) & changed or (
                     other not in before and self._global_objects(other) & changed
@@ -546,6 +558,17 @@ class MemoryAnalysis:
         before = [s for s in candidates if getattr(s, "lineno", 0) <= line]
         chosen = (before or candidates or [None])[-1]
         return chosen
+
+
+def _evaluated(stmt):
+    """The expression a statement evaluates before anything else it does: an assignment's
+    value, an `if` or `while` test (a helper called there may change an argument too), a
+    loop's iterable."""
+    if isinstance(stmt, (ast.If, ast.While)):
+        return stmt.test
+    if isinstance(stmt, ast.For):
+        return stmt.iter
+    return stmt.value
 
 
 def _join(a, b):

@@ -547,6 +547,43 @@ def _only_control_uses(tree, names):
     return {n for n in names if n not in bad}
 
 
+def useful_names(tree, outputs, kinds):
+    """Names whose value may flow into an output (the other half of activity: an active
+    name that is not useful -- a loop variable nothing reads -- has a zero adjoint
+    everywhere, and the backward sweep need not make that zero explicit, where it would
+    meet a rule's partial that is not finite: 0 * nan).
+
+    Flow-insensitive, so it over-approximates: an assignment or expression statement
+    that may change a useful name makes everything it reads useful, and so does one
+    that reads a list (a stack: pushes and pops pass adjoints both ways)."""
+    useful = set(outputs) | {n for n, k in kinds.items() if k == LIST}
+    stmts = [s for s in ast.walk(tree) if isinstance(s, (ast.Assign, ast.Expr))]
+    changed = True
+    while changed:
+        changed = False
+        for stmt in stmts:
+            reads = {
+                n.id
+                for n in ast.walk(stmt)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+            }
+            writes = (
+                reads
+                if isinstance(stmt, ast.Expr)
+                else {
+                    base_name(t)
+                    for t in ast.walk(stmt.targets[0])
+                    if isinstance(t, (ast.Name, ast.Subscript))
+                }
+            )
+            if (
+                writes & useful or any(kinds.get(n) == LIST for n in reads)
+            ) and not reads <= useful:
+                useful |= reads
+                changed = True
+    return useful
+
+
 def list_append(stmt):
     """(list name, appended value) for a statement `name.append(value)`, else (None, None)."""
     call = stmt.value

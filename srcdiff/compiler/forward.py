@@ -308,7 +308,13 @@ class ForwardTransform(TransformBase):
                 )
             )
             state.add(base)
-        value = name(self.adj(op.bound["v"].id)) if value_present else ast.Constant(0.0)
+        value = ast.Constant(0.0)
+        if value_present:  # cast to the array's dtype: an integer array keeps no derivative
+            value = call(
+                self.bind(_runtime().stored_in, "stored_in"),
+                name(self.adj(op.bound["v"].id)),
+                name(base),
+            )
         target = ast.Subscript(
             value=name(self.adj(base)), slice=copy.deepcopy(op.index), ctx=ast.Store()
         )

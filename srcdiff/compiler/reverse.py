@@ -30,7 +30,7 @@ from __future__ import annotations
 import ast
 import copy
 
-from .analysis import ARRAY, LIST, SCALAR, SEQ, list_append
+from .analysis import ARRAY, LIST, SCALAR, SEQ, list_append, useful_names
 from .astutil import add as _add
 from .astutil import assign as _assign
 from .astutil import attr_call as _attr_call
@@ -370,10 +370,17 @@ class FunctionTransform(TransformBase):
                 return self._bwd_push(stmt, push[0], push[1], state)
         return []
 
-    def _bwd_loop(self, stmt, state):
-        touched = {
+    def _bwd_loop(self, stmt, state, every=False):
+        """The reversed loop.  Every adjoint a pass may add to holds a value at its head (a
+        zero made explicit before the loop): names whose adjoint is zero everywhere (not
+        useful) are left out, so no 0.0 meets a partial that is not finite.  Should a pass
+        still start an adjoint (it would assign it, losing the other passes' share), the
+        loop is built again with every active name (`every`)."""
+        active = {
             n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and self.an.active.get(n.id)
         }
+        touched = active if every else active & self.useful
+        before = (set(state), set(self.materialized))
         pre = self._zeros(touched - state, stmt)
         state |= touched
         # The next pass may start from zeros made explicit at the end of this one (0.0,
@@ -382,8 +389,13 @@ class FunctionTransform(TransformBase):
         self.loop_depth += 1
         inner = set(state)
         body = self.bwd_block(stmt.body, inner)
-        body += self._zeros(state - inner, stmt)
         self.loop_depth -= 1
+        if inner - state and not every:
+            state.clear()
+            state |= before[0]
+            self.materialized = before[1]
+            return self._bwd_loop(stmt, state, every=True)
+        body += self._zeros(state - inner, stmt)
         restore = (
             self._marker(
                 MarkerKind.RESTORE, site=stmt, var=stmt.target.id, stack=self.saves_on_stack
@@ -656,17 +668,20 @@ class FunctionTransform(TransformBase):
         out = []
         if op.active:
             atom = op.bound["v"]
+            if self.flat.kind(atom) == ARRAY:  # copy: the slice of dy is zeroed next
+                item = _call(
+                    ast.Attribute(value=_name(self.bind(_np(), "np")), attr="copy", ctx=ast.Load()),
+                    item,
+                )
+            # the value was cast to the array's dtype: an integer array kept no derivative
+            item = _call(self.bind(_runtime().stored_in, "stored_in"), item, _name(base))
             expr = item
             if self.flat.kind(atom) == SCALAR:
                 expr = _call(
                     ast.Attribute(value=_name(self.bind(_np(), "np")), attr="sum", ctx=ast.Load()),
                     item,
                 )
-            elif self.flat.kind(atom) == ARRAY:  # copy: the slice of dy is zeroed next
-                item = _call(
-                    ast.Attribute(value=_name(self.bind(_np(), "np")), attr="copy", ctx=ast.Load()),
-                    item,
-                )
+            elif self.flat.kind(atom) == ARRAY:
                 expr = _call(
                     self.bind(_runtime().unbroadcast, "unbroadcast"), item, copy.deepcopy(atom)
                 )
@@ -704,6 +719,13 @@ class FunctionTransform(TransformBase):
         )
         state.add(base.id)
         return [_assign(self.adj(base.id), call)]
+
+    @property
+    def useful(self):
+        """Names whose adjoint may be nonzero (analysis.useful_names), computed once."""
+        if not hasattr(self, "_useful"):
+            self._useful = useful_names(self.tree, self.outputs, self.an.kinds)
+        return self._useful
 
     # -- whole function ---------------------------------------------------------------
     def build(self):

@@ -24,8 +24,8 @@ Conventions at non-differentiable points (documented where they apply):
   cotangent is shared half and half between `a` and the bound.
 * np.max / np.min / np.amax / np.amin over several equal maxima: shared
   equally among them (JAX and autograd).
-* np.sqrt / np.cbrt at 0: inf, like JAX.  np.linalg.norm and np.std where the
-  result is 0: 0 (JAX gives nan).
+* np.sqrt / np.cbrt at 0: inf, like JAX.  np.linalg.norm, np.hypot and np.std
+  where the result is 0: 0 (JAX gives nan).
 * np.sign, np.floor, np.round, ...: no derivative (zero almost everywhere);
   they are non-differentiable rules, so nothing flows through them.
 
@@ -117,7 +117,14 @@ partials(np.negative, "x", x="-1")
 partials(np.positive, "x", x="1")
 partials(np.reciprocal, "x", x="-out * out")
 partials(np.power, "x, y", x="pow_dbase(x, y)", y="pow_dexp(out, x)")  # np.pow too
-partials(np.hypot, "x, y", x="x / out", y="y / out")
+# 0 at (0, 0), as math.hypot and np.linalg.norm; the inner where keeps 0 / 0 out of the
+# branch not taken, so its derivative (a Hessian) is not nan there either
+partials(
+    np.hypot,
+    "x, y",
+    x="np.where(out == 0, 0.0, x / np.where(out == 0, 1.0, out))",
+    y="np.where(out == 0, 0.0, y / np.where(out == 0, 1.0, out))",
+)
 partials(np.deg2rad, "x", x="math.pi / 180")  # np.radians
 partials(np.rad2deg, "x", x="180 / math.pi")  # np.degrees
 partials(np.add, "x, y", x="1", y="1")

@@ -21,6 +21,7 @@ NS = {
     "scalar_like": runtime.scalar_like,
     "broadcast_like": runtime.broadcast_like,
     "pow_dbase": runtime.pow_dbase,
+    "stored_in": runtime.stored_in,
 }
 
 
@@ -86,6 +87,9 @@ rule(
     vjp={"v": "g"},
     result="scalar",
     zero="x",
+)
+rule(
+    runtime.stored_in, "v, x", jvp={"v": "stored_in(t, x)"}, vjp={"v": "stored_in(g, x)"}, zero="x"
 )
 rule(runtime.add_each, "a, b", jvp={"a": "t", "b": "t"}, vjp={"a": "g", "b": "g"}, result="array")
 RULES.add(nondiff_rule(runtime.zeros_like, result="same"))

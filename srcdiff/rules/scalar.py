@@ -82,7 +82,9 @@ partials(math.sqrt, "x", x="0.5 / out")
 if hasattr(math, "cbrt"):  # Python 3.11+
     partials(math.cbrt, "x", x="1 / (3 * out * out)")
 partials(math.pow, "x, y", x="y * math.pow(x, y - 1) if y else 0.0", y="pow_dexp(out, x)")
-partials(math.hypot, "x, y", x="x / out", y="y / out")
+# hypot is the 2-norm of (x, y): at (0, 0) its derivative is taken as 0, as
+# np.linalg.norm's is (the minimum-norm subgradient; x / out would be 0 / 0).
+partials(math.hypot, "x, y", x="x / out if out else 0.0", y="y / out if out else 0.0")
 partials(math.erf, "x", x="2 / math.sqrt(math.pi) * math.exp(-x * x)")
 partials(math.erfc, "x", x="-2 / math.sqrt(math.pi) * math.exp(-x * x)")
 # |x|' is sign(x), taken as 0 at 0 like NumPy's sign (and JAX, autograd).

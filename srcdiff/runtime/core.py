@@ -23,6 +23,7 @@ __all__ = [
     "scalar_like",
     "seq_zeros",
     "stop_gradient",
+    "stored_in",
     "unbroadcast",
     "zeros_like",
     "zeros_of",
@@ -183,6 +184,15 @@ def check_scalar(out, name):
 def stop_gradient(x):
     """`x` itself; srcdiff treats its derivative as zero (like jax.lax.stop_gradient)."""
     return x
+
+
+def stored_in(t, y):
+    """Derivative `t` of a value stored into array `y` (`y[i] = v`).  NumPy casts the value
+    to y's dtype: an integer or boolean array truncates it, a piecewise constant step that
+    keeps none of its derivative (as int() does); a float array keeps all of it."""
+    if isinstance(y, np.ndarray) and y.dtype.kind in "biu":
+        return np.zeros(np.shape(t)) if np.ndim(t) else 0.0
+    return t
 
 
 def scalar_like(g, x):

@@ -17,6 +17,7 @@ import numpy as np
 from srcdiff.runtime import expand_reduced
 from srcdiff.runtime import like
 from srcdiff.runtime import owned
+from srcdiff.runtime import stored_in
 from srcdiff.runtime import unbroadcast
 from srcdiff.runtime import zeros_like
 
@@ -44,7 +45,7 @@ def running_product_grad(x):
     for i in reversed(iters1):
         t2, t3, t4 = _stack.pop()
         # line 23: y[i] = y[i - 1] * x[i]
-        dt4 = unbroadcast(np.copy(dy[i]), t4)
+        dt4 = unbroadcast(stored_in(np.copy(dy[i]), y), t4)
         dy[i] = 0.0
         y[i] = _stack.pop()
         dt2 = dt4 * t3
@@ -52,7 +53,7 @@ def running_product_grad(x):
         dx[i] += dt3
         dy[i - 1] += dt2
     # line 21: y[0] = x[0]
-    dt1 = np.sum(dy[0])
+    dt1 = np.sum(stored_in(dy[0], y))
     dy[0] = 0.0
     y[0] = y_1
     dx[0] += dt1

@@ -23,7 +23,8 @@ loads the module from a real file (srcdiff reads source), then compares:
 The verdict is one of ``ok``, ``refused`` (a `SrcDiffError` naming the
 construct: allowed, but counted), ``wrong``, ``crash`` (any other exception
 from srcdiff or from the code it generated), or ``invalid`` (the program
-itself fails or is not finite at the point: a generator problem, not srcdiff's).
+itself fails, overflows, or is not finite at the point: a generator problem, not
+srcdiff's).
 """
 
 from __future__ import annotations
@@ -357,8 +358,13 @@ def check(case, modes=("reverse", "forward", "fd", "hessian"), seconds=60):
 def _check(case, func, modes):
     args = case.args
     try:
-        with np.errstate(all="ignore"):
+        # An overflow makes the program's floats a different function from its formula
+        # (x -= x * x repeated: -inf, then tanh(-inf) = -1, flat): its derivative through
+        # the inf is 0 * inf in any AD tool, and finite differences see the flat floats.
+        with np.errstate(all="ignore", over="raise"):
             expected = func(**_clone(args))
+    except FloatingPointError as exc:
+        return Verdict("invalid", "f", f"f overflows at this point ({exc})")
     except Exception as exc:  # noqa: BLE001
         return Verdict("invalid", "f", f"{type(exc).__name__}: {exc}")
     value = _finite_scalar(expected)
