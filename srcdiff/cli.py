@@ -73,12 +73,22 @@ def cmd_show(args):
         groups = {}
         for p, (kind, why) in kinds.items():
             groups.setdefault((KIND_WORDS.get(kind, kind), why), []).append(p)
-        assumed = ", ".join(f"{', '.join(ps)} {kind} ({why})" for (kind, why), ps in groups.items())
-        notes.append(f"assumed: {assumed}; pass --at to fix them")
+        notes.append(_assumed_note(groups))
     path = args.target.rpartition(":")[0]
     text = standalone_text(gen, sys.modules[func.__module__], path, notes)
     sys.stdout.write(_highlight(text, args.color))
     return EXIT_OK
+
+
+def _assumed_note(groups):
+    """`assumed: x, y float (...); pass --at ...` on one line if it fits, else one line
+    per kind under a heading (a sentence broken across comment lines reads badly)."""
+    parts = [f"{', '.join(ps)} {kind} ({why})" for (kind, why), ps in groups.items()]
+    one_line = f"assumed: {', '.join(parts)}; pass --at to fix them"
+    if len(one_line) <= 86 or not parts:
+        return one_line
+    rows = [f"  {', '.join(ps)}: {kind} ({why})" for (kind, why), ps in groups.items()]
+    return "\n".join(["assumed (pass --at to fix them):", *rows])
 
 
 def cmd_check(args):

@@ -171,19 +171,23 @@ def test_show_imports_numpy_and_the_runtime(capsys, monkeypatch):
 
 def test_show_says_what_it_assumed(capsys, monkeypatch):
     _, text, _ = _show(capsys, monkeypatch, "samples/mlp.py:mlp_loss")
-    header = " ".join(line.lstrip("# ") for line in text.split("\n\n")[0].splitlines())
-    assert header == (
-        "assumed: W1, W2, X array (operand of @), b1 array (an argument of "
-        "np.tanh), b2 array (in arithmetic with an array), labels int (an "
-        "index); pass --at to fix them"
+    assert text.startswith(
+        "# assumed (pass --at to fix them):\n"
+        "#   W1, W2, X: array (operand of @)\n"
+        "#   b1: array (an argument of np.tanh)\n"
+        "#   b2: array (in arithmetic with an array)\n"
+        "#   labels: int (an index)\n"
     )
     assert "scalar_like" not in text  # float() of a matrix: what it printed before
     _, text, _ = _show(capsys, monkeypatch, "samples/physics.py:pendulum")
     assert text.startswith(
-        "# assumed: theta0, damping float (not used as an array), steps int "
-        "(its default); pass\n#   --at to fix them\n"
+        "# assumed (pass --at to fix them):\n"
+        "#   theta0, damping: float (not used as an array)\n"
+        "#   steps: int (its default)\n"
     )
     _, text, _ = _show(capsys, monkeypatch, "samples/seed.py:f", "--at", "x=3, y=4")
     assert "assumed" not in text and text.startswith("def f_grad(x, y):")
     _, text, _ = _show(capsys, monkeypatch, "samples/physics.py:pendulum", "--wrt", "steps")
-    assert "steps float (differentiated)" in text
+    assert "#   steps: float (differentiated)" in text
+    _, text, _ = _show(capsys, monkeypatch, "samples/seed.py:f")
+    assert text.startswith("# assumed: x, y float (not used as an array); pass --at to fix them\n")

@@ -101,7 +101,9 @@ def _where(module, path):
 
 
 def _wrapped(note):
-    """A comment, wrapped at 88 columns."""
+    """A comment, wrapped at 88 columns; a note of several lines keeps them."""
+    if "\n" in note:
+        return "\n".join(_wrapped(line) for line in note.split("\n"))
     return "\n".join(
         textwrap.wrap(
             note,
