@@ -1,0 +1,475 @@
+"""The backward sweep of reverse mode: the statements in reverse, each op's vjp,
+adjoint state tracked statically (which adjoints hold a value), loops and branches
+replayed from what the forward sweep pushed."""
+
+from __future__ import annotations
+
+import ast
+import copy
+
+from ..analysis import ARRAY, LIST, SCALAR, useful_names
+from ..astutil import add as _add
+from ..astutil import assign as _assign
+from ..astutil import attr_call as _attr_call
+from ..astutil import call as _call
+from ..astutil import is_loop_exit, tuple_of
+from ..astutil import name as _name
+from ..astutil import reads_any as _reads_any
+from ..ir import MarkerKind, OpKind
+from ..templates import instantiate
+from .common import index_value as _index_value
+from .common import numpy_module as _np
+from .common import runtime_module as _runtime
+
+
+class BackwardSweep:
+    """Mixin of FunctionTransform (function.py): statements -> backward-sweep statements."""
+
+    def _adjoint_list(self, stack, state):
+        """The adjoint of a stack is a list too; create it on first use."""
+        if stack in state:
+            return []
+        state.add(stack)
+        return [_assign(self.adj(stack), ast.List(elts=[], ctx=ast.Load()))]
+
+    def _bwd_push(self, stmt, stack, value, state):
+        """Reverse of `s.append(v)`: v's adjoint comes off the adjoint stack."""
+        out = self._adjoint_list(stack, state)
+        elts = value.elts if isinstance(value, ast.Tuple) else [value]
+        parts, later = [], []
+        for e in elts:
+            if isinstance(e, ast.Name) and self.flat.is_active(e):
+                tmp = self.names.numbered("g")
+                parts.append(tmp)
+                later.append((e.id, tmp))
+            else:
+                parts.append(self.names.exact_or_suffixed("_"))
+        target = (
+            tuple_of(parts, store=True)
+            if isinstance(value, ast.Tuple) and len(parts) > 1
+            else (
+                ast.Tuple(elts=[_name(parts[0], True)], ctx=ast.Store())
+                if isinstance(value, ast.Tuple)
+                else _name(parts[0], True)
+            )
+        )
+        out.append(_assign(target, _attr_call(self.adj(stack), "pop"), stmt.lineno))
+        for var, tmp in later:
+            out.extend(self._accumulate(var, _name(tmp), state))
+        return out
+
+    def _bwd_pop(self, stmt, stack, names, state):
+        """Reverse of `v = s.pop()`: v's adjoint goes back on the adjoint stack."""
+        out = self._adjoint_list(stack, state)
+        values = [_name(self.adj(n)) if n in state else self._zero_of(n) for n in names]
+        value = (
+            values[0]
+            if len(names) == 1 and isinstance(stmt.targets[0], ast.Name)
+            else ast.Tuple(elts=values, ctx=ast.Load())
+        )
+        out.append(ast.Expr(value=_attr_call(self.adj(stack), "append", value)))
+        for n in names:
+            state.discard(n)
+        out += [
+            self._marker(MarkerKind.RESTORE, site=stmt, var=v, stack=self.saves_on_stack)
+            for v in reversed(names)
+        ]
+        return out
+
+    def bwd_block(self, stmts, state):
+        out = []
+        for stmt in reversed(stmts):
+            out.extend(self.bwd_stmt(stmt, state))
+        return out
+
+    def bwd_stmt(self, stmt, state):
+        if self._is_inactive_compound(stmt):
+            return [
+                self._marker(MarkerKind.RESTORE, site=stmt, var=v, stack=self.saves_on_stack)
+                for v in reversed(self._compound_assigned(stmt))
+            ]
+        if isinstance(stmt, ast.Assign):
+            return self._bwd_assign(stmt, state)
+        if isinstance(stmt, ast.If):
+            if is_loop_exit(stmt):
+                return []
+            info = self._header(stmt, "cond")
+            a_state, b_state = set(state), set(state)
+            body = self.bwd_block(stmt.body, a_state)
+            orelse = self.bwd_block(stmt.orelse, b_state)
+            joined = a_state | b_state
+            body += self._zeros(joined - a_state, stmt)
+            orelse += self._zeros(joined - b_state, stmt)
+            state.clear()
+            state |= joined
+            pop = self._marker(MarkerKind.POP, names=[info.cond], stack=self.saves_on_stack)
+            if not body and not orelse:
+                return [pop]
+            if not body:
+                test = ast.UnaryOp(op=ast.Not(), operand=_name(info.cond))
+                return [pop, ast.If(test=test, body=orelse, orelse=[])]
+            return [pop, ast.If(test=_name(info.cond), body=body, orelse=orelse)]
+        if isinstance(stmt, (ast.For, ast.While)):
+            return self._bwd_loop(stmt, state)
+        if isinstance(stmt, ast.Expr):
+            push = self._active_push(stmt)
+            if push is not None:
+                return self._bwd_push(stmt, push[0], push[1], state)
+        return []
+
+    def _bwd_loop(self, stmt, state, every=False):
+        """The reversed loop.  Every adjoint a pass may add to holds a value at its head (a
+        zero made explicit before the loop): names whose adjoint is zero everywhere (not
+        useful) are left out, so no 0.0 meets a partial that is not finite.  Should a pass
+        still start an adjoint (it would assign it, losing the other passes' share), the
+        loop is built again with every active name (`every`)."""
+        active = {
+            n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and self.an.active.get(n.id)
+        }
+        touched = active if every else active & self.useful
+        before = (set(state), set(self.materialized))
+        pre = self._zeros(touched - state, stmt)
+        state |= touched
+        # The next pass may start from zeros made explicit at the end of this one (0.0,
+        # shapeless): know it while the body is built, not after
+        self.materialized |= touched
+        self.loop_depth += 1
+        inner = set(state)
+        body = self.bwd_block(stmt.body, inner)
+        self.loop_depth -= 1
+        if inner - state and not every:
+            state.clear()
+            state |= before[0]
+            self.materialized = before[1]
+            return self._bwd_loop(stmt, state, every=True)
+        body += self._zeros(state - inner, stmt)
+        restore = (
+            self._marker(
+                MarkerKind.RESTORE, site=stmt, var=stmt.target.id, stack=self.saves_on_stack
+            )
+            if isinstance(stmt, ast.For)
+            else None
+        )
+        if isinstance(stmt, ast.For):
+            info = self._header(stmt, "iters")
+            iters = _name(info.iters)
+            if info.count:
+                iters = ast.Subscript(
+                    value=iters, slice=ast.Slice(upper=_name(info.count)), ctx=ast.Load()
+                )
+            header = ast.For(
+                target=_name(stmt.target.id, True),
+                iter=_call("reversed", iters),
+                body=body or [ast.Pass()],
+                orelse=[],
+            )
+            popped = [info.iters] + ([info.count] if info.count else [])
+        else:
+            info = self._header(stmt, "count")
+            header = ast.For(
+                target=_name(self.names.exact_or_suffixed("_"), True),
+                iter=_call("range", _name(info.count)),
+                body=body or [ast.Pass()],
+                orelse=[],
+            )
+            popped = [info.count]
+        out = [self._marker(MarkerKind.POP, names=popped, stack=self.saves_on_stack), *pre, header]
+        if restore is not None:
+            out.append(restore)
+        return out
+
+    def _zeros(self, names, origin):
+        out = []
+        for var in sorted(names):
+            self.materialized.add(var)
+            zero = ast.Constant(0.0)
+            if self.an.kinds.get(var) == LIST:  # an adjoint stack starts empty
+                zero = ast.List(elts=[], ctx=ast.Load())
+            elif var in self.scatter or var in self.indexed_adjoint:  # indexed: a real array
+                zero = _call(self.bind(_runtime().zeros_like, "zeros_like"), _name(var))
+            out.append(_assign(self.adj(var), zero, getattr(origin, "lineno", None)))
+        return out
+
+    def _bwd_assign(self, stmt, state):
+        pop = self._active_pop(stmt)
+        if pop is not None:
+            return self._bwd_pop(stmt, pop[0], pop[1], state)
+        ops = self._ops(stmt)
+        out = []
+        temps = [t for op in ops[:-1] for t in op.targets]
+        if temps:
+            out.append(self._marker(MarkerKind.POP, names=temps, stack=self.saves_on_stack))
+        for i in range(len(ops) - 1, -1, -1):
+            op = ops[i]
+            final = i == len(ops) - 1
+            out.extend(self._bwd_op(op, state, stmt, final))
+        for node in out:
+            if isinstance(node, ast.Assign) and not hasattr(node, "srcline"):
+                node.srcline = stmt.lineno
+        return out
+
+    def _bwd_op(self, op, state, stmt, final):
+        if op.kind is OpKind.SETITEM:
+            return self._bwd_setitem(op, state, stmt)
+        # Mirror of the forward sweep, which saved the targets in order: restore in reverse.
+        restores = (
+            [
+                self._marker(MarkerKind.RESTORE, site=stmt, var=v, stack=self.saves_on_stack)
+                for v in reversed(op.targets)
+            ]
+            if final
+            else []
+        )
+        present = [t for t in op.targets if t in state]
+        if op.kind is OpKind.HELPER and any(self.flat.kind(op.bound[p]) == LIST for p in op.active):
+            present = present or op.targets  # adjoints may also flow through a stack it uses
+        if op.kind is OpKind.INACTIVE or not present or not op.active:
+            if op.kind is OpKind.HELPER:
+                self._plain_helper_call(op)
+            for t in op.targets:
+                state.discard(t)
+            return restores
+        self._state = state
+        atoms = {p: op.bound[p] for p in op.active}
+        # Does the statement read what it assigns?  Inactive operands count too: the
+        # condition of np.where(x > 0, ...) is evaluated again in the backward sweep.
+        self_ref = _reads_any(op.bound.values(), op.targets)
+        # A helper's backward sweep pops what its forward sweep pushed *after* the targets
+        # were saved, so it runs before they are restored (it reads no caller variables).
+        restore_first = self_ref and op.kind is not OpKind.HELPER
+        out = restores if restore_first else []
+        if op.kind is OpKind.HELPER:
+            out += self._bwd_helper(op, state)
+        elif op.kind is OpKind.SUBSCRIPT:
+            out += self._bwd_subscript(op, state)
+        else:
+            contributions = {}
+            unpack = []
+            for p, atom in atoms.items():
+                if isinstance(atom, (ast.List, ast.Tuple)):  # one cotangent per element
+                    parts = []
+                    for e in atom.elts:
+                        if self.flat.is_active(e):
+                            tmp = self.names.numbered("g")
+                            parts.append(tmp)
+                            contributions.setdefault(e.id, []).append(_name(tmp))
+                        else:
+                            parts.append(self.names.exact_or_suffixed("_"))
+                    unpack.append(
+                        _assign(
+                            tuple_of(parts, store=True)
+                            if len(parts) > 1
+                            else ast.Tuple(elts=[_name(parts[0], True)], ctx=ast.Store()),
+                            self._vjp(op, p, self_ref),
+                        )
+                    )
+                    continue
+                contributions.setdefault(atom.id, []).append(self._vjp(op, p, self_ref))
+            out += unpack
+            if op.target in self.materialized and (
+                op.kind is OpKind.COPY or (op.rule is not None and op.rule.elementwise)
+            ):
+                # a shapeless zero passes through elementwise operations unchanged
+                self.materialized |= set(contributions)
+            for t in op.targets:
+                state.discard(t)
+            targets_last = sorted(contributions, key=lambda n: n in op.targets)
+            for name in targets_last:
+                exprs = contributions[name]
+                total = exprs[0]
+                for e in exprs[1:]:
+                    total = _add(total, e)
+                shared = len(contributions) > 1  # other operands may hold the same array
+                out.extend(self._accumulate(name, total, state, shared))
+        if not restore_first:
+            out += restores
+        return out
+
+    def _vjp(self, op, param, self_ref):
+        g = _name(self.adj(op.target))
+        if len(op.targets) > 1:  # a rule returning several values: cotangents as a list
+            g = ast.List(
+                elts=[
+                    _name(self.adj(t))
+                    if t in self._state
+                    else _call(self.bind(_runtime().zeros_like, "zeros_like"), _name(t))
+                    for t in op.targets
+                ],
+                ctx=ast.Load(),
+            )
+        if op.kind is OpKind.COPY:
+            return g
+        if op.kind is OpKind.SUBSCRIPT:
+            return None
+        if op.kind is OpKind.PACK:  # seq = [a, b, ...]: a gets dseq[0], ...
+            index = ast.Constant(int(param[1:]))
+            return ast.Subscript(value=g, slice=index, ctx=ast.Load())
+        if (
+            not op.rule.elementwise
+            and op.target in self.materialized
+            and self.flat.kind(_name(op.target)) != SCALAR
+        ):
+            # a zero made explicit as 0.0 has no shape: a linear map (dot, sum,
+            # reshape) needs the real one
+            g = _call(self.bind(_runtime().like, "like"), g, _name(op.target))
+        rule = op.rule
+        mapping = {p: a for p, a in op.bound.items() if p in rule.params}
+        for p in rule.params:
+            if p not in mapping:
+                mapping[p] = ast.Constant(rule.defaults[p])
+        mapping["g"] = g
+        mapping["out"] = copy.deepcopy(op.primal) if self_ref else tuple_of(op.targets)
+        template = rule.template("vjp", param)
+        for name in rule.uses("vjp", param) & set(rule.namespace):
+            mapping[name] = _name(self.bind(rule.namespace[name], name))
+        expr = instantiate(template, mapping, self.int_names)
+        if rule.elementwise:
+            expr = self._unbroadcast(expr, op.bound[param], op)
+        return expr
+
+    def _unbroadcast(self, expr, atom, op):
+        out_kind = (
+            self.flat.kind(_name(op.target))
+            if op.target in self.flat.temp_kinds
+            else self.an.kinds.get(op.target, ARRAY)
+        )
+        arg_kind = self.flat.kind(atom)
+        if out_kind == SCALAR or (arg_kind == SCALAR and out_kind == SCALAR):
+            return expr
+        if arg_kind == SCALAR:
+            return _call(
+                ast.Attribute(value=_name(self.bind(_np(), "np")), attr="sum", ctx=ast.Load()), expr
+            )
+        if isinstance(atom, ast.Name) and self.shapes.same(atom.id, op.target):
+            return expr  # the operand has the result's shape: nothing to sum back
+        return _call(self.bind(_runtime().unbroadcast, "unbroadcast"), expr, copy.deepcopy(atom))
+
+    def _accumulate(self, var, expr, state, shared=False):
+        """Add `expr` to var's adjoint (the first contribution assigns).  An adjoint
+        that indexing updates in place must own its array: when `x = x + t` hands `dx`
+        to `dt` too (`shared`), `dx` keeping its array would let `dx[i] += g` change `dt`."""
+        d = self.adj(var)
+        if expr is None:
+            return []
+        if var in state:
+            return [_assign(d, _add(_name(d), expr))]
+        state.add(var)
+        if isinstance(expr, ast.Name) and expr.id == d and not (shared and var in self.scatter):
+            return []
+        if var in self.scatter:  # updated in place later: it must own its array
+            expr = _call(self.bind(_runtime().owned, "owned"), expr, _name(var))
+        return [_assign(d, expr)]
+
+    def _bwd_helper(self, op, state):
+        spec = op.helper
+        couts = [_name(self.adj(t)) if t in state else ast.Constant(0.0) for t in op.targets]
+        for t in op.targets:
+            state.discard(t)
+        self.uses_stack = True
+        lists = [p for p in op.active if self.flat.kind(op.bound[p]) == LIST]
+        pre = []
+        for p in lists:  # adjoint stacks are passed in and updated, not returned
+            pre += self._adjoint_list(op.bound[p].id, state)
+        call = _call(
+            spec.bwd_name,
+            _name(self.stack),
+            *couts,
+            *[_name(self.adj(op.bound[p].id)) for p in lists],
+        )
+        targets, fresh, later = [], set(), []
+        for p in op.active:
+            if p in lists:
+                continue
+            atom = op.bound[p]
+            if atom.id in state or atom.id in fresh or atom.id in self.scatter:
+                tmp = self.names.numbered("g")
+                targets.append(_name(tmp, True))
+                later.append((atom.id, tmp))
+            else:
+                fresh.add(atom.id)
+                targets.append(_name(self.adj(atom.id), True))
+        if not targets:
+            return pre + [ast.Expr(value=call)]
+        target = targets[0] if len(targets) == 1 else ast.Tuple(elts=targets, ctx=ast.Store())
+        stmts = pre + [_assign(target, call)]
+        state |= fresh
+        for var, tmp in later:
+            stmts.extend(self._accumulate(var, _name(tmp), state))
+        return stmts
+
+    def _bwd_setitem(self, op, state, stmt):
+        base = op.target
+        restore = [
+            self._marker(
+                MarkerKind.RESTORE_ITEM,
+                site=stmt,
+                var=base,
+                index=op.index,
+                stack=self.saves_on_stack,
+            )
+        ]
+        if base not in state:
+            return restore
+        d = self.adj(base)
+        item = ast.Subscript(value=_name(d), slice=copy.deepcopy(op.index), ctx=ast.Load())
+        out = []
+        if op.active:
+            atom = op.bound["v"]
+            if self.flat.kind(atom) == ARRAY:  # copy: the slice of dy is zeroed next
+                item = _call(
+                    ast.Attribute(value=_name(self.bind(_np(), "np")), attr="copy", ctx=ast.Load()),
+                    item,
+                )
+            # the value was cast to the array's dtype: an integer array kept no derivative
+            item = _call(self.bind(_runtime().stored_in, "stored_in"), item, _name(base))
+            expr = item
+            if self.flat.kind(atom) == SCALAR:
+                expr = _call(
+                    ast.Attribute(value=_name(self.bind(_np(), "np")), attr="sum", ctx=ast.Load()),
+                    item,
+                )
+            elif self.flat.kind(atom) == ARRAY:
+                expr = _call(
+                    self.bind(_runtime().unbroadcast, "unbroadcast"), item, copy.deepcopy(atom)
+                )
+            out += self._accumulate(atom.id, expr, state)
+        zero = ast.Subscript(value=_name(d), slice=copy.deepcopy(op.index), ctx=ast.Store())
+        out.append(_assign(zero, ast.Constant(0.0)))
+        return out + restore
+
+    def _bwd_subscript(self, op, state):
+        base = op.bound["x"]
+        g = _name(self.adj(op.target))
+        state.discard(op.target)
+        if self.flat.kind(base) == ARRAY and self._basic_index(op.primal.slice):
+            # `dx[1:] += g`, as one would write it: the index picks each element at most
+            # once, and dx is an array this adjoint owns
+            out = []
+            if base.id not in state:  # floats even when the array holds integers
+                zeros = self.bind(_runtime().zeros_like, "zeros_like")
+                out.append(_assign(self.adj(base.id), _call(zeros, copy.deepcopy(base))))
+                state.add(base.id)
+            target = ast.Subscript(
+                value=_name(self.adj(base.id)),
+                slice=copy.deepcopy(op.primal.slice),
+                ctx=ast.Store(),
+            )
+            out.append(ast.AugAssign(target=target, op=ast.Add(), value=g))
+            return out
+        current = _name(self.adj(base.id)) if base.id in state else ast.Constant(None)
+        call = _call(
+            self.bind(_runtime().add_at, "add_at"),
+            current,
+            copy.deepcopy(base),
+            _index_value(op.primal.slice),
+            g,
+        )
+        state.add(base.id)
+        return [_assign(self.adj(base.id), call)]
+
+    @property
+    def useful(self):
+        """Names whose adjoint may be nonzero (analysis.useful_names), computed once."""
+        if not hasattr(self, "_useful"):
+            self._useful = useful_names(self.tree, self.outputs, self.an.kinds)
+        return self._useful

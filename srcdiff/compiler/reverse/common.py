@@ -1,0 +1,42 @@
+"""What the parts of the reverse transformer share: the marker tag and small AST helpers."""
+
+from __future__ import annotations
+
+import ast
+import copy
+
+from ..astutil import call as _call
+
+MARK = "__srcdiff_marker__"
+
+
+def elements(atom):
+    return atom.elts if isinstance(atom, (ast.List, ast.Tuple)) else [atom]
+
+
+def index_value(index):
+    """An index written inside [] as an expression that can be passed around:
+    `1:3` -> `slice(1, 3)`, `...` stays `...`, tuples element by element."""
+    if isinstance(index, ast.Slice):
+        parts = [
+            copy.deepcopy(p) if p is not None else ast.Constant(None)
+            for p in (index.lower, index.upper, index.step)
+        ]
+        if isinstance(parts[2], ast.Constant) and parts[2].value is None:
+            parts.pop()  # slice(a, b); never slice(a), which means slice(None, a)
+        return _call("slice", *parts)
+    if isinstance(index, ast.Tuple):
+        return ast.Tuple(elts=[index_value(e) for e in index.elts], ctx=ast.Load())
+    return copy.deepcopy(index)
+
+
+def numpy_module():
+    import numpy
+
+    return numpy
+
+
+def runtime_module():
+    from ...runtime import core as runtime
+
+    return runtime

@@ -1,0 +1,198 @@
+"""The forward sweep of reverse mode: the user's code split into primitives, with
+markers where values may have to be saved for the backward sweep (saves.py decides)."""
+
+from __future__ import annotations
+
+import ast
+import copy
+
+from ..analysis import LIST, list_append
+from ..astutil import add as _add
+from ..astutil import assign as _assign
+from ..astutil import is_loop_exit, tuple_of
+from ..astutil import name as _name
+from ..ir import MarkerKind, OpKind
+
+
+class ForwardSweep:
+    """Mixin of FunctionTransform (function.py): statements -> forward-sweep statements."""
+
+    def fwd_block(self, stmts):
+        out = []
+        for stmt in stmts:
+            out.extend(self.fwd_stmt(stmt))
+        return out
+
+    def _is_inactive_compound(self, stmt):
+        return (
+            isinstance(stmt, (ast.If, ast.For, ast.While))
+            and not is_loop_exit(stmt)
+            and not any(
+                isinstance(n, ast.Name) and self.an.active.get(n.id) for n in ast.walk(stmt)
+            )
+        )
+
+    def _compound_assigned(self, stmt):
+        return sorted(
+            {
+                n.id
+                for n in ast.walk(stmt)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+            }
+        )
+
+    def fwd_stmt(self, stmt):
+        if self._is_inactive_compound(stmt):
+            # No derivative flows through it: run it as written, and only save
+            # (then restore) the values it overwrites that the backward sweep reads.
+            return [
+                *(
+                    self._marker(MarkerKind.SAVE, site=stmt, var=v, stack=self.saves_on_stack)
+                    for v in self._compound_assigned(stmt)
+                ),
+                stmt,
+            ]
+        if isinstance(stmt, ast.Assign):
+            return self._fwd_assign(stmt)
+        if isinstance(stmt, ast.If):
+            if is_loop_exit(stmt):
+                return [stmt]
+            info = self._header(stmt, "cond")
+            node = ast.If(
+                test=_name(info.cond),
+                body=self.fwd_block(stmt.body) or [ast.Pass()],
+                orelse=self.fwd_block(stmt.orelse),
+            )
+            return [
+                _assign(info.cond, stmt.test, stmt.lineno),
+                node,
+                self._marker(MarkerKind.PUSH, names=[info.cond], stack=self.saves_on_stack),
+            ]
+        if isinstance(stmt, ast.For):
+            info = self._header(stmt, "iters")
+            self.loop_depth += 1
+            body = self.fwd_block(stmt.body)
+            self.loop_depth -= 1
+            pre = [
+                self._marker(
+                    MarkerKind.SAVE, site=stmt, var=stmt.target.id, stack=self.saves_on_stack
+                ),
+                _assign(info.iters, stmt.iter, stmt.lineno),
+            ]
+            if info.count:
+                pre.append(_assign(info.count, ast.Constant(0)))
+                body.insert(0, _assign(info.count, _add(_name(info.count), ast.Constant(1))))
+            loop = ast.For(
+                target=_name(stmt.target.id, True), iter=_name(info.iters), body=body, orelse=[]
+            )
+            saved = [info.iters] + ([info.count] if info.count else [])
+            return pre + [
+                loop,
+                self._marker(MarkerKind.PUSH, names=saved, stack=self.saves_on_stack),
+            ]
+        if isinstance(stmt, ast.While):
+            info = self._header(stmt, "count")
+            self.loop_depth += 1
+            body = self.fwd_block(stmt.body)
+            self.loop_depth -= 1
+            body.insert(0, _assign(info.count, _add(_name(info.count), ast.Constant(1))))
+            loop = ast.While(test=stmt.test, body=body, orelse=[])
+            return [
+                _assign(info.count, ast.Constant(0)),
+                loop,
+                self._marker(MarkerKind.PUSH, names=[info.count], stack=self.saves_on_stack),
+            ]
+        return [stmt]
+
+    # -- lists used as stacks (generated code differentiated again) ----------------------
+    def _active_push(self, stmt):
+        """(stack, value) for `s.append(v)` on an active list, else None."""
+        stack, value = list_append(stmt)
+        if stack is not None and self.an.kinds.get(stack) == LIST and self.an.active.get(stack):
+            return stack, value
+        return None
+
+    def _active_pop(self, stmt):
+        """(stack, target names) for `v = s.pop()` / `a, b = s.pop()` on an active list."""
+        value, target = stmt.value, stmt.targets[0]
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and value.func.attr == "pop"
+            and not value.args
+            and isinstance(value.func.value, ast.Name)
+            and self.an.kinds.get(value.func.value.id) == LIST
+            and self.an.active.get(value.func.value.id)
+        ):
+            names = [target.id] if isinstance(target, ast.Name) else [e.id for e in target.elts]
+            return value.func.value.id, names
+        return None
+
+    def _fwd_assign(self, stmt):
+        pop = self._active_pop(stmt)
+        if pop is not None:
+            return [
+                *(
+                    self._marker(MarkerKind.SAVE, site=stmt, var=v, stack=self.saves_on_stack)
+                    for v in pop[1]
+                ),
+                stmt,
+            ]
+        ops = self._ops(stmt)
+        out = []
+        temps = []
+        for op in ops[:-1]:
+            out.append(_assign(tuple_of(op.targets, store=True), self._fwd_primal(op), stmt.lineno))
+            temps.extend(op.targets)
+        last = ops[-1]
+        if last.kind is OpKind.SETITEM:
+            base = last.target
+            out.extend(self.distinct_check(last.index, stmt.lineno))
+            out.append(
+                self._marker(
+                    MarkerKind.SAVE_ITEM,
+                    site=stmt,
+                    var=base,
+                    index=last.index,
+                    stack=self.saves_on_stack,
+                )
+            )
+            if temps:  # before the write: a temporary may be a view of the array written
+                out.append(self._marker(MarkerKind.PUSH, names=temps, stack=self.saves_on_stack))
+            target = ast.Subscript(
+                value=_name(base), slice=copy.deepcopy(last.index), ctx=ast.Store()
+            )
+            out.append(_assign(target, last.primal, stmt.lineno))
+            return out
+        for var in last.targets:
+            out.append(self._marker(MarkerKind.SAVE, site=stmt, var=var, stack=self.saves_on_stack))
+        if len(last.targets) > 1:
+            target = ast.Tuple(elts=[_name(t, True) for t in last.targets], ctx=ast.Store())
+        else:
+            target = _name(last.target, True)
+        push = (
+            [self._marker(MarkerKind.PUSH, names=temps, stack=self.saves_on_stack)] if temps else []
+        )
+        if last.kind is OpKind.HELPER:  # the helper pushes its own values: ours go on top
+            return out + [_assign(target, self._fwd_primal(last), stmt.lineno)] + push
+        return out + push + [_assign(target, self._fwd_primal(last), stmt.lineno)]
+
+    def _fwd_primal(self, op):
+        if op.kind is not OpKind.HELPER:
+            return op.primal
+        spec = op.helper
+        call = copy.copy(op.primal)
+        call.func = _name(spec.fwd_name)
+        call.args = [_name(self.stack)] + list(call.args)
+        op.fwd_call = call
+        self.uses_stack = True
+        return call
+
+    def _plain_helper_call(self, op):
+        """No adjoint reaches this helper call: its backward sweep never runs, so what its
+        forward sweep pushes goes on a list of its own, which nothing pops (on the shared
+        stack it would come between values the backward sweep pops).  Not the user's own
+        function: that could change its arguments in place, and generated code never does."""
+        call = getattr(op, "fwd_call", None)
+        if call is not None:
+            call.args = [ast.List(elts=[], ctx=ast.Load())] + list(op.primal.args)

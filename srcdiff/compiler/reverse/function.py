@@ -1,0 +1,147 @@
+"""Stage 4: reverse mode -- from core-form code to an adjoint.
+
+The adjoint of a function is its *forward sweep* (the user's code, split
+into one primitive per assignment) followed by a *backward sweep* that
+visits the same statements in reverse and applies each rule's vjp.
+
+Three things make that correct for real code:
+
+* **Adjoint state.**  While building the backward sweep we know, per
+  variable, whether its adjoint already holds a value.  The first
+  contribution assigns (``dx = dy * 2``), later ones add
+  (``dx = dx + ...``); a statement whose output has no adjoint yet emits
+  nothing.  Where branches join or loops repeat, a missing adjoint is made
+  explicit with ``dx = 0.0``.
+* **Saving overwritten values.**  Before an assignment overwrites a value
+  that the backward sweep reads, the old value is saved (a local copy at
+  top level, a push on `_stack` inside loops and helpers) and restored at
+  the mirror point of the backward sweep.  Values nothing reads are not
+  saved.
+* **Control flow.**  Branches store which way they went, loops how many
+  times they ran; the backward sweep replays them in reverse.
+
+Helpers the user's code calls get their own pair of functions:
+``h_fwd(_stack, ...)`` runs the forward sweep and pushes what ``h_bwd``
+needs; ``h_bwd(_stack, dout)`` pops it and returns the adjoints.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ..analysis import ARRAY, LIST, SCALAR, SEQ
+from ..astutil import assign as _assign
+from ..astutil import call as _call
+from ..astutil import is_loop_exit
+from ..astutil import name as _name
+from ..ir import BranchHeader, LoopHeader, Marker, OpKind
+from ..shapes import ShapeTokens
+from ..transform import TransformBase
+from ..unit import Prepared, Unit
+from .backward_sweep import BackwardSweep
+from .common import MARK as _MARK
+from .common import runtime_module as _runtime
+from .forward_sweep import ForwardSweep
+from .saves import SaveResolution
+
+
+class FunctionTransform(ForwardSweep, BackwardSweep, SaveResolution, TransformBase):
+    """Builds the forward and backward sweeps of one function specialisation."""
+
+    mode = "reverse"
+
+    def __init__(self, unit: Unit, prepared: Prepared, role: str):
+        super().__init__(unit, prepared, role)
+        self.stack = unit.stack_name
+        self.materialized: set[str] = set()
+        self.none_init: set[str] = set()
+        self.loop_depth = 0
+        self.uses_stack = False
+        self.scatter: set[str] = set()
+        self.indexed_adjoint: set[str] = set()
+        self.shapes = ShapeTokens(self)
+
+    @property
+    def saves_on_stack(self):
+        return self.loop_depth > 0 or self.role == "helper"
+
+    # -- markers (decided once the backward sweep is known) -------------------------
+    def _marker(self, kind, *, stack, names=(), **where):
+        """A placeholder statement for a save or restore decided later (resolve_markers)."""
+        key = self.ir.mark(Marker(kind, stack, tuple(names), **where))
+        return ast.Expr(value=ast.Constant(value=(_MARK, key)))
+
+    def _zero_of(self, var):
+        """A zero cotangent for the value `var` holds, in its structure (popped values may
+        be tuples or arrays; what the matching push unpacks must fit)."""
+        if self.an.kinds.get(var) == SCALAR:
+            return ast.Constant(0.0)
+        return _call(self.bind(_runtime().zeros_of, "zeros_of"), _name(var))
+
+    def _header(self, stmt, kind):
+        """The names a branch ("cond") or a loop ("iters": for, "count": while) keeps."""
+
+        def make():
+            if kind == "cond":
+                return BranchHeader(self.names.numbered("cond"))
+            if kind == "iters":
+                has_break = any(is_loop_exit(s) for s in stmt.body)
+                return LoopHeader(
+                    self.names.numbered("iters"),
+                    self.names.numbered("trips") if has_break else None,
+                )
+            return LoopHeader(None, self.names.numbered("trips"))
+
+        return self.ir.header(stmt, make)
+
+    # -- whole function ---------------------------------------------------------------
+    def build(self):
+        """(forward statements, backward statements, final state) after marker resolution."""
+        body = self.tree.body[:-1]
+        fwd = self.fwd_block(body)
+        self.scatter = {
+            op.bound["x"].id if op.kind is OpKind.SUBSCRIPT else op.target
+            for op in self.ir.all_ops()
+            if op.kind in (OpKind.SUBSCRIPT, OpKind.SETITEM)
+        }
+        self.indexed_adjoint = {op.target for op in self.ir.all_ops() if op.kind is OpKind.PACK}
+        state = set()
+        seeds = []
+        if self.role == "main":
+            out = self.outputs[0]
+            if self.an.active.get(out):
+                seeds.append(_assign(self.adj(out), self.unit.seed))
+                state.add(out)
+        else:
+            for o in self.outputs:
+                if self.an.active.get(o) or o in self.params:
+                    state.add(o)
+            # a caller passes 0.0 for an output it has no cotangent for: shapeless
+            self.materialized |= set(self.outputs)
+            # adjoint stacks of list parameters are passed in
+            state |= {p for p in self.wrt if self.an.kinds.get(p) == LIST}
+        bwd = self.bwd_block(body, state)
+        return fwd, seeds, bwd, state
+
+    def zero_like(self, param):
+        kind = self.an.kinds.get(param, SCALAR)
+        if kind == SCALAR:
+            return ast.Constant(0.0)
+        if kind == SEQ:
+            return _call(self.bind(_runtime().like, "like"), ast.Constant(0.0), _name(param))
+        return _call(self.bind(_runtime().zeros_like, "zeros_like"), _name(param))
+
+    def final_adjoint(self, param, state):
+        if param not in state:
+            return self.zero_like(param)
+        kind = self.an.kinds.get(param, SCALAR)
+        if kind == SEQ or (kind == ARRAY and param in self.materialized):
+            return _call(self.bind(_runtime().like, "like"), _name(self.adj(param)), _name(param))
+        if kind == SCALAR and ARRAY in self.an.kinds.values():
+            # not a 0-d array from array rules; float32 stays float32
+            return _call(
+                self.bind(_runtime().scalar_like, "scalar_like"),
+                _name(self.adj(param)),
+                _name(param),
+            )
+        return _name(self.adj(param))
