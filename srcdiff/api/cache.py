@@ -3,9 +3,10 @@
 _CACHE: dict[tuple, object] = {}
 
 
-def cached(key, build):
-    """The value cached under `key`, building it on first use."""
-    if key in _CACHE:  # (not try/except: errors from build() must not chain a KeyError)
+def cached(key, build, current=lambda value: True):
+    """The value cached under `key`, building it on first use (and again when
+    `current(value)` says the cached one is stale)."""
+    if key in _CACHE and current(_CACHE[key]):  # (not try/except: see build's errors)
         return _CACHE[key]
     value = _CACHE[key] = build()
     return value

@@ -67,6 +67,10 @@ class Dispatcher:
                     continue
                 ns[f"_t{k}_{j}"] = t
                 checks.append(f"type({n}) is _t{k}_{j}")
+            # and the code it came from is still the functions' code (autoreload replaces it)
+            for j, (dep, code) in enumerate(getattr(fn, "srcdiff_depends_on", ())):
+                ns[f"_g{k}_{j}"], ns[f"_c{k}_{j}"] = dep, code
+                checks.append(f"_g{k}_{j}.__code__ is _c{k}_{j}")
             lines.append(f"        if {' and '.join(checks) or 'True'}:")
             lines.append(f"            _r = _f{k}({call})")
             numbers = not any(isinstance(t, tuple) for t in types)  # no arrays: floats out
@@ -96,6 +100,10 @@ class Dispatcher:
             self.build(*self._defaults)
 
     def _slow_path(self, args):
+        stale = [entry for entry in self.fast if not _current(entry[1])]
+        if stale:  # a function's code was replaced: its specialisations go
+            self.fast = [entry for entry in self.fast if _current(entry[1])]
+            self.build(*self._defaults)
         fn, cacheable = self.slow(args)
         npos = len(self.params)
         types = tuple(
@@ -122,3 +130,7 @@ class Dispatcher:
         self._defaults = (defaults, kwdefaults)
         RULES.subscribe(self)
         return self.build(defaults, kwdefaults)
+
+
+def _current(fn):
+    return all(f.__code__ is code for f, code in getattr(fn, "srcdiff_depends_on", ()))

@@ -63,7 +63,7 @@ def parse_wrt(func, wrt, params):
 def parameters(func):
     """Parse and normalize eagerly, so unsupported code is reported at decoration.
     Returns the parameter names; cached, as jvp/vjp/hvp call it on every call."""
-    key = ("prepare", func)
+    key = ("prepare", func, func.__code__)
     if key in _PREPARED:
         return list(_PREPARED[key])
     source = FunctionSource(func)
@@ -79,7 +79,7 @@ _PREPARED: dict[object, object] = {}
 
 def keyword_only(func):
     """Names of func's keyword-only parameters (they come last in parameters's list)."""
-    key = ("kwonly", func)
+    key = ("kwonly", func, func.__code__)
     if key not in _PREPARED:
         _PREPARED[key] = tuple(a.arg for a in FunctionSource(func).tree.args.kwonlyargs)
     return _PREPARED[key]
@@ -139,7 +139,7 @@ class Specializer:
         )
         key = (kinds, ranks, ints, RULES.version)
         fn = self.by_key.get(key)
-        if fn is None:
+        if fn is None or not _current(fn):
             fn = self.compiled_for(kinds, ranks)[0]
             if ints:
                 fn = as_floats(fn, self.output, len(self.wrt) > 1)
@@ -155,7 +155,7 @@ class Specializer:
             generated = self.generate(kinds, ranks)
             return generated.compile(), generated
 
-        return cached(key, build)
+        return cached(key, build, lambda value: value[1].is_current())
 
     def generate(self, kinds, ranks=None):
         ranks = ranks if ranks is not None else (None,) * len(kinds)
@@ -179,6 +179,11 @@ class Specializer:
             raise ArgumentError(f"{self.func.__name__}(): {exc}") from None
         bound.apply_defaults()
         return tuple(bound.arguments[p] for p in self.params)
+
+
+def _current(fn):
+    """Whether compiled code was generated from the code its functions have now."""
+    return all(f.__code__ is code for f, code in getattr(fn, "srcdiff_depends_on", ()))
 
 
 def as_floats(fn, output, several):
@@ -206,6 +211,7 @@ def as_floats(fn, output, several):
             return floats(fn(*args, **kwargs))
 
     call.__wrapped__ = fn
+    call.srcdiff_depends_on = getattr(fn, "srcdiff_depends_on", ())
     return call
 
 

@@ -38,13 +38,22 @@ class Generated:
     entry: str  # name of the main generated function
     globals: dict  # the user's module globals
     label: str
+    # (function, its __code__ when this was generated) for the function and every helper:
+    # code replaced since (IPython's autoreload does that) makes this stale
+    depends_on: tuple = ()
+
+    def is_current(self) -> bool:
+        return all(f.__code__ is code for f, code in self.depends_on)
 
     def source(self) -> str:
         head = "\n".join(self.imports)
         return (head + "\n\n\n" if head else "") + self.text + "\n"
 
     def compile(self) -> Callable:
-        return compile_unit(self.text, self.bindings, self.globals, self.entry, self.label)
+        fn = compile_unit(self.text, self.bindings, self.globals, self.entry, self.label)
+        if not isinstance(fn, tuple):  # (a "split" unit compiles to a fwd/bwd pair)
+            fn.srcdiff_depends_on = self.depends_on  # type: ignore[attr-defined]
+        return fn
 
 
 def generate_reverse(
@@ -143,6 +152,7 @@ def _finish(unit, func, functions, entry):
         entry=entry,
         globals=func.__globals__,
         label=f"{func.__name__}",
+        depends_on=tuple((f, f.__code__) for f in unit.sources),
     )
     generated.mutates = unit.mutates
     return generated
