@@ -104,9 +104,18 @@ class GradientCheckError(SrcDiffError, AssertionError):
         super().__init__(message, **kwargs)
 
 
-def as_domain_error(exc):
+def as_domain_error(exc, own=None):
     """A DomainError for an arithmetic error raised in generated derivative code (not in
-    its forward sweep, which is the function's own code); any other exception as it is."""
+    its forward sweep, which is the function's own code); any other exception as it is.
+    `own()` runs the user's function at the same arguments: if it fails the same way,
+    its own error is the answer (f is not defined there; its derivative is not at fault)."""
+    if own is not None and not isinstance(exc, SrcDiffError):
+        try:
+            own()
+        except type(exc) as own_exc:
+            return own_exc
+        except Exception:  # noqa: BLE001 - any other failure: report the derivative's
+            pass
     if isinstance(exc, SrcDiffError) or (
         isinstance(exc, ValueError) and "math domain error" not in str(exc)
     ):

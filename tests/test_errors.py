@@ -313,3 +313,36 @@ def test_gradient_check_error():
     msg = str(info.value)
     assert "cond_chain" in msg and "hint: " in msg
     assert isinstance(info.value, AssertionError)
+
+
+def _ratio(x, y):
+    return x / y
+
+
+def _root(x):
+    return math.sqrt(x)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: srcdiff.grad(_ratio)(1.0, 0.0),
+        lambda: srcdiff.grad(_ratio)(1.0, 0.0),  # again: the dispatcher's cached line
+        lambda: srcdiff.grad(_ratio, mode="forward")(1.0, 0.0),
+        lambda: srcdiff.value_and_grad(_ratio)(1.0, 0.0),
+        lambda: srcdiff.jvp(_ratio, (1.0, 0.0), (1.0, 0.0)),
+        lambda: srcdiff.hessian(_ratio)(1.0, 0.0),
+    ],
+)
+def test_an_error_of_the_function_itself_is_its_own_not_a_domain_error(call):
+    # f(1, 0) raises ZeroDivisionError itself: the user gets that, as from calling f
+    with pytest.raises(ZeroDivisionError) as info:
+        call()
+    assert not isinstance(info.value, srcdiff.SrcDiffError)
+
+
+def test_a_derivative_that_fails_where_the_function_does_not_is_a_domain_error():
+    assert _root(0.0) == 0.0
+    for mode in ("reverse", "forward"):
+        with pytest.raises(srcdiff.DomainError, match="0.5 / out"):
+            srcdiff.grad(_root, mode=mode)(0.0)

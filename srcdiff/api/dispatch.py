@@ -23,13 +23,14 @@ from ..rules import RULES
 class Dispatcher:
     """Builds and rebuilds the dispatching function for one derivative."""
 
-    def __init__(self, tree, name, slow, fast_types, finite=None):
+    def __init__(self, tree, name, slow, fast_types, finite=None, own=None):
         self.args = copy.deepcopy(tree.args)
         self.params = [a.arg for a in [*self.args.posonlyargs, *self.args.args]]
         self.kwonly = [a.arg for a in self.args.kwonlyargs]
         self.name = name
         self.slow = slow  # slow(args tuple) -> (compiled function, cacheable?)
         self.fast_types = fast_types
+        self.own = own  # the user's function: its own errors are reported as its own
         # finite = (ok(result) -> bool, refuse(rerun, result) -> DomainError, inline(name)
         # -> the same test as an expression where the arguments are numbers): derivatives
         # that are not finite are refused (finite.py)
@@ -54,6 +55,7 @@ class Dispatcher:
         lines = [f"def {self.name}({ast.unparse(args)}):", "    try:"]
         ns["_arith"] = (ZeroDivisionError, OverflowError, ValueError)
         ns["_domain"] = as_domain_error
+        ns["_own"] = self.own
         for k, (types, fn) in enumerate(self.fast):
             ns[f"_f{k}"] = fn
             checks = []
@@ -81,7 +83,8 @@ class Dispatcher:
         lines.append(f"        return _slow(({values}{',' if len(names) == 1 else ''}))")
         # an arithmetic error inside generated code: the derivative is not finite here
         lines.append("    except _arith as exc:")
-        lines.append("        raise _domain(exc)")
+        own = "None" if self.own is None else f"lambda: _own({call})"
+        lines.append(f"        raise _domain(exc, {own}) from None")
         exec(compile("\n".join(lines), f"<srcdiff dispatch {self.name}>", "exec"), ns)  # noqa: S102
         fresh = ns[self.name]
         if self.function is None:

@@ -51,7 +51,9 @@ def _make(func, wrt, output, doc, mode="reverse"):
         return spec.compiled(args), True
 
     tree = FunctionSource(func).tree
-    dispatcher = Dispatcher(tree, func.__name__, slow, FAST_KINDS, _finite(func, names, output))
+    dispatcher = Dispatcher(
+        tree, func.__name__, slow, FAST_KINDS, _finite(func, names, output), own=func
+    )
     derivative = dispatcher.install(func.__defaults__, func.__kwdefaults__)
     derivative.__qualname__ = getattr(func, "__qualname__", func.__name__)
     derivative.__module__ = func.__module__

@@ -63,7 +63,7 @@ def parse_wrt(func, wrt, params):
 def parameters(func):
     """Parse and normalize eagerly, so unsupported code is reported at decoration.
     Returns the parameter names; cached, as jvp/vjp/hvp call it on every call."""
-    key = ("prepare", func, func.__code__)
+    key = ("prepare", func, getattr(func, "__code__", None))
     if key in _PREPARED:
         return list(_PREPARED[key])
     source = FunctionSource(func)
@@ -79,7 +79,7 @@ _PREPARED: dict[object, object] = {}
 
 def keyword_only(func):
     """Names of func's keyword-only parameters (they come last in parameters's list)."""
-    key = ("kwonly", func, func.__code__)
+    key = ("kwonly", func, getattr(func, "__code__", None))
     if key not in _PREPARED:
         _PREPARED[key] = tuple(a.arg for a in FunctionSource(func).tree.args.kwonlyargs)
     return _PREPARED[key]

@@ -68,13 +68,14 @@ def _in_dtype(g, x):
     return g
 
 
-def _guarded(fn, *args, **kwargs):
+def _guarded(fn, *args, own=None, **kwargs):
     """Call generated code; an arithmetic error in it means the derivative is not finite
-    at this point (a DomainError naming the generated and the user's line)."""
+    at this point (a DomainError naming the generated and the user's line), unless `own()`
+    (the user's function at the same point) fails the same way."""
     try:
         return fn(*args, **kwargs)
     except (ZeroDivisionError, OverflowError, ValueError) as exc:
-        raise as_domain_error(exc) from None
+        raise as_domain_error(exc, own) from None
 
 
 def _as_float(value):
@@ -107,7 +108,7 @@ def jvp(func, primals, tangents):
     fn = spec.compiled(primals)
     dts = [_tangent_like(t, a) for p, a, t in zip(params, primals, tangents) if p in wrt]
     pos, kw = _split_keyword_only(func, primals)
-    value, tangent = _guarded(fn, *pos, *dts, **kw)
+    value, tangent = _guarded(fn, *pos, *dts, own=lambda: func(*primals), **kw)
     if not all_finite(tangent):
         along = ", ".join(wrt)
         raise refuse(lambda: fn(*pos, *dts, **kw), [(along, tangent)], func.__name__)
