@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import types
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,16 +19,37 @@ from ..errors import NoRuleError, UnsupportedSyntaxError
 from ..rules import RULES
 from .analysis import ARRAY, SCALAR, SEQ
 from .ir import Op, OpKind
-from .source import MISSING
+
+if TYPE_CHECKING:
+    from .analysis import Analysis
+    from .naming import Names
+    from .unit import Unit
+from .source import MISSING, FunctionSource
 
 
 class Flattener:
     """Splits expressions of one function into Ops (see module docstring)."""
 
-    def __init__(self, fn):
-        self.fn = fn  # the FunctionTransform (analysis, names, source, unit)
-        self.temp_kinds = {}
-        self.temp_ranks = {}
+    def __init__(
+        self,
+        source: FunctionSource,
+        tree: ast.FunctionDef,
+        analysis: Analysis,
+        names: Names,
+        unit: Unit,
+        mode: str,
+    ):
+        self.source = source
+        self.tree = tree
+        self.params = [
+            a.arg for a in [*tree.args.posonlyargs, *tree.args.args, *tree.args.kwonlyargs]
+        ]
+        self.an = analysis
+        self.names = names  # temporaries are allocated from the transformer's names
+        self.unit = unit  # helpers are specialised through it; it learns of index stores
+        self.mode = mode  # "reverse" or "forward": which helper units to ask for
+        self.temp_kinds: dict[str, str | None] = {}
+        self.temp_ranks: dict[str, int | None] = {}
 
     # -- public ------------------------------------------------------------------
     def assign(self, stmt: ast.Assign) -> list[Op]:
@@ -35,7 +57,7 @@ class Flattener:
         ops = []
         target = stmt.targets[0]
         if isinstance(target, ast.Tuple):
-            kind, active = self.fn.an.expr(stmt.value)
+            kind, active = self.an.expr(stmt.value)
             names = [e.id for e in target.elts if isinstance(e, ast.Name)]  # core form
             if not active:
                 ops.append(Op(OpKind.INACTIVE, names, stmt.value, stmt))
@@ -54,7 +76,7 @@ class Flattener:
             return ops
         if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
             return self._setitem(stmt, target, ops)
-        raise self.fn.source.error(
+        raise self.source.error(
             UnsupportedSyntaxError,
             "srcdiff cannot differentiate assignment to "
             f"{type(target).__name__.lower()} targets here",
@@ -64,16 +86,16 @@ class Flattener:
 
     def _setitem(self, stmt, target, ops):
         base = target.value.id
-        if self.fn.an.expr(target.slice)[1]:
-            raise self.fn.source.error(
+        if self.an.expr(target.slice)[1]:
+            raise self.source.error(
                 UnsupportedSyntaxError,
                 "an index that depends on a differentiated value",
                 target.slice,
                 "index with integers",
             )
         value = self._atom(stmt.value, ops)
-        if self.fn.an.active.get(base) and self.fn.an.kinds.get(base) != ARRAY:
-            raise self.fn.source.error(
+        if self.an.active.get(base) and self.an.kinds.get(base) != ARRAY:
+            raise self.source.error(
                 UnsupportedSyntaxError,
                 f"srcdiff differentiates index assignment into NumPy arrays; {base!r} is not one",
                 stmt,
@@ -81,7 +103,7 @@ class Flattener:
             )
         active = ["v"] if self.is_active(value) else []
         primal = value
-        self.fn.unit.mutates = True  # backward sweeps restore arrays in place
+        self.unit.mutates = True  # backward sweeps restore arrays in place
         ops.append(
             Op(
                 OpKind.SETITEM,
@@ -97,23 +119,23 @@ class Flattener:
 
     def _check_fresh(self, base, stmt):
         """Index assignment is safe only into arrays the function created itself."""
-        if base in self.fn.params:
-            raise self.fn.source.error(
+        if base in self.params:
+            raise self.source.error(
                 UnsupportedSyntaxError,
-                f"{self.fn.source.name} changes its argument "
+                f"{self.source.name} changes its argument "
                 f"{base!r} in place; srcdiff would have to change the caller's array too",
                 stmt,
                 f"work on a copy: {base} = {base}.copy() (or np.array({base}, float)) "
                 "before assigning into it",
             )
-        for node in ast.walk(self.fn.tree):
+        for node in ast.walk(self.tree):
             if (
                 isinstance(node, ast.Assign)
                 and isinstance(node.targets[0], ast.Name)
                 and node.targets[0].id == base
-                and not _creates_fresh(node.value, self.fn.source.resolver)
+                and not _creates_fresh(node.value, self.source.resolver)
             ):
-                raise self.fn.source.error(
+                raise self.source.error(
                     UnsupportedSyntaxError,
                     f"assignment into {base!r}, which may share memory "
                     f"with another array (it is set from `{ast.unparse(node.value)}`)",
@@ -125,7 +147,7 @@ class Flattener:
     def _arg_atom(self, arg, ops):
         """An argument of a rule call; a list display (np.stack([a, b])) keeps its
         shape with each element an atom."""
-        if isinstance(arg, (ast.List, ast.Tuple)) and self.fn.an.expr(arg)[1]:
+        if isinstance(arg, (ast.List, ast.Tuple)) and self.an.expr(arg)[1]:
             return type(arg)(elts=[self._atom(e, ops) for e in arg.elts], ctx=ast.Load())
         return self._atom(arg, ops)
 
@@ -149,17 +171,17 @@ class Flattener:
                     number(stmt.body, enclosing)
                     number(stmt.orelse, enclosing)
 
-        number(self.fn.tree.body, ())
+        number(self.tree.body, ())
         writes = [
             (n, n.targets[0].value.id)
-            for n in ast.walk(self.fn.tree)
+            for n in ast.walk(self.tree)
             if isinstance(n, ast.Assign)
             and isinstance(n.targets[0], ast.Subscript)
             and isinstance(n.targets[0].value, ast.Name)
         ]
         mutated = {base for _, base in writes}
         uses = {}  # name -> [(statement index, "load"/"store", enclosing loops)]
-        statements = {id(n): n for n in ast.walk(self.fn.tree) if isinstance(n, ast.stmt)}
+        statements = {id(n): n for n in ast.walk(self.tree) if isinstance(n, ast.stmt)}
         for sid, (index, _) in order.items():
             stmt = statements[sid]
             parts = (
@@ -172,7 +194,7 @@ class Flattener:
                     if isinstance(n, ast.Name):
                         kind = "store" if isinstance(n.ctx, ast.Store) else "load"
                         uses.setdefault(n.id, []).append((index, kind, order[sid][1]))
-        for node in ast.walk(self.fn.tree):
+        for node in ast.walk(self.tree):
             if not (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)):
                 continue
             base = _view_base(node.value)
@@ -185,10 +207,10 @@ class Flattener:
                 if wbase == base and _read_after(
                     sorted(uses.get(view, [])), at, loops_at, w_at, w_loops
                 ):
-                    raise self.fn.source.error(
+                    raise self.source.error(
                         UnsupportedSyntaxError,
                         f"{view!r} shares memory with {base!r}, "
-                        f"which is assigned into (line {self.fn.source.locate(write)[1]}) "
+                        f"which is assigned into (line {self.source.locate(write)[1]}) "
                         f"while {view!r} is still used; derivatives through a view that "
                         "changes are not supported",
                         node,
@@ -201,23 +223,23 @@ class Flattener:
         if isinstance(atom, ast.Name):
             if atom.id in self.temp_kinds:
                 return True
-            return self.fn.an.active.get(atom.id, False)
+            return self.an.active.get(atom.id, False)
         return False
 
     def rank(self, atom):
         if isinstance(atom, ast.Name) and atom.id in self.temp_kinds:
             return self.temp_ranks.get(atom.id)
-        return self.fn.an.rank(atom)
+        return self.an.rank(atom)
 
     def kind(self, atom):
         if isinstance(atom, ast.Name) and atom.id in self.temp_kinds:
             return self.temp_kinds[atom.id]
-        kind = self.fn.an.expr(atom)[0]
+        kind = self.an.expr(atom)[0]
         return kind or SCALAR
 
     # -- splitting ---------------------------------------------------------------
     def _into(self, expr, target, ops):
-        kind, active = self.fn.an.expr(expr)
+        kind, active = self.an.expr(expr)
         if not active:
             ops.append(Op(OpKind.INACTIVE, [target], expr, expr))
         elif isinstance(expr, ast.Name):
@@ -226,16 +248,16 @@ class Flattener:
             ops.append(self._op(expr, [target], ops))
 
     def _atom(self, expr, ops):
-        kind, active = self.fn.an.expr(expr)
+        kind, active = self.an.expr(expr)
         if not active or isinstance(expr, ast.Name):
             return expr
         op = self._op(expr, [], ops)  # operands first, so temps number in order
-        tmp = self.fn.names.numbered("t")
+        tmp = self.names.numbered("t")
         op.targets.append(tmp)
         self.temp_kinds[tmp] = (
             SEQ if isinstance(kind, tuple) else kind if kind in (SCALAR, ARRAY, SEQ) else ARRAY
         )
-        self.temp_ranks[tmp] = self.fn.an.rank(expr)
+        self.temp_ranks[tmp] = self.an.rank(expr)
         ops.append(op)
         return ast.Name(id=tmp, ctx=ast.Load())
 
@@ -258,18 +280,18 @@ class Flattener:
                 return Op(OpKind.COPY, targets, primal, expr, bound={"x": base}, active=["x"])
             return self._method_rule(np.transpose, base, [], [], primal, targets, expr)
         if isinstance(expr, ast.Subscript):
-            if self.fn.an.expr(expr.slice)[1]:
-                obj = self.fn.source.resolver.resolve(expr.value)
+            if self.an.expr(expr.slice)[1]:
+                obj = self.source.resolver.resolve(expr.value)
                 if obj is not MISSING and not isinstance(obj, np.ndarray):
                     label = ast.unparse(expr.value)
-                    raise self.fn.source.error(
+                    raise self.source.error(
                         NoRuleError,
                         f"srcdiff has no derivative rule for {label}[...]",
                         expr,
                         "build the array with np.concatenate([...]) (for np.c_ of 1-D "
                         "arrays: np.stack([...], axis=-1))",
                     )
-                raise self.fn.source.error(
+                raise self.source.error(
                     UnsupportedSyntaxError,
                     "srcdiff cannot differentiate an index that depends on a differentiated value",
                     expr.slice,
@@ -281,7 +303,7 @@ class Flattener:
                 return Op(OpKind.COPY, targets, picked, expr, bound={"x": picked}, active=["x"])
             primal = ast.Subscript(value=base, slice=expr.slice, ctx=ast.Load())
             return Op(OpKind.SUBSCRIPT, targets, primal, expr, bound={"x": base}, active=["x"])
-        if isinstance(expr, (ast.List, ast.Tuple)) and self.fn.an.expr(expr)[0] == SEQ:
+        if isinstance(expr, (ast.List, ast.Tuple)) and self.an.expr(expr)[0] == SEQ:
             # numbers or arrays; the adjoint of the sequence is an array indexed like it
             # (stacked, or of objects when the arrays differ in shape: runtime.seq_zeros)
             atoms = [self._atom(e, ops) for e in expr.elts]
@@ -290,7 +312,7 @@ class Flattener:
             primal = type(expr)(elts=atoms, ctx=ast.Load())
             return Op(OpKind.PACK, targets, primal, expr, bound=bound, active=active)
         what = _describe(expr)
-        raise self.fn.source.error(
+        raise self.source.error(
             UnsupportedSyntaxError,
             f"srcdiff cannot differentiate {what}",
             expr,
@@ -335,7 +357,7 @@ class Flattener:
                     return Op(OpKind.INACTIVE, targets, primal, node)
                 missing = [p for p in active if p not in rule.vjp]
                 if missing:
-                    raise self.fn.source.error(
+                    raise self.source.error(
                         NoRuleError,
                         f"{rule.label} has no derivative with respect to "
                         f"its argument {missing[0]!r}",
@@ -349,7 +371,7 @@ class Flattener:
         if any(isinstance(a, ast.Starred) for a in call.args) or any(
             k.arg is None for k in call.keywords
         ):
-            raise self.fn.source.error(
+            raise self.source.error(
                 UnsupportedSyntaxError,
                 "srcdiff cannot differentiate a call with *args or **kwargs",
                 call,
@@ -365,7 +387,7 @@ class Flattener:
             nested = ast.Call(func=call.func, args=[inner, call.args[-1]], keywords=[])
             return self._call_op(ast.copy_location(nested, call), targets, ops)
         if func in (max, min) and len(call.args) == 1:
-            raise self.fn.source.error(
+            raise self.source.error(
                 NoRuleError,
                 f"srcdiff differentiates {func.__name__}(a, b, ...)"
                 " of separate values, not of a sequence",
@@ -387,7 +409,7 @@ class Flattener:
                 keywords=[ast.keyword(arg=k.arg, value=bound[k.arg]) for k in call.keywords],
             )
             if len(call.args) > len(params):
-                raise self.fn.source.error(
+                raise self.source.error(
                     NoRuleError,
                     f"srcdiff's rule for {rule.label} takes at most "
                     f"{len(params)} argument(s); this call passes {len(call.args)}",
@@ -404,14 +426,14 @@ class Flattener:
         """The NumPy function an array method call stands for, or None."""
         if not isinstance(call.func, ast.Attribute):
             return None
-        if self.fn.source.resolver.resolve(call.func) is not MISSING:
+        if self.source.resolver.resolve(call.func) is not MISSING:
             return None  # a module attribute, like np.sum
-        kind, _ = self.fn.an.expr(call.func.value)
-        if kind not in (ARRAY, SCALAR) or not self.fn.an.expr(call)[1]:
+        kind, _ = self.an.expr(call.func.value)
+        if kind not in (ARRAY, SCALAR) or not self.an.expr(call)[1]:
             return None
         name = call.func.attr
         if name not in METHODS:
-            raise self.fn.source.error(
+            raise self.source.error(
                 NoRuleError,
                 f"srcdiff has no derivative rule for the array method .{name}()",
                 call,
@@ -431,7 +453,7 @@ class Flattener:
         )
         if name == "copy":
             return Op(OpKind.COPY, targets, primal, call, bound={"x": base}, active=["x"])
-        if name == "astype" and _float_dtype(call, self.fn):
+        if name == "astype" and _float_dtype(call, self.source.resolver):
             # derivatives as np.asarray(x, dtype): the cotangent goes back to x's dtype
             return self._method_rule(np.asarray, base, args, keywords, primal, targets, call)
         func = METHODS[name]
@@ -455,23 +477,23 @@ class Flattener:
         args = [self._atom(a, ops) for a in call.args]
         keywords = [ast.keyword(arg=k.arg, value=self._atom(k.value, ops)) for k in call.keywords]
         primal = ast.Call(func=call.func, args=args, keywords=keywords)
-        spec = self.fn.unit.helper_spec(self.fn, func, call, args, keywords)
+        spec = self.unit.helper_spec(self.source, func, call, args, keywords)
         bound = spec.bind(args, keywords)
         active = [p for p in spec.params if p in bound and self.is_active(bound[p])]
-        spec = self.fn.unit.specialize(
+        spec = self.unit.specialize(
             spec,
             active,
             {p: self.kind(a) for p, a in bound.items()},
-            self.fn.mode,
+            self.mode,
             {p: self.rank(a) for p, a in bound.items()},
         )
-        result = self.fn.unit.output_kinds(func, call, self.fn.an)
+        result = self.unit.output_kinds(func, call, self.an)
         if isinstance(result, tuple) and len(targets) <= 1:
             # `r = h(x)` where h returns a tuple: unpack into temporaries, then pack them,
             # so `r[0]` and friends differentiate like any sequence.
             parts = []
             for kind in result:
-                tmp = self.fn.names.numbered("t")
+                tmp = self.names.numbered("t")
                 self.temp_kinds[tmp] = (
                     SEQ
                     if isinstance(kind, tuple)
@@ -487,7 +509,7 @@ class Flattener:
             pack = ast.Tuple(elts=list(atoms.values()), ctx=ast.Load())
             return Op(OpKind.PACK, targets, pack, call, bound=atoms, active=list(atoms))
         if isinstance(result, tuple) and len(result) != len(targets):
-            raise self.fn.source.error(
+            raise self.source.error(
                 UnsupportedSyntaxError,
                 f"{func.__name__} returns {len(result)} values; this unpacks {len(targets)}",
                 call,
@@ -496,9 +518,9 @@ class Flattener:
         return Op(OpKind.HELPER, targets, primal, call, bound=bound, active=active, helper=spec)
 
     def _resolve_call(self, call):
-        func = self.fn.source.resolver.resolve(call.func)
+        func = self.source.resolver.resolve(call.func)
         if func is MISSING and isinstance(call.func, ast.Attribute):
-            raise self.fn.source.error(
+            raise self.source.error(
                 NoRuleError,
                 f"srcdiff has no derivative rule for the method "
                 f".{call.func.attr}() on a differentiated value",
@@ -520,7 +542,7 @@ class Flattener:
         )
         mod = getattr(func, "__module__", None)
         label = f"{mod}.{name}" if mod and mod != "builtins" else name
-        return self.fn.source.error(
+        return self.source.error(
             NoRuleError,
             f"srcdiff has no derivative rule for {label}" + (f" ({why})" if why else ""),
             node,
@@ -555,12 +577,12 @@ METHODS = {
 METHODS.update(flatten=np.ravel, copy=np.copy, astype=None)
 
 
-def _float_dtype(call, fn):
+def _float_dtype(call, resolver):
     """Is `x.astype(dtype)` a cast to a float type (identity for derivatives)?"""
     if not call.args:
         return False
     arg = call.args[0]
-    obj = fn.source.resolver.resolve(arg)
+    obj = resolver.resolve(arg)
     if obj is MISSING and isinstance(arg, ast.Constant):
         obj = arg.value
     try:

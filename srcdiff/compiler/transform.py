@@ -49,7 +49,7 @@ class TransformBase:
         )
         self.memory = check_memory(self.tree, self.an, source, unit.memory_summary(self.an), role)
         self._copy_changed_arguments()
-        self.flat = Flattener(self)
+        self.flat = Flattener(source, self.tree, self.an, self.names, unit, self.mode or "")
         self._deny_effects()
         for var, node in self.an.lost.items():
             if isinstance(node, ast.Assign):
