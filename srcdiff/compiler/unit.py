@@ -107,10 +107,12 @@ class Unit:
         core = normalized(source, self.reserved)
         tree = core.copy_tree()
         analysis = Analysis(tree, source.resolver, kinds, set(wrt), self.output_kinds, ranks)
+        names = core.names()
+        names.reserve(self.stack_name)  # the unit's: a saved `_stack` must not be called so
         return Prepared(
             source=source,
             tree=tree,
-            names=core.names(),
+            names=names,
             wrt=tuple(wrt),
             analysis=analysis,
             definitions=Definitions(tree),
@@ -149,11 +151,12 @@ class Unit:
         return True
 
     # -- helpers -----------------------------------------------------------------------
-    def helper_spec(self, fn, func, call, args, keywords):
+    def helper_spec(self, caller: FunctionSource, func, call, args, keywords) -> HelperSpec:
+        """The helper `func` called at `call` (in `caller`), checked against its signature."""
         spec = HelperSpec(func, self.source(func))
         for p in spec.signature.parameters.values():
             if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-                raise fn.source.error(
+                raise caller.error(
                     UnsupportedSyntaxError,
                     f"srcdiff cannot differentiate a call to {func.__name__}, "
                     "which takes *args or **kwargs",
@@ -163,7 +166,7 @@ class Unit:
         try:
             spec.bind(args, keywords)
         except TypeError as exc:
-            raise fn.source.error(
+            raise caller.error(
                 SrcDiffError,
                 f"this call to {func.__name__} does not match its signature: {exc}",
                 call,

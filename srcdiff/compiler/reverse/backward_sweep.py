@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import copy
 
+from .. import control
 from ..analysis import ARRAY, LIST, SCALAR, useful_names
 from ..astutil import add as _add
 from ..astutil import assign as _assign
@@ -15,6 +16,7 @@ from ..astutil import call as _call
 from ..astutil import is_loop_exit, tuple_of
 from ..astutil import name as _name
 from ..astutil import reads_any as _reads_any
+from ..control import fill
 from ..ir import MarkerKind, OpKind
 from ..templates import instantiate
 from .common import index_value as _index_value
@@ -106,9 +108,9 @@ class BackwardSweep:
             if not body and not orelse:
                 return [pop]
             if not body:
-                test = ast.UnaryOp(op=ast.Not(), operand=_name(info.cond))
-                return [pop, ast.If(test=test, body=orelse, orelse=[])]
-            return [pop, ast.If(test=_name(info.cond), body=body, orelse=orelse)]
+                return [pop, *fill(control.REPLAYED_ELSE, COND=info.cond, ORELSE=orelse)]
+            branch = fill(control.REPLAYED_BRANCH, COND=info.cond, BODY=body, ORELSE=orelse)
+            return [pop, *branch]
         if isinstance(stmt, (ast.For, ast.While)):
             return self._bwd_loop(stmt, state)
         if isinstance(stmt, ast.Expr):
@@ -152,28 +154,19 @@ class BackwardSweep:
         )
         if isinstance(stmt, ast.For):
             info = self._header(stmt, "iters")
-            iters = _name(info.iters)
-            if info.count:
-                iters = ast.Subscript(
-                    value=iters, slice=ast.Slice(upper=_name(info.count)), ctx=ast.Load()
-                )
-            header = ast.For(
-                target=_name(stmt.target.id, True),
-                iter=_call("reversed", iters),
-                body=body or [ast.Pass()],
-                orelse=[],
+            loop = fill(
+                control.REVERSED_FOR_COUNTED if info.count else control.REVERSED_FOR,
+                TARGET=stmt.target.id,
+                ITERS=info.iters,
+                TRIPS=info.count or "",
+                BODY=body,
             )
-            popped = [info.iters] + ([info.count] if info.count else [])
         else:
             info = self._header(stmt, "count")
-            header = ast.For(
-                target=_name(self.names.exact_or_suffixed("_"), True),
-                iter=_call("range", _name(info.count)),
-                body=body or [ast.Pass()],
-                orelse=[],
-            )
-            popped = [info.count]
-        out = [self._marker(MarkerKind.POP, names=popped, stack=self.saves_on_stack), *pre, header]
+            counter = self.names.exact_or_suffixed("_")
+            loop = fill(control.REPLAYED_WHILE, COUNTER=counter, TRIPS=info.count, BODY=body)
+        pop = self._marker(MarkerKind.POP, names=info.names(), stack=self.saves_on_stack)
+        out = [pop, *pre, *loop]
         if restore is not None:
             out.append(restore)
         return out
@@ -432,6 +425,12 @@ class BackwardSweep:
                 expr = _call(
                     self.bind(_runtime().unbroadcast, "unbroadcast"), item, copy.deepcopy(atom)
                 )
+            zero = ast.Subscript(value=_name(d), slice=copy.deepcopy(op.index), ctx=ast.Store())
+            if atom.id == base:  # y[i] = y: the old y gets the slice's adjoint once it is zeroed
+                taken = self.names.numbered("dv")
+                out.append(_assign(taken, expr))
+                out.append(_assign(zero, ast.Constant(0.0)))
+                return out + self._accumulate(base, _name(taken), state) + restore
             out += self._accumulate(atom.id, expr, state)
         zero = ast.Subscript(value=_name(d), slice=copy.deepcopy(op.index), ctx=ast.Store())
         out.append(_assign(zero, ast.Constant(0.0)))

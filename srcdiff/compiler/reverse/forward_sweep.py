@@ -6,11 +6,12 @@ from __future__ import annotations
 import ast
 import copy
 
+from .. import control
 from ..analysis import LIST, list_append
-from ..astutil import add as _add
 from ..astutil import assign as _assign
 from ..astutil import is_loop_exit, tuple_of
 from ..astutil import name as _name
+from ..control import fill
 from ..ir import MarkerKind, OpKind
 
 
@@ -58,50 +59,43 @@ class ForwardSweep:
             if is_loop_exit(stmt):
                 return [stmt]
             info = self._header(stmt, "cond")
-            node = ast.If(
-                test=_name(info.cond),
-                body=self.fwd_block(stmt.body) or [ast.Pass()],
-                orelse=self.fwd_block(stmt.orelse),
+            branch = fill(
+                control.RECORDED_BRANCH,
+                stmt.lineno,
+                COND=info.cond,
+                TEST=stmt.test,
+                BODY=self.fwd_block(stmt.body),
+                ORELSE=self.fwd_block(stmt.orelse),
             )
-            return [
-                _assign(info.cond, stmt.test, stmt.lineno),
-                node,
-                self._marker(MarkerKind.PUSH, names=[info.cond], stack=self.saves_on_stack),
-            ]
+            push = self._marker(MarkerKind.PUSH, names=[info.cond], stack=self.saves_on_stack)
+            return [*branch, push]
         if isinstance(stmt, ast.For):
             info = self._header(stmt, "iters")
             self.loop_depth += 1
             body = self.fwd_block(stmt.body)
             self.loop_depth -= 1
-            pre = [
-                self._marker(
-                    MarkerKind.SAVE, site=stmt, var=stmt.target.id, stack=self.saves_on_stack
-                ),
-                _assign(info.iters, stmt.iter, stmt.lineno),
-            ]
-            if info.count:
-                pre.append(_assign(info.count, ast.Constant(0)))
-                body.insert(0, _assign(info.count, _add(_name(info.count), ast.Constant(1))))
-            loop = ast.For(
-                target=_name(stmt.target.id, True), iter=_name(info.iters), body=body, orelse=[]
+            save = self._marker(
+                MarkerKind.SAVE, site=stmt, var=stmt.target.id, stack=self.saves_on_stack
             )
-            saved = [info.iters] + ([info.count] if info.count else [])
-            return pre + [
-                loop,
-                self._marker(MarkerKind.PUSH, names=saved, stack=self.saves_on_stack),
-            ]
+            loop = fill(
+                control.RECORDED_FOR_COUNTED if info.count else control.RECORDED_FOR,
+                stmt.lineno,
+                ITERS=info.iters,
+                ITERABLE=stmt.iter,
+                TARGET=stmt.target.id,
+                BODY=body,
+                TRIPS=info.count or "",
+            )
+            push = self._marker(MarkerKind.PUSH, names=info.names(), stack=self.saves_on_stack)
+            return [save, *loop, push]
         if isinstance(stmt, ast.While):
             info = self._header(stmt, "count")
             self.loop_depth += 1
             body = self.fwd_block(stmt.body)
             self.loop_depth -= 1
-            body.insert(0, _assign(info.count, _add(_name(info.count), ast.Constant(1))))
-            loop = ast.While(test=stmt.test, body=body, orelse=[])
-            return [
-                _assign(info.count, ast.Constant(0)),
-                loop,
-                self._marker(MarkerKind.PUSH, names=[info.count], stack=self.saves_on_stack),
-            ]
+            loop = fill(control.COUNTED_WHILE, TRIPS=info.count, TEST=stmt.test, BODY=body)
+            push = self._marker(MarkerKind.PUSH, names=[info.count], stack=self.saves_on_stack)
+            return [*loop, push]
         return [stmt]
 
     # -- lists used as stacks (generated code differentiated again) ----------------------

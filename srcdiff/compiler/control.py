@@ -1,0 +1,132 @@
+"""The shapes control flow takes in generated code, written once as templates.
+
+Rules give their derivatives as expression templates (rules/); the loops and branches
+the reverse transformer writes are templates too, so each shape can be read here as the
+code it becomes.  Upper-case names are placeholders: a name (a `str`) or an expression
+for a Name, a list of statements for a statement that is only a placeholder (an empty
+list drops it, an emptied body becomes `pass`).
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+from functools import cache
+
+#: Forward sweep of a branch: the test is kept, so the backward sweep takes the same way.
+RECORDED_BRANCH = """
+COND = TEST
+if COND:
+    BODY
+else:
+    ORELSE
+"""
+
+#: Backward sweep of a branch: the recorded way, its statements' adjoints reversed.
+REPLAYED_BRANCH = """
+if COND:
+    BODY
+else:
+    ORELSE
+"""
+
+#: ... and of a branch whose taken side has nothing to do.
+REPLAYED_ELSE = """
+if not COND:
+    ORELSE
+"""
+
+#: Forward sweep of a `for` loop: the iterable is kept for the backward sweep.
+RECORDED_FOR = """
+ITERS = ITERABLE
+for TARGET in ITERS:
+    BODY
+"""
+
+#: ... and of one that may leave early: it also counts its passes.
+RECORDED_FOR_COUNTED = """
+ITERS = ITERABLE
+TRIPS = 0
+for TARGET in ITERS:
+    TRIPS = TRIPS + 1
+    BODY
+"""
+
+#: Backward sweep of a `for` loop: the same items, last first.
+REVERSED_FOR = """
+for TARGET in reversed(ITERS):
+    BODY
+"""
+
+#: ... of one that left early: only the items it reached.
+REVERSED_FOR_COUNTED = """
+for TARGET in reversed(ITERS[:TRIPS]):
+    BODY
+"""
+
+#: Forward sweep of a `while` loop: it counts its passes.
+COUNTED_WHILE = """
+TRIPS = 0
+while TEST:
+    TRIPS = TRIPS + 1
+    BODY
+"""
+
+#: Backward sweep of a `while` loop: as many passes, in reverse.
+REPLAYED_WHILE = """
+for COUNTER in range(TRIPS):
+    BODY
+"""
+
+
+@cache
+def _parsed(template: str) -> list[ast.stmt]:
+    return ast.parse(template.strip("\n")).body
+
+
+def fill(template: str, origin: int | None = None, **parts: object) -> list[ast.stmt]:
+    """The statements of `template` with its placeholders filled from `parts`.
+    `origin`, a user line, tags the first statement (the one evaluating the user's test or
+    iterable) for its `# line N` comment."""
+    out = _Filler(parts).statements(copy.deepcopy(_parsed(template)))
+    if origin is not None and out:
+        out[0].srcline = origin  # type: ignore[attr-defined]
+    return out
+
+
+class _Filler(ast.NodeTransformer):
+    def __init__(self, parts: dict[str, object]):
+        self.parts = parts
+
+    def statements(self, stmts: list[ast.stmt]) -> list[ast.stmt]:
+        out: list[ast.stmt] = []
+        for stmt in stmts:
+            placeholder = _placeholder(stmt)
+            if placeholder is not None:
+                value = self.parts[placeholder]
+                assert isinstance(value, list), f"{placeholder} takes statements"
+                out.extend(value)
+                continue
+            for block in ("body", "orelse"):
+                if hasattr(stmt, block):
+                    setattr(stmt, block, self.statements(getattr(stmt, block)))
+            if hasattr(stmt, "body") and not stmt.body:
+                stmt.body = [ast.Pass()]
+            out.append(self.visit(stmt))
+        return out
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        if node.id not in self.parts:
+            return node
+        value = self.parts[node.id]
+        if isinstance(value, str):
+            return ast.Name(id=value, ctx=node.ctx)
+        assert isinstance(value, ast.expr), f"{node.id} takes a name or an expression"
+        return copy.deepcopy(value)
+
+
+def _placeholder(stmt: ast.stmt) -> str | None:
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Name):
+        if stmt.value.id.isupper():
+            return stmt.value.id
+    return None
