@@ -80,6 +80,7 @@ class Unit:
         self.pending = []
         self._kind_cache = {}
         self._in_progress = {}
+        self._guessed = set()  # output-kind keys a recursive call was given a guess for
 
     @property
     def stack_name(self):
@@ -224,6 +225,7 @@ class Unit:
         if key in self._kind_cache:
             return self._kind_cache[key]
         if key in self._in_progress:  # recursion: the current guess (bottom at first)
+            self._guessed.add(key)
             return self._in_progress[key]
         self._in_progress[key] = None
         try:
@@ -236,8 +238,8 @@ class Unit:
                     result = tuple(an.kinds.get(e.id) or SCALAR for e in ret.elts)
                 else:
                     result = an.kinds.get(ret.id)
-                if result == self._in_progress[key]:
-                    break
+                if result == self._in_progress[key] or key not in self._guessed:
+                    break  # a fixpoint, or no recursive call asked for a guess: one pass
                 self._in_progress[key] = result
         finally:
             del self._in_progress[key]
