@@ -26,6 +26,7 @@ import types
 
 import numpy as np
 
+from ..compiler.analysis import REDUCTIONS
 from ..compiler.source import MISSING, FunctionSource
 from ..errors import SrcDiffError
 
@@ -34,13 +35,7 @@ _STRENGTH = {COUNT: 0, NUMBER: 1, ARRAY: 2}
 
 ARRAY_ATTRIBUTES = {"shape", "T", "ndim", "size", "dtype", "mT", "real", "imag", "flat"}
 ARRAY_METHODS = {
-    "sum",
-    "mean",
-    "prod",
-    "max",
-    "min",
-    "std",
-    "var",
+    *REDUCTIONS,
     "reshape",
     "transpose",
     "dot",

@@ -38,21 +38,15 @@ import numpy as np
 
 from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
-from .analysis import INT, SCALAR, Analysis
+from .analysis import INT, REDUCTIONS, SCALAR, Analysis
 from .astutil import base_name, hashable
 from .source import MISSING, FunctionSource
 
 _FRESH_METHODS = {
+    *REDUCTIONS,
     "copy",
     "astype",
     "flatten",
-    "sum",
-    "mean",
-    "prod",
-    "max",
-    "min",
-    "std",
-    "var",
     "cumsum",
     "cumprod",
     "dot",

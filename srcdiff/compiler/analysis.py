@@ -464,7 +464,9 @@ class Analysis:
         return ARRAY if kinds else OTHER, any_active
 
 
-_REDUCTIONS = {"sum", "mean", "prod", "max", "min", "std", "var"}
+#: Array methods that reduce (`x.sum(axis=0)`): shared by the stages that read methods.
+REDUCTIONS = ("sum", "mean", "prod", "max", "min", "std", "var")
+_REDUCTIONS = set(REDUCTIONS)
 
 
 def _max_rank(ranks):

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import NoRuleError, UnsupportedSyntaxError
 from ..rules import RULES
-from .analysis import ARRAY, SCALAR, SEQ
+from .analysis import ARRAY, REDUCTIONS, SCALAR, SEQ
 from .ir import Op, OpKind
 
 if TYPE_CHECKING:
@@ -554,13 +554,7 @@ class Flattener:
 METHODS = {
     name: getattr(np, name)
     for name in (
-        "sum",
-        "mean",
-        "prod",
-        "max",
-        "min",
-        "std",
-        "var",
+        *REDUCTIONS,
         "cumsum",
         "cumprod",
         "dot",
