@@ -221,3 +221,31 @@ def test_the_same_program_where_it_does_not_overflow_is_checked():
         Case(source=OVERFLOWS, args={"x": np.array([0.1, -0.02, 0.05, 0.2])}, wrt=("x",))
     )
     assert verdict.status == "ok" and verdict.compared == 4
+
+
+# -- differences at large arguments ------------------------------------------------------------
+# seed 805743, in short: sin of an argument near 1e6.  Differences there are good to about
+# 1e-5 only (their two estimates say so); srcdiff was right to 2e-10 (mpmath) and called
+# wrong at 3.7e-6.  The comparison now allows twice the spread of the two estimates.
+LARGE = (
+    HEADER
+    + """def _s(v):
+    return np.sin(v)
+
+
+def f(x):
+    return np.mean(_s((x - 1.1e6) * 1.3) * np.array([-1.2, 1.0, 0.5, 2.0]))
+"""
+)
+LARGE_X = np.array([0.835, 1.038, 1.051, -0.24])
+
+
+def test_differences_at_large_arguments_are_trusted_only_as_far_as_they_agree():
+    assert check(_case(LARGE, LARGE_X, hessian=False)).status == "ok"
+
+
+def test_a_derivative_one_percent_off_at_large_arguments_is_still_wrong():
+    module = oracle.load(LARGE)
+    srcdiff.register_rule(module._s, "v", partials={"v": "1.01 * np.cos(v)"})
+    verdict = check(_case(LARGE, LARGE_X, hessian=False))
+    assert (verdict.status, verdict.check) == ("wrong", "reverse"), verdict.detail

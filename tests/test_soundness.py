@@ -329,3 +329,36 @@ def test_a_loop_the_usefulness_analysis_missed_is_built_with_every_adjoint(monke
         return np.sum(s)
 
     np.testing.assert_allclose(srcdiff.grad(power_sum)(X4), 6 * X4)
+
+
+# -- a variable rebound to a part of itself (seed 802844) ------------------------------------------
+def _rebound_slice(x):
+    x = x[1:]
+    return np.sum(x * x)
+
+
+def _rebound_fancy(x):
+    x = x[[0, 1, 1]]
+    return np.sum(np.sin(x))
+
+
+def _rebound_row(x):
+    x = x[::-1, ::2]
+    x = x[0]
+    return np.sum(x * x)
+
+
+def _rebound_in_a_loop(x):
+    for _ in range(2):
+        x = x[:, 1:] * 2.0
+    return np.sum(x)
+
+
+@pytest.mark.parametrize("func", [_rebound_slice, _rebound_fancy, _rebound_row, _rebound_in_a_loop])
+def test_a_variable_rebound_to_part_of_itself(func):
+    from srcdiff.runtime.fd import numeric_grad
+
+    x = np.array([[0.3, -0.7, 1.1], [0.4, 0.9, -0.2]])
+    want = numeric_grad(func, (x,), 0)
+    for mode in ("reverse", "forward"):
+        np.testing.assert_allclose(srcdiff.grad(func, mode=mode)(x), want, atol=1e-7)

@@ -440,10 +440,14 @@ class BackwardSweep:
         base = op.bound["x"]
         g = _name(self.adj(op.target))
         state.discard(op.target)
+        out = []
+        if op.target == base.id:  # x = x[1:]: the new x's adjoint, kept before the old one starts
+            held = self.names.numbered(self.adj(base.id) + "_")
+            out.append(_assign(held, g))
+            g = _name(held)
         if self.flat.kind(base) == ARRAY and self._basic_index(op.primal.slice):
             # `dx[1:] += g`, as one would write it: the index picks each element at most
             # once, and dx is an array this adjoint owns
-            out = []
             if base.id not in state:  # floats even when the array holds integers
                 zeros = self.bind(_runtime().zeros_like, "zeros_like")
                 out.append(_assign(self.adj(base.id), _call(zeros, copy.deepcopy(base))))
@@ -464,7 +468,7 @@ class BackwardSweep:
             g,
         )
         state.add(base.id)
-        return [_assign(self.adj(base.id), call)]
+        return [*out, _assign(self.adj(base.id), call)]
 
     @property
     def useful(self):
