@@ -54,6 +54,11 @@ class SaveResolution:
                             sources |= new
                             changed = True
             needed |= sources & mutated
+        # restoring part of an array (y[index1] = saved) reads its index: a helper's
+        # backward sweep has it only if it is saved too
+        for m in self.ir.markers:
+            if m.kind is MarkerKind.RESTORE_ITEM and m.var in needed and m.index is not None:
+                needed |= {n.id for n in ast.walk(m.index) if isinstance(n, ast.Name)} & locals_
         return needed
 
     def resolve_markers(self, stmts, needed):
