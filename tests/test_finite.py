@@ -3,6 +3,7 @@ the line of derivative code that made it, never returned (NumPy makes inf and na
 silently, where `math` raises)."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -45,6 +46,11 @@ def test_the_fast_path_checks_too():
     assert g(9.0, 2.0) == pytest.approx((1 / 3, 3.0))  # cached: the dispatcher's own line
     with pytest.raises(srcdiff.DomainError, match="with respect to x"):
         g(0.0, 1.0)
+    with warnings.catch_warnings(record=True) as caught:  # the check itself warns of nothing
+        warnings.simplefilter("always")
+        with pytest.raises(srcdiff.DomainError):
+            g(0.0, 1.0)
+    assert not [w for w in caught if "dispatch" in w.filename]
     value_and_grad = srcdiff.value_and_grad(scaled_root)
     assert value_and_grad(4.0, 1.0) == pytest.approx((2.0, 0.25))
     with pytest.raises(srcdiff.DomainError):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import math
 
 import numpy as np
 
@@ -43,6 +44,7 @@ class Dispatcher:
         """(Re)generate the dispatcher; `defaults` are f's default values."""
         args = copy.deepcopy(self.args)
         ns = {"_slow": self._slow_path, "_ok": self.ok, "_refuse": self.refuse}
+        ns["_isfinite"] = math.isfinite
         for i, value in enumerate(defaults or ()):
             ns[f"_d{i}"] = value
         args.defaults = [ast.Name(id=f"_d{i}", ctx=ast.Load()) for i in range(len(args.defaults))]

@@ -95,10 +95,10 @@ def _finite(func, names, output):
         g = grads(result)
         return refuse(rerun, list(zip(names, g)) if many else [(names[0], g)], func.__name__)
 
-    def inline(var):  # for number arguments: x - x is 0.0 unless x is inf or nan
+    def inline(var):  # for number arguments (the dispatcher binds _isfinite: math.isfinite)
         g = f"{var}[1]" if output == "value_and_grad" else var
         parts = [f"{g}[{i}]" for i in range(len(names))] if many else [g]
-        return " + ".join(f"({p} - {p})" for p in parts) + " == 0.0"
+        return " and ".join(f"_isfinite({p})" for p in parts)
 
     return ok, refused, inline
 

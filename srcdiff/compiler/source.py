@@ -78,6 +78,17 @@ def _parse(func) -> ParsedSource:
             hint="define the function with `def` in a .py file",
         ) from None
     node = module.body[0] if module.body else None
+    if (
+        not isinstance(node, ast.FunctionDef)
+        and func.__name__ != "<lambda>"
+        and (func.__code__.co_filename.startswith("<"))
+    ):  # a pseudo-file ("<string>" of exec) whose lines linecache holds for other code
+        raise SourceUnavailableError(
+            f"the source of {func.__qualname__!r} is not available "
+            f"(defined in {func.__code__.co_filename!r})",
+            hint="define the function in a .py file; functions typed at the interactive "
+            "prompt or created with exec() have no source to read",
+        )
     if not isinstance(node, ast.FunctionDef):
         kind = "a lambda" if func.__name__ == "<lambda>" else type(node).__name__
         raise SourceUnavailableError(
