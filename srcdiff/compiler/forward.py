@@ -22,7 +22,6 @@ from .astutil import add, assign, attr_call, call, is_loop_exit, name, tuple_of
 from .astutil import reads_any as _reads_any
 from .ir import OpKind
 from .shapes import ShapeTokens
-from .templates import instantiate
 from .transform import TransformBase
 from .unit import Prepared, Unit
 
@@ -283,15 +282,7 @@ class ForwardTransform(TransformBase):
         rule = op.rule
         if rule is None:
             raise AssertionError(f"no jvp for op kind {op.kind}")
-        mapping = {p: a for p, a in op.bound.items() if p in rule.params}
-        for p in rule.params:
-            if p not in mapping:
-                mapping[p] = ast.Constant(rule.defaults[p])
-        mapping["t"] = t
-        mapping["out"] = copy.deepcopy(op.primal) if self_ref else tuple_of(op.targets)
-        for n in rule.uses("jvp", param) & set(rule.namespace):
-            mapping[n] = name(self.bind(rule.namespace[n], n))
-        return instantiate(rule.template("jvp", param), mapping, self.int_names)
+        return self.rule_expression(op, "jvp", param, t, self_ref)
 
     def _setitem(self, op, state):
         base = op.target

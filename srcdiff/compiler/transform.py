@@ -20,9 +20,11 @@ from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
 from .aliasing import PURE_METHODS, check_memory
 from .analysis import ARRAY, SCALAR, SEQ
+from .astutil import name, tuple_of
 from .ir import FunctionIR
 from .source import MISSING
 from .split import Flattener
+from .templates import instantiate
 from .unit import Prepared, Unit
 
 
@@ -163,6 +165,21 @@ class TransformBase:
 
     def bind(self, obj, preferred):
         return self.unit.bind(obj, preferred, self)
+
+    def rule_expression(self, op, which, param, seed, self_ref):
+        """The rule's `which` ("jvp" along tangent `seed`, or "vjp" of cotangent `seed`)
+        template for `param`, instantiated with op's atoms, defaults, `out` and the rule's
+        namespace bound: the one place both modes turn a rule into code."""
+        rule = op.rule
+        mapping = {p: a for p, a in op.bound.items() if p in rule.params}
+        for p in rule.params:
+            if p not in mapping:
+                mapping[p] = ast.Constant(rule.defaults[p])
+        mapping["t" if which == "jvp" else "g"] = seed
+        mapping["out"] = copy.deepcopy(op.primal) if self_ref else tuple_of(op.targets)
+        for n in rule.uses(which, param) & set(rule.namespace):
+            mapping[n] = name(self.bind(rule.namespace[n], n))
+        return instantiate(rule.template(which, param), mapping, self.int_names)
 
     def _ops(self, stmt):
         """Three-address ops of an Assign (computed once, shared by both sweeps)."""

@@ -18,7 +18,6 @@ from ..astutil import name as _name
 from ..astutil import reads_any as _reads_any
 from ..control import fill
 from ..ir import MarkerKind, OpKind
-from ..templates import instantiate
 from .common import index_value as _index_value
 from .common import numpy_module as _np
 from .common import runtime_module as _runtime
@@ -305,18 +304,8 @@ class BackwardSweep:
             # a zero made explicit as 0.0 has no shape: a linear map (dot, sum,
             # reshape) needs the real one
             g = _call(self.bind(_runtime().like, "like"), g, _name(op.target))
-        rule = op.rule
-        mapping = {p: a for p, a in op.bound.items() if p in rule.params}
-        for p in rule.params:
-            if p not in mapping:
-                mapping[p] = ast.Constant(rule.defaults[p])
-        mapping["g"] = g
-        mapping["out"] = copy.deepcopy(op.primal) if self_ref else tuple_of(op.targets)
-        template = rule.template("vjp", param)
-        for name in rule.uses("vjp", param) & set(rule.namespace):
-            mapping[name] = _name(self.bind(rule.namespace[name], name))
-        expr = instantiate(template, mapping, self.int_names)
-        if rule.elementwise:
+        expr = self.rule_expression(op, "vjp", param, g, self_ref)
+        if op.rule.elementwise:
             expr = self._unbroadcast(expr, op.bound[param], op)
         return expr
 
