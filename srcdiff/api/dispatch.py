@@ -86,7 +86,7 @@ class Dispatcher:
         # an arithmetic error inside generated code: the derivative is not finite here
         lines.append("    except _arith as exc:")
         own = "None" if self.own is None else f"lambda: _own({call})"
-        lines.append(f"        raise _domain(exc, {own}) from None")
+        lines.append(f"        raise _domain(exc, {own})")
         exec(compile("\n".join(lines), f"<srcdiff dispatch {self.name}>", "exec"), ns)  # noqa: S102
         fresh = ns[self.name]
         if self.function is None:
