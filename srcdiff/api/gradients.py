@@ -13,7 +13,7 @@ import functools
 import numpy as np
 
 from ..compiler.analysis import INT, SCALAR
-from ..compiler.derive import generate_reverse
+from ..compiler.derive import generate
 from ..compiler.source import FunctionSource
 from ..errors import NonScalarOutputError, SrcDiffError
 from .dispatch import Dispatcher
@@ -177,7 +177,7 @@ def generated(func, wrt=0, mode="reverse", *, output="grad", at=None):
     for w in names:
         if kinds[w][0] == INT:  # an integer in wrt is differentiated as a float
             kinds[w] = (SCALAR, "differentiated" if at is None else None)
-    code = generate_reverse(
+    code = generate(
         func,
         names,
         {p: k for p, (k, _) in kinds.items()},

@@ -21,7 +21,7 @@ from ..compiler.analysis import (
     kind_of_value,
     rank_of_value,
 )
-from ..compiler.derive import generate_reverse
+from ..compiler.derive import generate
 from ..compiler.normalize import normalized
 from ..compiler.source import FunctionSource
 from ..errors import ArgumentError, WrtError
@@ -161,7 +161,7 @@ class Specializer:
         ranks = ranks if ranks is not None else (None,) * len(kinds)
         narrow = {p for p, r in zip(self.params, ranks) if isinstance(r, tuple)}
         plain = [r[0] if isinstance(r, tuple) else r for r in ranks]
-        return generate_reverse(
+        return generate(
             self.func,
             self.wrt,
             dict(zip(self.params, kinds)),

@@ -137,7 +137,7 @@ def build_target(project, loader, target):
     """Load `target`'s function with `loader` and generate each of its outputs."""
     from ..api.requests import kinds_for_source, parameters, parse_wrt
     from ..compiler.analysis import INT, SCALAR
-    from ..compiler.derive import generate_reverse
+    from ..compiler.derive import generate
 
     func = loader.function(target)
     params = parameters(func)
@@ -156,7 +156,7 @@ def build_target(project, loader, target):
     for w in wrt:
         if kinds[w] == INT:
             kinds[w] = SCALAR
-    units = [(out, generate_reverse(func, wrt, dict(kinds), output=out)) for out in target.outputs]
+    units = [(out, generate(func, wrt, dict(kinds), output=out)) for out in target.outputs]
     return Built(
         target=target,
         dotted=project.dotted(target.file),

@@ -56,25 +56,6 @@ class Generated:
         return fn
 
 
-def generate_reverse(
-    func: types.FunctionType,
-    wrt: Sequence[str],
-    kinds: dict[str, str],
-    *,
-    output: str = "grad",
-    ranks: dict[str, int | None] | None = None,
-    narrow: Collection[str] = (),
-) -> Generated:
-    """Reverse-mode unit for `func`.
-
-    `wrt`: parameter names; `kinds`: parameter -> kind; `output`:
-    "grad" (returns the gradients), "value_and_grad" (value, gradients) or
-    "vjp" (the function takes a cotangent `g` for its output and returns
-    one cotangent per `wrt` parameter).
-    """
-    return generate(func, wrt, kinds, output=output, ranks=ranks, narrow=narrow)
-
-
 def generate(
     func: types.FunctionType,
     wrt: Sequence[str],
@@ -84,8 +65,11 @@ def generate(
     ranks: dict[str, int | None] | None = None,
     narrow: Collection[str] = (),
 ) -> Generated:
-    """Generated code for `func` (see generate_reverse); output "jvp" is forward mode,
-    "split" a fwd/bwd pair (the entry names both).  `ranks`: parameter -> ndim where
+    """Generated code for `func`, the compiler's entry point.  `wrt`: parameter names;
+    `kinds`: parameter -> kind; `output`: "grad" (returns the gradients), "value_and_grad"
+    (value, gradients), "vjp" (takes a cotangent `g` for the output, returns one cotangent
+    per `wrt` parameter), "split" (a fwd/bwd pair; the entry names both) -- reverse mode --
+    or "jvp" (forward mode).  `ranks`: parameter -> ndim where
     known (code specialised to them indexes arrays down to scalars as such); `narrow`:
     array parameters of a float dtype other than float64, whose gradients are cast back
     (float32 stays float32 where the function computes in float64)."""
