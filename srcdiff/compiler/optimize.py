@@ -131,18 +131,28 @@ def _pure(expr, pure_names):
     return True
 
 
-def _overwritten_before_read(name, rest):
-    for stmt in rest:
-        if not isinstance(stmt, ast.Assign):
-            return False
-        if any(
-            isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
-            for n in ast.walk(stmt)
-        ):
-            return False
-        if name in _stored(stmt):
-            return True
-    return False
+def _reads(node):
+    """Names a simple statement (or expression) reads; an augmented assignment reads its
+    target too."""
+    names = {
+        n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    }
+    if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+        names.add(node.target.id)
+    return names
+
+
+def _bound(targets):
+    """Names plain assignment targets bind (`a`, `a, (b, c)`); `y[i] = v` binds none."""
+    names = set()
+    for target in targets:
+        if isinstance(target, ast.Name):
+            names.add(target.id)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            names |= _bound(target.elts)
+        elif isinstance(target, ast.Starred):
+            names |= _bound([target.value])
+    return names
 
 
 def eliminate_dead(
@@ -151,64 +161,123 @@ def eliminate_dead(
     pure_names: Collection[str],
     keep: Collection[str] = (),
 ) -> list[list[ast.stmt]]:
-    """Drop adjoint assignments whose value no statement reads (to a fixpoint)."""
-    while True:
-        loads = set(keep)
-        for stmts in stmts_by_function:
-            for stmt in stmts:
-                loads |= {
-                    n.id
-                    for n in ast.walk(stmt)
-                    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
-                }
-        pruner = _Pruner(adjoints, pure_names, loads)
-        stmts_by_function[:] = [pruner.prune(stmts) for stmts in stmts_by_function]
-        if not pruner.changed:
-            return stmts_by_function
+    """Drop assignments to `adjoints` whose value nothing reads later.
+
+    One backward liveness pass per block (loops iterate their body's liveness to a
+    fixpoint, which takes two or three rounds): a dead assignment adds nothing to
+    what is live, so chains of dead assignments go in the same pass.  The names in
+    `keep` are live at every exit."""
+    sweep = _DeadCode(adjoints, pure_names, keep)
+    stmts_by_function[:] = [sweep.block(stmts, set(keep), True)[0] for stmts in stmts_by_function]
+    return stmts_by_function
 
 
-class _Pruner:
-    """One sweep of eliminate_dead, given the names some statement reads."""
+class _DeadCode:
+    """Backward liveness over generated code; `block` optionally removes what is dead."""
 
-    def __init__(self, adjoints, pure_names, loads):
-        self.adjoints, self.pure_names, self.loads = adjoints, pure_names, loads
-        self.changed = False
+    def __init__(self, adjoints, pure_names, keep):
+        self.adjoints, self.pure_names, self.keep = adjoints, pure_names, set(keep)
+        self.loops: list[tuple[set, set]] = []  # (live at the loop's head, live after it)
+        self._reads_cache: dict[ast.AST, set] = {}
+        self._pure_cache: dict[ast.AST, bool] = {}
 
-    def _dead(self, stmt, rest):
-        return (
-            isinstance(stmt, ast.Assign)
-            and isinstance(stmt.targets[0], ast.Name)
-            and stmt.targets[0].id in self.adjoints
-            and (
-                stmt.targets[0].id not in self.loads
-                or _overwritten_before_read(stmt.targets[0].id, rest)
-            )
-        )
+    def reads(self, node):
+        found = self._reads_cache.get(node)
+        if found is None:
+            found = self._reads_cache[node] = _reads(node)
+        return found
 
-    def prune(self, block):
-        result = []
-        for i, stmt in enumerate(block):
-            if self._dead(stmt, block[i + 1 :]):
-                if _pure(stmt.value, self.pure_names):
-                    self.changed = True
-                    continue
-                if isinstance(stmt.value, ast.Call):  # keep the call, drop the name
-                    self.changed = True
-                    result.append(ast.copy_location(ast.Expr(value=stmt.value), stmt))
-                    continue
-            for field in ("body", "orelse"):
-                if isinstance(getattr(stmt, field, None), list):
-                    setattr(stmt, field, self.prune(getattr(stmt, field)))
-            if isinstance(stmt, ast.If) and not stmt.body and not stmt.orelse:
-                self.changed = True
-                continue
-            if isinstance(stmt, ast.If) and not stmt.body:
-                stmt.test = ast.UnaryOp(op=ast.Not(), operand=stmt.test)
-                stmt.body, stmt.orelse = stmt.orelse, []
-            if isinstance(stmt, (ast.For, ast.While)) and not stmt.body:
-                stmt.body = [ast.Pass()]
-            result.append(stmt)
-        return result
+    def pure(self, node):
+        found = self._pure_cache.get(node)
+        if found is None:
+            found = self._pure_cache[node] = _pure(node, self.pure_names)
+        return found
+
+    def block(self, stmts, live, remove):
+        """(the block, dead code dropped if `remove`; names live at its start)."""
+        out = []
+        for stmt in reversed(stmts):
+            stmt, live = self.stmt(stmt, live, remove)
+            if stmt is not None:
+                out.append(stmt)
+        out.reverse()
+        return out, live
+
+    def stmt(self, stmt, live, remove):
+        if isinstance(stmt, ast.Assign):
+            return self._assign(stmt, live)
+        if isinstance(stmt, ast.If):
+            return self._if(stmt, live, remove)
+        if isinstance(stmt, (ast.For, ast.While)):
+            return self._loop(stmt, live, remove)
+        if isinstance(stmt, ast.Return):
+            return stmt, self.reads(stmt) | self.keep
+        if isinstance(stmt, ast.Break):
+            return stmt, set(self.loops[-1][1]) if self.loops else set(live)
+        if isinstance(stmt, ast.Continue):
+            return stmt, set(self.loops[-1][0]) if self.loops else set(live)
+        if isinstance(
+            stmt,
+            (ast.Expr, ast.AugAssign, ast.AnnAssign, ast.Raise, ast.Assert, ast.Pass, ast.Delete),
+        ):
+            return stmt, live | self.reads(stmt)
+        # anything else (no such statement is generated today): keep it, and all it reads
+        return stmt, live | self.reads(stmt) | _stored(stmt)
+
+    def _assign(self, stmt, live):
+        bound = _bound(stmt.targets)
+        target = stmt.targets[0]
+        if (
+            len(stmt.targets) == 1
+            and isinstance(target, ast.Name)
+            and target.id in self.adjoints
+            and target.id not in live
+        ):
+            if self.pure(stmt.value):
+                return None, live
+            if isinstance(stmt.value, ast.Call):  # keep the call, drop the name
+                call = ast.copy_location(ast.Expr(value=stmt.value), stmt)
+                return call, live | self.reads(stmt.value)
+        return stmt, (live - bound) | self.reads(stmt)
+
+    def _if(self, stmt, live, remove):
+        body, live_body = self.block(stmt.body, live, remove)
+        orelse, live_else = self.block(stmt.orelse, live, remove)
+        live_in = live_body | live_else | self.reads(stmt.test)
+        if not remove:
+            return stmt, live_in
+        stmt.body, stmt.orelse = body, orelse
+        if not body and not orelse:
+            if self.pure(stmt.test):
+                return None, live
+            return ast.copy_location(ast.Expr(value=stmt.test), stmt), live | self.reads(stmt.test)
+        if not body:
+            stmt.test = ast.UnaryOp(op=ast.Not(), operand=stmt.test)
+            stmt.body, stmt.orelse = stmt.orelse, []
+        return stmt, live_in
+
+    def _loop(self, stmt, live, remove):
+        header = stmt.iter if isinstance(stmt, ast.For) else stmt.test
+        bound = _bound([stmt.target]) if isinstance(stmt, ast.For) else set()
+        orelse, live_else = self.block(stmt.orelse, live, remove)
+        exit_live = live | live_else
+        head = set(exit_live)
+        if isinstance(stmt, ast.While):
+            head |= self.reads(header)
+        while True:  # the back edge: what the body reads is live at the head again
+            self.loops.append((head, live))
+            _, live_body = self.block(stmt.body, head, False)
+            self.loops.pop()
+            new = head | (live_body - bound)
+            if new == head:
+                break
+            head = new
+        if remove:
+            self.loops.append((head, live))
+            body, _ = self.block(stmt.body, head, True)
+            self.loops.pop()
+            stmt.body, stmt.orelse = body or [ast.Pass()], orelse
+        return stmt, head | self.reads(header)
 
 
 def fold_single_use(
