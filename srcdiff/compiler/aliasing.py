@@ -39,7 +39,7 @@ import numpy as np
 from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
 from .analysis import INT, REDUCTIONS, SCALAR, Analysis
-from .astutil import base_name, hashable
+from .astutil import base_name, hashable, walk
 from .source import MISSING, FunctionSource
 
 _FRESH_METHODS = {
@@ -330,7 +330,7 @@ class MemoryAnalysis:
 
     def _helper_mutations(self, value, env, stmt):
         """A call to a helper that changes some of its array arguments in place."""
-        for node in ast.walk(value):
+        for node in walk(value):
             if not isinstance(node, ast.Call):
                 continue
             func = self.resolver.resolve(node.func)
@@ -423,15 +423,15 @@ class MemoryAnalysis:
             func, param, arg, call = detail
             changed = self.objects(arg, before, stmt)
             rebound = (
-                {t.id for t in ast.walk(stmt.targets[0]) if isinstance(t, ast.Name)}
+                {t.id for t in walk(stmt.targets[0]) if isinstance(t, ast.Name)}
                 if isinstance(stmt, ast.Assign)
                 else set()
             )
-            inside = {id(n) for n in ast.walk(call)}
+            inside = {id(n) for n in walk(call)}
             # read later, or elsewhere in this statement (`h(a=g(x), b=np.mean(x))`)
             elsewhere = {
                 n.id
-                for n in ast.walk(_evaluated(stmt))
+                for n in walk(_evaluated(stmt))
                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and id(n) not in inside
             }
             later = (
@@ -573,7 +573,7 @@ def _join(a, b):
 
 
 def _loads(node):
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return {n.id for n in walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
 def _signature_params(func):

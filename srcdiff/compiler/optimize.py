@@ -15,18 +15,18 @@ loop or branch body only if nothing in that body reassigns it.
 from __future__ import annotations
 
 import ast
+import bisect
 from collections.abc import Collection, Sequence
 
 from .aliasing import PURE_METHODS
+from .astutil import copy_tree, walk
 from .templates import simplify
 
 
 def _stored(node):
     """Names a statement changes: assigned, or assigned into (`y[i] = v` changes y)."""
-    names = {
-        n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-    }
-    for n in ast.walk(node):
+    names = {n.id for n in walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    for n in walk(node):
         if isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.ctx, ast.Store):
             base = n.value
             while isinstance(base, (ast.Subscript, ast.Attribute)):
@@ -47,9 +47,7 @@ class _Substitute(ast.NodeTransformer):
 
 
 def _copy(node):
-    import copy
-
-    return copy.deepcopy(node)
+    return copy_tree(node)
 
 
 def _float_const(node):
@@ -62,53 +60,74 @@ def _float_const(node):
     return None
 
 
+class _Facts:
+    """Known values of adjoint names (`dt1` is `dout`, `dx` is `1.0`), with an index of
+    which facts mention which name, so a statement kills what it changes in time
+    proportional to what it changes."""
+
+    def __init__(self, values=None, readers=None):
+        self.values: dict[str, ast.expr] = values or {}
+        self.readers: dict[str, set[str]] = readers or {}
+
+    def copy(self):
+        return _Facts(dict(self.values), {k: set(v) for k, v in self.readers.items()})
+
+    def add(self, target, value):
+        self.values[target] = value
+        if isinstance(value, ast.Name):
+            self.readers.setdefault(value.id, set()).add(target)
+
+    def kill(self, names):
+        for name in names:
+            value = self.values.pop(name, None)
+            if isinstance(value, ast.Name):
+                self.readers.get(value.id, set()).discard(name)
+            for reader in self.readers.pop(name, ()):
+                self.values.pop(reader, None)
+
+    def substitute(self, node):
+        return _Substitute(self.values).visit(node) if self.values else node
+
+
 def propagate(
     stmts: list[ast.stmt],
     adjoints: Collection[str],
-    facts: dict | None = None,
+    facts: _Facts | None = None,
     int_names: Collection[str] = frozenset(),
 ) -> list[ast.stmt]:
-    """Copy/constant propagation over adjoint names, in place; returns stmts."""
-    facts = dict(facts or {})
+    """Copy/constant propagation over adjoint names, in place; returns stmts.
+
+    One forward pass: a fact flows into a loop or branch body only if nothing in that
+    body reassigns either side of it."""
+    facts = facts.copy() if facts is not None else _Facts()
     out: list[ast.stmt] = []
     for stmt in stmts:
         if isinstance(stmt, (ast.If, ast.For, ast.While)):
-            killed = _stored(stmt)
-            inner = {
-                k: v
-                for k, v in facts.items()
-                if k not in killed and not (isinstance(v, ast.Name) and v.id in killed)
-            }
+            inner = facts.copy()
+            inner.kill(_stored(stmt))
             if isinstance(stmt, ast.If):
-                stmt.test = _Substitute(facts).visit(stmt.test)
+                stmt.test = facts.substitute(stmt.test)
                 stmt.body = propagate(stmt.body, adjoints, inner, int_names)
                 stmt.orelse = propagate(stmt.orelse, adjoints, inner, int_names)
             else:
                 if isinstance(stmt, ast.For):
-                    stmt.iter = _Substitute(facts).visit(stmt.iter)
+                    stmt.iter = facts.substitute(stmt.iter)
                 stmt.body = propagate(stmt.body, adjoints, inner, int_names)
             facts = inner
             out.append(stmt)
             continue
         if isinstance(stmt, ast.Assign):
-            stmt.value = simplify(_Substitute(facts).visit(stmt.value), int_names)
-        elif isinstance(stmt, ast.Return):
-            pass  # `return dtheta0` reads better than `return dtheta`
-        else:
-            stmt = _Substitute(facts).visit(stmt)
-        killed = _stored(stmt)
-        facts = {
-            k: v
-            for k, v in facts.items()
-            if k not in killed and not (isinstance(v, ast.Name) and v.id in killed)
-        }
+            stmt.value = simplify(facts.substitute(stmt.value), int_names)
+        elif not isinstance(stmt, ast.Return):  # `return dtheta0` reads better than `dtheta`
+            stmt = facts.substitute(stmt)
+        facts.kill(_stored(stmt))
         if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name):
             target, value = stmt.targets[0].id, stmt.value
             if target in adjoints and (
                 (isinstance(value, ast.Name) and value.id in adjoints and value.id != target)
                 or isinstance(_float_const(value), float)
             ):
-                facts[target] = value
+                facts.add(target, value)
         out.append(stmt)
     return out
 
@@ -118,7 +137,7 @@ _PURE_BUILTINS = {"len", "range", "abs", "float", "int", "min", "max", "reversed
 
 def _pure(expr, pure_names):
     """No side effects: only calls into math/numpy modules and a few builtins."""
-    for node in ast.walk(expr):
+    for node in walk(expr):
         if isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Name) and func.id in _PURE_BUILTINS:
@@ -134,9 +153,7 @@ def _pure(expr, pure_names):
 def _reads(node):
     """Names a simple statement (or expression) reads; an augmented assignment reads its
     target too."""
-    names = {
-        n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
-    }
+    names = {n.id for n in walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
         names.add(node.target.id)
     return names
@@ -291,62 +308,83 @@ def fold_single_use(
     changes what `expr` reads.  Undoes the three-address split where it bought nothing:
     the code reads like the user's, and runs faster (fewer stores and loads)."""
     loads: dict[str, int] = {}
-    everything = list(stmts) + list(context)  # `context`: the rest of the function
-    for stmt in everything:
-        for node in ast.walk(stmt):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-                loads[node.id] = loads.get(node.id, 0) + 1
     stores: dict[str, int] = {}
-    for stmt in everything:
-        for node in ast.walk(stmt):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                stores[node.id] = stores.get(node.id, 0) + 1
+    for stmt in [*stmts, *context]:  # `context`: the rest of the function
+        for node in walk(stmt):
+            if isinstance(node, ast.Name):
+                counts = loads if isinstance(node.ctx, ast.Load) else stores
+                counts[node.id] = counts.get(node.id, 0) + 1
+    single = {name for name in candidates if loads.get(name) == 1 and stores.get(name) == 1}
+    return _Folder(single, pure_names, int_names).block(stmts)
 
-    def fold(block):
+
+class _Folder:
+    """fold_single_use over one block at a time, in one pass: where each name is
+    mentioned and stored, and which statements stop a fold, are indexed up front."""
+
+    def __init__(self, single, pure_names, int_names):
+        self.single, self.pure_names, self.int_names = single, pure_names, int_names
+
+    def block(self, block):
         out = list(block)
-        i = 0
-        while i < len(out):
-            stmt = out[i]
+        for stmt in out:
             for field in ("body", "orelse"):
                 if isinstance(getattr(stmt, field, None), list):
-                    setattr(stmt, field, fold(getattr(stmt, field)))
+                    setattr(stmt, field, self.block(getattr(stmt, field)))
+        mentions: dict[str, list[int]] = {}
+        stored: dict[str, list[int]] = {}
+        barriers = []
+        for pos, stmt in enumerate(out):
+            for name in {n.id for n in walk(stmt) if isinstance(n, ast.Name)}:
+                mentions.setdefault(name, []).append(pos)
+            for name in _stored(stmt):
+                stored.setdefault(name, []).append(pos)
+            if self._barrier(stmt):
+                barriers.append(pos)
+        folded = set()
+        for i, stmt in enumerate(out):
             target = (
                 stmt.targets[0].id
                 if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name)
                 else None
             )
-            if (
-                target in candidates
-                and loads.get(target) == 1
-                and stores.get(target) == 1
-                and _pure(stmt.value, pure_names)
+            if target not in self.single or not _pure(stmt.value, self.pure_names):
+                continue
+            j = _next_after(mentions.get(target, []), i)
+            if j is None or not isinstance(out[j], (ast.Assign, ast.Expr)):
+                continue  # `return dx` stays
+            if _any_between(barriers, i, j) or any(
+                _any_between(stored.get(n.id, []), i, j)
+                for n in walk(stmt.value)
+                if isinstance(n, ast.Name)
             ):
-                reads = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
-                for j in range(i + 1, len(out)):
-                    later = out[j]
-                    uses = any(isinstance(n, ast.Name) and n.id == target for n in ast.walk(later))
-                    if uses:
-                        if isinstance(later, (ast.Assign, ast.Expr)):  # `return dx` stays
-                            _replace_load(later, target, stmt.value)
-                            if isinstance(later, ast.Assign):
-                                later.value = simplify(later.value, int_names)
-                            del out[i]
-                            i -= 1
-                        break
-                    if (
-                        not isinstance(later, (ast.Assign, ast.Expr))
-                        or _stored(later) & reads
-                        or (
-                            isinstance(later, ast.Expr)
-                            and not _pure(later.value, pure_names)
-                            and not _is_stack_op(later)
-                        )
-                    ):
-                        break
-            i += 1
-        return out
+                continue
+            later = out[j]
+            _replace_load(later, target, stmt.value)
+            if isinstance(later, ast.Assign):
+                later.value = simplify(later.value, self.int_names)
+            folded.add(i)
+        return [stmt for pos, stmt in enumerate(out) if pos not in folded]
 
-    return fold(stmts)
+    def _barrier(self, stmt):
+        """A statement a fold may not move an expression across."""
+        return not isinstance(stmt, (ast.Assign, ast.Expr)) or (
+            isinstance(stmt, ast.Expr)
+            and not _pure(stmt.value, self.pure_names)
+            and not _is_stack_op(stmt)
+        )
+
+
+def _next_after(positions, i):
+    """The first of the sorted `positions` after `i`, or None."""
+    k = bisect.bisect_right(positions, i)
+    return positions[k] if k < len(positions) else None
+
+
+def _any_between(positions, i, j):
+    """Whether a sorted list of positions holds one strictly between i and j."""
+    k = bisect.bisect_right(positions, i)
+    return k < len(positions) and positions[k] < j
 
 
 def _is_stack_op(stmt):
