@@ -190,11 +190,14 @@ def eliminate_dead(
 
 
 class _DeadCode:
-    """Backward liveness over generated code; `block` optionally removes what is dead."""
+    """Backward liveness over generated code; `block` optionally removes what is dead.
+
+    The set of live names is updated in place statement by statement (copied only where
+    control flow splits), so a pass costs what the statements it reads cost."""
 
     def __init__(self, adjoints, pure_names, keep):
         self.adjoints, self.pure_names, self.keep = adjoints, pure_names, set(keep)
-        self.loops: list[tuple[set, set]] = []  # (live at the loop's head, live after it)
+        self.loops: list[tuple[frozenset, frozenset]] = []  # (live at the head, after)
         self._reads_cache: dict[ast.AST, set] = {}
         self._pure_cache: dict[ast.AST, bool] = {}
 
@@ -211,10 +214,11 @@ class _DeadCode:
         return found
 
     def block(self, stmts, live, remove):
-        """(the block, dead code dropped if `remove`; names live at its start)."""
+        """(the block, dead code dropped if `remove`; `live`, updated in place to the
+        names live at its start)."""
         out = []
         for stmt in reversed(stmts):
-            stmt, live = self.stmt(stmt, live, remove)
+            stmt = self.stmt(stmt, live, remove)
             if stmt is not None:
                 out.append(stmt)
         out.reverse()
@@ -227,22 +231,22 @@ class _DeadCode:
             return self._if(stmt, live, remove)
         if isinstance(stmt, (ast.For, ast.While)):
             return self._loop(stmt, live, remove)
-        if isinstance(stmt, ast.Return):
-            return stmt, self.reads(stmt) | self.keep
-        if isinstance(stmt, ast.Break):
-            return stmt, set(self.loops[-1][1]) if self.loops else set(live)
-        if isinstance(stmt, ast.Continue):
-            return stmt, set(self.loops[-1][0]) if self.loops else set(live)
-        if isinstance(
+        if isinstance(stmt, (ast.Return, ast.Break, ast.Continue)):
+            live.clear()  # what follows a jump is not reached from it
+            if isinstance(stmt, ast.Return):
+                live |= self.reads(stmt) | self.keep
+            elif self.loops:
+                live |= self.loops[-1][isinstance(stmt, ast.Break)]
+            return stmt
+        live |= self.reads(stmt)
+        if not isinstance(
             stmt,
             (ast.Expr, ast.AugAssign, ast.AnnAssign, ast.Raise, ast.Assert, ast.Pass, ast.Delete),
-        ):
-            return stmt, live | self.reads(stmt)
-        # anything else (no such statement is generated today): keep it, and all it reads
-        return stmt, live | self.reads(stmt) | _stored(stmt)
+        ):  # no other statement is generated today: keep all it may touch alive
+            live |= _stored(stmt)
+        return stmt
 
     def _assign(self, stmt, live):
-        bound = _bound(stmt.targets)
         target = stmt.targets[0]
         if (
             len(stmt.targets) == 1
@@ -251,50 +255,56 @@ class _DeadCode:
             and target.id not in live
         ):
             if self.pure(stmt.value):
-                return None, live
+                return None
             if isinstance(stmt.value, ast.Call):  # keep the call, drop the name
-                call = ast.copy_location(ast.Expr(value=stmt.value), stmt)
-                return call, live | self.reads(stmt.value)
-        return stmt, (live - bound) | self.reads(stmt)
+                live |= self.reads(stmt.value)
+                return ast.copy_location(ast.Expr(value=stmt.value), stmt)
+        live -= _bound(stmt.targets)
+        live |= self.reads(stmt)
+        return stmt
 
     def _if(self, stmt, live, remove):
-        body, live_body = self.block(stmt.body, live, remove)
-        orelse, live_else = self.block(stmt.orelse, live, remove)
-        live_in = live_body | live_else | self.reads(stmt.test)
-        if not remove:
-            return stmt, live_in
-        stmt.body, stmt.orelse = body, orelse
-        if not body and not orelse:
-            if self.pure(stmt.test):
-                return None, live
-            return ast.copy_location(ast.Expr(value=stmt.test), stmt), live | self.reads(stmt.test)
-        if not body:
-            stmt.test = ast.UnaryOp(op=ast.Not(), operand=stmt.test)
-            stmt.body, stmt.orelse = stmt.orelse, []
-        return stmt, live_in
+        live_else = set(live)
+        body, _ = self.block(stmt.body, live, remove)
+        orelse, _ = self.block(stmt.orelse, live_else, remove)
+        live |= live_else
+        if remove:
+            stmt.body, stmt.orelse = body, orelse
+            if not body and not orelse:  # both blocks were dead: `live` is as after the if
+                if self.pure(stmt.test):
+                    return None
+                live |= self.reads(stmt.test)
+                return ast.copy_location(ast.Expr(value=stmt.test), stmt)
+            if not body:
+                stmt.test = ast.UnaryOp(op=ast.Not(), operand=stmt.test)
+                stmt.body, stmt.orelse = stmt.orelse, []
+        live |= self.reads(stmt.test)
+        return stmt
 
     def _loop(self, stmt, live, remove):
         header = stmt.iter if isinstance(stmt, ast.For) else stmt.test
         bound = _bound([stmt.target]) if isinstance(stmt, ast.For) else set()
-        orelse, live_else = self.block(stmt.orelse, live, remove)
-        exit_live = live | live_else
-        head = set(exit_live)
+        after = frozenset(live)
+        orelse, _ = self.block(stmt.orelse, live, remove)
+        head = live | after  # the loop may run no iteration (or exit by its test)
         if isinstance(stmt, ast.While):
             head |= self.reads(header)
         while True:  # the back edge: what the body reads is live at the head again
-            self.loops.append((head, live))
-            _, live_body = self.block(stmt.body, head, False)
+            self.loops.append((frozenset(head), after))
+            _, live_body = self.block(stmt.body, set(head), False)
             self.loops.pop()
-            new = head | (live_body - bound)
-            if new == head:
+            grown = head | (live_body - bound)
+            if grown == head:
                 break
-            head = new
+            head = grown
         if remove:
-            self.loops.append((head, live))
-            body, _ = self.block(stmt.body, head, True)
+            self.loops.append((frozenset(head), after))
+            body, _ = self.block(stmt.body, set(head), True)
             self.loops.pop()
             stmt.body, stmt.orelse = body or [ast.Pass()], orelse
-        return stmt, head | self.reads(header)
+        live.clear()
+        live |= head | self.reads(header)
+        return stmt
 
 
 def fold_single_use(

@@ -195,4 +195,4 @@ class _Simplifier(ast.NodeTransformer):
 
 def simplify(node, int_names=frozenset()):
     """Fold trivial arithmetic; `int_names` are variables that may hold ints."""
-    return ast.fix_missing_locations(_Simplifier(int_names).visit(node))
+    return _Simplifier(int_names).visit(node)
