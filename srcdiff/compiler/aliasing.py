@@ -116,6 +116,7 @@ class MemoryAnalysis:
         self.mutated_params = set()
         self.result_shares = None
         self.copies = []  # (call, argument) a helper changes in place: pass a copy
+        self._allocated: set[int] = set()  # sites whose objects the environment may hold
 
     # -- memory objects ---------------------------------------------------------------
     def _has_memory(self, name):
@@ -241,6 +242,9 @@ class MemoryAnalysis:
     # -- points-to, forward over the structured code --------------------------------------
     def _allocate(self, env, site):
         """A statement that allocates runs again: older objects of its site become 'old'."""
+        if id(site) not in self._allocated:  # first visit: no object of the site exists yet
+            self._allocated.add(id(site))
+            return env
         new, old = ("site", id(site), "new"), ("site", id(site), "old")
         return {k: (v - {new}) | {old} if new in v else v for k, v in env.items()}
 

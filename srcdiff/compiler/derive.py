@@ -21,6 +21,7 @@ from .astutil import copy_tree, tuple_of, walk
 from .astutil import name as _name
 from .emit import Printer, compile_unit, import_lines
 from .forward import ForwardTransform
+from .gcpause import gc_paused
 from .optimize import eliminate_dead, fold_single_use, propagate
 from .reverse import FunctionTransform
 from .source import MISSING
@@ -55,6 +56,7 @@ class Generated:
         return fn
 
 
+@gc_paused
 def generate(
     func: types.FunctionType,
     wrt: Sequence[str],

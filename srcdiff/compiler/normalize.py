@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from ..errors import UnsupportedSyntaxError
 from .astutil import copy_tree, hashable, walk
+from .gcpause import gc_paused
 from .naming import Names
 from .source import MISSING, FunctionSource, Resolver, dotted_name
 
@@ -794,6 +795,7 @@ class Normalized:
         return self._names.copy()
 
 
+@gc_paused
 def normalized(source: FunctionSource, reserved: Iterable[str] = ()) -> Normalized:
     """`normalize` as a pure function, run once per (parse, reserved names, answers).
 

@@ -25,9 +25,12 @@ from .templates import simplify
 
 def _stored(node):
     """Names a statement changes: assigned, or assigned into (`y[i] = v` changes y)."""
-    names = {n.id for n in walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    names = set()
     for n in walk(node):
-        if isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.ctx, ast.Store):
+        if isinstance(n, ast.Name):
+            if isinstance(n.ctx, ast.Store):
+                names.add(n.id)
+        elif isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.ctx, ast.Store):
             base = n.value
             while isinstance(base, (ast.Subscript, ast.Attribute)):
                 base = base.value
