@@ -66,7 +66,11 @@ class Rule:
 
     def uses(self, mode, param):
         """Names a template reads: used to decide what the backward sweep needs."""
-        return {n.id for n in ast.walk(self.template(mode, param)) if isinstance(n, ast.Name)}
+        key = ("uses", mode, param)
+        if key not in self._parsed:
+            tree = self.template(mode, param)
+            self._parsed[key] = frozenset(n.id for n in ast.walk(tree) if isinstance(n, ast.Name))
+        return set(self._parsed[key])
 
     def bind(self, args, keywords):
         """Map call arguments (AST nodes) to parameter names, or None if they don't fit."""
