@@ -29,7 +29,6 @@ import dis
 import hashlib
 import importlib
 import linecache
-import pickle
 import sys
 import textwrap
 import types
@@ -38,14 +37,10 @@ import weakref
 import numpy as np
 
 from ..compiler.source import parsed
-from ..errors import SourceUnavailableError, SrcDiffError
+from ..errors import NotPicklableError, SourceUnavailableError
 
 NOT_IMPORTABLE = ("__main__", "__mp_main__")  # a worker's __main__ is not the parent's
 _GLOBAL_OPS = {"LOAD_GLOBAL", "STORE_GLOBAL", "DELETE_GLOBAL", "LOAD_NAME"}
-
-
-class NotPicklableError(SrcDiffError, pickle.PicklingError):
-    """A function srcdiff would have to send by value has no source to send."""
 
 
 def importable(obj) -> bool:

@@ -106,7 +106,8 @@ def _forward(func, names, args, output, single, spec):
     grads = forward_grad(func, names, args)
     value = None
     if output == "value_and_grad":  # at integer arguments in wrt: the value as a float
-        value = func(*args)
+        npos = len(params) - len(keyword_only(func))  # (keyword-only ones by keyword)
+        value = func(*args[:npos], **dict(zip(params[npos:], args[npos:])))
         if is_int_scalar(value) and any(is_int_scalar(args[params.index(w)]) for w in names):
             value = float(value)
     if output == "value_and_grad" and np.ndim(value) != 0:
