@@ -131,9 +131,12 @@ def per_task_overheads(workers):
     with ProcessPoolExecutor(workers) as pool:
         list(pool.map(_nothing, range(workers)))
         _, t_pool = timed(lambda: list(pool.map(_nothing, range(n))))
-    with LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         client.gather(client.map(_nothing, range(workers), pure=False))
         _, t_dask = timed(lambda: client.gather(client.map(_nothing, range(n), pure=False)))
     return t_pool / n, t_dask / n

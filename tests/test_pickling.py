@@ -78,6 +78,14 @@ def test_a_function_without_source_is_refused_when_pickled():
         pickle.dumps(g)
 
 
+def test_a_derivative_is_not_differentiated_as_its_function():
+    """It carries f's __wrapped__ (signature, help), so inspect finds f's source: grad of
+    it would be f's gradient again. srcdiff refuses it and names the way to go."""
+    with pytest.raises(srcdiff.SourceUnavailableError, match="srcdiff.hessian"):
+        srcdiff.grad(srcdiff.grad(f, wrt="x"))
+    assert srcdiff.hessian(f)(3.0, 4.0) == 2 * 4.0
+
+
 def _calling(helper):
     def outer(x):
         return helper(x) + x
@@ -141,8 +149,13 @@ def loss(x, y, *, k=2.0):
     return helper(x) * y ** k + power(x, 3)
 
 
+@srcdiff.grad(wrt="y")
+def slope(x, y, *, k=2.0):
+    return helper(x) * y ** k
+
+
 derivatives = [srcdiff.grad(loss, wrt=(0, 1)), srcdiff.hessian(loss),
-               srcdiff.value_and_grad(loss, wrt="y", mode="forward")]
+               srcdiff.value_and_grad(loss, wrt="y", mode="forward"), slope]
 with open(sys.argv[1], "wb") as fh:
     pickle.dump(derivatives, fh)
 SCALE = 100.0  # after pickling: the pickle keeps 3.0
@@ -169,6 +182,7 @@ def test_functions_of_main_travel_by_value(tmp_path):
     dx = 3.0 * np.cos(0.7) * 1.5**3 + 3 * 0.7**2  # the gradient by hand
     dy = 3.0 * np.sin(0.7) * 3.0 * 1.5**2
     np.testing.assert_allclose(got[0], (dx, dy), rtol=1e-14)
+    np.testing.assert_allclose(got[3], dy, rtol=1e-14)  # slope: the decorated one
 
 
 def test_main_keeps_values_of_pickling_time(tmp_path):

@@ -28,6 +28,7 @@ import builtins
 import dis
 import hashlib
 import importlib
+import inspect
 import linecache
 import sys
 import textwrap
@@ -101,8 +102,13 @@ class _ByValue:
 
 
 def _where(func):
-    """(source lines from the first decorator to the end, file name, line of the first
-    of them, line of the `def`, name, qualified name, module name)."""
+    """(source lines from the first decorator to the end of the `def`, file name, line of
+    the first of them, line of the `def`, name, qualified name, module name)."""
+    lines, filename, start, def_line = _per_code(func.__code__, lambda: _source_block(func))
+    return lines, filename, start, def_line, func.__name__, func.__qualname__, func.__module__
+
+
+def _source_block(func):
     try:
         parse = parsed(func)
     except SourceUnavailableError as exc:
@@ -118,19 +124,30 @@ def _where(func):
             f"variable of its enclosing function (nonlocal), in {parse.filename}",
             hint="pass the value as an argument, or define the function at module level",
         )
-    start = parse.first_line
-    end = start + tree.end_lineno - 1
-    lines = parse.file_lines[start - 1 : end]
-    def_line = start + tree.lineno - 1
-    return (
-        tuple(lines),
-        parse.filename,
-        start,
-        def_line,
-        func.__name__,
-        func.__qualname__,
-        func.__module__,
-    )
+    # the block inspect reads (from the first decorator), as far as the parsed `def` goes
+    block, start = inspect.getsourcelines(func)
+    start = max(start, 1)
+    return tuple(block[: tree.end_lineno]), parse.filename, start, start + tree.lineno - 1
+
+
+# id(code object) -> (weak reference to it, {what: value}): source blocks and names read
+# are the same for every function of one code object, and pickling asks on every dumps
+_PER_CODE: dict[int, tuple[weakref.ref, dict]] = {}
+
+
+def _per_code(code, compute, what="block"):
+    entry = _PER_CODE.get(id(code))
+    if entry is None or entry[0]() is not code:
+        key = id(code)
+        entry = _PER_CODE[key] = (weakref.ref(code, lambda ref: _forget(key, ref)), {})
+    if what not in entry[1]:
+        entry[1][what] = compute()
+    return entry[1][what]
+
+
+def _forget(key, ref):
+    if key in _PER_CODE and _PER_CODE[key][0] is ref:
+        del _PER_CODE[key]
 
 
 def _names_read(code):
@@ -146,7 +163,8 @@ def _state(func):
     """The values the rebuilt function needs: the globals it reads, its free variables
     (rebuilt at top level, they are globals there), defaults and annotations."""
     values = {}
-    for name in sorted(_names_read(func.__code__)):
+    names = _per_code(func.__code__, lambda: sorted(_names_read(func.__code__)), "names")
+    for name in names:
         if name in func.__globals__:
             values[name] = travelling(func.__globals__[name])
     for name, cell in zip(func.__code__.co_freevars, func.__closure__ or ()):
