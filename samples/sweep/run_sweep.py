@@ -13,6 +13,7 @@ costs to send is a few numbers.
 """
 
 import argparse
+import logging
 import os
 import sys
 import time
@@ -71,7 +72,11 @@ def main(argv=None):
     start = time.perf_counter()
     with (
         LocalCluster(
-            n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=args.workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.CRITICAL,  # (a worker's heartbeat may race the shutdown)
         ) as cluster,
         Client(cluster) as client,
     ):
