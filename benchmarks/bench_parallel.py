@@ -121,7 +121,7 @@ def bench_sweep(workers):
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
             silence_logs=logging.CRITICAL,  # (a worker's heartbeat may race the shutdown)
         ) as cluster,
         Client(cluster) as client,
@@ -159,7 +159,7 @@ def per_task_overheads(workers):
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
             silence_logs=logging.CRITICAL,  # (a worker's heartbeat may race the shutdown)
         ) as cluster,
         Client(cluster) as client,

@@ -226,3 +226,43 @@ def test_multiprocessing_pool_gives_the_serial_results():
         results = pool.starmap(g, points)
     for (w, b), got in zip(points, results):
         assert same(got, g(w, b))
+
+
+# -- rules replaced with register_rule ----------------------------------------------------
+OVERRIDE = 'srcdiff.register_rule(np.sin, "x", partials={"x": "1.0"})  # a surrogate derivative'
+SEND_WITH_OVERRIDE = f"""
+import pickle, sys
+import numpy as np
+import srcdiff
+from pickling_cases import field
+{OVERRIDE}
+x = np.array([0.3, -1.2, 0.7])
+with open(sys.argv[1], "wb") as fh:
+    pickle.dump((srcdiff.jacobian(field), x, srcdiff.jacobian(field)(x)), fh)
+"""
+LOAD = f"""
+import pickle, sys
+import numpy as np
+import srcdiff
+if sys.argv[2] == "same rules":
+    {OVERRIDE}
+try:
+    with open(sys.argv[1], "rb") as fh:
+        jac, x, there = pickle.load(fh)  # (refused as it is loaded)
+except srcdiff.SrcDiffError as exc:
+    print(exc)
+else:
+    print("same" if np.array_equal(jac(x), there) else "DIFFERENT")
+"""
+
+
+@pytest.mark.parametrize("where", ["same rules", "srcdiff's rules"])
+def test_a_replaced_rule_must_be_replaced_where_loaded(tmp_path, where):
+    """Without the replacement, the worker's derivative would silently differ: refused."""
+    sent = tmp_path / "sent.pkl"
+    _fresh_python(SEND_WITH_OVERRIDE, tmp_path, str(sent))
+    out = _fresh_python(LOAD, tmp_path, str(sent), where)
+    if where == "same rules":
+        assert out.strip() == "same"
+    else:
+        assert "srcdiff.register_rule replaced the rule of np.sin; not here" in out

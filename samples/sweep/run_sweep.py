@@ -75,7 +75,7 @@ def main(argv=None):
             n_workers=args.workers,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
             silence_logs=logging.CRITICAL,  # (a worker's heartbeat may race the shutdown)
         ) as cluster,
         Client(cluster) as client,

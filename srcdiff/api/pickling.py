@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import functools
 
+from ..errors import SrcDiffError
+from ..rules import RULES
 from .by_value import importable, travelling
 
 
@@ -33,7 +35,7 @@ class Derivative(functools.partial):
         if not importable(func) and importable(self):
             return self.__qualname__  # @srcdiff.grad at module level: pickle's global form
         options = {k: travelling(v) for k, v in options.items()}
-        return rebuilt, (maker, travelling(func), options)
+        return rebuilt, (maker, travelling(func), options, dict(RULES.overrides))
 
     def __repr__(self):
         maker, func, options = self.srcdiff_recipe
@@ -53,9 +55,20 @@ def derivative(call, maker, func, **options):
 _REBUILT: dict[tuple, Derivative] = {}
 
 
-def rebuilt(maker, func, options):
+def rebuilt(maker, func, options, overrides=None):
     """``maker(func, **options)``, made once per process for hashable options: a worker
-    loads a derivative with every task it runs, and generating its code is the cost."""
+    loads a derivative with every task it runs, and generating its code is the cost.
+    `overrides`: the rules srcdiff ships that `register_rule` replaced where the
+    derivative was pickled; the same must be replaced here (by now the worker has
+    imported the function's module), or the derivative would silently differ."""
+    missing = [k for k, v in (overrides or {}).items() if RULES.overrides.get(k) != v]
+    if missing:
+        raise SrcDiffError(
+            f"the derivative of {getattr(func, '__qualname__', func)} was pickled where "
+            f"srcdiff.register_rule replaced the rule of {', '.join(missing)}; not here",
+            hint="call srcdiff.register_rule in a module the workers import (the one "
+            "defining the function, say), not in __main__",
+        )
     try:
         key = (maker, func, _frozen(options))
         hash(key)
