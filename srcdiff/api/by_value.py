@@ -91,10 +91,15 @@ class _Module:
 
 
 class _ByValue:
-    """Pickles as `_rebuild(...)` of `func`'s source, then `_fill` with its values."""
+    """Pickles as `_rebuild(...)` of `func`'s source, then `_fill` with its values.
+    (Holds `func` weakly: _WRAPPERS' entry then goes with the function.)"""
 
     def __init__(self, func):
-        self.func = func
+        self._ref = weakref.ref(func)
+
+    @property
+    def func(self):
+        return self._ref()
 
     def __reduce__(self):
         func = self.func

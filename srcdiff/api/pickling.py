@@ -75,6 +75,8 @@ def rebuilt(maker, func, options, overrides=None):
     except TypeError:  # (vjp's primals are arrays)
         return maker(func, **options)
     if key not in _REBUILT:
+        if len(_REBUILT) >= 128:  # (closures over per-task data are each new)
+            del _REBUILT[next(iter(_REBUILT))]
         _REBUILT[key] = maker(func, **options)
     return _REBUILT[key]
 
