@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pytest
 from fdiff import fd_grad
-from pickling_cases import f, kinds, make_loss, same, serial
+from pickling_cases import f, kinds, make_loss, make_sized, same, serial
 
 import srcdiff
 
@@ -266,3 +266,10 @@ def test_a_replaced_rule_must_be_replaced_where_loaded(tmp_path, where):
         assert out.strip() == "same"
     else:
         assert "srcdiff.register_rule replaced the rule of np.sin; not here" in out
+
+
+def test_values_the_digest_cannot_describe_rebuild_every_time():
+    data = pickle.dumps(srcdiff.grad(make_sized({1, 2, 3})))
+    one, two = pickle.loads(data), pickle.loads(data)
+    assert one.__wrapped__ is not two.__wrapped__  # never reused: it could be stale
+    assert one(2.0) == two(2.0) == 3.0
