@@ -4,6 +4,7 @@ round-trips, in this process and in a fresh interpreter; functions no worker can
 process pools give the serial results.  joblib and Dask: test_pickling_joblib.py,
 test_pickling_dask.py."""
 
+import copy
 import multiprocessing
 import os
 import pickle
@@ -30,6 +31,11 @@ def test_every_kind_round_trips(name):
     loaded = pickle.loads(pickle.dumps(derivative))
     assert same(loaded(*args), derivative(*args))
     assert repr(loaded) == repr(derivative)
+
+
+def test_copies_are_the_derivative_itself():
+    g = srcdiff.grad(make_loss(np.array([1.0, 2.0])))
+    assert copy.copy(g) is g and copy.deepcopy([g])[0] is g
 
 
 def test_round_tripped_gradient_is_the_gradient():
@@ -199,7 +205,8 @@ def test_main_keeps_values_of_pickling_time(tmp_path):
 
 
 # -- the standard library's process pools -----------------------------------------------
-@pytest.mark.parametrize("method", ["spawn", "fork"])
+# (not "fork": forking a test process that joblib's or Dask's threads run in may hang)
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
 def test_process_pool_executor_gives_the_serial_results(method):
     if method not in multiprocessing.get_all_start_methods():
         pytest.skip(f"no {method} start method on this platform")
@@ -213,7 +220,8 @@ def test_process_pool_executor_gives_the_serial_results(method):
 def test_process_pool_executor_maps_a_derivative_itself():
     g = srcdiff.grad(f, wrt=(0, 1))
     xs, ys = np.linspace(-1, 1, 20), np.linspace(0, 2, 20)
-    with ProcessPoolExecutor(max_workers=2) as pool:
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
         results = list(pool.map(g, xs, ys, chunksize=5))
     assert results == [g(x, y) for x, y in zip(xs, ys)]
 

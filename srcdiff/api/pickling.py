@@ -37,6 +37,12 @@ class Derivative(functools.partial):
         options = {k: travelling(v) for k, v in options.items()}
         return rebuilt, (maker, travelling(func), options, dict(RULES.overrides))
 
+    def __copy__(self):  # immutable, as the functions srcdiff returned before were
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
     def __repr__(self):
         maker, func, options = self.srcdiff_recipe
         shown = ", ".join(f"{k}={v!r}" for k, v in options.items())
