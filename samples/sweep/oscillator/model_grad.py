@@ -43,7 +43,7 @@ def misfit_grad(k, c, observed, dt):
     dx = 0.0
     for i in reversed(iters1):
         t6, t7 = _stack.pop()
-        total = _stack.pop()
+        _stack.pop()
         # line 21: total = total + (x - observed[i]) ** 2
         dt7 = unbroadcast(dtotal, t7)
         dx = dx + np.sum(dt7 * 2 * t6)
@@ -100,7 +100,7 @@ def misfit_value_and_grad(k, c, observed, dt):
     dx = 0.0
     for i in reversed(iters1):
         t6, t7 = _stack.pop()
-        total = _stack.pop()
+        _stack.pop()
         # line 21: total = total + (x - observed[i]) ** 2
         dt7 = unbroadcast(dtotal, t7)
         dx = dx + np.sum(dt7 * 2 * t6)
