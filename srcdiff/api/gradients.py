@@ -8,8 +8,6 @@ broadcasting helpers at all.  Specialisations are cached process-wide.
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from ..compiler.analysis import INT, SCALAR
@@ -18,6 +16,7 @@ from ..compiler.source import FunctionSource
 from ..errors import NonScalarOutputError, SrcDiffError
 from .dispatch import Dispatcher
 from .finite import all_finite, refuse
+from .pickling import derivative
 from .requests import (
     FAST_KINDS,
     Specializer,
@@ -32,7 +31,7 @@ from .requests import (
 from .transforms import forward_grad
 
 
-def _make(func, wrt, output, doc, mode="reverse"):
+def _make(maker, func, wrt, output, doc, mode="reverse"):
     if mode not in ("reverse", "forward"):
         raise SrcDiffError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     params = parameters(func)
@@ -54,31 +53,29 @@ def _make(func, wrt, output, doc, mode="reverse"):
     dispatcher = Dispatcher(
         tree, func.__name__, slow, FAST_KINDS, _finite(func, names, output), own=func
     )
-    derivative = dispatcher.install(func.__defaults__, func.__kwdefaults__)
-    derivative.__qualname__ = getattr(func, "__qualname__", func.__name__)
-    derivative.__module__ = func.__module__
-    derivative.__doc__ = doc.format(name=func.__name__, wrt=", ".join(names)) + (
-        "\n\n" + func.__doc__ if func.__doc__ else ""
-    )
-    derivative.__wrapped__ = func
-    derivative.wrt = names
-    derivative.source = lambda *args, **kwargs: source(
-        func, wrt=wrt, output=output, at=args or None
-    )
-    derivative.specialize = lambda *args: spec.compiled(spec.bind(args, {}))
+    call = dispatcher.install(func.__defaults__, func.__kwdefaults__)
+    call.__qualname__ = getattr(func, "__qualname__", func.__name__)
     # Integer arguments in `wrt` are differentiated as floats; their values are passed
     # unchanged (so `range(n)` still works, with zero derivative), and what they make
     # integer comes back as floats (requests.as_floats).
     if not single and len(names) == 1:
-        inner = derivative
+        inner = call
 
-        @functools.wraps(func)
-        def derivative(*args, **kwargs):  # noqa: F811 - tuple result for tuple wrt
+        def call(*args, **kwargs):  # tuple result for a tuple wrt of one name
             return _as_tuple(inner(*args, **kwargs), output)
 
-        derivative.__doc__, derivative.wrt, derivative.source = inner.__doc__, names, inner.source
-        derivative.specialize = inner.specialize
-    return derivative
+    result = derivative(call, maker, func, wrt=wrt, mode=mode)
+    result.__name__ = func.__name__
+    result.__qualname__ = getattr(func, "__qualname__", func.__name__)
+    result.__module__ = func.__module__
+    result.__doc__ = doc.format(name=func.__name__, wrt=", ".join(names)) + (
+        "\n\n" + func.__doc__ if func.__doc__ else ""
+    )
+    result.__wrapped__ = func
+    result.wrt = names
+    result.source = lambda *args, **kwargs: source(func, wrt=wrt, output=output, at=args or None)
+    result.specialize = lambda *args: spec.compiled(spec.bind(args, {}))
+    return result
 
 
 def _finite(func, names, output):
@@ -109,7 +106,8 @@ def _forward(func, names, args, output, single, spec):
     grads = forward_grad(func, names, args)
     value = None
     if output == "value_and_grad":  # at integer arguments in wrt: the value as a float
-        value = func(*args)
+        npos = len(params) - len(keyword_only(func))  # (keyword-only ones by keyword)
+        value = func(*args[:npos], **dict(zip(params[npos:], args[npos:])))
         if is_int_scalar(value) and any(is_int_scalar(args[params.index(w)]) for w in names):
             value = float(value)
     if output == "value_and_grad" and np.ndim(value) != 0:
@@ -137,7 +135,7 @@ def grad(func=None, wrt=0, mode="reverse"):
     """
     if func is None:
         return lambda f: grad(f, wrt=wrt, mode=mode)
-    return _make(func, wrt, "grad", "Gradient of {name} with respect to {wrt}.", mode)
+    return _make(grad, func, wrt, "grad", "Gradient of {name} with respect to {wrt}.", mode)
 
 
 def value_and_grad(func=None, wrt=0, mode="reverse"):
@@ -145,7 +143,12 @@ def value_and_grad(func=None, wrt=0, mode="reverse"):
     if func is None:
         return lambda f: value_and_grad(f, wrt=wrt, mode=mode)
     return _make(
-        func, wrt, "value_and_grad", "Value and gradient of {name} with respect to {wrt}.", mode
+        value_and_grad,
+        func,
+        wrt,
+        "value_and_grad",
+        "Value and gradient of {name} with respect to {wrt}.",
+        mode,
     )
 
 

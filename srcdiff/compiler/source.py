@@ -171,6 +171,11 @@ def _read_source(func):
             hint="write a module-level function that takes what the method reads from `self` "
             "as arguments, e.g. def loss(k, x): ...",
         )
+    if hasattr(func, "srcdiff_recipe"):  # what grad & co. returned (api/pickling.py)
+        raise SourceUnavailableError(
+            f"{func!r} is a derivative srcdiff made; srcdiff differentiates source code",
+            hint="for second derivatives use srcdiff.hessian(f) or srcdiff.hvp(f, ...)",
+        )
     if not isinstance(func, types.FunctionType):
         what = type(func).__name__
         raise SourceUnavailableError(
