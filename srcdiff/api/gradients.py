@@ -32,12 +32,13 @@ from .requests import (
 from .transforms import forward_grad
 
 
-def _make(func, wrt, output, doc, mode="reverse"):
+def _make(func, wrt, output, doc, mode="reverse", checkpoint=None):
     if mode not in ("reverse", "forward"):
         raise SrcDiffError(f"mode must be 'reverse' or 'forward', not {mode!r}")
+    checkpoint = checked_checkpoint(checkpoint, mode)
     params = parameters(func)
     names, single = parse_wrt(func, wrt, params)
-    spec = Specializer(func, names, output)
+    spec = Specializer(func, names, output, checkpoint)
 
     def slow(args):
         if mode == "forward":
@@ -63,7 +64,7 @@ def _make(func, wrt, output, doc, mode="reverse"):
     derivative.__wrapped__ = func
     derivative.wrt = names
     derivative.source = lambda *args, **kwargs: source(
-        func, wrt=wrt, output=output, at=args or None
+        func, wrt=wrt, output=output, at=args or None, checkpoint=checkpoint
     )
     derivative.specialize = lambda *args: spec.compiled(spec.bind(args, {}))
     # Integer arguments in `wrt` are differentiated as floats; their values are passed
@@ -125,7 +126,20 @@ def _as_tuple(result, output):
     return (result,)
 
 
-def grad(func=None, wrt=0, mode="reverse"):
+def checked_checkpoint(checkpoint, mode="reverse"):
+    """`checkpoint=`: None, or a number of snapshots (a positive int), reverse mode only."""
+    if checkpoint is None:
+        return None
+    if isinstance(checkpoint, bool) or not isinstance(checkpoint, (int, np.integer)):
+        raise SrcDiffError(f"checkpoint must be a number of snapshots (an int), not {checkpoint!r}")
+    if checkpoint < 1:
+        raise SrcDiffError(f"checkpoint must be at least 1 snapshot, not {checkpoint}")
+    if mode != "reverse":
+        raise SrcDiffError("checkpoint= applies to reverse mode (forward mode keeps no tape)")
+    return int(checkpoint)
+
+
+def grad(func=None, wrt=0, mode="reverse", checkpoint=None):
     """Gradient of scalar function `func` with respect to parameter(s) `wrt`.
 
     `wrt` is an index, a parameter name, or a tuple of them (then the
@@ -134,22 +148,25 @@ def grad(func=None, wrt=0, mode="reverse"):
     source on first call and specialised to the argument types.
     ``mode="forward"`` computes the same gradient by forward mode (one pass
     per input element; one pass in all for scalar inputs).
+    ``checkpoint=S`` checkpoints the function's outermost loops: they keep at most S
+    snapshots and one segment's tape instead of a tape for every pass, for about one
+    extra forward pass of time (uniform two-level checkpointing, reverse/checkpoint.py).
     """
     if func is None:
-        return lambda f: grad(f, wrt=wrt, mode=mode)
-    return _make(func, wrt, "grad", "Gradient of {name} with respect to {wrt}.", mode)
+        return lambda f: grad(f, wrt=wrt, mode=mode, checkpoint=checkpoint)
+    doc = "Gradient of {name} with respect to {wrt}."
+    return _make(func, wrt, "grad", doc, mode, checkpoint)
 
 
-def value_and_grad(func=None, wrt=0, mode="reverse"):
+def value_and_grad(func=None, wrt=0, mode="reverse", checkpoint=None):
     """Like `grad`, but returns ``(func(*args), gradient)`` from one pass."""
     if func is None:
-        return lambda f: value_and_grad(f, wrt=wrt, mode=mode)
-    return _make(
-        func, wrt, "value_and_grad", "Value and gradient of {name} with respect to {wrt}.", mode
-    )
+        return lambda f: value_and_grad(f, wrt=wrt, mode=mode, checkpoint=checkpoint)
+    doc = "Value and gradient of {name} with respect to {wrt}."
+    return _make(func, wrt, "value_and_grad", doc, mode, checkpoint)
 
 
-def source(func, wrt=0, mode="reverse", *, output="grad", at=None):
+def source(func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint=None):
     """The generated derivative source of `func`, as text.
 
     Without example arguments `at` (a tuple, or a dict by name), parameter kinds come
@@ -157,15 +174,16 @@ def source(func, wrt=0, mode="reverse", *, output="grad", at=None):
     (``x @ w``, ``np.exp(x)``, ``x[1:]``: arrays; ``range(n)``: a count; else floats):
     see `requests.assumed_kinds`.
     """
-    return generated(func, wrt, mode, output=output, at=at)[0].source()
+    return generated(func, wrt, mode, output=output, at=at, checkpoint=checkpoint)[0].source()
 
 
-def generated(func, wrt=0, mode="reverse", *, output="grad", at=None):
+def generated(func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint=None):
     """(Generated, {parameter: (kind, why)}) for `source` and `srcdiff show`: the code,
     and the kind each parameter's code was generated for ("why" is None where `at`
     gave it)."""
     if mode not in ("reverse", "forward"):
         raise SrcDiffError(f"mode must be 'reverse' or 'forward', not {mode!r}")
+    checkpoint = checked_checkpoint(checkpoint, mode)
     if mode == "forward":
         output = "jvp"
     params = parameters(func)
@@ -183,5 +201,6 @@ def generated(func, wrt=0, mode="reverse", *, output="grad", at=None):
         {p: k for p, (k, _) in kinds.items()},
         output=output,
         ranks=ranks_for_source(func, params, at),
+        checkpoint=checkpoint,
     )
     return code, kinds

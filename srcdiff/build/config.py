@@ -43,6 +43,7 @@ class Target:
     seed: int = 0
     rtol: float = 1e-5
     atol: float = 1e-6
+    checkpoint: int | None = None  # snapshots per checkpointed loop (grad's checkpoint=)
 
     @property
     def spec(self):
@@ -126,6 +127,7 @@ _TARGET_KEYS = {
     "seed",
     "rtol",
     "atol",
+    "checkpoint",
 }
 
 
@@ -171,6 +173,7 @@ def targets_from_config(project):
                     seed=int(entry.get("seed", 0)),
                     rtol=float(entry.get("rtol", 1e-5)),
                     atol=float(entry.get("atol", 1e-6)),
+                    checkpoint=entry.get("checkpoint"),
                 ),
                 label,
             )
@@ -204,6 +207,7 @@ def targets_from_args(project, args):
                     outputs=outputs,
                     mode=args.mode,
                     at=at,
+                    checkpoint=args.checkpoint,
                 ),
                 spec,
             )
@@ -248,6 +252,13 @@ def _checked(target, label):
         raise UsageError(f"{label}: kinds must be one of {', '.join(KINDS)} (see {', '.join(bad)})")
     if not target.output.endswith(".py"):
         raise UsageError(f"{label}: output {target.output!r} must be a .py file")
+    if target.checkpoint is not None:
+        if target.mode == "forward":
+            raise UsageError(f"{label}: checkpoint applies to reverse mode")
+        if isinstance(target.checkpoint, bool) or not isinstance(target.checkpoint, int):
+            raise UsageError(f"{label}: checkpoint must be a number of snapshots (an integer)")
+        if target.checkpoint < 1:
+            raise UsageError(f"{label}: checkpoint must be at least 1")
     if not target.function.isidentifier():
         raise UsageError(f"{label}: {target.function!r} is not a function name")
     return target

@@ -78,6 +78,58 @@ for COUNTER in range(TRIPS):
     BODY
 """
 
+#: Forward sweep of a checkpointed `for` loop (reverse/checkpoint.py): segments of STRIDE
+#: passes, SEGMENTS of them at most, run without recording; each starts with a snapshot.
+CHECKPOINTED_FOR = """
+ITERS = ITERABLE
+STRIDE = max(1, -(-len(ITERS) // SEGMENTS))
+SNAPSHOTS = []
+for START in range(0, len(ITERS), STRIDE):
+    SNAPSHOT
+    for TARGET in ITERS[START:START + STRIDE]:
+        BODY
+"""
+
+#: Backward sweep of a checkpointed `for` loop: per segment, last first, the snapshot
+#: restored, the segment recorded, and its passes' adjoints in reverse.
+CHECKPOINTED_REVERSED_FOR = """
+for START in reversed(range(0, len(ITERS), STRIDE)):
+    RESTORE
+    for TARGET in ITERS[START:START + STRIDE]:
+        RECORDED
+    for TARGET in reversed(ITERS[START:START + STRIDE]):
+        BODY
+"""
+
+#: Forward sweep of a checkpointed `while` loop: a snapshot every STRIDE passes; when
+#: SEGMENTS are held, every other one is dropped and STRIDE doubles.
+CHECKPOINTED_WHILE = """
+TRIPS = 0
+STRIDE = 1
+SNAPSHOTS = []
+while TEST:
+    if TRIPS % STRIDE == 0:
+        if len(SNAPSHOTS) == SEGMENTS:
+            SNAPSHOTS = SNAPSHOTS[::2]
+            STRIDE = 2 * STRIDE
+        if TRIPS % STRIDE == 0:
+            SNAPSHOT
+    TRIPS = TRIPS + 1
+    BODY
+"""
+
+#: Backward sweep of a checkpointed `while` loop: as CHECKPOINTED_REVERSED_FOR, the
+#: segments' passes counted.
+CHECKPOINTED_REPLAYED_WHILE = """
+for START in reversed(range(0, TRIPS, STRIDE)):
+    RESTORE
+    STOP = min(START + STRIDE, TRIPS)
+    for COUNTER in range(START, STOP):
+        RECORDED
+    for COUNTER in range(STOP - START):
+        BODY
+"""
+
 
 @cache
 def _parsed(template: str) -> list[ast.stmt]:

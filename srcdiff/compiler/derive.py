@@ -64,6 +64,7 @@ def generate(
     output: str = "grad",
     ranks: dict[str, int | None] | None = None,
     narrow: Collection[str] = (),
+    checkpoint: int | None = None,
 ) -> Generated:
     """Generated code for `func`, the compiler's entry point.  `wrt`: parameter names;
     `kinds`: parameter -> kind; `output`: "grad" (returns the gradients), "value_and_grad"
@@ -72,10 +73,13 @@ def generate(
     or "jvp" (forward mode).  `ranks`: parameter -> ndim where
     known (code specialised to them indexes arrays down to scalars as such); `narrow`:
     array parameters of a float dtype other than float64, whose gradients are cast back
-    (float32 stays float32 where the function computes in float64)."""
+    (float32 stays float32 where the function computes in float64); `checkpoint`: a number
+    of snapshots, to checkpoint the main function's outermost loops with (reverse mode,
+    reverse/checkpoint.py)."""
     reserved: set[str] = set()
     for _ in range(3):
         unit = Unit(reserved=reserved)
+        unit.checkpoint = checkpoint
         try:
             return _generate(unit, func, wrt, kinds, output, dict(ranks or {}), set(narrow))
         except _NameClash as clash:
@@ -464,6 +468,12 @@ def _fold(fn, body, backward, pure):
     derivs = set(fn.adjoints.values())
     fwd = fold_single_use(fwd, temps, pure, context=bwd, int_names=fn.int_names)
     bwd = fold_single_use(bwd, derivs, pure, context=fwd, int_names=fn.int_names)
+    if fn.checkpoint_plans:  # (reverse/checkpoint.py)
+        visit = fn.fold_checkpointed(
+            lambda stmts, names: fold_single_use(stmts, names, pure, int_names=fn.int_names)
+        )
+        visit(fwd)
+        visit(bwd)
     return fwd, bwd
 
 
