@@ -164,9 +164,9 @@ def build_parser():
     show.add_argument("--at", help='example arguments that fix their types, e.g. "x=3, y=[1,2]"')
     show.add_argument(
         "--checkpoint",
-        type=int,
         metavar="S",
-        help="checkpoint the outermost loops, keeping at most S snapshots each",
+        help="checkpoint the outermost loops with at most S snapshots each (binomial "
+        "checkpointing; uniform:S for evenly spaced snapshots)",
     )
     show.add_argument(
         "--color",

@@ -42,7 +42,7 @@ class Case(NamedTuple):
     points: tuple  # argument tuples the check runs the generated code at
     at: tuple = None  # example arguments the code is specialised to (None: floats)
     mode: str = "reverse"  # or "forward" (`output="jvp"`)
-    checkpoint: int | None = None  # grad's checkpoint= (snapshots per loop)
+    checkpoint: int | str | None = None  # grad's checkpoint= (snapshots per loop)
 
 
 def _arr(*rows):
@@ -80,6 +80,14 @@ CASES = [
         ("theta0", "damping"),
         ((0.5, 0.3),),
         checkpoint=10,
+    ),
+    Case(
+        "physics_pendulum_checkpoint_uniform",
+        "samples/physics.py",
+        "pendulum",
+        ("theta0", "damping"),
+        ((0.5, 0.3),),
+        checkpoint="uniform:10",
     ),
     Case("activations_softplus", "samples/activations.py", "softplus", ("x",), ((0.5,), (25.0,))),
     Case("activations_gelu", "samples/activations.py", "gelu", ("x",), ((0.3,),)),

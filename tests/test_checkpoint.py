@@ -4,7 +4,11 @@ number of snapshots; the tape is one segment's; what cannot be checkpointed is r
 
 from __future__ import annotations
 
+import json
 import math
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -12,6 +16,8 @@ from fdiff import fd_grad
 
 import srcdiff
 from srcdiff.errors import SrcDiffError, UnsupportedSyntaxError
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def pendulum(theta0, damping, omega0, g, dt, n):
@@ -88,7 +94,22 @@ def early_exit(x, n):
     return s
 
 
+def no_state(x, n):
+    s = 0.0
+    for i in range(n):
+        t = x * i
+        s = t * t
+    return s
+
+
 PENDULUM = (1.2, 0.3, 0.4, 9.81, 0.01)
+SCHEMES = ["binomial", "uniform"]
+
+
+@pytest.fixture(params=SCHEMES)
+def scheme(request):
+    """checkpoint= for S snapshots, under each scheme: scheme(S)."""
+    return lambda snapshots: f"{request.param}:{snapshots}"
 
 
 def _close(got, want, rtol=1e-12):
@@ -98,89 +119,105 @@ def _close(got, want, rtol=1e-12):
 
 @pytest.mark.parametrize("n", [0, 1, 2, 7, 30])
 @pytest.mark.parametrize("snapshots", [1, 2, 3, 7, 30, 100])
-def test_pendulum_equals_plain_gradient(n, snapshots):
+def test_pendulum_equals_plain_gradient(n, snapshots, scheme):
     args = (*PENDULUM, n)
     plain = srcdiff.grad(pendulum, wrt=(0, 1, 2, 3))(*args)
-    got = srcdiff.grad(pendulum, wrt=(0, 1, 2, 3), checkpoint=snapshots)(*args)
+    got = srcdiff.grad(pendulum, wrt=(0, 1, 2, 3), checkpoint=scheme(snapshots))(*args)
     _close(got, plain)
 
 
-def test_pendulum_matches_finite_differences():
+def test_pendulum_matches_finite_differences(scheme):
     args = (*PENDULUM, 50)
-    got = srcdiff.grad(pendulum, wrt=(0, 1, 2), checkpoint=4)(*args)
+    got = srcdiff.grad(pendulum, wrt=(0, 1, 2), checkpoint=scheme(4))(*args)
     for i, g in enumerate(got):
         np.testing.assert_allclose(g, fd_grad(pendulum, args, i), rtol=1e-6)
 
 
-def test_value_and_grad():
+def test_value_and_grad(scheme):
     args = (*PENDULUM, 23)
-    value, grads = srcdiff.value_and_grad(pendulum, wrt=(0, 1), checkpoint=5)(*args)
+    value, grads = srcdiff.value_and_grad(pendulum, wrt=(0, 1), checkpoint=scheme(5))(*args)
     assert value == pendulum(*args)
     _close(grads, srcdiff.grad(pendulum, wrt=(0, 1))(*args))
 
 
 @pytest.mark.parametrize("snapshots", [1, 3, 4, 50])
-def test_array_state(snapshots):
+def test_array_state(snapshots, scheme):
     rng = np.random.default_rng(0)
     x, w = rng.normal(size=4), rng.normal(size=4)
-    got = srcdiff.grad(array_state, wrt=(0, 1), checkpoint=snapshots)(x, w, 10)
+    got = srcdiff.grad(array_state, wrt=(0, 1), checkpoint=scheme(snapshots))(x, w, 10)
     want = srcdiff.grad(array_state, wrt=(0, 1))(x, w, 10)
     _close(got, want)
     np.testing.assert_allclose(got[0], fd_grad(array_state, (x, w, 10), 0), rtol=1e-6)
 
 
 @pytest.mark.parametrize("snapshots", [1, 2, 4, 11])
-def test_array_assigned_into_is_copied_in_snapshots(snapshots):
+def test_array_assigned_into_is_copied_in_snapshots(snapshots, scheme):
     x = np.array([0.3, -0.2, 0.5])
-    got = srcdiff.grad(assigns_into, checkpoint=snapshots)(x, 10)
+    got = srcdiff.grad(assigns_into, checkpoint=scheme(snapshots))(x, 10)
     _close(got, srcdiff.grad(assigns_into)(x, 10))
     np.testing.assert_allclose(got, fd_grad(assigns_into, (x, 10), 0), rtol=1e-6)
     assert list(x) == [0.3, -0.2, 0.5]
 
 
 @pytest.mark.parametrize("snapshots", [1, 2, 5])
-def test_nested_loops_checkpoint_the_outer(snapshots):
+def test_nested_loops_checkpoint_the_outer(snapshots, scheme):
     args = (0.7, 6, 3)
-    got = srcdiff.grad(nested, checkpoint=snapshots)(*args)
+    got = srcdiff.grad(nested, checkpoint=scheme(snapshots))(*args)
     _close(got, srcdiff.grad(nested)(*args))
     np.testing.assert_allclose(got, fd_grad(nested, args, 0), rtol=1e-6)
 
 
 @pytest.mark.parametrize("snapshots", [1, 3, 8])
-def test_loop_calling_a_helper(snapshots):
+def test_loop_calling_a_helper(snapshots, scheme):
     args = (0.4, 0.2, 9)
-    got = srcdiff.grad(calls_helper, wrt=(0, 1), checkpoint=snapshots)(*args)
+    got = srcdiff.grad(calls_helper, wrt=(0, 1), checkpoint=scheme(snapshots))(*args)
     _close(got, srcdiff.grad(calls_helper, wrt=(0, 1))(*args))
     np.testing.assert_allclose(got[1], fd_grad(calls_helper, args, 1), rtol=1e-6)
 
 
 @pytest.mark.parametrize("snapshots", [1, 2, 3, 4, 10, 100])
 @pytest.mark.parametrize("start", [0.05, 0.5, 3.0, 40.0])
-def test_while_loop(snapshots, start):
-    got = srcdiff.grad(shrinking, checkpoint=snapshots)(start, 0.1)
+def test_while_loop(snapshots, start, scheme):
+    got = srcdiff.grad(shrinking, checkpoint=scheme(snapshots))(start, 0.1)
     _close(got, srcdiff.grad(shrinking)(start, 0.1))
 
 
-def test_variable_read_before_the_loop_is_in_the_snapshot():
+def test_variable_read_before_the_loop_is_in_the_snapshot(scheme):
     """`v` is overwritten without being read in the body, but the backward sweep of
     `w = v * v` needs the value from before the loop."""
     for snapshots in (1, 2, 3):
-        got = srcdiff.grad(read_before_loop, checkpoint=snapshots)(0.8, 5)
+        got = srcdiff.grad(read_before_loop, checkpoint=scheme(snapshots))(0.8, 5)
         _close(got, srcdiff.grad(read_before_loop)(0.8, 5))
     np.testing.assert_allclose(got, fd_grad(read_before_loop, (0.8, 5), 0), rtol=1e-6)
 
 
-def test_tape_is_one_segment():
+@pytest.mark.parametrize("snapshots", [1, 2, 5])
+def test_loop_without_carried_state(snapshots, scheme):
+    """Nothing to snapshot: each pass computes everything it reads."""
+    got = srcdiff.grad(no_state, checkpoint=scheme(snapshots))(0.3, 6)
+    _close(got, srcdiff.grad(no_state)(0.3, 6))
+
+
+def test_tape_of_uniform_scheme_is_one_segment():
     """The backward sweep's tape never holds more than one segment of passes."""
-    text = srcdiff.source(pendulum, wrt=(0, 1), at=(*PENDULUM, 100), checkpoint=10)
+    text = srcdiff.source(pendulum, wrt=(0, 1), at=(*PENDULUM, 100), checkpoint="uniform:10")
     assert "snapshots1.append((om, th))" in text
-    depth = _max_stack_depth(pendulum, (*PENDULUM, 1000), checkpoint=10)
+    depth, snaps = _max_depths(pendulum, (*PENDULUM, 1000), checkpoint="uniform:10")
     assert depth <= 2 * 100  # two pushes per pass, 100 passes per segment
-    assert _max_stack_depth(pendulum, (*PENDULUM, 1000), checkpoint=None) == 2 * 1000
+    assert snaps <= 10
+    assert _max_depths(pendulum, (*PENDULUM, 1000), checkpoint=None)[0] == 2 * 1000
 
 
-def _max_stack_depth(func, args, checkpoint):
-    """The largest `_stack` the generated gradient holds, by a list that records it."""
+def test_tape_of_binomial_scheme_is_one_block():
+    """At most S snapshots, and a tape of at most 32 passes."""
+    depth, snaps = _max_depths(pendulum, (*PENDULUM, 5000), checkpoint=10)
+    assert depth <= 2 * 32
+    assert snaps <= 10
+
+
+def _max_depths(func, args, checkpoint):
+    """The largest `_stack` and snapshot list the generated gradient holds (by lists
+    that record it)."""
     generated, _ = srcdiff.api.gradients.generated(func, wrt=(0, 1), at=args, checkpoint=checkpoint)
 
     class Tape(list):
@@ -188,13 +225,17 @@ def _max_stack_depth(func, args, checkpoint):
 
         def append(self, value):
             super().append(value)
-            Tape.deepest = max(Tape.deepest, len(self))
+            type(self).deepest = max(type(self).deepest, len(self))
+
+    class Snapshots(Tape):
+        deepest = 0
 
     text = generated.text.replace("_stack = []", "_stack = Tape()")
-    namespace = {**func.__globals__, **generated.bindings, "Tape": Tape}
+    text = text.replace("snapshots1 = []", "snapshots1 = Snapshots()")
+    namespace = {**func.__globals__, **generated.bindings, "Tape": Tape, "Snapshots": Snapshots}
     exec(compile(text, "<checkpoint test>", "exec"), namespace)
     namespace[generated.entry](*args)
-    return Tape.deepest
+    return Tape.deepest, Snapshots.deepest
 
 
 def test_generated_code_is_deterministic():
@@ -223,7 +264,14 @@ def test_loop_with_early_exit_is_refused():
     assert srcdiff.grad(early_exit)(1.0, 50) == pytest.approx(1.1**25)
 
 
-@pytest.mark.parametrize("bad", [0, -2, 2.5, True, "10"])
+def test_checkpoint_spellings():
+    args = (*PENDULUM, 40)
+    want = srcdiff.grad(pendulum)(*args)
+    for spelling in (4, np.int64(4), "4", "binomial:4", "uniform:4"):
+        _close(srcdiff.grad(pendulum, checkpoint=spelling)(*args), want)
+
+
+@pytest.mark.parametrize("bad", [0, -2, 2.5, True, "ten", "revolve:3", "uniform:0"])
 def test_bad_checkpoint_is_refused(bad):
     with pytest.raises(SrcDiffError, match="checkpoint must be"):
         srcdiff.grad(pendulum, checkpoint=bad)
@@ -232,3 +280,86 @@ def test_bad_checkpoint_is_refused(bad):
 def test_forward_mode_refuses_checkpoint():
     with pytest.raises(SrcDiffError, match="reverse mode"):
         srcdiff.grad(pendulum, mode="forward", checkpoint=10)
+
+
+# -- srcdiff show and srcdiff build ------------------------------------------------------
+
+LOOP_MODULE = """import math
+
+
+def pendulum(theta0, damping, n):
+    th = theta0
+    om = 0.0
+    for i in range(n):
+        om = om - 0.01 * (9.81 * math.sin(th) + damping * om)
+        th = th + 0.01 * om
+    return th
+"""
+
+RUN_BUILT = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import loop_grad
+print(json.dumps([loop_grad.pendulum_grad(0.5, 0.3, 300), "srcdiff" in sys.modules]))
+"""
+
+
+def test_show_prints_checkpointed_code(capsys):
+    from srcdiff import cli
+
+    target = os.path.join(ROOT, "samples", "physics.py") + ":pendulum"
+    assert cli.main(["show", target, "--wrt", "theta0,damping", "--checkpoint", "7"]) == 0
+    out = capsys.readouterr().out
+    assert "binomial_schedule(len(iters1), 7)" in out
+    assert cli.main(["show", target, "--checkpoint", "uniform:7", "--color", "never"]) == 0
+    assert "stride1 = max(1, -(-len(iters1) // 7))" in capsys.readouterr().out
+    assert cli.main(["show", target, "--checkpoint", "none"]) == 2
+    assert "checkpoint must be" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("how", ["command line", "pyproject"])
+def test_build_writes_a_checkpointed_module_that_runs_without_srcdiff(
+    how, tmp_path, monkeypatch, capsys
+):
+    from srcdiff.build import command as build
+
+    (tmp_path / "loop.py").write_text(LOOP_MODULE)
+    argv = ["loop.py:pendulum", "--wrt", "theta0,damping", "--checkpoint", "4"]
+    if how == "pyproject":
+        (tmp_path / "pyproject.toml").write_text(
+            '[[tool.srcdiff.targets]]\nfunction = "loop.py:pendulum"\n'
+            'wrt = ["theta0", "damping"]\ncheckpoint = 4\n'
+        )
+        argv = []
+    monkeypatch.chdir(tmp_path)
+    assert build.main(["build", *argv]) == 0, capsys.readouterr()
+    text = (tmp_path / "loop_grad.py").read_text()
+    assert "checkpoint=binomial:4" in text  # in the header: --check sees a change
+    assert "def binomial_schedule(passes, snapshots):" in text  # copied, not imported
+    proc = subprocess.run(
+        [sys.executable, "-I", "-c", RUN_BUILT, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    grads, srcdiff_loaded = json.loads(proc.stdout)
+    assert not srcdiff_loaded
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import loop
+
+        want = srcdiff.grad(loop.pendulum, wrt=(0, 1))(0.5, 0.3, 300)
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("loop", None)
+    _close(grads, want)
+
+
+def test_build_refuses_a_bad_checkpoint(tmp_path, monkeypatch, capsys):
+    from srcdiff.build import command as build
+
+    (tmp_path / "loop.py").write_text(LOOP_MODULE)
+    monkeypatch.chdir(tmp_path)
+    assert build.main(["build", "loop.py:pendulum", "--checkpoint", "0"]) == 2
+    assert "checkpoint must be at least 1" in capsys.readouterr().err

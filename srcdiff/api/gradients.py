@@ -14,6 +14,7 @@ import numpy as np
 
 from ..compiler.analysis import INT, SCALAR
 from ..compiler.derive import generate
+from ..compiler.reverse.checkpoint import parse_option
 from ..compiler.source import FunctionSource
 from ..errors import NonScalarOutputError, SrcDiffError
 from .dispatch import Dispatcher
@@ -127,16 +128,12 @@ def _as_tuple(result, output):
 
 
 def checked_checkpoint(checkpoint, mode="reverse"):
-    """`checkpoint=`: None, or a number of snapshots (a positive int), reverse mode only."""
-    if checkpoint is None:
-        return None
-    if isinstance(checkpoint, bool) or not isinstance(checkpoint, (int, np.integer)):
-        raise SrcDiffError(f"checkpoint must be a number of snapshots (an int), not {checkpoint!r}")
-    if checkpoint < 1:
-        raise SrcDiffError(f"checkpoint must be at least 1 snapshot, not {checkpoint}")
-    if mode != "reverse":
+    """`checkpoint=`: None, a number of snapshots, or "binomial:S" / "uniform:S"
+    (checkpoint.parse_option); reverse mode only."""
+    option = parse_option(checkpoint)
+    if option is not None and mode != "reverse":
         raise SrcDiffError("checkpoint= applies to reverse mode (forward mode keeps no tape)")
-    return int(checkpoint)
+    return option
 
 
 def grad(func=None, wrt=0, mode="reverse", checkpoint=None):
@@ -148,9 +145,11 @@ def grad(func=None, wrt=0, mode="reverse", checkpoint=None):
     source on first call and specialised to the argument types.
     ``mode="forward"`` computes the same gradient by forward mode (one pass
     per input element; one pass in all for scalar inputs).
-    ``checkpoint=S`` checkpoints the function's outermost loops: they keep at most S
-    snapshots and one segment's tape instead of a tape for every pass, for about one
-    extra forward pass of time (uniform two-level checkpointing, reverse/checkpoint.py).
+    ``checkpoint=S`` checkpoints the function's outermost loops: instead of a tape
+    for every pass they keep at most S snapshots and a tape of up to 32 passes, and run
+    each pass a few more times (binomial checkpointing); ``checkpoint="uniform:S"``
+    keeps S snapshots and a tape of n / S passes, for one extra pass of time
+    (compiler/reverse/checkpoint.py).
     """
     if func is None:
         return lambda f: grad(f, wrt=wrt, mode=mode, checkpoint=checkpoint)

@@ -20,7 +20,7 @@ else:  # a declared dependency on 3.10
     import tomli as tomllib
 
 from ..api.loading import parse_at
-from ..errors import UsageError
+from ..errors import SrcDiffError, UsageError
 
 OUTPUT_KINDS = ("grad", "value_and_grad", "vjp", "jvp")
 KINDS = ("scalar", "array", "int", "seq")
@@ -43,7 +43,7 @@ class Target:
     seed: int = 0
     rtol: float = 1e-5
     atol: float = 1e-6
-    checkpoint: int | None = None  # snapshots per checkpointed loop (grad's checkpoint=)
+    checkpoint: str | None = None  # grad's checkpoint=, as "binomial:S" or "uniform:S"
 
     @property
     def spec(self):
@@ -253,12 +253,12 @@ def _checked(target, label):
     if not target.output.endswith(".py"):
         raise UsageError(f"{label}: output {target.output!r} must be a .py file")
     if target.checkpoint is not None:
-        if target.mode == "forward":
-            raise UsageError(f"{label}: checkpoint applies to reverse mode")
-        if isinstance(target.checkpoint, bool) or not isinstance(target.checkpoint, int):
-            raise UsageError(f"{label}: checkpoint must be a number of snapshots (an integer)")
-        if target.checkpoint < 1:
-            raise UsageError(f"{label}: checkpoint must be at least 1")
+        from ..api.gradients import checked_checkpoint
+
+        try:
+            target.checkpoint = str(checked_checkpoint(target.checkpoint, target.mode))
+        except SrcDiffError as exc:
+            raise UsageError(f"{label}: {exc}") from None
     if not target.function.isidentifier():
         raise UsageError(f"{label}: {target.function!r} is not a function name")
     return target

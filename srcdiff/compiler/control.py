@@ -130,6 +130,64 @@ for START in reversed(range(0, TRIPS, STRIDE)):
         BODY
 """
 
+#: Forward sweep of a loop under binomial checkpointing (reverse/checkpoint.py): the
+#: entry state is the first snapshot, the loop runs without recording.
+BINOMIAL_FOR = """
+ITERS = ITERABLE
+SNAPSHOTS = []
+SNAPSHOT
+for TARGET in ITERS:
+    BODY
+"""
+
+BINOMIAL_WHILE = """
+TRIPS = 0
+SNAPSHOTS = []
+SNAPSHOT
+while TEST:
+    TRIPS = TRIPS + 1
+    BODY
+"""
+
+#: Backward sweep under binomial checkpointing: the steps runtime.binomial_schedule
+#: gives -- reverse a few passes (record them, then their adjoints, last first), run
+#: passes plainly, take, restore or drop a snapshot.
+BINOMIAL_REVERSED_FOR = """
+for ACTION, START, STOP in SCHEDULE(len(ITERS), SEGMENTS):
+    if ACTION == "reverse":
+        for TARGET in ITERS[START:STOP]:
+            RECORDED
+        for TARGET in reversed(ITERS[START:STOP]):
+            BODY
+    elif ACTION == "advance":
+        for TARGET in ITERS[START:STOP]:
+            PLAIN
+    elif ACTION == "save":
+        SNAPSHOT
+    elif ACTION == "restore":
+        RESTORE
+    else:
+        DROP
+"""
+
+BINOMIAL_REPLAYED_WHILE = """
+for ACTION, START, STOP in SCHEDULE(TRIPS, SEGMENTS):
+    if ACTION == "reverse":
+        for COUNTER in range(START, STOP):
+            RECORDED
+        for COUNTER in range(STOP - START):
+            BODY
+    elif ACTION == "advance":
+        for COUNTER in range(START, STOP):
+            PLAIN
+    elif ACTION == "save":
+        SNAPSHOT
+    elif ACTION == "restore":
+        RESTORE
+    else:
+        DROP
+"""
+
 
 @cache
 def _parsed(template: str) -> list[ast.stmt]:

@@ -18,6 +18,7 @@
 # -> ddamping = 0.220192
 # --- generated
 import math
+from srcdiff.runtime import binomial_schedule
 
 
 def pendulum_grad(theta0, damping, steps=1000):
@@ -28,37 +29,47 @@ def pendulum_grad(theta0, damping, steps=1000):
     theta = theta0
     omega = 0.0
     iters1 = range(steps)
-    stride1 = max(1, -(-len(iters1) // 10))
     snapshots1 = []
-    for start1 in range(0, len(iters1), stride1):
-        snapshots1.append((omega, theta))
-        for _ in iters1[start1:start1 + stride1]:
-            omega = omega - dt * (G * math.sin(theta) + damping * omega)
-            theta = theta + dt * omega
+    snapshots1.append((omega, theta))
+    for _ in iters1:
+        omega = omega - dt * (G * math.sin(theta) + damping * omega)
+        theta = theta + dt * omega
     # backward sweep
     dtheta = 1.0
     # line 21: for _ in range(steps):
     ddamping = 0.0
     domega = 0.0
-    for start1 in reversed(range(0, len(iters1), stride1)):
-        omega, theta = snapshots1.pop()
-        for _ in iters1[start1:start1 + stride1]:
-            _stack.append(omega)
-            # line 22: omega = omega - dt * (G * math.sin(theta) + damping * omega)
-            omega = omega - dt * (G * math.sin(theta) + damping * omega)
-            _stack.append(theta)
-            # line 23: theta = theta + dt * omega
-            theta = theta + dt * omega
-        for _ in reversed(iters1[start1:start1 + stride1]):
-            theta = _stack.pop()
-            # line 23: theta = theta + dt * omega
-            domega = domega + dtheta * dt
-            omega = _stack.pop()
-            # line 22: omega = omega - dt * (G * math.sin(theta) + damping * omega)
-            dt4 = -domega * dt
-            ddamping = ddamping + dt4 * omega
-            domega = domega + dt4 * damping
-            dtheta = dtheta + dt4 * G * math.cos(theta)
+    for (action1, start1, stop1) in binomial_schedule(len(iters1), 10):
+        if action1 == 'reverse':
+            for _ in iters1[start1:stop1]:
+                _stack.append(omega)
+                # line 22: omega = omega - dt * (G * math.sin(theta) + damping * omega)
+                omega = omega - dt * (G * math.sin(theta) + damping * omega)
+                _stack.append(theta)
+                # line 23: theta = theta + dt * omega
+                theta = theta + dt * omega
+            for _ in reversed(iters1[start1:stop1]):
+                theta = _stack.pop()
+                # line 23: theta = theta + dt * omega
+                domega = domega + dtheta * dt
+                omega = _stack.pop()
+                # line 22: omega = omega - dt * (G * math.sin(theta) + damping * omega)
+                dt4 = -domega * dt
+                ddamping = ddamping + dt4 * omega
+                domega = domega + dt4 * damping
+                dtheta = dtheta + dt4 * G * math.cos(theta)
+        elif action1 == 'advance':
+            for _ in iters1[start1:stop1]:
+                # line 22: omega = omega - dt * (G * math.sin(theta) + damping * omega)
+                omega = omega - dt * (G * math.sin(theta) + damping * omega)
+                # line 23: theta = theta + dt * omega
+                theta = theta + dt * omega
+        elif action1 == 'save':
+            snapshots1.append((omega, theta))
+        elif action1 == 'restore':
+            omega, theta = snapshots1[-1]
+        else:
+            snapshots1.pop()
     # line 19: theta = theta0
     dtheta0 = dtheta
     return dtheta0, ddamping

@@ -1,33 +1,34 @@
 """Checkpointing of loops in reverse mode (`grad(f, checkpoint=S)`).
 
 A loop of n passes normally pushes what every pass overwrites, so the tape grows as n.
-With checkpointing, the main function's outermost loops run without recording, keeping a
-*snapshot* of the loop-carried state (the variables the body reads before writing, or
-that code before the loop still needs) at the start of every segment of k = ceil(n / S)
-passes.  The backward sweep takes the segments last first: it restores a segment's
-snapshot, runs that segment's recording forward sweep (pushing onto `_stack` as a plain
-loop would) and then its backward sweep, which pops it all again.
+With checkpointing, the main function's outermost loops run without recording in the
+forward sweep, keeping *snapshots* of the loop-carried state (the variables the body
+reads before writing, or that code before the loop still needs); the backward sweep
+restores a snapshot, runs part of the loop again -- recording it onto `_stack`, as a
+plain loop does -- and runs that part's adjoint, which pops it all again.  Two schemes:
 
-This is *uniform two-level* checkpointing: at most S snapshots plus one segment's tape,
-memory O(S + n / S), for one extra forward pass.  (Binomial checkpointing, "revolve",
-would need O(S) memory at a logarithmic cost in time; it is not implemented.)
+* **binomial** (the default, `checkpoint=S`): the backward sweep follows
+  `runtime.binomial_schedule` (Griewank's binomial checkpointing, as "revolve" places
+  snapshots): at most S snapshots and one block of up to 32 passes recorded at a time,
+  so memory is O(S); each pass runs at most t + 1 times, with t the least number such
+  that C(S - 1 + t, t) blocks cover the loop (t grows as log n).
+* **uniform** (`checkpoint="uniform:S"`): a snapshot every k = ceil(n / S) passes,
+  each segment recorded whole when its turn comes: memory O(S + n / S), time about
+  one extra forward pass.  A `while` loop, whose n is not known in advance, starts
+  with k = 1 and, when it holds S snapshots, keeps every other one and doubles k.
 
-A `for` loop knows n before it starts.  A `while` loop does not: it starts with k = 1 and,
-whenever it holds more than S snapshots, keeps every other one and doubles k, so it never
-holds more than S + 1 snapshots and k stays below 2 n / S.  Both run the same backward
-segment loop (control.py's CHECKPOINTED_* templates).
-
-The forward sweep calls `checkpointed_for` / `checkpointed_while` in place of the
-recorded loop, and the backward sweep `checkpointed_reverse` around the reversed loop.
+The forward sweep calls `checkpointed_loop` in place of the recorded loop, the backward
+sweep `checkpointed_reverse` around the reversed loop, and saves.py `backward_reads`.
+The loops' shapes are control.py's CHECKPOINTED_* and BINOMIAL_* templates.
 """
 
 from __future__ import annotations
 
 import ast
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ...errors import UnsupportedSyntaxError
+from ...errors import SrcDiffError, UnsupportedSyntaxError
 from .. import control
 from ..analysis import LIST
 from ..astutil import attr_call as _attr_call
@@ -38,21 +39,55 @@ from ..control import fill
 from .common import MARK as _MARK
 from .common import numpy_module as _np
 
+SCHEMES = ("binomial", "uniform")
+
+
+@dataclass(frozen=True)
+class Option:
+    """What `checkpoint=` asks for: a scheme and a number of snapshots per loop."""
+
+    scheme: str
+    snapshots: int
+
+    def __str__(self) -> str:
+        return f"{self.scheme}:{self.snapshots}"
+
+
+def parse_option(value: object) -> Option | None:
+    """`checkpoint=`: None, a number of snapshots (binomial), or "binomial:S" /
+    "uniform:S" (also what `--checkpoint` and pyproject.toml take)."""
+    if value is None or isinstance(value, Option):
+        return value
+    scheme, count = "binomial", value
+    if isinstance(value, str):
+        scheme, _, count = value.rpartition(":")
+        scheme = scheme or "binomial"
+        try:
+            count = int(count)
+        except ValueError:
+            count = value
+    if scheme not in SCHEMES or isinstance(count, bool) or not hasattr(count, "__index__"):
+        raise SrcDiffError(
+            f"checkpoint must be a number of snapshots, or 'binomial:S' or 'uniform:S', "
+            f"not {value!r}"
+        )
+    if int(count) < 1:  # type: ignore[call-overload]
+        raise SrcDiffError(f"checkpoint must be at least 1 snapshot, not {value!r}")
+    return Option(scheme, int(count))  # type: ignore[call-overload]
+
 
 @dataclass
 class Plan:
     """The names one checkpointed loop uses, and the recorded body to replay."""
 
     snapshots: str  # the list of snapshots
-    stride: str  # passes per segment
-    start: str  # the first pass of the segment being replayed
-    stop: str  # one past its last
+    names: dict[str, str]  # placeholder -> name (STRIDE, START, STOP, ACTION)
     trips: str | None  # passes made (while loops)
     state: list[str]  # the variables a snapshot holds, sorted
     copied: set[str]  # ... of which these are arrays assigned into: copied
     recorded: list[ast.stmt]  # the recording forward sweep of the body
     exposed: set[str]  # what the body may read before it writes it
-    replay: ast.For | None = None  # the backward sweep's loop running `recorded`
+    replays: list[ast.AST] = field(default_factory=list)  # the backward sweep's reruns
 
 
 class Checkpointing:
@@ -93,6 +128,10 @@ class Checkpointing:
                 "or rewrite it without early exit, or call grad without checkpoint=",
             )
 
+    @property
+    def _scheme(self):
+        return self.unit.checkpoint.scheme
+
     # -- forward sweep -------------------------------------------------------------------
     def _plan(self, stmt, recorded, trips=None):
         assigned = _assigned_names(stmt.body)
@@ -105,11 +144,14 @@ class Checkpointing:
         for var in state:
             if var not in self.defs.must.get(id(stmt), set()):
                 self.none_init.add(var)  # bound (to None) before the first snapshot
+        names = (
+            ("stride", "start", "stop")
+            if self._scheme == "uniform"
+            else ("action", "start", "stop")
+        )
         plan = Plan(
             snapshots=self.names.numbered("snapshots"),
-            stride=self.names.numbered("stride"),
-            start=self.names.numbered("start"),
-            stop=self.names.numbered("stop"),
+            names={n.upper(): self.names.numbered(n) for n in names},
             trips=trips,
             state=sorted(state),
             copied=copied & state,
@@ -121,64 +163,62 @@ class Checkpointing:
 
     def _snapshot(self, plan):
         """`snapshots.append((a, b))`; arrays the body assigns into are copied."""
-        np_name = self.bind(_np(), "np") if plan.copied else None
-        values = [
-            _call(ast.Attribute(value=_name(np_name), attr="copy", ctx=ast.Load()), _name(v))
-            if v in plan.copied
-            else _name(v)
-            for v in plan.state
-        ]
+        values = [self._copied(v) if v in plan.copied else _name(v) for v in plan.state]
         value = values[0] if len(values) == 1 else ast.Tuple(elts=values, ctx=ast.Load())
         return [ast.Expr(value=_attr_call(plan.snapshots, "append", value))] if values else []
 
-    def _restore_snapshot(self, plan):
+    def _copied(self, var):
+        np_name = self.bind(_np(), "np")
+        return _call(ast.Attribute(value=_name(np_name), attr="copy", ctx=ast.Load()), _name(var))
+
+    def _restore_snapshot(self, plan, keep=False):
+        """`a, b = snapshots.pop()`, or `= snapshots[-1]` to `keep` it (then arrays the
+        body assigns into are copied again: the snapshot must outlive the rerun)."""
         if not plan.state:
-            return [ast.Expr(value=_attr_call(plan.snapshots, "pop"))]
+            return []
+        if keep:
+            value = ast.Subscript(
+                value=_name(plan.snapshots), slice=ast.Constant(-1), ctx=ast.Load()
+            )
+        else:
+            value = _attr_call(plan.snapshots, "pop")
         target = (
             _name(plan.state[0], True)
             if len(plan.state) == 1
-            else ast.Tuple(elts=[_name(v, True) for v in plan.state], ctx=ast.Load())
+            else ast.Tuple(elts=[_name(v, True) for v in plan.state], ctx=ast.Store())
         )
-        if isinstance(target, ast.Tuple):
-            target.ctx = ast.Store()
-        return [ast.Assign(targets=[target], value=_attr_call(plan.snapshots, "pop"))]
+        out = [ast.Assign(targets=[target], value=value)]
+        if keep:
+            out += [
+                ast.Assign(targets=[_name(v, True)], value=self._copied(v))
+                for v in sorted(plan.copied)
+            ]
+        return out
 
-    def checkpointed_for(self, stmt, info, recorded):
-        """The forward sweep of `for` loop `stmt`: segments run plainly, a snapshot each."""
-        plan = self._plan(stmt, recorded)
-        return _tagged(
-            fill(
-                control.CHECKPOINTED_FOR,
-                stmt.lineno,
-                ITERS=info.iters,
-                ITERABLE=stmt.iter,
-                STRIDE=plan.stride,
-                SNAPSHOTS=plan.snapshots,
-                START=plan.start,
-                SEGMENTS=ast.Constant(self.unit.checkpoint),
-                SNAPSHOT=self._snapshot(plan),
-                TARGET=stmt.target.id,
-                BODY=self._plain(recorded),
-            )
-        )
+    def _drop(self, plan):
+        return [ast.Expr(value=_attr_call(plan.snapshots, "pop"))] if plan.state else []
 
-    def checkpointed_while(self, stmt, info, recorded):
-        """The forward sweep of `while` loop `stmt`: snapshots every `stride` passes,
-        thinned (every other one kept, `stride` doubled) when there are too many."""
-        plan = self._plan(stmt, recorded, trips=info.count)
-        return _tagged(
-            fill(
-                control.CHECKPOINTED_WHILE,
-                stmt.lineno,
-                STRIDE=plan.stride,
-                SNAPSHOTS=plan.snapshots,
-                TRIPS=info.count,
-                TEST=stmt.test,
-                SEGMENTS=ast.Constant(self.unit.checkpoint),
-                SNAPSHOT=self._snapshot(plan),
-                BODY=self._plain(recorded),
-            )
+    def checkpointed_loop(self, stmt, info, recorded):
+        """The forward sweep of loop `stmt` (`recorded`: its body's recording forward
+        sweep): the body runs plainly, with snapshots."""
+        plan = self._plan(stmt, recorded, trips=getattr(info, "count", None))
+        parts = dict(
+            SNAPSHOTS=plan.snapshots,
+            SEGMENTS=ast.Constant(self.unit.checkpoint.snapshots),
+            SNAPSHOT=self._snapshot(plan),
+            BODY=self._plain(recorded),
+            **plan.names,
         )
+        binomial = self._scheme == "binomial"
+        if isinstance(stmt, ast.For):
+            template = control.BINOMIAL_FOR if binomial else control.CHECKPOINTED_FOR
+            parts.update(ITERS=info.iters, ITERABLE=stmt.iter, TARGET=stmt.target.id)
+        else:
+            template = control.BINOMIAL_WHILE if binomial else control.CHECKPOINTED_WHILE
+            parts.update(TRIPS=info.count, TEST=stmt.test)
+        out = fill(template, stmt.lineno, **parts)
+        _tag(next(s for s in out if isinstance(s, (ast.For, ast.While))))
+        return out
 
     def _plain(self, recorded):
         """The body as it runs between snapshots: no saves, helpers' tapes thrown away."""
@@ -207,15 +247,15 @@ class Checkpointing:
 
     # -- backward sweep ------------------------------------------------------------------
     def backward_reads(self, bwd):
-        """Names the backward sweep reads (saves.py keeps their values for it).  A replayed
-        segment's reads count as the loop body's reads before it writes, less the
-        snapshot: what it computes itself it needs from nobody."""
+        """Names the backward sweep reads (saves.py keeps their values for it).  A rerun
+        of the loop body reads what the body reads before it writes, less the snapshot:
+        what it computes itself it needs from nobody."""
         loads = set()
-        replays = {id(plan.replay): plan for plan in self.checkpoint_plans.values() if plan.replay}
+        reruns = {id(r): plan for plan in self.checkpoint_plans.values() for r in plan.replays}
         todo = list(bwd)
         while todo:
             node = todo.pop()
-            plan = replays.get(id(node))
+            plan = reruns.get(id(node))
             if plan is not None:
                 loads |= plan.exposed - set(plan.state)
                 continue
@@ -226,34 +266,58 @@ class Checkpointing:
 
     def checkpointed_reverse(self, stmt, reversed_loop):
         """The backward sweep of a checkpointed loop, from the one a plain loop has
-        (`reversed_loop`, whose body is one pass's adjoint): per segment, last first,
-        restore the snapshot, record the segment, run its passes' adjoints."""
+        (`reversed_loop`, whose body is one pass's adjoint)."""
         plan = self.checkpoint_plans[stmt]
         plain = reversed_loop[-1]
+        binomial = self._scheme == "binomial"
         parts = dict(
-            STRIDE=plan.stride,
-            START=plan.start,
-            RESTORE=self._restore_snapshot(plan),
+            RESTORE=self._restore_snapshot(plan, keep=binomial),
             RECORDED=plan.recorded,
             BODY=plain.body,
+            **plan.names,
         )
+        plain_rerun = self._plain(plan.recorded) if binomial else []
+        snapshot = self._snapshot(plan) if binomial else []
+        if binomial:
+            parts.update(
+                SNAPSHOTS=plan.snapshots,
+                SEGMENTS=ast.Constant(self.unit.checkpoint.snapshots),
+                SCHEDULE=self.bind(_schedule(), "binomial_schedule"),
+                SNAPSHOT=snapshot,
+                DROP=self._drop(plan),
+                PLAIN=plain_rerun,
+            )
         if isinstance(stmt, ast.For):
             iters = self._header(stmt, "iters").iters
-            out = fill(
-                control.CHECKPOINTED_REVERSED_FOR, ITERS=iters, TARGET=plain.target.id, **parts
+            template = (
+                control.BINOMIAL_REVERSED_FOR if binomial else control.CHECKPOINTED_REVERSED_FOR
             )
+            out = fill(template, ITERS=iters, TARGET=plain.target.id, **parts)
         else:
-            template = control.CHECKPOINTED_REPLAYED_WHILE
-            out = fill(template, TRIPS=plan.trips, STOP=plan.stop, COUNTER=plain.target.id, **parts)
-        plan.replay = next(s for s in out[0].body if isinstance(s, ast.For))
-        return _tagged(out)
+            template = (
+                control.BINOMIAL_REPLAYED_WHILE if binomial else control.CHECKPOINTED_REPLAYED_WHILE
+            )
+            out = fill(template, TRIPS=plan.trips, COUNTER=plain.target.id, **parts)
+        firsts = {id(body[0]) for body in (plan.recorded, plain_rerun) if body}
+        plan.replays = [
+            n for n in ast.walk(out[0]) if isinstance(n, ast.For) and id(n.body[0]) in firsts
+        ]
+        plan.replays += snapshot  # a snapshot is taken of what a rerun computed
+        if binomial:  # `if action == "reverse":` (record, then adjoint), and `advance`
+            _tag(out[0].body[0])
+            for rerun in plan.replays:
+                if plain_rerun and getattr(rerun, "body", [None])[0] is plain_rerun[0]:
+                    _tag(rerun)
+        else:
+            _tag(out[0])
+        return out
 
     def fold_checkpointed(self, fold):
         """Fold the temporaries of checkpointed loops' bodies (`fold(stmts, names)`:
         optimize.fold_single_use).  The forward sweep's copy and the backward sweep's
-        replay hold the same temporaries, so the whole-function fold keeps them all; but a
+        reruns hold the same temporaries, so the whole-function fold keeps them all; but a
         loop body's temporaries are read only in that body, and in the backward sweep's
-        adjoint of it after a pop, both of which each fold below sees."""
+        adjoint of it after a pop, which each fold below sees with it."""
 
         def visit(stmts):
             for stmt in stmts:
@@ -265,12 +329,15 @@ class Checkpointing:
         return visit
 
 
-def _tagged(stmts):
-    """Mark the loop of segments (the statement holding the loop body) for the fold."""
-    for stmt in stmts:
-        if isinstance(stmt, (ast.For, ast.While)):
-            stmt.srcdiff_checkpoint = True
-    return stmts
+def _tag(stmt):
+    """Mark a statement holding a copy of the loop body for fold_checkpointed."""
+    stmt.srcdiff_checkpoint = True
+
+
+def _schedule():
+    from ...runtime.checkpoints import binomial_schedule
+
+    return binomial_schedule
 
 
 def _assigned_names(stmts):

@@ -80,7 +80,7 @@ class ForwardSweep:
             )
             if checkpointed:
                 push = self._marker(MarkerKind.PUSH, names=info.names(), stack=False)
-                return [save, *self.checkpointed_for(stmt, info, body), push]
+                return [save, *self.checkpointed_loop(stmt, info, body), push]
             loop = fill(
                 control.RECORDED_FOR_COUNTED if info.count else control.RECORDED_FOR,
                 stmt.lineno,
@@ -99,7 +99,7 @@ class ForwardSweep:
             body = self.fwd_block(stmt.body)
             self.loop_depth -= 1
             if checkpointed:
-                return self.checkpointed_while(stmt, info, body)
+                return self.checkpointed_loop(stmt, info, body)
             loop = fill(control.COUNTED_WHILE, TRIPS=info.count, TEST=stmt.test, BODY=body)
             push = self._marker(MarkerKind.PUSH, names=[info.count], stack=self.saves_on_stack)
             return [*loop, push]
