@@ -3,8 +3,9 @@
 Run from the repo root:  python benchmarks/bench_checkpoint.py [--steps N] [--snapshots S]
 
 The pendulum of bench_loops.py at 10^6 Euler steps (default), with respect to
-(theta0, damping), by `srcdiff.grad(f)` and by `srcdiff.grad(f, checkpoint=S)`
-(uniform two-level checkpointing, S snapshots).  Each measurement runs in a fresh
+(theta0, damping), by `srcdiff.grad(f)`, by `srcdiff.grad(f, checkpoint=S)` (binomial
+checkpointing, S snapshots) and by `checkpoint="uniform:S"` (two-level: a snapshot
+every n / S steps).  Each measurement runs in a fresh
 process: the code is generated and compiled first, then one gradient call is traced
 with `tracemalloc` (peak bytes allocated during the call), and, without tracing,
 the best of 3 calls is timed (CPU time).  Targets (issue 11): memory <= 2 % of the plain
@@ -34,7 +35,8 @@ def measure(kind, steps, snapshots):
     if kind == "function":
         fn = pendulum
     else:
-        fn = srcdiff.grad(pendulum, wrt=(0, 1), checkpoint=snapshots if kind == "ckpt" else None)
+        checkpoint = None if kind == "plain" else f"{kind}:{snapshots}"
+        fn = srcdiff.grad(pendulum, wrt=(0, 1), checkpoint=checkpoint)
         fn = fn.specialize(*args)  # generated and compiled before anything is measured
     result = fn(*args)
     tracemalloc.start()
@@ -65,7 +67,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--steps", type=int, default=10**6)
     parser.add_argument("--snapshots", type=int, default=100)
-    parser.add_argument("--child", choices=["function", "plain", "ckpt"])
+    parser.add_argument("--child", choices=["function", "plain", "binomial", "uniform"])
     opts = parser.parse_args()
     if opts.child:
         print(json.dumps(measure(opts.child, opts.steps, opts.snapshots)))
@@ -74,19 +76,23 @@ def main():
     header(f"bench_checkpoint: pendulum, {n} steps, checkpoint={s} vs plain gradient")
     f = in_fresh_process("function", n, s)
     plain = in_fresh_process("plain", n, s)
-    ckpt = in_fresh_process("ckpt", n, s)
     rows = [
         ["plain function", f["time"], f["time"] / plain["time"], f["peak"] / 1e6, "", ""],
-        ["srcdiff grad", plain["time"], 1.0, plain["peak"] / 1e6, 1.0, ""],
-        [
-            f"srcdiff grad, checkpoint={s}",
-            ckpt["time"],
-            ckpt["time"] / plain["time"],
-            ckpt["peak"] / 1e6,
-            f"{100 * ckpt['peak'] / plain['peak']:.2f} %",
-            f"{rel_diff(ckpt['grad'], plain['grad']):.1e}",
-        ],
+        ["srcdiff grad", plain["time"], 1.0, plain["peak"] / 1e6, "100 %", ""],
     ]
+    for scheme in ("binomial", "uniform"):
+        ckpt = in_fresh_process(scheme, n, s)
+        label = f"checkpoint={s}" if scheme == "binomial" else f'checkpoint="uniform:{s}"'
+        rows.append(
+            [
+                f"srcdiff grad, {label}",
+                ckpt["time"],
+                ckpt["time"] / plain["time"],
+                ckpt["peak"] / 1e6,
+                f"{100 * ckpt['peak'] / plain['peak']:.2f} %",
+                f"{rel_diff(ckpt['grad'], plain['grad']):.1e}",
+            ]
+        )
     markdown_table(
         [
             "",

@@ -335,7 +335,7 @@ def test_build_writes_a_checkpointed_module_that_runs_without_srcdiff(
     assert build.main(["build", *argv]) == 0, capsys.readouterr()
     text = (tmp_path / "loop_grad.py").read_text()
     assert "checkpoint=binomial:4" in text  # in the header: --check sees a change
-    assert "def binomial_schedule(passes, snapshots):" in text  # copied, not imported
+    assert "def binomial_schedule(passes, snapshots, from_start=False):" in text  # copied
     proc = subprocess.run(
         [sys.executable, "-I", "-c", RUN_BUILT, str(tmp_path)],
         capture_output=True,

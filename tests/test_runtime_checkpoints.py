@@ -8,15 +8,23 @@ import math
 
 import pytest
 
-from srcdiff.runtime import binomial_schedule
+from srcdiff.runtime import binomial_schedule, binomial_segments
 
 
-def simulate(passes, snapshots):
-    """(runs per pass, most snapshots held, longest recorded stretch), checking each step."""
-    held = [0]  # the forward sweep's snapshot of the entry state
-    at = None  # the pass the loop's variables are at (None: unknown)
-    reversed_passes, ran, most, longest = [], 0, 1, 0
-    for action, start, stop in binomial_schedule(passes, snapshots):
+def simulate(passes, snapshots, from_start=False):
+    """(runs per pass, most snapshots held, longest recorded stretch), checking each step
+    of the forward sweep (`binomial_segments`, or `from_start` only the entry state) and
+    of the backward sweep (`binomial_schedule`)."""
+    held = [0] if from_start else []  # the passes the snapshots were taken at
+    ran = 0
+    if not from_start:
+        spans = list(binomial_segments(passes, snapshots))
+        assert [start for start, _ in spans[1:]] == [stop for _, stop in spans[:-1]]
+        assert not spans or (spans[0][0], spans[-1][1]) == (0, passes)
+        held = [start for start, _ in spans]
+    at = passes  # where the forward sweep left the loop's variables
+    reversed_passes, most, longest = [], max(len(held), 1), 0
+    for action, start, stop in binomial_schedule(passes, snapshots, from_start):
         if action == "restore":
             at = held[-1]
         elif action == "drop":
@@ -39,8 +47,9 @@ def simulate(passes, snapshots):
 
 @pytest.mark.parametrize("passes", [0, 1, 2, 3, 7, 33, 100, 1000, 4321])
 @pytest.mark.parametrize("snapshots", [1, 2, 3, 10, 100])
-def test_schedule_reverses_every_pass_once(passes, snapshots):
-    runs, _, longest = simulate(passes, snapshots)
+@pytest.mark.parametrize("from_start", [False, True])
+def test_schedule_reverses_every_pass_once(passes, snapshots, from_start):
+    runs, _, longest = simulate(passes, snapshots, from_start)
     if snapshots == 1:
         assert longest == passes  # nothing to place: the loop is recorded whole
     else:
@@ -53,5 +62,6 @@ def test_runs_grow_logarithmically():
         runs, most, _ = simulate(passes, snapshots)
         blocks = passes / 32
         t = next(t for t in range(1, 100) if math.comb(snapshots - 1 + t, t) >= blocks)
-        assert runs <= t
+        assert runs <= t - 1  # (the forward sweep's run is the first of t)
         assert most == snapshots
+        assert simulate(passes, snapshots, from_start=True)[0] <= t

@@ -130,14 +130,16 @@ for START in reversed(range(0, TRIPS, STRIDE)):
         BODY
 """
 
-#: Forward sweep of a loop under binomial checkpointing (reverse/checkpoint.py): the
-#: entry state is the first snapshot, the loop runs without recording.
+#: Forward sweep of a `for` loop under binomial checkpointing (reverse/checkpoint.py):
+#: spans of passes, run without recording, a snapshot at the start of each (the first
+#: part of the binomial schedule); a `while` loop keeps its entry state only.
 BINOMIAL_FOR = """
 ITERS = ITERABLE
 SNAPSHOTS = []
-SNAPSHOT
-for TARGET in ITERS:
-    BODY
+for START, STOP in SPANS(len(ITERS), SEGMENTS):
+    SNAPSHOT
+    for TARGET in ITERS[START:STOP]:
+        BODY
 """
 
 BINOMIAL_WHILE = """
@@ -171,7 +173,7 @@ for ACTION, START, STOP in SCHEDULE(len(ITERS), SEGMENTS):
 """
 
 BINOMIAL_REPLAYED_WHILE = """
-for ACTION, START, STOP in SCHEDULE(TRIPS, SEGMENTS):
+for ACTION, START, STOP in SCHEDULE(TRIPS, SEGMENTS, from_start=True):
     if ACTION == "reverse":
         for COUNTER in range(START, STOP):
             RECORDED

@@ -5,10 +5,37 @@ Self-contained (copied into built modules by `srcdiff build`).
 
 import math
 
-__all__ = ["binomial_schedule"]
+__all__ = ["binomial_schedule", "binomial_segments"]
 
 
-def binomial_schedule(passes, snapshots):
+def binomial_segments(passes, snapshots):
+    """The forward sweep's part of `binomial_schedule`: `(start, stop)` spans of passes
+    covering the loop, to be run plainly with a snapshot at the start of each."""
+    start = 0
+    for action, at, _ in _actions(passes, snapshots):
+        if action == "reverse":
+            break
+        if action == "save":
+            yield start, at
+            start = at
+    if passes > 0:
+        yield start, passes
+
+
+def binomial_schedule(passes, snapshots, from_start=False):
+    """What the backward sweep does after the forward sweep ran `binomial_segments`
+    (or, `from_start`, took only a snapshot of the loop's entry state): see `_actions`."""
+    actions = _actions(passes, snapshots)
+    if not from_start:
+        for action, start, stop in actions:
+            if action == "reverse":
+                yield ("restore", start, start)
+                yield (action, start, stop)
+                break
+    yield from actions
+
+
+def _actions(passes, snapshots):
     """The steps that reverse a loop of `passes` passes holding at most `snapshots`
     snapshots (the loop's entry state is the first, taken by the forward sweep), as
     `(action, start, stop)` triples:

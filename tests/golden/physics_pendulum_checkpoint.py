@@ -19,6 +19,7 @@
 # --- generated
 import math
 from srcdiff.runtime import binomial_schedule
+from srcdiff.runtime import binomial_segments
 
 
 def pendulum_grad(theta0, damping, steps=1000):
@@ -30,10 +31,11 @@ def pendulum_grad(theta0, damping, steps=1000):
     omega = 0.0
     iters1 = range(steps)
     snapshots1 = []
-    snapshots1.append((omega, theta))
-    for _ in iters1:
-        omega = omega - dt * (G * math.sin(theta) + damping * omega)
-        theta = theta + dt * omega
+    for (start1, stop1) in binomial_segments(len(iters1), 10):
+        snapshots1.append((omega, theta))
+        for _ in iters1[start1:stop1]:
+            omega = omega - dt * (G * math.sin(theta) + damping * omega)
+            theta = theta + dt * omega
     # backward sweep
     dtheta = 1.0
     # line 21: for _ in range(steps):

@@ -71,9 +71,9 @@ def parse_option(value: object) -> Option | None:
             f"checkpoint must be a number of snapshots, or 'binomial:S' or 'uniform:S', "
             f"not {value!r}"
         )
-    if int(count) < 1:  # type: ignore[call-overload]
+    if int(count) < 1:
         raise SrcDiffError(f"checkpoint must be at least 1 snapshot, not {value!r}")
-    return Option(scheme, int(count))  # type: ignore[call-overload]
+    return Option(scheme, int(count))
 
 
 @dataclass
@@ -210,6 +210,8 @@ class Checkpointing:
             **plan.names,
         )
         binomial = self._scheme == "binomial"
+        if binomial:
+            parts["SPANS"] = self.bind(_runtime().binomial_segments, "binomial_segments")
         if isinstance(stmt, ast.For):
             template = control.BINOMIAL_FOR if binomial else control.CHECKPOINTED_FOR
             parts.update(ITERS=info.iters, ITERABLE=stmt.iter, TARGET=stmt.target.id)
@@ -282,7 +284,7 @@ class Checkpointing:
             parts.update(
                 SNAPSHOTS=plan.snapshots,
                 SEGMENTS=ast.Constant(self.unit.checkpoint.snapshots),
-                SCHEDULE=self.bind(_schedule(), "binomial_schedule"),
+                SCHEDULE=self.bind(_runtime().binomial_schedule, "binomial_schedule"),
                 SNAPSHOT=snapshot,
                 DROP=self._drop(plan),
                 PLAIN=plain_rerun,
@@ -334,10 +336,10 @@ def _tag(stmt):
     stmt.srcdiff_checkpoint = True
 
 
-def _schedule():
-    from ...runtime.checkpoints import binomial_schedule
+def _runtime():
+    from ...runtime import checkpoints
 
-    return binomial_schedule
+    return checkpoints
 
 
 def _assigned_names(stmts):
