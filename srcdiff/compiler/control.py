@@ -130,6 +130,33 @@ for START in reversed(range(0, TRIPS, STRIDE)):
         BODY
 """
 
+#: ... and of a `for` loop that may leave early: as a `while` loop, its passes counted.
+CHECKPOINTED_FOR_COUNTED = """
+ITERS = ITERABLE
+TRIPS = 0
+STRIDE = 1
+SNAPSHOTS = []
+for TARGET in ITERS:
+    if TRIPS % STRIDE == 0:
+        if len(SNAPSHOTS) == SEGMENTS:
+            SNAPSHOTS = SNAPSHOTS[::2]
+            STRIDE = 2 * STRIDE
+        if TRIPS % STRIDE == 0:
+            SNAPSHOT
+    TRIPS = TRIPS + 1
+    BODY
+"""
+
+CHECKPOINTED_REVERSED_FOR_COUNTED = """
+for START in reversed(range(0, TRIPS, STRIDE)):
+    RESTORE
+    STOP = min(START + STRIDE, TRIPS)
+    for TARGET in ITERS[START:STOP]:
+        RECORDED
+    for TARGET in reversed(ITERS[START:STOP]):
+        BODY
+"""
+
 #: Forward sweep of a `for` loop under binomial checkpointing (reverse/checkpoint.py):
 #: spans of passes, run without recording, a snapshot at the start of each (the first
 #: part of the binomial schedule); a `while` loop keeps its entry state only.
@@ -140,6 +167,17 @@ for START, STOP in SPANS(len(ITERS), SEGMENTS):
     SNAPSHOT
     for TARGET in ITERS[START:STOP]:
         BODY
+"""
+
+#: ... and of one that may leave early: its entry state only, its passes counted.
+BINOMIAL_FOR_COUNTED = """
+ITERS = ITERABLE
+TRIPS = 0
+SNAPSHOTS = []
+SNAPSHOT
+for TARGET in ITERS:
+    TRIPS = TRIPS + 1
+    BODY
 """
 
 BINOMIAL_WHILE = """
@@ -156,6 +194,24 @@ while TEST:
 #: passes plainly, take, restore or drop a snapshot.
 BINOMIAL_REVERSED_FOR = """
 for ACTION, START, STOP in SCHEDULE(len(ITERS), SEGMENTS):
+    if ACTION == "reverse":
+        for TARGET in ITERS[START:STOP]:
+            RECORDED
+        for TARGET in reversed(ITERS[START:STOP]):
+            BODY
+    elif ACTION == "advance":
+        for TARGET in ITERS[START:STOP]:
+            PLAIN
+    elif ACTION == "save":
+        SNAPSHOT
+    elif ACTION == "restore":
+        RESTORE
+    else:
+        DROP
+"""
+
+BINOMIAL_REVERSED_FOR_COUNTED = """
+for ACTION, START, STOP in SCHEDULE(TRIPS, SEGMENTS, from_start=True):
     if ACTION == "reverse":
         for TARGET in ITERS[START:STOP]:
             RECORDED

@@ -33,7 +33,6 @@ from .. import control
 from ..analysis import LIST
 from ..astutil import attr_call as _attr_call
 from ..astutil import call as _call
-from ..astutil import is_loop_exit
 from ..astutil import name as _name
 from ..control import fill
 from .common import MARK as _MARK
@@ -82,12 +81,24 @@ class Plan:
 
     snapshots: str  # the list of snapshots
     names: dict[str, str]  # placeholder -> name (STRIDE, START, STOP, ACTION)
-    trips: str | None  # passes made (while loops)
     state: list[str]  # the variables a snapshot holds, sorted
     copied: set[str]  # ... of which these are arrays assigned into: copied
     recorded: list[ast.stmt]  # the recording forward sweep of the body
     exposed: set[str]  # what the body may read before it writes it
     replays: list[ast.AST] = field(default_factory=list)  # the backward sweep's reruns
+
+
+_TEMPLATES = {  # (scheme, loop shape) -> forward, backward sweep
+    ("binomial", "for"): (control.BINOMIAL_FOR, control.BINOMIAL_REVERSED_FOR),
+    ("binomial", "counted"): (control.BINOMIAL_FOR_COUNTED, control.BINOMIAL_REVERSED_FOR_COUNTED),
+    ("binomial", "while"): (control.BINOMIAL_WHILE, control.BINOMIAL_REPLAYED_WHILE),
+    ("uniform", "for"): (control.CHECKPOINTED_FOR, control.CHECKPOINTED_REVERSED_FOR),
+    ("uniform", "counted"): (
+        control.CHECKPOINTED_FOR_COUNTED,
+        control.CHECKPOINTED_REVERSED_FOR_COUNTED,
+    ),
+    ("uniform", "while"): (control.CHECKPOINTED_WHILE, control.CHECKPOINTED_REPLAYED_WHILE),
+}
 
 
 class Checkpointing:
@@ -104,9 +115,7 @@ class Checkpointing:
     def _check_checkpointable(self, stmt):
         kind = "for" if isinstance(stmt, ast.For) else "while"
         why = None
-        if any(is_loop_exit(s) for s in stmt.body):
-            why = "it may leave early (break or return inside)"
-        elif any(
+        if any(
             isinstance(n, ast.Name) and self.an.kinds.get(n.id) == LIST
             for n in ast.walk(stmt)
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
@@ -125,15 +134,20 @@ class Checkpointing:
                 node=stmt,
                 source=self.source,
                 hint="move the loop into a helper function (helpers are not checkpointed), "
-                "or rewrite it without early exit, or call grad without checkpoint=",
+                "or call grad without checkpoint=",
             )
 
     @property
     def _scheme(self):
         return self.unit.checkpoint.scheme
 
+    def _templates(self, stmt, info):
+        """(forward, backward) templates of loop `stmt` (control.py)."""
+        shape = "while" if isinstance(stmt, ast.While) else "counted" if info.count else "for"
+        return _TEMPLATES[self._scheme, shape]
+
     # -- forward sweep -------------------------------------------------------------------
-    def _plan(self, stmt, recorded, trips=None):
+    def _plan(self, stmt, recorded):
         assigned = _assigned_names(stmt.body)
         copied = _assigned_into(stmt.body)
         entry = self.defs.maybe.get(id(stmt), set())
@@ -152,7 +166,6 @@ class Checkpointing:
         plan = Plan(
             snapshots=self.names.numbered("snapshots"),
             names={n.upper(): self.names.numbered(n) for n in names},
-            trips=trips,
             state=sorted(state),
             copied=copied & state,
             recorded=recorded,
@@ -201,7 +214,7 @@ class Checkpointing:
     def checkpointed_loop(self, stmt, info, recorded):
         """The forward sweep of loop `stmt` (`recorded`: its body's recording forward
         sweep): the body runs plainly, with snapshots."""
-        plan = self._plan(stmt, recorded, trips=getattr(info, "count", None))
+        plan = self._plan(stmt, recorded)
         parts = dict(
             SNAPSHOTS=plan.snapshots,
             SEGMENTS=ast.Constant(self.unit.checkpoint.snapshots),
@@ -209,16 +222,15 @@ class Checkpointing:
             BODY=self._plain(recorded),
             **plan.names,
         )
-        binomial = self._scheme == "binomial"
-        if binomial:
+        if self._scheme == "binomial":
             parts["SPANS"] = self.bind(_runtime().binomial_segments, "binomial_segments")
         if isinstance(stmt, ast.For):
-            template = control.BINOMIAL_FOR if binomial else control.CHECKPOINTED_FOR
             parts.update(ITERS=info.iters, ITERABLE=stmt.iter, TARGET=stmt.target.id)
         else:
-            template = control.BINOMIAL_WHILE if binomial else control.CHECKPOINTED_WHILE
-            parts.update(TRIPS=info.count, TEST=stmt.test)
-        out = fill(template, stmt.lineno, **parts)
+            parts.update(TEST=stmt.test)
+        if info.count:
+            parts.update(TRIPS=info.count)
+        out = fill(self._templates(stmt, info)[0], stmt.lineno, **parts)
         _tag(next(s for s in out if isinstance(s, (ast.For, ast.While))))
         return out
 
@@ -289,17 +301,14 @@ class Checkpointing:
                 DROP=self._drop(plan),
                 PLAIN=plain_rerun,
             )
+        info = self._header(stmt, "iters" if isinstance(stmt, ast.For) else "count")
         if isinstance(stmt, ast.For):
-            iters = self._header(stmt, "iters").iters
-            template = (
-                control.BINOMIAL_REVERSED_FOR if binomial else control.CHECKPOINTED_REVERSED_FOR
-            )
-            out = fill(template, ITERS=iters, TARGET=plain.target.id, **parts)
+            parts.update(ITERS=info.iters, TARGET=plain.target.id)
         else:
-            template = (
-                control.BINOMIAL_REPLAYED_WHILE if binomial else control.CHECKPOINTED_REPLAYED_WHILE
-            )
-            out = fill(template, TRIPS=plan.trips, COUNTER=plain.target.id, **parts)
+            parts.update(COUNTER=plain.target.id)
+        if info.count:
+            parts.update(TRIPS=info.count)
+        out = fill(self._templates(stmt, info)[1], **parts)
         firsts = {id(body[0]) for body in (plan.recorded, plain_rerun) if body}
         plan.replays = [
             n for n in ast.walk(out[0]) if isinstance(n, ast.For) and id(n.body[0]) in firsts
