@@ -462,3 +462,13 @@ def test_build_refuses_a_bad_checkpoint(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert build.main(["build", "loop.py:pendulum", "--checkpoint", "0"]) == 2
     assert "checkpoint must be at least 1" in capsys.readouterr().err
+
+
+def test_random_programs_agree_with_the_plain_gradient():
+    """tools/fuzz/checkpointed.py on fixed seeds: every program with a loop gets the
+    plain gradient under each scheme (with 1 to 3 snapshots), or a refusal."""
+    from tools.fuzz.checkpointed import check_seed
+
+    verdicts = [check_seed(seed) for seed in range(5000000, 5000060)]
+    assert [v for v in verdicts if v[0] not in ("ok", "refused", "skipped")] == []
+    assert sum(v[0] == "ok" for v in verdicts) >= 20
