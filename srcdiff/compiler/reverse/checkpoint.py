@@ -17,6 +17,12 @@ plain loop does -- and runs that part's adjoint, which pops it all again.  Two s
   one extra forward pass.  A `while` loop, whose n is not known in advance, starts
   with k = 1 and, when it holds S snapshots, keeps every other one and doubles k.
 
+A `for` loop that may leave early (`break`, `return`: normalize.py's flag and final
+`if flag: break`) is counted as a `while` loop is; the flag is part of the snapshot, so a
+rerun breaks only where the loop did, at its last pass.  A loop that changes a list in
+place (generated code's `_stack`, differentiated again) is refused: a rerun would change
+it once more.
+
 The forward sweep calls `checkpointed_loop` in place of the recorded loop, the backward
 sweep `checkpointed_reverse` around the reversed loop, and saves.py `backward_reads`.
 The loops' shapes are control.py's CHECKPOINTED_* and BINOMIAL_* templates.
