@@ -472,3 +472,15 @@ def test_random_programs_agree_with_the_plain_gradient():
     verdicts = [check_seed(seed) for seed in range(5000000, 5000060)]
     assert [v for v in verdicts if v[0] not in ("ok", "refused", "skipped")] == []
     assert sum(v[0] == "ok" for v in verdicts) >= 20
+
+
+def test_build_check_sees_a_changed_checkpoint(tmp_path, monkeypatch, capsys):
+    from srcdiff.build import command as build
+
+    (tmp_path / "loop.py").write_text(LOOP_MODULE)
+    monkeypatch.chdir(tmp_path)
+    assert build.main(["build", "loop.py:pendulum", "--checkpoint", "4"]) == 0
+    assert build.main(["build", "loop.py:pendulum", "--checkpoint", "4", "--check"]) == 0
+    for other in (["--checkpoint", "uniform:4"], ["--checkpoint", "5"], []):
+        assert build.main(["build", "loop.py:pendulum", *other, "--check"]) == 1
+        assert "mode or checkpoint" in capsys.readouterr().out
