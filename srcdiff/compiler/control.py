@@ -10,8 +10,9 @@ list drops it, an emptied body becomes `pass`).
 from __future__ import annotations
 
 import ast
-import copy
 from functools import cache
+
+from .astutil import copy_tree
 
 #: Forward sweep of a branch: the test is kept, so the backward sweep takes the same way.
 RECORDED_BRANCH = """
@@ -256,7 +257,7 @@ def fill(template: str, origin: int | None = None, **parts: object) -> list[ast.
     """The statements of `template` with its placeholders filled from `parts`.
     `origin`, a user line, tags the first statement (the one evaluating the user's test or
     iterable) for its `# line N` comment."""
-    out = _Filler(parts).statements(copy.deepcopy(_parsed(template)))
+    out = _Filler(parts).statements(copy_tree(_parsed(template)))
     if origin is not None and out:
         out[0].srcline = origin  # type: ignore[attr-defined]
     return out
@@ -290,7 +291,7 @@ class _Filler(ast.NodeTransformer):
         if isinstance(value, str):
             return ast.Name(id=value, ctx=node.ctx)
         assert isinstance(value, ast.expr), f"{node.id} takes a name or an expression"
-        return copy.deepcopy(value)
+        return copy_tree(value)
 
 
 def _placeholder(stmt: ast.stmt) -> str | None:

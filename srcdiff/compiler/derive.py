@@ -8,7 +8,6 @@ the unit's functions into `def` statements, prints them and compiles them.
 from __future__ import annotations
 
 import ast
-import copy
 import types
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -18,10 +17,11 @@ from .analysis import SCALAR
 from .astutil import assign as _assign
 from .astutil import attr_call as _attr_call
 from .astutil import call as _call
+from .astutil import copy_tree, tuple_of, walk
 from .astutil import name as _name
-from .astutil import tuple_of
 from .emit import Printer, compile_unit, import_lines
 from .forward import ForwardTransform
+from .gcpause import gc_paused
 from .optimize import eliminate_dead, fold_single_use, propagate
 from .reverse import FunctionTransform
 from .reverse.checkpoint import parse_option
@@ -57,6 +57,7 @@ class Generated:
         return fn
 
 
+@gc_paused
 def generate(
     func: types.FunctionType,
     wrt: Sequence[str],
@@ -184,7 +185,7 @@ def _jvp_function(unit, spec, role):
     else:  # flat, so callers unpack one level: a, b, da, db = h_jvp(...)
         result = ast.Tuple(elts=values + tangents, ctx=ast.Load())
     body = _tidy(fn, body + [ast.Return(value=result)])
-    args = copy.deepcopy(fn.tree.args)
+    args = copy_tree(fn.tree.args)
     _bind_defaults(fn, spec.func, args)
     tangent_args = [ast.arg(arg=fn.adj(p)) for p in spec.active]
     if role == "main":
@@ -231,7 +232,7 @@ def _suffix(output):
 
 def _tag_lines(fn, stmts):
     for stmt in stmts:
-        for node in ast.walk(stmt):
+        for node in walk(stmt):
             if isinstance(node, ast.stmt) and isinstance(getattr(node, "srcline", None), int):
                 node.srcline = (fn.source, node.srcline)
 
@@ -244,7 +245,7 @@ def _resolve(fn, fwd, bwd, tail=()):
     bwd = fn.resolve_markers(bwd, needed)
     _tag_lines(fn, bwd)
     for stmt in fwd:  # comments only in the backward sweep
-        for node in ast.walk(stmt):
+        for node in walk(stmt):
             if hasattr(node, "srcline"):
                 del node.srcline
     return fwd, bwd, needed
@@ -310,7 +311,7 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     first_bwd.section = "backward sweep"
     if body[0] is not first_bwd:
         body[0].section = "forward sweep"
-    args = copy.deepcopy(fn.tree.args)
+    args = copy_tree(fn.tree.args)
     if output == "vjp":
         args.args.append(ast.arg(arg=cot))
     what = {
@@ -379,7 +380,7 @@ def _helper_functions(unit, spec):
         if len(outs) == 1
         else ast.Tuple(elts=[_name(o) for o in outs], ctx=ast.Load())
     )
-    args = copy.deepcopy(fn.tree.args)
+    args = copy_tree(fn.tree.args)
     _bind_defaults(fn, spec.func, args)
     args.posonlyargs, args.args = [], [ast.arg(arg=fn.stack)] + args.posonlyargs + args.args
     fwd_def = ast.FunctionDef(
@@ -510,10 +511,8 @@ def _qualify_free_names(fn, fdef):
     """
     unit = fn.unit
     main_globals = next(iter(unit.sources.values())).func.__globals__
-    local = {a.arg for a in ast.walk(fdef.args) if isinstance(a, ast.arg)}
-    local |= {
-        n.id for n in ast.walk(fdef) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-    }
+    local = {a.arg for a in walk(fdef.args) if isinstance(a, ast.arg)}
+    local |= {n.id for n in walk(fdef) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     skip = local | set(unit.binding_names) | unit.names.taken - fn.source.resolver.locals
     resolver = fn.source.resolver
 
@@ -549,11 +548,11 @@ def _check_clashes(unit, functions):
     clashes = set()
     for f in functions:
         stored = {
-            n.id for n in ast.walk(f) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-        } | {a.arg for a in ast.walk(f.args) if isinstance(a, ast.arg)}
+            n.id for n in walk(f) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        } | {a.arg for a in walk(f.args) if isinstance(a, ast.arg)}
         clashes |= stored & unit_level
     for src in unit.sources.values():
-        for node in ast.walk(src.tree):
+        for node in walk(src.tree):
             if isinstance(node, ast.Name) and (
                 node.id in unit_level - set(unit.binding_names) or node.id == unit._stack_name
             ):

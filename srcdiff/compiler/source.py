@@ -16,6 +16,7 @@ import weakref
 from dataclasses import dataclass, field
 
 from ..errors import SourceUnavailableError, SrcDiffError, UnsupportedSyntaxError
+from .astutil import walk
 
 _MISSING = object()
 
@@ -142,7 +143,7 @@ class FunctionSource:
 
 def _local_names(tree):
     names = {a.arg for a in _all_args(tree.args)}
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
             names.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node is not tree:

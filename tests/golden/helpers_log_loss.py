@@ -31,7 +31,6 @@ def log_loss_grad(w1, w2, b):
     p = None
     _stack = []
     data = [(0.5, 1.0, 1.0), (-1.0, 0.3, 0.0), (2.0, -0.5, 1.0)]
-    loss = 0.0
     iters1 = range(len(data))
     for i1 in iters1:
         t1 = data[i1]
@@ -43,7 +42,6 @@ def log_loss_grad(w1, w2, b):
         p = neuron_fwd(_stack, x1, x2, w1, w2, b)
         t4 = 1.0 - p
         _stack.append(t4)
-        loss = loss - (label * math.log(p) + (1.0 - label) * math.log(t4))
     # backward sweep
     # line 21: return loss / len(data)
     dloss = 1.0 / len(data)

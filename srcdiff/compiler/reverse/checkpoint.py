@@ -31,7 +31,6 @@ The loops' shapes are control.py's CHECKPOINTED_* and BINOMIAL_* templates.
 from __future__ import annotations
 
 import ast
-import copy
 from dataclasses import dataclass, field
 
 from ...errors import SrcDiffError, UnsupportedSyntaxError
@@ -39,6 +38,7 @@ from .. import control
 from ..analysis import LIST
 from ..astutil import attr_call as _attr_call
 from ..astutil import call as _call
+from ..astutil import copy_tree
 from ..astutil import name as _name
 from ..control import fill
 from .common import MARK as _MARK
@@ -258,7 +258,7 @@ class Checkpointing:
                     node.args[0] = ast.List(elts=[], ctx=ast.Load())
                 return node
 
-        out = [Strip().visit(stmt) for stmt in copy.deepcopy(recorded)]
+        out = [Strip().visit(copy_tree(stmt)) for stmt in recorded]
         out = [stmt for stmt in out if stmt is not None]
         for node in (n for stmt in out for n in ast.walk(stmt)):
             if isinstance(node, (ast.For, ast.While, ast.If)) and not node.body:

@@ -9,7 +9,7 @@ import copy
 from .. import control
 from ..analysis import LIST, list_append
 from ..astutil import assign as _assign
-from ..astutil import is_loop_exit, tuple_of
+from ..astutil import copy_tree, is_loop_exit, tuple_of, walk
 from ..astutil import name as _name
 from ..control import fill
 from ..ir import MarkerKind, OpKind
@@ -28,18 +28,12 @@ class ForwardSweep:
         return (
             isinstance(stmt, (ast.If, ast.For, ast.While))
             and not is_loop_exit(stmt)
-            and not any(
-                isinstance(n, ast.Name) and self.an.active.get(n.id) for n in ast.walk(stmt)
-            )
+            and not any(isinstance(n, ast.Name) and self.an.active.get(n.id) for n in walk(stmt))
         )
 
     def _compound_assigned(self, stmt):
         return sorted(
-            {
-                n.id
-                for n in ast.walk(stmt)
-                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-            }
+            {n.id for n in walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         )
 
     def fwd_stmt(self, stmt):
@@ -160,9 +154,7 @@ class ForwardSweep:
             )
             if temps:  # before the write: a temporary may be a view of the array written
                 out.append(self._marker(MarkerKind.PUSH, names=temps, stack=self.saves_on_stack))
-            target = ast.Subscript(
-                value=_name(base), slice=copy.deepcopy(last.index), ctx=ast.Store()
-            )
+            target = ast.Subscript(value=_name(base), slice=copy_tree(last.index), ctx=ast.Store())
             out.append(_assign(target, last.primal, stmt.lineno))
             return out
         for var in last.targets:

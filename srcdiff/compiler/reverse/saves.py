@@ -5,11 +5,11 @@ helpers) or local copies, or dropped."""
 from __future__ import annotations
 
 import ast
-import copy
 
 from ..astutil import assign as _assign
 from ..astutil import attr_call as _attr_call
 from ..astutil import call as _call
+from ..astutil import copy_tree, walk
 from ..astutil import name as _name
 from ..ir import MarkerKind, OpKind
 from .common import MARK as _MARK
@@ -29,7 +29,7 @@ class SaveResolution:
             | self.ir.header_names()
             | {
                 n.id
-                for n in ast.walk(self.tree)
+                for n in walk(self.tree)
                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
             }
         )
@@ -53,7 +53,7 @@ class SaveResolution:
         # backward sweep has it only if it is saved too
         for m in self.ir.markers:
             if m.kind is MarkerKind.RESTORE_ITEM and m.var in needed and m.index is not None:
-                needed |= {n.id for n in ast.walk(m.index) if isinstance(n, ast.Name)} & locals_
+                needed |= {n.id for n in walk(m.index) if isinstance(n, ast.Name)} & locals_
         return needed
 
     def resolve_markers(self, stmts, needed):
@@ -121,18 +121,18 @@ class SaveResolution:
         var, kind = m.var, m.kind
         if var not in needed:
             return []
-        item = ast.Subscript(value=_name(var), slice=copy.deepcopy(m.index), ctx=ast.Load())
+        item = ast.Subscript(value=_name(var), slice=copy_tree(m.index), ctx=ast.Load())
         np_name = self.bind(_np(), "np")
         if m.stack:
             self.uses_stack = True
             if kind is MarkerKind.SAVE_ITEM:
                 old = _call(ast.Attribute(value=_name(np_name), attr="copy", ctx=ast.Load()), item)
                 return [ast.Expr(value=_attr_call(self.stack, "append", old))]
-            target = ast.Subscript(value=_name(var), slice=copy.deepcopy(m.index), ctx=ast.Store())
+            target = ast.Subscript(value=_name(var), slice=copy_tree(m.index), ctx=ast.Store())
             return [_assign(target, _attr_call(self.stack, "pop"))]
         saved = self.ir.saved_name(m.site, var, lambda: self.names.numbered(var + "_"))
         if kind is MarkerKind.SAVE_ITEM:
             old = _call(ast.Attribute(value=_name(np_name), attr="copy", ctx=ast.Load()), item)
             return [_assign(saved, old)]
-        target = ast.Subscript(value=_name(var), slice=copy.deepcopy(m.index), ctx=ast.Store())
+        target = ast.Subscript(value=_name(var), slice=copy_tree(m.index), ctx=ast.Store())
         return [_assign(target, _name(saved))]
