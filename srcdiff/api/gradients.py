@@ -12,6 +12,7 @@ import numpy as np
 
 from ..compiler.analysis import INT, SCALAR
 from ..compiler.derive import generate
+from ..compiler.reverse.checkpoint import parse_option
 from ..compiler.source import FunctionSource
 from ..errors import NonScalarOutputError, SrcDiffError
 from .dispatch import Dispatcher
@@ -31,12 +32,13 @@ from .requests import (
 from .transforms import forward_grad
 
 
-def _make(maker, func, wrt, output, doc, mode="reverse"):
+def _make(maker, func, wrt, output, doc, mode="reverse", checkpoint=None):
     if mode not in ("reverse", "forward"):
         raise SrcDiffError(f"mode must be 'reverse' or 'forward', not {mode!r}")
+    option = checked_checkpoint(checkpoint, mode)
     params = parameters(func)
     names, single = parse_wrt(func, wrt, params)
-    spec = Specializer(func, names, output)
+    spec = Specializer(func, names, output, option)
 
     def slow(args):
         if mode == "forward":
@@ -64,7 +66,10 @@ def _make(maker, func, wrt, output, doc, mode="reverse"):
         def call(*args, **kwargs):  # tuple result for a tuple wrt of one name
             return _as_tuple(inner(*args, **kwargs), output)
 
-    result = derivative(call, maker, func, wrt=wrt, mode=mode)
+    options = {"wrt": wrt, "mode": mode}
+    if checkpoint is not None:
+        options["checkpoint"] = checkpoint
+    result = derivative(call, maker, func, **options)
     result.__name__ = func.__name__
     result.__qualname__ = getattr(func, "__qualname__", func.__name__)
     result.__module__ = func.__module__
@@ -73,7 +78,9 @@ def _make(maker, func, wrt, output, doc, mode="reverse"):
     )
     result.__wrapped__ = func
     result.wrt = names
-    result.source = lambda *args, **kwargs: source(func, wrt=wrt, output=output, at=args or None)
+    result.source = lambda *args, **kwargs: source(
+        func, wrt=wrt, output=output, at=args or None, checkpoint=checkpoint
+    )
     result.specialize = lambda *args: spec.compiled(spec.bind(args, {}))
     return result
 
@@ -123,7 +130,16 @@ def _as_tuple(result, output):
     return (result,)
 
 
-def grad(func=None, wrt=0, mode="reverse"):
+def checked_checkpoint(checkpoint, mode="reverse"):
+    """`checkpoint=`: None, a number of snapshots, or "binomial:S" / "uniform:S"
+    (checkpoint.parse_option); reverse mode only."""
+    option = parse_option(checkpoint)
+    if option is not None and mode != "reverse":
+        raise SrcDiffError("checkpoint= applies to reverse mode (forward mode keeps no tape)")
+    return option
+
+
+def grad(func=None, wrt=0, mode="reverse", checkpoint=None):
     """Gradient of scalar function `func` with respect to parameter(s) `wrt`.
 
     `wrt` is an index, a parameter name, or a tuple of them (then the
@@ -132,27 +148,27 @@ def grad(func=None, wrt=0, mode="reverse"):
     source on first call and specialised to the argument types.
     ``mode="forward"`` computes the same gradient by forward mode (one pass
     per input element; one pass in all for scalar inputs).
+    ``checkpoint=S`` checkpoints the function's outermost loops: instead of a tape
+    for every pass they keep at most S snapshots and a tape of up to 32 passes, and run
+    each pass a few more times (binomial checkpointing); ``checkpoint="uniform:S"``
+    keeps S snapshots and a tape of n / S passes, for one extra pass of time
+    (compiler/reverse/checkpoint.py).
     """
     if func is None:
-        return lambda f: grad(f, wrt=wrt, mode=mode)
-    return _make(grad, func, wrt, "grad", "Gradient of {name} with respect to {wrt}.", mode)
+        return lambda f: grad(f, wrt=wrt, mode=mode, checkpoint=checkpoint)
+    doc = "Gradient of {name} with respect to {wrt}."
+    return _make(grad, func, wrt, "grad", doc, mode, checkpoint)
 
 
-def value_and_grad(func=None, wrt=0, mode="reverse"):
+def value_and_grad(func=None, wrt=0, mode="reverse", checkpoint=None):
     """Like `grad`, but returns ``(func(*args), gradient)`` from one pass."""
     if func is None:
-        return lambda f: value_and_grad(f, wrt=wrt, mode=mode)
-    return _make(
-        value_and_grad,
-        func,
-        wrt,
-        "value_and_grad",
-        "Value and gradient of {name} with respect to {wrt}.",
-        mode,
-    )
+        return lambda f: value_and_grad(f, wrt=wrt, mode=mode, checkpoint=checkpoint)
+    doc = "Value and gradient of {name} with respect to {wrt}."
+    return _make(value_and_grad, func, wrt, "value_and_grad", doc, mode, checkpoint)
 
 
-def source(func, wrt=0, mode="reverse", *, output="grad", at=None):
+def source(func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint=None):
     """The generated derivative source of `func`, as text.
 
     Without example arguments `at` (a tuple, or a dict by name), parameter kinds come
@@ -160,15 +176,16 @@ def source(func, wrt=0, mode="reverse", *, output="grad", at=None):
     (``x @ w``, ``np.exp(x)``, ``x[1:]``: arrays; ``range(n)``: a count; else floats):
     see `requests.assumed_kinds`.
     """
-    return generated(func, wrt, mode, output=output, at=at)[0].source()
+    return generated(func, wrt, mode, output=output, at=at, checkpoint=checkpoint)[0].source()
 
 
-def generated(func, wrt=0, mode="reverse", *, output="grad", at=None):
+def generated(func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint=None):
     """(Generated, {parameter: (kind, why)}) for `source` and `srcdiff show`: the code,
     and the kind each parameter's code was generated for ("why" is None where `at`
     gave it)."""
     if mode not in ("reverse", "forward"):
         raise SrcDiffError(f"mode must be 'reverse' or 'forward', not {mode!r}")
+    checkpoint = checked_checkpoint(checkpoint, mode)
     if mode == "forward":
         output = "jvp"
     params = parameters(func)
@@ -186,5 +203,6 @@ def generated(func, wrt=0, mode="reverse", *, output="grad", at=None):
         {p: k for p, (k, _) in kinds.items()},
         output=output,
         ranks=ranks_for_source(func, params, at),
+        checkpoint=checkpoint,
     )
     return code, kinds

@@ -24,6 +24,7 @@ from .forward import ForwardTransform
 from .gcpause import gc_paused
 from .optimize import eliminate_dead, fold_single_use, propagate
 from .reverse import FunctionTransform
+from .reverse.checkpoint import parse_option
 from .source import MISSING
 from .unit import Unit
 
@@ -65,6 +66,7 @@ def generate(
     output: str = "grad",
     ranks: dict[str, int | None] | None = None,
     narrow: Collection[str] = (),
+    checkpoint: object = None,
 ) -> Generated:
     """Generated code for `func`, the compiler's entry point.  `wrt`: parameter names;
     `kinds`: parameter -> kind; `output`: "grad" (returns the gradients), "value_and_grad"
@@ -73,10 +75,14 @@ def generate(
     or "jvp" (forward mode).  `ranks`: parameter -> ndim where
     known (code specialised to them indexes arrays down to scalars as such); `narrow`:
     array parameters of a float dtype other than float64, whose gradients are cast back
-    (float32 stays float32 where the function computes in float64)."""
+    (float32 stays float32 where the function computes in float64); `checkpoint`: how to
+    checkpoint the main function's outermost loops (reverse mode): a number of snapshots
+    or "binomial:S" / "uniform:S" (reverse/checkpoint.py `parse_option`)."""
+    option = parse_option(checkpoint)
     reserved: set[str] = set()
     for _ in range(3):
         unit = Unit(reserved=reserved)
+        unit.checkpoint = option
         try:
             return _generate(unit, func, wrt, kinds, output, dict(ranks or {}), set(narrow))
         except _NameClash as clash:
@@ -465,6 +471,12 @@ def _fold(fn, body, backward, pure):
     derivs = set(fn.adjoints.values())
     fwd = fold_single_use(fwd, temps, pure, context=bwd, int_names=fn.int_names)
     bwd = fold_single_use(bwd, derivs, pure, context=fwd, int_names=fn.int_names)
+    if fn.checkpoint_plans:  # (reverse/checkpoint.py)
+        visit = fn.fold_checkpointed(
+            lambda stmts, names: fold_single_use(stmts, names, pure, int_names=fn.int_names)
+        )
+        visit(fwd)
+        visit(bwd)
     return fwd, bwd
 
 

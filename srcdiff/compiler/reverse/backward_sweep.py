@@ -161,6 +161,8 @@ class BackwardSweep:
             info = self._header(stmt, "count")
             counter = self.names.exact_or_suffixed("_")
             loop = fill(control.REPLAYED_WHILE, COUNTER=counter, TRIPS=info.count, BODY=body)
+        if stmt in self.checkpoint_plans:
+            loop = self.checkpointed_reverse(stmt, loop)
         pop = self._marker(MarkerKind.POP, names=info.names(), stack=self.saves_on_stack)
         out = [pop, *pre, *loop]
         if restore is not None:

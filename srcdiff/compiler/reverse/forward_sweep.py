@@ -65,12 +65,16 @@ class ForwardSweep:
             return [*branch, push]
         if isinstance(stmt, ast.For):
             info = self._header(stmt, "iters")
+            checkpointed = self.checkpoints(stmt)
             self.loop_depth += 1
             body = self.fwd_block(stmt.body)
             self.loop_depth -= 1
             save = self._marker(
                 MarkerKind.SAVE, site=stmt, var=stmt.target.id, stack=self.saves_on_stack
             )
+            if checkpointed:
+                push = self._marker(MarkerKind.PUSH, names=info.names(), stack=False)
+                return [save, *self.checkpointed_loop(stmt, info, body), push]
             loop = fill(
                 control.RECORDED_FOR_COUNTED if info.count else control.RECORDED_FOR,
                 stmt.lineno,
@@ -84,9 +88,12 @@ class ForwardSweep:
             return [save, *loop, push]
         if isinstance(stmt, ast.While):
             info = self._header(stmt, "count")
+            checkpointed = self.checkpoints(stmt)
             self.loop_depth += 1
             body = self.fwd_block(stmt.body)
             self.loop_depth -= 1
+            if checkpointed:
+                return self.checkpointed_loop(stmt, info, body)
             loop = fill(control.COUNTED_WHILE, TRIPS=info.count, TEST=stmt.test, BODY=body)
             push = self._marker(MarkerKind.PUSH, names=[info.count], stack=self.saves_on_stack)
             return [*loop, push]
