@@ -17,6 +17,7 @@ import numpy as np
 from ..errors import ArgumentError, SrcDiffError, as_domain_error
 from .cache import cached
 from .finite import all_finite, refuse
+from .forward import jacobian_columns
 from .requests import (
     Specializer,
     default_wrt,
@@ -127,30 +128,6 @@ def _tangent_like(t, a):
     return t
 
 
-def forward_grad(func, names, args):
-    """Gradient of scalar `func` w.r.t. `names` by forward mode: one pass per input
-    element (a scalar input takes one pass with a float tangent)."""
-    params = parameters(func)
-    index = [params.index(n) for n in names]
-    grads = []
-    for i in index:
-        x = args[i]
-        arr = np.asarray(x, dtype=float)
-        if arr.ndim == 0 and not isinstance(x, (list, tuple, np.ndarray)):
-            tangents = [None] * len(args)
-            tangents[i] = 1.0
-            grads.append(_scalar(jvp(func, args, tangents)[1]))
-            continue
-        g = _jac_forward(func, args, i, arr if isinstance(x, np.ndarray) else arr, np.zeros(()))
-        g = g.astype(x.dtype) if isinstance(x, np.ndarray) else g
-        grads.append(type(x)(float(v) for v in g) if isinstance(x, (list, tuple)) else g)
-    return tuple(grads)
-
-
-def _scalar(t):
-    return float(t) if np.ndim(t) == 0 else t
-
-
 # -- reverse mode ---------------------------------------------------------------------
 def vjp(func, *primals):
     """(func(*primals), vjp_fn); vjp_fn(cotangent) -> one cotangent per primal.
@@ -252,17 +229,9 @@ def jacobian(func, wrt=0, mode="auto"):
 
 
 def _jac_forward(func, args, i, x, out):
-    """One forward pass per input element (a basis tangent each)."""
-    columns = []
-    for j in np.ndindex(x.shape):
-        e = np.zeros(x.shape, dtype=x.dtype if x.dtype.kind == "f" else float)
-        e[j] = 1.0
-        tangents = [None] * len(args)
-        tangents[i] = e if np.ndim(args[i]) or isinstance(args[i], (list, tuple)) else 1.0
-        _, t = jvp(func, args, tangents)
-        columns.append(np.broadcast_to(np.asarray(t, dtype=float), out.shape))
-    jac = np.stack(columns, axis=-1) if columns else np.zeros(out.shape + (0,))
-    return jac.reshape(out.shape + x.shape)
+    """One forward pass per input element (a basis tangent each), through one compiled
+    tangent function (forward.columns)."""
+    return jacobian_columns(func, args, i, out.shape)
 
 
 def _jac_reverse(func, args, i, x, out):
