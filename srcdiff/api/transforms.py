@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ArgumentError, SrcDiffError, as_domain_error
+from ..rules import RULES
 from .cache import cached
 from .finite import all_finite, refuse
 from .forward import jacobian_columns
@@ -91,6 +92,9 @@ def jvp(func, primals, tangents):
     that carry no derivative, such as integers.
     """
     primals, tangents = tuple(primals), tuple(tangents)
+    fast = _number_jvp(func, primals, tangents)
+    if fast is not None:
+        return fast
     params = parameters(func)
     if len(primals) != len(params) or len(tangents) != len(primals):
         raise ArgumentError(
@@ -113,7 +117,38 @@ def jvp(func, primals, tangents):
     if not all_finite(tangent):
         along = ", ".join(wrt)
         raise refuse(lambda: fn(*pos, *dts, **kw), [(along, tangent)], func.__name__)
+    if not kw and all(type(a) is float for a in primals):
+        mask = tuple(t is not None for t in tangents)
+        if all(type(t) is float for t in tangents if t is not None) and wrt == tuple(
+            p for p, m in zip(params, mask) if m
+        ):
+            _NUMBER_JVPS[(func, mask)] = (fn, RULES.version)
     return value, tangent
+
+
+# (func, which tangents are given) -> (tangent code, rule table version), for calls whose
+# primals and tangents are all floats: jvp of a cheap scalar function is then a few
+# checks and one call, not a specialisation lookup (benchmarks/bench_forward.py)
+_NUMBER_JVPS: dict = {}
+
+
+def _number_jvp(func, primals, tangents):
+    """jvp's result by the cached tangent code when every primal and tangent is a float
+    (None where no tangent), or None: anything else -- an arithmetic error, a derivative
+    that is not finite, replaced code -- takes the general path, which reports it."""
+    entry = _NUMBER_JVPS.get((func, tuple(t is not None for t in tangents)))
+    if entry is None or len(primals) != len(tangents) or entry[1] != RULES.version:
+        return None
+    fn = entry[0]
+    if not all(type(a) is float for a in primals) or not all(
+        f.__code__ is code for f, code in fn.srcdiff_depends_on
+    ):
+        return None
+    try:
+        value, tangent = fn(*primals, *[t for t in tangents if t is not None])
+    except (ZeroDivisionError, OverflowError, ValueError):
+        return None
+    return (value, tangent) if type(tangent) is float and tangent - tangent == 0.0 else None
 
 
 def _is_zero(t):
