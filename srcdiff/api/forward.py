@@ -141,10 +141,18 @@ def columns(func, args, i):
             tangents.append(t)
     except _ARITH as exc:
         raise as_domain_error(exc, lambda: func(*args)) from None
-    if not all(all_finite(t) for t in tangents):
+    if not _finite(tangents):
         bad = next(j for j, t in enumerate(tangents) if not all_finite(t))
         raise refuse(lambda: run(directions[bad]), [(params[i], tangents[bad])], func.__name__)
     return value, tangents
+
+
+def _finite(tangents):
+    """all_finite of every tangent, in one NumPy call where they have one shape."""
+    try:
+        return all_finite(np.array(tangents, dtype=float))
+    except (ValueError, TypeError):  # tangents of different shapes (a 0.0 among arrays)
+        return all(all_finite(t) for t in tangents)
 
 
 def _basis(shape, dtype, j):
