@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import NonScalarOutputError, as_domain_error
+from ..errors import NonScalarOutputError, NotUnrollable, as_domain_error
 from .cache import cached
 from .finite import all_finite, refuse
 from .requests import Specializer, is_int_scalar, keyword_only, parameters
@@ -34,9 +34,10 @@ from .requests import Specializer, is_int_scalar, keyword_only, parameters
 _ARITH = (ZeroDivisionError, OverflowError, ValueError)
 
 
-def specializer(func, wrt):
-    """The jvp Specializer of `func` along the parameters `wrt` (names), shared by jvp."""
-    return cached(("specializer", func, wrt, "jvp"), lambda: Specializer(func, wrt, "jvp"))
+def specializer(func, wrt, output="jvp"):
+    """The jvp Specializer of `func` along the parameters `wrt` (names), shared by jvp;
+    with output "jvps", of the function computing each parameter's direction apart."""
+    return cached(("specializer", func, wrt, output), lambda: Specializer(func, wrt, output))
 
 
 def _as_float(value):
@@ -68,15 +69,23 @@ def number_gradient(func, names, args, output):
         "_finish": _finisher(func, both, len(names) == 1, ints),
         "_numbers": (float,) if ints and both else (float, int),
     }
-    depends = []
-    for k, w in enumerate(names):
-        ns[f"_jvp{k}"] = jvp_fn = specializer(func, (w,)).compiled(args)
-        depends += getattr(jvp_fn, "srcdiff_depends_on", ())
     grads = [f"_g{k}" for k in range(len(names))]
     sig = ", ".join(positional + (["*", *kwonly] if kwonly else []))
     entry = f"{func.__name__}_forward_{output}"
-    lines = [f"def {entry}({sig}):", f"    _v, _g0 = _jvp0({arguments})"]
-    lines += [f"    _g{k} = _jvp{k}({arguments})[1]" for k in range(1, len(names))]
+    lines = [f"def {entry}({sig}):"]
+    unrolled = _unrolled(func, names, args)
+    if unrolled is not None:  # all directions in one function, the primal code once
+        ns["_jvps"] = unrolled
+        depends = list(getattr(unrolled, "srcdiff_depends_on", ()))
+        seeds = ", ".join(positional + ["1.0"] * len(names) + [f"{p}={p}" for p in kwonly])
+        lines.append(f"    _v, ({', '.join(grads)},) = _jvps({seeds})")
+    else:  # one pass per direction
+        depends = []
+        for k, w in enumerate(names):
+            ns[f"_jvp{k}"] = jvp_fn = specializer(func, (w,)).compiled(args)
+            depends += getattr(jvp_fn, "srcdiff_depends_on", ())
+        lines.append(f"    _v, _g0 = _jvp0({arguments})")
+        lines += [f"    _g{k} = _jvp{k}({arguments})[1]" for k in range(1, len(names))]
     result = grads[0] if len(grads) == 1 else "(" + ", ".join(grads) + ")"
     # float tangents of a number: the output is a number (else _finish converts or refuses)
     floats = " and ".join([f"type({g}) is float" for g in grads] + ["type(_v) in _numbers"])
@@ -87,6 +96,26 @@ def number_gradient(func, names, args, output):
     fn = ns[entry]
     fn.srcdiff_depends_on = tuple(dict.fromkeys(depends))
     return fn
+
+
+def _unrolled(func, names, args):
+    """The compiled function computing every direction of `names` at once
+    (compiler/unroll.py), or None: for one name, or where the directions can't share one
+    function (a helper call), the passes are separate."""
+    if len(names) < 2:
+        return None
+    spec = specializer(func, tuple(names), "jvps")
+    key = (func, tuple(names), spec.kinds_of(args))
+    if key in _SEPARATE:
+        return None
+    try:
+        return spec.compiled(args)
+    except NotUnrollable:
+        _SEPARATE.add(key)
+        return None
+
+
+_SEPARATE: set = set()  # (func, names, kinds) whose directions run as separate passes
 
 
 def _finisher(func, both, single, ints):
