@@ -107,6 +107,8 @@ def _kind(stmt: ast.stmt, tangents: set[str]) -> str:
         return "primal"
     if isinstance(stmt, ast.Expr):
         return "tangent" if _names([stmt]) & tangents else "primal"
+    if isinstance(stmt, (ast.Break, ast.Continue)):
+        return "primal"
     raise _Misaligned  # return, raise, ...: not in a body the transformer builds
 
 
