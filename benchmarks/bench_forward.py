@@ -3,17 +3,21 @@ jacobian(mode="forward") (targets: grad <= 3n x f for n scalar inputs, jvp <= 2.
 
 Run from the repo root:  python benchmarks/bench_forward.py [--repeat N]
 
-Cases: the seed example, the damped pendulum (1,000 Euler steps) and RK4 through a
+Cases: the seed example, the 50-statement scalar function of bench_scalar.py (4 inputs),
+the damped pendulum (1,000 Euler steps) and RK4 through a
 helper (200 steps) of bench_scalar.py / bench_loops.py, all with n = 2 scalar inputs;
 Rosenbrock N = 10 (an array input: one pass per element); and the Jacobian of a small
 array function (tanh(W @ x + b), 8 outputs, 4 inputs) in forward mode.
 
 Columns: "grad fwd" is ``srcdiff.grad(f, wrt, mode="forward")`` (the public function,
-dispatcher included) and "target" its bound 3n; "reverse" is the reverse-mode gradient
-for comparison; "jvp (public)" is ``srcdiff.jvp(f, primals, tangents)`` (argument checks
-and the finiteness check included) and "jvp (code)" the compiled tangent function alone
-(``srcdiff.grad(...).specialize`` has no forward counterpart; this is what the public call
-wraps); "passes" is the number of tangent passes a forward gradient or Jacobian makes.
+dispatcher included: for numbers, one generated function computing every direction, the
+primal code once -- compiler/unroll.py) and "target" its bound 3n; "separate passes" the
+same gradient by one pass of each parameter's own tangent code (the alternative, and what
+runs where a helper call keeps the directions apart, as in RK4); "reverse" is the
+reverse-mode gradient for comparison; "jvp (public)" is ``srcdiff.jvp(f, primals,
+tangents)`` (argument checks and the finiteness check included) and "jvp (code)" the
+compiled tangent function it wraps, alone; "passes" is the number of tangent passes a
+forward gradient or Jacobian makes (directions, for the merged function).
 Every result is checked against reverse mode (max relative difference shown).  Peers
 (autograd, JAX) are not installed here and not measured.
 """
@@ -29,7 +33,7 @@ import numpy as np  # noqa: E402
 import srcdiff  # noqa: E402
 from benchmarks.bench_loops import pendulum, rk4  # noqa: E402
 from benchmarks.bench_numpy import rosenbrock  # noqa: E402
-from benchmarks.bench_scalar import seed  # noqa: E402
+from benchmarks.bench_scalar import f50, seed  # noqa: E402
 from benchmarks.common import header, markdown_table, rel_diff, time_calls  # noqa: E402
 from srcdiff.api.forward import specializer  # noqa: E402
 
@@ -43,6 +47,7 @@ RNG = np.random.default_rng(0)
 #        name                         f           args                                  wrt
 CASES = [
     ("seed x**2*y + y + 2", seed, (3.0, 4.0), (0, 1)),
+    ("50-statement scalar", f50, (0.3, -0.7, 1.1, 0.5), (0, 1, 2, 3)),
     ("pendulum Euler, 1000 steps", pendulum, (1.2, 0.3, 0.0, 9.81, 0.001, 1000), (0, 1)),
     ("RK4 + helper, 200 steps", rk4, (9.81, 0.3, 1.2, 0.0, 0.01, 200), (0, 1)),
     ("Rosenbrock N=10", rosenbrock, (np.linspace(-1.0, 1.0, 10),), (0,)),
@@ -59,6 +64,16 @@ def _flat(values):
     return [float(v) for g in values for v in np.ravel(g)]
 
 
+def _separate_passes(f, names, args):
+    """For numbers: the gradient by one pass of each parameter's own tangent code (what
+    grad(mode="forward") runs where the directions can't share one function): the
+    alternative to the merged directions, measured side by side."""
+    if not all(type(a) in (float, int) for a in args):
+        return lambda *a: None
+    fns = [specializer(f, (n,)).compiled(args) for n in names]
+    return lambda *a: tuple(fn(*a, 1.0)[1] for fn in fns)
+
+
 def gradient_rows(repeat):
     rows = []
     for name, f, args, wrt in CASES:
@@ -70,14 +85,16 @@ def gradient_rows(repeat):
         params = specializer(f, ()).params
         code = specializer(f, tuple(params[i] for i in wrt)).compiled(args)
         dts = [t for t in tangents if t is not None]
+        passes_fn = _separate_passes(f, [params[i] for i in wrt], args)
         diff = rel_diff(_flat(fwd(*args)), _flat(rev(*args)))
-        t_f, t_g, t_r, t_j, t_c = time_calls(
+        t_f, t_g, t_r, t_j, t_c, t_p = time_calls(
             [
                 (f, args),
                 (fwd, args),
                 (rev, args),
                 (srcdiff.jvp, (f, args, tangents)),
                 (code, (*args, *dts)),
+                (passes_fn, args),
             ],
             repeat=repeat,
         )
@@ -88,6 +105,7 @@ def gradient_rows(repeat):
                 str(len(wrt)) if all(np.ndim(args[i]) == 0 for i in wrt) else f"array ({passes})",
                 t_f,
                 t_g / t_f,
+                t_p / t_f if all(np.ndim(args[i]) == 0 for i in wrt) else None,
                 f"{3 * passes}x",
                 t_r / t_f,
                 t_j / t_f,
@@ -127,6 +145,7 @@ def main():
             "n inputs",
             "f (us)",
             "grad fwd / f",
+            "separate passes / f",
             "target",
             "reverse / f",
             "jvp (public) / f",

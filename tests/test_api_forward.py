@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import numpy as np
@@ -57,6 +58,12 @@ def powered(x, k):
 
 def scaled(x, *, s=2.0):
     return s * x**3
+
+
+def kw_loop(x, y=0.5, *, s=2.0, n=3):
+    for _ in range(n):
+        x = x * s + math.sin(y)
+    return x * y
 
 
 def np_scalar(x, y):
@@ -103,6 +110,7 @@ SCALAR_CASES = [
     (stepped, (0.4, -0.2, 0.7), (0, 1, 2)),
     (powered, (1.5, 3), (0, 1)),
     (np_scalar, (0.3, -0.5), (0, 1)),
+    (kw_loop, (0.3, -0.5, 1.5, 4), ("x", "y", "s")),  # keyword-only parameters in wrt
 ]
 
 
@@ -114,16 +122,21 @@ def _flat(g):
 def test_number_gradient_matches_reverse_and_fd(func, args, wrt):
     fwd = srcdiff.grad(func, wrt=wrt, mode="forward")
     rev = srcdiff.grad(func, wrt=wrt)
+    params = list(inspect.signature(func).parameters)
+    pos = [a for a, p in zip(args, params) if p not in ("s", "n")]
+    kw = {p: a for a, p in zip(args, params) if p in ("s", "n")}
     for _ in range(2):  # the first call takes the slow path, the second the dispatcher's
-        got, want = fwd(*args), rev(*args)
+        got, want = fwd(*pos, **kw), rev(*pos, **kw)
         tup = isinstance(wrt, tuple)
         assert isinstance(got, tuple) == tup
         got_t, want_t = (got, want) if tup else ((got,), (want,))
         assert all(type(g) is float for g in got_t), got_t
         assert_close(_flat(got_t), _flat(want_t), RTOL, what="forward vs reverse")
-        params = list(func.__code__.co_varnames[: func.__code__.co_argcount])
         index = [params.index(w) if isinstance(w, str) else w for w in (wrt if tup else (wrt,))]
-        fd = [fd_grad(func, args, i) for i in index]
+        fd = [
+            fd_grad(lambda *a: func(*a[: len(pos)], **dict(zip(kw, a[len(pos) :]))), args, i)
+            for i in index
+        ]
         assert_close(_flat(got_t), _flat(fd), FD_RTOL, FD_ATOL, what="forward vs fd")
 
 

@@ -70,7 +70,8 @@ def generate(
     `kinds`: parameter -> kind; `output`: "grad" (returns the gradients), "value_and_grad"
     (value, gradients), "vjp" (takes a cotangent `g` for the output, returns one cotangent
     per `wrt` parameter), "split" (a fwd/bwd pair; the entry names both) -- reverse mode --
-    or "jvp" (forward mode).  `ranks`: parameter -> ndim where
+    or "jvp" (forward mode), "jvps" (forward mode, each `wrt` parameter's direction
+    separately, in one function: unroll.py; numbers only).  `ranks`: parameter -> ndim where
     known (code specialised to them indexes arrays down to scalars as such); `narrow`:
     array parameters of a float dtype other than float64, whose gradients are cast back
     (float32 stays float32 where the function computes in float64)."""
