@@ -219,6 +219,12 @@ def jacobian_columns(func, args, i, out_shape):
     ``out_shape + in.shape``, one pass per input element."""
     x = np.asarray(args[i])
     _, tangents = columns(func, args, i)
-    cols = [np.broadcast_to(np.asarray(t, dtype=float), out_shape) for t in tangents]
+    out_shape = tuple(out_shape)
+    cols = [
+        t
+        if type(t) is np.ndarray and t.shape == out_shape and t.dtype == np.float64
+        else np.broadcast_to(np.asarray(t, dtype=float), out_shape)
+        for t in tangents
+    ]
     jac = np.stack(cols, axis=-1) if cols else np.zeros(tuple(out_shape) + (0,))
     return jac.reshape(tuple(out_shape) + x.shape)
