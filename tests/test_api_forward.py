@@ -66,6 +66,10 @@ def kw_loop(x, y=0.5, *, s=2.0, n=3):
     return x * y
 
 
+def unused(x, y, flag):
+    return x * x if flag else -x
+
+
 def np_scalar(x, y):
     return np.sin(x) * np.exp(y)
 
@@ -111,6 +115,7 @@ SCALAR_CASES = [
     (powered, (1.5, 3), (0, 1)),
     (np_scalar, (0.3, -0.5), (0, 1)),
     (kw_loop, (0.3, -0.5, 1.5, 4), ("x", "y", "s")),  # keyword-only parameters in wrt
+    (unused, (0.3, -0.5, True), (0, 1)),  # y carries no derivative; a bool argument
 ]
 
 
