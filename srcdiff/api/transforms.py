@@ -160,6 +160,8 @@ def _tangent_like(t, a):
     if isinstance(a, (list, tuple)):
         return np.asarray(t, dtype=float)
     if isinstance(a, np.ndarray):
+        if type(t) is np.ndarray and t.dtype == a.dtype and t.shape == a.shape:
+            return t  # already a tangent of a's shape and dtype (the common case)
         return np.broadcast_to(np.asarray(t, dtype=a.dtype), a.shape)
     return t
 
