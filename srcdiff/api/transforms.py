@@ -161,7 +161,9 @@ def _tangent_like(t, a):
         return np.asarray(t, dtype=float)
     if isinstance(a, np.ndarray):
         if type(t) is np.ndarray and t.dtype == a.dtype and t.shape == a.shape:
-            return t  # already a tangent of a's shape and dtype (the common case)
+            view = t.view()  # of a's shape and dtype already: a read-only view, as
+            view.flags.writeable = False  # broadcast_to gives, but cheaper
+            return view
         return np.broadcast_to(np.asarray(t, dtype=a.dtype), a.shape)
     return t
 
