@@ -198,8 +198,7 @@ def _generate_unrolled(unit, func, wrt, kinds, ranks):
     args.defaults = []  # every argument is passed (forward.number_gradient)
     doc = ast.Expr(
         value=ast.Constant(
-            f"Value and tangents of {func.__name__} along each of {', '.join(wrt)} "
-            "(forward mode)."
+            f"Value and tangents of {func.__name__} along each of {', '.join(wrt)} (forward mode)."
         )
     )
     entry = unit.names.exact_or_suffixed(f"{func.__name__}_jvps")
