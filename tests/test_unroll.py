@@ -104,3 +104,21 @@ def test_merge_refuses_bodies_that_do_not_line_up():
     c = ast.parse("t = x * 2\ndt_1 = dy\ny = t + 1").body
     out = merge([a, c], [{"dt", "dx"}, {"dt_1", "dy"}])
     assert [ast.unparse(s) for s in out] == ["t = x * 2", "dt = dx * 2", "dt_1 = dy", "y = t + 1"]
+
+
+def test_shared_partials_are_computed_once():
+    """Both directions' tangents of sin(th) need cos(th): one call, before them."""
+    from srcdiff.compiler.unroll import share_partials
+
+    body = ast.parse("a = dx * math.cos(th)\nb = dy * math.cos(th) + math.cos(w)\nth = 1.0").body
+    names = iter(["p1", "p2"])
+    out = share_partials(body, {"a", "b", "dx", "dy"}, {"math"}, lambda: next(names))
+    assert [ast.unparse(ast.fix_missing_locations(s)) for s in out] == [
+        "p1 = math.cos(th)",
+        "a = dx * p1",
+        "b = dy * p1 + math.cos(w)",
+        "th = 1.0",
+    ]
+    kinds = _kinds(looping, (0.5, 0.3, 10))
+    text = generate(looping, ("a", "b"), kinds, output="jvps").source()
+    assert ast.unparse(ast.parse(text)).count("math.exp(") == 1

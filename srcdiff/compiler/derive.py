@@ -26,7 +26,7 @@ from .optimize import eliminate_dead, fold_single_use, propagate
 from .reverse import FunctionTransform
 from .source import MISSING
 from .unit import Unit
-from .unroll import merge
+from .unroll import merge, share_partials
 
 
 @dataclass
@@ -192,6 +192,7 @@ def _generate_unrolled(unit, func, wrt, kinds, ranks):
     body = propagate(merged + [ast.Return(value=result)], every, int_names=fn.int_names)
     body = eliminate_dead([body], every, pure)[0]
     body = _fold_tangent_code(fn, body, every)
+    body = share_partials(body, every, pure, lambda: unit.names.numbered("p"))
     args = copy.deepcopy(fn.tree.args)
     _bind_defaults(fn, func, args)
     args.args += [ast.arg(arg=s) for s in seeds]

@@ -120,3 +120,85 @@ def _header_nodes(stmt: ast.stmt) -> list[ast.AST]:
 
 def _names(nodes: Sequence[ast.AST]) -> set[str]:
     return {n.id for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def share_partials(
+    body: list[ast.stmt], tangents: Collection[str], pure: Collection[str], fresh
+) -> list[ast.stmt]:
+    """Each direction's tangent statement computes the same partial derivatives
+    (`math.cos(theta)` in `dtheta * math.cos(theta)` and in `dtheta_1 * math.cos(theta)`):
+    a call into a module (`pure`) on plain names, made by two or more tangent statements
+    in a row, is computed once before them, into `fresh()`.  Tangent statements change no
+    primal value, so the call's arguments are the same throughout the run."""
+    out: list[ast.stmt] = []
+    run: list[ast.stmt] = []
+    for stmt in body:
+        for field in ("body", "orelse"):
+            if isinstance(stmt, _COMPOUND) and getattr(stmt, field):
+                setattr(stmt, field, share_partials(getattr(stmt, field), tangents, pure, fresh))
+        if _is_tangent(stmt, tangents):
+            run.append(stmt)
+            continue
+        out += _hoisted(run, tangents, pure, fresh) + run + [stmt]
+        run = []
+    return out + _hoisted(run, tangents, pure, fresh) + run
+
+
+def _is_tangent(stmt: ast.stmt, tangents: Collection[str]) -> bool:
+    if not isinstance(stmt, ast.Assign):
+        return False
+    stored = {n.id for t in stmt.targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return bool(stored) and stored <= set(tangents)
+
+
+def _hoisted(run, tangents, pure, fresh) -> list[ast.stmt]:
+    """Assignments of the calls two or more statements of `run` make, which now read them."""
+    if len(run) < 2:
+        return []
+    seen: dict[str, set[int]] = {}
+    for k, stmt in enumerate(run):
+        for node in ast.walk(stmt.value):
+            if _shareable(node, tangents, pure):
+                seen.setdefault(ast.dump(node), set()).add(k)
+    shared = [d for d, where in seen.items() if len(where) > 1]
+    hoisted: list[ast.stmt] = []
+    for dump in shared:
+        sub = _Replace(dump, fresh())
+        for stmt in run:
+            sub.visit(stmt)
+        if sub.call is not None:
+            shared_call = ast.Assign(
+                targets=[ast.Name(id=sub.name, ctx=ast.Store())], value=sub.call
+            )
+            if hasattr(run[0], "srcline"):  # printed under the user's line it is part of
+                shared_call.srcline = run[0].srcline  # type: ignore[attr-defined]
+            hoisted.append(shared_call)
+    return hoisted
+
+
+class _Replace(ast.NodeTransformer):
+    """Every call whose dump is `dump` becomes a read of `name` (`call`: one of them)."""
+
+    def __init__(self, dump: str, name: str):
+        self.dump, self.name = dump, name
+        self.call: ast.Call | None = None
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        if ast.dump(node) == self.dump:
+            self.call = node
+            return ast.Name(id=self.name, ctx=ast.Load())
+        return self.generic_visit(node)
+
+
+def _shareable(node: ast.AST, tangents: Collection[str], pure: Collection[str]) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id in pure
+        and not node.keywords
+        and all(
+            isinstance(a, ast.Constant) or (isinstance(a, ast.Name) and a.id not in tangents)
+            for a in node.args
+        )
+    )
