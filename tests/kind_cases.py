@@ -103,3 +103,13 @@ def softmax_loss(x, w):
 def centred_loss(x):
     c = x - np.mean(x, axis=(0, -1), keepdims=True)
     return np.sum(c * c * np.arange(x.size).reshape(x.shape))
+
+
+def shifted_or_constant(x, c):
+    """In one branch the shifted array's adjoint is a shapeless zero."""
+    y = x - np.max(x, axis=1, keepdims=True)
+    if c > 0:
+        out = np.sum(y * y)
+    else:
+        out = 1.0
+    return out

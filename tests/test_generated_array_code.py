@@ -191,3 +191,13 @@ def test_spelled_products_differentiate_again(shapes):
     np.testing.assert_allclose(h, numeric, rtol=1e-5, atol=1e-6)
     ror = srcdiff.hessian(K.product_loss, wrt=0, mode="reverse-over-reverse")(a, b)
     np.testing.assert_allclose(ror, h, rtol=1e-9, atol=1e-10)
+
+
+@pytest.mark.parametrize("c", [1.0, -1.0])
+def test_a_shapeless_zero_adjoint_is_not_summed_over_axes(c):
+    x = RNG.normal(size=(3, 4))
+    g = srcdiff.grad(K.shifted_or_constant)(x, c)
+    assert g.shape == x.shape
+    if c < 0:
+        assert not g.any()
+    srcdiff.check_grad(K.shifted_or_constant, x, c)

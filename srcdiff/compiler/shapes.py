@@ -102,7 +102,7 @@ class ShapeTokens:
         if op.kind is OpKind.RULE and op.rule.result == "reduce":
             axes = _kept_axes(op)
             base = self._atom_token(op.bound.get("a"))
-            if axes is not None and base is not None:
+            if axes is not None and base is not None and self._one_value(op.bound["a"].id):
                 return ("keep", base, axes)
         if op.kind is OpKind.RULE and op.rule.elementwise:
             tokens = set()
@@ -138,6 +138,12 @@ class ShapeTokens:
         if kind in (SCALAR, INT):
             return None
         return self.token(atom.id)
+
+    def _one_value(self, name):
+        """Does `name` hold one value throughout?  ("own", name) stands for the shape of
+        whatever a reassigned name holds: a reduction of it may not be compared with it.)"""
+        stores = self.stores.get(name, 0)
+        return stores == 0 if name in self.fn.params else stores <= 1
 
     def _defining_op(self, name):
         return self.fn.ir.defining_op(name)

@@ -323,8 +323,13 @@ class BackwardSweep:
             )
         if isinstance(atom, ast.Name) and self.shapes.same(atom.id, op.target):
             return expr  # the operand has the result's shape: nothing to sum back
-        axes = self.shapes.kept_axes(atom.id, op.target) if isinstance(atom, ast.Name) else None
+        axes = (
+            self.shapes.kept_axes(atom.id, op.target)
+            if isinstance(atom, ast.Name) and op.target not in self.materialized
+            else None
+        )
         if axes is not None:  # a keepdims reduction of the result's shape: sum those axes
+            # (not where the adjoint may be a shapeless zero: np.sum(0.0, axis=1) fails)
             total = ast.Attribute(value=_name(self.bind(_np(), "np")), attr="sum", ctx=ast.Load())
             return ast.Call(
                 func=total,
