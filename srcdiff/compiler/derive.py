@@ -342,31 +342,23 @@ def _helper_functions(unit, spec):
     fn = FunctionTransform(
         unit, unit.prepare(spec.source, spec.active, spec.kinds, spec.ranks), "helper"
     )
+    fn.passed = spec.passed
     fwd, _, bwd, state = fn.build()
     lists = [p for p in spec.active if fn.an.kinds.get(p) == "list"]
     grads = [fn.final_adjoint(p, state) for p in spec.active if p not in lists]
     fwd, bwd, needed = _resolve(fn, fwd, bwd, grads)
     header_vars = fn.ir.header_names()
-    keep = sorted(needed - set(fn.flat.temp_kinds) - header_vars)
+    # what the backward sweep reads before restoring it, unless the caller passes it
+    keep = sorted(
+        (needed & fn.live_at_start) - set(fn.flat.temp_kinds) - header_vars - set(fn.passed)
+    )
     for v in keep:
         if v not in fn.defs.at_end_must:
             fn.none_init.add(v)
-    save = []
-    restore = []
+    save = [ast.Expr(value=_attr_call(fn.stack, "append", _name(v))) for v in keep]
+    restore = [_assign(v, _attr_call(fn.stack, "pop")) for v in reversed(keep)]
     if keep:
         fn.uses_stack = True
-        value = (
-            _name(keep[0])
-            if len(keep) == 1
-            else ast.Tuple(elts=[_name(v) for v in keep], ctx=ast.Load())
-        )
-        target = (
-            _name(keep[0], True)
-            if len(keep) == 1
-            else ast.Tuple(elts=[_name(v, True) for v in keep], ctx=ast.Store())
-        )
-        save = [ast.Expr(value=_attr_call(fn.stack, "append", value))]
-        restore = [_assign(target, _attr_call(fn.stack, "pop"))]
     outs = fn.outputs
     ret = (
         _name(outs[0])
@@ -410,7 +402,8 @@ def _helper_functions(unit, spec):
         posonlyargs=[],
         args=[ast.arg(arg=fn.stack)]
         + [ast.arg(arg=c) for c in couts]
-        + [ast.arg(arg=fn.adj(p)) for p in lists],
+        + [ast.arg(arg=fn.adj(p)) for p in lists]
+        + [ast.arg(arg=p) for p in spec.passed],
         kwonlyargs=[],
         kw_defaults=[],
         defaults=[],

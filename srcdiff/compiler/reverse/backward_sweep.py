@@ -190,7 +190,9 @@ class BackwardSweep:
         out = []
         temps = [t for op in ops[:-1] for t in op.targets]
         if temps:
-            out.append(self._marker(MarkerKind.POP, names=temps, stack=self.saves_on_stack))
+            out.append(
+                self._marker(MarkerKind.POP, names=temps, stack=self.saves_on_stack, site=stmt)
+            )
         for i in range(len(ops) - 1, -1, -1):
             op = ops[i]
             final = i == len(ops) - 1
@@ -357,6 +359,7 @@ class BackwardSweep:
             _name(self.stack),
             *couts,
             *[_name(self.adj(op.bound[p].id)) for p in lists],
+            *[copy.deepcopy(op.bound[p]) for p in spec.passed],
         )
         targets, fresh, later = [], set(), []
         for p in op.active:
