@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from ..errors import NonScalarOutputError, SrcDiffError
-from .analysis import SCALAR
+from .analysis import ARRAY, SCALAR
 from .astutil import assign as _assign
 from .astutil import attr_call as _attr_call
 from .astutil import call as _call
@@ -24,6 +24,7 @@ from .emit import Printer, compile_unit, import_lines
 from .forward import ForwardTransform
 from .optimize import eliminate_dead, fold_single_use, propagate
 from .reverse import FunctionTransform
+from .reverse.frees import free_dead_arrays
 from .source import MISSING
 from .unit import Unit
 
@@ -299,7 +300,7 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     }
     body = eliminate_dead([body], removable - set(fn.params), pure | _user_modules(fn))[0]
     fwd_part, bwd_part = _fold(fn, body, backward, pure | _user_modules(fn))
-    body = fwd_part + bwd_part
+    body = free_dead_arrays(fwd_part + bwd_part, _array_locals(fn))
     first_bwd = bwd_part[0]
     first_bwd.section = "backward sweep"
     if body[0] is not first_bwd:
@@ -323,6 +324,14 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     fdef.comments_from = first_bwd
     _qualify_free_names(fn, fdef)
     return ast.fix_missing_locations(fdef)
+
+
+def _array_locals(fn):
+    """Temporaries, variables and cotangents that hold arrays (freed once dead)."""
+    kinds = {**fn.an.kinds, **fn.flat.temp_kinds}
+    names = {v for v, kind in kinds.items() if kind == ARRAY}
+    names |= {fn.adjoints[v] for v in fn.adjoints if kinds.get(v) == ARRAY}
+    return names - set(fn.params)
 
 
 def _in_dtype_of(fn, param, grad):

@@ -60,6 +60,12 @@ if hasattr(ast, "Match"):
 if hasattr(ast, "TypeAlias"):
     _UNSUPPORTED_STMTS[ast.TypeAlias] = ("a `type` statement", "define the alias at module level")
 
+
+def _frees_names(stmt):
+    """`del a, b` of plain names (as generated code frees dead arrays)."""
+    return isinstance(stmt, ast.Delete) and all(isinstance(t, ast.Name) for t in stmt.targets)
+
+
 _UNSUPPORTED_EXPRS = {
     ast.Yield: ("`yield`", "return a value (srcdiff differentiates functions, not generators)"),
     ast.YieldFrom: (
@@ -158,6 +164,9 @@ class Normalizer:
     # -- entry point -----------------------------------------------------
     def run(self):
         tree = copy.deepcopy(self.source.tree)
+        if self.source.filename.startswith("<srcdiff "):
+            # generated code differentiated again (Hessians): its `del`s only free memory
+            tree.body = [s for s in tree.body if not _frees_names(s)]
         self._reject_unsupported(tree)
         body = list(tree.body)
         if (

@@ -50,23 +50,34 @@ def mlp_loss_grad(W1, b1, W2, b2, X, labels):
     dpicked = expand_reduced(-1.0, picked, None, False) / reduced_size(picked, None)
     # line 12: picked = log_probs[np.arange(X.shape[0]), labels]
     dlog_probs = add_at(None, log_probs, (np.arange(X.shape[0]), labels), dpicked)
+    del dpicked, log_probs
     # line 11: log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
     dshifted = unbroadcast(dlog_probs, shifted)
+    del shifted
     dt7 = unbroadcast(-dlog_probs, t7)
+    del dlog_probs, t7
     dt5 = expand_reduced(dt7 / t6, t5, 1, True)
+    del dt7, t6
     dshifted = dshifted + dt5 * t5
+    del dt5, t5
     # line 10: shifted = logits - np.max(logits, axis=1, keepdims=True)
     dlogits = unbroadcast(dshifted, logits)
     dt4 = unbroadcast(-dshifted, t4)
     dlogits = dlogits + expand_reduced(dt4, logits, 1, True) * chooser_partials(logits, t4, 1, True)
+    del dt4, logits, t4
     # line 9: logits = h @ W2 + b2
     dt3 = unbroadcast(dlogits, t3)
+    del t3
     db2 = unbroadcast(dlogits, b2)
     dh = matmul_da(dt3, h, W2)
     dW2 = matmul_db(dt3, h, W2)
+    del dt3
     # line 8: h = np.tanh(X @ W1 + b1)
     dt2 = dh * (1 - h * h)
+    del dh, h
     dt1 = unbroadcast(dt2, t1)
+    del t1
     db1 = unbroadcast(dt2, b1)
+    del dt2
     dW1 = matmul_db(dt1, X, W1)
     return dW1, db1, dW2, db2

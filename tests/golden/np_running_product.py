@@ -59,6 +59,7 @@ def running_product_grad(x):
     # line 21: y[0] = x[0]
     dt1 = np.sum(stored_in(dy[0], y))
     dy[0] = 0.0
+    del dy
     y[0] = y_1
     dx[0] += dt1
     return like(dx, x)
