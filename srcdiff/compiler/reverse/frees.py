@@ -46,6 +46,6 @@ def free_dead_arrays(stmts: list[ast.stmt], arrays: Collection[str]) -> list[ast
     for i, stmt in enumerate(stmts):
         out.append(stmt)
         if i in after:
-            targets = [ast.Name(id=n, ctx=ast.Del()) for n in sorted(after[i])]
+            targets: list[ast.expr] = [ast.Name(id=n, ctx=ast.Del()) for n in sorted(after[i])]
             out.append(ast.copy_location(ast.Delete(targets=targets), stmt))
     return out
