@@ -93,3 +93,14 @@ def mlp_like(w, x):
     h = np.tanh(x * w)
     z = np.exp(h) * x
     return np.sum(z * z) + np.sum(h)
+
+
+def first_touch(x, n):
+    """Each reversed pass assigns dacc before reading it (zero at every pass's head); the
+    statement before the loop reads dacc again (zero, also after no pass at all)."""
+    acc = x * 3.0
+    y = x
+    for i in range(n):
+        acc = y * 0.5
+        y = y + acc * y
+    return y

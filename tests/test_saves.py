@@ -19,6 +19,8 @@ CASES = [
     (sc.negated, (0.6, 1.7, 7), (0, 1)),
     (sc.branch_then_read, (0.3, 7), (0,)),
     (sc.while_loop, (0.9,), (0,)),
+    (sc.first_touch, (0.3, 4), (0,)),
+    (sc.first_touch, (0.3, 0), (0,)),
 ]
 
 
@@ -88,3 +90,10 @@ def test_a_helpers_negated_parameter_is_computed_again():
     text = _source(sc.integrate, (9.81, 1.2, 0.1, 0.01, 30), (0, 1, 2))
     bwd = text[text.index("def step_bwd") :]
     assert "= -g" in bwd
+
+
+def test_a_pass_that_assigns_an_adjoint_first_needs_no_zero_in_the_loop():
+    text = _source(sc.first_touch, (0.3, 4), (0,))
+    loop = text[text.index("for i in reversed") :]
+    body = loop[: loop.index("\n    d")]  # up to the first statement after the loop
+    assert "dacc = 0.0" not in body and "dacc = dacc +" not in body

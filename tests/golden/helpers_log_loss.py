@@ -48,14 +48,13 @@ def log_loss_grad(w1, w2, b):
     dloss = 1.0 / len(data)
     # line 18: for x1, x2, label in data:
     db = 0.0
-    dp = 0.0
     dw1 = 0.0
     dw2 = 0.0
     for i1 in reversed(iters1):
         t4 = 1.0 - p
         # line 20: loss -= label * math.log(p) + (1.0 - label) * math.log(1.0 - p)
         dt7 = -dloss
-        dp = dp - dt7 * (1.0 - label) / t4
+        dp = -(dt7 * (1.0 - label) / t4)
         dp = dp + dt7 * label / p
         # line 19: p = neuron(x1, x2, w1, w2, b)
         g1, g2, g3 = neuron_bwd(_stack, dp, w1, w2, b)
@@ -64,8 +63,7 @@ def log_loss_grad(w1, w2, b):
         db = db + g3
         p = _stack.pop()
         label = _stack.pop()
-        # line 18: for x1, x2, label in data:
-        dp = 0.0
+    dp = 0.0
     return dw1, dw2, db
 
 

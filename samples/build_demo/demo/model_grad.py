@@ -37,17 +37,15 @@ def loss_grad(w, b, data=DATA):
     dtotal = 1.0 / n
     # line 18: for x, y in data:
     db = 0.0
-    derr = 0.0
     for i1 in reversed(iters1):
         # line 20: total = total + err * err
-        derr = derr + (dtotal * err + dtotal * err)
+        derr = dtotal * err + dtotal * err
         err = _stack.pop()
         # line 19: err = predict(w, b, x) - y
         g1, g2 = predict_bwd(_stack, derr, w, b)
         dw = dw + g1
         db = db + g2
-        # line 18: for x, y in data:
-        derr = 0.0
+    derr = 0.0
     return dw, db
 
 
@@ -98,17 +96,15 @@ def loss_value_and_grad(w, b, data=DATA):
     dtotal = 1.0 / n
     # line 18: for x, y in data:
     db = 0.0
-    derr = 0.0
     for i1 in reversed(iters1):
         # line 20: total = total + err * err
-        derr = derr + (dtotal * err + dtotal * err)
+        derr = dtotal * err + dtotal * err
         err = _stack.pop()
         # line 19: err = predict(w, b, x) - y
         g1, g2 = predict_bwd(_stack, derr, w, b)
         dw = dw + g1
         db = db + g2
-        # line 18: for x, y in data:
-        derr = 0.0
+    derr = 0.0
     return value, (dw, db)
 
 
