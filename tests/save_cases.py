@@ -104,3 +104,57 @@ def first_touch(x, n):
         acc = y * 0.5
         y = y + acc * y
     return y
+
+
+def inner(z, c):
+    return z * c + c
+
+
+def outer(z, c, k):
+    """A helper passing its own (passed) parameters on to another."""
+    s = 0.0
+    for i in range(k):
+        s = s + inner(z, c) * math.sin(s + c)
+    return s
+
+
+def nested_helpers(x, c):
+    y = x
+    for i in range(3):
+        y = outer(y, c, 2) + y
+    return y + outer(x, c, 1)
+
+
+def power_down(z, c, k):
+    """Recursion: the recursive call passes c (never assigned) and k - 1 (inline)."""
+    if k <= 0:
+        return z
+    return power_down(z * c + math.sin(z), c, k - 1)
+
+
+def recursive(x, c):
+    return power_down(x, c, 3) * c
+
+
+def with_keywords(x, c):
+    y = x
+    for i in range(4):
+        y = scaled(c=c, z=y)
+    return y
+
+
+def reassigned_later(x, c):
+    """c is passed at the call, then changed: the backward sweep reads the old c."""
+    y = scaled(x, c)
+    c = c * 2.0
+    return y * c
+
+
+def branch_call(x, c, n):
+    y = x
+    for i in range(n):
+        if y > 0.5:
+            y = scaled(y, c)
+        else:
+            y = y + c
+    return y

@@ -21,6 +21,11 @@ CASES = [
     (sc.while_loop, (0.9,), (0,)),
     (sc.first_touch, (0.3, 4), (0,)),
     (sc.first_touch, (0.3, 0), (0,)),
+    (sc.nested_helpers, (0.4, 0.7), (0, 1)),
+    (sc.recursive, (0.4, 0.7), (0, 1)),
+    (sc.with_keywords, (0.4, 0.7), (0, 1)),
+    (sc.reassigned_later, (0.4, 0.7), (0, 1)),
+    (sc.branch_call, (0.4, 0.3, 6), (0, 1)),
 ]
 
 
