@@ -10,7 +10,9 @@ Run from the repo root:  python benchmarks/bench_tape.py   (about a minute)
   fewer repeats for large n): `pendulum` (explicit Euler, inline) and `rk4` (RK4 through the
   helper `rk4_step`), both from bench_loops.py.
 * **Rosenbrock peak memory**: tracemalloc peak of `grad(rosenbrock)(x)` / that of
-  `rosenbrock(x)`, each measured in a fresh process (`python -c ...`), N = 10^5 and 10^6.
+  `rosenbrock(x)`, each measured in a fresh process (`python -c ...`), N = 10^5 and 10^6;
+  and the median CPU time of 21 calls in that fresh process (glibc malloc not settled, so
+  freed temporaries may be page-faulted in again on every call).
 """
 
 import os
@@ -61,7 +63,7 @@ def ratios(f, df, make_args):
 
 
 ROSENBROCK = """
-import sys, tracemalloc
+import sys, time, tracemalloc
 sys.path.insert(0, {root!r})
 import numpy as np
 import srcdiff
@@ -70,16 +72,23 @@ x = np.linspace(-1.0, 1.0, {n})
 fn = srcdiff.grad(rosenbrock) if {grad} else rosenbrock
 if {grad}:
     fn(x[:3].copy())  # code generation outside the measurement
+times = []
+for _ in range(21):
+    t = time.process_time()
+    fn(x)
+    times.append(time.process_time() - t)
 tracemalloc.start()
 fn(x)
-print(tracemalloc.get_traced_memory()[1])
+print(tracemalloc.get_traced_memory()[1], sorted(times)[10])
 """
 
 
 def rosenbrock_peak(n, grad):
+    """(peak traced bytes, median CPU seconds of 21 calls) in a fresh process."""
     code = ROSENBROCK.format(root=ROOT, n=n, grad=grad)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return int(out.stdout.split()[-1])
+    peak, seconds = out.stdout.split()[-2:]
+    return int(peak), float(seconds)
 
 
 def main():
@@ -94,10 +103,19 @@ def main():
     print()
     rows = []
     for n in (10**5, 10**6):
-        f_peak, g_peak = rosenbrock_peak(n, False), rosenbrock_peak(n, True)
-        rows.append([f"{n:,}", f_peak / (8 * n), g_peak / (8 * n), g_peak / f_peak])
+        (f_peak, f_time), (g_peak, g_time) = rosenbrock_peak(n, False), rosenbrock_peak(n, True)
+        rows.append(
+            [f"{n:,}", f_peak / (8 * n), g_peak / (8 * n), g_peak / f_peak, g_time / f_time]
+        )
     markdown_table(
-        ["Rosenbrock N", "f peak (arrays of N)", "grad peak (arrays of N)", "grad / f"], rows
+        [
+            "Rosenbrock N",
+            "f peak (arrays of N)",
+            "grad peak (arrays of N)",
+            "peak grad / f",
+            "time grad / f (fresh process)",
+        ],
+        rows,
     )
 
 
