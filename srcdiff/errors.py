@@ -8,6 +8,8 @@ from the message alone, without reading a traceback into srcdiff.
 
 from __future__ import annotations
 
+import pickle
+
 
 class SrcDiffError(Exception):
     """Base class of every error srcdiff raises on purpose."""
@@ -49,6 +51,11 @@ class WrtError(SrcDiffError, ValueError):
 
 class SourceUnavailableError(SrcDiffError):
     """The function's source cannot be found (a builtin, a C function, exec'd code)."""
+
+
+class NotPicklableError(SrcDiffError, pickle.PicklingError):
+    """A derivative can't be sent to another process: a function it needs can't be
+    imported there and has no source to send by value."""
 
 
 class NonScalarOutputError(SrcDiffError):

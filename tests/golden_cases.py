@@ -42,6 +42,7 @@ class Case(NamedTuple):
     points: tuple  # argument tuples the check runs the generated code at
     at: tuple = None  # example arguments the code is specialised to (None: floats)
     mode: str = "reverse"  # or "forward" (`output="jvp"`)
+    checkpoint: int | str | None = None  # grad's checkpoint= (snapshots per loop)
 
 
 def _arr(*rows):
@@ -71,6 +72,22 @@ CASES = [
     ),
     Case(
         "physics_pendulum", "samples/physics.py", "pendulum", ("theta0", "damping"), ((0.5, 0.3),)
+    ),
+    Case(
+        "physics_pendulum_checkpoint",
+        "samples/physics.py",
+        "pendulum",
+        ("theta0", "damping"),
+        ((0.5, 0.3),),
+        checkpoint=10,
+    ),
+    Case(
+        "physics_pendulum_checkpoint_uniform",
+        "samples/physics.py",
+        "pendulum",
+        ("theta0", "damping"),
+        ((0.5, 0.3),),
+        checkpoint="uniform:10",
     ),
     Case("activations_softplus", "samples/activations.py", "softplus", ("x",), ((0.5,), (25.0,))),
     Case("activations_gelu", "samples/activations.py", "gelu", ("x",), ((0.3,),)),
@@ -115,7 +132,9 @@ def generate(case):
     """The generated source of `case`, as `srcdiff.source` returns it."""
     import srcdiff
 
-    return srcdiff.source(load(case), wrt=case.wrt, mode=case.mode, at=case.at)
+    return srcdiff.source(
+        load(case), wrt=case.wrt, mode=case.mode, at=case.at, checkpoint=case.checkpoint
+    )
 
 
 def run(case, generated):
@@ -188,7 +207,8 @@ def render(case):
         "# Golden file of tests/test_golden.py (see tests/golden_cases.py); rewrite it with",
         "# `python tests/regen_golden.py`.",
         "# ruff: noqa",
-        f"# --- input: {case.module}, {case.function}; {case.mode} mode with respect to {wrt}",
+        f"# --- input: {case.module}, {case.function}; {case.mode} mode with respect to {wrt}"
+        + (f", checkpoint={case.checkpoint}" if case.checkpoint else ""),
     ]
     for k, f in enumerate(_with_helpers(func)):
         lines, first = inspect.getsourcelines(f)

@@ -20,6 +20,9 @@ def test_grad_with_keyword_only_parameters(mode):
     assert g(0.5, scale=3.0, shift=1.5) == pytest.approx(expected(0.5, 3.0, 1.5), rel=1e-14)
     both = srcdiff.grad(cf.kwonly_params, wrt=("x", "shift"), mode=mode)(0.5, shift=1.5)
     assert both == pytest.approx((expected(0.5, 2.0, 1.5), 0.5), rel=1e-14)
+    value, g = srcdiff.value_and_grad(cf.kwonly_params, mode=mode)(0.5, shift=1.5)
+    assert value == cf.kwonly_params(0.5, shift=1.5)
+    assert g == pytest.approx(expected(0.5, 2.0, 1.5), rel=1e-14)
 
 
 def test_jvp_vjp_hessian_with_keyword_only_parameters():

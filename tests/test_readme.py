@@ -22,7 +22,8 @@ CHECKED = [("samples/seed.py:f", "--at", "x=3, y=4")]
 
 # every command of README's ```bash blocks -> how it is tested:
 #   "ci": .ci/run runs it (the Quickstart); "build": test_readme_build_commands, in a
-#   temporary project; "run": test_readme_tool_command runs it exactly as shown
+#   temporary project; "run": test_readme_tool_command runs it exactly as shown;
+#   "sweep": test_pickling_dask.py runs it (a Dask LocalCluster)
 README_COMMANDS = {
     'python3 -m venv .venv && .venv/bin/pip install -e ".[test]" && '
     ".venv/bin/srcdiff show samples/seed.py:f --wrt x,y": "ci",
@@ -32,6 +33,7 @@ README_COMMANDS = {
     "python -m tools.fuzz --seed 100000 -n 50": "run",
     "python -m tools.fuzz --seed 100000 -n 50 --minimize --out failures/": "run",
     "python -m tools.suites --limit 100": "run",
+    "python samples/sweep/run_sweep.py": "sweep",
 }
 
 

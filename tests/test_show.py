@@ -46,9 +46,13 @@ SHOWN = {
     "samples/build_demo/demo/model.py:predict": "(0.3, -0.1, 0.5)",
     "samples/build_demo/demo/model.py:loss": "(0.3, -0.1)",
     "samples/build_demo/demo/model.py:rosenbrock": "(0.5, 0.8)",
+    "samples/sweep/oscillator/model.py:misfit": "(4.0, 0.3, np.linspace(1.0, 0.5, 20), 0.005)",
 }
 # sample functions srcdiff refuses to differentiate (random data, set-up)
 REFUSED = {"samples/mlp.py:init", "samples/mlp.py:make_data", "samples/logistic.py:make_data"}
+REFUSED |= {"samples/sweep/oscillator/model.py:observations"} | {
+    f"samples/sweep/run_sweep.py:{name}" for name in ("row", "sweep_serial", "sweep_dask", "main")
+}
 
 
 def _sample_functions():

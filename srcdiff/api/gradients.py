@@ -8,16 +8,16 @@ broadcasting helpers at all.  Specialisations are cached process-wide.
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from ..compiler.analysis import INT, SCALAR
 from ..compiler.derive import generate
+from ..compiler.reverse.checkpoint import parse_option
 from ..compiler.source import FunctionSource
 from ..errors import NonScalarOutputError, SrcDiffError
 from .dispatch import Dispatcher
 from .finite import all_finite, refuse
+from .pickling import derivative
 from .requests import (
     FAST_KINDS,
     Specializer,
@@ -32,12 +32,13 @@ from .requests import (
 from .transforms import forward_grad
 
 
-def _make(func, wrt, output, doc, mode="reverse"):
+def _make(maker, func, wrt, output, doc, mode="reverse", checkpoint=None):
     if mode not in ("reverse", "forward"):
         raise SrcDiffError(f"mode must be 'reverse' or 'forward', not {mode!r}")
+    option = checked_checkpoint(checkpoint, mode)
     params = parameters(func)
     names, single = parse_wrt(func, wrt, params)
-    spec = Specializer(func, names, output)
+    spec = Specializer(func, names, output, option)
 
     def slow(args):
         if mode == "forward":
@@ -54,31 +55,34 @@ def _make(func, wrt, output, doc, mode="reverse"):
     dispatcher = Dispatcher(
         tree, func.__name__, slow, FAST_KINDS, _finite(func, names, output), own=func
     )
-    derivative = dispatcher.install(func.__defaults__, func.__kwdefaults__)
-    derivative.__qualname__ = getattr(func, "__qualname__", func.__name__)
-    derivative.__module__ = func.__module__
-    derivative.__doc__ = doc.format(name=func.__name__, wrt=", ".join(names)) + (
-        "\n\n" + func.__doc__ if func.__doc__ else ""
-    )
-    derivative.__wrapped__ = func
-    derivative.wrt = names
-    derivative.source = lambda *args, **kwargs: source(
-        func, wrt=wrt, output=output, at=args or None
-    )
-    derivative.specialize = lambda *args: spec.compiled(spec.bind(args, {}))
+    call = dispatcher.install(func.__defaults__, func.__kwdefaults__)
+    call.__qualname__ = getattr(func, "__qualname__", func.__name__)
     # Integer arguments in `wrt` are differentiated as floats; their values are passed
     # unchanged (so `range(n)` still works, with zero derivative), and what they make
     # integer comes back as floats (requests.as_floats).
     if not single and len(names) == 1:
-        inner = derivative
+        inner = call
 
-        @functools.wraps(func)
-        def derivative(*args, **kwargs):  # noqa: F811 - tuple result for tuple wrt
+        def call(*args, **kwargs):  # tuple result for a tuple wrt of one name
             return _as_tuple(inner(*args, **kwargs), output)
 
-        derivative.__doc__, derivative.wrt, derivative.source = inner.__doc__, names, inner.source
-        derivative.specialize = inner.specialize
-    return derivative
+    options = {"wrt": wrt, "mode": mode}
+    if checkpoint is not None:
+        options["checkpoint"] = checkpoint
+    result = derivative(call, maker, func, **options)
+    result.__name__ = func.__name__
+    result.__qualname__ = getattr(func, "__qualname__", func.__name__)
+    result.__module__ = func.__module__
+    result.__doc__ = doc.format(name=func.__name__, wrt=", ".join(names)) + (
+        "\n\n" + func.__doc__ if func.__doc__ else ""
+    )
+    result.__wrapped__ = func
+    result.wrt = names
+    result.source = lambda *args, **kwargs: source(
+        func, wrt=wrt, output=output, at=args or None, checkpoint=checkpoint
+    )
+    result.specialize = lambda *args: spec.compiled(spec.bind(args, {}))
+    return result
 
 
 def _finite(func, names, output):
@@ -109,7 +113,8 @@ def _forward(func, names, args, output, single, spec):
     grads = forward_grad(func, names, args)
     value = None
     if output == "value_and_grad":  # at integer arguments in wrt: the value as a float
-        value = func(*args)
+        npos = len(params) - len(keyword_only(func))  # (keyword-only ones by keyword)
+        value = func(*args[:npos], **dict(zip(params[npos:], args[npos:])))
         if is_int_scalar(value) and any(is_int_scalar(args[params.index(w)]) for w in names):
             value = float(value)
     if output == "value_and_grad" and np.ndim(value) != 0:
@@ -125,7 +130,16 @@ def _as_tuple(result, output):
     return (result,)
 
 
-def grad(func=None, wrt=0, mode="reverse"):
+def checked_checkpoint(checkpoint, mode="reverse"):
+    """`checkpoint=`: None, a number of snapshots, or "binomial:S" / "uniform:S"
+    (checkpoint.parse_option); reverse mode only."""
+    option = parse_option(checkpoint)
+    if option is not None and mode != "reverse":
+        raise SrcDiffError("checkpoint= applies to reverse mode (forward mode keeps no tape)")
+    return option
+
+
+def grad(func=None, wrt=0, mode="reverse", checkpoint=None):
     """Gradient of scalar function `func` with respect to parameter(s) `wrt`.
 
     `wrt` is an index, a parameter name, or a tuple of them (then the
@@ -134,22 +148,27 @@ def grad(func=None, wrt=0, mode="reverse"):
     source on first call and specialised to the argument types.
     ``mode="forward"`` computes the same gradient by forward mode (one pass
     per input element; one pass in all for scalar inputs).
+    ``checkpoint=S`` checkpoints the function's outermost loops: instead of a tape
+    for every pass they keep at most S snapshots and a tape of up to 32 passes, and run
+    each pass a few more times (binomial checkpointing); ``checkpoint="uniform:S"``
+    keeps S snapshots and a tape of n / S passes, for one extra pass of time
+    (compiler/reverse/checkpoint.py).
     """
     if func is None:
-        return lambda f: grad(f, wrt=wrt, mode=mode)
-    return _make(func, wrt, "grad", "Gradient of {name} with respect to {wrt}.", mode)
+        return lambda f: grad(f, wrt=wrt, mode=mode, checkpoint=checkpoint)
+    doc = "Gradient of {name} with respect to {wrt}."
+    return _make(grad, func, wrt, "grad", doc, mode, checkpoint)
 
 
-def value_and_grad(func=None, wrt=0, mode="reverse"):
+def value_and_grad(func=None, wrt=0, mode="reverse", checkpoint=None):
     """Like `grad`, but returns ``(func(*args), gradient)`` from one pass."""
     if func is None:
-        return lambda f: value_and_grad(f, wrt=wrt, mode=mode)
-    return _make(
-        func, wrt, "value_and_grad", "Value and gradient of {name} with respect to {wrt}.", mode
-    )
+        return lambda f: value_and_grad(f, wrt=wrt, mode=mode, checkpoint=checkpoint)
+    doc = "Value and gradient of {name} with respect to {wrt}."
+    return _make(value_and_grad, func, wrt, "value_and_grad", doc, mode, checkpoint)
 
 
-def source(func, wrt=0, mode="reverse", *, output="grad", at=None):
+def source(func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint=None):
     """The generated derivative source of `func`, as text.
 
     Without example arguments `at` (a tuple, or a dict by name), parameter kinds come
@@ -157,15 +176,16 @@ def source(func, wrt=0, mode="reverse", *, output="grad", at=None):
     (``x @ w``, ``np.exp(x)``, ``x[1:]``: arrays; ``range(n)``: a count; else floats):
     see `requests.assumed_kinds`.
     """
-    return generated(func, wrt, mode, output=output, at=at)[0].source()
+    return generated(func, wrt, mode, output=output, at=at, checkpoint=checkpoint)[0].source()
 
 
-def generated(func, wrt=0, mode="reverse", *, output="grad", at=None):
+def generated(func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint=None):
     """(Generated, {parameter: (kind, why)}) for `source` and `srcdiff show`: the code,
     and the kind each parameter's code was generated for ("why" is None where `at`
     gave it)."""
     if mode not in ("reverse", "forward"):
         raise SrcDiffError(f"mode must be 'reverse' or 'forward', not {mode!r}")
+    checkpoint = checked_checkpoint(checkpoint, mode)
     if mode == "forward":
         output = "jvp"
     params = parameters(func)
@@ -183,5 +203,6 @@ def generated(func, wrt=0, mode="reverse", *, output="grad", at=None):
         {p: k for p, (k, _) in kinds.items()},
         output=output,
         ranks=ranks_for_source(func, params, at),
+        checkpoint=checkpoint,
     )
     return code, kinds

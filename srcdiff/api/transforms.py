@@ -17,6 +17,7 @@ import numpy as np
 from ..errors import ArgumentError, SrcDiffError, as_domain_error
 from .cache import cached
 from .finite import all_finite, refuse
+from .pickling import derivative
 from .requests import (
     Specializer,
     default_wrt,
@@ -165,6 +166,7 @@ def vjp(func, *primals):
 
 def _vjp(func, primals, wrt):
     """vjp with respect to `wrt` (names), or every differentiable argument if None."""
+    recipe = {"primals": primals, "wrt": wrt}  # (a pickled pullback is made again from it)
     params = parameters(func)
     if len(primals) != len(params):
         raise ArgumentError(
@@ -214,7 +216,13 @@ def _vjp(func, primals, wrt):
             by_name[p] = _as_float(by_name[p]) if is_int_scalar(by_name[p]) else by_name[p]
         return tuple(_in_dtype(by_name.get(p), a) for p, a in zip(params, primals))
 
-    return out, vjp_fn
+    # pickled, the pullback is its recipe: the worker runs the forward sweep again
+    return out, derivative(vjp_fn, pullback, func, **recipe)
+
+
+def pullback(func, primals, wrt=None):
+    """vjp's second result alone: what a pickled pullback is made again from."""
+    return _vjp(func, tuple(primals), wrt)[1]
 
 
 # -- Jacobians ---------------------------------------------------------------------------
@@ -246,9 +254,10 @@ def jacobian(func, wrt=0, mode="auto"):
                 results.append(_jac_reverse(func, args, i, x, out))
         return results[0] if single else tuple(results)
 
-    jac.__name__ = f"jacobian_{func.__name__}"
-    jac.__doc__ = f"Jacobian of {func.__name__} with respect to {', '.join(names)}."
-    return jac
+    result = derivative(jac, jacobian, func, wrt=wrt, mode=mode)
+    result.__name__ = result.__qualname__ = f"jacobian_{func.__name__}"
+    result.__doc__ = f"Jacobian of {func.__name__} with respect to {', '.join(names)}."
+    return result
 
 
 def _jac_forward(func, args, i, x, out):
@@ -330,9 +339,10 @@ def hessian(func, wrt=0, mode="forward-over-reverse"):
             return _jac_reverse(grad_fn, args, i, x, np.zeros(x.shape))
         return _jac_forward(grad_fn, args, i, x, np.zeros(x.shape))
 
-    hess.__name__ = f"hessian_{func.__name__}"
-    hess.__doc__ = f"Hessian of {func.__name__} with respect to {name}."
-    return hess
+    result = derivative(hess, hessian, func, wrt=wrt, mode=mode)
+    result.__name__ = result.__qualname__ = f"hessian_{func.__name__}"
+    result.__doc__ = f"Hessian of {func.__name__} with respect to {name}."
+    return result
 
 
 def _hessian_fof(func, name, args, i, x):

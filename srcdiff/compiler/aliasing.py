@@ -39,7 +39,7 @@ import numpy as np
 from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
 from .analysis import INT, REDUCTIONS, SCALAR, Analysis
-from .astutil import base_name, hashable
+from .astutil import base_name, hashable, walk
 from .source import MISSING, FunctionSource
 
 _FRESH_METHODS = {
@@ -116,6 +116,7 @@ class MemoryAnalysis:
         self.mutated_params = set()
         self.result_shares = None
         self.copies = []  # (call, argument) a helper changes in place: pass a copy
+        self._allocated: set[int] = set()  # sites whose objects the environment may hold
 
     # -- memory objects ---------------------------------------------------------------
     def _has_memory(self, name):
@@ -241,6 +242,9 @@ class MemoryAnalysis:
     # -- points-to, forward over the structured code --------------------------------------
     def _allocate(self, env, site):
         """A statement that allocates runs again: older objects of its site become 'old'."""
+        if id(site) not in self._allocated:  # first visit: no object of the site exists yet
+            self._allocated.add(id(site))
+            return env
         new, old = ("site", id(site), "new"), ("site", id(site), "old")
         return {k: (v - {new}) | {old} if new in v else v for k, v in env.items()}
 
@@ -330,7 +334,7 @@ class MemoryAnalysis:
 
     def _helper_mutations(self, value, env, stmt):
         """A call to a helper that changes some of its array arguments in place."""
-        for node in ast.walk(value):
+        for node in walk(value):
             if not isinstance(node, ast.Call):
                 continue
             func = self.resolver.resolve(node.func)
@@ -423,15 +427,15 @@ class MemoryAnalysis:
             func, param, arg, call = detail
             changed = self.objects(arg, before, stmt)
             rebound = (
-                {t.id for t in ast.walk(stmt.targets[0]) if isinstance(t, ast.Name)}
+                {t.id for t in walk(stmt.targets[0]) if isinstance(t, ast.Name)}
                 if isinstance(stmt, ast.Assign)
                 else set()
             )
-            inside = {id(n) for n in ast.walk(call)}
+            inside = {id(n) for n in walk(call)}
             # read later, or elsewhere in this statement (`h(a=g(x), b=np.mean(x))`)
             elsewhere = {
                 n.id
-                for n in ast.walk(_evaluated(stmt))
+                for n in walk(_evaluated(stmt))
                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and id(n) not in inside
             }
             later = (
@@ -573,7 +577,7 @@ def _join(a, b):
 
 
 def _loads(node):
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return {n.id for n in walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
 def _signature_params(func):

@@ -25,7 +25,7 @@ from collections.abc import Callable, Collection
 import numpy as np
 
 from ..rules import RULES
-from .astutil import base_name
+from .astutil import base_name, walk
 from .source import MISSING, Resolver
 
 INT, SCALAR, ARRAY, SEQ, SEQ2, OTHER = "int", "scalar", "array", "seq", "seq2", "other"
@@ -181,7 +181,7 @@ class Analysis:
     def _lists_passed_to_helpers(self, expr):
         """A list handed to a helper together with a differentiated value may get
         differentiated values pushed onto it (the stacks of generated code)."""
-        for node in ast.walk(expr):
+        for node in walk(expr):
             if not isinstance(node, ast.Call):
                 continue
             func = self.resolver.resolve(node.func)
@@ -321,7 +321,7 @@ class Analysis:
         """(kind, active) of an expression."""
         method = getattr(self, "_expr_" + type(node).__name__, None)
         if method is None:
-            names = [n for n in ast.walk(node) if isinstance(n, ast.Name)]
+            names = [n for n in walk(node) if isinstance(n, ast.Name)]
             return OTHER, any(self.active.get(n.id, False) for n in names)
         kind, active = method(node)
         if kind == ARRAY and not isinstance(node, ast.Name) and self.rank(node) == 0:
@@ -508,7 +508,7 @@ _INT_FUNCS = {"range", "reversed", "len", "int", "bool"}
 def _only_control_uses(tree, names):
     """Names among `names` every read of which is a test, a loop range or an index."""
     parents = {}
-    for node in ast.walk(tree):
+    for node in walk(tree):
         for child in ast.iter_child_nodes(node):
             parents[child] = node
     bad = set()
@@ -541,7 +541,7 @@ def _only_control_uses(tree, names):
             return False
         return False
 
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in names:
             if not control_context(node):
                 bad.add(node.id)
@@ -559,22 +559,20 @@ def useful_names(tree, outputs, kinds):
     that may change a useful name makes everything it reads useful, and so does one
     that reads a list (a stack: pushes and pops pass adjoints both ways)."""
     useful = set(outputs) | {n for n, k in kinds.items() if k == LIST}
-    stmts = [s for s in ast.walk(tree) if isinstance(s, (ast.Assign, ast.Expr))]
+    stmts = [s for s in walk(tree) if isinstance(s, (ast.Assign, ast.Expr))]
     changed = True
     while changed:
         changed = False
         for stmt in stmts:
             reads = {
-                n.id
-                for n in ast.walk(stmt)
-                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+                n.id for n in walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
             }
             writes = (
                 reads
                 if isinstance(stmt, ast.Expr)
                 else {
                     base_name(t)
-                    for t in ast.walk(stmt.targets[0])
+                    for t in walk(stmt.targets[0])
                     if isinstance(t, (ast.Name, ast.Subscript))
                 }
             )
@@ -672,7 +670,7 @@ def assigned_names(stmt):
 
 def _all_assigned(stmt):
     names = set()
-    for node in ast.walk(stmt):
+    for node in walk(stmt):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             names.add(node.id)
     return names

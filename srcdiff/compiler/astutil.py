@@ -48,7 +48,7 @@ def tuple_of(names, store=False):
 def reads_any(values, names):
     """Does any of the expressions `values` read one of `names`?"""
     names = set(names)
-    return any(isinstance(n, ast.Name) and n.id in names for v in values for n in ast.walk(v))
+    return any(isinstance(n, ast.Name) and n.id in names for v in values for n in walk(v))
 
 
 def base_name(node):
@@ -69,6 +69,23 @@ def hashable(obj):
 
 
 _ATOMIC = frozenset((str, int, float, complex, bool, bytes, type(None), type(Ellipsis)))
+
+
+def walk(node):
+    """The nodes of a tree in `ast.walk`'s order (breadth first), as a list; about twice
+    as fast as `ast.walk`, which is most of what code generation spends its time on."""
+    todo = [node]
+    append = todo.append
+    for current in todo:  # the list grows as it is read
+        for field in current._fields:
+            value = getattr(current, field, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        append(item)
+            elif isinstance(value, ast.AST):
+                append(value)
+    return todo
 
 
 def copy_tree(node):

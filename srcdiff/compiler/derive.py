@@ -8,7 +8,6 @@ the unit's functions into `def` statements, prints them and compiles them.
 from __future__ import annotations
 
 import ast
-import copy
 import types
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -18,12 +17,14 @@ from .analysis import ARRAY, SCALAR
 from .astutil import assign as _assign
 from .astutil import attr_call as _attr_call
 from .astutil import call as _call
+from .astutil import copy_tree, tuple_of, walk
 from .astutil import name as _name
-from .astutil import tuple_of
 from .emit import Printer, compile_unit, import_lines
 from .forward import ForwardTransform
+from .gcpause import gc_paused
 from .optimize import eliminate_dead, fold_single_use, propagate
 from .reverse import FunctionTransform
+from .reverse.checkpoint import parse_option
 from .reverse.frees import free_dead_arrays
 from .source import MISSING
 from .unit import Unit
@@ -57,6 +58,7 @@ class Generated:
         return fn
 
 
+@gc_paused
 def generate(
     func: types.FunctionType,
     wrt: Sequence[str],
@@ -65,6 +67,7 @@ def generate(
     output: str = "grad",
     ranks: dict[str, int | None] | None = None,
     narrow: Collection[str] = (),
+    checkpoint: object = None,
 ) -> Generated:
     """Generated code for `func`, the compiler's entry point.  `wrt`: parameter names;
     `kinds`: parameter -> kind; `output`: "grad" (returns the gradients), "value_and_grad"
@@ -73,10 +76,14 @@ def generate(
     or "jvp" (forward mode).  `ranks`: parameter -> ndim where
     known (code specialised to them indexes arrays down to scalars as such); `narrow`:
     array parameters of a float dtype other than float64, whose gradients are cast back
-    (float32 stays float32 where the function computes in float64)."""
+    (float32 stays float32 where the function computes in float64); `checkpoint`: how to
+    checkpoint the main function's outermost loops (reverse mode): a number of snapshots
+    or "binomial:S" / "uniform:S" (reverse/checkpoint.py `parse_option`)."""
+    option = parse_option(checkpoint)
     reserved: set[str] = set()
     for _ in range(3):
         unit = Unit(reserved=reserved)
+        unit.checkpoint = option
         try:
             return _generate(unit, func, wrt, kinds, output, dict(ranks or {}), set(narrow))
         except _NameClash as clash:
@@ -179,7 +186,7 @@ def _jvp_function(unit, spec, role):
     else:  # flat, so callers unpack one level: a, b, da, db = h_jvp(...)
         result = ast.Tuple(elts=values + tangents, ctx=ast.Load())
     body = _tidy(fn, body + [ast.Return(value=result)])
-    args = copy.deepcopy(fn.tree.args)
+    args = copy_tree(fn.tree.args)
     _bind_defaults(fn, spec.func, args)
     tangent_args = [ast.arg(arg=fn.adj(p)) for p in spec.active]
     if role == "main":
@@ -226,7 +233,7 @@ def _suffix(output):
 
 def _tag_lines(fn, stmts):
     for stmt in stmts:
-        for node in ast.walk(stmt):
+        for node in walk(stmt):
             if isinstance(node, ast.stmt) and isinstance(getattr(node, "srcline", None), int):
                 node.srcline = (fn.source, node.srcline)
 
@@ -239,7 +246,7 @@ def _resolve(fn, fwd, bwd, tail=()):
     bwd = fn.resolve_markers(bwd, needed)
     _tag_lines(fn, bwd)
     for stmt in fwd:  # comments only in the backward sweep
-        for node in ast.walk(stmt):
+        for node in walk(stmt):
             if hasattr(node, "srcline"):
                 del node.srcline
     return fwd, bwd, needed
@@ -305,7 +312,7 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     first_bwd.section = "backward sweep"
     if body[0] is not first_bwd:
         body[0].section = "forward sweep"
-    args = copy.deepcopy(fn.tree.args)
+    args = copy_tree(fn.tree.args)
     if output == "vjp":
         args.args.append(ast.arg(arg=cot))
     what = {
@@ -374,7 +381,7 @@ def _helper_functions(unit, spec):
         if len(outs) == 1
         else ast.Tuple(elts=[_name(o) for o in outs], ctx=ast.Load())
     )
-    args = copy.deepcopy(fn.tree.args)
+    args = copy_tree(fn.tree.args)
     _bind_defaults(fn, spec.func, args)
     args.posonlyargs, args.args = [], [ast.arg(arg=fn.stack)] + args.posonlyargs + args.args
     fwd_def = ast.FunctionDef(
@@ -466,6 +473,12 @@ def _fold(fn, body, backward, pure):
     derivs = set(fn.adjoints.values())
     fwd = fold_single_use(fwd, temps, pure, context=bwd, int_names=fn.int_names)
     bwd = fold_single_use(bwd, derivs, pure, context=fwd, int_names=fn.int_names)
+    if fn.checkpoint_plans:  # (reverse/checkpoint.py)
+        visit = fn.fold_checkpointed(
+            lambda stmts, names: fold_single_use(stmts, names, pure, int_names=fn.int_names)
+        )
+        visit(fwd)
+        visit(bwd)
     return fwd, bwd
 
 
@@ -500,10 +513,8 @@ def _qualify_free_names(fn, fdef):
     """
     unit = fn.unit
     main_globals = next(iter(unit.sources.values())).func.__globals__
-    local = {a.arg for a in ast.walk(fdef.args) if isinstance(a, ast.arg)}
-    local |= {
-        n.id for n in ast.walk(fdef) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-    }
+    local = {a.arg for a in walk(fdef.args) if isinstance(a, ast.arg)}
+    local |= {n.id for n in walk(fdef) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     skip = local | set(unit.binding_names) | unit.names.taken - fn.source.resolver.locals
     resolver = fn.source.resolver
 
@@ -539,11 +550,11 @@ def _check_clashes(unit, functions):
     clashes = set()
     for f in functions:
         stored = {
-            n.id for n in ast.walk(f) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-        } | {a.arg for a in ast.walk(f.args) if isinstance(a, ast.arg)}
+            n.id for n in walk(f) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        } | {a.arg for a in walk(f.args) if isinstance(a, ast.arg)}
         clashes |= stored & unit_level
     for src in unit.sources.values():
-        for node in ast.walk(src.tree):
+        for node in walk(src.tree):
             if isinstance(node, ast.Name) and (
                 node.id in unit_level - set(unit.binding_names) or node.id == unit._stack_name
             ):

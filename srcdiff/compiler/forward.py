@@ -18,7 +18,7 @@ import ast
 import copy
 
 from .analysis import ARRAY, INT, LIST, SCALAR, SEQ, list_append
-from .astutil import add, assign, attr_call, call, is_loop_exit, name, tuple_of
+from .astutil import add, assign, attr_call, call, copy_tree, is_loop_exit, name, tuple_of, walk
 from .astutil import reads_any as _reads_any
 from .ir import OpKind
 from .shapes import ShapeTokens
@@ -45,7 +45,7 @@ class ForwardTransform(TransformBase):
             self.adjoints[p] = n
         self.scatter = {
             n.targets[0].value.id
-            for n in ast.walk(self.tree)
+            for n in walk(self.tree)
             if isinstance(n, ast.Assign)
             and isinstance(n.targets[0], ast.Subscript)
             and isinstance(n.targets[0].value, ast.Name)
@@ -97,14 +97,14 @@ class ForwardTransform(TransformBase):
         if isinstance(stmt, (ast.For, ast.While)):
             touched = {
                 n.id
-                for n in ast.walk(stmt)
+                for n in walk(stmt)
                 if isinstance(n, ast.Name)
                 and isinstance(n.ctx, ast.Store)
                 and self.an.active.get(n.id)
             }
             touched |= {
                 n.value.id
-                for n in ast.walk(stmt)  # y[i] = ... changes y too
+                for n in walk(stmt)  # y[i] = ... changes y too
                 if isinstance(n, ast.Subscript)
                 and isinstance(n.ctx, ast.Store)
                 and isinstance(n.value, ast.Name)
@@ -147,7 +147,7 @@ class ForwardTransform(TransformBase):
     def _indexed(self):
         return {
             n.value.id
-            for n in ast.walk(self.tree)
+            for n in walk(self.tree)
             if isinstance(n, ast.Subscript)
             and isinstance(n.value, ast.Name)
             and isinstance(n.ctx, ast.Load)
@@ -270,7 +270,7 @@ class ForwardTransform(TransformBase):
         if op.kind is OpKind.COPY:
             return t
         if op.kind is OpKind.SUBSCRIPT:
-            item = ast.Subscript(value=t, slice=copy.deepcopy(op.primal.slice), ctx=ast.Load())
+            item = ast.Subscript(value=t, slice=copy_tree(op.primal.slice), ctx=ast.Load())
             if atom.id in self.scatter:  # dy is assigned into later: don't keep a view of it
                 import numpy
 
@@ -286,7 +286,7 @@ class ForwardTransform(TransformBase):
 
     def _setitem(self, op, state):
         base = op.target
-        index = copy.deepcopy(op.index)
+        index = copy_tree(op.index)
         primal = assign(ast.Subscript(value=name(base), slice=index, ctx=ast.Store()), op.primal)
         value_present = bool(op.active) and op.bound["v"].id in state
         if base not in state and not value_present:
@@ -307,7 +307,7 @@ class ForwardTransform(TransformBase):
                 name(base),
             )
         target = ast.Subscript(
-            value=name(self.adj(base)), slice=copy.deepcopy(op.index), ctx=ast.Store()
+            value=name(self.adj(base)), slice=copy_tree(op.index), ctx=ast.Store()
         )
         out.append(assign(target, value))
         return out

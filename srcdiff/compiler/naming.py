@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ast
 
+from .astutil import walk
+
 
 class Names:
     """Allocates identifiers unique within one generated function."""
@@ -22,7 +24,7 @@ class Names:
     def for_tree(cls, *trees, extra=()):
         taken = set(extra)
         for tree in trees:
-            for node in ast.walk(tree):
+            for node in walk(tree):
                 if isinstance(node, ast.Name):
                     taken.add(node.id)
                 elif isinstance(node, ast.arg):

@@ -20,13 +20,13 @@ errors and comments still point at the user's line.
 from __future__ import annotations
 
 import ast
-import copy
 import types
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import UnsupportedSyntaxError
-from .astutil import copy_tree, hashable
+from .astutil import copy_tree, hashable, walk
+from .gcpause import gc_paused
 from .naming import Names
 from .source import MISSING, FunctionSource, Resolver, dotted_name
 
@@ -127,7 +127,7 @@ _QUESTIONS = {
 
 def _located(new, old):
     """Give `new` (and its children) the location of `old`."""
-    for node in ast.walk(new):
+    for node in walk(new):
         for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
             if hasattr(old, attr) and not getattr(node, attr, None):
                 setattr(node, attr, getattr(old, attr))
@@ -169,7 +169,7 @@ class Normalizer:
 
     # -- entry point -----------------------------------------------------
     def run(self):
-        tree = copy.deepcopy(self.source.tree)
+        tree = copy_tree(self.source.tree)
         if _generated(self.source):
             # generated code differentiated again (Hessians): its `del`s only free memory
             tree.body = [s for s in tree.body if not _frees_names(s)]
@@ -253,7 +253,7 @@ class Normalizer:
 
     # -- checks ----------------------------------------------------------
     def _reject_unsupported(self, tree):
-        for node in ast.walk(tree):
+        for node in walk(tree):
             if node is tree:
                 continue
             entry = _UNSUPPORTED_STMTS.get(type(node)) or _UNSUPPORTED_EXPRS.get(type(node))
@@ -264,7 +264,7 @@ class Normalizer:
                 raise self.source.error(
                     UnsupportedSyntaxError, f"srcdiff cannot differentiate {what}", node, hint
                 )
-        for node in ast.walk(tree):
+        for node in walk(tree):
             if isinstance(node, ast.Call):
                 entry = self.ask(node.func, "opaque")
                 if entry is not None:
@@ -287,7 +287,7 @@ class Normalizer:
     def _has_nonfinal_return(self, body):
         for i, stmt in enumerate(body):
             final = i == len(body) - 1 and isinstance(stmt, ast.Return)
-            if not final and any(isinstance(n, ast.Return) for n in ast.walk(stmt)):
+            if not final and any(isinstance(n, ast.Return) for n in walk(stmt)):
                 return True
         return False
 
@@ -370,8 +370,8 @@ class Normalizer:
 
     def _stmt_AugAssign(self, stmt):
         target = stmt.target
-        load = copy.deepcopy(target)
-        for node in ast.walk(load):
+        load = copy_tree(target)
+        for node in walk(load):
             if hasattr(node, "ctx"):
                 node.ctx = ast.Load()
         value = _located(ast.BinOp(left=load, op=stmt.op, right=stmt.value), stmt)
@@ -383,13 +383,13 @@ class Normalizer:
         if len(stmt.targets) > 1:  # a = b = expr  ->  b = expr; a = b
             *rest, last = stmt.targets
             first = self._stmt_Assign(_assign(last, stmt.value, stmt))
-            src = copy.deepcopy(last)
-            for node in ast.walk(src):
+            src = copy_tree(last)
+            for node in walk(src):
                 if hasattr(node, "ctx"):
                     node.ctx = ast.Load()
             tail = []
             for tgt in rest:
-                tail += self._stmt_Assign(_assign(tgt, copy.deepcopy(src), stmt))
+                tail += self._stmt_Assign(_assign(tgt, copy_tree(src), stmt))
             return first + tail
         target = stmt.targets[0]
         if isinstance(target, (ast.Tuple, ast.List)):
@@ -399,10 +399,8 @@ class Normalizer:
             node = _located(
                 ast.If(
                     test=test,
-                    body=self._stmt_Assign(_assign(copy.deepcopy(target), stmt.value.body, stmt)),
-                    orelse=self._stmt_Assign(
-                        _assign(copy.deepcopy(target), stmt.value.orelse, stmt)
-                    ),
+                    body=self._stmt_Assign(_assign(copy_tree(target), stmt.value.body, stmt)),
+                    orelse=self._stmt_Assign(_assign(copy_tree(target), stmt.value.orelse, stmt)),
                 ),
                 stmt,
             )
@@ -438,8 +436,8 @@ class Normalizer:
                 "unpack one level at a time into plain names",
             )
         if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(elts):
-            written = {n.id for e in elts for n in ast.walk(e) if isinstance(n, ast.Name)}
-            read = {n.id for v in value.elts for n in ast.walk(v) if isinstance(n, ast.Name)}
+            written = {n.id for e in elts for n in walk(e) if isinstance(n, ast.Name)}
+            read = {n.id for v in value.elts for n in walk(v) if isinstance(n, ast.Name)}
             if not written & read:
                 out = []
                 for tgt, val in zip(elts, value.elts):
@@ -486,7 +484,7 @@ class Normalizer:
         self.loop_assigned = {
             n.id
             for s in stmt.body
-            for n in ast.walk(s)
+            for n in walk(s)
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
         }
         pre, header, body = self._lower_for_header(stmt)
@@ -639,7 +637,7 @@ class Normalizer:
     def _jumps_loop(self, loop):
         has_break = _contains_jump(loop.body, ast.Break)
         has_cont = _contains_jump(loop.body, ast.Continue)
-        has_ret = any(isinstance(n, ast.Return) for s in loop.body for n in ast.walk(s))
+        has_ret = any(isinstance(n, ast.Return) for s in loop.body for n in walk(s))
         flags = {
             "brk": self.names.numbered("_break") if has_break else None,
             "cont": self.names.numbered("_continue") if has_cont else None,
@@ -669,11 +667,11 @@ class Normalizer:
         nodes = [] if isinstance(stmt, (ast.For, ast.While)) else list(_walk_no_loops(stmt))
         if self.ret_flag is None:
             pass
-        elif any(isinstance(n, ast.Return) for n in ast.walk(stmt)) or any(
+        elif any(isinstance(n, ast.Return) for n in walk(stmt)) or any(
             isinstance(n, ast.Assign)
             and isinstance(n.targets[0], ast.Name)
             and n.targets[0].id == self.ret_flag
-            for n in ast.walk(stmt)
+            for n in walk(stmt)
         ):
             flags.append(self.ret_flag)
         if self.loop_stack:
@@ -716,7 +714,7 @@ def _plain_index(node):
                 ast.Sub,
             ),
         )
-        for n in ast.walk(node)
+        for n in walk(node)
     )
 
 
@@ -769,7 +767,7 @@ def _tail_ok(stmts):
         elif isinstance(stmt, ast.Return):
             if not last:
                 return False
-        elif any(isinstance(n, ast.Return) for n in ast.walk(stmt)):
+        elif any(isinstance(n, ast.Return) for n in walk(stmt)):
             return False
     return True
 
@@ -812,6 +810,7 @@ class Normalized:
         return self._names.copy()
 
 
+@gc_paused
 def normalized(source: FunctionSource, reserved: Iterable[str] = ()) -> Normalized:
     """`normalize` as a pure function, run once per (parse, reserved names, answers).
 

@@ -15,19 +15,22 @@ loop or branch body only if nothing in that body reassigns it.
 from __future__ import annotations
 
 import ast
+import bisect
 from collections.abc import Collection, Sequence
 
 from .aliasing import PURE_METHODS
+from .astutil import copy_tree, walk
 from .templates import simplify
 
 
 def _stored(node):
     """Names a statement changes: assigned, or assigned into (`y[i] = v` changes y)."""
-    names = {
-        n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-    }
-    for n in ast.walk(node):
-        if isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.ctx, ast.Store):
+    names = set()
+    for n in walk(node):
+        if isinstance(n, ast.Name):
+            if isinstance(n.ctx, ast.Store):
+                names.add(n.id)
+        elif isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.ctx, ast.Store):
             base = n.value
             while isinstance(base, (ast.Subscript, ast.Attribute)):
                 base = base.value
@@ -47,9 +50,7 @@ class _Substitute(ast.NodeTransformer):
 
 
 def _copy(node):
-    import copy
-
-    return copy.deepcopy(node)
+    return copy_tree(node)
 
 
 def _float_const(node):
@@ -62,53 +63,74 @@ def _float_const(node):
     return None
 
 
+class _Facts:
+    """Known values of adjoint names (`dt1` is `dout`, `dx` is `1.0`), with an index of
+    which facts mention which name, so a statement kills what it changes in time
+    proportional to what it changes."""
+
+    def __init__(self, values=None, readers=None):
+        self.values: dict[str, ast.expr] = values or {}
+        self.readers: dict[str, set[str]] = readers or {}
+
+    def copy(self):
+        return _Facts(dict(self.values), {k: set(v) for k, v in self.readers.items()})
+
+    def add(self, target, value):
+        self.values[target] = value
+        if isinstance(value, ast.Name):
+            self.readers.setdefault(value.id, set()).add(target)
+
+    def kill(self, names):
+        for name in names:
+            value = self.values.pop(name, None)
+            if isinstance(value, ast.Name):
+                self.readers.get(value.id, set()).discard(name)
+            for reader in self.readers.pop(name, ()):
+                self.values.pop(reader, None)
+
+    def substitute(self, node):
+        return _Substitute(self.values).visit(node) if self.values else node
+
+
 def propagate(
     stmts: list[ast.stmt],
     adjoints: Collection[str],
-    facts: dict | None = None,
+    facts: _Facts | None = None,
     int_names: Collection[str] = frozenset(),
 ) -> list[ast.stmt]:
-    """Copy/constant propagation over adjoint names, in place; returns stmts."""
-    facts = dict(facts or {})
+    """Copy/constant propagation over adjoint names, in place; returns stmts.
+
+    One forward pass: a fact flows into a loop or branch body only if nothing in that
+    body reassigns either side of it."""
+    facts = facts.copy() if facts is not None else _Facts()
     out: list[ast.stmt] = []
     for stmt in stmts:
         if isinstance(stmt, (ast.If, ast.For, ast.While)):
-            killed = _stored(stmt)
-            inner = {
-                k: v
-                for k, v in facts.items()
-                if k not in killed and not (isinstance(v, ast.Name) and v.id in killed)
-            }
+            inner = facts.copy()
+            inner.kill(_stored(stmt))
             if isinstance(stmt, ast.If):
-                stmt.test = _Substitute(facts).visit(stmt.test)
+                stmt.test = facts.substitute(stmt.test)
                 stmt.body = propagate(stmt.body, adjoints, inner, int_names)
                 stmt.orelse = propagate(stmt.orelse, adjoints, inner, int_names)
             else:
                 if isinstance(stmt, ast.For):
-                    stmt.iter = _Substitute(facts).visit(stmt.iter)
+                    stmt.iter = facts.substitute(stmt.iter)
                 stmt.body = propagate(stmt.body, adjoints, inner, int_names)
             facts = inner
             out.append(stmt)
             continue
         if isinstance(stmt, ast.Assign):
-            stmt.value = simplify(_Substitute(facts).visit(stmt.value), int_names)
-        elif isinstance(stmt, ast.Return):
-            pass  # `return dtheta0` reads better than `return dtheta`
-        else:
-            stmt = _Substitute(facts).visit(stmt)
-        killed = _stored(stmt)
-        facts = {
-            k: v
-            for k, v in facts.items()
-            if k not in killed and not (isinstance(v, ast.Name) and v.id in killed)
-        }
+            stmt.value = simplify(facts.substitute(stmt.value), int_names)
+        elif not isinstance(stmt, ast.Return):  # `return dtheta0` reads better than `dtheta`
+            stmt = facts.substitute(stmt)
+        facts.kill(_stored(stmt))
         if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name):
             target, value = stmt.targets[0].id, stmt.value
             if target in adjoints and (
                 (isinstance(value, ast.Name) and value.id in adjoints and value.id != target)
                 or isinstance(_float_const(value), float)
             ):
-                facts[target] = value
+                facts.add(target, value)
         out.append(stmt)
     return out
 
@@ -118,7 +140,7 @@ _PURE_BUILTINS = {"len", "range", "abs", "float", "int", "min", "max", "reversed
 
 def _pure(expr, pure_names):
     """No side effects: only calls into math/numpy modules and a few builtins."""
-    for node in ast.walk(expr):
+    for node in walk(expr):
         if isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Name) and func.id in _PURE_BUILTINS:
@@ -131,18 +153,26 @@ def _pure(expr, pure_names):
     return True
 
 
-def _overwritten_before_read(name, rest):
-    for stmt in rest:
-        if not isinstance(stmt, ast.Assign):
-            return False
-        if any(
-            isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
-            for n in ast.walk(stmt)
-        ):
-            return False
-        if name in _stored(stmt):
-            return True
-    return False
+def _reads(node):
+    """Names a simple statement (or expression) reads; an augmented assignment reads its
+    target too."""
+    names = {n.id for n in walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+        names.add(node.target.id)
+    return names
+
+
+def _bound(targets):
+    """Names plain assignment targets bind (`a`, `a, (b, c)`); `y[i] = v` binds none."""
+    names = set()
+    for target in targets:
+        if isinstance(target, ast.Name):
+            names.add(target.id)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            names |= _bound(target.elts)
+        elif isinstance(target, ast.Starred):
+            names |= _bound([target.value])
+    return names
 
 
 def eliminate_dead(
@@ -151,64 +181,133 @@ def eliminate_dead(
     pure_names: Collection[str],
     keep: Collection[str] = (),
 ) -> list[list[ast.stmt]]:
-    """Drop adjoint assignments whose value no statement reads (to a fixpoint)."""
-    while True:
-        loads = set(keep)
-        for stmts in stmts_by_function:
-            for stmt in stmts:
-                loads |= {
-                    n.id
-                    for n in ast.walk(stmt)
-                    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
-                }
-        pruner = _Pruner(adjoints, pure_names, loads)
-        stmts_by_function[:] = [pruner.prune(stmts) for stmts in stmts_by_function]
-        if not pruner.changed:
-            return stmts_by_function
+    """Drop assignments to `adjoints` whose value nothing reads later.
+
+    One backward liveness pass per block (loops iterate their body's liveness to a
+    fixpoint, which takes two or three rounds): a dead assignment adds nothing to
+    what is live, so chains of dead assignments go in the same pass.  The names in
+    `keep` are live at every exit."""
+    sweep = _DeadCode(adjoints, pure_names, keep)
+    stmts_by_function[:] = [sweep.block(stmts, set(keep), True)[0] for stmts in stmts_by_function]
+    return stmts_by_function
 
 
-class _Pruner:
-    """One sweep of eliminate_dead, given the names some statement reads."""
+class _DeadCode:
+    """Backward liveness over generated code; `block` optionally removes what is dead.
 
-    def __init__(self, adjoints, pure_names, loads):
-        self.adjoints, self.pure_names, self.loads = adjoints, pure_names, loads
-        self.changed = False
+    The set of live names is updated in place statement by statement (copied only where
+    control flow splits), so a pass costs what the statements it reads cost."""
 
-    def _dead(self, stmt, rest):
-        return (
-            isinstance(stmt, ast.Assign)
-            and isinstance(stmt.targets[0], ast.Name)
-            and stmt.targets[0].id in self.adjoints
-            and (
-                stmt.targets[0].id not in self.loads
-                or _overwritten_before_read(stmt.targets[0].id, rest)
-            )
-        )
+    def __init__(self, adjoints, pure_names, keep):
+        self.adjoints, self.pure_names, self.keep = adjoints, pure_names, set(keep)
+        self.loops: list[tuple[frozenset, frozenset]] = []  # (live at the head, after)
+        self._reads_cache: dict[ast.AST, set] = {}
+        self._pure_cache: dict[ast.AST, bool] = {}
 
-    def prune(self, block):
-        result = []
-        for i, stmt in enumerate(block):
-            if self._dead(stmt, block[i + 1 :]):
-                if _pure(stmt.value, self.pure_names):
-                    self.changed = True
-                    continue
-                if isinstance(stmt.value, ast.Call):  # keep the call, drop the name
-                    self.changed = True
-                    result.append(ast.copy_location(ast.Expr(value=stmt.value), stmt))
-                    continue
-            for field in ("body", "orelse"):
-                if isinstance(getattr(stmt, field, None), list):
-                    setattr(stmt, field, self.prune(getattr(stmt, field)))
-            if isinstance(stmt, ast.If) and not stmt.body and not stmt.orelse:
-                self.changed = True
-                continue
-            if isinstance(stmt, ast.If) and not stmt.body:
+    def reads(self, node):
+        found = self._reads_cache.get(node)
+        if found is None:
+            found = self._reads_cache[node] = _reads(node)
+        return found
+
+    def pure(self, node):
+        found = self._pure_cache.get(node)
+        if found is None:
+            found = self._pure_cache[node] = _pure(node, self.pure_names)
+        return found
+
+    def block(self, stmts, live, remove):
+        """(the block, dead code dropped if `remove`; `live`, updated in place to the
+        names live at its start)."""
+        out = []
+        for stmt in reversed(stmts):
+            stmt = self.stmt(stmt, live, remove)
+            if stmt is not None:
+                out.append(stmt)
+        out.reverse()
+        return out, live
+
+    def stmt(self, stmt, live, remove):
+        if isinstance(stmt, ast.Assign):
+            return self._assign(stmt, live)
+        if isinstance(stmt, ast.If):
+            return self._if(stmt, live, remove)
+        if isinstance(stmt, (ast.For, ast.While)):
+            return self._loop(stmt, live, remove)
+        if isinstance(stmt, (ast.Return, ast.Break, ast.Continue)):
+            live.clear()  # what follows a jump is not reached from it
+            if isinstance(stmt, ast.Return):
+                live |= self.reads(stmt) | self.keep
+            elif self.loops:
+                live |= self.loops[-1][isinstance(stmt, ast.Break)]
+            return stmt
+        live |= self.reads(stmt)
+        if not isinstance(
+            stmt,
+            (ast.Expr, ast.AugAssign, ast.AnnAssign, ast.Raise, ast.Assert, ast.Pass, ast.Delete),
+        ):  # no other statement is generated today: keep all it may touch alive
+            live |= _stored(stmt)
+        return stmt
+
+    def _assign(self, stmt, live):
+        target = stmt.targets[0]
+        if (
+            len(stmt.targets) == 1
+            and isinstance(target, ast.Name)
+            and target.id in self.adjoints
+            and target.id not in live
+        ):
+            if self.pure(stmt.value):
+                return None
+            if isinstance(stmt.value, ast.Call):  # keep the call, drop the name
+                live |= self.reads(stmt.value)
+                return ast.copy_location(ast.Expr(value=stmt.value), stmt)
+        live -= _bound(stmt.targets)
+        live |= self.reads(stmt)
+        return stmt
+
+    def _if(self, stmt, live, remove):
+        live_else = set(live)
+        body, _ = self.block(stmt.body, live, remove)
+        orelse, _ = self.block(stmt.orelse, live_else, remove)
+        live |= live_else
+        if remove:
+            stmt.body, stmt.orelse = body, orelse
+            if not body and not orelse:  # both blocks were dead: `live` is as after the if
+                if self.pure(stmt.test):
+                    return None
+                live |= self.reads(stmt.test)
+                return ast.copy_location(ast.Expr(value=stmt.test), stmt)
+            if not body:
                 stmt.test = ast.UnaryOp(op=ast.Not(), operand=stmt.test)
                 stmt.body, stmt.orelse = stmt.orelse, []
-            if isinstance(stmt, (ast.For, ast.While)) and not stmt.body:
-                stmt.body = [ast.Pass()]
-            result.append(stmt)
-        return result
+        live |= self.reads(stmt.test)
+        return stmt
+
+    def _loop(self, stmt, live, remove):
+        header = stmt.iter if isinstance(stmt, ast.For) else stmt.test
+        bound = _bound([stmt.target]) if isinstance(stmt, ast.For) else set()
+        after = frozenset(live)
+        orelse, _ = self.block(stmt.orelse, live, remove)
+        head = live | after  # the loop may run no iteration (or exit by its test)
+        if isinstance(stmt, ast.While):
+            head |= self.reads(header)
+        while True:  # the back edge: what the body reads is live at the head again
+            self.loops.append((frozenset(head), after))
+            _, live_body = self.block(stmt.body, set(head), False)
+            self.loops.pop()
+            grown = head | (live_body - bound)
+            if grown == head:
+                break
+            head = grown
+        if remove:
+            self.loops.append((frozenset(head), after))
+            body, _ = self.block(stmt.body, set(head), True)
+            self.loops.pop()
+            stmt.body, stmt.orelse = body or [ast.Pass()], orelse
+        live.clear()
+        live |= head | self.reads(header)
+        return stmt
 
 
 def fold_single_use(
@@ -222,62 +321,83 @@ def fold_single_use(
     changes what `expr` reads.  Undoes the three-address split where it bought nothing:
     the code reads like the user's, and runs faster (fewer stores and loads)."""
     loads: dict[str, int] = {}
-    everything = list(stmts) + list(context)  # `context`: the rest of the function
-    for stmt in everything:
-        for node in ast.walk(stmt):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-                loads[node.id] = loads.get(node.id, 0) + 1
     stores: dict[str, int] = {}
-    for stmt in everything:
-        for node in ast.walk(stmt):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                stores[node.id] = stores.get(node.id, 0) + 1
+    for stmt in [*stmts, *context]:  # `context`: the rest of the function
+        for node in walk(stmt):
+            if isinstance(node, ast.Name):
+                counts = loads if isinstance(node.ctx, ast.Load) else stores
+                counts[node.id] = counts.get(node.id, 0) + 1
+    single = {name for name in candidates if loads.get(name) == 1 and stores.get(name) == 1}
+    return _Folder(single, pure_names, int_names).block(stmts)
 
-    def fold(block):
+
+class _Folder:
+    """fold_single_use over one block at a time, in one pass: where each name is
+    mentioned and stored, and which statements stop a fold, are indexed up front."""
+
+    def __init__(self, single, pure_names, int_names):
+        self.single, self.pure_names, self.int_names = single, pure_names, int_names
+
+    def block(self, block):
         out = list(block)
-        i = 0
-        while i < len(out):
-            stmt = out[i]
+        for stmt in out:
             for field in ("body", "orelse"):
                 if isinstance(getattr(stmt, field, None), list):
-                    setattr(stmt, field, fold(getattr(stmt, field)))
+                    setattr(stmt, field, self.block(getattr(stmt, field)))
+        mentions: dict[str, list[int]] = {}
+        stored: dict[str, list[int]] = {}
+        barriers = []
+        for pos, stmt in enumerate(out):
+            for name in {n.id for n in walk(stmt) if isinstance(n, ast.Name)}:
+                mentions.setdefault(name, []).append(pos)
+            for name in _stored(stmt):
+                stored.setdefault(name, []).append(pos)
+            if self._barrier(stmt):
+                barriers.append(pos)
+        folded = set()
+        for i, stmt in enumerate(out):
             target = (
                 stmt.targets[0].id
                 if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name)
                 else None
             )
-            if (
-                target in candidates
-                and loads.get(target) == 1
-                and stores.get(target) == 1
-                and _pure(stmt.value, pure_names)
+            if target not in self.single or not _pure(stmt.value, self.pure_names):
+                continue
+            j = _next_after(mentions.get(target, []), i)
+            if j is None or not isinstance(out[j], (ast.Assign, ast.Expr)):
+                continue  # `return dx` stays
+            if _any_between(barriers, i, j) or any(
+                _any_between(stored.get(n.id, []), i, j)
+                for n in walk(stmt.value)
+                if isinstance(n, ast.Name)
             ):
-                reads = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
-                for j in range(i + 1, len(out)):
-                    later = out[j]
-                    uses = any(isinstance(n, ast.Name) and n.id == target for n in ast.walk(later))
-                    if uses:
-                        if isinstance(later, (ast.Assign, ast.Expr)):  # `return dx` stays
-                            _replace_load(later, target, stmt.value)
-                            if isinstance(later, ast.Assign):
-                                later.value = simplify(later.value, int_names)
-                            del out[i]
-                            i -= 1
-                        break
-                    if (
-                        not isinstance(later, (ast.Assign, ast.Expr))
-                        or _stored(later) & reads
-                        or (
-                            isinstance(later, ast.Expr)
-                            and not _pure(later.value, pure_names)
-                            and not _is_stack_op(later)
-                        )
-                    ):
-                        break
-            i += 1
-        return out
+                continue
+            later = out[j]
+            _replace_load(later, target, stmt.value)
+            if isinstance(later, ast.Assign):
+                later.value = simplify(later.value, self.int_names)
+            folded.add(i)
+        return [stmt for pos, stmt in enumerate(out) if pos not in folded]
 
-    return fold(stmts)
+    def _barrier(self, stmt):
+        """A statement a fold may not move an expression across."""
+        return not isinstance(stmt, (ast.Assign, ast.Expr)) or (
+            isinstance(stmt, ast.Expr)
+            and not _pure(stmt.value, self.pure_names)
+            and not _is_stack_op(stmt)
+        )
+
+
+def _next_after(positions, i):
+    """The first of the sorted `positions` after `i`, or None."""
+    k = bisect.bisect_right(positions, i)
+    return positions[k] if k < len(positions) else None
+
+
+def _any_between(positions, i, j):
+    """Whether a sorted list of positions holds one strictly between i and j."""
+    k = bisect.bisect_right(positions, i)
+    return k < len(positions) and positions[k] < j
 
 
 def _is_stack_op(stmt):

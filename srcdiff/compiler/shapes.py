@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 
 from .analysis import INT, SCALAR
+from .astutil import walk
 from .ir import OpKind
 
 
@@ -49,7 +50,7 @@ class ShapeTokens:
     def __init__(self, fn):
         self.fn = fn
         self.stores = {}
-        for node in ast.walk(fn.tree):
+        for node in walk(fn.tree):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 self.stores[node.id] = self.stores.get(node.id, 0) + 1
         self.memo = {}
@@ -109,6 +110,4 @@ class ShapeTokens:
 
     def _constant_index(self, index):
         """An index whose value can't change: only constants and never-assigned names."""
-        return all(
-            self.stores.get(n.id, 0) == 0 for n in ast.walk(index) if isinstance(n, ast.Name)
-        )
+        return all(self.stores.get(n.id, 0) == 0 for n in walk(index) if isinstance(n, ast.Name))

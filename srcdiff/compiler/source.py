@@ -16,6 +16,7 @@ import weakref
 from dataclasses import dataclass, field
 
 from ..errors import SourceUnavailableError, SrcDiffError, UnsupportedSyntaxError
+from .astutil import walk
 
 _MISSING = object()
 
@@ -142,7 +143,7 @@ class FunctionSource:
 
 def _local_names(tree):
     names = {a.arg for a in _all_args(tree.args)}
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
             names.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node is not tree:
@@ -169,6 +170,11 @@ def _read_source(func):
             f"srcdiff differentiates plain functions; got the bound method {func.__qualname__}",
             hint="write a module-level function that takes what the method reads from `self` "
             "as arguments, e.g. def loss(k, x): ...",
+        )
+    if hasattr(func, "srcdiff_recipe"):  # what grad & co. returned (api/pickling.py)
+        raise SourceUnavailableError(
+            f"{func!r} is a derivative srcdiff made; srcdiff differentiates source code",
+            hint="for second derivatives use srcdiff.hessian(f) or srcdiff.hvp(f, ...)",
         )
     if not isinstance(func, types.FunctionType):
         what = type(func).__name__

@@ -18,6 +18,7 @@ import numpy as np
 from ..errors import NoRuleError, UnsupportedSyntaxError
 from ..rules import RULES
 from .analysis import ARRAY, INT, REDUCTIONS, SCALAR, SEQ
+from .astutil import walk
 from .ir import Op, OpKind
 
 if TYPE_CHECKING:
@@ -128,7 +129,7 @@ class Flattener:
                 f"work on a copy: {base} = {base}.copy() (or np.array({base}, float)) "
                 "before assigning into it",
             )
-        for node in ast.walk(self.tree):
+        for node in walk(self.tree):
             if (
                 isinstance(node, ast.Assign)
                 and isinstance(node.targets[0], ast.Name)
@@ -174,14 +175,14 @@ class Flattener:
         number(self.tree.body, ())
         writes = [
             (n, n.targets[0].value.id)
-            for n in ast.walk(self.tree)
+            for n in walk(self.tree)
             if isinstance(n, ast.Assign)
             and isinstance(n.targets[0], ast.Subscript)
             and isinstance(n.targets[0].value, ast.Name)
         ]
         mutated = {base for _, base in writes}
         uses = {}  # name -> [(statement index, "load"/"store", enclosing loops)]
-        statements = {id(n): n for n in ast.walk(self.tree) if isinstance(n, ast.stmt)}
+        statements = {id(n): n for n in walk(self.tree) if isinstance(n, ast.stmt)}
         for sid, (index, _) in order.items():
             stmt = statements[sid]
             parts = (
@@ -190,11 +191,11 @@ class Flattener:
                 else [stmt.test if not isinstance(stmt, ast.For) else stmt.iter]
             )
             for part in parts:
-                for n in ast.walk(part):
+                for n in walk(part):
                     if isinstance(n, ast.Name):
                         kind = "store" if isinstance(n.ctx, ast.Store) else "load"
                         uses.setdefault(n.id, []).append((index, kind, order[sid][1]))
-        for node in ast.walk(self.tree):
+        for node in walk(self.tree):
             if not (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)):
                 continue
             base = _view_base(node.value)
@@ -522,9 +523,10 @@ class Flattener:
     def _passed(self, spec, bound, kinds, targets):
         """Parameters the helper never assigns whose numbers (immutable) this caller still
         has when the helper's backward sweep runs: the caller passes them to it, and the
-        helper saves nothing of them: values the caller never overwrites, and its
-        temporaries (which it keeps as the helper would).  Not a target of the call, whose
-        backward sweep runs before the targets' old values are restored."""
+        helper saves nothing of them: values the caller never overwrites (not its
+        temporaries: keeping one would cost the caller a push where the helper may need
+        none).  Not a target of the call, whose backward sweep runs before the targets'
+        old values are restored."""
         if self.mode != "reverse":
             return ()
         assigned = self.unit.assigned_names(spec.source)
@@ -539,7 +541,7 @@ class Flattener:
                 or (
                     isinstance(bound[p], ast.Name)
                     and bound[p].id not in targets
-                    and (bound[p].id in self._invariant or bound[p].id in self.temp_kinds)
+                    and bound[p].id in self._invariant
                 )
             )
         )

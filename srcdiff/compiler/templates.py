@@ -10,8 +10,9 @@ name; `simplify` folds the arithmetic a careful person would not write
 from __future__ import annotations
 
 import ast
-import copy
 import numbers
+
+from .astutil import copy_tree, walk
 
 
 def instantiate(template, mapping, int_names=frozenset()):
@@ -20,10 +21,10 @@ def instantiate(template, mapping, int_names=frozenset()):
     class Sub(ast.NodeTransformer):
         def visit_Name(self, node):
             if node.id in mapping:
-                return copy.deepcopy(mapping[node.id])
+                return copy_tree(mapping[node.id])
             return node
 
-    return simplify(Sub().visit(copy.deepcopy(template)), int_names)
+    return simplify(Sub().visit(copy_tree(template)), int_names)
 
 
 def _num(node):
@@ -52,7 +53,7 @@ _FOLD = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lam
 
 
 def _may_be_int(node, int_names):
-    for n in ast.walk(node):
+    for n in walk(node):
         if isinstance(n, ast.Name) and n.id in int_names:
             return True
         if isinstance(n, (ast.Compare, ast.BoolOp)) or (
@@ -64,7 +65,7 @@ def _may_be_int(node, int_names):
 
 def _may_be_bool(node):
     """Comparisons and np.where-style partials (`condition`, np.logical_not(...))."""
-    for n in ast.walk(node):
+    for n in walk(node):
         if isinstance(n, (ast.Compare, ast.BoolOp)):
             return True
         if (
@@ -83,7 +84,7 @@ class _Simplifier(ast.NodeTransformer):
     def _boolish(self, node):
         """May `node` be a boolean (a comparison, a mask variable)?  `-` doesn't apply."""
         return _may_be_bool(node) or any(
-            isinstance(n, ast.Name) and n.id in self.int_names for n in ast.walk(node)
+            isinstance(n, ast.Name) and n.id in self.int_names for n in walk(node)
         )
 
     def _unit(self, value, other):
@@ -175,7 +176,7 @@ class _Simplifier(ast.NodeTransformer):
                     ast.BinOp(
                         left=_const(c),
                         op=ast.Mult(),
-                        right=ast.BinOp(left=copy.deepcopy(x), op=ast.Pow(), right=_const(c - 1)),
+                        right=ast.BinOp(left=copy_tree(x), op=ast.Pow(), right=_const(c - 1)),
                     )
                 )
         return node
@@ -194,4 +195,4 @@ class _Simplifier(ast.NodeTransformer):
 
 def simplify(node, int_names=frozenset()):
     """Fold trivial arithmetic; `int_names` are variables that may hold ints."""
-    return ast.fix_missing_locations(_Simplifier(int_names).visit(node))
+    return _Simplifier(int_names).visit(node)

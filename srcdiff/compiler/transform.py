@@ -12,7 +12,6 @@ and rewrites its own copy of the tree.
 from __future__ import annotations
 
 import ast
-import copy
 
 import numpy as np
 
@@ -20,7 +19,7 @@ from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
 from .aliasing import PURE_METHODS, check_memory
 from .analysis import ARRAY, SCALAR, SEQ
-from .astutil import name, tuple_of
+from .astutil import copy_tree, name, tuple_of, walk
 from .ir import FunctionIR
 from .source import MISSING
 from .split import Flattener
@@ -99,10 +98,10 @@ class TransformBase:
         """Refuse calls whose effect on differentiated values srcdiff can't see: a call
         made for its side effects (`np.copyto(y, x)`, `y.sort()`), or one writing into
         an `out=` array.  Pure primitives (the rule table) and print() are harmless."""
-        for stmt in ast.walk(self.tree):
+        for stmt in walk(self.tree):
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
                 self._check_effect_call(stmt.value, stmt)
-            for node in ast.walk(stmt) if isinstance(stmt, (ast.Assign, ast.Expr)) else ():
+            for node in walk(stmt) if isinstance(stmt, (ast.Assign, ast.Expr)) else ():
                 if (
                     isinstance(node, ast.Call)
                     and any(k.arg == "out" for k in node.keywords)
@@ -176,7 +175,7 @@ class TransformBase:
             if p not in mapping:
                 mapping[p] = ast.Constant(rule.defaults[p])
         mapping["t" if which == "jvp" else "g"] = seed
-        mapping["out"] = copy.deepcopy(op.primal) if self_ref else tuple_of(op.targets)
+        mapping["out"] = copy_tree(op.primal) if self_ref else tuple_of(op.targets)
         for n in rule.uses(which, param) & set(rule.namespace):
             mapping[n] = name(self.bind(rule.namespace[n], n))
         return instantiate(rule.template(which, param), mapping, self.int_names)
@@ -189,7 +188,7 @@ class TransformBase:
         """Constants, slices of them, and counters of `for ... in range` loops: an index
         that can't select an element twice (unlike integer arrays)."""
         counters = self._range_counters()
-        for node in ast.walk(index):
+        for node in walk(index):
             if isinstance(node, ast.Name):
                 if node.id not in counters:
                     return False
@@ -219,12 +218,12 @@ class TransformBase:
     def _range_counters(self):
         if not hasattr(self, "_counters"):
             stores = {}
-            for n in ast.walk(self.tree):
+            for n in walk(self.tree):
                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
                     stores[n.id] = stores.get(n.id, 0) + 1
             self._counters = {
                 loop.target.id
-                for loop in ast.walk(self.tree)
+                for loop in walk(self.tree)
                 if isinstance(loop, ast.For)
                 and isinstance(loop.iter, ast.Call)
                 and isinstance(loop.iter.func, ast.Name)
@@ -246,7 +245,7 @@ class TransformBase:
                 func=ast.Name(
                     id=self.bind(runtime.check_distinct, "check_distinct"), ctx=ast.Load()
                 ),
-                args=[copy.deepcopy(index)],
+                args=[copy_tree(index)],
                 keywords=[],
             )
         )

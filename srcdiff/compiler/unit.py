@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from ..errors import SrcDiffError, UnsupportedSyntaxError
 from .analysis import SCALAR, SEQ, Analysis, Definitions, kind_of_value, rank_of_value
+from .astutil import walk
 from .naming import Names
 from .normalize import normalized
 from .source import MISSING, FunctionSource
@@ -73,6 +74,7 @@ class Unit:
         self.names = Names(self.reserved)
         self._stack_name = None
         self.mutates = False  # does generated code assign into arrays (y[i] = ...)?
+        self.checkpoint = None  # snapshots per checkpointed loop (reverse/checkpoint.py)
         self.seed = seed if seed is not None else ast.Constant(1.0)
         self.bindings = {}  # id(obj) -> (name, obj)
         self.binding_names = {}  # name -> obj
@@ -95,7 +97,7 @@ class Unit:
     def source(self, func):
         if func not in self.sources:
             self.sources[func] = FunctionSource(func)
-            for node in ast.walk(self.sources[func].tree):
+            for node in walk(self.sources[func].tree):
                 if isinstance(node, ast.Name):
                     self.names.taken.add(node.id)
         return self.sources[func]
@@ -303,7 +305,7 @@ class Unit:
         if key in self._in_progress:  # recursion: what the body changes, shares unknown
             stores = {
                 n.id
-                for n in ast.walk(source.tree)
+                for n in walk(source.tree)
                 if isinstance(n, ast.AugAssign)
                 for n in [n.target]
                 if isinstance(n, ast.Name)

@@ -66,7 +66,11 @@ class Rule:
 
     def uses(self, mode, param):
         """Names a template reads: used to decide what the backward sweep needs."""
-        return {n.id for n in ast.walk(self.template(mode, param)) if isinstance(n, ast.Name)}
+        key = ("uses", mode, param)
+        if key not in self._parsed:
+            tree = self.template(mode, param)
+            self._parsed[key] = frozenset(n.id for n in ast.walk(tree) if isinstance(n, ast.Name))
+        return set(self._parsed[key])
 
     def bind(self, args, keywords):
         """Map call arguments (AST nodes) to parameter names, or None if they don't fit."""
@@ -95,6 +99,11 @@ class RuleTable:
         self._rules = {}
         self.version = 0
         self._subscribers = weakref.WeakSet()
+        # register_rule's replacements of rules srcdiff ships, {label: the new rule as
+        # text}: a derivative sent to another process checks that the same replacements
+        # are made there (api/pickling.py); without them it would silently differ
+        self.overrides: dict[str, str] = {}
+        self._user: set = set()  # keys of the primitives register_rule gave rules
 
     def subscribe(self, obj):
         self._subscribers.add(obj)
@@ -107,6 +116,14 @@ class RuleTable:
         self._rules.setdefault(key, [])
         # A new rule for an existing signature replaces it (user overrides).
         self._rules[key] = [r for r in self._rules[key] if r.params != rule.params] + [rule]
+
+    def add_user_rule(self, rule, text):
+        """`add` for register_rule: a rule replacing one srcdiff ships is remembered."""
+        key = _key(rule.func)
+        if self.lookup(rule.func) and key not in self._user:
+            self.overrides[rule.label] = text
+        self._user.add(key)
+        self.add(rule)
 
     def lookup(self, func):
         try:
@@ -283,5 +300,5 @@ def register_rule(
     )
     if not isinstance(func, __import__("numpy").ufunc):
         rule.shares = None  # a function we can't read may return a view of an argument
-    RULES.add(rule)
+    RULES.add_user_rule(rule, repr((params, partials, jvp, vjp, elementwise)))
     return rule

@@ -31,7 +31,6 @@ def log_loss_grad(w1, w2, b):
     p = None
     _stack = []
     data = [(0.5, 1.0, 1.0), (-1.0, 0.3, 0.0), (2.0, -0.5, 1.0)]
-    loss = 0.0
     iters1 = range(len(data))
     for i1 in iters1:
         t1 = data[i1]
@@ -41,8 +40,6 @@ def log_loss_grad(w1, w2, b):
         label = t1[2]
         _stack.append(p)
         p = neuron_fwd(_stack, x1, x2, w1, w2, b)
-        t4 = 1.0 - p
-        loss = loss - (label * math.log(p) + (1.0 - label) * math.log(t4))
     # backward sweep
     # line 21: return loss / len(data)
     dloss = 1.0 / len(data)
@@ -63,7 +60,6 @@ def log_loss_grad(w1, w2, b):
         db = db + g3
         p = _stack.pop()
         label = _stack.pop()
-    dp = 0.0
     return dw1, dw2, db
 
 
@@ -74,7 +70,6 @@ def neuron_fwd(_stack, x1, x2, w1, w2, b):
     t3 = t1 + t2
     t4 = t3 + b
     out = sigmoid_fwd(_stack, t4)
-    _stack.append(t4)
     _stack.append(x1)
     _stack.append(x2)
     return out
@@ -84,9 +79,8 @@ def neuron_bwd(_stack, dout, w1, w2, b):
     """Backward sweep of neuron: adjoints of w1, w2, b."""
     x2 = _stack.pop()
     x1 = _stack.pop()
-    t4 = _stack.pop()
     # line 11: return sigmoid(w1 * x1 + w2 * x2 + b)
-    dt4 = sigmoid_bwd(_stack, dout, t4)
+    dt4 = sigmoid_bwd(_stack, dout)
     db = dt4
     dw2 = dt4 * x2
     dw1 = dt4 * x1
@@ -105,7 +99,7 @@ def sigmoid_fwd(_stack, z):
     return out
 
 
-def sigmoid_bwd(_stack, dout, z):
+def sigmoid_bwd(_stack, dout):
     """Backward sweep of sigmoid: adjoints of z."""
     out = _stack.pop()
     t3 = _stack.pop()

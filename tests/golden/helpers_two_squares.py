@@ -19,11 +19,10 @@ def two_squares_grad(x, y):
     # forward sweep
     _stack = []
     square_fwd(_stack, x)
-    t2 = x * y
-    square_fwd(_stack, t2)
+    square_fwd_2(_stack, x * y)
     # backward sweep
     # line 38: return square(x) + square(x * y)
-    dt2 = square_bwd(_stack, 1.0, t2)
+    dt2 = square_bwd_2(_stack, 1.0)
     dx = dt2 * y
     dy = dt2 * x
     g1 = square_bwd(_stack, 1.0, x)
@@ -39,6 +38,21 @@ def square_fwd(_stack, z):
 
 def square_bwd(_stack, dout, z):
     """Backward sweep of square: adjoints of z."""
+    # line 33: return z * z
+    dz = dout * z + dout * z
+    return dz
+
+
+def square_fwd_2(_stack, z):
+    """Forward sweep of square: its value, saving what the backward sweep needs."""
+    out = z * z
+    _stack.append(z)
+    return out
+
+
+def square_bwd_2(_stack, dout):
+    """Backward sweep of square: adjoints of z."""
+    z = _stack.pop()
     # line 33: return z * z
     dz = dout * z + dout * z
     return dz

@@ -19,7 +19,6 @@ def loss_grad(w, b, data=DATA):
     err = None
     _stack = []
     n = len(data)
-    total = 0.0
     iters1 = range(len(data))
     for i1 in iters1:
         t1 = data[i1]
@@ -28,7 +27,6 @@ def loss_grad(w, b, data=DATA):
         t2 = predict_fwd(_stack, w, b, x)
         _stack.append(err)
         err = t2 - y
-        total = total + err * err
     t5 = DECAY * w
     # backward sweep
     # line 21: return total / n + DECAY * w * w
@@ -45,7 +43,6 @@ def loss_grad(w, b, data=DATA):
         g1, g2 = predict_bwd(_stack, derr, w, b)
         dw = dw + g1
         db = db + g2
-    derr = 0.0
     return dw, db
 
 
@@ -104,7 +101,6 @@ def loss_value_and_grad(w, b, data=DATA):
         g1, g2 = predict_bwd(_stack, derr, w, b)
         dw = dw + g1
         db = db + g2
-    derr = 0.0
     return value, (dw, db)
 
 

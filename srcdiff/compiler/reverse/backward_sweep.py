@@ -5,7 +5,6 @@ replayed from what the forward sweep pushed."""
 from __future__ import annotations
 
 import ast
-import copy
 
 from .. import control
 from ..analysis import ARRAY, LIST, SCALAR, useful_names
@@ -13,7 +12,7 @@ from ..astutil import add as _add
 from ..astutil import assign as _assign
 from ..astutil import attr_call as _attr_call
 from ..astutil import call as _call
-from ..astutil import is_loop_exit, tuple_of
+from ..astutil import copy_tree, is_loop_exit, tuple_of, walk
 from ..astutil import name as _name
 from ..astutil import reads_any as _reads_any
 from ..control import fill
@@ -124,9 +123,7 @@ class BackwardSweep:
         useful) are left out, so no 0.0 meets a partial that is not finite.  Should a pass
         still start an adjoint (it would assign it, losing the other passes' share), the
         loop is built again with every active name (`every`)."""
-        active = {
-            n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and self.an.active.get(n.id)
-        }
+        active = {n.id for n in walk(stmt) if isinstance(n, ast.Name) and self.an.active.get(n.id)}
         touched = active if every else active & self.useful
         before = (set(state), set(self.materialized))
         pre = self._zeros(touched - state, stmt)
@@ -170,6 +167,8 @@ class BackwardSweep:
             info = self._header(stmt, "count")
             counter = self.names.exact_or_suffixed("_")
             loop = fill(control.REPLAYED_WHILE, COUNTER=counter, TRIPS=info.count, BODY=body)
+        if stmt in self.checkpoint_plans:
+            loop = self.checkpointed_reverse(stmt, loop)
         pop = self._marker(MarkerKind.POP, names=info.names(), stack=self.saves_on_stack)
         out = [pop, *pre, *loop, *post]
         if restore is not None:
@@ -332,7 +331,7 @@ class BackwardSweep:
             )
         if isinstance(atom, ast.Name) and self.shapes.same(atom.id, op.target):
             return expr  # the operand has the result's shape: nothing to sum back
-        return _call(self.bind(_runtime().unbroadcast, "unbroadcast"), expr, copy.deepcopy(atom))
+        return _call(self.bind(_runtime().unbroadcast, "unbroadcast"), expr, copy_tree(atom))
 
     def _accumulate(self, var, expr, state, shared=False):
         """Add `expr` to var's adjoint (the first contribution assigns).  An adjoint
@@ -365,7 +364,7 @@ class BackwardSweep:
             _name(self.stack),
             *couts,
             *[_name(self.adj(op.bound[p].id)) for p in lists],
-            *[copy.deepcopy(op.bound[p]) for p in spec.passed],
+            *[copy_tree(op.bound[p]) for p in spec.passed],
         )
         targets, fresh, later = [], set(), []
         for p in op.active:
@@ -402,7 +401,7 @@ class BackwardSweep:
         if base not in state:
             return restore
         d = self.adj(base)
-        item = ast.Subscript(value=_name(d), slice=copy.deepcopy(op.index), ctx=ast.Load())
+        item = ast.Subscript(value=_name(d), slice=copy_tree(op.index), ctx=ast.Load())
         out = []
         if op.active:
             atom = op.bound["v"]
@@ -421,16 +420,16 @@ class BackwardSweep:
                 )
             elif self.flat.kind(atom) == ARRAY:
                 expr = _call(
-                    self.bind(_runtime().unbroadcast, "unbroadcast"), item, copy.deepcopy(atom)
+                    self.bind(_runtime().unbroadcast, "unbroadcast"), item, copy_tree(atom)
                 )
-            zero = ast.Subscript(value=_name(d), slice=copy.deepcopy(op.index), ctx=ast.Store())
+            zero = ast.Subscript(value=_name(d), slice=copy_tree(op.index), ctx=ast.Store())
             if atom.id == base:  # y[i] = y: the old y gets the slice's adjoint once it is zeroed
                 taken = self.names.numbered("dv")
                 out.append(_assign(taken, expr))
                 out.append(_assign(zero, ast.Constant(0.0)))
                 return out + self._accumulate(base, _name(taken), state) + restore
             out += self._accumulate(atom.id, expr, state)
-        zero = ast.Subscript(value=_name(d), slice=copy.deepcopy(op.index), ctx=ast.Store())
+        zero = ast.Subscript(value=_name(d), slice=copy_tree(op.index), ctx=ast.Store())
         out.append(_assign(zero, ast.Constant(0.0)))
         return out + restore
 
@@ -448,11 +447,11 @@ class BackwardSweep:
             # once, and dx is an array this adjoint owns
             if base.id not in state:  # floats even when the array holds integers
                 zeros = self.bind(_runtime().zeros_like, "zeros_like")
-                out.append(_assign(self.adj(base.id), _call(zeros, copy.deepcopy(base))))
+                out.append(_assign(self.adj(base.id), _call(zeros, copy_tree(base))))
                 state.add(base.id)
             target = ast.Subscript(
                 value=_name(self.adj(base.id)),
-                slice=copy.deepcopy(op.primal.slice),
+                slice=copy_tree(op.primal.slice),
                 ctx=ast.Store(),
             )
             out.append(ast.AugAssign(target=target, op=ast.Add(), value=g))
@@ -461,7 +460,7 @@ class BackwardSweep:
         call = _call(
             self.bind(_runtime().add_at, "add_at"),
             current,
-            copy.deepcopy(base),
+            copy_tree(base),
             _index_value(op.primal.slice),
             g,
         )

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import ast
-import copy
 
 from ..astutil import call as _call
+from ..astutil import copy_tree
 
 MARK = "__srcdiff_marker__"
 
@@ -19,7 +19,7 @@ def index_value(index):
     `1:3` -> `slice(1, 3)`, `...` stays `...`, tuples element by element."""
     if isinstance(index, ast.Slice):
         parts = [
-            copy.deepcopy(p) if p is not None else ast.Constant(None)
+            copy_tree(p) if p is not None else ast.Constant(None)
             for p in (index.lower, index.upper, index.step)
         ]
         if isinstance(parts[2], ast.Constant) and parts[2].value is None:
@@ -27,7 +27,7 @@ def index_value(index):
         return _call("slice", *parts)
     if isinstance(index, ast.Tuple):
         return ast.Tuple(elts=[index_value(e) for e in index.elts], ctx=ast.Load())
-    return copy.deepcopy(index)
+    return copy_tree(index)
 
 
 def numpy_module():

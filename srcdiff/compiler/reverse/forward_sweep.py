@@ -9,7 +9,7 @@ import copy
 from .. import control
 from ..analysis import LIST, list_append
 from ..astutil import assign as _assign
-from ..astutil import is_loop_exit, tuple_of
+from ..astutil import copy_tree, is_loop_exit, tuple_of, walk
 from ..astutil import name as _name
 from ..control import fill
 from ..ir import MarkerKind, OpKind
@@ -28,18 +28,12 @@ class ForwardSweep:
         return (
             isinstance(stmt, (ast.If, ast.For, ast.While))
             and not is_loop_exit(stmt)
-            and not any(
-                isinstance(n, ast.Name) and self.an.active.get(n.id) for n in ast.walk(stmt)
-            )
+            and not any(isinstance(n, ast.Name) and self.an.active.get(n.id) for n in walk(stmt))
         )
 
     def _compound_assigned(self, stmt):
         return sorted(
-            {
-                n.id
-                for n in ast.walk(stmt)
-                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-            }
+            {n.id for n in walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         )
 
     def fwd_stmt(self, stmt):
@@ -71,12 +65,16 @@ class ForwardSweep:
             return [*branch, push]
         if isinstance(stmt, ast.For):
             info = self._header(stmt, "iters")
+            checkpointed = self.checkpoints(stmt)
             self.loop_depth += 1
             body = self.fwd_block(stmt.body)
             self.loop_depth -= 1
             save = self._marker(
                 MarkerKind.SAVE, site=stmt, var=stmt.target.id, stack=self.saves_on_stack
             )
+            if checkpointed:
+                push = self._marker(MarkerKind.PUSH, names=info.names(), stack=False)
+                return [save, *self.checkpointed_loop(stmt, info, body), push]
             loop = fill(
                 control.RECORDED_FOR_COUNTED if info.count else control.RECORDED_FOR,
                 stmt.lineno,
@@ -90,9 +88,12 @@ class ForwardSweep:
             return [save, *loop, push]
         if isinstance(stmt, ast.While):
             info = self._header(stmt, "count")
+            checkpointed = self.checkpoints(stmt)
             self.loop_depth += 1
             body = self.fwd_block(stmt.body)
             self.loop_depth -= 1
+            if checkpointed:
+                return self.checkpointed_loop(stmt, info, body)
             loop = fill(control.COUNTED_WHILE, TRIPS=info.count, TEST=stmt.test, BODY=body)
             push = self._marker(MarkerKind.PUSH, names=[info.count], stack=self.saves_on_stack)
             return [*loop, push]
@@ -153,9 +154,7 @@ class ForwardSweep:
             )
             if temps:  # before the write: a temporary may be a view of the array written
                 out.append(self._marker(MarkerKind.PUSH, names=temps, stack=self.saves_on_stack))
-            target = ast.Subscript(
-                value=_name(base), slice=copy.deepcopy(last.index), ctx=ast.Store()
-            )
+            target = ast.Subscript(value=_name(base), slice=copy_tree(last.index), ctx=ast.Store())
             out.append(_assign(target, last.primal, stmt.lineno))
             return out
         for var in last.targets:

@@ -5,11 +5,11 @@ helpers) or local copies, or dropped."""
 from __future__ import annotations
 
 import ast
-import copy
 
 from ..astutil import assign as _assign
 from ..astutil import attr_call as _attr_call
 from ..astutil import call as _call
+from ..astutil import copy_tree, walk
 from ..astutil import name as _name
 from ..ir import MarkerKind, OpKind
 from .common import MARK as _MARK
@@ -22,19 +22,14 @@ class SaveResolution:
     def needed(self, bwd):
         """Primal locals the backward sweep reads."""
         adjoint_names = set(self.adjoints.values())
-        loads = {
-            n.id
-            for stmt in bwd
-            for n in ast.walk(stmt)
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
-        }
+        loads = self.backward_reads(bwd)  # (checkpoint.py: replayed segments aside)
         locals_ = (
             self.source.resolver.locals
             | set(self.flat.temp_kinds)
             | self.ir.header_names()
             | {
                 n.id
-                for n in ast.walk(self.tree)
+                for n in walk(self.tree)
                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
             }
         )
@@ -58,7 +53,7 @@ class SaveResolution:
         # backward sweep has it only if it is saved too
         for m in self.ir.markers:
             if m.kind is MarkerKind.RESTORE_ITEM and m.var in needed and m.index is not None:
-                needed |= {n.id for n in ast.walk(m.index) if isinstance(n, ast.Name)} & locals_
+                needed |= {n.id for n in walk(m.index) if isinstance(n, ast.Name)} & locals_
         self.recompute = self._recomputable(bwd, needed, locals_)
         for expr in self.recompute.values():
             needed |= _loads(expr) & locals_
@@ -96,7 +91,7 @@ class SaveResolution:
         backward sweep starts before its targets are restored)."""
         assigned = {
             n.id
-            for n in ast.walk(self.tree)
+            for n in walk(self.tree)
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
         }
         free = set(self.passed) if self.role == "helper" else set(self.params)
@@ -114,7 +109,7 @@ class SaveResolution:
 
     def _markers_in(self, stmts):
         for stmt in stmts:
-            for node in ast.walk(stmt):
+            for node in walk(stmt):
                 m = self.marker_of(node)
                 if m is not None:
                     yield m
@@ -141,7 +136,7 @@ class SaveResolution:
                 return [ast.Expr(value=_attr_call(self.stack, "append", _name(n))) for n in names]
             self.uses_stack |= bool(names)
             pops = [_assign(n, _attr_call(self.stack, "pop")) for n in reversed(names)]
-            return pops + [_assign(n, copy.deepcopy(self.recompute[n])) for n in again]
+            return pops + [_assign(n, copy_tree(self.recompute[n])) for n in again]
         var, site = m.var, m.site
         if kind in (MarkerKind.SAVE_ITEM, MarkerKind.RESTORE_ITEM):
             return self._expand_item(m, needed)
@@ -164,25 +159,25 @@ class SaveResolution:
         var, kind = m.var, m.kind
         if var not in needed:
             return []
-        item = ast.Subscript(value=_name(var), slice=copy.deepcopy(m.index), ctx=ast.Load())
+        item = ast.Subscript(value=_name(var), slice=copy_tree(m.index), ctx=ast.Load())
         np_name = self.bind(_np(), "np")
         if m.stack:
             self.uses_stack = True
             if kind is MarkerKind.SAVE_ITEM:
                 old = _call(ast.Attribute(value=_name(np_name), attr="copy", ctx=ast.Load()), item)
                 return [ast.Expr(value=_attr_call(self.stack, "append", old))]
-            target = ast.Subscript(value=_name(var), slice=copy.deepcopy(m.index), ctx=ast.Store())
+            target = ast.Subscript(value=_name(var), slice=copy_tree(m.index), ctx=ast.Store())
             return [_assign(target, _attr_call(self.stack, "pop"))]
         saved = self.ir.saved_name(m.site, var, lambda: self.names.numbered(var + "_"))
         if kind is MarkerKind.SAVE_ITEM:
             old = _call(ast.Attribute(value=_name(np_name), attr="copy", ctx=ast.Load()), item)
             return [_assign(saved, old)]
-        target = ast.Subscript(value=_name(var), slice=copy.deepcopy(m.index), ctx=ast.Store())
+        target = ast.Subscript(value=_name(var), slice=copy_tree(m.index), ctx=ast.Store())
         return [_assign(target, _name(saved))]
 
 
 def _loads(node):
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return {n.id for n in walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
 def _stores(target):
@@ -249,7 +244,7 @@ class _Liveness:
         if isinstance(stmt, (ast.Expr, ast.Return, ast.Pass)):
             return live | _loads(stmt)
         # anything else: all it reads is live, it assigns nothing, its restores all stay
-        for node in ast.walk(stmt):
+        for node in walk(stmt):
             m = self.fn.marker_of(node)
             if m is not None and m.kind is MarkerKind.RESTORE:
                 self.fn.live_restores.add((m.site, m.var))
@@ -288,4 +283,9 @@ class _Liveness:
             for n in names & set(fn.recompute):
                 live = live | _loads(fn.recompute[n])
             return live
+        # saves in the backward sweep (a checkpointed loop's rerun records again) read
+        if m.kind in (MarkerKind.SAVE, MarkerKind.SAVE_ITEM):
+            return live | {m.var} | (_loads(m.index) if m.index is not None else set())
+        if m.kind is MarkerKind.PUSH:
+            return live | set(m.names)
         return live

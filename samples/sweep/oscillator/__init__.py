@@ -1,0 +1,1 @@
+"""A damped oscillator fitted to observations: the sweep sample (see ../README.md)."""

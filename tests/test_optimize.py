@@ -1,0 +1,146 @@
+"""compiler/optimize.py: dead-code elimination (liveness), copy propagation, folding."""
+
+import ast
+import gc
+import textwrap
+
+from srcdiff.compiler.gcpause import gc_paused
+from srcdiff.compiler.optimize import eliminate_dead, fold_single_use, propagate
+
+
+def _body(code):
+    return ast.parse(textwrap.dedent(code)).body
+
+
+def _text(stmts):
+    return ast.unparse(ast.Module(body=stmts, type_ignores=[]))
+
+
+def _dead(code, names, keep=()):
+    return _text(eliminate_dead([_body(code)], set(names), {"math", "np"}, keep)[0])
+
+
+def test_a_chain_of_dead_assignments_goes_in_one_pass():
+    code = """
+        da = x * 2
+        db = da + 1
+        dc = db * db
+        return x
+    """
+    assert _dead(code, {"da", "db", "dc"}) == "return x"
+
+
+def test_an_assignment_overwritten_before_it_is_read_is_dead():
+    code = """
+        dx = math.sin(y)
+        dx = 2.0
+        return dx
+    """
+    assert _dead(code, {"dx"}) == "dx = 2.0\nreturn dx"
+
+
+def test_a_value_read_in_the_next_iteration_of_a_loop_is_live():
+    code = """
+        dx = 0.0
+        for i in range(3):
+            dy = dx * 2
+            dx = math.cos(i)
+        return dy
+    """
+    assert _dead(code, {"dx", "dy"}) == textwrap.dedent(code).strip()
+
+
+def test_an_accumulator_nothing_reads_is_dropped_from_a_loop():
+    code = """
+        total = 0.0
+        for i in range(3):
+            total = total + math.log(i + 1)
+            out = i * 2
+        return out
+    """
+    expected = "for i in range(3):\n    out = i * 2\nreturn out"
+    assert _dead(code, {"total", "out"}) == expected
+
+
+def test_break_sees_what_is_live_after_the_loop_and_continue_the_head():
+    code = """
+        dx = 1.0
+        while cond():
+            da = dx + 1
+            if stop():
+                break
+            dx = 2.0
+            if skip():
+                continue
+        return da
+    """
+    assert _dead(code, {"dx", "da"}) == textwrap.dedent(code).strip()
+
+
+def test_a_call_with_effects_stays_without_its_name():
+    assert _dead("dx = push(y)\nreturn y", {"dx"}) == "push(y)\nreturn y"
+
+
+def test_keep_names_are_live_at_the_end():
+    assert _dead("dx = y + 1", {"dx"}, keep={"dx"}) == "dx = y + 1"
+
+
+def test_an_if_whose_branches_are_dead_goes_and_one_with_a_dead_body_is_negated():
+    assert _dead("if a > 0:\n    dx = 1.0\nreturn a", {"dx"}) == "return a"
+    code = "if a > 0:\n    dx = 1.0\nelse:\n    dy = 2.0\nreturn dy"
+    assert _dead(code, {"dx", "dy"}) == "if not a > 0:\n    dy = 2.0\nreturn dy"
+
+
+def test_propagation_stops_where_either_side_is_reassigned():
+    code = """
+        dt1 = dout
+        da = dt1 * x
+        dout = 2.0
+        db = dt1 * y
+    """
+    out = _text(propagate(_body(code), {"dt1", "da", "db", "dout"}))
+    assert out == "dt1 = dout\nda = dout * x\ndout = 2.0\ndb = dt1 * y"
+
+
+def test_folding_puts_a_single_use_back_unless_something_between_changes_its_reads():
+    code = """
+        t1 = x * 2
+        t2 = y + 1
+        y = 5
+        z = t1 + t2
+    """
+    out = _text(fold_single_use(_body(code), {"t1", "t2"}, {"math"}))
+    assert out == "t2 = y + 1\ny = 5\nz = x * 2 + t2"
+
+
+def test_folding_far_apart_uses():
+    lines = [f"t{i} = x * {i}" for i in range(200)]
+    lines.append("z = " + " + ".join(f"t{i}" for i in range(200)))
+    out = fold_single_use(_body("\n".join(lines)), {f"t{i}" for i in range(200)}, set())
+    assert len(out) == 1
+    namespace = {"x": 1.5}
+    exec(compile(ast.Module(body=out, type_ignores=[]), "<t>", "exec"), namespace)
+    assert namespace["z"] == sum(1.5 * i for i in range(200))
+
+
+def test_gc_paused_restores_the_collector_and_nests():
+    calls = []
+
+    @gc_paused
+    def inner():
+        calls.append(gc.isenabled())
+
+    @gc_paused
+    def outer():
+        inner()
+        calls.append(gc.isenabled())
+
+    assert gc.isenabled()
+    outer()
+    assert calls == [False, False] and gc.isenabled()
+    gc.disable()
+    try:
+        outer()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
