@@ -39,8 +39,12 @@ class ForwardTransform(TransformBase):
         self.shapes = ShapeTokens(self)
 
     # -- entry ---------------------------------------------------------------------------
-    def build(self, tangent_names=None):
-        """(statements, final tangent state); tangents of `wrt` are parameters."""
+    def build(self, tangent_names=None, seeded=None):
+        """(statements, final tangent state); tangents of `wrt` are parameters.  With
+        `seeded` (a parameter), only that parameter's tangent is given, the others are
+        statically zero: one direction of several (unroll.py), with fresh tangent names."""
+        if seeded is not None:
+            self.adjoints, self.materialized, self.indexed = {}, set(), set()
         for p, n in (tangent_names or {}).items():
             self.adjoints[p] = n
         self.scatter = {
@@ -50,7 +54,8 @@ class ForwardTransform(TransformBase):
             and isinstance(n.targets[0], ast.Subscript)
             and isinstance(n.targets[0].value, ast.Name)
         }
-        state = {p for p in self.wrt if self.an.active.get(p)}
+        seeds = self.wrt if seeded is None else [seeded]
+        state = {p for p in seeds if self.an.active.get(p)}
         if self.role == "helper":  # tangent parameters default to 0.0: shapeless
             self.materialized |= state
         body = self.block(self.tree.body[:-1], state)

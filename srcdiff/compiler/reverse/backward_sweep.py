@@ -331,6 +331,17 @@ class BackwardSweep:
             )
         if isinstance(atom, ast.Name) and self.shapes.same(atom.id, op.target):
             return expr  # the operand has the result's shape: nothing to sum back
+        axes = self.shapes.kept_axes(atom.id, op.target) if isinstance(atom, ast.Name) else None
+        if axes is not None:  # a keepdims reduction of the result's shape: sum those axes
+            total = ast.Attribute(value=_name(self.bind(_np(), "np")), attr="sum", ctx=ast.Load())
+            return ast.Call(
+                func=total,
+                args=[expr],
+                keywords=[
+                    ast.keyword(arg="axis", value=_axes_node(axes)),
+                    ast.keyword(arg="keepdims", value=ast.Constant(True)),
+                ],
+            )
         return _call(self.bind(_runtime().unbroadcast, "unbroadcast"), expr, copy_tree(atom))
 
     def _accumulate(self, var, expr, state, shared=False):
@@ -505,3 +516,12 @@ def _assign_first(body, zero_at_head):
                 done.add(d)
             break
     return done
+
+
+def _axes_node(axes):
+    """An axis (int) or axes (tuple of ints) as an expression."""
+    if isinstance(axes, tuple):
+        return ast.Tuple(elts=[_axes_node(a) for a in axes], ctx=ast.Load())
+    if axes < 0:
+        return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(-axes))
+    return ast.Constant(axes)
