@@ -175,7 +175,7 @@ class ForwardTransform(TransformBase):
             return self._setitem(op, state)
         if op.kind is OpKind.HELPER:
             return self._helper(op, state)
-        primal_target = tuple_of(op.targets, store=True)
+        primal_target = op.target_node(store=True)
         primal = assign(primal_target, op.primal)
         self._state = state
         present = [
@@ -200,15 +200,16 @@ class ForwardTransform(TransformBase):
         for term in terms[1:]:
             total = (
                 add(total, term)
-                if len(op.targets) == 1
+                if not op.unpacked
                 else call(self.bind(_runtime().add_each, "add_each"), total, term)
             )
         target = op.target
         widen = op.kind is OpKind.RULE and op.rule.elementwise and self._may_widen(op, present)
-        if len(op.targets) > 1:  # a rule returning several values: unpack their tangents
+        if op.unpacked:  # a rule returning several values: unpack their tangents
             for t in op.targets:
                 state.add(t)
-            tangent = assign(tuple_of([self.adj(t) for t in op.targets], store=True), total)
+            elts = [name(self.adj(t), True) for t in op.targets]
+            tangent = assign(ast.Tuple(elts=elts, ctx=ast.Store()), total)
             return [tangent, primal] if self_ref else [primal, tangent]
         if op.kind is OpKind.SUBSCRIPT:
             self.indexed.add(op.bound["x"].id)

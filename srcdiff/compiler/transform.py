@@ -19,7 +19,7 @@ from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
 from .aliasing import PURE_METHODS, check_memory
 from .analysis import ARRAY, SCALAR, SEQ
-from .astutil import copy_tree, name, tuple_of, walk
+from .astutil import copy_tree, name, walk
 from .ir import FunctionIR
 from .source import MISSING
 from .split import Flattener
@@ -175,7 +175,7 @@ class TransformBase:
             if p not in mapping:
                 mapping[p] = ast.Constant(rule.defaults[p])
         mapping["t" if which == "jvp" else "g"] = seed
-        mapping["out"] = copy_tree(op.primal) if self_ref else tuple_of(op.targets)
+        mapping["out"] = copy_tree(op.primal) if self_ref else op.target_node()
         ranks = tuple(self.an.rank(op.bound[p]) if p in op.bound else None for p in rule.params)
         for n in rule.uses(which, param, ranks) & set(rule.namespace):
             mapping[n] = name(self.bind(rule.namespace[n], n))

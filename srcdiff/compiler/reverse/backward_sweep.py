@@ -286,7 +286,7 @@ class BackwardSweep:
 
     def _vjp(self, op, param, self_ref):
         g = _name(self.adj(op.target))
-        if len(op.targets) > 1:  # a rule returning several values: cotangents as a list
+        if op.unpacked:  # a rule returning several values: cotangents as a list
             g = ast.List(
                 elts=[
                     _name(self.adj(t))
