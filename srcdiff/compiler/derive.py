@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from ..errors import NonScalarOutputError, NotUnrollable, SrcDiffError
-from .analysis import INT, SCALAR
+from .analysis import ARRAY, INT, SCALAR
 from .astutil import assign as _assign
 from .astutil import attr_call as _attr_call
 from .astutil import call as _call
@@ -25,6 +25,7 @@ from .gcpause import gc_paused
 from .optimize import eliminate_dead, fold_single_use, propagate
 from .reverse import FunctionTransform
 from .reverse.checkpoint import parse_option
+from .reverse.frees import free_dead_arrays
 from .source import MISSING
 from .unit import Unit
 from .unroll import merge, share_partials
@@ -353,7 +354,7 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     }
     body = eliminate_dead([body], removable - set(fn.params), pure | _user_modules(fn))[0]
     fwd_part, bwd_part = _fold(fn, body, backward, pure | _user_modules(fn))
-    body = fwd_part + bwd_part
+    body = free_dead_arrays(fwd_part + bwd_part, _array_locals(fn))
     first_bwd = bwd_part[0]
     first_bwd.section = "backward sweep"
     if body[0] is not first_bwd:
@@ -379,6 +380,14 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     return ast.fix_missing_locations(fdef)
 
 
+def _array_locals(fn):
+    """Temporaries, variables and cotangents that hold arrays (freed once dead)."""
+    kinds = {**fn.an.kinds, **fn.flat.temp_kinds}
+    names = {v for v, kind in kinds.items() if kind == ARRAY}
+    names |= {fn.adjoints[v] for v in fn.adjoints if kinds.get(v) == ARRAY}
+    return names - set(fn.params)
+
+
 def _in_dtype_of(fn, param, grad):
     """The gradient of a float32 (or other narrow) array in that array's dtype."""
     if param not in getattr(fn, "narrow", ()):
@@ -396,31 +405,23 @@ def _helper_functions(unit, spec):
     fn = FunctionTransform(
         unit, unit.prepare(spec.source, spec.active, spec.kinds, spec.ranks), "helper"
     )
+    fn.passed = spec.passed
     fwd, _, bwd, state = fn.build()
     lists = [p for p in spec.active if fn.an.kinds.get(p) == "list"]
     grads = [fn.final_adjoint(p, state) for p in spec.active if p not in lists]
     fwd, bwd, needed = _resolve(fn, fwd, bwd, grads)
     header_vars = fn.ir.header_names()
-    keep = sorted(needed - set(fn.flat.temp_kinds) - header_vars)
+    # what the backward sweep reads before restoring it, unless the caller passes it
+    keep = sorted(
+        (needed & fn.live_at_start) - set(fn.flat.temp_kinds) - header_vars - set(fn.passed)
+    )
     for v in keep:
         if v not in fn.defs.at_end_must:
             fn.none_init.add(v)
-    save = []
-    restore = []
+    save = [ast.Expr(value=_attr_call(fn.stack, "append", _name(v))) for v in keep]
+    restore = [_assign(v, _attr_call(fn.stack, "pop")) for v in reversed(keep)]
     if keep:
         fn.uses_stack = True
-        value = (
-            _name(keep[0])
-            if len(keep) == 1
-            else ast.Tuple(elts=[_name(v) for v in keep], ctx=ast.Load())
-        )
-        target = (
-            _name(keep[0], True)
-            if len(keep) == 1
-            else ast.Tuple(elts=[_name(v, True) for v in keep], ctx=ast.Store())
-        )
-        save = [ast.Expr(value=_attr_call(fn.stack, "append", value))]
-        restore = [_assign(target, _attr_call(fn.stack, "pop"))]
     outs = fn.outputs
     ret = (
         _name(outs[0])
@@ -464,7 +465,8 @@ def _helper_functions(unit, spec):
         posonlyargs=[],
         args=[ast.arg(arg=fn.stack)]
         + [ast.arg(arg=c) for c in couts]
-        + [ast.arg(arg=fn.adj(p)) for p in lists],
+        + [ast.arg(arg=fn.adj(p)) for p in lists]
+        + [ast.arg(arg=p) for p in spec.passed],
         kwonlyargs=[],
         kw_defaults=[],
         defaults=[],

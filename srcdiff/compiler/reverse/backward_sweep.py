@@ -140,7 +140,13 @@ class BackwardSweep:
             state |= before[0]
             self.materialized = before[1]
             return self._bwd_loop(stmt, state, every=True)
-        body += self._zeros(state - inner, stmt)
+        ends = self._zeros(state - inner, stmt)
+        first = _assign_first(body, {self.adj(v) for v in (touched - before[0]) & (state - inner)})
+        # an adjoint each pass assigns before reading it needs no zero before the loop nor
+        # at the end of each pass: one after the loop gives the value it leaves
+        pre = [z for z in pre if z.targets[0].id not in first]
+        body += [z for z in ends if z.targets[0].id not in first]
+        post = [z for z in ends if z.targets[0].id in first]
         restore = (
             self._marker(
                 MarkerKind.RESTORE, site=stmt, var=stmt.target.id, stack=self.saves_on_stack
@@ -164,7 +170,7 @@ class BackwardSweep:
         if stmt in self.checkpoint_plans:
             loop = self.checkpointed_reverse(stmt, loop)
         pop = self._marker(MarkerKind.POP, names=info.names(), stack=self.saves_on_stack)
-        out = [pop, *pre, *loop]
+        out = [pop, *pre, *loop, *post]
         if restore is not None:
             out.append(restore)
         return out
@@ -189,7 +195,9 @@ class BackwardSweep:
         out = []
         temps = [t for op in ops[:-1] for t in op.targets]
         if temps:
-            out.append(self._marker(MarkerKind.POP, names=temps, stack=self.saves_on_stack))
+            out.append(
+                self._marker(MarkerKind.POP, names=temps, stack=self.saves_on_stack, site=stmt)
+            )
         for i in range(len(ops) - 1, -1, -1):
             op = ops[i]
             final = i == len(ops) - 1
@@ -372,6 +380,7 @@ class BackwardSweep:
             _name(self.stack),
             *couts,
             *[_name(self.adj(op.bound[p].id)) for p in lists],
+            *[copy_tree(op.bound[p]) for p in spec.passed],
         )
         targets, fresh, later = [], set(), []
         for p in op.active:
@@ -480,6 +489,38 @@ class BackwardSweep:
         if not hasattr(self, "_useful"):
             self._useful = useful_names(self.tree, self.outputs, self.an.kinds)
         return self._useful
+
+
+def _assign_first(body, zero_at_head):
+    """`dz = dz + e` -> `dz = e` where a reversed loop's pass first touches an adjoint that
+    is zero at the head of every pass (made 0.0 before the loop and again at the end of
+    each pass, which then usually dies): one addition and one zero per pass saved.  Only
+    for a fresh `e` (an operation, never another adjoint's array) and a top-level
+    statement of the body.  Changes `body`; returns the adjoints rewritten."""
+    done = set()
+    for d in sorted(zero_at_head):
+        for i, stmt in enumerate(body):
+            if not any(isinstance(n, ast.Name) and n.id == d for n in ast.walk(stmt)):
+                continue
+            value = getattr(stmt, "value", None)
+            if (
+                isinstance(stmt, ast.Assign)
+                and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name)
+                and stmt.targets[0].id == d
+                and isinstance(value, ast.BinOp)
+                and isinstance(value.op, ast.Add)
+                and isinstance(value.left, ast.Name)
+                and value.left.id == d
+                and isinstance(value.right, (ast.BinOp, ast.UnaryOp))
+                and not any(isinstance(n, ast.Name) and n.id == d for n in ast.walk(value.right))
+            ):
+                new = ast.Assign(targets=stmt.targets, value=value.right)
+                new.srcline = getattr(stmt, "srcline", None)
+                body[i] = new
+                done.add(d)
+            break
+    return done
 
 
 def _axes_node(axes):
