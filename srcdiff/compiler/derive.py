@@ -428,6 +428,12 @@ def _helper_functions(unit, spec):
         if len(outs) == 1
         else ast.Tuple(elts=[_name(o) for o in outs], ctx=ast.Load())
     )
+    # single-use temporaries back into expressions, as in the main function's forward sweep
+    pure = {n for n, obj in unit.binding_names.items() if isinstance(obj, types.ModuleType)}
+    context = [*save, ast.Return(value=ret), *restore, *bwd]
+    fwd = fold_single_use(
+        fwd, set(fn.flat.temp_kinds), pure | _user_modules(fn), context, fn.int_names
+    )
     args = copy_tree(fn.tree.args)
     _bind_defaults(fn, spec.func, args)
     args.posonlyargs, args.args = [], [ast.arg(arg=fn.stack)] + args.posonlyargs + args.args

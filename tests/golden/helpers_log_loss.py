@@ -65,11 +65,7 @@ def log_loss_grad(w1, w2, b):
 
 def neuron_fwd(_stack, x1, x2, w1, w2, b):
     """Forward sweep of neuron: its value, saving what the backward sweep needs."""
-    t1 = w1 * x1
-    t2 = w2 * x2
-    t3 = t1 + t2
-    t4 = t3 + b
-    out = sigmoid_fwd(_stack, t4)
+    out = sigmoid_fwd(_stack, w1 * x1 + w2 * x2 + b)
     _stack.append(x1)
     _stack.append(x2)
     return out
@@ -89,8 +85,7 @@ def neuron_bwd(_stack, dout, w1, w2, b):
 
 def sigmoid_fwd(_stack, z):
     """Forward sweep of sigmoid: its value, saving what the backward sweep needs."""
-    t1 = -z
-    t2 = math.exp(t1)
+    t2 = math.exp(-z)
     t3 = 1.0 + t2
     _stack.append(t2)
     _stack.append(t3)

@@ -48,9 +48,7 @@ def loss_grad(w, b, data=DATA):
 
 def predict_fwd(_stack, w, b, x):
     """Forward sweep of predict: its value, saving what the backward sweep needs."""
-    t1 = w * x
-    t2 = t1 + b
-    out = math.tanh(t2)
+    out = math.tanh(w * x + b)
     _stack.append(out)
     _stack.append(x)
     return out
