@@ -49,3 +49,13 @@ def test_bound_method_gets_a_clear_error():
     with pytest.raises(srcdiff.SourceUnavailableError, match="bound method") as info:
         srcdiff.grad(Model(3.0).loss)
     assert "hint:" in str(info.value)
+
+
+def test_example_arguments_that_do_not_fit_are_an_argument_error():
+    def f(x, k, n):
+        return x * k * n
+
+    with pytest.raises(srcdiff.ArgumentError, match="example arguments"):
+        srcdiff.source(f, at=(0.5, 3))
+    with pytest.raises(srcdiff.ArgumentError, match="example arguments"):
+        srcdiff.source(f, at={"x": 0.5, "z": 1.0})

@@ -144,3 +144,13 @@ def test_gc_paused_restores_the_collector_and_nests():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_propagation_drops_an_assignment_of_a_name_to_itself():
+    code = """
+        dt3 = ds
+        ds = ds
+        dy = dt3 * 2
+    """
+    out = _text(propagate(_body(code), {"dt3", "ds", "dy"}))
+    assert out == "dt3 = ds\ndy = ds * 2"

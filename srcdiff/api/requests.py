@@ -222,7 +222,12 @@ def kinds_for_source(func, params, at):
     (a tuple, or a dict by name) if given, else as `assumed_kinds` guesses."""
     if at is not None:
         sig = inspect.signature(func)
-        bound = sig.bind(*at) if isinstance(at, tuple) else sig.bind(**at)
+        try:
+            bound = sig.bind(*at) if isinstance(at, tuple) else sig.bind(**at)
+        except TypeError as exc:  # too few or too many example arguments
+            raise ArgumentError(
+                f"the example arguments `at` don't fit {func.__name__}{sig}: {exc}"
+            ) from None
         bound.apply_defaults()
         return {p: kind_of_value(bound.arguments[p]) for p in params}
     return {p: kind for p, (kind, _) in assumed_kinds(func, params).items()}

@@ -121,6 +121,13 @@ def propagate(
             continue
         if isinstance(stmt, ast.Assign):
             stmt.value = simplify(facts.substitute(stmt.value), int_names)
+            target = stmt.targets[0]
+            if (
+                isinstance(target, ast.Name)
+                and isinstance(stmt.value, ast.Name)
+                and stmt.value.id == target.id
+            ):
+                continue  # `ds = ds` (what `s = s + t` hands s's adjoint) does nothing
         elif not isinstance(stmt, ast.Return):  # `return dtheta0` reads better than `dtheta`
             stmt = facts.substitute(stmt)
         facts.kill(_stored(stmt))
