@@ -252,18 +252,21 @@ class ForwardTransform(TransformBase):
             return False
         return not any(self.shapes.same(op.bound[p].id, op.target) for p in shaped)
 
+    def _element_tangent(self, e):
+        """The tangent of one element of a list argument (np.stack([x, y])): a zero shaped
+        like it where it has none, or where its tangent may be an explicit 0.0 (which has
+        no shape: np.stack needs the element's)."""
+        if not (isinstance(e, ast.Name) and e.id in self._state):
+            return call(self.bind(_runtime().zeros_like, "zeros_like"), e)
+        t = name(self.adj(e.id))
+        if e.id in self.materialized and self.flat.kind(e) != SCALAR:
+            return call(self.bind(_runtime().like, "like"), t, name(e.id))
+        return t
+
     def _jvp(self, op, param, self_ref):
         atom = op.bound[param]
         if isinstance(atom, (ast.List, ast.Tuple)):  # tangents of each element, zeros too
-            t = ast.List(
-                elts=[
-                    name(self.adj(e.id))
-                    if isinstance(e, ast.Name) and e.id in self._state
-                    else call(self.bind(_runtime().zeros_like, "zeros_like"), e)
-                    for e in atom.elts
-                ],
-                ctx=ast.Load(),
-            )
+            t = ast.List(elts=[self._element_tangent(e) for e in atom.elts], ctx=ast.Load())
         else:
             t = name(self.adj(atom.id))
             if (
