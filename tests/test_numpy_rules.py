@@ -285,6 +285,29 @@ CASES = [
     case("array_loop_carried", C.array_loop_carried, U(3), U(3, 3)),
     case("fill_by_index", C.fill_by_index, U(3, 2)),
     case("normalise_rows", C.normalise_rows, U(3, 5)),
+    # --- issue 13
+    case("logaddexp2", C.logaddexp2, U(3, 4), U(4)),
+    case("mod", C.mod, U(3, 4, lo=-3, hi=3), away(4, lo=0.4, hi=1.2)),
+    case("remainder", C.remainder, U(3, 4, lo=-3, hi=3), away(3, 4, lo=0.4, hi=1.2)),
+    case("fmod", C.fmod, U(3, 4, lo=-3, hi=3), away(4, lo=0.4, hi=1.2)),
+    case("degrees_radians", C.degrees_radians, U(3, 4)),
+    case("real_conjugate_imag_angle", C.real_conjugate, away(3, 4)),
+    case("tril_triu", C.tril_triu, U(3, 4)),
+    case("flips_rolls_rot90", C.flips_rolls, U(3, 4)),
+    case("atleast_scalar", C.atleast, 0.7),
+    case("atleast_vector", C.atleast, U(3)),
+    case("diff", C.diff, U(4, 5)),
+    case("diag_diagonal", C.diag_diagonal, U(3, 4)),
+    case("sort", C.sort, U(3, 4)),
+    case("take_along_axis", C.take_along, U(3, 4)),
+    case("column_stack", C.column_stack, U(3), U(3, 2)),
+    case("trapezoid", C.trapezoid, U(3, 4), np.array([0.0, 0.5, 1.5, 1.7]), wrt=("y",)),
+    case("polyval", C.polyval, U(4), U(2, 3)),
+    case("polyval_scalar_x", C.polyval, U(3), 0.7),
+    case("vdot", C.vdot, U(2, 3), U(3, 2)),
+    case("cross", C.cross, U(4, 3), U(3)),
+    case("kron", C.kron, U(2, 3), U(3, 2)),
+    case("convolve", C.convolve, U(5), U(3)),
 ]
 
 
@@ -398,6 +421,27 @@ def test_hypot_at_zero_is_zero_as_norm_is():
     np.testing.assert_allclose(gy, [0.0, 0.8])
     h = srcdiff.hessian(C.hypot, wrt="x")(x, y, w)
     assert np.all(np.isfinite(h)) and h[0, 0] == 0.0
+
+
+def test_sort_at_ties_keeps_each_elements_derivative_in_order():
+    # sorted: [0, 1, 1] from positions 2, 0, 1 (a stable argsort): each gets its weight
+    dx = srcdiff.grad(C.sort, wrt="x")(np.array([1.0, 1.0, 0.0]), np.array([1.0, 2.0, 3.0]))
+    np.testing.assert_array_equal(dx, [2.0 + 3.0, 3.0 + 3.0, 1.0])
+
+
+def test_mod_and_fmod_at_a_jump_take_the_quotient_there():
+    # x = 2y exactly: mod is 0 and jumps; d/dy = -floor(x / y) = -2 (the right limit),
+    # fmod's d/dy = -trunc(x / y) = -2 too; d/dx = 1
+    for f in (C.mod, C.fmod):
+        dx, dy = srcdiff.grad(f, wrt=("x", "y"))(np.array([2.0, -3.0]), np.array([1.0, 1.5]), 1.0)
+        np.testing.assert_array_equal(dx, [1.0, 1.0])
+        np.testing.assert_array_equal(dy, [-2.0, 2.0])
+
+
+def test_angle_and_imag_of_real_input_are_constant():
+    x = np.array([-1.0, 0.0, 2.0])
+    dx = srcdiff.grad(C.real_conjugate, wrt="x")(x, np.ones(3))
+    np.testing.assert_array_equal(dx, 2 * x)  # from real(x) * conj(x) alone
 
 
 # --- rules evaluated directly --------------------------------------------------------------
@@ -553,6 +597,54 @@ D = [  # (func, positional args, keyword args)
     (np.full_like, (U(2, 3), 0.7), {}),
     (np.linspace, (U(3), U(3), 4), {"endpoint": False, "axis": 1}),
     (np.linspace, (0.5, U(2), 3), {}),
+    # issue 13
+    (np.logaddexp2, (U(3), U(2, 3)), {}),
+    (np.mod, (U(3, lo=-3, hi=3), away(3, lo=0.4, hi=1.2)), {}),
+    (np.fmod, (U(3, lo=-3, hi=3), away(3, lo=0.4, hi=1.2)), {}),
+    (np.radians, (U(3),), {}),
+    (np.degrees, (U(3),), {}),
+    (np.conjugate, (U(3),), {}),
+    (np.real, (U(2, 3),), {}),
+    (np.tril, (U(3, 4),), {"k": -1}),
+    (np.triu, (U(2, 3, 3),), {}),
+    (np.flipud, (U(3, 2),), {}),
+    (np.fliplr, (U(3, 2),), {}),
+    (np.rot90, (U(2, 3, 4),), {"k": 3, "axes": (2, 0)}),
+    (np.roll, (U(3, 4), (1, -2)), {"axis": (0, 1)}),
+    (np.roll, (U(3, 4), 5), {}),
+    (np.atleast_1d, (0.5,), {}),
+    (np.atleast_2d, (U(3),), {}),
+    (np.atleast_3d, (U(3, 2),), {}),
+    (np.diff, (U(3, 5),), {}),
+    (np.diff, (U(4, 3),), {"n": 2, "axis": 0}),
+    (np.diag, (U(3),), {"k": 1}),
+    (np.diag, (U(3, 4),), {"k": -1}),
+    (np.diagonal, (U(2, 3, 4),), {"offset": 1, "axis1": 2, "axis2": 0}),
+    (np.take_along_axis, (U(3, 4), np.array([[0, 0, 3], [1, 2, 2], [3, 1, 0]])), {"axis": 1}),
+    (np.take_along_axis, (U(1, 4), np.array([[0], [3]])), {"axis": 1}),
+    (np.take_along_axis, (U(3, 4), np.array([5, 0, 5])), {"axis": None}),
+    (np.sort, (U(3, 4),), {}),
+    (np.sort, (U(3, 4),), {"axis": 0}),
+    (np.sort, (U(3, 4),), {"axis": None}),
+    (np.column_stack, ([U(3), U(3, 2)],), {}),
+    (np.trapezoid, (U(3, 4),), {}),
+    (np.trapezoid, (U(3, 4),), {"dx": 0.3, "axis": 0}),
+    (np.trapezoid, (U(3, 4), np.array([0.0, 0.5, 1.5, 1.7])), {}),
+    (np.trapezoid, (U(3, 4), np.cumsum(U(3, 4, lo=0.1, hi=1), axis=0)), {"axis": 0}),
+    (np.polyval, (U(4), U(2, 3)), {}),
+    (np.polyval, (U(1), 0.7), {}),
+    (np.vdot, (U(2, 3), U(3, 2)), {}),
+    (np.cross, (U(4, 3), U(3)), {}),
+    (np.cross, (U(3, 4), U(2, 4, 3)), {"axisa": 0, "axisc": 0}),
+    (np.cross, (U(4, 2), U(4, 2)), {}),
+    (np.cross, (U(3, 4), U(3, 4)), {"axis": 0}),
+    (np.kron, (U(2, 3), U(4, 2)), {}),
+    (np.kron, (U(3), U(2, 2)), {}),
+    (np.kron, (0.7, U(2)), {}),
+    (np.convolve, (U(5), U(3)), {}),
+    (np.convolve, (U(4), U(6)), {"mode": "same"}),
+    (np.convolve, (U(6), U(4)), {"mode": "same"}),
+    (np.convolve, (U(3), U(5)), {"mode": "valid"}),
 ]
 
 
@@ -576,6 +668,7 @@ def _label(entry):
 
 
 @pytest.mark.parametrize("entry", D, ids=[_label(e) for e in D])
+@pytest.mark.filterwarnings("ignore:Arrays of 2-dimensional vectors:DeprecationWarning")
 def test_rule_templates_jvp_and_vjp(entry):
     func, args, kwargs = entry
     rule, bound = _rule_for(func, args, kwargs)

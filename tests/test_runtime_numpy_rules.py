@@ -451,6 +451,50 @@ def _entries():
     add("hstack_vjp-1d", rn.hstack_vjp, cot(np.hstack, arrays), arrays)
     arrays = [U(2, 3), U(3)]
     add("vstack_vjp", rn.vstack_vjp, cot(np.vstack, arrays), arrays)
+    # issue 13's structural helpers
+    a = U(4, 3)
+    add("diff_vjp", rn.diff_vjp, cot(np.diff, a), a)
+    add("diff_vjp-n2-axis0", rn.diff_vjp, cot(np.diff, a, 2, 0), a, 2, 0)
+    a = U(2, 3, 4)
+    add("diagonal_vjp", rn.diagonal_vjp, cot(np.diagonal, a, 1, 2, 0), a, 1, 2, 0)
+    add("diagonal_vjp-default", rn.diagonal_vjp, cot(np.diagonal, a), a)
+    a = U(3)
+    add("diag_vjp-1d", rn.diag_vjp, cot(np.diag, a, 1), a, 1)
+    a = U(3, 4)
+    add("diag_vjp-2d", rn.diag_vjp, cot(np.diag, a, -1), a, -1)
+    a, idx = U(3, 4), np.array([[0, 0, 3], [1, 2, 2], [3, 1, 0]])
+    add(
+        "take_along_axis_vjp", rn.take_along_axis_vjp, cot(np.take_along_axis, a, idx, 1), a, idx, 1
+    )
+    idx = np.array([5, 0, 5])
+    add(
+        "take_along_axis_vjp-flat",
+        rn.take_along_axis_vjp,
+        cot(np.take_along_axis, a, idx, None),
+        a,
+        idx,
+        None,
+    )
+    y = U(3, 4)
+    add("trapezoid_vjp", rn.trapezoid_vjp, cot(np.trapezoid, y), y)
+    xs = np.cumsum(U(3, 4, lo=0.1, hi=1), axis=0)
+    add("trapezoid_vjp-x", rn.trapezoid_vjp, cot(np.trapezoid, y, xs, axis=0), y, xs, 1.0, 0)
+    tup = [U(3), U(3, 2)]
+    add("column_stack_vjp", rn.column_stack_vjp, cot(np.column_stack, tup), tup)
+    for id_, a, b, kw in (
+        ("3", U(4, 3), U(3), {}),
+        ("axes", U(3, 4), U(2, 4, 3), {"axisa": 0, "axisc": 0}),
+        ("axis", U(3, 4), U(3, 4), {"axis": 0}),
+    ):
+        axes = (kw.get("axisa", -1), kw.get("axisb", -1), kw.get("axisc", -1), kw.get("axis"))
+        add(f"cross_da-{id_}", rn.cross_da, cot(np.cross, a, b, **kw), a, b, *axes)
+        add(f"cross_db-{id_}", rn.cross_db, cot(np.cross, a, b, **kw), a, b, *axes)
+    for id_, a, b in (("2d", U(2, 3), U(4, 2)), ("1d-2d", U(3), U(2, 2))):
+        add(f"kron_da-{id_}", rn.kron_da, cot(np.kron, a, b), a, b)
+        add(f"kron_db-{id_}", rn.kron_db, cot(np.kron, a, b), a, b)
+    for mode, a, b in (("full", U(5), U(3)), ("same", U(4), U(6)), ("valid", U(3), U(5))):
+        add(f"convolve_da-{mode}", rn.convolve_da, cot(np.convolve, a, b, mode), a, b, mode)
+        add(f"convolve_db-{mode}", rn.convolve_db, cot(np.convolve, a, b, mode), a, b, mode)
     # array creation
     start, stop = U(3), U(3)
     g = cot(np.linspace, start, stop, 4, endpoint=False, axis=1)
@@ -666,6 +710,22 @@ def dots(x, B):
     return np.sum(np.dot(B, x) ** 2) + np.tensordot(x, x, axes=1) ** 2 + np.sum(np.outer(x, x) ** 3)
 
 
+def structural(x):
+    d = np.diff(x, axis=0) * np.sum(np.diag(np.diag(x[:, :3])))
+    s = np.sort(x, axis=1) * np.tril(x)
+    e = np.diagonal(x[:, None, :] * x[None, :, :], 1, 2, 0)
+    c = np.column_stack([x[:, 0], x])
+    t = np.trapezoid(x**3, dx=0.5)
+    return np.sum(d**3) + np.sum(s**2) + np.sum(e**2) + np.sum(t**2) + np.sum(c**3)
+
+
+def bilinear(x):
+    k = np.kron(x, x[:2] ** 2)
+    c = np.cross(x, np.sin(x))
+    v = np.convolve(x, x**2, "same")
+    return np.sum(k**2) + np.sum(c**2) + np.sum(v * x)
+
+
 @dataclass
 class H:
     id: str
@@ -702,6 +762,8 @@ HCASES = [
     H("dot_tensordot_outer", dots, (U(3), U(2, 3)), "x"),
     H("tile_repeat_transpose_array", shape_ops, (U(2, 3),)),
     H("linspace_stop", linspace_end, (0.7,)),
+    H("diff_diag_sort_trapezoid_column_stack", structural, (U(3, 4),)),
+    H("kron_cross_convolve", bilinear, (U(3),)),
 ]
 
 
@@ -742,7 +804,11 @@ def test_hessian_reverse_over_reverse(c):
 # Forward over forward differentiates jvp code: cumprod_jvp and solve_jvp_a appear there.
 @pytest.mark.parametrize(
     "c",
-    [c for c in HCASES if c.func in (cumprods, linalg_mix, prods, concatenates, stacks)],
+    [
+        c
+        for c in HCASES
+        if c.func in (cumprods, linalg_mix, prods, concatenates, stacks, structural, bilinear)
+    ],
     ids=str,
 )
 def test_hessian_forward_over_forward(c):

@@ -108,6 +108,7 @@ partials(np.log2, "x", x="1 / (x * math.log(2))")
 partials(np.log10, "x", x="1 / (x * math.log(10))")
 partials(np.log1p, "x", x="1 / (1 + x)")
 partials(np.logaddexp, "x, y", x="np.exp(x - out)", y="np.exp(y - out)")
+partials(np.logaddexp2, "x, y", x="np.exp2(x - out)", y="np.exp2(y - out)")
 partials(np.sqrt, "x", x="0.5 / out")
 partials(np.cbrt, "x", x="1 / (3 * out * out)")
 partials(np.square, "x", x="2 * x")
@@ -125,12 +126,22 @@ partials(
     x="np.where(out == 0, 0.0, x / np.where(out == 0, 1.0, out))",
     y="np.where(out == 0, 0.0, y / np.where(out == 0, 1.0, out))",
 )
-partials(np.deg2rad, "x", x="math.pi / 180")  # np.radians
-partials(np.rad2deg, "x", x="180 / math.pi")  # np.degrees
+# np.radians / np.degrees are separate objects from np.deg2rad / np.rad2deg in NumPy 2
+for _f in (np.deg2rad, np.radians):
+    partials(_f, "x", x="math.pi / 180")
+for _f in (np.rad2deg, np.degrees):
+    partials(_f, "x", x="180 / math.pi")
 partials(np.add, "x, y", x="1", y="1")
 partials(np.subtract, "x, y", x="1", y="-1")
 partials(np.multiply, "x, y", x="y", y="x")
 partials(np.divide, "x, y", x="1 / y", y="-out / y")  # np.true_divide is np.divide
+# x - y * q with the quotient q piecewise constant: d/dx = 1, d/dy = -q, ignoring the
+# jumps where q changes (JAX, autograd).  np.remainder is np.mod (q = floor(x / y));
+# np.fmod truncates (q = trunc(x / y), an integer: recovered exactly by rounding (x - out) / y).
+partials(np.mod, "x, y", x="1", y="-np.floor_divide(x, y)")
+partials(np.fmod, "x, y", x="1", y="-np.round((x - out) / y)")
+# Real inputs; complex ones are not supported (np.conjugate is the identity on reals).
+partials(np.conjugate, "x", x="1")
 # Ties: half to each side (JAX, autograd).  fmax/fmin differ only for NaN,
 # where the non-NaN argument is the one that equals the result.
 _f: Any  # the primitive each loop below registers
@@ -403,6 +414,120 @@ linear(
 linear(np.hstack, "tup", jvp={"tup": "np.hstack(t)"}, vjp={"tup": "hstack_vjp(g, tup)"})
 linear(np.vstack, "tup", jvp={"tup": "np.vstack(t)"}, vjp={"tup": "vstack_vjp(g, tup)"})
 
+# --- more linear and bilinear functions (issue 13) -------------------------------------------
+# Self-transposing or inverse pairs: the jvp is the op on t, the vjp its transpose on g.
+for _f in (np.tril, np.triu):
+    linear(_f, "m, k=0", jvp={"m": f"np.{_f.__name__}(t, k)"}, vjp={"m": f"np.{_f.__name__}(g, k)"})
+for _f in (np.flipud, np.fliplr):
+    linear(_f, "m", jvp={"m": f"np.{_f.__name__}(t)"}, vjp={"m": f"np.{_f.__name__}(g)"})
+linear(
+    np.rot90,
+    "m, k=1, axes=(0, 1)",
+    jvp={"m": "np.rot90(t, k, axes)"},
+    vjp={"m": "np.rot90(g, -k, axes)"},
+)
+linear(
+    np.roll,
+    "a, shift, axis=None",
+    jvp={"a": "np.roll(t, shift, axis)"},
+    vjp={"a": "np.roll(g, np.negative(shift), axis)"},
+)
+# one array only: with several, atleast_Nd returns a tuple (not supported)
+for _f in (np.atleast_1d, np.atleast_2d, np.atleast_3d):
+    linear(
+        _f, "ary", jvp={"ary": f"np.{_f.__name__}(t)"}, vjp={"ary": "np.reshape(g, np.shape(ary))"}
+    )
+# np.real is the identity on real input (a view); np.imag and np.angle of real input are
+# constant (0, and 0 or pi by the sign).  Complex inputs are not supported.
+linear(np.real, "val", jvp={"val": "np.real(t)"}, vjp={"val": "g"})
+nondiff(np.imag, "array")
+nondiff(np.angle, "same")
+# n-th differences (prepend= / append= find no rule: refused)
+linear(
+    np.diff,
+    "a, n=1, axis=-1",
+    jvp={"a": "np.diff(t, n, axis)"},
+    vjp={"a": "diff_vjp(g, a, n, axis)"},
+)
+linear(np.diag, "v, k=0", jvp={"v": "np.diag(t, k)"}, vjp={"v": "diag_vjp(g, v, k)"})
+linear(
+    np.diagonal,
+    "a, offset=0, axis1=0, axis2=1",
+    jvp={"a": "np.diagonal(t, offset, axis1, axis2)"},
+    vjp={"a": "diagonal_vjp(g, a, offset, axis1, axis2)"},
+)
+linear(
+    np.take_along_axis,
+    "arr, indices, axis=-1",
+    jvp={"arr": "np.take_along_axis(t, indices, axis)"},
+    vjp={"arr": "take_along_axis_vjp(g, arr, indices, axis)"},
+)
+# np.sort is a permutation of `a`: the one a stable argsort gives, so among equal elements
+# each keeps its own derivative in order (any assignment is a valid derivative at a tie).
+_SORTED = "np.argsort(a, axis=axis, kind='stable')"
+linear(
+    np.sort,
+    "a, axis=-1, kind=None, order=None",
+    jvp={"a": f"np.take_along_axis(t, {_SORTED}, axis)"},
+    vjp={"a": f"take_along_axis_vjp(g, a, {_SORTED}, axis)"},
+)
+linear(
+    np.column_stack,
+    "tup",
+    jvp={"tup": "np.column_stack(t)"},
+    vjp={"tup": "column_stack_vjp(g, tup)"},
+)
+# linear in y (not in the sample points x or the spacing dx: refused when they are active)
+# np.trapezoid is NumPy 2's name (np.trapz before)
+_f = getattr(np, "trapezoid", None) or np.trapz
+linear(
+    _f,
+    "y, x=None, dx=1.0, axis=-1",
+    jvp={"y": f"np.{_f.__name__}(t, x, dx, axis)"},
+    vjp={"y": "trapezoid_vjp(g, y, x, dx, axis)"},
+)
+# sum_i p_i x^(N-1-i): linear in p; in x, the derivative polynomial
+linear(
+    np.polyval,
+    "p, x",
+    jvp={"p": "np.polyval(t, x)", "x": "t * np.polyval(np.polyder(p), x)"},
+    vjp={
+        "p": "np.dot(np.ravel(g), np.vander(np.ravel(x), np.size(p)))",
+        "x": "g * np.polyval(np.polyder(p), x)",
+    },
+)
+linear(
+    np.vdot,
+    "a, b",
+    jvp={"a": "np.vdot(t, b)", "b": "np.vdot(a, t)"},
+    vjp={
+        "a": "np.reshape(g * np.ravel(b), np.shape(a))",
+        "b": "np.reshape(g * np.ravel(a), np.shape(b))",
+    },
+    result="scalar",
+)
+# bilinear: each operand's cotangent is the other operand applied to g transposed
+_CROSS = "axisa=-1, axisb=-1, axisc=-1, axis=None"
+_CROSS_ARGS = "axisa, axisb, axisc, axis"
+linear(
+    np.cross,
+    "a, b, " + _CROSS,
+    jvp={"a": f"np.cross(t, b, {_CROSS_ARGS})", "b": f"np.cross(a, t, {_CROSS_ARGS})"},
+    vjp={"a": f"cross_da(g, a, b, {_CROSS_ARGS})", "b": f"cross_db(g, a, b, {_CROSS_ARGS})"},
+)
+linear(
+    np.kron,
+    "a, b",
+    jvp={"a": "np.kron(t, b)", "b": "np.kron(a, t)"},
+    vjp={"a": "kron_da(g, a, b)", "b": "kron_db(g, a, b)"},
+)
+linear(
+    np.convolve,
+    "a, v, mode='full'",
+    jvp={"a": "np.convolve(t, v, mode)", "v": "np.convolve(a, t, mode)"},
+    vjp={"a": "convolve_da(g, a, v, mode)", "v": "convolve_db(g, a, v, mode)"},
+)
+
 # --- array creation -----------------------------------------------------------------------------
 # The fill value and the end points carry a derivative; marking these
 # functions non-differentiable would silently drop it (np.full(n, x)).
@@ -505,6 +630,16 @@ for _f, _p in (
     (np.squeeze, "a"),
     (np.broadcast_to, "array"),
     (np.asarray, "a"),
+    (np.flip, "m"),
+    (np.flipud, "m"),
+    (np.fliplr, "m"),
+    (np.rot90, "m"),
+    (np.atleast_1d, "ary"),
+    (np.atleast_2d, "ary"),
+    (np.atleast_3d, "ary"),
+    (np.real, "val"),
+    (np.diag, "v"),
+    (np.diagonal, "a"),
 ):
     for _rule in RULES.lookup(_f):
         _rule.shares = (_p,)

@@ -333,6 +333,70 @@ rule(
     rn.vstack_vjp, "v, tup", zero="tup", jvp={"v": "vstack_vjp(t, tup)"}, vjp={"v": "np.vstack(g)"}
 )
 
+# --- structural helpers of issue 13: linear in v; the transpose is the op they undo ------------
+rule(
+    rn.diff_vjp,
+    "v, a, n=1, axis=-1",
+    zero="a",
+    jvp={"v": "diff_vjp(t, a, n, axis)"},
+    vjp={"v": "np.diff(g, n, axis)"},
+)
+rule(
+    rn.diagonal_vjp,
+    "v, a, offset=0, axis1=0, axis2=1",
+    zero="a",
+    jvp={"v": "diagonal_vjp(t, a, offset, axis1, axis2)"},
+    vjp={"v": "np.diagonal(g, offset, axis1, axis2)"},
+)
+rule(rn.diag_vjp, "v, w, k=0", zero="w", jvp={"v": "diag_vjp(t, w, k)"}, vjp={"v": "np.diag(g, k)"})
+rule(
+    rn.take_along_axis_vjp,
+    "v, arr, indices, axis=-1",
+    zero="arr",
+    jvp={"v": "take_along_axis_vjp(t, arr, indices, axis)"},
+    vjp={"v": "np.take_along_axis(g, indices, axis)"},
+)
+_TRAPZ = "trapezoid" if hasattr(np, "trapezoid") else "trapz"  # NumPy 2 / 1
+# linear in v (the sample points x and spacing dx: no derivative here, refused if active)
+rule(
+    rn.trapezoid_vjp,
+    "v, y, x=None, dx=1.0, axis=-1",
+    zero="y",
+    jvp={"v": "trapezoid_vjp(t, y, x, dx, axis)"},
+    vjp={"v": f"np.{_TRAPZ}(g, x, dx, axis)"},
+)
+rule(
+    rn.column_stack_vjp,
+    "v, tup",
+    zero="tup",
+    jvp={"v": "column_stack_vjp(t, tup)"},
+    vjp={"v": "np.column_stack(g)"},
+)
+# bilinear, as tensordot_da/db: in v and the other operand; the own operand gives its shape
+_BILINEAR = (
+    (rn.cross_da, rn.cross_db, "np.cross", ", axisa=-1, axisb=-1, axisc=-1, axis=None"),
+    (rn.kron_da, rn.kron_db, "np.kron", ""),
+    (rn.convolve_da, rn.convolve_db, "np.convolve", ", mode='full'"),
+)
+for _da, _db, _op, _extra in _BILINEAR:
+    _rest = ", ".join(p.split("=")[0].strip() for p in _extra.split(",") if p.strip())
+    _rest = ", " + _rest if _rest else ""
+    _na, _nb = _da.__name__, _db.__name__
+    rule(
+        _da,
+        "v, a, b" + _extra,
+        zero="a",
+        jvp={"v": f"{_na}(t, a, b{_rest})", "b": f"{_na}(v, a, t{_rest})"},
+        vjp={"v": f"{_op}(g, b{_rest})", "b": f"{_nb}(v, g, b{_rest})"},
+    )
+    rule(
+        _db,
+        "v, a, b" + _extra,
+        zero="b",
+        jvp={"v": f"{_nb}(t, a, b{_rest})", "a": f"{_nb}(v, t, b{_rest})"},
+        vjp={"v": f"{_op}(a, g{_rest})", "a": f"{_na}(v, a, g{_rest})"},
+    )
+
 # --- array creation -----------------------------------------------------------------------------
 # linear in v; the transpose is linspace from g (wrt 'start') or to g (wrt 'stop')
 rule(

@@ -22,7 +22,12 @@ __all__ = [
     "balanced_eq",
     "chooser_partials",
     "clip_partials",
+    "column_stack_vjp",
     "concatenate_vjp",
+    "convolve_da",
+    "convolve_db",
+    "cross_da",
+    "cross_db",
     "cumprod_d2",
     "cumprod_hess",
     "cumprod_jvp",
@@ -30,11 +35,16 @@ __all__ = [
     "cumsum_vjp",
     "det_cofactor",
     "det_cofactor_jvp",
+    "diag_vjp",
+    "diagonal_vjp",
+    "diff_vjp",
     "dot_axes",
     "einsum_vjp",
     "expand_reduced",
     "hstack_vjp",
     "inner_axes",
+    "kron_da",
+    "kron_db",
     "linspace_vjp",
     "matmul_da",
     "matmul_db",
@@ -52,11 +62,13 @@ __all__ = [
     "solve_tgb",
     "stack_vjp",
     "std_partials",
+    "take_along_axis_vjp",
     "tensordot_da",
     "tensordot_db",
     "tile_vjp",
     "trace_vjp",
     "transpose_vjp",
+    "trapezoid_vjp",
     "var_partials",
     "vstack_vjp",
 ]
@@ -722,6 +734,201 @@ def linspace_vjp(g, start, stop, num=50, endpoint=True, axis=0, wrt="start"):
     if isinstance(x, np.ndarray) and x.dtype.kind in "fc":
         return np.asarray(r).astype(x.dtype, copy=False)
     return r
+
+
+# --- structural helpers (issue 13) -------------------------------------------------------
+
+
+def _float_dtype(x, g):
+    """The dtype a cotangent of `x` is built in: x's float dtype, else g's (at least float)."""
+    X = np.asarray(x)
+    return X.dtype if X.dtype.kind in "fc" else np.result_type(g, 0.0)
+
+
+def _sum_to(r, shape):
+    """`r` summed over the axes broadcasting added to `shape` (leading axes, and axes of
+    length 1 there), then reshaped to it."""
+    extra = r.ndim - len(shape)
+    if extra:
+        r = np.sum(r, axis=tuple(range(extra)))
+    ones = tuple(i for i, n in enumerate(shape) if n == 1 and r.shape[i] != 1)
+    if ones:
+        r = np.sum(r, axis=ones, keepdims=True)
+    return np.reshape(r, shape)
+
+
+def diff_vjp(g, a, n=1, axis=-1):
+    """Transpose of np.diff(., n, axis): the transpose of one difference is minus the
+    difference of g padded with a zero at both ends, so n of them are (-1)^n times the
+    n-th difference of g padded with n zeros at both ends."""
+    g = np.asarray(g, dtype=_float_dtype(a, g))
+    ax = axis % np.ndim(a)
+    width = [(0, 0)] * g.ndim
+    width[ax] = (n, n)
+    r = np.diff(np.pad(g, width), n, axis=ax)
+    return _cast_like(r if n % 2 == 0 else -r, a)
+
+
+def diagonal_vjp(g, a, offset=0, axis1=0, axis2=1):
+    """Transpose of np.diagonal(., offset, axis1, axis2): g written on that diagonal of a
+    zero array shaped like `a` (np.diagonal puts the diagonal last)."""
+    A = np.asarray(a)
+    r = np.zeros(A.shape, _float_dtype(A, g))
+    view = np.moveaxis(r, (axis1, axis2), (-2, -1))
+    g = np.asarray(g)
+    i = np.arange(g.shape[-1])
+    view[..., i + max(-offset, 0), i + max(offset, 0)] = g
+    return _cast_like(r, a)
+
+
+def diag_vjp(g, v, k=0):
+    """Transpose of np.diag(., k): for a 1-D `v` (diag builds a matrix) the k-th diagonal
+    of g, for a 2-D `v` (diag reads its diagonal) g written on that diagonal."""
+    if np.ndim(v) == 1:
+        return _cast_like(np.asarray(np.diag(g, k)), v)
+    return diagonal_vjp(g, v, k, 0, 1)
+
+
+def take_along_axis_vjp(g, arr, indices, axis=-1):
+    """Transpose of np.take_along_axis: g added back where its elements were taken from
+    (a repeated index accumulates; arr's length-1 axes take the sum of the broadcast)."""
+    A = np.asarray(arr)
+    r = np.zeros(A.shape, _float_dtype(A, g))
+    g = np.asarray(g, dtype=r.dtype)
+    idx = np.asarray(indices)
+    if axis is None:
+        flat = r.reshape(-1)
+        np.add.at(flat, idx, g)
+        return _cast_like(flat.reshape(A.shape), arr)
+    ax = axis % A.ndim
+    where = []
+    for d in range(A.ndim):
+        if d == ax:
+            where.append(idx)
+        elif A.shape[d] == 1:
+            where.append(np.zeros((1,) * A.ndim, dtype=np.intp))
+        else:
+            shape = [1] * A.ndim
+            shape[d] = A.shape[d]
+            where.append(np.arange(A.shape[d]).reshape(shape))
+    np.add.at(r, tuple(where), g)
+    return _cast_like(r, arr)
+
+
+def trapezoid_vjp(g, y, x=None, dx=1.0, axis=-1):
+    """Transpose of np.trapezoid in y: each sample weighs half the widths of the intervals
+    either side of it (spacing dx, or the differences of x along `axis`)."""
+    Y = np.asarray(y)
+    ax = axis % Y.ndim
+    n = Y.shape[ax]
+    if x is None:
+        d = np.full(n - 1, dx)
+    else:
+        X = np.asarray(x)
+        d = np.diff(X) if X.ndim == 1 else np.diff(X, axis=ax)
+    if d.ndim == 1:
+        shape = [1] * Y.ndim
+        shape[ax] = n - 1
+        d = d.reshape(shape)
+    half = 0.5 * d
+    lo, hi = [(0, 0)] * d.ndim, [(0, 0)] * d.ndim
+    lo[ax], hi[ax] = (0, 1), (1, 0)
+    w = np.pad(half, lo) + np.pad(half, hi)
+    r = np.broadcast_to(np.expand_dims(np.asarray(g), ax) * w, Y.shape)
+    return _cast_like(np.array(r, dtype=_float_dtype(Y, g)), y)
+
+
+def column_stack_vjp(g, tup):
+    """Cotangents of the arrays joined by np.column_stack (1-D ones became columns; see
+    _joined_like)."""
+    g = np.asarray(g)
+    sizes = [1 if np.ndim(x) < 2 else np.shape(x)[1] for x in tup]
+    return _joined_like(np.split(g, np.cumsum(sizes)[:-1], axis=1), tup)
+
+
+def _cross_parts(g, a, b, axisa, axisb, axisc, axis):
+    """np.cross's operands and cotangent with their vector axes last, 2-vectors padded to
+    3 with a zero z (and the cotangent of a 2-vector cross product, a number, as the z of
+    a 3-vector), so that one triple-product identity gives both cotangents."""
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    A = np.moveaxis(np.asarray(a), axisa, -1)
+    B = np.moveaxis(np.asarray(b), axisb, -1)
+    g = np.asarray(g, dtype=np.result_type(A, B, 0.0))
+    if A.shape[-1] == 2 and B.shape[-1] == 2:
+        G = np.stack([np.zeros_like(g), np.zeros_like(g), g], axis=-1)
+    else:
+        G = np.moveaxis(g, axisc, -1)
+    return A, B, G, axisa, axisb
+
+
+def _pad3(v):
+    if v.shape[-1] == 3:
+        return v
+    return np.concatenate([v, np.zeros(v.shape[:-1] + (1,), dtype=v.dtype)], axis=-1)
+
+
+def cross_da(g, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """Cotangent of `a` in np.cross(a, b, ...): <g, a x b> = <a, b x g>."""
+    A, B, G, axisa, _ = _cross_parts(g, a, b, axisa, axisb, axisc, axis)
+    r = np.cross(_pad3(B), G)[..., : A.shape[-1]]
+    return _cast_like(np.moveaxis(_sum_to(r, A.shape), -1, axisa), a)
+
+
+def cross_db(g, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """Cotangent of `b` in np.cross(a, b, ...): <g, a x b> = <b, g x a>."""
+    A, B, G, _, axisb = _cross_parts(g, a, b, axisa, axisb, axisc, axis)
+    r = np.cross(G, _pad3(A))[..., : B.shape[-1]]
+    return _cast_like(np.moveaxis(_sum_to(r, B.shape), -1, axisb), b)
+
+
+def _kron_parts(g, a, b):
+    """np.kron's operands with the same number of axes (leading 1s, as kron pads them) and
+    its cotangent with each output axis split into (a's index, b's index)."""
+    A, B = np.asarray(a), np.asarray(b)
+    nd = max(A.ndim, B.ndim)
+    A = A.reshape((1,) * (nd - A.ndim) + A.shape)
+    B = B.reshape((1,) * (nd - B.ndim) + B.shape)
+    G = np.reshape(g, [n for pair in zip(A.shape, B.shape) for n in pair])
+    return A, B, G, nd
+
+
+def kron_da(g, a, b):
+    """Cotangent of `a` in np.kron(a, b): each block of g, weighted by b, summed."""
+    A, B, G, nd = _kron_parts(g, a, b)
+    r = np.tensordot(G, B, axes=(list(range(1, 2 * nd, 2)), list(range(nd))))
+    return _cast_like(np.reshape(r, np.shape(a)), a)
+
+
+def kron_db(g, a, b):
+    """Cotangent of `b` in np.kron(a, b): the blocks of g weighted by a's elements, summed."""
+    A, B, G, nd = _kron_parts(g, a, b)
+    r = np.tensordot(A, G, axes=(list(range(nd)), list(range(0, 2 * nd, 2))))
+    return _cast_like(np.reshape(r, np.shape(b)), b)
+
+
+def _full_convolution(g, n, m, mode):
+    """The cotangent of np.convolve's full result, from that of its 'same' or 'valid'
+    part (a slice of it: from (min(n, m) - 1) // 2, resp. min(n, m) - 1)."""
+    g = np.asarray(g)
+    if mode == "full":
+        return g
+    start = (min(n, m) - 1) // 2 if mode == "same" else min(n, m) - 1
+    full = np.zeros(n + m - 1, dtype=np.result_type(g, 0.0))
+    full[start : start + g.shape[0]] = g
+    return full
+
+
+def convolve_da(g, a, b, mode="full"):
+    """Cotangent of `a` in np.convolve(a, b, mode): the full cotangent correlated with b."""
+    full = _full_convolution(g, np.size(a), np.size(b), mode)
+    return _cast_like(np.correlate(full, np.ravel(b), "valid"), a)
+
+
+def convolve_db(g, a, b, mode="full"):
+    """Cotangent of `b` in np.convolve(a, b, mode): the full cotangent correlated with a."""
+    full = _full_convolution(g, np.size(a), np.size(b), mode)
+    return _cast_like(np.correlate(full, np.ravel(a), "valid"), b)
 
 
 # --- second-order helpers ------------------------------------------------------------
