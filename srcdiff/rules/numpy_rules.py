@@ -126,6 +126,7 @@ partials(
     x="np.where(out == 0, 0.0, x / np.where(out == 0, 1.0, out))",
     y="np.where(out == 0, 0.0, y / np.where(out == 0, 1.0, out))",
 )
+_f: Any  # the primitive each loop below registers
 # np.radians / np.degrees are separate objects from np.deg2rad / np.rad2deg in NumPy 2
 for _f in (np.deg2rad, np.radians):
     partials(_f, "x", x="math.pi / 180")
@@ -144,7 +145,6 @@ partials(np.fmod, "x, y", x="1", y="-np.round((x - out) / y)")
 partials(np.conjugate, "x", x="1")
 # Ties: half to each side (JAX, autograd).  fmax/fmin differ only for NaN,
 # where the non-NaN argument is the one that equals the result.
-_f: Any  # the primitive each loop below registers
 for _f in (np.maximum, np.minimum, np.fmax, np.fmin):
     partials(_f, "x, y", x="balanced_eq(x, out, y)", y="balanced_eq(y, out, x)")
 partials(
@@ -479,7 +479,7 @@ linear(
 )
 # linear in y (not in the sample points x or the spacing dx: refused when they are active)
 # np.trapezoid is NumPy 2's name (np.trapz before)
-_f = getattr(np, "trapezoid", None) or np.trapz
+_f = getattr(np, "trapezoid", None) or getattr(np, "trapz", None)
 linear(
     _f,
     "y, x=None, dx=1.0, axis=-1",
