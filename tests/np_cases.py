@@ -715,3 +715,20 @@ def kron(a, b, w):
 
 def convolve(a, v, w):
     return np.sum(np.convolve(a, v) * w) + np.sum(np.convolve(a, v, "same") ** 2)
+
+
+def cholesky(a, w):
+    return np.sum(np.linalg.cholesky(a) * w)
+
+
+def matrix_power(a, w):
+    return np.sum(np.linalg.matrix_power(a, 3) * w) + np.sum(np.linalg.matrix_power(a, -2))
+
+
+def pinv(a, w):
+    return np.sum(np.linalg.pinv(a) * w)
+
+
+def cumprod(x, w):
+    """Named like np.cumprod: its jvp function is `cumprod_jvp`, a runtime helper's name."""
+    return np.sum(np.cumprod(x) * w)

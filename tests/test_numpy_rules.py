@@ -49,6 +49,12 @@ def well_conditioned(*shape):
     return 2.0 * np.eye(n) + 0.4 * RNG.uniform(-1, 1, size=shape)
 
 
+def spd(*shape):
+    """A well-conditioned symmetric positive definite matrix (a stack, for more axes)."""
+    b = RNG.uniform(-1, 1, size=shape[:-1] + (shape[-1], shape[-1]))
+    return np.matmul(b, np.swapaxes(b, -1, -2)) + shape[-1] * np.eye(shape[-1])
+
+
 def weights(shape, dtype=np.float64):
     """A fixed, non-uniform weight array of `shape` (a scalar for shape ())."""
     n = int(np.prod(shape))
@@ -286,6 +292,11 @@ CASES = [
     case("fill_by_index", C.fill_by_index, U(3, 2)),
     case("normalise_rows", C.normalise_rows, U(3, 5)),
     # --- issue 13
+    case("cholesky", C.cholesky, spd(3)),
+    case("cholesky_batched", C.cholesky, spd(2, 3)),
+    case("matrix_power", C.matrix_power, well_conditioned(3, 3)),
+    case("pinv_tall", C.pinv, U(4, 3)),
+    case("pinv_wide", C.pinv, U(2, 3)),
     case("logaddexp2", C.logaddexp2, U(3, 4), U(4)),
     case("mod", C.mod, U(3, 4, lo=-3, hi=3), away(4, lo=0.4, hi=1.2)),
     case("remainder", C.remainder, U(3, 4, lo=-3, hi=3), away(3, 4, lo=0.4, hi=1.2)),
@@ -598,6 +609,14 @@ D = [  # (func, positional args, keyword args)
     (np.linspace, (U(3), U(3), 4), {"endpoint": False, "axis": 1}),
     (np.linspace, (0.5, U(2), 3), {}),
     # issue 13
+    (np.linalg.cholesky, (spd(3),), {}),
+    (np.linalg.cholesky, (spd(2, 3),), {}),
+    (np.linalg.matrix_power, (well_conditioned(3, 3), 3), {}),
+    (np.linalg.matrix_power, (well_conditioned(2, 3, 3), -2), {}),
+    (np.linalg.matrix_power, (well_conditioned(3, 3), 0), {}),
+    (np.linalg.pinv, (U(3, 2),), {}),
+    (np.linalg.pinv, (U(2, 4),), {}),
+    (np.linalg.pinv, (well_conditioned(2, 3, 3),), {}),
     (np.logaddexp2, (U(3), U(2, 3)), {}),
     (np.mod, (U(3, lo=-3, hi=3), away(3, lo=0.4, hi=1.2)), {}),
     (np.fmod, (U(3, lo=-3, hi=3), away(3, lo=0.4, hi=1.2)), {}),

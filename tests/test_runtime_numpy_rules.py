@@ -495,6 +495,18 @@ def _entries():
     for mode, a, b in (("full", U(5), U(3)), ("same", U(4), U(6)), ("valid", U(3), U(5))):
         add(f"convolve_da-{mode}", rn.convolve_da, cot(np.convolve, a, b, mode), a, b, mode)
         add(f"convolve_db-{mode}", rn.convolve_db, cot(np.convolve, a, b, mode), a, b, mode)
+    # cholesky, matrix_power, pinv
+    for id_, b in (("3x3", U(3, 3)), ("batched", U(2, 3, 3))):
+        L = np.linalg.cholesky(np.matmul(b, np.swapaxes(b, -1, -2)) + 3 * np.eye(3))
+        add(f"cholesky_jvp-{id_}", rn.cholesky_jvp, like(L), L)
+        add(f"cholesky_vjp-{id_}", rn.cholesky_vjp, like(L), L)
+    for n in (3, -2, 0, 1):
+        a = well_conditioned(2, 3, 3)
+        add(f"matrix_power_jvp-{n}", rn.matrix_power_jvp, like(a), a, n)
+    for id_, a in (("tall", U(4, 3)), ("wide", U(2, 3)), ("batched", well_conditioned(2, 3, 3))):
+        p = np.linalg.pinv(a)
+        add(f"pinv_jvp-{id_}", rn.pinv_jvp, like(a), a, p)
+        add(f"pinv_vjp-{id_}", rn.pinv_vjp, like(p), a, p)
     # array creation
     start, stop = U(3), U(3)
     g = cot(np.linspace, start, stop, 4, endpoint=False, axis=1)

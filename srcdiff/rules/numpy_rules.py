@@ -324,6 +324,28 @@ linear(
     vjp={"a": "solve_da(g, a, b, out)", "b": "solve_db(g, a, b)"},
 )
 
+# Cholesky reads a's lower triangle (the upper one gets a zero cotangent); upper=True
+# finds no rule.  matrix_power: n an integer.  pinv: at fixed rank (autograd, JAX), so at
+# a rank-deficient matrix it is the derivative along matrices of the same rank.
+linear(
+    np.linalg.cholesky,
+    "a",
+    jvp={"a": "cholesky_jvp(t, out)"},
+    vjp={"a": "cholesky_vjp(g, out)"},
+)
+linear(
+    np.linalg.matrix_power,
+    "a, n",
+    jvp={"a": "matrix_power_jvp(t, a, n)"},
+    vjp={"a": "matrix_power_jvp(g, np.swapaxes(a, -1, -2), n)"},
+)
+linear(
+    np.linalg.pinv,
+    "a, rcond=None, hermitian=False",
+    jvp={"a": "pinv_jvp(t, a, out)"},
+    vjp={"a": "pinv_vjp(g, a, out)"},
+)
+
 # --- shape operations (linear: jvp is the same op on t, vjp its inverse) ------------------------
 # order='A' / 'K' follow the memory layout of `a`; the cotangent is C-ordered,
 # so reshape/ravel are exact for order 'C' and 'F' (and for C-contiguous `a`).

@@ -283,6 +283,19 @@ rule(
     },
 )
 
+# linear in the tangent / cotangent, each the other's transpose; no derivative in the
+# matrix or the factor (Hessians through cholesky, matrix_power and pinv are refused)
+rule(rn.cholesky_jvp, "u, L", jvp={"u": "cholesky_jvp(t, L)"}, vjp={"u": "cholesky_vjp(g, L)"})
+rule(rn.cholesky_vjp, "v, L", jvp={"v": "cholesky_vjp(t, L)"}, vjp={"v": "cholesky_jvp(g, L)"})
+rule(
+    rn.matrix_power_jvp,
+    "u, a, n",
+    jvp={"u": "matrix_power_jvp(t, a, n)"},
+    vjp={"u": "matrix_power_jvp(g, np.swapaxes(a, -1, -2), n)"},
+)
+rule(rn.pinv_jvp, "u, a, p", jvp={"u": "pinv_jvp(t, a, p)"}, vjp={"u": "pinv_vjp(g, a, p)"})
+rule(rn.pinv_vjp, "v, a, p", jvp={"v": "pinv_vjp(t, a, p)"}, vjp={"v": "pinv_jvp(g, a, p)"})
+
 # --- shape operations: linear; the transpose is the NumPy function they undo ----------------------
 rule(
     rn.transpose_vjp,

@@ -20,6 +20,8 @@ import numpy as np
 __all__ = [
     "asarray_vjp",
     "balanced_eq",
+    "cholesky_jvp",
+    "cholesky_vjp",
     "chooser_partials",
     "clip_partials",
     "column_stack_vjp",
@@ -48,9 +50,12 @@ __all__ = [
     "linspace_vjp",
     "matmul_da",
     "matmul_db",
+    "matrix_power_jvp",
     "norm_partials",
     "norm_partials_ds",
     "norm_partials_dx",
+    "pinv_jvp",
+    "pinv_vjp",
     "prod_partials",
     "prod_partials_jvp",
     "reduced_size",
@@ -929,6 +934,81 @@ def convolve_db(g, a, b, mode="full"):
     """Cotangent of `b` in np.convolve(a, b, mode): the full cotangent correlated with a."""
     full = _full_convolution(g, np.size(a), np.size(b), mode)
     return _cast_like(np.correlate(full, np.ravel(a), "valid"), b)
+
+
+# --- linear algebra of issue 13: cholesky, matrix_power, pinv ------------------------------
+# Linear in the tangent / cotangent; their derivatives in the matrix (third-order terms
+# of a Hessian through these functions) are not provided, so such Hessians are refused.
+
+
+def _mT(x):
+    return np.swapaxes(x, -1, -2)
+
+
+def _halve_diagonal(x):
+    """tril(x) with its diagonal halved: the map Phi of the Cholesky derivative."""
+    n = x.shape[-1]
+    return np.tril(x) - 0.5 * x * np.eye(n, dtype=x.dtype)
+
+
+def cholesky_jvp(t, L):
+    """Tangent of L = np.linalg.cholesky(a) (which reads a's lower triangle): with S the
+    symmetric matrix of t's lower triangle, dL = L Phi(L^-1 S L^-T) (Murray, 2016)."""
+    t = np.asarray(t, dtype=L.dtype)
+    S = np.tril(t) + _mT(np.tril(t, -1))
+    X = _mT(np.linalg.solve(L, _mT(np.linalg.solve(L, S))))
+    return np.matmul(L, _halve_diagonal(X))
+
+
+def cholesky_vjp(g, L):
+    """Cotangent of a in L = np.linalg.cholesky(a), the transpose of cholesky_jvp: with
+    M = L^-T Phi(L^T g) L^-1, the lower triangle of M + M^T (only that triangle is read)."""
+    g = np.asarray(g, dtype=L.dtype)
+    P = _halve_diagonal(np.matmul(_mT(L), g))
+    M = _mT(np.linalg.solve(_mT(L), _mT(np.linalg.solve(_mT(L), P))))
+    return np.tril(M) + np.tril(_mT(M), -1)
+
+
+def matrix_power_jvp(t, a, n):
+    """Tangent of np.linalg.matrix_power(a, n): sum_k a^k t a^(n-1-k), for n < 0 with
+    b = inv(a) in place of a and -b t b in place of t.  The cotangent is the same sum in
+    a^T (matrix_power_jvp(g, a^T, n))."""
+    A = np.asarray(a)
+    t = np.asarray(t, dtype=A.dtype if A.dtype.kind in "fc" else None)
+    if n == 0:
+        return np.zeros(np.broadcast_shapes(A.shape, t.shape), dtype=t.dtype)
+    if n < 0:
+        A = np.linalg.inv(A)
+        t = -np.matmul(A, np.matmul(t, A))
+        n = -n
+    powers = [np.broadcast_to(np.eye(A.shape[-1], dtype=A.dtype), A.shape)]
+    for _ in range(n - 1):
+        powers.append(np.matmul(powers[-1], A))
+    return sum(np.matmul(powers[k], np.matmul(t, powers[n - 1 - k])) for k in range(n))
+
+
+def pinv_jvp(t, a, p):
+    """Tangent of p = np.linalg.pinv(a) at fixed rank (Golub and Pereyra, 1973):
+    -p t p + p p^T t^T (I - a p) + (I - p a) t^T p^T p."""
+    t = np.asarray(t, dtype=p.dtype)
+    eye_m, eye_n = np.eye(a.shape[-2], dtype=p.dtype), np.eye(a.shape[-1], dtype=p.dtype)
+    return (
+        -np.matmul(p, np.matmul(t, p))
+        + np.matmul(np.matmul(p, _mT(p)), np.matmul(_mT(t), eye_m - np.matmul(a, p)))
+        + np.matmul(eye_n - np.matmul(p, a), np.matmul(_mT(t), np.matmul(_mT(p), p)))
+    )
+
+
+def pinv_vjp(g, a, p):
+    """Cotangent of a in p = np.linalg.pinv(a), the transpose of pinv_jvp:
+    -p^T g p^T + (I - a p) g^T p p^T + p^T p g^T (I - p a)."""
+    g = np.asarray(g, dtype=p.dtype)
+    eye_m, eye_n = np.eye(a.shape[-2], dtype=p.dtype), np.eye(a.shape[-1], dtype=p.dtype)
+    return (
+        -np.matmul(_mT(p), np.matmul(g, _mT(p)))
+        + np.matmul(eye_m - np.matmul(a, p), np.matmul(_mT(g), np.matmul(p, _mT(p))))
+        + np.matmul(np.matmul(_mT(p), p), np.matmul(_mT(g), eye_n - np.matmul(p, a)))
+    )
 
 
 # --- second-order helpers ------------------------------------------------------------
