@@ -732,3 +732,27 @@ def pinv(a, w):
 def cumprod(x, w):
     """Named like np.cumprod: its jvp function is `cumprod_jvp`, a runtime helper's name."""
     return np.sum(np.cumprod(x) * w)
+
+
+def sinc(x, w):
+    return np.sum(np.sinc(x) * w)
+
+
+def nan_to_num(x, w):
+    return np.sum(np.nan_to_num(x) * w)
+
+
+def sum_mean_where(x, w):
+    keep = x > -0.5
+    s = np.sum(x, axis=0, where=keep, initial=1.0) * np.mean(
+        x**2, axis=1, keepdims=True, where=keep
+    )
+    return np.sum(s * w)
+
+
+def pad_rollaxis(x, w):
+    return np.sum(np.pad(x, ((1, 0), (0, 2), (1, 1))) * w) + np.sum(np.rollaxis(x, 2) ** 3)
+
+
+def interp(x, xp, fp, w):
+    return np.sum(np.interp(x, xp, fp) * w)

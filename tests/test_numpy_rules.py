@@ -297,6 +297,18 @@ CASES = [
     case("matrix_power", C.matrix_power, well_conditioned(3, 3)),
     case("pinv_tall", C.pinv, U(4, 3)),
     case("pinv_wide", C.pinv, U(2, 3)),
+    case("sinc", C.sinc, np.array([[0.0, 1e-4, -0.3], [0.8, 2.5, -1.6]])),
+    case("nan_to_num", C.nan_to_num, U(3, 4)),
+    case("sum_mean_where_initial", C.sum_mean_where, U(3, 4)),
+    case("pad_rollaxis", C.pad_rollaxis, U(2, 3, 4)),
+    case(
+        "interp",
+        C.interp,
+        np.array([-0.5, 0.3, 1.2, 2.5]),
+        np.array([0.0, 1.0, 2.0]),
+        U(3),
+        wrt=("fp",),
+    ),
     case("logaddexp2", C.logaddexp2, U(3, 4), U(4)),
     case("mod", C.mod, U(3, 4, lo=-3, hi=3), away(4, lo=0.4, hi=1.2)),
     case("remainder", C.remainder, U(3, 4, lo=-3, hi=3), away(3, 4, lo=0.4, hi=1.2)),
@@ -432,6 +444,25 @@ def test_hypot_at_zero_is_zero_as_norm_is():
     np.testing.assert_allclose(gy, [0.0, 0.8])
     h = srcdiff.hessian(C.hypot, wrt="x")(x, y, w)
     assert np.all(np.isfinite(h)) and h[0, 0] == 0.0
+
+
+def test_nan_to_num_passes_nothing_through_replaced_values():
+    x = np.array([0.5, np.nan, np.inf, -np.inf, -2.0])
+    dx = srcdiff.grad(C.nan_to_num, wrt="x")(x, np.array([1.0, 2.0, 1.0, 1.0, 5.0]))
+    np.testing.assert_array_equal(dx, [1.0, 0.0, 0.0, 0.0, 5.0])
+
+
+def test_sinc_derivative_at_zero_is_zero_and_second_is_exact():
+    x = np.array([0.0, 0.5])
+    np.testing.assert_array_equal(srcdiff.grad(C.sinc, wrt="x")(x, np.ones(2))[0], 0.0)
+    h = srcdiff.hessian(C.sinc, wrt="x")(x, np.ones(2))
+    np.testing.assert_allclose(h[0, 0], -(np.pi**2) / 3, rtol=1e-14)
+
+
+def test_interp_gives_outside_points_to_the_end_samples_or_to_left_and_right():
+    x, xp, fp = np.array([-1.0, 0.25, 3.0]), np.array([0.0, 1.0, 2.0]), np.zeros(3)
+    (dfp,) = srcdiff.grad(C.interp, wrt=("fp",))(x, xp, fp, np.ones(3))
+    np.testing.assert_allclose(dfp, [1.0 + 0.75, 0.25, 1.0])
 
 
 def test_sort_at_ties_keeps_each_elements_derivative_in_order():
@@ -617,6 +648,20 @@ D = [  # (func, positional args, keyword args)
     (np.linalg.pinv, (U(3, 2),), {}),
     (np.linalg.pinv, (U(2, 4),), {}),
     (np.linalg.pinv, (well_conditioned(2, 3, 3),), {}),
+    (np.sinc, (np.array([0.0, 1e-4, -0.3, 0.8, 2.5]),), {}),
+    (np.nan_to_num, (np.array([0.3, np.nan, -np.inf, 1.2]),), {}),
+    (np.sum, (U(2, 3, 4),), {"axis": 1, "where": U(3, 1) > 0, "initial": 0.5}),
+    (np.sum, (U(2, 3),), {"where": np.array([True, False, True])}),
+    (np.mean, (U(2, 3, 4),), {"axis": (0, 2), "keepdims": True, "where": U(3, 4) > -0.5}),
+    (np.pad, (U(2, 3), ((1, 0), (2, 1))), {}),
+    (np.pad, (U(3),), {"pad_width": 2}),
+    (np.rollaxis, (U(2, 3, 4), 2), {}),
+    (np.rollaxis, (U(2, 3, 4), 0, 3), {}),
+    (np.rollaxis, (U(2, 3, 4), -1, -2), {}),
+    (np.interp, (np.array([-0.5, 0.0, 0.3, 1.0, 1.7, 2.0, 2.5]), [0.0, 1.0, 2.0], U(3)), {}),
+    (np.interp, (np.array([[-0.5, 0.3], [2.5, 1.5]]), [0.0, 1.0, 2.0], U(3), -1.0, 4.0), {}),
+    (np.interp, (0.4, [0.0, 1.0, 2.0], U(3)), {"right": 0.0}),
+    (np.row_stack, ([U(2, 3), U(3)],), {}),
     (np.logaddexp2, (U(3), U(2, 3)), {}),
     (np.mod, (U(3, lo=-3, hi=3), away(3, lo=0.4, hi=1.2)), {}),
     (np.fmod, (U(3, lo=-3, hi=3), away(3, lo=0.4, hi=1.2)), {}),
@@ -688,6 +733,7 @@ def _label(entry):
 
 @pytest.mark.parametrize("entry", D, ids=[_label(e) for e in D])
 @pytest.mark.filterwarnings("ignore:Arrays of 2-dimensional vectors:DeprecationWarning")
+@pytest.mark.filterwarnings("ignore:`row_stack` alias is deprecated:DeprecationWarning")
 def test_rule_templates_jvp_and_vjp(entry):
     func, args, kwargs = entry
     rule, bound = _rule_for(func, args, kwargs)

@@ -495,6 +495,16 @@ def _entries():
     for mode, a, b in (("full", U(5), U(3)), ("same", U(4), U(6)), ("valid", U(3), U(5))):
         add(f"convolve_da-{mode}", rn.convolve_da, cot(np.convolve, a, b, mode), a, b, mode)
         add(f"convolve_db-{mode}", rn.convolve_db, cot(np.convolve, a, b, mode), a, b, mode)
+    a = U(2, 3)
+    add("pad_vjp", rn.pad_vjp, cot(np.pad, a, ((1, 0), (2, 1))), a, ((1, 0), (2, 1)))
+    add("pad_vjp-int", rn.pad_vjp, cot(np.pad, a, 2), a, 2)
+    a = U(2, 3, 4)
+    add("rollaxis_vjp", rn.rollaxis_vjp, cot(np.rollaxis, a, 2), a, 2)
+    add("rollaxis_vjp-start", rn.rollaxis_vjp, cot(np.rollaxis, a, -1, -2), a, -1, -2)
+    x, xp, fp = np.array([[-0.5, 0.3], [2.5, 1.5]]), [0.0, 1.0, 2.0], U(3)
+    add("interp_vjp", rn.interp_vjp, cot(np.interp, x, xp, fp), x, xp, fp)
+    add("interp_vjp-ends", rn.interp_vjp, cot(np.interp, x, xp, fp), x, xp, fp, -1.0, 4.0)
+    add("sinc_d1", rn.sinc_d1, np.array([0.0, 1e-4, -5e-4, -0.3, 0.8, 2.5]))
     # cholesky, matrix_power, pinv
     for id_, b in (("3x3", U(3, 3)), ("batched", U(2, 3, 3))):
         L = np.linalg.cholesky(np.matmul(b, np.swapaxes(b, -1, -2)) + 3 * np.eye(3))
@@ -738,6 +748,13 @@ def bilinear(x):
     return np.sum(k**2) + np.sum(c**2) + np.sum(v * x)
 
 
+def padded_rolled(x):
+    p = np.pad(x, ((1, 0), (2, 1))) * np.sinc(np.pad(x, ((1, 0), (2, 1))))
+    r = np.rollaxis(x[:, :, None] * x[:, None, :], 2)
+    i = np.interp(np.array([0.2, 1.5, 2.7]), [0.0, 1.0, 2.0, 3.0], x[0] ** 2)
+    return np.sum(p**2) + np.sum(r**2) + np.sum(i**3) + np.sum(x**3, where=x > 0)
+
+
 @dataclass
 class H:
     id: str
@@ -776,6 +793,7 @@ HCASES = [
     H("linspace_stop", linspace_end, (0.7,)),
     H("diff_diag_sort_trapezoid_column_stack", structural, (U(3, 4),)),
     H("kron_cross_convolve", bilinear, (U(3),)),
+    H("pad_sinc_rollaxis_interp_where", padded_rolled, (U(2, 4),)),
 ]
 
 
@@ -819,7 +837,8 @@ def test_hessian_reverse_over_reverse(c):
     [
         c
         for c in HCASES
-        if c.func in (cumprods, linalg_mix, prods, concatenates, stacks, structural, bilinear)
+        if c.func
+        in (cumprods, linalg_mix, prods, concatenates, stacks, structural, bilinear, padded_rolled)
     ],
     ids=str,
 )

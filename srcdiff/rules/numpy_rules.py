@@ -346,6 +346,54 @@ linear(
     vjp={"a": "pinv_vjp(g, a, out)"},
 )
 
+# --- more of issue 13 -----------------------------------------------------------------------
+# sinc'(0) = 0; sinc_d1 uses the series near 0, where (cos(pi x) - sinc(x)) / x cancels.
+partials(np.sinc, "x", x="sinc_d1(x)")
+# 1 where x is kept, 0 where NaN or +-inf is replaced by a constant
+partials(np.nan_to_num, "x, copy=True, nan=0.0, posinf=None, neginf=None", x="np.isfinite(x)")
+# where= and initial= on sums and means (initial adds a constant); other reductions
+# with them find no rule
+linear(
+    np.sum,
+    _RED + ", initial=None, where=True",
+    jvp={"a": "np.sum(t, axis=axis, keepdims=keepdims, where=where)"},
+    vjp={"a": _SPREAD + " * where"},
+    result="reduce",
+)
+linear(
+    np.mean,
+    _RED + ", where=True",
+    jvp={"a": "np.mean(t, axis=axis, keepdims=keepdims, where=where)"},
+    vjp={
+        "a": _SPREAD + " * where / expand_reduced(np.sum(np.broadcast_to(where, np.shape(a)), "
+        "axis=axis, keepdims=keepdims), a, axis, keepdims)"
+    },
+    result="reduce",
+)
+# zero padding only (mode= and constant_values= find no rule)
+linear(
+    np.pad,
+    "array, pad_width",
+    jvp={"array": "np.pad(t, pad_width)"},
+    vjp={"array": "pad_vjp(g, array, pad_width)"},
+)
+linear(
+    np.rollaxis,
+    "a, axis, start=0",
+    jvp={"a": "np.rollaxis(t, axis, start)"},
+    vjp={"a": "rollaxis_vjp(g, a, axis, start)"},
+)
+# linear in fp (x, xp and period= have no rule); a `left` / `right` value is a constant
+_ENDS = "None if left is None else 0.0, None if right is None else 0.0"
+linear(
+    np.interp,
+    "x, xp, fp, left=None, right=None",
+    jvp={"fp": f"np.interp(x, xp, t, {_ENDS})"},
+    vjp={"fp": "interp_vjp(g, x, xp, fp, left, right)"},
+)
+if hasattr(np, "row_stack"):  # deprecated in NumPy 2.0: np.vstack under another name
+    linear(np.row_stack, "tup", jvp={"tup": "np.vstack(t)"}, vjp={"tup": "vstack_vjp(g, tup)"})
+
 # --- shape operations (linear: jvp is the same op on t, vjp its inverse) ------------------------
 # order='A' / 'K' follow the memory layout of `a`; the cotangent is C-ordered,
 # so reshape/ravel are exact for order 'C' and 'F' (and for C-contiguous `a`).
@@ -662,6 +710,7 @@ for _f, _p in (
     (np.real, "val"),
     (np.diag, "v"),
     (np.diagonal, "a"),
+    (np.rollaxis, "a"),
 ):
     for _rule in RULES.lookup(_f):
         _rule.shares = (_p,)

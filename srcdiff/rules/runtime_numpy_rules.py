@@ -45,6 +45,7 @@ cumprod_hess = rn.cumprod_hess
 norm_partials_dx = rn.norm_partials_dx
 norm_partials_ds = rn.norm_partials_ds
 det_cofactor_jvp = rn.det_cofactor_jvp
+sinc_d2 = rn.sinc_d2
 solve_tgb = rn.solve_tgb
 
 # --- the rule table ------------------------------------------------------------------------
@@ -66,6 +67,7 @@ NS = {
     "norm_partials_dx": norm_partials_dx,
     "norm_partials_ds": norm_partials_ds,
     "det_cofactor_jvp": det_cofactor_jvp,
+    "sinc_d2": sinc_d2,
     "solve_tgb": solve_tgb,
 }
 
@@ -409,6 +411,31 @@ for _da, _db, _op, _extra in _BILINEAR:
         jvp={"v": f"{_nb}(t, a, b{_rest})", "a": f"{_nb}(v, t, b{_rest})"},
         vjp={"v": f"{_op}(a, g{_rest})", "a": f"{_na}(v, a, g{_rest})"},
     )
+
+rule(
+    rn.pad_vjp,
+    "v, array, pad_width",
+    zero="array",
+    jvp={"v": "pad_vjp(t, array, pad_width)"},
+    vjp={"v": "np.pad(g, pad_width)"},
+)
+rule(
+    rn.rollaxis_vjp,
+    "v, a, axis, start=0",
+    zero="a",
+    jvp={"v": "rollaxis_vjp(t, a, axis, start)"},
+    vjp={"v": "np.rollaxis(g, axis, start)"},
+)
+rule(
+    rn.interp_vjp,
+    "v, x, xp, fp, left=None, right=None",
+    zero="fp",
+    jvp={"v": "interp_vjp(t, x, xp, fp, left, right)"},
+    vjp={"v": "np.interp(x, xp, g, None if left is None else 0.0, None if right is None else 0.0)"},
+)
+rule(
+    rn.sinc_d1, "x", result="same", partials={"x": "sinc_d2(x)"}
+)  # sinc'': third derivatives refused
 
 # --- array creation -----------------------------------------------------------------------------
 # linear in v; the transpose is linspace from g (wrt 'start') or to g (wrt 'stop')

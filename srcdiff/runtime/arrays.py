@@ -45,6 +45,7 @@ __all__ = [
     "expand_reduced",
     "hstack_vjp",
     "inner_axes",
+    "interp_vjp",
     "kron_da",
     "kron_db",
     "linspace_vjp",
@@ -54,13 +55,17 @@ __all__ = [
     "norm_partials",
     "norm_partials_ds",
     "norm_partials_dx",
+    "pad_vjp",
     "pinv_jvp",
     "pinv_vjp",
     "prod_partials",
     "prod_partials_jvp",
     "reduced_size",
     "repeat_vjp",
+    "rollaxis_vjp",
     "scale_matrices",
+    "sinc_d1",
+    "sinc_d2",
     "solve_da",
     "solve_db",
     "solve_jvp_a",
@@ -87,6 +92,7 @@ SECOND_ORDER = (
     "norm_partials_ds",
     "norm_partials_dx",
     "prod_partials_jvp",
+    "sinc_d2",
     "solve_tgb",
 )
 
@@ -934,6 +940,78 @@ def convolve_db(g, a, b, mode="full"):
     """Cotangent of `b` in np.convolve(a, b, mode): the full cotangent correlated with a."""
     full = _full_convolution(g, np.size(a), np.size(b), mode)
     return _cast_like(np.correlate(full, np.ravel(a), "valid"), b)
+
+
+# --- more structural helpers: pad, rollaxis, interp; sinc --------------------------------------
+
+
+def pad_vjp(g, array, pad_width):
+    """Transpose of np.pad(., pad_width) (mode 'constant', zeros): the unpadded middle."""
+    A = np.asarray(array)
+    widths = np.broadcast_to(np.asarray(pad_width, dtype=np.intp), (A.ndim, 2))
+    g = np.asarray(g)
+    middle = tuple(slice(int(lo), int(lo) + n) for (lo, _), n in zip(widths, A.shape))
+    return _cast_like(np.array(g[middle], dtype=_float_dtype(A, g)), array)
+
+
+def rollaxis_vjp(g, a, axis, start=0):
+    """Transpose of np.rollaxis(., axis, start): the inverse permutation of the axes."""
+    n = np.ndim(a)
+    axes = list(range(n))
+    ax = axis % n
+    st = start + n if start < 0 else start
+    if ax < st:
+        st -= 1
+    axes.remove(ax)
+    axes.insert(st, ax)
+    return np.transpose(g, np.argsort(axes))
+
+
+def interp_vjp(g, x, xp, fp, left=None, right=None):
+    """Transpose of np.interp(x, xp, .) in fp: each point's cotangent split between the two
+    samples around it in proportion to its position between them; points outside [xp[0],
+    xp[-1]] give theirs to the end sample, unless a `left` / `right` value replaces it."""
+    X = np.ravel(np.asarray(x, dtype=float))
+    G = np.ravel(np.broadcast_to(np.asarray(g), np.shape(x)))
+    XP = np.asarray(xp, dtype=float)
+    n = XP.shape[0]
+    r = np.zeros(n, dtype=_float_dtype(fp, g))
+    inside = (X >= XP[0]) & (X <= XP[-1])
+    if n == 1:
+        r[0] += np.sum(G[inside])
+    else:
+        j = np.clip(np.searchsorted(XP, X, side="right") - 1, 0, n - 2)
+        w = (X - XP[j]) / (XP[j + 1] - XP[j])
+        np.add.at(r, j[inside], (G * (1 - w))[inside])
+        np.add.at(r, j[inside] + 1, (G * w)[inside])
+    if left is None:
+        r[0] += np.sum(G[X < XP[0]])
+    if right is None:
+        r[-1] += np.sum(G[X > XP[-1]])
+    return _cast_like(r, fp)
+
+
+def sinc_d1(x):
+    """d np.sinc / dx = (cos(pi x) - sinc(x)) / x; by its series near 0 (0 at 0)."""
+    X, pi2 = np.asarray(x), math.pi * math.pi
+    small = np.abs(X) < 1e-3
+    safe = np.where(small, 1.0, X)
+    direct = (np.cos(math.pi * safe) - np.sinc(safe)) / safe
+    series = X * (-pi2 / 3 + pi2 * pi2 * X * X / 30)
+    r = np.where(small, series, direct)
+    return r[()] if r.ndim == 0 else r
+
+
+def sinc_d2(x):
+    """d2 np.sinc / dx2 = -pi^2 sinc(x) - 2 sinc'(x) / x; by its series near 0."""
+    X, pi2 = np.asarray(x), math.pi * math.pi
+    small = np.abs(X) < 1e-3
+    safe = np.where(small, 1.0, X)
+    direct = -pi2 * np.sinc(safe) - 2 * sinc_d1(safe) / safe
+    x2 = X * X
+    series = -pi2 / 3 + pi2 * pi2 * x2 / 10 - pi2 * pi2 * pi2 * x2 * x2 / 168
+    r = np.where(small, series, direct)
+    return r[()] if r.ndim == 0 else r
 
 
 # --- linear algebra of issue 13: cholesky, matrix_power, pinv ------------------------------
