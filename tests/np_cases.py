@@ -756,3 +756,7 @@ def pad_rollaxis(x, w):
 
 def interp(x, xp, fp, w):
     return np.sum(np.interp(x, xp, fp) * w)
+
+
+def append(a, b, w):
+    return np.sum(np.append(a, b) * w) + np.sum(np.append(a, a**2, axis=0) ** 2)

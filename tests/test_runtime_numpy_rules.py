@@ -504,6 +504,11 @@ def _entries():
     x, xp, fp = np.array([[-0.5, 0.3], [2.5, 1.5]]), [0.0, 1.0, 2.0], U(3)
     add("interp_vjp", rn.interp_vjp, cot(np.interp, x, xp, fp), x, xp, fp)
     add("interp_vjp-ends", rn.interp_vjp, cot(np.interp, x, xp, fp), x, xp, fp, -1.0, 4.0)
+    for id_, a, b, axis in (("flat", U(2, 3), U(4), None), ("axis", U(2, 3), U(2, 2), 1)):
+        for wrt, x in (("arr", a), ("values", b)):
+            g = cot(np.append, a, b, axis)
+            add(f"append_part-{id_}-{wrt}", rn.append_part, g, a, b, axis, wrt)
+            add(f"append_embed-{id_}-{wrt}", rn.append_embed, like(x), a, b, axis, wrt)
     add("sinc_d1", rn.sinc_d1, np.array([0.0, 1e-4, -5e-4, -0.3, 0.8, 2.5]))
     # cholesky, matrix_power, pinv
     for id_, b in (("3x3", U(3, 3)), ("batched", U(2, 3, 3))):

@@ -391,6 +391,19 @@ linear(
     jvp={"fp": f"np.interp(x, xp, t, {_ENDS})"},
     vjp={"fp": "interp_vjp(g, x, xp, fp, left, right)"},
 )
+_APPEND = "arr, values, axis"
+linear(
+    np.append,
+    "arr, values, axis=None",
+    jvp={
+        "arr": f"append_embed(t, {_APPEND}, 'arr')",
+        "values": f"append_embed(t, {_APPEND}, 'values')",
+    },
+    vjp={
+        "arr": f"append_part(g, {_APPEND}, 'arr')",
+        "values": f"append_part(g, {_APPEND}, 'values')",
+    },
+)
 if hasattr(np, "row_stack"):  # deprecated in NumPy 2.0: np.vstack under another name
     linear(np.row_stack, "tup", jvp={"tup": "np.vstack(t)"}, vjp={"tup": "vstack_vjp(g, tup)"})
 

@@ -433,9 +433,17 @@ rule(
     jvp={"v": "interp_vjp(t, x, xp, fp, left, right)"},
     vjp={"v": "np.interp(x, xp, g, None if left is None else 0.0, None if right is None else 0.0)"},
 )
-rule(
-    rn.sinc_d1, "x", result="same", partials={"x": "sinc_d2(x)"}
-)  # sinc'': third derivatives refused
+# the two are each other's transpose; arr and values give shapes only
+for _f, _g in ((rn.append_part, "append_embed"), (rn.append_embed, "append_part")):
+    rule(
+        _f,
+        "v, arr, values, axis=None, wrt='arr'",
+        zero="arr, values",
+        jvp={"v": f"{_f.__name__}(t, arr, values, axis, wrt)"},
+        vjp={"v": f"{_g}(g, arr, values, axis, wrt)"},
+    )
+# sinc'' (sinc_d2 has no rule: third derivatives are refused)
+rule(rn.sinc_d1, "x", result="same", partials={"x": "sinc_d2(x)"})
 
 # --- array creation -----------------------------------------------------------------------------
 # linear in v; the transpose is linspace from g (wrt 'start') or to g (wrt 'stop')

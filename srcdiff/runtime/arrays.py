@@ -18,6 +18,8 @@ import math
 import numpy as np
 
 __all__ = [
+    "append_embed",
+    "append_part",
     "asarray_vjp",
     "balanced_eq",
     "cholesky_jvp",
@@ -1012,6 +1014,35 @@ def sinc_d2(x):
     series = -pi2 / 3 + pi2 * pi2 * x2 / 10 - pi2 * pi2 * pi2 * x2 * x2 / 168
     r = np.where(small, series, direct)
     return r[()] if r.ndim == 0 else r
+
+
+def _append_sizes(arr, values, axis):
+    """Where np.append(arr, values, axis) splits: arr's length along the joined axis (of
+    the flattened arrays when axis is None)."""
+    if axis is None:
+        return np.size(arr), 0
+    ax = axis % np.ndim(arr)
+    return np.shape(arr)[ax], ax
+
+
+def append_part(g, arr, values, axis=None, wrt="arr"):
+    """Cotangent of `arr` or `values` (per `wrt`) in np.append(arr, values, axis): its
+    part of g, in its shape."""
+    n, ax = _append_sizes(arr, values, axis)
+    g = np.asarray(g)
+    head, tail = np.split(np.ravel(g) if axis is None else g, [n], axis=ax)
+    x = arr if wrt == "arr" else values
+    part = head if wrt == "arr" else tail
+    return _cast_like(np.array(np.reshape(part, np.shape(x)), dtype=_float_dtype(x, g)), x)
+
+
+def append_embed(t, arr, values, axis=None, wrt="arr"):
+    """Tangent of np.append(arr, values, axis) from that of `arr` or `values` (per `wrt`):
+    t where it goes, zeros for the other (the transpose of append_part)."""
+    t = np.asarray(t)
+    if wrt == "arr":
+        return np.append(t, np.zeros(np.shape(values), dtype=t.dtype), axis)
+    return np.append(np.zeros(np.shape(arr), dtype=t.dtype), t, axis)
 
 
 # --- linear algebra of issue 13: cholesky, matrix_power, pinv ------------------------------
