@@ -760,3 +760,7 @@ def interp(x, xp, fp, w):
 
 def append(a, b, w):
     return np.sum(np.append(a, b) * w) + np.sum(np.append(a, a**2, axis=0) ** 2)
+
+
+def select(x, y, d, w):
+    return np.sum(np.select([x > 0, y > 0], [x, y**2], d) * w)

@@ -309,6 +309,7 @@ CASES = [
         U(3),
         wrt=("fp",),
     ),
+    case("select", C.select, U(3, 4), U(4), 0.3),
     case("append", C.append, U(2, 3), U(2)),
     case("append_scalar", C.append, U(3), 0.4),
     case("logaddexp2", C.logaddexp2, U(3, 4), U(4)),
@@ -465,6 +466,15 @@ def test_interp_gives_outside_points_to_the_end_samples_or_to_left_and_right():
     x, xp, fp = np.array([-1.0, 0.25, 3.0]), np.array([0.0, 1.0, 2.0]), np.zeros(3)
     (dfp,) = srcdiff.grad(C.interp, wrt=("fp",))(x, xp, fp, np.ones(3))
     np.testing.assert_allclose(dfp, [1.0 + 0.75, 0.25, 1.0])
+
+
+def test_select_gives_each_element_to_the_first_true_condition_or_the_default():
+    x, y = np.array([1.0, -1.0, -0.3]), np.array([2.0, 1.5, -2.0])
+    dx, dy, dd = srcdiff.grad(C.select, wrt=("x", "y", "d"))(x, y, 0.7, np.ones(3))
+    # conditions x > 0 and y > 0: element 0 goes to x (both hold), 1 to y, 2 to the default
+    np.testing.assert_array_equal(dx, [1.0, 0.0, 0.0])
+    np.testing.assert_array_equal(dy, [0.0, 3.0, 0.0])  # of y**2
+    assert dd == 1.0
 
 
 def test_sort_at_ties_keeps_each_elements_derivative_in_order():
@@ -664,6 +674,8 @@ D = [  # (func, positional args, keyword args)
     (np.interp, (np.array([[-0.5, 0.3], [2.5, 1.5]]), [0.0, 1.0, 2.0], U(3), -1.0, 4.0), {}),
     (np.interp, (0.4, [0.0, 1.0, 2.0], U(3)), {"right": 0.0}),
     (np.row_stack, ([U(2, 3), U(3)],), {}),
+    (np.select, ([U(3, 4) > 0.3, U(4) > -0.2], [U(3, 4), U(3, 1)], U(4)), {}),
+    (np.select, ([U(3) > 0, U(3) > -0.5], [U(3), 0.5]), {"default": 1.5}),
     (np.append, (U(2, 3), U(4)), {}),
     (np.append, (U(2, 3), U(2, 2)), {"axis": 1}),
     (np.append, (U(2, 3), U(1, 3)), {"axis": -2}),

@@ -83,6 +83,7 @@ NONDIFF = {
     "chooser_partials": "a mask of ties: piecewise constant",
     "balanced_eq": "1, 1/2 or 0 by comparisons: piecewise constant",
     "clip_partials": "selects a, a bound, or half of each: piecewise constant",
+    "select_none": "a mask from np.select's conditions: piecewise constant",
 }
 
 
@@ -509,6 +510,9 @@ def _entries():
             g = cot(np.append, a, b, axis)
             add(f"append_part-{id_}-{wrt}", rn.append_part, g, a, b, axis, wrt)
             add(f"append_embed-{id_}-{wrt}", rn.append_embed, like(x), a, b, axis, wrt)
+    conds = [U(3, 4) > 0.3, U(4) > -0.2]
+    choices = [U(3, 4), U(3, 1)]
+    add("select_vjp", rn.select_vjp, cot(np.select, conds, choices), conds, choices)
     add("sinc_d1", rn.sinc_d1, np.array([0.0, 1e-4, -5e-4, -0.3, 0.8, 2.5]))
     # cholesky, matrix_power, pinv
     for id_, b in (("3x3", U(3, 3)), ("batched", U(2, 3, 3))):

@@ -391,6 +391,16 @@ linear(
     jvp={"fp": f"np.interp(x, xp, t, {_ENDS})"},
     vjp={"fp": "interp_vjp(g, x, xp, fp, left, right)"},
 )
+# the first choice whose condition holds, else the default: piecewise in the conditions
+linear(
+    np.select,
+    "condlist, choicelist, default=0",
+    jvp={"choicelist": "np.select(condlist, t)", "default": "t * select_none(condlist)"},
+    vjp={
+        "choicelist": "select_vjp(g, condlist, choicelist)",
+        "default": "unbroadcast(g * select_none(condlist), default)",
+    },
+)
 _APPEND = "arr, values, axis"
 linear(
     np.append,

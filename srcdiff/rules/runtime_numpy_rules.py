@@ -433,6 +433,14 @@ rule(
     jvp={"v": "interp_vjp(t, x, xp, fp, left, right)"},
     vjp={"v": "np.interp(x, xp, g, None if left is None else 0.0, None if right is None else 0.0)"},
 )
+nondiff(rn.select_none, "array")  # a mask from the conditions: piecewise constant
+rule(
+    rn.select_vjp,
+    "v, condlist, choicelist",
+    zero="choicelist",
+    jvp={"v": "select_vjp(t, condlist, choicelist)"},
+    vjp={"v": "np.select(condlist, g)"},
+)
 # the two are each other's transpose; arr and values give shapes only
 for _f, _g in ((rn.append_part, "append_embed"), (rn.append_embed, "append_part")):
     rule(

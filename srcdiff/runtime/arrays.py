@@ -66,6 +66,8 @@ __all__ = [
     "repeat_vjp",
     "rollaxis_vjp",
     "scale_matrices",
+    "select_none",
+    "select_vjp",
     "sinc_d1",
     "sinc_d2",
     "solve_da",
@@ -1043,6 +1045,27 @@ def append_embed(t, arr, values, axis=None, wrt="arr"):
     if wrt == "arr":
         return np.append(t, np.zeros(np.shape(values), dtype=t.dtype), axis)
     return np.append(np.zeros(np.shape(arr), dtype=t.dtype), t, axis)
+
+
+def select_none(condlist):
+    """Where none of np.select's conditions holds (so the default is chosen)."""
+    chosen = np.zeros(np.broadcast_shapes(*[np.shape(c) for c in condlist]), dtype=bool)
+    for c in condlist:
+        chosen = chosen | np.asarray(c, dtype=bool)
+    return ~chosen
+
+
+def select_vjp(g, condlist, choicelist):
+    """Cotangents of np.select's choices: g where a choice is the first whose condition
+    holds, 0 elsewhere, each summed back to its choice's shape (a list, as choicelist)."""
+    g = np.asarray(g)
+    taken = np.zeros(g.shape, dtype=bool)
+    parts = []
+    for c, x in zip(condlist, choicelist):
+        mine = np.asarray(c, dtype=bool) & ~taken
+        taken = taken | mine
+        parts.append(_cast_like(_sum_to(g * mine, np.shape(x)), x))
+    return parts
 
 
 # --- linear algebra of issue 13: cholesky, matrix_power, pinv ------------------------------
