@@ -764,3 +764,7 @@ def append(a, b, w):
 
 def select(x, y, d, w):
     return np.sum(np.select([x > 0, y > 0], [x, y**2], d) * w)
+
+
+def cov_corrcoef(x, w):
+    return np.sum(np.cov(x) * w) + np.sum(np.corrcoef(x, rowvar=False) ** 2) + np.cov(x[0])

@@ -510,6 +510,18 @@ def _entries():
             g = cot(np.append, a, b, axis)
             add(f"append_part-{id_}-{wrt}", rn.append_part, g, a, b, axis, wrt)
             add(f"append_embed-{id_}-{wrt}", rn.append_embed, like(x), a, b, axis, wrt)
+    for id_, m, y, rest in (
+        ("rows", U(3, 5), None, ()),
+        ("cols-y-ddof", U(5, 2), U(5), (False, False, 2)),
+        ("bias", U(2, 4), None, (True, True)),
+    ):
+        c = np.cov(m, y, *rest)
+        add(f"cov_jvp-{id_}", rn.cov_jvp, like(m), m, y, *rest)
+        add(f"cov_vjp-{id_}", rn.cov_vjp, like(c), m, y, *rest)
+    for id_, x, y, rest in (("rows", U(3, 5), None, ()), ("cols-y", U(5, 2), U(5), (False,))):
+        r = np.corrcoef(x, y, *rest)
+        add(f"corrcoef_jvp-{id_}", rn.corrcoef_jvp, like(x), x, y, *rest)
+        add(f"corrcoef_vjp-{id_}", rn.corrcoef_vjp, like(r), x, y, *rest)
     conds = [U(3, 4) > 0.3, U(4) > -0.2]
     choices = [U(3, 4), U(3, 1)]
     add("select_vjp", rn.select_vjp, cot(np.select, conds, choices), conds, choices)
@@ -754,7 +766,8 @@ def bilinear(x):
     k = np.kron(x, x[:2] ** 2)
     c = np.cross(x, np.sin(x))
     v = np.convolve(x, x**2, "same")
-    return np.sum(k**2) + np.sum(c**2) + np.sum(v * x)
+    m = np.stack([x, x**2, np.sin(x)])
+    return np.sum(k**2) + np.sum(c**2) + np.sum(v * x) + np.sum(np.cov(m) ** 2)
 
 
 def padded_rolled(x):
@@ -801,7 +814,7 @@ HCASES = [
     H("tile_repeat_transpose_array", shape_ops, (U(2, 3),)),
     H("linspace_stop", linspace_end, (0.7,)),
     H("diff_diag_sort_trapezoid_column_stack", structural, (U(3, 4),)),
-    H("kron_cross_convolve", bilinear, (U(3),)),
+    H("kron_cross_convolve_cov", bilinear, (U(3),)),
     H("pad_sinc_rollaxis_interp_where", padded_rolled, (U(2, 4),)),
 ]
 

@@ -401,6 +401,20 @@ linear(
         "default": "unbroadcast(g * select_none(condlist), default)",
     },
 )
+# in m / x only (an active y, fweights= and aweights= find no rule)
+_COV = "m, y, rowvar, bias, ddof"
+linear(
+    np.cov,
+    "m, y=None, rowvar=True, bias=False, ddof=None",
+    jvp={"m": f"cov_jvp(t, {_COV})"},
+    vjp={"m": f"cov_vjp(g, {_COV})"},
+)
+linear(
+    np.corrcoef,
+    "x, y=None, rowvar=True",
+    jvp={"x": "corrcoef_jvp(t, x, y, rowvar)"},
+    vjp={"x": "corrcoef_vjp(g, x, y, rowvar)"},
+)
 _APPEND = "arr, values, axis"
 linear(
     np.append,

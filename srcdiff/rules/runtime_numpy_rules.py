@@ -433,6 +433,34 @@ rule(
     jvp={"v": "interp_vjp(t, x, xp, fp, left, right)"},
     vjp={"v": "np.interp(x, xp, g, None if left is None else 0.0, None if right is None else 0.0)"},
 )
+# cov_jvp / cov_vjp: linear in each array argument (y's rows, constant, become zeros)
+_Z = "None if y is None else np.zeros_like(y)"
+_C = "rowvar, bias, ddof"
+rule(
+    rn.cov_jvp,
+    "u, m, y=None, rowvar=True, bias=False, ddof=None",
+    jvp={"u": f"cov_jvp(t, m, y, {_C})", "m": f"cov_jvp(u, t, {_Z}, {_C})"},
+    vjp={"u": f"cov_vjp(g, m, y, {_C})", "m": f"cov_vjp(g, u, {_Z}, {_C})"},
+)
+rule(
+    rn.cov_vjp,
+    "v, m, y=None, rowvar=True, bias=False, ddof=None",
+    jvp={"v": f"cov_vjp(t, m, y, {_C})", "m": f"cov_vjp(v, t, {_Z}, {_C})"},
+    vjp={"v": f"cov_jvp(g, m, y, {_C})", "m": f"cov_vjp(v, g, {_Z}, {_C})"},
+)
+# linear in the tangent / cotangent; no derivative in x (Hessians through corrcoef refused)
+rule(
+    rn.corrcoef_jvp,
+    "u, x, y=None, rowvar=True",
+    jvp={"u": "corrcoef_jvp(t, x, y, rowvar)"},
+    vjp={"u": "corrcoef_vjp(g, x, y, rowvar)"},
+)
+rule(
+    rn.corrcoef_vjp,
+    "v, x, y=None, rowvar=True",
+    jvp={"v": "corrcoef_vjp(t, x, y, rowvar)"},
+    vjp={"v": "corrcoef_jvp(g, x, y, rowvar)"},
+)
 nondiff(rn.select_none, "array")  # a mask from the conditions: piecewise constant
 rule(
     rn.select_vjp,

@@ -30,6 +30,10 @@ __all__ = [
     "concatenate_vjp",
     "convolve_da",
     "convolve_db",
+    "corrcoef_jvp",
+    "corrcoef_vjp",
+    "cov_jvp",
+    "cov_vjp",
     "cross_da",
     "cross_db",
     "cumprod_d2",
@@ -1066,6 +1070,82 @@ def select_vjp(g, condlist, choicelist):
         taken = taken | mine
         parts.append(_cast_like(_sum_to(g * mine, np.shape(x)), x))
     return parts
+
+
+# --- covariance and correlation ----------------------------------------------------------------
+# np.cov is quadratic in its variables: with Xc the centred rows and f = N - ddof,
+# C = Xc Xc^T / f.  Its tangent and cotangent helpers are linear in each of their two
+# array arguments (y's rows, when given, are constant), which gives their own rules.
+
+
+def _cov_rows(m, y, rowvar):
+    """np.cov's variables as rows: m's, then y's; and how many are m's."""
+    X = np.atleast_2d(np.asarray(m))
+    if not rowvar and X.shape[0] != 1:
+        X = X.T
+    k = X.shape[0]
+    if y is not None:
+        Y = np.atleast_2d(np.asarray(y))
+        if not rowvar and Y.shape[0] != 1:
+            Y = Y.T
+        X = np.concatenate((X, Y), axis=0)
+    return X, k
+
+
+def _cov_centred(m, y, rowvar, bias, ddof):
+    X, k = _cov_rows(m, y, rowvar)
+    X = X.astype(np.result_type(X, np.float64))  # np.cov computes in float64
+    if ddof is None:
+        ddof = 0 if bias else 1
+    return X - np.mean(X, axis=1, keepdims=True), k, X.shape[1] - ddof
+
+
+def cov_jvp(u, m, y=None, rowvar=True, bias=False, ddof=None):
+    """Tangent of np.cov(m, y, rowvar, bias, ddof) from m's tangent u:
+    (Uc Xc^T + Xc Uc^T) / f (y's rows have no tangent)."""
+    Xc, k, f = _cov_centred(m, y, rowvar, bias, ddof)
+    Uc, _, _ = _cov_centred(u, None if y is None else np.zeros_like(y), rowvar, bias, ddof)
+    d = (np.matmul(Uc, Xc.T) + np.matmul(Xc, Uc.T)) / f
+    return np.squeeze(d)
+
+
+def cov_vjp(v, m, y=None, rowvar=True, bias=False, ddof=None):
+    """Cotangent of m in np.cov(m, y, ...): m's rows of (V + V^T) Xc / f, in m's layout."""
+    Xc, k, f = _cov_centred(m, y, rowvar, bias, ddof)
+    V = np.reshape(v, (Xc.shape[0], Xc.shape[0]))
+    r = (np.matmul(V + V.T, Xc) / f)[:k]
+    if not rowvar and np.atleast_2d(np.asarray(m)).shape[0] != 1:
+        r = r.T
+    return _cast_like(np.reshape(r, np.shape(m)), m)
+
+
+def _corr_parts(x, y, rowvar):
+    C = np.atleast_2d(np.cov(x, y, rowvar))
+    d = np.diag(C)
+    s = np.sqrt(np.outer(d, d))
+    return C, d, s, C / s
+
+
+def corrcoef_jvp(u, x, y=None, rowvar=True):
+    """Tangent of R = np.corrcoef(x, y, rowvar), R_ij = C_ij / sqrt(C_ii C_jj):
+    dC / s - R (dd_i / d_i + dd_j / d_j) / 2, with d = diag(C)."""
+    if np.ndim(np.cov(x, y, rowvar)) == 0:  # one variable: R = 1
+        return np.zeros(())
+    C, d, s, R = _corr_parts(x, y, rowvar)
+    dC = np.atleast_2d(cov_jvp(u, x, y, rowvar))
+    q = np.diag(dC) / d
+    return dC / s - 0.5 * R * (q[:, None] + q[None, :])
+
+
+def corrcoef_vjp(v, x, y=None, rowvar=True):
+    """Cotangent of x in np.corrcoef(x, y, rowvar), the transpose of corrcoef_jvp."""
+    if np.ndim(np.cov(x, y, rowvar)) == 0:
+        return _cast_like(np.zeros(np.shape(x)), x)
+    C, d, s, R = _corr_parts(x, y, rowvar)
+    V = np.asarray(v)
+    VR = V * R
+    gC = V / s - np.diag((np.sum(VR, axis=1) + np.sum(VR, axis=0)) / (2 * d))
+    return cov_vjp(gC, x, y, rowvar)
 
 
 # --- linear algebra of issue 13: cholesky, matrix_power, pinv ------------------------------
