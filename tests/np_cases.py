@@ -768,3 +768,7 @@ def select(x, y, d, w):
 
 def cov_corrcoef(x, w):
     return np.sum(np.cov(x) * w) + np.sum(np.corrcoef(x, rowvar=False) ** 2) + np.cov(x[0])
+
+
+def partition(x, w):
+    return np.sum(np.partition(x, 2) * w) + np.sum(np.partition(x, (1, 3), axis=None) ** 2)

@@ -326,6 +326,7 @@ CASES = [
     case("diff", C.diff, U(4, 5)),
     case("diag_diagonal", C.diag_diagonal, U(3, 4)),
     case("sort", C.sort, U(3, 4)),
+    case("partition", C.partition, U(3, 7)),
     case("take_along_axis", C.take_along, U(3, 4)),
     case("column_stack", C.column_stack, U(3), U(3, 2)),
     case("trapezoid", C.trapezoid, U(3, 4), np.array([0.0, 0.5, 1.5, 1.7]), wrt=("y",)),
@@ -482,6 +483,21 @@ def test_sort_at_ties_keeps_each_elements_derivative_in_order():
     # sorted: [0, 1, 1] from positions 2, 0, 1 (a stable argsort): each gets its weight
     dx = srcdiff.grad(C.sort, wrt="x")(np.array([1.0, 1.0, 0.0]), np.array([1.0, 2.0, 3.0]))
     np.testing.assert_array_equal(dx, [2.0 + 3.0, 3.0 + 3.0, 1.0])
+
+
+def test_partition_ties_and_its_own_arrangement():
+    x = np.array([3.0, 1.0, 2.0, 1.0, 5.0, 0.5])
+    w = np.arange(1.0, 7.0)
+    out = np.partition(x, 2)
+    dx = srcdiff.grad(C.partition, wrt="x")(x, w)
+    # each element of x gets the weight (and twice its square, from the second term) of the
+    # position np.partition put it in
+    want = np.empty(6)
+    for i, v in enumerate(x):
+        (pos,) = np.nonzero(out == v)
+        k = pos[list(np.nonzero(x == v)[0]).index(i)]
+        want[i] = w[k] + 2 * v
+    np.testing.assert_array_equal(dx, want)
 
 
 def test_mod_and_fmod_at_a_jump_take_the_quotient_there():
@@ -713,6 +729,9 @@ D = [  # (func, positional args, keyword args)
     (np.sort, (U(3, 4),), {}),
     (np.sort, (U(3, 4),), {"axis": 0}),
     (np.sort, (U(3, 4),), {"axis": None}),
+    (np.partition, (U(3, 7), 3), {}),
+    (np.partition, (U(6, 2), [1, 4]), {"axis": 0}),
+    (np.partition, (U(3, 4), 5), {"axis": None}),
     (np.column_stack, ([U(3), U(3, 2)],), {}),
     (np.trapezoid, (U(3, 4),), {}),
     (np.trapezoid, (U(3, 4),), {"dx": 0.3, "axis": 0}),

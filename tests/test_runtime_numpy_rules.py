@@ -83,6 +83,7 @@ NONDIFF = {
     "chooser_partials": "a mask of ties: piecewise constant",
     "balanced_eq": "1, 1/2 or 0 by comparisons: piecewise constant",
     "clip_partials": "selects a, a bound, or half of each: piecewise constant",
+    "permutation_of": "indices (integers)",
     "select_none": "a mask from np.select's conditions: piecewise constant",
 }
 

@@ -28,6 +28,15 @@ Conventions at non-differentiable points (documented where they apply):
   where the result is 0: 0 (JAX gives nan).
 * np.sign, np.floor, np.round, ...: no derivative (zero almost everywhere);
   they are non-differentiable rules, so nothing flows through them.
+* np.mod / np.fmod at a jump: d/dy = -q with q the quotient NumPy computed there
+  (JAX, autograd: the jumps themselves are ignored).
+* np.sort and np.partition at ties: equal elements keep their order (a stable
+  argsort); np.select: the first condition that holds takes the derivative.
+* np.nan_to_num: 0 where a NaN or an infinity is replaced; np.sinc'(0) = 0.
+* np.linalg.cholesky reads the lower triangle only (the upper one gets 0, as the
+  function ignores it); np.linalg.pinv: the derivative at fixed rank (autograd, JAX).
+* np.interp: points outside the samples give their cotangent to the end sample
+  (or to nothing, where a `left` / `right` value replaces it).
 
 Functions that take a list of arrays (np.concatenate, np.stack, np.hstack,
 np.vstack) have vjps returning a *list* of cotangents, one per array, and
@@ -577,6 +586,15 @@ linear(
     "a, axis=-1, kind=None, order=None",
     jvp={"a": f"np.take_along_axis(t, {_SORTED}, axis)"},
     vjp={"a": f"take_along_axis_vjp(g, a, {_SORTED}, axis)"},
+)
+# np.partition's arrangement of the non-kth elements is its own: the permutation is read
+# back from the result (permutation_of), not recomputed with np.argpartition
+_PERM = "permutation_of(out, a, axis)"
+linear(
+    np.partition,
+    "a, kth, axis=-1, kind='introselect', order=None",
+    jvp={"a": f"np.take_along_axis(t, {_PERM}, axis)"},
+    vjp={"a": f"take_along_axis_vjp(g, a, {_PERM}, axis)"},
 )
 linear(
     np.column_stack,

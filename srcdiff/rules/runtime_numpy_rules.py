@@ -461,6 +461,7 @@ rule(
     jvp={"v": "corrcoef_vjp(t, x, y, rowvar)"},
     vjp={"v": "corrcoef_jvp(g, x, y, rowvar)"},
 )
+nondiff(rn.permutation_of, "array")  # indices: integer valued
 nondiff(rn.select_none, "array")  # a mask from the conditions: piecewise constant
 rule(
     rn.select_vjp,

@@ -62,6 +62,7 @@ __all__ = [
     "norm_partials_ds",
     "norm_partials_dx",
     "pad_vjp",
+    "permutation_of",
     "pinv_jvp",
     "pinv_vjp",
     "prod_partials",
@@ -806,6 +807,19 @@ def diag_vjp(g, v, k=0):
     if np.ndim(v) == 1:
         return _cast_like(np.asarray(np.diag(g, k)), v)
     return diagonal_vjp(g, v, k, 0, 1)
+
+
+def permutation_of(out, a, axis=-1):
+    """Indices with np.take_along_axis(a, idx, axis) == out, for `out` a permutation of
+    `a` along `axis` (np.partition's result): the j-th smallest element of out is the j-th
+    smallest of a (equal elements in order; axis None: both flattened)."""
+    if axis is None:
+        a, out, axis = np.ravel(a), np.ravel(out), 0
+    ia = np.argsort(a, axis=axis, kind="stable")
+    io = np.argsort(out, axis=axis, kind="stable")
+    idx = np.empty_like(ia)
+    np.put_along_axis(idx, io, ia, axis)
+    return idx
 
 
 def take_along_axis_vjp(g, arr, indices, axis=-1):
