@@ -17,6 +17,8 @@ from ..compiler.source import FunctionSource
 from ..errors import NonScalarOutputError, SrcDiffError
 from .dispatch import Dispatcher
 from .finite import all_finite, refuse
+from .forward import gradient as forward_gradient
+from .forward import number_gradient
 from .pickling import derivative
 from .requests import (
     FAST_KINDS,
@@ -29,7 +31,6 @@ from .requests import (
     parse_wrt,
     ranks_for_source,
 )
-from .transforms import forward_grad
 
 
 def _make(maker, func, wrt, output, doc, mode="reverse", checkpoint=None):
@@ -41,6 +42,9 @@ def _make(maker, func, wrt, output, doc, mode="reverse", checkpoint=None):
     spec = Specializer(func, names, output, option)
 
     def slow(args):
+        if mode == "forward" and _numbers(args, names, params):
+            spec.kinds_of(args)  # the same argument checks as reverse mode
+            return number_gradient(func, names, args, output), True
         if mode == "forward":
             npos = len(params) - len(keyword_only(func))
             # the dispatcher passes keyword-only values by keyword: take them back in order
@@ -110,7 +114,7 @@ def _finite(func, names, output):
 def _forward(func, names, args, output, single, spec):
     spec.kinds_of(args)  # the same argument checks as reverse mode
     params = parameters(func)
-    grads = forward_grad(func, names, args)
+    grads = forward_gradient(func, names, args)
     value = None
     if output == "value_and_grad":  # at integer arguments in wrt: the value as a float
         npos = len(params) - len(keyword_only(func))  # (keyword-only ones by keyword)
@@ -121,6 +125,14 @@ def _forward(func, names, args, output, single, spec):
         raise NonScalarOutputError(f"grad needs {func.__name__} to return a scalar")
     result = grads[0] if len(names) == 1 else grads  # (a 1-tuple wrt is re-wrapped later)
     return (value, result) if output == "value_and_grad" else result
+
+
+def _numbers(args, names, params):
+    """Whether every argument is a number and every `wrt` one a float or an int: then
+    forward mode is one float pass per input (forward.number_gradient)."""
+    return all(type(a) in FAST_KINDS for a in args) and all(
+        type(args[params.index(w)]) not in (bool, np.bool_) for w in names
+    )
 
 
 def _as_tuple(result, output):
@@ -146,8 +158,8 @@ def grad(func=None, wrt=0, mode="reverse", checkpoint=None):
     result is a tuple in that order).  Usable as ``grad(f)``, ``@grad`` and
     ``@grad(wrt="x")``.  The derivative code is generated from `func`'s
     source on first call and specialised to the argument types.
-    ``mode="forward"`` computes the same gradient by forward mode (one pass
-    per input element; one pass in all for scalar inputs).
+    ``mode="forward"`` computes the same gradient by forward mode: one pass of
+    tangent code per input element (a float pass per scalar input).
     ``checkpoint=S`` checkpoints the function's outermost loops: instead of a tape
     for every pass they keep at most S snapshots and a tape of up to 32 passes, and run
     each pass a few more times (binomial checkpointing); ``checkpoint="uniform:S"``

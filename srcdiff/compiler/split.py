@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import NoRuleError, UnsupportedSyntaxError
 from ..rules import RULES
-from .analysis import ARRAY, REDUCTIONS, SCALAR, SEQ
+from .analysis import ARRAY, INT, REDUCTIONS, SCALAR, SEQ
 from .astutil import walk
 from .ir import Op, OpKind
 
@@ -61,16 +61,17 @@ class Flattener:
             kind, active = self.an.expr(stmt.value)
             names = [e.id for e in target.elts if isinstance(e, ast.Name)]  # core form
             if not active:
-                ops.append(Op(OpKind.INACTIVE, names, stmt.value, stmt))
+                ops.append(Op(OpKind.INACTIVE, names, stmt.value, stmt, unpacked=True))
                 return ops
             call = stmt.value
             func = self._resolve_call(call)
             if func is not MISSING and RULES.lookup(func):  # a rule returning a sequence
                 ops.append(self._call_op(call, names, ops))
-                return ops
-            if not self._is_helper(func):
-                raise self._no_rule(call, func, "a call unpacked into several variables")
-            ops.append(self._helper_op(call, func, names, ops))
+            else:
+                if not self._is_helper(func):
+                    raise self._no_rule(call, func, "a call unpacked into several variables")
+                ops.append(self._helper_op(call, func, names, ops))
+            ops[-1].unpacked = True
             return ops
         if isinstance(target, ast.Name):
             self._into(stmt.value, target.id, ops)
@@ -481,12 +482,14 @@ class Flattener:
         spec = self.unit.helper_spec(self.source, func, call, args, keywords)
         bound = spec.bind(args, keywords)
         active = [p for p in spec.params if p in bound and self.is_active(bound[p])]
+        kinds = {p: self.kind(a) for p, a in bound.items()}
         spec = self.unit.specialize(
             spec,
             active,
-            {p: self.kind(a) for p, a in bound.items()},
+            kinds,
             self.mode,
             {p: self.rank(a) for p, a in bound.items()},
+            self._passed(spec, bound, kinds, targets),
         )
         result = self.unit.output_kinds(func, call, self.an)
         if isinstance(result, tuple) and len(targets) <= 1:
@@ -517,6 +520,56 @@ class Flattener:
                 "unpack exactly the values it returns",
             )
         return Op(OpKind.HELPER, targets, primal, call, bound=bound, active=active, helper=spec)
+
+    def _passed(self, spec, bound, kinds, targets):
+        """Parameters the helper never assigns whose numbers (immutable) this caller still
+        has when the helper's backward sweep runs: the caller passes them to it, and the
+        helper saves nothing of them: values the caller never overwrites (not its
+        temporaries: keeping one would cost the caller a push where the helper may need
+        none).  Not a target of the call, whose backward sweep runs before the targets'
+        old values are restored."""
+        if self.mode != "reverse":
+            return ()
+        assigned = self.unit.assigned_names(spec.source)
+        return tuple(
+            p
+            for p in spec.params
+            if p in bound
+            and p not in assigned
+            and kinds.get(p) in (SCALAR, INT)
+            and (
+                isinstance(bound[p], ast.Constant)
+                or (
+                    isinstance(bound[p], ast.Name)
+                    and bound[p].id not in targets
+                    and bound[p].id in self._invariant
+                )
+            )
+        )
+
+    @property
+    def _invariant(self):
+        """Names this function never overwrites: parameters it does not assign, variables
+        assigned once outside loops.  Reading them in the backward sweep costs no save."""
+        if not hasattr(self, "_invariant_names"):
+            counts = {}
+            self._count_stores(self.tree.body, counts, in_loop=False)
+            self._invariant_names = {n for n, c in counts.items() if c == 1} | {
+                p for p in self.params if p not in counts
+            }
+        return self._invariant_names
+
+    def _count_stores(self, nodes, counts, in_loop):
+        """Assignments per name; one inside a loop (or comprehension, lambda) counts twice."""
+        for node in nodes:
+            loop = in_loop or isinstance(
+                node, (ast.For, ast.While, ast.comprehension, ast.Lambda, ast.FunctionDef)
+            )
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                counts[node.id] = counts.get(node.id, 0) + (2 if loop else 1)
+            elif isinstance(node, ast.arg):
+                counts[node.arg] = 2
+            self._count_stores(list(ast.iter_child_nodes(node)), counts, loop)
 
     def _resolve_call(self, call):
         func = self.source.resolver.resolve(call.func)

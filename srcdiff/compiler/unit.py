@@ -53,6 +53,7 @@ class HelperSpec:
         self.kinds = {}
         self.ranks = {}
         self.fwd_name = self.bwd_name = None
+        self.passed = ()  # parameters whose values the caller passes to the backward sweep
 
     @property
     def variadic(self):
@@ -183,9 +184,17 @@ class Unit:
             ) from None
         return spec
 
-    def specialize(self, spec, active, kinds, mode="reverse", ranks=None):
+    def assigned_names(self, source: FunctionSource) -> set[str]:
+        """Names the (normalized) function assigns anywhere."""
+        tree = normalized(source, self.reserved).tree
+        return {
+            n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        }
+
+    def specialize(self, spec, active, kinds, mode="reverse", ranks=None, passed=()):
         """The helper specialisation for these active parameters, kinds and ranks (made
-        once: a helper called twice the same way is generated once)."""
+        once: a helper called twice the same way is generated once).  `passed`: the
+        parameters whose values the caller passes to the backward sweep (reverse mode)."""
         ranks = dict(ranks or {})
         for p in spec.params:
             if p not in kinds:
@@ -198,14 +207,16 @@ class Unit:
             tuple(sorted(kinds.items())),
             tuple(sorted((p, ranks.get(p)) for p in kinds)),
             mode,
+            tuple(passed),
         )
         if key not in self.specs:
+            spec.passed = tuple(passed)
             spec.active = tuple(active)
             spec.kinds = dict(kinds)
             spec.ranks = ranks
             spec.mode = mode
             base = spec.func.__name__
-            same = sum(1 for k in self.specs if k[0] is spec.func and k[-1] == mode)
+            same = sum(1 for k in self.specs if k[0] is spec.func and k[-2] == mode)
             suffix = "" if not same else f"_{same + 1}"
             if mode == "reverse":
                 spec.fwd_name = self.names.exact_or_suffixed(f"{base}_fwd{suffix}")

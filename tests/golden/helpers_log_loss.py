@@ -40,48 +40,41 @@ def log_loss_grad(w1, w2, b):
         label = t1[2]
         _stack.append(p)
         p = neuron_fwd(_stack, x1, x2, w1, w2, b)
-        t4 = 1.0 - p
-        _stack.append(t4)
     # backward sweep
     # line 21: return loss / len(data)
     dloss = 1.0 / len(data)
     # line 18: for x1, x2, label in data:
     db = 0.0
-    dp = 0.0
     dw1 = 0.0
     dw2 = 0.0
     for i1 in reversed(iters1):
-        t4 = _stack.pop()
+        t4 = 1.0 - p
         # line 20: loss -= label * math.log(p) + (1.0 - label) * math.log(1.0 - p)
         dt7 = -dloss
-        dp = dp - dt7 * (1.0 - label) / t4
+        dp = -(dt7 * (1.0 - label) / t4)
         dp = dp + dt7 * label / p
         # line 19: p = neuron(x1, x2, w1, w2, b)
-        g1, g2, g3 = neuron_bwd(_stack, dp)
+        g1, g2, g3 = neuron_bwd(_stack, dp, w1, w2, b)
         dw1 = dw1 + g1
         dw2 = dw2 + g2
         db = db + g3
         p = _stack.pop()
         label = _stack.pop()
-        # line 18: for x1, x2, label in data:
-        dp = 0.0
     return dw1, dw2, db
 
 
 def neuron_fwd(_stack, x1, x2, w1, w2, b):
     """Forward sweep of neuron: its value, saving what the backward sweep needs."""
-    t1 = w1 * x1
-    t2 = w2 * x2
-    t3 = t1 + t2
-    t4 = t3 + b
-    out = sigmoid_fwd(_stack, t4)
-    _stack.append((x1, x2))
+    out = sigmoid_fwd(_stack, w1 * x1 + w2 * x2 + b)
+    _stack.append(x1)
+    _stack.append(x2)
     return out
 
 
-def neuron_bwd(_stack, dout):
+def neuron_bwd(_stack, dout, w1, w2, b):
     """Backward sweep of neuron: adjoints of w1, w2, b."""
-    x1, x2 = _stack.pop()
+    x2 = _stack.pop()
+    x1 = _stack.pop()
     # line 11: return sigmoid(w1 * x1 + w2 * x2 + b)
     dt4 = sigmoid_bwd(_stack, dout)
     db = dt4
@@ -92,10 +85,10 @@ def neuron_bwd(_stack, dout):
 
 def sigmoid_fwd(_stack, z):
     """Forward sweep of sigmoid: its value, saving what the backward sweep needs."""
-    t1 = -z
-    t2 = math.exp(t1)
+    t2 = math.exp(-z)
     t3 = 1.0 + t2
-    _stack.append((t2, t3))
+    _stack.append(t2)
+    _stack.append(t3)
     out = 1.0 / t3
     _stack.append(out)
     return out
@@ -104,7 +97,8 @@ def sigmoid_fwd(_stack, z):
 def sigmoid_bwd(_stack, dout):
     """Backward sweep of sigmoid: adjoints of z."""
     out = _stack.pop()
-    t2, t3 = _stack.pop()
+    t3 = _stack.pop()
+    t2 = _stack.pop()
     # line 7: return 1.0 / (1.0 + math.exp(-z))
     dt3 = dout * (-out / t3)
     dt1 = dt3 * t2

@@ -19,13 +19,13 @@ def two_squares_grad(x, y):
     # forward sweep
     _stack = []
     square_fwd(_stack, x)
-    square_fwd(_stack, x * y)
+    square_fwd_2(_stack, x * y)
     # backward sweep
     # line 38: return square(x) + square(x * y)
-    dt2 = square_bwd(_stack, 1.0)
+    dt2 = square_bwd_2(_stack, 1.0)
     dx = dt2 * y
     dy = dt2 * x
-    g1 = square_bwd(_stack, 1.0)
+    g1 = square_bwd(_stack, 1.0, x)
     dx = dx + g1
     return dx, dy
 
@@ -33,11 +33,24 @@ def two_squares_grad(x, y):
 def square_fwd(_stack, z):
     """Forward sweep of square: its value, saving what the backward sweep needs."""
     out = z * z
+    return out
+
+
+def square_bwd(_stack, dout, z):
+    """Backward sweep of square: adjoints of z."""
+    # line 33: return z * z
+    dz = dout * z + dout * z
+    return dz
+
+
+def square_fwd_2(_stack, z):
+    """Forward sweep of square: its value, saving what the backward sweep needs."""
+    out = z * z
     _stack.append(z)
     return out
 
 
-def square_bwd(_stack, dout):
+def square_bwd_2(_stack, dout):
     """Backward sweep of square: adjoints of z."""
     z = _stack.pop()
     # line 33: return z * z

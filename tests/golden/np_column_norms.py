@@ -21,5 +21,6 @@ def column_norms_grad(A):
     # line 29: return np.sum(np.sqrt(np.sum(A * A, axis=0)))
     dt3 = expand_reduced(1.0, t3, None, False)
     dt1 = expand_reduced(dt3 * (0.5 / t3), t1, 0, False)
+    del dt3, t1, t3
     dA = dt1 * A + dt1 * A
     return dA

@@ -25,6 +25,7 @@ def logsumexp_grad(x):
     # line 15: return m + np.log(np.sum(np.exp(x - m)))
     dt2 = expand_reduced(1.0 / t3, t2, None, False)
     dt1 = dt2 * t2
+    del dt2, t2
     # line 14: m = np.max(x)
     dx = dt1 + expand_reduced(1.0 + np.sum(-dt1), x, None, False) * chooser_partials(x, m, None, False)
     return dx

@@ -35,7 +35,9 @@ def running_product_grad(x):
         t3 = x[i]
         t4 = t2 * t3
         _stack.append(np.copy(y[i]))
-        _stack.append((t2, t3, t4))
+        _stack.append(t2)
+        _stack.append(t3)
+        _stack.append(t4)
         y[i] = t4
     # backward sweep
     # line 24: return np.sum(y)
@@ -43,7 +45,9 @@ def running_product_grad(x):
     # line 22: for i in range(1, x.shape[0]):
     dx = zeros_like(x)
     for i in reversed(iters1):
-        t2, t3, t4 = _stack.pop()
+        t4 = _stack.pop()
+        t3 = _stack.pop()
+        t2 = _stack.pop()
         # line 23: y[i] = y[i - 1] * x[i]
         dt4 = unbroadcast(stored_in(np.copy(dy[i]), y), t4)
         dy[i] = 0.0
@@ -55,6 +59,7 @@ def running_product_grad(x):
     # line 21: y[0] = x[0]
     dt1 = np.sum(stored_in(dy[0], y))
     dy[0] = 0.0
+    del dy
     y[0] = y_1
     dx[0] += dt1
     return like(dx, x)

@@ -23,10 +23,14 @@ def rosenbrock_grad(x):
     # backward sweep
     # line 7: return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
     dt10 = expand_reduced(1.0, t10, None, False)
+    del t10
     dt7 = -(dt10 * 2 * t8)
+    del t8
     dx = zeros_like(x)
     dx[:-1] += dt7
+    del dt7
     dt4 = dt10 * 200.0 * t4
+    del dt10, t4
     dt2 = -dt4 * 2 * t2
     dx[:-1] += dt2
     dx[1:] += dt4

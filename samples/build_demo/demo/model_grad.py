@@ -35,32 +35,29 @@ def loss_grad(w, b, data=DATA):
     dtotal = 1.0 / n
     # line 18: for x, y in data:
     db = 0.0
-    derr = 0.0
     for i1 in reversed(iters1):
         # line 20: total = total + err * err
-        derr = derr + (dtotal * err + dtotal * err)
+        derr = dtotal * err + dtotal * err
         err = _stack.pop()
         # line 19: err = predict(w, b, x) - y
-        g1, g2 = predict_bwd(_stack, derr)
+        g1, g2 = predict_bwd(_stack, derr, w, b)
         dw = dw + g1
         db = db + g2
-        # line 18: for x, y in data:
-        derr = 0.0
     return dw, db
 
 
 def predict_fwd(_stack, w, b, x):
     """Forward sweep of predict: its value, saving what the backward sweep needs."""
-    t1 = w * x
-    t2 = t1 + b
-    out = math.tanh(t2)
-    _stack.append((out, x))
+    out = math.tanh(w * x + b)
+    _stack.append(out)
+    _stack.append(x)
     return out
 
 
-def predict_bwd(_stack, dout):
+def predict_bwd(_stack, dout, w, b):
     """Backward sweep of predict: adjoints of w, b."""
-    out, x = _stack.pop()
+    x = _stack.pop()
+    out = _stack.pop()
     # line 11: return math.tanh(w * x + b)
     dt2 = dout * (1 - out * out)
     db = dt2
@@ -94,17 +91,14 @@ def loss_value_and_grad(w, b, data=DATA):
     dtotal = 1.0 / n
     # line 18: for x, y in data:
     db = 0.0
-    derr = 0.0
     for i1 in reversed(iters1):
         # line 20: total = total + err * err
-        derr = derr + (dtotal * err + dtotal * err)
+        derr = dtotal * err + dtotal * err
         err = _stack.pop()
         # line 19: err = predict(w, b, x) - y
-        g1, g2 = predict_bwd(_stack, derr)
+        g1, g2 = predict_bwd(_stack, derr, w, b)
         dw = dw + g1
         db = db + g2
-        # line 18: for x, y in data:
-        derr = 0.0
     return value, (dw, db)
 
 

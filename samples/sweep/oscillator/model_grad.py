@@ -19,7 +19,6 @@ def misfit_grad(k, c, observed, dt):
     iters1 = range(len(observed))
     for i in iters1:
         t1 = -k
-        _stack.append(t1)
         a = t1 * x - c * v
         _stack.append(x)
         x = x + dt * v
@@ -27,41 +26,39 @@ def misfit_grad(k, c, observed, dt):
         v = v + dt * a
         t6 = x - observed[i]
         t7 = t6 ** 2
-        _stack.append(total)
-        _stack.append((t6, t7))
+        _stack.append(t6)
+        _stack.append(t7)
         total = total + t7
     out = total / len(observed)
     # backward sweep
     check_scalar(out, 'misfit')
+    del out
     # line 22: return total / len(observed)
     dtotal = unbroadcast(1.0 / len(observed), total)
     # line 17: for i in range(len(observed)):
-    da = 0.0
     dc = 0.0
     dk = 0.0
     dv = 0.0
     dx = 0.0
     for i in reversed(iters1):
-        t6, t7 = _stack.pop()
-        _stack.pop()
+        t7 = _stack.pop()
+        t6 = _stack.pop()
         # line 21: total = total + (x - observed[i]) ** 2
         dt7 = unbroadcast(dtotal, t7)
         dx = dx + np.sum(dt7 * 2 * t6)
         v = _stack.pop()
         # line 20: v = v + dt * a
-        da = da + dv * dt
+        da = dv * dt
         x = _stack.pop()
         # line 19: x = x + dt * v
         dv = dv + dx * dt
-        t1 = _stack.pop()
+        t1 = -k
         # line 18: a = -k * x - c * v
         dt3 = -da
         dc = dc + dt3 * v
         dv = dv + dt3 * c
         dx = dx + da * t1
         dk = dk - da * x
-        # line 17: for i in range(len(observed)):
-        da = 0.0
     return scalar_like(dk, k), scalar_like(dc, c)
 
 
@@ -75,7 +72,6 @@ def misfit_value_and_grad(k, c, observed, dt):
     iters1 = range(len(observed))
     for i in iters1:
         t1 = -k
-        _stack.append(t1)
         a = t1 * x - c * v
         _stack.append(x)
         x = x + dt * v
@@ -83,42 +79,40 @@ def misfit_value_and_grad(k, c, observed, dt):
         v = v + dt * a
         t6 = x - observed[i]
         t7 = t6 ** 2
-        _stack.append(total)
-        _stack.append((t6, t7))
+        _stack.append(t6)
+        _stack.append(t7)
         total = total + t7
     out = total / len(observed)
     # backward sweep
     value = out
     check_scalar(out, 'misfit')
+    del out
     # line 22: return total / len(observed)
     dtotal = unbroadcast(1.0 / len(observed), total)
     # line 17: for i in range(len(observed)):
-    da = 0.0
     dc = 0.0
     dk = 0.0
     dv = 0.0
     dx = 0.0
     for i in reversed(iters1):
-        t6, t7 = _stack.pop()
-        _stack.pop()
+        t7 = _stack.pop()
+        t6 = _stack.pop()
         # line 21: total = total + (x - observed[i]) ** 2
         dt7 = unbroadcast(dtotal, t7)
         dx = dx + np.sum(dt7 * 2 * t6)
         v = _stack.pop()
         # line 20: v = v + dt * a
-        da = da + dv * dt
+        da = dv * dt
         x = _stack.pop()
         # line 19: x = x + dt * v
         dv = dv + dx * dt
-        t1 = _stack.pop()
+        t1 = -k
         # line 18: a = -k * x - c * v
         dt3 = -da
         dc = dc + dt3 * v
         dv = dv + dt3 * c
         dx = dx + da * t1
         dk = dk - da * x
-        # line 17: for i in range(len(observed)):
-        da = 0.0
     return value, (scalar_like(dk, k), scalar_like(dc, c))
 
 

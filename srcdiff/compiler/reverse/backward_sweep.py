@@ -140,7 +140,13 @@ class BackwardSweep:
             state |= before[0]
             self.materialized = before[1]
             return self._bwd_loop(stmt, state, every=True)
-        body += self._zeros(state - inner, stmt)
+        ends = self._zeros(state - inner, stmt)
+        first = _assign_first(body, {self.adj(v) for v in (touched - before[0]) & (state - inner)})
+        # an adjoint each pass assigns before reading it needs no zero before the loop nor
+        # at the end of each pass: one after the loop gives the value it leaves
+        pre = [z for z in pre if z.targets[0].id not in first]
+        body += [z for z in ends if z.targets[0].id not in first]
+        post = [z for z in ends if z.targets[0].id in first]
         restore = (
             self._marker(
                 MarkerKind.RESTORE, site=stmt, var=stmt.target.id, stack=self.saves_on_stack
@@ -164,7 +170,7 @@ class BackwardSweep:
         if stmt in self.checkpoint_plans:
             loop = self.checkpointed_reverse(stmt, loop)
         pop = self._marker(MarkerKind.POP, names=info.names(), stack=self.saves_on_stack)
-        out = [pop, *pre, *loop]
+        out = [pop, *pre, *loop, *post]
         if restore is not None:
             out.append(restore)
         return out
@@ -189,7 +195,9 @@ class BackwardSweep:
         out = []
         temps = [t for op in ops[:-1] for t in op.targets]
         if temps:
-            out.append(self._marker(MarkerKind.POP, names=temps, stack=self.saves_on_stack))
+            out.append(
+                self._marker(MarkerKind.POP, names=temps, stack=self.saves_on_stack, site=stmt)
+            )
         for i in range(len(ops) - 1, -1, -1):
             op = ops[i]
             final = i == len(ops) - 1
@@ -278,7 +286,7 @@ class BackwardSweep:
 
     def _vjp(self, op, param, self_ref):
         g = _name(self.adj(op.target))
-        if len(op.targets) > 1:  # a rule returning several values: cotangents as a list
+        if op.unpacked:  # a rule returning several values: cotangents as a list
             g = ast.List(
                 elts=[
                     _name(self.adj(t))
@@ -323,6 +331,22 @@ class BackwardSweep:
             )
         if isinstance(atom, ast.Name) and self.shapes.same(atom.id, op.target):
             return expr  # the operand has the result's shape: nothing to sum back
+        axes = (
+            self.shapes.kept_axes(atom.id, op.target)
+            if isinstance(atom, ast.Name) and op.target not in self.materialized
+            else None
+        )
+        if axes is not None:  # a keepdims reduction of the result's shape: sum those axes
+            # (not where the adjoint may be a shapeless zero: np.sum(0.0, axis=1) fails)
+            total = ast.Attribute(value=_name(self.bind(_np(), "np")), attr="sum", ctx=ast.Load())
+            return ast.Call(
+                func=total,
+                args=[expr],
+                keywords=[
+                    ast.keyword(arg="axis", value=_axes_node(axes)),
+                    ast.keyword(arg="keepdims", value=ast.Constant(True)),
+                ],
+            )
         return _call(self.bind(_runtime().unbroadcast, "unbroadcast"), expr, copy_tree(atom))
 
     def _accumulate(self, var, expr, state, shared=False):
@@ -356,6 +380,7 @@ class BackwardSweep:
             _name(self.stack),
             *couts,
             *[_name(self.adj(op.bound[p].id)) for p in lists],
+            *[copy_tree(op.bound[p]) for p in spec.passed],
         )
         targets, fresh, later = [], set(), []
         for p in op.active:
@@ -464,3 +489,44 @@ class BackwardSweep:
         if not hasattr(self, "_useful"):
             self._useful = useful_names(self.tree, self.outputs, self.an.kinds)
         return self._useful
+
+
+def _assign_first(body, zero_at_head):
+    """`dz = dz + e` -> `dz = e` where a reversed loop's pass first touches an adjoint that
+    is zero at the head of every pass (made 0.0 before the loop and again at the end of
+    each pass, which then usually dies): one addition and one zero per pass saved.  Only
+    for a fresh `e` (an operation, never another adjoint's array) and a top-level
+    statement of the body.  Changes `body`; returns the adjoints rewritten."""
+    done = set()
+    for d in sorted(zero_at_head):
+        for i, stmt in enumerate(body):
+            if not any(isinstance(n, ast.Name) and n.id == d for n in ast.walk(stmt)):
+                continue
+            value = getattr(stmt, "value", None)
+            if (
+                isinstance(stmt, ast.Assign)
+                and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name)
+                and stmt.targets[0].id == d
+                and isinstance(value, ast.BinOp)
+                and isinstance(value.op, ast.Add)
+                and isinstance(value.left, ast.Name)
+                and value.left.id == d
+                and isinstance(value.right, (ast.BinOp, ast.UnaryOp))
+                and not any(isinstance(n, ast.Name) and n.id == d for n in ast.walk(value.right))
+            ):
+                new = ast.Assign(targets=stmt.targets, value=value.right)
+                new.srcline = getattr(stmt, "srcline", None)
+                body[i] = new
+                done.add(d)
+            break
+    return done
+
+
+def _axes_node(axes):
+    """An axis (int) or axes (tuple of ints) as an expression."""
+    if isinstance(axes, tuple):
+        return ast.Tuple(elts=[_axes_node(a) for a in axes], ctx=ast.Load())
+    if axes < 0:
+        return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(-axes))
+    return ast.Constant(axes)

@@ -9,7 +9,7 @@ import copy
 from .. import control
 from ..analysis import LIST, list_append
 from ..astutil import assign as _assign
-from ..astutil import copy_tree, is_loop_exit, tuple_of, walk
+from ..astutil import copy_tree, is_loop_exit, walk
 from ..astutil import name as _name
 from ..control import fill
 from ..ir import MarkerKind, OpKind
@@ -137,7 +137,7 @@ class ForwardSweep:
         out = []
         temps = []
         for op in ops[:-1]:
-            out.append(_assign(tuple_of(op.targets, store=True), self._fwd_primal(op), stmt.lineno))
+            out.append(_assign(op.target_node(store=True), self._fwd_primal(op), stmt.lineno))
             temps.extend(op.targets)
         last = ops[-1]
         if last.kind is OpKind.SETITEM:
@@ -159,10 +159,7 @@ class ForwardSweep:
             return out
         for var in last.targets:
             out.append(self._marker(MarkerKind.SAVE, site=stmt, var=var, stack=self.saves_on_stack))
-        if len(last.targets) > 1:
-            target = ast.Tuple(elts=[_name(t, True) for t in last.targets], ctx=ast.Store())
-        else:
-            target = _name(last.target, True)
+        target = last.target_node(store=True)
         push = (
             [self._marker(MarkerKind.PUSH, names=temps, stack=self.saves_on_stack)] if temps else []
         )

@@ -61,6 +61,12 @@ class FunctionTransform(ForwardSweep, BackwardSweep, SaveResolution, Checkpointi
         self.scatter: set[str] = set()
         self.indexed_adjoint: set[str] = set()
         self.shapes = ShapeTokens(self)
+        # decided with the saves (saves.py): what the caller passes to a helper's backward
+        # sweep, temporaries computed again, restores read back, names live at its start
+        self.passed: tuple[str, ...] = ()
+        self.recompute: dict[str, ast.expr] = {}
+        self.live_restores: set = set()
+        self.live_at_start: set[str] = set()
         self.checkpoint_plans: dict[ast.stmt, Plan] = {}  # checkpointed loops (checkpoint.py)
 
     @property

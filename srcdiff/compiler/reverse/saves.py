@@ -54,6 +54,10 @@ class SaveResolution:
         for m in self.ir.markers:
             if m.kind is MarkerKind.RESTORE_ITEM and m.var in needed and m.index is not None:
                 needed |= {n.id for n in walk(m.index) if isinstance(n, ast.Name)} & locals_
+        self.recompute = self._recomputable(bwd, needed, locals_)
+        for expr in self.recompute.values():
+            needed |= _loads(expr) & locals_
+        self.live_at_start = _Liveness(self, needed).block(bwd, set())
         return needed
 
     def resolve_markers(self, stmts, needed):
@@ -79,30 +83,64 @@ class SaveResolution:
             result.extend(new if isinstance(new, list) else [new])
         return result
 
+    def _recomputable(self, bwd, needed, locals_):
+        """Temporaries the backward sweep computes again instead of popping: `-g`, `a * b`
+        (one cheap operation) of values it has anyway -- parameters the function never
+        assigns (a helper's only when they are passed to its backward sweep) and variables
+        it reads already -- none of them assigned by the temporary's own statement (whose
+        backward sweep starts before its targets are restored)."""
+        assigned = {
+            n.id
+            for n in walk(self.tree)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        }
+        free = set(self.passed) if self.role == "helper" else set(self.params)
+        have = (needed | (free - assigned)) - set(self.flat.temp_kinds)
+        out = {}
+        for m in self._markers_in(bwd):
+            if m.kind is not MarkerKind.POP or m.site is None or not m.stack:
+                continue
+            ops = self._ops(m.site)
+            written = {t for op in ops for t in op.targets}
+            for op in ops[:-1]:
+                if op.target in needed and _cheap(op) and _loads(op.primal) <= have - written:
+                    out[op.target] = op.primal
+        return out
+
+    def _markers_in(self, stmts):
+        for stmt in stmts:
+            for node in walk(stmt):
+                m = self.marker_of(node)
+                if m is not None:
+                    yield m
+
+    def marker_of(self, node):
+        """The Marker a placeholder statement stands for, or None."""
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            value = node.value.value
+            if isinstance(value, tuple) and value[:1] == (_MARK,):
+                return self.ir.markers[value[1]]
+        return None
+
     def _expand(self, m, needed):
         kind = m.kind
         if kind in (MarkerKind.PUSH, MarkerKind.POP):
-            names = [n for n in m.names if n in needed]
-            if not names or not m.stack:
+            names = [n for n in m.names if n in needed and n not in self.recompute]
+            again = [n for n in m.names if n in needed and n in self.recompute]
+            if not m.stack:
                 return []
-            self.uses_stack = True
+            # one float per push: a tuple costs its allocation (and the garbage collector's
+            # attention) on every step
             if kind is MarkerKind.PUSH:
-                value = (
-                    _name(names[0])
-                    if len(names) == 1
-                    else ast.Tuple(elts=[_name(n) for n in names], ctx=ast.Load())
-                )
-                return [ast.Expr(value=_attr_call(self.stack, "append", value))]
-            target = (
-                _name(names[0], True)
-                if len(names) == 1
-                else ast.Tuple(elts=[_name(n, True) for n in names], ctx=ast.Store())
-            )
-            return [_assign(target, _attr_call(self.stack, "pop"))]
+                self.uses_stack |= bool(names)
+                return [ast.Expr(value=_attr_call(self.stack, "append", _name(n))) for n in names]
+            self.uses_stack |= bool(names)
+            pops = [_assign(n, _attr_call(self.stack, "pop")) for n in reversed(names)]
+            return pops + [_assign(n, copy_tree(self.recompute[n])) for n in again]
         var, site = m.var, m.site
         if kind in (MarkerKind.SAVE_ITEM, MarkerKind.RESTORE_ITEM):
             return self._expand_item(m, needed)
-        if var not in needed or var not in self.defs.maybe.get(id(site), set()):
+        if (site, var) not in self.live_restores:
             return []
         if var not in self.defs.must.get(id(site), set()):
             self.none_init.add(var)
@@ -136,3 +174,118 @@ class SaveResolution:
             return [_assign(saved, old)]
         target = ast.Subscript(value=_name(var), slice=copy_tree(m.index), ctx=ast.Store())
         return [_assign(target, _name(saved))]
+
+
+def _loads(node):
+    return {n.id for n in walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def _stores(target):
+    """Names an assignment target binds (not `y[i]`, which changes y)."""
+    if isinstance(target, ast.Name):
+        return {target.id}
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return set().union(*(_stores(e) for e in target.elts))
+    if isinstance(target, ast.Starred):
+        return _stores(target.value)
+    return set()
+
+
+def _cheap(op):
+    """One arithmetic operation on atoms, as cheap to redo as to pop."""
+    if op.kind is OpKind.COPY:
+        return isinstance(op.primal, ast.Name)
+    if op.kind is not OpKind.RULE:
+        return False
+    e = op.primal
+    atoms = (ast.Name, ast.Constant)
+    if isinstance(e, ast.UnaryOp):
+        return isinstance(e.op, (ast.USub, ast.UAdd)) and isinstance(e.operand, atoms)
+    return (
+        isinstance(e, ast.BinOp)
+        and isinstance(e.op, (ast.Add, ast.Sub, ast.Mult))
+        and isinstance(e.left, atoms)
+        and isinstance(e.right, atoms)
+    )
+
+
+class _Liveness:
+    """Which saved values the backward sweep reads back: one backward data-flow pass over
+    it (loops to a fixpoint).  Restores and pops assign names; other statements read and
+    assign as Python does.  A restore whose value is overwritten before anything reads it
+    is dropped with its save (`fn.live_restores` holds the others); what is live where the
+    backward sweep starts is what a helper's forward sweep must leave on the stack."""
+
+    def __init__(self, fn, needed):
+        self.fn = fn
+        self.needed = needed
+        fn.live_restores = set()
+
+    def block(self, stmts, live):
+        for stmt in reversed(stmts):
+            live = self.stmt(stmt, live)
+        return live
+
+    def stmt(self, stmt, live):
+        m = self.fn.marker_of(stmt)
+        if m is not None:
+            return self.marker(m, live)
+        if isinstance(stmt, ast.If):
+            return _loads(stmt.test) | self.block(stmt.body, live) | self.block(stmt.orelse, live)
+        if isinstance(stmt, (ast.For, ast.While)):
+            return self.loop(stmt, live)
+        if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            kills = set().union(*(_stores(t) for t in targets))
+            reads = _loads(stmt)
+            if isinstance(stmt, ast.AugAssign):
+                reads |= kills
+            return (live - kills) | reads
+        if isinstance(stmt, (ast.Expr, ast.Return, ast.Pass)):
+            return live | _loads(stmt)
+        # anything else: all it reads is live, it assigns nothing, its restores all stay
+        for node in walk(stmt):
+            m = self.fn.marker_of(node)
+            if m is not None and m.kind is MarkerKind.RESTORE:
+                self.fn.live_restores.add((m.site, m.var))
+                live = live | {m.var}
+        return live | _loads(stmt)
+
+    def loop(self, stmt, live):
+        exit_live = self.block(stmt.orelse, live)
+        head = set(exit_live)
+        while True:
+            body_in = self.block(stmt.body, head)
+            if isinstance(stmt, ast.For):
+                new = exit_live | (body_in - _stores(stmt.target))
+            else:
+                new = exit_live | body_in | _loads(stmt.test)
+            if new == head:
+                break
+            head = new
+        return head | _loads(stmt.iter) if isinstance(stmt, ast.For) else head
+
+    def marker(self, m, live):
+        fn = self.fn
+        if m.kind is MarkerKind.RESTORE:
+            emitted = m.var in self.needed and m.var in fn.defs.maybe.get(id(m.site), set())
+            if emitted and m.var in live:
+                fn.live_restores.add((m.site, m.var))
+                return live - {m.var}
+            return live
+        if m.kind is MarkerKind.RESTORE_ITEM:
+            if m.var not in self.needed:
+                return live
+            return live | {m.var} | (_loads(m.index) if m.index is not None else set())
+        if m.kind is MarkerKind.POP and m.stack:
+            names = {n for n in m.names if n in self.needed}
+            live = live - names
+            for n in names & set(fn.recompute):
+                live = live | _loads(fn.recompute[n])
+            return live
+        # saves in the backward sweep (a checkpointed loop's rerun records again) read
+        if m.kind in (MarkerKind.SAVE, MarkerKind.SAVE_ITEM):
+            return live | {m.var} | (_loads(m.index) if m.index is not None else set())
+        if m.kind is MarkerKind.PUSH:
+            return live | set(m.names)
+        return live
