@@ -46,8 +46,6 @@ norm_partials_dx = rn.norm_partials_dx
 norm_partials_ds = rn.norm_partials_ds
 det_cofactor_jvp = rn.det_cofactor_jvp
 sinc_d2 = rn.sinc_d2
-pinv_vjp_da, pinv_vjp_da_t = rn.pinv_vjp_da, rn.pinv_vjp_da_t
-pinv_vjp_dp, pinv_vjp_dp_t = rn.pinv_vjp_dp, rn.pinv_vjp_dp_t
 solve_tgb = rn.solve_tgb
 
 # --- the rule table ------------------------------------------------------------------------
@@ -70,10 +68,6 @@ NS = {
     "norm_partials_ds": norm_partials_ds,
     "det_cofactor_jvp": det_cofactor_jvp,
     "sinc_d2": sinc_d2,
-    "pinv_vjp_da": pinv_vjp_da,
-    "pinv_vjp_da_t": pinv_vjp_da_t,
-    "pinv_vjp_dp": pinv_vjp_dp,
-    "pinv_vjp_dp_t": pinv_vjp_dp_t,
     "solve_tgb": solve_tgb,
 }
 
@@ -292,8 +286,7 @@ rule(
 )
 
 # linear in the tangent / cotangent, each the other's transpose; no derivative in the
-# matrix or the factor except for pinv_vjp's (Hessians through cholesky and matrix_power,
-# and forward-over-forward ones through pinv, are refused)
+# matrix or the factor (Hessians through cholesky, matrix_power and pinv are refused)
 rule(rn.cholesky_jvp, "u, L", jvp={"u": "cholesky_jvp(t, L)"}, vjp={"u": "cholesky_vjp(g, L)"})
 rule(rn.cholesky_vjp, "v, L", jvp={"v": "cholesky_vjp(t, L)"}, vjp={"v": "cholesky_jvp(g, L)"})
 rule(
@@ -303,22 +296,7 @@ rule(
     vjp={"u": "matrix_power_jvp(g, np.swapaxes(a, -1, -2), n)"},
 )
 rule(rn.pinv_jvp, "u, a, p", jvp={"u": "pinv_jvp(t, a, p)"}, vjp={"u": "pinv_vjp(g, a, p)"})
-# pinv_vjp is polynomial in (v, a, p), p = pinv(a) carrying its own tangent: its
-# derivatives in a and p are the second-order helpers pinv_vjp_da / _dp (and transposes)
-rule(
-    rn.pinv_vjp,
-    "v, a, p",
-    jvp={
-        "v": "pinv_vjp(t, a, p)",
-        "a": "pinv_vjp_da(t, v, a, p)",
-        "p": "pinv_vjp_dp(t, v, a, p)",
-    },
-    vjp={
-        "v": "pinv_jvp(g, a, p)",
-        "a": "pinv_vjp_da_t(g, v, a, p)",
-        "p": "pinv_vjp_dp_t(g, v, a, p)",
-    },
-)
+rule(rn.pinv_vjp, "v, a, p", jvp={"v": "pinv_vjp(t, a, p)"}, vjp={"v": "pinv_jvp(g, a, p)"})
 
 # --- shape operations: linear; the transpose is the NumPy function they undo ----------------------
 rule(

@@ -65,10 +65,6 @@ __all__ = [
     "permutation_of",
     "pinv_jvp",
     "pinv_vjp",
-    "pinv_vjp_da",
-    "pinv_vjp_da_t",
-    "pinv_vjp_dp",
-    "pinv_vjp_dp_t",
     "prod_partials",
     "prod_partials_jvp",
     "reduced_size",
@@ -104,10 +100,6 @@ SECOND_ORDER = (
     "det_cofactor_jvp",
     "norm_partials_ds",
     "norm_partials_dx",
-    "pinv_vjp_da",
-    "pinv_vjp_da_t",
-    "pinv_vjp_dp",
-    "pinv_vjp_dp_t",
     "prod_partials_jvp",
     "sinc_d2",
     "solve_tgb",
@@ -1171,9 +1163,8 @@ def corrcoef_vjp(v, x, y=None, rowvar=True):
 
 
 # --- linear algebra of issue 13: cholesky, matrix_power, pinv ------------------------------
-# Linear in the tangent / cotangent.  Their derivatives in the matrix are provided for
-# pinv_vjp only (pinv_vjp_da / _dp at the end of this module); Hessians through cholesky
-# and matrix_power, and forward-over-forward ones through pinv, are refused.
+# Linear in the tangent / cotangent; their derivatives in the matrix (third-order terms
+# of a Hessian through these functions) are not provided, so such Hessians are refused.
 
 
 def _mT(x):
@@ -1471,63 +1462,3 @@ def solve_tgb(t, v, a, b):
     if np.ndim(b) == 1:
         return np.matmul(tt, np.linalg.solve(at, np.asarray(v)[..., None]))[..., 0]
     return np.matmul(tt, np.linalg.solve(at, v))
-
-
-# --- second-order helpers of pinv_vjp (polynomial in v, a and p = pinv(a)) ----------------
-
-
-def _keep_proj_left(x, a, p):
-    """(I - a p) x, without forming I."""
-    return x - np.matmul(a, np.matmul(p, x))
-
-
-def _keep_proj_right(x, a, p):
-    """x (I - p a), without forming I."""
-    return x - np.matmul(np.matmul(x, p), a)
-
-
-def pinv_vjp_da(s, v, a, p):
-    """Derivative of pinv_vjp(v, a, p) in a along s (p held fixed)."""
-    v, p = np.asarray(v), np.asarray(p)
-    b = np.matmul(p, np.matmul(_mT(v), np.matmul(p, _mT(p))))
-    c = np.matmul(_mT(p), np.matmul(p, np.matmul(_mT(v), p)))
-    return -np.matmul(s, b) - np.matmul(c, s)
-
-
-def pinv_vjp_da_t(w, v, a, p):
-    """Transpose of pinv_vjp_da in s: the cotangent of a from w."""
-    v, p = np.asarray(v), np.asarray(p)
-    b = np.matmul(p, np.matmul(_mT(v), np.matmul(p, _mT(p))))
-    c = np.matmul(_mT(p), np.matmul(p, np.matmul(_mT(v), p)))
-    return -np.matmul(w, _mT(b)) - np.matmul(_mT(c), w)
-
-
-def pinv_vjp_dp(q, v, a, p):
-    """Derivative of pinv_vjp(v, a, p) in p along q (a held fixed)."""
-    v, p, q = np.asarray(v), np.asarray(p), np.asarray(q)
-    vT, pT, qT = _mT(v), _mT(p), _mT(q)
-    t1 = -np.matmul(qT, np.matmul(v, pT)) - np.matmul(pT, np.matmul(v, qT))
-    t2 = -np.matmul(a, np.matmul(q, np.matmul(vT, np.matmul(p, pT)))) + _keep_proj_left(
-        np.matmul(vT, np.matmul(q, pT) + np.matmul(p, qT)), a, p
-    )
-    t3 = _keep_proj_right(np.matmul(np.matmul(qT, p) + np.matmul(pT, q), vT), a, p) - np.matmul(
-        pT, np.matmul(p, np.matmul(vT, np.matmul(q, a)))
-    )
-    return t1 + t2 + t3
-
-
-def pinv_vjp_dp_t(w, v, a, p):
-    """Transpose of pinv_vjp_dp in q: the cotangent of p from w (term by term: A q B
-    gives A^T w B^T, A q^T B gives B w^T A)."""
-    v, p, w = np.asarray(v), np.asarray(p), np.asarray(w)
-    vT, pT, wT, aT = _mT(v), _mT(p), _mT(w), _mT(a)
-    return (
-        -np.matmul(wT, np.matmul(pT, v))
-        - np.matmul(v, np.matmul(pT, wT))
-        - np.matmul(aT, np.matmul(w, np.matmul(p, np.matmul(pT, v))))
-        + np.matmul(v, np.matmul(w - np.matmul(pT, np.matmul(aT, w)), p))
-        + np.matmul(_keep_proj_right(wT, p, a), np.matmul(vT, p))
-        + np.matmul(p, np.matmul(vT, _keep_proj_left(wT, p, a)))
-        + np.matmul(p, np.matmul(w, v - np.matmul(aT, np.matmul(pT, v))))
-        - np.matmul(v, np.matmul(pT, np.matmul(p, np.matmul(w, aT))))
-    )
