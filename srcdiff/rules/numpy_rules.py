@@ -39,9 +39,11 @@ Conventions at non-differentiable points (documented where they apply):
   (or to nothing, where a `left` / `right` value replaces it).
 
 Functions that take a list of arrays (np.concatenate, np.stack, np.hstack,
-np.vstack) have vjps returning a *list* of cotangents, one per array, and
-jvps taking a list of tangents; the transformer needs list support for
-active arguments before it can use them.
+np.vstack, np.column_stack, np.select's choicelist) have vjps returning a
+*list* of cotangents, one per array, and jvps taking a list of tangents.
+
+Functions returning several arrays (np.split, np.linalg.svd / eigh / slogdet)
+have no rule: a rule has one result.
 """
 
 import ast
