@@ -629,3 +629,146 @@ def normalise_rows(x, w):
     mu = np.mean(x, axis=1, keepdims=True)
     sd = np.std(x, axis=1, keepdims=True)
     return np.sum(((x - mu) / sd) * w)
+
+
+# --- issue 13: more elementwise, shape and bilinear functions ---------------------------------
+
+
+def logaddexp2(x, y, w):
+    return np.sum(np.logaddexp2(x, y) * w)
+
+
+def mod(x, y, w):
+    return np.sum(np.mod(x, y) * w)
+
+
+def remainder(x, y, w):
+    return np.sum(np.remainder(x, y) * w)
+
+
+def fmod(x, y, w):
+    return np.sum(np.fmod(x, y) * w)
+
+
+def degrees_radians(x, w):
+    return np.sum((np.degrees(x) + np.radians(x)) * w)
+
+
+def real_conjugate(x, w):
+    return np.sum((np.real(x) * np.conjugate(x) + np.imag(x) + np.angle(x)) * w)
+
+
+def tril_triu(x, w):
+    return np.sum((np.tril(x) * 2.0 + np.triu(x, 1) ** 2) * w)
+
+
+def flips_rolls(x, w):
+    y = np.flipud(x) * 2.0 + np.fliplr(x) ** 2 + np.roll(x, 1, axis=0) * x
+    return np.sum(y * w) + np.sum(np.rot90(x) ** 3) + np.sum(np.roll(x, (1, -2), (0, 1)) * x)
+
+
+def atleast(x, w):
+    return np.sum(np.atleast_1d(x) * w) + np.sum(np.atleast_2d(x) ** 2) + np.sum(np.atleast_3d(x))
+
+
+def diff(x, w):
+    return np.sum(np.diff(x) * w) + np.sum(np.diff(x, 2, axis=0) ** 2)
+
+
+def diag_diagonal(x, w):
+    d = np.diag(x)
+    return np.sum(np.diag(d * d, 1) * w) + np.sum(np.diagonal(x, -1) ** 3)
+
+
+def sort(x, w):
+    return np.sum(np.sort(x) * w) + np.sum(np.sort(x, axis=None) ** 3)
+
+
+def take_along(x, w):
+    i = np.argsort(x, axis=0)
+    return np.sum(np.take_along_axis(x, i, axis=0) * w)
+
+
+def column_stack(a, b, w):
+    return np.sum(np.column_stack([a, b]) * w)
+
+
+def trapezoid(y, x, w):
+    return np.sum(np.trapezoid(y**2, x) * w) + np.trapezoid(np.sin(y[0]), dx=0.5)
+
+
+def polyval(p, x, w):
+    return np.sum(np.polyval(p, x) * w)
+
+
+def vdot(a, b, w):
+    return np.vdot(a, b) * w
+
+
+def cross(a, b, w):
+    return np.sum(np.cross(a, b) * w)
+
+
+def kron(a, b, w):
+    return np.sum(np.kron(a, b) * w)
+
+
+def convolve(a, v, w):
+    return np.sum(np.convolve(a, v) * w) + np.sum(np.convolve(a, v, "same") ** 2)
+
+
+def cholesky(a, w):
+    return np.sum(np.linalg.cholesky(a) * w)
+
+
+def matrix_power(a, w):
+    return np.sum(np.linalg.matrix_power(a, 3) * w) + np.sum(np.linalg.matrix_power(a, -2))
+
+
+def pinv(a, w):
+    return np.sum(np.linalg.pinv(a) * w)
+
+
+def cumprod(x, w):
+    """Named like np.cumprod: its jvp function is `cumprod_jvp`, a runtime helper's name."""
+    return np.sum(np.cumprod(x) * w)
+
+
+def sinc(x, w):
+    return np.sum(np.sinc(x) * w)
+
+
+def nan_to_num(x, w):
+    return np.sum(np.nan_to_num(x) * w)
+
+
+def sum_mean_where(x, w):
+    keep = x > -0.5
+    s = np.sum(x, axis=0, where=keep, initial=1.0) * np.mean(
+        x**2, axis=1, keepdims=True, where=keep
+    )
+    return np.sum(s * w)
+
+
+def pad_rollaxis(x, w):
+    return np.sum(np.pad(x, ((1, 0), (0, 2), (1, 1))) * w) + np.sum(np.rollaxis(x, 2) ** 3)
+
+
+def interp(x, xp, fp, w):
+    return np.sum(np.interp(x, xp, fp) * w)
+
+
+def append(a, b, w):
+    return np.sum(np.append(a, b) * w) + np.sum(np.append(a, a**2, axis=0) ** 2)
+
+
+def select(x, y, d, w):
+    return np.sum(np.select([x > 0, y > 0], [x, y**2], d) * w)
+
+
+def cov_corrcoef(x, w):
+    return np.sum(np.cov(x) * w) + np.sum(np.corrcoef(x, rowvar=False) ** 2) + np.cov(x[0])
+
+
+def partition(x, w):
+    return np.sum(np.partition(x, 2) * w) + np.sum(np.partition(x, (1, 3), axis=None) ** 2)

@@ -470,3 +470,14 @@ def test_a_tangent_made_zero_before_a_break_is_zero_after_the_loop():
         assert srcdiff.grad(_constant_then_break, mode="forward")(0.7, n) == pytest.approx(
             srcdiff.grad(_constant_then_break)(0.7, n), rel=1e-14, abs=0.0
         )
+
+
+def test_a_function_named_like_a_runtime_helper_keeps_its_own_jvp_name():
+    # forward mode names its function cumprod_jvp; the rule's helper of that name is bound
+    # under another name (it was shadowed, and the call crashed)
+    x, w = np.array([0.5, -1.2, 0.7]), np.array([1.0, 2.0, 3.0])
+    t = np.array([0.3, 1.0, -0.4])
+    value, tangent = srcdiff.jvp(tnr.C.cumprod, (x, w), (t, np.zeros(3)))
+    assert value == tnr.C.cumprod(x, w)
+    g = srcdiff.grad(tnr.C.cumprod, wrt="x")(x, w)
+    assert_close(tangent, np.dot(g, t), 1e-12, 1e-14, "jvp vs grad")

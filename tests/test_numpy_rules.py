@@ -49,6 +49,12 @@ def well_conditioned(*shape):
     return 2.0 * np.eye(n) + 0.4 * RNG.uniform(-1, 1, size=shape)
 
 
+def spd(*shape):
+    """A well-conditioned symmetric positive definite matrix (a stack, for more axes)."""
+    b = RNG.uniform(-1, 1, size=shape[:-1] + (shape[-1], shape[-1]))
+    return np.matmul(b, np.swapaxes(b, -1, -2)) + shape[-1] * np.eye(shape[-1])
+
+
 def weights(shape, dtype=np.float64):
     """A fixed, non-uniform weight array of `shape` (a scalar for shape ())."""
     n = int(np.prod(shape))
@@ -285,6 +291,51 @@ CASES = [
     case("array_loop_carried", C.array_loop_carried, U(3), U(3, 3)),
     case("fill_by_index", C.fill_by_index, U(3, 2)),
     case("normalise_rows", C.normalise_rows, U(3, 5)),
+    # --- issue 13
+    case("cholesky", C.cholesky, spd(3)),
+    case("cholesky_batched", C.cholesky, spd(2, 3)),
+    case("matrix_power", C.matrix_power, well_conditioned(3, 3)),
+    case("pinv_tall", C.pinv, U(4, 3)),
+    case("pinv_wide", C.pinv, U(2, 3)),
+    case("sinc", C.sinc, np.array([[0.0, 1e-4, -0.3], [0.8, 2.5, -1.6]])),
+    case("nan_to_num", C.nan_to_num, U(3, 4)),
+    case("sum_mean_where_initial", C.sum_mean_where, U(3, 4)),
+    case("pad_rollaxis", C.pad_rollaxis, U(2, 3, 4)),
+    case(
+        "interp",
+        C.interp,
+        np.array([-0.5, 0.3, 1.2, 2.5]),
+        np.array([0.0, 1.0, 2.0]),
+        U(3),
+        wrt=("fp",),
+    ),
+    case("select", C.select, U(3, 4), U(4), 0.3),
+    case("cov_corrcoef", C.cov_corrcoef, U(3, 6)),
+    case("append", C.append, U(2, 3), U(2)),
+    case("append_scalar", C.append, U(3), 0.4),
+    case("logaddexp2", C.logaddexp2, U(3, 4), U(4)),
+    case("mod", C.mod, U(3, 4, lo=-3, hi=3), away(4, lo=0.4, hi=1.2)),
+    case("remainder", C.remainder, U(3, 4, lo=-3, hi=3), away(3, 4, lo=0.4, hi=1.2)),
+    case("fmod", C.fmod, U(3, 4, lo=-3, hi=3), away(4, lo=0.4, hi=1.2)),
+    case("degrees_radians", C.degrees_radians, U(3, 4)),
+    case("real_conjugate_imag_angle", C.real_conjugate, away(3, 4)),
+    case("tril_triu", C.tril_triu, U(3, 4)),
+    case("flips_rolls_rot90", C.flips_rolls, U(3, 4)),
+    case("atleast_scalar", C.atleast, 0.7),
+    case("atleast_vector", C.atleast, U(3)),
+    case("diff", C.diff, U(4, 5)),
+    case("diag_diagonal", C.diag_diagonal, U(3, 4)),
+    case("sort", C.sort, U(3, 4)),
+    case("partition", C.partition, U(3, 7)),
+    case("take_along_axis", C.take_along, U(3, 4)),
+    case("column_stack", C.column_stack, U(3), U(3, 2)),
+    case("trapezoid", C.trapezoid, U(3, 4), np.array([0.0, 0.5, 1.5, 1.7]), wrt=("y",)),
+    case("polyval", C.polyval, U(4), U(2, 3)),
+    case("polyval_scalar_x", C.polyval, U(3), 0.7),
+    case("vdot", C.vdot, U(2, 3), U(3, 2)),
+    case("cross", C.cross, U(4, 3), U(3)),
+    case("kron", C.kron, U(2, 3), U(3, 2)),
+    case("convolve", C.convolve, U(5), U(3)),
 ]
 
 
@@ -398,6 +449,70 @@ def test_hypot_at_zero_is_zero_as_norm_is():
     np.testing.assert_allclose(gy, [0.0, 0.8])
     h = srcdiff.hessian(C.hypot, wrt="x")(x, y, w)
     assert np.all(np.isfinite(h)) and h[0, 0] == 0.0
+
+
+def test_nan_to_num_passes_nothing_through_replaced_values():
+    x = np.array([0.5, np.nan, np.inf, -np.inf, -2.0])
+    dx = srcdiff.grad(C.nan_to_num, wrt="x")(x, np.array([1.0, 2.0, 1.0, 1.0, 5.0]))
+    np.testing.assert_array_equal(dx, [1.0, 0.0, 0.0, 0.0, 5.0])
+
+
+def test_sinc_derivative_at_zero_is_zero_and_second_is_exact():
+    x = np.array([0.0, 0.5])
+    np.testing.assert_array_equal(srcdiff.grad(C.sinc, wrt="x")(x, np.ones(2))[0], 0.0)
+    h = srcdiff.hessian(C.sinc, wrt="x")(x, np.ones(2))
+    np.testing.assert_allclose(h[0, 0], -(np.pi**2) / 3, rtol=1e-14)
+
+
+def test_interp_gives_outside_points_to_the_end_samples_or_to_left_and_right():
+    x, xp, fp = np.array([-1.0, 0.25, 3.0]), np.array([0.0, 1.0, 2.0]), np.zeros(3)
+    (dfp,) = srcdiff.grad(C.interp, wrt=("fp",))(x, xp, fp, np.ones(3))
+    np.testing.assert_allclose(dfp, [1.0 + 0.75, 0.25, 1.0])
+
+
+def test_select_gives_each_element_to_the_first_true_condition_or_the_default():
+    x, y = np.array([1.0, -1.0, -0.3]), np.array([2.0, 1.5, -2.0])
+    dx, dy, dd = srcdiff.grad(C.select, wrt=("x", "y", "d"))(x, y, 0.7, np.ones(3))
+    # conditions x > 0 and y > 0: element 0 goes to x (both hold), 1 to y, 2 to the default
+    np.testing.assert_array_equal(dx, [1.0, 0.0, 0.0])
+    np.testing.assert_array_equal(dy, [0.0, 3.0, 0.0])  # of y**2
+    assert dd == 1.0
+
+
+def test_sort_at_ties_keeps_each_elements_derivative_in_order():
+    # sorted: [0, 1, 1] from positions 2, 0, 1 (a stable argsort): each gets its weight
+    dx = srcdiff.grad(C.sort, wrt="x")(np.array([1.0, 1.0, 0.0]), np.array([1.0, 2.0, 3.0]))
+    np.testing.assert_array_equal(dx, [2.0 + 3.0, 3.0 + 3.0, 1.0])
+
+
+def test_partition_ties_and_its_own_arrangement():
+    x = np.array([3.0, 1.0, 2.0, 1.0, 5.0, 0.5])
+    w = np.arange(1.0, 7.0)
+    out = np.partition(x, 2)
+    dx = srcdiff.grad(C.partition, wrt="x")(x, w)
+    # each element of x gets the weight (and twice its square, from the second term) of the
+    # position np.partition put it in
+    want = np.empty(6)
+    for i, v in enumerate(x):
+        (pos,) = np.nonzero(out == v)
+        k = pos[list(np.nonzero(x == v)[0]).index(i)]
+        want[i] = w[k] + 2 * v
+    np.testing.assert_array_equal(dx, want)
+
+
+def test_mod_and_fmod_at_a_jump_take_the_quotient_there():
+    # x = 2y exactly: mod is 0 and jumps; d/dy = -floor(x / y) = -2 (the right limit),
+    # fmod's d/dy = -trunc(x / y) = -2 too; d/dx = 1
+    for f in (C.mod, C.fmod):
+        dx, dy = srcdiff.grad(f, wrt=("x", "y"))(np.array([2.0, -3.0]), np.array([1.0, 1.5]), 1.0)
+        np.testing.assert_array_equal(dx, [1.0, 1.0])
+        np.testing.assert_array_equal(dy, [-2.0, 2.0])
+
+
+def test_angle_and_imag_of_real_input_are_constant():
+    x = np.array([-1.0, 0.0, 2.0])
+    dx = srcdiff.grad(C.real_conjugate, wrt="x")(x, np.ones(3))
+    np.testing.assert_array_equal(dx, 2 * x)  # from real(x) * conj(x) alone
 
 
 # --- rules evaluated directly --------------------------------------------------------------
@@ -553,6 +668,89 @@ D = [  # (func, positional args, keyword args)
     (np.full_like, (U(2, 3), 0.7), {}),
     (np.linspace, (U(3), U(3), 4), {"endpoint": False, "axis": 1}),
     (np.linspace, (0.5, U(2), 3), {}),
+    # issue 13
+    (np.linalg.cholesky, (spd(3),), {}),
+    (np.linalg.cholesky, (spd(2, 3),), {}),
+    (np.linalg.matrix_power, (well_conditioned(3, 3), 3), {}),
+    (np.linalg.matrix_power, (well_conditioned(2, 3, 3), -2), {}),
+    (np.linalg.matrix_power, (well_conditioned(3, 3), 0), {}),
+    (np.linalg.pinv, (U(3, 2),), {}),
+    (np.linalg.pinv, (U(2, 4),), {}),
+    (np.linalg.pinv, (well_conditioned(2, 3, 3),), {}),
+    (np.sinc, (np.array([0.0, 1e-4, -0.3, 0.8, 2.5]),), {}),
+    (np.nan_to_num, (np.array([0.3, np.nan, -np.inf, 1.2]),), {}),
+    (np.sum, (U(2, 3, 4),), {"axis": 1, "where": U(3, 1) > 0, "initial": 0.5}),
+    (np.sum, (U(2, 3),), {"where": np.array([True, False, True])}),
+    (np.mean, (U(2, 3, 4),), {"axis": (0, 2), "keepdims": True, "where": U(3, 4) > -0.5}),
+    (np.pad, (U(2, 3), ((1, 0), (2, 1))), {}),
+    (np.pad, (U(3),), {"pad_width": 2}),
+    (np.rollaxis, (U(2, 3, 4), 2), {}),
+    (np.rollaxis, (U(2, 3, 4), 0, 3), {}),
+    (np.rollaxis, (U(2, 3, 4), -1, -2), {}),
+    (np.interp, (np.array([-0.5, 0.0, 0.3, 1.0, 1.7, 2.0, 2.5]), [0.0, 1.0, 2.0], U(3)), {}),
+    (np.interp, (np.array([[-0.5, 0.3], [2.5, 1.5]]), [0.0, 1.0, 2.0], U(3), -1.0, 4.0), {}),
+    (np.interp, (0.4, [0.0, 1.0, 2.0], U(3)), {"right": 0.0}),
+    (np.row_stack, ([U(2, 3), U(3)],), {}),
+    (np.select, ([U(3, 4) > 0.3, U(4) > -0.2], [U(3, 4), U(3, 1)], U(4)), {}),
+    (np.select, ([U(3) > 0, U(3) > -0.5], [U(3), 0.5]), {"default": 1.5}),
+    (np.cov, (U(3, 5),), {}),
+    (np.cov, (U(5, 2), U(5)), {"rowvar": False, "ddof": 2}),
+    (np.cov, (U(6),), {"bias": True}),
+    (np.corrcoef, (U(3, 5),), {}),
+    (np.corrcoef, (U(5, 2), U(5)), {"rowvar": False}),
+    (np.append, (U(2, 3), U(4)), {}),
+    (np.append, (U(2, 3), U(2, 2)), {"axis": 1}),
+    (np.append, (U(2, 3), U(1, 3)), {"axis": -2}),
+    (np.logaddexp2, (U(3), U(2, 3)), {}),
+    (np.mod, (U(3, lo=-3, hi=3), away(3, lo=0.4, hi=1.2)), {}),
+    (np.fmod, (U(3, lo=-3, hi=3), away(3, lo=0.4, hi=1.2)), {}),
+    (np.radians, (U(3),), {}),
+    (np.degrees, (U(3),), {}),
+    (np.conjugate, (U(3),), {}),
+    (np.real, (U(2, 3),), {}),
+    (np.tril, (U(3, 4),), {"k": -1}),
+    (np.triu, (U(2, 3, 3),), {}),
+    (np.flipud, (U(3, 2),), {}),
+    (np.fliplr, (U(3, 2),), {}),
+    (np.rot90, (U(2, 3, 4),), {"k": 3, "axes": (2, 0)}),
+    (np.roll, (U(3, 4), (1, -2)), {"axis": (0, 1)}),
+    (np.roll, (U(3, 4), 5), {}),
+    (np.atleast_1d, (0.5,), {}),
+    (np.atleast_2d, (U(3),), {}),
+    (np.atleast_3d, (U(3, 2),), {}),
+    (np.diff, (U(3, 5),), {}),
+    (np.diff, (U(4, 3),), {"n": 2, "axis": 0}),
+    (np.diag, (U(3),), {"k": 1}),
+    (np.diag, (U(3, 4),), {"k": -1}),
+    (np.diagonal, (U(2, 3, 4),), {"offset": 1, "axis1": 2, "axis2": 0}),
+    (np.take_along_axis, (U(3, 4), np.array([[0, 0, 3], [1, 2, 2], [3, 1, 0]])), {"axis": 1}),
+    (np.take_along_axis, (U(1, 4), np.array([[0], [3]])), {"axis": 1}),
+    (np.take_along_axis, (U(3, 4), np.array([5, 0, 5])), {"axis": None}),
+    (np.sort, (U(3, 4),), {}),
+    (np.sort, (U(3, 4),), {"axis": 0}),
+    (np.sort, (U(3, 4),), {"axis": None}),
+    (np.partition, (U(3, 7), 3), {}),
+    (np.partition, (U(6, 2), [1, 4]), {"axis": 0}),
+    (np.partition, (U(3, 4), 5), {"axis": None}),
+    (np.column_stack, ([U(3), U(3, 2)],), {}),
+    (np.trapezoid, (U(3, 4),), {}),
+    (np.trapezoid, (U(3, 4),), {"dx": 0.3, "axis": 0}),
+    (np.trapezoid, (U(3, 4), np.array([0.0, 0.5, 1.5, 1.7])), {}),
+    (np.trapezoid, (U(3, 4), np.cumsum(U(3, 4, lo=0.1, hi=1), axis=0)), {"axis": 0}),
+    (np.polyval, (U(4), U(2, 3)), {}),
+    (np.polyval, (U(1), 0.7), {}),
+    (np.vdot, (U(2, 3), U(3, 2)), {}),
+    (np.cross, (U(4, 3), U(3)), {}),
+    (np.cross, (U(3, 4), U(2, 4, 3)), {"axisa": 0, "axisc": 0}),
+    (np.cross, (U(4, 2), U(4, 2)), {}),
+    (np.cross, (U(3, 4), U(3, 4)), {"axis": 0}),
+    (np.kron, (U(2, 3), U(4, 2)), {}),
+    (np.kron, (U(3), U(2, 2)), {}),
+    (np.kron, (0.7, U(2)), {}),
+    (np.convolve, (U(5), U(3)), {}),
+    (np.convolve, (U(4), U(6)), {"mode": "same"}),
+    (np.convolve, (U(6), U(4)), {"mode": "same"}),
+    (np.convolve, (U(3), U(5)), {"mode": "valid"}),
 ]
 
 
@@ -576,6 +774,8 @@ def _label(entry):
 
 
 @pytest.mark.parametrize("entry", D, ids=[_label(e) for e in D])
+@pytest.mark.filterwarnings("ignore:Arrays of 2-dimensional vectors:DeprecationWarning")
+@pytest.mark.filterwarnings("ignore:`row_stack` alias is deprecated:DeprecationWarning")
 def test_rule_templates_jvp_and_vjp(entry):
     func, args, kwargs = entry
     rule, bound = _rule_for(func, args, kwargs)

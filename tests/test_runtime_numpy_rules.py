@@ -83,6 +83,8 @@ NONDIFF = {
     "chooser_partials": "a mask of ties: piecewise constant",
     "balanced_eq": "1, 1/2 or 0 by comparisons: piecewise constant",
     "clip_partials": "selects a, a bound, or half of each: piecewise constant",
+    "permutation_of": "indices (integers)",
+    "select_none": "a mask from np.select's conditions: piecewise constant",
 }
 
 
@@ -451,6 +453,92 @@ def _entries():
     add("hstack_vjp-1d", rn.hstack_vjp, cot(np.hstack, arrays), arrays)
     arrays = [U(2, 3), U(3)]
     add("vstack_vjp", rn.vstack_vjp, cot(np.vstack, arrays), arrays)
+    # issue 13's structural helpers
+    a = U(4, 3)
+    add("diff_vjp", rn.diff_vjp, cot(np.diff, a), a)
+    add("diff_vjp-n2-axis0", rn.diff_vjp, cot(np.diff, a, 2, 0), a, 2, 0)
+    a = U(2, 3, 4)
+    add("diagonal_vjp", rn.diagonal_vjp, cot(np.diagonal, a, 1, 2, 0), a, 1, 2, 0)
+    add("diagonal_vjp-default", rn.diagonal_vjp, cot(np.diagonal, a), a)
+    a = U(3)
+    add("diag_vjp-1d", rn.diag_vjp, cot(np.diag, a, 1), a, 1)
+    a = U(3, 4)
+    add("diag_vjp-2d", rn.diag_vjp, cot(np.diag, a, -1), a, -1)
+    a, idx = U(3, 4), np.array([[0, 0, 3], [1, 2, 2], [3, 1, 0]])
+    add(
+        "take_along_axis_vjp", rn.take_along_axis_vjp, cot(np.take_along_axis, a, idx, 1), a, idx, 1
+    )
+    idx = np.array([5, 0, 5])
+    add(
+        "take_along_axis_vjp-flat",
+        rn.take_along_axis_vjp,
+        cot(np.take_along_axis, a, idx, None),
+        a,
+        idx,
+        None,
+    )
+    y = U(3, 4)
+    add("trapezoid_vjp", rn.trapezoid_vjp, cot(np.trapezoid, y), y)
+    xs = np.cumsum(U(3, 4, lo=0.1, hi=1), axis=0)
+    add("trapezoid_vjp-x", rn.trapezoid_vjp, cot(np.trapezoid, y, xs, axis=0), y, xs, 1.0, 0)
+    tup = [U(3), U(3, 2)]
+    add("column_stack_vjp", rn.column_stack_vjp, cot(np.column_stack, tup), tup)
+    for id_, a, b, kw in (
+        ("3", U(4, 3), U(3), {}),
+        ("axes", U(3, 4), U(2, 4, 3), {"axisa": 0, "axisc": 0}),
+        ("axis", U(3, 4), U(3, 4), {"axis": 0}),
+    ):
+        axes = (kw.get("axisa", -1), kw.get("axisb", -1), kw.get("axisc", -1), kw.get("axis"))
+        add(f"cross_da-{id_}", rn.cross_da, cot(np.cross, a, b, **kw), a, b, *axes)
+        add(f"cross_db-{id_}", rn.cross_db, cot(np.cross, a, b, **kw), a, b, *axes)
+    for id_, a, b in (("2d", U(2, 3), U(4, 2)), ("1d-2d", U(3), U(2, 2))):
+        add(f"kron_da-{id_}", rn.kron_da, cot(np.kron, a, b), a, b)
+        add(f"kron_db-{id_}", rn.kron_db, cot(np.kron, a, b), a, b)
+    for mode, a, b in (("full", U(5), U(3)), ("same", U(4), U(6)), ("valid", U(3), U(5))):
+        add(f"convolve_da-{mode}", rn.convolve_da, cot(np.convolve, a, b, mode), a, b, mode)
+        add(f"convolve_db-{mode}", rn.convolve_db, cot(np.convolve, a, b, mode), a, b, mode)
+    a = U(2, 3)
+    add("pad_vjp", rn.pad_vjp, cot(np.pad, a, ((1, 0), (2, 1))), a, ((1, 0), (2, 1)))
+    add("pad_vjp-int", rn.pad_vjp, cot(np.pad, a, 2), a, 2)
+    a = U(2, 3, 4)
+    add("rollaxis_vjp", rn.rollaxis_vjp, cot(np.rollaxis, a, 2), a, 2)
+    add("rollaxis_vjp-start", rn.rollaxis_vjp, cot(np.rollaxis, a, -1, -2), a, -1, -2)
+    x, xp, fp = np.array([[-0.5, 0.3], [2.5, 1.5]]), [0.0, 1.0, 2.0], U(3)
+    add("interp_vjp", rn.interp_vjp, cot(np.interp, x, xp, fp), x, xp, fp)
+    add("interp_vjp-ends", rn.interp_vjp, cot(np.interp, x, xp, fp), x, xp, fp, -1.0, 4.0)
+    for id_, a, b, axis in (("flat", U(2, 3), U(4), None), ("axis", U(2, 3), U(2, 2), 1)):
+        for wrt, x in (("arr", a), ("values", b)):
+            g = cot(np.append, a, b, axis)
+            add(f"append_part-{id_}-{wrt}", rn.append_part, g, a, b, axis, wrt)
+            add(f"append_embed-{id_}-{wrt}", rn.append_embed, like(x), a, b, axis, wrt)
+    for id_, m, y, rest in (
+        ("rows", U(3, 5), None, ()),
+        ("cols-y-ddof", U(5, 2), U(5), (False, False, 2)),
+        ("bias", U(2, 4), None, (True, True)),
+    ):
+        c = np.cov(m, y, *rest)
+        add(f"cov_jvp-{id_}", rn.cov_jvp, like(m), m, y, *rest)
+        add(f"cov_vjp-{id_}", rn.cov_vjp, like(c), m, y, *rest)
+    for id_, x, y, rest in (("rows", U(3, 5), None, ()), ("cols-y", U(5, 2), U(5), (False,))):
+        r = np.corrcoef(x, y, *rest)
+        add(f"corrcoef_jvp-{id_}", rn.corrcoef_jvp, like(x), x, y, *rest)
+        add(f"corrcoef_vjp-{id_}", rn.corrcoef_vjp, like(r), x, y, *rest)
+    conds = [U(3, 4) > 0.3, U(4) > -0.2]
+    choices = [U(3, 4), U(3, 1)]
+    add("select_vjp", rn.select_vjp, cot(np.select, conds, choices), conds, choices)
+    add("sinc_d1", rn.sinc_d1, np.array([0.0, 1e-4, -5e-4, -0.3, 0.8, 2.5]))
+    # cholesky, matrix_power, pinv
+    for id_, b in (("3x3", U(3, 3)), ("batched", U(2, 3, 3))):
+        L = np.linalg.cholesky(np.matmul(b, np.swapaxes(b, -1, -2)) + 3 * np.eye(3))
+        add(f"cholesky_jvp-{id_}", rn.cholesky_jvp, like(L), L)
+        add(f"cholesky_vjp-{id_}", rn.cholesky_vjp, like(L), L)
+    for n in (3, -2, 0, 1):
+        a = well_conditioned(2, 3, 3)
+        add(f"matrix_power_jvp-{n}", rn.matrix_power_jvp, like(a), a, n)
+    for id_, a in (("tall", U(4, 3)), ("wide", U(2, 3)), ("batched", well_conditioned(2, 3, 3))):
+        p = np.linalg.pinv(a)
+        add(f"pinv_jvp-{id_}", rn.pinv_jvp, like(a), a, p)
+        add(f"pinv_vjp-{id_}", rn.pinv_vjp, like(p), a, p)
     # array creation
     start, stop = U(3), U(3)
     g = cot(np.linspace, start, stop, 4, endpoint=False, axis=1)
@@ -666,6 +754,30 @@ def dots(x, B):
     return np.sum(np.dot(B, x) ** 2) + np.tensordot(x, x, axes=1) ** 2 + np.sum(np.outer(x, x) ** 3)
 
 
+def structural(x):
+    d = np.diff(x, axis=0) * np.sum(np.diag(np.diag(x[:, :3])))
+    s = np.sort(x, axis=1) * np.tril(x)
+    e = np.diagonal(x[:, None, :] * x[None, :, :], 1, 2, 0)
+    c = np.column_stack([x[:, 0], x])
+    t = np.trapezoid(x**3, dx=0.5)
+    return np.sum(d**3) + np.sum(s**2) + np.sum(e**2) + np.sum(t**2) + np.sum(c**3)
+
+
+def bilinear(x):
+    k = np.kron(x, x[:2] ** 2)
+    c = np.cross(x, np.sin(x))
+    v = np.convolve(x, x**2, "same")
+    m = np.stack([x, x**2, np.sin(x)])
+    return np.sum(k**2) + np.sum(c**2) + np.sum(v * x) + np.sum(np.cov(m) ** 2)
+
+
+def padded_rolled(x):
+    p = np.pad(x, ((1, 0), (2, 1))) * np.sinc(np.pad(x, ((1, 0), (2, 1))))
+    r = np.rollaxis(x[:, :, None] * x[:, None, :], 2)
+    i = np.interp(np.array([0.2, 1.5, 2.7]), [0.0, 1.0, 2.0, 3.0], x[0] ** 2)
+    return np.sum(p**2) + np.sum(r**2) + np.sum(i**3) + np.sum(x**3, where=x > 0)
+
+
 @dataclass
 class H:
     id: str
@@ -702,6 +814,9 @@ HCASES = [
     H("dot_tensordot_outer", dots, (U(3), U(2, 3)), "x"),
     H("tile_repeat_transpose_array", shape_ops, (U(2, 3),)),
     H("linspace_stop", linspace_end, (0.7,)),
+    H("diff_diag_sort_trapezoid_column_stack", structural, (U(3, 4),)),
+    H("kron_cross_convolve_cov", bilinear, (U(3),)),
+    H("pad_sinc_rollaxis_interp_where", padded_rolled, (U(2, 4),)),
 ]
 
 
@@ -742,7 +857,12 @@ def test_hessian_reverse_over_reverse(c):
 # Forward over forward differentiates jvp code: cumprod_jvp and solve_jvp_a appear there.
 @pytest.mark.parametrize(
     "c",
-    [c for c in HCASES if c.func in (cumprods, linalg_mix, prods, concatenates, stacks)],
+    [
+        c
+        for c in HCASES
+        if c.func
+        in (cumprods, linalg_mix, prods, concatenates, stacks, structural, bilinear, padded_rolled)
+    ],
     ids=str,
 )
 def test_hessian_forward_over_forward(c):

@@ -145,14 +145,20 @@ class Unit:
         return name
 
     def _means(self, name, obj):
-        """Does `name` denote `obj` (and never a local) in every function of the unit?"""
+        """Does `name` denote `obj` in some function of the unit, and nothing else (never
+        a local) in any?  A taken name no function reads is a generated one (`cumprod_jvp`
+        for a user's `cumprod`), so a binding of the same spelling must not reuse it."""
+        found = False
         for src in self.sources.values():
             if src.resolver.is_local(name):
                 return False
             value = src.resolver.lookup(name)
-            if value is not obj and value is not MISSING:
+            if value is MISSING:
+                continue
+            if value is not obj:
                 return False
-        return True
+            found = True
+        return found
 
     # -- helpers -----------------------------------------------------------------------
     def helper_spec(self, caller: FunctionSource, func, call, args, keywords) -> HelperSpec:

@@ -152,9 +152,22 @@ def _key(func):
 RULES = RuleTable()
 
 
+def _split_params(spec):
+    """`spec` split at its top-level commas (a default may be a tuple: `axes=(0, 1)`)."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(spec):
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if ch == "," and depth == 0:
+            parts.append(spec[start:i])
+            start = i + 1
+    parts.append(spec[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
 def _parse_params(spec):
     params, defaults = [], {}
-    for part in [p.strip() for p in spec.split(",") if p.strip()]:
+    for part in _split_params(spec):
         if "=" in part:
             name, default = (s.strip() for s in part.split("=", 1))
             defaults[name] = ast.literal_eval(default)
@@ -164,6 +177,7 @@ def _parse_params(spec):
     return tuple(params), defaults
 
 
+_STRING = re.compile(r"'[^']*'|\"[^\"]*\"")  # string literals name nothing
 _IDENT = re.compile(r"(?<![.\w])[A-Za-z_]\w*\b(?!\s*=(?!=))")  # not attributes, not keywords=
 
 
@@ -172,6 +186,7 @@ def _free_names(templates):
     this runs for every rule at import time, and templates are parsed lazily."""
     names = set()
     for text in templates:
+        text = _STRING.sub("''", text)
         names.update(n for n in _IDENT.findall(text) if not keyword.iskeyword(n))
     return names
 

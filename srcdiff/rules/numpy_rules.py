@@ -28,11 +28,22 @@ Conventions at non-differentiable points (documented where they apply):
   where the result is 0: 0 (JAX gives nan).
 * np.sign, np.floor, np.round, ...: no derivative (zero almost everywhere);
   they are non-differentiable rules, so nothing flows through them.
+* np.mod / np.fmod at a jump: d/dy = -q with q the quotient NumPy computed there
+  (JAX, autograd: the jumps themselves are ignored).
+* np.sort and np.partition at ties: equal elements keep their order (a stable
+  argsort); np.select: the first condition that holds takes the derivative.
+* np.nan_to_num: 0 where a NaN or an infinity is replaced; np.sinc'(0) = 0.
+* np.linalg.cholesky reads the lower triangle only (the upper one gets 0, as the
+  function ignores it); np.linalg.pinv: the derivative at fixed rank (autograd, JAX).
+* np.interp: points outside the samples give their cotangent to the end sample
+  (or to nothing, where a `left` / `right` value replaces it).
 
 Functions that take a list of arrays (np.concatenate, np.stack, np.hstack,
-np.vstack) have vjps returning a *list* of cotangents, one per array, and
-jvps taking a list of tangents; the transformer needs list support for
-active arguments before it can use them.
+np.vstack, np.column_stack, np.select's choicelist) have vjps returning a
+*list* of cotangents, one per array, and jvps taking a list of tangents.
+
+Functions returning several arrays (np.split, np.linalg.svd / eigh / slogdet)
+have no rule: a rule has one result.
 """
 
 import ast
@@ -109,6 +120,7 @@ partials(np.log2, "x", x="1 / (x * math.log(2))")
 partials(np.log10, "x", x="1 / (x * math.log(10))")
 partials(np.log1p, "x", x="1 / (1 + x)")
 partials(np.logaddexp, "x, y", x="np.exp(x - out)", y="np.exp(y - out)")
+partials(np.logaddexp2, "x, y", x="np.exp2(x - out)", y="np.exp2(y - out)")
 partials(np.sqrt, "x", x="0.5 / out")
 partials(np.cbrt, "x", x="1 / (3 * out * out)")
 partials(np.square, "x", x="2 * x")
@@ -126,15 +138,25 @@ partials(
     x="np.where(out == 0, 0.0, x / np.where(out == 0, 1.0, out))",
     y="np.where(out == 0, 0.0, y / np.where(out == 0, 1.0, out))",
 )
-partials(np.deg2rad, "x", x="math.pi / 180")  # np.radians
-partials(np.rad2deg, "x", x="180 / math.pi")  # np.degrees
+_f: Any  # the primitive each loop below registers
+# np.radians / np.degrees are separate objects from np.deg2rad / np.rad2deg in NumPy 2
+for _f in (np.deg2rad, np.radians):
+    partials(_f, "x", x="math.pi / 180")
+for _f in (np.rad2deg, np.degrees):
+    partials(_f, "x", x="180 / math.pi")
 partials(np.add, "x, y", x="1", y="1")
 partials(np.subtract, "x, y", x="1", y="-1")
 partials(np.multiply, "x, y", x="y", y="x")
 partials(np.divide, "x, y", x="1 / y", y="-out / y")  # np.true_divide is np.divide
+# x - y * q with the quotient q piecewise constant: d/dx = 1, d/dy = -q, ignoring the
+# jumps where q changes (JAX, autograd).  np.remainder is np.mod (q = floor(x / y));
+# np.fmod truncates (q = trunc(x / y), an integer: recovered exactly by rounding (x - out) / y).
+partials(np.mod, "x, y", x="1", y="-np.floor_divide(x, y)")
+partials(np.fmod, "x, y", x="1", y="-np.round((x - out) / y)")
+# Real inputs; complex ones are not supported (np.conjugate is the identity on reals).
+partials(np.conjugate, "x", x="1")
 # Ties: half to each side (JAX, autograd).  fmax/fmin differ only for NaN,
 # where the non-NaN argument is the one that equals the result.
-_f: Any  # the primitive each loop below registers
 for _f in (np.maximum, np.minimum, np.fmax, np.fmin):
     partials(_f, "x, y", x="balanced_eq(x, out, y)", y="balanced_eq(y, out, x)")
 partials(
@@ -332,6 +354,113 @@ linear(
     vjp={"a": "solve_da(g, a, b, out)", "b": "solve_db(g, a, b)"},
 )
 
+# Cholesky reads a's lower triangle (the upper one gets a zero cotangent); upper=True
+# finds no rule.  matrix_power: n an integer.  pinv: at fixed rank (autograd, JAX), so at
+# a rank-deficient matrix it is the derivative along matrices of the same rank.
+linear(
+    np.linalg.cholesky,
+    "a",
+    jvp={"a": "cholesky_jvp(t, out)"},
+    vjp={"a": "cholesky_vjp(g, out)"},
+)
+linear(
+    np.linalg.matrix_power,
+    "a, n",
+    jvp={"a": "matrix_power_jvp(t, a, n)"},
+    vjp={"a": "matrix_power_jvp(g, np.swapaxes(a, -1, -2), n)"},
+)
+linear(
+    np.linalg.pinv,
+    "a, rcond=None, hermitian=False",
+    jvp={"a": "pinv_jvp(t, a, out)"},
+    vjp={"a": "pinv_vjp(g, a, out)"},
+)
+
+# --- more of issue 13 -----------------------------------------------------------------------
+# sinc'(0) = 0; sinc_d1 uses the series near 0, where (cos(pi x) - sinc(x)) / x cancels.
+partials(np.sinc, "x", x="sinc_d1(x)")
+# 1 where x is kept, 0 where NaN or +-inf is replaced by a constant
+partials(np.nan_to_num, "x, copy=True, nan=0.0, posinf=None, neginf=None", x="np.isfinite(x)")
+# where= and initial= on sums and means (initial adds a constant); other reductions
+# with them find no rule
+linear(
+    np.sum,
+    _RED + ", initial=None, where=True",
+    jvp={"a": "np.sum(t, axis=axis, keepdims=keepdims, where=where)"},
+    vjp={"a": _SPREAD + " * where"},
+    result="reduce",
+)
+linear(
+    np.mean,
+    _RED + ", where=True",
+    jvp={"a": "np.mean(t, axis=axis, keepdims=keepdims, where=where)"},
+    vjp={
+        "a": _SPREAD + " * where / expand_reduced(np.sum(np.broadcast_to(where, np.shape(a)), "
+        "axis=axis, keepdims=keepdims), a, axis, keepdims)"
+    },
+    result="reduce",
+)
+# zero padding only (mode= and constant_values= find no rule)
+linear(
+    np.pad,
+    "array, pad_width",
+    jvp={"array": "np.pad(t, pad_width)"},
+    vjp={"array": "pad_vjp(g, array, pad_width)"},
+)
+linear(
+    np.rollaxis,
+    "a, axis, start=0",
+    jvp={"a": "np.rollaxis(t, axis, start)"},
+    vjp={"a": "rollaxis_vjp(g, a, axis, start)"},
+)
+# linear in fp (x, xp and period= have no rule); a `left` / `right` value is a constant
+_ENDS = "None if left is None else 0.0, None if right is None else 0.0"
+linear(
+    np.interp,
+    "x, xp, fp, left=None, right=None",
+    jvp={"fp": f"np.interp(x, xp, t, {_ENDS})"},
+    vjp={"fp": "interp_vjp(g, x, xp, fp, left, right)"},
+)
+# the first choice whose condition holds, else the default: piecewise in the conditions
+linear(
+    np.select,
+    "condlist, choicelist, default=0",
+    jvp={"choicelist": "np.select(condlist, t)", "default": "t * select_none(condlist)"},
+    vjp={
+        "choicelist": "select_vjp(g, condlist, choicelist)",
+        "default": "unbroadcast(g * select_none(condlist), default)",
+    },
+)
+# in m / x only (an active y, fweights= and aweights= find no rule)
+_COV = "m, y, rowvar, bias, ddof"
+linear(
+    np.cov,
+    "m, y=None, rowvar=True, bias=False, ddof=None",
+    jvp={"m": f"cov_jvp(t, {_COV})"},
+    vjp={"m": f"cov_vjp(g, {_COV})"},
+)
+linear(
+    np.corrcoef,
+    "x, y=None, rowvar=True",
+    jvp={"x": "corrcoef_jvp(t, x, y, rowvar)"},
+    vjp={"x": "corrcoef_vjp(g, x, y, rowvar)"},
+)
+_APPEND = "arr, values, axis"
+linear(
+    np.append,
+    "arr, values, axis=None",
+    jvp={
+        "arr": f"append_embed(t, {_APPEND}, 'arr')",
+        "values": f"append_embed(t, {_APPEND}, 'values')",
+    },
+    vjp={
+        "arr": f"append_part(g, {_APPEND}, 'arr')",
+        "values": f"append_part(g, {_APPEND}, 'values')",
+    },
+)
+if hasattr(np, "row_stack"):  # deprecated in NumPy 2.0: np.vstack under another name
+    linear(np.row_stack, "tup", jvp={"tup": "np.vstack(t)"}, vjp={"tup": "vstack_vjp(g, tup)"})
+
 # --- shape operations (linear: jvp is the same op on t, vjp its inverse) ------------------------
 # order='A' / 'K' follow the memory layout of `a`; the cotangent is C-ordered,
 # so reshape/ravel are exact for order 'C' and 'F' (and for C-contiguous `a`).
@@ -421,6 +550,129 @@ linear(
 )
 linear(np.hstack, "tup", jvp={"tup": "np.hstack(t)"}, vjp={"tup": "hstack_vjp(g, tup)"})
 linear(np.vstack, "tup", jvp={"tup": "np.vstack(t)"}, vjp={"tup": "vstack_vjp(g, tup)"})
+
+# --- more linear and bilinear functions (issue 13) -------------------------------------------
+# Self-transposing or inverse pairs: the jvp is the op on t, the vjp its transpose on g.
+for _f in (np.tril, np.triu):
+    linear(_f, "m, k=0", jvp={"m": f"np.{_f.__name__}(t, k)"}, vjp={"m": f"np.{_f.__name__}(g, k)"})
+for _f in (np.flipud, np.fliplr):
+    linear(_f, "m", jvp={"m": f"np.{_f.__name__}(t)"}, vjp={"m": f"np.{_f.__name__}(g)"})
+linear(
+    np.rot90,
+    "m, k=1, axes=(0, 1)",
+    jvp={"m": "np.rot90(t, k, axes)"},
+    vjp={"m": "np.rot90(g, -k, axes)"},
+)
+linear(
+    np.roll,
+    "a, shift, axis=None",
+    jvp={"a": "np.roll(t, shift, axis)"},
+    vjp={"a": "np.roll(g, np.negative(shift), axis)"},
+)
+# one array only: with several, atleast_Nd returns a tuple (not supported)
+for _f in (np.atleast_1d, np.atleast_2d, np.atleast_3d):
+    linear(
+        _f, "ary", jvp={"ary": f"np.{_f.__name__}(t)"}, vjp={"ary": "np.reshape(g, np.shape(ary))"}
+    )
+# np.real is the identity on real input (a view); np.imag and np.angle of real input are
+# constant (0, and 0 or pi by the sign).  Complex inputs are not supported.
+linear(np.real, "val", jvp={"val": "np.real(t)"}, vjp={"val": "g"})
+nondiff(np.imag, "array")
+nondiff(np.angle, "same")
+# n-th differences (prepend= / append= find no rule: refused)
+linear(
+    np.diff,
+    "a, n=1, axis=-1",
+    jvp={"a": "np.diff(t, n, axis)"},
+    vjp={"a": "diff_vjp(g, a, n, axis)"},
+)
+linear(np.diag, "v, k=0", jvp={"v": "np.diag(t, k)"}, vjp={"v": "diag_vjp(g, v, k)"})
+linear(
+    np.diagonal,
+    "a, offset=0, axis1=0, axis2=1",
+    jvp={"a": "np.diagonal(t, offset, axis1, axis2)"},
+    vjp={"a": "diagonal_vjp(g, a, offset, axis1, axis2)"},
+)
+linear(
+    np.take_along_axis,
+    "arr, indices, axis=-1",
+    jvp={"arr": "np.take_along_axis(t, indices, axis)"},
+    vjp={"arr": "take_along_axis_vjp(g, arr, indices, axis)"},
+)
+# np.sort is a permutation of `a`: the one a stable argsort gives, so among equal elements
+# each keeps its own derivative in order (any assignment is a valid derivative at a tie).
+_SORTED = "np.argsort(a, axis=axis, kind='stable')"
+linear(
+    np.sort,
+    "a, axis=-1, kind=None, order=None",
+    jvp={"a": f"np.take_along_axis(t, {_SORTED}, axis)"},
+    vjp={"a": f"take_along_axis_vjp(g, a, {_SORTED}, axis)"},
+)
+# np.partition's arrangement of the non-kth elements is its own: the permutation is read
+# back from the result (permutation_of), not recomputed with np.argpartition
+_PERM = "permutation_of(out, a, axis)"
+linear(
+    np.partition,
+    "a, kth, axis=-1, kind='introselect', order=None",
+    jvp={"a": f"np.take_along_axis(t, {_PERM}, axis)"},
+    vjp={"a": f"take_along_axis_vjp(g, a, {_PERM}, axis)"},
+)
+linear(
+    np.column_stack,
+    "tup",
+    jvp={"tup": "np.column_stack(t)"},
+    vjp={"tup": "column_stack_vjp(g, tup)"},
+)
+# linear in y (not in the sample points x or the spacing dx: refused when they are active)
+# np.trapezoid is NumPy 2's name (np.trapz before)
+_f = getattr(np, "trapezoid", None) or getattr(np, "trapz", None)
+linear(
+    _f,
+    "y, x=None, dx=1.0, axis=-1",
+    jvp={"y": f"np.{_f.__name__}(t, x, dx, axis)"},
+    vjp={"y": "trapezoid_vjp(g, y, x, dx, axis)"},
+)
+# sum_i p_i x^(N-1-i): linear in p; in x, the derivative polynomial
+linear(
+    np.polyval,
+    "p, x",
+    jvp={"p": "np.polyval(t, x)", "x": "t * np.polyval(np.polyder(p), x)"},
+    vjp={
+        "p": "np.dot(np.ravel(g), np.vander(np.ravel(x), np.size(p)))",
+        "x": "g * np.polyval(np.polyder(p), x)",
+    },
+)
+linear(
+    np.vdot,
+    "a, b",
+    jvp={"a": "np.vdot(t, b)", "b": "np.vdot(a, t)"},
+    vjp={
+        "a": "np.reshape(g * np.ravel(b), np.shape(a))",
+        "b": "np.reshape(g * np.ravel(a), np.shape(b))",
+    },
+    result="scalar",
+)
+# bilinear: each operand's cotangent is the other operand applied to g transposed
+_CROSS = "axisa=-1, axisb=-1, axisc=-1, axis=None"
+_CROSS_ARGS = "axisa, axisb, axisc, axis"
+linear(
+    np.cross,
+    "a, b, " + _CROSS,
+    jvp={"a": f"np.cross(t, b, {_CROSS_ARGS})", "b": f"np.cross(a, t, {_CROSS_ARGS})"},
+    vjp={"a": f"cross_da(g, a, b, {_CROSS_ARGS})", "b": f"cross_db(g, a, b, {_CROSS_ARGS})"},
+)
+linear(
+    np.kron,
+    "a, b",
+    jvp={"a": "np.kron(t, b)", "b": "np.kron(a, t)"},
+    vjp={"a": "kron_da(g, a, b)", "b": "kron_db(g, a, b)"},
+)
+linear(
+    np.convolve,
+    "a, v, mode='full'",
+    jvp={"a": "np.convolve(t, v, mode)", "v": "np.convolve(a, t, mode)"},
+    vjp={"a": "convolve_da(g, a, v, mode)", "v": "convolve_db(g, a, v, mode)"},
+)
 
 # --- array creation -----------------------------------------------------------------------------
 # The fill value and the end points carry a derivative; marking these
@@ -524,6 +776,17 @@ for _f, _p in (
     (np.squeeze, "a"),
     (np.broadcast_to, "array"),
     (np.asarray, "a"),
+    (np.flip, "m"),
+    (np.flipud, "m"),
+    (np.fliplr, "m"),
+    (np.rot90, "m"),
+    (np.atleast_1d, "ary"),
+    (np.atleast_2d, "ary"),
+    (np.atleast_3d, "ary"),
+    (np.real, "val"),
+    (np.diag, "v"),
+    (np.diagonal, "a"),
+    (np.rollaxis, "a"),
 ):
     for _rule in RULES.lookup(_f):
         _rule.shares = (_p,)

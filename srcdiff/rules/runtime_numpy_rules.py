@@ -45,6 +45,7 @@ cumprod_hess = rn.cumprod_hess
 norm_partials_dx = rn.norm_partials_dx
 norm_partials_ds = rn.norm_partials_ds
 det_cofactor_jvp = rn.det_cofactor_jvp
+sinc_d2 = rn.sinc_d2
 solve_tgb = rn.solve_tgb
 
 # --- the rule table ------------------------------------------------------------------------
@@ -66,6 +67,7 @@ NS = {
     "norm_partials_dx": norm_partials_dx,
     "norm_partials_ds": norm_partials_ds,
     "det_cofactor_jvp": det_cofactor_jvp,
+    "sinc_d2": sinc_d2,
     "solve_tgb": solve_tgb,
 }
 
@@ -283,6 +285,19 @@ rule(
     },
 )
 
+# linear in the tangent / cotangent, each the other's transpose; no derivative in the
+# matrix or the factor (Hessians through cholesky, matrix_power and pinv are refused)
+rule(rn.cholesky_jvp, "u, L", jvp={"u": "cholesky_jvp(t, L)"}, vjp={"u": "cholesky_vjp(g, L)"})
+rule(rn.cholesky_vjp, "v, L", jvp={"v": "cholesky_vjp(t, L)"}, vjp={"v": "cholesky_jvp(g, L)"})
+rule(
+    rn.matrix_power_jvp,
+    "u, a, n",
+    jvp={"u": "matrix_power_jvp(t, a, n)"},
+    vjp={"u": "matrix_power_jvp(g, np.swapaxes(a, -1, -2), n)"},
+)
+rule(rn.pinv_jvp, "u, a, p", jvp={"u": "pinv_jvp(t, a, p)"}, vjp={"u": "pinv_vjp(g, a, p)"})
+rule(rn.pinv_vjp, "v, a, p", jvp={"v": "pinv_vjp(t, a, p)"}, vjp={"v": "pinv_jvp(g, a, p)"})
+
 # --- shape operations: linear; the transpose is the NumPy function they undo ----------------------
 rule(
     rn.transpose_vjp,
@@ -332,6 +347,140 @@ rule(
 rule(
     rn.vstack_vjp, "v, tup", zero="tup", jvp={"v": "vstack_vjp(t, tup)"}, vjp={"v": "np.vstack(g)"}
 )
+
+# --- structural helpers of issue 13: linear in v; the transpose is the op they undo ------------
+rule(
+    rn.diff_vjp,
+    "v, a, n=1, axis=-1",
+    zero="a",
+    jvp={"v": "diff_vjp(t, a, n, axis)"},
+    vjp={"v": "np.diff(g, n, axis)"},
+)
+rule(
+    rn.diagonal_vjp,
+    "v, a, offset=0, axis1=0, axis2=1",
+    zero="a",
+    jvp={"v": "diagonal_vjp(t, a, offset, axis1, axis2)"},
+    vjp={"v": "np.diagonal(g, offset, axis1, axis2)"},
+)
+rule(rn.diag_vjp, "v, w, k=0", zero="w", jvp={"v": "diag_vjp(t, w, k)"}, vjp={"v": "np.diag(g, k)"})
+rule(
+    rn.take_along_axis_vjp,
+    "v, arr, indices, axis=-1",
+    zero="arr",
+    jvp={"v": "take_along_axis_vjp(t, arr, indices, axis)"},
+    vjp={"v": "np.take_along_axis(g, indices, axis)"},
+)
+_TRAPZ = "trapezoid" if hasattr(np, "trapezoid") else "trapz"  # NumPy 2 / 1
+# linear in v (the sample points x and spacing dx: no derivative here, refused if active)
+rule(
+    rn.trapezoid_vjp,
+    "v, y, x=None, dx=1.0, axis=-1",
+    zero="y",
+    jvp={"v": "trapezoid_vjp(t, y, x, dx, axis)"},
+    vjp={"v": f"np.{_TRAPZ}(g, x, dx, axis)"},
+)
+rule(
+    rn.column_stack_vjp,
+    "v, tup",
+    zero="tup",
+    jvp={"v": "column_stack_vjp(t, tup)"},
+    vjp={"v": "np.column_stack(g)"},
+)
+# bilinear, as tensordot_da/db: in v and the other operand; the own operand gives its shape
+_BILINEAR = (
+    (rn.cross_da, rn.cross_db, "np.cross", ", axisa=-1, axisb=-1, axisc=-1, axis=None"),
+    (rn.kron_da, rn.kron_db, "np.kron", ""),
+    (rn.convolve_da, rn.convolve_db, "np.convolve", ", mode='full'"),
+)
+for _da, _db, _op, _extra in _BILINEAR:
+    _rest = ", ".join(p.split("=")[0].strip() for p in _extra.split(",") if p.strip())
+    _rest = ", " + _rest if _rest else ""
+    _na, _nb = _da.__name__, _db.__name__
+    rule(
+        _da,
+        "v, a, b" + _extra,
+        zero="a",
+        jvp={"v": f"{_na}(t, a, b{_rest})", "b": f"{_na}(v, a, t{_rest})"},
+        vjp={"v": f"{_op}(g, b{_rest})", "b": f"{_nb}(v, g, b{_rest})"},
+    )
+    rule(
+        _db,
+        "v, a, b" + _extra,
+        zero="b",
+        jvp={"v": f"{_nb}(t, a, b{_rest})", "a": f"{_nb}(v, t, b{_rest})"},
+        vjp={"v": f"{_op}(a, g{_rest})", "a": f"{_na}(v, a, g{_rest})"},
+    )
+
+rule(
+    rn.pad_vjp,
+    "v, array, pad_width",
+    zero="array",
+    jvp={"v": "pad_vjp(t, array, pad_width)"},
+    vjp={"v": "np.pad(g, pad_width)"},
+)
+rule(
+    rn.rollaxis_vjp,
+    "v, a, axis, start=0",
+    zero="a",
+    jvp={"v": "rollaxis_vjp(t, a, axis, start)"},
+    vjp={"v": "np.rollaxis(g, axis, start)"},
+)
+rule(
+    rn.interp_vjp,
+    "v, x, xp, fp, left=None, right=None",
+    zero="fp",
+    jvp={"v": "interp_vjp(t, x, xp, fp, left, right)"},
+    vjp={"v": "np.interp(x, xp, g, None if left is None else 0.0, None if right is None else 0.0)"},
+)
+# cov_jvp / cov_vjp: linear in each array argument (y's rows, constant, become zeros)
+_Z = "None if y is None else np.zeros_like(y)"
+_C = "rowvar, bias, ddof"
+rule(
+    rn.cov_jvp,
+    "u, m, y=None, rowvar=True, bias=False, ddof=None",
+    jvp={"u": f"cov_jvp(t, m, y, {_C})", "m": f"cov_jvp(u, t, {_Z}, {_C})"},
+    vjp={"u": f"cov_vjp(g, m, y, {_C})", "m": f"cov_vjp(g, u, {_Z}, {_C})"},
+)
+rule(
+    rn.cov_vjp,
+    "v, m, y=None, rowvar=True, bias=False, ddof=None",
+    jvp={"v": f"cov_vjp(t, m, y, {_C})", "m": f"cov_vjp(v, t, {_Z}, {_C})"},
+    vjp={"v": f"cov_jvp(g, m, y, {_C})", "m": f"cov_vjp(v, g, {_Z}, {_C})"},
+)
+# linear in the tangent / cotangent; no derivative in x (Hessians through corrcoef refused)
+rule(
+    rn.corrcoef_jvp,
+    "u, x, y=None, rowvar=True",
+    jvp={"u": "corrcoef_jvp(t, x, y, rowvar)"},
+    vjp={"u": "corrcoef_vjp(g, x, y, rowvar)"},
+)
+rule(
+    rn.corrcoef_vjp,
+    "v, x, y=None, rowvar=True",
+    jvp={"v": "corrcoef_vjp(t, x, y, rowvar)"},
+    vjp={"v": "corrcoef_jvp(g, x, y, rowvar)"},
+)
+nondiff(rn.permutation_of, "array")  # indices: integer valued
+nondiff(rn.select_none, "array")  # a mask from the conditions: piecewise constant
+rule(
+    rn.select_vjp,
+    "v, condlist, choicelist",
+    zero="choicelist",
+    jvp={"v": "select_vjp(t, condlist, choicelist)"},
+    vjp={"v": "np.select(condlist, g)"},
+)
+# the two are each other's transpose; arr and values give shapes only
+for _f, _g in ((rn.append_part, "append_embed"), (rn.append_embed, "append_part")):
+    rule(
+        _f,
+        "v, arr, values, axis=None, wrt='arr'",
+        zero="arr, values",
+        jvp={"v": f"{_f.__name__}(t, arr, values, axis, wrt)"},
+        vjp={"v": f"{_g}(g, arr, values, axis, wrt)"},
+    )
+# sinc'' (sinc_d2 has no rule: third derivatives are refused)
+rule(rn.sinc_d1, "x", result="same", partials={"x": "sinc_d2(x)"})
 
 # --- array creation -----------------------------------------------------------------------------
 # linear in v; the transpose is linspace from g (wrt 'start') or to g (wrt 'stop')

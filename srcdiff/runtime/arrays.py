@@ -18,11 +18,24 @@ import math
 import numpy as np
 
 __all__ = [
+    "append_embed",
+    "append_part",
     "asarray_vjp",
     "balanced_eq",
+    "cholesky_jvp",
+    "cholesky_vjp",
     "chooser_partials",
     "clip_partials",
+    "column_stack_vjp",
     "concatenate_vjp",
+    "convolve_da",
+    "convolve_db",
+    "corrcoef_jvp",
+    "corrcoef_vjp",
+    "cov_jvp",
+    "cov_vjp",
+    "cross_da",
+    "cross_db",
     "cumprod_d2",
     "cumprod_hess",
     "cumprod_jvp",
@@ -30,33 +43,51 @@ __all__ = [
     "cumsum_vjp",
     "det_cofactor",
     "det_cofactor_jvp",
+    "diag_vjp",
+    "diagonal_vjp",
+    "diff_vjp",
     "dot_axes",
     "einsum_vjp",
     "expand_reduced",
     "hstack_vjp",
     "inner_axes",
+    "interp_vjp",
+    "kron_da",
+    "kron_db",
     "linspace_vjp",
     "matmul_da",
     "matmul_db",
+    "matrix_power_jvp",
     "norm_partials",
     "norm_partials_ds",
     "norm_partials_dx",
+    "pad_vjp",
+    "permutation_of",
+    "pinv_jvp",
+    "pinv_vjp",
     "prod_partials",
     "prod_partials_jvp",
     "reduced_size",
     "repeat_vjp",
+    "rollaxis_vjp",
     "scale_matrices",
+    "select_none",
+    "select_vjp",
+    "sinc_d1",
+    "sinc_d2",
     "solve_da",
     "solve_db",
     "solve_jvp_a",
     "solve_tgb",
     "stack_vjp",
     "std_partials",
+    "take_along_axis_vjp",
     "tensordot_da",
     "tensordot_db",
     "tile_vjp",
     "trace_vjp",
     "transpose_vjp",
+    "trapezoid_vjp",
     "var_partials",
     "vstack_vjp",
 ]
@@ -70,6 +101,7 @@ SECOND_ORDER = (
     "norm_partials_ds",
     "norm_partials_dx",
     "prod_partials_jvp",
+    "sinc_d2",
     "solve_tgb",
 )
 
@@ -722,6 +754,487 @@ def linspace_vjp(g, start, stop, num=50, endpoint=True, axis=0, wrt="start"):
     if isinstance(x, np.ndarray) and x.dtype.kind in "fc":
         return np.asarray(r).astype(x.dtype, copy=False)
     return r
+
+
+# --- structural helpers (issue 13) -------------------------------------------------------
+
+
+def _float_dtype(x, g):
+    """The dtype a cotangent of `x` is built in: x's float dtype, else g's (at least float)."""
+    X = np.asarray(x)
+    return X.dtype if X.dtype.kind in "fc" else np.result_type(g, 0.0)
+
+
+def _sum_to(r, shape):
+    """`r` summed over the axes broadcasting added to `shape` (leading axes, and axes of
+    length 1 there), then reshaped to it."""
+    extra = r.ndim - len(shape)
+    if extra:
+        r = np.sum(r, axis=tuple(range(extra)))
+    ones = tuple(i for i, n in enumerate(shape) if n == 1 and r.shape[i] != 1)
+    if ones:
+        r = np.sum(r, axis=ones, keepdims=True)
+    return np.reshape(r, shape)
+
+
+def diff_vjp(g, a, n=1, axis=-1):
+    """Transpose of np.diff(., n, axis): the transpose of one difference is minus the
+    difference of g padded with a zero at both ends, so n of them are (-1)^n times the
+    n-th difference of g padded with n zeros at both ends."""
+    g = np.asarray(g, dtype=_float_dtype(a, g))
+    ax = axis % np.ndim(a)
+    width = [(0, 0)] * g.ndim
+    width[ax] = (n, n)
+    r = np.diff(np.pad(g, width), n, axis=ax)
+    return _cast_like(r if n % 2 == 0 else -r, a)
+
+
+def diagonal_vjp(g, a, offset=0, axis1=0, axis2=1):
+    """Transpose of np.diagonal(., offset, axis1, axis2): g written on that diagonal of a
+    zero array shaped like `a` (np.diagonal puts the diagonal last)."""
+    A = np.asarray(a)
+    r = np.zeros(A.shape, _float_dtype(A, g))
+    view = np.moveaxis(r, (axis1, axis2), (-2, -1))
+    g = np.asarray(g)
+    i = np.arange(g.shape[-1])
+    view[..., i + max(-offset, 0), i + max(offset, 0)] = g
+    return _cast_like(r, a)
+
+
+def diag_vjp(g, v, k=0):
+    """Transpose of np.diag(., k): for a 1-D `v` (diag builds a matrix) the k-th diagonal
+    of g, for a 2-D `v` (diag reads its diagonal) g written on that diagonal."""
+    if np.ndim(v) == 1:
+        return _cast_like(np.asarray(np.diag(g, k)), v)
+    return diagonal_vjp(g, v, k, 0, 1)
+
+
+def permutation_of(out, a, axis=-1):
+    """Indices with np.take_along_axis(a, idx, axis) == out, for `out` a permutation of
+    `a` along `axis` (np.partition's result): the j-th smallest element of out is the j-th
+    smallest of a (equal elements in order; axis None: both flattened)."""
+    if axis is None:
+        a, out, axis = np.ravel(a), np.ravel(out), 0
+    ia = np.argsort(a, axis=axis, kind="stable")
+    io = np.argsort(out, axis=axis, kind="stable")
+    idx = np.empty_like(ia)
+    np.put_along_axis(idx, io, ia, axis)
+    return idx
+
+
+def take_along_axis_vjp(g, arr, indices, axis=-1):
+    """Transpose of np.take_along_axis: g added back where its elements were taken from
+    (a repeated index accumulates; arr's length-1 axes take the sum of the broadcast)."""
+    A = np.asarray(arr)
+    r = np.zeros(A.shape, _float_dtype(A, g))
+    g = np.asarray(g, dtype=r.dtype)
+    idx = np.asarray(indices)
+    if axis is None:
+        flat = r.reshape(-1)
+        np.add.at(flat, idx, g)
+        return _cast_like(flat.reshape(A.shape), arr)
+    ax = axis % A.ndim
+    where = []
+    for d in range(A.ndim):
+        if d == ax:
+            where.append(idx)
+        elif A.shape[d] == 1:
+            where.append(np.zeros((1,) * A.ndim, dtype=np.intp))
+        else:
+            shape = [1] * A.ndim
+            shape[d] = A.shape[d]
+            where.append(np.arange(A.shape[d]).reshape(shape))
+    np.add.at(r, tuple(where), g)
+    return _cast_like(r, arr)
+
+
+def trapezoid_vjp(g, y, x=None, dx=1.0, axis=-1):
+    """Transpose of np.trapezoid in y: each sample weighs half the widths of the intervals
+    either side of it (spacing dx, or the differences of x along `axis`)."""
+    Y = np.asarray(y)
+    ax = axis % Y.ndim
+    n = Y.shape[ax]
+    if x is None:
+        d = np.full(n - 1, dx)
+    else:
+        X = np.asarray(x)
+        d = np.diff(X) if X.ndim == 1 else np.diff(X, axis=ax)
+    if d.ndim == 1:
+        shape = [1] * Y.ndim
+        shape[ax] = n - 1
+        d = d.reshape(shape)
+    half = 0.5 * d
+    lo, hi = [(0, 0)] * d.ndim, [(0, 0)] * d.ndim
+    lo[ax], hi[ax] = (0, 1), (1, 0)
+    w = np.pad(half, lo) + np.pad(half, hi)
+    r = np.broadcast_to(np.expand_dims(np.asarray(g), ax) * w, Y.shape)
+    return _cast_like(np.array(r, dtype=_float_dtype(Y, g)), y)
+
+
+def column_stack_vjp(g, tup):
+    """Cotangents of the arrays joined by np.column_stack (1-D ones became columns; see
+    _joined_like)."""
+    g = np.asarray(g)
+    sizes = [1 if np.ndim(x) < 2 else np.shape(x)[1] for x in tup]
+    return _joined_like(np.split(g, np.cumsum(sizes)[:-1], axis=1), tup)
+
+
+def _cross_parts(g, a, b, axisa, axisb, axisc, axis):
+    """np.cross's operands and cotangent with their vector axes last, 2-vectors padded to
+    3 with a zero z (and the cotangent of a 2-vector cross product, a number, as the z of
+    a 3-vector), so that one triple-product identity gives both cotangents."""
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    A = np.moveaxis(np.asarray(a), axisa, -1)
+    B = np.moveaxis(np.asarray(b), axisb, -1)
+    g = np.asarray(g, dtype=np.result_type(A, B, 0.0))
+    if A.shape[-1] == 2 and B.shape[-1] == 2:
+        G = np.stack([np.zeros_like(g), np.zeros_like(g), g], axis=-1)
+    else:
+        G = np.moveaxis(g, axisc, -1)
+    return A, B, G, axisa, axisb
+
+
+def _pad3(v):
+    if v.shape[-1] == 3:
+        return v
+    return np.concatenate([v, np.zeros(v.shape[:-1] + (1,), dtype=v.dtype)], axis=-1)
+
+
+def cross_da(g, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """Cotangent of `a` in np.cross(a, b, ...): <g, a x b> = <a, b x g>."""
+    A, B, G, axisa, _ = _cross_parts(g, a, b, axisa, axisb, axisc, axis)
+    r = np.cross(_pad3(B), G)[..., : A.shape[-1]]
+    return _cast_like(np.moveaxis(_sum_to(r, A.shape), -1, axisa), a)
+
+
+def cross_db(g, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """Cotangent of `b` in np.cross(a, b, ...): <g, a x b> = <b, g x a>."""
+    A, B, G, _, axisb = _cross_parts(g, a, b, axisa, axisb, axisc, axis)
+    r = np.cross(G, _pad3(A))[..., : B.shape[-1]]
+    return _cast_like(np.moveaxis(_sum_to(r, B.shape), -1, axisb), b)
+
+
+def _kron_parts(g, a, b):
+    """np.kron's operands with the same number of axes (leading 1s, as kron pads them) and
+    its cotangent with each output axis split into (a's index, b's index)."""
+    A, B = np.asarray(a), np.asarray(b)
+    nd = max(A.ndim, B.ndim)
+    A = A.reshape((1,) * (nd - A.ndim) + A.shape)
+    B = B.reshape((1,) * (nd - B.ndim) + B.shape)
+    G = np.reshape(g, [n for pair in zip(A.shape, B.shape) for n in pair])
+    return A, B, G, nd
+
+
+def kron_da(g, a, b):
+    """Cotangent of `a` in np.kron(a, b): each block of g, weighted by b, summed."""
+    A, B, G, nd = _kron_parts(g, a, b)
+    r = np.tensordot(G, B, axes=(list(range(1, 2 * nd, 2)), list(range(nd))))
+    return _cast_like(np.reshape(r, np.shape(a)), a)
+
+
+def kron_db(g, a, b):
+    """Cotangent of `b` in np.kron(a, b): the blocks of g weighted by a's elements, summed."""
+    A, B, G, nd = _kron_parts(g, a, b)
+    r = np.tensordot(A, G, axes=(list(range(nd)), list(range(0, 2 * nd, 2))))
+    return _cast_like(np.reshape(r, np.shape(b)), b)
+
+
+def _full_convolution(g, n, m, mode):
+    """The cotangent of np.convolve's full result, from that of its 'same' or 'valid'
+    part (a slice of it: from (min(n, m) - 1) // 2, resp. min(n, m) - 1)."""
+    g = np.asarray(g)
+    if mode == "full":
+        return g
+    start = (min(n, m) - 1) // 2 if mode == "same" else min(n, m) - 1
+    full = np.zeros(n + m - 1, dtype=np.result_type(g, 0.0))
+    full[start : start + g.shape[0]] = g
+    return full
+
+
+def convolve_da(g, a, b, mode="full"):
+    """Cotangent of `a` in np.convolve(a, b, mode): the full cotangent correlated with b."""
+    full = _full_convolution(g, np.size(a), np.size(b), mode)
+    return _cast_like(np.correlate(full, np.ravel(b), "valid"), a)
+
+
+def convolve_db(g, a, b, mode="full"):
+    """Cotangent of `b` in np.convolve(a, b, mode): the full cotangent correlated with a."""
+    full = _full_convolution(g, np.size(a), np.size(b), mode)
+    return _cast_like(np.correlate(full, np.ravel(a), "valid"), b)
+
+
+# --- more structural helpers: pad, rollaxis, interp; sinc --------------------------------------
+
+
+def pad_vjp(g, array, pad_width):
+    """Transpose of np.pad(., pad_width) (mode 'constant', zeros): the unpadded middle."""
+    A = np.asarray(array)
+    widths = np.broadcast_to(np.asarray(pad_width, dtype=np.intp), (A.ndim, 2))
+    g = np.asarray(g)
+    middle = tuple(slice(int(lo), int(lo) + n) for (lo, _), n in zip(widths, A.shape))
+    return _cast_like(np.array(g[middle], dtype=_float_dtype(A, g)), array)
+
+
+def rollaxis_vjp(g, a, axis, start=0):
+    """Transpose of np.rollaxis(., axis, start): the inverse permutation of the axes."""
+    n = np.ndim(a)
+    axes = list(range(n))
+    ax = axis % n
+    st = start + n if start < 0 else start
+    if ax < st:
+        st -= 1
+    axes.remove(ax)
+    axes.insert(st, ax)
+    return np.transpose(g, np.argsort(axes))
+
+
+def interp_vjp(g, x, xp, fp, left=None, right=None):
+    """Transpose of np.interp(x, xp, .) in fp: each point's cotangent split between the two
+    samples around it in proportion to its position between them; points outside [xp[0],
+    xp[-1]] give theirs to the end sample, unless a `left` / `right` value replaces it."""
+    X = np.ravel(np.asarray(x, dtype=float))
+    G = np.ravel(np.broadcast_to(np.asarray(g), np.shape(x)))
+    XP = np.asarray(xp, dtype=float)
+    n = XP.shape[0]
+    r = np.zeros(n, dtype=_float_dtype(fp, g))
+    inside = (X >= XP[0]) & (X <= XP[-1])
+    if n == 1:
+        r[0] += np.sum(G[inside])
+    else:
+        j = np.clip(np.searchsorted(XP, X, side="right") - 1, 0, n - 2)
+        w = (X - XP[j]) / (XP[j + 1] - XP[j])
+        np.add.at(r, j[inside], (G * (1 - w))[inside])
+        np.add.at(r, j[inside] + 1, (G * w)[inside])
+    if left is None:
+        r[0] += np.sum(G[X < XP[0]])
+    if right is None:
+        r[-1] += np.sum(G[X > XP[-1]])
+    return _cast_like(r, fp)
+
+
+def sinc_d1(x):
+    """d np.sinc / dx = (cos(pi x) - sinc(x)) / x; by its series near 0 (0 at 0)."""
+    X, pi2 = np.asarray(x), math.pi * math.pi
+    small = np.abs(X) < 1e-3
+    safe = np.where(small, 1.0, X)
+    direct = (np.cos(math.pi * safe) - np.sinc(safe)) / safe
+    series = X * (-pi2 / 3 + pi2 * pi2 * X * X / 30)
+    r = np.where(small, series, direct)
+    return r[()] if r.ndim == 0 else r
+
+
+def sinc_d2(x):
+    """d2 np.sinc / dx2 = -pi^2 sinc(x) - 2 sinc'(x) / x; by its series near 0."""
+    X, pi2 = np.asarray(x), math.pi * math.pi
+    small = np.abs(X) < 1e-3
+    safe = np.where(small, 1.0, X)
+    direct = -pi2 * np.sinc(safe) - 2 * sinc_d1(safe) / safe
+    x2 = X * X
+    series = -pi2 / 3 + pi2 * pi2 * x2 / 10 - pi2 * pi2 * pi2 * x2 * x2 / 168
+    r = np.where(small, series, direct)
+    return r[()] if r.ndim == 0 else r
+
+
+def _append_sizes(arr, values, axis):
+    """Where np.append(arr, values, axis) splits: arr's length along the joined axis (of
+    the flattened arrays when axis is None)."""
+    if axis is None:
+        return np.size(arr), 0
+    ax = axis % np.ndim(arr)
+    return np.shape(arr)[ax], ax
+
+
+def append_part(g, arr, values, axis=None, wrt="arr"):
+    """Cotangent of `arr` or `values` (per `wrt`) in np.append(arr, values, axis): its
+    part of g, in its shape."""
+    n, ax = _append_sizes(arr, values, axis)
+    g = np.asarray(g)
+    head, tail = np.split(np.ravel(g) if axis is None else g, [n], axis=ax)
+    x = arr if wrt == "arr" else values
+    part = head if wrt == "arr" else tail
+    return _cast_like(np.array(np.reshape(part, np.shape(x)), dtype=_float_dtype(x, g)), x)
+
+
+def append_embed(t, arr, values, axis=None, wrt="arr"):
+    """Tangent of np.append(arr, values, axis) from that of `arr` or `values` (per `wrt`):
+    t where it goes, zeros for the other (the transpose of append_part)."""
+    t = np.asarray(t)
+    if wrt == "arr":
+        return np.append(t, np.zeros(np.shape(values), dtype=t.dtype), axis)
+    return np.append(np.zeros(np.shape(arr), dtype=t.dtype), t, axis)
+
+
+def select_none(condlist):
+    """Where none of np.select's conditions holds (so the default is chosen)."""
+    chosen = np.zeros(np.broadcast_shapes(*[np.shape(c) for c in condlist]), dtype=bool)
+    for c in condlist:
+        chosen = chosen | np.asarray(c, dtype=bool)
+    return ~chosen
+
+
+def select_vjp(g, condlist, choicelist):
+    """Cotangents of np.select's choices: g where a choice is the first whose condition
+    holds, 0 elsewhere, each summed back to its choice's shape (a list, as choicelist)."""
+    g = np.asarray(g)
+    taken = np.zeros(g.shape, dtype=bool)
+    parts = []
+    for c, x in zip(condlist, choicelist):
+        mine = np.asarray(c, dtype=bool) & ~taken
+        taken = taken | mine
+        parts.append(_cast_like(_sum_to(g * mine, np.shape(x)), x))
+    return parts
+
+
+# --- covariance and correlation ----------------------------------------------------------------
+# np.cov is quadratic in its variables: with Xc the centred rows and f = N - ddof,
+# C = Xc Xc^T / f.  Its tangent and cotangent helpers are linear in each of their two
+# array arguments (y's rows, when given, are constant), which gives their own rules.
+
+
+def _cov_rows(m, y, rowvar):
+    """np.cov's variables as rows: m's, then y's; and how many are m's."""
+    X = np.atleast_2d(np.asarray(m))
+    if not rowvar and X.shape[0] != 1:
+        X = X.T
+    k = X.shape[0]
+    if y is not None:
+        Y = np.atleast_2d(np.asarray(y))
+        if not rowvar and Y.shape[0] != 1:
+            Y = Y.T
+        X = np.concatenate((X, Y), axis=0)
+    return X, k
+
+
+def _cov_centred(m, y, rowvar, bias, ddof):
+    X, k = _cov_rows(m, y, rowvar)
+    X = X.astype(np.result_type(X, np.float64))  # np.cov computes in float64
+    if ddof is None:
+        ddof = 0 if bias else 1
+    return X - np.mean(X, axis=1, keepdims=True), k, X.shape[1] - ddof
+
+
+def cov_jvp(u, m, y=None, rowvar=True, bias=False, ddof=None):
+    """Tangent of np.cov(m, y, rowvar, bias, ddof) from m's tangent u:
+    (Uc Xc^T + Xc Uc^T) / f (y's rows have no tangent)."""
+    Xc, k, f = _cov_centred(m, y, rowvar, bias, ddof)
+    Uc, _, _ = _cov_centred(u, None if y is None else np.zeros_like(y), rowvar, bias, ddof)
+    d = (np.matmul(Uc, Xc.T) + np.matmul(Xc, Uc.T)) / f
+    return np.squeeze(d)
+
+
+def cov_vjp(v, m, y=None, rowvar=True, bias=False, ddof=None):
+    """Cotangent of m in np.cov(m, y, ...): m's rows of (V + V^T) Xc / f, in m's layout."""
+    Xc, k, f = _cov_centred(m, y, rowvar, bias, ddof)
+    V = np.reshape(v, (Xc.shape[0], Xc.shape[0]))
+    r = (np.matmul(V + V.T, Xc) / f)[:k]
+    if not rowvar and np.atleast_2d(np.asarray(m)).shape[0] != 1:
+        r = r.T
+    return _cast_like(np.reshape(r, np.shape(m)), m)
+
+
+def _corr_parts(x, y, rowvar):
+    C = np.atleast_2d(np.cov(x, y, rowvar))
+    d = np.diag(C)
+    s = np.sqrt(np.outer(d, d))
+    return C, d, s, C / s
+
+
+def corrcoef_jvp(u, x, y=None, rowvar=True):
+    """Tangent of R = np.corrcoef(x, y, rowvar), R_ij = C_ij / sqrt(C_ii C_jj):
+    dC / s - R (dd_i / d_i + dd_j / d_j) / 2, with d = diag(C)."""
+    if np.ndim(np.cov(x, y, rowvar)) == 0:  # one variable: R = 1
+        return np.zeros(())
+    C, d, s, R = _corr_parts(x, y, rowvar)
+    dC = np.atleast_2d(cov_jvp(u, x, y, rowvar))
+    q = np.diag(dC) / d
+    return dC / s - 0.5 * R * (q[:, None] + q[None, :])
+
+
+def corrcoef_vjp(v, x, y=None, rowvar=True):
+    """Cotangent of x in np.corrcoef(x, y, rowvar), the transpose of corrcoef_jvp."""
+    if np.ndim(np.cov(x, y, rowvar)) == 0:
+        return _cast_like(np.zeros(np.shape(x)), x)
+    C, d, s, R = _corr_parts(x, y, rowvar)
+    V = np.asarray(v)
+    VR = V * R
+    gC = V / s - np.diag((np.sum(VR, axis=1) + np.sum(VR, axis=0)) / (2 * d))
+    return cov_vjp(gC, x, y, rowvar)
+
+
+# --- linear algebra of issue 13: cholesky, matrix_power, pinv ------------------------------
+# Linear in the tangent / cotangent; their derivatives in the matrix (third-order terms
+# of a Hessian through these functions) are not provided, so such Hessians are refused.
+
+
+def _mT(x):
+    return np.swapaxes(x, -1, -2)
+
+
+def _halve_diagonal(x):
+    """tril(x) with its diagonal halved: the map Phi of the Cholesky derivative."""
+    n = x.shape[-1]
+    return np.tril(x) - 0.5 * x * np.eye(n, dtype=x.dtype)
+
+
+def cholesky_jvp(t, L):
+    """Tangent of L = np.linalg.cholesky(a) (which reads a's lower triangle): with S the
+    symmetric matrix of t's lower triangle, dL = L Phi(L^-1 S L^-T) (Murray, 2016)."""
+    t = np.asarray(t, dtype=L.dtype)
+    S = np.tril(t) + _mT(np.tril(t, -1))
+    X = _mT(np.linalg.solve(L, _mT(np.linalg.solve(L, S))))
+    return np.matmul(L, _halve_diagonal(X))
+
+
+def cholesky_vjp(g, L):
+    """Cotangent of a in L = np.linalg.cholesky(a), the transpose of cholesky_jvp: with
+    M = L^-T Phi(L^T g) L^-1, the lower triangle of M + M^T (only that triangle is read)."""
+    g = np.asarray(g, dtype=L.dtype)
+    P = _halve_diagonal(np.matmul(_mT(L), g))
+    M = _mT(np.linalg.solve(_mT(L), _mT(np.linalg.solve(_mT(L), P))))
+    return np.tril(M) + np.tril(_mT(M), -1)
+
+
+def matrix_power_jvp(t, a, n):
+    """Tangent of np.linalg.matrix_power(a, n): sum_k a^k t a^(n-1-k), for n < 0 with
+    b = inv(a) in place of a and -b t b in place of t.  The cotangent is the same sum in
+    a^T (matrix_power_jvp(g, a^T, n))."""
+    A = np.asarray(a)
+    t = np.asarray(t, dtype=A.dtype if A.dtype.kind in "fc" else None)
+    if n == 0:
+        return np.zeros(np.broadcast_shapes(A.shape, t.shape), dtype=t.dtype)
+    if n < 0:
+        A = np.linalg.inv(A)
+        t = -np.matmul(A, np.matmul(t, A))
+        n = -n
+    powers = [np.broadcast_to(np.eye(A.shape[-1], dtype=A.dtype), A.shape)]
+    for _ in range(n - 1):
+        powers.append(np.matmul(powers[-1], A))
+    return sum(np.matmul(powers[k], np.matmul(t, powers[n - 1 - k])) for k in range(n))
+
+
+def pinv_jvp(t, a, p):
+    """Tangent of p = np.linalg.pinv(a) at fixed rank (Golub and Pereyra, 1973):
+    -p t p + p p^T t^T (I - a p) + (I - p a) t^T p^T p."""
+    t = np.asarray(t, dtype=p.dtype)
+    eye_m, eye_n = np.eye(a.shape[-2], dtype=p.dtype), np.eye(a.shape[-1], dtype=p.dtype)
+    return (
+        -np.matmul(p, np.matmul(t, p))
+        + np.matmul(np.matmul(p, _mT(p)), np.matmul(_mT(t), eye_m - np.matmul(a, p)))
+        + np.matmul(eye_n - np.matmul(p, a), np.matmul(_mT(t), np.matmul(_mT(p), p)))
+    )
+
+
+def pinv_vjp(g, a, p):
+    """Cotangent of a in p = np.linalg.pinv(a), the transpose of pinv_jvp:
+    -p^T g p^T + (I - a p) g^T p p^T + p^T p g^T (I - p a)."""
+    g = np.asarray(g, dtype=p.dtype)
+    eye_m, eye_n = np.eye(a.shape[-2], dtype=p.dtype), np.eye(a.shape[-1], dtype=p.dtype)
+    return (
+        -np.matmul(_mT(p), np.matmul(g, _mT(p)))
+        + np.matmul(eye_m - np.matmul(a, p), np.matmul(_mT(g), np.matmul(p, _mT(p))))
+        + np.matmul(np.matmul(_mT(p), p), np.matmul(_mT(g), eye_n - np.matmul(p, a)))
+    )
 
 
 # --- second-order helpers ------------------------------------------------------------
