@@ -121,11 +121,11 @@ def propagate(
             continue
         if isinstance(stmt, ast.Assign):
             stmt.value = simplify(facts.substitute(stmt.value), int_names)
-            target = stmt.targets[0]
+            lhs = stmt.targets[0]
             if (
-                isinstance(target, ast.Name)
+                isinstance(lhs, ast.Name)
                 and isinstance(stmt.value, ast.Name)
-                and stmt.value.id == target.id
+                and stmt.value.id == lhs.id
             ):
                 continue  # `ds = ds` (what `s = s + t` hands s's adjoint) does nothing
         elif not isinstance(stmt, ast.Return):  # `return dtheta0` reads better than `dtheta`
