@@ -154,3 +154,14 @@ def test_propagation_drops_an_assignment_of_a_name_to_itself():
     """
     out = _text(propagate(_body(code), {"dt3", "ds", "dy"}))
     assert out == "dt3 = ds\ndy = ds * 2"
+
+
+def test_folding_does_not_cross_an_assignment_into_an_array():
+    code = """
+        t1 = y[1:3]
+        dt3 = dt1 * t2 + ds * t1
+        y[1:3] = t3
+        dy[1:3] = dt3
+    """
+    out = _text(fold_single_use(_body(code), {"dt3"}, set()))
+    assert out == textwrap.dedent(code).strip()  # t1 may be a view of y: dt3 stays put

@@ -387,11 +387,14 @@ class _Folder:
         return [stmt for pos, stmt in enumerate(out) if pos not in folded]
 
     def _barrier(self, stmt):
-        """A statement a fold may not move an expression across."""
-        return not isinstance(stmt, (ast.Assign, ast.Expr)) or (
-            isinstance(stmt, ast.Expr)
-            and not _pure(stmt.value, self.pure_names)
-            and not _is_stack_op(stmt)
+        """A statement a fold may not move an expression across: anything but a plain
+        assignment or a pure expression (or push), and an assignment into an array
+        (`y[1:3] = v`), which also changes every view of it -- a name the expression reads
+        may be one (`t1 = y[1:3]`), and which names are views is not known here."""
+        if isinstance(stmt, ast.Assign):
+            return not all(isinstance(t, (ast.Name, ast.Tuple)) for t in stmt.targets)
+        return not isinstance(stmt, ast.Expr) or (
+            not _pure(stmt.value, self.pure_names) and not _is_stack_op(stmt)
         )
 
 
