@@ -28,6 +28,7 @@ from ..errors import UnsupportedSyntaxError
 from .astutil import copy_tree, hashable, walk
 from .gcpause import gc_paused
 from .naming import Names
+from .reductions import Reductions, comprehension_only_names, reduction_of
 from .source import MISSING, FunctionSource, Resolver, dotted_name
 
 _UNSUPPORTED_STMTS = {
@@ -110,6 +111,7 @@ _QUESTIONS = {
     "opaque": lambda obj: _OPAQUE_CALLS.get(obj) if hashable(obj) else None,
     "function": lambda obj: isinstance(obj, types.FunctionType),
     "loop": lambda obj: obj if obj is not MISSING and obj in _LOOP_BUILTINS else None,
+    "reduction": reduction_of,
 }
 
 
@@ -135,7 +137,7 @@ def _call(func_name, *args):
     return ast.Call(func=_name(func_name), args=list(args), keywords=[])
 
 
-class Normalizer:
+class Normalizer(Reductions):
     """Rewrites one FunctionDef into the core form (see module docstring)."""
 
     def __init__(self, source, names):
@@ -146,6 +148,8 @@ class Normalizer:
         self.ret_value = None
         self.loop_assigned = set()  # names the body of the loop being lowered assigns
         self.answers = {}  # (dotted name, question) -> answer (see `ask`)
+        self.comp_only = comprehension_only_names(source.tree)  # (reductions.py)
+        self.comp_scope = frozenset()  # comprehension variables of the loops being built
 
     def ask(self, node, question):
         """The answer to one of _QUESTIONS about the object `node` denotes, noted."""
@@ -317,6 +321,8 @@ class Normalizer:
         if isinstance(stmt.value, ast.Constant):  # stray string or docstring
             return []
         pre, value = self._lift_ifexp(stmt.value, stmt)
+        more, value = self._lift_reductions(value, stmt)
+        pre += more
         stmt.value = value
         call = stmt.value
         if (
@@ -390,7 +396,18 @@ class Normalizer:
                 stmt,
             )
             return test_pre + [node]
+        if (
+            isinstance(target, ast.Name)
+            and isinstance(stmt.value, ast.Call)
+            and self._reduction(stmt.value)
+            and target.id not in {n.id for n in walk(stmt.value) if isinstance(n, ast.Name)}
+        ):  # s = sum(...): accumulate in s itself (reductions.py)
+            pre = []
+            self._lower_reduction(self._reduction(stmt.value), stmt.value, pre, target.id)
+            return pre
         pre, value = self._lift_ifexp(stmt.value, stmt)
+        more, value = self._lift_reductions(value, stmt)
+        pre += more
         stmt.value = value
         if isinstance(target, ast.Subscript) and not _plain_index(target.slice):
             # `y[y < 0] = v` -> `idx = y < 0; y[idx] = v`: the index is computed once, from
@@ -437,6 +454,8 @@ class Normalizer:
             return out
         if isinstance(value, ast.Call) and all(isinstance(e, ast.Name) for e in elts):
             pre, value = self._lift_ifexp(value, stmt)
+            more, value = self._lift_reductions(value, stmt)
+            pre += more
             return pre + [_assign(ast.Tuple(elts=elts, ctx=ast.Store()), value, stmt)]
         # a, b = seq  ->  t = seq; a = t[0]; b = t[1]
         pre = []
