@@ -101,8 +101,10 @@ def uses_import(x):
     return x * len(os.sep)
 
 
-def uses_walrus(x):
-    return (y := x * 2.0) * y
+def uses_walrus(x):  # (in a `while` test: it runs again each time round)
+    while (x := x * 2.0) < 10.0:
+        pass
+    return x
 
 
 def uses_varargs(x, *rest):
@@ -117,9 +119,9 @@ def uses_loop_else(x):
     return x
 
 
-def uses_nested_unpack(x, y):
-    (a, b), c = (x, y), x
-    return a * b * c
+def uses_starred_unpack(x):  # (of a sequence: `rest` would be a list of its items)
+    first, *rest = x
+    return first * rest[0]
 
 
 def uses_append(x):

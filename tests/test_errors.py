@@ -76,14 +76,14 @@ AT_DECORATION = [
     (E.uses_lambda_argument, UnsupportedSyntaxError, "lambda v", "lambda"),
     (E.uses_del, UnsupportedSyntaxError, "del y", "`del`"),
     (E.uses_import, UnsupportedSyntaxError, "import os", "import"),
-    (E.uses_walrus, UnsupportedSyntaxError, "y := x", ":="),
+    (E.uses_walrus, UnsupportedSyntaxError, "x := x", ":="),
     (E.uses_varargs, UnsupportedSyntaxError, "rest", "*rest"),
     (E.uses_loop_else, UnsupportedSyntaxError, "for i in range(3)", "`else`"),
     (E.uses_match, UnsupportedSyntaxError, "match x", "`match`"),
 ]
 
 AT_CALL = [
-    (E.uses_nested_unpack, UnsupportedSyntaxError, "(a, b), c", "unpacking"),
+    (E.uses_starred_unpack, UnsupportedSyntaxError, "first, *rest", "starred unpacking"),
     (E.uses_append, UnsupportedSyntaxError, "ys.append(x)", ".append()"),
     (E.uses_gamma, NoRuleError, "math.gamma(y)", "math.gamma"),
     (E.uses_lgamma, NoRuleError, "math.lgamma(x)", "math.lgamma"),

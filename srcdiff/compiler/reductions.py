@@ -22,13 +22,14 @@ elsewhere (or an enclosing comprehension binds) is renamed (`k` -> `k1`).
 from __future__ import annotations
 
 import ast
+import math
 
 from .astutil import copy_tree, walk
 
 COMPREHENSIONS = (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)
 
 # the builtins rewritten, by the object their name denotes
-REDUCTIONS = {sum: "sum", max: "max", min: "min", any: "any", all: "all"}
+REDUCTIONS = {sum: "sum", math.prod: "prod", max: "max", min: "min", any: "any", all: "all"}
 
 
 def reduction_of(obj):
@@ -137,10 +138,14 @@ class Reductions:
 
     def _reduction(self, call):
         """The kind of reduction `call` is, if it is one srcdiff rewrites."""
-        if not isinstance(call.func, ast.Name):
+        if any(isinstance(a, ast.Starred) for a in call.args) or any(
+            k.arg is None for k in call.keywords
+        ):
             return None
         kind = self.ask(call.func, "reduction")
         keywords = {k.arg for k in call.keywords}
+        if kind == "prod":  # math.prod(items, *, start=1)
+            return kind if len(call.args) == 1 and keywords <= {"start"} else None
         if kind == "sum":  # sum(items), sum(items, start), sum(items, start=...)
             return (
                 kind if len(call.args) + len(keywords) in (1, 2) and keywords <= {"start"} else None
@@ -156,12 +161,13 @@ class Reductions:
         result = result or self.names.numbered(kind)
         items = call.args[0]
         keywords = {k.arg: k.value for k in call.keywords}
-        if kind == "sum":  # start + items[0] + items[1] + ..., in that order, as sum adds
+        if kind in ("sum", "prod"):  # start + items[0] + items[1] + ..., in sum's order
             start = call.args[1] if len(call.args) > 1 else keywords.get("start")
-            pre += self._stmt_Assign(_set(result, start or ast.Constant(0), call))
+            unit, op = (0, ast.Add()) if kind == "sum" else (1, ast.Mult())
+            pre += self._stmt_Assign(_set(result, start or ast.Constant(unit), call))
 
             def add(v):
-                plus = ast.BinOp(left=_load(result), op=ast.Add(), right=v)
+                plus = ast.BinOp(left=_load(result), op=op, right=v)
                 return [_set(result, plus, call)]
 
             pre += self._for_each(items, call, add)
