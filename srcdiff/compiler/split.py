@@ -695,8 +695,14 @@ def _creates_fresh(value, resolver):
 
 
 _HINTS = {
-    ast.ListComp: "write a `for` loop that fills the values",
-    ast.GeneratorExp: "write a `for` loop that accumulates the values",
+    ast.ListComp: (
+        "reduce it where it is made (sum(...), max(...), ... of it are rewritten into loops), "
+        "or fill an array: ys = np.zeros(n); for i in range(n): ys[i] = ..."
+    ),
+    ast.GeneratorExp: (
+        "pass it straight to sum, math.prod, max, min, any or all, or write a `for` loop "
+        "that accumulates the values"
+    ),
     ast.BoolOp: "use an if statement",
     ast.Dict: "differentiate a function of plain values",
 }
