@@ -50,15 +50,17 @@ def uses_global(x):
     return G * x
 
 
-def uses_nonlocal_like_nested_def(x):
-    def inner(t):
-        return t * x
+def uses_nonlocal_like_nested_def(x):  # (defined in a block: not inlined)
+    if x > 0:
+
+        def inner(t):
+            return t * x
 
     return inner(x)
 
 
-def uses_lambda(x):
-    f = lambda t: t * x  # noqa: E731
+def uses_lambda(x):  # (a default is evaluated at definition: not inlined)
+    f = lambda t, c=2.0: t * c * x  # noqa: E731
     return f(x)
 
 

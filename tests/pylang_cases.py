@@ -331,3 +331,136 @@ def hinted_zip_value(xs, ys):
     for a, b, c in zip(xs, ys, xs):
         s = s + a * b * c
     return s
+
+
+# === local functions: lambdas and nested defs ==========================================
+
+
+def lambda_called(x):
+    sq = lambda v: v * v  # noqa: E731
+    return sq(x) + sq(x + 1.0)
+
+
+def lambda_closure(x, c):
+    scale = lambda v: v * c + math.sin(v)  # noqa: E731
+    c = c * 2.0  # read when called, as Python does
+    return scale(x) * scale(x * x)
+
+
+def lambda_two_params(x, y):
+    f = lambda a, b: a * b + a  # noqa: E731
+    return f(x, y) + f(y, x * 2.0)
+
+
+def lambda_calls_lambda(x):
+    sq = lambda v: v * v  # noqa: E731
+    quad = lambda v: sq(sq(v))  # noqa: E731
+    return quad(x) + sq(x)
+
+
+def lambda_in_loop(x, n):
+    step = lambda v, k: v * 0.9 + math.cos(v) / (k + 1)  # noqa: E731
+    for k in range(n):
+        x = step(x, k)
+    return x
+
+
+def lambda_in_generator(x):
+    f = lambda v: v**3  # noqa: E731
+    return sum(f(x[i]) for i in range(len(x)))
+
+
+def lambda_in_condition(x):
+    big = lambda v: v * v > 1.0  # noqa: E731
+    if big(x):
+        return x * 3.0
+    return x * x
+
+
+def lambda_returns_tuple(x, y):
+    both = lambda a, b: (a + b, a * b)  # noqa: E731
+    s, p = both(x, y)
+    return s * p
+
+
+def def_closure(x, c):
+    def scaled(v):
+        u = v * c
+        return u * u + x
+
+    return scaled(x) + scaled(2.0 * x)
+
+
+def def_shadows_outer(x):
+    u = x * 3.0
+
+    def inner(v):
+        u = v + 1.0  # its own u
+        return u * u
+
+    return inner(x) * u
+
+
+def def_with_loop(x, n):
+    def power(v):
+        r = 1.0
+        for _ in range(n):
+            r = r * v
+        return r
+
+    return power(x) + power(x + 1.0)
+
+
+def def_returns_tuple(x):
+    def split(v):
+        return v * v, math.exp(v)
+
+    a, b = split(x)
+    return a * b
+
+
+def def_with_reductions(w, x):
+    def dot(a, b):
+        return sum(a[i] * b[i] for i in range(len(a)))
+
+    return dot(w, x) * dot(w, w)
+
+
+def refused_lambda_as_key(x):
+    return max(x, 1.0, key=lambda v: -v)
+
+
+def refused_recursive_def(x, n):
+    def fact(v, k):
+        if k == 0:
+            return v
+        return v * fact(v, k - 1)
+
+    return fact(x, n)
+
+
+def refused_local_as_value(x):
+    f = lambda v: v * 2.0  # noqa: E731
+    g = f
+    return g(x)
+
+
+def refused_lambda_default(x):
+    f = lambda v, c=2.0: v * c  # noqa: E731
+    return f(x)
+
+
+def refused_mutual_lambdas(x):
+    f = lambda v: g(v) * 2.0  # noqa: E731
+    g = lambda v: f(v) + 1.0  # noqa: E731
+    return f(x)
+
+
+def hinted_recursive(v, k):
+    if k == 0:
+        return v
+    return v * hinted_recursive(v, k - 1)
+
+
+def hinted_recursive_def(x, n):
+    return hinted_recursive(x, n)

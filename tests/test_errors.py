@@ -72,7 +72,7 @@ AT_DECORATION = [
     (E.uses_class, UnsupportedSyntaxError, "class Box", "class"),
     (E.uses_global, UnsupportedSyntaxError, "global G", "`global`"),
     (E.uses_nonlocal_like_nested_def, UnsupportedSyntaxError, "def inner", "nested function"),
-    (E.uses_lambda, UnsupportedSyntaxError, "lambda t", "lambda"),
+    (E.uses_lambda, UnsupportedSyntaxError, "lambda t", "local function"),
     (E.uses_lambda_argument, UnsupportedSyntaxError, "lambda v", "lambda"),
     (E.uses_del, UnsupportedSyntaxError, "del y", "`del`"),
     (E.uses_import, UnsupportedSyntaxError, "import os", "import"),

@@ -98,6 +98,26 @@ CASES = [
     C(P.walrus_in_ifexp_test, (0.7,)),
     C(P.walrus_in_ifexp_test, (0.2,)),
     C(P.walrus_in_generator, (0.7,)),
+    C(P.lambda_called, (0.7,)),
+    C(P.lambda_closure, (0.7, 1.3)),
+    C(P.lambda_closure, (0.7, 1.3), 1),
+    C(P.lambda_two_params, (0.7, 1.3)),
+    C(P.lambda_two_params, (0.7, 1.3), 1),
+    C(P.lambda_calls_lambda, (0.7,)),
+    C(P.lambda_in_loop, (0.7, 3)),
+    C(P.lambda_in_generator, (X3,)),
+    C(P.lambda_in_condition, (0.7,)),
+    C(P.lambda_in_condition, (1.7,), hessian=False),
+    C(P.lambda_returns_tuple, (0.7, 1.3)),
+    C(P.lambda_returns_tuple, (0.7, 1.3), 1),
+    C(P.def_closure, (0.7, 1.3)),
+    C(P.def_closure, (0.7, 1.3), 1),
+    C(P.def_shadows_outer, (0.7,)),
+    C(P.def_with_loop, (0.7, 3)),
+    C(P.def_returns_tuple, (0.7,)),
+    C(P.def_with_reductions, (X3, Y3)),
+    C(P.def_with_reductions, (X3, Y3), 1),
+    C(P.hinted_recursive_def, (0.7, 3)),
     C(P.hinted_starred_sequence, (X3,)),
     C(P.hinted_fsum, (X3,)),
     C(P.hinted_zip_value, (X3, Y3)),
@@ -157,6 +177,15 @@ def test_a_sum_of_a_generator_becomes_the_loop_one_would_write():
     assert "s = 0\n" in forward and "s = s + w[i] * x[i]" in forward  # accumulated in s
     line = _line_of(P.sum_gen_if, "s = sum(")
     assert f"# line {line}: s = sum(w[i] * x[i]" in code
+
+
+def test_a_local_function_is_inlined_where_it_is_called():
+    code = srcdiff.source(P.lambda_called, mode="forward")
+    statements = [line for line in code.splitlines() if not line.strip().startswith("#")]
+    assert not any("sq" in line or "lambda" in line for line in statements), code
+    assert "x * x" in code and "v1 = x + 1.0" in code  # (an argument evaluated once)
+    code = srcdiff.source(P.def_shadows_outer)
+    assert "inner" in code and "u1 = x + 1.0" in code  # its own u renamed
 
 
 def test_a_comprehension_variable_does_not_overwrite_the_functions_own():
@@ -270,15 +299,23 @@ REFUSED = [
     (P.refused_fsum, srcdiff.NoRuleError, "math.fsum", "write the loop"),
     (P.refused_zip_value, srcdiff.NoRuleError, "zip", "directly as a `for` loop"),
     (P.refused_list_comp_value, srcdiff.UnsupportedSyntaxError, "list comprehension", "sum(...)"),
+    (P.refused_lambda_as_key, srcdiff.UnsupportedSyntaxError, "a lambda other", "module level"),
+    (P.refused_recursive_def, srcdiff.UnsupportedSyntaxError, "recursion", "module level"),
+    (P.refused_local_as_value, srcdiff.UnsupportedSyntaxError, "used as a value", "module level"),
+    (P.refused_lambda_default, srcdiff.UnsupportedSyntaxError, "default", "module level"),
+    (P.refused_mutual_lambdas, srcdiff.UnsupportedSyntaxError, "called before", "module level"),
 ]
 HINTED = {  # the rewrite each hint suggests, which works (tested in CASES too)
     P.refused_starred_sequence: P.hinted_starred_sequence,
     P.refused_fsum: P.hinted_fsum,
     P.refused_zip_value: P.hinted_zip_value,
+    P.refused_recursive_def: P.hinted_recursive_def,
 }
 
 
 def _refused_args(func):
+    if func is P.refused_recursive_def:
+        return (0.7, 3)
     return (X3,) * len(inspect.signature(func).parameters)
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from ..errors import UnsupportedSyntaxError
 from .astutil import copy_tree, hashable, walk
 from .gcpause import gc_paused
+from .inlining import Inlining
 from .naming import Names
 from .reductions import Reductions, comprehension_only_names, reduction_of
 from .source import MISSING, FunctionSource, Resolver, dotted_name
@@ -36,8 +37,9 @@ _UNSUPPORTED_STMTS = {
     ast.With: ("a `with` statement", "move the `with` block outside the differentiated function"),
     ast.ClassDef: ("a class definition", "define the class at module level"),
     ast.FunctionDef: (
-        "a nested function definition",
-        "define the helper at module level; srcdiff differentiates calls to it",
+        "a nested function defined inside a block",
+        "define it at the top of the function body (srcdiff inlines its calls there), or "
+        "at module level (srcdiff differentiates calls to it)",
     ),
     ast.AsyncFunctionDef: ("an async function", "use a plain `def`"),
     ast.AsyncFor: ("`async for`", "use a plain `for` loop"),
@@ -68,7 +70,11 @@ _UNSUPPORTED_EXPRS = {
         "return a value (srcdiff differentiates functions, not generators)",
     ),
     ast.Await: ("`await`", "differentiate a synchronous function"),
-    ast.Lambda: ("a lambda", "define the function with `def` at module level"),
+    ast.Lambda: (
+        "a lambda other than `f = lambda ...: ...` at the top of the function, then called",
+        "assign it to a name at the top of the function body and call it, or define the "
+        "function with `def` at module level",
+    ),
 }
 _LEFT_OVER = {  # refused only where normalization could not rewrite them
     ast.NamedExpr: (
@@ -143,7 +149,7 @@ def _call(func_name, *args):
     return ast.Call(func=_name(func_name), args=list(args), keywords=[])
 
 
-class Normalizer(Reductions):
+class Normalizer(Reductions, Inlining):
     """Rewrites one FunctionDef into the core form (see module docstring)."""
 
     def __init__(self, source, names):
@@ -168,7 +174,10 @@ class Normalizer(Reductions):
     # -- entry point -----------------------------------------------------
     def run(self):
         tree = copy_tree(self.source.tree)
+        self._collect_locals(tree)  # lambdas and defs inlined where called (inlining.py)
         self._reject_unsupported(tree)
+        for local in self.local_functions.values():
+            self._reject_unsupported(local.node)
         body = list(tree.body)
         if (
             body
@@ -202,6 +211,14 @@ class Normalizer(Reductions):
 
     def _reject_left_over(self, tree):
         for node in walk(tree):
+            if isinstance(node, ast.Name) and node.id in self.local_functions:
+                raise self.source.error(
+                    UnsupportedSyntaxError,
+                    f"srcdiff cannot inline this call to the local function {node.id!r} "
+                    "(in a `while` test, a comprehension or an `assert`)",
+                    node,
+                    "call it in a statement of its own",
+                )
             entry = _LEFT_OVER.get(type(node))
             if entry is not None:
                 raise self.source.error(
@@ -339,6 +356,8 @@ class Normalizer(Reductions):
         if isinstance(stmt.value, ast.Constant):  # stray string or docstring
             return []
         pre, value = self._lift_walrus(stmt.value, stmt)
+        more, value = self._inline_calls(value, stmt)
+        pre += more
         more, value = self._lift_ifexp(value, stmt)
         pre += more
         more, value = self._lift_reductions(value, stmt)
@@ -404,8 +423,9 @@ class Normalizer(Reductions):
             return first + tail
         target = stmt.targets[0]
         walrus, stmt.value = self._lift_walrus(stmt.value, stmt)
-        if walrus:  # `y = (t := a) * t` -> `t = a; y = t * t`
-            return walrus + self._stmt_Assign(stmt)
+        inlined, stmt.value = self._inline_calls(stmt.value, stmt)  # (inlining.py)
+        if walrus or inlined:  # `y = (t := a) * t` -> `t = a; y = t * t`
+            return walrus + inlined + self._stmt_Assign(stmt)
         if isinstance(target, (ast.Tuple, ast.List)):
             return self._tuple_assign(target, stmt.value, stmt)
         if isinstance(stmt.value, ast.IfExp) and isinstance(target, ast.Name):
@@ -523,6 +543,8 @@ class Normalizer(Reductions):
 
     def _stmt_If(self, stmt):
         pre, test = self._lift_walrus(stmt.test, stmt)
+        more, test = self._inline_calls(test, stmt)
+        pre += more
         more, test = self._lift_ifexp(test, stmt)
         pre += more
         stmt.test = test
@@ -544,8 +566,9 @@ class Normalizer(Reductions):
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
         }
         walrus, stmt.iter = self._lift_walrus(stmt.iter, stmt)
+        inlined, stmt.iter = self._inline_calls(stmt.iter, stmt)
         pre, header, body = self._lower_for_header(stmt)
-        pre = walrus + pre
+        pre = walrus + inlined + pre
         for node in pre + body:  # written by srcdiff, not the user (for messages)
             node.srcdiff_synth = True
         stmt.body = self._block(body + stmt.body) or [ast.Pass()]
