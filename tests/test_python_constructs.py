@@ -182,7 +182,7 @@ def test_a_sum_of_a_generator_becomes_the_loop_one_would_write():
 def test_a_local_function_is_inlined_where_it_is_called():
     code = srcdiff.source(P.lambda_called, mode="forward")
     statements = [line for line in code.splitlines() if not line.strip().startswith("#")]
-    assert not any("sq" in line or "lambda" in line for line in statements), code
+    assert not any("sq(" in line or "lambda " in line for line in statements), code
     assert "x * x" in code and "v1 = x + 1.0" in code  # (an argument evaluated once)
     code = srcdiff.source(P.def_shadows_outer)
     assert "inner" in code and "u1 = x + 1.0" in code  # its own u renamed
