@@ -9,7 +9,8 @@ their domain (``math.log(v * v + 0.5)``), so any failure is srcdiff's.
 Two profiles, chosen by the seed:
 
 * **scalar** -- floats and ints: arithmetic, `math`, `abs`/`min`/`max`/`pow`/
-  `float`, conditional expressions, `if`/`elif`/`else`, `for` over `range`,
+  `float`, `sum`/`max`/`min`/`math.prod` of generators and list comprehensions,
+  conditional expressions, `if`/`elif`/`else`, `for` over `range`,
   tuples, lists, `enumerate`, `zip`, `reversed`, `while`, `break`,
   `continue`, early `return`, augmented assignment, tuple unpacking and
   swaps, helpers (tuple returns, defaults, keywords, repeated call sites,
@@ -172,6 +173,8 @@ class Gen:
         if r < 0.76:
             e1, e2 = self.fexpr(env, d), self.fexpr(env, d)
             choice = self.rng.random()
+            if choice < 0.12:
+                return self.reduction(e1, env)
             if choice < 0.3:
                 return f"abs({e1})"
             if choice < 0.55:
@@ -189,6 +192,24 @@ class Gen:
         if r < 0.95 and self.callable_helpers(FLOAT):
             return self.helper_call(env, d, FLOAT)
         return f"({self.fexpr(env, d)} * {self.const()})"
+
+    def reduction(self, e, env):
+        """sum / max / min / math.prod of a generator or list comprehension over a few
+        values (normalization rewrites them into loops)."""
+        v, w = self.fresh(), self.fresh()
+        items = ", ".join(self.fexpr(env, 1) for _ in range(self.rng.randrange(1, 4)))
+        more = ", ".join(self.fexpr(env, 1) for _ in range(self.rng.randrange(1, 3)))
+        self.uses_math = True
+        return self.pick(
+            [
+                f"sum({v} * {e} for {v} in [{items}])",
+                f"sum([{v} * {v} for {v} in ({items},) if {v} > 0.25], {e})",
+                f"sum(({v} * {w} for {v} in [{items}] for {w} in [{more}, {v}]), start={e})",
+                f"max({v} + {e} for {v} in [{items}])",
+                f"min([{e} * {v} for {v} in ({items},)])",
+                f"math.prod(1.0 + 0.5 * math.tanh({v} * {e}) for {v} in [{items}])",
+            ]
+        )
 
     def squash(self, e):
         """An expression in [-1, 1] made from `e` (keeps exp & co. in range)."""
