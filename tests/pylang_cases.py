@@ -464,3 +464,9 @@ def hinted_recursive(v, k):
 
 def hinted_recursive_def(x, n):
     return hinted_recursive(x, n)
+
+
+def refused_walrus_in_lambda(x):
+    t = x * 5.0
+    f = lambda v: (t := v * 2.0) + t  # noqa: E731, F841
+    return f(x) * t

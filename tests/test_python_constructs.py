@@ -304,6 +304,7 @@ REFUSED = [
     (P.refused_local_as_value, srcdiff.UnsupportedSyntaxError, "used as a value", "module level"),
     (P.refused_lambda_default, srcdiff.UnsupportedSyntaxError, "default", "module level"),
     (P.refused_mutual_lambdas, srcdiff.UnsupportedSyntaxError, "called before", "module level"),
+    (P.refused_walrus_in_lambda, srcdiff.UnsupportedSyntaxError, "`:=` in a lambda", "module"),
 ]
 HINTED = {  # the rewrite each hint suggests, which works (tested in CASES too)
     P.refused_starred_sequence: P.hinted_starred_sequence,

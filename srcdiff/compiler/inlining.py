@@ -115,6 +115,8 @@ class Inlining:
                     refuse("it is used as a value, not only called", other)
                 if (other.lineno, other.col_offset) < (stmt.lineno, stmt.col_offset):
                     refuse("it is called before it is defined", other)
+        if isinstance(node, ast.Lambda) and any(isinstance(n, ast.NamedExpr) for n in walk(node)):
+            refuse("`:=` in a lambda binds a name of the lambda's own")
         if isinstance(node, ast.FunctionDef):
             returns = [n for n in walk(node) if isinstance(n, ast.Return)]
             last = node.body[-1]
