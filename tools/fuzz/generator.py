@@ -12,8 +12,8 @@ Two profiles, chosen by the seed:
   `float`, `sum`/`max`/`min`/`math.prod` of generators and list comprehensions,
   conditional expressions, `if`/`elif`/`else`, `for` over `range`,
   tuples, lists, `enumerate`, `zip`, `reversed`, `while`, `break`,
-  `continue`, early `return`, augmented assignment, tuple unpacking and
-  swaps, helpers (tuple returns, defaults, keywords, repeated call sites,
+  `continue`, early `return`, augmented assignment, tuple unpacking (nested,
+  starred, `:=`) and swaps, helpers (tuple returns, defaults, keywords, repeated call sites,
   recursion), lists of floats as arguments.
 * **numpy** -- float arrays of rank 1 and 2 besides scalars: ufuncs,
   broadcasting (scalars, ``[:, None]``), reductions with `axis`/`keepdims`,
@@ -723,11 +723,29 @@ class Gen:
                 return [f"{pad}{a}, {b} = {b}, {a}"]
             return [f"{pad}{a}, {b} = {self.fexpr(env, 2)}, {self.fexpr(env, 2)}"]
         a, b = self.fresh(), self.fresh()
+        if self.chance(0.25):
+            return self.nested_tuple_stmt(env, pad, a, b)
         line = f"{pad}{a}, {b} = {self.fexpr(env, 2)}, {self.fexpr(env, 2)}"
         if self.chance(0.3):
             line = f"{pad}{a}, {b} = ({self.fexpr(env, 2)}, {self.fexpr(env, 2)})"
         env.names[a] = env.names[b] = FLOAT
         return [line]
+
+    def nested_tuple_stmt(self, env, pad, a, b):
+        """Nested and starred unpacking of written-out values, and `:=`."""
+        c = self.fresh()
+        e1, e2, e3 = (self.fexpr(env, 2) for _ in range(3))
+        r = self.rng.random()
+        if r < 0.35:
+            lines = [f"{pad}({a}, {b}), {c} = ({e1}, {e2}), {e3}"]
+        elif r < 0.7:  # (c is a list, only indexed here)
+            lines = [f"{pad}{a}, *{c} = {e1}, {e2}, {e3}", f"{pad}{b} = {c}[0] * {c}[1]"]
+        else:
+            lines = [f"{pad}{a} = ({b} := {e1}) * {b} + {e2}", f"{pad}{c} = {e3}"]
+        env.names[a] = env.names[b] = FLOAT
+        if not 0.35 <= r < 0.7:
+            env.names[c] = FLOAT
+        return lines
 
     def unpack_helper(self, env, indent):
         pad = "    " * indent
