@@ -13,7 +13,8 @@ Run from the repo root:  python benchmarks/bench_higher.py
         `for W in Ws` loop, then D @ h (m outputs).
     Both Jacobians are checked against each other (and `layer` against its
     closed form diag(1 - y**2) A).  The last column says which mode "auto"
-    picks (forward when x.size < out.size) and whether it is the faster one.
+    picks (`srcdiff.api.transforms.auto_mode`: forward when x.size < 2 * out.size) and
+    whether it is the faster one.
 (b) Hessian-vector products of Rosenbrock, N = 1,000: `srcdiff.hvp`
     (forward over reverse) against JAX `jax.jvp(jax.grad(f), (x,), (v,))`
     (eager, no jit, x64), autograd forward-over-reverse
@@ -44,6 +45,7 @@ from benchmarks.bench_numpy import (
     time_calls2,
 )
 from benchmarks.common import header, markdown_table
+from srcdiff.api.transforms import auto_mode
 
 SIZES = (1, 2, 4, 8, 16, 32, 64)
 FIXED = 16
@@ -111,7 +113,7 @@ def crossover_rows(name, f, make_args, exact):
             [(f, args), (jf, args), (jr, args)], run_time=RUN_TIME, repeat=REPEAT
         )[0]
         faster = "forward" if t_fw < t_r else "reverse"
-        auto = "forward" if n < m else "reverse"
+        auto = auto_mode(n, m)
         rows.append(
             [
                 name,

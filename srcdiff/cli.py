@@ -67,7 +67,9 @@ def cmd_show(args):
     func = load_function(args.target)
     at = parse_at(args.at) if args.at else None
     with progress(label(func, args.mode)):
-        gen, kinds = generated(func, wrt=_wrt(args, func), mode=args.mode, at=at)
+        gen, kinds = generated(
+            func, wrt=_wrt(args, func), mode=args.mode, at=at, checkpoint=args.checkpoint
+        )
     notes = []
     if at is None:  # "x, y float (not used as an array), n int (its default)"
         groups = {}
@@ -160,6 +162,12 @@ def build_parser():
     show.add_argument("--wrt", help="comma-separated parameter names (default: the first)")
     show.add_argument("--mode", default="reverse", choices=["reverse", "forward"])
     show.add_argument("--at", help='example arguments that fix their types, e.g. "x=3, y=[1,2]"')
+    show.add_argument(
+        "--checkpoint",
+        metavar="S",
+        help="checkpoint the outermost loops with at most S snapshots each (binomial "
+        "checkpointing; uniform:S for evenly spaced snapshots)",
+    )
     show.add_argument(
         "--color",
         default="auto",

@@ -66,6 +66,12 @@ class ArgumentError(SrcDiffError, TypeError):
     """An argument passed to a generated function has a type srcdiff can't handle."""
 
 
+class NotUnrollable(SrcDiffError):
+    """Internal: the forward-mode directions of a function can't share one generated
+    function (a helper call computes values and tangents together); srcdiff then runs
+    them as separate passes.  Not raised to users."""
+
+
 class DomainError(SrcDiffError, ArithmeticError):
     """The derivative is not finite, or not defined, where it was asked for (sqrt at 0)."""
 

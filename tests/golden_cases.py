@@ -41,7 +41,9 @@ class Case(NamedTuple):
     wrt: tuple
     points: tuple  # argument tuples the check runs the generated code at
     at: tuple = None  # example arguments the code is specialised to (None: floats)
-    mode: str = "reverse"  # or "forward" (`output="jvp"`)
+    mode: str = "reverse"  # or "forward" (`output="jvp"`), or "directions" (`output="jvps"`:
+    # every wrt parameter's direction in one function, as grad(mode="forward") of numbers runs)
+    checkpoint: int | str | None = None  # grad's checkpoint= (snapshots per loop)
 
 
 def _arr(*rows):
@@ -72,6 +74,22 @@ CASES = [
     Case(
         "physics_pendulum", "samples/physics.py", "pendulum", ("theta0", "damping"), ((0.5, 0.3),)
     ),
+    Case(
+        "physics_pendulum_checkpoint",
+        "samples/physics.py",
+        "pendulum",
+        ("theta0", "damping"),
+        ((0.5, 0.3),),
+        checkpoint=10,
+    ),
+    Case(
+        "physics_pendulum_checkpoint_uniform",
+        "samples/physics.py",
+        "pendulum",
+        ("theta0", "damping"),
+        ((0.5, 0.3),),
+        checkpoint="uniform:10",
+    ),
     Case("activations_softplus", "samples/activations.py", "softplus", ("x",), ((0.5,), (25.0,))),
     Case("activations_gelu", "samples/activations.py", "gelu", ("x",), ((0.3,),)),
     Case("activations_swish", "samples/activations.py", "swish", ("x", "beta"), ((1.0, 1.5),)),
@@ -94,6 +112,23 @@ CASES = [
     Case(
         "fwd_helpers_two_squares", INPUTS, "two_squares", ("x", "y"), ((0.7, -1.5),), mode="forward"
     ),
+    # forward mode, every direction in one function (compiler/unroll.py)
+    Case(
+        "dirs_physics_pendulum",
+        "samples/physics.py",
+        "pendulum",
+        ("theta0", "damping"),
+        ((0.5, 0.3),),
+        mode="directions",
+    ),
+    Case(
+        "dirs_branch_piecewise",
+        INPUTS,
+        "piecewise",
+        ("x", "y"),
+        ((1.2, 0.5), (0.3, 0.8)),
+        mode="directions",
+    ),
 ]
 
 
@@ -115,7 +150,15 @@ def generate(case):
     """The generated source of `case`, as `srcdiff.source` returns it."""
     import srcdiff
 
-    return srcdiff.source(load(case), wrt=case.wrt, mode=case.mode, at=case.at)
+    if case.mode == "directions":  # not a mode of srcdiff.source: the Specializer's code
+        from srcdiff.api.requests import Specializer
+
+        spec = Specializer(load(case), case.wrt, "jvps")
+        point = spec.bind(case.points[0], {})
+        return spec.generate(spec.kinds_of(point), spec.ranks_of(point)).source()
+    return srcdiff.source(
+        load(case), wrt=case.wrt, mode=case.mode, at=case.at, checkpoint=case.checkpoint
+    )
 
 
 def run(case, generated):
@@ -147,6 +190,11 @@ def tangents(case, point):
 def results(case, generated, point):
     """[(label, value)] the generated code returns at `point`."""
     func = run(case, generated)
+    if case.mode == "directions":  # every direction with tangent 1.0: the gradient
+        bound = inspect.signature(load(case)).bind(*point)
+        bound.apply_defaults()  # (the function takes every argument: no defaults)
+        _, along = func(*bound.arguments.values(), *[1.0] * len(case.wrt))
+        return [("d" + w, t) for w, t in zip(case.wrt, along)]
     if case.mode == "forward":
         tans = [t for t in tangents(case, point) if t is not None]
         value, tangent = func(*point, *tans)
@@ -188,7 +236,8 @@ def render(case):
         "# Golden file of tests/test_golden.py (see tests/golden_cases.py); rewrite it with",
         "# `python tests/regen_golden.py`.",
         "# ruff: noqa",
-        f"# --- input: {case.module}, {case.function}; {case.mode} mode with respect to {wrt}",
+        f"# --- input: {case.module}, {case.function}; {case.mode} mode with respect to {wrt}"
+        + (f", checkpoint={case.checkpoint}" if case.checkpoint else ""),
     ]
     for k, f in enumerate(_with_helpers(func)):
         lines, first = inspect.getsourcelines(f)

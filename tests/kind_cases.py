@@ -80,3 +80,26 @@ def fancy_write(x, idx):
 
 def mismatched_trims(x):
     return np.sum(x[1:] * x[2:3])
+
+
+def product_loss(a, b):
+    """A product of operands of any rank up to 2, weighted so the cotangent is not ones."""
+    p = a @ b
+    return np.sum(np.sin(p) * (1.0 + np.arange(np.size(p)).reshape(np.shape(p))))
+
+
+def dot_loss(a, b):
+    p = np.dot(a, b)
+    return np.sum(np.cos(p))
+
+
+def softmax_loss(x, w):
+    """Shifts and normalisations by keepdims reductions keep x's shape."""
+    shifted = x - np.max(x, axis=1, keepdims=True)
+    logp = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    return np.sum(logp * w)
+
+
+def centred_loss(x):
+    c = x - np.mean(x, axis=(0, -1), keepdims=True)
+    return np.sum(c * c * np.arange(x.size).reshape(x.shape))

@@ -149,10 +149,12 @@ def test_srcdiff_refuses_the_infinite_derivative():
 
 
 def test_agreeing_infinite_derivatives_are_not_a_disagreement_of_the_modes(monkeypatch):
+    import srcdiff.api.forward
     import srcdiff.api.gradients
     import srcdiff.api.transforms
 
     # srcdiff without its check that derivatives are finite (srcdiff/api/finite.py)
+    monkeypatch.setattr(srcdiff.api.forward, "all_finite", lambda value: True)
     monkeypatch.setattr(srcdiff.api.gradients, "all_finite", lambda value: True)
     monkeypatch.setattr(srcdiff.api.transforms, "all_finite", lambda value: True)
     verdict = check(_case(OVERFLOW, np.array([1.0, 2.0], dtype=np.float32), hessian=False))
@@ -249,3 +251,36 @@ def test_a_derivative_one_percent_off_at_large_arguments_is_still_wrong():
     srcdiff.register_rule(module._s, "v", partials={"v": "1.01 * np.cos(v)"})
     verdict = check(_case(LARGE, LARGE_X, hessian=False))
     assert (verdict.status, verdict.check) == ("wrong", "reverse"), verdict.detail
+
+
+# seed 5300459, minimised: x[3] sits exactly on np.clip's bound, where the gradient has a
+# kink (slopes 0 and -2 on the two sides); srcdiff's convention (half to each side) gives
+# -0.5 and central differences of the gradient -1: neither is "the" second derivative
+CLIP_BOUND = (
+    HEADER
+    + """def f(x):
+    c = np.clip(x, -0.8, 0.9)
+    return np.sum(1.0 / ((c - x) * (c - x) + 1.0))
+"""
+)
+CLIP_X = np.array([1.142, -1.182, -0.375, 0.9])
+
+
+def test_a_hessian_at_a_kink_of_the_gradient_is_skipped_not_wrong():
+    verdict = check(_case(CLIP_BOUND, CLIP_X))
+    assert verdict.status == "ok", verdict.detail
+    assert verdict.kinks >= 1
+
+
+def test_the_same_hessian_off_the_kink_is_still_checked():
+    x = CLIP_X.copy()
+    x[3] = 0.95  # beyond the bound: the gradient is smooth here
+    verdict = oracle.Verdict("ok")
+    oracle.compare_hessian(
+        srcdiff.hessian(_grad(CLIP_BOUND).__wrapped__)(x), _grad(CLIP_BOUND), {"x": x}, "x", verdict
+    )
+    assert verdict.compared == len(x) and verdict.kinks == 0
+    wrong = srcdiff.hessian(_grad(CLIP_BOUND).__wrapped__)(x)
+    wrong[3, 3] *= 1.5
+    with pytest.raises(oracle._Fail):
+        oracle.compare_hessian(wrong, _grad(CLIP_BOUND), {"x": x}, "x")

@@ -125,3 +125,69 @@ def test_slices_trimmed_by_the_same_amount_have_the_same_shape():
         srcdiff.check_grad(rosenbrock.rosenbrock, np.linspace(-1.0, 1.2, n))
     x = RNG.normal(size=5)
     assert "unbroadcast" in srcdiff.source(K.mismatched_trims, at=(x,))
+
+
+@pytest.mark.parametrize(
+    "shapes, spelled",
+    [
+        (((3, 4), (4, 2)), ("@ b.T", "a.T @ ")),
+        (((4,), (4, 2)), ("b @ ", "np.outer(a, ")),
+        (((3, 4), (4,)), ("np.outer(", "a.T @ ")),
+        (((4,), (4,)), ("* b", "* a")),
+    ],
+)
+@pytest.mark.parametrize("func", [K.product_loss, K.dot_loss])
+def test_products_of_known_ranks_are_written_as_products(func, shapes, spelled):
+    a, b = (RNG.normal(size=s) for s in shapes)
+    text = srcdiff.source(func, wrt=(0, 1), at=(a, b))
+    assert "matmul_d" not in text and "tensordot_d" not in text
+    assert all(piece in text for piece in spelled), text
+    ga, gb = srcdiff.grad(func, wrt=(0, 1))(a, b)
+    assert ga.shape == a.shape and gb.shape == b.shape
+    srcdiff.check_grad(func, a, b, wrt=(0, 1))
+
+
+def test_products_of_unknown_or_batched_ranks_keep_the_general_helpers():
+    assert "matmul_da" in srcdiff.source(K.product_loss, wrt=(0, 1))  # ranks unknown
+    a, b = RNG.normal(size=(2, 3, 4)), RNG.normal(size=(4, 2))
+    assert "matmul_da" in srcdiff.source(K.product_loss, wrt=(0, 1), at=(a, b))
+    srcdiff.check_grad(K.product_loss, a, b, wrt=(0, 1))
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (3, 1), (1, 4)])
+def test_keepdims_reductions_broadcast_back_without_unbroadcast(shape):
+    x, w = RNG.normal(size=shape), RNG.normal(size=shape)
+    text = srcdiff.source(K.softmax_loss, at=(x, w))
+    assert "np.sum(-dlogp, axis=1, keepdims=True)" in text, text
+    assert "unbroadcast(dlogp" not in text and "unbroadcast(dshifted" not in text, text
+    assert srcdiff.grad(K.softmax_loss)(x, w).shape == shape
+    srcdiff.check_grad(K.softmax_loss, x, w)
+    np.testing.assert_allclose(
+        srcdiff.grad(K.softmax_loss, mode="forward")(x, w), srcdiff.grad(K.softmax_loss)(x, w)
+    )
+
+
+@pytest.mark.parametrize("shape", [(2, 3, 4), (1, 3, 1)])
+def test_reductions_over_several_axes_sum_back_over_them(shape):
+    x = RNG.normal(size=shape)
+    text = srcdiff.source(K.centred_loss, at=(x,))
+    assert "np.sum(-dc, axis=(0, -1), keepdims=True)" in text, text
+    assert "unbroadcast(dc" not in text, text
+    srcdiff.check_grad(K.centred_loss, x)
+    h = srcdiff.hessian(K.centred_loss)(x)
+    assert h.shape == shape + shape
+
+
+@pytest.mark.parametrize("shapes", [((3, 4), (4, 2)), ((4,), (4, 2)), ((3, 4), (4,))])
+def test_spelled_products_differentiate_again(shapes):
+    a, b = (RNG.normal(size=s) for s in shapes)
+    grad_a = srcdiff.grad(K.product_loss, wrt=0)
+    h = srcdiff.hessian(K.product_loss, wrt=0)(a, b)
+    eps, numeric = 1e-6, np.zeros(a.shape + a.shape)
+    for k in np.ndindex(a.shape):
+        step = np.zeros(a.shape)
+        step[k] = eps
+        numeric[(...,) + k] = (grad_a(a + step, b) - grad_a(a - step, b)) / (2 * eps)
+    np.testing.assert_allclose(h, numeric, rtol=1e-5, atol=1e-6)
+    ror = srcdiff.hessian(K.product_loss, wrt=0, mode="reverse-over-reverse")(a, b)
+    np.testing.assert_allclose(ror, h, rtol=1e-9, atol=1e-10)

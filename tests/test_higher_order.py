@@ -144,3 +144,20 @@ def math_sin(x):
 def test_hessian_rejects_unknown_mode():
     with pytest.raises(srcdiff.SrcDiffError, match="mode"):
         srcdiff.hessian(math_sin, mode="sideways")
+
+
+@pytest.mark.parametrize(
+    "mode", ["forward-over-reverse", "reverse-over-reverse", "forward-over-forward"]
+)
+def test_a_one_element_unpacking_in_gradient_code_is_differentiated_again(mode):
+    from higher_unpack_case import shifted_mean
+
+    x = np.array([1.172, 0.261, 0.378, 0.145])
+    grad = srcdiff.grad(shifted_mean)
+    assert ", = asarray_vjp(" in srcdiff.source(shifted_mean, at=(x,))
+    eps, numeric = 1e-6, np.zeros((4, 4))
+    for k in range(4):
+        step = np.zeros(4)
+        step[k] = eps
+        numeric[:, k] = (grad(x + step) - grad(x - step)) / (2 * eps)
+    np.testing.assert_allclose(srcdiff.hessian(shifted_mean, mode=mode)(x), numeric, atol=1e-6)

@@ -390,3 +390,13 @@ def test_jacobian_with_respect_to_an_int_valued_argument_takes_it_as_a_float(mod
     assert_close(got, want, 1e-15, 1e-300, f"jacobian at int 2 ({mode})")
     c = np.array([1.0, 2.0, -0.5, 3.0])
     assert_close(got, c * np.cos(2 * c) + 4 * c, 1e-13, 1e-15)
+
+
+def test_auto_mode_weighs_a_forward_pass_at_half_a_backward_pass():
+    """benchmarks/bench_higher.py (a): forward passes cost 0.4-0.5 of backward ones, so
+    "auto" takes forward mode up to (not at) twice as many inputs as outputs."""
+    from srcdiff.api.transforms import auto_mode
+
+    assert auto_mode(1, 1) == "forward" and auto_mode(2, 1) == "reverse"
+    assert auto_mode(31, 16) == "forward" and auto_mode(32, 16) == "reverse"
+    assert auto_mode(16, 64) == "forward" and auto_mode(64, 16) == "reverse"

@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pytest
 from fdiff import fd_grad
-from pickling_cases import f, kinds, make_loss, make_sized, same, serial
+from pickling_cases import count, f, kinds, make_loss, make_sized, same, serial
 
 import srcdiff
 
@@ -281,3 +281,12 @@ def test_values_the_digest_cannot_describe_rebuild_every_time():
     one, two = pickle.loads(data), pickle.loads(data)
     assert one.__wrapped__ is not two.__wrapped__  # never reused: it could be stale
     assert one(2.0) == two(2.0) == 3.0
+
+
+def test_a_checkpointed_gradient_keeps_its_checkpoint_option():
+    g = srcdiff.grad(count, wrt=0, checkpoint="uniform:2")
+    loaded = pickle.loads(pickle.dumps(g))
+    assert loaded.srcdiff_recipe[2]["checkpoint"] == "uniform:2"
+    assert loaded(1.5, 5) == g(1.5, 5) == 5 * 2 * 1.5
+    plain = srcdiff.source(count, wrt=0, at=(1.5, 5))
+    assert loaded.source(1.5, 5) == g.source(1.5, 5) != plain

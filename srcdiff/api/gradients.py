@@ -12,10 +12,13 @@ import numpy as np
 
 from ..compiler.analysis import INT, SCALAR
 from ..compiler.derive import generate
+from ..compiler.reverse.checkpoint import parse_option
 from ..compiler.source import FunctionSource
 from ..errors import NonScalarOutputError, SrcDiffError
 from .dispatch import Dispatcher
 from .finite import all_finite, refuse
+from .forward import gradient as forward_gradient
+from .forward import number_gradient
 from .pickling import derivative
 from .requests import (
     FAST_KINDS,
@@ -28,19 +31,23 @@ from .requests import (
     parse_wrt,
     ranks_for_source,
 )
-from .transforms import forward_grad, jvp
+from .transforms import jvp
 
 
-def _make(maker, func, wrt, output, doc, mode="reverse", has_aux=False):
+def _make(maker, func, wrt, output, doc, mode="reverse", checkpoint=None, has_aux=False):
     if mode not in ("reverse", "forward"):
         raise SrcDiffError(f"mode must be 'reverse' or 'forward', not {mode!r}")
+    option = checked_checkpoint(checkpoint, mode)
     params = parameters(func)
     names, single = parse_wrt(func, wrt, params)
     if has_aux:  # f returns (output, aux): the code generated returns aux too
         output += "_aux"
-    spec = Specializer(func, names, output)
+    spec = Specializer(func, names, output, option)
 
     def slow(args):
+        if mode == "forward" and not has_aux and _numbers(args, names, params):
+            spec.kinds_of(args)  # the same argument checks as reverse mode
+            return number_gradient(func, names, args, output), True
         if mode == "forward":
             npos = len(params) - len(keyword_only(func))
             # the dispatcher passes keyword-only values by keyword: take them back in order
@@ -66,8 +73,12 @@ def _make(maker, func, wrt, output, doc, mode="reverse", has_aux=False):
         def call(*args, **kwargs):  # tuple result for a tuple wrt of one name
             return _as_tuple(inner(*args, **kwargs), output)
 
-    options = {"has_aux": True} if has_aux else {}  # (pickles of older versions have none)
-    result = derivative(call, maker, func, wrt=wrt, mode=mode, **options)
+    options = {"wrt": wrt, "mode": mode}
+    if checkpoint is not None:
+        options["checkpoint"] = checkpoint
+    if has_aux:  # (pickles of older versions have none)
+        options["has_aux"] = True
+    result = derivative(call, maker, func, **options)
     result.__name__ = func.__name__
     result.__qualname__ = getattr(func, "__qualname__", func.__name__)
     result.__module__ = func.__module__
@@ -76,7 +87,9 @@ def _make(maker, func, wrt, output, doc, mode="reverse", has_aux=False):
     )
     result.__wrapped__ = func
     result.wrt = names
-    result.source = lambda *args, **kwargs: source(func, wrt=wrt, output=output, at=args or None)
+    result.source = lambda *args, **kwargs: source(
+        func, wrt=wrt, output=output, at=args or None, checkpoint=checkpoint
+    )
     result.specialize = lambda *args: spec.compiled(spec.bind(args, {}))
     return result
 
@@ -108,7 +121,7 @@ def _forward(func, names, args, output, single, spec):
     spec.kinds_of(args)  # the same argument checks as reverse mode
     params = parameters(func)
     has_aux = output.endswith("_aux")
-    grads = _forward_first(func, names, args) if has_aux else forward_grad(func, names, args)
+    grads = _forward_first(func, names, args) if has_aux else forward_gradient(func, names, args)
     value = aux = None
     if output != "grad":  # at integer arguments in wrt: the value as a float
         npos = len(params) - len(keyword_only(func))  # (keyword-only ones by keyword)
@@ -158,6 +171,14 @@ def _forward_first(func, names, args):
 _GRADS_AT = {"value_and_grad": 1, "grad_aux": 0, "value_and_grad_aux": 1}
 
 
+def _numbers(args, names, params):
+    """Whether every argument is a number and every `wrt` one a float or an int: then
+    forward mode is one float pass per input (forward.number_gradient)."""
+    return all(type(a) in FAST_KINDS for a in args) and all(
+        type(args[params.index(w)]) not in (bool, np.bool_) for w in names
+    )
+
+
 def _as_tuple(result, output):
     at = _GRADS_AT.get(output)
     if at is None:
@@ -167,7 +188,16 @@ def _as_tuple(result, output):
     return tuple(parts)
 
 
-def grad(func=None, wrt=0, mode="reverse", *, has_aux=False, argnums=None):
+def checked_checkpoint(checkpoint, mode="reverse"):
+    """`checkpoint=`: None, a number of snapshots, or "binomial:S" / "uniform:S"
+    (checkpoint.parse_option); reverse mode only."""
+    option = parse_option(checkpoint)
+    if option is not None and mode != "reverse":
+        raise SrcDiffError("checkpoint= applies to reverse mode (forward mode keeps no tape)")
+    return option
+
+
+def grad(func=None, wrt=0, mode="reverse", checkpoint=None, *, has_aux=False, argnums=None):
     """Gradient of scalar function `func` with respect to parameter(s) `wrt`.
 
     `wrt` is an index, a parameter name, or a tuple of them (then the
@@ -175,25 +205,34 @@ def grad(func=None, wrt=0, mode="reverse", *, has_aux=False, argnums=None):
     Usable as ``grad(f)``, ``@grad`` and ``@grad(wrt="x")``.  The derivative
     code is generated from `func`'s source on first call and specialised to
     the argument types.  ``mode="forward"`` computes the same gradient by
-    forward mode (one pass per input element; one pass in all for scalar
-    inputs).  ``has_aux=True``: `func` returns ``(output, aux)``, and the
+    forward mode: one pass of tangent code per input element (a float pass per
+    scalar input).  ``has_aux=True``: `func` returns ``(output, aux)``, and the
     result is ``(gradient, aux)``, aux not differentiated (as in JAX).
+    ``checkpoint=S`` checkpoints the function's outermost loops: instead of a tape
+    for every pass they keep at most S snapshots and a tape of up to 32 passes, and run
+    each pass a few more times (binomial checkpointing); ``checkpoint="uniform:S"``
+    keeps S snapshots and a tape of n / S passes, for one extra pass of time
+    (compiler/reverse/checkpoint.py).
     """
     wrt = _wrt_or_argnums(wrt, argnums)
     if func is None:
-        return lambda f: grad(f, wrt=wrt, mode=mode, has_aux=has_aux)
+        return lambda f: grad(f, wrt=wrt, mode=mode, checkpoint=checkpoint, has_aux=has_aux)
     doc = "Gradient of {name} with respect to {wrt}."
-    return _make(grad, func, wrt, "grad", doc, mode, has_aux)
+    return _make(grad, func, wrt, "grad", doc, mode, checkpoint, has_aux)
 
 
-def value_and_grad(func=None, wrt=0, mode="reverse", *, has_aux=False, argnums=None):
+def value_and_grad(
+    func=None, wrt=0, mode="reverse", checkpoint=None, *, has_aux=False, argnums=None
+):
     """Like `grad`, but returns ``(func(*args), gradient)`` from one pass; with
     ``has_aux=True``, ``((output, aux), gradient)`` (JAX's convention)."""
     wrt = _wrt_or_argnums(wrt, argnums)
     if func is None:
-        return lambda f: value_and_grad(f, wrt=wrt, mode=mode, has_aux=has_aux)
+        return lambda f: value_and_grad(
+            f, wrt=wrt, mode=mode, checkpoint=checkpoint, has_aux=has_aux
+        )
     doc = "Value and gradient of {name} with respect to {wrt}."
-    return _make(value_and_grad, func, wrt, "value_and_grad", doc, mode, has_aux)
+    return _make(value_and_grad, func, wrt, "value_and_grad", doc, mode, checkpoint, has_aux)
 
 
 def _wrt_or_argnums(wrt, argnums):
@@ -204,7 +243,7 @@ def _wrt_or_argnums(wrt, argnums):
     return argnums
 
 
-def source(func, wrt=0, mode="reverse", *, output="grad", at=None):
+def source(func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint=None):
     """The generated derivative source of `func`, as text.
 
     Without example arguments `at` (a tuple, or a dict by name), parameter kinds come
@@ -212,15 +251,16 @@ def source(func, wrt=0, mode="reverse", *, output="grad", at=None):
     (``x @ w``, ``np.exp(x)``, ``x[1:]``: arrays; ``range(n)``: a count; else floats):
     see `requests.assumed_kinds`.
     """
-    return generated(func, wrt, mode, output=output, at=at)[0].source()
+    return generated(func, wrt, mode, output=output, at=at, checkpoint=checkpoint)[0].source()
 
 
-def generated(func, wrt=0, mode="reverse", *, output="grad", at=None):
+def generated(func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint=None):
     """(Generated, {parameter: (kind, why)}) for `source` and `srcdiff show`: the code,
     and the kind each parameter's code was generated for ("why" is None where `at`
     gave it)."""
     if mode not in ("reverse", "forward"):
         raise SrcDiffError(f"mode must be 'reverse' or 'forward', not {mode!r}")
+    checkpoint = checked_checkpoint(checkpoint, mode)
     if mode == "forward":
         output = "jvp"
     params = parameters(func)
@@ -238,5 +278,6 @@ def generated(func, wrt=0, mode="reverse", *, output="grad", at=None):
         {p: k for p, (k, _) in kinds.items()},
         output=output,
         ranks=ranks_for_source(func, params, at),
+        checkpoint=checkpoint,
     )
     return code, kinds

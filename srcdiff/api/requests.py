@@ -86,12 +86,13 @@ def keyword_only(func):
 
 
 class Specializer:
-    """Maps argument kinds to compiled code for one (function, wrt, output)."""
+    """Maps argument kinds to compiled code for one (function, wrt, output, checkpoint)."""
 
-    def __init__(self, func, wrt, output):
+    def __init__(self, func, wrt, output, checkpoint=None):
         self.func = func
         self.wrt = wrt
         self.output = output
+        self.checkpoint = checkpoint  # snapshots per checkpointed loop, or None
         self.params = parameters(func)
         self.signature = inspect.signature(func)
         self.wrt_index = [self.params.index(w) for w in wrt]
@@ -149,7 +150,7 @@ class Specializer:
     def compiled_for(self, kinds, ranks=None):
         """(compiled entry, Generated) for argument kinds and ranks, cached process-wide."""
         ranks = tuple(ranks) if ranks is not None else (None,) * len(kinds)
-        key = (self.func, self.wrt, self.output, kinds, ranks, RULES.version)
+        key = (self.func, self.wrt, self.output, self.checkpoint, kinds, ranks, RULES.version)
 
         def build():
             generated = self.generate(kinds, ranks)
@@ -168,6 +169,7 @@ class Specializer:
             output=self.output,
             ranks=dict(zip(self.params, plain)),
             narrow=narrow,
+            checkpoint=self.checkpoint,
         )
 
     def bind(self, args, kwargs):

@@ -4,7 +4,8 @@
 * ``vjp(f, *primals) -> (out, vjp_fn)``: reverse mode; the forward sweep runs
   once and ``vjp_fn(cotangent)`` runs the backward sweep.
 * ``jacobian(f, wrt, mode)``: shape ``out.shape + in.shape``; "auto" picks
-  forward mode when the input has fewer elements than the output.
+  forward mode when the input has fewer than twice as many elements as the output
+  (a forward pass costs about half a backward pass: `auto_mode`).
 * ``hessian(f, wrt)``: forward over reverse -- forward mode applied to the
   gradient code srcdiff generated (which is ordinary Python).
 * ``hvp(f, primals, v, wrt)``: a Hessian-vector product without forming H.
@@ -15,8 +16,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ArgumentError, SrcDiffError, as_domain_error
+from ..rules import RULES
 from .cache import cached
 from .finite import all_finite, refuse
+from .forward import jacobian_columns
 from .pickling import derivative
 from .requests import (
     Specializer,
@@ -91,6 +94,9 @@ def jvp(func, primals, tangents):
     that carry no derivative, such as integers.
     """
     primals, tangents = tuple(primals), tuple(tangents)
+    fast = _number_jvp(func, primals, tangents)
+    if fast is not None:
+        return fast
     params = parameters(func)
     if len(primals) != len(params) or len(tangents) != len(primals):
         raise ArgumentError(
@@ -113,7 +119,38 @@ def jvp(func, primals, tangents):
     if not all_finite(tangent):
         along = ", ".join(wrt)
         raise refuse(lambda: fn(*pos, *dts, **kw), [(along, tangent)], func.__name__)
+    if not kw and all(type(a) is float for a in primals):
+        mask = tuple(t is not None for t in tangents)
+        if all(type(t) is float for t in tangents if t is not None) and wrt == tuple(
+            p for p, m in zip(params, mask) if m
+        ):
+            _NUMBER_JVPS[(func, mask)] = (fn, RULES.version)
     return value, tangent
+
+
+# (func, which tangents are given) -> (tangent code, rule table version), for calls whose
+# primals and tangents are all floats: jvp of a cheap scalar function is then a few
+# checks and one call, not a specialisation lookup (benchmarks/bench_forward.py)
+_NUMBER_JVPS: dict = {}
+
+
+def _number_jvp(func, primals, tangents):
+    """jvp's result by the cached tangent code when every primal and tangent is a float
+    (None where no tangent), or None: anything else -- an arithmetic error, a derivative
+    that is not finite, replaced code -- takes the general path, which reports it."""
+    entry = _NUMBER_JVPS.get((func, tuple(t is not None for t in tangents)))
+    if entry is None or len(primals) != len(tangents) or entry[1] != RULES.version:
+        return None
+    fn = entry[0]
+    if not all(type(a) is float for a in primals) or not all(
+        f.__code__ is code for f, code in fn.srcdiff_depends_on
+    ):
+        return None
+    try:
+        value, tangent = fn(*primals, *[t for t in tangents if t is not None])
+    except (ZeroDivisionError, OverflowError, ValueError):
+        return None
+    return (value, tangent) if type(tangent) is float and tangent - tangent == 0.0 else None
 
 
 def _is_zero(t):
@@ -124,32 +161,12 @@ def _tangent_like(t, a):
     if isinstance(a, (list, tuple)):
         return np.asarray(t, dtype=float)
     if isinstance(a, np.ndarray):
+        if type(t) is np.ndarray and t.dtype == a.dtype and t.shape == a.shape:
+            view = t.view()  # of a's shape and dtype already: a read-only view, as
+            view.flags.writeable = False  # broadcast_to gives, but cheaper
+            return view
         return np.broadcast_to(np.asarray(t, dtype=a.dtype), a.shape)
     return t
-
-
-def forward_grad(func, names, args):
-    """Gradient of scalar `func` w.r.t. `names` by forward mode: one pass per input
-    element (a scalar input takes one pass with a float tangent)."""
-    params = parameters(func)
-    index = [params.index(n) for n in names]
-    grads = []
-    for i in index:
-        x = args[i]
-        arr = np.asarray(x, dtype=float)
-        if arr.ndim == 0 and not isinstance(x, (list, tuple, np.ndarray)):
-            tangents = [None] * len(args)
-            tangents[i] = 1.0
-            grads.append(_scalar(jvp(func, args, tangents)[1]))
-            continue
-        g = _jac_forward(func, args, i, arr if isinstance(x, np.ndarray) else arr, np.zeros(()))
-        g = g.astype(x.dtype) if isinstance(x, np.ndarray) else g
-        grads.append(type(x)(float(v) for v in g) if isinstance(x, (list, tuple)) else g)
-    return tuple(grads)
-
-
-def _scalar(t):
-    return float(t) if np.ndim(t) == 0 else t
 
 
 # -- reverse mode ---------------------------------------------------------------------
@@ -231,7 +248,8 @@ def jacobian(func, wrt=0, mode="auto"):
 
     The result has shape ``out.shape + in.shape`` (a tuple of such arrays
     when `wrt` is a tuple).  `mode`: "forward", "reverse", or "auto"
-    (forward when the input has fewer elements than the output).
+    (forward when the input has fewer than twice as many elements as the output: a
+    forward pass costs about half a backward pass, see `auto_mode`).
     """
     if mode not in ("auto", "forward", "reverse"):
         raise SrcDiffError(f"mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
@@ -245,9 +263,7 @@ def jacobian(func, wrt=0, mode="auto"):
         for name in names:
             i = params.index(name)
             x = np.asarray(args[i], dtype=float) if not isinstance(args[i], np.ndarray) else args[i]
-            chosen = mode
-            if mode == "auto":
-                chosen = "forward" if x.size < out.size else "reverse"
+            chosen = auto_mode(x.size, out.size) if mode == "auto" else mode
             if chosen == "forward":
                 results.append(_jac_forward(func, args, i, x, out))
             else:
@@ -260,18 +276,23 @@ def jacobian(func, wrt=0, mode="auto"):
     return result
 
 
+# A forward pass (one input direction) costs 0.4-0.5 of a backward pass (one output
+# element) of the same function: benchmarks/bench_higher.py (a) measured 4.7 vs 13.1 us
+# (tanh(A @ x)) and 17.2 vs 33.5 us (4 tanh layers), crossovers at n = 2-3 m.
+FORWARD_PER_REVERSE = 2
+
+
+def auto_mode(in_size, out_size):
+    """The mode "auto" picks for a Jacobian of `out_size` x `in_size` elements: forward
+    while its passes (one per input element) cost less than reverse mode's (one per
+    output element), a forward pass costing 1 / FORWARD_PER_REVERSE of a backward one."""
+    return "forward" if in_size < FORWARD_PER_REVERSE * out_size else "reverse"
+
+
 def _jac_forward(func, args, i, x, out):
-    """One forward pass per input element (a basis tangent each)."""
-    columns = []
-    for j in np.ndindex(x.shape):
-        e = np.zeros(x.shape, dtype=x.dtype if x.dtype.kind == "f" else float)
-        e[j] = 1.0
-        tangents = [None] * len(args)
-        tangents[i] = e if np.ndim(args[i]) or isinstance(args[i], (list, tuple)) else 1.0
-        _, t = jvp(func, args, tangents)
-        columns.append(np.broadcast_to(np.asarray(t, dtype=float), out.shape))
-    jac = np.stack(columns, axis=-1) if columns else np.zeros(out.shape + (0,))
-    return jac.reshape(out.shape + x.shape)
+    """One forward pass per input element (a basis tangent each), through one compiled
+    tangent function (forward.columns)."""
+    return jacobian_columns(func, args, i, out.shape)
 
 
 def _jac_reverse(func, args, i, x, out):

@@ -192,6 +192,12 @@ def add_build_command(subparsers):
     )
     p.add_argument("--at", help='example arguments that fix their kinds, e.g. "w=0.5, b=0"')
     p.add_argument(
+        "--checkpoint",
+        metavar="S",
+        help="checkpoint the outermost loops with at most S snapshots each (binomial "
+        "checkpointing; uniform:S for evenly spaced snapshots)",
+    )
+    p.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 naming each stale output"
     )
     p.add_argument(

@@ -20,7 +20,7 @@ else:  # a declared dependency on 3.10
     import tomli as tomllib
 
 from ..api.loading import parse_at
-from ..errors import UsageError
+from ..errors import SrcDiffError, UsageError
 
 OUTPUT_KINDS = ("grad", "value_and_grad", "vjp", "jvp")
 KINDS = ("scalar", "array", "int", "seq")
@@ -43,6 +43,7 @@ class Target:
     seed: int = 0
     rtol: float = 1e-5
     atol: float = 1e-6
+    checkpoint: str | None = None  # grad's checkpoint=, as "binomial:S" or "uniform:S"
 
     @property
     def spec(self):
@@ -126,6 +127,7 @@ _TARGET_KEYS = {
     "seed",
     "rtol",
     "atol",
+    "checkpoint",
 }
 
 
@@ -171,6 +173,7 @@ def targets_from_config(project):
                     seed=int(entry.get("seed", 0)),
                     rtol=float(entry.get("rtol", 1e-5)),
                     atol=float(entry.get("atol", 1e-6)),
+                    checkpoint=entry.get("checkpoint"),
                 ),
                 label,
             )
@@ -204,6 +207,7 @@ def targets_from_args(project, args):
                     outputs=outputs,
                     mode=args.mode,
                     at=at,
+                    checkpoint=args.checkpoint,
                 ),
                 spec,
             )
@@ -248,6 +252,13 @@ def _checked(target, label):
         raise UsageError(f"{label}: kinds must be one of {', '.join(KINDS)} (see {', '.join(bad)})")
     if not target.output.endswith(".py"):
         raise UsageError(f"{label}: output {target.output!r} must be a .py file")
+    if target.checkpoint is not None:
+        from ..api.gradients import checked_checkpoint
+
+        try:
+            target.checkpoint = str(checked_checkpoint(target.checkpoint, target.mode))
+        except SrcDiffError as exc:
+            raise UsageError(f"{label}: {exc}") from None
     if not target.function.isidentifier():
         raise UsageError(f"{label}: {target.function!r} is not a function name")
     return target

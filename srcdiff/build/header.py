@@ -63,7 +63,7 @@ def stale_reason(old, new):
             f"built by srcdiff {before.get('version', '(unknown)')}, this is {after.get('version')}"
         )
     if before.get("target") != after.get("target"):
-        return "build options changed (targets, wrt, kinds, generate or mode)"
+        return "build options changed (targets, wrt, kinds, generate, mode or checkpoint)"
     if before.get("input-hash") != after.get("input-hash"):
         return "source changed"
     return "contents differ from a fresh build (edited by hand, or a function it calls changed)"

@@ -116,10 +116,13 @@ class Built:
     def header_line(self):
         """The `# srcdiff-target:` line: the options that shaped this target's code."""
         kinds = ",".join(f"{k}:{v}" for k, v in sorted(self.kinds.items()))
-        return (
+        line = (
             f"{self.target.spec} wrt={','.join(self.wrt)} kinds={kinds} "
             f"mode={self.target.mode} generate={','.join(self.target.outputs)}"
         )
+        if self.target.checkpoint is not None:
+            line += f" checkpoint={self.target.checkpoint}"
+        return line
 
     def hash_input(self):
         """What the header's input hash covers for this target (source and options)."""
@@ -130,7 +133,7 @@ class Built:
             "kinds": sorted(self.kinds.items()),
             "outputs": self.target.outputs,
             "mode": self.target.mode,
-        }
+        } | ({"checkpoint": self.target.checkpoint} if self.target.checkpoint else {})
 
 
 def build_target(project, loader, target):
@@ -156,7 +159,10 @@ def build_target(project, loader, target):
     for w in wrt:
         if kinds[w] == INT:
             kinds[w] = SCALAR
-    units = [(out, generate(func, wrt, dict(kinds), output=out)) for out in target.outputs]
+    units = [
+        (out, generate(func, wrt, dict(kinds), output=out, checkpoint=target.checkpoint))
+        for out in target.outputs
+    ]
     return Built(
         target=target,
         dotted=project.dotted(target.file),

@@ -79,6 +79,174 @@ for COUNTER in range(TRIPS):
     BODY
 """
 
+#: Forward sweep of a checkpointed `for` loop (reverse/checkpoint.py): segments of STRIDE
+#: passes, SEGMENTS of them at most, run without recording; each starts with a snapshot.
+CHECKPOINTED_FOR = """
+ITERS = ITERABLE
+STRIDE = max(1, -(-len(ITERS) // SEGMENTS))
+SNAPSHOTS = []
+for START in range(0, len(ITERS), STRIDE):
+    SNAPSHOT
+    for TARGET in ITERS[START:START + STRIDE]:
+        BODY
+"""
+
+#: Backward sweep of a checkpointed `for` loop: per segment, last first, the snapshot
+#: restored, the segment recorded, and its passes' adjoints in reverse.
+CHECKPOINTED_REVERSED_FOR = """
+for START in reversed(range(0, len(ITERS), STRIDE)):
+    RESTORE
+    for TARGET in ITERS[START:START + STRIDE]:
+        RECORDED
+    for TARGET in reversed(ITERS[START:START + STRIDE]):
+        BODY
+"""
+
+#: Forward sweep of a checkpointed `while` loop: a snapshot every STRIDE passes; when
+#: SEGMENTS are held, every other one is dropped and STRIDE doubles.
+CHECKPOINTED_WHILE = """
+TRIPS = 0
+STRIDE = 1
+SNAPSHOTS = []
+while TEST:
+    if TRIPS % STRIDE == 0:
+        if len(SNAPSHOTS) == SEGMENTS:
+            SNAPSHOTS = SNAPSHOTS[::2]
+            STRIDE = 2 * STRIDE
+        if TRIPS % STRIDE == 0:
+            SNAPSHOT
+    TRIPS = TRIPS + 1
+    BODY
+"""
+
+#: Backward sweep of a checkpointed `while` loop: as CHECKPOINTED_REVERSED_FOR, the
+#: segments' passes counted.
+CHECKPOINTED_REPLAYED_WHILE = """
+for START in reversed(range(0, TRIPS, STRIDE)):
+    RESTORE
+    STOP = min(START + STRIDE, TRIPS)
+    for COUNTER in range(START, STOP):
+        RECORDED
+    for COUNTER in range(STOP - START):
+        BODY
+"""
+
+#: ... and of a `for` loop that may leave early: as a `while` loop, its passes counted.
+CHECKPOINTED_FOR_COUNTED = """
+ITERS = ITERABLE
+TRIPS = 0
+STRIDE = 1
+SNAPSHOTS = []
+for TARGET in ITERS:
+    if TRIPS % STRIDE == 0:
+        if len(SNAPSHOTS) == SEGMENTS:
+            SNAPSHOTS = SNAPSHOTS[::2]
+            STRIDE = 2 * STRIDE
+        if TRIPS % STRIDE == 0:
+            SNAPSHOT
+    TRIPS = TRIPS + 1
+    BODY
+"""
+
+CHECKPOINTED_REVERSED_FOR_COUNTED = """
+for START in reversed(range(0, TRIPS, STRIDE)):
+    RESTORE
+    STOP = min(START + STRIDE, TRIPS)
+    for TARGET in ITERS[START:STOP]:
+        RECORDED
+    for TARGET in reversed(ITERS[START:STOP]):
+        BODY
+"""
+
+#: Forward sweep of a `for` loop under binomial checkpointing (reverse/checkpoint.py):
+#: spans of passes, run without recording, a snapshot at the start of each (the first
+#: part of the binomial schedule); a `while` loop keeps its entry state only.
+BINOMIAL_FOR = """
+ITERS = ITERABLE
+SNAPSHOTS = []
+for START, STOP in SPANS(len(ITERS), SEGMENTS):
+    SNAPSHOT
+    for TARGET in ITERS[START:STOP]:
+        BODY
+"""
+
+#: ... and of one that may leave early: its entry state only, its passes counted.
+BINOMIAL_FOR_COUNTED = """
+ITERS = ITERABLE
+TRIPS = 0
+SNAPSHOTS = []
+SNAPSHOT
+for TARGET in ITERS:
+    TRIPS = TRIPS + 1
+    BODY
+"""
+
+BINOMIAL_WHILE = """
+TRIPS = 0
+SNAPSHOTS = []
+SNAPSHOT
+while TEST:
+    TRIPS = TRIPS + 1
+    BODY
+"""
+
+#: Backward sweep under binomial checkpointing: the steps runtime.binomial_schedule
+#: gives -- reverse a few passes (record them, then their adjoints, last first), run
+#: passes plainly, take, restore or drop a snapshot.
+BINOMIAL_REVERSED_FOR = """
+for ACTION, START, STOP in SCHEDULE(len(ITERS), SEGMENTS):
+    if ACTION == "reverse":
+        for TARGET in ITERS[START:STOP]:
+            RECORDED
+        for TARGET in reversed(ITERS[START:STOP]):
+            BODY
+    elif ACTION == "advance":
+        for TARGET in ITERS[START:STOP]:
+            PLAIN
+    elif ACTION == "save":
+        SNAPSHOT
+    elif ACTION == "restore":
+        RESTORE
+    else:
+        DROP
+"""
+
+BINOMIAL_REVERSED_FOR_COUNTED = """
+for ACTION, START, STOP in SCHEDULE(TRIPS, SEGMENTS, from_start=True):
+    if ACTION == "reverse":
+        for TARGET in ITERS[START:STOP]:
+            RECORDED
+        for TARGET in reversed(ITERS[START:STOP]):
+            BODY
+    elif ACTION == "advance":
+        for TARGET in ITERS[START:STOP]:
+            PLAIN
+    elif ACTION == "save":
+        SNAPSHOT
+    elif ACTION == "restore":
+        RESTORE
+    else:
+        DROP
+"""
+
+BINOMIAL_REPLAYED_WHILE = """
+for ACTION, START, STOP in SCHEDULE(TRIPS, SEGMENTS, from_start=True):
+    if ACTION == "reverse":
+        for COUNTER in range(START, STOP):
+            RECORDED
+        for COUNTER in range(STOP - START):
+            BODY
+    elif ACTION == "advance":
+        for COUNTER in range(START, STOP):
+            PLAIN
+    elif ACTION == "save":
+        SNAPSHOT
+    elif ACTION == "restore":
+        RESTORE
+    else:
+        DROP
+"""
+
 
 @cache
 def _parsed(template: str) -> list[ast.stmt]:

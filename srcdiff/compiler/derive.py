@@ -12,8 +12,8 @@ import types
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-from ..errors import NonScalarOutputError, SrcDiffError
-from .analysis import SCALAR
+from ..errors import NonScalarOutputError, NotUnrollable, SrcDiffError
+from .analysis import INT, SCALAR
 from .astutil import assign as _assign
 from .astutil import attr_call as _attr_call
 from .astutil import call as _call
@@ -24,8 +24,10 @@ from .forward import ForwardTransform
 from .gcpause import gc_paused
 from .optimize import eliminate_dead, fold_single_use, propagate
 from .reverse import FunctionTransform
+from .reverse.checkpoint import parse_option
 from .source import MISSING
 from .unit import Unit
+from .unroll import merge, share_partials
 
 
 @dataclass
@@ -65,20 +67,26 @@ def generate(
     output: str = "grad",
     ranks: dict[str, int | None] | None = None,
     narrow: Collection[str] = (),
+    checkpoint: object = None,
 ) -> Generated:
     """Generated code for `func`, the compiler's entry point.  `wrt`: parameter names;
     `kinds`: parameter -> kind; `output`: "grad" (returns the gradients), "value_and_grad"
     (value, gradients), either with "_aux" (the function returns (output, aux):
     (gradients, aux) and ((value, aux), gradients), as JAX's has_aux), "vjp" (takes a
     cotangent `g` for the output, returns one cotangent per `wrt` parameter), "split" (a
-    fwd/bwd pair; the entry names both) -- reverse mode -- or "jvp" (forward mode).
-    `ranks`: parameter -> ndim where known (code specialised to them indexes arrays down
-    to scalars as such); `narrow`: array parameters of a float dtype other than float64,
-    whose gradients are cast back (float32 stays float32 where the function computes in
-    float64)."""
+    fwd/bwd pair; the entry names both) -- reverse mode -- or "jvp" (forward mode), "jvps"
+    (forward mode, each `wrt` parameter's direction separately, in one function:
+    unroll.py; numbers only).  `ranks`: parameter -> ndim where known (code specialised
+    to them indexes arrays down to scalars as such); `narrow`: array parameters of a float
+    dtype other than float64, whose gradients are cast back (float32 stays float32 where
+    the function computes in float64); `checkpoint`: how to checkpoint the main
+    function's outermost loops (reverse mode): a number of snapshots or "binomial:S" /
+    "uniform:S" (reverse/checkpoint.py `parse_option`)."""
+    option = parse_option(checkpoint)
     reserved: set[str] = set()
     for _ in range(3):
         unit = Unit(reserved=reserved)
+        unit.checkpoint = option
         try:
             return _generate(unit, func, wrt, kinds, output, dict(ranks or {}), set(narrow))
         except _NameClash as clash:
@@ -94,6 +102,8 @@ class _NameClash(Exception):
 def _generate(unit, func, wrt, kinds, output, ranks, narrow=frozenset()):
     if output == "jvp":
         return _generate_forward(unit, func, wrt, kinds, ranks)
+    if output == "jvps":
+        return _generate_unrolled(unit, func, wrt, kinds, ranks)
     if output == "split":
         return _generate_split(unit, func, wrt, kinds, ranks)
     source = unit.source(func)
@@ -166,6 +176,48 @@ def _generate_forward(unit, func, wrt, kinds, ranks):
     return _finish(unit, func, [fdef], spec.jvp_name)
 
 
+def _generate_unrolled(unit, func, wrt, kinds, ranks):
+    """`f_jvps(params..., dp1, dp2, ...) -> (value, (tangent along p1, along p2, ...))`:
+    the tangent code of each parameter's direction in one function, the primal code once
+    (unroll.py).  Raises NotUnrollable where the directions' code doesn't line up."""
+    if any(k not in (SCALAR, INT) for k in kinds.values()):  # numbers only: no shapes
+        raise NotUnrollable(f"{func.__name__} takes arrays or lists here")
+    fn = ForwardTransform(unit, unit.prepare(unit.source(func), wrt, kinds, ranks), "main")
+    bodies, names, seeds, outs = [], [], [], []
+    for p in wrt:
+        body, state = fn.build(seeded=p)
+        seeds.append(fn.adj(p))
+        outs.append(tuple_of([fn.output_tangent(o, state) for o in fn.outputs]))
+        names.append(set(fn.adjoints.values()))
+        bodies.append(body)
+    _tag_lines(fn, [s for body in bodies for s in body])
+    merged = merge(bodies, names)
+    if merged is None or unit.pending:  # (a helper's h_jvp computes values and tangents)
+        raise NotUnrollable(f"the directions of {func.__name__} can't share one function")
+    values = tuple_of([_name(o) for o in fn.outputs])
+    result = ast.Tuple(elts=[values, ast.Tuple(elts=outs, ctx=ast.Load())], ctx=ast.Load())
+    every = set().union(*names)
+    pure = {n for n, obj in unit.binding_names.items() if isinstance(obj, types.ModuleType)}
+    body = propagate(merged + [ast.Return(value=result)], every, int_names=fn.int_names)
+    body = eliminate_dead([body], every, pure)[0]
+    body = _fold_tangent_code(fn, body, every)
+    body = share_partials(body, every, pure, lambda: unit.names.numbered("p"))
+    args = copy_tree(fn.tree.args)
+    _bind_defaults(fn, func, args)
+    args.args += [ast.arg(arg=s) for s in seeds]
+    args.defaults = []  # every argument is passed (forward.number_gradient)
+    doc = ast.Expr(
+        value=ast.Constant(
+            f"Value and tangents of {func.__name__} along each of {', '.join(wrt)} (forward mode)."
+        )
+    )
+    entry = unit.names.exact_or_suffixed(f"{func.__name__}_jvps")
+    fdef = ast.FunctionDef(name=entry, args=args, body=[doc] + body, decorator_list=[])
+    fdef.comments_from = body[0] if body else None
+    _qualify_free_names(fn, fdef)
+    return _finish(unit, func, [ast.fix_missing_locations(fdef)], entry)
+
+
 def _jvp_function(unit, spec, role):
     """`def h_jvp(params..., dparams...)` returning (value, tangent)."""
     fn = ForwardTransform(
@@ -181,6 +233,7 @@ def _jvp_function(unit, spec, role):
     else:  # flat, so callers unpack one level: a, b, da, db = h_jvp(...)
         result = ast.Tuple(elts=values + tangents, ctx=ast.Load())
     body = _tidy(fn, body + [ast.Return(value=result)])
+    body = _fold_tangent_code(fn, body, set(fn.adjoints.values()))
     args = copy_tree(fn.tree.args)
     _bind_defaults(fn, spec.func, args)
     tangent_args = [ast.arg(arg=fn.adj(p)) for p in spec.active]
@@ -498,7 +551,24 @@ def _fold(fn, body, backward, pure):
     derivs = set(fn.adjoints.values())
     fwd = fold_single_use(fwd, temps, pure, context=bwd, int_names=fn.int_names)
     bwd = fold_single_use(bwd, derivs, pure, context=fwd, int_names=fn.int_names)
+    if fn.checkpoint_plans:  # (reverse/checkpoint.py)
+        visit = fn.fold_checkpointed(
+            lambda stmts, names: fold_single_use(stmts, names, pure, int_names=fn.int_names)
+        )
+        visit(fwd)
+        visit(bwd)
     return fwd, bwd
+
+
+def _fold_tangent_code(fn, body, tangents):
+    """Single-use temporaries and tangents back into expressions: the tangent code then
+    runs with fewer stores and loads (a pass is ~10% cheaper on RK4).  Tangents of user
+    variables are candidates too (read once, they are a temporary's tangent)."""
+    candidates = set(fn.flat.temp_kinds) | (set(tangents) - set(fn.params))
+    pure = {
+        name for name, obj in fn.unit.binding_names.items() if isinstance(obj, types.ModuleType)
+    }
+    return fold_single_use(body, candidates, pure | _user_modules(fn), int_names=fn.int_names)
 
 
 def _tidy(fn, stmts):

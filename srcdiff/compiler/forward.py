@@ -39,8 +39,12 @@ class ForwardTransform(TransformBase):
         self.shapes = ShapeTokens(self)
 
     # -- entry ---------------------------------------------------------------------------
-    def build(self, tangent_names=None):
-        """(statements, final tangent state); tangents of `wrt` are parameters."""
+    def build(self, tangent_names=None, seeded=None):
+        """(statements, final tangent state); tangents of `wrt` are parameters.  With
+        `seeded` (a parameter), only that parameter's tangent is given, the others are
+        statically zero: one direction of several (unroll.py), with fresh tangent names."""
+        if seeded is not None:
+            self.adjoints, self.materialized, self.indexed = {}, set(), set()
         for p, n in (tangent_names or {}).items():
             self.adjoints[p] = n
         self.scatter = {
@@ -50,7 +54,8 @@ class ForwardTransform(TransformBase):
             and isinstance(n.targets[0], ast.Subscript)
             and isinstance(n.targets[0].value, ast.Name)
         }
-        state = {p for p in self.wrt if self.an.active.get(p)}
+        seeds = self.wrt if seeded is None else [seeded]
+        state = {p for p in seeds if self.an.active.get(p)}
         if self.role == "helper":  # tangent parameters default to 0.0: shapeless
             self.materialized |= state
         body = self.block(self.tree.body[:-1], state)
@@ -170,7 +175,7 @@ class ForwardTransform(TransformBase):
             return self._setitem(op, state)
         if op.kind is OpKind.HELPER:
             return self._helper(op, state)
-        primal_target = tuple_of(op.targets, store=True)
+        primal_target = op.target_node(store=True)
         primal = assign(primal_target, op.primal)
         self._state = state
         present = [
@@ -195,15 +200,16 @@ class ForwardTransform(TransformBase):
         for term in terms[1:]:
             total = (
                 add(total, term)
-                if len(op.targets) == 1
+                if not op.unpacked
                 else call(self.bind(_runtime().add_each, "add_each"), total, term)
             )
         target = op.target
         widen = op.kind is OpKind.RULE and op.rule.elementwise and self._may_widen(op, present)
-        if len(op.targets) > 1:  # a rule returning several values: unpack their tangents
+        if op.unpacked:  # a rule returning several values: unpack their tangents
             for t in op.targets:
                 state.add(t)
-            tangent = assign(tuple_of([self.adj(t) for t in op.targets], store=True), total)
+            elts = [name(self.adj(t), True) for t in op.targets]
+            tangent = assign(ast.Tuple(elts=elts, ctx=ast.Store()), total)
             return [tangent, primal] if self_ref else [primal, tangent]
         if op.kind is OpKind.SUBSCRIPT:
             self.indexed.add(op.bound["x"].id)

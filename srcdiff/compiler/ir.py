@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .astutil import tuple_of
+
 if TYPE_CHECKING:
     from ..rules.core import Rule
     from .analysis import Analysis, Definitions
@@ -53,6 +55,15 @@ class Op:
     active: list[str] = field(default_factory=list)
     helper: HelperSpec | None = None  # for HELPER
     index: ast.expr | None = None  # for SETITEM: the index assigned into
+    unpacked: bool = False  # the value is a sequence unpacked into targets (`g2, = f(x)`)
+
+    def target_node(self, store=False) -> ast.expr:
+        """The targets as an expression: a name, or a tuple where the value is unpacked
+        (a one-element tuple too: `g2, = f(x)` binds g2 to f(x)[0], not to f(x))."""
+        ctx = ast.Store() if store else ast.Load()
+        if self.unpacked:
+            return ast.Tuple(elts=[ast.Name(id=t, ctx=ctx) for t in self.targets], ctx=ctx)
+        return tuple_of(self.targets, store)
 
     @property
     def target(self) -> str:

@@ -46,6 +46,19 @@ def _trimmed_length(index):
     return start - stop
 
 
+def _kept_axes(op):
+    """`axis` of a reduction called with keepdims=True and constant axes, else None."""
+    keep, axis = op.bound.get("keepdims"), op.bound.get("axis")
+    if not (isinstance(keep, ast.Constant) and keep.value is True):
+        return None
+    if _int_constant(axis) is not None:
+        return _int_constant(axis)
+    if isinstance(axis, ast.Tuple):
+        axes = tuple(_int_constant(e) for e in axis.elts)
+        return axes if axes and None not in axes else None
+    return None
+
+
 class ShapeTokens:
     def __init__(self, fn):
         self.fn = fn
@@ -86,6 +99,11 @@ class ShapeTokens:
             if trim is not None:  # x[1:] and x[:-1]: both n - 1 long
                 return ("trim", base, trim)
             return ("sub", base, ast.dump(index))
+        if op.kind is OpKind.RULE and op.rule.result == "reduce":
+            axes = _kept_axes(op)
+            base = self._atom_token(op.bound.get("a"))
+            if axes is not None and base is not None:
+                return ("keep", base, axes)
         if op.kind is OpKind.RULE and op.rule.elementwise:
             tokens = set()
             for atom in op.bound.values():
@@ -95,7 +113,23 @@ class ShapeTokens:
                 tokens.add(self._atom_token(atom) if isinstance(atom, ast.Name) else None)
             if len(tokens) == 1 and None not in tokens:
                 return tokens.pop()
+            # x - np.max(x, axis=1, keepdims=True) has x's shape: the reduction broadcasts
+            full = {t for t in tokens if t is None or t[0] != "keep"}
+            if (
+                len(full) == 1
+                and None not in full
+                and all(t[0] != "keep" or t[1] in full for t in tokens)
+            ):
+                return full.pop()
         return ("own", name)
+
+    def kept_axes(self, a, b):
+        """The axes `a` is a keepdims reduction of `b` over (np.sum(b, axis=1,
+        keepdims=True)), as an int or a tuple; else None."""
+        ta, tb = self.token(a), self.token(b)
+        if ta is not None and ta[0] == "keep" and ta[1] == tb:
+            return ta[2]
+        return None
 
     def _atom_token(self, atom):
         if not isinstance(atom, ast.Name):

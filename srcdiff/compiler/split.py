@@ -61,16 +61,17 @@ class Flattener:
             kind, active = self.an.expr(stmt.value)
             names = [e.id for e in target.elts if isinstance(e, ast.Name)]  # core form
             if not active:
-                ops.append(Op(OpKind.INACTIVE, names, stmt.value, stmt))
+                ops.append(Op(OpKind.INACTIVE, names, stmt.value, stmt, unpacked=True))
                 return ops
             call = stmt.value
             func = self._resolve_call(call)
             if func is not MISSING and RULES.lookup(func):  # a rule returning a sequence
                 ops.append(self._call_op(call, names, ops))
-                return ops
-            if not self._is_helper(func):
-                raise self._no_rule(call, func, "a call unpacked into several variables")
-            ops.append(self._helper_op(call, func, names, ops))
+            else:
+                if not self._is_helper(func):
+                    raise self._no_rule(call, func, "a call unpacked into several variables")
+                ops.append(self._helper_op(call, func, names, ops))
+            ops[-1].unpacked = True
             return ops
         if isinstance(target, ast.Name):
             self._into(stmt.value, target.id, ops)

@@ -19,7 +19,7 @@ from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
 from .aliasing import PURE_METHODS, check_memory
 from .analysis import ARRAY, SCALAR, SEQ
-from .astutil import copy_tree, name, tuple_of, walk
+from .astutil import copy_tree, name, walk
 from .ir import FunctionIR
 from .source import MISSING
 from .split import Flattener
@@ -175,10 +175,11 @@ class TransformBase:
             if p not in mapping:
                 mapping[p] = ast.Constant(rule.defaults[p])
         mapping["t" if which == "jvp" else "g"] = seed
-        mapping["out"] = copy_tree(op.primal) if self_ref else tuple_of(op.targets)
-        for n in rule.uses(which, param) & set(rule.namespace):
+        mapping["out"] = copy_tree(op.primal) if self_ref else op.target_node()
+        ranks = tuple(self.an.rank(op.bound[p]) if p in op.bound else None for p in rule.params)
+        for n in rule.uses(which, param, ranks) & set(rule.namespace):
             mapping[n] = name(self.bind(rule.namespace[n], n))
-        return instantiate(rule.template(which, param), mapping, self.int_names)
+        return instantiate(rule.template(which, param, ranks), mapping, self.int_names)
 
     def _ops(self, stmt):
         """Three-address ops of an Assign (computed once, shared by both sweeps)."""

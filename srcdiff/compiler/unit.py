@@ -73,6 +73,7 @@ class Unit:
         self.names = Names(self.reserved)
         self._stack_name = None
         self.mutates = False  # does generated code assign into arrays (y[i] = ...)?
+        self.checkpoint = None  # snapshots per checkpointed loop (reverse/checkpoint.py)
         self.seed = seed if seed is not None else ast.Constant(1.0)
         self.bindings = {}  # id(obj) -> (name, obj)
         self.binding_names = {}  # name -> obj

@@ -50,25 +50,31 @@ class Rule:
     # the result is always a new array, None that it may share any argument's
     shares: tuple | None = ()
     mutates: tuple = ()  # parameters the function changes in place (runtime.add_at's acc)
+    # (mode, ranks of the parameters in order) -> parameter -> template: what a person
+    # writes once the ranks are known (`g @ y.T` for matmul_da(g, x, y) of matrices);
+    # valid for every shape of those ranks
+    by_rank: dict = field(default_factory=dict)
     _parsed: dict = field(default_factory=dict, repr=False)
 
     @property
     def differentiable(self):
         return bool(self.vjp)
 
-    def template(self, mode, param):
-        """Parsed template for `param` in `mode` ("jvp" or "vjp")."""
-        key = (mode, param)
+    def template(self, mode, param, ranks=None):
+        """Parsed template for `param` in `mode` ("jvp" or "vjp"); `ranks` (of the
+        parameters, in order, None where unknown) may select a spelling for those ranks."""
+        spelled = self.by_rank.get((mode, ranks), {}).get(param) if ranks else None
+        key = (mode, param, ranks if spelled else None)
         if key not in self._parsed:
-            text = (self.jvp if mode == "jvp" else self.vjp)[param]
+            text = spelled or (self.jvp if mode == "jvp" else self.vjp)[param]
             self._parsed[key] = ast.parse(text, mode="eval").body
         return self._parsed[key]
 
-    def uses(self, mode, param):
-        """Names a template reads: used to decide what the backward sweep needs."""
-        key = ("uses", mode, param)
+    def uses(self, mode, param, ranks=None):
+        """Names a template reads (those of the rule's namespace get bound)."""
+        key = ("uses", mode, param, ranks)
         if key not in self._parsed:
-            tree = self.template(mode, param)
+            tree = self.template(mode, param, ranks)
             self._parsed[key] = frozenset(n.id for n in ast.walk(tree) if isinstance(n, ast.Name))
         return set(self._parsed[key])
 
@@ -191,8 +197,10 @@ def make_rule(
     result="same",
     label="",
     zero=(),
+    by_rank=None,
 ):
-    """Build a Rule from templates (see module docstring); does not register it."""
+    """Build a Rule from templates (see module docstring); does not register it.
+    `by_rank`: {ranks: {"jvp"/"vjp": {param: template}}}, spellings for known ranks."""
     params, defaults = _parse_params(params) if isinstance(params, str) else (tuple(params), {})
     jvp, vjp = dict(jvp or {}), dict(vjp or {})
     if partials:
@@ -209,7 +217,16 @@ def make_rule(
             f"rule for {func!r}: jvp and vjp must cover the same parameters "
             f"(jvp: {sorted(jvp)}, vjp: {sorted(vjp)})"
         )
-    ns = _resolve_namespace([*jvp.values(), *vjp.values()], params, namespace or {})
+    spelled = {
+        (mode, tuple(ranks)): dict(templates)
+        for ranks, modes in (by_rank or {}).items()
+        for mode, templates in modes.items()
+    }
+    for (mode, _), templates in spelled.items():
+        if mode not in ("jvp", "vjp") or not set(templates) <= set(vjp):
+            raise ValueError(f"rule for {func!r}: by_rank spells {mode} of {sorted(templates)}")
+    texts = [*jvp.values(), *vjp.values(), *(t for d in spelled.values() for t in d.values())]
+    ns = _resolve_namespace(texts, params, namespace or {})
     rule = Rule(
         func,
         params,
@@ -222,6 +239,7 @@ def make_rule(
         result,
         label or _label(func),
         tuple(zero.split(", ") if isinstance(zero, str) else zero),
+        by_rank=spelled,
     )
     if array is not None:
         rule.array_variant = make_rule(

@@ -75,9 +75,10 @@ def partials(func, params, result="same", **parts):
     _add(make_rule(func, params, partials=parts, namespace=NS, result=result))
 
 
-def linear(func, params, jvp, vjp, result="array"):
-    """`result="reduce"`: a scalar unless `axis` or `keepdims` is given (see analysis)."""
-    _add(make_rule(func, params, jvp=jvp, vjp=vjp, namespace=NS, result=result))
+def linear(func, params, jvp, vjp, result="array", by_rank=None):
+    """`result="reduce"`: a scalar unless `axis` or `keepdims` is given (see analysis);
+    `by_rank`: spellings for known ranks of the parameters (core.make_rule)."""
+    _add(make_rule(func, params, jvp=jvp, vjp=vjp, namespace=NS, result=result, by_rank=by_rank))
 
 
 def nondiff(func, result):
@@ -214,6 +215,19 @@ linear(
     vjp={"a": "cumprod_vjp(g, a, out, axis)"},
 )
 
+
+def _product_by_rank(x, y, extra=0):
+    """Cotangents of x @ y (or np.dot(x, y)) for vectors and matrices; `extra`: ranks of
+    the rule's further parameters (np.dot's out_), all unknown."""
+    pad = (None,) * extra
+    return {
+        (2, 2, *pad): {"vjp": {x: f"g @ {y}.T", y: f"{x}.T @ g"}},
+        (1, 2, *pad): {"vjp": {x: f"{y} @ g", y: f"np.outer({x}, g)"}},
+        (2, 1, *pad): {"vjp": {x: f"np.outer(g, {y})", y: f"{x}.T @ g"}},
+        (1, 1, *pad): {"vjp": {x: f"g * {y}", y: f"g * {x}"}},
+    }
+
+
 # --- linear algebra -------------------------------------------------------------------------
 # dot and inner are tensordots with particular axes (dot_axes / inner_axes
 # also cover 0-d operands, where they are plain products).
@@ -225,6 +239,7 @@ linear(
         "a": "tensordot_da(g, a, b, dot_axes(a, b))",
         "b": "tensordot_db(g, a, b, dot_axes(a, b))",
     },
+    by_rank=_product_by_rank("a", "b", extra=1),
 )
 linear(
     np.inner,
@@ -251,10 +266,14 @@ linear(
         "b": "np.reshape(np.dot(np.ravel(a), g), np.shape(b))",
     },
 )
-# np.matmul and the @ operator (looked up by ast.MatMult with parameters x, y).
+# np.matmul and the @ operator (looked up by ast.MatMult with parameters x, y).  For
+# vectors and matrices (no batch axes to sum away) the cotangents are the products a
+# person writes; matmul_da/matmul_db cover the rest (batches, unknown ranks).
+_PRODUCT_BY_RANK = _product_by_rank("x", "y")
 _MATMUL = dict(
     jvp={"x": "np.matmul(t, y)", "y": "np.matmul(x, t)"},
     vjp={"x": "matmul_da(g, x, y)", "y": "matmul_db(g, x, y)"},
+    by_rank=_PRODUCT_BY_RANK,
 )
 linear(np.matmul, "x, y", **_MATMUL)
 linear(ast.MatMult, "x, y", **_MATMUL)

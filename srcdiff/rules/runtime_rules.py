@@ -8,6 +8,7 @@ argument.
 
 import numpy as np
 
+from ..runtime import checkpoints
 from ..runtime import core as runtime
 from .core import RULES, make_rule, nondiff_rule
 
@@ -96,6 +97,8 @@ RULES.add(nondiff_rule(runtime.zeros_like, result="same"))
 RULES.add(nondiff_rule(runtime.zeros_of, result="same"))
 RULES.add(nondiff_rule(runtime.check_scalar, result="other"))
 RULES.add(nondiff_rule(runtime.check_distinct, result="other"))
+RULES.add(nondiff_rule(checkpoints.binomial_schedule, result="other"))
+RULES.add(nondiff_rule(checkpoints.binomial_segments, result="other"))
 RULES.add(nondiff_rule(runtime.stop_gradient, result="same"))
 
 # Generated code is analysed for aliasing too (aliasing.py): these helpers may return

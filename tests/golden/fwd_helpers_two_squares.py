@@ -20,9 +20,7 @@ def two_squares_jvp(x, y, dx, dy):
     """Value and tangent of two_squares along x, y (forward mode)."""
     # line 38: return square(x) + square(x * y)
     t1, dt1 = square_jvp(x, dz=dx)
-    t2 = x * y
-    dt2 = dx * y + dy * x
-    t3, dt3 = square_jvp(t2, dz=dt2)
+    t3, dt3 = square_jvp(x * y, dz=dx * y + dy * x)
     out = t1 + t3
     dout = dt1 + dt3
     return out, dout

@@ -22,14 +22,8 @@ def logsumexp_jvp(x, dx):
     m = np.max(x)
     dm = np.sum(dx * chooser_partials(x, m, None, False), axis=None, keepdims=False)
     # line 15: return m + np.log(np.sum(np.exp(x - m)))
-    t1 = x - m
-    dt1 = dx - dm
-    t2 = np.exp(t1)
-    dt2 = dt1 * t2
+    t2 = np.exp(x - m)
     t3 = np.sum(t2)
-    dt3 = np.sum(dt2, axis=None, keepdims=False)
-    t4 = np.log(t3)
-    dt4 = dt3 / t3
-    out = m + t4
-    dout = dm + dt4
+    out = m + np.log(t3)
+    dout = dm + np.sum((dx - dm) * t2, axis=None, keepdims=False) / t3
     return out, dout

@@ -16,11 +16,6 @@ def f_jvp(x, y, dx, dy):
     """Value and tangent of f along x, y (forward mode)."""
     # line 8: return x**2 * y + y + 2
     t1 = x ** 2
-    dt1 = dx * 2 * x
-    t2 = t1 * y
-    dt2 = dt1 * y + dy * t1
-    t3 = t2 + y
-    dt3 = dt2 + dy
-    out = t3 + 2
-    dout = dt3
+    out = t1 * y + y + 2
+    dout = dx * 2 * x * y + dy * t1 + dy
     return out, dout

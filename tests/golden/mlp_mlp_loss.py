@@ -22,11 +22,10 @@
 # -> dW2 = [[0.0486965, -0.0486965], [0.0679643, -0.0679643], [-0.109788, 0.109788]]
 # -> db2 = [0.223359, -0.223359]
 # --- generated
+import numpy as np
 from srcdiff.runtime import add_at
 from srcdiff.runtime import chooser_partials
 from srcdiff.runtime import expand_reduced
-from srcdiff.runtime import matmul_da
-from srcdiff.runtime import matmul_db
 from srcdiff.runtime import reduced_size
 from srcdiff.runtime import unbroadcast
 
@@ -42,8 +41,7 @@ def mlp_loss_grad(W1, b1, W2, b2, X, labels):
     shifted = logits - t4
     t5 = np.exp(shifted)
     t6 = np.sum(t5, axis=1, keepdims=True)
-    t7 = np.log(t6)
-    log_probs = shifted - t7
+    log_probs = shifted - np.log(t6)
     picked = log_probs[np.arange(X.shape[0]), labels]
     # backward sweep
     # line 13: return -np.mean(picked)
@@ -51,22 +49,17 @@ def mlp_loss_grad(W1, b1, W2, b2, X, labels):
     # line 12: picked = log_probs[np.arange(X.shape[0]), labels]
     dlog_probs = add_at(None, log_probs, (np.arange(X.shape[0]), labels), dpicked)
     # line 11: log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
-    dshifted = unbroadcast(dlog_probs, shifted)
-    dt7 = unbroadcast(-dlog_probs, t7)
-    dt5 = expand_reduced(dt7 / t6, t5, 1, True)
-    dshifted = dshifted + dt5 * t5
+    dt5 = expand_reduced(np.sum(-dlog_probs, axis=1, keepdims=True) / t6, t5, 1, True)
+    dshifted = dlog_probs + dt5 * t5
     # line 10: shifted = logits - np.max(logits, axis=1, keepdims=True)
-    dlogits = unbroadcast(dshifted, logits)
-    dt4 = unbroadcast(-dshifted, t4)
-    dlogits = dlogits + expand_reduced(dt4, logits, 1, True) * chooser_partials(logits, t4, 1, True)
+    dlogits = dshifted + expand_reduced(np.sum(-dshifted, axis=1, keepdims=True), logits, 1, True) * chooser_partials(logits, t4, 1, True)
     # line 9: logits = h @ W2 + b2
     dt3 = unbroadcast(dlogits, t3)
     db2 = unbroadcast(dlogits, b2)
-    dh = matmul_da(dt3, h, W2)
-    dW2 = matmul_db(dt3, h, W2)
+    dW2 = h.T @ dt3
     # line 8: h = np.tanh(X @ W1 + b1)
-    dt2 = dh * (1 - h * h)
+    dt2 = dt3 @ W2.T * (1 - h * h)
     dt1 = unbroadcast(dt2, t1)
     db1 = unbroadcast(dt2, b1)
-    dW1 = matmul_db(dt1, X, W1)
+    dW1 = X.T @ dt1
     return dW1, db1, dW2, db2

@@ -572,9 +572,11 @@ def compare_hessian(H, grad, args, name, verdict=None):
     """Each column of H against Richardson-extrapolated central differences of `grad` at two
     step sizes.  Their difference estimates the coarser one's truncation error, hundreds of
     times the finer one's: a column where they differ by more than HESS_KINK (relative) is a
-    kink and skipped; otherwise the finer one is the reference, within HESS_RTOL and twice
-    that estimate (at most 2e-3 relative: a wrong entry is typically off by O(1)).  Raises
-    _Fail with a "wrong" verdict; counts compared and skipped columns in `verdict`."""
+    kink and skipped, as is one where the gradient's slopes from the left and from the
+    right differ (a kink exactly at the point); otherwise the finer one is the reference,
+    within HESS_RTOL and twice that estimate (at most 2e-3 relative: a wrong entry is
+    typically off by O(1)).  Raises _Fail with a "wrong" verdict; counts compared and
+    skipped columns in `verdict`."""
     x = args[name]
     shape = np.shape(np.asarray(x, dtype=float))
     for idx in _elements(x):
@@ -594,8 +596,12 @@ def compare_hessian(H, grad, args, name, verdict=None):
         e1, e2 = np.broadcast_to(e1, np.shape(column)), np.broadcast_to(e2, np.shape(column))
         size = max(1.0, float(np.max(np.abs(e2), initial=0)))
         err = np.abs(e1 - e2)
-        if not (np.all(np.isfinite(e1)) and np.all(np.isfinite(e2))) or np.any(
-            err > HESS_KINK * np.maximum(np.abs(e2), size * 1e-3)
+        if (
+            not (np.all(np.isfinite(e1)) and np.all(np.isfinite(e2)))
+            or np.any(err > HESS_KINK * np.maximum(np.abs(e2), size * 1e-3))
+            # a kink of the gradient exactly at the point (x at a bound of np.clip): central
+            # differences average the two sides at every step, one-sided ones tell them apart
+            or _one_sided_kink(phi, HESS_STEPS[1] * scale)
         ):
             if verdict is not None:
                 verdict.kinks += 1

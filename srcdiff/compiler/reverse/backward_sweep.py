@@ -161,6 +161,8 @@ class BackwardSweep:
             info = self._header(stmt, "count")
             counter = self.names.exact_or_suffixed("_")
             loop = fill(control.REPLAYED_WHILE, COUNTER=counter, TRIPS=info.count, BODY=body)
+        if stmt in self.checkpoint_plans:
+            loop = self.checkpointed_reverse(stmt, loop)
         pop = self._marker(MarkerKind.POP, names=info.names(), stack=self.saves_on_stack)
         out = [pop, *pre, *loop]
         if restore is not None:
@@ -276,7 +278,7 @@ class BackwardSweep:
 
     def _vjp(self, op, param, self_ref):
         g = _name(self.adj(op.target))
-        if len(op.targets) > 1:  # a rule returning several values: cotangents as a list
+        if op.unpacked:  # a rule returning several values: cotangents as a list
             g = ast.List(
                 elts=[
                     _name(self.adj(t))
@@ -321,6 +323,17 @@ class BackwardSweep:
             )
         if isinstance(atom, ast.Name) and self.shapes.same(atom.id, op.target):
             return expr  # the operand has the result's shape: nothing to sum back
+        axes = self.shapes.kept_axes(atom.id, op.target) if isinstance(atom, ast.Name) else None
+        if axes is not None:  # a keepdims reduction of the result's shape: sum those axes
+            total = ast.Attribute(value=_name(self.bind(_np(), "np")), attr="sum", ctx=ast.Load())
+            return ast.Call(
+                func=total,
+                args=[expr],
+                keywords=[
+                    ast.keyword(arg="axis", value=_axes_node(axes)),
+                    ast.keyword(arg="keepdims", value=ast.Constant(True)),
+                ],
+            )
         return _call(self.bind(_runtime().unbroadcast, "unbroadcast"), expr, copy_tree(atom))
 
     def _accumulate(self, var, expr, state, shared=False):
@@ -462,3 +475,12 @@ class BackwardSweep:
         if not hasattr(self, "_useful"):
             self._useful = useful_names(self.tree, self.outputs, self.an.kinds)
         return self._useful
+
+
+def _axes_node(axes):
+    """An axis (int) or axes (tuple of ints) as an expression."""
+    if isinstance(axes, tuple):
+        return ast.Tuple(elts=[_axes_node(a) for a in axes], ctx=ast.Load())
+    if axes < 0:
+        return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(-axes))
+    return ast.Constant(axes)

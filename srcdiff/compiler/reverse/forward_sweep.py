@@ -9,7 +9,7 @@ import copy
 from .. import control
 from ..analysis import LIST, list_append
 from ..astutil import assign as _assign
-from ..astutil import copy_tree, is_loop_exit, tuple_of, walk
+from ..astutil import copy_tree, is_loop_exit, walk
 from ..astutil import name as _name
 from ..control import fill
 from ..ir import MarkerKind, OpKind
@@ -65,12 +65,16 @@ class ForwardSweep:
             return [*branch, push]
         if isinstance(stmt, ast.For):
             info = self._header(stmt, "iters")
+            checkpointed = self.checkpoints(stmt)
             self.loop_depth += 1
             body = self.fwd_block(stmt.body)
             self.loop_depth -= 1
             save = self._marker(
                 MarkerKind.SAVE, site=stmt, var=stmt.target.id, stack=self.saves_on_stack
             )
+            if checkpointed:
+                push = self._marker(MarkerKind.PUSH, names=info.names(), stack=False)
+                return [save, *self.checkpointed_loop(stmt, info, body), push]
             loop = fill(
                 control.RECORDED_FOR_COUNTED if info.count else control.RECORDED_FOR,
                 stmt.lineno,
@@ -84,9 +88,12 @@ class ForwardSweep:
             return [save, *loop, push]
         if isinstance(stmt, ast.While):
             info = self._header(stmt, "count")
+            checkpointed = self.checkpoints(stmt)
             self.loop_depth += 1
             body = self.fwd_block(stmt.body)
             self.loop_depth -= 1
+            if checkpointed:
+                return self.checkpointed_loop(stmt, info, body)
             loop = fill(control.COUNTED_WHILE, TRIPS=info.count, TEST=stmt.test, BODY=body)
             push = self._marker(MarkerKind.PUSH, names=[info.count], stack=self.saves_on_stack)
             return [*loop, push]
@@ -130,7 +137,7 @@ class ForwardSweep:
         out = []
         temps = []
         for op in ops[:-1]:
-            out.append(_assign(tuple_of(op.targets, store=True), self._fwd_primal(op), stmt.lineno))
+            out.append(_assign(op.target_node(store=True), self._fwd_primal(op), stmt.lineno))
             temps.extend(op.targets)
         last = ops[-1]
         if last.kind is OpKind.SETITEM:
@@ -152,10 +159,7 @@ class ForwardSweep:
             return out
         for var in last.targets:
             out.append(self._marker(MarkerKind.SAVE, site=stmt, var=var, stack=self.saves_on_stack))
-        if len(last.targets) > 1:
-            target = ast.Tuple(elts=[_name(t, True) for t in last.targets], ctx=ast.Store())
-        else:
-            target = _name(last.target, True)
+        target = last.target_node(store=True)
         push = (
             [self._marker(MarkerKind.PUSH, names=temps, stack=self.saves_on_stack)] if temps else []
         )

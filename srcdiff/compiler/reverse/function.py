@@ -39,13 +39,14 @@ from ..shapes import ShapeTokens
 from ..transform import TransformBase
 from ..unit import Prepared, Unit
 from .backward_sweep import BackwardSweep
+from .checkpoint import Checkpointing, Plan
 from .common import MARK as _MARK
 from .common import runtime_module as _runtime
 from .forward_sweep import ForwardSweep
 from .saves import SaveResolution
 
 
-class FunctionTransform(ForwardSweep, BackwardSweep, SaveResolution, TransformBase):
+class FunctionTransform(ForwardSweep, BackwardSweep, SaveResolution, Checkpointing, TransformBase):
     """Builds the forward and backward sweeps of one function specialisation."""
 
     mode = "reverse"
@@ -60,6 +61,7 @@ class FunctionTransform(ForwardSweep, BackwardSweep, SaveResolution, TransformBa
         self.scatter: set[str] = set()
         self.indexed_adjoint: set[str] = set()
         self.shapes = ShapeTokens(self)
+        self.checkpoint_plans: dict[ast.stmt, Plan] = {}  # checkpointed loops (checkpoint.py)
 
     @property
     def saves_on_stack(self):

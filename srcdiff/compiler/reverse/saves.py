@@ -22,12 +22,7 @@ class SaveResolution:
     def needed(self, bwd):
         """Primal locals the backward sweep reads."""
         adjoint_names = set(self.adjoints.values())
-        loads = {
-            n.id
-            for stmt in bwd
-            for n in walk(stmt)
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
-        }
+        loads = self.backward_reads(bwd)  # (checkpoint.py: replayed segments aside)
         locals_ = (
             self.source.resolver.locals
             | set(self.flat.temp_kinds)

@@ -1,0 +1,230 @@
+"""Forward-mode gradients and Jacobian columns: passes of generated tangent code.
+
+Forward mode gets one input direction per pass.  Each pass runs the tangent code
+generated for *one* parameter (`wrt=(p,)`), so the other parameters' tangents are
+statically zero and never computed:
+
+* a scalar parameter takes one pass with the float tangent 1.0.  The code is plain
+  float arithmetic (its tangent parameter has the primal's kind, float), with no NumPy
+  call.  When every argument is a number, the passes are one generated line each
+  (`number_gradient`), which the dispatcher calls directly, so `grad(f, mode="forward")`
+  of n scalar inputs costs n tangent passes and a few tens of nanoseconds;
+* an array (or a list of floats) takes one pass per element, with a basis tangent, all
+  through one compiled function (`columns`).
+
+Why one pass per direction and not a batch axis on the tangents: a tangent with an extra
+axis is only right where every rule, broadcast, index and reduction of the generated code
+knows about that axis (`np.sum(dx)`, `dx[i]`, `dx * c` with `c` wider than `x` all go
+silently wrong), so it would have to be designed into every rule; separate passes are
+right for every rule.  Why not all directions unrolled in one function: measured on the
+seed example it would save the repeated primal work (about a third of a pass), but it
+doesn't compose with helper calls (a helper's `h_jvp` returns values and tangents
+together); see benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import NonScalarOutputError, NotUnrollable, as_domain_error
+from .cache import cached
+from .finite import all_finite, refuse
+from .requests import Specializer, is_int_scalar, keyword_only, parameters
+
+_ARITH = (ZeroDivisionError, OverflowError, ValueError)
+
+
+def specializer(func, wrt, output="jvp"):
+    """The jvp Specializer of `func` along the parameters `wrt` (names), shared by jvp;
+    with output "jvps", of the function computing each parameter's direction apart."""
+    return cached(("specializer", func, wrt, output), lambda: Specializer(func, wrt, output))
+
+
+def _as_float(value):
+    return float(value) if is_int_scalar(value) else value
+
+
+def _split(func, values):
+    """(positional values, keyword-only values by name): generated functions keep f's
+    keyword-only parameters keyword-only."""
+    names = keyword_only(func)
+    if not names:
+        return tuple(values), {}
+    npos = len(values) - len(names)
+    return tuple(values[:npos]), dict(zip(names, values[npos:]))
+
+
+# -- every argument a number: one generated line per pass ---------------------------------
+def number_gradient(func, names, args, output):
+    """A function with f's parameters returning the gradient (or value and gradient) by
+    forward mode, for arguments of the kinds of `args`, all numbers.  Integers in
+    `names` are passed unchanged (so `range(n)` works) and give float derivatives."""
+    params = parameters(func)
+    kwonly = keyword_only(func)
+    positional = [p for p in params if p not in kwonly]
+    arguments = ", ".join(positional + ["1.0"] + [f"{p}={p}" for p in kwonly])
+    ints = any(is_int_scalar(args[params.index(w)]) for w in names)
+    both = output == "value_and_grad"
+    ns = {
+        "_finish": _finisher(func, both, len(names) == 1, ints),
+        "_numbers": (float,) if ints and both else (float, int),
+    }
+    grads = [f"_g{k}" for k in range(len(names))]
+    sig = ", ".join(positional + (["*", *kwonly] if kwonly else []))
+    entry = f"{func.__name__}_forward_{output}"
+    lines = [f"def {entry}({sig}):"]
+    unrolled = _unrolled(func, names, args)
+    if unrolled is not None:  # all directions in one function, the primal code once
+        ns["_jvps"] = unrolled
+        depends = list(getattr(unrolled, "srcdiff_depends_on", ()))
+        seeds = ", ".join(positional + ["1.0"] * len(names) + [f"{p}={p}" for p in kwonly])
+        lines.append(f"    _v, ({', '.join(grads)},) = _jvps({seeds})")
+    else:  # one pass per direction
+        depends = []
+        for k, w in enumerate(names):
+            ns[f"_jvp{k}"] = jvp_fn = specializer(func, (w,)).compiled(args)
+            depends += getattr(jvp_fn, "srcdiff_depends_on", ())
+        lines.append(f"    _v, _g0 = _jvp0({arguments})")
+        lines += [f"    _g{k} = _jvp{k}({arguments})[1]" for k in range(1, len(names))]
+    result = grads[0] if len(grads) == 1 else "(" + ", ".join(grads) + ")"
+    # float tangents of a number: the output is a number (else _finish converts or refuses)
+    floats = " and ".join([f"type({g}) is float" for g in grads] + ["type(_v) in _numbers"])
+    lines.append(f"    if {floats}:")
+    lines.append(f"        return {'_v, ' if both else ''}{result}")
+    lines.append(f"    return _finish(_v, ({', '.join(grads)},))")
+    exec(compile("\n".join(lines) + "\n", f"<srcdiff forward {func.__name__}>", "exec"), ns)  # noqa: S102
+    fn = ns[entry]
+    fn.srcdiff_depends_on = tuple(dict.fromkeys(depends))
+    return fn
+
+
+def _unrolled(func, names, args):
+    """The compiled function computing every direction of `names` at once
+    (compiler/unroll.py), or None: for one name, or where the directions can't share one
+    function (a helper call), the passes are separate."""
+    if len(names) < 2:
+        return None
+    spec = specializer(func, tuple(names), "jvps")
+    key = (func, tuple(names), spec.kinds_of(args))
+    if key in _SEPARATE:
+        return None
+    try:
+        return spec.compiled(args)
+    except NotUnrollable:
+        _SEPARATE.add(key)
+        return None
+
+
+_SEPARATE: set = set()  # (func, names, kinds) whose directions run as separate passes
+
+
+def _finisher(func, both, single, ints):
+    """The slow end of a number gradient: NumPy scalars become floats (an integer value
+    too, where an integer was differentiated); an array output is refused."""
+
+    def finish(value, grads):
+        if np.ndim(value) != 0 or any(np.ndim(g) != 0 for g in grads):
+            raise _non_scalar(
+                func, value if np.ndim(value) else next(g for g in grads if np.ndim(g))
+            )
+        grads = tuple(float(g) for g in grads)
+        result = grads[0] if single else grads
+        if not both:
+            return result
+        return (float(value) if ints and is_int_scalar(value) else value), result
+
+    return finish
+
+
+def _non_scalar(func, value):
+    return NonScalarOutputError(
+        f"grad needs {func.__name__} to return a scalar; it returned shape "
+        f"{np.shape(value)}. Use srcdiff.jacobian for the full derivative."
+    )
+
+
+# -- any arguments: one pass per input element ---------------------------------------------
+def columns(func, args, i):
+    """(value, tangents): the output's tangent along each element of argument `i` (in
+    C order), each from one pass of the tangent code compiled once for parameter `i`.
+    A number takes one pass with tangent 1.0; an integer is differentiated as a float."""
+    params = parameters(func)
+    args = tuple(_as_float(a) if j == i else a for j, a in enumerate(args))
+    x = args[i]
+    fn = specializer(func, (params[i],)).compiled(args)
+    pos, kw = _split(func, args)
+    if not isinstance(x, (np.ndarray, list, tuple)) and np.ndim(x) == 0:
+        directions = [1.0]
+    else:
+        arr = np.asarray(x)
+        dtype = arr.dtype if arr.dtype.kind == "f" and isinstance(x, np.ndarray) else float
+        directions = [_basis(arr.shape, dtype, j) for j in range(arr.size)]
+
+    def run(tangent):  # the tangent parameter follows the positional ones
+        return fn(*pos, tangent, **kw)
+
+    value, tangents = None, []
+    try:
+        for d in directions:
+            value, t = run(d)
+            tangents.append(t)
+    except _ARITH as exc:
+        raise as_domain_error(exc, lambda: func(*args)) from None
+    if not _finite(tangents):
+        bad = next(j for j, t in enumerate(tangents) if not all_finite(t))
+        raise refuse(lambda: run(directions[bad]), [(params[i], tangents[bad])], func.__name__)
+    return value, tangents
+
+
+def _finite(tangents):
+    """all_finite of every tangent, in one NumPy call where they have one shape."""
+    try:
+        return all_finite(np.array(tangents, dtype=float))
+    except (ValueError, TypeError):  # tangents of different shapes (a 0.0 among arrays)
+        return all(all_finite(t) for t in tangents)
+
+
+def _basis(shape, dtype, j):
+    """The j-th basis tangent (a fresh array each: generated code owns its tangents)."""
+    e = np.zeros(shape, dtype=dtype)
+    e.flat[j] = 1.0
+    return e
+
+
+def gradient(func, names, args):
+    """The gradient of scalar `func` w.r.t. `names` by forward mode, one entry per name
+    in the form of its argument: a float, an array of its dtype, a list of floats."""
+    params = parameters(func)
+    grads = []
+    for w in names:
+        i = params.index(w)
+        x = args[i]
+        _, tangents = columns(func, args, i)
+        for t in tangents:
+            if np.ndim(t) != 0:
+                raise _non_scalar(func, t)
+        if not isinstance(x, (np.ndarray, list, tuple)):
+            grads.append(float(tangents[0]))
+            continue
+        g = np.array([float(t) for t in tangents]).reshape(np.shape(x))
+        if isinstance(x, np.ndarray):
+            grads.append(g.astype(x.dtype) if x.dtype.kind == "f" else g)
+        else:
+            grads.append(type(x)(float(v) for v in g.ravel()))
+    return tuple(grads)
+
+
+def jacobian_columns(func, args, i, out_shape):
+    """The Jacobian of `func` w.r.t. argument `i` by forward mode: shape
+    ``out_shape + in.shape``, one pass per input element."""
+    x = np.asarray(args[i])
+    _, tangents = columns(func, args, i)
+    out_shape = tuple(out_shape)
+    cols = [
+        t
+        if type(t) is np.ndarray and t.shape == out_shape and t.dtype == np.float64
+        else np.broadcast_to(np.asarray(t, dtype=float), out_shape)
+        for t in tangents
+    ]
+    jac = np.stack(cols, axis=-1) if cols else np.zeros(tuple(out_shape) + (0,))
+    return jac.reshape(tuple(out_shape) + x.shape)
