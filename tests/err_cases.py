@@ -50,15 +50,17 @@ def uses_global(x):
     return G * x
 
 
-def uses_nonlocal_like_nested_def(x):
-    def inner(t):
-        return t * x
+def uses_nonlocal_like_nested_def(x):  # (defined in a block: not inlined)
+    if x > 0:
+
+        def inner(t):
+            return t * x
 
     return inner(x)
 
 
-def uses_lambda(x):
-    f = lambda t: t * x  # noqa: E731
+def uses_lambda(x):  # (a default is evaluated at definition: not inlined)
+    f = lambda t, c=2.0: t * c * x  # noqa: E731
     return f(x)
 
 
@@ -101,8 +103,10 @@ def uses_import(x):
     return x * len(os.sep)
 
 
-def uses_walrus(x):
-    return (y := x * 2.0) * y
+def uses_walrus(x):  # (in a `while` test: it runs again each time round)
+    while (x := x * 2.0) < 10.0:
+        pass
+    return x
 
 
 def uses_varargs(x, *rest):
@@ -117,9 +121,9 @@ def uses_loop_else(x):
     return x
 
 
-def uses_nested_unpack(x, y):
-    (a, b), c = (x, y), x
-    return a * b * c
+def uses_starred_unpack(x):  # (of a sequence: `rest` would be a list of its items)
+    first, *rest = x
+    return first * rest[0]
 
 
 def uses_append(x):

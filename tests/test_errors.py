@@ -72,18 +72,18 @@ AT_DECORATION = [
     (E.uses_class, UnsupportedSyntaxError, "class Box", "class"),
     (E.uses_global, UnsupportedSyntaxError, "global G", "`global`"),
     (E.uses_nonlocal_like_nested_def, UnsupportedSyntaxError, "def inner", "nested function"),
-    (E.uses_lambda, UnsupportedSyntaxError, "lambda t", "lambda"),
+    (E.uses_lambda, UnsupportedSyntaxError, "lambda t", "local function"),
     (E.uses_lambda_argument, UnsupportedSyntaxError, "lambda v", "lambda"),
     (E.uses_del, UnsupportedSyntaxError, "del y", "`del`"),
     (E.uses_import, UnsupportedSyntaxError, "import os", "import"),
-    (E.uses_walrus, UnsupportedSyntaxError, "y := x", ":="),
+    (E.uses_walrus, UnsupportedSyntaxError, "x := x", ":="),
     (E.uses_varargs, UnsupportedSyntaxError, "rest", "*rest"),
     (E.uses_loop_else, UnsupportedSyntaxError, "for i in range(3)", "`else`"),
     (E.uses_match, UnsupportedSyntaxError, "match x", "`match`"),
 ]
 
 AT_CALL = [
-    (E.uses_nested_unpack, UnsupportedSyntaxError, "(a, b), c", "unpacking"),
+    (E.uses_starred_unpack, UnsupportedSyntaxError, "first, *rest", "starred unpacking"),
     (E.uses_append, UnsupportedSyntaxError, "ys.append(x)", ".append()"),
     (E.uses_gamma, NoRuleError, "math.gamma(y)", "math.gamma"),
     (E.uses_lgamma, NoRuleError, "math.lgamma(x)", "math.lgamma"),

@@ -31,18 +31,21 @@ from .requests import (
     parse_wrt,
     ranks_for_source,
 )
+from .transforms import jvp
 
 
-def _make(maker, func, wrt, output, doc, mode="reverse", checkpoint=None):
+def _make(maker, func, wrt, output, doc, mode="reverse", checkpoint=None, has_aux=False):
     if mode not in ("reverse", "forward"):
         raise SrcDiffError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     option = checked_checkpoint(checkpoint, mode)
     params = parameters(func)
     names, single = parse_wrt(func, wrt, params)
+    if has_aux:  # f returns (output, aux): the code generated returns aux too
+        output += "_aux"
     spec = Specializer(func, names, output, option)
 
     def slow(args):
-        if mode == "forward" and _numbers(args, names, params):
+        if mode == "forward" and not has_aux and _numbers(args, names, params):
             spec.kinds_of(args)  # the same argument checks as reverse mode
             return number_gradient(func, names, args, output), True
         if mode == "forward":
@@ -73,6 +76,8 @@ def _make(maker, func, wrt, output, doc, mode="reverse", checkpoint=None):
     options = {"wrt": wrt, "mode": mode}
     if checkpoint is not None:
         options["checkpoint"] = checkpoint
+    if has_aux:  # (pickles of older versions have none)
+        options["has_aux"] = True
     result = derivative(call, maker, func, **options)
     result.__name__ = func.__name__
     result.__qualname__ = getattr(func, "__qualname__", func.__name__)
@@ -92,9 +97,10 @@ def _make(maker, func, wrt, output, doc, mode="reverse", checkpoint=None):
 def _finite(func, names, output):
     """The dispatcher's check that the derivative it returns is finite (finite.py)."""
     many = len(names) > 1
+    at = _GRADS_AT.get(output)  # where the gradients are in the result
 
     def grads(result):
-        return result[1] if output == "value_and_grad" else result
+        return result if at is None else result[at]
 
     def ok(result):
         return all_finite(grads(result))
@@ -104,7 +110,7 @@ def _finite(func, names, output):
         return refuse(rerun, list(zip(names, g)) if many else [(names[0], g)], func.__name__)
 
     def inline(var):  # for number arguments (the dispatcher binds _isfinite: math.isfinite)
-        g = f"{var}[1]" if output == "value_and_grad" else var
+        g = var if at is None else f"{var}[{at}]"
         parts = [f"{g}[{i}]" for i in range(len(names))] if many else [g]
         return " and ".join(f"_isfinite({p})" for p in parts)
 
@@ -114,17 +120,55 @@ def _finite(func, names, output):
 def _forward(func, names, args, output, single, spec):
     spec.kinds_of(args)  # the same argument checks as reverse mode
     params = parameters(func)
-    grads = forward_gradient(func, names, args)
-    value = None
-    if output == "value_and_grad":  # at integer arguments in wrt: the value as a float
+    has_aux = output.endswith("_aux")
+    grads = _forward_first(func, names, args) if has_aux else forward_gradient(func, names, args)
+    value = aux = None
+    if output != "grad":  # at integer arguments in wrt: the value as a float
         npos = len(params) - len(keyword_only(func))  # (keyword-only ones by keyword)
         value = func(*args[:npos], **dict(zip(params[npos:], args[npos:])))
+        if has_aux:
+            value, aux = value
         if is_int_scalar(value) and any(is_int_scalar(args[params.index(w)]) for w in names):
             value = float(value)
-    if output == "value_and_grad" and np.ndim(value) != 0:
-        raise NonScalarOutputError(f"grad needs {func.__name__} to return a scalar")
+        if np.ndim(value) != 0:
+            raise NonScalarOutputError(f"grad needs {func.__name__} to return a scalar")
     result = grads[0] if len(names) == 1 else grads  # (a 1-tuple wrt is re-wrapped later)
-    return (value, result) if output == "value_and_grad" else result
+    return {
+        "grad": result,
+        "value_and_grad": (value, result),
+        "grad_aux": (result, aux),
+        "value_and_grad_aux": ((value, aux), result),
+    }[output]
+
+
+def _forward_first(func, names, args):
+    """Forward-mode gradients of the first of the pair (output, aux) `func` returns (for
+    has_aux): one jvp per input element, as forward_grad, keeping the first tangent."""
+    params = parameters(func)
+    grads = []
+    for name in names:
+        i = params.index(name)
+        x = args[i]
+        arr = np.asarray(x, dtype=float)
+        number = arr.ndim == 0 and not isinstance(x, (list, tuple, np.ndarray))
+        g = np.zeros(arr.shape)
+        for j in np.ndindex(arr.shape):
+            tangents = [None] * len(args)
+            basis = np.zeros(arr.shape)
+            basis[j] = 1.0
+            tangents[i] = 1.0 if number else basis
+            g[j] = jvp(func, args, tangents)[1][0]
+        if number:
+            grads.append(float(g))
+        elif isinstance(x, (list, tuple)):
+            grads.append(type(x)(float(v) for v in g))
+        else:
+            grads.append(g.astype(x.dtype) if x.dtype.kind == "f" else g)
+    return tuple(grads)
+
+
+# where the gradients are in what grad & co. return, for each output (None: all of it)
+_GRADS_AT = {"value_and_grad": 1, "grad_aux": 0, "value_and_grad_aux": 1}
 
 
 def _numbers(args, names, params):
@@ -136,10 +180,12 @@ def _numbers(args, names, params):
 
 
 def _as_tuple(result, output):
-    if output == "value_and_grad":
-        value, g = result
-        return value, (g,)
-    return (result,)
+    at = _GRADS_AT.get(output)
+    if at is None:
+        return (result,)
+    parts = list(result)
+    parts[at] = (parts[at],)
+    return tuple(parts)
 
 
 def checked_checkpoint(checkpoint, mode="reverse"):
@@ -151,33 +197,50 @@ def checked_checkpoint(checkpoint, mode="reverse"):
     return option
 
 
-def grad(func=None, wrt=0, mode="reverse", checkpoint=None):
+def grad(func=None, wrt=0, mode="reverse", checkpoint=None, *, has_aux=False, argnums=None):
     """Gradient of scalar function `func` with respect to parameter(s) `wrt`.
 
     `wrt` is an index, a parameter name, or a tuple of them (then the
-    result is a tuple in that order).  Usable as ``grad(f)``, ``@grad`` and
-    ``@grad(wrt="x")``.  The derivative code is generated from `func`'s
-    source on first call and specialised to the argument types.
-    ``mode="forward"`` computes the same gradient by forward mode: one pass of
-    tangent code per input element (a float pass per scalar input).
+    result is a tuple in that order); `argnums` is a synonym (JAX's name).
+    Usable as ``grad(f)``, ``@grad`` and ``@grad(wrt="x")``.  The derivative
+    code is generated from `func`'s source on first call and specialised to
+    the argument types.  ``mode="forward"`` computes the same gradient by
+    forward mode: one pass of tangent code per input element (a float pass per
+    scalar input).  ``has_aux=True``: `func` returns ``(output, aux)``, and the
+    result is ``(gradient, aux)``, aux not differentiated (as in JAX).
     ``checkpoint=S`` checkpoints the function's outermost loops: instead of a tape
     for every pass they keep at most S snapshots and a tape of up to 32 passes, and run
     each pass a few more times (binomial checkpointing); ``checkpoint="uniform:S"``
     keeps S snapshots and a tape of n / S passes, for one extra pass of time
     (compiler/reverse/checkpoint.py).
     """
+    wrt = _wrt_or_argnums(wrt, argnums)
     if func is None:
-        return lambda f: grad(f, wrt=wrt, mode=mode, checkpoint=checkpoint)
+        return lambda f: grad(f, wrt=wrt, mode=mode, checkpoint=checkpoint, has_aux=has_aux)
     doc = "Gradient of {name} with respect to {wrt}."
-    return _make(grad, func, wrt, "grad", doc, mode, checkpoint)
+    return _make(grad, func, wrt, "grad", doc, mode, checkpoint, has_aux)
 
 
-def value_and_grad(func=None, wrt=0, mode="reverse", checkpoint=None):
-    """Like `grad`, but returns ``(func(*args), gradient)`` from one pass."""
+def value_and_grad(
+    func=None, wrt=0, mode="reverse", checkpoint=None, *, has_aux=False, argnums=None
+):
+    """Like `grad`, but returns ``(func(*args), gradient)`` from one pass; with
+    ``has_aux=True``, ``((output, aux), gradient)`` (JAX's convention)."""
+    wrt = _wrt_or_argnums(wrt, argnums)
     if func is None:
-        return lambda f: value_and_grad(f, wrt=wrt, mode=mode, checkpoint=checkpoint)
+        return lambda f: value_and_grad(
+            f, wrt=wrt, mode=mode, checkpoint=checkpoint, has_aux=has_aux
+        )
     doc = "Value and gradient of {name} with respect to {wrt}."
-    return _make(value_and_grad, func, wrt, "value_and_grad", doc, mode, checkpoint)
+    return _make(value_and_grad, func, wrt, "value_and_grad", doc, mode, checkpoint, has_aux)
+
+
+def _wrt_or_argnums(wrt, argnums):
+    if argnums is None:
+        return wrt
+    if wrt != 0:
+        raise SrcDiffError("give wrt= or argnums= (its synonym), not both")
+    return argnums
 
 
 def source(func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint=None):

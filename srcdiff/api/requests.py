@@ -135,7 +135,7 @@ class Specializer:
 
     def compiled(self, args):
         kinds, ranks = self.kinds_of(args), self.ranks_of(args)
-        ints = self.output in ("grad", "value_and_grad") and any(
+        ints = self.output.startswith(("grad", "value_and_grad")) and any(
             is_int_scalar(args[i]) for i in self.wrt_index
         )
         key = (kinds, ranks, ints, RULES.version)
@@ -202,11 +202,24 @@ def as_floats(fn, output, several):
             else g
         )
 
+    def number(value):
+        return float(value) if is_int_scalar(value) else value
+
     if output == "value_and_grad":
 
         def call(*args, **kwargs):
             value, g = fn(*args, **kwargs)
-            return (float(value) if is_int_scalar(value) else value), floats(g)
+            return number(value), floats(g)
+    elif output == "value_and_grad_aux":
+
+        def call(*args, **kwargs):
+            (value, aux), g = fn(*args, **kwargs)
+            return (number(value), aux), floats(g)
+    elif output == "grad_aux":
+
+        def call(*args, **kwargs):
+            g, aux = fn(*args, **kwargs)
+            return floats(g), aux
     else:
 
         def call(*args, **kwargs):

@@ -72,15 +72,17 @@ def generate(
 ) -> Generated:
     """Generated code for `func`, the compiler's entry point.  `wrt`: parameter names;
     `kinds`: parameter -> kind; `output`: "grad" (returns the gradients), "value_and_grad"
-    (value, gradients), "vjp" (takes a cotangent `g` for the output, returns one cotangent
-    per `wrt` parameter), "split" (a fwd/bwd pair; the entry names both) -- reverse mode --
-    or "jvp" (forward mode), "jvps" (forward mode, each `wrt` parameter's direction
-    separately, in one function: unroll.py; numbers only).  `ranks`: parameter -> ndim where
-    known (code specialised to them indexes arrays down to scalars as such); `narrow`:
-    array parameters of a float dtype other than float64, whose gradients are cast back
-    (float32 stays float32 where the function computes in float64); `checkpoint`: how to
-    checkpoint the main function's outermost loops (reverse mode): a number of snapshots
-    or "binomial:S" / "uniform:S" (reverse/checkpoint.py `parse_option`)."""
+    (value, gradients), either with "_aux" (the function returns (output, aux):
+    (gradients, aux) and ((value, aux), gradients), as JAX's has_aux), "vjp" (takes a
+    cotangent `g` for the output, returns one cotangent per `wrt` parameter), "split" (a
+    fwd/bwd pair; the entry names both) -- reverse mode -- or "jvp" (forward mode), "jvps"
+    (forward mode, each `wrt` parameter's direction separately, in one function:
+    unroll.py; numbers only).  `ranks`: parameter -> ndim where known (code specialised
+    to them indexes arrays down to scalars as such); `narrow`: array parameters of a float
+    dtype other than float64, whose gradients are cast back (float32 stays float32 where
+    the function computes in float64); `checkpoint`: how to checkpoint the main
+    function's outermost loops (reverse mode): a number of snapshots or "binomial:S" /
+    "uniform:S" (reverse/checkpoint.py `parse_option`)."""
     option = parse_option(checkpoint)
     reserved: set[str] = set()
     for _ in range(3):
@@ -275,7 +277,7 @@ class _LineText:
 
 
 def _suffix(output):
-    return output
+    return output.removesuffix("_aux")  # (has_aux changes what it returns, not its name)
 
 
 def _tag_lines(fn, stmts):
@@ -311,13 +313,9 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
         fn, fwd, bwd, [_in_dtype_of(fn, p, fn.final_adjoint(p, set(state))) for p in fn.wrt]
     )
     out = fn.outputs[0]
-    if output != "vjp" and len(fn.outputs) > 1:
-        raise NonScalarOutputError(
-            f"{fn.source.name} returns a tuple; grad needs a scalar output",
-            node=fn.source.tree,
-            source=fn.source,
-            hint="use srcdiff.jacobian or srcdiff.vjp for functions with several outputs",
-        )
+    has_aux = output.endswith("_aux")
+    output = output.removesuffix("_aux")
+    _check_outputs(fn, output, has_aux)
     checks = []
     if output != "vjp" and fn.an.active.get(out) and fn.an.kinds.get(out) != SCALAR:
         checks.append(
@@ -331,14 +329,19 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
         )
     grads = [_in_dtype_of(fn, p, fn.final_adjoint(p, state)) for p in fn.wrt]
     result = grads[0] if len(grads) == 1 else ast.Tuple(elts=grads, ctx=ast.Load())
+    kept = []  # results read before the backward sweep, which restores overwritten names
     if output == "value_and_grad":
-        # The backward sweep restores overwritten variables: keep the value first.
-        value = fn.names.exact_or_suffixed("value")
-        copied = _name(out)
-        if out in fn.scatter:  # restored in place: copy the array
-            copied = _call(_attr_np(fn, "copy"), _name(out))
-        checks.insert(0, _assign(value, copied))
-        result = ast.Tuple(elts=[_name(value), result], ctx=ast.Load())
+        kept.append(_keep(fn, out, "value"))
+    if has_aux:
+        kept.append(_keep(fn, fn.outputs[1], "aux"))
+    checks[:0] = [keep for keep, _ in kept]
+    values = [name for _, name in kept]
+    if output == "value_and_grad" and has_aux:  # JAX's conventions
+        result = ast.Tuple(elts=[ast.Tuple(elts=values, ctx=ast.Load()), result], ctx=ast.Load())
+    elif output == "value_and_grad":
+        result = ast.Tuple(elts=[values[0], result], ctx=ast.Load())
+    elif has_aux:
+        result = ast.Tuple(elts=[result, values[0]], ctx=ast.Load())
     body = _prologue(fn) + fwd
     tail = _tidy(fn, checks + seeds + bwd + [ast.Return(value=result)])
     backward = {id(stmt) for stmt in tail}  # the return at least survives dead-code removal
@@ -386,6 +389,36 @@ def _array_locals(fn):
     names = {v for v, kind in kinds.items() if kind == ARRAY}
     names |= {fn.adjoints[v] for v in fn.adjoints if kinds.get(v) == ARRAY}
     return names - set(fn.params)
+
+
+def _check_outputs(fn, output, has_aux):
+    """grad needs one output; with has_aux, a pair (output, auxiliary data)."""
+    if output == "vjp" or len(fn.outputs) == (2 if has_aux else 1):
+        return
+    if has_aux:
+        raise NonScalarOutputError(
+            f"{fn.source.name} must return a pair (output, aux) for has_aux=True",
+            node=fn.source.tree,
+            source=fn.source,
+            hint="return the scalar output and the auxiliary data as `return loss, aux`",
+        )
+    raise NonScalarOutputError(
+        f"{fn.source.name} returns a tuple; grad needs a scalar output",
+        node=fn.source.tree,
+        source=fn.source,
+        hint="use srcdiff.jacobian or srcdiff.vjp for functions with several outputs, "
+        "or has_aux=True if it returns (output, auxiliary data)",
+    )
+
+
+def _keep(fn, out, base):
+    """(`base = out`, `base`): a result read before the backward sweep, which restores
+    overwritten variables (an array restored in place is copied)."""
+    name = fn.names.exact_or_suffixed(base)
+    copied = _name(out)
+    if out in fn.scatter:
+        copied = _call(_attr_np(fn, "copy"), _name(out))
+    return _assign(name, copied), _name(name)
 
 
 def _in_dtype_of(fn, param, grad):

@@ -27,7 +27,9 @@ from dataclasses import dataclass
 from ..errors import UnsupportedSyntaxError
 from .astutil import copy_tree, hashable, walk
 from .gcpause import gc_paused
+from .inlining import Inlining
 from .naming import Names
+from .reductions import Reductions, comprehension_only_names, reduction_of
 from .source import MISSING, FunctionSource, Resolver, dotted_name
 
 _UNSUPPORTED_STMTS = {
@@ -35,8 +37,9 @@ _UNSUPPORTED_STMTS = {
     ast.With: ("a `with` statement", "move the `with` block outside the differentiated function"),
     ast.ClassDef: ("a class definition", "define the class at module level"),
     ast.FunctionDef: (
-        "a nested function definition",
-        "define the helper at module level; srcdiff differentiates calls to it",
+        "a nested function defined inside a block",
+        "define it at the top of the function body (srcdiff inlines its calls there), or "
+        "at module level (srcdiff differentiates calls to it)",
     ),
     ast.AsyncFunctionDef: ("an async function", "use a plain `def`"),
     ast.AsyncFor: ("`async for`", "use a plain `for` loop"),
@@ -79,8 +82,18 @@ _UNSUPPORTED_EXPRS = {
         "return a value (srcdiff differentiates functions, not generators)",
     ),
     ast.Await: ("`await`", "differentiate a synchronous function"),
-    ast.Lambda: ("a lambda", "define the function with `def` at module level"),
-    ast.NamedExpr: ("an assignment expression (`:=`)", "assign in a separate statement"),
+    ast.Lambda: (
+        "a lambda other than `f = lambda ...: ...` at the top of the function, then called",
+        "assign it to a name at the top of the function body and call it, or define the "
+        "function with `def` at module level",
+    ),
+}
+_LEFT_OVER = {  # refused only where normalization could not rewrite them
+    ast.NamedExpr: (
+        "an assignment expression (`:=`) here (in a `while` test, `and`/`or`, a "
+        "comprehension or an `assert`)",
+        "assign in a separate statement",
+    ),
 }
 
 
@@ -122,6 +135,7 @@ _QUESTIONS = {
     "opaque": lambda obj: _OPAQUE_CALLS.get(obj) if hashable(obj) else None,
     "function": lambda obj: isinstance(obj, types.FunctionType),
     "loop": lambda obj: obj if obj is not MISSING and obj in _LOOP_BUILTINS else None,
+    "reduction": reduction_of,
 }
 
 
@@ -147,7 +161,7 @@ def _call(func_name, *args):
     return ast.Call(func=_name(func_name), args=list(args), keywords=[])
 
 
-class Normalizer:
+class Normalizer(Reductions, Inlining):
     """Rewrites one FunctionDef into the core form (see module docstring)."""
 
     def __init__(self, source, names):
@@ -158,6 +172,8 @@ class Normalizer:
         self.ret_value = None
         self.loop_assigned = set()  # names the body of the loop being lowered assigns
         self.answers = {}  # (dotted name, question) -> answer (see `ask`)
+        self.comp_only = comprehension_only_names(source.tree)  # (reductions.py)
+        self.comp_scope = frozenset()  # comprehension variables of the loops being built
 
     def ask(self, node, question):
         """The answer to one of _QUESTIONS about the object `node` denotes, noted."""
@@ -173,7 +189,10 @@ class Normalizer:
         if _generated(self.source):
             # generated code differentiated again (Hessians): its `del`s only free memory
             tree.body = [s for s in tree.body if not _frees_names(s)]
+        self._collect_locals(tree)  # lambdas and defs inlined where called (inlining.py)
         self._reject_unsupported(tree)
+        for local in self.local_functions.values():
+            self._reject_unsupported(local.node)
         body = list(tree.body)
         if (
             body
@@ -202,7 +221,27 @@ class Normalizer:
         else:
             body = self._final_return(body, tree)
         tree.body = body or [ast.Pass()]
+        self._reject_left_over(tree)
         return ast.fix_missing_locations(tree)
+
+    def _reject_left_over(self, tree):
+        for node in walk(tree):
+            if isinstance(node, ast.Name) and node.id in self.local_functions:
+                raise self.source.error(
+                    UnsupportedSyntaxError,
+                    f"srcdiff cannot inline this call to the local function {node.id!r} "
+                    "(in a `while` test, a comprehension or an `assert`)",
+                    node,
+                    "call it in a statement of its own",
+                )
+            entry = _LEFT_OVER.get(type(node))
+            if entry is not None:
+                raise self.source.error(
+                    UnsupportedSyntaxError,
+                    f"srcdiff cannot differentiate {entry[0]}",
+                    node,
+                    entry[1],
+                )
 
     # -- returns -------------------------------------------------------------
     def _ret_names(self, value):
@@ -331,7 +370,13 @@ class Normalizer:
     def _stmt_Expr(self, stmt):
         if isinstance(stmt.value, ast.Constant):  # stray string or docstring
             return []
-        pre, value = self._lift_ifexp(stmt.value, stmt)
+        pre, value = self._lift_walrus(stmt.value, stmt)
+        more, value = self._inline_calls(value, stmt)
+        pre += more
+        more, value = self._lift_ifexp(value, stmt)
+        pre += more
+        more, value = self._lift_reductions(value, stmt)
+        pre += more
         stmt.value = value
         call = stmt.value
         if (
@@ -392,6 +437,10 @@ class Normalizer:
                 tail += self._stmt_Assign(_assign(tgt, copy_tree(src), stmt))
             return first + tail
         target = stmt.targets[0]
+        walrus, stmt.value = self._lift_walrus(stmt.value, stmt)
+        inlined, stmt.value = self._inline_calls(stmt.value, stmt)  # (inlining.py)
+        if walrus or inlined:  # `y = (t := a) * t` -> `t = a; y = t * t`
+            return walrus + inlined + self._stmt_Assign(stmt)
         if isinstance(target, (ast.Tuple, ast.List)):
             return self._tuple_assign(target, stmt.value, stmt)
         if isinstance(stmt.value, ast.IfExp) and isinstance(target, ast.Name):
@@ -405,7 +454,18 @@ class Normalizer:
                 stmt,
             )
             return test_pre + [node]
+        if (
+            isinstance(target, ast.Name)
+            and isinstance(stmt.value, ast.Call)
+            and self._reduction(stmt.value)
+            and target.id not in {n.id for n in walk(stmt.value) if isinstance(n, ast.Name)}
+        ):  # s = sum(...): accumulate in s itself (reductions.py)
+            pre = []
+            self._lower_reduction(self._reduction(stmt.value), stmt.value, pre, target.id)
+            return pre
         pre, value = self._lift_ifexp(stmt.value, stmt)
+        more, value = self._lift_reductions(value, stmt)
+        pre += more
         stmt.value = value
         if isinstance(target, ast.Subscript) and not _plain_index(target.slice):
             # `y[y < 0] = v` -> `idx = y < 0; y[idx] = v`: the index is computed once, from
@@ -426,15 +486,16 @@ class Normalizer:
 
     def _tuple_assign(self, target, value, stmt):
         elts = target.elts
-        if any(isinstance(e, ast.Starred) for e in elts) or any(
-            isinstance(e, (ast.Tuple, ast.List)) for e in elts
-        ):
-            raise self.source.error(
-                UnsupportedSyntaxError,
-                "srcdiff cannot differentiate nested or starred unpacking",
-                stmt,
-                "unpack one level at a time into plain names",
-            )
+        if any(isinstance(e, ast.Starred) for e in elts):
+            elts, value = self._starred(elts, value, stmt)
+        if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) != len(elts):
+            if not any(isinstance(v, ast.Starred) for v in value.elts):
+                raise self.source.error(
+                    UnsupportedSyntaxError,
+                    f"this unpacks {len(value.elts)} values into {len(elts)} names",
+                    stmt,
+                    "give as many names as values",
+                )
         if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(elts):
             written = {n.id for e in elts for n in walk(e) if isinstance(n, ast.Name)}
             read = {n.id for v in value.elts for n in walk(v) if isinstance(n, ast.Name)}
@@ -452,6 +513,8 @@ class Normalizer:
             return out
         if isinstance(value, ast.Call) and all(isinstance(e, ast.Name) for e in elts):
             pre, value = self._lift_ifexp(value, stmt)
+            more, value = self._lift_reductions(value, stmt)
+            pre += more
             return pre + [_assign(ast.Tuple(elts=elts, ctx=ast.Store()), value, stmt)]
         # a, b = seq  ->  t = seq; a = t[0]; b = t[1]
         pre = []
@@ -467,8 +530,38 @@ class Normalizer:
             out += self._stmt_Assign(_assign(tgt, item, stmt))
         return out
 
+    def _starred(self, elts, value, stmt):
+        """`a, *b, c = x, y, z, w` -> `a, b, c = x, [y, z], w` (a starred name gets a list).
+        Only of values written out: of a list or array, `b` would be a list of its items,
+        which srcdiff can't build from an array."""
+        stars = [i for i, e in enumerate(elts) if isinstance(e, ast.Starred)]
+        displayed = isinstance(value, (ast.Tuple, ast.List)) and not any(
+            isinstance(v, ast.Starred) for v in value.elts
+        )
+        if not displayed or len(value.elts) < len(elts) - 1:
+            raise self.source.error(
+                UnsupportedSyntaxError,
+                "srcdiff cannot differentiate starred unpacking of a sequence "
+                "(only of values written out, as in `a, *b = x, y, z`)",
+                stmt,
+                "index it instead: first, rest = xs[0], xs[1:]",
+            )
+        i = stars[0]
+        after = len(elts) - i - 1
+        middle = value.elts[i : len(value.elts) - after]
+        grouped = ast.List(elts=middle, ctx=ast.Load())
+        values = value.elts[:i] + [_located(grouped, stmt)] + value.elts[len(value.elts) - after :]
+        return (
+            elts[:i] + [elts[i].value] + elts[i + 1 :],
+            _located(ast.Tuple(elts=values, ctx=ast.Load()), stmt),
+        )
+
     def _stmt_If(self, stmt):
-        pre, test = self._lift_ifexp(stmt.test, stmt)
+        pre, test = self._lift_walrus(stmt.test, stmt)
+        more, test = self._inline_calls(test, stmt)
+        pre += more
+        more, test = self._lift_ifexp(test, stmt)
+        pre += more
         stmt.test = test
         stmt.body = self._block(stmt.body) or [ast.Pass()]
         stmt.orelse = self._block(stmt.orelse)
@@ -487,7 +580,10 @@ class Normalizer:
             for n in walk(s)
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
         }
+        walrus, stmt.iter = self._lift_walrus(stmt.iter, stmt)
+        inlined, stmt.iter = self._inline_calls(stmt.iter, stmt)
         pre, header, body = self._lower_for_header(stmt)
+        pre = walrus + inlined + pre
         for node in pre + body:  # written by srcdiff, not the user (for messages)
             node.srcdiff_synth = True
         stmt.body = self._block(body + stmt.body) or [ast.Pass()]
@@ -511,41 +607,14 @@ class Normalizer:
             )
             body = [_assign(target, self._item(seq, index, stmt), stmt)]
             return pre, (_name(index, ast.Store()), _located(backwards, it)), body
-        if (
-            callee is enumerate
-            and isinstance(target, ast.Tuple)
-            and len(target.elts) == 2
-            and len(it.args) == 1
-            and not it.keywords
-        ):
-            idx, item = target.elts
-            pre, seq = self._as_name(it.args[0], stmt)
-            if isinstance(idx, ast.Name):
-                index = _name(idx.id, ast.Store())
-                body = []
-            else:
-                index = _name(self.names.numbered("i"), ast.Store())
-                body = [_assign(idx, _name(index.id), stmt)]
-            body.append(_assign(item, self._item(seq, index.id, stmt), stmt))
-            return pre, (index, _located(_call("range", _call("len", seq)), it)), body
-        if (
-            callee is zip
-            and isinstance(target, ast.Tuple)
-            and len(target.elts) == len(it.args)
-            and not it.keywords
-        ):
-            pre, seqs = [], []
-            for arg in it.args:
-                p, s = self._as_name(arg, stmt)
-                pre += p
-                seqs.append(s)
+        if callee is enumerate and isinstance(target, ast.Tuple) and len(target.elts) == 2:
+            start = _enumerate_start(it)
+            if start is not False:
+                return self._lower_enumerate(stmt, target.elts, it.args[0], start)
+        if callee is zip and not it.keywords and _plain_args(it):
             index = self.names.numbered("i")
-            length = (
-                _call("len", seqs[0])
-                if len(seqs) == 1
-                else _call("min", *[_call("len", s) for s in seqs])
-            )
-            body = [_assign(t, self._item(s, index, stmt), stmt) for t, s in zip(target.elts, seqs)]
+            pre, length, items = self._zip_items(it.args, index, stmt)
+            body = self._unpack_items(target, items, stmt)
             return pre, (_name(index, ast.Store()), _located(_call("range", length), it)), body
         pre, seq = self._as_name(it, stmt)
         index = self.names.numbered("i")
@@ -555,6 +624,54 @@ class Normalizer:
             (_name(index, ast.Store()), _located(_call("range", _call("len", seq)), it)),
             body,
         )
+
+    def _lower_enumerate(self, stmt, targets, inner, start):
+        """`for i, v in enumerate(xs, start=s)` -> `for i1 in range(len(xs)): i = i1 + s;
+        v = xs[i1]`; `enumerate(zip(a, b))` walks a and b by index together."""
+        idx, item = targets
+        pre = []
+        if start is not None and not _simple(start):
+            name = self.names.numbered("start")
+            pre += self._stmt_Assign(_assign(name, start, stmt))
+            start = _name(name)
+        plain = isinstance(idx, ast.Name) and start is None
+        index = idx.id if plain else self.names.numbered("i")
+        if self._builtin_call(inner) is zip and not inner.keywords and _plain_args(inner):
+            more, length, items = self._zip_items(inner.args, index, stmt)
+            pre += more
+            body = self._unpack_items(item, items, stmt)
+        else:
+            more, seq = self._as_name(inner, stmt)
+            pre += more
+            length = _call("len", seq)
+            body = [_assign(item, self._item(seq, index, stmt), stmt)]
+        if not plain:
+            count = _name(index)
+            if start is not None:
+                count = ast.BinOp(left=count, op=ast.Add(), right=start)
+            body.insert(0, _assign(idx, _located(count, stmt), stmt))
+        header = (_name(index, ast.Store()), _located(_call("range", length), stmt.iter))
+        return pre, header, body
+
+    def _zip_items(self, args, index, stmt):
+        """(statements naming the sequences, their common length, `seq[index]` for each)."""
+        pre, seqs = [], []
+        for arg in args:
+            p, seq = self._as_name(arg, stmt)
+            pre += p
+            seqs.append(seq)
+        length = (
+            _call("len", seqs[0])
+            if len(seqs) == 1
+            else _call("min", *[_call("len", seq) for seq in seqs])
+        )
+        return pre, length, [self._item(seq, index, stmt) for seq in seqs]
+
+    def _unpack_items(self, target, items, stmt):
+        """`a, b = x[i], y[i]` one by one, or `pair = (x[i], y[i])` for one name."""
+        if isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == len(items):
+            return [_assign(t, item, stmt) for t, item in zip(target.elts, items)]
+        return [_assign(target, _located(ast.Tuple(elts=items, ctx=ast.Load()), stmt), stmt)]
 
     def _item(self, seq, index, like):
         return _located(
@@ -576,6 +693,61 @@ class Normalizer:
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
             return None
         return self.ask(node.func, "loop")
+
+    # -- assignment expressions ----------------------------------------------
+    def _lift_walrus(self, expr, stmt):
+        """Move each `(name := value)` out of `expr` into `name = value` before it, where
+        that runs it at the same point: not out of `and`/`or` (after their first
+        operand), a conditional expression's branches (lifted into an `if` later, with
+        what they contain), comprehensions or lambdas.  Refused where `expr` reads the
+        name before the assignment expression (the rest see the value it assigns)."""
+        pre = []
+        found = []
+
+        class Lift(ast.NodeTransformer):
+            def visit_NamedExpr(inner, node):  # noqa: N805 - closure over self
+                node.value = inner.visit(node.value)
+                found.append(node)
+                pre.extend(self._stmt_Assign(_assign(node.target.id, node.value, node)))
+                return _located(_name(node.target.id), node)
+
+            def visit_BoolOp(inner, node):  # noqa: N805
+                node.values[0] = inner.visit(node.values[0])
+                return node
+
+            def visit_IfExp(inner, node):  # noqa: N805
+                node.test = inner.visit(node.test)
+                return node
+
+            def visit_Lambda(inner, node):  # noqa: N805
+                return node
+
+            def visit_GeneratorExp(inner, node):  # noqa: N805
+                return node
+
+            visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp
+
+        if not any(isinstance(n, ast.NamedExpr) for n in walk(expr)):
+            return [], expr
+        before = {
+            (n.id, n.lineno, n.col_offset)
+            for n in walk(expr)
+            if isinstance(n, ast.Name) and hasattr(n, "lineno")
+        }
+        expr = Lift().visit(expr)
+        for node in found:
+            name = node.target.id
+            if any(
+                n == name and (ln, col) < (node.lineno, node.col_offset) for n, ln, col in before
+            ):
+                raise self.source.error(
+                    UnsupportedSyntaxError,
+                    f"srcdiff cannot differentiate `{name} :=` in an expression that reads "
+                    f"{name} before it",
+                    node,
+                    "assign in a separate statement",
+                )
+        return pre, expr
 
     # -- conditional expressions -------------------------------------------
     def _lift_ifexp(self, expr, stmt):
@@ -693,6 +865,26 @@ class Normalizer:
         if len(flags) == 1:
             return _name(flags[0])
         return ast.BoolOp(op=ast.Or(), values=[_name(f) for f in flags])
+
+
+def _enumerate_start(call):
+    """The `start` of `enumerate(xs)`, `enumerate(xs, s)` or `enumerate(xs, start=s)`:
+    None when not given, False when the call is not one of these."""
+    if not _plain_args(call) or not call.args:
+        return False
+    keywords = {k.arg: k.value for k in call.keywords}
+    if len(call.args) == 1 and set(keywords) <= {"start"}:
+        return keywords.get("start")
+    if len(call.args) == 2 and not keywords:
+        return call.args[1]
+    return False
+
+
+def _plain_args(call):
+    """No `*args` or `**kwargs` in the call."""
+    return not any(isinstance(a, ast.Starred) for a in call.args) and all(
+        k.arg is not None for k in call.keywords
+    )
 
 
 def _plain_index(node):

@@ -596,12 +596,28 @@ class Flattener:
         )
         mod = getattr(func, "__module__", None)
         label = f"{mod}.{name}" if mod and mod != "builtins" else name
+        hint = (
+            f"register one: srcdiff.register_rule({name}, partials={{...}}), or wrap "
+            f"arguments that need no derivative in srcdiff.stop_gradient"
+        )
+        if isinstance(node, ast.Call) and any(
+            isinstance(a, (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp))
+            for a in node.args
+        ):  # a rule takes numbers and arrays, not the items of a generator
+            hint = (
+                "srcdiff differentiates sum, math.prod, max, min, any and all of a generator "
+                "(as loops); for this one, write the loop: acc = ...; for ...: acc = ..."
+            )
+        if func in (zip, enumerate, reversed, map, filter, iter):  # lazy iterators
+            hint = (
+                f"use {name}(...) directly as a `for` loop's iterable (for a, b in "
+                "zip(xs, ys), for i, (a, b) in enumerate(zip(xs, ys))), not as a value"
+            )
         return self.source.error(
             NoRuleError,
             f"srcdiff has no derivative rule for {label}" + (f" ({why})" if why else ""),
             node,
-            f"register one: srcdiff.register_rule({name}, partials={{...}}), or wrap "
-            f"arguments that need no derivative in srcdiff.stop_gradient",
+            hint,
         )
 
 
@@ -732,8 +748,14 @@ def _creates_fresh(value, resolver):
 
 
 _HINTS = {
-    ast.ListComp: "write a `for` loop that fills the values",
-    ast.GeneratorExp: "write a `for` loop that accumulates the values",
+    ast.ListComp: (
+        "reduce it where it is made (sum(...), max(...), ... of it are rewritten into loops), "
+        "or fill an array: ys = np.zeros(n); for i in range(n): ys[i] = ..."
+    ),
+    ast.GeneratorExp: (
+        "pass it straight to sum, math.prod, max, min, any or all, or write a `for` loop "
+        "that accumulates the values"
+    ),
     ast.BoolOp: "use an if statement",
     ast.Dict: "differentiate a function of plain values",
 }

@@ -9,10 +9,11 @@ their domain (``math.log(v * v + 0.5)``), so any failure is srcdiff's.
 Two profiles, chosen by the seed:
 
 * **scalar** -- floats and ints: arithmetic, `math`, `abs`/`min`/`max`/`pow`/
-  `float`, conditional expressions, `if`/`elif`/`else`, `for` over `range`,
+  `float`, `sum`/`max`/`min`/`math.prod` of generators and list comprehensions,
+  conditional expressions, `if`/`elif`/`else`, `for` over `range`,
   tuples, lists, `enumerate`, `zip`, `reversed`, `while`, `break`,
-  `continue`, early `return`, augmented assignment, tuple unpacking and
-  swaps, helpers (tuple returns, defaults, keywords, repeated call sites,
+  `continue`, early `return`, augmented assignment, tuple unpacking (nested,
+  starred, `:=`) and swaps, helpers (tuple returns, defaults, keywords, repeated call sites,
   recursion), lists of floats as arguments.
 * **numpy** -- float arrays of rank 1 and 2 besides scalars: ufuncs,
   broadcasting (scalars, ``[:, None]``), reductions with `axis`/`keepdims`,
@@ -172,6 +173,8 @@ class Gen:
         if r < 0.76:
             e1, e2 = self.fexpr(env, d), self.fexpr(env, d)
             choice = self.rng.random()
+            if choice < 0.12:
+                return self.reduction(e1, env)
             if choice < 0.3:
                 return f"abs({e1})"
             if choice < 0.55:
@@ -189,6 +192,24 @@ class Gen:
         if r < 0.95 and self.callable_helpers(FLOAT):
             return self.helper_call(env, d, FLOAT)
         return f"({self.fexpr(env, d)} * {self.const()})"
+
+    def reduction(self, e, env):
+        """sum / max / min / math.prod of a generator or list comprehension over a few
+        values (normalization rewrites them into loops)."""
+        v, w = self.fresh(), self.fresh()
+        items = ", ".join(self.fexpr(env, 1) for _ in range(self.rng.randrange(1, 4)))
+        more = ", ".join(self.fexpr(env, 1) for _ in range(self.rng.randrange(1, 3)))
+        self.uses_math = True
+        return self.pick(
+            [
+                f"sum({v} * {e} for {v} in [{items}])",
+                f"sum([{v} * {v} for {v} in ({items},) if {v} > 0.25], {e})",
+                f"sum(({v} * {w} for {v} in [{items}] for {w} in [{more}, {v}]), start={e})",
+                f"max({v} + {e} for {v} in [{items}])",
+                f"min([{e} * {v} for {v} in ({items},)])",
+                f"math.prod(1.0 + 0.5 * math.tanh({v} * {e}) for {v} in [{items}])",
+            ]
+        )
 
     def squash(self, e):
         """An expression in [-1, 1] made from `e` (keeps exp & co. in range)."""
@@ -702,11 +723,29 @@ class Gen:
                 return [f"{pad}{a}, {b} = {b}, {a}"]
             return [f"{pad}{a}, {b} = {self.fexpr(env, 2)}, {self.fexpr(env, 2)}"]
         a, b = self.fresh(), self.fresh()
+        if self.chance(0.25):
+            return self.nested_tuple_stmt(env, pad, a, b)
         line = f"{pad}{a}, {b} = {self.fexpr(env, 2)}, {self.fexpr(env, 2)}"
         if self.chance(0.3):
             line = f"{pad}{a}, {b} = ({self.fexpr(env, 2)}, {self.fexpr(env, 2)})"
         env.names[a] = env.names[b] = FLOAT
         return [line]
+
+    def nested_tuple_stmt(self, env, pad, a, b):
+        """Nested and starred unpacking of written-out values, and `:=`."""
+        c = self.fresh()
+        e1, e2, e3 = (self.fexpr(env, 2) for _ in range(3))
+        r = self.rng.random()
+        if r < 0.35:
+            lines = [f"{pad}({a}, {b}), {c} = ({e1}, {e2}), {e3}"]
+        elif r < 0.7:  # (c is a list, only indexed here)
+            lines = [f"{pad}{a}, *{c} = {e1}, {e2}, {e3}", f"{pad}{b} = {c}[0] * {c}[1]"]
+        else:
+            lines = [f"{pad}{a} = ({b} := {e1}) * {b} + {e2}", f"{pad}{c} = {e3}"]
+        env.names[a] = env.names[b] = FLOAT
+        if not 0.35 <= r < 0.7:
+            env.names[c] = FLOAT
+        return lines
 
     def unpack_helper(self, env, indent):
         pad = "    " * indent
