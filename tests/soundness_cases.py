@@ -366,3 +366,26 @@ def dead_loop_variable_over_sqrt_at_zero(x):
     for v in [s, x[1]]:
         pass
     return np.sum(x)
+
+
+# --- a differentiated value stored into a list made with [0.0] * n ---------------------
+
+
+def list_filled_by_index(x, n):
+    ys = [0.0] * n
+    for k in range(n):
+        ys[k] = x**k
+    total = 0.0
+    for y in ys:
+        total = total + y
+    return total
+
+
+def array_filled_by_index(x, n):  # the hint, followed
+    ys = np.zeros(n)
+    for k in range(n):
+        ys[k] = x**k
+    total = 0.0
+    for y in ys:
+        total = total + y
+    return total

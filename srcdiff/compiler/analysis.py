@@ -163,7 +163,12 @@ class Analysis:
             elif isinstance(target, ast.Subscript):
                 base = base_name(target)
                 if base is not None:
-                    self._set(base, self.kinds.get(base, kind), active)
+                    container = self.kinds.get(base, kind)
+                    if active and container not in DIFFERENTIABLE and container is not None:
+                        # a differentiated value stored into a list of floats made with
+                        # [0.0] * n (or any other container): its derivative would be lost
+                        self.lost.setdefault(base, stmt)
+                    self._set(base, container, active)
         elif isinstance(stmt, ast.If):
             self._block(stmt.body)
             self._block(stmt.orelse)

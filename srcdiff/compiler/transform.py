@@ -55,6 +55,14 @@ class TransformBase:
         for var, node in self.an.lost.items():
             if isinstance(node, ast.Assign):
                 self.flat.assign(node)  # raises the precise error (e.g. no rule) if there is one
+            if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript):
+                raise source.error(
+                    UnsupportedSyntaxError,
+                    f"srcdiff cannot follow the derivative of a value stored into {var!r}: "
+                    "it is not a NumPy array",
+                    node,
+                    f"make {var} a float array, e.g. {var} = np.zeros(n), and assign into it",
+                )
             raise source.error(
                 UnsupportedSyntaxError,
                 f"srcdiff cannot follow the derivative through {var!r}: "
