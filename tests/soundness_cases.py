@@ -389,3 +389,19 @@ def array_filled_by_index(x, n):  # the hint, followed
     for y in ys:
         total = total + y
     return total
+
+
+# --- a helper changing one argument in place that is also another argument -------------
+
+
+def _bump_and_measure(a0, a1):
+    a1 += 1.0
+    return np.linalg.norm(a0)
+
+
+def same_array_twice(w):
+    return _bump_and_measure(w, a1=w)
+
+
+def same_array_twice_copied(w):  # the hint, followed
+    return _bump_and_measure(w, a1=w.copy())

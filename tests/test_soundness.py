@@ -373,3 +373,15 @@ def test_a_value_stored_into_a_list_by_index_is_refused_not_lost(mode):
     expected = 1 + 2 * 1.5 + 3 * 1.5**2
     assert srcdiff.grad(S.array_filled_by_index, mode=mode)(1.5, 4) == pytest.approx(expected)
     assert srcdiff.hessian(S.array_filled_by_index)(1.5, 4) == pytest.approx(2 + 6 * 1.5)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_a_helper_changing_an_argument_passed_twice_is_refused(mode):
+    # it gave norm(w) (srcdiff copied a1) where Python computes norm(w + 1)
+    w = np.array([0.706, -1.187, -0.086])
+    with pytest.raises(srcdiff.UnsupportedSyntaxError, match="would change both") as err:
+        srcdiff.value_and_grad(S.same_array_twice, mode=mode)(w.copy())
+    assert "a1=w.copy()" in str(err.value)
+    value, g = srcdiff.value_and_grad(S.same_array_twice_copied, mode=mode)(w.copy())
+    assert value == pytest.approx(S.same_array_twice_copied(w.copy()))
+    np.testing.assert_allclose(g, w / np.linalg.norm(w))

@@ -356,7 +356,26 @@ class MemoryAnalysis:
             bound.update({k.arg: k.value for k in node.keywords})
             for p in sorted(summary.mutated):
                 if p in bound:
+                    self._shared_with_other_argument(func, p, bound, env, stmt, node)
                     self._site(stmt, "helper", env, (func, p, bound[p], node))
+
+    def _shared_with_other_argument(self, func, param, bound, env, stmt, call):
+        """A helper changing argument `param` in place while another of its arguments is
+        the same array (h(w, w)): NumPy changes both, and the copy srcdiff passes (so the
+        caller's array is left alone) would change only one."""
+        mine = self.objects(bound[param], env, stmt)
+        if not mine:
+            return
+        for other, arg in bound.items():
+            if other != param and mine & self.objects(arg, env, stmt):
+                shown = ast.unparse(bound[param])
+                raise self.source.error(
+                    UnsupportedSyntaxError,
+                    f"{func.__name__} changes its argument {param!r} in place, and "
+                    f"`{shown}` is also its argument {other!r}: NumPy would change both",
+                    call,
+                    f"pass a copy to one of them, e.g. {param}={shown}.copy()",
+                )
 
     # -- liveness, backward -----------------------------------------------------------------
     def _live_block(self, stmts, live):
