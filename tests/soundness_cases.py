@@ -405,3 +405,7 @@ def same_array_twice(w):
 
 def same_array_twice_copied(w):  # the hint, followed
     return _bump_and_measure(w, a1=w.copy())
+
+
+def two_new_arrays(x):  # not the same array: not refused
+    return _bump_and_measure(np.ones(3) * x, a1=np.ones(3))

@@ -385,3 +385,10 @@ def test_a_helper_changing_an_argument_passed_twice_is_refused(mode):
     value, g = srcdiff.value_and_grad(S.same_array_twice_copied, mode=mode)(w.copy())
     assert value == pytest.approx(S.same_array_twice_copied(w.copy()))
     np.testing.assert_allclose(g, w / np.linalg.norm(w))
+
+
+def test_two_arrays_made_in_the_same_call_are_not_the_same_array():
+    x = 0.7
+    value, g = srcdiff.value_and_grad(S.two_new_arrays)(x)
+    assert value == pytest.approx(S.two_new_arrays(x))
+    assert g == pytest.approx(np.sqrt(3.0))

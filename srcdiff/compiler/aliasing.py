@@ -363,7 +363,10 @@ class MemoryAnalysis:
         """A helper changing argument `param` in place while another of its arguments is
         the same array (h(w, w)): NumPy changes both, and the copy srcdiff passes (so the
         caller's array is left alone) would change only one."""
-        mine = self.objects(bound[param], env, stmt)
+        # arrays this statement makes (h(np.ones(3), np.ones(3))) are one abstract object
+        # per statement, but a new array per call: they can't be the same array
+        fresh = {("site", id(stmt), "new")}
+        mine = self.objects(bound[param], env, stmt) - fresh
         if not mine:
             return
         for other, arg in bound.items():
