@@ -165,3 +165,19 @@ def test_folding_does_not_cross_an_assignment_into_an_array():
     """
     out = _text(fold_single_use(_body(code), {"dt3"}, set()))
     assert out == textwrap.dedent(code).strip()  # t1 may be a view of y: dt3 stays put
+
+
+def test_a_for_loop_left_with_nothing_to_do_goes():
+    code = """
+        total = 0.0
+        for i in range(n):
+            total = total + x[i]
+        return n
+    """
+    assert _dead(code, {"total"}) == "return n"
+    kept = """
+        for i in range(n):
+            total = 1.0
+        return i
+    """  # the loop's counter is read after it
+    assert _dead(kept, {"total"}) == "for i in range(n):\n    pass\nreturn i"

@@ -311,6 +311,14 @@ class _DeadCode:
             self.loops.append((frozenset(head), after))
             body, _ = self.block(stmt.body, set(head), True)
             self.loops.pop()
+            if (
+                isinstance(stmt, ast.For)
+                and all(isinstance(b, ast.Pass) for b in body)
+                and not orelse
+                and self.pure(header)
+                and not bound & after
+            ):  # nothing left to do in it (an accumulation the gradient never reads)
+                return None
             stmt.body, stmt.orelse = body or [ast.Pass()], orelse
         live.clear()
         live |= head | self.reads(header)
