@@ -88,6 +88,16 @@ def walk(node):
     return todo
 
 
+def located(new, old):
+    """Give `new` (and its children) the location of `old`, where they have none: code
+    rewritten from a user's line keeps pointing at it (errors, `# line N` comments)."""
+    for node in walk(new):
+        for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
+            if hasattr(old, attr) and not getattr(node, attr, None):
+                setattr(node, attr, getattr(old, attr))
+    return new
+
+
 def copy_tree(node):
     """`copy.deepcopy(node)` for an AST, about four times faster: nodes (with every
     attribute, fields or not) and lists are copied, shared ones once, as deepcopy does;

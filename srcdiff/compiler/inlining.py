@@ -26,6 +26,7 @@ import ast
 
 from ..errors import UnsupportedSyntaxError
 from .astutil import copy_tree, walk
+from .astutil import located as _located
 
 _HINT = "define it with `def` at module level (srcdiff differentiates calls to it)"
 
@@ -267,11 +268,3 @@ def _docstring(stmt):
 
 def _assign(name, value):
     return ast.Assign(targets=[ast.Name(id=name, ctx=ast.Store())], value=value)
-
-
-def _located(new, old):
-    for node in walk(new):
-        for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
-            if hasattr(old, attr) and not getattr(node, attr, None):
-                setattr(node, attr, getattr(old, attr))
-    return new

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from ..errors import UnsupportedSyntaxError
 from .astutil import copy_tree, hashable, walk
+from .astutil import located as _located
 from .gcpause import gc_paused
 from .inlining import Inlining
 from .naming import Names
@@ -137,15 +138,6 @@ _QUESTIONS = {
     "loop": lambda obj: obj if obj is not MISSING and obj in _LOOP_BUILTINS else None,
     "reduction": reduction_of,
 }
-
-
-def _located(new, old):
-    """Give `new` (and its children) the location of `old`."""
-    for node in walk(new):
-        for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
-            if hasattr(old, attr) and not getattr(node, attr, None):
-                setattr(node, attr, getattr(old, attr))
-    return new
 
 
 def _name(id_, ctx=None):

@@ -25,6 +25,7 @@ import ast
 import math
 
 from .astutil import copy_tree, walk
+from .astutil import located as _located
 
 COMPREHENSIONS = (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)
 
@@ -84,14 +85,6 @@ class _Rename(ast.NodeTransformer):
             return node
         self.generic_visit(node)
         return node
-
-
-def _located(new, old):
-    for node in walk(new):
-        for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
-            if hasattr(old, attr) and not getattr(node, attr, None):
-                setattr(node, attr, getattr(old, attr))
-    return new
 
 
 def _load(id_):
