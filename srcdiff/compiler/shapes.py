@@ -117,6 +117,9 @@ class ShapeTokens:
             if axes is not None and base is not None and self._one_value(op.bound["a"].id):
                 return ("keep", base, axes)
         if op.kind is OpKind.RULE and op.rule.elementwise:
+            full = self._dense_of_full_rank(op)
+            if full is not None:  # it fixes every axis of the result: of its shape
+                return self._atom_token(full)
             tokens = set()
             for atom in op.bound.values():
                 kind = fn.flat.kind(atom) if isinstance(atom, (ast.Name, ast.Constant)) else None
@@ -157,10 +160,25 @@ class ShapeTokens:
             keep = op.bound.get("keepdims")
             kept = not (keep is None or (isinstance(keep, ast.Constant) and keep.value is False))
             return not kept and self._dense_atom(op.bound.get("a"))
+        if op.rule.elementwise and self._dense_of_full_rank(op) is not None:
+            return True
         if op.rule.elementwise or op.rule.func in _PRODUCTS:
             arrays = [a for p, a in op.bound.items() if p not in op.rule.zero]
             return all(self._dense_atom(a) or self._number(a) for a in arrays)
         return False
+
+    def _dense_of_full_rank(self, op):
+        """A dense operand (a name) of an elementwise op with the result's rank, if any:
+        every axis of the result is then that operand's (the others broadcast to it)."""
+        rank = self.rank(op.target)
+        if rank is None:
+            return None
+        for p, atom in op.bound.items():
+            if p in op.rule.zero or not isinstance(atom, ast.Name) or self._number(atom):
+                continue
+            if self.dense(atom.id) and self.rank(atom.id) == rank:
+                return atom
+        return None
 
     def rank(self, name):
         """ndim of the array `name` holds where certain (parameters and named values from

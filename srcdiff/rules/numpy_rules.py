@@ -196,7 +196,10 @@ def _spread_spelling(mean=False, factor=None):
     (np.max's chooser_partials), g times it: broadcasting spreads g."""
 
     def spell(mode, param, constants, ranks):
-        if mode != "vjp" or not ranks.get("a") or "axis" not in constants:
+        if mode == "jvp":
+            inner = f"t * {factor}" if factor else "t"
+            return _reduced_tangent(constants, "np.mean" if mean else "np.sum", inner)
+        if not ranks.get("a") or "axis" not in constants:
             return None
         axis, keep = constants["axis"], constants.get("keepdims")
         axes = (axis,) if type(axis) is int else axis
@@ -211,6 +214,19 @@ def _spread_spelling(mean=False, factor=None):
         return f"{g} * {factor}" if factor else f"np.full_like(a, {g})"
 
     return spell
+
+
+def _reduced_tangent(constants, func, inner):
+    """A reduction's tangent without the arguments a person leaves out: `np.sum(t)`
+    rather than `np.sum(t, axis=None, keepdims=False)`."""
+    axis, keep = constants.get("axis", _MISSING), constants.get("keepdims", _MISSING)
+    if axis is _MISSING or not isinstance(keep, bool):
+        return None
+    words = ([f"axis={axis!r}"] if axis is not None else []) + (["keepdims=True"] if keep else [])
+    return f"{func}({', '.join([inner, *words])})"
+
+
+_MISSING = object()
 
 
 linear(
