@@ -1,0 +1,214 @@
+"""`srcdiff.compare(f, *args, wrt=...)`: the four ways to a derivative, side by side.
+
+The seed of the project is the classic comparison of symbolic differentiation, finite
+differences, forward mode and reverse mode.  `compare` runs all four on the user's own
+function at one point and reports each method's values, its error against the exact
+derivative, how many evaluations of f (or passes) it needed, and its time:
+
+* symbolic: `grad(f, mode="symbolic")`, the closed form, where srcdiff has that mode and
+  the function is a formula; otherwise the row says why not (`n/a: ...`);
+* forward and central differences at a sweep of steps (differences.py), each at its best
+  step (knowable here only because the exact value is) and at its textbook step;
+* forward mode and reverse mode, srcdiff's generated code.
+
+The exact values are the symbolic row's where it applies, else reverse mode's (the
+report says which).  Times are per whole derivative (every entry), after the code is
+generated, each measured within a share of `time_budget` (timing.py).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from ..errors import ArgumentError, SrcDiffError, WrtError
+from .compare_report import Comparison, MethodRow
+from .differences import (
+    SCALES,
+    TEXTBOOK,
+    TEXTBOOK_NAME,
+    difference,
+    entries,
+    evaluations,
+    relative_error,
+    sweep,
+)
+from .differences import absolute_error as abs_error
+from .gradients import grad
+from .requests import default_wrt, keyword_only, parameters, parse_wrt
+from .timing import per_call
+
+AD_MODES = (("symbolic", "symbolic"), ("forward mode", "forward"), ("reverse mode", "reverse"))
+REFERENCE_ORDER = ("symbolic", "reverse mode", "forward mode")
+
+
+def compare(
+    func: Callable[..., object],
+    *args: object,
+    wrt: object = None,
+    time_budget: float = 0.35,
+    scales: Sequence[float] = SCALES,
+    **kwargs: object,
+) -> Comparison:
+    """Compare symbolic differentiation, forward and central finite differences, forward
+    mode and reverse mode on `func` at `args`.
+
+    `wrt` names the parameters (an index, a name, or a tuple of them); by default every
+    float, float array and integer that is not a count, as `srcdiff check` chooses.
+    `time_budget` bounds the seconds spent timing (shared by the rows); `scales` are the
+    finite-difference steps, relative to max(1, |x|).  `kwargs` are arguments of `func`
+    given by name (keyword-only ones must be).  Returns a Comparison: printed, a table
+    with the lessons under it; `.rows` the numbers."""
+    params = parameters(func)
+    values = _bind(func, args, kwargs)
+    names = _names(func, wrt, params, values)
+    items = entries(names, params, values)
+    plain = _positional(func)
+    share = time_budget / 7
+
+    measured: dict[str, tuple[np.ndarray | None, float | None, str | None]] = {}
+    failures: dict[str, SrcDiffError] = {}
+    for label, mode in AD_MODES:
+        try:
+            derivative = grad(func, wrt=tuple(names), mode=mode)
+            flat = _flat(_call(derivative, func, values))
+        except SrcDiffError as exc:
+            failures[label] = exc
+            measured[label] = (None, None, _reason(exc))
+            continue
+        seconds = per_call(lambda d=derivative: _call(d, func, values), share)  # type: ignore[misc]
+        measured[label] = (flat, seconds, None)
+    reference = next((m for m in REFERENCE_ORDER if measured[m][0] is not None), None)
+    if reference is None:  # nothing to measure errors against: reverse mode's error
+        raise failures["reverse mode"]
+    exact = measured[reference][0]
+    assert exact is not None
+
+    found = sweep(plain, values, items, scales)
+    n = len(items)
+    rows = []
+    for label, _mode in AD_MODES:
+        got, took, reason = measured[label]
+        count, cost = {
+            "symbolic": (1, "1"),
+            "forward mode": (n, f"n = {n}"),
+            "reverse mode": (2, "1+1 = 2"),
+        }[label]
+        rows.append(
+            MethodRow(
+                name=label,
+                method=label,
+                values=got,
+                abs_error=None if got is None else abs_error(got, exact),
+                rel_error=None if got is None else relative_error(got, exact),
+                evaluations=count,
+                cost=cost,
+                seconds=took,
+                reason=reason,
+                reference=label == reference,
+            )
+        )
+    fd_rows = []
+    for scheme in ("forward", "central"):
+        method = f"{scheme} differences"
+        count = evaluations(scheme, n)
+        cost = f"n+1 = {count}" if scheme == "forward" else f"2n = {count}"
+        best = found.best(scheme, exact)
+        steps = (
+            ("best step", found.scales[best], found.estimates[scheme][best]),
+            (f"{TEXTBOOK_NAME[scheme]} step", TEXTBOOK[scheme], None),
+        )
+        for kind, step, estimate in steps:
+            if estimate is None:
+                estimate = difference(plain, values, items, scheme, step)
+            seconds = per_call(
+                lambda s=scheme, h=step: difference(plain, values, items, s, h),  # type: ignore[misc]
+                share,
+            )
+            fd_rows.append(
+                MethodRow(
+                    name=f"{method}, {kind}",
+                    method=method,
+                    values=estimate,
+                    abs_error=abs_error(estimate, exact),
+                    rel_error=relative_error(estimate, exact),
+                    evaluations=count,
+                    cost=cost,
+                    seconds=seconds,
+                    step=step,
+                )
+            )
+    rows[1:1] = fd_rows  # symbolic, the finite differences, forward mode, reverse mode
+    point = dict(zip(params, values))
+    return Comparison(
+        function=getattr(func, "__name__", repr(func)),
+        point=point,
+        entries=items,
+        exact=exact,
+        reference=reference,
+        rows=rows,
+        sweep=found,
+    )
+
+
+def _bind(
+    func: Callable[..., object], args: Sequence[object], kwargs: dict[str, object]
+) -> tuple[object, ...]:
+    """One value per parameter, in order: `args` and `kwargs`, then the defaults."""
+    try:
+        bound = inspect.signature(func).bind(*args, **kwargs)
+    except TypeError as exc:
+        raise ArgumentError(
+            f"compare's arguments do not match {func.__name__}{inspect.signature(func)}: {exc}"
+        ) from None
+    bound.apply_defaults()
+    return tuple(bound.arguments[p] for p in parameters(func))
+
+
+def _names(
+    func: Callable[..., object], wrt: object, params: list[str], values: tuple[object, ...]
+) -> tuple[str, ...]:
+    if wrt is None:
+        chosen = default_wrt(func, values)
+        if not chosen:
+            raise WrtError(
+                f"{func.__name__} has no argument to differentiate here (floats, float "
+                "arrays, integers that are not counts); name one with wrt="
+            )
+        return tuple(chosen)
+    names, _ = parse_wrt(func, wrt, params)
+    return names
+
+
+def _positional(func: Callable[..., object]) -> Callable[..., object]:
+    """`func` taking every parameter by position (keyword-only ones passed by name)."""
+    kwonly = keyword_only(func)
+    if not kwonly:
+        return func
+    npos = len(parameters(func)) - len(kwonly)
+
+    def call(*values: object) -> object:
+        return func(*values[:npos], **dict(zip(kwonly, values[npos:])))
+
+    return call
+
+
+def _call(
+    derivative: Callable[..., object], func: Callable[..., object], values: tuple[object, ...]
+) -> object:
+    kwonly = keyword_only(func)
+    npos = len(values) - len(kwonly)
+    return derivative(*values[:npos], **dict(zip(kwonly, values[npos:])))
+
+
+def _flat(gradient: object) -> np.ndarray:
+    """A gradient (a tuple with one float or array per parameter) as one float vector."""
+    parts = gradient if isinstance(gradient, tuple) else (gradient,)
+    return np.concatenate([np.asarray(p, dtype=np.float64).ravel() for p in parts])
+
+
+def _reason(exc: SrcDiffError) -> str:
+    """The first line of an error's message, as a table cell can hold it."""
+    return str(exc.message).splitlines()[0]
