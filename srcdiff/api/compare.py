@@ -37,7 +37,7 @@ from .differences import (
 )
 from .differences import absolute_error as abs_error
 from .gradients import grad
-from .requests import default_wrt, keyword_only, parameters, parse_wrt
+from .requests import default_wrt, is_int_scalar, keyword_only, parameters, parse_wrt
 from .timing import per_call
 
 AD_MODES = (("symbolic", "symbolic"), ("forward mode", "forward"), ("reverse mode", "reverse"))
@@ -64,22 +64,27 @@ def compare(
     params = parameters(func)
     values = _bind(func, args, kwargs)
     names = _names(func, wrt, params, values)
+    # an integer differentiated is a number like a float (3 is the point 3.0): time the
+    # code made for floats, not the conversions integers get
+    values = tuple(
+        float(v) if p in names and is_int_scalar(v) else v  # type: ignore[arg-type]
+        for p, v in zip(params, values)
+    )
     items = entries(names, params, values)
     plain = _positional(func)
-    share = time_budget / 7
+    share = time_budget / 8  # seven rows and f itself
 
     measured: dict[str, tuple[np.ndarray | None, float | None, str | None]] = {}
     failures: dict[str, SrcDiffError] = {}
     for label, mode in AD_MODES:
         try:
-            derivative = grad(func, wrt=tuple(names), mode=mode)
-            flat = _flat(_call(derivative, func, values))
+            run = _bound(grad(func, wrt=tuple(names), mode=mode), func, values)
+            flat = _flat(run())
         except SrcDiffError as exc:
             failures[label] = exc
             measured[label] = (None, None, _reason(exc))
             continue
-        seconds = per_call(lambda d=derivative: _call(d, func, values), share)  # type: ignore[misc]
-        measured[label] = (flat, seconds, None)
+        measured[label] = (flat, per_call(run, share), None)
     reference = next((m for m in REFERENCE_ORDER if measured[m][0] is not None), None)
     if reference is None:  # nothing to measure errors against: reverse mode's error
         raise failures["reverse mode"]
@@ -87,6 +92,7 @@ def compare(
     assert exact is not None
 
     found = sweep(plain, values, items, scales)
+    own = per_call(_bound(func, func, values), share)  # f itself, for scale
     n = len(items)
     rows = []
     for label, _mode in AD_MODES:
@@ -150,6 +156,7 @@ def compare(
         reference=reference,
         rows=rows,
         sweep=found,
+        function_seconds=own,
     )
 
 
@@ -195,12 +202,17 @@ def _positional(func: Callable[..., object]) -> Callable[..., object]:
     return call
 
 
-def _call(
+def _bound(
     derivative: Callable[..., object], func: Callable[..., object], values: tuple[object, ...]
-) -> object:
+) -> Callable[[], object]:
+    """`derivative` called at `values` (keyword-only parameters by name), as a function of
+    nothing: what is timed is the call, not the binding."""
     kwonly = keyword_only(func)
     npos = len(values) - len(kwonly)
-    return derivative(*values[:npos], **dict(zip(kwonly, values[npos:])))
+    args, kwargs = values[:npos], dict(zip(kwonly, values[npos:]))
+    if not kwargs:
+        return lambda: derivative(*args)
+    return lambda: derivative(*args, **kwargs)
 
 
 def _flat(gradient: object) -> np.ndarray:

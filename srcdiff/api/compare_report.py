@@ -75,6 +75,7 @@ class Comparison:
     reference: str  # the method the errors are measured against
     rows: list[MethodRow]
     sweep: Sweep
+    function_seconds: float | None = None  # one call of f itself, for scale
 
     @property
     def labels(self) -> list[str]:
@@ -131,8 +132,8 @@ class Comparison:
 
     def footnotes(self) -> list[str]:
         notes = [
-            "h: the step relative to max(1, |x|); time: one whole derivative (all "
-            f"{self.n} entries), best of 3 timed loops, code generation excluded"
+            "h: the step relative to max(1, |x|); time: one whole derivative (every "
+            "entry), best of 5 timed loops, code generation excluded"
         ]
         if self.n > MAX_VALUE_COLUMNS:
             notes.append(f"({self.n} entries: values not shown; report.rows[k].values has them)")
@@ -237,7 +238,8 @@ def lessons(report: Comparison) -> list[str]:
                 if row.method == "forward mode"
                 else "one forward and one backward pass, whatever n"
             )
-            out.append(f"{row.method}: {_err_words(row)}; {row.cost} passes ({how})")
+            passes = "pass" if row.evaluations == 1 else "passes"
+            out.append(f"{row.method}: {_err_words(row)}; {row.cost} {passes} ({how})")
         elif row.method in ("forward mode", "reverse mode"):
             out.append(f"{row.method}: n/a here ({row.reason})")
     scales = report.sweep.scales
@@ -269,8 +271,15 @@ def lessons(report: Comparison) -> list[str]:
         ratios = ", ".join(
             f"{r.method} {(r.seconds or 0.0) / (fastest.seconds or 1e-12):.1f}x" for r in others
         )
+        own = report.function_seconds
+        versus = (
+            f" ({(fastest.seconds or 0.0) / own:.1f}x {report.function} itself, {_time(own)})"
+            if own
+            else ""
+        )
         out.append(
             f"time per derivative: {fastest.method} fastest at {_time(fastest.seconds)}"
+            + versus
             + (f"; {ratios} that" if ratios else "")
         )
     return out
@@ -326,7 +335,7 @@ def _time(seconds: float | None) -> str:
 
 def _short(value: object) -> str:
     if isinstance(value, np.ndarray) and value.size > 4:
-        return f"array{value.shape}"
+        return f"<array of shape {value.shape}>"
     if isinstance(value, np.ndarray):
         return np.array2string(value, separator=", ")
     if isinstance(value, float) and value.is_integer() and math.isfinite(value):

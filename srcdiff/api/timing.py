@@ -13,7 +13,7 @@ from __future__ import annotations
 import timeit
 from collections.abc import Callable
 
-REPEATS = 3
+REPEATS = 5
 
 
 def per_call(fn: Callable[[], object], budget: float = 0.05) -> float:
