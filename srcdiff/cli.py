@@ -120,7 +120,7 @@ def cmd_compare(args):
     func = load_function(args.target)
     values, names = _point(args, func)
     point = dict(zip(parameters(func), values))
-    with progress(label(func, "reverse")):
+    with progress(label(func, "every method")):
         report = compare(func, wrt=names, **point)
     print(report)
     if args.plot:

@@ -75,12 +75,12 @@ def compare(
     share = time_budget / 8  # seven rows and f itself
 
     measured: dict[str, tuple[np.ndarray | None, float | None, str | None]] = {}
-    failures: dict[str, SrcDiffError] = {}
+    failures: dict[str, Exception] = {}
     for label, mode in AD_MODES:
         try:
             run = _bound(grad(func, wrt=tuple(names), mode=mode), func, values)
             flat = _flat(run())
-        except SrcDiffError as exc:
+        except (SrcDiffError, ArithmeticError) as exc:  # a row that says why not
             failures[label] = exc
             measured[label] = (None, None, _reason(exc))
             continue
@@ -221,6 +221,9 @@ def _flat(gradient: object) -> np.ndarray:
     return np.concatenate([np.asarray(p, dtype=np.float64).ravel() for p in parts])
 
 
-def _reason(exc: SrcDiffError) -> str:
-    """The first line of an error's message, as a table cell can hold it."""
-    return str(exc.message).splitlines()[0]
+def _reason(exc: Exception) -> str:
+    """The first line of an error's message, as a table cell can hold it (an error that
+    isn't srcdiff's, such as an arithmetic error of the function itself, named)."""
+    if isinstance(exc, SrcDiffError):
+        return str(exc.message).splitlines()[0]
+    return f"{type(exc).__name__}: {exc}".splitlines()[0]
