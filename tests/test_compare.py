@@ -256,6 +256,43 @@ def test_a_function_no_mode_can_differentiate_raises_its_error():
         srcdiff.compare(f, 1.0)
 
 
+def test_steps_where_f_fails_give_nan_and_a_note():
+    """log(x) at 0.05: x - h is negative at h = 0.1, so that central estimate is nan;
+    the other steps still work, and the best is found among them."""
+
+    def f(x):
+        return math.log(x) * x
+
+    r = srcdiff.compare(f, 0.05, time_budget=TIMES)
+    central = r.sweep.estimates["central"]
+    assert np.isnan(central[0, 0]) and np.isfinite(central[1:, 0]).all()
+    assert np.isfinite(r.sweep.estimates["forward"]).all()
+    assert r.failures == ["x near 0.05 (h = 1e-01): ValueError: math domain error"]
+    best = r.row("central differences, best step")
+    assert best.rel_error < 1e-9 and best.step != 0.1
+    text = str(r)
+    assert "f failed at 1 of the points tried, whose estimates are nan" in text
+    first = _e(r.errors_by_step("central")[1])  # the largest step that worked
+    assert f"central differences' V: relative error {first} at h = 1e-02 (truncation)" in text
+
+
+def test_a_count_in_wrt_is_not_a_crash():
+    """n is a count (range(n)): AD gives 0, finite differences can't move it."""
+
+    def f(x, n):
+        t = 0.0
+        for _ in range(n):
+            t = t + x * x
+        return t
+
+    r = srcdiff.compare(f, 1.5, 3, wrt=("x", "n"), time_budget=TIMES)
+    np.testing.assert_array_equal(r.exact, [9.0, 0.0])
+    assert r.point["n"] == 3
+    assert np.isnan(r.row("central differences, best step").values[1])
+    assert "TypeError" in r.failures[0] and "n near 3" in r.failures[0]
+    assert "no step gave an estimate of every entry" in str(r)
+
+
 def test_the_functions_own_error_is_raised():
     """f fails at the point itself (x / y at y = 0): the error calling f raises."""
 

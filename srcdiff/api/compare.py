@@ -37,7 +37,14 @@ from .differences import (
 )
 from .differences import absolute_error as abs_error
 from .gradients import grad
-from .requests import default_wrt, is_int_scalar, keyword_only, parameters, parse_wrt
+from .requests import (
+    count_parameters,
+    default_wrt,
+    is_int_scalar,
+    keyword_only,
+    parameters,
+    parse_wrt,
+)
 from .timing import per_call
 
 AD_MODES = (("symbolic", "symbolic"), ("forward mode", "forward"), ("reverse mode", "reverse"))
@@ -65,9 +72,10 @@ def compare(
     values = _bind(func, args, kwargs)
     names = _names(func, wrt, params, values)
     # an integer differentiated is a number like a float (3 is the point 3.0): time the
-    # code made for floats, not the conversions integers get
+    # code made for floats, not the conversions integers get; counts (range(n)) stay
+    counts = count_parameters(func)
     values = tuple(
-        float(v) if p in names and is_int_scalar(v) else v  # type: ignore[arg-type]
+        float(v) if p in names and p not in counts and is_int_scalar(v) else v  # type: ignore[arg-type]
         for p, v in zip(params, values)
     )
     items = entries(names, params, values)
@@ -117,6 +125,7 @@ def compare(
             )
         )
     fd_rows = []
+    failures_fd = list(found.failures)
     for scheme in ("forward", "central"):
         method = f"{scheme} differences"
         count = evaluations(scheme, n)
@@ -127,12 +136,14 @@ def compare(
             (f"{TEXTBOOK_NAME[scheme]} step", TEXTBOOK[scheme], None),
         )
         for kind, step, estimate in steps:
+            failed: list[str] = []
             if estimate is None:
-                estimate = difference(plain, values, items, scheme, step)
+                estimate = difference(plain, values, items, scheme, step, failures=failed)
             seconds = per_call(
-                lambda s=scheme, h=step: difference(plain, values, items, s, h),  # type: ignore[misc]
+                lambda s=scheme, h=step: difference(plain, values, items, s, h, failures=[]),  # type: ignore[misc]
                 share,
             )
+            failures_fd.extend(failed)
             fd_rows.append(
                 MethodRow(
                     name=f"{method}, {kind}",
@@ -157,6 +168,7 @@ def compare(
         rows=rows,
         sweep=found,
         function_seconds=own,
+        failures=failures_fd,
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -76,6 +76,7 @@ class Comparison:
     rows: list[MethodRow]
     sweep: Sweep
     function_seconds: float | None = None  # one call of f itself, for scale
+    failures: list[str] = field(default_factory=list)  # where finite differences' f failed
 
     @property
     def labels(self) -> list[str]:
@@ -135,6 +136,11 @@ class Comparison:
             "h: the step relative to max(1, |x|); time: one whole derivative (every "
             "entry), best of 5 timed loops, code generation excluded"
         ]
+        if self.failures:
+            notes.append(
+                f"finite differences: f failed at {len(self.failures)} of the points tried, "
+                f"whose estimates are nan (first: {self.failures[0]})"
+            )
         if self.n > MAX_VALUE_COLUMNS:
             notes.append(f"({self.n} entries: values not shown; report.rows[k].values has them)")
         return notes
@@ -246,14 +252,22 @@ def lessons(report: Comparison) -> list[str]:
     for scheme in ("forward", "central"):
         errs = report.errors_by_step(scheme)
         best = report.sweep.best(scheme, exact)
-        large = f"{_e(errs[0])} at h = {scales[0]:.0e}"
-        small = f"{_e(errs[-1])} at h = {scales[-1]:.0e}"
-        if errs[0] <= NO_TRUNCATION:
+        tried = np.flatnonzero(np.isfinite(errs))  # the steps where f could be evaluated
+        if not tried.size:
+            out.append(
+                f"{scheme} differences: no step gave an estimate of every entry "
+                "(f failed: see the note above)"
+            )
+            continue
+        first, last = int(tried[0]), int(tried[-1])
+        large = f"{_e(errs[first])} at h = {scales[first]:.0e}"
+        small = f"{_e(errs[last])} at h = {scales[last]:.0e}"
+        if errs[first] <= NO_TRUNCATION:
             out.append(
                 f"{scheme} differences: no truncation error to speak of here ({large}); "
                 f"rounding error grows as h shrinks, to {small}"
             )
-        elif best == len(scales) - 1:
+        elif best == last:
             out.append(f"{scheme} differences: truncation error {large} falls with h to {small}")
         else:
             out.append(

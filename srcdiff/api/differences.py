@@ -17,6 +17,7 @@ caller's arguments are never modified, nor handed to `func`: every call gets cop
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -87,9 +88,14 @@ def difference(
     scheme: str,
     scale: float,
     at: float | None = None,
+    failures: list[str] | None = None,
 ) -> np.ndarray:
     """The finite-difference estimate of every entry's partial derivative at one step
     `scale` (relative).  `at` is f(args), if known (forward differences need it once).
+
+    f may fail at a point the step reaches (`log` past 0, `range` of a float): with a
+    `failures` list, that entry's estimate is nan and what failed is appended to the
+    list; without one, the error is raised.
 
     When every argument is a number the calls are made directly, without the copies
     arrays need, so that the time compare reports is the n + 1 or 2n calls of f and
@@ -113,12 +119,20 @@ def difference(
     for entry in items:
         x = entry.value
         up = x + scale * max(1.0, abs(x))
-        if scheme == "forward":
-            assert at is not None
-            estimates.append((call(entry, up) - at) / (up - x))
-        else:
-            down = x - scale * max(1.0, abs(x))
-            estimates.append((call(entry, up) - call(entry, down)) / (up - down))
+        down = x - scale * max(1.0, abs(x))
+        try:
+            if scheme == "forward":
+                assert at is not None
+                estimates.append((call(entry, up) - at) / (up - x))
+            else:
+                estimates.append((call(entry, up) - call(entry, down)) / (up - down))
+        except Exception as exc:  # noqa: BLE001 - the user's function, at a step from x
+            if failures is None:
+                raise
+            estimates.append(math.nan)
+            failures.append(
+                f"{entry.label} near {x:g} (h = {scale:.0e}): {type(exc).__name__}: {exc}"
+            )
     return np.array(estimates, dtype=np.float64)
 
 
@@ -129,6 +143,7 @@ class Sweep:
 
     scales: tuple[float, ...]
     estimates: dict[str, np.ndarray]
+    failures: tuple[str, ...] = ()  # where f failed (those estimates are nan)
 
     def errors(self, scheme: str, exact: np.ndarray) -> np.ndarray:
         """The relative error (`relative_error`) at each step."""
@@ -150,11 +165,14 @@ def sweep(
 ) -> Sweep:
     """Forward and central differences of every entry at every step of `scales`."""
     at = call_with(func, args, None, 0.0)
+    failures: list[str] = []
     estimates = {
-        scheme: np.array([difference(func, args, items, scheme, s, at) for s in scales])
+        scheme: np.array(
+            [difference(func, args, items, scheme, s, at, failures) for s in scales]
+        ).reshape(len(scales), len(items))
         for scheme in SCHEMES
     }
-    return Sweep(tuple(scales), estimates)
+    return Sweep(tuple(scales), estimates, tuple(failures))
 
 
 def absolute_error(values: np.ndarray, exact: np.ndarray) -> float:
