@@ -42,12 +42,18 @@ def test_entries_of_numbers_and_arrays():
     assert [e.position for e in found] == [0, 0, 0, 0, 1]
 
 
+def seed_numpy(x, y):  # returns np.float64, not float
+    return np.float64(x) ** 2 * y + y + 2
+
+
+@pytest.mark.parametrize("func", [seed, seed_numpy])
 @pytest.mark.parametrize("scheme, expected", [("forward", 3), ("central", 4)])
-def test_evaluation_counts_are_what_the_report_says(scheme, expected):
-    f = Counting(seed)
+def test_evaluation_counts_are_what_the_report_says(scheme, expected, func):
+    f = Counting(func)
     items = entries(("x", "y"), ["x", "y"], (3.0, 4.0))
-    difference(f, (3.0, 4.0), items, scheme, 1e-6)
+    d = difference(f, (3.0, 4.0), items, scheme, 1e-6)
     assert f.calls == expected == evaluations(scheme, 2)
+    np.testing.assert_allclose(d, [24.0, 10.0], rtol=1e-5)
 
 
 def test_forward_differences_have_first_order_truncation_error():

@@ -72,9 +72,13 @@ def call_with(
             call[entry.position] = _like(changed, old)
         else:
             call[entry.position] = value
-    result = func(*call)
-    if type(result) is float:  # the common case, quickly
-        return result
+    return _scalar(func(*call))
+
+
+def _scalar(result: object) -> float:
+    """f's value as a float (a NumPy scalar or a 0-d array too); TypeError otherwise."""
+    if isinstance(result, float):  # float and np.float64, quickly
+        return float(result)
     out = np.asarray(result, dtype=np.float64)
     if out.size != 1:
         raise TypeError(f"finite differences need a scalar function; it returned shape {out.shape}")
@@ -111,7 +115,7 @@ def difference(
             result = func(*base)
         finally:
             base[entry.position] = args[entry.position]
-        return result if type(result) is float else call_with(func, args, entry, value)
+        return _scalar(result)
 
     if scheme == "forward" and at is None:
         at = call_with(func, args, None, 0.0)
