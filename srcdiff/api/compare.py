@@ -19,7 +19,9 @@ generated, each measured within a share of `time_budget` (timing.py).
 from __future__ import annotations
 
 import inspect
+import numbers
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -29,6 +31,8 @@ from .differences import (
     SCALES,
     TEXTBOOK,
     TEXTBOOK_NAME,
+    Entry,
+    Sweep,
     difference,
     entries,
     evaluations,
@@ -71,61 +75,93 @@ def compare(
     params = parameters(func)
     values = _bind(func, args, kwargs)
     names = _names(func, wrt, params, values)
-    # an integer differentiated is a number like a float (3 is the point 3.0): time the
-    # code made for floats, not the conversions integers get; counts (range(n)) stay
-    counts = count_parameters(func)
-    values = tuple(
-        float(v) if p in names and p not in counts and is_int_scalar(v) else v  # type: ignore[arg-type]
-        for p, v in zip(params, values)
-    )
+    values = _as_floats(func, params, names, values)
     items = entries(names, params, values)
-    plain = _positional(func)
     share = time_budget / 8  # seven rows and f itself
 
-    measured: dict[str, tuple[np.ndarray | None, float | None, str | None]] = {}
-    failures: dict[str, Exception] = {}
-    for label, mode in AD_MODES:
-        try:
-            run = _bound(grad(func, wrt=tuple(names), mode=mode), func, values)
-            flat = _flat(run())
-        except (SrcDiffError, ArithmeticError) as exc:  # a row that says why not
-            failures[label] = exc
-            measured[label] = (None, None, _reason(exc))
-            continue
-        measured[label] = (flat, per_call(run, share), None)
-    reference = next((m for m in REFERENCE_ORDER if measured[m][0] is not None), None)
+    measured = {label: _measure(func, names, values, mode, share) for label, mode in AD_MODES}
+    reference = next((m for m in REFERENCE_ORDER if measured[m].values is not None), None)
     if reference is None:  # nothing to measure errors against: reverse mode's error
-        raise failures["reverse mode"]
-    exact = measured[reference][0]
+        error = measured["reverse mode"].error
+        assert error is not None
+        raise error
+    exact = measured[reference].values
     assert exact is not None
 
+    plain = _positional(func)
     found = sweep(plain, values, items, scales)
-    own = per_call(_bound(func, func, values), share)  # f itself, for scale
+    fd_rows, failures = _finite_differences(plain, values, items, found, exact, share)
+    rows = [_ad_row(label, measured[label], exact, reference, len(items)) for label, _ in AD_MODES]
+    rows[1:1] = fd_rows  # symbolic, the finite differences, forward mode, reverse mode
+    return Comparison(
+        function=getattr(func, "__name__", repr(func)),
+        point=dict(zip(params, values)),
+        entries=items,
+        exact=exact,
+        reference=reference,
+        rows=rows,
+        sweep=found,
+        function_seconds=per_call(_bound(func, func, values), share),  # f itself, for scale
+        failures=[*found.failures, *failures],
+    )
+
+
+class _Measured(NamedTuple):
+    """One AD mode's derivative at the point (values None, and why: error)."""
+
+    values: np.ndarray | None
+    seconds: float | None
+    error: Exception | None
+
+
+def _measure(
+    func: Callable[..., object],
+    names: tuple[str, ...],
+    values: tuple[object, ...],
+    mode: str,
+    budget: float,
+) -> _Measured:
+    try:
+        run = _bound(grad(func, wrt=names, mode=mode), func, values)
+        flat = _flat(run())
+    except (SrcDiffError, ArithmeticError) as exc:  # a row that says why not
+        return _Measured(None, None, exc)
+    return _Measured(flat, per_call(run, budget), None)
+
+
+def _ad_row(label: str, got: _Measured, exact: np.ndarray, reference: str, n: int) -> MethodRow:
+    count, cost = {
+        "symbolic": (1, "1"),
+        "forward mode": (n, f"n = {n}"),
+        "reverse mode": (2, "1+1 = 2"),
+    }[label]
+    return MethodRow(
+        name=label,
+        method=label,
+        values=got.values,
+        abs_error=None if got.values is None else abs_error(got.values, exact),
+        rel_error=None if got.values is None else relative_error(got.values, exact),
+        evaluations=count,
+        cost=cost,
+        seconds=got.seconds,
+        reason=None if got.error is None else _reason(got.error),
+        reference=label == reference,
+    )
+
+
+def _finite_differences(
+    plain: Callable[..., object],
+    values: tuple[object, ...],
+    items: list[Entry],
+    found: Sweep,
+    exact: np.ndarray,
+    budget: float,
+) -> tuple[list[MethodRow], list[str]]:
+    """The rows of forward and central differences, each at its best step of the sweep
+    and at its textbook step; and where f failed at the textbook steps."""
+    rows: list[MethodRow] = []
+    failures: list[str] = []
     n = len(items)
-    rows = []
-    for label, _mode in AD_MODES:
-        got, took, reason = measured[label]
-        count, cost = {
-            "symbolic": (1, "1"),
-            "forward mode": (n, f"n = {n}"),
-            "reverse mode": (2, "1+1 = 2"),
-        }[label]
-        rows.append(
-            MethodRow(
-                name=label,
-                method=label,
-                values=got,
-                abs_error=None if got is None else abs_error(got, exact),
-                rel_error=None if got is None else relative_error(got, exact),
-                evaluations=count,
-                cost=cost,
-                seconds=took,
-                reason=reason,
-                reference=label == reference,
-            )
-        )
-    fd_rows = []
-    failures_fd = list(found.failures)
     for scheme in ("forward", "central"):
         method = f"{scheme} differences"
         count = evaluations(scheme, n)
@@ -136,15 +172,14 @@ def compare(
             (f"{TEXTBOOK_NAME[scheme]} step", TEXTBOOK[scheme], None),
         )
         for kind, step, estimate in steps:
-            failed: list[str] = []
             if estimate is None:
-                estimate = difference(plain, values, items, scheme, step, failures=failed)
-            seconds = per_call(
-                lambda s=scheme, h=step: difference(plain, values, items, s, h, failures=[]),  # type: ignore[misc]
-                share,
-            )
-            failures_fd.extend(failed)
-            fd_rows.append(
+                estimate = difference(plain, values, items, scheme, step, failures=failures)
+
+            def again(s: str = scheme, h: float = step) -> np.ndarray:
+                return difference(plain, values, items, s, h, failures=[])
+
+            seconds = per_call(again, budget)
+            rows.append(
                 MethodRow(
                     name=f"{method}, {kind}",
                     method=method,
@@ -157,18 +192,24 @@ def compare(
                     step=step,
                 )
             )
-    rows[1:1] = fd_rows  # symbolic, the finite differences, forward mode, reverse mode
-    point = dict(zip(params, values))
-    return Comparison(
-        function=getattr(func, "__name__", repr(func)),
-        point=point,
-        entries=items,
-        exact=exact,
-        reference=reference,
-        rows=rows,
-        sweep=found,
-        function_seconds=own,
-        failures=failures_fd,
+    return rows, failures
+
+
+def _as_floats(
+    func: Callable[..., object],
+    params: list[str],
+    names: tuple[str, ...],
+    values: tuple[object, ...],
+) -> tuple[object, ...]:
+    """An integer differentiated is a number like a float (3 is the point 3.0): the code
+    timed is then the code made for floats, not the conversions integers get.  Counts
+    (`range(n)`, an index) stay integers."""
+    counts = count_parameters(func)
+    return tuple(
+        float(v)
+        if p in names and p not in counts and isinstance(v, numbers.Integral) and is_int_scalar(v)
+        else v
+        for p, v in zip(params, values)
     )
 
 
