@@ -367,6 +367,17 @@ class Flattener:
                         "pass a constant there, or wrap the value in srcdiff.stop_gradient",
                     )
                 return Op(OpKind.RULE, targets, primal, node, rule=rule, bound=bound, active=active)
+        unknown = [p for p in bound if rules and not any(p in r.params for r in rules)]
+        if unknown:  # e.g. logsumexp(a, return_sign=True): a result the rule doesn't give
+            rule = max(rules, key=lambda r: len(r.params))
+            raise self.source.error(
+                NoRuleError,
+                f"srcdiff's rule for {rule.label} does not take the argument {unknown[0]!r}",
+                node,
+                f"call it without {unknown[0]!r} (the rule covers "
+                f"{rule.label.rpartition('.')[2]}({', '.join(rule.params)})), or register a "
+                "rule for this signature with srcdiff.register_rule",
+            )
         raise self._no_rule(node, func, None)
 
     def _call_op(self, call, targets, ops):

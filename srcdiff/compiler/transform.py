@@ -185,9 +185,17 @@ class TransformBase:
         mapping["t" if which == "jvp" else "g"] = seed
         mapping["out"] = copy_tree(op.primal) if self_ref else op.target_node()
         ranks = tuple(self.an.rank(op.bound[p]) if p in op.bound else None for p in rule.params)
-        for n in rule.uses(which, param, ranks) & set(rule.namespace):
+        template = rule.template(which, param, ranks)
+        uses = rule.uses(which, param, ranks) & set(rule.namespace)
+        constants = {p: a for p, a in mapping.items() if isinstance(a, ast.Constant)}
+        if uses and constants and any(isinstance(n, ast.IfExp) for n in walk(template)):
+            # a branch on a constant argument (`... if b is None else ...`) folds away:
+            # bind only the names the branch kept, so the code imports nothing unused
+            template = instantiate(template, constants, self.int_names)
+            uses &= {n.id for n in walk(template) if isinstance(n, ast.Name)}
+        for n in uses:
             mapping[n] = name(self.bind(rule.namespace[n], n))
-        return instantiate(rule.template(which, param, ranks), mapping, self.int_names)
+        return instantiate(template, mapping, self.int_names)
 
     def _ops(self, stmt):
         """Three-address ops of an Assign (computed once, shared by both sweeps)."""

@@ -7,3 +7,6 @@ from . import (
     scalar,  # noqa: F401  (registers operator, math and builtin rules)
 )
 from .core import RULES, Rule, make_rule, register_rule  # noqa: F401
+
+# SciPy's families, registered once their SciPy module is imported (never by srcdiff)
+RULES.when_imported("scipy.special", "srcdiff.rules.scipy_special")
