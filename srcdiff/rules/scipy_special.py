@@ -178,31 +178,3 @@ partials(
     "ive",
     x="(special.ive(v - 1, x) + special.ive(v + 1, x)) / 2 - np.sign(x) * out",
 )
-
-# --- the helper the templates call (runtime/special.py), for higher order ------------------
-_add(
-    make_rule(
-        runtime_special.broadcast_of,
-        "a, b",
-        label="srcdiff.runtime.broadcast_of",
-        jvp={"a": "broadcast_of(t, b)"},
-        vjp={"a": "unbroadcast(g, a)"},
-        namespace=NS,
-        result="array",
-        zero="b",
-    )
-)
-REGISTERED[-1].shares = ("a",)  # a broadcast view of `a`
-_add(
-    make_rule(
-        runtime_special.in_dtype_of,
-        "v, x",
-        jvp={"v": "in_dtype_of(t, x)"},
-        vjp={"v": "in_dtype_of(g, v)"},
-        label="srcdiff.runtime.in_dtype_of",
-        namespace=NS,
-        result="same",
-        zero="x",
-    )
-)
-REGISTERED[-1].shares = ("v",)  # `v` itself where it has the dtype already
