@@ -446,6 +446,21 @@ class Flattener:
             return None
         name = call.func.attr
         if name not in METHODS:
+            made = call.func.value
+            ruled = (
+                self.source.resolver.resolve(ast.Attribute(value=made.func, attr=name))
+                if isinstance(made, ast.Call)
+                else MISSING
+            )
+            if ruled is not MISSING:  # stats.norm(0, 1).pdf(x), where stats.norm.pdf has a rule
+                maker = ast.unparse(made.func)
+                raise self.source.error(
+                    NoRuleError,
+                    f"srcdiff has a rule for {maker}.{name}(...), not for the method "
+                    f".{name}() of the object {maker}(...) returns",
+                    call,
+                    f"pass the parameters to the method itself: {maker}.{name}(x, ...)",
+                )
             raise self.source.error(
                 NoRuleError,
                 f"srcdiff has no derivative rule for the array method .{name}()",

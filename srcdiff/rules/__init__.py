@@ -12,3 +12,4 @@ from .core import RULES, Rule, make_rule, register_rule  # noqa: F401
 # SciPy's families, registered once their SciPy module is imported (never by srcdiff)
 RULES.when_imported("scipy.special", "srcdiff.rules.scipy_special")
 RULES.when_imported("scipy.linalg", "srcdiff.rules.scipy_linalg")
+RULES.when_imported("scipy.stats", "srcdiff.rules.scipy_stats")
