@@ -52,6 +52,19 @@ def solve(a, b):
     return sla.solve(a, b)
 
 
+def cho(c, b, lower):
+    return sla.cho_solve((c, lower), b)
+
+
+def cho_of_cholesky(a, b):
+    factor = sla.cholesky(a, lower=True)
+    return sla.cho_solve((factor, True), b)
+
+
+def cho_of_upper(a, b):
+    return sla.cho_solve((sla.cholesky(a), False), b)
+
+
 def inv(a):
     return sla.inv(a)
 
@@ -116,6 +129,28 @@ def test_cholesky_default_is_the_upper_factor(mode):
 @pytest.mark.parametrize("rhs", [(3,), (3, 2)], ids=str)
 def test_solve(rhs, mode):
     _jacobians(solve, (well_conditioned(3), RNG.standard_normal(rhs)), (0, 1), mode)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize("rhs", [(3,), (3, 2)], ids=str)
+@pytest.mark.parametrize("lower", [False, True])
+def test_cho_solve(lower, rhs, mode):
+    """c holds the factor in one triangle and anything in the other (as cho_factor leaves
+    it): only that triangle is read, so only it gets a derivative."""
+    factor = sla.cholesky(spd(3), lower=lower)
+    junk = RNG.standard_normal((3, 3))
+    c = factor + (np.triu(junk, 1) if lower else np.tril(junk, -1))
+    _jacobians(cho, (c, RNG.standard_normal(rhs), lower), (0, 1), mode)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize("func", [cho_of_cholesky, cho_of_upper], ids=lambda f: f.__name__)
+def test_cho_solve_of_cholesky_is_solve(func, mode):
+    a, b = spd(3), RNG.standard_normal(3)
+    # the derivative of the composition, not just of each part: a's triangle read twice
+    _jacobians(func, (a, b), (0, 1), mode)
+    sym = 0.5 * (a + a.T)
+    assert np.allclose(func(sym, b), np.linalg.solve(sym, b))
 
 
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
@@ -247,7 +282,7 @@ def test_overwriting_an_argument_is_refused():
 
 def test_every_registered_rule_serves_both_modes():
     labels = {r.label for r in scipy_linalg.REGISTERED}
-    for name in ("solve_triangular", "solve", "inv", "det", "cholesky", "expm"):
+    for name in ("solve_triangular", "solve", "inv", "det", "cholesky", "cho_solve", "expm"):
         assert f"scipy.linalg.{name}" in labels
     for rule in scipy_linalg.REGISTERED:
         assert set(rule.jvp) == set(rule.vjp), rule.label

@@ -13,3 +13,4 @@ from .core import RULES, Rule, make_rule, register_rule  # noqa: F401
 RULES.when_imported("scipy.special", "srcdiff.rules.scipy_special")
 RULES.when_imported("scipy.linalg", "srcdiff.rules.scipy_linalg")
 RULES.when_imported("scipy.stats", "srcdiff.rules.scipy_stats")
+RULES.when_imported("scipy.signal", "srcdiff.rules.scipy_signal")

@@ -96,3 +96,17 @@ rule(
     jvp={"v": "frechet_block_da(t)"},
     vjp={"v": "frechet_block(g, np.zeros_like(g))"},
 )
+REGISTERED.append(nondiff_rule(rs.full_shape, "other", "srcdiff.runtime.full_shape"))
+RULES.add(REGISTERED[-1])
+rule(
+    rs.centered,
+    "m, shape",
+    jvp={"m": "centered(t, shape)"},
+    vjp={"m": "embed_centered(g, np.shape(m))"},
+)
+rule(
+    rs.embed_centered,
+    "v, shape",
+    jvp={"v": "embed_centered(t, shape)"},
+    vjp={"v": "centered(g, np.shape(v))"},
+)

@@ -115,6 +115,21 @@ linear(
     label="scipy.linalg.cholesky",
 )
 
+# --- cho_solve((c, lower), b), c from cho_factor: only the factor's triangle is read ------------
+linear(
+    sla.cho_solve,
+    "c_and_lower, b",
+    jvp={
+        "c_and_lower": "-sla.cho_solve(c_and_lower, cho_product_jvp(t, c_and_lower, out))",
+        "b": "sla.cho_solve(c_and_lower, t)",
+    },
+    vjp={
+        "c_and_lower": "cho_factor_vjp(sla.cho_solve(c_and_lower, g), c_and_lower, out)",
+        "b": "sla.cho_solve(c_and_lower, g)",
+    },
+    label="scipy.linalg.cho_solve",
+)
+
 # --- expm: the Frechet derivative by one expm of a block matrix --------------------------------
 linear(
     sla.expm,

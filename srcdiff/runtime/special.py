@@ -12,9 +12,14 @@ import numpy as np
 
 __all__ = [
     "broadcast_of",
+    "cho_factor_vjp",
+    "cho_product_jvp",
+    "centered",
+    "embed_centered",
     "frechet_block",
     "frechet_block_da",
     "frechet_corner",
+    "full_shape",
     "in_dtype_of",
     "is_transposed",
     "outer_rows",
@@ -67,6 +72,31 @@ def outer_rows(u, v):
     return np.matmul(u, np.swapaxes(v, -1, -2))
 
 
+# --- scipy.linalg.cho_solve: x = A^-1 b, A = L L^T (lower) or U^T U from cho_factor ------
+# Only the factor's triangle is read (cho_factor leaves the other one as it was).
+def cho_product_jvp(t, c_and_lower, x):
+    """dA x, with dA the tangent of A = F F^T (or F^T F, upper) along the tangent `t` of
+    (c, lower): then the tangent of x = cho_solve((c, lower), b) is -A^-1 dA x."""
+    c, lower = c_and_lower
+    tc = t[0] if isinstance(t, (list, tuple)) else t
+    f, df = triangle(c, lower), triangle(tc, lower)
+    ft, dft = np.swapaxes(f, -1, -2), np.swapaxes(df, -1, -2)
+    da = np.matmul(df, ft) + np.matmul(f, dft) if lower else np.matmul(dft, f) + np.matmul(ft, df)
+    return np.matmul(da, x)
+
+
+def cho_factor_vjp(gb, c_and_lower, x):
+    """Cotangent of (c, lower) in x = cho_solve((c, lower), b), gb = A^-1 g being b's: with
+    gA = -gb x^T and S = gA + gA^T, the triangle of S F (lower) or F S (upper); `lower`
+    gets none."""
+    c, lower = c_and_lower
+    f = triangle(c, lower)
+    ga = -outer_rows(gb, x)
+    sym = ga + np.swapaxes(ga, -1, -2)
+    gc = triangle(np.matmul(sym, f) if lower else np.matmul(f, sym), lower)
+    return [np.asarray(gc, dtype=np.result_type(c, 0.0)), None]
+
+
 # --- scipy.linalg.expm: the Frechet derivative from one expm of twice the size ------------
 # expm([[A, E], [0, A]]) = [[expm(A), L(A, E)], [0, expm(A)]], L(A, E) the derivative of
 # expm at A along E (Higham, "Functions of Matrices", 2008, eq. 3.16).
@@ -90,3 +120,27 @@ def frechet_block_da(g):
     """Cotangent of `a` in frechet_block(a, e): the sum of g's two diagonal blocks."""
     n = np.shape(g)[-1] // 2
     return g[..., :n, :n] + g[..., n:, n:]
+
+
+# --- scipy.signal.convolve: 'same' and 'valid' are centred parts of the full result ---------
+def full_shape(in1, in2):
+    """The shape of signal.convolve(in1, in2, 'full'): n1 + n2 - 1 along each axis."""
+    return tuple(int(a + b - 1) for a, b in zip(np.shape(in1), np.shape(in2)))
+
+
+def centered(m, shape):
+    """The centred part of `m` of `shape`, as scipy.signal takes 'same' and 'valid' from
+    the full convolution (start (n - k) // 2 along each axis)."""
+    m = np.asarray(m)
+    start = [(n - k) // 2 for n, k in zip(m.shape, shape)]
+    return np.array(m[tuple(slice(s, s + k) for s, k in zip(start, shape))])
+
+
+def embed_centered(v, shape):
+    """`v` in the middle of zeros of `shape`, where `centered` takes it from: its
+    transpose (the cotangent of the full convolution, from that of a centred part)."""
+    v = np.asarray(v)
+    out = np.zeros(shape, dtype=np.result_type(v, 0.0))
+    start = [(n - k) // 2 for n, k in zip(shape, v.shape)]
+    out[tuple(slice(s, s + k) for s, k in zip(start, v.shape))] = v
+    return out
