@@ -368,10 +368,51 @@ def test_poisson_in_mu(func, sym, mode):
     np.testing.assert_allclose(got, fd_jacobian(func, (ks, mus), 1), rtol=1e-6, atol=1e-9)
 
 
+def dirichlet_logpdf(x, alpha):
+    return stats.dirichlet.logpdf(x / np.sum(x, axis=0), alpha)  # x on the simplex
+
+
+def dirichlet_pdf(x, alpha):
+    return stats.dirichlet.pdf(x / np.sum(x, axis=0), alpha)
+
+
+def dirichlet_short(x, alpha):
+    return stats.dirichlet.logpdf(x, alpha)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize("samples", [(), (3,)], ids=str)
+@pytest.mark.parametrize("func", [dirichlet_logpdf, dirichlet_pdf], ids=lambda f: f.__name__)
+def test_dirichlet(func, samples, mode):
+    alpha = RNG.random(4) + 1.2
+    x = RNG.dirichlet(alpha, size=samples or None).T
+    for i in (0, 1):
+        got = srcdiff.jacobian(func, wrt=i, mode=mode)(x, alpha)
+        want = fd_jacobian(func, (x, alpha), i)
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7, err_msg=str(i))
+
+
+@pytest.mark.parametrize("func", [dirichlet_logpdf, dirichlet_pdf], ids=lambda f: f.__name__)
+def test_dirichlet_hessian(func):
+    alpha = RNG.random(4) + 1.2
+    x = RNG.dirichlet(alpha)
+    for i in (0, 1):
+        hess = srcdiff.hessian(func, wrt=i)(x, alpha)
+        ref = fd_jacobian(srcdiff.grad(func, wrt=i), (x, alpha), i)
+        np.testing.assert_allclose(hess, ref, rtol=1e-5, atol=1e-6, err_msg=str(i))
+
+
+def test_dirichlet_with_a_component_left_out_is_refused():
+    alpha = np.array([1.5, 2.0, 2.5])
+    with pytest.raises(srcdiff.SrcDiffError, match="one row per component"):
+        srcdiff.grad(dirichlet_short)(np.array([0.2, 0.3]), alpha)
+
+
 def test_every_rule_is_tested():
     tested = {f"scipy.stats.norm.{f.__name__}" for f in SYM if f is not logpdf_keywords}
     tested |= {f"scipy.stats.{n}.{fn}" for n, fn in DIST_FUNCS}
     tested |= {f"scipy.stats.poisson.{fn}" for fn in ("logpmf", "pmf", "cdf")}
+    tested |= {"scipy.stats.dirichlet.logpdf", "scipy.stats.dirichlet.pdf"}
     registered = {r.label for r in scipy_stats.REGISTERED}
     # the four cumulative functions share one template family: each distribution has
     # at least one of them tested above, and norm all four

@@ -110,3 +110,17 @@ rule(
     jvp={"v": "embed_centered(t, shape)"},
     vjp={"v": "centered(g, np.shape(v))"},
 )
+rule(
+    rs.along_components,
+    "alpha, x",
+    jvp={"alpha": "along_components(t, x)"},
+    vjp={"alpha": "sum_samples(g)"},
+    zero="x",
+    shares=("alpha",),
+)
+rule(
+    rs.sum_samples,
+    "m",
+    jvp={"m": "sum_samples(t)"},
+    vjp={"m": "np.broadcast_to(along_components(g, m), np.shape(m))"},
+)

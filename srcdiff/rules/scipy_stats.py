@@ -1,5 +1,5 @@
 """Rules for `scipy.stats` distributions: norm, t, gamma, chi2, beta (pdf, logpdf, cdf,
-logcdf, sf, logsf) and poisson (pmf, logpmf, cdf).
+logcdf, sf, logsf), poisson (pmf, logpmf, cdf) and dirichlet (pdf, logpdf).
 
 Imported by the rule table once `scipy.stats` is in sys.modules (rules/__init__.py).
 `stats.norm` is an object (an instance of a distribution class), and `stats.norm.pdf`
@@ -28,9 +28,16 @@ import numpy as np
 import scipy.special as special
 from scipy import stats
 
+from ..runtime import special as rs
 from .core import RULES, Rule, make_rule
 
-NS = {"np": np, "math": math, "special": special}
+NS = {
+    "np": np,
+    "math": math,
+    "special": special,
+    "along_components": rs.along_components,
+    "sum_samples": rs.sum_samples,
+}
 
 #: Every rule this module registers, in order (tests walk it).
 REGISTERED: list[Rule] = []
@@ -122,3 +129,27 @@ _add(
     _POISSON + "cdf",
     mu=f"-np.exp(np.floor({_K}) * np.log(mu) - mu - special.gammaln(np.floor({_K}) + 1))",
 )
+
+# dirichlet(x, alpha), x (K,) or (K, samples): log pdf = sum((alpha - 1) log x) - log B(alpha),
+# log B(alpha) = sum(gammaln(alpha)) - gammaln(sum(alpha)); a number per sample
+_ALPHA = "along_components(alpha, x)"
+_DLOGB = "(special.digamma(alpha) - special.digamma(np.sum(alpha)))"
+for _fn, _g, _t in (("logpdf", "g", ""), ("pdf", "(g * out)", "out * ")):
+    _rule = make_rule(
+        getattr(stats.dirichlet, _fn),
+        "x, alpha",
+        jvp={
+            "x": f"{_t}np.sum(t * ({_ALPHA} - 1) / x, axis=0)",
+            "alpha": f"{_t}(np.sum(along_components(t, x) * np.log(x), axis=0) "
+            f"- np.sum(t * {_DLOGB}))",
+        },
+        vjp={
+            "x": f"{_g} * ({_ALPHA} - 1) / x",
+            "alpha": f"sum_samples({_g} * np.log(x)) - np.sum({_g}) * {_DLOGB}",
+        },
+        namespace=NS,
+        result="array",
+        label=f"scipy.stats.dirichlet.{_fn}",
+    )
+    REGISTERED.append(_rule)
+    RULES.add(_rule)

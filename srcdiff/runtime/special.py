@@ -11,6 +11,7 @@ logsumexp go through them.
 import numpy as np
 
 __all__ = [
+    "along_components",
     "broadcast_of",
     "cho_factor_vjp",
     "cho_product_jvp",
@@ -23,6 +24,7 @@ __all__ = [
     "in_dtype_of",
     "is_transposed",
     "outer_rows",
+    "sum_samples",
     "transposed_if",
     "triangle",
 ]
@@ -144,3 +146,27 @@ def embed_centered(v, shape):
     start = [(n - k) // 2 for n, k in zip(shape, v.shape)]
     out[tuple(slice(s, s + k) for s, k in zip(start, v.shape))] = v
     return out
+
+
+# --- scipy.stats.dirichlet: x's first axis holds the components, further axes samples -------
+def along_components(alpha, x):
+    """`alpha` (one value per component) shaped to broadcast against x (K, ...): scipy also
+    accepts K - 1 components (the last then 1 - their sum), which these rules do not."""
+    alpha, k = np.asarray(alpha), np.shape(x)[0] if np.ndim(x) else None
+    if np.ndim(alpha) != 1 or k != alpha.shape[0]:
+        message = (
+            f"srcdiff's rule for scipy.stats.dirichlet takes x with one row per component "
+            f"of alpha ({np.shape(alpha)}), not {np.shape(x)}: append the last component, "
+            "1 - sum(x)"
+        )
+        try:
+            from srcdiff.errors import UnsupportedSyntaxError
+        except ImportError:
+            raise ValueError(message) from None
+        raise UnsupportedSyntaxError(message)
+    return np.reshape(alpha, alpha.shape + (1,) * (np.ndim(x) - 1))
+
+
+def sum_samples(m):
+    """`m` (K, ...) summed over all axes but the first."""
+    return np.sum(m, axis=tuple(range(1, np.ndim(m))))
