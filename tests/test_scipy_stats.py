@@ -408,11 +408,83 @@ def test_dirichlet_with_a_component_left_out_is_refused():
         srcdiff.grad(dirichlet_short)(np.array([0.2, 0.3]), alpha)
 
 
+def mvn_logpdf(x, mean, cov):
+    return stats.multivariate_normal.logpdf(x, mean, cov)
+
+
+def mvn_pdf(x, mean, cov):
+    return stats.multivariate_normal.pdf(x, mean=mean, cov=cov)
+
+
+def mvn_logpdf_centred(x, cov):
+    return stats.multivariate_normal.logpdf(x, cov=cov)
+
+
+def mvn_entropy(mean, cov):
+    return stats.multivariate_normal.entropy(mean, cov)
+
+
+def mvn_singular(x, mean, cov):
+    return stats.multivariate_normal.logpdf(x, mean, cov, allow_singular=True)
+
+
+def _spd(n):
+    m = RNG.standard_normal((n, n))
+    return m @ m.T + np.eye(n)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize("samples", [(), (5,)], ids=str)
+@pytest.mark.parametrize("func", [mvn_logpdf, mvn_pdf], ids=lambda f: f.__name__)
+def test_multivariate_normal(func, samples, mode):
+    """cov is read through its lower triangle (scipy's eigh): a perturbation of an entry
+    above the diagonal changes nothing, and its derivative is 0."""
+    x, mean, cov = RNG.standard_normal(samples + (3,)), RNG.standard_normal(3), _spd(3)
+    for i in (0, 1, 2):
+        got = srcdiff.jacobian(func, wrt=i, mode=mode)(x, mean, cov)
+        want = fd_jacobian(func, (x, mean, cov), i)
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-8, err_msg=str(i))
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_multivariate_normal_defaults_and_entropy(mode):
+    x, cov = RNG.standard_normal(3), _spd(3)
+    for i in (0, 1):
+        got = srcdiff.jacobian(mvn_logpdf_centred, wrt=i, mode=mode)(x, cov)
+        want = fd_jacobian(mvn_logpdf_centred, (x, cov), i)
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-8)
+        got = srcdiff.jacobian(mvn_entropy, wrt=i, mode=mode)(x, cov)
+        want = fd_jacobian(mvn_entropy, (x, cov), i)
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-8)
+
+
+def test_multivariate_normal_singular_covariance():
+    """Allowed singular: in x and mean along the support (the pseudo-inverse), as scipy
+    computes it; in cov refused where it is singular (the rank would change)."""
+    cov = np.diag([1.0, 2.0, 0.0])
+    x, mean = np.array([0.3, -0.2, 0.5]), np.array([0.1, 0.4, 0.5])
+    for mode in ("reverse", "forward"):
+        gx, gm = srcdiff.grad(mvn_singular, wrt=(0, 1), mode=mode)(x, mean, cov)
+        np.testing.assert_allclose(gx, [-0.2, 0.3, 0.0], rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(gm, -gx, rtol=1e-12, atol=1e-15)
+    with pytest.raises(srcdiff.DomainError, match="singular covariance"):
+        srcdiff.grad(mvn_singular, wrt=2)(x, mean, cov)
+
+
+def test_multivariate_normal_hessian_in_x_and_refused_in_cov():
+    x, mean, cov = RNG.standard_normal(3), RNG.standard_normal(3), _spd(3)
+    hess = srcdiff.hessian(mvn_logpdf, wrt=0)(x, mean, cov)
+    np.testing.assert_allclose(hess, -np.linalg.inv(cov), rtol=1e-10)
+    with pytest.raises(srcdiff.SrcDiffError, match="no derivative with respect to its argument"):
+        srcdiff.hessian(mvn_logpdf, wrt=2)(x, mean, cov)
+
+
 def test_every_rule_is_tested():
     tested = {f"scipy.stats.norm.{f.__name__}" for f in SYM if f is not logpdf_keywords}
     tested |= {f"scipy.stats.{n}.{fn}" for n, fn in DIST_FUNCS}
     tested |= {f"scipy.stats.poisson.{fn}" for fn in ("logpmf", "pmf", "cdf")}
     tested |= {"scipy.stats.dirichlet.logpdf", "scipy.stats.dirichlet.pdf"}
+    tested |= {f"scipy.stats.multivariate_normal.{fn}" for fn in ("logpdf", "pdf", "entropy")}
     registered = {r.label for r in scipy_stats.REGISTERED}
     # the four cumulative functions share one template family: each distribution has
     # at least one of them tested above, and norm all four

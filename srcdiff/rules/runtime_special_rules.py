@@ -124,3 +124,23 @@ rule(
     jvp={"m": "sum_samples(t)"},
     vjp={"m": "np.broadcast_to(along_components(g, m), np.shape(m))"},
 )
+# multivariate_normal's helpers: linear in their first argument; in dev and cov they have
+# no derivative (a Hessian through the covariance is refused, naming the argument)
+rule(
+    rs.mvn_solve,
+    "dev, cov",
+    jvp={"dev": "mvn_solve(t, cov)"},
+    vjp={"dev": "mvn_solve(g, cov)"},
+)
+rule(
+    rs.mvn_cov_vjp,
+    "v, dev, cov",
+    jvp={"v": "mvn_cov_vjp(t, dev, cov)"},
+    vjp={"v": "mvn_cov_jvp(g, dev, cov)"},
+)
+rule(
+    rs.mvn_cov_jvp,
+    "u, dev, cov",
+    jvp={"u": "mvn_cov_jvp(t, dev, cov)"},
+    vjp={"u": "mvn_cov_vjp(g, dev, cov)"},
+)

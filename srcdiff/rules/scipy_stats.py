@@ -1,5 +1,6 @@
 """Rules for `scipy.stats` distributions: norm, t, gamma, chi2, beta (pdf, logpdf, cdf,
-logcdf, sf, logsf), poisson (pmf, logpmf, cdf) and dirichlet (pdf, logpdf).
+logcdf, sf, logsf), poisson (pmf, logpmf, cdf), dirichlet (pdf, logpdf) and
+multivariate_normal (pdf, logpdf, entropy).
 
 Imported by the rule table once `scipy.stats` is in sys.modules (rules/__init__.py).
 `stats.norm` is an object (an instance of a distribution class), and `stats.norm.pdf`
@@ -28,6 +29,7 @@ import numpy as np
 import scipy.special as special
 from scipy import stats
 
+from ..runtime import core as runtime
 from ..runtime import special as rs
 from .core import RULES, Rule, make_rule
 
@@ -37,6 +39,9 @@ NS = {
     "special": special,
     "along_components": rs.along_components,
     "sum_samples": rs.sum_samples,
+    "unbroadcast": runtime.unbroadcast,
+    "zeros_like": runtime.zeros_like,
+    **{n: getattr(rs, n) for n in ("mvn_solve", "mvn_cov_vjp", "mvn_cov_jvp")},
 }
 
 #: Every rule this module registers, in order (tests walk it).
@@ -153,3 +158,42 @@ for _fn, _g, _t in (("logpdf", "g", ""), ("pdf", "(g * out)", "out * ")):
     )
     REGISTERED.append(_rule)
     RULES.add(_rule)
+
+# multivariate_normal(x, mean, cov): x (k,) or (samples, k), a number per sample;
+# d/dx = -P (x - mean), P the (pseudo-)inverse of cov; in cov (read through its lower
+# triangle) 0.5 (P d d^T P - P), refused at run time where cov is singular
+_DEV = "(x if mean is None else x - mean)"
+_PDEV = f"mvn_solve({_DEV}, cov)"
+_MVN = "x, mean=None, cov=1, allow_singular=False"
+for _fn, _g, _t in (("logpdf", "g", ""), ("pdf", "(g * out)", "out * ")):
+    _rule = make_rule(
+        getattr(stats.multivariate_normal, _fn),
+        _MVN,
+        jvp={
+            "x": f"-{_t}np.sum({_PDEV} * t, axis=-1)",
+            "mean": f"{_t}np.sum({_PDEV} * t, axis=-1)",
+            "cov": f"{_t}mvn_cov_jvp(t, {_DEV}, cov)",
+        },
+        vjp={
+            "x": f"-np.expand_dims({_g}, -1) * {_PDEV}",
+            "mean": f"unbroadcast(np.expand_dims({_g}, -1) * {_PDEV}, mean)",
+            "cov": f"mvn_cov_vjp({_g}, {_DEV}, cov)",
+        },
+        namespace=NS,
+        result="array",
+        label=f"scipy.stats.multivariate_normal.{_fn}",
+    )
+    REGISTERED.append(_rule)
+    RULES.add(_rule)
+# entropy = 0.5 log det(2 pi e cov): 0.5 P in cov; the mean plays no part
+_rule = make_rule(
+    stats.multivariate_normal.entropy,
+    "mean=None, cov=1",
+    jvp={"mean": "0.0", "cov": "-mvn_cov_jvp(t, np.zeros(np.shape(cov)[-1]), cov)"},
+    vjp={"mean": "zeros_like(mean)", "cov": "mvn_cov_vjp(-g, np.zeros(np.shape(cov)[-1]), cov)"},
+    namespace=NS,
+    result="scalar",
+    label="scipy.stats.multivariate_normal.entropy",
+)
+REGISTERED.append(_rule)
+RULES.add(_rule)

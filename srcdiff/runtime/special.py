@@ -23,6 +23,9 @@ __all__ = [
     "full_shape",
     "in_dtype_of",
     "is_transposed",
+    "mvn_cov_jvp",
+    "mvn_cov_vjp",
+    "mvn_solve",
     "outer_rows",
     "sum_samples",
     "transposed_if",
@@ -170,3 +173,67 @@ def along_components(alpha, x):
 def sum_samples(m):
     """`m` (K, ...) summed over all axes but the first."""
     return np.sum(m, axis=tuple(range(1, np.ndim(m))))
+
+
+# --- scipy.stats.multivariate_normal: cov read through its lower triangle (scipy's eigh) ----
+def _lower_read(t):
+    """The symmetric matrix a function reading only t's lower triangle sees: tril(t) +
+    tril(t, -1)^T (scipy.stats.multivariate_normal's eigh(cov, lower=True))."""
+    return np.tril(t) + np.swapaxes(np.tril(t, -1), -1, -2)
+
+
+def _lower_read_vjp(g):
+    """Transpose of _lower_read: g's diagonal, and g_ij + g_ji below it; 0 above."""
+    return np.tril(g) + np.tril(np.swapaxes(g, -1, -2), -1)
+
+
+def _spectrum(cov):
+    """eigh of cov's lower triangle and scipy's cutoff for negligible eigenvalues."""
+    s, u = np.linalg.eigh(np.asarray(cov), UPLO="L")
+    factor = 1e3 if s.dtype == np.float32 else 1e6
+    return s, u, factor * np.finfo(s.dtype).eps * np.max(np.abs(s))
+
+
+def mvn_solve(dev, cov):
+    """dev P (one row per sample), P the (pseudo-)inverse of cov as multivariate_normal
+    uses it: from the eigenvalues above scipy's cutoff (all of them unless cov is
+    singular).  Linear in dev; P is symmetric, so this is its own transpose."""
+    s, u, eps = _spectrum(cov)
+    keep = s > eps
+    return np.matmul(dev, np.matmul(u[:, keep] / s[keep], u[:, keep].T))
+
+
+def _regular_precision(cov):
+    s, u, eps = _spectrum(cov)
+    if np.any(s <= eps):
+        message = (
+            "srcdiff's rule for scipy.stats.multivariate_normal has no derivative with respect "
+            "to a singular covariance matrix (its rank would change): pass a constant cov"
+        )
+        try:
+            from srcdiff.errors import DomainError
+        except ImportError:
+            raise ValueError(message) from None
+        raise DomainError(message)
+    return np.matmul(u / s, u.T)
+
+
+def mvn_cov_vjp(g, dev, cov):
+    """Cotangent of cov in multivariate_normal.logpdf(x, mean, cov), dev = x - mean (one
+    row per sample): with w = P dev, the gradient 0.5 (sum g w w^T - sum(g) P), read back
+    through cov's lower triangle."""
+    p = _regular_precision(cov)
+    w = np.matmul(dev, p)
+    g = np.asarray(g)
+    w2 = np.atleast_2d(w)
+    grad = 0.5 * (np.einsum("n,ni,nj->ij", np.reshape(g, -1), w2, w2) - np.sum(g) * p)
+    return _lower_read_vjp(grad).astype(np.result_type(cov, 0.0), copy=False)
+
+
+def mvn_cov_jvp(t, dev, cov):
+    """Tangent of multivariate_normal.logpdf(x, mean, cov) along cov's tangent t:
+    0.5 (w^T dS w - tr(P dS)), w = P dev, dS = _lower_read(t)."""
+    p = _regular_precision(cov)
+    w = np.matmul(dev, p)
+    ds = _lower_read(t)
+    return 0.5 * np.einsum("...i,ij,...j->...", w, ds, w) - 0.5 * np.sum(p * ds)
