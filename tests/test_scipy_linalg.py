@@ -77,6 +77,14 @@ def expm(a):
     return sla.expm(a)
 
 
+def sylvester(a, b, q):
+    return sla.solve_sylvester(a, b, q)
+
+
+def sqrtm(a):
+    return sla.sqrtm(a)
+
+
 def expm_of_product(a, b):
     return sla.expm(a @ b) @ a
 
@@ -160,6 +168,17 @@ def test_square_matrix_functions(func, mode):
 
 
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_solve_sylvester(mode):
+    args = (well_conditioned(3), well_conditioned(3), RNG.standard_normal((3, 3)))
+    _jacobians(sylvester, args, (0, 1, 2), mode)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_sqrtm(mode):
+    _jacobians(sqrtm, (spd(3),), (0,), mode)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
 @pytest.mark.parametrize("n", [1, 2, 4])
 def test_expm_sizes_and_scales(n, mode):
     for scale in (0.1, 2.0):
@@ -205,6 +224,16 @@ def weighted_expm(a):
     return np.sum(out * _w(out))
 
 
+def weighted_sylvester(a, b, q):
+    out = sla.solve_sylvester(a, b, q)
+    return np.sum(out * _w(out))
+
+
+def weighted_sqrtm(a):
+    out = sla.sqrtm(a)
+    return np.sum(out * _w(out))
+
+
 def weighted_overwrite(a, b):
     out = sla.solve(a, b, overwrite_a=True)
     return np.sum(out)
@@ -217,6 +246,8 @@ WEIGHTED = {
     inv: weighted_inv,
     det: weighted_det,
     expm: weighted_expm,
+    sylvester: weighted_sylvester,
+    sqrtm: weighted_sqrtm,
 }
 
 
@@ -232,6 +263,12 @@ HESSIAN_CASES = [
     (inv, lambda: (well_conditioned(3),), (0,)),
     (det, lambda: (well_conditioned(3),), (0,)),
     (expm, lambda: (0.7 * RNG.standard_normal((3, 3)),), (0,)),
+    (
+        sylvester,
+        lambda: (well_conditioned(3), well_conditioned(3), RNG.standard_normal((3, 3))),
+        (0, 1, 2),
+    ),
+    (sqrtm, lambda: (spd(3),), (0,)),
 ]
 
 
@@ -282,7 +319,8 @@ def test_overwriting_an_argument_is_refused():
 
 def test_every_registered_rule_serves_both_modes():
     labels = {r.label for r in scipy_linalg.REGISTERED}
-    for name in ("solve_triangular", "solve", "inv", "det", "cholesky", "cho_solve", "expm"):
+    names = ("solve_triangular", "solve", "inv", "det", "cholesky", "cho_solve", "expm")
+    for name in names + ("solve_sylvester", "sqrtm"):
         assert f"scipy.linalg.{name}" in labels
     for rule in scipy_linalg.REGISTERED:
         assert set(rule.jvp) == set(rule.vjp), rule.label

@@ -1,5 +1,5 @@
-"""Rules for `scipy.linalg`: triangular and general solves, inverse, determinant,
-Cholesky factor, matrix exponential.
+"""Rules for `scipy.linalg`: triangular, general, Cholesky and Sylvester solves, inverse,
+determinant, Cholesky factor, matrix exponential and square root.
 
 Imported by the rule table once `scipy.linalg` is in sys.modules (rules/__init__.py),
 never by `import srcdiff`.  Templates say `sla.xxx` (the module scipy.linalg) and call
@@ -128,6 +128,34 @@ linear(
         "b": "sla.cho_solve(c_and_lower, g)",
     },
     label="scipy.linalg.cho_solve",
+)
+
+# --- Sylvester equations and the square root -------------------------------------------------
+# X = solve_sylvester(A, B, Q) solves A X + X B = Q: dX = solve_sylvester(A, B, dQ - dA X - X dB);
+# transposed, with Y = solve_sylvester(A^T, B^T, G): gQ = Y, gA = -Y X^T, gB = -X^T Y.
+_Y = "sla.solve_sylvester(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2), g)"
+linear(
+    sla.solve_sylvester,
+    "a, b, q",
+    jvp={
+        "a": "sla.solve_sylvester(a, b, -np.matmul(t, out))",
+        "b": "sla.solve_sylvester(a, b, -np.matmul(out, t))",
+        "q": "sla.solve_sylvester(a, b, t)",
+    },
+    vjp={
+        "a": f"-np.matmul({_Y}, np.swapaxes(out, -1, -2))",
+        "b": f"-np.matmul(np.swapaxes(out, -1, -2), {_Y})",
+        "q": _Y,
+    },
+    label="scipy.linalg.solve_sylvester",
+)
+# X = sqrtm(A), X X = A: X dX + dX X = dA, a Sylvester equation in dX
+linear(
+    sla.sqrtm,
+    "A",
+    jvp={"A": "sla.solve_sylvester(out, out, t)"},
+    vjp={"A": "sla.solve_sylvester(np.swapaxes(out, -1, -2), np.swapaxes(out, -1, -2), g)"},
+    label="scipy.linalg.sqrtm",
 )
 
 # --- expm: the Frechet derivative by one expm of a block matrix --------------------------------
