@@ -77,6 +77,14 @@ def expm(a):
     return sla.expm(a)
 
 
+def banded(ab, b, lower, upper):
+    return sla.solve_banded((lower, upper), ab, b)
+
+
+def banded_11(ab, b):
+    return sla.solve_banded((1, 1), ab, b)
+
+
 def sylvester(a, b, q):
     return sla.solve_sylvester(a, b, q)
 
@@ -167,6 +175,22 @@ def test_square_matrix_functions(func, mode):
     _jacobians(func, (well_conditioned(3),), (0,), mode)
 
 
+def _band(lower, upper, n=5):
+    """A diagonally dominant band in solve_banded's layout (the diagonal is row `upper`)."""
+    ab = RNG.uniform(-1, 1, (lower + upper + 1, n))
+    ab[upper] += 4.0
+    return ab
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize("rhs", [(5,), (5, 2)], ids=str)
+@pytest.mark.parametrize("lower, upper", [(1, 1), (0, 2), (2, 0)])
+def test_solve_banded(lower, upper, rhs, mode):
+    """Entries of ab outside the band (its corners) are never read: their derivative is 0."""
+    args = (_band(lower, upper), RNG.standard_normal(rhs), lower, upper)
+    _jacobians(banded, args, (0, 1), mode)
+
+
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
 def test_solve_sylvester(mode):
     args = (well_conditioned(3), well_conditioned(3), RNG.standard_normal((3, 3)))
@@ -224,6 +248,11 @@ def weighted_expm(a):
     return np.sum(out * _w(out))
 
 
+def weighted_banded(ab, b):
+    out = sla.solve_banded((1, 1), ab, b)
+    return np.sum(out * _w(out))
+
+
 def weighted_sylvester(a, b, q):
     out = sla.solve_sylvester(a, b, q)
     return np.sum(out * _w(out))
@@ -247,6 +276,7 @@ WEIGHTED = {
     det: weighted_det,
     expm: weighted_expm,
     sylvester: weighted_sylvester,
+    banded_11: weighted_banded,
     sqrtm: weighted_sqrtm,
 }
 
@@ -269,6 +299,7 @@ HESSIAN_CASES = [
         (0, 1, 2),
     ),
     (sqrtm, lambda: (spd(3),), (0,)),
+    (banded_11, lambda: (_band(1, 1), RNG.standard_normal(5)), (0, 1)),
 ]
 
 
@@ -320,7 +351,7 @@ def test_overwriting_an_argument_is_refused():
 def test_every_registered_rule_serves_both_modes():
     labels = {r.label for r in scipy_linalg.REGISTERED}
     names = ("solve_triangular", "solve", "inv", "det", "cholesky", "cho_solve", "expm")
-    for name in names + ("solve_sylvester", "sqrtm"):
+    for name in names + ("solve_sylvester", "sqrtm", "solve_banded"):
         assert f"scipy.linalg.{name}" in labels
     for rule in scipy_linalg.REGISTERED:
         assert set(rule.jvp) == set(rule.vjp), rule.label

@@ -144,3 +144,17 @@ rule(
     jvp={"u": "mvn_cov_jvp(t, dev, cov)"},
     vjp={"u": "mvn_cov_vjp(g, dev, cov)"},
 )
+# solve_banded's storage: the band of a matrix and the matrix of a band, each other's transpose
+rule(
+    rs.banded_to_full,
+    "l_and_u, ab",
+    jvp={"ab": "banded_to_full(l_and_u, t)"},
+    vjp={"ab": "banded_part(l_and_u, g, ab)"},
+)
+rule(
+    rs.banded_part,
+    "l_and_u, m, ab",
+    jvp={"m": "banded_part(l_and_u, t, ab)"},
+    vjp={"m": "banded_to_full(l_and_u, g)"},
+    zero="ab",
+)

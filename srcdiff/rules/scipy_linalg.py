@@ -1,4 +1,4 @@
-"""Rules for `scipy.linalg`: triangular, general, Cholesky and Sylvester solves, inverse,
+"""Rules for `scipy.linalg`: triangular, banded, general, Cholesky and Sylvester solves, inverse,
 determinant, Cholesky factor, matrix exponential and square root.
 
 Imported by the rule table once `scipy.linalg` is in sys.modules (rules/__init__.py),
@@ -128,6 +128,22 @@ linear(
         "b": "sla.cho_solve(c_and_lower, g)",
     },
     label="scipy.linalg.cho_solve",
+)
+
+# --- banded: x = A^-1 b with A = banded_to_full(ab); as solve, then back to ab's layout ----------
+_GBAND = "np.linalg.solve(np.swapaxes(banded_to_full(l_and_u, ab), -1, -2), g)"
+linear(
+    sla.solve_banded,
+    "l_and_u, ab, b",
+    jvp={
+        "ab": "-sla.solve_banded(l_and_u, ab, np.matmul(banded_to_full(l_and_u, t), out))",
+        "b": "sla.solve_banded(l_and_u, ab, t)",
+    },
+    vjp={
+        "ab": f"-banded_part(l_and_u, outer_rows({_GBAND}, out), ab)",
+        "b": _GBAND,
+    },
+    label="scipy.linalg.solve_banded",
 )
 
 # --- Sylvester equations and the square root -------------------------------------------------

@@ -12,6 +12,8 @@ import numpy as np
 
 __all__ = [
     "along_components",
+    "banded_part",
+    "banded_to_full",
     "broadcast_of",
     "cho_factor_vjp",
     "cho_product_jvp",
@@ -100,6 +102,36 @@ def cho_factor_vjp(gb, c_and_lower, x):
     sym = ga + np.swapaxes(ga, -1, -2)
     gc = triangle(np.matmul(sym, f) if lower else np.matmul(f, sym), lower)
     return [np.asarray(gc, dtype=np.result_type(c, 0.0)), None]
+
+
+# --- scipy.linalg.solve_banded: ab[u + i - j, j] = a[i, j] within the band ------------------
+def _band_index(l_and_u, ab):
+    """(rows of ab, columns) and (rows, columns of the full matrix) of the band's entries."""
+    lower, upper = l_and_u
+    n = np.shape(ab)[-1]
+    i, j = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    inside = (j - i <= upper) & (i - j <= lower)
+    i, j = i[inside], j[inside]
+    return (upper + i - j, j), (i, j)
+
+
+def banded_to_full(l_and_u, ab):
+    """The n x n matrix solve_banded(l_and_u, ab, b) solves with (entries of ab outside the
+    band are never read)."""
+    ab = np.asarray(ab)
+    band, full = _band_index(l_and_u, ab)
+    out = np.zeros((ab.shape[-1],) * 2, dtype=np.result_type(ab, 0.0))
+    out[full] = ab[band]
+    return out
+
+
+def banded_part(l_and_u, m, ab):
+    """Transpose of banded_to_full: the band of the n x n matrix `m` in ab's layout (shaped
+    like `ab`; 0 where ab is not read)."""
+    band, full = _band_index(l_and_u, ab)
+    out = np.zeros(np.shape(ab), dtype=np.result_type(m, 0.0))
+    out[band] = np.asarray(m)[full]
+    return out
 
 
 # --- scipy.linalg.expm: the Frechet derivative from one expm of twice the size ------------
