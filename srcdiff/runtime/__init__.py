@@ -1,5 +1,6 @@
 """The helpers generated code calls: `core` (scalars, broadcasting, adjoint
-bookkeeping) and `arrays` (what NumPy's derivative templates need).
+bookkeeping), `arrays` (what NumPy's derivative templates need) and `special` (what
+the SciPy rules' templates need; NumPy only).
 
 Imports nothing from srcdiff (except error classes, lazily, when srcdiff is
 installed): `srcdiff build` copies the helpers a module uses into it.  Every helper
@@ -10,9 +11,12 @@ here to be copied the same way, into the tests `srcdiff build --emit-tests` writ
 and is not re-exported.
 """
 
-from . import arrays, checkpoints, core
+from . import arrays, checkpoints, core, special
 from .arrays import *  # noqa: F403
 from .checkpoints import *  # noqa: F403
 from .core import *  # noqa: F403
+from .special import *  # noqa: F403
 
-__all__ = sorted(set(core.__all__) | set(arrays.__all__) | set(checkpoints.__all__))
+__all__ = sorted(
+    set(core.__all__) | set(arrays.__all__) | set(checkpoints.__all__) | set(special.__all__)
+)
