@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-SIMPLIFY_OPS = 80  # simplify expressions of at most this many operations
+SIMPLIFY_OPS = 40  # simplify expressions of at most this many operations (its cost grows fast)
 
 
 def tidy(expr: Any) -> Any:

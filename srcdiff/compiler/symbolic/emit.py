@@ -36,6 +36,18 @@ def _printer():
             def _print_Float(self, expr):
                 return repr(float(expr))
 
+            def _print_Rational(self, expr):  # 9.81 as 9.81, 1/3 as 1 / 3
+                q = expr.q
+                while q % 10 == 0:
+                    q //= 10
+                while q % 2 == 0:
+                    q //= 2
+                while q % 5 == 0:
+                    q //= 5
+                if q == 1:  # a decimal fraction: the float of the user's code
+                    return repr(float(expr))
+                return super()._print_Rational(expr)
+
         _PRINTER.append(Printer({"fully_qualified_modules": True, "standard": "python3"}))
     return _PRINTER[0]
 
@@ -64,6 +76,9 @@ def expression(expr: Any, where: FunctionSource, math_name: str = "math") -> ast
             hint="use mode='reverse'",
         ) from None
     tree = ast.parse(text, mode="eval").body
+    for node in ast.walk(tree):  # `1.0 if x > 0 else -1.0`: floats, as the other modes give
+        if isinstance(node, ast.IfExp):
+            node.body, node.orelse = _float(node.body), _float(node.orelse)
     if math_name != "math":
         for node in ast.walk(tree):
             if (
@@ -124,6 +139,19 @@ def function(
         globals=source.func.__globals__,
         label=entry,
     )
+
+
+def _float(node: ast.expr) -> ast.expr:
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return ast.Constant(float(node.value))
+    if (
+        isinstance(node, ast.UnaryOp)
+        and isinstance(node.op, ast.USub)
+        and isinstance(node.operand, ast.Constant)
+        and type(node.operand.value) is int
+    ):
+        return ast.Constant(-float(node.operand.value))
+    return node
 
 
 def _assign(name: str, value: ast.expr) -> ast.Assign:

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import ast
 import inspect
+import math
 import numbers
 import operator
 import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from ...errors import NotSymbolicError, SrcDiffError
@@ -35,6 +37,7 @@ MAX_TRIPS = 64  # passes of one loop that are unrolled
 MAX_PASSES = 256  # loop passes unrolled in all, nested loops and helpers included
 MAX_DEPTH = 24  # helper calls in progress (recursion is unrolled like loops)
 MAX_OPS = 5000  # operations in a result expression
+MAX_DENOMINATOR = 10**6  # floats that are fractions p/q with q up to this are exact
 
 HINT = "use mode='reverse' (or 'forward'), which differentiate this"
 
@@ -143,8 +146,8 @@ class _Run:
             return value
         if isinstance(value, numbers.Integral):
             return sp.Integer(int(value))
-        if isinstance(value, numbers.Real):
-            return sp.Float(float(value))
+        if isinstance(value, numbers.Real) and math.isfinite(value):
+            return _number(sp, float(value))
         raise source.error(
             NotSymbolicError,
             f"symbolic mode handles numbers; {what} is {_describe(value)}",
@@ -561,6 +564,17 @@ class _Frame:
             return func(*args)
         except TypeError as exc:
             raise self.refuse(node, f"`{ast.unparse(node)}`: {exc}") from None
+
+
+def _number(sp, value: float):
+    """A float of the user's code in SymPy: the fraction with a small denominator that is
+    the same float (0.5 -> 1/2, 9.81 -> 981/100), so SymPy simplifies `1.0 * t` and
+    `0.5 + 0.5` as it does integers (emit.py prints it back as that float); else a Float
+    with the float's exact value (math.pi)."""
+    fraction = Fraction(value).limit_denominator(MAX_DENOMINATOR)
+    if float(fraction) == value:
+        return sp.Rational(fraction.numerator, fraction.denominator)
+    return sp.Float(value)
 
 
 def _truth_valued(sp, value) -> bool:
