@@ -187,3 +187,50 @@ def test_import_srcdiff_leaves_sympy_unloaded(tmp_path):
     )
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_build_writes_symbolic_code_and_its_tests(tmp_path):
+    (tmp_path / "seed.py").write_text(open(os.path.join(ROOT, "samples", "seed.py")).read())
+    args = ["build", "seed.py:f", "--wrt", "x,y", "--mode", "symbolic", "--output", "both"]
+    args += ["-o", "seed_grad.py", "--emit-tests", "test_seed_grad.py"]
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-m", "srcdiff", *args], cwd=tmp_path, env=env, capture_output=True
+    )
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "seed_grad.py").read_text()
+    assert "(symbolic mode)" in text and "dx = 2 * x * y" in text and "return out, (dx, dy)" in text
+    namespace = {}
+    exec(compile(text, "seed_grad.py", "exec"), namespace)  # noqa: S102
+    assert namespace["f_grad"](3.0, 4.0) == (24.0, 10.0)
+    assert namespace["f_value_and_grad"](3.0, 4.0) == (42.0, (24.0, 10.0))
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_seed_grad.py"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert tests.returncode == 0, tests.stdout
+    check = subprocess.run(
+        [sys.executable, "-m", "srcdiff", *args, "--check"], cwd=tmp_path, env=env
+    )
+    assert check.returncode == 0
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "srcdiff",
+            "build",
+            "seed.py:f",
+            "--mode",
+            "symbolic",
+            "--output",
+            "vjp",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 2 and "symbolic mode generates grad and value_and_grad" in bad.stderr
