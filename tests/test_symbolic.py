@@ -176,3 +176,28 @@ def test_integer_argument_is_a_symbol():
     result = srcdiff.symbolic(integer_argument, wrt="x")
     assert sp.simplify(result["x"] - (n * x ** (n - 1) + n)) == 0
     assert math.isclose(srcdiff.grad(integer_argument, mode="symbolic")(1.3, 3), 3 * 1.3**2 + 3)
+
+
+SAMPLES = [
+    ("seed", "f", (3.0, 4.0), ("x", "y")),
+    ("physics", "projectile_range", (20.0, 0.7, 1.5), ("speed", "angle", "height")),
+    ("activations", "softplus", (0.5,), ("x",)),
+    ("activations", "softplus", (25.0,), ("x",)),
+    ("activations", "gelu", (0.3,), ("x",)),
+    ("activations", "swish", (1.0, 1.5), ("x", "beta")),
+    ("helpers", "log_loss", (0.1, -0.2, 0.0), ("w1", "w2", "b")),
+]
+
+
+@pytest.mark.parametrize("module, name, point, wrt", SAMPLES)
+def test_scalar_samples_agree_with_reverse_mode(module, name, point, wrt):
+    func = getattr(__import__(module), name)
+    got = srcdiff.grad(func, wrt=wrt, mode="symbolic")(*point)
+    assert got == pytest.approx(srcdiff.grad(func, wrt=wrt)(*point), rel=1e-12, abs=1e-14)
+
+
+def test_the_pendulum_sample_is_refused_for_its_step_count():
+    from physics import pendulum
+
+    with pytest.raises(srcdiff.NotSymbolicError, match=r"`range` of a value that depends"):
+        srcdiff.grad(pendulum, wrt="theta0", mode="symbolic")(0.5, 0.3)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ...errors import NonScalarOutputError, SrcDiffError
+from ...errors import NonScalarOutputError, NotSymbolicError, SrcDiffError
 from ..derive import Generated
 from ..source import FunctionSource
 from . import differentiate, emit
@@ -52,7 +52,18 @@ def _unchanged(now: object, then: object) -> bool:
 
 def derive(func: types.FunctionType, wrt: Sequence[str]) -> Derived:
     """The symbolic value of `func` and its derivatives along `wrt` (parameter names)."""
-    translation = translate(func)
+    try:
+        translation = translate(func)
+    except (TypeError, ValueError, ArithmeticError, RecursionError) as exc:
+        # SymPy refusing an operation (comparing a complex value, say): not symbolic
+        source = FunctionSource(func)
+        raise source.error(
+            NotSymbolicError,
+            f"symbolic mode could not build the expression of {func.__name__} "
+            f"({type(exc).__name__}: {exc})",
+            source.tree,
+            hint="use mode='reverse' (or 'forward')",
+        ) from exc
     symbols = [translation.symbols[w] for w in wrt]
     return Derived(translation, tuple(wrt), differentiate.jacobian(translation.outputs, symbols))
 
