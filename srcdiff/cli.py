@@ -251,6 +251,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         return args.run(args)
+    except BrokenPipeError:  # `srcdiff show ... | head`: the reader has gone, not an error
+        sys.stderr.close()
+        return 0
     except UsageError as exc:
         print(f"srcdiff: error: {_relative(exc)}", file=sys.stderr)
     except SrcDiffError as exc:

@@ -201,3 +201,14 @@ def test_the_pendulum_sample_is_refused_for_its_step_count():
 
     with pytest.raises(srcdiff.NotSymbolicError, match=r"`range` of a value that depends"):
         srcdiff.grad(pendulum, wrt="theta0", mode="symbolic")(0.5, 0.3)
+
+
+def test_a_derivative_undefined_at_the_point_is_a_domain_error_as_in_the_other_modes():
+    # sqrt'(0): the closed form divides by zero, as reverse and forward mode's code does
+    def root(x):
+        return math.sqrt(x) + x
+
+    for mode in ("reverse", "forward", "symbolic"):
+        with pytest.raises(srcdiff.DomainError):
+            srcdiff.grad(root, mode=mode)(0.0)
+    assert srcdiff.grad(root, mode="symbolic")(4.0) == pytest.approx(1.25)

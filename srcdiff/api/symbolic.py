@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import NotSymbolicError, SrcDiffError
+from ..errors import NotSymbolicError, SrcDiffError, as_domain_error
+from .finite import all_finite, refuse
 from .pickling import derivative
 from .requests import parameters, parse_wrt
 
@@ -90,14 +91,27 @@ def make(maker, func, wrt, output: str, doc: str, **options) -> Callable:
 
     def call(*args, **kwargs):
         if plain and not kwargs and len(args) == every and all(type(a) is float for a in args):
-            result = code_now()(*args)  # every argument a float, in order: nothing to check
+            result = _checked(code_now(), args, {})  # every argument a float, in order
         else:
             bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()
             for name, value in bound.arguments.items():
                 bound.arguments[name] = _number(func, name, value, name in key_names)
-            result = code_now()(*bound.args, **bound.kwargs)
+            result = _checked(code_now(), bound.args, bound.kwargs)
         return _shaped(result, output, single, len(names))
+
+    def _checked(code, args, kwargs):
+        """The closed form's values, or a DomainError as the other modes give it: an
+        arithmetic error (sqrt's derivative at 0), a derivative that is not finite."""
+        try:
+            result = code(*args, **kwargs)
+        except (ZeroDivisionError, OverflowError, ValueError) as exc:
+            raise as_domain_error(exc, lambda: func(*args, **kwargs)) from None
+        derived = result[1] if output.startswith("value_and_grad") else result
+        if not all_finite(derived):
+            parts = list(zip(names, derived if isinstance(derived, tuple) else (derived,)))
+            raise refuse(lambda: code(*args, **kwargs), parts, func.__name__)
+        return result
 
     result = derivative(call, maker, func, wrt=wrt, mode="symbolic", **options)
     result.__name__ = func.__name__
