@@ -15,6 +15,7 @@ from .api.gradients import grad, source, value_and_grad
 from .api.transforms import hessian, hvp, jacobian, jvp, vjp
 from .errors import (
     ArgumentError,
+    BackendError,
     DomainError,
     GradientCheckError,
     NonScalarOutputError,
@@ -51,5 +52,6 @@ __all__ = [
     "ArgumentError",
     "DomainError",
     "GradientCheckError",
+    "BackendError",
     "__version__",
 ]

@@ -12,7 +12,8 @@ import types
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-from ..errors import NonScalarOutputError, NotUnrollable, SrcDiffError
+from ..errors import BackendError, NonScalarOutputError, NotUnrollable, SrcDiffError
+from . import njit
 from .analysis import ARRAY, INT, SCALAR
 from .astutil import assign as _assign
 from .astutil import attr_call as _attr_call
@@ -69,6 +70,7 @@ def generate(
     ranks: dict[str, int | None] | None = None,
     narrow: Collection[str] = (),
     checkpoint: object = None,
+    backend: str = "python",
 ) -> Generated:
     """Generated code for `func`, the compiler's entry point.  `wrt`: parameter names;
     `kinds`: parameter -> kind; `output`: "grad" (returns the gradients), "value_and_grad"
@@ -82,12 +84,21 @@ def generate(
     dtype other than float64, whose gradients are cast back (float32 stays float32 where
     the function computes in float64); `checkpoint`: how to checkpoint the main
     function's outermost loops (reverse mode): a number of snapshots or "binomial:S" /
-    "uniform:S" (reverse/checkpoint.py `parse_option`)."""
+    "uniform:S" (reverse/checkpoint.py `parse_option`); `backend`: "python", or "numba"
+    (the functions rewritten by njit.py, each decorated `@njit`)."""
     option = parse_option(checkpoint)
+    if backend not in ("python", "numba"):
+        raise SrcDiffError(f"backend must be 'python', 'numba' or 'auto', not {backend!r}")
+    if backend == "numba" and option is not None:
+        raise BackendError(
+            "the Numba backend does not checkpoint loops",
+            hint='use backend="python" with checkpoint=, or the Numba backend without it',
+        )
     reserved: set[str] = set()
     for _ in range(3):
         unit = Unit(reserved=reserved)
         unit.checkpoint = option
+        unit.backend = backend
         try:
             return _generate(unit, func, wrt, kinds, output, dict(ranks or {}), set(narrow))
         except _NameClash as clash:
@@ -139,6 +150,9 @@ def _finish(unit, func, functions, entry):
         else:
             functions.append(_jvp_function(unit, spec, role="helper"))
     _check_clashes(unit, functions)
+    if getattr(unit, "backend", "python") == "numba":
+        taken = set(unit.names.taken) | set(unit.binding_names)
+        njit.rewrite(functions, unit.stack_name, taken, unit.bind)
     printer = Printer(_LineText(unit))
     texts = [
         printer.function(f, comments_from=getattr(f, "comments_from", None)) for f in functions
@@ -153,6 +167,7 @@ def _finish(unit, func, functions, entry):
         depends_on=tuple((f, f.__code__) for f in unit.sources),
     )
     generated.mutates = unit.mutates
+    generated.backend = getattr(unit, "backend", "python")
     return generated
 
 
@@ -215,6 +230,7 @@ def _generate_unrolled(unit, func, wrt, kinds, ranks):
     entry = unit.names.exact_or_suffixed(f"{func.__name__}_jvps")
     fdef = ast.FunctionDef(name=entry, args=args, body=[doc] + body, decorator_list=[])
     fdef.comments_from = body[0] if body else None
+    fdef.value_kinds = _value_kinds(fn)
     _qualify_free_names(fn, fdef)
     return _finish(unit, func, [ast.fix_missing_locations(fdef)], entry)
 
@@ -256,6 +272,7 @@ def _jvp_function(unit, spec, role):
         name=spec.jvp_name, args=args, body=[doc] + body, decorator_list=[], returns=None
     )
     fdef.comments_from = body[0] if body else None
+    fdef.value_kinds = _value_kinds(fn)
     _qualify_free_names(fn, fdef)
     return ast.fix_missing_locations(fdef)
 
@@ -379,8 +396,19 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
         name=entry, args=args, body=[doc] + body, decorator_list=[], returns=None
     )
     fdef.comments_from = first_bwd
+    fdef.value_kinds = _value_kinds(fn)
     _qualify_free_names(fn, fdef)
     return ast.fix_missing_locations(fdef)
+
+
+def _value_kinds(fn):
+    """Name -> kind of what the function's variables, temporaries and control-flow
+    headers hold: the Numba backend types the values it saves by it (njit.py)."""
+    kinds = {**fn.an.kinds, **fn.flat.temp_kinds}
+    ir = getattr(fn, "ir", None)  # (forward mode keeps no headers)
+    if ir is not None:
+        kinds.update(ir.header_kinds())
+    return kinds
 
 
 def _array_locals(fn):
@@ -527,6 +555,7 @@ def _helper_functions(unit, spec):
     )
     bwd_def.comments_from = bwd_body[0]
     for fdef in (fwd_def, bwd_def):
+        fdef.value_kinds = _value_kinds(fn)
         _qualify_free_names(fn, fdef)
     return [ast.fix_missing_locations(fwd_def), ast.fix_missing_locations(bwd_def)]
 

@@ -28,7 +28,8 @@ class Printer:
         self.line_text = line_text  # srcline -> (file line number, text)
 
     def function(self, fdef: ast.FunctionDef, comments_from=None) -> str:
-        lines = [f"def {fdef.name}({ast.unparse(fdef.args)}):"]
+        lines = [f"@{ast.unparse(d)}" for d in fdef.decorator_list]
+        lines.append(f"def {fdef.name}({ast.unparse(fdef.args)}):")
         lines += self.block(fdef.body, 1, comments_from)
         return "\n".join(lines)
 
