@@ -17,6 +17,7 @@ import numpy as np
 
 from ..errors import ArgumentError, SrcDiffError, as_domain_error
 from ..rules import RULES
+from .backends import check_backend
 from .cache import cached
 from .finite import all_finite, refuse
 from .forward import jacobian_columns
@@ -31,8 +32,9 @@ from .requests import (
 )
 
 
-def _specializer(func, wrt, output):
-    return cached(("specializer", func, wrt, output), lambda: Specializer(func, wrt, output))
+def _specializer(func, wrt, output, backend="python"):
+    key = ("specializer", func, wrt, output) + ((backend,) if backend != "python" else ())
+    return cached(key, lambda: Specializer(func, wrt, output, backend=backend))
 
 
 def _split_keyword_only(func, values):
@@ -87,14 +89,16 @@ def _as_float(value):
 
 
 # -- forward mode ---------------------------------------------------------------------
-def jvp(func, primals, tangents):
+def jvp(func, primals, tangents, *, backend="python"):
     """(func(*primals), directional derivative along `tangents`), by forward mode.
 
     `tangents` has one entry per primal; use None (or 0.0) for arguments
-    that carry no derivative, such as integers.
+    that carry no derivative, such as integers.  `backend`: "python" (the default),
+    "numba" (the tangent code compiled by Numba) or "auto" (Numba where it compiles).
     """
+    check_backend(backend)
     primals, tangents = tuple(primals), tuple(tangents)
-    fast = _number_jvp(func, primals, tangents)
+    fast = _number_jvp(func, primals, tangents, backend)
     if fast is not None:
         return fast
     params = parameters(func)
@@ -111,7 +115,7 @@ def jvp(func, primals, tangents):
     if not wrt:
         return func(*primals), 0.0
     primals = tuple(_as_float(a) if p in wrt else a for p, a in zip(params, primals))
-    spec = _specializer(func, wrt, "jvp")
+    spec = _specializer(func, wrt, "jvp", backend)
     fn = spec.compiled(primals)
     dts = [_tangent_like(t, a) for p, a, t in zip(params, primals, tangents) if p in wrt]
     pos, kw = _split_keyword_only(func, primals)
@@ -124,7 +128,7 @@ def jvp(func, primals, tangents):
         if all(type(t) is float for t in tangents if t is not None) and wrt == tuple(
             p for p, m in zip(params, mask) if m
         ):
-            _NUMBER_JVPS[(func, mask)] = (fn, RULES.version)
+            _NUMBER_JVPS[(func, mask, backend)] = (fn, RULES.version)
     return value, tangent
 
 
@@ -134,11 +138,11 @@ def jvp(func, primals, tangents):
 _NUMBER_JVPS: dict = {}
 
 
-def _number_jvp(func, primals, tangents):
+def _number_jvp(func, primals, tangents, backend="python"):
     """jvp's result by the cached tangent code when every primal and tangent is a float
     (None where no tangent), or None: anything else -- an arithmetic error, a derivative
     that is not finite, replaced code -- takes the general path, which reports it."""
-    entry = _NUMBER_JVPS.get((func, tuple(t is not None for t in tangents)))
+    entry = _NUMBER_JVPS.get((func, tuple(t is not None for t in tangents), backend))
     if entry is None or len(primals) != len(tangents) or entry[1] != RULES.version:
         return None
     fn = entry[0]

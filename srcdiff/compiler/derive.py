@@ -45,6 +45,7 @@ class Generated:
     # (function, its __code__ when this was generated) for the function and every helper:
     # code replaced since (IPython's autoreload does that) makes this stale
     depends_on: tuple = ()
+    backend: str = "python"  # or "numba" (compiler/njit.py rewrote the functions)
 
     def is_current(self) -> bool:
         return all(f.__code__ is code for f, code in self.depends_on)
@@ -55,7 +56,8 @@ class Generated:
 
     def compile(self) -> Callable:
         fn = compile_unit(self.text, self.bindings, self.globals, self.entry, self.label)
-        if not isinstance(fn, tuple):  # (a "split" unit compiles to a fwd/bwd pair)
+        if not isinstance(fn, tuple) and self.backend == "python":  # (a "split" unit
+            # compiles to a fwd/bwd pair; api/backends.py wraps Numba's dispatchers)
             fn.srcdiff_depends_on = self.depends_on  # type: ignore[attr-defined]
         return fn
 
@@ -150,7 +152,7 @@ def _finish(unit, func, functions, entry):
         else:
             functions.append(_jvp_function(unit, spec, role="helper"))
     _check_clashes(unit, functions)
-    if getattr(unit, "backend", "python") == "numba":
+    if unit.backend == "numba":
         taken = set(unit.names.taken) | set(unit.binding_names)
         njit.rewrite(functions, unit.stack_name, taken, unit.bind)
     printer = Printer(_LineText(unit))
@@ -167,7 +169,7 @@ def _finish(unit, func, functions, entry):
         depends_on=tuple((f, f.__code__) for f in unit.sources),
     )
     generated.mutates = unit.mutates
-    generated.backend = getattr(unit, "backend", "python")
+    generated.backend = unit.backend
     return generated
 
 

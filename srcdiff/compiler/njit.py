@@ -90,7 +90,7 @@ def rewrite(
         rewriter.run()
         first = getattr(fdef, "comments_from", None)
         if first is not None:  # (the printer comments from there on)
-            fdef.comments_from = rewriter.replaced.get(id(first), first)
+            fdef.comments_from = rewriter.replaced.get(id(first), first)  # type: ignore[attr-defined]
         _positional_tangents(fdef)
         fdef.decorator_list = [decorator]
         ast.fix_missing_locations(fdef)
@@ -400,7 +400,9 @@ class _Rewriter:
             elif arity == 1:
                 targets = [target]
             else:
-                raise _refuse(self.fdef, stmt, f"a helper's results used as in `{ast.unparse(stmt)}`")
+                raise _refuse(
+                    self.fdef, stmt, f"a helper's results used as in `{ast.unparse(stmt)}`"
+                )
         new = ast.Assign(targets=[ast.Tuple(elts=targets + state, ctx=ast.Store())], value=call)
         ast.copy_location(new, stmt)
         for attr in ("srcline", "section"):
