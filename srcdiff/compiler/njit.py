@@ -259,6 +259,14 @@ class _Rewriter:
             and isinstance(stmt.value, ast.List)
         ):
             return self._tape_init(stmt)
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Constant)
+            and stmt.value.value is None
+        ):
+            return [self._typed_unbound(stmt)]
         if isinstance(stmt, (ast.Assign, ast.Expr)) and self._helper_call(stmt.value):
             return [self._call_helper(stmt)]
         if isinstance(stmt, ast.For):
@@ -281,6 +289,21 @@ class _Rewriter:
         for node in walk(stmt):
             if isinstance(node, ast.Name) and node.id == self.n.stack:
                 raise _refuse(self.fdef, stmt, f"the tape used as in `{ast.unparse(stmt)}`")
+
+    def _typed_unbound(self, stmt):
+        """`v = None` (a variable that may be unbound where its old value is saved: that
+        value is never read) becomes a zero of v's type, since Numba types v once."""
+        name = stmt.targets[0].id
+        kind = self.kinds.get(name)
+        if kind == INT and _assigned_bools(self.fdef, name):
+            kind = BOOL
+        zero = {SCALAR: "0.0", INT: "0", BOOL: "False", RANGE: "range(0)"}.get(kind)
+        if zero is None:
+            return stmt
+        new = ast.copy_location(_stmts(f"{name} = {zero}")[0], stmt)
+        if getattr(stmt, "section", None):
+            new.section = stmt.section
+        return new
 
     def _tape_init(self, stmt):
         import numpy
