@@ -122,6 +122,8 @@ class Built:
         )
         if self.target.checkpoint is not None:
             line += f" checkpoint={self.target.checkpoint}"
+        if self.target.backend != "python":
+            line += f" backend={self.target.backend}"
         return line
 
     def hash_input(self):
@@ -133,7 +135,9 @@ class Built:
             "kinds": sorted(self.kinds.items()),
             "outputs": self.target.outputs,
             "mode": self.target.mode,
-        } | ({"checkpoint": self.target.checkpoint} if self.target.checkpoint else {})
+        } | ({"checkpoint": self.target.checkpoint} if self.target.checkpoint else {}) | (
+            {"backend": self.target.backend} if self.target.backend != "python" else {}
+        )
 
 
 def build_target(project, loader, target):
@@ -159,8 +163,9 @@ def build_target(project, loader, target):
     for w in wrt:
         if kinds[w] == INT:
             kinds[w] = SCALAR
+    numba = {"backend": "numba", "cache": True} if target.backend == "numba" else {}
     units = [
-        (out, generate(func, wrt, dict(kinds), output=out, checkpoint=target.checkpoint))
+        (out, generate(func, wrt, dict(kinds), output=out, checkpoint=target.checkpoint, **numba))
         for out in target.outputs
     ]
     return Built(

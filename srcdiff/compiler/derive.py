@@ -73,6 +73,7 @@ def generate(
     narrow: Collection[str] = (),
     checkpoint: object = None,
     backend: str = "python",
+    cache: bool = False,
 ) -> Generated:
     """Generated code for `func`, the compiler's entry point.  `wrt`: parameter names;
     `kinds`: parameter -> kind; `output`: "grad" (returns the gradients), "value_and_grad"
@@ -87,7 +88,8 @@ def generate(
     the function computes in float64); `checkpoint`: how to checkpoint the main
     function's outermost loops (reverse mode): a number of snapshots or "binomial:S" /
     "uniform:S" (reverse/checkpoint.py `parse_option`); `backend`: "python", or "numba"
-    (the functions rewritten by njit.py, each decorated `@njit`)."""
+    (the functions rewritten by njit.py, each decorated `@numba.njit`, or with `cache`
+    `@numba.njit(cache=True)`: for modules on disk, `srcdiff build`)."""
     option = parse_option(checkpoint)
     if backend not in ("python", "numba"):
         raise SrcDiffError(f"backend must be 'python', 'numba' or 'auto', not {backend!r}")
@@ -101,6 +103,7 @@ def generate(
         unit = Unit(reserved=reserved)
         unit.checkpoint = option
         unit.backend = backend
+        unit.numba_cache = cache
         try:
             return _generate(unit, func, wrt, kinds, output, dict(ranks or {}), set(narrow))
         except _NameClash as clash:
@@ -154,7 +157,7 @@ def _finish(unit, func, functions, entry):
     _check_clashes(unit, functions)
     if unit.backend == "numba":
         taken = set(unit.names.taken) | set(unit.binding_names)
-        njit.rewrite(functions, unit.stack_name, taken, unit.bind)
+        njit.rewrite(functions, unit.stack_name, taken, unit.bind, cache=unit.numba_cache)
     printer = Printer(_LineText(unit))
     texts = [
         printer.function(f, comments_from=getattr(f, "comments_from", None)) for f in functions

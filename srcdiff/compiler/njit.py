@@ -62,12 +62,12 @@ def rewrite(
     stack: str,
     taken: set[str],
     bind: Callable[[object, str], str],
-    decorator: ast.expr | None = None,
+    cache: bool = False,
 ) -> list[ast.FunctionDef]:
     """`functions` (one unit's, main first) rewritten for Numba, in place.  `stack`: the
     unit's tape name; `taken`: every name the unit uses; `bind`: binds an object (numpy,
-    numba.njit) to a name generated code reads; `decorator`: the
-    decorator to put on every function (default: `@numba.njit`)."""
+    numba) to a name generated code reads; `cache`: decorate with
+    `@numba.njit(cache=True)` (modules on disk) rather than `@numba.njit`."""
     for fdef in functions:
         for node in walk(fdef):
             if isinstance(node, ast.Name):
@@ -78,11 +78,14 @@ def rewrite(
     names = TapeNames(stack, taken)
     helpers = {f.name: f for f in functions if _takes_stack(f, stack)}
     uses_ints = any(_pushes_ints(f, stack) for f in functions)
-    if decorator is None:
-        import numba
+    import numba
 
-        decorator = ast.Attribute(
-            value=ast.Name(id=bind(numba, "numba"), ctx=ast.Load()), attr="njit", ctx=ast.Load()
+    decorator: ast.expr = ast.Attribute(
+        value=ast.Name(id=bind(numba, "numba"), ctx=ast.Load()), attr="njit", ctx=ast.Load()
+    )
+    if cache:
+        decorator = ast.Call(
+            func=decorator, args=[], keywords=[ast.keyword(arg="cache", value=ast.Constant(True))]
         )
     arities = {name: _arity(f) for name, f in helpers.items()}
     for fdef in functions:
