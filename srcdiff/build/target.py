@@ -128,15 +128,17 @@ class Built:
 
     def hash_input(self):
         """What the header's input hash covers for this target (source and options)."""
-        return {
-            "function": self.target.spec,
-            "source": self.source_text,
-            "wrt": self.wrt,
-            "kinds": sorted(self.kinds.items()),
-            "outputs": self.target.outputs,
-            "mode": self.target.mode,
-        } | ({"checkpoint": self.target.checkpoint} if self.target.checkpoint else {}) | (
-            {"backend": self.target.backend} if self.target.backend != "python" else {}
+        return (
+            {
+                "function": self.target.spec,
+                "source": self.source_text,
+                "wrt": self.wrt,
+                "kinds": sorted(self.kinds.items()),
+                "outputs": self.target.outputs,
+                "mode": self.target.mode,
+            }
+            | ({"checkpoint": self.target.checkpoint} if self.target.checkpoint else {})
+            | ({"backend": self.target.backend} if self.target.backend != "python" else {})
         )
 
 

@@ -157,7 +157,15 @@ def _finish(unit, func, functions, entry):
     _check_clashes(unit, functions)
     if unit.backend == "numba":
         taken = set(unit.names.taken) | set(unit.binding_names)
-        njit.rewrite(functions, unit.stack_name, taken, unit.bind, cache=unit.numba_cache)
+        njit.rewrite(
+            functions,
+            unit.stack_name,
+            taken,
+            unit.bind,
+            cache=unit.numba_cache,
+            bindings=unit.binding_names,
+            globals_=func.__globals__,
+        )
     printer = Printer(_LineText(unit))
     texts = [
         printer.function(f, comments_from=getattr(f, "comments_from", None)) for f in functions

@@ -63,11 +63,17 @@ def rewrite(
     taken: set[str],
     bind: Callable[[object, str], str],
     cache: bool = False,
+    bindings: dict[str, object] | None = None,
+    globals_: dict | None = None,
 ) -> list[ast.FunctionDef]:
     """`functions` (one unit's, main first) rewritten for Numba, in place.  `stack`: the
     unit's tape name; `taken`: every name the unit uses; `bind`: binds an object (numpy,
     numba) to a name generated code reads; `cache`: decorate with
-    `@numba.njit(cache=True)` (modules on disk) rather than `@numba.njit`."""
+    `@numba.njit(cache=True)` (modules on disk) rather than `@numba.njit`; `bindings`:
+    the unit's bound names (runtime helpers among them, specialised here); `globals_`:
+    the user's module globals, whose plain functions the code calls (with no derivative:
+    `if h(x) > 1`) are bound compiled by Numba -- or, with `cache` (a module on disk,
+    which imports them as they are), refused."""
     for fdef in functions:
         for node in walk(fdef):
             if isinstance(node, ast.Name):
@@ -91,6 +97,8 @@ def rewrite(
     for fdef in functions:
         rewriter = _Rewriter(fdef, names, uses_ints, helpers, arities, bind)
         rewriter.run()
+        _specialise_runtime(fdef, bindings or {})
+        _compiled_callees(fdef, functions, bindings or {}, globals_ or {}, bind, cache)
         first = getattr(fdef, "comments_from", None)
         if first is not None:  # (the printer comments from there on)
             fdef.comments_from = rewriter.replaced.get(id(first), first)  # type: ignore[attr-defined]
@@ -417,8 +425,8 @@ class _Rewriter:
         call.args = [_name(s) for s in self.state] + call.args[1:]
         state = [_name(s, True) for s in self.state]
         arity = self.arities[call.func.id]
-        if isinstance(stmt, ast.Expr):
-            targets = []
+        if isinstance(stmt, ast.Expr):  # (called for what it pushes)
+            targets = [_name(self.n.fresh("unused"), True) for _ in range(arity)]
         else:
             target = stmt.targets[0]
             if isinstance(target, ast.Tuple) and len(target.elts) == arity:
@@ -510,3 +518,63 @@ def _positional_tangents(fdef):
     args.posonlyargs = []
     args.defaults = defaults[first:]
     args.kwonlyargs, args.kw_defaults = [], []
+
+
+def _specialise_runtime(fdef, bindings):
+    """Runtime helpers that look at their arguments' types, specialised to the scalars
+    the code was generated for: `scalar_like(g, x)` of a float `x` is `float(g)`."""
+    from ..runtime import core as runtime
+
+    scalar_like = {n for n, obj in bindings.items() if obj is runtime.scalar_like}
+
+    class Specialise(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            if isinstance(node.func, ast.Name) and node.func.id in scalar_like:
+                return ast.copy_location(
+                    ast.Call(func=_name("float"), args=node.args[:1], keywords=[]), node
+                )
+            return node
+
+    Specialise().visit(fdef)
+
+
+#: user function -> its numba.njit dispatcher (one per function and process, so that
+#: Numba compiles each once)
+_COMPILED: dict = {}
+
+
+def _compiled_callees(fdef, functions, bindings, globals_, bind, cache):
+    """Plain Python functions of the user's module that generated code calls (with no
+    derivative to take: `if h(x) > 1:`) are called compiled: Numba calls only compiled
+    functions."""
+    import types
+
+    own = {f.name for f in functions}
+    local = {n.id for n in walk(fdef) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    local |= {a.arg for a in walk(fdef.args) if isinstance(a, ast.arg)}
+
+    class Compiled(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            f = node.func
+            if not isinstance(f, ast.Name) or f.id in own or f.id in local or f.id in bindings:
+                return node
+            obj = globals_.get(f.id)
+            if not isinstance(obj, types.FunctionType):
+                return node
+            if cache:
+                raise BackendError(
+                    f"the Numba backend's module would call {f.id}, a Python function, "
+                    f"from compiled code ({fdef.name})",
+                    hint=f"decorate {f.id} with @numba.njit in its module, or build this "
+                    "target with the Python backend",
+                )
+            import numba
+
+            if obj not in _COMPILED:
+                _COMPILED[obj] = numba.njit(obj)
+            node.func = ast.copy_location(_name(bind(_COMPILED[obj], f.id)), f)
+            return node
+
+    Compiled().visit(fdef)
