@@ -62,11 +62,15 @@ def numba_entry(
     dispatcher: Callable,
     text: str,
     func: Callable,
-    fallback: Callable[[], Callable] | None,
+    python: Callable[[], Callable],
+    auto: bool,
 ) -> Callable:
     """`dispatcher` (a numba.njit function) calling which reports Numba's typing and
-    lowering errors as `BackendError`s about the generated `text` (or, given `fallback`,
-    warns once and calls the Python backend's code from then on)."""
+    lowering errors as `BackendError`s about the generated `text` (or, if `auto`, warns
+    once and calls the Python backend's code, `python()`, from then on).  An arithmetic
+    error raised in compiled code (a division by zero) is raised again by the Python
+    backend's code at the same arguments, whose traceback shows the generated line, so
+    callers report it as they do for the Python backend (a DomainError naming it)."""
     from numba.core.errors import NumbaError
 
     name = func.__name__
@@ -77,10 +81,12 @@ def numba_entry(
             return use[0](*args, **kwargs)
         except NumbaError as exc:
             error = translate(exc, text, func)
-            if fallback is None:
+            if not auto:
                 raise error from None
+        except (ArithmeticError, ValueError):
+            return python()(*args, **kwargs)
         fall_back(name, error)
-        use[0] = fallback()
+        use[0] = python()
         return use[0](*args, **kwargs)
 
     call.srcdiff_numba = dispatcher  # type: ignore[attr-defined]

@@ -183,13 +183,11 @@ class Specializer:
         fn = generated.compile()
         if isinstance(fn, tuple):  # (a fwd/bwd pair: vjp)
             return fn, generated
-        fallback = None
-        if backend == "auto":
 
-            def fallback():
-                return self.compiled_for(kinds, ranks, "python")[0]
+        def python():
+            return self.compiled_for(kinds, ranks, "python")[0]
 
-        entry = backends.numba_entry(fn, generated.text, self.func, fallback)
+        entry = backends.numba_entry(fn, generated.text, self.func, python, backend == "auto")
         entry.srcdiff_depends_on = generated.depends_on
         return entry, generated
 

@@ -85,6 +85,7 @@ def rewrite(
     helpers = {f.name: f for f in functions if _takes_stack(f, stack)}
     uses_ints = any(_pushes_ints(f, stack) for f in functions)
     import numba
+    import numpy
 
     decorator: ast.expr = ast.Attribute(
         value=ast.Name(id=bind(numba, "numba"), ctx=ast.Load()), attr="njit", ctx=ast.Load()
@@ -97,7 +98,7 @@ def rewrite(
     for fdef in functions:
         rewriter = _Rewriter(fdef, names, uses_ints, helpers, arities, bind)
         rewriter.run()
-        _specialise_runtime(fdef, bindings or {})
+        _specialise_runtime(fdef, bindings or {}, lambda: bind(numpy, "np"))
         _compiled_callees(fdef, functions, bindings or {}, globals_ or {}, bind, cache)
         first = getattr(fdef, "comments_from", None)
         if first is not None:  # (the printer comments from there on)
@@ -520,21 +521,44 @@ def _positional_tangents(fdef):
     args.kwonlyargs, args.kw_defaults = [], []
 
 
-def _specialise_runtime(fdef, bindings):
-    """Runtime helpers that look at their arguments' types, specialised to the scalars
-    the code was generated for: `scalar_like(g, x)` of a float `x` is `float(g)`."""
-    from ..runtime import core as runtime
+def _specialise_runtime(fdef, bindings, np_name):
+    """Runtime helpers that look at their arguments' types, specialised to the kinds the
+    code was generated for: `scalar_like(g, x)` of a float `x` is `float(g)`,
+    `zeros_like(x)` of an array `np.zeros_like(x)`, `expand_reduced(g, a)` of a whole
+    array's reduction `np.full(a.shape, g)`; `del` (freeing dead arrays) is left to
+    Numba."""
+    from ..runtime import arrays, core
 
-    scalar_like = {n for n, obj in bindings.items() if obj is runtime.scalar_like}
+    which = {n: obj for n, obj in bindings.items() if callable(obj)}
+    kinds = getattr(fdef, "value_kinds", {})
+
+    def array(node):
+        return isinstance(node, ast.Name) and kinds.get(node.id) == ARRAY
 
     class Specialise(ast.NodeTransformer):
+        def visit_Delete(self, node):
+            return None
+
         def visit_Call(self, node):
             self.generic_visit(node)
-            if isinstance(node.func, ast.Name) and node.func.id in scalar_like:
-                return ast.copy_location(
-                    ast.Call(func=_name("float"), args=node.args[:1], keywords=[]), node
-                )
-            return node
+            if not isinstance(node.func, ast.Name) or node.keywords:
+                return node
+            obj, args = which.get(node.func.id), node.args
+            new = None
+            if obj is core.scalar_like:
+                new = ast.Call(func=_name("float"), args=args[:1], keywords=[])
+            elif obj is core.zeros_like and len(args) == 1 and array(args[0]):
+                new = _expr(f"{np_name()}.zeros_like({args[0].id})")
+            elif (
+                obj is arrays.expand_reduced
+                and len(args) == 4
+                and array(args[1])
+                and all(isinstance(a, ast.Constant) for a in args[2:])
+                and args[2].value is None
+            ):
+                new = _expr(f"{np_name()}.full({args[1].id}.shape, 0.0)")
+                new.args[1] = args[0]
+            return node if new is None else ast.copy_location(new, node)
 
     Specialise().visit(fdef)
 
