@@ -262,3 +262,78 @@ def test_array_code_rosenbrock():
     assert isinstance(got, np.ndarray) and got.shape == x.shape
     assert_close(got, srcdiff.grad(rosenbrock)(x), 1e-12, 1e-12)
     assert_close(got, fd_grad(rosenbrock, (x,), 0), 1e-6, 1e-6)
+
+
+# -- Hessians: the tangent code of the gradient code, compiled ----------------------------
+
+
+def pendulum(theta0, damping, steps=50):
+    dt = 0.01
+    theta = theta0
+    omega = 0.0
+    for _ in range(steps):
+        omega = omega - dt * (9.81 * math.sin(theta) + damping * omega)
+        theta = theta + dt * omega
+    return theta
+
+
+@pytest.mark.parametrize(
+    "func, args",
+    [(pendulum, (0.5, 0.3)), (cf.if_simple, (1.5,)), (cf.while_simple, (1.1,))],
+)
+def test_hessian(func, args):
+    """The saved range's items (`iters1[i1]`) become `start + i1 * step` for Numba."""
+    got = srcdiff.hessian(func, backend="numba")(*args)
+    assert got == pytest.approx(srcdiff.hessian(func)(*args), rel=1e-12, abs=1e-14)
+    grad = srcdiff.grad(func)
+    assert_close(got, fd_grad(lambda *a: grad(*a), args, 0), 1e-5, 1e-7)
+
+
+# -- srcdiff build --backend numba ------------------------------------------------------------
+
+_USE_BUILT = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from physics_grad import pendulum_grad
+value = pendulum_grad(0.5, 0.3)
+print(json.dumps({"grad": list(value), "dispatcher": type(pendulum_grad).__name__,
+                  "srcdiff": any(m.split(".")[0] == "srcdiff" for m in sys.modules)}))
+"""
+
+
+def test_build_writes_cached_njit_functions(tmp_path, monkeypatch, capsys):
+    import json
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from srcdiff.build import command as build
+
+    repo = Path(__file__).resolve().parents[1]
+    shutil.copy(repo / "samples" / "physics.py", tmp_path / "physics.py")
+    monkeypatch.chdir(tmp_path)
+    argv = ["physics.py:pendulum", "--wrt", "theta0,damping", "--backend", "numba"]
+    assert build.main(["build", *argv, "-o", "physics_grad.py"]) == 0, capsys.readouterr()
+    text = (tmp_path / "physics_grad.py").read_text()
+    assert "@numba.njit(cache=True)\ndef pendulum_grad(" in text
+    assert "backend=numba" in text.splitlines()[4]  # (the target line of the header)
+    assert build.main(["build", *argv, "-o", "physics_grad.py", "--check"]) == 0
+    (tmp_path / "use.py").write_text(_USE_BUILT)
+    proc = subprocess.run(
+        [sys.executable, str(tmp_path / "use.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["dispatcher"] == "CPUDispatcher" and out["srcdiff"] is False
+    sys.path.insert(0, str(repo / "samples"))
+    try:
+        import physics
+    finally:
+        sys.path.remove(str(repo / "samples"))
+    want = srcdiff.grad(physics.pendulum, wrt=(0, 1))(0.5, 0.3)
+    assert out["grad"] == pytest.approx(list(want), rel=1e-12)

@@ -145,14 +145,14 @@ def _non_scalar(func, value):
 
 
 # -- any arguments: one pass per input element ---------------------------------------------
-def columns(func, args, i):
+def columns(func, args, i, backend="python"):
     """(value, tangents): the output's tangent along each element of argument `i` (in
     C order), each from one pass of the tangent code compiled once for parameter `i`.
     A number takes one pass with tangent 1.0; an integer is differentiated as a float."""
     params = parameters(func)
     args = tuple(_as_float(a) if j == i else a for j, a in enumerate(args))
     x = args[i]
-    fn = specializer(func, (params[i],)).compiled(args)
+    fn = specializer(func, (params[i],), backend=backend).compiled(args)
     pos, kw = _split(func, args)
     if not isinstance(x, (np.ndarray, list, tuple)) and np.ndim(x) == 0:
         directions = [1.0]
@@ -215,11 +215,11 @@ def gradient(func, names, args):
     return tuple(grads)
 
 
-def jacobian_columns(func, args, i, out_shape):
+def jacobian_columns(func, args, i, out_shape, backend="python"):
     """The Jacobian of `func` w.r.t. argument `i` by forward mode: shape
     ``out_shape + in.shape``, one pass per input element."""
     x = np.asarray(args[i])
-    _, tangents = columns(func, args, i)
+    _, tangents = columns(func, args, i, backend)
     out_shape = tuple(out_shape)
     cols = [
         t

@@ -293,10 +293,10 @@ def auto_mode(in_size, out_size):
     return "forward" if in_size < FORWARD_PER_REVERSE * out_size else "reverse"
 
 
-def _jac_forward(func, args, i, x, out):
+def _jac_forward(func, args, i, x, out, backend="python"):
     """One forward pass per input element (a basis tangent each), through one compiled
     tangent function (forward.columns)."""
-    return jacobian_columns(func, args, i, out.shape)
+    return jacobian_columns(func, args, i, out.shape, backend)
 
 
 def _jac_reverse(func, args, i, x, out):
@@ -334,7 +334,7 @@ def hvp(func, primals, v, wrt=0):
 HESSIAN_MODES = ("forward-over-reverse", "reverse-over-reverse", "forward-over-forward")
 
 
-def hessian(func, wrt=0, mode="forward-over-reverse"):
+def hessian(func, wrt=0, mode="forward-over-reverse", *, backend="python"):
     """A function computing the Hessian of scalar `func` with respect to `wrt`
     (shape ``in.shape + in.shape``).
 
@@ -342,8 +342,13 @@ def hessian(func, wrt=0, mode="forward-over-reverse"):
     "forward-over-reverse" (default: one forward pass over the gradient code per
     input element), "reverse-over-reverse" (one backward pass of the gradient code's
     adjoint per element), or "forward-over-forward" (tangent code of tangent code;
-    one pass per pair of elements -- for few inputs).
+    one pass per pair of elements -- for few inputs).  ``backend="numba"``: the
+    second-order code (forward over reverse: the tangent code of the gradient code) is
+    compiled by Numba; ``"auto"``: where it compiles (see `grad`).
     """
+    check_backend(backend)
+    if backend != "python" and mode != "forward-over-reverse":
+        raise SrcDiffError(f"backend={backend!r} computes Hessians forward over reverse only")
     if mode not in HESSIAN_MODES:
         raise SrcDiffError(f"mode must be one of {', '.join(HESSIAN_MODES)}; got {mode!r}")
     params = parameters(func)
@@ -362,9 +367,10 @@ def hessian(func, wrt=0, mode="forward-over-reverse"):
         grad_fn = _grad_code(func, name, args)
         if mode == "reverse-over-reverse":
             return _jac_reverse(grad_fn, args, i, x, np.zeros(x.shape))
-        return _jac_forward(grad_fn, args, i, x, np.zeros(x.shape))
+        return _jac_forward(grad_fn, args, i, x, np.zeros(x.shape), backend)
 
-    result = derivative(hess, hessian, func, wrt=wrt, mode=mode)
+    options = {"backend": backend} if backend != "python" else {}
+    result = derivative(hess, hessian, func, wrt=wrt, mode=mode, **options)
     result.__name__ = result.__qualname__ = f"hessian_{func.__name__}"
     result.__doc__ = f"Hessian of {func.__name__} with respect to {name}."
     return result

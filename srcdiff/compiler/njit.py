@@ -524,6 +524,8 @@ def _positional_tangents(fdef):
 def _specialise_runtime(fdef, bindings, np_name):
     """Runtime helpers that look at their arguments' types, specialised to the kinds the
     code was generated for: `scalar_like(g, x)` of a float `x` is `float(g)`,
+    `like(g, x)` and `broadcast_like(t, x)` of a number are `g` and `t`, an item of a
+    range `r[i]` is `r.start + i * r.step`,
     `zeros_like(x)` of an array `np.zeros_like(x)`, `expand_reduced(g, a)` of a whole
     array's reduction `np.full(a.shape, g)`; `del` (freeing dead arrays) is left to
     Numba."""
@@ -535,9 +537,38 @@ def _specialise_runtime(fdef, bindings, np_name):
     def array(node):
         return isinstance(node, ast.Name) and kinds.get(node.id) == ARRAY
 
+    def scalar(node):
+        if isinstance(node, ast.Constant):
+            return isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+        return isinstance(node, ast.Name) and kinds.get(node.id) in (SCALAR, INT)
+
+    ranges = {
+        n.targets[0].id
+        for n in walk(fdef)
+        if isinstance(n, ast.Assign)
+        and len(n.targets) == 1
+        and isinstance(n.targets[0], ast.Name)
+        and isinstance(n.value, ast.Call)
+        and isinstance(n.value.func, ast.Name)
+        and n.value.func.id == "range"
+    }
+
     class Specialise(ast.NodeTransformer):
         def visit_Delete(self, node):
             return None
+
+        def visit_Subscript(self, node):
+            self.generic_visit(node)
+            r, i = node.value, node.slice
+            if (
+                isinstance(node.ctx, ast.Load)
+                and isinstance(r, ast.Name)
+                and r.id in ranges
+                and not isinstance(i, (ast.Slice, ast.Tuple))
+            ):  # (an item of a saved range: Numba has len(r), r.start, r.step only)
+                new = _expr(f"{r.id}.start + ({ast.unparse(i)}) * {r.id}.step")
+                return ast.copy_location(new, node)
+            return node
 
         def visit_Call(self, node):
             self.generic_visit(node)
@@ -545,6 +576,8 @@ def _specialise_runtime(fdef, bindings, np_name):
                 return node
             obj, args = which.get(node.func.id), node.args
             new = None
+            if obj in (core.broadcast_like, core.like) and len(args) == 2 and scalar(args[1]):
+                return args[0]  # (a number's tangent or adjoint is a number)
             if obj is core.scalar_like:
                 new = ast.Call(func=_name("float"), args=args[:1], keywords=[])
             elif obj is core.zeros_like and len(args) == 1 and array(args[0]):
