@@ -95,8 +95,10 @@ def rewrite(
             func=decorator, args=[], keywords=[ast.keyword(arg="cache", value=ast.Constant(True))]
         )
     arities = {name: _arity(f) for name, f in helpers.items()}
+    # helpers that only pop (backward sweeps) hand back the positions, not the arrays
+    popping = {name for name, f in helpers.items() if not any(_is_push(n, stack) for n in walk(f))}
     for fdef in functions:
-        rewriter = _Rewriter(fdef, names, uses_ints, helpers, arities, bind)
+        rewriter = _Rewriter(fdef, names, uses_ints, helpers, arities, bind, popping)
         rewriter.run()
         _specialise_runtime(fdef, bindings or {}, lambda: bind(numpy, "np"))
         _compiled_callees(fdef, functions, bindings or {}, globals_ or {}, bind, cache)
@@ -213,7 +215,7 @@ def _stmts(text):
 class _Rewriter:
     """Rewrites one generated function's tape, helper calls and reversed loops."""
 
-    def __init__(self, fdef, names, uses_ints, helpers, arities, bind):
+    def __init__(self, fdef, names, uses_ints, helpers, arities, bind, popping=frozenset()):
         self.fdef = fdef
         self.n = names
         self.ints = uses_ints
@@ -222,7 +224,13 @@ class _Rewriter:
         self.bind = bind
         self.kinds = getattr(fdef, "value_kinds", {})
         self.state = names.state(uses_ints)
+        self.popping = popping
+        self.positions = [names.pos] + ([names.ipos] if uses_ints else [])
         self.replaced: dict[int, ast.stmt] = {}  # id(statement) -> the first replacing it
+        # pushes check the tape's capacity, unless a check before their loop (or at the
+        # start of a helper) made room for all of them: the tape then isn't reassigned in
+        # the loop, which Numba compiles 2-3x faster (pendulum: 35 -> 14 us)
+        self.checked = True
 
     def run(self):
         f = self.fdef
@@ -232,11 +240,63 @@ class _Rewriter:
             for node in walk(f):
                 if isinstance(node, ast.Return):
                     node.value = self._with_state(node.value)
+            room = self._bound(f.body)
+            if room is not None and any(room):
+                doc = f.body[:1] if _is_docstring(f.body[0]) else []
+                self.checked = False
+                body = self.block(f.body[len(doc) :])
+                self.checked = True
+                f.body = doc + self._room(room, None, f.body[len(doc)]) + body
+                return
         f.body = self.block(f.body)
+
+    def _bound(self, stmts):
+        """(floats, ints) the statements push at most, or None if that is not a constant
+        (a loop, a helper call)."""
+        floats = ints = 0
+        for stmt in stmts:
+            if _is_push(stmt, self.n.stack):
+                kind = _tape_type(stmt.value.args[0], self.kinds, self.fdef)
+                floats += kind == FLOAT
+                ints += 0 if kind == FLOAT else 3 if kind == RANGE else 1
+            elif isinstance(stmt, ast.If):
+                a, b = self._bound(stmt.body), self._bound(stmt.orelse)
+                if a is None or b is None:
+                    return None
+                floats, ints = floats + max(a[0], b[0]), ints + max(a[1], b[1])
+            elif isinstance(stmt, (ast.For, ast.While)):
+                return None
+            elif isinstance(stmt, (ast.Assign, ast.Expr)) and self._helper_call(stmt.value):
+                return None
+        return floats, ints
+
+    def _room(self, room, trips, origin):
+        """Capacity checks making room for `room` (floats, ints) pushes per pass, times
+        `trips` (an expression) if given."""
+        import numpy
+
+        np = self.bind(numpy, "np")
+        n = self.n
+        lines = []
+        for k, stack, pos, dtype in (
+            (room[0], n.stack, n.pos, ""),
+            (room[1], n.ints, n.ipos, f", {np}.int64"),
+        ):
+            if not k:
+                continue
+            need = str(k) if trips is None else f"{k} * {trips}" if k > 1 else trips
+            lines += _grow(stack, pos, need, np, dtype)
+        out = _stmts("\n".join(lines))
+        for s in out:
+            ast.copy_location(s, origin)
+            for node in walk(s):
+                ast.copy_location(node, origin)
+        return out
 
     def _with_state(self, value):
         elts = [] if value is None else value.elts if isinstance(value, ast.Tuple) else [value]
-        return ast.Tuple(elts=list(elts) + [_name(s) for s in self.state], ctx=ast.Load())
+        back = self.positions if self.fdef.name in self.popping else self.state
+        return ast.Tuple(elts=list(elts) + [_name(s) for s in back], ctx=ast.Load())
 
     # -- statements ----------------------------------------------------------------
     def block(self, stmts):
@@ -282,10 +342,20 @@ class _Rewriter:
         if isinstance(stmt, (ast.Assign, ast.Expr)) and self._helper_call(stmt.value):
             return [self._call_helper(stmt)]
         if isinstance(stmt, ast.For):
+            room = self._bound(stmt.body) if self.checked else None
+            trips = _trips(stmt.iter)
+            pre = []
+            if room is not None and any(room) and trips is not None:
+                pre = self._room(room, trips, stmt)
+                if getattr(stmt, "section", None):
+                    pre[0].section = stmt.section
+                    stmt.section = None
+                self.checked = False
             stmt.body = self.block(stmt.body)
             stmt.orelse = self.block(stmt.orelse)
+            self.checked = self.checked or bool(pre)
             head = self._reversed_for(stmt)
-            return [head] if head is not None else [stmt]
+            return pre + ([head] if head is not None else [stmt])
         if isinstance(stmt, ast.While):
             stmt.body = self.block(stmt.body)
             stmt.orelse = self.block(stmt.orelse)
@@ -357,10 +427,8 @@ class _Rewriter:
             if not items:
                 continue
             k = len(items)
-            lines.append(f"if {pos} + {k} > {stack}.size:")
-            lines.append(
-                f"    {stack} = {np}.concatenate(({stack}, {np}.empty({stack}.size + {k}{dtype})))"
-            )
+            if self.checked:
+                lines += _grow(stack, pos, str(k), np, dtype)
             for j, item in enumerate(items):
                 lines.append(f"{stack}[{_offset(pos, j)}] = {item}")
             lines.append(f"{pos} += {k}")
@@ -424,7 +492,8 @@ class _Rewriter:
     def _call_helper(self, stmt):
         call = stmt.value
         call.args = [_name(s) for s in self.state] + call.args[1:]
-        state = [_name(s, True) for s in self.state]
+        back = self.positions if call.func.id in self.popping else self.state
+        state = [_name(s, True) for s in back]
         arity = self.arities[call.func.id]
         if isinstance(stmt, ast.Expr):  # (called for what it pushes)
             targets = [_name(self.n.fresh("unused"), True) for _ in range(arity)]
@@ -494,6 +563,33 @@ class _Rewriter:
             if getattr(stmt, attr, None) is not None:
                 setattr(head, attr, getattr(stmt, attr))
         return head
+
+
+def _grow(stack, pos, need, np, dtype):
+    """Lines making room for `need` more items: a full tape at least doubles."""
+    more = f"{np}.empty({stack}.size + {need}{dtype})"
+    return [
+        f"if {pos} + {need} > {stack}.size:",
+        f"    {stack} = {np}.concatenate(({stack}, {more}))",
+    ]
+
+
+def _is_docstring(stmt):
+    return (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Constant)
+        and isinstance(stmt.value.value, str)
+    )
+
+
+def _trips(it):
+    """How many passes a `for` over `it` makes, as an expression (a saved range or a
+    `range(...)` call), or None."""
+    if isinstance(it, ast.Name):
+        return f"len({it.id})"
+    if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range":
+        return f"len({ast.unparse(it)})"
+    return None
 
 
 def _offset(pos, k):
