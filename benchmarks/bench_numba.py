@@ -12,7 +12,6 @@ tool but JAX.  Rosenbrock (arrays) is in the last table.
 """
 
 import json
-import math
 import os
 import subprocess
 import sys

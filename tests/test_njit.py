@@ -337,3 +337,32 @@ def test_build_writes_cached_njit_functions(tmp_path, monkeypatch, capsys):
         sys.path.remove(str(repo / "samples"))
     want = srcdiff.grad(physics.pendulum, wrt=(0, 1))(0.5, 0.3)
     assert out["grad"] == pytest.approx(list(want), rel=1e-12)
+
+
+# -- vjp: the fwd/bwd pair, the tape handed over as arrays ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "func, args",
+    [(rk4, (9.81, 0.3, 1.2, 0.0, 0.01, 20)), (loop_with_many_steps, (0.9, 300))],
+)
+def test_vjp(func, args):
+    out, pullback = srcdiff.vjp(func, *args, backend="numba")
+    want_out, want = srcdiff.vjp(func, *args)
+    assert out == pytest.approx(want_out, rel=1e-14)
+    for ct in (1.0, -2.5):  # (one tape, read by every backward sweep)
+        got, expected = pullback(ct), want(ct)
+        assert [g is None for g in got] == [e is None for e in expected]
+        assert [g for g in got if g is not None] == pytest.approx(
+            [e for e in expected if e is not None], rel=1e-12
+        )
+
+
+def test_vjp_auto_falls_back():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out, pullback = srcdiff.vjp(uses_an_object, 0.5, backend="auto")
+    assert len(caught) == 1
+    assert pullback(1.0)[0] == pytest.approx(2 * math.cos(0.5), rel=1e-14)
+    with pytest.raises(srcdiff.BackendError, match="Box"):
+        srcdiff.vjp(uses_an_object, 0.5, backend="numba")

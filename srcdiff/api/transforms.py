@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ArgumentError, SrcDiffError, as_domain_error
+from ..errors import ArgumentError, BackendError, SrcDiffError, as_domain_error
 from ..rules import RULES
-from .backends import check_backend
+from .backends import check_backend, fall_back, translate
 from .cache import cached
 from .finite import all_finite, refuse
 from .forward import jacobian_columns
@@ -174,20 +174,23 @@ def _tangent_like(t, a):
 
 
 # -- reverse mode ---------------------------------------------------------------------
-def vjp(func, *primals):
+def vjp(func, *primals, backend="python"):
     """(func(*primals), vjp_fn); vjp_fn(cotangent) -> one cotangent per primal.
 
     Floats, float arrays, lists of floats and integers (as the floats they equal) are
     differentiated; arguments that carry no derivative get None: integers the function
     uses as counts (`range(n)`, an index, a shape, an `int` annotation or default),
-    integer arrays, strings.
+    integer arrays, strings.  `backend`: as for `grad` ("numba" compiles the forward and
+    backward sweeps; the tape between them is two NumPy arrays).
     """
-    return _vjp(func, primals, None)
+    return _vjp(func, primals, None, check_backend(backend))
 
 
-def _vjp(func, primals, wrt):
+def _vjp(func, primals, wrt, backend="python"):
     """vjp with respect to `wrt` (names), or every differentiable argument if None."""
     recipe = {"primals": primals, "wrt": wrt}  # (a pickled pullback is made again from it)
+    if backend != "python":
+        recipe["backend"] = backend
     params = parameters(func)
     if len(primals) != len(params):
         raise ArgumentError(
@@ -205,11 +208,20 @@ def _vjp(func, primals, wrt):
             "(floats, float arrays, lists of floats, integers that are "
             "not counts)"
         )
-    spec = _specializer(func, wrt, "split")
+    spec = _specializer(func, wrt, "split", backend)
     primals = tuple(
         _as_float(a) if p in wrt and p not in ints else a for p, a in zip(params, primals)
     )
-    (fwd, bwd), generated = spec.compiled_for(spec.kinds_of(primals), spec.ranks_of(primals))
+    kinds, ranks = spec.kinds_of(primals), spec.ranks_of(primals)
+    (fwd, bwd), generated = spec.compiled_for(kinds, ranks)
+    if generated.backend == "numba":
+        try:
+            return _vjp_numba(func, primals, wrt, ints, fwd, bwd, generated, recipe)
+        except BackendError as exc:
+            if backend != "auto":
+                raise
+            fall_back(func.__name__, exc)
+            (fwd, bwd), generated = spec.compiled_for(kinds, ranks, "python")
     stack = []
     pos, kw = _split_keyword_only(func, primals)
     out = _guarded(fwd, stack, *pos, **kw)
@@ -241,9 +253,47 @@ def _vjp(func, primals, wrt):
     return out, derivative(vjp_fn, pullback, func, **recipe)
 
 
-def pullback(func, primals, wrt=None):
+def pullback(func, primals, wrt=None, backend="python"):
     """vjp's second result alone: what a pickled pullback is made again from."""
-    return _vjp(func, tuple(primals), wrt)[1]
+    return _vjp(func, tuple(primals), wrt, backend)[1]
+
+
+def _vjp_numba(func, primals, wrt, ints, fwd, bwd, generated, recipe):
+    """vjp through the Numba backend's fwd/bwd pair: the tape is handed over as arrays
+    and positions (njit.rewrite); the backward sweep only reads it, so every cotangent
+    runs from the same tape."""
+    import numba.core.errors
+
+    params = parameters(func)
+    k = len(generated.tape)
+    tape = (np.empty(64), 0) + ((np.empty(16, np.int64), 0) if k == 4 else ())
+    pos, kw = _split_keyword_only(func, primals)
+    try:
+        result = _guarded(fwd, *tape, *pos, **kw)
+    except numba.core.errors.NumbaError as exc:
+        raise translate(exc, generated.text, func) from None
+    out = result[0] if len(result) == k + 1 else result[:-k]
+    state = result[-k:]
+    if ints and is_int_scalar(out):
+        out = float(out)
+    multiple = isinstance(out, tuple)
+    positions = k // 2
+
+    def vjp_fn(cotangent):
+        cts = tuple(cotangent) if multiple else (cotangent,)
+        try:
+            back = _guarded(bwd, *state, *cts)
+        except numba.core.errors.NumbaError as exc:
+            raise translate(exc, generated.text, func) from None
+        grads = back[:-positions]
+        if not all_finite(grads):
+            raise refuse(lambda: bwd(*state, *cts), list(zip(wrt, grads)), func.__name__)
+        by_name = dict(zip(wrt, grads))
+        for p in ints:
+            by_name[p] = _as_float(by_name[p]) if is_int_scalar(by_name[p]) else by_name[p]
+        return tuple(_in_dtype(by_name.get(p), a) for p, a in zip(params, primals))
+
+    return out, derivative(vjp_fn, pullback, func, **recipe)
 
 
 # -- Jacobians ---------------------------------------------------------------------------

@@ -46,6 +46,7 @@ class Generated:
     # code replaced since (IPython's autoreload does that) makes this stale
     depends_on: tuple = ()
     backend: str = "python"  # or "numba" (compiler/njit.py rewrote the functions)
+    tape: tuple = ()  # the Numba backend's: what a fwd/bwd pair takes (njit.rewrite)
 
     def is_current(self) -> bool:
         return all(f.__code__ is code for f, code in self.depends_on)
@@ -155,9 +156,10 @@ def _finish(unit, func, functions, entry):
         else:
             functions.append(_jvp_function(unit, spec, role="helper"))
     _check_clashes(unit, functions)
+    tape: tuple = ()
     if unit.backend == "numba":
         taken = set(unit.names.taken) | set(unit.binding_names)
-        njit.rewrite(
+        tape = njit.rewrite(
             functions,
             unit.stack_name,
             taken,
@@ -181,6 +183,7 @@ def _finish(unit, func, functions, entry):
     )
     generated.mutates = unit.mutates
     generated.backend = unit.backend
+    generated.tape = tuple(tape)
     return generated
 
 

@@ -65,8 +65,10 @@ def rewrite(
     cache: bool = False,
     bindings: dict[str, object] | None = None,
     globals_: dict | None = None,
-) -> list[ast.FunctionDef]:
-    """`functions` (one unit's, main first) rewritten for Numba, in place.  `stack`: the
+) -> list[str]:
+    """`functions` (one unit's, main first) rewritten for Numba, in place; returns the
+    names of the tape's parts, as helpers take them (a float64 array and its position,
+    and an int64 array and its position if anything pushes integers).  `stack`: the
     unit's tape name; `taken`: every name the unit uses; `bind`: binds an object (numpy,
     numba) to a name generated code reads; `cache`: decorate with
     `@numba.njit(cache=True)` (modules on disk) rather than `@numba.njit`; `bindings`:
@@ -108,7 +110,7 @@ def rewrite(
         _positional_tangents(fdef)
         fdef.decorator_list = [decorator]
         ast.fix_missing_locations(fdef)
-    return functions
+    return names.state(uses_ints)
 
 
 def _takes_stack(fdef, stack):
