@@ -67,9 +67,7 @@ def jax_versions():
         return th_new, om_new
 
     def rk4_j(g, c, th0, om0, dt, n):
-        th, om = lax.fori_loop(
-            0, n, lambda i, s: rk4_step_j(s[0], s[1], dt, g, c), (th0, om0)
-        )
+        th, om = lax.fori_loop(0, n, lambda i, s: rk4_step_j(s[0], s[1], dt, g, c), (th0, om0))
         return th * th + jnp.exp(-om * om)
 
     def make(f):

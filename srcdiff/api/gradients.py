@@ -271,18 +271,25 @@ def _wrt_or_argnums(wrt, argnums):
     return argnums
 
 
-def source(func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint=None):
+def source(
+    func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint=None, backend="python"
+):
     """The generated derivative source of `func`, as text.
 
     Without example arguments `at` (a tuple, or a dict by name), parameter kinds come
     from annotations (``x: np.ndarray``), defaults, and how the function uses them
     (``x @ w``, ``np.exp(x)``, ``x[1:]``: arrays; ``range(n)``: a count; else floats):
-    see `requests.assumed_kinds`.
+    see `requests.assumed_kinds`.  ``backend="numba"``: the code the Numba backend
+    compiles.
     """
-    return generated(func, wrt, mode, output=output, at=at, checkpoint=checkpoint)[0].source()
+    return generated(
+        func, wrt, mode, output=output, at=at, checkpoint=checkpoint, backend=backend
+    )[0].source()
 
 
-def generated(func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint=None):
+def generated(
+    func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint=None, backend="python"
+):
     """(Generated, {parameter: (kind, why)}) for `source` and `srcdiff show`: the code,
     and the kind each parameter's code was generated for ("why" is None where `at`
     gave it)."""
@@ -307,5 +314,6 @@ def generated(func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint
         output=output,
         ranks=ranks_for_source(func, params, at),
         checkpoint=checkpoint,
+        backend=backend,
     )
     return code, kinds
