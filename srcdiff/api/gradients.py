@@ -282,9 +282,9 @@ def source(
     see `requests.assumed_kinds`.  ``backend="numba"``: the code the Numba backend
     compiles.
     """
-    return generated(
-        func, wrt, mode, output=output, at=at, checkpoint=checkpoint, backend=backend
-    )[0].source()
+    return generated(func, wrt, mode, output=output, at=at, checkpoint=checkpoint, backend=backend)[
+        0
+    ].source()
 
 
 def generated(
