@@ -366,3 +366,15 @@ def test_vjp_auto_falls_back():
     assert pullback(1.0)[0] == pytest.approx(2 * math.cos(0.5), rel=1e-14)
     with pytest.raises(srcdiff.BackendError, match="Box"):
         srcdiff.vjp(uses_an_object, 0.5, backend="numba")
+
+
+def test_pickles_as_its_recipe():
+    """A Numba-backend derivative pickles as grad(f, ..., backend="numba") (compiled again
+    where it is loaded)."""
+    import pickle
+
+    g = srcdiff.grad(rk4, wrt=(0, 1), backend="numba")
+    args = (9.81, 0.3, 1.2, 0.0, 0.01, 20)
+    h = pickle.loads(pickle.dumps(g))
+    assert h.srcdiff_recipe[2]["backend"] == "numba"
+    tcf._assert_close(h(*args), srcdiff.grad(rk4, wrt=(0, 1))(*args), 1e-12)
