@@ -86,6 +86,8 @@ def rewrite(
     names = TapeNames(stack, taken)
     helpers = {f.name: f for f in functions if _takes_stack(f, stack)}
     uses_ints = any(_pushes_ints(f, stack) for f in functions)
+    import math
+
     import numba
     import numpy
 
@@ -102,7 +104,9 @@ def rewrite(
     for fdef in functions:
         rewriter = _Rewriter(fdef, names, uses_ints, helpers, arities, bind, popping)
         rewriter.run()
-        _specialise_runtime(fdef, bindings or {}, lambda: bind(numpy, "np"))
+        _specialise_runtime(
+            fdef, bindings or {}, lambda: bind(numpy, "np"), lambda: bind(math, "math")
+        )
         _compiled_callees(fdef, functions, bindings or {}, globals_ or {}, bind, cache)
         first = getattr(fdef, "comments_from", None)
         if first is not None:  # (the printer comments from there on)
@@ -619,9 +623,10 @@ def _positional_tangents(fdef):
     args.kwonlyargs, args.kw_defaults = [], []
 
 
-def _specialise_runtime(fdef, bindings, np_name):
+def _specialise_runtime(fdef, bindings, np_name, math_name):
     """Runtime helpers that look at their arguments' types, specialised to the kinds the
     code was generated for: `scalar_like(g, x)` of a float `x` is `float(g)`,
+    `pow_dbase` and `pow_dexp` of numbers their scalar branch,
     `like(g, x)` and `broadcast_like(t, x)` of a number are `g` and `t`, an item of a
     range `r[i]` is `r.start + i * r.step`,
     `zeros_like(x)` of an array `np.zeros_like(x)`, `expand_reduced(g, a)` of a whole
@@ -676,7 +681,14 @@ def _specialise_runtime(fdef, bindings, np_name):
             new = None
             if obj in (core.broadcast_like, core.like) and len(args) == 2 and scalar(args[1]):
                 return args[0]  # (a number's tangent or adjoint is a number)
-            if obj is core.scalar_like:
+            if obj is core.pow_dexp and len(args) == 2 and all(map(scalar, args)):
+                out, x = (ast.unparse(a) for a in args)  # (names and constants)
+                m = math_name()
+                new = _expr(f"{out} * {m}.log({x}) if {x} > 0 else (0.0 if {x} == 0 else {m}.nan)")
+            elif obj is core.pow_dbase and len(args) == 2 and all(map(scalar, args)):
+                x, y = (ast.unparse(a) for a in args)
+                new = _expr(f"{y} * {x} ** ({y} - 1) if {y} else 0.0 * {x}")
+            elif obj is core.scalar_like:
                 new = ast.Call(func=_name("float"), args=args[:1], keywords=[])
             elif obj is core.zeros_like and len(args) == 1 and array(args[0]):
                 new = _expr(f"{np_name()}.zeros_like({args[0].id})")
