@@ -85,12 +85,33 @@ def numba_entry(
                 raise error from None
         except (ArithmeticError, ValueError):
             return python()(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - Numba's compiler failing inside
+            if not _in_compiler(exc):  # (an error of the code itself, run again in Python)
+                return python()(*args, **kwargs)
+            error = BackendError(
+                f"Numba failed to compile the derivative of {name} "
+                f"({type(exc).__name__} inside Numba: {exc})",
+                hint=_HINT,
+            )
+            if not auto:
+                raise error from None
         fall_back(name, error)
         use[0] = python()
         return use[0](*args, **kwargs)
 
     call.srcdiff_numba = dispatcher  # type: ignore[attr-defined]
     return call
+
+
+def _in_compiler(exc: BaseException) -> bool:
+    """Whether `exc` was raised while Numba compiled a function (not while it ran)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_name == "_compile_for_args" and "numba" in code.co_filename:
+            return True
+        tb = tb.tb_next
+    return False
 
 
 _LINE = re.compile(r'File "<srcdiff [^>]*>", line (\d+)')

@@ -255,6 +255,49 @@ class _Rewriter:
                 f.body = doc + self._room(room, None, f.body[len(doc)]) + body
                 return
         f.body = self.block(f.body)
+        self._bind_headers()
+
+    def _bind_headers(self):
+        """Numbers, flags and loop ranges assigned only inside a branch or loop get a
+        typed first value at the start: Numba types a variable once and fails (inside its
+        own compiler) on one unbound along some path -- where the Python code never reads
+        it."""
+        f = self.fdef
+        top = {
+            s.targets[0].id
+            for s in f.body
+            if isinstance(s, ast.Assign)
+            and len(s.targets) == 1
+            and isinstance(s.targets[0], ast.Name)
+        }
+        params = {a.arg for a in walk(f.args) if isinstance(a, ast.arg)}
+        inner = sorted(
+            {
+                n.id
+                for s in f.body
+                if isinstance(s, (ast.If, ast.For, ast.While))
+                for n in walk(s)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+            }
+            - top
+            - params
+        )
+        zero = {RANGE: "range(0)", BOOL: "False", INT: "0", SCALAR: "0.0"}
+        inits = []
+        for name in inner:
+            kind = self.kinds.get(name)
+            if kind == INT and _assigned_bools(f, name):
+                kind = BOOL
+            if kind in zero:
+                inits.append(f"{name} = {zero[kind]}")
+        if inits:
+            doc = 1 if _is_docstring(f.body[0]) else 0
+            new = _stmts("\n".join(inits))
+            for stmt in new:
+                ast.copy_location(stmt, f.body[doc])
+            if getattr(f.body[doc], "section", None):
+                new[0].section, f.body[doc].section = f.body[doc].section, None
+            f.body[doc:doc] = new
 
     def _bound(self, stmts):
         """(floats, ints) the statements push at most, or None if that is not a constant
