@@ -378,3 +378,21 @@ def test_pickles_as_its_recipe():
     h = pickle.loads(pickle.dumps(g))
     assert h.srcdiff_recipe[2]["backend"] == "numba"
     tcf._assert_close(h(*args), srcdiff.grad(rk4, wrt=(0, 1))(*args), 1e-12)
+
+
+def loop_in_one_branch(x):
+    y = x * 0.5
+    if x > 1.0:
+        for i in range(3):
+            y = y * x
+    return y + x
+
+
+def test_names_bound_on_one_path_start_typed():
+    """`iters1` (the loop's range) exists only where the branch ran; Numba's compiler
+    failed on it (KeyError, fuzz seed 200295): it starts as range(0)."""
+    text = generate(loop_in_one_branch, ["x"], {"x": "scalar"}, backend="numba").source()
+    assert "    iters1 = range(0)\n" in text
+    g = srcdiff.grad(loop_in_one_branch, backend="numba")
+    for x in (1.5, 0.5):
+        assert g(x) == pytest.approx(srcdiff.grad(loop_in_one_branch)(x), rel=1e-14)
