@@ -1,6 +1,8 @@
 """The Numba backend (compiler/njit.py, api/backends.py): the control-flow table's
 scalar cases under ``backend="numba"``, with the same assertions as under the Python
-backend (tests/test_control_flow.py); jvp; what Numba can't compile.
+backend (tests/test_control_flow.py); value_and_grad, jvp, vjp, hessian, array code,
+the generated code's form, `srcdiff build --backend numba` (errors and the "auto"
+fallback: tests/test_backends.py).
 
 Numba compiles each generated unit on first call (about a second), so this runs a
 representative subset -- branches, loops with break/continue/early return, while loops,
@@ -12,7 +14,6 @@ from __future__ import annotations
 
 import ast
 import math
-import warnings
 
 import cf_cases as cf
 import numpy as np
@@ -176,79 +177,6 @@ def test_tape_grows_past_its_first_allocation():
     assert got == pytest.approx(want, rel=1e-12)
 
 
-class Box:
-    def __init__(self, v):
-        self.v = v
-
-
-def uses_an_object(x):
-    b = Box(2.0)
-    return math.sin(x) * 2.0 + 0.0 * b.v
-
-
-def test_uncompilable_code_is_a_backend_error_naming_it():
-    g = srcdiff.grad(uses_an_object, backend="numba")
-    with pytest.raises(srcdiff.BackendError) as info:
-        g(0.5)
-    text = str(info.value)
-    assert "Box" in text and "uses_an_object" in text
-    assert "b = Box(2.0)" in text  # the user's line
-    assert 'backend="python"' in text  # the hint
-
-
-def test_auto_falls_back_to_python_with_one_warning():
-    g = srcdiff.grad(uses_an_object, backend="auto")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        first = g(0.5)
-        second = g(0.7)
-    assert first == pytest.approx(2 * math.cos(0.5), rel=1e-14)
-    assert second == pytest.approx(2 * math.cos(0.7), rel=1e-14)
-    messages = [str(w.message) for w in caught]
-    assert len(messages) == 1 and "Python backend" in messages[0], messages
-
-
-def test_auto_uses_numba_where_it_compiles():
-    g = srcdiff.grad(rk4, wrt=(0, 1), backend="auto")
-    args = (9.81, 0.3, 1.2, 0.0, 0.01, 20)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        got = g(*args)
-    tcf._assert_close(got, srcdiff.grad(rk4, wrt=(0, 1))(*args), 1e-12)
-    fn = g.specialize(*args)
-    assert hasattr(fn, "srcdiff_numba")  # (the numba.njit dispatcher it calls)
-
-
-def saves_a_list(xs):
-    s = 0.0
-    for v in xs:
-        s = s + v * v
-    return s
-
-
-def test_lists_are_refused_with_the_construct_named():
-    with pytest.raises(srcdiff.BackendError, match="zeros_like"):
-        srcdiff.grad(saves_a_list, backend="numba")([1.0, 2.0])
-
-
-def test_options_numba_does_not_take():
-    with pytest.raises(srcdiff.BackendError, match="checkpoint"):
-        srcdiff.grad(loop_with_many_steps, checkpoint=4, backend="numba")(0.9, 10)
-    with pytest.raises(srcdiff.SrcDiffError, match="backend must be"):
-        srcdiff.grad(loop_with_many_steps, backend="cuda")
-
-
-def test_derivatives_that_are_not_finite_are_refused():
-    """Numba's math.sqrt(-0.0) derivative is an infinity, as NumPy's: refused, as with
-    the Python backend."""
-
-    def f(x):
-        return math.sqrt(x * x)
-
-    with pytest.raises(srcdiff.DomainError):
-        srcdiff.grad(f, backend="numba")(0.0)
-
-
 def rosenbrock(x):
     return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
 
@@ -356,16 +284,6 @@ def test_vjp(func, args):
         assert [g for g in got if g is not None] == pytest.approx(
             [e for e in expected if e is not None], rel=1e-12
         )
-
-
-def test_vjp_auto_falls_back():
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        out, pullback = srcdiff.vjp(uses_an_object, 0.5, backend="auto")
-    assert len(caught) == 1
-    assert pullback(1.0)[0] == pytest.approx(2 * math.cos(0.5), rel=1e-14)
-    with pytest.raises(srcdiff.BackendError, match="Box"):
-        srcdiff.vjp(uses_an_object, 0.5, backend="numba")
 
 
 def test_pickles_as_its_recipe():
