@@ -11,6 +11,7 @@ its derivatives -- no tape, no tracing at run time.
 """
 
 from .api.check import check_grad
+from .api.compare import compare
 from .api.gradients import grad, source, value_and_grad
 from .api.transforms import hessian, hvp, jacobian, jvp, vjp
 from .errors import (
@@ -18,6 +19,7 @@ from .errors import (
     BackendError,
     DomainError,
     GradientCheckError,
+    MissingDependencyError,
     NonScalarOutputError,
     NoRuleError,
     NotPicklableError,
@@ -35,6 +37,7 @@ __all__ = [
     "value_and_grad",
     "source",
     "check_grad",
+    "compare",
     "register_rule",
     "jvp",
     "vjp",
@@ -53,5 +56,6 @@ __all__ = [
     "DomainError",
     "GradientCheckError",
     "BackendError",
+    "MissingDependencyError",
     "__version__",
 ]

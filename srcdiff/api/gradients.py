@@ -30,6 +30,7 @@ from .requests import (
     kinds_for_source,
     parameters,
     parse_wrt,
+    rank_options,
     ranks_for_source,
 )
 from .transforms import jvp
@@ -312,7 +313,7 @@ def generated(
         names,
         {p: k for p, (k, _) in kinds.items()},
         output=output,
-        ranks=ranks_for_source(func, params, at),
+        **rank_options(ranks_for_source(func, params, at)),
         checkpoint=checkpoint,
         backend=backend,
     )

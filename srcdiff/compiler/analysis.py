@@ -113,6 +113,9 @@ class Analysis:
         # name -> node: a differentiated value stored where we lose track of it
         self.lost: dict[str, ast.AST] = {}
         self.maybe_int = {p for p, k in param_kinds.items() if k == INT}
+        # names of sequences (lists, tuples) that may hold arrays, not only numbers: an
+        # element of one is an array (`[x, y][i]`), of any other sequence a number
+        self.array_seqs: set[str] = set()
         initial = dict(self.active)
         self._fixpoint()
         unknown = {name for name, kind in self.kinds.items() if kind is None}
@@ -131,9 +134,9 @@ class Analysis:
 
     def _fixpoint(self):
         for _ in range(20):
-            before = (dict(self.kinds), dict(self.active))
+            before = (dict(self.kinds), dict(self.active), len(self.array_seqs))
             self._block(self.tree.body)
-            if (self.kinds, self.active) == before:
+            if (self.kinds, self.active, len(self.array_seqs)) == before:
                 break
 
     # -- statements ---------------------------------------------------------------
@@ -160,6 +163,8 @@ class Analysis:
                         self._set(elt.id, ARRAY if kind in (SEQ, OTHER) else kind, active)
             elif isinstance(target, ast.Name):
                 self._set(target.id, kind, active)
+                if kind in (SEQ, SEQ2) and self._may_hold_arrays(stmt.value):
+                    self.array_seqs.add(target.id)
             elif isinstance(target, ast.Subscript):
                 base = base_name(target)
                 if base is not None:
@@ -394,7 +399,7 @@ class Analysis:
         if kind == ARRAY and self._subscript_rank(node) == 0:
             return SCALAR, active  # w[2] of a 1-D array: one element
         if kind == SEQ:
-            return SCALAR, active
+            return (ARRAY if self._may_hold_arrays(node.value) else SCALAR), active
         if kind == SEQ2:
             return SEQ, active
         if kind == INT:
@@ -402,6 +407,22 @@ class Analysis:
         if kind == OTHER:
             return OTHER, active
         return ARRAY, active
+
+    def _may_hold_arrays(self, node):
+        """May the sequence `node` evaluates to hold arrays?  Sequence arguments and
+        globals hold numbers (kind_of_value); displays hold what their elements are."""
+        if isinstance(node, ast.Name):
+            return node.id in self.array_seqs
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return any(
+                self._may_hold_arrays(e)
+                if self.expr(e)[0] in (SEQ, SEQ2)
+                else self.expr(e)[0] not in (SCALAR, INT)
+                for e in node.elts
+            )
+        if isinstance(node, ast.Subscript) and self.expr(node.value)[0] == SEQ2:
+            return self._may_hold_arrays(node.value)  # a row of a table of numbers
+        return True
 
     def _expr_Tuple(self, node):
         if isinstance(node, ast.List) and not node.elts:

@@ -72,6 +72,7 @@ def generate(
     output: str = "grad",
     ranks: dict[str, int | None] | None = None,
     narrow: Collection[str] = (),
+    dense: Collection[str] = (),
     checkpoint: object = None,
     backend: str = "python",
     cache: bool = False,
@@ -86,11 +87,13 @@ def generate(
     unroll.py; numbers only).  `ranks`: parameter -> ndim where known (code specialised
     to them indexes arrays down to scalars as such); `narrow`: array parameters of a float
     dtype other than float64, whose gradients are cast back (float32 stays float32 where
-    the function computes in float64); `checkpoint`: how to checkpoint the main
-    function's outermost loops (reverse mode): a number of snapshots or "binomial:S" /
-    "uniform:S" (reverse/checkpoint.py `parse_option`); `backend`: "python", or "numba"
-    (the functions rewritten by njit.py, each decorated `@numba.njit`, or with `cache`
-    `@numba.njit(cache=True)`: for modules on disk, `srcdiff build`)."""
+    the function computes in float64); `dense`: array parameters with no axis of length 1
+    (shapes.py: broadcasting against them stretches no axis); `checkpoint`: how to
+    checkpoint the main function's outermost loops (reverse mode): a number of snapshots
+    or "binomial:S" / "uniform:S" (reverse/checkpoint.py `parse_option`); `backend`:
+    "python", or "numba" (the functions rewritten by njit.py, each decorated
+    `@numba.njit`, or with `cache` `@numba.njit(cache=True)`: for modules on disk,
+    `srcdiff build`)."""
     option = parse_option(checkpoint)
     if backend not in ("python", "numba"):
         raise SrcDiffError(f"backend must be 'python', 'numba' or 'auto', not {backend!r}")
@@ -106,7 +109,9 @@ def generate(
         unit.backend = backend
         unit.numba_cache = cache
         try:
-            return _generate(unit, func, wrt, kinds, output, dict(ranks or {}), set(narrow))
+            return _generate(
+                unit, func, wrt, kinds, output, dict(ranks or {}), set(narrow), set(dense)
+            )
         except _NameClash as clash:
             reserved |= clash.names
     raise SrcDiffError(f"could not choose non-clashing names for {func.__name__}")
@@ -117,7 +122,7 @@ class _NameClash(Exception):
         self.names = names
 
 
-def _generate(unit, func, wrt, kinds, output, ranks, narrow=frozenset()):
+def _generate(unit, func, wrt, kinds, output, ranks, narrow=frozenset(), dense=frozenset()):
     if output == "jvp":
         return _generate_forward(unit, func, wrt, kinds, ranks)
     if output == "jvps":
@@ -127,6 +132,7 @@ def _generate(unit, func, wrt, kinds, output, ranks, narrow=frozenset()):
     source = unit.source(func)
     main = FunctionTransform(unit, unit.prepare(source, wrt, kinds, ranks), "main")
     main.narrow = narrow
+    main.shapes.dense_params = frozenset(dense)
     entry = unit.names.exact_or_suffixed(f"{func.__name__}_{_suffix(output)}")
     cot = None
     if output == "vjp":

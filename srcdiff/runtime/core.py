@@ -119,6 +119,8 @@ def like(g, x):
     """Adjoint `g` in the form of `x`: zeros materialised, sequences as their own type."""
     if isinstance(x, (list, tuple)):
         if any(isinstance(v, np.ndarray) for v in x):  # a sequence of arrays (a local)
+            if isinstance(g, (list, tuple)):  # already one per element (maybe ragged)
+                return g
             return seq_zeros(x) + g if np.ndim(g) == 0 else g
         g = np.broadcast_to(g, (len(x),)) if np.ndim(g) == 0 else g
         return type(x)(float(v) for v in g)
