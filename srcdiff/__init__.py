@@ -17,6 +17,7 @@ from .api.symbolic import symbolic
 from .api.transforms import hessian, hvp, jacobian, jvp, vjp
 from .errors import (
     ArgumentError,
+    BackendError,
     DomainError,
     GradientCheckError,
     MissingDependencyError,
@@ -58,6 +59,7 @@ __all__ = [
     "ArgumentError",
     "DomainError",
     "GradientCheckError",
+    "BackendError",
     "MissingDependencyError",
     "__version__",
 ]

@@ -72,6 +72,11 @@ class ArgumentError(SrcDiffError, TypeError):
     """An argument passed to a generated function has a type srcdiff can't handle."""
 
 
+class BackendError(SrcDiffError):
+    """The compiled backend (``backend="numba"``) cannot compile the generated code:
+    a construct Numba has no typing for, or one the backend's rewrite does not handle."""
+
+
 class NotUnrollable(SrcDiffError):
     """Internal: the forward-mode directions of a function can't share one generated
     function (a helper call computes values and tangents together); srcdiff then runs

@@ -34,10 +34,11 @@ from .requests import Specializer, is_int_scalar, keyword_only, parameters
 _ARITH = (ZeroDivisionError, OverflowError, ValueError)
 
 
-def specializer(func, wrt, output="jvp"):
+def specializer(func, wrt, output="jvp", backend="python"):
     """The jvp Specializer of `func` along the parameters `wrt` (names), shared by jvp;
     with output "jvps", of the function computing each parameter's direction apart."""
-    return cached(("specializer", func, wrt, output), lambda: Specializer(func, wrt, output))
+    key = ("specializer", func, wrt, output) + ((backend,) if backend != "python" else ())
+    return cached(key, lambda: Specializer(func, wrt, output, backend=backend))
 
 
 def _as_float(value):
@@ -55,7 +56,7 @@ def _split(func, values):
 
 
 # -- every argument a number: one generated line per pass ---------------------------------
-def number_gradient(func, names, args, output):
+def number_gradient(func, names, args, output, backend="python"):
     """A function with f's parameters returning the gradient (or value and gradient) by
     forward mode, for arguments of the kinds of `args`, all numbers.  Integers in
     `names` are passed unchanged (so `range(n)` works) and give float derivatives."""
@@ -73,7 +74,7 @@ def number_gradient(func, names, args, output):
     sig = ", ".join(positional + (["*", *kwonly] if kwonly else []))
     entry = f"{func.__name__}_forward_{output}"
     lines = [f"def {entry}({sig}):"]
-    unrolled = _unrolled(func, names, args)
+    unrolled = _unrolled(func, names, args, backend)
     if unrolled is not None:  # all directions in one function, the primal code once
         ns["_jvps"] = unrolled
         depends = list(getattr(unrolled, "srcdiff_depends_on", ()))
@@ -82,7 +83,7 @@ def number_gradient(func, names, args, output):
     else:  # one pass per direction
         depends = []
         for k, w in enumerate(names):
-            ns[f"_jvp{k}"] = jvp_fn = specializer(func, (w,)).compiled(args)
+            ns[f"_jvp{k}"] = jvp_fn = specializer(func, (w,), backend=backend).compiled(args)
             depends += getattr(jvp_fn, "srcdiff_depends_on", ())
         lines.append(f"    _v, _g0 = _jvp0({arguments})")
         lines += [f"    _g{k} = _jvp{k}({arguments})[1]" for k in range(1, len(names))]
@@ -98,14 +99,14 @@ def number_gradient(func, names, args, output):
     return fn
 
 
-def _unrolled(func, names, args):
+def _unrolled(func, names, args, backend="python"):
     """The compiled function computing every direction of `names` at once
     (compiler/unroll.py), or None: for one name, or where the directions can't share one
     function (a helper call), the passes are separate."""
     if len(names) < 2:
         return None
-    spec = specializer(func, tuple(names), "jvps")
-    key = (func, tuple(names), spec.kinds_of(args))
+    spec = specializer(func, tuple(names), "jvps", backend)
+    key = (func, tuple(names), spec.kinds_of(args), backend)
     if key in _SEPARATE:
         return None
     try:
@@ -144,14 +145,14 @@ def _non_scalar(func, value):
 
 
 # -- any arguments: one pass per input element ---------------------------------------------
-def columns(func, args, i):
+def columns(func, args, i, backend="python"):
     """(value, tangents): the output's tangent along each element of argument `i` (in
     C order), each from one pass of the tangent code compiled once for parameter `i`.
     A number takes one pass with tangent 1.0; an integer is differentiated as a float."""
     params = parameters(func)
     args = tuple(_as_float(a) if j == i else a for j, a in enumerate(args))
     x = args[i]
-    fn = specializer(func, (params[i],)).compiled(args)
+    fn = specializer(func, (params[i],), backend=backend).compiled(args)
     pos, kw = _split(func, args)
     if not isinstance(x, (np.ndarray, list, tuple)) and np.ndim(x) == 0:
         directions = [1.0]
@@ -214,11 +215,11 @@ def gradient(func, names, args):
     return tuple(grads)
 
 
-def jacobian_columns(func, args, i, out_shape):
+def jacobian_columns(func, args, i, out_shape, backend="python"):
     """The Jacobian of `func` w.r.t. argument `i` by forward mode: shape
     ``out_shape + in.shape``, one pass per input element."""
     x = np.asarray(args[i])
-    _, tangents = columns(func, args, i)
+    _, tangents = columns(func, args, i, backend)
     out_shape = tuple(out_shape)
     cols = [
         t

@@ -15,6 +15,7 @@ from ..compiler.derive import generate
 from ..compiler.reverse.checkpoint import parse_option
 from ..compiler.source import FunctionSource
 from ..errors import NonScalarOutputError, SrcDiffError
+from .backends import check_backend
 from .dispatch import Dispatcher
 from .finite import all_finite, refuse
 from .forward import gradient as forward_gradient
@@ -37,10 +38,15 @@ from .symbolic import make as symbolic_make
 from .transforms import jvp
 
 
-def _make(maker, func, wrt, output, doc, mode="reverse", checkpoint=None, has_aux=False):
+def _make(
+    maker, func, wrt, output, doc, mode="reverse", checkpoint=None, has_aux=False, backend="python"
+):
+    check_backend(backend)
     if mode not in MODES:
         raise SrcDiffError(f"mode must be 'reverse', 'forward' or 'symbolic', not {mode!r}")
     if mode == "symbolic":
+        if backend != "python":
+            raise SrcDiffError(f"backend={backend!r} applies to reverse and forward mode")
         _symbolic_options(checkpoint, has_aux)
         return symbolic_make(maker, func, wrt, output, doc)
     option = checked_checkpoint(checkpoint, mode)
@@ -48,12 +54,12 @@ def _make(maker, func, wrt, output, doc, mode="reverse", checkpoint=None, has_au
     names, single = parse_wrt(func, wrt, params)
     if has_aux:  # f returns (output, aux): the code generated returns aux too
         output += "_aux"
-    spec = Specializer(func, names, output, option)
+    spec = Specializer(func, names, output, option, backend)
 
     def slow(args):
         if mode == "forward" and not has_aux and _numbers(args, names, params):
             spec.kinds_of(args)  # the same argument checks as reverse mode
-            return number_gradient(func, names, args, output), True
+            return number_gradient(func, names, args, output, backend), True
         if mode == "forward":
             npos = len(params) - len(keyword_only(func))
             # the dispatcher passes keyword-only values by keyword: take them back in order
@@ -84,6 +90,8 @@ def _make(maker, func, wrt, output, doc, mode="reverse", checkpoint=None, has_au
         options["checkpoint"] = checkpoint
     if has_aux:  # (pickles of older versions have none)
         options["has_aux"] = True
+    if backend != "python":
+        options["backend"] = backend
     result = derivative(call, maker, func, **options)
     result.__name__ = func.__name__
     result.__qualname__ = getattr(func, "__qualname__", func.__name__)
@@ -216,7 +224,16 @@ def checked_checkpoint(checkpoint, mode="reverse"):
     return option
 
 
-def grad(func=None, wrt=0, mode="reverse", checkpoint=None, *, has_aux=False, argnums=None):
+def grad(
+    func=None,
+    wrt=0,
+    mode="reverse",
+    checkpoint=None,
+    *,
+    has_aux=False,
+    argnums=None,
+    backend="python",
+):
     """Gradient of scalar function `func` with respect to parameter(s) `wrt`.
 
     `wrt` is an index, a parameter name, or a tuple of them (then the
@@ -231,27 +248,40 @@ def grad(func=None, wrt=0, mode="reverse", checkpoint=None, *, has_aux=False, ar
     for every pass they keep at most S snapshots and a tape of up to 32 passes, and run
     each pass a few more times (binomial checkpointing); ``checkpoint="uniform:S"``
     keeps S snapshots and a tape of n / S passes, for one extra pass of time
-    (compiler/reverse/checkpoint.py).
+    (compiler/reverse/checkpoint.py).  ``backend="numba"`` compiles the generated code
+    with Numba (``pip install "srcdiff[numba]"``; code Numba can't compile raises a
+    `BackendError`), ``backend="auto"`` falls back to Python there with a warning.
     """
     wrt = _wrt_or_argnums(wrt, argnums)
     if func is None:
-        return lambda f: grad(f, wrt=wrt, mode=mode, checkpoint=checkpoint, has_aux=has_aux)
+        return lambda f: grad(
+            f, wrt=wrt, mode=mode, checkpoint=checkpoint, has_aux=has_aux, backend=backend
+        )
     doc = "Gradient of {name} with respect to {wrt}."
-    return _make(grad, func, wrt, "grad", doc, mode, checkpoint, has_aux)
+    return _make(grad, func, wrt, "grad", doc, mode, checkpoint, has_aux, backend)
 
 
 def value_and_grad(
-    func=None, wrt=0, mode="reverse", checkpoint=None, *, has_aux=False, argnums=None
+    func=None,
+    wrt=0,
+    mode="reverse",
+    checkpoint=None,
+    *,
+    has_aux=False,
+    argnums=None,
+    backend="python",
 ):
     """Like `grad`, but returns ``(func(*args), gradient)`` from one pass; with
     ``has_aux=True``, ``((output, aux), gradient)`` (JAX's convention)."""
     wrt = _wrt_or_argnums(wrt, argnums)
     if func is None:
         return lambda f: value_and_grad(
-            f, wrt=wrt, mode=mode, checkpoint=checkpoint, has_aux=has_aux
+            f, wrt=wrt, mode=mode, checkpoint=checkpoint, has_aux=has_aux, backend=backend
         )
     doc = "Value and gradient of {name} with respect to {wrt}."
-    return _make(value_and_grad, func, wrt, "value_and_grad", doc, mode, checkpoint, has_aux)
+    return _make(
+        value_and_grad, func, wrt, "value_and_grad", doc, mode, checkpoint, has_aux, backend
+    )
 
 
 def _wrt_or_argnums(wrt, argnums):
@@ -262,18 +292,25 @@ def _wrt_or_argnums(wrt, argnums):
     return argnums
 
 
-def source(func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint=None):
+def source(
+    func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint=None, backend="python"
+):
     """The generated derivative source of `func`, as text.
 
     Without example arguments `at` (a tuple, or a dict by name), parameter kinds come
     from annotations (``x: np.ndarray``), defaults, and how the function uses them
     (``x @ w``, ``np.exp(x)``, ``x[1:]``: arrays; ``range(n)``: a count; else floats):
-    see `requests.assumed_kinds`.
+    see `requests.assumed_kinds`.  ``backend="numba"``: the code the Numba backend
+    compiles.
     """
-    return generated(func, wrt, mode, output=output, at=at, checkpoint=checkpoint)[0].source()
+    return generated(func, wrt, mode, output=output, at=at, checkpoint=checkpoint, backend=backend)[
+        0
+    ].source()
 
 
-def generated(func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint=None):
+def generated(
+    func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint=None, backend="python"
+):
     """(Generated, {parameter: (kind, why)}) for `source` and `srcdiff show`: the code,
     and the kind each parameter's code was generated for ("why" is None where `at`
     gave it)."""
@@ -304,5 +341,6 @@ def generated(func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint
         output=output,
         **rank_options(ranks_for_source(func, params, at)),
         checkpoint=checkpoint,
+        backend=backend,
     )
     return code, kinds

@@ -24,9 +24,9 @@ from ..compiler.analysis import (
 from ..compiler.derive import generate
 from ..compiler.normalize import normalized
 from ..compiler.source import FunctionSource
-from ..errors import ArgumentError, WrtError
+from ..errors import ArgumentError, BackendError, WrtError
 from ..rules import RULES
-from . import usage
+from . import backends, usage
 from .cache import cached
 
 FAST_KINDS = {float: SCALAR, int: INT, bool: INT, np.float64: SCALAR, np.float32: SCALAR}
@@ -88,8 +88,9 @@ def keyword_only(func):
 class Specializer:
     """Maps argument kinds to compiled code for one (function, wrt, output, checkpoint)."""
 
-    def __init__(self, func, wrt, output, checkpoint=None):
+    def __init__(self, func, wrt, output, checkpoint=None, backend="python"):
         self.func = func
+        self.backend = backend  # "python", "numba" or "auto" (api/backends.py)
         self.wrt = wrt
         self.output = output
         self.checkpoint = checkpoint  # snapshots per checkpointed loop, or None
@@ -144,18 +145,50 @@ class Specializer:
             self.by_key[key] = fn
         return fn
 
-    def compiled_for(self, kinds, ranks=None):
+    def compiled_for(self, kinds, ranks=None, backend=None):
         """(compiled entry, Generated) for argument kinds and ranks, cached process-wide."""
+        backend = backend or self.backend
         ranks = tuple(ranks) if ranks is not None else (None,) * len(kinds)
         key = (self.func, self.wrt, self.output, self.checkpoint, kinds, ranks, RULES.version)
+        if backend != "python":  # (the Python backend's keys stay as they were)
+            key += (backend,)
 
         def build():
-            generated = self.generate(kinds, ranks)
-            return generated.compile(), generated
+            if backend == "python":
+                generated = self.generate(kinds, ranks)
+                return generated.compile(), generated
+            return self._numba(kinds, ranks, backend)
 
         return cached(key, build, lambda value: value[1].is_current())
 
-    def generate(self, kinds, ranks=None):
+    def _numba(self, kinds, ranks, backend):
+        """(compiled entry, Generated) of the Numba backend; with "auto", the Python
+        backend's where Numba is absent or the code can't be rewritten for it."""
+        name = self.func.__name__
+        if not backends.numba_available():
+            if backend == "numba":
+                raise backends.missing_numba()
+            backends.fall_back(name, backends.missing_numba())
+            return self.compiled_for(kinds, ranks, "python")
+        try:
+            generated = self.generate(kinds, ranks, backend="numba")
+        except BackendError as exc:
+            if backend == "numba":
+                raise
+            backends.fall_back(name, exc)
+            return self.compiled_for(kinds, ranks, "python")
+        fn = generated.compile()
+        if isinstance(fn, tuple):  # (a fwd/bwd pair: vjp)
+            return fn, generated
+
+        def python():
+            return self.compiled_for(kinds, ranks, "python")[0]
+
+        entry = backends.numba_entry(fn, generated.text, self.func, python, backend == "auto")
+        entry.srcdiff_depends_on = generated.depends_on
+        return entry, generated
+
+    def generate(self, kinds, ranks=None, backend="python"):
         ranks = ranks if ranks is not None else (None,) * len(kinds)
         return generate(
             self.func,
@@ -164,6 +197,7 @@ class Specializer:
             output=self.output,
             **rank_options(dict(zip(self.params, ranks))),
             checkpoint=self.checkpoint,
+            backend=backend,
         )
 
     def bind(self, args, kwargs):

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ArgumentError, SrcDiffError, as_domain_error
+from ..errors import ArgumentError, BackendError, SrcDiffError, as_domain_error
 from ..rules import RULES
+from .backends import check_backend, fall_back, translate
 from .cache import cached
 from .finite import all_finite, refuse
 from .forward import jacobian_columns
@@ -32,8 +33,9 @@ from .requests import (
 from .symbolic import make as symbolic_make
 
 
-def _specializer(func, wrt, output):
-    return cached(("specializer", func, wrt, output), lambda: Specializer(func, wrt, output))
+def _specializer(func, wrt, output, backend="python"):
+    key = ("specializer", func, wrt, output) + ((backend,) if backend != "python" else ())
+    return cached(key, lambda: Specializer(func, wrt, output, backend=backend))
 
 
 def _split_keyword_only(func, values):
@@ -88,14 +90,16 @@ def _as_float(value):
 
 
 # -- forward mode ---------------------------------------------------------------------
-def jvp(func, primals, tangents):
+def jvp(func, primals, tangents, *, backend="python"):
     """(func(*primals), directional derivative along `tangents`), by forward mode.
 
     `tangents` has one entry per primal; use None (or 0.0) for arguments
-    that carry no derivative, such as integers.
+    that carry no derivative, such as integers.  `backend`: "python" (the default),
+    "numba" (the tangent code compiled by Numba) or "auto" (Numba where it compiles).
     """
+    check_backend(backend)
     primals, tangents = tuple(primals), tuple(tangents)
-    fast = _number_jvp(func, primals, tangents)
+    fast = _number_jvp(func, primals, tangents, backend)
     if fast is not None:
         return fast
     params = parameters(func)
@@ -112,7 +116,7 @@ def jvp(func, primals, tangents):
     if not wrt:
         return func(*primals), 0.0
     primals = tuple(_as_float(a) if p in wrt else a for p, a in zip(params, primals))
-    spec = _specializer(func, wrt, "jvp")
+    spec = _specializer(func, wrt, "jvp", backend)
     fn = spec.compiled(primals)
     dts = [_tangent_like(t, a) for p, a, t in zip(params, primals, tangents) if p in wrt]
     pos, kw = _split_keyword_only(func, primals)
@@ -125,7 +129,7 @@ def jvp(func, primals, tangents):
         if all(type(t) is float for t in tangents if t is not None) and wrt == tuple(
             p for p, m in zip(params, mask) if m
         ):
-            _NUMBER_JVPS[(func, mask)] = (fn, RULES.version)
+            _NUMBER_JVPS[(func, mask, backend)] = (fn, RULES.version)
     return value, tangent
 
 
@@ -135,11 +139,11 @@ def jvp(func, primals, tangents):
 _NUMBER_JVPS: dict = {}
 
 
-def _number_jvp(func, primals, tangents):
+def _number_jvp(func, primals, tangents, backend="python"):
     """jvp's result by the cached tangent code when every primal and tangent is a float
     (None where no tangent), or None: anything else -- an arithmetic error, a derivative
     that is not finite, replaced code -- takes the general path, which reports it."""
-    entry = _NUMBER_JVPS.get((func, tuple(t is not None for t in tangents)))
+    entry = _NUMBER_JVPS.get((func, tuple(t is not None for t in tangents), backend))
     if entry is None or len(primals) != len(tangents) or entry[1] != RULES.version:
         return None
     fn = entry[0]
@@ -171,20 +175,23 @@ def _tangent_like(t, a):
 
 
 # -- reverse mode ---------------------------------------------------------------------
-def vjp(func, *primals):
+def vjp(func, *primals, backend="python"):
     """(func(*primals), vjp_fn); vjp_fn(cotangent) -> one cotangent per primal.
 
     Floats, float arrays, lists of floats and integers (as the floats they equal) are
     differentiated; arguments that carry no derivative get None: integers the function
     uses as counts (`range(n)`, an index, a shape, an `int` annotation or default),
-    integer arrays, strings.
+    integer arrays, strings.  `backend`: as for `grad` ("numba" compiles the forward and
+    backward sweeps; the tape between them is two NumPy arrays).
     """
-    return _vjp(func, primals, None)
+    return _vjp(func, primals, None, check_backend(backend))
 
 
-def _vjp(func, primals, wrt):
+def _vjp(func, primals, wrt, backend="python"):
     """vjp with respect to `wrt` (names), or every differentiable argument if None."""
     recipe = {"primals": primals, "wrt": wrt}  # (a pickled pullback is made again from it)
+    if backend != "python":
+        recipe["backend"] = backend
     params = parameters(func)
     if len(primals) != len(params):
         raise ArgumentError(
@@ -202,11 +209,20 @@ def _vjp(func, primals, wrt):
             "(floats, float arrays, lists of floats, integers that are "
             "not counts)"
         )
-    spec = _specializer(func, wrt, "split")
+    spec = _specializer(func, wrt, "split", backend)
     primals = tuple(
         _as_float(a) if p in wrt and p not in ints else a for p, a in zip(params, primals)
     )
-    (fwd, bwd), generated = spec.compiled_for(spec.kinds_of(primals), spec.ranks_of(primals))
+    kinds, ranks = spec.kinds_of(primals), spec.ranks_of(primals)
+    (fwd, bwd), generated = spec.compiled_for(kinds, ranks)
+    if generated.backend == "numba":
+        try:
+            return _vjp_numba(func, primals, wrt, ints, fwd, bwd, generated, recipe)
+        except BackendError as exc:
+            if backend != "auto":
+                raise
+            fall_back(func.__name__, exc)
+            (fwd, bwd), generated = spec.compiled_for(kinds, ranks, "python")
     stack = []
     pos, kw = _split_keyword_only(func, primals)
     out = _guarded(fwd, stack, *pos, **kw)
@@ -238,9 +254,47 @@ def _vjp(func, primals, wrt):
     return out, derivative(vjp_fn, pullback, func, **recipe)
 
 
-def pullback(func, primals, wrt=None):
+def pullback(func, primals, wrt=None, backend="python"):
     """vjp's second result alone: what a pickled pullback is made again from."""
-    return _vjp(func, tuple(primals), wrt)[1]
+    return _vjp(func, tuple(primals), wrt, backend)[1]
+
+
+def _vjp_numba(func, primals, wrt, ints, fwd, bwd, generated, recipe):
+    """vjp through the Numba backend's fwd/bwd pair: the tape is handed over as arrays
+    and positions (njit.rewrite); the backward sweep only reads it, so every cotangent
+    runs from the same tape."""
+    import numba.core.errors
+
+    params = parameters(func)
+    k = len(generated.tape)
+    tape = (np.empty(64), 0) + ((np.empty(16, np.int64), 0) if k == 4 else ())
+    pos, kw = _split_keyword_only(func, primals)
+    try:
+        result = _guarded(fwd, *tape, *pos, **kw)
+    except numba.core.errors.NumbaError as exc:
+        raise translate(exc, generated.text, func) from None
+    out = result[0] if len(result) == k + 1 else result[:-k]
+    state = result[-k:]
+    if ints and is_int_scalar(out):
+        out = float(out)
+    multiple = isinstance(out, tuple)
+    positions = k // 2
+
+    def vjp_fn(cotangent):
+        cts = tuple(cotangent) if multiple else (cotangent,)
+        try:
+            back = _guarded(bwd, *state, *cts)
+        except numba.core.errors.NumbaError as exc:
+            raise translate(exc, generated.text, func) from None
+        grads = back[:-positions]
+        if not all_finite(grads):
+            raise refuse(lambda: bwd(*state, *cts), list(zip(wrt, grads)), func.__name__)
+        by_name = dict(zip(wrt, grads))
+        for p in ints:
+            by_name[p] = _as_float(by_name[p]) if is_int_scalar(by_name[p]) else by_name[p]
+        return tuple(_in_dtype(by_name.get(p), a) for p, a in zip(params, primals))
+
+    return out, derivative(vjp_fn, pullback, func, **recipe)
 
 
 # -- Jacobians ---------------------------------------------------------------------------
@@ -295,10 +349,10 @@ def auto_mode(in_size, out_size):
     return "forward" if in_size < FORWARD_PER_REVERSE * out_size else "reverse"
 
 
-def _jac_forward(func, args, i, x, out):
+def _jac_forward(func, args, i, x, out, backend="python"):
     """One forward pass per input element (a basis tangent each), through one compiled
     tangent function (forward.columns)."""
-    return jacobian_columns(func, args, i, out.shape)
+    return jacobian_columns(func, args, i, out.shape, backend)
 
 
 def _jac_reverse(func, args, i, x, out):
@@ -336,7 +390,7 @@ def hvp(func, primals, v, wrt=0):
 HESSIAN_MODES = ("forward-over-reverse", "reverse-over-reverse", "forward-over-forward")
 
 
-def hessian(func, wrt=0, mode="forward-over-reverse"):
+def hessian(func, wrt=0, mode="forward-over-reverse", *, backend="python"):
     """A function computing the Hessian of scalar `func` with respect to `wrt`
     (shape ``in.shape + in.shape``).
 
@@ -345,8 +399,13 @@ def hessian(func, wrt=0, mode="forward-over-reverse"):
     input element), "reverse-over-reverse" (one backward pass of the gradient code's
     adjoint per element), or "forward-over-forward" (tangent code of tangent code;
     one pass per pair of elements -- for few inputs), or "symbolic" (the closed-form
-    second derivative of scalar code, api/symbolic.py).
+    second derivative of scalar code, api/symbolic.py).  ``backend="numba"``: the
+    second-order code (forward over reverse: the tangent code of the gradient code) is
+    compiled by Numba; ``"auto"``: where it compiles (see `grad`).
     """
+    check_backend(backend)
+    if backend != "python" and mode != "forward-over-reverse":
+        raise SrcDiffError(f"backend={backend!r} computes Hessians forward over reverse only")
     if mode == "symbolic":  # the second derivative in closed form (api/symbolic.py)
         return symbolic_make(
             hessian, func, wrt, "hessian", "Hessian of {name} with respect to {wrt}."
@@ -370,9 +429,10 @@ def hessian(func, wrt=0, mode="forward-over-reverse"):
         grad_fn = _grad_code(func, name, args)
         if mode == "reverse-over-reverse":
             return _jac_reverse(grad_fn, args, i, x, np.zeros(x.shape))
-        return _jac_forward(grad_fn, args, i, x, np.zeros(x.shape))
+        return _jac_forward(grad_fn, args, i, x, np.zeros(x.shape), backend)
 
-    result = derivative(hess, hessian, func, wrt=wrt, mode=mode)
+    options = {"backend": backend} if backend != "python" else {}
+    result = derivative(hess, hessian, func, wrt=wrt, mode=mode, **options)
     result.__name__ = result.__qualname__ = f"hessian_{func.__name__}"
     result.__doc__ = f"Hessian of {func.__name__} with respect to {name}."
     return result

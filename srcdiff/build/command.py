@@ -199,6 +199,13 @@ def add_build_command(subparsers):
         "checkpointing; uniform:S for evenly spaced snapshots)",
     )
     p.add_argument(
+        "--backend",
+        choices=["python", "numba"],
+        default=None,
+        help="numba: every function @numba.njit(cache=True), Numba then the module's only "
+        "extra dependency (default: python)",
+    )
+    p.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 naming each stale output"
     )
     p.add_argument(

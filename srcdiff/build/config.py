@@ -44,6 +44,7 @@ class Target:
     rtol: float = 1e-5
     atol: float = 1e-6
     checkpoint: str | None = None  # grad's checkpoint=, as "binomial:S" or "uniform:S"
+    backend: str = "python"  # or "numba": @numba.njit(cache=True) functions
 
     @property
     def spec(self):
@@ -128,6 +129,7 @@ _TARGET_KEYS = {
     "rtol",
     "atol",
     "checkpoint",
+    "backend",
 }
 
 
@@ -174,6 +176,7 @@ def targets_from_config(project):
                     rtol=float(entry.get("rtol", 1e-5)),
                     atol=float(entry.get("atol", 1e-6)),
                     checkpoint=entry.get("checkpoint"),
+                    backend=entry.get("backend", "python"),
                 ),
                 label,
             )
@@ -208,6 +211,7 @@ def targets_from_args(project, args):
                     mode=args.mode,
                     at=at,
                     checkpoint=args.checkpoint,
+                    backend=getattr(args, "backend", None) or "python",
                 ),
                 spec,
             )
@@ -265,6 +269,8 @@ def _checked(target, label):
             target.checkpoint = str(checked_checkpoint(target.checkpoint, target.mode))
         except SrcDiffError as exc:
             raise UsageError(f"{label}: {exc}") from None
+    if target.backend not in ("python", "numba"):
+        raise UsageError(f"{label}: backend must be 'python' or 'numba', not {target.backend!r}")
     if not target.function.isidentifier():
         raise UsageError(f"{label}: {target.function!r} is not a function name")
     return target

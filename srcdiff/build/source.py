@@ -90,11 +90,16 @@ def _edit_lines(text, edits, edit):
 
 
 def split_defs(text):
-    """[(name, text)] of the top-level `def`s in generated text, in order."""
+    """[(name, text)] of the top-level `def`s in generated text, in order (with their
+    decorators: the Numba backend's `@numba.njit(cache=True)`)."""
     chunks = []
+    decorators = ""
     for line in text.splitlines(keepends=True):
-        if line.startswith("def "):
-            chunks.append([line[4 : line.index("(")], line])
+        if line.startswith("@"):
+            decorators += line
+        elif line.startswith("def "):
+            chunks.append([line[4 : line.index("(")], decorators + line])
+            decorators = ""
         elif chunks:
             chunks[-1][1] += line
     return [(name, chunk.rstrip() + "\n") for name, chunk in chunks]

@@ -122,18 +122,24 @@ class Built:
         )
         if self.target.checkpoint is not None:
             line += f" checkpoint={self.target.checkpoint}"
+        if self.target.backend != "python":
+            line += f" backend={self.target.backend}"
         return line
 
     def hash_input(self):
         """What the header's input hash covers for this target (source and options)."""
-        return {
-            "function": self.target.spec,
-            "source": self.source_text,
-            "wrt": self.wrt,
-            "kinds": sorted(self.kinds.items()),
-            "outputs": self.target.outputs,
-            "mode": self.target.mode,
-        } | ({"checkpoint": self.target.checkpoint} if self.target.checkpoint else {})
+        return (
+            {
+                "function": self.target.spec,
+                "source": self.source_text,
+                "wrt": self.wrt,
+                "kinds": sorted(self.kinds.items()),
+                "outputs": self.target.outputs,
+                "mode": self.target.mode,
+            }
+            | ({"checkpoint": self.target.checkpoint} if self.target.checkpoint else {})
+            | ({"backend": self.target.backend} if self.target.backend != "python" else {})
+        )
 
 
 def build_target(project, loader, target):
@@ -162,10 +168,16 @@ def build_target(project, loader, target):
     if target.mode == "symbolic":  # closed forms (compiler/symbolic/): numbers only
         from ..compiler.symbolic import generate as generate_symbolic
 
+        if target.backend == "numba":
+            raise UsageError(f"{target.spec}: backend numba applies to reverse and forward mode")
         units = [(out, generate_symbolic(func, wrt, out)) for out in target.outputs]
     else:
+        numba = {"backend": "numba", "cache": True} if target.backend == "numba" else {}
         units = [
-            (out, generate(func, wrt, dict(kinds), output=out, checkpoint=target.checkpoint))
+            (
+                out,
+                generate(func, wrt, dict(kinds), output=out, checkpoint=target.checkpoint, **numba),
+            )
             for out in target.outputs
         ]
     return Built(

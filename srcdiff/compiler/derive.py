@@ -13,7 +13,8 @@ import types
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-from ..errors import NonScalarOutputError, NotUnrollable, SrcDiffError
+from ..errors import BackendError, NonScalarOutputError, NotUnrollable, SrcDiffError
+from . import njit
 from .analysis import ARRAY, INT, SCALAR
 from .astutil import assign as _assign
 from .astutil import attr_call as _attr_call
@@ -45,6 +46,8 @@ class Generated:
     # (function, its __code__ when this was generated) for the function and every helper:
     # code replaced since (IPython's autoreload does that) makes this stale
     depends_on: tuple = ()
+    backend: str = "python"  # or "numba" (compiler/njit.py rewrote the functions)
+    tape: tuple = ()  # the Numba backend's: what a fwd/bwd pair takes (njit.rewrite)
 
     def is_current(self) -> bool:
         return all(f.__code__ is code for f, code in self.depends_on)
@@ -55,7 +58,8 @@ class Generated:
 
     def compile(self) -> Callable:
         fn = compile_unit(self.text, self.bindings, self.globals, self.entry, self.label)
-        if not isinstance(fn, tuple):  # (a "split" unit compiles to a fwd/bwd pair)
+        if not isinstance(fn, tuple) and self.backend == "python":  # (a "split" unit
+            # compiles to a fwd/bwd pair; api/backends.py wraps Numba's dispatchers)
             fn.srcdiff_depends_on = self.depends_on  # type: ignore[attr-defined]
         return fn
 
@@ -71,6 +75,8 @@ def generate(
     narrow: Collection[str] = (),
     dense: Collection[str] = (),
     checkpoint: object = None,
+    backend: str = "python",
+    cache: bool = False,
 ) -> Generated:
     """Generated code for `func`, the compiler's entry point.  `wrt`: parameter names;
     `kinds`: parameter -> kind; `output`: "grad" (returns the gradients), "value_and_grad"
@@ -85,12 +91,24 @@ def generate(
     the function computes in float64); `dense`: array parameters with no axis of length 1
     (shapes.py: broadcasting against them stretches no axis); `checkpoint`: how to
     checkpoint the main function's outermost loops (reverse mode): a number of snapshots
-    or "binomial:S" / "uniform:S" (reverse/checkpoint.py `parse_option`)."""
+    or "binomial:S" / "uniform:S" (reverse/checkpoint.py `parse_option`); `backend`:
+    "python", or "numba" (the functions rewritten by njit.py, each decorated
+    `@numba.njit`, or with `cache` `@numba.njit(cache=True)`: for modules on disk,
+    `srcdiff build`)."""
     option = parse_option(checkpoint)
+    if backend not in ("python", "numba"):
+        raise SrcDiffError(f"backend must be 'python', 'numba' or 'auto', not {backend!r}")
+    if backend == "numba" and option is not None:
+        raise BackendError(
+            "the Numba backend does not checkpoint loops",
+            hint='use backend="python" with checkpoint=, or the Numba backend without it',
+        )
     reserved: set[str] = set()
     for _ in range(3):
         unit = Unit(reserved=reserved)
         unit.checkpoint = option
+        unit.backend = backend
+        unit.numba_cache = cache
         try:
             return _generate(
                 unit, func, wrt, kinds, output, dict(ranks or {}), set(narrow), set(dense)
@@ -145,6 +163,18 @@ def _finish(unit, func, functions, entry):
         else:
             functions.append(_jvp_function(unit, spec, role="helper"))
     _check_clashes(unit, functions)
+    tape: tuple = ()
+    if unit.backend == "numba":
+        taken = set(unit.names.taken) | set(unit.binding_names)
+        tape = njit.rewrite(
+            functions,
+            unit.stack_name,
+            taken,
+            unit.bind,
+            cache=unit.numba_cache,
+            bindings=unit.binding_names,
+            globals_=func.__globals__,
+        )
     printer = Printer(_LineText(unit))
     texts = [
         printer.function(f, comments_from=getattr(f, "comments_from", None)) for f in functions
@@ -161,6 +191,8 @@ def _finish(unit, func, functions, entry):
         depends_on=tuple((f, f.__code__) for f in unit.sources),
     )
     generated.mutates = unit.mutates
+    generated.backend = unit.backend
+    generated.tape = tuple(tape)
     return generated
 
 
@@ -223,6 +255,7 @@ def _generate_unrolled(unit, func, wrt, kinds, ranks):
     entry = unit.names.exact_or_suffixed(f"{func.__name__}_jvps")
     fdef = ast.FunctionDef(name=entry, args=args, body=[doc] + body, decorator_list=[])
     fdef.comments_from = body[0] if body else None
+    fdef.value_kinds = _value_kinds(fn)
     _qualify_free_names(fn, fdef)
     return _finish(unit, func, [ast.fix_missing_locations(fdef)], entry)
 
@@ -264,6 +297,7 @@ def _jvp_function(unit, spec, role):
         name=spec.jvp_name, args=args, body=[doc] + body, decorator_list=[], returns=None
     )
     fdef.comments_from = body[0] if body else None
+    fdef.value_kinds = _value_kinds(fn)
     _qualify_free_names(fn, fdef)
     return ast.fix_missing_locations(fdef)
 
@@ -387,8 +421,19 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
         name=entry, args=args, body=[doc] + body, decorator_list=[], returns=None
     )
     fdef.comments_from = first_bwd
+    fdef.value_kinds = _value_kinds(fn)
     _qualify_free_names(fn, fdef)
     return ast.fix_missing_locations(fdef)
+
+
+def _value_kinds(fn):
+    """Name -> kind of what the function's variables, temporaries and control-flow
+    headers hold: the Numba backend types the values it saves by it (njit.py)."""
+    kinds = {**fn.an.kinds, **fn.flat.temp_kinds}
+    ir = getattr(fn, "ir", None)  # (forward mode keeps no headers)
+    if ir is not None:
+        kinds.update(ir.header_kinds())
+    return kinds
 
 
 def _array_locals(fn):
@@ -535,6 +580,7 @@ def _helper_functions(unit, spec):
     )
     bwd_def.comments_from = bwd_body[0]
     for fdef in (fwd_def, bwd_def):
+        fdef.value_kinds = _value_kinds(fn)
         _qualify_free_names(fn, fdef)
     return [ast.fix_missing_locations(fwd_def), ast.fix_missing_locations(bwd_def)]
 

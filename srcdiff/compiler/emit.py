@@ -28,7 +28,8 @@ class Printer:
         self.line_text = line_text  # srcline -> (file line number, text)
 
     def function(self, fdef: ast.FunctionDef, comments_from=None) -> str:
-        lines = [f"def {fdef.name}({ast.unparse(fdef.args)}):"]
+        lines = [f"@{ast.unparse(d)}" for d in fdef.decorator_list]
+        lines.append(f"def {fdef.name}({ast.unparse(fdef.args)}):")
         lines += self.block(fdef.body, 1, comments_from)
         return "\n".join(lines)
 
@@ -104,7 +105,9 @@ def _docstring(text):
 def import_lines(bindings: dict[str, object]) -> list[str]:
     """`import math`, `import numpy as np`, `from srcdiff.runtime import a, b` (one line
     per module, as isort writes it) for display."""
-    lines, froms, notes = [], {}, []
+    lines: list[str] = []
+    froms: dict[str, list[str]] = {}
+    notes: list[str] = []
     for name, obj in sorted(bindings.items(), key=lambda kv: (_import_order(kv[1]), kv[0])):
         if isinstance(obj, types.ModuleType):
             real = obj.__name__

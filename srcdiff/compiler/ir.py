@@ -161,6 +161,20 @@ class FunctionIR:
     def header_names(self) -> set[str]:
         return {n for header in self._headers.values() for n in header.names()}
 
+    def header_kinds(self) -> dict[str, str]:
+        """What each header name holds: "bool" (a branch flag), "range" (a loop's saved
+        iterable), "int" (a trip counter); the Numba backend types its tape by them."""
+        kinds: dict[str, str] = {}
+        for header in self._headers.values():
+            if isinstance(header, BranchHeader):
+                kinds[header.cond] = "bool"
+            else:
+                if header.iters:
+                    kinds[header.iters] = "range"
+                if header.count:
+                    kinds[header.count] = "int"
+        return kinds
+
     def saved_name(self, site: ast.stmt, var: str, make: Callable[[], str]) -> str:
         """The local holding `var`'s value from before `site` overwrote it."""
         key = (site, var)

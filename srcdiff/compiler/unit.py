@@ -75,6 +75,8 @@ class Unit:
         self._stack_name = None
         self.mutates = False  # does generated code assign into arrays (y[i] = ...)?
         self.checkpoint = None  # snapshots per checkpointed loop (reverse/checkpoint.py)
+        self.backend = "python"  # or "numba": derive rewrites the functions (njit.py)
+        self.numba_cache = False  # @numba.njit(cache=True) (srcdiff build)
         self.seed = seed if seed is not None else ast.Constant(1.0)
         self.bindings = {}  # id(obj) -> (name, obj)
         self.binding_names = {}  # name -> obj

@@ -1,0 +1,163 @@
+"""Backends: the Python one (the default), Numba, and "auto" (Numba where it compiles).
+
+Code generated for ``backend="numba"`` is rewritten so that Numba compiles it
+(compiler/njit.py) and every function carries ``@numba.njit``.  Numba types a function on
+its first call with given argument types; what it cannot type (an object, a NumPy call it
+does not implement, a call to a function with no Numba implementation) raises its
+`TypingError` then, which `numba_entry` turns into a `BackendError` naming the construct
+and the user's line it came from -- or, with ``backend="auto"``, into one warning and the
+Python backend's code.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import warnings
+from collections.abc import Callable
+
+from ..errors import BackendError, SrcDiffError
+
+BACKENDS = ("python", "numba", "auto")
+
+_HINT = (
+    'use backend="python" (the default), or backend="auto" to fall back to it where Numba '
+    "can't compile the code"
+)
+
+
+def check_backend(backend: str) -> str:
+    if backend not in BACKENDS:
+        raise SrcDiffError(
+            f"backend must be one of {', '.join(map(repr, BACKENDS))}, not {backend!r}"
+        )
+    return backend
+
+
+def numba_available() -> bool:
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def missing_numba() -> BackendError:
+    return BackendError(
+        'backend="numba" needs Numba, which is not installed',
+        hint='pip install "srcdiff[numba]", or use backend="auto" (Python where Numba is absent)',
+    )
+
+
+def fall_back(name: str, why: Exception) -> None:
+    """The one warning ``backend="auto"`` gives when it uses the Python backend."""
+    reason = str(why).splitlines()[0] if str(why) else type(why).__name__
+    warnings.warn(
+        f"srcdiff (backend='auto'): {reason}; using the Python backend for {name}",
+        stacklevel=4,
+    )
+
+
+def numba_entry(
+    dispatcher: Callable,
+    text: str,
+    func: Callable,
+    python: Callable[[], Callable],
+    auto: bool,
+) -> Callable:
+    """`dispatcher` (a numba.njit function) calling which reports Numba's typing and
+    lowering errors as `BackendError`s about the generated `text` (or, if `auto`, warns
+    once and calls the Python backend's code, `python()`, from then on).  An arithmetic
+    error raised in compiled code (a division by zero) is raised again by the Python
+    backend's code at the same arguments, whose traceback shows the generated line, so
+    callers report it as they do for the Python backend (a DomainError naming it)."""
+    from numba.core.errors import NumbaError
+
+    name = func.__name__
+    use: list[Callable] = [dispatcher]
+
+    def call(*args, **kwargs):
+        try:
+            return use[0](*args, **kwargs)
+        except NumbaError as exc:
+            error = translate(exc, text, func)
+            if not auto:
+                raise error from None
+        except (ArithmeticError, ValueError):
+            return python()(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - Numba's compiler failing inside
+            if not _in_compiler(exc):  # (an error of the code itself, run again in Python)
+                return python()(*args, **kwargs)
+            error = BackendError(
+                f"Numba failed to compile the derivative of {name} "
+                f"({type(exc).__name__} inside Numba: {exc})",
+                hint=_HINT,
+            )
+            if not auto:
+                raise error from None
+        fall_back(name, error)
+        use[0] = python()
+        return use[0](*args, **kwargs)
+
+    call.srcdiff_numba = dispatcher  # type: ignore[attr-defined]
+    return call
+
+
+def _in_compiler(exc: BaseException) -> bool:
+    """Whether `exc` was raised while Numba compiled a function (not while it ran)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_name == "_compile_for_args" and "numba" in code.co_filename:
+            return True
+        tb = tb.tb_next
+    return False
+
+
+_LINE = re.compile(r'File "<srcdiff [^>]*>", line (\d+)')
+
+
+def translate(exc: Exception, text: str, func: Callable) -> BackendError:
+    """A BackendError naming what Numba could not compile in generated `text`: the first
+    line of its message, the generated line and the user's line it came from (the
+    `# line N:` comment above it, or the line of `func` holding the same code)."""
+    name = func.__name__
+    message = str(exc)
+    lines = [ln.strip() for ln in message.splitlines() if ln.strip()]
+    what = next(
+        (
+            ln
+            for ln in lines
+            if not ln.startswith(("-", "During:", "File", "^", "Failed in", "<source"))
+        ),
+        type(exc).__name__,
+    )
+    what = re.sub(r"\x1b\[[0-9;]*m", "", what)  # (Numba colours its messages)
+    where = ""
+    found = _LINE.findall(message)
+    if found:
+        generated = text.splitlines()
+        number = int(found[-1]) - 1  # (the factory's `def` line comes first)
+        if 0 < number <= len(generated):
+            where = f"\n    in generated code: {generated[number - 1].strip()}"
+            where += _user_line(generated, number, func)
+    return BackendError(f"Numba cannot compile the derivative of {name}: {what}{where}", hint=_HINT)
+
+
+def _user_line(generated: list[str], number: int, func: Callable) -> str:
+    code = generated[number - 1].strip()
+    for line in reversed(generated[: number - 1]):
+        stripped = line.strip()
+        if stripped.startswith("# line "):
+            return f"\n    from the user's {stripped[2:]}"
+        if stripped.startswith("def "):
+            break
+    try:
+        lines, first = inspect.getsourcelines(func)
+        filename = inspect.getsourcefile(func) or "?"
+    except (OSError, TypeError):
+        return ""
+    for k, line in enumerate(lines):
+        if code and code in line:
+            return f"\n    from {filename}:{first + k}: {line.strip()}"
+    return ""
