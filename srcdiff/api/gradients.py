@@ -20,6 +20,7 @@ from .finite import all_finite, refuse
 from .forward import gradient as forward_gradient
 from .forward import number_gradient
 from .pickling import derivative
+from .pytrees import gradient_call, has_containers
 from .requests import (
     FAST_KINDS,
     Specializer,
@@ -43,8 +44,19 @@ def _make(maker, func, wrt, output, doc, mode="reverse", checkpoint=None, has_au
     if has_aux:  # f returns (output, aux): the code generated returns aux too
         output += "_aux"
     spec = Specializer(func, names, output, option)
+    # arguments with containers: the same derivative of the flat view (api/pytrees.py)
+    containers = gradient_call(
+        func,
+        names,
+        output,
+        lambda flat, flat_wrt: maker(
+            flat, wrt=flat_wrt, mode=mode, checkpoint=checkpoint, has_aux=has_aux
+        ),
+    )
 
     def slow(args):
+        if has_containers(args):
+            return containers, False
         if mode == "forward" and not has_aux and _numbers(args, names, params):
             spec.kinds_of(args)  # the same argument checks as reverse mode
             return number_gradient(func, names, args, output), True

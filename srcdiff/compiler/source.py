@@ -69,6 +69,21 @@ def _forget(key, ref):
         del _PARSED[key]
 
 
+def adopt(func: types.FunctionType, tree: ast.FunctionDef, like: ParsedSource) -> ParsedSource:
+    """Give `func` (made by srcdiff from a rewritten copy of a user function's tree, as
+    compiler/trees.py makes a pytree function's flat view) the parse `tree`, placed where
+    `like` is: errors about it then point at the user's file and lines.  The caller keeps
+    `func` alive (the entry goes with its code object)."""
+    result = ParsedSource(
+        like.filename, like.file_lines, like.first_line, like.indent, tree,
+        frozenset(_local_names(tree)),
+    )
+    code = func.__code__
+    key = id(code)
+    _PARSED[key] = (weakref.ref(code, lambda ref: _forget(key, ref)), result)
+    return result
+
+
 def _parse(func) -> ParsedSource:
     filename, file_lines, first_line, indent, text = _read_source(func)
     try:
