@@ -20,11 +20,12 @@ from .finite import all_finite, refuse
 from .forward import gradient as forward_gradient
 from .forward import number_gradient
 from .pickling import derivative
-from .pytrees import gradient_call, has_containers
+from .pytrees import Flattened, gradient_call, has_containers, readable
 from .requests import (
     FAST_KINDS,
     Specializer,
     assumed_kinds,
+    bound_values,
     is_int_scalar,
     keyword_only,
     kinds_for_source,
@@ -102,7 +103,9 @@ def _make(maker, func, wrt, output, doc, mode="reverse", checkpoint=None, has_au
     result.source = lambda *args, **kwargs: source(
         func, wrt=wrt, output=output, at=args or None, checkpoint=checkpoint
     )
-    result.specialize = lambda *args: spec.compiled(spec.bind(args, {}))
+    result.specialize = lambda *args: (
+        result(*args) if has_containers(args) else spec.compiled(spec.bind(args, {}))
+    )
     return result
 
 
@@ -277,6 +280,19 @@ def generated(func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint
         output = "jvp"
     params = parameters(func)
     names, _ = parse_wrt(func, wrt, params)
+    if at is not None:
+        values = bound_values(func, at)
+        if has_containers(values):  # the flat view's code, behind the original signature
+            flat = Flattened(func, values)
+            code, kinds = generated(
+                flat.view.func,
+                flat.flat_wrt(names),
+                mode,
+                output=output,
+                at=flat.flat_values,
+                checkpoint=checkpoint,
+            )
+            return readable(code, flat, names, output), kinds
     if at is None:
         kinds = assumed_kinds(func, params)
     else:

@@ -131,7 +131,17 @@ def parse_at(text: str) -> dict:
             value = eval(compile(ast.Expression(kw.value), "<--at>", "eval"), env)  # noqa: S307
         except Exception as exc:
             raise UsageError(f"could not evaluate --at value for {kw.arg}: {exc}") from None
-        if isinstance(value, (list, tuple)):
-            value = np.array(value, dtype=float)
-        values[kw.arg] = value
+        values[kw.arg] = _arrays(value)
     return values
+
+
+def _arrays(value):
+    """Lists and tuples of numbers become float arrays, also inside dicts, lists and
+    tuples of them (containers of parameters: `{'w': [1.0, 2.0], 'b': 0.5}`)."""
+    if isinstance(value, dict):
+        return {k: _arrays(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        if any(isinstance(v, dict) for v in value):  # (a list of lists: a 2-D array)
+            return type(value)(_arrays(v) for v in value)
+        return np.array(value, dtype=float)
+    return value

@@ -138,3 +138,180 @@ def gradient_call(
         return tuple(parts)
 
     return call
+
+
+def flat_tangents(flat: Flattened, tangents) -> tuple:
+    """jvp's tangents for the flat view: a container's tangent is a container of the same
+    structure (or None: no tangent); leaves that carry no derivative get None."""
+    out: list = []
+    for p, t in zip(flat.params, tangents):
+        if p not in flat.leaves:
+            out.append(t)
+            continue
+        primal_leaves = flat.leaves[p]
+        if t is None:
+            out += [None] * len(primal_leaves)
+            continue
+        leaves, td = tree_flatten(t)
+        if td != flat.view.treedefs[p] and len(leaves) != len(primal_leaves):
+            raise ArgumentError(
+                f"the tangent for {p} must have its primal's structure "
+                f"({flat.view.treedefs[p].describe()}), not {td.describe()}"
+            )
+        out += [t if differentiable(v) else None for t, v in zip(leaves, primal_leaves)]
+    return tuple(out)
+
+
+def regroup_all(flat: Flattened, values_by_flat: dict) -> tuple:
+    """One value per original parameter from values of flat parameters (missing: None),
+    containers rebuilt."""
+    out = []
+    for p in flat.params:
+        if p in flat.leaves:
+            td = flat.view.treedefs[p]
+            out.append(tree_unflatten(td, [values_by_flat.get(n) for n in flat.view.leaves[p]]))
+        else:
+            out.append(values_by_flat.get(p))
+    return tuple(out)
+
+
+def hessian_blocks(flat: Flattened, name: str, grad_code: Callable, jvp: Callable):
+    """The Hessian of the flat view with respect to the leaves of container `name`, as
+    JAX gives it: a container of containers of blocks, H[i][j] of shape leaf_i.shape +
+    leaf_j.shape (None where a leaf carries no derivative).  `grad_code` is the compiled
+    gradient with respect to those leaves; one forward pass over it per element of each
+    leaf (forward over reverse)."""
+    wrt = flat.flat_wrt((name,))
+    values = dict(zip(flat.view.func.__code__.co_varnames, flat.flat_values))
+    flat_params = list(inspect.signature(flat.view.func).parameters)
+    shapes = {n: np.shape(values[n]) for n in wrt}
+    blocks = {i: {} for i in wrt}
+    for j in wrt:
+        columns = []
+        for k in np.ndindex(shapes[j]):
+            tangents = [None] * len(flat_params)
+            e = np.zeros(shapes[j])
+            e[k] = 1.0
+            tangents[flat_params.index(j)] = e if shapes[j] else 1.0
+            _, t = jvp(grad_code, flat.flat_values, tangents)
+            t = t if len(wrt) > 1 else (t,)
+            columns.append([np.asarray(ti, dtype=float) for ti in t])
+        for a, i in enumerate(wrt):
+            col = [c[a] for c in columns]
+            block = np.stack(col, axis=-1) if col else np.zeros(shapes[i] + (0,))
+            blocks[i][j] = block.reshape(shapes[i] + shapes[j])
+            if not shapes[i] and not shapes[j]:
+                blocks[i][j] = float(blocks[i][j])
+    td = flat.view.treedefs[name]
+    leaves = flat.view.leaves[name]
+    rows = [
+        tree_unflatten(td, [blocks[i].get(j) for j in leaves]) if i in blocks else None
+        for i in leaves
+    ]
+    return tree_unflatten(td, rows)
+
+
+def readable(gen, flat: Flattened, names, output):
+    """Generated code of the flat view with a function of the original signature in front:
+    it reads the leaves (`params["w"]`), calls the flat code (renamed `<entry>_leaves`) and
+    returns gradients in the arguments' structure (`{"w": dparams_w, "b": dparams_b}`).
+    Gradients only ("grad", "value_and_grad"); otherwise, or for a registered container
+    type, the flat code unchanged."""
+    import dataclasses
+    import re
+
+    if output not in ("grad", "value_and_grad"):
+        return gen
+    bindings = dict(gen.bindings)
+    glob = flat.view.original.__globals__
+
+    def cls_name(cls):
+        name = cls.__name__
+        if glob.get(name) is cls or bindings.get(name) is cls:
+            return name
+        return None
+
+    def reads(td, expr):
+        if td.is_leaf:
+            return [expr]
+        out = []
+        for k, c in zip(td.keys, td.children):
+            if td.by_attribute and isinstance(k, str):
+                out += reads(c, f"{expr}.{k}")
+            else:
+                out += reads(c, f"{expr}[{_literal(k)}]")
+        return out
+
+    def display(td, leaves):
+        if td.is_leaf:
+            return next(leaves)
+        parts = [display(c, leaves) for c in td.children]
+        kind = td.kind
+        if kind is dict:
+            return "{" + ", ".join(f"{_literal(k)}: {v}" for k, v in zip(td.keys, parts)) + "}"
+        if kind is list:
+            return "[" + ", ".join(parts) + "]"
+        if kind is tuple:
+            return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+        name = cls_name(kind)
+        if name is None:
+            raise LookupError(kind)
+        if hasattr(kind, "_fields"):
+            return f"{name}({', '.join(parts)})"
+        if td.aux == "dataclass" and all(f.init for f in dataclasses.fields(kind)):
+            return f"{name}({', '.join(f'{k}={v}' for k, v in zip(td.keys, parts))})"
+        raise LookupError(kind)
+
+    flat_params = list(inspect.signature(flat.view.func).parameters)
+    wrt = flat.flat_wrt(names)
+    leaves_entry = f"{gen.entry}_leaves"
+    if re.search(rf"\b{leaves_entry}\b", gen.text):
+        return gen
+    args = []
+    for p in flat.params:
+        if p in flat.leaves:
+            args += reads(flat.view.treedefs[p], p)
+        else:
+            args.append(p)
+    grads = [f"d{n}" for n in wrt]
+    try:
+        results = []
+        for p in names:
+            if p in flat.leaves:
+                by = dict(zip(wrt, grads))
+                it = iter([by.get(n, "None") for n in flat.view.leaves[p]])
+                results.append(display(flat.view.treedefs[p], it))
+            else:
+                results.append(f"d{p}")
+    except LookupError:
+        return gen
+    if any(g in flat_params for g in grads):
+        return gen
+    got = ", ".join(grads) + ("," if len(grads) == 1 else "")
+    what = "Gradient" if output == "grad" else "Value and gradient"
+    lines = [
+        f"def {gen.entry}({', '.join(flat.params)}):",
+        f'    """{what} of {flat.view.original.__name__} with respect to {", ".join(names)}, '
+        f'in their structure."""',
+    ]
+    call = f"{leaves_entry}({', '.join(args)})"
+    if output == "grad":
+        lines.append(f"    {got} = {call}")
+    else:
+        lines.append(f"    value, ({got}) = {call}")
+    result = results[0] if len(results) == 1 else "(" + ", ".join(results) + ")"
+    if len(names) == 1 and len(results) == 1:
+        dname = f"d{names[0]}"
+        if dname not in flat_params and dname not in grads:
+            lines.append(f"    {dname} = {result}")
+            result = dname
+    lines.append(f"    return {result}" if output == "grad" else f"    return value, {result}")
+    text = re.sub(rf"\bdef {re.escape(gen.entry)}\(", f"def {leaves_entry}(", gen.text, count=1)
+    return dataclasses.replace(gen, text=text + "\n\n\n" + "\n".join(lines), bindings=bindings)
+
+
+def _literal(key) -> str:
+    """A key as ruff format writes it: "w" in double quotes."""
+    if isinstance(key, str) and '"' not in key and "\\" not in key:
+        return f'"{key}"'
+    return repr(key)

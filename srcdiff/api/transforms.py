@@ -20,6 +20,7 @@ from ..rules import RULES
 from .cache import cached
 from .finite import all_finite, refuse
 from .forward import jacobian_columns
+from . import pytrees
 from .pickling import derivative
 from .requests import (
     Specializer,
@@ -97,6 +98,9 @@ def jvp(func, primals, tangents):
     fast = _number_jvp(func, primals, tangents)
     if fast is not None:
         return fast
+    if pytrees.has_containers(primals):  # containers of parameters: their flat view
+        flat = pytrees.Flattened(func, primals)
+        return jvp(flat.view.func, flat.flat_values, pytrees.flat_tangents(flat, tangents))
     params = parameters(func)
     if len(primals) != len(params) or len(tangents) != len(primals):
         raise ArgumentError(
@@ -183,6 +187,8 @@ def vjp(func, *primals):
 
 def _vjp(func, primals, wrt):
     """vjp with respect to `wrt` (names), or every differentiable argument if None."""
+    if pytrees.has_containers(primals):
+        return _tree_vjp(func, primals, wrt)
     recipe = {"primals": primals, "wrt": wrt}  # (a pickled pullback is made again from it)
     params = parameters(func)
     if len(primals) != len(params):
@@ -237,6 +243,30 @@ def _vjp(func, primals, wrt):
     return out, derivative(vjp_fn, pullback, func, **recipe)
 
 
+def _tree_vjp(func, primals, wrt):
+    """vjp where primals include containers: the flat view's, cotangents regrouped (a
+    container's cotangent has its structure, None for leaves that carry no derivative)."""
+    flat = pytrees.Flattened(func, primals)
+    flat_params = parameters(flat.view.func)
+    if wrt is not None:
+        chosen = set(flat.flat_wrt(wrt))
+    else:  # every float leaf, and the plain arguments default_wrt chooses
+        leaves = {n for names in flat.view.leaves.values() for n in names}
+        chosen = set(flat.flat_wrt(tuple(flat.leaves))) | (
+            set(default_wrt(flat.view.func, flat.flat_values)) - leaves
+        )
+    flat_wrt = tuple(p for p in flat_params if p in chosen)
+    if not flat_wrt:
+        raise ArgumentError(f"no argument of {func.__name__} is differentiable here")
+    out, inner = _vjp(flat.view.func, flat.flat_values, flat_wrt)
+
+    def vjp_fn(cotangent):
+        cts = inner(cotangent)
+        return pytrees.regroup_all(flat, dict(zip(flat_params, cts)))
+
+    return out, vjp_fn
+
+
 def pullback(func, primals, wrt=None):
     """vjp's second result alone: what a pickled pullback is made again from."""
     return _vjp(func, tuple(primals), wrt)[1]
@@ -258,6 +288,12 @@ def jacobian(func, wrt=0, mode="auto"):
 
     def jac(*args, **kwargs):
         args = _bind_all(func, args, kwargs)
+        if pytrees.has_containers(args):  # blocks in the containers' structure (as JAX)
+            flat = pytrees.Flattened(func, args)
+            flat_wrt = flat.flat_wrt(names)
+            blocks = jacobian(flat.view.func, wrt=flat_wrt, mode=mode)(*flat.flat_values)
+            regrouped = flat.regroup(names, blocks)
+            return regrouped[0] if single else regrouped
         out = np.asarray(func(*args))
         results = []
         for name in names:
@@ -350,6 +386,21 @@ def hessian(func, wrt=0, mode="forward-over-reverse"):
 
     def hess(*args, **kwargs):
         args = _bind_all(func, args, kwargs)
+        if pytrees.has_containers(args):
+            flat = pytrees.Flattened(func, args)
+            if name not in flat.leaves:
+                return hessian(flat.view.func, wrt=name, mode=mode)(*flat.flat_values)
+            if mode != "forward-over-reverse":
+                raise SrcDiffError(
+                    f"the Hessian with respect to the container {name} is computed forward "
+                    "over reverse only",
+                    hint="leave mode= at its default",
+                )
+            flat_wrt = flat.flat_wrt((name,))
+            grad_code = _specializer(flat.view.func, flat_wrt, "grad").compiled(
+                flat.flat_values
+            )
+            return pytrees.hessian_blocks(flat, name, grad_code, jvp)
         args = tuple(_as_float(a) if p == name else a for p, a in zip(params, args))
         i = params.index(name)
         x = np.asarray(args[i], dtype=float)
