@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..compiler.analysis import INT, SCALAR
+from ..compiler.analysis import ARRAY, INT, SCALAR, SEQ
 from ..compiler.derive import generate
 from ..compiler.reverse.checkpoint import parse_option
 from ..compiler.source import FunctionSource
-from ..errors import NonScalarOutputError, SrcDiffError
+from ..errors import ArgumentError, NonScalarOutputError, SrcDiffError
 from .dispatch import Dispatcher
 from .finite import all_finite, refuse
 from .forward import gradient as forward_gradient
@@ -300,6 +300,12 @@ def generated(func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint
     for w in names:
         if kinds[w][0] == INT:  # an integer in wrt is differentiated as a float
             kinds[w] = (SCALAR, "differentiated" if at is None else None)
+        elif kinds[w][0] not in (SCALAR, ARRAY, SEQ):  # never a zero gradient for it
+            raise ArgumentError(
+                f"cannot differentiate {func.__name__} with respect to {w!r}: the example "
+                f"argument is {type(bound_values(func, at)[params.index(w)]).__name__}",
+                hint="pass a float, a float array, a list of floats, or a container of them",
+            )
     code = generate(
         func,
         names,

@@ -103,9 +103,7 @@ def _paths(td, prefix=()):
     return out
 
 
-def gradient_call(
-    func, names, output, make: Callable[[Callable, tuple], Callable]
-) -> Callable:
+def gradient_call(func, names, output, make: Callable[[Callable, tuple], Callable]) -> Callable:
     """What grad & co. call for arguments with containers: `make(flat_func, flat_wrt)`
     is the same derivative of the flat view (grad, value_and_grad, ...), made once per
     structure; its gradients are regrouped (`output` says where they are)."""
@@ -185,11 +183,11 @@ def hessian_blocks(flat: Flattened, name: str, grad_code: Callable, jvp: Callabl
     values = dict(zip(flat.view.func.__code__.co_varnames, flat.flat_values))
     flat_params = list(inspect.signature(flat.view.func).parameters)
     shapes = {n: np.shape(values[n]) for n in wrt}
-    blocks = {i: {} for i in wrt}
+    blocks: dict[str, dict] = {i: {} for i in wrt}
     for j in wrt:
         columns = []
         for k in np.ndindex(shapes[j]):
-            tangents = [None] * len(flat_params)
+            tangents: list = [None] * len(flat_params)
             e = np.zeros(shapes[j])
             e[k] = 1.0
             tangents[flat_params.index(j)] = e if shapes[j] else 1.0

@@ -317,7 +317,9 @@ def default_wrt(func, values):
                 chosen.append(p)
         elif kind_of_value(v) in (SCALAR, ARRAY, SEQ):
             chosen.append(p)
-        elif is_node(v) and any(kind_of_value(leaf) in (SCALAR, ARRAY, SEQ) for leaf in tree_leaves(v)):
+        elif is_node(v) and any(
+            kind_of_value(leaf) in (SCALAR, ARRAY, SEQ) for leaf in tree_leaves(v)
+        ):
             chosen.append(p)  # a container with float leaves (api/pytrees.py)
     return tuple(chosen)
 
@@ -329,7 +331,9 @@ def bound_values(func, at):
     try:
         bound = sig.bind(*at) if isinstance(at, tuple) else sig.bind(**at)
     except TypeError as exc:
-        raise ArgumentError(f"the example arguments `at` don't fit {func.__name__}{sig}: {exc}") from None
+        raise ArgumentError(
+            f"the example arguments `at` don't fit {func.__name__}{sig}: {exc}"
+        ) from None
     bound.apply_defaults()
     return tuple(bound.arguments.values())
 

@@ -17,10 +17,10 @@ import numpy as np
 
 from ..errors import ArgumentError, SrcDiffError, as_domain_error
 from ..rules import RULES
+from . import pytrees
 from .cache import cached
 from .finite import all_finite, refuse
 from .forward import jacobian_columns
-from . import pytrees
 from .pickling import derivative
 from .requests import (
     Specializer,
@@ -397,9 +397,7 @@ def hessian(func, wrt=0, mode="forward-over-reverse"):
                     hint="leave mode= at its default",
                 )
             flat_wrt = flat.flat_wrt((name,))
-            grad_code = _specializer(flat.view.func, flat_wrt, "grad").compiled(
-                flat.flat_values
-            )
+            grad_code = _specializer(flat.view.func, flat_wrt, "grad").compiled(flat.flat_values)
             return pytrees.hessian_blocks(flat, name, grad_code, jvp)
         args = tuple(_as_float(a) if p == name else a for p, a in zip(params, args))
         i = params.index(name)

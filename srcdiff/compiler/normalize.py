@@ -675,6 +675,14 @@ class Normalizer(Reductions, Inlining):
         evaluates it once, so `for v in x: x = ...` still walks the first x."""
         if isinstance(expr, ast.Name) and expr.id not in self.loop_assigned:
             return [], expr
+        if (
+            isinstance(expr, ast.Call)
+            and isinstance(expr.func, ast.Attribute)
+            and expr.func.attr in ("items", "values", "keys")
+            and not expr.args
+            and not expr.keywords
+        ):  # a dict's view can't be indexed: a list of it can (walked by index below)
+            expr = _located(_call("list", expr), expr)
         tmp = self.names.numbered("seq")
         return self._stmt_Assign(_assign(tmp, expr, stmt)), _name(tmp)
 

@@ -75,7 +75,11 @@ def adopt(func: types.FunctionType, tree: ast.FunctionDef, like: ParsedSource) -
     `like` is: errors about it then point at the user's file and lines.  The caller keeps
     `func` alive (the entry goes with its code object)."""
     result = ParsedSource(
-        like.filename, like.file_lines, like.first_line, like.indent, tree,
+        like.filename,
+        like.file_lines,
+        like.first_line,
+        like.indent,
+        tree,
         frozenset(_local_names(tree)),
     )
     code = func.__code__

@@ -109,7 +109,12 @@ def _build_view(func, treedefs) -> FlatView:
         else:
             flat_args.append(a)
     tree.args = ast.arguments(
-        posonlyargs=[], args=flat_args, vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None,
+        posonlyargs=[],
+        args=flat_args,
+        vararg=None,
+        kwonlyargs=[],
+        kw_defaults=[],
+        kwarg=None,
         defaults=[],
     )
     for a in flat_args:
@@ -145,8 +150,13 @@ def _compile(func, tree, first_line, cells):
     factory = ast.FunctionDef(
         name="_srcdiff_factory",
         args=ast.arguments(
-            posonlyargs=[], args=[ast.arg(arg=n) for n in sorted(free)], vararg=None,
-            kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[],
+            posonlyargs=[],
+            args=[ast.arg(arg=n) for n in sorted(free)],
+            vararg=None,
+            kwonlyargs=[],
+            kw_defaults=[],
+            kwarg=None,
+            defaults=[],
         ),
         body=[placed, ast.Return(value=ast.Name(id=tree.name, ctx=ast.Load()))],
         decorator_list=[],
@@ -181,7 +191,7 @@ class _Rewriter:
     def node_at(self, path: Path) -> TreeDef:
         td = self.treedefs[path[0]]
         for k in path[1]:
-            td = td.child(k)  # type: ignore[assignment]
+            td = td.child(k)
         return td
 
     def refuse(self, node, what, hint):
@@ -403,8 +413,8 @@ class _Rewriter:
             if builtin is zip and node.args:
                 parts = [self.iteration(a) for a in node.args]
                 if all(p is not None for p in parts):
-                    n = min(len(p) for p in parts)  # type: ignore[arg-type]
-                    return [("tuple", [p[i] for p in parts]) for i in range(n)]  # type: ignore[index]
+                    n = min(len(p) for p in parts)
+                    return [("tuple", [p[i] for p in parts]) for i in range(n)]
                 if any(p is not None for p in parts):
                     raise self.refuse(
                         node,
@@ -435,8 +445,7 @@ class _Rewriter:
         for n in _own_jumps(stmt.body):
             raise self.refuse(
                 n,
-                "leave a loop over a container of parameters early (it is unrolled over "
-                "its keys)",
+                "leave a loop over a container of parameters early (it is unrolled over its keys)",
                 "use an if around the rest of the body instead of break / continue",
             )
         out = []
@@ -576,20 +585,22 @@ class _Expressions(ast.NodeTransformer):
         ):
             raise rw.refuse(node, "pass *args or **kwargs together with a container", None)
         try:
-            bound = inspect.signature(helper).bind(*node.args, **{k.arg: k.value for k in node.keywords})
+            bound = inspect.signature(helper).bind(
+                *node.args, **{k.arg: k.value for k in node.keywords}
+            )
         except TypeError as exc:
             raise rw.refuse(node, f"call {helper.__name__} this way: {exc}", None) from None
         defs = {}
         for p, arg in bound.arguments.items():
             if isinstance(arg, ast.AST) and self.is_container(arg):
-                defs[p] = rw.node_at(rw.resolve(arg))  # type: ignore[arg-type]
+                defs[p] = rw.node_at(rw.resolve(arg))
         view = flat_view(helper, defs)
         keywords = []
         for p, arg in bound.arguments.items():
             if p in defs:
                 path = rw.resolve(arg)
                 for leaf, sub in zip(view.leaves[p], _leaf_paths(defs[p])):
-                    full = (path[0], (*path[1], *sub))  # type: ignore[index]
+                    full = (path[0], (*path[1], *sub))
                     keywords.append(ast.keyword(arg=leaf, value=rw.leaf_name(arg, full)))
             else:
                 keywords.append(ast.keyword(arg=p, value=self.visit(arg)))

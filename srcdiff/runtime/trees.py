@@ -160,7 +160,7 @@ def _flatten(value, leaves) -> TreeDef:
     if isinstance(value, (list, tuple)):
         keys = tuple(range(len(value)))
         return TreeDef(t, keys, None, tuple(_flatten(v, leaves) for v in value))
-    fields = [f.name for f in dataclasses.fields(value)]  # type: ignore[arg-type]
+    fields = [f.name for f in dataclasses.fields(value)]
     return TreeDef(
         t,
         tuple(fields),
