@@ -262,7 +262,7 @@ def test_no_source_callable_object():
 
 @pytest.mark.parametrize(
     "bad, typename",
-    [("abc", "str"), (None, "NoneType"), ({"a": 1.0}, "dict"), (b"x", "bytes")],
+    [("abc", "str"), (None, "NoneType"), ({"a": "x"}, "dict"), (b"x", "bytes")],
     ids=["str", "None", "dict", "bytes"],
 )
 def test_non_numeric_wrt_argument(bad, typename):
@@ -273,6 +273,11 @@ def test_non_numeric_wrt_argument(bad, typename):
     msg = str(exc)
     assert "one_string" in msg and "'s'" in msg and typename in msg
     assert "\nhint: " in msg
+
+
+def test_a_dict_of_floats_is_a_container_of_parameters():
+    # (not a non-numeric argument: its gradient has its keys, here zero as s is unused)
+    assert srcdiff.grad(E.one_string, wrt="s")({"a": 1.0}, 1.0) == {"a": 0.0}
 
 
 def test_non_numeric_argument_not_in_wrt_is_fine():

@@ -115,9 +115,12 @@ def gradient_call(func, names, output, make: Callable[[Callable, tuple], Callabl
         flat = Flattened(func, values + tuple(keyword_only.values()))
         wrt = flat.flat_wrt(names)
         if not wrt:
+            given = ", ".join(
+                f"{p!r} ({type(flat.values[flat.params.index(p)]).__name__})" for p in names
+            )
             raise ArgumentError(
-                f"nothing to differentiate: the containers given for "
-                f"{', '.join(names)} have no float leaves",
+                f"cannot differentiate {func.__name__} with respect to {given}: "
+                "nothing given for it has float leaves",
                 hint="give floats or float arrays where the derivative is wanted "
                 "(ints, strings and None carry none)",
             )

@@ -20,7 +20,6 @@ errors and comments still point at the user's line.
 from __future__ import annotations
 
 import ast
-import types
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -31,7 +30,7 @@ from .gcpause import gc_paused
 from .inlining import Inlining
 from .naming import Names
 from .reductions import Reductions, comprehension_only_names, reduction_of
-from .source import MISSING, FunctionSource, Resolver, dotted_name
+from .source import MISSING, FunctionSource, Resolver, dotted_name, is_user_function
 
 _UNSUPPORTED_STMTS = {
     ast.Try: ("a `try` statement", "move the try/except outside the differentiated function"),
@@ -134,7 +133,7 @@ _LOOP_BUILTINS = (range, enumerate, zip, reversed)
 # cached result is reused while they stay the same.
 _QUESTIONS = {
     "opaque": lambda obj: _OPAQUE_CALLS.get(obj) if hashable(obj) else None,
-    "function": lambda obj: isinstance(obj, types.FunctionType),
+    "function": is_user_function,
     "loop": lambda obj: obj if obj is not MISSING and obj in _LOOP_BUILTINS else None,
     "reduction": reduction_of,
 }

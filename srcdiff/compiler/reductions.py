@@ -30,15 +30,7 @@ from .astutil import located as _located
 COMPREHENSIONS = (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)
 
 # the builtins rewritten, by the object their name denotes
-REDUCTIONS = {
-    sum: "sum",
-    math.fsum: "fsum",  # (a loop adding in order: the same derivative, rounding aside)
-    math.prod: "prod",
-    max: "max",
-    min: "min",
-    any: "any",
-    all: "all",
-}
+REDUCTIONS = {sum: "sum", math.prod: "prod", max: "max", min: "min", any: "any", all: "all"}
 
 
 def reduction_of(obj):
@@ -145,8 +137,6 @@ class Reductions:
             return None
         kind = self.ask(call.func, "reduction")
         keywords = {k.arg for k in call.keywords}
-        if kind == "fsum":  # math.fsum(items)
-            return "sum" if len(call.args) == 1 and not keywords else None
         if kind == "prod":  # math.prod(items, *, start=1)
             return kind if len(call.args) == 1 and keywords <= {"start"} else None
         if kind == "sum":  # sum(items), sum(items, start), sum(items, start=...)

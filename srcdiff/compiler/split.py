@@ -10,6 +10,7 @@ both consume this form.
 from __future__ import annotations
 
 import ast
+import inspect
 import types
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from .analysis import Analysis
     from .naming import Names
     from .unit import Unit
-from .source import MISSING, FunctionSource
+from .source import MISSING, FunctionSource, is_library
 
 
 class Flattener:
@@ -586,7 +587,10 @@ class Flattener:
 
     @staticmethod
     def _is_helper(func):
-        return isinstance(func, types.FunctionType) and not RULES.lookup(func)
+        """A user function to differentiate from its source (a library's needs a rule)."""
+        return (
+            isinstance(func, types.FunctionType) and not RULES.lookup(func) and not is_library(func)
+        )
 
     def _no_rule(self, node, func, why):
         name = (
@@ -600,6 +604,8 @@ class Flattener:
             f"register one: srcdiff.register_rule({name}, partials={{...}}), or wrap "
             f"arguments that need no derivative in srcdiff.stop_gradient"
         )
+        if is_library(func):  # its source is not the user's: it is not read
+            hint = _library_hint(func, label)
         if isinstance(node, ast.Call) and any(
             isinstance(a, (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp))
             for a in node.args
@@ -619,6 +625,29 @@ class Flattener:
             node,
             hint,
         )
+
+
+def _library_hint(func, label):
+    """register_rule for a library function, with its parameters written out."""
+    try:
+        params = [
+            p.name
+            for p in inspect.signature(func).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            and p.default is inspect.Parameter.empty
+        ]
+    except (TypeError, ValueError):
+        params = []
+    partials = ", ".join(f'"{p}": "<d out / d {p}>"' for p in params) or "..."
+    where = label.rsplit(".", 1)[0] if "." in label else label
+    return (
+        f"srcdiff reads only your own code, not {where}'s; register a rule: "
+        f"srcdiff.register_rule({label}, "
+        + (f'"{", ".join(params)}", ' if params else "")
+        + f"partials={{{partials}}}) (each partial a Python expression "
+        "in the parameters and `out`), or wrap arguments that need no derivative in "
+        "srcdiff.stop_gradient"
+    )
 
 
 METHODS = {
