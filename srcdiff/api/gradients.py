@@ -15,6 +15,7 @@ from ..compiler.derive import generate
 from ..compiler.reverse.checkpoint import parse_option
 from ..compiler.source import FunctionSource
 from ..errors import ArgumentError, NonScalarOutputError, SrcDiffError
+from . import callables
 from .dispatch import Dispatcher
 from .finite import all_finite, refuse
 from .forward import gradient as forward_gradient
@@ -36,9 +37,14 @@ from .requests import (
 from .transforms import jvp
 
 
-def _make(maker, func, wrt, output, doc, mode="reverse", checkpoint=None, has_aux=False):
+def _make(
+    maker, func, wrt, output, doc, mode="reverse", checkpoint=None, has_aux=False, objects=()
+):
     if mode not in ("reverse", "forward"):
         raise SrcDiffError(f"mode must be 'reverse' or 'forward', not {mode!r}")
+    bound = callables.unwrap(func)
+    if bound is not None:  # a bound method or a partial: the plain function, bound
+        return _make_bound(maker, func, bound, wrt, output, doc, mode, checkpoint, has_aux)
     option = checked_checkpoint(checkpoint, mode)
     params = parameters(func)
     names, single = parse_wrt(func, wrt, params)
@@ -53,10 +59,11 @@ def _make(maker, func, wrt, output, doc, mode="reverse", checkpoint=None, has_au
         lambda flat, flat_wrt: maker(
             flat, wrt=flat_wrt, mode=mode, checkpoint=checkpoint, has_aux=has_aux
         ),
+        frozenset(objects),
     )
 
     def slow(args):
-        if has_containers(args):
+        if objects or has_containers(args):
             return containers, False
         if mode == "forward" and not has_aux and _numbers(args, names, params):
             spec.kinds_of(args)  # the same argument checks as reverse mode
@@ -106,6 +113,38 @@ def _make(maker, func, wrt, output, doc, mode="reverse", checkpoint=None, has_au
     result.specialize = lambda *args: (
         result(*args) if has_containers(args) else spec.compiled(spec.bind(args, {}))
     )
+    return result
+
+
+def _make_bound(maker, func, bound, wrt, output, doc, mode, checkpoint, has_aux):
+    """`_make` for a bound method or partial (api/callables.py): the derivative of the
+    plain function, called with what is bound."""
+    names, single = bound.names(wrt)
+    inner = _make(
+        maker,
+        bound.func,
+        names[0] if single else names,
+        output,
+        doc,
+        mode,
+        checkpoint,
+        has_aux,
+        objects=bound.objects,
+    )
+    options = {"wrt": wrt, "mode": mode}
+    if checkpoint is not None:
+        options["checkpoint"] = checkpoint
+    if has_aux:
+        options["has_aux"] = True
+    result = derivative(bound.call(inner), maker, func, **options)
+    plain = bound.func
+    result.__name__ = plain.__name__
+    result.__qualname__ = getattr(plain, "__qualname__", plain.__name__)
+    result.__module__ = plain.__module__
+    result.__doc__ = inner.__doc__
+    result.__wrapped__ = func
+    result.wrt = names
+    result.specialize = bound.call(inner.specialize)
     return result
 
 

@@ -44,14 +44,14 @@ def differentiable(leaf) -> bool:
 class Flattened:
     """One call's arguments, flattened for `func`'s flat view."""
 
-    def __init__(self, func, values):
+    def __init__(self, func, values, objects=frozenset()):
         self.params = [p for p in inspect.signature(func).parameters]
         self.values = tuple(values)
         defs: dict[str, TreeDef] = {}
         self.leaves: dict[str, list] = {}
         for p, v in zip(self.params, values):
-            if is_node(v):
-                self.leaves[p], defs[p] = tree_flatten(v)
+            if is_node(v) or (p in objects and hasattr(v, "__dict__")):
+                self.leaves[p], defs[p] = tree_flatten(v, as_object=p in objects)
         self.view: FlatView = flat_view(func, defs)
         self.flat_values = []
         for p, v in zip(self.params, values):
@@ -103,7 +103,9 @@ def _paths(td, prefix=()):
     return out
 
 
-def gradient_call(func, names, output, make: Callable[[Callable, tuple], Callable]) -> Callable:
+def gradient_call(
+    func, names, output, make: Callable[[Callable, tuple], Callable], objects=frozenset()
+) -> Callable:
     """What grad & co. call for arguments with containers: `make(flat_func, flat_wrt)`
     is the same derivative of the flat view (grad, value_and_grad, ...), made once per
     structure; its gradients are regrouped (`output` says where they are)."""
@@ -112,7 +114,7 @@ def gradient_call(func, names, output, make: Callable[[Callable, tuple], Callabl
 
     def call(*values, **keyword_only):
         # (the dispatcher passes keyword-only parameters by keyword, in order)
-        flat = Flattened(func, values + tuple(keyword_only.values()))
+        flat = Flattened(func, values + tuple(keyword_only.values()), objects)
         wrt = flat.flat_wrt(names)
         if not wrt:
             given = ", ".join(

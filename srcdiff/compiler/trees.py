@@ -560,6 +560,10 @@ class _Expressions(ast.NodeTransformer):
         if isinstance(f, ast.Attribute):
             path = rw.resolve(f.value)
             if path is not None and not rw.node_at(path).is_leaf:
+                method = _method(rw.node_at(path).kind, f.attr)
+                if method is not None:  # self.predict(x): predict's flat view, self flattened
+                    call = ast.Call(func=f, args=[f.value, *node.args], keywords=node.keywords)
+                    return self.helper_call(ast.copy_location(call, node), method)
                 raise rw.refuse(
                     node,
                     f"call {ast.unparse(f)}() on a container of parameters",
@@ -666,6 +670,17 @@ class _Expressions(ast.NodeTransformer):
                     "read the leaves you need into local variables first",
                 )
         return node
+
+
+def _method(cls, name):
+    """The plain function `cls.name` is, if it is one (a method defined with `def`)."""
+    if not isinstance(cls, type):
+        return None
+    try:
+        found = inspect.getattr_static(cls, name)
+    except AttributeError:
+        return None
+    return found if isinstance(found, types.FunctionType) else None
 
 
 def issubclass_dict(kind) -> bool:

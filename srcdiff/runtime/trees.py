@@ -76,7 +76,7 @@ class TreeDef(NamedTuple):
             return True
         if self.kind in _REGISTRY:
             return _REGISTRY[self.kind][2] is not None
-        return self.aux == "dataclass"
+        return self.aux in ("dataclass", "object")
 
     def describe(self) -> str:
         """`dict{'w': leaf, 'b': leaf}`: for messages."""
@@ -134,9 +134,15 @@ def register_pytree_node(
     _REGISTRY[cls] = (flatten, unflatten, names)
 
 
-def tree_flatten(tree: object) -> tuple[list, TreeDef]:
-    """(leaves in order, structure)."""
+def tree_flatten(tree: object, *, as_object: bool = False) -> tuple[list, TreeDef]:
+    """(leaves in order, structure).  `as_object`: `tree` itself, if it is an instance of
+    a plain class, is a node whose children are its attributes (`vars(tree)`): the `self`
+    of a bound method, so `self.w` reads a leaf."""
     leaves: list = []
+    if as_object and not is_node(tree) and hasattr(tree, "__dict__"):
+        names = tuple(vars(tree))
+        children = tuple(_flatten(getattr(tree, n), leaves) for n in names)
+        return leaves, TreeDef(type(tree), names, "object", children)
     return leaves, _flatten(tree, leaves)
 
 
@@ -198,7 +204,7 @@ def _build(treedef, it):
         return t(*children)
     if issubclass(t, (list, tuple)):
         return t(children)
-    obj = object.__new__(t)  # a dataclass: its fields set without running __init__
+    obj = object.__new__(t)  # a dataclass or object: fields set without running __init__
     for name, v in zip(treedef.keys, children):
         object.__setattr__(obj, name, v)
     return obj
