@@ -178,10 +178,10 @@ def format_table(rows):
     return "\n".join(lines)
 
 
-def _bind(func, args):
+def _bind(func, args, keywords=None):
     import inspect
 
-    bound = inspect.signature(func).bind(*args)
+    bound = inspect.signature(func).bind(*args, **(keywords or {}))
     bound.apply_defaults()
     return tuple(bound.arguments.values())
 
@@ -200,13 +200,21 @@ def check_grad(func, *args, wrt=0, rtol=1e-5, atol=1e-7):
     message tables analytic against numeric values, and whose `report` is the
     CheckReport) otherwise.
     """
+    from .callables import unwrap
     from .gradients import grad
     from .requests import parameters, parse_wrt
 
+    bound = unwrap(func)
+    objects: frozenset = frozenset()
+    if bound is not None:  # a bound method or partial: its plain function at these values
+        names, _ = bound.names(wrt)
+        values = _bind(bound.func, bound.args + tuple(args), bound.keywords)
+        func, args, objects = bound.func, values, bound.objects
+        wrt = tuple(names)
     params = parameters(func)
     names, _ = parse_wrt(func, wrt, params)
-    if has_containers(args):  # the flat view's leaves, each row labelled params['w'][i]
-        flat = Flattened(func, _bind(func, args))
+    if objects or has_containers(args):  # the flat view's leaves, rows labelled params['w'][i]
+        flat = Flattened(func, _bind(func, args), objects)
         report = check_grad(
             flat.view.func, *flat.flat_values, wrt=flat.flat_wrt(names), rtol=rtol, atol=atol
         )

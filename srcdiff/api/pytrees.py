@@ -89,17 +89,20 @@ class Flattened:
         """`params['w']` for the flat parameter params_w (check_grad's rows)."""
         for p, names in self.view.leaves.items():
             if flat_name in names:
-                path = _paths(self.view.treedefs[p])[names.index(flat_name)]
-                return p + "".join(f"[{k!r}]" for k in path)
+                return _spellings(self.view.treedefs[p], p)[names.index(flat_name)]
         return flat_name
 
 
-def _paths(td, prefix=()):
+def _spellings(td, expr):
+    """How each leaf is read: params["w"], p.w, ws[0]."""
     if td.is_leaf:
-        return [prefix]
+        return [expr]
     out = []
     for k, c in zip(td.keys, td.children):
-        out += _paths(c, (*prefix, k))
+        if td.by_attribute and isinstance(k, str):
+            out += _spellings(c, f"{expr}.{k}")
+        else:
+            out += _spellings(c, f"{expr}[{_literal(k)}]")
     return out
 
 
@@ -234,17 +237,6 @@ def readable(gen, flat: Flattened, names, output):
             return name
         return None
 
-    def reads(td, expr):
-        if td.is_leaf:
-            return [expr]
-        out = []
-        for k, c in zip(td.keys, td.children):
-            if td.by_attribute and isinstance(k, str):
-                out += reads(c, f"{expr}.{k}")
-            else:
-                out += reads(c, f"{expr}[{_literal(k)}]")
-        return out
-
     def display(td, leaves):
         if td.is_leaf:
             return next(leaves)
@@ -273,7 +265,7 @@ def readable(gen, flat: Flattened, names, output):
     args = []
     for p in flat.params:
         if p in flat.leaves:
-            args += reads(flat.view.treedefs[p], p)
+            args += _spellings(flat.view.treedefs[p], p)
         else:
             args.append(p)
     grads = [f"d{n}" for n in wrt]
