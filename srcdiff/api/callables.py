@@ -99,3 +99,28 @@ def unwrap(func) -> Bound | None:
             tuple(inspect.signature(func).parameters),
         )
     return None
+
+
+def owner(func) -> str | None:
+    """The class name a function taken from its class (`Class.method`) is defined in."""
+    qualname = getattr(func, "__qualname__", "")
+    if "." not in qualname:
+        return None
+    cls = qualname.rsplit(".", 1)[0]
+    return None if cls.endswith("<locals>") else cls.rsplit(".", 1)[-1]
+
+
+def instance(func, params, values) -> frozenset:
+    """{"self"} when `func` is a method taken from its class (`Class.method`, as `srcdiff
+    show` and `check` load it) and given an instance of that class first: its attributes
+    are read as leaves, as for a bound method."""
+    cls = owner(func)
+    if (
+        cls is not None
+        and params
+        and values
+        and type(values[0]).__name__ == cls
+        and hasattr(values[0], "__dict__")
+    ):
+        return frozenset({params[0]})
+    return frozenset()

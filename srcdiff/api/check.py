@@ -200,7 +200,7 @@ def check_grad(func, *args, wrt=0, rtol=1e-5, atol=1e-7):
     message tables analytic against numeric values, and whose `report` is the
     CheckReport) otherwise.
     """
-    from .callables import unwrap
+    from .callables import instance, unwrap
     from .gradients import grad
     from .requests import parameters, parse_wrt
 
@@ -213,6 +213,7 @@ def check_grad(func, *args, wrt=0, rtol=1e-5, atol=1e-7):
         wrt = tuple(names)
     params = parameters(func)
     names, _ = parse_wrt(func, wrt, params)
+    objects = objects or instance(func, params, args)
     if objects or has_containers(args):  # the flat view's leaves, rows labelled params['w'][i]
         flat = Flattened(func, _bind(func, args), objects)
         report = check_grad(

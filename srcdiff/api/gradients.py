@@ -51,20 +51,21 @@ def _make(
     if has_aux:  # f returns (output, aux): the code generated returns aux too
         output += "_aux"
     spec = Specializer(func, names, output, option)
+
     # arguments with containers: the same derivative of the flat view (api/pytrees.py)
-    containers = gradient_call(
-        func,
-        names,
-        output,
-        lambda flat, flat_wrt: maker(
-            flat, wrt=flat_wrt, mode=mode, checkpoint=checkpoint, has_aux=has_aux
-        ),
-        frozenset(objects),
-    )
+    def make_flat(flat, flat_wrt):
+        return maker(flat, wrt=flat_wrt, mode=mode, checkpoint=checkpoint, has_aux=has_aux)
+
+    containers = gradient_call(func, names, output, make_flat, frozenset(objects))
+    # Class.method given an instance (srcdiff show / check): self's attributes as leaves
+    method = frozenset(params[:1]) if callables.owner(func) and not objects else frozenset()
+    of_self = gradient_call(func, names, output, make_flat, method) if method else None
 
     def slow(args):
         if objects or has_containers(args):
             return containers, False
+        if of_self is not None and callables.instance(func, params, args):
+            return of_self, False
         if mode == "forward" and not has_aux and _numbers(args, names, params):
             spec.kinds_of(args)  # the same argument checks as reverse mode
             return number_gradient(func, names, args, output), True
@@ -111,7 +112,9 @@ def _make(
         func, wrt=wrt, output=output, at=args or None, checkpoint=checkpoint
     )
     result.specialize = lambda *args: (
-        result(*args) if has_containers(args) else spec.compiled(spec.bind(args, {}))
+        result(*args)
+        if has_containers(args) or (of_self and callables.instance(func, params, args))
+        else spec.compiled(spec.bind(args, {}))
     )
     return result
 
@@ -321,8 +324,9 @@ def generated(func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint
     names, _ = parse_wrt(func, wrt, params)
     if at is not None:
         values = bound_values(func, at)
-        if has_containers(values):  # the flat view's code, behind the original signature
-            flat = Flattened(func, values)
+        objects = callables.instance(func, parameters(func), values)
+        if objects or has_containers(values):  # the flat view's code, behind f's signature
+            flat = Flattened(func, values, objects)
             code, kinds = generated(
                 flat.view.func,
                 flat.flat_wrt(names),
