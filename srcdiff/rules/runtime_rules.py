@@ -23,6 +23,7 @@ NS = {
     "broadcast_like": runtime.broadcast_like,
     "pow_dbase": runtime.pow_dbase,
     "stored_in": runtime.stored_in,
+    "zeros_like": runtime.zeros_like,
 }
 
 
@@ -42,7 +43,8 @@ rule(
 rule(
     runtime.add_at,
     "acc, x, index, v",
-    jvp={"acc": "t", "v": "add_at(None, x, index, t)"},
+    # (zeros like acc where it is an array: a list adjoint shrinks as appends are undone)
+    jvp={"acc": "t", "v": "add_at(zeros_like(acc), x, index, t)"},
     vjp={"acc": "g", "v": "unbroadcast(g[index], v)"},
     result="array",
     zero="x, index",

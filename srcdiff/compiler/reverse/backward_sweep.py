@@ -26,15 +26,66 @@ class BackwardSweep:
     """Mixin of FunctionTransform (function.py): statements -> backward-sweep statements."""
 
     def _adjoint_list(self, stack, state):
-        """The adjoint of a stack is a list too; create it on first use."""
+        """The adjoint of a stack is a list too; create it on first use.  A list also
+        read by index (`acc[-1]`, `acc[1:]`, a loop over it) has an array adjoint indexed
+        like the list where the backward sweep is (zeros like the final list at first;
+        each reversed append takes its last item off), so an index means in the backward
+        sweep what it meant when the forward sweep read it."""
         if stack in state:
             return []
         state.add(stack)
+        if stack in self._indexed_lists():
+            zeros = _call(self.bind(_runtime().zeros_like, "zeros_like"), _name(stack))
+            return [_assign(self.adj(stack), zeros)]
         return [_assign(self.adj(stack), ast.List(elts=[], ctx=ast.Load()))]
+
+    def _indexed_lists(self):
+        """Lists the function reads by index (loops over them are index loops by now)."""
+        if getattr(self, "_indexed", None) is None:
+            self._indexed = {
+                n.value.id
+                for n in walk(self.tree)
+                if isinstance(n, ast.Subscript)
+                and isinstance(n.ctx, ast.Load)
+                and isinstance(n.value, ast.Name)
+                and self.an.kinds.get(n.value.id) == LIST
+            }
+        return self._indexed
+
+    def _refuse_indexed(self, stmt, stack, what):
+        from ...errors import UnsupportedSyntaxError
+
+        return self.source.error(
+            UnsupportedSyntaxError,
+            f"srcdiff cannot differentiate {what} the list {stack}, which is also read by index",
+            stmt,
+            "build the list with .append and read it by index, or use it as a stack "
+            "(append and pop) and don't index it",
+        )
 
     def _bwd_push(self, stmt, stack, value, state):
         """Reverse of `s.append(v)`: v's adjoint comes off the adjoint stack."""
         out = self._adjoint_list(stack, state)
+        if stack in self._indexed_lists():
+            if isinstance(value, ast.Tuple):
+                raise self._refuse_indexed(stmt, stack, "appending a tuple to")
+            if not (isinstance(value, ast.Name) and self.flat.is_active(value)):
+                taken = self.names.exact_or_suffixed("_")
+            else:
+                taken = self.names.numbered("g")
+            last = ast.Subscript(
+                value=_name(self.adj(stack)), slice=ast.Constant(-1), ctx=ast.Load()
+            )
+            rest = ast.Subscript(
+                value=_name(self.adj(stack)),
+                slice=ast.Slice(upper=ast.Constant(-1)),
+                ctx=ast.Load(),
+            )
+            out.append(_assign(taken, last, stmt.lineno))
+            out.append(_assign(self.adj(stack), rest, stmt.lineno))
+            if isinstance(value, ast.Name) and self.flat.is_active(value):
+                out.extend(self._accumulate(value.id, _name(taken), state))
+            return out
         elts = value.elts if isinstance(value, ast.Tuple) else [value]
         parts, later = [], []
         for e in elts:
@@ -60,6 +111,8 @@ class BackwardSweep:
 
     def _bwd_pop(self, stmt, stack, names, state):
         """Reverse of `v = s.pop()`: v's adjoint goes back on the adjoint stack."""
+        if stack in self._indexed_lists():
+            raise self._refuse_indexed(stmt, stack, "popping from")
         out = self._adjoint_list(stack, state)
         values = [_name(self.adj(n)) if n in state else self._zero_of(n) for n in names]
         value = (
@@ -180,8 +233,10 @@ class BackwardSweep:
         for var in sorted(names):
             self.materialized.add(var)
             zero = ast.Constant(0.0)
-            if self.an.kinds.get(var) == LIST:  # an adjoint stack starts empty
-                zero = ast.List(elts=[], ctx=ast.Load())
+            if self.an.kinds.get(var) == LIST and var not in self._indexed_lists():
+                zero = ast.List(elts=[], ctx=ast.Load())  # an adjoint stack starts empty
+            elif self.an.kinds.get(var) == LIST:  # indexed: like the list (_adjoint_list)
+                zero = _call(self.bind(_runtime().zeros_like, "zeros_like"), _name(var))
             elif var in self.scatter or var in self.indexed_adjoint:  # indexed: a real array
                 zero = _call(self.bind(_runtime().zeros_like, "zeros_like"), _name(var))
             out.append(_assign(self.adj(var), zero, getattr(origin, "lineno", None)))
@@ -374,6 +429,8 @@ class BackwardSweep:
         lists = [p for p in op.active if self.flat.kind(op.bound[p]) == LIST]
         pre = []
         for p in lists:  # adjoint stacks are passed in and updated, not returned
+            if op.bound[p].id in self._indexed_lists():
+                raise self._refuse_indexed(op.node, op.bound[p].id, "passing to a helper")
             pre += self._adjoint_list(op.bound[p].id, state)
         call = _call(
             spec.bwd_name,
