@@ -22,7 +22,6 @@ from .aliasing import PURE_METHODS
 from .astutil import copy_tree, walk
 from .templates import simplify
 
-
 _MUTATORS = frozenset({"append", "extend", "pop", "insert", "remove", "clear", "reverse", "sort"})
 
 
