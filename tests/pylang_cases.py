@@ -306,9 +306,9 @@ def refused_zip_value(xs, ys):
     return s
 
 
-def refused_list_comp_value(x):
+def list_comp_value(x):  # (a list comprehension as a value: an append loop)
     ys = [v * v for v in x]
-    return ys[0]
+    return ys[0] + ys[-1] * len(ys)
 
 
 # ... and the rewrites their hints suggest

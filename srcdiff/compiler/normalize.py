@@ -361,6 +361,31 @@ class Normalizer(Reductions, Inlining):
     def _stmt_Expr(self, stmt):
         if isinstance(stmt.value, ast.Constant):  # stray string or docstring
             return []
+        call = stmt.value
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "extend"
+            and isinstance(call.func.value, ast.Name)
+            and len(call.args) == 1
+            and not call.keywords
+            and isinstance(call.args[0], (ast.List, ast.Tuple))
+            and not any(isinstance(e, ast.Starred) for e in call.args[0].elts)
+        ):  # `s.extend([a, b])`: `s.append(a)`, `s.append(b)` (a list display's items)
+            out = []
+            for e in call.args[0].elts:
+                append = ast.Call(
+                    func=_located(
+                        ast.Attribute(
+                            value=_name(call.func.value.id), attr="append", ctx=ast.Load()
+                        ),
+                        call.func,
+                    ),
+                    args=[e],
+                    keywords=[],
+                )
+                out += self._stmt_Expr(_located(ast.Expr(value=_located(append, call)), stmt))
+            return out
         pre, value = self._lift_walrus(stmt.value, stmt)
         more, value = self._inline_calls(value, stmt)
         pre += more

@@ -24,6 +24,7 @@ NS = {
     "pow_dbase": runtime.pow_dbase,
     "stored_in": runtime.stored_in,
     "zeros_like": runtime.zeros_like,
+    "seq_push": runtime.seq_push,
 }
 
 
@@ -93,6 +94,13 @@ rule(
 )
 rule(
     runtime.stored_in, "v, x", jvp={"v": "stored_in(t, x)"}, vjp={"v": "stored_in(g, x)"}, zero="x"
+)
+rule(
+    runtime.seq_push,
+    "d, v",
+    jvp={"d": "seq_push(t, zeros_like(v))", "v": "seq_push(zeros_like(d), t)"},
+    vjp={"d": "g[:-1]", "v": "unbroadcast(g[-1], v)"},
+    result="array",
 )
 rule(runtime.add_each, "a, b", jvp={"a": "t", "b": "t"}, vjp={"a": "g", "b": "g"}, result="array")
 RULES.add(nondiff_rule(runtime.zeros_like, result="same"))

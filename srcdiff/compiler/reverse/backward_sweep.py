@@ -42,15 +42,50 @@ class BackwardSweep:
     def _indexed_lists(self):
         """Lists the function reads by index (loops over them are index loops by now)."""
         if getattr(self, "_indexed", None) is None:
-            self._indexed = {
-                n.value.id
+            lists = {n for n, k in self.an.kinds.items() if k == LIST}
+            indexed = set()
+            for parent in walk(self.tree):
+                for child in ast.iter_child_nodes(parent):
+                    if (
+                        isinstance(child, ast.Name)
+                        and child.id in lists
+                        and isinstance(child.ctx, ast.Load)
+                        and not self._stack_use(parent, child)
+                    ):
+                        indexed.add(child.id)
+            copies = [  # `ps = items1`: one list under two names, one adjoint protocol
+                (n.targets[0].id, n.value.id)
                 for n in walk(self.tree)
-                if isinstance(n, ast.Subscript)
-                and isinstance(n.ctx, ast.Load)
+                if isinstance(n, ast.Assign)
+                and isinstance(n.targets[0], ast.Name)
                 and isinstance(n.value, ast.Name)
-                and self.an.kinds.get(n.value.id) == LIST
-            }
+                and n.targets[0].id in lists
+                and n.value.id in lists
+            ]
+            changed = True
+            while changed:
+                changed = False
+                for a, b in copies:
+                    if (a in indexed) != (b in indexed):
+                        indexed |= {a, b}
+                        changed = True
+            self._indexed = indexed
         return self._indexed
+
+    def _stack_use(self, parent, name):
+        """Is this read of a list one the stack protocol serves: `s.append(v)`,
+        `s.pop()`, `t = s` (one list, two names), or passing it to a helper (generated
+        code's `_stack`)?  Any other read (an index, `len`, `np.array(s)`, a rule's
+        argument) contributes an array adjoint indexed like the list."""
+        if isinstance(parent, ast.Attribute):
+            return parent.attr in ("append", "pop")
+        if isinstance(parent, ast.Assign):
+            return isinstance(parent.targets[0], ast.Name)
+        if isinstance(parent, ast.Call) and name is not parent.func:
+            from ..source import is_user_function
+
+            return is_user_function(self.source.resolver.resolve(parent.func))
+        return False
 
     def _refuse_indexed(self, stmt, stack, what):
         from ...errors import UnsupportedSyntaxError
@@ -111,8 +146,19 @@ class BackwardSweep:
 
     def _bwd_pop(self, stmt, stack, names, state):
         """Reverse of `v = s.pop()`: v's adjoint goes back on the adjoint stack."""
-        if stack in self._indexed_lists():
-            raise self._refuse_indexed(stmt, stack, "popping from")
+        if stack in self._indexed_lists():  # an array adjoint: one more row again
+            if len(names) != 1 or not isinstance(stmt.targets[0], ast.Name):
+                raise self._refuse_indexed(stmt, stack, "popping a tuple from")
+            out = self._adjoint_list(stack, state)
+            value = _name(self.adj(names[0])) if names[0] in state else ast.Constant(0.0)
+            push = _call(self.bind(_runtime().seq_push, "seq_push"), _name(self.adj(stack)), value)
+            out.append(_assign(self.adj(stack), push, stmt.lineno))
+            state.discard(names[0])
+            out += [
+                self._marker(MarkerKind.RESTORE, site=stmt, var=v, stack=self.saves_on_stack)
+                for v in reversed(names)
+            ]
+            return out
         out = self._adjoint_list(stack, state)
         values = [_name(self.adj(n)) if n in state else self._zero_of(n) for n in names]
         value = (
