@@ -27,6 +27,13 @@ from .errors import (
 )
 from .rules import register_rule
 from .runtime.core import stop_gradient
+from .runtime.trees import (
+    register_pytree_node,
+    tree_flatten,
+    tree_leaves,
+    tree_map,
+    tree_unflatten,
+)
 from .version import __version__
 
 __all__ = [
@@ -41,6 +48,11 @@ __all__ = [
     "hessian",
     "hvp",
     "stop_gradient",
+    "register_pytree_node",
+    "tree_flatten",
+    "tree_unflatten",
+    "tree_leaves",
+    "tree_map",
     "SrcDiffError",
     "UnsupportedSyntaxError",
     "NoRuleError",

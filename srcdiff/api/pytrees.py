@@ -289,16 +289,18 @@ def readable(gen, flat: Flattened, names, output):
         f'    """{what} of {flat.view.original.__name__} with respect to {", ".join(names)}, '
         f'in their structure."""',
     ]
-    call = f"{leaves_entry}({', '.join(args)})"
-    if output == "grad":
-        lines.append(f"    {got} = {call}")
-    else:
-        lines.append(f"    value, ({got}) = {call}")
+    target = got if output == "grad" else f"value, ({got})"
+    lines += _wrapped(f"    {target} = {leaves_entry}(", args, ")")
     result = results[0] if len(results) == 1 else "(" + ", ".join(results) + ")"
     if len(names) == 1 and len(results) == 1:
         dname = f"d{names[0]}"
         if dname not in flat_params and dname not in grads:
-            lines.append(f"    {dname} = {result}")
+            td = flat.view.treedefs.get(names[0])
+            if td is not None and td.kind in (dict, list, tuple) and len(result) > 80:
+                opening, closing = {dict: "{}", list: "[]", tuple: "()"}[td.kind]
+                lines += _wrapped(f"    {dname} = {opening}", _top_items(result), closing)
+            else:
+                lines.append(f"    {dname} = {result}")
             result = dname
     lines.append(f"    return {result}" if output == "grad" else f"    return value, {result}")
     text = re.sub(rf"\bdef {re.escape(gen.entry)}\(", f"def {leaves_entry}(", gen.text, count=1)
@@ -310,3 +312,31 @@ def _literal(key) -> str:
     if isinstance(key, str) and '"' not in key and "\\" not in key:
         return f'"{key}"'
     return repr(key)
+
+
+def _wrapped(head: str, items: list, close: str, width: int = 100) -> list:
+    """`head` + items + `close` as ruff format would lay it out: one line if it fits,
+    else the items on an indented line of their own, else one per line."""
+    one = head + ", ".join(items) + close
+    if len(one) <= width:
+        return [one]
+    indent = " " * (len(head) - len(head.lstrip()) + 4)
+    inner = indent + ", ".join(items)
+    if len(inner) <= width:
+        return [head, inner, indent[:-4] + close]
+    return [head, *(f"{indent}{item}," for item in items), indent[:-4] + close]
+
+
+def _top_items(display: str) -> list:
+    """The top-level items of a container display `{a: b, c: [d, e]}`, as text."""
+    items, depth, start = [], 0, 1
+    for i, ch in enumerate(display[1:-1], start=1):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            items.append(display[start:i].strip())
+            start = i + 1
+    items.append(display[start:-1].strip())
+    return [item for item in items if item]

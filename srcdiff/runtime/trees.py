@@ -78,6 +78,9 @@ class TreeDef(NamedTuple):
             return _REGISTRY[self.kind][2] is not None
         return self.aux in ("dataclass", "object")
 
+    def __repr__(self) -> str:
+        return f"TreeDef({self.describe()})"
+
     def describe(self) -> str:
         """`dict{'w': leaf, 'b': leaf}`: for messages."""
         if self.is_leaf:
