@@ -297,7 +297,8 @@ def readable(gen, flat: Flattened, names, output):
         if dname not in flat_params and dname not in grads:
             td = flat.view.treedefs.get(names[0])
             if td is not None and td.kind in (dict, list, tuple) and len(result) > 80:
-                opening, closing = {dict: "{}", list: "[]", tuple: "()"}[td.kind]
+                brackets = {dict: "{}", list: "[]", tuple: "()"}[td.kind]
+                opening, closing = brackets[0], brackets[1]
                 lines += _wrapped(f"    {dname} = {opening}", _top_items(result), closing)
             else:
                 lines.append(f"    {dname} = {result}")
