@@ -84,7 +84,6 @@ AT_DECORATION = [
 
 AT_CALL = [
     (E.uses_starred_unpack, UnsupportedSyntaxError, "first, *rest", "starred unpacking"),
-    (E.uses_append, UnsupportedSyntaxError, "ys.append(x)", ".append()"),
     (E.uses_gamma, NoRuleError, "math.gamma(y)", "math.gamma"),
     (E.uses_lgamma, NoRuleError, "math.lgamma(x)", "math.lgamma"),
     (E.uses_time_active, NoRuleError, "time.localtime(x)", "time.localtime"),
@@ -273,6 +272,12 @@ def test_non_numeric_wrt_argument(bad, typename):
     msg = str(exc)
     assert "one_string" in msg and "'s'" in msg and typename in msg
     assert "\nhint: " in msg
+
+
+def test_a_list_display_appended_to_is_built_by_appends():
+    # (once refused: "cannot differentiate through .append()")
+    for mode in ("reverse", "forward"):
+        assert srcdiff.grad(E.uses_append, mode=mode)(2.0) == 1.0
 
 
 def test_a_dict_of_floats_is_a_container_of_parameters():

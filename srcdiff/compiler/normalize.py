@@ -182,6 +182,14 @@ class Normalizer(Reductions, Inlining):
             tree.body = [s for s in tree.body if not _frees_names(s)]
         self._collect_locals(tree)  # lambdas and defs inlined where called (inlining.py)
         self._reject_unsupported(tree)
+        self.grown = {  # lists the function appends to, extends or pops: built by appends
+            n.func.value.id
+            for n in walk(tree)
+            if isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and n.func.attr in ("append", "extend", "pop")
+            and isinstance(n.func.value, ast.Name)
+        }
         for local in self.local_functions.values():
             self._reject_unsupported(local.node)
         body = list(tree.body)
@@ -453,6 +461,24 @@ class Normalizer(Reductions, Inlining):
                 tail += self._stmt_Assign(_assign(tgt, copy_tree(src), stmt))
             return first + tail
         target = stmt.targets[0]
+        if (
+            isinstance(target, ast.Name)
+            and target.id in getattr(self, "grown", ())
+            and isinstance(stmt.value, ast.List)
+            and stmt.value.elts
+            and not any(isinstance(e, ast.Starred) for e in stmt.value.elts)
+        ):  # `xs = [x0]` for a list appended to later: `xs = []`, `xs.append(x0)`
+            items, stmt.value = stmt.value.elts, _located(ast.List(elts=[], ctx=ast.Load()), stmt)
+            extend = ast.Call(
+                func=_located(
+                    ast.Attribute(value=_name(target.id), attr="extend", ctx=ast.Load()), stmt
+                ),
+                args=[_located(ast.List(elts=items, ctx=ast.Load()), stmt)],
+                keywords=[],
+            )
+            return self._stmt_Assign(stmt) + self._stmt_Expr(
+                _located(ast.Expr(value=_located(extend, stmt)), stmt)
+            )
         walrus, stmt.value = self._lift_walrus(stmt.value, stmt)
         inlined, stmt.value = self._inline_calls(stmt.value, stmt)  # (inlining.py)
         if walrus or inlined:  # `y = (t := a) * t` -> `t = a; y = t * t`

@@ -99,7 +99,11 @@ rule(
     runtime.seq_push,
     "d, v",
     jvp={"d": "seq_push(t, zeros_like(v))", "v": "seq_push(zeros_like(d), t)"},
-    vjp={"d": "g[:-1]", "v": "unbroadcast(g[-1], v)"},
+    # (g may be a zero made explicit, 0.0: then both cotangents are zeros)
+    vjp={
+        "d": "g[:-1] if np.ndim(g) else zeros_like(d)",
+        "v": "unbroadcast(g[-1], v) if np.ndim(g) else zeros_like(v)",
+    },
     result="array",
 )
 rule(runtime.add_each, "a, b", jvp={"a": "t", "b": "t"}, vjp={"a": "g", "b": "g"}, result="array")

@@ -408,6 +408,8 @@ class BackwardSweep:
             not op.rule.elementwise
             and op.target in self.materialized
             and self.flat.kind(_name(op.target)) != SCALAR
+            and op.rule.func is not _runtime().seq_push  # (`d = seq_push(d, v)`: its own
+            # vjps take a zero g; `like(g, d)` would read the restored, shorter d)
         ):
             # a zero made explicit as 0.0 has no shape: a linear map (dot, sum,
             # reshape) needs the real one
