@@ -21,7 +21,7 @@ from .finite import all_finite, refuse
 from .forward import gradient as forward_gradient
 from .forward import number_gradient
 from .pickling import derivative
-from .pytrees import Flattened, gradient_call, has_containers, readable
+from .pytrees import Flattened, containers_read, gradient_call, has_containers, readable
 from .requests import (
     FAST_KINDS,
     Specializer,
@@ -149,6 +149,18 @@ def _make_bound(maker, func, bound, wrt, output, doc, mode, checkpoint, has_aux)
     result.wrt = names
     result.specialize = bound.call(inner.specialize)
     return result
+
+
+def _example_read(func, name):
+    import ast
+
+    nodes = list(ast.walk(FunctionSource(func).tree))
+    for kind in (ast.Subscript, ast.Attribute):  # params["w"] reads best
+        for node in nodes:
+            if isinstance(node, kind) and isinstance(node.value, ast.Name):
+                if node.value.id == name:
+                    return ast.unparse(node)
+    return name
 
 
 def _finite(func, names, output):
@@ -337,6 +349,14 @@ def generated(func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint
             )
             return readable(code, flat, names, output), kinds
     if at is None:
+        read = containers_read(func, params)
+        if read:  # (assumed arrays, params["w"] would be nonsense)
+            raise ArgumentError(
+                f"{func.__name__} reads {', '.join(read)} as a container of parameters "
+                f"({_example_read(func, read[0])}); its structure comes from an example",
+                hint=f'give example arguments: at=(...), or --at "{read[0]}={{...}}, ..." '
+                "for srcdiff show",
+            )
         kinds = assumed_kinds(func, params)
     else:
         kinds = {p: (k, None) for p, k in kinds_for_source(func, params, at).items()}

@@ -341,3 +341,24 @@ def _top_items(display: str) -> list:
             start = i + 1
     items.append(display[start:-1].strip())
     return [item for item in items if item]
+
+
+def containers_read(func, params) -> list:
+    """Parameters the function reads as containers (`params["w"]`, `p.w` for an attribute
+    no array has): code can't be generated for them without example values."""
+    import ast
+
+    from ..compiler.source import FunctionSource
+
+    tree = FunctionSource(func).tree
+    found = []
+    for node in ast.walk(tree):
+        base = getattr(node, "value", None)
+        if not isinstance(base, ast.Name) or base.id not in params or base.id in found:
+            continue
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+            if isinstance(node.slice.value, str):
+                found.append(base.id)
+        elif isinstance(node, ast.Attribute) and not hasattr(np.ndarray, node.attr):
+            found.append(base.id)
+    return [p for p in params if p in found]
