@@ -73,7 +73,11 @@ class Bound:
 
 
 def unwrap(func) -> Bound | None:
-    """The Bound form of a bound method or a partial (of either), else None."""
+    """The Bound form of a bound method or a partial (of either), else None.  What grad
+    & co. return is a partial too (api/pickling.py), and stays what it is: srcdiff
+    refuses to read it as source, naming hessian instead."""
+    if hasattr(func, "srcdiff_recipe"):
+        return None
     if isinstance(func, types.MethodType) and isinstance(func.__func__, types.FunctionType):
         params = list(inspect.signature(func.__func__).parameters)
         if not params:
