@@ -470,3 +470,27 @@ def refused_walrus_in_lambda(x):
     t = x * 5.0
     f = lambda v: (t := v * 2.0) + t  # noqa: E731, F841
     return f(x) * t
+
+
+# *args / **kwargs passed through to a helper (the helper's view for each call's arguments)
+def _scaled_product(a, b, scale=1.0):
+    return scale * a * b
+
+
+def _pass_through(x, *args, **kwargs):
+    return _scaled_product(x, *args, **kwargs)
+
+
+def _product_of_rest(x, *rest):
+    total = x
+    for r in rest:
+        total = total * r
+    return total + len(rest) + rest[0]
+
+
+def varargs_passthrough(x, s):
+    return _pass_through(x, s, scale=2.0) + _pass_through(x * s, x)
+
+
+def varargs_reader(x, y):
+    return _product_of_rest(x, y, x * y) + _product_of_rest(y, x)

@@ -122,6 +122,10 @@ CASES = [
     C(P.hinted_fsum, (X3,)),
     C(P.hinted_zip_value, (X3, Y3)),
     C(P.list_comp_value, (X3,)),
+    C(P.varargs_passthrough, (0.7, 1.3)),
+    C(P.varargs_passthrough, (0.7, 1.3), 1),
+    C(P.varargs_reader, (0.7, 1.3)),
+    C(P.varargs_reader, (0.7, 1.3), 1),
 ]
 
 

@@ -477,6 +477,7 @@ class Flattener:
         return self._rule_op(func, bound, primal, targets, node)
 
     def _helper_op(self, call, func, targets, ops):
+        func, call = self.unit.variadic(func, call)  # h(x, *args): h's view for this call
         args = [self._atom(a, ops) for a in call.args]
         keywords = [ast.keyword(arg=k.arg, value=self._atom(k.value, ops)) for k in call.keywords]
         primal = ast.Call(func=call.func, args=args, keywords=keywords)

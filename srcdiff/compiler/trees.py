@@ -37,7 +37,7 @@ import types
 from dataclasses import dataclass
 
 from ..errors import UnsupportedSyntaxError
-from ..runtime.trees import TreeDef
+from ..runtime.trees import LEAF, TreeDef
 from .source import FunctionSource, adopt, parsed
 
 # (root parameter, path of keys) of a subtree or leaf
@@ -76,8 +76,10 @@ def _build_view(func, treedefs) -> FlatView:
     parse = parsed(func)
     source = FunctionSource(func)
     tree = copy.deepcopy(parse.tree)
-    params = [a.arg for a in [*tree.args.posonlyargs, *tree.args.args, *tree.args.kwonlyargs]]
-    if tree.args.vararg or tree.args.kwarg:
+    ordered = _ordered_args(tree.args)
+    params = [a.arg for a in ordered]
+    variadic = {a.arg for a in (tree.args.vararg, tree.args.kwarg) if a is not None}
+    if not variadic <= set(treedefs):
         raise source.error(
             UnsupportedSyntaxError,
             f"srcdiff cannot flatten the containers passed to {func.__name__}, "
@@ -103,7 +105,7 @@ def _build_view(func, treedefs) -> FlatView:
     rewriter = _Rewriter(source, treedefs, names, cells, taken)
     tree.body = rewriter.block(tree.body)
     flat_args = []
-    for a in [*tree.args.posonlyargs, *tree.args.args, *tree.args.kwonlyargs]:
+    for a in ordered:
         if a.arg in treedefs:
             flat_args += [ast.copy_location(ast.arg(arg=n), a) for n in leaves[a.arg]]
         else:
@@ -124,6 +126,58 @@ def _build_view(func, treedefs) -> FlatView:
     flat = _compile(func, tree, parse.first_line, cells)
     adopt(flat, tree, parse)
     return FlatView(func, flat, tuple(params), treedefs, {p: tuple(v) for p, v in leaves.items()})
+
+
+def _ordered_args(args: ast.arguments) -> list:
+    """Every parameter in the order a call binds them: *args after the positional ones,
+    **kwargs last."""
+    return [
+        *args.posonlyargs,
+        *args.args,
+        *([args.vararg] if args.vararg else []),
+        *args.kwonlyargs,
+        *([args.kwarg] if args.kwarg else []),
+    ]
+
+
+def variadic_call(func: types.FunctionType, call: ast.Call):
+    """For a call to a function taking *args / **kwargs, with named arguments only: (the
+    function's flat view for this call's extra arguments -- `args` a tuple of them,
+    `kwargs` a dict -- and the call's keywords for that view: `x=x, args_0=y,
+    kwargs_scale=2.0`), or None if `func` takes neither or the call can't be bound."""
+    sig = inspect.signature(func)
+    star = [p.name for p in sig.parameters.values() if p.kind is p.VAR_POSITIONAL]
+    double = [p.name for p in sig.parameters.values() if p.kind is p.VAR_KEYWORD]
+    if not star and not double:
+        return None
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(
+        k.arg is None for k in call.keywords
+    ):
+        return None
+    try:
+        bound = sig.bind(*call.args, **{k.arg: k.value for k in call.keywords})
+    except TypeError:
+        return None
+    defs = {}
+    leaf = TreeDef(LEAF, (), None, ())
+    for name in star:
+        items = bound.arguments.get(name, ())
+        defs[name] = TreeDef(tuple, tuple(range(len(items))), None, (leaf,) * len(items))
+    for name in double:
+        items = bound.arguments.get(name, {})
+        defs[name] = TreeDef(dict, tuple(items), None, (leaf,) * len(items))
+    view = flat_view(func, defs)
+    keywords = []
+    for p, value in bound.arguments.items():
+        if p in star:
+            values = list(value)
+        elif p in double:
+            values = list(value.values())
+        else:
+            keywords.append(ast.keyword(arg=p, value=value))
+            continue
+        keywords += [ast.keyword(arg=n, value=v) for n, v in zip(view.leaves[p], values)]
+    return view.func, ast.copy_location(ast.Call(func=call.func, args=[], keywords=keywords), call)
 
 
 def _leaf_paths(td: TreeDef, prefix=()):
@@ -532,6 +586,7 @@ class _Expressions(ast.NodeTransformer):
 
     def visit_Call(self, node):
         rw = self.rw
+        node = self.expand_starred(node)
         f = node.func
         builtin = rw.builtin(f)
         if builtin is len and len(node.args) == 1 and not node.keywords:
@@ -570,6 +625,35 @@ class _Expressions(ast.NodeTransformer):
                     "read its leaves with constant keys, or loop over .items() / .values()",
                 )
         return self.generic_visit(node)
+
+    def expand_starred(self, node):
+        """`h(*args, **kwargs)` with `args` and `kwargs` containers: their items."""
+        rw = self.rw
+        args, keywords, changed = [], [], False
+        for a in node.args:
+            path = rw.resolve(a.value) if isinstance(a, ast.Starred) else None
+            td = rw.node_at(path) if path is not None else None
+            if td is not None and not td.is_leaf and td.by_position:
+                args += [self.tree_value(a, (path[0], (*path[1], k))) for k in td.keys]
+                changed = True
+            else:
+                args.append(a)
+        for k in node.keywords:
+            path = rw.resolve(k.value) if k.arg is None else None
+            td = rw.node_at(path) if path is not None else None
+            if td is not None and not td.is_leaf and issubclass_dict(td.kind):
+                keywords += [
+                    ast.keyword(
+                        arg=str(key), value=self.tree_value(k.value, (path[0], (*path[1], key)))
+                    )
+                    for key in td.keys
+                ]
+                changed = True
+            else:
+                keywords.append(k)
+        if not changed:
+            return node
+        return ast.copy_location(ast.Call(func=node.func, args=args, keywords=keywords), node)
 
     def element(self, node, e):
         if e[0] == "const":
