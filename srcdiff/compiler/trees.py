@@ -155,7 +155,7 @@ def variadic_call(func: types.FunctionType, call: ast.Call):
     ):
         return None
     try:
-        bound = sig.bind(*call.args, **{k.arg: k.value for k in call.keywords})
+        bound = sig.bind(*call.args, **{str(k.arg): k.value for k in call.keywords})
     except TypeError:
         return None
     defs = {}
