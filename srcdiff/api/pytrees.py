@@ -36,17 +36,37 @@ _PLAIN = {float, int, bool, np.ndarray, np.float64, str, type(None)}
 
 def differentiable(leaf) -> bool:
     """A float, a float array or a list of floats: a leaf that gets a gradient."""
+    t = type(leaf)
+    if t is float or t is np.float64:
+        return True
+    if t is np.ndarray:
+        return leaf.dtype.kind == "f"  # type: ignore[union-attr]
+    if t in (int, bool, str, type(None)):
+        return False
     return kind_of_value(leaf) in (SCALAR, ARRAY, SEQ) and not (
         isinstance(leaf, (int, np.integer, bool, np.bool_))
     )
+
+
+def _parameters(func) -> tuple[str, ...]:
+    """Every parameter of `func`, in order (cached: asked on every call)."""
+    key = (func, getattr(func, "__code__", None))
+    found = _PARAMS.get(key)
+    if found is None:
+        found = _PARAMS[key] = tuple(inspect.signature(func).parameters)
+    return found
+
+
+_PARAMS: dict = {}
 
 
 class Flattened:
     """One call's arguments, flattened for `func`'s flat view."""
 
     def __init__(self, func, values, objects=frozenset()):
-        self.params = [p for p in inspect.signature(func).parameters]
+        self.params = list(_parameters(func))
         self.values = tuple(values)
+        self._wrt: dict = {}
         defs: dict[str, TreeDef] = {}
         self.leaves: dict[str, list] = {}
         for p, v in zip(self.params, values):
@@ -60,17 +80,20 @@ class Flattened:
 
     @property
     def key(self):
-        return tuple(sorted((p, td) for p, td in self.view.treedefs.items()))
+        return tuple(self.view.treedefs.items())
 
     def flat_wrt(self, names) -> tuple[str, ...]:
         """The flat parameters differentiated for `names`: a container's float leaves."""
+        if names in self._wrt:
+            return self._wrt[names]
         out = []
         for p in names:
             if p in self.leaves:
                 out += [n for n, v in zip(self.view.leaves[p], self.leaves[p]) if differentiable(v)]
             else:
                 out.append(p)
-        return tuple(out)
+        self._wrt[names] = found = tuple(out)
+        return found
 
     def regroup(self, names, grads) -> tuple:
         """Gradients of the flat wrt (in flat_wrt's order) -> one per name in `names`,

@@ -64,7 +64,7 @@ _VIEWS: dict = {}
 
 def flat_view(func: types.FunctionType, treedefs: dict) -> FlatView:
     """The flat view of `func` for these container parameters' structures (cached)."""
-    key = (func, func.__code__, tuple(sorted(treedefs.items(), key=lambda kv: kv[0])))
+    key = (func, func.__code__, tuple(treedefs.items()))  # (in parameter order)
     view = _VIEWS.get(key)
     if view is None:
         view = _build_view(func, dict(treedefs))
