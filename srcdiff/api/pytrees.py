@@ -40,7 +40,7 @@ def differentiable(leaf) -> bool:
     if t is float or t is np.float64:
         return True
     if t is np.ndarray:
-        return leaf.dtype.kind == "f"  # type: ignore[union-attr]
+        return leaf.dtype.kind == "f"
     if t in (int, bool, str, type(None)):
         return False
     return kind_of_value(leaf) in (SCALAR, ARRAY, SEQ) and not (
