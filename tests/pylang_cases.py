@@ -494,3 +494,19 @@ def varargs_passthrough(x, s):
 
 def varargs_reader(x, y):
     return _product_of_rest(x, y, x * y) + _product_of_rest(y, x)
+
+
+def isinstance_branch(x, n):  # (on facts that carry no derivative)
+    if isinstance(n, int) and n > 1:
+        return x**n
+    return x * 2.0
+
+
+def local_dict_items(w, x):
+    weights = {"a": 1.5, "b": -0.5}
+    s = 0.0
+    for _, v in weights.items():
+        s = s + v * w * x
+    for v in weights.values():
+        s = s + v * x**2
+    return s * w

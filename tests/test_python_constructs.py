@@ -126,6 +126,9 @@ CASES = [
     C(P.varargs_passthrough, (0.7, 1.3), 1),
     C(P.varargs_reader, (0.7, 1.3)),
     C(P.varargs_reader, (0.7, 1.3), 1),
+    C(P.isinstance_branch, (0.7, 3)),
+    C(P.local_dict_items, (0.7, 1.3)),
+    C(P.local_dict_items, (0.7, 1.3), 1),
 ]
 
 

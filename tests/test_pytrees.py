@@ -205,3 +205,12 @@ def test_srcdiff_build_refuses_containers_clearly(tmp_path):
         cwd=tmp_path,
     )
     assert out.returncode != 0 and "containers of parameters" in out.stderr
+
+
+def test_a_derivative_of_a_function_of_containers_pickles():
+    import pickle
+
+    g = pickle.loads(pickle.dumps(srcdiff.grad(F.loss)))
+    want = srcdiff.grad(F.loss)(PARAMS, X)
+    got = g(PARAMS, X)
+    np.testing.assert_allclose(got["w"], want["w"]) and got["b"] == want["b"]
