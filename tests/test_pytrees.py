@@ -214,3 +214,13 @@ def test_a_derivative_of_a_function_of_containers_pickles():
     want = srcdiff.grad(F.loss)(PARAMS, X)
     got = g(PARAMS, X)
     np.testing.assert_allclose(got["w"], want["w"]) and got["b"] == want["b"]
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_a_recursive_helper_passed_a_container(mode):
+    params = {"w": 0.5, "b": 0.1}
+    g = srcdiff.grad(F.recursive, wrt=(0, 1), mode=mode)(params, 0.3, 3)
+    report = srcdiff.check_grad(F.recursive, params, 0.3, 3, wrt=(0, 1))
+    by_row = {r.parameter: r.analytic for r in report.rows}
+    assert float(g[0]["w"]) == pytest.approx(by_row['params["w"]'], rel=1e-12)
+    assert float(g[1]) == pytest.approx(by_row["x"], rel=1e-12)

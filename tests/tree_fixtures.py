@@ -97,3 +97,9 @@ def nested_def_reads(params, x):
         return params["w"] * v
 
     return inner(x)
+
+
+def recursive(params, x, depth):
+    if depth == 0:
+        return x
+    return recursive(params, np.tanh(params["w"] * x + params["b"]), depth - 1)

@@ -67,12 +67,26 @@ def flat_view(func: types.FunctionType, treedefs: dict) -> FlatView:
     key = (func, func.__code__, tuple(treedefs.items()))  # (in parameter order)
     view = _VIEWS.get(key)
     if view is None:
-        view = _build_view(func, dict(treedefs))
+        if key in _BUILDING:  # a recursive call: the view being built, through a cell
+            return _BUILDING[key]
+        view = _build_view(func, dict(treedefs), key)
         _VIEWS[key] = view
     return view
 
 
-def _build_view(func, treedefs) -> FlatView:
+@dataclass(frozen=True, eq=False)
+class _Pending:
+    """A flat view still being built (for a recursive call in its own body): its leaves,
+    and the cell its function will be in."""
+
+    leaves: dict
+    func: types.CellType
+
+
+_BUILDING: dict = {}
+
+
+def _build_view(func, treedefs, key) -> FlatView:
     parse = parsed(func)
     source = FunctionSource(func)
     tree = copy.deepcopy(parse.tree)
@@ -103,7 +117,12 @@ def _build_view(func, treedefs) -> FlatView:
             leaves[p].append(name)
     cells: dict[str, object] = {}
     rewriter = _Rewriter(source, treedefs, names, cells, taken)
-    tree.body = rewriter.block(tree.body)
+    cell = types.CellType()
+    _BUILDING[key] = _Pending({p: tuple(v) for p, v in leaves.items()}, cell)
+    try:
+        tree.body = rewriter.block(tree.body)
+    finally:
+        del _BUILDING[key]
     flat_args = []
     for a in ordered:
         if a.arg in treedefs:
@@ -124,6 +143,7 @@ def _build_view(func, treedefs) -> FlatView:
     tree.returns = None
     ast.fix_missing_locations(tree)
     flat = _compile(func, tree, parse.first_line, cells)
+    cell.cell_contents = flat
     adopt(flat, tree, parse)
     return FlatView(func, flat, tuple(params), treedefs, {p: tuple(v) for p, v in leaves.items()})
 
@@ -198,7 +218,7 @@ def _compile(func, tree, first_line, cells):
     (and `cells`, the helpers' flat views) as its free variables."""
     free = {**{n: c for n, c in zip(func.__code__.co_freevars, func.__closure__ or ())}}
     for name, obj in cells.items():
-        free[name] = types.CellType(obj)
+        free[name] = obj if isinstance(obj, types.CellType) else types.CellType(obj)
     placed = copy.deepcopy(tree)
     ast.increment_lineno(placed, first_line - 1)  # tracebacks show the user's lines
     factory = ast.FunctionDef(
