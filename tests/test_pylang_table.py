@@ -152,6 +152,7 @@ CASES = [
     Case(T.step_aux, ({"w": u(3), "b": 0.1}, X43, Y4), has_aux=True),
     Case(T.step_aux_tuple, ({"w": u(3)}, X43, Y4), has_aux=True),
     Case(T.step_aux_nt, (T.Linear(u(3), 0.3), X3), has_aux=True),
+    Case(T.step_aux_metrics, ({"w": u(3), "b": 0.2}, X43, Y4), has_aux=True),
 ]
 
 
@@ -324,9 +325,17 @@ def test_gradient_matches_finite_differences(case, mode):
     if case.has_aux:
         got, aux = got
         want_aux = case.func(*case.args)[1]
-        np.testing.assert_allclose(
-            np.asarray(aux, dtype=float), np.asarray(want_aux, dtype=float), rtol=1e-12
-        )
+        if isinstance(want_aux, dict):  # metrics: computed, not differentiated
+            assert list(aux) == list(want_aux)
+            for k in want_aux:
+                if isinstance(want_aux[k], str):
+                    assert aux[k] == want_aux[k]
+                else:
+                    assert float(aux[k]) == pytest.approx(float(want_aux[k]), rel=1e-12)
+        else:
+            np.testing.assert_allclose(
+                np.asarray(aux, dtype=float), np.asarray(want_aux, dtype=float), rtol=1e-12
+            )
     _check_gradient(case, got)
     for a, b in zip(jax_like_leaves(before), jax_like_leaves(case.args)):
         np.testing.assert_array_equal(np.asarray(a, dtype=object), np.asarray(b, dtype=object))

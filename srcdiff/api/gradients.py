@@ -34,7 +34,6 @@ from .requests import (
     parse_wrt,
     ranks_for_source,
 )
-from .transforms import jvp
 
 
 def _make(
@@ -212,21 +211,27 @@ def _forward(func, names, args, output, single, spec):
 
 def _forward_first(func, names, args):
     """Forward-mode gradients of the first of the pair (output, aux) `func` returns (for
-    has_aux): one jvp per input element, as forward_grad, keeping the first tangent."""
+    has_aux): one pass of tangent code per input element (output "jvp_aux": aux is
+    computed, not differentiated, so it may be a dict of metrics)."""
     params = parameters(func)
+    npos = len(params) - len(keyword_only(func))
     grads = []
     for name in names:
         i = params.index(name)
         x = args[i]
         arr = np.asarray(x, dtype=float)
         number = arr.ndim == 0 and not isinstance(x, (list, tuple, np.ndarray))
+        primals = tuple(float(a) if k == i and is_int_scalar(a) else a for k, a in enumerate(args))
+        fn = Specializer(func, (name,), "jvp_aux").compiled(primals)
+        pos, kw = primals[:npos], dict(zip(params[npos:], primals[npos:]))
         g = np.zeros(arr.shape)
         for j in np.ndindex(arr.shape):
-            tangents = [None] * len(args)
             basis = np.zeros(arr.shape)
             basis[j] = 1.0
-            tangents[i] = 1.0 if number else basis
-            g[j] = jvp(func, args, tangents)[1][0]
+            tangent = 1.0 if number else basis
+            if isinstance(x, (list, tuple)):
+                tangent = np.asarray(tangent, dtype=float)
+            g[j] = fn(*pos, tangent, **kw)[1][0]
         if number:
             grads.append(float(g))
         elif isinstance(x, (list, tuple)):

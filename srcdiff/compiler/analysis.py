@@ -111,6 +111,8 @@ class Analysis:
         self.helper_kinds = helper_kinds or (lambda func, call, analysis: None)
         # name -> node: a differentiated value stored where we lose track of it
         self.lost: dict[str, ast.AST] = {}
+        # names computed but not differentiated (has_aux's aux: derive.py), set after analysis
+        self.not_differentiated: set[str] = set()
         self.maybe_int = {p for p, k in param_kinds.items() if k == INT}
         initial = dict(self.active)
         self._fixpoint()

@@ -74,6 +74,9 @@ class Flattener:
                 ops.append(self._helper_op(call, func, names, ops))
             ops[-1].unpacked = True
             return ops
+        if isinstance(target, ast.Name) and target.id in self.an.not_differentiated:
+            ops.append(Op(OpKind.INACTIVE, [target.id], stmt.value, stmt))  # (has_aux's aux)
+            return ops
         if isinstance(target, ast.Name):
             self._into(stmt.value, target.id, ops)
             return ops
