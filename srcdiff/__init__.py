@@ -32,6 +32,13 @@ from .errors import (
 )
 from .rules import register_rule
 from .runtime.core import stop_gradient
+from .runtime.trees import (
+    register_pytree_node,
+    tree_flatten,
+    tree_leaves,
+    tree_map,
+    tree_unflatten,
+)
 from .version import __version__
 
 __all__ = [
@@ -48,6 +55,11 @@ __all__ = [
     "hvp",
     "stop_gradient",
     "symbolic",
+    "register_pytree_node",
+    "tree_flatten",
+    "tree_unflatten",
+    "tree_leaves",
+    "tree_map",
     "SrcDiffError",
     "UnsupportedSyntaxError",
     "NoRuleError",

@@ -66,7 +66,8 @@ def cmd_show(args):
     from .build.standalone import standalone_text
 
     func = load_function(args.target)
-    at = parse_at(args.at) if args.at else None
+    at = parse_at(args.at, vars(sys.modules[func.__module__])) if args.at else None
+    _needs_instance(args.target, func, at)
     with progress(label(func, args.mode)):
         gen, kinds = generated(
             func, wrt=_wrt(args, func), mode=args.mode, at=at, checkpoint=args.checkpoint
@@ -83,6 +84,19 @@ def cmd_show(args):
     text = standalone_text(gen, sys.modules[func.__module__], path, notes)
     sys.stdout.write(_highlight(text, args.color))
     return EXIT_OK
+
+
+def _needs_instance(target, func, at):
+    """`FILE.py:Class.method` reads `self`'s attributes: srcdiff needs an instance."""
+    name = target.rpartition(":")[2]
+    params = list(inspect.signature(func).parameters) if callable(func) else []
+    if "." in name and params and params[0] == "self" and (at is None or "self" not in at):
+        cls = name.rsplit(".", 1)[0]
+        raise UsageError(
+            f"{name} reads the attributes of self: give an instance with --at, e.g. "
+            f'--at "self={cls}(...), {", ".join(f"{p}=..." for p in params[1:])}" '
+            f"(--at values may use the names {target.rpartition(':')[0]} defines)"
+        )
 
 
 def _assumed_note(groups):
@@ -136,7 +150,8 @@ def _point(args, func):
     `srcdiff check` and `srcdiff compare` read them."""
     from .api.requests import default_wrt, parameters, parse_wrt
 
-    at = parse_at(args.at)
+    at = parse_at(args.at, vars(sys.modules[func.__module__]))
+    _needs_instance(args.target, func, at)
     params = parameters(func)
     try:
         bound = inspect.signature(func).bind(**at)

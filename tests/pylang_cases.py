@@ -306,9 +306,9 @@ def refused_zip_value(xs, ys):
     return s
 
 
-def refused_list_comp_value(x):
+def list_comp_value(x):  # (a list comprehension as a value: an append loop)
     ys = [v * v for v in x]
-    return ys[0]
+    return ys[0] + ys[-1] * len(ys)
 
 
 # ... and the rewrites their hints suggest
@@ -470,3 +470,43 @@ def refused_walrus_in_lambda(x):
     t = x * 5.0
     f = lambda v: (t := v * 2.0) + t  # noqa: E731, F841
     return f(x) * t
+
+
+# *args / **kwargs passed through to a helper (the helper's view for each call's arguments)
+def _scaled_product(a, b, scale=1.0):
+    return scale * a * b
+
+
+def _pass_through(x, *args, **kwargs):
+    return _scaled_product(x, *args, **kwargs)
+
+
+def _product_of_rest(x, *rest):
+    total = x
+    for r in rest:
+        total = total * r
+    return total + len(rest) + rest[0]
+
+
+def varargs_passthrough(x, s):
+    return _pass_through(x, s, scale=2.0) + _pass_through(x * s, x)
+
+
+def varargs_reader(x, y):
+    return _product_of_rest(x, y, x * y) + _product_of_rest(y, x)
+
+
+def isinstance_branch(x, n):  # (on facts that carry no derivative)
+    if isinstance(n, int) and n > 1:
+        return x**n
+    return x * 2.0
+
+
+def local_dict_items(w, x):
+    weights = {"a": 1.5, "b": -0.5}
+    s = 0.0
+    for _, v in weights.items():
+        s = s + v * w * x
+    for v in weights.values():
+        s = s + v * x**2
+    return s * w

@@ -121,6 +121,14 @@ CASES = [
     C(P.hinted_starred_sequence, (X3,)),
     C(P.hinted_fsum, (X3,)),
     C(P.hinted_zip_value, (X3, Y3)),
+    C(P.list_comp_value, (X3,)),
+    C(P.varargs_passthrough, (0.7, 1.3)),
+    C(P.varargs_passthrough, (0.7, 1.3), 1),
+    C(P.varargs_reader, (0.7, 1.3)),
+    C(P.varargs_reader, (0.7, 1.3), 1),
+    C(P.isinstance_branch, (0.7, 3)),
+    C(P.local_dict_items, (0.7, 1.3)),
+    C(P.local_dict_items, (0.7, 1.3), 1),
 ]
 
 
@@ -300,7 +308,6 @@ REFUSED = [
     (P.refused_unpack_count, srcdiff.UnsupportedSyntaxError, "unpacks 3 values", "as many"),
     (P.refused_fsum, srcdiff.NoRuleError, "math.fsum", "write the loop"),
     (P.refused_zip_value, srcdiff.NoRuleError, "zip", "directly as a `for` loop"),
-    (P.refused_list_comp_value, srcdiff.UnsupportedSyntaxError, "list comprehension", "sum(...)"),
     (P.refused_lambda_as_key, srcdiff.UnsupportedSyntaxError, "a lambda other", "module level"),
     (P.refused_recursive_def, srcdiff.UnsupportedSyntaxError, "recursion", "module level"),
     (P.refused_local_as_value, srcdiff.UnsupportedSyntaxError, "used as a value", "module level"),

@@ -18,6 +18,7 @@ SHOWN = [
     ("samples/activations.py:softplus",),
     ("samples/seed.py:f", "--wrt", "x,y", "--mode", "forward"),
     ("samples/seed.py:f", "--wrt", "x,y", "--mode", "symbolic"),
+    ("samples/nested_params.py:unit_loss", "--at", "params={'w': 2.0, 'b': 0.5}, x=1.5, y=3.0"),
 ]
 CHECKED = [("samples/seed.py:f", "--at", "x=3, y=4")]
 

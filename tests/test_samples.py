@@ -48,6 +48,35 @@ def test_training_samples_lower_the_loss(name):
     assert values[-1] < 0.8 * values[0]
 
 
+def test_nested_params_sample_trains_both_ways():
+    """Gradient descent on a nested dict of parameters, and SciPy on a flattened view."""
+    out = run_sample("nested_params.py")
+    values = losses(out)
+    descent, minimized = values[:-1], values[-1]
+    assert len(descent) >= 5 and all(b < a for a, b in zip(descent, descent[1:])), out
+    assert descent[-1] < 0.5 * descent[0] and minimized < descent[-1], out
+    assert "converged: True" in out
+
+
+def test_nested_params_gradient_against_finite_differences():
+    sys.path.insert(0, os.path.join(ROOT, "samples"))
+    try:
+        import nested_params as N
+    finally:
+        sys.path.pop(0)
+    x, y = N.make_data(n=8)
+    params = N.init(n_hidden=3)
+    g = srcdiff.grad(N.loss)(params, x, y)
+    vector, unflatten = N.flat_view(params)
+    flat_g, _ = N.flat_view(g)
+    h = 1e-6
+    for k in range(len(vector)):
+        e = np.zeros_like(vector)
+        e[k] = h
+        fd = (N.loss(unflatten(vector + e), x, y) - N.loss(unflatten(vector - e), x, y)) / (2 * h)
+        assert flat_g[k] == pytest.approx(fd, rel=1e-5, abs=1e-8)
+
+
 def test_rosenbrock_sample_reaches_the_minimum():
     """SciPy's BFGS and Newton-CG with srcdiff's gradient and hvp (SciPy is a test extra)."""
     out = run_sample("rosenbrock.py")

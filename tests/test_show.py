@@ -52,6 +52,12 @@ SHOWN = {
 }
 # sample functions srcdiff refuses to differentiate (random data, set-up)
 REFUSED = {"samples/mlp.py:init", "samples/mlp.py:make_data", "samples/logistic.py:make_data"}
+# ... and functions of containers of parameters, which need --at to be shown (README and
+# tests/test_pytrees.py show them with it), and the sample's set-up
+REFUSED |= {
+    f"samples/nested_params.py:{name}"
+    for name in ("predict", "loss", "unit_loss", "init", "make_data", "flat_view")
+}
 REFUSED |= {"samples/sweep/oscillator/model.py:observations"} | {
     f"samples/sweep/run_sweep.py:{name}" for name in ("row", "sweep_serial", "sweep_dask", "main")
 }

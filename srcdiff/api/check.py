@@ -18,6 +18,7 @@ import numpy as np
 
 from ..errors import GradientCheckError
 from ..runtime.fd import numeric_grad
+from .pytrees import Flattened, has_containers
 
 __all__ = ["CheckReport", "CheckRow", "check_grad", "format_table", "numeric_grad"]
 
@@ -177,6 +178,20 @@ def format_table(rows):
     return "\n".join(lines)
 
 
+def _bind(func, args, keywords=None):
+    import inspect
+
+    bound = inspect.signature(func).bind(*args, **(keywords or {}))
+    bound.apply_defaults()
+    return tuple(bound.arguments.values())
+
+
+def _relabel(flat, label):
+    """params_w[1] -> params['w'][1]."""
+    name, _, rest = label.partition("[")
+    return flat.label(name) + ("[" + rest if rest else "")
+
+
 def check_grad(func, *args, wrt=0, rtol=1e-5, atol=1e-7):
     """Compare srcdiff's gradient of `func` at `args` with central differences.
 
@@ -185,11 +200,28 @@ def check_grad(func, *args, wrt=0, rtol=1e-5, atol=1e-7):
     message tables analytic against numeric values, and whose `report` is the
     CheckReport) otherwise.
     """
+    from .callables import instance, unwrap
     from .gradients import grad
     from .requests import parameters, parse_wrt
 
+    bound = unwrap(func)
+    objects: frozenset = frozenset()
+    if bound is not None:  # a bound method or partial: its plain function at these values
+        names, _ = bound.names(wrt)
+        values = _bind(bound.func, bound.args + tuple(args), bound.keywords)
+        func, args, objects = bound.func, values, bound.objects
+        wrt = tuple(names)
     params = parameters(func)
     names, _ = parse_wrt(func, wrt, params)
+    objects = objects or instance(func, params, args)
+    if objects or has_containers(args):  # the flat view's leaves, rows labelled params['w'][i]
+        flat = Flattened(func, _bind(func, args), objects)
+        report = check_grad(
+            flat.view.func, *flat.flat_values, wrt=flat.flat_wrt(names), rtol=rtol, atol=atol
+        )
+        report.rows = [r._replace(parameter=_relabel(flat, r.parameter)) for r in report.rows]
+        report.function = getattr(func, "__name__", repr(func))
+        return report
     analytic = grad(func, wrt=tuple(names))(*args)
     rows = []
     for name, a in zip(names, analytic):

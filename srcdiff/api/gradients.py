@@ -10,21 +10,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..compiler.analysis import INT, SCALAR
+from ..compiler.analysis import ARRAY, INT, SCALAR, SEQ
 from ..compiler.derive import generate
 from ..compiler.reverse.checkpoint import parse_option
 from ..compiler.source import FunctionSource
-from ..errors import NonScalarOutputError, SrcDiffError
+from ..errors import ArgumentError, NonScalarOutputError, SrcDiffError
+from . import callables
 from .backends import check_backend
 from .dispatch import Dispatcher
 from .finite import all_finite, refuse
 from .forward import gradient as forward_gradient
 from .forward import number_gradient
 from .pickling import derivative
+from .pytrees import Flattened, containers_read, gradient_call, has_containers, readable
 from .requests import (
     FAST_KINDS,
     Specializer,
     assumed_kinds,
+    bound_values,
     is_int_scalar,
     keyword_only,
     kinds_for_source,
@@ -39,16 +42,33 @@ from .transforms import jvp
 
 
 def _make(
-    maker, func, wrt, output, doc, mode="reverse", checkpoint=None, has_aux=False, backend="python"
+    maker,
+    func,
+    wrt,
+    output,
+    doc,
+    mode="reverse",
+    checkpoint=None,
+    has_aux=False,
+    backend="python",
+    objects=(),
 ):
     check_backend(backend)
     if mode not in MODES:
         raise SrcDiffError(f"mode must be 'reverse', 'forward' or 'symbolic', not {mode!r}")
+    bound = callables.unwrap(func)
     if mode == "symbolic":
         if backend != "python":
             raise SrcDiffError(f"backend={backend!r} applies to reverse and forward mode")
+        if bound is not None:
+            raise SrcDiffError(
+                "symbolic mode takes a plain function, not a bound method or a partial",
+                hint="use mode='reverse' or 'forward'",
+            )
         _symbolic_options(checkpoint, has_aux)
         return symbolic_make(maker, func, wrt, output, doc)
+    if bound is not None:  # a bound method or a partial: the plain function, bound
+        return _make_bound(maker, func, bound, wrt, output, doc, mode, checkpoint, has_aux, backend)
     option = checked_checkpoint(checkpoint, mode)
     params = parameters(func)
     names, single = parse_wrt(func, wrt, params)
@@ -56,7 +76,21 @@ def _make(
         output += "_aux"
     spec = Specializer(func, names, output, option, backend)
 
+    # arguments with containers: the same derivative of the flat view (api/pytrees.py)
+    def make_flat(flat, flat_wrt):
+        extra = {"backend": backend} if backend != "python" else {}
+        return maker(flat, wrt=flat_wrt, mode=mode, checkpoint=checkpoint, has_aux=has_aux, **extra)
+
+    containers = gradient_call(func, names, output, make_flat, frozenset(objects))
+    # Class.method given an instance (srcdiff show / check): self's attributes as leaves
+    method = frozenset(params[:1]) if callables.owner(func) and not objects else frozenset()
+    of_self = gradient_call(func, names, output, make_flat, method) if method else None
+
     def slow(args):
+        if objects or has_containers(args):
+            return containers, False
+        if of_self is not None and callables.instance(func, params, args):
+            return of_self, False
         if mode == "forward" and not has_aux and _numbers(args, names, params):
             spec.kinds_of(args)  # the same argument checks as reverse mode
             return number_gradient(func, names, args, output, backend), True
@@ -104,7 +138,11 @@ def _make(
     result.source = lambda *args, **kwargs: source(
         func, wrt=wrt, output=output, at=args or None, checkpoint=checkpoint
     )
-    result.specialize = lambda *args: spec.compiled(spec.bind(args, {}))
+    result.specialize = lambda *args: (
+        result(*args)
+        if has_containers(args) or (of_self and callables.instance(func, params, args))
+        else spec.compiled(spec.bind(args, {}))
+    )
     return result
 
 
@@ -119,6 +157,53 @@ def _symbolic_options(checkpoint, has_aux):
             "has_aux=True is not available in symbolic mode",
             hint="use mode='reverse' or 'forward'",
         )
+
+
+def _make_bound(maker, func, bound, wrt, output, doc, mode, checkpoint, has_aux, backend):
+    """`_make` for a bound method or partial (api/callables.py): the derivative of the
+    plain function, called with what is bound."""
+    names, single = bound.names(wrt)
+    inner = _make(
+        maker,
+        bound.func,
+        names[0] if single else names,
+        output,
+        doc,
+        mode,
+        checkpoint,
+        has_aux,
+        backend,
+        objects=bound.objects,
+    )
+    options = {"wrt": wrt, "mode": mode}
+    if checkpoint is not None:
+        options["checkpoint"] = checkpoint
+    if has_aux:
+        options["has_aux"] = True
+    if backend != "python":
+        options["backend"] = backend
+    result = derivative(bound.call(inner), maker, func, **options)
+    plain = bound.func
+    result.__name__ = plain.__name__
+    result.__qualname__ = getattr(plain, "__qualname__", plain.__name__)
+    result.__module__ = plain.__module__
+    result.__doc__ = inner.__doc__
+    result.__wrapped__ = func
+    result.wrt = names
+    result.specialize = bound.call(inner.specialize)
+    return result
+
+
+def _example_read(func, name):
+    import ast
+
+    nodes = list(ast.walk(FunctionSource(func).tree))
+    for kind in (ast.Subscript, ast.Attribute):  # params["w"] reads best
+        for node in nodes:
+            if isinstance(node, kind) and isinstance(node.value, ast.Name):
+                if node.value.id == name:
+                    return ast.unparse(node)
+    return name
 
 
 def _finite(func, names, output):
@@ -170,21 +255,27 @@ def _forward(func, names, args, output, single, spec):
 
 def _forward_first(func, names, args):
     """Forward-mode gradients of the first of the pair (output, aux) `func` returns (for
-    has_aux): one jvp per input element, as forward_grad, keeping the first tangent."""
+    has_aux): one pass of tangent code per input element (output "jvp_aux": aux is
+    computed, not differentiated, so it may be a dict of metrics)."""
     params = parameters(func)
+    npos = len(params) - len(keyword_only(func))
     grads = []
     for name in names:
         i = params.index(name)
         x = args[i]
         arr = np.asarray(x, dtype=float)
         number = arr.ndim == 0 and not isinstance(x, (list, tuple, np.ndarray))
+        primals = tuple(float(a) if k == i and is_int_scalar(a) else a for k, a in enumerate(args))
+        fn = Specializer(func, (name,), "jvp_aux").compiled(primals)
+        pos, kw = primals[:npos], dict(zip(params[npos:], primals[npos:]))
         g = np.zeros(arr.shape)
         for j in np.ndindex(arr.shape):
-            tangents = [None] * len(args)
             basis = np.zeros(arr.shape)
             basis[j] = 1.0
-            tangents[i] = 1.0 if number else basis
-            g[j] = jvp(func, args, tangents)[1][0]
+            tangent = 1.0 if number else basis
+            if isinstance(x, (list, tuple)):
+                tangent = np.asarray(tangent, dtype=float)
+            g[j] = fn(*pos, tangent, **kw)[1][0]
         if number:
             grads.append(float(g))
         elif isinstance(x, (list, tuple)):
@@ -327,13 +418,41 @@ def generated(
         output = "jvp"
     params = parameters(func)
     names, _ = parse_wrt(func, wrt, params)
+    if at is not None:
+        values = bound_values(func, at)
+        objects = callables.instance(func, parameters(func), values)
+        if objects or has_containers(values):  # the flat view's code, behind f's signature
+            flat = Flattened(func, values, objects)
+            code, kinds = generated(
+                flat.view.func,
+                flat.flat_wrt(names),
+                mode,
+                output=output,
+                at=flat.flat_values,
+                checkpoint=checkpoint,
+            )
+            return readable(code, flat, names, output), kinds
     if at is None:
+        read = containers_read(func, params)
+        if read:  # (assumed arrays, params["w"] would be nonsense)
+            raise ArgumentError(
+                f"{func.__name__} reads {', '.join(read)} as a container of parameters "
+                f"({_example_read(func, read[0])}); its structure comes from an example",
+                hint=f'give example arguments: at=(...), or --at "{read[0]}={{...}}, ..." '
+                "for srcdiff show",
+            )
         kinds = assumed_kinds(func, params)
     else:
         kinds = {p: (k, None) for p, k in kinds_for_source(func, params, at).items()}
     for w in names:
         if kinds[w][0] == INT:  # an integer in wrt is differentiated as a float
             kinds[w] = (SCALAR, "differentiated" if at is None else None)
+        elif kinds[w][0] not in (SCALAR, ARRAY, SEQ):  # never a zero gradient for it
+            raise ArgumentError(
+                f"cannot differentiate {func.__name__} with respect to {w!r}: the example "
+                f"argument is {type(bound_values(func, at)[params.index(w)]).__name__}",
+                hint="pass a float, a float array, a list of floats, or a container of them",
+            )
     code = generate(
         func,
         names,

@@ -114,9 +114,11 @@ def package_root(path: str) -> tuple[str, str]:
     return folder, ".".join(parts)
 
 
-def parse_at(text: str) -> dict:
+def parse_at(text: str, names: dict | None = None) -> dict:
     """`"x=3, y=[1, 2]"` -> {"x": 3, "y": array([1., 2.])}: Python literals, `np` and
-    `math` expressions; lists and tuples become float arrays."""
+    `math` expressions; lists and tuples become float arrays (also inside dicts:
+    `params={'w': [1.0, 2.0], 'b': 0.5}`).  `names`: the target module's globals, which
+    values may use too (`self=Model(0.5)` for a method)."""
     try:
         call = ast.parse(f"f({text})", mode="eval").body
         assert isinstance(call, ast.Call)
@@ -125,13 +127,23 @@ def parse_at(text: str) -> dict:
     if call.args:
         raise UsageError(f'--at takes name=value pairs, like "x=3, y=4"; got {text!r}')
     values = {}
-    env = {"np": np, "numpy": np, "math": math, "__builtins__": {}}
+    env = {**(names or {}), "np": np, "numpy": np, "math": math, "__builtins__": {}}
     for kw in call.keywords:
         try:
             value = eval(compile(ast.Expression(kw.value), "<--at>", "eval"), env)  # noqa: S307
         except Exception as exc:
             raise UsageError(f"could not evaluate --at value for {kw.arg}: {exc}") from None
-        if isinstance(value, (list, tuple)):
-            value = np.array(value, dtype=float)
-        values[kw.arg] = value
+        values[kw.arg] = _arrays(value)
     return values
+
+
+def _arrays(value):
+    """Lists and tuples of numbers become float arrays, also inside dicts, lists and
+    tuples of them (containers of parameters: `{'w': [1.0, 2.0], 'b': 0.5}`)."""
+    if isinstance(value, dict):
+        return {k: _arrays(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        if any(isinstance(v, dict) for v in value):  # (a list of lists: a 2-D array)
+            return type(value)(_arrays(v) for v in value)
+        return np.array(value, dtype=float)
+    return value

@@ -26,6 +26,7 @@ from ..compiler.normalize import normalized
 from ..compiler.source import FunctionSource
 from ..errors import ArgumentError, BackendError, WrtError
 from ..rules import RULES
+from ..runtime.trees import is_node, tree_leaves
 from . import backends, usage
 from .cache import cached
 
@@ -344,7 +345,25 @@ def default_wrt(func, values):
                 chosen.append(p)
         elif kind_of_value(v) in (SCALAR, ARRAY, SEQ):
             chosen.append(p)
+        elif is_node(v) and any(
+            kind_of_value(leaf) in (SCALAR, ARRAY, SEQ) for leaf in tree_leaves(v)
+        ):
+            chosen.append(p)  # a container with float leaves (api/pytrees.py)
     return tuple(chosen)
+
+
+def bound_values(func, at):
+    """One value per parameter (defaults filled in) from example arguments `at` (a tuple,
+    or a dict by name)."""
+    sig = inspect.signature(func)
+    try:
+        bound = sig.bind(*at) if isinstance(at, tuple) else sig.bind(**at)
+    except TypeError as exc:
+        raise ArgumentError(
+            f"the example arguments `at` don't fit {func.__name__}{sig}: {exc}"
+        ) from None
+    bound.apply_defaults()
+    return tuple(bound.arguments.values())
 
 
 def ranks_for_source(func, params, at):

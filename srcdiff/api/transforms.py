@@ -17,6 +17,7 @@ import numpy as np
 
 from ..errors import ArgumentError, BackendError, SrcDiffError, as_domain_error
 from ..rules import RULES
+from . import callables, pytrees
 from .backends import check_backend, fall_back, translate
 from .cache import cached
 from .finite import all_finite, refuse
@@ -102,6 +103,15 @@ def jvp(func, primals, tangents, *, backend="python"):
     fast = _number_jvp(func, primals, tangents, backend)
     if fast is not None:
         return fast
+    objects: frozenset = frozenset()
+    bound = _positional(func)
+    if bound is not None:  # a bound method or partial: its function, no tangent for self
+        func, objects = bound.func, bound.objects
+        primals = bound.args + primals
+        tangents = (None,) * len(bound.args) + tangents
+    if objects or pytrees.has_containers(primals):  # containers of parameters: a flat view
+        flat = pytrees.Flattened(func, primals, objects)
+        return jvp(flat.view.func, flat.flat_values, pytrees.flat_tangents(flat, tangents))
     params = parameters(func)
     if len(primals) != len(params) or len(tangents) != len(primals):
         raise ArgumentError(
@@ -184,11 +194,33 @@ def vjp(func, *primals, backend="python"):
     integer arrays, strings.  `backend`: as for `grad` ("numba" compiles the forward and
     backward sweeps; the tape between them is two NumPy arrays).
     """
-    return _vjp(func, primals, None, check_backend(backend))
+    backend = check_backend(backend)
+    bound = _positional(func)
+    if bound is None:
+        return _vjp(func, primals, None, backend)
+    # a bound method or partial: cotangents for its own arguments (self's are left out)
+    out, inner = _tree_vjp(bound.func, bound.args + primals, None, bound.objects)
+    skip = len(bound.args)
+    return out, lambda cotangent: inner(cotangent)[skip:]
+
+
+def _positional(func):
+    """The Bound form of a bound method or a partial with positional arguments only (the
+    transforms take every argument by position), None for a plain function."""
+    bound = callables.unwrap(func)
+    if bound is not None and bound.keywords:
+        raise ArgumentError(
+            f"jvp, vjp, jacobian and hessian take partials of positional arguments only; "
+            f"this one binds {', '.join(bound.keywords)} by keyword",
+            hint="bind them by position, or write a small def that passes them",
+        )
+    return bound
 
 
 def _vjp(func, primals, wrt, backend="python"):
     """vjp with respect to `wrt` (names), or every differentiable argument if None."""
+    if pytrees.has_containers(primals):
+        return _tree_vjp(func, primals, wrt)
     recipe = {"primals": primals, "wrt": wrt}  # (a pickled pullback is made again from it)
     if backend != "python":
         recipe["backend"] = backend
@@ -254,6 +286,30 @@ def _vjp(func, primals, wrt, backend="python"):
     return out, derivative(vjp_fn, pullback, func, **recipe)
 
 
+def _tree_vjp(func, primals, wrt, objects=frozenset()):
+    """vjp where primals include containers: the flat view's, cotangents regrouped (a
+    container's cotangent has its structure, None for leaves that carry no derivative)."""
+    flat = pytrees.Flattened(func, primals, objects)
+    flat_params = parameters(flat.view.func)
+    if wrt is not None:
+        chosen = set(flat.flat_wrt(wrt))
+    else:  # every float leaf, and the plain arguments default_wrt chooses
+        leaves = {n for names in flat.view.leaves.values() for n in names}
+        chosen = set(flat.flat_wrt(tuple(flat.leaves))) | (
+            set(default_wrt(flat.view.func, flat.flat_values)) - leaves
+        )
+    flat_wrt = tuple(p for p in flat_params if p in chosen)
+    if not flat_wrt:
+        raise ArgumentError(f"no argument of {func.__name__} is differentiable here")
+    out, inner = _vjp(flat.view.func, flat.flat_values, flat_wrt)
+
+    def vjp_fn(cotangent):
+        cts = inner(cotangent)
+        return pytrees.regroup_all(flat, dict(zip(flat_params, cts)))
+
+    return out, vjp_fn
+
+
 def pullback(func, primals, wrt=None, backend="python"):
     """vjp's second result alone: what a pickled pullback is made again from."""
     return _vjp(func, tuple(primals), wrt, backend)[1]
@@ -313,11 +369,20 @@ def jacobian(func, wrt=0, mode="auto"):
         )
     if mode not in ("auto", "forward", "reverse"):
         raise SrcDiffError(f"mode must be 'auto', 'forward', 'reverse' or 'symbolic', not {mode!r}")
+    bound = _positional(func)
+    if bound is not None:  # a bound method or partial: its function, with what is bound
+        return _bound_jacobian(func, bound, wrt, mode)
     params = parameters(func)
     names, single = parse_wrt(func, wrt, params)
 
     def jac(*args, **kwargs):
         args = _bind_all(func, args, kwargs)
+        if pytrees.has_containers(args):  # blocks in the containers' structure (as JAX)
+            flat = pytrees.Flattened(func, args)
+            flat_wrt = flat.flat_wrt(names)
+            blocks = jacobian(flat.view.func, wrt=flat_wrt, mode=mode)(*flat.flat_values)
+            regrouped = flat.regroup(names, blocks)
+            return regrouped[0] if single else regrouped
         out = np.asarray(func(*args))
         results = []
         for name in names:
@@ -334,6 +399,23 @@ def jacobian(func, wrt=0, mode="auto"):
     result.__name__ = result.__qualname__ = f"jacobian_{func.__name__}"
     result.__doc__ = f"Jacobian of {func.__name__} with respect to {', '.join(names)}."
     return result
+
+
+def _bound_jacobian(func, bound, wrt, mode):
+    names, single = bound.names(wrt)
+    plain = jacobian(bound.func, names[0] if single else names, mode)
+    objects = bound.objects
+
+    def jac_bound(*args, **kwargs):
+        if not objects:
+            return plain(*bound.args, *args, **kwargs)
+        values = _bind_all(bound.func, bound.args + args, kwargs)
+        flat = pytrees.Flattened(bound.func, values, objects)
+        blocks = jacobian(flat.view.func, wrt=flat.flat_wrt(names), mode=mode)(*flat.flat_values)
+        regrouped = flat.regroup(names, blocks)
+        return regrouped[0] if single else regrouped
+
+    return derivative(jac_bound, jacobian, func, wrt=wrt, mode=mode)
 
 
 # A forward pass (one input direction) costs 0.4-0.5 of a backward pass (one output
@@ -413,6 +495,11 @@ def hessian(func, wrt=0, mode="forward-over-reverse", *, backend="python"):
     if mode not in HESSIAN_MODES:
         modes = ", ".join((*HESSIAN_MODES, "symbolic"))
         raise SrcDiffError(f"mode must be one of {modes}; got {mode!r}")
+    bound = _positional(func)
+    if bound is not None:  # a bound method or partial: its function, with what is bound
+        if backend != "python":
+            raise SrcDiffError(f"backend={backend!r} takes a plain function, not {func!r}")
+        return _bound_hessian(func, bound, wrt, mode)
     params = parameters(func)
     names, single = parse_wrt(func, wrt, params)
     if not single:
@@ -421,6 +508,11 @@ def hessian(func, wrt=0, mode="forward-over-reverse", *, backend="python"):
 
     def hess(*args, **kwargs):
         args = _bind_all(func, args, kwargs)
+        if pytrees.has_containers(args):
+            flat = pytrees.Flattened(func, args)
+            if name not in flat.leaves:
+                return hessian(flat.view.func, wrt=name, mode=mode)(*flat.flat_values)
+            return _tree_hessian(flat, name, mode)
         args = tuple(_as_float(a) if p == name else a for p, a in zip(params, args))
         i = params.index(name)
         x = np.asarray(args[i], dtype=float)
@@ -436,6 +528,38 @@ def hessian(func, wrt=0, mode="forward-over-reverse", *, backend="python"):
     result.__name__ = result.__qualname__ = f"hessian_{func.__name__}"
     result.__doc__ = f"Hessian of {func.__name__} with respect to {name}."
     return result
+
+
+def _bound_hessian(func, bound, wrt, mode):
+    names, single = bound.names(wrt)
+    if not single:
+        raise SrcDiffError("hessian takes one parameter; call it once per parameter")
+    objects = bound.objects
+
+    def hess_bound(*args, **kwargs):
+        values = _bind_all(bound.func, bound.args + args, kwargs)
+        if not objects:
+            return hessian(bound.func, names[0], mode)(*values)
+        flat = pytrees.Flattened(bound.func, values, objects)
+        if names[0] not in flat.leaves:
+            return hessian(flat.view.func, names[0], mode)(*flat.flat_values)
+        return _tree_hessian(flat, names[0], mode)
+
+    return derivative(hess_bound, hessian, func, wrt=wrt, mode=mode)
+
+
+def _tree_hessian(flat, name, mode):
+    """The Hessian with respect to container `name`: JAX's container of containers of
+    blocks (pytrees.hessian_blocks), forward over reverse."""
+    if mode != "forward-over-reverse":
+        raise SrcDiffError(
+            f"the Hessian with respect to the container {name} is computed forward over "
+            "reverse only",
+            hint="leave mode= at its default",
+        )
+    flat_wrt = flat.flat_wrt((name,))
+    grad_code = _specializer(flat.view.func, flat_wrt, "grad").compiled(flat.flat_values)
+    return pytrees.hessian_blocks(flat, name, grad_code, jvp)
 
 
 def _hessian_fof(func, name, args, i, x):

@@ -145,7 +145,7 @@ class Built:
 def build_target(project, loader, target):
     """Load `target`'s function with `loader` and generate each of its outputs."""
     from ..api.requests import kinds_for_source, parameters, parse_wrt
-    from ..compiler.analysis import INT, SCALAR
+    from ..compiler.analysis import ARRAY, INT, OTHER, SCALAR, SEQ
     from ..compiler.derive import generate
 
     func = loader.function(target)
@@ -165,6 +165,18 @@ def build_target(project, loader, target):
     for w in wrt:
         if kinds[w] == INT:
             kinds[w] = SCALAR
+        if kinds[w] not in (SCALAR, ARRAY, SEQ):
+            what = type(at[w]).__name__ if at and w in at else kinds[w]
+            raise UsageError(
+                f"{target.spec}: cannot build the derivative with respect to {w!r}, "
+                f"given {what}: srcdiff build takes floats, float arrays and lists of floats"
+                + (
+                    " (containers of parameters are differentiated by srcdiff.grad & co. and "
+                    "shown by srcdiff show, not built yet)"
+                    if what in ("dict", "list", "tuple") or kinds[w] == OTHER
+                    else ""
+                )
+            )
     if target.mode == "symbolic":  # closed forms (compiler/symbolic/): numbers only
         from ..compiler.symbolic import generate as generate_symbolic
 

@@ -31,7 +31,6 @@ Liveness is the standard backward data flow.
 from __future__ import annotations
 
 import ast
-import types
 from collections.abc import Callable
 
 import numpy as np
@@ -40,7 +39,7 @@ from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
 from .analysis import INT, REDUCTIONS, SCALAR, Analysis
 from .astutil import base_name, hashable, walk
-from .source import MISSING, FunctionSource
+from .source import MISSING, FunctionSource, is_user_function
 
 _FRESH_METHODS = {
     *REDUCTIONS,
@@ -211,7 +210,7 @@ class MemoryAnalysis:
             bound = dict(zip(rule.params, call.args))
             bound.update({k.arg: k.value for k in call.keywords if k.arg in rule.params})
             return fresh | union([bound[p] for p in shares if p in bound])
-        if isinstance(func, types.FunctionType):
+        if is_user_function(func):
             summary = self.helper_summary(func, call)
             if summary is None or summary.shares is None:
                 return fresh | union(args)
@@ -346,7 +345,7 @@ class MemoryAnalysis:
                     if p in bound:
                         self._site(stmt, "helper", env, (func, p, bound[p], node))
                 continue
-            if not isinstance(func, types.FunctionType):
+            if not is_user_function(func):
                 continue
             summary = self.helper_summary(func, node)
             if summary is None or not summary.mutated:
@@ -481,7 +480,7 @@ class MemoryAnalysis:
                         f"pass a copy: {ast.unparse(arg)}.copy()",
                     )
             self._note_param_change(changed)
-            if isinstance(func, types.FunctionType) and changed:
+            if is_user_function(func) and changed:
                 self.copies.append((call, arg))
             return
         name = detail

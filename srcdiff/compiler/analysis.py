@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import ast
 import numbers
-import types
 from collections.abc import Callable, Collection
 
 import numpy as np
 
 from ..rules import RULES
 from .astutil import base_name, walk
-from .source import MISSING, Resolver
+from .source import MISSING, Resolver, is_user_function
 
 INT, SCALAR, ARRAY, SEQ, SEQ2, OTHER = "int", "scalar", "array", "seq", "seq2", "other"
 LIST = "list"  # a list the code appends to and pops from (the stack of generated code)
@@ -112,6 +111,8 @@ class Analysis:
         self.helper_kinds = helper_kinds or (lambda func, call, analysis: None)
         # name -> node: a differentiated value stored where we lose track of it
         self.lost: dict[str, ast.AST] = {}
+        # names computed but not differentiated (has_aux's aux: derive.py), set after analysis
+        self.not_differentiated: set[str] = set()
         self.maybe_int = {p for p, k in param_kinds.items() if k == INT}
         # names of sequences (lists, tuples) that may hold arrays, not only numbers: an
         # element of one is an array (`[x, y][i]`), of any other sequence a number
@@ -195,7 +196,7 @@ class Analysis:
             if not isinstance(node, ast.Call):
                 continue
             func = self.resolver.resolve(node.func)
-            if not isinstance(func, types.FunctionType):
+            if not is_user_function(func):
                 continue
             args = list(node.args) + [k.value for k in node.keywords]
             if any(self.expr(a)[1] for a in args):
@@ -482,7 +483,7 @@ class Analysis:
             else:
                 kind = rule.result
             return kind, any_active and kind in DIFFERENTIABLE
-        if isinstance(func, types.FunctionType):
+        if is_user_function(func):
             result = self.helper_kinds(func, node, self)
             return result, any_active
         if isinstance(func, type) and func in (float,):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..errors import BackendError, NonScalarOutputError, NotUnrollable, SrcDiffError
 from . import njit
-from .analysis import ARRAY, INT, SCALAR
+from .analysis import ARRAY, INT, SCALAR, useful_names
 from .astutil import assign as _assign
 from .astutil import attr_call as _attr_call
 from .astutil import call as _call
@@ -124,14 +124,17 @@ class _NameClash(Exception):
 
 
 def _generate(unit, func, wrt, kinds, output, ranks, narrow=frozenset(), dense=frozenset()):
-    if output == "jvp":
-        return _generate_forward(unit, func, wrt, kinds, ranks)
+    if output in ("jvp", "jvp_aux"):
+        return _generate_forward(unit, func, wrt, kinds, ranks, aux=output == "jvp_aux")
     if output == "jvps":
         return _generate_unrolled(unit, func, wrt, kinds, ranks)
     if output == "split":
         return _generate_split(unit, func, wrt, kinds, ranks)
     source = unit.source(func)
-    main = FunctionTransform(unit, unit.prepare(source, wrt, kinds, ranks), "main")
+    prepared = unit.prepare(source, wrt, kinds, ranks)
+    if output.endswith("_aux"):
+        _aux_is_not_differentiated(prepared)
+    main = FunctionTransform(unit, prepared, "main")
     main.narrow = narrow
     main.shapes.dense_params = frozenset(dense)
     entry = unit.names.exact_or_suffixed(f"{func.__name__}_{_suffix(output)}")
@@ -148,6 +151,29 @@ def _generate(unit, func, wrt, kinds, output, ranks, narrow=frozenset(), dense=f
             raise SrcDiffError("vjp of a function returning a tuple is not supported yet")
     functions = [_main_function(main, entry, fwd, seeds, bwd, state, output, cot)]
     return _finish(unit, func, functions, entry)
+
+
+def _aux_is_not_differentiated(prepared):
+    """has_aux: values that reach only the auxiliary output (`metrics = {"loss": loss}`)
+    are computed, not differentiated -- no derivative of them is asked for, so they may be
+    anything (a dict of results, a string)."""
+    ret = prepared.tree.body[-1] if prepared.tree.body else None
+    if not (
+        isinstance(ret, ast.Return)
+        and isinstance(ret.value, ast.Tuple)
+        and len(ret.value.elts) == 2
+        and isinstance(ret.value.elts[0], ast.Name)
+    ):
+        return
+    an = prepared.analysis
+    useful = useful_names(prepared.tree, [ret.value.elts[0].id], an.kinds)
+    for name in list(an.active):
+        if name not in useful and name not in prepared.wrt:
+            an.active[name] = False
+            an.not_differentiated.add(name)
+    for name in list(an.lost):  # (a derivative lost in a dict nobody differentiates)
+        if name not in useful:
+            del an.lost[name]
 
 
 def _finish(unit, func, functions, entry):
@@ -205,7 +231,7 @@ def _generate_split(unit, func, wrt, kinds, ranks):
     return _finish(unit, func, [], f"{spec.fwd_name}, {spec.bwd_name}")
 
 
-def _generate_forward(unit, func, wrt, kinds, ranks):
+def _generate_forward(unit, func, wrt, kinds, ranks, aux=False):
     from .unit import HelperSpec
 
     spec = HelperSpec(func, unit.source(func))
@@ -213,7 +239,7 @@ def _generate_forward(unit, func, wrt, kinds, ranks):
     spec.ranks = ranks
     spec.jvp_name = unit.names.exact_or_suffixed(f"{func.__name__}_jvp")
     spec.tangent_names = None
-    fdef = _jvp_function(unit, spec, role="main")
+    fdef = _jvp_function(unit, spec, role="main", aux=aux)
     return _finish(unit, func, [fdef], spec.jvp_name)
 
 
@@ -260,16 +286,20 @@ def _generate_unrolled(unit, func, wrt, kinds, ranks):
     return _finish(unit, func, [ast.fix_missing_locations(fdef)], entry)
 
 
-def _jvp_function(unit, spec, role):
-    """`def h_jvp(params..., dparams...)` returning (value, tangent)."""
-    fn = ForwardTransform(
-        unit, unit.prepare(spec.source, spec.active, spec.kinds, spec.ranks), role
-    )
+def _jvp_function(unit, spec, role, aux=False):
+    """`def h_jvp(params..., dparams...)` returning (value, tangent); with `aux` (has_aux:
+    the function returns (output, aux)), the tangent of the output and None for aux."""
+    prepared = unit.prepare(spec.source, spec.active, spec.kinds, spec.ranks)
+    if aux:
+        _aux_is_not_differentiated(prepared)
+    fn = ForwardTransform(unit, prepared, role)
     body, state = fn.build(spec.tangent_names)
     _tag_lines(fn, body)
     outs = fn.outputs
     values = [_name(o) for o in outs]
     tangents = [fn.output_tangent(o, state) for o in outs]
+    if aux and len(tangents) == 2:
+        tangents[1] = ast.Constant(None)
     if role == "main":  # (value, tangent), as jvp returns them
         result = ast.Tuple(elts=[tuple_of(values), tuple_of(tangents)], ctx=ast.Load())
     else:  # flat, so callers unpack one level: a, b, da, db = h_jvp(...)

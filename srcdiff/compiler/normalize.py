@@ -20,7 +20,6 @@ errors and comments still point at the user's line.
 from __future__ import annotations
 
 import ast
-import types
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -31,7 +30,7 @@ from .gcpause import gc_paused
 from .inlining import Inlining
 from .naming import Names
 from .reductions import Reductions, comprehension_only_names, reduction_of
-from .source import MISSING, FunctionSource, Resolver, dotted_name
+from .source import MISSING, FunctionSource, Resolver, dotted_name, is_user_function
 
 _UNSUPPORTED_STMTS = {
     ast.Try: ("a `try` statement", "move the try/except outside the differentiated function"),
@@ -134,7 +133,7 @@ _LOOP_BUILTINS = (range, enumerate, zip, reversed)
 # cached result is reused while they stay the same.
 _QUESTIONS = {
     "opaque": lambda obj: _OPAQUE_CALLS.get(obj) if hashable(obj) else None,
-    "function": lambda obj: isinstance(obj, types.FunctionType),
+    "function": is_user_function,
     "loop": lambda obj: obj if obj is not MISSING and obj in _LOOP_BUILTINS else None,
     "reduction": reduction_of,
 }
@@ -183,6 +182,14 @@ class Normalizer(Reductions, Inlining):
             tree.body = [s for s in tree.body if not _frees_names(s)]
         self._collect_locals(tree)  # lambdas and defs inlined where called (inlining.py)
         self._reject_unsupported(tree)
+        self.grown = {  # lists the function appends to, extends or pops: built by appends
+            n.func.value.id
+            for n in walk(tree)
+            if isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and n.func.attr in ("append", "extend", "pop")
+            and isinstance(n.func.value, ast.Name)
+        }
         for local in self.local_functions.values():
             self._reject_unsupported(local.node)
         body = list(tree.body)
@@ -362,6 +369,31 @@ class Normalizer(Reductions, Inlining):
     def _stmt_Expr(self, stmt):
         if isinstance(stmt.value, ast.Constant):  # stray string or docstring
             return []
+        call = stmt.value
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "extend"
+            and isinstance(call.func.value, ast.Name)
+            and len(call.args) == 1
+            and not call.keywords
+            and isinstance(call.args[0], (ast.List, ast.Tuple))
+            and not any(isinstance(e, ast.Starred) for e in call.args[0].elts)
+        ):  # `s.extend([a, b])`: `s.append(a)`, `s.append(b)` (a list display's items)
+            out = []
+            for e in call.args[0].elts:
+                append = ast.Call(
+                    func=_located(
+                        ast.Attribute(
+                            value=_name(call.func.value.id), attr="append", ctx=ast.Load()
+                        ),
+                        call.func,
+                    ),
+                    args=[e],
+                    keywords=[],
+                )
+                out += self._stmt_Expr(_located(ast.Expr(value=_located(append, call)), stmt))
+            return out
         pre, value = self._lift_walrus(stmt.value, stmt)
         more, value = self._inline_calls(value, stmt)
         pre += more
@@ -429,6 +461,24 @@ class Normalizer(Reductions, Inlining):
                 tail += self._stmt_Assign(_assign(tgt, copy_tree(src), stmt))
             return first + tail
         target = stmt.targets[0]
+        if (
+            isinstance(target, ast.Name)
+            and target.id in getattr(self, "grown", ())
+            and isinstance(stmt.value, ast.List)
+            and stmt.value.elts
+            and not any(isinstance(e, ast.Starred) for e in stmt.value.elts)
+        ):  # `xs = [x0]` for a list appended to later: `xs = []`, `xs.append(x0)`
+            items, stmt.value = stmt.value.elts, _located(ast.List(elts=[], ctx=ast.Load()), stmt)
+            extend = ast.Call(
+                func=_located(
+                    ast.Attribute(value=_name(target.id), attr="extend", ctx=ast.Load()), stmt
+                ),
+                args=[_located(ast.List(elts=items, ctx=ast.Load()), stmt)],
+                keywords=[],
+            )
+            return self._stmt_Assign(stmt) + self._stmt_Expr(
+                _located(ast.Expr(value=_located(extend, stmt)), stmt)
+            )
         walrus, stmt.value = self._lift_walrus(stmt.value, stmt)
         inlined, stmt.value = self._inline_calls(stmt.value, stmt)  # (inlining.py)
         if walrus or inlined:  # `y = (t := a) * t` -> `t = a; y = t * t`
@@ -675,6 +725,14 @@ class Normalizer(Reductions, Inlining):
         evaluates it once, so `for v in x: x = ...` still walks the first x."""
         if isinstance(expr, ast.Name) and expr.id not in self.loop_assigned:
             return [], expr
+        if (
+            isinstance(expr, ast.Call)
+            and isinstance(expr.func, ast.Attribute)
+            and expr.func.attr in ("items", "values", "keys")
+            and not expr.args
+            and not expr.keywords
+        ):  # a dict's view can't be indexed: a list of it can (walked by index below)
+            expr = _located(_call("list", expr), expr)
         tmp = self.names.numbered("seq")
         return self._stmt_Assign(_assign(tmp, expr, stmt)), _name(tmp)
 

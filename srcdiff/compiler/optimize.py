@@ -22,14 +22,25 @@ from .aliasing import PURE_METHODS
 from .astutil import copy_tree, walk
 from .templates import simplify
 
+_MUTATORS = frozenset({"append", "extend", "pop", "insert", "remove", "clear", "reverse", "sort"})
+
 
 def _stored(node):
-    """Names a statement changes: assigned, or assigned into (`y[i] = v` changes y)."""
+    """Names a statement changes: assigned, assigned into (`y[i] = v` changes y), or
+    changed by a list method (`s.append(v)` changes s: `dy = s[-1] * 2` must not be
+    folded past it)."""
     names = set()
     for n in walk(node):
         if isinstance(n, ast.Name):
             if isinstance(n.ctx, ast.Store):
                 names.add(n.id)
+        elif (
+            isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and n.func.attr in _MUTATORS
+            and isinstance(n.func.value, ast.Name)
+        ):
+            names.add(n.func.value.id)
         elif isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.ctx, ast.Store):
             base = n.value
             while isinstance(base, (ast.Subscript, ast.Attribute)):

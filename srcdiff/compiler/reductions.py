@@ -124,7 +124,10 @@ class Reductions:
             def visit_GeneratorExp(inner, node):  # noqa: N805
                 return node
 
-            visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp
+            def visit_ListComp(inner, node):  # noqa: N805 - a list as a value
+                return owner._lower_list(node, pre)
+
+            visit_SetComp = visit_DictComp = visit_GeneratorExp
 
         expr = Lift().visit(expr)
         return pre, expr
@@ -177,6 +180,23 @@ class Reductions:
 
             pre += self._for_each(items, call, body)
         return _located(_load(result), call)
+
+    def _lower_list(self, comp, pre):
+        """`[f(v) for v in xs if c]` as a value: `items = []`, then a loop appending
+        to it (lists built by append are differentiated in both modes)."""
+        result = self.names.numbered("items")
+        pre.append(_set(result, _located(ast.List(elts=[], ctx=ast.Load()), comp), comp))
+
+        def body(v):
+            append = ast.Call(
+                func=ast.Attribute(value=_load(result), attr="append", ctx=ast.Load()),
+                args=[v],
+                keywords=[],
+            )
+            return [_located(ast.Expr(value=_located(append, comp)), comp)]
+
+        pre += self._for_each(comp, comp, body)
+        return _located(_load(result), comp)
 
     def _extremum(self, kind, result, items, call, default):
         """max/min: the first item, then max(m, item) (which keeps the first of equal

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import builtins
 import inspect
+import os
 import textwrap
 import types
 import weakref
@@ -68,6 +69,25 @@ def _forget(key, ref):
     entry = _PARSED.get(key)
     if entry is not None and entry[0] is ref:
         del _PARSED[key]
+
+
+def adopt(func: types.FunctionType, tree: ast.FunctionDef, like: ParsedSource) -> ParsedSource:
+    """Give `func` (made by srcdiff from a rewritten copy of a user function's tree, as
+    compiler/trees.py makes a pytree function's flat view) the parse `tree`, placed where
+    `like` is: errors about it then point at the user's file and lines.  The caller keeps
+    `func` alive (the entry goes with its code object)."""
+    result = ParsedSource(
+        like.filename,
+        like.file_lines,
+        like.first_line,
+        like.indent,
+        tree,
+        frozenset(_local_names(tree)),
+    )
+    code = func.__code__
+    key = id(code)
+    _PARSED[key] = (weakref.ref(code, lambda ref: _forget(key, ref)), result)
+    return result
 
 
 def _parse(func) -> ParsedSource:
@@ -290,5 +310,47 @@ def _is_static(obj):
 MISSING = _MISSING
 
 
+def _library_folders():
+    import site
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    folders = {paths.get(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    try:
+        folders |= set(site.getsitepackages()) | {site.getusersitepackages()}
+    except AttributeError:  # (a virtualenv's old site module)
+        pass
+    return tuple(os.path.join(os.path.realpath(f), "") for f in folders if f)
+
+
+_LIBRARY_FOLDERS: tuple[str, ...] | None = None
+
+
+def is_library(func: object) -> bool:
+    """Whether `func` is a Python function of an installed package (site-packages,
+    dist-packages) or of the standard library: srcdiff reads only the user's own code as
+    source, so such a function needs a rule (its source may use anything, and the user
+    can't change it)."""
+    global _LIBRARY_FOLDERS
+    code = getattr(func, "__code__", None)
+    if code is None:
+        return False
+    filename = code.co_filename
+    if filename.startswith("<"):
+        return False
+    if _LIBRARY_FOLDERS is None:
+        _LIBRARY_FOLDERS = _library_folders()
+    path = os.path.realpath(filename)
+    parts = path.split(os.sep)
+    if "site-packages" in parts or "dist-packages" in parts:
+        return True
+    return path.startswith(_LIBRARY_FOLDERS)
+
+
 def unsupported(source, node, what, hint):
     return source.error(UnsupportedSyntaxError, f"srcdiff cannot differentiate {what}", node, hint)
+
+
+def is_user_function(obj: object) -> bool:
+    """A Python function srcdiff reads the source of: the user's (not a library's)."""
+    return isinstance(obj, types.FunctionType) and not is_library(obj)

@@ -10,6 +10,7 @@ both consume this form.
 from __future__ import annotations
 
 import ast
+import inspect
 import types
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from .analysis import Analysis
     from .naming import Names
     from .unit import Unit
-from .source import MISSING, FunctionSource
+from .source import MISSING, FunctionSource, is_library
 
 
 class Flattener:
@@ -72,6 +73,9 @@ class Flattener:
                     raise self._no_rule(call, func, "a call unpacked into several variables")
                 ops.append(self._helper_op(call, func, names, ops))
             ops[-1].unpacked = True
+            return ops
+        if isinstance(target, ast.Name) and target.id in self.an.not_differentiated:
+            ops.append(Op(OpKind.INACTIVE, [target.id], stmt.value, stmt))  # (has_aux's aux)
             return ops
         if isinstance(target, ast.Name):
             self._into(stmt.value, target.id, ops)
@@ -502,6 +506,7 @@ class Flattener:
         return self._rule_op(func, bound, primal, targets, node)
 
     def _helper_op(self, call, func, targets, ops):
+        func, call = self.unit.variadic(func, call)  # h(x, *args): h's view for this call
         args = [self._atom(a, ops) for a in call.args]
         keywords = [ast.keyword(arg=k.arg, value=self._atom(k.value, ops)) for k in call.keywords]
         primal = ast.Call(func=call.func, args=args, keywords=keywords)
@@ -623,7 +628,10 @@ class Flattener:
 
     @staticmethod
     def _is_helper(func):
-        return isinstance(func, types.FunctionType) and not RULES.lookup(func)
+        """A user function to differentiate from its source (a library's needs a rule)."""
+        return (
+            isinstance(func, types.FunctionType) and not RULES.lookup(func) and not is_library(func)
+        )
 
     def _no_rule(self, node, func, why):
         name = (
@@ -637,6 +645,8 @@ class Flattener:
             f"register one: srcdiff.register_rule({name}, partials={{...}}), or wrap "
             f"arguments that need no derivative in srcdiff.stop_gradient"
         )
+        if is_library(func):  # its source is not the user's: it is not read
+            hint = _library_hint(func, label)
         if isinstance(node, ast.Call) and any(
             isinstance(a, (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp))
             for a in node.args
@@ -656,6 +666,29 @@ class Flattener:
             node,
             hint,
         )
+
+
+def _library_hint(func, label):
+    """register_rule for a library function, with its parameters written out."""
+    try:
+        params = [
+            p.name
+            for p in inspect.signature(func).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            and p.default is inspect.Parameter.empty
+        ]
+    except (TypeError, ValueError):
+        params = []
+    partials = ", ".join(f'"{p}": "<d out / d {p}>"' for p in params) or "..."
+    where = label.rsplit(".", 1)[0] if "." in label else label
+    return (
+        f"srcdiff reads only your own code, not {where}'s; register a rule: "
+        f"srcdiff.register_rule({label}, "
+        + (f'"{", ".join(params)}", ' if params else "")
+        + f"partials={{{partials}}}) (each partial a Python expression "
+        "in the parameters and `out`), or wrap arguments that need no derivative in "
+        "srcdiff.stop_gradient"
+    )
 
 
 METHODS = {

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import inspect
 import sys
+import types
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -167,7 +168,7 @@ class Unit:
         """The helper `func` called at `call` (in `caller`), checked against its signature."""
         spec = HelperSpec(func, self.source(func))
         for p in spec.signature.parameters.values():
-            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):  # (variadic: see `variadic`)
                 raise caller.error(
                     UnsupportedSyntaxError,
                     f"srcdiff cannot differentiate a call to {func.__name__}, "
@@ -231,9 +232,19 @@ class Unit:
             self.pending.append(spec)
         return self.specs[key]
 
+    @staticmethod
+    def variadic(func, call):
+        """(func, call) for a helper taking *args / **kwargs: its flat view for this call,
+        the call's arguments by the view's names (compiler/trees.py `variadic_call`)."""
+        from .trees import variadic_call
+
+        found = variadic_call(func, call) if isinstance(func, types.FunctionType) else None
+        return found if found is not None else (func, call)
+
     def output_kinds(self, func, call, caller):
         """Kind of what helper `func` returns when called as `call` from code analysed by
         `caller` (an Analysis), or None if unknown yet."""
+        func, call = self.variadic(func, call)
         try:
             spec = HelperSpec(func, self.source(func))
             bound = spec.bind(call.args, call.keywords)
@@ -287,6 +298,7 @@ class Unit:
         may share."""
 
         def summary(func, call):
+            func, call = self.variadic(func, call)
             try:
                 spec = HelperSpec(func, self.source(func))
                 bound = spec.bind(call.args, call.keywords)

@@ -23,6 +23,8 @@ NS = {
     "broadcast_like": runtime.broadcast_like,
     "pow_dbase": runtime.pow_dbase,
     "stored_in": runtime.stored_in,
+    "zeros_like": runtime.zeros_like,
+    "seq_push": runtime.seq_push,
 }
 
 
@@ -42,7 +44,8 @@ rule(
 rule(
     runtime.add_at,
     "acc, x, index, v",
-    jvp={"acc": "t", "v": "add_at(None, x, index, t)"},
+    # (zeros like acc where it is an array: a list adjoint shrinks as appends are undone)
+    jvp={"acc": "t", "v": "add_at(zeros_like(acc), x, index, t)"},
     vjp={"acc": "g", "v": "unbroadcast(g[index], v)"},
     result="array",
     zero="x, index",
@@ -91,6 +94,17 @@ rule(
 )
 rule(
     runtime.stored_in, "v, x", jvp={"v": "stored_in(t, x)"}, vjp={"v": "stored_in(g, x)"}, zero="x"
+)
+rule(
+    runtime.seq_push,
+    "d, v",
+    jvp={"d": "seq_push(t, zeros_like(v))", "v": "seq_push(zeros_like(d), t)"},
+    # (g may be a zero made explicit, 0.0: then both cotangents are zeros)
+    vjp={
+        "d": "g[:-1] if np.ndim(g) else zeros_like(d)",
+        "v": "unbroadcast(g[-1], v) if np.ndim(g) else zeros_like(v)",
+    },
+    result="array",
 )
 rule(runtime.add_each, "a, b", jvp={"a": "t", "b": "t"}, vjp={"a": "g", "b": "g"}, result="array")
 RULES.add(nondiff_rule(runtime.zeros_like, result="same"))

@@ -21,6 +21,7 @@ __all__ = [
     "pow_dbase",
     "pow_dexp",
     "scalar_like",
+    "seq_push",
     "seq_zeros",
     "stop_gradient",
     "stored_in",
@@ -106,6 +107,19 @@ def seq_zeros(x):
     for i, v in enumerate(x):
         out[i] = zeros_like(v) if isinstance(v, np.ndarray) else 0.0
     return out
+
+
+def seq_push(d, g):
+    """The adjoint of a list with one more item, `g`, at its end: the reverse of a pop
+    from a list whose adjoint is an array indexed like it (one row per item)."""
+    d = np.asarray(d)
+    if d.dtype == object:
+        out = np.empty(len(d) + 1, dtype=object)
+        out[: len(d)] = d
+        out[len(d)] = g
+        return out
+    row = np.broadcast_to(np.asarray(g, dtype=np.result_type(d.dtype, float)), d.shape[1:])
+    return np.concatenate([d, row[None]])
 
 
 def zeros_of(x):

@@ -26,15 +26,101 @@ class BackwardSweep:
     """Mixin of FunctionTransform (function.py): statements -> backward-sweep statements."""
 
     def _adjoint_list(self, stack, state):
-        """The adjoint of a stack is a list too; create it on first use."""
+        """The adjoint of a stack is a list too; create it on first use.  A list also
+        read by index (`acc[-1]`, `acc[1:]`, a loop over it) has an array adjoint indexed
+        like the list where the backward sweep is (zeros like the final list at first;
+        each reversed append takes its last item off), so an index means in the backward
+        sweep what it meant when the forward sweep read it."""
         if stack in state:
             return []
         state.add(stack)
+        if stack in self._indexed_lists():
+            zeros = _call(self.bind(_runtime().zeros_like, "zeros_like"), _name(stack))
+            return [_assign(self.adj(stack), zeros)]
         return [_assign(self.adj(stack), ast.List(elts=[], ctx=ast.Load()))]
+
+    def _indexed_lists(self):
+        """Lists the function reads by index (loops over them are index loops by now)."""
+        if getattr(self, "_indexed", None) is None:
+            lists = {n for n, k in self.an.kinds.items() if k == LIST}
+            indexed = set()
+            for parent in walk(self.tree):
+                for child in ast.iter_child_nodes(parent):
+                    if (
+                        isinstance(child, ast.Name)
+                        and child.id in lists
+                        and isinstance(child.ctx, ast.Load)
+                        and not self._stack_use(parent, child)
+                    ):
+                        indexed.add(child.id)
+            copies = [  # `ps = items1`: one list under two names, one adjoint protocol
+                (n.targets[0].id, n.value.id)
+                for n in walk(self.tree)
+                if isinstance(n, ast.Assign)
+                and isinstance(n.targets[0], ast.Name)
+                and isinstance(n.value, ast.Name)
+                and n.targets[0].id in lists
+                and n.value.id in lists
+            ]
+            changed = True
+            while changed:
+                changed = False
+                for a, b in copies:
+                    if (a in indexed) != (b in indexed):
+                        indexed |= {a, b}
+                        changed = True
+            self._indexed = indexed
+        return self._indexed
+
+    def _stack_use(self, parent, name):
+        """Is this read of a list one the stack protocol serves: `s.append(v)`,
+        `s.pop()`, `t = s` (one list, two names), or passing it to a helper (generated
+        code's `_stack`)?  Any other read (an index, `len`, `np.array(s)`, a rule's
+        argument) contributes an array adjoint indexed like the list."""
+        if isinstance(parent, ast.Attribute):
+            return parent.attr in ("append", "pop")
+        if isinstance(parent, ast.Assign):
+            return isinstance(parent.targets[0], ast.Name)
+        if isinstance(parent, ast.Call) and name is not parent.func:
+            from ..source import is_user_function
+
+            return is_user_function(self.source.resolver.resolve(parent.func))
+        return False
+
+    def _refuse_indexed(self, stmt, stack, what):
+        from ...errors import UnsupportedSyntaxError
+
+        return self.source.error(
+            UnsupportedSyntaxError,
+            f"srcdiff cannot differentiate {what} the list {stack}, which is also read by index",
+            stmt,
+            "build the list with .append and read it by index, or use it as a stack "
+            "(append and pop) and don't index it",
+        )
 
     def _bwd_push(self, stmt, stack, value, state):
         """Reverse of `s.append(v)`: v's adjoint comes off the adjoint stack."""
         out = self._adjoint_list(stack, state)
+        if stack in self._indexed_lists():
+            if isinstance(value, ast.Tuple):
+                raise self._refuse_indexed(stmt, stack, "appending a tuple to")
+            if not (isinstance(value, ast.Name) and self.flat.is_active(value)):
+                taken = self.names.exact_or_suffixed("_")
+            else:
+                taken = self.names.numbered("g")
+            last = ast.Subscript(
+                value=_name(self.adj(stack)), slice=ast.Constant(-1), ctx=ast.Load()
+            )
+            rest = ast.Subscript(
+                value=_name(self.adj(stack)),
+                slice=ast.Slice(upper=ast.Constant(-1)),
+                ctx=ast.Load(),
+            )
+            out.append(_assign(taken, last, stmt.lineno))
+            out.append(_assign(self.adj(stack), rest, stmt.lineno))
+            if isinstance(value, ast.Name) and self.flat.is_active(value):
+                out.extend(self._accumulate(value.id, _name(taken), state))
+            return out
         elts = value.elts if isinstance(value, ast.Tuple) else [value]
         parts, later = [], []
         for e in elts:
@@ -60,6 +146,19 @@ class BackwardSweep:
 
     def _bwd_pop(self, stmt, stack, names, state):
         """Reverse of `v = s.pop()`: v's adjoint goes back on the adjoint stack."""
+        if stack in self._indexed_lists():  # an array adjoint: one more row again
+            if len(names) != 1 or not isinstance(stmt.targets[0], ast.Name):
+                raise self._refuse_indexed(stmt, stack, "popping a tuple from")
+            out = self._adjoint_list(stack, state)
+            value = _name(self.adj(names[0])) if names[0] in state else ast.Constant(0.0)
+            push = _call(self.bind(_runtime().seq_push, "seq_push"), _name(self.adj(stack)), value)
+            out.append(_assign(self.adj(stack), push, stmt.lineno))
+            state.discard(names[0])
+            out += [
+                self._marker(MarkerKind.RESTORE, site=stmt, var=v, stack=self.saves_on_stack)
+                for v in reversed(names)
+            ]
+            return out
         out = self._adjoint_list(stack, state)
         values = [_name(self.adj(n)) if n in state else self._zero_of(n) for n in names]
         value = (
@@ -180,8 +279,10 @@ class BackwardSweep:
         for var in sorted(names):
             self.materialized.add(var)
             zero = ast.Constant(0.0)
-            if self.an.kinds.get(var) == LIST:  # an adjoint stack starts empty
-                zero = ast.List(elts=[], ctx=ast.Load())
+            if self.an.kinds.get(var) == LIST and var not in self._indexed_lists():
+                zero = ast.List(elts=[], ctx=ast.Load())  # an adjoint stack starts empty
+            elif self.an.kinds.get(var) == LIST:  # indexed: like the list (_adjoint_list)
+                zero = _call(self.bind(_runtime().zeros_like, "zeros_like"), _name(var))
             elif var in self.scatter or var in self.indexed_adjoint:  # indexed: a real array
                 zero = self.zeros_for(var)
             out.append(_assign(self.adj(var), zero, getattr(origin, "lineno", None)))
@@ -307,6 +408,8 @@ class BackwardSweep:
             not op.rule.elementwise
             and op.target in self.materialized
             and self.flat.kind(_name(op.target)) != SCALAR
+            and op.rule.func is not _runtime().seq_push  # (`d = seq_push(d, v)`: its own
+            # vjps take a zero g; `like(g, d)` would read the restored, shorter d)
         ):
             # a zero made explicit as 0.0 has no shape: a linear map (dot, sum,
             # reshape) needs the real one
@@ -393,6 +496,8 @@ class BackwardSweep:
         lists = [p for p in op.active if self.flat.kind(op.bound[p]) == LIST]
         pre = []
         for p in lists:  # adjoint stacks are passed in and updated, not returned
+            if op.bound[p].id in self._indexed_lists():
+                raise self._refuse_indexed(op.node, op.bound[p].id, "passing to a helper")
             pre += self._adjoint_list(op.bound[p].id, state)
         call = _call(
             spec.bwd_name,

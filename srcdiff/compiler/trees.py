@@ -1,0 +1,831 @@
+"""A pytree function's flat view: containers of parameters become one parameter per leaf.
+
+`loss(params, x)` called with `params = {"w": w, "b": b}` is differentiated as
+
+    def loss(params_w, params_b, x): ...
+
+with every read of a leaf by a constant key -- `params["w"]`, `params["layer1"]["b"]`,
+`p.w` of a dataclass or NamedTuple, `ws[0]` -- replaced by the leaf's parameter.  The
+rest of the compiler then sees an ordinary function of floats and arrays, and the API
+(api/pytrees.py) flattens arguments and builds gradients of the arguments' structure.
+The view is specialised to the structure (TreeDef) of each container argument, as code
+is to kinds and ranks.
+
+Besides constant-key reads, the rewrite understands what is decided by the structure
+alone: `len(params)`, `isinstance(p, Params)`, `for` loops and comprehensions over a
+container, its `.values()`, `.keys()`, `.items()`, `enumerate(...)` and `zip(...)` of
+them (unrolled over the known keys, the key a constant in each copy), `name =
+params["layer1"]` (an alias, read through), `w, b = params["layer"]`, a list of leaves
+used as a value (`np.stack(ws)`: a list display of the leaves) and user helpers called
+with containers (`predict(params, x)`: the helper's own flat view, called with the
+leaves).  Anything else a container is used for -- a dynamic key, a method call, storing
+into it, returning it -- is refused with the construct's position.
+
+The flat view is a real function, compiled from the rewritten tree with the user's
+globals and closure cells; its parse is the rewritten tree placed at the user's file and
+lines (`source.adopt`), so errors point at the user's code.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import copy
+import inspect
+import keyword
+import types
+from dataclasses import dataclass
+
+from ..errors import UnsupportedSyntaxError
+from ..runtime.trees import LEAF, TreeDef
+from .source import FunctionSource, adopt, parsed
+
+# (root parameter, path of keys) of a subtree or leaf
+Path = tuple[str, tuple]
+
+
+@dataclass(frozen=True, eq=False)
+class FlatView:
+    """`func` with its container parameters flattened (see the module docstring)."""
+
+    original: types.FunctionType
+    func: types.FunctionType  # the flat function: every parameter positional, no defaults
+    params: tuple[str, ...]  # the original's parameters, in order
+    treedefs: dict  # parameter -> TreeDef (container parameters only)
+    leaves: dict  # parameter -> its leaf parameters' names, in tree_flatten order
+
+    def flat_names(self, param: str) -> tuple[str, ...]:
+        """The flat parameters a parameter became (itself if not a container)."""
+        return tuple(self.leaves.get(param, (param,)))
+
+
+_VIEWS: dict = {}
+
+
+def flat_view(func: types.FunctionType, treedefs: dict) -> FlatView:
+    """The flat view of `func` for these container parameters' structures (cached)."""
+    key = (func, func.__code__, tuple(treedefs.items()))  # (in parameter order)
+    view = _VIEWS.get(key)
+    if view is None:
+        if key in _BUILDING:  # a recursive call: the view being built, through a cell
+            return _BUILDING[key]
+        view = _build_view(func, dict(treedefs), key)
+        _VIEWS[key] = view
+    return view
+
+
+@dataclass(frozen=True, eq=False)
+class _Pending:
+    """A flat view still being built (for a recursive call in its own body): its leaves,
+    and the cell its function will be in."""
+
+    leaves: dict
+    func: types.CellType
+
+
+_BUILDING: dict = {}
+
+
+def _build_view(func, treedefs, key) -> FlatView:
+    parse = parsed(func)
+    source = FunctionSource(func)
+    tree = copy.deepcopy(parse.tree)
+    ordered = _ordered_args(tree.args)
+    params = [a.arg for a in ordered]
+    variadic = {a.arg for a in (tree.args.vararg, tree.args.kwarg) if a is not None}
+    if not variadic <= set(treedefs):
+        raise source.error(
+            UnsupportedSyntaxError,
+            f"srcdiff cannot flatten the containers passed to {func.__name__}, "
+            "which takes *args or **kwargs",
+            tree,
+            "give it named parameters",
+        )
+    taken = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | set(params)
+    leaves: dict[str, list[str]] = {}
+    names: dict[Path, str] = {}
+    for p, td in treedefs.items():
+        leaves[p] = []
+        for path in _leaf_paths(td):
+            base = "_".join([p, *(_ident(k) for k in path)])
+            name, n = base, 1
+            while name in taken:
+                n += 1
+                name = f"{base}_{n}"
+            taken.add(name)
+            names[(p, path)] = name
+            leaves[p].append(name)
+    cells: dict[str, object] = {}
+    rewriter = _Rewriter(source, treedefs, names, cells, taken)
+    cell = types.CellType()
+    _BUILDING[key] = _Pending({p: tuple(v) for p, v in leaves.items()}, cell)
+    try:
+        tree.body = rewriter.block(tree.body)
+    finally:
+        del _BUILDING[key]
+    flat_args = []
+    for a in ordered:
+        if a.arg in treedefs:
+            flat_args += [ast.copy_location(ast.arg(arg=n), a) for n in leaves[a.arg]]
+        else:
+            flat_args.append(a)
+    tree.args = ast.arguments(
+        posonlyargs=[],
+        args=flat_args,
+        vararg=None,
+        kwonlyargs=[],
+        kw_defaults=[],
+        kwarg=None,
+        defaults=[],
+    )
+    for a in flat_args:
+        a.annotation = None
+    tree.returns = None
+    ast.fix_missing_locations(tree)
+    flat = _compile(func, tree, parse.first_line, cells)
+    cell.cell_contents = flat
+    adopt(flat, tree, parse)
+    return FlatView(func, flat, tuple(params), treedefs, {p: tuple(v) for p, v in leaves.items()})
+
+
+def _ordered_args(args: ast.arguments) -> list:
+    """Every parameter in the order a call binds them: *args after the positional ones,
+    **kwargs last."""
+    return [
+        *args.posonlyargs,
+        *args.args,
+        *([args.vararg] if args.vararg else []),
+        *args.kwonlyargs,
+        *([args.kwarg] if args.kwarg else []),
+    ]
+
+
+def variadic_call(func: types.FunctionType, call: ast.Call):
+    """For a call to a function taking *args / **kwargs, with named arguments only: (the
+    function's flat view for this call's extra arguments -- `args` a tuple of them,
+    `kwargs` a dict -- and the call's keywords for that view: `x=x, args_0=y,
+    kwargs_scale=2.0`), or None if `func` takes neither or the call can't be bound."""
+    sig = inspect.signature(func)
+    star = [p.name for p in sig.parameters.values() if p.kind is p.VAR_POSITIONAL]
+    double = [p.name for p in sig.parameters.values() if p.kind is p.VAR_KEYWORD]
+    if not star and not double:
+        return None
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(
+        k.arg is None for k in call.keywords
+    ):
+        return None
+    try:
+        bound = sig.bind(*call.args, **{str(k.arg): k.value for k in call.keywords})
+    except TypeError:
+        return None
+    defs = {}
+    leaf = TreeDef(LEAF, (), None, ())
+    for name in star:
+        items = bound.arguments.get(name, ())
+        defs[name] = TreeDef(tuple, tuple(range(len(items))), None, (leaf,) * len(items))
+    for name in double:
+        items = bound.arguments.get(name, {})
+        defs[name] = TreeDef(dict, tuple(items), None, (leaf,) * len(items))
+    view = flat_view(func, defs)
+    keywords = []
+    for p, value in bound.arguments.items():
+        if p in star:
+            values = list(value)
+        elif p in double:
+            values = list(value.values())
+        else:
+            keywords.append(ast.keyword(arg=p, value=value))
+            continue
+        keywords += [ast.keyword(arg=n, value=v) for n, v in zip(view.leaves[p], values)]
+    return view.func, ast.copy_location(ast.Call(func=call.func, args=[], keywords=keywords), call)
+
+
+def _leaf_paths(td: TreeDef, prefix=()):
+    if td.is_leaf:
+        yield prefix
+        return
+    for k, c in zip(td.keys, td.children):
+        yield from _leaf_paths(c, (*prefix, k))
+
+
+def _ident(key) -> str:
+    text = "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in str(key)) or "_"
+    return text if not keyword.iskeyword(text) else text + "_"
+
+
+def _compile(func, tree, first_line, cells):
+    """The function object for the rewritten `tree`: the user's globals, closure cells
+    (and `cells`, the helpers' flat views) as its free variables."""
+    free = {**{n: c for n, c in zip(func.__code__.co_freevars, func.__closure__ or ())}}
+    for name, obj in cells.items():
+        free[name] = obj if isinstance(obj, types.CellType) else types.CellType(obj)
+    placed = copy.deepcopy(tree)
+    ast.increment_lineno(placed, first_line - 1)  # tracebacks show the user's lines
+    factory = ast.FunctionDef(
+        name="_srcdiff_factory",
+        args=ast.arguments(
+            posonlyargs=[],
+            args=[ast.arg(arg=n) for n in sorted(free)],
+            vararg=None,
+            kwonlyargs=[],
+            kw_defaults=[],
+            kwarg=None,
+            defaults=[],
+        ),
+        body=[placed, ast.Return(value=ast.Name(id=tree.name, ctx=ast.Load()))],
+        decorator_list=[],
+        returns=None,
+    )
+    module = ast.Module(body=[factory], type_ignores=[])
+    ast.fix_missing_locations(module)
+    code = compile(module, func.__code__.co_filename, "exec")
+    fcode = next(c for c in code.co_consts if isinstance(c, types.CodeType))
+    inner = next(c for c in fcode.co_consts if isinstance(c, types.CodeType))
+    closure = tuple(free[n] for n in inner.co_freevars)
+    flat = types.FunctionType(inner, func.__globals__, func.__name__, None, closure or None)
+    flat.__qualname__ = getattr(func, "__qualname__", func.__name__)
+    flat.__module__ = func.__module__
+    return flat
+
+
+class _Rewriter:
+    """The rewrite of one function's body for its containers' structures."""
+
+    def __init__(self, source, treedefs, names, cells, taken):
+        self.source = source
+        self.treedefs = treedefs
+        self.names = names  # leaf path -> its parameter
+        self.cells = cells  # extra free variables: helpers' flat views
+        self.taken = taken
+        self.env: dict[str, Path] = {p: (p, ()) for p in treedefs}  # names of subtrees
+        self.consts: dict[str, object] = {}  # loop variables bound to a key in a copy
+        self.stores = _store_counts(source.tree)
+
+    # -- structure --------------------------------------------------------------------
+    def node_at(self, path: Path) -> TreeDef:
+        td = self.treedefs[path[0]]
+        for k in path[1]:
+            td = td.child(k)
+        return td
+
+    def refuse(self, node, what, hint):
+        return self.source.error(UnsupportedSyntaxError, f"srcdiff cannot {what}", node, hint)
+
+    def resolve(self, node) -> Path | None:
+        """The subtree or leaf an expression reads, or None if it reads none."""
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            return self.env.get(node.id)
+        if isinstance(node, ast.Subscript):
+            base = self.resolve(node.value)
+            if base is None or self.node_at(base).is_leaf:
+                return None
+            key = self.constant(node.slice)
+            if key is _NOT_CONSTANT:
+                raise self.refuse(
+                    node,
+                    f"read {ast.unparse(node)}: the key of a container of parameters must be "
+                    "a constant",
+                    "use a constant key (params['w']), or loop over params.items() / "
+                    "params.values(), which srcdiff unrolls over the keys it was called with",
+                )
+            return self.child(node, base, key, f"[{key!r}]")
+        if isinstance(node, ast.Attribute):
+            base = self.resolve(node.value)
+            if base is None or self.node_at(base).is_leaf:
+                return None
+            td = self.node_at(base)
+            if td.by_attribute and node.attr in td.keys:
+                return self.child(node, base, node.attr, f".{node.attr}")
+            return None
+        return None
+
+    def constant(self, node):
+        if isinstance(node, ast.Name) and node.id in self.consts:
+            return self.consts[node.id]
+        return _constant(node)
+
+    def child(self, node, base, key, spelled) -> Path:
+        td = self.node_at(base)
+        found = td.child(key)
+        if found is None:
+            raise self.refuse(
+                node,
+                f"read {ast.unparse(node)}: the {td.describe()} it was called with has no "
+                f"{spelled}",
+                "read only the keys the argument has",
+            )
+        if isinstance(key, int) and key < 0:
+            key += len(td.children)
+        if isinstance(key, int) and not isinstance(key, bool) and key not in td.keys:
+            key = td.keys[key]
+        return (base[0], (*base[1], key))
+
+    def leaf_name(self, node, path) -> ast.Name:
+        return ast.copy_location(ast.Name(id=self.names[path], ctx=ast.Load()), node)
+
+    # -- statements --------------------------------------------------------------------
+    def block(self, stmts, top=True):
+        out = []
+        for stmt in stmts:
+            out += self.statement(stmt, top)
+        return out
+
+    def statement(self, stmt, top):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            aliased = self.alias(stmt, top)
+            if aliased is not None:
+                return aliased
+        if isinstance(stmt, ast.For):
+            items = self.iteration(stmt.iter)
+            if items is not None:
+                return self.unroll(stmt, items)
+        if isinstance(stmt, (ast.FunctionDef, ast.Lambda)):
+            for n in ast.walk(stmt):
+                if isinstance(n, ast.Name) and (n.id in self.env):
+                    raise self.refuse(
+                        n,
+                        f"read the container {n.id} inside a nested function",
+                        f"read the leaves you need (e.g. {n.id}[...]) into local variables "
+                        "before the nested function and use those",
+                    )
+        for n in ast.walk(stmt):  # writes to a container or its name
+            target = None
+            if isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.ctx, ast.Store):
+                target = n.value
+            elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id in self.env:
+                target = n
+            if target is not None and self.resolve_load(target) is not None:
+                raise self.refuse(
+                    n,
+                    f"assign to {ast.unparse(n)}, a container of parameters",
+                    "build a new value in a local variable instead",
+                )
+        if isinstance(stmt, (ast.If, ast.While, ast.For, ast.With, ast.Try)):
+            new = copy.copy(stmt)
+            for field in ("test", "iter", "target"):
+                if hasattr(stmt, field):
+                    setattr(new, field, self.expr(getattr(stmt, field)))
+            if isinstance(stmt, ast.With):
+                new.items = [self.expr(item) for item in stmt.items]
+            for field in ("body", "orelse", "finalbody"):
+                if hasattr(stmt, field):
+                    setattr(new, field, self.block(getattr(stmt, field), top=False))
+            if isinstance(stmt, ast.Try):
+                new.handlers = [
+                    ast.copy_location(
+                        ast.ExceptHandler(type=h.type, name=h.name, body=self.block(h.body, False)),
+                        h,
+                    )
+                    for h in stmt.handlers
+                ]
+            return [new]
+        return [self.expr(stmt)]
+
+    def resolve_load(self, node):
+        if isinstance(node, ast.Name):
+            return self.env.get(node.id)
+        load = copy.deepcopy(node)
+        for n in ast.walk(load):
+            if hasattr(n, "ctx"):
+                n.ctx = ast.Load()
+        try:
+            return self.resolve(load)
+        except UnsupportedSyntaxError:
+            return None
+
+    def alias(self, stmt, top):
+        """`layer = params["layer1"]` (dropped: `layer` reads through), `w = params["w"]`
+        (a leaf: an ordinary assignment), `w, b = params["layer"]`; None if `stmt` is none
+        of these."""
+        target, value = stmt.targets[0], stmt.value
+        path = self.resolve(value)
+        if path is None:
+            return None
+        pairs = self.match(target, ("tree", path), stmt)
+        if pairs is None:
+            return None
+        out = []
+        for name_node, (what, item) in pairs:
+            name = name_node.id
+            if what == "tree" and self.node_at(item).is_leaf:
+                out.append(
+                    ast.copy_location(
+                        ast.Assign(targets=[name_node], value=self.leaf_name(value, item)), stmt
+                    )
+                )
+                continue
+            if not top or self.stores.get(name, 0) != 1:
+                raise self.refuse(
+                    stmt,
+                    f"give {name} a container of parameters here: it is assigned elsewhere "
+                    "too, or inside a branch or loop",
+                    "read the leaves you need with constant keys, or name the container once, "
+                    "at the top of the function",
+                )
+            if what == "tree":
+                self.env[name] = item
+            else:
+                self.consts[name] = item
+        return out
+
+    def match(self, target, element, node):
+        """[(Name target, element)] binding `target` to `element` (("tree", path) or
+        ("const", value) or ("tuple", [elements])), or None if it can't be split."""
+        if isinstance(target, ast.Name):
+            if element[0] == "tuple":
+                return None
+            return [(target, element)]
+        if isinstance(target, (ast.Tuple, ast.List)):
+            if any(isinstance(e, ast.Starred) for e in target.elts):
+                return None
+            if element[0] == "tuple":
+                parts = element[1]
+            elif element[0] == "tree" and self.node_at(element[1]).by_position:
+                td = self.node_at(element[1])
+                parts = [("tree", (element[1][0], (*element[1][1], k))) for k in td.keys]
+            else:
+                return None
+            if len(parts) != len(target.elts):
+                raise self.refuse(
+                    node,
+                    f"unpack {len(parts)} values into {len(target.elts)} names",
+                    "unpack as many names as the container has items",
+                )
+            out = []
+            for t, e in zip(target.elts, parts):
+                sub = self.match(t, e, node)
+                if sub is None:
+                    return None
+                out += sub
+            return out
+        return None
+
+    # -- loops over containers ------------------------------------------------------------
+    def iteration(self, node):
+        """The elements a loop over `node` visits, if `node` is a container (or its
+        .values(), .keys(), .items(), enumerate or zip of such), else None."""
+        if isinstance(node, ast.Call) and not node.keywords:
+            f = node.func
+            if isinstance(f, ast.Attribute) and f.attr in ("values", "keys", "items"):
+                path = self.resolve(f.value)
+                if path is not None and not node.args:
+                    td = self.node_at(path)
+                    if not issubclass_dict(td.kind):
+                        raise self.refuse(node, f"call .{f.attr}() of a {td.describe()}", None)
+                    children = [("tree", (path[0], (*path[1], k))) for k in td.keys]
+                    keys = [("const", k) for k in td.keys]
+                    if f.attr == "values":
+                        return children
+                    if f.attr == "keys":
+                        return keys
+                    return [("tuple", [k, c]) for k, c in zip(keys, children)]
+            builtin = self.builtin(f)
+            if builtin is enumerate and len(node.args) == 1:
+                inner = self.iteration(node.args[0])
+                if inner is not None:
+                    return [("tuple", [("const", i), e]) for i, e in enumerate(inner)]
+            if builtin is zip and node.args:
+                parts = [self.iteration(a) for a in node.args]
+                if all(p is not None for p in parts):
+                    n = min(len(p) for p in parts)
+                    return [("tuple", [p[i] for p in parts]) for i in range(n)]
+                if any(p is not None for p in parts):
+                    raise self.refuse(
+                        node,
+                        "zip a container of parameters with a sequence of unknown length",
+                        "zip containers with containers, or index the sequence with "
+                        "enumerate's counter",
+                    )
+            return None
+        path = self.resolve(node)
+        if path is None:
+            return None
+        td = self.node_at(path)
+        if td.is_leaf:
+            return None
+        if issubclass_dict(td.kind):
+            return [("const", k) for k in td.keys]
+        if td.by_position:
+            return [("tree", (path[0], (*path[1], k))) for k in td.keys]
+        raise self.refuse(node, f"iterate over a {td.describe()}", "read its fields by name")
+
+    def builtin(self, f):
+        obj = self.source.resolver.resolve(f)
+        return obj if obj in (enumerate, zip, len, isinstance) else None
+
+    def unroll(self, stmt, items):
+        if stmt.orelse:
+            raise self.refuse(stmt, "unroll a for-else loop over a container", "drop the else")
+        for n in _own_jumps(stmt.body):
+            raise self.refuse(
+                n,
+                "leave a loop over a container of parameters early (it is unrolled over its keys)",
+                "use an if around the rest of the body instead of break / continue",
+            )
+        out = []
+        for element in items:
+            pairs = self.match(stmt.target, element, stmt)
+            if pairs is None:
+                raise self.refuse(stmt.target, "bind this loop target", None)
+            saved_env, saved_consts = dict(self.env), dict(self.consts)
+            prologue = []
+            for name_node, (what, item) in pairs:
+                name = name_node.id
+                if self.stores.get(name, 0) > 1 and what != "tree":
+                    raise self.refuse(
+                        name_node,
+                        f"assign to the loop variable {name} of a loop over a container",
+                        "use another name for the new value",
+                    )
+                if what == "const":
+                    self.consts[name] = item
+                elif self.node_at(item).is_leaf:
+                    self.env.pop(name, None)
+                    self.consts.pop(name, None)
+                    target = ast.copy_location(ast.Name(id=name, ctx=ast.Store()), name_node)
+                    prologue.append(
+                        ast.copy_location(
+                            ast.Assign(targets=[target], value=self.leaf_name(stmt.iter, item)),
+                            stmt,
+                        )
+                    )
+                else:
+                    self.env[name] = item
+            body = self.block(copy.deepcopy(stmt.body), top=False)
+            out += prologue + body
+            self.env, self.consts = saved_env, saved_consts
+        if not out:
+            out.append(ast.copy_location(ast.Pass(), stmt))
+        return out
+
+    # -- expressions ------------------------------------------------------------------
+    def expr(self, node):
+        return _Expressions(self).visit(node)
+
+
+class _Expressions(ast.NodeTransformer):
+    def __init__(self, rw: _Rewriter):
+        self.rw = rw
+
+    def visit_Name(self, node):
+        if isinstance(node.ctx, ast.Load) and node.id in self.rw.consts:
+            return ast.copy_location(ast.Constant(self.rw.consts[node.id]), node)
+        if isinstance(node.ctx, ast.Load) and node.id in self.rw.env:
+            return self.tree_value(node, self.rw.env[node.id])
+        return node
+
+    def visit_Subscript(self, node):
+        return self.read(node)
+
+    def visit_Attribute(self, node):
+        return self.read(node)
+
+    def read(self, node):
+        if isinstance(node.ctx, ast.Load):
+            path = self.rw.resolve(node)
+            if path is not None:
+                return self.tree_value(node, path)
+        return self.generic_visit(node)
+
+    def tree_value(self, node, path):
+        """A leaf read becomes its parameter; a list or tuple of values becomes a display
+        of them; any other use of a container is refused."""
+        td = self.rw.node_at(path)
+        if td.is_leaf:
+            return self.rw.leaf_name(node, path)
+        if td.by_position and not hasattr(td.kind, "_fields"):
+            elts = [self.tree_value(node, (path[0], (*path[1], k))) for k in td.keys]
+            display = ast.List if issubclass(td.kind, list) else ast.Tuple
+            return ast.copy_location(display(elts=elts, ctx=ast.Load()), node)
+        raise self.rw.refuse(
+            node,
+            f"use the {td.describe()} {ast.unparse(node)} as a value here",
+            "read its leaves with constant keys (params['w'], p.w), loop over it, or pass "
+            "it to a function of yours; a container can't be returned or stored",
+        )
+
+    def visit_Call(self, node):
+        rw = self.rw
+        node = self.expand_starred(node)
+        f = node.func
+        builtin = rw.builtin(f)
+        if builtin is len and len(node.args) == 1 and not node.keywords:
+            path = rw.resolve(node.args[0])
+            if path is not None and not rw.node_at(path).is_leaf:
+                return ast.copy_location(ast.Constant(len(rw.node_at(path).children)), node)
+        if builtin is isinstance and len(node.args) == 2 and not node.keywords:
+            path = rw.resolve(node.args[0])
+            if path is not None and not rw.node_at(path).is_leaf:
+                cls = rw.source.resolver.resolve(node.args[1])
+                if isinstance(cls, type) or (
+                    isinstance(cls, tuple) and all(isinstance(c, type) for c in cls)
+                ):
+                    td = rw.node_at(path)
+                    return ast.copy_location(ast.Constant(issubclass(td.kind, cls)), node)
+        if isinstance(f, ast.Attribute) and f.attr in ("values", "keys", "items"):
+            items = rw.iteration(node)
+            if items is not None and all(e[0] != "tuple" for e in items):
+                elts = [self.element(node, e) for e in items]
+                return ast.copy_location(ast.List(elts=elts, ctx=ast.Load()), node)
+        helper = rw.source.resolver.resolve(f)
+        if isinstance(helper, types.FunctionType) and any(
+            self.is_container(a) for a in [*node.args, *(k.value for k in node.keywords)]
+        ):
+            return self.helper_call(node, helper)
+        if isinstance(f, ast.Attribute):
+            path = rw.resolve(f.value)
+            if path is not None and not rw.node_at(path).is_leaf:
+                method = _method(rw.node_at(path).kind, f.attr)
+                if method is not None:  # self.predict(x): predict's flat view, self flattened
+                    call = ast.Call(func=f, args=[f.value, *node.args], keywords=node.keywords)
+                    return self.helper_call(ast.copy_location(call, node), method)
+                raise rw.refuse(
+                    node,
+                    f"call {ast.unparse(f)}() on a container of parameters",
+                    "read its leaves with constant keys, or loop over .items() / .values()",
+                )
+        return self.generic_visit(node)
+
+    def expand_starred(self, node):
+        """`h(*args, **kwargs)` with `args` and `kwargs` containers: their items."""
+        rw = self.rw
+        args, keywords, changed = [], [], False
+        for a in node.args:
+            path = rw.resolve(a.value) if isinstance(a, ast.Starred) else None
+            td = rw.node_at(path) if path is not None else None
+            if td is not None and not td.is_leaf and td.by_position:
+                args += [self.tree_value(a, (path[0], (*path[1], k))) for k in td.keys]
+                changed = True
+            else:
+                args.append(a)
+        for k in node.keywords:
+            path = rw.resolve(k.value) if k.arg is None else None
+            td = rw.node_at(path) if path is not None else None
+            if td is not None and not td.is_leaf and issubclass_dict(td.kind):
+                keywords += [
+                    ast.keyword(
+                        arg=str(key), value=self.tree_value(k.value, (path[0], (*path[1], key)))
+                    )
+                    for key in td.keys
+                ]
+                changed = True
+            else:
+                keywords.append(k)
+        if not changed:
+            return node
+        return ast.copy_location(ast.Call(func=node.func, args=args, keywords=keywords), node)
+
+    def element(self, node, e):
+        if e[0] == "const":
+            return ast.copy_location(ast.Constant(e[1]), node)
+        return self.tree_value(node, e[1])
+
+    def is_container(self, arg):
+        path = self.rw.resolve(arg) if not isinstance(arg, ast.Starred) else None
+        return path is not None and not self.rw.node_at(path).is_leaf
+
+    def helper_call(self, node, helper):
+        """`predict(params, x)` -> `predict(params_w=params_w, params_b=params_b, x=x)` of
+        predict's flat view for the structures it is passed."""
+        rw = self.rw
+        if any(isinstance(a, ast.Starred) for a in node.args) or any(
+            k.arg is None for k in node.keywords
+        ):
+            raise rw.refuse(node, "pass *args or **kwargs together with a container", None)
+        try:
+            bound = inspect.signature(helper).bind(
+                *node.args, **{k.arg: k.value for k in node.keywords}
+            )
+        except TypeError as exc:
+            raise rw.refuse(node, f"call {helper.__name__} this way: {exc}", None) from None
+        defs = {}
+        for p, arg in bound.arguments.items():
+            if isinstance(arg, ast.AST) and self.is_container(arg):
+                defs[p] = rw.node_at(rw.resolve(arg))
+        view = flat_view(helper, defs)
+        keywords = []
+        for p, arg in bound.arguments.items():
+            if p in defs:
+                path = rw.resolve(arg)
+                for leaf, sub in zip(view.leaves[p], _leaf_paths(defs[p])):
+                    full = (path[0], (*path[1], *sub))
+                    keywords.append(ast.keyword(arg=leaf, value=rw.leaf_name(arg, full)))
+            else:
+                keywords.append(ast.keyword(arg=p, value=self.visit(arg)))
+        name = f"{helper.__name__}_flat"
+        n = 1
+        while name in rw.taken and rw.cells.get(name) is not view.func:
+            n += 1
+            name = f"{helper.__name__}_flat{n}"
+        rw.taken.add(name)
+        rw.cells[name] = view.func
+        func = ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node.func)
+        return ast.copy_location(ast.Call(func=func, args=[], keywords=keywords), node)
+
+    def comprehension(self, node):
+        rw = self.rw
+        if len(node.generators) != 1:
+            for g in node.generators:
+                if rw.iteration(g.iter) is not None:
+                    raise rw.refuse(
+                        g.iter,
+                        "unroll a comprehension over a container with more than one `for`",
+                        "write nested loops",
+                    )
+            return None
+        gen = node.generators[0]
+        items = rw.iteration(gen.iter)
+        if items is None:
+            return None
+        if gen.ifs or gen.is_async:
+            raise rw.refuse(
+                gen,
+                "unroll a comprehension over a container with an `if` clause",
+                "write a for loop with an if inside",
+            )
+        elts = []
+        for element in items:
+            pairs = rw.match(gen.target, element, node)
+            if pairs is None:
+                raise rw.refuse(gen.target, "bind this comprehension target", None)
+            saved_env, saved_consts = dict(rw.env), dict(rw.consts)
+            for name_node, (what, item) in pairs:
+                if what == "const":
+                    rw.consts[name_node.id] = item
+                else:
+                    rw.env[name_node.id] = item
+                    rw.consts.pop(name_node.id, None)
+            elts.append(self.visit(copy.deepcopy(node.elt)))
+            rw.env, rw.consts = saved_env, saved_consts
+        return ast.copy_location(ast.List(elts=elts, ctx=ast.Load()), node)
+
+    def visit_ListComp(self, node):
+        return self.comprehension(node) or self.generic_visit(node)
+
+    def visit_GeneratorExp(self, node):
+        return self.comprehension(node) or self.generic_visit(node)
+
+    def visit_Lambda(self, node):
+        for n in ast.walk(node):
+            if isinstance(n, ast.Name) and n.id in self.rw.env:
+                raise self.rw.refuse(
+                    n,
+                    f"read the container {n.id} inside a lambda",
+                    "read the leaves you need into local variables first",
+                )
+        return node
+
+
+def _method(cls, name):
+    """The plain function `cls.name` is, if it is one (a method defined with `def`)."""
+    if not isinstance(cls, type):
+        return None
+    try:
+        found = inspect.getattr_static(cls, name)
+    except AttributeError:
+        return None
+    return found if isinstance(found, types.FunctionType) else None
+
+
+def issubclass_dict(kind) -> bool:
+    return isinstance(kind, type) and issubclass(kind, dict)
+
+
+_NOT_CONSTANT = object()
+
+
+def _constant(node):
+    if isinstance(node, ast.Constant):
+        return node.value
+    if (
+        isinstance(node, ast.UnaryOp)
+        and isinstance(node.op, ast.USub)
+        and isinstance(node.operand, ast.Constant)
+        and isinstance(node.operand.value, int)
+    ):
+        return -node.operand.value
+    return _NOT_CONSTANT
+
+
+def _store_counts(tree):
+    counts: dict[str, int] = {}
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+            counts[n.id] = counts.get(n.id, 0) + 1
+    return counts
+
+
+def _own_jumps(stmts):
+    """break / continue statements of this loop's body (not of loops nested in it)."""
+    stack = list(stmts)
+    while stack:
+        s = stack.pop()
+        if isinstance(s, (ast.Break, ast.Continue)):
+            yield s
+        elif isinstance(s, (ast.For, ast.While, ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        else:
+            stack.extend(c for c in ast.iter_child_nodes(s) if isinstance(c, ast.stmt))
+
+
+_ = builtins  # (the resolver answers which builtins names denote)

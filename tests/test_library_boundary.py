@@ -1,0 +1,98 @@
+"""Source is read only for the user's code: a Python function from an installed package
+(site-packages, dist-packages) or the standard library with no rule is a NoRuleError that
+names it, whose register_rule hint works when followed.  (Before, srcdiff differentiated
+into the library's own source and failed there: "move the try/except outside" pointing at
+statistics.py.)"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import statistics
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import srcdiff
+from srcdiff.compiler.source import is_library
+
+
+def uses_fmean(x, y):
+    return statistics.fmean([x, y]) * x
+
+
+def test_a_standard_library_function_is_not_read_as_source():
+    assert is_library(statistics.fmean) and not is_library(uses_fmean)
+    with pytest.raises(srcdiff.NoRuleError) as info:
+        srcdiff.grad(uses_fmean)(0.3, 0.5)
+    msg = str(info.value)
+    assert "no derivative rule for statistics.fmean" in msg
+    assert "test_library_boundary.py:" in msg and "^" in msg  # the user's line, not the library's
+    assert 'srcdiff.register_rule(statistics.fmean, "data", partials=' in msg
+
+
+def test_an_installed_packages_python_function_is_not_read_as_source():
+    special = pytest.importorskip("scipy.special")
+    zeta = special.zeta
+    assert is_library(zeta)
+
+    def uses_zeta(x):
+        return zeta(x, 1.0) * x
+
+    if srcdiff.rules.RULES.lookup(zeta):  # (a rule may have been added since)
+        pytest.skip("scipy.special.zeta has a rule now")
+    with pytest.raises(srcdiff.NoRuleError, match=r"no derivative rule for scipy\.special"):
+        srcdiff.grad(uses_zeta)(3.0)
+
+
+@pytest.fixture
+def installed_package(tmp_path, monkeypatch):
+    """A package in a folder named site-packages, importable, as pip would install it."""
+    site = tmp_path / "site-packages"
+    (site / "softlib").mkdir(parents=True)
+    (site / "softlib" / "__init__.py").write_text(
+        textwrap.dedent(
+            """
+            import math
+
+
+            def softplus(x):
+                return math.log1p(math.exp(x))
+            """
+        )
+    )
+    monkeypatch.syspath_prepend(str(site))
+    yield importlib.import_module("softlib")
+    sys.modules.pop("softlib", None)
+
+
+def test_the_hint_for_an_installed_function_works_when_followed(installed_package):
+    softplus = installed_package.softplus
+
+    def model(x):
+        return softplus(2.0 * x) + x
+
+    with pytest.raises(srcdiff.NoRuleError) as info:
+        srcdiff.grad(model)(0.3)
+    msg = str(info.value)
+    assert "no derivative rule for softlib.softplus" in msg
+    hint = 'srcdiff.register_rule(softlib.softplus, "x", partials={"x": "<d out / d x>"})'
+    assert hint in msg
+    # followed, with the partial written in: d softplus / dx = 1 / (1 + exp(-x))
+    srcdiff.register_rule(softplus, "x", partials={"x": "1 / (1 + exp(-x))"}, namespace=vars(math))
+    for mode in ("reverse", "forward"):
+        got = srcdiff.grad(model, mode=mode)(0.3)
+        assert got == pytest.approx(2.0 / (1.0 + math.exp(-0.6)) + 1.0, rel=1e-12)
+    x = np.array([0.1, -0.4])
+    hess = srcdiff.hessian(lambda_free_model_of(softplus))(x)
+    s = 1 / (1 + np.exp(-x))
+    np.testing.assert_allclose(hess, np.diag(s * (1 - s)), rtol=1e-10)
+
+
+def lambda_free_model_of(softplus):
+    def total(x):
+        return np.sum(np.array([softplus(v) for v in x]))
+
+    return total

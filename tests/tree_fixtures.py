@@ -1,0 +1,105 @@
+"""Functions for tests/test_pytrees.py (kept in a file: srcdiff reads their source)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+
+def loss(params, x):
+    h = np.tanh(params["w"] * x + params["b"])
+    return np.sum(h**2)
+
+
+def two_layer(params, x):
+    h = np.tanh(params["layer1"]["w"] @ x + params["layer1"]["b"])
+    return np.sum(params["layer2"]["w"] * h)
+
+
+def outputs(params, x):
+    return np.sin(params["w"] * x) + params["b"]
+
+
+class Point(NamedTuple):
+    x: float
+    y: float
+
+
+@dataclass
+class Config:
+    scale: float
+    steps: int
+    name: str
+
+
+def uses_config(cfg, p):
+    total = 0.0
+    for _ in range(cfg.steps):
+        total = total + cfg.scale * (p.x**2 + p.y)
+    return total
+
+
+class Pair:
+    """A user container made a pytree with srcdiff.register_pytree_node."""
+
+    def __init__(self, first, second):
+        self.first = first
+        self.second = second
+
+
+def uses_pair(pair, x):
+    return np.sum(pair.first * x) * pair.second
+
+
+class Duo:
+    """A registered container without attribute names: read by position."""
+
+    def __init__(self, *items):
+        self.items = items
+
+    def __getitem__(self, i):
+        return self.items[i]
+
+
+def uses_duo(duo, x):
+    return np.sum(duo[0] * x) * duo[1]
+
+
+# refused, each with its position and a hint
+def dynamic_key(params, keys):
+    total = 0.0
+    for i in range(len(keys)):
+        total = total + params[keys[i]]
+    return total
+
+
+def stores_into(params, x):
+    params["w"] = x
+    return x * 2.0
+
+
+def returns_container(params):
+    return params
+
+
+def missing_key(params):
+    return params["nope"] * 2.0
+
+
+def method_on_container(params):
+    return params.get("w") * 2.0
+
+
+def nested_def_reads(params, x):
+    def inner(v):
+        return params["w"] * v
+
+    return inner(x)
+
+
+def recursive(params, x, depth):
+    if depth == 0:
+        return x
+    return recursive(params, np.tanh(params["w"] * x + params["b"]), depth - 1)
