@@ -38,7 +38,6 @@ from .requests import (
 )
 from .symbolic import generated as symbolic_generated
 from .symbolic import make as symbolic_make
-from .transforms import jvp
 
 
 def _make(
