@@ -100,6 +100,7 @@ class Analysis:
         wrt: Collection[str],
         helper_kinds: Callable | None = None,
         param_ranks: dict[str, int | None] | None = None,
+        param_items: dict[str, str] | None = None,
     ):
         self.tree = tree
         self.resolver = resolver
@@ -112,6 +113,9 @@ class Analysis:
         self.helper_kinds = helper_kinds or (lambda func, call, analysis: None)
         # name -> node: a differentiated value stored where we lose track of it
         self.lost: dict[str, ast.AST] = {}
+        # name -> join of the kinds of the elements a `seq` local may hold ([x, y] of arrays:
+        # "array"), so that `s[i]` is not taken for a float when it is an array
+        self.item_kinds: dict[str, str] = dict(param_items or {})
         self.maybe_int = {p for p, k in param_kinds.items() if k == INT}
         initial = dict(self.active)
         self._fixpoint()
@@ -160,8 +164,12 @@ class Analysis:
                         self._set(elt.id, ARRAY if kind in (SEQ, OTHER) else kind, active)
             elif isinstance(target, ast.Name):
                 self._set(target.id, kind, active)
+                if self.kinds.get(target.id) == SEQ and kind is not None:
+                    self._set_items(target.id, self.item_kind(stmt.value))
             elif isinstance(target, ast.Subscript):
                 base = base_name(target)
+                if base is not None and self.kinds.get(base) == SEQ:
+                    self._set_items(base, kind)
                 if base is not None:
                     container = self.kinds.get(base, kind)
                     if active and container not in DIFFERENTIABLE and container is not None:
@@ -208,6 +216,19 @@ class Analysis:
         self.active[name] = self.active.get(name, False) or (
             active and self.kinds[name] in DIFFERENTIABLE + (None,)
         )
+
+    def _set_items(self, name, kind):
+        if kind is not None:
+            self.item_kinds[name] = join(self.item_kinds.get(name), kind)
+
+    def item_kind(self, node):
+        """The kind of the elements of a sequence-valued expression: a float unless it
+        may hold an array (a written-out list of arrays, a name assigned one)."""
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return _join_numeric([self.expr(e)[0] or ARRAY for e in node.elts] or [SCALAR])
+        if isinstance(node, ast.Name):
+            return self.item_kinds.get(node.id, SCALAR)
+        return SCALAR
 
     # -- ranks ----------------------------------------------------------------------
     def _set_rank(self, name, rank):
@@ -394,7 +415,8 @@ class Analysis:
         if kind == ARRAY and self._subscript_rank(node) == 0:
             return SCALAR, active  # w[2] of a 1-D array: one element
         if kind == SEQ:
-            return SCALAR, active
+            item = self.item_kind(node.value)
+            return (SCALAR if item in (INT, SCALAR) else ARRAY), active
         if kind == SEQ2:
             return SEQ, active
         if kind == INT:
@@ -616,6 +638,16 @@ def _reduces_partially(call):
         ):
             return True
     return False
+
+
+def call_items(kinds, bound, caller):
+    """The sequence arguments of a call that may hold arrays (`h([x, y])`), as
+    `{parameter: "array"}`: the helper's analysis must not take `s[0]` for a float."""
+    return {
+        p: ARRAY
+        for p, node in bound.items()
+        if kinds.get(p) == SEQ and caller.item_kind(node) not in (INT, SCALAR)
+    }
 
 
 # -- reaching definitions --------------------------------------------------------

@@ -222,7 +222,7 @@ def _generate_unrolled(unit, func, wrt, kinds, ranks):
 def _jvp_function(unit, spec, role):
     """`def h_jvp(params..., dparams...)` returning (value, tangent)."""
     fn = ForwardTransform(
-        unit, unit.prepare(spec.source, spec.active, spec.kinds, spec.ranks), role
+        unit, unit.prepare(spec.source, spec.active, spec.kinds, spec.ranks, spec.items), role
     )
     body, state = fn.build(spec.tangent_names)
     _tag_lines(fn, body)
@@ -436,7 +436,7 @@ def _in_dtype_of(fn, param, grad):
 
 def _helper_functions(unit, spec):
     fn = FunctionTransform(
-        unit, unit.prepare(spec.source, spec.active, spec.kinds, spec.ranks), "helper"
+        unit, unit.prepare(spec.source, spec.active, spec.kinds, spec.ranks, spec.items), "helper"
     )
     fn.passed = spec.passed
     fwd, _, bwd, state = fn.build()

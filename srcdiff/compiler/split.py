@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import NoRuleError, UnsupportedSyntaxError
 from ..rules import RULES
-from .analysis import ARRAY, INT, REDUCTIONS, SCALAR, SEQ
+from .analysis import ARRAY, INT, REDUCTIONS, SCALAR, SEQ, call_items
 from .astutil import walk
 from .ir import Op, OpKind
 
@@ -490,6 +490,7 @@ class Flattener:
             self.mode,
             {p: self.rank(a) for p, a in bound.items()},
             self._passed(spec, bound, kinds, targets),
+            call_items(kinds, spec.bind(call.args, call.keywords), self.an),
         )
         result = self.unit.output_kinds(func, call, self.an)
         if isinstance(result, tuple) and len(targets) <= 1:
