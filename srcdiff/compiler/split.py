@@ -587,7 +587,13 @@ class Flattener:
 
     @staticmethod
     def _is_helper(func):
-        return isinstance(func, types.FunctionType) and not RULES.lookup(func)
+        """A user function to differentiate from its source -- not one of srcdiff's
+        runtime helpers, whose derivatives are rules or are not supported."""
+        return (
+            isinstance(func, types.FunctionType)
+            and not RULES.lookup(func)
+            and not (func.__module__ or "").startswith(_RUNTIME)
+        )
 
     def _no_rule(self, node, func, why):
         name = (
@@ -609,6 +615,12 @@ class Flattener:
                 "srcdiff differentiates sum, math.prod, max, min, any and all of a generator "
                 "(as loops); for this one, write the loop: acc = ...; for ...: acc = ..."
             )
+        if (getattr(func, "__module__", None) or "").startswith(_RUNTIME):
+            hint = (
+                f"{name} is a helper of srcdiff's generated code without a derivative rule "
+                "yet: this derivative of a derivative is not supported (the first "
+                "derivative is)"
+            )
         if func in (zip, enumerate, reversed, map, filter, iter):  # lazy iterators
             hint = (
                 f"use {name}(...) directly as a `for` loop's iterable (for a, b in "
@@ -621,6 +633,8 @@ class Flattener:
             hint,
         )
 
+
+_RUNTIME = "srcdiff.runtime."  # srcdiff's own helpers (their derivatives are rules)
 
 METHODS = {
     name: getattr(np, name)
