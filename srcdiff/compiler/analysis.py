@@ -400,6 +400,9 @@ class Analysis:
     def _expr_Subscript(self, node):
         kind, active = self.expr(node.value)
         if self.expr(node.slice)[1]:
+            obj = self.resolver.resolve(node.value)
+            if obj is np.r_ or obj is np.c_:
+                return ARRAY, True  # the splitter joins the items (runtime.gathers)
             # a differentiated value inside [...]: np.r_[x, y], or an index computed from
             # one -- never silently a constant (the splitter says what to write instead)
             return OTHER, True
