@@ -163,16 +163,31 @@ def c_join(items):
     return np.c_[tuple(items)]
 
 
-def _pieces(g, items, axis, width):
+def _pieces(g, items, axis):
+    """The items' cotangents: g split along `axis` (0 for np.r_, -1 for np.c_) at the
+    items' widths there, each reshaped to its item."""
     g = np.asarray(g)
-    sizes = [width(np.asarray(x)) for x in items]
+    arrays = [np.asarray(x) for x in items]
+    if axis == 0:  # np.r_: a number is one row
+        sizes = [1 if x.ndim == 0 else x.shape[0] for x in arrays]
+    else:  # np.c_: a number or a 1-D array is one column
+        sizes = [1 if x.ndim <= 1 else x.shape[-1] for x in arrays]
     parts = np.split(g, np.cumsum(sizes)[:-1], axis=axis)
     out = []
-    for part, x in zip(parts, items):
-        x = np.asarray(x)
-        part = np.reshape(part, x.shape)
-        out.append(part.astype(_float(x), copy=False) if x.ndim else part.astype(_float(x))[()])
+    for part, x in zip(parts, arrays):
+        part = np.reshape(part, x.shape).astype(_float(x), copy=False)
+        out.append(part if x.ndim else part[()])
     return out
+
+
+def r_join_vjp(g, items):
+    """Cotangents of the items of np.r_[...]: the slices of g along the first axis."""
+    return _pieces(g, items, 0)
+
+
+def c_join_vjp(g, items):
+    """Cotangents of the items of np.c_[...]: the slices of g along the last axis."""
+    return _pieces(g, items, -1)
 
 
 def r_join_jvp(t, items):
@@ -188,13 +203,3 @@ def c_join_jvp(t, items):
 def _tangent(u, x):
     x = np.asarray(x)
     return np.broadcast_to(np.asarray(u, dtype=_float(x)), x.shape)
-
-
-def r_join_vjp(g, items):
-    """Cotangents of the items of np.r_[...]: the slices of g along the first axis."""
-    return _pieces(g, items, 0, lambda x: 1 if x.ndim == 0 else x.shape[0])
-
-
-def c_join_vjp(g, items):
-    """Cotangents of the items of np.c_[...]: the slices of g along the last axis."""
-    return _pieces(g, items, -1, lambda x: 1 if x.ndim <= 1 else x.shape[-1])
