@@ -149,3 +149,16 @@ def test_einsum_sublists_must_be_written_out():
     with pytest.raises(srcdiff.NoRuleError, match="sublist") as err:
         srcdiff.grad(G.einsum_computed_sublist)(r(2, 3), r(3, 4), [0, 1])
     assert 'np.einsum("ij,jk->ik", a, b)' in err.value.hint
+
+
+def test_srcdiff_build_can_copy_every_helper():
+    """A built module carries copies of the helpers it calls (srcdiff/build/module.py):
+    each of these copies, with what it reads, runs without srcdiff."""
+    from srcdiff.build.module import runtime_copies
+
+    helpers = [getattr(rg, n) for n in rg.__all__]
+    imports, names, text = runtime_copies(helpers)
+    assert set(imports) <= {"np", "math"}
+    namespace = {"np": np, "math": __import__("math")}
+    exec(compile(text, "<copies>", "exec"), namespace)
+    assert {h.__name__ for h in helpers} <= set(namespace)

@@ -212,3 +212,16 @@ def test_the_helpers_raise_value_error_without_srcdiff_errors(monkeypatch):
     w, v = np.linalg.eigh(np.eye(2))
     with pytest.raises(ValueError, match="coincide"):
         rl.eigh_vjp([np.zeros(2), np.ones((2, 2))], np.eye(2), (w, v))
+
+
+def test_srcdiff_build_can_copy_every_helper():
+    """A built module carries copies of the helpers it calls (srcdiff/build/module.py):
+    each of these copies, with what it reads, runs without srcdiff."""
+    from srcdiff.build.module import runtime_copies
+
+    helpers = [getattr(rl, n) for n in rl.__all__]
+    imports, names, text = runtime_copies(helpers)
+    assert set(imports) <= {"np", "math"}
+    namespace = {"np": np, "math": __import__("math")}
+    exec(compile(text, "<copies>", "exec"), namespace)
+    assert {h.__name__ for h in helpers} <= set(namespace)
