@@ -42,8 +42,9 @@ Functions that take a list of arrays (np.concatenate, np.stack, np.hstack,
 np.vstack, np.column_stack, np.select's choicelist) have vjps returning a
 *list* of cotangents, one per array, and jvps taking a list of tangents.
 
-Functions returning several arrays (np.split, np.linalg.svd / eigh / slogdet)
-have no rule: a rule has one result.
+Functions returning several arrays (np.split, np.linalg.svd / eigh / slogdet, ...)
+are in linalg_rules.py; np.pad with a mode, np.gradient and np.r_ / np.c_ in
+gather_rules.py.
 """
 
 import ast
