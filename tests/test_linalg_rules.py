@@ -59,11 +59,11 @@ CASES = [
     C(L.slogdet_indexed, (near_eye(4),), hessian=True),
     C(L.slogdet_indexed, (near_eye(3, 2, 2),)),
     C(L.slogdet_times_sign, (-near_eye(3),), hessian=True),
-    C(L.eigh_both, (symmetric(4, 4),), covers=(la.eigh,)),
-    C(L.eigh_both, (R.standard_normal((5, 5)),)),  # reads the lower triangle only
-    C(L.eigh_both, (symmetric(2, 3, 3),)),
-    C(L.eigh_upper, (R.standard_normal((4, 4)),)),
-    C(L.eigh_values, (symmetric(4, 4),)),
+    C(L.eigh_both, (symmetric(4, 4),), hessian=True, covers=(la.eigh,)),
+    C(L.eigh_both, (R.standard_normal((5, 5)),), hessian=True),  # reads the lower triangle
+    C(L.eigh_both, (symmetric(2, 3, 3),), hessian=True),
+    C(L.eigh_upper, (R.standard_normal((4, 4)),), hessian=True),
+    C(L.eigh_values, (symmetric(4, 4),), hessian=True),
     C(L.eig_both, (real_eig(4),), covers=(la.eig,)),
     C(L.eig_both, (real_eig(6),)),
     C(L.svd_thin, (R.standard_normal((5, 3)),), covers=(la.svd,)),
@@ -192,10 +192,34 @@ def test_eig_with_complex_eigenvalues_is_refused():
         srcdiff.grad(L.eig_both)(rotation)
 
 
-def test_a_hessian_through_eigh_is_refused_naming_the_helper():
-    with pytest.raises(srcdiff.NoRuleError, match="eigh_vjp") as err:
-        srcdiff.hessian(L.eigh_both)(symmetric(3, 3))
+def test_a_hessian_through_svd_is_refused_naming_the_helper():
+    with pytest.raises(srcdiff.NoRuleError, match="svd_vjp") as err:
+        srcdiff.hessian(L.svd_thin)(R.standard_normal((3, 2)))
     assert "derivative of a derivative is not supported" in str(err.value)
+
+
+@pytest.mark.parametrize("uplo", ["L", "U"])
+def test_eigh_vjp_rule_is_its_own_derivative(uplo):
+    """eigh_vjp's rule (Hessians through eigh): in its results o = (w, V), eigh_vjp_do
+    against central differences and eigh_vjp_do_t its transpose; in v, eigh_jvp is the
+    transpose of eigh_vjp."""
+    a = symmetric(4, 4)
+    o = np.linalg.eigh(a)
+    v = [R.standard_normal(4), R.standard_normal((4, 4))]
+    s = (R.standard_normal(4), R.standard_normal((4, 4)))
+    h = 1e-6
+
+    def at(step):
+        return rl.eigh_vjp(v, a, (o[0] + step * s[0], o[1] + step * s[1]), uplo)
+
+    tangent = rl.eigh_vjp_do(s, v, o, uplo)
+    np.testing.assert_allclose(tangent, (at(h) - at(-h)) / (2 * h), atol=1e-7)
+    H = R.standard_normal((4, 4))
+    cw, cV = rl.eigh_vjp_do_t(H, v, o, uplo)
+    assert np.isclose(np.sum(H * tangent), np.sum(cw * s[0]) + np.sum(cV * s[1]))
+    dw, dV = rl.eigh_jvp(H, a, o, uplo)
+    lhs = np.sum(H * rl.eigh_vjp(v, a, o, uplo))
+    assert np.isclose(lhs, np.sum(dw * v[0]) + np.sum(dV * v[1]))
 
 
 def test_the_helpers_raise_value_error_without_srcdiff_errors(monkeypatch):

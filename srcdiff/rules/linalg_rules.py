@@ -10,10 +10,10 @@ the arbitrary extra columns of svd(a, full_matrices=True) of a non-square matrix
 complex eigenvalues of eig -- the helpers raise a DomainError saying so when the code
 runs.
 
-Second order: slogdet's helpers have rules (below), so Hessians of functions of
-slogdet work; the splits' vjp joins the pieces, which np.concatenate's rule handles.
-The decompositions' helpers have no rules yet: a Hessian through eigh, eig, svd or
-lstsq is refused (NoRuleError naming the helper).
+Second order: the helpers of slogdet, eigh's vjp and the splits' have rules (below),
+so Hessians (forward over reverse) through them work.  eigh_jvp and the helpers of
+eig, svd and lstsq have no rules yet: a Hessian through those is refused (NoRuleError
+naming the helper).
 """
 
 import math
@@ -108,6 +108,16 @@ _helper(
     "u, a",
     jvp={"u": "slogdet_jvp(t, a)", "a": "slogdet_jvp_da(t, u, a)"},
     vjp={"u": "slogdet_vjp(g, a)", "a": "slogdet_vjp_da(u, g, a)"},
+)
+# eigh_vjp(v, a, o, UPLO) (o: the results (w, V)): linear in v, its transpose eigh_jvp;
+# in o, eigh_vjp_do and its transpose eigh_vjp_do_t; it does not read a.  (eigh_jvp,
+# eig, svd and lstsq have no rules yet: Hessians through them are refused.)
+_helper(
+    rl.eigh_vjp,
+    "v, a, o, UPLO='L'",
+    zero="a",
+    jvp={"v": "eigh_vjp(t, a, o, UPLO)", "o": "eigh_vjp_do(t, v, o, UPLO)"},
+    vjp={"v": "eigh_jvp(g, a, o, UPLO)", "o": "eigh_vjp_do_t(g, v, o, UPLO)"},
 )
 # split_vjp(v, ary, axis) joins the pieces v: its transpose splits g like them
 _helper(

@@ -28,6 +28,8 @@ __all__ = [
     "eig_vjp",
     "eigh_jvp",
     "eigh_vjp",
+    "eigh_vjp_do",
+    "eigh_vjp_do_t",
     "lstsq_jvp",
     "lstsq_vjp_a",
     "lstsq_vjp_b",
@@ -167,6 +169,56 @@ def eigh_vjp(g, a, out, UPLO="L"):
     if _any(gV):
         inner = inner + _gap_inverse(w, "eigenvalue", "np.linalg.eigh") * np.matmul(_mT(V), gV)
     return _triangle(np.matmul(V, np.matmul(inner, _mT(V))), UPLO)
+
+
+def _triangle_transpose(H, UPLO):
+    """The transpose of _triangle: <H, _triangle(G)> = <_triangle_transpose(H), G>."""
+    if str(UPLO).upper() == "U":
+        return np.triu(H) + _mT(np.triu(H, 1))
+    return np.tril(H) + _mT(np.tril(H, -1))
+
+
+def _eigh_inner(v, w, V):
+    """M = diag(g_w) + F o (V^T g_V) of eigh_vjp, and its pieces F and B = V^T g_V (None
+    where g_V is zero)."""
+    gw, gV = _part(v, 0, w), _part(v, 1, V)
+    M = _diag_embed(gw)
+    if not _any(gV):
+        return M, None, None, gV
+    F = _gap_inverse(w, "eigenvalue", "np.linalg.eigh")
+    B = np.matmul(_mT(V), gV)
+    return M + F * B, F, B, gV
+
+
+def eigh_vjp_do(s, v, out, UPLO="L"):
+    """The derivative of eigh_vjp(v, a, out, UPLO) along a tangent s = (s_w, s_V) of out:
+    with G = V M V^T, dG = s_V M V^T + V M s_V^T + V dM V^T, where
+    dM = dF o B + F o (s_V^T g_V) and dF_ij = -F_ij^2 (s_w_j - s_w_i)."""
+    w, V = np.asarray(out[0]), np.asarray(out[1])
+    sw, sV = _part(s, 0, w), _part(s, 1, V)
+    M, F, B, gV = _eigh_inner(v, w, V)
+    dG = np.matmul(sV, np.matmul(M, _mT(V))) + np.matmul(V, np.matmul(M, _mT(sV)))
+    if F is not None:
+        dF = -F * F * (sw[..., None, :] - sw[..., :, None])
+        dM = dF * B + F * np.matmul(_mT(sV), gV)
+        dG = dG + np.matmul(V, np.matmul(dM, _mT(V)))
+    return _triangle(dG, UPLO)
+
+
+def eigh_vjp_do_t(h, v, out, UPLO="L"):
+    """The transpose of eigh_vjp_do in s: the cotangents (of w, of V) of out for the
+    cotangent h of eigh_vjp's result."""
+    w, V = np.asarray(out[0]), np.asarray(out[1])
+    M, F, B, gV = _eigh_inner(v, w, V)
+    Hs = _triangle_transpose(np.asarray(h, dtype=V.dtype), UPLO)
+    cV = np.matmul(Hs, np.matmul(V, _mT(M))) + np.matmul(_mT(Hs), np.matmul(V, M))
+    cw = np.zeros_like(w)
+    if F is not None:
+        Q = np.matmul(_mT(V), np.matmul(Hs, V))
+        cV = cV + np.matmul(gV, _mT(F * Q))
+        P = -Q * B * F * F
+        cw = np.sum(P, axis=-2) - np.sum(P, axis=-1)
+    return cw, cV
 
 
 # --- eig: a = V diag(w) V^-1 of a real matrix with real eigenvalues -------------------------
