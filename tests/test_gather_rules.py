@@ -89,8 +89,11 @@ def test_float32_stays_float32(c, mode):
 
 
 @pytest.mark.parametrize("c", CASES, ids=lambda c: c.id)
-def test_hessian_matches_finite_differences_of_the_gradient(c):
-    h = srcdiff.hessian(c.func, wrt=c.wrt)(*c.args)
+@pytest.mark.parametrize(
+    "mode", ["forward-over-reverse", "reverse-over-reverse", "forward-over-forward"]
+)
+def test_hessian_matches_finite_differences_of_the_gradient(c, mode):
+    h = srcdiff.hessian(c.func, wrt=c.wrt, mode=mode)(*c.args)
     g = srcdiff.grad(c.func, wrt=c.wrt)
     want = fd_jacobian(lambda *a: np.asarray(g(*a), dtype=float), c.args, c.wrt)
     assert_close(h, want, 1e-5, 1e-6 * scale_of(want), "hessian")

@@ -20,14 +20,12 @@ import math
 
 import numpy as np
 
-from ..runtime import arrays as runtime_numpy
 from ..runtime import linalg as rl
 from .core import RULES, Rule, make_rule
 
 NS = {
     "np": np,
     "math": math,
-    "concatenate_vjp": runtime_numpy.concatenate_vjp,
     **{name: getattr(rl, name) for name in rl.__all__},
 }
 
@@ -125,5 +123,12 @@ _helper(
     "v, ary, axis=0",
     zero="ary",
     jvp={"v": "split_vjp(t, ary, axis)"},
-    vjp={"v": "concatenate_vjp(g, v, axis)"},
+    vjp={"v": "split_pieces(g, v, axis)"},
+)
+_helper(
+    rl.split_pieces,
+    "h, v, axis=0",
+    zero="v",
+    jvp={"h": "split_pieces(t, v, axis)"},
+    vjp={"h": "split_vjp(g, h, axis)"},
 )

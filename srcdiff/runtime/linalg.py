@@ -37,6 +37,7 @@ __all__ = [
     "slogdet_jvp_da",
     "slogdet_vjp",
     "slogdet_vjp_da",
+    "split_pieces",
     "split_vjp",
     "svd_jvp",
     "svd_vjp",
@@ -441,3 +442,20 @@ def split_vjp(g, ary, axis=0):
     A = np.asarray(ary)
     dtype = np.result_type(A.dtype, np.float32)
     return np.concatenate([np.asarray(p, dtype=dtype) for p in g], axis=axis)
+
+
+def split_pieces(h, v, axis=0):
+    """The transpose of split_vjp(v, ary, axis): h split at the widths of the pieces v,
+    in v's form (a list, an array of pieces stacked, or of objects where they differ)."""
+    h = np.asarray(h)
+    sizes = [np.shape(p)[axis] for p in v]
+    parts = np.split(h, np.cumsum(sizes)[:-1], axis=axis)
+    parts = [p.astype(np.result_type(h.dtype, np.float32), copy=False) for p in parts]
+    if isinstance(v, np.ndarray) and v.dtype == object:
+        out = np.empty(len(parts), dtype=object)
+        for i, p in enumerate(parts):
+            out[i] = p
+        return out
+    if isinstance(v, np.ndarray):
+        return np.stack(parts)
+    return parts
