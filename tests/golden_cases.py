@@ -60,6 +60,10 @@ _MLP = (
     np.array([0, 1, 1]),
 )
 _V = (_arr(0.5, -1.0, 2.0, 0.3),)
+_LOGISTIC = (_arr(0.3, -0.2), 0.1, _X, _arr(1.0, 0.0, 1.0), 0.01)
+_SOFTMAX = (_arr([0.3, -0.2, 0.5], [0.1, 0.4, -0.6]), _X, _arr([0, 1, 0], [1, 0, 0], [0, 0, 1]))
+# a bias of shape (1, k): broadcasting may stretch a length-1 axis, unbroadcast decides
+_MLP_ROW_BIAS = (_MLP[0], _MLP[1], _MLP[2], _MLP[3].reshape(1, 2), _X, _MLP[5])
 
 CASES = [
     # scalar reverse mode, functions from samples/
@@ -99,6 +103,16 @@ CASES = [
     # NumPy, reverse mode
     Case("mlp_mlp_loss", "samples/mlp.py", "mlp_loss", ("W1", "b1", "W2", "b2"), (_MLP,), at=_MLP),
     Case("rosenbrock_rosenbrock", "samples/rosenbrock.py", "rosenbrock", ("x",), (_V,), at=_V),
+    Case(
+        "mlp_mlp_loss_row_bias",
+        "samples/mlp.py",
+        "mlp_loss",
+        ("W1", "b1", "W2", "b2"),
+        (_MLP_ROW_BIAS,),
+        at=_MLP_ROW_BIAS,
+    ),
+    Case("logistic_loss", "samples/logistic.py", "loss", ("w", "b"), (_LOGISTIC,), at=_LOGISTIC),
+    Case("np_softmax_xent", INPUTS, "softmax_xent", ("W",), (_SOFTMAX,), at=_SOFTMAX),
     Case("np_logsumexp", INPUTS, "logsumexp", ("x",), (_V,), at=_V),
     Case("np_running_product", INPUTS, "running_product", ("x",), (_V,), at=_V),
     Case("np_column_norms", INPUTS, "column_norms", ("A",), ((_X,),), at=(_X,)),
@@ -109,6 +123,42 @@ CASES = [
     # forward mode
     Case("fwd_seed_f", "samples/seed.py", "f", ("x", "y"), ((3.0, 4.0),), mode="forward"),
     Case("fwd_np_logsumexp", INPUTS, "logsumexp", ("x",), (_V,), at=_V, mode="forward"),
+    Case(
+        "fwd_mlp_mlp_loss",
+        "samples/mlp.py",
+        "mlp_loss",
+        ("W1", "b1", "W2", "b2"),
+        (_MLP,),
+        at=_MLP,
+        mode="forward",
+    ),
+    Case(
+        "fwd_logistic_loss",
+        "samples/logistic.py",
+        "loss",
+        ("w", "b"),
+        (_LOGISTIC,),
+        at=_LOGISTIC,
+        mode="forward",
+    ),
+    Case(
+        "fwd_rosenbrock_rosenbrock",
+        "samples/rosenbrock.py",
+        "rosenbrock",
+        ("x",),
+        (_V,),
+        at=_V,
+        mode="forward",
+    ),
+    Case(
+        "fwd_np_softmax_xent",
+        INPUTS,
+        "softmax_xent",
+        ("W",),
+        (_SOFTMAX,),
+        at=_SOFTMAX,
+        mode="forward",
+    ),
     Case(
         "fwd_helpers_two_squares", INPUTS, "two_squares", ("x", "y"), ((0.7, -1.5),), mode="forward"
     ),

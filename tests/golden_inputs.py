@@ -52,3 +52,11 @@ def piecewise(x, y):
     else:
         z = math.exp(x) - y
     return z * z
+
+
+def softmax_xent(W, X, Y):
+    """Mean cross-entropy of softmax(X @ W) against one-hot rows Y."""
+    logits = X @ W
+    shifted = logits - np.max(logits, axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    return -np.mean(np.sum(Y * log_probs, axis=1))

@@ -33,19 +33,40 @@ def test_same_shapes_need_no_unbroadcast():
 
 
 def test_parameters_that_may_broadcast_keep_unbroadcast():
-    x, y = RNG.normal(size=(2, 3)), RNG.normal(size=3)
+    # an axis of length 1 may stretch: only the values can tell
+    x, y = RNG.normal(size=(2, 3)), RNG.normal(size=(1, 3))
     assert "unbroadcast" in srcdiff.source(K.may_broadcast, wrt=(0, 1), at=(x, y))
     gx, gy = srcdiff.grad(K.may_broadcast, wrt=(0, 1))(x, y)
     assert gx.shape == x.shape and gy.shape == y.shape
     srcdiff.check_grad(K.may_broadcast, x, y, wrt=(0, 1))
 
 
+def test_dense_operands_are_summed_over_their_missing_leading_axes():
+    # no axis of length 1: a lower-rank operand was stretched along the leading axes only
+    x, y = RNG.normal(size=(2, 3)), RNG.normal(size=3)
+    text = srcdiff.source(K.may_broadcast, wrt=(0, 1), at=(x, y))
+    assert "unbroadcast" not in text and "dy = np.sum(dt2 * t1, axis=0)" in text
+    gx, gy = srcdiff.grad(K.may_broadcast, wrt=(0, 1))(x, y)
+    assert gx.shape == x.shape and gy.shape == y.shape
+    srcdiff.check_grad(K.may_broadcast, x, y, wrt=(0, 1))
+    # the same function called with a length-1 axis gets code that checks at run time
+    gx1, gy1 = srcdiff.grad(K.may_broadcast, wrt=(0, 1))(x[:1], y)
+    np.testing.assert_allclose(gx1, np.cos(x[:1]) * y)
+    np.testing.assert_allclose(gy1, np.sin(x[:1])[0])
+
+
 def test_broadcast_operands_are_summed_back():
-    x, b = RNG.normal(size=(3, 4)), RNG.normal(size=4)
+    x, b = RNG.normal(size=(3, 4)), RNG.normal(size=(1, 4))
     assert "unbroadcast" in srcdiff.source(K.broadcast_row, wrt=(0, 1), at=(x, b))
     gx, gb = srcdiff.grad(K.broadcast_row, wrt=(0, 1))(x, b)
     assert gx.shape == x.shape and gb.shape == b.shape
     srcdiff.check_grad(K.broadcast_row, x, b, wrt=(0, 1))
+    b = RNG.normal(size=4)
+    text = srcdiff.source(K.broadcast_row, wrt=(0, 1), at=(x, b))
+    assert "unbroadcast" not in text
+    gx, gb = srcdiff.grad(K.broadcast_row, wrt=(0, 1))(x, b)
+    np.testing.assert_allclose(gb, np.sum(2 * (x + b), axis=0))
+    np.testing.assert_allclose(gx, 2 * (x + b))
 
 
 def test_slices_accumulate_in_place_and_integer_arrays_use_add_at():
@@ -201,3 +222,16 @@ def test_a_shapeless_zero_adjoint_is_not_summed_over_axes(c):
     if c < 0:
         assert not g.any()
     srcdiff.check_grad(K.shifted_or_constant, x, c)
+
+
+def test_one_gradient_function_tells_dense_arrays_from_those_that_may_stretch():
+    # the dispatcher's fast path checks for a length-1 axis: code made for arrays without
+    # one (summing a bias back over axis 0 only) must not run on arrays with one
+    grad = srcdiff.grad(K.broadcast_row, wrt=(0, 1))
+    x = RNG.normal(size=(3, 4))
+    for b in (RNG.normal(size=4), RNG.normal(size=1), RNG.normal(size=4), np.ones(1)):
+        for _ in range(2):  # the second call takes the fast path
+            gx, gb = grad(x, b)
+            np.testing.assert_allclose(gx, 2 * (x + b))
+            want = np.sum(2 * (x + b), axis=0)
+            np.testing.assert_allclose(gb, want if b.shape == (4,) else [np.sum(want)])

@@ -62,12 +62,14 @@ class Dispatcher:
             ns[f"_f{k}"] = fn
             checks = []
             for j, (n, t) in enumerate(zip(names, types)):
-                if isinstance(t, tuple):  # (ndarray, dtype, ndim): kinds and ranks
+                if isinstance(t, tuple):  # (ndarray, dtype, ndim, dense): kinds and ranks
                     ns[f"_t{k}_{j}"] = t[0]
                     ns[f"_dt{k}_{j}"] = t[1]
                     checks.append(
                         f"type({n}) is _t{k}_{j} and {n}.dtype == _dt{k}_{j} and {n}.ndim == {t[2]}"
                     )
+                    if t[2]:  # code for arrays with no axis of length 1 (requests.py)
+                        checks.append(f"(1 {'not in' if t[3] else 'in'} {n}.shape)")
                     continue
                 ns[f"_t{k}_{j}"] = t
                 checks.append(f"type({n}) is _t{k}_{j}")
@@ -112,7 +114,8 @@ class Dispatcher:
         fn, cacheable = self.slow(args)
         npos = len(self.params)
         types = tuple(
-            (type(a), a.dtype, a.ndim) if isinstance(a, np.ndarray) else type(a) for a in args
+            (type(a), a.dtype, a.ndim, 1 not in a.shape) if isinstance(a, np.ndarray) else type(a)
+            for a in args
         )
         if self.kwonly:
             call = lambda *a: fn(*a[:npos], **dict(zip(self.kwonly, a[npos:])))  # noqa: E731

@@ -29,6 +29,7 @@ from .requests import (
     kinds_for_source,
     parameters,
     parse_wrt,
+    rank_options,
     ranks_for_source,
 )
 from .transforms import jvp
@@ -277,7 +278,7 @@ def generated(func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint
         names,
         {p: k for p, (k, _) in kinds.items()},
         output=output,
-        ranks=ranks_for_source(func, params, at),
+        **rank_options(ranks_for_source(func, params, at)),
         checkpoint=checkpoint,
     )
     return code, kinds

@@ -131,16 +131,13 @@ class Specializer:
     @staticmethod
     def ranks_of(args):
         """ndim of each argument (None for lists and other objects): code is specialised
-        to ranks too, so `w[2]` of a 1-D array is known to be one number.  A float array
-        other than float64 is marked too ("narrow"): its gradient is cast back to it."""
-        return tuple(
-            0
-            if type(a) in FAST_KINDS
-            else (a.ndim, "narrow")
-            if isinstance(a, np.ndarray) and a.dtype.kind == "f" and a.dtype != np.float64
-            else rank_of_value(a)
-            for a in args
-        )
+        to ranks too, so `w[2]` of a 1-D array is known to be one number.  An array's rank
+        may carry tags (`(ndim, *tags)`): "narrow", a float dtype other than float64 (its
+        gradient is cast back to it), and "dense", no axis of length 1 (then broadcasting
+        against it never stretches an axis, and generated code sums cotangents back with
+        a plain `np.sum(g, axis=0)` where `unbroadcast` would otherwise decide at run
+        time: compiler/shapes.py)."""
+        return tuple(0 if type(a) in FAST_KINDS else _rank_with_tags(a) for a in args)
 
     def compiled(self, args):
         kinds, ranks = self.kinds_of(args), self.ranks_of(args)
@@ -169,15 +166,12 @@ class Specializer:
 
     def generate(self, kinds, ranks=None):
         ranks = ranks if ranks is not None else (None,) * len(kinds)
-        narrow = {p for p, r in zip(self.params, ranks) if isinstance(r, tuple)}
-        plain = [r[0] if isinstance(r, tuple) else r for r in ranks]
         return generate(
             self.func,
             self.wrt,
             dict(zip(self.params, kinds)),
             output=self.output,
-            ranks=dict(zip(self.params, plain)),
-            narrow=narrow,
+            **rank_options(dict(zip(self.params, ranks))),
             checkpoint=self.checkpoint,
         )
 
@@ -335,4 +329,28 @@ def ranks_for_source(func, params, at):
     sig = inspect.signature(func)
     bound = sig.bind(*at) if isinstance(at, tuple) else sig.bind(**at)
     bound.apply_defaults()
-    return {p: rank_of_value(bound.arguments[p]) for p in params}
+    return {p: _rank_with_tags(bound.arguments[p]) for p in params}
+
+
+def rank_options(ranks):
+    """`generate`'s ranks, narrow and dense arguments from {parameter: rank, possibly
+    tagged} (ranks_of)."""
+    ranks = ranks or {}
+
+    def tagged(tag):
+        return {p for p, r in ranks.items() if isinstance(r, tuple) and tag in r}
+
+    plain = {p: r[0] if isinstance(r, tuple) else r for p, r in ranks.items()}
+    return {"ranks": plain, "narrow": tagged("narrow"), "dense": tagged("dense")}
+
+
+def _rank_with_tags(value):
+    """An argument's rank for the specialisation key (Specializer.ranks_of)."""
+    if not isinstance(value, np.ndarray):
+        return rank_of_value(value)
+    tags = ()
+    if value.dtype.kind == "f" and value.dtype != np.float64:
+        tags += ("narrow",)
+    if value.ndim and 1 not in value.shape:
+        tags += ("dense",)
+    return (value.ndim, *tags) if tags else value.ndim

@@ -113,10 +113,11 @@ class Analysis:
         self.helper_kinds = helper_kinds or (lambda func, call, analysis: None)
         # name -> node: a differentiated value stored where we lose track of it
         self.lost: dict[str, ast.AST] = {}
-        # name -> join of the kinds of the elements a `seq` local may hold ([x, y] of arrays:
-        # "array"), so that `s[i]` is not taken for a float when it is an array
-        self.item_kinds: dict[str, str] = dict(param_items or {})
         self.maybe_int = {p for p, k in param_kinds.items() if k == INT}
+        # names of sequences (lists, tuples) that may hold arrays, not only numbers: an
+        # element of one is an array (`[x, y][i]`), of any other sequence a number; a
+        # helper's parameters are among them where its caller passes such a sequence
+        self.array_seqs: set[str] = set(param_items or ())
         initial = dict(self.active)
         self._fixpoint()
         unknown = {name for name, kind in self.kinds.items() if kind is None}
@@ -135,9 +136,9 @@ class Analysis:
 
     def _fixpoint(self):
         for _ in range(20):
-            before = (dict(self.kinds), dict(self.active))
+            before = (dict(self.kinds), dict(self.active), len(self.array_seqs))
             self._block(self.tree.body)
-            if (self.kinds, self.active) == before:
+            if (self.kinds, self.active, len(self.array_seqs)) == before:
                 break
 
     # -- statements ---------------------------------------------------------------
@@ -164,12 +165,12 @@ class Analysis:
                         self._set(elt.id, ARRAY if kind in (SEQ, OTHER) else kind, active)
             elif isinstance(target, ast.Name):
                 self._set(target.id, kind, active)
-                if self.kinds.get(target.id) == SEQ and kind is not None:
-                    self._set_items(target.id, self.item_kind(stmt.value))
+                if kind in (SEQ, SEQ2) and self._may_hold_arrays(stmt.value):
+                    self.array_seqs.add(target.id)
             elif isinstance(target, ast.Subscript):
                 base = base_name(target)
-                if base is not None and self.kinds.get(base) == SEQ:
-                    self._set_items(base, kind)
+                if base is not None and kind not in (SCALAR, INT, None):
+                    self.array_seqs.add(base)  # s[i] = an array
                 if base is not None:
                     container = self.kinds.get(base, kind)
                     if active and container not in DIFFERENTIABLE and container is not None:
@@ -216,19 +217,6 @@ class Analysis:
         self.active[name] = self.active.get(name, False) or (
             active and self.kinds[name] in DIFFERENTIABLE + (None,)
         )
-
-    def _set_items(self, name, kind):
-        if kind is not None:
-            self.item_kinds[name] = join(self.item_kinds.get(name), kind)
-
-    def item_kind(self, node):
-        """The kind of the elements of a sequence-valued expression: a float unless it
-        may hold an array (a written-out list of arrays, a name assigned one)."""
-        if isinstance(node, (ast.List, ast.Tuple)):
-            return _join_numeric([self.expr(e)[0] or ARRAY for e in node.elts] or [SCALAR])
-        if isinstance(node, ast.Name):
-            return self.item_kinds.get(node.id, SCALAR)
-        return SCALAR
 
     # -- ranks ----------------------------------------------------------------------
     def _set_rank(self, name, rank):
@@ -418,8 +406,7 @@ class Analysis:
         if kind == ARRAY and self._subscript_rank(node) == 0:
             return SCALAR, active  # w[2] of a 1-D array: one element
         if kind == SEQ:
-            item = self.item_kind(node.value)
-            return (SCALAR if item in (INT, SCALAR) else ARRAY), active
+            return (ARRAY if self._may_hold_arrays(node.value) else SCALAR), active
         if kind == SEQ2:
             return SEQ, active
         if kind == INT:
@@ -427,6 +414,28 @@ class Analysis:
         if kind == OTHER:
             return OTHER, active
         return ARRAY, active
+
+    def may_hold_arrays(self, node):
+        """May the sequence `node` evaluates to hold arrays (unit.py asks, for the lists a
+        call passes to a helper)?"""
+        return self._may_hold_arrays(node)
+
+    def _may_hold_arrays(self, node):
+        """May the sequence `node` evaluates to hold arrays?  Sequence arguments and
+        globals hold numbers (kind_of_value), unless a caller passed a helper's such a
+        sequence (`param_items`); displays hold what their elements are."""
+        if isinstance(node, ast.Name):
+            return node.id in self.array_seqs
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return any(
+                self._may_hold_arrays(e)
+                if self.expr(e)[0] in (SEQ, SEQ2)
+                else self.expr(e)[0] not in (SCALAR, INT)
+                for e in node.elts
+            )
+        if isinstance(node, ast.Subscript) and self.expr(node.value)[0] == SEQ2:
+            return self._may_hold_arrays(node.value)  # a row of a table of numbers
+        return True
 
     def _expr_Tuple(self, node):
         if isinstance(node, ast.List) and not node.elts:
@@ -649,7 +658,7 @@ def call_items(kinds, bound, caller):
     return {
         p: ARRAY
         for p, node in bound.items()
-        if kinds.get(p) == SEQ and caller.item_kind(node) not in (INT, SCALAR)
+        if kinds.get(p) == SEQ and caller.may_hold_arrays(node)
     }
 
 

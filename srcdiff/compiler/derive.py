@@ -68,6 +68,7 @@ def generate(
     output: str = "grad",
     ranks: dict[str, int | None] | None = None,
     narrow: Collection[str] = (),
+    dense: Collection[str] = (),
     checkpoint: object = None,
 ) -> Generated:
     """Generated code for `func`, the compiler's entry point.  `wrt`: parameter names;
@@ -80,16 +81,19 @@ def generate(
     unroll.py; numbers only).  `ranks`: parameter -> ndim where known (code specialised
     to them indexes arrays down to scalars as such); `narrow`: array parameters of a float
     dtype other than float64, whose gradients are cast back (float32 stays float32 where
-    the function computes in float64); `checkpoint`: how to checkpoint the main
-    function's outermost loops (reverse mode): a number of snapshots or "binomial:S" /
-    "uniform:S" (reverse/checkpoint.py `parse_option`)."""
+    the function computes in float64); `dense`: array parameters with no axis of length 1
+    (shapes.py: broadcasting against them stretches no axis); `checkpoint`: how to
+    checkpoint the main function's outermost loops (reverse mode): a number of snapshots
+    or "binomial:S" / "uniform:S" (reverse/checkpoint.py `parse_option`)."""
     option = parse_option(checkpoint)
     reserved: set[str] = set()
     for _ in range(3):
         unit = Unit(reserved=reserved)
         unit.checkpoint = option
         try:
-            return _generate(unit, func, wrt, kinds, output, dict(ranks or {}), set(narrow))
+            return _generate(
+                unit, func, wrt, kinds, output, dict(ranks or {}), set(narrow), set(dense)
+            )
         except _NameClash as clash:
             reserved |= clash.names
     raise SrcDiffError(f"could not choose non-clashing names for {func.__name__}")
@@ -100,7 +104,7 @@ class _NameClash(Exception):
         self.names = names
 
 
-def _generate(unit, func, wrt, kinds, output, ranks, narrow=frozenset()):
+def _generate(unit, func, wrt, kinds, output, ranks, narrow=frozenset(), dense=frozenset()):
     if output == "jvp":
         return _generate_forward(unit, func, wrt, kinds, ranks)
     if output == "jvps":
@@ -110,6 +114,7 @@ def _generate(unit, func, wrt, kinds, output, ranks, narrow=frozenset()):
     source = unit.source(func)
     main = FunctionTransform(unit, unit.prepare(source, wrt, kinds, ranks), "main")
     main.narrow = narrow
+    main.shapes.dense_params = frozenset(dense)
     entry = unit.names.exact_or_suffixed(f"{func.__name__}_{_suffix(output)}")
     cot = None
     if output == "vjp":

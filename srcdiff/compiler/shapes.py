@@ -10,11 +10,21 @@ Shapes are tokens, not numbers: two names get the same token only if they
 provably have the same shape.  Only names assigned once are tracked (temporaries,
 parameters never reassigned, variables assigned once); anything else gets a token
 of its own, which keeps `unbroadcast` in place.
+
+Dense arrays.  Code may be specialised to array arguments with no axis of length 1
+("dense", requests.py); broadcasting then stretches no axis of them, nor of the
+values elementwise operations, products and reductions make of them.  An operand
+that is dense has the result's shape except for the leading axes its lower rank
+lacks: its cotangent is the result's summed over those axes (`np.sum(g, axis=0)`
+for a bias added to a batch) -- what a person writes, where `unbroadcast` would
+otherwise compare shapes on every call.
 """
 
 from __future__ import annotations
 
 import ast
+
+import numpy as np
 
 from .analysis import INT, SCALAR
 from .astutil import walk
@@ -67,6 +77,8 @@ class ShapeTokens:
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 self.stores[node.id] = self.stores.get(node.id, 0) + 1
         self.memo = {}
+        self.dense_params: frozenset[str] = frozenset()  # set by derive.py (main function)
+        self.dense_memo: dict[str, bool] = {}
 
     def same(self, a, b):
         """Do names `a` and `b` certainly hold arrays of the same shape?"""
@@ -105,6 +117,9 @@ class ShapeTokens:
             if axes is not None and base is not None and self._one_value(op.bound["a"].id):
                 return ("keep", base, axes)
         if op.kind is OpKind.RULE and op.rule.elementwise:
+            full = self._dense_of_full_rank(op)
+            if full is not None:  # it fixes every axis of the result: of its shape
+                return self._atom_token(full)
             tokens = set()
             for atom in op.bound.values():
                 kind = fn.flat.kind(atom) if isinstance(atom, (ast.Name, ast.Constant)) else None
@@ -122,6 +137,99 @@ class ShapeTokens:
             ):
                 return full.pop()
         return ("own", name)
+
+    def dense(self, name):
+        """Does `name` certainly hold an array with no axis of length 1 (given dense
+        parameters)?  A value broadcast against others then has their shape on every axis
+        it has."""
+        if name not in self.dense_memo:
+            self.dense_memo[name] = False  # guards against cycles
+            self.dense_memo[name] = self._compute_dense(name)
+        return self.dense_memo[name]
+
+    def _compute_dense(self, name):
+        fn = self.fn
+        if name in fn.params:
+            return name in self.dense_params and self.stores.get(name, 0) == 0
+        if self.stores.get(name, 0) > 1 and name not in fn.flat.temp_kinds:
+            return False
+        op = self._defining_op(name)
+        if op is None or len(op.targets) != 1 or op.kind is not OpKind.RULE:
+            return op is not None and op.kind is OpKind.COPY and self._dense_atom(op.bound["x"])
+        if op.rule.result == "reduce":  # axes taken away; keepdims leaves ones
+            keep = op.bound.get("keepdims")
+            kept = not (keep is None or (isinstance(keep, ast.Constant) and keep.value is False))
+            return not kept and self._dense_atom(op.bound.get("a"))
+        if op.rule.elementwise and self._dense_of_full_rank(op) is not None:
+            return True
+        if op.rule.elementwise or op.rule.func in _PRODUCTS:
+            arrays = [a for p, a in op.bound.items() if p not in op.rule.zero]
+            return all(self._dense_atom(a) or self._number(a) for a in arrays)
+        return False
+
+    def _dense_of_full_rank(self, op):
+        """A dense operand (a name) of an elementwise op with the result's rank, if any:
+        every axis of the result is then that operand's (the others broadcast to it)."""
+        rank = self.rank(op.target)
+        if rank is None:
+            return None
+        for p, atom in op.bound.items():
+            if p in op.rule.zero or not isinstance(atom, ast.Name) or self._number(atom):
+                continue
+            if self.dense(atom.id) and self.rank(atom.id) == rank:
+                return atom
+        return None
+
+    def rank(self, name):
+        """ndim of the array `name` holds where certain (parameters and named values from
+        the analysis; temporaries from the op making them), else None."""
+        known = self.fn.an.ranks.get(name)
+        if known is not None or name in self.fn.params:
+            return known
+        op = self._defining_op(name)
+        if op is None or len(op.targets) != 1 or self.stores.get(name, 0) > 1:
+            return None
+        if op.kind is OpKind.COPY:
+            return self._atom_rank(op.bound["x"]) if op.primal is op.bound["x"] else None
+        if op.kind is not OpKind.RULE:
+            return None
+        if op.rule.result == "reduce":
+            return _reduced_rank(self._atom_rank(op.bound.get("a")), op.bound)
+        if op.rule.func in _PRODUCTS:
+            x, y = (self._atom_rank(a) for a in list(op.bound.values())[:2])
+            if op.rule.func is np.dot and (x is None or y is None or max(x, y) > 2):
+                return None
+            return _product_rank(x, y)
+        if op.rule.elementwise:
+            ranks = [self._atom_rank(a) for p, a in op.bound.items() if p not in op.rule.zero]
+            return None if None in ranks else max(ranks, default=0)
+        return None
+
+    def _atom_rank(self, atom):
+        if self._number(atom):
+            return 0
+        if isinstance(atom, ast.Name):
+            return self.rank(atom.id)
+        # an inactive operand left as an expression: `1.0 - y`
+        if isinstance(atom, ast.BinOp | ast.UnaryOp) and _arithmetic(atom):
+            ranks = [self._atom_rank(n) for n in _leaves(atom)]
+            return None if None in ranks else max(ranks, default=0)
+        return None
+
+    def _dense_atom(self, atom):
+        if isinstance(atom, ast.Name):
+            return not self._number(atom) and self.dense(atom.id)
+        if isinstance(atom, ast.BinOp | ast.UnaryOp) and _arithmetic(atom):
+            leaves = _leaves(atom)
+            return any(not self._number(n) for n in leaves) and all(
+                self._number(n) or self._dense_atom(n) for n in leaves
+            )
+        return False
+
+    def _number(self, atom):
+        if isinstance(atom, ast.Constant):
+            return isinstance(atom.value, (int, float)) and not isinstance(atom.value, bool)
+        return isinstance(atom, ast.Name) and self.fn.flat.kind(atom) in (SCALAR, INT)
 
     def kept_axes(self, a, b):
         """The axes `a` is a keepdims reduction of `b` over (np.sum(b, axis=1,
@@ -151,3 +259,48 @@ class ShapeTokens:
     def _constant_index(self, index):
         """An index whose value can't change: only constants and never-assigned names."""
         return all(self.stores.get(n.id, 0) == 0 for n in walk(index) if isinstance(n, ast.Name))
+
+
+#: Products whose result's axes are axes of their operands (none of length 1 if the
+#: operands have none).
+_PRODUCTS = (ast.MatMult, np.matmul, np.dot)
+
+
+def _product_rank(x, y):
+    """Rank of x @ y for operands of ranks x and y (None if unknown or 0-d)."""
+    if x is None or y is None or x == 0 or y == 0:
+        return None
+    if x == 1 or y == 1:
+        return max(x, y) - 1
+    return max(x, y)
+
+
+def _reduced_rank(rank, bound):
+    """Rank of a reduction of an array of `rank` with the call's axis and keepdims."""
+    keep, axis = bound.get("keepdims"), bound.get("axis")
+    if rank is None:
+        return None
+    if keep is not None and not (isinstance(keep, ast.Constant) and keep.value is False):
+        return rank if isinstance(keep, ast.Constant) and keep.value is True else None
+    if axis is None or (isinstance(axis, ast.Constant) and axis.value is None):
+        return 0
+    if _int_constant(axis) is not None:
+        return rank - 1
+    if isinstance(axis, ast.Tuple) and all(_int_constant(e) is not None for e in axis.elts):
+        return rank - len(axis.elts)
+    return None
+
+
+def _arithmetic(node):
+    """An expression of names and numbers joined by + - * / ** and unary minus only."""
+    if isinstance(node, ast.BinOp):
+        ops = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
+        return isinstance(node.op, ops) and _arithmetic(node.left) and _arithmetic(node.right)
+    if isinstance(node, ast.UnaryOp):
+        return isinstance(node.op, (ast.USub, ast.UAdd)) and _arithmetic(node.operand)
+    return isinstance(node, (ast.Name, ast.Constant))
+
+
+def _leaves(node):
+    """The names and constants of an arithmetic expression."""
+    return [n for n in ast.walk(node) if isinstance(n, (ast.Name, ast.Constant))]

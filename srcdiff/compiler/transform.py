@@ -184,10 +184,19 @@ class TransformBase:
                 mapping[p] = ast.Constant(rule.defaults[p])
         mapping["t" if which == "jvp" else "g"] = seed
         mapping["out"] = copy_tree(op.primal) if self_ref else op.target_node()
-        ranks = tuple(self.an.rank(op.bound[p]) if p in op.bound else None for p in rule.params)
-        for n in rule.uses(which, param, ranks) & set(rule.namespace):
+        ranks = tuple(self._rank(op.bound[p]) if p in op.bound else None for p in rule.params)
+        constants = constant_arguments(mapping) if rule.by_constants else None
+        for n in rule.uses(which, param, ranks, constants) & set(rule.namespace):
             mapping[n] = name(self.bind(rule.namespace[n], n))
-        return instantiate(rule.template(which, param, ranks), mapping, self.int_names)
+        template = rule.template(which, param, ranks, constants)
+        return instantiate(template, mapping, self.int_names)
+
+    def _rank(self, atom):
+        """ndim of an operand where certain: the analysis's, else (temporaries) shapes'."""
+        rank = self.an.rank(atom)
+        if rank is None and isinstance(atom, ast.Name) and hasattr(self, "shapes"):
+            rank = self.shapes.rank(atom.id)
+        return rank
 
     def _ops(self, stmt):
         """Three-address ops of an Assign (computed once, shared by both sweeps)."""
@@ -270,3 +279,33 @@ def _returned_names(tree: ast.FunctionDef) -> list[str]:
     names = [e.id for e in elts if isinstance(e, ast.Name)]
     assert len(names) == len(elts), "normalize returns names only"
     return names
+
+
+def constant_arguments(mapping):
+    """{parameter: value} for the atoms that are constants (ints, negated ints, tuples of
+    them, None, booleans): what a rule's `by_constants` spelling may depend on."""
+    found = {}
+    for p, atom in mapping.items():
+        value = _constant_value(atom)
+        if value is not _NOT_CONSTANT:
+            found[p] = value
+    return found
+
+
+_NOT_CONSTANT = object()
+
+
+def _constant_value(node):
+    if isinstance(node, ast.Constant):
+        return node.value
+    if (
+        isinstance(node, ast.UnaryOp)
+        and isinstance(node.op, ast.USub)
+        and isinstance(node.operand, ast.Constant)
+        and type(node.operand.value) is int
+    ):
+        return -node.operand.value
+    if isinstance(node, ast.Tuple):
+        values = tuple(_constant_value(e) for e in node.elts)
+        return _NOT_CONSTANT if _NOT_CONSTANT in values else values
+    return _NOT_CONSTANT

@@ -52,7 +52,7 @@ class HelperSpec:
         self.active = ()
         self.kinds = {}
         self.ranks = {}
-        self.items = {}  # seq parameters that may hold arrays -> "array" (Analysis.item_kinds)
+        self.items = {}  # seq parameters that may hold arrays -> "array" (Analysis.array_seqs)
         self.fwd_name = self.bwd_name = None
         self.passed = ()  # parameters whose values the caller passes to the backward sweep
 

@@ -25,6 +25,7 @@ import inspect
 import keyword
 import re
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 #: Names with a fixed meaning inside templates.
@@ -54,27 +55,38 @@ class Rule:
     # writes once the ranks are known (`g @ y.T` for matmul_da(g, x, y) of matrices);
     # valid for every shape of those ranks
     by_rank: dict = field(default_factory=dict)
+    # (mode, param, {parameter: constant argument}, {parameter: rank}) -> template text
+    # or None: what a person writes for constant arguments (np.sum's axis and keepdims)
+    by_constants: Callable | None = None
     _parsed: dict = field(default_factory=dict, repr=False)
 
     @property
     def differentiable(self):
         return bool(self.vjp)
 
-    def template(self, mode, param, ranks=None):
+    def template(self, mode, param, ranks=None, constants=None):
         """Parsed template for `param` in `mode` ("jvp" or "vjp"); `ranks` (of the
-        parameters, in order, None where unknown) may select a spelling for those ranks."""
-        spelled = self.by_rank.get((mode, ranks), {}).get(param) if ranks else None
-        key = (mode, param, ranks if spelled else None)
+        parameters, in order, None where unknown) and `constants` (parameter -> the
+        constant the call passes) may select a spelling for them."""
+        spelled = self._spelling(mode, param, ranks, constants)
+        key = (mode, param, spelled)
         if key not in self._parsed:
             text = spelled or (self.jvp if mode == "jvp" else self.vjp)[param]
             self._parsed[key] = ast.parse(text, mode="eval").body
         return self._parsed[key]
 
-    def uses(self, mode, param, ranks=None):
+    def _spelling(self, mode, param, ranks, constants):
+        spelled = self.by_rank.get((mode, ranks), {}).get(param) if ranks else None
+        if spelled is None and self.by_constants is not None and constants is not None:
+            by_param = dict(zip(self.params, ranks or ()))
+            spelled = self.by_constants(mode, param, constants, by_param)
+        return spelled
+
+    def uses(self, mode, param, ranks=None, constants=None):
         """Names a template reads (those of the rule's namespace get bound)."""
-        key = ("uses", mode, param, ranks)
+        key = ("uses", mode, param, self._spelling(mode, param, ranks, constants))
         if key not in self._parsed:
-            tree = self.template(mode, param, ranks)
+            tree = self.template(mode, param, ranks, constants)
             self._parsed[key] = frozenset(n.id for n in ast.walk(tree) if isinstance(n, ast.Name))
         return set(self._parsed[key])
 
@@ -213,6 +225,7 @@ def make_rule(
     label="",
     zero=(),
     by_rank=None,
+    by_constants=None,
 ):
     """Build a Rule from templates (see module docstring); does not register it.
     `by_rank`: {ranks: {"jvp"/"vjp": {param: template}}}, spellings for known ranks."""
@@ -255,6 +268,7 @@ def make_rule(
         label or _label(func),
         tuple(zero.split(", ") if isinstance(zero, str) else zero),
         by_rank=spelled,
+        by_constants=by_constants,
     )
     if array is not None:
         rule.array_variant = make_rule(

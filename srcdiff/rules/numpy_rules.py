@@ -87,10 +87,22 @@ def partials(func, params, result="same", **parts):
     _add(make_rule(func, params, partials=parts, namespace=NS, result=result))
 
 
-def linear(func, params, jvp, vjp, result="array", by_rank=None):
+def linear(func, params, jvp, vjp, result="array", by_rank=None, by_constants=None):
     """`result="reduce"`: a scalar unless `axis` or `keepdims` is given (see analysis);
-    `by_rank`: spellings for known ranks of the parameters (core.make_rule)."""
-    _add(make_rule(func, params, jvp=jvp, vjp=vjp, namespace=NS, result=result, by_rank=by_rank))
+    `by_rank`, `by_constants`: spellings for known ranks of the parameters and for
+    constant arguments (core.Rule)."""
+    _add(
+        make_rule(
+            func,
+            params,
+            jvp=jvp,
+            vjp=vjp,
+            namespace=NS,
+            result=result,
+            by_rank=by_rank,
+            by_constants=by_constants,
+        )
+    )
 
 
 def nondiff(func, result):
@@ -175,12 +187,56 @@ partials(np.where, "condition, x, y", x="condition", y="np.logical_not(condition
 # jvp: the tangent times the same partials, reduced the same way.
 _RED = "a, axis=None, dtype=None, out_=None, keepdims=False"
 _SPREAD = "expand_reduced(g, a, axis, keepdims)"
+
+
+def _spread_spelling(mean=False, factor=None):
+    """A reduction's cotangent as a person writes it when axis and keepdims are constants
+    and `a` is an array of known rank: np.sum's `np.full_like(a, g)`, with the axes taken
+    away put back first (`np.expand_dims(g, 1)`) and np.mean's known divisor (`mean`);
+    where the template multiplies the spread by `factor`, an array of a's shape
+    (np.max's chooser_partials), g times it: broadcasting spreads g."""
+
+    def spell(mode, param, constants, ranks):
+        if mode == "jvp":
+            inner = f"t * {factor}" if factor else "t"
+            return _reduced_tangent(constants, "np.mean" if mean else "np.sum", inner)
+        if not ranks.get("a") or "axis" not in constants:
+            return None
+        axis, keep = constants["axis"], constants.get("keepdims")
+        axes = (axis,) if type(axis) is int else axis
+        if not isinstance(keep, bool) or not (
+            axis is None or (isinstance(axes, tuple) and axes and {type(k) for k in axes} == {int})
+        ):
+            return None
+        g = "g" if axis is None or keep else f"np.expand_dims(g, {axis!r})"
+        if mean:
+            sizes = ["a.size"] if axis is None else [f"a.shape[{k}]" for k in axes]
+            g += f" / {sizes[0]}" if len(sizes) == 1 else f" / ({' * '.join(sizes)})"
+        return f"{g} * {factor}" if factor else f"np.full_like(a, {g})"
+
+    return spell
+
+
+def _reduced_tangent(constants, func, inner):
+    """A reduction's tangent without the arguments a person leaves out: `np.sum(t)`
+    rather than `np.sum(t, axis=None, keepdims=False)`."""
+    axis, keep = constants.get("axis", _MISSING), constants.get("keepdims", _MISSING)
+    if axis is _MISSING or not isinstance(keep, bool):
+        return None
+    words = ([f"axis={axis!r}"] if axis is not None else []) + (["keepdims=True"] if keep else [])
+    return f"{func}({', '.join([inner, *words])})"
+
+
+_MISSING = object()
+
+
 linear(
     np.sum,
     _RED,
     jvp={"a": "np.sum(t, axis=axis, keepdims=keepdims)"},
     vjp={"a": _SPREAD},
     result="reduce",
+    by_constants=_spread_spelling(mean=False),
 )
 linear(
     np.mean,
@@ -188,6 +244,7 @@ linear(
     jvp={"a": "np.mean(t, axis=axis, keepdims=keepdims)"},
     vjp={"a": _SPREAD + " / reduced_size(a, axis)"},
     result="reduce",
+    by_constants=_spread_spelling(mean=True),
 )
 # prod_partials: product of the other elements, exact with zeros (no division).
 linear(
@@ -196,6 +253,7 @@ linear(
     jvp={"a": "np.sum(t * prod_partials(a, axis), axis=axis, keepdims=keepdims)"},
     vjp={"a": _SPREAD + " * prod_partials(a, axis)"},
     result="reduce",
+    by_constants=_spread_spelling(factor="prod_partials(a, axis)"),
 )
 for _f in (np.max, np.min, np.amax, np.amin):
     linear(
@@ -207,6 +265,7 @@ for _f in (np.max, np.min, np.amax, np.amin):
         },
         vjp={"a": _SPREAD + " * chooser_partials(a, out, axis, keepdims)"},
         result="reduce",
+        by_constants=_spread_spelling(factor="chooser_partials(a, out, axis, keepdims)"),
     )
 _VAR = "a, axis=None, dtype=None, out_=None, ddof=0, keepdims=False"
 linear(

@@ -27,16 +27,13 @@ from srcdiff.runtime import add_at
 from srcdiff.runtime import chooser_partials
 from srcdiff.runtime import expand_reduced
 from srcdiff.runtime import reduced_size
-from srcdiff.runtime import unbroadcast
 
 
 def mlp_loss_grad(W1, b1, W2, b2, X, labels):
     """Gradient of mlp_loss with respect to W1, b1, W2, b2 (reverse mode)."""
     # forward sweep
-    t1 = X @ W1
-    h = np.tanh(t1 + b1)
-    t3 = h @ W2
-    logits = t3 + b2
+    h = np.tanh(X @ W1 + b1)
+    logits = h @ W2 + b2
     t4 = np.max(logits, axis=1, keepdims=True)
     shifted = logits - t4
     t5 = np.exp(shifted)
@@ -51,25 +48,17 @@ def mlp_loss_grad(W1, b1, W2, b2, X, labels):
     dlog_probs = add_at(None, log_probs, (np.arange(X.shape[0]), labels), dpicked)
     del dpicked, log_probs
     # line 11: log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
-    dt5 = expand_reduced(np.sum(-dlog_probs, axis=1, keepdims=True) / t6, t5, 1, True)
-    del t6
-    dshifted = dlog_probs + dt5 * t5
-    del dlog_probs, dt5, t5
+    dshifted = dlog_probs + np.full_like(t5, np.sum(-dlog_probs, axis=1, keepdims=True) / t6) * t5
+    del dlog_probs, t5, t6
     # line 10: shifted = logits - np.max(logits, axis=1, keepdims=True)
-    dlogits = dshifted + expand_reduced(np.sum(-dshifted, axis=1, keepdims=True), logits, 1, True) * chooser_partials(logits, t4, 1, True)
+    dlogits = dshifted + np.sum(-dshifted, axis=1, keepdims=True) * chooser_partials(logits, t4, 1, True)
     del dshifted, logits, t4
     # line 9: logits = h @ W2 + b2
-    dt3 = unbroadcast(dlogits, t3)
-    del t3
-    db2 = unbroadcast(dlogits, b2)
-    del dlogits
-    dW2 = h.T @ dt3
+    db2 = np.sum(dlogits, axis=0)
+    dW2 = h.T @ dlogits
     # line 8: h = np.tanh(X @ W1 + b1)
-    dt2 = dt3 @ W2.T * (1 - h * h)
-    del dt3, h
-    dt1 = unbroadcast(dt2, t1)
-    del t1
-    db1 = unbroadcast(dt2, b1)
-    del dt2
-    dW1 = X.T @ dt1
+    dt2 = dlogits @ W2.T * (1 - h * h)
+    del dlogits, h
+    db1 = np.sum(dt2, axis=0)
+    dW1 = X.T @ dt2
     return dW1, db1, dW2, db2

@@ -9,7 +9,7 @@
 # A = [[0.2, -0.4], [0.7, 0.1], [-0.3, 0.5]]
 # -> dA = [[0.254, -0.617213], [0.889001, 0.154303], [-0.381, 0.771517]]
 # --- generated
-from srcdiff.runtime import expand_reduced
+import numpy as np
 
 
 def column_norms_grad(A):
@@ -19,8 +19,7 @@ def column_norms_grad(A):
     t3 = np.sqrt(np.sum(t1, axis=0))
     # backward sweep
     # line 29: return np.sum(np.sqrt(np.sum(A * A, axis=0)))
-    dt3 = expand_reduced(1.0, t3, None, False)
-    dt1 = expand_reduced(dt3 * (0.5 / t3), t1, 0, False)
-    del dt3, t1, t3
+    dt1 = np.full_like(t1, np.expand_dims(np.full_like(t3, 1.0) * (0.5 / t3), 0))
+    del t1, t3
     dA = dt1 * A + dt1 * A
     return dA

@@ -12,7 +12,6 @@
 # --- generated
 import numpy as np
 from srcdiff.runtime import chooser_partials
-from srcdiff.runtime import expand_reduced
 
 
 def logsumexp_grad(x):
@@ -23,9 +22,8 @@ def logsumexp_grad(x):
     t3 = np.sum(t2)
     # backward sweep
     # line 15: return m + np.log(np.sum(np.exp(x - m)))
-    dt2 = expand_reduced(1.0 / t3, t2, None, False)
-    dt1 = dt2 * t2
-    del dt2, t2
+    dt1 = np.full_like(t2, 1.0 / t3) * t2
+    del t2
     # line 14: m = np.max(x)
-    dx = dt1 + expand_reduced(1.0 + np.sum(-dt1), x, None, False) * chooser_partials(x, m, None, False)
+    dx = dt1 + (1.0 + np.sum(-dt1)) * chooser_partials(x, m, None, False)
     return dx

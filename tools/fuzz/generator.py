@@ -542,6 +542,11 @@ class Gen:
         return f"np.dot({self.aexpr(env, (m, k), d)}, {self.aexpr(env, (k, n), d)})"
 
     def random_shape(self):
+        """A shape for a parameter or a value; now and then one with an axis of length 1,
+        which broadcasting may stretch (generated code is specialised to whether arrays
+        have such an axis: both kinds must be exercised)."""
+        if self.rng.random() < 0.12:
+            return self.pick([(1,), (1, 3), (3, 1), (2, 1)])
         return self.pick([(4,), (4,), (3,), (3, 2), (2, 3), (2, 2), (3, 3)])
 
     # -- helpers ----------------------------------------------------------------------------------

@@ -331,6 +331,15 @@ class BackwardSweep:
             )
         if isinstance(atom, ast.Name) and self.shapes.same(atom.id, op.target):
             return expr  # the operand has the result's shape: nothing to sum back
+        lead = self._leading_axes(atom, op)
+        if lead == 0:  # dense, of the result's rank: of its shape (shapes.py)
+            return expr
+        if lead and op.target not in self.materialized:  # a bias added to a batch
+            axes = lead - 1 if lead == 1 else tuple(range(lead))
+            total = ast.Attribute(value=_name(self.bind(_np(), "np")), attr="sum", ctx=ast.Load())
+            return ast.Call(
+                func=total, args=[expr], keywords=[ast.keyword(arg="axis", value=_axes_node(axes))]
+            )
         axes = (
             self.shapes.kept_axes(atom.id, op.target)
             if isinstance(atom, ast.Name) and op.target not in self.materialized
@@ -348,6 +357,16 @@ class BackwardSweep:
                 ],
             )
         return _call(self.bind(_runtime().unbroadcast, "unbroadcast"), expr, copy_tree(atom))
+
+    def _leading_axes(self, atom, op):
+        """How many leading axes the result of `op` has beyond a dense operand `atom`'s
+        (which has the result's shape on the rest), or None where that isn't certain."""
+        if not isinstance(atom, ast.Name) or not self.shapes.dense(atom.id):
+            return None
+        rank, out_rank = self.shapes.rank(atom.id), self.shapes.rank(op.target)
+        if rank is None or out_rank is None or out_rank < rank:
+            return None
+        return out_rank - rank
 
     def _accumulate(self, var, expr, state, shared=False):
         """Add `expr` to var's adjoint (the first contribution assigns).  An adjoint

@@ -1,0 +1,46 @@
+# Golden file of tests/test_golden.py (see tests/golden_cases.py); rewrite it with
+# `python tests/regen_golden.py`.
+# ruff: noqa
+# --- input: tests/golden_inputs.py, softmax_xent; reverse mode with respect to W
+#   57 | def softmax_xent(W, X, Y):
+#   58 |     """Mean cross-entropy of softmax(X @ W) against one-hot rows Y."""
+#   59 |     logits = X @ W
+#   60 |     shifted = logits - np.max(logits, axis=1, keepdims=True)
+#   61 |     log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+#   62 |     return -np.mean(np.sum(Y * log_probs, axis=1))
+# --- check: run at each point, the generated code returns the `->` values
+# W = [[0.3, -0.2, 0.5], [0.1, 0.4, -0.6]]
+# X = [[0.2, -0.4], [0.7, 0.1], [-0.3, 0.5]]
+# Y = [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+# -> dW = [[-0.162177, -0.0340926, 0.19627], [-0.00804973, 0.182986, -0.174936]]
+# --- generated
+import numpy as np
+from srcdiff.runtime import chooser_partials
+
+
+def softmax_xent_grad(W, X, Y):
+    """Gradient of softmax_xent with respect to W (reverse mode)."""
+    # forward sweep
+    logits = X @ W
+    t1 = np.max(logits, axis=1, keepdims=True)
+    shifted = logits - t1
+    t2 = np.exp(shifted)
+    t3 = np.sum(t2, axis=1, keepdims=True)
+    log_probs = shifted - np.log(t3)
+    del shifted
+    t5 = Y * log_probs
+    del log_probs
+    t6 = np.sum(t5, axis=1)
+    # backward sweep
+    # line 62: return -np.mean(np.sum(Y * log_probs, axis=1))
+    dlog_probs = np.full_like(t5, np.expand_dims(np.full_like(t6, -1.0 / t6.size), 1)) * Y
+    del t5, t6
+    # line 61: log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    dshifted = dlog_probs + np.full_like(t2, np.sum(-dlog_probs, axis=1, keepdims=True) / t3) * t2
+    del dlog_probs, t2, t3
+    # line 60: shifted = logits - np.max(logits, axis=1, keepdims=True)
+    dlogits = dshifted + np.sum(-dshifted, axis=1, keepdims=True) * chooser_partials(logits, t1, 1, True)
+    del dshifted, logits, t1
+    # line 59: logits = X @ W
+    dW = X.T @ dlogits
+    return dW
