@@ -147,3 +147,13 @@ def r_directive(x):
 
 def einsum_computed_sublist(a, b, sub):
     return np.sum(np.einsum(a, sub, b, [1, 2]))
+
+
+def dstack_mixed(x):
+    y = np.dstack((x, np.ones_like(x), x**2))
+    return np.sum(y**2 * _w(y))
+
+
+def dstack_vectors(x):
+    y = np.dstack([x, x * 3.0])
+    return np.sum(np.sin(y) * _w(y))

@@ -109,3 +109,13 @@ def hsplit_vsplit_dsplit(x):
 def hsplit_vector(x):
     a, b = np.hsplit(x, 2)
     return np.sum(a * b * _w(a))
+
+
+def multi_dot_matrices(a, b):
+    y = np.linalg.multi_dot([a, b, a.T])
+    return np.sum(y * _w(y))
+
+
+def multi_dot_vectors(a, b):
+    # a first 1-D array is a row, a last one a column: the result is a number
+    return np.linalg.multi_dot([b[0], a, a, b[1]]) ** 2

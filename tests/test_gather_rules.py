@@ -56,6 +56,9 @@ CASES = [
     C(G.r_scalars, (r(3),)),
     C(G.c_mixed, (r(3, 2),)),
     C(G.c_1d, (r(3),)),
+    C(G.dstack_mixed, (r(2, 3),)),
+    C(G.dstack_mixed, (r(2, 3, 2),)),
+    C(G.dstack_vectors, (r(4),)),
     C(G.ein_sub, (r(2, 3), r(3, 4)), 0),
     C(G.ein_sub, (r(2, 3), r(3, 4)), 1),
     C(G.ein_three, (r(3, 4, 4), r(4, 4, 3)), 0),
@@ -101,7 +104,7 @@ def test_hessian_matches_finite_differences_of_the_gradient(c, mode):
 
 def test_every_rule_and_helper_is_exercised():
     functions = {r.func for r in gather_rules.REGISTERED}
-    assert {np.pad, np.gradient, rg.r_join, rg.c_join} <= functions
+    assert {np.pad, np.gradient, np.dstack, rg.r_join, rg.c_join} <= functions
     assert {getattr(rg, n) for n in rg.__all__} <= functions  # every helper has a rule
     for f in functions:
         assert any(r.differentiable for r in RULES.lookup(f)), f

@@ -1,5 +1,5 @@
 """Rules for linear NumPy functions whose transposes gather or scatter elements:
-np.pad with a mode, np.gradient, and np.r_[...] / np.c_[...] (which the splitter
+np.pad with a mode, np.gradient, np.dstack, and np.r_[...] / np.c_[...] (which the splitter
 turns into calls of runtime.gathers' r_join / c_join).  Helpers in runtime/gathers.py;
 each helper has a rule too (they are linear in their first argument, and each pair is
 the other's transpose), so Hessians work.
@@ -50,6 +50,8 @@ _add(
     rg.c_join, "items", jvp={"items": "c_join_jvp(t, items)"}, vjp={"items": "c_join_vjp(g, items)"}
 )
 
+_add(np.dstack, "tup", jvp={"tup": "dstack_jvp(t, tup)"}, vjp={"tup": "dstack_vjp(g, tup)"})
+
 # --- the helpers' own rules: linear in their first argument ---------------------------------
 _PAD = "array, pad_width, mode='constant', reflect_type='even'"
 _add(
@@ -81,7 +83,7 @@ _add(
     jvp={"v": "gradient_vjp(t, f, spacing, axis, edge_order, o)"},
     vjp={"v": "gradient_jvp(g, f, spacing, axis, edge_order, o)"},
 )
-for _join in ("r_join", "c_join"):
+for _join in ("r_join", "c_join", "dstack"):
     for _own, _other in (("jvp", "vjp"), ("vjp", "jvp")):
         _add(
             getattr(rg, f"{_join}_{_own}"),

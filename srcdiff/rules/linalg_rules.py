@@ -1,5 +1,6 @@
 """Rules for NumPy functions returning several arrays: numpy.linalg's slogdet, eigh,
-eig, svd and lstsq, and np.split / array_split / hsplit / vsplit / dsplit.
+eig, svd and lstsq, and np.split / array_split / hsplit / vsplit / dsplit; and for
+np.linalg.multi_dot, which takes a list of arrays.
 
 Such a rule is used where its call is unpacked (`w, v = np.linalg.eigh(a)`) or
 indexed (`np.linalg.slogdet(a)[1]`).  Its templates see `out` as the tuple of results
@@ -11,9 +12,9 @@ complex eigenvalues of eig -- the helpers raise a DomainError saying so when the
 runs.
 
 Second order: the helpers of slogdet, eigh's vjp and the splits' have rules (below),
-so Hessians (forward over reverse) through them work.  eigh_jvp and the helpers of
-eig, svd and lstsq have no rules yet: a Hessian through those is refused (NoRuleError
-naming the helper).
+so Hessians through them work (through eigh, all but forward over forward).  eigh_jvp
+and the helpers of eig, svd, lstsq and multi_dot have no rules yet: a Hessian through
+those is refused (NoRuleError naming the helper).
 """
 
 import math
@@ -60,6 +61,14 @@ _add(
     "a, b, rcond=None",
     jvp={"a": "lstsq_jvp(t, None, a, b, out)", "b": "lstsq_jvp(None, t, a, b, out)"},
     vjp={"a": "lstsq_vjp_a(g, a, b, out)", "b": "lstsq_vjp_b(g, a, b, out)"},
+)
+
+# multi_dot of a list of arrays: its cotangents are a list (one per array)
+_add(
+    np.linalg.multi_dot,
+    "arrays, out_=None",
+    jvp={"arrays": "multi_dot_jvp(t, arrays)"},
+    vjp={"arrays": "multi_dot_vjp(g, arrays)"},
 )
 
 # --- splits: linear; the pieces are views of the array ----------------------------------------
@@ -109,7 +118,7 @@ _helper(
 )
 # eigh_vjp(v, a, o, UPLO) (o: the results (w, V)): linear in v, its transpose eigh_jvp;
 # in o, eigh_vjp_do and its transpose eigh_vjp_do_t; it does not read a.  (eigh_jvp,
-# eig, svd and lstsq have no rules yet: Hessians through them are refused.)
+# eig, svd, lstsq and multi_dot have no rules yet: Hessians through them are refused.)
 _helper(
     rl.eigh_vjp,
     "v, a, o, UPLO='L'",

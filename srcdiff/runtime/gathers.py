@@ -14,6 +14,8 @@ __all__ = [
     "c_join",
     "c_join_jvp",
     "c_join_vjp",
+    "dstack_jvp",
+    "dstack_vjp",
     "gradient_jvp",
     "gradient_vjp",
     "pad_mode_jvp",
@@ -178,6 +180,21 @@ def _pieces(g, items, axis):
         part = np.reshape(part, x.shape).astype(_float(x), copy=False)
         out.append(part if x.ndim else part[()])
     return out
+
+
+def dstack_jvp(t, tup):
+    """Tangent of np.dstack(tup): the items' tangents (0.0 for constants) stacked alike."""
+    return np.dstack([_tangent(u, x) for u, x in zip(t, tup)])
+
+
+def dstack_vjp(g, tup):
+    """Cotangents of the arrays of np.dstack(tup): the slices of g along its third axis,
+    each in its array's shape (np.dstack makes them 3-D first)."""
+    g = np.asarray(g)
+    arrays = [np.asarray(x) for x in tup]
+    sizes = [np.atleast_3d(x).shape[2] for x in arrays]
+    parts = np.split(g, np.cumsum(sizes)[:-1], axis=2)
+    return [np.reshape(p, x.shape).astype(_float(x), copy=False) for p, x in zip(parts, arrays)]
 
 
 def r_join_vjp(g, items):

@@ -1,6 +1,6 @@
 """Helpers for the derivatives of NumPy functions returning several arrays: the
 decompositions of numpy.linalg (slogdet, eigh, eig, svd, lstsq) and the splits
-(rules/linalg_rules.py).
+(rules/linalg_rules.py); and np.linalg.multi_dot, which takes several.
 
 Same contract as runtime/arrays.py: `srcdiff build` copies the helpers a module uses
 into it, so a function here refers only to `np`, builtins and functions of this module
@@ -33,6 +33,8 @@ __all__ = [
     "lstsq_jvp",
     "lstsq_vjp_a",
     "lstsq_vjp_b",
+    "multi_dot_jvp",
+    "multi_dot_vjp",
     "slogdet_jvp",
     "slogdet_jvp_da",
     "slogdet_vjp",
@@ -459,3 +461,56 @@ def split_pieces(h, v, axis=0):
     if isinstance(v, np.ndarray):
         return np.stack(parts)
     return parts
+
+
+# --- multi_dot: a product of matrices (a first 1-D array a row, a last one a column) -------
+
+
+def _as_matrices(arrays):
+    mats = [np.asarray(a) for a in arrays]
+    if mats[0].ndim == 1:
+        mats[0] = mats[0][None, :]
+    if mats[-1].ndim == 1:
+        mats[-1] = mats[-1][:, None]
+    return mats
+
+
+def _product(mats, n):
+    """mats[0] @ ... @ mats[-1], or the n x n identity for no matrices."""
+    if not mats:
+        return np.eye(n)
+    out = mats[0]
+    for m in mats[1:]:
+        out = np.matmul(out, m)
+    return out
+
+
+def multi_dot_jvp(t, arrays):
+    """Tangent of np.linalg.multi_dot(arrays): the sum over the arrays with a tangent of
+    the product with that array replaced by its tangent (0.0 for a constant)."""
+    total = None
+    for i, u in enumerate(t):
+        if np.ndim(u) == 0 and not _any(u):
+            continue
+        parts = list(arrays)
+        parts[i] = np.broadcast_to(np.asarray(u), np.shape(arrays[i]))
+        term = np.linalg.multi_dot(parts)
+        total = term if total is None else total + term
+    if total is None:
+        return np.zeros_like(np.linalg.multi_dot(list(arrays)))
+    return total
+
+
+def multi_dot_vjp(g, arrays):
+    """Cotangents of the arrays of np.linalg.multi_dot(arrays): for the i-th,
+    (product of those before it)^T g (product of those after it)^T, in its shape."""
+    mats = _as_matrices(arrays)
+    G = np.reshape(np.asarray(g), (mats[0].shape[0], mats[-1].shape[1]))
+    out = []
+    for i, (a, m) in enumerate(zip(arrays, mats)):
+        left = _product(mats[:i], m.shape[0])
+        right = _product(mats[i + 1 :], m.shape[1])
+        gi = np.matmul(_mT(left), np.matmul(G, _mT(right)))
+        A = np.asarray(a)
+        out.append(np.reshape(gi, A.shape).astype(np.result_type(A.dtype, np.float32)))
+    return out
