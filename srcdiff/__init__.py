@@ -11,12 +11,14 @@ its derivatives -- no tape, no tracing at run time.
 """
 
 from .api.check import check_grad
+from .api.compare import compare
 from .api.gradients import grad, source, value_and_grad
 from .api.transforms import hessian, hvp, jacobian, jvp, vjp
 from .errors import (
     ArgumentError,
     DomainError,
     GradientCheckError,
+    MissingDependencyError,
     NonScalarOutputError,
     NoRuleError,
     NotPicklableError,
@@ -34,6 +36,7 @@ __all__ = [
     "value_and_grad",
     "source",
     "check_grad",
+    "compare",
     "register_rule",
     "jvp",
     "vjp",
@@ -51,5 +54,6 @@ __all__ = [
     "ArgumentError",
     "DomainError",
     "GradientCheckError",
+    "MissingDependencyError",
     "__version__",
 ]

@@ -72,6 +72,11 @@ class NotUnrollable(SrcDiffError):
     them as separate passes.  Not raised to users."""
 
 
+class MissingDependencyError(SrcDiffError, ImportError):
+    """A feature needs an optional package that is not installed (matplotlib for
+    `srcdiff compare --plot`); the hint says which extra installs it."""
+
+
 class DomainError(SrcDiffError, ArithmeticError):
     """The derivative is not finite, or not defined, where it was asked for (sqrt at 0)."""
 

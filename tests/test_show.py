@@ -43,6 +43,8 @@ SHOWN = {
     "samples/physics.py:pendulum": "(0.5, 0.3, 50)",
     "samples/rosenbrock.py:rosenbrock": "(np.array([-1.0, 0.5, 1.2, 0.3]),)",
     "samples/seed.py:f": "(3.0, 4.0)",
+    "samples/four_methods.py:wiggle": "(0.3,)",
+    "samples/four_methods.py:sum_of_squares": "(np.linspace(-1.0, 1.0, 5),)",
     "samples/build_demo/demo/model.py:predict": "(0.3, -0.1, 0.5)",
     "samples/build_demo/demo/model.py:loss": "(0.3, -0.1)",
     "samples/build_demo/demo/model.py:rosenbrock": "(0.5, 0.8)",

@@ -102,24 +102,32 @@ def _docstring(text):
 
 
 def import_lines(bindings: dict[str, object]) -> list[str]:
-    """`import math`, `import numpy as np`, `from srcdiff.runtime import ...` for display."""
-    lines = []
+    """`import math`, `import numpy as np`, `from srcdiff.runtime import a, b` (one line
+    per module, as isort writes it) for display."""
+    lines, froms, notes = [], {}, []
     for name, obj in sorted(bindings.items(), key=lambda kv: (_import_order(kv[1]), kv[0])):
         if isinstance(obj, types.ModuleType):
             real = obj.__name__
             lines.append(f"import {real}" if real == name else f"import {real} as {name}")
+            continue
+        mod = getattr(obj, "__module__", None)
+        qual = getattr(obj, "__name__", None)
+        if mod and mod.startswith("srcdiff.runtime."):
+            mod = "srcdiff.runtime"  # the package re-exports every helper
+        if mod and qual and qual.isidentifier() and mod != "__main__":
+            froms.setdefault(mod, []).append(qual if qual == name else f"{qual} as {name}")
         else:
-            mod = getattr(obj, "__module__", None)
-            qual = getattr(obj, "__name__", None)
-            if mod and mod.startswith("srcdiff.runtime."):
-                mod = "srcdiff.runtime"  # the package re-exports every helper
-            if mod and qual and qual.isidentifier() and mod != "__main__":
-                alias = "" if qual == name else f" as {name}"
-                lines.append(f"from {mod} import {qual}{alias}")
-            else:
-                what = f"{qual} from {mod}" if qual else type(obj).__name__
-                lines.append(f"# {name}: {what} (bound when the code is compiled)")
-    return lines
+            what = f"{qual} from {mod}" if qual else type(obj).__name__
+            notes.append(f"# {name}: {what} (bound when the code is compiled)")
+    for mod, names in froms.items():
+        line = f"from {mod} import {', '.join(names)}"
+        if len(line) > _LINE_LENGTH:
+            line = "\n".join([f"from {mod} import (", *(f"    {n}," for n in names), ")"])
+        lines.append(line)
+    return lines + notes
+
+
+_LINE_LENGTH = 100  # ruff's, in this project and for generated code
 
 
 def _import_order(obj):

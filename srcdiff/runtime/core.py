@@ -119,8 +119,9 @@ def like(g, x):
     """Adjoint `g` in the form of `x`: zeros materialised, sequences as their own type."""
     if isinstance(x, (list, tuple)):
         if any(isinstance(v, np.ndarray) for v in x):  # a sequence of arrays (a local)
-            # (a list of tangents may mix floats and arrays: np.ndim can't read it)
-            return seq_zeros(x) + g if not isinstance(g, (list, tuple)) and np.ndim(g) == 0 else g
+            if isinstance(g, (list, tuple)):  # already one per element (maybe ragged)
+                return g
+            return seq_zeros(x) + g if np.ndim(g) == 0 else g
         g = np.broadcast_to(g, (len(x),)) if np.ndim(g) == 0 else g
         return type(x)(float(v) for v in g)
     if isinstance(x, np.ndarray) and np.shape(g) != x.shape:

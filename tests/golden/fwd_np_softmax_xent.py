@@ -17,8 +17,7 @@
 # -> tangent = -0.0766243
 # --- generated
 import numpy as np
-from srcdiff.runtime import broadcast_like
-from srcdiff.runtime import chooser_partials
+from srcdiff.runtime import broadcast_like, chooser_partials
 
 
 def softmax_xent_jvp(W, X, Y, dW):

@@ -23,10 +23,7 @@
 # -> db2 = [0.223359, -0.223359]
 # --- generated
 import numpy as np
-from srcdiff.runtime import add_at
-from srcdiff.runtime import chooser_partials
-from srcdiff.runtime import expand_reduced
-from srcdiff.runtime import reduced_size
+from srcdiff.runtime import add_at, chooser_partials, expand_reduced, reduced_size
 
 
 def mlp_loss_grad(W1, b1, W2, b2, X, labels):

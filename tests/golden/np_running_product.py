@@ -14,12 +14,7 @@
 # -> dx = [-2.6, 1.8, -0.65, -1.0]
 # --- generated
 import numpy as np
-from srcdiff.runtime import expand_reduced
-from srcdiff.runtime import like
-from srcdiff.runtime import owned
-from srcdiff.runtime import stored_in
-from srcdiff.runtime import unbroadcast
-from srcdiff.runtime import zeros_like
+from srcdiff.runtime import expand_reduced, like, owned, stored_in, unbroadcast, zeros_like
 
 
 def running_product_grad(x):

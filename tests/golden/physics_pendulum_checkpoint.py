@@ -18,8 +18,7 @@
 # -> ddamping = 0.220192
 # --- generated
 import math
-from srcdiff.runtime import binomial_schedule
-from srcdiff.runtime import binomial_segments
+from srcdiff.runtime import binomial_schedule, binomial_segments
 
 
 def pendulum_grad(theta0, damping, steps=1000):

@@ -8,9 +8,7 @@
 # x = [0.5, -1.0, 2.0, 0.3]
 # -> dx = [249.0, 146.0, 3162.0, -740.0]
 # --- generated
-from srcdiff.runtime import expand_reduced
-from srcdiff.runtime import pow_dbase
-from srcdiff.runtime import zeros_like
+from srcdiff.runtime import expand_reduced, pow_dbase, zeros_like
 
 
 def rosenbrock_grad(x):

@@ -21,7 +21,8 @@ Two profiles, chosen by the seed:
   integer-array and boolean-mask indexing, index assignment into fresh
   arrays (in loops too), in-place operators, aliases and views,
   `concatenate`/`stack`, `cumsum`, `where`, `dot`/`@`/`einsum`/`outer`,
-  `linalg.inv/det/solve/norm`, helpers taking arrays.
+  `linalg.inv/det/solve/norm`, helpers taking arrays, `sum` of lists, generators and
+  comprehensions of arrays; parameters with an axis of length 1 now and then.
 
 Names are sometimes ones srcdiff itself generates (``dx``, ``t1``, ``_stack``,
 ``out``, ``cond1``): user code may use them.
@@ -357,9 +358,26 @@ class Gen:
             )
         if r < 0.9 and self.callable_helpers(arr(shape)):
             return self.helper_call(env, d, arr(shape))
-        if r < 0.94:
+        if r < 0.92:
             return f"(-{self.aexpr(env, shape, d)})"
+        if r < 0.95:
+            return self.array_reduction(env, shape, d)
         return f"({self.aexpr(env, shape, d)} ** 2)"
+
+    def array_reduction(self, env, shape, d):
+        """`sum` of a list, generator or comprehension of arrays (normalization walks the
+        list: its elements are arrays, not numbers)."""
+        v = self.fresh()
+        a, b = self.aexpr(env, shape, d), self.aexpr(env, shape, d)
+        s1, s2 = self.fexpr(env, 1), self.fexpr(env, 1)
+        return self.pick(
+            [
+                f"sum([{a}, {b}])",
+                f"sum({v} * {a} for {v} in [{s1}, {s2}])",
+                f"sum(({v} * {v} for {v} in [{a}, {b}]), {self.aexpr(env, shape, d)})",
+                f"sum([{v} + {s1} for {v} in ({a}, {b})])",
+            ]
+        )
 
     def make_array(self, env, shape, depth):
         """An array of `shape` built from scratch (constant or from scalars), parenthesised."""
