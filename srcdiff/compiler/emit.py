@@ -104,7 +104,9 @@ def _docstring(text):
 def import_lines(bindings: dict[str, object]) -> list[str]:
     """`import math`, `import numpy as np`, `from srcdiff.runtime import a, b` (one line
     per module, as isort writes it) for display."""
-    lines, froms, notes = [], {}, []
+    lines: list[str] = []
+    froms: dict[str, list[str]] = {}
+    notes: list[str] = []
     for name, obj in sorted(bindings.items(), key=lambda kv: (_import_order(kv[1]), kv[0])):
         if isinstance(obj, types.ModuleType):
             real = obj.__name__
