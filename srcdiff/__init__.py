@@ -13,6 +13,7 @@ its derivatives -- no tape, no tracing at run time.
 from .api.check import check_grad
 from .api.compare import compare
 from .api.gradients import grad, source, value_and_grad
+from .api.symbolic import symbolic
 from .api.transforms import hessian, hvp, jacobian, jvp, vjp
 from .errors import (
     ArgumentError,
@@ -22,6 +23,7 @@ from .errors import (
     NonScalarOutputError,
     NoRuleError,
     NotPicklableError,
+    NotSymbolicError,
     SourceUnavailableError,
     SrcDiffError,
     UnsupportedSyntaxError,
@@ -44,12 +46,14 @@ __all__ = [
     "hessian",
     "hvp",
     "stop_gradient",
+    "symbolic",
     "SrcDiffError",
     "UnsupportedSyntaxError",
     "NoRuleError",
     "WrtError",
     "SourceUnavailableError",
     "NotPicklableError",
+    "NotSymbolicError",
     "NonScalarOutputError",
     "ArgumentError",
     "DomainError",

@@ -72,7 +72,9 @@ def cmd_show(args):
             func, wrt=_wrt(args, func), mode=args.mode, at=at, checkpoint=args.checkpoint
         )
     notes = []
-    if at is None:  # "x, y float (not used as an array), n int (its default)"
+    if args.mode == "symbolic":  # the code is for numbers, whatever --at says
+        notes.append("symbolic mode: the arguments are numbers")
+    elif at is None:  # "x, y float (not used as an array), n int (its default)"
         groups = {}
         for p, (kind, why) in kinds.items():
             groups.setdefault((KIND_WORDS.get(kind, kind), why), []).append(p)
@@ -193,7 +195,7 @@ def build_parser():
     show = sub.add_parser("show", help="print the generated derivative source")
     show.add_argument("target", help="FILE.py:FUNCTION")
     show.add_argument("--wrt", help="comma-separated parameter names (default: the first)")
-    show.add_argument("--mode", default="reverse", choices=["reverse", "forward"])
+    show.add_argument("--mode", default="reverse", choices=["reverse", "forward", "symbolic"])
     show.add_argument("--at", help='example arguments that fix their types, e.g. "x=3, y=[1,2]"')
     show.add_argument(
         "--checkpoint",

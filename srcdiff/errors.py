@@ -58,6 +58,12 @@ class NotPicklableError(SrcDiffError, pickle.PicklingError):
     imported there and has no source to send by value."""
 
 
+class NotSymbolicError(SrcDiffError):
+    """`mode="symbolic"` was asked for code outside its subset: scalar arithmetic, `math`,
+    helpers, branches and loops with trip counts known when the code is generated.  The
+    other modes differentiate it; the hint says so."""
+
+
 class NonScalarOutputError(SrcDiffError):
     """`grad` was asked for a function whose output is not a scalar."""
 

@@ -41,8 +41,9 @@ class Case(NamedTuple):
     wrt: tuple
     points: tuple  # argument tuples the check runs the generated code at
     at: tuple = None  # example arguments the code is specialised to (None: floats)
-    mode: str = "reverse"  # or "forward" (`output="jvp"`), or "directions" (`output="jvps"`:
-    # every wrt parameter's direction in one function, as grad(mode="forward") of numbers runs)
+    mode: str = "reverse"  # or "forward" (`output="jvp"`), "symbolic", or "directions"
+    # (`output="jvps"`: every wrt parameter's direction in one function, as
+    # grad(mode="forward") of numbers runs)
     checkpoint: int | str | None = None  # grad's checkpoint= (snapshots per loop)
 
 
@@ -120,6 +121,32 @@ CASES = [
     Case("helpers_two_squares", INPUTS, "two_squares", ("x", "y"), ((0.7, -1.5),)),
     Case("loop_iterate_sin", INPUTS, "iterate_sin", ("x", "a"), ((0.4, 1.3),)),
     Case("branch_piecewise", INPUTS, "piecewise", ("x", "y"), ((1.2, 0.5), (0.3, 0.8))),
+    # symbolic mode (compiler/symbolic/): closed forms, branches as conditional expressions
+    Case("sym_seed_f", "samples/seed.py", "f", ("x", "y"), ((3.0, 4.0),), mode="symbolic"),
+    Case(
+        "sym_activations_softplus",
+        "samples/activations.py",
+        "softplus",
+        ("x",),
+        ((0.5,), (25.0,)),
+        mode="symbolic",
+    ),
+    Case(
+        "sym_physics_projectile_range",
+        "samples/physics.py",
+        "projectile_range",
+        ("speed", "angle", "height"),
+        ((20.0, 0.7, 1.5),),
+        mode="symbolic",
+    ),
+    Case(
+        "sym_helpers_log_loss",
+        "samples/helpers.py",
+        "log_loss",
+        ("w1", "w2", "b"),
+        ((0.1, -0.2, 0.0),),
+        mode="symbolic",
+    ),
     # forward mode
     Case("fwd_seed_f", "samples/seed.py", "f", ("x", "y"), ((3.0, 4.0),), mode="forward"),
     Case("fwd_np_logsumexp", INPUTS, "logsumexp", ("x",), (_V,), at=_V, mode="forward"),

@@ -81,7 +81,7 @@ def test_build_mode_and_output_choices_agree_with_docs():
     parser = _subparser("build")
     by_option = {s: a for a in parser._actions for s in a.option_strings}
     documented = _documented_build_options()
-    assert by_option["--mode"].choices == ["reverse", "forward"]
+    assert by_option["--mode"].choices == ["reverse", "forward", "symbolic"]
     for mode in by_option["--mode"].choices:
         assert f"`{mode}`" in documented["--mode"]
         assert mode in by_option["--mode"].help

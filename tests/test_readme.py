@@ -17,6 +17,7 @@ SHOWN = [
     ("samples/physics.py:pendulum", "--wrt", "theta0,damping"),
     ("samples/activations.py:softplus",),
     ("samples/seed.py:f", "--wrt", "x,y", "--mode", "forward"),
+    ("samples/seed.py:f", "--wrt", "x,y", "--mode", "symbolic"),
 ]
 CHECKED = [("samples/seed.py:f", "--at", "x=3, y=4")]
 

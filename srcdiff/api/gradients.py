@@ -32,12 +32,17 @@ from .requests import (
     rank_options,
     ranks_for_source,
 )
+from .symbolic import generated as symbolic_generated
+from .symbolic import make as symbolic_make
 from .transforms import jvp
 
 
 def _make(maker, func, wrt, output, doc, mode="reverse", checkpoint=None, has_aux=False):
-    if mode not in ("reverse", "forward"):
-        raise SrcDiffError(f"mode must be 'reverse' or 'forward', not {mode!r}")
+    if mode not in MODES:
+        raise SrcDiffError(f"mode must be 'reverse', 'forward' or 'symbolic', not {mode!r}")
+    if mode == "symbolic":
+        _symbolic_options(checkpoint, has_aux)
+        return symbolic_make(maker, func, wrt, output, doc)
     option = checked_checkpoint(checkpoint, mode)
     params = parameters(func)
     names, single = parse_wrt(func, wrt, params)
@@ -93,6 +98,19 @@ def _make(maker, func, wrt, output, doc, mode="reverse", checkpoint=None, has_au
     )
     result.specialize = lambda *args: spec.compiled(spec.bind(args, {}))
     return result
+
+
+MODES = ("reverse", "forward", "symbolic")
+
+
+def _symbolic_options(checkpoint, has_aux):
+    if checkpoint is not None:
+        raise SrcDiffError("checkpoint= applies to reverse mode (symbolic mode keeps no tape)")
+    if has_aux:
+        raise SrcDiffError(
+            "has_aux=True is not available in symbolic mode",
+            hint="use mode='reverse' or 'forward'",
+        )
 
 
 def _finite(func, names, output):
@@ -259,8 +277,14 @@ def generated(func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint
     """(Generated, {parameter: (kind, why)}) for `source` and `srcdiff show`: the code,
     and the kind each parameter's code was generated for ("why" is None where `at`
     gave it)."""
-    if mode not in ("reverse", "forward"):
-        raise SrcDiffError(f"mode must be 'reverse' or 'forward', not {mode!r}")
+    if mode not in MODES:
+        raise SrcDiffError(f"mode must be 'reverse', 'forward' or 'symbolic', not {mode!r}")
+    if mode == "symbolic":
+        _symbolic_options(checkpoint, False)
+        kinds = {
+            p: ("scalar", None if at is not None else "symbolic mode") for p in parameters(func)
+        }
+        return symbolic_generated(func, wrt, output), kinds
     checkpoint = checked_checkpoint(checkpoint, mode)
     if mode == "forward":
         output = "jvp"

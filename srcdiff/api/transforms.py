@@ -29,6 +29,7 @@ from .requests import (
     parameters,
     parse_wrt,
 )
+from .symbolic import make as symbolic_make
 
 
 def _specializer(func, wrt, output):
@@ -249,10 +250,15 @@ def jacobian(func, wrt=0, mode="auto"):
     The result has shape ``out.shape + in.shape`` (a tuple of such arrays
     when `wrt` is a tuple).  `mode`: "forward", "reverse", or "auto"
     (forward when the input has fewer than twice as many elements as the output: a
-    forward pass costs about half a backward pass, see `auto_mode`).
+    forward pass costs about half a backward pass, see `auto_mode`), or "symbolic"
+    (closed-form derivatives of scalar code, api/symbolic.py).
     """
+    if mode == "symbolic":  # closed-form derivatives (api/symbolic.py)
+        return symbolic_make(
+            jacobian, func, wrt, "jacobian", "Jacobian of {name} with respect to {wrt}."
+        )
     if mode not in ("auto", "forward", "reverse"):
-        raise SrcDiffError(f"mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
+        raise SrcDiffError(f"mode must be 'auto', 'forward', 'reverse' or 'symbolic', not {mode!r}")
     params = parameters(func)
     names, single = parse_wrt(func, wrt, params)
 
@@ -338,10 +344,16 @@ def hessian(func, wrt=0, mode="forward-over-reverse"):
     "forward-over-reverse" (default: one forward pass over the gradient code per
     input element), "reverse-over-reverse" (one backward pass of the gradient code's
     adjoint per element), or "forward-over-forward" (tangent code of tangent code;
-    one pass per pair of elements -- for few inputs).
+    one pass per pair of elements -- for few inputs), or "symbolic" (the closed-form
+    second derivative of scalar code, api/symbolic.py).
     """
+    if mode == "symbolic":  # the second derivative in closed form (api/symbolic.py)
+        return symbolic_make(
+            hessian, func, wrt, "hessian", "Hessian of {name} with respect to {wrt}."
+        )
     if mode not in HESSIAN_MODES:
-        raise SrcDiffError(f"mode must be one of {', '.join(HESSIAN_MODES)}; got {mode!r}")
+        modes = ", ".join((*HESSIAN_MODES, "symbolic"))
+        raise SrcDiffError(f"mode must be one of {modes}; got {mode!r}")
     params = parameters(func)
     names, single = parse_wrt(func, wrt, params)
     if not single:

@@ -187,8 +187,9 @@ def add_build_command(subparsers):
     p.add_argument(
         "--mode",
         default="reverse",
-        choices=["reverse", "forward"],
-        help="reverse (default) or forward; forward mode generates jvp functions only",
+        choices=["reverse", "forward", "symbolic"],
+        help="reverse (default), forward or symbolic; forward mode generates jvp functions "
+        "only, symbolic mode (closed forms from SymPy, scalar code) grad and value_and_grad",
     )
     p.add_argument("--at", help='example arguments that fix their kinds, e.g. "w=0.5, b=0"')
     p.add_argument(

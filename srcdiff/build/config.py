@@ -235,10 +235,16 @@ def _default_output(file):
 
 def _checked(target, label):
     """`target`, if every option is one srcdiff can build; else a usage error at `label`."""
-    if target.mode not in ("reverse", "forward"):
-        raise UsageError(f"{label}: mode must be 'reverse' or 'forward', not {target.mode!r}")
+    if target.mode not in ("reverse", "forward", "symbolic"):
+        raise UsageError(
+            f"{label}: mode must be 'reverse', 'forward' or 'symbolic', not {target.mode!r}"
+        )
     if target.mode == "forward" and target.outputs != ("jvp",):
         raise UsageError(f"{label}: forward mode generates jvp functions only")
+    if target.mode == "symbolic" and not set(target.outputs) <= {"grad", "value_and_grad"}:
+        raise UsageError(f"{label}: symbolic mode generates grad and value_and_grad only")
+    if target.mode == "symbolic" and target.checkpoint is not None:
+        raise UsageError(f"{label}: checkpoint applies to reverse mode")
     bad = [o for o in target.outputs if o not in OUTPUT_KINDS]
     if bad or not target.outputs:
         raise UsageError(

@@ -159,10 +159,15 @@ def build_target(project, loader, target):
     for w in wrt:
         if kinds[w] == INT:
             kinds[w] = SCALAR
-    units = [
-        (out, generate(func, wrt, dict(kinds), output=out, checkpoint=target.checkpoint))
-        for out in target.outputs
-    ]
+    if target.mode == "symbolic":  # closed forms (compiler/symbolic/): numbers only
+        from ..compiler.symbolic import generate as generate_symbolic
+
+        units = [(out, generate_symbolic(func, wrt, out)) for out in target.outputs]
+    else:
+        units = [
+            (out, generate(func, wrt, dict(kinds), output=out, checkpoint=target.checkpoint))
+            for out in target.outputs
+        ]
     return Built(
         target=target,
         dotted=project.dotted(target.file),

@@ -8,6 +8,7 @@ the unit's functions into `def` statements, prints them and compiles them.
 from __future__ import annotations
 
 import ast
+import re
 import types
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -148,9 +149,11 @@ def _finish(unit, func, functions, entry):
     texts = [
         printer.function(f, comments_from=getattr(f, "comments_from", None)) for f in functions
     ]
+    text = "\n\n\n".join(texts)
+    words = set(re.findall(r"[A-Za-z_]\w*", text))  # a binding optimised away is not shown
     generated = Generated(
-        text="\n\n\n".join(texts),
-        imports=import_lines(unit.binding_names),
+        text=text,
+        imports=import_lines({k: v for k, v in unit.binding_names.items() if k in words}),
         bindings=dict(unit.binding_names),
         entry=entry,
         globals=func.__globals__,

@@ -189,6 +189,8 @@ class ShapeTokens:
         op = self._defining_op(name)
         if op is None or len(op.targets) != 1 or self.stores.get(name, 0) > 1:
             return None
+        if op.kind in (OpKind.COPY, OpKind.SUBSCRIPT) and isinstance(op.primal, ast.Subscript):
+            return self._index_rank(self._atom_rank(op.primal.value), op.primal.slice)
         if op.kind is OpKind.COPY:
             return self._atom_rank(op.bound["x"]) if op.primal is op.bound["x"] else None
         if op.kind is not OpKind.RULE:
@@ -204,6 +206,27 @@ class ShapeTokens:
             ranks = [self._atom_rank(a) for p, a in op.bound.items() if p not in op.rule.zero]
             return None if None in ranks else max(ranks, default=0)
         return None
+
+    def _index_rank(self, rank, index):
+        """Rank of `a[index]` for an `a` of `rank`: basic indices only (slices keep an
+        axis, integers take one away, None adds one), else None."""
+        if rank is None:
+            return None
+        parts = index.elts if isinstance(index, ast.Tuple) else [index]
+        taken = added = 0
+        for part in parts:
+            if isinstance(part, ast.Constant) and part.value is None:
+                added += 1
+            elif _int_constant(part) is not None or (
+                isinstance(part, ast.Name)
+                and self.fn.flat.kind(part) == INT
+                and self.fn.an.ranks.get(part.id) == 0
+            ):
+                taken += 1
+            elif not isinstance(part, ast.Slice):
+                return None
+        used = len(parts) - added
+        return rank - taken + added if used <= rank else None
 
     def _atom_rank(self, atom):
         if self._number(atom):

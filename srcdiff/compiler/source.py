@@ -16,6 +16,7 @@ import weakref
 from dataclasses import dataclass, field
 
 from ..errors import SourceUnavailableError, SrcDiffError, UnsupportedSyntaxError
+from ..rules import RULES
 from .astutil import walk
 
 _MISSING = object()
@@ -238,8 +239,10 @@ class Resolver:
             return self.lookup(node.id)
         if isinstance(node, ast.Attribute):
             base = self.resolve(node.value)
-            if base is _MISSING or not isinstance(base, types.ModuleType) and not _is_static(base):
+            if base is _MISSING:
                 return _MISSING
+            if not isinstance(base, types.ModuleType) and not _is_static(base):
+                return _ruled_method(base, node.attr)
             return getattr(base, node.attr, _MISSING)
         return _MISSING
 
@@ -247,9 +250,12 @@ class Resolver:
         """`resolve` of the expression `a.b.c` given as ("a", "b", "c")."""
         obj = self.lookup(parts[0])
         for attr in parts[1:]:
-            if obj is _MISSING or not isinstance(obj, types.ModuleType) and not _is_static(obj):
+            if obj is _MISSING:
                 return _MISSING
-            obj = getattr(obj, attr, _MISSING)
+            if not isinstance(obj, types.ModuleType) and not _is_static(obj):
+                obj = _ruled_method(obj, attr)
+            else:
+                obj = getattr(obj, attr, _MISSING)
         return obj
 
 
@@ -264,6 +270,16 @@ def dotted_name(node):
         return None
     parts.append(node.id)
     return tuple(reversed(parts))
+
+
+def _ruled_method(obj, attr):
+    """`obj.attr` for an object a module holds, when it is a method with a derivative rule
+    (`scipy.stats.norm.pdf`: norm is an instance); else _MISSING.  Found through the
+    class without running any property, so resolving a name has no side effects."""
+    if not isinstance(inspect.getattr_static(type(obj), attr, None), types.FunctionType):
+        return _MISSING
+    method = getattr(obj, attr, _MISSING)
+    return method if RULES.lookup(method) else _MISSING
 
 
 def _is_static(obj):

@@ -464,6 +464,17 @@ class Flattener:
                         "pass a constant there, or wrap the value in srcdiff.stop_gradient",
                     )
                 return Op(OpKind.RULE, targets, primal, node, rule=rule, bound=bound, active=active)
+        unknown = [p for p in bound if rules and not any(p in r.params for r in rules)]
+        if unknown:  # e.g. logsumexp(a, return_sign=True): a result the rule doesn't give
+            rule = max(rules, key=lambda r: len(r.params))
+            raise self.source.error(
+                NoRuleError,
+                f"srcdiff's rule for {rule.label} does not take the argument {unknown[0]!r}",
+                node,
+                f"call it without {unknown[0]!r} (the rule covers "
+                f"{rule.label.rpartition('.')[2]}({', '.join(rule.params)})), or register a "
+                "rule for this signature with srcdiff.register_rule",
+            )
         raise self._no_rule(node, func, None)
 
     def _call_op(self, call, targets, ops):
@@ -534,6 +545,21 @@ class Flattener:
             return None
         name = call.func.attr
         if name not in METHODS:
+            made = call.func.value
+            ruled = (
+                self.source.resolver.resolve(ast.Attribute(value=made.func, attr=name))
+                if isinstance(made, ast.Call)
+                else MISSING
+            )
+            if ruled is not MISSING:  # stats.norm(0, 1).pdf(x), where stats.norm.pdf has a rule
+                maker = ast.unparse(made.func)
+                raise self.source.error(
+                    NoRuleError,
+                    f"srcdiff has a rule for {maker}.{name}(...), not for the method "
+                    f".{name}() of the object {maker}(...) returns",
+                    call,
+                    f"pass the parameters to the method itself: {maker}.{name}(x, ...)",
+                )
             raise self.source.error(
                 NoRuleError,
                 f"srcdiff has no derivative rule for the array method .{name}()",
@@ -674,6 +700,17 @@ class Flattener:
     def _resolve_call(self, call):
         func = self.source.resolver.resolve(call.func)
         if func is MISSING and isinstance(call.func, ast.Attribute):
+            holder = self.source.resolver.resolve(call.func.value)
+            if holder is not MISSING:  # stats.chi2.pdf: a method of an object a module holds
+                spelled = ast.unparse(call.func)
+                raise self.source.error(
+                    NoRuleError,
+                    f"srcdiff has no derivative rule for {spelled}",
+                    call,
+                    f'register one: srcdiff.register_rule({spelled}, "x, ...", '
+                    "partials={...}) (naming its parameters), or wrap arguments that need "
+                    "no derivative in srcdiff.stop_gradient",
+                )
             raise self.source.error(
                 NoRuleError,
                 f"srcdiff has no derivative rule for the method "

@@ -151,9 +151,15 @@ class _Simplifier(ast.NodeTransformer):
         return node
 
     def visit_IfExp(self, node):
-        """`a if 2 else b` -> `a`: a template's test on a constant (the exponent of x ** 2)."""
+        """`a if 2 else b` -> `a`: a template's test on a constant (the exponent of x ** 2,
+        a flag such as `lower=False`, `None is None` for an optional argument not given)."""
         self.generic_visit(node)
-        value = _num(node.test)
+        test = node.test
+        if isinstance(test, ast.Constant):
+            return node.body if test.value else node.orelse
+        value = _num(test)
+        if value is None and _is_none_test(test):
+            value = (test.left.value is None) == isinstance(test.ops[0], ast.Is)
         if value is not None:
             return node.body if value else node.orelse
         return node
@@ -191,6 +197,18 @@ class _Simplifier(ast.NodeTransformer):
             if value is not None and not isinstance(inner, ast.Constant):
                 return _const(-value)
         return node
+
+
+def _is_none_test(node):
+    """`c is None` or `c is not None` with `c` a constant (an argument's default)."""
+    return (
+        isinstance(node, ast.Compare)
+        and len(node.ops) == 1
+        and isinstance(node.ops[0], (ast.Is, ast.IsNot))
+        and isinstance(node.left, ast.Constant)
+        and isinstance(node.comparators[0], ast.Constant)
+        and node.comparators[0].value is None
+    )
 
 
 def simplify(node, int_names=frozenset()):

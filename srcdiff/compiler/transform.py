@@ -186,9 +186,16 @@ class TransformBase:
         mapping["out"] = copy_tree(op.primal) if self_ref else op.target_node()
         ranks = tuple(self._rank(op.bound[p]) if p in op.bound else None for p in rule.params)
         constants = constant_arguments(mapping) if rule.by_constants else None
-        for n in rule.uses(which, param, ranks, constants) & set(rule.namespace):
-            mapping[n] = name(self.bind(rule.namespace[n], n))
         template = rule.template(which, param, ranks, constants)
+        uses = rule.uses(which, param, ranks, constants) & set(rule.namespace)
+        given = {p: a for p, a in mapping.items() if isinstance(a, ast.Constant)}
+        if uses and given and any(isinstance(n, ast.IfExp) for n in walk(template)):
+            # a branch on a constant argument (`... if b is None else ...`) folds away:
+            # bind only the names the branch kept, so the code imports nothing unused
+            template = instantiate(template, given, self.int_names)
+            uses &= {n.id for n in walk(template) if isinstance(n, ast.Name)}
+        for n in uses:
+            mapping[n] = name(self.bind(rule.namespace[n], n))
         return instantiate(template, mapping, self.int_names)
 
     def _rank(self, atom):

@@ -21,9 +21,11 @@ runtime helper, a user's own function) and is bound in generated code.
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
 import keyword
 import re
+import sys
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -111,11 +113,18 @@ class RuleTable:
     `version` counts changes; it is part of every cache key for generated code, so code
     generated before a rule was registered is not used after it.  Objects holding code
     outside those caches (the functions `grad` returns) `subscribe` and are told of a
-    change (`rules_changed()`), so their calls need no version check."""
+    change (`rules_changed()`), so their calls need no version check.
+
+    A family of rules for an optional library (SciPy) is registered lazily, by
+    `when_imported`: the first lookup or version read after the library's module is
+    in `sys.modules` imports the rule module.  Any object of that library was looked
+    up only after its module was imported, so no lookup misses a rule, and
+    `import srcdiff` never imports the library."""
 
     def __init__(self):
         self._rules = {}
-        self.version = 0
+        self._version = 0
+        self._pending: list[tuple[str, str]] = []  # (library module, rule module) not loaded
         self._subscribers = weakref.WeakSet()
         # register_rule's replacements of rules srcdiff ships, {label: the new rule as
         # text}: a derivative sent to another process checks that the same replacements
@@ -123,11 +132,33 @@ class RuleTable:
         self.overrides: dict[str, str] = {}
         self._user: set = set()  # keys of the primitives register_rule gave rules
 
+    @property
+    def version(self):
+        """Counts changes; reading it first registers the families now importable, so a
+        cache key taken before a derivation is not outdated by the lookups made in it."""
+        if self._pending:
+            self._load_pending()
+        return self._version
+
+    def when_imported(self, library, rules_module):
+        """Import `rules_module` (which registers rules for `library`) once `library`
+        is in sys.modules; at once if it already is."""
+        self._pending.append((library, rules_module))
+        self._load_pending()
+
+    def _load_pending(self):
+        ready = [p for p in self._pending if p[0] in sys.modules]
+        if not ready:
+            return
+        self._pending = [p for p in self._pending if p not in ready]
+        for _, rules_module in ready:
+            importlib.import_module(rules_module)
+
     def subscribe(self, obj):
         self._subscribers.add(obj)
 
     def add(self, rule):
-        self.version += 1
+        self._version += 1
         for obj in list(self._subscribers):
             obj.rules_changed()
         key = _key(rule.func)
@@ -144,6 +175,8 @@ class RuleTable:
         self.add(rule)
 
     def lookup(self, func):
+        if self._pending:
+            self._load_pending()
         try:
             return self._rules.get(_key(func), [])
         except TypeError:  # unhashable callables have no rules
@@ -153,6 +186,8 @@ class RuleTable:
         return bool(self.lookup(func))
 
     def all(self):
+        if self._pending:
+            self._load_pending()
         return [r for rules in self._rules.values() for r in rules]
 
 

@@ -1,5 +1,6 @@
 """The helpers generated code calls: `core` (scalars, broadcasting, adjoint
-bookkeeping) and `arrays` (what NumPy's derivative templates need).
+bookkeeping), `arrays` (what NumPy's derivative templates need) and `special` (what
+the SciPy rules' templates need; NumPy only).
 
 Imports nothing from srcdiff (except error classes, lazily, when srcdiff is
 installed): `srcdiff build` copies the helpers a module uses into it.  Every helper
@@ -10,12 +11,13 @@ here to be copied the same way, into the tests `srcdiff build --emit-tests` writ
 and is not re-exported.
 """
 
-from . import arrays, checkpoints, core, gathers, linalg
+from . import arrays, checkpoints, core, gathers, linalg, special
 from .arrays import *  # noqa: F403
 from .checkpoints import *  # noqa: F403
 from .core import *  # noqa: F403
 from .gathers import *  # noqa: F403
 from .linalg import *  # noqa: F403
+from .special import *  # noqa: F403
 
 __all__ = sorted(
     set(core.__all__)
@@ -23,4 +25,5 @@ __all__ = sorted(
     | set(checkpoints.__all__)
     | set(gathers.__all__)
     | set(linalg.__all__)
+    | set(special.__all__)
 )

@@ -11,7 +11,6 @@
 # -> tangent = -16.3333
 # --- generated
 import numpy as np
-from srcdiff.runtime import pow_dbase
 
 
 def rosenbrock_jvp(x, dx):

@@ -14,7 +14,7 @@
 # -> dx = [-2.6, 1.8, -0.65, -1.0]
 # --- generated
 import numpy as np
-from srcdiff.runtime import expand_reduced, like, owned, stored_in, unbroadcast, zeros_like
+from srcdiff.runtime import expand_reduced, like, owned, stored_in, unbroadcast
 
 
 def running_product_grad(x):
@@ -38,7 +38,7 @@ def running_product_grad(x):
     # line 24: return np.sum(y)
     dy = owned(expand_reduced(1.0, y, None, False), y)
     # line 22: for i in range(1, x.shape[0]):
-    dx = zeros_like(x)
+    dx = np.zeros_like(x)
     for i in reversed(iters1):
         t4 = _stack.pop()
         t3 = _stack.pop()

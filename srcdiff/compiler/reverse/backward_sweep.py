@@ -183,7 +183,7 @@ class BackwardSweep:
             if self.an.kinds.get(var) == LIST:  # an adjoint stack starts empty
                 zero = ast.List(elts=[], ctx=ast.Load())
             elif var in self.scatter or var in self.indexed_adjoint:  # indexed: a real array
-                zero = _call(self.bind(_runtime().zeros_like, "zeros_like"), _name(var))
+                zero = self.zeros_for(var)
             out.append(_assign(self.adj(var), zero, getattr(origin, "lineno", None)))
         return out
 
@@ -481,8 +481,7 @@ class BackwardSweep:
             # `dx[1:] += g`, as one would write it: the index picks each element at most
             # once, and dx is an array this adjoint owns
             if base.id not in state:  # floats even when the array holds integers
-                zeros = self.bind(_runtime().zeros_like, "zeros_like")
-                out.append(_assign(self.adj(base.id), _call(zeros, copy_tree(base))))
+                out.append(_assign(self.adj(base.id), self.zeros_for(base.id)))
                 state.add(base.id)
             target = ast.Subscript(
                 value=_name(self.adj(base.id)),

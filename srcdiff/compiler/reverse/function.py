@@ -41,6 +41,7 @@ from ..unit import Prepared, Unit
 from .backward_sweep import BackwardSweep
 from .checkpoint import Checkpointing, Plan
 from .common import MARK as _MARK
+from .common import numpy_module as _np
 from .common import runtime_module as _runtime
 from .forward_sweep import ForwardSweep
 from .saves import SaveResolution
@@ -137,7 +138,25 @@ class FunctionTransform(ForwardSweep, BackwardSweep, SaveResolution, Checkpointi
             return ast.Constant(0.0)
         if kind == SEQ:
             return _call(self.bind(_runtime().like, "like"), ast.Constant(0.0), _name(param))
-        return _call(self.bind(_runtime().zeros_like, "zeros_like"), _name(param))
+        return self.zeros_for(param)
+
+    def zeros_for(self, var):
+        """A zero adjoint array for `var`: `np.zeros_like(x)` for an array argument of the
+        main function (float64 or float32, never reassigned: its dtype is the adjoint's),
+        runtime.zeros_like (floats for integer arrays, lists, ...) for anything else."""
+        if (
+            self.role == "main"
+            and var in self.params
+            and self.shapes.stores.get(var, 0) == 0
+            and self.an.kinds.get(var) == ARRAY
+            and self.an.ranks.get(var)
+            and var not in getattr(self, "narrow", ())
+        ):
+            zeros = ast.Attribute(
+                value=_name(self.bind(_np(), "np")), attr="zeros_like", ctx=ast.Load()
+            )
+            return _call(zeros, _name(var))
+        return _call(self.bind(_runtime().zeros_like, "zeros_like"), _name(var))
 
     def final_adjoint(self, param, state):
         if param not in state:

@@ -1,0 +1,180 @@
+"""Rules for `scipy.special`: logistic and softmax functions, gamma and beta functions,
+error functions and the normal distribution, Bessel functions.
+
+Imported by the rule table once `scipy.special` is in sys.modules (rules/__init__.py),
+never by `import srcdiff`.  Most of these functions are ufuncs, declared by their
+partial derivatives like NumPy's; each partial is written with functions that have
+rules themselves (digamma' = polygamma(1, x), polygamma(n, x)' = polygamma(n + 1, x),
+i0' = i1, i1' = (i0 + iv(2, x)) / 2, iv(v, x)' = (iv(v - 1, x) + iv(v + 1, x)) / 2, ...),
+so Hessians and higher derivatives work.  Templates say `special.xxx`, which generated
+code binds to the module `scipy.special`.
+
+Arguments that are orders or counts (polygamma's n, the order v of iv / jv / yv, the
+shape a of gammainc, multigammaln's d) have no derivative: a differentiated value
+there is refused, naming the argument.  logsumexp's `return_sign=` (a tuple result)
+is not a parameter of its rule, so a call passing it is refused.
+"""
+
+import math
+
+import numpy as np
+import scipy.special as special
+
+from ..runtime import arrays as runtime_arrays
+from ..runtime import core as runtime
+from ..runtime import special as runtime_special
+from .core import RULES, Rule, make_rule, nondiff_rule
+
+NS = {
+    "np": np,
+    "math": math,
+    "special": special,
+    "unbroadcast": runtime.unbroadcast,
+    "expand_reduced": runtime_arrays.expand_reduced,
+    "broadcast_of": runtime_special.broadcast_of,
+    "in_dtype_of": runtime_special.in_dtype_of,
+}
+
+#: Every rule this module registers, in order (tests walk it).
+REGISTERED: list[Rule] = []
+
+
+def _add(rule):
+    REGISTERED.append(rule)
+    RULES.add(rule)
+
+
+def partials(func, params, name, result="same", **parts):
+    _add(
+        make_rule(
+            func, params, partials=parts, namespace=NS, result=result, label=f"scipy.special.{name}"
+        )
+    )
+
+
+def linear(func, params, name, jvp, vjp, result="array"):
+    _add(
+        make_rule(
+            func,
+            params,
+            jvp=jvp,
+            vjp=vjp,
+            namespace=NS,
+            result=result,
+            label=f"scipy.special.{name}",
+        )
+    )
+
+
+# --- logistic, log-sum-exp, softmax -------------------------------------------------------
+partials(special.expit, "x", "expit", x="out * (1 - out)")
+partials(special.logit, "x", "logit", x="1 / (x * (1 - x))")
+# out = log(sum(b * exp(a))): d/da = b exp(a - out), d/db = exp(a - out), over the reduced
+# axes.  Without b the templates fold to the first branch (`None is None`); with b, `a` is
+# broadcast against it first (broadcast_of), as logsumexp does.
+_A = "broadcast_of(a, b)"
+_W = f"np.exp({_A} - expand_reduced(out, {_A}, axis, keepdims))"
+_SOFT = "np.exp(a - expand_reduced(out, a, axis, keepdims))"
+linear(
+    special.logsumexp,
+    "a, axis=None, b=None, keepdims=False",
+    "logsumexp",
+    jvp={
+        "a": f"np.sum(t * {_SOFT}, axis=axis, keepdims=keepdims) if b is None "
+        f"else np.sum(t * b * {_W}, axis=axis, keepdims=keepdims)",
+        "b": f"np.sum(t * {_W}, axis=axis, keepdims=keepdims)",
+    },
+    vjp={
+        "a": f"expand_reduced(g, a, axis, keepdims) * {_SOFT} if b is None "
+        f"else unbroadcast(expand_reduced(g, {_A}, axis, keepdims) * b * {_W}, a)",
+        "b": f"unbroadcast(expand_reduced(g, {_A}, axis, keepdims) * {_W}, b)",
+    },
+    result="reduce",
+)
+# softmax: d out = out * (t - sum(out * t)); log_softmax: d out = t - sum(exp(out) * t),
+# the sums over `axis` (all axes for None).  Both are symmetric in the sense that the
+# vjp is the same formula with g for t.
+linear(
+    special.softmax,
+    "x, axis=None",
+    "softmax",
+    jvp={"x": "out * (t - np.sum(out * t, axis=axis, keepdims=True))"},
+    vjp={"x": "out * (g - np.sum(out * g, axis=axis, keepdims=True))"},
+)
+linear(
+    special.log_softmax,
+    "x, axis=None",
+    "log_softmax",
+    jvp={"x": "t - np.sum(np.exp(out) * t, axis=axis, keepdims=True)"},
+    vjp={"x": "g - np.exp(out) * np.sum(g, axis=axis, keepdims=True)"},
+)
+
+# --- gamma and beta functions ------------------------------------------------------------
+partials(special.gammaln, "x", "gammaln", x="special.digamma(x)")
+# digamma' = polygamma(1, x) = zeta(2, x), the Hurwitz zeta function: zeta keeps float32
+# (polygamma computes in float64)
+partials(special.digamma, "x", "digamma", x="special.zeta(2, x)")  # special.psi too
+partials(special.polygamma, "n, x", "polygamma", x="special.polygamma(n + 1, x)")
+partials(special.zeta, "x, q", "zeta", q="-x * special.zeta(x + 1, q)")  # Hurwitz, in q
+partials(special.gamma, "x", "gamma", x="out * special.digamma(x)")
+partials(special.rgamma, "x", "rgamma", x="-out * special.digamma(x)")
+_add(nondiff_rule(special.gammasgn, "same", "scipy.special.gammasgn"))  # piecewise constant
+_DAB = "special.digamma(a) - special.digamma(a + b)"
+_DBA = "special.digamma(b) - special.digamma(a + b)"
+partials(special.beta, "a, b", "beta", a=f"out * ({_DAB})", b=f"out * ({_DBA})")
+partials(special.betaln, "a, b", "betaln", a=_DAB, b=_DBA)
+# log Gamma_d(a) = const + sum_j gammaln(a - j / 2), j < d
+partials(
+    special.multigammaln,
+    "a, d",
+    "multigammaln",
+    a="np.sum(special.digamma(np.expand_dims(a, -1) - 0.5 * np.arange(d)), axis=-1)",
+)
+# regularised incomplete gamma and beta functions, in x only (not in a or b)
+_GAMMA_X = "np.exp((a - 1) * np.log(x) - x - special.gammaln(a))"
+partials(special.gammainc, "a, x", "gammainc", x=_GAMMA_X)
+partials(special.gammaincc, "a, x", "gammaincc", x=f"-{_GAMMA_X}")
+partials(
+    special.betainc,
+    "a, b, x",
+    "betainc",
+    x="np.exp((a - 1) * np.log(x) + (b - 1) * np.log1p(-x) - in_dtype_of(special.betaln(a, b), x))",
+)
+
+# --- error functions and the normal distribution -------------------------------------------
+# Constants are Python floats (math), so float32 stays float32.
+partials(special.erf, "x", "erf", x="2 / math.sqrt(math.pi) * np.exp(-x * x)")
+partials(special.erfc, "x", "erfc", x="-2 / math.sqrt(math.pi) * np.exp(-x * x)")
+partials(special.erfinv, "x", "erfinv", x="math.sqrt(math.pi) / 2 * np.exp(out * out)")
+partials(special.erfcinv, "x", "erfcinv", x="-math.sqrt(math.pi) / 2 * np.exp(out * out)")
+partials(special.ndtr, "x", "ndtr", x="np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)")
+partials(special.ndtri, "x", "ndtri", x="math.sqrt(2 * math.pi) * np.exp(0.5 * out * out)")
+# pdf / cdf as exp(log pdf - log cdf): finite far into the left tail, where both underflow
+partials(special.log_ndtr, "x", "log_ndtr", x="np.exp(-0.5 * x * x - out) / math.sqrt(2 * math.pi)")
+# x log y is 0 where x == 0, whatever y: there its derivative in y is 0 too (not 0 / 0)
+partials(special.xlogy, "x, y", "xlogy", x="np.log(y)", y="x / np.where(x == 0, 1.0, y)")
+partials(special.xlog1py, "x, y", "xlog1py", x="np.log1p(y)", y="x / np.where(x == 0, 1.0, 1 + y)")
+partials(special.entr, "x", "entr", x="-np.log(x) - 1")
+
+# --- Bessel functions --------------------------------------------------------------------
+# Recurrences: C_v' = (C_{v-1} - C_{v+1}) / 2 for J and Y, (I_{v-1} + I_{v+1}) / 2 for I;
+# the exponentially scaled ive(v, x) = iv(v, x) exp(-|x|) adds -sign(x) ive(v, x).
+# special.jn is special.jv.
+partials(special.j0, "x", "j0", x="-special.j1(x)")
+partials(special.j1, "x", "j1", x="(special.j0(x) - special.jv(2, x)) / 2")
+partials(special.jv, "v, x", "jv", x="(special.jv(v - 1, x) - special.jv(v + 1, x)) / 2")
+partials(special.y0, "x", "y0", x="-special.y1(x)")
+partials(special.y1, "x", "y1", x="special.y0(x) - out / x")  # yn(2, x) is float64
+partials(special.yn, "n, x", "yn", x="(special.yn(n - 1, x) - special.yn(n + 1, x)) / 2")
+partials(special.yv, "v, x", "yv", x="(special.yv(v - 1, x) - special.yv(v + 1, x)) / 2")
+partials(special.i0, "x", "i0", x="special.i1(x)")
+partials(special.i1, "x", "i1", x="(special.i0(x) + special.iv(2, x)) / 2")
+partials(special.iv, "v, x", "iv", x="(special.iv(v - 1, x) + special.iv(v + 1, x)) / 2")
+partials(special.i0e, "x", "i0e", x="special.i1e(x) - np.sign(x) * out")
+partials(special.i1e, "x", "i1e", x="(special.i0e(x) + special.ive(2, x)) / 2 - np.sign(x) * out")
+partials(
+    special.ive,
+    "v, x",
+    "ive",
+    x="(special.ive(v - 1, x) + special.ive(v + 1, x)) / 2 - np.sign(x) * out",
+)

@@ -1,0 +1,87 @@
+"""The SciPy rule families are registered lazily (rules/core.py `when_imported`).
+
+`import srcdiff` must not import SciPy (nor SymPy) and must stay fast; a SciPy
+function is found as soon as its module is imported, whether before or after
+srcdiff, and whatever the first lookup is.
+"""
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+
+def _run(code):
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()
+
+
+def test_import_srcdiff_imports_neither_scipy_nor_sympy():
+    out = _run(
+        """
+        import sys
+        import srcdiff
+        print(sorted(m for m in sys.modules if m.split('.')[0] in ('scipy', 'sympy')))
+        print(sorted(m for m in sys.modules if m.startswith('srcdiff.rules.scipy')))
+        """
+    )
+    assert out == ["[]", "[]"]
+
+
+def test_import_srcdiff_is_fast():
+    """0.3 s on a quiet machine.  Measured as CPU time, which a loaded test runner (other
+    workers on the same cores) inflates far less than wall time; the best of three runs.
+    Importing scipy.special alone would add about as much again."""
+    code = """
+        import time
+        start = time.process_time()
+        import srcdiff
+        print(time.process_time() - start)
+        """
+    best = min(float(_run(code)[0]) for _ in range(3))
+    assert best < 0.4, best
+
+
+@pytest.mark.parametrize("order", ["scipy first", "srcdiff first"])
+def test_scipy_rules_found_whichever_is_imported_first(order):
+    first, second = "import scipy.special", "import srcdiff"
+    if order == "srcdiff first":
+        first, second = second, first
+    out = _run(
+        f"""
+        {first}
+        {second}
+        import sys
+        import scipy.special
+        import srcdiff
+        from srcdiff.rules import RULES
+        print(bool(RULES.lookup(scipy.special.expit)))
+        print('scipy.linalg' in sys.modules, 'scipy.stats' in sys.modules)
+        """
+    )
+    # only the family of the imported module is loaded: no scipy.stats import for it
+    assert out == ["True", "False False"]
+
+
+def test_a_derivative_made_before_the_import_is_not_reused_stale():
+    """The table's version changes when a family loads, so code cached before is
+    generated again (here: a function whose rule lookups come after the import)."""
+    out = _run(
+        """
+        import numpy as np
+        import srcdiff
+        from srcdiff.rules import RULES
+        before = RULES.version
+        import scipy.linalg
+        after = RULES.version
+        print(after > before)
+        """
+    )
+    assert out == ["True"]
