@@ -658,6 +658,11 @@ def real_conjugate(x, w):
     return np.sum((np.real(x) * np.conjugate(x) + np.imag(x) + np.angle(x)) * w)
 
 
+def real_if_close_int_cast(x, w):
+    # np.int64(x) is an integer (no derivative), as int(x) is
+    return np.sum(np.real_if_close(x) ** 2 * np.int64(x * 3.0) * w)
+
+
 def tril_triu(x, w):
     return np.sum((np.tril(x) * 2.0 + np.triu(x, 1) ** 2) * w)
 
@@ -772,3 +777,9 @@ def cov_corrcoef(x, w):
 
 def partition(x, w):
     return np.sum(np.partition(x, 2) * w) + np.sum(np.partition(x, (1, 3), axis=None) ** 2)
+
+
+def astype_casts(x, w):
+    # issue 13: x.astype(...) of a float32 x gave a float64 gradient in reverse mode
+    y = x.astype(np.float64) * 2.0 + x.astype(np.float32) + np.sin(x.astype(float))
+    return np.sum(y * w)

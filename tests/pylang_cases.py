@@ -49,6 +49,25 @@ def sum_of_sequence(xs):
     return sum(xs) * xs[0]
 
 
+W23 = np.linspace(0.5, 2.0, 6).reshape((2, 3))
+
+
+def sum_of_array_list(x, y):
+    # autograd's test_non_numpy_sum: the elements of [x, y] are arrays, not floats
+    return np.sum(sum([x, y]) * W23)
+
+
+def _accumulate(s):
+    acc = 0
+    for v in s:
+        acc = acc + v
+    return acc * W23
+
+
+def sum_of_array_list_in_helper(x, y):
+    return np.sum(_accumulate([x, y * x]))
+
+
 def sum_of_display(x, y):
     return sum([x, x * y, y * y])
 

@@ -198,8 +198,8 @@ def constant_in_conditional_expression(x0, x1, x2):
 # --- no rule means no derivative, never a constant ---------------------------------------------
 
 
-def r_join(x):
-    return np.sum(np.r_[x, x] * np.arange(6.0))
+def r_join(x):  # np.r_ of arrays is differentiated; with a directive string, refused
+    return np.sum(np.r_["0,1", x, x] * np.arange(6.0))
 
 
 def r_join_rewritten(x):  # the hint: np.concatenate
@@ -207,7 +207,7 @@ def r_join_rewritten(x):  # the hint: np.concatenate
 
 
 def c_join(x):
-    return np.sum(np.c_[x, x])
+    return np.sum(np.c_["1", x, x])
 
 
 def evaluated(x):

@@ -19,6 +19,7 @@ import time
 
 import cf_cases as cf
 import err_cases as E
+import numpy as np
 import pytest
 
 import srcdiff
@@ -283,6 +284,22 @@ def test_a_list_display_appended_to_is_built_by_appends():
 def test_a_dict_of_floats_is_a_container_of_parameters():
     # (not a non-numeric argument: its gradient has its keys, here zero as s is unused)
     assert srcdiff.grad(E.one_string, wrt="s")({"a": 1.0}, 1.0) == {"a": 0.0}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [1.0 + 2.0j, np.complex64(1.0 - 1.0j), np.array([1.0 + 2.0j, 3.0j]), np.ones(2, np.complex64)],
+    ids=["complex", "complex64", "complex128-array", "complex64-array"],
+)
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_complex_wrt_arguments_are_refused_in_both_modes(value, mode):
+    """srcdiff differentiates real values only: a complex argument in wrt is refused,
+    never given a derivative of its real part alone (it was, for complex arrays)."""
+    with pytest.raises(ArgumentError, match="complex value") as info:
+        srcdiff.grad(E.one_string, wrt="x", mode=mode)("s", value)
+    assert "x.real, x.imag" in info.value.hint
+    with pytest.raises(ArgumentError, match="complex value"):
+        srcdiff.jvp(E.one_string, ("s", value), (None, value))
 
 
 def test_non_numeric_argument_not_in_wrt_is_fine():

@@ -320,6 +320,7 @@ CASES = [
     case("fmod", C.fmod, U(3, 4, lo=-3, hi=3), away(4, lo=0.4, hi=1.2)),
     case("degrees_radians", C.degrees_radians, U(3, 4)),
     case("real_conjugate_imag_angle", C.real_conjugate, away(3, 4)),
+    case("real_if_close_int_cast", C.real_if_close_int_cast, away(3, 4)),
     case("tril_triu", C.tril_triu, U(3, 4)),
     case("flips_rolls_rot90", C.flips_rolls, U(3, 4)),
     case("atleast_scalar", C.atleast, 0.7),
@@ -721,6 +722,7 @@ D = [  # (func, positional args, keyword args)
     (np.degrees, (U(3),), {}),
     (np.conjugate, (U(3),), {}),
     (np.real, (U(2, 3),), {}),
+    (np.real_if_close, (U(2, 3),), {}),
     (np.tril, (U(3, 4),), {"k": -1}),
     (np.triu, (U(2, 3, 3),), {}),
     (np.flipud, (U(3, 2),), {}),
@@ -892,3 +894,14 @@ def test_runtime_numpy_helpers_are_self_contained():
 def test_numpy_rules_module_registers_through_the_package():
     assert np.sum in RULES and np.linalg.solve in RULES and ast.MatMult in RULES
     assert numpy_rules.NS["np"] is np
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_astype_keeps_the_input_dtype_in_both_modes(dtype, mode):
+    x = np.linspace(-1.0, 1.0, 5).astype(dtype)
+    w = weights((5,))
+    g = srcdiff.grad(C.astype_casts, wrt="x", mode=mode)(x, w)
+    assert g.dtype == dtype
+    want = w * (2.0 + 1.0 + np.cos(x.astype(float)))
+    np.testing.assert_allclose(g, want, rtol=1e-6 if dtype is np.float64 else 1e-5)

@@ -22,6 +22,8 @@ R = np.random.default_rng(20261202)
 X3 = R.uniform(0.2, 1.4, size=3)
 Y3 = R.uniform(-1.0, 1.0, size=3)
 A33 = R.uniform(-1.0, 1.0, size=(3, 3))
+A23 = R.uniform(-1.0, 1.0, size=(2, 3))
+B23 = R.uniform(-1.0, 1.0, size=(2, 3))
 
 
 @dataclass
@@ -52,6 +54,10 @@ CASES = [
     C(P.sum_of_sequence, ([0.3, 0.9, -0.4],)),
     C(P.sum_of_display, (0.7, 1.3)),
     C(P.sum_of_display, (0.7, 1.3), 1),
+    C(P.sum_of_array_list, (A23, B23), 0, hessian=False),
+    C(P.sum_of_array_list, (A23, B23), 1, hessian=False),
+    C(P.sum_of_array_list_in_helper, (A23, B23), 0),
+    C(P.sum_of_array_list_in_helper, (A23, B23), 1),
     C(P.sum_zip_gen, (X3, Y3)),
     C(P.sum_zip_gen, ([0.3, 0.9], [1.5, -0.5]), 1),
     C(P.sum_enumerate_gen, (X3,)),

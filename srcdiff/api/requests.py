@@ -106,6 +106,15 @@ class Specializer:
             kind = FAST_KINDS.get(type(a)) or kind_of_value(a)
             kinds.append(kind)
         for i in self.wrt_index:
+            if np.iscomplexobj(args[i]) and isinstance(args[i], (complex, np.ndarray, np.generic)):
+                what = getattr(args[i], "dtype", type(args[i]).__name__)
+                raise ArgumentError(
+                    f"cannot differentiate {self.func.__name__} with respect to "
+                    f"{self.params[i]!r}: it was given a complex value ({what}); srcdiff "
+                    "differentiates real values only",
+                    hint="pass the real and imaginary parts as separate float arguments "
+                    "(x.real, x.imag) and combine them inside the function",
+                )
             if kinds[i] == INT and not isinstance(args[i], np.ndarray):
                 kinds[i] = SCALAR
             elif kinds[i] not in (SCALAR, ARRAY, SEQ):

@@ -99,6 +99,7 @@ class Analysis:
         wrt: Collection[str],
         helper_kinds: Callable | None = None,
         param_ranks: dict[str, int | None] | None = None,
+        param_items: dict[str, str] | None = None,
     ):
         self.tree = tree
         self.resolver = resolver
@@ -115,8 +116,9 @@ class Analysis:
         self.not_differentiated: set[str] = set()
         self.maybe_int = {p for p, k in param_kinds.items() if k == INT}
         # names of sequences (lists, tuples) that may hold arrays, not only numbers: an
-        # element of one is an array (`[x, y][i]`), of any other sequence a number
-        self.array_seqs: set[str] = set()
+        # element of one is an array (`[x, y][i]`), of any other sequence a number; a
+        # helper's parameters are among them where its caller passes such a sequence
+        self.array_seqs: set[str] = set(param_items or ())
         initial = dict(self.active)
         self._fixpoint()
         unknown = {name for name, kind in self.kinds.items() if kind is None}
@@ -168,6 +170,8 @@ class Analysis:
                     self.array_seqs.add(target.id)
             elif isinstance(target, ast.Subscript):
                 base = base_name(target)
+                if base is not None and kind not in (SCALAR, INT, None):
+                    self.array_seqs.add(base)  # s[i] = an array
                 if base is not None:
                     container = self.kinds.get(base, kind)
                     if active and container not in DIFFERENTIABLE and container is not None:
@@ -385,6 +389,9 @@ class Analysis:
     def _expr_Subscript(self, node):
         kind, active = self.expr(node.value)
         if self.expr(node.slice)[1]:
+            obj = self.resolver.resolve(node.value)
+            if obj is np.r_ or obj is np.c_:
+                return ARRAY, True  # the splitter joins the items (runtime.gathers)
             # a differentiated value inside [...]: np.r_[x, y], or an index computed from
             # one -- never silently a constant (the splitter says what to write instead)
             return OTHER, True
@@ -409,9 +416,15 @@ class Analysis:
             return OTHER, active
         return ARRAY, active
 
+    def may_hold_arrays(self, node):
+        """May the sequence `node` evaluates to hold arrays (unit.py asks, for the lists a
+        call passes to a helper)?"""
+        return self._may_hold_arrays(node)
+
     def _may_hold_arrays(self, node):
         """May the sequence `node` evaluates to hold arrays?  Sequence arguments and
-        globals hold numbers (kind_of_value); displays hold what their elements are."""
+        globals hold numbers (kind_of_value), unless a caller passed a helper's such a
+        sequence (`param_items`); displays hold what their elements are."""
         if isinstance(node, ast.Name):
             return node.id in self.array_seqs
         if isinstance(node, (ast.List, ast.Tuple)):
@@ -638,6 +651,16 @@ def _reduces_partially(call):
         ):
             return True
     return False
+
+
+def call_items(kinds, bound, caller):
+    """The sequence arguments of a call that may hold arrays (`h([x, y])`), as
+    `{parameter: "array"}`: the helper's analysis must not take `s[0]` for a float."""
+    return {
+        p: ARRAY
+        for p, node in bound.items()
+        if kinds.get(p) == SEQ and caller.may_hold_arrays(node)
+    }
 
 
 # -- reaching definitions --------------------------------------------------------

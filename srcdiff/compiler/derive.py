@@ -289,7 +289,7 @@ def _generate_unrolled(unit, func, wrt, kinds, ranks):
 def _jvp_function(unit, spec, role, aux=False):
     """`def h_jvp(params..., dparams...)` returning (value, tangent); with `aux` (has_aux:
     the function returns (output, aux)), the tangent of the output and None for aux."""
-    prepared = unit.prepare(spec.source, spec.active, spec.kinds, spec.ranks)
+    prepared = unit.prepare(spec.source, spec.active, spec.kinds, spec.ranks, spec.items)
     if aux:
         _aux_is_not_differentiated(prepared)
     fn = ForwardTransform(unit, prepared, role)
@@ -519,7 +519,7 @@ def _in_dtype_of(fn, param, grad):
 
 def _helper_functions(unit, spec):
     fn = FunctionTransform(
-        unit, unit.prepare(spec.source, spec.active, spec.kinds, spec.ranks), "helper"
+        unit, unit.prepare(spec.source, spec.active, spec.kinds, spec.ranks, spec.items), "helper"
     )
     fn.passed = spec.passed
     fwd, _, bwd, state = fn.build()

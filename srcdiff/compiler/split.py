@@ -18,7 +18,8 @@ import numpy as np
 
 from ..errors import NoRuleError, UnsupportedSyntaxError
 from ..rules import RULES
-from .analysis import ARRAY, INT, REDUCTIONS, SCALAR, SEQ
+from ..runtime import gathers
+from .analysis import ARRAY, INT, REDUCTIONS, SCALAR, SEQ, call_items
 from .astutil import walk
 from .ir import Op, OpKind
 
@@ -288,6 +289,8 @@ class Flattener:
         if isinstance(expr, ast.Subscript):
             if self.an.expr(expr.slice)[1]:
                 obj = self.source.resolver.resolve(expr.value)
+                if obj is np.r_ or obj is np.c_:
+                    return self._index_join(expr, obj, targets, ops)
                 if obj is not MISSING and not isinstance(obj, np.ndarray):
                     label = ast.unparse(expr.value)
                     raise self.source.error(
@@ -324,6 +327,100 @@ class Flattener:
             expr,
             _HINTS.get(type(expr), "rewrite it with plain arithmetic and function calls"),
         )
+
+    def _einsum_subscripts(self, call):
+        """np.einsum(a, [0, 1], b, [1, 2], [0, 2]) (the sublist form) as
+        np.einsum("ab,bc->ac", a, b): the form the rule has."""
+        args = call.args
+        if len(args) % 2:  # the output's sublist last
+            operands, sublists, output = args[:-1:2], args[1:-1:2], args[-1]
+        else:
+            operands, sublists, output = args[0::2], args[1::2], None
+
+        def letters(node):
+            if not isinstance(node, (ast.List, ast.Tuple)):
+                return None
+            out = []
+            for e in node.elts:
+                if (isinstance(e, ast.Constant) and e.value is Ellipsis) or (
+                    self.source.resolver.resolve(e) is Ellipsis
+                ):
+                    out.append("...")
+                elif isinstance(e, ast.Constant) and type(e.value) is int and 0 <= e.value < 52:
+                    out.append(_LETTERS[e.value])
+                else:
+                    return None
+            return "".join(out)
+
+        spelled = [letters(s) for s in sublists]
+        out_spelled = letters(output) if output is not None else ""
+        if not sublists or None in spelled or out_spelled is None:
+            raise self.source.error(
+                NoRuleError,
+                "srcdiff differentiates np.einsum's sublist form only with sublists written "
+                "out as lists of integers (and Ellipsis)",
+                call,
+                'write the subscripts as a string: np.einsum("ij,jk->ik", a, b)',
+            )
+        text = ",".join(spelled) + ("->" + out_spelled if output is not None else "")
+        new = ast.Call(func=call.func, args=[ast.Constant(text), *operands], keywords=call.keywords)
+        return ast.copy_location(new, call)
+
+    def _index_join(self, expr, obj, targets, ops):
+        """np.r_[a, b, 1:4] and np.c_[a, b] of differentiated arrays: a call of
+        runtime.gathers' r_join / c_join on the list of items (slices become
+        np.arange / np.linspace, as np.r_ reads them)."""
+        self._numpy_name = (
+            expr.value.value
+            if isinstance(expr.value, ast.Attribute)
+            else ast.Name(id=self.unit.bind(np, "np"), ctx=ast.Load())
+        )
+        join = gathers.r_join if obj is np.r_ else gathers.c_join
+        label = "np.r_" if obj is np.r_ else "np.c_"
+        parts = expr.slice.elts if isinstance(expr.slice, ast.Tuple) else [expr.slice]
+        items = []
+        for part in parts:
+            if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                raise self.source.error(
+                    NoRuleError,
+                    f"srcdiff has no derivative rule for {label}[...] with a directive string",
+                    part,
+                    "build the array with np.concatenate([...]) (for np.c_ of 1-D "
+                    "arrays: np.stack([...], axis=-1))",
+                )
+            if isinstance(part, ast.Slice):
+                part = self._slice_range(part, label)
+            items.append(part)
+        elts = ast.List(elts=items, ctx=ast.Load())
+        ast.copy_location(elts, expr)
+        atom = self._atom(elts, ops)
+        func = ast.Name(id=self.unit.bind(join, join.__name__), ctx=ast.Load())
+        primal = ast.Call(func=func, args=[atom], keywords=[])
+        return self._rule_op(join, {"items": atom}, primal, targets, expr)
+
+    def _slice_range(self, part, label):
+        """A slice inside np.r_[...] as the array np.r_ makes of it."""
+        bounds = [part.lower, part.upper, part.step]
+        if any(b is not None and self.an.expr(b)[1] for b in bounds):
+            raise self.source.error(
+                UnsupportedSyntaxError,
+                f"srcdiff cannot differentiate a slice bound of {label}[...] that depends on "
+                "a differentiated value",
+                part,
+                "index with integers",
+            )
+        np_name = self._numpy_name
+        lower = part.lower or ast.Constant(0)
+        step = part.step
+        if isinstance(step, ast.Constant) and isinstance(step.value, complex):
+            count = ast.Constant(int(abs(step.value)))
+            func, args = "linspace", [lower, part.upper, count]
+        else:
+            func, args = "arange", [lower, part.upper] + ([step] if step is not None else [])
+        call = ast.Call(
+            func=ast.Attribute(value=np_name, attr=func, ctx=ast.Load()), args=args, keywords=[]
+        )
+        return ast.copy_location(call, part)
 
     def _picked_result(self, base, index, ops):
         """`h(x)[k]` for a constant k, where h returns a tuple: the k-th result itself.
@@ -411,6 +508,8 @@ class Flattener:
                 call,
                 f"write {func.__name__}(a, b) or use np.{func.__name__}",
             )
+        if func is np.einsum and call.args and not _is_string(call.args[0]):
+            call = self._einsum_subscripts(call)
         if func is not MISSING and RULES.lookup(func):
             rule = max(RULES.lookup(func), key=lambda r: len(r.params))
             params = list(rule.params)
@@ -521,6 +620,7 @@ class Flattener:
             self.mode,
             {p: self.rank(a) for p, a in bound.items()},
             self._passed(spec, bound, kinds, targets),
+            call_items(kinds, spec.bind(call.args, call.keywords), self.an),
         )
         result = self.unit.output_kinds(func, call, self.an)
         if isinstance(result, tuple) and len(targets) <= 1:
@@ -628,9 +728,14 @@ class Flattener:
 
     @staticmethod
     def _is_helper(func):
-        """A user function to differentiate from its source (a library's needs a rule)."""
+        """A user function to differentiate from its source -- not a library's (it needs a
+        rule) nor one of srcdiff's runtime helpers, whose derivatives are rules or are not
+        supported."""
         return (
-            isinstance(func, types.FunctionType) and not RULES.lookup(func) and not is_library(func)
+            isinstance(func, types.FunctionType)
+            and not RULES.lookup(func)
+            and not is_library(func)
+            and not (func.__module__ or "").startswith(_RUNTIME)
         )
 
     def _no_rule(self, node, func, why):
@@ -654,6 +759,12 @@ class Flattener:
             hint = (
                 "srcdiff differentiates sum, math.prod, max, min, any and all of a generator "
                 "(as loops); for this one, write the loop: acc = ...; for ...: acc = ..."
+            )
+        if (getattr(func, "__module__", None) or "").startswith(_RUNTIME):
+            hint = (
+                f"{name} is a helper of srcdiff's generated code without a derivative rule "
+                "yet: this derivative of a derivative is not supported (the first "
+                "derivative is)"
             )
         if func in (zip, enumerate, reversed, map, filter, iter):  # lazy iterators
             hint = (
@@ -690,6 +801,15 @@ def _library_hint(func, label):
         "srcdiff.stop_gradient"
     )
 
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _is_string(node):
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+_RUNTIME = "srcdiff.runtime."  # srcdiff's own helpers (their derivatives are rules)
 
 METHODS = {
     name: getattr(np, name)

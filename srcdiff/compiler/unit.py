@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..errors import SrcDiffError, UnsupportedSyntaxError
-from .analysis import SCALAR, SEQ, Analysis, Definitions, kind_of_value, rank_of_value
+from .analysis import SCALAR, SEQ, Analysis, Definitions, call_items, kind_of_value, rank_of_value
 from .astutil import walk
 from .naming import Names
 from .normalize import normalized
@@ -53,6 +53,7 @@ class HelperSpec:
         self.active = ()
         self.kinds = {}
         self.ranks = {}
+        self.items = {}  # seq parameters that may hold arrays -> "array" (Analysis.array_seqs)
         self.fwd_name = self.bwd_name = None
         self.passed = ()  # parameters whose values the caller passes to the backward sweep
 
@@ -106,14 +107,19 @@ class Unit:
         return self.sources[func]
 
     def prepare(
-        self, source: FunctionSource, wrt: Sequence[str], kinds: dict, ranks: dict | None = None
+        self,
+        source: FunctionSource,
+        wrt: Sequence[str],
+        kinds: dict,
+        ranks: dict | None = None,
+        items: dict | None = None,
     ) -> Prepared:
         """`source` normalized (once per function: the tree is shared, so the
         transformer gets a copy it may rewrite) and analysed for these active
         parameters, argument kinds and ranks."""
         core = normalized(source, self.reserved)
         tree = core.copy_tree()
-        analysis = Analysis(tree, source.resolver, kinds, set(wrt), self.output_kinds, ranks)
+        analysis = Analysis(tree, source.resolver, kinds, set(wrt), self.output_kinds, ranks, items)
         names = core.names()
         names.reserve(self.stack_name)  # the unit's: a saved `_stack` must not be called so
         return Prepared(
@@ -194,7 +200,7 @@ class Unit:
             n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
         }
 
-    def specialize(self, spec, active, kinds, mode="reverse", ranks=None, passed=()):
+    def specialize(self, spec, active, kinds, mode="reverse", ranks=None, passed=(), items=None):
         """The helper specialisation for these active parameters, kinds and ranks (made
         once: a helper called twice the same way is generated once).  `passed`: the
         parameters whose values the caller passes to the backward sweep (reverse mode)."""
@@ -209,6 +215,7 @@ class Unit:
             tuple(active),
             tuple(sorted(kinds.items())),
             tuple(sorted((p, ranks.get(p)) for p in kinds)),
+            tuple(sorted((items or {}).items())),
             mode,
             tuple(passed),
         )
@@ -217,6 +224,7 @@ class Unit:
             spec.active = tuple(active)
             spec.kinds = dict(kinds)
             spec.ranks = ranks
+            spec.items = dict(items or {})
             spec.mode = mode
             base = spec.func.__name__
             same = sum(1 for k in self.specs if k[0] is spec.func and k[-2] == mode)
@@ -252,8 +260,13 @@ class Unit:
             return None
         if spec.variadic:
             return None  # refused with a clear error when the call is split
-        kinds, ranks = self._call_kinds(spec, bound, caller)
-        key = (func, tuple(sorted(kinds.items())), tuple(sorted(ranks.items())))
+        kinds, ranks, items = self._call_kinds(spec, bound, caller)
+        key = (
+            func,
+            tuple(sorted(kinds.items())),
+            tuple(sorted(ranks.items())),
+            tuple(sorted(items.items())),
+        )
         if key in self._kind_cache:
             return self._kind_cache[key]
         if key in self._in_progress:  # recursion: the current guess (bottom at first)
@@ -264,7 +277,9 @@ class Unit:
             source = spec.source
             tree = normalized(source).tree  # (shared: analysis only reads it)
             for _ in range(6):  # iterate recursive calls to a fixpoint
-                an = Analysis(tree, source.resolver, kinds, set(kinds), self.output_kinds, ranks)
+                an = Analysis(
+                    tree, source.resolver, kinds, set(kinds), self.output_kinds, ranks, items
+                )
                 ret = tree.body[-1].value
                 if isinstance(ret, ast.Tuple):
                     result = tuple(an.kinds.get(e.id) or SCALAR for e in ret.elts)
@@ -279,7 +294,8 @@ class Unit:
         return result
 
     def _call_kinds(self, spec, bound, caller):
-        """Kinds and ranks of a helper's parameters in one call (defaults included)."""
+        """Kinds, ranks and element kinds (of sequences that may hold arrays) of a
+        helper's parameters in one call (defaults included)."""
         kinds, ranks = {}, {}
         for p in spec.params:
             if p in bound:
@@ -290,7 +306,7 @@ class Unit:
                 kinds[p], ranks[p] = kind_of_value(default), rank_of_value(default)
             if isinstance(kinds[p], tuple):
                 kinds[p] = SEQ
-        return kinds, ranks
+        return kinds, ranks, call_items(kinds, bound, caller)
 
     def memory_summary(self, caller):
         """`(func, call) -> InPlaceSummary` for calls in code analysed by `caller`
@@ -310,7 +326,7 @@ class Unit:
 
         return summary
 
-    def _memory_summary(self, func, kinds, ranks):
+    def _memory_summary(self, func, kinds, ranks, items):
         from .aliasing import InPlaceSummary, check_memory
 
         key = (
@@ -318,6 +334,7 @@ class Unit:
             func,
             tuple(sorted((k, str(v)) for k, v in kinds.items())),
             tuple(sorted(ranks.items())),
+            tuple(sorted(items.items())),
         )
         if key in self._kind_cache:
             return self._kind_cache[key]
@@ -334,7 +351,7 @@ class Unit:
         self._in_progress[key] = None
         try:
             tree = normalized(source).tree  # (shared: these only read it)
-            an = Analysis(tree, source.resolver, kinds, set(), self.output_kinds, ranks)
+            an = Analysis(tree, source.resolver, kinds, set(), self.output_kinds, ranks, items)
             result = check_memory(tree, an, source, self.memory_summary(an), role="helper")
         except SrcDiffError:
             result = None  # reported when the helper itself is differentiated

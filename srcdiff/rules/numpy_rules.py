@@ -42,8 +42,9 @@ Functions that take a list of arrays (np.concatenate, np.stack, np.hstack,
 np.vstack, np.column_stack, np.select's choicelist) have vjps returning a
 *list* of cotangents, one per array, and jvps taking a list of tangents.
 
-Functions returning several arrays (np.split, np.linalg.svd / eigh / slogdet)
-have no rule: a rule has one result.
+Functions returning several arrays (np.split, np.linalg.svd / eigh / slogdet, ...)
+are in linalg_rules.py; np.pad with a mode, np.gradient and np.r_ / np.c_ in
+gather_rules.py.
 """
 
 import ast
@@ -637,6 +638,8 @@ for _f in (np.atleast_1d, np.atleast_2d, np.atleast_3d):
 # constant (0, and 0 or pi by the sign).  Complex inputs are not supported.
 linear(np.real, "val", jvp={"val": "np.real(t)"}, vjp={"val": "g"})
 nondiff(np.imag, "array")
+# np.real_if_close of real input returns the input itself
+linear(np.real_if_close, "a, tol=100", jvp={"a": "t"}, vjp={"a": "g"})
 nondiff(np.angle, "same")
 # n-th differences (prepend= / append= find no rule: refused)
 linear(
@@ -822,6 +825,9 @@ for _f in (
     np.logical_xor,
 ):
     nondiff(_f, "int")
+# integer casts (np.int64(x)): integers, which carry no derivative, as int(x)
+for _f in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64):
+    nondiff(_f, "int")
 
 # --- results that may share memory with an argument (views) -------------------------------
 # Everything else in this table returns a new array (see aliasing.py).
@@ -843,6 +849,7 @@ for _f, _p in (
     (np.atleast_2d, "ary"),
     (np.atleast_3d, "ary"),
     (np.real, "val"),
+    (np.real_if_close, "a"),
     (np.diag, "v"),
     (np.diagonal, "a"),
     (np.rollaxis, "a"),

@@ -11,12 +11,19 @@ here to be copied the same way, into the tests `srcdiff build --emit-tests` writ
 and is not re-exported.
 """
 
-from . import arrays, checkpoints, core, special
+from . import arrays, checkpoints, core, gathers, linalg, special
 from .arrays import *  # noqa: F403
 from .checkpoints import *  # noqa: F403
 from .core import *  # noqa: F403
+from .gathers import *  # noqa: F403
+from .linalg import *  # noqa: F403
 from .special import *  # noqa: F403
 
 __all__ = sorted(
-    set(core.__all__) | set(arrays.__all__) | set(checkpoints.__all__) | set(special.__all__)
+    set(core.__all__)
+    | set(arrays.__all__)
+    | set(checkpoints.__all__)
+    | set(gathers.__all__)
+    | set(linalg.__all__)
+    | set(special.__all__)
 )

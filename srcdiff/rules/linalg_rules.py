@@ -1,0 +1,143 @@
+"""Rules for NumPy functions returning several arrays: numpy.linalg's slogdet, eigh,
+eig, svd and lstsq, and np.split / array_split / hsplit / vsplit / dsplit; and for
+np.linalg.multi_dot, which takes a list of arrays.
+
+Such a rule is used where its call is unpacked (`w, v = np.linalg.eigh(a)`) or
+indexed (`np.linalg.slogdet(a)[1]`).  Its templates see `out` as the tuple of results
+and `g` as one cotangent per result (g[0], g[1], ...), and its jvp returns one tangent
+per result; the helpers live in runtime/linalg.py.  Where the derivative does not
+exist -- eigenvectors or singular vectors of coinciding eigenvalues or singular values,
+the arbitrary extra columns of svd(a, full_matrices=True) of a non-square matrix,
+complex eigenvalues of eig -- the helpers raise a DomainError saying so when the code
+runs.
+
+Second order: the helpers of slogdet, eigh's vjp and the splits' have rules (below),
+so Hessians through them work (through eigh, all but forward over forward).  eigh_jvp
+and the helpers of eig, svd, lstsq and multi_dot have no rules yet: a Hessian through
+those is refused (NoRuleError naming the helper).
+"""
+
+import math
+
+import numpy as np
+
+from ..runtime import linalg as rl
+from .core import RULES, Rule, make_rule
+
+NS = {
+    "np": np,
+    "math": math,
+    **{name: getattr(rl, name) for name in rl.__all__},
+}
+
+#: Every rule this module registers, in order.
+REGISTERED: list[Rule] = []
+
+
+def _add(func, params, jvp, vjp, shares=()):
+    rule = make_rule(func, params, jvp=jvp, vjp=vjp, namespace=NS, result="array")
+    rule.shares = shares
+    REGISTERED.append(rule)
+    RULES.add(rule)
+
+
+# --- numpy.linalg ---------------------------------------------------------------------------
+_add(np.linalg.slogdet, "a", jvp={"a": "slogdet_jvp(t, a)"}, vjp={"a": "slogdet_vjp(g, a)"})
+_add(
+    np.linalg.eigh,
+    "a, UPLO='L'",
+    jvp={"a": "eigh_jvp(t, a, out, UPLO)"},
+    vjp={"a": "eigh_vjp(g, a, out, UPLO)"},
+)
+_add(np.linalg.eig, "a", jvp={"a": "eig_jvp(t, a, out)"}, vjp={"a": "eig_vjp(g, a, out)"})
+_add(
+    np.linalg.svd,
+    "a, full_matrices=True, compute_uv=True, hermitian=False",
+    jvp={"a": "svd_jvp(t, a, out, full_matrices, compute_uv)"},
+    vjp={"a": "svd_vjp(g, a, out, full_matrices, compute_uv)"},
+)
+_add(
+    np.linalg.lstsq,
+    "a, b, rcond=None",
+    jvp={"a": "lstsq_jvp(t, None, a, b, out)", "b": "lstsq_jvp(None, t, a, b, out)"},
+    vjp={"a": "lstsq_vjp_a(g, a, b, out)", "b": "lstsq_vjp_b(g, a, b, out)"},
+)
+
+# multi_dot of a list of arrays: its cotangents are a list (one per array)
+_add(
+    np.linalg.multi_dot,
+    "arrays, out_=None",
+    jvp={"arrays": "multi_dot_jvp(t, arrays)"},
+    vjp={"arrays": "multi_dot_vjp(g, arrays)"},
+)
+
+# --- splits: linear; the pieces are views of the array ----------------------------------------
+for _split in (np.split, np.array_split):
+    _add(
+        _split,
+        "ary, indices_or_sections, axis=0",
+        jvp={"ary": f"np.{_split.__name__}(t, indices_or_sections, axis)"},
+        vjp={"ary": "split_vjp(g, ary, axis)"},
+        shares=("ary",),
+    )
+for _f, _axis in (
+    (np.hsplit, "1 if np.ndim(ary) > 1 else 0"),
+    (np.vsplit, "0"),
+    (np.dsplit, "2"),
+):
+    _add(
+        _f,
+        "ary, indices_or_sections",
+        jvp={"ary": f"np.{_f.__name__}(t, indices_or_sections)"},
+        vjp={"ary": f"split_vjp(g, ary, {_axis})"},
+        shares=("ary",),
+    )
+
+
+# --- the helpers' own rules (second order) ---------------------------------------------------
+def _helper(func, params, zero=(), **templates):
+    rule = make_rule(func, params, namespace=NS, result="array", zero=zero, **templates)
+    rule.shares = tuple(p for p in rule.params if p not in rule.zero)
+    REGISTERED.append(rule)
+    RULES.add(rule)
+
+
+# slogdet_vjp(v, a) = v[1] a^-T: linear in v (its transpose is slogdet_jvp); in a, the
+# derivative along u is slogdet_vjp_da(u, v, a), which is its own transpose.
+_helper(
+    rl.slogdet_vjp,
+    "v, a",
+    jvp={"v": "slogdet_vjp(t, a)", "a": "slogdet_vjp_da(t, v, a)"},
+    vjp={"v": "slogdet_jvp(g, a)", "a": "slogdet_vjp_da(g, v, a)"},
+)
+_helper(
+    rl.slogdet_jvp,
+    "u, a",
+    jvp={"u": "slogdet_jvp(t, a)", "a": "slogdet_jvp_da(t, u, a)"},
+    vjp={"u": "slogdet_vjp(g, a)", "a": "slogdet_vjp_da(u, g, a)"},
+)
+# eigh_vjp(v, a, o, UPLO) (o: the results (w, V)): linear in v, its transpose eigh_jvp;
+# in o, eigh_vjp_do and its transpose eigh_vjp_do_t; it does not read a.  (eigh_jvp,
+# eig, svd, lstsq and multi_dot have no rules yet: Hessians through them are refused.)
+_helper(
+    rl.eigh_vjp,
+    "v, a, o, UPLO='L'",
+    zero="a",
+    jvp={"v": "eigh_vjp(t, a, o, UPLO)", "o": "eigh_vjp_do(t, v, o, UPLO)"},
+    vjp={"v": "eigh_jvp(g, a, o, UPLO)", "o": "eigh_vjp_do_t(g, v, o, UPLO)"},
+)
+# split_vjp(v, ary, axis) joins the pieces v: its transpose splits g like them
+_helper(
+    rl.split_vjp,
+    "v, ary, axis=0",
+    zero="ary",
+    jvp={"v": "split_vjp(t, ary, axis)"},
+    vjp={"v": "split_pieces(g, v, axis)"},
+)
+_helper(
+    rl.split_pieces,
+    "h, v, axis=0",
+    zero="v",
+    jvp={"h": "split_pieces(t, v, axis)"},
+    vjp={"h": "split_vjp(g, h, axis)"},
+)

@@ -1,0 +1,269 @@
+"""Rules for NumPy functions returning several arrays (srcdiff/rules/linalg_rules.py,
+helpers in srcdiff/runtime/linalg.py): numpy.linalg's slogdet, eigh, eig, svd and lstsq,
+and the splits -- unpacked and indexed, in reverse and forward mode against central
+differences at several shapes (stacks of matrices too), float32 kept, Hessians where
+the helpers have rules, and a DomainError (never a NaN) where the derivative does not
+exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import linalg_cases as L
+import numpy as np
+import pytest
+from fdiff import assert_close, fd_grad, fd_jacobian, scale_of
+
+import srcdiff
+from srcdiff.rules import RULES, linalg_rules
+from srcdiff.runtime import linalg as rl
+
+R = np.random.default_rng(20261203)
+
+
+def near_eye(*shape, scale=4.0):
+    return R.standard_normal(shape) + scale * np.eye(shape[-1])
+
+
+def symmetric(*shape):
+    m = R.standard_normal(shape)
+    return m + np.swapaxes(m, -1, -2) + np.diag(np.arange(shape[-1]) * 1.5)
+
+
+def real_eig(n):
+    p = R.standard_normal((n, n)) + 3 * np.eye(n)
+    return p @ np.diag(np.arange(1.0, n + 1) * 0.7) @ np.linalg.inv(p)
+
+
+@dataclass
+class C:
+    func: object
+    args: tuple
+    wrt: int = 0
+    hessian: bool = False  # the helpers have rules: second order checked too
+    forward: bool = True  # (svd(a) of a non-square a: forward mode refuses, tested below)
+    covers: tuple = ()
+
+    @property
+    def id(self):
+        shapes = "-".join("x".join(map(str, np.shape(a))) for a in self.args)
+        return f"{self.func.__name__}-{shapes}-{self.wrt}"
+
+
+la = np.linalg
+CASES = [
+    C(L.slogdet_unpacked, (near_eye(4),), hessian=True, covers=(la.slogdet,)),
+    C(L.slogdet_unpacked, (-near_eye(3),), hessian=True),
+    C(L.slogdet_unpacked, (near_eye(2, 3, 3),), hessian=True),
+    C(L.slogdet_indexed, (near_eye(4),), hessian=True),
+    C(L.slogdet_indexed, (near_eye(3, 2, 2),)),
+    C(L.slogdet_times_sign, (-near_eye(3),), hessian=True),
+    C(L.eigh_both, (symmetric(4, 4),), hessian=True, covers=(la.eigh,)),
+    C(L.eigh_both, (R.standard_normal((5, 5)),), hessian=True),  # reads the lower triangle
+    C(L.eigh_both, (symmetric(2, 3, 3),), hessian=True),
+    C(L.eigh_upper, (R.standard_normal((4, 4)),), hessian=True),
+    C(L.eigh_values, (symmetric(4, 4),), hessian=True),
+    C(L.eig_both, (real_eig(4),), covers=(la.eig,)),
+    C(L.eig_both, (real_eig(6),)),
+    C(L.svd_thin, (R.standard_normal((5, 3)),), covers=(la.svd,)),
+    C(L.svd_thin, (R.standard_normal((3, 5)),)),
+    C(L.svd_thin, (R.standard_normal((4, 4)),)),
+    C(L.svd_thin, (R.standard_normal((2, 4, 3)),)),
+    C(L.svd_thin, (R.standard_normal((2, 3, 4)),)),
+    C(L.svd_full, (R.standard_normal((4, 4)),)),
+    C(L.svd_full_values, (R.standard_normal((5, 3)),), forward=False),
+    C(L.svd_values, (R.standard_normal((5, 3)),)),
+    C(L.svd_values, (R.standard_normal((2, 3, 4)),)),
+    C(L.lstsq_all, (R.standard_normal((6, 3)), R.standard_normal(6)), 0, covers=(la.lstsq,)),
+    C(L.lstsq_all, (R.standard_normal((6, 3)), R.standard_normal(6)), 1),
+    C(L.lstsq_all, (R.standard_normal((5, 2)), R.standard_normal((5, 3))), 0),
+    C(L.lstsq_all, (R.standard_normal((5, 2)), R.standard_normal((5, 3))), 1),
+    C(L.lstsq_solution, (R.standard_normal((3, 4)), R.standard_normal(3)), 0),
+    C(L.lstsq_solution, (R.standard_normal((3, 4)), R.standard_normal(3)), 1),
+    C(L.multi_dot_matrices, (near_eye(3), R.standard_normal((3, 3))), 0, covers=(la.multi_dot,)),
+    C(L.multi_dot_matrices, (near_eye(3), R.standard_normal((3, 3))), 1),
+    C(L.multi_dot_vectors, (R.standard_normal((3, 3)), R.standard_normal((2, 3))), 0),
+    C(L.multi_dot_vectors, (R.standard_normal((3, 3)), R.standard_normal((2, 3))), 1),
+    C(L.split_unpacked, (R.standard_normal((6, 2)),), hessian=True, covers=(np.split,)),
+    C(L.split_unpacked, (R.standard_normal(9),), hessian=True),
+    C(L.split_indices_axis, (R.standard_normal((3, 4)),), hessian=True),
+    C(L.array_split_indexed, (R.standard_normal((2, 5)),), hessian=True, covers=(np.array_split,)),
+    C(L.array_split_one_used, (R.standard_normal(7),), hessian=True),
+    C(
+        L.hsplit_vsplit_dsplit,
+        (R.standard_normal((4, 4, 4)),),
+        hessian=True,
+        covers=(np.hsplit, np.vsplit, np.dsplit),
+    ),
+    C(L.hsplit_vector, (R.standard_normal(6),), hessian=True),
+]
+
+
+# (svd(a) of a non-square a is refused in forward mode: test_svd_full_matrices_...)
+MODES = [(c, m) for m in ("reverse", "forward") for c in CASES if m == "reverse" or c.forward]
+MODE_IDS = [f"{m}-{c.id}" for c, m in MODES]
+
+
+def _tol(c):
+    return 1e-5, 1e-7 * scale_of(*c.args)
+
+
+@pytest.mark.parametrize(("c", "mode"), MODES, ids=MODE_IDS)
+def test_gradient_matches_finite_differences(c, mode):
+    got = srcdiff.grad(c.func, wrt=c.wrt, mode=mode)(*c.args)
+    want = fd_grad(c.func, c.args, c.wrt)
+    assert np.shape(got) == np.shape(c.args[c.wrt])
+    rtol, atol = _tol(c)
+    assert_close(got, want, rtol, atol, f"{mode} gradient")
+
+
+@pytest.mark.parametrize("c", CASES, ids=lambda c: c.id)
+def test_the_caller_s_arrays_are_not_changed(c):
+    copies = [np.copy(a) for a in c.args]
+    srcdiff.value_and_grad(c.func, wrt=c.wrt)(*c.args)
+    for a, before in zip(c.args, copies):
+        np.testing.assert_array_equal(a, before)
+
+
+@pytest.mark.parametrize(("c", "mode"), MODES, ids=MODE_IDS)
+def test_float32_stays_float32(c, mode):
+    args = tuple(np.asarray(a, dtype=np.float32) for a in c.args)
+    got = srcdiff.grad(c.func, wrt=c.wrt, mode=mode)(*args)
+    assert got.dtype == np.float32
+    want = srcdiff.grad(c.func, wrt=c.wrt, mode=mode)(*c.args)
+    np.testing.assert_allclose(got, want, rtol=2e-2, atol=2e-2 * scale_of(want))
+
+
+# every Hessian mode; forward over forward needs eigh_jvp's rule, which eigh lacks yet
+HESSIANS = [
+    (c, m)
+    for m in ("forward-over-reverse", "reverse-over-reverse", "forward-over-forward")
+    for c in CASES
+    if c.hessian and not (m == "forward-over-forward" and "eigh" in c.func.__name__)
+]
+
+
+@pytest.mark.parametrize(("c", "mode"), HESSIANS, ids=[f"{m}-{c.id}" for c, m in HESSIANS])
+def test_hessian_matches_finite_differences_of_the_gradient(c, mode):
+    h = srcdiff.hessian(c.func, wrt=c.wrt, mode=mode)(*c.args)
+    g = srcdiff.grad(c.func, wrt=c.wrt)
+    want = fd_jacobian(lambda *a: np.asarray(g(*a), dtype=float), c.args, c.wrt)
+    assert_close(h, want, 1e-5, 1e-6 * scale_of(want), "hessian")
+
+
+def test_forward_over_forward_through_eigh_is_refused_naming_the_helper():
+    with pytest.raises(srcdiff.NoRuleError, match="eigh_jvp"):
+        srcdiff.hessian(L.eigh_both, mode="forward-over-forward")(symmetric(3, 3))
+
+
+def test_every_rule_of_the_module_is_exercised():
+    covered = {f for c in CASES for f in c.covers}
+    functions = {r.func for r in linalg_rules.REGISTERED if r.func.__module__ != rl.__name__}
+    assert functions and functions == covered
+    for f in functions:
+        assert RULES.lookup(f), f
+
+
+# --- where the derivative does not exist: a DomainError, not a NaN ---------------------------
+
+
+def test_eigh_of_coinciding_eigenvalues_refuses_the_eigenvectors():
+    a = np.diag([1.0, 2.0, 2.0])
+    with pytest.raises(srcdiff.DomainError, match="two eigenvalues coincide"):
+        srcdiff.grad(L.eigh_both)(a)
+    with pytest.raises(srcdiff.DomainError, match="two eigenvalues coincide"):
+        srcdiff.grad(L.eigh_both, mode="forward")(a)
+
+
+def test_eigenvalues_alone_of_coinciding_eigenvalues_are_differentiated():
+    a = np.diag([1.0, 2.0, 2.0])
+    got = srcdiff.grad(L.eigh_values)(a)
+    w = L._w(np.zeros(3))
+    np.testing.assert_allclose(got, np.diag(w), atol=1e-12)  # d w_k / d a = v_k v_k^T
+
+
+def test_svd_of_coinciding_singular_values_refuses_the_vectors():
+    with pytest.raises(srcdiff.DomainError, match="two singular values coincide"):
+        srcdiff.grad(L.svd_thin)(np.eye(3))
+    # the singular values alone have a derivative there
+    np.testing.assert_allclose(srcdiff.grad(L.svd_values)(np.eye(3)), np.diag(L._w(np.ones(3))))
+
+
+def test_svd_full_matrices_of_a_non_square_matrix_refuses_the_extra_columns():
+    a = R.standard_normal((5, 3))
+    with pytest.raises(srcdiff.DomainError, match="full_matrices=False"):
+        srcdiff.grad(L.svd_full)(a)
+    with pytest.raises(srcdiff.DomainError, match="full_matrices=False"):
+        srcdiff.grad(L.svd_full, mode="forward")(a)
+    # s alone (u and vh unused): fine in reverse mode; forward mode makes every tangent
+    np.testing.assert_allclose(
+        srcdiff.grad(L.svd_full_values)(a), fd_grad(L.svd_full_values, (a,), 0), atol=1e-7
+    )
+    with pytest.raises(srcdiff.DomainError, match="full_matrices=False"):
+        srcdiff.grad(L.svd_full_values, mode="forward")(a)
+
+
+def test_eig_with_complex_eigenvalues_is_refused():
+    rotation = np.array([[0.0, -1.0], [1.0, 0.0]]) + 0.1 * np.eye(2)
+    with pytest.raises(srcdiff.DomainError, match="complex eigenvalues"):
+        srcdiff.grad(L.eig_both)(rotation)
+
+
+def test_a_hessian_through_svd_is_refused_naming_the_helper():
+    with pytest.raises(srcdiff.NoRuleError, match="svd_vjp") as err:
+        srcdiff.hessian(L.svd_thin)(R.standard_normal((3, 2)))
+    assert "derivative of a derivative is not supported" in str(err.value)
+
+
+@pytest.mark.parametrize("uplo", ["L", "U"])
+def test_eigh_vjp_rule_is_its_own_derivative(uplo):
+    """eigh_vjp's rule (Hessians through eigh): in its results o = (w, V), eigh_vjp_do
+    against central differences and eigh_vjp_do_t its transpose; in v, eigh_jvp is the
+    transpose of eigh_vjp."""
+    a = symmetric(4, 4)
+    o = np.linalg.eigh(a)
+    v = [R.standard_normal(4), R.standard_normal((4, 4))]
+    s = (R.standard_normal(4), R.standard_normal((4, 4)))
+    h = 1e-6
+
+    def at(step):
+        return rl.eigh_vjp(v, a, (o[0] + step * s[0], o[1] + step * s[1]), uplo)
+
+    tangent = rl.eigh_vjp_do(s, v, o, uplo)
+    np.testing.assert_allclose(tangent, (at(h) - at(-h)) / (2 * h), atol=1e-7)
+    H = R.standard_normal((4, 4))
+    cw, cV = rl.eigh_vjp_do_t(H, v, o, uplo)
+    assert np.isclose(np.sum(H * tangent), np.sum(cw * s[0]) + np.sum(cV * s[1]))
+    dw, dV = rl.eigh_jvp(H, a, o, uplo)
+    lhs = np.sum(H * rl.eigh_vjp(v, a, o, uplo))
+    assert np.isclose(lhs, np.sum(dw * v[0]) + np.sum(dV * v[1]))
+
+
+def test_the_helpers_raise_value_error_without_srcdiff_errors(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_srcdiff(name, *args, **kwargs):
+        if name == "srcdiff.errors":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_srcdiff)
+    w, v = np.linalg.eigh(np.eye(2))
+    with pytest.raises(ValueError, match="coincide"):
+        rl.eigh_vjp([np.zeros(2), np.ones((2, 2))], np.eye(2), (w, v))
+
+
+def test_srcdiff_build_can_copy_every_helper():
+    """A built module carries copies of the helpers it calls (srcdiff/build/module.py):
+    each of these copies, with what it reads, runs without srcdiff."""
+    from srcdiff.build.module import runtime_copies
+
+    helpers = [getattr(rl, n) for n in rl.__all__]
+    imports, names, text = runtime_copies(helpers)
+    assert set(imports) <= {"np", "math"}
+    namespace = {"np": np, "math": __import__("math")}
+    exec(compile(text, "<copies>", "exec"), namespace)
+    assert {h.__name__ for h in helpers} <= set(namespace)
