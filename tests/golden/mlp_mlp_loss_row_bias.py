@@ -56,6 +56,6 @@ def mlp_loss_grad(W1, b1, W2, b2, X, labels):
     # line 8: h = np.tanh(X @ W1 + b1)
     dt2 = dlogits @ W2.T * (1 - h * h)
     del dlogits, h
-    db1 = np.sum(dt2, axis=0)
+    db1 = dt2.sum(axis=0)
     dW1 = X.T @ dt2
     return dW1, db1, dW2, db2

@@ -438,10 +438,11 @@ class BackwardSweep:
         if lead == 0:  # dense, of the result's rank: of its shape (shapes.py)
             return expr
         if lead and op.target not in self.materialized:  # a bias added to a batch
+            # g.sum(axis=0), an array's method (half the cost of np.sum's dispatch)
             axes = lead - 1 if lead == 1 else tuple(range(lead))
-            total = ast.Attribute(value=_name(self.bind(_np(), "np")), attr="sum", ctx=ast.Load())
+            total = ast.Attribute(value=expr, attr="sum", ctx=ast.Load())
             return ast.Call(
-                func=total, args=[expr], keywords=[ast.keyword(arg="axis", value=_axes_node(axes))]
+                func=total, args=[], keywords=[ast.keyword(arg="axis", value=_axes_node(axes))]
             )
         axes = (
             self.shapes.kept_axes(atom.id, op.target)
