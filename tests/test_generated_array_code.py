@@ -235,3 +235,18 @@ def test_one_gradient_function_tells_dense_arrays_from_those_that_may_stretch():
             np.testing.assert_allclose(gx, 2 * (x + b))
             want = np.sum(2 * (x + b), axis=0)
             np.testing.assert_allclose(gb, want if b.shape == (4,) else [np.sum(want)])
+
+
+def test_a_scalar_argument_gets_a_cotangent_of_its_own_type_in_array_code():
+    # a Python float's gradient is float(...); a NumPy scalar's keeps its type
+    x = RNG.normal(size=(3, 4))
+
+    def biased(x, b):
+        return np.sum((x + b) ** 2)
+
+    grad = srcdiff.grad(biased, wrt=1)
+    assert "float(db)" in srcdiff.source(biased, wrt=1, at=(x, 0.5))
+    for b in (0.5, np.float64(0.5), np.float32(0.5)):
+        g = grad(x, b)
+        assert type(g) is (float if type(b) is float else type(b))
+        np.testing.assert_allclose(g, np.sum(2 * (x + b)), rtol=1e-6)

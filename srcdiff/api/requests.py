@@ -138,8 +138,16 @@ class Specializer:
         gradient is cast back to it), and "dense", no axis of length 1 (then broadcasting
         against it never stretches an axis, and generated code sums cotangents back with
         a plain `np.sum(g, axis=0)` where `unbroadcast` would otherwise decide at run
-        time: compiler/shapes.py)."""
-        return tuple(0 if type(a) in FAST_KINDS else _rank_with_tags(a) for a in args)
+        time: compiler/shapes.py).  A Python number is `(0, "python")`: its gradient is a
+        Python float (`float(db)`), where a NumPy scalar's keeps its type."""
+        return tuple(
+            _PYTHON_NUMBER
+            if type(a) in (float, int, bool)
+            else 0
+            if type(a) in FAST_KINDS
+            else _rank_with_tags(a)
+            for a in args
+        )
 
     def compiled(self, args):
         kinds, ranks = self.kinds_of(args), self.ranks_of(args)
@@ -394,11 +402,21 @@ def rank_options(ranks):
         return {p for p, r in ranks.items() if isinstance(r, tuple) and tag in r}
 
     plain = {p: r[0] if isinstance(r, tuple) else r for p, r in ranks.items()}
-    return {"ranks": plain, "narrow": tagged("narrow"), "dense": tagged("dense")}
+    return {
+        "ranks": plain,
+        "narrow": tagged("narrow"),
+        "dense": tagged("dense"),
+        "python_numbers": tagged("python"),
+    }
+
+
+_PYTHON_NUMBER = (0, "python")
 
 
 def _rank_with_tags(value):
     """An argument's rank for the specialisation key (Specializer.ranks_of)."""
+    if type(value) in (float, int, bool):
+        return _PYTHON_NUMBER
     if not isinstance(value, np.ndarray):
         return rank_of_value(value)
     tags = ()

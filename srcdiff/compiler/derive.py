@@ -74,6 +74,7 @@ def generate(
     ranks: dict[str, int | None] | None = None,
     narrow: Collection[str] = (),
     dense: Collection[str] = (),
+    python_numbers: Collection[str] = (),
     checkpoint: object = None,
     backend: str = "python",
     cache: bool = False,
@@ -89,7 +90,8 @@ def generate(
     to them indexes arrays down to scalars as such); `narrow`: array parameters of a float
     dtype other than float64, whose gradients are cast back (float32 stays float32 where
     the function computes in float64); `dense`: array parameters with no axis of length 1
-    (shapes.py: broadcasting against them stretches no axis); `checkpoint`: how to
+    (shapes.py: broadcasting against them stretches no axis); `python_numbers`: parameters
+    given Python floats or ints (their gradient is a Python float); `checkpoint`: how to
     checkpoint the main function's outermost loops (reverse mode): a number of snapshots
     or "binomial:S" / "uniform:S" (reverse/checkpoint.py `parse_option`); `backend`:
     "python", or "numba" (the functions rewritten by njit.py, each decorated
@@ -111,7 +113,15 @@ def generate(
         unit.numba_cache = cache
         try:
             return _generate(
-                unit, func, wrt, kinds, output, dict(ranks or {}), set(narrow), set(dense)
+                unit,
+                func,
+                wrt,
+                kinds,
+                output,
+                dict(ranks or {}),
+                set(narrow),
+                set(dense),
+                set(python_numbers),
             )
         except _NameClash as clash:
             reserved |= clash.names
@@ -123,7 +133,17 @@ class _NameClash(Exception):
         self.names = names
 
 
-def _generate(unit, func, wrt, kinds, output, ranks, narrow=frozenset(), dense=frozenset()):
+def _generate(
+    unit,
+    func,
+    wrt,
+    kinds,
+    output,
+    ranks,
+    narrow=frozenset(),
+    dense=frozenset(),
+    python_numbers=frozenset(),
+):
     if output in ("jvp", "jvp_aux"):
         return _generate_forward(unit, func, wrt, kinds, ranks, aux=output == "jvp_aux")
     if output == "jvps":
@@ -137,6 +157,7 @@ def _generate(unit, func, wrt, kinds, output, ranks, narrow=frozenset(), dense=f
     main = FunctionTransform(unit, prepared, "main")
     main.narrow = narrow
     main.shapes.dense_params = frozenset(dense)
+    main.python_numbers = frozenset(python_numbers)
     entry = unit.names.exact_or_suffixed(f"{func.__name__}_{_suffix(output)}")
     cot = None
     if output == "vjp":

@@ -115,6 +115,8 @@ def import_lines(bindings: dict[str, object]) -> list[str]:
             continue
         mod = getattr(obj, "__module__", None)
         qual = getattr(obj, "__name__", None)
+        if mod == "builtins" and qual == name:  # float, len: no import needed
+            continue
         if mod and mod.startswith("srcdiff.runtime."):
             mod = "srcdiff.runtime"  # the package re-exports every helper
         if mod and qual and qual.isidentifier() and mod != "__main__":

@@ -165,6 +165,8 @@ class FunctionTransform(ForwardSweep, BackwardSweep, SaveResolution, Checkpointi
         if kind == SEQ or (kind == ARRAY and param in self.materialized):
             return _call(self.bind(_runtime().like, "like"), _name(self.adj(param)), _name(param))
         if kind == SCALAR and ARRAY in self.an.kinds.values():
+            if param in getattr(self, "python_numbers", ()):  # given a Python float
+                return _call(_name(self.bind(float, "float")), _name(self.adj(param)))
             # not a 0-d array from array rules; float32 stays float32
             return _call(
                 self.bind(_runtime().scalar_like, "scalar_like"),
