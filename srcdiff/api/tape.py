@@ -80,13 +80,12 @@ class GradientTape:
         del frame
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(self, exc_type, exc, tb) -> None:
         frame = sys._getframe(1)
         self._exit = dict(frame.f_locals)
         if self._place is not None:
             self._place.end_line = frame.f_lineno
         del frame
-        return False
 
     def watch(self, *values) -> None:
         """Mark variables as sources: values (found by identity in the frame, as
@@ -440,7 +439,7 @@ def _read_block(place: _Place, tape: GradientTape, exit_values: dict) -> _BlockT
     tape_names = {n for n, v in exit_values.items() if v is tape}
     found = []
     for node in ast.walk(module):
-        if not isinstance(node, (ast.With, ast.AsyncWith)):
+        if not isinstance(node, ast.With):
             continue
         for item in node.items:
             expr = item.context_expr
