@@ -461,15 +461,16 @@ def _read_block(place: _Place, tape: GradientTape, exit_values: dict) -> _BlockT
         )
     node = found[0]
     locator = _Locator(filename)
+    tapes = {n for n, v in exit_values.items() if isinstance(v, GradientTape)}
     body = []
     for stmt in node.body:
         if _is_watch(stmt, tape_names):
             continue
         for sub in ast.walk(stmt):
-            if isinstance(sub, ast.Name) and sub.id in tape_names:
+            if isinstance(sub, ast.Name) and sub.id in tapes | tape_names:
                 raise TapeError(
-                    "srcdiff cannot differentiate a block that uses its own tape "
-                    "(other than tape.watch)",
+                    "srcdiff cannot differentiate a block that uses a GradientTape "
+                    "(other than its own tape's watch)",
                     node=sub,
                     source=locator,
                     hint="call tape.gradient after the block; for second derivatives "
