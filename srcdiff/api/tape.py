@@ -32,6 +32,7 @@ its arguments (a global or closure value srcdiff would treat as a constant), and
 from __future__ import annotations
 
 import ast
+import copy
 import dis
 import linecache
 import sys
@@ -61,6 +62,7 @@ class GradientTape:
         self._entry: dict | None = None
         self._exit: dict | None = None
         self._globals: dict | None = None
+        self._entry_is_globals = False
         self._watched: list = []
         self._used = False
         self._functions: dict[str, _Block] = {}
@@ -77,6 +79,7 @@ class GradientTape:
         self._place = _Place(frame.f_code.co_filename, frame.f_lineno, frame.f_code)
         self._entry = dict(frame.f_locals)
         self._globals = frame.f_globals
+        self._entry_is_globals = frame.f_locals is frame.f_globals
         del frame
         return self
 
@@ -120,7 +123,7 @@ class GradientTape:
             wrt = tuple(names[i] for i in wanted)
             args = [values[i] for i in wanted] + block.extra_values
             if scalar:
-                result = grad(block.func, wrt=wrt if len(wrt) > 1 else wrt[0])(*args)
+                result = block.derivative("grad", wrt)(*args)
                 result = result if len(wrt) > 1 else (result,)
             else:
                 cotangent = output_gradients
@@ -154,7 +157,7 @@ class GradientTape:
                 )
                 results.append(np.zeros(shape) if unconnected_gradients == "zero" else None)
             else:
-                func = make_jacobian(block.func, wrt=wanted.index(name))
+                func = block.derivative("jacobian", wanted.index(name))
                 results.append(func(*args))
         return rebuild(results)
 
@@ -233,9 +236,19 @@ class GradientTape:
         return block, [n if n in params else None for n in names], values
 
     def _tree(self) -> _BlockTree:
-        assert self._place is not None
+        assert self._place is not None and self._exit is not None
         if self._place.tree is None:
-            self._place.tree = _read_block(self._place, self, self._exit or {})
+            exits = self._exit
+            own = frozenset(n for n, v in exits.items() if v is self)
+            tapes = frozenset(n for n, v in exits.items() if isinstance(v, GradientTape))
+            key = (self._place.code, self._place.line, own, tapes)
+            tree = _TREES.get(key)
+            if tree is None:
+                tree = _read_block(self._place, own, tapes)
+                if len(_TREES) >= _LIMIT:
+                    del _TREES[next(iter(_TREES))]
+                _TREES[key] = tree
+            self._place.tree = tree
         return self._place.tree
 
     def _candidates(self, value):
@@ -307,52 +320,101 @@ class GradientTape:
         return name if name in tree.read else None
 
     def _build(self, tree: _BlockTree, target: str, params: tuple[str, ...]) -> _Block:
-        """The block as a function of `params`; names the block reads are the values
-        they had when it started (as globals of the function), and names it reads before
-        it may assign them become extra parameters holding those values."""
+        """The block as a function of `params`, then of the data it reads (numbers,
+        arrays, containers: their values when the block started, as extra parameters, so
+        the function and its derivative code are reused by the next tape of the same
+        block); functions, modules and other objects the frame holds are closure values;
+        the module's globals are read as any function of that module reads them."""
         assert self._place is not None and self._entry is not None and self._globals is not None
-        entry = self._entry
-        namespace = dict(self._globals)
-        extra = []
+        entry, module_level = self._entry, self._entry_is_globals
+        extra, cells = [], {}
         for name in sorted(tree.read):
             if name in params:
                 continue
             if name in tree.assigned:
                 if name in entry:
                     extra.append(name)
-            elif name in entry and entry is not self._globals:
-                namespace[name] = entry[name]
-        _check_helpers(tree, namespace, entry, params, self._place, self._globals)
-        args = ast.arguments(
-            posonlyargs=[],
-            args=[ast.arg(arg=n) for n in (*params, *extra)],
-            kwonlyargs=[],
-            kw_defaults=[],
-            defaults=[],
+            elif name in entry:
+                if isinstance(entry[name], _DATA):
+                    extra.append(name)
+                elif not module_level:
+                    cells[name] = entry[name]
+        _check_helpers(tree, {**self._globals, **entry}, params, self._place, self._globals)
+        key = (
+            self._place.code,
+            tree.node.lineno,
+            target,
+            params,
+            tuple(extra),
+            tuple((n, id(v)) for n, v in cells.items()),
         )
-        line, col = tree.node.lineno, tree.node.col_offset
-        ret = ast.Return(value=ast.Name(id=target, ctx=ast.Load()))
-        ret.lineno = ret.end_lineno = line
-        ret.col_offset = ret.end_col_offset = col
-        name = target if target.isidentifier() else "block"
-        fdef = ast.FunctionDef(
-            name=name,
-            args=args,
-            body=[*tree.body, ret],
-            decorator_list=[],
-            returns=None,
-            type_comment=None,
-        )
-        fdef.lineno = fdef.end_lineno = line
-        fdef.col_offset = fdef.end_col_offset = col
-        ast.fix_missing_locations(fdef)
-        module = ast.Module(body=[fdef], type_ignores=[])
-        code = compile(module, self._place.filename, "exec", dont_inherit=True)
-        fcode = next(c for c in code.co_consts if isinstance(c, types.CodeType))
-        func = types.FunctionType(fcode, namespace, name)
-        like = parsed_like(self._place.filename, fdef)
-        adopt(func, fdef, like)
-        return _Block(func, target, [entry[n] for n in extra], fdef)
+        block = _BLOCKS.get(key)
+        if block is None:
+            block = _compile(
+                self._place.filename, tree, target, params, extra, cells, self._globals
+            )
+            if len(_BLOCKS) >= _LIMIT:
+                del _BLOCKS[next(iter(_BLOCKS))]
+            _BLOCKS[key] = block
+        return _Block(block.func, target, [entry[n] for n in extra], block.tree, block.derivatives)
+
+
+# (frame's code, with line, the tape's names, names holding tapes) -> the block's parse
+_TREES: dict[tuple, _BlockTree] = {}
+# (frame's code, with line, target, sources, extra parameters, closure values' ids) ->
+# the block's function; bounded, oldest dropped.  The closure holds its values, so their
+# ids are not reused while an entry lives.
+_BLOCKS: dict[tuple, _Block] = {}
+_LIMIT = 256
+_DATA = (int, float, complex, np.ndarray, np.generic, list, tuple, dict, str, type(None))
+
+
+def _compile(filename, tree, target, params, extra, cells, module_globals) -> _Block:
+    """`def target(*params, *extra): <block>; return target`, inside a factory whose
+    parameters are the closure values, at the block's own lines in `filename`."""
+    args = ast.arguments(
+        posonlyargs=[],
+        args=[ast.arg(arg=n) for n in (*params, *extra)],
+        kwonlyargs=[],
+        kw_defaults=[],
+        defaults=[],
+    )
+    line, col = tree.node.lineno, tree.node.col_offset
+    ret = ast.Return(value=ast.Name(id=target, ctx=ast.Load()))
+    ret.lineno = ret.end_lineno = line
+    ret.col_offset = ret.end_col_offset = col
+    fdef = ast.FunctionDef(
+        name=target,
+        args=args,
+        body=[*copy.deepcopy(tree.body), ret],
+        decorator_list=[],
+        returns=None,
+        type_comment=None,
+    )
+    fdef.lineno = fdef.end_lineno = line
+    fdef.col_offset = fdef.end_col_offset = col
+    factory_args = ast.arguments(
+        posonlyargs=[],
+        args=[ast.arg(arg=n) for n in cells],
+        kwonlyargs=[],
+        kw_defaults=[],
+        defaults=[],
+    )
+    factory = ast.FunctionDef(
+        name="_tape_factory",
+        args=factory_args,
+        body=[fdef, ast.Return(value=ast.Name(id=target, ctx=ast.Load()))],
+        decorator_list=[],
+        returns=None,
+        type_comment=None,
+    )
+    module = ast.Module(body=[factory], type_ignores=[])
+    ast.fix_missing_locations(module)
+    namespace: dict = {}
+    exec(compile(module, filename, "exec", dont_inherit=True), module_globals, namespace)
+    func = namespace["_tape_factory"](*cells.values())
+    adopt(func, fdef, parsed_like(filename, fdef))
+    return _Block(func, target, [], fdef, {})
 
 
 def flat_value(tape, src):
@@ -401,6 +463,17 @@ class _Block:
     target: str
     extra_values: list
     tree: ast.FunctionDef
+    derivatives: dict  # (what, wrt) -> what grad & co. returned, shared by every tape
+
+    def derivative(self, what, wrt):
+        """`grad(func, wrt)` or `jacobian(func, wrt)`, made once per block function."""
+        key = (what, wrt)
+        if key not in self.derivatives:
+            if what == "grad":
+                self.derivatives[key] = grad(self.func, wrt=wrt if len(wrt) > 1 else wrt[0])
+            else:
+                self.derivatives[key] = make_jacobian(self.func, wrt=wrt)
+        return self.derivatives[key]
 
 
 def parsed_like(filename, fdef):
@@ -420,7 +493,9 @@ class _Locator:
         return (self.filename, line, col, text)
 
 
-def _read_block(place: _Place, tape: GradientTape, exit_values: dict) -> _BlockTree:
+def _read_block(place: _Place, tape_names: frozenset, tapes: frozenset) -> _BlockTree:
+    """The `with` statement at `place` whose `as` name (or context name) is one of
+    `tape_names`, and its statements but the tape's `watch` calls."""
     filename = place.filename
     lines = [] if filename.startswith("<") else linecache.getlines(filename)
     if not lines:
@@ -436,7 +511,6 @@ def _read_block(place: _Place, tape: GradientTape, exit_values: dict) -> _BlockT
             f"could not parse {filename} to read the GradientTape block: {exc.msg}",
             hint="the file may have changed since it ran; run it again",
         ) from None
-    tape_names = {n for n, v in exit_values.items() if v is tape}
     found = []
     for node in ast.walk(module):
         if not isinstance(node, ast.With):
@@ -461,7 +535,6 @@ def _read_block(place: _Place, tape: GradientTape, exit_values: dict) -> _BlockT
         )
     node = found[0]
     locator = _Locator(filename)
-    tapes = {n for n, v in exit_values.items() if isinstance(v, GradientTape)}
     body = []
     for stmt in node.body:
         if _is_watch(stmt, tape_names):
@@ -535,12 +608,11 @@ def _globals_read(code):
     return names
 
 
-def _check_helpers(tree, namespace, entry, params, place, frame_globals):
+def _check_helpers(tree, namespace, params, place, frame_globals):
     """Refuse a block calling a function that reads a source other than through its
     arguments (a module global, a closure variable): srcdiff would take that read as a
     constant, and the derivative through it would be silently missing."""
-    sources = {id(entry[n]): n for n in params if n in entry}
-    sources.update({id(namespace[n]): n for n in params if n in namespace})
+    sources = {id(namespace[n]): n for n in params if n in namespace}
     seen: set[int] = set()
     todo = [namespace.get(n) for n in sorted(tree.read) if n not in params]
     while todo:
