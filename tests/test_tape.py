@@ -324,3 +324,43 @@ def test_readme_tape_snippet_prints_what_readme_shows(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == shown
+
+
+def _tape_step(w, scale):
+    with srcdiff.GradientTape() as tape:
+        loss = np.sum(np.sin(w) * scale)
+    return tape.gradient(loss, w)
+
+
+def test_the_same_block_again_with_other_values_and_kinds():
+    # the block's function and code are reused; data the block reads are parameters
+    assert _tape_step(0.5, 2.0) == pytest.approx(2.0 * math.cos(0.5), rel=1e-14)
+    assert _tape_step(0.5, 3.0) == pytest.approx(3.0 * math.cos(0.5), rel=1e-14)
+    w = np.array([0.1, 0.2])
+    assert_close(_tape_step(w, 3.0), 3.0 * np.cos(w), rtol=1e-14)
+    scale = np.array([1.0, -2.0])
+    assert_close(_tape_step(w, scale), scale * np.cos(w), rtol=1e-14)
+
+
+def _with_local_helper(x, k):
+    def helper(u):
+        return u**k
+
+    with srcdiff.GradientTape() as tape:
+        f = helper(x) * 2.0
+    return tape.gradient(f, x)
+
+
+def test_a_local_helper_made_again_is_used_fresh():
+    assert _with_local_helper(2.0, 3) == 24.0
+    assert _with_local_helper(2.0, 2) == 8.0  # another helper object, another exponent
+
+
+def test_names_read_keep_their_value_at_entry():
+    x = 2.0
+    c = 3.0
+    with srcdiff.GradientTape() as tape:
+        f = c * x * x
+    c = 100.0  # changed after the block: the block read 3.0
+    assert c == 100.0
+    assert tape.gradient(f, x) == 12.0
