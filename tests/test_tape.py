@@ -10,11 +10,10 @@ import sys
 
 import numpy as np
 import pytest
+from fdiff import assert_close, fd_grad, fd_jacobian
 
 import srcdiff
 from srcdiff.errors import SourceUnavailableError, SrcDiffError, TapeError
-
-from fdiff import assert_close, fd_grad, fd_jacobian
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
