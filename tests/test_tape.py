@@ -363,3 +363,22 @@ def test_names_read_keep_their_value_at_entry():
     c = 100.0  # changed after the block: the block read 3.0
     assert c == 100.0
     assert tape.gradient(f, x) == 12.0
+
+
+def test_a_refused_request_does_not_use_up_the_tape():
+    x = 2.5
+    alias = x
+    with srcdiff.GradientTape() as tape:
+        f = x * alias
+    with pytest.raises(TapeError, match="several variables"):
+        tape.gradient(f, x)
+    assert tape.gradient(f, ["x", "alias"]) == [2.5, 2.5]  # the advice, followed
+
+
+def test_a_source_twice_and_a_named_source_the_block_does_not_read():
+    x, y = 1.5, 4.0
+    with srcdiff.GradientTape(persistent=True) as tape:
+        f = x**3
+    assert tape.gradient(f, [x, x]) == [6.75, 6.75]
+    assert tape.gradient(f, ["x", "y"]) == [6.75, None]
+    assert tape.jacobian(f, (x, y, x), unconnected_gradients="zero") == (6.75, 0.0, 6.75)

@@ -112,28 +112,27 @@ class GradientTape:
             raise TapeError(
                 f"unconnected_gradients must be 'none' or 'zero', got {unconnected_gradients!r}"
             )
-        self._consume("gradient")
+        self._check_usable("gradient")
         flat, rebuild = _flatten(sources)
-        block, names, values = self._request(target, flat)
+        block, names, params, values = self._request(target, flat)
         scalar = output_gradients is None and np.ndim(self._exit_value(block.target)) == 0
-        self._last = (block, names, values, "grad" if scalar else "vjp")
-        wanted = [i for i, n in enumerate(names) if n is not None]
-        grads = [None] * len(flat)
-        if wanted:
-            wrt = tuple(names[i] for i in wanted)
-            args = [values[i] for i in wanted] + block.extra_values
+        self._last = (block, params, values, "grad" if scalar else "vjp")
+        by_name: dict[str, object] = {}
+        if params:
+            args = [*values, *block.extra_values]
             if scalar:
-                result = block.derivative("grad", wrt)(*args)
-                result = result if len(wrt) > 1 else (result,)
+                result = block.derivative("grad", params)(*args)
+                result = result if len(params) > 1 else (result,)
             else:
                 cotangent = output_gradients
                 if cotangent is None:
                     target_value = self._exit_value(block.target)
                     cotangent = np.ones_like(np.asarray(target_value, dtype=float))
                 _, pullback = vjp(block.func, *args)
-                result = pullback(cotangent)[: len(wrt)]
-            for i, g in zip(wanted, result):
-                grads[i] = g
+                result = pullback(cotangent)[: len(params)]
+            by_name = dict(zip(params, result))
+        self._used = True
+        grads = [None if n is None else by_name[n] for n in names]
         if unconnected_gradients == "zero":
             grads = [
                 _zeros_like(flat_value(self, s)) if g is None else g for g, s in zip(grads, flat)
@@ -143,12 +142,11 @@ class GradientTape:
     def jacobian(self, target, sources, unconnected_gradients="none"):
         """The Jacobian of `target` with respect to `sources` (one value, or a list or
         tuple), shape `target.shape + source.shape` each, as TensorFlow's."""
-        self._consume("jacobian")
+        self._check_usable("jacobian")
         flat, rebuild = _flatten(sources)
-        block, names, values = self._request(target, flat)
-        self._last = (block, names, values, "vjp")
-        wanted = [n for n in names if n is not None]
-        args = [values[i] for i, n in enumerate(names) if n is not None] + block.extra_values
+        block, names, params, values = self._request(target, flat)
+        self._last = (block, params, values, "vjp")
+        args = [*values, *block.extra_values]
         results = []
         for name, source_value in zip(names, flat):
             if name is None:
@@ -157,8 +155,9 @@ class GradientTape:
                 )
                 results.append(np.zeros(shape) if unconnected_gradients == "zero" else None)
             else:
-                func = block.derivative("jacobian", wanted.index(name))
+                func = block.derivative("jacobian", params.index(name))
                 results.append(func(*args))
+        self._used = True
         return rebuild(results)
 
     def source(self, target=_UNSET, sources=_UNSET) -> str:
@@ -172,20 +171,26 @@ class GradientTape:
                     hint="call tape.gradient(target, sources) first, or pass them: "
                     "tape.source(target, sources)",
                 )
-            block, names, values, output = self._last
+            block, params, values, output = self._last
         else:
             flat, _ = _flatten(sources)
-            block, names, values = self._request(target, flat)
+            block, _, params, values = self._request(target, flat)
             scalar = np.ndim(self._exit_value(block.target)) == 0
             output = "grad" if scalar else "vjp"
-        wrt = tuple(n for n in names if n is not None)
-        at = tuple(v for n, v in zip(names, values) if n is not None) + tuple(block.extra_values)
+        if not params:
+            raise TapeError(
+                "the target depends on none of the sources, so there is no code to show",
+                hint="name a source the tape's block reads",
+            )
         return generated_source(
-            block.func, wrt=wrt if len(wrt) != 1 else wrt[0], at=at, output=output
+            block.func,
+            wrt=params if len(params) != 1 else params[0],
+            at=(*values, *block.extra_values),
+            output=output,
         )
 
     # -- the block as a function ------------------------------------------------------
-    def _consume(self, what):
+    def _check_usable(self, what):
         if self._exit is None:
             raise TapeError(
                 f"tape.{what}() was called inside the tape's `with` block",
@@ -199,7 +204,6 @@ class GradientTape:
                 hint="use srcdiff.GradientTape(persistent=True) to call gradient or "
                 "jacobian more than once",
             )
-        self._used = True
 
     def _exit_value(self, name):
         assert self._exit is not None and self._globals is not None
@@ -209,16 +213,18 @@ class GradientTape:
 
     def _request(self, target, flat):
         """(the block's function returning `target`, the parameter name of each source or
-        None where the block does not read it, each source's value)."""
+        None where the block does not read it, the parameters (each source's name once,
+        in order), their values)."""
         assert self._place is not None and self._exit is not None
         tree = self._tree()
         target_name = self._target_name(target, tree)
-        names, values = [], []
+        names, given = [], {}
         for src in flat:
             name = self._source_name(src, tree)
             names.append(name)
-            values.append(self._exit_value(name) if isinstance(src, str) else src)
-        params = tuple(dict.fromkeys(n for n in names if n is not None))
+            if name is not None:
+                given.setdefault(name, self._exit_value(src) if isinstance(src, str) else src)
+        params = tuple(given)
         for name in params:
             if name in tree.assigned:
                 line = tree.assigned[name]
@@ -232,8 +238,7 @@ class GradientTape:
         key = target_name + "(" + ",".join(params) + ")"
         if key not in self._functions:
             self._functions[key] = self._build(tree, target_name, params)
-        block = self._functions[key]
-        return block, [n if n in params else None for n in names], values
+        return self._functions[key], names, params, [given[n] for n in params]
 
     def _tree(self) -> _BlockTree:
         assert self._place is not None and self._exit is not None
