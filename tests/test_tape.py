@@ -382,3 +382,28 @@ def test_a_source_twice_and_a_named_source_the_block_does_not_read():
     assert tape.gradient(f, [x, x]) == [6.75, 6.75]
     assert tape.gradient(f, ["x", "y"]) == [6.75, None]
     assert tape.jacobian(f, (x, y, x), unconnected_gradients="zero") == (6.75, 0.0, 6.75)
+
+
+def test_forms_of_the_with_statement():
+    x = 2.0
+    with srcdiff.GradientTape() as one_line:
+        f = x * x * x  # noqa: E701
+    assert one_line.gradient(f, x) == 12.0
+    tape = srcdiff.GradientTape()
+    with tape:
+        g = x * 5.0
+    assert tape.gradient(g, x) == 5.0
+    with srcdiff.GradientTape(
+        persistent=True,
+    ) as several_lines:
+        h = x**4
+    assert several_lines.gradient(h, x) == 32.0
+    got = []
+    for i in range(3):
+        with srcdiff.GradientTape() as in_a_loop:
+            k = x * i
+        got.append(in_a_loop.gradient(k, x))
+    assert got == [0.0, 1.0, 2.0]
+    with pytest.raises(TapeError, match="already used in a `with` block"):
+        with tape:
+            pass
