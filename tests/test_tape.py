@@ -386,8 +386,7 @@ def test_a_source_twice_and_a_named_source_the_block_does_not_read():
 
 def test_forms_of_the_with_statement():
     x = 2.0
-    with srcdiff.GradientTape() as one_line:
-        f = x * x * x  # noqa: E701
+    with srcdiff.GradientTape() as one_line: f = x * x * x  # noqa: E701  # fmt: skip
     assert one_line.gradient(f, x) == 12.0
     tape = srcdiff.GradientTape()
     with tape:
