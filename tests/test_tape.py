@@ -406,3 +406,47 @@ def test_forms_of_the_with_statement():
     with pytest.raises(TapeError, match="already used in a `with` block"):
         with tape:
             pass
+
+
+MODULE_LEVEL = """
+import srcdiff
+
+def reads_x(u):
+    return u * x  # the module's x: the source itself
+
+def reads_w(u):
+    return u * w  # the module's w, not the function's
+
+w = 10.0
+
+def local_w(w):
+    with srcdiff.GradientTape() as tape:
+        f = reads_w(w) * w
+    return tape.gradient(f, w)
+
+x = 2.0
+print(local_w(3.0))  # d/dw (10 * w * w) at 3
+with srcdiff.GradientTape() as tape:
+    f = x * x
+print(tape.gradient(f, x))
+with srcdiff.GradientTape() as tape:
+    g = reads_x(x)
+try:
+    tape.gradient(g, x)
+except srcdiff.TapeError as exc:
+    print(exc)
+"""
+
+
+def test_module_level_tapes_and_helpers_reading_module_globals(tmp_path):
+    script = tmp_path / "module_tape.py"
+    script.write_text(MODULE_LEVEL)
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[:2] == ["60.0", "4.0"]
+    assert "reads_x (called in the tape's block) reads 'x', a source" in lines[2]
+    assert "module_tape.py:22:" in lines[2]  # the `with` line
+    assert "hint: pass x to reads_x as an argument" in done.stdout

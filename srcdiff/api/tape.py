@@ -344,7 +344,8 @@ class GradientTape:
                     extra.append(name)
                 elif not module_level:
                     cells[name] = entry[name]
-        _check_helpers(tree, {**self._globals, **entry}, params, self._place, self._globals)
+        shared = self._globals if module_level else None  # sources are module globals
+        _check_helpers(tree, {**self._globals, **entry}, params, self._place, shared)
         key = (
             self._place.code,
             tree.node.lineno,
@@ -613,7 +614,7 @@ def _globals_read(code):
     return names
 
 
-def _check_helpers(tree, namespace, params, place, frame_globals):
+def _check_helpers(tree, namespace, params, place, source_globals):
     """Refuse a block calling a function that reads a source other than through its
     arguments (a module global, a closure variable): srcdiff would take that read as a
     constant, and the derivative through it would be silently missing."""
@@ -635,7 +636,7 @@ def _check_helpers(tree, namespace, params, place, frame_globals):
                 continue
         for name, value in sorted(reads.items()):
             same = id(value) in sources and not isinstance(value, (bool, int))
-            if same or (func.__globals__ is frame_globals and name in params):
+            if same or (func.__globals__ is source_globals and name in params):
                 raise TapeError(
                     f"{place.filename}:{place.line}: {func.__qualname__} (called in the "
                     f"tape's block) reads {name!r}, a source of the gradient, as a "
