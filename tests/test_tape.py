@@ -450,3 +450,22 @@ def test_module_level_tapes_and_helpers_reading_module_globals(tmp_path):
     assert "reads_x (called in the tape's block) reads 'x', a source" in lines[2]
     assert "module_tape.py:22:" in lines[2]  # the `with` line
     assert "hint: pass x to reads_x as an argument" in done.stdout
+
+
+def _poly_tape(x, mode, n, coeffs, params):
+    with srcdiff.GradientTape() as tape:
+        acc = 0.0
+        for i in range(n):
+            acc = acc + coeffs[i] * x**i
+        if mode == "log":
+            acc = math.log(acc)
+        out = acc * params["scale"]
+    return tape.gradient(out, x)
+
+
+def test_the_block_reads_counts_strings_lists_and_dicts():
+    coeffs, params = [1.0, 2.0, 3.0], {"scale": 2.0}
+    # d/dx 2 * (1 + 2x + 3x^2) = 2 * (2 + 6x); of 2 * its log: 2 * (2 + 6x) / (1 + 2x + 3x^2)
+    assert _poly_tape(2.0, "lin", 3, coeffs, params) == 28.0
+    assert _poly_tape(2.0, "log", 3, coeffs, params) == pytest.approx(28 / 17, rel=1e-14)
+    assert _poly_tape(2.0, "lin", 2, coeffs, params) == 4.0
