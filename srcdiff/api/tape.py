@@ -14,16 +14,21 @@ source from the file, turns it into a function whose parameters are the sources
         return f
 
 and differentiates that function with `srcdiff.grad` (reverse mode), at the sources'
-values.  Which variable a value passed to `gradient` stands for is found by identity
-(`is`) among the frame's variables, since a float or an array carries no name: a value two
-names hold (`x = y = 3.0`), or none, is an error asking for the name as a string
+values.  Other names the block reads have their values at the block's start: data as
+parameters after the sources, functions and objects as closure values.  So the function
+and its derivative code depend only on the block, and the next tape of the same block (in
+a training loop) reuses them.
+
+Which variable a value passed to `gradient` stands for is found by identity (`is`) among
+the frame's variables, since a float or an array carries no name: a value two names hold
+(`x = y = 3.0`), or none, is an error asking for the name as a string
 (`tape.gradient(f, ["x", "y"])`), never a guess.  The function's parse is registered at
 the block's own lines (`compiler.source.adopt`), so every error srcdiff raises about it
 points at the user's file.
 
 Refused with a `TapeError` (a `RuntimeError` too, as TensorFlow's are), rather than
 answered wrongly: a block that assigns a source (the derivative would be with respect to
-which value?), a block that uses the tape itself except for `watch` (nested tapes: use
+which value?), a block that uses a tape except for its own `watch` (nested tapes: use
 `srcdiff.hessian`), a function called in the block that reads a source other than through
 its arguments (a global or closure value srcdiff would treat as a constant), and a second
 `gradient` of a tape that is not `persistent`.
