@@ -466,6 +466,44 @@ def _poly_tape(x, mode, n, coeffs, params):
 def test_the_block_reads_counts_strings_lists_and_dicts():
     coeffs, params = [1.0, 2.0, 3.0], {"scale": 2.0}
     # d/dx 2 * (1 + 2x + 3x^2) = 2 * (2 + 6x); of 2 * its log: 2 * (2 + 6x) / (1 + 2x + 3x^2)
-    assert _poly_tape(2.0, "lin", 3, coeffs, params) == 28.0
-    assert _poly_tape(2.0, "log", 3, coeffs, params) == pytest.approx(28 / 17, rel=1e-14)
-    assert _poly_tape(2.0, "lin", 2, coeffs, params) == 4.0
+    assert _poly_tape(0.5, "lin", 3, coeffs, params) == 10.0
+    assert _poly_tape(0.5, "log", 3, coeffs, params) == pytest.approx(40 / 11, rel=1e-14)
+    assert _poly_tape(0.5, "lin", 2, coeffs, params) == 4.0
+
+
+class _Holder:
+    def __init__(self, w):
+        self.w = w
+
+
+def test_a_source_read_through_a_container_a_view_or_an_attribute_is_refused():
+    w = np.array([1.0, 2.0, 3.0])
+    params = [w]
+    view = w[1:]
+    holder = _Holder(w)
+    x = 1.5
+    pair = (x, 2.0)
+    with srcdiff.GradientTape(persistent=True) as listed:
+        from_list = np.sum(params[0] ** 2)
+    with pytest.raises(TapeError, match="reads 'params', which holds a source") as info:
+        listed.gradient(from_list, w)
+    assert "tape.gradient(target, [params])" in str(info.value)
+    # the container itself as the source: its gradient has its structure
+    (g,) = listed.gradient(from_list, [params])
+    assert_close(g[0], 2 * w, rtol=1e-14)
+    with srcdiff.GradientTape() as viewed:
+        from_view = np.sum(view**2)
+    with pytest.raises(TapeError, match="reads 'view', which holds a source"):
+        viewed.gradient(from_view, w)
+    with srcdiff.GradientTape() as attribute:
+        from_attr = np.sum(holder.w)
+    with pytest.raises(TapeError, match="reads 'holder', which holds a source"):
+        attribute.gradient(from_attr, w)
+    with srcdiff.GradientTape() as tupled:
+        from_tuple = pair[0] * 3.0 + x
+    with pytest.raises(TapeError, match="reads 'pair', which holds a source"):
+        tupled.gradient(from_tuple, x)
+    with srcdiff.GradientTape() as whole:
+        direct = np.sum(w**2)
+    with pytest.raises(TapeError, match="reads 'w', which holds a source"):
+        whole.gradient(direct, view)  # part of w

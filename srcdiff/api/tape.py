@@ -230,6 +230,7 @@ class GradientTape:
             if name is not None:
                 given.setdefault(name, self._exit_value(src) if isinstance(src, str) else src)
         params = tuple(given)
+        self._check_reached(tree, flat, names)
         for name in params:
             if name in tree.assigned:
                 line = tree.assigned[name]
@@ -244,6 +245,37 @@ class GradientTape:
         if key not in self._functions:
             self._functions[key] = self._build(tree, target_name, params)
         return self._functions[key], names, params, [given[n] for n in params]
+
+    def _check_reached(self, tree, flat, names):
+        """Refuse a source the block reads through another name -- a container holding
+        it (`params = [w]`), an array that is a view of it (`v = w[1:]`), an object's
+        attribute -- or a name the block reads that is part of a source: that path's
+        derivative would be missing (or the whole gradient None), silently."""
+        assert self._entry is not None and self._globals is not None
+        values = [self._exit_value(s) if isinstance(s, str) else s for s in flat]
+        for read in sorted(tree.read):
+            if read in self._entry:
+                value = self._entry[read]
+            elif read in self._globals:
+                value = self._globals[read]
+            else:
+                continue
+            if isinstance(value, _OPAQUE):
+                continue
+            for name, source in zip(names, values):
+                if read == name or value is source:
+                    continue
+                if _contains(value, source) or _contains(source, value):
+                    raise TapeError(
+                        f"the tape's block reads {read!r}, which holds a source of the "
+                        f"gradient or part of one ({_describe(source)}) as a container "
+                        "item, an attribute or an array view (a number: or an equal "
+                        "constant Python keeps as one object); its derivative through "
+                        f"{read!r} would be missing",
+                        hint=f"pass {read!r} itself as a source (tape.gradient(target, "
+                        f"[{read}]): its gradient has its structure), or read the source by "
+                        "its own name in the block",
+                    )
 
     def _tree(self) -> _BlockTree:
         assert self._place is not None and self._exit is not None
@@ -617,6 +649,39 @@ def _globals_read(code):
         if isinstance(const, types.CodeType):
             names |= _globals_read(const)
     return names
+
+
+_OPAQUE = (types.ModuleType, types.FunctionType, type, types.BuiltinFunctionType)
+_ATOMS = (bool, int, str, bytes, type(None))  # interned: identity says nothing
+
+
+def _contains(container, obj, budget=100_000) -> bool:
+    """Whether `obj` is an item of `container` (lists, tuples, dicts, objects'
+    attributes, nested), or `container` is an array viewing `obj`'s memory."""
+    if isinstance(obj, _ATOMS):
+        return False
+    todo, seen = [container], set()
+    while todo and budget > 0:
+        value = todo.pop()
+        budget -= 1
+        if id(value) in seen or isinstance(value, _ATOMS + _OPAQUE):
+            continue
+        seen.add(id(value))
+        if value is obj and value is not container:
+            return True
+        if isinstance(value, np.ndarray):
+            base = value.base
+            while isinstance(base, np.ndarray):
+                if base is obj:
+                    return True
+                base = base.base
+        elif isinstance(value, (list, tuple)):
+            todo.extend(value)
+        elif isinstance(value, dict):
+            todo.extend(value.values())
+        elif hasattr(value, "__dict__") and not isinstance(value, float):
+            todo.extend(vars(value).values())
+    return False
 
 
 def _check_helpers(tree, namespace, params, place, source_globals):
