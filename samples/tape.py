@@ -18,12 +18,6 @@ import numpy as np
 
 import srcdiff
 
-x, y = 3.0, 4.0
-with srcdiff.GradientTape() as tape:
-    f = x**2 * y + y + 2
-print(tape.gradient(f, [x, y]))  # [24.0, 10.0]
-print(tape.source())
-
 
 def least_squares(w, b, inputs, targets):
     """A tape inside a function, on arrays; persistent, so it answers twice."""
@@ -35,6 +29,13 @@ def least_squares(w, b, inputs, targets):
 
 
 if __name__ == "__main__":
+    # the seed's snippet, at module level (the tape's frame is the module's)
+    x, y = 3.0, 4.0
+    with srcdiff.GradientTape() as tape:
+        f = x**2 * y + y + 2
+    print(tape.gradient(f, [x, y]))  # [24.0, 10.0]
+    print(tape.source())
+
     rng = np.random.default_rng(0)
     inputs, targets = rng.normal(size=(4, 2)), rng.normal(size=4)
     loss, dw, db, jac = least_squares(np.array([0.5, -0.25]), 0.1, inputs, targets)
