@@ -14,6 +14,7 @@ from .api.check import check_grad
 from .api.compare import compare
 from .api.gradients import grad, source, value_and_grad
 from .api.symbolic import symbolic
+from .api.tape import GradientTape
 from .api.transforms import hessian, hvp, jacobian, jvp, vjp
 from .errors import (
     ArgumentError,
@@ -27,6 +28,7 @@ from .errors import (
     NotSymbolicError,
     SourceUnavailableError,
     SrcDiffError,
+    TapeError,
     UnsupportedSyntaxError,
     WrtError,
 )
@@ -55,6 +57,7 @@ __all__ = [
     "hvp",
     "stop_gradient",
     "symbolic",
+    "GradientTape",
     "register_pytree_node",
     "tree_flatten",
     "tree_unflatten",
@@ -73,5 +76,6 @@ __all__ = [
     "GradientCheckError",
     "BackendError",
     "MissingDependencyError",
+    "TapeError",
     "__version__",
 ]

@@ -173,3 +173,9 @@ def as_domain_error(exc, own=None):
 class UsageError(Exception):
     """A mistake in what was asked on the command line or in [tool.srcdiff] (a missing
     file, a malformed --at): the CLI prints it and exits 2, without a traceback."""
+
+
+class TapeError(SrcDiffError, RuntimeError):
+    """`srcdiff.GradientTape` used in a way it can't answer: a second `gradient` of a
+    tape that is not persistent (a RuntimeError, as TensorFlow's is), a source or target
+    that names no variable, or a block srcdiff can't turn into a function."""

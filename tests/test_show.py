@@ -58,6 +58,8 @@ REFUSED |= {
     f"samples/nested_params.py:{name}"
     for name in ("predict", "loss", "unit_loss", "init", "make_data", "flat_view")
 }
+# ... and the GradientTape sample's function, which holds a tape's `with` block
+REFUSED |= {"samples/tape.py:least_squares"}
 REFUSED |= {"samples/sweep/oscillator/model.py:observations"} | {
     f"samples/sweep/run_sweep.py:{name}" for name in ("row", "sweep_serial", "sweep_dask", "main")
 }
