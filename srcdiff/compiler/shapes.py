@@ -213,6 +213,9 @@ class ShapeTokens:
         if rank is None:
             return None
         parts = index.elts if isinstance(index, ast.Tuple) else [index]
+        gathered = self._gather_rank(rank, parts)
+        if gathered is not None:
+            return gathered
         taken = added = 0
         for part in parts:
             if isinstance(part, ast.Constant) and part.value is None:
@@ -227,6 +230,28 @@ class ShapeTokens:
                 return None
         used = len(parts) - added
         return rank - taken + added if used <= rank else None
+
+    def _gather_rank(self, rank, parts):
+        """Rank of `a[i, j]` indexed on every axis by integer arrays of known ranks (they
+        broadcast together: the result has their rank), else None."""
+        if len(parts) != rank:
+            return None
+        ranks = []
+        for part in parts:
+            if isinstance(part, ast.Slice) or (isinstance(part, ast.Constant)):
+                return None
+            kind = self.fn.flat.kind(part) if isinstance(part, ast.Name) else None
+            part_rank = self.fn.an.rank(part)
+            if (
+                part_rank is None
+                and isinstance(part, ast.Call)
+                and self.fn.an.resolver.resolve(part.func) is np.arange
+            ):
+                part_rank = 1  # np.arange(n): the rows picked one by one
+            if part_rank is None or part_rank < 1 or (kind is not None and kind != INT):
+                return None
+            ranks.append(part_rank)
+        return max(ranks)
 
     def _atom_rank(self, atom):
         if self._number(atom):

@@ -23,7 +23,7 @@
 # -> db2 = [0.223359, -0.223359]
 # --- generated
 import numpy as np
-from srcdiff.runtime import add_at, chooser_partials, expand_reduced, reduced_size
+from srcdiff.runtime import add_at, chooser_partials
 
 
 def mlp_loss_grad(W1, b1, W2, b2, X, labels):
@@ -39,11 +39,9 @@ def mlp_loss_grad(W1, b1, W2, b2, X, labels):
     del shifted
     picked = log_probs[np.arange(X.shape[0]), labels]
     # backward sweep
-    # line 13: return -np.mean(picked)
-    dpicked = expand_reduced(-1.0, picked, None, False) / reduced_size(picked, None)
     # line 12: picked = log_probs[np.arange(X.shape[0]), labels]
-    dlog_probs = add_at(None, log_probs, (np.arange(X.shape[0]), labels), dpicked)
-    del dpicked, log_probs
+    dlog_probs = add_at(None, log_probs, (np.arange(X.shape[0]), labels), np.full_like(picked, -1.0 / picked.size))
+    del log_probs
     # line 11: log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
     dshifted = dlog_probs + np.full_like(t5, np.sum(-dlog_probs, axis=1, keepdims=True) / t6) * t5
     del dlog_probs, t5, t6
