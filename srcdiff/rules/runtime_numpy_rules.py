@@ -47,6 +47,14 @@ norm_partials_ds = rn.norm_partials_ds
 det_cofactor_jvp = rn.det_cofactor_jvp
 sinc_d2 = rn.sinc_d2
 solve_tgb = rn.solve_tgb
+pinv_jvp_da = rn.pinv_jvp_da
+pinv_jvp_da_t = rn.pinv_jvp_da_t
+pinv_jvp_dp = rn.pinv_jvp_dp
+pinv_jvp_dp_t = rn.pinv_jvp_dp_t
+pinv_vjp_da = rn.pinv_vjp_da
+pinv_vjp_da_t = rn.pinv_vjp_da_t
+pinv_vjp_dp = rn.pinv_vjp_dp
+pinv_vjp_dp_t = rn.pinv_vjp_dp_t
 
 # --- the rule table ------------------------------------------------------------------------
 
@@ -69,6 +77,14 @@ NS = {
     "det_cofactor_jvp": det_cofactor_jvp,
     "sinc_d2": sinc_d2,
     "solve_tgb": solve_tgb,
+    "pinv_jvp_da": pinv_jvp_da,
+    "pinv_jvp_da_t": pinv_jvp_da_t,
+    "pinv_jvp_dp": pinv_jvp_dp,
+    "pinv_jvp_dp_t": pinv_jvp_dp_t,
+    "pinv_vjp_da": pinv_vjp_da,
+    "pinv_vjp_da_t": pinv_vjp_da_t,
+    "pinv_vjp_dp": pinv_vjp_dp,
+    "pinv_vjp_dp_t": pinv_vjp_dp_t,
 }
 
 #: Every rule this module registers, in order.
@@ -295,8 +311,28 @@ rule(
     jvp={"u": "matrix_power_jvp(t, a, n)"},
     vjp={"u": "matrix_power_jvp(g, np.swapaxes(a, -1, -2), n)"},
 )
-rule(rn.pinv_jvp, "u, a, p", jvp={"u": "pinv_jvp(t, a, p)"}, vjp={"u": "pinv_vjp(g, a, p)"})
-rule(rn.pinv_vjp, "v, a, p", jvp={"v": "pinv_vjp(t, a, p)"}, vjp={"v": "pinv_jvp(g, a, p)"})
+# pinv's helpers: polynomials in the matrix a and its pinv p too (runtime.arrays gives
+# their derivatives in a and p and those derivatives' transposes)
+rule(
+    rn.pinv_jvp,
+    "u, a, p",
+    jvp={"u": "pinv_jvp(t, a, p)", "a": "pinv_jvp_da(t, u, a, p)", "p": "pinv_jvp_dp(t, u, a, p)"},
+    vjp={
+        "u": "pinv_vjp(g, a, p)",
+        "a": "pinv_jvp_da_t(g, u, a, p)",
+        "p": "pinv_jvp_dp_t(g, u, a, p)",
+    },
+)
+rule(
+    rn.pinv_vjp,
+    "v, a, p",
+    jvp={"v": "pinv_vjp(t, a, p)", "a": "pinv_vjp_da(t, v, a, p)", "p": "pinv_vjp_dp(t, v, a, p)"},
+    vjp={
+        "v": "pinv_jvp(g, a, p)",
+        "a": "pinv_vjp_da_t(g, v, a, p)",
+        "p": "pinv_vjp_dp_t(g, v, a, p)",
+    },
+)
 
 # --- shape operations: linear; the transpose is the NumPy function they undo ----------------------
 rule(
