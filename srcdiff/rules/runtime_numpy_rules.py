@@ -47,6 +47,10 @@ norm_partials_ds = rn.norm_partials_ds
 det_cofactor_jvp = rn.det_cofactor_jvp
 sinc_d2 = rn.sinc_d2
 solve_tgb = rn.solve_tgb
+cholesky_jvp_dL = rn.cholesky_jvp_dL
+cholesky_jvp_dL_t = rn.cholesky_jvp_dL_t
+cholesky_vjp_dL = rn.cholesky_vjp_dL
+cholesky_vjp_dL_t = rn.cholesky_vjp_dL_t
 pinv_jvp_da = rn.pinv_jvp_da
 pinv_jvp_da_t = rn.pinv_jvp_da_t
 pinv_jvp_dp = rn.pinv_jvp_dp
@@ -77,6 +81,10 @@ NS = {
     "det_cofactor_jvp": det_cofactor_jvp,
     "sinc_d2": sinc_d2,
     "solve_tgb": solve_tgb,
+    "cholesky_jvp_dL": cholesky_jvp_dL,
+    "cholesky_jvp_dL_t": cholesky_jvp_dL_t,
+    "cholesky_vjp_dL": cholesky_vjp_dL,
+    "cholesky_vjp_dL_t": cholesky_vjp_dL_t,
     "pinv_jvp_da": pinv_jvp_da,
     "pinv_jvp_da_t": pinv_jvp_da_t,
     "pinv_jvp_dp": pinv_jvp_dp,
@@ -301,10 +309,21 @@ rule(
     },
 )
 
-# linear in the tangent / cotangent, each the other's transpose; no derivative in the
-# matrix or the factor (Hessians through cholesky, matrix_power and pinv are refused)
-rule(rn.cholesky_jvp, "u, L", jvp={"u": "cholesky_jvp(t, L)"}, vjp={"u": "cholesky_vjp(g, L)"})
-rule(rn.cholesky_vjp, "v, L", jvp={"v": "cholesky_vjp(t, L)"}, vjp={"v": "cholesky_jvp(g, L)"})
+# linear in the tangent / cotangent, each the other's transpose; cholesky's also in the
+# factor L (runtime.arrays gives those derivatives and their transposes); matrix_power's
+# has no derivative in the matrix (Hessians through matrix_power are refused)
+rule(
+    rn.cholesky_jvp,
+    "u, L",
+    jvp={"u": "cholesky_jvp(t, L)", "L": "cholesky_jvp_dL(t, u, L)"},
+    vjp={"u": "cholesky_vjp(g, L)", "L": "cholesky_jvp_dL_t(g, u, L)"},
+)
+rule(
+    rn.cholesky_vjp,
+    "v, L",
+    jvp={"v": "cholesky_vjp(t, L)", "L": "cholesky_vjp_dL(t, v, L)"},
+    vjp={"v": "cholesky_jvp(g, L)", "L": "cholesky_vjp_dL_t(g, v, L)"},
+)
 rule(
     rn.matrix_power_jvp,
     "u, a, n",

@@ -23,7 +23,11 @@ __all__ = [
     "asarray_vjp",
     "balanced_eq",
     "cholesky_jvp",
+    "cholesky_jvp_dL",
+    "cholesky_jvp_dL_t",
     "cholesky_vjp",
+    "cholesky_vjp_dL",
+    "cholesky_vjp_dL_t",
     "chooser_partials",
     "clip_partials",
     "column_stack_vjp",
@@ -103,6 +107,10 @@ __all__ = [
 # Derivatives of the helpers above, used by their rules (rules/runtime_numpy_rules.py) for
 # second order; they have no rules of their own (third derivatives are not supported).
 SECOND_ORDER = (
+    "cholesky_jvp_dL",
+    "cholesky_jvp_dL_t",
+    "cholesky_vjp_dL",
+    "cholesky_vjp_dL_t",
     "cumprod_d2",
     "cumprod_hess",
     "det_cofactor_jvp",
@@ -1179,8 +1187,9 @@ def corrcoef_vjp(v, x, y=None, rowvar=True):
 
 
 # --- linear algebra of issue 13: cholesky, matrix_power, pinv ------------------------------
-# Linear in the tangent / cotangent; their derivatives in the matrix (third-order terms
-# of a Hessian through these functions) are not provided, so such Hessians are refused.
+# Linear in the tangent / cotangent.  For Hessians, the derivatives of cholesky's and
+# pinv's helpers in the matrix (the factor) follow them; matrix_power_jvp has none, so
+# a Hessian through matrix_power is refused.
 
 
 def _mT(x):
@@ -1336,6 +1345,75 @@ def pinv_vjp_dp(r, v, a, p):
 def pinv_vjp_dp_t(h, v, a, p):
     """The transpose of pinv_vjp_dp in r."""
     return pinv_jvp_dp_t(_mT(np.asarray(h)), _mT(np.asarray(v)), a, p)
+
+
+# cholesky's helpers in the factor L (Hessians through np.linalg.cholesky): with
+# X = L^-1 S L^-T, d(L^-1) = -L^-1 r L^-1 gives dX = -L^-1 r X - X r^T L^-T; Phi is a
+# mask (lower triangle, diagonal halved), so it is its own transpose.
+
+
+def _solve_right(x, L):
+    """x L^-1."""
+    return _mT(np.linalg.solve(_mT(L), _mT(x)))
+
+
+def _solve_right_t(x, L):
+    """x L^-T."""
+    return _mT(np.linalg.solve(L, _mT(x)))
+
+
+def cholesky_jvp_dL(r, u, L):
+    """The derivative of cholesky_jvp(u, L) in L along r: r Phi(X) + L Phi(dX)."""
+    u = np.asarray(u, dtype=L.dtype)
+    r = _like(r, np.shape(L), L.dtype)
+    S = np.tril(u) + _mT(np.tril(u, -1))
+    X = _solve_right_t(np.linalg.solve(L, S), L)
+    dX = -np.linalg.solve(L, np.matmul(r, X)) - _solve_right_t(np.matmul(X, _mT(r)), L)
+    return np.matmul(r, _halve_diagonal(X)) + np.matmul(L, _halve_diagonal(dX))
+
+
+def cholesky_jvp_dL_t(h, u, L):
+    """The transpose of cholesky_jvp_dL in r: h Phi(X)^T - L^-T (W + W^T) X, with
+    W = Phi(L^T h)."""
+    u = np.asarray(u, dtype=L.dtype)
+    h = _like(h, np.shape(L), L.dtype)
+    S = np.tril(u) + _mT(np.tril(u, -1))
+    X = _solve_right_t(np.linalg.solve(L, S), L)
+    W = _halve_diagonal(np.matmul(_mT(L), h))
+    return np.matmul(h, _mT(_halve_diagonal(X))) - np.linalg.solve(
+        _mT(L), np.matmul(W + _mT(W), X)
+    )
+
+
+def _cholesky_vjp_m(v, L):
+    """M = L^-T Phi(L^T v) L^-1 of cholesky_vjp."""
+    P = _halve_diagonal(np.matmul(_mT(L), v))
+    return _solve_right(np.linalg.solve(_mT(L), P), L)
+
+
+def cholesky_vjp_dL(r, v, L):
+    """The derivative of cholesky_vjp(v, L) in L along r: the lower triangle of dM + dM^T,
+    dM = L^-T Phi(r^T v) L^-1 - L^-T r^T M - M r L^-1."""
+    v = np.asarray(v, dtype=L.dtype)
+    r = _like(r, np.shape(L), L.dtype)
+    M = _cholesky_vjp_m(v, L)
+    dM = (
+        _solve_right(np.linalg.solve(_mT(L), _halve_diagonal(np.matmul(_mT(r), v))), L)
+        - np.linalg.solve(_mT(L), np.matmul(_mT(r), M))
+        - _solve_right(np.matmul(M, r), L)
+    )
+    return np.tril(dM) + np.tril(_mT(dM), -1)
+
+
+def cholesky_vjp_dL_t(h, v, L):
+    """The transpose of cholesky_vjp_dL in r: with H = tril(h) + tril(h, -1)^T,
+    v Phi(L^-1 H L^-T)^T - M H^T L^-T - M^T H L^-T."""
+    v = np.asarray(v, dtype=L.dtype)
+    h = _like(h, np.shape(L), L.dtype)
+    M = _cholesky_vjp_m(v, L)
+    H = np.tril(h) + _mT(np.tril(h, -1))
+    Z = _halve_diagonal(_solve_right_t(np.linalg.solve(L, H), L))
+    return np.matmul(v, _mT(Z)) - _solve_right_t(np.matmul(M, _mT(H)) + np.matmul(_mT(M), H), L)
 
 
 # --- second-order helpers ------------------------------------------------------------
