@@ -778,6 +778,24 @@ def padded_rolled(x):
     return np.sum(p**2) + np.sum(r**2) + np.sum(i**3) + np.sum(x**3, where=x > 0)
 
 
+def pinv_squares(a):
+    return np.sum(np.linalg.pinv(a) ** 2)
+
+
+def cholesky_logdet(b):
+    s = np.matmul(b, np.swapaxes(b, -1, -2)) + 3 * np.eye(b.shape[-1])
+    return np.log(np.prod(np.diag(np.linalg.cholesky(s))))
+
+
+def cholesky_cubes(s):
+    return np.sum(np.linalg.cholesky(s) ** 3)
+
+
+def spd(*shape):
+    b = U(*shape)
+    return np.matmul(b, np.swapaxes(b, -1, -2)) + 3 * np.eye(shape[-1])
+
+
 @dataclass
 class H:
     id: str
@@ -817,6 +835,12 @@ HCASES = [
     H("diff_diag_sort_trapezoid_column_stack", structural, (U(3, 4),)),
     H("kron_cross_convolve_cov", bilinear, (U(3),)),
     H("pad_sinc_rollaxis_interp_where", padded_rolled, (U(2, 4),)),
+    H("pinv_tall", pinv_squares, (U(4, 3),)),
+    H("pinv_wide", pinv_squares, (U(2, 3),)),
+    H("pinv_batched", pinv_squares, (well_conditioned(2, 3, 3),)),
+    H("cholesky_logdet", cholesky_logdet, (U(3, 3),)),
+    H("cholesky_of_the_matrix", cholesky_cubes, (spd(3, 3),)),
+    H("cholesky_batched", cholesky_cubes, (spd(2, 3, 3),)),
 ]
 
 
@@ -854,14 +878,27 @@ def test_hessian_reverse_over_reverse(c):
     _check_hessian(c, "reverse-over-reverse")
 
 
-# Forward over forward differentiates jvp code: cumprod_jvp and solve_jvp_a appear there.
+# Forward over forward differentiates jvp code: cumprod_jvp, solve_jvp_a, pinv_jvp and
+# cholesky_jvp appear there.
 @pytest.mark.parametrize(
     "c",
     [
         c
         for c in HCASES
         if c.func
-        in (cumprods, linalg_mix, prods, concatenates, stacks, structural, bilinear, padded_rolled)
+        in (
+            cumprods,
+            linalg_mix,
+            prods,
+            concatenates,
+            stacks,
+            structural,
+            bilinear,
+            padded_rolled,
+            pinv_squares,
+            cholesky_logdet,
+            cholesky_cubes,
+        )
     ],
     ids=str,
 )
