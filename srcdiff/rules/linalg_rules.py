@@ -126,6 +126,31 @@ _helper(
     jvp={"v": "eigh_vjp(t, a, o, UPLO)", "o": "eigh_vjp_do(t, v, o, UPLO)"},
     vjp={"v": "eigh_jvp(g, a, o, UPLO)", "o": "eigh_vjp_do_t(g, v, o, UPLO)"},
 )
+# eig_vjp(v, a, o) and svd_vjp(v, a, o, ...) (o: the results of eig(a), svd(a, ...)):
+# linear in v, their transposes eig_jvp and svd_jvp.  o is a zero parameter: it is always
+# the decomposition of the same a, so the rule for a gives the total derivative, as for
+# the cumprod helpers -- the Hessian of <v, eig(a)> (<v, svd(a)>) times a direction,
+# symmetric, so eig_vjp_da (svd_vjp_da) is its own transpose.
+_helper(
+    rl.eig_vjp,
+    "v, a, o",
+    zero="o",
+    jvp={"v": "eig_vjp(t, a, o)", "a": "eig_vjp_da(t, v, a, o)"},
+    vjp={"v": "eig_jvp(g, a, o)", "a": "eig_vjp_da(g, v, a, o)"},
+)
+_helper(
+    rl.svd_vjp,
+    "v, a, o, full_matrices=True, compute_uv=True",
+    zero="o",
+    jvp={
+        "v": "svd_vjp(t, a, o, full_matrices, compute_uv)",
+        "a": "svd_vjp_da(t, v, a, o, full_matrices, compute_uv)",
+    },
+    vjp={
+        "v": "svd_jvp(g, a, o, full_matrices, compute_uv)",
+        "a": "svd_vjp_da(g, v, a, o, full_matrices, compute_uv)",
+    },
+)
 # split_vjp(v, ary, axis) joins the pieces v: its transpose splits g like them
 _helper(
     rl.split_vjp,

@@ -26,6 +26,7 @@ from .arrays import pinv_jvp, pinv_vjp
 __all__ = [
     "eig_jvp",
     "eig_vjp",
+    "eig_vjp_da",
     "eigh_jvp",
     "eigh_vjp",
     "eigh_vjp_do",
@@ -43,6 +44,7 @@ __all__ = [
     "split_vjp",
     "svd_jvp",
     "svd_vjp",
+    "svd_vjp_da",
 ]
 
 
@@ -365,6 +367,99 @@ def svd_jvp(t, a, out, full_matrices=True, compute_uv=True):
             tu = np.matmul(_mT(t), U)
             dV = dV + (tu - np.matmul(V, np.matmul(_mT(V), tu))) * inv_s[..., None, :]
     return dU, ds, _mT(dV)
+
+
+# --- second order: the helpers' derivatives in the matrix ----------------------------
+# eig_vjp(v, a, eig(a)) and svd_vjp(v, a, svd(a), ...) are the gradients of <v, eig(a)>
+# and <v, svd(a)>: their (total) derivatives in a are those functions' Hessians times a
+# direction, so each is its own transpose.  They are the helpers differentiated as dual
+# numbers, with the results' tangents from eig_jvp / svd_jvp.
+
+
+def _gap_inverse_jvp(F, dw):
+    """The derivative of F_ij = 1 / (w_j - w_i) along dw: -F_ij^2 (dw_j - dw_i)."""
+    return -F * F * (dw[..., None, :] - dw[..., :, None])
+
+
+def eig_vjp_da(t, v, a, out):
+    """The derivative of eig_vjp(v, a, eig(a)) along a's tangent t (its own transpose):
+    with grad = V^-T M V^T, d grad = V^-T (d M V^T + M dV^T - dV^T grad)."""
+    w, V = _real_eig(out)
+    t = np.asarray(t, dtype=V.dtype)
+    dw, dV = eig_jvp(t, a, out)
+    gw, gV = _part(v, 0, w), _part(v, 1, V)
+    M, dM = _diag_embed(gw), np.zeros_like(V)
+    if _any(gV):
+        F = _gap_inverse(w, "eigenvalue", "np.linalg.eig")
+        VtgV = np.matmul(_mT(V), gV)
+        d = np.diagonal(VtgV, axis1=-2, axis2=-1)
+        VtV = np.matmul(_mT(V), V)
+        H = VtgV - VtV * d[..., None, :]
+        dVtgV = np.matmul(_mT(dV), gV)
+        dd = np.diagonal(dVtgV, axis1=-2, axis2=-1)
+        dVtV = np.matmul(_mT(dV), V) + np.matmul(_mT(V), dV)
+        dH = dVtgV - dVtV * d[..., None, :] - VtV * dd[..., None, :]
+        M = M + F * H
+        dM = _gap_inverse_jvp(F, dw) * H + F * dH
+    grad = np.linalg.solve(_mT(V), np.matmul(M, _mT(V)))
+    inner = np.matmul(dM, _mT(V)) + np.matmul(M, _mT(dV)) - np.matmul(_mT(dV), grad)
+    return np.linalg.solve(_mT(V), inner)
+
+
+def svd_vjp_da(t, v, a, out, full_matrices=True, compute_uv=True):
+    """The derivative of svd_vjp(v, a, svd(a, ...), ...) along a's tangent t (its own
+    transpose): svd_vjp's formula differentiated, with dU, ds, dV from svd_jvp."""
+    U, s, V, m, n = _svd_parts(a, out, compute_uv, full_matrices)
+    t = np.asarray(t, dtype=U.dtype)
+    dU, ds, dVt = svd_jvp(t, a, (U, s, _mT(V)), False, True)
+    dV = _mT(dVt)
+    if not compute_uv:
+        gs = np.asarray(v, dtype=s.dtype)[..., None, :]
+        return np.matmul(dU * gs, _mT(V)) + np.matmul(U * gs, dVt)
+    gU, gs, gV = _svd_cotangents(v, out, m, n, full_matrices)
+    inner = _diag_embed(gs)
+    d_inner = np.zeros_like(inner)
+    vectors = _any(gU) or _any(gV)
+    if vectors:
+        S, dS = _diag_embed(s), _diag_embed(ds)
+        F = _gap_inverse(s * s, "singular value", "np.linalg.svd")
+        dF = _gap_inverse_jvp(F, 2 * s * ds)
+        UtgU, VtgV = np.matmul(_mT(U), gU), np.matmul(_mT(V), gV)
+        J, K = F * UtgU, F * VtgV
+        dJ = dF * UtgU + F * np.matmul(_mT(dU), gU)
+        dK = dF * VtgV + F * np.matmul(_mT(dV), gV)
+        inner = inner + np.matmul(J + _mT(J), S) + np.matmul(S, K + _mT(K))
+        d_inner = (
+            np.matmul(dJ + _mT(dJ), S)
+            + np.matmul(J + _mT(J), dS)
+            + np.matmul(dS, K + _mT(K))
+            + np.matmul(S, dK + _mT(dK))
+        )
+    d_grad = (
+        np.matmul(dU, np.matmul(inner, _mT(V)))
+        + np.matmul(U, np.matmul(d_inner, _mT(V)))
+        + np.matmul(U, np.matmul(inner, _mT(dV)))
+    )
+    if vectors and m != n:
+        inv_s = 1.0 / s
+        d_inv_s = -ds * inv_s * inv_s
+        if m > n:
+            proj = gU - np.matmul(U, np.matmul(_mT(U), gU))
+            d_proj = -np.matmul(dU, np.matmul(_mT(U), gU)) - np.matmul(U, np.matmul(_mT(dU), gU))
+            d_grad = (
+                d_grad
+                + np.matmul(d_proj * inv_s[..., None, :] + proj * d_inv_s[..., None, :], _mT(V))
+                + np.matmul(proj * inv_s[..., None, :], _mT(dV))
+            )
+        else:
+            proj = gV - np.matmul(V, np.matmul(_mT(V), gV))
+            d_proj = -np.matmul(dV, np.matmul(_mT(V), gV)) - np.matmul(V, np.matmul(_mT(dV), gV))
+            d_grad = (
+                d_grad
+                + np.matmul(dU * inv_s[..., None, :] + U * d_inv_s[..., None, :], _mT(proj))
+                + np.matmul(U * inv_s[..., None, :], _mT(d_proj))
+            )
+    return d_grad
 
 
 # --- lstsq: x = pinv(a) b, residuals |b - a x|^2 (where NumPy returns them), s of a --------
