@@ -11,10 +11,11 @@ the arbitrary extra columns of svd(a, full_matrices=True) of a non-square matrix
 complex eigenvalues of eig -- the helpers raise a DomainError saying so when the code
 runs.
 
-Second order: the helpers of slogdet, eigh's vjp and the splits' have rules (below),
-so Hessians through them work (through eigh, all but forward over forward).  eigh_jvp
-and the helpers of eig, svd, lstsq and multi_dot have no rules yet: a Hessian through
-those is refused (NoRuleError naming the helper).
+Second order: the helpers of slogdet, the vjps of eigh, eig and svd, and the splits'
+have rules (below), so Hessians through them work (through eigh, eig and svd, all but
+forward over forward).  eigh_jvp, eig_jvp, svd_jvp and the helpers of lstsq and
+multi_dot have no rules yet: a Hessian through those is refused (NoRuleError naming the
+helper).
 """
 
 import math
@@ -118,7 +119,7 @@ _helper(
 )
 # eigh_vjp(v, a, o, UPLO) (o: the results (w, V)): linear in v, its transpose eigh_jvp;
 # in o, eigh_vjp_do and its transpose eigh_vjp_do_t; it does not read a.  (eigh_jvp,
-# eig, svd, lstsq and multi_dot have no rules yet: Hessians through them are refused.)
+# eig_jvp, svd_jvp and the helpers of lstsq and multi_dot have no rules yet.)
 _helper(
     rl.eigh_vjp,
     "v, a, o, UPLO='L'",
