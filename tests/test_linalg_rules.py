@@ -81,10 +81,18 @@ CASES = [
     C(L.lstsq_all, (R.standard_normal((5, 2)), R.standard_normal((5, 3))), 1),
     C(L.lstsq_solution, (R.standard_normal((3, 4)), R.standard_normal(3)), 0),
     C(L.lstsq_solution, (R.standard_normal((3, 4)), R.standard_normal(3)), 1),
-    C(L.multi_dot_matrices, (near_eye(3), R.standard_normal((3, 3))), 0, covers=(la.multi_dot,)),
-    C(L.multi_dot_matrices, (near_eye(3), R.standard_normal((3, 3))), 1),
-    C(L.multi_dot_vectors, (R.standard_normal((3, 3)), R.standard_normal((2, 3))), 0),
-    C(L.multi_dot_vectors, (R.standard_normal((3, 3)), R.standard_normal((2, 3))), 1),
+    C(
+        L.multi_dot_matrices,
+        (near_eye(3), R.standard_normal((3, 3))),
+        0,
+        hessian=True,
+        covers=(la.multi_dot,),
+    ),
+    C(L.multi_dot_matrices, (near_eye(3), R.standard_normal((3, 3))), 1, hessian=True),
+    C(L.multi_dot_vectors, (R.standard_normal((3, 3)), R.standard_normal((2, 3))), 0, hessian=True),
+    C(L.multi_dot_vectors, (R.standard_normal((3, 3)), R.standard_normal((2, 3))), 1, hessian=True),
+    C(L.multi_dot_chain, (R.standard_normal(3), near_eye(3), R.standard_normal((3, 2))), 0, True),
+    C(L.multi_dot_chain, (R.standard_normal(3), near_eye(3), R.standard_normal((3, 2))), 1, True),
     C(L.split_unpacked, (R.standard_normal((6, 2)),), hessian=True, covers=(np.split,)),
     C(L.split_unpacked, (R.standard_normal(9),), hessian=True),
     C(L.split_indices_axis, (R.standard_normal((3, 4)),), hessian=True),
@@ -287,9 +295,7 @@ def test_eig_and_svd_vjp_rules_are_their_own_derivative(name, a, kw):
     assert np.isclose(np.sum(t2 * got), np.sum(t * vjp_da(t2, v, a, o, *extra)))
     tangents = jvp(t, a, o, *extra)
     lhs = np.sum(t * vjp(v, a, o, *extra))
-    rhs = (
-        sum(np.sum(d * w) for d, w in zip(tangents, v)) if vectors else np.sum(tangents * v)
-    )
+    rhs = sum(np.sum(d * w) for d, w in zip(tangents, v)) if vectors else np.sum(tangents * v)
     assert np.isclose(lhs, rhs)
 
 
@@ -344,3 +350,32 @@ def test_srcdiff_build_can_copy_every_helper():
     namespace = {"np": np, "math": __import__("math")}
     exec(compile(text, "<copies>", "exec"), namespace)
     assert {h.__name__ for h in helpers} <= set(namespace)
+
+
+def test_multi_dot_helper_rules_are_their_own_derivative():
+    """multi_dot_vjp's and multi_dot_jvp's rules in the arrays (Hessians through
+    multi_dot): against central differences, multi_dot_vjp_da symmetric, and
+    multi_dot_jvp_da_t the transpose of multi_dot_jvp_da; a constant's tangent is 0.0."""
+    arrays = [R.standard_normal(3), near_eye(3), R.standard_normal((3, 2))]
+    s = [R.standard_normal(3), 0.0, R.standard_normal((3, 2))]
+    s2 = [R.standard_normal(np.shape(a)) for a in arrays]
+    u = [R.standard_normal(np.shape(a)) for a in arrays]
+    v = R.standard_normal(2)
+    h = 1e-6
+
+    def moved(step):
+        return [a + step * np.asarray(d) for a, d in zip(arrays, s)]
+
+    def inner(x, y):
+        return sum(np.sum(np.asarray(p) * np.asarray(q)) for p, q in zip(x, y))
+
+    got = rl.multi_dot_vjp_da(s, v, arrays)
+    plus, minus = rl.multi_dot_vjp(v, moved(h)), rl.multi_dot_vjp(v, moved(-h))
+    for g, p, m in zip(got, plus, minus):
+        np.testing.assert_allclose(g, (p - m) / (2 * h), atol=1e-7)
+    assert np.isclose(inner(s2, got), inner(s, rl.multi_dot_vjp_da(s2, v, arrays)))
+    tangent = rl.multi_dot_jvp_da(s, u, arrays)
+    numeric = (rl.multi_dot_jvp(u, moved(h)) - rl.multi_dot_jvp(u, moved(-h))) / (2 * h)
+    np.testing.assert_allclose(tangent, numeric, atol=1e-7)
+    H = R.standard_normal(np.shape(tangent))
+    assert np.isclose(np.sum(H * tangent), inner(rl.multi_dot_jvp_da_t(H, u, arrays), s))

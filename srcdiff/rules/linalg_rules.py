@@ -152,6 +152,20 @@ _helper(
         "a": "svd_vjp_da(g, v, a, o, full_matrices, compute_uv)",
     },
 )
+# multi_dot's helpers: linear in the (co)tangent, each the other's transpose; in the
+# arrays, multi_dot_vjp_da (its own transpose) and multi_dot_jvp_da (with its transpose)
+_helper(
+    rl.multi_dot_vjp,
+    "v, arrays",
+    jvp={"v": "multi_dot_vjp(t, arrays)", "arrays": "multi_dot_vjp_da(t, v, arrays)"},
+    vjp={"v": "multi_dot_jvp(g, arrays)", "arrays": "multi_dot_vjp_da(g, v, arrays)"},
+)
+_helper(
+    rl.multi_dot_jvp,
+    "u, arrays",
+    jvp={"u": "multi_dot_jvp(t, arrays)", "arrays": "multi_dot_jvp_da(t, u, arrays)"},
+    vjp={"u": "multi_dot_vjp(g, arrays)", "arrays": "multi_dot_jvp_da_t(g, u, arrays)"},
+)
 # split_vjp(v, ary, axis) joins the pieces v: its transpose splits g like them
 _helper(
     rl.split_vjp,

@@ -1380,9 +1380,7 @@ def cholesky_jvp_dL_t(h, u, L):
     S = np.tril(u) + _mT(np.tril(u, -1))
     X = _solve_right_t(np.linalg.solve(L, S), L)
     W = _halve_diagonal(np.matmul(_mT(L), h))
-    return np.matmul(h, _mT(_halve_diagonal(X))) - np.linalg.solve(
-        _mT(L), np.matmul(W + _mT(W), X)
-    )
+    return np.matmul(h, _mT(_halve_diagonal(X))) - np.linalg.solve(_mT(L), np.matmul(W + _mT(W), X))
 
 
 def _cholesky_vjp_m(v, L):

@@ -35,7 +35,10 @@ __all__ = [
     "lstsq_vjp_a",
     "lstsq_vjp_b",
     "multi_dot_jvp",
+    "multi_dot_jvp_da",
+    "multi_dot_jvp_da_t",
     "multi_dot_vjp",
+    "multi_dot_vjp_da",
     "slogdet_jvp",
     "slogdet_jvp_da",
     "slogdet_vjp",
@@ -609,3 +612,71 @@ def multi_dot_vjp(g, arrays):
         A = np.asarray(a)
         out.append(np.reshape(gi, A.shape).astype(np.result_type(A.dtype, np.float32)))
     return out
+
+
+# multi_dot's helpers are multilinear in the arrays: a derivative in the arrays replaces
+# one more array by its tangent.  multi_dot_vjp(v, arrays) is the gradient of
+# <v, multi_dot(arrays)>, so its derivative in the arrays is its own transpose.
+
+
+def _is_zero(u):
+    return np.ndim(u) == 0 and not _any(u)
+
+
+def _replaced(arrays, i, u):
+    parts = list(arrays)
+    parts[i] = np.broadcast_to(np.asarray(u), np.shape(arrays[i]))
+    return parts
+
+
+def _zeroed(cotangents, i, arrays):
+    A = np.asarray(arrays[i])
+    cotangents[i] = np.zeros(A.shape, dtype=np.result_type(A.dtype, np.float32))
+    return cotangents
+
+
+def _add_lists(total, terms):
+    return terms if total is None else [a + b for a, b in zip(total, terms)]
+
+
+def multi_dot_vjp_da(s, v, arrays):
+    """The derivative of multi_dot_vjp(v, arrays) along the arrays' tangents s (its own
+    transpose): for the i-th, the sum over j != i of its cotangent with array j replaced
+    by s_j."""
+    total = None
+    for j, sj in enumerate(s):
+        if not _is_zero(sj):
+            terms = _zeroed(multi_dot_vjp(v, _replaced(arrays, j, sj)), j, arrays)
+            total = _add_lists(total, terms)
+    if total is None:
+        return [_zeroed([None], 0, [a])[0] for a in arrays]
+    return total
+
+
+def multi_dot_jvp_da(s, u, arrays):
+    """The derivative of multi_dot_jvp(u, arrays) along the arrays' tangents s: the sum
+    over i of multi_dot_jvp of s without s_i, array i replaced by u_i."""
+    total = None
+    for i, ui in enumerate(u):
+        if not _is_zero(ui):
+            others = list(s)
+            others[i] = 0.0
+            term = multi_dot_jvp(others, _replaced(arrays, i, ui))
+            total = term if total is None else total + term
+    if total is None:
+        return np.zeros_like(np.linalg.multi_dot(list(arrays)))
+    return total
+
+
+def multi_dot_jvp_da_t(h, u, arrays):
+    """The transpose of multi_dot_jvp_da in s: the cotangents of the arrays, summed over i
+    of multi_dot_vjp(h, array i replaced by u_i) without its i-th."""
+    total = None
+    for i, ui in enumerate(u):
+        if not _is_zero(ui):
+            total = _add_lists(
+                total, _zeroed(multi_dot_vjp(h, _replaced(arrays, i, ui)), i, arrays)
+            )
+    if total is None:
+        return [_zeroed([None], 0, [a])[0] for a in arrays]
+    return total
