@@ -75,12 +75,18 @@ CASES = [
     C(L.svd_full_values, (R.standard_normal((5, 3)),), forward=False),
     C(L.svd_values, (R.standard_normal((5, 3)),), hessian=True),
     C(L.svd_values, (R.standard_normal((2, 3, 4)),), hessian=True),
-    C(L.lstsq_all, (R.standard_normal((6, 3)), R.standard_normal(6)), 0, covers=(la.lstsq,)),
-    C(L.lstsq_all, (R.standard_normal((6, 3)), R.standard_normal(6)), 1),
-    C(L.lstsq_all, (R.standard_normal((5, 2)), R.standard_normal((5, 3))), 0),
-    C(L.lstsq_all, (R.standard_normal((5, 2)), R.standard_normal((5, 3))), 1),
-    C(L.lstsq_solution, (R.standard_normal((3, 4)), R.standard_normal(3)), 0),
-    C(L.lstsq_solution, (R.standard_normal((3, 4)), R.standard_normal(3)), 1),
+    C(
+        L.lstsq_all,
+        (R.standard_normal((6, 3)), R.standard_normal(6)),
+        0,
+        hessian=True,
+        covers=(la.lstsq,),
+    ),
+    C(L.lstsq_all, (R.standard_normal((6, 3)), R.standard_normal(6)), 1, hessian=True),
+    C(L.lstsq_all, (R.standard_normal((5, 2)), R.standard_normal((5, 3))), 0, hessian=True),
+    C(L.lstsq_all, (R.standard_normal((5, 2)), R.standard_normal((5, 3))), 1, hessian=True),
+    C(L.lstsq_solution, (R.standard_normal((3, 4)), R.standard_normal(3)), 0, hessian=True),
+    C(L.lstsq_solution, (R.standard_normal((3, 4)), R.standard_normal(3)), 1, hessian=True),
     C(
         L.multi_dot_matrices,
         (near_eye(3), R.standard_normal((3, 3))),
@@ -143,9 +149,9 @@ def test_float32_stays_float32(c, mode):
     np.testing.assert_allclose(got, want, rtol=2e-2, atol=2e-2 * scale_of(want))
 
 
-# every Hessian mode; forward over forward needs the rules of eigh_jvp, eig_jvp and
-# svd_jvp, which have none yet
-NO_FORWARD_OVER_FORWARD = ("eigh", "eig_", "svd_")
+# every Hessian mode; forward over forward needs the rules of eigh_jvp, eig_jvp,
+# svd_jvp and lstsq_jvp, which have none yet
+NO_FORWARD_OVER_FORWARD = ("eigh", "eig_", "svd_", "lstsq")
 HESSIANS = [
     (c, m)
     for m in ("forward-over-reverse", "reverse-over-reverse", "forward-over-forward")
@@ -167,19 +173,20 @@ def test_hessian_matches_finite_differences_of_the_gradient(c, mode):
 
 
 @pytest.mark.parametrize(
-    ("func", "helper", "arg"),
+    ("func", "helper", "args"),
     [
-        (L.eigh_both, "eigh_jvp", symmetric(3, 3)),
-        (L.eig_both, "eig_jvp", real_eig(3)),
-        (L.svd_thin, "svd_jvp", R.standard_normal((3, 2))),
-        (L.svd_values, "svd_jvp", R.standard_normal((3, 2))),
+        (L.eigh_both, "eigh_jvp", (symmetric(3, 3),)),
+        (L.eig_both, "eig_jvp", (real_eig(3),)),
+        (L.svd_thin, "svd_jvp", (R.standard_normal((3, 2)),)),
+        (L.svd_values, "svd_jvp", (R.standard_normal((3, 2)),)),
+        (L.lstsq_solution, "lstsq_jvp", (R.standard_normal((3, 2)), R.standard_normal(3))),
     ],
 )
 def test_forward_over_forward_through_a_decomposition_is_refused_naming_the_helper(
-    func, helper, arg
+    func, helper, args
 ):
     with pytest.raises(srcdiff.NoRuleError, match=helper) as err:
-        srcdiff.hessian(func, mode="forward-over-forward")(arg)
+        srcdiff.hessian(func, mode="forward-over-forward")(*args)
     assert "derivative of a derivative is not supported" in str(err.value)
 
 
@@ -379,3 +386,33 @@ def test_multi_dot_helper_rules_are_their_own_derivative():
     np.testing.assert_allclose(tangent, numeric, atol=1e-7)
     H = R.standard_normal(np.shape(tangent))
     assert np.isclose(np.sum(H * tangent), inner(rl.multi_dot_jvp_da_t(H, u, arrays), s))
+
+
+@pytest.mark.parametrize(("a_shape", "b_shape"), [((6, 3), (6,)), ((5, 2), (5, 3)), ((3, 4), (3,))])
+def test_lstsq_hvp_is_the_derivative_of_the_lstsq_vjps(a_shape, b_shape):
+    """lstsq_hvp (the rules of lstsq_vjp_a and lstsq_vjp_b): against central differences
+    of the two helpers at lstsq of the moved a and b, additive in the two directions,
+    and symmetric (a Hessian times a direction)."""
+    a, b = R.standard_normal(a_shape), R.standard_normal(b_shape)
+    o = np.linalg.lstsq(a, b, rcond=None)
+    v = [R.standard_normal(np.shape(o[0])), R.standard_normal(np.shape(o[1])), 0.0]
+    v.append(R.standard_normal(np.shape(o[3])))
+    ta, tb = R.standard_normal(a_shape), R.standard_normal(b_shape)
+    h = 1e-6
+
+    def vjps(step):
+        x, y = a + step * ta, b + step * tb
+        oo = np.linalg.lstsq(x, y, rcond=None)
+        return rl.lstsq_vjp_a(v, x, y, oo), rl.lstsq_vjp_b(v, x, y, oo)
+
+    (pa, pb), (ma, mb) = vjps(h), vjps(-h)
+    da, db = rl.lstsq_hvp(ta, tb, v, a, b, o)
+    np.testing.assert_allclose(da, (pa - ma) / (2 * h), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(db, (pb - mb) / (2 * h), rtol=1e-6, atol=1e-7)
+    da1, db1 = rl.lstsq_hvp(ta, None, v, a, b, o)
+    da2, db2 = rl.lstsq_hvp(None, tb, v, a, b, o)
+    np.testing.assert_allclose(da1 + da2, da, atol=1e-12)
+    np.testing.assert_allclose(db1 + db2, db, atol=1e-12)
+    sa, sb = R.standard_normal(a_shape), R.standard_normal(b_shape)
+    ea, eb = rl.lstsq_hvp(sa, sb, v, a, b, o)
+    assert np.isclose(np.sum(sa * da) + np.sum(sb * db), np.sum(ta * ea) + np.sum(tb * eb))

@@ -11,10 +11,10 @@ the arbitrary extra columns of svd(a, full_matrices=True) of a non-square matrix
 complex eigenvalues of eig -- the helpers raise a DomainError saying so when the code
 runs.
 
-Second order: the helpers of slogdet, the vjps of eigh, eig and svd, and the splits'
-have rules (below), so Hessians through them work (through eigh, eig and svd, all but
-forward over forward).  eigh_jvp, eig_jvp, svd_jvp and the helpers of lstsq and
-multi_dot have no rules yet: a Hessian through those is refused (NoRuleError naming the
+Second order: the helpers of slogdet, multi_dot and the splits, and the vjps of eigh,
+eig, svd and lstsq have rules (below), so Hessians through them work (through eigh,
+eig, svd and lstsq, all but forward over forward: eigh_jvp, eig_jvp, svd_jvp and
+lstsq_jvp have no rules yet, so that mode is refused with a NoRuleError naming the
 helper).
 """
 
@@ -119,7 +119,7 @@ _helper(
 )
 # eigh_vjp(v, a, o, UPLO) (o: the results (w, V)): linear in v, its transpose eigh_jvp;
 # in o, eigh_vjp_do and its transpose eigh_vjp_do_t; it does not read a.  (eigh_jvp,
-# eig_jvp, svd_jvp and the helpers of lstsq and multi_dot have no rules yet.)
+# eig_jvp, svd_jvp and lstsq_jvp have no rules yet.)
 _helper(
     rl.eigh_vjp,
     "v, a, o, UPLO='L'",
@@ -150,6 +150,40 @@ _helper(
     vjp={
         "v": "svd_jvp(g, a, o, full_matrices, compute_uv)",
         "a": "svd_vjp_da(g, v, a, o, full_matrices, compute_uv)",
+    },
+)
+# lstsq_vjp_a and lstsq_vjp_b (v, a, b, o; o the results of lstsq(a, b), a zero parameter
+# as above): linear in v, their transpose lstsq_jvp; in a and b, the blocks of the
+# Hessian of <v, lstsq(a, b)> times a direction (lstsq_hvp), each block's transpose
+# another block
+_helper(
+    rl.lstsq_vjp_a,
+    "v, a, b, o",
+    zero="o",
+    jvp={
+        "v": "lstsq_vjp_a(t, a, b, o)",
+        "a": "lstsq_hvp(t, None, v, a, b, o)[0]",
+        "b": "lstsq_hvp(None, t, v, a, b, o)[0]",
+    },
+    vjp={
+        "v": "lstsq_jvp(g, None, a, b, o)",
+        "a": "lstsq_hvp(g, None, v, a, b, o)[0]",
+        "b": "lstsq_hvp(g, None, v, a, b, o)[1]",
+    },
+)
+_helper(
+    rl.lstsq_vjp_b,
+    "v, a, b, o",
+    zero="o",
+    jvp={
+        "v": "lstsq_vjp_b(t, a, b, o)",
+        "a": "lstsq_hvp(t, None, v, a, b, o)[1]",
+        "b": "lstsq_hvp(None, t, v, a, b, o)[1]",
+    },
+    vjp={
+        "v": "lstsq_jvp(None, g, a, b, o)",
+        "a": "lstsq_hvp(None, g, v, a, b, o)[0]",
+        "b": "lstsq_hvp(None, g, v, a, b, o)[1]",
     },
 )
 # multi_dot's helpers: linear in the (co)tangent, each the other's transpose; in the

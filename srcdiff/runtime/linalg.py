@@ -21,7 +21,7 @@ vectors' cotangent (tangent) is zero, when the eigenvalues alone are differentia
 
 import numpy as np
 
-from .arrays import pinv_jvp, pinv_vjp
+from .arrays import pinv_jvp, pinv_vjp, pinv_vjp_da, pinv_vjp_dp
 
 __all__ = [
     "eig_jvp",
@@ -31,6 +31,7 @@ __all__ = [
     "eigh_vjp",
     "eigh_vjp_do",
     "eigh_vjp_do_t",
+    "lstsq_hvp",
     "lstsq_jvp",
     "lstsq_vjp_a",
     "lstsq_vjp_b",
@@ -530,6 +531,42 @@ def lstsq_vjp_b(g, a, b, out):
     _, _, p, _, gx, rg, vec = _lstsq_cotangents(g, a, b, out)
     grad = np.matmul(_mT(p), gx) + rg
     return grad[..., 0] if vec else grad
+
+
+def lstsq_hvp(t_a, t_b, v, a, b, out):
+    """The derivatives of (lstsq_vjp_a, lstsq_vjp_b)(v, a, b, out) along (t_a, t_b), either
+    None: the Hessian of <v, lstsq(a, b)> times the direction, so that each of its blocks
+    transposes to another (out is lstsq(a, b) of the same a and b).  lstsq_vjp_a's and
+    lstsq_vjp_b's formulas differentiated, with dp = pinv_jvp, dx = dp b + p db and
+    dr = db - da x - a dx."""
+    A, B, p, x, gx, rg, vec = _lstsq_cotangents(v, a, b, out)
+    res = np.asarray(out[1])
+    gres = np.reshape(_part(v, 1, res), (1, -1)) if res.size else None
+    ta = np.zeros_like(A, dtype=x.dtype) if t_a is None else np.asarray(t_a, dtype=x.dtype)
+    tb = (
+        np.zeros_like(B, dtype=x.dtype)
+        if t_b is None
+        else _lstsq_b(np.asarray(t_b, dtype=x.dtype))[0]
+    )
+    M = np.matmul(gx, _mT(B))
+    dp = pinv_jvp(ta, A, p)
+    dx = np.matmul(dp, B) + np.matmul(p, tb)
+    dr = tb - np.matmul(ta, x) - np.matmul(A, dx)
+    drg = 2 * dr * gres if gres is not None else np.zeros_like(dr)
+    d_grad_a = (
+        pinv_vjp(np.matmul(gx, _mT(tb)), A, p)
+        + pinv_vjp_da(ta, M, A, p)
+        + pinv_vjp_dp(dp, M, A, p)
+        - np.matmul(drg, _mT(x))
+        - np.matmul(rg, _mT(dx))
+    )
+    gs = _part(v, 3, out[3])
+    if _any(gs):
+        d_grad_a = d_grad_a + svd_vjp_da(
+            ta, gs, A, np.linalg.svd(A, compute_uv=False), False, False
+        )
+    d_grad_b = np.matmul(_mT(dp), gx) + drg
+    return d_grad_a, (d_grad_b[..., 0] if vec else d_grad_b)
 
 
 # --- splits: the cotangent of the pieces joined again ---------------------------------------
