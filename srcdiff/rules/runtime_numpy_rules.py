@@ -52,13 +52,7 @@ cholesky_jvp_dL_t = rn.cholesky_jvp_dL_t
 cholesky_vjp_dL = rn.cholesky_vjp_dL
 cholesky_vjp_dL_t = rn.cholesky_vjp_dL_t
 pinv_jvp_da = rn.pinv_jvp_da
-pinv_jvp_da_t = rn.pinv_jvp_da_t
-pinv_jvp_dp = rn.pinv_jvp_dp
-pinv_jvp_dp_t = rn.pinv_jvp_dp_t
 pinv_vjp_da = rn.pinv_vjp_da
-pinv_vjp_da_t = rn.pinv_vjp_da_t
-pinv_vjp_dp = rn.pinv_vjp_dp
-pinv_vjp_dp_t = rn.pinv_vjp_dp_t
 
 # --- the rule table ------------------------------------------------------------------------
 
@@ -86,13 +80,7 @@ NS = {
     "cholesky_vjp_dL": cholesky_vjp_dL,
     "cholesky_vjp_dL_t": cholesky_vjp_dL_t,
     "pinv_jvp_da": pinv_jvp_da,
-    "pinv_jvp_da_t": pinv_jvp_da_t,
-    "pinv_jvp_dp": pinv_jvp_dp,
-    "pinv_jvp_dp_t": pinv_jvp_dp_t,
     "pinv_vjp_da": pinv_vjp_da,
-    "pinv_vjp_da_t": pinv_vjp_da_t,
-    "pinv_vjp_dp": pinv_vjp_dp,
-    "pinv_vjp_dp_t": pinv_vjp_dp_t,
 }
 
 #: Every rule this module registers, in order.
@@ -330,27 +318,23 @@ rule(
     jvp={"u": "matrix_power_jvp(t, a, n)"},
     vjp={"u": "matrix_power_jvp(g, np.swapaxes(a, -1, -2), n)"},
 )
-# pinv's helpers: polynomials in the matrix a and its pinv p too (runtime.arrays gives
-# their derivatives in a and p and those derivatives' transposes)
+# pinv's helpers: p is always pinv(a) of the same a (a zero parameter, as cumprod's o):
+# the rules for a give the total derivative, the second derivative of pinv
+# (pinv_jvp_da, symmetric in its two directions) and the Hessian of <v, pinv(a)> times a
+# direction (pinv_vjp_da, its own transpose)
 rule(
     rn.pinv_jvp,
     "u, a, p",
-    jvp={"u": "pinv_jvp(t, a, p)", "a": "pinv_jvp_da(t, u, a, p)", "p": "pinv_jvp_dp(t, u, a, p)"},
-    vjp={
-        "u": "pinv_vjp(g, a, p)",
-        "a": "pinv_jvp_da_t(g, u, a, p)",
-        "p": "pinv_jvp_dp_t(g, u, a, p)",
-    },
+    zero="p",
+    jvp={"u": "pinv_jvp(t, a, p)", "a": "pinv_jvp_da(t, u, a, p)"},
+    vjp={"u": "pinv_vjp(g, a, p)", "a": "pinv_vjp_da(u, g, a, p)"},
 )
 rule(
     rn.pinv_vjp,
     "v, a, p",
-    jvp={"v": "pinv_vjp(t, a, p)", "a": "pinv_vjp_da(t, v, a, p)", "p": "pinv_vjp_dp(t, v, a, p)"},
-    vjp={
-        "v": "pinv_jvp(g, a, p)",
-        "a": "pinv_vjp_da_t(g, v, a, p)",
-        "p": "pinv_vjp_dp_t(g, v, a, p)",
-    },
+    zero="p",
+    jvp={"v": "pinv_vjp(t, a, p)", "a": "pinv_vjp_da(t, v, a, p)"},
+    vjp={"v": "pinv_jvp(g, a, p)", "a": "pinv_vjp_da(g, v, a, p)"},
 )
 
 # --- shape operations: linear; the transpose is the NumPy function they undo ----------------------

@@ -69,14 +69,8 @@ __all__ = [
     "permutation_of",
     "pinv_jvp",
     "pinv_jvp_da",
-    "pinv_jvp_da_t",
-    "pinv_jvp_dp",
-    "pinv_jvp_dp_t",
     "pinv_vjp",
     "pinv_vjp_da",
-    "pinv_vjp_da_t",
-    "pinv_vjp_dp",
-    "pinv_vjp_dp_t",
     "prod_partials",
     "prod_partials_jvp",
     "reduced_size",
@@ -117,13 +111,7 @@ SECOND_ORDER = (
     "norm_partials_ds",
     "norm_partials_dx",
     "pinv_jvp_da",
-    "pinv_jvp_da_t",
-    "pinv_jvp_dp",
-    "pinv_jvp_dp_t",
     "pinv_vjp_da",
-    "pinv_vjp_da_t",
-    "pinv_vjp_dp",
-    "pinv_vjp_dp_t",
     "prod_partials_jvp",
     "sinc_d2",
     "solve_tgb",
@@ -1188,7 +1176,7 @@ def corrcoef_vjp(v, x, y=None, rowvar=True):
 
 # --- linear algebra of issue 13: cholesky, matrix_power, pinv ------------------------------
 # Linear in the tangent / cotangent.  For Hessians, the derivatives of cholesky's and
-# pinv's helpers in the matrix (the factor) follow them; matrix_power_jvp has none, so
+# pinv's helpers in the factor (the matrix) follow them; matrix_power_jvp has none, so
 # a Hessian through matrix_power is refused.
 
 
@@ -1252,99 +1240,71 @@ def pinv_jvp(t, a, p):
 
 def pinv_vjp(g, a, p):
     """Cotangent of a in p = np.linalg.pinv(a), the transpose of pinv_jvp:
-    -p^T g p^T + (I - a p) g^T p p^T + p^T p g^T (I - p a), computed as
-    pinv_jvp(g^T, a, p)^T (equal where p = pinv(a), as a p and p a are symmetric there),
-    so that its derivatives in a and p are pinv_jvp's transposed."""
-    return _mT(pinv_jvp(_mT(np.asarray(g)), a, p))
+    -p^T g p^T + (I - a p) g^T p p^T + p^T p g^T (I - p a)."""
+    g = np.asarray(g, dtype=p.dtype)
+    eye_m, eye_n = np.eye(a.shape[-2], dtype=p.dtype), np.eye(a.shape[-1], dtype=p.dtype)
+    return (
+        -np.matmul(_mT(p), np.matmul(g, _mT(p)))
+        + np.matmul(eye_m - np.matmul(a, p), np.matmul(_mT(g), np.matmul(p, _mT(p))))
+        + np.matmul(np.matmul(_mT(p), p), np.matmul(_mT(g), eye_n - np.matmul(p, a)))
+    )
 
 
-# pinv: pinv_jvp(u, a, p) is a polynomial in (u, a, p), and pinv_vjp(v, a, p) is
-# pinv_jvp(v^T, a, p)^T; so the derivatives of both in a and in p are polynomials too.
-# Each X r Y term of a derivative in r transposes to X^T h Y^T (X r^T Y to Y h^T X).
+# pinv: the derivatives of pinv_jvp and pinv_vjp in the matrix a, p = pinv(a) moving
+# with it (p is a zero parameter of their rules: always pinv(a) of the same a).  Written
+# with the projectors P = I - a p and Q = I - p a, whose derivatives are
+# dP = -(P s p + (P s p)^T) and dQ = -(p s Q + (p s Q)^T): differentiating the helpers'
+# polynomials in a and p separately would subtract large terms that cancel (I - a p is
+# 0 for an invertible a, its two partial derivatives are not), which loses all digits
+# for an ill-conditioned matrix.
 
 
 def _like(x, shape, dtype):
     return np.broadcast_to(np.asarray(x, dtype=dtype), shape)
 
 
+def _pinv_moves(s, a, p):
+    """dp = pinv_jvp(s, a, p) and P, Q, dP, dQ."""
+    s = _like(s, np.shape(a), p.dtype)
+    a = np.asarray(a, dtype=p.dtype)
+    P = np.eye(a.shape[-2], dtype=p.dtype) - np.matmul(a, p)
+    Q = np.eye(a.shape[-1], dtype=p.dtype) - np.matmul(p, a)
+    Psp = np.matmul(P, np.matmul(s, p))
+    psQ = np.matmul(p, np.matmul(s, Q))
+    return pinv_jvp(s, a, p), P, Q, -(Psp + _mT(Psp)), -(psQ + _mT(psQ))
+
+
 def pinv_jvp_da(s, u, a, p):
-    """The derivative of pinv_jvp(u, a, p) in a along s: -p p^T u^T s p - p s u^T p^T p."""
-    s, u = _like(s, np.shape(a), p.dtype), _like(u, np.shape(a), p.dtype)
-    pp = np.matmul(p, _mT(p))
-    return -np.matmul(pp, np.matmul(_mT(u), np.matmul(s, p))) - np.matmul(
-        p, np.matmul(s, np.matmul(_mT(u), np.matmul(_mT(p), p)))
-    )
-
-
-def pinv_jvp_da_t(h, u, a, p):
-    """The transpose of pinv_jvp_da in s: -u p p^T h p^T - p^T h p^T p u."""
-    h, u = _like(h, np.shape(p), p.dtype), _like(u, np.shape(a), p.dtype)
-    return -np.matmul(u, np.matmul(np.matmul(p, _mT(p)), np.matmul(h, _mT(p)))) - np.matmul(
-        _mT(p), np.matmul(h, np.matmul(np.matmul(_mT(p), p), u))
-    )
-
-
-def pinv_jvp_dp(r, u, a, p):
-    """The derivative of pinv_jvp(u, a, p) in p along r (a held fixed):
-    -r u p - p u r + (r p^T + p r^T) u^T (I - a p) - p p^T u^T a r
-    - r a u^T p^T p + (I - p a) u^T (r^T p + p^T r)."""
-    r, u = _like(r, np.shape(p), p.dtype), _like(u, np.shape(a), p.dtype)
-    a = np.asarray(a, dtype=p.dtype)
+    """The derivative of pinv_jvp(u, a, pinv(a)) along a's tangent s: the second derivative
+    of pinv at a in the directions u and s (symmetric in them)."""
+    u = _like(u, np.shape(a), p.dtype)
+    dp, P, Q, dP, dQ = _pinv_moves(s, a, p)
     ut = _mT(u)
-    eye_m, eye_n = np.eye(a.shape[-2], dtype=p.dtype), np.eye(a.shape[-1], dtype=p.dtype)
-    left = eye_m - np.matmul(a, p)
-    right = eye_n - np.matmul(p, a)
     return (
-        -np.matmul(r, np.matmul(u, p))
-        - np.matmul(p, np.matmul(u, r))
-        + np.matmul(np.matmul(r, _mT(p)) + np.matmul(p, _mT(r)), np.matmul(ut, left))
-        - np.matmul(np.matmul(p, _mT(p)), np.matmul(ut, np.matmul(a, r)))
-        - np.matmul(r, np.matmul(a, np.matmul(ut, np.matmul(_mT(p), p))))
-        + np.matmul(right, np.matmul(ut, np.matmul(_mT(r), p) + np.matmul(_mT(p), r)))
-    )
-
-
-def pinv_jvp_dp_t(h, u, a, p):
-    """The transpose of pinv_jvp_dp in r: -h p^T u^T - u^T p^T h + h (I - a p)^T u p
-    + u^T (I - a p) h^T p - a^T u p p^T h - h p^T p u a^T + p h^T (I - p a) u^T
-    + p u (I - p a)^T h."""
-    h, u = _like(h, np.shape(p), p.dtype), _like(u, np.shape(a), p.dtype)
-    a = np.asarray(a, dtype=p.dtype)
-    ut = _mT(u)
-    eye_m, eye_n = np.eye(a.shape[-2], dtype=p.dtype), np.eye(a.shape[-1], dtype=p.dtype)
-    left = eye_m - np.matmul(a, p)
-    right = eye_n - np.matmul(p, a)
-    ht = _mT(h)
-    return (
-        -np.matmul(h, np.matmul(_mT(p), ut))
-        - np.matmul(ut, np.matmul(_mT(p), h))
-        + np.matmul(h, np.matmul(_mT(left), np.matmul(u, p)))
-        + np.matmul(ut, np.matmul(left, np.matmul(ht, p)))
-        - np.matmul(_mT(a), np.matmul(u, np.matmul(np.matmul(p, _mT(p)), h)))
-        - np.matmul(h, np.matmul(np.matmul(_mT(p), p), np.matmul(u, _mT(a))))
-        + np.matmul(p, np.matmul(ht, np.matmul(right, ut)))
-        + np.matmul(p, np.matmul(u, np.matmul(_mT(right), h)))
+        -np.matmul(dp, np.matmul(u, p))
+        - np.matmul(p, np.matmul(u, dp))
+        + np.matmul(np.matmul(dp, _mT(p)) + np.matmul(p, _mT(dp)), np.matmul(ut, P))
+        + np.matmul(np.matmul(p, _mT(p)), np.matmul(ut, dP))
+        + np.matmul(dQ, np.matmul(ut, np.matmul(_mT(p), p)))
+        + np.matmul(Q, np.matmul(ut, np.matmul(_mT(dp), p) + np.matmul(_mT(p), dp)))
     )
 
 
 def pinv_vjp_da(s, v, a, p):
-    """The derivative of pinv_vjp(v, a, p) in a along s (pinv_vjp is pinv_jvp(v^T)^T)."""
-    return _mT(pinv_jvp_da(s, _mT(np.asarray(v)), a, p))
-
-
-def pinv_vjp_da_t(h, v, a, p):
-    """The transpose of pinv_vjp_da in s."""
-    return pinv_jvp_da_t(_mT(np.asarray(h)), _mT(np.asarray(v)), a, p)
-
-
-def pinv_vjp_dp(r, v, a, p):
-    """The derivative of pinv_vjp(v, a, p) in p along r."""
-    return _mT(pinv_jvp_dp(r, _mT(np.asarray(v)), a, p))
-
-
-def pinv_vjp_dp_t(h, v, a, p):
-    """The transpose of pinv_vjp_dp in r."""
-    return pinv_jvp_dp_t(_mT(np.asarray(h)), _mT(np.asarray(v)), a, p)
+    """The derivative of pinv_vjp(v, a, pinv(a)) along a's tangent s: the Hessian of
+    <v, pinv(a)> times s, so its own transpose (and the transpose of pinv_jvp_da in s:
+    <h, pinv_jvp_da(s, u)> = <pinv_vjp_da(u, h), s>)."""
+    v = _like(v, np.shape(p), p.dtype)
+    dp, P, Q, dP, dQ = _pinv_moves(s, a, p)
+    vt = _mT(v)
+    return (
+        -np.matmul(_mT(dp), np.matmul(v, _mT(p)))
+        - np.matmul(_mT(p), np.matmul(v, _mT(dp)))
+        + np.matmul(dP, np.matmul(vt, np.matmul(p, _mT(p))))
+        + np.matmul(P, np.matmul(vt, np.matmul(dp, _mT(p)) + np.matmul(p, _mT(dp))))
+        + np.matmul(np.matmul(_mT(dp), p) + np.matmul(_mT(p), dp), np.matmul(vt, Q))
+        + np.matmul(np.matmul(_mT(p), p), np.matmul(vt, dQ))
+    )
 
 
 # cholesky's helpers in the factor L (Hessians through np.linalg.cholesky): with

@@ -21,7 +21,7 @@ vectors' cotangent (tangent) is zero, when the eigenvalues alone are differentia
 
 import numpy as np
 
-from .arrays import pinv_jvp, pinv_vjp, pinv_vjp_da, pinv_vjp_dp
+from .arrays import pinv_jvp, pinv_vjp, pinv_vjp_da
 
 __all__ = [
     "eig_jvp",
@@ -556,7 +556,6 @@ def lstsq_hvp(t_a, t_b, v, a, b, out):
     d_grad_a = (
         pinv_vjp(np.matmul(gx, _mT(tb)), A, p)
         + pinv_vjp_da(ta, M, A, p)
-        + pinv_vjp_dp(dp, M, A, p)
         - np.matmul(drg, _mT(x))
         - np.matmul(rg, _mT(dx))
     )
