@@ -119,3 +119,8 @@ def multi_dot_matrices(a, b):
 def multi_dot_vectors(a, b):
     # a first 1-D array is a row, a last one a column: the result is a number
     return np.linalg.multi_dot([b[0], a, a, b[1]]) ** 2
+
+
+def multi_dot_chain(a, b, c):
+    # a row, two matrices: each array enters once, so the Hessian couples the arrays
+    return np.sum(np.linalg.multi_dot([a, b, c]) ** 2)

@@ -64,27 +64,41 @@ CASES = [
     C(L.eigh_both, (symmetric(2, 3, 3),), hessian=True),
     C(L.eigh_upper, (R.standard_normal((4, 4)),), hessian=True),
     C(L.eigh_values, (symmetric(4, 4),), hessian=True),
-    C(L.eig_both, (real_eig(4),), covers=(la.eig,)),
-    C(L.eig_both, (real_eig(6),)),
-    C(L.svd_thin, (R.standard_normal((5, 3)),), covers=(la.svd,)),
-    C(L.svd_thin, (R.standard_normal((3, 5)),)),
-    C(L.svd_thin, (R.standard_normal((4, 4)),)),
-    C(L.svd_thin, (R.standard_normal((2, 4, 3)),)),
-    C(L.svd_thin, (R.standard_normal((2, 3, 4)),)),
-    C(L.svd_full, (R.standard_normal((4, 4)),)),
+    C(L.eig_both, (real_eig(4),), hessian=True, covers=(la.eig,)),
+    C(L.eig_both, (real_eig(6),), hessian=True),
+    C(L.svd_thin, (R.standard_normal((5, 3)),), hessian=True, covers=(la.svd,)),
+    C(L.svd_thin, (R.standard_normal((3, 5)),), hessian=True),
+    C(L.svd_thin, (R.standard_normal((4, 4)),), hessian=True),
+    C(L.svd_thin, (R.standard_normal((2, 4, 3)),), hessian=True),
+    C(L.svd_thin, (R.standard_normal((2, 3, 4)),), hessian=True),
+    C(L.svd_full, (R.standard_normal((4, 4)),), hessian=True),
     C(L.svd_full_values, (R.standard_normal((5, 3)),), forward=False),
-    C(L.svd_values, (R.standard_normal((5, 3)),)),
-    C(L.svd_values, (R.standard_normal((2, 3, 4)),)),
-    C(L.lstsq_all, (R.standard_normal((6, 3)), R.standard_normal(6)), 0, covers=(la.lstsq,)),
-    C(L.lstsq_all, (R.standard_normal((6, 3)), R.standard_normal(6)), 1),
-    C(L.lstsq_all, (R.standard_normal((5, 2)), R.standard_normal((5, 3))), 0),
-    C(L.lstsq_all, (R.standard_normal((5, 2)), R.standard_normal((5, 3))), 1),
-    C(L.lstsq_solution, (R.standard_normal((3, 4)), R.standard_normal(3)), 0),
-    C(L.lstsq_solution, (R.standard_normal((3, 4)), R.standard_normal(3)), 1),
-    C(L.multi_dot_matrices, (near_eye(3), R.standard_normal((3, 3))), 0, covers=(la.multi_dot,)),
-    C(L.multi_dot_matrices, (near_eye(3), R.standard_normal((3, 3))), 1),
-    C(L.multi_dot_vectors, (R.standard_normal((3, 3)), R.standard_normal((2, 3))), 0),
-    C(L.multi_dot_vectors, (R.standard_normal((3, 3)), R.standard_normal((2, 3))), 1),
+    C(L.svd_values, (R.standard_normal((5, 3)),), hessian=True),
+    C(L.svd_values, (R.standard_normal((2, 3, 4)),), hessian=True),
+    C(
+        L.lstsq_all,
+        (R.standard_normal((6, 3)), R.standard_normal(6)),
+        0,
+        hessian=True,
+        covers=(la.lstsq,),
+    ),
+    C(L.lstsq_all, (R.standard_normal((6, 3)), R.standard_normal(6)), 1, hessian=True),
+    C(L.lstsq_all, (R.standard_normal((5, 2)), R.standard_normal((5, 3))), 0, hessian=True),
+    C(L.lstsq_all, (R.standard_normal((5, 2)), R.standard_normal((5, 3))), 1, hessian=True),
+    C(L.lstsq_solution, (R.standard_normal((3, 4)), R.standard_normal(3)), 0, hessian=True),
+    C(L.lstsq_solution, (R.standard_normal((3, 4)), R.standard_normal(3)), 1, hessian=True),
+    C(
+        L.multi_dot_matrices,
+        (near_eye(3), R.standard_normal((3, 3))),
+        0,
+        hessian=True,
+        covers=(la.multi_dot,),
+    ),
+    C(L.multi_dot_matrices, (near_eye(3), R.standard_normal((3, 3))), 1, hessian=True),
+    C(L.multi_dot_vectors, (R.standard_normal((3, 3)), R.standard_normal((2, 3))), 0, hessian=True),
+    C(L.multi_dot_vectors, (R.standard_normal((3, 3)), R.standard_normal((2, 3))), 1, hessian=True),
+    C(L.multi_dot_chain, (R.standard_normal(3), near_eye(3), R.standard_normal((3, 2))), 0, True),
+    C(L.multi_dot_chain, (R.standard_normal(3), near_eye(3), R.standard_normal((3, 2))), 1, True),
     C(L.split_unpacked, (R.standard_normal((6, 2)),), hessian=True, covers=(np.split,)),
     C(L.split_unpacked, (R.standard_normal(9),), hessian=True),
     C(L.split_indices_axis, (R.standard_normal((3, 4)),), hessian=True),
@@ -135,12 +149,18 @@ def test_float32_stays_float32(c, mode):
     np.testing.assert_allclose(got, want, rtol=2e-2, atol=2e-2 * scale_of(want))
 
 
-# every Hessian mode; forward over forward needs eigh_jvp's rule, which eigh lacks yet
+# every Hessian mode; forward over forward needs the rules of eigh_jvp, eig_jvp,
+# svd_jvp and lstsq_jvp, which have none yet
+NO_FORWARD_OVER_FORWARD = ("eigh", "eig_", "svd_", "lstsq")
 HESSIANS = [
     (c, m)
     for m in ("forward-over-reverse", "reverse-over-reverse", "forward-over-forward")
     for c in CASES
-    if c.hessian and not (m == "forward-over-forward" and "eigh" in c.func.__name__)
+    if c.hessian
+    and not (
+        m == "forward-over-forward"
+        and any(name in c.func.__name__ for name in NO_FORWARD_OVER_FORWARD)
+    )
 ]
 
 
@@ -152,9 +172,22 @@ def test_hessian_matches_finite_differences_of_the_gradient(c, mode):
     assert_close(h, want, 1e-5, 1e-6 * scale_of(want), "hessian")
 
 
-def test_forward_over_forward_through_eigh_is_refused_naming_the_helper():
-    with pytest.raises(srcdiff.NoRuleError, match="eigh_jvp"):
-        srcdiff.hessian(L.eigh_both, mode="forward-over-forward")(symmetric(3, 3))
+@pytest.mark.parametrize(
+    ("func", "helper", "args"),
+    [
+        (L.eigh_both, "eigh_jvp", (symmetric(3, 3),)),
+        (L.eig_both, "eig_jvp", (real_eig(3),)),
+        (L.svd_thin, "svd_jvp", (R.standard_normal((3, 2)),)),
+        (L.svd_values, "svd_jvp", (R.standard_normal((3, 2)),)),
+        (L.lstsq_solution, "lstsq_jvp", (R.standard_normal((3, 2)), R.standard_normal(3))),
+    ],
+)
+def test_forward_over_forward_through_a_decomposition_is_refused_naming_the_helper(
+    func, helper, args
+):
+    with pytest.raises(srcdiff.NoRuleError, match=helper) as err:
+        srcdiff.hessian(func, mode="forward-over-forward")(*args)
+    assert "derivative of a derivative is not supported" in str(err.value)
 
 
 def test_every_rule_of_the_module_is_exercised():
@@ -202,6 +235,9 @@ def test_svd_full_matrices_of_a_non_square_matrix_refuses_the_extra_columns():
     )
     with pytest.raises(srcdiff.DomainError, match="full_matrices=False"):
         srcdiff.grad(L.svd_full_values, mode="forward")(a)
+    # and so does a Hessian (the gradient code's own svd call gets a tangent)
+    with pytest.raises(srcdiff.DomainError, match="full_matrices=False"):
+        srcdiff.hessian(L.svd_full_values)(a)
 
 
 def test_eig_with_complex_eigenvalues_is_refused():
@@ -210,10 +246,64 @@ def test_eig_with_complex_eigenvalues_is_refused():
         srcdiff.grad(L.eig_both)(rotation)
 
 
-def test_a_hessian_through_svd_is_refused_naming_the_helper():
-    with pytest.raises(srcdiff.NoRuleError, match="svd_vjp") as err:
-        srcdiff.hessian(L.svd_thin)(R.standard_normal((3, 2)))
-    assert "derivative of a derivative is not supported" in str(err.value)
+def _aligned(decomposition, like):
+    """decomposition's (w, V) or (u, s, vh) matched to `like`'s order and signs, so that a
+    central difference follows one branch of the eigen- / singular vectors."""
+    if len(like) == 2:
+        w, V = decomposition
+        order = [int(np.argmin(np.abs(w - wi))) for wi in like[0]]
+        w, V = w[order], V[:, order]
+        return w, V * np.sign(np.sum(V * like[1], axis=0))
+    u, s, vh = decomposition
+    k = s.shape[-1]
+    sign = np.sign(np.sum(u[..., :, :k] * like[0][..., :, :k], axis=-2))
+    u, vh = u.copy(), vh.copy()
+    u[..., :, :k] *= sign[..., None, :]
+    vh[..., :k, :] *= sign[..., :, None]
+    return u, s, vh
+
+
+SECOND_ORDER = [
+    ("eig", real_eig(4), {}),
+    ("svd", R.standard_normal((4, 3)), {"full_matrices": False}),
+    ("svd", R.standard_normal((3, 5)), {"full_matrices": False}),
+    ("svd", R.standard_normal((2, 4, 4)), {"full_matrices": True}),
+    ("svd", R.standard_normal((4, 3)), {"full_matrices": False, "compute_uv": False}),
+    ("svd", R.standard_normal((2, 3, 4)), {"full_matrices": True, "compute_uv": False}),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "a", "kw"),
+    SECOND_ORDER,
+    ids=[f"{n}-{'x'.join(map(str, a.shape))}-{len(kw)}" for n, a, kw in SECOND_ORDER],
+)
+def test_eig_and_svd_vjp_rules_are_their_own_derivative(name, a, kw):
+    """eig_vjp's and svd_vjp's rules (Hessians through eig and svd): in a, eig_vjp_da
+    (svd_vjp_da) against central differences of the helper at the decomposition of the
+    moved matrix, and symmetric (the Hessian of <v, eig(a)> times a direction); in v,
+    eig_jvp (svd_jvp) the transpose of eig_vjp (svd_vjp)."""
+    decompose = getattr(np.linalg, name)
+    vjp, vjp_da, jvp = (getattr(rl, f"{name}_{s}") for s in ("vjp", "vjp_da", "jvp"))
+    extra = tuple(kw.get(k, True) for k in ("full_matrices", "compute_uv")) if kw else ()
+    o = decompose(a, **kw)
+    vectors = not isinstance(o, np.ndarray)
+    v = [R.standard_normal(np.shape(r)) for r in o] if vectors else R.standard_normal(o.shape)
+    t, t2 = R.standard_normal(a.shape), R.standard_normal(a.shape)
+    h = 1e-6
+
+    def at(step):
+        moved = a + step * t
+        o_moved = _aligned(decompose(moved, **kw), o) if vectors else decompose(moved, **kw)
+        return vjp(v, moved, o_moved, *extra)
+
+    got = vjp_da(t, v, a, o, *extra)
+    np.testing.assert_allclose(got, (at(h) - at(-h)) / (2 * h), rtol=1e-6, atol=1e-7)
+    assert np.isclose(np.sum(t2 * got), np.sum(t * vjp_da(t2, v, a, o, *extra)))
+    tangents = jvp(t, a, o, *extra)
+    lhs = np.sum(t * vjp(v, a, o, *extra))
+    rhs = sum(np.sum(d * w) for d, w in zip(tangents, v)) if vectors else np.sum(tangents * v)
+    assert np.isclose(lhs, rhs)
 
 
 @pytest.mark.parametrize("uplo", ["L", "U"])
@@ -267,3 +357,62 @@ def test_srcdiff_build_can_copy_every_helper():
     namespace = {"np": np, "math": __import__("math")}
     exec(compile(text, "<copies>", "exec"), namespace)
     assert {h.__name__ for h in helpers} <= set(namespace)
+
+
+def test_multi_dot_helper_rules_are_their_own_derivative():
+    """multi_dot_vjp's and multi_dot_jvp's rules in the arrays (Hessians through
+    multi_dot): against central differences, multi_dot_vjp_da symmetric, and
+    multi_dot_jvp_da_t the transpose of multi_dot_jvp_da; a constant's tangent is 0.0."""
+    arrays = [R.standard_normal(3), near_eye(3), R.standard_normal((3, 2))]
+    s = [R.standard_normal(3), 0.0, R.standard_normal((3, 2))]
+    s2 = [R.standard_normal(np.shape(a)) for a in arrays]
+    u = [R.standard_normal(np.shape(a)) for a in arrays]
+    v = R.standard_normal(2)
+    h = 1e-6
+
+    def moved(step):
+        return [a + step * np.asarray(d) for a, d in zip(arrays, s)]
+
+    def inner(x, y):
+        return sum(np.sum(np.asarray(p) * np.asarray(q)) for p, q in zip(x, y))
+
+    got = rl.multi_dot_vjp_da(s, v, arrays)
+    plus, minus = rl.multi_dot_vjp(v, moved(h)), rl.multi_dot_vjp(v, moved(-h))
+    for g, p, m in zip(got, plus, minus):
+        np.testing.assert_allclose(g, (p - m) / (2 * h), atol=1e-7)
+    assert np.isclose(inner(s2, got), inner(s, rl.multi_dot_vjp_da(s2, v, arrays)))
+    tangent = rl.multi_dot_jvp_da(s, u, arrays)
+    numeric = (rl.multi_dot_jvp(u, moved(h)) - rl.multi_dot_jvp(u, moved(-h))) / (2 * h)
+    np.testing.assert_allclose(tangent, numeric, atol=1e-7)
+    H = R.standard_normal(np.shape(tangent))
+    assert np.isclose(np.sum(H * tangent), inner(rl.multi_dot_jvp_da_t(H, u, arrays), s))
+
+
+@pytest.mark.parametrize(("a_shape", "b_shape"), [((6, 3), (6,)), ((5, 2), (5, 3)), ((3, 4), (3,))])
+def test_lstsq_hvp_is_the_derivative_of_the_lstsq_vjps(a_shape, b_shape):
+    """lstsq_hvp (the rules of lstsq_vjp_a and lstsq_vjp_b): against central differences
+    of the two helpers at lstsq of the moved a and b, additive in the two directions,
+    and symmetric (a Hessian times a direction)."""
+    a, b = R.standard_normal(a_shape), R.standard_normal(b_shape)
+    o = np.linalg.lstsq(a, b, rcond=None)
+    v = [R.standard_normal(np.shape(o[0])), R.standard_normal(np.shape(o[1])), 0.0]
+    v.append(R.standard_normal(np.shape(o[3])))
+    ta, tb = R.standard_normal(a_shape), R.standard_normal(b_shape)
+    h = 1e-6
+
+    def vjps(step):
+        x, y = a + step * ta, b + step * tb
+        oo = np.linalg.lstsq(x, y, rcond=None)
+        return rl.lstsq_vjp_a(v, x, y, oo), rl.lstsq_vjp_b(v, x, y, oo)
+
+    (pa, pb), (ma, mb) = vjps(h), vjps(-h)
+    da, db = rl.lstsq_hvp(ta, tb, v, a, b, o)
+    np.testing.assert_allclose(da, (pa - ma) / (2 * h), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(db, (pb - mb) / (2 * h), rtol=1e-6, atol=1e-7)
+    da1, db1 = rl.lstsq_hvp(ta, None, v, a, b, o)
+    da2, db2 = rl.lstsq_hvp(None, tb, v, a, b, o)
+    np.testing.assert_allclose(da1 + da2, da, atol=1e-12)
+    np.testing.assert_allclose(db1 + db2, db, atol=1e-12)
+    sa, sb = R.standard_normal(a_shape), R.standard_normal(b_shape)
+    ea, eb = rl.lstsq_hvp(sa, sb, v, a, b, o)
+    assert np.isclose(np.sum(sa * da) + np.sum(sb * db), np.sum(ta * ea) + np.sum(tb * eb))

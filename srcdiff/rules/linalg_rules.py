@@ -11,10 +11,11 @@ the arbitrary extra columns of svd(a, full_matrices=True) of a non-square matrix
 complex eigenvalues of eig -- the helpers raise a DomainError saying so when the code
 runs.
 
-Second order: the helpers of slogdet, eigh's vjp and the splits' have rules (below),
-so Hessians through them work (through eigh, all but forward over forward).  eigh_jvp
-and the helpers of eig, svd, lstsq and multi_dot have no rules yet: a Hessian through
-those is refused (NoRuleError naming the helper).
+Second order: the helpers of slogdet, multi_dot and the splits, and the vjps of eigh,
+eig, svd and lstsq have rules (below), so Hessians through them work (through eigh,
+eig, svd and lstsq, all but forward over forward: eigh_jvp, eig_jvp, svd_jvp and
+lstsq_jvp have no rules yet, so that mode is refused with a NoRuleError naming the
+helper).
 """
 
 import math
@@ -118,13 +119,86 @@ _helper(
 )
 # eigh_vjp(v, a, o, UPLO) (o: the results (w, V)): linear in v, its transpose eigh_jvp;
 # in o, eigh_vjp_do and its transpose eigh_vjp_do_t; it does not read a.  (eigh_jvp,
-# eig, svd, lstsq and multi_dot have no rules yet: Hessians through them are refused.)
+# eig_jvp, svd_jvp and lstsq_jvp have no rules yet.)
 _helper(
     rl.eigh_vjp,
     "v, a, o, UPLO='L'",
     zero="a",
     jvp={"v": "eigh_vjp(t, a, o, UPLO)", "o": "eigh_vjp_do(t, v, o, UPLO)"},
     vjp={"v": "eigh_jvp(g, a, o, UPLO)", "o": "eigh_vjp_do_t(g, v, o, UPLO)"},
+)
+# eig_vjp(v, a, o) and svd_vjp(v, a, o, ...) (o: the results of eig(a), svd(a, ...)):
+# linear in v, their transposes eig_jvp and svd_jvp.  o is a zero parameter: it is always
+# the decomposition of the same a, so the rule for a gives the total derivative, as for
+# the cumprod helpers -- the Hessian of <v, eig(a)> (<v, svd(a)>) times a direction,
+# symmetric, so eig_vjp_da (svd_vjp_da) is its own transpose.
+_helper(
+    rl.eig_vjp,
+    "v, a, o",
+    zero="o",
+    jvp={"v": "eig_vjp(t, a, o)", "a": "eig_vjp_da(t, v, a, o)"},
+    vjp={"v": "eig_jvp(g, a, o)", "a": "eig_vjp_da(g, v, a, o)"},
+)
+_helper(
+    rl.svd_vjp,
+    "v, a, o, full_matrices=True, compute_uv=True",
+    zero="o",
+    jvp={
+        "v": "svd_vjp(t, a, o, full_matrices, compute_uv)",
+        "a": "svd_vjp_da(t, v, a, o, full_matrices, compute_uv)",
+    },
+    vjp={
+        "v": "svd_jvp(g, a, o, full_matrices, compute_uv)",
+        "a": "svd_vjp_da(g, v, a, o, full_matrices, compute_uv)",
+    },
+)
+# lstsq_vjp_a and lstsq_vjp_b (v, a, b, o; o the results of lstsq(a, b), a zero parameter
+# as above): linear in v, their transpose lstsq_jvp; in a and b, the blocks of the
+# Hessian of <v, lstsq(a, b)> times a direction (lstsq_hvp), each block's transpose
+# another block
+_helper(
+    rl.lstsq_vjp_a,
+    "v, a, b, o",
+    zero="o",
+    jvp={
+        "v": "lstsq_vjp_a(t, a, b, o)",
+        "a": "lstsq_hvp(t, None, v, a, b, o)[0]",
+        "b": "lstsq_hvp(None, t, v, a, b, o)[0]",
+    },
+    vjp={
+        "v": "lstsq_jvp(g, None, a, b, o)",
+        "a": "lstsq_hvp(g, None, v, a, b, o)[0]",
+        "b": "lstsq_hvp(g, None, v, a, b, o)[1]",
+    },
+)
+_helper(
+    rl.lstsq_vjp_b,
+    "v, a, b, o",
+    zero="o",
+    jvp={
+        "v": "lstsq_vjp_b(t, a, b, o)",
+        "a": "lstsq_hvp(t, None, v, a, b, o)[1]",
+        "b": "lstsq_hvp(None, t, v, a, b, o)[1]",
+    },
+    vjp={
+        "v": "lstsq_jvp(None, g, a, b, o)",
+        "a": "lstsq_hvp(None, g, v, a, b, o)[0]",
+        "b": "lstsq_hvp(None, g, v, a, b, o)[1]",
+    },
+)
+# multi_dot's helpers: linear in the (co)tangent, each the other's transpose; in the
+# arrays, multi_dot_vjp_da (its own transpose) and multi_dot_jvp_da (with its transpose)
+_helper(
+    rl.multi_dot_vjp,
+    "v, arrays",
+    jvp={"v": "multi_dot_vjp(t, arrays)", "arrays": "multi_dot_vjp_da(t, v, arrays)"},
+    vjp={"v": "multi_dot_jvp(g, arrays)", "arrays": "multi_dot_vjp_da(g, v, arrays)"},
+)
+_helper(
+    rl.multi_dot_jvp,
+    "u, arrays",
+    jvp={"u": "multi_dot_jvp(t, arrays)", "arrays": "multi_dot_jvp_da(t, u, arrays)"},
+    vjp={"u": "multi_dot_vjp(g, arrays)", "arrays": "multi_dot_jvp_da_t(g, u, arrays)"},
 )
 # split_vjp(v, ary, axis) joins the pieces v: its transpose splits g like them
 _helper(

@@ -47,6 +47,12 @@ norm_partials_ds = rn.norm_partials_ds
 det_cofactor_jvp = rn.det_cofactor_jvp
 sinc_d2 = rn.sinc_d2
 solve_tgb = rn.solve_tgb
+cholesky_jvp_dL = rn.cholesky_jvp_dL
+cholesky_jvp_dL_t = rn.cholesky_jvp_dL_t
+cholesky_vjp_dL = rn.cholesky_vjp_dL
+cholesky_vjp_dL_t = rn.cholesky_vjp_dL_t
+pinv_jvp_da = rn.pinv_jvp_da
+pinv_vjp_da = rn.pinv_vjp_da
 
 # --- the rule table ------------------------------------------------------------------------
 
@@ -69,6 +75,12 @@ NS = {
     "det_cofactor_jvp": det_cofactor_jvp,
     "sinc_d2": sinc_d2,
     "solve_tgb": solve_tgb,
+    "cholesky_jvp_dL": cholesky_jvp_dL,
+    "cholesky_jvp_dL_t": cholesky_jvp_dL_t,
+    "cholesky_vjp_dL": cholesky_vjp_dL,
+    "cholesky_vjp_dL_t": cholesky_vjp_dL_t,
+    "pinv_jvp_da": pinv_jvp_da,
+    "pinv_vjp_da": pinv_vjp_da,
 }
 
 #: Every rule this module registers, in order.
@@ -285,18 +297,45 @@ rule(
     },
 )
 
-# linear in the tangent / cotangent, each the other's transpose; no derivative in the
-# matrix or the factor (Hessians through cholesky, matrix_power and pinv are refused)
-rule(rn.cholesky_jvp, "u, L", jvp={"u": "cholesky_jvp(t, L)"}, vjp={"u": "cholesky_vjp(g, L)"})
-rule(rn.cholesky_vjp, "v, L", jvp={"v": "cholesky_vjp(t, L)"}, vjp={"v": "cholesky_jvp(g, L)"})
+# linear in the tangent / cotangent, each the other's transpose; cholesky's also in the
+# factor L (runtime.arrays gives those derivatives and their transposes); matrix_power's
+# has no derivative in the matrix (Hessians through matrix_power are refused)
+rule(
+    rn.cholesky_jvp,
+    "u, L",
+    jvp={"u": "cholesky_jvp(t, L)", "L": "cholesky_jvp_dL(t, u, L)"},
+    vjp={"u": "cholesky_vjp(g, L)", "L": "cholesky_jvp_dL_t(g, u, L)"},
+)
+rule(
+    rn.cholesky_vjp,
+    "v, L",
+    jvp={"v": "cholesky_vjp(t, L)", "L": "cholesky_vjp_dL(t, v, L)"},
+    vjp={"v": "cholesky_jvp(g, L)", "L": "cholesky_vjp_dL_t(g, v, L)"},
+)
 rule(
     rn.matrix_power_jvp,
     "u, a, n",
     jvp={"u": "matrix_power_jvp(t, a, n)"},
     vjp={"u": "matrix_power_jvp(g, np.swapaxes(a, -1, -2), n)"},
 )
-rule(rn.pinv_jvp, "u, a, p", jvp={"u": "pinv_jvp(t, a, p)"}, vjp={"u": "pinv_vjp(g, a, p)"})
-rule(rn.pinv_vjp, "v, a, p", jvp={"v": "pinv_vjp(t, a, p)"}, vjp={"v": "pinv_jvp(g, a, p)"})
+# pinv's helpers: p is always pinv(a) of the same a (a zero parameter, as cumprod's o):
+# the rules for a give the total derivative, the second derivative of pinv
+# (pinv_jvp_da, symmetric in its two directions) and the Hessian of <v, pinv(a)> times a
+# direction (pinv_vjp_da, its own transpose)
+rule(
+    rn.pinv_jvp,
+    "u, a, p",
+    zero="p",
+    jvp={"u": "pinv_jvp(t, a, p)", "a": "pinv_jvp_da(t, u, a, p)"},
+    vjp={"u": "pinv_vjp(g, a, p)", "a": "pinv_vjp_da(u, g, a, p)"},
+)
+rule(
+    rn.pinv_vjp,
+    "v, a, p",
+    zero="p",
+    jvp={"v": "pinv_vjp(t, a, p)", "a": "pinv_vjp_da(t, v, a, p)"},
+    vjp={"v": "pinv_jvp(g, a, p)", "a": "pinv_vjp_da(g, v, a, p)"},
+)
 
 # --- shape operations: linear; the transpose is the NumPy function they undo ----------------------
 rule(

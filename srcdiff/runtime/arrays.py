@@ -23,7 +23,11 @@ __all__ = [
     "asarray_vjp",
     "balanced_eq",
     "cholesky_jvp",
+    "cholesky_jvp_dL",
+    "cholesky_jvp_dL_t",
     "cholesky_vjp",
+    "cholesky_vjp_dL",
+    "cholesky_vjp_dL_t",
     "chooser_partials",
     "clip_partials",
     "column_stack_vjp",
@@ -64,7 +68,9 @@ __all__ = [
     "pad_vjp",
     "permutation_of",
     "pinv_jvp",
+    "pinv_jvp_da",
     "pinv_vjp",
+    "pinv_vjp_da",
     "prod_partials",
     "prod_partials_jvp",
     "reduced_size",
@@ -95,11 +101,17 @@ __all__ = [
 # Derivatives of the helpers above, used by their rules (rules/runtime_numpy_rules.py) for
 # second order; they have no rules of their own (third derivatives are not supported).
 SECOND_ORDER = (
+    "cholesky_jvp_dL",
+    "cholesky_jvp_dL_t",
+    "cholesky_vjp_dL",
+    "cholesky_vjp_dL_t",
     "cumprod_d2",
     "cumprod_hess",
     "det_cofactor_jvp",
     "norm_partials_ds",
     "norm_partials_dx",
+    "pinv_jvp_da",
+    "pinv_vjp_da",
     "prod_partials_jvp",
     "sinc_d2",
     "solve_tgb",
@@ -1163,8 +1175,9 @@ def corrcoef_vjp(v, x, y=None, rowvar=True):
 
 
 # --- linear algebra of issue 13: cholesky, matrix_power, pinv ------------------------------
-# Linear in the tangent / cotangent; their derivatives in the matrix (third-order terms
-# of a Hessian through these functions) are not provided, so such Hessians are refused.
+# Linear in the tangent / cotangent.  For Hessians, the derivatives of cholesky's and
+# pinv's helpers in the factor (the matrix) follow them; matrix_power_jvp has none, so
+# a Hessian through matrix_power is refused.
 
 
 def _mT(x):
@@ -1235,6 +1248,130 @@ def pinv_vjp(g, a, p):
         + np.matmul(eye_m - np.matmul(a, p), np.matmul(_mT(g), np.matmul(p, _mT(p))))
         + np.matmul(np.matmul(_mT(p), p), np.matmul(_mT(g), eye_n - np.matmul(p, a)))
     )
+
+
+# pinv: the derivatives of pinv_jvp and pinv_vjp in the matrix a, p = pinv(a) moving
+# with it (p is a zero parameter of their rules: always pinv(a) of the same a).  Written
+# with the projectors P = I - a p and Q = I - p a, whose derivatives are
+# dP = -(P s p + (P s p)^T) and dQ = -(p s Q + (p s Q)^T): differentiating the helpers'
+# polynomials in a and p separately would subtract large terms that cancel (I - a p is
+# 0 for an invertible a, its two partial derivatives are not), which loses all digits
+# for an ill-conditioned matrix.
+
+
+def _like(x, shape, dtype):
+    return np.broadcast_to(np.asarray(x, dtype=dtype), shape)
+
+
+def _pinv_moves(s, a, p):
+    """dp = pinv_jvp(s, a, p) and P, Q, dP, dQ."""
+    s = _like(s, np.shape(a), p.dtype)
+    a = np.asarray(a, dtype=p.dtype)
+    P = np.eye(a.shape[-2], dtype=p.dtype) - np.matmul(a, p)
+    Q = np.eye(a.shape[-1], dtype=p.dtype) - np.matmul(p, a)
+    Psp = np.matmul(P, np.matmul(s, p))
+    psQ = np.matmul(p, np.matmul(s, Q))
+    return pinv_jvp(s, a, p), P, Q, -(Psp + _mT(Psp)), -(psQ + _mT(psQ))
+
+
+def pinv_jvp_da(s, u, a, p):
+    """The derivative of pinv_jvp(u, a, pinv(a)) along a's tangent s: the second derivative
+    of pinv at a in the directions u and s (symmetric in them)."""
+    u = _like(u, np.shape(a), p.dtype)
+    dp, P, Q, dP, dQ = _pinv_moves(s, a, p)
+    ut = _mT(u)
+    return (
+        -np.matmul(dp, np.matmul(u, p))
+        - np.matmul(p, np.matmul(u, dp))
+        + np.matmul(np.matmul(dp, _mT(p)) + np.matmul(p, _mT(dp)), np.matmul(ut, P))
+        + np.matmul(np.matmul(p, _mT(p)), np.matmul(ut, dP))
+        + np.matmul(dQ, np.matmul(ut, np.matmul(_mT(p), p)))
+        + np.matmul(Q, np.matmul(ut, np.matmul(_mT(dp), p) + np.matmul(_mT(p), dp)))
+    )
+
+
+def pinv_vjp_da(s, v, a, p):
+    """The derivative of pinv_vjp(v, a, pinv(a)) along a's tangent s: the Hessian of
+    <v, pinv(a)> times s, so its own transpose (and the transpose of pinv_jvp_da in s:
+    <h, pinv_jvp_da(s, u)> = <pinv_vjp_da(u, h), s>)."""
+    v = _like(v, np.shape(p), p.dtype)
+    dp, P, Q, dP, dQ = _pinv_moves(s, a, p)
+    vt = _mT(v)
+    return (
+        -np.matmul(_mT(dp), np.matmul(v, _mT(p)))
+        - np.matmul(_mT(p), np.matmul(v, _mT(dp)))
+        + np.matmul(dP, np.matmul(vt, np.matmul(p, _mT(p))))
+        + np.matmul(P, np.matmul(vt, np.matmul(dp, _mT(p)) + np.matmul(p, _mT(dp))))
+        + np.matmul(np.matmul(_mT(dp), p) + np.matmul(_mT(p), dp), np.matmul(vt, Q))
+        + np.matmul(np.matmul(_mT(p), p), np.matmul(vt, dQ))
+    )
+
+
+# cholesky's helpers in the factor L (Hessians through np.linalg.cholesky): with
+# X = L^-1 S L^-T, d(L^-1) = -L^-1 r L^-1 gives dX = -L^-1 r X - X r^T L^-T; Phi is a
+# mask (lower triangle, diagonal halved), so it is its own transpose.
+
+
+def _solve_right(x, L):
+    """x L^-1."""
+    return _mT(np.linalg.solve(_mT(L), _mT(x)))
+
+
+def _solve_right_t(x, L):
+    """x L^-T."""
+    return _mT(np.linalg.solve(L, _mT(x)))
+
+
+def cholesky_jvp_dL(r, u, L):
+    """The derivative of cholesky_jvp(u, L) in L along r: r Phi(X) + L Phi(dX)."""
+    u = np.asarray(u, dtype=L.dtype)
+    r = _like(r, np.shape(L), L.dtype)
+    S = np.tril(u) + _mT(np.tril(u, -1))
+    X = _solve_right_t(np.linalg.solve(L, S), L)
+    dX = -np.linalg.solve(L, np.matmul(r, X)) - _solve_right_t(np.matmul(X, _mT(r)), L)
+    return np.matmul(r, _halve_diagonal(X)) + np.matmul(L, _halve_diagonal(dX))
+
+
+def cholesky_jvp_dL_t(h, u, L):
+    """The transpose of cholesky_jvp_dL in r: h Phi(X)^T - L^-T (W + W^T) X, with
+    W = Phi(L^T h)."""
+    u = np.asarray(u, dtype=L.dtype)
+    h = _like(h, np.shape(L), L.dtype)
+    S = np.tril(u) + _mT(np.tril(u, -1))
+    X = _solve_right_t(np.linalg.solve(L, S), L)
+    W = _halve_diagonal(np.matmul(_mT(L), h))
+    return np.matmul(h, _mT(_halve_diagonal(X))) - np.linalg.solve(_mT(L), np.matmul(W + _mT(W), X))
+
+
+def _cholesky_vjp_m(v, L):
+    """M = L^-T Phi(L^T v) L^-1 of cholesky_vjp."""
+    P = _halve_diagonal(np.matmul(_mT(L), v))
+    return _solve_right(np.linalg.solve(_mT(L), P), L)
+
+
+def cholesky_vjp_dL(r, v, L):
+    """The derivative of cholesky_vjp(v, L) in L along r: the lower triangle of dM + dM^T,
+    dM = L^-T Phi(r^T v) L^-1 - L^-T r^T M - M r L^-1."""
+    v = np.asarray(v, dtype=L.dtype)
+    r = _like(r, np.shape(L), L.dtype)
+    M = _cholesky_vjp_m(v, L)
+    dM = (
+        _solve_right(np.linalg.solve(_mT(L), _halve_diagonal(np.matmul(_mT(r), v))), L)
+        - np.linalg.solve(_mT(L), np.matmul(_mT(r), M))
+        - _solve_right(np.matmul(M, r), L)
+    )
+    return np.tril(dM) + np.tril(_mT(dM), -1)
+
+
+def cholesky_vjp_dL_t(h, v, L):
+    """The transpose of cholesky_vjp_dL in r: with H = tril(h) + tril(h, -1)^T,
+    v Phi(L^-1 H L^-T)^T - M H^T L^-T - M^T H L^-T."""
+    v = np.asarray(v, dtype=L.dtype)
+    h = _like(h, np.shape(L), L.dtype)
+    M = _cholesky_vjp_m(v, L)
+    H = np.tril(h) + _mT(np.tril(h, -1))
+    Z = _halve_diagonal(_solve_right_t(np.linalg.solve(L, H), L))
+    return np.matmul(v, _mT(Z)) - _solve_right_t(np.matmul(M, _mT(H)) + np.matmul(_mT(M), H), L)
 
 
 # --- second-order helpers ------------------------------------------------------------

@@ -21,20 +21,25 @@ vectors' cotangent (tangent) is zero, when the eigenvalues alone are differentia
 
 import numpy as np
 
-from .arrays import pinv_jvp, pinv_vjp
+from .arrays import pinv_jvp, pinv_vjp, pinv_vjp_da
 
 __all__ = [
     "eig_jvp",
     "eig_vjp",
+    "eig_vjp_da",
     "eigh_jvp",
     "eigh_vjp",
     "eigh_vjp_do",
     "eigh_vjp_do_t",
+    "lstsq_hvp",
     "lstsq_jvp",
     "lstsq_vjp_a",
     "lstsq_vjp_b",
     "multi_dot_jvp",
+    "multi_dot_jvp_da",
+    "multi_dot_jvp_da_t",
     "multi_dot_vjp",
+    "multi_dot_vjp_da",
     "slogdet_jvp",
     "slogdet_jvp_da",
     "slogdet_vjp",
@@ -43,6 +48,7 @@ __all__ = [
     "split_vjp",
     "svd_jvp",
     "svd_vjp",
+    "svd_vjp_da",
 ]
 
 
@@ -367,6 +373,99 @@ def svd_jvp(t, a, out, full_matrices=True, compute_uv=True):
     return dU, ds, _mT(dV)
 
 
+# --- second order: the helpers' derivatives in the matrix ----------------------------
+# eig_vjp(v, a, eig(a)) and svd_vjp(v, a, svd(a), ...) are the gradients of <v, eig(a)>
+# and <v, svd(a)>: their (total) derivatives in a are those functions' Hessians times a
+# direction, so each is its own transpose.  They are the helpers differentiated as dual
+# numbers, with the results' tangents from eig_jvp / svd_jvp.
+
+
+def _gap_inverse_jvp(F, dw):
+    """The derivative of F_ij = 1 / (w_j - w_i) along dw: -F_ij^2 (dw_j - dw_i)."""
+    return -F * F * (dw[..., None, :] - dw[..., :, None])
+
+
+def eig_vjp_da(t, v, a, out):
+    """The derivative of eig_vjp(v, a, eig(a)) along a's tangent t (its own transpose):
+    with grad = V^-T M V^T, d grad = V^-T (d M V^T + M dV^T - dV^T grad)."""
+    w, V = _real_eig(out)
+    t = np.asarray(t, dtype=V.dtype)
+    dw, dV = eig_jvp(t, a, out)
+    gw, gV = _part(v, 0, w), _part(v, 1, V)
+    M, dM = _diag_embed(gw), np.zeros_like(V)
+    if _any(gV):
+        F = _gap_inverse(w, "eigenvalue", "np.linalg.eig")
+        VtgV = np.matmul(_mT(V), gV)
+        d = np.diagonal(VtgV, axis1=-2, axis2=-1)
+        VtV = np.matmul(_mT(V), V)
+        H = VtgV - VtV * d[..., None, :]
+        dVtgV = np.matmul(_mT(dV), gV)
+        dd = np.diagonal(dVtgV, axis1=-2, axis2=-1)
+        dVtV = np.matmul(_mT(dV), V) + np.matmul(_mT(V), dV)
+        dH = dVtgV - dVtV * d[..., None, :] - VtV * dd[..., None, :]
+        M = M + F * H
+        dM = _gap_inverse_jvp(F, dw) * H + F * dH
+    grad = np.linalg.solve(_mT(V), np.matmul(M, _mT(V)))
+    inner = np.matmul(dM, _mT(V)) + np.matmul(M, _mT(dV)) - np.matmul(_mT(dV), grad)
+    return np.linalg.solve(_mT(V), inner)
+
+
+def svd_vjp_da(t, v, a, out, full_matrices=True, compute_uv=True):
+    """The derivative of svd_vjp(v, a, svd(a, ...), ...) along a's tangent t (its own
+    transpose): svd_vjp's formula differentiated, with dU, ds, dV from svd_jvp."""
+    U, s, V, m, n = _svd_parts(a, out, compute_uv, full_matrices)
+    t = np.asarray(t, dtype=U.dtype)
+    dU, ds, dVt = svd_jvp(t, a, (U, s, _mT(V)), False, True)
+    dV = _mT(dVt)
+    if not compute_uv:
+        gs = np.asarray(v, dtype=s.dtype)[..., None, :]
+        return np.matmul(dU * gs, _mT(V)) + np.matmul(U * gs, dVt)
+    gU, gs, gV = _svd_cotangents(v, out, m, n, full_matrices)
+    inner = _diag_embed(gs)
+    d_inner = np.zeros_like(inner)
+    vectors = _any(gU) or _any(gV)
+    if vectors:
+        S, dS = _diag_embed(s), _diag_embed(ds)
+        F = _gap_inverse(s * s, "singular value", "np.linalg.svd")
+        dF = _gap_inverse_jvp(F, 2 * s * ds)
+        UtgU, VtgV = np.matmul(_mT(U), gU), np.matmul(_mT(V), gV)
+        J, K = F * UtgU, F * VtgV
+        dJ = dF * UtgU + F * np.matmul(_mT(dU), gU)
+        dK = dF * VtgV + F * np.matmul(_mT(dV), gV)
+        inner = inner + np.matmul(J + _mT(J), S) + np.matmul(S, K + _mT(K))
+        d_inner = (
+            np.matmul(dJ + _mT(dJ), S)
+            + np.matmul(J + _mT(J), dS)
+            + np.matmul(dS, K + _mT(K))
+            + np.matmul(S, dK + _mT(dK))
+        )
+    d_grad = (
+        np.matmul(dU, np.matmul(inner, _mT(V)))
+        + np.matmul(U, np.matmul(d_inner, _mT(V)))
+        + np.matmul(U, np.matmul(inner, _mT(dV)))
+    )
+    if vectors and m != n:
+        inv_s = 1.0 / s
+        d_inv_s = -ds * inv_s * inv_s
+        if m > n:
+            proj = gU - np.matmul(U, np.matmul(_mT(U), gU))
+            d_proj = -np.matmul(dU, np.matmul(_mT(U), gU)) - np.matmul(U, np.matmul(_mT(dU), gU))
+            d_grad = (
+                d_grad
+                + np.matmul(d_proj * inv_s[..., None, :] + proj * d_inv_s[..., None, :], _mT(V))
+                + np.matmul(proj * inv_s[..., None, :], _mT(dV))
+            )
+        else:
+            proj = gV - np.matmul(V, np.matmul(_mT(V), gV))
+            d_proj = -np.matmul(dV, np.matmul(_mT(V), gV)) - np.matmul(V, np.matmul(_mT(dV), gV))
+            d_grad = (
+                d_grad
+                + np.matmul(dU * inv_s[..., None, :] + U * d_inv_s[..., None, :], _mT(proj))
+                + np.matmul(U * inv_s[..., None, :], _mT(d_proj))
+            )
+    return d_grad
+
+
 # --- lstsq: x = pinv(a) b, residuals |b - a x|^2 (where NumPy returns them), s of a --------
 
 
@@ -432,6 +531,41 @@ def lstsq_vjp_b(g, a, b, out):
     _, _, p, _, gx, rg, vec = _lstsq_cotangents(g, a, b, out)
     grad = np.matmul(_mT(p), gx) + rg
     return grad[..., 0] if vec else grad
+
+
+def lstsq_hvp(t_a, t_b, v, a, b, out):
+    """The derivatives of (lstsq_vjp_a, lstsq_vjp_b)(v, a, b, out) along (t_a, t_b), either
+    None: the Hessian of <v, lstsq(a, b)> times the direction, so that each of its blocks
+    transposes to another (out is lstsq(a, b) of the same a and b).  lstsq_vjp_a's and
+    lstsq_vjp_b's formulas differentiated, with dp = pinv_jvp, dx = dp b + p db and
+    dr = db - da x - a dx."""
+    A, B, p, x, gx, rg, vec = _lstsq_cotangents(v, a, b, out)
+    res = np.asarray(out[1])
+    gres = np.reshape(_part(v, 1, res), (1, -1)) if res.size else None
+    ta = np.zeros_like(A, dtype=x.dtype) if t_a is None else np.asarray(t_a, dtype=x.dtype)
+    tb = (
+        np.zeros_like(B, dtype=x.dtype)
+        if t_b is None
+        else _lstsq_b(np.asarray(t_b, dtype=x.dtype))[0]
+    )
+    M = np.matmul(gx, _mT(B))
+    dp = pinv_jvp(ta, A, p)
+    dx = np.matmul(dp, B) + np.matmul(p, tb)
+    dr = tb - np.matmul(ta, x) - np.matmul(A, dx)
+    drg = 2 * dr * gres if gres is not None else np.zeros_like(dr)
+    d_grad_a = (
+        pinv_vjp(np.matmul(gx, _mT(tb)), A, p)
+        + pinv_vjp_da(ta, M, A, p)
+        - np.matmul(drg, _mT(x))
+        - np.matmul(rg, _mT(dx))
+    )
+    gs = _part(v, 3, out[3])
+    if _any(gs):
+        d_grad_a = d_grad_a + svd_vjp_da(
+            ta, gs, A, np.linalg.svd(A, compute_uv=False), False, False
+        )
+    d_grad_b = np.matmul(_mT(dp), gx) + drg
+    return d_grad_a, (d_grad_b[..., 0] if vec else d_grad_b)
 
 
 # --- splits: the cotangent of the pieces joined again ---------------------------------------
@@ -514,3 +648,71 @@ def multi_dot_vjp(g, arrays):
         A = np.asarray(a)
         out.append(np.reshape(gi, A.shape).astype(np.result_type(A.dtype, np.float32)))
     return out
+
+
+# multi_dot's helpers are multilinear in the arrays: a derivative in the arrays replaces
+# one more array by its tangent.  multi_dot_vjp(v, arrays) is the gradient of
+# <v, multi_dot(arrays)>, so its derivative in the arrays is its own transpose.
+
+
+def _is_zero(u):
+    return np.ndim(u) == 0 and not _any(u)
+
+
+def _replaced(arrays, i, u):
+    parts = list(arrays)
+    parts[i] = np.broadcast_to(np.asarray(u), np.shape(arrays[i]))
+    return parts
+
+
+def _zeroed(cotangents, i, arrays):
+    A = np.asarray(arrays[i])
+    cotangents[i] = np.zeros(A.shape, dtype=np.result_type(A.dtype, np.float32))
+    return cotangents
+
+
+def _add_lists(total, terms):
+    return terms if total is None else [a + b for a, b in zip(total, terms)]
+
+
+def multi_dot_vjp_da(s, v, arrays):
+    """The derivative of multi_dot_vjp(v, arrays) along the arrays' tangents s (its own
+    transpose): for the i-th, the sum over j != i of its cotangent with array j replaced
+    by s_j."""
+    total = None
+    for j, sj in enumerate(s):
+        if not _is_zero(sj):
+            terms = _zeroed(multi_dot_vjp(v, _replaced(arrays, j, sj)), j, arrays)
+            total = _add_lists(total, terms)
+    if total is None:
+        return [_zeroed([None], 0, [a])[0] for a in arrays]
+    return total
+
+
+def multi_dot_jvp_da(s, u, arrays):
+    """The derivative of multi_dot_jvp(u, arrays) along the arrays' tangents s: the sum
+    over i of multi_dot_jvp of s without s_i, array i replaced by u_i."""
+    total = None
+    for i, ui in enumerate(u):
+        if not _is_zero(ui):
+            others = list(s)
+            others[i] = 0.0
+            term = multi_dot_jvp(others, _replaced(arrays, i, ui))
+            total = term if total is None else total + term
+    if total is None:
+        return np.zeros_like(np.linalg.multi_dot(list(arrays)))
+    return total
+
+
+def multi_dot_jvp_da_t(h, u, arrays):
+    """The transpose of multi_dot_jvp_da in s: the cotangents of the arrays, summed over i
+    of multi_dot_vjp(h, array i replaced by u_i) without its i-th."""
+    total = None
+    for i, ui in enumerate(u):
+        if not _is_zero(ui):
+            total = _add_lists(
+                total, _zeroed(multi_dot_vjp(h, _replaced(arrays, i, ui)), i, arrays)
+            )
+    if total is None:
+        return [_zeroed([None], 0, [a])[0] for a in arrays]
+    return total

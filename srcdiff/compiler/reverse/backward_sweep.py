@@ -406,6 +406,7 @@ class BackwardSweep:
             return ast.Subscript(value=g, slice=index, ctx=ast.Load())
         if (
             not op.rule.elementwise
+            and not op.unpacked  # (g is then a list, one cotangent per result, ragged)
             and op.target in self.materialized
             and self.flat.kind(_name(op.target)) != SCALAR
             and op.rule.func is not _runtime().seq_push  # (`d = seq_push(d, v)`: its own
