@@ -180,8 +180,21 @@ def _tangent_like(t, a):
             view = t.view()  # of a's shape and dtype already: a read-only view, as
             view.flags.writeable = False  # broadcast_to gives, but cheaper
             return view
-        return np.broadcast_to(np.asarray(t, dtype=a.dtype), a.shape)
+        t = np.asarray(t, dtype=a.dtype)
+        if t.shape != a.shape and not _broadcasts_to(t.shape, a.shape):
+            raise ArgumentError(
+                f"a tangent of shape {t.shape} was given for an argument of shape {a.shape}",
+                hint="give each tangent its primal's shape (or a scalar, broadcast to it)",
+            )
+        return np.broadcast_to(t, a.shape)
     return t
+
+
+def _broadcasts_to(shape, target) -> bool:
+    try:
+        return np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        return False
 
 
 # -- reverse mode ---------------------------------------------------------------------
@@ -266,6 +279,7 @@ def _vjp(func, primals, wrt, backend="python"):
 
     def vjp_fn(cotangent):
         cts = tuple(cotangent) if multiple else (cotangent,)
+        _check_cotangents(cts, out if multiple else (out,))
         if first[0] or not generated.mutates:
             first[0] = False
             run_stack = list(saved)  # the backward sweep pops: give it its own copy
@@ -284,6 +298,23 @@ def _vjp(func, primals, wrt, backend="python"):
 
     # pickled, the pullback is its recipe: the worker runs the forward sweep again
     return out, derivative(vjp_fn, pullback, func, **recipe)
+
+
+def _check_cotangents(cts, outs) -> None:
+    """A cotangent must have its output's shape: a wrong one would otherwise fail (or,
+    where it broadcasts, give a wrong answer) inside the generated backward sweep."""
+    if len(cts) != len(outs):
+        raise ArgumentError(
+            f"vjp_fn was given {len(cts)} cotangents for {len(outs)} outputs",
+            hint="give one cotangent per output, each of its output's shape",
+        )
+    for ct, o in zip(cts, outs):
+        if np.shape(ct) != np.shape(o):
+            raise ArgumentError(
+                f"a cotangent of shape {np.shape(ct)} was given for an output of shape "
+                f"{np.shape(o)}",
+                hint="give each cotangent its output's shape",
+            )
 
 
 def _tree_vjp(func, primals, wrt, objects=frozenset()):
@@ -338,6 +369,7 @@ def _vjp_numba(func, primals, wrt, ints, fwd, bwd, generated, recipe):
 
     def vjp_fn(cotangent):
         cts = tuple(cotangent) if multiple else (cotangent,)
+        _check_cotangents(cts, out if multiple else (out,))
         try:
             back = _guarded(bwd, *state, *cts)
         except numba.core.errors.NumbaError as exc:
