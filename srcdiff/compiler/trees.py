@@ -306,8 +306,10 @@ class _Rewriter:
             return self.consts[node.id]
         if isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC:
             left, right = self.constant(node.left), self.constant(node.right)
-            if isinstance(left, int) and isinstance(right, int) and not (
-                isinstance(node.op, (ast.FloorDiv, ast.Mod)) and right == 0
+            if (
+                isinstance(left, int)
+                and isinstance(right, int)
+                and not (isinstance(node.op, (ast.FloorDiv, ast.Mod)) and right == 0)
             ):
                 return _ARITHMETIC[type(node.op)](left, right)
             return _NOT_CONSTANT
