@@ -399,3 +399,15 @@ def loop_if_value(p, x):
         if np.sum(v) > 0:
             total = total + np.sum(v * x)
     return total
+
+
+def two_results(x, y):
+    return np.sin(x) * y, np.sum(x**2) * y
+
+
+def two_results_tree(p, x):
+    return p["w"] * np.cos(x), p["b"] * np.sum(p["w"] * x)
+
+
+def result_and_label(x):
+    return np.sin(x), "label"

@@ -236,3 +236,54 @@ def test_pickled_derivatives_of_container_functions():
     np.testing.assert_allclose(gm.w, srcdiff.grad(m.loss, wrt="self")(X3).w)
     gp = pickle.loads(pickle.dumps(srcdiff.grad(A.part2)))
     np.testing.assert_allclose(gp({"w": u(3)}, 0.5)["w"], 2.0 * np.array([0.3, -0.2, 0.5]))
+
+
+def _fd_jacobian(f, args, i, j):
+    """d result j / d argument i by central differences, shape out.shape + in.shape."""
+    x = np.asarray(args[i], dtype=float)
+    out = np.asarray(f(*args)[j])
+    jac = np.zeros(out.shape + x.shape)
+    for k in np.ndindex(x.shape):
+        h = 1e-6
+        cols = []
+        for sign in (1, -1):
+            xx = x.copy()
+            xx[k] += sign * h
+            a = list(args)
+            a[i] = xx if x.ndim else float(xx)
+            cols.append(np.asarray(f(*a)[j]))
+        jac[(Ellipsis, *k)] = (cols[0] - cols[1]) / (2 * h)
+    return jac
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward", "auto"])
+def test_jacobian_of_a_tuple_of_results_is_a_tuple_of_jacobians(mode):
+    x, y = u(3), 0.7
+    J = srcdiff.jacobian(A.two_results, wrt=(0, 1), mode=mode)(x, y)
+    assert len(J) == 2 and all(len(row) == 2 for row in J)
+    for j in range(2):
+        for i in range(2):
+            want = _fd_jacobian(A.two_results, (x, y), i, j)
+            np.testing.assert_allclose(J[j][i], want, rtol=1e-6, atol=1e-8)
+    single = srcdiff.jacobian(A.two_results, mode=mode)(x, y)
+    np.testing.assert_allclose(single[0], J[0][0])
+    np.testing.assert_allclose(single[1], J[1][0])
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_jacobian_of_a_tuple_of_results_with_a_container_argument(mode):
+    p, x = {"w": u(3), "b": 0.4}, u(3)
+    J = srcdiff.jacobian(A.two_results_tree, mode=mode)(p, x)
+    assert len(J) == 2 and set(J[0]) == {"w", "b"}
+
+    def by_w(w, b):
+        return A.two_results_tree({"w": w, "b": b}, x)
+
+    for j in range(2):
+        np.testing.assert_allclose(J[j]["w"], _fd_jacobian(by_w, (p["w"], 0.4), 0, j), atol=1e-8)
+        np.testing.assert_allclose(J[j]["b"], _fd_jacobian(by_w, (p["w"], 0.4), 1, j), atol=1e-8)
+
+
+def test_jacobian_of_a_tuple_with_a_non_numeric_result_is_refused():
+    with pytest.raises(srcdiff.ArgumentError, match="holding a str"):
+        srcdiff.jacobian(A.result_and_label)(u(3))

@@ -413,9 +413,15 @@ def jacobian(func, wrt=0, mode="auto"):
             flat = pytrees.Flattened(func, args)
             flat_wrt = flat.flat_wrt(names)
             blocks = jacobian(flat.view.func, wrt=flat_wrt, mode=mode)(*flat.flat_values)
+            if isinstance(flat.view.func(*flat.flat_values), tuple):  # one per result
+                per_result = [flat.regroup(names, b) for b in blocks]
+                return tuple(r[0] if single else r for r in per_result)
             regrouped = flat.regroup(names, blocks)
             return regrouped[0] if single else regrouped
-        out = np.asarray(func(*args))
+        value = func(*args)
+        if isinstance(value, tuple):  # a tuple of results: a tuple of Jacobians (as JAX)
+            return _jac_of_tuple(func, args, names, single, value, mode)
+        out = np.asarray(value)
         results = []
         for name in names:
             i = params.index(name)
@@ -467,6 +473,54 @@ def _jac_forward(func, args, i, x, out, backend="python"):
     """One forward pass per input element (a basis tangent each), through one compiled
     tangent function (forward.columns)."""
     return jacobian_columns(func, args, i, out.shape, backend)
+
+
+def _jac_of_tuple(func, args, names, single, value, mode):
+    """The Jacobian of each result of a function returning a tuple, with respect to each
+    of `names`: forward mode one jvp per input element, reverse one pullback per result
+    element (both already take tuples of results)."""
+    params = parameters(func)
+    for v in value:
+        if isinstance(v, (tuple, list, dict, str)) or v is None:
+            raise ArgumentError(
+                f"jacobian of {func.__name__}: its results are a tuple holding a "
+                f"{type(v).__name__}; only numbers and arrays have a Jacobian",
+                hint="return a flat tuple of arrays (put other values in a second function)",
+            )
+    outs = [np.asarray(v, dtype=float) for v in value]
+    blocks: list[list] = [[] for _ in outs]
+    for name in names:
+        i = params.index(name)
+        x = np.asarray(args[i], dtype=float)
+        out_size = sum(o.size for o in outs)
+        chosen = auto_mode(x.size, out_size) if mode == "auto" else mode
+        if chosen == "forward":
+            cols: list[list] = [[] for _ in outs]
+            for k in np.ndindex(x.shape):
+                e = np.zeros(x.shape)
+                e[k] = 1.0
+                tangents = [None] * len(params)
+                tangents[i] = e if x.ndim else 1.0
+                _, t = jvp(func, tuple(args), tuple(tangents))
+                for j, o in enumerate(outs):
+                    cols[j].append(np.broadcast_to(np.asarray(t[j], dtype=float), o.shape))
+            for j, o in enumerate(outs):
+                stacked = np.stack(cols[j], axis=-1) if cols[j] else np.zeros(o.shape + (0,))
+                blocks[j].append(stacked.reshape(o.shape + x.shape))
+            continue
+        _, pullback = _vjp(func, tuple(args), (name,))
+        for j, o in enumerate(outs):
+            rows = []
+            for k in np.ndindex(o.shape):
+                cts = [np.zeros(other.shape) if other.ndim else 0.0 for other in outs]
+                e = np.zeros(o.shape)
+                e[k] = 1.0
+                cts[j] = e if o.ndim else 1.0
+                g = pullback(tuple(cts))[i]
+                rows.append(np.broadcast_to(np.asarray(g, dtype=float), x.shape))
+            jac = np.stack(rows, axis=0) if rows else np.zeros((0,) + x.shape)
+            blocks[j].append(jac.reshape(o.shape + x.shape))
+    return tuple(b[0] if single else tuple(b) for b in blocks)
 
 
 def _jac_reverse(func, args, i, x, out):
