@@ -197,9 +197,10 @@ def test_one_derivative_called_with_two_structures():
             np.testing.assert_allclose(w, X3)
 
 
-def test_float32_leaves_keep_their_dtype_in_reverse_mode():
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_float32_leaves_keep_their_dtype(mode):
     p = {"w": u(3).astype(np.float32), "b": np.float32(0.3)}
-    g = srcdiff.grad(A.f32_leaf)(p, X3.astype(np.float32))
+    g = srcdiff.grad(A.f32_leaf, mode=mode)(p, X3.astype(np.float32))
     assert g["w"].dtype == np.float32 and np.asarray(g["b"]).dtype == np.float32
     np.testing.assert_allclose(g["w"], X3, rtol=1e-6)
     assert float(g["b"]) == 1.0
@@ -287,3 +288,16 @@ def test_jacobian_of_a_tuple_of_results_with_a_container_argument(mode):
 def test_jacobian_of_a_tuple_with_a_non_numeric_result_is_refused():
     with pytest.raises(srcdiff.ArgumentError, match="holding a str"):
         srcdiff.jacobian(A.result_and_label)(u(3))
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_wrt_by_name_and_by_index_agree(mode):
+    p, q = {"a": u(3), "b": 0.2}, {"c": u(3), "d": u(3)}
+    by_index = srcdiff.grad(A.zip_items, wrt=(1, 2), mode=mode)(p, q, X3)
+    by_name = srcdiff.grad(A.zip_items, wrt=("q", "x"), mode=mode)(p, q, X3)
+    np.testing.assert_allclose(by_name[0]["d"], by_index[0]["d"])
+    np.testing.assert_allclose(by_name[0]["c"], p["a"] * X3)
+    np.testing.assert_allclose(by_name[1], p["a"] * q["c"] + 0.2 * q["d"])
+    value, g = srcdiff.value_and_grad(A.zip_items, wrt="q", mode=mode)(p, q, X3)
+    assert value == pytest.approx(A.zip_items(p, q, X3))
+    np.testing.assert_allclose(g["d"], 0.2 * X3)
