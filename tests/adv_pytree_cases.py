@@ -411,3 +411,10 @@ def two_results_tree(p, x):
 
 def result_and_label(x):
     return np.sin(x), "label"
+
+
+def pop_in_expression(p, x):
+    acc = []
+    for v in p.values():
+        acc.append(np.sum(v * x))
+    return acc[0] * acc[-1] + acc.pop()

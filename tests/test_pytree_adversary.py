@@ -301,3 +301,14 @@ def test_wrt_by_name_and_by_index_agree(mode):
     value, g = srcdiff.value_and_grad(A.zip_items, wrt="q", mode=mode)(p, q, X3)
     assert value == pytest.approx(A.zip_items(p, q, X3))
     np.testing.assert_allclose(g["d"], 0.2 * X3)
+
+
+def test_pop_inside_an_expression_is_refused_with_a_hint_that_works():
+    p = {"a": u(3), "b": u(3)}
+    with pytest.raises(srcdiff.SrcDiffError, match=r"v = acc.pop\(\)") as info:
+        srcdiff.grad(A.pop_in_expression)(p, X3)
+    assert "acc.pop()" in str(info.value).splitlines()[1]
+    g = srcdiff.grad(A.list_append_from_params)(p, X3)  # the hint followed: last = acc.pop()
+    sa = np.sum(p["a"] * X3)  # after the pop acc == [sa]: f = sa * sa + sb
+    np.testing.assert_allclose(g["a"], 2 * sa * X3)
+    np.testing.assert_allclose(g["b"], X3)
