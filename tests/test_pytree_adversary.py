@@ -312,3 +312,10 @@ def test_pop_inside_an_expression_is_refused_with_a_hint_that_works():
     sa = np.sum(p["a"] * X3)  # after the pop acc == [sa]: f = sa * sa + sb
     np.testing.assert_allclose(g["a"], 2 * sa * X3)
     np.testing.assert_allclose(g["b"], X3)
+
+
+def test_a_tuple_of_results_of_one_shape_stays_one_array_result():
+    x = u(3)
+    J = srcdiff.jacobian(A.same_shape_results)(x)
+    assert isinstance(J, np.ndarray) and J.shape == (2, 3, 3)
+    np.testing.assert_allclose(J[1], np.diag(np.cos(x)))

@@ -413,13 +413,13 @@ def jacobian(func, wrt=0, mode="auto"):
             flat = pytrees.Flattened(func, args)
             flat_wrt = flat.flat_wrt(names)
             blocks = jacobian(flat.view.func, wrt=flat_wrt, mode=mode)(*flat.flat_values)
-            if isinstance(flat.view.func(*flat.flat_values), tuple):  # one per result
+            if _separate(flat.view.func(*flat.flat_values)):  # one per result
                 per_result = [flat.regroup(names, b) for b in blocks]
                 return tuple(r[0] if single else r for r in per_result)
             regrouped = flat.regroup(names, blocks)
             return regrouped[0] if single else regrouped
         value = func(*args)
-        if isinstance(value, tuple):  # a tuple of results: a tuple of Jacobians (as JAX)
+        if _separate(value):  # results of several shapes: a tuple of Jacobians (as JAX)
             return _jac_of_tuple(func, args, names, single, value, mode)
         out = np.asarray(value)
         results = []
@@ -473,6 +473,19 @@ def _jac_forward(func, args, i, x, out, backend="python"):
     """One forward pass per input element (a basis tangent each), through one compiled
     tangent function (forward.columns)."""
     return jacobian_columns(func, args, i, out.shape, backend)
+
+
+def _separate(value) -> bool:
+    """Whether a tuple of results gets one Jacobian per result: where the results have
+    different shapes.  A tuple of results of one shape stays one array result (`(x * y,
+    sin(x))` has a Jacobian of shape (2,) + in.shape), as it always was."""
+    if not isinstance(value, tuple):
+        return False
+    try:
+        np.asarray(value, dtype=float)
+    except (ValueError, TypeError):
+        return True
+    return False
 
 
 def _jac_of_tuple(func, args, names, single, value, mode):
