@@ -401,3 +401,7 @@ def test_hessian_matches_finite_differences_of_the_gradient(case):
 def test_the_table_is_big_enough():
     assert len(CASES) >= 80
     assert len({getattr(c.func, "__func__", c.func) for c in CASES}) >= 70
+
+
+check_gradient = _check_gradient  # (public: tests/test_pytree_adversary.py uses this oracle)
+leaves_of = jax_like_leaves

@@ -205,7 +205,10 @@ def gradient(func, names, args):
             if np.ndim(t) != 0:
                 raise _non_scalar(func, t)
         if not isinstance(x, (np.ndarray, list, tuple)):
-            grads.append(float(tangents[0]))
+            g0 = float(tangents[0])  # a float32 scalar's in float32, as reverse mode gives
+            grads.append(
+                type(x)(g0) if isinstance(x, np.floating) and type(x) is not np.float64 else g0
+            )
             continue
         g = np.array([float(t) for t in tangents]).reshape(np.shape(x))
         if isinstance(x, np.ndarray):

@@ -180,8 +180,21 @@ def _tangent_like(t, a):
             view = t.view()  # of a's shape and dtype already: a read-only view, as
             view.flags.writeable = False  # broadcast_to gives, but cheaper
             return view
-        return np.broadcast_to(np.asarray(t, dtype=a.dtype), a.shape)
+        t = np.asarray(t, dtype=a.dtype)
+        if t.shape != a.shape and not _broadcasts_to(t.shape, a.shape):
+            raise ArgumentError(
+                f"a tangent of shape {t.shape} was given for an argument of shape {a.shape}",
+                hint="give each tangent its primal's shape (or a scalar, broadcast to it)",
+            )
+        return np.broadcast_to(t, a.shape)
     return t
+
+
+def _broadcasts_to(shape, target) -> bool:
+    try:
+        return np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        return False
 
 
 # -- reverse mode ---------------------------------------------------------------------
@@ -266,6 +279,7 @@ def _vjp(func, primals, wrt, backend="python"):
 
     def vjp_fn(cotangent):
         cts = tuple(cotangent) if multiple else (cotangent,)
+        _check_cotangents(cts, out if multiple else (out,))
         if first[0] or not generated.mutates:
             first[0] = False
             run_stack = list(saved)  # the backward sweep pops: give it its own copy
@@ -284,6 +298,23 @@ def _vjp(func, primals, wrt, backend="python"):
 
     # pickled, the pullback is its recipe: the worker runs the forward sweep again
     return out, derivative(vjp_fn, pullback, func, **recipe)
+
+
+def _check_cotangents(cts, outs) -> None:
+    """A cotangent must have its output's shape: a wrong one would otherwise fail (or,
+    where it broadcasts, give a wrong answer) inside the generated backward sweep."""
+    if len(cts) != len(outs):
+        raise ArgumentError(
+            f"vjp_fn was given {len(cts)} cotangents for {len(outs)} outputs",
+            hint="give one cotangent per output, each of its output's shape",
+        )
+    for ct, o in zip(cts, outs):
+        if np.shape(ct) != np.shape(o):
+            raise ArgumentError(
+                f"a cotangent of shape {np.shape(ct)} was given for an output of shape "
+                f"{np.shape(o)}",
+                hint="give each cotangent its output's shape",
+            )
 
 
 def _tree_vjp(func, primals, wrt, objects=frozenset()):
@@ -338,6 +369,7 @@ def _vjp_numba(func, primals, wrt, ints, fwd, bwd, generated, recipe):
 
     def vjp_fn(cotangent):
         cts = tuple(cotangent) if multiple else (cotangent,)
+        _check_cotangents(cts, out if multiple else (out,))
         try:
             back = _guarded(bwd, *state, *cts)
         except numba.core.errors.NumbaError as exc:
@@ -381,9 +413,15 @@ def jacobian(func, wrt=0, mode="auto"):
             flat = pytrees.Flattened(func, args)
             flat_wrt = flat.flat_wrt(names)
             blocks = jacobian(flat.view.func, wrt=flat_wrt, mode=mode)(*flat.flat_values)
+            if _separate(flat.view.func(*flat.flat_values)):  # one per result
+                per_result = [flat.regroup(names, b) for b in blocks]
+                return tuple(r[0] if single else r for r in per_result)
             regrouped = flat.regroup(names, blocks)
             return regrouped[0] if single else regrouped
-        out = np.asarray(func(*args))
+        value = func(*args)
+        if _separate(value):  # results of several shapes: a tuple of Jacobians (as JAX)
+            return _jac_of_tuple(func, args, names, single, value, mode)
+        out = np.asarray(value)
         results = []
         for name in names:
             i = params.index(name)
@@ -435,6 +473,67 @@ def _jac_forward(func, args, i, x, out, backend="python"):
     """One forward pass per input element (a basis tangent each), through one compiled
     tangent function (forward.columns)."""
     return jacobian_columns(func, args, i, out.shape, backend)
+
+
+def _separate(value) -> bool:
+    """Whether a tuple of results gets one Jacobian per result: where the results have
+    different shapes.  A tuple of results of one shape stays one array result (`(x * y,
+    sin(x))` has a Jacobian of shape (2,) + in.shape), as it always was."""
+    if not isinstance(value, tuple):
+        return False
+    try:
+        np.asarray(value, dtype=float)
+    except (ValueError, TypeError):
+        return True
+    return False
+
+
+def _jac_of_tuple(func, args, names, single, value, mode):
+    """The Jacobian of each result of a function returning a tuple, with respect to each
+    of `names`: forward mode one jvp per input element, reverse one pullback per result
+    element (both already take tuples of results)."""
+    params = parameters(func)
+    for v in value:
+        if isinstance(v, (tuple, list, dict, str)) or v is None:
+            raise ArgumentError(
+                f"jacobian of {func.__name__}: its results are a tuple holding a "
+                f"{type(v).__name__}; only numbers and arrays have a Jacobian",
+                hint="return a flat tuple of arrays (put other values in a second function)",
+            )
+    outs = [np.asarray(v, dtype=float) for v in value]
+    blocks: list[list] = [[] for _ in outs]
+    for name in names:
+        i = params.index(name)
+        x = np.asarray(args[i], dtype=float)
+        out_size = sum(o.size for o in outs)
+        chosen = auto_mode(x.size, out_size) if mode == "auto" else mode
+        if chosen == "forward":
+            cols: list[list] = [[] for _ in outs]
+            for k in np.ndindex(x.shape):
+                e = np.zeros(x.shape)
+                e[k] = 1.0
+                tangents = [None] * len(params)
+                tangents[i] = e if x.ndim else 1.0
+                _, t = jvp(func, tuple(args), tuple(tangents))
+                for j, o in enumerate(outs):
+                    cols[j].append(np.broadcast_to(np.asarray(t[j], dtype=float), o.shape))
+            for j, o in enumerate(outs):
+                stacked = np.stack(cols[j], axis=-1) if cols[j] else np.zeros(o.shape + (0,))
+                blocks[j].append(stacked.reshape(o.shape + x.shape))
+            continue
+        _, pullback = _vjp(func, tuple(args), (name,))
+        for j, o in enumerate(outs):
+            rows = []
+            for k in np.ndindex(o.shape):
+                cts = [np.zeros(other.shape) if other.ndim else 0.0 for other in outs]
+                e = np.zeros(o.shape)
+                e[k] = 1.0
+                cts[j] = e if o.ndim else 1.0
+                g = pullback(tuple(cts))[i]
+                rows.append(np.broadcast_to(np.asarray(g, dtype=float), x.shape))
+            jac = np.stack(rows, axis=0) if rows else np.zeros((0,) + x.shape)
+            blocks[j].append(jac.reshape(o.shape + x.shape))
+    return tuple(b[0] if single else tuple(b) for b in blocks)
 
 
 def _jac_reverse(func, args, i, x, out):

@@ -721,8 +721,10 @@ class Flattener:
                 f"srcdiff has no derivative rule for the method "
                 f".{call.func.attr}() on a differentiated value",
                 call,
-                "call the module function instead (e.g. np.sum(x) for x.sum()), or register "
-                "a rule with srcdiff.register_rule",
+                f"give it a statement of its own: `v = {ast.unparse(call)}`, then use v"
+                if call.func.attr in ("pop", "append", "extend")
+                else "call the module function instead (e.g. np.sum(x) for x.sum()), or "
+                "register a rule with srcdiff.register_rule",
             )
         return func
 

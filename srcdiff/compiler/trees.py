@@ -279,6 +279,8 @@ class _Rewriter:
             base = self.resolve(node.value)
             if base is None or self.node_at(base).is_leaf:
                 return None
+            if isinstance(node.slice, ast.Slice):
+                return None  # a slice of a list or tuple: sliced(), not a path
             key = self.constant(node.slice)
             if key is _NOT_CONSTANT:
                 raise self.refuse(
@@ -302,7 +304,39 @@ class _Rewriter:
     def constant(self, node):
         if isinstance(node, ast.Name) and node.id in self.consts:
             return self.consts[node.id]
+        if isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC:
+            left, right = self.constant(node.left), self.constant(node.right)
+            if (
+                isinstance(left, int)
+                and isinstance(right, int)
+                and not (isinstance(node.op, (ast.FloorDiv, ast.Mod)) and right == 0)
+            ):
+                return _ARITHMETIC[type(node.op)](left, right)
+            return _NOT_CONSTANT
         return _constant(node)
+
+    def sliced(self, node):
+        """(path of the list or tuple, its keys `node` selects) for `ws[1:]`, `ws[::-1]`
+        of a container with constant bounds, else None."""
+        if not (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice)):
+            return None
+        base = self.resolve(node.value)
+        if base is None or not self.node_at(base).by_position:
+            return None
+        bounds = []
+        for part in (node.slice.lower, node.slice.upper, node.slice.step):
+            value = None if part is None else self.constant(part)
+            if value is not None and not isinstance(value, int):
+                raise self.refuse(
+                    node,
+                    f"slice {ast.unparse(node)}: the bounds of a slice of a container of "
+                    "parameters must be constants",
+                    "use constant bounds (ws[1:], ws[:-1]), or loop over the container "
+                    "with enumerate",
+                )
+            bounds.append(value)
+        keys = self.node_at(base).keys
+        return base, keys[slice(*bounds)]
 
     def child(self, node, base, key, spelled) -> Path:
         td = self.node_at(base)
@@ -328,15 +362,39 @@ class _Rewriter:
         out = []
         for stmt in stmts:
             out += self.statement(stmt, top)
+            if out and isinstance(out[-1], ast.Return):
+                break  # what follows a return is never run (a folded `if` may end so)
         return out
 
+    def folded_if(self, stmt):
+        """The branch an `if` takes when its test is decided by the arguments' structure
+        (`isinstance(p, list)`, `"b" in params`, `len(ws) > 2`), else None: the branch not
+        taken is dropped unread, so it may read keys this structure doesn't have."""
+        if not (isinstance(stmt, ast.If) and self.mentions_container(stmt.test)):
+            return None
+        value = _truth(self.expr(copy.deepcopy(stmt.test)))
+        if value is None:
+            return None
+        return self.block(stmt.body if value else stmt.orelse, top=False)
+
+    def mentions_container(self, node):
+        return any(
+            isinstance(n, ast.Name) and (n.id in self.env or n.id in self.consts)
+            for n in ast.walk(node)
+        )
+
     def statement(self, stmt, top):
+        folded = self.folded_if(stmt)
+        if folded is not None:
+            return folded
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
             aliased = self.alias(stmt, top)
             if aliased is not None:
                 return aliased
         if isinstance(stmt, ast.For):
             items = self.iteration(stmt.iter)
+            if items is None:
+                items = self.range_keys(stmt.iter, stmt.target, stmt.body)
             if items is not None:
                 return self.unroll(stmt, items)
         if isinstance(stmt, (ast.FunctionDef, ast.Lambda)):
@@ -480,6 +538,8 @@ class _Rewriter:
                         return keys
                     return [("tuple", [k, c]) for k, c in zip(keys, children)]
             builtin = self.builtin(f)
+            if builtin in (list, tuple) and len(node.args) == 1:  # list(params.items())
+                return self.iteration(node.args[0])
             if builtin is enumerate and len(node.args) == 1:
                 inner = self.iteration(node.args[0])
                 if inner is not None:
@@ -497,6 +557,10 @@ class _Rewriter:
                         "enumerate's counter",
                     )
             return None
+        cut = self.sliced(node)
+        if cut is not None:
+            base, keys = cut
+            return [("tree", (base[0], (*base[1], k))) for k in keys]
         path = self.resolve(node)
         if path is None:
             return None
@@ -509,9 +573,33 @@ class _Rewriter:
             return [("tree", (path[0], (*path[1], k))) for k in td.keys]
         raise self.refuse(node, f"iterate over a {td.describe()}", "read its fields by name")
 
+    def range_keys(self, node, target, body):
+        """`for i in range(len(ws)): ... ws[i] ...`: the loop is unrolled (its counter a
+        constant in each copy) when its counter indexes a container and its bounds are
+        known from the structure, else None."""
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(target, ast.Name)
+            and not node.keywords
+            and self.source.resolver.resolve(node.func) is range
+        ):
+            return None
+        if not any(
+            isinstance(n, ast.Subscript)
+            and any(isinstance(m, ast.Name) and m.id == target.id for m in ast.walk(n.slice))
+            and self.resolve_load(n.value) is not None
+            for stmt in body
+            for n in ast.walk(stmt)
+        ):
+            return None
+        bounds = [_constant(self.expr(copy.deepcopy(a))) for a in node.args]
+        if not bounds or not all(isinstance(b, int) for b in bounds):
+            return None
+        return [("const", i) for i in range(*bounds)]
+
     def builtin(self, f):
         obj = self.source.resolver.resolve(f)
-        return obj if obj in (enumerate, zip, len, isinstance) else None
+        return obj if obj in (enumerate, zip, len, isinstance, list, tuple) else None
 
     def unroll(self, stmt, items):
         if stmt.orelse:
@@ -581,6 +669,13 @@ class _Expressions(ast.NodeTransformer):
         return self.read(node)
 
     def read(self, node):
+        cut = self.rw.sliced(node) if isinstance(node.ctx, ast.Load) else None
+        if cut is not None:
+            base, keys = cut
+            elts = [self.tree_value(node, (base[0], (*base[1], k))) for k in keys]
+            kind = self.rw.node_at(base).kind
+            display = ast.List if issubclass(kind, list) else ast.Tuple
+            return ast.copy_location(display(elts=elts, ctx=ast.Load()), node)
         if isinstance(node.ctx, ast.Load):
             path = self.rw.resolve(node)
             if path is not None:
@@ -604,11 +699,39 @@ class _Expressions(ast.NodeTransformer):
             "it to a function of yours; a container can't be returned or stored",
         )
 
+    def visit_Compare(self, node):
+        """`"b" in params` of a dict: a constant, as `len(params)` is."""
+        if len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
+            path = self.rw.resolve(node.comparators[0])
+            key = self.rw.constant(node.left)
+            if path is not None and key is not _NOT_CONSTANT:
+                td = self.rw.node_at(path)
+                if issubclass_dict(td.kind):
+                    found = key in td.keys
+                    return ast.copy_location(
+                        ast.Constant(found if isinstance(node.ops[0], ast.In) else not found),
+                        node,
+                    )
+        return self.generic_visit(node)
+
+    def visit_IfExp(self, node):
+        if self.rw.mentions_container(node.test):
+            value = _truth(self.visit(copy.deepcopy(node.test)))
+            if value is not None:
+                return self.visit(node.body if value else node.orelse)
+        return self.generic_visit(node)
+
     def visit_Call(self, node):
         rw = self.rw
         node = self.expand_starred(node)
         f = node.func
         builtin = rw.builtin(f)
+        if builtin in (list, tuple) and len(node.args) == 1 and not node.keywords:
+            items = rw.iteration(node.args[0])
+            if items is not None:  # list(params.values()): a display of the leaves
+                display = ast.List if builtin is list else ast.Tuple
+                elts = [self.element(node, e) for e in items]
+                return ast.copy_location(display(elts=elts, ctx=ast.Load()), node)
         if builtin is len and len(node.args) == 1 and not node.keywords:
             path = rw.resolve(node.args[0])
             if path is not None and not rw.node_at(path).is_leaf:
@@ -678,6 +801,9 @@ class _Expressions(ast.NodeTransformer):
     def element(self, node, e):
         if e[0] == "const":
             return ast.copy_location(ast.Constant(e[1]), node)
+        if e[0] == "tuple":
+            elts = [self.element(node, part) for part in e[1]]
+            return ast.copy_location(ast.Tuple(elts=elts, ctx=ast.Load()), node)
         return self.tree_value(node, e[1])
 
     def is_container(self, arg):
@@ -736,13 +862,11 @@ class _Expressions(ast.NodeTransformer):
         gen = node.generators[0]
         items = rw.iteration(gen.iter)
         if items is None:
+            items = rw.range_keys(gen.iter, gen.target, [node.elt, *gen.ifs])
+        if items is None:
             return None
-        if gen.ifs or gen.is_async:
-            raise rw.refuse(
-                gen,
-                "unroll a comprehension over a container with an `if` clause",
-                "write a for loop with an if inside",
-            )
+        if gen.is_async:
+            raise rw.refuse(gen.iter, "unroll an async comprehension", None)
         elts = []
         for element in items:
             pairs = rw.match(gen.target, element, node)
@@ -755,9 +879,23 @@ class _Expressions(ast.NodeTransformer):
                 else:
                     rw.env[name_node.id] = item
                     rw.consts.pop(name_node.id, None)
-            elts.append(self.visit(copy.deepcopy(node.elt)))
+            if all(self.kept(cond) for cond in gen.ifs):
+                elts.append(self.visit(copy.deepcopy(node.elt)))
             rw.env, rw.consts = saved_env, saved_consts
         return ast.copy_location(ast.List(elts=elts, ctx=ast.Load()), node)
+
+    def kept(self, cond) -> bool:
+        """Whether an `if` clause of a comprehension unrolled over a container keeps this
+        element: it must be decided by the keys (`if k != "bias"`), not by values."""
+        value = _truth(self.visit(copy.deepcopy(cond)))
+        if value is None:
+            raise self.rw.refuse(
+                cond,
+                "unroll a comprehension over a container with an `if` clause that depends "
+                "on values (only one on the keys, such as `if k != 'b'`, can be unrolled)",
+                "write a for loop over the container with the if inside its body",
+            )
+        return value
 
     def visit_ListComp(self, node):
         return self.comprehension(node) or self.generic_visit(node)
@@ -793,10 +931,76 @@ def issubclass_dict(kind) -> bool:
 
 _NOT_CONSTANT = object()
 
+_ARITHMETIC = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.FloorDiv: lambda a, b: a // b,
+    ast.Mod: lambda a, b: a % b,
+}
+
+
+def _truth(node):
+    """The truth of a test made of constants only (after the rewrite has replaced
+    `isinstance`, `len` and `in` of containers by constants), else None."""
+    try:
+        value = _evaluate(node)
+    except (_Unknown, TypeError, ValueError, ArithmeticError):
+        return None
+    return bool(value)
+
+
+class _Unknown(Exception):
+    pass
+
+
+_COMPARE = {
+    ast.Eq: lambda a, b: a == b,
+    ast.NotEq: lambda a, b: a != b,
+    ast.Lt: lambda a, b: a < b,
+    ast.LtE: lambda a, b: a <= b,
+    ast.Gt: lambda a, b: a > b,
+    ast.GtE: lambda a, b: a >= b,
+    ast.Is: lambda a, b: a is b,
+    ast.IsNot: lambda a, b: a is not b,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+}
+
+
+def _evaluate(node):
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Tuple):
+        return tuple(_evaluate(e) for e in node.elts)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        return not _evaluate(node.operand)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return -_evaluate(node.operand)
+    if isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC:
+        return _ARITHMETIC[type(node.op)](_evaluate(node.left), _evaluate(node.right))
+    if isinstance(node, ast.BoolOp):
+        values = [_evaluate(v) for v in node.values]  # all constant, or unknown
+        if isinstance(node.op, ast.And):
+            return all(values)
+        return any(values)
+    if isinstance(node, ast.Compare) and all(type(op) in _COMPARE for op in node.ops):
+        left = _evaluate(node.left)
+        for op, right_node in zip(node.ops, node.comparators):
+            right = _evaluate(right_node)
+            if not _COMPARE[type(op)](left, right):
+                return False
+            left = right
+        return True
+    raise _Unknown
+
 
 def _constant(node):
     if isinstance(node, ast.Constant):
         return node.value
+    if isinstance(node, ast.Tuple):  # params[("a", 1)]
+        parts = [_constant(e) for e in node.elts]
+        return _NOT_CONSTANT if _NOT_CONSTANT in parts else tuple(parts)
     if (
         isinstance(node, ast.UnaryOp)
         and isinstance(node.op, ast.USub)
