@@ -308,7 +308,7 @@ def _skewed(monkeypatch, **match):
 
         def skewed(*args, **kwargs):
             value, g = vg(*args, **kwargs)
-            return value, srcdiff.tree_map(lambda gi: gi * 1.01, g)
+            return value, tuple(srcdiff.tree_map(lambda v: v * 1.01, gi) for gi in g)
 
         return skewed
 

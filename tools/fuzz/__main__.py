@@ -4,8 +4,8 @@ Each program is checked by `oracle.check` (reverse = forward = finite
 differences, value, shapes, inputs untouched, a Hessian on a sample).  Scalar
 programs are also differentiated with `mode="symbolic"` (compared with reverse
 mode; `NotSymbolicError` is "refused", a module over the size or time limit
-"skipped"), and one in `--numba-every K` with `backend="numba"` (compared with the
-Python backend; `BackendError` is "refused").  One program in
+"skipped"), and one program in `--numba-every K` (scalar or NumPy) with
+`backend="numba"` (compared with the Python backend; `BackendError` is "refused").  One program in
 `--containers-every K` passes some parameters in a dict or a NamedTuple
 (`params["x"]` / `params.x` in place of `x`): its gradient must have the
 container's structure and leaves that agree with finite differences of the leaves
@@ -59,7 +59,7 @@ def main(argv=None):
         type=int,
         default=20,
         metavar="K",
-        help="also check backend='numba' on one scalar program in K (0: never)",
+        help="also check backend='numba' on one program in K (0: never)",
     )
     parser.add_argument(
         "--containers-every",
@@ -127,7 +127,7 @@ def main(argv=None):
     for profile in ("scalar", "numpy", "pytree", "symbolic", "numba"):
         print(f"{profile:<10}" + "".join(f"{by_profile[(profile, s)]:>9}" for s in statuses))
     print(f"{'all':<10}" + "".join(f"{counts[s]:>9}" for s in statuses))
-    print("(symbolic, numba: scalar programs checked again that way, counted above too)")
+    print("(symbolic, numba: programs checked again that way, counted above too)")
     if signatures:
         print("\nby kind:")
         for sig, n in signatures.most_common():

@@ -20,6 +20,15 @@ loads the module from a real file (srcdiff reads source), then compares:
   the reverse-mode gradient, at two step sizes, within their difference (for
   float32 arguments: the float64 Hessian that way, the float32 one against it).
 
+Optional checks (in `modes`): ``"symbolic"`` compares `mode="symbolic"` with reverse
+mode on programs of numbers (`NotSymbolicError` is that check's "refused"; a module over
+SYMBOLIC_MAX_NODES syntax nodes or SYMBOLIC_SECONDS of SymPy is "skipped"), ``"numba"``
+compares `backend="numba"` with the Python backend (`BackendError`: "refused").  Their
+outcomes are in `Verdict.sub`; a wrong value or another exception from either is the
+verdict itself (check "symbolic" or "numba").  A case with `containers` passes some
+parameters in a dict or a NamedTuple: the gradient must have the container's structure,
+and its leaves are checked as the bare parameters would be.
+
 The verdict is one of ``ok``, ``refused`` (a `SrcDiffError` naming the
 construct: allowed, but counted), ``wrong``, ``crash`` (any other exception
 from srcdiff or from the code it generated), or ``invalid`` (the program
@@ -568,11 +577,12 @@ def _check(case, func, modes):
                     )
     if case.hessian and "hessian" in modes and not case.containers:
         _check_hessian(case, func, args, wrt[0], verdict)
-    if rev is not None and not case.containers and not _has_arrays(args):
-        if "symbolic" in modes:
+    if rev is not None and not case.containers:
+        if "symbolic" in modes and not _has_arrays(args):
             verdict.sub["symbolic"] = _check_symbolic(case, func, args, wrt, value, rev)
         if "numba" in modes:
-            verdict.sub["numba"] = _check_numba(func, args, wrt, value, rev)
+            tol = (1e-4, 1e-5) if single else (1e-8, 1e-10)
+            verdict.sub["numba"] = _check_numba(func, args, wrt, value, rev, tol)
     return verdict
 
 
@@ -607,7 +617,7 @@ def _time_limited(seconds, thunk):
             signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def _other_mode(check, refusal, func, args, wrt, value, rev, make, seconds=None):
+def _other_mode(check, refusal, func, args, wrt, value, rev, make, seconds=None, tol=None):
     """One more way to the gradient (`make()` builds its value_and_grad) against reverse
     mode: "ok", "refused" (it raised `refusal`, the error meaning "not in my subset"), or
     "skipped" (over its time limit); a wrong value, another exception, a modified argument
@@ -630,14 +640,15 @@ def _other_mode(check, refusal, func, args, wrt, value, rev, make, seconds=None)
         return out, f"over {seconds} s"
     _check_untouched(check, before, call)
     got_value, g = out
-    if _finite_scalar(got_value) is None or not _close(got_value, value, 1e-9, 1e-12):
+    rtol, atol = tol or (1e-8, 1e-10)
+    if _finite_scalar(got_value) is None or not _close(got_value, value, rtol, atol):
         raise _Fail(Verdict("wrong", check, f"{check} value {got_value!r}, f {value!r}"))
     g = _grads_tuple(g, wrt)
     for name, gi, gr in zip(wrt, g, rev):
         problem = _shape_problem(gi, args[name], name)
         if problem:
             raise _Fail(Verdict("wrong", check + "-shape", problem))
-        if _close(gi, gr, 1e-8, 1e-10):
+        if _close(gi, gr, rtol, atol):
             continue
         fd = _fd_array(func, args, name)
         if _agrees(gi, fd):
@@ -669,8 +680,9 @@ def _check_symbolic(case, func, args, wrt, value, rev):
     )
 
 
-def _check_numba(func, args, wrt, value, rev):
-    """backend="numba" against the Python backend (reverse mode both)."""
+def _check_numba(func, args, wrt, value, rev, tol):
+    """backend="numba" against the Python backend (reverse mode both), on scalar and
+    NumPy programs alike."""
     return _other_mode(
         "numba",
         srcdiff.BackendError,
@@ -680,6 +692,7 @@ def _check_numba(func, args, wrt, value, rev):
         value,
         rev,
         lambda: srcdiff.value_and_grad(func, wrt=wrt, backend="numba"),
+        tol=tol,
     )
 
 
