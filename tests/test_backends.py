@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import warnings
 
+import numpy as np
 import pytest
 import test_control_flow as tcf
 from test_njit import loop_with_many_steps, rk4
@@ -70,6 +71,21 @@ def saves_a_list(xs):
 def test_lists_are_refused_with_the_construct_named():
     with pytest.raises(srcdiff.BackendError, match="zeros_like"):
         srcdiff.grad(saves_a_list, backend="numba")([1.0, 2.0])
+
+
+def uses_no_list(x, xs):
+    return x * 2.0
+
+
+def test_a_list_argument_is_named_as_the_cause_and_the_advice_works():
+    """Numba's "Untyped global name 'like'" (the runtime helper building a list's gradient)
+    does not say the list is the cause; the error adds it (found by the random tester)."""
+    with pytest.raises(srcdiff.BackendError, match=r"`xs` is a list \(pass np.asarray"):
+        srcdiff.grad(uses_no_list, wrt=("x", "xs"), backend="numba")(0.5, [1.0, 2.0])
+    dx, dxs = srcdiff.grad(uses_no_list, wrt=("x", "xs"), backend="numba")(
+        0.5, np.asarray([1.0, 2.0])
+    )
+    assert dx == 2.0 and dxs.tolist() == [0.0, 0.0]
 
 
 def test_options_numba_does_not_take():

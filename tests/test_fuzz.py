@@ -47,3 +47,26 @@ def test_a_seed_is_the_same_program_on_every_python(monkeypatch):
     without = [generate(seed).source for seed in range(40)]
     assert any(re.search(r"\b(math|m)\.(cbrt|exp2)\(", s) for s in with_math)
     assert without == [re.sub(r"\b(math|m)\.(cbrt|exp2)\(", r"np.\2(", s) for s in with_math]
+
+
+def test_programs_with_parameters_in_containers():
+    """The same programs with some parameters in a dict or a NamedTuple (`containerize`):
+    the gradient has the container's structure and its leaves agree with differences."""
+    from tools.fuzz.generator import containerize
+
+    statuses, kinds, failures = [], set(), []
+    for seed in range(24):
+        case = containerize(generate(seed), seed)
+        if case is None:
+            continue
+        kind, fields = case.containers["params"]
+        kinds.add(kind)
+        reads = [f"params[{f!r}]" if kind == "dict" else f"params.{f}" for f in fields]
+        assert any(r in case.source for r in reads), case.source
+        verdict = check(case)
+        statuses.append(verdict.status)
+        if verdict.status in ("wrong", "crash"):
+            failures.append(f"seed {seed}: {verdict.status} {verdict.detail[:300]}\n{case.source}")
+    assert not failures, "\n\n".join(failures)
+    assert kinds == {"dict", "Params"}
+    assert statuses.count("ok") >= len(statuses) * 0.8 and len(statuses) >= 20

@@ -284,3 +284,125 @@ def test_the_same_hessian_off_the_kink_is_still_checked():
     wrong[3, 3] *= 1.5
     with pytest.raises(oracle._Fail):
         oracle.compare_hessian(wrong, _grad(CLIP_BOUND), {"x": x}, "x")
+
+
+# -- the optional checks: symbolic mode, the Numba backend, containers of parameters ----------
+SCALAR = HEADER + "def f(x, y):\n    return math.sin(x) * y + x * x\n"
+SCALAR_ARGS = {"x": 0.3, "y": -0.8}
+ALL_MODES = ("reverse", "forward", "fd", "hessian", "symbolic", "numba")
+
+
+def _scalar_case():
+    return Case(source=SCALAR, args=dict(SCALAR_ARGS), wrt=("x", "y"))
+
+
+def _skewed(monkeypatch, **match):
+    """value_and_grad, but 1% off in its gradient when called with the keywords `match`
+    (mode="symbolic", backend="numba"): the check of that way must call it wrong."""
+    real = srcdiff.value_and_grad
+
+    def patched(func, *a, **kw):
+        vg = real(func, *a, **kw)
+        if any(kw.get(k) != v for k, v in match.items()):
+            return vg
+
+        def skewed(*args, **kwargs):
+            value, g = vg(*args, **kwargs)
+            return value, tuple(srcdiff.tree_map(lambda v: v * 1.01, gi) for gi in g)
+
+        return skewed
+
+    monkeypatch.setattr(srcdiff, "value_and_grad", patched)
+
+
+def test_symbolic_mode_and_the_numba_backend_are_compared_with_reverse_mode():
+    verdict = check(_scalar_case(), ALL_MODES)
+    assert verdict.status == "ok", verdict.detail
+    assert verdict.sub == {"symbolic": ("ok", ""), "numba": ("ok", "")}
+
+
+@pytest.mark.parametrize(
+    "match, name", [({"mode": "symbolic"}, "symbolic"), ({"backend": "numba"}, "numba")]
+)
+def test_a_wrong_symbolic_or_numba_gradient_is_wrong(monkeypatch, match, name):
+    _skewed(monkeypatch, **match)
+    verdict = check(_scalar_case(), ALL_MODES)
+    assert (verdict.status, verdict.check) == ("wrong", name), verdict.detail
+    assert check(_scalar_case()).status == "ok"  # not asked for: not checked
+
+
+def test_not_symbolic_is_refused_by_that_check_only():
+    source = HEADER + "def f(x, n):\n    for i in range(n):\n        x = x * x\n    return x\n"
+    verdict = check(Case(source=source, args={"x": 0.7, "n": 2}, wrt=("x",)), ALL_MODES)
+    assert verdict.status == "ok", verdict.detail
+    assert verdict.sub["symbolic"][0] == "refused"
+    assert "range" in verdict.sub["symbolic"][1] or "loop" in verdict.sub["symbolic"][1]
+
+
+def test_symbolic_over_its_time_limit_is_skipped_and_the_rest_still_timed(monkeypatch):
+    import time
+
+    real = srcdiff.value_and_grad
+
+    def slow(func, *a, **kw):
+        if kw.get("mode") == "symbolic":
+            time.sleep(2.0)
+        return real(func, *a, **kw)
+
+    monkeypatch.setattr(srcdiff, "value_and_grad", slow)
+    monkeypatch.setattr(oracle, "SYMBOLIC_SECONDS", 0.2)
+    verdict = check(_scalar_case(), ("reverse", "symbolic"), seconds=30)
+    assert verdict.status == "ok" and verdict.sub["symbolic"][0] == "skipped"
+    # check()'s own limit is there again afterwards: an endless loop is still stopped
+    endless = HEADER + "def f(x):\n    while True:\n        pass\n"
+    assert check(Case(endless, {"x": 1.0}, ("x",)), seconds=1).check == "timeout"
+
+
+CONTAINED = (
+    "import numpy as np\nfrom typing import NamedTuple\n\n\nclass Params(NamedTuple):\n"
+    "    w: np.ndarray\n    s: float\n\n\n"
+    "def f(x, params):\n    return np.sum(np.sin(params.w * x)) * params.s\n"
+)
+CONTAINED_DICT = (
+    HEADER + "def f(x, params):\n    return np.sum(np.sin(params['w'] * x)) * params['s']\n"
+)
+
+
+@pytest.mark.parametrize(
+    "source, kind", [(CONTAINED, "Params"), (CONTAINED_DICT, "dict")], ids=["namedtuple", "dict"]
+)
+def test_containers_gradients_are_checked_leaf_by_leaf(monkeypatch, source, kind):
+    case = Case(
+        source=source,
+        args={"x": np.array([0.3, -0.5]), "w": np.array([1.2, 0.4]), "s": 0.7},
+        wrt=("x", "w", "s"),
+        containers={"params": (kind, ("w", "s"))},
+    )
+    verdict = check(case)
+    assert verdict.status == "ok", verdict.detail
+    assert verdict.compared == 5  # every leaf's every element against differences
+    _skewed(monkeypatch)  # every call 1% off: the leaves disagree with differences
+    assert check(case).status == "wrong"
+
+
+def test_a_container_gradient_of_another_structure_is_wrong(monkeypatch):
+    real = srcdiff.value_and_grad
+
+    def flat(func, *a, **kw):
+        vg = real(func, *a, **kw)
+
+        def unpacked(*args, **kwargs):
+            value, (dx, dp) = vg(*args, **kwargs)
+            return value, (dx, dict(dp._asdict()))  # a dict, not the NamedTuple
+
+        return unpacked
+
+    monkeypatch.setattr(srcdiff, "value_and_grad", flat)
+    case = Case(
+        source=CONTAINED,
+        args={"x": np.array([0.3, -0.5]), "w": np.array([1.2, 0.4]), "s": 0.7},
+        wrt=("x", "w", "s"),
+        containers={"params": ("Params", ("w", "s"))},
+    )
+    verdict = check(case)
+    assert (verdict.status, verdict.check) == ("wrong", "reverse-shape"), verdict.detail

@@ -1,7 +1,9 @@
 """Programs the random-program tester found wrong or crashing, minimised (delta
 debugging, tools/fuzz/minimize.py) and kept: each file holds the program, its arguments,
 and what the oracle must now say (`EXPECT`: "ok", or "refused" where srcdiff now
-refuses with a clear error)."""
+refuses with a clear error); optionally `CONTAINERS` (parameters passed in a dict or
+NamedTuple, `Case.containers`) and `MODES` (the oracle's checks, where the failure was
+in an optional one: symbolic mode, the Numba backend)."""
 
 import ast
 import pathlib
@@ -23,7 +25,7 @@ def _constants(text):
         if (
             isinstance(node, ast.Assign)
             and isinstance(node.targets[0], ast.Name)
-            and node.targets[0].id in ("ARGS", "WRT", "HESSIAN", "EXPECT")
+            and node.targets[0].id in ("ARGS", "WRT", "HESSIAN", "EXPECT", "CONTAINERS", "MODES")
         ):
             names[node.targets[0].id] = eval(
                 compile(ast.Expression(node.value), "<regression>", "eval"), {"np": np}
@@ -39,7 +41,12 @@ def test_there_are_regression_files():
 def test_minimised_failure_stays_fixed(path):
     text = path.read_text()
     c = _constants(text)
-    verdict = check(
-        Case(source=text, args=c["ARGS"], wrt=tuple(c["WRT"]), hessian=c.get("HESSIAN", False))
+    case = Case(
+        source=text,
+        args=c["ARGS"],
+        wrt=tuple(c["WRT"]),
+        hessian=c.get("HESSIAN", False),
+        containers=c.get("CONTAINERS", {}),
     )
+    verdict = check(case, c["MODES"]) if "MODES" in c else check(case)
     assert verdict.status == c["EXPECT"], f"{verdict.status} ({verdict.check}): {verdict.detail}"

@@ -80,7 +80,7 @@ def numba_entry(
         try:
             return use[0](*args, **kwargs)
         except NumbaError as exc:
-            error = translate(exc, text, func)
+            error = translate(exc, text, func, _list_note(func, args, kwargs))
             if not auto:
                 raise error from None
         except (ArithmeticError, ValueError):
@@ -117,10 +117,29 @@ def _in_compiler(exc: BaseException) -> bool:
 _LINE = re.compile(r'File "<srcdiff [^>]*>", line (\d+)')
 
 
-def translate(exc: Exception, text: str, func: Callable) -> BackendError:
+def _list_note(func: Callable, args: tuple, kwargs: dict) -> str:
+    """Which arguments are lists or tuples, said after Numba's message: a list's gradient
+    is built by runtime helpers Numba has no typing for (`like`, `add_at`), and Numba's
+    "Untyped global name 'like'" alone does not say that the list is the cause."""
+    try:
+        bound = inspect.signature(func).bind(*args, **kwargs)
+    except (TypeError, ValueError):
+        return ""
+    names = [k for k, v in bound.arguments.items() if isinstance(v, (list, tuple))]
+    if not names:
+        return ""
+    listed = ", ".join(f"`{k}`" for k in names)
+    return (
+        f"\n    the Numba backend takes numbers and NumPy arrays: {listed} "
+        f"{'is a list' if len(names) == 1 else 'are lists'} (pass np.asarray(...) instead)"
+    )
+
+
+def translate(exc: Exception, text: str, func: Callable, note: str = "") -> BackendError:
     """A BackendError naming what Numba could not compile in generated `text`: the first
     line of its message, the generated line and the user's line it came from (the
-    `# line N:` comment above it, or the line of `func` holding the same code)."""
+    `# line N:` comment above it, or the line of `func` holding the same code), and
+    `note` (what the arguments have to do with it)."""
     name = func.__name__
     message = str(exc)
     lines = [ln.strip() for ln in message.splitlines() if ln.strip()]
@@ -141,7 +160,9 @@ def translate(exc: Exception, text: str, func: Callable) -> BackendError:
         if 0 < number <= len(generated):
             where = f"\n    in generated code: {generated[number - 1].strip()}"
             where += _user_line(generated, number, func)
-    return BackendError(f"Numba cannot compile the derivative of {name}: {what}{where}", hint=_HINT)
+    return BackendError(
+        f"Numba cannot compile the derivative of {name}: {what}{where}{note}", hint=_HINT
+    )
 
 
 def _user_line(generated: list[str], number: int, func: Callable) -> str:

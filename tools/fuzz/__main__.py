@@ -1,7 +1,15 @@
 """`python -m tools.fuzz --seed S -n N [--jobs J]`: run N random programs, print a summary.
 
 Each program is checked by `oracle.check` (reverse = forward = finite
-differences, value, shapes, inputs untouched, a Hessian on a sample).
+differences, value, shapes, inputs untouched, a Hessian on a sample).  Scalar
+programs are also differentiated with `mode="symbolic"` (compared with reverse
+mode; `NotSymbolicError` is "refused", a module over the size or time limit
+"skipped"), and one program in `--numba-every K` (scalar or NumPy) with
+`backend="numba"` (compared with the Python backend; `BackendError` is "refused").  One program in
+`--containers-every K` passes some parameters in a dict or a NamedTuple
+(`params["x"]` / `params.x` in place of `x`): its gradient must have the
+container's structure and leaves that agree with finite differences of the leaves
+("pytree" row).  Each of these has its own row in the summary.
 Failures are minimised (`--minimize`) and written to `--out` as regression
 files that `tests/test_fuzz_regressions.py` runs.
 """
@@ -12,20 +20,29 @@ import argparse
 import collections
 import multiprocessing
 import os
+import re
 import sys
 import time
 
+BASE_MODES = ("reverse", "forward", "fd", "hessian")
 
-def _one(seed):
+
+def _one(task):
     import warnings
 
     warnings.simplefilter("ignore")
-    from .generator import generate
+    from .generator import containerize, generate
     from .oracle import check
 
+    seed, numba_every, containers_every, symbolic = task
     case = generate(seed)
+    if containers_every and seed % containers_every == containers_every - 1:
+        case = containerize(case, seed) or case
+    modes = BASE_MODES + (("symbolic",) if symbolic else ())
+    if numba_every and seed % numba_every == 0:
+        modes += ("numba",)
     start = time.perf_counter()
-    verdict = check(case)
+    verdict = check(case, modes)
     return seed, case, verdict, time.perf_counter() - start
 
 
@@ -37,9 +54,27 @@ def main(argv=None):
     parser.add_argument("--show", type=int, default=5, help="failures to print in full")
     parser.add_argument("--minimize", action="store_true", help="minimise failures")
     parser.add_argument("--out", default=None, help="folder for minimised failures")
+    parser.add_argument(
+        "--numba-every",
+        type=int,
+        default=20,
+        metavar="K",
+        help="also check backend='numba' on one program in K (0: never)",
+    )
+    parser.add_argument(
+        "--containers-every",
+        type=int,
+        default=4,
+        metavar="K",
+        help="pass parameters in a dict or NamedTuple in one program in K (0: never)",
+    )
+    parser.add_argument(
+        "--no-symbolic", action="store_true", help="skip the mode='symbolic' comparison"
+    )
     args = parser.parse_args(argv)
 
     seeds = range(args.seed, args.seed + args.n)
+    tasks = [(s, args.numba_every, args.containers_every, not args.no_symbolic) for s in seeds]
     counts = collections.Counter()
     by_profile = collections.Counter()
     failures = []
@@ -48,10 +83,19 @@ def main(argv=None):
     compared = kinks = 0
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(args.jobs, maxtasksperchild=50) as pool:
-        for seed, case, verdict, _ in pool.imap_unordered(_one, seeds, chunksize=4):
+        for seed, case, verdict, _ in pool.imap_unordered(_one, tasks, chunksize=4):
             counts[verdict.status] += 1
             profile = "numpy" if "np." in case.source.split("def f(")[1] else "scalar"
+            if case.containers:
+                profile = "pytree"
             by_profile[(profile, verdict.status)] += 1
+            if verdict.check in ("symbolic", "numba", "symbolic-shape", "numba-shape"):
+                by_profile[(verdict.check.split("-")[0], verdict.status)] += 1
+            for sub, (status, why) in verdict.sub.items():
+                by_profile[(sub, status)] += 1
+                if status != "ok":
+                    why = re.sub(r"^\S+:\d+:\d+: ", "", why)  # the case file's position
+                    signatures[(f"{sub} {status}", why[:90], "", "")] += 1
             compared += verdict.compared
             kinks += verdict.kinks
             if verdict.status in ("wrong", "crash"):
@@ -74,15 +118,16 @@ def main(argv=None):
                     )
                 ] += 1
     elapsed = time.time() - start
-    statuses = ["ok", "refused", "wrong", "crash", "invalid"]
+    statuses = ["ok", "refused", "wrong", "crash", "invalid", "skipped"]
     print(
         f"\n{args.n} programs from seed {args.seed} in {elapsed:.0f} s "
         f"({compared} finite-difference comparisons, {kinks} kinks skipped)\n"
     )
     print(f"{'profile':<10}" + "".join(f"{s:>9}" for s in statuses))
-    for profile in ("scalar", "numpy"):
+    for profile in ("scalar", "numpy", "pytree", "symbolic", "numba"):
         print(f"{profile:<10}" + "".join(f"{by_profile[(profile, s)]:>9}" for s in statuses))
     print(f"{'all':<10}" + "".join(f"{counts[s]:>9}" for s in statuses))
+    print("(symbolic, numba: programs checked again that way, counted above too)")
     if signatures:
         print("\nby kind:")
         for sig, n in signatures.most_common():

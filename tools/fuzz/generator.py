@@ -1112,3 +1112,72 @@ class Gen:
 def generate(seed, profile=None):
     """The random program for `seed` (deterministic)."""
     return Gen(seed, profile).program()
+
+
+def containerize(case, seed):
+    """The same program with some parameters passed in one container: a dict (reads
+    ``params["x"]``) or a NamedTuple ``Params`` (reads ``params.x``) in place of the bare
+    names.  A field the program assigns to is read once at the top (``x = params["x"]``):
+    a container can't be stored into.  The case's args stay the leaves
+    (`Case.containers` says how the oracle packs them), so the gradient's leaves are
+    checked against finite differences of the leaves, and its structure against the
+    container's.  None if the program has no parameter to put in one."""
+    import ast
+
+    rng = random.Random(seed * 7919 + 1)
+    candidates = [
+        n
+        for n in case.wrt
+        if isinstance(case.args[n], (float, np.ndarray)) and not isinstance(case.args[n], list)
+    ]
+    if not candidates:
+        return None
+    k = rng.randrange(1, len(candidates) + 1)
+    chosen = set(rng.sample(candidates, k))
+    fields = [n for n in case.wrt if n in chosen]
+    kind = "dict" if rng.random() < 0.5 else "Params"
+    tree = ast.parse(case.source)
+    f = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == case.entry)
+    stored = {
+        n.id
+        for n in ast.walk(f)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))
+    }
+
+    def read(name):
+        if kind == "dict":
+            return ast.Subscript(ast.Name("params", ast.Load()), ast.Constant(name), ast.Load())
+        return ast.Attribute(ast.Name("params", ast.Load()), name, ast.Load())
+
+    class Reads(ast.NodeTransformer):
+        def visit_Name(self, node):
+            if isinstance(node.ctx, ast.Load) and node.id in fields and node.id not in stored:
+                return ast.copy_location(read(node.id), node)
+            return node
+
+    f.body = [Reads().visit(s) for s in f.body]
+    f.body[:0] = [ast.Assign([ast.Name(n, ast.Store())], read(n)) for n in fields if n in stored]
+    params = [a for a in f.args.args if a.arg not in fields]
+    first = [a.arg for a in f.args.args].index(fields[0])
+    params.insert(first, ast.arg("params"))
+    f.args.args = params
+    if kind != "dict":
+        hints = {
+            n: "np.ndarray" if isinstance(case.args[n], np.ndarray) else "float" for n in fields
+        }
+        cls = ast.parse(
+            "class Params(NamedTuple):\n" + "".join(f"    {n}: {t}\n" for n, t in hints.items())
+        ).body[0]
+        at = next(
+            i for i, n in enumerate(tree.body) if isinstance(n, (ast.FunctionDef, ast.ClassDef))
+        )
+        tree.body[at:at] = [ast.ImportFrom("typing", [ast.alias("NamedTuple")], 0), cls]
+    source = ast.unparse(ast.fix_missing_locations(tree)) + "\n"
+    return Case(
+        source=source,
+        args=case.args,
+        wrt=case.wrt,
+        entry=case.entry,
+        hessian=False,
+        containers={"params": (kind, tuple(fields))},
+    )

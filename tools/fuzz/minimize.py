@@ -12,15 +12,19 @@ from __future__ import annotations
 import ast
 import copy
 import os
+from dataclasses import replace
 
 import numpy as np
 
-from .oracle import Case, check
+from .oracle import check
 
 _BODIES = ("body", "orelse")
 
 
 def _modes(verdict):
+    for other in ("symbolic", "numba"):  # the check itself, and reverse mode it compares with
+        if verdict.check in (other, other + "-shape"):
+            return ("reverse", other)
     if verdict.check == "hessian":
         return ("reverse", "hessian")
     if verdict.check in ("forward", "forward-shape", "both"):
@@ -149,7 +153,7 @@ def _param_drops(case, tree):
         del nf.args.args[i]
         args = {k: v for k, v in case.args.items() if k != name}
         # the name may still be read: give it its value as a module constant
-        yield new, Case(source="", args=args, wrt=wrt, entry=case.entry, hessian=case.hessian)
+        yield new, replace(case, source="", args=args, wrt=wrt)
 
 
 def minimize(case, verdict, max_checks=3000, seconds=180):
@@ -183,20 +187,12 @@ def minimize(case, verdict, max_checks=3000, seconds=180):
             source = ast.unparse(ast.fix_missing_locations(new_tree)) + "\n"
             if len(source) >= len(best.source) and source != best.source:
                 pass
-            new_case = Case(
-                source=source, args=best.args, wrt=best.wrt, entry=best.entry, hessian=best.hessian
-            )
+            new_case = replace(best, source=source)
             v = check(new_case, modes, seconds=10)
             if v.signature == target:
                 best, best_verdict, tree, improved = new_case, v, new_tree, True
                 break
-    best = Case(
-        source=ast.unparse(tree) + "\n",
-        args=best.args,
-        wrt=best.wrt,
-        entry=best.entry,
-        hessian=best.hessian,
-    )
+    best = replace(best, source=ast.unparse(tree) + "\n")
     return best, best_verdict
 
 
@@ -223,6 +219,11 @@ def regression_text(case, verdict, seed=None, expect="ok"):
         f"HESSIAN = {case.hessian!r}",
         f"EXPECT = {expect!r}",
     ]
+    if case.containers:
+        tail.append(f"CONTAINERS = {case.containers!r}")
+    extra = [m for m in ("symbolic", "numba") if verdict.check.split("-")[0] == m]
+    if extra:  # the optional check that found it, beside the default ones
+        tail.append(f"MODES = {('reverse', 'forward', 'fd', 'hessian', *extra)!r}")
     body = case.source.rstrip() + "\n"
     if "import numpy as np" not in body:
         body = "import numpy as np\n" + body

@@ -20,6 +20,15 @@ loads the module from a real file (srcdiff reads source), then compares:
   the reverse-mode gradient, at two step sizes, within their difference (for
   float32 arguments: the float64 Hessian that way, the float32 one against it).
 
+Optional checks (in `modes`): ``"symbolic"`` compares `mode="symbolic"` with reverse
+mode on programs of numbers (`NotSymbolicError` is that check's "refused"; a module over
+SYMBOLIC_MAX_NODES syntax nodes or SYMBOLIC_SECONDS of SymPy is "skipped"), ``"numba"``
+compares `backend="numba"` with the Python backend (`BackendError`: "refused").  Their
+outcomes are in `Verdict.sub`; a wrong value or another exception from either is the
+verdict itself (check "symbolic" or "numba").  A case with `containers` passes some
+parameters in a dict or a NamedTuple: the gradient must have the container's structure,
+and its leaves are checked as the bare parameters would be.
+
 The verdict is one of ``ok``, ``refused`` (a `SrcDiffError` naming the
 construct: allowed, but counted), ``wrong``, ``crash`` (any other exception
 from srcdiff or from the code it generated), or ``invalid`` (the program
@@ -29,6 +38,7 @@ srcdiff's).
 
 from __future__ import annotations
 
+import ast
 import copy
 import hashlib
 import importlib.util
@@ -38,6 +48,7 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 import traceback
 from dataclasses import dataclass, field
 
@@ -56,6 +67,10 @@ class Case:
     wrt: tuple  # parameters to differentiate
     entry: str = "f"
     hessian: bool = False  # also check the Hessian w.r.t. wrt[0]
+    # parameters passed in containers: {container parameter: (kind, fields)}, kind "dict"
+    # or the name of a NamedTuple class the source defines; `args` and `wrt` stay the
+    # flat leaves (the fields), so finite differences perturb leaves
+    containers: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -66,6 +81,10 @@ class Verdict:
     compared: int = 0  # finite-difference comparisons made
     kinks: int = 0  # elements skipped as kinks
     extra: dict = field(default_factory=dict)
+    # the optional checks' own outcomes: {"symbolic" | "numba": (ok | refused | skipped,
+    # why)}
+    # (a wrong or crashing one decides the verdict itself, with check= its name)
+    sub: dict = field(default_factory=dict)
 
     @property
     def signature(self):
@@ -272,6 +291,88 @@ class _Fail(Exception):
         self.verdict = verdict
 
 
+class _Packing:
+    """The case's view of its parameters: `args` flat (leaves), srcdiff called with some
+    of them in containers (`Case.containers`).  Without containers every method is the
+    identity, so the checks read the same either way."""
+
+    def __init__(self, case, func):
+        self.spec = case.containers
+        self.classes = {
+            name: getattr(sys.modules[func.__module__], kind)
+            for name, (kind, _) in self.spec.items()
+            if kind != "dict"
+        }
+        self.owner = {f: name for name, (_, fields) in self.spec.items() for f in fields}
+
+    def pack(self, flat):
+        """The call's keyword arguments: the fields of each container gathered into it."""
+        out = {}
+        for k, v in flat.items():
+            name = self.owner.get(k)
+            if name is None:
+                out[k] = v
+            elif name not in out:
+                kind, fields = self.spec[name]
+                values = [flat[f] for f in fields]
+                out[name] = (
+                    dict(zip(fields, values)) if kind == "dict" else self.classes[name](*values)
+                )
+        return out
+
+    def plain(self, func):
+        """func as a function of the leaves (for finite differences and the value)."""
+        return func if not self.spec else (lambda **kw: func(**self.pack(kw)))
+
+    def wrt(self, wrt):
+        """srcdiff's wrt: each container in place of its first field."""
+        out = []
+        for name in wrt:
+            name = self.owner.get(name, name)
+            if name not in out:
+                out.append(name)
+        return tuple(out)
+
+    def unpack(self, g, wrt, args, check):
+        """The gradients of the leaves in `wrt`'s order, from srcdiff's gradients (a tuple
+        over self.wrt(wrt)); a container's gradient must be one of its type and fields."""
+        if not self.spec:
+            return g
+        outer = self.wrt(wrt)
+        if not isinstance(g, tuple) or len(g) != len(outer):
+            raise _Fail(Verdict("wrong", check + "-shape", f"{len(outer)} gradients expected"))
+        by_name = dict(zip(outer, g))
+        leaves = {}
+        for name, (kind, fields) in self.spec.items():
+            if name not in by_name:
+                continue
+            d = by_name[name]
+            if kind == "dict":
+                if type(d) is not dict or list(d) != list(fields):
+                    raise _Fail(
+                        Verdict(
+                            "wrong",
+                            check + "-shape",
+                            f"gradient of {name} is {d!r:.200}, not a dict of {list(fields)}",
+                        )
+                    )
+                leaves.update(d)
+            else:
+                if type(d) is not self.classes[name]:
+                    raise _Fail(
+                        Verdict(
+                            "wrong",
+                            check + "-shape",
+                            f"gradient of {name} is {type(d).__name__}, not {kind}",
+                        )
+                    )
+                leaves.update(zip(fields, d))
+        for name in wrt:
+            if name not in self.owner:
+                leaves[name] = by_name[name]
+        return tuple(leaves[name] for name in wrt)
+
+
 def _crash(check, exc):
     tb = traceback.extract_tb(exc.__traceback__)
     where = ""
@@ -361,12 +462,14 @@ def check(case, modes=("reverse", "forward", "fd", "hessian"), seconds=60):
 
 def _check(case, func, modes):
     args = case.args
+    pk = _Packing(case, func)
+    plain = pk.plain(func)
     try:
         # An overflow makes the program's floats a different function from its formula
         # (x -= x * x repeated: -inf, then tanh(-inf) = -1, flat): its derivative through
         # the inf is 0 * inf in any AD tool, and finite differences see the flat floats.
         with np.errstate(all="ignore", over="raise"):
-            expected = func(**_clone(args))
+            expected = plain(**_clone(args))
     except FloatingPointError as exc:
         return Verdict("invalid", "f", f"f overflows at this point ({exc})")
     except Exception as exc:  # noqa: BLE001
@@ -375,6 +478,7 @@ def _check(case, func, modes):
     if value is None:
         return Verdict("invalid", "f", f"f returned {expected!r}")
     wrt = tuple(case.wrt)
+    swrt = pk.wrt(wrt)  # srcdiff's: containers in place of their fields
     verdict = Verdict("ok")
     rev = None
     single = any(isinstance(a, np.ndarray) and a.dtype == np.float32 for a in args.values())
@@ -382,8 +486,8 @@ def _check(case, func, modes):
     if "reverse" in modes or "fd" in modes or "forward" in modes:
         before = _clone(args)
         call = _clone(args)
-        vg = _run("reverse", lambda: srcdiff.value_and_grad(func, wrt=wrt))
-        out = _run("reverse", lambda: vg(**call))
+        vg = _run("reverse", lambda: srcdiff.value_and_grad(func, wrt=swrt))
+        out = _run("reverse", lambda: vg(**pk.pack(call)))
         _check_untouched("reverse", before, call)
         got_value, g = out
         if _finite_scalar(got_value) is None or not _close(
@@ -392,7 +496,7 @@ def _check(case, func, modes):
             raise _Fail(
                 Verdict("wrong", "value", f"value_and_grad value {got_value!r}, f {value!r}")
             )
-        rev = _grads_tuple(g, wrt)
+        rev = pk.unpack(_grads_tuple(g, swrt), wrt, args, "reverse")
         if len(rev) != len(wrt):
             raise _Fail(Verdict("wrong", "reverse", f"{len(rev)} gradients for {len(wrt)} inputs"))
         for name, gi in zip(wrt, rev):
@@ -402,8 +506,10 @@ def _check(case, func, modes):
     if "forward" in modes:
         before = _clone(args)
         call = _clone(args)
-        gf = _run("forward", lambda: srcdiff.grad(func, wrt=wrt, mode="forward"))
-        fwd = _grads_tuple(_run("forward", lambda: gf(**call)), wrt)
+        gf = _run("forward", lambda: srcdiff.grad(func, wrt=swrt, mode="forward"))
+        fwd = pk.unpack(
+            _grads_tuple(_run("forward", lambda: gf(**pk.pack(call))), swrt), wrt, args, "forward"
+        )
         _check_untouched("forward", before, call)
         for name, gi, gr in zip(wrt, fwd, rev):
             problem = _shape_problem(gi, args[name], name)
@@ -411,7 +517,7 @@ def _check(case, func, modes):
                 raise _Fail(Verdict("wrong", "forward-shape", problem))
             if not _close(gi, gr, *mode_tol):
                 # decide which one is wrong with finite differences
-                fd = _fd_array(func, args, name)
+                fd = _fd_array(plain, args, name)
                 who = "forward" if _agrees(gr, fd) else "reverse" if _agrees(gi, fd) else "both"
                 raise _Fail(
                     Verdict(
@@ -422,16 +528,20 @@ def _check(case, func, modes):
                     )
                 )
     if rev is not None:
-        _check_finite(func, args, wrt, rev, single, "forward" in modes)
+        _check_finite(func, pk, args, wrt, rev, single, "forward" in modes)
     if "fd" in modes and single:
         # float32: finite differences are too coarse; compare with the float64 gradient
         # of the same program, itself checked against finite differences
         wide = _widened(args)
-        inner = _check(Case(case.source, wide, wrt, case.entry), func, modes)
+        inner = _check(
+            Case(case.source, wide, wrt, case.entry, containers=case.containers), func, modes
+        )
         if inner.status != "ok":
             raise _Fail(inner)
-        _, g64 = _run("reverse", lambda: srcdiff.value_and_grad(func, wrt=wrt)(**_clone(wide)))
-        for name, g32, g in zip(wrt, rev, _grads_tuple(g64, wrt)):
+        _, g64 = _run(
+            "reverse", lambda: srcdiff.value_and_grad(func, wrt=swrt)(**pk.pack(_clone(wide)))
+        )
+        for name, g32, g in zip(wrt, rev, pk.unpack(_grads_tuple(g64, swrt), wrt, wide, "reverse")):
             scale = max(1.0, float(np.max(np.abs(np.asarray(g, dtype=float)), initial=0)))
             if not _close(g32, g, 2e-3, 1e-4 * scale):
                 raise _Fail(
@@ -443,7 +553,7 @@ def _check(case, func, modes):
                 )
         verdict.compared, verdict.kinks = inner.compared, inner.kinks
     elif "fd" in modes:
-        scalar = _as_scalar_func(func)
+        scalar = _as_scalar_func(plain)
         for name, gr in zip(wrt, rev):
             spreads = {}
             partials = fd_partials(scalar, args, name, spreads=spreads)
@@ -465,12 +575,128 @@ def _check(case, func, modes):
                             f"{float(got)!r}, differences {float(d)!r}",
                         )
                     )
-    if case.hessian and "hessian" in modes:
+    if case.hessian and "hessian" in modes and not case.containers:
         _check_hessian(case, func, args, wrt[0], verdict)
+    if rev is not None and not case.containers:
+        if "symbolic" in modes and not _has_arrays(args):
+            verdict.sub["symbolic"] = _check_symbolic(case, func, args, wrt, value, rev)
+        if "numba" in modes:
+            tol = (1e-4, 1e-5) if single else (1e-8, 1e-10)
+            verdict.sub["numba"] = _check_numba(func, args, wrt, value, rev, tol)
     return verdict
 
 
-def _check_finite(func, args, wrt, rev, single, forward):
+SYMBOLIC_MAX_NODES = 500  # larger modules are not tried symbolically ("skipped")
+SYMBOLIC_SECONDS = 10.0  # nor ones SymPy takes longer over (expression swell)
+
+
+def _has_arrays(args):
+    return any(isinstance(v, np.ndarray) for v in args.values())
+
+
+def _time_limited(seconds, thunk):
+    """thunk(), or the string "skipped" if it takes more than `seconds`.  Inside check()'s
+    own time limit (its SIGALRM handler installed) this borrows that timer and gives it
+    back with what is left; elsewhere there is no limit."""
+    if signal.getsignal(signal.SIGALRM) is not _alarm:
+        return thunk()
+    outer = signal.getitimer(signal.ITIMER_REAL)[0]
+    limit = min(seconds, outer) if outer else seconds
+    start = time.monotonic()
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        return thunk()
+    except _Timeout:
+        if outer and limit >= outer:  # check()'s own deadline, not this one's
+            raise
+        return "skipped"
+    finally:
+        if outer:
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 1e-3))
+        else:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _other_mode(check, refusal, func, args, wrt, value, rev, make, seconds=None, tol=None):
+    """One more way to the gradient (`make()` builds its value_and_grad) against reverse
+    mode: "ok", "refused" (it raised `refusal`, the error meaning "not in my subset"), or
+    "skipped" (over its time limit); a wrong value, another exception, a modified argument
+    or a gradient of another form raise _Fail.  A disagreement with reverse mode beyond
+    rounding is wrong only where finite differences side with reverse mode (both within
+    the differences' tolerance is the conditioning of two exact-to-rounding formulas)."""
+    before = _clone(args)
+    call = _clone(args)
+
+    def run():
+        return make()(**call)
+
+    try:
+        out = _time_limited(seconds, run) if seconds else run()
+    except refusal as exc:
+        return "refused", str(exc).split("\n")[0]
+    except Exception as exc:  # noqa: BLE001 - any other exception is a crash of this mode
+        raise _Fail(_crash(check, exc)) from None
+    if isinstance(out, str):
+        return out, f"over {seconds} s"
+    _check_untouched(check, before, call)
+    got_value, g = out
+    rtol, atol = tol or (1e-8, 1e-10)
+    if _finite_scalar(got_value) is None or not _close(got_value, value, rtol, atol):
+        raise _Fail(Verdict("wrong", check, f"{check} value {got_value!r}, f {value!r}"))
+    g = _grads_tuple(g, wrt)
+    for name, gi, gr in zip(wrt, g, rev):
+        problem = _shape_problem(gi, args[name], name)
+        if problem:
+            raise _Fail(Verdict("wrong", check + "-shape", problem))
+        if _close(gi, gr, rtol, atol):
+            continue
+        fd = _fd_array(func, args, name)
+        if _agrees(gi, fd):
+            continue
+        raise _Fail(
+            Verdict(
+                "wrong",
+                check,
+                f"d/d{name}: {check} {_fmt(gi)}, reverse {_fmt(gr)}, differences {_fmt(fd)}",
+            )
+        )
+    return "ok", ""
+
+
+def _check_symbolic(case, func, args, wrt, value, rev):
+    """mode="symbolic" against reverse mode, on modules small enough for SymPy."""
+    if sum(1 for _ in ast.walk(ast.parse(case.source))) > SYMBOLIC_MAX_NODES:
+        return "skipped", f"over {SYMBOLIC_MAX_NODES} syntax nodes"
+    return _other_mode(
+        "symbolic",
+        srcdiff.NotSymbolicError,
+        func,
+        args,
+        wrt,
+        value,
+        rev,
+        lambda: srcdiff.value_and_grad(func, wrt=wrt, mode="symbolic"),
+        seconds=SYMBOLIC_SECONDS,
+    )
+
+
+def _check_numba(func, args, wrt, value, rev, tol):
+    """backend="numba" against the Python backend (reverse mode both), on scalar and
+    NumPy programs alike."""
+    return _other_mode(
+        "numba",
+        srcdiff.BackendError,
+        func,
+        args,
+        wrt,
+        value,
+        rev,
+        lambda: srcdiff.value_and_grad(func, wrt=wrt, backend="numba"),
+        tol=tol,
+    )
+
+
+def _check_finite(func, pk, args, wrt, rev, single, forward):
     """srcdiff refuses a derivative that is not finite (DomainError); one it returns anyway
     is wrong whatever the other mode says (both agree here: compared before).  Finite
     differences can't check it (they are nan or overflow too), so this is its own verdict,
@@ -482,7 +708,9 @@ def _check_finite(func, args, wrt, rev, single, forward):
         note = ""
         if single:  # is it float32 overflowing? show the float64 gradient
             try:
-                _, g64 = srcdiff.value_and_grad(func, wrt=wrt)(**_clone(_widened(args)))
+                swrt = pk.wrt(wrt)
+                _, g64 = srcdiff.value_and_grad(func, wrt=swrt)(**pk.pack(_clone(_widened(args))))
+                g64 = pk.unpack(g64, wrt, args, "reverse")
                 note = f"; the float64 gradient is {_fmt(g64[wrt.index(name)])}"
             except Exception as exc:  # noqa: BLE001 - only a note
                 note = f"; the float64 gradient raises {type(exc).__name__}"
