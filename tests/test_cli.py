@@ -312,6 +312,7 @@ def _slow_clock(monkeypatch, seconds):
 
     ticks = iter(range(10**6))
     monkeypatch.setattr(progress, "clock", lambda: seconds * (next(ticks) % 2))
+    monkeypatch.setattr(progress, "THRESHOLD", 1.0)  # conftest raises it for other tests
 
 
 def test_progress_reports_a_slow_step_only(monkeypatch):

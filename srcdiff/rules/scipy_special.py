@@ -131,7 +131,9 @@ partials(
     a="np.sum(special.digamma(np.expand_dims(a, -1) - 0.5 * np.arange(d)), axis=-1)",
 )
 # regularised incomplete gamma and beta functions, in x only (not in a or b)
-_GAMMA_X = "np.exp((a - 1) * np.log(x) - x - special.gammaln(a))"
+# (in the result's dtype: whether gammainc of a float32 x is float32 depends on SciPy's
+# version, and SciPy's float64 scalar gammaln(2.5) would make the partial float64)
+_GAMMA_X = "np.asarray(np.exp((a - 1) * np.log(x) - x - special.gammaln(a)), dtype=out.dtype)"
 partials(special.gammainc, "a, x", "gammainc", x=_GAMMA_X)
 partials(special.gammaincc, "a, x", "gammaincc", x=f"-{_GAMMA_X}")
 partials(

@@ -235,6 +235,9 @@ def eigh_vjp_do_t(h, v, out, UPLO="L"):
 
 def _real_eig(out):
     w, V = out[0], out[1]
+    # NumPy 2.5 returns complex arrays even when every eigenvalue is real: those are real
+    if np.iscomplexobj(w) and not np.any(np.imag(w)):
+        w, V = np.real(w), np.real(V)
     if np.iscomplexobj(w) or np.iscomplexobj(V):
         raise _domain_error(
             "np.linalg.eig has complex eigenvalues here; srcdiff differentiates real "
