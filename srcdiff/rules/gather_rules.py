@@ -52,43 +52,24 @@ _add(
 
 _add(np.dstack, "tup", jvp={"tup": "dstack_jvp(t, tup)"}, vjp={"tup": "dstack_vjp(g, tup)"})
 
+
 # --- the helpers' own rules: linear in their first argument ---------------------------------
-_PAD = "array, pad_width, mode='constant', reflect_type='even'"
-_add(
-    rg.pad_mode_jvp,
-    "u, " + _PAD,
-    zero="array",
-    jvp={"u": "pad_mode_jvp(t, array, pad_width, mode, reflect_type)"},
-    vjp={"u": "pad_mode_vjp(g, array, pad_width, mode, reflect_type)"},
-)
-_add(
-    rg.pad_mode_vjp,
-    "v, " + _PAD,
-    zero="array",
-    jvp={"v": "pad_mode_vjp(t, array, pad_width, mode, reflect_type)"},
-    vjp={"v": "pad_mode_jvp(g, array, pad_width, mode, reflect_type)"},
-)
-_GRAD = "f, spacing=1.0, axis=None, edge_order=1, o=None"
-_add(
-    rg.gradient_jvp,
-    "u, " + _GRAD,
-    zero="f, o",
-    jvp={"u": "gradient_jvp(t, f, spacing, axis, edge_order, o)"},
-    vjp={"u": "gradient_vjp(g, f, spacing, axis, edge_order, o)"},
-)
-_add(
-    rg.gradient_vjp,
-    "v, " + _GRAD,
-    zero="f, o",
-    jvp={"v": "gradient_vjp(t, f, spacing, axis, edge_order, o)"},
-    vjp={"v": "gradient_jvp(g, f, spacing, axis, edge_order, o)"},
-)
-for _join in ("r_join", "c_join", "dstack"):
-    for _own, _other in (("jvp", "vjp"), ("vjp", "jvp")):
+def _transpose_pair(stem, params, zero):
+    """Rules of `{stem}_jvp` and `{stem}_vjp` (runtime.gathers), each linear in its first
+    argument and the other's transpose; `params`: the rest, `zero`: those of them read
+    only for their shape or value."""
+    args = ", ".join(p.split("=")[0].strip() for p in params.split(","))
+    for own, other in (("jvp", "vjp"), ("vjp", "jvp")):
         _add(
-            getattr(rg, f"{_join}_{_own}"),
-            "v, items",
-            zero="items",
-            jvp={"v": f"{_join}_{_own}(t, items)"},
-            vjp={"v": f"{_join}_{_other}(g, items)"},
+            getattr(rg, f"{stem}_{own}"),
+            "v, " + params,
+            zero=zero,
+            jvp={"v": f"{stem}_{own}(t, {args})"},
+            vjp={"v": f"{stem}_{other}(g, {args})"},
         )
+
+
+_transpose_pair("pad_mode", "array, pad_width, mode='constant', reflect_type='even'", "array")
+_transpose_pair("gradient", "f, spacing=1.0, axis=None, edge_order=1, o=None", "f, o")
+for _join in ("r_join", "c_join", "dstack"):
+    _transpose_pair(_join, "items", "items")
