@@ -211,7 +211,9 @@ def build_parser():
     show.add_argument("target", help="FILE.py:FUNCTION")
     show.add_argument("--wrt", help="comma-separated parameter names (default: the first)")
     show.add_argument("--mode", default="reverse", choices=["reverse", "forward", "symbolic"])
-    show.add_argument("--at", help='example arguments that fix their types, e.g. "x=3, y=[1,2]"')
+    show.add_argument(
+        "--at", action="append", help='example arguments that fix their types, e.g. "x=3, y=[1,2]"'
+    )
     show.add_argument(
         "--checkpoint",
         metavar="S",
@@ -230,7 +232,12 @@ def build_parser():
         "check", help="compare the derivative with finite differences", description=CHECK_HELP
     )
     check.add_argument("target", help="FILE.py:FUNCTION")
-    check.add_argument("--at", required=True, help='the point, e.g. "x=3, y=4"')
+    check.add_argument(
+        "--at",
+        action="append",
+        required=True,
+        help='the point, e.g. "x=3, y=4" (or --at x=3 --at y=4)',
+    )
     check.add_argument(
         "--wrt",
         help="comma-separated parameter names (default: every float "
@@ -246,7 +253,7 @@ def build_parser():
         description=COMPARE_HELP,
     )
     comp.add_argument("target", help="FILE.py:FUNCTION")
-    comp.add_argument("--at", required=True, help='the point, e.g. "x=3, y=4"')
+    comp.add_argument("--at", action="append", required=True, help='the point, e.g. "x=3, y=4"')
     comp.add_argument("--wrt", help="comma-separated parameter names (default: as for check)")
     comp.add_argument(
         "--plot",

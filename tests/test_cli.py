@@ -195,6 +195,17 @@ def test_check_at_integers_is_the_float_point(capsys):
     assert "OK: srcdiff agrees with finite differences" in out
 
 
+def test_repeated_at_options_are_one_point(capsys):
+    seed = os.path.join(ROOT, "samples", "seed.py") + ":f"
+    assert cli.main(["check", seed, "--at", "x=3", "--at", "y=4"]) == 0
+    rows = _rows(capsys.readouterr().out)
+    assert rows["x"][0] == 24.0 and rows["y"][0] == 10.0
+    assert cli.main(["show", seed, "--at", "x=3", "--at", "y=4"]) == 0
+    assert "def f_grad(x, y):" in capsys.readouterr().out
+    assert cli.main(["check", seed, "--at", "x=3, y=4", "--at", "x=5"]) == 2
+    assert "--at gives x twice" in capsys.readouterr().err
+
+
 def test_check_leaves_counts_alone(capsys):
     target = os.path.join(ROOT, "samples", "physics.py") + ":pendulum"
     assert cli.main(["check", target, "--at", "theta0=1, damping=0.25, steps=20"]) == 0

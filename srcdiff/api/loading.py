@@ -114,11 +114,14 @@ def package_root(path: str) -> tuple[str, str]:
     return folder, ".".join(parts)
 
 
-def parse_at(text: str, names: dict | None = None) -> dict:
+def parse_at(text: str | list[str], names: dict | None = None) -> dict:
     """`"x=3, y=[1, 2]"` -> {"x": 3, "y": array([1., 2.])}: Python literals, `np` and
     `math` expressions; lists and tuples become float arrays (also inside dicts:
     `params={'w': [1.0, 2.0], 'b': 0.5}`).  `names`: the target module's globals, which
-    values may use too (`self=Model(0.5)` for a method)."""
+    values may use too (`self=Model(0.5)` for a method).  A list is what a repeated
+    `--at` gives (`--at x=3 --at y=4`): its parts are read as one point."""
+    if isinstance(text, list):
+        text = ", ".join(text)
     try:
         call = ast.parse(f"f({text})", mode="eval").body
         assert isinstance(call, ast.Call)
@@ -129,6 +132,10 @@ def parse_at(text: str, names: dict | None = None) -> dict:
     values = {}
     env = {**(names or {}), "np": np, "numpy": np, "math": math, "__builtins__": {}}
     for kw in call.keywords:
+        if kw.arg is None:
+            raise UsageError(f'--at takes name=value pairs, like "x=3, y=4"; got {text!r}')
+        if kw.arg in values:
+            raise UsageError(f"--at gives {kw.arg} twice; give each argument once")
         try:
             value = eval(compile(ast.Expression(kw.value), "<--at>", "eval"), env)  # noqa: S307
         except Exception as exc:

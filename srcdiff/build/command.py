@@ -191,7 +191,9 @@ def add_build_command(subparsers):
         help="reverse (default), forward or symbolic; forward mode generates jvp functions "
         "only, symbolic mode (closed forms from SymPy, scalar code) grad and value_and_grad",
     )
-    p.add_argument("--at", help='example arguments that fix their kinds, e.g. "w=0.5, b=0"')
+    p.add_argument(
+        "--at", action="append", help='example arguments that fix their kinds, e.g. "w=0.5, b=0"'
+    )
     p.add_argument(
         "--checkpoint",
         metavar="S",
