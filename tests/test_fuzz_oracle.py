@@ -358,6 +358,17 @@ def test_symbolic_over_its_time_limit_is_skipped_and_the_rest_still_timed(monkey
     assert check(Case(endless, {"x": 1.0}, ("x",)), seconds=1).check == "timeout"
 
 
+def test_a_swallowed_alarm_fires_again():
+    # Python swallows an exception raised in a weakref/GC callback ("Exception ignored
+    # in ..."); the program here swallows the first alarm the same way.
+    swallows_once = HEADER + (
+        "def f(x):\n    n = 0\n    while True:\n        try:\n            while True:\n"
+        "                pass\n        except BaseException:\n            n += 1\n"
+        "            if n > 1:\n                raise\n"
+    )
+    assert check(Case(swallows_once, {"x": 1.0}, ("x",)), seconds=1).check == "timeout"
+
+
 CONTAINED = (
     "import numpy as np\nfrom typing import NamedTuple\n\n\nclass Params(NamedTuple):\n"
     "    w: np.ndarray\n    s: float\n\n\n"

@@ -446,7 +446,9 @@ def check(case, modes=("reverse", "forward", "fd", "hessian"), seconds=60):
     timed = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if timed:
         previous = signal.signal(signal.SIGALRM, _alarm)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+        # Re-fired every second until cleared: an alarm raised inside a weakref or GC
+        # callback is swallowed ("Exception ignored in ..."), and one shot would be lost.
+        signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
     try:
         return _check(case, func, modes)
     except _Fail as fail:
