@@ -70,3 +70,23 @@ def stack_only(x):
         v = s.pop()
         total = total * x + v
     return total
+
+
+def _first_sq(xs):
+    return xs[0] * xs[0] + xs[1]
+
+
+def helper_reads_appended(w):
+    # the list built by append is passed to a helper that reads it by index
+    items = []
+    items.append(w * 2.0)
+    items.append(np.sin(w))
+    return np.sum(_first_sq(items))
+
+
+def helper_reads_a_copy(w):
+    # the rewrite the refusal of helper_reads_appended suggests
+    items = []
+    items.append(w * 2.0)
+    items.append(np.sin(w))
+    return np.sum(_first_sq(items[:]))

@@ -23,6 +23,7 @@ CASES = [
     (L.comp_of_arrays, (W,)),
     (L.array_of_scalars, (0.5, 1.5)),
     (L.stack_only, (0.9,)),
+    (L.helper_reads_a_copy, (W,)),
 ]
 IDS = [f.__name__ for f, _ in CASES]
 
@@ -50,3 +51,16 @@ def test_the_read_between_appends_is_the_item_it_was():
     # f = 2x + 3x^2: the read of acc[-1] happened when acc held x alone
     for mode in ("reverse", "forward"):
         assert srcdiff.grad(L.read_between_appends, mode=mode)(0.7) == pytest.approx(6.2)
+
+
+def test_a_helper_indexing_a_list_built_by_append_is_refused_with_advice_that_works():
+    # was a crash in the generated gradient (pop from empty list): the caller kept the
+    # list's adjoint as a stack, the helper added into an array of its own
+    with pytest.raises(srcdiff.UnsupportedSyntaxError) as info:
+        srcdiff.grad(L.helper_reads_appended)(W)
+    text = str(info.value)
+    assert "list_cases.py" in text and "return xs[0] * xs[0] + xs[1]" in text and "^" in text
+    assert "`_first_sq(lst[:])`" in text
+    expected = 8 * W + np.cos(W)
+    for mode in ("reverse", "forward"):
+        assert_close(srcdiff.grad(L.helper_reads_a_copy, mode=mode)(W), expected, 1e-12, 0)

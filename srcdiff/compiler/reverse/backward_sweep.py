@@ -44,6 +44,7 @@ class BackwardSweep:
         if getattr(self, "_indexed", None) is None:
             lists = {n for n, k in self.an.kinds.items() if k == LIST}
             indexed = set()
+            self._indexed_where = {}  # name -> the first node reading it not as a stack
             for parent in walk(self.tree):
                 for child in ast.iter_child_nodes(parent):
                     if (
@@ -53,6 +54,7 @@ class BackwardSweep:
                         and not self._stack_use(parent, child)
                     ):
                         indexed.add(child.id)
+                        self._indexed_where.setdefault(child.id, parent)
             copies = [  # `ps = items1`: one list under two names, one adjoint protocol
                 (n.targets[0].id, n.value.id)
                 for n in walk(self.tree)
@@ -87,6 +89,23 @@ class BackwardSweep:
             return is_user_function(self.source.resolver.resolve(parent.func))
         return False
 
+    def refuse_indexed_list_parameters(self, params):
+        """A helper's list parameter comes with its caller's adjoint stack (the list was
+        built with append there), which can't take the array adjoint an index read
+        needs; a copy (`xs[:]`) at the call is a list read by index from the start."""
+        from ...errors import UnsupportedSyntaxError
+
+        for p in sorted(params):
+            if p in self._indexed_lists():
+                raise self.source.error(
+                    UnsupportedSyntaxError,
+                    f"srcdiff cannot differentiate reading the list parameter {p} by index "
+                    "when the caller built the list with .append",
+                    self._indexed_where[p],
+                    f"pass {self.tree.name} a copy of the list where you call it: "
+                    f"`{self.tree.name}(lst[:])` for a list `lst`, not `{self.tree.name}(lst)`",
+                )
+
     def _refuse_indexed(self, stmt, stack, what):
         from ...errors import UnsupportedSyntaxError
 
@@ -95,7 +114,8 @@ class BackwardSweep:
             f"srcdiff cannot differentiate {what} the list {stack}, which is also read by index",
             stmt,
             "build the list with .append and read it by index, or use it as a stack "
-            "(append and pop) and don't index it",
+            "(append and pop) and don't index it; to pass it to a helper that reads it by "
+            f"index, pass a copy: `{stack}[:]`",
         )
 
     def _bwd_push(self, stmt, stack, value, state):

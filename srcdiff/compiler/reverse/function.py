@@ -128,7 +128,9 @@ class FunctionTransform(ForwardSweep, BackwardSweep, SaveResolution, Checkpointi
             # a caller passes 0.0 for an output it has no cotangent for: shapeless
             self.materialized |= set(self.outputs)
             # adjoint stacks of list parameters are passed in
-            state |= {p for p in self.wrt if self.an.kinds.get(p) == LIST}
+            list_params = {p for p in self.wrt if self.an.kinds.get(p) == LIST}
+            self.refuse_indexed_list_parameters(list_params)
+            state |= list_params
         bwd = self.bwd_block(body, state)
         return fwd, seeds, bwd, state
 
