@@ -3,6 +3,8 @@ index, slice, len and loops, popped, made by list comprehensions, lists of array
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -90,3 +92,44 @@ def helper_reads_a_copy(w):
     items.append(w * 2.0)
     items.append(np.sin(w))
     return np.sum(_first_sq(items[:]))
+
+
+def items_left_after_pop(x, y):
+    # one item stays on the list: its adjoint stack must start with a zero for it
+    # (was a crash in reverse mode, pop from an empty list)
+    s = [y for k in range(3) if k != 1]
+    v = s.pop()
+    return x * v + 2.0 * x
+
+
+def appended_through_a_copy(x, y):
+    # built from y alone, then x's item appended under the list's second name:
+    # differentiated with respect to x only, forward mode lost it (0.0)
+    s = [y for k in range(3)]
+    t = s
+    t.append(math.sin(x))
+    return sum(c * c for c in t)
+
+
+def two_names_for_one_list(x, y):
+    # changed through t, read through s: refused in reverse mode (one adjoint would have
+    # to serve both names; was a crash); forward mode shares the tangent list
+    s = [y for k in range(2)]
+    t = s
+    t.append(math.sin(x))
+    return sum(c * c for c in s)
+
+
+def one_name_for_the_list(x, y):
+    # the rewrite two_names_for_one_list's refusal suggests
+    s = [y for k in range(2)]
+    s.append(math.sin(x))
+    return sum(c * c for c in s)
+
+
+def conditional_item_reads_the_loop(x, y):
+    # the condition reads the comprehension's own name: it was lifted out of the loop,
+    # where `k` is the outer one (a crash, or a wrong value where an outer k exists)
+    k = 5
+    s = [(y if k > 0.5 else x * x) for k in range(3)]
+    return sum(s) * k

@@ -24,6 +24,9 @@ CASES = [
     (L.array_of_scalars, (0.5, 1.5)),
     (L.stack_only, (0.9,)),
     (L.helper_reads_a_copy, (W,)),
+    (L.items_left_after_pop, (0.7, 0.3)),
+    (L.appended_through_a_copy, (0.7, 0.3)),
+    (L.conditional_item_reads_the_loop, (0.7, 0.3)),
 ]
 IDS = [f.__name__ for f, _ in CASES]
 
@@ -64,3 +67,30 @@ def test_a_helper_indexing_a_list_built_by_append_is_refused_with_advice_that_wo
     expected = 8 * W + np.cos(W)
     for mode in ("reverse", "forward"):
         assert_close(srcdiff.grad(L.helper_reads_a_copy, mode=mode)(W), expected, 1e-12, 0)
+
+
+@pytest.mark.parametrize(
+    "func", [L.items_left_after_pop, L.appended_through_a_copy, L.conditional_item_reads_the_loop]
+)
+@pytest.mark.parametrize("wrt", [(0,), (1,), (0, 1)])
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_lists_differentiated_with_respect_to_some_parameters(func, wrt, mode):
+    # the bugs showed only with respect to x alone (forward mode) or in reverse mode
+    args = (0.7, 0.3)
+    got = srcdiff.grad(func, wrt=wrt, mode=mode)(*args)
+    want = tuple(float(fd_grad(func, args, i)) for i in wrt)
+    assert_close(np.array(got), np.array(want), 1e-6, 1e-8, f"{mode} gradient wrt {wrt}")
+    assert srcdiff.value_and_grad(func, wrt=wrt, mode=mode)(*args)[0] == pytest.approx(func(*args))
+
+
+def test_one_list_under_two_names_is_refused_in_reverse_mode_with_advice_that_works():
+    args = (0.7, 0.3)
+    with pytest.raises(srcdiff.UnsupportedSyntaxError) as info:
+        srcdiff.grad(L.two_names_for_one_list, wrt=(0, 1))(*args)
+    text = str(info.value)
+    assert "t = s" in text and "^" in text and "drop `t = s`" in text
+    want = np.array([float(fd_grad(L.two_names_for_one_list, args, i)) for i in (0, 1)])
+    forward = srcdiff.grad(L.two_names_for_one_list, wrt=(0, 1), mode="forward")(*args)
+    assert_close(np.array(forward), want, 1e-6, 1e-8, "forward mode")
+    rewritten = srcdiff.grad(L.one_name_for_the_list, wrt=(0, 1))(*args)
+    assert_close(np.array(rewritten), want, 1e-6, 1e-8, "the rewrite")

@@ -166,6 +166,10 @@ class Analysis:
                         self._set(elt.id, ARRAY if kind in (SEQ, OTHER) else kind, active)
             elif isinstance(target, ast.Name):
                 self._set(target.id, kind, active)
+                if kind == LIST and isinstance(stmt.value, ast.Name):
+                    # `l6 = items1`: one list under two names; a differentiated value
+                    # appended through either name is in both
+                    self._set(stmt.value.id, LIST, self.active.get(target.id, False))
                 if kind in (SEQ, SEQ2) and self._may_hold_arrays(stmt.value):
                     self.array_seqs.add(target.id)
             elif isinstance(target, ast.Subscript):

@@ -356,6 +356,16 @@ class ForwardTransform(TransformBase):
             return [stmt, assign(self.adj(target.id), ast.List(elts=[], ctx=ast.Load()))]
         if (
             isinstance(value, ast.Call)
+            and isinstance(target, ast.Name)
+            and self.an.active.get(target.id)
+            and self.source.resolver.resolve(value.func) is _runtime().zeros_each
+        ):
+            # a gradient's adjoint stack (differentiated again): its tangent is a stack
+            # of zeros too, which the appends and pops that follow keep in step
+            state.add(target.id)
+            return [stmt, assign(self.adj(target.id), copy_tree(value))]
+        if (
+            isinstance(value, ast.Call)
             and isinstance(value.func, ast.Attribute)
             and value.func.attr == "pop"
             and isinstance(value.func.value, ast.Name)

@@ -823,6 +823,14 @@ class Normalizer(Reductions, Inlining):
             def visit_BoolOp(inner, node):  # keep short-circuit: don't lift out of and/or
                 return node
 
+            def visit_Lambda(inner, node):  # noqa: N805 - its test may read its parameters
+                return node
+
+            def visit_GeneratorExp(inner, node):  # noqa: N805 - lifted where it is lowered
+                return node  # to a loop: its test may read the loop's names
+
+            visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp
+
         expr = Lift().visit(expr)
         return pre, expr
 

@@ -109,6 +109,7 @@ rule(
 rule(runtime.add_each, "a, b", jvp={"a": "t", "b": "t"}, vjp={"a": "g", "b": "g"}, result="array")
 RULES.add(nondiff_rule(runtime.zeros_like, result="same"))
 RULES.add(nondiff_rule(runtime.zeros_of, result="same"))
+RULES.add(nondiff_rule(runtime.zeros_each, result="list"))  # a fresh adjoint stack
 RULES.add(nondiff_rule(runtime.check_scalar, result="other"))
 RULES.add(nondiff_rule(runtime.check_distinct, result="other"))
 RULES.add(nondiff_rule(checkpoints.binomial_schedule, result="other"))
@@ -121,6 +122,7 @@ for _rule in RULES.all():
     if getattr(_rule.func, "__module__", "") == runtime.__name__ and _rule.func not in (
         runtime.zeros_like,
         runtime.zeros_of,
+        runtime.zeros_each,
         runtime.owned,
     ):
         _rule.shares = tuple(p for p in _rule.params if p not in _rule.zero)

@@ -26,6 +26,7 @@ __all__ = [
     "stop_gradient",
     "stored_in",
     "unbroadcast",
+    "zeros_each",
     "zeros_like",
     "zeros_of",
 ]
@@ -91,6 +92,13 @@ def zeros_like(x):
     if isinstance(x, range):  # a loop's iterable, pushed for the backward sweep
         return np.zeros(len(x))
     return 0.0
+
+
+def zeros_each(xs):
+    """The zero adjoint of a list used as a stack: one zero per item it holds now, so a
+    reversed append takes off the adjoint of the item it put on, even where items
+    stayed on the list at the end (`[x, y]` with only `y` popped)."""
+    return [zeros_like(v) for v in xs]
 
 
 def seq_zeros(x):

@@ -105,6 +105,7 @@ class Gen:
         self.uses_math = False
         self.budget = 0
         self.in_helper = None
+        self.list_helper = False  # make_helpers wrote `hl`, which reads a list by index
 
     # -- utilities ---------------------------------------------------------------------
     def chance(self, p):
@@ -629,6 +630,9 @@ class Gen:
             returns = [rt, FLOAT] if self.chance(0.3) else [rt]
             h = Helper(name, params, defaults, returns)
             out.append(self.helper_def(h))
+        if self.chance(0.1):  # reads a list by index: list_stmt passes it a copy
+            self.list_helper = True
+            out.append("def hl(xs):\n    return xs[0] * xs[-1] + 0.5 * xs[1]\n")
         if self.profile == "scalar" and self.chance(0.12):
             h = Helper("rec", [("a0", FLOAT), ("k", INT)], {}, [FLOAT], recursive=True)
             out.append(
@@ -695,7 +699,64 @@ class Gen:
             return self.unpack_helper(env, indent)
         if self.profile == "numpy" and r < 0.68:
             return self.array_stmt(env, depth, loop, indent)
+        if r < 0.76 and self.chance(0.3):
+            return self.list_stmt(env, indent)
         return self.assign_stmt(env, indent)
+
+    def list_stmt(self, env, indent):
+        """A list built as a value (append in a loop, a comprehension, extend, pop) and
+        read back into a float: by index, sum, max, a generator, len, np.array, a helper
+        that indexes a copy of it."""
+        pad = "    " * indent
+        lst, i = self.fresh("l"), self.fresh("i")
+        inner = env.copy()
+        inner.names[i] = INT
+        inner.protected.add(i)
+        shape = None
+        if self.profile == "numpy" and self.chance(0.4):
+            shape = self.random_shape()
+
+        def item(scope):
+            return self.fexpr(scope, 1) if shape is None else self.aexpr(scope, shape, 1)
+
+        n = self.rng.randrange(2, 4)
+        form = self.rng.randrange(3)
+        if form == 0:
+            lines = [f"{pad}{lst} = []", f"{pad}for {i} in range({n}):"]
+            lines.append(f"{pad}    {lst}.append({item(inner)})")
+        elif form == 1:
+            cond = f" if {i} != 1" if n == 3 and self.chance(0.4) else ""
+            lines = [f"{pad}{lst} = [{item(inner)} for {i} in range({n}){cond}]"]
+        else:
+            lines = [
+                f"{pad}{lst} = [{item(env)}]",
+                f"{pad}{lst}.extend([{item(env)}, {item(env)}])",
+            ]
+        popped = None
+        if self.chance(0.3):
+            popped = self.fresh()
+            lines.append(f"{pad}{popped} = {lst}.pop()")
+            lines.append(f"{pad}{lst}.append({item(env)})")
+        if shape is None:
+            reads = [
+                f"sum({lst})",
+                f"{lst}[-1] * {lst}[0]",
+                f"max({lst})",
+                f"sum(c * c for c in {lst})",
+                f"len({lst}) * {lst}[1]",
+                f"sum({lst}[1:])",
+            ]
+            if self.list_helper:
+                reads.append(f"hl({lst}[:])")
+        else:
+            reads = [f"np.sum({lst}[-1] * {lst}[0])", f"np.sum(np.array({lst}) ** 2)"]
+        value = self.pick(reads)
+        if popped is not None:
+            value = f"{value} + " + (popped if shape is None else f"np.sum({popped})")
+        out = self.fresh()
+        lines.append(f"{pad}{out} = {value}")
+        env.names[out] = FLOAT
+        return lines
 
     def assign_stmt(self, env, indent):
         pad = "    " * indent
@@ -1106,6 +1167,11 @@ class Gen:
         header, code = self.imports(code)
         text = "\n".join(header) + "\n\n\n" + code
         wrt = tuple(p for p, t in params if t != INT)
+        if len(wrt) >= 2 and self.chance(0.25):
+            # a proper subset: what is differentiated then differs from what is computed
+            # from the parameters (a list built from x1 gets an x0 item appended later)
+            keep = sorted(self.rng.sample(range(len(wrt)), self.rng.randrange(1, len(wrt))))
+            wrt = tuple(wrt[i] for i in keep)
         return Case(source=text, args=args, wrt=wrt, hessian=self.rng.random() < 0.15)
 
 

@@ -37,7 +37,15 @@ class BackwardSweep:
         if stack in self._indexed_lists():
             zeros = _call(self.bind(_runtime().zeros_like, "zeros_like"), _name(stack))
             return [_assign(self.adj(stack), zeros)]
-        return [_assign(self.adj(stack), ast.List(elts=[], ctx=ast.Load()))]
+        return [_assign(self.adj(stack), self._stack_zeros(stack))]
+
+    def _stack_zeros(self, stack):
+        """A fresh adjoint stack: a zero per item the list holds there.  Generated
+        code's own `_stack` (a gradient differentiated again) is empty at the end of its
+        sweeps, so its adjoint starts as `[]`."""
+        if stack.startswith("_stack"):
+            return ast.List(elts=[], ctx=ast.Load())
+        return _call(self.bind(_runtime().zeros_each, "zeros_each"), _name(stack))
 
     def _indexed_lists(self):
         """Lists the function reads by index (loops over them are index loops by now)."""
@@ -88,6 +96,40 @@ class BackwardSweep:
 
             return is_user_function(self.source.resolver.resolve(parent.func))
         return False
+
+    def refuse_list_aliases(self):
+        """`t = s` of a differentiated list, then both names used: one list, changed
+        through one name and read through the other, would need one adjoint for both
+        names (forward mode shares the tangent list; the backward sweep's list adjoints
+        are per name).  A comprehension's own `s = items1` never uses `items1` again."""
+        from ...errors import UnsupportedSyntaxError
+
+        lists = {n for n, k in self.an.kinds.items() if k == LIST and self.an.active.get(n)}
+        order = _in_order(self.tree)
+        for i, node in enumerate(order):
+            if not (
+                isinstance(node, ast.Assign)
+                and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.Name)
+                and node.targets[0].id in lists | {node.value.id}
+                and node.value.id in lists | {node.targets[0].id}
+            ):
+                continue
+            new, old = node.targets[0].id, node.value.id
+            later = {
+                n.id
+                for n in order[i + 1 :]
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n is not node.value
+            }
+            if new in later and old in later:
+                raise self.source.error(
+                    UnsupportedSyntaxError,
+                    f"srcdiff cannot differentiate the list {old} used under a second name "
+                    f"{new} (`{new} = {old}`) in reverse mode",
+                    node,
+                    f"use one name for the list (drop `{new} = {old}`), or differentiate "
+                    "in forward mode (mode='forward')",
+                )
 
     def refuse_indexed_list_parameters(self, params):
         """A helper's list parameter comes with its caller's adjoint stack (the list was
@@ -300,7 +342,8 @@ class BackwardSweep:
             self.materialized.add(var)
             zero = ast.Constant(0.0)
             if self.an.kinds.get(var) == LIST and var not in self._indexed_lists():
-                zero = ast.List(elts=[], ctx=ast.Load())  # an adjoint stack starts empty
+                # an adjoint stack: a zero for each item on the list (_adjoint_list)
+                zero = self._stack_zeros(var)
             elif self.an.kinds.get(var) == LIST:  # indexed: like the list (_adjoint_list)
                 zero = _call(self.bind(_runtime().zeros_like, "zeros_like"), _name(var))
             elif var in self.scatter or var in self.indexed_adjoint:  # indexed: a real array
@@ -675,3 +718,13 @@ def _axes_node(axes):
     if axes < 0:
         return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(-axes))
     return ast.Constant(axes)
+
+
+def _in_order(tree):
+    """Every node, depth first in source order (`walk` goes breadth first)."""
+    out, todo = [], [tree]
+    while todo:
+        node = todo.pop()
+        out.append(node)
+        todo.extend(reversed(list(ast.iter_child_nodes(node))))
+    return out

@@ -107,6 +107,7 @@ class FunctionTransform(ForwardSweep, BackwardSweep, SaveResolution, Checkpointi
     def build(self):
         """(forward statements, backward statements, final state) after marker resolution."""
         body = self.tree.body[:-1]
+        self.refuse_list_aliases()
         fwd = self.fwd_block(body)
         self.scatter = {
             op.bound["x"].id if op.kind is OpKind.SUBSCRIPT else op.target
