@@ -270,12 +270,20 @@ class TransformBase:
                 func=ast.Name(
                     id=self.bind(runtime.check_distinct, "check_distinct"), ctx=ast.Load()
                 ),
-                args=[copy_tree(index)],
+                args=[_without_slices(copy_tree(index))],
                 keywords=[],
             )
         )
         node.srcline = origin
         return [node]
+
+
+def _without_slices(index: ast.expr) -> ast.expr:
+    """The index with each `a:b` of a tuple as None: a slice is no expression (it can't be
+    an argument), and it never makes an element repeat, so check_distinct ignores it."""
+    if isinstance(index, ast.Tuple):
+        index.elts = [ast.Constant(value=None) if isinstance(e, ast.Slice) else e for e in index.elts]
+    return index
 
 
 def _returned_names(tree: ast.FunctionDef) -> list[str]:

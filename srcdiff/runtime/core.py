@@ -140,6 +140,8 @@ def like(g, x):
         return type(x)(float(v) for v in g)
     if isinstance(x, np.ndarray) and np.shape(g) != x.shape:
         return np.zeros_like(x) + g
+    if isinstance(x, np.ndarray) and not isinstance(g, np.ndarray):  # a 0-d array's
+        return np.asarray(np.zeros_like(x) + g)  # adjoint after arithmetic: a NumPy scalar
     return g
 
 

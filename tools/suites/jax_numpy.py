@@ -1580,7 +1580,7 @@ for _fn, _nargs, _kind, _nondiff in [
     ("ndtr", 1, "default", ()),
     ("polygamma", 2, "positive", (0,)),
     ("xlogy", 2, "positive", ()),
-    ("xlog1py", 2, "default", ()),
+    ("xlog1py", 2, ("uniform", -0.9, 3.0), ()),  # rand_default: log1p(y) is nan below -1
     ("zeta", 2, "positive", ()),
     ("expi", 1, ("not_small", 0.1), ()),
     ("exp1", 1, "positive", ()),
