@@ -152,7 +152,10 @@ class TransformBase:
                 f"srcdiff cannot differentiate through "
                 f".{call.func.attr}(), which may change {base} in place",
                 stmt,
-                "build a new value instead (e.g. ys = ys + [y], or fill a NumPy array "
+                "accumulate one index at a time instead: for k in range(len(i)): "
+                "y[i[k]] += v[k]"
+                if call.func.attr == "at"
+                else "build a new value instead (e.g. ys = ys + [y], or fill a NumPy array "
                 "with index assignment)",
             )
         raise self.source.error(

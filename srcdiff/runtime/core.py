@@ -237,7 +237,8 @@ def check_distinct(index):
         message = (
             "an index assignment y[index] = v writes some element more than once: NumPy "
             "keeps one of the values, and srcdiff can't tell which. Use distinct "
-            "indices, or np.add.at for accumulation."
+            "indices, or accumulate one index at a time: for k in range(len(i)): "
+            "y[i[k]] += v[k] (np.add.at has no derivative rule)."
         )
         try:
             from srcdiff.errors import UnsupportedSyntaxError
