@@ -152,8 +152,7 @@ class TransformBase:
                 f"srcdiff cannot differentiate through "
                 f".{call.func.attr}(), which may change {base} in place",
                 stmt,
-                "accumulate one index at a time instead: for k in range(len(i)): "
-                "y[i[k]] += v[k]"
+                "accumulate one index at a time instead: for k in range(len(i)): y[i[k]] += v[k]"
                 if call.func.attr == "at"
                 else "build a new value instead (e.g. ys = ys + [y], or fill a NumPy array "
                 "with index assignment)",
@@ -285,7 +284,9 @@ def _without_slices(index: ast.expr) -> ast.expr:
     """The index with each `a:b` of a tuple as None: a slice is no expression (it can't be
     an argument), and it never makes an element repeat, so check_distinct ignores it."""
     if isinstance(index, ast.Tuple):
-        index.elts = [ast.Constant(value=None) if isinstance(e, ast.Slice) else e for e in index.elts]
+        index.elts = [
+            ast.Constant(value=None) if isinstance(e, ast.Slice) else e for e in index.elts
+        ]
     return index
 
 
