@@ -78,6 +78,19 @@ def fancy_write(x, idx):
     return y[0] * 3.0 + y[1]
 
 
+def accumulate_with_add_at(x, idx):
+    y = np.zeros(3)
+    np.add.at(y, idx, x)
+    return y[0] * 3.0 + y[1]
+
+
+def accumulate_in_a_loop(x, idx):
+    y = np.zeros(3)
+    for k in range(len(idx)):
+        y[idx[k]] += x[k]
+    return y[0] * 3.0 + y[1]
+
+
 def mismatched_trims(x):
     return np.sum(x[1:] * x[2:3])
 

@@ -136,6 +136,21 @@ def test_fancy_index_assignment_checks_indices_are_distinct(mode):
     )
 
 
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_the_advice_for_repeated_indices_works(mode):
+    """Both refusals (repeated indices in y[i] = v, np.add.at) advise a loop; it works."""
+    x, idx = np.array([1.0, 2.0, 3.0]), np.array([0, 0, 1])
+    with pytest.raises(srcdiff.SrcDiffError, match="more than once") as info:
+        srcdiff.grad(K.fancy_write, mode=mode)(x, idx)
+    assert "y[i[k]] += v[k]" in str(info.value)
+    with pytest.raises(srcdiff.SrcDiffError, match=r"\.at\(\)") as info:
+        srcdiff.grad(K.accumulate_with_add_at, mode=mode)(x, idx)
+    assert "y[i[k]] += v[k]" in str(info.value)
+    g = srcdiff.grad(K.accumulate_in_a_loop, mode=mode)(x, idx)
+    np.testing.assert_allclose(g, [3.0, 3.0, 1.0], rtol=1e-14)
+    assert K.accumulate_in_a_loop(x, idx) == K.accumulate_with_add_at(x, idx)
+
+
 def test_slices_trimmed_by_the_same_amount_have_the_same_shape():
     """x[1:] and x[:-1] are both n - 1 long, for any n: Rosenbrock needs no unbroadcast."""
     import rosenbrock

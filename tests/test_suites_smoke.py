@@ -26,7 +26,18 @@ SMOKE = [
     "tangent/functions.py::multiarg_if[a=-0.5]",
     "tangent/functions.py::rnn[inputs=(3,2),W=(2,3)]",
     "tangent/functions.py::iterpower_with_call[a=0.5,n=3]",
+    "jax/lax_numpy_test.py::testOpGrad[arcsinh][(2,1,4)]",
+    "jax/lax_autodiff_test.py::testOpGrad[atan2][(),(3,4)]",
+    "jax/lax_numpy_test.py::testSincAtZero[nested]",
+    "jax/lax_numpy_indexing_test.py::IndexedUpdateTest.testStaticIndexingGrads"
+    "[OneSliceIndexNegativeStride,(10,8),[12:4:-4],mul,y=(2,8)]",
+    "jax/lax_numpy_indexing_test.py::IndexedUpdateTest.testStaticIndexingGrads"
+    "[TupleOfIntAndSliceAndIntArray,(3,2,3),[0, :, np.array([0, 1, 2])],mul,y=(3,2)]",
+    "jax/lax_numpy_indexing_test.py::testBoolean1DIndexingWithEllipsis3"
+    "[mask,(2,3),[0, ..., np.array([True, False, True])],index as argument]",
+    "jax/lax_numpy_reducers_test.py::testReducerWhere[mean][(2,3,4),where=(3,1),axis=0]",
 ]
+HESSIAN = {"jax/lax_numpy_test.py::testSincAtZero[nested]"}
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +53,6 @@ def test_names_are_unique():
 @pytest.mark.parametrize("name", SMOKE)
 def test_case_passes(cases, name):
     case = cases[name]
-    verdict = check(case.oracle_case(), modes=case.modes)
+    verdict = check(case.oracle_case(hessian=name in HESSIAN), modes=case.modes)
     assert verdict.status == "ok", f"{verdict.check}: {verdict.detail}"
     assert verdict.compared > 0

@@ -512,9 +512,21 @@ class Normalizer(Reductions, Inlining):
         if isinstance(target, ast.Subscript) and not _plain_index(target.slice):
             # `y[y < 0] = v` -> `idx = y < 0; y[idx] = v`: the index is computed once, from
             # y before the assignment (derivative code indexes with it again afterwards)
-            index = self.names.numbered("index")
-            pre += self._stmt_Assign(_assign(index, target.slice, stmt))
-            target.slice = _located(_name(index), stmt)
+            # A tuple keeps its slices in place (`:` is no expression to assign) and hoists
+            # only its other parts: `y[0, :, np.array([0, 2])] = v` -> `index = ...;
+            # y[0, :, index] = v`.
+            parts = target.slice.elts if isinstance(target.slice, ast.Tuple) else None
+            if parts is None or not any(isinstance(p, ast.Slice) for p in parts):
+                parts = None
+            for k, part in enumerate(parts if parts is not None else [target.slice]):
+                if _plain_index(part):
+                    continue
+                index = self.names.numbered("index")
+                pre += self._stmt_Assign(_assign(index, part, stmt))
+                if parts is None:
+                    target.slice = _located(_name(index), stmt)
+                else:
+                    parts[k] = _located(_name(index), part)
         if (
             isinstance(target, ast.Subscript)
             and isinstance(value, ast.Call)

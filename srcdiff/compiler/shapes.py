@@ -123,7 +123,7 @@ class ShapeTokens:
             tokens = set()
             for atom in op.bound.values():
                 kind = fn.flat.kind(atom) if isinstance(atom, (ast.Name, ast.Constant)) else None
-                if kind in (SCALAR, INT) or isinstance(atom, ast.Constant):
+                if kind == SCALAR or isinstance(atom, ast.Constant) or self._number(atom):
                     continue
                 tokens.add(self._atom_token(atom) if isinstance(atom, ast.Name) else None)
             if len(tokens) == 1 and None not in tokens:
@@ -234,7 +234,7 @@ class ShapeTokens:
     def _gather_rank(self, rank, parts):
         """Rank of `a[i, j]` indexed on every axis by integer arrays of known ranks (they
         broadcast together: the result has their rank), else None."""
-        if len(parts) != rank:
+        if len(parts) != rank or not parts:  # a[()] of a 0-d array: basic
             return None
         ranks = []
         for part in parts:
@@ -277,7 +277,11 @@ class ShapeTokens:
     def _number(self, atom):
         if isinstance(atom, ast.Constant):
             return isinstance(atom.value, (int, float)) and not isinstance(atom.value, bool)
-        return isinstance(atom, ast.Name) and self.fn.flat.kind(atom) in (SCALAR, INT)
+        if not isinstance(atom, ast.Name):
+            return False
+        kind = self.fn.flat.kind(atom)
+        # INT is also an integer array (polygamma's n), which broadcasts like any other
+        return kind == SCALAR or (kind == INT and self.fn.an.ranks.get(atom.id) == 0)
 
     def kept_axes(self, a, b):
         """The axes `a` is a keepdims reduction of `b` over (np.sum(b, axis=1,

@@ -152,7 +152,9 @@ class TransformBase:
                 f"srcdiff cannot differentiate through "
                 f".{call.func.attr}(), which may change {base} in place",
                 stmt,
-                "build a new value instead (e.g. ys = ys + [y], or fill a NumPy array "
+                "accumulate one index at a time instead: for k in range(len(i)): y[i[k]] += v[k]"
+                if call.func.attr == "at"
+                else "build a new value instead (e.g. ys = ys + [y], or fill a NumPy array "
                 "with index assignment)",
             )
         raise self.source.error(
@@ -270,12 +272,22 @@ class TransformBase:
                 func=ast.Name(
                     id=self.bind(runtime.check_distinct, "check_distinct"), ctx=ast.Load()
                 ),
-                args=[copy_tree(index)],
+                args=[_without_slices(copy_tree(index))],
                 keywords=[],
             )
         )
         node.srcline = origin
         return [node]
+
+
+def _without_slices(index: ast.expr) -> ast.expr:
+    """The index with each `a:b` of a tuple as None: a slice is no expression (it can't be
+    an argument), and it never makes an element repeat, so check_distinct ignores it."""
+    if isinstance(index, ast.Tuple):
+        index.elts = [
+            ast.Constant(value=None) if isinstance(e, ast.Slice) else e for e in index.elts
+        ]
+    return index
 
 
 def _returned_names(tree: ast.FunctionDef) -> list[str]:

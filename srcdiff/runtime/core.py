@@ -148,6 +148,8 @@ def like(g, x):
         return type(x)(float(v) for v in g)
     if isinstance(x, np.ndarray) and np.shape(g) != x.shape:
         return np.zeros_like(x) + g
+    if isinstance(x, np.ndarray) and not isinstance(g, np.ndarray):  # a 0-d array's
+        return np.asarray(np.zeros_like(x) + g)  # adjoint after arithmetic: a NumPy scalar
     return g
 
 
@@ -243,7 +245,8 @@ def check_distinct(index):
         message = (
             "an index assignment y[index] = v writes some element more than once: NumPy "
             "keeps one of the values, and srcdiff can't tell which. Use distinct "
-            "indices, or np.add.at for accumulation."
+            "indices, or accumulate one index at a time: for k in range(len(i)): "
+            "y[i[k]] += v[k] (np.add.at has no derivative rule)."
         )
         try:
             from srcdiff.errors import UnsupportedSyntaxError

@@ -1,6 +1,6 @@
 """Test cases translated from other projects' AD test suites.
 
-Each suite module (`autograd_numpy`, `tangent_functions`) defines ``CASES``, a
+Each suite module (`autograd_numpy`, `tangent_functions`, `jax_numpy`) defines ``CASES``, a
 list of `SuiteCase` records: a name saying which upstream test the case came
 from, the text of a module defining ``f`` (which returns a scalar), a builder
 for the arguments, the parameters to differentiate, and an origin string.
@@ -16,6 +16,7 @@ from .cases import SuiteCase
 SUITES = {
     "autograd": "tools.suites.autograd_numpy",
     "tangent": "tools.suites.tangent_functions",
+    "jax": "tools.suites.jax_numpy",
 }
 
 

@@ -1,6 +1,6 @@
 """`python -m tools.suites`: other projects' AD test functions through srcdiff.
 
-Options: `[--suite autograd|tangent|all] [-k TEXT] [--limit N] [--show N] [--hessian]`.
+Options: `[--suite autograd|tangent|jax|all] [-k TEXT] [--limit N] [--show N] [--hessian]`.
 
 Runs the cases translated from other projects' test suites through
 `tools.fuzz.oracle.check` and prints: counts per status per suite, the
@@ -85,7 +85,7 @@ def main(argv=None):
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--suite", default="all", choices=["all", "autograd", "tangent"])
+    parser.add_argument("--suite", default="all", choices=["all", "autograd", "tangent", "jax"])
     parser.add_argument("-k", default="", help="only cases whose name contains this text")
     parser.add_argument("--show", type=int, default=5, help="wrong/crash cases to print in full")
     parser.add_argument("--hessian", action="store_true", help="also check Hessians")

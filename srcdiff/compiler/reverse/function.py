@@ -165,7 +165,10 @@ class FunctionTransform(ForwardSweep, BackwardSweep, SaveResolution, Checkpointi
         if param not in state:
             return self.zero_like(param)
         kind = self.an.kinds.get(param, SCALAR)
-        if kind == SEQ or (kind == ARRAY and param in self.materialized):
+        if kind == SEQ or (
+            # a 0-d array's adjoint is a NumPy scalar after arithmetic: give back an array
+            kind == ARRAY and (param in self.materialized or self.an.ranks.get(param) == 0)
+        ):
             return _call(self.bind(_runtime().like, "like"), _name(self.adj(param)), _name(param))
         if kind == SCALAR and ARRAY in self.an.kinds.values():
             if param in getattr(self, "python_numbers", ()):  # given a Python float
