@@ -21,9 +21,10 @@ from collections.abc import Callable
 import numpy as np
 
 from ..compiler.analysis import ARRAY, SCALAR, SEQ, kind_of_value
+from ..compiler.results import COMPUTED, result_tree
 from ..compiler.trees import FlatView, flat_view
-from ..errors import ArgumentError
-from ..runtime.trees import TreeDef, is_node, tree_flatten, tree_unflatten
+from ..errors import ArgumentError, SourceUnavailableError
+from ..runtime.trees import TreeDef, flatten_like, is_node, tree_flatten, tree_unflatten
 
 
 def has_containers(values) -> bool:
@@ -32,6 +33,51 @@ def has_containers(values) -> bool:
 
 
 _PLAIN = {float, int, bool, np.ndarray, np.float64, str, type(None)}
+
+
+def returns_container(func) -> bool:
+    """Whether `func` returns a dict, NamedTuple or dataclass (compiler/results.py): jvp,
+    vjp and jacobian then differentiate its flat view, which returns the leaves."""
+    if not inspect.isfunction(func):
+        return False
+    try:
+        return result_tree(func) is not None
+    except SourceUnavailableError:
+        return False  # (the derivative itself reports it)
+
+
+def structured_result(flat: Flattened, leaves, fill=COMPUTED):
+    """The flat view's result (one computed leaf, or a tuple of them) in the function's
+    result structure: constant leaves are themselves, or `fill` (tangents, Jacobians:
+    None) if one is given."""
+    result = flat.view.result
+    if result is None:
+        return leaves
+    computed = iter((leaves,) if result.computed == 1 else tuple(leaves))
+    values = [
+        next(computed) if c is COMPUTED else (c if fill is COMPUTED else fill)
+        for c in result.constants
+    ]
+    return tree_unflatten(result.treedef, values)
+
+
+def flat_cotangent(flat: Flattened, cotangent, func_name: str):
+    """A cotangent of the result's structure -> the flat view's (its computed leaves);
+    ArgumentError naming the structure expected where it differs."""
+    result = flat.view.result
+    if result is None:
+        return cotangent
+    try:
+        leaves = flatten_like(result.treedef, cotangent)
+    except ValueError as exc:
+        raise ArgumentError(
+            f"the cotangent for {func_name}'s result must have the result's structure "
+            f"({result.describe()}): {exc}",
+            hint="give the pullback a container like the function's result (one cotangent "
+            "per leaf, each of its leaf's shape; anything for leaves that are constants)",
+        ) from None
+    computed = [ct for ct, c in zip(leaves, result.constants) if c is COMPUTED]
+    return computed[0] if len(computed) == 1 else tuple(computed)
 
 
 def differentiable(leaf) -> bool:
@@ -63,7 +109,7 @@ _PARAMS: dict = {}
 class Flattened:
     """One call's arguments, flattened for `func`'s flat view."""
 
-    def __init__(self, func, values, objects=frozenset()):
+    def __init__(self, func, values, objects=frozenset(), results=False):
         self.params = list(_parameters(func))
         self.values = tuple(values)
         self._wrt: dict = {}
@@ -72,7 +118,7 @@ class Flattened:
         for p, v in zip(self.params, values):
             if is_node(v) or (p in objects and hasattr(v, "__dict__")):
                 self.leaves[p], defs[p] = tree_flatten(v, as_object=p in objects)
-        self.view: FlatView = flat_view(func, defs)
+        self.view: FlatView = flat_view(func, defs, results and returns_container(func))
         self.flat_values = []
         for p, v in zip(self.params, values):
             self.flat_values += self.leaves[p] if p in self.leaves else [v]

@@ -223,3 +223,41 @@ def tree_map(fn: Callable, tree: object, *rest: object) -> object:
     leaves, treedef = tree_flatten(tree)
     others = [tree_flatten(r)[0] for r in rest]
     return tree_unflatten(treedef, [fn(*xs) for xs in zip(leaves, *others)])
+
+
+def flatten_like(treedef: TreeDef, value: object) -> list:
+    """The leaves of `value` read by `treedef`'s structure (a list where the structure has
+    a list is a container, whatever it holds); ValueError saying where the two differ."""
+    leaves: list = []
+    _flatten_like(treedef, value, leaves, "")
+    return leaves
+
+
+def _flatten_like(td, value, leaves, where):
+    if td.is_leaf:
+        leaves.append(value)
+        return
+    t = td.kind
+    here = where or "the top"
+    if issubclass(t, dict):
+        if not isinstance(value, dict) or set(value) != set(td.keys):
+            got = f"keys {list(value)}" if isinstance(value, dict) else type(value).__name__
+            raise ValueError(f"at {here}: expected a dict with keys {list(td.keys)}, got {got}")
+        for k, c in zip(td.keys, td.children):
+            _flatten_like(c, value[k], leaves, f"{where}[{k!r}]")
+        return
+    if t in (list, tuple):
+        if type(value) not in (list, tuple) or len(value) != len(td.children):
+            got = (
+                f"{type(value).__name__} of {len(value)}"
+                if isinstance(value, (list, tuple))
+                else type(value).__name__
+            )
+            raise ValueError(f"at {here}: expected a {t.__name__} of {len(td.children)}, got {got}")
+        for i, c in enumerate(td.children):
+            _flatten_like(c, value[i], leaves, f"{where}[{i}]")
+        return
+    if type(value) is not t:
+        raise ValueError(f"at {here}: expected a {t.__name__}, got {type(value).__name__}")
+    for k, c in zip(td.keys, td.children):
+        _flatten_like(c, getattr(value, k), leaves, f"{where}.{k}")
