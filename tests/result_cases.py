@@ -173,3 +173,7 @@ def aux_pair(x):
 
 def dict_straight_away(x):
     return {"a": x}
+
+
+def list_of_shapes(x, y):
+    return [x**2 * y, np.sum(x) * y]

@@ -67,6 +67,7 @@ CASES = [
     Case(RC.dataclass_of_dataclass_arg, (RC.Out(u(3), 0.4), X3), (0, 1)),
     Case(RC.list_of_arrays_arg, ([u(3), u(3)], X3), (0, 1)),
     Case(RC.while_loop_result, (X3,)),
+    Case(RC.list_of_shapes, (X3, 0.7), (0, 1)),  # a list of several shapes: one per item
 ]
 
 
@@ -340,3 +341,13 @@ def test_results_srcdiff_cannot_read_are_refused_with_a_caret(func, args, what, 
 def test_the_named_dict_hint_works_when_followed():
     J = srcdiff.jacobian(RC.dict_straight_away)(X3)  # return {"a": x} straight away
     np.testing.assert_allclose(J["a"], np.eye(3))
+
+
+def test_a_list_of_results_of_several_shapes_gets_a_list_of_jacobians():
+    J = srcdiff.jacobian(RC.list_of_shapes)(X3, 0.7)
+    assert type(J) is list and J[0].shape == (3, 3) and J[1].shape == (3,)
+    _, pullback = srcdiff.vjp(RC.list_of_shapes, X3, 0.7)
+    with pytest.raises(srcdiff.ArgumentError, match="cotangent of a list of 2 results"):
+        pullback(1.0)
+    with pytest.raises(srcdiff.ArgumentError, match=r"shape \(2,\) was given for an output"):
+        pullback([np.ones(2), 1.0])

@@ -319,6 +319,17 @@ def _check_cotangents(cts, outs) -> None:
             hint="give one cotangent per output, each of its output's shape",
         )
     for ct, o in zip(cts, outs):
+        if isinstance(o, list) and not _separate(o):
+            continue  # a list of numbers (one array result): shapes checked as an array
+        if isinstance(o, list):  # a list of arrays of several shapes: per item
+            if not isinstance(ct, (list, tuple)):
+                raise ArgumentError(
+                    f"a {type(ct).__name__} was given as the cotangent of a list of {len(o)} "
+                    "results",
+                    hint="give a list with one cotangent per item, each of its item's shape",
+                )
+            _check_cotangents(tuple(ct), tuple(o))
+            continue
         if np.shape(ct) != np.shape(o):
             raise ArgumentError(
                 f"a cotangent of shape {np.shape(ct)} was given for an output of shape "
@@ -504,7 +515,7 @@ def _separate(value) -> bool:
     """Whether a tuple of results gets one Jacobian per result: where the results have
     different shapes.  A tuple of results of one shape stays one array result (`(x * y,
     sin(x))` has a Jacobian of shape (2,) + in.shape), as it always was."""
-    if not isinstance(value, tuple):
+    if not isinstance(value, (tuple, list)):
         return False
     try:
         np.asarray(value, dtype=float)
@@ -554,11 +565,11 @@ def _jac_of_tuple(func, args, names, single, value, mode):
                 e = np.zeros(o.shape)
                 e[k] = 1.0
                 cts[j] = e if o.ndim else 1.0
-                g = pullback(tuple(cts))[i]
+                g = pullback(type(value)(cts))[i]
                 rows.append(np.broadcast_to(np.asarray(g, dtype=float), x.shape))
             jac = np.stack(rows, axis=0) if rows else np.zeros((0,) + x.shape)
             blocks[j].append(jac.reshape(o.shape + x.shape))
-    return tuple(b[0] if single else tuple(b) for b in blocks)
+    return type(value)(b[0] if single else tuple(b) for b in blocks)
 
 
 def _jac_reverse(func, args, i, x, out):
