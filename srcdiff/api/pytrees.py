@@ -24,7 +24,14 @@ from ..compiler.analysis import ARRAY, SCALAR, SEQ, kind_of_value
 from ..compiler.results import COMPUTED, result_tree
 from ..compiler.trees import FlatView, flat_view
 from ..errors import ArgumentError, SourceUnavailableError
-from ..runtime.trees import TreeDef, flatten_like, is_node, tree_flatten, tree_unflatten
+from ..runtime.trees import (
+    TreeDef,
+    flatten_like,
+    is_node,
+    structure_of,
+    tree_flatten,
+    tree_unflatten,
+)
 
 
 def has_containers(values) -> bool:
@@ -109,13 +116,17 @@ _PARAMS: dict = {}
 class Flattened:
     """One call's arguments, flattened for `func`'s flat view."""
 
-    def __init__(self, func, values, objects=frozenset(), results=False):
+    def __init__(self, func, values, objects=frozenset(), results=False, keep=frozenset()):
+        # (`keep`: parameters passed as they are, not flattened -- srcdiff build's data
+        # tuples, whose built code then takes any length)
         self.params = list(_parameters(func))
         self.values = tuple(values)
         self._wrt: dict = {}
         defs: dict[str, TreeDef] = {}
         self.leaves: dict[str, list] = {}
         for p, v in zip(self.params, values):
+            if p in keep:
+                continue
             if is_node(v) or (p in objects and hasattr(v, "__dict__")):
                 self.leaves[p], defs[p] = tree_flatten(v, as_object=p in objects)
         self.view: FlatView = flat_view(func, defs, results and returns_container(func))
@@ -286,7 +297,7 @@ def hessian_blocks(flat: Flattened, name: str, grad_code: Callable, jvp: Callabl
     return tree_unflatten(td, rows)
 
 
-def readable(gen, flat: Flattened, names, output):
+def readable(gen, flat: Flattened, names, output, guard=False):
     """Generated code of the flat view with a function of the original signature in front:
     it reads the leaves (`params["w"]`), calls the flat code (renamed `<entry>_leaves`) and
     returns gradients in the arguments' structure (`{"w": dparams_w, "b": dparams_b}`).
@@ -354,10 +365,27 @@ def readable(gen, flat: Flattened, names, output):
     got = ", ".join(grads) + ("," if len(grads) == 1 else "")
     what = "Gradient" if output == "grad" else "Value and gradient"
     lines = [
-        f"def {gen.entry}({', '.join(flat.params)}):",
+        f"def {gen.entry}({', '.join(_with_defaults(flat.view.original, flat.params))}):",
         f'    """{what} of {flat.view.original.__name__} with respect to {", ".join(names)}, '
         f'in their structure."""',
     ]
+    if guard:  # srcdiff build: the code is right only for the structures it was built for
+        checker = "structure_of"
+        taken = {*flat_params, *flat.params}
+        if checker in taken or re.search(rf"\b{checker}\b", gen.text):
+            return gen
+        bindings[checker] = structure_of
+        for p in flat.params:
+            if p in flat.leaves:
+                try:
+                    want = _structure_text(flat.view.treedefs[p])
+                except LookupError:
+                    return gen
+                lines.append(f"    if {checker}({p}) != {want}:")
+                lines.append(
+                    f'        raise ValueError("{gen.entry} was built for another structure of '
+                    f'{p} (keys, lengths); rebuild it with an `at` of this one")'
+                )
     target = got if output == "grad" else f"value, ({got})"
     lines += _wrapped(f"    {target} = {leaves_entry}(", args, ")")
     result = results[0] if len(results) == 1 else "(" + ", ".join(results) + ")"
@@ -375,6 +403,47 @@ def readable(gen, flat: Flattened, names, output):
     lines.append(f"    return {result}" if output == "grad" else f"    return value, {result}")
     text = re.sub(rf"\bdef {re.escape(gen.entry)}\(", f"def {leaves_entry}(", gen.text, count=1)
     return dataclasses.replace(gen, text=text + "\n\n\n" + "\n".join(lines), bindings=bindings)
+
+
+def _structure_text(td) -> str:
+    """What runtime.trees.structure_of gives for values of structure `td`, as source."""
+    if td.is_leaf:
+        return "None"
+    parts = [_structure_text(c) for c in td.children]
+    if td.kind is dict:
+        return "{" + ", ".join(f"{_literal(k)}: {v}" for k, v in zip(td.keys, parts)) + "}"
+    if td.kind is tuple:
+        return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+    if td.kind is list:
+        return "[" + ", ".join(parts) + "]"
+    raise LookupError(td.kind)  # (a record type: structure_of reads dicts, lists, tuples)
+
+
+def _with_defaults(func, params) -> list:
+    """`params` as the wrapper's signature lists them: with the original's defaults where
+    each is a literal or a module global of the same value (`data=DATA`), so the shown or
+    built function is called as the original is; none if any default is something else."""
+    import ast
+
+    from ..compiler.source import FunctionSource
+
+    args = FunctionSource(func).tree.args
+    if args.kwonlyargs or args.vararg or args.kwarg or not args.defaults:
+        return list(params)
+    values = func.__defaults__ or ()
+    named = [a.arg for a in (*args.posonlyargs, *args.args)]
+    if len(values) != len(args.defaults) or named != list(params):
+        return list(params)
+    texts = []
+    for node, value in zip(args.defaults, values):
+        if isinstance(node, ast.Constant):
+            texts.append(ast.unparse(node))
+        elif isinstance(node, ast.Name) and func.__globals__.get(node.id) is value:
+            texts.append(node.id)
+        else:
+            return list(params)
+    first = len(params) - len(texts)
+    return [*params[:first], *(f"{p}={t}" for p, t in zip(params[first:], texts))]
 
 
 def _literal(key) -> str:

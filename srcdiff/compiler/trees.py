@@ -475,6 +475,8 @@ class _Rewriter:
             return None
         out = []
         for name_node, (what, item) in pairs:
+            if not isinstance(name_node, ast.Name):  # unpacking a leaf: an ordinary assignment
+                return None
             name = name_node.id
             if what == "tree" and self.node_at(item).is_leaf:
                 out.append(
@@ -505,6 +507,8 @@ class _Rewriter:
                 return None
             return [(target, element)]
         if isinstance(target, (ast.Tuple, ast.List)):
+            if element[0] == "tree" and self.node_at(element[1]).is_leaf:
+                return [(target, element)]  # a leaf holding a tuple of numbers: x, y = leaf
             if any(isinstance(e, ast.Starred) for e in target.elts):
                 return None
             if element[0] == "tuple":
@@ -629,6 +633,21 @@ class _Rewriter:
             saved_env, saved_consts = dict(self.env), dict(self.consts)
             prologue = []
             for name_node, (what, item) in pairs:
+                if not isinstance(name_node, ast.Name):  # `x, y` bound to a leaf: unpack it
+                    for n in ast.walk(name_node):
+                        if isinstance(n, ast.Name):
+                            self.env.pop(n.id, None)
+                            self.consts.pop(n.id, None)
+                    prologue.append(
+                        ast.copy_location(
+                            ast.Assign(
+                                targets=[copy.deepcopy(name_node)],
+                                value=self.leaf_name(stmt.iter, item),
+                            ),
+                            stmt,
+                        )
+                    )
+                    continue
                 name = name_node.id
                 if self.stores.get(name, 0) > 1 and what != "tree":
                     raise self.refuse(
@@ -885,6 +904,13 @@ class _Expressions(ast.NodeTransformer):
                 raise rw.refuse(gen.target, "bind this comprehension target", None)
             saved_env, saved_consts = dict(rw.env), dict(rw.consts)
             for name_node, (what, item) in pairs:
+                if not isinstance(name_node, ast.Name):
+                    raise rw.refuse(
+                        gen.target,
+                        "unpack an item of a container of parameters in a comprehension "
+                        "unrolled over it",
+                        "write a for loop over the container, unpacking the item in its body",
+                    )
                 if what == "const":
                     rw.consts[name_node.id] = item
                 else:

@@ -261,3 +261,18 @@ def _flatten_like(td, value, leaves, where):
         raise ValueError(f"at {here}: expected a {t.__name__}, got {type(value).__name__}")
     for k, c in zip(td.keys, td.children):
         _flatten_like(c, getattr(value, k), leaves, f"{where}.{k}")
+
+
+def structure_of(value):
+    """The nesting a function built by `srcdiff build` for a container argument checks
+    before reading it: a dict's keys, a list's or tuple's items (each with their own
+    nesting), None for a leaf (a number, an array, a tuple of numbers).  Code unrolled over
+    a container's keys is only right for the structure it was built for."""
+    if isinstance(value, dict):
+        return {k: structure_of(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)) and not all(
+        isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in value
+    ):
+        items = [structure_of(v) for v in value]
+        return items if isinstance(value, list) else tuple(items)
+    return None
