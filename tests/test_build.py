@@ -349,7 +349,7 @@ def _pytest(project, test_file):
 
 def test_emitted_tests_pass(tmp_path, monkeypatch, capsys):
     for src, outputs, test_file, count in (
-        (SAMPLE, SAMPLE_OUTPUTS, "tests/test_model_grad.py", 3),
+        (SAMPLE, SAMPLE_OUTPUTS, "tests/test_model_grad.py", 5),
         (FIXTURE, FIXTURE_OUTPUTS, "tests/test_generated.py", 7),
     ):
         project = _copy(src, tmp_path, generated=outputs)
@@ -367,7 +367,7 @@ def test_emitted_tests_catch_a_wrong_derivative(sample):
     grad.write_text(text.replace("    dy = dt4\n", "    dy = 1.01 * dt4\n"))
     proc = _pytest(sample, "tests/test_model_grad.py")
     assert proc.returncode == 1
-    assert "1 failed, 2 passed" in proc.stdout
+    assert "1 failed, 4 passed" in proc.stdout
 
 
 def test_emit_tests_from_the_command_line_uses_random_points_in_a_box(

@@ -60,6 +60,8 @@ REFUSED |= {
 }
 # ... and the GradientTape sample's function, which holds a tape's `with` block
 REFUSED |= {"samples/tape.py:least_squares"}
+# ... and the build sample's container function (built from its `at`: tests/test_build.py)
+REFUSED |= {"samples/build_demo/demo/model.py:fit_loss"}
 REFUSED |= {"samples/sweep/oscillator/model.py:observations"} | {
     f"samples/sweep/run_sweep.py:{name}" for name in ("row", "sweep_serial", "sweep_dask", "main")
 }

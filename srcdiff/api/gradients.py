@@ -12,6 +12,7 @@ import numpy as np
 
 from ..compiler.analysis import ARRAY, INT, SCALAR, SEQ
 from ..compiler.derive import generate
+from ..compiler.results import check_scalar_result
 from ..compiler.reverse.checkpoint import parse_option
 from ..compiler.source import FunctionSource
 from ..errors import ArgumentError, NonScalarOutputError, SrcDiffError
@@ -104,6 +105,7 @@ def _make(
         return spec.compiled(args), True
 
     tree = FunctionSource(func).tree
+    check_scalar_result(func, has_aux)  # a dict result: NonScalarOutputError at its return
     dispatcher = Dispatcher(
         tree, func.__name__, slow, FAST_KINDS, _finite(func, names, output), own=func
     )

@@ -21,9 +21,17 @@ from collections.abc import Callable
 import numpy as np
 
 from ..compiler.analysis import ARRAY, SCALAR, SEQ, kind_of_value
+from ..compiler.results import COMPUTED, result_tree
 from ..compiler.trees import FlatView, flat_view
-from ..errors import ArgumentError
-from ..runtime.trees import TreeDef, is_node, tree_flatten, tree_unflatten
+from ..errors import ArgumentError, SourceUnavailableError
+from ..runtime.trees import (
+    TreeDef,
+    flatten_like,
+    is_node,
+    structure_of,
+    tree_flatten,
+    tree_unflatten,
+)
 
 
 def has_containers(values) -> bool:
@@ -32,6 +40,51 @@ def has_containers(values) -> bool:
 
 
 _PLAIN = {float, int, bool, np.ndarray, np.float64, str, type(None)}
+
+
+def returns_container(func) -> bool:
+    """Whether `func` returns a dict, NamedTuple or dataclass (compiler/results.py): jvp,
+    vjp and jacobian then differentiate its flat view, which returns the leaves."""
+    if not inspect.isfunction(func):
+        return False
+    try:
+        return result_tree(func) is not None
+    except SourceUnavailableError:
+        return False  # (the derivative itself reports it)
+
+
+def structured_result(flat: Flattened, leaves, fill=COMPUTED):
+    """The flat view's result (one computed leaf, or a tuple of them) in the function's
+    result structure: constant leaves are themselves, or `fill` (tangents, Jacobians:
+    None) if one is given."""
+    result = flat.view.result
+    if result is None:
+        return leaves
+    computed = iter((leaves,) if result.computed == 1 else tuple(leaves))
+    values = [
+        next(computed) if c is COMPUTED else (c if fill is COMPUTED else fill)
+        for c in result.constants
+    ]
+    return tree_unflatten(result.treedef, values)
+
+
+def flat_cotangent(flat: Flattened, cotangent, func_name: str):
+    """A cotangent of the result's structure -> the flat view's (its computed leaves);
+    ArgumentError naming the structure expected where it differs."""
+    result = flat.view.result
+    if result is None:
+        return cotangent
+    try:
+        leaves = flatten_like(result.treedef, cotangent)
+    except ValueError as exc:
+        raise ArgumentError(
+            f"the cotangent for {func_name}'s result must have the result's structure "
+            f"({result.describe()}): {exc}",
+            hint="give the pullback a container like the function's result (one cotangent "
+            "per leaf, each of its leaf's shape; anything for leaves that are constants)",
+        ) from None
+    computed = [ct for ct, c in zip(leaves, result.constants) if c is COMPUTED]
+    return computed[0] if len(computed) == 1 else tuple(computed)
 
 
 def differentiable(leaf) -> bool:
@@ -63,16 +116,20 @@ _PARAMS: dict = {}
 class Flattened:
     """One call's arguments, flattened for `func`'s flat view."""
 
-    def __init__(self, func, values, objects=frozenset()):
+    def __init__(self, func, values, objects=frozenset(), results=False, keep=frozenset()):
+        # (`keep`: parameters passed as they are, not flattened -- srcdiff build's data
+        # tuples, whose built code then takes any length)
         self.params = list(_parameters(func))
         self.values = tuple(values)
         self._wrt: dict = {}
         defs: dict[str, TreeDef] = {}
         self.leaves: dict[str, list] = {}
         for p, v in zip(self.params, values):
+            if p in keep:
+                continue
             if is_node(v) or (p in objects and hasattr(v, "__dict__")):
                 self.leaves[p], defs[p] = tree_flatten(v, as_object=p in objects)
-        self.view: FlatView = flat_view(func, defs)
+        self.view: FlatView = flat_view(func, defs, results and returns_container(func))
         self.flat_values = []
         for p, v in zip(self.params, values):
             self.flat_values += self.leaves[p] if p in self.leaves else [v]
@@ -240,7 +297,7 @@ def hessian_blocks(flat: Flattened, name: str, grad_code: Callable, jvp: Callabl
     return tree_unflatten(td, rows)
 
 
-def readable(gen, flat: Flattened, names, output):
+def readable(gen, flat: Flattened, names, output, guard=False):
     """Generated code of the flat view with a function of the original signature in front:
     it reads the leaves (`params["w"]`), calls the flat code (renamed `<entry>_leaves`) and
     returns gradients in the arguments' structure (`{"w": dparams_w, "b": dparams_b}`).
@@ -308,10 +365,27 @@ def readable(gen, flat: Flattened, names, output):
     got = ", ".join(grads) + ("," if len(grads) == 1 else "")
     what = "Gradient" if output == "grad" else "Value and gradient"
     lines = [
-        f"def {gen.entry}({', '.join(flat.params)}):",
+        f"def {gen.entry}({', '.join(_with_defaults(flat.view.original, flat.params))}):",
         f'    """{what} of {flat.view.original.__name__} with respect to {", ".join(names)}, '
         f'in their structure."""',
     ]
+    if guard:  # srcdiff build: the code is right only for the structures it was built for
+        checker = "structure_of"
+        taken = {*flat_params, *flat.params}
+        if checker in taken or re.search(rf"\b{checker}\b", gen.text):
+            return gen
+        bindings[checker] = structure_of
+        for p in flat.params:
+            if p in flat.leaves:
+                try:
+                    want = _structure_text(flat.view.treedefs[p])
+                except LookupError:
+                    return gen
+                lines.append(f"    if {checker}({p}) != {want}:")
+                lines.append(
+                    f'        raise ValueError("{gen.entry} was built for another structure of '
+                    f'{p} (keys, lengths); rebuild it with an `at` of this one")'
+                )
     target = got if output == "grad" else f"value, ({got})"
     lines += _wrapped(f"    {target} = {leaves_entry}(", args, ")")
     result = results[0] if len(results) == 1 else "(" + ", ".join(results) + ")"
@@ -329,6 +403,47 @@ def readable(gen, flat: Flattened, names, output):
     lines.append(f"    return {result}" if output == "grad" else f"    return value, {result}")
     text = re.sub(rf"\bdef {re.escape(gen.entry)}\(", f"def {leaves_entry}(", gen.text, count=1)
     return dataclasses.replace(gen, text=text + "\n\n\n" + "\n".join(lines), bindings=bindings)
+
+
+def _structure_text(td) -> str:
+    """What runtime.trees.structure_of gives for values of structure `td`, as source."""
+    if td.is_leaf:
+        return "None"
+    parts = [_structure_text(c) for c in td.children]
+    if td.kind is dict:
+        return "{" + ", ".join(f"{_literal(k)}: {v}" for k, v in zip(td.keys, parts)) + "}"
+    if td.kind is tuple:
+        return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+    if td.kind is list:
+        return "[" + ", ".join(parts) + "]"
+    raise LookupError(td.kind)  # (a record type: structure_of reads dicts, lists, tuples)
+
+
+def _with_defaults(func, params) -> list:
+    """`params` as the wrapper's signature lists them: with the original's defaults where
+    each is a literal or a module global of the same value (`data=DATA`), so the shown or
+    built function is called as the original is; none if any default is something else."""
+    import ast
+
+    from ..compiler.source import FunctionSource
+
+    args = FunctionSource(func).tree.args
+    if args.kwonlyargs or args.vararg or args.kwarg or not args.defaults:
+        return list(params)
+    values = func.__defaults__ or ()
+    named = [a.arg for a in (*args.posonlyargs, *args.args)]
+    if len(values) != len(args.defaults) or named != list(params):
+        return list(params)
+    texts = []
+    for node, value in zip(args.defaults, values):
+        if isinstance(node, ast.Constant):
+            texts.append(ast.unparse(node))
+        elif isinstance(node, ast.Name) and func.__globals__.get(node.id) is value:
+            texts.append(node.id)
+        else:
+            return list(params)
+    first = len(params) - len(texts)
+    return [*params[:first], *(f"{p}={t}" for p, t in zip(params[first:], texts))]
 
 
 def _literal(key) -> str:

@@ -13,8 +13,11 @@
 
 from __future__ import annotations
 
+import types
+
 import numpy as np
 
+from ..compiler.results import check_scalar_result
 from ..errors import ArgumentError, BackendError, SrcDiffError, as_domain_error
 from ..rules import RULES
 from . import callables, pytrees
@@ -109,9 +112,16 @@ def jvp(func, primals, tangents, *, backend="python"):
         func, objects = bound.func, bound.objects
         primals = bound.args + primals
         tangents = (None,) * len(bound.args) + tangents
-    if objects or pytrees.has_containers(primals):  # containers of parameters: a flat view
-        flat = pytrees.Flattened(func, primals, objects)
-        return jvp(flat.view.func, flat.flat_values, pytrees.flat_tangents(flat, tangents))
+    if objects or pytrees.has_containers(primals) or pytrees.returns_container(func):
+        # containers of parameters or results: the flat view, results rebuilt around it
+        flat = pytrees.Flattened(func, primals, objects, results=True)
+        value, tangent = jvp(
+            flat.view.func, flat.flat_values, pytrees.flat_tangents(flat, tangents)
+        )
+        return (
+            pytrees.structured_result(flat, value),
+            pytrees.structured_result(flat, tangent, None),
+        )
     params = parameters(func)
     if len(primals) != len(params) or len(tangents) != len(primals):
         raise ArgumentError(
@@ -232,7 +242,7 @@ def _positional(func):
 
 def _vjp(func, primals, wrt, backend="python"):
     """vjp with respect to `wrt` (names), or every differentiable argument if None."""
-    if pytrees.has_containers(primals):
+    if pytrees.has_containers(primals) or pytrees.returns_container(func):
         return _tree_vjp(func, primals, wrt)
     recipe = {"primals": primals, "wrt": wrt}  # (a pickled pullback is made again from it)
     if backend != "python":
@@ -309,6 +319,17 @@ def _check_cotangents(cts, outs) -> None:
             hint="give one cotangent per output, each of its output's shape",
         )
     for ct, o in zip(cts, outs):
+        if isinstance(o, list) and not _separate(o):
+            continue  # a list of numbers (one array result): shapes checked as an array
+        if isinstance(o, list):  # a list of arrays of several shapes: per item
+            if not isinstance(ct, (list, tuple)):
+                raise ArgumentError(
+                    f"a {type(ct).__name__} was given as the cotangent of a list of {len(o)} "
+                    "results",
+                    hint="give a list with one cotangent per item, each of its item's shape",
+                )
+            _check_cotangents(tuple(ct), tuple(o))
+            continue
         if np.shape(ct) != np.shape(o):
             raise ArgumentError(
                 f"a cotangent of shape {np.shape(ct)} was given for an output of shape "
@@ -320,7 +341,7 @@ def _check_cotangents(cts, outs) -> None:
 def _tree_vjp(func, primals, wrt, objects=frozenset()):
     """vjp where primals include containers: the flat view's, cotangents regrouped (a
     container's cotangent has its structure, None for leaves that carry no derivative)."""
-    flat = pytrees.Flattened(func, primals, objects)
+    flat = pytrees.Flattened(func, primals, objects, results=True)
     flat_params = parameters(flat.view.func)
     if wrt is not None:
         chosen = set(flat.flat_wrt(wrt))
@@ -333,12 +354,13 @@ def _tree_vjp(func, primals, wrt, objects=frozenset()):
     if not flat_wrt:
         raise ArgumentError(f"no argument of {func.__name__} is differentiable here")
     out, inner = _vjp(flat.view.func, flat.flat_values, flat_wrt)
+    name = getattr(func, "__name__", "the function")
 
     def vjp_fn(cotangent):
-        cts = inner(cotangent)
+        cts = inner(pytrees.flat_cotangent(flat, cotangent, name))
         return pytrees.regroup_all(flat, dict(zip(flat_params, cts)))
 
-    return out, vjp_fn
+    return pytrees.structured_result(flat, out), vjp_fn
 
 
 def pullback(func, primals, wrt=None, backend="python"):
@@ -409,15 +431,10 @@ def jacobian(func, wrt=0, mode="auto"):
 
     def jac(*args, **kwargs):
         args = _bind_all(func, args, kwargs)
-        if pytrees.has_containers(args):  # blocks in the containers' structure (as JAX)
-            flat = pytrees.Flattened(func, args)
-            flat_wrt = flat.flat_wrt(names)
-            blocks = jacobian(flat.view.func, wrt=flat_wrt, mode=mode)(*flat.flat_values)
-            if _separate(flat.view.func(*flat.flat_values)):  # one per result
-                per_result = [flat.regroup(names, b) for b in blocks]
-                return tuple(r[0] if single else r for r in per_result)
-            regrouped = flat.regroup(names, blocks)
-            return regrouped[0] if single else regrouped
+        if pytrees.has_containers(args) or pytrees.returns_container(func):
+            # blocks in the containers' structure (as JAX): the result's outside, the
+            # argument's inside
+            return _tree_jacobian(pytrees.Flattened(func, args, results=True), names, single, mode)
         value = func(*args)
         if _separate(value):  # results of several shapes: a tuple of Jacobians (as JAX)
             return _jac_of_tuple(func, args, names, single, value, mode)
@@ -448,12 +465,31 @@ def _bound_jacobian(func, bound, wrt, mode):
         if not objects:
             return plain(*bound.args, *args, **kwargs)
         values = _bind_all(bound.func, bound.args + args, kwargs)
-        flat = pytrees.Flattened(bound.func, values, objects)
-        blocks = jacobian(flat.view.func, wrt=flat.flat_wrt(names), mode=mode)(*flat.flat_values)
-        regrouped = flat.regroup(names, blocks)
-        return regrouped[0] if single else regrouped
+        flat = pytrees.Flattened(bound.func, values, objects, results=True)
+        return _tree_jacobian(flat, names, single, mode)
 
     return derivative(jac_bound, jacobian, func, wrt=wrt, mode=mode)
+
+
+def _tree_jacobian(flat, names, single, mode):
+    """The Jacobian of a flat view, in the structures of `names` (inside) and of the
+    result (outside: a container result's leaves each hold their Jacobian, None for
+    constant leaves; a tuple of differently shaped results, one Jacobian each)."""
+    flat_wrt = flat.flat_wrt(names)
+    result = flat.view.result
+    if result is not None and result.computed > 1:
+        value = flat.view.func(*flat.flat_values)
+        blocks = _jac_of_tuple(flat.view.func, flat.flat_values, flat_wrt, False, value, mode)
+        per_result = [flat.regroup(names, b) for b in blocks]
+        return pytrees.structured_result(
+            flat, tuple(r[0] if single else r for r in per_result), None
+        )
+    blocks = jacobian(flat.view.func, wrt=flat_wrt, mode=mode)(*flat.flat_values)
+    if result is None and _separate(flat.view.func(*flat.flat_values)):  # one per result
+        per_result = [flat.regroup(names, b) for b in blocks]
+        return tuple(r[0] if single else r for r in per_result)
+    regrouped = flat.regroup(names, blocks)
+    return pytrees.structured_result(flat, regrouped[0] if single else regrouped, None)
 
 
 # A forward pass (one input direction) costs 0.4-0.5 of a backward pass (one output
@@ -479,7 +515,7 @@ def _separate(value) -> bool:
     """Whether a tuple of results gets one Jacobian per result: where the results have
     different shapes.  A tuple of results of one shape stays one array result (`(x * y,
     sin(x))` has a Jacobian of shape (2,) + in.shape), as it always was."""
-    if not isinstance(value, tuple):
+    if not isinstance(value, (tuple, list)):
         return False
     try:
         np.asarray(value, dtype=float)
@@ -529,11 +565,11 @@ def _jac_of_tuple(func, args, names, single, value, mode):
                 e = np.zeros(o.shape)
                 e[k] = 1.0
                 cts[j] = e if o.ndim else 1.0
-                g = pullback(tuple(cts))[i]
+                g = pullback(type(value)(cts))[i]
                 rows.append(np.broadcast_to(np.asarray(g, dtype=float), x.shape))
             jac = np.stack(rows, axis=0) if rows else np.zeros((0,) + x.shape)
             blocks[j].append(jac.reshape(o.shape + x.shape))
-    return tuple(b[0] if single else tuple(b) for b in blocks)
+    return type(value)(b[0] if single else tuple(b) for b in blocks)
 
 
 def _jac_reverse(func, args, i, x, out):
@@ -604,6 +640,8 @@ def hessian(func, wrt=0, mode="forward-over-reverse", *, backend="python"):
     if not single:
         raise SrcDiffError("hessian takes one parameter; call it once per parameter")
     name = names[0]
+    if callables.unwrap(func) is None and isinstance(func, types.FunctionType):
+        check_scalar_result(func, False)  # a container result has no Hessian
 
     def hess(*args, **kwargs):
         args = _bind_all(func, args, kwargs)

@@ -199,9 +199,11 @@ class _ModuleText:
         consts = [f"{n} = {k[1]}" for n, k in sorted(self.names.items()) if k[0] == "const"]
         blocks = [header]
         imports = import_block(self.names, is_project)
-        if imports:
+        if imports and consts:  # (one blank line after imports before code, as isort has it)
+            blocks.append(imports.rstrip("\n") + "\n\n" + "\n".join(consts))
+        elif imports:
             blocks.append(imports)
-        if consts:
+        elif consts:
             blocks.append("\n".join(consts))
         blocks += [self.names[n][1] for n in self.defs]
         if self.runtime_defs:

@@ -18,7 +18,8 @@ import types
 from dataclasses import dataclass
 
 from ..api.loading import import_file
-from ..errors import UsageError
+from ..errors import SrcDiffError, UsageError
+from ..runtime.trees import is_node
 from .config import Target
 
 
@@ -112,6 +113,7 @@ class Built:
     kinds: dict
     units: list  # [(output kind, Generated)]
     source_text: str
+    trees: tuple = ()  # parameters given as containers (their kinds are their leaves')
 
     def header_line(self):
         """The `# srcdiff-target:` line: the options that shaped this target's code."""
@@ -144,6 +146,7 @@ class Built:
 
 def build_target(project, loader, target):
     """Load `target`'s function with `loader` and generate each of its outputs."""
+    from ..api.pytrees import containers_read
     from ..api.requests import kinds_for_source, parameters, parse_wrt
     from ..compiler.analysis import ARRAY, INT, OTHER, SCALAR, SEQ
     from ..compiler.derive import generate
@@ -152,6 +155,16 @@ def build_target(project, loader, target):
     params = parameters(func)
     wrt, _ = parse_wrt(func, target.wrt or 0, params)
     at = _numpy_at(target.at)
+    if at and any(is_node(v) for v in at.values()):  # containers of parameters
+        return _build_tree_target(project, target, func, params, wrt, at)
+    read = [p for p in containers_read(func, params) if not (at and p in at)]
+    if read:  # (taken for an array, params["w"] would be nonsense)
+        raise UsageError(
+            f"{target.spec}: {func.__name__} reads {', '.join(read)} as a container of "
+            "parameters; its structure comes from example arguments: give `at` for every "
+            f"argument (in pyproject.toml: at = {{{read[0]} = {{w = [0.1, 0.2], b = 0.0}}, "
+            f"...}}, or --at \"{read[0]}={{'w': [0.1, 0.2], 'b': 0.0}}, ...\""
+        )
     try:
         kinds = kinds_for_source(func, params, at)
     except TypeError as exc:
@@ -171,8 +184,8 @@ def build_target(project, loader, target):
                 f"{target.spec}: cannot build the derivative with respect to {w!r}, "
                 f"given {what}: srcdiff build takes floats, float arrays and lists of floats"
                 + (
-                    " (containers of parameters are differentiated by srcdiff.grad & co. and "
-                    "shown by srcdiff show, not built yet)"
+                    " (a container of parameters is built from its example value in `at`: "
+                    "a dict, nested as the argument is; docs/build.md)"
                     if what in ("dict", "list", "tuple") or kinds[w] == OTHER
                     else ""
                 )
@@ -204,18 +217,103 @@ def build_target(project, loader, target):
     )
 
 
+def _build_tree_target(project, target, func, params, wrt, at):
+    """A target whose `at` gives containers (dicts, lists of them): the derivative of the
+    function's flat view (compiler/trees.py), behind a function of the original signature
+    that reads the leaves (`params["w"]`) and returns gradients in the arguments'
+    structure (api/pytrees.readable) -- plain code, so the module needs no srcdiff."""
+    from ..api.pytrees import Flattened, readable
+    from ..api.requests import bound_values, kinds_for_source
+    from ..compiler.analysis import SEQ2, kind_of_value
+    from ..compiler.derive import generate
+
+    where = target.spec
+    containers = sorted(p for p, v in at.items() if is_node(v))
+    unsupported = [out for out in target.outputs if out not in ("grad", "value_and_grad")]
+    if unsupported or target.mode != "reverse" or target.backend != "python":
+        what = ", ".join(unsupported) or f"mode {target.mode}, backend {target.backend}"
+        raise UsageError(
+            f"{where}: with containers of parameters ({', '.join(containers)}) srcdiff build "
+            f"generates grad and value_and_grad in reverse mode with the Python backend, not "
+            f"{what}; use srcdiff.jvp / srcdiff.vjp at run time for those"
+        )
+    if target.kinds:
+        raise UsageError(f"{where}: `kinds` can't be given with containers of parameters")
+    if target.box is not None and set(target.box) & set(containers):
+        raise UsageError(
+            f"{where}: a `box` can't be given for the containers {', '.join(containers)}; "
+            "the emitted tests use the `at` values"
+        )
+    missing = [p for p in params if p not in at and p not in _defaults(func)]
+    if missing:
+        raise UsageError(
+            f"{where}: with containers of parameters `at` needs every argument (their "
+            f"structure and kinds come from it); missing: {', '.join(missing)}"
+        )
+    try:
+        values = bound_values(func, at)
+    except SrcDiffError as exc:
+        raise UsageError(f"{where}: {exc}") from None
+    # data the function only reads (tuples of tuples of numbers) stays one argument, as
+    # for plain targets; the containers are flattened, and the built function checks
+    # their structure
+    keep = frozenset(p for p, v in zip(params, values) if p not in wrt and kind_of_value(v) == SEQ2)
+    flat = Flattened(func, values, keep=keep)
+    flat_func = flat.view.func
+    flat_params = list(inspect.signature(flat_func).parameters)
+    flat_wrt = flat.flat_wrt(wrt)
+    kinds = kinds_for_source(flat_func, flat_params, flat.flat_values)
+    units = []
+    for out in target.outputs:
+        gen = generate(flat_func, flat_wrt, dict(kinds), output=out, checkpoint=target.checkpoint)
+        shown = readable(gen, flat, wrt, out, guard=True)
+        if shown is gen:
+            raise UsageError(
+                f"{where}: the gradient of {func.__name__} with respect to its containers "
+                "can't be written as code reading them (a container type srcdiff can't "
+                "name in a module, or a name clash); give plain arguments"
+            )
+        units.append((out, shown))
+    return Built(
+        target=target,
+        dotted=project.dotted(target.file),
+        func=func,
+        params=params,
+        wrt=wrt,
+        kinds=kinds,
+        units=units,
+        source_text=inspect.getsource(func),
+        trees=tuple(p for p in containers if p not in keep),
+    )
+
+
+def _defaults(func):
+    return {
+        p.name
+        for p in inspect.signature(func).parameters.values()
+        if p.default is not inspect.Parameter.empty
+    }
+
+
 def _numpy_at(at):
-    """Lists in `at` are arrays (as with `srcdiff show --at`), unless kinds says seq."""
+    """Lists in `at` are arrays (as with `srcdiff show --at`), unless kinds says seq;
+    inside dicts too (containers of parameters: `params = {w = [0.1, 0.2], b = 0.0}`), and
+    a list holding dicts is a list of containers."""
     if at is None:
         return None
+    return {k: _numpy_value(k, v) for k, v in at.items()}
+
+
+def _numpy_value(k, v):
     import numpy as np
 
-    out = {}
-    for k, v in at.items():
-        try:
-            out[k] = np.array(v, dtype=float) if isinstance(v, list) else v
-        except (TypeError, ValueError):
-            raise UsageError(
-                f"`at` value for {k} is not a number or a list of numbers: {v!r}"
-            ) from None
-    return out
+    if isinstance(v, dict):
+        return {key: _numpy_value(k, item) for key, item in v.items()}
+    if isinstance(v, list) and any(isinstance(item, dict) for item in v):
+        return [_numpy_value(k, item) for item in v]
+    try:
+        return np.array(v, dtype=float) if isinstance(v, list) else v
+    except (TypeError, ValueError):
+        raise UsageError(
+            f"`at` value for {k} is not a number or a list of numbers: {v!r}"
+        ) from None

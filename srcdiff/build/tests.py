@@ -65,6 +65,61 @@ def _check_target(f, derivative, output, wrt, points, rtol, atol, cotangent=None
             _check(g, w, rtol, atol, f"d/d{name} at {point}")
 """
 
+# Written after _TEST_HELPERS when a target takes containers of parameters (dicts, lists
+# of them, as `at` gives them): finite differences leaf by leaf.
+_TREE_HELPERS = """
+def _paths(value, path=()):
+    \"\"\"(path, leaf) of every leaf of a container of parameters (dicts, lists, tuples).\"\"\"
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _paths(v, path + (k,))
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            yield from _paths(v, path + (i,))
+    else:
+        yield path, value
+
+
+def _get(value, path):
+    for k in path:
+        value = value[k]
+    return value
+
+
+def _put(value, path, new):
+    if not path:
+        return new
+    out = dict(value) if isinstance(value, dict) else list(value)
+    out[path[0]] = _put(value[path[0]], path[1:], new)
+    return out if isinstance(value, (dict, list)) else type(value)(out)
+
+
+def _check_tree_target(f, derivative, output, wrt, points, rtol, atol):
+    for point in points:
+        got = derivative(**point)
+        if output == "value_and_grad":
+            value, got = got
+            _check(value, f(**point), 1e-12, 0.0, f"value at {point}")
+        if len(wrt) == 1:
+            got = (got,)
+        assert len(got) == len(wrt), f"expected {len(wrt)} derivatives, got {len(got)}"
+        for name, g in zip(wrt, got):
+            if not isinstance(point[name], (dict, list, tuple)):
+                _check(g, numeric_grad(f, point, name), rtol, atol, f"d/d{name} at {point}")
+                continue
+            for path, leaf in _paths(point[name]):
+                where = name + "".join(f"[{k!r}]" for k in path)
+                if not isinstance(leaf, (float, np.ndarray)):
+                    assert _get(g, path) is None, f"{where} carries no derivative"
+                    continue
+
+                def along(v, path=path, name=name, point=point):
+                    return f(**{**point, name: _put(point[name], path, v)})
+
+                want = numeric_grad(along, (leaf,), 0)
+                _check(_get(g, path), want, rtol, atol, f"d/d{where} at {point}")
+"""
+
 
 def _points(built):
     """Test points: `at`, or `samples` random points in `box` (fixed seed)."""
@@ -86,6 +141,8 @@ def _points(built):
         raise UsageError(
             f"{target.spec}: a `box` for {', '.join(shapeless)} needs `at` too, to give the shape"
         )
+    for p in built.trees:  # containers: lists of numbers in them are arrays
+        at[p] = _tree_value(at[p])
     if not box:
         return [{p: _as_kind(at[p], built.kinds.get(p)) for p in built.params if p in at}]
     rng = random.Random(target.seed)
@@ -103,6 +160,18 @@ def _points(built):
                 point[p] = _as_kind(at[p], built.kinds.get(p))
         points.append(point)
     return points
+
+
+def _tree_value(value):
+    """A container's `at` value for the emitted test: lists of numbers in it are arrays
+    (as srcdiff build read them), floats floats."""
+    if isinstance(value, dict):
+        return {k: _tree_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)) and any(isinstance(v, dict) for v in value):
+        return [_tree_value(v) for v in value]
+    if isinstance(value, (list, tuple)) or hasattr(value, "shape"):
+        return _as_kind(value, "array", _shape(value))
+    return value
 
 
 def _shape(value):
@@ -141,6 +210,12 @@ def _value_text(value):
         return f"np.array({list(value)!r})"
     if isinstance(value, float):
         return literal(value)
+    if hasattr(value, "tolist") and hasattr(value, "shape"):  # an array inside a container
+        return f"np.array({value.tolist()!r})" if value.shape else literal(float(value))
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_value_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_value_text(v) for v in value) + "]"
     return repr(value)
 
 
@@ -187,14 +262,16 @@ def render_tests(project, test_path, built_list):
                 entry = next(n for n in ast.parse(gen.text).body if n.name == gen.entry)
                 names = tuple(a.arg for a in entry.args.args[-len(built.wrt) :])
                 extra = f", tangents={names!r}"
+            check = "_check_tree_target" if built.trees else "_check_target"
             tests.append(
                 f"def test_{gen.entry}():\n"
                 f'    """{gen.entry} ({target.output}) against finite differences of '
                 f'{target.function}."""\n'
                 f"    points = [\n{point_lines}    ]\n"
-                f"    _check_target({user}.{target.function}, {out}.{gen.entry}, "
+                f"    {check}({user}.{target.function}, {out}.{gen.entry}, "
                 f"{output!r}, {built.wrt!r},\n"
-                f"                  points, rtol={target.rtol!r}, atol={target.atol!r}{extra})\n"
+                f"{' ' * (len(check) + 5)}points, rtol={target.rtol!r}, atol={target.atol!r}"
+                f"{extra})\n"
             )
     files = sorted({b.target.output for b in built_list})
     header = render_header(
@@ -229,6 +306,7 @@ def render_tests(project, test_path, built_list):
     return (
         "\n\n\n".join(
             [header, setup.rstrip("\n"), fd.rstrip("\n"), _TEST_HELPERS.strip("\n")]
+            + ([_TREE_HELPERS.strip("\n")] if any(b.trees for b in built_list) else [])
             + [t.rstrip("\n") for t in tests]
         )
         + "\n"

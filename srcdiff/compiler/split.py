@@ -949,7 +949,11 @@ _HINTS = {
         "that accumulates the values"
     ),
     ast.BoolOp: "use an if statement",
-    ast.Dict: "differentiate a function of plain values",
+    ast.Dict: (
+        'return a dict display straight away (`return {"a": ..., "b": ...}`: jacobian, jvp '
+        "and vjp keep its structure), or keep the values in variables; a dict can't be "
+        "stored in a variable or passed to a call"
+    ),
 }
 
 

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 from ..errors import UnsupportedSyntaxError
 from ..runtime.trees import LEAF, TreeDef
+from .results import ResultTree, read_result, rewrite_returns
 from .source import FunctionSource, adopt, parsed
 
 # (root parameter, path of keys) of a subtree or leaf
@@ -53,6 +54,7 @@ class FlatView:
     params: tuple[str, ...]  # the original's parameters, in order
     treedefs: dict  # parameter -> TreeDef (container parameters only)
     leaves: dict  # parameter -> its leaf parameters' names, in tree_flatten order
+    result: ResultTree | None = None  # a container result, returned as its leaves' tuple
 
     def flat_names(self, param: str) -> tuple[str, ...]:
         """The flat parameters a parameter became (itself if not a container)."""
@@ -62,14 +64,16 @@ class FlatView:
 _VIEWS: dict = {}
 
 
-def flat_view(func: types.FunctionType, treedefs: dict) -> FlatView:
-    """The flat view of `func` for these container parameters' structures (cached)."""
-    key = (func, func.__code__, tuple(treedefs.items()))  # (in parameter order)
+def flat_view(func: types.FunctionType, treedefs: dict, results: bool = False) -> FlatView:
+    """The flat view of `func` for these container parameters' structures (cached);
+    `results`: a container result is returned as the tuple of its leaves
+    (compiler/results.py)."""
+    key = (func, func.__code__, tuple(treedefs.items()), results)  # (in parameter order)
     view = _VIEWS.get(key)
     if view is None:
         if key in _BUILDING:  # a recursive call: the view being built, through a cell
             return _BUILDING[key]
-        view = _build_view(func, dict(treedefs), key)
+        view = _build_view(func, dict(treedefs), key, results)
         _VIEWS[key] = view
     return view
 
@@ -86,7 +90,7 @@ class _Pending:
 _BUILDING: dict = {}
 
 
-def _build_view(func, treedefs, key) -> FlatView:
+def _build_view(func, treedefs, key, results=False) -> FlatView:
     parse = parsed(func)
     source = FunctionSource(func)
     tree = copy.deepcopy(parse.tree)
@@ -123,6 +127,11 @@ def _build_view(func, treedefs, key) -> FlatView:
         tree.body = rewriter.block(tree.body)
     finally:
         del _BUILDING[key]
+    # a container result: read from the rewritten returns (a comprehension over a
+    # container is a display there), returned as the tuple of its leaves
+    result = read_result(source, tree) if results else None
+    if result is not None:
+        rewrite_returns(source, tree, result)
     flat_args = []
     for a in ordered:
         if a.arg in treedefs:
@@ -145,7 +154,9 @@ def _build_view(func, treedefs, key) -> FlatView:
     flat = _compile(func, tree, parse.first_line, cells)
     cell.cell_contents = flat
     adopt(flat, tree, parse)
-    return FlatView(func, flat, tuple(params), treedefs, {p: tuple(v) for p, v in leaves.items()})
+    return FlatView(
+        func, flat, tuple(params), treedefs, {p: tuple(v) for p, v in leaves.items()}, result
+    )
 
 
 def _ordered_args(args: ast.arguments) -> list:
@@ -464,6 +475,8 @@ class _Rewriter:
             return None
         out = []
         for name_node, (what, item) in pairs:
+            if not isinstance(name_node, ast.Name):  # unpacking a leaf: an ordinary assignment
+                return None
             name = name_node.id
             if what == "tree" and self.node_at(item).is_leaf:
                 out.append(
@@ -494,6 +507,8 @@ class _Rewriter:
                 return None
             return [(target, element)]
         if isinstance(target, (ast.Tuple, ast.List)):
+            if element[0] == "tree" and self.node_at(element[1]).is_leaf:
+                return [(target, element)]  # a leaf holding a tuple of numbers: x, y = leaf
             if any(isinstance(e, ast.Starred) for e in target.elts):
                 return None
             if element[0] == "tuple":
@@ -618,6 +633,21 @@ class _Rewriter:
             saved_env, saved_consts = dict(self.env), dict(self.consts)
             prologue = []
             for name_node, (what, item) in pairs:
+                if not isinstance(name_node, ast.Name):  # `x, y` bound to a leaf: unpack it
+                    for n in ast.walk(name_node):
+                        if isinstance(n, ast.Name):
+                            self.env.pop(n.id, None)
+                            self.consts.pop(n.id, None)
+                    prologue.append(
+                        ast.copy_location(
+                            ast.Assign(
+                                targets=[copy.deepcopy(name_node)],
+                                value=self.leaf_name(stmt.iter, item),
+                            ),
+                            stmt,
+                        )
+                    )
+                    continue
                 name = name_node.id
                 if self.stores.get(name, 0) > 1 and what != "tree":
                     raise self.refuse(
@@ -874,6 +904,13 @@ class _Expressions(ast.NodeTransformer):
                 raise rw.refuse(gen.target, "bind this comprehension target", None)
             saved_env, saved_consts = dict(rw.env), dict(rw.consts)
             for name_node, (what, item) in pairs:
+                if not isinstance(name_node, ast.Name):
+                    raise rw.refuse(
+                        gen.target,
+                        "unpack an item of a container of parameters in a comprehension "
+                        "unrolled over it",
+                        "write a for loop over the container, unpacking the item in its body",
+                    )
                 if what == "const":
                     rw.consts[name_node.id] = item
                 else:

@@ -223,3 +223,56 @@ def tree_map(fn: Callable, tree: object, *rest: object) -> object:
     leaves, treedef = tree_flatten(tree)
     others = [tree_flatten(r)[0] for r in rest]
     return tree_unflatten(treedef, [fn(*xs) for xs in zip(leaves, *others)])
+
+
+def flatten_like(treedef: TreeDef, value: object) -> list:
+    """The leaves of `value` read by `treedef`'s structure (a list where the structure has
+    a list is a container, whatever it holds); ValueError saying where the two differ."""
+    leaves: list = []
+    _flatten_like(treedef, value, leaves, "")
+    return leaves
+
+
+def _flatten_like(td, value, leaves, where):
+    if td.is_leaf:
+        leaves.append(value)
+        return
+    t = td.kind
+    here = where or "the top"
+    if issubclass(t, dict):
+        if not isinstance(value, dict) or set(value) != set(td.keys):
+            got = f"keys {list(value)}" if isinstance(value, dict) else type(value).__name__
+            raise ValueError(f"at {here}: expected a dict with keys {list(td.keys)}, got {got}")
+        for k, c in zip(td.keys, td.children):
+            _flatten_like(c, value[k], leaves, f"{where}[{k!r}]")
+        return
+    if t in (list, tuple):
+        if type(value) not in (list, tuple) or len(value) != len(td.children):
+            got = (
+                f"{type(value).__name__} of {len(value)}"
+                if isinstance(value, (list, tuple))
+                else type(value).__name__
+            )
+            raise ValueError(f"at {here}: expected a {t.__name__} of {len(td.children)}, got {got}")
+        for i, c in enumerate(td.children):
+            _flatten_like(c, value[i], leaves, f"{where}[{i}]")
+        return
+    if type(value) is not t:
+        raise ValueError(f"at {here}: expected a {t.__name__}, got {type(value).__name__}")
+    for k, c in zip(td.keys, td.children):
+        _flatten_like(c, getattr(value, k), leaves, f"{where}.{k}")
+
+
+def structure_of(value):
+    """The nesting a function built by `srcdiff build` for a container argument checks
+    before reading it: a dict's keys, a list's or tuple's items (each with their own
+    nesting), None for a leaf (a number, an array, a tuple of numbers).  Code unrolled over
+    a container's keys is only right for the structure it was built for."""
+    if isinstance(value, dict):
+        return {k: structure_of(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)) and not all(
+        isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in value
+    ):
+        items = [structure_of(v) for v in value]
+        return items if isinstance(value, list) else tuple(items)
+    return None

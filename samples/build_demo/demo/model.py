@@ -24,3 +24,9 @@ def loss(w, b, data=DATA):
 def rosenbrock(x, y, a=1.0, b=100.0):
     """The banana function: minimum 0 at (a, a**2)."""
     return (a - x) ** 2 + b * (y - x * x) ** 2
+
+
+def fit_loss(params, data=DATA):
+    """`loss` with its parameters in a dict, {"w": ..., "b": ...}: `srcdiff build` writes
+    `fit_loss_grad(params, data=DATA)`, which returns {"w": dw, "b": db}."""
+    return loss(params["w"], params["b"], data)

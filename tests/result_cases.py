@@ -1,0 +1,179 @@
+"""Functions returning containers -- dicts, lists, tuples, NamedTuples, dataclasses, nested
+-- for tests/test_container_results.py, with container arguments, loops, branches,
+helpers, comprehensions and constant leaves mixed in.  Plain Python and NumPy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+
+class Point(NamedTuple):
+    x: float
+    y: float
+
+
+class Stats(NamedTuple):
+    mean: np.ndarray
+    spread: float = 0.0
+
+
+@dataclass
+class Out:
+    pred: np.ndarray
+    loss: float
+
+
+@dataclass
+class Deep:
+    inner: dict
+    pair: tuple
+
+
+def dict_of_two(x):
+    return {"a": x**2, "b": np.sin(x)}
+
+
+def dict_scalar_and_array(x, y):
+    return {"s": np.sum(x * y), "v": x * y}
+
+
+def list_of_dicts(x):
+    return [{"u": x * 2.0}, {"u": np.exp(x), "w": np.sum(x)}]
+
+
+def point(x):
+    return Point(x=np.sum(x**2), y=np.prod(x))
+
+
+def point_positional(a, b):
+    return Point(a * b, a - b)
+
+
+def point_keywords_swapped(a, b):
+    return Point(y=a * b, x=np.sin(a))
+
+
+def stats_default(x):
+    return Stats(mean=np.mean(x))
+
+
+def dataclass_out(w, x):
+    pred = np.tanh(w @ x)
+    return Out(pred=pred, loss=np.sum(pred**2))
+
+
+def nested_deep(x, y):
+    return Deep(inner={"p": Point(x=y * x[0], y=y), "q": [x, y * x]}, pair=(np.sum(x), y**2))
+
+
+def with_constants(x):
+    return {"value": x**3, "name": "cubic", "missing": None, "flag": True}
+
+
+def branches_same_keys(x, t):
+    if t > 0:
+        return {"a": x * t, "b": np.sum(x)}
+    return {"a": -x, "b": t * np.sum(x)}
+
+
+def loop_then_dict(x, n):
+    acc = x
+    for _ in range(n):
+        acc = np.sin(acc) + x
+    return {"last": acc, "norm": np.sum(acc**2)}
+
+
+def helper_inside(params, x):
+    h = layer(params["w"], params["b"], x)
+    return {"hidden": h, "out": np.sum(h)}
+
+
+def layer(w, b, x):
+    return np.tanh(w @ x + b)
+
+
+def params_to_dict(params, x):
+    return {"w": params["w"] * x, "b": params["b"] + 1.0}
+
+
+def comprehension_leaf(x):
+    return {"powers": sum([x**k for k in range(1, 4)]), "first": x[0]}
+
+
+def dict_call(x):
+    return dict(a=x * 3.0, b=np.cos(x))
+
+
+def tuple_holding_dict(x):
+    return x**2, {"m": np.mean(x)}
+
+
+def scalar_only(a, b):
+    return {"sum": a + b, "prod": a * b, "quot": a / b}
+
+
+def namedtuple_arg(p, x):
+    return Point(x=p.x * x, y=p.y + x)
+
+
+def one_leaf(x):
+    return {"only": np.sum(x**2)}
+
+
+def dataclass_of_dataclass_arg(o, x):
+    return {"grad_like": o.pred * x, "l": o.loss * np.sum(x)}
+
+
+def int_leaf_result(x):
+    return {"y": x * 2.0, "n": len(x)}
+
+
+def list_of_arrays_arg(ws, x):
+    return {"outs": [w * x for w in ws], "total": sum(np.sum(w) for w in ws)}
+
+
+def while_loop_result(x):
+    y = x
+    k = 0
+    while k < 3:
+        y = y * 0.5 + np.cos(y)
+        k += 1
+    return Point(x=np.sum(y), y=np.max(y))
+
+
+# -- refused ----------------------------------------------------------------------------
+def different_keys(x, t):
+    if t > 0:
+        return {"a": x}
+    return {"b": x}
+
+
+def variable_key(x, k):
+    return {k: x}
+
+
+def named_dict(x):
+    out = {"a": x}
+    return out
+
+
+def mixed_return(x, t):
+    if t > 0:
+        return {"a": x}
+    return x
+
+
+def aux_pair(x):
+    return np.sum(x**2), {"m": np.mean(x), "label": "sq"}
+
+
+def dict_straight_away(x):
+    return {"a": x}
+
+
+def list_of_shapes(x, y):
+    return [x**2 * y, np.sum(x) * y]
