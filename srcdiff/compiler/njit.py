@@ -91,6 +91,8 @@ def rewrite(
     import numba
     import numpy
 
+    from ..runtime import numba_forms  # noqa: F401 - registers the helpers' Numba forms
+
     decorator: ast.expr = ast.Attribute(
         value=ast.Name(id=bind(numba, "numba"), ctx=ast.Load()), attr="njit", ctx=ast.Load()
     )
