@@ -29,7 +29,7 @@ from ..errors import BackendError
 from .analysis import ARRAY, INT, SCALAR
 from .astutil import walk
 
-FLOAT, INTEGER, BOOL, RANGE = "float", "int", "bool", "range"
+FLOAT, INTEGER, BOOL, RANGE, ARRAYS = "float", "int", "bool", "range", "array"
 
 #: what a kind of the analysis becomes on the tape
 _TAPE_TYPE = {SCALAR: FLOAT, INT: INTEGER}
@@ -51,10 +51,17 @@ class TapeNames:
         self.pos = fresh(stack + "_n")
         self.ints = fresh(stack + "_int")
         self.ipos = fresh(stack + "_int_n")
+        self.arrays = fresh(stack + "_arr")
         self.fresh = fresh
+        #: rank -> the list saving arrays of that rank (float64, C order), which the main
+        #: function makes and every helper takes (a list is passed by reference)
+        self.ranked: dict[int, str] = {}
 
     def state(self, ints: bool) -> list[str]:
         return [self.stack, self.pos] + ([self.ints, self.ipos] if ints else [])
+
+    def lists(self) -> list[str]:
+        return [self.ranked[r] for r in sorted(self.ranked)]
 
 
 def rewrite(
@@ -100,6 +107,25 @@ def rewrite(
         decorator = ast.Call(
             func=decorator, args=[], keywords=[ast.keyword(arg="cache", value=ast.Constant(True))]
         )
+    main_makes_tape = not _takes_stack(functions[0], stack)
+    for fdef in functions:
+        rank = getattr(fdef, "value_rank", lambda name: None)
+        kinds = getattr(fdef, "value_kinds", {})
+        for node in walk(fdef):
+            if not _is_push(node, stack):
+                continue
+            value = node.value.args[0]
+            if _tape_type(value, kinds, fdef, True) != ARRAYS:
+                continue
+            r = rank(value.id)
+            if r and main_makes_tape:
+                if r not in names.ranked:
+                    names.ranked[r] = names.fresh(f"{stack}_arr{r}")
+            elif not main_makes_tape:
+                raise _refuse(fdef, value, f"an array ({value.id}) saved between vjp's sweeps")
+            elif fdef is not functions[0]:
+                what = f"an array ({value.id}) of unknown rank saved on the tape"
+                raise _refuse(fdef, value, what)
     arities = {name: _arity(f) for name, f in helpers.items()}
     # helpers that only pop (backward sweeps) hand back the positions, not the arrays
     popping = {name for name, f in helpers.items() if not any(_is_push(n, stack) for n in walk(f))}
@@ -127,7 +153,10 @@ def _takes_stack(fdef, stack):
 def _pushes_ints(fdef, stack):
     kinds = getattr(fdef, "value_kinds", {})
     for node in walk(fdef):
-        if _is_push(node, stack) and _tape_type(node.value.args[0], kinds, fdef) != FLOAT:
+        if _is_push(node, stack) and _tape_type(node.value.args[0], kinds, fdef, True) not in (
+            FLOAT,
+            ARRAYS,
+        ):
             return True
     return False
 
@@ -167,8 +196,9 @@ def _arity(fdef):
     return 0
 
 
-def _tape_type(value, kinds, fdef):
-    """float, int, bool or range: how a value pushed on the tape is stored."""
+def _tape_type(value, kinds, fdef, arrays=False):
+    """float, int, bool, range or (if `arrays`: the main function's tape) array: how a
+    value pushed on the tape is stored."""
     if not isinstance(value, ast.Name):
         raise _refuse(fdef, value, "a computed value saved on the tape")
     kind = kinds.get(value.id)
@@ -178,6 +208,8 @@ def _tape_type(value, kinds, fdef):
         return BOOL if _assigned_bools(fdef, value.id) else INTEGER
     if kind == SCALAR or kind is None:
         return FLOAT
+    if kind == ARRAY and arrays:
+        return ARRAYS
     what = "an array" if kind == ARRAY else f"a value of kind {kind!r}"
     raise _refuse(fdef, value, f"{what} ({value.id}) saved on the tape")
 
@@ -231,6 +263,11 @@ class _Rewriter:
         self.arities = arities
         self.bind = bind
         self.kinds = getattr(fdef, "value_kinds", {})
+        # arrays go on a list of their own, in the main function only: Numba types a list
+        # from what is appended to it in the function making it (a list made empty and
+        # handed to a helper has no type), and refuses arrays of more than one type there
+        self.arrays = not _takes_stack(fdef, names.stack)
+        self.rank = getattr(fdef, "value_rank", lambda name: None)
         self.state = names.state(uses_ints)
         self.popping = popping
         self.positions = [names.pos] + ([names.ipos] if uses_ints else [])
@@ -244,7 +281,7 @@ class _Rewriter:
         f = self.fdef
         if _takes_stack(f, self.n.stack):
             rest = f.args.args[1:]
-            f.args.args = [ast.arg(arg=a) for a in self.state] + rest
+            f.args.args = [ast.arg(arg=a) for a in self.state + self.n.lists()] + rest
             for node in walk(f):
                 if isinstance(node, ast.Return):
                     node.value = self._with_state(node.value)
@@ -307,9 +344,9 @@ class _Rewriter:
         floats = ints = 0
         for stmt in stmts:
             if _is_push(stmt, self.n.stack):
-                kind = _tape_type(stmt.value.args[0], self.kinds, self.fdef)
+                kind = self.kind_of(stmt.value.args[0])
                 floats += kind == FLOAT
-                ints += 0 if kind == FLOAT else 3 if kind == RANGE else 1
+                ints += kind in (INTEGER, BOOL) or 3 * (kind == RANGE)
             elif isinstance(stmt, ast.If):
                 a, b = self._bound(stmt.body), self._bound(stmt.orelse)
                 if a is None or b is None:
@@ -348,6 +385,20 @@ class _Rewriter:
         elts = [] if value is None else value.elts if isinstance(value, ast.Tuple) else [value]
         back = self.positions if self.fdef.name in self.popping else self.state
         return ast.Tuple(elts=list(elts) + [_name(s) for s in back], ctx=ast.Load())
+
+    def kind_of(self, value):
+        """How `value` (pushed or popped) is kept: float, int, bool, range, the
+        ranked list's name (an array of known rank) or ARRAYS (the main function's own
+        list, typed by Numba from what it appends)."""
+        kind = _tape_type(value, self.kinds, self.fdef, True)
+        if kind != ARRAYS:
+            return kind
+        r = self.rank(value.id)
+        if r in self.n.ranked:
+            return self.n.ranked[r]
+        if self.arrays:
+            return ARRAYS
+        raise _refuse(self.fdef, value, f"an array ({value.id}) of unknown rank saved on the tape")
 
     # -- statements ----------------------------------------------------------------
     def block(self, stmts):
@@ -392,6 +443,8 @@ class _Rewriter:
             return [self._typed_unbound(stmt)]
         if isinstance(stmt, (ast.Assign, ast.Expr)) and self._helper_call(stmt.value):
             return [self._call_helper(stmt)]
+        if getattr(stmt, "zero_of", None) is not None:
+            return [self._typed_zero(stmt)]
         if isinstance(stmt, ast.For):
             room = self._bound(stmt.body) if self.checked else None
             trips = _trips(stmt.iter)
@@ -438,6 +491,29 @@ class _Rewriter:
             new.section = stmt.section
         return new
 
+    def _typed_zero(self, stmt):
+        """`dw = 0.0`, the adjoint of an array parameter made explicit where branches
+        join or loops repeat, becomes `dw = np.zeros(w.shape)`: Numba types dw once, as
+        the array it becomes.  Only for a parameter the function never assigns: its
+        shape is fixed, and every contribution to its adjoint has the shape it
+        broadcasts to, so the zeros change no value and no shape."""
+        var = stmt.zero_of
+        params = {a.arg for a in self.fdef.args.args}
+        stored = any(
+            isinstance(n, ast.Name) and n.id == var and isinstance(n.ctx, ast.Store)
+            for n in walk(self.fdef)
+        )
+        if self.kinds.get(var) != ARRAY or var not in params or stored:
+            return stmt
+        import numpy
+
+        np = self.bind(numpy, "np")
+        new = ast.copy_location(_stmts(f"{stmt.targets[0].id} = {np}.zeros({var}.shape)")[0], stmt)
+        for attr in ("srcline", "section"):
+            if getattr(stmt, attr, None) is not None:
+                setattr(new, attr, getattr(stmt, attr))
+        return new
+
     def _tape_init(self, stmt):
         import numpy
 
@@ -446,6 +522,14 @@ class _Rewriter:
         lines = f"{n.stack} = {np}.empty(64)\n{n.pos} = 0\n"
         if self.ints:
             lines += f"{n.ints} = {np}.empty(16, {np}.int64)\n{n.ipos} = 0\n"
+        if any(
+            _is_push(node, n.stack) and self.kind_of(node.value.args[0]) == ARRAYS
+            for node in walk(self.fdef)
+        ):
+            lines += f"{n.arrays} = []\n"
+        for r in sorted(n.ranked):  # (an empty list of float64 arrays of rank r)
+            zeros = "(0,)" if r == 1 else "(" + ", ".join(["0"] * r) + ")"
+            lines += f"{n.ranked[r]} = [{np}.empty({zeros})][:0]\n"
         out = _stmts(lines)
         for s in out:
             ast.copy_location(s, stmt)
@@ -460,16 +544,20 @@ class _Rewriter:
 
         np = self.bind(numpy, "np")
         parts: dict[str, list[str]] = {FLOAT: [], INTEGER: []}
+        lines = []
+        n = self.n
         for v in values:
-            kind = _tape_type(v, self.kinds, self.fdef)
-            if kind == FLOAT:
+            kind = self.kind_of(v)
+            if kind == ARRAYS:
+                lines.append(f"{n.arrays}.append({v.id})")
+            elif kind in n.ranked.values():  # (a copy only where not C-contiguous)
+                lines.append(f"{kind}.append({np}.ascontiguousarray({v.id}))")
+            elif kind == FLOAT:
                 parts[FLOAT].append(v.id)
             elif kind == RANGE:
                 parts[INTEGER] += [f"{v.id}.start", f"{v.id}.stop", f"{v.id}.step"]
             else:
                 parts[INTEGER].append(v.id)
-        lines = []
-        n = self.n
         for kind, stack, pos, dtype in (
             (FLOAT, n.stack, n.pos, ""),
             (INTEGER, n.ints, n.ipos, f", {np}.int64"),
@@ -495,16 +583,19 @@ class _Rewriter:
             if not isinstance(t, ast.Name):
                 what = f"an array element restored from the tape ({ast.unparse(t)})"
                 raise _refuse(self.fdef, t, what)
-            kinds.append(_tape_type(t, self.kinds, self.fdef))
+            kinds.append(self.kind_of(t))
         n = self.n
         floats = sum(k == FLOAT for k in kinds)
-        ints = sum(3 if k == RANGE else 1 for k in kinds if k != FLOAT)
+        ints = sum(3 if k == RANGE else 1 for k in kinds if k in (INTEGER, BOOL, RANGE))
         lines = []
         if floats:
             lines.append(f"{n.pos} -= {floats}")
         if ints:
             lines.append(f"{n.ipos} -= {ints}")
         for t, kind in zip(targets, kinds):
+            if kind == ARRAYS or kind in n.ranked.values():
+                lines.append(f"{t.id} = {n.arrays if kind == ARRAYS else kind}.pop()")
+                continue
             if kind == FLOAT:
                 floats -= 1
                 lines.append(f"{t.id} = {n.stack}[{_offset(n.pos, floats)}]")
@@ -542,7 +633,7 @@ class _Rewriter:
 
     def _call_helper(self, stmt):
         call = stmt.value
-        call.args = [_name(s) for s in self.state] + call.args[1:]
+        call.args = [_name(s) for s in self.state + self.n.lists()] + call.args[1:]
         back = self.positions if call.func.id in self.popping else self.state
         state = [_name(s, True) for s in back]
         arity = self.arities[call.func.id]
