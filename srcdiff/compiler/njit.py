@@ -133,7 +133,11 @@ def rewrite(
         rewriter = _Rewriter(fdef, names, uses_ints, helpers, arities, bind, popping)
         rewriter.run()
         _specialise_runtime(
-            fdef, bindings or {}, lambda: bind(numpy, "np"), lambda: bind(math, "math")
+            fdef,
+            bindings or {},
+            lambda: bind(numpy, "np"),
+            lambda: bind(math, "math"),
+            globals_ or {},
         )
         _compiled_callees(fdef, functions, bindings or {}, globals_ or {}, bind, cache)
         first = getattr(fdef, "comments_from", None)
@@ -527,9 +531,8 @@ class _Rewriter:
             for node in walk(self.fdef)
         ):
             lines += f"{n.arrays} = []\n"
-        for r in sorted(n.ranked):  # (an empty list of float64 arrays of rank r)
-            zeros = "(0,)" if r == 1 else "(" + ", ".join(["0"] * r) + ")"
-            lines += f"{n.ranked[r]} = [{np}.empty({zeros})][:0]\n"
+        for r in sorted(n.ranked):
+            lines += f"{n.ranked[r]} = {_empty_list(r, np)}\n"
         out = _stmts(lines)
         for s in out:
             ast.copy_location(s, stmt)
@@ -627,15 +630,29 @@ class _Rewriter:
             and isinstance(value.func, ast.Name)
             and value.func.id in self.helpers
             and bool(value.args)
-            and isinstance(value.args[0], ast.Name)
-            and value.args[0].id == self.n.stack
+            and (
+                (isinstance(value.args[0], ast.Name) and value.args[0].id == self.n.stack)
+                or (isinstance(value.args[0], ast.List) and not value.args[0].elts)
+            )
         )
 
     def _call_helper(self, stmt):
         call = stmt.value
-        call.args = [_name(s) for s in self.state + self.n.lists()] + call.args[1:]
         back = self.positions if call.func.id in self.popping else self.state
-        state = [_name(s, True) for s in back]
+        if isinstance(call.args[0], ast.List):  # (a tape of its own, thrown away: a value
+            # whose derivative nothing needs)
+            import numpy
+
+            np = self.bind(numpy, "np")
+            fresh = [f"{np}.empty(64)", "0"]
+            if self.ints:
+                fresh += [f"{np}.empty(16, {np}.int64)", "0"]
+            fresh += [_empty_list(r, np) for r in sorted(self.n.ranked)]
+            call.args = [_expr(e) for e in fresh] + call.args[1:]
+            state = [_name(self.n.fresh("unused"), True) for _ in back]
+        else:
+            call.args = [_name(s) for s in self.state + self.n.lists()] + call.args[1:]
+            state = [_name(s, True) for s in back]
         arity = self.arities[call.func.id]
         if isinstance(stmt, ast.Expr):  # (called for what it pushes)
             targets = [_name(self.n.fresh("unused"), True) for _ in range(arity)]
@@ -707,6 +724,12 @@ class _Rewriter:
         return head
 
 
+def _empty_list(rank, np):
+    """An empty list of float64 arrays of `rank` (typed by the item it is sliced from)."""
+    zeros = "(0,)" if rank == 1 else "(" + ", ".join(["0"] * rank) + ")"
+    return f"[{np}.empty({zeros})][:0]"
+
+
 def _grow(stack, pos, need, np, dtype):
     """Lines making room for `need` more items: a full tape at least doubles."""
     more = f"{np}.empty({stack}.size + {need}{dtype})"
@@ -759,7 +782,7 @@ def _positional_tangents(fdef):
     args.kwonlyargs, args.kw_defaults = [], []
 
 
-def _specialise_runtime(fdef, bindings, np_name, math_name):
+def _specialise_runtime(fdef, bindings, np_name, math_name, globals_=None):
     """Runtime helpers that look at their arguments' types, specialised to the kinds the
     code was generated for: `scalar_like(g, x)` of a float `x` is `float(g)`,
     `pow_dbase` and `pow_dexp` of numbers their scalar branch,
@@ -768,6 +791,8 @@ def _specialise_runtime(fdef, bindings, np_name, math_name):
     `zeros_like(x)` of an array `np.zeros_like(x)`, `expand_reduced(g, a)` of a whole
     array's reduction `np.full(a.shape, g)`; `del` (freeing dead arrays) is left to
     Numba."""
+    import math
+
     from ..runtime import arrays, core
 
     which = {n: obj for n, obj in bindings.items() if callable(obj)}
@@ -811,6 +836,16 @@ def _specialise_runtime(fdef, bindings, np_name, math_name):
 
         def visit_Call(self, node):
             self.generic_visit(node)
+            math_call = _math_function(node.func, {**(globals_ or {}), **bindings})
+            if math_call is math.log and len(node.args) == 2 and not node.keywords:
+                # (CPython's math.log(x, b) is log(x) / log(b); Numba has one argument)
+                m = math_name()
+                x, b = (ast.unparse(a) for a in node.args)
+                return ast.copy_location(_expr(f"({m}.log({x}) / {m}.log({b}))"), node)
+            if math_call is getattr(math, "cbrt", None) and len(node.args) == 1:
+                new = _expr(f"{np_name()}.cbrt(0.0)")  # (Numba has no math.cbrt)
+                new.args = node.args
+                return ast.copy_location(new, node)
             if not isinstance(node.func, ast.Name) or node.keywords:
                 return node
             obj, args = which.get(node.func.id), node.args
@@ -840,6 +875,21 @@ def _specialise_runtime(fdef, bindings, np_name, math_name):
             return node if new is None else ast.copy_location(new, node)
 
     Specialise().visit(fdef)
+
+
+def _math_function(func, bindings):
+    """The function of the `math` module a call's `func` (`math.log`, `m.log`, `log`)
+    denotes in generated code, if it is one."""
+    import math
+
+    if isinstance(func, ast.Name):
+        obj = bindings.get(func.id)
+    elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        module = bindings.get(func.value.id)
+        obj = getattr(math, func.attr, None) if module is math else None
+    else:
+        return None
+    return obj if obj in (math.log, getattr(math, "cbrt", None)) else None
 
 
 #: user function -> its numba.njit dispatcher (one per function and process, so that

@@ -39,6 +39,16 @@ def _is_none(t) -> bool:
     return t is None or isinstance(t, (types.NoneType, types.Omitted))
 
 
+def _is_number_list(t) -> bool:
+    """A list of floats or integers (made in compiled code, or passed in)."""
+    return isinstance(t, types.List) and _is_number(t.dtype)
+
+
+def _is_number_seq(t) -> bool:
+    """A list or a tuple of numbers (of one type)."""
+    return _is_number_list(t) or (isinstance(t, types.UniTuple) and _is_number(t.dtype))
+
+
 def _float_dtype(t):
     """The NumPy scalar type `np.result_type(x.dtype, np.float32)` of array type `t`."""
     return np.result_type(np.dtype(str(t.dtype)), np.float32).type
@@ -164,8 +174,8 @@ def _check_scalar(out, name):
 def _zeros_like(x):
     if _is_number(x):
         return lambda x: 0.0
-    if isinstance(x, types.RangeType):
-        return lambda x: np.zeros(len(x))
+    if isinstance(x, types.RangeType) or _is_number_seq(x):
+        return lambda x: np.zeros(len(x))  # (a list of numbers: seq_zeros's float array)
     if isinstance(x, types.Array) and x.ndim > 0:
         dtype = _float_dtype(x)
         return lambda x: np.zeros(x.shape, dtype)
@@ -207,6 +217,18 @@ def _owned(g, x):
 def _like(g, x):
     if _is_number(x):
         return lambda g, x: g
+    if _is_number_list(x):  # (a list's gradient: a list of floats, one per item)
+        if _is_number(g):
+            return lambda g, x: [float(g) for _ in range(len(x))]
+        if isinstance(g, types.Array) and g.ndim == 1:
+
+            def listed(g, x):
+                if len(g) != len(x):
+                    raise ValueError("a list's adjoint of another length")
+                return [float(v) for v in g]
+
+            return listed
+        return None
     if not (isinstance(x, types.Array) and x.ndim > 0):
         return None
     if _is_number(g):
@@ -387,6 +409,91 @@ def _chooser_partials(a, out, axis=None, keepdims=False):
     return shares
 
 
+def _basic_index(t) -> bool:
+    """An integer, a slice, or a tuple of them: indexing NumPy and Numba agree on, where
+    `dx[index] += g` adds each element once."""
+    if isinstance(t, (types.Integer, types.SliceType)):
+        return True
+    if isinstance(t, types.BaseTuple):
+        return all(isinstance(e, (types.Integer, types.SliceType)) for e in t.types)
+    return False
+
+
+@overload(core.add_at)
+def _add_at(dx, x, index, g):
+    """`dx[index] += g`, allocating dx like `x` on first use; a 1-D array of integer
+    indices accumulates repeated ones in order, as np.add.at does."""
+    if isinstance(x, types.Array) and x.ndim > 0:
+        dtype = _float_dtype(x)
+
+        def fresh(x):
+            return np.zeros(x.shape, dtype)
+
+    elif _is_number_seq(x):
+
+        def fresh(x):
+            return np.zeros(len(x))
+
+    else:
+        return None
+    fresh = numba.njit(fresh)
+    owned = isinstance(dx, types.Array)
+    if not (owned or _is_number(dx) or _is_none(dx)):
+        return None
+    if _basic_index(index):
+
+        def basic(dx, x, index, g):
+            out = dx if owned else fresh(x)
+            out[index] += g
+            return out
+
+        return basic
+    if (
+        isinstance(index, types.Array)
+        and index.ndim == 1
+        and isinstance(index.dtype, types.Integer)
+        and (isinstance(x, types.Array) and x.ndim == 1 or _is_number_seq(x))
+        and (_is_number(g) or isinstance(g, types.Array) and g.ndim == 1)
+    ):
+        scalar = _is_number(g)
+
+        def gathered(dx, x, index, g):
+            out = dx if owned else fresh(x)
+            if not scalar and len(g) != len(index):
+                raise ValueError("an index's cotangent of another length")
+            for k in range(len(index)):
+                out[index[k]] += g if scalar else g[k]
+            return out
+
+        return gathered
+    if (
+        isinstance(index, types.Array)
+        and isinstance(index.dtype, types.Boolean)
+        and isinstance(x, types.Array)
+        and index.ndim == x.ndim
+        and (_is_number(g) or isinstance(g, types.Array) and g.ndim == 1)
+    ):
+        scalar = _is_number(g)
+
+        def masked(dx, x, index, g):  # (a mask picks each element once, in C order)
+            out = dx if owned else fresh(x)
+            if index.shape != out.shape:
+                raise ValueError("a mask of another shape")
+            flat = out.reshape(out.size)
+            picks = np.ascontiguousarray(index).ravel()
+            k = 0
+            for i in range(picks.size):
+                if picks[i]:
+                    flat[i] += g if scalar else g[k]
+                    k += 1
+            if not scalar and k != len(g):
+                raise ValueError("a mask's cotangent of another length")
+            return out
+
+        return masked
+    return None
+
+
 @overload(core.scalar_like)
 def _scalar_like(g, x):
     if isinstance(x, types.Float) or isinstance(x, (types.Integer, types.Boolean)):
@@ -418,6 +525,7 @@ FORMS = frozenset(
         core.zeros_like,
         core.owned,
         core.like,
+        core.add_at,
         core.broadcast_like,
         core.scalar_like,
         core.stored_in,
