@@ -6,7 +6,7 @@ import numpy as np
 
 
 def looped(x, w):
-    for i in range(3):
+    for _ in range(3):
         x = np.sin(x) * w
     return np.sum(x)
 

@@ -5,8 +5,8 @@ differences; float32 arguments are refused."""
 
 from __future__ import annotations
 
-import numpy as np
 import numba_samples as ns
+import numpy as np
 import pytest
 from fdiff import assert_close, fd_grad
 
