@@ -415,7 +415,7 @@ def _basic_index(t) -> bool:
     if isinstance(t, (types.Integer, types.SliceType)):
         return True
     if isinstance(t, types.BaseTuple):
-        return all(isinstance(e, (types.Integer, types.SliceType)) for e in t)
+        return all(isinstance(e, (types.Integer, types.SliceType)) for e in getattr(t, "types", ()))
     return False
 
 
