@@ -77,6 +77,17 @@ def numba_entry(
     use: list[Callable] = [dispatcher]
 
     def call(*args, **kwargs):
+        single = _single_precision(args, kwargs)
+        if single is not None and use[0] is dispatcher:
+            error = BackendError(
+                f"the Numba backend computes {name}'s derivative in float64: {single} is "
+                "float32 or float16, which NumPy keeps (2.0 * x is float32) and Numba "
+                "does not",
+                hint=_HINT,
+            )
+            if not auto:
+                raise error
+            return python()(*args, **kwargs)  # (this call only: float64 ones stay compiled)
         try:
             return use[0](*args, **kwargs)
         except NumbaError as exc:
@@ -101,6 +112,28 @@ def numba_entry(
 
     call.srcdiff_numba = dispatcher  # type: ignore[attr-defined]
     return call
+
+
+def _single_precision(args: tuple, kwargs: dict) -> str | None:
+    """The first argument (its position or name) holding a float32 or float16 value, if
+    any: NumPy 2 keeps such arrays in their precision when a Python float combines with
+    them, Numba computes in float64, so the results' dtypes (and roundings) differ."""
+    import numpy as np
+
+    def low(v) -> bool:
+        if isinstance(v, (np.ndarray, np.generic)):
+            return v.dtype in (np.float32, np.float16)
+        if isinstance(v, (list, tuple)):
+            return any(low(e) for e in v)
+        return False
+
+    for i, v in enumerate(args):
+        if low(v):
+            return f"argument {i}"
+    for k, v in kwargs.items():
+        if low(v):
+            return f"`{k}`"
+    return None
 
 
 def _in_compiler(exc: BaseException) -> bool:

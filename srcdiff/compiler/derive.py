@@ -303,6 +303,7 @@ def _generate_unrolled(unit, func, wrt, kinds, ranks):
     fdef = ast.FunctionDef(name=entry, args=args, body=[doc] + body, decorator_list=[])
     fdef.comments_from = body[0] if body else None
     fdef.value_kinds = _value_kinds(fn)
+    fdef.value_rank = _value_rank(fn)
     _qualify_free_names(fn, fdef)
     return _finish(unit, func, [ast.fix_missing_locations(fdef)], entry)
 
@@ -349,6 +350,7 @@ def _jvp_function(unit, spec, role, aux=False):
     )
     fdef.comments_from = body[0] if body else None
     fdef.value_kinds = _value_kinds(fn)
+    fdef.value_rank = _value_rank(fn)
     _qualify_free_names(fn, fdef)
     return ast.fix_missing_locations(fdef)
 
@@ -473,6 +475,7 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     )
     fdef.comments_from = first_bwd
     fdef.value_kinds = _value_kinds(fn)
+    fdef.value_rank = _value_rank(fn)
     _qualify_free_names(fn, fdef)
     return ast.fix_missing_locations(fdef)
 
@@ -485,6 +488,13 @@ def _value_kinds(fn):
     if ir is not None:
         kinds.update(ir.header_kinds())
     return kinds
+
+
+def _value_rank(fn):
+    """Name -> ndim of the array it holds where certain, else None (the Numba backend
+    saves arrays on a list per rank: njit.py)."""
+    shapes = getattr(fn, "shapes", None)
+    return shapes.rank if shapes is not None else (lambda name: None)
 
 
 def _array_locals(fn):
@@ -632,6 +642,7 @@ def _helper_functions(unit, spec):
     bwd_def.comments_from = bwd_body[0]
     for fdef in (fwd_def, bwd_def):
         fdef.value_kinds = _value_kinds(fn)
+        fdef.value_rank = _value_rank(fn)
         _qualify_free_names(fn, fdef)
     return [ast.fix_missing_locations(fwd_def), ast.fix_missing_locations(bwd_def)]
 

@@ -29,7 +29,7 @@ from ..errors import BackendError
 from .analysis import ARRAY, INT, SCALAR
 from .astutil import walk
 
-FLOAT, INTEGER, BOOL, RANGE = "float", "int", "bool", "range"
+FLOAT, INTEGER, BOOL, RANGE, ARRAYS = "float", "int", "bool", "range", "array"
 
 #: what a kind of the analysis becomes on the tape
 _TAPE_TYPE = {SCALAR: FLOAT, INT: INTEGER}
@@ -51,10 +51,17 @@ class TapeNames:
         self.pos = fresh(stack + "_n")
         self.ints = fresh(stack + "_int")
         self.ipos = fresh(stack + "_int_n")
+        self.arrays = fresh(stack + "_arr")
         self.fresh = fresh
+        #: rank -> the list saving arrays of that rank (float64, C order), which the main
+        #: function makes and every helper takes (a list is passed by reference)
+        self.ranked: dict[int, str] = {}
 
     def state(self, ints: bool) -> list[str]:
         return [self.stack, self.pos] + ([self.ints, self.ipos] if ints else [])
+
+    def lists(self) -> list[str]:
+        return [self.ranked[r] for r in sorted(self.ranked)]
 
 
 def rewrite(
@@ -91,6 +98,8 @@ def rewrite(
     import numba
     import numpy
 
+    from ..runtime import numba_forms  # noqa: F401 - registers the helpers' Numba forms
+
     decorator: ast.expr = ast.Attribute(
         value=ast.Name(id=bind(numba, "numba"), ctx=ast.Load()), attr="njit", ctx=ast.Load()
     )
@@ -98,6 +107,25 @@ def rewrite(
         decorator = ast.Call(
             func=decorator, args=[], keywords=[ast.keyword(arg="cache", value=ast.Constant(True))]
         )
+    main_makes_tape = not _takes_stack(functions[0], stack)
+    for fdef in functions:
+        rank = getattr(fdef, "value_rank", lambda name: None)
+        kinds = getattr(fdef, "value_kinds", {})
+        for node in walk(fdef):
+            if not _is_push(node, stack):
+                continue
+            value = node.value.args[0]
+            if _tape_type(value, kinds, fdef, True) != ARRAYS:
+                continue
+            r = rank(value.id)
+            if r and main_makes_tape:
+                if r not in names.ranked:
+                    names.ranked[r] = names.fresh(f"{stack}_arr{r}")
+            elif not main_makes_tape:
+                raise _refuse(fdef, value, f"an array ({value.id}) saved between vjp's sweeps")
+            elif fdef is not functions[0]:
+                what = f"an array ({value.id}) of unknown rank saved on the tape"
+                raise _refuse(fdef, value, what)
     arities = {name: _arity(f) for name, f in helpers.items()}
     # helpers that only pop (backward sweeps) hand back the positions, not the arrays
     popping = {name for name, f in helpers.items() if not any(_is_push(n, stack) for n in walk(f))}
@@ -105,7 +133,11 @@ def rewrite(
         rewriter = _Rewriter(fdef, names, uses_ints, helpers, arities, bind, popping)
         rewriter.run()
         _specialise_runtime(
-            fdef, bindings or {}, lambda: bind(numpy, "np"), lambda: bind(math, "math")
+            fdef,
+            bindings or {},
+            lambda: bind(numpy, "np"),
+            lambda: bind(math, "math"),
+            globals_ or {},
         )
         _compiled_callees(fdef, functions, bindings or {}, globals_ or {}, bind, cache)
         first = getattr(fdef, "comments_from", None)
@@ -125,7 +157,10 @@ def _takes_stack(fdef, stack):
 def _pushes_ints(fdef, stack):
     kinds = getattr(fdef, "value_kinds", {})
     for node in walk(fdef):
-        if _is_push(node, stack) and _tape_type(node.value.args[0], kinds, fdef) != FLOAT:
+        if _is_push(node, stack) and _tape_type(node.value.args[0], kinds, fdef, True) not in (
+            FLOAT,
+            ARRAYS,
+        ):
             return True
     return False
 
@@ -165,8 +200,9 @@ def _arity(fdef):
     return 0
 
 
-def _tape_type(value, kinds, fdef):
-    """float, int, bool or range: how a value pushed on the tape is stored."""
+def _tape_type(value, kinds, fdef, arrays=False):
+    """float, int, bool, range or (if `arrays`: the main function's tape) array: how a
+    value pushed on the tape is stored."""
     if not isinstance(value, ast.Name):
         raise _refuse(fdef, value, "a computed value saved on the tape")
     kind = kinds.get(value.id)
@@ -176,6 +212,8 @@ def _tape_type(value, kinds, fdef):
         return BOOL if _assigned_bools(fdef, value.id) else INTEGER
     if kind == SCALAR or kind is None:
         return FLOAT
+    if kind == ARRAY and arrays:
+        return ARRAYS
     what = "an array" if kind == ARRAY else f"a value of kind {kind!r}"
     raise _refuse(fdef, value, f"{what} ({value.id}) saved on the tape")
 
@@ -229,6 +267,11 @@ class _Rewriter:
         self.arities = arities
         self.bind = bind
         self.kinds = getattr(fdef, "value_kinds", {})
+        # arrays go on a list of their own, in the main function only: Numba types a list
+        # from what is appended to it in the function making it (a list made empty and
+        # handed to a helper has no type), and refuses arrays of more than one type there
+        self.arrays = not _takes_stack(fdef, names.stack)
+        self.rank = getattr(fdef, "value_rank", lambda name: None)
         self.state = names.state(uses_ints)
         self.popping = popping
         self.positions = [names.pos] + ([names.ipos] if uses_ints else [])
@@ -242,7 +285,7 @@ class _Rewriter:
         f = self.fdef
         if _takes_stack(f, self.n.stack):
             rest = f.args.args[1:]
-            f.args.args = [ast.arg(arg=a) for a in self.state] + rest
+            f.args.args = [ast.arg(arg=a) for a in self.state + self.n.lists()] + rest
             for node in walk(f):
                 if isinstance(node, ast.Return):
                     node.value = self._with_state(node.value)
@@ -305,9 +348,9 @@ class _Rewriter:
         floats = ints = 0
         for stmt in stmts:
             if _is_push(stmt, self.n.stack):
-                kind = _tape_type(stmt.value.args[0], self.kinds, self.fdef)
+                kind = self.kind_of(stmt.value.args[0])
                 floats += kind == FLOAT
-                ints += 0 if kind == FLOAT else 3 if kind == RANGE else 1
+                ints += kind in (INTEGER, BOOL) or 3 * (kind == RANGE)
             elif isinstance(stmt, ast.If):
                 a, b = self._bound(stmt.body), self._bound(stmt.orelse)
                 if a is None or b is None:
@@ -346,6 +389,20 @@ class _Rewriter:
         elts = [] if value is None else value.elts if isinstance(value, ast.Tuple) else [value]
         back = self.positions if self.fdef.name in self.popping else self.state
         return ast.Tuple(elts=list(elts) + [_name(s) for s in back], ctx=ast.Load())
+
+    def kind_of(self, value):
+        """How `value` (pushed or popped) is kept: float, int, bool, range, the
+        ranked list's name (an array of known rank) or ARRAYS (the main function's own
+        list, typed by Numba from what it appends)."""
+        kind = _tape_type(value, self.kinds, self.fdef, True)
+        if kind != ARRAYS:
+            return kind
+        r = self.rank(value.id)
+        if r in self.n.ranked:
+            return self.n.ranked[r]
+        if self.arrays:
+            return ARRAYS
+        raise _refuse(self.fdef, value, f"an array ({value.id}) of unknown rank saved on the tape")
 
     # -- statements ----------------------------------------------------------------
     def block(self, stmts):
@@ -390,6 +447,8 @@ class _Rewriter:
             return [self._typed_unbound(stmt)]
         if isinstance(stmt, (ast.Assign, ast.Expr)) and self._helper_call(stmt.value):
             return [self._call_helper(stmt)]
+        if getattr(stmt, "zero_of", None) is not None:
+            return [self._typed_zero(stmt)]
         if isinstance(stmt, ast.For):
             room = self._bound(stmt.body) if self.checked else None
             trips = _trips(stmt.iter)
@@ -436,6 +495,29 @@ class _Rewriter:
             new.section = stmt.section
         return new
 
+    def _typed_zero(self, stmt):
+        """`dw = 0.0`, the adjoint of an array parameter made explicit where branches
+        join or loops repeat, becomes `dw = np.zeros(w.shape)`: Numba types dw once, as
+        the array it becomes.  Only for a parameter the function never assigns: its
+        shape is fixed, and every contribution to its adjoint has the shape it
+        broadcasts to, so the zeros change no value and no shape."""
+        var = stmt.zero_of
+        params = {a.arg for a in self.fdef.args.args}
+        stored = any(
+            isinstance(n, ast.Name) and n.id == var and isinstance(n.ctx, ast.Store)
+            for n in walk(self.fdef)
+        )
+        if self.kinds.get(var) != ARRAY or var not in params or stored:
+            return stmt
+        import numpy
+
+        np = self.bind(numpy, "np")
+        new = ast.copy_location(_stmts(f"{stmt.targets[0].id} = {np}.zeros({var}.shape)")[0], stmt)
+        for attr in ("srcline", "section"):
+            if getattr(stmt, attr, None) is not None:
+                setattr(new, attr, getattr(stmt, attr))
+        return new
+
     def _tape_init(self, stmt):
         import numpy
 
@@ -444,6 +526,13 @@ class _Rewriter:
         lines = f"{n.stack} = {np}.empty(64)\n{n.pos} = 0\n"
         if self.ints:
             lines += f"{n.ints} = {np}.empty(16, {np}.int64)\n{n.ipos} = 0\n"
+        if any(
+            _is_push(node, n.stack) and self.kind_of(node.value.args[0]) == ARRAYS
+            for node in walk(self.fdef)
+        ):
+            lines += f"{n.arrays} = []\n"
+        for r in sorted(n.ranked):
+            lines += f"{n.ranked[r]} = {_empty_list(r, np)}\n"
         out = _stmts(lines)
         for s in out:
             ast.copy_location(s, stmt)
@@ -458,16 +547,20 @@ class _Rewriter:
 
         np = self.bind(numpy, "np")
         parts: dict[str, list[str]] = {FLOAT: [], INTEGER: []}
+        lines = []
+        n = self.n
         for v in values:
-            kind = _tape_type(v, self.kinds, self.fdef)
-            if kind == FLOAT:
+            kind = self.kind_of(v)
+            if kind == ARRAYS:
+                lines.append(f"{n.arrays}.append({v.id})")
+            elif kind in n.ranked.values():  # (a copy only where not C-contiguous)
+                lines.append(f"{kind}.append({np}.ascontiguousarray({v.id}))")
+            elif kind == FLOAT:
                 parts[FLOAT].append(v.id)
             elif kind == RANGE:
                 parts[INTEGER] += [f"{v.id}.start", f"{v.id}.stop", f"{v.id}.step"]
             else:
                 parts[INTEGER].append(v.id)
-        lines = []
-        n = self.n
         for kind, stack, pos, dtype in (
             (FLOAT, n.stack, n.pos, ""),
             (INTEGER, n.ints, n.ipos, f", {np}.int64"),
@@ -493,16 +586,19 @@ class _Rewriter:
             if not isinstance(t, ast.Name):
                 what = f"an array element restored from the tape ({ast.unparse(t)})"
                 raise _refuse(self.fdef, t, what)
-            kinds.append(_tape_type(t, self.kinds, self.fdef))
+            kinds.append(self.kind_of(t))
         n = self.n
         floats = sum(k == FLOAT for k in kinds)
-        ints = sum(3 if k == RANGE else 1 for k in kinds if k != FLOAT)
+        ints = sum(3 if k == RANGE else 1 for k in kinds if k in (INTEGER, BOOL, RANGE))
         lines = []
         if floats:
             lines.append(f"{n.pos} -= {floats}")
         if ints:
             lines.append(f"{n.ipos} -= {ints}")
         for t, kind in zip(targets, kinds):
+            if kind == ARRAYS or kind in n.ranked.values():
+                lines.append(f"{t.id} = {n.arrays if kind == ARRAYS else kind}.pop()")
+                continue
             if kind == FLOAT:
                 floats -= 1
                 lines.append(f"{t.id} = {n.stack}[{_offset(n.pos, floats)}]")
@@ -534,15 +630,29 @@ class _Rewriter:
             and isinstance(value.func, ast.Name)
             and value.func.id in self.helpers
             and bool(value.args)
-            and isinstance(value.args[0], ast.Name)
-            and value.args[0].id == self.n.stack
+            and (
+                (isinstance(value.args[0], ast.Name) and value.args[0].id == self.n.stack)
+                or (isinstance(value.args[0], ast.List) and not value.args[0].elts)
+            )
         )
 
     def _call_helper(self, stmt):
         call = stmt.value
-        call.args = [_name(s) for s in self.state] + call.args[1:]
         back = self.positions if call.func.id in self.popping else self.state
-        state = [_name(s, True) for s in back]
+        if isinstance(call.args[0], ast.List):  # (a tape of its own, thrown away: a value
+            # whose derivative nothing needs)
+            import numpy
+
+            np = self.bind(numpy, "np")
+            fresh = [f"{np}.empty(64)", "0"]
+            if self.ints:
+                fresh += [f"{np}.empty(16, {np}.int64)", "0"]
+            fresh += [_empty_list(r, np) for r in sorted(self.n.ranked)]
+            call.args = [_expr(e) for e in fresh] + call.args[1:]
+            state = [_name(self.n.fresh("unused"), True) for _ in back]
+        else:
+            call.args = [_name(s) for s in self.state + self.n.lists()] + call.args[1:]
+            state = [_name(s, True) for s in back]
         arity = self.arities[call.func.id]
         if isinstance(stmt, ast.Expr):  # (called for what it pushes)
             targets = [_name(self.n.fresh("unused"), True) for _ in range(arity)]
@@ -614,6 +724,12 @@ class _Rewriter:
         return head
 
 
+def _empty_list(rank, np):
+    """An empty list of float64 arrays of `rank` (typed by the item it is sliced from)."""
+    zeros = "(0,)" if rank == 1 else "(" + ", ".join(["0"] * rank) + ")"
+    return f"[{np}.empty({zeros})][:0]"
+
+
 def _grow(stack, pos, need, np, dtype):
     """Lines making room for `need` more items: a full tape at least doubles."""
     more = f"{np}.empty({stack}.size + {need}{dtype})"
@@ -666,7 +782,7 @@ def _positional_tangents(fdef):
     args.kwonlyargs, args.kw_defaults = [], []
 
 
-def _specialise_runtime(fdef, bindings, np_name, math_name):
+def _specialise_runtime(fdef, bindings, np_name, math_name, globals_=None):
     """Runtime helpers that look at their arguments' types, specialised to the kinds the
     code was generated for: `scalar_like(g, x)` of a float `x` is `float(g)`,
     `pow_dbase` and `pow_dexp` of numbers their scalar branch,
@@ -675,6 +791,8 @@ def _specialise_runtime(fdef, bindings, np_name, math_name):
     `zeros_like(x)` of an array `np.zeros_like(x)`, `expand_reduced(g, a)` of a whole
     array's reduction `np.full(a.shape, g)`; `del` (freeing dead arrays) is left to
     Numba."""
+    import math
+
     from ..runtime import arrays, core
 
     which = {n: obj for n, obj in bindings.items() if callable(obj)}
@@ -718,6 +836,16 @@ def _specialise_runtime(fdef, bindings, np_name, math_name):
 
         def visit_Call(self, node):
             self.generic_visit(node)
+            math_call = _math_function(node.func, {**(globals_ or {}), **bindings})
+            if math_call is math.log and len(node.args) == 2 and not node.keywords:
+                # (CPython's math.log(x, b) is log(x) / log(b); Numba has one argument)
+                m = math_name()
+                x, b = (ast.unparse(a) for a in node.args)
+                return ast.copy_location(_expr(f"({m}.log({x}) / {m}.log({b}))"), node)
+            if math_call is getattr(math, "cbrt", None) and len(node.args) == 1:
+                new = _expr(f"{np_name()}.cbrt(0.0)")  # (Numba has no math.cbrt)
+                new.args = node.args
+                return ast.copy_location(new, node)
             if not isinstance(node.func, ast.Name) or node.keywords:
                 return node
             obj, args = which.get(node.func.id), node.args
@@ -747,6 +875,21 @@ def _specialise_runtime(fdef, bindings, np_name, math_name):
             return node if new is None else ast.copy_location(new, node)
 
     Specialise().visit(fdef)
+
+
+def _math_function(func, bindings):
+    """The function of the `math` module a call's `func` (`math.log`, `m.log`, `log`)
+    denotes in generated code, if it is one."""
+    import math
+
+    if isinstance(func, ast.Name):
+        obj = bindings.get(func.id)
+    elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        module = bindings.get(func.value.id)
+        obj = getattr(math, func.attr, None) if module is math else None
+    else:
+        return None
+    return obj if obj in (math.log, getattr(math, "cbrt", None)) else None
 
 
 #: user function -> its numba.njit dispatcher (one per function and process, so that

@@ -349,6 +349,7 @@ class BackwardSweep:
             elif var in self.scatter or var in self.indexed_adjoint:  # indexed: a real array
                 zero = self.zeros_for(var)
             out.append(_assign(self.adj(var), zero, getattr(origin, "lineno", None)))
+            out[-1].zero_of = var  # (the Numba backend types it: njit.py)
         return out
 
     def _bwd_assign(self, stmt, state):
