@@ -135,3 +135,71 @@ def is_loop_exit(stmt):
         and isinstance(stmt.body[0], ast.Break)
         and not stmt.orelse
     )
+
+
+class Transformer(ast.NodeTransformer):
+    """`ast.NodeTransformer` with the same results, about twice as fast: the visitor of
+    each node class is looked up once per transformer class (not by building its name
+    for every node), leaves without fields or a visitor (`Load`, `Add`) are returned
+    without a call, and `generic_visit` reads `_fields` directly instead of through
+    `ast.iter_fields`' generator.  Code generation visits every generated statement
+    several times, so this is a good part of its cost."""
+
+    _visitors: dict = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._visitors = {}  # node class -> visit_ function, or None for generic_visit
+
+    def _visitor(self, kind):
+        method = getattr(type(self), "visit_" + kind.__name__, None)
+        if method is _STDLIB_CONSTANT:  # (NodeVisitor's: only for the old Num/Str names)
+            method = None
+        self._visitors[kind] = method
+        return method
+
+    def visit(self, node):
+        kind = node.__class__
+        try:
+            method = self._visitors[kind]
+        except KeyError:
+            method = self._visitor(kind)
+        if method is not None:
+            return method(self, node)
+        if not kind._fields:
+            return node
+        return self.generic_visit(node)
+
+    def generic_visit(self, node):
+        for field in node._fields:
+            try:
+                old = getattr(node, field)
+            except AttributeError:
+                continue
+            if isinstance(old, list):
+                new_values = []
+                changed = False
+                for value in old:
+                    if isinstance(value, ast.AST):
+                        new = self.visit(value)
+                        if new is not value:
+                            changed = True
+                            if new is None:
+                                continue
+                            if not isinstance(new, ast.AST):
+                                new_values.extend(new)
+                                continue
+                        value = new
+                    new_values.append(value)
+                if changed:
+                    old[:] = new_values
+            elif isinstance(old, ast.AST):
+                new_node = self.visit(old)
+                if new_node is None:
+                    delattr(node, field)
+                elif new_node is not old:
+                    setattr(node, field, new_node)
+        return node
+
+
+_STDLIB_CONSTANT = ast.NodeVisitor.visit_Constant

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from ..errors import BackendError, NonScalarOutputError, NotUnrollable, SrcDiffError
 from . import njit
 from .analysis import ARRAY, INT, SCALAR, useful_names
+from .astutil import Transformer, copy_tree, tuple_of, walk
 from .astutil import assign as _assign
 from .astutil import attr_call as _attr_call
 from .astutil import call as _call
-from .astutil import copy_tree, tuple_of, walk
 from .astutil import name as _name
 from .emit import Printer, compile_unit, import_lines
 from .forward import ForwardTransform
@@ -720,7 +720,7 @@ def _qualify_free_names(fn, fdef):
     skip = local | set(unit.binding_names) | unit.names.taken - fn.source.resolver.locals
     resolver = fn.source.resolver
 
-    class Qualify(ast.NodeTransformer):
+    class Qualify(Transformer):
         def visit_Name(self, node):
             if not isinstance(node.ctx, ast.Load) or node.id in local:
                 return node

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import UnsupportedSyntaxError
-from .astutil import copy_tree, hashable, walk
+from .astutil import Transformer, copy_tree, hashable, walk
 from .astutil import located as _located
 from .gcpause import gc_paused
 from .inlining import Inlining
@@ -754,7 +754,7 @@ class Normalizer(Reductions, Inlining):
         pre = []
         found = []
 
-        class Lift(ast.NodeTransformer):
+        class Lift(Transformer):
             def visit_NamedExpr(inner, node):  # noqa: N805 - closure over self
                 node.value = inner.visit(node.value)
                 found.append(node)
@@ -804,7 +804,7 @@ class Normalizer(Reductions, Inlining):
         """Move each `a if c else b` out of `expr` into an if statement before it."""
         pre = []
 
-        class Lift(ast.NodeTransformer):
+        class Lift(Transformer):
             def visit_IfExp(inner, node):  # noqa: N805 - closure over self
                 test = inner.visit(node.test)
                 tmp = self.names.numbered("t")

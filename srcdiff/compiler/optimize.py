@@ -19,7 +19,7 @@ import bisect
 from collections.abc import Collection, Sequence
 
 from .aliasing import PURE_METHODS
-from .astutil import copy_tree, walk
+from .astutil import Transformer, copy_tree, walk
 from .templates import simplify
 
 _MUTATORS = frozenset({"append", "extend", "pop", "insert", "remove", "clear", "reverse", "sort"})
@@ -50,7 +50,7 @@ def _stored(node):
     return names
 
 
-class _Substitute(ast.NodeTransformer):
+class _Substitute(Transformer):
     def __init__(self, facts):
         self.facts = facts
 
@@ -439,7 +439,7 @@ def _is_stack_op(stmt):
 
 
 def _replace_load(stmt, name, expr):
-    class Sub(ast.NodeTransformer):
+    class Sub(Transformer):
         def visit_Name(self, node):
             if node.id == name and isinstance(node.ctx, ast.Load):
                 return ast.copy_location(_copy(expr), node)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import ast
 import math
 
-from .astutil import copy_tree, walk
+from .astutil import Transformer, copy_tree, walk
 from .astutil import located as _located
 
 COMPREHENSIONS = (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)
@@ -71,7 +71,7 @@ def comprehension_only_names(tree):
     return bound - free
 
 
-class _Rename(ast.NodeTransformer):
+class _Rename(Transformer):
     def __init__(self, mapping):
         self.mapping = mapping
 
@@ -107,7 +107,7 @@ class Reductions:
         pre = []
         owner = self
 
-        class Lift(ast.NodeTransformer):
+        class Lift(Transformer):
             def visit_Call(inner, node):  # noqa: N805 - closure over the normalizer
                 kind = owner._reduction(node)
                 if kind is None:

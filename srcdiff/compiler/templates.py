@@ -12,13 +12,13 @@ from __future__ import annotations
 import ast
 import numbers
 
-from .astutil import copy_tree, walk
+from .astutil import Transformer, copy_tree, walk
 
 
 def instantiate(template, mapping, int_names=frozenset()):
     """Copy of `template` with each Name in `mapping` replaced by a copy of its AST."""
 
-    class Sub(ast.NodeTransformer):
+    class Sub(Transformer):
         def visit_Name(self, node):
             if node.id in mapping:
                 return copy_tree(mapping[node.id])
@@ -77,7 +77,7 @@ def _may_be_bool(node):
     return False
 
 
-class _Simplifier(ast.NodeTransformer):
+class _Simplifier(Transformer):
     def __init__(self, int_names=frozenset()):
         self.int_names = int_names
 

@@ -36,9 +36,9 @@ from dataclasses import dataclass, field
 from ...errors import SrcDiffError, UnsupportedSyntaxError
 from .. import control
 from ..analysis import LIST
+from ..astutil import Transformer, copy_tree
 from ..astutil import attr_call as _attr_call
 from ..astutil import call as _call
-from ..astutil import copy_tree
 from ..astutil import name as _name
 from ..control import fill
 from .common import MARK as _MARK
@@ -244,7 +244,7 @@ class Checkpointing:
         """The body as it runs between snapshots: no saves, helpers' tapes thrown away."""
         stack = self.stack
 
-        class Strip(ast.NodeTransformer):
+        class Strip(Transformer):
             def visit_Expr(self, node):
                 value = node.value
                 if isinstance(value, ast.Constant) and isinstance(value.value, tuple):
