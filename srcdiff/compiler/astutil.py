@@ -127,6 +127,38 @@ def _copy(value, memo):
     return copy.deepcopy(value, memo)
 
 
+def substituted(node, mapping):
+    """A copy of `node` with each `Name` whose id is in `mapping` replaced by a copy of
+    that expression: what copying a template and then running a `NodeTransformer` over
+    it did, in one pass (instantiating rule templates is a large part of code
+    generation)."""
+    return _substitute(node, {}, mapping)
+
+
+def _substitute(value, memo, mapping):
+    kind = type(value)
+    if kind in _ATOMIC:
+        return value
+    key = id(value)
+    if key in memo:
+        return memo[key]
+    if kind is ast.Name and value.id in mapping:
+        return copy_tree(mapping[value.id])
+    if kind is list:
+        new = memo[key] = []
+        new.extend([_substitute(v, memo, mapping) for v in value])
+        return new
+    if isinstance(value, ast.AST):
+        new = memo[key] = kind.__new__(kind)
+        attrs = new.__dict__
+        for k, v in value.__dict__.items():
+            attrs[k] = v if type(v) in _ATOMIC else _substitute(v, memo, mapping)
+        return new
+    import copy
+
+    return copy.deepcopy(value, memo)
+
+
 def is_loop_exit(stmt):
     """The `if flag: break` normalization puts last in a loop body (its only jump)."""
     return (
