@@ -159,6 +159,47 @@ def _substitute(value, memo, mapping):
     return copy.deepcopy(value, memo)
 
 
+def fix_missing_locations(node):
+    """`ast.fix_missing_locations`, same result, without a recursive call and a
+    generator per node: every generated function goes through it once."""
+    todo = [(node, 1, 0, 1, 0)]
+    pop, push = todo.pop, todo.append
+    while todo:
+        current, lineno, col_offset, end_lineno, end_col_offset = pop()
+        attributes = current._attributes
+        if attributes:
+            if "lineno" in attributes:
+                if not hasattr(current, "lineno"):
+                    current.lineno = lineno
+                else:
+                    lineno = current.lineno
+            if "end_lineno" in attributes:
+                if getattr(current, "end_lineno", None) is None:
+                    current.end_lineno = end_lineno
+                else:
+                    end_lineno = current.end_lineno
+            if "col_offset" in attributes:
+                if not hasattr(current, "col_offset"):
+                    current.col_offset = col_offset
+                else:
+                    col_offset = current.col_offset
+            if "end_col_offset" in attributes:
+                if getattr(current, "end_col_offset", None) is None:
+                    current.end_col_offset = end_col_offset
+                else:
+                    end_col_offset = current.end_col_offset
+        children = []  # in ast.iter_child_nodes' order, pushed reversed: depth first
+        for field in current._fields:
+            value = getattr(current, field, None)
+            if isinstance(value, ast.AST):
+                children.append(value)
+            elif isinstance(value, list):
+                children.extend([item for item in value if isinstance(item, ast.AST)])
+        for child in reversed(children):
+            push((child, lineno, col_offset, end_lineno, end_col_offset))
+    return node
+
+
 def is_loop_exit(stmt):
     """The `if flag: break` normalization puts last in a loop body (its only jump)."""
     return (

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..errors import BackendError, NonScalarOutputError, NotUnrollable, SrcDiffError
 from . import njit
 from .analysis import ARRAY, INT, SCALAR, useful_names
-from .astutil import Transformer, copy_tree, tuple_of, walk
+from .astutil import Transformer, copy_tree, fix_missing_locations, tuple_of, walk
 from .astutil import assign as _assign
 from .astutil import attr_call as _attr_call
 from .astutil import call as _call
@@ -304,7 +304,7 @@ def _generate_unrolled(unit, func, wrt, kinds, ranks):
     fdef.comments_from = body[0] if body else None
     fdef.value_kinds = _value_kinds(fn)
     _qualify_free_names(fn, fdef)
-    return _finish(unit, func, [ast.fix_missing_locations(fdef)], entry)
+    return _finish(unit, func, [fix_missing_locations(fdef)], entry)
 
 
 def _jvp_function(unit, spec, role, aux=False):
@@ -350,7 +350,7 @@ def _jvp_function(unit, spec, role, aux=False):
     fdef.comments_from = body[0] if body else None
     fdef.value_kinds = _value_kinds(fn)
     _qualify_free_names(fn, fdef)
-    return ast.fix_missing_locations(fdef)
+    return fix_missing_locations(fdef)
 
 
 class _LineText:
@@ -474,7 +474,7 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     fdef.comments_from = first_bwd
     fdef.value_kinds = _value_kinds(fn)
     _qualify_free_names(fn, fdef)
-    return ast.fix_missing_locations(fdef)
+    return fix_missing_locations(fdef)
 
 
 def _value_kinds(fn):
@@ -633,7 +633,7 @@ def _helper_functions(unit, spec):
     for fdef in (fwd_def, bwd_def):
         fdef.value_kinds = _value_kinds(fn)
         _qualify_free_names(fn, fdef)
-    return [ast.fix_missing_locations(fwd_def), ast.fix_missing_locations(bwd_def)]
+    return [fix_missing_locations(fwd_def), fix_missing_locations(bwd_def)]
 
 
 def _attr_np(fn, attr_name):

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import UnsupportedSyntaxError
-from .astutil import Transformer, copy_tree, hashable, walk
+from .astutil import Transformer, copy_tree, fix_missing_locations, hashable, walk
 from .astutil import located as _located
 from .gcpause import gc_paused
 from .inlining import Inlining
@@ -221,7 +221,7 @@ class Normalizer(Reductions, Inlining):
             body = self._final_return(body, tree)
         tree.body = body or [ast.Pass()]
         self._reject_left_over(tree)
-        return ast.fix_missing_locations(tree)
+        return fix_missing_locations(tree)
 
     def _reject_left_over(self, tree):
         for node in walk(tree):

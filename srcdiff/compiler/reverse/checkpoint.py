@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from ...errors import SrcDiffError, UnsupportedSyntaxError
 from .. import control
 from ..analysis import LIST
-from ..astutil import Transformer, copy_tree
+from ..astutil import Transformer, copy_tree, walk
 from ..astutil import attr_call as _attr_call
 from ..astutil import call as _call
 from ..astutil import name as _name
@@ -270,8 +270,15 @@ class Checkpointing:
         """Names the backward sweep reads (saves.py keeps their values for it).  A rerun
         of the loop body reads what the body reads before it writes, less the snapshot:
         what it computes itself it needs from nobody."""
-        loads = set()
         reruns = {id(r): plan for plan in self.checkpoint_plans.values() for r in plan.replays}
+        if not reruns:  # (no checkpointed loop: every read, in one walk per statement)
+            return {
+                n.id
+                for stmt in bwd
+                for n in walk(stmt)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+            }
+        loads = set()
         todo = list(bwd)
         while todo:
             node = todo.pop()
