@@ -76,8 +76,13 @@ def walk(node):
     as fast as `ast.walk`, which is most of what code generation spends its time on."""
     todo = [node]
     append = todo.append
+    fields_of = _NODE_FIELDS
     for current in todo:  # the list grows as it is read
-        for field in current._fields:
+        kind = current.__class__
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = fields_of[kind] = _node_fields(kind)
+        for field in fields:
             value = getattr(current, field, None)
             if value.__class__ is list:
                 for item in value:
@@ -86,6 +91,38 @@ def walk(node):
             elif isinstance(value, ast.AST):
                 append(value)
     return todo
+
+
+# Fields the grammar gives an identifier, a string, a number or a flag, never a node:
+# `walk` need not read them (a Name's id, a Constant's value).
+_ATOMIC_FIELDS = frozenset(
+    (
+        "id",
+        "attr",
+        "arg",
+        "name",
+        "asname",
+        "module",
+        "level",
+        "conversion",
+        "is_async",
+        "simple",
+        "type_comment",
+        "tag",
+    )
+)
+_ATOMIC_FIELDS_OF = {
+    ast.Constant: ("value", "kind"),
+    ast.Global: ("names",),
+    ast.Nonlocal: ("names",),
+}
+_NODE_FIELDS: dict = {}
+
+
+def _node_fields(kind):
+    """The fields of node class `kind` that may hold nodes or lists of them."""
+    atomic = _ATOMIC_FIELDS_OF.get(kind, ())
+    return tuple(f for f in kind._fields if f not in _ATOMIC_FIELDS and f not in atomic)
 
 
 def located(new, old):
