@@ -715,6 +715,8 @@ def _qualify_free_names(fn, fdef):
     """
     unit = fn.unit
     main_globals = next(iter(unit.sources.values())).func.__globals__
+    if not fn.source.resolver.cells and fn.source.resolver.globals is main_globals:
+        return  # (nothing to qualify: no closure cells, and the main module's globals)
     local = {a.arg for a in walk(fdef.args) if isinstance(a, ast.arg)}
     local |= {n.id for n in walk(fdef) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     skip = local | set(unit.binding_names) | unit.names.taken - fn.source.resolver.locals
