@@ -802,6 +802,8 @@ class Normalizer(Reductions, Inlining):
     # -- conditional expressions -------------------------------------------
     def _lift_ifexp(self, expr, stmt):
         """Move each `a if c else b` out of `expr` into an if statement before it."""
+        if not any(isinstance(n, ast.IfExp) for n in walk(expr)):
+            return [], expr  # (nothing to lift: a walk is cheaper than the visit)
         pre = []
 
         class Lift(Transformer):
