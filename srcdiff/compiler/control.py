@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from functools import cache
 
-from .astutil import copy_tree
+from .astutil import Transformer, copy_tree
 
 #: Forward sweep of a branch: the test is kept, so the backward sweep takes the same way.
 RECORDED_BRANCH = """
@@ -263,7 +263,7 @@ def fill(template: str, origin: int | None = None, **parts: object) -> list[ast.
     return out
 
 
-class _Filler(ast.NodeTransformer):
+class _Filler(Transformer):
     def __init__(self, parts: dict[str, object]):
         self.parts = parts
 

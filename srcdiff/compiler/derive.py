@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from ..errors import BackendError, NonScalarOutputError, NotUnrollable, SrcDiffError
 from . import njit
 from .analysis import ARRAY, INT, SCALAR, useful_names
+from .astutil import Transformer, copy_tree, fix_missing_locations, tuple_of, walk
 from .astutil import assign as _assign
 from .astutil import attr_call as _attr_call
 from .astutil import call as _call
-from .astutil import copy_tree, tuple_of, walk
 from .astutil import name as _name
 from .emit import Printer, compile_unit, import_lines
 from .forward import ForwardTransform
@@ -305,7 +305,7 @@ def _generate_unrolled(unit, func, wrt, kinds, ranks):
     fdef.value_kinds = _value_kinds(fn)
     fdef.value_rank = _value_rank(fn)
     _qualify_free_names(fn, fdef)
-    return _finish(unit, func, [ast.fix_missing_locations(fdef)], entry)
+    return _finish(unit, func, [fix_missing_locations(fdef)], entry)
 
 
 def _jvp_function(unit, spec, role, aux=False):
@@ -352,7 +352,7 @@ def _jvp_function(unit, spec, role, aux=False):
     fdef.value_kinds = _value_kinds(fn)
     fdef.value_rank = _value_rank(fn)
     _qualify_free_names(fn, fdef)
-    return ast.fix_missing_locations(fdef)
+    return fix_missing_locations(fdef)
 
 
 class _LineText:
@@ -477,7 +477,7 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     fdef.value_kinds = _value_kinds(fn)
     fdef.value_rank = _value_rank(fn)
     _qualify_free_names(fn, fdef)
-    return ast.fix_missing_locations(fdef)
+    return fix_missing_locations(fdef)
 
 
 def _value_kinds(fn):
@@ -644,7 +644,7 @@ def _helper_functions(unit, spec):
         fdef.value_kinds = _value_kinds(fn)
         fdef.value_rank = _value_rank(fn)
         _qualify_free_names(fn, fdef)
-    return [ast.fix_missing_locations(fwd_def), ast.fix_missing_locations(bwd_def)]
+    return [fix_missing_locations(fwd_def), fix_missing_locations(bwd_def)]
 
 
 def _attr_np(fn, attr_name):
@@ -726,12 +726,14 @@ def _qualify_free_names(fn, fdef):
     """
     unit = fn.unit
     main_globals = next(iter(unit.sources.values())).func.__globals__
+    if not fn.source.resolver.cells and fn.source.resolver.globals is main_globals:
+        return  # (nothing to qualify: no closure cells, and the main module's globals)
     local = {a.arg for a in walk(fdef.args) if isinstance(a, ast.arg)}
     local |= {n.id for n in walk(fdef) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     skip = local | set(unit.binding_names) | unit.names.taken - fn.source.resolver.locals
     resolver = fn.source.resolver
 
-    class Qualify(ast.NodeTransformer):
+    class Qualify(Transformer):
         def visit_Name(self, node):
             if not isinstance(node.ctx, ast.Load) or node.id in local:
                 return node

@@ -25,7 +25,7 @@ from __future__ import annotations
 import ast
 
 from ..errors import UnsupportedSyntaxError
-from .astutil import copy_tree, walk
+from .astutil import Transformer, copy_tree, walk
 from .astutil import located as _located
 
 _HINT = "define it with `def` at module level (srcdiff differentiates calls to it)"
@@ -143,7 +143,7 @@ class Inlining:
         owner = self
         lazy = [0]  # inside a part of `and`/`or` or a conditional expression that may not run
 
-        class Inline(ast.NodeTransformer):
+        class Inline(Transformer):
             def visit_Call(inner, node):  # noqa: N805 - closure over the normalizer
                 inner.generic_visit(node)
                 func = node.func
@@ -238,7 +238,7 @@ class Inlining:
         return result
 
 
-class _Substitute(ast.NodeTransformer):
+class _Substitute(Transformer):
     """Parameters and locals -> the expressions (names) standing for them."""
 
     def __init__(self, mapping):

@@ -131,6 +131,7 @@ class FunctionIR:
         self.analysis = analysis
         self.definitions = definitions
         self._ops: dict[ast.stmt, list[Op]] = {}
+        self._defining: dict[str, Op] = {}  # name -> the first op assigning it
         self._headers: dict[ast.stmt, Header] = {}
         self._saved: dict[tuple[ast.stmt, str], str] = {}
         self.markers: list[Marker] = []
@@ -139,7 +140,10 @@ class FunctionIR:
     def ops(self, stmt: ast.stmt, split: Callable[[ast.stmt], list[Op]]) -> list[Op]:
         """The ops of assignment `stmt`, split once (both sweeps read the same ops)."""
         if stmt not in self._ops:
-            self._ops[stmt] = split(stmt)
+            ops = self._ops[stmt] = split(stmt)
+            for op in ops:  # indexed as they are made: defining_op is a lookup, not a scan
+                for target in op.targets:
+                    self._defining.setdefault(target, op)
         return self._ops[stmt]
 
     def all_ops(self) -> Iterator[Op]:
@@ -149,7 +153,7 @@ class FunctionIR:
 
     def defining_op(self, name: str) -> Op | None:
         """The first op that assigns `name`."""
-        return next((op for op in self.all_ops() if name in op.targets), None)
+        return self._defining.get(name)
 
     # -- headers and saved values --------------------------------------------------------
     def header(self, stmt: ast.stmt, make: Callable[[], Header]) -> Header:

@@ -27,7 +27,7 @@ from collections.abc import Callable
 
 from ..errors import BackendError
 from .analysis import ARRAY, INT, SCALAR
-from .astutil import walk
+from .astutil import Transformer, walk
 
 FLOAT, INTEGER, BOOL, RANGE, ARRAYS = "float", "int", "bool", "range", "array"
 
@@ -817,7 +817,7 @@ def _specialise_runtime(fdef, bindings, np_name, math_name, globals_=None):
         and n.value.func.id == "range"
     }
 
-    class Specialise(ast.NodeTransformer):
+    class Specialise(Transformer):
         def visit_Delete(self, node):
             return None
 
@@ -907,7 +907,7 @@ def _compiled_callees(fdef, functions, bindings, globals_, bind, cache):
     local = {n.id for n in walk(fdef) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     local |= {a.arg for a in walk(fdef.args) if isinstance(a, ast.arg)}
 
-    class Compiled(ast.NodeTransformer):
+    class Compiled(Transformer):
         def visit_Call(self, node):
             self.generic_visit(node)
             f = node.func

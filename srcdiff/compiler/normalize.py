@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import UnsupportedSyntaxError
-from .astutil import copy_tree, hashable, walk
+from .astutil import Transformer, copy_tree, fix_missing_locations, hashable, walk
 from .astutil import located as _located
 from .gcpause import gc_paused
 from .inlining import Inlining
@@ -221,7 +221,7 @@ class Normalizer(Reductions, Inlining):
             body = self._final_return(body, tree)
         tree.body = body or [ast.Pass()]
         self._reject_left_over(tree)
-        return ast.fix_missing_locations(tree)
+        return fix_missing_locations(tree)
 
     def _reject_left_over(self, tree):
         for node in walk(tree):
@@ -766,7 +766,7 @@ class Normalizer(Reductions, Inlining):
         pre = []
         found = []
 
-        class Lift(ast.NodeTransformer):
+        class Lift(Transformer):
             def visit_NamedExpr(inner, node):  # noqa: N805 - closure over self
                 node.value = inner.visit(node.value)
                 found.append(node)
@@ -814,9 +814,11 @@ class Normalizer(Reductions, Inlining):
     # -- conditional expressions -------------------------------------------
     def _lift_ifexp(self, expr, stmt):
         """Move each `a if c else b` out of `expr` into an if statement before it."""
+        if not any(isinstance(n, ast.IfExp) for n in walk(expr)):
+            return [], expr  # (nothing to lift: a walk is cheaper than the visit)
         pre = []
 
-        class Lift(ast.NodeTransformer):
+        class Lift(Transformer):
             def visit_IfExp(inner, node):  # noqa: N805 - closure over self
                 test = inner.visit(node.test)
                 tmp = self.names.numbered("t")

@@ -19,7 +19,7 @@ import bisect
 from collections.abc import Collection, Sequence
 
 from .aliasing import PURE_METHODS
-from .astutil import copy_tree, walk
+from .astutil import Transformer, copy_tree, walk
 from .templates import simplify
 
 _MUTATORS = frozenset({"append", "extend", "pop", "insert", "remove", "clear", "reverse", "sort"})
@@ -29,9 +29,16 @@ def _stored(node):
     """Names a statement changes: assigned, assigned into (`y[i] = v` changes y), or
     changed by a list method (`s.append(v)` changes s: `dy = s[-1] * 2` must not be
     folded past it)."""
+    return _mentioned_and_stored(node)[1]
+
+
+def _mentioned_and_stored(node):
+    """(every name `node` mentions, the names it changes, as `_stored`), in one walk."""
+    mentioned = set()
     names = set()
     for n in walk(node):
         if isinstance(n, ast.Name):
+            mentioned.add(n.id)
             if isinstance(n.ctx, ast.Store):
                 names.add(n.id)
         elif (
@@ -47,10 +54,10 @@ def _stored(node):
                 base = base.value
             if isinstance(base, ast.Name):
                 names.add(base.id)
-    return names
+    return mentioned, names
 
 
-class _Substitute(ast.NodeTransformer):
+class _Substitute(Transformer):
     def __init__(self, facts):
         self.facts = facts
 
@@ -374,9 +381,10 @@ class _Folder:
         stored: dict[str, list[int]] = {}
         barriers = []
         for pos, stmt in enumerate(out):
-            for name in {n.id for n in walk(stmt) if isinstance(n, ast.Name)}:
+            names, changed = _mentioned_and_stored(stmt)
+            for name in names:
                 mentions.setdefault(name, []).append(pos)
-            for name in _stored(stmt):
+            for name in changed:
                 stored.setdefault(name, []).append(pos)
             if self._barrier(stmt):
                 barriers.append(pos)
@@ -439,10 +447,16 @@ def _is_stack_op(stmt):
 
 
 def _replace_load(stmt, name, expr):
-    class Sub(ast.NodeTransformer):
-        def visit_Name(self, node):
-            if node.id == name and isinstance(node.ctx, ast.Load):
-                return ast.copy_location(_copy(expr), node)
-            return node
+    _ReplaceLoad(name, expr).visit(stmt)
 
-    Sub().visit(stmt)
+
+class _ReplaceLoad(Transformer):
+    """Each read of `name` becomes a copy of `expr` (one class, not one per fold)."""
+
+    def __init__(self, name, expr):
+        self.name, self.expr = name, expr
+
+    def visit_Name(self, node):
+        if node.id == self.name and isinstance(node.ctx, ast.Load):
+            return ast.copy_location(_copy(self.expr), node)
+        return node

@@ -24,7 +24,7 @@ from __future__ import annotations
 import ast
 import math
 
-from .astutil import copy_tree, walk
+from .astutil import Transformer, copy_tree, walk
 from .astutil import located as _located
 
 COMPREHENSIONS = (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)
@@ -71,7 +71,7 @@ def comprehension_only_names(tree):
     return bound - free
 
 
-class _Rename(ast.NodeTransformer):
+class _Rename(Transformer):
     def __init__(self, mapping):
         self.mapping = mapping
 
@@ -95,6 +95,35 @@ def _set(name, value, like):
     return _located(ast.Assign(targets=[ast.Name(id=name, ctx=ast.Store())], value=value), like)
 
 
+class _LiftReductions(Transformer):
+    """Reductions of `expr` lowered by `owner` (the normalizer) into statements put on
+    `pre`; one class, not one per statement."""
+
+    def __init__(self, owner, pre):
+        self.owner, self.pre = owner, pre
+
+    def visit_Call(self, node):
+        kind = self.owner._reduction(node)
+        if kind is None:
+            self.generic_visit(node)
+            return node
+        return self.owner._lower_reduction(kind, node, self.pre)
+
+    def visit_BoolOp(self, node):
+        return node
+
+    def visit_Lambda(self, node):
+        return node
+
+    def visit_GeneratorExp(self, node):
+        return node
+
+    def visit_ListComp(self, node):  # a list as a value
+        return self.owner._lower_list(node, self.pre)
+
+    visit_SetComp = visit_DictComp = visit_GeneratorExp
+
+
 class Reductions:
     """Mixed into Normalizer: lifts reductions out of assigned expressions."""
 
@@ -104,32 +133,8 @@ class Reductions:
         """(statements computing each reduction in `expr`, `expr` reading their results).
         Not into `and`/`or`, lambdas or other comprehensions: what they contain may not
         run, or runs once per item."""
-        pre = []
-        owner = self
-
-        class Lift(ast.NodeTransformer):
-            def visit_Call(inner, node):  # noqa: N805 - closure over the normalizer
-                kind = owner._reduction(node)
-                if kind is None:
-                    inner.generic_visit(node)
-                    return node
-                return owner._lower_reduction(kind, node, pre)
-
-            def visit_BoolOp(inner, node):  # noqa: N805
-                return node
-
-            def visit_Lambda(inner, node):  # noqa: N805
-                return node
-
-            def visit_GeneratorExp(inner, node):  # noqa: N805
-                return node
-
-            def visit_ListComp(inner, node):  # noqa: N805 - a list as a value
-                return owner._lower_list(node, pre)
-
-            visit_SetComp = visit_DictComp = visit_GeneratorExp
-
-        expr = Lift().visit(expr)
+        pre: list[ast.stmt] = []
+        expr = _LiftReductions(self, pre).visit(expr)
         return pre, expr
 
     def _reduction(self, call):

@@ -12,19 +12,13 @@ from __future__ import annotations
 import ast
 import numbers
 
-from .astutil import copy_tree, walk
+from .astutil import Transformer, copy_tree, substituted, walk
 
 
 def instantiate(template, mapping, int_names=frozenset()):
     """Copy of `template` with each Name in `mapping` replaced by a copy of its AST."""
 
-    class Sub(ast.NodeTransformer):
-        def visit_Name(self, node):
-            if node.id in mapping:
-                return copy_tree(mapping[node.id])
-            return node
-
-    return simplify(Sub().visit(copy_tree(template)), int_names)
+    return simplify(substituted(template, mapping), int_names)
 
 
 def _num(node):
@@ -77,7 +71,7 @@ def _may_be_bool(node):
     return False
 
 
-class _Simplifier(ast.NodeTransformer):
+class _Simplifier(Transformer):
     def __init__(self, int_names=frozenset()):
         self.int_names = int_names
 

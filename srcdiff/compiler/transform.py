@@ -186,7 +186,11 @@ class TransformBase:
                 mapping[p] = ast.Constant(rule.defaults[p])
         mapping["t" if which == "jvp" else "g"] = seed
         mapping["out"] = copy_tree(op.primal) if self_ref else op.target_node()
-        ranks = tuple(self._rank(op.bound[p]) if p in op.bound else None for p in rule.params)
+        ranks = (  # (only a rule spelled by rank or by constants reads them)
+            tuple(self._rank(op.bound[p]) if p in op.bound else None for p in rule.params)
+            if rule.by_rank or rule.by_constants is not None
+            else None
+        )
         constants = constant_arguments(mapping) if rule.by_constants else None
         template = rule.template(which, param, ranks, constants)
         uses = rule.uses(which, param, ranks, constants) & set(rule.namespace)

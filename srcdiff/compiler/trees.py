@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 from ..errors import UnsupportedSyntaxError
 from ..runtime.trees import LEAF, TreeDef
+from .astutil import Transformer
 from .results import ResultTree, read_result, rewrite_returns
 from .source import FunctionSource, adopt, parsed
 
@@ -681,7 +682,7 @@ class _Rewriter:
         return _Expressions(self).visit(node)
 
 
-class _Expressions(ast.NodeTransformer):
+class _Expressions(Transformer):
     def __init__(self, rw: _Rewriter):
         self.rw = rw
 

@@ -20,6 +20,8 @@ import ast
 import copy
 from collections.abc import Collection, Sequence
 
+from .astutil import Transformer
+
 _COMPOUND = (ast.If, ast.For, ast.While)
 
 
@@ -176,7 +178,7 @@ def _hoisted(run, tangents, pure, fresh) -> list[ast.stmt]:
     return hoisted
 
 
-class _Replace(ast.NodeTransformer):
+class _Replace(Transformer):
     """Every call whose dump is `dump` becomes a read of `name` (`call`: one of them)."""
 
     def __init__(self, dump: str, name: str):

@@ -36,9 +36,9 @@ from dataclasses import dataclass, field
 from ...errors import SrcDiffError, UnsupportedSyntaxError
 from .. import control
 from ..analysis import LIST
+from ..astutil import Transformer, copy_tree, walk
 from ..astutil import attr_call as _attr_call
 from ..astutil import call as _call
-from ..astutil import copy_tree
 from ..astutil import name as _name
 from ..control import fill
 from .common import MARK as _MARK
@@ -244,7 +244,7 @@ class Checkpointing:
         """The body as it runs between snapshots: no saves, helpers' tapes thrown away."""
         stack = self.stack
 
-        class Strip(ast.NodeTransformer):
+        class Strip(Transformer):
             def visit_Expr(self, node):
                 value = node.value
                 if isinstance(value, ast.Constant) and isinstance(value.value, tuple):
@@ -270,8 +270,15 @@ class Checkpointing:
         """Names the backward sweep reads (saves.py keeps their values for it).  A rerun
         of the loop body reads what the body reads before it writes, less the snapshot:
         what it computes itself it needs from nobody."""
-        loads = set()
         reruns = {id(r): plan for plan in self.checkpoint_plans.values() for r in plan.replays}
+        if not reruns:  # (no checkpointed loop: every read, in one walk per statement)
+            return {
+                n.id
+                for stmt in bwd
+                for n in walk(stmt)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+            }
+        loads = set()
         todo = list(bwd)
         while todo:
             node = todo.pop()

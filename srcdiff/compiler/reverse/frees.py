@@ -9,16 +9,24 @@ from __future__ import annotations
 import ast
 from collections.abc import Collection
 
+from ..astutil import walk
+
 
 def free_dead_arrays(stmts: list[ast.stmt], arrays: Collection[str]) -> list[ast.stmt]:
     """`stmts` with `del a, b` after the last read of array locals `a`, `b`: names in
     `arrays` assigned once, by a top-level assignment of a fresh value (not a view such
     as `x[1:]`, nor another name), and read after it."""
     stores: dict[str, int] = {}
+    reads: list[list[str]] = []  # the names each statement reads (one walk of each)
     for stmt in stmts:
-        for n in ast.walk(stmt):
-            if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
-                stores[n.id] = stores.get(n.id, 0) + 1
+        loads = []
+        for n in walk(stmt):
+            if isinstance(n, ast.Name):
+                if isinstance(n.ctx, ast.Load):
+                    loads.append(n.id)
+                elif isinstance(n.ctx, (ast.Store, ast.Del)):
+                    stores[n.id] = stores.get(n.id, 0) + 1
+        reads.append(loads)
     defined = {}
     for i, stmt in enumerate(stmts):
         if (
@@ -31,10 +39,10 @@ def free_dead_arrays(stmts: list[ast.stmt], arrays: Collection[str]) -> list[ast
         ):
             defined[stmt.targets[0].id] = i
     last: dict[str, int] = {}
-    for i, stmt in enumerate(stmts):
-        for n in ast.walk(stmt):
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in defined:
-                last[n.id] = i
+    for i, loads in enumerate(reads):
+        for read in loads:
+            if read in defined:
+                last[read] = i
     # the last assignment other than the final `return`: nothing allocates after it
     allocating = [i for i, s in enumerate(stmts) if isinstance(s, ast.Assign)]
     horizon = allocating[-1] if allocating else -1

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import ast
 
+from ..astutil import Transformer, copy_tree, walk
 from ..astutil import assign as _assign
 from ..astutil import attr_call as _attr_call
 from ..astutil import call as _call
-from ..astutil import copy_tree, walk
 from ..astutil import name as _name
 from ..ir import MarkerKind, OpKind
 from .common import MARK as _MARK
@@ -64,7 +64,7 @@ class SaveResolution:
         """Replace markers by saves/pushes where the backward sweep needs them."""
         fn = self
 
-        class Resolve(ast.NodeTransformer):
+        class Resolve(Transformer):
             def visit_Expr(self, node):
                 value = node.value
                 if (
