@@ -362,7 +362,7 @@ def readable(gen, flat: Flattened, names, output, guard=False):
         return gen
     if any(g in flat_params for g in grads):
         return gen
-    got = ", ".join(grads) + ("," if len(grads) == 1 else "")
+    got = ", ".join(grads)  # one gradient comes back bare, as from grad itself
     what = "Gradient" if output == "grad" else "Value and gradient"
     lines = [
         f"def {gen.entry}({', '.join(_with_defaults(flat.view.original, flat.params))}):",
