@@ -32,4 +32,8 @@ def listed(x, xs):
     s = x
     for v in xs:
         s = s * v + math.log(x * x + 2.0, 2.0)
-    return s + math.cbrt(x * x + 1.0)
+    return s + math.sqrt(x * x + 1.0)
+
+
+def cube_root(x):
+    return math.cbrt(x * x + 1.0) * x  # math.cbrt: Python 3.11 on

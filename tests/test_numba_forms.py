@@ -5,6 +5,8 @@ differences; float32 arguments are refused."""
 
 from __future__ import annotations
 
+import sys
+
 import numba_samples as ns
 import numpy as np
 import pytest
@@ -46,6 +48,13 @@ def test_list_argument_and_math_calls():
     assert value == pytest.approx(pvalue, rel=1e-12)
     assert dx == pytest.approx(px, rel=1e-12)
     assert isinstance(dxs, list) and dxs == pytest.approx(pxs, rel=1e-12)
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="math.cbrt is new in Python 3.11")
+def test_math_cbrt_is_spelled_for_numba():
+    g = srcdiff.grad(ns.cube_root, backend="numba")(0.7)
+    assert g == pytest.approx(srcdiff.grad(ns.cube_root)(0.7), rel=1e-12)
+    assert g == pytest.approx(fd_grad(ns.cube_root, (0.7,), 0), rel=1e-6)
 
 
 def test_arrays_on_the_tape_in_generated_code():

@@ -842,7 +842,9 @@ def _specialise_runtime(fdef, bindings, np_name, math_name, globals_=None):
                 m = math_name()
                 x, b = (ast.unparse(a) for a in node.args)
                 return ast.copy_location(_expr(f"({m}.log({x}) / {m}.log({b}))"), node)
-            if math_call is getattr(math, "cbrt", None) and len(node.args) == 1:
+            cbrt = getattr(math, "cbrt", None)  # (Python 3.11 on; None before, as is
+            # math_call for anything not from math)
+            if cbrt is not None and math_call is cbrt and len(node.args) == 1:
                 new = _expr(f"{np_name()}.cbrt(0.0)")  # (Numba has no math.cbrt)
                 new.args = node.args
                 return ast.copy_location(new, node)
