@@ -275,3 +275,51 @@ def multigammaln_in_a(a):
 
 def zeta_in_q(q):
     return special.zeta(2, q)
+
+
+def loggamma(x):
+    return special.loggamma(x)
+
+
+def poch(z, m):
+    return special.poch(z, m)
+
+
+def boxcox(x, lmbda):
+    return special.boxcox(x, lmbda)
+
+
+def boxcox_in_x(x):
+    return special.boxcox(x, 0.7)
+
+
+def boxcox1p(x, lmbda):
+    return special.boxcox1p(x, lmbda)
+
+
+def boxcox1p_in_x(x):
+    return special.boxcox1p(x, -0.4)
+
+
+def kl_div(x, y):
+    return special.kl_div(x, y)
+
+
+def rel_entr(x, y):
+    return special.rel_entr(x, y)
+
+
+def erfcx(x):
+    return special.erfcx(x)
+
+
+def dawsn(x):
+    return special.dawsn(x)
+
+
+def exp1(x):
+    return special.exp1(x)
+
+
+def expi(x):
+    return special.expi(x)

@@ -131,6 +131,46 @@ CASES = {
         fixed=(2.5, 1.5),
     ),
     "zeta": Case(W.zeta, (1,), [(2, 0.6), (3.5, 2.5)], (0.3, 4), sp.zeta, fixed=(2,)),
+    "loggamma": Case(W.loggamma, U1, [0.3, 1.7, 6.0], (0.3, 4), sp.loggamma),
+    "poch": Case(
+        W.poch,
+        (0, 1),
+        [(0.7, 1.9), (2.5, 0.4), (1.5, -0.3)],
+        (0.4, 3),
+        lambda z, m: sp.gamma(z + m) / sp.gamma(z),
+    ),
+    "boxcox": Case(
+        W.boxcox,
+        (0,),
+        [(0.7, 0.7), (2.5, 0.0), (1.5, -1.3)],
+        (0.2, 3),
+        lambda x, lm: sp.log(x) if float(lm) == 0 else (x**lm - 1) / lm,
+        fixed=(0.7,),
+    ),
+    "boxcox1p": Case(
+        W.boxcox1p,
+        (0,),
+        [(0.7, -0.4), (2.5, 0.0), (-0.5, 1.6)],
+        (-0.5, 3),
+        lambda x, lm: sp.log(1 + x) if float(lm) == 0 else ((1 + x) ** lm - 1) / lm,
+        fixed=(-0.4,),
+    ),
+    "kl_div": Case(
+        W.kl_div, (0, 1), [(0.7, 1.9), (2.5, 0.4)], (0.2, 3), lambda x, y: x * sp.log(x / y) - x + y
+    ),
+    "rel_entr": Case(
+        W.rel_entr, (0, 1), [(0.7, 1.9), (2.5, 0.4)], (0.2, 3), lambda x, y: x * sp.log(x / y)
+    ),
+    "erfcx": Case(W.erfcx, U1, [-1.5, 0.2, 3.0], (-2, 3), lambda x: sp.exp(x**2) * sp.erfc(x)),
+    "dawsn": Case(
+        W.dawsn,
+        U1,
+        [-1.5, 0.2, 3.0],
+        (-3, 3),
+        lambda x: sp.sqrt(sp.pi) / 2 * sp.exp(-(x**2)) * sp.erfi(x),
+    ),
+    "exp1": Case(W.exp1, U1, [0.2, 1.5, 4.0], (0.2, 4), lambda x: sp.expint(1, x)),
+    "expi": Case(W.expi, U1, [-2.0, 0.3, 2.5], (0.2, 3), sp.Ei),
     "multigammaln": Case(
         W.multigammaln,
         (0,),
@@ -226,6 +266,8 @@ IN_ONE = {
     "betainc": W.betainc_in_x,
     "multigammaln": W.multigammaln_in_a,
     "zeta": W.zeta_in_q,
+    "boxcox": W.boxcox_in_x,
+    "boxcox1p": W.boxcox1p_in_x,
 }
 
 

@@ -10,9 +10,10 @@ so Hessians and higher derivatives work.  Templates say `special.xxx`, which gen
 code binds to the module `scipy.special`.
 
 Arguments that are orders or counts (polygamma's n, the order v of iv / jv / yv, the
-shape a of gammainc, multigammaln's d) have no derivative: a differentiated value
-there is refused, naming the argument.  logsumexp's `return_sign=` (a tuple result)
-is not a parameter of its rule, so a call passing it is refused.
+shape a of gammainc, multigammaln's d, boxcox's exponent lmbda) have no derivative: a
+differentiated value there is refused, naming the argument.  logsumexp's
+`return_sign=` (a tuple result) is not a parameter of its rule, so a call passing it is
+refused.
 """
 
 import math
@@ -119,6 +120,18 @@ partials(special.zeta, "x, q", "zeta", q="-x * special.zeta(x + 1, q)")  # Hurwi
 partials(special.gamma, "x", "gamma", x="out * special.digamma(x)")
 partials(special.rgamma, "x", "rgamma", x="-out * special.digamma(x)")
 _add(nondiff_rule(special.gammasgn, "same", "scipy.special.gammasgn"))  # piecewise constant
+partials(special.loggamma, "x", "loggamma", x="special.digamma(x)")  # real x > 0
+# poch(z, m) = gamma(z + m) / gamma(z)
+partials(
+    special.poch,
+    "z, m",
+    "poch",
+    z="out * (special.digamma(z + m) - special.digamma(z))",
+    m="out * special.digamma(z + m)",
+)
+# Box-Cox in x (not in the exponent lmbda): ((1 + x)^l - 1) / l, log(1 + x) at l = 0
+partials(special.boxcox, "x, lmbda", "boxcox", x="x ** (lmbda - 1)")
+partials(special.boxcox1p, "x, lmbda", "boxcox1p", x="(1 + x) ** (lmbda - 1)")
 _DAB = "special.digamma(a) - special.digamma(a + b)"
 _DBA = "special.digamma(b) - special.digamma(a + b)"
 partials(special.beta, "a, b", "beta", a=f"out * ({_DAB})", b=f"out * ({_DBA})")
@@ -157,6 +170,15 @@ partials(special.log_ndtr, "x", "log_ndtr", x="np.exp(-0.5 * x * x - out) / math
 partials(special.xlogy, "x, y", "xlogy", x="np.log(y)", y="x / np.where(x == 0, 1.0, y)")
 partials(special.xlog1py, "x, y", "xlog1py", x="np.log1p(y)", y="x / np.where(x == 0, 1.0, 1 + y)")
 partials(special.entr, "x", "entr", x="-np.log(x) - 1")
+# x log(x / y) - x + y and x log(x / y), for x, y > 0
+partials(special.kl_div, "x, y", "kl_div", x="np.log(x / y)", y="1 - x / y")
+partials(special.rel_entr, "x, y", "rel_entr", x="np.log(x / y) + 1", y="-x / y")
+# erfcx = exp(x^2) erfc(x); Dawson's integral F' = 1 - 2 x F
+partials(special.erfcx, "x", "erfcx", x="2 * x * out - 2 / math.sqrt(math.pi)")
+partials(special.dawsn, "x", "dawsn", x="1 - 2 * x * out")
+# the exponential integrals E1 (x > 0) and Ei (x != 0)
+partials(special.exp1, "x", "exp1", x="-np.exp(-x) / x")
+partials(special.expi, "x", "expi", x="np.exp(x) / x")
 
 # --- Bessel functions --------------------------------------------------------------------
 # Recurrences: C_v' = (C_{v-1} - C_{v+1}) / 2 for J and Y, (I_{v-1} + I_{v+1}) / 2 for I;
