@@ -111,8 +111,9 @@ class BackwardSweep:
                 isinstance(node, ast.Assign)
                 and isinstance(node.targets[0], ast.Name)
                 and isinstance(node.value, ast.Name)
-                and node.targets[0].id in lists | {node.value.id}
-                and node.value.id in lists | {node.targets[0].id}
+                and node.targets[0].id in lists
+                and node.value.id in lists
+                and node.targets[0].id != node.value.id
             ):
                 continue
             new, old = node.targets[0].id, node.value.id
