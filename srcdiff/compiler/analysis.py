@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import numbers
 from collections.abc import Callable, Collection
 
@@ -675,42 +676,77 @@ class Definitions:
     intersection and "may" the union; a loop body may be entered from
     before the loop or from its own end (so its "may" includes everything
     the body assigns), and may run zero times.
+
+    Straight-line code only adds names, so a block grows one insertion-ordered dict in
+    place and a statement records (that dict, its length): the names bound before it are
+    the dict's first entries, made a set when asked for (`maybe.get`, `must.get`).
+    Copying the set at every statement made this quadratic in the statement count.
     """
 
     def __init__(self, tree: ast.FunctionDef):
-        self.maybe: dict[int, set[str]] = {}  # id(site) -> set of names possibly bound before it
-        self.must: dict[int, set[str]] = {}  # id(site) -> set of names certainly bound before it
+        self.maybe = _Snapshots()  # id(site) -> set of names possibly bound before it
+        self.must = _Snapshots()  # id(site) -> set of names certainly bound before it
         # (id(compound), "body" | "orelse") -> names certainly bound at its end
         self.must_end: dict[tuple[int, str], set[str]] = {}
         params = {a.arg for a in [*tree.args.posonlyargs, *tree.args.args, *tree.args.kwonlyargs]}
         self.at_end_must, self.at_end_maybe = self._block(tree.body, set(params), set(params))
 
     def _block(self, stmts, must, maybe):
+        """(must, maybe) at the end of `stmts`, entered with the sets `must`, `maybe`."""
+        must_d, maybe_d = dict.fromkeys(must), dict.fromkeys(maybe)
         for stmt in stmts:
-            must, maybe = self._stmt(stmt, must, maybe)
-        return must, maybe
+            self.maybe.record(stmt, maybe_d)
+            self.must.record(stmt, must_d)
+            if isinstance(stmt, ast.Assign):
+                for name in assigned_names(stmt):
+                    must_d[name] = maybe_d[name] = None
+            elif isinstance(stmt, (ast.If, ast.For, ast.While)):
+                new_must, new_maybe = self._compound(stmt, set(must_d), set(maybe_d))
+                must_d, maybe_d = dict.fromkeys(new_must), dict.fromkeys(new_maybe)
+        return set(must_d), set(maybe_d)
 
-    def _stmt(self, stmt, must, maybe):
-        self.maybe[id(stmt)] = set(maybe)
-        self.must[id(stmt)] = set(must)
-        if isinstance(stmt, ast.Assign):
-            names = assigned_names(stmt)
-            return must | names, maybe | names
+    def _compound(self, stmt, must, maybe):
         if isinstance(stmt, ast.If):
-            a_must, a_maybe = self._block(stmt.body, set(must), set(maybe))
-            b_must, b_maybe = self._block(stmt.orelse, set(must), set(maybe))
+            a_must, a_maybe = self._block(stmt.body, must, maybe)
+            b_must, b_maybe = self._block(stmt.orelse, must, maybe)
             self.must_end[id(stmt), "body"] = a_must
             self.must_end[id(stmt), "orelse"] = b_must
             return a_must & b_must, a_maybe | b_maybe
-        if isinstance(stmt, (ast.For, ast.While)):
-            assigned = _all_assigned(stmt)
-            entry_maybe = maybe | assigned
-            entry_must = set(must)
-            if isinstance(stmt, ast.For):
-                entry_must.add(stmt.target.id)
-            self.must_end[id(stmt), "body"], _ = self._block(stmt.body, entry_must, entry_maybe)
-            return must, entry_maybe
-        return must, maybe
+        assigned = _all_assigned(stmt)
+        entry_maybe = maybe | assigned
+        entry_must = set(must)
+        if isinstance(stmt, ast.For):
+            entry_must.add(stmt.target.id)
+        self.must_end[id(stmt), "body"], _ = self._block(stmt.body, entry_must, entry_maybe)
+        return must, entry_maybe
+
+
+class _Snapshots:
+    """id(statement) -> the set of names (of a growing dict, its first entries) before it."""
+
+    def __init__(self):
+        self._at: dict[int, tuple[dict, int]] = {}
+        self._sets: dict[int, set[str]] = {}
+
+    def record(self, stmt, names: dict) -> None:
+        self._at[id(stmt)] = (names, len(names))
+
+    def get(self, key: int, default=None):
+        found = self._sets.get(key)
+        if found is None:
+            if key not in self._at:
+                return default
+            names, count = self._at[key]
+            found = self._sets[key] = set(itertools.islice(names, count))
+        return found
+
+    def __getitem__(self, key: int) -> set[str]:
+        if key not in self._at:
+            raise KeyError(key)
+        return self.get(key)
+
+    def __contains__(self, key: int) -> bool:
+        return key in self._at
 
 
 def assigned_names(stmt):

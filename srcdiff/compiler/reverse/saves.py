@@ -214,7 +214,9 @@ class _Liveness:
     it (loops to a fixpoint).  Restores and pops assign names; other statements read and
     assign as Python does.  A restore whose value is overwritten before anything reads it
     is dropped with its save (`fn.live_restores` holds the others); what is live where the
-    backward sweep starts is what a helper's forward sweep must leave on the stack."""
+    backward sweep starts is what a helper's forward sweep must leave on the stack.
+    The live set is updated in place (copied only where control flow splits), so a
+    statement costs what it reads, not the size of the live set."""
 
     def __init__(self, fn, needed):
         self.fn = fn
@@ -231,7 +233,11 @@ class _Liveness:
         if m is not None:
             return self.marker(m, live)
         if isinstance(stmt, ast.If):
-            return _loads(stmt.test) | self.block(stmt.body, live) | self.block(stmt.orelse, live)
+            body = self.block(stmt.body, set(live))
+            live = self.block(stmt.orelse, live)
+            live |= body
+            live |= _loads(stmt.test)
+            return live
         if isinstance(stmt, (ast.For, ast.While)):
             return self.loop(stmt, live)
         if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
@@ -240,22 +246,26 @@ class _Liveness:
             reads = _loads(stmt)
             if isinstance(stmt, ast.AugAssign):
                 reads |= kills
-            return (live - kills) | reads
+            live -= kills
+            live |= reads
+            return live
         if isinstance(stmt, (ast.Expr, ast.Return, ast.Pass)):
-            return live | _loads(stmt)
+            live |= _loads(stmt)
+            return live
         # anything else: all it reads is live, it assigns nothing, its restores all stay
         for node in walk(stmt):
             m = self.fn.marker_of(node)
             if m is not None and m.kind is MarkerKind.RESTORE:
                 self.fn.live_restores.add((m.site, m.var))
-                live = live | {m.var}
-        return live | _loads(stmt)
+                live.add(m.var)
+        live |= _loads(stmt)
+        return live
 
     def loop(self, stmt, live):
         exit_live = self.block(stmt.orelse, live)
         head = set(exit_live)
         while True:
-            body_in = self.block(stmt.body, head)
+            body_in = self.block(stmt.body, set(head))
             if isinstance(stmt, ast.For):
                 new = exit_live | (body_in - _stores(stmt.target))
             else:
@@ -271,21 +281,27 @@ class _Liveness:
             emitted = m.var in self.needed and m.var in fn.defs.maybe.get(id(m.site), set())
             if emitted and m.var in live:
                 fn.live_restores.add((m.site, m.var))
-                return live - {m.var}
+                live.discard(m.var)
             return live
         if m.kind is MarkerKind.RESTORE_ITEM:
             if m.var not in self.needed:
                 return live
-            return live | {m.var} | (_loads(m.index) if m.index is not None else set())
+            live.add(m.var)
+            if m.index is not None:
+                live |= _loads(m.index)
+            return live
         if m.kind is MarkerKind.POP and m.stack:
             names = {n for n in m.names if n in self.needed}
-            live = live - names
+            live -= names
             for n in names & set(fn.recompute):
-                live = live | _loads(fn.recompute[n])
+                live |= _loads(fn.recompute[n])
             return live
         # saves in the backward sweep (a checkpointed loop's rerun records again) read
         if m.kind in (MarkerKind.SAVE, MarkerKind.SAVE_ITEM):
-            return live | {m.var} | (_loads(m.index) if m.index is not None else set())
+            live.add(m.var)
+            if m.index is not None:
+                live |= _loads(m.index)
+            return live
         if m.kind is MarkerKind.PUSH:
-            return live | set(m.names)
+            live |= set(m.names)
         return live
