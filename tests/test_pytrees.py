@@ -154,6 +154,20 @@ def test_generated_code_reads_the_leaves_and_builds_the_gradient():
         np.testing.assert_allclose(got[layer][key], want[layer][key], rtol=1e-14)
 
 
+@pytest.mark.parametrize("output", ["grad", "value_and_grad"])
+def test_shown_code_for_a_container_of_one_leaf_runs_as_printed(output):
+    """(the wrapper unpacked `dp_w, = ...` where the leaves function returns one gradient
+    bare: a TypeError when the shown or built code ran)"""
+    code = srcdiff.source(F.one_leaf, at=({"w": 0.5}, 3.0), output=output)
+    scope = dict(vars(F))
+    exec(compile(code, "<shown>", "exec"), scope)
+    got = scope[f"one_leaf_{output}"]({"w": 0.5}, 3.0)
+    if output == "value_and_grad":
+        value, got = got
+        assert value == pytest.approx(4.5)
+    assert got == {"w": pytest.approx(9.0)}
+
+
 @pytest.mark.parametrize(
     "func, args, what, hint",
     [
@@ -196,6 +210,11 @@ def test_the_command_line_takes_containers_in_at():
     assert 'params["w"][1]' in checked.stdout and "OK" in checked.stdout
 
 
+CALL_BUILT = (
+    "import sys; sys.path.insert(0, '.'); import m_grad; print(m_grad.f_grad({'w': 1.0}, 2.0))"
+)
+
+
 def test_srcdiff_build_builds_containers(tmp_path):
     """(tests/test_build_containers.py has the rest: emitted tests, structure checks)"""
     (tmp_path / "m.py").write_text("def f(p, x):\n    return p['w'] * x\n")
@@ -207,7 +226,7 @@ def test_srcdiff_build_builds_containers(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     run = subprocess.run(
-        [sys.executable, "-c", "import m_grad; print(m_grad.f_grad({'w': 1.0}, 2.0))"],
+        [sys.executable, "-I", "-c", CALL_BUILT],
         capture_output=True,
         text=True,
         cwd=tmp_path,

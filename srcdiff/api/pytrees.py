@@ -362,7 +362,7 @@ def readable(gen, flat: Flattened, names, output, guard=False):
         return gen
     if any(g in flat_params for g in grads):
         return gen
-    got = ", ".join(grads)  # one gradient comes back bare, as from grad itself
+    got = ", ".join(grads)  # (one gradient: the leaves function returns it bare)
     what = "Gradient" if output == "grad" else "Value and gradient"
     lines = [
         f"def {gen.entry}({', '.join(_with_defaults(flat.view.original, flat.params))}):",
@@ -386,7 +386,7 @@ def readable(gen, flat: Flattened, names, output, guard=False):
                     f'        raise ValueError("{gen.entry} was built for another structure of '
                     f'{p} (keys, lengths); rebuild it with an `at` of this one")'
                 )
-    target = got if output == "grad" else f"value, ({got})"
+    target = got if output == "grad" else f"value, {got}" if len(grads) == 1 else f"value, ({got})"
     lines += _wrapped(f"    {target} = {leaves_entry}(", args, ")")
     result = results[0] if len(results) == 1 else "(" + ", ".join(results) + ")"
     if len(names) == 1 and len(results) == 1:
