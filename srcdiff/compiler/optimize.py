@@ -50,6 +50,11 @@ def _stored(node):
     return names
 
 
+def stored_names(node: ast.AST) -> set[str]:
+    """Names a statement changes (assigned, assigned into, changed by a list method)."""
+    return _stored(node)
+
+
 class _Substitute(ast.NodeTransformer):
     def __init__(self, facts):
         self.facts = facts
