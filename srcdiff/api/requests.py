@@ -135,7 +135,8 @@ class Specializer:
         """ndim of each argument (None for lists and other objects): code is specialised
         to ranks too, so `w[2]` of a 1-D array is known to be one number.  An array's rank
         may carry tags (`(ndim, *tags)`): "narrow", a float dtype other than float64 (its
-        gradient is cast back to it), and "dense", no axis of length 1 (then broadcasting
+        gradient is cast back to it), "wide" (complex or long double: no dtype-changing folds),
+        and "dense", no axis of length 1 (then broadcasting
         against it never stretches an axis, and generated code sums cotangents back with
         a plain `np.sum(g, axis=0)` where `unbroadcast` would otherwise decide at run
         time: compiler/shapes.py).  A Python number is `(0, "python")`: its gradient is a
@@ -407,7 +408,14 @@ def rank_options(ranks):
         "narrow": tagged("narrow"),
         "dense": tagged("dense"),
         "python_numbers": tagged("python"),
+        "wide": tagged("wide"),
     }
+
+
+def _wide(dtype):
+    """A complex or long-double dtype: generated code then keeps every dtype as written
+    (no folding of `np.full_like(a, c) * b` into `c * b`: compiler/fills.py)."""
+    return dtype.kind == "c" or (dtype.kind == "f" and dtype.itemsize > 8)
 
 
 _PYTHON_NUMBER = (0, "python")
@@ -417,11 +425,15 @@ def _rank_with_tags(value):
     """An argument's rank for the specialisation key (Specializer.ranks_of)."""
     if type(value) in (float, int, bool):
         return _PYTHON_NUMBER
+    if isinstance(value, np.generic) and _wide(value.dtype):
+        return (0, "wide")
     if not isinstance(value, np.ndarray):
         return rank_of_value(value)
     tags = ()
     if value.dtype.kind == "f" and value.dtype != np.float64:
         tags += ("narrow",)
+    if _wide(value.dtype):
+        tags += ("wide",)
     if value.ndim and 1 not in value.shape:
         tags += ("dense",)
     return (value.ndim, *tags) if tags else value.ndim

@@ -22,6 +22,7 @@ from .astutil import attr_call as _attr_call
 from .astutil import call as _call
 from .astutil import name as _name
 from .emit import Printer, compile_unit, import_lines
+from .fills import facts_for, fold_fills
 from .forward import ForwardTransform
 from .gcpause import gc_paused
 from .optimize import eliminate_dead, fold_single_use, propagate
@@ -75,6 +76,7 @@ def generate(
     narrow: Collection[str] = (),
     dense: Collection[str] = (),
     python_numbers: Collection[str] = (),
+    wide: Collection[str] = (),
     checkpoint: object = None,
     backend: str = "python",
     cache: bool = False,
@@ -91,7 +93,9 @@ def generate(
     dtype other than float64, whose gradients are cast back (float32 stays float32 where
     the function computes in float64); `dense`: array parameters with no axis of length 1
     (shapes.py: broadcasting against them stretches no axis); `python_numbers`: parameters
-    given Python floats or ints (their gradient is a Python float); `checkpoint`: how to
+    given Python floats or ints (their gradient is a Python float); `wide`: parameters of
+    a complex or long-double dtype (fills.py folds nothing that could change a dtype);
+    `checkpoint`: how to
     checkpoint the main function's outermost loops (reverse mode): a number of snapshots
     or "binomial:S" / "uniform:S" (reverse/checkpoint.py `parse_option`); `backend`:
     "python", or "numba" (the functions rewritten by njit.py, each decorated
@@ -111,6 +115,7 @@ def generate(
         unit.checkpoint = option
         unit.backend = backend
         unit.numba_cache = cache
+        unit.wide_args = frozenset(wide)
         try:
             return _generate(
                 unit,
@@ -156,6 +161,7 @@ def _generate(
         _aux_is_not_differentiated(prepared)
     main = FunctionTransform(unit, prepared, "main")
     main.narrow = narrow
+    unit.narrow_args = frozenset(narrow) | unit.wide_args  # fills.py: not float64
     main.shapes.dense_params = frozenset(dense)
     main.python_numbers = frozenset(python_numbers)
     entry = unit.names.exact_or_suffixed(f"{func.__name__}_{_suffix(output)}")
@@ -698,6 +704,9 @@ def _fold_tangent_code(fn, body, tangents):
 def _tidy(fn, stmts):
     adjoints = set(fn.adjoints.values())
     stmts = propagate(stmts, adjoints, int_names=fn.int_names)
+    facts = facts_for(fn)
+    if facts is not None:  # np.full_like(t, c) * w -> c * w where w has t's shape
+        stmts = fold_fills(stmts, facts, fn.int_names)
     pure = {
         name for name, obj in fn.unit.binding_names.items() if isinstance(obj, types.ModuleType)
     }

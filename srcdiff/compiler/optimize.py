@@ -57,6 +57,11 @@ def _mentioned_and_stored(node):
     return mentioned, names
 
 
+def stored_names(node: ast.AST) -> set[str]:
+    """Names a statement changes (assigned, assigned into, changed by a list method)."""
+    return _stored(node)
+
+
 class _Substitute(Transformer):
     def __init__(self, facts):
         self.facts = facts

@@ -26,7 +26,7 @@ import ast
 
 import numpy as np
 
-from .analysis import INT, SCALAR
+from .analysis import ARRAY, INT, SCALAR
 from .astutil import walk
 from .ir import OpKind
 
@@ -102,6 +102,10 @@ class ShapeTokens:
             return ("own", name)
         if op.kind is OpKind.COPY:
             return self._atom_token(op.bound["x"]) or ("own", name)
+        if op.kind in (OpKind.SUBSCRIPT, OpKind.COPY) and isinstance(op.primal, ast.Subscript):
+            gathered = self._gather_token(op.primal)
+            if gathered is not None:
+                return gathered
         if op.kind is OpKind.SUBSCRIPT:
             base = self._atom_token(op.bound["x"])
             index = op.primal.slice
@@ -137,6 +141,93 @@ class ShapeTokens:
             ):
                 return full.pop()
         return ("own", name)
+
+    def _gather_token(self, primal):
+        """`a[np.arange(n), labels]` indexed on every axis by integer arrays, one of them a
+        dense parameter of the result's rank: the index arrays broadcast to that
+        parameter's shape (the others have no more axes, and none of its axes has length
+        1 to stretch), which is the result's."""
+        parts = primal.slice.elts if isinstance(primal.slice, ast.Tuple) else [primal.slice]
+        rank = self._gather_rank(self._atom_rank(primal.value), parts)
+        if rank is None:
+            return None
+        for part in parts:
+            if (
+                isinstance(part, ast.Name)
+                and part.id in self.fn.params
+                and self.dense(part.id)
+                and self.rank(part.id) == rank
+            ):
+                return self.token(part.id)
+        return None
+
+    def twin(self, name):
+        """A parameter never reassigned whose shape is certainly `name`'s (`y` for the
+        temporary `t12 = y * np.log(t5) + ...`), or None: a name that holds its value
+        wherever the function runs, so `t12.size` may be spelled `y.size` and t12 need not
+        be kept for its shape."""
+        token = self.token(name)
+        if token is None or token[0] == "own":
+            return None
+        for param in self.fn.params:
+            if (
+                self.stores.get(param, 0) == 0
+                and self.fn.an.kinds.get(param) in (ARRAY, INT)
+                and self.rank(param)
+                and self.token(param) == token
+            ):
+                return param
+        return None
+
+    def size_spelling(self, name):
+        """`name.size` spelled with a parameter that is alive everywhere (twin), also for a
+        reduction of such a shape over constant axes without keepdims (`np.sum(t5,
+        axis=1)` of a (n, k) `Y`-shaped t5 has `Y.shape[0]` elements); else None."""
+        twin = self.twin(name)
+        if twin is not None:
+            return ast.Attribute(
+                value=ast.Name(id=twin, ctx=ast.Load()), attr="size", ctx=ast.Load()
+            )
+        op = self._defining_op(name)
+        if (
+            op is None
+            or len(op.targets) != 1
+            or op.kind is not OpKind.RULE
+            or op.rule.result != "reduce"
+            or self.stores.get(name, 0) > 1
+            or not isinstance(op.bound.get("a"), ast.Name)
+        ):
+            return None
+        keep = op.bound.get("keepdims")
+        if keep is not None and not (isinstance(keep, ast.Constant) and keep.value is False):
+            return None
+        base, rank = op.bound["a"].id, self.rank(op.bound["a"].id)
+        twin = self.twin(base)
+        axis = op.bound.get("axis")
+        parts = axis.elts if isinstance(axis, ast.Tuple) else [axis]
+        axes = [_int_constant(p) for p in parts] if axis is not None else [None]
+        if twin is None or not rank or None in axes:
+            return None
+        if any(not -rank <= k < rank for k in axes):
+            return None
+        taken = {k % rank for k in axes}
+        left = [k for k in range(rank) if k not in taken]
+        if len(taken) != len(axes) or not left:
+            return None
+        spelled = [
+            ast.Subscript(
+                value=ast.Attribute(
+                    value=ast.Name(id=twin, ctx=ast.Load()), attr="shape", ctx=ast.Load()
+                ),
+                slice=ast.Constant(k),
+                ctx=ast.Load(),
+            )
+            for k in left
+        ]
+        size = spelled[0]
+        for more in spelled[1:]:
+            size = ast.BinOp(left=size, op=ast.Mult(), right=more)
+        return size
 
     def dense(self, name):
         """Does `name` certainly hold an array with no axis of length 1 (given dense

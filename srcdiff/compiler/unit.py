@@ -79,6 +79,9 @@ class Unit:
         self.checkpoint = None  # snapshots per checkpointed loop (reverse/checkpoint.py)
         self.backend = "python"  # or "numba": derive rewrites the functions (njit.py)
         self.numba_cache = False  # @numba.njit(cache=True) (srcdiff build)
+        # arguments of another dtype than float64 (fills.py folds dtype-exactly only without)
+        self.wide_args: frozenset[str] = frozenset()
+        self.narrow_args: frozenset[str] | None = None
         self.seed = seed if seed is not None else ast.Constant(1.0)
         self.bindings = {}  # id(obj) -> (name, obj)
         self.binding_names = {}  # name -> obj

@@ -32,21 +32,14 @@ def loss_grad(w, b, X, y, lam):
     eps = 1e-12
     t5 = p + eps
     t9 = 1.0 - p + eps
-    t12 = y * np.log(t5) + (1.0 - y) * np.log(t9)
-    t14 = w * w
     # backward sweep
     # line 12: return ce + lam * np.sum(w * w)
-    dt14 = np.full_like(t14, lam)
-    del t14
-    dw = dt14 * w + dt14 * w
-    del dt14
+    dw = lam * w + lam * w
     # line 11: ce = -np.mean(y * np.log(p + eps) + (1.0 - y) * np.log(1.0 - p + eps))
-    dt12 = np.full_like(t12, -1.0 / t12.size)
-    del t12
-    dp = -(dt12 * (1.0 - y) / t9)
+    dp = -(-1.0 / y.size * (1.0 - y) / t9)
     del t9
-    dp = dp + dt12 * y / t5
-    del dt12, t5
+    dp = dp + -1.0 / y.size * y / t5
+    del t5
     # line 9: p = 1.0 / (1.0 + np.exp(-z))
     dz = -(dp * (-p / t4) * t3)
     del p, t3, t4

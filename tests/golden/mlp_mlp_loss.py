@@ -40,10 +40,10 @@ def mlp_loss_grad(W1, b1, W2, b2, X, labels):
     picked = log_probs[np.arange(X.shape[0]), labels]
     # backward sweep
     # line 12: picked = log_probs[np.arange(X.shape[0]), labels]
-    dlog_probs = add_at(None, log_probs, (np.arange(X.shape[0]), labels), np.full_like(picked, -1.0 / picked.size))
+    dlog_probs = add_at(None, log_probs, (np.arange(X.shape[0]), labels), np.full_like(picked, -1.0 / labels.size))
     del log_probs
     # line 11: log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
-    dshifted = dlog_probs + np.full_like(t5, np.sum(-dlog_probs, axis=1, keepdims=True) / t6) * t5
+    dshifted = dlog_probs + np.sum(-dlog_probs, axis=1, keepdims=True) / t6 * t5
     del dlog_probs, t5, t6
     # line 10: shifted = logits - np.max(logits, axis=1, keepdims=True)
     dlogits = dshifted + np.sum(-dshifted, axis=1, keepdims=True) * chooser_partials(logits, t4, 1, True)

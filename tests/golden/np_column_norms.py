@@ -15,11 +15,10 @@ import numpy as np
 def column_norms_grad(A):
     """Gradient of column_norms with respect to A (reverse mode)."""
     # forward sweep
-    t1 = A * A
-    t3 = np.sqrt(np.sum(t1, axis=0))
+    t3 = np.sqrt(np.sum(A * A, axis=0))
     # backward sweep
     # line 29: return np.sum(np.sqrt(np.sum(A * A, axis=0)))
-    dt1 = np.full_like(t1, np.expand_dims(np.full_like(t3, 1.0) * (0.5 / t3), 0))
-    del t1, t3
-    dA = dt1 * A + dt1 * A
+    dt2 = 0.5 / t3
+    del t3
+    dA = np.expand_dims(dt2, 0) * A + np.expand_dims(dt2, 0) * A
     return dA

@@ -22,7 +22,7 @@ def logsumexp_grad(x):
     t3 = np.sum(t2)
     # backward sweep
     # line 15: return m + np.log(np.sum(np.exp(x - m)))
-    dt1 = np.full_like(t2, 1.0 / t3) * t2
+    dt1 = 1.0 / t3 * t2
     del t2
     # line 14: m = np.max(x)
     dx = dt1 + (1.0 + np.sum(-dt1)) * chooser_partials(x, m, None, False)

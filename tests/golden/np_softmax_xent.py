@@ -25,18 +25,13 @@ def softmax_xent_grad(W, X, Y):
     t1 = np.max(logits, axis=1, keepdims=True)
     shifted = logits - t1
     t2 = np.exp(shifted)
-    t3 = np.sum(t2, axis=1, keepdims=True)
-    log_probs = shifted - np.log(t3)
     del shifted
-    t5 = Y * log_probs
-    del log_probs
-    t6 = np.sum(t5, axis=1)
+    t3 = np.sum(t2, axis=1, keepdims=True)
     # backward sweep
     # line 62: return -np.mean(np.sum(Y * log_probs, axis=1))
-    dlog_probs = np.full_like(t5, np.expand_dims(np.full_like(t6, -1.0 / t6.size), 1)) * Y
-    del t5, t6
+    dlog_probs = -1.0 / Y.shape[0] * Y
     # line 61: log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
-    dshifted = dlog_probs + np.full_like(t2, np.sum(-dlog_probs, axis=1, keepdims=True) / t3) * t2
+    dshifted = dlog_probs + np.sum(-dlog_probs, axis=1, keepdims=True) / t3 * t2
     del dlog_probs, t2, t3
     # line 60: shifted = logits - np.max(logits, axis=1, keepdims=True)
     dlogits = dshifted + np.sum(-dshifted, axis=1, keepdims=True) * chooser_partials(logits, t1, 1, True)

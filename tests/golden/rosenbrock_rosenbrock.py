@@ -22,7 +22,7 @@ def rosenbrock_grad(x):
     # line 7: return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
     dt10 = np.full_like(t10, 1.0)
     del t10
-    dt7 = -(dt10 * 2 * t8)
+    dt7 = -(2.0 * t8)
     del t8
     dx = np.zeros_like(x)
     dx[:-1] += dt7
