@@ -379,3 +379,27 @@ def nd_range_times(x):
     for i in range(int(x)):
         s = s + i * x
     return s
+
+
+def math_gamma(x):
+    return math.gamma(x)
+
+
+def math_lgamma(x):
+    return math.lgamma(x)
+
+
+def math_fmod(x, y):
+    return math.fmod(x, y)
+
+
+def math_remainder(x, y):
+    return math.remainder(x, y)
+
+
+def math_ldexp(x, i):
+    return math.ldexp(x, i)
+
+
+def rt_psi(n, x):
+    return runtime.psi(n, x)

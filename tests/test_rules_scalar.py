@@ -205,6 +205,27 @@ CASES = {
     ),
     ("math.degrees", 1): Case(W.math_degrees, lambda s, p: s[0] * 180 / sp.pi, _pts(0.3, -100.0)),
     ("math.radians", 1): Case(W.math_radians, lambda s, p: s[0] * sp.pi / 180, _pts(0.3, -100.0)),
+    ("math.gamma", 1): Case(W.math_gamma, lambda s, p: sp.gamma(s[0]), _pts(0.3, 2.5, 7.1, -1.5)),
+    ("math.lgamma", 1): Case(
+        W.math_lgamma,
+        lambda s, p: sp.log(sp.gamma(s[0]) * math.copysign(1, math.gamma(p[0]))),
+        _pts(0.3, 2.5, 40.0, -2.5, -1.5),
+    ),
+    ("math.fmod", 2): Case(
+        W.math_fmod,
+        lambda s, p: s[0] - s[1] * math.trunc(p[0] / p[1]),
+        _pts((5.3, 1.7), (-5.3, 1.7), (5.3, -1.2), (0.4, 3.0)),
+    ),
+    ("math.remainder", 2): Case(
+        W.math_remainder,
+        lambda s, p: s[0] - s[1] * round(p[0] / p[1]),
+        _pts((5.3, 1.7), (-5.3, 1.7), (5.3, -1.2), (0.4, 3.0)),
+    ),
+    ("math.ldexp", 2): Case(
+        W.math_ldexp,
+        lambda s, p: s[0] * 2 ** p[1],
+        _pts(P((1.3, 3), wrt=(0,)), P((-0.7, -2), wrt=(0,))),
+    ),
     # builtins
     ("abs", 1): Case(W.bi_abs, lambda s, p: sp.Abs(s[0]), ABS_POINTS),
     ("float", 1): Case(W.bi_float, lambda s, p: s[0], _pts(1.3, -0.2)),
@@ -225,6 +246,12 @@ CASES[("srcdiff.runtime.core.pow_dexp", 2)] = Case(
     W.rt_pow_dexp,
     lambda s, p: s[0] * sp.log(s[1]),
     _pts((2.0, 1.5), (-0.7, 3.0), (1.3, 0.2), P((0.5, 1e-3), scale=1e-3)),
+)
+# psi(n, x), srcdiff's polygamma (math.gamma's and lgamma's derivatives): d/dx is psi(n + 1, x)
+CASES[("srcdiff.runtime.core.psi", 2)] = Case(
+    W.rt_psi,
+    lambda s, p: sp.polygamma(int(p[0]), s[1]),
+    _pts(*(P((n, x), wrt=(1,)) for n in (0, 1, 2) for x in (0.3, 4.5, 25.0, -1.5))),
 )
 if PY311:
     CASES[("math.exp2", 1)] = Case(W.math_exp2, lambda s, p: 2 ** s[0], _pts(0.3, -3.0, 10.0))
@@ -339,6 +366,40 @@ def test_rule_gradient(case, point, index):
         assert _close(g, ref, SYM_RTOL, SYM_ATOL), (
             f"{f.__name__}{args} d/d{_param_names(f)[index]}: srcdiff {g!r}, sympy {ref!r}"
         )
+
+
+def sympy_second_derivative(case, args, index):
+    names = _param_names(case.wrapper)
+    syms = tuple(sp.Symbol(n, real=True) for n in names)
+    d2 = sp.diff(sp.sympify(case.sym(syms, args)), syms[index], 2)
+    value = d2.subs({s: sp.Float(v, 50) for s, v in zip(syms, args)}).evalf(50)
+    return float(value.as_real_imag()[0])
+
+
+@pytest.mark.parametrize("case, point, index", _cases_params())
+def test_rule_gradient_forward_mode(case, point, index):
+    """The rule's jvp: forward mode against finite differences and reverse mode."""
+    f = case.wrapper
+    g = srcdiff.grad(f, wrt=index, mode="forward")(*point.args)
+    assert isinstance(g, float), f"expected a float gradient, got {g!r}"
+    fd = fd_derivative(f, point.args, index, point.scale)
+    assert _close(g, fd, FD_RTOL, FD_ATOL), (f.__name__, point.args, index, g, fd)
+    rev = srcdiff.grad(f, wrt=index)(*point.args)
+    assert _close(g, rev, 1e-12, 1e-300), (f.__name__, point.args, index, g, rev)
+
+
+@pytest.mark.parametrize("case, point, index", _cases_params())
+def test_rule_second_derivative(case, point, index):
+    """Hessians differentiate the derivative templates again (forward over reverse):
+    against sympy's second derivative and finite differences of the gradient."""
+    f = case.wrapper
+    h = srcdiff.hessian(f, wrt=index)(*point.args)
+    grad = srcdiff.grad(f, wrt=index)
+    fd = fd_derivative(grad, point.args, index, point.scale)
+    assert _close(float(h), fd, 1e-5, 1e-6), (f.__name__, point.args, index, h, fd)
+    if point.sympy:
+        ref = sympy_second_derivative(case, point.args, index)
+        assert _close(float(h), ref, 1e-8, 1e-10), (f.__name__, point.args, index, h, ref)
 
 
 @pytest.mark.parametrize(
@@ -475,7 +536,7 @@ def is_scalar_rule(rule):
     func = rule.func
     if isinstance(func, type) and issubclass(func, ast.AST):
         return rule.result != "array"  # `@` is an array operator
-    if func is runtime.pow_dexp:
+    if func in (runtime.pow_dexp, runtime.psi):
         return True
     return getattr(func, "__module__", None) in ("math", "builtins")
 

@@ -348,6 +348,14 @@ class Analysis:
             kind = SCALAR  # x.sum(), np.mean(x) * v of rank 0: one number
         return kind, active
 
+    def _expr_JoinedStr(self, node):
+        """An f-string: active where a formatted value is (`f"{stop_gradient(x)}"` is not)."""
+        values = [v for v in node.values if isinstance(v, ast.FormattedValue)]
+        return OTHER, any(
+            self.expr(v.value)[1] or (v.format_spec is not None and self.expr(v.format_spec)[1])
+            for v in values
+        )
+
     def _expr_Constant(self, node):
         if node.value is None:  # `y = None` placeholders say nothing about y's kind
             return None, False

@@ -768,6 +768,11 @@ class Flattener:
                 "yet: this derivative of a derivative is not supported (the first "
                 "derivative is)"
             )
+        if func in (str, repr, format, ascii):  # text carries no derivative
+            hint = (
+                f"a string carries no derivative: convert a value cut off from it, "
+                f"{name}(srcdiff.stop_gradient(...)); print() and f-strings need nothing"
+            )
         if func in (zip, enumerate, reversed, map, filter, iter):  # lazy iterators
             hint = (
                 f"use {name}(...) directly as a `for` loop's iterable (for a, b in "
@@ -949,6 +954,10 @@ _HINTS = {
         "that accumulates the values"
     ),
     ast.BoolOp: "use an if statement",
+    ast.JoinedStr: (
+        "a string carries no derivative: format a value cut off from it, "
+        'f"{srcdiff.stop_gradient(x)}" (f-strings passed straight to print need nothing)'
+    ),
     ast.Dict: (
         'return a dict display straight away (`return {"a": ..., "b": ...}`: jacobian, jvp '
         "and vjp keep its structure), or keep the values in variables; a dict can't be "

@@ -19,6 +19,7 @@ NS = {
     "owned": runtime.owned,
     "like": runtime.like,
     "pow_dexp": runtime.pow_dexp,
+    "psi": runtime.psi,
     "scalar_like": runtime.scalar_like,
     "broadcast_like": runtime.broadcast_like,
     "pow_dbase": runtime.pow_dbase,
@@ -74,6 +75,7 @@ rule(
     result="array",
     zero="x",
 )
+rule(runtime.psi, "n, x", partials={"n": "0.0", "x": "psi(n + 1, x)"})  # n: an int
 rule(runtime.pow_dexp, "p, x", partials={"p": "pow_dexp(1.0, x)", "x": "p / x"})
 # pow_dbase(x, y) = y * x**(y - 1): d/dx = y * pow_dbase(x, y - 1), d/dy = x**(y-1) (1 + y ln x)
 rule(

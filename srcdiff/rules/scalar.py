@@ -15,7 +15,13 @@ import numpy as np
 from ..runtime import core as runtime
 from .core import RULES, make_rule, nondiff_rule
 
-NS = {"math": math, "np": np, "pow_dexp": runtime.pow_dexp, "pow_dbase": runtime.pow_dbase}
+NS = {
+    "math": math,
+    "np": np,
+    "pow_dexp": runtime.pow_dexp,
+    "pow_dbase": runtime.pow_dbase,
+    "psi": runtime.psi,
+}
 # d(x**y)/dx; where y == 0 it is 0, also at x == 0 (the formula alone divides by zero).
 # A constant exponent folds: x ** 2 gives 2 * x (templates.py).
 _POW_DX = "y * x ** (y - 1) if y else 0.0"
@@ -92,6 +98,15 @@ partials(math.fabs, "x", x="math.copysign(1.0, x) if x else 0.0")
 partials(math.copysign, "x, y", x="math.copysign(1.0, x) * math.copysign(1.0, y)", y="0.0")
 partials(math.degrees, "x", x="180 / math.pi")
 partials(math.radians, "x", x="math.pi / 180")
+# gamma' = gamma * digamma; lgamma is log|gamma|, also for negative x: its derivative is
+# digamma there too.  psi is srcdiff's own polygamma (runtime/core.py), so no SciPy.
+partials(math.gamma, "x", x="out * psi(0, x)")
+partials(math.lgamma, "x", x="psi(0, x)")
+# fmod and remainder are x - n * y for an integer n (truncated or rounded x / y);
+# d/dy is -n, and -n is (out - x) / y (to rounding; a float, as the other partials are).
+partials(math.fmod, "x, y", x="1.0", y="(out - x) / y")
+partials(math.remainder, "x, y", x="1.0", y="(out - x) / y")
+partials(math.ldexp, "x, i", x="math.ldexp(1.0, i)", i="0.0")
 _f: Any  # the primitive each loop below registers
 for _f in (math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite):
     nondiff(_f, result="int")

@@ -20,6 +20,7 @@ __all__ = [
     "owned",
     "pow_dbase",
     "pow_dexp",
+    "psi",
     "scalar_like",
     "seq_push",
     "seq_zeros",
@@ -81,6 +82,36 @@ def pow_dexp(out, x):
     if x > 0:
         return out * math.log(x)
     return 0.0 if x == 0 else math.nan
+
+
+def psi(n, x):
+    """The polygamma function of order `n` of a number `x` (digamma for n = 0).
+
+    math.gamma's and math.lgamma's derivatives are gamma * digamma and digamma, and
+    srcdiff's core does not depend on SciPy.  The recurrence
+    psi(n, x) = psi(n, x + 1) - (-1)**n * n! / x**(n + 1) moves x to 20 or beyond,
+    where the asymptotic series (Bernoulli numbers up to B14) is exact to rounding.
+    """
+    x = float(x)
+    if x <= 0 and x == math.floor(x):
+        return math.nan  # a pole; gamma and lgamma themselves raise there
+    if n == 0 and x < 0:  # reflection: psi(x) = psi(1 - x) - pi / tan(pi x)
+        return psi(0, 1.0 - x) - math.pi / math.tan(math.pi * x)
+    shift = 0.0
+    sign = -1.0 if n % 2 == 0 else 1.0  # (-1)**(n + 1)
+    while x < 20.0:
+        shift += sign * math.factorial(n) / x ** (n + 1)
+        x += 1.0
+    bernoulli = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)
+    if n == 0:
+        series = math.log(x) - 0.5 / x
+        for k, b in enumerate(bernoulli, start=1):
+            series -= b / (2 * k * x ** (2 * k))
+        return shift + series
+    series = math.factorial(n - 1) / x**n + math.factorial(n) / (2 * x ** (n + 1))
+    for k, b in enumerate(bernoulli, start=1):
+        series += b * math.factorial(2 * k + n - 1) / (math.factorial(2 * k) * x ** (2 * k + n))
+    return shift + sign * series
 
 
 def zeros_like(x):

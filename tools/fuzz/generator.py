@@ -253,6 +253,13 @@ class Gen:
         # spells them with NumPy so that a seed is the same program everywhere.
         new_math = "math" if hasattr(math, "cbrt") else "np"
         forms += [f"{new_math}.cbrt({e} * {e} + 0.5)", f"{new_math}.exp2({self.squash(e)})"]
+        forms += [
+            f"math.gamma({self.squash(e)} + 2.0)",
+            f"math.lgamma({e} * {e} + 0.5)",
+            f"math.fmod({e}, {self.fexpr(env, d)} * {self.fexpr(env, d)} + 0.7)",
+            f"math.remainder({e}, 1.3)",
+            f"math.ldexp({e}, 2)",
+        ]
         return self.pick(forms)
 
     def cond(self, env, depth):
