@@ -219,6 +219,9 @@ class TransformBase:
         """Constants, slices of them, and counters of `for ... in range` loops: an index
         that can't select an element twice (unlike integer arrays)."""
         counters = self._range_counters()
+        parts = index.elts if isinstance(index, ast.Tuple) else [index]
+        if all(isinstance(part, ast.Slice) for part in parts):
+            return True  # `a:b` selects each element once, whatever a and b are
         for node in walk(index):
             if isinstance(node, ast.Name):
                 if node.id not in counters:
@@ -287,6 +290,8 @@ class TransformBase:
 def _without_slices(index: ast.expr) -> ast.expr:
     """The index with each `a:b` of a tuple as None: a slice is no expression (it can't be
     an argument), and it never makes an element repeat, so check_distinct ignores it."""
+    if isinstance(index, ast.Slice):
+        return ast.Constant(value=None)
     if isinstance(index, ast.Tuple):
         index.elts = [
             ast.Constant(value=None) if isinstance(e, ast.Slice) else e for e in index.elts

@@ -966,6 +966,47 @@ class Gen:
         return lines
 
     # -- array statements ------------------------------------------------------------------------
+    def fill_loop(self, env, name, shape, pad):
+        """`for i in range(n): y[i] = ...` (counted up or down), sometimes with a slice
+        store that starts or ends at the counter."""
+        counter = self.fresh("i")
+        inner = env.copy()
+        inner.names[counter] = INT
+        inner.protected.add(counter)
+        value = self.fexpr(inner, 2) if len(shape) == 1 else self.aexpr(inner, shape[1:], 2)
+        src = [
+            n
+            for n, t in env.names.items()
+            if is_arr(t) and t[1][:1] == shape[:1] and len(t[1]) == 1
+        ]
+        if src and len(shape) == 1 and self.chance(0.7):
+            s = self.pick(src)
+            value = self.pick(
+                [
+                    f"{self.squash_np(s + '[' + counter + ']')}",
+                    f"{s}[{counter}] * {self.fexpr(inner, 1)}",
+                    f"{name}[{counter}] + {s}[{counter}]",
+                ]
+            )
+        bound = self.pick([str(shape[0]), f"{name}.shape[0]", f"len({name})"])
+        # counted down as well as up: a `reversed(range(...))` counter is no `range`
+        # counter to srcdiff (a slice store under one once crashed the generated code)
+        loop_range = f"reversed(range({bound}))" if self.chance(0.4) else f"range({bound})"
+        lines = [
+            f"{pad}for {counter} in {loop_range}:",
+            f"{pad}    {name}[{counter}] = {value}",
+        ]
+        if self.chance(0.3):
+            lines.append(
+                f"{pad}    {name}[{counter}] += {self.fexpr(inner, 1)}"
+                if len(shape) == 1
+                else f"{pad}    {name}[{counter}] *= 0.5"
+            )
+        if self.chance(0.5):  # a slice that starts or ends at the counter
+            part = self.pick([f"{counter}:", f":{counter}", f"{counter}:{counter} + 2"])
+            lines.append(f"{pad}    {name}[{part}] = {name}[{part}] * 0.5 + {self.fexpr(inner, 1)}")
+        return lines
+
     def array_stmt(self, env, depth, loop, indent):
         pad = "    " * indent
         r = self.rng.random()
@@ -990,7 +1031,10 @@ class Gen:
             )
             env.names[name] = arr(shape)
             self.fresh_arrays.append(name)
-            return [f"{pad}{name} = {init}"]
+            lines = [f"{pad}{name} = {init}"]
+            if self.chance(0.3):  # filled element by element right away
+                lines += self.fill_loop(env, name, shape, pad)
+            return lines
         name = self.pick(fresh_arrays)
         shape = env.names[name][1]
         r = self.rng.random()
@@ -1003,37 +1047,7 @@ class Gen:
             b = self.rng.randrange(a + 1, shape[0] + 1)
             return [f"{pad}{name}[{a}:{b}] = {self.aexpr(env, (b - a,) + shape[1:], 2)}"]
         if r < 0.45:
-            counter = self.fresh("i")
-            inner = env.copy()
-            inner.names[counter] = INT
-            inner.protected.add(counter)
-            value = self.fexpr(inner, 2) if len(shape) == 1 else self.aexpr(inner, shape[1:], 2)
-            src = [
-                n
-                for n, t in env.names.items()
-                if is_arr(t) and t[1][:1] == shape[:1] and len(t[1]) == 1
-            ]
-            if src and len(shape) == 1 and self.chance(0.7):
-                s = self.pick(src)
-                value = self.pick(
-                    [
-                        f"{self.squash_np(s + '[' + counter + ']')}",
-                        f"{s}[{counter}] * {self.fexpr(inner, 1)}",
-                        f"{name}[{counter}] + {s}[{counter}]",
-                    ]
-                )
-            bound = self.pick([str(shape[0]), f"{name}.shape[0]", f"len({name})"])
-            lines = [
-                f"{pad}for {counter} in range({bound}):",
-                f"{pad}    {name}[{counter}] = {value}",
-            ]
-            if self.chance(0.3):
-                lines.append(
-                    f"{pad}    {name}[{counter}] += {self.fexpr(inner, 1)}"
-                    if len(shape) == 1
-                    else f"{pad}    {name}[{counter}] *= 0.5"
-                )
-            return lines
+            return self.fill_loop(env, name, shape, pad)
         if r < 0.55:
             op = self.pick(["+=", "*=", "-="])
             value = self.aexpr(env, shape, 2) if self.chance(0.6) else self.fexpr(env, 2)
