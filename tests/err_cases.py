@@ -68,17 +68,17 @@ def uses_lambda_argument(x):
     return max(x, 1.0, key=lambda v: -v)
 
 
-def uses_gamma(x):
+def uses_ulp(x):
     y = x * 2.0
-    return math.gamma(y) + x
+    return math.ulp(y) + x
 
 
-def uses_lgamma(x):
-    return x * math.lgamma(x)
+def uses_nextafter(x):
+    return x * math.nextafter(x, 0.0)
 
 
-def uses_gamma_inactive(x):
-    return x * math.gamma(3.5)
+def uses_ulp_inactive(x):
+    return x * math.ulp(3.5)
 
 
 def uses_time_inactive(x):
@@ -147,13 +147,13 @@ def one_string(s, x):
     return x * 2.0
 
 
-def h_gamma(a):
+def h_ulp(a):
     b = a + 1.0
-    return math.gamma(b) * a
+    return math.ulp(b) * a
 
 
-def uses_helper_gamma(x):
-    return h_gamma(x * 2.0) + x
+def uses_helper_ulp(x):
+    return h_ulp(x * 2.0) + x
 
 
 def h_try(a):

@@ -16,7 +16,19 @@ import inspect
 import types
 from dataclasses import dataclass, field
 
+from ..compiler.source import as_def
 from ..errors import WrtError
+
+
+def reads_lambdas(api):
+    """`api(func, ...)`, given a lambda, works on the `def` it stands for
+    (compiler/lambdas.py), as `jax.grad(lambda x: ...)` does."""
+
+    @functools.wraps(api)
+    def wrapper(func=None, *args, **kwargs):
+        return api(func if func is None else as_def(func), *args, **kwargs)
+
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -94,7 +106,7 @@ def unwrap(func) -> Bound | None:
         if inner is None:
             if not isinstance(func.func, types.FunctionType):
                 return None
-            inner = Bound(func.func, ())
+            inner = Bound(as_def(func.func), ())
         return Bound(
             inner.func,
             inner.args + tuple(func.args),

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..errors import GradientCheckError
 from ..runtime.fd import numeric_grad
+from . import callables
 from .pytrees import Flattened, has_containers
 
 __all__ = ["CheckReport", "CheckRow", "check_grad", "format_table", "numeric_grad"]
@@ -192,6 +193,7 @@ def _relabel(flat, label):
     return flat.label(name) + ("[" + rest if rest else "")
 
 
+@callables.reads_lambdas
 def check_grad(func, *args, wrt=0, rtol=1e-5, atol=1e-7):
     """Compare srcdiff's gradient of `func` at `args` with central differences.
 

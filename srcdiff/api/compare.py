@@ -26,6 +26,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..errors import ArgumentError, SrcDiffError, WrtError
+from . import callables
 from .compare_report import Comparison, MethodRow
 from .differences import (
     SCALES,
@@ -55,6 +56,7 @@ AD_MODES = (("symbolic", "symbolic"), ("forward mode", "forward"), ("reverse mod
 REFERENCE_ORDER = ("symbolic", "reverse mode", "forward mode")
 
 
+@callables.reads_lambdas
 def compare(
     func: Callable[..., object],
     *args: object,

@@ -14,7 +14,7 @@ from ..compiler.analysis import ARRAY, INT, SCALAR, SEQ
 from ..compiler.derive import generate
 from ..compiler.results import check_scalar_result
 from ..compiler.reverse.checkpoint import parse_option
-from ..compiler.source import FunctionSource
+from ..compiler.source import FunctionSource, as_def
 from ..errors import ArgumentError, NonScalarOutputError, SrcDiffError
 from . import callables
 from .backends import check_backend
@@ -56,6 +56,7 @@ def _make(
     check_backend(backend)
     if mode not in MODES:
         raise SrcDiffError(f"mode must be 'reverse', 'forward' or 'symbolic', not {mode!r}")
+    func = as_def(func)  # a lambda: the def it stands for
     bound = callables.unwrap(func)
     if mode == "symbolic":
         if backend != "python":
@@ -316,6 +317,7 @@ def checked_checkpoint(checkpoint, mode="reverse"):
     return option
 
 
+@callables.reads_lambdas
 def grad(
     func=None,
     wrt=0,
@@ -353,6 +355,7 @@ def grad(
     return _make(grad, func, wrt, "grad", doc, mode, checkpoint, has_aux, backend)
 
 
+@callables.reads_lambdas
 def value_and_grad(
     func=None,
     wrt=0,
@@ -384,6 +387,7 @@ def _wrt_or_argnums(wrt, argnums):
     return argnums
 
 
+@callables.reads_lambdas
 def source(
     func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint=None, backend="python"
 ):
@@ -400,6 +404,7 @@ def source(
     ].source()
 
 
+@callables.reads_lambdas
 def generated(
     func, wrt=0, mode="reverse", *, output="grad", at=None, checkpoint=None, backend="python"
 ):

@@ -86,6 +86,37 @@ def keyword_only(func):
     return _PREPARED[key]
 
 
+def check_differentiable(func, params, wrt_index, args, kinds=None):
+    """An ArgumentError unless every argument differentiated is a float, a float array or
+    a list of them (`kinds`: their kinds, computed here if not given; ints count as
+    floats and their kind is changed in place to SCALAR)."""
+    if kinds is None:
+        kinds = [FAST_KINDS.get(type(a)) or kind_of_value(a) for a in args]
+    for i in wrt_index:
+        if np.iscomplexobj(args[i]) and isinstance(args[i], (complex, np.ndarray, np.generic)):
+            what = getattr(args[i], "dtype", type(args[i]).__name__)
+            raise ArgumentError(
+                f"cannot differentiate {func.__name__} with respect to "
+                f"{params[i]!r}: it was given a complex value ({what}); srcdiff "
+                "differentiates real values only",
+                hint="pass the real and imaginary parts as separate float arguments "
+                "(x.real, x.imag) and combine them inside the function",
+            )
+        if kinds[i] == INT and not isinstance(args[i], np.ndarray):
+            kinds[i] = SCALAR
+        elif kinds[i] not in (SCALAR, ARRAY, SEQ):
+            name = params[i]
+            what = type(args[i]).__name__
+            if kinds[i] == INT:
+                what = f"an integer array (dtype {args[i].dtype})"
+            raise ArgumentError(
+                f"cannot differentiate {func.__name__} with respect to {name!r}: "
+                f"it was given {what}",
+                hint="pass a float, a float array, or a list of floats "
+                "(integer arrays carry no derivative: use x.astype(float))",
+            )
+
+
 class Specializer:
     """Maps argument kinds to compiled code for one (function, wrt, output, checkpoint)."""
 
@@ -105,29 +136,7 @@ class Specializer:
         for a in args:
             kind = FAST_KINDS.get(type(a)) or kind_of_value(a)
             kinds.append(kind)
-        for i in self.wrt_index:
-            if np.iscomplexobj(args[i]) and isinstance(args[i], (complex, np.ndarray, np.generic)):
-                what = getattr(args[i], "dtype", type(args[i]).__name__)
-                raise ArgumentError(
-                    f"cannot differentiate {self.func.__name__} with respect to "
-                    f"{self.params[i]!r}: it was given a complex value ({what}); srcdiff "
-                    "differentiates real values only",
-                    hint="pass the real and imaginary parts as separate float arguments "
-                    "(x.real, x.imag) and combine them inside the function",
-                )
-            if kinds[i] == INT and not isinstance(args[i], np.ndarray):
-                kinds[i] = SCALAR
-            elif kinds[i] not in (SCALAR, ARRAY, SEQ):
-                name = self.params[i]
-                what = type(args[i]).__name__
-                if kinds[i] == INT:
-                    what = f"an integer array (dtype {args[i].dtype})"
-                raise ArgumentError(
-                    f"cannot differentiate {self.func.__name__} with respect to {name!r}: "
-                    f"it was given {what}",
-                    hint="pass a float, a float array, or a list of floats "
-                    "(integer arrays carry no derivative: use x.astype(float))",
-                )
+        check_differentiable(self.func, self.params, self.wrt_index, args, kinds)
         return tuple(kinds)
 
     @staticmethod

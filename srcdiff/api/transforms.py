@@ -28,6 +28,7 @@ from .forward import jacobian_columns
 from .pickling import derivative
 from .requests import (
     Specializer,
+    check_differentiable,
     default_wrt,
     is_int_scalar,
     keyword_only,
@@ -94,6 +95,7 @@ def _as_float(value):
 
 
 # -- forward mode ---------------------------------------------------------------------
+@callables.reads_lambdas
 def jvp(func, primals, tangents, *, backend="python"):
     """(func(*primals), directional derivative along `tangents`), by forward mode.
 
@@ -208,6 +210,7 @@ def _broadcasts_to(shape, target) -> bool:
 
 
 # -- reverse mode ---------------------------------------------------------------------
+@callables.reads_lambdas
 def vjp(func, *primals, backend="python"):
     """(func(*primals), vjp_fn); vjp_fn(cotangent) -> one cotangent per primal.
 
@@ -408,6 +411,7 @@ def _vjp_numba(func, primals, wrt, ints, fwd, bwd, generated, recipe):
 
 
 # -- Jacobians ---------------------------------------------------------------------------
+@callables.reads_lambdas
 def jacobian(func, wrt=0, mode="auto"):
     """A function computing the Jacobian of `func` with respect to `wrt`.
 
@@ -435,6 +439,7 @@ def jacobian(func, wrt=0, mode="auto"):
             # blocks in the containers' structure (as JAX): the result's outside, the
             # argument's inside
             return _tree_jacobian(pytrees.Flattened(func, args, results=True), names, single, mode)
+        check_differentiable(func, params, [params.index(n) for n in names], args)
         value = func(*args)
         if _separate(value):  # results of several shapes: a tuple of Jacobians (as JAX)
             return _jac_of_tuple(func, args, names, single, value, mode)
@@ -594,6 +599,7 @@ def _grad_code(func, name, args):
     return spec.compiled(tuple(args))
 
 
+@callables.reads_lambdas
 def hvp(func, primals, v, wrt=0):
     """Hessian-vector product H @ v at `primals` (forward over reverse, no H formed)."""
     params = parameters(func)
@@ -607,6 +613,7 @@ def hvp(func, primals, v, wrt=0):
 HESSIAN_MODES = ("forward-over-reverse", "reverse-over-reverse", "forward-over-forward")
 
 
+@callables.reads_lambdas
 def hessian(func, wrt=0, mode="forward-over-reverse", *, backend="python"):
     """A function computing the Hessian of scalar `func` with respect to `wrt`
     (shape ``in.shape + in.shape``).

@@ -29,6 +29,7 @@ code) and A is a floating array.
 from __future__ import annotations
 
 import ast
+import warnings
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
@@ -423,7 +424,9 @@ def float64_only(
 
 def _names_a_dtype(text):
     try:
-        dtype = np.dtype(text)
+        with warnings.catch_warnings():  # np.dtype("a") warns that the alias is deprecated
+            warnings.simplefilter("ignore")
+            dtype = np.dtype(text)
     except (TypeError, ValueError, SyntaxError):
         return False
     return dtype.kind in "fcV" and dtype != np.float64

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from ..errors import SourceUnavailableError, SrcDiffError, UnsupportedSyntaxError
 from ..rules import RULES
+from . import lambdas
 from .astutil import walk
 
 _MISSING = object()
@@ -123,6 +124,29 @@ def _parse(func) -> ParsedSource:
     )
 
 
+# a lambda -> the `def` it stands for (compiler/lambdas.py), kept while the lambda lives
+_DEFS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def as_def(func, strict=True):
+    """`func` itself, unless it is a lambda: then the ordinary function it stands for,
+    with the lambda's positions in its file (made once per lambda).  A lambda that
+    can't be read is a SourceUnavailableError, or (not `strict`) stays itself."""
+    if not lambdas.is_lambda(func):
+        return func
+    made = _DEFS.get(func)
+    if made is None:
+        try:
+            made, tree, filename, lines = lambdas.lambda_as_def(func)
+        except SourceUnavailableError:
+            if strict:
+                raise
+            return func
+        adopt(made, tree, ParsedSource(filename, lines, 1, 0, tree, frozenset()))
+        made = _DEFS[func] = made
+    return made
+
+
 class FunctionSource:
     """A user function's parsed source, with a map back to file positions.
 
@@ -132,8 +156,8 @@ class FunctionSource:
 
     def __init__(self, func: types.FunctionType):
         self.func = func
+        parse = parsed(func)  # first: it refuses what is not a function with source
         self.name = func.__name__
-        parse = parsed(func)
         self.filename, self.file_lines = parse.filename, parse.file_lines
         self.first_line, self.indent = parse.first_line, parse.indent
         self.tree = parse.tree
@@ -246,11 +270,11 @@ class Resolver:
             return _MISSING
         if name in self.cells:
             try:
-                return self.cells[name].cell_contents
+                return as_def(self.cells[name].cell_contents, strict=False)
             except ValueError:
                 return _MISSING
         if name in self.globals:
-            return self.globals[name]
+            return as_def(self.globals[name], strict=False)
         return getattr(builtins, name, _MISSING)
 
     def resolve(self, node: ast.AST) -> object:
