@@ -533,6 +533,7 @@ class MemoryAnalysis:
     def _refuse_alias(self, stmt, kind, name, other):
         origin = self._origin(other, stmt)
         synthetic = origin is not None and getattr(origin, "srcdiff_synth", False)
+        through = None
         if origin is None:  # an argument (or a name bound before the function runs)
             other_text = f"{other!r}, which shares memory with it (an argument),"
             copy_hint = f"; or copy the argument first: {name} = {other}.copy()"
@@ -552,6 +553,9 @@ class MemoryAnalysis:
                 f"; or make {other} a copy: {make_copy}",
                 f"make {other} a copy: {make_copy}",
             )
+            through = self._through_base(stmt, kind, name, other)
+            if through is not None:  # `name` is a view of `other`: change `other` itself
+                copy_hint, fix = through, through[2:]
         if kind == "augassign":
             raise self.source.error(
                 UnsupportedSyntaxError,
@@ -559,7 +563,9 @@ class MemoryAnalysis:
                 f"srcdiff differentiates `{name} op= ...` as a new array, which would not "
                 "be seen there",
                 stmt,
-                f"write `{name} = {ast.unparse(stmt.value)}` (a new array){copy_hint}",
+                fix
+                if through
+                else f"write `{name} = {ast.unparse(stmt.value)}` (a new array){copy_hint}",
             )
         raise self.source.error(
             UnsupportedSyntaxError,
@@ -570,6 +576,41 @@ class MemoryAnalysis:
             fix,
         )
 
+    def _through_base(self, stmt, kind, name, other):
+        """Advice where `name` is a view `other[...]` (`v = y[1:3]`, then `v *= 3.0`): change
+        `other` through that index (`y[1:3] *= 3.0`), which srcdiff differentiates, or copy
+        the view if `other` is not meant to change.  None where `name` is no such view."""
+        line = getattr(stmt, "lineno", 0)
+        earlier = [
+            s
+            for s in self.bindings.get(name, [])
+            if s is not stmt and getattr(s, "lineno", 0) <= line
+        ]
+        view = earlier[-1] if earlier else None
+        if not (
+            isinstance(view, ast.Assign)
+            and isinstance(view.value, ast.Subscript)
+            and isinstance(view.value.value, ast.Name)
+            and view.value.value.id == other
+        ):
+            return None
+        spelled = ast.unparse(view.value)
+        copy = f"or, if {other} is not meant to change, copy the view: {name} = {spelled}.copy()"
+        if kind == "augassign":  # normalized: `v = v * 3.0`
+            change = stmt.value
+            if isinstance(change, ast.BinOp) and type(change.op) in _OP_SPELLING:
+                op, operand = _OP_SPELLING[type(change.op)], ast.unparse(change.right)
+                return f"; change {other} itself: `{spelled} {op}= {operand}`; {copy}"
+            return f"; change {other} itself, at the positions {name} views; {copy}"
+        target = stmt.targets[0] if isinstance(stmt, ast.Assign) else None
+        if (
+            isinstance(target, ast.Subscript)
+            and isinstance(target.slice, ast.Slice)
+            and target.slice.lower is target.slice.upper is target.slice.step is None
+        ):
+            return f"; assign into {other} itself: `{spelled} = {ast.unparse(stmt.value)}`; {copy}"
+        return f"; assign into {other} itself, at the positions {name} views; {copy}"
+
     def _origin(self, name, stmt):
         """The statement that bound `name`, for messages: the last one before `stmt`."""
         candidates = self.bindings.get(name, [])
@@ -577,6 +618,18 @@ class MemoryAnalysis:
         before = [s for s in candidates if getattr(s, "lineno", 0) <= line]
         chosen = (before or candidates or [None])[-1]
         return chosen
+
+
+_OP_SPELLING = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.Pow: "**",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.MatMult: "@",
+}
 
 
 def _evaluated(stmt):

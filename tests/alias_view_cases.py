@@ -1,0 +1,37 @@
+"""A view changed in place while its base is read (tests/test_aliasing_hints.py): refused,
+and the refusals' advice, followed."""
+
+import numpy as np
+
+
+def view_scaled(x):
+    y = x.copy()
+    v = y[1:3]
+    v *= 3.0
+    return np.sum(y**2)
+
+
+def view_scaled_advice(x):  # "change y itself"
+    y = x.copy()
+    y[1:3] *= 3.0
+    return np.sum(y**2)
+
+
+def view_scaled_copied(x):  # "or copy the view"
+    y = x.copy()
+    v = y[1:3].copy()
+    v *= 3.0
+    return np.sum(y**2) + np.sum(v)
+
+
+def view_filled(x):
+    y = np.zeros(4)
+    v = y[::2]
+    v[:] = x[:2]
+    return np.sum(y * x)
+
+
+def view_filled_advice(x):  # "assign into y itself"
+    y = np.zeros(4)
+    y[::2] = x[:2]
+    return np.sum(y * x)

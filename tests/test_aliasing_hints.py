@@ -1,0 +1,43 @@
+"""Advice for a view changed in place while its base is read afterwards
+(compiler/aliasing.py): change the base through the view's index, or copy the view."""
+
+import alias_view_cases as C
+import numpy as np
+import pytest
+from fdiff import assert_close, fd_grad
+
+import srcdiff
+
+X = np.array([0.3, -1.2, 0.8, 2.1])
+
+
+@pytest.mark.parametrize(
+    "func, advice",
+    [
+        (C.view_scaled, "change y itself: `y[1:3] *= 3.0`"),
+        (C.view_filled, "assign into y itself: `y[::2] = x[:2]`"),
+    ],
+)
+def test_the_refusal_says_to_change_the_base_or_copy_the_view(func, advice):
+    with pytest.raises(srcdiff.UnsupportedSyntaxError) as err:
+        srcdiff.grad(func)(X)
+    message = str(err.value)
+    assert advice in message
+    assert "copy the view: v = y[" in message
+    assert ".copy().copy()" not in message
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize(
+    "followed, original",
+    [
+        (C.view_scaled_advice, C.view_scaled),
+        (C.view_filled_advice, C.view_filled),
+        (C.view_scaled_copied, None),
+    ],
+)
+def test_the_advice_followed_differentiates(followed, original, mode):
+    if original is not None:  # the same function
+        assert followed(X.copy()) == pytest.approx(original(X.copy()), rel=1e-15)
+    g = srcdiff.grad(followed, mode=mode)(X)
+    assert_close(g, fd_grad(followed, (X,), 0), 1e-7, 1e-9, "gradient")
