@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 
+from ..compiler.guards import NameGuard
 from ..errors import as_domain_error
 from ..rules import RULES
 
@@ -76,7 +77,7 @@ class Dispatcher:
             # and the code it came from is still the functions' code (autoreload replaces it)
             for j, (dep, code) in enumerate(getattr(fn, "srcdiff_depends_on", ())):
                 ns[f"_g{k}_{j}"], ns[f"_c{k}_{j}"] = dep, code
-                checks.append(f"_g{k}_{j}.__code__ is _c{k}_{j}")
+                checks.append(_still_current(dep, f"_g{k}_{j}", f"_c{k}_{j}", ns))
             lines.append(f"        if {' and '.join(checks) or 'True'}:")
             lines.append(f"            _r = _f{k}({call})")
             numbers = not any(isinstance(t, tuple) for t in types)  # no arrays: floats out
@@ -138,6 +139,17 @@ class Dispatcher:
         self._defaults = (defaults, kwdefaults)
         RULES.subscribe(self)
         return self.build(defaults, kwdefaults)
+
+
+def _still_current(dep, dep_name, code_name, ns):
+    """The fast path's test that `dep` still holds: a function's code is the code the
+    derivative was made from; a name guard's global still holds the same object (or an
+    object of the same class), spelled inline (a dict lookup, not a property call)."""
+    if isinstance(dep, NameGuard) and isinstance(dep.holder, dict):
+        ns[dep_name + "h"], ns[dep_name + "e"] = dep.holder, dep.expected
+        got = f"{dep_name}h.get({dep.name!r})"
+        return f"{'type(' + got + ')' if dep.same_type else got} is {dep_name}e"
+    return f"{dep_name}.__code__ is {code_name}"
 
 
 def _current(fn):

@@ -25,6 +25,7 @@ from .emit import Printer, compile_unit, import_lines
 from .fills import facts_for, fold_fills
 from .forward import ForwardTransform
 from .gcpause import gc_paused
+from .guards import HOLDS
 from .optimize import eliminate_dead, fold_single_use, propagate
 from .reverse import FunctionTransform
 from .reverse.checkpoint import parse_option
@@ -203,6 +204,16 @@ def _aux_is_not_differentiated(prepared):
             del an.lost[name]
 
 
+def _name_guards(unit):
+    """(guard, HOLDS) for every name the unit's sources looked up that denoted a function,
+    a class or a held object (compiler/guards.py): reuse checks these like code objects."""
+    guards = {}
+    for src in unit.sources.values():
+        for guard in src.resolver.guards.values():
+            guards.setdefault((id(guard.holder), guard.name), guard)
+    return tuple((g, HOLDS) for _, g in sorted(guards.items(), key=lambda kv: kv[0][1]))
+
+
 def _finish(unit, func, functions, entry):
     """Generate pending helpers, check names, print: the unit's Generated."""
     done = set()
@@ -241,7 +252,7 @@ def _finish(unit, func, functions, entry):
         entry=entry,
         globals=func.__globals__,
         label=f"{func.__name__}",
-        depends_on=tuple((f, f.__code__) for f in unit.sources),
+        depends_on=tuple((f, f.__code__) for f in unit.sources) + _name_guards(unit),
     )
     generated.mutates = unit.mutates
     generated.backend = unit.backend

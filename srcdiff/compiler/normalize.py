@@ -20,17 +20,27 @@ errors and comments still point at the user's line.
 from __future__ import annotations
 
 import ast
+import inspect
+import types
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import UnsupportedSyntaxError
+from ..rules import RULES
 from .astutil import Transformer, copy_tree, fix_missing_locations, hashable, walk
 from .astutil import located as _located
 from .gcpause import gc_paused
 from .inlining import Inlining
 from .naming import Names
 from .reductions import Reductions, comprehension_only_names, reduction_of
-from .source import MISSING, FunctionSource, Resolver, dotted_name, is_user_function
+from .source import (
+    MISSING,
+    FunctionSource,
+    Resolver,
+    dotted_name,
+    is_library,
+    is_user_function,
+)
 
 _UNSUPPORTED_STMTS = {
     ast.Try: ("a `try` statement", "move the try/except outside the differentiated function"),
@@ -128,10 +138,22 @@ _OPAQUE_CALLS = {
 
 _LOOP_BUILTINS = (range, enumerate, zip, reversed)
 
+
 # What normalization asks of the object a callee denotes.  Its output depends on the
 # resolver only through these answers, so they are recorded (see Normalizer.ask) and a
 # cached result is reused while they stay the same.
+def _user_class_of(obj):
+    """The class of an instance a module or closure holds (`model` in `model.predict(x)`),
+    where its methods may be user code to differentiate; None for modules, classes and
+    builtin types' instances."""
+    if obj is MISSING or isinstance(obj, (types.ModuleType, type)):
+        return None
+    cls = type(obj)
+    return None if cls.__module__ == "builtins" else cls
+
+
 _QUESTIONS = {
+    "class": _user_class_of,
     "opaque": lambda obj: _OPAQUE_CALLS.get(obj) if hashable(obj) else None,
     "function": is_user_function,
     "loop": lambda obj: obj if obj is not MISSING and obj in _LOOP_BUILTINS else None,
@@ -181,6 +203,7 @@ class Normalizer(Reductions, Inlining):
             # generated code differentiated again (Hessians): its `del`s only free memory
             tree.body = [s for s in tree.body if not _frees_names(s)]
         self._collect_locals(tree)  # lambdas and defs inlined where called (inlining.py)
+        self._call_methods_through_classes(tree)
         self._reject_unsupported(tree)
         self.grown = {  # lists the function appends to, extends or pops: built by appends
             n.func.value.id
@@ -222,6 +245,36 @@ class Normalizer(Reductions, Inlining):
         tree.body = body or [ast.Pass()]
         self._reject_left_over(tree)
         return fix_missing_locations(tree)
+
+    def _call_methods_through_classes(self, tree):
+        """`model.predict(x)`, `model` an object a module or closure holds and `predict` a
+        method written in Python, becomes `model.__class__.predict(model, x)`: a call of
+        the plain function, a helper srcdiff reads like any other, `model` an argument
+        (its attributes read as constants).  Methods with a rule (scipy.stats.norm.pdf)
+        and library classes' methods keep their own path."""
+        for node in walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            holder = node.func.value
+            if dotted_name(holder) is None:
+                continue
+            cls = self.ask(holder, "class")
+            if cls is None:
+                continue
+            method = inspect.getattr_static(cls, node.func.attr, None)
+            if not isinstance(method, types.FunctionType) or is_library(method):
+                continue
+            if RULES.lookup(method):
+                continue
+            node.func = ast.copy_location(
+                ast.Attribute(
+                    value=ast.Attribute(value=holder, attr="__class__", ctx=ast.Load()),
+                    attr=node.func.attr,
+                    ctx=ast.Load(),
+                ),
+                node.func,
+            )
+            node.args = [copy_tree(holder), *node.args]
 
     def _reject_left_over(self, tree):
         for node in walk(tree):

@@ -20,6 +20,7 @@ from ..errors import SourceUnavailableError, SrcDiffError, UnsupportedSyntaxErro
 from ..rules import RULES
 from . import lambdas
 from .astutil import walk
+from .guards import NameGuard, guard_for
 
 _MISSING = object()
 
@@ -260,6 +261,7 @@ class Resolver:
         code = func.__code__
         cells = func.__closure__ or ()
         self.cells = dict(zip(code.co_freevars, cells))
+        self.guards: dict[str, NameGuard] = {}  # what the names looked up denoted (guards.py)
 
     def is_local(self, name):
         return name in self.locals
@@ -270,12 +272,22 @@ class Resolver:
             return _MISSING
         if name in self.cells:
             try:
-                return as_def(self.cells[name].cell_contents, strict=False)
+                value = self.cells[name].cell_contents
             except ValueError:
                 return _MISSING
+            self._guard(self.cells[name], name, value)
+            return as_def(value, strict=False)
         if name in self.globals:
-            return as_def(self.globals[name], strict=False)
+            value = self.globals[name]
+            self._guard(self.globals, name, value)
+            return as_def(value, strict=False)
         return getattr(builtins, name, _MISSING)
+
+    def _guard(self, holder, name, value):
+        if name not in self.guards:
+            guard = guard_for(holder, name, value)
+            if guard is not None:
+                self.guards[name] = guard
 
     def resolve(self, node: ast.AST) -> object:
         """The object an expression made of names and attributes denotes, or _MISSING."""
@@ -285,6 +297,8 @@ class Resolver:
             base = self.resolve(node.value)
             if base is _MISSING:
                 return _MISSING
+            if node.attr == "__class__":  # normalize.py calls a held object's methods so
+                return type(base)
             if not isinstance(base, types.ModuleType) and not _is_static(base):
                 return _ruled_method(base, node.attr)
             return getattr(base, node.attr, _MISSING)
@@ -296,7 +310,9 @@ class Resolver:
         for attr in parts[1:]:
             if obj is _MISSING:
                 return _MISSING
-            if not isinstance(obj, types.ModuleType) and not _is_static(obj):
+            if attr == "__class__":
+                obj = type(obj)
+            elif not isinstance(obj, types.ModuleType) and not _is_static(obj):
                 obj = _ruled_method(obj, attr)
             else:
                 obj = getattr(obj, attr, _MISSING)

@@ -19,7 +19,7 @@ import numpy as np
 from ..errors import NoRuleError, UnsupportedSyntaxError
 from ..rules import RULES
 from ..runtime import gathers
-from .analysis import ARRAY, INT, REDUCTIONS, SCALAR, SEQ, call_items
+from .analysis import ARRAY, INT, OTHER, REDUCTIONS, SCALAR, SEQ, call_items, kind_of_value
 from .astutil import walk
 from .ir import Op, OpKind
 
@@ -667,16 +667,30 @@ class Flattener:
             for p in spec.params
             if p in bound
             and p not in assigned
-            and kinds.get(p) in (SCALAR, INT)
             and (
-                isinstance(bound[p], ast.Constant)
-                or (
-                    isinstance(bound[p], ast.Name)
-                    and bound[p].id not in targets
-                    and bound[p].id in self._invariant
+                (
+                    kinds.get(p) in (SCALAR, INT)
+                    and (
+                        isinstance(bound[p], ast.Constant)
+                        or (
+                            isinstance(bound[p], ast.Name)
+                            and bound[p].id not in targets
+                            and bound[p].id in self._invariant
+                        )
+                    )
                 )
+                or self._held_object(bound[p])
             )
         )
+
+    def _held_object(self, atom):
+        """An object a module or closure holds (`model` in `model.predict(x)`): the same
+        object when the backward sweep runs, passed to it rather than saved (a saved one
+        would be an untyped value on the tape, which a Hessian can't tell from a number)."""
+        if not isinstance(atom, ast.Name) or self.source.resolver.is_local(atom.id):
+            return False
+        obj = self.source.resolver.lookup(atom.id)
+        return obj is not MISSING and kind_of_value(obj) == OTHER
 
     @property
     def _invariant(self):
@@ -716,6 +730,7 @@ class Flattener:
                     "partials={...}) (naming its parameters), or wrap arguments that need "
                     "no derivative in srcdiff.stop_gradient",
                 )
+            through_class = self._through_class(call)
             raise self.source.error(
                 NoRuleError,
                 f"srcdiff has no derivative rule for the method "
@@ -723,10 +738,31 @@ class Flattener:
                 call,
                 f"give it a statement of its own: `v = {ast.unparse(call)}`, then use v"
                 if call.func.attr in ("pop", "append", "extend")
+                else f"call it through its class: `{through_class}`"
+                if through_class
                 else "call the module function instead (e.g. np.sum(x) for x.sum()), or "
                 "register a rule with srcdiff.register_rule",
             )
         return func
+
+    def _through_class(self, call):
+        """`Net.layer(self, x)` for `self.layer(x)` in a method of the class `Net` (a plain
+        function call srcdiff reads), where Net defines `layer`; else None."""
+        func = self.source.func
+        owner, _, _ = func.__qualname__.rpartition(".")
+        params = list(inspect.signature(func).parameters)
+        base = call.func.value
+        if not (owner and "." not in owner and "<" not in owner and params):
+            return None
+        if not (isinstance(base, ast.Name) and base.id == params[0]):
+            return None
+        cls = func.__globals__.get(owner)
+        if not isinstance(cls, type) or not isinstance(
+            inspect.getattr_static(cls, call.func.attr, None), types.FunctionType
+        ):
+            return None
+        args = ", ".join([base.id, *(ast.unparse(a) for a in call.args)])
+        return f"{owner}.{call.func.attr}({args})"
 
     @staticmethod
     def _is_helper(func):

@@ -1,0 +1,62 @@
+"""Methods of objects a module or closure holds, called inside the function
+(tests/test_held_objects.py)."""
+
+import numpy as np
+
+
+class Model:
+    def __init__(self, w):
+        self.w = w
+
+    def predict(self, x):
+        return np.tanh(self.w * x)
+
+
+class Doubled:
+    def __init__(self, w):
+        self.w = w
+
+    def predict(self, x):
+        return 2.0 * self.w * x * x
+
+
+class Net:
+    def __init__(self, w, b):
+        self.w, self.b = w, b
+
+    def layer(self, x):
+        return np.tanh(self.w * x + self.b)
+
+    def predict(self, x):
+        return self.layer(x) * 2.0
+
+    def predict_through_class(self, x):  # the advice for predict, followed
+        return Net.layer(self, x) * 2.0
+
+
+MODEL = Model(1.7)
+NET = Net(1.3, 0.2)
+SWAPPED = Model(0.5)  # rebound to a Doubled by a test
+
+
+def loss(x):
+    return np.sum(MODEL.predict(x) ** 2)
+
+
+def loss_swapped(x):
+    return np.sum(SWAPPED.predict(x))
+
+
+def net_loss(x):
+    return np.sum(NET.predict(x) ** 2)
+
+
+def net_loss_through_class(x):
+    return np.sum(NET.predict_through_class(x) ** 2)
+
+
+def make_loss(model):
+    def closure_loss(x):
+        return np.sum(model.predict(x) * x)
+
+    return closure_loss

@@ -1,0 +1,57 @@
+"""`model.predict(x)` where `model` is an object a module or closure holds: the method is
+differentiated from its source like any helper (compiler/normalize.py calls it through
+its class), its attributes read as constants, live."""
+
+import held_object_cases as C
+import numpy as np
+import pytest
+from fdiff import assert_close, fd_grad, fd_jacobian
+
+import srcdiff
+
+X = np.array([0.3, -0.5, 1.1])
+MODES = ("reverse", "forward")
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    "func",
+    [C.loss, C.net_loss_through_class, C.make_loss(C.Model(0.8))],
+    ids=["global", "through_class", "closure"],
+)
+def test_gradient_of_a_held_object_s_method(func, mode):
+    g = srcdiff.grad(func, mode=mode)(X)
+    assert_close(g, fd_grad(func, (X,), 0), 1e-7, 1e-9, "gradient")
+
+
+@pytest.mark.parametrize("func", [C.loss, C.make_loss(C.Model(0.8))], ids=["global", "closure"])
+def test_hessian_of_a_held_object_s_method(func):
+    h = srcdiff.hessian(func)(X)
+    assert_close(h, fd_jacobian(srcdiff.grad(func), (X,), 0), 1e-6, 1e-8, "hessian")
+
+
+def test_the_object_s_attributes_are_read_when_called():
+    before = srcdiff.grad(C.loss)(X)
+    C.MODEL.w = 0.4
+    try:
+        after = srcdiff.grad(C.loss)(X)
+        assert_close(after, fd_grad(C.loss, (X,), 0), 1e-7, 1e-9, "after")
+        assert not np.allclose(before, after)
+    finally:
+        C.MODEL.w = 1.7
+
+
+def test_a_global_rebound_to_another_class_is_differentiated_again():
+    assert_close(srcdiff.grad(C.loss_swapped)(X), 0.5 / np.cosh(0.5 * X) ** 2, 1e-12, 0, "A")
+    saved = C.SWAPPED
+    C.SWAPPED = C.Doubled(0.5)
+    try:
+        assert_close(srcdiff.grad(C.loss_swapped)(X), 2.0 * X, 1e-12, 0, "B")
+    finally:
+        C.SWAPPED = saved
+
+
+def test_self_method_inside_a_held_object_s_method_names_the_class_call():
+    with pytest.raises(srcdiff.NoRuleError) as err:
+        srcdiff.grad(C.net_loss)(X)
+    assert "call it through its class: `Net.layer(self, x)`" in str(err.value)
