@@ -413,3 +413,16 @@ def test_the_library_prints_no_progress(monkeypatch, capsys):
     assert srcdiff.grad(seed.f, wrt=(0, 1))(3.0, 4.0) == (24.0, 10.0)
     assert "def f_grad" in srcdiff.source(seed.f)
     assert capsys.readouterr() == ("", "")
+
+
+def test_a_file_without_a_function_name_means_its_one_function(capsys):
+    seed = os.path.join(ROOT, "samples", "seed.py")
+    assert cli.main(["show", seed, "--at", "x=3, y=4"]) == 0
+    assert "def f_grad(x, y):" in capsys.readouterr().out
+    physics = os.path.join(ROOT, "samples", "physics.py")
+    assert cli.main(["show", physics]) == 2
+    err = capsys.readouterr().err
+    assert "functions defined there: pendulum, projectile_range" in err
+    assert "(e.g. " in err and "physics.py:pendulum)" in err
+    assert cli.main(["show", os.path.join(ROOT, "samples", "missing.py")]) == 2
+    assert "no such file" in capsys.readouterr().err

@@ -22,27 +22,41 @@ from ..errors import UsageError
 
 
 def load_function(target: str):
-    """`path/to/file.py:func` (or `file.py:Class.method`) -> the function object."""
-    if ":" not in target:
-        raise UsageError(f"expected FILE.py:FUNCTION, got {target!r}")
-    path, _, name = target.rpartition(":")
+    """`path/to/file.py:func` (or `file.py:Class.method`) -> the function object.  A
+    bare `file.py` names the one function defined there (else the error lists them)."""
+    path, _, name = target.rpartition(":") if ":" in target else (target, "", "")
     if not os.path.isfile(path):
+        if not name and not path.endswith(".py"):
+            raise UsageError(f"expected FILE.py:FUNCTION, got {target!r}")
         raise UsageError(f"no such file: {path}")
     module = load_module(path)
+    available = _functions_of(module)
+    if not name:
+        if len(available) == 1:
+            return getattr(module, available[0])
+        raise UsageError(
+            f"expected FILE.py:FUNCTION, got {target!r}; functions defined there: "
+            f"{', '.join(available) or '(none)'}"
+            + (f" (e.g. {target}:{available[0]})" if available else "")
+        )
     obj = module
     for part in name.split("."):
         if not hasattr(obj, part):
-            available = sorted(
-                n
-                for n, v in vars(module).items()
-                if callable(v) and getattr(v, "__module__", None) == module.__name__
-            )
             raise UsageError(
                 f"{path} has no function {name!r}; functions defined there: "
                 f"{', '.join(available) or '(none)'}"
             )
         obj = getattr(obj, part)
     return obj
+
+
+def _functions_of(module: types.ModuleType) -> list[str]:
+    """The names of the functions (and other callables) `module` itself defines."""
+    return sorted(
+        n
+        for n, v in vars(module).items()
+        if callable(v) and getattr(v, "__module__", None) == module.__name__
+    )
 
 
 def load_module(path: str) -> types.ModuleType:
@@ -72,6 +86,8 @@ def import_file(path: str, root: str, dotted: str, hint: str = "") -> types.Modu
             private = "." not in dotted
     if root not in sys.path:
         sys.path.insert(0, root)
+    if "." in dotted:
+        _forget_other_packages(dotted, root)
     try:
         if "." in dotted:  # a module in a package, by its name: relative imports work
             importlib.invalidate_caches()
@@ -100,6 +116,23 @@ def import_file(path: str, root: str, dotted: str, hint: str = "") -> types.Modu
             f"importing {os.path.relpath(path)} (as {dotted}) failed: "
             f"{type(exc).__name__}: {exc}{hint}"
         ) from None
+
+
+def _forget_other_packages(dotted: str, root: str) -> None:
+    """Packages of `dotted`'s name imported from elsewhere (another project's `pkg`)
+    would shadow this project's: they and their modules are imported again from `root`."""
+    parts = dotted.split(".")
+    for i in range(1, len(parts)):
+        name = ".".join(parts[:i])
+        package = sys.modules.get(name)
+        if package is None:
+            continue
+        expected = os.path.join(os.path.abspath(root), *parts[:i])
+        paths = [os.path.abspath(p) for p in getattr(package, "__path__", [])]
+        if expected not in paths:
+            for other in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+                del sys.modules[other]
+        return
 
 
 def package_root(path: str) -> tuple[str, str]:
