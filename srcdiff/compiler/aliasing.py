@@ -303,6 +303,7 @@ class MemoryAnalysis:
         target = stmt.targets[0]
         env = dict(env)
         if isinstance(target, ast.Subscript):
+            self._helper_mutations(stmt.value, env, stmt)  # (the value runs first)
             base = base_name(target)
             if base is not None and self._has_memory(base):
                 self._site(stmt, "setitem", env, base)
@@ -447,8 +448,12 @@ class MemoryAnalysis:
         if kind == "helper":
             func, param, arg, call = detail
             changed = self.objects(arg, before, stmt)
-            rebound = (
-                {t.id for t in walk(stmt.targets[0]) if isinstance(t, ast.Name)}
+            rebound = (  # `y = h(y)` binds y anew; `y[:2] = h(y)` changes the array h changed
+                {
+                    t.id
+                    for t in walk(stmt.targets[0])
+                    if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store)
+                }
                 if isinstance(stmt, ast.Assign)
                 else set()
             )

@@ -133,8 +133,31 @@ class Analysis:
             self.active = dict(initial)
             self.lost = {}
             self._fixpoint()
+        self._note_mixed_values()
         for name in self.active:
             self.active[name] = self.active[name] and self.kinds.get(name) in DIFFERENTIABLE
+
+    def _note_mixed_values(self):
+        """A variable given a differentiated value in one place and an object in another
+        (`out = a0` ... `out = self`, `y = x` or `y = "text"`) is of no kind srcdiff
+        differentiates: its derivative would silently be dropped, so it is `lost` (a
+        refusal at the assignment of the differentiated value)."""
+        mixed = {
+            name
+            for name, active in self.active.items()
+            if active and self.kinds.get(name) in (OTHER, SEQ2)
+        }
+        if not mixed:
+            return
+        for node in walk(self.tree):
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id in mixed
+                and node.targets[0].id not in self.lost
+                and self.expr(node.value)[1]
+            ):
+                self.lost[node.targets[0].id] = node
 
     def _fixpoint(self):
         for _ in range(20):

@@ -63,6 +63,16 @@ class TransformBase:
                     node,
                     f"make {var} a float array, e.g. {var} = np.zeros(n), and assign into it",
                 )
+            if var in _returned_names(self.tree) and var not in _user_names(source.tree):
+                raise source.error(  # the name normalize gives what the returns return
+                    UnsupportedSyntaxError,
+                    f"srcdiff cannot follow the derivative of what {source.name} returns: it "
+                    "returns a differentiated value here, and something that is not a number "
+                    "or array at another `return`",
+                    node,
+                    "return numbers or arrays only (move other results to another function, "
+                    "or use has_aux=True for a second result)",
+                )
             raise source.error(
                 UnsupportedSyntaxError,
                 f"srcdiff cannot follow the derivative through {var!r}: "
@@ -297,6 +307,11 @@ def _without_slices(index: ast.expr) -> ast.expr:
             ast.Constant(value=None) if isinstance(e, ast.Slice) else e for e in index.elts
         ]
     return index
+
+
+def _user_names(tree: ast.FunctionDef) -> set[str]:
+    """The names the user's own code (before normalization) mentions."""
+    return {n.id for n in walk(tree) if isinstance(n, ast.Name)}
 
 
 def _returned_names(tree: ast.FunctionDef) -> list[str]:

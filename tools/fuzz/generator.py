@@ -75,6 +75,9 @@ class Helper:
     defaults: dict  # param -> default text
     returns: list  # types of results (one, or two for a tuple)
     recursive: bool = False
+    # how it is written and called: `def h0` called `h0(...)`; a method of an object the
+    # module holds, called `H0.h0(...)`; a module-level lambda `h0 = lambda ...: ...`
+    via: str = "def"
 
 
 class Env:
@@ -599,9 +602,8 @@ class Gen:
                 kw.append(f"{p}={value}")
             else:
                 args.append(value)
-        if h.recursive:
-            return f"{h.name}({', '.join(args + kw)})"
-        return f"{h.name}({', '.join(args + kw)})"
+        callee = f"{h.name.upper()}.{h.name}" if h.via == "method" else h.name
+        return f"{callee}({', '.join(args + kw)})"
 
     def expr_of(self, env, t, depth):
         if t == FLOAT:
@@ -635,7 +637,8 @@ class Gen:
                 arrays = [pt for _, pt in params if is_arr(pt)]
                 rt = self.pick(arrays) if arrays else FLOAT
             returns = [rt, FLOAT] if self.chance(0.3) else [rt]
-            h = Helper(name, params, defaults, returns)
+            via = self.pick(["def"] * 13 + ["method"] * 4 + ["lambda"] * 3)
+            h = Helper(name, params, defaults, returns, via=via)
             out.append(self.helper_def(h))
         if self.chance(0.1):  # reads a list by index: list_stmt passes it a copy
             self.list_helper = True
@@ -661,13 +664,29 @@ class Gen:
         self.helpers.append(h)  # visible to return_value (not callable: in_helper)
         env = Env({p: t for p, t in h.params})
         params = ", ".join(f"{p}={h.defaults[p]}" if p in h.defaults else p for p, _ in h.params)
+        if h.via == "lambda":  # an expression only
+            rets = [self.expr_of(env, t, 2) for t in h.returns]
+            ret = rets[0] if len(rets) == 1 else f"({', '.join(rets)})"
+            self.in_helper = None
+            return f"{h.name} = lambda {params}: {ret}  # noqa: E731\n"
         self.budget = self.rng.randrange(1, 5)
         body = self.block(env, depth=1, loop=False, indent=1)
         rets = [self.expr_of(env, t, 2) for t in h.returns]
+        if h.via == "method":  # an attribute of the object read too (1.0: same values)
+            rets[0] = f"({rets[0]}) * self.scale"
         ret = rets[0] if len(rets) == 1 else ", ".join(rets)
         body.append(f"    return {ret}")
         self.in_helper = None
-        return f"def {h.name}({params}):\n" + "\n".join(body) + "\n"
+        text = f"def {h.name}({params}):\n" + "\n".join(body) + "\n"
+        if h.via != "method":
+            return text
+        holder = h.name.upper()
+        method = "\n".join("    " + line if line else line for line in text.splitlines())
+        method = method.replace(f"def {h.name}(", f"def {h.name}(self, " if h.params else "(self", 1)
+        return (
+            f"class {holder}Holder:\n    def __init__(self, scale):\n        self.scale = scale\n\n"
+            f"{method}\n\n\n{holder} = {holder}Holder(1.0)\n"
+        )
 
     # -- statements -----------------------------------------------------------------------------
     def block(self, env, depth, loop, indent, min_stmts=1):
