@@ -682,7 +682,8 @@ class Gen:
             return text
         holder = h.name.upper()
         method = "\n".join("    " + line if line else line for line in text.splitlines())
-        method = method.replace(f"def {h.name}(", f"def {h.name}(self, " if h.params else "(self", 1)
+        own = f"def {h.name}(self, " if h.params else f"def {h.name}(self"
+        method = method.replace(f"def {h.name}(", own, 1)
         return (
             f"class {holder}Holder:\n    def __init__(self, scale):\n        self.scale = scale\n\n"
             f"{method}\n\n\n{holder} = {holder}Holder(1.0)\n"
