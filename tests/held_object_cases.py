@@ -60,3 +60,20 @@ def make_loss(model):
         return np.sum(model.predict(x) * x)
 
     return closure_loss
+
+
+class Branchy:
+    def __init__(self, scale):
+        self.scale = scale
+
+    def pick(self, a0, a1):
+        if a0 > 10.0:
+            return a0 * a0
+        return a1 * self.scale  # a number: an attribute of the object times a number
+
+
+BRANCHY = Branchy(3.0)
+
+
+def branchy_loss(x):
+    return BRANCHY.pick(x, 2.0) + x

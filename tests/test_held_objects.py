@@ -55,3 +55,10 @@ def test_self_method_inside_a_held_object_s_method_names_the_class_call():
     with pytest.raises(srcdiff.NoRuleError) as err:
         srcdiff.grad(C.net_loss)(X)
     assert "call it through its class: `Net.layer(self, x)`" in str(err.value)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_attribute_of_the_object_in_arithmetic_is_a_number(mode):
+    g = srcdiff.grad(C.branchy_loss, mode=mode)
+    assert g(1.5) == 1.0  # the constant branch: a1 * self.scale carries no derivative
+    assert g(11.0) == 23.0  # the other: 2 * x + 1

@@ -496,6 +496,10 @@ class Analysis:
             return INT if node.attr in ("ndim", "size") else OTHER, False
         if node.attr in ("T", "real", "flat"):
             return kind, active
+        if kind == OTHER and not active:
+            # `self.scale` of an object (a held object, passed to a method): a value of
+            # unknown kind, as a popped one is -- arithmetic with it is arithmetic
+            return None, False
         return OTHER, active
 
     def _expr_Call(self, node):
