@@ -701,16 +701,19 @@ class Definitions:
 
     def _block(self, stmts, must, maybe):
         """(must, maybe) at the end of `stmts`, entered with the sets `must`, `maybe`."""
-        must_d, maybe_d = dict.fromkeys(must), dict.fromkeys(maybe)
+        must_d, maybe_d = _positions(must), _positions(maybe)
         for stmt in stmts:
             self.maybe.record(stmt, maybe_d)
             self.must.record(stmt, must_d)
             if isinstance(stmt, ast.Assign):
                 for name in assigned_names(stmt):
-                    must_d[name] = maybe_d[name] = None
+                    if name not in must_d:
+                        must_d[name] = len(must_d)
+                    if name not in maybe_d:
+                        maybe_d[name] = len(maybe_d)
             elif isinstance(stmt, (ast.If, ast.For, ast.While)):
                 new_must, new_maybe = self._compound(stmt, set(must_d), set(maybe_d))
-                must_d, maybe_d = dict.fromkeys(new_must), dict.fromkeys(new_maybe)
+                must_d, maybe_d = _positions(new_must), _positions(new_maybe)
         return set(must_d), set(maybe_d)
 
     def _compound(self, stmt, must, maybe):
@@ -729,8 +732,15 @@ class Definitions:
         return must, entry_maybe
 
 
+def _positions(names):
+    """name -> its position in an insertion-ordered dict that only grows."""
+    return {name: i for i, name in enumerate(names)}
+
+
 class _Snapshots:
-    """id(statement) -> the set of names (of a growing dict, its first entries) before it."""
+    """id(statement) -> the set of names (of a growing dict, its first entries) before it.
+    The dict maps each name to its position, so `has` answers without making the set:
+    made at every query, the sets made the save analysis quadratic in the statement count."""
 
     def __init__(self):
         self._at: dict[int, tuple[dict, int]] = {}
@@ -747,6 +757,15 @@ class _Snapshots:
             names, count = self._at[key]
             found = self._sets[key] = set(itertools.islice(names, count))
         return found
+
+    def has(self, key: int, name: str) -> bool:
+        """Is `name` in the set of statement `key` (False for an unknown statement)?"""
+        at = self._at.get(key)
+        if at is None:
+            return False
+        names, count = at
+        position = names.get(name)
+        return position is not None and position < count
 
     def __getitem__(self, key: int) -> set[str]:
         if key not in self._at:
