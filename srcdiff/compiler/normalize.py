@@ -978,7 +978,7 @@ def _plain_index(node):
                 ast.Sub,
             ),
         )
-        for n in walk(node)
+        for n in ast.walk(node)  # (every node: operators too)
     )
 
 

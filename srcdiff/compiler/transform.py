@@ -219,7 +219,7 @@ class TransformBase:
         """Constants, slices of them, and counters of `for ... in range` loops: an index
         that can't select an element twice (unlike integer arrays)."""
         counters = self._range_counters()
-        for node in walk(index):
+        for node in ast.walk(index):  # (every node: `i // 2` repeats, `i + 1` doesn't)
             if isinstance(node, ast.Name):
                 if node.id not in counters:
                     return False
