@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..errors import BackendError, NonScalarOutputError, NotUnrollable, SrcDiffError
 from . import njit
 from .analysis import ARRAY, INT, SCALAR, useful_names
-from .astutil import Transformer, copy_tree, fix_missing_locations, tuple_of, walk
+from .astutil import Transformer, copy_tree, fix_missing_locations, statements, tuple_of, walk
 from .astutil import assign as _assign
 from .astutil import attr_call as _attr_call
 from .astutil import call as _call
@@ -382,10 +382,9 @@ def _suffix(output):
 
 
 def _tag_lines(fn, stmts):
-    for stmt in stmts:
-        for node in walk(stmt):
-            if isinstance(node, ast.stmt) and isinstance(getattr(node, "srcline", None), int):
-                node.srcline = (fn.source, node.srcline)
+    for node in statements(stmts):  # (only statements are tagged)
+        if isinstance(getattr(node, "srcline", None), int):
+            node.srcline = (fn.source, node.srcline)
 
 
 def _resolve(fn, fwd, bwd, tail=()):
@@ -395,10 +394,9 @@ def _resolve(fn, fwd, bwd, tail=()):
     fwd = fn.resolve_markers(fwd, needed)
     bwd = fn.resolve_markers(bwd, needed)
     _tag_lines(fn, bwd)
-    for stmt in fwd:  # comments only in the backward sweep
-        for node in walk(stmt):
-            if hasattr(node, "srcline"):
-                del node.srcline
+    for node in statements(fwd):  # comments only in the backward sweep
+        if hasattr(node, "srcline"):
+            del node.srcline
     return fwd, bwd, needed
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 
-from ..astutil import Transformer, copy_tree, walk
+from ..astutil import BLOCK_FIELDS, copy_tree, walk
 from ..astutil import assign as _assign
 from ..astutil import attr_call as _attr_call
 from ..astutil import call as _call
@@ -59,27 +59,33 @@ class SaveResolution:
         return needed
 
     def resolve_markers(self, stmts, needed):
-        """Replace markers by saves/pushes where the backward sweep needs them."""
+        """Replace markers by saves/pushes where the backward sweep needs them.  Markers
+        are statements: blocks are visited, expressions are not entered."""
         fn = self
 
-        class Resolve(Transformer):
-            def visit_Expr(self, node):
-                value = node.value
-                if (
-                    isinstance(value, ast.Constant)
-                    and isinstance(value.value, tuple)
-                    and value.value[:1] == (_MARK,)
-                ):
-                    return fn._expand(fn.ir.markers[value.value[1]], needed) or None
-                return node
+        def block(stmts):
+            out = []
+            for stmt in stmts:
+                m = fn.marker_of(stmt)
+                if m is not None:
+                    out.extend(fn._expand(m, needed))
+                    continue
+                nested(stmt)
+                out.append(stmt)
+            return out
 
-        result = []
-        for stmt in stmts:
-            new = Resolve().visit(stmt)
-            if new is None:
-                continue
-            result.extend(new if isinstance(new, list) else [new])
-        return result
+        def nested(node):
+            for field in BLOCK_FIELDS:
+                inner = getattr(node, field, None)
+                if inner.__class__ is not list:
+                    continue
+                if field in ("handlers", "cases"):
+                    for item in inner:
+                        nested(item)
+                else:
+                    inner[:] = block(inner)
+
+        return block(stmts)
 
     def _recomputable(self, markers, needed, assigned):
         """Temporaries the backward sweep computes again instead of popping: `-g`, `a * b`
