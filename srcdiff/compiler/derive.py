@@ -703,12 +703,25 @@ def _tidy(fn, stmts):
     adjoints = set(fn.adjoints.values())
     stmts = propagate(stmts, adjoints, int_names=fn.int_names)
     facts = facts_for(fn)
-    if facts is not None:  # np.full_like(t, c) * w -> c * w where w has t's shape
-        stmts = fold_fills(stmts, facts, fn.int_names)
+    if facts is not None and _may_fold_fills(fn, stmts):
+        stmts = fold_fills(stmts, facts, fn.int_names)  # np.full_like(t, c) * w -> c * w
     pure = {
         name for name, obj in fn.unit.binding_names.items() if isinstance(obj, types.ModuleType)
     }
     return eliminate_dead([stmts], adjoints, pure)[0]
+
+
+def _may_fold_fills(fn, stmts):
+    """Whether fills.py may fold anything here: its folds start from `np.full_like(A, G)`
+    of a floating array A, or from `A.size` and `A.shape` -- so none without an array
+    value or such an attribute (scalar code: the pass was a visit of every node)."""
+    if ARRAY in fn.an.kinds.values() or ARRAY in fn.flat.temp_kinds.values():
+        return True
+    return any(
+        isinstance(node, ast.Attribute) and node.attr in ("size", "shape", "full_like")
+        for stmt in stmts
+        for node in walk(stmt)
+    )
 
 
 def _bind_defaults(fn, func, args):
