@@ -25,7 +25,7 @@ from .emit import Printer, compile_unit, import_lines
 from .fills import facts_for, fold_fills
 from .forward import ForwardTransform
 from .gcpause import gc_paused
-from .optimize import eliminate_dead, fold_single_use, propagate
+from .optimize import eliminate_dead, fold_single_use, name_counts, propagate
 from .reverse import FunctionTransform
 from .reverse.checkpoint import parse_option
 from .reverse.frees import free_dead_arrays
@@ -677,8 +677,9 @@ def _fold(fn, body, backward, pure):
     fwd, bwd = body[:split], body[split:]
     temps = set(fn.flat.temp_kinds)
     derivs = set(fn.adjoints.values())
-    fwd = fold_single_use(fwd, temps, pure, context=bwd, int_names=fn.int_names)
-    bwd = fold_single_use(bwd, derivs, pure, context=fwd, int_names=fn.int_names)
+    counted = name_counts(bwd)  # (the first fold changes the forward sweep only)
+    fwd = fold_single_use(fwd, temps, pure, bwd, fn.int_names, context_counts=counted)
+    bwd = fold_single_use(bwd, derivs, pure, fwd, fn.int_names, counts=counted)
     if fn.checkpoint_plans:  # (reverse/checkpoint.py)
         visit = fn.fold_checkpointed(
             lambda stmts, names: fold_single_use(stmts, names, pure, int_names=fn.int_names)
