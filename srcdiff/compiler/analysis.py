@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import itertools
 import numbers
 from collections.abc import Callable, Collection
@@ -234,8 +235,38 @@ class Analysis:
         else:
             self.ranks[name] = rank
 
+    # Kinds and ranks remembered by node while `memoized` (None: computed every time).
+    _memo: dict[int, tuple[ast.AST, object]] | None = None
+    _rank_memo: dict[int, tuple[ast.AST, int | None]] | None = None
+
+    @contextlib.contextmanager
+    def memoized(self):
+        """Remember each expression's kind and rank for a while the analysis does not
+        change (split.py, splitting one statement): splitting asks them of every
+        subexpression at every level of nesting, each asking of its operands again --
+        quadratic in the depth of an expression."""
+        if self._memo is not None:  # (already remembering)
+            yield
+            return
+        self._memo, self._rank_memo = {}, {}
+        try:
+            yield
+        finally:
+            self._memo = self._rank_memo = None
+
     def rank(self, node):
         """ndim of an expression's value where it is certain, else None."""
+        memo = self._rank_memo
+        if memo is None:
+            return self._rank(node)
+        found = memo.get(id(node))
+        if found is not None and found[0] is node:
+            return found[1]
+        rank = self._rank(node)
+        memo[id(node)] = (node, rank)  # (the node kept alive: its id is not reused)
+        return rank
+
+    def _rank(self, node):
         if isinstance(node, ast.Constant):
             return 0 if isinstance(node.value, (int, float)) else None
         if isinstance(node, ast.Name):
@@ -339,6 +370,17 @@ class Analysis:
     # -- expressions ---------------------------------------------------------------
     def expr(self, node):
         """(kind, active) of an expression."""
+        memo = self._memo
+        if memo is None:
+            return self._expr(node)
+        found = memo.get(id(node))
+        if found is not None and found[0] is node:
+            return found[1]
+        result = self._expr(node)
+        memo[id(node)] = (node, result)
+        return result
+
+    def _expr(self, node):
         method = getattr(self, "_expr_" + type(node).__name__, None)
         if method is None:
             names = [n for n in walk(node) if isinstance(n, ast.Name)]
