@@ -300,6 +300,8 @@ class Transformer(ast.NodeTransformer):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls._visitors = {}  # node class -> visit_ function, or None for generic_visit
+        if "visit" in cls.__dict__:  # (a visit of its own sees every child)
+            cls._child = cls.visit
 
     def _visitor(self, kind):
         method = getattr(type(self), "visit_" + kind.__name__, None)
@@ -335,7 +337,7 @@ class Transformer(ast.NodeTransformer):
                 changed = False
                 for value in old:
                     if isinstance(value, ast.AST):
-                        new = self.visit(value)
+                        new = self._child(value)
                         if new is not value:
                             changed = True
                             if new is None:
@@ -348,12 +350,29 @@ class Transformer(ast.NodeTransformer):
                 if changed:
                     old[:] = new_values
             elif isinstance(old, ast.AST):
-                new_node = self.visit(old)
+                new_node = self._child(old)
                 if new_node is None:
                     delattr(node, field)
                 elif new_node is not old:
                     setattr(node, field, new_node)
         return node
+
+    def _child(self, node):
+        """`visit(node)`, with a leaf that has no visitor (a Name, a Constant, where no
+        visit_Name is defined) returned without a call: most nodes are such leaves."""
+        kind = node.__class__
+        try:
+            method = self._visitors[kind]
+        except KeyError:
+            method = self._visitor(kind)
+        if method is not None:
+            return method(self, node)
+        fields = _NODE_FIELDS.get(kind)
+        if fields is None:
+            fields = _NODE_FIELDS[kind] = _node_fields(kind)
+        if not fields:
+            return node
+        return self.generic_visit(node)
 
 
 _STDLIB_CONSTANT = ast.NodeVisitor.visit_Constant
