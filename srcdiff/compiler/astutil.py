@@ -234,46 +234,50 @@ def _substitute(value, memo, mapping):
 
 def fix_missing_locations(node):
     """`ast.fix_missing_locations`, same result, without a recursive call and a
-    generator per node: every generated function goes through it once."""
+    generator per node: every generated function goes through it once.  A node takes
+    its location from its parent's only, so the order nodes are reached in is free."""
     todo = [(node, 1, 0, 1, 0)]
     pop, push = todo.pop, todo.append
+    fields_of = _NODE_FIELDS
+    AST = ast.AST
     while todo:
         current, lineno, col_offset, end_lineno, end_col_offset = pop()
         attributes = current._attributes
         if attributes:
+            known = current.__dict__  # (a location a node has is in its __dict__; the
+            # optional end_lineno and end_col_offset default to None on the class)
             if "lineno" in attributes:
-                if not hasattr(current, "lineno"):
-                    current.lineno = lineno
+                if "lineno" in known:
+                    lineno = known["lineno"]
                 else:
-                    lineno = current.lineno
+                    current.lineno = lineno
             if "end_lineno" in attributes:
-                if getattr(current, "end_lineno", None) is None:
+                if known.get("end_lineno") is None:
                     current.end_lineno = end_lineno
                 else:
-                    end_lineno = current.end_lineno
+                    end_lineno = known["end_lineno"]
             if "col_offset" in attributes:
-                if not hasattr(current, "col_offset"):
-                    current.col_offset = col_offset
+                if "col_offset" in known:
+                    col_offset = known["col_offset"]
                 else:
-                    col_offset = current.col_offset
+                    current.col_offset = col_offset
             if "end_col_offset" in attributes:
-                if getattr(current, "end_col_offset", None) is None:
+                if known.get("end_col_offset") is None:
                     current.end_col_offset = end_col_offset
                 else:
-                    end_col_offset = current.end_col_offset
-        children = []  # in ast.iter_child_nodes' order, pushed reversed: depth first
+                    end_col_offset = known["end_col_offset"]
         kind = current.__class__
-        fields = _NODE_FIELDS.get(kind)
+        fields = fields_of.get(kind)
         if fields is None:  # (contexts and operators have no location to fix)
-            fields = _NODE_FIELDS[kind] = _node_fields(kind)
+            fields = fields_of[kind] = _node_fields(kind)
         for field in fields:
             value = getattr(current, field, None)
-            if isinstance(value, ast.AST):
-                children.append(value)
-            elif isinstance(value, list):
-                children.extend([item for item in value if isinstance(item, ast.AST)])
-        for child in reversed(children):
-            push((child, lineno, col_offset, end_lineno, end_col_offset))
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, AST):
+                        push((item, lineno, col_offset, end_lineno, end_col_offset))
+            elif isinstance(value, AST):
+                push((value, lineno, col_offset, end_lineno, end_col_offset))
     return node
 
 
