@@ -714,10 +714,14 @@ def _tidy(fn, stmts):
 
 def _may_fold_fills(fn, stmts):
     """Whether fills.py may fold anything here: its folds start from `np.full_like(A, G)`
-    of a floating array A, or from `A.size` and `A.shape` -- so none without an array
-    value or such an attribute (scalar code: the pass was a visit of every node)."""
-    if ARRAY in fn.an.kinds.values() or ARRAY in fn.flat.temp_kinds.values():
+    of a floating array A, or from `A.size` and `A.shape` of an array whose shape is
+    known (a float or an integer one) -- so none without an array value, nor without
+    such an attribute (scalar code: the pass was a visit of every node)."""
+    kinds = {*fn.an.kinds.values(), *fn.flat.temp_kinds.values()}
+    if ARRAY in kinds:
         return True
+    if INT not in kinds:  # (no integer array either)
+        return False
     return any(
         isinstance(node, ast.Attribute) and node.attr in ("size", "shape", "full_like")
         for stmt in stmts
