@@ -105,6 +105,8 @@ class BackwardSweep:
         from ...errors import UnsupportedSyntaxError
 
         lists = {n for n, k in self.an.kinds.items() if k == LIST and self.an.active.get(n)}
+        if not lists:  # (nothing to look for: no walk of the function)
+            return
         order = _in_order(self.tree)
         for i, node in enumerate(order):
             if not (
