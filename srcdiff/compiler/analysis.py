@@ -106,6 +106,7 @@ class Analysis:
         self.tree = tree
         self.resolver = resolver
         self.kinds = dict(param_kinds)
+        self._lists_seen = LIST in self.kinds.values()  # has any name been a list?
         # Ranks (ndim), where certain: from the arguments the code is specialised for.
         # An array indexed by as many integers as it has axes is a scalar (w[2] of a 1-D w).
         self.ranks = {p: r for p, r in (param_ranks or {}).items() if r is not None}
@@ -201,7 +202,10 @@ class Analysis:
 
     def _lists_passed_to_helpers(self, expr):
         """A list handed to a helper together with a differentiated value may get
-        differentiated values pushed onto it (the stacks of generated code)."""
+        differentiated values pushed onto it (the stacks of generated code).  Nothing
+        to do, and no walk, while no name has been a list."""
+        if not self._lists_seen:
+            return
         for node in walk(expr):
             if not isinstance(node, ast.Call):
                 continue
@@ -220,6 +224,8 @@ class Analysis:
         if kind == INT:
             self.maybe_int.add(name)
         self.kinds[name] = join(self.kinds.get(name), kind)
+        if self.kinds[name] == LIST:
+            self._lists_seen = True
         # A value of unknown kind (popped off a stack) may still be differentiated.
         self.active[name] = self.active.get(name, False) or (
             active and self.kinds[name] in DIFFERENTIABLE + (None,)
