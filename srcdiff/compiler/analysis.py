@@ -660,26 +660,32 @@ def useful_names(tree, outputs, kinds):
     that may change a useful name makes everything it reads useful, and so does one
     that reads a list (a stack: pushes and pops pass adjoints both ways)."""
     useful = set(outputs) | {n for n, k in kinds.items() if k == LIST}
-    stmts = [s for s in walk(tree) if isinstance(s, (ast.Assign, ast.Expr))]
+    facts = []  # (reads, writes, reads a list) of each statement, found once
+    for stmt in walk(tree):
+        if not isinstance(stmt, (ast.Assign, ast.Expr)):
+            continue
+        reads = {
+            n.id for n in walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+        }
+        writes = (
+            reads
+            if isinstance(stmt, ast.Expr)
+            else {
+                base_name(t)
+                for t in walk(stmt.targets[0])
+                if isinstance(t, (ast.Name, ast.Subscript))
+            }
+        )
+        facts.append((reads, writes, any(kinds.get(n) == LIST for n in reads)))
+    # The least set closed under the rule, reached in any order; last statements first,
+    # since usefulness flows back from the outputs (in source order, a chain of n
+    # assignments took n rounds over every statement).
+    facts.reverse()
     changed = True
     while changed:
         changed = False
-        for stmt in stmts:
-            reads = {
-                n.id for n in walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
-            }
-            writes = (
-                reads
-                if isinstance(stmt, ast.Expr)
-                else {
-                    base_name(t)
-                    for t in walk(stmt.targets[0])
-                    if isinstance(t, (ast.Name, ast.Subscript))
-                }
-            )
-            if (
-                writes & useful or any(kinds.get(n) == LIST for n in reads)
-            ) and not reads <= useful:
+        for reads, writes, reads_list in facts:
+            if (reads_list or not writes.isdisjoint(useful)) and not reads <= useful:
                 useful |= reads
                 changed = True
     return useful
