@@ -248,6 +248,9 @@ class MemoryAnalysis:
         return {k: (v - {new}) | {old} if new in v else v for k, v in env.items()}
 
     def _block(self, stmts, env):
+        """The environment after `stmts`, from `env`, which the block owns: a statement
+        updates it in place (copied at every assignment, it made this quadratic), and a
+        branch or loop hands each of its blocks a copy."""
         for stmt in stmts:
             env = self._stmt(stmt, env)
         return env
@@ -265,7 +268,6 @@ class MemoryAnalysis:
                 and isinstance(call.func.value, ast.Name)
             ):
                 name = call.func.value.id
-                env = dict(env)
                 env[name] = env.get(name, frozenset()) | frozenset().union(
                     *(self.objects(a, env, stmt) for a in call.args)
                 )
@@ -301,7 +303,6 @@ class MemoryAnalysis:
 
     def _assign(self, stmt, env):
         target = stmt.targets[0]
-        env = dict(env)
         if isinstance(target, ast.Subscript):
             self._helper_mutations(stmt.value, env, stmt)  # (the value runs first)
             base = base_name(target)

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import itertools
 import numbers
 from collections.abc import Callable, Collection
@@ -105,6 +106,7 @@ class Analysis:
         self.tree = tree
         self.resolver = resolver
         self.kinds = dict(param_kinds)
+        self._lists_seen = LIST in self.kinds.values()  # has any name been a list?
         # Ranks (ndim), where certain: from the arguments the code is specialised for.
         # An array indexed by as many integers as it has axes is a scalar (w[2] of a 1-D w).
         self.ranks = {p: r for p, r in (param_ranks or {}).items() if r is not None}
@@ -223,7 +225,10 @@ class Analysis:
 
     def _lists_passed_to_helpers(self, expr):
         """A list handed to a helper together with a differentiated value may get
-        differentiated values pushed onto it (the stacks of generated code)."""
+        differentiated values pushed onto it (the stacks of generated code).  Nothing
+        to do, and no walk, while no name has been a list."""
+        if not self._lists_seen:
+            return
         for node in walk(expr):
             if not isinstance(node, ast.Call):
                 continue
@@ -242,6 +247,8 @@ class Analysis:
         if kind == INT:
             self.maybe_int.add(name)
         self.kinds[name] = join(self.kinds.get(name), kind)
+        if self.kinds[name] == LIST:
+            self._lists_seen = True
         # A value of unknown kind (popped off a stack) may still be differentiated.
         self.active[name] = self.active.get(name, False) or (
             active and self.kinds[name] in DIFFERENTIABLE + (None,)
@@ -257,8 +264,38 @@ class Analysis:
         else:
             self.ranks[name] = rank
 
+    # Kinds and ranks remembered by node while `memoized` (None: computed every time).
+    _memo: dict[int, tuple[ast.AST, object]] | None = None
+    _rank_memo: dict[int, tuple[ast.AST, int | None]] | None = None
+
+    @contextlib.contextmanager
+    def memoized(self):
+        """Remember each expression's kind and rank for a while the analysis does not
+        change (split.py, splitting one statement): splitting asks them of every
+        subexpression at every level of nesting, each asking of its operands again --
+        quadratic in the depth of an expression."""
+        if self._memo is not None:  # (already remembering)
+            yield
+            return
+        self._memo, self._rank_memo = {}, {}
+        try:
+            yield
+        finally:
+            self._memo = self._rank_memo = None
+
     def rank(self, node):
         """ndim of an expression's value where it is certain, else None."""
+        memo = self._rank_memo
+        if memo is None:
+            return self._rank(node)
+        found = memo.get(id(node))
+        if found is not None and found[0] is node:
+            return found[1]
+        rank = self._rank(node)
+        memo[id(node)] = (node, rank)  # (the node kept alive: its id is not reused)
+        return rank
+
+    def _rank(self, node):
         if isinstance(node, ast.Constant):
             return 0 if isinstance(node.value, (int, float)) else None
         if isinstance(node, ast.Name):
@@ -362,6 +399,17 @@ class Analysis:
     # -- expressions ---------------------------------------------------------------
     def expr(self, node):
         """(kind, active) of an expression."""
+        memo = self._memo
+        if memo is None:
+            return self._expr(node)
+        found = memo.get(id(node))
+        if found is not None and found[0] is node:
+            return found[1]
+        result = self._expr(node)
+        memo[id(node)] = (node, result)
+        return result
+
+    def _expr(self, node):
         method = getattr(self, "_expr_" + type(node).__name__, None)
         if method is None:
             names = [n for n in walk(node) if isinstance(n, ast.Name)]
@@ -639,26 +687,32 @@ def useful_names(tree, outputs, kinds):
     that may change a useful name makes everything it reads useful, and so does one
     that reads a list (a stack: pushes and pops pass adjoints both ways)."""
     useful = set(outputs) | {n for n, k in kinds.items() if k == LIST}
-    stmts = [s for s in walk(tree) if isinstance(s, (ast.Assign, ast.Expr))]
+    facts = []  # (reads, writes, reads a list) of each statement, found once
+    for stmt in walk(tree):
+        if not isinstance(stmt, (ast.Assign, ast.Expr)):
+            continue
+        reads = {
+            n.id for n in walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+        }
+        writes = (
+            reads
+            if isinstance(stmt, ast.Expr)
+            else {
+                base_name(t)
+                for t in walk(stmt.targets[0])
+                if isinstance(t, (ast.Name, ast.Subscript))
+            }
+        )
+        facts.append((reads, writes, any(kinds.get(n) == LIST for n in reads)))
+    # The least set closed under the rule, reached in any order; last statements first,
+    # since usefulness flows back from the outputs (in source order, a chain of n
+    # assignments took n rounds over every statement).
+    facts.reverse()
     changed = True
     while changed:
         changed = False
-        for stmt in stmts:
-            reads = {
-                n.id for n in walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
-            }
-            writes = (
-                reads
-                if isinstance(stmt, ast.Expr)
-                else {
-                    base_name(t)
-                    for t in walk(stmt.targets[0])
-                    if isinstance(t, (ast.Name, ast.Subscript))
-                }
-            )
-            if (
-                writes & useful or any(kinds.get(n) == LIST for n in reads)
-            ) and not reads <= useful:
+        for reads, writes, reads_list in facts:
+            if (reads_list or not writes.isdisjoint(useful)) and not reads <= useful:
                 useful |= reads
                 changed = True
     return useful
@@ -728,16 +782,19 @@ class Definitions:
 
     def _block(self, stmts, must, maybe):
         """(must, maybe) at the end of `stmts`, entered with the sets `must`, `maybe`."""
-        must_d, maybe_d = dict.fromkeys(must), dict.fromkeys(maybe)
+        must_d, maybe_d = _positions(must), _positions(maybe)
         for stmt in stmts:
             self.maybe.record(stmt, maybe_d)
             self.must.record(stmt, must_d)
             if isinstance(stmt, ast.Assign):
                 for name in assigned_names(stmt):
-                    must_d[name] = maybe_d[name] = None
+                    if name not in must_d:
+                        must_d[name] = len(must_d)
+                    if name not in maybe_d:
+                        maybe_d[name] = len(maybe_d)
             elif isinstance(stmt, (ast.If, ast.For, ast.While)):
                 new_must, new_maybe = self._compound(stmt, set(must_d), set(maybe_d))
-                must_d, maybe_d = dict.fromkeys(new_must), dict.fromkeys(new_maybe)
+                must_d, maybe_d = _positions(new_must), _positions(new_maybe)
         return set(must_d), set(maybe_d)
 
     def _compound(self, stmt, must, maybe):
@@ -756,8 +813,15 @@ class Definitions:
         return must, entry_maybe
 
 
+def _positions(names):
+    """name -> its position in an insertion-ordered dict that only grows."""
+    return {name: i for i, name in enumerate(names)}
+
+
 class _Snapshots:
-    """id(statement) -> the set of names (of a growing dict, its first entries) before it."""
+    """id(statement) -> the set of names (of a growing dict, its first entries) before it.
+    The dict maps each name to its position, so `has` answers without making the set:
+    made at every query, the sets made the save analysis quadratic in the statement count."""
 
     def __init__(self):
         self._at: dict[int, tuple[dict, int]] = {}
@@ -774,6 +838,15 @@ class _Snapshots:
             names, count = self._at[key]
             found = self._sets[key] = set(itertools.islice(names, count))
         return found
+
+    def has(self, key: int, name: str) -> bool:
+        """Is `name` in the set of statement `key` (False for an unknown statement)?"""
+        at = self._at.get(key)
+        if at is None:
+            return False
+        names, count = at
+        position = names.get(name)
+        return position is not None and position < count
 
     def __getitem__(self, key: int) -> set[str]:
         if key not in self._at:

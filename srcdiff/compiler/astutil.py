@@ -69,11 +69,23 @@ def hashable(obj):
 
 
 _ATOMIC = frozenset((str, int, float, complex, bool, bytes, type(None), type(Ellipsis)))
+# Contexts and operators (`Load`, `Add`): fieldless leaves, shared as the parser shares
+# them, not copied (nothing sets an attribute on one).
+_LEAVES = frozenset(
+    kind
+    for base in (ast.expr_context, ast.operator, ast.cmpop, ast.unaryop, ast.boolop)
+    for kind in base.__subclasses__()
+)
+_KEPT = _ATOMIC | _LEAVES  # what copy_tree keeps as it is
 
 
 def walk(node):
-    """The nodes of a tree in `ast.walk`'s order (breadth first), as a list; about twice
-    as fast as `ast.walk`, which is most of what code generation spends its time on."""
+    """The nodes of a tree in `ast.walk`'s order (breadth first), as a list, less the
+    context and operator leaves (`Load`, `Store`, `Add`, `Eq`: what the `ctx`, `op` and
+    `ops` fields hold, read as attributes, never looked for as nodes); about three times
+    as fast as `ast.walk`, which is most of what code generation spends its time on.
+    A check that every node is of an allowed class (`Add` allowed, `Mult` not) needs
+    `ast.walk`."""
     todo = [node]
     append = todo.append
     fields_of = _NODE_FIELDS
@@ -93,10 +105,33 @@ def walk(node):
     return todo
 
 
+# Fields that hold blocks of statements (or handlers and cases holding them), in the
+# order of the node classes' `_fields` (a Try's body, handlers, orelse, finalbody).
+BLOCK_FIELDS = ("body", "handlers", "orelse", "finalbody", "cases")
+
+
+def statements(stmts):
+    """Every statement of `stmts` and of the blocks nested in them, without entering
+    expressions: where `srcline` tags and markers can be (on statements only), at a
+    fraction of a `walk`'s cost."""
+    todo = list(stmts)
+    for current in todo:  # the list grows as it is read
+        for field in BLOCK_FIELDS:
+            block = getattr(current, field, None)
+            if block.__class__ is list:
+                todo.extend(block)
+    return [node for node in todo if isinstance(node, ast.stmt)]
+
+
 # Fields the grammar gives an identifier, a string, a number or a flag, never a node:
-# `walk` need not read them (a Name's id, a Constant's value).
+# `walk` need not read them (a Name's id, a Constant's value).  Nor the fields that hold
+# a context or an operator (`ctx`, `op`, `ops`): leaves with no fields, about half the
+# nodes of an expression, which no caller looks for (they read `node.ctx`, `node.op`).
 _ATOMIC_FIELDS = frozenset(
     (
+        "ctx",
+        "op",
+        "ops",
         "id",
         "attr",
         "arg",
@@ -120,7 +155,8 @@ _NODE_FIELDS: dict = {}
 
 
 def _node_fields(kind):
-    """The fields of node class `kind` that may hold nodes or lists of them."""
+    """The fields of node class `kind` that may hold nodes or lists of them (contexts and
+    operators aside)."""
     atomic = _ATOMIC_FIELDS_OF.get(kind, ())
     return tuple(f for f in kind._fields if f not in _ATOMIC_FIELDS and f not in atomic)
 
@@ -138,13 +174,13 @@ def located(new, old):
 def copy_tree(node):
     """`copy.deepcopy(node)` for an AST, about four times faster: nodes (with every
     attribute, fields or not) and lists are copied, shared ones once, as deepcopy does;
-    atomic values are kept; anything else goes to deepcopy."""
+    atomic values, contexts and operators are kept; anything else goes to deepcopy."""
     return _copy(node, {})
 
 
 def _copy(value, memo):
     kind = type(value)
-    if kind in _ATOMIC:
+    if kind in _KEPT:
         return value
     key = id(value)
     if key in memo:
@@ -157,7 +193,7 @@ def _copy(value, memo):
         new = memo[key] = kind.__new__(kind)
         attrs = new.__dict__
         for k, v in value.__dict__.items():
-            attrs[k] = v if type(v) in _ATOMIC else _copy(v, memo)
+            attrs[k] = v if type(v) in _KEPT else _copy(v, memo)
         return new
     import copy
 
@@ -174,7 +210,7 @@ def substituted(node, mapping):
 
 def _substitute(value, memo, mapping):
     kind = type(value)
-    if kind in _ATOMIC:
+    if kind in _KEPT:
         return value
     key = id(value)
     if key in memo:
@@ -189,7 +225,7 @@ def _substitute(value, memo, mapping):
         new = memo[key] = kind.__new__(kind)
         attrs = new.__dict__
         for k, v in value.__dict__.items():
-            attrs[k] = v if type(v) in _ATOMIC else _substitute(v, memo, mapping)
+            attrs[k] = v if type(v) in _KEPT else _substitute(v, memo, mapping)
         return new
     import copy
 
@@ -198,42 +234,50 @@ def _substitute(value, memo, mapping):
 
 def fix_missing_locations(node):
     """`ast.fix_missing_locations`, same result, without a recursive call and a
-    generator per node: every generated function goes through it once."""
+    generator per node: every generated function goes through it once.  A node takes
+    its location from its parent's only, so the order nodes are reached in is free."""
     todo = [(node, 1, 0, 1, 0)]
     pop, push = todo.pop, todo.append
+    fields_of = _NODE_FIELDS
+    AST = ast.AST
     while todo:
         current, lineno, col_offset, end_lineno, end_col_offset = pop()
         attributes = current._attributes
         if attributes:
+            known = current.__dict__  # (a location a node has is in its __dict__; the
+            # optional end_lineno and end_col_offset default to None on the class)
             if "lineno" in attributes:
-                if not hasattr(current, "lineno"):
-                    current.lineno = lineno
+                if "lineno" in known:
+                    lineno = known["lineno"]
                 else:
-                    lineno = current.lineno
+                    current.lineno = lineno
             if "end_lineno" in attributes:
-                if getattr(current, "end_lineno", None) is None:
+                if known.get("end_lineno") is None:
                     current.end_lineno = end_lineno
                 else:
-                    end_lineno = current.end_lineno
+                    end_lineno = known["end_lineno"]
             if "col_offset" in attributes:
-                if not hasattr(current, "col_offset"):
-                    current.col_offset = col_offset
+                if "col_offset" in known:
+                    col_offset = known["col_offset"]
                 else:
-                    col_offset = current.col_offset
+                    current.col_offset = col_offset
             if "end_col_offset" in attributes:
-                if getattr(current, "end_col_offset", None) is None:
+                if known.get("end_col_offset") is None:
                     current.end_col_offset = end_col_offset
                 else:
-                    end_col_offset = current.end_col_offset
-        children = []  # in ast.iter_child_nodes' order, pushed reversed: depth first
-        for field in current._fields:
+                    end_col_offset = known["end_col_offset"]
+        kind = current.__class__
+        fields = fields_of.get(kind)
+        if fields is None:  # (contexts and operators have no location to fix)
+            fields = fields_of[kind] = _node_fields(kind)
+        for field in fields:
             value = getattr(current, field, None)
-            if isinstance(value, ast.AST):
-                children.append(value)
-            elif isinstance(value, list):
-                children.extend([item for item in value if isinstance(item, ast.AST)])
-        for child in reversed(children):
-            push((child, lineno, col_offset, end_lineno, end_col_offset))
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, AST):
+                        push((item, lineno, col_offset, end_lineno, end_col_offset))
+            elif isinstance(value, AST):
+                push((value, lineno, col_offset, end_lineno, end_col_offset))
     return node
 
 
@@ -260,6 +304,8 @@ class Transformer(ast.NodeTransformer):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls._visitors = {}  # node class -> visit_ function, or None for generic_visit
+        if "visit" in cls.__dict__:  # (a visit of its own sees every child)
+            cls._child = cls.visit
 
     def _visitor(self, kind):
         method = getattr(type(self), "visit_" + kind.__name__, None)
@@ -281,7 +327,11 @@ class Transformer(ast.NodeTransformer):
         return self.generic_visit(node)
 
     def generic_visit(self, node):
-        for field in node._fields:
+        kind = node.__class__
+        fields = _NODE_FIELDS.get(kind)
+        if fields is None:  # (a context or operator leaf is returned as it is anyway)
+            fields = _NODE_FIELDS[kind] = _node_fields(kind)
+        for field in fields:
             try:
                 old = getattr(node, field)
             except AttributeError:
@@ -291,7 +341,7 @@ class Transformer(ast.NodeTransformer):
                 changed = False
                 for value in old:
                     if isinstance(value, ast.AST):
-                        new = self.visit(value)
+                        new = self._child(value)
                         if new is not value:
                             changed = True
                             if new is None:
@@ -304,12 +354,29 @@ class Transformer(ast.NodeTransformer):
                 if changed:
                     old[:] = new_values
             elif isinstance(old, ast.AST):
-                new_node = self.visit(old)
+                new_node = self._child(old)
                 if new_node is None:
                     delattr(node, field)
                 elif new_node is not old:
                     setattr(node, field, new_node)
         return node
+
+    def _child(self, node):
+        """`visit(node)`, with a leaf that has no visitor (a Name, a Constant, where no
+        visit_Name is defined) returned without a call: most nodes are such leaves."""
+        kind = node.__class__
+        try:
+            method = self._visitors[kind]
+        except KeyError:
+            method = self._visitor(kind)
+        if method is not None:
+            return method(self, node)
+        fields = _NODE_FIELDS.get(kind)
+        if fields is None:
+            fields = _NODE_FIELDS[kind] = _node_fields(kind)
+        if not fields:
+            return node
+        return self.generic_visit(node)
 
 
 _STDLIB_CONSTANT = ast.NodeVisitor.visit_Constant

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..errors import BackendError, NonScalarOutputError, NotUnrollable, SrcDiffError
 from . import njit
 from .analysis import ARRAY, INT, SCALAR, useful_names
-from .astutil import Transformer, copy_tree, fix_missing_locations, tuple_of, walk
+from .astutil import Transformer, copy_tree, fix_missing_locations, statements, tuple_of, walk
 from .astutil import assign as _assign
 from .astutil import attr_call as _attr_call
 from .astutil import call as _call
@@ -26,7 +26,7 @@ from .fills import facts_for, fold_fills
 from .forward import ForwardTransform
 from .gcpause import gc_paused
 from .guards import HOLDS
-from .optimize import eliminate_dead, fold_single_use, propagate
+from .optimize import eliminate_dead, fold_single_use, name_counts, propagate
 from .reverse import FunctionTransform
 from .reverse.checkpoint import parse_option
 from .reverse.frees import free_dead_arrays
@@ -393,10 +393,9 @@ def _suffix(output):
 
 
 def _tag_lines(fn, stmts):
-    for stmt in stmts:
-        for node in walk(stmt):
-            if isinstance(node, ast.stmt) and isinstance(getattr(node, "srcline", None), int):
-                node.srcline = (fn.source, node.srcline)
+    for node in statements(stmts):  # (only statements are tagged)
+        if isinstance(getattr(node, "srcline", None), int):
+            node.srcline = (fn.source, node.srcline)
 
 
 def _resolve(fn, fwd, bwd, tail=()):
@@ -406,10 +405,9 @@ def _resolve(fn, fwd, bwd, tail=()):
     fwd = fn.resolve_markers(fwd, needed)
     bwd = fn.resolve_markers(bwd, needed)
     _tag_lines(fn, bwd)
-    for stmt in fwd:  # comments only in the backward sweep
-        for node in walk(stmt):
-            if hasattr(node, "srcline"):
-                del node.srcline
+    for node in statements(fwd):  # comments only in the backward sweep
+        if hasattr(node, "srcline"):
+            del node.srcline
     return fwd, bwd, needed
 
 
@@ -690,8 +688,9 @@ def _fold(fn, body, backward, pure):
     fwd, bwd = body[:split], body[split:]
     temps = set(fn.flat.temp_kinds)
     derivs = set(fn.adjoints.values())
-    fwd = fold_single_use(fwd, temps, pure, context=bwd, int_names=fn.int_names)
-    bwd = fold_single_use(bwd, derivs, pure, context=fwd, int_names=fn.int_names)
+    counted = name_counts(bwd)  # (the first fold changes the forward sweep only)
+    fwd = fold_single_use(fwd, temps, pure, bwd, fn.int_names, context_counts=counted)
+    bwd = fold_single_use(bwd, derivs, pure, fwd, fn.int_names, counts=counted)
     if fn.checkpoint_plans:  # (reverse/checkpoint.py)
         visit = fn.fold_checkpointed(
             lambda stmts, names: fold_single_use(stmts, names, pure, int_names=fn.int_names)
@@ -716,12 +715,29 @@ def _tidy(fn, stmts):
     adjoints = set(fn.adjoints.values())
     stmts = propagate(stmts, adjoints, int_names=fn.int_names)
     facts = facts_for(fn)
-    if facts is not None:  # np.full_like(t, c) * w -> c * w where w has t's shape
-        stmts = fold_fills(stmts, facts, fn.int_names)
+    if facts is not None and _may_fold_fills(fn, stmts):
+        stmts = fold_fills(stmts, facts, fn.int_names)  # np.full_like(t, c) * w -> c * w
     pure = {
         name for name, obj in fn.unit.binding_names.items() if isinstance(obj, types.ModuleType)
     }
     return eliminate_dead([stmts], adjoints, pure)[0]
+
+
+def _may_fold_fills(fn, stmts):
+    """Whether fills.py may fold anything here: its folds start from `np.full_like(A, G)`
+    of a floating array A, or from `A.size` and `A.shape` of an array whose shape is
+    known (a float or an integer one) -- so none without an array value, nor without
+    such an attribute (scalar code: the pass was a visit of every node)."""
+    kinds = {*fn.an.kinds.values(), *fn.flat.temp_kinds.values()}
+    if ARRAY in kinds:
+        return True
+    if INT not in kinds:  # (no integer array either)
+        return False
+    return any(
+        isinstance(node, ast.Attribute) and node.attr in ("size", "shape", "full_like")
+        for stmt in stmts
+        for node in walk(stmt)
+    )
 
 
 def _bind_defaults(fn, func, args):

@@ -27,7 +27,15 @@ from dataclasses import dataclass
 
 from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
-from .astutil import Transformer, copy_tree, fix_missing_locations, hashable, walk
+from .astutil import (
+    BLOCK_FIELDS,
+    Transformer,
+    copy_tree,
+    fix_missing_locations,
+    hashable,
+    statements,
+    walk,
+)
 from .astutil import located as _located
 from .gcpause import gc_paused
 from .inlining import Inlining
@@ -378,7 +386,7 @@ class Normalizer(Reductions, Inlining):
     def _has_nonfinal_return(self, body):
         for i, stmt in enumerate(body):
             final = i == len(body) - 1 and isinstance(stmt, ast.Return)
-            if not final and any(isinstance(n, ast.Return) for n in walk(stmt)):
+            if not final and any(isinstance(n, ast.Return) for n in statements([stmt])):
                 return True
         return False
 
@@ -907,8 +915,8 @@ class Normalizer(Reductions, Inlining):
         for i, stmt in enumerate(stmts):
             out.extend(self._jumps_stmt(stmt))
             flags = self._escaping_flags(stmt)
-            rest = stmts[i + 1 :]
-            if flags and rest:
+            if flags and i + 1 < len(stmts):
+                rest = stmts[i + 1 :]  # (sliced only here: at every statement, quadratic)
                 guard = _located(ast.UnaryOp(op=ast.Not(), operand=self._any_flag(flags)), stmt)
                 out.append(
                     _located(ast.If(test=guard, body=self._jumps_block(rest), orelse=[]), rest[0])
@@ -934,7 +942,7 @@ class Normalizer(Reductions, Inlining):
     def _jumps_loop(self, loop):
         has_break = _contains_jump(loop.body, ast.Break)
         has_cont = _contains_jump(loop.body, ast.Continue)
-        has_ret = any(isinstance(n, ast.Return) for s in loop.body for n in walk(s))
+        has_ret = any(isinstance(n, ast.Return) for n in statements(loop.body))
         flags = {
             "brk": self.names.numbered("_break") if has_break else None,
             "cont": self.names.numbered("_continue") if has_cont else None,
@@ -961,17 +969,20 @@ class Normalizer(Reductions, Inlining):
     def _escaping_flags(self, stmt):
         """Flags a statement may set that must skip the statements after it."""
         flags = []
-        nodes = [] if isinstance(stmt, (ast.For, ast.While)) else list(_walk_no_loops(stmt))
         if self.ret_flag is None:
             pass
-        elif any(isinstance(n, ast.Return) for n in walk(stmt)) or any(
-            isinstance(n, ast.Assign)
-            and isinstance(n.targets[0], ast.Name)
-            and n.targets[0].id == self.ret_flag
-            for n in walk(stmt)
+        elif any(
+            isinstance(n, ast.Return)
+            or (
+                isinstance(n, ast.Assign)
+                and isinstance(n.targets[0], ast.Name)
+                and n.targets[0].id == self.ret_flag
+            )
+            for n in statements([stmt])  # (returns and flags are statements)
         ):
             flags.append(self.ret_flag)
         if self.loop_stack:
+            nodes = [] if isinstance(stmt, (ast.For, ast.While)) else _walk_no_loops(stmt)
             loop = self.loop_stack[-1]
             for kind, cls in (("brk", ast.Break), ("cont", ast.Continue)):
                 if loop.get(kind) and (
@@ -1031,7 +1042,7 @@ def _plain_index(node):
                 ast.Sub,
             ),
         )
-        for n in walk(node)
+        for n in ast.walk(node)  # (every node: operators too)
     )
 
 
@@ -1084,20 +1095,22 @@ def _tail_ok(stmts):
         elif isinstance(stmt, ast.Return):
             if not last:
                 return False
-        elif any(isinstance(n, ast.Return) for n in walk(stmt)):
+        elif any(isinstance(n, ast.Return) for n in statements([stmt])):
             return False
     return True
 
 
 def _walk_no_loops(stmt):
-    """Nodes of `stmt`, not descending into nested loops (their jumps are their own)."""
+    """`stmt` and the statements nested in it (and its handlers), not descending into
+    nested loops (their jumps are their own); jumps and flag assignments are statements,
+    so expressions are not entered."""
     todo = [stmt]
-    while todo:
-        node = todo.pop()
-        yield node
-        for child in ast.iter_child_nodes(node):
-            if not isinstance(child, (ast.For, ast.While)):
-                todo.append(child)
+    for node in todo:  # the list grows as it is read
+        for field in BLOCK_FIELDS:
+            block = getattr(node, field, None)
+            if block.__class__ is list:
+                todo.extend(c for c in block if not isinstance(c, (ast.For, ast.While)))
+    return todo
 
 
 def _contains_jump(body, cls):

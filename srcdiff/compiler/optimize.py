@@ -354,19 +354,35 @@ def fold_single_use(
     pure_names: Collection[str],
     context: Sequence[ast.stmt] = (),
     int_names: Collection[str] = frozenset(),
+    counts: tuple[dict[str, int], dict[str, int]] | None = None,
+    context_counts: tuple[dict[str, int], dict[str, int]] | None = None,
 ) -> list[ast.stmt]:
     """Put back `t = expr` into the one statement that reads `t`, when nothing in between
     changes what `expr` reads.  Undoes the three-address split where it bought nothing:
-    the code reads like the user's, and runs faster (fewer stores and loads)."""
+    the code reads like the user's, and runs faster (fewer stores and loads).
+    `context`: the rest of the function; `counts`, `context_counts`: `name_counts` of
+    `stmts` and of `context` where the caller has them (else they are counted)."""
+    loads, stores = counts if counts is not None else name_counts(stmts)
+    more_loads, more_stores = context_counts if context_counts is not None else name_counts(context)
+    single = {
+        name
+        for name in candidates
+        if loads.get(name, 0) + more_loads.get(name, 0) == 1
+        and stores.get(name, 0) + more_stores.get(name, 0) == 1
+    }
+    return _Folder(single, pure_names, int_names).block(stmts)
+
+
+def name_counts(stmts: Sequence[ast.stmt]) -> tuple[dict[str, int], dict[str, int]]:
+    """(name -> how often `stmts` read it, name -> how often they store or delete it)."""
     loads: dict[str, int] = {}
     stores: dict[str, int] = {}
-    for stmt in [*stmts, *context]:  # `context`: the rest of the function
+    for stmt in stmts:
         for node in walk(stmt):
             if isinstance(node, ast.Name):
-                counts = loads if isinstance(node.ctx, ast.Load) else stores
-                counts[node.id] = counts.get(node.id, 0) + 1
-    single = {name for name in candidates if loads.get(name) == 1 and stores.get(name) == 1}
-    return _Folder(single, pure_names, int_names).block(stmts)
+                counted = loads if isinstance(node.ctx, ast.Load) else stores
+                counted[node.id] = counted.get(node.id, 0) + 1
+    return loads, stores
 
 
 class _Folder:

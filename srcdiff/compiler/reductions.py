@@ -44,6 +44,8 @@ def reduction_of(obj):
 def comprehension_only_names(tree):
     """Names every use of which is inside a comprehension binding them: these keep
     their names as loop variables, since nothing else in the function reads them."""
+    if not any(isinstance(n, COMPREHENSIONS) for n in walk(tree)):
+        return set()  # (none: one walk, not a visit of every node with its scope)
     bound, free = set(), set()
 
     def visit(node, scope):

@@ -57,6 +57,10 @@ class Flattener:
     # -- public ------------------------------------------------------------------
     def assign(self, stmt: ast.Assign) -> list[Op]:
         """Ops for an Assign statement of the core form."""
+        with self.an.memoized():  # (the analysis is final: kinds asked again are known)
+            return self._assign(stmt)
+
+    def _assign(self, stmt: ast.Assign) -> list[Op]:
         ops = []
         target = stmt.targets[0]
         if isinstance(target, ast.Tuple):

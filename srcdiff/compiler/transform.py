@@ -232,7 +232,7 @@ class TransformBase:
         parts = index.elts if isinstance(index, ast.Tuple) else [index]
         if all(isinstance(part, ast.Slice) for part in parts):
             return True  # `a:b` selects each element once, whatever a and b are
-        for node in walk(index):
+        for node in ast.walk(index):  # (every node: `i // 2` repeats, `i + 1` doesn't)
             if isinstance(node, ast.Name):
                 if node.id not in counters:
                     return False

@@ -105,6 +105,8 @@ class BackwardSweep:
         from ...errors import UnsupportedSyntaxError
 
         lists = {n for n, k in self.an.kinds.items() if k == LIST and self.an.active.get(n)}
+        if not lists:  # (nothing to look for: no walk of the function)
+            return
         order = _in_order(self.tree)
         for i, node in enumerate(order):
             if not (
@@ -688,10 +690,15 @@ def _assign_first(body, zero_at_head):
     for a fresh `e` (an operation, never another adjoint's array) and a top-level
     statement of the body.  Changes `body`; returns the adjoints rewritten."""
     done = set()
+    first: dict[str, int] = {}  # name -> the first statement mentioning it (one walk each;
+    for i, stmt in enumerate(body):  # a rewrite below drops only its own adjoint's mention)
+        for n in walk(stmt):
+            if isinstance(n, ast.Name):
+                first.setdefault(n.id, i)
     for d in sorted(zero_at_head):
-        for i, stmt in enumerate(body):
-            if not any(isinstance(n, ast.Name) and n.id == d for n in ast.walk(stmt)):
-                continue
+        i = first.get(d)
+        if i is not None:
+            stmt = body[i]
             value = getattr(stmt, "value", None)
             if (
                 isinstance(stmt, ast.Assign)
@@ -709,7 +716,6 @@ def _assign_first(body, zero_at_head):
                 new.srcline = getattr(stmt, "srcline", None)
                 body[i] = new
                 done.add(d)
-            break
     return done
 
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from ...errors import SrcDiffError, UnsupportedSyntaxError
 from .. import control
 from ..analysis import LIST
-from ..astutil import Transformer, copy_tree, walk
+from ..astutil import Transformer, copy_tree
 from ..astutil import attr_call as _attr_call
 from ..astutil import call as _call
 from ..astutil import name as _name
@@ -162,7 +162,7 @@ class Checkpointing:
         state -= {stmt.target.id} if isinstance(stmt, ast.For) else set()
         state -= self.ir.header_names() | set(self.flat.temp_kinds)
         for var in state:
-            if var not in self.defs.must.get(id(stmt), set()):
+            if not self.defs.must.has(id(stmt), var):
                 self.none_init.add(var)  # bound (to None) before the first snapshot
         names = (
             ("stride", "start", "stop")
@@ -266,18 +266,14 @@ class Checkpointing:
         return out
 
     # -- backward sweep ------------------------------------------------------------------
-    def backward_reads(self, bwd):
+    def backward_reads(self, bwd, loads_of):
         """Names the backward sweep reads (saves.py keeps their values for it).  A rerun
         of the loop body reads what the body reads before it writes, less the snapshot:
-        what it computes itself it needs from nobody."""
+        what it computes itself it needs from nobody.  `loads_of`: id(statement) -> the
+        names it reads, for each statement of `bwd`."""
         reruns = {id(r): plan for plan in self.checkpoint_plans.values() for r in plan.replays}
-        if not reruns:  # (no checkpointed loop: every read, in one walk per statement)
-            return {
-                n.id
-                for stmt in bwd
-                for n in walk(stmt)
-                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
-            }
+        if not reruns:  # (no checkpointed loop: every read)
+            return set().union(*(loads_of[id(stmt)] for stmt in bwd))
         loads = set()
         todo = list(bwd)
         while todo:

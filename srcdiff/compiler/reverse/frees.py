@@ -16,6 +16,8 @@ def free_dead_arrays(stmts: list[ast.stmt], arrays: Collection[str]) -> list[ast
     """`stmts` with `del a, b` after the last read of array locals `a`, `b`: names in
     `arrays` assigned once, by a top-level assignment of a fresh value (not a view such
     as `x[1:]`, nor another name), and read after it."""
+    if not arrays:  # (scalar code: nothing to free, no walk)
+        return list(stmts)
     stores: dict[str, int] = {}
     reads: list[list[str]] = []  # the names each statement reads (one walk of each)
     for stmt in stmts:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 
-from ..astutil import Transformer, copy_tree, walk
+from ..astutil import BLOCK_FIELDS, copy_tree, walk
 from ..astutil import assign as _assign
 from ..astutil import attr_call as _attr_call
 from ..astutil import call as _call
@@ -22,16 +22,14 @@ class SaveResolution:
     def needed(self, bwd):
         """Primal locals the backward sweep reads."""
         adjoint_names = set(self.adjoints.values())
-        loads = self.backward_reads(bwd)  # (checkpoint.py: replayed segments aside)
+        loads_of, markers = _scan(self, bwd)  # one walk of each statement, shared below
+        loads = self.backward_reads(bwd, loads_of)  # (checkpoint.py: replayed segments aside)
+        assigned = _stored_names(self.tree)
         locals_ = (
             self.source.resolver.locals
             | set(self.flat.temp_kinds)
             | self.ir.header_names()
-            | {
-                n.id
-                for n in walk(self.tree)
-                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-            }
+            | assigned
         )
         needed = (loads & locals_) - adjoint_names - {self.stack}
         # A value read out of an array that is later assigned into may be a view of
@@ -54,50 +52,52 @@ class SaveResolution:
         for m in self.ir.markers:
             if m.kind is MarkerKind.RESTORE_ITEM and m.var in needed and m.index is not None:
                 needed |= {n.id for n in walk(m.index) if isinstance(n, ast.Name)} & locals_
-        self.recompute = self._recomputable(bwd, needed, locals_)
+        self.recompute = self._recomputable(markers, needed, assigned)
         for expr in self.recompute.values():
             needed |= _loads(expr) & locals_
-        self.live_at_start = _Liveness(self, needed).block(bwd, set())
+        self.live_at_start = _Liveness(self, needed, loads_of).block(bwd, set())
         return needed
 
     def resolve_markers(self, stmts, needed):
-        """Replace markers by saves/pushes where the backward sweep needs them."""
+        """Replace markers by saves/pushes where the backward sweep needs them.  Markers
+        are statements: blocks are visited, expressions are not entered."""
         fn = self
 
-        class Resolve(Transformer):
-            def visit_Expr(self, node):
-                value = node.value
-                if (
-                    isinstance(value, ast.Constant)
-                    and isinstance(value.value, tuple)
-                    and value.value[:1] == (_MARK,)
-                ):
-                    return fn._expand(fn.ir.markers[value.value[1]], needed) or None
-                return node
+        def block(stmts):
+            out = []
+            for stmt in stmts:
+                m = fn.marker_of(stmt)
+                if m is not None:
+                    out.extend(fn._expand(m, needed))
+                    continue
+                nested(stmt)
+                out.append(stmt)
+            return out
 
-        result = []
-        for stmt in stmts:
-            new = Resolve().visit(stmt)
-            if new is None:
-                continue
-            result.extend(new if isinstance(new, list) else [new])
-        return result
+        def nested(node):
+            for field in BLOCK_FIELDS:
+                inner = getattr(node, field, None)
+                if inner.__class__ is not list:
+                    continue
+                if field in ("handlers", "cases"):
+                    for item in inner:
+                        nested(item)
+                else:
+                    inner[:] = block(inner)
 
-    def _recomputable(self, bwd, needed, locals_):
+        return block(stmts)
+
+    def _recomputable(self, markers, needed, assigned):
         """Temporaries the backward sweep computes again instead of popping: `-g`, `a * b`
         (one cheap operation) of values it has anyway -- parameters the function never
         assigns (a helper's only when they are passed to its backward sweep) and variables
         it reads already -- none of them assigned by the temporary's own statement (whose
-        backward sweep starts before its targets are restored)."""
-        assigned = {
-            n.id
-            for n in walk(self.tree)
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-        }
+        backward sweep starts before its targets are restored).  `markers`: those of the
+        backward sweep, in order; `assigned`: the names the function assigns."""
         free = set(self.passed) if self.role == "helper" else set(self.params)
         have = (needed | (free - assigned)) - set(self.flat.temp_kinds)
         out = {}
-        for m in self._markers_in(bwd):
+        for m in markers:
             if m.kind is not MarkerKind.POP or m.site is None or not m.stack:
                 continue
             ops = self._ops(m.site)
@@ -106,13 +106,6 @@ class SaveResolution:
                 if op.target in needed and _cheap(op) and _loads(op.primal) <= have - written:
                     out[op.target] = op.primal
         return out
-
-    def _markers_in(self, stmts):
-        for stmt in stmts:
-            for node in walk(stmt):
-                m = self.marker_of(node)
-                if m is not None:
-                    yield m
 
     def marker_of(self, node):
         """The Marker a placeholder statement stands for, or None."""
@@ -142,7 +135,7 @@ class SaveResolution:
             return self._expand_item(m, needed)
         if (site, var) not in self.live_restores:
             return []
-        if var not in self.defs.must.get(id(site), set()):
+        if not self.defs.must.has(id(site), var):
             self.none_init.add(var)
         if m.stack:
             self.uses_stack = True
@@ -178,6 +171,32 @@ class SaveResolution:
 
 def _loads(node):
     return {n.id for n in walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def _stored_names(tree):
+    return {n.id for n in walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+
+def _scan(fn, stmts):
+    """(id(statement) -> the names it reads, the markers in `stmts` in order), from one
+    walk of each statement: the save analysis asks both of every statement of the
+    backward sweep, and walking it once for each question was most of its cost."""
+    loads_of = {}
+    markers = []
+    name, expr, load = ast.Name, ast.Expr, ast.Load
+    for stmt in stmts:
+        loads = set()
+        for node in walk(stmt):
+            kind = node.__class__
+            if kind is name:
+                if node.ctx.__class__ is load:
+                    loads.add(node.id)
+            elif kind is expr:
+                m = fn.marker_of(node)
+                if m is not None:
+                    markers.append(m)
+        loads_of[id(stmt)] = loads
+    return loads_of, markers
 
 
 def _stores(target):
@@ -218,9 +237,10 @@ class _Liveness:
     The live set is updated in place (copied only where control flow splits), so a
     statement costs what it reads, not the size of the live set."""
 
-    def __init__(self, fn, needed):
+    def __init__(self, fn, needed, loads_of=None):
         self.fn = fn
         self.needed = needed
+        self.loads_of = loads_of or {}  # id(statement) -> what it reads, where known
         fn.live_restores = set()
 
     def block(self, stmts, live):
@@ -243,14 +263,17 @@ class _Liveness:
         if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             kills = set().union(*(_stores(t) for t in targets))
-            reads = _loads(stmt)
+            reads = self.loads_of.get(id(stmt))
+            if reads is None:
+                reads = _loads(stmt)
             if isinstance(stmt, ast.AugAssign):
-                reads |= kills
+                reads = reads | kills
             live -= kills
             live |= reads
             return live
         if isinstance(stmt, (ast.Expr, ast.Return, ast.Pass)):
-            live |= _loads(stmt)
+            reads = self.loads_of.get(id(stmt))
+            live |= _loads(stmt) if reads is None else reads
             return live
         # anything else: all it reads is live, it assigns nothing, its restores all stay
         for node in walk(stmt):
@@ -278,7 +301,7 @@ class _Liveness:
     def marker(self, m, live):
         fn = self.fn
         if m.kind is MarkerKind.RESTORE:
-            emitted = m.var in self.needed and m.var in fn.defs.maybe.get(id(m.site), set())
+            emitted = m.var in self.needed and fn.defs.maybe.has(id(m.site), m.var)
             if emitted and m.var in live:
                 fn.live_restores.add((m.site, m.var))
                 live.discard(m.var)
