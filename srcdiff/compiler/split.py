@@ -19,7 +19,7 @@ import numpy as np
 from ..errors import NoRuleError, UnsupportedSyntaxError
 from ..rules import RULES
 from ..runtime import gathers
-from .analysis import ARRAY, INT, REDUCTIONS, SCALAR, SEQ, call_items
+from .analysis import ARRAY, INT, LIST, REDUCTIONS, SCALAR, SEQ, call_items
 from .astutil import walk
 from .ir import Op, OpKind
 
@@ -740,6 +740,23 @@ class Flattener:
             and not (func.__module__ or "").startswith(_RUNTIME)
         )
 
+    def _sequence_params(self, node, func):
+        """Names of `func`'s parameters to which the call `node` passes a list or tuple."""
+        if not isinstance(node, ast.Call):
+            return ()
+        try:
+            names = list(inspect.signature(func).parameters)
+        except (TypeError, ValueError):
+            return ()
+        passed = [*zip(names, node.args), *((k.arg, k.value) for k in node.keywords if k.arg)]
+        return tuple(
+            name
+            for name, arg in passed
+            if isinstance(arg, (ast.List, ast.Tuple))
+            or self.an.expr(arg)[0] in (SEQ, LIST)
+            or isinstance(self.an.expr(arg)[0], tuple)
+        )
+
     def _no_rule(self, node, func, why):
         name = (
             getattr(func, "__qualname__", None)
@@ -753,14 +770,15 @@ class Flattener:
             f"arguments that need no derivative in srcdiff.stop_gradient"
         )
         if is_library(func):  # its source is not the user's: it is not read
-            hint = _library_hint(func, label)
+            hint = _library_hint(func, label, self._sequence_params(node, func))
         if isinstance(node, ast.Call) and any(
             isinstance(a, (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp))
             for a in node.args
         ):  # a rule takes numbers and arrays, not the items of a generator
             hint = (
-                "srcdiff differentiates sum, math.prod, max, min, any and all of a generator "
-                "(as loops); for this one, write the loop: acc = ...; for ...: acc = ..."
+                "srcdiff differentiates sum, math.fsum, math.prod, max, min, any and all of a "
+                "generator (as loops); for this one, write the loop: acc = ...; for ...: "
+                "acc = ..."
             )
         if (getattr(func, "__module__", None) or "").startswith(_RUNTIME):
             hint = (
@@ -781,8 +799,11 @@ class Flattener:
         )
 
 
-def _library_hint(func, label):
-    """register_rule for a library function, with its parameters written out."""
+def _library_hint(func, label, sequences=()):
+    """register_rule for a library function, with its parameters written out.  Where
+    the call passes a list or tuple (`sequences`: those parameters' names) a partial
+    derivative can't be written (t and g are lists of the items' tangents and
+    cotangents there), so the hint gives jvp and vjp templates instead."""
     try:
         params = [
             p.name
@@ -792,15 +813,37 @@ def _library_hint(func, label):
         ]
     except (TypeError, ValueError):
         params = []
-    partials = ", ".join(f'"{p}": "<d out / d {p}>"' for p in params) or "..."
     where = label.rsplit(".", 1)[0] if "." in label else label
-    return (
+    start = (
         f"srcdiff reads only your own code, not {where}'s; register a rule: "
-        f"srcdiff.register_rule({label}, "
-        + (f'"{", ".join(params)}", ' if params else "")
-        + f"partials={{{partials}}}) (each partial a Python expression "
-        "in the parameters and `out`), or wrap arguments that need no derivative in "
-        "srcdiff.stop_gradient"
+        f"srcdiff.register_rule({label}, " + (f'"{", ".join(params)}", ' if params else "")
+    )
+    end = ", or wrap arguments that need no derivative in srcdiff.stop_gradient"
+    listed = [p for p in params if p in sequences]
+    if listed:
+        jvp = ", ".join(
+            f'"{p}": "<tangent of out from t, the list of {p}\'s tangents>"'
+            if p in listed
+            else f'"{p}": "t * <d out / d {p}>"'
+            for p in params
+        )
+        vjp = ", ".join(
+            f'"{p}": "<the list of {p}\'s cotangents, one per item, from g>"'
+            if p in listed
+            else f'"{p}": "g * <d out / d {p}>"'
+            for p in params
+        )
+        seq = listed[0]
+        return (
+            start + f"jvp={{{jvp}}}, vjp={{{vjp}}}) ({seq} is a list here; for a sum of its "
+            f'items they would be "math.fsum(t)" and "repeat_for(g, {seq})", with '
+            'namespace={"math": math, "repeat_for": srcdiff.runtime.repeat_for}: '
+            "repeat_for has a rule, so second derivatives work too)" + end
+        )
+    partials = ", ".join(f'"{p}": "<d out / d {p}>"' for p in params) or "..."
+    return (
+        start + f"partials={{{partials}}}) (each partial a Python expression "
+        "in the parameters and `out`)" + end
     )
 
 
@@ -945,8 +988,9 @@ _HINTS = {
         "or fill an array: ys = np.zeros(n); for i in range(n): ys[i] = ..."
     ),
     ast.GeneratorExp: (
-        "pass it straight to sum, math.prod, max, min, any or all, or write a `for` loop "
-        "that accumulates the values"
+        "pass it straight to sum, math.fsum, math.prod, max, min, any or all, pass a list "
+        "([... for ...]) to other functions, or write a `for` loop that accumulates the "
+        "values"
     ),
     ast.BoolOp: "use an if statement",
     ast.Dict: (

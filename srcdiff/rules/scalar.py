@@ -15,7 +15,13 @@ import numpy as np
 from ..runtime import core as runtime
 from .core import RULES, make_rule, nondiff_rule
 
-NS = {"math": math, "np": np, "pow_dexp": runtime.pow_dexp, "pow_dbase": runtime.pow_dbase}
+NS = {
+    "math": math,
+    "np": np,
+    "pow_dexp": runtime.pow_dexp,
+    "pow_dbase": runtime.pow_dbase,
+    "repeat_for": runtime.repeat_for,
+}
 # d(x**y)/dx; where y == 0 it is 0, also at x == 0 (the formula alone divides by zero).
 # A constant exponent folds: x ** 2 gives 2 * x (templates.py).
 _POW_DX = "y * x ** (y - 1) if y else 0.0"
@@ -92,6 +98,16 @@ partials(math.fabs, "x", x="math.copysign(1.0, x) if x else 0.0")
 partials(math.copysign, "x, y", x="math.copysign(1.0, x) * math.copysign(1.0, y)", y="0.0")
 partials(math.degrees, "x", x="180 / math.pi")
 partials(math.radians, "x", x="math.pi / 180")
+# fsum is sum with one rounding at the end: the same derivative, each item's partial 1.
+# Its argument is a list (a generator or comprehension is built into one first:
+# reductions.py), so the tangent is the fsum of the items' tangents.
+linear(
+    math.fsum,
+    "seq",
+    jvp={"seq": "math.fsum(t)"},
+    vjp={"seq": "repeat_for(g, seq)"},
+    result="scalar",
+)
 _f: Any  # the primitive each loop below registers
 for _f in (math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite):
     nondiff(_f, result="int")
