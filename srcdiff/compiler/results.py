@@ -8,7 +8,9 @@ and the API (api/pytrees.py) gives values, tangents and Jacobians the structure
 `{"a": ., "b": [., .]}` again, and reads cotangents of that structure.  The structure is
 read from the return statements themselves -- displays (`{...}`, `dict(a=...)`, `[...]`,
 `(...)`) and calls of NamedTuple and dataclass classes -- so it is known before the
-function runs, and every return must give the same one.  Inside such a result a list or
+function runs, and every return must give the same one.  A container held in a variable
+(`out = {...}; out["k"] = v; return out`) is first rewritten into one variable per leaf
+and a display at the return (compiler/held.py).  Inside such a result a list or
 tuple display is a container (as in JAX), whatever its items hold; a plain tuple or list
 of values with no dict, NamedTuple or dataclass in it stays what it always was (several
 results).
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 
 from ..errors import NonScalarOutputError, UnsupportedSyntaxError
 from ..runtime.trees import LEAF, TreeDef
+from .held import hoist_held_results
 from .source import FunctionSource
 
 _LEAF = TreeDef(LEAF, (), None, ())
@@ -67,7 +70,7 @@ def result_tree(func: types.FunctionType) -> ResultTree | None:
     key = (func, getattr(func, "__code__", None))
     if key not in _TREES:
         source = FunctionSource(func)
-        _TREES[key] = read_result(source, source.tree)
+        _TREES[key] = read_result(source, hoist_held_results(source, source.tree))
     return _TREES[key]
 
 
@@ -78,7 +81,7 @@ def check_scalar_result(func: types.FunctionType, has_aux: bool) -> None:
     """grad and value_and_grad need a scalar: a container result (or, with has_aux, a
     container as the first of the pair) is a NonScalarOutputError at its return."""
     source = FunctionSource(func)
-    for ret in _returns(source.tree):
+    for ret in _returns(hoist_held_results(source, source.tree)):
         value = ret.value
         if has_aux and isinstance(value, ast.Tuple) and len(value.elts) == 2:
             value = value.elts[0]

@@ -10,6 +10,7 @@ both consume this form.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import inspect
 import types
 from typing import TYPE_CHECKING
@@ -786,6 +787,12 @@ class Flattener:
                 "yet: this derivative of a derivative is not supported (the first "
                 "derivative is)"
             )
+        if _is_record_class(func):
+            hint = (
+                f"a {name} built inside the function is differentiated only as its result: "
+                f"return {name}(...) directly, or bind it once at the function's top level "
+                f"and return that variable (r = {name}(...); ...; return r)"
+            )
         if func in (zip, enumerate, reversed, map, filter, iter):  # lazy iterators
             hint = (
                 f"use {name}(...) directly as a `for` loop's iterable (for a, b in "
@@ -797,6 +804,13 @@ class Flattener:
             node,
             hint,
         )
+
+
+def _is_record_class(func) -> bool:
+    """A NamedTuple or dataclass class (a call of it builds a container)."""
+    return isinstance(func, type) and (
+        (issubclass(func, tuple) and hasattr(func, "_fields")) or dataclasses.is_dataclass(func)
+    )
 
 
 def _library_hint(func, label, sequences=()):
@@ -994,9 +1008,10 @@ _HINTS = {
     ),
     ast.BoolOp: "use an if statement",
     ast.Dict: (
-        'return a dict display straight away (`return {"a": ..., "b": ...}`: jacobian, jvp '
-        "and vjp keep its structure), or keep the values in variables; a dict can't be "
-        "stored in a variable or passed to a call"
+        'return a dict display straight away (`return {"a": ..., "b": ...}`), or build it '
+        'in a variable with constant keys and return that (`out = {}; out["a"] = ...; '
+        "return out`): jacobian, jvp and vjp keep its structure; else keep the values in "
+        "variables: a dict can't be passed to a call or given keys known only as the code runs"
     ),
 }
 

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from ..errors import UnsupportedSyntaxError
 from ..runtime.trees import LEAF, TreeDef
 from .astutil import Transformer
+from .held import hoist_held_results
 from .results import ResultTree, read_result, rewrite_returns
 from .source import FunctionSource, adopt, parsed
 
@@ -95,6 +96,8 @@ def _build_view(func, treedefs, key, results=False) -> FlatView:
     parse = parsed(func)
     source = FunctionSource(func)
     tree = copy.deepcopy(parse.tree)
+    if results:  # `out = {...}; return out`: a variable per leaf, a display returned
+        tree = hoist_held_results(source, tree)
     ordered = _ordered_args(tree.args)
     params = [a.arg for a in ordered]
     variadic = {a.arg for a in (tree.args.vararg, tree.args.kwarg) if a is not None}
