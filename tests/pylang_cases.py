@@ -313,9 +313,22 @@ def loss_with_overwritten_aux(w):
 # === what stays refused =================================================================
 
 
-def refused_starred_sequence(x):
+def starred_of_sequence(x):  # (rest: a list of x's items, as Python's unpacking gives)
     first, *rest = x
-    return first * rest[0]
+    return first * rest[0] + sum(rest) * len(rest)
+
+
+def starred_of_list_built(x, y):
+    xs = []
+    for k in range(4):
+        xs.append(x ** (k + 1) * y)
+    first, *mid, last = xs
+    return first * mid[0] + mid[-1] * last + len(mid)
+
+
+def starred_too_few(x):  # (ValueError, as Python raises)
+    a, b, *rest = x
+    return a * b
 
 
 def refused_walrus_in_while(x):

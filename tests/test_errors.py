@@ -84,7 +84,6 @@ AT_DECORATION = [
 ]
 
 AT_CALL = [
-    (E.uses_starred_unpack, UnsupportedSyntaxError, "first, *rest", "starred unpacking"),
     (E.uses_gamma, NoRuleError, "math.gamma(y)", "math.gamma"),
     (E.uses_lgamma, NoRuleError, "math.lgamma(x)", "math.lgamma"),
     (E.uses_time_active, NoRuleError, "time.localtime(x)", "time.localtime"),

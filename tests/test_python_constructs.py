@@ -131,6 +131,10 @@ CASES = [
     C(P.def_with_reductions, (X3, Y3), 1),
     C(P.hinted_recursive_def, (0.7, 3)),
     C(P.hinted_starred_sequence, (X3,)),
+    C(P.starred_of_sequence, (X3,)),
+    C(P.starred_of_sequence, ([0.3, 0.9, -0.4, 1.1],)),
+    C(P.starred_of_list_built, (0.7, 1.3)),
+    C(P.starred_of_list_built, (0.7, 1.3), 1),
     C(P.hinted_fmean_of_generator, (X3,)),
     C(P.hinted_zip_value, (X3, Y3)),
     C(P.list_comp_value, (X3,)),
@@ -314,7 +318,6 @@ def test_has_aux_derivatives_pickle():
 # --- what stays refused, and the hints ---------------------------------------------------
 
 REFUSED = [
-    (P.refused_starred_sequence, srcdiff.UnsupportedSyntaxError, "starred unpacking", "xs[1:]"),
     (P.refused_walrus_in_while, srcdiff.UnsupportedSyntaxError, "`while` test", "separate"),
     (P.refused_walrus_reads_first, srcdiff.UnsupportedSyntaxError, "reads x before", "separate"),
     (P.refused_unpack_count, srcdiff.UnsupportedSyntaxError, "unpacks 3 values", "as many"),
@@ -328,7 +331,6 @@ REFUSED = [
     (P.refused_walrus_in_lambda, srcdiff.UnsupportedSyntaxError, "`:=` in a lambda", "module"),
 ]
 HINTED = {  # the rewrite each hint suggests, which works (tested in CASES too)
-    P.refused_starred_sequence: P.hinted_starred_sequence,
     P.refused_fmean_of_generator: P.hinted_fmean_of_generator,
     P.refused_zip_value: P.hinted_zip_value,
     P.refused_recursive_def: P.hinted_recursive_def,
@@ -366,6 +368,16 @@ def test_following_the_hint_works(refused, hinted):
     for mode in ("reverse", "forward"):
         g = srcdiff.grad(hinted, mode=mode)(*args)
         assert_close(g, fd_grad(hinted, args, 0), 1e-6, 1e-8)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_starred_unpacking_of_too_short_a_sequence_raises_as_python_does(mode):
+    with pytest.raises(ValueError, match="not enough values to unpack"):
+        P.starred_too_few(np.array([1.0]))
+    with pytest.raises(ValueError, match="not enough values to unpack"):
+        srcdiff.grad(P.starred_too_few, mode=mode)(np.array([1.0]))
+    g = srcdiff.grad(P.starred_too_few, mode=mode)(np.array([2.0, 3.0, 4.0]))
+    np.testing.assert_allclose(g, [3.0, 2.0, 0.0])
 
 
 def test_a_generator_into_a_function_without_a_rule_suggests_the_loop_not_a_rule():
