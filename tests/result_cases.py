@@ -10,6 +10,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+import srcdiff
+
 
 class Point(NamedTuple):
     x: float
@@ -285,3 +287,69 @@ def index_and_return(x):  # (a tuple result; pred[0] read: `dpred[0] += dloss` b
     pred = x * 2.0
     loss = pred[0]
     return loss, pred
+
+
+# -- registered container types as results (runtime.trees.register_pytree_node) ----------------
+class Pair:
+    def __init__(self, first, second):
+        self.first = first
+        self.second = second
+
+
+class Rev:  # (flatten gives the children in the other order)
+    def __init__(self, first, second):
+        self.first = first
+        self.second = second
+
+
+class Tagged:  # (a constant argument kept as aux data)
+    def __init__(self, value, tag):
+        self.value = value
+        self.tag = tag
+
+
+class Computing:  # (its constructor computes with the argument: not readable)
+    def __init__(self, v):
+        self.v = np.asarray(v, dtype=float) * 1.0
+
+
+srcdiff.register_pytree_node(
+    Pair,
+    lambda p: ((p.first, p.second), None),
+    lambda aux, c: Pair(*c),
+    lambda aux: ("first", "second"),
+)
+srcdiff.register_pytree_node(
+    Rev,
+    lambda r: ((r.second, r.first), None),
+    lambda aux, c: Rev(c[1], c[0]),
+    lambda aux: ("second", "first"),
+)
+srcdiff.register_pytree_node(
+    Tagged, lambda t: ((t.value,), t.tag), lambda aux, c: Tagged(c[0], aux), lambda aux: ("value",)
+)
+srcdiff.register_pytree_node(
+    Computing, lambda c: ((c.v,), None), lambda aux, c: Computing(c[0]), lambda aux: ("v",)
+)
+
+
+def reg_pair(x, y):
+    return Pair(x * y, np.sin(x))
+
+
+def reg_nested(x):
+    return {"p": Pair(x**2, [x, 2.0 * x]), "t": Tagged(np.sum(x), "tag")}
+
+
+def reg_reversed(x, y):
+    return Rev(second=y * x, first=x * 2.0)
+
+
+def reg_held(x, y):
+    out = {}
+    out["pair"] = Pair(x * y, y)
+    return out
+
+
+def reg_computing(x):
+    return Computing(x * 2.0)

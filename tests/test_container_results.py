@@ -21,6 +21,7 @@ import result_cases as RC
 import test_pylang_table as O
 
 import srcdiff
+from srcdiff.runtime.trees import registered
 
 R = np.random.default_rng(1203)
 
@@ -82,11 +83,20 @@ CASES = [
     Case(RC.held_early_return, (X3, 1.0)),
     Case(RC.held_early_return, (X3, -1.0)),
     Case(RC.held_keys_written_out, (X3,)),
+    # types given to register_pytree_node, also nested and held in a variable
+    Case(RC.reg_pair, (X3, 0.7), (0, 1)),
+    Case(RC.reg_nested, (X3,)),
+    Case(RC.reg_reversed, (X3, 0.7), (0, 1)),
+    Case(RC.reg_held, (X3, 0.7), (0, 1)),
 ]
 
 
 # -- the oracle: results walked as JAX walks them ------------------------------------------
 def _result_children(value):
+    entry = registered(type(value))
+    if entry is not None:  # (the test's registered types all name their children)
+        children, aux = entry[0](value)
+        return [(("field", n), c) for n, c in zip(entry[2](aux), children)]
     if isinstance(value, dict):
         return [(("key", k), v) for k, v in value.items()]
     if isinstance(value, tuple) and hasattr(type(value), "_fields"):
@@ -343,6 +353,12 @@ def test_jacobian_of_a_tuple_wrt_with_containers_on_both_sides():
         (RC.variable_key, (X3, "a"), "keys are not constants", "return {k: x}"),
         (RC.mixed_return, (X3, 1.0), "nothing of that structure", "return x"),
         (RC.held_dynamic_key, (X3,), "stored into the dict 'out'", "out[k] = x * len(k)"),
+        (
+            RC.reg_computing,
+            (X3,),
+            "read the children of this Computing",
+            "return Computing(x * 2.0)",
+        ),
         (RC.dict_passed_on, (X3,), "cannot differentiate a dict", 'out = {"a": x}'),
         (RC.dataclass_attribute_in_loop, (X3,), "assignment to an attribute", "o.loss = 2.0"),
     ],
@@ -435,3 +451,25 @@ def test_a_list_of_results_of_several_shapes_gets_a_list_of_jacobians():
         pullback(1.0)
     with pytest.raises(srcdiff.ArgumentError, match=r"shape \(2,\) was given for an output"):
         pullback([np.ones(2), 1.0])
+
+
+def test_a_registered_result_keeps_its_type_and_aux_data():
+    value, tangent = srcdiff.jvp(RC.reg_nested, (X3,), (np.ones(3),))
+    assert type(value["t"]) is RC.Tagged and value["t"].tag == "tag"
+    assert type(tangent["t"]) is RC.Tagged and tangent["t"].tag == "tag"
+    assert tangent["t"].value == pytest.approx(3.0)
+    J = srcdiff.jacobian(RC.reg_reversed)(X3, 0.7)  # flatten's order is not the arguments'
+    np.testing.assert_allclose(J.first, 2.0 * np.eye(3))
+    np.testing.assert_allclose(J.second, 0.7 * np.eye(3))
+    with pytest.raises(srcdiff.ArgumentError, match="expected a Rev"):
+        srcdiff.vjp(RC.reg_reversed, X3, 0.7)[1](RC.Pair(X3, X3))
+
+
+def test_the_registered_result_hint_works_when_followed():
+    """Computing's constructor computes with its argument, so which child it is can't be
+    learnt; a flatten that gives the argument back (Pair), or a dataclass, works."""
+    with pytest.raises(srcdiff.UnsupportedSyntaxError) as info:
+        srcdiff.jacobian(RC.reg_computing)(X3)
+    assert "flatten that returns the constructor's arguments" in info.value.hint
+    J = srcdiff.jacobian(RC.reg_pair, wrt=0)(X3, 0.7)
+    assert type(J) is RC.Pair and J.first.shape == (3, 3)

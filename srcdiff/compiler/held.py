@@ -30,6 +30,7 @@ import dataclasses
 import inspect
 from dataclasses import dataclass, field
 
+from ..runtime.trees import registered
 from .source import FunctionSource
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -45,7 +46,7 @@ class _Node:
     """The held value's structure: a dict, list or tuple display, a record call (its
     class expression and fields), or a leaf (a variable, or a constant that is no number)."""
 
-    kind: str  # "dict", "list", "tuple", "record", "leaf", "constant"
+    kind: str  # "dict", "list", "tuple", "record", "registered", "leaf", "constant"
     keys: list = field(default_factory=list)  # dict keys, list/tuple positions, fields
     children: list = field(default_factory=list)
     name: str = ""  # a leaf's variable
@@ -176,6 +177,17 @@ class _Hoist:
             node = _Node("record", list(fields), children, value=value.func)
             node.frozen = issubclass(cls, tuple)
             return node
+        if isinstance(value, ast.Call) and self._registered(value):
+            # a registered type: its arguments bound as they are given (results.py learns
+            # which becomes which child); its fields are not read through
+            if any(isinstance(a, ast.Starred) for a in value.args) or any(
+                k.arg is None for k in value.keywords
+            ):
+                raise _Bail
+            parts = [*value.args, *(k.value for k in value.keywords)]
+            spots: list = [*range(len(value.args)), *(k.arg for k in value.keywords)]
+            children = [self._bind(e, (*path, (None, k)), out, stmt) for k, e in zip(spots, parts)]
+            return _Node("registered", spots, children, value=value.func)
         if isinstance(value, (ast.List, ast.Tuple)) and path:
             if any(isinstance(e, ast.Starred) for e in value.elts):
                 raise _Bail
@@ -375,6 +387,11 @@ class _Hoist:
             keywords = [ast.keyword(arg=k, value=v) for k, v in zip(node.keys, items)]
             assert value is not None
             return ast.Call(func=copy.deepcopy(value), args=[], keywords=keywords)
+        if node.kind == "registered":
+            assert value is not None
+            n = sum(isinstance(k, int) for k in node.keys)
+            keywords = [ast.keyword(arg=k, value=v) for k, v in zip(node.keys[n:], items[n:])]
+            return ast.Call(func=copy.deepcopy(value), args=items[:n], keywords=keywords)
         if node.kind == "list":
             return ast.List(elts=items, ctx=ast.Load())
         return ast.Tuple(elts=items, ctx=ast.Load())
@@ -385,8 +402,14 @@ class _Hoist:
         if isinstance(node, (ast.Dict, ast.List, ast.Tuple)):
             return True
         return isinstance(node, ast.Call) and (
-            self._resolves_to(node.func, dict) or self._record(node) is not None
+            self._resolves_to(node.func, dict)
+            or self._record(node) is not None
+            or self._registered(node)
         )
+
+    def _registered(self, call) -> bool:
+        """A call of a type given to register_pytree_node."""
+        return registered(self.source.resolver.resolve(call.func)) is not None
 
     def _resolves_to(self, func, obj) -> bool:
         return self.source.resolver.resolve(func) is obj

@@ -20,6 +20,7 @@ import numpy as np
 from ..errors import NoRuleError, UnsupportedSyntaxError
 from ..rules import RULES
 from ..runtime import gathers
+from ..runtime.trees import registered
 from .analysis import ARRAY, INT, LIST, REDUCTIONS, SCALAR, SEQ, call_items
 from .astutil import walk
 from .ir import Op, OpKind
@@ -807,9 +808,11 @@ class Flattener:
 
 
 def _is_record_class(func) -> bool:
-    """A NamedTuple or dataclass class (a call of it builds a container)."""
+    """A NamedTuple, dataclass or registered class (a call of it builds a container)."""
     return isinstance(func, type) and (
-        (issubclass(func, tuple) and hasattr(func, "_fields")) or dataclasses.is_dataclass(func)
+        (issubclass(func, tuple) and hasattr(func, "_fields"))
+        or dataclasses.is_dataclass(func)
+        or registered(func) is not None
     )
 
 

@@ -137,6 +137,14 @@ def register_pytree_node(
     _REGISTRY[cls] = (flatten, unflatten, names)
 
 
+def registered(cls: object) -> tuple[Callable, Callable, Callable | None] | None:
+    """(flatten, unflatten, names) of a type given to register_pytree_node, else None."""
+    try:
+        return _REGISTRY.get(cls)  # type: ignore[call-overload]
+    except TypeError:  # unhashable
+        return None
+
+
 def tree_flatten(tree: object, *, as_object: bool = False) -> tuple[list, TreeDef]:
     """(leaves in order, structure).  `as_object`: `tree` itself, if it is an instance of
     a plain class, is a node whose children are its attributes (`vars(tree)`): the `self`
@@ -259,6 +267,15 @@ def _flatten_like(td, value, leaves, where):
         return
     if type(value) is not t:
         raise ValueError(f"at {here}: expected a {t.__name__}, got {type(value).__name__}")
+    if t in _REGISTRY:  # its children as its own flatten gives them
+        children = list(_REGISTRY[t][0](value)[0])
+        if len(children) != len(td.children):
+            raise ValueError(
+                f"at {here}: expected {len(td.children)} children, got {len(children)}"
+            )
+        for k, c, v in zip(td.keys, td.children, children):
+            _flatten_like(c, v, leaves, f"{where}.{k}" if isinstance(k, str) else f"{where}[{k}]")
+        return
     for k, c in zip(td.keys, td.children):
         _flatten_like(c, getattr(value, k), leaves, f"{where}.{k}")
 
