@@ -121,11 +121,6 @@ def uses_loop_else(x):
     return x
 
 
-def uses_starred_unpack(x):  # (of a sequence: `rest` would be a list of its items)
-    first, *rest = x
-    return first * rest[0]
-
-
 def uses_append(x):
     ys = [1.0]
     ys.append(x)

@@ -6,6 +6,7 @@ Module-level `def`s only: srcdiff reads their source.
 """
 
 import math
+import statistics
 
 import numpy as np
 
@@ -14,6 +15,25 @@ import numpy as np
 
 def sum_gen(x, n):
     return sum(x**k for k in range(n))
+
+
+def fsum_gen(x, y):  # math.fsum: its rule, on the list the generator's items are built into
+    return math.fsum(math.sin(x[i]) * y[j] for i in range(len(x)) for j in range(i + 1))
+
+
+def fsum_list_comp_if(x):
+    s = math.fsum([v * v for v in x if v > 0.5])
+    return s * s
+
+
+def fsum_scaled(x):
+    return math.fsum(3.0 * v for v in x)
+
+
+def fsum_of_list(x, y):
+    xs = [x, x * y]
+    xs.append(y * y)
+    return math.fsum(xs) * math.fsum((x, 2.0))
 
 
 def sum_gen_in_expr(w, x):
@@ -293,9 +313,22 @@ def loss_with_overwritten_aux(w):
 # === what stays refused =================================================================
 
 
-def refused_starred_sequence(x):
+def starred_of_sequence(x):  # (rest: a list of x's items, as Python's unpacking gives)
     first, *rest = x
-    return first * rest[0]
+    return first * rest[0] + sum(rest) * len(rest)
+
+
+def starred_of_list_built(x, y):
+    xs = []
+    for k in range(4):
+        xs.append(x ** (k + 1) * y)
+    first, *mid, last = xs
+    return first * mid[0] + mid[-1] * last + len(mid)
+
+
+def starred_too_few(x):  # (ValueError, as Python raises)
+    a, b, *rest = x
+    return a * b
 
 
 def refused_walrus_in_while(x):
@@ -314,8 +347,8 @@ def refused_unpack_count(x, y):
     return a * b
 
 
-def refused_fsum(x):
-    return math.fsum(v * v for v in x)
+def refused_fmean_of_generator(x):  # (a library function without a rule, given a generator)
+    return statistics.fmean(v * v for v in x)
 
 
 def refused_zip_value(xs, ys):
@@ -338,11 +371,11 @@ def hinted_starred_sequence(x):
     return first * rest[0]
 
 
-def hinted_fsum(x):
+def hinted_fmean_of_generator(x):
     acc = 0.0
     for v in x:
         acc = acc + v * v
-    return acc
+    return acc / len(x)
 
 
 def hinted_zip_value(xs, ys):

@@ -466,3 +466,94 @@ def step_aux_metrics(params, x, y):
     loss = np.mean(err**2)
     metrics = {"loss": loss, "max_err": np.max(np.abs(err)), "kind": "mse"}
     return loss, metrics
+
+
+# --- the rest of issue 12's constructs, each also under `hessian` ------------------------
+def make_scaled_loss(scale):  # a closure from a factory: `scale` read from its cell
+    def loss(params, x):
+        return scale * np.sum((params["w"] * x) ** 2) + params["b"] ** 2
+
+    return loss
+
+
+factory_loss = make_scaled_loss(1.5)
+
+
+def _weighted(*terms, **scales):
+    return sum(terms) * scales["k"]
+
+
+def varargs_pass(params, x):  # *args / **kwargs passed through to a helper
+    return _weighted(np.sum(params["w"] * x) ** 2, params["b"] ** 2, k=1.5)
+
+
+def walrus_loop(params, xs):
+    total = 0.0
+    for v in xs:
+        if (t := params["a"] * v) > -10.0:
+            total = total + t * t * params["b"]
+    return total
+
+
+def star_layers(ws, x):  # starred unpacking of a list of parameters
+    first, *rest = ws
+    h = np.tanh(first @ x)
+    for w in rest:
+        h = np.tanh(w @ h)
+    return np.sum(h**2)
+
+
+def star_tail(ws, x):
+    *init, last = ws
+    return np.sum(last * x) ** 2 + sum(np.sum(w * x) for w in init) * len(init)
+
+
+def nested_unpack(params, x):
+    (a, b), c = params["pair"], params["c"]
+    return np.sum(a * x) * b + c**2 * np.sum(a)
+
+
+def enumerate_start(params, xs):
+    return sum(k * params["a"] * v**2 for k, v in enumerate(xs, start=1)) * params["b"]
+
+
+def zip_three(params, xs, ys):
+    total = 0.0
+    for a, b, w in zip(xs, ys, params["ws"]):
+        total = total + w * a * b
+    return total**2 * params["s"]
+
+
+def sum_start(params, xs):
+    return sum((params["a"] * v * v for v in xs), params["b"] ** 2)
+
+
+def max_min_lists(params, xs):
+    top = max([params["a"] * v * v for v in xs])
+    low = min(params["b"] * v for v in xs)
+    return top * params["b"] + low * params["a"]
+
+
+def list_methods(params, x):
+    ys = [params["a"] * x]
+    ys.extend([params["b"] * x, x * x])
+    ys.append(params["a"] * params["b"])
+    last = ys.pop()
+    mid = ys[1:]
+    return last * len(ys) + sum(mid) * ys[0] + ys[-1] ** 2
+
+
+def fsum_params(params, xs):
+    return math.fsum(params["a"] * v**2 for v in xs) * params["b"]
+
+
+def comp_all(params, xs):
+    if all(v > -5.0 for v in xs):
+        return sum(params["a"] * v * params["b"] for v in xs) ** 2
+    return 0.0
+
+
+def arrays_in_list(params, x):
+    hs = [np.sin(params["w"] * x), np.cos(params["w"]) * x]
+    hs.append(hs[0] * hs[1])
+    return np.sum(np.array(hs) ** 2) + np.sum(hs[-1])

@@ -10,6 +10,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+import srcdiff
+
 
 class Point(NamedTuple):
     x: float
@@ -177,3 +179,177 @@ def dict_straight_away(x):
 
 def list_of_shapes(x, y):
     return [x**2 * y, np.sum(x) * y]
+
+
+# -- a container result held in a variable (compiler/held.py) ---------------------------------
+def held_built_up(x, y):
+    out = {}
+    out["a"] = x**2
+    out["b"] = np.sin(x) * y
+    return out
+
+
+def held_display_then_update(x, y):
+    out = {"loss": np.sum(x**2), "pred": x * y}
+    out["loss"] = out["loss"] + y * out["pred"][0]
+    out["extra"] = [x, y * y]
+    return out
+
+
+def held_in_loop(x, n):
+    out = {"acc": np.zeros(3), "last": 0.0}
+    for i in range(n):
+        out["acc"] = out["acc"] + x ** (i + 1)
+        out["last"] += np.sum(out["acc"])
+    return out
+
+
+def held_branch(x, t):
+    out = {"a": x * x}
+    if t > 0:
+        out["a"] = out["a"] * t
+    else:
+        out["a"] += t
+    return out
+
+
+def held_namedtuple(x):
+    r = Point(np.sum(x), np.prod(x))
+    return r
+
+
+def held_dataclass(x, y):
+    o = Out(pred=x * 2.0, loss=np.sum(x) * y)
+    o.loss = o.loss * o.pred[1]
+    return o
+
+
+def held_nested(x, y):
+    out = {"layer": {"w": x * y, "b": y}, "tag": "v1"}
+    out["layer"]["b"] = out["layer"]["b"] ** 2 + np.sum(out["layer"]["w"])
+    return out
+
+
+def held_with_params(params, x):
+    out = {}
+    out["h"] = np.tanh(params["w"] @ x + params["b"])
+    out["n"] = np.sum(out["h"] ** 2)
+    return out
+
+
+def held_early_return(x, t):
+    out = {"a": x, "s": np.sum(x)}
+    if t > 0:
+        return out
+    out["a"] = x * 2.0
+    return out
+
+
+def held_dynamic_key(x):  # (refused: a key known only when the code runs)
+    out = {}
+    for k in ("a", "bb"):
+        out[k] = x * len(k)
+    return out
+
+
+def held_keys_written_out(x):  # (what the hint for held_dynamic_key says to write)
+    out = {}
+    out["a"] = x * 1
+    out["bb"] = x * 2
+    return out
+
+
+def dict_passed_on(x):  # (refused: the dict is passed to a call)
+    out = {"a": x}
+    report(out)
+    return out
+
+
+def report(d):
+    return None
+
+
+def dataclass_attribute_in_loop(x):  # (refused: a field assigned, not a dataclass returned)
+    o = Out(pred=x, loss=1.0)
+    for _ in range(2):
+        o.loss = 2.0
+    return x * o.loss
+
+
+def record_rebuilt_in_loop(x):  # (refused: a dataclass rebuilt in a loop)
+    o = Out(pred=x * 2.0, loss=np.sum(x))
+    for _ in range(2):
+        o = Out(pred=o.pred, loss=o.loss * 2)
+    return o
+
+
+def index_and_return(x):  # (a tuple result; pred[0] read: `dpred[0] += dloss` backward)
+    pred = x * 2.0
+    loss = pred[0]
+    return loss, pred
+
+
+# -- registered container types as results (runtime.trees.register_pytree_node) ----------------
+class Pair:
+    def __init__(self, first, second):
+        self.first = first
+        self.second = second
+
+
+class Rev:  # (flatten gives the children in the other order)
+    def __init__(self, first, second):
+        self.first = first
+        self.second = second
+
+
+class Tagged:  # (a constant argument kept as aux data)
+    def __init__(self, value, tag):
+        self.value = value
+        self.tag = tag
+
+
+class Computing:  # (its constructor computes with the argument: not readable)
+    def __init__(self, v):
+        self.v = np.asarray(v, dtype=float) * 1.0
+
+
+srcdiff.register_pytree_node(
+    Pair,
+    lambda p: ((p.first, p.second), None),
+    lambda aux, c: Pair(*c),
+    lambda aux: ("first", "second"),
+)
+srcdiff.register_pytree_node(
+    Rev,
+    lambda r: ((r.second, r.first), None),
+    lambda aux, c: Rev(c[1], c[0]),
+    lambda aux: ("second", "first"),
+)
+srcdiff.register_pytree_node(
+    Tagged, lambda t: ((t.value,), t.tag), lambda aux, c: Tagged(c[0], aux), lambda aux: ("value",)
+)
+srcdiff.register_pytree_node(
+    Computing, lambda c: ((c.v,), None), lambda aux, c: Computing(c[0]), lambda aux: ("v",)
+)
+
+
+def reg_pair(x, y):
+    return Pair(x * y, np.sin(x))
+
+
+def reg_nested(x):
+    return {"p": Pair(x**2, [x, 2.0 * x]), "t": Tagged(np.sum(x), "tag")}
+
+
+def reg_reversed(x, y):
+    return Rev(second=y * x, first=x * 2.0)
+
+
+def reg_held(x, y):
+    out = {}
+    out["pair"] = Pair(x * y, y)
+    return out
+
+
+def reg_computing(x):
+    return Computing(x * 2.0)

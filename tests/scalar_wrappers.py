@@ -195,6 +195,10 @@ def math_hypot(x, y):
     return math.hypot(x, y)
 
 
+def math_fsum(x, y, z):  # (fsum takes one list: its items are expressions in x, y, z)
+    return math.fsum([x, y * z, x * x, 0.5])
+
+
 def math_erf(x):
     return math.erf(x)
 

@@ -269,3 +269,210 @@ def test_the_missing_at_hint_works_when_followed(tmp_path, monkeypatch, capsys):
     code, out = _build(project, *argv, "--at", at, monkeypatch=monkeypatch, capsys=capsys)
     assert code == 0, out
     assert "def fit_loss_grad(params, x, y):" in (project / "pkg" / "g.py").read_text()
+
+
+# -- NamedTuple and dataclass arguments: `types` names the class of a table in `at` ----------
+RECORDS = """\
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+
+class Params(NamedTuple):
+    w: np.ndarray
+    b: float
+
+
+@dataclass
+class Layer:
+    w: np.ndarray
+    b: np.ndarray
+
+
+@dataclass
+class Model:
+    hidden: Layer
+    scale: float
+
+
+def fit_loss(params, x, y):
+    pred = x @ params.w + params.b
+    return np.mean((pred - y) ** 2)
+
+
+def mlp(model, x):
+    h = np.tanh(x @ model.hidden.w + model.hidden.b)
+    return np.sum(h**2) * model.scale
+"""
+
+RECORDS_CONFIG = """\
+[project]
+name = "recs"
+version = "0"
+
+[tool.srcdiff]
+emit-tests = "tests/test_rec_grad.py"
+
+[[tool.srcdiff.targets]]
+function = "pkg/rec.py:fit_loss"
+wrt = "params"
+output = "pkg/rec_grad.py"
+generate = ["grad", "value_and_grad"]
+at = {params = {w = [0.5, -0.3], b = 0.1}, x = [[1.0, 2.0], [0.5, -1.0], [0.0, 1.5]], \
+y = [1.0, 0.0, 2.0]}
+types = {params = "Params"}
+
+[[tool.srcdiff.targets]]
+function = "pkg/rec.py:mlp"
+wrt = "model"
+output = "pkg/rec_grad.py"
+at = {model = {hidden = {w = [[0.1, 0.2], [0.3, -0.4]], b = [0.0, 0.1]}, scale = 2.0}, \
+x = [[1.0, 2.0], [0.5, -1.0]]}
+types = {model = "Model", "model.hidden" = "pkg.rec:Layer"}
+"""
+
+USE_RECORDS = """\
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import numpy as np
+from pkg import rec, rec_grad
+p = rec.Params(np.array([0.2, 0.4]), -0.3)
+x = np.array([[1.0, 0.5], [2.0, -1.0], [0.3, 0.3], [1.0, 1.0]])
+y = np.array([0.5, 1.0, -1.0, 0.0])
+g = rec_grad.fit_loss_grad(p, x, y)
+m = rec.Model(rec.Layer(np.array([[0.3, -0.1], [0.2, 0.5]]), np.array([0.1, 0.0])), 1.5)
+gm = rec_grad.mlp_grad(m, x[:2])
+try:
+    rec_grad.fit_loss_grad({"w": p.w, "b": p.b}, x, y)
+    wrong = None
+except ValueError as exc:
+    wrong = str(exc)
+print(json.dumps({
+    "srcdiff_loaded": any(m.split(".")[0] == "srcdiff" for m in sys.modules),
+    "type": type(g).__name__, "w": g.w.tolist(), "b": float(g.b),
+    "mtype": [type(gm).__name__, type(gm.hidden).__name__], "mw": gm.hidden.w.tolist(),
+    "mb": gm.hidden.b.tolist(), "scale": float(gm.scale), "wrong": wrong,
+}))
+"""
+
+
+@pytest.fixture
+def records(tmp_path, monkeypatch, capsys):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "rec.py").write_text(RECORDS)
+    (tmp_path / "pyproject.toml").write_text(RECORDS_CONFIG)
+    code, out = _build(tmp_path, monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, out
+    yield tmp_path
+    for name in ("pkg.rec_grad", "pkg.rec", "pkg"):
+        sys.modules.pop(name, None)
+
+
+def test_namedtuple_and_dataclass_arguments_build_and_run_without_srcdiff(records, tmp_path):
+    text = (records / "pkg" / "rec_grad.py").read_text()
+    assert "from pkg.rec import Layer, Model, Params" in text
+    assert "def fit_loss_grad(params, x, y):" in text
+    assert "fit_loss_grad_leaves(params.w, params.b, x, y)" in text
+    assert "dparams = Params(dparams_w, dparams_b)" in text
+    assert 'if structure_of(params) != (Params, {"w": None, "b": None}):' in text
+    script = tmp_path / "use_records.py"
+    script.write_text(USE_RECORDS)
+    proc = subprocess.run(
+        [sys.executable, "-I", str(script), str(records)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["srcdiff_loaded"] is False
+    assert out["type"] == "Params" and out["mtype"] == ["Model", "Layer"]
+    sys.path.insert(0, str(records))
+    try:
+        import importlib
+
+        rec = importlib.import_module("pkg.rec")
+    finally:
+        sys.path.remove(str(records))
+    p = rec.Params(np.array([0.2, 0.4]), -0.3)
+    x = np.array([[1.0, 0.5], [2.0, -1.0], [0.3, 0.3], [1.0, 1.0]])
+    y = np.array([0.5, 1.0, -1.0, 0.0])
+    want = srcdiff.grad(rec.fit_loss)(p, x, y)
+    np.testing.assert_allclose(out["w"], want.w, rtol=1e-12)
+    assert out["b"] == pytest.approx(want.b, rel=1e-12)
+    m = rec.Model(rec.Layer(np.array([[0.3, -0.1], [0.2, 0.5]]), np.array([0.1, 0.0])), 1.5)
+    want_m = srcdiff.grad(rec.mlp)(m, x[:2])
+    np.testing.assert_allclose(out["mw"], want_m.hidden.w, rtol=1e-12)
+    np.testing.assert_allclose(out["mb"], want_m.hidden.b, rtol=1e-12)
+    assert out["scale"] == pytest.approx(want_m.scale, rel=1e-12)
+    assert "built for another structure of params" in out["wrong"]  # a dict is no Params
+
+
+def test_records_emitted_tests_pass_and_catch_a_wrong_derivative(records, monkeypatch, capsys):
+    def run():
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "tests/test_rec_grad.py",
+            ],
+            cwd=records,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    proc = run()
+    assert proc.returncode == 0 and "3 passed" in proc.stdout, proc.stdout + proc.stderr
+    tests = (records / "tests" / "test_rec_grad.py").read_text()
+    assert "'params': pkg_rec.Params(w=np.array([0.5, -0.3]), b=0.1)" in tests
+    assert "pkg_rec.Model(hidden=pkg_rec.Layer(w=np.array(" in tests
+    code, out = _build(records, "--check", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0 and "up to date" in out, out
+    code, out = _build(records, "--check", "--no-import", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 2 and "build without --no-import" in out, out
+    files = [str(records / "pkg" / "rec_grad.py"), str(records / "tests" / "test_rec_grad.py")]
+    lint = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", *files],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    grad = records / "pkg" / "rec_grad.py"
+    text = grad.read_text()
+    assert text.count("    dmodel_scale = t4\n") == 1
+    grad.write_text(text.replace("    dmodel_scale = t4\n", "    dmodel_scale = 1.01 * t4\n"))
+    proc = run()
+    assert "1 failed, 2 passed" in proc.stdout, proc.stdout
+
+
+@pytest.mark.parametrize(
+    "types, message",
+    [
+        ('{params = "Nope"}', "types: Nope is not defined in pkg/rec.py"),
+        ('{params = "np:ndarray"}', "No module named 'np'"),
+        ('{params = "numpy:ndarray"}', "is not a NamedTuple or dataclass"),
+        ('{x = "Params"}', "types names x, which `at` does not give as a table"),
+        ('{params = "Model"}', "at.params does not build a Model"),
+        ('{params = "a b"}', "takes a class name"),
+    ],
+)
+def test_what_build_refuses_for_types(tmp_path, monkeypatch, capsys, types, message):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "rec.py").write_text(RECORDS)
+    config = RECORDS_CONFIG.split("[[tool.srcdiff.targets]]")[:2]
+    text = "[[tool.srcdiff.targets]]".join(config).replace('{params = "Params"}', types)
+    (tmp_path / "pyproject.toml").write_text(text)
+    code, out = _build(tmp_path, monkeypatch=monkeypatch, capsys=capsys)
+    for name in ("pkg.rec_grad", "pkg.rec", "pkg"):
+        sys.modules.pop(name, None)
+    assert code == 2 and message in out, out

@@ -426,3 +426,42 @@ def test_a_file_without_a_function_name_means_its_one_function(capsys):
     assert "(e.g. " in err and "physics.py:pendulum)" in err
     assert cli.main(["show", os.path.join(ROOT, "samples", "missing.py")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+METHOD_MODEL = """\
+import numpy as np
+
+
+class Model:
+    def __init__(self, w):
+        self.w = w
+
+    def loss(self, x):
+        return (self.w * x) ** 2 + np.sin(x)
+"""
+
+
+def test_show_and_check_take_class_method_with_an_instance_in_at(tmp_path):
+    """`FILE.py:Class.method` (README): the instance comes from --at, which may use the
+    file's names; without one, the error says how to give it, and that works."""
+    (tmp_path / "model.py").write_text(METHOD_MODEL)
+    target = str(tmp_path / "model.py") + ":Model.loss"
+    proc = _srcdiff("show", target)
+    assert proc.returncode == 2
+    assert '--at "self=Model(...), x=..."' in proc.stderr
+    at = "self=Model(0.5), x=1.0"
+    proc = _srcdiff("show", target, "--at", at, "--wrt", "x")
+    assert proc.returncode == 0, proc.stderr
+    assert "def loss_grad(self, x):" in proc.stdout and "loss_grad_leaves(self.w, x)" in proc.stdout
+    namespace = {}
+    exec(compile(proc.stdout, "shown", "exec"), namespace)  # runnable as printed
+    import math
+    import types
+
+    got = namespace["loss_grad"](types.SimpleNamespace(w=0.5), 1.0)
+    assert got == pytest.approx(2 * 0.5**2 * 1.0 + math.cos(1.0), rel=1e-12)
+    proc = _srcdiff("check", target, "--at", at)
+    assert proc.returncode == 0, proc.stderr
+    assert "OK: srcdiff agrees with finite differences" in proc.stdout
+    proc = _srcdiff("show", target, "--at", at)  # (default: the first parameter, self)
+    assert proc.returncode == 0 and "dself_w = " in proc.stdout, proc.stderr

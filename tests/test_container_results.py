@@ -10,6 +10,7 @@ arguments (a list of plain floats is one argument leaf there, as srcdiff takes i
 
 from __future__ import annotations
 
+import ast
 import copy
 import dataclasses
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ import result_cases as RC
 import test_pylang_table as O
 
 import srcdiff
+from srcdiff.runtime.trees import registered
 
 R = np.random.default_rng(1203)
 
@@ -68,11 +70,33 @@ CASES = [
     Case(RC.list_of_arrays_arg, ([u(3), u(3)], X3), (0, 1)),
     Case(RC.while_loop_result, (X3,)),
     Case(RC.list_of_shapes, (X3, 0.7), (0, 1)),  # a list of several shapes: one per item
+    # held in a variable, built up, updated in loops and branches (compiler/held.py)
+    Case(RC.held_built_up, (X3, 0.7), (0, 1)),
+    Case(RC.held_display_then_update, (X3, 0.7), (0, 1)),
+    Case(RC.held_in_loop, (X3, 3)),
+    Case(RC.held_branch, (X3, 0.5), (0, 1)),
+    Case(RC.held_branch, (X3, -0.5), (0, 1)),
+    Case(RC.held_namedtuple, (X3,)),
+    Case(RC.held_dataclass, (X3, 0.7), (0, 1)),
+    Case(RC.held_nested, (X3, 0.7), (0, 1)),
+    Case(RC.held_with_params, ({"w": u(2, 3), "b": u(2)}, X3), (0, 1)),
+    Case(RC.held_early_return, (X3, 1.0)),
+    Case(RC.held_early_return, (X3, -1.0)),
+    Case(RC.held_keys_written_out, (X3,)),
+    # types given to register_pytree_node, also nested and held in a variable
+    Case(RC.reg_pair, (X3, 0.7), (0, 1)),
+    Case(RC.reg_nested, (X3,)),
+    Case(RC.reg_reversed, (X3, 0.7), (0, 1)),
+    Case(RC.reg_held, (X3, 0.7), (0, 1)),
 ]
 
 
 # -- the oracle: results walked as JAX walks them ------------------------------------------
 def _result_children(value):
+    entry = registered(type(value))
+    if entry is not None:  # (the test's registered types all name their children)
+        children, aux = entry[0](value)
+        return [(("field", n), c) for n, c in zip(entry[2](aux), children)]
     if isinstance(value, dict):
         return [(("key", k), v) for k, v in value.items()]
     if isinstance(value, tuple) and hasattr(type(value), "_fields"):
@@ -261,7 +285,15 @@ def test_vjp_pulls_back_a_cotangent_of_the_result_structure(case):
 
 
 @pytest.mark.parametrize(
-    "func", [RC.dict_of_two, RC.point, RC.dataclass_out, RC.tuple_holding_dict]
+    "func",
+    [
+        RC.dict_of_two,
+        RC.point,
+        RC.dataclass_out,
+        RC.tuple_holding_dict,
+        RC.held_built_up,
+        RC.held_namedtuple,
+    ],
 )
 @pytest.mark.parametrize("api", ["grad", "value_and_grad", "hessian"])
 def test_grad_of_a_container_result_is_a_non_scalar_output_error(func, api):
@@ -320,7 +352,15 @@ def test_jacobian_of_a_tuple_wrt_with_containers_on_both_sides():
         (RC.different_keys, (X3, 1.0), "returns give different structures", 'return {"b": x}'),
         (RC.variable_key, (X3, "a"), "keys are not constants", "return {k: x}"),
         (RC.mixed_return, (X3, 1.0), "nothing of that structure", "return x"),
-        (RC.named_dict, (X3,), "cannot differentiate a dict", 'out = {"a": x}'),
+        (RC.held_dynamic_key, (X3,), "stored into the dict 'out'", "out[k] = x * len(k)"),
+        (
+            RC.reg_computing,
+            (X3,),
+            "read the children of this Computing",
+            "return Computing(x * 2.0)",
+        ),
+        (RC.dict_passed_on, (X3,), "cannot differentiate a dict", 'out = {"a": x}'),
+        (RC.dataclass_attribute_in_loop, (X3,), "assignment to an attribute", "o.loss = 2.0"),
     ],
     ids=lambda v: getattr(v, "__name__", "-"),
 )
@@ -341,6 +381,66 @@ def test_results_srcdiff_cannot_read_are_refused_with_a_caret(func, args, what, 
 def test_the_named_dict_hint_works_when_followed():
     J = srcdiff.jacobian(RC.dict_straight_away)(X3)  # return {"a": x} straight away
     np.testing.assert_allclose(J["a"], np.eye(3))
+    # ... or built in a variable with constant keys, as the hint for a dynamic key says
+    with pytest.raises(srcdiff.UnsupportedSyntaxError) as info:
+        srcdiff.jacobian(RC.held_dynamic_key)(X3)
+    assert 'out["a"] = ...' in info.value.hint and "return out" in info.value.hint
+    for mode in ("reverse", "forward"):
+        J = srcdiff.jacobian(RC.held_keys_written_out, mode=mode)(X3)
+        assert list(J) == ["a", "bb"]
+        np.testing.assert_allclose(J["a"], np.eye(3))
+        np.testing.assert_allclose(J["bb"], 2 * np.eye(3))
+    assert RC.held_keys_written_out(X3).keys() == RC.held_dynamic_key(X3).keys()
+
+
+def test_a_held_result_is_computed_where_the_code_computes_it():
+    """Each leaf is assigned where the user's code assigns it (so a later change of a name
+    it read does not reach it), and the display is built at the return."""
+    value, tangent = srcdiff.jvp(RC.held_display_then_update, (X3, 0.7), (np.ones(3), 0.0))
+    want = RC.held_display_then_update(X3, 0.7)
+    assert list(value) == list(want) == ["loss", "pred", "extra"]
+    np.testing.assert_allclose(value["loss"], want["loss"], rtol=1e-15)
+    assert type(tangent["extra"]) is list and len(tangent["extra"]) == 2
+    # the leaves, one variable each, in the order the code gave the keys
+    from srcdiff.compiler.held import hoist_held_results
+    from srcdiff.compiler.source import FunctionSource
+
+    source = FunctionSource(RC.held_display_then_update)
+    text = ast.unparse(hoist_held_results(source, source.tree))
+    assert "out_loss = np.sum(x ** 2)" in text and "out_pred = x * y" in text
+    assert "out_loss = out_loss + y * out_pred[0]" in text
+    assert "return {'loss': out_loss, 'pred': out_pred, 'extra': [out_extra_0, out_extra_1]}" in (
+        text
+    )
+    assert "out = " not in text and "out[" not in text
+    assert source.tree is not hoist_held_results(source, source.tree)  # (the user's is kept)
+
+
+def test_the_caller_s_cotangent_is_not_changed():
+    """The backward sweep's `dpred[0] += dloss` (pred[0] read, pred returned) updated the
+    cotangent array the caller passed in place: the pullback's second call, and anything
+    else reading it, saw it changed."""
+    _, pullback = srcdiff.vjp(RC.held_display_then_update, X3, 0.7)
+    ct = {"loss": 0.9, "pred": u(3), "extra": [u(3), 0.4]}
+    kept = copy.deepcopy(ct)
+    first = pullback(ct)
+    np.testing.assert_array_equal(ct["pred"], kept["pred"])
+    again = pullback(ct)
+    np.testing.assert_array_equal(first[0], again[0])
+    _, pullback = srcdiff.vjp(RC.index_and_return, X3)
+    pred_ct = u(3)
+    kept_ct = pred_ct.copy()
+    (dx,) = pullback((0.9, pred_ct))
+    np.testing.assert_array_equal(pred_ct, kept_ct)
+    np.testing.assert_allclose(dx, 2.0 * kept_ct + np.array([1.8, 0.0, 0.0]), rtol=1e-15)
+
+
+def test_a_record_class_built_where_it_is_not_the_result_names_the_working_forms():
+    with pytest.raises(srcdiff.NoRuleError) as info:
+        srcdiff.jacobian(RC.record_rebuilt_in_loop)(X3)
+    assert "return Out(...) directly" in info.value.hint
+    J = srcdiff.jacobian(RC.held_dataclass, wrt=1)(X3, 0.7)  # the form the hint names
+    assert type(J) is RC.Out and J.pred.shape == (3,)
 
 
 def test_a_list_of_results_of_several_shapes_gets_a_list_of_jacobians():
@@ -351,3 +451,25 @@ def test_a_list_of_results_of_several_shapes_gets_a_list_of_jacobians():
         pullback(1.0)
     with pytest.raises(srcdiff.ArgumentError, match=r"shape \(2,\) was given for an output"):
         pullback([np.ones(2), 1.0])
+
+
+def test_a_registered_result_keeps_its_type_and_aux_data():
+    value, tangent = srcdiff.jvp(RC.reg_nested, (X3,), (np.ones(3),))
+    assert type(value["t"]) is RC.Tagged and value["t"].tag == "tag"
+    assert type(tangent["t"]) is RC.Tagged and tangent["t"].tag == "tag"
+    assert tangent["t"].value == pytest.approx(3.0)
+    J = srcdiff.jacobian(RC.reg_reversed)(X3, 0.7)  # flatten's order is not the arguments'
+    np.testing.assert_allclose(J.first, 2.0 * np.eye(3))
+    np.testing.assert_allclose(J.second, 0.7 * np.eye(3))
+    with pytest.raises(srcdiff.ArgumentError, match="expected a Rev"):
+        srcdiff.vjp(RC.reg_reversed, X3, 0.7)[1](RC.Pair(X3, X3))
+
+
+def test_the_registered_result_hint_works_when_followed():
+    """Computing's constructor computes with its argument, so which child it is can't be
+    learnt; a flatten that gives the argument back (Pair), or a dataclass, works."""
+    with pytest.raises(srcdiff.UnsupportedSyntaxError) as info:
+        srcdiff.jacobian(RC.reg_computing)(X3)
+    assert "flatten that returns the constructor's arguments" in info.value.hint
+    J = srcdiff.jacobian(RC.reg_pair, wrt=0)(X3, 0.7)
+    assert type(J) is RC.Pair and J.first.shape == (3, 3)

@@ -84,7 +84,6 @@ AT_DECORATION = [
 ]
 
 AT_CALL = [
-    (E.uses_starred_unpack, UnsupportedSyntaxError, "first, *rest", "starred unpacking"),
     (E.uses_ulp, NoRuleError, "math.ulp(y)", "math.ulp"),
     (E.uses_nextafter, NoRuleError, "math.nextafter(x, 0.0)", "math.nextafter"),
     (E.uses_time_active, NoRuleError, "time.localtime(x)", "time.localtime"),

@@ -30,7 +30,9 @@ def test_a_standard_library_function_is_not_read_as_source():
     msg = str(info.value)
     assert "no derivative rule for statistics.fmean" in msg
     assert "test_library_boundary.py:" in msg and "^" in msg  # the user's line, not the library's
-    assert 'srcdiff.register_rule(statistics.fmean, "data", partials=' in msg
+    # fmean is given a list here: its rule needs jvp/vjp templates over lists, not a partial
+    assert 'srcdiff.register_rule(statistics.fmean, "data", jvp={"data": "<' in msg
+    assert "partials=" not in msg
 
 
 def test_an_installed_packages_python_function_is_not_read_as_source():
@@ -59,6 +61,9 @@ def installed_package(tmp_path, monkeypatch):
 
             def softplus(x):
                 return math.log1p(math.exp(x))
+
+            def mean_of(data):
+                return math.fsum(data) / len(data)
             """
         )
     )
@@ -95,3 +100,43 @@ def lambda_free_model_of(softplus):
         return np.sum(np.array([softplus(v) for v in x]))
 
     return total
+
+
+def test_the_hint_for_a_function_given_a_list_works_when_followed(installed_package):
+    """A partial derivative can't be written for a list parameter (following such a hint
+    made jvp `t * (...)` of a list of tangents, a TypeError); the hint gives templates over
+    lists, and the example it shows, adapted to a mean, is a working rule."""
+    mean_of = installed_package.mean_of
+
+    def model(x, y):
+        return mean_of([x * x, x * y, y]) * x
+
+    with pytest.raises(srcdiff.NoRuleError) as info:
+        srcdiff.grad(model)(0.3, 0.5)
+    msg = str(info.value)
+    expected = (
+        'srcdiff.register_rule(softlib.mean_of, "data", jvp={"data": "<tangent of out from '
+        't, the list of data\'s tangents>"}, vjp={"data": "<the list of data\'s '
+        'cotangents, one per item, from g>"}) (data is a list here; for a sum of its items '
+        'they would be "math.fsum(t)" and "repeat_for(g, data)", with namespace={"math": '
+        'math, "repeat_for": srcdiff.runtime.repeat_for}'
+    )
+    assert expected in msg
+    # followed: a mean is that sum divided by the length
+    srcdiff.register_rule(
+        mean_of,
+        "data",
+        jvp={"data": "math.fsum(t) / len(data)"},
+        vjp={"data": "repeat_for(g / len(data), data)"},
+        namespace={"math": math, "repeat_for": srcdiff.runtime.repeat_for},
+    )
+
+    def exact(x, y):  # d/dx, d/dy of (x*x + x*y + y) / 3 * x
+        return ((2 * x + y) * x + (x * x + x * y + y)) / 3, (x + 1) * x / 3
+
+    for mode in ("reverse", "forward"):
+        got = srcdiff.grad(model, wrt=(0, 1), mode=mode)(0.3, 0.5)
+        assert got == pytest.approx(exact(0.3, 0.5), rel=1e-12)
+    # second derivatives through the registered templates: d2/dx2 = (6x + 2y) / 3
+    hess = srcdiff.hessian(model, wrt=0)(0.3, 0.5)
+    assert hess == pytest.approx((6 * 0.3 + 2 * 0.5) / 3, rel=1e-10)

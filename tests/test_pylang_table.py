@@ -153,6 +153,32 @@ CASES = [
     Case(T.step_aux_tuple, ({"w": u(3)}, X43, Y4), has_aux=True),
     Case(T.step_aux_nt, (T.Linear(u(3), 0.3), X3), has_aux=True),
     Case(T.step_aux_metrics, ({"w": u(3), "b": 0.2}, X43, Y4), has_aux=True),
+    # the rest of issue 12's constructs, in both modes and under hessian
+    Case(T.factory_loss, ({"w": u(3), "b": 0.3}, X3), hessian=True),
+    Case(functools.partial(T.affine_sq, {"w": u(3), "b": 0.3}), (X3,), hessian=True),
+    Case(T.varargs_pass, ({"w": u(3), "b": 0.3}, X3), hessian=True),
+    Case(T.walrus_loop, ({"a": 0.6, "b": 1.1}, XS), hessian=True),
+    Case(T.dict_walrus, ({"w": u(3), "b": 0.5}, X3), hessian=True),
+    Case(T.star_layers, ([u(3, 3), u(3, 3), u(2, 3)], X3), hessian=True),
+    Case(T.star_layers, ((u(3, 3), u(2, 3)), X3), wrt=1),
+    Case(T.star_tail, ([u(3), u(3), u(3)], X3), hessian=True),
+    Case(T.nested_unpack, ({"pair": (u(3), 0.5), "c": 0.3}, X3), hessian=True),
+    Case(T.enumerate_start, ({"a": 0.6, "b": 1.1}, XS), hessian=True),
+    Case(T.zip_three, ({"ws": [0.5, -0.2, 0.3, 0.9], "s": 0.7}, XS, YS), hessian=True),
+    Case(T.zip_three, ({"ws": [0.5, -0.2, 0.3, 0.9], "s": 0.7}, XS, YS), wrt=(0, 1, 2)),
+    Case(T.sum_start, ({"a": 0.6, "b": 1.1}, XS), hessian=True),
+    Case(T.max_min_lists, ({"a": 0.6, "b": 1.1}, XS), hessian=True),
+    Case(T.list_methods, ({"a": 0.6, "b": 1.1}, 0.8), hessian=True),
+    Case(T.list_methods, ({"a": 0.6, "b": 1.1}, 0.8), wrt=1),
+    Case(T.fsum_params, ({"a": 0.6, "b": 1.1}, XS), hessian=True),
+    Case(T.comp_all, ({"a": 0.6, "b": 1.1}, XS), hessian=True),
+    Case(T.arrays_in_list, ({"w": u(3)}, X3), hessian=True),
+    Case(T.comp_max, ({"a": 0.8, "b": 1.3}, XS), hessian=True),
+    Case(T.comp_enumerate_zip, ({"w": 0.5}, XS, YS), hessian=True),
+    Case(T.dict_zip, ({"p": u(3), "q": u(3)}, {"p": 0.1, "q": -0.2}, X3), hessian=True),
+    Case(T.comp_starred, ({"a": 0.6, "b": 1.1, "c": -0.4}, 0.8), hessian=True),
+    Case(T.comp_any, ({"a": 0.6}, XS), hessian=True),
+    Case(T.Regressor(u(3), 0.2).loss, (X3, u(3)), hessian=True),
 ]
 
 
@@ -399,8 +425,10 @@ def test_hessian_matches_finite_differences_of_the_gradient(case):
 
 
 def test_the_table_is_big_enough():
-    assert len(CASES) >= 80
-    assert len({getattr(c.func, "__func__", c.func) for c in CASES}) >= 70
+    assert len(CASES) >= 100
+    functions = {getattr(c.func, "__func__", c.func) for c in CASES}
+    functions = {getattr(f, "func", f) for f in functions}  # (a partial: the function it calls)
+    assert len(functions) >= 80
 
 
 check_gradient = _check_gradient  # (public: tests/test_pytree_adversary.py uses this oracle)

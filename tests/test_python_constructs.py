@@ -40,6 +40,12 @@ class C:
 
 CASES = [
     C(P.sum_gen, (1.3, 4)),
+    C(P.fsum_gen, (X3, Y3)),
+    C(P.fsum_gen, (X3, Y3), 1),
+    C(P.fsum_list_comp_if, (X3,)),
+    C(P.fsum_of_list, (0.7, 1.3)),
+    C(P.fsum_scaled, (X3,), hessian=False),
+    C(P.fsum_of_list, (0.7, 1.3), 1),
     C(P.sum_gen_in_expr, (X3, Y3)),
     C(P.sum_gen_in_expr, (X3, Y3), 1),
     C(P.sum_gen_if, (X3, Y3)),
@@ -125,7 +131,11 @@ CASES = [
     C(P.def_with_reductions, (X3, Y3), 1),
     C(P.hinted_recursive_def, (0.7, 3)),
     C(P.hinted_starred_sequence, (X3,)),
-    C(P.hinted_fsum, (X3,)),
+    C(P.starred_of_sequence, (X3,)),
+    C(P.starred_of_sequence, ([0.3, 0.9, -0.4, 1.1],)),
+    C(P.starred_of_list_built, (0.7, 1.3)),
+    C(P.starred_of_list_built, (0.7, 1.3), 1),
+    C(P.hinted_fmean_of_generator, (X3,)),
     C(P.hinted_zip_value, (X3, Y3)),
     C(P.list_comp_value, (X3,)),
     C(P.varargs_passthrough, (0.7, 1.3)),
@@ -308,11 +318,10 @@ def test_has_aux_derivatives_pickle():
 # --- what stays refused, and the hints ---------------------------------------------------
 
 REFUSED = [
-    (P.refused_starred_sequence, srcdiff.UnsupportedSyntaxError, "starred unpacking", "xs[1:]"),
     (P.refused_walrus_in_while, srcdiff.UnsupportedSyntaxError, "`while` test", "separate"),
     (P.refused_walrus_reads_first, srcdiff.UnsupportedSyntaxError, "reads x before", "separate"),
     (P.refused_unpack_count, srcdiff.UnsupportedSyntaxError, "unpacks 3 values", "as many"),
-    (P.refused_fsum, srcdiff.NoRuleError, "math.fsum", "write the loop"),
+    (P.refused_fmean_of_generator, srcdiff.NoRuleError, "statistics.fmean", "write the loop"),
     (P.refused_zip_value, srcdiff.NoRuleError, "zip", "directly as a `for` loop"),
     (P.refused_lambda_as_key, srcdiff.UnsupportedSyntaxError, "a lambda other", "module level"),
     (P.refused_recursive_def, srcdiff.UnsupportedSyntaxError, "recursion", "module level"),
@@ -322,8 +331,7 @@ REFUSED = [
     (P.refused_walrus_in_lambda, srcdiff.UnsupportedSyntaxError, "`:=` in a lambda", "module"),
 ]
 HINTED = {  # the rewrite each hint suggests, which works (tested in CASES too)
-    P.refused_starred_sequence: P.hinted_starred_sequence,
-    P.refused_fsum: P.hinted_fsum,
+    P.refused_fmean_of_generator: P.hinted_fmean_of_generator,
     P.refused_zip_value: P.hinted_zip_value,
     P.refused_recursive_def: P.hinted_recursive_def,
 }
@@ -362,8 +370,31 @@ def test_following_the_hint_works(refused, hinted):
         assert_close(g, fd_grad(hinted, args, 0), 1e-6, 1e-8)
 
 
-def test_fsum_refusal_does_not_suggest_a_rule():
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_starred_unpacking_of_too_short_a_sequence_raises_as_python_does(mode):
+    with pytest.raises(ValueError, match="not enough values to unpack"):
+        P.starred_too_few(np.array([1.0]))
+    with pytest.raises(ValueError, match="not enough values to unpack"):
+        srcdiff.grad(P.starred_too_few, mode=mode)(np.array([1.0]))
+    g = srcdiff.grad(P.starred_too_few, mode=mode)(np.array([2.0, 3.0, 4.0]))
+    np.testing.assert_allclose(g, [3.0, 2.0, 0.0])
+
+
+def test_a_generator_into_a_function_without_a_rule_suggests_the_loop_not_a_rule():
     with pytest.raises(srcdiff.NoRuleError) as info:
-        srcdiff.grad(P.refused_fsum)(X3)
+        srcdiff.grad(P.refused_fmean_of_generator)(X3)
     assert "register_rule" not in info.value.hint
-    assert math.isclose(P.refused_fsum(X3), P.hinted_fsum(X3))
+    assert "math.fsum" in info.value.hint
+    assert math.isclose(P.refused_fmean_of_generator(X3), P.hinted_fmean_of_generator(X3))
+
+
+def test_fsum_keeps_its_single_rounding():
+    """math.fsum is not rewritten into a loop of `+`: the value is fsum's own, where
+    left-to-right addition loses the small items (3e16 + 3.0 - 3e16 is 0.0)."""
+    x = np.array([1e16, 1.0, -1e16])
+    for mode in ("reverse", "forward"):
+        value, g = srcdiff.value_and_grad(P.fsum_scaled, mode=mode)(x)
+        assert value == P.fsum_scaled(x) == 3.0
+        np.testing.assert_array_equal(g, [3.0, 3.0, 3.0])
+    code = srcdiff.source(P.fsum_gen, mode="forward", at=(X3, Y3))
+    assert "math.fsum(items1)" in code and "math.fsum(ditems1)" in code

@@ -150,13 +150,20 @@ def test_refusals_name_the_construct_with_a_caret(func, args, what, where):
     assert lines[-1].startswith("hint: ")
 
 
-def test_the_starred_unpacking_hint_works_when_followed():
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_starred_unpacking_of_a_container_gives_its_items(mode):
+    """`a, *rest = p` of a list of parameters: `rest` is a list of the other items (it
+    was refused, with a hint to write `p[0], p[1:]`, which gives the same gradient)."""
     ws = [u(3), u(3), u(2)]
-    with pytest.raises(srcdiff.SrcDiffError, match=r"xs\[0\], xs\[1:\]"):
-        srcdiff.grad(A.unpack_star)(ws, X3)
-    followed = srcdiff.grad(A.slice_unpack)(ws, X3)  # first, rest = p[0], p[1:]
-    np.testing.assert_allclose(followed[0], X3)
-    np.testing.assert_allclose(followed[2], 2 * np.sum(ws[2]) * np.ones(2))
+    got = srcdiff.grad(A.unpack_star, mode=mode)(ws, X3)
+    followed = srcdiff.grad(A.slice_unpack, mode=mode)(ws, X3)  # first, rest = p[0], p[1:]
+    assert type(got) is list and len(got) == 3
+    for a, b in zip(got, followed):
+        np.testing.assert_allclose(a, b, rtol=1e-14)
+    np.testing.assert_allclose(got[0], X3)
+    np.testing.assert_allclose(got[2], 2 * np.sum(ws[2]) * np.ones(2))
+    tup = srcdiff.grad(A.unpack_star, mode=mode)(tuple(ws), X3)
+    assert type(tup) is tuple and np.allclose(tup[1], got[1])
 
 
 def test_the_comprehension_if_hint_works_when_followed():

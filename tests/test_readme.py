@@ -19,6 +19,7 @@ SHOWN = [
     ("samples/seed.py:f", "--wrt", "x,y", "--mode", "forward"),
     ("samples/seed.py:f", "--wrt", "x,y", "--mode", "symbolic"),
     ("samples/nested_params.py:unit_loss", "--at", "params={'w': 2.0, 'b': 0.5}, x=1.5, y=3.0"),
+    ("samples/comprehensions.py:poly", "--wrt", "x", "--at", "c=[1.0, 2.0, 3.0], x=0.5"),
 ]
 CHECKED = [("samples/seed.py:f", "--at", "x=3, y=4")]
 

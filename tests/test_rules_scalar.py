@@ -183,6 +183,11 @@ CASES = {
         _pts(0.3, 4.0, 1e4, P((1e-4,), scale=1e-4), P((1e-8,), scale=1e-8)),
     ),
     ("math.pow", 2): Case(W.math_pow, lambda s, p: s[0] ** s[1], POW_POINTS),
+    ("math.fsum", 1): Case(
+        W.math_fsum,
+        lambda s, p: s[0] + s[1] * s[2] + s[0] ** 2 + sp.Rational(1, 2),
+        _pts((1.3, -0.4, 2.0), (-2.5, 3.7, 0.1), (1e-3, 1e3, -1e-3)),
+    ),
     ("math.hypot", 2): Case(
         W.math_hypot,
         lambda s, p: sp.sqrt(s[0] ** 2 + s[1] ** 2),
@@ -602,6 +607,13 @@ def test_scalar_rule_differentiates_every_parameter(rule):
 def test_rule_jvp_and_vjp_agree(rule):
     """For a scalar primitive, the jvp with t=1 equals the vjp with g=1 (both are the partial)."""
     case = CASES[_rule_key(rule)]
+    if rule.func is math.fsum:  # a list parameter: <jvp(t), g> == <t, vjp(g)> instead
+        seq, t = [0.3, -1.2, 4.0], [0.7, 0.2, -1.5]
+        ns = dict(rule.namespace)
+        j = eval(compile(rule.jvp["seq"], "<jvp>", "eval"), ns, {"seq": seq, "t": t})
+        v = eval(compile(rule.vjp["seq"], "<vjp>", "eval"), ns, {"seq": seq, "g": 2.5})
+        assert j * 2.5 == pytest.approx(sum(a * b for a, b in zip(t, v)), rel=1e-15)
+        return
     for pt in case.points:
         if pt.wrt is not None:
             continue

@@ -111,3 +111,10 @@ def test_sample_gradients_match_finite_differences():
     params = mlp.init((4, 5, 3))
     srcdiff.check_grad(mlp.mlp_loss, *params, X, labels, wrt=(0, 1, 2, 3), rtol=1e-4)
     srcdiff.check_grad(rosenbrock.rosenbrock, np.array([-1.0, 0.5, 1.2, 0.3]))
+
+
+def test_comprehensions_sample_prints_its_derivatives():
+    """samples/comprehensions.py: d poly / dx = c1 + 2 c2 x = 2 + 3 at x = 0.5; the hinge
+    points w*x < 1 are x = 1 and x = -1, whose terms cancel in d / dw."""
+    out = run_sample("comprehensions.py")
+    assert "d poly / d x: 5.0" in out and "d hinge / d w: 0.0" in out, out

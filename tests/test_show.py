@@ -49,6 +49,8 @@ SHOWN = {
     "samples/build_demo/demo/model.py:loss": "(0.3, -0.1)",
     "samples/build_demo/demo/model.py:rosenbrock": "(0.5, 0.8)",
     "samples/sweep/oscillator/model.py:misfit": "(4.0, 0.3, np.linspace(1.0, 0.5, 20), 0.005)",
+    "samples/comprehensions.py:poly": "(np.array([1.0, 2.0, 3.0]), 0.5)",
+    "samples/comprehensions.py:hinge": "(0.5, np.array([1.0, 3.0, -1.0]))",
 }
 # sample functions srcdiff refuses to differentiate (random data, set-up)
 REFUSED = {"samples/mlp.py:init", "samples/mlp.py:make_data", "samples/logistic.py:make_data"}

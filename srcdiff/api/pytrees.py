@@ -378,7 +378,7 @@ def readable(gen, flat: Flattened, names, output, guard=False):
         for p in flat.params:
             if p in flat.leaves:
                 try:
-                    want = _structure_text(flat.view.treedefs[p])
+                    want = _structure_text(flat.view.treedefs[p], cls_name)
                 except LookupError:
                     return gen
                 lines.append(f"    if {checker}({p}) != {want}:")
@@ -405,18 +405,23 @@ def readable(gen, flat: Flattened, names, output, guard=False):
     return dataclasses.replace(gen, text=text + "\n\n\n" + "\n".join(lines), bindings=bindings)
 
 
-def _structure_text(td) -> str:
-    """What runtime.trees.structure_of gives for values of structure `td`, as source."""
+def _structure_text(td, cls_name=lambda cls: None) -> str:
+    """What runtime.trees.structure_of gives for values of structure `td`, as source
+    (`cls_name`: how the module spells a NamedTuple's or dataclass's class, or None)."""
     if td.is_leaf:
         return "None"
-    parts = [_structure_text(c) for c in td.children]
+    parts = [_structure_text(c, cls_name) for c in td.children]
     if td.kind is dict:
         return "{" + ", ".join(f"{_literal(k)}: {v}" for k, v in zip(td.keys, parts)) + "}"
     if td.kind is tuple:
         return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
     if td.kind is list:
         return "[" + ", ".join(parts) + "]"
-    raise LookupError(td.kind)  # (a record type: structure_of reads dicts, lists, tuples)
+    name = cls_name(td.kind)
+    if name is not None and (hasattr(td.kind, "_fields") or td.aux == "dataclass"):
+        fields = ", ".join(f"{_literal(k)}: {v}" for k, v in zip(td.keys, parts))
+        return f"({name}, {{{fields}}})"
+    raise LookupError(td.kind)  # (a registered type: structure_of can't read it)
 
 
 def _with_defaults(func, params) -> list:

@@ -45,6 +45,9 @@ class Target:
     atol: float = 1e-6
     checkpoint: str | None = None  # grad's checkpoint=, as "binomial:S" or "uniform:S"
     backend: str = "python"  # or "numba": @numba.njit(cache=True) functions
+    # `at` values that are NamedTuples or dataclasses: "params" or "params.layer" (a dict
+    # of `at` by its path) -> "Class" (in the target's module) or "pkg.mod:Class"
+    types: dict = field(default_factory=dict)
 
     @property
     def spec(self):
@@ -130,6 +133,7 @@ _TARGET_KEYS = {
     "atol",
     "checkpoint",
     "backend",
+    "types",
 }
 
 
@@ -177,6 +181,7 @@ def targets_from_config(project):
                     atol=float(entry.get("atol", 1e-6)),
                     checkpoint=entry.get("checkpoint"),
                     backend=entry.get("backend", "python"),
+                    types=dict(entry.get("types", {})),
                 ),
                 label,
             )
@@ -273,4 +278,27 @@ def _checked(target, label):
         raise UsageError(f"{label}: backend must be 'python' or 'numba', not {target.backend!r}")
     if not target.function.isidentifier():
         raise UsageError(f"{label}: {target.function!r} is not a function name")
+    for path, name in target.types.items():
+        if not isinstance(name, str) or not all(
+            part.isidentifier() for part in name.replace(":", ".").split(".")
+        ):
+            raise UsageError(
+                f'{label}: types = {{{path} = ...}} takes a class name ("Params", or '
+                f'"pkg.model:Params"), not {name!r}'
+            )
+        if target.at is None or _at_item(target.at, path) is None:
+            raise UsageError(
+                f"{label}: types names {path}, which `at` does not give as a table "
+                f"(e.g. at = {{{path.split('.')[0]} = {{w = [0.1, 0.2], b = 0.0}}}})"
+            )
     return target
+
+
+def _at_item(at, path):
+    """The dict at `path` ("params.layer") in `at`, or None."""
+    value = at
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value if isinstance(value, dict) else None

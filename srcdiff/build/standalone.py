@@ -31,6 +31,8 @@ def standalone_text(gen, module, path, notes=()):
     defined = {name for name, _ in split_defs(text)}
     names, consts, comments, user_globals = {}, [], [], []
     for name in sorted(free_names(ast.parse(text)) - defined):
+        if name in gen.bindings and getattr(builtins, name, None) is gen.bindings[name]:
+            continue  # float, len: a builtin needs no import
         if name in gen.bindings:
             key = _binding_key(gen.bindings[name])
         elif name in gen.globals:

@@ -126,6 +126,8 @@ class Built:
             line += f" checkpoint={self.target.checkpoint}"
         if self.target.backend != "python":
             line += f" backend={self.target.backend}"
+        if self.target.types:
+            line += " types=" + ",".join(f"{k}:{v}" for k, v in sorted(self.target.types.items()))
         return line
 
     def hash_input(self):
@@ -141,6 +143,7 @@ class Built:
             }
             | ({"checkpoint": self.target.checkpoint} if self.target.checkpoint else {})
             | ({"backend": self.target.backend} if self.target.backend != "python" else {})
+            | ({"types": sorted(self.target.types.items())} if self.target.types else {})
         )
 
 
@@ -155,6 +158,8 @@ def build_target(project, loader, target):
     params = parameters(func)
     wrt, _ = parse_wrt(func, target.wrt or 0, params)
     at = _numpy_at(target.at)
+    if target.types:  # NamedTuples and dataclasses, built from their tables in `at`
+        at = _typed_at(at, target, func)
     if at and any(is_node(v) for v in at.values()):  # containers of parameters
         return _build_tree_target(project, target, func, params, wrt, at)
     read = [p for p in containers_read(func, params) if not (at and p in at)]
@@ -285,6 +290,52 @@ def _build_tree_target(project, target, func, params, wrt, at):
         source_text=inspect.getsource(func),
         trees=tuple(p for p in containers if p not in keep),
     )
+
+
+def _typed_at(at, target, func):
+    """`at` with each table `types` names built into its class: `types = {params =
+    "Params"}` and `at = {params = {w = [...], b = 0.0}}` give `Params(w=array, b=0.0)`
+    (innermost paths first, so "params.layer" is built before "params")."""
+    import dataclasses
+    import importlib
+
+    at = dict(at)
+    for path in sorted(target.types, key=lambda p: -p.count(".")):
+        spelled = target.types[path]
+        module, _, name = spelled.rpartition(":")
+        try:
+            where = importlib.import_module(module).__dict__ if module else func.__globals__
+        except ImportError as exc:
+            raise UsageError(f"{target.spec}: types: {spelled}: {exc}") from None
+        cls = where.get(name)
+        if cls is None:
+            raise UsageError(
+                f"{target.spec}: types: {spelled} is not defined in "
+                f"{module or target.file} as srcdiff loaded it (--no-import runs no module, "
+                "so it builds no class: build without --no-import)"
+            )
+        if not (
+            isinstance(cls, type)
+            and (
+                (issubclass(cls, tuple) and hasattr(cls, "_fields"))
+                or dataclasses.is_dataclass(cls)
+            )
+        ):
+            raise UsageError(
+                f"{target.spec}: types: {spelled} is not a NamedTuple or dataclass "
+                f"{'in ' + module if module else 'in ' + target.file}"
+            )
+        parts = path.split(".")
+        holder = at
+        for part in parts[:-1]:
+            inner = dict(holder[part])
+            holder[part] = inner
+            holder = inner
+        try:
+            holder[parts[-1]] = cls(**holder[parts[-1]])
+        except TypeError as exc:
+            raise UsageError(f"{target.spec}: at.{path} does not build a {name}: {exc}") from None
+    return at
 
 
 def _defaults(func):

@@ -68,9 +68,23 @@ def _check_target(f, derivative, output, wrt, points, rtol, atol, cotangent=None
 # Written after _TEST_HELPERS when a target takes containers of parameters (dicts, lists
 # of them, as `at` gives them): finite differences leaf by leaf.
 _TREE_HELPERS = """
+def _fields(value):
+    \"\"\"The field names of a NamedTuple or dataclass, else None.\"\"\"
+    if isinstance(value, tuple) and hasattr(type(value), "_fields"):
+        return type(value)._fields
+    if hasattr(value, "__dataclass_fields__") and not isinstance(value, type):
+        return tuple(value.__dataclass_fields__)
+    return None
+
+
 def _paths(value, path=()):
-    \"\"\"(path, leaf) of every leaf of a container of parameters (dicts, lists, tuples).\"\"\"
-    if isinstance(value, dict):
+    \"\"\"(path, leaf) of every leaf of a container of parameters (dicts, lists, tuples,
+    NamedTuples, dataclasses; a field is a path step `.name`).\"\"\"
+    fields = _fields(value)
+    if fields is not None:
+        for f in fields:
+            yield from _paths(getattr(value, f), path + ("." + f,))
+    elif isinstance(value, dict):
         for k, v in value.items():
             yield from _paths(v, path + (k,))
     elif isinstance(value, (list, tuple)):
@@ -82,15 +96,22 @@ def _paths(value, path=()):
 
 def _get(value, path):
     for k in path:
-        value = value[k]
+        is_field = isinstance(k, str) and k.startswith(".") and _fields(value) is not None
+        value = getattr(value, k[1:]) if is_field else value[k]
     return value
 
 
 def _put(value, path, new):
     if not path:
         return new
+    k = path[0]
+    fields = _fields(value)
+    if fields is not None and isinstance(k, str) and k.startswith("."):
+        parts = {f: getattr(value, f) for f in fields}
+        parts[k[1:]] = _put(parts[k[1:]], path[1:], new)
+        return type(value)(**parts)
     out = dict(value) if isinstance(value, dict) else list(value)
-    out[path[0]] = _put(value[path[0]], path[1:], new)
+    out[k] = _put(value[k], path[1:], new)
     return out if isinstance(value, (dict, list)) else type(value)(out)
 
 
@@ -104,11 +125,13 @@ def _check_tree_target(f, derivative, output, wrt, points, rtol, atol):
             got = (got,)
         assert len(got) == len(wrt), f"expected {len(wrt)} derivatives, got {len(got)}"
         for name, g in zip(wrt, got):
-            if not isinstance(point[name], (dict, list, tuple)):
+            if not isinstance(point[name], (dict, list, tuple)) and _fields(point[name]) is None:
                 _check(g, numeric_grad(f, point, name), rtol, atol, f"d/d{name} at {point}")
                 continue
             for path, leaf in _paths(point[name]):
-                where = name + "".join(f"[{k!r}]" for k in path)
+                where = name + "".join(
+                    k if isinstance(k, str) and k.startswith(".") else f"[{k!r}]" for k in path
+                )
                 if not isinstance(leaf, (float, np.ndarray)):
                     assert _get(g, path) is None, f"{where} carries no derivative"
                     continue
@@ -143,6 +166,15 @@ def _points(built):
         )
     for p in built.trees:  # containers: lists of numbers in them are arrays
         at[p] = _tree_value(at[p])
+    for path in sorted(target.types, key=lambda q: -q.count(".")):  # NamedTuples, dataclasses
+        module, _, name = target.types[path].rpartition(":")
+        parts = path.split(".")
+        holder = at
+        for part in parts[:-1]:
+            inner = dict(holder[part]) if isinstance(holder[part], dict) else holder[part]
+            holder[part] = inner
+            holder = inner
+        holder[parts[-1]] = _Record(module or built.dotted, name, dict(holder[parts[-1]]))
     if not box:
         return [{p: _as_kind(at[p], built.kinds.get(p)) for p in built.params if p in at}]
     rng = random.Random(target.seed)
@@ -204,8 +236,23 @@ class _Array(list):
     """Printed as `np.array([...])` in the emitted test."""
 
 
-def _value_text(value):
-    """A test-point value as source text in the emitted file."""
+class _Record:
+    """A NamedTuple or dataclass of a test point (`types`): printed as a call of its class,
+    read from its module (`pkg_net.Params(w=..., b=...)`)."""
+
+    def __init__(self, dotted, name, fields):
+        self.dotted, self.name, self.fields = dotted, name, fields
+
+    def __repr__(self):
+        return f"{self.name}({self.fields!r})"
+
+
+def _value_text(value, alias=None):
+    """A test-point value as source text in the emitted file (`alias`: a module's name
+    there, for the classes of NamedTuples and dataclasses)."""
+    if isinstance(value, _Record) and alias is not None:
+        fields = ", ".join(f"{k}={_value_text(v, alias)}" for k, v in value.fields.items())
+        return f"{alias(value.dotted)}.{value.name}({fields})"
     if isinstance(value, _Array):
         return f"np.array({list(value)!r})"
     if isinstance(value, float):
@@ -213,9 +260,9 @@ def _value_text(value):
     if hasattr(value, "tolist") and hasattr(value, "shape"):  # an array inside a container
         return f"np.array({value.tolist()!r})" if value.shape else literal(float(value))
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k!r}: {_value_text(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k!r}: {_value_text(v, alias)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
-        return "[" + ", ".join(_value_text(v) for v in value) + "]"
+        return "[" + ", ".join(_value_text(v, alias) for v in value) + "]"
     return repr(value)
 
 
@@ -250,7 +297,7 @@ def render_tests(project, test_path, built_list):
             }
         )
         point_lines = "".join(
-            f"        {{{', '.join(f'{k!r}: {_value_text(v)}' for k, v in p.items())}}},\n"
+            f"        {{{', '.join(f'{k!r}: {_value_text(v, alias)}' for k, v in p.items())}}},\n"
             for p in points
         )
         for output, gen in built.units:

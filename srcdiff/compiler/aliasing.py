@@ -320,6 +320,16 @@ class MemoryAnalysis:
         if ("site", id(stmt), "new") in value_objs:
             env = self._allocate(env, stmt)
             value_objs = self.objects(stmt.value, env, stmt)
+        if isinstance(target, ast.Attribute):  # o.w = v: a change to an object
+            raise self.source.error(
+                UnsupportedSyntaxError,
+                f"srcdiff cannot differentiate an assignment to an attribute "
+                f"({ast.unparse(target)} = ...), which changes an object in place",
+                target,
+                "keep the value in a variable and build the object where it is returned "
+                "(return Result(a=..., b=...)); a dataclass bound once to a variable with "
+                "all its fields and returned may have them assigned",
+            )
         names = (
             [target.id]
             if isinstance(target, ast.Name)

@@ -581,6 +581,10 @@ class Analysis:
                     kind = _join_numeric(kinds or [SCALAR])
                 elif kind == INT:
                     kind = SCALAR
+                elif kind in (SEQ, SEQ2, LIST):
+                    # a rule of a list's items (a user's `mean(data)`) gives a number or
+                    # an array, not another list: the array kind covers both
+                    kind = ARRAY
             else:
                 kind = rule.result
             return kind, any_active and kind in DIFFERENTIABLE

@@ -175,6 +175,7 @@ def _generate(
         if len(main.outputs) == 1:
             if main.an.active.get(main.outputs[0]):
                 state.add(main.outputs[0])
+                seeds = main.owned_adjoints(state, main.outputs)  # (the caller's cotangent)
         else:
             raise SrcDiffError("vjp of a function returning a tuple is not supported yet")
     functions = [_main_function(main, entry, fwd, seeds, bwd, state, output, cot)]

@@ -602,6 +602,11 @@ class Normalizer(Reductions, Inlining):
     def _tuple_assign(self, target, value, stmt):
         elts = target.elts
         if any(isinstance(e, ast.Starred) for e in elts):
+            if not (
+                isinstance(value, (ast.Tuple, ast.List))
+                and not any(isinstance(v, ast.Starred) for v in value.elts)
+            ):
+                return self._starred_sequence(elts, value, stmt)
             elts, value = self._starred(elts, value, stmt)
         if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) != len(elts):
             if not any(isinstance(v, ast.Starred) for v in value.elts):
@@ -643,6 +648,47 @@ class Normalizer(Reductions, Inlining):
                 ast.Subscript(value=_name(value.id), slice=ast.Constant(i), ctx=ast.Load()), stmt
             )
             out += self._stmt_Assign(_assign(tgt, item, stmt))
+        return out
+
+    def _starred_sequence(self, elts, value, stmt):
+        """`a, *b, c = xs` of a list, tuple or array (not written out): `a = xs[0]`, `b` a
+        list of the middle items, built as `[v for v in xs[1:-1]]` would (rows of an array,
+        as Python's unpacking gives), `c = xs[-1]`; fewer items than names raise
+        ValueError, as Python does."""
+        out = []
+        if not isinstance(value, ast.Name):
+            tmp = self.names.numbered("t")
+            out += self._stmt_Assign(_assign(tmp, value, stmt))
+            value = _name(tmp)
+        seq = value.id
+        star = next(i for i, e in enumerate(elts) if isinstance(e, ast.Starred))
+        after = len(elts) - star - 1
+        fixed = len(elts) - 1
+
+        def length():
+            return _located(ast.Call(func=_name("len"), args=[_name(seq)], keywords=[]), stmt)
+
+        def at(index):
+            return _located(ast.Subscript(value=_name(seq), slice=index, ctx=ast.Load()), stmt)
+
+        if fixed:
+            message = f"not enough values to unpack (expected at least {fixed})"
+            error = ast.Call(func=_name("ValueError"), args=[ast.Constant(message)], keywords=[])
+            test = ast.Compare(left=length(), ops=[ast.Lt()], comparators=[ast.Constant(fixed)])
+            raised = _located(ast.Raise(exc=_located(error, stmt), cause=None), stmt)
+            out += self._block([_located(ast.If(test=test, body=[raised], orelse=[]), stmt)])
+        for i in range(star):
+            out += self._stmt_Assign(_assign(elts[i], at(ast.Constant(i)), stmt))
+        item = self.names.numbered("item")
+        # (negative indices from the end: the length check keeps them clear of the start)
+        middle = ast.Slice(lower=ast.Constant(star), upper=ast.Constant(-after) if after else None)
+        gen = ast.comprehension(
+            target=ast.Name(id=item, ctx=ast.Store()), iter=at(middle), ifs=[], is_async=0
+        )
+        listed = _located(ast.ListComp(elt=_name(item), generators=[gen]), stmt)
+        out += self._stmt_Assign(_assign(elts[star].value, listed, stmt))
+        for j in range(after):
+            out += self._stmt_Assign(_assign(elts[star + 1 + j], at(ast.Constant(j - after)), stmt))
         return out
 
     def _starred(self, elts, value, stmt):

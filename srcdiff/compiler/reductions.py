@@ -1,5 +1,7 @@
 """Normalization of reductions: `sum`, `max`, `min`, `any`, `all` of generators,
-list comprehensions and sequences, rewritten into plain loops.
+list comprehensions and sequences, rewritten into plain loops (`math.fsum` of a
+generator into a list built by a loop, then `math.fsum` of it: its rule takes the list,
+so the value keeps fsum's single rounding).
 
 `sum(w[i] * x[i] for i in range(n) if m[i])` becomes
 
@@ -30,7 +32,15 @@ from .astutil import located as _located
 COMPREHENSIONS = (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)
 
 # the builtins rewritten, by the object their name denotes
-REDUCTIONS = {sum: "sum", math.prod: "prod", max: "max", min: "min", any: "any", all: "all"}
+REDUCTIONS = {
+    sum: "sum",
+    math.prod: "prod",
+    math.fsum: "fsum",
+    max: "max",
+    min: "min",
+    any: "any",
+    all: "all",
+}
 
 
 def reduction_of(obj):
@@ -149,6 +159,13 @@ class Reductions:
         keywords = {k.arg for k in call.keywords}
         if kind == "prod":  # math.prod(items, *, start=1)
             return kind if len(call.args) == 1 and keywords <= {"start"} else None
+        if kind == "fsum":  # fsum of a generator: its items built into a list (rules/scalar.py)
+            comp = (ast.GeneratorExp, ast.ListComp)
+            return (
+                kind
+                if len(call.args) == 1 and not keywords and isinstance(call.args[0], comp)
+                else None
+            )
         if kind == "sum":  # sum(items), sum(items, start), sum(items, start=...)
             return (
                 kind if len(call.args) + len(keywords) in (1, 2) and keywords <= {"start"} else None
@@ -164,7 +181,12 @@ class Reductions:
         result = result or self.names.numbered(kind)
         items = call.args[0]
         keywords = {k.arg: k.value for k in call.keywords}
-        if kind in ("sum", "prod"):  # start + items[0] + items[1] + ..., in sum's order
+        if kind == "fsum":  # items1 = [...]; math.fsum(items1): one rounding, as the user's
+            listed = ast.Call(func=call.func, args=[self._lower_list(items, pre)], keywords=[])
+            if result is None:
+                return _located(listed, call)
+            pre += self._stmt_Assign(_set(result, _located(listed, call), call))
+        elif kind in ("sum", "prod"):  # start + items[0] + items[1] + ..., in sum's order
             start = call.args[1] if len(call.args) > 1 else keywords.get("start")
             unit, op = (0, ast.Add()) if kind == "sum" else (1, ast.Mult())
             pre += self._stmt_Assign(_set(result, start or ast.Constant(unit), call))

@@ -8,7 +8,9 @@ and the API (api/pytrees.py) gives values, tangents and Jacobians the structure
 `{"a": ., "b": [., .]}` again, and reads cotangents of that structure.  The structure is
 read from the return statements themselves -- displays (`{...}`, `dict(a=...)`, `[...]`,
 `(...)`) and calls of NamedTuple and dataclass classes -- so it is known before the
-function runs, and every return must give the same one.  Inside such a result a list or
+function runs, and every return must give the same one.  A container held in a variable
+(`out = {...}; out["k"] = v; return out`) is first rewritten into one variable per leaf
+and a display at the return (compiler/held.py).  Inside such a result a list or
 tuple display is a container (as in JAX), whatever its items hold; a plain tuple or list
 of values with no dict, NamedTuple or dataclass in it stays what it always was (several
 results).
@@ -27,7 +29,8 @@ import types
 from dataclasses import dataclass
 
 from ..errors import NonScalarOutputError, UnsupportedSyntaxError
-from ..runtime.trees import LEAF, TreeDef
+from ..runtime.trees import LEAF, TreeDef, registered
+from .held import hoist_held_results
 from .source import FunctionSource
 
 _LEAF = TreeDef(LEAF, (), None, ())
@@ -67,7 +70,7 @@ def result_tree(func: types.FunctionType) -> ResultTree | None:
     key = (func, getattr(func, "__code__", None))
     if key not in _TREES:
         source = FunctionSource(func)
-        _TREES[key] = read_result(source, source.tree)
+        _TREES[key] = read_result(source, hoist_held_results(source, source.tree))
     return _TREES[key]
 
 
@@ -78,7 +81,7 @@ def check_scalar_result(func: types.FunctionType, has_aux: bool) -> None:
     """grad and value_and_grad need a scalar: a container result (or, with has_aux, a
     container as the first of the pair) is a NonScalarOutputError at its return."""
     source = FunctionSource(func)
-    for ret in _returns(source.tree):
+    for ret in _returns(hoist_held_results(source, source.tree)):
         value = ret.value
         if has_aux and isinstance(value, ast.Tuple) and len(value.elts) == 2:
             value = value.elts[0]
@@ -187,6 +190,25 @@ def _record(source, node):
     return None
 
 
+def _registered_class(source, node):
+    """The class a call makes, if it is a type given to register_pytree_node, else None."""
+    if not isinstance(node, ast.Call):
+        return None
+    cls = source.resolver.resolve(node.func)
+    return cls if isinstance(cls, type) and registered(cls) is not None else None
+
+
+class _Probe:
+    """A stand-in for one argument of a registered type's constructor (see
+    _registered_structure)."""
+
+    def __init__(self, index):
+        self.index = index
+
+    def __repr__(self) -> str:
+        return f"<argument {self.index}>"
+
+
 def _is_dict_call(source, node) -> bool:
     return isinstance(node, ast.Call) and source.resolver.resolve(node.func) is dict
 
@@ -195,7 +217,7 @@ def _is_structured(source, node) -> bool:
     """Whether a return value is (or holds, through displays) a dict or a record."""
     if isinstance(node, ast.Dict) or _is_dict_call(source, node):
         return True
-    if _record(source, node) is not None:
+    if _record(source, node) is not None or _registered_class(source, node) is not None:
         return True
     if isinstance(node, (ast.Tuple, ast.List)):
         return any(_is_structured(source, e) for e in node.elts)
@@ -205,7 +227,7 @@ def _is_structured(source, node) -> bool:
 def _kind_name(source, node) -> str:
     if isinstance(node, ast.Dict) or _is_dict_call(source, node):
         return "a dict"
-    cls = _record(source, node)
+    cls = _record(source, node) or _registered_class(source, node)
     if cls is not None:
         return f"a {cls.__name__}"
     return "a container"
@@ -243,6 +265,9 @@ def _structure(source, node, leaves: list) -> TreeDef:
     cls = _record(source, node)
     if cls is not None:
         return _record_structure(source, node, cls, leaves, refuse)
+    cls = _registered_class(source, node)
+    if cls is not None:
+        return _registered_structure(source, node, cls, leaves, refuse)
     if isinstance(node, (ast.Tuple, ast.List)):
         for e in node.elts:
             if isinstance(e, ast.Starred):
@@ -305,3 +330,68 @@ def _record_structure(source, node, cls, leaves, refuse) -> TreeDef:
         children.append(_LEAF)
     aux = None if named else "dataclass"
     return TreeDef(cls, tuple(fields), aux, tuple(children))
+
+
+def _registered_structure(source, node, cls, leaves, refuse) -> TreeDef:
+    """A registered type's call: which argument becomes which child is learnt by calling
+    the constructor once with a stand-in per argument and flattening the object with the
+    registered flatten.  Each child must be one argument, as given, and each argument a
+    child (the aux data must not hold one): then the children are the arguments'
+    expressions, in flatten's order, and the structure is known before the code runs."""
+    hint = (
+        f"register {cls.__name__} with a flatten that returns the constructor's arguments "
+        "as they were given, or return a dict, NamedTuple or dataclass"
+    )
+    if any(isinstance(a, ast.Starred) for a in node.args) or any(
+        k.arg is None for k in node.keywords
+    ):
+        raise refuse(f"read the children of this {cls.__name__}(...)", node, hint)
+    exprs = [*node.args, *(k.value for k in node.keywords)]
+    # (a constant that is no number -- a label, None -- is passed as itself: it may be aux)
+    probes = [
+        e.value if _constant_of(e) is not COMPUTED else _Probe(i) for i, e in enumerate(exprs)
+    ]
+    computed = [i for i, p in enumerate(probes) if isinstance(p, _Probe)]
+    entry = registered(cls)
+    assert entry is not None  # (_registered_class found it)
+    flatten, _, names = entry
+    try:
+        obj = cls(
+            *probes[: len(node.args)],
+            **dict(zip((k.arg for k in node.keywords), probes[len(node.args) :])),
+        )
+        children, aux = flatten(obj)
+        children = list(children)
+        hash(aux)
+    except Exception as exc:  # the constructor computes with its arguments, or flatten fails
+        raise refuse(
+            f"read the children of this {cls.__name__}(...): building one from stand-ins "
+            f"for its arguments raised {type(exc).__name__}: {exc}",
+            node,
+            hint,
+        ) from None
+    stand_ins = [p for p in probes if isinstance(p, _Probe)]
+    found = [next((p.index for p in stand_ins if c is p), None) for c in children]
+    order = [i for i in found if i is not None]
+    if len(order) != len(found) or sorted(order) != computed or _holds_probe(aux, stand_ins):
+        raise refuse(
+            f"read the children of this {cls.__name__}(...): its flatten does not give each "
+            "argument back as one child",
+            node,
+            hint,
+        )
+    kids = tuple(_structure(source, exprs[i], leaves) for i in order)
+    keys = tuple(names(aux)) if names is not None else tuple(range(len(kids)))
+    return TreeDef(cls, keys, aux, kids)
+
+
+def _holds_probe(value, probes, depth=0) -> bool:
+    if any(value is p for p in probes):
+        return True
+    if depth > 8:
+        return False
+    if isinstance(value, (tuple, list, frozenset, set)):
+        return any(_holds_probe(v, probes, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_probe(v, probes, depth + 1) for v in (*value.keys(), *value.values()))
+    return False

@@ -10,6 +10,7 @@ both consume this form.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import inspect
 import types
 from typing import TYPE_CHECKING
@@ -19,7 +20,18 @@ import numpy as np
 from ..errors import NoRuleError, UnsupportedSyntaxError
 from ..rules import RULES
 from ..runtime import gathers
-from .analysis import ARRAY, INT, OTHER, REDUCTIONS, SCALAR, SEQ, call_items, kind_of_value
+from ..runtime.trees import registered
+from .analysis import (
+    ARRAY,
+    INT,
+    LIST,
+    OTHER,
+    REDUCTIONS,
+    SCALAR,
+    SEQ,
+    call_items,
+    kind_of_value,
+)
 from .astutil import walk
 from .ir import Op, OpKind
 
@@ -780,6 +792,23 @@ class Flattener:
             and not (func.__module__ or "").startswith(_RUNTIME)
         )
 
+    def _sequence_params(self, node, func):
+        """Names of `func`'s parameters to which the call `node` passes a list or tuple."""
+        if not isinstance(node, ast.Call):
+            return ()
+        try:
+            names = list(inspect.signature(func).parameters)
+        except (TypeError, ValueError):
+            return ()
+        passed = [*zip(names, node.args), *((k.arg, k.value) for k in node.keywords if k.arg)]
+        return tuple(
+            name
+            for name, arg in passed
+            if isinstance(arg, (ast.List, ast.Tuple))
+            or self.an.expr(arg)[0] in (SEQ, LIST)
+            or isinstance(self.an.expr(arg)[0], tuple)
+        )
+
     def _no_rule(self, node, func, why):
         name = (
             getattr(func, "__qualname__", None)
@@ -793,14 +822,15 @@ class Flattener:
             f"arguments that need no derivative in srcdiff.stop_gradient"
         )
         if is_library(func):  # its source is not the user's: it is not read
-            hint = _library_hint(func, label)
+            hint = _library_hint(func, label, self._sequence_params(node, func))
         if isinstance(node, ast.Call) and any(
             isinstance(a, (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp))
             for a in node.args
         ):  # a rule takes numbers and arrays, not the items of a generator
             hint = (
-                "srcdiff differentiates sum, math.prod, max, min, any and all of a generator "
-                "(as loops); for this one, write the loop: acc = ...; for ...: acc = ..."
+                "srcdiff differentiates sum, math.fsum, math.prod, max, min, any and all of a "
+                "generator (as loops); for this one, write the loop: acc = ...; for ...: "
+                "acc = ..."
             )
         if (getattr(func, "__module__", None) or "").startswith(_RUNTIME):
             hint = (
@@ -812,6 +842,12 @@ class Flattener:
             hint = (
                 f"a string carries no derivative: convert a value cut off from it, "
                 f"{name}(srcdiff.stop_gradient(...)); print() and f-strings need nothing"
+            )
+        if _is_record_class(func):
+            hint = (
+                f"a {name} built inside the function is differentiated only as its result: "
+                f"return {name}(...) directly, or bind it once at the function's top level "
+                f"and return that variable (r = {name}(...); ...; return r)"
             )
         if func in (zip, enumerate, reversed, map, filter, iter):  # lazy iterators
             hint = (
@@ -826,8 +862,20 @@ class Flattener:
         )
 
 
-def _library_hint(func, label):
-    """register_rule for a library function, with its parameters written out."""
+def _is_record_class(func) -> bool:
+    """A NamedTuple, dataclass or registered class (a call of it builds a container)."""
+    return isinstance(func, type) and (
+        (issubclass(func, tuple) and hasattr(func, "_fields"))
+        or dataclasses.is_dataclass(func)
+        or registered(func) is not None
+    )
+
+
+def _library_hint(func, label, sequences=()):
+    """register_rule for a library function, with its parameters written out.  Where
+    the call passes a list or tuple (`sequences`: those parameters' names) a partial
+    derivative can't be written (t and g are lists of the items' tangents and
+    cotangents there), so the hint gives jvp and vjp templates instead."""
     try:
         params = [
             p.name
@@ -837,15 +885,37 @@ def _library_hint(func, label):
         ]
     except (TypeError, ValueError):
         params = []
-    partials = ", ".join(f'"{p}": "<d out / d {p}>"' for p in params) or "..."
     where = label.rsplit(".", 1)[0] if "." in label else label
-    return (
+    start = (
         f"srcdiff reads only your own code, not {where}'s; register a rule: "
-        f"srcdiff.register_rule({label}, "
-        + (f'"{", ".join(params)}", ' if params else "")
-        + f"partials={{{partials}}}) (each partial a Python expression "
-        "in the parameters and `out`), or wrap arguments that need no derivative in "
-        "srcdiff.stop_gradient"
+        f"srcdiff.register_rule({label}, " + (f'"{", ".join(params)}", ' if params else "")
+    )
+    end = ", or wrap arguments that need no derivative in srcdiff.stop_gradient"
+    listed = [p for p in params if p in sequences]
+    if listed:
+        jvp = ", ".join(
+            f'"{p}": "<tangent of out from t, the list of {p}\'s tangents>"'
+            if p in listed
+            else f'"{p}": "t * <d out / d {p}>"'
+            for p in params
+        )
+        vjp = ", ".join(
+            f'"{p}": "<the list of {p}\'s cotangents, one per item, from g>"'
+            if p in listed
+            else f'"{p}": "g * <d out / d {p}>"'
+            for p in params
+        )
+        seq = listed[0]
+        return (
+            start + f"jvp={{{jvp}}}, vjp={{{vjp}}}) ({seq} is a list here; for a sum of its "
+            f'items they would be "math.fsum(t)" and "repeat_for(g, {seq})", with '
+            'namespace={"math": math, "repeat_for": srcdiff.runtime.repeat_for}: '
+            "repeat_for has a rule, so second derivatives work too)" + end
+        )
+    partials = ", ".join(f'"{p}": "<d out / d {p}>"' for p in params) or "..."
+    return (
+        start + f"partials={{{partials}}}) (each partial a Python expression "
+        "in the parameters and `out`)" + end
     )
 
 
@@ -990,8 +1060,9 @@ _HINTS = {
         "or fill an array: ys = np.zeros(n); for i in range(n): ys[i] = ..."
     ),
     ast.GeneratorExp: (
-        "pass it straight to sum, math.prod, max, min, any or all, or write a `for` loop "
-        "that accumulates the values"
+        "pass it straight to sum, math.fsum, math.prod, max, min, any or all, pass a list "
+        "([... for ...]) to other functions, or write a `for` loop that accumulates the "
+        "values"
     ),
     ast.BoolOp: "use an if statement",
     ast.JoinedStr: (
@@ -999,9 +1070,10 @@ _HINTS = {
         'f"{srcdiff.stop_gradient(x)}" (f-strings passed straight to print need nothing)'
     ),
     ast.Dict: (
-        'return a dict display straight away (`return {"a": ..., "b": ...}`: jacobian, jvp '
-        "and vjp keep its structure), or keep the values in variables; a dict can't be "
-        "stored in a variable or passed to a call"
+        'return a dict display straight away (`return {"a": ..., "b": ...}`), or build it '
+        'in a variable with constant keys and return that (`out = {}; out["a"] = ...; '
+        "return out`): jacobian, jvp and vjp keep its structure; else keep the values in "
+        "variables: a dict can't be passed to a call or given keys known only as the code runs"
     ),
 }
 

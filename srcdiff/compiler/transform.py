@@ -56,6 +56,16 @@ class TransformBase:
             if isinstance(node, ast.Assign):
                 self.flat.assign(node)  # raises the precise error (e.g. no rule) if there is one
             if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript):
+                if self._holds_dict(var):
+                    raise source.error(
+                        UnsupportedSyntaxError,
+                        f"srcdiff cannot follow the derivative of a value stored into the "
+                        f"dict {var!r} here",
+                        node,
+                        f"use constant keys, adding each new key at the function's top level "
+                        f'({var}["a"] = ...), and return {var}: jacobian, jvp and vjp then '
+                        "keep its structure; else keep the values in variables",
+                    )
                 raise source.error(
                     UnsupportedSyntaxError,
                     f"srcdiff cannot follow the derivative of a value stored into {var!r}: "
@@ -83,6 +93,16 @@ class TransformBase:
             )
         self.adjoints: dict[str, str] = {}
         self.outputs = _returned_names(self.tree)
+
+    def _holds_dict(self, var) -> bool:
+        """Whether the function binds `var` to a dict display somewhere."""
+        return any(
+            isinstance(n, ast.Assign)
+            and isinstance(n.targets[0], ast.Name)
+            and n.targets[0].id == var
+            and isinstance(n.value, ast.Dict)
+            for n in ast.walk(self.tree)
+        )
 
     def _copy_changed_arguments(self):
         """A helper that changes an argument in place (`a *= 2`) gets a copy of it: nothing

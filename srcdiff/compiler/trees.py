@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from ..errors import UnsupportedSyntaxError
 from ..runtime.trees import LEAF, TreeDef
 from .astutil import Transformer
+from .held import hoist_held_results
 from .results import ResultTree, read_result, rewrite_returns
 from .source import FunctionSource, adopt, parsed
 
@@ -95,6 +96,8 @@ def _build_view(func, treedefs, key, results=False) -> FlatView:
     parse = parsed(func)
     source = FunctionSource(func)
     tree = copy.deepcopy(parse.tree)
+    if results:  # `out = {...}; return out`: a variable per leaf, a display returned
+        tree = hoist_held_results(source, tree)
     ordered = _ordered_args(tree.args)
     params = [a.arg for a in ordered]
     variadic = {a.arg for a in (tree.args.vararg, tree.args.kwarg) if a is not None}
@@ -265,8 +268,9 @@ class _Rewriter:
 
     def __init__(self, source, treedefs, names, cells, taken):
         self.source = source
-        self.treedefs = treedefs
-        self.names = names  # leaf path -> its parameter
+        # (copies: a starred name adds a root of its own, `rest` in `w, *rest = params`)
+        self.treedefs = dict(treedefs)
+        self.names = dict(names)  # leaf path -> its parameter
         self.cells = cells  # extra free variables: helpers' flat views
         self.taken = taken
         self.env: dict[str, Path] = {p: (p, ()) for p in treedefs}  # names of subtrees
@@ -511,7 +515,7 @@ class _Rewriter:
             if element[0] == "tree" and self.node_at(element[1]).is_leaf:
                 return [(target, element)]  # a leaf holding a tuple of numbers: x, y = leaf
             if any(isinstance(e, ast.Starred) for e in target.elts):
-                return None
+                return self.match_starred(target, element, node)
             if element[0] == "tuple":
                 parts = element[1]
             elif element[0] == "tree" and self.node_at(element[1]).by_position:
@@ -533,6 +537,49 @@ class _Rewriter:
                 out += sub
             return out
         return None
+
+    def match_starred(self, target, element, node):
+        """`w, *rest = params` of a list or tuple of parameters: `w` the first item, `rest`
+        a list of the others -- a root of its own whose leaves are the same parameters, so
+        loops over it, `len(rest)`, `rest[0]` and helpers given it work as for `params`."""
+        if element[0] != "tree" or not self.node_at(element[1]).by_position:
+            return None
+        td = self.node_at(element[1])
+        if hasattr(td.kind, "_fields"):
+            return None  # (a NamedTuple: its fields by name)
+        elts = target.elts
+        star = next(i for i, e in enumerate(elts) if isinstance(e, ast.Starred))
+        after = len(elts) - star - 1
+        if len(td.keys) < len(elts) - 1:
+            raise self.refuse(
+                node,
+                f"unpack {len(td.keys)} values into at least {len(elts) - 1} names",
+                "unpack no more names than the container has items",
+            )
+        base = element[1]
+        keys = list(td.keys)
+        middle = keys[star : len(keys) - after]
+        starred = elts[star].value
+        if not isinstance(starred, ast.Name):
+            return None
+        root = f"{starred.id}*"
+        children = tuple(td.child(k) for k in middle)
+        self.treedefs[root] = TreeDef(list, tuple(range(len(middle))), None, children)
+        for i, k in enumerate(middle):
+            src = (base[0], (*base[1], k))
+            for path in _leaf_paths(self.node_at(src)):
+                self.names[(root, (i, *path))] = self.names[(src[0], (*src[1], *path))]
+        parts = [("tree", (base[0], (*base[1], k))) for k in keys[:star]]
+        parts.append(("tree", (root, ())))
+        parts += [("tree", (base[0], (*base[1], k))) for k in keys[len(keys) - after :]]
+        out = []
+        plain = [*elts[:star], starred, *elts[star + 1 :]]
+        for t, e in zip(plain, parts):
+            sub = self.match(t, e, node)
+            if sub is None:
+                return None
+            out += sub
+        return out
 
     # -- loops over containers ------------------------------------------------------------
     def iteration(self, node):

@@ -359,7 +359,8 @@ def register_rule(
     parameter) or both ``jvp`` and ``vjp`` templates.  Templates are
     Python expressions in the parameters, ``out`` (the result), ``t``
     (a tangent) and ``g`` (a cotangent); any other name is looked up
-    in `namespace`, by default the caller's module globals.  The rule is
+    in `namespace`, by default the caller's module globals (builtins such
+    as ``len`` are always there).  The rule is
     used wherever `func` is called, and shown inlined in generated code::
 
         srcdiff.register_rule(scipy.special.erf, "x",
@@ -370,7 +371,9 @@ def register_rule(
         params = list(inspect.signature(func).parameters)
     if namespace is None:
         frame = inspect.currentframe().f_back
-        namespace = {**vars(__import__("builtins")), **frame.f_globals}
+        namespace = frame.f_globals
+    # builtins (len, abs, ...) are there as in any Python expression, whichever namespace
+    namespace = {**vars(__import__("builtins")), **namespace}
     rule = make_rule(
         func,
         params,

@@ -6,6 +6,8 @@ primitives like any other.  All but `pow_dexp` are linear in their first
 argument.
 """
 
+import math
+
 import numpy as np
 
 from ..runtime import checkpoints
@@ -13,7 +15,9 @@ from ..runtime import core as runtime
 from .core import RULES, make_rule, nondiff_rule
 
 NS = {
+    "math": math,
     "np": np,
+    "repeat_for": runtime.repeat_for,
     "unbroadcast": runtime.unbroadcast,
     "add_at": runtime.add_at,
     "owned": runtime.owned,
@@ -107,6 +111,15 @@ rule(
         "v": "unbroadcast(g[-1], v) if np.ndim(g) else zeros_like(v)",
     },
     result="array",
+)
+# math.fsum's vjp: linear in g, its transpose sums the cotangents of the copies
+rule(
+    runtime.repeat_for,
+    "v, seq",
+    zero="seq",
+    jvp={"v": "repeat_for(t, seq)"},
+    vjp={"v": "math.fsum(g)"},
+    result="list",
 )
 rule(runtime.add_each, "a, b", jvp={"a": "t", "b": "t"}, vjp={"a": "g", "b": "g"}, result="array")
 RULES.add(nondiff_rule(runtime.zeros_like, result="same"))

@@ -21,6 +21,7 @@ NS = {
     "pow_dexp": runtime.pow_dexp,
     "pow_dbase": runtime.pow_dbase,
     "psi": runtime.psi,
+    "repeat_for": runtime.repeat_for,
 }
 # d(x**y)/dx; where y == 0 it is 0, also at x == 0 (the formula alone divides by zero).
 # A constant exponent folds: x ** 2 gives 2 * x (templates.py).
@@ -107,6 +108,16 @@ partials(math.lgamma, "x", x="psi(0, x)")
 partials(math.fmod, "x, y", x="1.0", y="(out - x) / y")
 partials(math.remainder, "x, y", x="1.0", y="(out - x) / y")
 partials(math.ldexp, "x, i", x="math.ldexp(1.0, i)", i="0.0")
+# fsum is sum with one rounding at the end: the same derivative, each item's partial 1.
+# Its argument is a list (a generator or comprehension is built into one first:
+# reductions.py), so the tangent is the fsum of the items' tangents.
+linear(
+    math.fsum,
+    "seq",
+    jvp={"seq": "math.fsum(t)"},
+    vjp={"seq": "repeat_for(g, seq)"},
+    result="scalar",
+)
 _f: Any  # the primitive each loop below registers
 for _f in (math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite):
     nondiff(_f, result="int")

@@ -21,6 +21,7 @@ __all__ = [
     "pow_dbase",
     "pow_dexp",
     "psi",
+    "repeat_for",
     "scalar_like",
     "seq_push",
     "seq_zeros",
@@ -262,6 +263,12 @@ def scalar_like(g, x):
 def add_each(a, b):
     """Elementwise sum of two equally long sequences of tangents."""
     return [x + y for x, y in zip(a, b)]
+
+
+def repeat_for(g, seq):
+    """The cotangents of the items of `seq` summed into one value with cotangent `g`
+    (math.fsum's vjp): each item gets `g`, as a list one long per item."""
+    return [g] * len(seq)
 
 
 def check_distinct(index):

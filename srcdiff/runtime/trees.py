@@ -137,6 +137,14 @@ def register_pytree_node(
     _REGISTRY[cls] = (flatten, unflatten, names)
 
 
+def registered(cls: object) -> tuple[Callable, Callable, Callable | None] | None:
+    """(flatten, unflatten, names) of a type given to register_pytree_node, else None."""
+    try:
+        return _REGISTRY.get(cls)  # type: ignore[call-overload]
+    except TypeError:  # unhashable
+        return None
+
+
 def tree_flatten(tree: object, *, as_object: bool = False) -> tuple[list, TreeDef]:
     """(leaves in order, structure).  `as_object`: `tree` itself, if it is an instance of
     a plain class, is a node whose children are its attributes (`vars(tree)`): the `self`
@@ -259,6 +267,15 @@ def _flatten_like(td, value, leaves, where):
         return
     if type(value) is not t:
         raise ValueError(f"at {here}: expected a {t.__name__}, got {type(value).__name__}")
+    if t in _REGISTRY:  # its children as its own flatten gives them
+        children = list(_REGISTRY[t][0](value)[0])
+        if len(children) != len(td.children):
+            raise ValueError(
+                f"at {here}: expected {len(td.children)} children, got {len(children)}"
+            )
+        for k, c, v in zip(td.keys, td.children, children):
+            _flatten_like(c, v, leaves, f"{where}.{k}" if isinstance(k, str) else f"{where}[{k}]")
+        return
     for k, c in zip(td.keys, td.children):
         _flatten_like(c, getattr(value, k), leaves, f"{where}.{k}")
 
@@ -267,9 +284,16 @@ def structure_of(value):
     """The nesting a function built by `srcdiff build` for a container argument checks
     before reading it: a dict's keys, a list's or tuple's items (each with their own
     nesting), None for a leaf (a number, an array, a tuple of numbers).  Code unrolled over
-    a container's keys is only right for the structure it was built for."""
+    a container's keys is only right for the structure it was built for.  A NamedTuple or
+    dataclass gives (its class, {field: nesting})."""
     if isinstance(value, dict):
         return {k: structure_of(v) for k, v in value.items()}
+    t = type(value)
+    if isinstance(value, tuple) and hasattr(t, "_fields"):  # a NamedTuple: class and fields
+        return (t, {f: structure_of(getattr(value, f)) for f in t._fields})
+    if hasattr(t, "__dataclass_fields__"):  # a dataclass (no import: built modules copy this)
+        names = [f for f in t.__dataclass_fields__ if hasattr(value, f)]
+        return (t, {f: structure_of(getattr(value, f)) for f in names})
     if isinstance(value, (list, tuple)) and not all(
         isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in value
     ):

@@ -217,9 +217,16 @@ def structure_of(value):
     """The nesting a function built by `srcdiff build` for a container argument checks
     before reading it: a dict's keys, a list's or tuple's items (each with their own
     nesting), None for a leaf (a number, an array, a tuple of numbers).  Code unrolled over
-    a container's keys is only right for the structure it was built for."""
+    a container's keys is only right for the structure it was built for.  A NamedTuple or
+    dataclass gives (its class, {field: nesting})."""
     if isinstance(value, dict):
         return {k: structure_of(v) for k, v in value.items()}
+    t = type(value)
+    if isinstance(value, tuple) and hasattr(t, "_fields"):  # a NamedTuple: class and fields
+        return (t, {f: structure_of(getattr(value, f)) for f in t._fields})
+    if hasattr(t, "__dataclass_fields__"):  # a dataclass (no import: built modules copy this)
+        names = [f for f in t.__dataclass_fields__ if hasattr(value, f)]
+        return (t, {f: structure_of(getattr(value, f)) for f in names})
     if isinstance(value, (list, tuple)) and not all(
         isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in value
     ):

@@ -128,9 +128,23 @@ def _check_target(f, derivative, output, wrt, points, rtol, atol, cotangent=None
             _check(g, w, rtol, atol, f"d/d{name} at {point}")
 
 
+def _fields(value):
+    """The field names of a NamedTuple or dataclass, else None."""
+    if isinstance(value, tuple) and hasattr(type(value), "_fields"):
+        return type(value)._fields
+    if hasattr(value, "__dataclass_fields__") and not isinstance(value, type):
+        return tuple(value.__dataclass_fields__)
+    return None
+
+
 def _paths(value, path=()):
-    """(path, leaf) of every leaf of a container of parameters (dicts, lists, tuples)."""
-    if isinstance(value, dict):
+    """(path, leaf) of every leaf of a container of parameters (dicts, lists, tuples,
+    NamedTuples, dataclasses; a field is a path step `.name`)."""
+    fields = _fields(value)
+    if fields is not None:
+        for f in fields:
+            yield from _paths(getattr(value, f), path + ("." + f,))
+    elif isinstance(value, dict):
         for k, v in value.items():
             yield from _paths(v, path + (k,))
     elif isinstance(value, (list, tuple)):
@@ -142,15 +156,22 @@ def _paths(value, path=()):
 
 def _get(value, path):
     for k in path:
-        value = value[k]
+        is_field = isinstance(k, str) and k.startswith(".") and _fields(value) is not None
+        value = getattr(value, k[1:]) if is_field else value[k]
     return value
 
 
 def _put(value, path, new):
     if not path:
         return new
+    k = path[0]
+    fields = _fields(value)
+    if fields is not None and isinstance(k, str) and k.startswith("."):
+        parts = {f: getattr(value, f) for f in fields}
+        parts[k[1:]] = _put(parts[k[1:]], path[1:], new)
+        return type(value)(**parts)
     out = dict(value) if isinstance(value, dict) else list(value)
-    out[path[0]] = _put(value[path[0]], path[1:], new)
+    out[k] = _put(value[k], path[1:], new)
     return out if isinstance(value, (dict, list)) else type(value)(out)
 
 
@@ -164,11 +185,13 @@ def _check_tree_target(f, derivative, output, wrt, points, rtol, atol):
             got = (got,)
         assert len(got) == len(wrt), f"expected {len(wrt)} derivatives, got {len(got)}"
         for name, g in zip(wrt, got):
-            if not isinstance(point[name], (dict, list, tuple)):
+            if not isinstance(point[name], (dict, list, tuple)) and _fields(point[name]) is None:
                 _check(g, numeric_grad(f, point, name), rtol, atol, f"d/d{name} at {point}")
                 continue
             for path, leaf in _paths(point[name]):
-                where = name + "".join(f"[{k!r}]" for k in path)
+                where = name + "".join(
+                    k if isinstance(k, str) and k.startswith(".") else f"[{k!r}]" for k in path
+                )
                 if not isinstance(leaf, (float, np.ndarray)):
                     assert _get(g, path) is None, f"{where} carries no derivative"
                     continue

@@ -132,8 +132,19 @@ class FunctionTransform(ForwardSweep, BackwardSweep, SaveResolution, Checkpointi
             list_params = {p for p in self.wrt if self.an.kinds.get(p) == LIST}
             self.refuse_indexed_list_parameters(list_params)
             state |= list_params
-        bwd = self.bwd_block(body, state)
-        return fwd, seeds, bwd, state
+        passed = [] if self.role == "main" else self.owned_adjoints(state, self.outputs)
+        return fwd, seeds, passed + self.bwd_block(body, state), state
+
+    def owned_adjoints(self, state, outputs):
+        """A passed-in adjoint that the backward sweep updates in place (`dy[0] += g`) is
+        first copied into an array of its own: it is the caller's cotangent (vjp's user,
+        a calling function's adjoint), which must not change -- and may be a shapeless 0.0."""
+        owned = self.bind(_runtime().owned, "owned")
+        return [
+            _assign(self.adj(o), _call(owned, _name(self.adj(o)), _name(o)))
+            for o in outputs
+            if o in state and o in self.scatter and self.an.kinds.get(o) in (ARRAY, SEQ)
+        ]
 
     def zero_like(self, param):
         kind = self.an.kinds.get(param, SCALAR)
