@@ -76,6 +76,41 @@ def hoist_held_results(source: FunctionSource, tree: ast.FunctionDef) -> ast.Fun
     return result
 
 
+def hoist_local_dicts(source: FunctionSource, tree: ast.FunctionDef) -> ast.FunctionDef:
+    """`tree`, or a rewritten copy where a dict built at the top level (`d = {"a": x}`,
+    `dict(a=x)`) and read with constant keys, never returned nor used whole, is a
+    variable per key: `d["a"] * 2` is `d_a * 2` (normalize.py; returned dicts are the
+    results' business, `hoist_held_results`)."""
+    returned = set(_returned_names(tree))
+    names = []
+    for stmt in tree.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and stmt.targets[0].id not in returned
+            and stmt.targets[0].id not in names
+            and (
+                isinstance(stmt.value, ast.Dict)
+                or (
+                    isinstance(stmt.value, ast.Call)
+                    and source.resolver.resolve(stmt.value.func) is dict
+                )
+            )
+        ):
+            names.append(stmt.targets[0].id)
+    if not names:
+        return tree
+    result = copy.deepcopy(tree)
+    for name in names:
+        try:
+            body = _Hoist(source, result, name).run()
+        except _Bail:
+            continue
+        result.body = body
+    return result
+
+
 def _returned_names(tree: ast.FunctionDef) -> list[str]:
     found: list[str] = []
     for node in _own_nodes(tree):

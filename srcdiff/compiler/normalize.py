@@ -38,6 +38,7 @@ from .astutil import (
 )
 from .astutil import located as _located
 from .gcpause import gc_paused
+from .held import hoist_local_dicts
 from .inlining import Inlining
 from .naming import Names
 from .reductions import Reductions, comprehension_only_names, reduction_of
@@ -210,6 +211,7 @@ class Normalizer(Reductions, Inlining):
         if _generated(self.source):
             # generated code differentiated again (Hessians): its `del`s only free memory
             tree.body = [s for s in tree.body if not _frees_names(s)]
+        tree = hoist_local_dicts(self.source, tree)  # d = {"a": x}; d["a"]: a variable per key
         self._collect_locals(tree)  # lambdas and defs inlined where called (inlining.py)
         self._call_methods_through_classes(tree)
         self._reject_unsupported(tree)
