@@ -783,3 +783,11 @@ def astype_casts(x, w):
     # issue 13: x.astype(...) of a float32 x gave a float64 gradient in reverse mode
     y = x.astype(np.float64) * 2.0 + x.astype(np.float32) + np.sin(x.astype(float))
     return np.sum(y * w)
+
+
+def ptp(x, w):
+    return (
+        np.sum(np.ptp(x, axis=-1, keepdims=True) * w)
+        + np.ptp(x) ** 2
+        + np.sum(np.ptp(x, axis=0) ** 2)
+    )

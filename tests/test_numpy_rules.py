@@ -338,6 +338,9 @@ CASES = [
     case("cross", C.cross, U(4, 3), U(3)),
     case("kron", C.kron, U(2, 3), U(3, 2)),
     case("convolve", C.convolve, U(5), U(3)),
+    case("ptp", C.ptp, U(3, 4)),
+    case("ptp_length_1_axis", C.ptp, U(1, 4)),
+    case("ptp_length_1_row", C.ptp, U(3, 1)),
 ]
 
 
@@ -767,6 +770,11 @@ D = [  # (func, positional args, keyword args)
     (np.convolve, (U(4), U(6)), {"mode": "same"}),
     (np.convolve, (U(6), U(4)), {"mode": "same"}),
     (np.convolve, (U(3), U(5)), {"mode": "valid"}),
+    (np.ptp, (U(3, 4),), {}),
+    (np.ptp, (U(3, 4),), {"axis": -1}),
+    (np.ptp, (U(2, 3, 4),), {"axis": (0, -1), "keepdims": True}),
+    (np.ptp, (U(1, 4),), {"axis": 0}),
+    (np.ptp, (U(5),), {"axis": -1, "keepdims": True}),
 ]
 
 
@@ -905,3 +913,9 @@ def test_astype_keeps_the_input_dtype_in_both_modes(dtype, mode):
     assert g.dtype == dtype
     want = w * (2.0 + 1.0 + np.cos(x.astype(float)))
     np.testing.assert_allclose(g, want, rtol=1e-6 if dtype is np.float64 else 1e-5)
+
+
+def test_ptp_shares_ties_as_max_and_min_do_and_is_flat_over_equal_elements():
+    x = np.array([[3.0, 1.0, 3.0, 2.0], [5.0, 5.0, 5.0, 5.0]])
+    g = srcdiff.grad(lambda x: np.sum(np.ptp(x, axis=1) * np.array([1.0, 2.0])))(x)
+    np.testing.assert_array_equal(g, [[0.5, -1.0, 0.5, 0.0], [0.0, 0.0, 0.0, 0.0]])

@@ -796,6 +796,10 @@ def cholesky_cubes(s):
     return np.sum(np.linalg.cholesky(s) ** 3)
 
 
+def ptps(x):
+    return np.ptp(x) ** 2 + np.sum(np.ptp(x**3, axis=-1, keepdims=True) ** 2)
+
+
 def spd(*shape):
     b = U(*shape)
     return np.matmul(b, np.swapaxes(b, -1, -2)) + 3 * np.eye(shape[-1])
@@ -846,6 +850,7 @@ HCASES = [
     H("cholesky_logdet", cholesky_logdet, (U(3, 3),)),
     H("cholesky_of_the_matrix", cholesky_cubes, (spd(3, 3),)),
     H("cholesky_batched", cholesky_cubes, (spd(2, 3, 3),)),
+    H("ptp_squared", ptps, (U(3, 4),)),
 ]
 
 

@@ -23,7 +23,8 @@ Conventions at non-differentiable points (documented where they apply):
 * np.clip: min(max(a, a_min), a_max), as JAX defines it, so at a bound the
   cotangent is shared half and half between `a` and the bound.
 * np.max / np.min / np.amax / np.amin over several equal maxima: shared
-  equally among them (JAX and autograd).
+  equally among them (JAX and autograd); np.ptp (max - min) likewise, so 0 where
+  all of a group are equal.
 * np.sqrt / np.cbrt at 0: inf, like JAX.  np.linalg.norm, np.hypot and np.std
   where the result is 0: 0 (JAX gives nan).
 * np.sign, np.floor, np.round, ...: no derivative (zero almost everywhere);
@@ -267,6 +268,15 @@ for _f in (np.max, np.min, np.amax, np.amin):
         result="reduce",
         by_constants=_spread_spelling(factor="chooser_partials(a, out, axis, keepdims)"),
     )
+# np.ptp = max - min: the two choosers' shares, ties shared as np.max / np.min share them
+linear(
+    np.ptp,
+    "a, axis=None, out_=None, keepdims=False",
+    jvp={"a": "np.sum(t * ptp_partials(a, axis), axis=axis, keepdims=keepdims)"},
+    vjp={"a": _SPREAD + " * ptp_partials(a, axis)"},
+    result="reduce",
+    by_constants=_spread_spelling(factor="ptp_partials(a, axis)"),
+)
 _VAR = "a, axis=None, dtype=None, out_=None, ddof=0, keepdims=False"
 linear(
     np.var,

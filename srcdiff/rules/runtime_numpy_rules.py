@@ -116,6 +116,7 @@ rule(
     vjp={"a": "prod_partials_jvp(g, a, axis)"},
 )
 nondiff(rn.chooser_partials, "array")  # a mask of ties shared 1/k: piecewise constant
+nondiff(rn.ptp_partials, "array")  # two such masks subtracted: piecewise constant
 # 2 (a - mean) / (N - ddof) is linear in a, and symmetric (a centring)
 rule(
     rn.var_partials,

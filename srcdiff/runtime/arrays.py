@@ -72,6 +72,7 @@ __all__ = [
     "pinv_vjp",
     "pinv_vjp_da",
     "prod_partials",
+    "ptp_partials",
     "prod_partials_jvp",
     "reduced_size",
     "repeat_vjp",
@@ -206,6 +207,16 @@ def chooser_partials(a, out, axis=None, keepdims=False):
     hit = x == o
     count = np.sum(hit, axis=axes, keepdims=True)
     return (hit / count).astype(dtype, copy=False)
+
+
+def ptp_partials(a, axis=None):
+    """d ptp / d a, ptp = max - min: the maxima's shares (chooser_partials) minus the
+    minima's, so a group of equal elements (a length-1 axis) gets 0, as ptp is 0 there."""
+    x = np.asarray(a)
+    axes = _reduced_axes(x.ndim, axis)
+    hi = chooser_partials(x, np.max(x, axis=axes, keepdims=True), axes, True)
+    lo = chooser_partials(x, np.min(x, axis=axes, keepdims=True), axes, True)
+    return hi - lo
 
 
 def var_partials(a, axis=None, ddof=0):
