@@ -791,3 +791,7 @@ def ptp(x, w):
         + np.ptp(x) ** 2
         + np.sum(np.ptp(x, axis=0) ** 2)
     )
+
+
+def trapezoid_x(y, x, w):
+    return np.sum(np.trapezoid(y, x**2, axis=0) * w) + np.trapezoid(y[:, 0], np.cumsum(x[:, 0]))

@@ -341,6 +341,9 @@ CASES = [
     case("ptp", C.ptp, U(3, 4)),
     case("ptp_length_1_axis", C.ptp, U(1, 4)),
     case("ptp_length_1_row", C.ptp, U(3, 1)),
+    case("trapezoid_wrt_x", C.trapezoid, U(3, 4), np.array([0.0, 0.5, 1.5, 1.7])),
+    case("trapezoid_nd_x", C.trapezoid_x, U(3, 4), U(3, 4)),
+    case("trapezoid_nd_x_length_1", C.trapezoid_x, U(1, 2), U(1, 2)),
 ]
 
 
@@ -775,6 +778,9 @@ D = [  # (func, positional args, keyword args)
     (np.ptp, (U(2, 3, 4),), {"axis": (0, -1), "keepdims": True}),
     (np.ptp, (U(1, 4),), {"axis": 0}),
     (np.ptp, (U(5),), {"axis": -1, "keepdims": True}),
+    (np.trapezoid, (U(2, 3, 4), U(3)), {"axis": -2}),
+    (np.trapezoid, (U(2, 1, 4), U(1)), {"axis": 1}),
+    (np.trapezoid, (U(2, 3, 4), U(1, 3, 1)), {"axis": 1}),
 ]
 
 

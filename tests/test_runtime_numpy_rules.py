@@ -486,6 +486,10 @@ def _entries():
     add("trapezoid_vjp", rn.trapezoid_vjp, cot(np.trapezoid, y), y)
     xs = np.cumsum(U(3, 4, lo=0.1, hi=1), axis=0)
     add("trapezoid_vjp-x", rn.trapezoid_vjp, cot(np.trapezoid, y, xs, axis=0), y, xs, 1.0, 0)
+    x1 = np.array([0.0, 0.5, 1.5, 1.7])
+    add("trapezoid_vjp-x1", rn.trapezoid_vjp, cot(np.trapezoid, y, x1), y, x1, 1.0, -1)
+    add("trapezoid_x_vjp", rn.trapezoid_x_vjp, cot(np.trapezoid, y, x1), y, x1)
+    add("trapezoid_x_vjp-nd", rn.trapezoid_x_vjp, cot(np.trapezoid, y, xs, axis=0), y, xs, 0)
     tup = [U(3), U(3, 2)]
     add("column_stack_vjp", rn.column_stack_vjp, cot(np.column_stack, tup), tup)
     for id_, a, b, kw in (
@@ -796,6 +800,10 @@ def cholesky_cubes(s):
     return np.sum(np.linalg.cholesky(s) ** 3)
 
 
+def trapezoid_in_x(x, y):
+    return np.sum(np.trapezoid(y * x, np.cumsum(x**2, axis=-1)) ** 2)
+
+
 def ptps(x):
     return np.ptp(x) ** 2 + np.sum(np.ptp(x**3, axis=-1, keepdims=True) ** 2)
 
@@ -851,6 +859,7 @@ HCASES = [
     H("cholesky_of_the_matrix", cholesky_cubes, (spd(3, 3),)),
     H("cholesky_batched", cholesky_cubes, (spd(2, 3, 3),)),
     H("ptp_squared", ptps, (U(3, 4),)),
+    H("trapezoid_in_x", trapezoid_in_x, (U(2, 4), U(2, 4))),
 ]
 
 

@@ -695,14 +695,15 @@ linear(
     jvp={"tup": "np.column_stack(t)"},
     vjp={"tup": "column_stack_vjp(g, tup)"},
 )
-# linear in y (not in the sample points x or the spacing dx: refused when they are active)
-# np.trapezoid is NumPy 2's name (np.trapz before)
+# bilinear in y and the sample points x (the widths x[i+1] - x[i] are linear in x); not
+# in the spacing dx (refused when it is active).  np.trapezoid is NumPy 2's name (np.trapz
+# before)
 _f = getattr(np, "trapezoid", None) or getattr(np, "trapz", None)
 linear(
     _f,
     "y, x=None, dx=1.0, axis=-1",
-    jvp={"y": f"np.{_f.__name__}(t, x, dx, axis)"},
-    vjp={"y": "trapezoid_vjp(g, y, x, dx, axis)"},
+    jvp={"y": f"np.{_f.__name__}(t, x, dx, axis)", "x": f"np.{_f.__name__}(y, t, dx, axis)"},
+    vjp={"y": "trapezoid_vjp(g, y, x, dx, axis)", "x": "trapezoid_x_vjp(g, y, x, axis)"},
 )
 # sum_i p_i x^(N-1-i): linear in p; in x, the derivative polynomial
 linear(

@@ -412,13 +412,22 @@ rule(
     vjp={"v": "np.take_along_axis(g, indices, axis)"},
 )
 _TRAPZ = "trapezoid" if hasattr(np, "trapezoid") else "trapz"  # NumPy 2 / 1
-# linear in v (the sample points x and spacing dx: no derivative here, refused if active)
+# bilinear in v and the sample points x (the spacing dx: no derivative here, refused if
+# active); trapezoid_x_vjp is bilinear in v and y, x giving only its shape.  The four
+# transposes pair up: <trapezoid_vjp(v, y, x), g> = <v, trapezoid(g, x)>.
 rule(
     rn.trapezoid_vjp,
     "v, y, x=None, dx=1.0, axis=-1",
     zero="y",
-    jvp={"v": "trapezoid_vjp(t, y, x, dx, axis)"},
-    vjp={"v": f"np.{_TRAPZ}(g, x, dx, axis)"},
+    jvp={"v": "trapezoid_vjp(t, y, x, dx, axis)", "x": "trapezoid_vjp(v, y, t, dx, axis)"},
+    vjp={"v": f"np.{_TRAPZ}(g, x, dx, axis)", "x": "trapezoid_x_vjp(v, g, x, axis)"},
+)
+rule(
+    rn.trapezoid_x_vjp,
+    "v, y, x, axis=-1",
+    zero="x",
+    jvp={"v": "trapezoid_x_vjp(t, y, x, axis)", "y": "trapezoid_x_vjp(v, t, x, axis)"},
+    vjp={"v": f"np.{_TRAPZ}(y, g, 1.0, axis)", "y": "trapezoid_vjp(v, y, g, 1.0, axis)"},
 )
 rule(
     rn.column_stack_vjp,

@@ -95,6 +95,7 @@ __all__ = [
     "trace_vjp",
     "transpose_vjp",
     "trapezoid_vjp",
+    "trapezoid_x_vjp",
     "var_partials",
     "vstack_vjp",
 ]
@@ -892,6 +893,26 @@ def trapezoid_vjp(g, y, x=None, dx=1.0, axis=-1):
     w = np.pad(half, lo) + np.pad(half, hi)
     r = np.broadcast_to(np.expand_dims(np.asarray(g), ax) * w, Y.shape)
     return _cast_like(np.array(r, dtype=_float_dtype(Y, g)), y)
+
+
+def trapezoid_x_vjp(g, y, x, axis=-1):
+    """Transpose of np.trapezoid in the sample points x (it is linear in x too: the sum
+    of (x[i+1] - x[i]) * (y[i] + y[i+1]) / 2): point i gets the mean height of the
+    interval before it minus that of the interval after it."""
+    Y = np.asarray(y)
+    ax = axis % Y.ndim
+    Ym = np.moveaxis(Y, ax, -1)
+    mid = 0.5 * (Ym[..., 1:] + Ym[..., :-1])
+    cd = np.expand_dims(np.asarray(g), -1) * mid  # the cotangent of each interval width
+    X = np.asarray(x)
+    if X.ndim == 1:
+        cd = np.sum(cd, axis=tuple(range(cd.ndim - 1)))
+        r = np.pad(cd, (1, 0)) - np.pad(cd, (0, 1))
+    else:
+        edge = [(0, 0)] * (cd.ndim - 1)
+        r = np.pad(cd, [*edge, (1, 0)]) - np.pad(cd, [*edge, (0, 1)])
+        r = _sum_to(np.moveaxis(r, -1, ax), X.shape)
+    return _cast_like(np.array(r, dtype=_float_dtype(X, g)), x)
 
 
 def column_stack_vjp(g, tup):
