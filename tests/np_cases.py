@@ -795,3 +795,17 @@ def ptp(x, w):
 
 def trapezoid_x(y, x, w):
     return np.sum(np.trapezoid(y, x**2, axis=0) * w) + np.trapezoid(y[:, 0], np.cumsum(x[:, 0]))
+
+
+def median(x, w):
+    return np.sum(np.median(x, axis=-1) * w) + np.median(x) ** 2
+
+
+def median_keepdims(x, w):
+    return np.sum(np.median(x, axis=0, keepdims=True) * w) + np.median(x, keepdims=True)[0, 0]
+
+
+def quantile_percentile(x, w):
+    q = np.quantile(x, [0.1, 0.5, 0.95], axis=0)
+    p = np.percentile(x, 30.0, axis=-1, keepdims=True)
+    return np.sum(q * w) + np.sum(p**2) + np.quantile(x, 0.25) + np.percentile(x, [10.0, 100.0])[0]

@@ -25,6 +25,9 @@ Conventions at non-differentiable points (documented where they apply):
 * np.max / np.min / np.amax / np.amin over several equal maxima: shared
   equally among them (JAX and autograd); np.ptp (max - min) likewise, so 0 where
   all of a group are equal.
+* np.median / np.quantile / np.percentile (method 'linear'): the derivative goes
+  to the one or two sorted elements the value interpolates; tied elements take
+  it in their stable sorted order (the value is the same whichever is chosen).
 * np.sqrt / np.cbrt at 0: inf, like JAX.  np.linalg.norm, np.hypot and np.std
   where the result is 0: 0 (JAX gives nan).
 * np.sign, np.floor, np.round, ...: no derivative (zero almost everywhere);
@@ -276,6 +279,31 @@ linear(
     vjp={"a": _SPREAD + " * ptp_partials(a, axis)"},
     result="reduce",
     by_constants=_spread_spelling(factor="ptp_partials(a, axis)"),
+)
+# np.quantile / np.percentile / np.median with the default linear method: the derivative
+# goes to the one or two sorted elements the value interpolates (quantile_jvp/_vjp; tied
+# elements take it in their stable sorted order).  Other methods and overwrite_input are
+# refused when the code runs; `q` has no derivative (refused when active).
+_QUANTILE = "a, q, axis=None, out_=None, overwrite_input=False, method='linear', keepdims=False"
+_QARGS = "axis, keepdims, method, overwrite_input"
+linear(
+    np.quantile,
+    _QUANTILE,
+    jvp={"a": f"quantile_jvp(t, a, q, {_QARGS})"},
+    vjp={"a": f"quantile_vjp(g, a, q, {_QARGS})"},
+)
+linear(
+    np.percentile,
+    _QUANTILE,
+    jvp={"a": f"quantile_jvp(t, a, np.true_divide(q, 100), {_QARGS})"},
+    vjp={"a": f"quantile_vjp(g, a, np.true_divide(q, 100), {_QARGS})"},
+)
+linear(
+    np.median,
+    "a, axis=None, out_=None, overwrite_input=False, keepdims=False",
+    jvp={"a": "quantile_jvp(t, a, 0.5, axis, keepdims, 'linear', overwrite_input)"},
+    vjp={"a": "quantile_vjp(g, a, 0.5, axis, keepdims, 'linear', overwrite_input)"},
+    result="reduce",
 )
 _VAR = "a, axis=None, dtype=None, out_=None, ddof=0, keepdims=False"
 linear(

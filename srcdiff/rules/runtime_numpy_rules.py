@@ -117,6 +117,23 @@ rule(
 )
 nondiff(rn.chooser_partials, "array")  # a mask of ties shared 1/k: piecewise constant
 nondiff(rn.ptp_partials, "array")  # two such masks subtracted: piecewise constant
+# linear in the tangent / cotangent; `a` gives only the sorted order (piecewise constant)
+_QPARAMS = "a, q, axis=None, keepdims=False, method='linear', overwrite_input=False"
+_QARGS = "a, q, axis, keepdims, method, overwrite_input"
+rule(
+    rn.quantile_jvp,
+    "u, " + _QPARAMS,
+    zero=("a", "q"),
+    jvp={"u": f"quantile_jvp(t, {_QARGS})"},
+    vjp={"u": f"quantile_vjp(g, {_QARGS})"},
+)
+rule(
+    rn.quantile_vjp,
+    "v, " + _QPARAMS,
+    zero=("a", "q"),
+    jvp={"v": f"quantile_vjp(t, {_QARGS})"},
+    vjp={"v": f"quantile_jvp(g, {_QARGS})"},
+)
 # 2 (a - mean) / (N - ddof) is linear in a, and symmetric (a centring)
 rule(
     rn.var_partials,
