@@ -783,3 +783,29 @@ def astype_casts(x, w):
     # issue 13: x.astype(...) of a float32 x gave a float64 gradient in reverse mode
     y = x.astype(np.float64) * 2.0 + x.astype(np.float32) + np.sin(x.astype(float))
     return np.sum(y * w)
+
+
+def ptp(x, w):
+    return (
+        np.sum(np.ptp(x, axis=-1, keepdims=True) * w)
+        + np.ptp(x) ** 2
+        + np.sum(np.ptp(x, axis=0) ** 2)
+    )
+
+
+def trapezoid_x(y, x, w):
+    return np.sum(np.trapezoid(y, x**2, axis=0) * w) + np.trapezoid(y[:, 0], np.cumsum(x[:, 0]))
+
+
+def median(x, w):
+    return np.sum(np.median(x, axis=-1) * w) + np.median(x) ** 2
+
+
+def median_keepdims(x, w):
+    return np.sum(np.median(x, axis=0, keepdims=True) * w) + np.median(x, keepdims=True)[0, 0]
+
+
+def quantile_percentile(x, w):
+    q = np.quantile(x, [0.1, 0.5, 0.95], axis=0)
+    p = np.percentile(x, 30.0, axis=-1, keepdims=True)
+    return np.sum(q * w) + np.sum(p**2) + np.quantile(x, 0.25) + np.percentile(x, [10.0, 100.0])[0]

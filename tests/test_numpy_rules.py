@@ -338,6 +338,19 @@ CASES = [
     case("cross", C.cross, U(4, 3), U(3)),
     case("kron", C.kron, U(2, 3), U(3, 2)),
     case("convolve", C.convolve, U(5), U(3)),
+    case("ptp", C.ptp, U(3, 4)),
+    case("ptp_length_1_axis", C.ptp, U(1, 4)),
+    case("ptp_length_1_row", C.ptp, U(3, 1)),
+    case("trapezoid_wrt_x", C.trapezoid, U(3, 4), np.array([0.0, 0.5, 1.5, 1.7])),
+    case("trapezoid_nd_x", C.trapezoid_x, U(3, 4), U(3, 4)),
+    case("trapezoid_nd_x_length_1", C.trapezoid_x, U(1, 2), U(1, 2)),
+    case("median_odd", C.median, U(3, 5)),
+    case("median_even", C.median, U(3, 4)),
+    case("median_length_1", C.median, U(1, 1)),
+    case("median_keepdims", C.median_keepdims, U(4, 3)),
+    case("median_keepdims_length_1", C.median_keepdims, U(1, 3)),
+    case("quantile_percentile", C.quantile_percentile, U(5, 4)),
+    case("quantile_percentile_length_1", C.quantile_percentile, U(1, 1)),
 ]
 
 
@@ -767,6 +780,25 @@ D = [  # (func, positional args, keyword args)
     (np.convolve, (U(4), U(6)), {"mode": "same"}),
     (np.convolve, (U(6), U(4)), {"mode": "same"}),
     (np.convolve, (U(3), U(5)), {"mode": "valid"}),
+    (np.ptp, (U(3, 4),), {}),
+    (np.ptp, (U(3, 4),), {"axis": -1}),
+    (np.ptp, (U(2, 3, 4),), {"axis": (0, -1), "keepdims": True}),
+    (np.ptp, (U(1, 4),), {"axis": 0}),
+    (np.ptp, (U(5),), {"axis": -1, "keepdims": True}),
+    (np.trapezoid, (U(2, 3, 4), U(3)), {"axis": -2}),
+    (np.trapezoid, (U(2, 1, 4), U(1)), {"axis": 1}),
+    (np.trapezoid, (U(2, 3, 4), U(1, 3, 1)), {"axis": 1}),
+    (np.median, (U(5),), {}),
+    (np.median, (U(3, 4),), {"axis": -1}),
+    (np.median, (U(2, 3, 4),), {"axis": (0, 2), "keepdims": True}),
+    (np.median, (U(1, 4),), {"axis": 0, "keepdims": True}),
+    (np.quantile, (U(6), 0.3), {}),
+    (np.quantile, (U(3, 4), [0.0, 0.5, 1.0]), {"axis": -2}),
+    (np.quantile, (U(2, 3, 4), np.array([[0.2], [0.9]])), {"axis": 1, "keepdims": True}),
+    (np.quantile, (U(1, 3), 0.7), {"axis": 0}),
+    (np.percentile, (U(7), 42.0), {}),
+    (np.percentile, (U(3, 5), [5.0, 95.0]), {"axis": -1, "keepdims": True}),
+    (np.percentile, (U(2, 3, 4), 50.0), {"axis": None, "keepdims": True}),
 ]
 
 
@@ -905,3 +937,47 @@ def test_astype_keeps_the_input_dtype_in_both_modes(dtype, mode):
     assert g.dtype == dtype
     want = w * (2.0 + 1.0 + np.cos(x.astype(float)))
     np.testing.assert_allclose(g, want, rtol=1e-6 if dtype is np.float64 else 1e-5)
+
+
+def test_ptp_shares_ties_as_max_and_min_do_and_is_flat_over_equal_elements():
+    x = np.array([[3.0, 1.0, 3.0, 2.0], [5.0, 5.0, 5.0, 5.0]])
+    g = srcdiff.grad(lambda x: np.sum(np.ptp(x, axis=1) * np.array([1.0, 2.0])))(x)
+    np.testing.assert_array_equal(g, [[0.5, -1.0, 0.5, 0.0], [0.0, 0.0, 0.0, 0.0]])
+
+
+def test_median_and_quantiles_go_to_the_interpolated_sorted_elements_ties_in_order():
+    # odd length: the middle element; even: half to each of the two middle ones
+    g = srcdiff.grad(lambda x: np.median(x))(np.array([3.0, -1.0, 2.0, 7.0, 0.5]))
+    np.testing.assert_array_equal(g, [0.0, 0.0, 1.0, 0.0, 0.0])
+    g = srcdiff.grad(lambda x: np.median(x))(np.array([3.0, -1.0, 2.0, 7.0]))
+    np.testing.assert_array_equal(g, [0.5, 0.0, 0.5, 0.0])
+    # ties: the value NumPy returns is the tied value; it goes to the first of them (stable)
+    g = srcdiff.grad(lambda x: np.median(x))(np.array([2.0, 1.0, 2.0]))
+    np.testing.assert_array_equal(g, [1.0, 0.0, 0.0])
+    # q = 0.3 of 6 values: position 1.5, between the 2nd and 3rd smallest
+    x = np.array([5.0, 0.0, 4.0, 1.0, 3.0, 2.0])
+    g = srcdiff.grad(lambda x: np.quantile(x, 0.3))(x)
+    np.testing.assert_allclose(g, [0.0, 0.0, 0.0, 0.5, 0.0, 0.5])
+    g = srcdiff.grad(lambda x: np.percentile(x, 100.0))(x)
+    np.testing.assert_array_equal(g, [1.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+
+
+@pytest.mark.parametrize(
+    "func",
+    [
+        lambda x: np.quantile(x, 0.3, method="nearest"),
+        lambda x: np.percentile(x, 30.0, method="lower"),
+    ],
+    ids=["quantile-nearest", "percentile-lower"],
+)
+def test_quantile_methods_other_than_linear_are_refused(func):
+    with pytest.raises(srcdiff.SrcDiffError, match="method='linear'"):
+        srcdiff.grad(func)(np.array([0.5, 2.0, 1.0]))
+
+
+def test_quantile_q_and_median_overwrite_input_are_refused():
+    with pytest.raises(srcdiff.SrcDiffError, match="'q'"):
+        srcdiff.grad(lambda x, q: np.quantile(x, q), wrt=("q",))(np.array([0.5, 2.0]), 0.3)
+    x = np.array([0.5, 2.0, 1.0])
+    with pytest.raises(srcdiff.SrcDiffError, match="overwrite_input"):
+        srcdiff.grad(lambda x: np.median(x, overwrite_input=True))(x)

@@ -81,6 +81,7 @@ NONDIFF = {
     "dot_axes": "tuples of axes",
     "inner_axes": "tuples of axes",
     "chooser_partials": "a mask of ties: piecewise constant",
+    "ptp_partials": "two masks of ties subtracted (np.ptp): piecewise constant",
     "balanced_eq": "1, 1/2 or 0 by comparisons: piecewise constant",
     "clip_partials": "selects a, a bound, or half of each: piecewise constant",
     "permutation_of": "indices (integers)",
@@ -486,6 +487,13 @@ def _entries():
     add("trapezoid_vjp", rn.trapezoid_vjp, cot(np.trapezoid, y), y)
     xs = np.cumsum(U(3, 4, lo=0.1, hi=1), axis=0)
     add("trapezoid_vjp-x", rn.trapezoid_vjp, cot(np.trapezoid, y, xs, axis=0), y, xs, 1.0, 0)
+    x1 = np.array([0.0, 0.5, 1.5, 1.7])
+    add("trapezoid_vjp-x1", rn.trapezoid_vjp, cot(np.trapezoid, y, x1), y, x1, 1.0, -1)
+    add("trapezoid_x_vjp", rn.trapezoid_x_vjp, cot(np.trapezoid, y, x1), y, x1)
+    add("trapezoid_x_vjp-nd", rn.trapezoid_x_vjp, cot(np.trapezoid, y, xs, axis=0), y, xs, 0)
+    a, qs = U(3, 4), np.array([0.2, 0.75])
+    add("quantile_vjp", rn.quantile_vjp, cot(np.quantile, a, qs, 1), a, qs, 1)
+    add("quantile_jvp", rn.quantile_jvp, U(3, 4), a, qs, -2, True)
     tup = [U(3), U(3, 2)]
     add("column_stack_vjp", rn.column_stack_vjp, cot(np.column_stack, tup), tup)
     for id_, a, b, kw in (
@@ -796,6 +804,20 @@ def cholesky_cubes(s):
     return np.sum(np.linalg.cholesky(s) ** 3)
 
 
+def trapezoid_in_x(x, y):
+    return np.sum(np.trapezoid(y * x, np.cumsum(x**2, axis=-1)) ** 2)
+
+
+def medians_quantiles(x):
+    m = np.median(x**3, axis=-1)
+    q = np.quantile(np.sin(x), [0.3, 0.8], axis=0, keepdims=True)
+    return np.sum(m**2) + np.sum(q**2 * x) + np.percentile(x**2, 60.0) ** 2
+
+
+def ptps(x):
+    return np.ptp(x) ** 2 + np.sum(np.ptp(x**3, axis=-1, keepdims=True) ** 2)
+
+
 def spd(*shape):
     b = U(*shape)
     return np.matmul(b, np.swapaxes(b, -1, -2)) + 3 * np.eye(shape[-1])
@@ -846,6 +868,9 @@ HCASES = [
     H("cholesky_logdet", cholesky_logdet, (U(3, 3),)),
     H("cholesky_of_the_matrix", cholesky_cubes, (spd(3, 3),)),
     H("cholesky_batched", cholesky_cubes, (spd(2, 3, 3),)),
+    H("ptp_squared", ptps, (U(3, 4),)),
+    H("trapezoid_in_x", trapezoid_in_x, (U(2, 4), U(2, 4))),
+    H("median_quantile_percentile", medians_quantiles, (U(3, 4),)),
 ]
 
 

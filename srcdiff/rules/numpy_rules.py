@@ -23,7 +23,11 @@ Conventions at non-differentiable points (documented where they apply):
 * np.clip: min(max(a, a_min), a_max), as JAX defines it, so at a bound the
   cotangent is shared half and half between `a` and the bound.
 * np.max / np.min / np.amax / np.amin over several equal maxima: shared
-  equally among them (JAX and autograd).
+  equally among them (JAX and autograd); np.ptp (max - min) likewise, so 0 where
+  all of a group are equal.
+* np.median / np.quantile / np.percentile (method 'linear'): the derivative goes
+  to the one or two sorted elements the value interpolates; tied elements take
+  it in their stable sorted order (the value is the same whichever is chosen).
 * np.sqrt / np.cbrt at 0: inf, like JAX.  np.linalg.norm, np.hypot and np.std
   where the result is 0: 0 (JAX gives nan).
 * np.sign, np.floor, np.round, ...: no derivative (zero almost everywhere);
@@ -267,6 +271,40 @@ for _f in (np.max, np.min, np.amax, np.amin):
         result="reduce",
         by_constants=_spread_spelling(factor="chooser_partials(a, out, axis, keepdims)"),
     )
+# np.ptp = max - min: the two choosers' shares, ties shared as np.max / np.min share them
+linear(
+    np.ptp,
+    "a, axis=None, out_=None, keepdims=False",
+    jvp={"a": "np.sum(t * ptp_partials(a, axis), axis=axis, keepdims=keepdims)"},
+    vjp={"a": _SPREAD + " * ptp_partials(a, axis)"},
+    result="reduce",
+    by_constants=_spread_spelling(factor="ptp_partials(a, axis)"),
+)
+# np.quantile / np.percentile / np.median with the default linear method: the derivative
+# goes to the one or two sorted elements the value interpolates (quantile_jvp/_vjp; tied
+# elements take it in their stable sorted order).  Other methods and overwrite_input are
+# refused when the code runs; `q` has no derivative (refused when active).
+_QUANTILE = "a, q, axis=None, out_=None, overwrite_input=False, method='linear', keepdims=False"
+_QARGS = "axis, keepdims, method, overwrite_input"
+linear(
+    np.quantile,
+    _QUANTILE,
+    jvp={"a": f"quantile_jvp(t, a, q, {_QARGS})"},
+    vjp={"a": f"quantile_vjp(g, a, q, {_QARGS})"},
+)
+linear(
+    np.percentile,
+    _QUANTILE,
+    jvp={"a": f"quantile_jvp(t, a, np.true_divide(q, 100), {_QARGS})"},
+    vjp={"a": f"quantile_vjp(g, a, np.true_divide(q, 100), {_QARGS})"},
+)
+linear(
+    np.median,
+    "a, axis=None, out_=None, overwrite_input=False, keepdims=False",
+    jvp={"a": "quantile_jvp(t, a, 0.5, axis, keepdims, 'linear', overwrite_input)"},
+    vjp={"a": "quantile_vjp(g, a, 0.5, axis, keepdims, 'linear', overwrite_input)"},
+    result="reduce",
+)
 _VAR = "a, axis=None, dtype=None, out_=None, ddof=0, keepdims=False"
 linear(
     np.var,
@@ -685,14 +723,15 @@ linear(
     jvp={"tup": "np.column_stack(t)"},
     vjp={"tup": "column_stack_vjp(g, tup)"},
 )
-# linear in y (not in the sample points x or the spacing dx: refused when they are active)
-# np.trapezoid is NumPy 2's name (np.trapz before)
+# bilinear in y and the sample points x (the widths x[i+1] - x[i] are linear in x); not
+# in the spacing dx (refused when it is active).  np.trapezoid is NumPy 2's name (np.trapz
+# before)
 _f = getattr(np, "trapezoid", None) or getattr(np, "trapz", None)
 linear(
     _f,
     "y, x=None, dx=1.0, axis=-1",
-    jvp={"y": f"np.{_f.__name__}(t, x, dx, axis)"},
-    vjp={"y": "trapezoid_vjp(g, y, x, dx, axis)"},
+    jvp={"y": f"np.{_f.__name__}(t, x, dx, axis)", "x": f"np.{_f.__name__}(y, t, dx, axis)"},
+    vjp={"y": "trapezoid_vjp(g, y, x, dx, axis)", "x": "trapezoid_x_vjp(g, y, x, axis)"},
 )
 # sum_i p_i x^(N-1-i): linear in p; in x, the derivative polynomial
 linear(

@@ -116,6 +116,24 @@ rule(
     vjp={"a": "prod_partials_jvp(g, a, axis)"},
 )
 nondiff(rn.chooser_partials, "array")  # a mask of ties shared 1/k: piecewise constant
+nondiff(rn.ptp_partials, "array")  # two such masks subtracted: piecewise constant
+# linear in the tangent / cotangent; `a` gives only the sorted order (piecewise constant)
+_QPARAMS = "a, q, axis=None, keepdims=False, method='linear', overwrite_input=False"
+_QARGS = "a, q, axis, keepdims, method, overwrite_input"
+rule(
+    rn.quantile_jvp,
+    "u, " + _QPARAMS,
+    zero=("a", "q"),
+    jvp={"u": f"quantile_jvp(t, {_QARGS})"},
+    vjp={"u": f"quantile_vjp(g, {_QARGS})"},
+)
+rule(
+    rn.quantile_vjp,
+    "v, " + _QPARAMS,
+    zero=("a", "q"),
+    jvp={"v": f"quantile_vjp(t, {_QARGS})"},
+    vjp={"v": f"quantile_jvp(g, {_QARGS})"},
+)
 # 2 (a - mean) / (N - ddof) is linear in a, and symmetric (a centring)
 rule(
     rn.var_partials,
@@ -411,13 +429,22 @@ rule(
     vjp={"v": "np.take_along_axis(g, indices, axis)"},
 )
 _TRAPZ = "trapezoid" if hasattr(np, "trapezoid") else "trapz"  # NumPy 2 / 1
-# linear in v (the sample points x and spacing dx: no derivative here, refused if active)
+# bilinear in v and the sample points x (the spacing dx: no derivative here, refused if
+# active); trapezoid_x_vjp is bilinear in v and y, x giving only its shape.  The four
+# transposes pair up: <trapezoid_vjp(v, y, x), g> = <v, trapezoid(g, x)>.
 rule(
     rn.trapezoid_vjp,
     "v, y, x=None, dx=1.0, axis=-1",
     zero="y",
-    jvp={"v": "trapezoid_vjp(t, y, x, dx, axis)"},
-    vjp={"v": f"np.{_TRAPZ}(g, x, dx, axis)"},
+    jvp={"v": "trapezoid_vjp(t, y, x, dx, axis)", "x": "trapezoid_vjp(v, y, t, dx, axis)"},
+    vjp={"v": f"np.{_TRAPZ}(g, x, dx, axis)", "x": "trapezoid_x_vjp(v, g, x, axis)"},
+)
+rule(
+    rn.trapezoid_x_vjp,
+    "v, y, x, axis=-1",
+    zero="x",
+    jvp={"v": "trapezoid_x_vjp(t, y, x, axis)", "y": "trapezoid_x_vjp(v, t, x, axis)"},
+    vjp={"v": f"np.{_TRAPZ}(y, g, 1.0, axis)", "y": "trapezoid_vjp(v, y, g, 1.0, axis)"},
 )
 rule(
     rn.column_stack_vjp,

@@ -72,6 +72,9 @@ __all__ = [
     "pinv_vjp",
     "pinv_vjp_da",
     "prod_partials",
+    "quantile_jvp",
+    "quantile_vjp",
+    "ptp_partials",
     "prod_partials_jvp",
     "reduced_size",
     "repeat_vjp",
@@ -94,6 +97,7 @@ __all__ = [
     "trace_vjp",
     "transpose_vjp",
     "trapezoid_vjp",
+    "trapezoid_x_vjp",
     "var_partials",
     "vstack_vjp",
 ]
@@ -206,6 +210,92 @@ def chooser_partials(a, out, axis=None, keepdims=False):
     hit = x == o
     count = np.sum(hit, axis=axes, keepdims=True)
     return (hit / count).astype(dtype, copy=False)
+
+
+def ptp_partials(a, axis=None):
+    """d ptp / d a, ptp = max - min: the maxima's shares (chooser_partials) minus the
+    minima's, so a group of equal elements (a length-1 axis) gets 0, as ptp is 0 there."""
+    x = np.asarray(a)
+    axes = _reduced_axes(x.ndim, axis)
+    hi = chooser_partials(x, np.max(x, axis=axes, keepdims=True), axes, True)
+    lo = chooser_partials(x, np.min(x, axis=axes, keepdims=True), axes, True)
+    return hi - lo
+
+
+def _refusal(message, hint):
+    """srcdiff's error for a call the rules can't differentiate, found when the code runs
+    (a ValueError where this module runs without srcdiff, copied into a built module)."""
+    try:
+        from srcdiff.errors import UnsupportedSyntaxError
+    except ImportError:
+        return ValueError(message)
+    return UnsupportedSyntaxError(message, hint=hint)
+
+
+def _quantile_weights(a, q, axis, method, overwrite_input):
+    """np.quantile's linear interpolation as weights: the quantile q of n sorted values is
+    s[lo] * (1 - f) + s[lo + 1] * f at position q * (n - 1) = lo + f, so its derivative
+    goes to those one or two sorted elements.  Returns (a with the reduced axes moved
+    last and flattened into one, the stable argsort along it, weights of shape
+    q.shape + (n,) over the sorted order, the reduced axes).  Ties: equal values are
+    interchangeable, so the derivative goes to them in their stable sorted order."""
+    if method != "linear" or overwrite_input:
+        what = f"method={method!r}" if method != "linear" else "overwrite_input=True"
+        raise _refusal(
+            f"srcdiff has no derivative rule for np.quantile / np.percentile / np.median "
+            f"with {what}",
+            "use the default method='linear' and leave overwrite_input False (it lets "
+            "NumPy reorder the argument in place)",
+        )
+    x = np.asarray(a)
+    axes = _reduced_axes(x.ndim, axis)
+    keep = [i for i in range(x.ndim) if i not in axes]
+    n = math.prod(x.shape[i] for i in axes)
+    moved = np.reshape(np.transpose(x, keep + list(axes)), [x.shape[i] for i in keep] + [n])
+    order = np.argsort(moved, axis=-1, kind="stable")
+    pos = np.asarray(q, dtype=float) * (n - 1)
+    lo = np.clip(np.floor(pos), 0, n - 1).astype(int)
+    hi = np.minimum(lo + 1, n - 1)
+    frac = pos - lo
+    slots = np.arange(n)
+    w = (1 - frac)[..., None] * (slots == lo[..., None]) + frac[..., None] * (
+        slots == hi[..., None]
+    )
+    return x, order, w.astype(x.dtype if x.dtype.kind in "fc" else float), axes
+
+
+def quantile_jvp(t, a, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
+    """Tangent of np.quantile(a, q, axis, keepdims=keepdims) (median: q = 0.5; percentile:
+    q / 100): the interpolated sorted elements' tangents (see _quantile_weights)."""
+    x, order, w, axes = _quantile_weights(a, q, axis, method, overwrite_input)
+    keep = [i for i in range(x.ndim) if i not in axes]
+    T = np.broadcast_to(np.asarray(t), x.shape)
+    moved = np.reshape(np.transpose(T, keep + list(axes)), order.shape)
+    ts = np.take_along_axis(moved, order, axis=-1)
+    r = np.tensordot(ts, w, axes=([-1], [-1]))  # rest + q.shape
+    nq, nrest = w.ndim - 1, ts.ndim - 1
+    r = np.moveaxis(r, list(range(nrest, nrest + nq)), list(range(nq)))  # q.shape + rest
+    if keepdims:
+        r = np.expand_dims(r, tuple(nq + i for i in axes))
+    return _cast_like(np.asarray(r), a)
+
+
+def quantile_vjp(g, a, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
+    """Transpose of quantile_jvp: g goes back to the one or two sorted elements each
+    quantile interpolates, weighted as the interpolation weighs them."""
+    x, order, w, axes = _quantile_weights(a, q, axis, method, overwrite_input)
+    keep = [i for i in range(x.ndim) if i not in axes]
+    nq = w.ndim - 1
+    G = np.asarray(g)
+    if keepdims:
+        G = np.squeeze(G, axis=tuple(nq + i for i in axes))
+    G = np.broadcast_to(G, w.shape[:-1] + order.shape[:-1])
+    G = np.moveaxis(G, list(range(nq)), list(range(G.ndim - nq, G.ndim)))  # rest + q.shape
+    cs = np.tensordot(G, w, axes=(list(range(G.ndim - nq, G.ndim)), list(range(nq))))
+    moved = np.zeros(order.shape, dtype=_float_dtype(x, g))
+    np.put_along_axis(moved, order, cs, axis=-1)
+    shaped = np.reshape(moved, [x.shape[i] for i in keep] + [x.shape[i] for i in axes])
+    return _cast_like(np.transpose(shaped, np.argsort(keep + list(axes))), a)
 
 
 def var_partials(a, axis=None, ddof=0):
@@ -881,6 +971,26 @@ def trapezoid_vjp(g, y, x=None, dx=1.0, axis=-1):
     w = np.pad(half, lo) + np.pad(half, hi)
     r = np.broadcast_to(np.expand_dims(np.asarray(g), ax) * w, Y.shape)
     return _cast_like(np.array(r, dtype=_float_dtype(Y, g)), y)
+
+
+def trapezoid_x_vjp(g, y, x, axis=-1):
+    """Transpose of np.trapezoid in the sample points x (it is linear in x too: the sum
+    of (x[i+1] - x[i]) * (y[i] + y[i+1]) / 2): point i gets the mean height of the
+    interval before it minus that of the interval after it."""
+    Y = np.asarray(y)
+    ax = axis % Y.ndim
+    Ym = np.moveaxis(Y, ax, -1)
+    mid = 0.5 * (Ym[..., 1:] + Ym[..., :-1])
+    cd = np.expand_dims(np.asarray(g), -1) * mid  # the cotangent of each interval width
+    X = np.asarray(x)
+    if X.ndim == 1:
+        cd = np.sum(cd, axis=tuple(range(cd.ndim - 1)))
+        r = np.pad(cd, (1, 0)) - np.pad(cd, (0, 1))
+    else:
+        edge = [(0, 0)] * (cd.ndim - 1)
+        r = np.pad(cd, [*edge, (1, 0)]) - np.pad(cd, [*edge, (0, 1)])
+        r = _sum_to(np.moveaxis(r, -1, ax), X.shape)
+    return _cast_like(np.array(r, dtype=_float_dtype(X, g)), x)
 
 
 def column_stack_vjp(g, tup):
