@@ -64,16 +64,7 @@ def hoist_held_results(source: FunctionSource, tree: ast.FunctionDef) -> ast.Fun
     """`tree`, or a rewritten copy of it where a returned variable holds a container
     built as the module docstring says (the user's tree is never changed)."""
     names = _returned_names(tree)
-    if not names:
-        return tree
-    result = copy.deepcopy(tree)
-    for name in names:
-        try:
-            body = _Hoist(source, result, name).run()
-        except _Bail:
-            continue
-        result.body = body
-    return result
+    return _hoist(source, tree, names)
 
 
 def hoist_local_dicts(source: FunctionSource, tree: ast.FunctionDef) -> ast.FunctionDef:
@@ -99,6 +90,11 @@ def hoist_local_dicts(source: FunctionSource, tree: ast.FunctionDef) -> ast.Func
             )
         ):
             names.append(stmt.targets[0].id)
+    return _hoist(source, tree, names)
+
+
+def _hoist(source, tree, names):
+    """`tree`, or a rewritten copy with each of `names` hoisted where it can be."""
     if not names:
         return tree
     result = copy.deepcopy(tree)
