@@ -42,3 +42,8 @@ def helper(val):
 def passed_whole(a, b):
     d = {"a": a, "b": b}
     return helper(d)
+
+
+def passed_to_a_library_function(a, b):
+    d = {"a": a, "b": b}
+    return np.sum(np.array(list(d.values())))

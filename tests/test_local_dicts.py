@@ -42,7 +42,13 @@ def test_the_generated_code_reads_a_variable_per_key():
     assert not any("{" in ln for ln in code)  # no dict is built
 
 
-def test_a_dict_passed_whole_is_refused_with_the_hint():
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_a_dict_passed_whole_to_a_helper_is_its_leaves(mode):
+    # the helper's flat view takes the leaves (compiler/flatcalls.py)
+    assert srcdiff.grad(D.passed_whole, wrt=(0, 1), mode=mode)(1.5, 2.0) == (2.0, 1.5)
+
+
+def test_a_dict_passed_to_a_library_function_is_refused_with_the_hint():
     with pytest.raises(srcdiff.UnsupportedSyntaxError) as err:
-        srcdiff.grad(D.passed_whole)(1.0, 2.0)
-    assert "a dict can't be passed to a call" in str(err.value)
+        srcdiff.grad(D.passed_to_a_library_function)(1.0, 2.0)
+    assert "not to a library function" in str(err.value)

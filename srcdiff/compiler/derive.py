@@ -759,8 +759,11 @@ def _qualify_free_names(fn, fdef):
 
     Globals of the main function's module are read live (generated code runs
     with those globals).  Closure variables are bound by value; globals of a
-    helper from another module are read as attributes of that module.
+    helper from another module are read as attributes of that module.  A call of
+    a helper's flat view the code runs for its value only is the user's call again
+    (flatcalls.FlatCall.restore).
     """
+    _restore_flat_calls(fn, fdef)
     unit = fn.unit
     main_globals = next(iter(unit.sources.values())).func.__globals__
     if not fn.source.resolver.cells and fn.source.resolver.globals is main_globals:
@@ -794,6 +797,21 @@ def _qualify_free_names(fn, fdef):
 
     _ = skip
     Qualify().visit(fdef)
+
+
+def _restore_flat_calls(fn, fdef):
+    flat_calls = fn.source.resolver.flat_calls
+    if not flat_calls:
+        return
+
+    class Restore(Transformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            if isinstance(node.func, ast.Name) and node.func.id in flat_calls:
+                return flat_calls[node.func.id].restore(node)
+            return node
+
+    Restore().visit(fdef)
 
 
 def _check_clashes(unit, functions):

@@ -67,11 +67,13 @@ def hoist_held_results(source: FunctionSource, tree: ast.FunctionDef) -> ast.Fun
     return _hoist(source, tree, names)
 
 
-def hoist_local_dicts(source: FunctionSource, tree: ast.FunctionDef) -> ast.FunctionDef:
+def hoist_local_dicts(source: FunctionSource, tree: ast.FunctionDef, ask=None) -> ast.FunctionDef:
     """`tree`, or a rewritten copy where a dict built at the top level (`d = {"a": x}`,
     `dict(a=x)`) and read with constant keys, never returned nor used whole, is a
     variable per key: `d["a"] * 2` is `d_a * 2` (normalize.py; returned dicts are the
-    results' business, `hoist_held_results`)."""
+    results' business, `hoist_held_results`).  A dict passed whole to a user function
+    becomes the display of its current leaves (flatcalls.py calls the function's flat
+    view with them); `ask` (normalize's) notes which names denote user functions."""
     returned = set(_returned_names(tree))
     names = []
     for stmt in tree.body:
@@ -81,26 +83,31 @@ def hoist_local_dicts(source: FunctionSource, tree: ast.FunctionDef) -> ast.Func
             and isinstance(stmt.targets[0], ast.Name)
             and stmt.targets[0].id not in returned
             and stmt.targets[0].id not in names
-            and (
-                isinstance(stmt.value, ast.Dict)
-                or (
-                    isinstance(stmt.value, ast.Call)
-                    and source.resolver.resolve(stmt.value.func) is dict
-                )
-            )
+            and _holds_dict(source, stmt.value)
         ):
             names.append(stmt.targets[0].id)
-    return _hoist(source, tree, names)
+    return _hoist(source, tree, names, ask)
 
 
-def _hoist(source, tree, names):
-    """`tree`, or a rewritten copy with each of `names` hoisted where it can be."""
+def _holds_dict(source, value) -> bool:
+    """A dict display or `dict(...)` call, or a list or tuple display holding one
+    (`layers = [{"w": w1}, {"w": w2}]`, passed whole to a helper)."""
+    if isinstance(value, ast.Dict):
+        return True
+    if isinstance(value, ast.List | ast.Tuple):
+        return any(_holds_dict(source, e) for e in value.elts)
+    return isinstance(value, ast.Call) and source.resolver.resolve(value.func) is dict
+
+
+def _hoist(source, tree, names, ask=None):
+    """`tree`, or a rewritten copy with each of `names` hoisted where it can be; with
+    `ask`, a name passed whole to a user function is its display there."""
     if not names:
         return tree
     result = copy.deepcopy(tree)
     for name in names:
         try:
-            body = _Hoist(source, result, name).run()
+            body = _Hoist(source, result, name, ask).run()
         except _Bail:
             continue
         result.body = body
@@ -127,8 +134,8 @@ def _own_nodes(tree):
 
 
 class _Hoist:
-    def __init__(self, source, tree, name):
-        self.source, self.tree, self.name = source, tree, name
+    def __init__(self, source, tree, name, ask=None):
+        self.source, self.tree, self.name, self.ask = source, tree, name, ask
         self.taken = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
         self.taken |= {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
         self.held: _Node | None = None
@@ -219,7 +226,8 @@ class _Hoist:
             spots: list = [*range(len(value.args)), *(k.arg for k in value.keywords)]
             children = [self._bind(e, (*path, (None, k)), out, stmt) for k, e in zip(spots, parts)]
             return _Node("registered", spots, children, value=value.func)
-        if isinstance(value, (ast.List, ast.Tuple)) and path:
+        # (a local list of dicts, `layers = [{...}, ...]`, is hoisted for the helpers given it)
+        if isinstance(value, (ast.List, ast.Tuple)) and (path or self.ask is not None):
             if any(isinstance(e, ast.Starred) for e in value.elts):
                 raise _Bail
             kind = "list" if isinstance(value, ast.List) else "tuple"
@@ -318,6 +326,21 @@ class _Hoist:
                 if leaf.kind != "leaf":
                     raise _Bail  # a subtree as a value
                 return ast.copy_location(ast.Name(id=leaf.name, ctx=ast.Load()), node)
+
+            def visit_Call(self, node):
+                # helper(d): the display of d's current leaves, which flatcalls.py passes
+                # to the helper's flat view (a library function is given no such display)
+                if hoist.ask is not None and hoist.ask(node.func, "function"):
+                    node.args = [self._whole(a) for a in node.args]
+                    for k in node.keywords:
+                        k.value = self._whole(k.value)
+                self.generic_visit(node)
+                return node
+
+            def _whole(self, arg):
+                if isinstance(arg, ast.Name) and arg.id == hoist.name and hoist.held is not None:
+                    return ast.copy_location(hoist._display(hoist.held), arg)
+                return arg
 
             def visit_Name(self, node):
                 if node.id == hoist.name:

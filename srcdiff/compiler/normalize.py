@@ -37,6 +37,7 @@ from .astutil import (
     walk,
 )
 from .astutil import located as _located
+from .flatcalls import flatten_container_calls
 from .gcpause import gc_paused
 from .held import hoist_local_dicts
 from .inlining import Inlining
@@ -167,6 +168,7 @@ _QUESTIONS = {
     "function": is_user_function,
     "loop": lambda obj: obj if obj is not MISSING and obj in _LOOP_BUILTINS else None,
     "reduction": reduction_of,
+    "identity": lambda obj: obj,  # a helper given a display calls its flat view (flatcalls.py)
 }
 
 
@@ -196,6 +198,7 @@ class Normalizer(Reductions, Inlining):
         self.answers = {}  # (dotted name, question) -> answer (see `ask`)
         self.comp_only = comprehension_only_names(source.tree)  # (reductions.py)
         self.comp_scope = frozenset()  # comprehension variables of the loops being built
+        self.introduced: dict[str, object] = {}  # names of functions srcdiff made, called
 
     def ask(self, node, question):
         """The answer to one of _QUESTIONS about the object `node` denotes, noted."""
@@ -211,7 +214,9 @@ class Normalizer(Reductions, Inlining):
         if _generated(self.source):
             # generated code differentiated again (Hessians): its `del`s only free memory
             tree.body = [s for s in tree.body if not _frees_names(s)]
-        tree = hoist_local_dicts(self.source, tree)  # d = {"a": x}; d["a"]: a variable per key
+        tree = hoist_local_dicts(self.source, tree, self.ask)  # d = {"a": x}: a variable per key
+        # helper({"a": x}): the helper's flat view, under a name the resolver is told
+        tree = flatten_container_calls(self.source, tree, self.ask, self.introduced)
         self._collect_locals(tree)  # lambdas and defs inlined where called (inlining.py)
         self._call_methods_through_classes(tree)
         self._reject_unsupported(tree)
@@ -1178,6 +1183,7 @@ class Normalized:
 
     tree: ast.FunctionDef
     _names: Names  # the allocator's state after normalization
+    introduced: dict  # names the tree calls that srcdiff made -> (function, flatcalls.FlatCall)
 
     def copy_tree(self) -> ast.FunctionDef:
         return copy_tree(self.tree)
@@ -1201,12 +1207,15 @@ def normalized(source: FunctionSource, reserved: Iterable[str] = ()) -> Normaliz
     variants = source.memo.setdefault(("normalized", frozenset(reserved)), [])
     for answers, result in variants:
         if _still_true(answers, source.resolver):
+            for name, (func, flat) in result.introduced.items():
+                source.resolver.introduced[name] = func
+                source.resolver.flat_calls[name] = flat
             return result
     names = Names.for_tree(source.tree, extra=reserved)
     normalizer = Normalizer(source, names)
     tree = normalizer.run()
     names.taken |= Names.for_tree(tree).taken
-    result = Normalized(tree, names)
+    result = Normalized(tree, names, dict(normalizer.introduced))
     variants.append((normalizer.answers, result))
     return result
 

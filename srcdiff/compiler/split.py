@@ -1073,7 +1073,8 @@ _HINTS = {
         'return a dict display straight away (`return {"a": ..., "b": ...}`), or build it '
         'in a variable with constant keys and return that (`out = {}; out["a"] = ...; '
         "return out`): jacobian, jvp and vjp keep its structure; else keep the values in "
-        "variables: a dict can't be passed to a call or given keys known only as the code runs"
+        "variables: with constant keys a dict may be read or passed to a function of yours, "
+        "not to a library function, nor given keys known only as the code runs"
     ),
 }
 

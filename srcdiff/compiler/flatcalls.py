@@ -1,0 +1,253 @@
+"""Containers built inside the function and passed whole to a user helper.
+
+    def loss(w, b, x):                       def loss(w, b, x):
+        p = {"w": w, "b": b}                     p_w = w            (held.py)
+        return predict(p, x)         ->          p_b = b
+                                                 return predict_flat(p_w=p_w, p_b=p_b, x=x)
+
+A dict display, a `dict(...)` call or a NamedTuple / dataclass call given as an argument
+to a function srcdiff reads the source of (held.py first turns a local dict passed
+whole into the display of its current leaves) is replaced by its leaves, and the call
+goes to the helper's flat view for that structure (compiler/trees.py: one parameter per
+leaf, reads by constant keys replaced by the leaves), exactly as when the container is
+a parameter of the differentiated function.  The values are the same: the helper may
+only read the container by constant keys (its flat view refuses anything else), and the
+display's items are evaluated in the order written, as the leaves' keyword arguments.
+
+The flat view is a function srcdiff made; its name is introduced to the function's
+resolver (`Resolver.introduce`), so the rest of the compiler resolves the call as it
+resolves any helper.  Anything else (a display passed to a library function, a
+structure the placeholders can't build, a defaulted parameter with no constant default)
+is left as it is, and the compiler refuses the display where it is built.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import dataclasses
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..runtime.trees import LEAF, TreeDef, registered, tree_flatten
+from .astutil import Transformer
+from .source import FunctionSource, dotted_name
+from .trees import flat_view
+
+Ask = Callable[[ast.expr, str], object]  # normalize's `ask`: a question about a name
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_CONSTANT_DEFAULTS = (int, float, complex, str, bool, bytes, type(None))
+
+
+@dataclass(frozen=True, eq=False)
+class FlatCall:
+    """How a call of a flat view is written back as the user's call, where generated
+    code runs it as it is (its value only: `restore`, by derive.py): the helper's own
+    expression, and for each parameter its structure (None: not a container)."""
+
+    helper: ast.expr  # `saxpy`, `model.saxpy`: the user's spelling of the helper
+    structures: tuple  # (parameter, TreeDef or None), in the call's order
+    leaves: dict  # parameter -> its flat parameters' names
+    classes: dict  # record class -> the user's expression for it (`P`, `mod.P`)
+    positional: tuple  # the helper's parameters that may be passed by position, in order
+
+    def restore(self, call: ast.Call) -> ast.Call:
+        """`saxpy_flat(d_a=a, d_x=x, y=y)` -> `saxpy({"a": a, "x": x}, y)`."""
+        values = {k.arg: k.value for k in call.keywords}
+        args: list[ast.expr] = []
+        keywords: list[ast.keyword] = []
+        for param, td in self.structures:
+            if td is None:
+                value = values[param]
+            else:
+                leaves = iter(values[leaf] for leaf in self.leaves[param])
+                value = self._display(td, leaves)
+            if not keywords and self.positional[len(args) : len(args) + 1] == (param,):
+                args.append(value)
+            else:
+                keywords.append(ast.keyword(arg=param, value=value))
+        return ast.copy_location(
+            ast.Call(func=copy.deepcopy(self.helper), args=args, keywords=keywords), call
+        )
+
+    def _display(self, td: TreeDef, leaves) -> ast.expr:
+        if td.is_leaf:
+            return next(leaves)
+        items = [self._display(c, leaves) for c in td.children]
+        if td.kind is dict:
+            return ast.Dict(keys=[ast.Constant(k) for k in td.keys], values=items)
+        if td.kind is list:
+            return ast.List(elts=items, ctx=ast.Load())
+        if td.kind is tuple:
+            return ast.Tuple(elts=items, ctx=ast.Load())
+        keywords = [ast.keyword(arg=str(k), value=v) for k, v in zip(td.keys, items)]
+        return ast.Call(func=copy.deepcopy(self.classes[td.kind]), args=[], keywords=keywords)
+
+
+class _Slot:
+    """A placeholder leaf: the index of the display's item it stands for."""
+
+    def __init__(self, index: int):
+        self.index = index
+
+
+class _NotADisplay(Exception):
+    """The argument is no container display this rewrite follows."""
+
+
+def flatten_container_calls(
+    source: FunctionSource, tree: ast.FunctionDef, ask: Ask, introduced: dict
+) -> ast.FunctionDef:
+    """`tree` with every user-helper call given a container display rewritten as the
+    module docstring says (changed in place: `tree` is normalize's own copy).  `ask`
+    notes what the helpers' names denote, so normalize.py's memo is reused only while
+    they denote the same functions; `introduced` gets the flat views' names."""
+    rewriter = _Calls(source, ask, introduced)
+    tree.body = [rewriter.visit(stmt) for stmt in tree.body]
+    return tree
+
+
+class _Calls(Transformer):
+    def __init__(self, source: FunctionSource, ask: Ask, introduced: dict):
+        self.source, self.ask = source, ask
+        self.used = introduced  # names introduced by this rewrite -> (flat view, FlatCall)
+        self.classes: dict = {}  # record classes of the displays -> their expressions
+
+    def visit_FunctionDef(self, node):
+        return node  # a nested function: its own scope, not followed
+
+    visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        parts = [*node.args, *(k.value for k in node.keywords)]
+        if not any(self.is_display(a) for a in parts):
+            return node
+        if not self.ask(node.func, "function"):
+            return node
+        helper = self.ask(node.func, "identity")
+        if any(isinstance(a, ast.Starred) for a in node.args) or any(
+            k.arg is None for k in node.keywords
+        ):
+            return node
+        try:
+            return self.flat_call(node, helper)
+        except _NotADisplay:
+            return node
+
+    def flat_call(self, node, helper):
+        """`helper(p, x)` with `p` a display -> `helper_flat(p_w=..., p_b=..., x=x)`."""
+        try:
+            signature = inspect.signature(helper)
+            bound = signature.bind(*node.args, **{str(k.arg): k.value for k in node.keywords})
+        except (TypeError, ValueError):
+            raise _NotADisplay from None
+        if any(p.kind is p.POSITIONAL_ONLY for p in signature.parameters.values()):
+            raise _NotADisplay  # (restore passes every argument by keyword)
+        structures, items = {}, {}
+        for param, arg in bound.arguments.items():
+            if isinstance(arg, ast.AST) and self.is_display(arg):
+                structures[param], items[param] = self.structure(arg)
+            elif not isinstance(arg, ast.AST):
+                raise _NotADisplay  # *args / **kwargs parameters: not flattened here
+        view = flat_view(helper, structures)
+        keywords, order = [], []
+        for param, arg in self.call_order(node, signature, bound):
+            order.append((param, structures.get(param)))
+            if param in structures:
+                leaves = view.leaves[param]
+                keywords += [
+                    ast.keyword(arg=leaf, value=item) for leaf, item in zip(leaves, items[param])
+                ]
+            else:
+                keywords.append(ast.keyword(arg=param, value=arg))
+        positional = tuple(
+            p.name for p in signature.parameters.values() if p.kind is p.POSITIONAL_OR_KEYWORD
+        )
+        flat = FlatCall(node.func, tuple(order), dict(view.leaves), dict(self.classes), positional)
+        name = self.source.resolver.introduce(f"{helper.__name__}_flat", view.func, self.used)
+        self.used[name] = (view.func, flat)
+        self.source.resolver.flat_calls[name] = flat
+        func = ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node.func)
+        return ast.copy_location(ast.Call(func=func, args=[], keywords=keywords), node)
+
+    @staticmethod
+    def call_order(node, signature, bound):
+        """(parameter, argument) in the order the call evaluates them, then the defaults
+        (constants: the flat view has none of its own)."""
+        given = {id(a): p for p, a in bound.arguments.items()}
+        for arg in [*node.args, *(k.value for k in node.keywords)]:
+            yield given[id(arg)], arg
+        for param in signature.parameters.values():
+            if param.name not in bound.arguments:
+                if not isinstance(param.default, _CONSTANT_DEFAULTS):
+                    raise _NotADisplay
+                yield param.name, ast.Constant(param.default)
+
+    def structure(self, display):
+        """(TreeDef, the items in tree_flatten's order) of a container display: the
+        container is built around placeholders and flattened, so the structure is the
+        one a caller's argument of that value would have."""
+        items: list[ast.expr] = []
+        value = self.placeholders(display, items)
+        leaves, treedef = tree_flatten(value)
+        if not all(isinstance(leaf, _Slot) for leaf in leaves) or treedef.kind is LEAF:
+            raise _NotADisplay
+        return treedef, [items[leaf.index] for leaf in leaves]
+
+    def placeholders(self, node, items):
+        if isinstance(node, ast.Dict):
+            keys = []
+            for k in node.keys:
+                if not (isinstance(k, ast.Constant) and isinstance(k.value, (str, int))):
+                    raise _NotADisplay  # (also `**other`)
+                keys.append(k.value)
+            if len(set(keys)) != len(keys):
+                raise _NotADisplay
+            return {k: self.placeholders(v, items) for k, v in zip(keys, node.values)}
+        if isinstance(node, (ast.List, ast.Tuple)):
+            if any(isinstance(e, ast.Starred) for e in node.elts):
+                raise _NotADisplay
+            elts = [self.placeholders(e, items) for e in node.elts]
+            return elts if isinstance(node, ast.List) else tuple(elts)
+        cls = self.container_class(node)
+        if cls is not None:
+            if any(isinstance(a, ast.Starred) for a in node.args) or any(
+                k.arg is None for k in node.keywords
+            ):
+                raise _NotADisplay
+            if cls is not dict:
+                self.classes.setdefault(cls, node.func)
+            args = [self.placeholders(a, items) for a in node.args]
+            kwargs = {str(k.arg): self.placeholders(k.value, items) for k in node.keywords}
+            try:
+                return cls(*args, **kwargs)
+            except Exception:  # a constructor that checks its values: not followed
+                raise _NotADisplay from None
+        items.append(node)
+        return _Slot(len(items) - 1)
+
+    def is_display(self, node: ast.AST) -> bool:
+        """A dict display, `dict(...)`, or a NamedTuple / dataclass call, possibly inside
+        a list or tuple display: an argument flattened for a helper's flat view."""
+        if isinstance(node, ast.Dict):
+            return True
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return any(self.is_display(e) for e in node.elts)
+        return self.container_class(node) is not None
+
+    def container_class(self, node):
+        """dict, or the NamedTuple / dataclass class a call makes, else None."""
+        if not isinstance(node, ast.Call) or dotted_name(node.func) is None:
+            return None
+        cls = self.ask(node.func, "identity")
+        if cls is dict:
+            return dict
+        if not isinstance(cls, type) or registered(cls) is not None:
+            return None
+        if issubclass(cls, tuple) and hasattr(cls, "_fields"):
+            return cls
+        if dataclasses.is_dataclass(cls) and all(f.init for f in dataclasses.fields(cls)):
+            return cls
+        return None

@@ -1,0 +1,126 @@
+"""Containers built inside the function and passed whole to helpers
+(tests/test_flatcalls.py; srcdiff/compiler/flatcalls.py)."""
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+ONES = np.ones(1)
+
+
+class P(NamedTuple):
+    w: np.ndarray
+    b: float
+
+
+@dataclass
+class Layer:
+    w: np.ndarray
+    b: np.ndarray
+
+
+def predict(p, x, scale=2.0):
+    return np.tanh(x @ p.w + p.b) * scale
+
+
+def f_rec(w, b, x):
+    return np.sum(predict(P(w=w, b=b), x))
+
+
+def f_rec_pos(w, b, x):
+    return np.sum(predict(P(w, b), x, scale=3.0))
+
+
+def net(layers, x):
+    for layer in layers:
+        x = np.tanh(x @ layer["w"] + layer["b"])
+    return x
+
+
+def f_nested(w1, b1, w2, b2, x):
+    layers = [{"w": w1, "b": b1}, {"w": w2, "b": b2}]
+    return np.sum(net(layers, x) ** 2)
+
+
+def f_nested_display(w1, b1, w2, b2, x):
+    return np.sum(net([{"w": w1, "b": b1}, {"w": w2, "b": b2}], x) ** 2)
+
+
+def saxpy(d):
+    return d["a"] * d["x"] + d["y"]
+
+
+def dict_saxpy(a, x, y):
+    return saxpy({"a": a, "x": x, "y": y})
+
+
+def mutating(d):
+    d["a"] = d["a"] * 2
+    return d["a"]
+
+
+def f_mut(x):
+    return mutating({"a": x})
+
+
+def f_loop(x, y):
+    d = {"a": x, "b": y}
+    s = 0.0
+    for i in range(3):
+        d["a"] = d["a"] * 1.5
+        s = s + saxpy2(d)
+    return s
+
+
+def saxpy2(d):
+    return d["a"] * d["b"]
+
+
+def f_dc(w, b, x):
+    return np.sum(predict2(Layer(w=w, b=b), x))
+
+
+def predict2(layer, x):
+    return np.tanh(x @ layer.w + layer.b)
+
+
+def hess_saxpy(v):
+    return dict_saxpy(v[0] * v[1], v[1], v[2] * v[0])
+
+
+def picked(d):
+    return d["a"] ** 2
+
+
+def rebound(x):
+    return picked({"a": x})
+
+
+def cubed(d):
+    return d["a"] ** 3
+
+
+def opts(d, scale=ONES):
+    return d["a"] * scale[0]
+
+
+def f_opts(x):
+    return opts({"a": x})
+
+
+def f_library(x):
+    return np.sum(np.asarray(list({"a": x, "b": x}.values())))
+
+
+def keyword_first(d, x):
+    return d["k"] * x
+
+
+def f_keywords(x, y):
+    return keyword_first(x=y, d={"k": np.sin(x)})
+
+
+def f_inactive(x, c):
+    # the helper's value only: generated code calls saxpy with the dict again
+    return x * saxpy({"a": c, "x": c, "y": 1.0})

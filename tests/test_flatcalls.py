@@ -1,0 +1,136 @@
+"""A container built inside the function (a dict display, a local dict, a list of
+dicts, a NamedTuple or dataclass call) passed whole to a helper: the helper's flat
+view is called with the leaves (srcdiff/compiler/flatcalls.py, held.py).  Values and
+gradients in both modes against central differences, Hessians, the generated code,
+and what stays refused."""
+
+import subprocess
+import sys
+
+import flatcall_cases as C
+import numpy as np
+import pytest
+from fdiff import assert_close, fd_grad
+
+import srcdiff
+from srcdiff.build import command as build
+
+R = np.random.default_rng(20261203)
+W, X = R.normal(size=(3, 2)), R.normal(size=(4, 3))
+W1, B1, W2, B2 = R.normal(size=(3, 3)), R.normal(size=3), R.normal(size=(3, 2)), R.normal(size=2)
+
+CASES = [
+    (C.f_rec, (W, 0.3, X), (0, 1)),
+    (C.f_rec_pos, (W, 0.3, X), (0, 1)),
+    (C.f_dc, (W, R.normal(size=2), X), (0, 1)),
+    (C.f_nested, (W1, B1, W2, B2, X), (0, 1, 2, 3)),
+    (C.f_nested_display, (W1, B1, W2, B2, X), (0, 1, 2, 3, 4)),
+    (C.dict_saxpy, (2.0, 3.0, 4.0), (0, 1, 2)),
+    (C.f_loop, (2.0, 3.0), (0, 1)),
+    (C.f_keywords, (0.7, 1.3), (0, 1)),
+]
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize(("func", "args", "wrt"), CASES, ids=[c[0].__name__ for c in CASES])
+def test_containers_passed_to_helpers_differentiate(func, args, wrt, mode):
+    before = [np.copy(a) for a in args]
+    value, grads = srcdiff.value_and_grad(func, wrt=wrt, mode=mode)(*args)
+    assert_close(value, func(*args), 1e-12)
+    for k, g in zip(wrt, grads):
+        assert np.shape(g) == np.shape(args[k])
+        assert_close(g, fd_grad(func, args, k), 1e-6, 1e-8)
+    for a, b in zip(args, before):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_the_helper_takes_the_leaves_as_parameters():
+    text = srcdiff.source(C.dict_saxpy, wrt=(0, 1, 2), at=(2.0, 3.0, 4.0))
+    assert "saxpy_fwd(_stack, d_a=a, d_x=x, d_y=y)" in text
+    assert "{" not in text.split('"""')[2].split("# line")[0]  # no dict built
+    assert text == srcdiff.source(C.dict_saxpy, wrt=(0, 1, 2), at=(2.0, 3.0, 4.0))
+    assert srcdiff.grad(C.dict_saxpy, wrt=(0, 1, 2))(2.0, 3.0, 4.0) == (3.0, 2.0, 1.0)
+
+
+def test_hessians_through_a_display():
+    v = np.array([2.0, 3.0, 4.0])
+    h = srcdiff.hessian(C.hess_saxpy)(v)
+    # (v0 v1) * v1 + v2 v0: d2/dv0dv1 = 2 v1, d2/dv1^2 = 2 v0, d2/dv0dv2 = 1
+    a, b, _ = v
+    np.testing.assert_allclose(h, [[0, 2 * b, 1], [2 * b, 2 * a, 0], [1, 0, 0]])
+
+
+def test_a_helper_rebound_gets_a_new_derivative():
+    g = srcdiff.grad(C.rebound)
+    assert g(3.0) == 6.0
+    old = C.picked
+    try:
+        C.picked = C.cubed
+        assert g(3.0) == 27.0
+        assert srcdiff.grad(C.rebound)(2.0) == 12.0
+    finally:
+        C.picked = old
+    assert g(3.0) == 6.0
+
+
+def test_a_helper_that_stores_into_the_container_is_refused():
+    with pytest.raises(srcdiff.UnsupportedSyntaxError, match="container of parameters"):
+        srcdiff.grad(C.f_mut)(2.0)
+
+
+def test_a_default_that_is_no_constant_leaves_the_display_refused():
+    with pytest.raises(srcdiff.SrcDiffError, match="dict"):
+        srcdiff.grad(C.f_opts)(2.0)
+
+
+def test_a_display_given_to_a_library_function_is_refused():
+    with pytest.raises(srcdiff.SrcDiffError):
+        srcdiff.grad(C.f_library)(2.0)
+
+
+def test_a_call_run_for_its_value_only_is_the_users_call():
+    text = srcdiff.source(C.f_inactive, at=(2.0, 3.0))
+    assert "dx = saxpy({'a': c, 'x': c, 'y': 1.0})" in text
+    assert "_flat" not in text
+    assert srcdiff.grad(C.f_inactive)(2.0, 3.0) == 10.0  # c * c + 1
+
+
+MODEL = """\
+import numpy as np
+
+
+def saxpy(d):
+    return d["a"] * d["x"] + d["y"]
+
+
+def loss(a, x, y):
+    d = {"a": a, "x": x, "y": y}
+    return saxpy(d) * saxpy({"a": 2.0, "x": y, "y": 1.0})
+"""
+
+
+def test_built_modules_call_the_leaves_and_run_without_srcdiff(tmp_path, monkeypatch, capsys):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "model.py").write_text(MODEL)
+    monkeypatch.chdir(tmp_path)
+    argv = ["build", "pkg/model.py:loss", "--wrt", "a,x,y", "-o", "pkg/model_grad.py"]
+    assert build.main([*argv, "--emit-tests", "test_model_grad.py"]) == 0
+    capsys.readouterr()
+    text = (tmp_path / "pkg" / "model_grad.py").read_text()
+    assert "saxpy_fwd(_stack, d_a=d_a, d_x=d_x, d_y=d_y)" in text and "_flat" not in text
+    use = "from pkg.model_grad import loss_grad; print(loss_grad(2.0, 3.0, 4.0))"
+    run = subprocess.run(
+        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, '.'); {use}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    # loss = (a x + y)(2 y + 1): (x (2y+1), a (2y+1), (2y+1) + 2 (a x + y))
+    assert run.stdout.strip() == "(27.0, 18.0, 29.0)"
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_model_grad.py"],
+        capture_output=True,
+        text=True,
+    )
+    assert tests.returncode == 0, tests.stdout
