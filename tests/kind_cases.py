@@ -126,3 +126,32 @@ def shifted_or_constant(x, c):
     else:
         out = 1.0
     return out
+
+
+def pick_per_row(p, labels):
+    # each row gives up one element: the pairs (i, labels[i]) are distinct
+    return np.sum(np.log(p[np.arange(p.shape[0]), labels]) * 1.5)
+
+
+def pick_by_len(p, labels):
+    return np.sum(p[np.arange(len(labels)), labels] ** 2)
+
+
+def pick_twice(p, labels):
+    # the same positions picked twice: the second adjoint adds to the first
+    a = p[np.arange(p.shape[0]), labels]
+    b = p[np.arange(p.shape[0]), labels]
+    return np.sum(a * b)
+
+
+def pick_grid(p, rows):
+    # a 2-D index broadcasts the arange: positions repeat
+    return np.sum(p[np.arange(p.shape[1]), rows] ** 2)
+
+
+def pick_from(p, labels, start):
+    return np.sum(p[np.arange(start, p.shape[0]), labels] ** 2)
+
+
+def pick_rows(p, rows):
+    return np.sum(p[rows, np.arange(p.shape[1])] ** 2)

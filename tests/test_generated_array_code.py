@@ -265,3 +265,49 @@ def test_a_scalar_argument_gets_a_cotangent_of_its_own_type_in_array_code():
         g = grad(x, b)
         assert type(g) is (float if type(b) is float else type(b))
         np.testing.assert_allclose(g, np.sum(2 * (x + b)), rtol=1e-6)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize("func", [K.pick_per_row, K.pick_by_len, K.pick_twice])
+def test_a_gather_by_arange_rows_writes_its_adjoint_by_plain_indexing(func, mode):
+    # `p[np.arange(n), labels]` picks each element at most once: no np.add.at
+    p = RNG.uniform(0.5, 2.0, size=(5, 3))
+    labels = np.array([2, 2, 0, 1, 2])
+    text = srcdiff.source(func, at=(p, labels))
+    assert "add_at" not in text and "np.zeros_like(p)" in text
+    g = srcdiff.grad(func, mode=mode)(p, labels)
+    assert g.dtype == np.float64 and g.shape == p.shape
+    srcdiff.check_grad(func, p, labels)
+
+
+def test_a_gather_whose_positions_may_repeat_keeps_add_at():
+    p = RNG.normal(size=(3, 3))
+    rows = np.array([[0, 1, 2], [0, 1, 2]])  # 2-D: (0, 1, 2) picked twice each
+    assert "add_at" in srcdiff.source(K.pick_grid, at=(p, rows))
+    g = srcdiff.grad(K.pick_grid)(p, rows)
+    want = np.zeros_like(p)
+    np.add.at(want, (np.arange(3), rows), 2 * p[np.arange(3), rows])
+    np.testing.assert_allclose(g, want)
+    # np.arange(a, b) and a plain integer array are not proved distinct
+    p, labels = RNG.normal(size=(4, 3)), np.array([0, 0])
+    assert "add_at" in srcdiff.source(K.pick_from, wrt=0, at=(p, labels, 2))
+    srcdiff.check_grad(K.pick_from, p, labels, 2)
+    p, rows = RNG.normal(size=(4, 3)), np.array([1, 1, 1])
+    text = srcdiff.source(K.pick_rows, at=(p, rows))
+    assert "add_at" not in text  # the arange is the second index: still distinct
+    srcdiff.check_grad(K.pick_rows, p, rows)
+    assert "add_at" in srcdiff.source(K.gather_twice, at=(p[0], np.array([0, 0, 1])))
+
+
+def test_a_gather_by_arange_of_length_one_may_broadcast():
+    # p has one row: np.arange(1) broadcasts against labels, so (0, 1) is picked twice
+    p, labels = RNG.uniform(0.5, 2.0, size=(1, 3)), np.array([1, 1, 2])
+    text = srcdiff.source(K.pick_per_row, at=(p, labels))
+    assert "add_at" in text
+    for mode in ("reverse", "forward"):
+        g = srcdiff.grad(K.pick_per_row, mode=mode)(p, labels)
+        np.testing.assert_allclose(g, [[0.0, 3.0 / p[0, 1], 1.5 / p[0, 2]]])
+    # the code made for dense p is not reused for it
+    dense = RNG.uniform(0.5, 2.0, size=(3, 3))
+    srcdiff.grad(K.pick_per_row)(dense, labels)
+    np.testing.assert_allclose(srcdiff.grad(K.pick_per_row)(p, labels)[0, 1], 3.0 / p[0, 1])

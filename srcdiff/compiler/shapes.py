@@ -161,6 +161,86 @@ class ShapeTokens:
                 return self.token(part.id)
         return None
 
+    def distinct_gather(self, primal):
+        """Does `a[np.arange(m), labels]` certainly pick each element of `a` at most once?
+
+        Then its adjoint is written into zeros by plain assignment, `da[i, j] = g`,
+        instead of `np.add.at`.  Proved (conservatively) when every axis of `a` is
+        indexed by a 1-D integer array of known rank (so nothing broadcasts to 2-D) and
+        one of them is a literal `np.arange(m)` with a single argument: its values
+        0..m-1 are distinct and non-negative, so the positions differ in that
+        coordinate -- unless broadcasting stretches it, which it does only to an
+        arange of length 1.  So m must differ from 1 or equal the other index's
+        length: `P.shape[k]` or `len(P)` of a dense P (no axis of length 1), or with
+        two indices, the other one's `len`, `.size` or `.shape[0]`.  Anything else
+        (a 2-D `labels`, a plain integer array, `np.arange(a, b)`, a computed m)
+        keeps `add_at`."""
+        index = primal.slice
+        parts = index.elts if isinstance(index, ast.Tuple) else [index]
+        if self._gather_rank(self._atom_rank(primal.value), parts) != 1:
+            return False  # (a part of rank 2 makes the gather 2-D)
+        for k, part in enumerate(parts):
+            if not self._single_arange(part):
+                continue
+            if len(parts) == 1:
+                return True
+            others = parts[:k] + parts[k + 1 :]
+            if self._not_one(part.args[0]) or (
+                len(others) == 1 and self._length_of(part.args[0], others[0])
+            ):
+                return True
+        return False
+
+    def _single_arange(self, node):
+        return (
+            isinstance(node, ast.Call)
+            and len(node.args) == 1
+            and not node.keywords
+            and not isinstance(node.args[0], ast.Starred)
+            and self.fn.an.resolver.resolve(node.func) is np.arange
+        )
+
+    def _not_one(self, length):
+        """`P.shape[k]` (k a constant) or `len(P)` of a dense P: certainly not 1."""
+        owner = self._length_owner(length)
+        return owner is not None and self.dense(owner)
+
+    def _length_of(self, length, part):
+        """Is `length` the length of the 1-D index `part` (a name assigned once)?"""
+        if not isinstance(part, ast.Name) or not self._one_value(part.id):
+            return False
+        if (
+            isinstance(length, ast.Attribute)
+            and length.attr == "size"
+            and isinstance(length.value, ast.Name)
+        ):
+            return length.value.id == part.id
+        return self._length_owner(length, axis0=True) == part.id
+
+    def _length_owner(self, length, axis0=False):
+        """P of `P.shape[k]` or `len(P)` (k == 0 only with axis0), P never reassigned."""
+        owner = None
+        if (
+            isinstance(length, ast.Subscript)
+            and isinstance(length.value, ast.Attribute)
+            and length.value.attr == "shape"
+            and isinstance(length.value.value, ast.Name)
+            and _int_constant(length.slice) is not None
+            and (not axis0 or _int_constant(length.slice) == 0)
+        ):
+            owner = length.value.value.id
+        elif (
+            isinstance(length, ast.Call)
+            and len(length.args) == 1
+            and not length.keywords
+            and isinstance(length.args[0], ast.Name)
+            and self.fn.an.resolver.resolve(length.func) is len
+        ):
+            owner = length.args[0].id
+        if owner is None or not self._one_value(owner):
+            return None
+        return owner
+
     def twin(self, name):
         """A parameter never reassigned whose shape is certainly `name`'s (`y` for the
         temporary `t12 = y * np.log(t5) + ...`), or None: a name that holds its value

@@ -23,7 +23,7 @@
 # -> db2 = [[0.223359, -0.223359]]
 # --- generated
 import numpy as np
-from srcdiff.runtime import add_at, chooser_partials, unbroadcast
+from srcdiff.runtime import chooser_partials, unbroadcast
 
 
 def mlp_loss_grad(W1, b1, W2, b2, X, labels):
@@ -37,11 +37,11 @@ def mlp_loss_grad(W1, b1, W2, b2, X, labels):
     t6 = np.sum(t5, axis=1, keepdims=True)
     log_probs = shifted - np.log(t6)
     del shifted
-    picked = log_probs[np.arange(X.shape[0]), labels]
     # backward sweep
     # line 12: picked = log_probs[np.arange(X.shape[0]), labels]
-    dlog_probs = add_at(None, log_probs, (np.arange(X.shape[0]), labels), np.full_like(picked, -1.0 / labels.size))
+    dlog_probs = np.zeros_like(log_probs)
     del log_probs
+    dlog_probs[np.arange(X.shape[0]), labels] = -1.0 / labels.size
     # line 11: log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
     dshifted = dlog_probs + np.sum(-dlog_probs, axis=1, keepdims=True) / t6 * t5
     del dlog_probs, t5, t6

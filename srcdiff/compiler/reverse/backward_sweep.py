@@ -16,6 +16,7 @@ from ..astutil import copy_tree, is_loop_exit, tuple_of, walk
 from ..astutil import name as _name
 from ..astutil import reads_any as _reads_any
 from ..control import fill
+from ..fills import float64_only
 from ..ir import MarkerKind, OpKind
 from .common import index_value as _index_value
 from .common import numpy_module as _np
@@ -664,6 +665,23 @@ class BackwardSweep:
             )
             out.append(ast.AugAssign(target=target, op=ast.Add(), value=g))
             return out
+        if self.flat.kind(base) == ARRAY and self.shapes.distinct_gather(op.primal):
+            # `dx[np.arange(n), labels] = g`: no position is picked twice (shapes.py),
+            # so plain NumPy indexing adds the adjoint; no np.add.at
+            fresh = base.id not in state
+            if fresh:
+                out.append(_assign(self.adj(base.id), self._gather_zeros(base.id)))
+                state.add(base.id)
+            target = ast.Subscript(
+                value=_name(self.adj(base.id)),
+                slice=copy_tree(op.primal.slice),
+                ctx=ast.Store(),
+            )
+            if fresh:
+                out.append(_assign(target, g))
+            else:
+                out.append(ast.AugAssign(target=target, op=ast.Add(), value=g))
+            return out
         current = _name(self.adj(base.id)) if base.id in state else ast.Constant(None)
         call = _call(
             self.bind(_runtime().add_at, "add_at"),
@@ -674,6 +692,22 @@ class BackwardSweep:
         )
         state.add(base.id)
         return [*out, _assign(self.adj(base.id), call)]
+
+    def _gather_zeros(self, var):
+        """The zero adjoint a distinct gather writes into: `np.zeros_like(x)` where that
+        has the adjoint's dtype -- any floating array when every floating value of the
+        code is float64 (fills.float64_only), else an argument (zeros_for) -- else
+        runtime.zeros_like, which makes float32 of float16."""
+        narrow = getattr(self.unit, "narrow_args", None)
+        if narrow is None:
+            return self.zeros_for(var)
+        sources = [(src.tree, src.resolver.resolve) for src in self.unit.sources.values()]
+        if not float64_only(sources, narrow):
+            return self.zeros_for(var)
+        np_zeros = ast.Attribute(
+            value=_name(self.bind(_np(), "np")), attr="zeros_like", ctx=ast.Load()
+        )
+        return _call(np_zeros, _name(var))
 
     @property
     def useful(self):
