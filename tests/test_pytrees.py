@@ -251,3 +251,16 @@ def test_a_recursive_helper_passed_a_container(mode):
     by_row = {r.parameter: r.analytic for r in report.rows}
     assert float(g[0]["w"]) == pytest.approx(by_row['params["w"]'], rel=1e-12)
     assert float(g[1]) == pytest.approx(by_row["x"], rel=1e-12)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_get_with_a_constant_key_reads_the_leaf_or_the_default(mode):
+    full = {"w": W, "scale": 0.5, "bias": 0.25}
+    g = srcdiff.grad(F.with_get, mode=mode)(full, X)
+    np.testing.assert_allclose(g["w"], 0.5 * X)
+    np.testing.assert_allclose(g["scale"], np.sum(W * X))
+    assert g["bias"] == 1.0
+    g = srcdiff.grad(F.with_get, mode=mode)({"w": W}, X)  # scale 2.0, no bias
+    assert list(g) == ["w"]
+    np.testing.assert_allclose(g["w"], 2.0 * X)
+    np.testing.assert_allclose(g["w"], fd_grad(lambda w: F.with_get({"w": w}, X), (W,), 0))

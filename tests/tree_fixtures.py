@@ -108,3 +108,10 @@ def recursive(params, x, depth):
 def one_leaf(p, x):
     """(a container with one float leaf: its shown gradient code gets one gradient back)"""
     return p["w"] * x**2
+
+
+def with_get(params, x):
+    # .get with a constant key: the leaf; a key the structure lacks: the default
+    scale = params.get("scale", 2.0)
+    bias = params.get("bias")
+    return np.sum(params.get("w") * x) * scale + (0.0 if bias is None else bias)

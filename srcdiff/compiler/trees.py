@@ -835,6 +835,9 @@ class _Expressions(Transformer):
             return self.helper_call(node, helper)
         if isinstance(f, ast.Attribute):
             path = rw.resolve(f.value)
+            got = self.dict_get(node, path) if path is not None else None
+            if got is not None:
+                return got
             if path is not None and not rw.node_at(path).is_leaf:
                 method = _method(rw.node_at(path).kind, f.attr)
                 if method is not None:  # self.predict(x): predict's flat view, self flattened
@@ -846,6 +849,29 @@ class _Expressions(Transformer):
                     "read its leaves with constant keys, or loop over .items() / .values()",
                 )
         return self.generic_visit(node)
+
+    def dict_get(self, node, path):
+        """`params.get("w")` / `params.get("w", default)` of a dict of parameters with a
+        constant key: the leaf or subtree there, or the default where the structure has
+        no such key (the structure is known, so is the answer)."""
+        rw = self.rw
+        td = rw.node_at(path)
+        if (
+            node.func.attr != "get"
+            or td.is_leaf
+            or not issubclass_dict(td.kind)
+            or node.keywords
+            or not 1 <= len(node.args) <= 2
+        ):
+            return None
+        key = rw.constant(node.args[0])
+        if key is _NOT_CONSTANT:
+            return None  # (refused below as a method call on the container)
+        if td.child(key) is None:
+            default = node.args[1] if len(node.args) == 2 else ast.Constant(None)
+            return self.visit(default)
+        read = ast.Subscript(value=node.func.value, slice=node.args[0], ctx=ast.Load())
+        return self.visit(ast.copy_location(read, node))
 
     def expand_starred(self, node):
         """`h(*args, **kwargs)` with `args` and `kwargs` containers: their items."""
