@@ -265,8 +265,8 @@ def list_append_from_params(p, x):
     return acc[0] * acc[-1] + last
 
 
-def dict_get(p, x):
-    return p.get("w") * x
+def dict_get(p, x):  # (a method that changes the container)
+    return p.pop("w") * x
 
 
 def var_key(p, x, k):

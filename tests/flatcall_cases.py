@@ -124,3 +124,69 @@ def f_keywords(x, y):
 def f_inactive(x, c):
     # the helper's value only: generated code calls saxpy with the dict again
     return x * saxpy({"a": c, "x": c, "y": 1.0})
+
+
+# -- helpers returning containers (flatten_container_results) ---------------------------
+
+
+class State(NamedTuple):
+    x: float
+    v: float
+
+
+def step(s, k, dt):
+    a = -k * s["x"]
+    return {"x": s["x"] + dt * s["v"], "v": s["v"] + dt * a}
+
+
+def simulate(x0, v0, k):
+    state = {"x": x0, "v": v0}
+    for i in range(20):
+        state = step(state, k, 0.1)
+    return state["x"] ** 2 + state["v"]
+
+
+def step_nt(s, k, dt):
+    return State(x=s.x + dt * s.v, v=s.v - dt * k * np.sin(s.x))
+
+
+def simulate_nt(x0, v0, k):
+    s = State(x=x0, v=v0)
+    for i in range(10):
+        s = step_nt(s, k, 0.1)
+    return s.x * s.v
+
+
+def pair(x):
+    return State(x=x * x, v=3.0 * x)
+
+
+def unpacked(x):
+    a, b = pair(x)
+    return a * b
+
+
+def forward_pass(w, x):
+    h = np.tanh(x @ w)
+    return {"h": h, "out": np.sum(h**2), "tag": "layer"}
+
+
+def uses_forward(w, x):
+    res = forward_pass(w, x)
+    return res["out"] + np.sum(res["h"]) * (res["tag"] == "layer")
+
+
+def counted(x0, k):
+    st = {"x": x0, "n": 0}
+    while st["n"] < 5:
+        st = {"x": st["x"] * k + 0.1, "n": st["n"] + 1}
+    return st["x"]
+
+
+def result_for_its_value(x, w, data):
+    res = forward_pass(w, data)
+    return x * res["out"] + np.sum(forward_pass(w, data)["h"]) * x
+
+
+def simulate_vec(v):
+    return simulate(v[0], v[1], v[2])

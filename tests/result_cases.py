@@ -269,18 +269,31 @@ def report(d):
     return None
 
 
-def dataclass_attribute_in_loop(x):  # (refused: a field assigned, not a dataclass returned)
+def dataclass_attribute_in_loop(x):  # (a field assigned in a loop: a variable per field)
     o = Out(pred=x, loss=1.0)
     for _ in range(2):
         o.loss = 2.0
     return x * o.loss
 
 
-def record_rebuilt_in_loop(x):  # (refused: a dataclass rebuilt in a loop)
+def record_rebuilt_in_loop(x):  # (rebuilt with the same fields: the fields' variables)
     o = Out(pred=x * 2.0, loss=np.sum(x))
     for _ in range(2):
         o = Out(pred=o.pred, loss=o.loss * 2)
     return o
+
+
+def record_built_in_loop(x):  # (refused: first built inside a loop)
+    for _ in range(2):
+        o = Out(pred=x * 2.0, loss=np.sum(x))
+    return x * o.loss
+
+
+def record_built_first(x):  # (the form the hint names)
+    o = Out(pred=x * 2.0, loss=np.sum(x))
+    for _ in range(2):
+        o = Out(pred=x * 2.0, loss=np.sum(x))
+    return x * o.loss
 
 
 def index_and_return(x):  # (a tuple result; pred[0] read: `dpred[0] += dloss` backward)

@@ -28,6 +28,12 @@ CASES = [
     (C.dict_saxpy, (2.0, 3.0, 4.0), (0, 1, 2)),
     (C.f_loop, (2.0, 3.0), (0, 1)),
     (C.f_keywords, (0.7, 1.3), (0, 1)),
+    (C.simulate, (0.5, 0.2, 1.3), (0, 1, 2)),
+    (C.simulate_nt, (0.5, 0.2, 1.3), (0, 1, 2)),
+    (C.unpacked, (0.8,), (0,)),
+    (C.uses_forward, (W, X), (0, 1)),
+    (C.counted, (0.7, 1.1), (0, 1)),
+    (C.result_for_its_value, (1.5, W, X), (0,)),
 ]
 
 
@@ -134,3 +140,24 @@ def test_built_modules_call_the_leaves_and_run_without_srcdiff(tmp_path, monkeyp
         text=True,
     )
     assert tests.returncode == 0, tests.stdout
+
+
+def test_a_state_returned_by_a_helper_in_a_loop_is_a_variable_per_key():
+    text = srcdiff.source(C.simulate, wrt=(0, 1, 2), at=(0.5, 0.2, 1.3))
+    assert "t1, t2 = step_fwd(_stack, s_x=state_x, s_v=state_v, k=k, dt=0.1)" in text
+    assert "{" not in text.split("# backward sweep")[0].split('"""')[2]
+
+
+def test_a_result_needed_for_its_value_only_calls_the_users_helper():
+    text = srcdiff.source(C.result_for_its_value, at=(1.5, W, X))
+    assert "result = forward_pass(w, data)" in text
+    assert "(result['h'], result['out'])" in text and "_flat" not in text
+
+
+def test_hessians_through_a_helper_returning_a_dict():
+    v = np.array([0.5, 0.2, 1.3])
+    h = srcdiff.hessian(C.simulate_vec)(v)
+    grad = srcdiff.grad(C.simulate_vec)
+    numeric = np.array([(grad(v + e) - grad(v - e)) / 2e-6 for e in np.eye(3) * 1e-6])
+    np.testing.assert_allclose(h, numeric, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(h, h.T, rtol=1e-10, atol=1e-12)

@@ -175,7 +175,7 @@ def test_shown_code_for_a_container_of_one_leaf_runs_as_printed(output):
         (F.stores_into, ({"w": 1.0}, 2.0), "assign to params['w']", "local variable"),
         (F.returns_container, ({"w": 1.0},), "use the dict", "constant keys"),
         (F.missing_key, ({"w": 1.0},), "has no ['nope']", "keys the argument has"),
-        (F.method_on_container, ({"w": 1.0},), "call params.get()", "constant keys"),
+        (F.method_on_container, ({"w": 1.0},), "call params.setdefault()", "constant keys"),
         (F.nested_def_reads, ({"w": 1.0}, 2.0), "inside a nested function", "local variables"),
     ],
     ids=lambda v: getattr(v, "__name__", ""),

@@ -89,7 +89,7 @@ def missing_key(params):
 
 
 def method_on_container(params):
-    return params.get("w") * 2.0
+    return params.setdefault("w", 1.0) * 2.0
 
 
 def nested_def_reads(params, x):

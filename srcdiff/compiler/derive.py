@@ -800,18 +800,90 @@ def _qualify_free_names(fn, fdef):
 
 
 def _restore_flat_calls(fn, fdef):
+    """Calls of flat views (compiler/flatcalls.py) the code runs for their value only
+    are the user's calls again: `saxpy_flat(d_a=a, ...)` -> `saxpy({"a": a, ...})`; a
+    view returning a container result's leaves, `t1, t2 = step_flat(...)`, becomes
+    `result = step(...)` and `t1, t2 = result["x"], result["v"]`."""
     flat_calls = fn.source.resolver.flat_calls
     if not flat_calls:
         return
+    taken = {n.id for n in walk(fdef) if isinstance(n, ast.Name)}
+
+    def restored(call):
+        while isinstance(call.func, ast.Name) and call.func.id in flat_calls:
+            flat = flat_calls[call.func.id]
+            if flat.result is not None:
+                return call, flat  # (its leaves are read out of the result by the caller)
+            call = flat.restore(call)
+        return call, None
+
+    def result_name():
+        name, n = "result", 1
+        while name in taken:
+            n += 1
+            name = f"result{n}"
+        taken.add(name)
+        return name
 
     class Restore(Transformer):
         def visit_Call(self, node):
             self.generic_visit(node)
-            if isinstance(node.func, ast.Name) and node.func.id in flat_calls:
-                return flat_calls[node.func.id].restore(node)
+            call, flat = restored(node)
+            if flat is None:
+                return call
+            # a result read inside an expression: (its leaves) of the user's call
+            reads = flat.accessors(ast.Name(id="r", ctx=ast.Load()))
+            body = reads[0] if len(reads) == 1 else ast.Tuple(elts=reads, ctx=ast.Load())
+            params = ast.arguments(
+                posonlyargs=[], args=[ast.arg(arg="r")], kwonlyargs=[], kw_defaults=[], defaults=[]
+            )
+            return ast.Call(
+                func=ast.Lambda(args=params, body=body), args=[flat.restore(call)], keywords=[]
+            )
+
+        def block(self, stmts):
+            out = []
+            for stmt in stmts:
+                value = getattr(stmt, "value", None)
+                if isinstance(stmt, ast.Assign) and isinstance(value, ast.Call):
+                    value.args = [self.visit(a) for a in value.args]
+                    for k in value.keywords:
+                        k.value = self.visit(k.value)
+                    call, flat = restored(value)
+                    if flat is not None:
+                        # (the statement itself stays first: it keeps its place and comments)
+                        name = result_name()
+                        reads = flat.accessors(ast.Name(id=name, ctx=ast.Load()))
+                        leaves = reads[0] if len(reads) == 1 else ast.Tuple(reads, ast.Load())
+                        split = ast.copy_location(ast.Assign(stmt.targets, leaves), stmt)
+                        stmt.targets = [ast.Name(id=name, ctx=ast.Store())]
+                        stmt.value = flat.restore(call)
+                        out += [stmt, split]
+                        continue
+                    stmt.value = call
+                    out.append(stmt)
+                    continue
+                out.append(self.visit(stmt))
+            return out
+
+        def generic_visit(self, node):
+            for field in ("body", "orelse", "finalbody"):
+                if isinstance(getattr(node, field, None), list) and not isinstance(
+                    node, ast.Lambda
+                ):
+                    setattr(node, field, self.block(getattr(node, field)))
+            for name, value in ast.iter_fields(node):
+                if name in ("body", "orelse", "finalbody") and isinstance(value, list):
+                    continue
+                if isinstance(value, list):
+                    setattr(
+                        node, name, [self.visit(v) if isinstance(v, ast.AST) else v for v in value]
+                    )
+                elif isinstance(value, ast.AST):
+                    setattr(node, name, self.visit(value))
             return node
 
-    Restore().visit(fdef)
+    fdef.body = Restore().block(fdef.body)
 
 
 def _check_clashes(unit, functions):

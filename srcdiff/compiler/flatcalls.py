@@ -30,8 +30,10 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..errors import SrcDiffError
 from ..runtime.trees import LEAF, TreeDef, registered, tree_flatten
 from .astutil import Transformer
+from .results import COMPUTED, ResultTree, result_tree
 from .source import FunctionSource, dotted_name
 from .trees import flat_view
 
@@ -51,6 +53,27 @@ class FlatCall:
     leaves: dict  # parameter -> its flat parameters' names
     classes: dict  # record class -> the user's expression for it (`P`, `mod.P`)
     positional: tuple  # the helper's parameters that may be passed by position, in order
+    result: ResultTree | None = None  # the view returns these leaves (flatten_container_results)
+
+    def accessors(self, value: ast.expr) -> list[ast.expr]:
+        """Reads of the computed leaves out of the helper's container result `value`
+        (`value["a"]`, `value.w`, `value[0]`), in the order the flat view returns them."""
+        assert self.result is not None
+        reads: list[ast.expr] = []
+
+        def walk(td, node):
+            if td.is_leaf:
+                reads.append(node)
+                return
+            for key, child in zip(td.keys, td.children):
+                if td.by_attribute:
+                    sub = ast.Attribute(value=copy.deepcopy(node), attr=str(key), ctx=ast.Load())
+                else:
+                    sub = ast.Subscript(value=copy.deepcopy(node), slice=ast.Constant(key))
+                walk(child, sub)
+
+        walk(self.result.treedef, value)
+        return [r for r, c in zip(reads, self.result.constants) if c is COMPUTED]
 
     def restore(self, call: ast.Call) -> ast.Call:
         """`saxpy_flat(d_a=a, d_x=x, y=y)` -> `saxpy({"a": a, "x": x}, y)`."""
@@ -132,12 +155,13 @@ class _Calls(Transformer):
         ):
             return node
         try:
-            return self.flat_call(node, helper)
+            return self.flat_call(node, helper)[0]
         except _NotADisplay:
             return node
 
-    def flat_call(self, node, helper):
-        """`helper(p, x)` with `p` a display -> `helper_flat(p_w=..., p_b=..., x=x)`."""
+    def flat_call(self, node, helper, results=False):
+        """`helper(p, x)` with `p` a display -> `helper_flat(p_w=..., p_b=..., x=x)`, and
+        the flat view; `results`: a view returning a container result's leaves."""
         try:
             signature = inspect.signature(helper)
             bound = signature.bind(*node.args, **{str(k.arg): k.value for k in node.keywords})
@@ -151,7 +175,7 @@ class _Calls(Transformer):
                 structures[param], items[param] = self.structure(arg)
             elif not isinstance(arg, ast.AST):
                 raise _NotADisplay  # *args / **kwargs parameters: not flattened here
-        view = flat_view(helper, structures)
+        view = flat_view(helper, structures, results)
         keywords, order = [], []
         for param, arg in self.call_order(node, signature, bound):
             order.append((param, structures.get(param)))
@@ -165,12 +189,19 @@ class _Calls(Transformer):
         positional = tuple(
             p.name for p in signature.parameters.values() if p.kind is p.POSITIONAL_OR_KEYWORD
         )
-        flat = FlatCall(node.func, tuple(order), dict(view.leaves), dict(self.classes), positional)
+        flat = FlatCall(
+            node.func,
+            tuple(order),
+            dict(view.leaves),
+            dict(self.classes),
+            positional,
+            view.result if results else None,
+        )
         name = self.source.resolver.introduce(f"{helper.__name__}_flat", view.func, self.used)
         self.used[name] = (view.func, flat)
         self.source.resolver.flat_calls[name] = flat
         func = ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node.func)
-        return ast.copy_location(ast.Call(func=func, args=[], keywords=keywords), node)
+        return ast.copy_location(ast.Call(func=func, args=[], keywords=keywords), node), view
 
     @staticmethod
     def call_order(node, signature, bound):
@@ -250,4 +281,131 @@ class _Calls(Transformer):
             return cls
         if dataclasses.is_dataclass(cls) and all(f.init for f in dataclasses.fields(cls)):
             return cls
+        return None
+
+
+def flatten_container_results(
+    source: FunctionSource, tree: ast.FunctionDef, ask: Ask, introduced: dict, names
+) -> ast.FunctionDef:
+    """`x = helper(...)` where the helper returns a container (compiler/results.py):
+
+        o = step(s, dt)          ->      t1, t2 = step_flat(s=s, dt=dt)
+                                         o = {"pos": t1, "vel": t2}
+
+    the helper's flat view returns the computed leaves and the display rebuilds the
+    value, which held.py then keeps as a variable per leaf (so `o["pos"]` is `t1` there,
+    and `state = step(state)` in a loop assigns the leaves).  `a, b = helper(...)` of a
+    flat tuple-like result takes the leaves straight away.  Anything else -- a display
+    naming a class the function's module can't name, a registered type, a result read
+    inside an expression -- is left as it is (and refused as before)."""
+    rewriter = _Results(_Calls(source, ask, introduced), names)
+    tree.body = rewriter.block(tree.body)
+    return tree
+
+
+class _Results:
+    def __init__(self, calls: _Calls, names):
+        self.calls, self.names = calls, names
+
+    def block(self, stmts: list[ast.stmt]) -> list[ast.stmt]:
+        out: list[ast.stmt] = []
+        for stmt in stmts:
+            out += self.statement(stmt)
+        return out
+
+    def statement(self, stmt: ast.stmt) -> list[ast.stmt]:
+        if isinstance(stmt, _SCOPES):
+            return [stmt]
+        for field in ("body", "orelse", "finalbody"):
+            if isinstance(getattr(stmt, field, None), list):
+                setattr(stmt, field, self.block(getattr(stmt, field)))
+        for handler in getattr(stmt, "handlers", ()):
+            handler.body = self.block(handler.body)
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.value, ast.Call)
+            and isinstance(stmt.targets[0], (ast.Name, ast.Tuple))
+        ):
+            made = self.unpacked(stmt)
+            if made is not None:
+                return [ast.fix_missing_locations(ast.copy_location(s, stmt)) for s in made]
+        return [stmt]
+
+    def unpacked(self, stmt: ast.Assign) -> list[ast.stmt] | None:
+        call, target = stmt.value, stmt.targets[0]
+        assert isinstance(call, ast.Call)
+        if any(isinstance(a, ast.Starred) for a in call.args) or any(
+            k.arg is None for k in call.keywords
+        ):
+            return None
+        if not self.calls.ask(call.func, "function"):
+            return None
+        helper = self.calls.ask(call.func, "identity")
+        try:
+            if result_tree(helper) is None:  # type: ignore[arg-type]
+                return None
+            new, view = self.calls.flat_call(call, helper, results=True)
+        except (_NotADisplay, SrcDiffError):
+            return None
+        result = view.result
+        if result is None or result.computed == 0:
+            return None
+        if isinstance(target, ast.Tuple):
+            td = result.treedef
+            if not (
+                td.by_position
+                and all(c.is_leaf for c in td.children)
+                and all(c is COMPUTED for c in result.constants)
+                and len(target.elts) == result.computed
+            ):
+                return None
+            value = new if result.computed > 1 else ast.Tuple(elts=[new], ctx=ast.Load())
+            return [ast.Assign(targets=[target], value=value)]
+        temps = [self.names.numbered("t") for _ in range(result.computed)]
+        display = self.display(result, temps)
+        if display is None:
+            return None
+        if len(temps) == 1:
+            first = ast.Assign(targets=[ast.Name(id=temps[0], ctx=ast.Store())], value=new)
+        else:
+            stores = [ast.Name(id=t, ctx=ast.Store()) for t in temps]
+            first = ast.Assign(targets=[ast.Tuple(elts=stores, ctx=ast.Store())], value=new)
+        return [first, ast.Assign(targets=[target], value=display)]
+
+    def display(self, result: ResultTree, temps: list[str]) -> ast.expr | None:
+        """The container result's display around the leaves' variables and constants;
+        None where a record class has no name in the function's module."""
+        computed = iter(temps)
+        constants = iter(result.constants)
+
+        def build(td):
+            if td.is_leaf:
+                c = next(constants)
+                if c is COMPUTED:
+                    return ast.Name(id=next(computed), ctx=ast.Load())
+                return ast.Constant(c)
+            items = [build(child) for child in td.children]
+            if None in items:
+                return None
+            if td.kind is dict:
+                return ast.Dict(keys=[ast.Constant(k) for k in td.keys], values=items)
+            if td.kind in (list, tuple):
+                kind = ast.List if td.kind is list else ast.Tuple
+                return kind(elts=items, ctx=ast.Load())
+            name = self.class_name(td.kind)
+            if name is None or registered(td.kind) is not None:
+                return None
+            fields = [ast.keyword(arg=str(k), value=v) for k, v in zip(td.keys, items)]
+            return ast.Call(func=ast.Name(id=name, ctx=ast.Load()), args=[], keywords=fields)
+
+        return build(result.treedef)
+
+    def class_name(self, cls) -> str | None:
+        """A name the function's module binds to `cls` (the first in sorted order)."""
+        resolver = self.calls.source.resolver
+        for name in sorted(resolver.globals):
+            if resolver.globals[name] is cls and not resolver.is_local(name):
+                self.calls.ask(ast.Name(id=name, ctx=ast.Load()), "identity")  # (noted)
+                return name
         return None

@@ -90,13 +90,17 @@ def hoist_local_dicts(source: FunctionSource, tree: ast.FunctionDef, ask=None) -
 
 
 def _holds_dict(source, value) -> bool:
-    """A dict display or `dict(...)` call, or a list or tuple display holding one
+    """A dict display or `dict(...)` call, a NamedTuple or dataclass call (a helper's
+    container result, flatcalls.py), or a list or tuple display holding one
     (`layers = [{"w": w1}, {"w": w2}]`, passed whole to a helper)."""
     if isinstance(value, ast.Dict):
         return True
     if isinstance(value, ast.List | ast.Tuple):
         return any(_holds_dict(source, e) for e in value.elts)
-    return isinstance(value, ast.Call) and source.resolver.resolve(value.func) is dict
+    if not isinstance(value, ast.Call):
+        return False
+    cls = source.resolver.resolve(value.func)
+    return cls is dict or _record_class(cls) is not None
 
 
 def _hoist(source, tree, names, ask=None):
@@ -272,6 +276,24 @@ class _Hoist:
 
         class Rewrite(ast.NodeTransformer):
             def visit_Assign(self, node):
+                if (
+                    len(node.targets) == 1
+                    and isinstance(node.targets[0], ast.Name)
+                    and node.targets[0].id == hoist.name
+                ):
+                    # the whole variable again, a display of the same structure (`state =
+                    # {"x": t1, "v": t2}` in a loop): its leaves at once, as a tuple
+                    pairs = hoist._same_structure(hoist.held, node.value)
+                    if pairs is None:
+                        raise _Bail
+                    values = [self.visit(v) for _, v in pairs]
+                    stores = [ast.Name(id=n, ctx=ast.Store()) for n, _ in pairs]
+                    if len(pairs) == 1:
+                        node.targets, node.value = stores, values[0]
+                    else:
+                        node.targets = [ast.Tuple(elts=stores, ctx=ast.Store())]
+                        node.value = ast.Tuple(elts=values, ctx=ast.Load())
+                    return node
                 if len(node.targets) == 1:
                     path = hoist._path(node.targets[0])
                     if path is not None:
@@ -348,6 +370,24 @@ class _Hoist:
                 return node
 
         return Rewrite()
+
+    def _same_structure(self, held, value):
+        """[(leaf variable, value)] when `value` is a display of exactly `held`'s
+        structure (the same constants where it has constants), else None."""
+        if held is None:
+            return None
+        pairs: list = []
+        out: list = []
+        try:
+            node = _Hoist(self.source, self.tree, self.name, self.ask)._bind(
+                value, ((False, "probe"),), out, value
+            )
+        except _Bail:
+            return None
+        items = {a.targets[0].id: a.value for a in out}  # the probe's leaves -> items
+        if not _match(held, node, items, pairs):
+            return None
+        return pairs
 
     # -- paths ------------------------------------------------------------------------
     def _path(self, node) -> tuple | None:
@@ -472,17 +512,36 @@ class _Hoist:
         """(class, field names) for a NamedTuple or dataclass call, else None."""
         if not isinstance(value, ast.Call):
             return None
-        cls = self.source.resolver.resolve(value.func)
-        if not isinstance(cls, type):
-            return None
-        if issubclass(cls, tuple) and hasattr(cls, "_fields"):
-            return cls, list(cls._fields)
-        if dataclasses.is_dataclass(cls):
-            fs = dataclasses.fields(cls)
-            if not all(f.init for f in fs):
-                return None
-            return cls, [f.name for f in fs]
+        return _record_class(self.source.resolver.resolve(value.func))
+
+
+def _match(held, node, items, pairs) -> bool:
+    """Does the probed structure `node` (its leaves' items in `items`) equal `held`?
+    Collects (held leaf variable, item expression) pairs."""
+    if held.kind != node.kind or held.keys != node.keys:
+        return False
+    if held.kind == "leaf":
+        pairs.append((held.name, items[node.name]))
+        return True
+    if held.kind == "constant":
+        return ast.dump(held.value) == ast.dump(node.value)
+    if held.kind == "record" and ast.dump(held.value) != ast.dump(node.value):
+        return False
+    return all(_match(h, n, items, pairs) for h, n in zip(held.children, node.children))
+
+
+def _record_class(cls):
+    """(class, field names) for a NamedTuple or dataclass class, else None."""
+    if not isinstance(cls, type):
         return None
+    if issubclass(cls, tuple) and hasattr(cls, "_fields"):
+        return cls, list(cls._fields)
+    if dataclasses.is_dataclass(cls):
+        fs = dataclasses.fields(cls)
+        if not all(f.init for f in fs):
+            return None
+        return cls, [f.name for f in fs]
+    return None
 
 
 def _ident(key) -> str:

@@ -37,7 +37,7 @@ from .astutil import (
     walk,
 )
 from .astutil import located as _located
-from .flatcalls import flatten_container_calls
+from .flatcalls import flatten_container_calls, flatten_container_results
 from .gcpause import gc_paused
 from .held import hoist_local_dicts
 from .inlining import Inlining
@@ -214,6 +214,8 @@ class Normalizer(Reductions, Inlining):
         if _generated(self.source):
             # generated code differentiated again (Hessians): its `del`s only free memory
             tree.body = [s for s in tree.body if not _frees_names(s)]
+        # o = helper(...) of a container result: its leaves from the helper's flat view
+        tree = flatten_container_results(self.source, tree, self.ask, self.introduced, self.names)
         tree = hoist_local_dicts(self.source, tree, self.ask)  # d = {"a": x}: a variable per key
         # helper({"a": x}): the helper's flat view, under a name the resolver is told
         tree = flatten_container_calls(self.source, tree, self.ask, self.introduced)

@@ -1065,6 +1065,12 @@ _HINTS = {
         "values"
     ),
     ast.BoolOp: "use an if statement",
+    ast.Attribute: (
+        "a NamedTuple or dataclass built inside the function is a variable per field when "
+        "it is first built at the function's top level (`o = Out(...)` before any loop; "
+        "rebuilt later with the same fields, or returned by a helper of yours), else keep "
+        "the fields in variables"
+    ),
     ast.JoinedStr: (
         "a string carries no derivative: format a value cut off from it, "
         'f"{srcdiff.stop_gradient(x)}" (f-strings passed straight to print need nothing)'
