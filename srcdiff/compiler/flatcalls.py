@@ -369,7 +369,7 @@ class _Results:
         if len(temps) == 1:
             first = ast.Assign(targets=[ast.Name(id=temps[0], ctx=ast.Store())], value=new)
         else:
-            stores = [ast.Name(id=t, ctx=ast.Store()) for t in temps]
+            stores: list[ast.expr] = [ast.Name(id=t, ctx=ast.Store()) for t in temps]
             first = ast.Assign(targets=[ast.Tuple(elts=stores, ctx=ast.Store())], value=new)
         return [first, ast.Assign(targets=[target], value=display)]
 
