@@ -264,3 +264,16 @@ def test_get_with_a_constant_key_reads_the_leaf_or_the_default(mode):
     assert list(g) == ["w"]
     np.testing.assert_allclose(g["w"], 2.0 * X)
     np.testing.assert_allclose(g["w"], fd_grad(lambda w: F.with_get({"w": w}, X), (W,), 0))
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_dict_comprehensions_over_a_container_are_unrolled(mode):
+    params = {"w": W, "b": 0.3, "skip": 5.0}
+    g = srcdiff.grad(F.scaled_by_comprehension, mode=mode)(params, X)
+    np.testing.assert_allclose(g["w"], 2.0 * X)
+    np.testing.assert_allclose(g["b"], 8.0 * 0.3)
+    assert g["skip"] == 0.0
+    J = srcdiff.jacobian(F.squares_by_comprehension, mode=mode)({"w": W, "b": 0.3})
+    np.testing.assert_allclose(J["w"]["w"], np.diag(2 * W))
+    np.testing.assert_allclose(J["b"]["b"], 0.6)
+    assert np.all(J["w"]["b"] == 0.0)

@@ -115,3 +115,13 @@ def with_get(params, x):
     scale = params.get("scale", 2.0)
     bias = params.get("bias")
     return np.sum(params.get("w") * x) * scale + (0.0 if bias is None else bias)
+
+
+def scaled_by_comprehension(params, x):
+    # a dict comprehension over .items(): unrolled into a display, a variable per key
+    scaled = {k: v * 2.0 for k, v in params.items() if k != "skip"}
+    return np.sum(scaled["w"] * x) + scaled["b"] ** 2
+
+
+def squares_by_comprehension(params):
+    return {k: v**2 for k, v in params.items()}

@@ -129,7 +129,7 @@ class Flattened:
                 continue
             if is_node(v) or (p in objects and hasattr(v, "__dict__")):
                 self.leaves[p], defs[p] = tree_flatten(v, as_object=p in objects)
-        self.view: FlatView = flat_view(func, defs, results and returns_container(func))
+        self.view: FlatView = flat_view(func, defs, results)
         self.flat_values = []
         for p, v in zip(self.params, values):
             self.flat_values += self.leaves[p] if p in self.leaves else [v]

@@ -991,8 +991,26 @@ class _Expressions(Transformer):
                     rw.env[name_node.id] = item
                     rw.consts.pop(name_node.id, None)
             if all(self.kept(cond) for cond in gen.ifs):
-                elts.append(self.visit(copy.deepcopy(node.elt)))
+                if isinstance(node, ast.DictComp):
+                    key = self.visit(copy.deepcopy(node.key))
+                    if not isinstance(key, ast.Constant):
+                        raise rw.refuse(
+                            node.key,
+                            "unroll a dict comprehension over a container whose keys depend "
+                            "on values",
+                            "make the keys the container's keys (`{k: ... for k, v in "
+                            "params.items()}`) or constants",
+                        )
+                    elts.append((key, self.visit(copy.deepcopy(node.value))))
+                else:
+                    elts.append(self.visit(copy.deepcopy(node.elt)))
             rw.env, rw.consts = saved_env, saved_consts
+        if isinstance(node, ast.DictComp):  # {k: v * 2 for k, v in params.items()}: a display
+            keys = [k for k, _ in elts]
+            if len({(type(k.value), k.value) for k in keys}) != len(keys):
+                raise rw.refuse(node, "unroll a dict comprehension that repeats a key", None)
+            values = [v for _, v in elts]
+            return ast.copy_location(ast.Dict(keys=keys, values=values), node)
         return ast.copy_location(ast.List(elts=elts, ctx=ast.Load()), node)
 
     def kept(self, cond) -> bool:
@@ -1012,6 +1030,9 @@ class _Expressions(Transformer):
         return self.comprehension(node) or self.generic_visit(node)
 
     def visit_GeneratorExp(self, node):
+        return self.comprehension(node) or self.generic_visit(node)
+
+    def visit_DictComp(self, node):
         return self.comprehension(node) or self.generic_visit(node)
 
     def visit_Lambda(self, node):
