@@ -190,3 +190,61 @@ def result_for_its_value(x, w, data):
 
 def simulate_vec(v):
     return simulate(v[0], v[1], v[2])
+
+
+# -- combinations (a hand-written adversarial batch) -------------------------------------
+
+
+def inner(p):
+    return {"s": np.sin(p["a"]), "c": np.cos(p["b"])}
+
+
+def outer(p):
+    q = inner(p)
+    return {"a": q["s"] * q["c"], "b": q["s"] + 1.0}
+
+
+def chain(a, b):
+    st = {"a": a, "b": b}
+    for _ in range(3):
+        st = outer(st)
+    return np.sum(st["a"] * st["b"])
+
+
+def branchy(x):
+    r = {"v": x, "w": 2.0 * x}
+    for i in range(4):
+        if i % 2 == 0:
+            r = {"v": r["w"] * 0.5, "w": r["v"] + r["w"]}
+        else:
+            r["v"] = r["v"] * 1.1
+    return np.sum(r["v"] * r["w"])
+
+
+def swap(p):
+    return {"a": p["b"], "b": p["a"]}
+
+
+def swapping(a, b):
+    st = {"a": a, "b": b}
+    for _ in range(3):
+        st = swap(st)
+        st["a"] = st["a"] * 2.0
+    return st["a"] - 3.0 * st["b"]
+
+
+def rebind_self(a, b):
+    st = {"a": a, "b": b}
+    st = {"a": st["b"], "b": st["a"] * st["b"]}
+    return st["a"] + st["b"]
+
+
+def while_helper(x):
+    st = {"x": x, "n": 0}
+    while st["n"] < 3:
+        st = bump(st)
+    return st["x"]
+
+
+def bump(s):
+    return {"x": s["x"] * s["x"] * 0.5, "n": s["n"] + 1}

@@ -34,6 +34,11 @@ CASES = [
     (C.uses_forward, (W, X), (0, 1)),
     (C.counted, (0.7, 1.1), (0, 1)),
     (C.result_for_its_value, (1.5, W, X), (0,)),
+    (C.chain, (R.normal(size=3), R.normal(size=3)), (0, 1)),
+    (C.branchy, (R.normal(size=3),), (0,)),
+    (C.swapping, (1.5, 0.7), (0, 1)),
+    (C.rebind_self, (1.5, 0.7), (0, 1)),
+    (C.while_helper, (0.9,), (0,)),
 ]
 
 

@@ -166,8 +166,8 @@ class _Hoist:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
             target = stmt.targets[0]
             if isinstance(target, ast.Name) and target.id == self.name:
-                if self._mentions(stmt.value):
-                    raise _Bail  # out = {... out ...}
+                if self._mentions(stmt.value):  # out = {... out ...}: the same keys at once
+                    return [ast.fix_missing_locations(self._rewriter().visit(stmt))]
                 out: list[ast.stmt] = []
                 self.held = self._bind(stmt.value, (), out, stmt)
                 return out
