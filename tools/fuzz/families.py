@@ -1,0 +1,309 @@
+"""Program families the expression generator (generator.py) does not combine: each is a
+template with random shapes, operators and constants, written the way a person writes
+NumPy code, so the tester reaches constructs README claims in combinations the
+recursive generator never builds.
+
+* ``broadcast`` -- arrays of rank 1 to 3 against arrays with length-1 axes on any axis
+  and scalars; reductions with negative axes and ``keepdims`` broadcast back
+  (``t - t.mean(axis=-1, keepdims=True)``);
+* ``piecewise`` -- chains of ``np.where`` / ``np.maximum`` / ``np.minimum`` /
+  ``np.clip`` on broadcast operands;
+* ``while_break`` -- ``while`` loops with ``break`` and ``continue`` whose tests read
+  arrays;
+* ``helper_loop`` -- helpers with default and keyword arguments returning tuples,
+  unpacked in a loop that carries arrays;
+* ``slice_aug`` -- ``+=`` / ``-=`` / ``*=`` on slices (rows, columns, steps) of a copy in
+  a loop;
+* ``matmul`` -- matmul chains with transposes (``A @ B.T @ x``, ``x @ A.T``, ``A.T @ A``);
+* ``stack_index`` -- ``np.stack`` / ``np.concatenate`` (``axis=-1`` too) then basic and
+  integer indexing of the result;
+* ``dict_params`` -- parameters in a dict, read by key, passed whole as ``wrt``.
+
+Every program runs in plain Python and is differentiable almost everywhere at the
+random point (arguments of ``log``/``sqrt`` are kept positive; kinks of ``where``,
+``maximum`` and ``clip`` are the oracle's to detect).  `generate` picks a family from
+the seed, deterministically.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from .oracle import Case
+
+MARK = "# tools/fuzz/families.py: "  # a family program's first line, then its family
+HEADER = "import numpy as np\n\n\n"
+
+UNARY = [
+    "np.sin({})",
+    "np.tanh({})",
+    "np.exp(np.cos({}))",
+    "np.log({0} * {0} + 0.5)",
+    "np.sqrt({0} * {0} + 0.25)",
+    "({} ** 2)",
+    "np.arctan({})",
+]
+
+
+class Family:
+    """A random source of one family's programs: shapes, operators, names."""
+
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed * 104729 + 17)
+        self.np_rng = np.random.default_rng(seed)
+
+    def pick(self, seq):
+        return self.rng.choice(list(seq))
+
+    def chance(self, p: float) -> bool:
+        return self.rng.random() < p
+
+    def unary(self, e: str) -> str:
+        return self.pick(UNARY).format(f"({e})" if " " in e else e)
+
+    def value(self, shape):
+        if shape == ():
+            return float(np.round(self.np_rng.uniform(-1.2, 1.2), 3))
+        return np.round(self.np_rng.uniform(-1.2, 1.2, shape), 3)
+
+    def const(self) -> str:
+        return self.pick(["0.5", "1.5", "2.0", "0.3", "-0.7", "0.25"])
+
+    def base_shape(self):
+        return self.pick([(4,), (3,), (2, 3), (3, 2), (2, 3, 4), (3, 2, 2), (2, 2, 3)])
+
+    def squeezed(self, shape):
+        """A shape broadcasting to `shape`: some axes set to 1, some leading ones dropped."""
+        out = [1 if self.chance(0.4) else n for n in shape]
+        drop = self.rng.randrange(len(out) + 1) if self.chance(0.4) else 0
+        return tuple(out[drop:])
+
+    # -- families ---------------------------------------------------------------------
+    def broadcast(self):
+        shape = self.base_shape()
+        wshape = self.squeezed(shape)
+        axis = -self.rng.randrange(1, len(shape) + 1)
+        red = self.pick(["mean", "sum", "max", "min"])
+        lines = [
+            f"    t = {self.unary('x')} {self.pick(['*', '+', '-'])} w",
+            f"    m = t.{red}(axis={axis}, keepdims=True)",
+            f"    u = (t - m) * {self.pick(['s', self.const()])}",
+        ]
+        if len(shape) >= 2 and self.chance(0.6):
+            axis2 = self.pick([-1, -2, 0])
+            lines.append(f"    c = np.sum(u * w, axis={axis2}, keepdims=True)")
+            lines.append(f"    u = u + {self.unary('c')}")
+        if self.chance(0.5):  # np.sum/max/min take axis=-1 on a 0-d w too (mean does not)
+            wred = self.pick(["sum", "max", "min"])
+            lines.append(f"    u = u * np.{wred}(w, axis=-1, keepdims=True)")
+        lines.append(f"    return np.sum({self.unary('u')}) + s * np.mean(w)")
+        src = "def f(x, w, s):\n" + "\n".join(lines) + "\n"
+        args = {"x": self.value(shape), "w": self.value(wshape), "s": self.value(())}
+        return src, args, ("x", "w", "s")
+
+    def piecewise(self):
+        shape = self.base_shape()
+        wshape = self.squeezed(shape)
+        lines = [f"    a = {self.unary('x')} * w"]
+        for _ in range(self.rng.randrange(2, 5)):
+            e = self.pick(
+                [
+                    f"np.where(a > {self.const()}, a * s, {self.unary('a')})",
+                    f"np.maximum(a, {self.unary('w')})",
+                    "np.minimum(a, s * w)",
+                    "np.clip(a, -0.6, 0.8) + 0.1 * a",
+                    "np.where(w > 0.0, a, -a)",
+                    "np.maximum(a, 0.0) * x",
+                ]
+            )
+            lines.append(f"    a = {e}")
+        lines.append(f"    return np.sum(a * {self.unary('x')})")
+        src = "def f(x, w, s):\n" + "\n".join(lines) + "\n"
+        args = {"x": self.value(shape), "w": self.value(wshape), "s": self.value(())}
+        return src, args, ("x", "w", "s")
+
+    def while_break(self):
+        n = self.pick([3, 4, 5])
+        limit = self.pick(["2.0", "4.0", "8.0"])
+        skip = self.pick(["x[j] > 0.5", "x[j] < -0.3", "j % 2 == 1", "acc[j % 2] > 1.0"])
+        stop = self.pick([f"np.sum(acc * acc) > {limit}", "x[j] * s > 0.9", "j >= n - 2"])
+        upd = self.pick(
+            [
+                "acc = acc * np.tanh(x[j]) + s",
+                "acc = acc + np.sin(x[j] * acc)",
+                "acc[j % 2] = acc[j % 2] + x[j] * s",
+            ]
+        )
+        src = (
+            "def f(x, s):\n"
+            "    acc = np.ones(2) * s\n"
+            "    i = 0\n"
+            f"    n = {n}\n"
+            "    while i < n:\n"
+            "        j = i\n"
+            "        i = i + 1\n"
+            f"        if {skip}:\n"
+            "            continue\n"
+            f"        {upd}\n"
+            f"        if {stop}:\n"
+            "            break\n"
+            "    return np.sum(acc ** 2) + acc[0]\n"
+        )
+        args = {"x": self.value((n,)), "s": self.value(())}
+        return src, args, ("x", "s")
+
+    def helper_loop(self):
+        shape = self.pick([(3,), (2, 3)])
+        scale = self.pick(["2.0", "0.5", "1.5"])
+        helper = (
+            f"def step(a, b, rate={scale}, *, shift=0.0):\n"
+            f"    c = {self.unary('a')} * rate + b\n"
+            f"    return c + shift, np.sum(c * a)\n"
+        )
+        call = self.pick(
+            [
+                "step(h, x)",
+                "step(h, x, 0.3)",
+                "step(h, x, shift=s)",
+                "step(b=x, a=h, rate=s)",
+                "step(h, x * s, rate=0.7, shift=1.0)",
+            ]
+        )
+        trips = self.pick([2, 3])
+        src = (
+            helper
+            + "\n\n"
+            + "def f(x, s):\n"
+            + "    h = x * s\n"
+            + "    total = 0.0\n"
+            + f"    for k in range({trips}):\n"
+            + f"        h, e = {call}\n"
+            + "        h = np.tanh(h)\n"
+            + "        total = total + e * (k + 1)\n"
+            + "    return total + np.sum(h)\n"
+        )
+        return src, {"x": self.value(shape), "s": self.value(())}, ("x", "s")
+
+    def slice_aug(self):
+        shape = self.pick([(4,), (5,), (3, 4), (4, 3)])
+        n = shape[0]
+        target = self.pick(
+            [
+                "y[i:i + 2]",
+                "y[1:]",
+                "y[::2]",
+                "y[i]",
+                "y[:, 1:]" if len(shape) == 2 else "y[:-1]",
+                "y[i, :]" if len(shape) == 2 else "y[-1]",
+            ]
+        )
+        op = self.pick(["+=", "-=", "*="])
+        if op == "*=":
+            rhs = "np.tanh(s) + 1.5"
+        else:
+            first, last = ("x[0]", "x[-1]") if len(shape) == 1 else ("x[0, 0]", "x[-1, -1]")
+            rhs = self.pick([f"s * {first}", "np.sin(s)", f"{first} * {last}", "s * np.mean(x)"])
+        src = (
+            "def f(x, s):\n"
+            "    y = x.copy()\n"
+            f"    for i in range({n - 2}):\n"
+            f"        {target} {op} {rhs}\n"
+            "        y = y * 0.9 + np.sin(y) * 0.1\n"
+            f"    return np.sum({self.unary('y')}) + np.sum(x)\n"
+        )
+        return src, {"x": self.value(shape), "s": self.value(())}, ("x", "s")
+
+    def matmul(self):
+        m, k, n = self.pick([(2, 3, 4), (3, 3, 2), (4, 2, 3)])
+        form = self.pick(
+            [
+                ("A @ B.T @ v", (m, k), (n, k), (n,)),
+                ("(v @ A.T) @ B", (m, k), (m, n), (k,)),
+                ("np.tanh(A.T @ A) @ B", (m, k), (k, n), None),
+                ("(A @ B).T @ np.sin(v)", (m, k), (k, n), (m,)),
+                ("A.T @ (B @ v)", (m, k), (m, n), (n,)),
+                ("np.transpose(A) @ B @ B.T @ v", (k, m), (k, n), (k,)),
+            ]
+        )
+        expr, sa, sb, sv = form
+        args = {"A": self.value(sa), "B": self.value(sb)}
+        params = ["A", "B"]
+        if sv is not None:
+            args["v"] = self.value(sv)
+            params.append("v")
+        src = f"def f({', '.join(params)}):\n    r = {expr}\n    return np.sum({self.unary('r')})\n"
+        return src, args, tuple(params)
+
+    def stack_index(self):
+        shape = self.pick([(3,), (4,), (2, 3)])
+        join, jshape = self.pick(
+            [
+                ("np.stack([x, np.sin(w), x * w])", (3,) + shape),
+                ("np.stack([x, w * 2.0], axis=-1)", shape + (2,)),
+                ("np.concatenate([x, w, x * w])", (3 * shape[0],) + shape[1:]),
+                ("np.concatenate([x, np.tanh(w)], axis=-1)", shape[:-1] + (2 * shape[-1],)),
+            ]
+        )
+        reads = [
+            "z[0]",
+            "z[-1]",
+            "z[1:]",
+            "z[::-1]",
+            "z[..., 0]" if len(jshape) >= 2 else "z[:1]",
+            f"z[np.array([0, {jshape[0] - 1}, 0])]",
+        ]
+        r1, r2 = self.pick(reads), self.pick(reads)
+        src = (
+            "def f(x, w):\n"
+            f"    z = {join}\n"
+            f"    return np.sum({self.unary(r1)}) + np.sum({r2} * {r2})\n"
+        )
+        return src, {"x": self.value(shape), "w": self.value(shape)}, ("x", "w")
+
+    def dict_params(self):
+        n = self.pick([2, 3])
+        layer = self.unary('params["W"] @ h + params["b"]')
+        src = (
+            "def f(params, x):\n"
+            "    h = x\n"
+            "    for k in range(2):\n"
+            f"        h = {layer}\n"
+            '    return np.sum(h * params["b"]) + params["scale"] * np.sum(h)\n'
+        )
+        args = {
+            "W": self.value((n, n)),
+            "b": self.value((n,)),
+            "scale": self.value(()),
+            "x": self.value((n,)),
+        }
+        return src, args, ("W", "b", "scale", "x"), {"params": ("dict", ("W", "b", "scale"))}
+
+
+FAMILIES = (
+    "broadcast",
+    "piecewise",
+    "while_break",
+    "helper_loop",
+    "slice_aug",
+    "matmul",
+    "stack_index",
+    "dict_params",
+)
+
+
+def generate(seed: int, family: str | None = None) -> Case:
+    """The program of `family` (one chosen by the seed if None) for `seed`."""
+    fam = Family(seed)
+    name = family or fam.pick(FAMILIES)
+    made = getattr(fam, name)()
+    source, args, wrt = made[:3]
+    containers = made[3] if len(made) > 3 else {}
+    return Case(
+        source=f"{MARK}{name}\n{HEADER}{source}",
+        args=args,
+        wrt=wrt,
+        hessian=fam.chance(0.15) and not containers,
+        containers=containers,
+    )
