@@ -46,6 +46,136 @@ UNARY = [
     "np.arctan({})",
 ]
 
+# operations of `pipeline`, on arrays `a` and `b` (any rank; NumPy decides, when the
+# program is written, whether one applies to the shapes at hand)
+UNARY_OPS = [
+    "np.roll({a}, 1, axis=-1)",
+    "np.rot90({a})",
+    "np.flipud({a})",
+    "np.fliplr({a})",
+    "np.rollaxis({a}, -1)",
+    "np.atleast_2d({a})",
+    "np.atleast_3d({a})",
+    "np.sort({a}, axis=-1)",
+    "np.sort({a}, axis=0)",
+    "np.partition({a}, 1, axis=-1)",
+    "np.diff({a}, axis=-1)",
+    "np.diff({a}, n=2, axis=0)",
+    "np.cumsum({a}, axis=-2)",
+    "np.cumsum({a})",
+    "np.tril({a})",
+    "np.triu({a}, 1)",
+    "np.diag({a})",
+    "np.diagonal({a}, axis1=-2, axis2=-1)",
+    "np.pad({a}, 1)",
+    "np.pad({a}, 1, mode='edge')",
+    "np.pad({a}, 1, mode='reflect')",
+    "np.pad({a}, 2, mode='wrap')",
+    "np.swapaxes({a}, 0, -1)",
+    "np.moveaxis({a}, 0, -1)",
+    "np.expand_dims({a}, -1)",
+    "np.squeeze({a})",
+    "{a}.reshape(-1)",
+    "{a}.transpose()",
+    "{a}[..., ::-2]",
+    "{a}[::-1, None]",
+    "{a}[np.array([0, -1])]",
+    "{a}[{a} > 0.0]",
+    "{a}[..., 1:] * {a}[..., :-1]",
+    "np.median({a}, axis=-1)",
+    "np.quantile({a}, 0.3, axis=0)",
+    "np.percentile({a}, 70.0, axis=-1, keepdims=True)",
+    "np.ptp({a}, axis=-1)",
+    "np.std({a}, axis=-1, keepdims=True)",
+    "np.var({a}, axis=0)",
+    "np.prod({a}, axis=-1)",
+    "np.linalg.norm({a}, axis=-1)",
+    "np.linalg.norm({a}, axis=0, keepdims=True)",
+    "np.sum({a}, axis=(0, -1), keepdims=True)",
+    "np.mean({a}, axis=-2, keepdims=True)",
+    "np.max({a}, axis=(0,), keepdims=True)",
+    "np.min({a}, axis=-1)",
+    "np.sum({a}, where={a} > 0.0)",
+    "np.sum({a}, axis=0, initial=1.0)",
+    "np.mean({a}, axis=-1, where={a} < 0.5, keepdims=True)",
+    "np.mod({a}, 0.7)",
+    "np.fmod({a}, 0.6)",
+    "np.sinc({a})",
+    "np.select([{a} > 0.3, {a} < -0.3], [{a} * 2.0, np.sin({a})], default=0.1)",
+    "np.take_along_axis({a}, np.argsort({a}, axis=-1), axis=-1)",
+    "np.gradient({a}, axis=-1)",
+    "np.trapezoid({a}, axis=-1)",
+    "np.convolve({a}.ravel(), np.array([0.5, -1.0]))",
+    "np.polyval({a}.ravel(), 0.3)",
+    "np.kron({a}, np.array([1.0, -0.5]))",
+    "np.cov({a})",
+    "np.linalg.matrix_power({a}, 2)",
+    "np.linalg.det({a} + 2.0 * np.eye({a}.shape[-1]))",
+    "np.linalg.inv({a} + 2.0 * np.eye({a}.shape[-1]))",
+    "np.linalg.pinv({a})",
+    "np.append({a}, {a}[..., :1], axis=-1)",
+    "np.column_stack([{a}, {a} * 2.0])",
+    "np.dstack([{a}, np.sin({a})])",
+    "np.r_[{a}.ravel(), 0.5]",
+    "np.c_[{a}.ravel(), {a}.ravel() ** 2]",
+    "np.einsum({a}, [0, 1], [1, 0])",
+    "np.einsum('...i,...i->...', {a}, {a})",
+    "np.linalg.multi_dot([{a}, {a}.T, {a}])",
+    "np.split({a}, 2, axis=-1)[0]",
+    "np.array_split({a}, 3)[-1]",
+    "np.clip({a}, -0.5, 0.6) * {a}",
+    "np.where({a} > 0.2, {a}, 0.0)",
+    "np.maximum({a}, 0.0) + 0.1 * {a}",
+    "np.linalg.eigh({a} + {a}.T)[0]",
+    "np.linalg.svd({a}, compute_uv=False)",
+    "np.linalg.slogdet({a} + 2.0 * np.eye({a}.shape[-1]))[1]",
+]
+BINARY_OPS = [
+    "{a} + {b}",
+    "{a} * {b}",
+    "{a} - {b}[..., None]",
+    "{a}[:, None] * {b}",
+    "np.maximum({a}, {b})",
+    "np.where({a} > {b}, {a}, {b} * 2.0)",
+    "{a} @ {b}",
+    "{a} @ {b}.T",
+    "{a}.T @ {b}",
+    "np.matmul({a}, {b})",
+    "np.einsum('...ij,...jk->...ik', {a}, {b})",
+    "np.stack([{a}, {b}], axis=-1)",
+    "np.stack([{a}, {b}])",
+    "np.concatenate([{a}, {b}], axis=-1)",
+    "np.concatenate([{a}, {b}])",
+    "np.tensordot({a}, {b}, axes=1)",
+    "np.outer({a}, {b})",
+    "np.cross({a}, {b})",
+    "np.hypot({a}, {b})",
+    "np.arctan2({a}, {b} + 2.0)",
+    "np.vdot({a}, {b})",
+    "np.dot({a}, {b})",
+    "np.linalg.solve({a} + 3.0 * np.eye({a}.shape[-1]), {b})",
+    "np.interp(np.linspace(-1.0, 1.0, 5), np.array([-1.0, 0.0, 1.0]), np.sin({b}).ravel()[:3])",
+]
+
+
+def _try(expr, scope):
+    """`expr`'s value in `scope`, or None if NumPy rejects it, warns, or it is not a finite
+    float array of moderate size and magnitude (not something to differentiate)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            value = eval(expr, dict(scope))
+        except Exception:
+            return None
+    value = np.asarray(value)
+    if value.dtype.kind != "f" or value.size == 0 or value.size > 120:
+        return None
+    if not np.all(np.isfinite(value)) or np.max(np.abs(value)) > 1e3:
+        return None
+    return value
+
 
 class Family:
     """A random source of one family's programs: shapes, operators, names."""
@@ -280,6 +410,38 @@ class Family:
         }
         return src, args, ("W", "b", "scale", "x"), {"params": ("dict", ("W", "b", "scale"))}
 
+    def pipeline(self):
+        """Two to five NumPy operations chained on rank 1-3 arrays, drawn from the list
+        README gives of what srcdiff differentiates (shape functions, sorts, statistics,
+        linear algebra, joins, indexing).  Each operation is tried on the real arguments
+        while the program is written: one that NumPy rejects, that gives integers, a
+        non-finite or a huge value is drawn again, so the program runs by construction."""
+        shapes = [(4,), (3, 4), (2, 3, 4), (3, 3), (2, 2, 3), (4, 1), (1, 3)]
+        x_shape, w_shape = self.pick(shapes), self.pick(shapes)
+        args = {"x": self.value(x_shape), "w": self.value(w_shape)}
+        scope = {"np": np, **{k: np.array(v) for k, v in args.items()}}
+        names = ["x", "w"]
+        lines = []
+        for step in range(self.rng.randrange(2, 6)):
+            for _ in range(30):
+                a, b = self.pick(names), self.pick(names)
+                template = self.pick(UNARY_OPS if self.chance(0.7) else BINARY_OPS)
+                expr = template.format(a=a, b=b)
+                value = _try(expr, scope)
+                if value is not None:
+                    break
+            else:
+                continue
+            name = f"v{step}"
+            scope[name] = value
+            names.append(name)
+            lines.append(f"    {name} = {expr}")
+        last = names[-1]
+        other = self.pick(names[:-1])
+        lines.append(f"    return np.sum({self.unary(last)}) + np.sum({other} * {other})")
+        src = "def f(x, w):\n" + "\n".join(lines) + "\n"
+        return src, args, ("x", "w")
+
 
 FAMILIES = (
     "broadcast",
@@ -290,6 +452,7 @@ FAMILIES = (
     "matmul",
     "stack_index",
     "dict_params",
+    "pipeline",
 )
 
 
