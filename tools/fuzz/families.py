@@ -442,6 +442,70 @@ class Family:
         src = "def f(x, w):\n" + "\n".join(lines) + "\n"
         return src, args, ("x", "w")
 
+    def inplace(self):
+        """A local array changed in place in a loop: overlapping slice updates
+        (``y[1:] += y[:-1]``), views taken before the change (``z = y[1:]``, ``y.T``),
+        element updates reading other elements, ``np.add.at``-free fancy updates.  Each
+        statement is run on the real arguments as it is written (dropped if NumPy rejects
+        it or the values blow up), so the program runs by construction."""
+        shape = self.pick([(4,), (5,), (3, 3), (2, 4)])
+        args = {"x": self.value(shape), "s": self.value(())}
+        init = self.pick(["x.copy()", "x * 1.0", "np.zeros_like(x) + x", "np.array(x)"])
+        lines = [f"    y = {init}"]
+        scope = {"np": np, "x": np.array(args["x"]), "s": args["s"]}
+        exec(lines[0].strip(), scope)
+        body_pool = [
+            "y[1:] += y[:-1] * s",
+            "y[:-1] -= 0.5 * y[1:]",
+            "y[::2] *= np.tanh(y[1::2][: y[::2].shape[0]]) if y.shape[0] % 2 == 0 else 0.9",
+            "y[i % y.shape[0]] = np.sin(y[(i + 1) % y.shape[0]])",
+            "y[i % y.shape[0]] += s * y[-1]",
+            "y[-1] = y[0] * 0.5 + y[-1]",
+            "y *= 0.9",
+            "y += np.cos(y) * 0.1",
+            "y[y > 0.5] = 0.5",
+            "y[np.array([0, 2])] = y[np.array([1, 1])] * s",
+            "z = y[1:]",
+            "z *= 0.8",
+            "z += s",
+            "y = y[::-1].copy()",
+            "y = np.roll(y, 1, axis=0)",
+            "t = y[0]",
+            "y[0] = t * t",
+        ]
+        if len(shape) == 2:
+            body_pool += [
+                "y[:, 1:] += y[:, :-1] * s",
+                "y.T[0] *= 0.5",
+                "y[i % y.shape[0], :] = np.tanh(y[:, i % y.shape[1]])[: y.shape[1]]",
+                "y[1:, 0] += y[0, 1:][: y.shape[0] - 1]",
+            ]
+        trips = self.rng.randrange(2, 4)
+        body = []
+        for _ in range(self.rng.randrange(2, 6)):
+            for _ in range(20):
+                stmt = self.pick(body_pool)
+                trial = dict(scope)
+                trial = {
+                    k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in trial.items()
+                }
+                try:
+                    for i in range(trips):
+                        trial["i"] = i
+                        exec("\n".join(body + [stmt]), trial)
+                except Exception:
+                    continue
+                if all(np.all(np.isfinite(v)) for v in trial.values() if isinstance(v, np.ndarray)):
+                    body.append(stmt)
+                    break
+        if "z" in " ".join(body) and not any(b.startswith("z = ") for b in body):
+            body.insert(0, "z = y[1:]")
+        lines.append(f"    for i in range({trips}):")
+        lines += [f"        {b}" for b in body] or ["        y = y * s"]
+        lines.append(f"    return np.sum({self.unary('y')}) + s * np.sum(y)")
+        src = "def f(x, s):\n" + "\n".join(lines) + "\n"
+        return src, args, ("x", "s")
+
 
 FAMILIES = (
     "broadcast",
@@ -453,6 +517,7 @@ FAMILIES = (
     "stack_index",
     "dict_params",
     "pipeline",
+    "inplace",
 )
 
 
