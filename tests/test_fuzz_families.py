@@ -9,6 +9,9 @@ from tools.fuzz.families import FAMILIES, MARK, generate
 from tools.fuzz.oracle import check
 
 SEEDS = range(0, 12)
+# inplace draws views changed in place (`z = y[1:]`, then `y += v`, then a read of z):
+# those srcdiff refuses, as README says
+MIN_OK = {"inplace": 0.6}
 
 
 @pytest.mark.parametrize("family", FAMILIES)
@@ -22,7 +25,7 @@ def test_family_programs_are_differentiated_correctly(family):
         if verdict.status in ("wrong", "crash", "invalid"):
             failures.append(f"seed {seed}: {verdict.status} {verdict.detail[:300]}\n{case.source}")
     assert not failures, "\n\n".join(failures)
-    assert statuses.count("ok") >= len(SEEDS) * 0.8
+    assert statuses.count("ok") >= len(SEEDS) * MIN_OK.get(family, 0.8)
 
 
 def test_a_seed_draws_the_same_program_every_time():

@@ -476,7 +476,6 @@ class Family:
         if len(shape) == 2:
             body_pool += [
                 "y[:, 1:] += y[:, :-1] * s",
-                "y.T[0] *= 0.5",
                 "y[i % y.shape[0], :] = np.tanh(y[:, i % y.shape[1]])[: y.shape[1]]",
                 "y[1:, 0] += y[0, 1:][: y.shape[0] - 1]",
             ]
