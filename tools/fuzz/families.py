@@ -505,6 +505,50 @@ class Family:
         src = "def f(x, s):\n" + "\n".join(lines) + "\n"
         return src, args, ("x", "s")
 
+    def closures(self):
+        """Python README lists as differentiated but the expression generator does not
+        draw: a lambda and a nested ``def`` at the top of `f` closing
+        over its variables, ``enumerate(zip(...), start=)``, ``max``/``min`` of a
+        generator with ``default=``, ``any``/``all`` in assignments."""
+        n = self.pick([3, 4])
+        act = self.pick(["np.tanh(v * scale)", "np.sin(v) * scale", "v / (1.0 + v * v) + scale"])
+        mix = self.pick(["act(v) + bias * v", "act(v * bias) - v", "bias * act(v) + act(-v)"])
+        pair = self.pick(["zip(x, x[::-1])", "zip(x[1:], x[:-1])", "zip(x, np.cos(x))"])
+        start = self.pick(["", ", start=1", ", start=2"])
+        k_use = "a * b / (k + 1)" if not start else "a * b / k"
+        red = self.pick(["max", "min"])
+        gen = self.pick(
+            [
+                "(np.sum(v) for v in [h, x])",
+                "(float(np.sum(v * v)) for v in (h, x * s) if np.sum(v) > -5.0)",
+                "(c * s for c in [])",
+            ]
+        )
+        flag = self.pick(
+            [
+                "any(v > 0.0 for v in [s, 0.5])",
+                "all(v > 0.0 for v in [s, 0.5])",
+                "any([s > 0.2, s < -0.2])",
+            ]
+        )
+        src = (
+            "def f(x, s):\n"
+            "    scale = s * 2.0\n"
+            f"    act = lambda v: {act}\n"
+            "\n"
+            "    def layer(v, bias):  # (a default is refused: srcdiff inlines it)\n"
+            f"        return {mix}\n"
+            "\n"
+            "    h = x * s\n"
+            f"    for k, (a, b) in enumerate({pair}{start}):\n"
+            f"        h = layer(h, {k_use})\n"
+            f"    best = {red}({gen}, default=0.25)\n"
+            f"    flag = {flag}\n"
+            "    sign = 1.0 if flag else -1.0\n"
+            "    return np.sum(layer(h, 0.1)) + best * sign + act(s)\n"
+        )
+        return src, {"x": self.value((n,)), "s": self.value(())}, ("x", "s")
+
 
 FAMILIES = (
     "broadcast",
@@ -517,6 +561,7 @@ FAMILIES = (
     "dict_params",
     "pipeline",
     "inplace",
+    "closures",
 )
 
 
