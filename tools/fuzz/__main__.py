@@ -39,9 +39,9 @@ def _one(task):
     from .generator import containerize, generate
     from .oracle import check
 
-    seed, numba_every, containers_every, symbolic, families_every = task
-    if families_every and seed % families_every == 1 % families_every:
-        case = families.generate(seed)
+    seed, numba_every, containers_every, symbolic, families_every, family = task
+    if family or (families_every and seed % families_every == 1 % families_every):
+        case = families.generate(seed, family)
     else:
         case = generate(seed)
         if containers_every and seed % containers_every == containers_every - 1:
@@ -84,13 +84,26 @@ def main(argv=None):
         help="draw one program in K from tools/fuzz/families.py (0: never)",
     )
     parser.add_argument(
+        "--family",
+        choices=families.FAMILIES,
+        default=None,
+        help="draw every program from this family of tools/fuzz/families.py",
+    )
+    parser.add_argument(
         "--no-symbolic", action="store_true", help="skip the mode='symbolic' comparison"
     )
     args = parser.parse_args(argv)
 
     seeds = range(args.seed, args.seed + args.n)
     tasks = [
-        (s, args.numba_every, args.containers_every, not args.no_symbolic, args.families_every)
+        (
+            s,
+            args.numba_every,
+            args.containers_every,
+            not args.no_symbolic,
+            args.families_every,
+            args.family,
+        )
         for s in seeds
     ]
     counts = collections.Counter()
