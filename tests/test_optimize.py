@@ -181,3 +181,11 @@ def test_a_for_loop_left_with_nothing_to_do_goes():
         return i
     """  # the loop's counter is read after it
     assert _dead(kept, {"total"}) == "for i in range(n):\n    pass\nreturn i"
+
+
+def test_a_user_variable_copied_by_arithmetic_stays_a_copy():
+    """`y = x * 1.0` copies x: folding it to `y = x` would make y an alias, and
+    `y[0] = v` would then change x (found by the random-program tester)."""
+    stmts = ast.parse("y = x * 1.0\nz = x ** 1\ndy = dx * 1.0\nw = (x * 1.0) + y").body
+    out = ast.unparse(ast.Module(propagate(stmts, {"dy", "dx"}), []))
+    assert out.splitlines() == ["y = x * 1.0", "z = x ** 1", "dy = dx", "w = x + y"]

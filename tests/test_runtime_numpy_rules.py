@@ -963,3 +963,16 @@ def test_hvp_uses_the_helper_rules():
     v = U(4)
     hv = srcdiff.hvp(quadratic_form, (x, A), v, wrt="x")
     assert_close(hv, (A + A.T) @ v, 1e-13, 1e-14, "hvp of x @ A @ x")
+
+
+@pytest.mark.parametrize("axis", [0, -1])
+def test_reduction_helpers_take_an_axis_on_a_scalar(axis):
+    """NumPy's np.sum / np.max accept axis 0 or -1 on a 0-d input and reduce nothing: the
+    helpers' partials are those of the identity (found by the random-program tester)."""
+    for a in (np.array(-1.01), -1.01):
+        out = np.max(a, axis=axis)
+        assert rn.chooser_partials(a, out, axis, False) == 1.0
+        assert rn.expand_reduced(np.array(2.5), a, axis, False) == 2.5
+        assert rn.expand_reduced(np.array(2.5), a, axis, True) == 2.5
+        assert rn.reduced_size(a, axis) == 1
+        assert rn.var_partials(a, axis) == 0.0

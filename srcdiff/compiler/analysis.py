@@ -535,6 +535,12 @@ class Analysis:
 
     _expr_List = _expr_Tuple
 
+    def _expr_Slice(self, node):
+        """`a:b:c` in an index: active where a bound is, by the same rules as any
+        expression (`: y.shape[0]` reads y's shape, an int, not y's values)."""
+        parts = [p for p in (node.lower, node.upper, node.step) if p is not None]
+        return OTHER, any(self.expr(p)[1] for p in parts)
+
     def _expr_Attribute(self, node):
         obj = self.resolver.resolve(node)
         if obj is not MISSING:

@@ -591,6 +591,14 @@ class Normalizer(Reductions, Inlining):
             for k, part in enumerate(parts if parts is not None else [target.slice]):
                 if _plain_index(part):
                     continue
+                if isinstance(part, ast.Slice):  # `y[: n // 2] = v`: its bounds, not itself
+                    for field in ("lower", "upper", "step"):
+                        bound = getattr(part, field)
+                        if bound is not None and not _plain_index(bound):
+                            index = self.names.numbered("index")
+                            pre += self._stmt_Assign(_assign(index, bound, stmt))
+                            setattr(part, field, _located(_name(index), bound))
+                    continue
                 index = self.names.numbered("index")
                 pre += self._stmt_Assign(_assign(index, part, stmt))
                 if parts is None:

@@ -20,7 +20,7 @@ from collections.abc import Collection, Sequence
 
 from .aliasing import PURE_METHODS
 from .astutil import Transformer, copy_tree, walk
-from .templates import simplify
+from .templates import simplify, simplify_value
 
 _MUTATORS = frozenset({"append", "extend", "pop", "insert", "remove", "clear", "reverse", "sort"})
 
@@ -143,8 +143,10 @@ def propagate(
             out.append(stmt)
             continue
         if isinstance(stmt, ast.Assign):
-            stmt.value = simplify(facts.substitute(stmt.value), int_names)
             lhs = stmt.targets[0]
+            primal = not (isinstance(lhs, ast.Name) and lhs.id in adjoints)
+            tidy = simplify_value if primal else simplify  # `y = x * 1.0` keeps y a copy
+            stmt.value = tidy(facts.substitute(stmt.value), int_names)
             if (
                 isinstance(lhs, ast.Name)
                 and isinstance(stmt.value, ast.Name)
@@ -370,7 +372,7 @@ def fold_single_use(
         if loads.get(name, 0) + more_loads.get(name, 0) == 1
         and stores.get(name, 0) + more_stores.get(name, 0) == 1
     }
-    return _Folder(single, pure_names, int_names).block(stmts)
+    return _Folder(single, pure_names, int_names, candidates).block(stmts)
 
 
 def name_counts(stmts: Sequence[ast.stmt]) -> tuple[dict[str, int], dict[str, int]]:
@@ -389,8 +391,9 @@ class _Folder:
     """fold_single_use over one block at a time, in one pass: where each name is
     mentioned and stored, and which statements stop a fold, are indexed up front."""
 
-    def __init__(self, single, pure_names, int_names):
+    def __init__(self, single, pure_names, int_names, candidates=frozenset()):
         self.single, self.pure_names, self.int_names = single, pure_names, int_names
+        self.candidates = candidates  # derived names; others are the user's variables
 
     def block(self, block):
         out = list(block)
@@ -430,7 +433,10 @@ class _Folder:
             later = out[j]
             _replace_load(later, target, stmt.value)
             if isinstance(later, ast.Assign):
-                later.value = simplify(later.value, self.int_names)
+                lhs = later.targets[0]
+                user = isinstance(lhs, ast.Name) and lhs.id not in self.candidates
+                tidy = simplify_value if user else simplify  # `y = x * 1.0` keeps y a copy
+                later.value = tidy(later.value, self.int_names)
             folded.add(i)
         return [stmt for pos, stmt in enumerate(out) if pos not in folded]
 

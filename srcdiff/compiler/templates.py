@@ -208,3 +208,19 @@ def _is_none_test(node):
 def simplify(node, int_names=frozenset()):
     """Fold trivial arithmetic; `int_names` are variables that may hold ints."""
     return _Simplifier(int_names).visit(node)
+
+
+_REFERENCES = (ast.Name, ast.Attribute, ast.Subscript)
+
+
+def simplify_value(node, int_names=frozenset()):
+    """`simplify` for the whole right-hand side of a user variable's assignment.  Where
+    folding would leave a bare name, attribute or subscript of what was arithmetic
+    (``y = x * 1.0`` to ``y = x``), the variable would become an alias of the array the
+    user's code copied, and an in-place change of it (``y[0] = v``) would change that
+    array too -- the caller's argument, if it is one: that fold is not made."""
+    was_reference = isinstance(node, _REFERENCES)
+    out = simplify(node, int_names)
+    if isinstance(out, _REFERENCES) and not was_reference:
+        return node  # its operands are simplified; its own operation stays
+    return out

@@ -651,8 +651,14 @@ linear(np.vstack, "tup", jvp={"tup": "np.vstack(t)"}, vjp={"tup": "vstack_vjp(g,
 
 # --- more linear and bilinear functions (issue 13) -------------------------------------------
 # Self-transposing or inverse pairs: the jvp is the op on t, the vjp its transpose on g.
+# (a 1-D `m` is taken as a row repeated into a square matrix: its cotangent is summed back)
 for _f in (np.tril, np.triu):
-    linear(_f, "m, k=0", jvp={"m": f"np.{_f.__name__}(t, k)"}, vjp={"m": f"np.{_f.__name__}(g, k)"})
+    linear(
+        _f,
+        "m, k=0",
+        jvp={"m": f"np.{_f.__name__}(t, k)"},
+        vjp={"m": f"unbroadcast(np.{_f.__name__}(g, k), m)"},
+    )
 for _f in (np.flipud, np.fliplr):
     linear(_f, "m", jvp={"m": f"np.{_f.__name__}(t)"}, vjp={"m": f"np.{_f.__name__}(g)"})
 linear(

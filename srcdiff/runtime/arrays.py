@@ -138,8 +138,7 @@ def expand_reduced(g, a, axis=None, keepdims=False):
     if not shape and not isinstance(a, np.ndarray):
         return g
     if not keepdims and axis is not None:
-        axes = axis if isinstance(axis, (tuple, list)) else (axis,)
-        g = np.expand_dims(g, tuple(sorted(ax % len(shape) for ax in axes)))
+        g = np.expand_dims(g, _reduced_axes(len(shape), axis))
     out = np.empty(shape, dtype=dtype)
     out[...] = g  # a fresh, writable array (not a broadcast view)
     return out
@@ -148,10 +147,7 @@ def expand_reduced(g, a, axis=None, keepdims=False):
 def reduced_size(a, axis=None):
     """How many elements of `a` each output of a reduction over `axis` combines."""
     shape = np.shape(a)
-    if axis is None:
-        return math.prod(shape)
-    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
-    return math.prod(shape[ax % len(shape)] for ax in axes)
+    return math.prod(shape[ax] for ax in _reduced_axes(len(shape), axis))
 
 
 def _as_float(a):
@@ -162,8 +158,9 @@ def _as_float(a):
 
 def _reduced_axes(ndim, axis):
     """A reduction's `axis` (None, an int, a negative int or a tuple) as a sorted tuple of
-    non-negative axes."""
-    if axis is None:
+    non-negative axes.  A 0-d input has none: NumPy's reductions (``np.sum``, ``np.max``)
+    accept ``axis=0`` or ``axis=-1`` on a scalar and reduce nothing."""
+    if axis is None or ndim == 0:
         return tuple(range(ndim))
     return tuple(
         sorted({ax % ndim for ax in (axis if isinstance(axis, (tuple, list)) else (axis,))})

@@ -186,9 +186,10 @@ def like(g, x):
 
 
 def owned(g, x):
-    """A new array shaped like `x` holding `g`, which adjoint code may update in place."""
-    if isinstance(x, np.ndarray):
-        out = np.zeros(x.shape, dtype=np.result_type(x.dtype, np.float32))
+    """A new array shaped like `x` holding `g`, which adjoint code may update in place
+    (0-d for a NumPy scalar: `a[None]` indexes one, and its adjoint is updated so)."""
+    if isinstance(x, (np.ndarray, np.generic)):
+        out = np.zeros(np.shape(x), dtype=np.result_type(x.dtype, np.float32))
         out[...] = g
         return out
     if isinstance(x, (list, tuple)):
@@ -209,10 +210,13 @@ def add_at(dx, x, index, g):
     Repeated integer indices accumulate (np.add.at semantics).
     """
     if not isinstance(dx, np.ndarray):
-        if isinstance(x, np.ndarray):
-            dx = np.zeros(x.shape, dtype=np.result_type(x.dtype, np.float32))
+        earlier = dx  # None, or a contribution that is a number (a NumPy scalar's adjoint)
+        if isinstance(x, (np.ndarray, np.generic)):  # a NumPy scalar indexes as 0-d: a[None]
+            dx = np.zeros(np.shape(x), dtype=np.result_type(x.dtype, np.float32))
         else:
             dx = seq_zeros(x)
+        if earlier is not None:
+            dx += earlier
     if (
         isinstance(index, np.ndarray)
         or (isinstance(index, tuple) and any(isinstance(i, (np.ndarray, list)) for i in index))

@@ -9,7 +9,10 @@ mode; `NotSymbolicError` is "refused", a module over the size or time limit
 `--containers-every K` passes some parameters in a dict or a NamedTuple
 (`params["x"]` / `params.x` in place of `x`): its gradient must have the
 container's structure and leaves that agree with finite differences of the leaves
-("pytree" row).  Each of these has its own row in the summary.
+("pytree" row).  One program in `--families-every K` is drawn from the templates of
+tools/fuzz/families.py (rank-3 broadcasting, piecewise chains, while/break, helpers
+with keywords in loops, slice updates, matmul chains, stack-then-index, dicts of
+parameters; "family" row).  Each of these has its own row in the summary.
 Failures are minimised (`--minimize`) and written to `--out` as regression
 files that `tests/test_fuzz_regressions.py` runs.
 """
@@ -24,6 +27,8 @@ import re
 import sys
 import time
 
+from . import families
+
 BASE_MODES = ("reverse", "forward", "fd", "hessian")
 
 
@@ -34,10 +39,13 @@ def _one(task):
     from .generator import containerize, generate
     from .oracle import check
 
-    seed, numba_every, containers_every, symbolic = task
-    case = generate(seed)
-    if containers_every and seed % containers_every == containers_every - 1:
-        case = containerize(case, seed) or case
+    seed, numba_every, containers_every, symbolic, families_every, family = task
+    if family or (families_every and seed % families_every == 1 % families_every):
+        case = families.generate(seed, family)
+    else:
+        case = generate(seed)
+        if containers_every and seed % containers_every == containers_every - 1:
+            case = containerize(case, seed) or case
     modes = BASE_MODES + (("symbolic",) if symbolic else ())
     if numba_every and seed % numba_every == 0:
         modes += ("numba",)
@@ -69,12 +77,35 @@ def main(argv=None):
         help="pass parameters in a dict or NamedTuple in one program in K (0: never)",
     )
     parser.add_argument(
+        "--families-every",
+        type=int,
+        default=4,
+        metavar="K",
+        help="draw one program in K from tools/fuzz/families.py (0: never)",
+    )
+    parser.add_argument(
+        "--family",
+        choices=families.FAMILIES,
+        default=None,
+        help="draw every program from this family of tools/fuzz/families.py",
+    )
+    parser.add_argument(
         "--no-symbolic", action="store_true", help="skip the mode='symbolic' comparison"
     )
     args = parser.parse_args(argv)
 
     seeds = range(args.seed, args.seed + args.n)
-    tasks = [(s, args.numba_every, args.containers_every, not args.no_symbolic) for s in seeds]
+    tasks = [
+        (
+            s,
+            args.numba_every,
+            args.containers_every,
+            not args.no_symbolic,
+            args.families_every,
+            args.family,
+        )
+        for s in seeds
+    ]
     counts = collections.Counter()
     by_profile = collections.Counter()
     failures = []
@@ -88,6 +119,8 @@ def main(argv=None):
             profile = "numpy" if "np." in case.source.split("def f(")[1] else "scalar"
             if case.containers:
                 profile = "pytree"
+            if case.source.startswith(families.MARK):
+                profile = "family"
             by_profile[(profile, verdict.status)] += 1
             if verdict.check in ("symbolic", "numba", "symbolic-shape", "numba-shape"):
                 by_profile[(verdict.check.split("-")[0], verdict.status)] += 1
@@ -124,7 +157,7 @@ def main(argv=None):
         f"({compared} finite-difference comparisons, {kinks} kinks skipped)\n"
     )
     print(f"{'profile':<10}" + "".join(f"{s:>9}" for s in statuses))
-    for profile in ("scalar", "numpy", "pytree", "symbolic", "numba"):
+    for profile in ("scalar", "numpy", "pytree", "family", "symbolic", "numba"):
         print(f"{profile:<10}" + "".join(f"{by_profile[(profile, s)]:>9}" for s in statuses))
     print(f"{'all':<10}" + "".join(f"{counts[s]:>9}" for s in statuses))
     print("(symbolic, numba: programs checked again that way, counted above too)")
