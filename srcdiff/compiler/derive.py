@@ -804,7 +804,7 @@ def _restore_flat_calls(fn, fdef):
     are the user's calls again: `saxpy_flat(d_a=a, ...)` -> `saxpy({"a": a, ...})`; a
     view returning a container result's leaves, `t1, t2 = step_flat(...)`, becomes
     `result = step(...)` and `t1, t2 = result["x"], result["v"]`."""
-    flat_calls = fn.source.resolver.flat_calls
+    flat_calls = fn.source.resolver.introduced
     if not flat_calls:
         return
     taken = {n.id for n in walk(fdef) if isinstance(n, ast.Name)}
@@ -832,8 +832,7 @@ def _restore_flat_calls(fn, fdef):
             if flat is None:
                 return call
             # a result read inside an expression: (its leaves) of the user's call
-            reads = flat.accessors(ast.Name(id="r", ctx=ast.Load()))
-            body = reads[0] if len(reads) == 1 else ast.Tuple(elts=reads, ctx=ast.Load())
+            body = flat.leaves_of(ast.Name(id="r", ctx=ast.Load()))
             params = ast.arguments(
                 posonlyargs=[], args=[ast.arg(arg="r")], kwonlyargs=[], kw_defaults=[], defaults=[]
             )
@@ -853,8 +852,7 @@ def _restore_flat_calls(fn, fdef):
                     if flat is not None:
                         # (the statement itself stays first: it keeps its place and comments)
                         name = result_name()
-                        reads = flat.accessors(ast.Name(id=name, ctx=ast.Load()))
-                        leaves = reads[0] if len(reads) == 1 else ast.Tuple(reads, ast.Load())
+                        leaves = flat.leaves_of(ast.Name(id=name, ctx=ast.Load()))
                         split = ast.copy_location(ast.Assign(stmt.targets, leaves), stmt)
                         stmt.targets = [ast.Name(id=name, ctx=ast.Store())]
                         stmt.value = flat.restore(call)

@@ -25,14 +25,15 @@ from __future__ import annotations
 
 import ast
 import copy
-import dataclasses
 import inspect
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import SrcDiffError
 from ..runtime.trees import LEAF, TreeDef, registered, tree_flatten
 from .astutil import Transformer
+from .held import record_class
 from .results import COMPUTED, ResultTree, result_tree
 from .source import FunctionSource, dotted_name
 from .trees import flat_view
@@ -48,6 +49,7 @@ class FlatCall:
     code runs it as it is (its value only: `restore`, by derive.py): the helper's own
     expression, and for each parameter its structure (None: not a container)."""
 
+    func: types.FunctionType  # the flat view the rewritten call calls
     helper: ast.expr  # `saxpy`, `model.saxpy`: the user's spelling of the helper
     structures: tuple  # (parameter, TreeDef or None), in the call's order
     leaves: dict  # parameter -> its flat parameters' names
@@ -55,9 +57,9 @@ class FlatCall:
     positional: tuple  # the helper's parameters that may be passed by position, in order
     result: ResultTree | None = None  # the view returns these leaves (flatten_container_results)
 
-    def accessors(self, value: ast.expr) -> list[ast.expr]:
-        """Reads of the computed leaves out of the helper's container result `value`
-        (`value["a"]`, `value.w`, `value[0]`), in the order the flat view returns them."""
+    def leaves_of(self, value: ast.expr) -> ast.expr:
+        """What the flat view returns, read out of the helper's container result `value`:
+        `value["a"]`, or a tuple of such reads (`value.w`, `value[0]`) in its order."""
         assert self.result is not None
         reads: list[ast.expr] = []
 
@@ -73,7 +75,8 @@ class FlatCall:
                 walk(child, sub)
 
         walk(self.result.treedef, value)
-        return [r for r, c in zip(reads, self.result.constants) if c is COMPUTED]
+        computed = [r for r, c in zip(reads, self.result.constants) if c is COMPUTED]
+        return computed[0] if len(computed) == 1 else ast.Tuple(computed, ast.Load())
 
     def restore(self, call: ast.Call) -> ast.Call:
         """`saxpy_flat(d_a=a, d_x=x, y=y)` -> `saxpy({"a": a, "x": x}, y)`."""
@@ -134,7 +137,7 @@ def flatten_container_calls(
 class _Calls(Transformer):
     def __init__(self, source: FunctionSource, ask: Ask, introduced: dict):
         self.source, self.ask = source, ask
-        self.used = introduced  # names introduced by this rewrite -> (flat view, FlatCall)
+        self.used = introduced  # names introduced by this rewrite -> FlatCall
         self.classes: dict = {}  # record classes of the displays -> their expressions
 
     def visit_FunctionDef(self, node):
@@ -190,6 +193,7 @@ class _Calls(Transformer):
             p.name for p in signature.parameters.values() if p.kind is p.POSITIONAL_OR_KEYWORD
         )
         flat = FlatCall(
+            view.func,
             node.func,
             tuple(order),
             dict(view.leaves),
@@ -197,9 +201,8 @@ class _Calls(Transformer):
             positional,
             view.result if results else None,
         )
-        name = self.source.resolver.introduce(f"{helper.__name__}_flat", view.func, self.used)
-        self.used[name] = (view.func, flat)
-        self.source.resolver.flat_calls[name] = flat
+        name = self.source.resolver.introduce(f"{helper.__name__}_flat", flat, self.used)
+        self.used[name] = flat
         func = ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node.func)
         return ast.copy_location(ast.Call(func=func, args=[], keywords=keywords), node), view
 
@@ -275,13 +278,10 @@ class _Calls(Transformer):
         cls = self.ask(node.func, "identity")
         if cls is dict:
             return dict
-        if not isinstance(cls, type) or registered(cls) is not None:
+        if isinstance(cls, type) and registered(cls) is not None:
             return None
-        if issubclass(cls, tuple) and hasattr(cls, "_fields"):
-            return cls
-        if dataclasses.is_dataclass(cls) and all(f.init for f in dataclasses.fields(cls)):
-            return cls
-        return None
+        record = record_class(cls)
+        return record[0] if record is not None else None
 
 
 def flatten_container_results(

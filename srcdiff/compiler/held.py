@@ -100,7 +100,7 @@ def _holds_dict(source, value) -> bool:
     if not isinstance(value, ast.Call):
         return False
     cls = source.resolver.resolve(value.func)
-    return cls is dict or _record_class(cls) is not None
+    return cls is dict or record_class(cls) is not None
 
 
 def _hoist(source, tree, names, ask=None):
@@ -138,10 +138,12 @@ def _own_nodes(tree):
 
 
 class _Hoist:
-    def __init__(self, source, tree, name, ask=None):
+    def __init__(self, source, tree, name, ask=None, taken=None):
         self.source, self.tree, self.name, self.ask = source, tree, name, ask
-        self.taken = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-        self.taken |= {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
+        if taken is None:
+            taken = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+            taken |= {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
+        self.taken = taken
         self.held: _Node | None = None
         self.slots: dict = {}  # (path of keys) -> leaf variable, for stable names
 
@@ -379,9 +381,8 @@ class _Hoist:
         pairs: list = []
         out: list = []
         try:
-            node = _Hoist(self.source, self.tree, self.name, self.ask)._bind(
-                value, ((False, "probe"),), out, value
-            )
+            probe = _Hoist(self.source, self.tree, self.name, self.ask, set(self.taken))
+            node = probe._bind(value, ((False, "probe"),), out, value)
         except _Bail:
             return None
         items = {a.targets[0].id: a.value for a in out}  # the probe's leaves -> items
@@ -512,7 +513,7 @@ class _Hoist:
         """(class, field names) for a NamedTuple or dataclass call, else None."""
         if not isinstance(value, ast.Call):
             return None
-        return _record_class(self.source.resolver.resolve(value.func))
+        return record_class(self.source.resolver.resolve(value.func))
 
 
 def _match(held, node, items, pairs) -> bool:
@@ -530,7 +531,7 @@ def _match(held, node, items, pairs) -> bool:
     return all(_match(h, n, items, pairs) for h, n in zip(held.children, node.children))
 
 
-def _record_class(cls):
+def record_class(cls):
     """(class, field names) for a NamedTuple or dataclass class, else None."""
     if not isinstance(cls, type):
         return None

@@ -1193,7 +1193,7 @@ class Normalized:
 
     tree: ast.FunctionDef
     _names: Names  # the allocator's state after normalization
-    introduced: dict  # names the tree calls that srcdiff made -> (function, flatcalls.FlatCall)
+    introduced: dict  # names of functions srcdiff made that the tree calls -> FlatCall
 
     def copy_tree(self) -> ast.FunctionDef:
         return copy_tree(self.tree)
@@ -1217,9 +1217,7 @@ def normalized(source: FunctionSource, reserved: Iterable[str] = ()) -> Normaliz
     variants = source.memo.setdefault(("normalized", frozenset(reserved)), [])
     for answers, result in variants:
         if _still_true(answers, source.resolver):
-            for name, (func, flat) in result.introduced.items():
-                source.resolver.introduced[name] = func
-                source.resolver.flat_calls[name] = flat
+            source.resolver.introduced.update(result.introduced)
             return result
     names = Names.for_tree(source.tree, extra=reserved)
     normalizer = Normalizer(source, names)

@@ -15,6 +15,7 @@ import textwrap
 import types
 import weakref
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..errors import SourceUnavailableError, SrcDiffError, UnsupportedSyntaxError
 from ..rules import RULES
@@ -262,29 +263,28 @@ class Resolver:
         cells = func.__closure__ or ()
         self.cells = dict(zip(code.co_freevars, cells))
         self.guards: dict[str, NameGuard] = {}  # what the names looked up denoted (guards.py)
-        self.introduced: dict[str, object] = {}  # names srcdiff's rewrites call (introduce)
-        self.flat_calls: dict[str, object] = {}  # those names -> flatcalls.FlatCall
+        # names srcdiff's rewrites call -> what made them (flatcalls.FlatCall: its `.func`)
+        self.introduced: dict[str, Any] = {}
 
     def is_local(self, name):
         return name in self.locals
 
-    def introduce(self, base: str, obj: object, taken: dict) -> str:
-        """A fresh name for `obj`, a function srcdiff made that its rewritten tree calls
-        (flatcalls.py: a helper's flat view): `base`, or `base2`, ... -- no name the
-        function or its module binds, nor one of `taken` (names this rewrite gave other
-        objects: name -> (object, ...)).  The same base and object get the same name,
-        so code is deterministic."""
+    def introduce(self, base: str, made: Any, taken: dict) -> str:
+        """A fresh name for `made.func`, a function srcdiff made that its rewritten tree
+        calls (flatcalls.FlatCall: a helper's flat view): `base`, or `base2`, ... -- no
+        name the function or its module binds, nor one `taken` gives another function.
+        The same base and function get the same name, so code is deterministic."""
         name, n = base, 1
         while (
             name in self.locals
             or name in self.cells
             or name in self.globals
             or hasattr(builtins, name)
-            or (name in taken and taken[name][0] is not obj)
+            or (name in taken and taken[name].func is not made.func)
         ):
             n += 1
             name = f"{base}{n}"
-        self.introduced[name] = obj
+        self.introduced[name] = made
         return name
 
     def lookup(self, name: str) -> object:
@@ -292,7 +292,7 @@ class Resolver:
         if name in self.locals:
             return _MISSING
         if name in self.introduced:
-            return self.introduced[name]
+            return self.introduced[name].func
         if name in self.cells:
             try:
                 value = self.cells[name].cell_contents
