@@ -123,6 +123,31 @@ def statements(stmts):
     return [node for node in todo if isinstance(node, ast.stmt)]
 
 
+_SCOPE_STATEMENTS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def own_statements(stmts, in_order=False):
+    """The statements of `stmts` and of the blocks nested in them, outside nested
+    functions and classes (whose statements are their own), without entering
+    expressions: a `return` is only ever a statement, so finding the returns needs no
+    walk of the expressions.  The order is a depth-first walk's that pops the last child
+    pushed (`stack.extend(iter_child_nodes(node))`), or with `in_order` source order."""
+    stack = list(reversed(stmts)) if in_order else list(stmts)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.stmt):
+            yield node
+        if isinstance(node, _SCOPE_STATEMENTS):
+            continue
+        children = [s for field in BLOCK_FIELDS for s in _block(node, field)]
+        stack.extend(reversed(children) if in_order else children)
+
+
+def _block(node, field):
+    block = getattr(node, field, None)
+    return block if block.__class__ is list else ()
+
+
 # Fields the grammar gives an identifier, a string, a number or a flag, never a node:
 # `walk` need not read them (a Name's id, a Constant's value).  Nor the fields that hold
 # a context or an operator (`ctx`, `op`, `ops`): leaves with no fields, about half the
