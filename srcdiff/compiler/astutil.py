@@ -257,6 +257,40 @@ def _substitute(value, memo, mapping):
     return copy.deepcopy(value, memo)
 
 
+def replace_reads(node, mapping):
+    """`node` with each read (a `Name` in a Load context) of a name in `mapping` replaced
+    by a copy of its expression, located at the read; in place (the root itself may be
+    replaced: use the result).  The copies put in are not entered.  What a
+    `NodeTransformer` with a `visit_Name` did, as one walk over the fields: copy
+    propagation and folding replace reads in every generated statement."""
+    if _reads_of(node, mapping):
+        return ast.copy_location(copy_tree(mapping[node.id]), node)
+    todo = [node]
+    fields_of = _NODE_FIELDS
+    for current in todo:  # the list grows as it is read
+        kind = current.__class__
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = fields_of[kind] = _node_fields(kind)
+        for field in fields:
+            value = getattr(current, field, None)
+            if value.__class__ is list:
+                for k, item in enumerate(value):
+                    if _reads_of(item, mapping):
+                        value[k] = ast.copy_location(copy_tree(mapping[item.id]), item)
+                    elif isinstance(item, ast.AST):
+                        todo.append(item)
+            elif _reads_of(value, mapping):
+                setattr(current, field, ast.copy_location(copy_tree(mapping[value.id]), value))
+            elif isinstance(value, ast.AST):
+                todo.append(value)
+    return node
+
+
+def _reads_of(node, mapping):
+    return node.__class__ is ast.Name and node.id in mapping and node.ctx.__class__ is ast.Load
+
+
 def fix_missing_locations(node):
     """`ast.fix_missing_locations`, same result, without a recursive call and a
     generator per node: every generated function goes through it once.  A node takes
