@@ -340,6 +340,40 @@ def fix_missing_locations(node):
     return node
 
 
+def fix_statement_locations(fdef):
+    """`fix_missing_locations` for the statements of a generated function only (each
+    takes its location from the statement or function holding it, as there): printing
+    with `ast.unparse` reads a statement's `lineno`, never an expression's, and the
+    printed text is what is compiled -- so the expressions, most of the nodes, are not
+    visited."""
+    todo = [(fdef, 1, 0, 1, 0)]
+    pop, push = todo.pop, todo.append
+    while todo:
+        current, lineno, col_offset, end_lineno, end_col_offset = pop()
+        if current._attributes:
+            known = current.__dict__
+            if "lineno" in known:
+                lineno = known["lineno"]
+            else:
+                current.lineno = lineno
+            if known.get("end_lineno") is None:
+                current.end_lineno = end_lineno
+            else:
+                end_lineno = known["end_lineno"]
+            if "col_offset" in known:
+                col_offset = known["col_offset"]
+            else:
+                current.col_offset = col_offset
+            if known.get("end_col_offset") is None:
+                current.end_col_offset = end_col_offset
+            else:
+                end_col_offset = known["end_col_offset"]
+        for field in BLOCK_FIELDS:
+            for item in _block(current, field):
+                push((item, lineno, col_offset, end_lineno, end_col_offset))
+    return fdef
+
+
 def is_loop_exit(stmt):
     """The `if flag: break` normalization puts last in a loop body (its only jump)."""
     return (
