@@ -123,6 +123,31 @@ def statements(stmts):
     return [node for node in todo if isinstance(node, ast.stmt)]
 
 
+_SCOPE_STATEMENTS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def own_statements(stmts, in_order=False):
+    """The statements of `stmts` and of the blocks nested in them, outside nested
+    functions and classes (whose statements are their own), without entering
+    expressions: a `return` is only ever a statement, so finding the returns needs no
+    walk of the expressions.  The order is a depth-first walk's that pops the last child
+    pushed (`stack.extend(iter_child_nodes(node))`), or with `in_order` source order."""
+    stack = list(reversed(stmts)) if in_order else list(stmts)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.stmt):
+            yield node
+        if isinstance(node, _SCOPE_STATEMENTS):
+            continue
+        children = [s for field in BLOCK_FIELDS for s in _block(node, field)]
+        stack.extend(reversed(children) if in_order else children)
+
+
+def _block(node, field):
+    block = getattr(node, field, None)
+    return block if block.__class__ is list else ()
+
+
 # Fields the grammar gives an identifier, a string, a number or a flag, never a node:
 # `walk` need not read them (a Name's id, a Constant's value).  Nor the fields that hold
 # a context or an operator (`ctx`, `op`, `ops`): leaves with no fields, about half the
@@ -232,6 +257,40 @@ def _substitute(value, memo, mapping):
     return copy.deepcopy(value, memo)
 
 
+def replace_reads(node, mapping):
+    """`node` with each read (a `Name` in a Load context) of a name in `mapping` replaced
+    by a copy of its expression, located at the read; in place (the root itself may be
+    replaced: use the result).  The copies put in are not entered.  What a
+    `NodeTransformer` with a `visit_Name` did, as one walk over the fields: copy
+    propagation and folding replace reads in every generated statement."""
+    if _reads_of(node, mapping):
+        return ast.copy_location(copy_tree(mapping[node.id]), node)
+    todo = [node]
+    fields_of = _NODE_FIELDS
+    for current in todo:  # the list grows as it is read
+        kind = current.__class__
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = fields_of[kind] = _node_fields(kind)
+        for field in fields:
+            value = getattr(current, field, None)
+            if value.__class__ is list:
+                for k, item in enumerate(value):
+                    if _reads_of(item, mapping):
+                        value[k] = ast.copy_location(copy_tree(mapping[item.id]), item)
+                    elif isinstance(item, ast.AST):
+                        todo.append(item)
+            elif _reads_of(value, mapping):
+                setattr(current, field, ast.copy_location(copy_tree(mapping[value.id]), value))
+            elif isinstance(value, ast.AST):
+                todo.append(value)
+    return node
+
+
+def _reads_of(node, mapping):
+    return node.__class__ is ast.Name and node.id in mapping and node.ctx.__class__ is ast.Load
+
+
 def fix_missing_locations(node):
     """`ast.fix_missing_locations`, same result, without a recursive call and a
     generator per node: every generated function goes through it once.  A node takes
@@ -279,6 +338,40 @@ def fix_missing_locations(node):
             elif isinstance(value, AST):
                 push((value, lineno, col_offset, end_lineno, end_col_offset))
     return node
+
+
+def fix_statement_locations(fdef):
+    """`fix_missing_locations` for the statements of a generated function only (each
+    takes its location from the statement or function holding it, as there): printing
+    with `ast.unparse` reads a statement's `lineno`, never an expression's, and the
+    printed text is what is compiled -- so the expressions, most of the nodes, are not
+    visited."""
+    todo = [(fdef, 1, 0, 1, 0)]
+    pop, push = todo.pop, todo.append
+    while todo:
+        current, lineno, col_offset, end_lineno, end_col_offset = pop()
+        if current._attributes:
+            known = current.__dict__
+            if "lineno" in known:
+                lineno = known["lineno"]
+            else:
+                current.lineno = lineno
+            if known.get("end_lineno") is None:
+                current.end_lineno = end_lineno
+            else:
+                end_lineno = known["end_lineno"]
+            if "col_offset" in known:
+                col_offset = known["col_offset"]
+            else:
+                current.col_offset = col_offset
+            if known.get("end_col_offset") is None:
+                current.end_col_offset = end_col_offset
+            else:
+                end_col_offset = known["end_col_offset"]
+        for field in BLOCK_FIELDS:
+            for item in _block(current, field):
+                push((item, lineno, col_offset, end_lineno, end_col_offset))
+    return fdef
 
 
 def is_loop_exit(stmt):

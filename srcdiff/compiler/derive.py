@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from ..errors import BackendError, NonScalarOutputError, NotUnrollable, SrcDiffError
 from . import njit
 from .analysis import ARRAY, INT, SCALAR, useful_names
-from .astutil import Transformer, copy_tree, fix_missing_locations, statements, tuple_of, walk
+from .astutil import (
+    Transformer,
+    copy_tree,
+    fix_missing_locations,
+    fix_statement_locations,
+    statements,
+    tuple_of,
+    walk,
+)
 from .astutil import assign as _assign
 from .astutil import attr_call as _attr_call
 from .astutil import call as _call
@@ -493,7 +501,7 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     fdef.value_kinds = _value_kinds(fn)
     fdef.value_rank = _value_rank(fn)
     _qualify_free_names(fn, fdef)
-    return fix_missing_locations(fdef)
+    return fix_statement_locations(fdef)
 
 
 def _value_kinds(fn):

@@ -31,6 +31,7 @@ import inspect
 from dataclasses import dataclass, field
 
 from ..runtime.trees import registered
+from .astutil import own_statements
 from .source import FunctionSource
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -120,21 +121,11 @@ def _hoist(source, tree, names, ask=None):
 
 def _returned_names(tree: ast.FunctionDef) -> list[str]:
     found: list[str] = []
-    for node in _own_nodes(tree):
+    for node in own_statements(tree.body):  # (a return is a statement: no expression read)
         if isinstance(node, ast.Return) and isinstance(node.value, ast.Name):
             if node.value.id not in found:
                 found.append(node.value.id)
     return found
-
-
-def _own_nodes(tree):
-    """Every node of the function's body outside nested functions and classes."""
-    stack: list[ast.AST] = list(tree.body)
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, _SCOPES):
-            stack.extend(ast.iter_child_nodes(node))
 
 
 class _Hoist:

@@ -221,10 +221,11 @@ class Normalizer(Reductions, Inlining):
         tree = flatten_container_calls(self.source, tree, self.ask, self.introduced)
         self._collect_locals(tree)  # lambdas and defs inlined where called (inlining.py)
         self._call_methods_through_classes(tree)
-        self._reject_unsupported(tree)
+        nodes = walk(tree)  # (read by both checks and `grown`; nothing changes between)
+        self._reject_unsupported(tree, nodes)
         self.grown = {  # lists the function appends to, extends or pops: built by appends
             n.func.value.id
-            for n in walk(tree)
+            for n in nodes
             if isinstance(n, ast.Call)
             and isinstance(n.func, ast.Attribute)
             and n.func.attr in ("append", "extend", "pop")
@@ -360,8 +361,11 @@ class Normalizer(Reductions, Inlining):
         return stmts + [_assign(n, ast.Constant(None), last) for n in self._ret_names(None)]
 
     # -- checks ----------------------------------------------------------
-    def _reject_unsupported(self, tree):
-        for node in walk(tree):
+    def _reject_unsupported(self, tree, nodes=None):
+        """Unsupported statements and expressions, then opaque calls, in `walk` order;
+        `nodes`: `walk(tree)` where the caller has it."""
+        nodes = walk(tree) if nodes is None else nodes
+        for node in nodes:
             if node is tree:
                 continue
             entry = _UNSUPPORTED_STMTS.get(type(node)) or _UNSUPPORTED_EXPRS.get(type(node))
@@ -372,7 +376,7 @@ class Normalizer(Reductions, Inlining):
                 raise self.source.error(
                     UnsupportedSyntaxError, f"srcdiff cannot differentiate {what}", node, hint
                 )
-        for node in walk(tree):
+        for node in nodes:
             if isinstance(node, ast.Call):
                 entry = self.ask(node.func, "opaque")
                 if entry is not None:

@@ -19,7 +19,7 @@ import bisect
 from collections.abc import Collection, Sequence
 
 from .aliasing import PURE_METHODS
-from .astutil import Transformer, copy_tree, walk
+from .astutil import replace_reads, walk
 from .templates import simplify, simplify_value
 
 _MUTATORS = frozenset({"append", "extend", "pop", "insert", "remove", "clear", "reverse", "sort"})
@@ -62,20 +62,6 @@ def stored_names(node: ast.AST) -> set[str]:
     return _stored(node)
 
 
-class _Substitute(Transformer):
-    def __init__(self, facts):
-        self.facts = facts
-
-    def visit_Name(self, node):
-        if isinstance(node.ctx, ast.Load) and node.id in self.facts:
-            return ast.copy_location(_copy(self.facts[node.id]), node)
-        return node
-
-
-def _copy(node):
-    return copy_tree(node)
-
-
 def _float_const(node):
     """The float a node spells (`2.0`, `-1.0`), else None."""
     if isinstance(node, ast.Constant) and isinstance(node.value, float):
@@ -112,7 +98,7 @@ class _Facts:
                 self.values.pop(reader, None)
 
     def substitute(self, node):
-        return _Substitute(self.values).visit(node) if self.values else node
+        return replace_reads(node, self.values) if self.values else node
 
 
 def propagate(
@@ -474,16 +460,4 @@ def _is_stack_op(stmt):
 
 
 def _replace_load(stmt, name, expr):
-    _ReplaceLoad(name, expr).visit(stmt)
-
-
-class _ReplaceLoad(Transformer):
-    """Each read of `name` becomes a copy of `expr` (one class, not one per fold)."""
-
-    def __init__(self, name, expr):
-        self.name, self.expr = name, expr
-
-    def visit_Name(self, node):
-        if node.id == self.name and isinstance(node.ctx, ast.Load):
-            return ast.copy_location(_copy(self.expr), node)
-        return node
+    replace_reads(stmt, {name: expr})

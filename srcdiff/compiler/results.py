@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from ..errors import NonScalarOutputError, UnsupportedSyntaxError
 from ..runtime.trees import LEAF, TreeDef, registered
+from .astutil import own_statements
 from .held import hoist_held_results
 from .source import FunctionSource
 
@@ -167,15 +168,9 @@ def _constant_of(expr):
 
 def _returns(tree: ast.FunctionDef):
     """The function's own return statements, in order (not those of nested functions)."""
-    stack: list[ast.AST] = list(reversed(tree.body))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
+    for node in own_statements(tree.body, in_order=True):
         if isinstance(node, ast.Return):
             yield node
-            continue
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
 
 
 def _record(source, node):

@@ -207,7 +207,36 @@ def _is_none_test(node):
 
 def simplify(node, int_names=frozenset()):
     """Fold trivial arithmetic; `int_names` are variables that may hold ints."""
+    if not _may_fold(node):
+        return node
     return _Simplifier(int_names).visit(node)
+
+
+def _may_fold(node):
+    """Whether `_Simplifier` could change anything in `node`: every one of its folds
+    starts at a node of one of these shapes (a number beside an operator, `-` or a
+    product on the right of `*`, `- -a`, a conditional, `pow_dbase`), and where there is
+    none it returns the tree as it is.  One walk, cheaper than the transformer's visit:
+    code generation simplifies every statement several times."""
+    for n in walk(node):
+        kind = n.__class__
+        if kind is ast.BinOp:
+            if _num(n.left) is not None or _num(n.right) is not None:
+                return True
+            right = n.right
+            if n.op.__class__ is ast.Mult and right.__class__ in (ast.UnaryOp, ast.BinOp):
+                return True
+            if n.op.__class__ is ast.Add and right.__class__ is ast.UnaryOp:
+                return True
+        elif kind is ast.UnaryOp:
+            if n.operand.__class__ is ast.UnaryOp:
+                return True
+        elif kind is ast.IfExp:
+            return True
+        elif kind is ast.Call:
+            if n.func.__class__ is ast.Name and n.func.id == "pow_dbase":
+                return True
+    return False
 
 
 _REFERENCES = (ast.Name, ast.Attribute, ast.Subscript)
