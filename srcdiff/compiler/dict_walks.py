@@ -27,6 +27,7 @@ import copy
 from .unrolling import assign, bind_copy, own_jumps
 
 _COPIES = (list, tuple)
+_CONSUMERS = (list, tuple, sum, max, min)
 _METHOD_HINTS = {
     "pop": (
         'read the value with {n}["k"] and leave the key in {n} (a loop over {n} then still '
@@ -258,9 +259,17 @@ class DictWalks:
 
     # -- calls and tests decided by the keys ---------------------------------------------
     def known_call(self, call):
-        """`len(d)` as a constant, `d.get("k", default)` as `d["k"]` or the default; else
-        None."""
-        if self.source.resolver.resolve(call.func) is len and len(call.args) == 1:
+        """`len(d)` as a constant, `d.get("k", default)` as `d["k"]` or the default,
+        `sum(d.values())` (list, tuple, sum, max, min of a view, which they read at
+        once) as the call of a list display of the values; else None."""
+        func = self.source.resolver.resolve(call.func)
+        if func in _CONSUMERS and call.args:
+            listed = self.listed(call.args[0])
+            if listed is not None and func in _COPIES and len(call.args) == 1:
+                return listed if func is list else ast.Tuple(elts=listed.elts, ctx=ast.Load())
+            if listed is not None:
+                return ast.Call(func=call.func, args=[listed, *call.args[1:]], keywords=call.keywords)
+        if func is len and len(call.args) == 1:
             path = self.base_path(call.args[0])
             if path is not None:
                 where = self._node(path)
@@ -282,6 +291,16 @@ class DictWalks:
         if where.child(key.value) is not None:
             return self.element((*path, (False, key.value)))[1]
         return call.args[1] if len(call.args) == 2 else ast.Constant(None)
+
+    def listed(self, node):
+        """`d.values()`, `d.keys()` or `d` (its keys) as a list display, else None."""
+        walk = self.iteration(node)
+        if walk is None or isinstance(node, ast.Call) and node.func.attr == "items":
+            return None
+        if any(how not in ("const", "value") for how, _ in walk[0]):
+            return None
+        items = [ast.Constant(v) if how == "const" else v for how, v in walk[0]]
+        return ast.List(elts=items, ctx=ast.Load())
 
     def membership(self, node):
         """`"k" in d` / `not in` as a constant, else None."""
@@ -312,8 +331,9 @@ class DictWalks:
                     arg,
                     f"pass the dict {self.name} to {ast.unparse(f)}, which is not a "
                     "function of yours",
-                    f'pass the values it needs ({ast.unparse(f)}({self.name}["a"], ...)), '
-                    "or call a function of yours: srcdiff gives it the dict's values",
+                    f'pass it the values it needs ({self.name}["a"], or a list of them: '
+                    f'[{self.name}["a"], {self.name}["b"]]), or call a function of yours with '
+                    f"{self.name}: srcdiff gives it the dict's values",
                 )
 
     # -- reasons --------------------------------------------------------------------

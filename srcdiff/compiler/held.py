@@ -185,7 +185,7 @@ def _mark_refusals(source, tree, failed) -> ast.FunctionDef:
             and node.targets[0].id in reasons
         ):
             bail = reasons[node.targets[0].id]
-            line = getattr(node, "lineno", "?")
+            line = source.locate(node)[1]
             node.value.srcdiff_refusal = (
                 f"srcdiff cannot {bail.what} (the dict built on line {line})",
                 bail.node,

@@ -44,6 +44,7 @@ class TransformBase:
         self.an = prepared.analysis
         self.defs = prepared.definitions
         self.ir = FunctionIR(self.tree, self.an, self.defs)
+        self._deny_unfollowed_dicts()
         self.int_names = (
             frozenset(n for n, k in self.an.kinds.items() if k not in (SCALAR, ARRAY, SEQ))
             | self.an.maybe_int
@@ -131,6 +132,16 @@ class TransformBase:
                             item.value = copied
                         else:
                             items[i] = copied
+
+    def _deny_unfollowed_dicts(self):
+        """A dict of differentiated values built in the function that held.py could not
+        turn into a variable per key: refused at the use that stopped it (its display
+        carries the reason), before any later stage refuses the display itself."""
+        for stmt in walk(self.tree):
+            refusal = getattr(getattr(stmt, "value", None), "srcdiff_refusal", None)
+            if refusal is not None and isinstance(stmt, ast.Assign) and self.an.expr(stmt.value)[1]:
+                message, where, hint = refusal
+                raise self.source.error(UnsupportedSyntaxError, message, where, hint)
 
     def _deny_effects(self):
         """Refuse calls whose effect on differentiated values srcdiff can't see: a call

@@ -1,0 +1,287 @@
+"""Containers built inside the differentiated function and walked, changed or rebuilt
+there (tests/test_local_dict_iter.py): loops over a local dict's keys, values and items,
+loops over written-out (name, value) pairs, `update` with constant keys, dicts first
+built in a loop's body.  Each is checked against finite differences in both modes and
+its Hessian; CASES lists (function, arguments, parameters differentiated)."""
+
+import math
+
+import numpy as np
+
+W = np.array([0.4, -0.3, 0.8])
+B = np.array([0.1, 0.2, -0.5])
+
+
+# -- a. loops over a dict built in the function --------------------------------------
+def weighted_penalties(x, y):
+    terms = {"fit": (x - 1.0) ** 2, "reg": 0.1 * y**2, "coupling": x * y}
+    weights = {"fit": 1.0, "reg": 2.0, "coupling": 0.5}
+    loss = 0.0
+    for name, value in terms.items():
+        loss = loss + weights[name] * value
+    return loss
+
+
+def product_of_values(x, y):
+    factors = {"a": x, "b": math.sin(y), "c": x + y}
+    out = 1.0
+    for f in factors.values():
+        out = out * f
+    return out
+
+
+def norm_by_keys(x, y):
+    comps = {"u": x * y, "v": x - y}
+    total = 0.0
+    for k in comps:
+        total = total + comps[k] ** 2
+    return math.sqrt(total)
+
+
+def scale_in_place(x, y):
+    state = {"p": x, "q": y}
+    for k in state.keys():
+        state[k] = state[k] * x  # existing keys only: no size change
+    return state["p"] + state["q"] ** 2
+
+
+def value_seen_when_reached(x, y):
+    # .values() is a live view: "b" is read after the first pass changed it
+    d = {"a": x, "b": y}
+    s = 0.0
+    for v in d.values():
+        d["b"] = d["b"] * v
+        s = s + v
+    return s + d["b"]
+
+
+def nested_layers(x, y):
+    net = {"l1": {"w": x, "b": 0.5}, "l2": {"w": y, "b": -0.25}}
+    h = 1.0
+    for name, layer in net.items():
+        h = math.tanh(layer["w"] * h + layer["b"])
+    return h
+
+
+def enumerated_items(x, y):
+    coeffs = {"c0": x, "c1": y, "c2": x * y}
+    p = 0.0
+    for i, (name, c) in enumerate(coeffs.items()):
+        p = p + c * 0.5**i
+    return p
+
+
+def pairwise_products(x, y):
+    d = {"a": x, "b": y, "c": 2.0}
+    s = 0.0
+    for i in d:
+        for j in d:
+            s = s + d[i] * d[j]
+    return s
+
+
+def integer_keys(x, y):
+    poly = {0: 1.0, 1: x, 2: y}
+    s = 0.0
+    for power, c in poly.items():
+        s = s + c * x**power
+    return s
+
+
+def arrays_in_a_dict(w, b):
+    params = {"w": w * 2.0, "b": b + 1.0}
+    reg = 0.0
+    for name, p in params.items():
+        reg = reg + np.sum(p**2)
+    return reg + np.sum(params["w"] * params["b"])
+
+
+def values_summed(x, y):
+    parts = {"kin": 0.5 * y**2, "pot": 1.0 - math.cos(x)}
+    return sum(parts.values()) + max(parts.values())
+
+
+def list_of_values(x, y):
+    d = {"a": x, "b": y, "c": x * y}
+    v = np.array(list(d.values()))
+    return np.sum(v**2) + len(d)
+
+
+def structure_tests(x, y):
+    cfg = {"scale": x, "shift": y}
+    out = cfg.get("scale") * x + cfg.get("offset", 0.5)
+    if "shift" in cfg:
+        out = out + cfg["shift"] ** 2
+    return out * len(cfg)
+
+
+def for_else(x, y):
+    d = {"a": x, "b": y}
+    s = 0.0
+    for v in d.values():
+        s = s + v**3
+    else:
+        s = s * 2.0
+    return s
+
+
+# -- b. loops over written-out pairs -----------------------------------------------------
+def named_pairs(x, y):
+    s = 0.0
+    for name, w in (("a", x), ("b", y), ("c", x * y)):
+        s = s + w**2
+    return s
+
+
+def bound_pairs(x, y):
+    terms = [("data", (x - y) ** 2), ("prior", x**2 + y**2)]
+    x = 0.0  # the pairs keep the values they were built from
+    total = 0.0
+    for label, term in terms:
+        total = total + term
+    return total + x
+
+
+def pairs_filling_a_dict(x, y):
+    out = {}
+    for name, value in (("sq", x * x), ("cube", x**3), ("mix", x * y)):
+        out[name] = value * 2.0
+    return out["sq"] + out["cube"] * out["mix"]
+
+
+def keys_written_out(x, y):
+    d = {"alpha": x, "beta": y}
+    s = 0.0
+    for k in ("alpha", "beta"):
+        s = s + math.exp(d[k])
+    return s
+
+
+# -- c. a local dict changed with constant keys --------------------------------------
+def keyword_update(x, y):
+    state = {"pos": x}
+    state.update(vel=x * y, acc=-y)
+    state["pos"] = state["pos"] + state["vel"]
+    return state["pos"] * state["acc"]
+
+
+def display_update_swap(x, y):
+    d = {"a": x, "b": y}
+    d.update({"a": d["b"], "b": d["a"] * 3.0})  # both read before either is stored
+    return d["a"] ** 2 + d["b"]
+
+
+def update_in_a_loop(x, y):
+    acc = {"m": x, "n": y}
+    for _ in range(3):
+        acc.update(m=acc["m"] * 0.5 + acc["n"], n=acc["n"] * x)
+    return acc["m"]
+
+
+def union_update(x, y):
+    d = {"a": x}
+    d |= {"b": y * y}
+    d["c"] = d["a"] * d["b"]
+    return d["c"] + d["a"]
+
+
+# -- d. containers first built inside a loop's body ------------------------------------------
+def rebuilt_each_pass(x, y):
+    s = 0.0
+    for i in range(3):
+        d = {"a": x * i, "b": y}
+        s = s + d["a"] * d["b"]
+    return s
+
+
+def step_state(x, y):
+    pos, vel = x, y
+    for _ in range(4):
+        st = {"pos": pos, "vel": vel}
+        st["vel"] = st["vel"] - 0.1 * st["pos"]
+        st["pos"] = st["pos"] + 0.1 * st["vel"]
+        pos, vel = st["pos"], st["vel"]
+    return pos * vel
+
+
+def built_and_walked_in_loop(x, y):
+    s = 0.0
+    for i in range(2):
+        terms = {"a": x + i, "b": y * i}
+        for k, v in terms.items():
+            s = s + v * v
+    return s
+
+
+def built_in_a_while(x, y):
+    s, n = 0.0, 0
+    while n < 3:
+        d = {"u": x * n}
+        d["v"] = d["u"] * y
+        s = s + d["v"]
+        n = n + 1
+    return s
+
+
+def built_in_a_branch(x, y):
+    if x > 0:
+        d = {"a": x, "b": y}
+        out = d["a"] * d["b"]
+    else:
+        out = y
+    return out
+
+
+def list_built_in_loop(x, y):
+    s = 0.0
+    for i in range(3):
+        row = [x * i, y, x * y]
+        s = s + row[0] * row[2] + row[1]
+    return s
+
+
+def helper_energy(st):
+    return 0.5 * st["v"] ** 2 + st["k"] * st["q"] ** 2
+
+
+def dict_built_in_loop_to_helper(x, y):
+    e = 0.0
+    for i in range(3):
+        st = {"q": x * i, "v": y, "k": 0.5}
+        e = e + helper_energy(st)
+    return e
+
+
+P = (1.3, 0.7)
+CASES = [
+    (weighted_penalties, P, (0, 1)),
+    (product_of_values, P, (0, 1)),
+    (norm_by_keys, P, (0, 1)),
+    (scale_in_place, P, (0, 1)),
+    (value_seen_when_reached, P, (0, 1)),
+    (nested_layers, P, (0, 1)),
+    (enumerated_items, P, (0, 1)),
+    (pairwise_products, P, (0, 1)),
+    (integer_keys, P, (0, 1)),
+    (arrays_in_a_dict, (W, B), (0, 1)),
+    (values_summed, P, (0, 1)),
+    (list_of_values, P, (0, 1)),
+    (structure_tests, P, (0, 1)),
+    (for_else, P, (0, 1)),
+    (named_pairs, P, (0, 1)),
+    (bound_pairs, P, (0, 1)),
+    (pairs_filling_a_dict, P, (0, 1)),
+    (keys_written_out, P, (0, 1)),
+    (keyword_update, P, (0, 1)),
+    (display_update_swap, P, (0, 1)),
+    (update_in_a_loop, P, (0, 1)),
+    (union_update, P, (0, 1)),
+    (rebuilt_each_pass, P, (0, 1)),
+    (step_state, P, (0, 1)),
+    (built_and_walked_in_loop, P, (0, 1)),
+    (built_in_a_while, P, (0, 1)),
+    (built_in_a_branch, P, (0, 1)),
+    (built_in_a_branch, (-1.3, 0.7), (0, 1)),
+    (list_built_in_loop, P, (0, 1)),
+    (dict_built_in_loop_to_helper, P, (0, 1)),
+]
