@@ -252,6 +252,15 @@ def dict_built_in_loop_to_helper(x, y):
     return e
 
 
+def copied_then_changed(x, y):
+    base = {"a": x, "b": y}
+    trial = dict(base)
+    trial["b"] = trial["b"] + 0.1 * x
+    other = base.copy()
+    other["a"] = 2.0 * y
+    return base["a"] * trial["b"] + other["a"] * base["b"]
+
+
 P = (1.3, 0.7)
 CASES = [
     (weighted_penalties, P, (0, 1)),
@@ -284,4 +293,176 @@ CASES = [
     (built_in_a_branch, (-1.3, 0.7), (0, 1)),
     (list_built_in_loop, P, (0, 1)),
     (dict_built_in_loop_to_helper, P, (0, 1)),
+    (copied_then_changed, P, (0, 1)),
+]
+
+
+# -- refused, each beside the rewrite its hint asks for ---------------------------------------
+# (REFUSALS: refused function, its rewrite, a phrase of the hint; the refused line is
+# marked `# refused`)
+def dynamic_key(x, y):
+    d = {"a": x, "b": y}
+    names = ["a", "b"]
+    s = 0.0
+    for i in range(2):
+        s = s + d[names[i]] ** 2  # refused
+    return s
+
+
+def dynamic_key_fixed(x, y):
+    d = {"a": x, "b": y}
+    s = 0.0
+    for k in ("a", "b"):
+        s = s + d[k] ** 2
+    return s
+
+
+def popped(x, y):
+    d = {"a": x, "b": y}
+    a = d.pop("a")  # refused
+    return a * d["b"]
+
+
+def popped_fixed(x, y):
+    d = {"a": x, "b": y}
+    a = d["a"]
+    return a * d["b"]
+
+
+def set_default(x, y):
+    d = {"a": x}
+    d.setdefault("b", y)  # refused
+    return d["a"] * d["b"]
+
+
+def set_default_fixed(x, y):
+    d = {"a": x, "b": y}
+    return d["a"] * d["b"]
+
+
+def given_to_fsum(x, y):
+    d = {"a": x, "b": y * y}
+    return math.fsum(d.values())  # refused
+
+
+def given_to_fsum_fixed(x, y):
+    d = {"a": x, "b": y * y}
+    return math.fsum([d["a"], d["b"]])
+
+
+def left_early(x, y):
+    d = {"a": x, "b": y, "c": x * y}
+    s = 0.0
+    for v in d.values():
+        if s > 1.5:
+            break  # refused
+        s = s + v * v
+    return s
+
+
+def left_early_fixed(x, y):
+    d = {"a": x, "b": y, "c": x * y}
+    s = 0.0
+    done = False
+    for v in d.values():
+        if not done:
+            if s > 1.5:
+                done = True
+            else:
+                s = s + v * v
+    return s
+
+
+def key_added_in_a_loop(x, y):
+    d = {"a": x}
+    for i in range(2):
+        d["b"] = y * i  # refused
+    return d["a"] * d["b"]
+
+
+def key_added_in_a_loop_fixed(x, y):
+    d = {"a": x, "b": 0.0}
+    for i in range(2):
+        d["b"] = y * i
+    return d["a"] * d["b"]
+
+
+def used_after_its_loop(x, y):
+    s = 0.0
+    for i in range(3):
+        d = {"a": x * i, "b": y}  # refused
+        s = s + d["a"] * d["b"]
+    return s + d["a"]
+
+
+def used_after_its_loop_fixed(x, y):
+    s = 0.0
+    d = {"a": 0.0, "b": 0.0}
+    for i in range(3):
+        d = {"a": x * i, "b": y}
+        s = s + d["a"] * d["b"]
+    return s + d["a"]
+
+
+def changed_while_walking_a_copy(x, y):
+    d = {"a": x, "b": y}
+    for k, v in list(d.items()):  # refused
+        d[k] = v * v
+    return d["a"] + d["b"]
+
+
+def changed_while_walking_a_copy_fixed(x, y):
+    d = {"a": x, "b": y}
+    e = {}
+    for k, v in d.items():
+        e[k] = v * v
+    return e["a"] + e["b"]
+
+
+def pairs_left_early(x, y):
+    s = 0.0
+    for name, w in (("a", x), ("b", y)):
+        if w > 1.0:
+            continue  # refused
+        s = s + w * w
+    return s
+
+
+def pairs_left_early_fixed(x, y):
+    s = 0.0
+    for name, w in (("a", x), ("b", y)):
+        if not w > 1.0:
+            s = s + w * w
+    return s
+
+
+def read_in_a_closure(x, y):
+    d = {"a": x, "b": y}
+
+    def scaled(t):  # refused
+        return t * d["a"]
+
+    return scaled(y) + d["b"]
+
+
+def read_in_a_closure_fixed(x, y):
+    d = {"a": x, "b": y}
+
+    def scaled(t, a):
+        return t * a
+
+    return scaled(y, d["a"]) + d["b"]
+
+
+REFUSALS = [
+    (dynamic_key, dynamic_key_fixed, 'for k in ("a", "b")'),
+    (popped, popped_fixed, 'read the value with d["k"]'),
+    (set_default, set_default_fixed, "give the key its value where d is built"),
+    (given_to_fsum, given_to_fsum_fixed, '[d["a"], d["b"]]'),
+    (left_early, left_early_fixed, "`if not done:` around the body"),
+    (key_added_in_a_loop, key_added_in_a_loop_fixed, "give d that key where it is built"),
+    (used_after_its_loop, used_after_its_loop_fixed, "bind d once before the loop"),
+    (changed_while_walking_a_copy, changed_while_walking_a_copy_fixed, "into another dict"),
+    (pairs_left_early, pairs_left_early_fixed, "use an if around the rest of the body"),
+    (read_in_a_closure, read_in_a_closure_fixed, "pass the values it needs as arguments"),
 ]

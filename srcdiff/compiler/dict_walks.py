@@ -268,7 +268,12 @@ class DictWalks:
             if listed is not None and func in _COPIES and len(call.args) == 1:
                 return listed if func is list else ast.Tuple(elts=listed.elts, ctx=ast.Load())
             if listed is not None:
-                return ast.Call(func=call.func, args=[listed, *call.args[1:]], keywords=call.keywords)
+                return ast.Call(
+                    func=call.func, args=[listed, *call.args[1:]], keywords=call.keywords
+                )
+        copied = self.copied(call, func)
+        if copied is not None:
+            return copied
         if func is len and len(call.args) == 1:
             path = self.base_path(call.args[0])
             if path is not None:
@@ -291,6 +296,23 @@ class DictWalks:
         if where.child(key.value) is not None:
             return self.element((*path, (False, key.value)))[1]
         return call.args[1] if len(call.args) == 2 else ast.Constant(None)
+
+    def copied(self, call, func):
+        """`dict(d)` / `d.copy()` of a dict of leaves as the display of its current
+        values (a nested dict is refused: its copy would share the inner dicts)."""
+        f = call.func
+        if func is dict and len(call.args) == 1 and not call.keywords:
+            path = self.base_path(call.args[0])
+        elif isinstance(f, ast.Attribute) and f.attr == "copy" and not call.args:
+            path = self.base_path(f.value)
+        else:
+            return None
+        if path is None:
+            return None
+        where = self._node(path)
+        if where.kind != "dict" or any(c.kind not in ("leaf", "constant") for c in where.children):
+            return None
+        return self._display(where)
 
     def listed(self, node):
         """`d.values()`, `d.keys()` or `d` (its keys) as a list display, else None."""
