@@ -142,6 +142,30 @@ def bound_pairs(x, y):
     return total + x
 
 
+def pairs_computed_before_the_loop(x, y):
+    # Python builds the pairs before the first pass: the second `w` is the first x * y
+    s = 0.0
+    for name, w in (("a", x), ("b", x * y)):
+        x = x * 2.0
+        s = s + w * x
+    return s
+
+
+def enumerated_pairs(x, y):
+    s = 0.0
+    for i, (name, w) in enumerate((("a", x), ("b", y))):
+        s = s + (i + 1) * w**2
+    return s
+
+
+def zipped_names(x, y):
+    d = {"a": x, "b": y}
+    s = 0.0
+    for name, w in zip(("a", "b"), (2.0, 3.0)):
+        s = s + w * d[name] ** 2
+    return s
+
+
 def pairs_filling_a_dict(x, y):
     out = {}
     for name, value in (("sq", x * x), ("cube", x**3), ("mix", x * y)):
@@ -240,6 +264,22 @@ def list_built_in_loop(x, y):
     return s
 
 
+def inner_terms(v):
+    e = {"sq": v * v, "lin": v}
+    t = 0.0
+    for k in e:
+        t = t + e[k]
+    return t
+
+
+def walked_in_a_helper_too(x, y):
+    d = {"a": x, "b": y}
+    s = 0.0
+    for k, v in d.items():
+        s = s + inner_terms(v)
+    return s
+
+
 def helper_energy(st):
     return 0.5 * st["v"] ** 2 + st["k"] * st["q"] ** 2
 
@@ -261,6 +301,14 @@ def copied_then_changed(x, y):
     return base["a"] * trial["b"] + other["a"] * base["b"]
 
 
+def regularised(params, x):
+    # keys written out index a dict *parameter* (compiler/trees.py unrolls them first)
+    s = 0.0
+    for name, lam in (("w", 0.1), ("b", 0.01)):
+        s = s + lam * np.sum(params[name] ** 2)
+    return s * x
+
+
 P = (1.3, 0.7)
 CASES = [
     (weighted_penalties, P, (0, 1)),
@@ -279,6 +327,9 @@ CASES = [
     (for_else, P, (0, 1)),
     (named_pairs, P, (0, 1)),
     (bound_pairs, P, (0, 1)),
+    (pairs_computed_before_the_loop, P, (0, 1)),
+    (enumerated_pairs, P, (0, 1)),
+    (zipped_names, P, (0, 1)),
     (pairs_filling_a_dict, P, (0, 1)),
     (keys_written_out, P, (0, 1)),
     (keyword_update, P, (0, 1)),
@@ -293,6 +344,7 @@ CASES = [
     (built_in_a_branch, (-1.3, 0.7), (0, 1)),
     (list_built_in_loop, P, (0, 1)),
     (dict_built_in_loop_to_helper, P, (0, 1)),
+    (walked_in_a_helper_too, P, (0, 1)),
     (copied_then_changed, P, (0, 1)),
 ]
 

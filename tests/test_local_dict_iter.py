@@ -47,6 +47,18 @@ def test_the_callers_function_is_unchanged_and_output_deterministic():
     assert C.pairs_filling_a_dict(1.3, 0.7) == pytest.approx(2 * 1.69 + 2 * 2.197 * 2 * 0.91)
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_pairs_of_names_index_a_dict_parameter(mode):
+    params = {"w": np.array([1.0, -2.0]), "b": 0.5}
+    g, gx = srcdiff.grad(C.regularised, wrt=(0, 1), mode=mode)(params, 2.0)
+    assert_close(g["w"], 0.2 * params["w"] * 2.0, 1e-12, 1e-12, "dw")
+    assert g["b"] == pytest.approx(0.02 * 0.5 * 2.0)
+    assert gx == pytest.approx(C.regularised(params, 1.0))
+    h = srcdiff.hessian(C.regularised, wrt=0)(params, 2.0)
+    assert_close(h["w"]["w"], 0.4 * np.eye(2), 1e-12, 1e-12, "hww")
+    assert h["b"]["b"] == pytest.approx(0.04)
+
+
 def _refused_line(func):
     lines, first = inspect.getsourcelines(func)
     return first + next(i for i, line in enumerate(lines) if "# refused" in line)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import copy
+from typing import Any
 
 from .unrolling import assign, bind_copy, own_jumps
 
@@ -60,7 +61,12 @@ class Bail(Exception):
 
 class DictWalks:
     """Mixed into held._Hoist: needs `name`, `held`, `taken`, `source`, `tree`, `_node`,
-    `_path`, `_rewriter`."""
+    `_path`, `_display`."""
+
+    name: str
+    tree: ast.FunctionDef
+    taken: set
+    source: Any
 
     # -- loops ----------------------------------------------------------------------
     def iteration(self, node):
@@ -177,7 +183,7 @@ class DictWalks:
                 if isinstance(n, (ast.Subscript, ast.Attribute)) and not isinstance(
                     n.ctx, ast.Load
                 ):
-                    base = n
+                    base: ast.expr = n
                     while isinstance(base, (ast.Subscript, ast.Attribute)):
                         base = base.value
                     if isinstance(base, ast.Name) and base.id == self.name:
@@ -219,7 +225,7 @@ class DictWalks:
         if isinstance(value, ast.Dict) and all(
             isinstance(k, ast.Constant) and isinstance(k.value, (str, int)) for k in value.keys
         ):
-            return [(k.value, v) for k, v in zip(value.keys, value.values)]  # type: ignore[union-attr]
+            return [(k.value, v) for k, v in zip(value.keys, value.values)]
         if (
             isinstance(value, ast.Call)
             and self.source.resolver.resolve(value.func) is dict

@@ -186,11 +186,8 @@ def _mark_refusals(source, tree, failed) -> ast.FunctionDef:
         ):
             bail = reasons[node.targets[0].id]
             line = source.locate(node)[1]
-            node.value.srcdiff_refusal = (
-                f"srcdiff cannot {bail.what} (the dict built on line {line})",
-                bail.node,
-                bail.hint,
-            )
+            message = f"srcdiff cannot {bail.what} (the dict built on line {line})"
+            node.value.srcdiff_refusal = (message, bail.node, bail.hint)  # type: ignore[attr-defined]
     return tree
 
 

@@ -23,32 +23,35 @@ import ast
 import copy
 
 from ..errors import UnsupportedSyntaxError
-from .unrolling import assign, bind_copy, is_key, own_jumps
+from .unrolling import assign, bind_copy, is_key, is_string, own_jumps
 
 
 def unroll_literal_loops(source, tree: ast.FunctionDef) -> ast.FunctionDef:
     """`tree`, or a rewritten copy in which such loops are unrolled (the tree given is
     not changed)."""
-    if not any(isinstance(n, ast.For) and _wanted(n) for n in ast.walk(tree)) and not (
-        _bound_displays(tree)
+    loops = [n for n in ast.walk(tree) if isinstance(n, ast.For)]
+    if not loops or (
+        not any(isinstance(n.iter, (ast.Tuple, ast.List, ast.Call)) for n in loops)
+        and not _bound_displays(tree)
     ):
         return tree
     tree = copy.deepcopy(tree)
     _inline_bound_displays(tree)
-    _Unroll(source).visit(tree)
+    taken = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    _Unroll(source, taken).visit(tree)
     return ast.fix_missing_locations(tree)
 
 
-def _wanted(loop: ast.For) -> bool:
+def _wanted(loop: ast.For, it=None) -> bool:
     """A loop over a display of pairs, or of strings that the body indexes with."""
-    it = loop.iter
+    it = loop.iter if it is None else it
     if not isinstance(it, (ast.Tuple, ast.List)) or not it.elts:
         return False
     if any(isinstance(e, ast.Starred) for e in it.elts):
         return False
     if any(isinstance(e, (ast.Tuple, ast.List)) for e in it.elts):
         return True
-    if any(is_key(e) and isinstance(e.value, str) for e in it.elts):
+    if any(is_string(e) for e in it.elts):
         return _indexes_with(loop.body, loop.target)
     return False
 
@@ -92,19 +95,45 @@ def _match(target, element):
 
 
 class _Unroll(ast.NodeTransformer):
-    def __init__(self, source):
-        self.source = source
+    def __init__(self, source, taken):
+        self.source, self.taken = source, taken
+
+    def display(self, it):
+        """The display a loop walks: written out, or enumerate / zip of displays."""
+        if isinstance(it, (ast.Tuple, ast.List)):
+            return copy.deepcopy(it)
+        if not isinstance(it, ast.Call) or not it.args:
+            return None
+        func = self.source.resolver.resolve(it.func)
+        parts = it.args
+        if not all(isinstance(a, (ast.Tuple, ast.List)) for a in parts) or any(
+            isinstance(e, ast.Starred) for a in parts for e in a.elts
+        ):
+            return None
+        if not any(
+            isinstance(e, (ast.Tuple, ast.List)) or is_string(e) for a in parts for e in a.elts
+        ):
+            return None  # numbers only: walked by index, as before
+        if func is enumerate and len(parts) == 1 and not it.keywords:
+            rows = [[ast.Constant(i), e] for i, e in enumerate(parts[0].elts)]
+        elif func is zip and not it.keywords:
+            rows = [list(r) for r in zip(*(a.elts for a in parts))]
+        else:
+            return None
+        elts = [ast.Tuple(elts=copy.deepcopy(r), ctx=ast.Load()) for r in rows]
+        return ast.copy_location(ast.Tuple(elts=elts, ctx=ast.Load()), it)
 
     def visit_For(self, node):
         self.generic_visit(node)  # (inner loops first)
-        if not _wanted(node):
+        display = self.display(node.iter)
+        if display is None or not _wanted(node, display):
             return node
-        matches = [_match(node.target, e) for e in node.iter.elts]
+        matches = [_match(node.target, e) for e in display.elts]
         if any(m is None for m in matches):
             return node
         jumps = list(own_jumps(node.body))
         if jumps:
-            if _constant(node.iter):
+            if _constant(display):
                 return node  # numbers and strings only: the index loop handles it
             raise self.source.error(
                 UnsupportedSyntaxError,
@@ -114,8 +143,16 @@ class _Unroll(ast.NodeTransformer):
                 "use an if around the rest of the body instead of break / continue "
                 "(a flag: `done = False` before the loop, `if not done:` around the body)",
             )
-        out: list[ast.stmt] = []
-        for bindings in matches:
+        # Python computes the whole display before the first pass: values the body could
+        # change (names it assigns, calls) are computed first, in its order
+        stored = {
+            n.id
+            for s in node.body
+            for n in ast.walk(s)
+            if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
+        }
+        out = _spill(display, "item", self.taken, node, lambda e: not _changeable(e, stored))
+        for bindings in [_match(node.target, e) for e in display.elts]:
             copy_ = bind_copy(node.body, bindings, node)
             if copy_ is None:
                 return node
@@ -134,7 +171,7 @@ def _bound_displays(tree) -> dict:
             and isinstance(stmt.targets[0], ast.Name)
             and isinstance(stmt.value, (ast.Tuple, ast.List))
             and any(isinstance(e, (ast.Tuple, ast.List)) for e in stmt.value.elts)
-            and any(is_key(n) and isinstance(n.value, str) for n in ast.walk(stmt.value))
+            and any(is_string(n) for n in ast.walk(stmt.value))
         ):
             found[stmt.targets[0].id] = stmt
     if not found:
@@ -171,15 +208,24 @@ def _inline_bound_displays(tree):
             n.iter = ast.copy_location(copy.deepcopy(displays[n.iter.id]), n.iter)
 
 
-def _spill(display, name, taken, stmt) -> list[ast.stmt]:
-    """`name_1 = value` for each value of the display that is no constant, in Python's
-    order of evaluation, the display changed in place to read them."""
+def _changeable(expr, stored) -> bool:
+    """Could running the loop's body change what `expr` is (a name it assigns, a call)?"""
+    return any(
+        isinstance(n, ast.Call) or isinstance(n, ast.Name) and n.id in stored
+        for n in ast.walk(expr)
+    )
+
+
+def _spill(display, name, taken, stmt, keep=None) -> list[ast.stmt]:
+    """`name_1 = value` for each value of the display that is no constant (and not
+    kept where it is), in Python's order of evaluation, the display changed in place to
+    read them."""
     out: list[ast.stmt] = []
     for i, e in enumerate(display.elts):
         if isinstance(e, (ast.Tuple, ast.List)):
-            out += _spill(e, name, taken, stmt)
+            out += _spill(e, name, taken, stmt, keep)
             continue
-        if isinstance(e, ast.Constant):
+        if isinstance(e, ast.Constant) or (keep is not None and keep(e)):
             continue
         n, var = 1, f"{name}_1"
         while var in taken:

@@ -74,6 +74,11 @@ def is_key(node) -> bool:
     return isinstance(node, ast.Constant) and type(node.value) in KEY_TYPES
 
 
+def is_string(node) -> bool:
+    """A string constant: a name, as in `("a", x)`."""
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
 def bind_copy(stmts, bindings, like) -> list[ast.stmt] | None:
     """One copy of a loop body.  `bindings` are (variable, how, expression): "const", a
     key substituted and assigned; "value", assigned before the copy (so a later change
