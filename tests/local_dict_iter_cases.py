@@ -125,6 +125,32 @@ def for_else(x, y):
     return s
 
 
+def early_return_from_the_loop(x, y):
+    d = {"a": x, "b": y, "c": x * y}
+    for k, v in d.items():
+        if v > 1.0:
+            return v * 2.0
+    return x + y
+
+
+def sub_dict_items(x, y):
+    net = {"enc": {"w": x, "b": y}, "dec": {"w": y}}
+    s = 0.0
+    for name, p in net["enc"].items():
+        s = s + p**2
+    for layer in net.values():
+        s = s + layer["w"]
+    return s
+
+
+def list_of_layer_dicts(x, y):
+    layers = [{"w": x, "b": 0.1}, {"w": y, "b": -0.2}]
+    h = 1.0
+    for layer in layers:
+        h = np.tanh(layer["w"] * h + layer["b"])
+    return h
+
+
 # -- b. loops over written-out pairs -----------------------------------------------------
 def named_pairs(x, y):
     s = 0.0
@@ -247,6 +273,19 @@ def built_in_a_while(x, y):
     return s
 
 
+def rebuilt_in_a_while_true(x, y):
+    s = 0.0
+    n = 0
+    while True:
+        d = {"a": x * n, "b": y}
+        for v in d.values():
+            s = s + v
+        n = n + 1
+        if n >= 3:
+            break
+    return s
+
+
 def built_in_a_branch(x, y):
     if x > 0:
         d = {"a": x, "b": y}
@@ -325,6 +364,10 @@ CASES = [
     (list_of_values, P, (0, 1)),
     (structure_tests, P, (0, 1)),
     (for_else, P, (0, 1)),
+    (early_return_from_the_loop, P, (0, 1)),
+    (early_return_from_the_loop, (0.5, 0.7), (0, 1)),
+    (sub_dict_items, P, (0, 1)),
+    (list_of_layer_dicts, P, (0, 1)),
     (named_pairs, P, (0, 1)),
     (bound_pairs, P, (0, 1)),
     (pairs_computed_before_the_loop, P, (0, 1)),
@@ -340,6 +383,7 @@ CASES = [
     (step_state, P, (0, 1)),
     (built_and_walked_in_loop, P, (0, 1)),
     (built_in_a_while, P, (0, 1)),
+    (rebuilt_in_a_while_true, P, (0, 1)),
     (built_in_a_branch, P, (0, 1)),
     (built_in_a_branch, (-1.3, 0.7), (0, 1)),
     (list_built_in_loop, P, (0, 1)),

@@ -93,3 +93,18 @@ def test_a_dict_rebinding_existing_keys_while_walked_matches_python():
         C.value_seen_when_reached(*C.P)
     )
     assert np.isfinite(srcdiff.grad(C.value_seen_when_reached, wrt=0)(*C.P))
+
+
+def test_printing_a_local_dict_prints_what_python_prints(capsys):
+    def printed(x, y):
+        d = {"a": x, "b": y}
+        print("state", d)
+        for k, v in d.items():
+            print(k, v)
+        return d["a"] * d["b"]
+
+    printed(1.5, 2.0)
+    expected = capsys.readouterr().out
+    for mode in MODES:
+        assert srcdiff.grad(printed, wrt=(0, 1), mode=mode)(1.5, 2.0) == (2.0, 1.5)
+        assert capsys.readouterr().out == expected

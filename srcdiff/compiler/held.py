@@ -17,9 +17,13 @@ statement runs.  It is first bound at the function's top level to a display (`{.
 are added only by top-level `out["k"] = v`; anywhere else the code only reads or
 assigns keys it already has (`out["k"]`, `out["k"] += v`, `out.field` of a record,
 stores only into a dataclass's fields: a NamedTuple's raise); and the variable itself
-is only returned.  Any other use (a dynamic key, a method call, passing it to a call,
-a nested function reading it) leaves the code as it is, and the compiler refuses the
-dict where it is built, with a hint saying which forms work.
+is only returned.  Loops over it, `update` with constant keys, `len`, `in` and `.get`
+are decided by its keys (dict_walks.py).  Any other use (a dynamic key, `pop`, passing
+it to a library function, a nested function reading it) leaves the code as it is, and
+the compiler refuses the dict, pointing at that use (`Bail` says where and what works).
+
+The same rewrite serves dicts that are not returned (local_dicts.py): there "the top
+level" is the block that builds the dict, which may be a loop's body.
 """
 
 from __future__ import annotations
@@ -61,144 +65,18 @@ class _Node:
 def hoist_held_results(source: FunctionSource, tree: ast.FunctionDef) -> ast.FunctionDef:
     """`tree`, or a rewritten copy of it where a returned variable holds a container
     built as the module docstring says (the user's tree is never changed)."""
-    names = _returned_names(tree)
+    names = returned_names(tree)
     return _hoist(source, tree, names)
 
 
-def hoist_local_dicts(source: FunctionSource, tree: ast.FunctionDef, ask=None) -> ast.FunctionDef:
-    """`tree`, or a rewritten copy where a dict built in the function (`d = {"a": x}`,
-    `dict(a=x)`) and read with constant keys, never returned nor used whole, is a
-    variable per key: `d["a"] * 2` is `d_a * 2` (normalize.py; returned dicts are the
-    results' business, `hoist_held_results`).  Its home is the block that first binds
-    it: the function's body, or a loop's or branch's body that every use is in (a dict
-    built afresh in each pass).  A dict passed whole to a user function becomes the
-    display of its current leaves (flatcalls.py calls the function's flat view with
-    them); `ask` (normalize's) notes which names denote user functions.
-
-    Each dict is tried on a copy of the tree so far, and the dicts that failed are tried
-    again after another succeeded: unrolling a loop over one dict can make the keys
-    another is given constant.  A dict that can't be followed has its display marked
-    with the reason (`srcdiff_refusal`), which the refusal of the display reports."""
-    returned = set(_returned_names(tree))
-    current, done = tree, set()
-    failed: dict[str, Bail] = {}
-    progress = True
-    while progress:
-        progress = False
-        for name, home in _candidates(source, current, returned, failed):
-            if name in done:
-                continue
-            attempt = copy_tree(current)
-            parent, field_ = _block_at(attempt, home)
-            try:
-                block = _Hoist(source, attempt, name, ask, getattr(parent, field_)).run()
-            except Bail as bail:
-                failed[name] = bail
-                continue
-            setattr(parent, field_, block)
-            current, progress = attempt, True
-            done.add(name)
-            failed.pop(name, None)
-            break
-    return _mark_refusals(source, current, {n: b for n, b in failed.items() if n not in done})
-
-
-def _candidates(source, tree, returned, failed) -> list:
-    """(name, home) for each name first bound to a display in a block (home: the path to
-    that block) and used only in that block, from that binding on; names used outside
-    the block that builds them get a reason in `failed`."""
-    found: list = []
-    seen: set = set()
-    total = _name_counts(tree.body)
-    for home, block in _blocks(tree):
-        for i, stmt in enumerate(block):
-            if not (
-                isinstance(stmt, ast.Assign)
-                and len(stmt.targets) == 1
-                and isinstance(stmt.targets[0], ast.Name)
-                and _holds_dict(source, stmt.value)
-            ):
-                continue
-            name = stmt.targets[0].id
-            if name in seen or name in returned:
-                continue
-            seen.add(name)
-            if home == ((), "body"):
-                found.append((name, home))
-            elif _name_counts(block[i:]).get(name) == total.get(name):
-                found.append((name, home))
-            elif name not in failed:
-                failed[name] = Bail(
-                    stmt.value,
-                    f"use the dict {name} outside the loop or branch that builds it",
-                    f"bind {name} once before the loop or branch, with the keys it gets there "
-                    f"({name} = {{...}}); the loop may then build it again with those keys",
-                )
-    return found
-
-
-def _blocks(tree):
-    """(path, statements) of the function's body and every block nested in it, outer
-    ones first; a path is ((field, index) steps to the statement, field of the block)."""
-    todo = [((), "body", tree.body)]
-    while todo:
-        steps, field_, block = todo.pop(0)
-        yield (steps, field_), block
-        for i, stmt in enumerate(block):
-            if isinstance(stmt, (ast.For, ast.While, ast.If, ast.With)):
-                for f in ("body", "orelse"):
-                    inner = getattr(stmt, f, None)
-                    if inner:
-                        todo.append(((*steps, (field_, i)), f, inner))
-
-
-def _block_at(tree, home):
-    steps, field_ = home
-    node = tree
-    for f, i in steps:
-        node = getattr(node, f)[i]
-    return node, field_
-
-
-def _name_counts(stmts) -> dict:
-    counts: dict = {}
-    for stmt in stmts:
-        for n in ast.walk(stmt):
-            if isinstance(n, ast.Name):
-                counts[n.id] = counts.get(n.id, 0) + 1
-            elif isinstance(n, ast.arg):
-                counts[n.arg] = counts.get(n.arg, 0) + 1
-    return counts
-
-
-def _mark_refusals(source, tree, failed) -> ast.FunctionDef:
-    """The bindings of dicts that could not be followed, marked with why (where the
-    reason is known), so the refusal of the dict points at the use and says what works."""
-    reasons = {n: b for n, b in failed.items() if b.node is not None}
-    if not reasons:
-        return tree
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)
-            and node.targets[0].id in reasons
-        ):
-            bail = reasons[node.targets[0].id]
-            line = source.locate(node)[1]
-            message = f"srcdiff cannot {bail.what} (the dict built on line {line})"
-            node.value.srcdiff_refusal = (message, bail.node, bail.hint)  # type: ignore[attr-defined]
-    return tree
-
-
-def _holds_dict(source, value) -> bool:
+def holds_dict(source, value) -> bool:
     """A dict display or `dict(...)` call, a NamedTuple or dataclass call (a helper's
     container result, flatcalls.py), or a list or tuple display holding one
     (`layers = [{"w": w1}, {"w": w2}]`, passed whole to a helper)."""
     if isinstance(value, ast.Dict):
         return True
     if isinstance(value, ast.List | ast.Tuple):
-        return any(_holds_dict(source, e) for e in value.elts)
+        return any(holds_dict(source, e) for e in value.elts)
     if not isinstance(value, ast.Call):
         return False
     cls = source.resolver.resolve(value.func)
@@ -214,14 +92,14 @@ def _hoist(source, tree, names, ask=None):
     for name in names:
         attempt = copy_tree(result)  # (a failed attempt may have rewritten some uses)
         try:
-            attempt.body = _Hoist(source, attempt, name, ask).run()
+            attempt.body = Hoist(source, attempt, name, ask).run()
         except Bail:
             continue
         result = attempt
     return result
 
 
-def _returned_names(tree: ast.FunctionDef) -> list[str]:
+def returned_names(tree: ast.FunctionDef) -> list[str]:
     found: list[str] = []
     for node in _own_nodes(tree):
         if isinstance(node, ast.Return) and isinstance(node.value, ast.Name):
@@ -240,7 +118,7 @@ def _own_nodes(tree):
             stack.extend(ast.iter_child_nodes(node))
 
 
-class _Hoist(DictWalks):
+class Hoist(DictWalks):
     def __init__(self, source, tree, name, ask=None, home=None, taken=None):
         self.source, self.tree, self.name, self.ask = source, tree, name, ask
         self.home = tree.body if home is None else home  # the block that builds it
@@ -485,7 +363,10 @@ class _Hoist(DictWalks):
                     return self.visit(ast.copy_location(known, node))
                 # helper(d): the display of d's current leaves, which flatcalls.py passes
                 # to the helper's flat view (a library function is given no such display)
-                if hoist.ask is not None and hoist.ask(node.func, "function"):
+                # (print(d) prints the same display)
+                if (
+                    hoist.ask is not None and hoist.ask(node.func, "function")
+                ) or hoist.source.resolver.resolve(node.func) is print:
                     node.args = [self._whole(a) for a in node.args]
                     for k in node.keywords:
                         k.value = self._whole(k.value)
@@ -525,7 +406,7 @@ class _Hoist(DictWalks):
         pairs: list = []
         out: list = []
         try:
-            probe = _Hoist(self.source, self.tree, self.name, self.ask, set(self.taken))
+            probe = Hoist(self.source, self.tree, self.name, self.ask, set(self.taken))
             node = probe._bind(value, ((False, "probe"),), out, value)
         except Bail:
             return None

@@ -39,9 +39,9 @@ from .astutil import (
 from .astutil import located as _located
 from .flatcalls import flatten_container_calls, flatten_container_results
 from .gcpause import gc_paused
-from .held import hoist_local_dicts
 from .inlining import Inlining
 from .literal_loops import unroll_literal_loops
+from .local_dicts import hoist_local_dicts
 from .naming import Names
 from .reductions import Reductions, comprehension_only_names, reduction_of
 from .source import (

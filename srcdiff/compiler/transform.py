@@ -63,9 +63,9 @@ class TransformBase:
                         f"srcdiff cannot follow the derivative of a value stored into the "
                         f"dict {var!r} here",
                         node,
-                        f"use constant keys, adding each new key at the function's top level "
-                        f'({var}["a"] = ...), and return {var}: jacobian, jvp and vjp then '
-                        "keep its structure; else keep the values in variables",
+                        f"use constant keys, adding each new key in the block that builds "
+                        f'{var} ({var}["a"] = ...); returned, {var} keeps its structure in '
+                        "jacobian, jvp and vjp; else keep the values in variables",
                     )
                 raise source.error(
                     UnsupportedSyntaxError,
