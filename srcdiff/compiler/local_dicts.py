@@ -57,7 +57,10 @@ def hoist_local_dicts(source: FunctionSource, tree: ast.FunctionDef, ask=None) -
             done.add(name)
             failed.pop(name, None)
             break
-    return _mark_refusals(source, current, {n: b for n, b in failed.items() if n not in done})
+    left = {n: b for n, b in failed.items() if n not in done and b.node is not None}
+    if left and current is tree:
+        current = copy_tree(tree)  # (the tree given is not changed)
+    return _mark_refusals(source, current, left)
 
 
 def _candidates(source, tree, returned, failed) -> list:
@@ -134,6 +137,8 @@ def _mark_refusals(source, tree, failed) -> ast.FunctionDef:
     reasons = {n: b for n, b in failed.items() if b.node is not None}
     if not reasons:
         return tree
+    refusals: dict = {}
+    tree.srcdiff_refusals = refusals  # (transform.py: methods called on them)
     for node in ast.walk(tree):
         if (
             isinstance(node, ast.Assign)
@@ -145,6 +150,7 @@ def _mark_refusals(source, tree, failed) -> ast.FunctionDef:
             line = source.locate(node)[1]
             message = f"srcdiff cannot {bail.what} (the dict built on line {line})"
             node.value.srcdiff_refusal = (message, bail.node, bail.hint)  # type: ignore[attr-defined]
+            refusals[node.targets[0].id] = (message, bail.node, bail.hint)
     return tree
 
 
