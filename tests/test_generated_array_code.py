@@ -311,3 +311,29 @@ def test_a_gather_by_arange_of_length_one_may_broadcast():
     dense = RNG.uniform(0.5, 2.0, size=(3, 3))
     srcdiff.grad(K.pick_per_row)(dense, labels)
     np.testing.assert_allclose(srcdiff.grad(K.pick_per_row)(p, labels)[0, 1], 3.0 / p[0, 1])
+
+
+def _row_max(x):
+    return np.sum(np.max(x, axis=1) * np.arange(x.shape[0]))
+
+
+def _max_kept(x):
+    return np.sum(x - np.max(x, axis=-1, keepdims=True)) + np.max(x)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_max_of_known_rank_shares_ties_in_numpy_and_keeps_the_dtype(mode, dtype):
+    # (x == max) / count, the count summed in x's dtype: no chooser_partials, and ties
+    # (row 1: two maxima) share the cotangent as JAX and autograd share it
+    x = np.array([[1.0, 3.0, 2.0], [4.0, 0.5, 4.0], [0.0, -1.0, 2.5]], dtype=dtype)
+    for func in (_row_max, _max_kept):
+        assert "chooser_partials" not in srcdiff.source(func, mode=mode, at=(x,))
+    g = srcdiff.grad(_row_max, mode=mode)(x)
+    assert g.dtype == dtype
+    np.testing.assert_allclose(g, [[0, 0, 0], [0.5, 0, 0.5], [0, 0, 2]])
+    g = srcdiff.grad(_max_kept, mode=mode)(x)
+    assert g.dtype == dtype
+    want = np.ones((3, 3)) - [[0, 3, 0], [1.5, 0, 1.5], [0, 0, 3]]
+    want[1, [0, 2]] += 0.5
+    np.testing.assert_allclose(g, want, rtol=1e-6)

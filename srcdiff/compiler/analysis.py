@@ -453,7 +453,14 @@ class Analysis:
         kind = _join_numeric([k for k in (lk, rk) if k])
         if isinstance(node.op, ast.Div) and kind == INT:
             kind = SCALAR
+        if kind == SCALAR and self._int_array_among([(lk, node.left), (rk, node.right)]):
+            kind = ARRAY  # a float times a mask (`s * (x > 0)`): an array, summed back
         return kind, (la or ra) and kind in DIFFERENTIABLE
+
+    def _int_array_among(self, operands):
+        """Whether an int-kind operand (kind, node) may be an array (a mask, an index
+        array): the int kind covers both, and a float combined with one is an array."""
+        return any(k == INT and self.rank(node) != 0 for k, node in operands)
 
     def _expr_UnaryOp(self, node):
         kind, active = self.expr(node.operand)
@@ -586,8 +593,11 @@ class Analysis:
                 kind = _join_numeric(kinds or [SCALAR])
                 if func in (max, min, abs):
                     kind = _join_numeric(kinds or [SCALAR])
-                elif kind == INT:
-                    kind = SCALAR
+                elif kind in (INT, SCALAR):
+                    # elementwise: np.maximum(s, x > 0) and np.sin(mask) are arrays
+                    operands = [*node.args, *(k.value for k in node.keywords)]
+                    pairs = [(info[0], arg) for info, arg in zip(infos, operands)]
+                    kind = ARRAY if self._int_array_among(pairs) else SCALAR
                 elif kind in (SEQ, SEQ2, LIST):
                     # a rule of a list's items (a user's `mean(data)`) gives a number or
                     # an array, not another list: the array kind covers both

@@ -38,6 +38,7 @@ import numpy as np
 from .analysis import ARRAY, INT, SCALAR
 from .astutil import copy_tree, walk
 from .optimize import stored_names
+from .shapes import VARIES
 from .templates import simplify
 
 _FOLDABLE = (ast.Add, ast.Sub, ast.Mult, ast.Div)
@@ -469,7 +470,7 @@ def facts_for(fn) -> ShapeFacts | None:
         if number(name) or kind(name) not in (ARRAY, INT):
             return None
         found = shapes.token(name)
-        if found[0] == "own" and shapes.stores.get(name, 0) > 1:
+        if found[0] == VARIES:
             return None  # the shape of whichever value the name holds
         return found
 

@@ -244,13 +244,17 @@ class ForwardTransform(TransformBase):
         arrays = [
             p
             for p, a in op.bound.items()
-            if p in op.rule.params
-            and not isinstance(a, ast.Constant)
-            and self.flat.kind(a) not in (SCALAR, INT)
+            if p in op.rule.params and not isinstance(a, ast.Constant) and not self._one_number(a)
         ]
         if set(arrays) <= set(shaped):
             return False
         return not any(self.shapes.same(op.bound[p].id, op.target) for p in shaped)
+
+    def _one_number(self, atom):
+        """A float, or an int known to be one (the int kind covers masks and index
+        arrays too, which broadcast: `x[0] - (x > 0)` has the mask's shape)."""
+        kind = self.flat.kind(atom)
+        return kind == SCALAR or (kind == INT and self.flat.rank(atom) == 0)
 
     def _element_tangent(self, e):
         """The tangent of one element of a list argument (np.stack([x, y])): a zero shaped

@@ -69,6 +69,9 @@ def _kept_axes(op):
     return None
 
 
+VARIES = "varies"  # the token of a name assigned more than once: equal to nothing
+
+
 class ShapeTokens:
     def __init__(self, fn):
         self.fn = fn
@@ -81,9 +84,11 @@ class ShapeTokens:
         self.dense_memo: dict[str, bool] = {}
 
     def same(self, a, b):
-        """Do names `a` and `b` certainly hold arrays of the same shape?"""
+        """Do names `a` and `b` certainly hold arrays of the same shape?  Never for a name
+        assigned more than once: `s = s + x` may give `s` a new shape (a scalar `s`
+        broadcast against `x`), so even `same("s", "s")` is not known."""
         ta, tb = self.token(a), self.token(b)
-        return ta is not None and ta == tb
+        return ta is not None and ta[0] != VARIES and ta == tb
 
     def token(self, name):
         if name not in self.memo:
@@ -94,9 +99,9 @@ class ShapeTokens:
     def _compute(self, name):
         fn = self.fn
         if name in fn.params:
-            return ("param", name) if self.stores.get(name, 0) == 0 else ("own", name)
+            return ("param", name) if self.stores.get(name, 0) == 0 else (VARIES, name)
         if self.stores.get(name, 0) > 1 and name not in fn.flat.temp_kinds:
-            return ("own", name)
+            return (VARIES, name)
         op = self._defining_op(name)
         if op is None or len(op.targets) != 1:
             return ("own", name)
@@ -468,7 +473,8 @@ class ShapeTokens:
         kind = self.fn.flat.kind(atom)
         if kind in (SCALAR, INT):
             return None
-        return self.token(atom.id)
+        token = self.token(atom.id)
+        return None if token[0] == VARIES else token  # (its shape here may not be later's)
 
     def _one_value(self, name):
         """Does `name` hold one value throughout?  ("own", name) stands for the shape of

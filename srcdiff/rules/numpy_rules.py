@@ -201,8 +201,11 @@ def _spread_spelling(mean=False, factor=None):
     (np.max's chooser_partials), g times it: broadcasting spreads g."""
 
     def spell(mode, param, constants, ranks):
+        made = factor(constants) if callable(factor) and ranks.get("a") else factor
+        if callable(factor) and callable(made) or made is None and factor is not None:
+            return None  # (spelled for arrays of known rank: `a.dtype` must exist)
         if mode == "jvp":
-            inner = f"t * {factor}" if factor else "t"
+            inner = f"t * {made}" if made else "t"
             return _reduced_tangent(constants, "np.mean" if mean else "np.sum", inner)
         if not ranks.get("a") or "axis" not in constants:
             return None
@@ -216,9 +219,26 @@ def _spread_spelling(mean=False, factor=None):
         if mean:
             sizes = ["a.size"] if axis is None else [f"a.shape[{k}]" for k in axes]
             g += f" / {sizes[0]}" if len(sizes) == 1 else f" / ({' * '.join(sizes)})"
-        return f"{g} * {factor}" if factor else f"np.full_like(a, {g})"
+        return f"{g} * {made}" if made else f"np.full_like(a, {g})"
 
     return spell
+
+
+def _ties_spelling(constants):
+    """np.max's / np.min's partials (chooser_partials) as NumPy says it, for a constant
+    axis and keepdims: the elements equal to the result, each 1/k of k ties -- the count
+    summed in a's dtype, so a float32 gradient stays float32."""
+    axis, keep = constants.get("axis", _MISSING), constants.get("keepdims", False)
+    if axis is _MISSING or not isinstance(keep, bool):
+        return None
+    axes = (axis,) if type(axis) is int else axis
+    if axis is not None and not (
+        isinstance(axes, tuple) and axes and all(type(k) is int for k in axes)
+    ):
+        return None
+    out = "out" if axis is None or keep else f"np.expand_dims(out, {axis!r})"
+    words = "" if axis is None else f"axis={axis!r}, keepdims=True, "
+    return f"(a == {out}) / np.sum(a == {out}, {words}dtype=a.dtype)"
 
 
 def _reduced_tangent(constants, func, inner):
@@ -269,7 +289,7 @@ for _f in (np.max, np.min, np.amax, np.amin):
         },
         vjp={"a": _SPREAD + " * chooser_partials(a, out, axis, keepdims)"},
         result="reduce",
-        by_constants=_spread_spelling(factor="chooser_partials(a, out, axis, keepdims)"),
+        by_constants=_spread_spelling(factor=_ties_spelling),
     )
 # np.ptp = max - min: the two choosers' shares, ties shared as np.max / np.min share them
 linear(

@@ -13,14 +13,13 @@
 # -> tangent = -0.189812
 # --- generated
 import numpy as np
-from srcdiff.runtime import chooser_partials
 
 
 def logsumexp_jvp(x, dx):
     """Value and tangent of logsumexp along x (forward mode)."""
     # line 14: m = np.max(x)
     m = np.max(x)
-    dm = np.sum(dx * chooser_partials(x, m, None, False))
+    dm = np.sum(dx * (x == m) / np.sum(x == m, dtype=x.dtype))
     # line 15: return m + np.log(np.sum(np.exp(x - m)))
     t2 = np.exp(x - m)
     t3 = np.sum(t2)

@@ -23,7 +23,7 @@
 # -> db2 = [[0.223359, -0.223359]]
 # --- generated
 import numpy as np
-from srcdiff.runtime import chooser_partials, unbroadcast
+from srcdiff.runtime import unbroadcast
 
 
 def mlp_loss_grad(W1, b1, W2, b2, X, labels):
@@ -46,7 +46,7 @@ def mlp_loss_grad(W1, b1, W2, b2, X, labels):
     dshifted = dlog_probs + np.sum(-dlog_probs, axis=1, keepdims=True) / t6 * t5
     del dlog_probs, t5, t6
     # line 10: shifted = logits - np.max(logits, axis=1, keepdims=True)
-    dlogits = dshifted + np.sum(-dshifted, axis=1, keepdims=True) * chooser_partials(logits, t4, 1, True)
+    dlogits = dshifted + np.sum(-dshifted, axis=1, keepdims=True) * (logits == t4) / np.sum(logits == t4, axis=1, keepdims=True, dtype=logits.dtype)
     del dshifted, logits, t4
     # line 9: logits = h @ W2 + b2
     db2 = unbroadcast(dlogits, b2)

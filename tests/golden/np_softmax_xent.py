@@ -15,7 +15,6 @@
 # -> dW = [[-0.162177, -0.0340926, 0.19627], [-0.00804973, 0.182986, -0.174936]]
 # --- generated
 import numpy as np
-from srcdiff.runtime import chooser_partials
 
 
 def softmax_xent_grad(W, X, Y):
@@ -33,9 +32,6 @@ def softmax_xent_grad(W, X, Y):
     # line 61: log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
     dshifted = dlog_probs + np.sum(-dlog_probs, axis=1, keepdims=True) / t3 * t2
     del dlog_probs, t2, t3
-    # line 60: shifted = logits - np.max(logits, axis=1, keepdims=True)
-    dlogits = dshifted + np.sum(-dshifted, axis=1, keepdims=True) * chooser_partials(logits, t1, 1, True)
-    del dshifted, logits, t1
     # line 59: logits = X @ W
-    dW = X.T @ dlogits
+    dW = X.T @ (dshifted + np.sum(-dshifted, axis=1, keepdims=True) * (logits == t1) / np.sum(logits == t1, axis=1, keepdims=True, dtype=logits.dtype))
     return dW
