@@ -105,6 +105,13 @@ def np_sqrt_at(x):
     return np.sqrt(x)
 
 
+def over_pair(x, y):
+    s = 0.0
+    for v in (x, y):
+        s = s + v * v * x
+    return s
+
+
 SCALAR_CASES = [
     (seed, (3.0, 4.0), (0, 1)),
     (seed, (3.0, 4.0), 1),
@@ -116,6 +123,7 @@ SCALAR_CASES = [
     (np_scalar, (0.3, -0.5), (0, 1)),
     (kw_loop, (0.3, -0.5, 1.5, 4), ("x", "y", "s")),  # keyword-only parameters in wrt
     (unused, (0.3, -0.5, True), (0, 1)),  # y carries no derivative; a bool argument
+    (over_pair, (0.3, -0.5), (0, 1)),
 ]
 
 
@@ -143,6 +151,13 @@ def test_number_gradient_matches_reverse_and_fd(func, args, wrt):
             for i in index
         ]
         assert_close(_flat(got_t), _flat(fd), FD_RTOL, FD_ATOL, what="forward vs fd")
+
+
+def test_reverse_mode_gives_floats_through_a_tuple_of_floats():
+    # the adjoint of (x, y) is an array: its items were NumPy scalars, not the floats given
+    got = srcdiff.grad(over_pair, wrt=(0, 1))(0.3, -0.5)
+    assert [type(g) for g in got] == [float, float]
+    assert got == pytest.approx((3 * 0.3**2 + 0.25, 2 * -0.5 * 0.3))
 
 
 def test_value_and_grad_forward_numbers():

@@ -147,7 +147,11 @@ CASES = [
     Case(T.Net({"w": u(3, 2), "b": u(2)}).loss, (X43,)),
     Case(T.scaled_loss, ({"w": u(3)}, X3), hessian=True),
     Case(functools.partial(T.mlp, MLP), (X43, Y4)),
-    Case(functools.partial(T.dict_of_floats, x=0.4), ({"k": 1.5, "omega": 2.0, "phase": 0.3},)),
+    Case(
+        functools.partial(T.dict_of_floats, x=0.4),
+        ({"k": 1.5, "omega": 2.0, "phase": 0.3},),
+        hessian=True,
+    ),
     # has_aux training steps
     Case(T.step_aux, ({"w": u(3), "b": 0.1}, X43, Y4), has_aux=True),
     Case(T.step_aux_tuple, ({"w": u(3)}, X43, Y4), has_aux=True),

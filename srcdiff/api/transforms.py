@@ -109,11 +109,13 @@ def jvp(func, primals, tangents, *, backend="python"):
     if fast is not None:
         return fast
     objects: frozenset = frozenset()
-    bound = _positional(func)
+    bound = callables.unwrap(func)
     if bound is not None:  # a bound method or partial: its function, no tangent for self
         func, objects = bound.func, bound.objects
-        primals = bound.args + primals
-        tangents = (None,) * len(bound.args) + tangents
+        primals, given = _bound_primals(bound, primals)
+        tangents = tuple(
+            tangents[given.index(j)] if j in given else None for j in range(len(primals))
+        )
     if objects or pytrees.has_containers(primals) or pytrees.returns_container(func):
         # containers of parameters or results: the flat view, results rebuilt around it
         flat = pytrees.Flattened(func, primals, objects, results=True)
@@ -221,26 +223,27 @@ def vjp(func, *primals, backend="python"):
     backward sweeps; the tape between them is two NumPy arrays).
     """
     backend = check_backend(backend)
-    bound = _positional(func)
+    bound = callables.unwrap(func)
     if bound is None:
         return _vjp(func, primals, None, backend)
     # a bound method or partial: cotangents for its own arguments (self's are left out)
-    out, inner = _tree_vjp(bound.func, bound.args + primals, None, bound.objects)
-    skip = len(bound.args)
-    return out, lambda cotangent: inner(cotangent)[skip:]
+    values, given = _bound_primals(bound, primals)
+    out, inner = _tree_vjp(bound.func, values, None, bound.objects)
+
+    def pullback(cotangent):
+        every = inner(cotangent)
+        return tuple(every[j] for j in given)
+
+    return out, pullback
 
 
-def _positional(func):
-    """The Bound form of a bound method or a partial with positional arguments only (the
-    transforms take every argument by position), None for a plain function."""
-    bound = callables.unwrap(func)
-    if bound is not None and bound.keywords:
-        raise ArgumentError(
-            f"jvp, vjp, jacobian and hessian take partials of positional arguments only; "
-            f"this one binds {', '.join(bound.keywords)} by keyword",
-            hint="bind them by position, or write a small def that passes them",
-        )
-    return bound
+def _bound_primals(bound, primals):
+    """(a value for every parameter of the plain function, the positions `primals`
+    fill): a partial's or method's bound arguments around the primals given, its
+    keywords after them (`partial(f, s=2.0)` takes x by position, s by keyword)."""
+    values = _bind_all(bound.func, bound.args + tuple(primals), bound.keywords)
+    start = len(bound.args)
+    return values, tuple(range(start, start + len(primals)))
 
 
 def _vjp(func, primals, wrt, backend="python"):
@@ -427,7 +430,7 @@ def jacobian(func, wrt=0, mode="auto"):
         )
     if mode not in ("auto", "forward", "reverse"):
         raise SrcDiffError(f"mode must be 'auto', 'forward', 'reverse' or 'symbolic', not {mode!r}")
-    bound = _positional(func)
+    bound = callables.unwrap(func)
     if bound is not None:  # a bound method or partial: its function, with what is bound
         return _bound_jacobian(func, bound, wrt, mode)
     params = parameters(func)
@@ -468,8 +471,8 @@ def _bound_jacobian(func, bound, wrt, mode):
 
     def jac_bound(*args, **kwargs):
         if not objects:
-            return plain(*bound.args, *args, **kwargs)
-        values = _bind_all(bound.func, bound.args + args, kwargs)
+            return plain(*bound.args, *args, **{**bound.keywords, **kwargs})
+        values = _bind_all(bound.func, bound.args + args, {**bound.keywords, **kwargs})
         flat = pytrees.Flattened(bound.func, values, objects, results=True)
         return _tree_jacobian(flat, names, single, mode)
 
@@ -637,7 +640,7 @@ def hessian(func, wrt=0, mode="forward-over-reverse", *, backend="python"):
     if mode not in HESSIAN_MODES:
         modes = ", ".join((*HESSIAN_MODES, "symbolic"))
         raise SrcDiffError(f"mode must be one of {modes}; got {mode!r}")
-    bound = _positional(func)
+    bound = callables.unwrap(func)
     if bound is not None:  # a bound method or partial: its function, with what is bound
         if backend != "python":
             raise SrcDiffError(f"backend={backend!r} takes a plain function, not {func!r}")
@@ -681,7 +684,7 @@ def _bound_hessian(func, bound, wrt, mode):
     objects = bound.objects
 
     def hess_bound(*args, **kwargs):
-        values = _bind_all(bound.func, bound.args + args, kwargs)
+        values = _bind_all(bound.func, bound.args + args, {**bound.keywords, **kwargs})
         if not objects:
             return hessian(bound.func, names[0], mode)(*values)
         flat = pytrees.Flattened(bound.func, values, objects)

@@ -123,6 +123,10 @@ for _f in (math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfin
     nondiff(_f, result="int")
 
 # --- builtins ------------------------------------------------------------------
+# Tests, true or false: piecewise constant (a condition the code stores, `flag = any(...)`,
+# and the conditions generated code keeps for a Hessian's second pass)
+for _f in (builtins.any, builtins.all, builtins.isinstance, builtins.callable):
+    nondiff(_f, result="int")
 partials(builtins.abs, "x", x="math.copysign(1.0, x) if x else 0.0", array={"x": "np.sign(x)"})
 partials(builtins.float, "x", x="1")
 partials(

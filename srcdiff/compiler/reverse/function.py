@@ -181,7 +181,11 @@ class FunctionTransform(ForwardSweep, BackwardSweep, SaveResolution, Checkpointi
             kind == ARRAY and (param in self.materialized or self.an.ranks.get(param) == 0)
         ):
             return _call(self.bind(_runtime().like, "like"), _name(self.adj(param)), _name(param))
-        if kind == SCALAR and ARRAY in self.an.kinds.values():
+        if kind == SCALAR and (
+            ARRAY in self.an.kinds.values()
+            # a differentiated sequence's adjoint is an array: its items are NumPy scalars
+            or any(k == SEQ and self.an.active.get(v) for v, k in self.an.kinds.items())
+        ):
             if param in getattr(self, "python_numbers", ()):  # given a Python float
                 return _call(_name(self.bind(float, "float")), _name(self.adj(param)))
             # not a 0-d array from array rules; float32 stays float32
