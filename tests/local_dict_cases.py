@@ -46,4 +46,4 @@ def passed_whole(a, b):
 
 def passed_to_a_library_function(a, b):
     d = {"a": a, "b": b}
-    return np.sum(np.array(list(d.values())))
+    return np.sum(np.fromiter(d.values(), dtype=float))

@@ -407,3 +407,39 @@ def math_ldexp(x, i):
 
 def rt_psi(n, x):
     return runtime.psi(n, x)
+
+
+def nd_any(x):
+    return any([x > 1.0, x < -5.0])
+
+
+def nd_any_times(x):
+    k = any([x > 1.0, x < -5.0])
+    return k * x
+
+
+def nd_all(x):
+    return all([x > 1.0, x < 5.0])
+
+
+def nd_all_times(x):
+    k = all([x > 1.0, x < 5.0])
+    return k * x
+
+
+def nd_isinstance(x):
+    return isinstance(x, float)
+
+
+def nd_isinstance_times(x):
+    k = isinstance(x, float)
+    return k * x
+
+
+def nd_callable(x):
+    return callable(x)
+
+
+def nd_callable_times(x):
+    k = callable(x)
+    return k * x + x

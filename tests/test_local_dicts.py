@@ -51,4 +51,5 @@ def test_a_dict_passed_whole_to_a_helper_is_its_leaves(mode):
 def test_a_dict_passed_to_a_library_function_is_refused_with_the_hint():
     with pytest.raises(srcdiff.UnsupportedSyntaxError) as err:
         srcdiff.grad(D.passed_to_a_library_function)(1.0, 2.0)
-    assert "not to a library function" in str(err.value)
+    assert "call .values() of the dict d here" in str(err.value)
+    assert err.value.location[1] == D.passed_to_a_library_function.__code__.co_firstlineno + 2

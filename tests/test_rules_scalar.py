@@ -490,6 +490,16 @@ NONDIFF = {
     ],
     "bool": [(W.nd_bool, (2.7,), W.nd_bool_times, lambda x: float(bool(x)))],
     "range": [(W.nd_range, (4.5,), W.nd_range_times, lambda x: float(sum(range(int(x)))))],
+    "any": [
+        (W.nd_any, (2.3,), W.nd_any_times, lambda x: 1.0),
+        (W.nd_any, (0.5,), W.nd_any_times, lambda x: 0.0),
+    ],
+    "all": [
+        (W.nd_all, (2.3,), W.nd_all_times, lambda x: 1.0),
+        (W.nd_all, (0.5,), W.nd_all_times, lambda x: 0.0),
+    ],
+    "isinstance": [(W.nd_isinstance, (2.3,), W.nd_isinstance_times, lambda x: 1.0)],
+    "callable": [(W.nd_callable, (2.3,), W.nd_callable_times, lambda x: 1.0)],
 }
 
 

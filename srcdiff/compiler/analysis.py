@@ -189,7 +189,8 @@ class Analysis:
                     if isinstance(kind, tuple) and len(kind) == len(target.elts):
                         self._set(elt.id, kind[i], active)
                     else:
-                        self._set(elt.id, ARRAY if kind in (SEQ, OTHER) else kind, active)
+                        # (the items of a list unpacked: unknown values, so arrays)
+                        self._set(elt.id, ARRAY if kind in (SEQ, OTHER, LIST) else kind, active)
             elif isinstance(target, ast.Name):
                 self._set(target.id, kind, active)
                 if kind == LIST and isinstance(stmt.value, ast.Name):

@@ -17,9 +17,13 @@ statement runs.  It is first bound at the function's top level to a display (`{.
 are added only by top-level `out["k"] = v`; anywhere else the code only reads or
 assigns keys it already has (`out["k"]`, `out["k"] += v`, `out.field` of a record,
 stores only into a dataclass's fields: a NamedTuple's raise); and the variable itself
-is only returned.  Any other use (a dynamic key, a method call, passing it to a call,
-a nested function reading it) leaves the code as it is, and the compiler refuses the
-dict where it is built, with a hint saying which forms work.
+is only returned.  Loops over it, `update` with constant keys, `len`, `in` and `.get`
+are decided by its keys (dict_walks.py).  Any other use (a dynamic key, `pop`, passing
+it to a library function, a nested function reading it) leaves the code as it is, and
+the compiler refuses the dict, pointing at that use (`Bail` says where and what works).
+
+The same rewrite serves dicts that are not returned (local_dicts.py): there "the top
+level" is the block that builds the dict, which may be a loop's body.
 """
 
 from __future__ import annotations
@@ -31,15 +35,12 @@ import inspect
 from dataclasses import dataclass, field
 
 from ..runtime.trees import registered
-from .astutil import own_statements
+from .astutil import copy_tree, own_statements
+from .dict_walks import Bail, DictWalks
 from .source import FunctionSource
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _CONSTANT_LEAVES = (str, bool, bytes, type(None))
-
-
-class _Bail(Exception):
-    """The variable is used in a way this rewrite does not follow."""
 
 
 @dataclass
@@ -64,40 +65,18 @@ class _Node:
 def hoist_held_results(source: FunctionSource, tree: ast.FunctionDef) -> ast.FunctionDef:
     """`tree`, or a rewritten copy of it where a returned variable holds a container
     built as the module docstring says (the user's tree is never changed)."""
-    names = _returned_names(tree)
+    names = returned_names(tree)
     return _hoist(source, tree, names)
 
 
-def hoist_local_dicts(source: FunctionSource, tree: ast.FunctionDef, ask=None) -> ast.FunctionDef:
-    """`tree`, or a rewritten copy where a dict built at the top level (`d = {"a": x}`,
-    `dict(a=x)`) and read with constant keys, never returned nor used whole, is a
-    variable per key: `d["a"] * 2` is `d_a * 2` (normalize.py; returned dicts are the
-    results' business, `hoist_held_results`).  A dict passed whole to a user function
-    becomes the display of its current leaves (flatcalls.py calls the function's flat
-    view with them); `ask` (normalize's) notes which names denote user functions."""
-    returned = set(_returned_names(tree))
-    names = []
-    for stmt in tree.body:
-        if (
-            isinstance(stmt, ast.Assign)
-            and len(stmt.targets) == 1
-            and isinstance(stmt.targets[0], ast.Name)
-            and stmt.targets[0].id not in returned
-            and stmt.targets[0].id not in names
-            and _holds_dict(source, stmt.value)
-        ):
-            names.append(stmt.targets[0].id)
-    return _hoist(source, tree, names, ask)
-
-
-def _holds_dict(source, value) -> bool:
+def holds_dict(source, value) -> bool:
     """A dict display or `dict(...)` call, a NamedTuple or dataclass call (a helper's
     container result, flatcalls.py), or a list or tuple display holding one
     (`layers = [{"w": w1}, {"w": w2}]`, passed whole to a helper)."""
     if isinstance(value, ast.Dict):
         return True
     if isinstance(value, ast.List | ast.Tuple):
-        return any(_holds_dict(source, e) for e in value.elts)
+        return any(holds_dict(source, e) for e in value.elts)
     if not isinstance(value, ast.Call):
         return False
     cls = source.resolver.resolve(value.func)
@@ -111,15 +90,16 @@ def _hoist(source, tree, names, ask=None):
         return tree
     result = copy.deepcopy(tree)
     for name in names:
+        attempt = copy_tree(result)  # (a failed attempt may have rewritten some uses)
         try:
-            body = _Hoist(source, result, name, ask).run()
-        except _Bail:
+            attempt.body = Hoist(source, attempt, name, ask).run()
+        except Bail:
             continue
-        result.body = body
+        result = attempt
     return result
 
 
-def _returned_names(tree: ast.FunctionDef) -> list[str]:
+def returned_names(tree: ast.FunctionDef) -> list[str]:
     found: list[str] = []
     for node in own_statements(tree.body):  # (a return is a statement: no expression read)
         if isinstance(node, ast.Return) and isinstance(node.value, ast.Name):
@@ -128,9 +108,10 @@ def _returned_names(tree: ast.FunctionDef) -> list[str]:
     return found
 
 
-class _Hoist:
-    def __init__(self, source, tree, name, ask=None, taken=None):
+class Hoist(DictWalks):
+    def __init__(self, source, tree, name, ask=None, home=None, taken=None):
         self.source, self.tree, self.name, self.ask = source, tree, name, ask
+        self.home = tree.body if home is None else home  # the block that builds it
         if taken is None:
             taken = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
             taken |= {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
@@ -141,11 +122,15 @@ class _Hoist:
     def run(self) -> list[ast.stmt]:
         for node in ast.walk(self.tree):  # a nested function or class seeing it: not followed
             if isinstance(node, _SCOPES) and node is not self.tree and self._mentions(node):
-                raise _Bail
+                raise Bail(
+                    node,
+                    f"read the dict {self.name} in a nested function or class",
+                    "pass the values it needs as arguments",
+                )
             if isinstance(node, ast.arg) and node.arg == self.name:
-                raise _Bail  # a parameter of that name: the caller's container
+                raise Bail  # a parameter of that name: the caller's container
         body: list[ast.stmt] = []
-        for stmt in self.tree.body:
+        for stmt in self.home:
             body += self._top(stmt)
         return body
 
@@ -156,18 +141,21 @@ class _Hoist:
     def _top(self, stmt: ast.stmt) -> list[ast.stmt]:
         if not self._mentions(stmt):
             return [stmt]
+        stores = self.updates(stmt)  # d.update(c=...): stores, which may add keys here
+        if stores is not None:
+            return [s for store in stores for s in self._top(store)]
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
             target = stmt.targets[0]
             if isinstance(target, ast.Name) and target.id == self.name:
                 if self._mentions(stmt.value):  # out = {... out ...}: the same keys at once
-                    return [ast.fix_missing_locations(self._rewriter().visit(stmt))]
+                    return _statements(self._rewriter().visit(stmt))
                 out: list[ast.stmt] = []
                 self.held = self._bind(stmt.value, (), out, stmt)
                 return out
             path = self._path(target)
             if path is not None:
                 return self._store(path, self._rewriter().visit(stmt.value), stmt)
-        return [ast.fix_missing_locations(self._rewriter().visit(stmt))]
+        return _statements(self._rewriter().visit(stmt))
 
     def _bind(self, value, path, out, stmt) -> _Node:
         """The structure of a display bound at `path`; each leaf's assignment to `out`."""
@@ -175,17 +163,17 @@ class _Hoist:
             keys = []
             for k in value.keys:
                 if not (isinstance(k, ast.Constant) and isinstance(k.value, (str, int))):
-                    raise _Bail
+                    raise Bail
                 keys.append(k.value)
             if len(set(keys)) != len(keys):
-                raise _Bail
+                raise Bail
             children = [
                 self._bind(v, (*path, (False, k)), out, stmt) for k, v in zip(keys, value.values)
             ]
             return _Node("dict", keys, children)
         if isinstance(value, ast.Call) and self._resolves_to(value.func, dict):
             if value.args or any(k.arg is None for k in value.keywords):
-                raise _Bail
+                raise Bail
             names: list = [k.arg for k in value.keywords]
             children = [
                 self._bind(k.value, (*path, (False, k.arg)), out, stmt) for k in value.keywords
@@ -197,15 +185,15 @@ class _Hoist:
             if any(isinstance(a, ast.Starred) for a in value.args) or any(
                 k.arg is None for k in value.keywords
             ):
-                raise _Bail
+                raise Bail
             try:
                 bound = inspect.signature(cls).bind(
                     *value.args, **{str(k.arg): k.value for k in value.keywords}
                 )
             except (TypeError, ValueError):
-                raise _Bail from None
+                raise Bail from None
             if set(bound.arguments) != set(fields):
-                raise _Bail  # (defaulted fields: the return reads them from the call)
+                raise Bail  # (defaulted fields: the return reads them from the call)
             children = [
                 self._bind(bound.arguments[f], (*path, (True, f)), out, stmt) for f in fields
             ]
@@ -218,7 +206,7 @@ class _Hoist:
             if any(isinstance(a, ast.Starred) for a in value.args) or any(
                 k.arg is None for k in value.keywords
             ):
-                raise _Bail
+                raise Bail
             parts = [*value.args, *(k.value for k in value.keywords)]
             spots: list = [*range(len(value.args)), *(k.arg for k in value.keywords)]
             children = [self._bind(e, (*path, (None, k)), out, stmt) for k, e in zip(spots, parts)]
@@ -226,14 +214,14 @@ class _Hoist:
         # (a local list of dicts, `layers = [{...}, ...]`, is hoisted for the helpers given it)
         if isinstance(value, (ast.List, ast.Tuple)) and (path or self.ask is not None):
             if any(isinstance(e, ast.Starred) for e in value.elts):
-                raise _Bail
+                raise Bail
             kind = "list" if isinstance(value, ast.List) else "tuple"
             children = [
                 self._bind(e, (*path, (False, i)), out, stmt) for i, e in enumerate(value.elts)
             ]
             return _Node(kind, list(range(len(children))), children)
         if not path:
-            raise _Bail  # out = something that is no display: not a container we know
+            raise Bail  # out = something that is no display: not a container we know
         if isinstance(value, ast.Constant) and isinstance(value.value, _CONSTANT_LEAVES):
             return _Node("constant", value=value)
         leaf = _Node("leaf", name=self._slot(path))
@@ -246,12 +234,12 @@ class _Hoist:
         parent = self._node(path[:-1])
         attribute, key = path[-1]
         if parent.kind == "record" and parent.frozen or parent.kind == "tuple":
-            raise _Bail  # (a NamedTuple's fields, a tuple's items can't be assigned)
+            raise Bail  # (a NamedTuple's fields, a tuple's items can't be assigned)
         if attribute != (parent.kind == "record"):
-            raise _Bail
+            raise Bail
         old = parent.child(key)
         if old is None and parent.kind != "dict":
-            raise _Bail  # a list index past its end, a field a record does not have
+            raise Bail  # a list index past its end, a field a record does not have
         out: list[ast.stmt] = []
         node = self._bind(value, path, out, stmt)
         if old is None:
@@ -278,7 +266,7 @@ class _Hoist:
                     # {"x": t1, "v": t2}` in a loop): its leaves at once, as a tuple
                     pairs = hoist._same_structure(hoist.held, node.value)
                     if pairs is None:
-                        raise _Bail
+                        raise Bail
                     values = [self.visit(v) for _, v in pairs]
                     stores = [ast.Name(id=n, ctx=ast.Store()) for n, _ in pairs]
                     if len(pairs) == 1:
@@ -291,15 +279,32 @@ class _Hoist:
                     path = hoist._path(node.targets[0])
                     if path is not None:
                         if hoist._is_display(node.value):
-                            raise _Bail  # a subtree stored where the code may not run
+                            raise Bail  # a subtree stored where the code may not run
                         node.value = self.visit(node.value)
-                        leaf = hoist._leaf(path)
+                        leaf = hoist._leaf(path, node.targets[0])
                         node.targets = [ast.copy_location(_store(leaf), node.targets[0])]
                         return node
                 self.generic_visit(node)
                 return node
 
+            def visit_For(self, node):
+                walk = hoist.iteration(node.iter)
+                if walk is None:
+                    self.generic_visit(node)
+                    return node
+                return [s for c in hoist.unrolled(node, walk) for s in _statements(self.visit(c))]
+
+            def visit_Expr(self, node):
+                stores = hoist.updates(node)  # d.update(...) of keys d has
+                if stores is not None:
+                    return [self.visit(s) for s in stores]
+                self.generic_visit(node)
+                return node
+
             def visit_AugAssign(self, node):
+                stores = hoist.updates(node)  # d |= {...}
+                if stores is not None:
+                    return [self.visit(s) for s in stores]
                 path = hoist._path(node.target)
                 if path is not None:
                     node.value = self.visit(node.value)
@@ -311,7 +316,7 @@ class _Hoist:
             def visit_Return(self, node):
                 if isinstance(node.value, ast.Name) and node.value.id == hoist.name:
                     if hoist.held is None:
-                        raise _Bail
+                        raise Bail
                     node.value = ast.copy_location(hoist._display(hoist.held), node.value)
                     return node
                 self.generic_visit(node)
@@ -329,7 +334,7 @@ class _Hoist:
                     self.generic_visit(node)
                     return node
                 if not isinstance(node.ctx, ast.Load):
-                    raise _Bail
+                    raise Bail
                 if hoist._through_leaf(path):  # out["pred"][0]: an index into a leaf's value
                     node.value = self.visit(node.value)
                     if isinstance(node, ast.Subscript):
@@ -339,16 +344,31 @@ class _Hoist:
                 if leaf.kind == "constant":
                     return ast.copy_location(copy.deepcopy(leaf.value), node)
                 if leaf.kind != "leaf":
-                    raise _Bail  # a subtree as a value
+                    raise Bail  # a subtree as a value
                 return ast.copy_location(ast.Name(id=leaf.name, ctx=ast.Load()), node)
 
             def visit_Call(self, node):
+                known = hoist.known_call(node)  # len(d), d.get("k", default)
+                if known is not None:
+                    return self.visit(ast.copy_location(known, node))
                 # helper(d): the display of d's current leaves, which flatcalls.py passes
                 # to the helper's flat view (a library function is given no such display)
-                if hoist.ask is not None and hoist.ask(node.func, "function"):
+                # (print(d) prints the same display)
+                if (
+                    hoist.ask is not None and hoist.ask(node.func, "function")
+                ) or hoist.source.resolver.resolve(node.func) is print:
                     node.args = [self._whole(a) for a in node.args]
                     for k in node.keywords:
                         k.value = self._whole(k.value)
+                else:
+                    hoist.passed_elsewhere(node)
+                self.generic_visit(node)
+                return node
+
+            def visit_Compare(self, node):
+                known = hoist.membership(node)  # "k" in d
+                if known is not None:
+                    return ast.copy_location(known, node)
                 self.generic_visit(node)
                 return node
 
@@ -358,8 +378,12 @@ class _Hoist:
                 return arg
 
             def visit_Name(self, node):
-                if node.id == hoist.name:
-                    raise _Bail  # the container itself used as a value
+                if node.id == hoist.name:  # the container itself used as a value
+                    raise Bail(
+                        node,
+                        f"use the dict {hoist.name} itself as a value here",
+                        f'read the keys you need ({hoist.name}["a"]) where you need them',
+                    )
                 return node
 
         return Rewrite()
@@ -372,9 +396,9 @@ class _Hoist:
         pairs: list = []
         out: list = []
         try:
-            probe = _Hoist(self.source, self.tree, self.name, self.ask, set(self.taken))
+            probe = Hoist(self.source, self.tree, self.name, self.ask, set(self.taken))
             node = probe._bind(value, ((False, "probe"),), out, value)
-        except _Bail:
+        except Bail:
             return None
         items = {a.targets[0].id: a.value for a in out}  # the probe's leaves -> items
         if not _match(held, node, items, pairs):
@@ -407,23 +431,23 @@ class _Hoist:
         while isinstance(base, (ast.Subscript, ast.Attribute)):
             base = base.value
         if isinstance(base, ast.Name) and base.id == self.name:
-            raise _Bail  # out[k] with a key known only when the code runs
+            raise self.dynamic_bail(node)  # out[k] with a key known only when the code runs
         return None
 
     def _node(self, path) -> _Node:
         """The node at `path`: a record's fields by attribute, other containers' items by
         subscript (anything else raises in Python, or is not followed)."""
         if self.held is None:
-            raise _Bail
+            raise Bail
         node = self.held
         for attribute, key in path:
             if attribute != (node.kind == "record"):
-                raise _Bail
+                raise Bail
             if node.kind in ("list", "tuple") and isinstance(key, int) and key < 0:
                 key += len(node.keys)
             found = node.child(key) if node.kind not in ("leaf", "constant") else None
             if found is None:
-                raise _Bail  # a key it does not have: Python raises KeyError there
+                raise Bail  # a key it does not have: Python raises KeyError there
             node = found
         return node
 
@@ -438,15 +462,23 @@ class _Hoist:
             node = node.child(key)
         return False
 
-    def _leaf(self, path) -> str:
+    def _leaf(self, path, where=None) -> str:
         """The variable of an existing leaf (stores into a constant leaf or a subtree, or
         into a tuple's or NamedTuple's items, which Python refuses, are not followed)."""
         parent = self._node(path[:-1])
         if parent.kind == "tuple" or (parent.kind == "record" and parent.frozen):
-            raise _Bail
+            raise Bail
+        if where is not None and parent.kind == "dict" and parent.child(path[-1][1]) is None:
+            raise Bail(
+                where,
+                f"add the key {path[-1][1]!r} to the dict {self.name} inside a loop or "
+                "branch (its keys would depend on how the code runs)",
+                f"give {self.name} that key where it is built ({self.name} = {{..., "
+                f"{path[-1][1]!r}: 0.0}}), then assign it here",
+            )
         node = self._node(path)  # (also checks attribute / subscript access)
         if node.kind != "leaf":
-            raise _Bail
+            raise Bail
         return node.name
 
     def _slot(self, path) -> str:
@@ -534,6 +566,12 @@ def record_class(cls):
             return None
         return cls, [f.name for f in fs]
     return None
+
+
+def _statements(visited) -> list[ast.stmt]:
+    """A rewritten statement, or the statements an unrolled loop became."""
+    stmts = visited if isinstance(visited, list) else [visited]
+    return [ast.fix_missing_locations(s) for s in stmts]
 
 
 def _ident(key) -> str:

@@ -39,8 +39,9 @@ from .astutil import (
 from .astutil import located as _located
 from .flatcalls import flatten_container_calls, flatten_container_results
 from .gcpause import gc_paused
-from .held import hoist_local_dicts
 from .inlining import Inlining
+from .literal_loops import unroll_literal_loops
+from .local_dicts import hoist_local_dicts
 from .naming import Names
 from .reductions import Reductions, comprehension_only_names, reduction_of
 from .source import (
@@ -214,6 +215,8 @@ class Normalizer(Reductions, Inlining):
         if _generated(self.source):
             # generated code differentiated again (Hessians): its `del`s only free memory
             tree.body = [s for s in tree.body if not _frees_names(s)]
+        # for name, w in (("a", x), ("b", y)): one copy of the body per pair
+        tree = unroll_literal_loops(self.source, tree)
         # o = helper(...) of a container result: its leaves from the helper's flat view
         tree = flatten_container_results(self.source, tree, self.ask, self.introduced, self.names)
         tree = hoist_local_dicts(self.source, tree, self.ask)  # d = {"a": x}: a variable per key

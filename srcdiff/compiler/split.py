@@ -336,6 +336,9 @@ class Flattener:
             active = [p for p, a in bound.items() if self.is_active(a)]
             primal = type(expr)(elts=atoms, ctx=ast.Load())
             return Op(OpKind.PACK, targets, primal, expr, bound=bound, active=active)
+        refused = _dict_refusal(self.source, expr)  # a dict held.py could not follow
+        if refused is not None:
+            raise refused
         what = _describe(expr)
         raise self.source.error(
             UnsupportedSyntaxError,
@@ -813,6 +816,9 @@ class Flattener:
         )
 
     def _no_rule(self, node, func, why):
+        refused = _dict_refusal(self.source, node)  # dict(...) held.py could not follow
+        if refused is not None:
+            return refused
         name = (
             getattr(func, "__qualname__", None)
             or getattr(func, "__name__", None)
@@ -1086,6 +1092,16 @@ _HINTS = {
         "not to a library function, nor given keys known only as the code runs"
     ),
 }
+
+
+def _dict_refusal(source, node):
+    """The refusal of a dict built in the function that held.py could not follow, at
+    the use that stopped it (local_dicts.py marks its display), else None."""
+    refusal = getattr(node, "srcdiff_refusal", None)
+    if refusal is None:
+        return None
+    message, where, hint = refusal
+    return source.error(UnsupportedSyntaxError, message, where, hint)
 
 
 def _describe(expr):

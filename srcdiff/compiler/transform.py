@@ -44,6 +44,7 @@ class TransformBase:
         self.an = prepared.analysis
         self.defs = prepared.definitions
         self.ir = FunctionIR(self.tree, self.an, self.defs)
+        self._deny_unfollowed_dicts()
         self.int_names = (
             frozenset(n for n, k in self.an.kinds.items() if k not in (SCALAR, ARRAY, SEQ))
             | self.an.maybe_int
@@ -62,9 +63,9 @@ class TransformBase:
                         f"srcdiff cannot follow the derivative of a value stored into the "
                         f"dict {var!r} here",
                         node,
-                        f"use constant keys, adding each new key at the function's top level "
-                        f'({var}["a"] = ...), and return {var}: jacobian, jvp and vjp then '
-                        "keep its structure; else keep the values in variables",
+                        f"use constant keys, adding each new key in the block that builds "
+                        f'{var} ({var}["a"] = ...), and return {var}: jacobian, jvp and vjp '
+                        "then keep its structure; else keep the values in variables",
                     )
                 raise source.error(
                     UnsupportedSyntaxError,
@@ -132,6 +133,23 @@ class TransformBase:
                         else:
                             items[i] = copied
 
+    def _deny_unfollowed_dicts(self):
+        """A dict of differentiated values built in the function that local_dicts.py
+        could not turn into a variable per key: refused at the use that stopped it,
+        before a later stage (aliasing, split) refuses it with a hint about something
+        else.  A dict nothing differentiates (has_aux's metrics) is left alone."""
+        for stmt in walk(self.tree):
+            refusal = getattr(getattr(stmt, "value", None), "srcdiff_refusal", None)
+            if (
+                refusal is not None
+                and isinstance(stmt, ast.Assign)
+                and isinstance(stmt.targets[0], ast.Name)
+                and stmt.targets[0].id not in self.an.not_differentiated
+                and self.an.expr(stmt.value)[1]
+            ):
+                message, where, hint = refusal
+                raise self.source.error(UnsupportedSyntaxError, message, where, hint)
+
     def _deny_effects(self):
         """Refuse calls whose effect on differentiated values srcdiff can't see: a call
         made for its side effects (`np.copyto(y, x)`, `y.sort()`), or one writing into
@@ -177,6 +195,10 @@ class TransformBase:
             return
         if isinstance(call.func, ast.Attribute) and func is MISSING:
             base = ast.unparse(call.func.value)
+            refusal = getattr(self.tree, "srcdiff_refusals", {}).get(base)
+            if refusal is not None:  # d.setdefault(...) of a dict built here (local_dicts.py)
+                message, where, hint = refusal
+                raise self.source.error(UnsupportedSyntaxError, message, where, hint)
             raise self.source.error(
                 UnsupportedSyntaxError,
                 f"srcdiff cannot differentiate through "

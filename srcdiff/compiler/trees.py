@@ -40,6 +40,7 @@ from ..errors import UnsupportedSyntaxError
 from ..runtime.trees import LEAF, TreeDef
 from .astutil import Transformer
 from .held import hoist_held_results
+from .literal_loops import unroll_literal_loops
 from .results import ResultTree, read_result, rewrite_returns
 from .source import FunctionSource, adopt, parsed
 
@@ -95,7 +96,8 @@ _BUILDING: dict = {}
 def _build_view(func, treedefs, key, results=False) -> FlatView:
     parse = parsed(func)
     source = FunctionSource(func)
-    tree = copy.deepcopy(parse.tree)
+    # for name in ("w", "b"): params[name] -- the keys written out, one copy per key
+    tree = unroll_literal_loops(source, copy.deepcopy(parse.tree))
     if results:  # `out = {...}; return out`: a variable per leaf, a display returned
         tree = hoist_held_results(source, tree)
     ordered = _ordered_args(tree.args)
@@ -304,7 +306,8 @@ class _Rewriter:
                     f"read {ast.unparse(node)}: the key of a container of parameters must be "
                     "a constant",
                     "use a constant key (params['w']), or loop over params.items() / "
-                    "params.values(), which srcdiff unrolls over the keys it was called with",
+                    "params.values() or over the keys written out (for k in ('w', 'b')), "
+                    "which srcdiff unrolls",
                 )
             return self.child(node, base, key, f"[{key!r}]")
         if isinstance(node, ast.Attribute):
