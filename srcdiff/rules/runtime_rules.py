@@ -26,6 +26,7 @@ NS = {
     "psi": runtime.psi,
     "scalar_like": runtime.scalar_like,
     "broadcast_like": runtime.broadcast_like,
+    "batch_like": runtime.batch_like,
     "pow_dbase": runtime.pow_dbase,
     "stored_in": runtime.stored_in,
     "zeros_like": runtime.zeros_like,
@@ -75,6 +76,14 @@ rule(
     runtime.broadcast_like,
     "v, x",
     jvp={"v": "broadcast_like(t, x)"},
+    vjp={"v": "unbroadcast(g, v)"},
+    result="array",
+    zero="x",
+)
+rule(
+    runtime.batch_like,
+    "v, x",
+    jvp={"v": "batch_like(t, x)"},
     vjp={"v": "unbroadcast(g, v)"},
     result="array",
     zero="x",

@@ -13,6 +13,7 @@ import numpy as np
 __all__ = [
     "add_at",
     "add_each",
+    "batch_like",
     "broadcast_like",
     "check_distinct",
     "check_scalar",
@@ -53,6 +54,17 @@ def unbroadcast(g, x):
     if axes:
         g = np.sum(g, axis=axes, keepdims=True)
     return np.reshape(g, shape) if np.shape(g) != shape else g
+
+
+def batch_like(t, x):
+    """Batched tangent `t` (k directions on its leading axis) broadcast to k times the
+    shape of value `x`, as a read-only view: batched tangent code (compiler/batch.py)
+    keeps every tangent at exactly (k,) + its value's shape, so a reduction or an index
+    of it never sees a stretched axis of length 1.  Nothing writes into tangents there."""
+    shape = np.shape(t)[:1] + np.shape(x)
+    if np.shape(t) == shape:
+        return t
+    return np.broadcast_to(t, shape)
 
 
 def broadcast_like(t, x):
