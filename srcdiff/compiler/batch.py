@@ -107,6 +107,7 @@ class BatchTransform(ForwardTransform):
         if op.kind is OpKind.INACTIVE or not present:
             for t in op.targets:
                 state.discard(t)
+                self.batch_ranks.pop(t, None)  # (its rank is the analysis' again)
             return [primal]
         if op.unpacked or len(op.targets) != 1:
             raise NotBatchable("an op with several results")
@@ -163,7 +164,7 @@ class BatchTransform(ForwardTransform):
         kind = self.flat.kind(atom)
         if kind not in (ARRAY, SCALAR, INT):
             raise NotBatchable(f"a value of kind {kind}")
-        rank = self.an.rank(atom)
+        rank = self._rank(atom)
         if rank is None:
             raise NotBatchable(f"{ast.unparse(atom)} of unknown rank")
         return rank
@@ -199,7 +200,9 @@ class BatchTransform(ForwardTransform):
         rank = self._known_rank(mapping["a"])
         axis, keep = given.get("axis"), given.get("keepdims", False)
         axes = _batched_axes(axis, rank)
-        kept = rank if keep else 0 if axis is None else rank - (1 if type(axis) is int else len(axis))
+        kept = (
+            rank if keep else 0 if axis is None else rank - (1 if type(axis) is int else len(axis))
+        )
         keywords = [ast.keyword(arg="axis", value=ast.Constant(axes))]
         if given.get("keepdims"):
             keywords.append(ast.keyword(arg="keepdims", value=ast.Constant(True)))
@@ -219,7 +222,11 @@ class BatchTransform(ForwardTransform):
             terms.append(_matmul(self._seed(x), copy_tree(y)))
         if "y" in present:
             if ry == 1:  # x @ t would contract t's batch axis: (t @ x.T)[j] = x @ t[j]
-                xt = copy_tree(x) if rx == 1 else ast.Attribute(value=copy_tree(x), attr="T", ctx=ast.Load())
+                xt = (
+                    copy_tree(x)
+                    if rx == 1
+                    else ast.Attribute(value=copy_tree(x), attr="T", ctx=ast.Load())
+                )
                 terms.append(_matmul(self._seed(y), xt))
             else:  # x @ (k, n, p): broadcasting stacks x against each direction
                 terms.append(_matmul(copy_tree(x), self._seed(y)))
