@@ -6,8 +6,10 @@ Run from the repo root:  python benchmarks/bench_forward.py [--repeat N]
 Cases: the seed example, the 50-statement scalar function of bench_scalar.py (4 inputs),
 the damped pendulum (1,000 Euler steps) and RK4 through a
 helper (200 steps) of bench_scalar.py / bench_loops.py, all with n = 2 scalar inputs;
-Rosenbrock N = 10 (an array input: one pass per element); and the Jacobian of a small
-array function (tanh(W @ x + b), 8 outputs, 4 inputs) in forward mode.
+Rosenbrock N = 10 (an array input: batched tangents, compiler/batch.py); Rosenbrock
+N = 10, 100, 1000 batched against one pass per element (the path before batching); and
+the Jacobian of a small array function (tanh(W @ x + b), 8 outputs, 4 inputs) in
+forward mode.
 
 Columns: "grad fwd" is ``srcdiff.grad(f, wrt, mode="forward")`` (the public function,
 dispatcher included: for numbers, one generated function computing every direction, the
@@ -134,6 +136,38 @@ def jacobian_rows(repeat):
     ], t_f
 
 
+def rosenbrock_rows(repeat, sizes=(10, 100, 1000)):
+    """Rosenbrock of N inputs: grad(mode="forward") (batched tangents, chunks of
+    forward.chunk_size(N) directions a pass) against one pass per element (the path
+    before batching, forward.columns), and reverse mode, each / the function."""
+    from srcdiff.api import forward
+
+    rows = []
+    for n in sizes:
+        x = np.random.default_rng(n).uniform(-2.0, 2.0, n)
+        fwd = srcdiff.grad(rosenbrock, mode="forward")
+        rev = srcdiff.grad(rosenbrock)
+        per_element = lambda x: forward.columns(rosenbrock, (x,), 0)  # noqa: E731
+        diff = rel_diff(fwd(x), rev(x))
+        t_f, t_b, t_p, t_r = time_calls(
+            [(rosenbrock, (x,)), (fwd, (x,)), (per_element, (x,)), (rev, (x,))], repeat=repeat
+        )
+        chunk = forward.chunk_size(n)
+        passes = -(-n // chunk)
+        rows.append(
+            [
+                f"Rosenbrock N={n}",
+                t_f,
+                t_b / t_f,
+                t_p / t_f,
+                t_r / t_f,
+                f"{passes} x {chunk}",
+                f"{diff:.1e}",
+            ]
+        )
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=9, help="timed runs per function")
@@ -154,6 +188,20 @@ def main():
             "fwd vs rev",
         ],
         gradient_rows(opts.repeat),
+    )
+    print()
+    print("Rosenbrock, an array input: batched tangents against one pass per element\n")
+    markdown_table(
+        [
+            "case",
+            "f (us)",
+            "grad fwd (batched) / f",
+            "per-element passes / f",
+            "reverse / f",
+            "passes x directions",
+            "fwd vs rev",
+        ],
+        rosenbrock_rows(opts.repeat),
     )
     print()
     rows, t_f = jacobian_rows(opts.repeat)

@@ -48,6 +48,7 @@ from .astutil import reads_any as _reads_any
 from .forward import ForwardTransform
 from .ir import OpKind
 from .transform import constant_arguments
+from .unit import Prepared, Unit
 
 #: elementwise primitives whose rules are the seed times partial derivatives
 ELEMENTWISE = frozenset(
@@ -75,7 +76,7 @@ _LINEAR_PATH = (ast.BinOp, ast.UnaryOp)
 class BatchTransform(ForwardTransform):
     """The tangent code of one specialisation with a batch axis on every tangent."""
 
-    def __init__(self, unit, prepared, role):
+    def __init__(self, unit: Unit, prepared: Prepared, role: str):
         super().__init__(unit, prepared, role)
         self.batch_ranks: dict[str, int] = {}  # value -> ndim, for the values made here
 
