@@ -420,6 +420,24 @@ def test_lists_and_scalars_take_the_old_path():
     assert g.shape == (0,)
 
 
+def with_defaults(x, c=2.0, *, scale=3.0):
+    return np.sum(np.sin(x)) * c * scale
+
+
+def test_defaults_and_keyword_only_parameters():
+    assert batched_columns(with_defaults, (V, 2.0, 3.0), 0) is not None
+    g = srcdiff.grad(with_defaults, mode="forward")(V, scale=0.5)
+    assert_close(g, np.cos(V), 1e-15, 0.0, "defaults")
+
+
+def test_integer_and_complex_arrays_take_the_old_path():
+    xi = np.arange(1, 4)
+    assert batched_columns(sin_, (xi,), 0) is None
+    with pytest.raises(srcdiff.SrcDiffError, match="integer array"):
+        srcdiff.jacobian(sin_, mode="forward")(xi)
+    assert batched_columns(sin_, (xi + 0j,), 0) is None
+
+
 def sqrt_at_zero(x):
     return np.sum(np.sqrt(x))
 

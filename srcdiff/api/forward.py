@@ -192,8 +192,8 @@ def batched_columns(func, args, i, backend="python"):
     tangent, or where a tangent's shape is not what it should be: the caller then makes
     one pass per element, which is right for every rule and reports errors precisely."""
     x = args[i]
-    if backend != "python" or type(x) is not np.ndarray or x.size == 0:
-        return None
+    if backend != "python" or type(x) is not np.ndarray or x.size == 0 or x.dtype.kind != "f":
+        return None  # (other dtypes: the per-element path, and its checks)
     fn = _batched_code(func, args, i)
     if fn is None:
         return None
