@@ -70,7 +70,6 @@ ELEMENTWISE = frozenset(
 )
 REDUCTIONS = {np.sum: "sum", np.mean: "mean"}
 MATMUL = frozenset({ast.MatMult, np.matmul})
-_LINEAR_PATH = (ast.BinOp, ast.UnaryOp)
 
 
 class BatchTransform(ForwardTransform):
@@ -248,7 +247,7 @@ class BatchTransform(ForwardTransform):
                 raise NotBatchable(f"the index {ast.unparse(index)}")
         new = sum(isinstance(p, ast.Constant) and p.value is None for p in parts)
         dots = sum(isinstance(p, ast.Constant) and p.value is Ellipsis for p in parts)
-        taken = sum(isinstance(p, ast.UnaryOp) or _is_int(getattr(p, "value", None)) for p in parts)
+        taken = sum(_signed_int(p) for p in parts)
         if dots > 1 or len(parts) - new - dots > rank:
             raise NotBatchable(f"the index {ast.unparse(index)} of a value of rank {rank}")
         elts = [ast.Slice()] + [copy_tree(p) for p in parts]
@@ -265,9 +264,10 @@ class BatchTransform(ForwardTransform):
             return all(b is None or self._int_expr(b) for b in (part.lower, part.upper, part.step))
         if isinstance(part, ast.Constant):
             return part.value is None or part.value is Ellipsis or _is_int(part.value)
-        return isinstance(part, ast.UnaryOp) and _is_int(getattr(part.operand, "value", None))
+        return _signed_int(part)
 
     def _int_expr(self, node):
+        """Integer arithmetic of constants and undifferentiated integer variables."""
         for n in ast.walk(node):
             if isinstance(n, ast.Name):
                 if self.an.kinds.get(n.id) != INT or self.an.ranks.get(n.id) not in (0, None):
@@ -279,8 +279,16 @@ class BatchTransform(ForwardTransform):
                     return False
             elif not isinstance(
                 n,
-                (ast.BinOp, ast.UnaryOp, ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.USub)
-                + (ast.Load,),
+                (
+                    ast.BinOp,
+                    ast.UnaryOp,
+                    ast.Add,
+                    ast.Sub,
+                    ast.Mult,
+                    ast.FloorDiv,
+                    ast.USub,
+                    ast.Load,
+                ),
             ):
                 return False
         return True
@@ -297,6 +305,13 @@ def _covers(op, present, ranks):
 
 def _elements(atom):
     return atom.elts if isinstance(atom, (ast.List, ast.Tuple)) else [atom]
+
+
+def _signed_int(part):
+    """A constant integer index, `3` or `-1` (not `not 1`: a bool index adds an axis)."""
+    if isinstance(part, ast.UnaryOp) and isinstance(part.op, (ast.USub, ast.UAdd)):
+        part = part.operand
+    return isinstance(part, ast.Constant) and _is_int(part.value)
 
 
 def _is_int(value):
