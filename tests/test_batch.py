@@ -438,6 +438,27 @@ def test_integer_and_complex_arrays_take_the_old_path():
     assert batched_columns(sin_, (xi + 0j,), 0) is None
 
 
+WIDE = np.full(5, 2.0)
+
+
+def times_global(x):
+    return x * WIDE
+
+
+def test_a_global_rebound_to_another_rank_is_not_trusted(monkeypatch):
+    """The batched code reads WIDE live, as the function does; its ranks assumed WIDE's
+    rank when the code was made, so a pass with WIDE of another rank is refused at run
+    time (batch_rank) and the per-element passes give the right Jacobian."""
+    jac = srcdiff.jacobian(times_global, mode="forward")
+    assert batched_columns(times_global, (V,), 0) is not None
+    assert_close(jac(V), np.diag(WIDE), 1e-15, 0.0, "as made")
+    wider = np.arange(15.0).reshape(3, 5)
+    monkeypatch.setattr(sys.modules[__name__], "WIDE", wider)
+    assert batched_columns(times_global, (V,), 0) is None
+    want = np.einsum("ij,jk->ijk", wider, np.eye(5))
+    assert_close(jac(V), want, 1e-15, 0.0, "rebound")
+
+
 def sqrt_at_zero(x):
     return np.sum(np.sqrt(x))
 

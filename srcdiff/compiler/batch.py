@@ -32,7 +32,10 @@ rule.  The subset:
   None and Ellipsis: ``dx[:, index]``;
 * copies (``y = x``, ``x.copy()``).
 
-Ranks must be known (analysis or shapes) for every differentiated value.
+Ranks must be known for every operand: they come from the parameters' ranks the code
+is specialised to, propagated op by op (`batch_ranks`), else the analysis'.  Globals
+and closure values are read live, so the code checks their ranks first
+(`rank_guards`).
 """
 
 from __future__ import annotations
@@ -86,6 +89,25 @@ class BatchTransform(ForwardTransform):
         if self._stack_assign(stmt, state) is not None:
             raise NotBatchable("a list used as a stack")
         return self._assign(stmt, state)
+
+    def rank_guards(self):
+        """`batch_rank(C, 1)` for each number or array the code reads from a global or a
+        closure cell: the ranks worked out here assumed those values' ranks when the code
+        was made, and such values are read live (a rebound `C` of another rank would put
+        the batch axis in the wrong place).  A changed rank refuses the pass at run time."""
+        free = {}
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                if node.id in self.params or self.source.resolver.is_local(node.id):
+                    continue
+                value = self.source.resolver.lookup(node.id)
+                if isinstance(value, (np.ndarray, np.generic, int, float, complex)):
+                    free[node.id] = np.ndim(value)
+        helper = self.bind(_runtime().batch_rank, "batch_rank")
+        return [
+            ast.Expr(value=call(helper, name(n), ast.Constant(rank)))
+            for n, rank in sorted(free.items())
+        ]
 
     def output_tangent(self, var, state):
         """The output's batched tangent, or 0.0 where it doesn't depend on the input

@@ -339,6 +339,7 @@ def _generate_batched(unit, func, wrt, kinds, ranks):
         raise NotBatchable(f"{param} is not an array here")
     fn = BatchTransform(unit, unit.prepare(unit.source(func), wrt, kinds, ranks), "main")
     body, state = fn.build()
+    guards = fn.rank_guards()
     if len(fn.outputs) != 1 or unit.pending:
         raise NotBatchable(f"{func.__name__} returns several values or calls a helper")
     _tag_lines(fn, body)
@@ -349,7 +350,7 @@ def _generate_batched(unit, func, wrt, kinds, ranks):
     # (no fills.py folds: they read shapes of values, and a tangent's shape is not its value's)
     body = propagate(body + [ast.Return(value=result)], tangents, int_names=fn.int_names)
     body = eliminate_dead([body], tangents, pure)[0]
-    body = _fold_tangent_code(fn, body, tangents)
+    body = guards + _fold_tangent_code(fn, body, tangents)
     args = copy_tree(fn.tree.args)
     _bind_defaults(fn, func, args)
     args.args.append(ast.arg(arg=fn.adj(param)))

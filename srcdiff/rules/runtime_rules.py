@@ -136,6 +136,7 @@ RULES.add(nondiff_rule(runtime.zeros_of, result="same"))
 RULES.add(nondiff_rule(runtime.zeros_each, result="list"))  # a fresh adjoint stack
 RULES.add(nondiff_rule(runtime.check_scalar, result="other"))
 RULES.add(nondiff_rule(runtime.check_distinct, result="other"))
+RULES.add(nondiff_rule(runtime.batch_rank, result="other"))
 RULES.add(nondiff_rule(checkpoints.binomial_schedule, result="other"))
 RULES.add(nondiff_rule(checkpoints.binomial_segments, result="other"))
 RULES.add(nondiff_rule(runtime.stop_gradient, result="same"))

@@ -14,6 +14,7 @@ __all__ = [
     "add_at",
     "add_each",
     "batch_like",
+    "batch_rank",
     "broadcast_like",
     "check_distinct",
     "check_scalar",
@@ -65,6 +66,15 @@ def batch_like(t, x):
     if np.shape(t) == shape:
         return t
     return np.broadcast_to(t, shape)
+
+
+def batch_rank(value, rank):
+    """Batched tangent code (compiler/batch.py) was made for a global or closure value
+    of this rank; rebound since to another rank, it would broadcast against the batch
+    axis differently, so the pass is refused (a ValueError: the caller then makes one
+    pass per element, which reads the value as it is)."""
+    if np.ndim(value) != rank:
+        raise ValueError(f"a value of rank {np.ndim(value)} where batched code expects {rank}")
 
 
 def broadcast_like(t, x):
