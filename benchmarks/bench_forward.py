@@ -19,7 +19,8 @@ runs where a helper call keeps the directions apart, as in RK4); "reverse" is th
 reverse-mode gradient for comparison; "jvp (public)" is ``srcdiff.jvp(f, primals,
 tangents)`` (argument checks and the finiteness check included) and "jvp (code)" the
 compiled tangent function it wraps, alone; "passes" is the number of tangent passes a
-forward gradient or Jacobian makes (directions, for the merged function).
+forward gradient or Jacobian makes (directions, for the merged function; chunks of
+directions, for an array).
 Every result is checked against reverse mode (max relative difference shown).  Peers
 (autograd, JAX) are not installed here and not measured.
 """
@@ -76,6 +77,16 @@ def _separate_passes(f, names, args):
     return lambda *a: tuple(fn(*a, 1.0)[1] for fn in fns)
 
 
+def _passes(x):
+    """Tangent passes forward mode makes for argument x: one for a number, one per chunk
+    of directions for an array (batched tangents, api/forward.py)."""
+    from srcdiff.api import forward
+
+    if not isinstance(x, np.ndarray):
+        return 1
+    return -(-x.size // min(forward.chunk_size(x.size), x.size))
+
+
 def gradient_rows(repeat):
     rows = []
     for name, f, args, wrt in CASES:
@@ -100,15 +111,16 @@ def gradient_rows(repeat):
             ],
             repeat=repeat,
         )
-        passes = sum(np.size(args[i]) for i in wrt)
+        n = sum(np.size(args[i]) for i in wrt)
+        passes = sum(_passes(args[i]) for i in wrt)
         rows.append(
             [
                 name,
-                str(len(wrt)) if all(np.ndim(args[i]) == 0 for i in wrt) else f"array ({passes})",
+                str(len(wrt)) if all(np.ndim(args[i]) == 0 for i in wrt) else f"array ({n})",
                 t_f,
                 t_g / t_f,
                 t_p / t_f if all(np.ndim(args[i]) == 0 for i in wrt) else None,
-                f"{3 * passes}x",
+                f"{3 * n}x",
                 t_r / t_f,
                 t_j / t_f,
                 t_c / t_f,
@@ -130,7 +142,7 @@ def jacobian_rows(repeat):
     )
     out = f(*args)
     return [
-        [name, "forward", t_fw, t_fw / t_f, str(np.size(args[i])), f"{diff:.1e}"],
+        [name, "forward", t_fw, t_fw / t_f, str(_passes(args[i])), f"{diff:.1e}"],
         [name, "reverse", t_rv, t_rv / t_f, str(np.size(out)), ""],
         [name, "auto (picks forward: 4 inputs < 8 outputs)", t_au, t_au / t_f, "", ""],
     ], t_f
