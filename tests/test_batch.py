@@ -132,6 +132,18 @@ def matmul_fn(x, w):
     return np.matmul(x, w)
 
 
+def transposed(x):
+    return x.T * 2.0 + np.transpose(x)
+
+
+def active_transpose(x, w):
+    return x @ w.T
+
+
+def transposed_3d(x):
+    return np.transpose(x[:, :, None] * x[:, None, :])
+
+
 def indexing(x):
     return x[1:] * x[:-1] + x[0] - x[-1]
 
@@ -217,6 +229,11 @@ CASES = [
     (matmul_fn, (M, C.T.copy()), 0),
     (matmul_fn, (M, C.T.copy()), 1),
     (matmul_fn, (V, C.T.copy()), 0),
+    (transposed, (M,), 0),
+    (transposed, (V,), 0),
+    (active_transpose, (V, C), 1),
+    (active_transpose, (C, M), 1),
+    (transposed_3d, (M,), 0),
     (indexing, (V,), 0),
     (indexing_2d, (M,), 0),
     (index_none, (V,), 0),
@@ -344,20 +361,16 @@ def with_dot(x, w):
     return np.dot(w, x)
 
 
-def with_transpose(x):
-    return x.T * 2.0
-
-
-def with_active_transpose(x, w):
-    return x @ w.T
-
-
 def with_fancy_index(x):
     return x[np.array([0, 2, 2])]
 
 
 def with_stack(x):
     return np.stack([x, x * 2.0])
+
+
+def with_axes_transpose(x):
+    return np.transpose(x, (1, 0))
 
 
 def with_reshape(x):
@@ -387,11 +400,10 @@ FALLBACKS = [
     (with_setitem, (V,), 0),
     (with_max, (V,), 0),
     (with_dot, (V, C), 0),
-    (with_transpose, (M,), 0),
-    (with_active_transpose, (V, C), 1),
     (with_fancy_index, (V,), 0),
     (with_stack, (V,), 0),
     (with_reshape, (V,), 0),
+    (with_axes_transpose, (M,), 0),
     (with_dtype, (V,), 0),
     (with_list_arg, (V,), 0),
     (with_abs, (V,), 0),
@@ -516,7 +528,7 @@ def _program(rng, args):
         elif kind == 4 and m:
             expr = str(rng.choice([f"{m}[1:, :3] * 2.0", f"{m}[0]", f"{m}[:, -1]"]))
         elif kind == 5:
-            expr = f"{a} @ w"
+            expr = f"{a} @ w" if rng.integers(2) or not m else f"{m}.T @ {b}"
         else:
             continue
         try:

@@ -26,6 +26,8 @@ rule.  The subset:
 * np.sum and np.mean with constant `axis` and `keepdims`: the value's axis a is the
   tangent's a + 1 (a negative axis is the same axis of both), None is every axis but
   the batch axis;
+* ``x.T`` and np.transpose(x) without axes: the value's axes reversed behind the
+  batch axis;
 * ``@`` / np.matmul of 1-D and 2-D operands: ``t @ y`` and ``x @ t`` batch as they are,
   except ``x @ t`` for a vector t, which is ``t @ x.T``;
 * indexing with constant integers, slices (bounds constants or integer variables),
@@ -169,6 +171,8 @@ class BatchTransform(ForwardTransform):
         if func in MATMUL:
             tangent, rank = self._matmul(op, present)
             return tangent, True, rank
+        if func is np.transpose:
+            return self._transpose(op), True, self._known_rank(op.bound["a"])
         if func in ELEMENTWISE and op.rule.elementwise:
             return self._elementwise(op, present, self_ref)
         raise NotBatchable(f"rule {op.rule.label}")
@@ -256,6 +260,20 @@ class BatchTransform(ForwardTransform):
         for term in terms[1:]:
             total = ast.BinOp(left=total, op=ast.Add(), right=term)
         return total, rx + ry - 2
+
+    # -- transposes ---------------------------------------------------------------------------
+    def _transpose(self, op):
+        """`x.T` / `np.transpose(x)`: the value's axes reversed, the batch axis kept first."""
+        given = constant_arguments(dict(op.bound))
+        if "axes" in op.bound and given.get("axes", 0) is not None:
+            raise NotBatchable("np.transpose with axes")
+        rank = self._known_rank(op.bound["a"])
+        seed = self._seed(op.bound["a"])
+        if rank <= 1:
+            return seed
+        axes = ast.Constant((0, *range(rank, 0, -1)))
+        func = ast.Attribute(value=name(self.bind(np, "np")), attr="transpose", ctx=ast.Load())
+        return ast.Call(func=func, args=[seed, axes], keywords=[])
 
     # -- indexing -----------------------------------------------------------------------------
     def _subscript(self, op):
