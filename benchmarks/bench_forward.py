@@ -6,8 +6,10 @@ Run from the repo root:  python benchmarks/bench_forward.py [--repeat N]
 Cases: the seed example, the 50-statement scalar function of bench_scalar.py (4 inputs),
 the damped pendulum (1,000 Euler steps) and RK4 through a
 helper (200 steps) of bench_scalar.py / bench_loops.py, all with n = 2 scalar inputs;
-Rosenbrock N = 10 (an array input: one pass per element); and the Jacobian of a small
-array function (tanh(W @ x + b), 8 outputs, 4 inputs) in forward mode.
+Rosenbrock N = 10 (an array input: batched tangents, compiler/batch.py); Rosenbrock
+N = 10, 100, 1000 batched against one pass per element (the path before batching); and
+the Jacobian of a small array function (tanh(W @ x + b), 8 outputs, 4 inputs) in
+forward mode.
 
 Columns: "grad fwd" is ``srcdiff.grad(f, wrt, mode="forward")`` (the public function,
 dispatcher included: for numbers, one generated function computing every direction, the
@@ -17,7 +19,8 @@ runs where a helper call keeps the directions apart, as in RK4); "reverse" is th
 reverse-mode gradient for comparison; "jvp (public)" is ``srcdiff.jvp(f, primals,
 tangents)`` (argument checks and the finiteness check included) and "jvp (code)" the
 compiled tangent function it wraps, alone; "passes" is the number of tangent passes a
-forward gradient or Jacobian makes (directions, for the merged function).
+forward gradient or Jacobian makes (directions, for the merged function; chunks of
+directions, for an array).
 Every result is checked against reverse mode (max relative difference shown).  Peers
 (autograd, JAX) are not installed here and not measured.
 """
@@ -74,6 +77,16 @@ def _separate_passes(f, names, args):
     return lambda *a: tuple(fn(*a, 1.0)[1] for fn in fns)
 
 
+def _passes(x):
+    """Tangent passes forward mode makes for argument x: one for a number, one per chunk
+    of directions for an array (batched tangents, api/forward.py)."""
+    from srcdiff.api import forward
+
+    if not isinstance(x, np.ndarray):
+        return 1
+    return -(-x.size // min(forward.chunk_size(x.size), x.size))
+
+
 def gradient_rows(repeat):
     rows = []
     for name, f, args, wrt in CASES:
@@ -98,15 +111,16 @@ def gradient_rows(repeat):
             ],
             repeat=repeat,
         )
-        passes = sum(np.size(args[i]) for i in wrt)
+        n = sum(np.size(args[i]) for i in wrt)
+        passes = sum(_passes(args[i]) for i in wrt)
         rows.append(
             [
                 name,
-                str(len(wrt)) if all(np.ndim(args[i]) == 0 for i in wrt) else f"array ({passes})",
+                str(len(wrt)) if all(np.ndim(args[i]) == 0 for i in wrt) else f"array ({n})",
                 t_f,
                 t_g / t_f,
                 t_p / t_f if all(np.ndim(args[i]) == 0 for i in wrt) else None,
-                f"{3 * passes}x",
+                f"{3 * n}x",
                 t_r / t_f,
                 t_j / t_f,
                 t_c / t_f,
@@ -128,10 +142,42 @@ def jacobian_rows(repeat):
     )
     out = f(*args)
     return [
-        [name, "forward", t_fw, t_fw / t_f, str(np.size(args[i])), f"{diff:.1e}"],
+        [name, "forward", t_fw, t_fw / t_f, str(_passes(args[i])), f"{diff:.1e}"],
         [name, "reverse", t_rv, t_rv / t_f, str(np.size(out)), ""],
         [name, "auto (picks forward: 4 inputs < 8 outputs)", t_au, t_au / t_f, "", ""],
     ], t_f
+
+
+def rosenbrock_rows(repeat, sizes=(10, 100, 1000)):
+    """Rosenbrock of N inputs: grad(mode="forward") (batched tangents, chunks of
+    forward.chunk_size(N) directions a pass) against one pass per element (the path
+    before batching, forward.columns), and reverse mode, each / the function."""
+    from srcdiff.api import forward
+
+    rows = []
+    for n in sizes:
+        x = np.random.default_rng(n).uniform(-2.0, 2.0, n)
+        fwd = srcdiff.grad(rosenbrock, mode="forward")
+        rev = srcdiff.grad(rosenbrock)
+        per_element = lambda x: forward.columns(rosenbrock, (x,), 0)  # noqa: E731
+        diff = rel_diff(fwd(x), rev(x))
+        t_f, t_b, t_p, t_r = time_calls(
+            [(rosenbrock, (x,)), (fwd, (x,)), (per_element, (x,)), (rev, (x,))], repeat=repeat
+        )
+        chunk = min(forward.chunk_size(n), n)
+        passes = -(-n // chunk)
+        rows.append(
+            [
+                f"Rosenbrock N={n}",
+                t_f,
+                t_b / t_f,
+                t_p / t_f,
+                t_r / t_f,
+                f"{passes} x {chunk}",
+                f"{diff:.1e}",
+            ]
+        )
+    return rows
 
 
 def main():
@@ -154,6 +200,20 @@ def main():
             "fwd vs rev",
         ],
         gradient_rows(opts.repeat),
+    )
+    print()
+    print("Rosenbrock, an array input: batched tangents against one pass per element\n")
+    markdown_table(
+        [
+            "case",
+            "f (us)",
+            "grad fwd (batched) / f",
+            "per-element passes / f",
+            "reverse / f",
+            "passes x directions",
+            "fwd vs rev",
+        ],
+        rosenbrock_rows(opts.repeat),
     )
     print()
     rows, t_f = jacobian_rows(opts.repeat)

@@ -83,6 +83,12 @@ class NotUnrollable(SrcDiffError):
     them as separate passes.  Not raised to users."""
 
 
+class NotBatchable(SrcDiffError):
+    """Internal: a function's tangent code can't carry a batch axis of directions (a
+    construct outside compiler/batch.py's subset); srcdiff then makes one pass per
+    input element.  Not raised to users."""
+
+
 class MissingDependencyError(SrcDiffError, ImportError):
     """A feature needs an optional package that is not installed (matplotlib for
     `srcdiff compare --plot`); the hint says which extra installs it."""

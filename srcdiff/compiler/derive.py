@@ -13,7 +13,7 @@ import types
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-from ..errors import BackendError, NonScalarOutputError, NotUnrollable, SrcDiffError
+from ..errors import BackendError, NonScalarOutputError, NotBatchable, NotUnrollable, SrcDiffError
 from . import njit
 from .analysis import ARRAY, INT, SCALAR, useful_names
 from .astutil import (
@@ -29,6 +29,7 @@ from .astutil import assign as _assign
 from .astutil import attr_call as _attr_call
 from .astutil import call as _call
 from .astutil import name as _name
+from .batch import BatchTransform
 from .emit import Printer, compile_unit, import_lines
 from .fills import facts_for, fold_fills
 from .forward import ForwardTransform
@@ -162,6 +163,8 @@ def _generate(
         return _generate_forward(unit, func, wrt, kinds, ranks, aux=output == "jvp_aux")
     if output == "jvps":
         return _generate_unrolled(unit, func, wrt, kinds, ranks)
+    if output == "jvp_batch":
+        return _generate_batched(unit, func, wrt, kinds, ranks)
     if output == "split":
         return _generate_split(unit, func, wrt, kinds, ranks)
     source = unit.source(func)
@@ -330,6 +333,45 @@ def _generate_unrolled(unit, func, wrt, kinds, ranks):
     fdef.comments_from = body[0] if body else None
     fdef.value_kinds = _value_kinds(fn)
     fdef.value_rank = _value_rank(fn)
+    _qualify_free_names(fn, fdef)
+    return _finish(unit, func, [fix_missing_locations(fdef)], entry)
+
+
+def _generate_batched(unit, func, wrt, kinds, ranks):
+    """`f_jvp_batch(params..., dx) -> (value, tangent)` with k directions of the one
+    parameter `wrt` at once: `dx` and every tangent carry a leading batch axis
+    (batch.py).  Raises NotBatchable outside its subset; the output's tangent is 0.0
+    where it doesn't depend on the parameter (the caller knows k and makes the zeros)."""
+    (param,) = wrt
+    if kinds.get(param) != ARRAY:
+        raise NotBatchable(f"{param} is not an array here")
+    fn = BatchTransform(unit, unit.prepare(unit.source(func), wrt, kinds, ranks), "main")
+    body, state = fn.build()
+    guards = fn.rank_guards()
+    if len(fn.outputs) != 1 or unit.pending:
+        raise NotBatchable(f"{func.__name__} returns several values or calls a helper")
+    _tag_lines(fn, body)
+    (out,) = fn.outputs
+    result = ast.Tuple(elts=[_name(out), fn.output_tangent(out, state)], ctx=ast.Load())
+    tangents = set(fn.adjoints.values())
+    pure = {n for n, obj in unit.binding_names.items() if isinstance(obj, types.ModuleType)}
+    # (no fills.py folds: they read shapes of values, and a tangent's shape is not its value's)
+    body = propagate(body + [ast.Return(value=result)], tangents, int_names=fn.int_names)
+    body = eliminate_dead([body], tangents, pure)[0]
+    body = guards + _fold_tangent_code(fn, body, tangents)
+    args = copy_tree(fn.tree.args)
+    _bind_defaults(fn, func, args)
+    args.args.append(ast.arg(arg=fn.adj(param)))
+    args.defaults = []  # every argument is passed (forward.batched_columns)
+    doc = ast.Expr(
+        value=ast.Constant(
+            f"Value and tangents of {func.__name__} along the directions on the first axis "
+            f"of {fn.adj(param)} (forward mode, batched)."
+        )
+    )
+    entry = unit.names.exact_or_suffixed(f"{func.__name__}_jvp_batch")
+    fdef = ast.FunctionDef(name=entry, args=args, body=[doc] + body, decorator_list=[])
+    fdef.comments_from = body[0] if body else None
     _qualify_free_names(fn, fdef)
     return _finish(unit, func, [fix_missing_locations(fdef)], entry)
 

@@ -26,6 +26,7 @@ NS = {
     "psi": runtime.psi,
     "scalar_like": runtime.scalar_like,
     "broadcast_like": runtime.broadcast_like,
+    "batch_like": runtime.batch_like,
     "pow_dbase": runtime.pow_dbase,
     "stored_in": runtime.stored_in,
     "zeros_like": runtime.zeros_like,
@@ -79,6 +80,14 @@ rule(
     result="array",
     zero="x",
 )
+rule(
+    runtime.batch_like,
+    "v, x",
+    jvp={"v": "batch_like(t, x)"},
+    vjp={"v": "unbroadcast(g, v)"},
+    result="array",
+    zero="x",
+)
 rule(runtime.psi, "n, x", partials={"n": "0.0", "x": "psi(n + 1, x)"})  # n: an int
 rule(runtime.pow_dexp, "p, x", partials={"p": "pow_dexp(1.0, x)", "x": "p / x"})
 # pow_dbase(x, y) = y * x**(y - 1): d/dx = y * pow_dbase(x, y - 1), d/dy = x**(y-1) (1 + y ln x)
@@ -127,6 +136,7 @@ RULES.add(nondiff_rule(runtime.zeros_of, result="same"))
 RULES.add(nondiff_rule(runtime.zeros_each, result="list"))  # a fresh adjoint stack
 RULES.add(nondiff_rule(runtime.check_scalar, result="other"))
 RULES.add(nondiff_rule(runtime.check_distinct, result="other"))
+RULES.add(nondiff_rule(runtime.batch_rank, result="other"))
 RULES.add(nondiff_rule(checkpoints.binomial_schedule, result="other"))
 RULES.add(nondiff_rule(checkpoints.binomial_segments, result="other"))
 RULES.add(nondiff_rule(runtime.stop_gradient, result="same"))

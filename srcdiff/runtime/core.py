@@ -13,6 +13,8 @@ import numpy as np
 __all__ = [
     "add_at",
     "add_each",
+    "batch_like",
+    "batch_rank",
     "broadcast_like",
     "check_distinct",
     "check_scalar",
@@ -53,6 +55,26 @@ def unbroadcast(g, x):
     if axes:
         g = np.sum(g, axis=axes, keepdims=True)
     return np.reshape(g, shape) if np.shape(g) != shape else g
+
+
+def batch_like(t, x):
+    """Batched tangent `t` (k directions on its leading axis) broadcast to k times the
+    shape of value `x`, as a read-only view: batched tangent code (compiler/batch.py)
+    keeps every tangent at exactly (k,) + its value's shape, so a reduction or an index
+    of it never sees a stretched axis of length 1.  Nothing writes into tangents there."""
+    shape = np.shape(t)[:1] + np.shape(x)
+    if np.shape(t) == shape:
+        return t
+    return np.broadcast_to(t, shape)
+
+
+def batch_rank(value, rank):
+    """Batched tangent code (compiler/batch.py) was made for a global or closure value
+    of this rank; rebound since to another rank, it would broadcast against the batch
+    axis differently, so the pass is refused (a ValueError: the caller then makes one
+    pass per element, which reads the value as it is)."""
+    if np.ndim(value) != rank:
+        raise ValueError(f"a value of rank {np.ndim(value)} where batched code expects {rank}")
 
 
 def broadcast_like(t, x):

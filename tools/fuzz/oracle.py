@@ -6,7 +6,9 @@ loads the module from a real file (srcdiff reads source), then compares:
 
 * reverse mode (`value_and_grad`): its value is `f`'s value, each gradient
   has its input's type, shape and dtype;
-* forward mode (`grad(mode="forward")`) against reverse mode;
+* forward mode (`grad(mode="forward")`) against reverse mode, and for array
+  parameters of code in compiler/batch.py's subset its batched tangents (many
+  directions a pass) against its per-element passes;
 * both against finite differences: central differences with Richardson
   extrapolation at two step sizes; an element where the two disagree is a
   kink (a branch or `abs` switching inside the step) and is not compared.
@@ -529,6 +531,8 @@ def _check(case, func, modes):
                         f"{_fmt(gi)}, differences {_fmt(fd)}",
                     )
                 )
+        if not case.containers:
+            _check_batched(func, args, wrt, mode_tol)
     if rev is not None:
         _check_finite(func, pk, args, wrt, rev, single, "forward" in modes)
     if "fd" in modes and single:
@@ -590,6 +594,35 @@ def _check(case, func, modes):
 
 SYMBOLIC_MAX_NODES = 500  # larger modules are not tried symbolically ("skipped")
 SYMBOLIC_SECONDS = 10.0  # nor ones SymPy takes longer over (expression swell)
+
+
+def _check_batched(func, args, wrt, tol):
+    """Forward mode's batched tangents (compiler/batch.py: one pass carries many
+    directions) equal its per-element passes, where the function is in batch.py's subset
+    (grad(mode="forward") took the batched path above, so this pins down which is wrong)."""
+    from srcdiff.api.forward import batched_columns, columns
+    from srcdiff.api.requests import parameters
+
+    params = parameters(func)
+    if set(params) != set(args):
+        return
+    for name in wrt:
+        i = params.index(name)
+        values = tuple(_clone(args)[p] for p in params)
+        batched = _run("batched", lambda v=values, k=i: batched_columns(func, v, k))
+        if batched is None:
+            continue
+        _, per = _run("batched", lambda v=values, k=i: columns(func, v, k))
+        for j, t in enumerate(per):
+            if not _close(batched[1][j], np.broadcast_to(t, np.shape(batched[1][j])), *tol):
+                raise _Fail(
+                    Verdict(
+                        "wrong",
+                        "batched",
+                        f"d/d{name} along element {j}: batched {_fmt(batched[1][j])}, "
+                        f"per-element {_fmt(t)}",
+                    )
+                )
 
 
 def _has_arrays(args):
