@@ -179,6 +179,21 @@ def test_jacobian_of_a_scalar_function_is_its_gradient():
         assert_close(J, g, 1e-12, 1e-15, f"jacobian ({mode}) vs grad")
 
 
+def keyword_scaled(x, *, s=2.0):
+    return np.sin(x) * s
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+def test_jacobian_with_keyword_only_parameters(mode):
+    # (it called f with every value by position: "takes 1 positional argument")
+    x = np.array([0.1, 0.2, -0.4])
+    for kw, s in (({}, 2.0), ({"s": 3.0}, 3.0)):
+        got = srcdiff.jacobian(keyword_scaled, mode=mode)(x, **kw)
+        assert_close(got, fd_jacobian(lambda v: keyword_scaled(v, s=s), (x,), 0), 1e-6)
+    got_s = srcdiff.jacobian(keyword_scaled, wrt="s", mode=mode)(x, s=3.0)
+    assert_close(got_s, fd_jacobian(lambda t: keyword_scaled(x, s=t), (3.0,), 0), 1e-6)
+
+
 def test_jacobian_does_not_modify_its_arguments():
     A, x, b = A34.copy(), x4.copy(), b3.copy()
     for mode in MODES:

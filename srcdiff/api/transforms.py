@@ -68,6 +68,16 @@ def _bind_all(func, args, kwargs):
     return tuple(bound.arguments[p] for p in parameters(func))
 
 
+def _call_all(func, values):
+    """func called with one value per parameter, in order (_bind_all's): its keyword-only
+    parameters by keyword."""
+    names = keyword_only(func)
+    if not names:
+        return func(*values)
+    npos = len(values) - len(names)
+    return func(*values[:npos], **dict(zip(names, values[npos:])))
+
+
 def _in_dtype(g, x):
     """A cotangent of a float32 array in float32 (where the function computed in float64)."""
     if (
@@ -443,7 +453,7 @@ def jacobian(func, wrt=0, mode="auto"):
             # argument's inside
             return _tree_jacobian(pytrees.Flattened(func, args, results=True), names, single, mode)
         check_differentiable(func, params, [params.index(n) for n in names], args)
-        value = func(*args)
+        value = _call_all(func, args)
         if _separate(value):  # results of several shapes: a tuple of Jacobians (as JAX)
             return _jac_of_tuple(func, args, names, single, value, mode)
         out = np.asarray(value)
