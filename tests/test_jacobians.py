@@ -189,7 +189,7 @@ def test_jacobian_with_keyword_only_parameters(mode):
     x = np.array([0.1, 0.2, -0.4])
     for kw, s in (({}, 2.0), ({"s": 3.0}, 3.0)):
         got = srcdiff.jacobian(keyword_scaled, mode=mode)(x, **kw)
-        assert_close(got, fd_jacobian(lambda v: keyword_scaled(v, s=s), (x,), 0), 1e-6)
+        assert_close(got, fd_jacobian(lambda v, s=s: keyword_scaled(v, s=s), (x,), 0), 1e-6)
     got_s = srcdiff.jacobian(keyword_scaled, wrt="s", mode=mode)(x, s=3.0)
     assert_close(got_s, fd_jacobian(lambda t: keyword_scaled(x, s=t), (3.0,), 0), 1e-6)
 
