@@ -366,7 +366,7 @@ class _Packing:
                             f"gradient of {name} is {type(d).__name__}, not {kind}",
                         )
                     )
-                leaves.update(zip(fields, d))
+                leaves.update((f, getattr(d, f)) for f in fields)  # NamedTuple, dataclass
         for name in wrt:
             if name not in self.owner:
                 leaves[name] = by_name[name]
