@@ -36,11 +36,10 @@ from .astutil import Transformer
 from .held import record_class
 from .results import COMPUTED, ResultTree, result_tree
 from .source import FunctionSource, dotted_name
-from .trees import flat_view
+from .trees import flat_view, unbound_defaults
 
 Ask = Callable[[ast.expr, str], object]  # normalize's `ask`: a question about a name
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-_CONSTANT_DEFAULTS = (int, float, complex, str, bool, bytes, type(None))
 
 
 @dataclass(frozen=True, eq=False)
@@ -213,11 +212,10 @@ class _Calls(Transformer):
         given = {id(a): p for p, a in bound.arguments.items()}
         for arg in [*node.args, *(k.value for k in node.keywords)]:
             yield given[id(arg)], arg
-        for param in signature.parameters.values():
-            if param.name not in bound.arguments:
-                if not isinstance(param.default, _CONSTANT_DEFAULTS):
-                    raise _NotADisplay
-                yield param.name, ast.Constant(param.default)
+        for param, default in unbound_defaults(signature, bound):
+            if default is None:
+                raise _NotADisplay
+            yield param, default
 
     def structure(self, display):
         """(TreeDef, the items in tree_flatten's order) of a container display: the
