@@ -83,10 +83,9 @@ class ContainerFamilies:
         inner = f"def h{depth}(d, c={self.const()}):\n    return {self.expr(reads)} * c\n"
         helpers.append(inner)
         for level in range(depth - 1, 0, -1):
-            call = self.pick([f"h{level + 1}(d)", f"h{level + 1}(d, c=0.5)", f"h{level + 1}(d, 2.0)"])
-            helpers.append(
-                f"def h{level}(d):\n    return {call} + {self.expr(reads, 1)}\n"
-            )
+            nxt = f"h{level + 1}"
+            call = self.pick([f"{nxt}(d)", f"{nxt}(d, c=0.5)", f"{nxt}(d, 2.0)"])
+            helpers.append(f"def h{level}(d):\n    return {call} + {self.expr(reads, 1)}\n")
         values = ", ".join(f'"{k}": {self.expr(["x", "w", "s"], 2)}' for k in keys)
         display = "{" + values + "}"
         if self.chance(0.5):
@@ -114,11 +113,13 @@ class ContainerFamilies:
             "Box": self.pick([f"Box(lo={e1}, hi={e2})", f"Box({e1}, {e2})"]),
         }[kind]
         helper = f"def split(x, w, s):\n    return {ret}\n"
+        whole = "    r = split(x, w, s)\n"
+        unpack = "    lo, hi = split(x, w, s)\n"
         read = {
-            "dict": ["    r = split(x, w, s)\n    lo, hi = r[\"lo\"], r[\"hi\"] * r[\"tag\"]\n"],
-            "tuple": ["    lo, hi = split(x, w, s)\n", "    r = split(x, w, s)\n    lo, hi = r[0], r[1]\n"],
-            "Pair": ["    lo, hi = split(x, w, s)\n", "    r = split(x, w, s)\n    lo, hi = r.lo, r.hi\n"],
-            "Box": ["    r = split(x, w, s)\n    lo, hi = r.lo, r.hi\n"],
+            "dict": [whole + '    lo, hi = r["lo"], r["hi"] * r["tag"]\n'],
+            "tuple": [unpack, whole + "    lo, hi = r[0], r[1]\n"],
+            "Pair": [unpack, whole + "    lo, hi = r.lo, r.hi\n"],
+            "Box": [whole + "    lo, hi = r.lo, r.hi\n"],
         }[kind]
         body = self.pick(read)
         if self.chance(0.4):
