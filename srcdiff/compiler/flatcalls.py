@@ -34,6 +34,7 @@ from ..errors import SrcDiffError
 from ..runtime.trees import LEAF, TreeDef, registered, tree_flatten
 from .astutil import Transformer
 from .held import record_class
+from .result_reads import hoist_result_reads
 from .results import COMPUTED, ResultTree, result_tree
 from .source import FunctionSource, dotted_name
 from .trees import flat_view, unbound_defaults
@@ -319,6 +320,9 @@ class _Results:
                 setattr(stmt, field, self.block(getattr(stmt, field)))
         for handler in getattr(stmt, "handlers", ()):
             handler.body = self.block(handler.body)
+        hoisted = hoist_result_reads(stmt, self.calls.ask, self.names.numbered, self.flat)
+        if hoisted is not None:  # `split(x)["lo"]`: the call bound first, then read
+            return hoisted[:-1] + self.statement(hoisted[-1])
         if (
             isinstance(stmt, ast.Assign)
             and len(stmt.targets) == 1
@@ -329,6 +333,16 @@ class _Results:
             if made is not None:
                 return [ast.fix_missing_locations(ast.copy_location(s, stmt)) for s in made]
         return [stmt]
+
+    def flat(self, call: ast.Call) -> ast.expr | None:
+        """The call of the flat view of the helper `call` calls, returning its container
+        result's leaves; None where there is none."""
+        helper = self.calls.ask(call.func, "identity")
+        try:
+            new, view = self.calls.flat_call(call, helper, results=True)
+        except (_NotADisplay, SrcDiffError):
+            return None
+        return new if view.result is not None and view.result.computed else None
 
     def unpacked(self, stmt: ast.Assign) -> list[ast.stmt] | None:
         call, target = stmt.value, stmt.targets[0]

@@ -81,7 +81,12 @@ class ShapeTokens:
         self.dense_memo: dict[str, bool] = {}
 
     def same(self, a, b):
-        """Do names `a` and `b` certainly hold arrays of the same shape?"""
+        """Do names `a` and `b` certainly hold arrays of the same shape?  Never when they
+        are one name: asked of an operation's operand and its result, that is
+        `r = r + x`, the old r and the new (x may have broadcast r to a larger shape),
+        and the name's token is the name's, not the value's."""
+        if a == b:
+            return False
         ta, tb = self.token(a), self.token(b)
         return ta is not None and ta == tb
 

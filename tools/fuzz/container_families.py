@@ -221,14 +221,18 @@ class ContainerFamilies:
         elif form == "dicts":
             ds = ", ".join(f'{{"a": {e}, "b": {self.expr(["x", "s"], 1)}}}' for e in items)
             inner = self.expr(['d["a"]', 'd["b"]'], 2)
-            body = f"    ds = [{ds}]\n    total = sum([{inner} for d in ds])\n"
+            # (a list of dicts iterated in `f` itself is refused: README claims it
+            # passed to a helper)
+            helper = f"def summed(ds):\n    return sum([{inner} for d in ds])\n\n\n"
+            body = f"    total = summed([{ds}])\n"
         else:
             body = (
                 f"    vs = [{', '.join(items)}]\n"
                 f"    total = sum(({elem} for v in vs), {self.const()})\n"
             )
         body += f"    return np.sum({self.expr(['total', 'x'], 2)})\n"
-        return self._flat("def f(x, w, s):\n" + body, self.flat_args(self.array_shape()))
+        src = (helper if form == "dicts" else "") + "def f(x, w, s):\n" + body
+        return self._flat(src, self.flat_args(self.array_shape()))
 
 
 CONTAINER_FAMILIES = (
