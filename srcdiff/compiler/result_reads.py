@@ -23,8 +23,9 @@ from collections.abc import Callable
 from ..errors import SrcDiffError
 from .results import COMPUTED, result_tree
 
-_OPAQUE = (ast.IfExp, ast.BoolOp, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp)
-_OPAQUE += (ast.GeneratorExp, ast.NamedExpr)
+# not evaluated unconditionally, or not in the statement's own order
+_OPAQUE: tuple[type, ...] = (ast.IfExp, ast.BoolOp, ast.Lambda, ast.ListComp, ast.SetComp)
+_OPAQUE += (ast.DictComp, ast.GeneratorExp, ast.NamedExpr)
 
 
 def hoist_result_reads(
@@ -65,7 +66,7 @@ def hoist_result_reads(
             _replace(stmt, node, ast.Name(id=temps[index], ctx=ast.Load()))
         else:
             _replace(stmt, node, ast.Constant(constant))
-        stores = [ast.Name(id=t, ctx=ast.Store()) for t in temps]
+        stores: list[ast.expr] = [ast.Name(id=t, ctx=ast.Store()) for t in temps]
         target = stores[0] if count == 1 else ast.Tuple(elts=stores, ctx=ast.Store())
         bind = ast.copy_location(ast.Assign(targets=[target], value=call), stmt)
         out.append(ast.fix_missing_locations(bind))
