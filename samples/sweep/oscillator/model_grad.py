@@ -26,6 +26,7 @@ def misfit_grad(k, c, observed, dt):
         v = v + dt * a
         t6 = x - observed[i]
         t7 = t6 ** 2
+        _stack.append(total)
         _stack.append(t6)
         _stack.append(t7)
         total = total + t7
@@ -43,8 +44,10 @@ def misfit_grad(k, c, observed, dt):
     for i in reversed(iters1):
         t7 = _stack.pop()
         t6 = _stack.pop()
+        total = _stack.pop()
         # line 21: total = total + (x - observed[i]) ** 2
         dt7 = unbroadcast(dtotal, t7)
+        dtotal = unbroadcast(dtotal, total)
         dx = dx + np.sum(dt7 * 2 * t6)
         v = _stack.pop()
         # line 20: v = v + dt * a
@@ -79,6 +82,7 @@ def misfit_value_and_grad(k, c, observed, dt):
         v = v + dt * a
         t6 = x - observed[i]
         t7 = t6 ** 2
+        _stack.append(total)
         _stack.append(t6)
         _stack.append(t7)
         total = total + t7
@@ -97,8 +101,10 @@ def misfit_value_and_grad(k, c, observed, dt):
     for i in reversed(iters1):
         t7 = _stack.pop()
         t6 = _stack.pop()
+        total = _stack.pop()
         # line 21: total = total + (x - observed[i]) ** 2
         dt7 = unbroadcast(dtotal, t7)
+        dtotal = unbroadcast(dtotal, total)
         dx = dx + np.sum(dt7 * 2 * t6)
         v = _stack.pop()
         # line 20: v = v + dt * a
