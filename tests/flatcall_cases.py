@@ -248,3 +248,19 @@ def while_helper(x):
 
 def bump(s):
     return {"x": s["x"] * s["x"] * 0.5, "n": s["n"] + 1}
+
+
+# -- a list of dicts: iterated in the function (refused) or passed to a helper ------------
+
+
+def summed(ds):
+    return sum([d["a"] * d["b"] for d in ds])
+
+
+def dicts_iterated_here(x, s):
+    ds = [{"a": x, "b": s}, {"a": s, "b": x}]
+    return np.sum(sum([d["a"] * d["b"] for d in ds]))
+
+
+def dicts_passed_to_a_helper(x, s):
+    return np.sum(summed([{"a": x, "b": s}, {"a": s, "b": x}]))

@@ -166,3 +166,13 @@ def test_hessians_through_a_helper_returning_a_dict():
     numeric = np.array([(grad(v + e) - grad(v - e)) / 2e-6 for e in np.eye(3) * 1e-6])
     np.testing.assert_allclose(h, numeric, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(h, h.T, rtol=1e-10, atol=1e-12)
+
+
+def test_a_list_of_dicts_iterated_in_the_function_is_refused_with_a_hint_that_works():
+    x, s = np.array([0.3, 0.4]), 0.5
+    with pytest.raises(srcdiff.UnsupportedSyntaxError, match="passed whole to a function"):
+        srcdiff.grad(C.dicts_iterated_here, wrt=(0, 1))(x, s)
+    for mode in ("reverse", "forward"):
+        dx, ds = srcdiff.grad(C.dicts_passed_to_a_helper, wrt=(0, 1), mode=mode)(x, s)
+        assert_close(dx, fd_grad(C.dicts_passed_to_a_helper, (x, s), 0), 1e-6, 1e-8)
+        assert_close(ds, fd_grad(C.dicts_passed_to_a_helper, (x, s), 1), 1e-6, 1e-8)

@@ -30,4 +30,4 @@ def test_family_programs_are_differentiated_correctly(family):
 
 def test_a_seed_draws_the_same_program_every_time():
     assert [generate(s).source for s in range(20)] == [generate(s).source for s in range(20)]
-    assert len({generate(s).source.split("\n")[0] for s in range(40)}) == len(FAMILIES)
+    assert len({generate(s).source.split("\n")[0] for s in range(200)}) == len(FAMILIES)

@@ -417,3 +417,70 @@ def test_a_container_gradient_of_another_structure_is_wrong(monkeypatch):
     )
     verdict = check(case)
     assert (verdict.status, verdict.check) == ("wrong", "reverse-shape"), verdict.detail
+
+
+# -- refusals: generation time only ---------------------------------------------------------
+def _raise_in_generated_code(exc):
+    """`exc` raised from a frame of "generated code" (a file named as srcdiff names its)."""
+    code = compile("def run(exc):\n    raise exc\n", "<srcdiff f oracle-test>", "exec")
+    scope = {}
+    exec(code, scope)
+    try:
+        scope["run"](exc)
+    except Exception as raised:  # noqa: BLE001
+        return raised
+
+
+def _domain_error_wrapping(inner):
+    try:
+        raise _raise_in_generated_code(inner)
+    except Exception:  # noqa: BLE001
+        try:
+            raise srcdiff.DomainError("the derivative code raised ZeroDivisionError") from None
+        except srcdiff.DomainError as exc:
+            return exc
+
+
+def test_a_refusal_while_generating_code_with_a_hint_is_refused_and_without_one_a_crash():
+    with_hint = srcdiff.UnsupportedSyntaxError("srcdiff cannot x", hint="write y")
+    assert oracle._refusal("reverse", with_hint).status == "refused"
+    verdict = oracle._refusal("reverse", srcdiff.UnsupportedSyntaxError("srcdiff cannot x"))
+    assert (verdict.status, verdict.check) == ("crash", "reverse-no-hint")
+
+
+def test_a_wrapped_error_of_generated_code_is_a_crash_unless_the_function_raises_it_too():
+    exc = _domain_error_wrapping(ZeroDivisionError("float division by zero"))
+    assert oracle._raised_at_run_time(exc)
+    assert isinstance(oracle._wrapped(exc), ZeroDivisionError)
+    assert oracle._refusal("reverse", exc).status == "crash"
+    assert oracle._refusal("reverse", exc, own=lambda inner: None).status == "crash"
+
+    def own(inner):
+        raise ZeroDivisionError("f divides by zero here too")
+
+    assert oracle._refusal("reverse", exc, own=own).status == "refused"
+
+    def other(inner):
+        raise ValueError("another failure")
+
+    assert oracle._refusal("reverse", exc, own=other).status == "crash"
+
+
+# np.sqrt(x * x) has no derivative at x[1] = 0: srcdiff's DomainError is right there, and
+# the same program at a point where it is differentiable must not be refused
+SQRT = HEADER + "def f(x):\n    return np.sum(np.sqrt(x * x)) + np.sum(x)\n"
+
+
+def test_a_domain_error_where_the_function_has_a_kink_is_refused():
+    verdict = check(_case(SQRT, np.array([0.5, 0.0]), hessian=False))
+    assert (verdict.status, verdict.extra.get("exc_type")) == ("refused", "DomainError")
+    assert check(_case(SQRT, np.array([0.5, 0.25]), hessian=False)).status == "ok"
+
+
+def test_a_domain_error_where_the_function_is_smooth_is_a_crash(monkeypatch):
+    import srcdiff.api.finite
+
+    # srcdiff as if it thought every derivative not finite
+    monkeypatch.setattr(srcdiff.api.gradients, "all_finite", lambda value: False)
+    verdict = check(_case(SQRT, np.array([0.5, 0.25]), hessian=False))
+    assert (verdict.status, verdict.check) == ("crash", "reverse-run-time"), verdict.detail

@@ -199,6 +199,10 @@ class Analysis:
                     self._set(stmt.value.id, LIST, self.active.get(target.id, False))
                 if kind in (SEQ, SEQ2) and self._may_hold_arrays(stmt.value):
                     self.array_seqs.add(target.id)
+                if isinstance(kind, tuple) and not all(k in (SCALAR, INT) for k in kind):
+                    # a helper's tuple result kept whole (a sequence from here on): its
+                    # elements read by index may be arrays
+                    self.array_seqs.add(target.id)
             elif isinstance(target, ast.Subscript):
                 base = base_name(target)
                 if base is not None and kind not in (SCALAR, INT, None):

@@ -34,13 +34,13 @@ from ..errors import SrcDiffError
 from ..runtime.trees import LEAF, TreeDef, registered, tree_flatten
 from .astutil import Transformer
 from .held import record_class
+from .result_reads import hoist_result_reads
 from .results import COMPUTED, ResultTree, result_tree
 from .source import FunctionSource, dotted_name
-from .trees import flat_view
+from .trees import flat_view, unbound_defaults
 
 Ask = Callable[[ast.expr, str], object]  # normalize's `ask`: a question about a name
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-_CONSTANT_DEFAULTS = (int, float, complex, str, bool, bytes, type(None))
 
 
 @dataclass(frozen=True, eq=False)
@@ -213,11 +213,10 @@ class _Calls(Transformer):
         given = {id(a): p for p, a in bound.arguments.items()}
         for arg in [*node.args, *(k.value for k in node.keywords)]:
             yield given[id(arg)], arg
-        for param in signature.parameters.values():
-            if param.name not in bound.arguments:
-                if not isinstance(param.default, _CONSTANT_DEFAULTS):
-                    raise _NotADisplay
-                yield param.name, ast.Constant(param.default)
+        for param, default in unbound_defaults(signature, bound):
+            if default is None:
+                raise _NotADisplay
+            yield param, default
 
     def structure(self, display):
         """(TreeDef, the items in tree_flatten's order) of a container display: the
@@ -321,6 +320,9 @@ class _Results:
                 setattr(stmt, field, self.block(getattr(stmt, field)))
         for handler in getattr(stmt, "handlers", ()):
             handler.body = self.block(handler.body)
+        hoisted = hoist_result_reads(stmt, self.calls.ask, self.names.numbered, self.flat)
+        if hoisted is not None:  # `split(x)["lo"]`: the call bound first, then read
+            return hoisted[:-1] + self.statement(hoisted[-1])
         if (
             isinstance(stmt, ast.Assign)
             and len(stmt.targets) == 1
@@ -331,6 +333,16 @@ class _Results:
             if made is not None:
                 return [ast.fix_missing_locations(ast.copy_location(s, stmt)) for s in made]
         return [stmt]
+
+    def flat(self, call: ast.Call) -> ast.expr | None:
+        """The call of the flat view of the helper `call` calls, returning its container
+        result's leaves; None where there is none."""
+        helper = self.calls.ask(call.func, "identity")
+        try:
+            new, view = self.calls.flat_call(call, helper, results=True)
+        except (_NotADisplay, SrcDiffError):
+            return None
+        return new if view.result is not None and view.result.computed else None
 
     def unpacked(self, stmt: ast.Assign) -> list[ast.stmt] | None:
         call, target = stmt.value, stmt.targets[0]

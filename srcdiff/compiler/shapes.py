@@ -85,8 +85,11 @@ class ShapeTokens:
 
     def same(self, a, b):
         """Do names `a` and `b` certainly hold arrays of the same shape?  Never for a name
-        assigned more than once: `s = s + x` may give `s` a new shape (a scalar `s`
-        broadcast against `x`), so even `same("s", "s")` is not known."""
+        assigned more than once (its token stands for whichever value it holds), nor for
+        one name asked of itself: an operation's operand and its result, `r = r + x`, are
+        the old r and the new (x may have broadcast a scalar r to a larger shape)."""
+        if a == b:
+            return False
         ta, tb = self.token(a), self.token(b)
         return ta is not None and ta[0] != VARIES and ta == tb
 

@@ -1084,6 +1084,12 @@ _HINTS = {
         "a string carries no derivative: format a value cut off from it, "
         'f"{srcdiff.stop_gradient(x)}" (f-strings passed straight to print need nothing)'
     ),
+    ast.List: (
+        "a list of dicts (or of values other than numbers and arrays) is differentiated "
+        "where it is passed whole to a function of yours (`loss([{'w': w, 'b': b}], x)`: "
+        "its leaves), not iterated or indexed in the function itself; else keep the "
+        "values in variables, or in a list of numbers or arrays"
+    ),
     ast.Dict: (
         'return a dict display straight away (`return {"a": ..., "b": ...}`), or build it '
         'in a variable with constant keys and return that (`out = {}; out["a"] = ...; '

@@ -214,7 +214,31 @@ def variadic_call(func: types.FunctionType, call: ast.Call):
             keywords.append(ast.keyword(arg=p, value=value))
             continue
         keywords += [ast.keyword(arg=n, value=v) for n, v in zip(view.leaves[p], values)]
+    for p, default in unbound_defaults(sig, bound):
+        if default is None:
+            return None
+        keywords.append(ast.keyword(arg=p, value=default))
     return view.func, ast.copy_location(ast.Call(func=call.func, args=[], keywords=keywords), call)
+
+
+CONSTANT_DEFAULTS = (int, float, complex, str, bool, bytes, type(None))
+
+
+def unbound_defaults(signature: inspect.Signature, bound: inspect.BoundArguments):
+    """(parameter, its default as a constant node) for each parameter a call leaves to
+    its default: a flat view has no defaults of its own (its parameters are the leaves),
+    so every call of one passes them.  Yields (parameter, None) for a default that is no
+    constant (the caller refuses or falls back: it can't be written into the call)."""
+    for param in signature.parameters.values():
+        if param.name in bound.arguments or param.kind in (
+            param.VAR_POSITIONAL,
+            param.VAR_KEYWORD,
+        ):
+            continue
+        if isinstance(param.default, CONSTANT_DEFAULTS):
+            yield param.name, ast.Constant(param.default)
+        else:
+            yield param.name, None
 
 
 def _leaf_paths(td: TreeDef, prefix=()):
@@ -945,6 +969,15 @@ class _Expressions(Transformer):
                     keywords.append(ast.keyword(arg=leaf, value=rw.leaf_name(arg, full)))
             else:
                 keywords.append(ast.keyword(arg=p, value=self.visit(arg)))
+        for p, default in unbound_defaults(inspect.signature(helper), bound):
+            if default is None:
+                raise rw.refuse(
+                    node,
+                    f"pass a container to {helper.__name__} leaving its parameter {p!r} to "
+                    "a default that is not a constant",
+                    f"pass {p}=... in the call",
+                )
+            keywords.append(ast.keyword(arg=p, value=default))
         name = f"{helper.__name__}_flat"
         n = 1
         while name in rw.taken and rw.cells.get(name) is not view.func:

@@ -12,7 +12,9 @@ container's structure and leaves that agree with finite differences of the leave
 ("pytree" row).  One program in `--families-every K` is drawn from the templates of
 tools/fuzz/families.py (rank-3 broadcasting, piecewise chains, while/break, helpers
 with keywords in loops, slice updates, matmul chains, stack-then-index, dicts of
-parameters; "family" row).  Each of these has its own row in the summary.
+parameters, and container_families.py's dicts passed to helpers, helpers returning
+containers, `state = step(state)` loops, lists of dicts, NamedTuple/dataclass
+parameters, comprehensions and `sum`; "family" row).  Each of these has its own row in the summary.
 Failures are minimised (`--minimize`) and written to `--out` as regression
 files that `tests/test_fuzz_regressions.py` runs.
 """

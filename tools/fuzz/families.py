@@ -17,7 +17,10 @@ recursive generator never builds.
 * ``matmul`` -- matmul chains with transposes (``A @ B.T @ x``, ``x @ A.T``, ``A.T @ A``);
 * ``stack_index`` -- ``np.stack`` / ``np.concatenate`` (``axis=-1`` too) then basic and
   integer indexing of the result;
-* ``dict_params`` -- parameters in a dict, read by key, passed whole as ``wrt``.
+* ``dict_params`` -- parameters in a dict, read by key, passed whole as ``wrt``;
+* the container families of container_families.py (dicts passed to helpers, helpers
+  returning containers, ``state = step(state)`` loops, lists of dicts, NamedTuple and
+  dataclass parameters, comprehensions and ``sum``).
 
 Every program runs in plain Python and is differentiable almost everywhere at the
 random point (arguments of ``log``/``sqrt`` are kept positive; kinks of ``where``,
@@ -31,6 +34,7 @@ import random
 
 import numpy as np
 
+from .container_families import CONTAINER_FAMILIES, ContainerFamilies
 from .oracle import Case
 
 MARK = "# tools/fuzz/families.py: "  # a family program's first line, then its family
@@ -177,7 +181,7 @@ def _try(expr, scope):
     return value
 
 
-class Family:
+class Family(ContainerFamilies):
     """A random source of one family's programs: shapes, operators, names."""
 
     def __init__(self, seed: int):
@@ -562,7 +566,7 @@ FAMILIES = (
     "pipeline",
     "inplace",
     "closures",
-)
+) + CONTAINER_FAMILIES
 
 
 def generate(seed: int, family: str | None = None) -> Case:
@@ -576,6 +580,6 @@ def generate(seed: int, family: str | None = None) -> Case:
         source=f"{MARK}{name}\n{HEADER}{source}",
         args=args,
         wrt=wrt,
-        hessian=fam.chance(0.15) and not containers,
+        hessian=fam.chance(fam.hessian_p) and not containers,
         containers=containers,
     )

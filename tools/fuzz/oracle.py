@@ -368,7 +368,7 @@ class _Packing:
                             f"gradient of {name} is {type(d).__name__}, not {kind}",
                         )
                     )
-                leaves.update(zip(fields, d))
+                leaves.update((f, getattr(d, f)) for f in fields)  # NamedTuple, dataclass
         for name in wrt:
             if name not in self.owner:
                 leaves[name] = by_name[name]
@@ -395,16 +395,90 @@ def _crash(check, exc):
     )
 
 
-def _run(check, thunk):
-    """Run a srcdiff call: SrcDiffError -> refused, anything else -> crash."""
+def _chain(exc):
+    """exc and the exceptions it was raised from or while handling (`raise ... from None`
+    hides the one a DomainError wraps from tracebacks, not from __context__)."""
+    seen = []
+    while exc is not None and all(exc is not e for e in seen):
+        seen.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    return seen
+
+
+def _raised_at_run_time(exc):
+    """Did `exc` come from running derivative code (generated lines, srcdiff.runtime's
+    helpers) rather than from generating it?  A DomainError always does: it says the
+    derivative is not finite or not defined at the point (errors.py)."""
+    if isinstance(exc, srcdiff.DomainError):
+        return True
+    for e in _chain(exc):
+        for frame in traceback.extract_tb(e.__traceback__):
+            name = frame.filename.replace(os.sep, "/")
+            if (
+                name.startswith("<srcdiff") and not name.startswith("<srcdiff dispatch")
+            ) or "/srcdiff/runtime/" in name:
+                return True
+    return False
+
+
+def _wrapped(exc):
+    """The exception of another kind a SrcDiffError reports (a DomainError wrapping a
+    ZeroDivisionError of generated code), or None."""
+    return next((e for e in _chain(exc)[1:] if not isinstance(e, srcdiff.SrcDiffError)), None)
+
+
+def _refusal(check, exc, own=None):
+    """The verdict on a SrcDiffError.  "refused" only for one raised while generating
+    code, with a hint.  Raised by the code it generated, it is a crash: a wrapped error
+    (ZeroDivisionError, a math domain error) unless `own()` (the function itself at the
+    same point) raises the same, and a refusal at run time (a DomainError for a
+    derivative that is not finite) unless `own` is None or says the function is not
+    differentiable there (the caller passes one that checks with finite differences)."""
+    verdict = Verdict("refused", check, str(exc)[:2000], extra={"exc_type": type(exc).__name__})
+    if not _raised_at_run_time(exc):
+        if not exc.hint:
+            return _crash(check + "-no-hint", exc)
+        return verdict
+    inner = _wrapped(exc)
+    if own is None:
+        return verdict if inner is None else _crash(check + "-run-time", exc)
+    try:
+        own(inner)
+    except Exception as own_exc:  # noqa: BLE001 - the function's own failure
+        if inner is None or type(own_exc) is type(inner):
+            return verdict
+    return _crash(check + "-run-time", exc)
+
+
+def _run(check, thunk, own=None):
+    """Run a srcdiff call: SrcDiffError -> `_refusal`'s verdict, anything else -> crash."""
     try:
         return thunk()
     except srcdiff.SrcDiffError as exc:
-        raise _Fail(
-            Verdict("refused", check, str(exc)[:2000], extra={"exc_type": type(exc).__name__})
-        ) from None
+        raise _Fail(_refusal(check, exc, own)) from None
     except Exception as exc:  # noqa: BLE001 - every other exception is a crash
         raise _Fail(_crash(check, exc)) from None
+
+
+def _own_failure(plain, args, wrt):
+    """`own` for _refusal: raises what the function itself raises at `args` -- or, where
+    it runs (and the refusal is not of a wrapped error), a DomainError when finite
+    differences find it not differentiable there in `wrt` (a kink, not finite, or too
+    large for the argument's dtype: 1e200 as a float32 gradient)."""
+
+    def own(inner):
+        plain(**_clone(args))
+        if inner is not None:
+            return
+        scalar = _as_scalar_func(plain)
+        for name in wrt:
+            dtype = getattr(args[name], "dtype", np.dtype(float))
+            top = np.finfo(dtype).max if dtype.kind == "f" else np.inf
+            for d in fd_partials(scalar, _widened(args), name).values():
+                if d is None or not np.all(np.abs(d) < top):
+                    raise srcdiff.DomainError(f"f is not differentiable here in {name}")
+
+    return own
 
 
 def _grads_tuple(g, wrt):
@@ -491,7 +565,7 @@ def _check(case, func, modes):
         before = _clone(args)
         call = _clone(args)
         vg = _run("reverse", lambda: srcdiff.value_and_grad(func, wrt=swrt))
-        out = _run("reverse", lambda: vg(**pk.pack(call)))
+        out = _run("reverse", lambda: vg(**pk.pack(call)), _own_failure(plain, args, wrt))
         _check_untouched("reverse", before, call)
         got_value, g = out
         if _finite_scalar(got_value) is None or not _close(
@@ -512,7 +586,13 @@ def _check(case, func, modes):
         call = _clone(args)
         gf = _run("forward", lambda: srcdiff.grad(func, wrt=swrt, mode="forward"))
         fwd = pk.unpack(
-            _grads_tuple(_run("forward", lambda: gf(**pk.pack(call))), swrt), wrt, args, "forward"
+            _grads_tuple(
+                _run("forward", lambda: gf(**pk.pack(call)), _own_failure(plain, args, wrt)),
+                swrt,
+            ),
+            wrt,
+            args,
+            "forward",
         )
         _check_untouched("forward", before, call)
         for name, gi, gr in zip(wrt, fwd, rev):
@@ -806,7 +886,8 @@ def _check_hessian(case, func, args, name, verdict):
     before = _clone(args)
     call = _clone(args)
     h = _run("hessian", lambda: srcdiff.hessian(func, wrt=name))
-    H = np.asarray(_run("hessian", lambda: h(**call)), dtype=float)
+    own = _own_failure(_gradient_entries(func, name), args, (name,))
+    H = np.asarray(_run("hessian", lambda: h(**call), own), dtype=float)
     _check_untouched("hessian", before, call)
     x = args[name]
     shape = np.shape(np.asarray(x, dtype=float))
@@ -816,7 +897,7 @@ def _check_hessian(case, func, args, name, verdict):
         )
     wide = _widened(args)
     if any(wide[k] is not args[k] for k in args):  # float32 arguments
-        H64 = np.asarray(_run("hessian", lambda: h(**_clone(wide))), dtype=float)
+        H64 = np.asarray(_run("hessian", lambda: h(**_clone(wide)), own), dtype=float)
         compare_hessian(H64, srcdiff.grad(func, wrt=name), wide, name, verdict)
         scale = max(1.0, float(np.max(np.abs(H64), initial=0)))
         if not _close(H, H64, 2e-3, 1e-4 * scale):
@@ -829,6 +910,19 @@ def _check_hessian(case, func, args, name, verdict):
             )
         return
     compare_hessian(H, srcdiff.grad(func, wrt=name), args, name, verdict)
+
+
+def _gradient_entries(func, name):
+    """The sum of srcdiff's gradient's entries, each weighted differently, as a function
+    (for `_own_failure`: a kink of any entry is one of this sum, but for cancellations a
+    random weighting makes unlikely)."""
+    grad = srcdiff.grad(func, wrt=name)
+
+    def weighted(**kw):
+        g = np.asarray(grad(**kw), dtype=float)
+        return float(np.sum(g * np.sqrt(np.arange(1.0, g.size + 1.0)).reshape(g.shape)))
+
+    return weighted
 
 
 def compare_hessian(H, grad, args, name, verdict=None):
