@@ -125,6 +125,7 @@ class Analysis:
         initial = dict(self.active)
         self._fixpoint()
         unknown = {name for name, kind in self.kinds.items() if kind is None}
+        self.popped = unknown  # (their kinds are guesses, _note_mixed_values)
         if unknown:
             control = _only_control_uses(tree, unknown)
             for name in unknown:
@@ -144,22 +145,25 @@ class Analysis:
         (`out = a0` ... `out = self`, `y = x` or `y = "text"`) is of no kind srcdiff
         differentiates: its derivative would silently be dropped, so it is `lost` (a
         refusal at the assignment of the differentiated value)."""
-        mixed = {
-            name
-            for name, active in self.active.items()
-            if active and self.kinds.get(name) in (OTHER, SEQ2)
-        }
+        mixed = {name for name, kind in self.kinds.items() if kind in (OTHER, SEQ2)}
         if not mixed:
             return
         for node in walk(self.tree):
-            if (
+            if not (
                 isinstance(node, ast.Assign)
                 and isinstance(node.targets[0], ast.Name)
                 and node.targets[0].id in mixed
                 and node.targets[0].id not in self.lost
-                and self.expr(node.value)[1]
             ):
-                self.lost[node.targets[0].id] = node
+                continue
+            name = node.targets[0].id
+            kind, active = self.expr(node.value)
+            # (a name that was an object before its first differentiated value never
+            # became active: `y = "start"` first, `y = x * 2.0` later -- not where the
+            # value's kind is a guess about values popped off a stack)
+            guessed = any(isinstance(n, ast.Name) and n.id in self.popped for n in walk(node.value))
+            if active and (self.active.get(name) or (kind in (SCALAR, ARRAY) and not guessed)):
+                self.lost[name] = node
 
     def _fixpoint(self):
         for _ in range(20):
@@ -583,7 +587,10 @@ class Analysis:
                 return None, self.active.get(node.func.value.id, False)
             if isinstance(node.func, ast.Attribute):
                 base_kind, base_active = self.expr(node.func.value)
-                return (ARRAY if base_kind in (ARRAY, SCALAR) else OTHER), base_active or any_active
+                # a method of a number or an array (a mask's `.astype(int)`, `.reshape`):
+                # a number or an array, so the array kind (safe); of anything else, unknown
+                numeric = base_kind in (ARRAY, SCALAR, INT)
+                return (ARRAY if numeric else OTHER), base_active or any_active
             return OTHER, any_active
         rules = RULES.lookup(func)
         if rules:

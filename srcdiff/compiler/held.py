@@ -379,6 +379,16 @@ class Hoist(DictWalks):
 
             def visit_Name(self, node):
                 if node.id == hoist.name:  # the container itself used as a value
+                    held = hoist.held
+                    if held is not None and held.kind in ("list", "tuple"):
+                        raise Bail(
+                            node,
+                            f"use the {held.kind} {hoist.name} itself as a value here",
+                            f"pass {hoist.name} whole to a function of yours that walks it "
+                            f"(`loss({hoist.name}, x)`: its leaves are differentiated where it is "
+                            f"passed whole to a function), or read its items by constant "
+                            f'index ({hoist.name}[0]["a"])',
+                        )
                     raise Bail(
                         node,
                         f"use the dict {hoist.name} itself as a value here",

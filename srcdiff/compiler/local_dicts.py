@@ -148,7 +148,8 @@ def _mark_refusals(source, tree, failed) -> ast.FunctionDef:
         ):
             bail = reasons[node.targets[0].id]
             line = source.locate(node)[1]
-            message = f"srcdiff cannot {bail.what} (the dict built on line {line})"
+            built = "list" if isinstance(node.value, (ast.List, ast.Tuple)) else "dict"
+            message = f"srcdiff cannot {bail.what} (the {built} built on line {line})"
             node.value.srcdiff_refusal = (message, bail.node, bail.hint)  # type: ignore[attr-defined]
             refusals[node.targets[0].id] = (message, bail.node, bail.hint)
     return tree

@@ -468,10 +468,11 @@ class Flattener:
             if set(rule.params) >= set(bound) and all(
                 p in bound or p in rule.defaults for p in rule.params
             ):
-                if rule.array_variant is not None and (
-                    ARRAY in kinds.values()
-                    or any(k == INT and self.rank(bound[p]) != 0 for p, k in kinds.items())
-                ):  # (the int kind covers masks and index arrays: `s ** (x > 0)`)
+                if rule.array_variant is not None and any(
+                    k in (ARRAY, OTHER) or (k == INT and self.rank(bound[p]) != 0)
+                    for p, k in kinds.items()
+                ):  # (the int kind covers masks and index arrays: `s ** (x > 0)`; an
+                    # unknown value, `mask.astype(int)`, may be an array too)
                     rule = rule.array_variant
                 active = [
                     p

@@ -43,6 +43,7 @@ from .held import hoist_held_results
 from .literal_loops import unroll_literal_loops
 from .results import ResultTree, read_result, rewrite_returns
 from .source import FunctionSource, adopt, parsed
+from .unrolling import own_jumps
 
 # (root parameter, path of keys) of a subtree or leaf
 Path = tuple[str, tuple]
@@ -694,7 +695,7 @@ class _Rewriter:
     def unroll(self, stmt, items):
         if stmt.orelse:
             raise self.refuse(stmt, "unroll a for-else loop over a container", "drop the else")
-        for n in _own_jumps(stmt.body):
+        for n in own_jumps(stmt.body):
             raise self.refuse(
                 n,
                 "leave a loop over a container of parameters early (it is unrolled over its keys)",
@@ -1185,19 +1186,6 @@ def _store_counts(tree):
         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
             counts[n.id] = counts.get(n.id, 0) + 1
     return counts
-
-
-def _own_jumps(stmts):
-    """break / continue statements of this loop's body (not of loops nested in it)."""
-    stack = list(stmts)
-    while stack:
-        s = stack.pop()
-        if isinstance(s, (ast.Break, ast.Continue)):
-            yield s
-        elif isinstance(s, (ast.For, ast.While, ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        else:
-            stack.extend(c for c in ast.iter_child_nodes(s) if isinstance(c, ast.stmt))
 
 
 _ = builtins  # (the resolver answers which builtins names denote)

@@ -184,7 +184,8 @@ partials(
     a_max="clip_partials(a, a_min, a_max, 'a_max')",
 )
 # np.where always returns an array (0-d for scalar arguments).
-partials(np.where, "condition, x, y", x="condition", y="np.logical_not(condition)", result="array")
+# (the condition is truthy, not 1: an integer or float condition selects where nonzero)
+partials(np.where, "condition, x, y", x="condition != 0", y="condition == 0", result="array")
 
 # --- reductions ------------------------------------------------------------------------
 # vjp: spread g back over the reduced axes, times d(output)/d(element);

@@ -6,10 +6,12 @@ import numpy as np
 
 
 def f(x):
-    return np.sum(np.maximum(x[0], x > 0.2)) + np.sum(x[1] ** (x > 0)) + np.sum(np.sin(x > 0) * x[2])
+    return (
+        np.sum(np.maximum(x[0], x > 0.2)) + np.sum(x[1] ** (x > 0)) + np.sum(np.sin(x > 0) * x[2])
+    )
 
 
-ARGS = {'x': np.array([0.3, 1.2, 0.6, 0.1])}
-WRT = ('x',)
+ARGS = {"x": np.array([0.3, 1.2, 0.6, 0.1])}
+WRT = ("x",)
 HESSIAN = True
-EXPECT = 'ok'
+EXPECT = "ok"

@@ -39,7 +39,7 @@ def f(x, w):
     return np.sum(a * a) + np.sum(lo * sd(x, w)["hi"])
 
 
-ARGS = {'x': np.array([0.3, -0.5, 0.9]), 'w': np.array([0.7, 1.1, -0.4])}
-WRT = ('x', 'w')
+ARGS = {"x": np.array([0.3, -0.5, 0.9]), "w": np.array([0.7, 1.1, -0.4])}
+WRT = ("x", "w")
 HESSIAN = True
-EXPECT = 'ok'
+EXPECT = "ok"

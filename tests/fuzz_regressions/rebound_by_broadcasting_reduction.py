@@ -12,7 +12,10 @@ def f(x, w):
     return np.sum(r * r)
 
 
-ARGS = {'x': np.array([[0.0, 0.2, 0.4], [0.6, 0.8, 1.0]]), 'w': np.array([[1.0, 0.5, -0.3], [0.2, 0.9, 1.1]])}
-WRT = ('x', 'w')
+ARGS = {
+    "x": np.array([[0.0, 0.2, 0.4], [0.6, 0.8, 1.0]]),
+    "w": np.array([[1.0, 0.5, -0.3], [0.2, 0.9, 1.1]]),
+}
+WRT = ("x", "w")
 HESSIAN = True
-EXPECT = 'ok'
+EXPECT = "ok"

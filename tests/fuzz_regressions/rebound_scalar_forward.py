@@ -11,7 +11,7 @@ def f(x, s):
     return 1.5 * np.sum(r) + np.sum(np.sin(r))
 
 
-ARGS = {'x': np.array([1.0, 2.0]), 's': 0.3}
-WRT = ('s', 'x')
+ARGS = {"x": np.array([1.0, 2.0]), "s": 0.3}
+WRT = ("s", "x")
 HESSIAN = True
-EXPECT = 'ok'
+EXPECT = "ok"

@@ -15,7 +15,7 @@ def f(x):
     return np.sum(acc * x) + np.sum(s * x)
 
 
-ARGS = {'x': np.array([0.3, -0.2, 0.6, 0.1])}
-WRT = ('x',)
+ARGS = {"x": np.array([0.3, -0.2, 0.6, 0.1])}
+WRT = ("x",)
 HESSIAN = True
-EXPECT = 'ok'
+EXPECT = "ok"

@@ -9,7 +9,7 @@ def f(x):
     return (np.sum(x) * (x > 0))[2] + np.sum(x[0] - (x > 0.2))
 
 
-ARGS = {'x': np.array([0.3, -0.2, 0.6, 0.1])}
-WRT = ('x',)
+ARGS = {"x": np.array([0.3, -0.2, 0.6, 0.1])}
+WRT = ("x",)
 HESSIAN = True
-EXPECT = 'ok'
+EXPECT = "ok"

@@ -15,7 +15,7 @@ def f(w, s):
     return np.sum(hi + np.tanh(lo))
 
 
-ARGS = {'w': np.array([0.745, 0.687]), 's': -0.148}
-WRT = ('w', 's')
+ARGS = {"w": np.array([0.745, 0.687]), "s": -0.148}
+WRT = ("w", "s")
 HESSIAN = True
-EXPECT = 'ok'
+EXPECT = "ok"

@@ -20,7 +20,7 @@ def f(x, w, s):
     return np.sum(r * r * x)
 
 
-ARGS = {'x': np.array([0.435, 0.006, -0.197]), 'w': np.array([0.421, -0.244, -0.895]), 's': -0.883}
-WRT = ('x', 'w', 's')
+ARGS = {"x": np.array([0.435, 0.006, -0.197]), "w": np.array([0.421, -0.244, -0.895]), "s": -0.883}
+WRT = ("x", "w", "s")
 HESSIAN = True
-EXPECT = 'ok'
+EXPECT = "ok"

@@ -20,7 +20,7 @@ def f(x, w, s):
     return np.sum(np.sin(x - r))
 
 
-ARGS = {'x': np.array([0.852, 0.102, -0.321]), 'w': np.array([1.076, -1.137, -0.426]), 's': 1.074}
-WRT = ('x', 'w', 's')
+ARGS = {"x": np.array([0.852, 0.102, -0.321]), "w": np.array([1.076, -1.137, -0.426]), "s": 1.074}
+WRT = ("x", "w", "s")
 HESSIAN = True
-EXPECT = 'ok'
+EXPECT = "ok"

@@ -20,7 +20,10 @@ recursive generator never builds.
 * ``dict_params`` -- parameters in a dict, read by key, passed whole as ``wrt``;
 * the container families of container_families.py (dicts passed to helpers, helpers
   returning containers, ``state = step(state)`` loops, lists of dicts, NamedTuple and
-  dataclass parameters, comprehensions and ``sum``).
+  dataclass parameters, comprehensions and ``sum``);
+* the families of rebind_families.py: floats combined with masks and integer arrays
+  (``np.sum(x) * (x > 0)``), and names rebound to a value of another shape
+  (``acc = x[0]`` then ``acc = acc * x``, in loops and through helpers).
 
 Every program runs in plain Python and is differentiable almost everywhere at the
 random point (arguments of ``log``/``sqrt`` are kept positive; kinks of ``where``,
@@ -36,6 +39,7 @@ import numpy as np
 
 from .container_families import CONTAINER_FAMILIES, ContainerFamilies
 from .oracle import Case
+from .rebind_families import REBIND_FAMILIES, RebindFamilies
 
 MARK = "# tools/fuzz/families.py: "  # a family program's first line, then its family
 HEADER = "import numpy as np\n\n\n"
@@ -181,7 +185,7 @@ def _try(expr, scope):
     return value
 
 
-class Family(ContainerFamilies):
+class Family(ContainerFamilies, RebindFamilies):
     """A random source of one family's programs: shapes, operators, names."""
 
     def __init__(self, seed: int):
@@ -555,18 +559,22 @@ class Family(ContainerFamilies):
 
 
 FAMILIES = (
-    "broadcast",
-    "piecewise",
-    "while_break",
-    "helper_loop",
-    "slice_aug",
-    "matmul",
-    "stack_index",
-    "dict_params",
-    "pipeline",
-    "inplace",
-    "closures",
-) + CONTAINER_FAMILIES
+    (
+        "broadcast",
+        "piecewise",
+        "while_break",
+        "helper_loop",
+        "slice_aug",
+        "matmul",
+        "stack_index",
+        "dict_params",
+        "pipeline",
+        "inplace",
+        "closures",
+    )
+    + CONTAINER_FAMILIES
+    + REBIND_FAMILIES
+)
 
 
 def generate(seed: int, family: str | None = None) -> Case:
