@@ -470,7 +470,7 @@ def facts_for(fn) -> ShapeFacts | None:
         if number(name) or kind(name) not in (ARRAY, INT):
             return None
         found = shapes.token(name)
-        if found[0] == VARIES:
+        if found is not None and found[0] == VARIES:
             return None  # the shape of whichever value the name holds
         return found
 

@@ -304,7 +304,7 @@ class ForwardTransform(TransformBase):
         value_present = bool(op.active) and op.bound["v"].id in state
         if base not in state and not value_present:
             return [primal]
-        out = self.distinct_check(op.index, None) + [primal]
+        out = self.distinct_check(op.index, op.node) + [primal]
         if base not in state:
             out.append(
                 assign(

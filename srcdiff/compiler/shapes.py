@@ -477,7 +477,9 @@ class ShapeTokens:
         if kind in (SCALAR, INT):
             return None
         token = self.token(atom.id)
-        return None if token[0] == VARIES else token  # (its shape here may not be later's)
+        if token is not None and token[0] == VARIES:
+            return None  # (its shape here may not be later's)
+        return token
 
     def _one_value(self, name):
         """Does `name` hold one value throughout?  ("own", name) stands for the shape of

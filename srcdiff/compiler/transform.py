@@ -12,6 +12,7 @@ and rewrites its own copy of the tree.
 from __future__ import annotations
 
 import ast
+import os
 
 import numpy as np
 
@@ -319,7 +320,7 @@ class TransformBase:
             }
         return self._counters
 
-    def distinct_check(self, index, origin):
+    def distinct_check(self, index, origin, at=None):
         """`check_distinct(index)` before `y[index] = v` when the index might repeat an
         element: NumPy keeps one of the values, and the derivative would be wrong."""
         if self._basic_index(index):
@@ -331,12 +332,18 @@ class TransformBase:
                 func=ast.Name(
                     id=self.bind(runtime.check_distinct, "check_distinct"), ctx=ast.Load()
                 ),
-                args=[_without_slices(copy_tree(index))],
+                args=[_without_slices(copy_tree(index)), ast.Constant(self._place(at or origin))],
                 keywords=[],
             )
         )
         node.srcline = origin
         return [node]
+
+    def _place(self, node):
+        """`file.py:line:column` of the user's index assignment (the file's name only:
+        built modules stay the same wherever they are built)."""
+        filename, line, col, _ = self.source.locate(node)
+        return f"{os.path.basename(filename)}:{line}:{col + 1}"
 
 
 def _without_slices(index: ast.expr) -> ast.expr:

@@ -297,8 +297,9 @@ def repeat_for(g, seq):
     return [g] * len(seq)
 
 
-def check_distinct(index):
-    """Raise if an index assignment `y[index] = v` would write one element twice."""
+def check_distinct(index, where=None):
+    """Raise if an index assignment `y[index] = v` would write one element twice; `where`
+    is the assignment's place in the user's code (`"model.py:12:5"`), for the message."""
     parts = index if isinstance(index, tuple) else (index,)
     arrays = [np.asarray(p) for p in parts if isinstance(p, (np.ndarray, list))]
     if not arrays or all(a.dtype == bool for a in arrays):
@@ -308,12 +309,16 @@ def check_distinct(index):
     if len(np.unique(keys, axis=0)) != len(keys):
         message = (
             "an index assignment y[index] = v writes some element more than once: NumPy "
-            "keeps one of the values, and srcdiff can't tell which. Use distinct "
-            "indices, or accumulate one index at a time: for k in range(len(i)): "
-            "y[i[k]] += v[k] (np.add.at has no derivative rule)."
+            "keeps one of the values, and srcdiff can't tell which"
+        )
+        if where:
+            message = f"{where}: {message}"
+        hint = (
+            "use distinct indices, or accumulate one index at a time: for k in "
+            "range(len(i)): y[i[k]] += v[k] (np.add.at has no derivative rule)"
         )
         try:
             from srcdiff.errors import UnsupportedSyntaxError
         except ImportError:
-            raise ValueError(message) from None
-        raise UnsupportedSyntaxError(message)
+            raise ValueError(f"{message}. {hint}") from None
+        raise UnsupportedSyntaxError(message, hint=hint)

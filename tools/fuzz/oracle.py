@@ -440,6 +440,9 @@ def _refusal(check, exc, own=None):
             return _crash(check + "-no-hint", exc)
         return verdict
     inner = _wrapped(exc)
+    if isinstance(exc, srcdiff.UnsupportedSyntaxError) and exc.hint and inner is None:
+        return verdict  # a check in generated code where only the values can tell (a
+        # repeated fancy index: runtime.check_distinct), with its place and a hint
     if own is None:
         return verdict if inner is None else _crash(check + "-run-time", exc)
     try:

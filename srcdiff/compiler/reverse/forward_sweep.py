@@ -142,7 +142,7 @@ class ForwardSweep:
         last = ops[-1]
         if last.kind is OpKind.SETITEM:
             base = last.target
-            out.extend(self.distinct_check(last.index, stmt.lineno))
+            out.extend(self.distinct_check(last.index, stmt.lineno, last.node))
             out.append(
                 self._marker(
                     MarkerKind.SAVE_ITEM,
