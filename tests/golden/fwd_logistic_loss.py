@@ -38,12 +38,10 @@ def loss_jvp(w, b, X, y, lam, dw, db):
     # line 11: ce = -np.mean(y * np.log(p + eps) + (1.0 - y) * np.log(1.0 - p + eps))
     t5 = p + eps
     t7 = y * np.log(t5)
-    dt7 = broadcast_like(dp / t5 * y, t7)
     t9 = 1.0 - p + eps
     t11 = (1.0 - y) * np.log(t9)
-    dt11 = broadcast_like(-dp / t9 * (1.0 - y), t11)
     ce = -np.mean(t7 + t11)
     # line 12: return ce + lam * np.sum(w * w)
     out = ce + lam * np.sum(w * w)
-    dout = -np.mean(dt7 + dt11) + np.sum(dw * w + dw * w) * lam
+    dout = -np.mean(broadcast_like(dp / t5 * y, t7) + broadcast_like(-dp / t9 * (1.0 - y), t11)) + np.sum(dw * w + dw * w) * lam
     return out, dout

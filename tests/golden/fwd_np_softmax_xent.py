@@ -35,7 +35,6 @@ def softmax_xent_jvp(W, X, Y, dW):
     log_probs = shifted - np.log(t3)
     # line 62: return -np.mean(np.sum(Y * log_probs, axis=1))
     t5 = Y * log_probs
-    dt5 = broadcast_like((dshifted - np.sum(dshifted * t2, axis=1, keepdims=True) / t3) * Y, t5)
     out = -np.mean(np.sum(t5, axis=1))
-    dout = -np.mean(np.sum(dt5, axis=1))
+    dout = -np.mean(np.sum(broadcast_like((dshifted - np.sum(dshifted * t2, axis=1, keepdims=True) / t3) * Y, t5), axis=1))
     return out, dout
