@@ -766,8 +766,15 @@ def _fold_tangent_code(fn, body, tangents):
 # Runtime helpers of tangent code that change none of their arguments and read nothing
 # else: a single-use `dt = broadcast_like(e, t)` folds into its reader like `np.exp(e)`
 # does (each returns its tangent or a new array; runtime/core.py).
-_PURE_HELPERS = ("add_each", "broadcast_like", "like", "owned", "scalar_like", "stored_in")
-_PURE_HELPERS += ("zeros_like",)
+_PURE_HELPERS = (
+    "add_each",
+    "broadcast_like",
+    "like",
+    "owned",
+    "scalar_like",
+    "stored_in",
+    "zeros_like",
+)
 
 
 def _pure_helpers(unit):

@@ -163,9 +163,7 @@ def _pure(expr, pure_names):
     for node in walk(expr):
         if isinstance(node, ast.Call):
             func = node.func
-            if isinstance(func, ast.Name) and (
-                func.id in _PURE_BUILTINS or func.id in pure_names
-            ):
+            if isinstance(func, ast.Name) and (func.id in _PURE_BUILTINS or func.id in pure_names):
                 continue
             if isinstance(func, ast.Attribute) and func.attr in PURE_METHODS:
                 continue  # x.sum(), x.reshape(...): array methods that change nothing
