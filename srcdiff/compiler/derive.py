@@ -759,7 +759,30 @@ def _fold_tangent_code(fn, body, tangents):
     pure = {
         name for name, obj in fn.unit.binding_names.items() if isinstance(obj, types.ModuleType)
     }
-    return fold_single_use(body, candidates, pure | _user_modules(fn), int_names=fn.int_names)
+    pure |= _user_modules(fn) | _pure_helpers(fn.unit)
+    return fold_single_use(body, candidates, pure, int_names=fn.int_names)
+
+
+# Runtime helpers of tangent code that change none of their arguments and read nothing
+# else: a single-use `dt = broadcast_like(e, t)` folds into its reader like `np.exp(e)`
+# does (each returns its tangent or a new array; runtime/core.py).
+_PURE_HELPERS = (
+    "add_each",
+    "broadcast_like",
+    "like",
+    "owned",
+    "scalar_like",
+    "stored_in",
+    "zeros_like",
+)
+
+
+def _pure_helpers(unit):
+    """Names generated code calls the pure runtime helpers by (bound to those objects)."""
+    from .. import runtime
+
+    helpers = {id(getattr(runtime, h)) for h in _PURE_HELPERS}
+    return {name for name, obj in unit.binding_names.items() if id(obj) in helpers}
 
 
 def _tidy(fn, stmts):

@@ -246,7 +246,7 @@ class ForwardTransform(TransformBase):
             for p, a in op.bound.items()
             if p in op.rule.params and not isinstance(a, ast.Constant) and not self._one_number(a)
         ]
-        if set(arrays) <= set(shaped):
+        if set(arrays) <= set(shaped) | _broadcast_with(op.rule, shaped):
             return False
         return not any(self.shapes.same(op.bound[p].id, op.target) for p in shaped)
 
@@ -439,3 +439,28 @@ def _split_exit(body):
     if body and is_loop_exit(body[-1]):
         return body[:-1], body[-1:]
     return body, []
+
+
+_ELEMENTWISE_NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Name, ast.Constant)
+
+
+def _broadcast_with(rule, shaped):
+    """Operands every one of whose elements a tangent term meets: `t * (y)` of x * y is
+    `dx * y`, shaped like x and y broadcast together, so y needs no broadcast_like.  Only
+    from a template of elementwise arithmetic over names (NumPy broadcasts each operation
+    to all its leaves' shapes), and only where no spelling by rank or by constants may
+    replace it; `out` (the result) covers every operand."""
+    if rule.by_rank or rule.by_constants is not None:
+        return set()
+    covered: set[str] = set()
+    for p in shaped:
+        template = rule.template("jvp", p, None, None)
+        nodes = list(walk(template))
+        if not all(
+            isinstance(n, _ELEMENTWISE_NODES + (ast.operator, ast.unaryop, ast.expr_context))
+            for n in nodes
+        ):
+            continue
+        read = {n.id for n in nodes if isinstance(n, ast.Name)}
+        covered |= set(rule.params) if "out" in read else read & set(rule.params)
+    return covered

@@ -157,11 +157,13 @@ _PURE_BUILTINS = {"len", "range", "abs", "float", "int", "min", "max", "reversed
 
 
 def _pure(expr, pure_names):
-    """No side effects: only calls into math/numpy modules and a few builtins."""
+    """No side effects: only calls into math/numpy modules and a few builtins.
+    `pure_names` holds modules (their functions are pure) and, where a caller knows
+    them, functions that are (tangent code's runtime helpers: derive.py)."""
     for node in walk(expr):
         if isinstance(node, ast.Call):
             func = node.func
-            if isinstance(func, ast.Name) and func.id in _PURE_BUILTINS:
+            if isinstance(func, ast.Name) and (func.id in _PURE_BUILTINS or func.id in pure_names):
                 continue
             if isinstance(func, ast.Attribute) and func.attr in PURE_METHODS:
                 continue  # x.sum(), x.reshape(...): array methods that change nothing

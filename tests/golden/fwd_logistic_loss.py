@@ -21,7 +21,6 @@
 # -> tangent = 0.110542
 # --- generated
 import numpy as np
-from srcdiff.runtime import broadcast_like
 
 
 def loss_jvp(w, b, X, y, lam, dw, db):
@@ -37,13 +36,9 @@ def loss_jvp(w, b, X, y, lam, dw, db):
     eps = 1e-12
     # line 11: ce = -np.mean(y * np.log(p + eps) + (1.0 - y) * np.log(1.0 - p + eps))
     t5 = p + eps
-    t7 = y * np.log(t5)
-    dt7 = broadcast_like(dp / t5 * y, t7)
     t9 = 1.0 - p + eps
-    t11 = (1.0 - y) * np.log(t9)
-    dt11 = broadcast_like(-dp / t9 * (1.0 - y), t11)
-    ce = -np.mean(t7 + t11)
+    ce = -np.mean(y * np.log(t5) + (1.0 - y) * np.log(t9))
     # line 12: return ce + lam * np.sum(w * w)
     out = ce + lam * np.sum(w * w)
-    dout = -np.mean(dt7 + dt11) + np.sum(dw * w + dw * w) * lam
+    dout = -np.mean(dp / t5 * y + -dp / t9 * (1.0 - y)) + np.sum(dw * w + dw * w) * lam
     return out, dout

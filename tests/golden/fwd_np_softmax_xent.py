@@ -17,7 +17,6 @@
 # -> tangent = -0.0766243
 # --- generated
 import numpy as np
-from srcdiff.runtime import broadcast_like
 
 
 def softmax_xent_jvp(W, X, Y, dW):
@@ -34,8 +33,6 @@ def softmax_xent_jvp(W, X, Y, dW):
     t3 = np.sum(t2, axis=1, keepdims=True)
     log_probs = shifted - np.log(t3)
     # line 62: return -np.mean(np.sum(Y * log_probs, axis=1))
-    t5 = Y * log_probs
-    dt5 = broadcast_like((dshifted - np.sum(dshifted * t2, axis=1, keepdims=True) / t3) * Y, t5)
-    out = -np.mean(np.sum(t5, axis=1))
-    dout = -np.mean(np.sum(dt5, axis=1))
+    out = -np.mean(np.sum(Y * log_probs, axis=1))
+    dout = -np.mean(np.sum((dshifted - np.sum(dshifted * t2, axis=1, keepdims=True) / t3) * Y, axis=1))
     return out, dout
