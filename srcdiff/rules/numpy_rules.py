@@ -875,6 +875,8 @@ for _f in (
     np.nonzero,
     np.count_nonzero,
     np.isnan,
+    np.isclose,
+    np.allclose,
     np.isinf,
     np.isfinite,
     np.all,
