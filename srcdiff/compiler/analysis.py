@@ -372,9 +372,13 @@ class Analysis:
         if func is MISSING:
             if isinstance(node.func, ast.Attribute) and node.func.attr in _REDUCTIONS:
                 return _reduced_rank(self.rank(node.func.value), node.args[:1], node.keywords)
+            if isinstance(node.func, ast.Attribute) and node.func.attr in ("ravel", "flatten"):
+                return 1 if self.expr(node.func.value)[0] == ARRAY else None
             return None
         if func in (len, int, float, bool, round):
             return 0
+        if func is np.ravel:
+            return 1  # (whatever its argument: x[0] of it is one element)
         rules = RULES.lookup(func)
         if not rules:
             return None
