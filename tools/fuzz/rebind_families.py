@@ -19,6 +19,7 @@ FLOATS = [
     "np.array(s)",
     "np.asarray(np.sum(x))",
     "z * s",
+    "np.float64(np.sum(x))",
 ]
 ARRAYS = ["x", "x[::-1]", "np.sin(x)", "x * s", "z * x"]
 MASKS = [
@@ -64,13 +65,16 @@ STEPS = [
     "{v} += {e} * x",
     "{v} *= {e}",
     "{v} -= {v} * ({m})",
-    "b += {v}",
+    "b += np.sum({v})",
 ]
+# `acc += <array>` on a 0-d array is NumPy's ValueError (the program is invalid)
+GROWING_IN_PLACE = ("{v} += {e} * x", "{v} -= {v} * ({m})")
 HELPERS = [
     "def h(a, b):\n    return a * b + np.sin(a)\n",
     "def h(a, b):\n    t = a\n    t = t + b\n    return t * np.tanh(t) * 0.5\n",
     "def h(a, b):\n    return np.sum(a) * b + 0.1 * a\n",
 ]
+ZERO_D = ("z", "np.array(s)")
 
 
 class RebindFamilies:
@@ -128,7 +132,8 @@ class RebindFamilies:
         steps = []
         for _ in range(self.rng.randrange(1, 3)):
             e = self.pick(["s", "np.ravel(x)[-1]", "z", "0.5", "np.mean(x)"])
-            steps.append(self.pick(STEPS).format(v="acc", e=e, m=self.pick(MASKS)))
+            choices = [t for t in STEPS if start not in ZERO_D or t not in GROWING_IN_PLACE]
+            steps.append(self.pick(choices).format(v="acc", e=e, m=self.pick(MASKS)))
         if self.chance(0.6):
             body = "    for i in range(3):\n" + "".join(f"        {s}\n" for s in steps)
         else:
