@@ -1,6 +1,6 @@
 # Found by hand while widening the masks family to float32 (2026-12-04): refused.
-# Was: np.float64(s) and np.float32(x) had no rule ("srcdiff has no derivative rule for
-# numpy.float64"); they are casts, identity on the value, as np.asarray(x, dtype).
+# Was: np.float64(s) had no rule ("srcdiff has no derivative rule for
+# numpy.float64"); it is a cast, identity on the value, as np.asarray(x, dtype).
 import numpy as np
 
 
