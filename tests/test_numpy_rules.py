@@ -683,6 +683,7 @@ D = [  # (func, positional args, keyword args)
     (np.flip, (U(2, 3),), {}),
     (np.copy, (U(2, 3),), {}),
     (np.asarray, (U(2, 3),), {}),
+    (np.float64, (U(2, 3),), {}),
     (np.array, (U(3),), {"ndmin": 2}),
     (np.concatenate, ([U(2, 3), U(2, 1)],), {"axis": -1}),
     (np.concatenate, ([U(2, 3), U(4)],), {"axis": None}),

@@ -143,6 +143,8 @@ class MemoryAnalysis:
             base = self.objects(node.value, env, site)
             if self._advanced(node.slice):
                 return frozenset({("site", id(site), "new")})
+            if self.an.rank(node) == 0:
+                return frozenset()  # an array indexed down to one element: a NumPy scalar
             return base
         if isinstance(node, ast.Attribute):
             if node.attr in _VIEW_METHODS:

@@ -372,9 +372,13 @@ class Analysis:
         if func is MISSING:
             if isinstance(node.func, ast.Attribute) and node.func.attr in _REDUCTIONS:
                 return _reduced_rank(self.rank(node.func.value), node.args[:1], node.keywords)
+            if isinstance(node.func, ast.Attribute) and node.func.attr in ("ravel", "flatten"):
+                return 1 if self.expr(node.func.value)[0] == ARRAY else None
             return None
         if func in (len, int, float, bool, round):
             return 0
+        if func is np.ravel:
+            return 1  # (whatever its argument: x[0] of it is one element)
         rules = RULES.lookup(func)
         if not rules:
             return None
@@ -592,6 +596,8 @@ class Analysis:
                 numeric = base_kind in (ARRAY, SCALAR, INT)
                 return (ARRAY if numeric else OTHER), base_active or any_active
             return OTHER, any_active
+        if func in (np.array, np.asarray) and _int_literal(node.args[:1]):
+            return INT, False  # np.array([0, 2]): an index (pushed and popped in a loop)
         rules = RULES.lookup(func)
         if rules:
             rule = rules[0]
@@ -627,6 +633,17 @@ class Analysis:
 #: Array methods that reduce (`x.sum(axis=0)`): shared by the stages that read methods.
 REDUCTIONS = ("sum", "mean", "prod", "max", "min", "std", "var")
 _REDUCTIONS = set(REDUCTIONS)
+
+
+def _int_literal(args):
+    """One argument, a list or tuple display of int constants (nested or not)."""
+
+    def ints(node):
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return bool(node.elts) and all(ints(e) for e in node.elts)
+        return isinstance(node, ast.Constant) and type(node.value) is int
+
+    return len(args) == 1 and isinstance(args[0], (ast.List, ast.Tuple)) and ints(args[0])
 
 
 def _max_rank(ranks):

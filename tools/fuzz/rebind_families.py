@@ -9,8 +9,19 @@ from __future__ import annotations
 import numpy as np
 
 # operands of `masks`, over x (a 1-D or 2-D array), s (a float) and z (a 0-d array)
-FLOATS = ["np.sum(x)", "np.ravel(x)[0]", "s", "z", "np.mean(x) * s", "np.max(x)"]
-ARRAYS = ["x", "x[::-1]", "np.sin(x)", "x * s"]
+FLOATS = [
+    "np.sum(x)",
+    "np.ravel(x)[0]",
+    "s",
+    "z",
+    "np.mean(x) * s",
+    "np.max(x)",
+    "np.array(s)",
+    "np.asarray(np.sum(x))",
+    "z * s",
+    "np.float64(np.sum(x))",
+]
+ARRAYS = ["x", "x[::-1]", "np.sin(x)", "x * s", "z * x"]
 MASKS = [
     "(x > 0.1)",
     "(x < s)",
@@ -19,6 +30,13 @@ MASKS = [
     "(x == np.max(x))",
     "np.arange(x.size).reshape(x.shape)",
     "(x > 0.0).astype(int)",
+    "np.isclose(x, s)",
+    "np.isnan(x)",
+    "~np.isnan(x * s)",
+    "np.sign(x)",
+    "np.sign(x - s)",
+    "(x.astype(np.float32) > 0.2)",
+    "np.isclose(x, np.max(x))",
 ]
 COMBINE = [
     "{a} * {m}",
@@ -30,6 +48,9 @@ COMBINE = [
     "np.minimum({m}, {a})",
     "np.where({m}, {a}, 0.5 * {a})",
     "{a} ** ({m} + 1)",
+    "np.where({m}, {a}, 0.0)",
+    "np.where({m}, 1.5, {a})",
+    "np.where({m}, {a} * {a}, 2)",
 ]
 STEPS = [
     "{v} = {v} * x + {e}",
@@ -39,12 +60,21 @@ STEPS = [
     "{v} = {v} - np.sum({v}) * {e}",
     "{v} = h({v}, {e})",
     "{v} = {v} + h({e}, {v})",
+    "{v}, b = b, {v} * x",
+    "b, {v} = {v} * {e}, b + {v}",
+    "{v} += {e} * x",
+    "{v} *= {e}",
+    "{v} -= {v} * ({m})",
+    "b += np.sum({v})",
 ]
+# `acc += <array>` on a 0-d array is NumPy's ValueError (the program is invalid)
+GROWING_IN_PLACE = ("{v} += {e} * x", "{v} -= {v} * ({m})")
 HELPERS = [
     "def h(a, b):\n    return a * b + np.sin(a)\n",
-    "def h(a, b):\n    t = a\n    t = t + b\n    return t * t * 0.5\n",
+    "def h(a, b):\n    t = a\n    t = t + b\n    return t * np.tanh(t) * 0.5\n",
     "def h(a, b):\n    return np.sum(a) * b + 0.1 * a\n",
 ]
+ZERO_D = ("z", "np.array(s)")
 
 
 class RebindFamilies:
@@ -85,12 +115,25 @@ class RebindFamilies:
         arithmetic, a helper or np.maximum, starting from a number or an element."""
         helper = self.pick(HELPERS)
         start = self.pick(
-            ["0.0", "np.ravel(x)[0]", "np.sum(x)", "s", "z", "x * 0.5", "1.0 + 0.0 * s"]
+            [
+                "0.0",
+                "np.ravel(x)[0]",
+                "np.sum(x)",
+                "s",
+                "z",
+                "x * 0.5",
+                "1.0 + 0.0 * s",
+                "np.array(s)",
+                "np.stack([x, x * s])",
+                "x[None] * s",
+            ]
         )
+        b0 = self.pick(["s", "x * 0.5", "z", "1.0"])
         steps = []
         for _ in range(self.rng.randrange(1, 3)):
             e = self.pick(["s", "np.ravel(x)[-1]", "z", "0.5", "np.mean(x)"])
-            steps.append(self.pick(STEPS).format(v="acc", e=e, m=self.pick(MASKS)))
+            choices = [t for t in STEPS if start not in ZERO_D or t not in GROWING_IN_PLACE]
+            steps.append(self.pick(choices).format(v="acc", e=e, m=self.pick(MASKS)))
         if self.chance(0.6):
             body = "    for i in range(3):\n" + "".join(f"        {s}\n" for s in steps)
         else:
@@ -98,7 +141,8 @@ class RebindFamilies:
         out = self.pick(
             ["np.sum(acc ** 2)", "np.sum(np.cos(acc)) + np.sum(acc * x)", "np.sum(acc)"]
         )
-        src = f"{helper}\n\ndef f(x, s, z):\n    acc = {start}\n{body}    return {out}\n"
+        head = f"    acc = {start}\n    b = {b0}\n"
+        src = f"{helper}\n\ndef f(x, s, z):\n{head}{body}    return {out} + np.sum(b)\n"
         return self._flat(src, self._args())
 
 
