@@ -14,10 +14,7 @@ def f(x, y):
     return np.sum(W * s) + np.sum(W * sum([x * y, y]))
 
 
-ARGS = {
-    "x": np.linspace(-1.0, 1.0, 12).reshape((3, 4)),
-    "y": np.linspace(0.3, 2.0, 12).reshape((3, 4)),
-}
-WRT = ("x", "y")
+ARGS = {'x': np.linspace(-1.0, 1.0, 12).reshape((3, 4)), 'y': np.linspace(0.3, 2.0, 12).reshape((3, 4))}
+WRT = ('x', 'y')
 HESSIAN = True
-EXPECT = "ok"
+EXPECT = 'ok'

@@ -10,7 +10,7 @@ import numpy as np
 def f(x, s):
     y = x * 1.0
     z = 1.0 * x
-    w = x**1
+    w = x ** 1
     for i in range(2):
         y[-1] = y[0] * 0.5 + y[-1]
         z[0] = s * z[1]
@@ -19,7 +19,7 @@ def f(x, s):
     return np.sum(np.exp(np.cos(y))) + s * np.sum(y) + np.sum(z * w)
 
 
-ARGS = {"x": np.array([0.83, -0.863, -0.467, -0.868]), "s": 0.064}
-WRT = ("x", "s")
+ARGS = {'x': np.array([0.83, -0.863, -0.467, -0.868]), 's': 0.064}
+WRT = ('x', 's')
 HESSIAN = True
-EXPECT = "ok"
+EXPECT = 'ok'

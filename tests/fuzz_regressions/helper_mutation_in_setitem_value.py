@@ -17,7 +17,7 @@ def f(x):
     return np.sum(y6 * y6)
 
 
-ARGS = {"x": np.array([0.5, 0.25, 1.0])}
-WRT = ("x",)
+ARGS = {'x': np.array([0.5, 0.25, 1.0])}
+WRT = ('x',)
 HESSIAN = False
-EXPECT = "refused"
+EXPECT = 'refused'

@@ -5,7 +5,6 @@
 # slice as an argument.  A slice never selects an element twice: no guard now.
 import numpy as np
 
-
 def f(x):
     out = np.empty(3)
     for i in range(3):
@@ -13,7 +12,7 @@ def f(x):
     return out @ out
 
 
-ARGS = {"x": np.array([0.3, -1.2, 0.8, 2.1])}
-WRT = ("x",)
+ARGS = {'x': np.array([0.3, -1.2, 0.8, 2.1])}
+WRT = ('x',)
 HESSIAN = True
-EXPECT = "ok"
+EXPECT = 'ok'

@@ -12,7 +12,7 @@ def f(x):
     return np.sum(np.sin(b))
 
 
-ARGS = {"x": np.array([[0.5, -0.3], [0.2, 0.9]])}
-WRT = ("x",)
+ARGS = {'x': np.array([[0.5, -0.3], [0.2, 0.9]])}
+WRT = ('x',)
 HESSIAN = True
-EXPECT = "ok"
+EXPECT = 'ok'

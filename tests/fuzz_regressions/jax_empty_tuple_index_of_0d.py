@@ -8,7 +8,7 @@ def f(x):
     return x[()] ** 2 * 1.25
 
 
-ARGS = {"x": np.array(0.7)}
-WRT = ("x",)
+ARGS = {'x': np.array(0.7)}
+WRT = ('x',)
 HESSIAN = True
-EXPECT = "ok"
+EXPECT = 'ok'

@@ -14,10 +14,7 @@ def f(x, y):
     return np.sum(z * W)
 
 
-ARGS = {
-    "x": np.linspace(-1.0, 1.0, 18).reshape((3, 2, 3)),
-    "y": np.linspace(0.3, 2.0, 6).reshape((3, 2)),
-}
-WRT = ("x", "y")
+ARGS = {'x': np.linspace(-1.0, 1.0, 18).reshape((3, 2, 3)), 'y': np.linspace(0.3, 2.0, 6).reshape((3, 2))}
+WRT = ('x', 'y')
 HESSIAN = True
-EXPECT = "ok"
+EXPECT = 'ok'

@@ -12,7 +12,7 @@ def f(n, x):
     return np.sum(special.polygamma(n, x) * W)
 
 
-ARGS = {"n": np.array([[1], [2], [1]]), "x": np.array([[1.5, 2.0, 2.5, 1.2]])}
-WRT = ("x",)
+ARGS = {'n': np.array([[1], [2], [1]]), 'x': np.array([[1.5, 2.0, 2.5, 1.2]])}
+WRT = ('x',)
 HESSIAN = True
-EXPECT = "ok"
+EXPECT = 'ok'

@@ -11,7 +11,7 @@ def f(x, y):
     return np.sum(np.sin(x) * y * W) + np.cos(x) * 1.25
 
 
-ARGS = {"x": np.array(0.3), "y": np.linspace(-1.0, 1.0, 12).reshape((3, 4))}
-WRT = ("x", "y")
+ARGS = {'x': np.array(0.3), 'y': np.linspace(-1.0, 1.0, 12).reshape((3, 4))}
+WRT = ('x', 'y')
 HESSIAN = True
-EXPECT = "ok"
+EXPECT = 'ok'

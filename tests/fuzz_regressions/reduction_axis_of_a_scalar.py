@@ -11,7 +11,7 @@ def f(x, w, v):
     return np.sum(x * m) + np.sum(v, axis=0) * np.sum(w, axis=-1)
 
 
-ARGS = {"x": np.array([0.5, -0.3, 1.1]), "w": -1.01, "v": np.array(0.7)}
-WRT = ("x", "w", "v")
+ARGS = {'x': np.array([0.5, -0.3, 1.1]), 'w': -1.01, 'v': np.array(0.7)}
+WRT = ('x', 'w', 'v')
 HESSIAN = True
-EXPECT = "ok"
+EXPECT = 'ok'

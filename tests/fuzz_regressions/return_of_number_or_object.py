@@ -7,6 +7,7 @@ import math as m
 
 
 class H1Holder:
+
     def __init__(self, scale):
         self.scale = 1.0
 
@@ -22,7 +23,7 @@ def f(x0):
     return m.erf(H1.h1(x0, a1=1.0))
 
 
-ARGS = {"x0": -1.243}
-WRT = ("x0",)
+ARGS = {'x0': -1.243}
+WRT = ('x0',)
 HESSIAN = False
-EXPECT = "refused"
+EXPECT = 'refused'

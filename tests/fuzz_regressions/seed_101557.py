@@ -4,12 +4,9 @@
 # place, and the aliasing stage looked at assignments only, not at if / while tests.
 # x is read again (by the next test), so srcdiff now refuses, as for an assignment.
 import numpy as np
-
-
 def h0(a0, a1):
     a0 += 1.0
     return 1.0
-
 
 def f(x):
     k4 = 0
@@ -18,7 +15,7 @@ def f(x):
     return 1.0
 
 
-ARGS = {"x": np.array([-1.152, 1.001, 0.057, 0.849])}
-WRT = ("x",)
+ARGS = {'x': np.array([-1.152, 1.001, 0.057, 0.849])}
+WRT = ('x',)
 HESSIAN = False
-EXPECT = "refused"
+EXPECT = 'refused'

@@ -2,10 +2,8 @@
 # Was: IndexError: invalid index to scalar variable.
 import numpy as np
 
-
 def h0(a0, a1):
     return 1.0
-
 
 def f(x):
     x = np.sum(x) - np.arange(4.0).reshape(4)
@@ -13,7 +11,7 @@ def f(x):
     return 1.0
 
 
-ARGS = {"x": np.array([0.226, -0.108, 0.892, 0.755])}
-WRT = ("x",)
+ARGS = {'x': np.array([0.226, -0.108, 0.892, 0.755])}
+WRT = ('x',)
 HESSIAN = False
-EXPECT = "ok"
+EXPECT = 'ok'

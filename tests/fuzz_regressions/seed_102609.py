@@ -3,7 +3,6 @@
 # y[0] = v truncates v, and keeps none of its derivative; both modes passed it on.
 import numpy as np
 
-
 def f(x, n):
     y2 = np.full(4, n)
     v4 = x.sum()
@@ -11,7 +10,7 @@ def f(x, n):
     return np.sum(y2)
 
 
-ARGS = {"x": np.array([0.807, 0.317, 0.55, 0.314]), "n": 2}
-WRT = ("x",)
+ARGS = {'x': np.array([0.807, 0.317, 0.55, 0.314]), 'n': 2}
+WRT = ('x',)
 HESSIAN = False
-EXPECT = "ok"
+EXPECT = 'ok'

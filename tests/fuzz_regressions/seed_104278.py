@@ -6,29 +6,19 @@
 import math as m
 import numpy as np
 
-
 def h1(a0, a1, a2):
     return (a1, m.atan(a1 * a1))
-
 
 def f(x, s):
     for i2 in range(3):
         if s < 1.0:
-            s, v3 = h1(
-                np.reciprocal(
-                    np.arange(6.0).reshape((3, 2)) * 0.25 * (np.arange(6.0).reshape((3, 2)) * 0.25)
-                    + 1.0
-                )
-                ** 2,
-                i2,
-                (s + np.full((3, 2), s))[1:, :],
-            )
+            s, v3 = h1(np.reciprocal(np.arange(6.0).reshape((3, 2)) * 0.25 * (np.arange(6.0).reshape((3, 2)) * 0.25) + 1.0) ** 2, i2, (s + np.full((3, 2), s))[1:, :])
         else:
             pass
     return np.sum(x * x) + (s - s)
 
 
-ARGS = {"x": np.array([-1.08, -0.523, -0.774, -0.77]), "s": 0.788}
-WRT = ("x", "s")
+ARGS = {'x': np.array([-1.08, -0.523, -0.774, -0.77]), 's': 0.788}
+WRT = ('x', 's')
 HESSIAN = False
-EXPECT = "ok"
+EXPECT = 'ok'

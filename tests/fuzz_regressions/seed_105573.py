@@ -7,12 +7,10 @@
 import math
 import numpy as np
 
-
 def h2(a0):
     if a0 <= 3.0:
         return a0 - a0
     return max(1.5, a0)
-
 
 def f(x):
     k5 = 0
@@ -24,7 +22,7 @@ def f(x):
     return np.sum(-x)
 
 
-ARGS = {"x": np.array([0.579, 1.177, -1.061, -0.485])}
-WRT = ("x",)
+ARGS = {'x': np.array([0.579, 1.177, -1.061, -0.485])}
+WRT = ('x',)
 HESSIAN = False
-EXPECT = "ok"
+EXPECT = 'ok'

@@ -5,13 +5,12 @@
 # the minimiser's `x[True]`; the seed had `x[x > 0.0]`.)
 import numpy as np
 
-
 def f(x):
-    x += x**2 + np.sum(x[1.0 > 0.0])
+    x += x ** 2 + np.sum(x[1.0 > 0.0])
     return np.sum(x)
 
 
-ARGS = {"x": np.array([0.096, 0.013, 1.101, -1.179])}
-WRT = ("x",)
+ARGS = {'x': np.array([0.096, 0.013, 1.101, -1.179])}
+WRT = ('x',)
 HESSIAN = False
-EXPECT = "ok"
+EXPECT = 'ok'

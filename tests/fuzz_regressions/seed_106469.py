@@ -3,7 +3,6 @@
 # the same mechanism as seed 104892 (an array overwritten by a constant before `break`).
 import numpy as np
 
-
 def f(w):
     for i1 in range(3):
         w = 1.0
@@ -11,7 +10,7 @@ def f(w):
     return np.linalg.norm(w)
 
 
-ARGS = {"w": np.array([0.374, -0.264, -0.272, 0.222])}
-WRT = ("w",)
+ARGS = {'w': np.array([0.374, -0.264, -0.272, 0.222])}
+WRT = ('w',)
 HESSIAN = False
-EXPECT = "ok"
+EXPECT = 'ok'

@@ -9,7 +9,7 @@ def f(x, s):
     return np.mean(np.sin(x + v1))
 
 
-ARGS = {"x": np.array([0.313, 1.181, -0.357, -1.126]), "s": 0.34}
-WRT = ("x", "s")
+ARGS = {'x': np.array([0.313, 1.181, -0.357, -1.126]), 's': 0.34}
+WRT = ('x', 's')
 HESSIAN = False
-EXPECT = "refused"
+EXPECT = 'refused'

@@ -3,10 +3,8 @@
 import numpy as np
 import math as m
 
-
 def h1(a0, a1):
     return 1.0 / a1
-
 
 def f(x1):
     for i5, v6 in zip([1.0, 1.0], [1.0, x1]):
@@ -15,7 +13,7 @@ def f(x1):
     return 1.0
 
 
-ARGS = {"x1": 0.472}
-WRT = ("x1",)
+ARGS = {'x1': 0.472}
+WRT = ('x1',)
 HESSIAN = False
-EXPECT = "ok"
+EXPECT = 'ok'

@@ -2,7 +2,6 @@
 # Was: ValueError: cannot reshape array of size 1 into shape (4,)
 import numpy as np
 
-
 def f(x, s):
     if not s > 0.5:
         y1 = (x + x).copy()
@@ -13,7 +12,7 @@ def f(x, s):
     return 1.0
 
 
-ARGS = {"x": np.array([1.083, 0.966, 0.453, -1.009]), "s": -0.357}
-WRT = ("x", "s")
+ARGS = {'x': np.array([1.083, 0.966, 0.453, -1.009]), 's': -0.357}
+WRT = ('x', 's')
 HESSIAN = False
-EXPECT = "ok"
+EXPECT = 'ok'

@@ -4,7 +4,6 @@
 # np.dot(A, 0.0) a matrix)
 import numpy as np
 
-
 def f(x):
     for i2 in range(len(x)):
         x = [3, 4, 2, 4]
@@ -12,7 +11,7 @@ def f(x):
     return np.prod(1.0 * x)
 
 
-ARGS = {"x": np.array([0.096, 1.148, 0.528, 0.522])}
-WRT = ("x",)
+ARGS = {'x': np.array([0.096, 1.148, 0.528, 0.522])}
+WRT = ('x',)
 HESSIAN = False
-EXPECT = "ok"
+EXPECT = 'ok'

@@ -3,7 +3,6 @@
 # (y[i] = y: the backward sweep added the slice's adjoint to y's before zeroing it)
 import numpy as np
 
-
 def f(x):
     y1 = np.linspace(1.0, 1.0, 6).reshape((2, 3))
     y1[0] += np.sum(x)
@@ -11,7 +10,7 @@ def f(x):
     return np.linalg.norm(y1)
 
 
-ARGS = {"x": np.array([0.755, -0.035, 0.315, -0.246])}
-WRT = ("x",)
+ARGS = {'x': np.array([0.755, -0.035, 0.315, -0.246])}
+WRT = ('x',)
 HESSIAN = False
-EXPECT = "ok"
+EXPECT = 'ok'

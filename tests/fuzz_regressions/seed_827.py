@@ -3,7 +3,6 @@
 import math as m
 import numpy as np
 
-
 def f(x):
     v2 = -x
     if -1.2 < 0.25:
@@ -15,7 +14,7 @@ def f(x):
     return np.mean(np.sin(np.max(v2) * np.sum(v2) - (x - v2)))
 
 
-ARGS = {"x": np.array([0.76, 0.257, 0.489, -0.532])}
-WRT = ("x",)
+ARGS = {'x': np.array([0.76, 0.257, 0.489, -0.532])}
+WRT = ('x',)
 HESSIAN = False
-EXPECT = "ok"
+EXPECT = 'ok'

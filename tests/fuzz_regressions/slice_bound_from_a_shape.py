@@ -13,7 +13,7 @@ def f(x, s):
     return np.sum(y * y) + s * np.sum(z[: len(x) // 2])
 
 
-ARGS = {"x": np.array([0.5, -0.3, 0.8, 0.1, -0.6, 0.2]), "s": 0.3}
-WRT = ("x", "s")
+ARGS = {'x': np.array([0.5, -0.3, 0.8, 0.1, -0.6, 0.2]), 's': 0.3}
+WRT = ('x', 's')
 HESSIAN = True
-EXPECT = "ok"
+EXPECT = 'ok'

@@ -4,7 +4,6 @@
 # slice as an argument.  A slice never selects an element twice: no guard now.
 import numpy as np
 
-
 def f(x):
     y = np.zeros(4)
     for i in reversed(range(3)):
@@ -12,7 +11,7 @@ def f(x):
     return np.sum(y * y)
 
 
-ARGS = {"x": np.array([0.3, -1.2, 0.8, 2.1])}
-WRT = ("x",)
+ARGS = {'x': np.array([0.3, -1.2, 0.8, 2.1])}
+WRT = ('x',)
 HESSIAN = True
-EXPECT = "ok"
+EXPECT = 'ok'

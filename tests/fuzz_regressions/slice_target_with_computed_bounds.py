@@ -14,7 +14,7 @@ def f(x):
     return np.sum(y * y)
 
 
-ARGS = {"x": np.array([0.5, -0.3, 0.8, 0.1])}
-WRT = ("x",)
+ARGS = {'x': np.array([0.5, -0.3, 0.8, 0.1])}
+WRT = ('x',)
 HESSIAN = True
-EXPECT = "ok"
+EXPECT = 'ok'

@@ -9,7 +9,7 @@ def f(x):
     return np.sum(np.sin(np.triu(x, 1))) + np.sum(np.tril(x) ** 2)
 
 
-ARGS = {"x": np.array([0.5, -0.3, 0.8])}
-WRT = ("x",)
+ARGS = {'x': np.array([0.5, -0.3, 0.8])}
+WRT = ('x',)
 HESSIAN = True
-EXPECT = "ok"
+EXPECT = 'ok'
