@@ -596,7 +596,7 @@ class Analysis:
                 numeric = base_kind in (ARRAY, SCALAR, INT)
                 return (ARRAY if numeric else OTHER), base_active or any_active
             return OTHER, any_active
-        if func in (np.array, np.asarray) and _int_literal(node.args[:1]):
+        if func in (np.array, np.asarray) and not node.keywords and _int_literal(node.args):
             return INT, False  # np.array([0, 2]): an index (pushed and popped in a loop)
         rules = RULES.lookup(func)
         if rules:
@@ -636,7 +636,7 @@ _REDUCTIONS = set(REDUCTIONS)
 
 
 def _int_literal(args):
-    """One argument, a list or tuple display of int constants (nested or not)."""
+    """One argument (no dtype), a list or tuple display of int constants (nested or not)."""
 
     def ints(node):
         if isinstance(node, (ast.List, ast.Tuple)):
