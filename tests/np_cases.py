@@ -7,6 +7,8 @@ reaching the rule is not all ones.  Only function-call forms are used
 (np.sum(x, axis=0)), except where a case tests the `@` operator.
 """
 
+import copy as copylib
+
 import numpy as np
 
 # --- elementwise, one argument -------------------------------------------------------
@@ -526,6 +528,20 @@ def flip(x, w):
 
 def copy(x, w):
     return np.sum(np.copy(x) * w)
+
+
+def copy_copy(x, w):
+    return np.sum(copylib.copy(x) * w)
+
+
+def copy_deepcopy(x, w):
+    return np.sum(copylib.deepcopy(x) * w)
+
+
+def copy_copy_number(x, w):
+    y = copylib.copy(np.sum(x))  # a NumPy float: a number, as it was
+    y += 0.5
+    return np.sum(y * x * w)
 
 
 def asarray(x, w):

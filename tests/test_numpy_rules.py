@@ -17,6 +17,7 @@ Four groups of tests:
 
 import ast
 import builtins
+import copy
 import inspect
 import warnings
 from dataclasses import dataclass
@@ -273,6 +274,9 @@ CASES = [
     case("repeat_axis", C.repeat_axis, U(2, 3)),
     case("flip", C.flip, U(3, 4)),
     case("copy", C.copy, U(3, 4)),
+    case("copy.copy", C.copy_copy, U(3, 4)),
+    case("copy.deepcopy", C.copy_deepcopy, U(3, 4)),
+    case("copy.copy of a number", C.copy_copy_number, U(3)),
     case("asarray", C.asarray, U(3, 4)),
     case("array_ndmin", C.array, U(4)),
     case("concatenate_list", C.concatenate, U(2, 3), U(2, 2)),
@@ -682,6 +686,8 @@ D = [  # (func, positional args, keyword args)
     (np.repeat, (U(2, 3), 3), {}),
     (np.flip, (U(2, 3),), {}),
     (np.copy, (U(2, 3),), {}),
+    (copy.copy, (U(2, 3),), {}),
+    (copy.deepcopy, (U(2, 3),), {}),
     (np.asarray, (U(2, 3),), {}),
     (np.float64, (U(2, 3),), {}),
     (np.array, (U(3),), {"ndmin": 2}),

@@ -32,6 +32,9 @@ from .source import MISSING, Resolver, is_user_function
 INT, SCALAR, ARRAY, SEQ, SEQ2, OTHER = "int", "scalar", "array", "seq", "seq2", "other"
 LIST = "list"  # a list the code appends to and pops from (the stack of generated code)
 NUMERIC = (INT, SCALAR, ARRAY)
+# attribute of a call srcdiff made that denotes the same value as the node it holds
+# (`copy.copy(a)`): its kind and rank are that node's, whatever the call resolves to
+SAME_VALUE = "srcdiff_same_value"
 DIFFERENTIABLE = (SCALAR, ARRAY, SEQ, LIST)
 
 
@@ -305,6 +308,9 @@ class Analysis:
         return rank
 
     def _rank(self, node):
+        copied = getattr(node, SAME_VALUE, None)
+        if copied is not None:
+            return self.rank(copied)
         if isinstance(node, ast.Constant):
             return 0 if isinstance(node.value, (int, float)) else None
         if isinstance(node, ast.Name):
@@ -577,6 +583,9 @@ class Analysis:
         return OTHER, active
 
     def _expr_Call(self, node):
+        copied = getattr(node, SAME_VALUE, None)
+        if copied is not None:  # a copy srcdiff made (transform._copy_of): its value's kind
+            return self.expr(copied)
         func = self.resolver.resolve(node.func)
         infos = [self.expr(a) for a in node.args] + [self.expr(k.value) for k in node.keywords]
         kinds = [k for k, _ in infos if k]

@@ -12,6 +12,7 @@ and rewrites its own copy of the tree.
 from __future__ import annotations
 
 import ast
+import copy
 import os
 
 import numpy as np
@@ -19,7 +20,7 @@ import numpy as np
 from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
 from .aliasing import PURE_METHODS, check_memory
-from .analysis import ARRAY, SCALAR, SEQ
+from .analysis import ARRAY, SAME_VALUE, SCALAR, SEQ
 from .astutil import copy_tree, name, walk
 from .ir import FunctionIR
 from .source import MISSING
@@ -117,22 +118,24 @@ class TransformBase:
                 for i, item in enumerate(items):
                     value = item.value if field == "keywords" else item
                     if value is arg:
-                        copied = ast.copy_location(
-                            ast.Call(
-                                func=ast.Attribute(
-                                    value=ast.Name(id=self.bind(np, "np"), ctx=ast.Load()),
-                                    attr="copy",
-                                    ctx=ast.Load(),
-                                ),
-                                args=[arg],
-                                keywords=[],
-                            ),
-                            arg,
-                        )
+                        copied = ast.copy_location(self._copy_of(arg, call), arg)
                         if field == "keywords":
                             item.value = copied
                         else:
                             items[i] = copied
+
+    def _copy_of(self, arg, call):
+        """`np.copy(arg)` for an array, and where the helper is differentiated (its code
+        rebinds `a += ...`).  A helper run as it is gets `copy.copy(arg)` for a value that
+        may be a number: np.copy would make a Python int a 0-d int64 array, whose
+        `a += 0.5` fails NumPy's casting rule.  The copy keeps arg's kind and rank."""
+        module, preferred = np, "np"
+        if self.an.expr(arg)[0] != ARRAY and not self.an.expr(call)[1]:
+            module, preferred = copy, "copy"
+        func = ast.Attribute(value=name(self.bind(module, preferred)), attr="copy", ctx=ast.Load())
+        made = ast.Call(func=func, args=[arg], keywords=[])
+        setattr(made, SAME_VALUE, arg)
+        return made
 
     def _deny_unfollowed_dicts(self):
         """A dict of differentiated values built in the function that local_dicts.py

@@ -52,6 +52,7 @@ gather_rules.py.
 """
 
 import ast
+import copy
 import math
 from typing import Any
 
@@ -63,6 +64,7 @@ from .core import RULES, Rule, make_rule, nondiff_rule
 
 NS = {
     "np": np,
+    "copy": copy,
     "math": math,
     "pow_dexp": runtime.pow_dexp,
     "pow_dbase": runtime.pow_dbase,
@@ -640,6 +642,10 @@ linear(
 )
 linear(np.flip, "m, axis=None", jvp={"m": "np.flip(t, axis)"}, vjp={"m": "np.flip(g, axis)"})
 linear(np.copy, "a, order='K', subok=False", jvp={"a": "np.copy(t)"}, vjp={"a": "g"})
+# copy.copy / copy.deepcopy of a number or an array: the same value in new memory, of the
+# same type (np.copy would make a Python int a 0-d array); the tangent is copied likewise.
+linear(copy.copy, "x", jvp={"x": "copy.copy(t)"}, vjp={"x": "g"}, result="same")
+linear(copy.deepcopy, "x, memo=None", jvp={"x": "copy.deepcopy(t)"}, vjp={"x": "g"}, result="same")
 # Identity on float arrays; the cotangent returns to the input's shape and
 # dtype (np.asarray(x, np.float32) of a float64 x gives a float64 cotangent).
 linear(
