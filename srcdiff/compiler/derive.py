@@ -516,7 +516,9 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     pure = {
         name for name, obj in fn.unit.binding_names.items() if isinstance(obj, types.ModuleType)
     }
-    body = eliminate_dead([body], removable - set(fn.params), pure | _user_modules(fn))[0]
+    body = eliminate_dead(
+        [body], removable - set(fn.params), pure | _user_modules(fn) | _pure_helpers(fn.unit)
+    )[0]
     fwd_part, bwd_part = _fold(fn, body, backward, pure | _user_modules(fn))
     body = free_dead_arrays(fwd_part + bwd_part, _array_locals(fn))
     first_bwd = bwd_part[0]
@@ -763,16 +765,22 @@ def _fold_tangent_code(fn, body, tangents):
     return fold_single_use(body, candidates, pure, int_names=fn.int_names)
 
 
-# Runtime helpers of tangent code that change none of their arguments and read nothing
-# else: a single-use `dt = broadcast_like(e, t)` folds into its reader like `np.exp(e)`
-# does (each returns its tangent or a new array; runtime/core.py).
+# Runtime helpers that change none of their arguments and read nothing else: a
+# single-use `dt = broadcast_like(e, t)` folds into its reader like `np.exp(e)` does,
+# and a dead `da = unbroadcast(g, a)` goes, not left as a bare call (each returns a new
+# array or one of its arguments; runtime/core.py).
 _PURE_HELPERS = (
     "add_each",
     "broadcast_like",
+    "expand_reduced",
     "like",
+    "matmul_da",
+    "matmul_db",
     "owned",
+    "reduced_size",
     "scalar_like",
     "stored_in",
+    "unbroadcast",
     "zeros_like",
 )
 
@@ -794,7 +802,7 @@ def _tidy(fn, stmts):
     pure = {
         name for name, obj in fn.unit.binding_names.items() if isinstance(obj, types.ModuleType)
     }
-    return eliminate_dead([stmts], adjoints, pure)[0]
+    return eliminate_dead([stmts], adjoints, pure | _pure_helpers(fn.unit))[0]
 
 
 def _may_fold_fills(fn, stmts):
