@@ -17,7 +17,10 @@ def test_a_repeated_index_is_refused_at_run_time_with_its_place_and_a_hint(mode)
     with pytest.raises(srcdiff.UnsupportedSyntaxError) as info:
         srcdiff.grad(C.scatter, mode=mode)(X, np.array([0, 0]))
     message = str(info.value)
-    assert "runtime_check_cases.py:9:" in message  # the line of y[idx] = x * 2.0
+    assert "runtime_check_cases.py:9:5:" in message  # the line of y[idx] = x * 2.0
+    lines = message.splitlines()
+    assert lines[1] == "        y[idx] = x * 2.0"  # the line, and a caret under y
+    assert lines[2] == "    " + " " * 4 + "^"
     assert "more than once" in message and info.value.hint
     assert "y[i[k]] += v[k]" in info.value.hint
 

@@ -335,7 +335,7 @@ class TransformBase:
                 func=ast.Name(
                     id=self.bind(runtime.check_distinct, "check_distinct"), ctx=ast.Load()
                 ),
-                args=[_without_slices(copy_tree(index)), ast.Constant(self._place(at or origin))],
+                args=[_without_slices(copy_tree(index)), *self._place(at or origin)],
                 keywords=[],
             )
         )
@@ -344,9 +344,11 @@ class TransformBase:
 
     def _place(self, node):
         """`file.py:line:column` of the user's index assignment (the file's name only:
-        built modules stay the same wherever they are built)."""
-        filename, line, col, _ = self.source.locate(node)
-        return f"{os.path.basename(filename)}:{line}:{col + 1}"
+        built modules stay the same wherever they are built) and the line's text, for
+        the message's caret: constants, so the check needs no source at run time."""
+        filename, line, col, text = self.source.locate(node)
+        where = ast.Constant(f"{os.path.basename(filename)}:{line}:{col + 1}")
+        return [where] if text is None else [where, ast.Constant(text)]
 
 
 def _without_slices(index: ast.expr) -> ast.expr:

@@ -297,9 +297,10 @@ def repeat_for(g, seq):
     return [g] * len(seq)
 
 
-def check_distinct(index, where=None):
+def check_distinct(index, where=None, text=None):
     """Raise if an index assignment `y[index] = v` would write one element twice; `where`
-    is the assignment's place in the user's code (`"model.py:12:5"`), for the message."""
+    is the assignment's place in the user's code (`"model.py:12:5"`) and `text` that
+    line, for a message with a caret like srcdiff's other errors."""
     parts = index if isinstance(index, tuple) else (index,)
     arrays = [np.asarray(p) for p in parts if isinstance(p, (np.ndarray, list))]
     if not arrays or all(a.dtype == bool for a in arrays):
@@ -312,7 +313,7 @@ def check_distinct(index, where=None):
             "keeps one of the values, and srcdiff can't tell which"
         )
         if where:
-            message = f"{where}: {message}"
+            message = f"{where}: {message}" + _caret_lines(where, text)
         hint = (
             "use distinct indices, or accumulate one index at a time: for k in "
             "range(len(i)): y[i[k]] += v[k] (np.add.at has no derivative rule)"
@@ -320,5 +321,14 @@ def check_distinct(index, where=None):
         try:
             from srcdiff.errors import UnsupportedSyntaxError
         except ImportError:
-            raise ValueError(f"{message}. {hint}") from None
+            raise ValueError(f"{message}\nhint: {hint}") from None
         raise UnsupportedSyntaxError(message, hint=hint)
+
+
+def _caret_lines(where, text):
+    """The user's line and a caret under the column `where` ends with, as srcdiff's
+    errors show them (errors.SrcDiffError._format); nothing without the text."""
+    if text is None:
+        return ""
+    col = int(where.rsplit(":", 1)[1]) - 1
+    return f"\n    {text}\n    {' ' * col}^"
