@@ -406,6 +406,13 @@ class BackwardSweep:
         # were saved, so it runs before they are restored (it reads no caller variables).
         restore_first = self_ref and op.kind is not OpKind.HELPER
         out = restores if restore_first else []
+        self._shaped_first = restore_first and bool(restores) and self._needs_shape(op)
+        if self._shaped_first:
+            # `out = np.concatenate([out, t])`: the shapeless zero takes the new value's
+            # shape before the restore brings back the old, shorter one
+            d = self.adj(op.target)
+            shaped = _call(self.bind(_runtime().like, "like"), _name(d), _name(op.target))
+            out = [_assign(d, shaped), *restores]
         if op.kind is OpKind.HELPER:
             out += self._bwd_helper(op, state)
         elif op.kind is OpKind.SUBSCRIPT:
@@ -472,14 +479,7 @@ class BackwardSweep:
         if op.kind is OpKind.PACK:  # seq = [a, b, ...]: a gets dseq[0], ...
             index = ast.Constant(int(param[1:]))
             return ast.Subscript(value=g, slice=index, ctx=ast.Load())
-        if (
-            not op.rule.elementwise
-            and not op.unpacked  # (g is then a list, one cotangent per result, ragged)
-            and op.target in self.materialized
-            and self.flat.kind(_name(op.target)) != SCALAR
-            and op.rule.func is not _runtime().seq_push  # (`d = seq_push(d, v)`: its own
-            # vjps take a zero g; `like(g, d)` would read the restored, shorter d)
-        ):
+        if self._needs_shape(op) and not self._shaped_first:
             # a zero made explicit as 0.0 has no shape: a linear map (dot, sum,
             # reshape) needs the real one
             g = _call(self.bind(_runtime().like, "like"), g, _name(op.target))
@@ -487,6 +487,20 @@ class BackwardSweep:
         if op.rule.elementwise:
             expr = self._unbroadcast(expr, op.bound[param], op)
         return expr
+
+    def _needs_shape(self, op):
+        """Whether op's cotangent may be a shapeless zero (0.0) that its rule, not being
+        elementwise, can't take: `like(g, target)` then gives it the target's shape."""
+        return (
+            op.rule is not None
+            and op.kind not in (OpKind.COPY, OpKind.SUBSCRIPT, OpKind.PACK)
+            and not op.rule.elementwise
+            and not op.unpacked  # (g is then a list, one cotangent per result, ragged)
+            and op.target in self.materialized
+            and self.flat.kind(_name(op.target)) != SCALAR
+            and op.rule.func is not _runtime().seq_push  # (`d = seq_push(d, v)`: its own
+            # vjps take a zero g; `like(g, d)` would read the restored, shorter d)
+        )
 
     def _unbroadcast(self, expr, atom, op):
         out_kind = (

@@ -56,6 +56,7 @@ class FunctionTransform(ForwardSweep, BackwardSweep, SaveResolution, Checkpointi
         super().__init__(unit, prepared, role)
         self.stack = unit.stack_name
         self.materialized: set[str] = set()
+        self._shaped_first = False  # the op being built shaped its zero cotangent first
         self.none_init: set[str] = set()
         self.loop_depth = 0
         self.uses_stack = False
