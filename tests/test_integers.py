@@ -102,6 +102,13 @@ def test_integer_arrays_still_refused_with_a_hint():
     assert gidx is None
 
 
+def test_an_object_array_is_refused_by_its_dtype():
+    with pytest.raises(srcdiff.ArgumentError) as info:
+        srcdiff.grad(C.weighted)(np.array([1.0, "a"], dtype=object), np.array([0, 1]))
+    assert "an array of dtype object" in str(info.value)
+    assert "integer" not in str(info.value).splitlines()[0]
+
+
 def test_which_integers_are_counts():
     assert count_parameters(C.seed) == set()
     assert count_parameters(C.power_loop) == {"n"}

@@ -107,8 +107,10 @@ def check_differentiable(func, params, wrt_index, args, kinds=None):
         elif kinds[i] not in (SCALAR, ARRAY, SEQ):
             name = params[i]
             what = type(args[i]).__name__
-            if kinds[i] == INT:
-                what = f"an integer array (dtype {args[i].dtype})"
+            if isinstance(args[i], np.ndarray):
+                what = f"an array of dtype {args[i].dtype}"
+                if np.issubdtype(args[i].dtype, np.integer) or args[i].dtype == bool:
+                    what = f"an integer array (dtype {args[i].dtype})"
             raise ArgumentError(
                 f"cannot differentiate {func.__name__} with respect to {name!r}: "
                 f"it was given {what}",

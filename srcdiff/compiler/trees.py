@@ -800,7 +800,8 @@ class _Expressions(Transformer):
             return ast.copy_location(display(elts=elts, ctx=ast.Load()), node)
         raise self.rw.refuse(
             node,
-            f"use the {td.describe()} {ast.unparse(node)} as a value here",
+            f"use {ast.unparse(node)}, a container of parameters ({td.describe()}), "
+            "as a value here",
             "read its leaves with constant keys (params['w'], p.w), loop over it, or pass "
             "it to a function of yours; a container can't be returned or stored",
         )
