@@ -779,6 +779,11 @@ def interp(x, xp, fp, w):
     return np.sum(np.interp(x, xp, fp) * w)
 
 
+def interp_joint(z, xp, w):
+    """np.interp of z's first four entries as points, its last three as the samples' values."""
+    return np.sum(np.interp(z[:4], xp, z[4:]) * w)
+
+
 def append(a, b, w):
     return np.sum(np.append(a, b) * w) + np.sum(np.append(a, a**2, axis=0) ** 2)
 

@@ -314,6 +314,14 @@ CASES = [
         U(3),
         wrt=("fp",),
     ),
+    case(
+        "interp_x",
+        C.interp,
+        np.array([-0.5, 0.3, 1.2, 1.9, 2.5]),
+        np.array([0.0, 1.0, 2.0]),
+        U(3),
+        wrt=("x", "fp"),
+    ),
     case("select", C.select, U(3, 4), U(4), 0.3),
     case("cov_corrcoef", C.cov_corrcoef, U(3, 6)),
     case("append", C.append, U(2, 3), U(2)),
@@ -487,6 +495,26 @@ def test_interp_gives_outside_points_to_the_end_samples_or_to_left_and_right():
     x, xp, fp = np.array([-1.0, 0.25, 3.0]), np.array([0.0, 1.0, 2.0]), np.zeros(3)
     (dfp,) = srcdiff.grad(C.interp, wrt=("fp",))(x, xp, fp, np.ones(3))
     np.testing.assert_allclose(dfp, [1.0 + 0.75, 0.25, 1.0])
+
+
+def test_interp_in_x_is_the_segments_slope_and_its_hessian_the_slopes_change_in_fp():
+    x, xp, fp = (
+        np.array([-1.0, 0.25, 1.5, 3.0]),
+        np.array([0.0, 1.0, 2.0]),
+        np.array([1.0, 3.0, 2.0]),
+    )
+    w = np.ones(4)
+    for mode in ("reverse", "forward"):
+        (dx,) = srcdiff.grad(C.interp, wrt=("x",), mode=mode)(x, xp, fp, w)
+        np.testing.assert_array_equal(dx, [0.0, 2.0, -1.0, 0.0])  # 0 outside the samples
+    # d2 / dx_i dfp_k: of the slope (fp[j+1] - fp[j]) / (xp[j+1] - xp[j]) of x_i's segment
+    want = np.array([[0, 0, 0], [-1, 1, 0], [0, -1, 1], [0, 0, 0]], dtype=float)
+    for mode in ("forward-over-reverse", "reverse-over-reverse", "forward-over-forward"):
+        h = srcdiff.hessian(C.interp_joint, mode=mode)(np.concatenate([x, fp]), xp, w)
+        np.testing.assert_array_equal(h[:4, :4], np.zeros((4, 4)))  # piecewise linear in x
+        np.testing.assert_allclose(h[:4, 4:], want, atol=1e-12)
+        np.testing.assert_allclose(h[4:, :4], want.T, atol=1e-12)
+        np.testing.assert_array_equal(h[4:, 4:], np.zeros((3, 3)))  # linear in fp
 
 
 def test_select_gives_each_element_to_the_first_true_condition_or_the_default():
@@ -720,7 +748,9 @@ D = [  # (func, positional args, keyword args)
     (np.rollaxis, (U(2, 3, 4), 2), {}),
     (np.rollaxis, (U(2, 3, 4), 0, 3), {}),
     (np.rollaxis, (U(2, 3, 4), -1, -2), {}),
-    (np.interp, (np.array([-0.5, 0.0, 0.3, 1.0, 1.7, 2.0, 2.5]), [0.0, 1.0, 2.0], U(3)), {}),
+    # points at the samples (integers: x is not differentiated there, a kink), then off them
+    (np.interp, (np.array([0, 1, 2]), [0.0, 1.0, 2.0], U(3)), {}),
+    (np.interp, (np.array([-0.5, 0.3, 1.7, 2.5]), [0.0, 1.0, 2.0], U(3)), {}),
     (np.interp, (np.array([[-0.5, 0.3], [2.5, 1.5]]), [0.0, 1.0, 2.0], U(3), -1.0, 4.0), {}),
     (np.interp, (0.4, [0.0, 1.0, 2.0], U(3)), {"right": 0.0}),
     # np.row_stack is gone from newer NumPy (the rule is registered only where it exists)

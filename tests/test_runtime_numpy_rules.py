@@ -519,6 +519,8 @@ def _entries():
     x, xp, fp = np.array([[-0.5, 0.3], [2.5, 1.5]]), [0.0, 1.0, 2.0], U(3)
     add("interp_vjp", rn.interp_vjp, cot(np.interp, x, xp, fp), x, xp, fp)
     add("interp_vjp-ends", rn.interp_vjp, cot(np.interp, x, xp, fp), x, xp, fp, -1.0, 4.0)
+    add("interp_slope", rn.interp_slope, x, xp, fp)
+    add("interp_slope_vjp", rn.interp_slope_vjp, like(x), x, xp, fp)
     for id_, a, b, axis in (("flat", U(2, 3), U(4), None), ("axis", U(2, 3), U(2, 2), 1)):
         for wrt, x in (("arr", a), ("values", b)):
             g = cot(np.append, a, b, axis)

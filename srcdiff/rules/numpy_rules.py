@@ -40,7 +40,8 @@ Conventions at non-differentiable points (documented where they apply):
 * np.linalg.cholesky reads the lower triangle only (the upper one gets 0, as the
   function ignores it); np.linalg.pinv: the derivative at fixed rank (autograd, JAX).
 * np.interp: points outside the samples give their cotangent to the end sample
-  (or to nothing, where a `left` / `right` value replaces it).
+  (or to nothing, where a `left` / `right` value replaces it); in x the derivative is
+  the slope of the segment a point lies in (the right one at a sample, as JAX), 0 outside.
 
 Functions that take a list of arrays (np.concatenate, np.stack, np.hstack,
 np.vstack, np.column_stack, np.select's choicelist) have vjps returning a
@@ -534,13 +535,14 @@ linear(
     jvp={"a": "np.rollaxis(t, axis, start)"},
     vjp={"a": "rollaxis_vjp(g, a, axis, start)"},
 )
-# linear in fp (x, xp and period= have no rule); a `left` / `right` value is a constant
+# linear in fp, in x the segment's slope (xp and period= have no rule); a `left` /
+# `right` value is a constant
 _ENDS = "None if left is None else 0.0, None if right is None else 0.0"
 linear(
     np.interp,
     "x, xp, fp, left=None, right=None",
-    jvp={"fp": f"np.interp(x, xp, t, {_ENDS})"},
-    vjp={"fp": "interp_vjp(g, x, xp, fp, left, right)"},
+    jvp={"x": "t * interp_slope(x, xp, fp)", "fp": f"np.interp(x, xp, t, {_ENDS})"},
+    vjp={"x": "g * interp_slope(x, xp, fp)", "fp": "interp_vjp(g, x, xp, fp, left, right)"},
 )
 # the first choice whose condition holds, else the default: piecewise in the conditions
 linear(

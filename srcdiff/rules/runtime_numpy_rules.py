@@ -496,8 +496,27 @@ rule(
     rn.interp_vjp,
     "v, x, xp, fp, left=None, right=None",
     zero="fp",
-    jvp={"v": "interp_vjp(t, x, xp, fp, left, right)"},
-    vjp={"v": "np.interp(x, xp, g, None if left is None else 0.0, None if right is None else 0.0)"},
+    # in x: each inside point's share moves between its two samples at v over the width
+    jvp={"v": "interp_vjp(t, x, xp, fp, left, right)", "x": "interp_slope_vjp(v * t, x, xp, fp)"},
+    vjp={
+        "v": "np.interp(x, xp, g, None if left is None else 0.0, None if right is None else 0.0)",
+        "x": "v * interp_slope(x, xp, g)",
+    },
+)
+# the slope is piecewise constant in x, linear in fp
+rule(
+    rn.interp_slope,
+    "x, xp, fp",
+    zero="x",
+    jvp={"fp": "interp_slope(x, xp, t)"},
+    vjp={"fp": "interp_slope_vjp(g, x, xp, fp)"},
+)
+rule(
+    rn.interp_slope_vjp,
+    "v, x, xp, fp",
+    zero=("x", "fp"),
+    jvp={"v": "interp_slope_vjp(t, x, xp, fp)"},
+    vjp={"v": "interp_slope(x, xp, g)"},
 )
 # cov_jvp / cov_vjp: linear in each array argument (y's rows, constant, become zeros)
 _Z = "None if y is None else np.zeros_like(y)"

@@ -55,6 +55,8 @@ __all__ = [
     "expand_reduced",
     "hstack_vjp",
     "inner_axes",
+    "interp_slope",
+    "interp_slope_vjp",
     "interp_vjp",
     "kron_da",
     "kron_db",
@@ -1129,6 +1131,42 @@ def interp_vjp(g, x, xp, fp, left=None, right=None):
         r[0] += np.sum(G[X < XP[0]])
     if right is None:
         r[-1] += np.sum(G[X > XP[-1]])
+    return _cast_like(r, fp)
+
+
+def _segments(x, xp):
+    """For np.interp's points `x` (flattened) and samples `xp`: the segment j each point
+    lies in (the one to its right at a sample, the last at xp[-1]), and whether it lies
+    inside [xp[0], xp[-1]] (outside, the value is an end sample or a constant)."""
+    X = np.ravel(np.asarray(x, dtype=float))
+    XP = np.asarray(xp, dtype=float)
+    j = np.clip(np.searchsorted(XP, X, side="right") - 1, 0, max(XP.shape[0] - 2, 0))
+    return X, XP, j, (X >= XP[0]) & (X <= XP[-1]) & (XP.shape[0] > 1)
+
+
+def interp_slope(x, xp, fp):
+    """d np.interp(x, xp, fp) / dx: the slope of the segment each point lies in, 0
+    outside the samples (piecewise constant in x; at a sample the right segment's, as
+    np.searchsorted(side="right") places it)."""
+    X, XP, j, inside = _segments(x, xp)
+    FP = np.asarray(fp)
+    if XP.shape[0] < 2:
+        return _cast_like(np.zeros(np.shape(x), dtype=_float_dtype(fp, 0.0)), fp)
+    slope = (FP[j + 1] - FP[j]) / (XP[j + 1] - XP[j])
+    slope = np.where(inside, slope, 0.0).astype(_float_dtype(fp, 0.0), copy=False)
+    return slope.reshape(np.shape(x))[()] if np.ndim(x) == 0 else slope.reshape(np.shape(x))
+
+
+def interp_slope_vjp(g, x, xp, fp):
+    """Transpose of interp_slope(x, xp, .) in fp: each inside point's g over its
+    segment's width, added to the sample on its right and taken from the one on its left."""
+    X, XP, j, inside = _segments(x, xp)
+    G = np.ravel(np.broadcast_to(np.asarray(g), np.shape(x)))
+    r = np.zeros(XP.shape[0], dtype=_float_dtype(fp, g))
+    if XP.shape[0] > 1:
+        share = (G / (XP[j + 1] - XP[j]))[inside]
+        np.add.at(r, j[inside] + 1, share)
+        np.add.at(r, j[inside], -share)
     return _cast_like(r, fp)
 
 
