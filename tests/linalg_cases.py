@@ -70,6 +70,21 @@ def svd_values(a):
     return np.sum(s * _w(s))
 
 
+def qr_both(a):
+    q, r = np.linalg.qr(a)
+    return np.sum(q * _w(q)) + np.sum(r * r * _w(r))
+
+
+def qr_complete(a):
+    q, r = np.linalg.qr(a, mode="complete")
+    return np.sum(q * _w(q)) + np.sum(r * _w(r))
+
+
+def qr_r_only(a):
+    r = np.linalg.qr(a, mode="r")
+    return np.sum(r * _w(r))
+
+
 def lstsq_all(a, b):
     x, res, rank, s = np.linalg.lstsq(a, b, rcond=None)
     return np.sum(x * _w(x)) + np.sum(res * _w(res)) + np.sum(s * _w(s))

@@ -1,5 +1,5 @@
 """Rules for NumPy functions returning several arrays (srcdiff/rules/linalg_rules.py,
-helpers in srcdiff/runtime/linalg.py): numpy.linalg's slogdet, eigh, eig, svd and lstsq,
+helpers in srcdiff/runtime/linalg.py): numpy.linalg's slogdet, eigh, eig, svd, qr and lstsq,
 and the splits -- unpacked and indexed, in reverse and forward mode against central
 differences at several shapes (stacks of matrices too), float32 kept, Hessians where
 the helpers have rules, and a DomainError (never a NaN) where the derivative does not
@@ -75,6 +75,11 @@ CASES = [
     C(L.svd_full_values, (R.standard_normal((5, 3)),), forward=False),
     C(L.svd_values, (R.standard_normal((5, 3)),), hessian=True),
     C(L.svd_values, (R.standard_normal((2, 3, 4)),), hessian=True),
+    C(L.qr_both, (near_eye(4),), hessian=True, covers=(la.qr,)),
+    C(L.qr_both, (R.standard_normal((5, 3)),), hessian=True),
+    C(L.qr_both, (R.standard_normal((2, 4, 3)),), hessian=True),
+    C(L.qr_complete, (near_eye(3),), hessian=True),
+    C(L.qr_r_only, (R.standard_normal((5, 3)),), hessian=True),
     C(
         L.lstsq_all,
         (R.standard_normal((6, 3)), R.standard_normal(6)),
@@ -150,8 +155,8 @@ def test_float32_stays_float32(c, mode):
 
 
 # every Hessian mode; forward over forward needs the rules of eigh_jvp, eig_jvp,
-# svd_jvp and lstsq_jvp, which have none yet
-NO_FORWARD_OVER_FORWARD = ("eigh", "eig_", "svd_", "lstsq")
+# svd_jvp, qr_jvp and lstsq_jvp, which have none yet
+NO_FORWARD_OVER_FORWARD = ("eigh", "eig_", "svd_", "lstsq", "qr_")
 HESSIANS = [
     (c, m)
     for m in ("forward-over-reverse", "reverse-over-reverse", "forward-over-forward")
@@ -180,6 +185,7 @@ def test_hessian_matches_finite_differences_of_the_gradient(c, mode):
         (L.svd_thin, "svd_jvp", (R.standard_normal((3, 2)),)),
         (L.svd_values, "svd_jvp", (R.standard_normal((3, 2)),)),
         (L.lstsq_solution, "lstsq_jvp", (R.standard_normal((3, 2)), R.standard_normal(3))),
+        (L.qr_both, "qr_jvp", (near_eye(3),)),
     ],
 )
 def test_forward_over_forward_through_a_decomposition_is_refused_naming_the_helper(
@@ -304,6 +310,42 @@ def test_eig_and_svd_vjp_rules_are_their_own_derivative(name, a, kw):
     lhs = np.sum(t * vjp(v, a, o, *extra))
     rhs = sum(np.sum(d * w) for d, w in zip(tangents, v)) if vectors else np.sum(tangents * v)
     assert np.isclose(lhs, rhs)
+
+
+@pytest.mark.parametrize("shape", [(4, 4), (5, 3), (2, 4, 3)])
+def test_qr_vjp_rule_is_its_own_derivative(shape):
+    """qr_vjp's rule (Hessians through qr): in a, qr_vjp_da against central differences
+    of qr_vjp at the QR of the moved matrix, and symmetric; in v, qr_jvp the transpose
+    of qr_vjp."""
+    a = R.standard_normal(shape) + 2 * np.eye(*shape[-2:])
+    o = np.linalg.qr(a)
+    v = [R.standard_normal(o[0].shape), R.standard_normal(o[1].shape)]
+    t, t2 = R.standard_normal(shape), R.standard_normal(shape)
+    h = 1e-6
+
+    def at(step):
+        moved = a + step * t
+        return rl.qr_vjp(v, moved, np.linalg.qr(moved))
+
+    got = rl.qr_vjp_da(t, v, a, o)
+    np.testing.assert_allclose(got, (at(h) - at(-h)) / (2 * h), rtol=1e-6, atol=1e-7)
+    assert np.isclose(np.sum(t2 * got), np.sum(t * rl.qr_vjp_da(t2, v, a, o)))
+    dq, dr = rl.qr_jvp(t, a, o)
+    assert np.isclose(np.sum(t * rl.qr_vjp(v, a, o)), np.sum(dq * v[0]) + np.sum(dr * v[1]))
+
+
+@pytest.mark.parametrize(
+    ("func", "a"),
+    [
+        (L.qr_both, R.standard_normal((3, 5))),  # wide: R is not square
+        (L.qr_complete, R.standard_normal((5, 3))),  # complete Q of a tall matrix
+    ],
+)
+def test_qr_without_a_square_r_is_refused_with_the_transpose_as_hint(func, a):
+    for mode in ("reverse", "forward"):
+        with pytest.raises(srcdiff.DomainError, match="np.linalg.qr") as err:
+            srcdiff.grad(func, mode=mode)(a)
+        assert "transpose" in err.value.hint
 
 
 @pytest.mark.parametrize("uplo", ["L", "U"])

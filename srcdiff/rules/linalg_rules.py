@@ -1,5 +1,5 @@
 """Rules for NumPy functions returning several arrays: numpy.linalg's slogdet, eigh,
-eig, svd and lstsq, and np.split / array_split / hsplit / vsplit / dsplit; and for
+eig, svd, qr and lstsq, and np.split / array_split / hsplit / vsplit / dsplit; and for
 np.linalg.multi_dot, which takes a list of arrays.
 
 Such a rule is used where its call is unpacked (`w, v = np.linalg.eigh(a)`) or
@@ -12,10 +12,11 @@ complex eigenvalues of eig -- the helpers raise a DomainError saying so when the
 runs.
 
 Second order: the helpers of slogdet, multi_dot and the splits, and the vjps of eigh,
-eig, svd and lstsq have rules (below), so Hessians through them work (through eigh,
-eig, svd and lstsq, all but forward over forward: eigh_jvp, eig_jvp, svd_jvp and
-lstsq_jvp have no rules yet, so that mode is refused with a NoRuleError naming the
-helper).
+eig, svd, qr and lstsq have rules (below), so Hessians through them work (through eigh,
+eig, svd, qr and lstsq, all but forward over forward: eigh_jvp, eig_jvp, svd_jvp,
+qr_jvp and lstsq_jvp have no rules yet, so that mode is refused with a NoRuleError
+naming the helper).  np.linalg.qr of a wide matrix (R not square) has no derivative
+here, as in JAX and PyTorch: a DomainError when the code runs.
 """
 
 import math
@@ -56,6 +57,12 @@ _add(
     "a, full_matrices=True, compute_uv=True, hermitian=False",
     jvp={"a": "svd_jvp(t, a, out, full_matrices, compute_uv)"},
     vjp={"a": "svd_vjp(g, a, out, full_matrices, compute_uv)"},
+)
+_add(
+    np.linalg.qr,
+    "a, mode='reduced'",
+    jvp={"a": "qr_jvp(t, a, out, mode)"},
+    vjp={"a": "qr_vjp(g, a, out, mode)"},
 )
 _add(
     np.linalg.lstsq,
@@ -151,6 +158,15 @@ _helper(
         "v": "svd_jvp(g, a, o, full_matrices, compute_uv)",
         "a": "svd_vjp_da(g, v, a, o, full_matrices, compute_uv)",
     },
+)
+# qr_vjp(v, a, o, mode) (o: the results (Q, R)): linear in v, its transpose qr_jvp; o
+# a zero parameter as for eig, the derivative in a (qr_vjp_da) its own transpose
+_helper(
+    rl.qr_vjp,
+    "v, a, o, mode='reduced'",
+    zero="o",
+    jvp={"v": "qr_vjp(t, a, o, mode)", "a": "qr_vjp_da(t, v, a, o, mode)"},
+    vjp={"v": "qr_jvp(g, a, o, mode)", "a": "qr_vjp_da(g, v, a, o, mode)"},
 )
 # lstsq_vjp_a and lstsq_vjp_b (v, a, b, o; o the results of lstsq(a, b), a zero parameter
 # as above): linear in v, their transpose lstsq_jvp; in a and b, the blocks of the

@@ -40,6 +40,9 @@ __all__ = [
     "multi_dot_jvp_da_t",
     "multi_dot_vjp",
     "multi_dot_vjp_da",
+    "qr_jvp",
+    "qr_vjp",
+    "qr_vjp_da",
     "slogdet_jvp",
     "slogdet_jvp_da",
     "slogdet_vjp",
@@ -68,14 +71,15 @@ def _any(x):
     return bool(np.any(np.asarray(x) != 0))
 
 
-def _domain_error(message):
+def _domain_error(message, hint=None):
     try:
         from srcdiff.errors import DomainError
     except ImportError:
         return ValueError(message)
     return DomainError(
         message,
-        hint="differentiate a function of the eigenvalues (singular values) alone, or "
+        hint=hint
+        or "differentiate a function of the eigenvalues (singular values) alone, or "
         "move away from the point where they coincide",
     )
 
@@ -719,3 +723,78 @@ def multi_dot_jvp_da_t(h, u, arrays):
     if total is None:
         return [_zeroed([None], 0, [a])[0] for a in arrays]
     return total
+
+
+# --- QR ------------------------------------------------------------------------------------
+def _qr_parts(a, out, mode):
+    """(Q, R) of np.linalg.qr(a, mode) (for mode "r", which returns R alone, Q computed
+    again), where its derivative is defined as these helpers compute it: R square."""
+    mode = str(mode)
+    if mode == "r":
+        out = np.linalg.qr(a)
+    Q, R = (out[0], out[1]) if mode in ("reduced", "complete", "r") else (None, None)
+    if R is None or R.shape[-2] != R.shape[-1]:
+        shape = "" if R is None else f" and R is {R.shape[-2]}x{R.shape[-1]}"
+        raise _domain_error(
+            "srcdiff differentiates np.linalg.qr(a) (modes 'reduced', 'complete' and 'r') "
+            f"of a matrix with at least as many rows as columns; here mode={mode!r}{shape}",
+            hint="for a wide matrix take the QR of its transpose, and use mode='reduced' "
+            "(as JAX and PyTorch, srcdiff has no derivative of the other cases)",
+        )
+    return Q, R
+
+
+def _qr_cotangents(g, mode):
+    """The cotangents (of Q, of R) given for qr's results: mode "r" gives R's alone."""
+    return (0.0, g) if str(mode) == "r" else g
+
+
+def _right_solve(X, R):
+    """X R^-1 (R upper triangular and invertible), as a solve of the transposed system."""
+    return _mT(np.linalg.solve(_mT(R), _mT(X)))
+
+
+def _right_solve_t(X, R):
+    """X R^-T."""
+    return _mT(np.linalg.solve(R, _mT(X)))
+
+
+def qr_jvp(t, a, out, mode="reduced"):
+    """Tangents of (Q, R) = np.linalg.qr(a) (of R alone for mode "r"): with X = t R^-1,
+    C = Q^T X and W = tril(C, -1) - tril(C, -1)^T (skew), dQ = Q (W - C) + X and
+    dR = (C - W) R."""
+    Q, R = _qr_parts(a, out, mode)
+    X = _right_solve(np.asarray(t, dtype=Q.dtype), R)
+    C = np.matmul(_mT(Q), X)
+    L = np.tril(C, -1)
+    W = L - _mT(L)
+    dR = np.matmul(C - W, R)
+    return dR if str(mode) == "r" else (np.matmul(Q, W - C) + X, dR)
+
+
+def _qr_inner(g, Q, R):
+    """N = tril(K - K^T, -1) - K with K = Q^T g_Q - g_R R^T, and g_Q: qr_vjp is
+    (g_Q + Q N) R^-T (the transpose of qr_jvp)."""
+    gQ, gR = _part(g, 0, Q), _part(g, 1, R)
+    K = np.matmul(_mT(Q), gQ) - np.matmul(gR, _mT(R))
+    return np.tril(K - _mT(K), -1) - K, gQ, gR
+
+
+def qr_vjp(g, a, out, mode="reduced"):
+    """Cotangent of a in (Q, R) = np.linalg.qr(a): (g_Q + Q N) R^-T (see _qr_inner)."""
+    Q, R = _qr_parts(a, out, mode)
+    N, gQ, _ = _qr_inner(_qr_cotangents(g, mode), Q, R)
+    return _right_solve_t(gQ + np.matmul(Q, N), R)
+
+
+def qr_vjp_da(t, v, a, out, mode="reduced"):
+    """The derivative of qr_vjp(v, a, qr(a)) along a's tangent t (its own transpose: the
+    Hessian of <v, qr(a)>): qr_vjp's formula differentiated, dQ and dR from qr_jvp."""
+    Q, R = _qr_parts(a, out, mode)
+    dQ, dR = qr_jvp(t, a, (Q, R))
+    N, gQ, gR = _qr_inner(_qr_cotangents(v, mode), Q, R)
+    dK = np.matmul(_mT(dQ), gQ) - np.matmul(gR, _mT(dR))
+    dN = np.tril(dK - _mT(dK), -1) - dK
+    grad = _right_solve_t(gQ + np.matmul(Q, N), R)
+    dG = np.matmul(dQ, N) + np.matmul(Q, dN)
+    return _right_solve_t(dG - np.matmul(grad, _mT(dR)), R)
