@@ -64,6 +64,9 @@ def installed_package(tmp_path, monkeypatch):
 
             def mean_of(data):
                 return math.fsum(data) / len(data)
+
+            def sincos(x):
+                return math.sin(x), math.cos(x)
             """
         )
     )
@@ -140,3 +143,30 @@ def test_the_hint_for_a_function_given_a_list_works_when_followed(installed_pack
     # second derivatives through the registered templates: d2/dx2 = (6x + 2y) / 3
     hess = srcdiff.hessian(model, wrt=0)(0.3, 0.5)
     assert hess == pytest.approx((6 * 0.3 + 2 * 0.5) / 3, rel=1e-10)
+
+
+def test_the_hint_for_a_function_of_several_results_works_when_followed(installed_package):
+    """`s, c = sincos(x)`: a partial describes one result, so the hint gives jvp as a
+    tuple of tangents and vjp from the results' cotangents g[0], g[1]."""
+    sincos = installed_package.sincos
+
+    def model(x):
+        s, c = sincos(x * 2.0)
+        return s * c + s
+
+    with pytest.raises(srcdiff.NoRuleError) as info:
+        srcdiff.grad(model)(0.3)
+    expected = (
+        'srcdiff.register_rule(softlib.sincos, "x", jvp={"x": "(<tangent of out[0]>, '
+        '<tangent of out[1]>)"}, vjp={"x": "<cotangent of x from g[0], g[1]>"})'
+    )
+    assert expected in str(info.value)
+    srcdiff.register_rule(
+        sincos,
+        "x",
+        jvp={"x": "(t * out[1], -t * out[0])"},
+        vjp={"x": "g[0] * out[1] - g[1] * out[0]"},
+    )
+    want = 2.0 * (math.cos(1.2) + math.cos(0.6))  # d/dx of sin(2x) cos(2x) + sin(2x)
+    for mode in ("reverse", "forward"):
+        assert srcdiff.grad(model, mode=mode)(0.3) == pytest.approx(want, rel=1e-12)

@@ -87,7 +87,9 @@ class Flattener:
                 ops.append(self._call_op(call, names, ops))
             else:
                 if not self._is_helper(func):
-                    raise self._no_rule(call, func, "a call unpacked into several variables")
+                    raise self._no_rule(
+                        call, func, "a call unpacked into several variables", results=len(names)
+                    )
                 ops.append(self._helper_op(call, func, names, ops))
             ops[-1].unpacked = True
             return ops
@@ -816,7 +818,7 @@ class Flattener:
             or isinstance(self.an.expr(arg)[0], tuple)
         )
 
-    def _no_rule(self, node, func, why):
+    def _no_rule(self, node, func, why, results=0):
         refused = _dict_refusal(self.source, node)  # dict(...) held.py could not follow
         if refused is not None:
             return refused
@@ -859,6 +861,8 @@ class Flattener:
                 f"return {name}(...) directly, or bind it once at the function's top level "
                 f"and return that variable (r = {name}(...); ...; return r)"
             )
+        if results > 1 and callable(func) and not isinstance(func, type):
+            hint = _several_results_hint(func, label, results)
         if func in (zip, enumerate, reversed, map, filter, iter):  # lazy iterators
             hint = (
                 f"use {name}(...) directly as a `for` loop's iterable (for a, b in "
@@ -878,6 +882,32 @@ def _is_record_class(func) -> bool:
         (issubclass(func, tuple) and hasattr(func, "_fields"))
         or dataclasses.is_dataclass(func)
         or registered(func) is not None
+    )
+
+
+def _several_results_hint(func, label, results):
+    """register_rule for a function returning `results` values: `partials` describe one
+    result, so the hint gives jvp (a tuple of tangents, one per result) and vjp (from the
+    results' cotangents g[0], g[1], ...)."""
+    try:
+        params = [
+            p.name
+            for p in inspect.signature(func).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            and p.default is inspect.Parameter.empty
+        ]
+    except (TypeError, ValueError):
+        params = []
+    params = params or ["x"]
+    tangents = ", ".join(f"<tangent of out[{i}]>" for i in range(results))
+    cotangents = ", ".join(f"g[{i}]" for i in range(results))
+    jvp = ", ".join(f'"{p}": "({tangents})"' for p in params)
+    vjp = ", ".join(f'"{p}": "<cotangent of {p} from {cotangents}>"' for p in params)
+    return (
+        f"register one with a tangent per result: srcdiff.register_rule({label}, "
+        f'"{", ".join(params)}", jvp={{{jvp}}}, vjp={{{vjp}}}) (t: the tangent of the '
+        "parameter, out: the tuple of results), or wrap arguments that need no derivative "
+        "in srcdiff.stop_gradient"
     )
 
 
