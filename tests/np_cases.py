@@ -300,6 +300,19 @@ def amin_all(x, w):
     return np.amin(x) * w
 
 
+def nan_reductions(x, w):
+    """The NaN-ignoring reductions of x (NaN where data are missing), over rows."""
+    v = np.nansum(x, axis=1) + np.nanmean(x, axis=1) * np.nanprod(x) + np.nanmax(x, axis=1)
+    v = v + np.nanmin(x) * np.nanvar(x, axis=1, ddof=1) + np.nanstd(x, axis=1) * np.nanstd(x)
+    return np.sum(v * w)
+
+
+def nan_reductions_of_parameters(mu, data):
+    """Missing data (NaN) against a model's parameters: the arithmetic reaches the NaN
+    (forward mode masks the tangents; reverse mode meets 0 * nan, tested as such)."""
+    return np.nanmean((data - mu) ** 2) + np.nansum(np.abs(data * mu))
+
+
 def std_all(x, w):
     return np.std(x) * w
 

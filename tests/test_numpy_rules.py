@@ -40,6 +40,14 @@ def U(*shape, lo=-1.0, hi=1.0):
     return float(v) if shape == () else v
 
 
+def with_nan(v, *where):
+    """v with NaN (a missing value) at each index in `where`."""
+    v = np.array(v, dtype=float)
+    for i in where:
+        v[i] = np.nan
+    return v
+
+
 def away(*shape, lo=0.2, hi=1.0):
     """Random values of either sign, |v| in [lo, hi]: away from 0."""
     v = RNG.uniform(lo, hi, size=shape) * RNG.choice([-1.0, 1.0], size=shape)
@@ -323,6 +331,7 @@ CASES = [
         wrt=("x", "fp"),
     ),
     case("select", C.select, U(3, 4), U(4), 0.3),
+    case("nan_reductions_without_nan", C.nan_reductions, U(3, 4)),
     case("cov_corrcoef", C.cov_corrcoef, U(3, 6)),
     case("append", C.append, U(2, 3), U(2)),
     case("append_scalar", C.append, U(3), 0.4),
@@ -517,6 +526,56 @@ def test_interp_in_x_is_the_segments_slope_and_its_hessian_the_slopes_change_in_
         np.testing.assert_array_equal(h[4:, 4:], np.zeros((3, 3)))  # linear in fp
 
 
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_nan_reductions_leave_missing_values_out_of_the_derivative(mode):
+    x, w = with_nan(U(3, 4), (0, 1), (2, 3)), U(3)
+    got = srcdiff.grad(C.nan_reductions, mode=mode)(x, w)
+    assert got[0, 1] == 0.0 and got[2, 3] == 0.0  # a missing value has no derivative
+    h = 1e-6
+    for i in np.argwhere(~np.isnan(x)):
+        e = np.zeros_like(x)
+        e[tuple(i)] = h
+        numeric = (C.nan_reductions(x + e, w) - C.nan_reductions(x - e, w)) / (2 * h)
+        assert got[tuple(i)] == pytest.approx(numeric, rel=1e-6, abs=1e-8)
+
+
+@pytest.mark.parametrize(
+    "mode", ["forward-over-reverse", "reverse-over-reverse", "forward-over-forward"]
+)
+def test_nan_reductions_hessian_matches_differences_of_the_gradient(mode):
+    x, w = with_nan(U(3, 4), (0, 1)), U(3)
+    h = srcdiff.hessian(C.nan_reductions, mode=mode)(x, w)
+    g = srcdiff.grad(C.nan_reductions)
+    step = 1e-6
+    for i in np.argwhere(~np.isnan(x)):
+        e = np.zeros_like(x)
+        e[tuple(i)] = step
+        column = (g(x + e, w) - g(x - e, w)) / (2 * step)
+        np.testing.assert_allclose(h[(..., *i)], column, rtol=1e-5, atol=1e-6)
+    assert np.all(h[0, 1] == 0.0) and np.all(h[..., 0, 1] == 0.0)
+
+
+def test_nan_reductions_with_missing_data_reached_by_arithmetic():
+    """NaN data reached by arithmetic before a NaN-ignoring reduction: forward mode
+    masks the tangents (the derivative over the data that are there); reverse mode meets
+    0 * nan on the way back and refuses, its hint naming forward mode, which then works."""
+    data = with_nan(U(6), 1, 4)
+    kept = ~np.isnan(data)
+    mu = 0.3
+    want = -2 * np.mean(data[kept] - mu) + np.sum(np.abs(data[kept]) * np.sign(mu))
+    assert srcdiff.grad(C.nan_reductions_of_parameters, mode="forward")(mu, data) == (
+        pytest.approx(want, rel=1e-12)
+    )
+    with pytest.raises(srcdiff.DomainError) as info:
+        srcdiff.grad(C.nan_reductions_of_parameters)(mu, data)
+    assert "mode='forward'" in info.value.hint
+    clean = np.where(kept, data, 0.0)  # without NaN, reverse mode agrees
+    got = srcdiff.grad(C.nan_reductions_of_parameters)(mu, clean)
+    assert got == pytest.approx(
+        srcdiff.grad(C.nan_reductions_of_parameters, mode="forward")(mu, clean)
+    )
+
+
 def test_select_gives_each_element_to_the_first_true_condition_or_the_default():
     x, y = np.array([1.0, -1.0, -0.3]), np.array([2.0, 1.5, -2.0])
     dx, dy, dd = srcdiff.grad(C.select, wrt=("x", "y", "d"))(x, y, 0.7, np.ones(3))
@@ -675,6 +734,14 @@ D = [  # (func, positional args, keyword args)
     (np.amax, (U(2, 3),), {"axis": -1, "keepdims": True}),
     (np.amin, (U(2, 3),), {"axis": 1}),
     (np.var, (U(3, 4),), {"axis": 0, "ddof": 1}),
+    (np.nansum, (with_nan(U(3, 4), (1, 2)),), {"axis": 1}),
+    (np.nanmean, (with_nan(U(3, 4), (1, 2), (0, 0)),), {"axis": 0, "keepdims": True}),
+    (np.nanprod, (with_nan(away(3, 4), (2, 1)),), {"axis": 1}),
+    (np.nanmax, (with_nan(U(3, 4), (0, 3)),), {"axis": 1}),
+    (np.nanmin, (with_nan(U(3, 4), (0, 3)),), {}),
+    (np.nanvar, (with_nan(U(3, 4), (1, 1)),), {"axis": 0, "ddof": 1}),
+    (np.nanstd, (with_nan(U(3, 4), (2, 0)),), {"axis": 1}),
+    (np.nanstd, (with_nan(U(3, 4), (2, 0)),), {}),
     (np.std, (U(2, 3, 4),), {"axis": (1, 2)}),
     (np.cumsum, (U(2, 3),), {"axis": 0}),
     (np.cumprod, (_ZERO2,), {"axis": -1}),

@@ -59,8 +59,24 @@ def refuse(
     return DomainError(
         f"the derivative of {func_name} with respect to {name} is not finite here "
         f"({_which(d)}){where}",
-        hint=_HINT,
+        hint=_HINT + (_NAN_HINT if _has_nan(d) else ""),
     )
+
+
+# NaN data and the NaN-ignoring reductions: reverse mode multiplies a zero cotangent by a
+# NaN partial on the way back (forward mode masks the tangents instead)
+_NAN_HINT = (
+    "; if the data hold NaN (missing values, read by np.nansum, np.nanmean, ...), reverse "
+    "mode still multiplies by them on the way back (0 * nan is nan): use mode='forward', "
+    "or replace them first (d = np.where(np.isnan(d), 0.0, d)) and reduce under the mask"
+)
+
+
+def _has_nan(d: object) -> bool:
+    try:
+        return bool(np.isnan(np.asarray(d, dtype=float)).any())
+    except (TypeError, ValueError):  # a tuple of gradients of several shapes
+        return any(_has_nan(v) for v in d) if isinstance(d, (tuple, list)) else False
 
 
 def _which(d: object) -> str:

@@ -346,6 +346,66 @@ linear(
     vjp={"a": _SPREAD + " * std_partials(a, out, axis, ddof, keepdims)"},
     result="reduce",
 )
+# --- NaN-ignoring reductions: a NaN element has no derivative (it is left out of the
+# value); the others' as for the plain reduction over the elements that are not NaN.
+# Written with ruled functions only (np.where, np.isnan, np.nanmean, np.sum), so the
+# Hessian modes go through them too.
+_KEPT = "~np.isnan(a)"
+_COUNT = "np.sum(~np.isnan(a), axis=axis, keepdims=True)"
+_FILLED0 = "np.where(np.isnan(a), 0.0, t)"
+linear(
+    np.nansum,
+    _RED,
+    jvp={"a": f"np.sum({_FILLED0}, axis=axis, keepdims=keepdims)"},
+    vjp={"a": f"{_SPREAD} * {_KEPT}"},
+    result="reduce",
+)
+linear(
+    np.nanmean,
+    _RED,
+    jvp={
+        "a": f"np.sum({_FILLED0}, axis=axis, keepdims=keepdims)"
+        " / np.sum(~np.isnan(a), axis=axis, keepdims=keepdims)"
+    },
+    vjp={"a": f"{_SPREAD} * {_KEPT} / expand_reduced({_COUNT}, a, axis, True)"},
+    result="reduce",
+)
+_NANPROD = "prod_partials(np.where(np.isnan(a), 1.0, a), axis) * ~np.isnan(a)"
+linear(
+    np.nanprod,
+    _RED,
+    jvp={"a": f"np.sum(t * {_NANPROD}, axis=axis, keepdims=keepdims)"},
+    vjp={"a": f"{_SPREAD} * {_NANPROD}"},
+    result="reduce",
+)
+for _f in (np.nanmax, np.nanmin):  # a NaN never equals the result: chooser_partials skips it
+    linear(
+        _f,
+        "a, axis=None, out_=None, keepdims=False",
+        jvp={
+            "a": "np.sum(t * chooser_partials(a, out, axis, keepdims), axis=axis, "
+            "keepdims=keepdims)"
+        },
+        vjp={"a": _SPREAD + " * chooser_partials(a, out, axis, keepdims)"},
+        result="reduce",
+    )
+_DEVIATION = "np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))"
+_NANVAR = f"2 * {_DEVIATION} / ({_COUNT} - ddof)"
+# as std_partials: 0 where the group's values are equal (std 0 up to rounding, like |x| at
+# 0), among them a group of one value
+_STD = "expand_reduced(out, a, axis, keepdims)"
+_FLAT = f"({_STD} <= 3.6e-15 * np.nanmax(np.abs(a), axis=axis, keepdims=True))"
+_NANSTD = (
+    f"np.where({_FLAT}, 0.0, {_DEVIATION} / (({_COUNT} - ddof) * np.where({_FLAT}, 1.0, {_STD})))"
+)
+for _f, _partial in ((np.nanvar, _NANVAR), (np.nanstd, _NANSTD)):
+    linear(
+        _f,
+        _VAR,
+        jvp={"a": f"np.sum(t * {_partial}, axis=axis, keepdims=keepdims)"},
+        vjp={"a": f"{_SPREAD} * {_partial}"},
+        result="reduce",
+    )
 linear(
     np.cumsum,
     "a, axis=None, dtype=None, out_=None",
