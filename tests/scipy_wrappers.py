@@ -323,3 +323,27 @@ def exp1(x):
 
 def expi(x):
     return special.expi(x)
+
+
+def hyp2f1(a, b, c, z):
+    return special.hyp2f1(a, b, c, z)
+
+
+def hyp1f1(a, b, x):
+    return special.hyp1f1(a, b, x)
+
+
+def expn(n, x):
+    return special.expn(n, x)
+
+
+def hyp2f1_in_z(z):
+    return special.hyp2f1(0.5, 1.5, 2.5, z)
+
+
+def hyp1f1_in_x(x):
+    return special.hyp1f1(0.5, 1.5, x)
+
+
+def expn_in_x(x):
+    return special.expn(2, x)

@@ -131,6 +131,23 @@ CASES = {
         fixed=(2.5, 1.5),
     ),
     "zeta": Case(W.zeta, (1,), [(2, 0.6), (3.5, 2.5)], (0.3, 4), sp.zeta, fixed=(2,)),
+    "hyp2f1": Case(
+        W.hyp2f1,
+        (3,),
+        [(0.5, 1.5, 2.5, 0.3), (1.2, -0.7, 0.8, -0.6)],
+        (-0.8, 0.8),
+        lambda a, b, c, z: sp.hyper([a, b], [c], z),
+        fixed=(0.5, 1.5, 2.5),
+    ),
+    "hyp1f1": Case(
+        W.hyp1f1,
+        (2,),
+        [(0.5, 1.5, 0.3), (1.2, 2.7, -1.6)],
+        (-2, 2),
+        lambda a, b, x: sp.hyper([a], [b], x),
+        fixed=(0.5, 1.5),
+    ),
+    "expn": Case(W.expn, (1,), [(0, 0.7), (1, 1.5), (3, 0.4)], (0.2, 3), sp.expint, fixed=(2,)),
     "loggamma": Case(W.loggamma, U1, [0.3, 1.7, 6.0], (0.3, 4), sp.loggamma),
     "poch": Case(
         W.poch,
@@ -266,6 +283,9 @@ IN_ONE = {
     "betainc": W.betainc_in_x,
     "multigammaln": W.multigammaln_in_a,
     "zeta": W.zeta_in_q,
+    "hyp2f1": W.hyp2f1_in_z,
+    "hyp1f1": W.hyp1f1_in_x,
+    "expn": W.expn_in_x,
     "boxcox": W.boxcox_in_x,
     "boxcox1p": W.boxcox1p_in_x,
 }

@@ -10,7 +10,8 @@ so Hessians and higher derivatives work.  Templates say `special.xxx`, which gen
 code binds to the module `scipy.special`.
 
 Arguments that are orders or counts (polygamma's n, the order v of iv / jv / yv, the
-shape a of gammainc, multigammaln's d, boxcox's exponent lmbda) have no derivative: a
+shape a of gammainc, multigammaln's d, boxcox's exponent lmbda, the parameters of
+hyp2f1 / hyp1f1, expn's n) have no derivative: a
 differentiated value there is refused, naming the argument.  logsumexp's
 `return_sign=` (a tuple result) is not a parameter of its rule, so a call passing it is
 refused.
@@ -154,6 +155,21 @@ partials(
     "a, b, x",
     "betainc",
     x="np.exp((a - 1) * np.log(x) + (b - 1) * np.log1p(-x) - in_dtype_of(special.betaln(a, b), x))",
+)
+
+# hypergeometric functions, in z only (their parameters have no closed-form derivative):
+# d/dz 2F1(a, b; c; z) = ab/c 2F1(a+1, b+1; c+1; z), d/dz 1F1(a; b; z) = a/b 1F1(a+1; b+1; z)
+partials(
+    special.hyp2f1, "a, b, c, z", "hyp2f1", z="a * b / c * special.hyp2f1(a + 1, b + 1, c + 1, z)"
+)
+partials(special.hyp1f1, "a, b, x", "hyp1f1", x="a / b * special.hyp1f1(a + 1, b + 1, x)")
+# the generalised exponential integral E_n(x), in x: -E_{n-1}(x), with E_0(x) = exp(-x) / x
+# (whose derivative is -E_0(x) (1 + 1 / x))
+partials(
+    special.expn,
+    "n, x",
+    "expn",
+    x="np.where(n == 0, -out * (1 + 1 / x), -special.expn(np.maximum(n - 1, 0), x))",
 )
 
 # --- error functions and the normal distribution -------------------------------------------
