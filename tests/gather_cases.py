@@ -157,3 +157,18 @@ def dstack_mixed(x):
 def dstack_vectors(x):
     y = np.dstack([x, x * 3.0])
     return np.sum(np.sin(y) * _w(y))
+
+
+def take_flat(x):
+    t = np.take(x, [3, 0, 3, -1])  # repeated and negative indices of the flattened x
+    return np.sum(t * _w(t)) + np.sum(np.take(x, np.array([[1, 2], [2, 0]])) ** 2)
+
+
+def take_axis(x):
+    t = np.take(x, [2, 0, 2], axis=1)
+    return np.sum(t**2 * _w(t))
+
+
+def take_wrap_clip(x):
+    t = np.take(x, [5, -7, 1], axis=0, mode="wrap") * np.take(x, [9, -3], axis=-1, mode="clip")[:1]
+    return np.sum(t * _w(t))

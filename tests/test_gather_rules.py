@@ -65,6 +65,9 @@ CASES = [
     C(G.ein_three, (r(3, 4, 4), r(4, 4, 3)), 1),
     C(G.ein_ell, (r(2, 2, 3), r(2, 3, 4)), 1),
     C(G.ein_noout, (r(3, 4),)),
+    C(G.take_flat, (r(2, 3),)),
+    C(G.take_axis, (r(2, 3, 4),)),
+    C(G.take_wrap_clip, (r(3, 2),)),
 ]
 
 
@@ -104,10 +107,22 @@ def test_hessian_matches_finite_differences_of_the_gradient(c, mode):
 
 def test_every_rule_and_helper_is_exercised():
     functions = {r.func for r in gather_rules.REGISTERED}
-    assert {np.pad, np.gradient, np.dstack, rg.r_join, rg.c_join} <= functions
+    assert {np.pad, np.gradient, np.dstack, np.take, rg.r_join, rg.c_join} <= functions
     assert {getattr(rg, n) for n in rg.__all__} <= functions  # every helper has a rule
     for f in functions:
         assert any(r.differentiable for r in RULES.lookup(f)), f
+
+
+@pytest.mark.parametrize(
+    ("indices", "axis", "mode"),
+    [([3, 0, 3, -1], None, "raise"), ([[2, 0], [1, 2]], 1, "raise"), ([5, -7], 0, "wrap")],
+)
+def test_take_helpers_are_each_other_s_transposes(indices, axis, mode):
+    a = r(3, 4)
+    t = r(3, 4)
+    tangent = rg.take_jvp(t, a, indices, axis, mode)
+    g = r(*np.shape(tangent))
+    assert np.isclose(np.sum(tangent * g), np.sum(t * rg.take_vjp(g, a, indices, axis, mode)))
 
 
 def test_the_helpers_are_each_other_s_transposes():

@@ -1,5 +1,5 @@
 """Rules for linear NumPy functions whose transposes gather or scatter elements:
-np.pad with a mode, np.gradient, np.dstack, and np.r_[...] / np.c_[...] (which the splitter
+np.pad with a mode, np.gradient, np.dstack, np.take, and np.r_[...] / np.c_[...] (which the splitter
 turns into calls of runtime.gathers' r_join / c_join).  Helpers in runtime/gathers.py;
 each helper has a rule too (they are linear in their first argument, and each pair is
 the other's transpose), so Hessians work.
@@ -51,6 +51,13 @@ _add(
 )
 
 _add(np.dstack, "tup", jvp={"tup": "dstack_jvp(t, tup)"}, vjp={"tup": "dstack_vjp(g, tup)"})
+# np.take: a gather (indices and mode have no derivative; repeated indices add up)
+_add(
+    np.take,
+    "a, indices, axis=None, out_=None, mode='raise'",
+    jvp={"a": "take_jvp(t, a, indices, axis, mode)"},
+    vjp={"a": "take_vjp(g, a, indices, axis, mode)"},
+)
 
 
 # --- the helpers' own rules: linear in their first argument ---------------------------------
@@ -73,3 +80,4 @@ _transpose_pair("pad_mode", "array, pad_width, mode='constant', reflect_type='ev
 _transpose_pair("gradient", "f, spacing=1.0, axis=None, edge_order=1, o=None", "f, o")
 for _join in ("r_join", "c_join", "dstack"):
     _transpose_pair(_join, "items", "items")
+_transpose_pair("take", "a, indices, axis=None, mode='raise'", "a, indices")

@@ -23,6 +23,8 @@ __all__ = [
     "r_join",
     "r_join_jvp",
     "r_join_vjp",
+    "take_jvp",
+    "take_vjp",
 ]
 
 
@@ -220,3 +222,42 @@ def c_join_jvp(t, items):
 def _tangent(u, x):
     x = np.asarray(x)
     return np.broadcast_to(np.asarray(u, dtype=_float(x)), x.shape)
+
+
+# --- np.take: each result element is one element of `a` (indices may repeat) ---------------
+def _take_positions(a, indices, axis, mode):
+    """np.take's indices along `axis` (None: of the flattened a) as positions that exist:
+    "wrap" taken modulo the length, "clip" clipped, "raise" as NumPy checked them."""
+    n = np.size(a) if axis is None else np.shape(a)[axis]
+    idx = np.asarray(indices)
+    if mode == "wrap":
+        return np.mod(idx, n)
+    if mode == "clip":
+        return np.clip(idx, 0, n - 1)
+    return np.where(idx < 0, idx + n, idx)
+
+
+def take_jvp(t, a, indices, axis=None, mode="raise"):
+    """The tangent of np.take(a, indices, axis, mode=mode): the same elements of t."""
+    t = np.broadcast_to(np.asarray(t, dtype=_float(a)), np.shape(a))
+    return np.take(t, indices, axis, mode=mode)
+
+
+def take_vjp(g, a, indices, axis=None, mode="raise"):
+    """The cotangent of `a` in np.take(a, indices, axis, mode=mode): each element of g
+    added back to the element it was taken from (repeated indices add up)."""
+    a = np.asarray(a)
+    pos = _take_positions(a, indices, axis, mode)
+    r = np.zeros(np.size(a) if axis is None else np.shape(a), dtype=_float(a))
+    if axis is None:
+        np.add.at(r, pos, np.asarray(g, dtype=r.dtype))
+        return r.reshape(np.shape(a))
+    axis = axis % a.ndim
+    moved = np.moveaxis(r, axis, 0)  # a view: adding into it adds into r
+    gm = np.moveaxis(
+        np.asarray(g, dtype=r.dtype).reshape(a.shape[:axis] + np.shape(pos) + a.shape[axis + 1 :]),
+        list(range(axis, axis + np.ndim(pos))),
+        list(range(np.ndim(pos))),
+    )
+    np.add.at(moved, pos, gm)
+    return r
