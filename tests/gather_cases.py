@@ -172,3 +172,8 @@ def take_axis(x):
 def take_wrap_clip(x):
     t = np.take(x, [5, -7, 1], axis=0, mode="wrap") * np.take(x, [9, -3], axis=-1, mode="clip")[:1]
     return np.sum(t * _w(t))
+
+
+def take_method(x):
+    t = x.take([2, 0, 2], axis=0)  # the array method, as np.take
+    return np.sum(np.sin(t) * _w(t))

@@ -68,6 +68,7 @@ CASES = [
     C(G.take_flat, (r(2, 3),)),
     C(G.take_axis, (r(2, 3, 4),)),
     C(G.take_wrap_clip, (r(3, 2),)),
+    C(G.take_method, (r(3, 2),)),
 ]
 
 

@@ -53,6 +53,7 @@ _FRESH_METHODS = {
     "round",
     "trace",
     "repeat",
+    "take",
     "argmax",
     "argmin",
     "tolist",

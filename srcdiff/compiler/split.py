@@ -983,6 +983,7 @@ METHODS = {
         "reshape",
         "trace",
         "repeat",
+        "take",
     )
 }
 METHODS.update(flatten=np.ravel, copy=np.copy, astype=None)
