@@ -347,3 +347,11 @@ def hyp1f1_in_x(x):
 
 def expn_in_x(x):
     return special.expn(2, x)
+
+
+def boxcox_in_lmbda(lmbda):
+    return special.boxcox(1.7, lmbda)
+
+
+def boxcox1p_in_lmbda(lmbda):
+    return special.boxcox1p(0.7, lmbda)

@@ -10,8 +10,8 @@ so Hessians and higher derivatives work.  Templates say `special.xxx`, which gen
 code binds to the module `scipy.special`.
 
 Arguments that are orders or counts (polygamma's n, the order v of iv / jv / yv, the
-shape a of gammainc, multigammaln's d, boxcox's exponent lmbda, the parameters of
-hyp2f1 / hyp1f1, expn's n) have no derivative: a
+shape a of gammainc, multigammaln's d, the parameters of hyp2f1 / hyp1f1, expn's n)
+have no derivative: a
 differentiated value there is refused, naming the argument.  logsumexp's
 `return_sign=` (a tuple result) is not a parameter of its rule, so a call passing it is
 refused.
@@ -130,9 +130,26 @@ partials(
     z="out * (special.digamma(z + m) - special.digamma(z))",
     m="out * special.digamma(z + m)",
 )
-# Box-Cox in x (not in the exponent lmbda): ((1 + x)^l - 1) / l, log(1 + x) at l = 0
-partials(special.boxcox, "x, lmbda", "boxcox", x="x ** (lmbda - 1)")
-partials(special.boxcox1p, "x, lmbda", "boxcox1p", x="(1 + x) ** (lmbda - 1)")
+
+
+# Box-Cox: (x^l - 1) / l, log(x) at l = 0 (boxcox1p of 1 + x).  In l: (x^l log x - out) / l,
+# by its series log(x)^2 / 2 + l log(x)^3 / 3 + l^2 log(x)^4 / 8 where |l| < 1e-4 (the
+# quotient cancels there; the series' next term is below rounding); log(x) in out's dtype
+def _boxcox_lmbda(base):
+    log = f"in_dtype_of(np.log({base}), out)"  # (a float x: a float64 NumPy scalar)
+    series = f"{log} ** 2 / 2 + lmbda * {log} ** 3 / 3 + lmbda ** 2 * {log} ** 4 / 8"
+    exact = f"({base} ** lmbda * {log} - out) / np.where(lmbda == 0, 1.0, lmbda)"
+    return f"np.where(np.abs(lmbda) < 1e-4, {series}, {exact})"
+
+
+partials(special.boxcox, "x, lmbda", "boxcox", x="x ** (lmbda - 1)", lmbda=_boxcox_lmbda("x"))
+partials(
+    special.boxcox1p,
+    "x, lmbda",
+    "boxcox1p",
+    x="(1 + x) ** (lmbda - 1)",
+    lmbda=_boxcox_lmbda("(1 + x)"),
+)
 _DAB = "special.digamma(a) - special.digamma(a + b)"
 _DBA = "special.digamma(b) - special.digamma(a + b)"
 partials(special.beta, "a, b", "beta", a=f"out * ({_DAB})", b=f"out * ({_DBA})")
