@@ -843,3 +843,12 @@ def quantile_percentile(x, w):
     q = np.quantile(x, [0.1, 0.5, 0.95], axis=0)
     p = np.percentile(x, 30.0, axis=-1, keepdims=True)
     return np.sum(q * w) + np.sum(p**2) + np.quantile(x, 0.25) + np.percentile(x, [10.0, 100.0])[0]
+
+
+def reductions_initial_where(x, w):
+    """np.max / np.prod with initial=, np.var / np.std / np.prod / np.min with where=."""
+    mask = np.array([[True, False, True], [True, True, False]])
+    v = np.max(x, axis=1, initial=0.2) + np.prod(x, axis=1, initial=1.5)
+    v = v + np.var(x, axis=1, where=mask) + np.std(x, axis=1, where=mask, ddof=1)
+    v = v * np.prod(x, where=mask) + np.min(x, where=mask, initial=3.0)
+    return np.sum(v * w)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import np_cases as C
 import numpy as np
 import pytest
+from fdiff import fd_jacobian
 
 import srcdiff
 from srcdiff.rules import RULES, numpy_rules
@@ -332,6 +333,11 @@ CASES = [
     ),
     case("select", C.select, U(3, 4), U(4), 0.3),
     case("nan_reductions_without_nan", C.nan_reductions, U(3, 4)),
+    case(
+        "reductions_initial_where",
+        C.reductions_initial_where,
+        np.array([[0.4, -1.3, 0.9], [-0.2, 0.7, 1.1]]),
+    ),
     case("cov_corrcoef", C.cov_corrcoef, U(3, 6)),
     case("append", C.append, U(2, 3), U(2)),
     case("append_scalar", C.append, U(3), 0.4),
@@ -555,6 +561,17 @@ def test_nan_reductions_hessian_matches_differences_of_the_gradient(mode):
     assert np.all(h[0, 1] == 0.0) and np.all(h[..., 0, 1] == 0.0)
 
 
+@pytest.mark.parametrize(
+    "mode", ["forward-over-reverse", "reverse-over-reverse", "forward-over-forward"]
+)
+def test_initial_and_where_reductions_hessian_matches_differences_of_the_gradient(mode):
+    x, w = np.array([[0.4, -1.3, 0.9], [-0.2, 0.7, 1.1]]), U(2)
+    h = srcdiff.hessian(C.reductions_initial_where, mode=mode)(x, w)
+    g = srcdiff.grad(C.reductions_initial_where)
+    want = fd_jacobian(lambda x: g(x, w), (x,), 0)
+    np.testing.assert_allclose(h, want, rtol=1e-5, atol=1e-6)
+
+
 def test_nan_reductions_with_missing_data_reached_by_arithmetic():
     """NaN data reached by arithmetic before a NaN-ignoring reduction: forward mode
     masks the tangents (the derivative over the data that are there); reverse mode meets
@@ -680,6 +697,8 @@ def _takes_2d_cross():
     return True
 
 
+_MASK = np.array([[True, False, True, True], [False, True, True, True], [True, True, False, True]])
+
 D = [  # (func, positional args, keyword args)
     (np.sin, (U(3, 4),), {}),
     (np.cos, (U(3),), {}),
@@ -734,6 +753,16 @@ D = [  # (func, positional args, keyword args)
     (np.amax, (U(2, 3),), {"axis": -1, "keepdims": True}),
     (np.amin, (U(2, 3),), {"axis": 1}),
     (np.var, (U(3, 4),), {"axis": 0, "ddof": 1}),
+    # initial= and where= (a row whose maximum is below initial: no derivative there)
+    (np.max, (U(3, 4),), {"axis": 1, "initial": 0.5}),
+    (np.min, (U(3, 4),), {"where": _MASK, "initial": 2.0}),
+    (np.amax, (U(3, 4),), {"axis": 0, "where": _MASK, "initial": -2.0}),
+    (np.amin, (U(3, 4),), {"axis": 1, "initial": -0.5}),
+    (np.prod, (away(3, 4),), {"axis": 0, "initial": 2.0}),
+    (np.prod, (away(3, 4),), {"where": _MASK}),
+    (np.var, (U(3, 4),), {"axis": 1, "where": _MASK, "ddof": 1}),
+    (np.std, (U(3, 4),), {"where": _MASK}),
+    (np.std, (U(3, 4),), {"axis": 0, "where": _MASK, "keepdims": True}),
     (np.nansum, (with_nan(U(3, 4), (1, 2)),), {"axis": 1}),
     (np.nanmean, (with_nan(U(3, 4), (1, 2), (0, 0)),), {"axis": 0, "keepdims": True}),
     (np.nanprod, (with_nan(away(3, 4), (2, 1)),), {"axis": 1}),

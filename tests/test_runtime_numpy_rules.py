@@ -81,6 +81,7 @@ NONDIFF = {
     "dot_axes": "tuples of axes",
     "inner_axes": "tuples of axes",
     "chooser_partials": "a mask of ties: piecewise constant",
+    "chooser_where": "a mask of ties among the selected elements: piecewise constant",
     "ptp_partials": "two masks of ties subtracted (np.ptp): piecewise constant",
     "balanced_eq": "1, 1/2 or 0 by comparisons: piecewise constant",
     "clip_partials": "selects a, a bound, or half of each: piecewise constant",

@@ -563,8 +563,7 @@ linear(
 partials(np.sinc, "x", x="sinc_d1(x)")
 # 1 where x is kept, 0 where NaN or +-inf is replaced by a constant
 partials(np.nan_to_num, "x, copy=True, nan=0.0, posinf=None, neginf=None", x="np.isfinite(x)")
-# where= and initial= on sums and means (initial adds a constant); other reductions
-# with them find no rule
+# where= and initial= on sums and means (initial adds a constant)
 linear(
     np.sum,
     _RED + ", initial=None, where=True",
@@ -582,6 +581,46 @@ linear(
     },
     result="reduce",
 )
+# initial= and where= on the other reductions: where= leaves elements out (no derivative),
+# initial= is a constant (np.max's may win: then no element gets the derivative)
+for _f in (np.max, np.min, np.amax, np.amin):
+    linear(
+        _f,
+        "a, axis=None, out_=None, keepdims=False, initial=None, where=True",
+        jvp={
+            "a": "np.sum(t * chooser_where(a, out, axis, keepdims, where), axis=axis, "
+            "keepdims=keepdims)"
+        },
+        vjp={"a": _SPREAD + " * chooser_where(a, out, axis, keepdims, where)"},
+        result="reduce",
+    )
+# np.prod's initial multiplies the product (its default, 1, as NumPy's)
+_PROD_WHERE = "initial * prod_partials(np.where(where, a, 1.0), axis) * where"
+linear(
+    np.prod,
+    _RED + ", initial=1.0, where=True",
+    jvp={"a": f"np.sum(t * {_PROD_WHERE}, axis=axis, keepdims=keepdims)"},
+    vjp={"a": f"{_SPREAD} * {_PROD_WHERE}"},
+    result="reduce",
+)
+_W_COUNT = "np.sum(np.broadcast_to(where, np.shape(a)), axis=axis, keepdims=True)"
+_W_DEVIATION = "(a - np.mean(a, axis=axis, keepdims=True, where=where)) * where"
+_W_FLAT = f"({_STD} <= 3.6e-15 * np.max(np.abs(a), axis=axis, keepdims=True))"
+for _f, _partial in (
+    (np.var, f"2 * {_W_DEVIATION} / ({_W_COUNT} - ddof)"),
+    (
+        np.std,
+        f"np.where({_W_FLAT}, 0.0, {_W_DEVIATION} / (({_W_COUNT} - ddof) * "
+        f"np.where({_W_FLAT}, 1.0, {_STD})))",
+    ),
+):
+    linear(
+        _f,
+        _VAR + ", where=True",
+        jvp={"a": f"np.sum(t * {_partial}, axis=axis, keepdims=keepdims)"},
+        vjp={"a": f"{_SPREAD} * {_partial}"},
+        result="reduce",
+    )
 # zero padding only (mode= and constant_values= find no rule)
 linear(
     np.pad,

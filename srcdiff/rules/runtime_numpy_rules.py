@@ -116,6 +116,7 @@ rule(
     vjp={"a": "prod_partials_jvp(g, a, axis)"},
 )
 nondiff(rn.chooser_partials, "array")  # a mask of ties shared 1/k: piecewise constant
+nondiff(rn.chooser_where, "array")  # the same over the elements where= selects
 nondiff(rn.ptp_partials, "array")  # two such masks subtracted: piecewise constant
 # linear in the tangent / cotangent; `a` gives only the sorted order (piecewise constant)
 _QPARAMS = "a, q, axis=None, keepdims=False, method='linear', overwrite_input=False"

@@ -29,6 +29,7 @@ __all__ = [
     "cholesky_vjp_dL",
     "cholesky_vjp_dL_t",
     "chooser_partials",
+    "chooser_where",
     "clip_partials",
     "column_stack_vjp",
     "concatenate_vjp",
@@ -208,6 +209,20 @@ def chooser_partials(a, out, axis=None, keepdims=False):
         o = np.expand_dims(o, axes)
     hit = x == o
     count = np.sum(hit, axis=axes, keepdims=True)
+    return (hit / count).astype(dtype, copy=False)
+
+
+def chooser_where(a, out, axis=None, keepdims=False, where=True):
+    """chooser_partials over the elements `where` selects, for np.max(a, initial=...,
+    where=...): none of them gets the derivative where `initial` is the result."""
+    x = np.asarray(a)
+    dtype = x.dtype if x.dtype.kind in "fc" else np.dtype(float)
+    axes = _reduced_axes(x.ndim, axis)
+    o = np.asarray(out)
+    if not keepdims:
+        o = np.expand_dims(o, axes)
+    hit = (x == o) & np.broadcast_to(where, x.shape)
+    count = np.maximum(np.sum(hit, axis=axes, keepdims=True), 1)
     return (hit / count).astype(dtype, copy=False)
 
 
