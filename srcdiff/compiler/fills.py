@@ -15,12 +15,15 @@ The folds (each exact, or not made):
 * ``np.full_like(A, G) op O`` (op one of + - * /, either side) -> ``G op O`` where O
   certainly has A's shape and G has no more axes than A: G broadcast into A, then
   combined with O, is G combined with O.
+* ``np.full_like(A, G) * s`` (``+ - *`` and negation with numbers only) ->
+  ``np.full_like(A, G * s)``: one fill, which the next operand folds (Rosenbrock's
+  ``dt9 = dt10 * 100.0; dt4 = dt9 * 2 * t4`` -> ``dt4 = 200.0 * t4``).
 * ``np.full_like(A, np.expand_dims(np.full_like(B, c), k))`` -> ``np.full_like(A, c)``
   for a number c; ``X[i] = np.full_like(A, c)`` -> ``X[i] = c``.
 * A name assigned such an array once (`dt14` above) is read as its value at those
   places; dead-code elimination drops it when no other read is left.
 
-The last three change values only through dtypes: `np.full_like` casts its value to
+All but the first change values only through dtypes: `np.full_like` casts its value to
 A's dtype, so they are made only where every floating value is float64
 (`exact_dtypes`: no float32, complex or long-double argument, no dtype named in the
 code) and A is a floating array.
