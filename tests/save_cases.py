@@ -158,3 +158,32 @@ def branch_call(x, c, n):
         else:
             y = y + c
     return y
+
+
+def rk4_like_step(th, om, dt, g):
+    """`th + dt * k2t` and `th + 0.5 * dt * k1t` (k1t a copy of om) are computed again
+    in the backward sweep from th, om and k2t, which it pops anyway."""
+    k1t = om
+    k1o = -g * math.sin(th) * om
+    k2t = om + 0.5 * dt * k1o
+    k2o = -g * math.sin(th + 0.5 * dt * k1t) - 0.3 * k2t
+    k3o = -g * math.sin(th + dt * k2t) * k2t
+    return th + dt * (k1t + k2t), om + dt * (k1o + k2o + k3o)
+
+
+def rk4_like(g, th0, om0, dt, n):
+    th = th0
+    om = om0
+    for i in range(n):
+        th, om = rk4_like_step(th, om, dt, g)
+    return th * th + om
+
+
+def divided_again(x, k, n):
+    """`y / k` is not computed again (only + - *): it is pushed."""
+    y = x
+    s = 0.0
+    for i in range(n):
+        s = s + math.sin(y + y / k) * y
+        y = y * 0.9
+    return s

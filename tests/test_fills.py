@@ -171,3 +171,39 @@ def test_a_length_one_axis_keeps_the_general_code_and_the_values():
     expect = 2 * 0.3 * np.sum(X * X * w, axis=0, keepdims=True)
     np.testing.assert_allclose(grad(w, X, 0.3), expect)
     assert grad(w, X, 0.3).shape == (1, 3)
+
+
+def test_a_fill_times_numbers_is_a_fill_which_the_next_operand_folds():
+    got = _fold("""
+        dt9 = np.full_like(t14, lam) * 100.0
+        dw = dt9 * 2 * w
+    """)
+    assert got.splitlines() == ["dt9 = np.full_like(t14, lam * 100.0)", "dw = lam * 200.0 * w"]
+
+
+@pytest.mark.parametrize("op", ["/", "**"])
+def test_a_fill_divided_or_raised_by_a_number_stays_an_array(op):
+    # on Python floats `lam / 0.0` raises and `lam ** 0.5` of a negative lam is complex,
+    # where the array gives inf and nan
+    code = f"dt9 = np.full_like(t14, lam) {op} n"
+    assert _fold(code) == code
+
+
+def test_a_fill_combined_with_another_array_is_not_a_scaled_fill():
+    code = "dt9 = np.full_like(t14, lam) * b"
+    assert _fold(code) == code
+
+
+def rosenbrock(x):
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+
+def test_rosenbrock_keeps_no_forward_value_for_its_shape_only():
+    x = np.linspace(-1.0, 1.2, 7)
+    dx, text = _grad_and_source(rosenbrock, (x,), 0)
+    assert "np.full_like" not in text and "200.0 * t4" in text
+    a, b = x[:-1], x[1:]
+    want = np.zeros_like(x)
+    want[:-1] = -400.0 * a * (b - a**2) - 2.0 * (1.0 - a)
+    want[1:] += 200.0 * (b - a**2)
+    np.testing.assert_allclose(dx, want, rtol=1e-13)

@@ -26,6 +26,8 @@ CASES = [
     (sc.with_keywords, (0.4, 0.7), (0, 1)),
     (sc.reassigned_later, (0.4, 0.7), (0, 1)),
     (sc.branch_call, (0.4, 0.3, 6), (0, 1)),
+    (sc.rk4_like, (9.81, 1.2, 0.1, 0.01, 9), (0, 1, 2)),
+    (sc.divided_again, (0.6, 1.7, 7), (0, 1)),
 ]
 
 
@@ -101,3 +103,20 @@ def test_a_pass_that_assigns_an_adjoint_first_needs_no_zero_in_the_loop():
     loop = text[text.index("for i in reversed") :]
     body = loop[: loop.index("\n    d")]  # up to the first statement after the loop
     assert "dacc = 0.0" not in body and "dacc = dacc +" not in body
+
+
+def test_sums_of_values_the_backward_sweep_pops_are_computed_again():
+    text = _source(sc.rk4_like, (9.81, 1.2, 0.1, 0.01, 9), (0, 1, 2))
+    fwd = text[text.index("def rk4_like_step_fwd") : text.index("def rk4_like_step_bwd")]
+    bwd = text[text.index("def rk4_like_step_bwd") :]
+    lines = [line.strip() for line in fwd.splitlines()]
+    pushed = {line[len("_stack.append(") : -1] for line in lines if "append" in line}
+    again = [s for s in map(str.strip, bwd.splitlines()) if s.startswith("t") and "th +" in s]
+    assert {line.split(" = ")[1] for line in again} == {"th + dt * k2t", "th + 0.5 * dt * om"}
+    assert not {line.split(" = ")[0] for line in again} & pushed, fwd
+
+
+def test_a_division_is_pushed_not_computed_again():
+    text = _source(sc.divided_again, (0.6, 1.7, 7), (0, 1))
+    fwd = text[: text.index("# backward sweep")]
+    assert "/ k" in fwd and "_stack.append(t" in fwd

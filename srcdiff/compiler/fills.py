@@ -15,12 +15,15 @@ The folds (each exact, or not made):
 * ``np.full_like(A, G) op O`` (op one of + - * /, either side) -> ``G op O`` where O
   certainly has A's shape and G has no more axes than A: G broadcast into A, then
   combined with O, is G combined with O.
+* ``np.full_like(A, G) * s`` (``+ - *`` and negation with numbers only) ->
+  ``np.full_like(A, G * s)``: one fill, which the next operand folds (Rosenbrock's
+  ``dt9 = dt10 * 100.0; dt4 = dt9 * 2 * t4`` -> ``dt4 = 200.0 * t4``).
 * ``np.full_like(A, np.expand_dims(np.full_like(B, c), k))`` -> ``np.full_like(A, c)``
   for a number c; ``X[i] = np.full_like(A, c)`` -> ``X[i] = c``.
 * A name assigned such an array once (`dt14` above) is read as its value at those
   places; dead-code elimination drops it when no other read is left.
 
-The last three change values only through dtypes: `np.full_like` casts its value to
+All but the first change values only through dtypes: `np.full_like` casts its value to
 A's dtype, so they are made only where every floating value is float64
 (`exact_dtypes`: no float32, complex or long-double argument, no dtype named in the
 code) and A is a floating array.
@@ -229,6 +232,9 @@ class _Fills(ast.NodeTransformer):
         _operands(root, slots)
         for parent, field in slots:  # what is inside the operands first
             setattr(parent, field, self.visit(getattr(parent, field)))
+        scaled = self._scaled_fill(root, slots)
+        if scaled is not None:
+            return scaled
         tokens = [_expr_token(getattr(p, f), self.facts, self.token) for p, f in slots]
         changed = False
         for k, (parent, field) in enumerate(slots):
@@ -252,6 +258,35 @@ class _Fills(ast.NodeTransformer):
         # but `1.0 * y` stays: a fresh array, where `y` would share y's memory with the
         # adjoint (which later code may change in place, or hand the caller)
         return root if isinstance(simpler, _MAY_SHARE) and not self.fresh else simpler
+
+    def _scaled_fill(self, root, slots):
+        """`np.full_like(A, G) * 100.0` -> `np.full_like(A, G * 100.0)`: a fill combined
+        only with numbers by + - * and negation is a fill of the combined value (each
+        element is that one IEEE operation on G), so the next rule's operand of A's shape
+        can fold it (Rosenbrock's `dt9 = dt10 * 100.0; dt4 = dt9 * 2 * t4` -> `200.0 *
+        t4`, and the sum's forward temporary drops out).  `/` and `**` are left alone: on
+        Python floats they raise where NumPy gives inf or nan."""
+        if not _scales(root):
+            return None
+        fills = [(p, f) for p, f in slots if self.filled(getattr(p, f)) is not None]
+        if len(fills) != 1 or not all(
+            (p, f) in fills or _is_number(getattr(p, f), self.facts) for p, f in slots
+        ):
+            return None
+        parent, field = fills[0]
+        call = self.fill_call(getattr(parent, field))
+        setattr(parent, field, self.value(call.args[1]))
+        value = simplify(copy_tree(root), self.int_names)
+        scaled = ast.Call(
+            func=copy_tree(call.func), args=[copy_tree(call.args[0]), value], keywords=[]
+        )
+        return ast.copy_location(scaled, root)
+
+    def fill_call(self, node):
+        """The `np.full_like(A, G)` call `node` is or a name holds."""
+        if isinstance(node, ast.Name) and node.id in self.known:
+            return self.known[node.id]
+        return node
 
     def visit_Assign(self, node):
         self.generic_visit(node)
@@ -287,6 +322,23 @@ def _operands(node, slots):
             _operands(child, slots)
         else:
             slots.append((node, field))
+
+
+def _scales(node):
+    """Only + - * and unary minus/plus down to the operands (no `/`, no `**`)."""
+    if isinstance(node, ast.BinOp):
+        if not isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
+            return False
+        return all(_scales(c) for c in (node.left, node.right) if _is_arithmetic(c))
+    if isinstance(node, ast.UnaryOp):
+        return not _is_arithmetic(node.operand) or _scales(node.operand)
+    return False
+
+
+def _is_number(node, facts):
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+    return isinstance(node, ast.Name) and facts.number(node.id)
 
 
 def _is_arithmetic(node):

@@ -132,6 +132,7 @@ class FunctionIR:
         self.definitions = definitions
         self._ops: dict[ast.stmt, list[Op]] = {}
         self._defining: dict[str, Op] = {}  # name -> the first op assigning it
+        self._assigning: dict[str, list[Op]] = {}  # name -> every op assigning it
         self._headers: dict[ast.stmt, Header] = {}
         self._saved: dict[tuple[ast.stmt, str], str] = {}
         self.markers: list[Marker] = []
@@ -144,6 +145,7 @@ class FunctionIR:
             for op in ops:  # indexed as they are made: defining_op is a lookup, not a scan
                 for target in op.targets:
                     self._defining.setdefault(target, op)
+                    self._assigning.setdefault(target, []).append(op)
         return self._ops[stmt]
 
     def all_ops(self) -> Iterator[Op]:
@@ -154,6 +156,10 @@ class FunctionIR:
     def defining_op(self, name: str) -> Op | None:
         """The first op that assigns `name`."""
         return self._defining.get(name)
+
+    def assigning_ops(self, name: str) -> list[Op]:
+        """Every op split so far that assigns `name` (index assignments included)."""
+        return self._assigning.get(name, [])
 
     # -- headers and saved values --------------------------------------------------------
     def header(self, stmt: ast.stmt, make: Callable[[], Header]) -> Header:

@@ -82,14 +82,28 @@ class ShapeTokens:
         self.memo = {}
         self.dense_params: frozenset[str] = frozenset()  # set by derive.py (main function)
         self.dense_memo: dict[str, bool] = {}
+        self.complete = False  # every assignment split into ops (all_split)
+        self.stable: set[str] = set()  # names assigned more than once, of one shape
+
+    def all_split(self):
+        """Every assignment of the function is an op now, so a name assigned more than
+        once may be proved to keep one shape (`_kept_shape`); what was answered before
+        (without that proof) is forgotten."""
+        self.complete = True
+        self.memo.clear()
+        for name in sorted(n for n, count in self.stores.items() if count > 1):
+            self.token(name)  # first, so no other name's token is half worked out
+        for name in self.fn.params:
+            if self.stores.get(name, 0):
+                self.token(name)
 
     def same(self, a, b):
         """Do names `a` and `b` certainly hold arrays of the same shape?  Never for a name
         assigned more than once (its token stands for whichever value it holds), nor for
         one name asked of itself: an operation's operand and its result, `r = r + x`, are
         the old r and the new (x may have broadcast a scalar r to a larger shape)."""
-        if a == b:
-            return False
+        if a == b:  # unless every value the name holds has one shape (_kept_shape)
+            return self.token(a)[0] != VARIES and a in self.stable
         ta, tb = self.token(a), self.token(b)
         return ta is not None and ta[0] != VARIES and ta == tb
 
@@ -102,14 +116,55 @@ class ShapeTokens:
     def _compute(self, name):
         fn = self.fn
         if name in fn.params:
-            return ("param", name) if self.stores.get(name, 0) == 0 else (VARIES, name)
+            if self.stores.get(name, 0) == 0:
+                return ("param", name)
+            return self._kept_shape(name, ("param", name)) or (VARIES, name)
         if self.stores.get(name, 0) > 1 and name not in fn.flat.temp_kinds:
-            return (VARIES, name)
+            return self._kept_shape(name, None) or (VARIES, name)
         op = self._defining_op(name)
         if op is None or len(op.targets) != 1:
             return ("own", name)
+        return self._op_token(op) or ("own", name)
+
+    def _kept_shape(self, name, entry):
+        """The one shape a name assigned more than once always holds, or None.
+
+        `total = np.zeros_like(x)` before a loop and `total = total + t` in it, with t of
+        x's shape: the first assignment gives x's shape, and each later one gives it again
+        if total already has it -- so, by induction over the assignments as they run,
+        total always has x's shape (the first assignment to run reads no value of total:
+        there is none yet; `entry`: a parameter's shape as it arrives, the one
+        candidate).  The shape tried is the one fixed shape the assignments give while
+        total's own is unknown; it is tried with `memo` set to it, and other names'
+        tokens worked out under it are kept only where it holds.  Only fixed shapes (of
+        parameters, slices and keepdims reductions of them) are tried: ("own", t) stands
+        for whichever value t holds now, which a loop's next pass changes."""
+        ops = [op for op in self.fn.ir.assigning_ops(name) if op.kind is not OpKind.SETITEM]
+        if not self.complete or len(ops) != self.stores.get(name, 0):
+            return None  # (an index assignment keeps the shape; other stores are unknown)
+        if any(len(op.targets) != 1 for op in ops):
+            return None
+        before, stable = dict(self.memo), set(self.stable)
+        if entry is not None:
+            candidates = {entry}
+        else:  # what the assignments give while the name's own shape is unknown
+            candidates = {t for t in map(self._op_token, ops) if _fixed(t)}
+            self.memo, self.stable = dict(before), set(stable)
+        if len(candidates) == 1:
+            shape = self.memo[name] = candidates.pop()
+            if all(self._op_token(op) == shape for op in ops):
+                self.stable.add(name)
+                return shape
+        self.memo, self.stable = before, stable
+        return None
+
+    def _op_token(self, op):
+        """The token of the value `op` makes (it has one target), or None."""
+        fn = self.fn
+        if op.kind is OpKind.INACTIVE:
+            return self._made_like(op.primal)
         if op.kind is OpKind.COPY:
-            return self._atom_token(op.bound["x"]) or ("own", name)
+            return self._atom_token(op.bound["x"])
         if op.kind in (OpKind.SUBSCRIPT, OpKind.COPY) and isinstance(op.primal, ast.Subscript):
             gathered = self._gather_token(op.primal)
             if gathered is not None:
@@ -118,7 +173,7 @@ class ShapeTokens:
             base = self._atom_token(op.bound["x"])
             index = op.primal.slice
             if base is None or base[0] == "own" or not self._constant_index(index):
-                return ("own", name)
+                return None
             trim = _trimmed_length(index)
             if trim is not None:  # x[1:] and x[:-1]: both n - 1 long
                 return ("trim", base, trim)
@@ -148,7 +203,34 @@ class ShapeTokens:
                 and all(t[0] != "keep" or t[1] in full for t in tokens)
             ):
                 return full.pop()
-        return ("own", name)
+        return None
+
+    def _made_like(self, value):
+        """The token of an array made in the shape of another: `np.zeros_like(x)` (also
+        ones_, empty_ and full_like, without `shape=`), `np.zeros(x.shape)` (also ones,
+        empty and full); else None."""
+        if isinstance(value, ast.Name):
+            return self._atom_token(value)
+        if (
+            not isinstance(value, ast.Call)
+            or not value.args
+            or isinstance(value.args[0], ast.Starred)
+        ):
+            return None
+        made = self.fn.an.resolver.resolve(value.func)
+        if any(k.arg not in ("dtype", "order") for k in value.keywords):
+            return None
+        first = value.args[0]
+        if any(made is f for f in _MADE_LIKE) and len(value.args) == (
+            2 if made is np.full_like else 1
+        ):
+            return self._atom_token(first)
+        if any(made is f for f in _MADE_OF_SHAPE) and len(value.args) == (
+            2 if made is np.full else 1
+        ):
+            if isinstance(first, ast.Attribute) and first.attr == "shape":
+                return self._atom_token(first.value)
+        return None
 
     def _gather_token(self, primal):
         """`a[np.arange(n), labels]` indexed on every axis by integer arrays, one of them a
@@ -493,6 +575,23 @@ class ShapeTokens:
     def _constant_index(self, index):
         """An index whose value can't change: only constants and never-assigned names."""
         return all(self.stores.get(n.id, 0) == 0 for n in walk(index) if isinstance(n, ast.Name))
+
+
+_MADE_LIKE = (np.zeros_like, np.ones_like, np.empty_like, np.full_like)
+_MADE_OF_SHAPE = (np.zeros, np.ones, np.empty, np.full)
+
+
+def _fixed(token):
+    """Does a token stand for one shape for the whole call?  A parameter's, and what
+    slicing with constants or a keepdims reduction makes of it; not ("own", t), which
+    is the shape of whatever t holds at the time."""
+    if not isinstance(token, tuple) or not token:
+        return False
+    if token[0] == "param":
+        return True
+    if token[0] in ("trim", "sub", "keep"):
+        return _fixed(token[1])
+    return False
 
 
 #: Products whose result's axes are axes of their operands (none of length 1 if the

@@ -110,6 +110,7 @@ class FunctionTransform(ForwardSweep, BackwardSweep, SaveResolution, Checkpointi
         body = self.tree.body[:-1]
         self.refuse_list_aliases()
         fwd = self.fwd_block(body)
+        self.shapes.all_split()  # (every assignment is an op now: rebound names' shapes)
         self.scatter = {
             op.bound["x"].id if op.kind is OpKind.SUBSCRIPT else op.target
             for op in self.ir.all_ops()

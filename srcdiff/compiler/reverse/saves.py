@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 
+from ..analysis import SCALAR
 from ..astutil import BLOCK_FIELDS, copy_tree, walk
 from ..astutil import assign as _assign
 from ..astutil import attr_call as _attr_call
@@ -102,10 +103,66 @@ class SaveResolution:
                 continue
             ops = self._ops(m.site)
             written = {t for op in ops for t in op.targets}
+            made = {op.target: op for op in ops[:-1]}
             for op in ops[:-1]:
-                if op.target in needed and _cheap(op) and _loads(op.primal) <= have - written:
+                if op.target not in needed:
+                    continue
+                if _cheap(op) and _loads(op.primal) <= have - written:
                     out[op.target] = op.primal
+                elif self.flat.temp_kinds.get(op.target) == SCALAR:
+                    again = self._arithmetic_again(
+                        op, made, have - written, free - assigned, assigned
+                    )
+                    if again is not None:
+                        out[op.target] = again
         return out
+
+    def _arithmetic_again(self, op, made, have, unchanged, assigned):
+        """A number the backward sweep computes again from values it has, in at most
+        three `+ - *`: `t22 = th + t21` of `t21 = dt * k3t` (RK4's `th + dt * k3t`, th and
+        k3t popped anyway, dt passed) is `th + dt * k3t` -- the same operations on the same
+        values, so the same float, for two pops fewer than a push and a pop.  Operands may
+        be the statement's own temporaries (`made`) and variables assigned once as a
+        copy of a parameter never assigned (`k1t = om`); all else must be in `have`."""
+
+        def expand(node, depth):
+            if isinstance(node, ast.Name) and node.id not in have:
+                source = made.get(node.id)
+                if source is None:
+                    return self._copied_parameter(node.id, (have | unchanged) - assigned)
+                if depth == 0 or not _arithmetic(source.primal):
+                    return None
+                return expand(copy_tree(source.primal), depth - 1)
+            if isinstance(node, ast.BinOp):
+                left, right = expand(node.left, depth), expand(node.right, depth)
+                if left is None or right is None:
+                    return None
+                node.left, node.right = left, right
+            elif isinstance(node, ast.UnaryOp):
+                node.operand = expand(node.operand, depth)
+                return node if node.operand is not None else None
+            return node
+
+        if not _arithmetic(op.primal):
+            return None
+        again = expand(copy_tree(op.primal), 2)
+        if again is None or _operations(again) > 3 or not _loads(again) <= have | unchanged:
+            return None
+        return again
+
+    def _copied_parameter(self, name, unchanged):
+        """`om` for a variable assigned once as `k1t = om`, om never assigned and had by
+        the backward sweep (`unchanged`: so both hold one value throughout); else None."""
+        op = self.ir.defining_op(name)
+        if (
+            self.shapes.stores.get(name) == 1
+            and op is not None
+            and op.kind is OpKind.COPY
+            and isinstance(op.primal, ast.Name)
+            and op.primal.id in unchanged
+        ):
+            return ast.Name(id=op.primal.id, ctx=ast.Load())
+        return None
 
     def marker_of(self, node):
         """The Marker a placeholder statement stands for, or None."""
@@ -208,6 +265,22 @@ def _stores(target):
     if isinstance(target, ast.Starred):
         return _stores(target.value)
     return set()
+
+
+def _arithmetic(node):
+    """Names and numbers joined by + - * and negation only."""
+    if isinstance(node, ast.BinOp):
+        ok = isinstance(node.op, (ast.Add, ast.Sub, ast.Mult))
+        return ok and _arithmetic(node.left) and _arithmetic(node.right)
+    if isinstance(node, ast.UnaryOp):
+        return isinstance(node.op, (ast.USub, ast.UAdd)) and _arithmetic(node.operand)
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+    return isinstance(node, ast.Name)
+
+
+def _operations(node):
+    return sum(isinstance(n, (ast.BinOp, ast.UnaryOp)) for n in walk(node))
 
 
 def _cheap(op):
