@@ -861,7 +861,12 @@ class Flattener:
                 f"return {name}(...) directly, or bind it once at the function's top level "
                 f"and return that variable (r = {name}(...); ...; return r)"
             )
-        if results > 1 and callable(func) and not isinstance(func, type):
+        if (
+            results > 1
+            and callable(func)
+            and not isinstance(func, type)
+            and not (getattr(func, "__module__", None) or "").startswith(_RUNTIME)
+        ):  # (srcdiff's own helpers: the derivative of a derivative is what is missing)
             hint = _several_results_hint(func, label, results)
         if func in (zip, enumerate, reversed, map, filter, iter):  # lazy iterators
             hint = (
