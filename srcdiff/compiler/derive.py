@@ -39,6 +39,7 @@ from .optimize import eliminate_dead, fold_single_use, name_counts, propagate
 from .reverse import FunctionTransform
 from .reverse.checkpoint import parse_option
 from .reverse.frees import free_dead_arrays
+from .signs import tidy_signs
 from .source import MISSING
 from .unit import Unit
 from .unroll import merge, share_partials
@@ -518,6 +519,7 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     }
     body = eliminate_dead([body], removable - set(fn.params), pure | _user_modules(fn))[0]
     fwd_part, bwd_part = _fold(fn, body, backward, pure | _user_modules(fn))
+    _tidy_signs(fn, bwd_part, set(fn.adjoints.values()))
     body = free_dead_arrays(fwd_part + bwd_part, _array_locals(fn))
     first_bwd = bwd_part[0]
     first_bwd.section = "backward sweep"
@@ -760,7 +762,16 @@ def _fold_tangent_code(fn, body, tangents):
         name for name, obj in fn.unit.binding_names.items() if isinstance(obj, types.ModuleType)
     }
     pure |= _user_modules(fn) | _pure_helpers(fn.unit)
-    return fold_single_use(body, candidates, pure, int_names=fn.int_names)
+    body = fold_single_use(body, candidates, pure, int_names=fn.int_names)
+    return _tidy_signs(fn, body, set(tangents) | set(fn.adjoints.values()))
+
+
+def _tidy_signs(fn, stmts, derivs):
+    """Negations and doubled terms of derivative assignments tidied (signs.py)."""
+    import numpy
+
+    numpy_names = {name for name, obj in fn.unit.binding_names.items() if obj is numpy}
+    return tidy_signs(stmts, derivs, numpy_names, fn.int_names)
 
 
 # Runtime helpers of tangent code that change none of their arguments and read nothing

@@ -23,5 +23,5 @@ def swish_grad(x, beta):
     dx = 1.0 / t4
     dt2 = -out / t4 * t3
     dx = dx + dt2 * t1
-    dbeta = -(dt2 * x)
+    dbeta = -dt2 * x
     return dx, dbeta

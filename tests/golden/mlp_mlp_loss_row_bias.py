@@ -43,10 +43,10 @@ def mlp_loss_grad(W1, b1, W2, b2, X, labels):
     del log_probs
     dlog_probs[np.arange(X.shape[0]), labels] = -1.0 / labels.size
     # line 11: log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
-    dshifted = dlog_probs + np.sum(-dlog_probs, axis=1, keepdims=True) / t6 * t5
+    dshifted = dlog_probs - np.sum(dlog_probs, axis=1, keepdims=True) / t6 * t5
     del dlog_probs, t5, t6
     # line 10: shifted = logits - np.max(logits, axis=1, keepdims=True)
-    dlogits = dshifted + np.sum(-dshifted, axis=1, keepdims=True) * (logits == t4) / np.sum(logits == t4, axis=1, keepdims=True, dtype=logits.dtype)
+    dlogits = dshifted - np.sum(dshifted, axis=1, keepdims=True) * (logits == t4) / np.sum(logits == t4, axis=1, keepdims=True, dtype=logits.dtype)
     del dshifted, logits, t4
     # line 9: logits = h @ W2 + b2
     db2 = unbroadcast(dlogits, b2)

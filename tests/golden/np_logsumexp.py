@@ -24,5 +24,5 @@ def logsumexp_grad(x):
     dt1 = 1.0 / t3 * t2
     del t2
     # line 14: m = np.max(x)
-    dx = dt1 + (1.0 + np.sum(-dt1)) * (x == m) / np.sum(x == m, dtype=x.dtype)
+    dx = dt1 + (1.0 - np.sum(dt1)) * (x == m) / np.sum(x == m, dtype=x.dtype)
     return dx
