@@ -45,7 +45,7 @@ def test_dense_operands_are_summed_over_their_missing_leading_axes():
     # no axis of length 1: a lower-rank operand was stretched along the leading axes only
     x, y = RNG.normal(size=(2, 3)), RNG.normal(size=3)
     text = srcdiff.source(K.may_broadcast, wrt=(0, 1), at=(x, y))
-    assert "unbroadcast" not in text and "dy = t1.sum(axis=0)" in text
+    assert "unbroadcast" not in text and "dy = np.sin(x).sum(axis=0)" in text
     gx, gy = srcdiff.grad(K.may_broadcast, wrt=(0, 1))(x, y)
     assert gx.shape == x.shape and gy.shape == y.shape
     srcdiff.check_grad(K.may_broadcast, x, y, wrt=(0, 1))

@@ -41,6 +41,7 @@ from .reverse.checkpoint import parse_option
 from .reverse.frees import free_dead_arrays
 from .signs import tidy_signs
 from .source import MISSING
+from .straight import fold_straight_line
 from .unit import Unit
 from .unroll import merge, share_partials
 
@@ -519,6 +520,7 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     }
     body = eliminate_dead([body], removable - set(fn.params), pure | _user_modules(fn))[0]
     fwd_part, bwd_part = _fold(fn, body, backward, pure | _user_modules(fn))
+    fwd_part, bwd_part = _fold_straight(fn, fwd_part, bwd_part, pure | _user_modules(fn))
     _tidy_signs(fn, bwd_part, set(fn.adjoints.values()))
     body = free_dead_arrays(fwd_part + bwd_part, _array_locals(fn))
     first_bwd = bwd_part[0]
@@ -751,6 +753,47 @@ def _fold(fn, body, backward, pure):
         visit(fwd)
         visit(bwd)
     return fwd, bwd
+
+
+def _fold_straight(fn, fwd, bwd, pure):
+    """straight.py's folds over both sweeps of a gradient without loops or branches:
+    (forward part, backward part) again, the backward part starting at the first
+    statement left of `bwd` (folding only removes statements)."""
+    derivs = set(fn.adjoints.values())
+    body = fold_straight_line(
+        fwd + bwd,
+        derivs | set(fn.flat.temp_kinds),
+        pure,
+        fn.int_names,
+        returned=_array_locals(fn) & derivs,
+        params=fn.params,
+        prototypes=_prototype_facts(fn),
+    )
+    if len(body) == len(fwd) + len(bwd):
+        return fwd, bwd
+    backward = {id(stmt) for stmt in bwd}
+    split = next(i for i, stmt in enumerate(body) if id(stmt) in backward)
+    return body[:split], body[split:]
+
+
+def _prototype_facts(fn):
+    """straight.py's (same_shape, numpy names, removable names) where every floating
+    value is float64 (so two float arrays of one shape token have one dtype), else None."""
+    facts = facts_for(fn)
+    if facts is None or not facts.exact_dtypes:
+        return None
+
+    def same_shape(a, b):
+        token = facts.token(a)
+        return (
+            token is not None
+            and facts.float_array(a)
+            and facts.float_array(b)
+            and (facts.token(b) == token)
+        )
+
+    removable = set(fn.flat.temp_kinds) | (fn.source.resolver.locals - set(fn.params))
+    return same_shape, facts.numpy_names, removable
 
 
 def _fold_tangent_code(fn, body, tangents):
