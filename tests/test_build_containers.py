@@ -448,8 +448,9 @@ def test_records_emitted_tests_pass_and_catch_a_wrong_derivative(records, monkey
     assert lint.returncode == 0, lint.stdout + lint.stderr
     grad = records / "pkg" / "rec_grad.py"
     text = grad.read_text()
-    assert text.count("    dmodel_scale = t4\n") == 1
-    grad.write_text(text.replace("    dmodel_scale = t4\n", "    dmodel_scale = 1.01 * t4\n"))
+    assert text.count("    dmodel_scale = np.sum(t3)\n") == 1
+    wrong = "    dmodel_scale = 1.01 * np.sum(t3)\n"
+    grad.write_text(text.replace("    dmodel_scale = np.sum(t3)\n", wrong))
     proc = run()
     assert "1 failed, 2 passed" in proc.stdout, proc.stdout
 

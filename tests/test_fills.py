@@ -145,7 +145,7 @@ def test_generated_code_folds_a_penalty_and_drops_its_forward_temporary():
     rng = np.random.default_rng(3)
     w, X = rng.normal(size=3), rng.normal(size=(4, 3))
     (dw, db), text = _grad_and_source(penalty, (w, 0.5, X, 0.01), ("w", "b"))
-    assert "lam * w + lam * w" in text and "np.full_like(t4" not in text
+    assert "2 * (lam * w)" in text and "np.full_like(t4" not in text
     assert "= w * w" not in text  # kept only for its shape before
     np.testing.assert_allclose(dw, X.sum(axis=0) + 0.02 * w)
     assert db == 4.0

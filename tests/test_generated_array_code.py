@@ -45,7 +45,7 @@ def test_dense_operands_are_summed_over_their_missing_leading_axes():
     # no axis of length 1: a lower-rank operand was stretched along the leading axes only
     x, y = RNG.normal(size=(2, 3)), RNG.normal(size=3)
     text = srcdiff.source(K.may_broadcast, wrt=(0, 1), at=(x, y))
-    assert "unbroadcast" not in text and "dy = t1.sum(axis=0)" in text
+    assert "unbroadcast" not in text and "dy = np.sin(x).sum(axis=0)" in text
     gx, gy = srcdiff.grad(K.may_broadcast, wrt=(0, 1))(x, y)
     assert gx.shape == x.shape and gy.shape == y.shape
     srcdiff.check_grad(K.may_broadcast, x, y, wrt=(0, 1))
@@ -194,7 +194,7 @@ def test_products_of_unknown_or_batched_ranks_keep_the_general_helpers():
 def test_keepdims_reductions_broadcast_back_without_unbroadcast(shape):
     x, w = RNG.normal(size=shape), RNG.normal(size=shape)
     text = srcdiff.source(K.softmax_loss, at=(x, w))
-    assert "np.sum(-dlogp, axis=1, keepdims=True)" in text, text
+    assert "np.sum(dlogp, axis=1, keepdims=True)" in text, text
     assert "unbroadcast(dlogp" not in text and "unbroadcast(dshifted" not in text, text
     assert srcdiff.grad(K.softmax_loss)(x, w).shape == shape
     srcdiff.check_grad(K.softmax_loss, x, w)
@@ -207,7 +207,7 @@ def test_keepdims_reductions_broadcast_back_without_unbroadcast(shape):
 def test_reductions_over_several_axes_sum_back_over_them(shape):
     x = RNG.normal(size=shape)
     text = srcdiff.source(K.centred_loss, at=(x,))
-    assert "np.sum(-dc, axis=(0, -1), keepdims=True)" in text, text
+    assert "np.sum(dc, axis=(0, -1), keepdims=True)" in text, text
     assert "unbroadcast(dc" not in text, text
     srcdiff.check_grad(K.centred_loss, x)
     h = srcdiff.hessian(K.centred_loss)(x)

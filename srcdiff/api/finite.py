@@ -37,11 +37,28 @@ def all_finite(value: object) -> bool:
         if value.dtype.kind == "O":
             return all(all_finite(v) for v in value.flat)
         return True
+    if type(value) is tuple and _small_float_arrays(value):  # (a gradient per parameter)
+        return bool(np.isfinite(np.concatenate(value, axis=None)).all())
     if isinstance(value, (tuple, list)):
         return all(all_finite(v) for v in value)
     if isinstance(value, (float, np.floating, complex, np.complexfloating)):
         return bool(np.isfinite(value))
     return True
+
+
+# Up to this many numbers in all, a tuple of float arrays is checked as one array: one
+# concatenation, one np.isfinite and one .all() instead of two calls per array (about
+# 2.5 us of the MLP's 4-array gradient), at the price of copying a few KB.
+_CONCATENATED = 4096
+
+
+def _small_float_arrays(items: tuple) -> bool:
+    size = 0
+    for v in items:
+        if type(v) is not np.ndarray or v.dtype.kind != "f":
+            return False
+        size += v.size
+    return size <= _CONCATENATED
 
 
 def refuse(

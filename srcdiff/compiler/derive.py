@@ -39,7 +39,9 @@ from .optimize import eliminate_dead, fold_single_use, name_counts, propagate
 from .reverse import FunctionTransform
 from .reverse.checkpoint import parse_option
 from .reverse.frees import free_dead_arrays
+from .signs import tidy_signs
 from .source import MISSING
+from .straight import fold_straight_line
 from .unit import Unit
 from .unroll import merge, share_partials
 
@@ -520,6 +522,8 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
         [body], removable - set(fn.params), pure | _user_modules(fn) | _pure_helpers(fn.unit)
     )[0]
     fwd_part, bwd_part = _fold(fn, body, backward, pure | _user_modules(fn))
+    fwd_part, bwd_part = _fold_straight(fn, fwd_part, bwd_part, pure | _user_modules(fn))
+    _tidy_signs(fn, bwd_part, set(fn.adjoints.values()))
     body = free_dead_arrays(fwd_part + bwd_part, _array_locals(fn))
     first_bwd = bwd_part[0]
     first_bwd.section = "backward sweep"
@@ -753,6 +757,47 @@ def _fold(fn, body, backward, pure):
     return fwd, bwd
 
 
+def _fold_straight(fn, fwd, bwd, pure):
+    """straight.py's folds over both sweeps of a gradient without loops or branches:
+    (forward part, backward part) again, the backward part starting at the first
+    statement left of `bwd` (folding only removes statements)."""
+    derivs = set(fn.adjoints.values())
+    body = fold_straight_line(
+        fwd + bwd,
+        derivs | set(fn.flat.temp_kinds),
+        pure,
+        fn.int_names,
+        returned=_array_locals(fn) & derivs,
+        params=fn.params,
+        prototypes=_prototype_facts(fn),
+    )
+    if len(body) == len(fwd) + len(bwd):
+        return fwd, bwd
+    backward = {id(stmt) for stmt in bwd}
+    split = next(i for i, stmt in enumerate(body) if id(stmt) in backward)
+    return body[:split], body[split:]
+
+
+def _prototype_facts(fn):
+    """straight.py's (same_shape, numpy names, removable names) where every floating
+    value is float64 (so two float arrays of one shape token have one dtype), else None."""
+    facts = facts_for(fn)
+    if facts is None or not facts.exact_dtypes:
+        return None
+
+    def same_shape(a, b):
+        token = facts.token(a)
+        return (
+            token is not None
+            and facts.float_array(a)
+            and facts.float_array(b)
+            and (facts.token(b) == token)
+        )
+
+    removable = set(fn.flat.temp_kinds) | (fn.source.resolver.locals - set(fn.params))
+    return same_shape, facts.numpy_names, removable
+
+
 def _fold_tangent_code(fn, body, tangents):
     """Single-use temporaries and tangents back into expressions: the tangent code then
     runs with fewer stores and loads (a pass is ~10% cheaper on RK4).  Tangents of user
@@ -762,7 +807,16 @@ def _fold_tangent_code(fn, body, tangents):
         name for name, obj in fn.unit.binding_names.items() if isinstance(obj, types.ModuleType)
     }
     pure |= _user_modules(fn) | _pure_helpers(fn.unit)
-    return fold_single_use(body, candidates, pure, int_names=fn.int_names)
+    body = fold_single_use(body, candidates, pure, int_names=fn.int_names)
+    return _tidy_signs(fn, body, set(tangents) | set(fn.adjoints.values()))
+
+
+def _tidy_signs(fn, stmts, derivs):
+    """Negations and doubled terms of derivative assignments tidied (signs.py)."""
+    import numpy
+
+    numpy_names = {name for name, obj in fn.unit.binding_names.items() if obj is numpy}
+    return tidy_signs(stmts, derivs, numpy_names, fn.int_names)
 
 
 # Runtime helpers that change none of their arguments and read nothing else: a

@@ -290,11 +290,55 @@ class _Fills(ast.NodeTransformer):
 
     def visit_Assign(self, node):
         self.generic_visit(node)
+        scaled = self.scaled_fill(node.value)
+        if scaled is not None:  # `dt5 = dt10 * 100.0` -> `dt5 = np.full_like(t10, 100.0)`
+            node.value = scaled
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript):
             found = self.filled(node.value)
             if found is not None and _expr_rank(found[1], self.facts) == 0:
                 node.value = self.value(found[1])
         return node
+
+    def scaled_fill(self, node):
+        """`np.full_like(A, G) op c` (either side) for numbers G and c, one of them a
+        float, op one of + - *: `np.full_like(A, G op c)`, the number folded (each
+        element of the first is G op c computed in float64, as the fold computes it)."""
+        if not (isinstance(node, ast.BinOp) and isinstance(node.op, _FOLDS_INTO_FILL)):
+            return None
+        for fill, other in ((node.left, node.right), (node.right, node.left)):
+            found = self.filled(fill)
+            if found is None:
+                continue
+            g, c = _plain_number(found[1]), _plain_number(other)
+            if g is None or c is None or not (isinstance(g, float) or isinstance(c, float)):
+                continue
+            pair = (found[1], other) if fill is node.left else (other, found[1])
+            value = simplify(
+                ast.BinOp(left=copy_tree(pair[0]), op=node.op, right=copy_tree(pair[1]))
+            )
+            if _plain_number(value) is None:
+                continue
+            call = _full_like(self.known.get(getattr(fill, "id", None), fill), self.facts)
+            return ast.Call(
+                func=copy_tree(self.known.get(getattr(fill, "id", None), fill).func),
+                args=[copy_tree(call[0]), value],
+                keywords=[],
+            )
+        return None
+
+
+_FOLDS_INTO_FILL = (ast.Add, ast.Sub, ast.Mult)
+
+
+def _plain_number(node):
+    """The int or float a constant (or a negated one) spells, else None."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _plain_number(node.operand)
+        return -inner if inner is not None else None
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        if type(node.value) is float or abs(node.value) < 2**53:
+            return node.value
+    return None
 
 
 _MAY_SHARE = (ast.Name, ast.Attribute, ast.Subscript, ast.Starred)

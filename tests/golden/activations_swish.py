@@ -20,8 +20,7 @@ def swish_grad(x, beta):
     out = x / t4
     # backward sweep
     # line 22: return x / (1.0 + math.exp(-beta * x))
-    dx = 1.0 / t4
     dt2 = -out / t4 * t3
-    dx = dx + dt2 * t1
-    dbeta = -(dt2 * x)
+    dx = 1.0 / t4 + dt2 * t1
+    dbeta = -dt2 * x
     return dx, dbeta

@@ -31,7 +31,7 @@ def piecewise_grad(x, y):
         z = t1 - y
     # backward sweep
     # line 54: return z * z
-    dz = z + z
+    dz = 2 * z
     if cond1:
         # line 51: z = x * y
         dx = dz * y

@@ -35,6 +35,6 @@ def piecewise_jvps(x, y, dx, dy):
         dz_1 = -dy
     # line 54: return z * z
     out = z * z
-    dout = dz * z + dz * z
-    dout_1 = dz_1 * z + dz_1 * z
+    dout = 2 * (dz * z)
+    dout_1 = 2 * (dz_1 * z)
     return out, (dout, dout_1)

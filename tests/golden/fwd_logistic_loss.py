@@ -31,7 +31,7 @@ def loss_jvp(w, b, X, y, lam, dw, db):
     t3 = np.exp(-z)
     t4 = 1.0 + t3
     p = 1.0 / t4
-    dp = -(np.matmul(X, dw) + db) * t3 * (-p / t4)
+    dp = (np.matmul(X, dw) + db) * t3 * (p / t4)
     # line 10: eps = 1e-12
     eps = 1e-12
     # line 11: ce = -np.mean(y * np.log(p + eps) + (1.0 - y) * np.log(1.0 - p + eps))
@@ -40,5 +40,5 @@ def loss_jvp(w, b, X, y, lam, dw, db):
     ce = -np.mean(y * np.log(t5) + (1.0 - y) * np.log(t9))
     # line 12: return ce + lam * np.sum(w * w)
     out = ce + lam * np.sum(w * w)
-    dout = -np.mean(dp / t5 * y + -dp / t9 * (1.0 - y)) + np.sum(dw * w + dw * w) * lam
+    dout = -np.mean(dp / t5 * y - dp / t9 * (1.0 - y)) + np.sum(2 * (dw * w)) * lam
     return out, dout

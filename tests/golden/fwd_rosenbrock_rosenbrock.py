@@ -20,5 +20,5 @@ def rosenbrock_jvp(x, dx):
     t4 = x[1:] - t2 ** 2
     t8 = 1.0 - x[:-1]
     out = np.sum(100.0 * t4 ** 2 + t8 ** 2)
-    dout = np.sum((dx[1:] - dx[:-1] * 2 * t2) * 2 * t4 * 100.0 + -dx[:-1] * 2 * t8)
+    dout = np.sum((dx[1:] - dx[:-1] * 2 * t2) * 2 * t4 * 100.0 - dx[:-1] * 2 * t8)
     return out, dout

@@ -51,7 +51,7 @@ def log_loss_grad(w1, w2, b):
         t4 = 1.0 - p
         # line 20: loss -= label * math.log(p) + (1.0 - label) * math.log(1.0 - p)
         dt7 = -dloss
-        dp = -(dt7 * (1.0 - label) / t4)
+        dp = -dt7 * (1.0 - label) / t4
         dp = dp + dt7 * label / p
         # line 19: p = neuron(x1, x2, w1, w2, b)
         g1, g2, g3 = neuron_bwd(_stack, dp, w1, w2, b)

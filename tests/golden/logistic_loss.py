@@ -30,20 +30,11 @@ def loss_grad(w, b, X, y, lam):
     t4 = 1.0 + t3
     p = 1.0 / t4
     eps = 1e-12
-    t5 = p + eps
-    t9 = 1.0 - p + eps
     # backward sweep
-    # line 12: return ce + lam * np.sum(w * w)
-    dw = lam * w + lam * w
-    # line 11: ce = -np.mean(y * np.log(p + eps) + (1.0 - y) * np.log(1.0 - p + eps))
-    dp = -(-1.0 / y.size * (1.0 - y) / t9)
-    del t9
-    dp = dp + -1.0 / y.size * y / t5
-    del t5
     # line 9: p = 1.0 / (1.0 + np.exp(-z))
-    dz = -(dp * (-p / t4) * t3)
+    dz = (1.0 / y.size * (1.0 - y) / (1.0 - p + eps) - 1.0 / y.size * y / (p + eps)) * (p / t4) * t3
     del p, t3, t4
     # line 8: z = X @ w + b
     db = np.sum(dz)
-    dw = dw + X.T @ dz
+    dw = 2 * (lam * w) + X.T @ dz
     return dw, float(db)

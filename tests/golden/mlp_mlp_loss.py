@@ -33,26 +33,18 @@ def mlp_loss_grad(W1, b1, W2, b2, X, labels):
     t4 = np.max(logits, axis=1, keepdims=True)
     shifted = logits - t4
     t5 = np.exp(shifted)
-    t6 = np.sum(t5, axis=1, keepdims=True)
-    log_probs = shifted - np.log(t6)
     del shifted
+    t6 = np.sum(t5, axis=1, keepdims=True)
     # backward sweep
     # line 12: picked = log_probs[np.arange(X.shape[0]), labels]
-    dlog_probs = np.zeros_like(log_probs)
-    del log_probs
+    dlog_probs = np.zeros_like(logits)
     dlog_probs[np.arange(X.shape[0]), labels] = -1.0 / labels.size
     # line 11: log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
-    dshifted = dlog_probs + np.sum(-dlog_probs, axis=1, keepdims=True) / t6 * t5
+    dshifted = dlog_probs - np.sum(dlog_probs, axis=1, keepdims=True) / t6 * t5
     del dlog_probs, t5, t6
     # line 10: shifted = logits - np.max(logits, axis=1, keepdims=True)
-    dlogits = dshifted + np.sum(-dshifted, axis=1, keepdims=True) * (logits == t4) / np.sum(logits == t4, axis=1, keepdims=True, dtype=logits.dtype)
+    dlogits = dshifted - np.sum(dshifted, axis=1, keepdims=True) * (logits == t4) / np.sum(logits == t4, axis=1, keepdims=True, dtype=logits.dtype)
     del dshifted, logits, t4
-    # line 9: logits = h @ W2 + b2
-    db2 = dlogits.sum(axis=0)
-    dW2 = h.T @ dlogits
     # line 8: h = np.tanh(X @ W1 + b1)
     dt2 = dlogits @ W2.T * (1 - h * h)
-    del dlogits, h
-    db1 = dt2.sum(axis=0)
-    dW1 = X.T @ dt2
-    return dW1, db1, dW2, db2
+    return X.T @ dt2, dt2.sum(axis=0), h.T @ dlogits, dlogits.sum(axis=0)

@@ -14,11 +14,8 @@ import numpy as np
 
 def column_norms_grad(A):
     """Gradient of column_norms with respect to A (reverse mode)."""
-    # forward sweep
-    t3 = np.sqrt(np.sum(A * A, axis=0))
     # backward sweep
     # line 29: return np.sum(np.sqrt(np.sum(A * A, axis=0)))
-    dt2 = 0.5 / t3
-    del t3
+    dt2 = 0.5 / np.sqrt(np.sum(A * A, axis=0))
     dA = np.expand_dims(dt2, 0) * A + np.expand_dims(dt2, 0) * A
     return dA

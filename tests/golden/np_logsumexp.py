@@ -18,11 +18,10 @@ def logsumexp_grad(x):
     # forward sweep
     m = np.max(x)
     t2 = np.exp(x - m)
-    t3 = np.sum(t2)
     # backward sweep
     # line 15: return m + np.log(np.sum(np.exp(x - m)))
-    dt1 = 1.0 / t3 * t2
+    dt1 = 1.0 / np.sum(t2) * t2
     del t2
     # line 14: m = np.max(x)
-    dx = dt1 + (1.0 + np.sum(-dt1)) * (x == m) / np.sum(x == m, dtype=x.dtype)
+    dx = dt1 + (1.0 - np.sum(dt1)) * (x == m) / np.sum(x == m, dtype=x.dtype)
     return dx

@@ -56,5 +56,6 @@ def running_product_grad(x):
     dy[0] = 0.0
     del dy
     y[0] = y_1
+    del y
     dx[0] += dt1
     return like(dx, x)

@@ -25,13 +25,12 @@ def softmax_xent_grad(W, X, Y):
     shifted = logits - t1
     t2 = np.exp(shifted)
     del shifted
-    t3 = np.sum(t2, axis=1, keepdims=True)
     # backward sweep
     # line 62: return -np.mean(np.sum(Y * log_probs, axis=1))
     dlog_probs = -1.0 / Y.shape[0] * Y
     # line 61: log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
-    dshifted = dlog_probs + np.sum(-dlog_probs, axis=1, keepdims=True) / t3 * t2
-    del dlog_probs, t2, t3
+    dshifted = dlog_probs - np.sum(dlog_probs, axis=1, keepdims=True) / np.sum(t2, axis=1, keepdims=True) * t2
+    del dlog_probs, t2
     # line 59: logits = X @ W
-    dW = X.T @ (dshifted + np.sum(-dshifted, axis=1, keepdims=True) * (logits == t1) / np.sum(logits == t1, axis=1, keepdims=True, dtype=logits.dtype))
+    dW = X.T @ (dshifted - np.sum(dshifted, axis=1, keepdims=True) * (logits == t1) / np.sum(logits == t1, axis=1, keepdims=True, dtype=logits.dtype))
     return dW

@@ -35,11 +35,8 @@ def projectile_range_grad(speed, angle, height):
     dt7 = vx / G
     dt5 = dt7 * (0.5 / t6)
     dheight = dt5 * 2 * G
-    dvy = dt7 + (dt5 * vy + dt5 * vy)
-    # line 11: vy = speed * math.sin(angle)
-    dspeed = dvy * t2
-    dangle = dvy * speed * math.cos(angle)
+    dvy = dt7 + 2 * (dt5 * vy)
     # line 10: vx = speed * math.cos(angle)
-    dspeed = dspeed + dvx * t1
-    dangle = dangle - dvx * speed * math.sin(angle)
+    dspeed = dvy * t2 + dvx * t1
+    dangle = dvy * speed * math.cos(angle) - dvx * speed * math.sin(angle)
     return dspeed, dangle, dheight

@@ -14,19 +14,13 @@ import numpy as np
 def rosenbrock_grad(x):
     """Gradient of rosenbrock with respect to x (reverse mode)."""
     # forward sweep
-    t2 = x[:-1]
-    t4 = x[1:] - t2 ** 2
-    t8 = 1.0 - x[:-1]
+    t4 = x[1:] - x[:-1] ** 2
     # backward sweep
     # line 7: return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
-    dt7 = -(2.0 * t8)
-    del t8
     dx = np.zeros_like(x)
-    dx[:-1] += dt7
-    del dt7
+    dx[:-1] += -2.0 * (1.0 - x[:-1])
     dt4 = 200.0 * t4
     del t4
-    dt2 = -dt4 * 2 * t2
-    dx[:-1] += dt2
+    dx[:-1] += dt4 * -2 * x[:-1]
     dx[1:] += dt4
     return dx

@@ -42,7 +42,7 @@ def loss_grad(w, b, data=DATA):
     db = 0.0
     for i1 in reversed(iters1):
         # line 20: total = total + err * err
-        derr = dtotal * err + dtotal * err
+        derr = 2 * (dtotal * err)
         err = _stack.pop()
         # line 19: err = predict(w, b, x) - y
         g1, g2 = predict_bwd(_stack, derr, w, b)
@@ -98,7 +98,7 @@ def loss_value_and_grad(w, b, data=DATA):
     db = 0.0
     for i1 in reversed(iters1):
         # line 20: total = total + err * err
-        derr = dtotal * err + dtotal * err
+        derr = 2 * (dtotal * err)
         err = _stack.pop()
         # line 19: err = predict(w, b, x) - y
         g1, g2 = predict_bwd(_stack, derr, w, b)
@@ -109,16 +109,12 @@ def loss_value_and_grad(w, b, data=DATA):
 
 def rosenbrock_grad(x, y, a=1.0, b=100.0):
     """Gradient of rosenbrock with respect to x, y (reverse mode)."""
-    # forward sweep
-    t1 = a - x
-    t4 = y - x * x
     # backward sweep
     # line 26: return (a - x) ** 2 + b * (y - x * x) ** 2
-    dt4 = b * 2 * t4
+    dt4 = b * 2 * (y - x * x)
     dy = dt4
     dt3 = -dt4
-    dx = dt3 * x + dt3 * x
-    dx = dx - 2.0 * t1
+    dx = 2 * (dt3 * x) - 2.0 * (a - x)
     return dx, dy
 
 

@@ -46,7 +46,8 @@ def free_dead_arrays(stmts: list[ast.stmt], arrays: Collection[str]) -> list[ast
             if read in defined:
                 last[read] = i
     # the last assignment other than the final `return`: nothing allocates after it
-    allocating = [i for i, s in enumerate(stmts) if isinstance(s, ast.Assign)]
+    # (`dx[:-1] += dt4 * x` makes a new array before adding it in)
+    allocating = [i for i, s in enumerate(stmts) if isinstance(s, (ast.Assign, ast.AugAssign))]
     horizon = allocating[-1] if allocating else -1
     after: dict[int, list[str]] = {}
     for name, i in last.items():
