@@ -60,32 +60,33 @@ class SaveResolution:
 
     def resolve_markers(self, stmts, needed):
         """Replace markers by saves/pushes where the backward sweep needs them.  Markers
-        are statements: blocks are visited, expressions are not entered."""
-        fn = self
+        are statements: blocks are visited, expressions are not entered.  (Methods, not
+        nested closures: a recursive closure is a reference cycle holding the whole
+        transformer, which only the cyclic collector then frees -- at a cost growing with
+        everything generation made.)"""
+        return self._resolve_block(stmts, needed)
 
-        def block(stmts):
-            out = []
-            for stmt in stmts:
-                m = fn.marker_of(stmt)
-                if m is not None:
-                    out.extend(fn._expand(m, needed))
-                    continue
-                nested(stmt)
-                out.append(stmt)
-            return out
+    def _resolve_block(self, stmts, needed):
+        out = []
+        for stmt in stmts:
+            m = self.marker_of(stmt)
+            if m is not None:
+                out.extend(self._expand(m, needed))
+                continue
+            self._resolve_nested(stmt, needed)
+            out.append(stmt)
+        return out
 
-        def nested(node):
-            for field in BLOCK_FIELDS:
-                inner = getattr(node, field, None)
-                if inner.__class__ is not list:
-                    continue
-                if field in ("handlers", "cases"):
-                    for item in inner:
-                        nested(item)
-                else:
-                    inner[:] = block(inner)
-
-        return block(stmts)
+    def _resolve_nested(self, node, needed):
+        for field in BLOCK_FIELDS:
+            inner = getattr(node, field, None)
+            if inner.__class__ is not list:
+                continue
+            if field in ("handlers", "cases"):
+                for item in inner:
+                    self._resolve_nested(item, needed)
+            else:
+                inner[:] = self._resolve_block(inner, needed)
 
     def _recomputable(self, markers, needed, assigned):
         """Temporaries the backward sweep computes again instead of popping: `-g`, `a * b`
