@@ -23,13 +23,15 @@ import ast
 import copy
 
 from ..errors import UnsupportedSyntaxError
+from .astutil import statements
 from .unrolling import assign, bind_copy, is_key, is_string, own_jumps
 
 
 def unroll_literal_loops(source, tree: ast.FunctionDef) -> ast.FunctionDef:
     """`tree`, or a rewritten copy in which such loops are unrolled (the tree given is
     not changed)."""
-    loops = [n for n in ast.walk(tree) if isinstance(n, ast.For)]
+    # (a loop is a statement: found without entering expressions, a fraction of a walk)
+    loops = [n for n in statements(tree.body) if isinstance(n, ast.For)]
     if not loops or (
         not any(isinstance(n.iter, (ast.Tuple, ast.List, ast.Call)) for n in loops)
         and not _bound_displays(tree)
