@@ -35,7 +35,8 @@ from .fills import facts_for, fold_fills
 from .forward import ForwardTransform
 from .gcpause import gc_paused
 from .guards import HOLDS
-from .optimize import eliminate_dead, fold_single_use, name_counts, propagate
+from .namefacts import NameFacts
+from .optimize import eliminate_dead, fold_single_use, propagate
 from .reverse import FunctionTransform
 from .reverse.checkpoint import parse_option
 from .reverse.frees import free_dead_arrays
@@ -504,7 +505,8 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     elif has_aux:
         result = ast.Tuple(elts=[result, values[0]], ctx=ast.Load())
     body = _prologue(fn) + fwd
-    tail = _tidy(fn, checks + seeds + bwd + [ast.Return(value=result)])
+    facts = NameFacts()  # (what each statement reads and stores: one walk, shared below)
+    tail = _tidy(fn, checks + seeds + bwd + [ast.Return(value=result)], facts)
     backward = {id(stmt) for stmt in tail}  # the return at least survives dead-code removal
     body += tail
     removable = (
@@ -516,8 +518,10 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     pure = {
         name for name, obj in fn.unit.binding_names.items() if isinstance(obj, types.ModuleType)
     }
-    body = eliminate_dead([body], removable - set(fn.params), pure | _user_modules(fn))[0]
-    fwd_part, bwd_part = _fold(fn, body, backward, pure | _user_modules(fn))
+    body = eliminate_dead(
+        [body], removable - set(fn.params), pure | _user_modules(fn), facts=facts
+    )[0]
+    fwd_part, bwd_part = _fold(fn, body, backward, pure | _user_modules(fn), facts)
     body = free_dead_arrays(fwd_part + bwd_part, _array_locals(fn))
     first_bwd = bwd_part[0]
     first_bwd.section = "backward sweep"
@@ -732,16 +736,18 @@ def _user_modules(fn):
     return names
 
 
-def _fold(fn, body, backward, pure):
+def _fold(fn, body, backward, pure, facts=None):
     """Single-use temporaries back into expressions, separately in each sweep (the
-    backward sweep starts at the first statement whose id is in `backward`)."""
+    backward sweep starts at the first statement whose id is in `backward`); `facts`:
+    the statements' names where dead-code elimination found them (namefacts.py)."""
     split = next(i for i, stmt in enumerate(body) if id(stmt) in backward)
     fwd, bwd = body[:split], body[split:]
     temps = set(fn.flat.temp_kinds)
     derivs = set(fn.adjoints.values())
-    counted = name_counts(bwd)  # (the first fold changes the forward sweep only)
-    fwd = fold_single_use(fwd, temps, pure, bwd, fn.int_names, context_counts=counted)
-    bwd = fold_single_use(bwd, derivs, pure, fwd, fn.int_names, counts=counted)
+    facts = facts if facts is not None else NameFacts()
+    counted = facts.counts(bwd)  # (the first fold changes the forward sweep only)
+    fwd = fold_single_use(fwd, temps, pure, bwd, fn.int_names, context_counts=counted, facts=facts)
+    bwd = fold_single_use(bwd, derivs, pure, fwd, fn.int_names, counts=counted, facts=facts)
     if fn.checkpoint_plans:  # (reverse/checkpoint.py)
         visit = fn.fold_checkpointed(
             lambda stmts, names: fold_single_use(stmts, names, pure, int_names=fn.int_names)
@@ -785,7 +791,9 @@ def _pure_helpers(unit):
     return {name for name, obj in unit.binding_names.items() if id(obj) in helpers}
 
 
-def _tidy(fn, stmts):
+def _tidy(fn, stmts, names=None):
+    """Propagation, fills and dead code over one sweep; `names`: what its statements read
+    and store, shared with the passes after (namefacts.py)."""
     adjoints = set(fn.adjoints.values())
     stmts = propagate(stmts, adjoints, int_names=fn.int_names)
     facts = facts_for(fn)
@@ -794,7 +802,7 @@ def _tidy(fn, stmts):
     pure = {
         name for name, obj in fn.unit.binding_names.items() if isinstance(obj, types.ModuleType)
     }
-    return eliminate_dead([stmts], adjoints, pure)[0]
+    return eliminate_dead([stmts], adjoints, pure, facts=names)[0]
 
 
 def _may_fold_fills(fn, stmts):

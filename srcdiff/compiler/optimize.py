@@ -20,9 +20,9 @@ from collections.abc import Collection, Sequence
 
 from .aliasing import PURE_METHODS
 from .astutil import replace_reads, walk
+from .namefacts import MUTATORS as _MUTATORS
+from .namefacts import NameFacts
 from .templates import simplify, simplify_value
-
-_MUTATORS = frozenset({"append", "extend", "pop", "insert", "remove", "clear", "reverse", "sort"})
 
 
 def _stored(node):
@@ -200,14 +200,16 @@ def eliminate_dead(
     adjoints: Collection[str],
     pure_names: Collection[str],
     keep: Collection[str] = (),
+    facts: NameFacts | None = None,
 ) -> list[list[ast.stmt]]:
     """Drop assignments to `adjoints` whose value nothing reads later.
 
     One backward liveness pass per block (loops iterate their body's liveness to a
     fixpoint, which takes two or three rounds): a dead assignment adds nothing to
     what is live, so chains of dead assignments go in the same pass.  The names in
-    `keep` are live at every exit."""
-    sweep = _DeadCode(adjoints, pure_names, keep)
+    `keep` are live at every exit.  `facts`: what statements read, where the caller
+    shares it with other passes (namefacts.py)."""
+    sweep = _DeadCode(adjoints, pure_names, keep, facts)
     stmts_by_function[:] = [sweep.block(stmts, set(keep), True)[0] for stmts in stmts_by_function]
     return stmts_by_function
 
@@ -218,13 +220,16 @@ class _DeadCode:
     The set of live names is updated in place statement by statement (copied only where
     control flow splits), so a pass costs what the statements it reads cost."""
 
-    def __init__(self, adjoints, pure_names, keep):
+    def __init__(self, adjoints, pure_names, keep, facts=None):
         self.adjoints, self.pure_names, self.keep = adjoints, pure_names, set(keep)
         self.loops: list[tuple[frozenset, frozenset]] = []  # (live at the head, after)
         self._reads_cache: dict[ast.AST, set] = {}
         self._pure_cache: dict[ast.AST, bool] = {}
+        self.facts = facts
 
     def reads(self, node):
+        if self.facts is not None and isinstance(node, ast.stmt):
+            return self.facts.of(node).reads  # (statements only: expressions change)
         found = self._reads_cache.get(node)
         if found is None:
             found = self._reads_cache[node] = _reads(node)
@@ -346,21 +351,24 @@ def fold_single_use(
     int_names: Collection[str] = frozenset(),
     counts: tuple[dict[str, int], dict[str, int]] | None = None,
     context_counts: tuple[dict[str, int], dict[str, int]] | None = None,
+    facts: NameFacts | None = None,
 ) -> list[ast.stmt]:
     """Put back `t = expr` into the one statement that reads `t`, when nothing in between
     changes what `expr` reads.  Undoes the three-address split where it bought nothing:
     the code reads like the user's, and runs faster (fewer stores and loads).
     `context`: the rest of the function; `counts`, `context_counts`: `name_counts` of
-    `stmts` and of `context` where the caller has them (else they are counted)."""
-    loads, stores = counts if counts is not None else name_counts(stmts)
-    more_loads, more_stores = context_counts if context_counts is not None else name_counts(context)
+    `stmts` and of `context` where the caller has them (else they are counted);
+    `facts`: statements' names, shared with other passes (namefacts.py)."""
+    count = facts.counts if facts is not None else name_counts
+    loads, stores = counts if counts is not None else count(stmts)
+    more_loads, more_stores = context_counts if context_counts is not None else count(context)
     single = {
         name
         for name in candidates
         if loads.get(name, 0) + more_loads.get(name, 0) == 1
         and stores.get(name, 0) + more_stores.get(name, 0) == 1
     }
-    return _Folder(single, pure_names, int_names, candidates).block(stmts)
+    return _Folder(single, pure_names, int_names, candidates, facts).block(stmts)
 
 
 def name_counts(stmts: Sequence[ast.stmt]) -> tuple[dict[str, int], dict[str, int]]:
@@ -379,9 +387,10 @@ class _Folder:
     """fold_single_use over one block at a time, in one pass: where each name is
     mentioned and stored, and which statements stop a fold, are indexed up front."""
 
-    def __init__(self, single, pure_names, int_names, candidates=frozenset()):
+    def __init__(self, single, pure_names, int_names, candidates=frozenset(), facts=None):
         self.single, self.pure_names, self.int_names = single, pure_names, int_names
         self.candidates = candidates  # derived names; others are the user's variables
+        self.facts = facts  # (namefacts.py; a statement folded into is forgotten)
 
     def block(self, block):
         out = list(block)
@@ -393,7 +402,11 @@ class _Folder:
         stored: dict[str, list[int]] = {}
         barriers = []
         for pos, stmt in enumerate(out):
-            names, changed = _mentioned_and_stored(stmt)
+            if self.facts is not None:
+                facts = self.facts.of(stmt)
+                names, changed = facts.mentioned, facts.changed
+            else:
+                names, changed = _mentioned_and_stored(stmt)
             for name in names:
                 mentions.setdefault(name, []).append(pos)
             for name in changed:
@@ -419,6 +432,8 @@ class _Folder:
             ):
                 continue
             later = out[j]
+            if self.facts is not None:
+                self.facts.forget(later)  # (changed in place below)
             _replace_load(later, target, stmt.value)
             if isinstance(later, ast.Assign):
                 lhs = later.targets[0]
