@@ -795,10 +795,12 @@ def _tidy(fn, stmts, names=None):
     """Propagation, fills and dead code over one sweep; `names`: what its statements read
     and store, shared with the passes after (namefacts.py)."""
     adjoints = set(fn.adjoints.values())
-    stmts = propagate(stmts, adjoints, int_names=fn.int_names)
+    stmts = propagate(stmts, adjoints, int_names=fn.int_names, names=names)
     facts = facts_for(fn)
     if facts is not None and _may_fold_fills(fn, stmts):
         stmts = fold_fills(stmts, facts, fn.int_names)  # np.full_like(t, c) * w -> c * w
+        if names is not None:
+            names.forget_all()  # (the folds change statements in place)
     pure = {
         name for name, obj in fn.unit.binding_names.items() if isinstance(obj, types.ModuleType)
     }

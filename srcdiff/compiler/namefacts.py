@@ -93,6 +93,10 @@ class NameFacts:
         """`stmt` was changed in place: its facts are found again when next asked."""
         self._memo.pop(stmt, None)
 
+    def forget_all(self) -> None:
+        """Statements may have been changed in place anywhere (fills.py's folds)."""
+        self._memo.clear()
+
     def counts(self, stmts: Sequence[ast.stmt]) -> tuple[dict[str, int], dict[str, int]]:
         """`optimize.name_counts(stmts)`: (name -> how often `stmts` read it, name -> how
         often they store or delete it)."""

@@ -106,11 +106,14 @@ def propagate(
     adjoints: Collection[str],
     facts: _Facts | None = None,
     int_names: Collection[str] = frozenset(),
+    names: NameFacts | None = None,
 ) -> list[ast.stmt]:
     """Copy/constant propagation over adjoint names, in place; returns stmts.
 
     One forward pass: a fact flows into a loop or branch body only if nothing in that
-    body reassigns either side of it."""
+    body reassigns either side of it.  `names`: statements' names, shared with the
+    passes after (namefacts.py; a statement is asked about once this pass is done
+    with it)."""
     facts = facts.copy() if facts is not None else _Facts()
     out: list[ast.stmt] = []
     for stmt in stmts:
@@ -119,12 +122,12 @@ def propagate(
             inner.kill(_stored(stmt))
             if isinstance(stmt, ast.If):
                 stmt.test = facts.substitute(stmt.test)
-                stmt.body = propagate(stmt.body, adjoints, inner, int_names)
-                stmt.orelse = propagate(stmt.orelse, adjoints, inner, int_names)
+                stmt.body = propagate(stmt.body, adjoints, inner, int_names, names)
+                stmt.orelse = propagate(stmt.orelse, adjoints, inner, int_names, names)
             else:
                 if isinstance(stmt, ast.For):
                     stmt.iter = facts.substitute(stmt.iter)
-                stmt.body = propagate(stmt.body, adjoints, inner, int_names)
+                stmt.body = propagate(stmt.body, adjoints, inner, int_names, names)
             facts = inner
             out.append(stmt)
             continue
@@ -141,7 +144,7 @@ def propagate(
                 continue  # `ds = ds` (what `s = s + t` hands s's adjoint) does nothing
         elif not isinstance(stmt, ast.Return):  # `return dtheta0` reads better than `dtheta`
             stmt = facts.substitute(stmt)
-        facts.kill(_stored(stmt))
+        facts.kill(names.of(stmt).changed if names is not None else _stored(stmt))
         if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name):
             target, value = stmt.targets[0].id, stmt.value
             if target in adjoints and (
@@ -426,9 +429,7 @@ class _Folder:
             if j is None or not isinstance(out[j], (ast.Assign, ast.Expr)):
                 continue  # `return dx` stays
             if _any_between(barriers, i, j) or any(
-                _any_between(stored.get(n.id, []), i, j)
-                for n in walk(stmt.value)
-                if isinstance(n, ast.Name)
+                _any_between(stored.get(name, []), i, j) for name in self._value_names(stmt)
             ):
                 continue
             later = out[j]
@@ -442,6 +443,13 @@ class _Folder:
                 later.value = tidy(later.value, self.int_names)
             folded.add(i)
         return [stmt for pos, stmt in enumerate(out) if pos not in folded]
+
+    def _value_names(self, stmt):
+        """The names `t = expr` mentions: expr's, and t (which no statement between it
+        and its one read changes: it is stored once, and a change into it reads it)."""
+        if self.facts is not None:
+            return self.facts.of(stmt).mentioned
+        return [n.id for n in walk(stmt.value) if isinstance(n, ast.Name)]
 
     def _barrier(self, stmt):
         """A statement a fold may not move an expression across: anything but a plain
