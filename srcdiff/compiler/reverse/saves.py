@@ -264,17 +264,14 @@ class _Liveness:
         if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             kills = set().union(*(_stores(t) for t in targets))
-            reads = self.loads_of.get(id(stmt))
-            if reads is None:
-                reads = _loads(stmt)
+            reads = self._reads(stmt)
             if isinstance(stmt, ast.AugAssign):
                 reads = reads | kills
             live -= kills
             live |= reads
             return live
         if isinstance(stmt, (ast.Expr, ast.Return, ast.Pass)):
-            reads = self.loads_of.get(id(stmt))
-            live |= _loads(stmt) if reads is None else reads
+            live |= self._reads(stmt)
             return live
         # anything else: all it reads is live, it assigns nothing, its restores all stay
         for node in walk(stmt):
@@ -284,6 +281,14 @@ class _Liveness:
                 live.add(m.var)
         live |= _loads(stmt)
         return live
+
+    def _reads(self, stmt):
+        """What a simple statement reads, walked once: a loop's body is read again on
+        every round of its fixpoint (nothing here changes a statement)."""
+        reads = self.loads_of.get(id(stmt))
+        if reads is None:
+            reads = self.loads_of[id(stmt)] = _loads(stmt)
+        return reads
 
     def loop(self, stmt, live):
         exit_live = self.block(stmt.orelse, live)
