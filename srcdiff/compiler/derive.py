@@ -976,11 +976,10 @@ def _check_clashes(unit, functions):
             n.id for n in walk(f) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
         } | {a.arg for a in walk(f.args) if isinstance(a, ast.arg)}
         clashes |= stored & unit_level
+    functions_or_stack = (unit_level - set(unit.binding_names)) | {unit._stack_name}
     for src in unit.sources.values():
         for node in walk(src.tree):
-            if isinstance(node, ast.Name) and (
-                node.id in unit_level - set(unit.binding_names) or node.id == unit._stack_name
-            ):
+            if isinstance(node, ast.Name) and node.id in functions_or_stack:
                 clashes.add(node.id)
             elif isinstance(node, ast.arg) and node.arg == unit._stack_name:
                 clashes.add(node.arg)
