@@ -8,6 +8,7 @@ the unit's functions into `def` statements, prints them and compiles them.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import types
 from collections.abc import Callable, Collection, Sequence
@@ -563,8 +564,14 @@ def _value_kinds(fn):
 def _value_rank(fn):
     """Name -> ndim of the array it holds where certain, else None (the Numba backend
     saves arrays on a list per rank: njit.py)."""
-    shapes = getattr(fn, "shapes", None)
-    return shapes.rank if shapes is not None else (lambda name: None)
+    if getattr(fn, "shapes", None) is None:
+        return lambda name: None
+    # (through the transformer, which this keeps alive: its ShapeTokens holds it weakly)
+    return functools.partial(_rank_in, fn)
+
+
+def _rank_in(fn, name):
+    return fn.shapes.rank(name)
 
 
 def _array_locals(fn):
