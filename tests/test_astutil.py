@@ -16,6 +16,7 @@ from srcdiff.compiler.astutil import (
     fix_missing_locations,
     statements,
     walk,
+    walk_outside,
 )
 
 SOURCES = [
@@ -33,6 +34,23 @@ def test_walk_is_ast_walk_without_context_and_operator_leaves(tree):
     expected = [n for n in ast.walk(tree) if not isinstance(n, LEAVES)]
     assert walk(tree) == expected
     assert len(walk(tree)) < len(list(ast.walk(tree)))  # (there are leaves to skip)
+
+
+@pytest.mark.parametrize("tree", _trees(), ids=[p.name for p in SOURCES])
+def test_walk_outside_is_a_depth_first_walk_not_entering_the_opaque(tree):
+    opaque = (ast.Lambda, ast.IfExp, ast.ListComp, ast.FunctionDef)
+
+    def reference(node, opaque):  # (what result_reads.py's walk was)
+        todo = [node]
+        while todo:
+            n = todo.pop()
+            yield n
+            if not isinstance(n, opaque):
+                todo.extend(ast.iter_child_nodes(n))
+
+    for kinds in (opaque, ()):
+        expected = [n for n in reference(tree, kinds) if not isinstance(n, LEAVES)]
+        assert walk_outside(tree, kinds) == expected
 
 
 @pytest.mark.parametrize("tree", _trees(), ids=[p.name for p in SOURCES])

@@ -105,6 +105,34 @@ def walk(node):
     return todo
 
 
+def walk_outside(node, opaque):
+    """The nodes of a tree, entering none of the classes in `opaque` (those themselves
+    are included), less the context and operator leaves, as a list in the order of a
+    depth-first walk that pops the last child pushed (`stack.extend(iter_child_nodes(n))`):
+    what a question about the parts of an expression evaluated unconditionally reads,
+    at a fraction of the cost of `ast.iter_child_nodes`."""
+    out = []
+    todo = [node]
+    pop, push, extend = todo.pop, todo.append, todo.extend
+    fields_of = _NODE_FIELDS
+    while todo:
+        current = pop()
+        out.append(current)
+        if isinstance(current, opaque):
+            continue
+        kind = current.__class__
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = fields_of[kind] = _node_fields(kind)
+        for field in fields:
+            value = getattr(current, field, None)
+            if value.__class__ is list:
+                extend([item for item in value if isinstance(item, ast.AST)])
+            elif isinstance(value, ast.AST):
+                push(value)
+    return out
+
+
 # Fields that hold blocks of statements (or handlers and cases holding them), in the
 # order of the node classes' `_fields` (a Try's body, handlers, orelse, finalbody).
 BLOCK_FIELDS = ("body", "handlers", "orelse", "finalbody", "cases")

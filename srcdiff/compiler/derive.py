@@ -8,6 +8,7 @@ the unit's functions into `def` statements, prints them and compiles them.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import types
 from collections.abc import Callable, Collection, Sequence
@@ -35,7 +36,8 @@ from .fills import facts_for, fold_fills
 from .forward import ForwardTransform
 from .gcpause import gc_paused
 from .guards import HOLDS
-from .optimize import eliminate_dead, fold_single_use, name_counts, propagate
+from .namefacts import NameFacts
+from .optimize import eliminate_dead, fold_single_use, propagate
 from .reverse import FunctionTransform
 from .reverse.checkpoint import parse_option
 from .reverse.frees import free_dead_arrays
@@ -506,7 +508,8 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     elif has_aux:
         result = ast.Tuple(elts=[result, values[0]], ctx=ast.Load())
     body = _prologue(fn) + fwd
-    tail = _tidy(fn, checks + seeds + bwd + [ast.Return(value=result)])
+    facts = NameFacts()  # (what each statement reads and stores: one walk, shared below)
+    tail = _tidy(fn, checks + seeds + bwd + [ast.Return(value=result)], facts)
     backward = {id(stmt) for stmt in tail}  # the return at least survives dead-code removal
     body += tail
     removable = (
@@ -519,9 +522,12 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
         name for name, obj in fn.unit.binding_names.items() if isinstance(obj, types.ModuleType)
     }
     body = eliminate_dead(
-        [body], removable - set(fn.params), pure | _user_modules(fn) | _pure_helpers(fn.unit)
+        [body],
+        removable - set(fn.params),
+        pure | _user_modules(fn) | _pure_helpers(fn.unit),
+        facts=facts,
     )[0]
-    fwd_part, bwd_part = _fold(fn, body, backward, pure | _user_modules(fn))
+    fwd_part, bwd_part = _fold(fn, body, backward, pure | _user_modules(fn), facts)
     fwd_part, bwd_part = _fold_straight(fn, fwd_part, bwd_part, pure | _user_modules(fn))
     _tidy_signs(fn, bwd_part, set(fn.adjoints.values()))
     body = free_dead_arrays(fwd_part + bwd_part, _array_locals(fn))
@@ -565,8 +571,14 @@ def _value_kinds(fn):
 def _value_rank(fn):
     """Name -> ndim of the array it holds where certain, else None (the Numba backend
     saves arrays on a list per rank: njit.py)."""
-    shapes = getattr(fn, "shapes", None)
-    return shapes.rank if shapes is not None else (lambda name: None)
+    if getattr(fn, "shapes", None) is None:
+        return lambda name: None
+    # (through the transformer, which this keeps alive: its ShapeTokens holds it weakly)
+    return functools.partial(_rank_in, fn)
+
+
+def _rank_in(fn, name):
+    return fn.shapes.rank(name)
 
 
 def _array_locals(fn):
@@ -738,16 +750,18 @@ def _user_modules(fn):
     return names
 
 
-def _fold(fn, body, backward, pure):
+def _fold(fn, body, backward, pure, facts=None):
     """Single-use temporaries back into expressions, separately in each sweep (the
-    backward sweep starts at the first statement whose id is in `backward`)."""
+    backward sweep starts at the first statement whose id is in `backward`); `facts`:
+    the statements' names where dead-code elimination found them (namefacts.py)."""
     split = next(i for i, stmt in enumerate(body) if id(stmt) in backward)
     fwd, bwd = body[:split], body[split:]
     temps = set(fn.flat.temp_kinds)
     derivs = set(fn.adjoints.values())
-    counted = name_counts(bwd)  # (the first fold changes the forward sweep only)
-    fwd = fold_single_use(fwd, temps, pure, bwd, fn.int_names, context_counts=counted)
-    bwd = fold_single_use(bwd, derivs, pure, fwd, fn.int_names, counts=counted)
+    facts = facts if facts is not None else NameFacts()
+    counted = facts.counts(bwd)  # (the first fold changes the forward sweep only)
+    fwd = fold_single_use(fwd, temps, pure, bwd, fn.int_names, context_counts=counted, facts=facts)
+    bwd = fold_single_use(bwd, derivs, pure, fwd, fn.int_names, counts=counted, facts=facts)
     if fn.checkpoint_plans:  # (reverse/checkpoint.py)
         visit = fn.fold_checkpointed(
             lambda stmts, names: fold_single_use(stmts, names, pure, int_names=fn.int_names)
@@ -847,16 +861,20 @@ def _pure_helpers(unit):
     return {name for name, obj in unit.binding_names.items() if id(obj) in helpers}
 
 
-def _tidy(fn, stmts):
+def _tidy(fn, stmts, names=None):
+    """Propagation, fills and dead code over one sweep; `names`: what its statements read
+    and store, shared with the passes after (namefacts.py)."""
     adjoints = set(fn.adjoints.values())
-    stmts = propagate(stmts, adjoints, int_names=fn.int_names)
+    stmts = propagate(stmts, adjoints, int_names=fn.int_names, names=names)
     facts = facts_for(fn)
     if facts is not None and _may_fold_fills(fn, stmts):
         stmts = fold_fills(stmts, facts, fn.int_names)  # np.full_like(t, c) * w -> c * w
+        if names is not None:
+            names.forget_all()  # (the folds change statements in place)
     pure = {
         name for name, obj in fn.unit.binding_names.items() if isinstance(obj, types.ModuleType)
     }
-    return eliminate_dead([stmts], adjoints, pure | _pure_helpers(fn.unit))[0]
+    return eliminate_dead([stmts], adjoints, pure | _pure_helpers(fn.unit), facts=names)[0]
 
 
 def _may_fold_fills(fn, stmts):
@@ -1028,11 +1046,10 @@ def _check_clashes(unit, functions):
             n.id for n in walk(f) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
         } | {a.arg for a in walk(f.args) if isinstance(a, ast.arg)}
         clashes |= stored & unit_level
+    functions_or_stack = (unit_level - set(unit.binding_names)) | {unit._stack_name}
     for src in unit.sources.values():
         for node in walk(src.tree):
-            if isinstance(node, ast.Name) and (
-                node.id in unit_level - set(unit.binding_names) or node.id == unit._stack_name
-            ):
+            if isinstance(node, ast.Name) and node.id in functions_or_stack:
                 clashes.add(node.id)
             elif isinstance(node, ast.arg) and node.arg == unit._stack_name:
                 clashes.add(node.arg)

@@ -88,7 +88,7 @@ def _hoist(source, tree, names, ask=None):
     `ask`, a name passed whole to a user function is its display there."""
     if not names:
         return tree
-    result = copy.deepcopy(tree)
+    result = copy_tree(tree)
     for name in names:
         attempt = copy_tree(result)  # (a failed attempt may have rewritten some uses)
         try:

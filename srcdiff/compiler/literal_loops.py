@@ -23,23 +23,34 @@ import ast
 import copy
 
 from ..errors import UnsupportedSyntaxError
+from .astutil import copy_tree, fix_missing_locations, statements, walk
 from .unrolling import assign, bind_copy, is_key, is_string, own_jumps
 
 
 def unroll_literal_loops(source, tree: ast.FunctionDef) -> ast.FunctionDef:
     """`tree`, or a rewritten copy in which such loops are unrolled (the tree given is
     not changed)."""
-    loops = [n for n in ast.walk(tree) if isinstance(n, ast.For)]
-    if not loops or (
-        not any(isinstance(n.iter, (ast.Tuple, ast.List, ast.Call)) for n in loops)
-        and not _bound_displays(tree)
-    ):
+    # (a loop is a statement: found without entering expressions, a fraction of a walk)
+    loops = [n for n in statements(tree.body) if isinstance(n, ast.For)]
+    if not loops or (not any(_walks_displays(n.iter) for n in loops) and not _bound_displays(tree)):
         return tree
-    tree = copy.deepcopy(tree)
+    tree = copy_tree(tree)
     _inline_bound_displays(tree)
-    taken = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    taken = {n.id for n in walk(tree) if isinstance(n, ast.Name)}
     _Unroll(source, taken).visit(tree)
-    return ast.fix_missing_locations(tree)
+    return fix_missing_locations(tree)
+
+
+def _walks_displays(it) -> bool:
+    """Whether a loop over `it` may be one `_Unroll.display` reads: a display, or a call
+    (enumerate, zip) of displays -- not `range(n)`, which leaves the tree as it is."""
+    if isinstance(it, (ast.Tuple, ast.List)):
+        return True
+    return (
+        isinstance(it, ast.Call)
+        and bool(it.args)
+        and all(isinstance(a, (ast.Tuple, ast.List)) for a in it.args)
+    )
 
 
 def _wanted(loop: ast.For, it=None) -> bool:

@@ -69,7 +69,7 @@ def _candidates(source, tree, returned, failed) -> list:
     the block that builds them get a reason in `failed`."""
     found: list = []
     seen: set = set()
-    total = _name_counts(tree.body)
+    total = None  # (counted where a dict is built in a nested block: a walk of it all)
     for home, block in _blocks(tree):
         for i, stmt in enumerate(block):
             if not (
@@ -85,7 +85,10 @@ def _candidates(source, tree, returned, failed) -> list:
             seen.add(name)
             if home == ((), "body"):
                 found.append((name, home))
-            elif _name_counts(block[i:]).get(name) == total.get(name):
+                continue
+            if total is None:
+                total = _name_counts(tree.body)
+            if _name_counts(block[i:]).get(name) == total.get(name):
                 found.append((name, home))
             elif name not in failed and _is_dict(source, stmt.value):
                 failed[name] = Bail(

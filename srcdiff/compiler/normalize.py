@@ -894,6 +894,8 @@ class Normalizer(Reductions, Inlining):
         operand), a conditional expression's branches (lifted into an `if` later, with
         what they contain), comprehensions or lambdas.  Refused where `expr` reads the
         name before the assignment expression (the rest see the value it assigns)."""
+        if not any(isinstance(n, ast.NamedExpr) for n in walk(expr)):
+            return [], expr  # (before the class is made: a class per statement costs)
         pre = []
         found = []
 
@@ -920,8 +922,6 @@ class Normalizer(Reductions, Inlining):
 
             visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp
 
-        if not any(isinstance(n, ast.NamedExpr) for n in walk(expr)):
-            return [], expr
         before = {
             (n.id, n.lineno, n.col_offset)
             for n in walk(expr)

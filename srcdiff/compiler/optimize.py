@@ -20,9 +20,9 @@ from collections.abc import Collection, Sequence
 
 from .aliasing import PURE_METHODS
 from .astutil import replace_reads, walk
+from .namefacts import MUTATORS as _MUTATORS
+from .namefacts import NameFacts
 from .templates import simplify, simplify_value
-
-_MUTATORS = frozenset({"append", "extend", "pop", "insert", "remove", "clear", "reverse", "sort"})
 
 
 def _stored(node):
@@ -106,11 +106,14 @@ def propagate(
     adjoints: Collection[str],
     facts: _Facts | None = None,
     int_names: Collection[str] = frozenset(),
+    names: NameFacts | None = None,
 ) -> list[ast.stmt]:
     """Copy/constant propagation over adjoint names, in place; returns stmts.
 
     One forward pass: a fact flows into a loop or branch body only if nothing in that
-    body reassigns either side of it."""
+    body reassigns either side of it.  `names`: statements' names, shared with the
+    passes after (namefacts.py; a statement is asked about once this pass is done
+    with it)."""
     facts = facts.copy() if facts is not None else _Facts()
     out: list[ast.stmt] = []
     for stmt in stmts:
@@ -119,12 +122,12 @@ def propagate(
             inner.kill(_stored(stmt))
             if isinstance(stmt, ast.If):
                 stmt.test = facts.substitute(stmt.test)
-                stmt.body = propagate(stmt.body, adjoints, inner, int_names)
-                stmt.orelse = propagate(stmt.orelse, adjoints, inner, int_names)
+                stmt.body = propagate(stmt.body, adjoints, inner, int_names, names)
+                stmt.orelse = propagate(stmt.orelse, adjoints, inner, int_names, names)
             else:
                 if isinstance(stmt, ast.For):
                     stmt.iter = facts.substitute(stmt.iter)
-                stmt.body = propagate(stmt.body, adjoints, inner, int_names)
+                stmt.body = propagate(stmt.body, adjoints, inner, int_names, names)
             facts = inner
             out.append(stmt)
             continue
@@ -141,7 +144,7 @@ def propagate(
                 continue  # `ds = ds` (what `s = s + t` hands s's adjoint) does nothing
         elif not isinstance(stmt, ast.Return):  # `return dtheta0` reads better than `dtheta`
             stmt = facts.substitute(stmt)
-        facts.kill(_stored(stmt))
+        facts.kill(names.of(stmt).changed if names is not None else _stored(stmt))
         if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name):
             target, value = stmt.targets[0].id, stmt.value
             if target in adjoints and (
@@ -200,14 +203,16 @@ def eliminate_dead(
     adjoints: Collection[str],
     pure_names: Collection[str],
     keep: Collection[str] = (),
+    facts: NameFacts | None = None,
 ) -> list[list[ast.stmt]]:
     """Drop assignments to `adjoints` whose value nothing reads later.
 
     One backward liveness pass per block (loops iterate their body's liveness to a
     fixpoint, which takes two or three rounds): a dead assignment adds nothing to
     what is live, so chains of dead assignments go in the same pass.  The names in
-    `keep` are live at every exit."""
-    sweep = _DeadCode(adjoints, pure_names, keep)
+    `keep` are live at every exit.  `facts`: what statements read, where the caller
+    shares it with other passes (namefacts.py)."""
+    sweep = _DeadCode(adjoints, pure_names, keep, facts)
     stmts_by_function[:] = [sweep.block(stmts, set(keep), True)[0] for stmts in stmts_by_function]
     return stmts_by_function
 
@@ -218,13 +223,16 @@ class _DeadCode:
     The set of live names is updated in place statement by statement (copied only where
     control flow splits), so a pass costs what the statements it reads cost."""
 
-    def __init__(self, adjoints, pure_names, keep):
+    def __init__(self, adjoints, pure_names, keep, facts=None):
         self.adjoints, self.pure_names, self.keep = adjoints, pure_names, set(keep)
         self.loops: list[tuple[frozenset, frozenset]] = []  # (live at the head, after)
         self._reads_cache: dict[ast.AST, set] = {}
         self._pure_cache: dict[ast.AST, bool] = {}
+        self.facts = facts
 
     def reads(self, node):
+        if self.facts is not None and isinstance(node, ast.stmt):
+            return self.facts.of(node).reads  # (statements only: expressions change)
         found = self._reads_cache.get(node)
         if found is None:
             found = self._reads_cache[node] = _reads(node)
@@ -346,21 +354,24 @@ def fold_single_use(
     int_names: Collection[str] = frozenset(),
     counts: tuple[dict[str, int], dict[str, int]] | None = None,
     context_counts: tuple[dict[str, int], dict[str, int]] | None = None,
+    facts: NameFacts | None = None,
 ) -> list[ast.stmt]:
     """Put back `t = expr` into the one statement that reads `t`, when nothing in between
     changes what `expr` reads.  Undoes the three-address split where it bought nothing:
     the code reads like the user's, and runs faster (fewer stores and loads).
     `context`: the rest of the function; `counts`, `context_counts`: `name_counts` of
-    `stmts` and of `context` where the caller has them (else they are counted)."""
-    loads, stores = counts if counts is not None else name_counts(stmts)
-    more_loads, more_stores = context_counts if context_counts is not None else name_counts(context)
+    `stmts` and of `context` where the caller has them (else they are counted);
+    `facts`: statements' names, shared with other passes (namefacts.py)."""
+    count = facts.counts if facts is not None else name_counts
+    loads, stores = counts if counts is not None else count(stmts)
+    more_loads, more_stores = context_counts if context_counts is not None else count(context)
     single = {
         name
         for name in candidates
         if loads.get(name, 0) + more_loads.get(name, 0) == 1
         and stores.get(name, 0) + more_stores.get(name, 0) == 1
     }
-    return _Folder(single, pure_names, int_names, candidates).block(stmts)
+    return _Folder(single, pure_names, int_names, candidates, facts).block(stmts)
 
 
 def name_counts(stmts: Sequence[ast.stmt]) -> tuple[dict[str, int], dict[str, int]]:
@@ -379,9 +390,10 @@ class _Folder:
     """fold_single_use over one block at a time, in one pass: where each name is
     mentioned and stored, and which statements stop a fold, are indexed up front."""
 
-    def __init__(self, single, pure_names, int_names, candidates=frozenset()):
+    def __init__(self, single, pure_names, int_names, candidates=frozenset(), facts=None):
         self.single, self.pure_names, self.int_names = single, pure_names, int_names
         self.candidates = candidates  # derived names; others are the user's variables
+        self.facts = facts  # (namefacts.py; a statement folded into is forgotten)
 
     def block(self, block):
         out = list(block)
@@ -393,7 +405,11 @@ class _Folder:
         stored: dict[str, list[int]] = {}
         barriers = []
         for pos, stmt in enumerate(out):
-            names, changed = _mentioned_and_stored(stmt)
+            if self.facts is not None:
+                facts = self.facts.of(stmt)
+                names, changed = facts.mentioned, facts.changed
+            else:
+                names, changed = _mentioned_and_stored(stmt)
             for name in names:
                 mentions.setdefault(name, []).append(pos)
             for name in changed:
@@ -413,12 +429,12 @@ class _Folder:
             if j is None or not isinstance(out[j], (ast.Assign, ast.Expr)):
                 continue  # `return dx` stays
             if _any_between(barriers, i, j) or any(
-                _any_between(stored.get(n.id, []), i, j)
-                for n in walk(stmt.value)
-                if isinstance(n, ast.Name)
+                _any_between(stored.get(name, []), i, j) for name in self._value_names(stmt)
             ):
                 continue
             later = out[j]
+            if self.facts is not None:
+                self.facts.forget(later)  # (changed in place below)
             _replace_load(later, target, stmt.value)
             if isinstance(later, ast.Assign):
                 lhs = later.targets[0]
@@ -427,6 +443,13 @@ class _Folder:
                 later.value = tidy(later.value, self.int_names)
             folded.add(i)
         return [stmt for pos, stmt in enumerate(out) if pos not in folded]
+
+    def _value_names(self, stmt):
+        """The names `t = expr` mentions: expr's, and t (which no statement between it
+        and its one read changes: it is stored once, and a change into it reads it)."""
+        if self.facts is not None:
+            return self.facts.of(stmt).mentioned
+        return [n.id for n in walk(stmt.value) if isinstance(n, ast.Name)]
 
     def _barrier(self, stmt):
         """A statement a fold may not move an expression across: anything but a plain

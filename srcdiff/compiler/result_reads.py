@@ -21,6 +21,7 @@ import ast
 from collections.abc import Callable
 
 from ..errors import SrcDiffError
+from .astutil import walk_outside
 from .results import COMPUTED, result_tree
 
 # not evaluated unconditionally, or not in the statement's own order
@@ -81,12 +82,7 @@ def _args_of(read):
 
 def _visible(node):
     """The nodes of an expression evaluated unconditionally, in no particular order."""
-    todo = [node]
-    while todo:
-        n = todo.pop()
-        yield n
-        if not isinstance(n, _OPAQUE):
-            todo.extend(ast.iter_child_nodes(n))
+    return walk_outside(node, _OPAQUE)
 
 
 def _read_of_call(node):

@@ -23,6 +23,7 @@ otherwise compare shapes on every call.
 from __future__ import annotations
 
 import ast
+import weakref
 
 import numpy as np
 
@@ -74,7 +75,10 @@ VARIES = "varies"  # the token of a name assigned more than once: equal to nothi
 
 class ShapeTokens:
     def __init__(self, fn):
-        self.fn = fn
+        # a weak reference: the transformer holds its ShapeTokens, and a cycle between
+        # them would leave everything the transformer built to the cyclic collector
+        # (whose pass over it grows with the function: gcpause.py)
+        self._fn = weakref.ref(fn)
         self.stores = {}
         for node in walk(fn.tree):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
@@ -96,6 +100,10 @@ class ShapeTokens:
         for name in self.fn.params:
             if self.stores.get(name, 0):
                 self.token(name)
+
+    @property
+    def fn(self):
+        return self._fn()
 
     def same(self, a, b):
         """Do names `a` and `b` certainly hold arrays of the same shape?  Never for a name

@@ -21,7 +21,7 @@ from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
 from .aliasing import PURE_METHODS, check_memory
 from .analysis import ARRAY, SAME_VALUE, SCALAR, SEQ
-from .astutil import copy_tree, name, walk
+from .astutil import copy_tree, name, statements, walk
 from .ir import FunctionIR
 from .source import MISSING
 from .split import Flattener
@@ -142,7 +142,7 @@ class TransformBase:
         could not turn into a variable per key: refused at the use that stopped it,
         before a later stage (aliasing, split) refuses it with a hint about something
         else.  A dict nothing differentiates (has_aux's metrics) is left alone."""
-        for stmt in walk(self.tree):
+        for stmt in statements(self.tree.body):  # (in the order of a walk, less its cost)
             refusal = getattr(getattr(stmt, "value", None), "srcdiff_refusal", None)
             if (
                 refusal is not None
@@ -158,7 +158,7 @@ class TransformBase:
         """Refuse calls whose effect on differentiated values srcdiff can't see: a call
         made for its side effects (`np.copyto(y, x)`, `y.sort()`), or one writing into
         an `out=` array.  Pure primitives (the rule table) and print() are harmless."""
-        for stmt in walk(self.tree):
+        for stmt in statements(self.tree.body):  # (in the order of a walk, less its cost)
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
                 self._check_effect_call(stmt.value, stmt)
             for node in walk(stmt) if isinstance(stmt, (ast.Assign, ast.Expr)) else ():

@@ -61,32 +61,33 @@ class SaveResolution:
 
     def resolve_markers(self, stmts, needed):
         """Replace markers by saves/pushes where the backward sweep needs them.  Markers
-        are statements: blocks are visited, expressions are not entered."""
-        fn = self
+        are statements: blocks are visited, expressions are not entered.  (Methods, not
+        nested closures: a recursive closure is a reference cycle holding the whole
+        transformer, which only the cyclic collector then frees -- at a cost growing with
+        everything generation made.)"""
+        return self._resolve_block(stmts, needed)
 
-        def block(stmts):
-            out = []
-            for stmt in stmts:
-                m = fn.marker_of(stmt)
-                if m is not None:
-                    out.extend(fn._expand(m, needed))
-                    continue
-                nested(stmt)
-                out.append(stmt)
-            return out
+    def _resolve_block(self, stmts, needed):
+        out = []
+        for stmt in stmts:
+            m = self.marker_of(stmt)
+            if m is not None:
+                out.extend(self._expand(m, needed))
+                continue
+            self._resolve_nested(stmt, needed)
+            out.append(stmt)
+        return out
 
-        def nested(node):
-            for field in BLOCK_FIELDS:
-                inner = getattr(node, field, None)
-                if inner.__class__ is not list:
-                    continue
-                if field in ("handlers", "cases"):
-                    for item in inner:
-                        nested(item)
-                else:
-                    inner[:] = block(inner)
-
-        return block(stmts)
+    def _resolve_nested(self, node, needed):
+        for field in BLOCK_FIELDS:
+            inner = getattr(node, field, None)
+            if inner.__class__ is not list:
+                continue
+            if field in ("handlers", "cases"):
+                for item in inner:
+                    self._resolve_nested(item, needed)
+            else:
+                inner[:] = self._resolve_block(inner, needed)
 
     def _recomputable(self, markers, needed, assigned):
         """Temporaries the backward sweep computes again instead of popping: `-g`, `a * b`
@@ -336,17 +337,14 @@ class _Liveness:
         if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             kills = set().union(*(_stores(t) for t in targets))
-            reads = self.loads_of.get(id(stmt))
-            if reads is None:
-                reads = _loads(stmt)
+            reads = self._reads(stmt)
             if isinstance(stmt, ast.AugAssign):
                 reads = reads | kills
             live -= kills
             live |= reads
             return live
         if isinstance(stmt, (ast.Expr, ast.Return, ast.Pass)):
-            reads = self.loads_of.get(id(stmt))
-            live |= _loads(stmt) if reads is None else reads
+            live |= self._reads(stmt)
             return live
         # anything else: all it reads is live, it assigns nothing, its restores all stay
         for node in walk(stmt):
@@ -356,6 +354,14 @@ class _Liveness:
                 live.add(m.var)
         live |= _loads(stmt)
         return live
+
+    def _reads(self, stmt):
+        """What a simple statement reads, walked once: a loop's body is read again on
+        every round of its fixpoint (nothing here changes a statement)."""
+        reads = self.loads_of.get(id(stmt))
+        if reads is None:
+            reads = self.loads_of[id(stmt)] = _loads(stmt)
+        return reads
 
     def loop(self, stmt, live):
         exit_live = self.block(stmt.orelse, live)

@@ -1,0 +1,110 @@
+"""Which names a generated statement reads, stores and changes: one walk, remembered.
+
+The passes that tidy a generated function one after the other -- dead-code elimination
+of the backward sweep, of the whole function, the counts single-use folding starts
+from, and the fold itself -- each asked this of every statement, each with a walk of
+its own (issue 11: every stage's cost was its walks).  A `NameFacts` shared by those
+passes walks a statement once and answers all of them.
+
+What it remembers is safe to remember: only simple statements, which the passes sharing
+it replace rather than change -- except the fold, which changes the statement it folds
+into in place and then `forget`s it.  A compound statement (`if`, `for`) has blocks the
+passes do rewrite, so its facts are found afresh each time it is asked about.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from .astutil import BLOCK_FIELDS, walk
+
+# list methods that change the list they are called on (`s.append(v)` changes s)
+MUTATORS = frozenset({"append", "extend", "pop", "insert", "remove", "clear", "reverse", "sort"})
+
+
+class Facts(NamedTuple):
+    """The names one statement (or expression) mentions, by what it does with them."""
+
+    loads: dict[str, int]  # name -> how often it is read
+    others: dict[str, int]  # name -> how often it is stored or deleted
+    reads: set[str]  # what it reads (an augmented assignment reads its target too)
+    mentioned: set[str]  # every name it mentions
+    changed: set[str]  # assigned, assigned into (`y[i] = v`), changed by a list method
+
+
+def facts_of(node: ast.AST) -> Facts:
+    """The facts of `node`, from one walk (what optimize.py's `_reads`,
+    `_mentioned_and_stored` and `name_counts` each found with a walk of their own)."""
+    loads: dict[str, int] = {}
+    others: dict[str, int] = {}
+    changed: set[str] = set()
+    name, call, load, store = ast.Name, ast.Call, ast.Load, ast.Store
+    for n in walk(node):
+        kind = n.__class__
+        if kind is name:
+            ctx = n.ctx.__class__
+            counted = loads if ctx is load else others
+            counted[n.id] = counted.get(n.id, 0) + 1
+            if ctx is store:
+                changed.add(n.id)
+        elif kind is call:
+            func = n.func
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr in MUTATORS
+                and isinstance(func.value, ast.Name)
+            ):
+                changed.add(func.value.id)
+        elif kind in (ast.Subscript, ast.Attribute) and isinstance(n.ctx, ast.Store):
+            base = n.value
+            while isinstance(base, (ast.Subscript, ast.Attribute)):
+                base = base.value
+            if isinstance(base, ast.Name):
+                changed.add(base.id)
+    reads = set(loads)
+    if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+        reads.add(node.target.id)
+    return Facts(loads, others, reads, set(loads) | set(others), changed)
+
+
+def _compound(node: ast.AST) -> bool:
+    return any(getattr(node, field, None).__class__ is list for field in BLOCK_FIELDS)
+
+
+class NameFacts:
+    """Facts of statements, each simple statement walked once while this lives."""
+
+    def __init__(self) -> None:
+        self._memo: dict[ast.AST, Facts] = {}  # (keyed by the node: kept alive, so no id
+        # is reused while it is remembered)
+
+    def of(self, stmt: ast.AST) -> Facts:
+        found = self._memo.get(stmt)
+        if found is not None:
+            return found
+        facts = facts_of(stmt)
+        if not _compound(stmt):
+            self._memo[stmt] = facts
+        return facts
+
+    def forget(self, stmt: ast.AST) -> None:
+        """`stmt` was changed in place: its facts are found again when next asked."""
+        self._memo.pop(stmt, None)
+
+    def forget_all(self) -> None:
+        """Statements may have been changed in place anywhere (fills.py's folds)."""
+        self._memo.clear()
+
+    def counts(self, stmts: Sequence[ast.stmt]) -> tuple[dict[str, int], dict[str, int]]:
+        """`optimize.name_counts(stmts)`: (name -> how often `stmts` read it, name -> how
+        often they store or delete it)."""
+        loads: dict[str, int] = {}
+        stores: dict[str, int] = {}
+        for stmt in stmts:
+            facts = self.of(stmt)
+            for total, part in ((loads, facts.loads), (stores, facts.others)):
+                for name, count in part.items():
+                    total[name] = total.get(name, 0) + count
+        return loads, stores
