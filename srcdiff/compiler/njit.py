@@ -886,7 +886,10 @@ def _specialise_runtime(fdef, bindings, np_name, math_name, globals_=None, bind=
 def _axis_reduction(node, lookup, bind):
     """`np.mean(a, axis=k)` (or np.max, np.min; one axis, no other option) as
     `reduce_axis(np.mean, a, k)`, whose Numba form loops over the axis: Numba's
-    np.mean, np.max and np.min take no axis.  None for any other call."""
+    np.mean, np.max and np.min take no axis; `np.sum(e, axis=None, keepdims=False)`
+    (a jvp template's whole-array spelling) as `np.sum(e)`, since Numba's takes no
+    keepdims; `np.matmul(a, b)` as `a @ b` (Numba has the operator only).  None for
+    any other call."""
     import numpy
 
     from ..runtime import arrays
@@ -894,7 +897,20 @@ def _axis_reduction(node, lookup, bind):
     f = node.func
     if bind is None or not (isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name)):
         return None
-    if lookup.get(f.value.id) is not numpy or f.attr not in ("mean", "max", "min"):
+    if lookup.get(f.value.id) is not numpy:
+        return None
+    defaults = {"axis": None, "keepdims": False}
+    if f.attr == "sum" and len(node.args) == 1 and node.keywords:
+        given = {k.arg: k.value for k in node.keywords}
+        if all(
+            isinstance(v, ast.Constant) and defaults.get(a, ...) is v.value
+            for a, v in given.items()
+        ):
+            return ast.Call(func=f, args=node.args, keywords=[])  # (Numba's takes no keepdims)
+        return None
+    if f.attr == "matmul" and len(node.args) == 2 and not node.keywords:
+        return ast.BinOp(left=node.args[0], op=ast.MatMult(), right=node.args[1])
+    if f.attr not in ("mean", "max", "min"):
         return None
     if len(node.args) == 2 and not node.keywords:
         axis = node.args[1]
