@@ -83,3 +83,7 @@ def matrix_norm(M):
 
 def prod_over_axis(M):
     return np.sum(np.prod(M, axis=0))
+
+
+def cumulative(x):
+    return np.sum(np.cumsum(x) ** 2)

@@ -36,6 +36,8 @@ CASES = [
     (ns.mlp, (M, X[:3], M[:2, :3], W)),
     (ns.logistic, (X, M, np.array([1.0, 0.0, 1.0]))),
     (ns.rosenbrock, (X,)),
+    (ns.prod_over_axis, (M,)),  # prod_partials over one axis
+    (ns.prod_over_axis, (np.array([[0.5, 0.0], [2.0, 0.0], [1.5, -1.0]]),)),  # zeros
 ]
 
 JVP_CASES = [
@@ -110,20 +112,20 @@ def test_matmul_forms_agree_with_the_python_helpers(a, b):
 def test_reduce_axis_form_agrees_with_numpy(axis):
     a = np.random.default_rng(4).normal(size=(3, 4, 2))
     a[1, 2, 0] = a[1, 1, 0]  # (a tie)
-    for got, fn in zip(_reductions(a, axis), (np.mean, np.max, np.min)):
+    for got, fn in zip(_reductions(a, axis), (np.mean, np.max, np.min, np.prod)):
         np.testing.assert_allclose(got, fn(a, axis=axis), rtol=1e-14)
-    means, maxima, _ = _reductions(M, 0)
+    means, maxima, _, _ = _reductions(M, 0)
     np.testing.assert_allclose(means, M.mean(axis=0), rtol=1e-14)
     assert _reductions(X, 0)[1] == X.max()
 
 
 def test_forms_refuse_what_they_do_not_reproduce():
-    """A matrix norm, a 3-D matmul operand, prod over an axis: Numba's typing error, which
-    the backend reports as a BackendError naming the helper, never another result."""
+    """A matrix norm (a form without that case), cumsum (a helper without a form): Numba's
+    typing error, which the backend reports as a BackendError naming the helper."""
     with pytest.raises(srcdiff.BackendError, match="norm_partials"):
         srcdiff.grad(ns.matrix_norm, backend="numba")(M)
-    with pytest.raises(srcdiff.BackendError):
-        srcdiff.grad(ns.prod_over_axis, backend="numba")(M)
+    with pytest.raises(srcdiff.BackendError, match="cumsum_vjp"):
+        srcdiff.grad(ns.cumulative, backend="numba")(X)
     assert srcdiff.grad(ns.matrix_norm, backend="auto")(M) == pytest.approx(
         fd_grad(ns.matrix_norm, (M,), 0), rel=1e-6
     )

@@ -884,12 +884,12 @@ def _specialise_runtime(fdef, bindings, np_name, math_name, globals_=None, bind=
 
 
 def _axis_reduction(node, lookup, bind):
-    """`np.mean(a, axis=k)` (or np.max, np.min; one axis, no other option) as
+    """`np.mean(a, axis=k)` (or np.max, np.min, np.prod; one axis, no other option) as
     `reduce_axis(np.mean, a, k)`, whose Numba form loops over the axis: Numba's
-    np.mean, np.max and np.min take no axis; `np.sum(e, axis=None, keepdims=False)`
-    (a jvp template's whole-array spelling) as `np.sum(e)`, since Numba's takes no
-    keepdims; `np.matmul(a, b)` as `a @ b` (Numba has the operator only).  None for
-    any other call."""
+    np.mean, np.max, np.min and np.prod take no axis; `np.sum(e, axis=k,
+    keepdims=False)` (a jvp template's spelling) without its default options, since
+    Numba's takes no keepdims; `np.matmul(a, b)` as `a @ b` (Numba has the operator
+    only).  None for any other call."""
     import numpy
 
     from ..runtime import arrays
@@ -899,18 +899,14 @@ def _axis_reduction(node, lookup, bind):
         return None
     if lookup.get(f.value.id) is not numpy:
         return None
-    defaults = {"axis": None, "keepdims": False}
     if f.attr == "sum" and len(node.args) == 1 and node.keywords:
-        given = {k.arg: k.value for k in node.keywords}
-        if all(
-            isinstance(v, ast.Constant) and defaults.get(a, ...) is v.value
-            for a, v in given.items()
-        ):
-            return ast.Call(func=f, args=node.args, keywords=[])  # (Numba's takes no keepdims)
-        return None
+        kept = [k for k in node.keywords if not _default_option(k)]
+        if len(kept) == len(node.keywords):
+            return None
+        return ast.Call(func=f, args=node.args, keywords=kept)  # (Numba's has no keepdims)
     if f.attr == "matmul" and len(node.args) == 2 and not node.keywords:
         return ast.BinOp(left=node.args[0], op=ast.MatMult(), right=node.args[1])
-    if f.attr not in ("mean", "max", "min"):
+    if f.attr not in ("mean", "max", "min", "prod"):
         return None
     if len(node.args) == 2 and not node.keywords:
         axis = node.args[1]
@@ -922,6 +918,13 @@ def _axis_reduction(node, lookup, bind):
         return None  # (the whole array: Numba's own)
     helper = _name(bind(arrays.reduce_axis, "reduce_axis"))
     return ast.Call(func=helper, args=[f, node.args[0], axis], keywords=[])
+
+
+def _default_option(keyword):
+    """`axis=None` or `keepdims=False`: a reduction's option that changes nothing."""
+    value = keyword.value
+    default = {"axis": None, "keepdims": False}.get(keyword.arg, ...)
+    return isinstance(value, ast.Constant) and value.value is default
 
 
 def _math_function(func, bindings):

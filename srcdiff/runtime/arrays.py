@@ -152,7 +152,7 @@ def reduced_size(a, axis=None):
 
 
 def reduce_axis(fn, a, axis):
-    """`fn(a, axis=axis)` for `fn` np.mean, np.max or np.min and one integer `axis`: how
+    """`fn(a, axis=axis)` for `fn` np.mean, np.max, np.min or np.prod and one integer `axis`: how
     the Numba backend spells these reductions (Numba's take no axis; the helper's Numba
     form, runtime/numba_array_forms.py, loops over the axis)."""
     return fn(a, axis=axis)

@@ -6,10 +6,10 @@ over tuples of axes, `clip_partials` tests its bounds against None, and NumPy's 
 form picks, from the argument types Numba compiles a call for, the branch of the
 Python helper those types take, and offers nothing (so Numba reports a typing error
 and the backend refuses the code) outside the cases it reproduces: ranks above 2 for
-matmul, reductions over some axes only, matrix norms.
+matmul, std and norms over some axes only, matrix norms.
 
 `reduce_axis(fn, a, axis)` is the spelling compiler/njit.py gives `np.mean(a, axis=k)`
-(and `np.max`, `np.min`) with one integer axis: `fn` is NumPy's function, which Numba
+(and `np.max`, `np.min`, `np.prod`) with one integer axis: `fn` is NumPy's function, which Numba
 passes as a type whose key is that function.
 """
 
@@ -21,7 +21,14 @@ from numba.extending import overload
 from numba.np.unsafe.ndarray import to_fixed_tuple
 
 from . import arrays
-from .numba_forms import flat_offsets, is_float_array, is_none, is_number, padded_shape
+from .numba_forms import (
+    axes_mask,
+    flat_offsets,
+    is_float_array,
+    is_none,
+    is_number,
+    padded_shape,
+)
 
 __all__ = ["ARRAY_FORMS"]
 
@@ -74,23 +81,38 @@ def _matmul_db(g, a, b):
 
 @overload(arrays.prod_partials)
 def _prod_partials(a, axis=None):
-    """The product of the other elements, from exclusive prefix and suffix products in
-    C order: the multiplications the Python helper's cumprods make, in its order."""
-    if not (is_float_array(a) and is_none(axis)):
+    """For each element, the product of the others in its group, from exclusive prefix
+    and suffix products in C order: the multiplications of the Python helper's cumprods,
+    in its order, so the results agree exactly (and stay exact with zeros)."""
+    if not is_float_array(a):
         return None
+    mask_of = axes_mask(axis, a.ndim)
+    if mask_of is None:
+        return None
+    mask_fn = numba.njit(mask_of)
+    n = a.ndim
 
-    def whole(a, axis=None):
+    def partials(a, axis=None):
+        kept = padded_shape(a.shape, n)
+        mask = mask_fn(axis)
+        for k in range(n):
+            if mask[k]:
+                kept[k] = 1
+        groups = flat_offsets(padded_shape(a.shape, n), kept)
         x = _contiguous(a).ravel()
-        n = x.size
-        left = np.ones(n, x.dtype)
-        right = np.ones(n, x.dtype)
-        for i in range(1, n):
-            left[i] = left[i - 1] * x[i - 1]
-        for i in range(n - 2, -1, -1):
-            right[i] = right[i + 1] * x[i + 1]
-        return (left * right).reshape(a.shape)
+        run = np.ones(kept.prod(), x.dtype)
+        left = np.empty(x.size, x.dtype)
+        for i in range(x.size):
+            left[i] = run[groups[i]]
+            run[groups[i]] *= x[i]
+        run[:] = 1.0
+        out = np.empty(x.size, x.dtype)
+        for i in range(x.size - 1, -1, -1):
+            out[i] = left[i] * run[groups[i]]
+            run[groups[i]] *= x[i]
+        return out.reshape(a.shape)
 
-    return whole
+    return partials
 
 
 @overload(arrays.std_partials)
@@ -224,17 +246,20 @@ def _reducer(kind):
         return numba.njit(lambda acc, v: v if v > acc or v != v else acc), -np.inf
     if kind == "min":
         return numba.njit(lambda acc, v: v if v < acc or v != v else acc), np.inf
+    if kind == "prod":
+        return numba.njit(lambda acc, v: acc * v), 1.0
     return numba.njit(lambda acc, v: acc + v), 0.0
 
 
 @overload(arrays.reduce_axis)
 def _reduce_axis(fn, a, axis):
-    kind = {np.mean: "mean", np.max: "max", np.min: "min"}.get(getattr(fn, "typing_key", None))
+    kinds = {np.mean: "mean", np.max: "max", np.min: "min", np.prod: "prod"}
+    kind = kinds.get(getattr(fn, "typing_key", None))
     if kind is None or not is_float_array(a) or not isinstance(axis, numba.types.Integer):
         return None
     n = a.ndim
     if n == 1:
-        whole = {"mean": np.mean, "max": np.max, "min": np.min}[kind]
+        whole = {"mean": np.mean, "max": np.max, "min": np.min, "prod": np.prod}[kind]
         return lambda fn, a, axis: whole(a)
     fold, start = _reducer(kind)
     mean = kind == "mean"

@@ -24,7 +24,15 @@ from numba.extending import overload
 
 from . import arrays, core
 
-__all__ = ["FORMS", "flat_offsets", "is_float_array", "is_none", "is_number", "padded_shape"]
+__all__ = [
+    "FORMS",
+    "axes_mask",
+    "flat_offsets",
+    "is_float_array",
+    "is_none",
+    "is_number",
+    "padded_shape",
+]
 
 
 def is_number(t) -> bool:
@@ -272,7 +280,7 @@ def _broadcast_like(t, x):
     return None
 
 
-def _axes_of(axis, ndim):
+def axes_mask(axis, ndim):
     """`axis` (a type: None, an integer, a tuple of integers) -> a function of the axis
     value giving a 0/1 int64 mask of the reduced axes, or None if unsupported."""
     if is_none(axis):
@@ -303,7 +311,7 @@ def _reduced_size(a, axis=None):
         return lambda a, axis=None: 1
     if not (isinstance(a, types.Array) and a.ndim > 0):
         return None
-    mask_of = _axes_of(axis, a.ndim)
+    mask_of = axes_mask(axis, a.ndim)
     if mask_of is None:
         return None
     mask_fn = numba.njit(mask_of)
@@ -336,7 +344,7 @@ def _expand_reduced(g, a, axis=None, keepdims=False):
         return lambda g, a, axis=None, keepdims=False: g
     if not (isinstance(a, types.Array) and a.ndim > 0):
         return None
-    mask_of = _axes_of(axis, a.ndim)
+    mask_of = axes_mask(axis, a.ndim)
     if mask_of is None:
         return None
     if isinstance(a.dtype, types.Float):
@@ -381,7 +389,7 @@ def _expand_reduced(g, a, axis=None, keepdims=False):
 def _chooser_partials(a, out, axis=None, keepdims=False):
     if not (isinstance(a, types.Array) and a.ndim > 0):
         return None
-    mask_of = _axes_of(axis, a.ndim)
+    mask_of = axes_mask(axis, a.ndim)
     if mask_of is None:
         return None
     dtype = np.dtype(str(a.dtype)).type if isinstance(a.dtype, types.Float) else np.float64
