@@ -18,7 +18,7 @@ numba = pytest.importorskip(
     "numba", reason="the Numba backend needs numba (pip install srcdiff[numba])"
 )
 
-from srcdiff.runtime import arrays, numba_array_forms  # noqa: E402, F401 - registers the forms
+from srcdiff.runtime import arrays, numba_array_forms, spellings  # noqa: E402, F401 - the forms
 
 X = np.array([0.3, -0.7, 1.1, 0.4])
 W = np.array([1.2, 0.8, -0.5, 1.5])
@@ -90,9 +90,10 @@ def _matmul_cotangents(g, a, b):
 @numba.njit
 def _reductions(a, axis):
     return (
-        arrays.reduce_axis(np.mean, a, axis),
-        arrays.reduce_axis(np.max, a, axis),
-        arrays.reduce_axis(np.min, a, axis),
+        spellings.reduce_axis(np.mean, a, axis),
+        spellings.reduce_axis(np.max, a, axis),
+        spellings.reduce_axis(np.min, a, axis),
+        spellings.reduce_axis(np.prod, a, axis),
     )
 
 

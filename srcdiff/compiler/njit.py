@@ -892,7 +892,7 @@ def _axis_reduction(node, lookup, bind):
     only).  None for any other call."""
     import numpy
 
-    from ..runtime import arrays
+    from ..runtime import spellings
 
     f = node.func
     if bind is None or not (isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name)):
@@ -916,7 +916,7 @@ def _axis_reduction(node, lookup, bind):
         return None
     if isinstance(axis, ast.Constant) and axis.value is None:
         return None  # (the whole array: Numba's own)
-    helper = _name(bind(arrays.reduce_axis, "reduce_axis"))
+    helper = _name(bind(spellings.reduce_axis, "reduce_axis"))
     return ast.Call(func=helper, args=[f, node.args[0], axis], keywords=[])
 
 

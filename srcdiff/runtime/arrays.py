@@ -76,7 +76,6 @@ __all__ = [
     "quantile_vjp",
     "ptp_partials",
     "prod_partials_jvp",
-    "reduce_axis",
     "reduced_size",
     "repeat_vjp",
     "rollaxis_vjp",
@@ -149,13 +148,6 @@ def reduced_size(a, axis=None):
     """How many elements of `a` each output of a reduction over `axis` combines."""
     shape = np.shape(a)
     return math.prod(shape[ax] for ax in _reduced_axes(len(shape), axis))
-
-
-def reduce_axis(fn, a, axis):
-    """`fn(a, axis=axis)` for `fn` np.mean, np.max, np.min or np.prod and one integer `axis`: how
-    the Numba backend spells these reductions (Numba's take no axis; the helper's Numba
-    form, runtime/numba_array_forms.py, loops over the axis)."""
-    return fn(a, axis=axis)
 
 
 def _as_float(a):

@@ -20,7 +20,7 @@ import numpy as np
 from numba.extending import overload
 from numba.np.unsafe.ndarray import to_fixed_tuple
 
-from . import arrays
+from . import arrays, spellings
 from .numba_forms import (
     axes_mask,
     flat_offsets,
@@ -251,7 +251,7 @@ def _reducer(kind):
     return numba.njit(lambda acc, v: acc + v), 0.0
 
 
-@overload(arrays.reduce_axis)
+@overload(spellings.reduce_axis)
 def _reduce_axis(fn, a, axis):
     kinds = {np.mean: "mean", np.max: "max", np.min: "min", np.prod: "prod"}
     kind = kinds.get(getattr(fn, "typing_key", None))
@@ -297,5 +297,5 @@ ARRAY_FORMS = {
     arrays.std_partials: _std_partials,
     arrays.norm_partials: _norm_partials,
     arrays.clip_partials: _clip_partials,
-    arrays.reduce_axis: _reduce_axis,
+    spellings.reduce_axis: _reduce_axis,
 }
