@@ -20,6 +20,7 @@ import types
 from ..errors import UsageError
 from .header import render_header
 from .imports import import_block
+from .numba_copy import MissingForm, copy_numba_forms
 from .source import (
     drop_unused_bindings,
     free_names,
@@ -37,7 +38,10 @@ def render_module(project, built_list):
         for _, gen in built.units:
             try:
                 module.add_unit(gen, built.func.__module__)
-            except _BuildError as exc:
+                if module.compiled_calls:
+                    copy_numba_forms(module, module.compiled_calls)
+                    module.compiled_calls = []
+            except (_BuildError, MissingForm) as exc:
                 raise UsageError(f"{built.target.spec}: {exc}") from None
     files = sorted({b.target.file for b in built_list})
     names = ", ".join(f"{b.target.function}" for b in built_list)
@@ -72,14 +76,20 @@ class _ModuleText:
         self.defs = []  # names of generated functions, in order
         self.runtime_defs = []  # names of copied runtime helpers, in order
         self.runtime = {}  # runtime function -> its name here
+        self.compiled_calls = []  # runtime functions compiled code calls (Numba backend)
 
     # -- adding code ----------------------------------------------------------------------
     def add_unit(self, gen, user_module):
         """Add one generated unit; `user_module` is the module its globals come from."""
 
+        compiled = getattr(gen, "backend", "python") == "numba"
+
         def resolve(name):
             if name in gen.bindings:
-                return self._binding_key(name, gen.bindings[name])
+                obj = gen.bindings[name]
+                if compiled and _is_runtime(getattr(obj, "__module__", None) or ""):
+                    self.compiled_calls.append(obj)
+                return self._binding_key(name, obj)
             if name in gen.globals:
                 value = gen.globals[name]
                 if isinstance(value, types.ModuleType):
@@ -92,14 +102,14 @@ class _ModuleText:
             )
 
         text = drop_unused_bindings(same_on_every_python(gen.text))
-        self._add(text, resolve, entries={gen.entry}, runtime=False)
+        self.add_text(text, resolve, entries={gen.entry}, runtime=False)
 
     def _binding_key(self, name, obj):
         if isinstance(obj, types.ModuleType):
             return ("module", obj.__name__)
         module = getattr(obj, "__module__", None) or ""
         if _is_runtime(module) and callable(obj):
-            return ("name", self._add_runtime(obj))
+            return ("name", self.add_runtime(obj))
         if module.split(".")[0] == "srcdiff" and callable(obj):
             raise _BuildError(
                 f"generated code calls srcdiff's {obj.__qualname__}, which a "
@@ -116,7 +126,7 @@ class _ModuleText:
             "written into a module: it is neither a literal nor importable"
         )
 
-    def _add_runtime(self, func):
+    def add_runtime(self, func):
         if func in self.runtime:
             return self.runtime[func]
         runtime = sys.modules[func.__module__]
@@ -128,7 +138,7 @@ class _ModuleText:
             if isinstance(value, types.ModuleType):
                 return ("module", value.__name__)
             if isinstance(value, types.FunctionType) and _is_runtime(value.__module__):
-                return ("name", self._add_runtime(value))
+                return ("name", self.add_runtime(value))
             if literal(value) is not None and hasattr(runtime, name):
                 return ("const", literal(value))
             if hasattr(builtins, name):
@@ -139,11 +149,11 @@ class _ModuleText:
             )
 
         self.runtime[func] = func.__name__  # provisional, for recursive helpers
-        renames = self._add(text, resolve, entries=set(), runtime=True)
+        renames = self.add_text(text, resolve, entries=set(), runtime=True)
         self.runtime[func] = renames.get(func.__name__, func.__name__)
         return self.runtime[func]
 
-    def _add(self, text, resolve, entries, runtime):
+    def add_text(self, text, resolve, entries, runtime):
         chunks = split_defs(text)
         defined = [name for name, _ in chunks]
         tokens = name_tokens(text)
@@ -223,7 +233,7 @@ def runtime_copies(funcs):
     `text` is the constants, then the functions, for below the file's imports."""
     module = _ModuleText()
     for func in funcs:
-        module._add_runtime(func)
+        module.add_runtime(func)
     imports = {n: k[1] for n, k in sorted(module.names.items()) if k[0] == "module"}
     consts = [f"{n} = {k[1]}" for n, k in sorted(module.names.items()) if k[0] == "const"]
     blocks = ["\n".join(consts)] if consts else []

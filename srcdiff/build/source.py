@@ -158,6 +158,10 @@ def free_names(tree):
                 local |= {(a.asname or a.name).split(".")[0] for a in sub.names}
             elif isinstance(sub, ast.ExceptHandler) and sub.name:
                 local.add(sub.name)
+            elif isinstance(sub, ast.FunctionDef) and sub is not node:
+                local.add(sub.name)  # (a nested def: the Numba forms' implementations)
+            elif isinstance(sub, ast.arg):
+                local.add(sub.arg)  # (a nested def's or a lambda's parameter)
         free |= set().union(*(_loads(s) for s in node.body)) - local
         outer = list(args.defaults) + [d for d in args.kw_defaults if d is not None]
         outer += [a.annotation for a in every if a.annotation is not None]

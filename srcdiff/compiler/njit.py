@@ -98,7 +98,7 @@ def rewrite(
     import numba
     import numpy
 
-    from ..runtime import numba_forms  # noqa: F401 - registers the helpers' Numba forms
+    from ..runtime import numba_array_forms, numba_forms  # noqa: F401 - register the helpers' Numba forms
 
     decorator: ast.expr = ast.Attribute(
         value=ast.Name(id=bind(numba, "numba"), ctx=ast.Load()), attr="njit", ctx=ast.Load()
@@ -138,6 +138,7 @@ def rewrite(
             lambda: bind(numpy, "np"),
             lambda: bind(math, "math"),
             globals_ or {},
+            bind,
         )
         _compiled_callees(fdef, functions, bindings or {}, globals_ or {}, bind, cache)
         first = getattr(fdef, "comments_from", None)
@@ -782,7 +783,7 @@ def _positional_tangents(fdef):
     args.kwonlyargs, args.kw_defaults = [], []
 
 
-def _specialise_runtime(fdef, bindings, np_name, math_name, globals_=None):
+def _specialise_runtime(fdef, bindings, np_name, math_name, globals_=None, bind=None):
     """Runtime helpers that look at their arguments' types, specialised to the kinds the
     code was generated for: `scalar_like(g, x)` of a float `x` is `float(g)`,
     `pow_dbase` and `pow_dexp` of numbers their scalar branch,
@@ -848,6 +849,9 @@ def _specialise_runtime(fdef, bindings, np_name, math_name, globals_=None):
                 new = _expr(f"{np_name()}.cbrt(0.0)")  # (Numba has no math.cbrt)
                 new.args = node.args
                 return ast.copy_location(new, node)
+            reduced = _axis_reduction(node, {**(globals_ or {}), **bindings}, bind)
+            if reduced is not None:
+                return ast.copy_location(reduced, node)
             if not isinstance(node.func, ast.Name) or node.keywords:
                 return node
             obj, args = which.get(node.func.id), node.args
@@ -877,6 +881,50 @@ def _specialise_runtime(fdef, bindings, np_name, math_name, globals_=None):
             return node if new is None else ast.copy_location(new, node)
 
     Specialise().visit(fdef)
+
+
+def _axis_reduction(node, lookup, bind):
+    """`np.mean(a, axis=k)` (or np.max, np.min, np.prod; one axis, no other option) as
+    `reduce_axis(np.mean, a, k)`, whose Numba form loops over the axis: Numba's
+    np.mean, np.max, np.min and np.prod take no axis; `np.sum(e, axis=k,
+    keepdims=False)` (a jvp template's spelling) without its default options, since
+    Numba's takes no keepdims; `np.matmul(a, b)` as `a @ b` (Numba has the operator
+    only).  None for any other call."""
+    import numpy
+
+    from ..runtime import spellings
+
+    f = node.func
+    if bind is None or not (isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name)):
+        return None
+    if lookup.get(f.value.id) is not numpy:
+        return None
+    if f.attr == "sum" and len(node.args) == 1 and node.keywords:
+        kept = [k for k in node.keywords if not _default_option(k)]
+        if len(kept) == len(node.keywords):
+            return None
+        return ast.Call(func=f, args=node.args, keywords=kept)  # (Numba's has no keepdims)
+    if f.attr == "matmul" and len(node.args) == 2 and not node.keywords:
+        return ast.BinOp(left=node.args[0], op=ast.MatMult(), right=node.args[1])
+    if f.attr not in ("mean", "max", "min", "prod"):
+        return None
+    if len(node.args) == 2 and not node.keywords:
+        axis = node.args[1]
+    elif len(node.args) == 1 and [k.arg for k in node.keywords] == ["axis"]:
+        axis = node.keywords[0].value
+    else:
+        return None
+    if isinstance(axis, ast.Constant) and axis.value is None:
+        return None  # (the whole array: Numba's own)
+    helper = _name(bind(spellings.reduce_axis, "reduce_axis"))
+    return ast.Call(func=helper, args=[f, node.args[0], axis], keywords=[])
+
+
+def _default_option(keyword):
+    """`axis=None` or `keepdims=False`: a reduction's option that changes nothing."""
+    value = keyword.value
+    default = {"axis": None, "keepdims": False}.get(keyword.arg, ...)
+    return isinstance(value, ast.Constant) and value.value is default
 
 
 def _math_function(func, bindings):

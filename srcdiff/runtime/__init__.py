@@ -1,6 +1,7 @@
 """The helpers generated code calls: `core` (scalars, broadcasting, adjoint
 bookkeeping), `arrays` (what NumPy's derivative templates need) and `special` (what
-the SciPy rules' templates need; NumPy only).
+the SciPy rules' templates need; NumPy only); `spellings`: NumPy calls as the Numba
+backend spells them (`reduce_axis`).
 
 Imports nothing from srcdiff (except error classes, lazily, when srcdiff is
 installed): `srcdiff build` copies the helpers a module uses into it.  Every helper
@@ -11,13 +12,14 @@ here to be copied the same way, into the tests `srcdiff build --emit-tests` writ
 and is not re-exported.
 """
 
-from . import arrays, checkpoints, core, gathers, linalg, special
+from . import arrays, checkpoints, core, gathers, linalg, special, spellings
 from .arrays import *  # noqa: F403
 from .checkpoints import *  # noqa: F403
 from .core import *  # noqa: F403
 from .gathers import *  # noqa: F403
 from .linalg import *  # noqa: F403
 from .special import *  # noqa: F403
+from .spellings import *  # noqa: F403
 
 __all__ = sorted(
     set(core.__all__)
@@ -26,4 +28,5 @@ __all__ = sorted(
     | set(gathers.__all__)
     | set(linalg.__all__)
     | set(special.__all__)
+    | set(spellings.__all__)
 )

@@ -24,29 +24,37 @@ from numba.extending import overload
 
 from . import arrays, core
 
-__all__ = ["FORMS"]
+__all__ = [
+    "FORMS",
+    "axes_mask",
+    "flat_offsets",
+    "is_float_array",
+    "is_none",
+    "is_number",
+    "padded_shape",
+]
 
 
-def _is_number(t) -> bool:
+def is_number(t) -> bool:
     return isinstance(t, (types.Float, types.Integer, types.Boolean))
 
 
-def _is_float_array(t) -> bool:
+def is_float_array(t) -> bool:
     return isinstance(t, types.Array) and isinstance(t.dtype, types.Float) and t.ndim > 0
 
 
-def _is_none(t) -> bool:
+def is_none(t) -> bool:
     return t is None or isinstance(t, (types.NoneType, types.Omitted))
 
 
 def _is_number_list(t) -> bool:
     """A list of floats or integers (made in compiled code, or passed in)."""
-    return isinstance(t, types.List) and _is_number(t.dtype)
+    return isinstance(t, types.List) and is_number(t.dtype)
 
 
 def _is_number_seq(t) -> bool:
     """A list or a tuple of numbers (of one type)."""
-    return _is_number_list(t) or (isinstance(t, types.UniTuple) and _is_number(t.dtype))
+    return _is_number_list(t) or (isinstance(t, types.UniTuple) and is_number(t.dtype))
 
 
 def _float_dtype(t):
@@ -58,7 +66,7 @@ def _float_dtype(t):
 
 
 @numba.njit(cache=False)
-def _offsets(full, sub):
+def flat_offsets(full, sub):
     """For each element of an array of shape `full` (C order), the flat (C order) offset
     of the element of an array of shape `sub` it corresponds to, broadcasting `sub` (of
     `full`'s length, 1 where it is stretched) over `full`."""
@@ -87,7 +95,7 @@ def _offsets(full, sub):
 
 
 @numba.njit(cache=False)
-def _padded(shape, n):
+def padded_shape(shape, n):
     """`shape` (a tuple) as an int64 array of length `n`, 1s in front."""
     out = np.ones(n, np.int64)
     m = len(shape)
@@ -113,11 +121,11 @@ def _broadcast_dims(a, b):
 def _sum_to(g, shape, n):
     """`g` (an array) summed down to `shape` (a tuple; NumPy broadcasting undone), as a
     new C-contiguous array of g's dtype; `n`: the larger rank."""
-    gd = _padded(g.shape, n)
-    xd = _padded(shape, n)
+    gd = padded_shape(g.shape, n)
+    xd = padded_shape(shape, n)
     full = _broadcast_dims(gd, xd)
-    gmap = _offsets(full, gd)
-    xmap = _offsets(full, xd)
+    gmap = flat_offsets(full, gd)
+    xmap = flat_offsets(full, xd)
     flat = np.ascontiguousarray(g).ravel()
     size = 1
     for k in range(len(shape)):
@@ -133,17 +141,17 @@ def _sum_to(g, shape, n):
 
 @overload(core.unbroadcast)
 def _unbroadcast(g, x):
-    if _is_number(x):
-        if _is_number(g):
+    if is_number(x):
+        if is_number(g):
             return lambda g, x: g
-        if _is_float_array(g):
+        if is_float_array(g):
             return lambda g, x: np.sum(g)
         return None
     if not isinstance(x, types.Array) or x.ndim == 0:
         return None
-    if _is_number(g):
+    if is_number(g):
         return lambda g, x: g  # (a zero made explicit: it adds as it is)
-    if not _is_float_array(g):
+    if not is_float_array(g):
         return None
     n = max(g.ndim, x.ndim)
     if g.ndim == x.ndim:
@@ -159,7 +167,7 @@ def _unbroadcast(g, x):
 
 @overload(core.check_scalar)
 def _check_scalar(out, name):
-    if _is_number(out) or (isinstance(out, types.Array) and out.ndim == 0):
+    if is_number(out) or (isinstance(out, types.Array) and out.ndim == 0):
         return lambda out, name: None
     if isinstance(out, types.Array):
 
@@ -172,7 +180,7 @@ def _check_scalar(out, name):
 
 @overload(core.zeros_like)
 def _zeros_like(x):
-    if _is_number(x):
+    if is_number(x):
         return lambda x: 0.0
     if isinstance(x, types.RangeType) or _is_number_seq(x):
         return lambda x: np.zeros(len(x))  # (a list of numbers: seq_zeros's float array)
@@ -184,12 +192,12 @@ def _zeros_like(x):
 
 @overload(core.owned)
 def _owned(g, x):
-    if _is_number(x):
+    if is_number(x):
         return lambda g, x: g
     if not (isinstance(x, types.Array) and x.ndim > 0):
         return None
     dtype = _float_dtype(x)
-    if _is_number(g):
+    if is_number(g):
 
         def filled(g, x):
             out = np.empty(x.shape, dtype)
@@ -204,7 +212,7 @@ def _owned(g, x):
             out = np.empty(x.shape, dtype)
             flat = out.reshape(out.size)
             src = np.ascontiguousarray(g).ravel()
-            gmap = _offsets(_padded(x.shape, n), _padded(g.shape, n))
+            gmap = flat_offsets(padded_shape(x.shape, n), padded_shape(g.shape, n))
             for i in range(len(gmap)):
                 flat[i] = src[gmap[i]]
             return out
@@ -215,10 +223,10 @@ def _owned(g, x):
 
 @overload(core.like)
 def _like(g, x):
-    if _is_number(x):
+    if is_number(x):
         return lambda g, x: g
     if _is_number_list(x):  # (a list's gradient: a list of floats, one per item)
-        if _is_number(g):
+        if is_number(g):
             return lambda g, x: [float(g) for _ in range(len(x))]
         if isinstance(g, types.Array) and g.ndim == 1:
 
@@ -231,7 +239,7 @@ def _like(g, x):
         return None
     if not (isinstance(x, types.Array) and x.ndim > 0):
         return None
-    if _is_number(g):
+    if is_number(g):
         return lambda g, x: np.zeros_like(x) + g
     if isinstance(g, types.Array) and g.ndim == x.ndim:
 
@@ -248,12 +256,12 @@ def _like(g, x):
 
 @overload(core.broadcast_like)
 def _broadcast_like(t, x):
-    if _is_number(x):
+    if is_number(x):
         return lambda t, x: t
     if not (isinstance(x, types.Array) and x.ndim > 0):
         return None
     n = x.ndim
-    if _is_number(t):
+    if is_number(t):
         return lambda t, x: np.full(x.shape, t)
     if isinstance(t, types.Array) and t.ndim <= x.ndim and isinstance(t.dtype, types.Float):
 
@@ -263,7 +271,7 @@ def _broadcast_like(t, x):
             out = np.empty(x.shape, t.dtype)
             flat = out.reshape(out.size)
             src = np.ascontiguousarray(t).ravel()
-            gmap = _offsets(_padded(x.shape, n), _padded(t.shape, n))
+            gmap = flat_offsets(padded_shape(x.shape, n), padded_shape(t.shape, n))
             for i in range(len(gmap)):
                 flat[i] = src[gmap[i]]
             return out
@@ -272,10 +280,10 @@ def _broadcast_like(t, x):
     return None
 
 
-def _axes_of(axis, ndim):
+def axes_mask(axis, ndim):
     """`axis` (a type: None, an integer, a tuple of integers) -> a function of the axis
     value giving a 0/1 int64 mask of the reduced axes, or None if unsupported."""
-    if _is_none(axis):
+    if is_none(axis):
         return lambda axis: np.ones(ndim, np.int64)
     if isinstance(axis, types.Integer):
 
@@ -299,11 +307,11 @@ def _axes_of(axis, ndim):
 
 @overload(arrays.reduced_size)
 def _reduced_size(a, axis=None):
-    if _is_number(a) and _is_none(axis):
+    if is_number(a) and is_none(axis):
         return lambda a, axis=None: 1
     if not (isinstance(a, types.Array) and a.ndim > 0):
         return None
-    mask_of = _axes_of(axis, a.ndim)
+    mask_of = axes_mask(axis, a.ndim)
     if mask_of is None:
         return None
     mask_fn = numba.njit(mask_of)
@@ -332,16 +340,16 @@ def _reduced_shape_fn(ndim):
 
 @overload(arrays.expand_reduced)
 def _expand_reduced(g, a, axis=None, keepdims=False):
-    if _is_number(a) and not isinstance(a, types.Array):
+    if is_number(a) and not isinstance(a, types.Array):
         return lambda g, a, axis=None, keepdims=False: g
     if not (isinstance(a, types.Array) and a.ndim > 0):
         return None
-    mask_of = _axes_of(axis, a.ndim)
+    mask_of = axes_mask(axis, a.ndim)
     if mask_of is None:
         return None
     if isinstance(a.dtype, types.Float):
         dtype = np.dtype(str(a.dtype)).type
-    elif _is_number(g):
+    elif is_number(g):
         dtype = np.float64
     elif isinstance(g, types.Array) and isinstance(g.dtype, types.Float):
         dtype = np.dtype(str(g.dtype)).type
@@ -350,7 +358,7 @@ def _expand_reduced(g, a, axis=None, keepdims=False):
     n = a.ndim
     mask_fn = numba.njit(mask_of)
     kept = _reduced_shape_fn(n)
-    if _is_number(g):
+    if is_number(g):
 
         def filled(g, a, axis=None, keepdims=False):
             out = np.empty(a.shape, dtype)
@@ -369,7 +377,7 @@ def _expand_reduced(g, a, axis=None, keepdims=False):
         out = np.empty(a.shape, dtype)
         flat = out.reshape(out.size)
         src = np.ascontiguousarray(g).ravel()
-        gmap = _offsets(_padded(a.shape, n), gd)
+        gmap = flat_offsets(padded_shape(a.shape, n), gd)
         for i in range(len(gmap)):
             flat[i] = src[gmap[i]]
         return out
@@ -381,19 +389,19 @@ def _expand_reduced(g, a, axis=None, keepdims=False):
 def _chooser_partials(a, out, axis=None, keepdims=False):
     if not (isinstance(a, types.Array) and a.ndim > 0):
         return None
-    mask_of = _axes_of(axis, a.ndim)
+    mask_of = axes_mask(axis, a.ndim)
     if mask_of is None:
         return None
     dtype = np.dtype(str(a.dtype)).type if isinstance(a.dtype, types.Float) else np.float64
     n = a.ndim
     mask_fn = numba.njit(mask_of)
     kept = _reduced_shape_fn(n)
-    if not (_is_number(out) or isinstance(out, types.Array)):
+    if not (is_number(out) or isinstance(out, types.Array)):
         return None
 
     def shares(a, out, axis=None, keepdims=False):
         od = kept(a.shape, mask_fn(axis))
-        omap = _offsets(_padded(a.shape, n), od)
+        omap = flat_offsets(padded_shape(a.shape, n), od)
         src = np.ascontiguousarray(np.asarray(out)).ravel()
         x = np.ascontiguousarray(a).ravel()
         count = np.zeros(src.size, np.int64)
@@ -438,7 +446,7 @@ def _add_at(dx, x, index, g):
         return None
     fresh = numba.njit(fresh)
     owned = isinstance(dx, types.Array)
-    if not (owned or _is_number(dx) or _is_none(dx)):
+    if not (owned or is_number(dx) or is_none(dx)):
         return None
     if _basic_index(index):
 
@@ -453,9 +461,9 @@ def _add_at(dx, x, index, g):
         and index.ndim == 1
         and isinstance(index.dtype, types.Integer)
         and (isinstance(x, types.Array) and x.ndim == 1 or _is_number_seq(x))
-        and (_is_number(g) or isinstance(g, types.Array) and g.ndim == 1)
+        and (is_number(g) or isinstance(g, types.Array) and g.ndim == 1)
     ):
-        scalar = _is_number(g)
+        scalar = is_number(g)
 
         def gathered(dx, x, index, g):
             out = dx if owned else fresh(x)
@@ -471,9 +479,9 @@ def _add_at(dx, x, index, g):
         and isinstance(index.dtype, types.Boolean)
         and isinstance(x, types.Array)
         and index.ndim == x.ndim
-        and (_is_number(g) or isinstance(g, types.Array) and g.ndim == 1)
+        and (is_number(g) or isinstance(g, types.Array) and g.ndim == 1)
     ):
-        scalar = _is_number(g)
+        scalar = is_number(g)
 
         def masked(dx, x, index, g):  # (a mask picks each element once, in C order)
             out = dx if owned else fresh(x)
@@ -504,7 +512,7 @@ def _scalar_like(g, x):
 @overload(core.stored_in)
 def _stored_in(t, y):
     if isinstance(y, types.Array) and isinstance(y.dtype, (types.Integer, types.Boolean)):
-        if _is_number(t):
+        if is_number(t):
             return lambda t, y: 0.0
         return lambda t, y: np.zeros(np.shape(t))
     if isinstance(y, types.Array) and isinstance(y.dtype, types.Float):
@@ -517,21 +525,19 @@ def _stop_gradient(x):
     return lambda x: x
 
 
-#: the helpers with a Numba form here
-FORMS = frozenset(
-    {
-        core.unbroadcast,
-        core.check_scalar,
-        core.zeros_like,
-        core.owned,
-        core.like,
-        core.add_at,
-        core.broadcast_like,
-        core.scalar_like,
-        core.stored_in,
-        core.stop_gradient,
-        arrays.reduced_size,
-        arrays.expand_reduced,
-        arrays.chooser_partials,
-    }
-)
+#: the helpers with a Numba form here, and the forms (build/numba_copy.py copies them)
+FORMS = {
+    core.unbroadcast: _unbroadcast,
+    core.check_scalar: _check_scalar,
+    core.zeros_like: _zeros_like,
+    core.owned: _owned,
+    core.like: _like,
+    core.add_at: _add_at,
+    core.broadcast_like: _broadcast_like,
+    core.scalar_like: _scalar_like,
+    core.stored_in: _stored_in,
+    core.stop_gradient: _stop_gradient,
+    arrays.reduced_size: _reduced_size,
+    arrays.expand_reduced: _expand_reduced,
+    arrays.chooser_partials: _chooser_partials,
+}
