@@ -173,7 +173,7 @@ def test_shown_code_for_a_container_of_one_leaf_runs_as_printed(output):
     [
         (F.dynamic_key, ({"a": 1.0}, ["a"]), "must be a constant", ".items()"),
         (F.stores_into, ({"w": 1.0}, 2.0), "assign to params['w']", "local variable"),
-        (F.returns_container, ({"w": 1.0},), "use the dict", "constant keys"),
+        (F.returns_container, ({"w": 1.0},), "a container of parameters (dict", "constant keys"),
         (F.missing_key, ({"w": 1.0},), "has no ['nope']", "keys the argument has"),
         (F.method_on_container, ({"w": 1.0},), "call params.setdefault()", "constant keys"),
         (F.nested_def_reads, ({"w": 1.0}, 2.0), "inside a nested function", "local variables"),
