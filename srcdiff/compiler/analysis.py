@@ -122,6 +122,7 @@ class Analysis:
         # element of one is an array (`[x, y][i]`), of any other sequence a number; a
         # helper's parameters are among them where its caller passes such a sequence
         self.array_seqs: set[str] = set(param_items or ())
+        self.restored = _restores(tree)
         initial = dict(self.active)
         self._fixpoint()
         unknown = {name for name, kind in self.kinds.items() if kind is None}
@@ -183,6 +184,10 @@ class Analysis:
         if isinstance(stmt, ast.Assign):
             kind, active = self.expr(stmt.value)
             target = stmt.targets[0]
+            if stmt in self.restored:
+                # `v = s.pop()` taking back what `s.append(v)` saved: v's own values
+                # (an index saved in a loop stays an index), not any value on the stack
+                kind, active = None, False
             if active and kind == OTHER:
                 self.lost.setdefault(base_name(target) or "?", stmt)
             if isinstance(target, ast.Name):
@@ -765,6 +770,33 @@ def useful_names(tree, outputs, kinds):
                 useful |= reads
                 changed = True
     return useful
+
+
+def _restores(tree):
+    """The statements `v = _stack.pop()` of a function that also pushes v itself,
+    `_stack.append(v)`: the save/restore pairs of generated code (a gradient
+    differentiated again), where the value popped is the one v had when it was pushed --
+    the backward sweep mirrors the forward sweep, each restore its save.  Only on the
+    generated tape (named `_stack`, suffixed on a clash, as backward_sweep.py reads it):
+    a user's own list may be popped into any name, in any order."""
+    pushed = set()
+    pops = []
+    for node in walk(tree):
+        if isinstance(node, ast.Expr):
+            stack, value = list_append(node)
+            if stack is not None and stack.startswith("_stack") and isinstance(value, ast.Name):
+                pushed.add((stack, value.id))
+        elif (
+            isinstance(node, ast.Assign)
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Attribute)
+            and node.value.func.attr == "pop"
+            and isinstance(node.value.func.value, ast.Name)
+            and not node.value.args
+        ):
+            pops.append((node, (node.value.func.value.id, node.targets[0].id)))
+    return {node for node, pair in pops if pair in pushed}
 
 
 def list_append(stmt):
