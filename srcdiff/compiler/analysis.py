@@ -188,6 +188,11 @@ class Analysis:
                 # `v = s.pop()` taking back what `s.append(v)` saved: v's own values
                 # (an index saved in a loop stays an index), not any value on the stack
                 kind, active = None, False
+            elif active and kind is None and self._pops_user_list(stmt):
+                # any value of a differentiated list: joined with an int the name had
+                # (`y = 0` ... `y = xs.pop()`), unknown would stay int and drop the
+                # derivative; the array kind (safe, as join says) keeps it
+                kind = ARRAY if self.kinds.get(target.id) == INT else None
             if active and kind == OTHER:
                 self.lost.setdefault(base_name(target) or "?", stmt)
             if isinstance(target, ast.Name):
@@ -236,6 +241,19 @@ class Analysis:
             stack, value = list_append(stmt)
             if stack is not None and self.kinds.get(stack) == LIST:
                 self._set(stack, LIST, self.expr(value)[1])
+
+    def _pops_user_list(self, stmt):
+        """Is `stmt` `name = xs.pop()` of a list other than generated code's tape (whose
+        pops are restores or a helper's saved values: _restores, _only_control_uses)?"""
+        value = stmt.value
+        return (
+            isinstance(stmt.targets[0], ast.Name)
+            and isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and value.func.attr == "pop"
+            and isinstance(value.func.value, ast.Name)
+            and not value.func.value.id.startswith("_stack")
+        )
 
     def _lists_passed_to_helpers(self, expr):
         """A list handed to a helper together with a differentiated value may get
