@@ -14,7 +14,11 @@ tools/fuzz/families.py (rank-3 broadcasting, piecewise chains, while/break, help
 with keywords in loops, slice updates, matmul chains, stack-then-index, dicts of
 parameters, and container_families.py's dicts passed to helpers, helpers returning
 containers, `state = step(state)` loops, lists of dicts, NamedTuple/dataclass
-parameters, comprehensions and `sum`; "family" row).  Each of these has its own row in the summary.
+parameters, comprehensions and `sum`; "family" row).  One program in
+`--transforms-every K` is also differentiated with `jvp`, `vjp`, `jacobian` (all its
+parameters at once, forward and reverse) and, where it has a Hessian, the other Hessian
+modes, each compared with the checked gradient or Hessian (tools/fuzz/transforms.py;
+"transforms" and "hessian-modes" rows).  Each of these has its own row in the summary.
 Failures are minimised (`--minimize`) and written to `--out` as regression
 files that `tests/test_fuzz_regressions.py` runs.
 """
@@ -41,7 +45,7 @@ def _one(task):
     from .generator import containerize, generate
     from .oracle import check
 
-    seed, numba_every, containers_every, symbolic, families_every, family = task
+    seed, numba_every, containers_every, symbolic, families_every, family, transforms_every = task
     if family or (families_every and seed % families_every == 1 % families_every):
         case = families.generate(seed, family)
     else:
@@ -51,6 +55,8 @@ def _one(task):
     modes = BASE_MODES + (("symbolic",) if symbolic else ())
     if numba_every and seed % numba_every == 0:
         modes += ("numba",)
+    if transforms_every and seed % transforms_every == 2 % transforms_every:
+        modes += ("transforms",)
     start = time.perf_counter()
     verdict = check(case, modes)
     return seed, case, verdict, time.perf_counter() - start
@@ -86,6 +92,14 @@ def main(argv=None):
         help="draw one program in K from tools/fuzz/families.py (0: never)",
     )
     parser.add_argument(
+        "--transforms-every",
+        type=int,
+        default=3,
+        metavar="K",
+        help="also check jvp, vjp, jacobian and the other Hessian modes on one program in K "
+        "(tools/fuzz/transforms.py; 0: never)",
+    )
+    parser.add_argument(
         "--family",
         choices=families.FAMILIES,
         default=None,
@@ -105,6 +119,7 @@ def main(argv=None):
             not args.no_symbolic,
             args.families_every,
             args.family,
+            args.transforms_every,
         )
         for s in seeds
     ]
