@@ -217,8 +217,11 @@ def owned(g, x):
     if isinstance(x, (list, tuple)):
         out = seq_zeros(x)
         if out.dtype == object:
+            # (g one adjoint per item: a list or tuple of them, maybe ragged -- an array
+            # and a float -- which np.ndim can't read; or one value for every item)
+            each = isinstance(g, (list, tuple)) or np.ndim(g) != 0
             for i in range(len(out)):
-                out[i] = out[i] + (g[i] if np.ndim(g) else g)
+                out[i] = out[i] + (g[i] if each else g)
         else:
             out[...] = g
         return out

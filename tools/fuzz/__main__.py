@@ -34,6 +34,7 @@ import sys
 import time
 
 from . import families
+from .minimize import is_transform as _is_transform
 
 BASE_MODES = ("reverse", "forward", "fd", "hessian")
 
@@ -141,6 +142,9 @@ def main(argv=None):
             by_profile[(profile, verdict.status)] += 1
             if verdict.check in ("symbolic", "numba", "symbolic-shape", "numba-shape"):
                 by_profile[(verdict.check.split("-")[0], verdict.status)] += 1
+            if _is_transform(verdict.check):
+                row = "hessian-modes" if verdict.check.startswith("hessian ") else "transforms"
+                by_profile[(row, verdict.status)] += 1
             for sub, (status, why) in verdict.sub.items():
                 by_profile[(sub, status)] += 1
                 if status != "ok":
@@ -174,10 +178,14 @@ def main(argv=None):
         f"({compared} finite-difference comparisons, {kinks} kinks skipped)\n"
     )
     print(f"{'profile':<10}" + "".join(f"{s:>9}" for s in statuses))
-    for profile in ("scalar", "numpy", "pytree", "family", "symbolic", "numba"):
+    rows = ("scalar", "numpy", "pytree", "family", "symbolic", "numba", "transforms")
+    for profile in rows + ("hessian-modes",):
         print(f"{profile:<10}" + "".join(f"{by_profile[(profile, s)]:>9}" for s in statuses))
     print(f"{'all':<10}" + "".join(f"{counts[s]:>9}" for s in statuses))
-    print("(symbolic, numba: programs checked again that way, counted above too)")
+    print(
+        "(symbolic, numba, transforms, hessian-modes: programs checked again that way, "
+        "counted above too)"
+    )
     if signatures:
         print("\nby kind:")
         for sig, n in signatures.most_common():
