@@ -724,7 +724,9 @@ def _hessian_fof(func, name, args, i, x):
     """H[k, l]: the tangent (along e_l) of the tangent code's output tangent (along e_k)."""
     spec = _specializer(func, (name,), "jvp")
     jvp_fn = spec.compiled(tuple(args))
-    basis = [np.eye(x.size)[k].reshape(x.shape) if x.ndim else 1.0 for k in range(x.size)]
+    # (a 0-d array's directions are 0-d arrays, as its tangent code indexes them: dx[()])
+    array = isinstance(args[i], np.ndarray)
+    basis = [np.eye(x.size)[k].reshape(x.shape) if array else 1.0 for k in range(x.size)]
     H = np.zeros((x.size, x.size))
     for k, ek in enumerate(basis):
         for m, em in enumerate(basis):
