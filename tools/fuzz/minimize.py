@@ -23,9 +23,14 @@ _BODIES = ("body", "orelse")
 
 def is_transform(check):
     """A check of tools/fuzz/transforms.py (jvp, vjp, jacobian, other Hessian modes)?"""
-    return check.split(" ")[0] in ("jvp", "vjp", "vjp-shape", "jacobian") or check.startswith(
-        "hessian "
-    )
+    return check.split(" ")[0] in (
+        "jvp",
+        "vjp",
+        "vjp-shape",
+        "jacobian",
+        "has_aux",
+        "has_aux-shape",
+    ) or check.startswith("hessian ")
 
 
 def _modes(verdict):

@@ -672,7 +672,7 @@ def _check(case, func, modes):
         if "transforms" in modes and not single:
             from .transforms import check_transforms
 
-            verdict.sub["transforms"] = check_transforms(func, args, wrt, value, rev)
+            verdict.sub["transforms"] = check_transforms(case, func, args, wrt, value, rev)
         if "symbolic" in modes and not _has_arrays(args):
             verdict.sub["symbolic"] = _check_symbolic(case, func, args, wrt, value, rev)
         if "numba" in modes:

@@ -2,9 +2,10 @@
 
 `value_and_grad` and `grad(mode="forward")` are the oracle's main checks; users also call
 `jvp`, `vjp`, `jacobian` (several parameters at once, forward and reverse) and
-`hessian` in its other modes, each a path of its own through the API (argument binding,
+`hessian` in its other modes, and `value_and_grad(has_aux=True)` of a function that
+calls the program as a helper, each a path of its own through the API (argument binding,
 None tangents and cotangents for integers, the Jacobian's stacking, differentiating
-generated code in another order).  Each is compared here with the reverse-mode gradient
+generated code in another order, an aux result that is not differentiated).  Each is compared here with the reverse-mode gradient
 the oracle has already checked against finite differences: a jvp is the gradient's dot
 product with the tangents, a vjp of the cotangent 1.0 is the gradient, a scalar
 function's Jacobian is its gradient, and every Hessian mode is the same matrix.  Where
@@ -28,15 +29,17 @@ TOL = (1e-8, 1e-10)
 FOF_MAX = 9  # forward-over-forward makes a pass per pair of elements: small inputs only
 
 
-def check_transforms(func, args, wrt, value, rev):
-    """("ok" | "refused", why) for jvp, vjp and jacobian against `rev` (the checked
-    reverse-mode gradients of the parameters `wrt`, in that order)."""
+def check_transforms(case, func, args, wrt, value, rev):
+    """("ok" | "refused", why) for jvp, vjp, jacobian and value_and_grad(has_aux=True)
+    against `rev` (the checked reverse-mode gradients of the parameters `wrt`, in that
+    order)."""
     grads = dict(zip(wrt, rev))
     try:
         _jvp(func, args, grads, value)
         _vjp(func, args, grads, value)
         for mode in ("forward", "reverse"):
             _jacobian(func, args, wrt, grads, mode)
+            _has_aux(case, args, wrt, grads, value, mode)
     except _Refused as refused:
         return "refused", refused.why
     return "ok", ""
@@ -157,3 +160,37 @@ def _jacobian(func, args, wrt, grads, mode):
         if np.shape(j) != shape:
             _wrong(check, f"Jacobian in {name} has shape {np.shape(j)}, expected {shape}")
         _agree(f"{check} d/d{name}", j, grads[name], func, args, name)
+
+
+AUX = """
+
+def {entry}_with_aux({params}):
+    value = {entry}({params})
+    return value * 1.0, {{"value": value, "label": "aux"}}
+"""
+
+
+def _has_aux(case, args, wrt, grads, value, mode):
+    """value_and_grad(has_aux=True) of a function returning (f(...), a dict holding f's
+    value and a string): f is then a helper of the differentiated function, and the aux
+    is computed, not differentiated."""
+    check = f"has_aux {mode}"
+    params = ", ".join(args)
+    module = o.load(case.source + AUX.format(entry=case.entry, params=params))
+    try:
+        func = getattr(module, f"{case.entry}_with_aux")
+        vg = _call(
+            check, lambda: srcdiff.value_and_grad(func, wrt=tuple(wrt), has_aux=True, mode=mode)
+        )
+        (got, aux), g = _call(check, lambda: vg(**o._clone(args)))
+    finally:
+        o.unload(module)
+    if not o._close(got, value, *TOL) or not o._close(aux["value"], value, *TOL):
+        _wrong(check, f"value {got!r}, aux {aux!r}, f {value!r}")
+    if aux["label"] != "aux" or not isinstance(g, tuple) or len(g) != len(wrt):
+        _wrong(check, f"aux {aux!r}, gradients {type(g).__name__}")
+    for name, gi in zip(wrt, g):
+        problem = o._shape_problem(gi, args[name], name)
+        if problem:
+            _wrong(check + "-shape", problem)
+        _agree(f"{check} d/d{name}", gi, grads[name], None, args, None)
