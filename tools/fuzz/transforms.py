@@ -5,8 +5,9 @@
 `hessian` in its other modes, and `value_and_grad(has_aux=True)` of a function that
 calls the program as a helper, each a path of its own through the API (argument binding,
 None tangents and cotangents for integers, the Jacobian's stacking, differentiating
-generated code in another order, an aux result that is not differentiated).  Each is compared here with the reverse-mode gradient
-the oracle has already checked against finite differences: a jvp is the gradient's dot
+generated code in another order, an aux result that is not differentiated).  Each is
+compared here with the reverse-mode gradient the oracle has already checked against
+finite differences: a jvp is the gradient's dot
 product with the tangents, a vjp of the cotangent 1.0 is the gradient, a scalar
 function's Jacobian is its gradient, and every Hessian mode is the same matrix.  Where
 one disagrees beyond rounding, finite differences decide (as oracle._other_mode does):
