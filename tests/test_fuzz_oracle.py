@@ -484,3 +484,41 @@ def test_a_domain_error_where_the_function_is_smooth_is_a_crash(monkeypatch):
     monkeypatch.setattr(srcdiff.api.gradients, "all_finite", lambda value: False)
     verdict = check(_case(SQRT, np.array([0.5, 0.25]), hessian=False))
     assert (verdict.status, verdict.check) == ("crash", "reverse-run-time"), verdict.detail
+
+
+# -- the transforms check (tools/fuzz/transforms.py) ---------------------------------------
+TWO_PARAMS = (
+    HEADER
+    + """def f(x, s, n):
+    y = x * s
+    for i in range(n):
+        y = np.tanh(y) + x[i % 3]
+    return np.sum(y * y) * s
+"""
+)
+TRANSFORMS = ("reverse", "forward", "fd", "hessian", "transforms")
+
+
+def test_jvp_vjp_jacobian_and_the_hessian_modes_agree_on_a_right_program():
+    case = Case(
+        source=TWO_PARAMS,
+        args={"x": np.array([0.3, -0.4, 0.8]), "s": 0.7, "n": 2},
+        wrt=("x", "s"),
+        hessian=True,
+    )
+    verdict = check(case, TRANSFORMS)
+    assert verdict.status == "ok", verdict.detail
+    assert verdict.sub["transforms"] == ("ok", "")
+    assert verdict.sub["hessian-modes"] == ("ok", "")
+
+
+def test_a_wrong_hessian_of_another_mode_is_caught(monkeypatch):
+    real = srcdiff.hessian
+
+    def skewed(func, wrt=0, mode="forward-over-reverse", **kw):
+        h = real(func, wrt, mode, **kw)
+        return h if mode == "forward-over-reverse" else (lambda **a: h(**a) * 1.01)
+
+    monkeypatch.setattr(srcdiff, "hessian", skewed)
+    verdict = check(_case(SQUARES, SQUARES_X.astype(np.float64)), TRANSFORMS)
+    assert (verdict.status, verdict.check) == ("wrong", "hessian reverse-over-reverse")

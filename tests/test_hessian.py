@@ -390,3 +390,23 @@ def test_hessian_through_a_helper_whose_loop_breaks():
     assert float(srcdiff.hvp(H.hs_calls_loop_break, (1.0,), 0.5)) == pytest.approx(
         2 * 1.1**6, rel=1e-14
     )
+
+
+def _comprehension_list_in_a_loop(x):
+    acc = 0.0
+    for k in range(2):
+        ys = [np.sin(x * (i + 1)) for i in range(3)]
+        last = ys.pop()
+        ys.append(last * 2.0)
+        acc = acc + np.sum(np.array(ys) ** 2) * (k + 1) + np.sum(last)
+    return acc
+
+
+@pytest.mark.parametrize("mode", ["forward-over-reverse", "reverse-over-reverse"])
+def test_hessian_of_a_comprehension_list_changed_in_a_loop(mode):
+    # reverse over reverse refused it: the comprehension was built in a list of its own
+    # bound to `ys` after (`ys = items1`), a second name generated code kept reading
+    x = np.array([0.3, -0.5])
+    H = srcdiff.hessian(_comprehension_list_in_a_loop, mode=mode)(x)
+    want = fd_jacobian(srcdiff.grad(_comprehension_list_in_a_loop), (x,), 0)
+    assert_close(H, want, 1e-5, 1e-6 * scale_of(want))

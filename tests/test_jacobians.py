@@ -201,6 +201,39 @@ def test_jacobian_does_not_modify_its_arguments():
     assert np.array_equal(A, A34) and np.array_equal(x, x4) and np.array_equal(b, b3)
 
 
+def _shifts_in_place(x):
+    x -= np.cos(x)  # (the user's own in-place change of its argument)
+    return np.sin(x) * 2.0
+
+
+def _shifts_in_place_sum(x):
+    x -= np.cos(x)
+    return np.sum(np.sin(x))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_jacobian_of_a_function_changing_its_argument_in_place(mode):
+    # jacobian called the function for its value's shape on the caller's array: the array
+    # changed, and the passes after it differentiated at the moved point
+    x = x4.copy()
+    got = srcdiff.jacobian(_shifts_in_place, mode=mode)(x)
+    assert np.array_equal(x, x4)
+    assert_close(got, fd_jacobian(lambda v: _shifts_in_place(v.copy()), (x4,), 0), 1e-6, 1e-8)
+    g = srcdiff.jacobian(_shifts_in_place_sum, mode=mode)(x)
+    assert np.array_equal(x, x4)
+    assert_close(g, fd_jacobian(lambda v: _shifts_in_place_sum(v.copy()), (x4,), 0), 1e-6, 1e-8)
+
+
+def test_forward_value_and_jvp_without_direction_leave_the_argument_alone():
+    x = x4.copy()
+    value, g = srcdiff.value_and_grad(_shifts_in_place_sum, mode="forward")(x)
+    assert np.array_equal(x, x4)
+    assert_close(value, _shifts_in_place_sum(x4.copy()), 1e-12)
+    assert_close(g, fd_jacobian(lambda v: _shifts_in_place_sum(v.copy()), (x4,), 0), 1e-6, 1e-8)
+    value, tangent = srcdiff.jvp(_shifts_in_place_sum, (x,), (None,))
+    assert np.array_equal(x, x4) and tangent == 0.0
+
+
 # === vjp =================================================================================
 
 # (id, func, primals)

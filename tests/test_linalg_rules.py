@@ -458,3 +458,26 @@ def test_lstsq_hvp_is_the_derivative_of_the_lstsq_vjps(a_shape, b_shape):
     sa, sb = R.standard_normal(a_shape), R.standard_normal(b_shape)
     ea, eb = rl.lstsq_hvp(sa, sb, v, a, b, o)
     assert np.isclose(np.sum(sa * da) + np.sum(sb * db), np.sum(ta * ea) + np.sum(tb * eb))
+
+
+def _lstsq_indexed(a, b):
+    return np.sum(np.sin(np.linalg.lstsq(a, b, rcond=None)[0]))
+
+
+def _lstsq_unpacked(a, b):
+    x, res, rank, s = np.linalg.lstsq(a, b, rcond=None)
+    return np.sum(np.sin(x)) + np.sum(s)
+
+
+@pytest.mark.parametrize("func", [_lstsq_indexed, _lstsq_unpacked], ids=["indexed", "unpacked"])
+def test_jvp_along_both_arguments_of_a_rule_with_several_results(func):
+    # the two parameters' tangents, each a tuple of one tangent per result, were joined
+    # with `+` when the call was indexed: the jvp read the first parameter's term alone
+    a, b = R.standard_normal((4, 3)), R.standard_normal(4)
+    da, db = R.standard_normal((4, 3)), R.standard_normal(4)
+    _, tangent = srcdiff.jvp(func, (a, b), (da, db))
+    h = 1e-6
+    want = (func(a + h * da, b + h * db) - func(a - h * da, b - h * db)) / (2 * h)
+    assert_close(tangent, want, 1e-6, 1e-8)
+    assert RULES.lookup(np.linalg.lstsq)[0].several
+    assert not RULES.lookup(np.linalg.multi_dot)[0].several

@@ -1020,6 +1020,9 @@ def test_every_numpy_rule_has_jvp_and_vjp_for_the_same_parameters():
 def test_every_differentiable_numpy_rule_is_checked_directly():
     covered = {id(_rule_for(f, a, k)[0]) for f, a, k in D}
     covered |= {id(r) for r in RULES.lookup(ast.MatMult)}  # same templates as np.matmul
+    # (a difference quotient of a float32 rounding is noise: tests/test_float32_cast.py
+    # checks np.float32 against the float64 computation instead)
+    covered |= {id(r) for r in RULES.lookup(np.float32)}
     missing = sorted(
         r.label + str(r.params) for r in _numpy_rules() if r.differentiable and id(r) not in covered
     )

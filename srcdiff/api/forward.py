@@ -29,7 +29,7 @@ import numpy as np
 from ..errors import NonScalarOutputError, NotBatchable, NotUnrollable, as_domain_error
 from .cache import cached
 from .finite import all_finite, refuse
-from .requests import Specializer, is_int_scalar, keyword_only, parameters
+from .requests import Specializer, is_int_scalar, keyword_only, parameters, unshared
 
 _ARITH = (ZeroDivisionError, OverflowError, ValueError)
 
@@ -170,7 +170,7 @@ def columns(func, args, i, backend="python"):
             value, t = run(d)
             tangents.append(t)
     except _ARITH as exc:
-        raise as_domain_error(exc, lambda: func(*args)) from None
+        raise as_domain_error(exc, lambda: func(*unshared(args))) from None
     if not _finite(tangents):
         bad = next(j for j, t in enumerate(tangents) if not all_finite(t))
         raise refuse(lambda: run(directions[bad]), [(params[i], tangents[bad])], func.__name__)

@@ -36,6 +36,7 @@ from .requests import (
     parse_wrt,
     rank_options,
     ranks_for_source,
+    unshared,
 )
 from .symbolic import generated as symbolic_generated
 from .symbolic import make as symbolic_make
@@ -239,7 +240,8 @@ def _forward(func, names, args, output, single, spec):
     value = aux = None
     if output != "grad":  # at integer arguments in wrt: the value as a float
         npos = len(params) - len(keyword_only(func))  # (keyword-only ones by keyword)
-        value = func(*args[:npos], **dict(zip(params[npos:], args[npos:])))
+        values = unshared(args)  # (the function may change an argument in place)
+        value = func(*values[:npos], **dict(zip(params[npos:], values[npos:])))
         if has_aux:
             value, aux = value
         if is_int_scalar(value) and any(is_int_scalar(args[params.index(w)]) for w in names):

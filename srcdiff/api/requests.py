@@ -448,3 +448,22 @@ def _rank_with_tags(value):
     if value.ndim and 1 not in value.shape:
         tags += ("dense",)
     return (value.ndim, *tags) if tags else value.ndim
+
+
+def unshared(values):
+    """`values` (a tuple of arguments) with every array in them copied, lists, tuples and
+    dicts rebuilt around the copies.  The API calls the user's function itself where it
+    needs only its value (a Jacobian's shape, forward mode's value, a jvp with no
+    direction): a function that changes an argument in place (`x -= v`) must not change
+    the caller's array -- nor the point every later pass differentiates at."""
+    return tuple(_unshared(v) for v in values)
+
+
+def _unshared(value):
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if type(value) in (list, tuple):
+        return type(value)(_unshared(v) for v in value)
+    if type(value) is dict:
+        return {k: _unshared(v) for k, v in value.items()}
+    return value

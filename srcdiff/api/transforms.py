@@ -34,6 +34,7 @@ from .requests import (
     keyword_only,
     parameters,
     parse_wrt,
+    unshared,
 )
 from .symbolic import make as symbolic_make
 
@@ -148,13 +149,13 @@ def jvp(func, primals, tangents, *, backend="python"):
         if t is not None and not (isinstance(a, int) and not isinstance(a, bool) and _is_zero(t))
     )
     if not wrt:
-        return func(*primals), 0.0
+        return func(*unshared(primals)), 0.0
     primals = tuple(_as_float(a) if p in wrt else a for p, a in zip(params, primals))
     spec = _specializer(func, wrt, "jvp", backend)
     fn = spec.compiled(primals)
     dts = [_tangent_like(t, a) for p, a, t in zip(params, primals, tangents) if p in wrt]
     pos, kw = _split_keyword_only(func, primals)
-    value, tangent = _guarded(fn, *pos, *dts, own=lambda: func(*primals), **kw)
+    value, tangent = _guarded(fn, *pos, *dts, own=lambda: func(*unshared(primals)), **kw)
     if not all_finite(tangent):
         along = ", ".join(wrt)
         raise refuse(lambda: fn(*pos, *dts, **kw), [(along, tangent)], func.__name__)
@@ -453,7 +454,7 @@ def jacobian(func, wrt=0, mode="auto"):
             # argument's inside
             return _tree_jacobian(pytrees.Flattened(func, args, results=True), names, single, mode)
         check_differentiable(func, params, [params.index(n) for n in names], args)
-        value = _call_all(func, args)
+        value = _call_all(func, unshared(args))
         if _separate(value):  # results of several shapes: a tuple of Jacobians (as JAX)
             return _jac_of_tuple(func, args, names, single, value, mode)
         out = np.asarray(value)
@@ -496,14 +497,14 @@ def _tree_jacobian(flat, names, single, mode):
     flat_wrt = flat.flat_wrt(names)
     result = flat.view.result
     if result is not None and result.computed > 1:
-        value = flat.view.func(*flat.flat_values)
+        value = flat.view.func(*unshared(flat.flat_values))
         blocks = _jac_of_tuple(flat.view.func, flat.flat_values, flat_wrt, False, value, mode)
         per_result = [flat.regroup(names, b) for b in blocks]
         return pytrees.structured_result(
             flat, tuple(r[0] if single else r for r in per_result), None
         )
     blocks = jacobian(flat.view.func, wrt=flat_wrt, mode=mode)(*flat.flat_values)
-    if result is None and _separate(flat.view.func(*flat.flat_values)):  # one per result
+    if result is None and _separate(flat.view.func(*unshared(flat.flat_values))):  # one per result
         per_result = [flat.regroup(names, b) for b in blocks]
         return tuple(r[0] if single else r for r in per_result)
     regrouped = flat.regroup(names, blocks)
@@ -723,7 +724,9 @@ def _hessian_fof(func, name, args, i, x):
     """H[k, l]: the tangent (along e_l) of the tangent code's output tangent (along e_k)."""
     spec = _specializer(func, (name,), "jvp")
     jvp_fn = spec.compiled(tuple(args))
-    basis = [np.eye(x.size)[k].reshape(x.shape) if x.ndim else 1.0 for k in range(x.size)]
+    # (a 0-d array's directions are 0-d arrays, as its tangent code indexes them: dx[()])
+    array = isinstance(args[i], np.ndarray)
+    basis = [np.eye(x.size)[k].reshape(x.shape) if array else 1.0 for k in range(x.size)]
     H = np.zeros((x.size, x.size))
     for k, ek in enumerate(basis):
         for m, em in enumerate(basis):

@@ -125,6 +125,7 @@ class Analysis:
         # element of one is an array (`[x, y][i]`), of any other sequence a number; a
         # helper's parameters are among them where its caller passes such a sequence
         self.array_seqs: set[str] = set(param_items or ())
+        self.restored = _restores(tree)
         initial = dict(self.active)
         self._fixpoint()
         unknown = {name for name, kind in self.kinds.items() if kind is None}
@@ -186,6 +187,15 @@ class Analysis:
         if isinstance(stmt, ast.Assign):
             kind, active = self.expr(stmt.value)
             target = stmt.targets[0]
+            if stmt in self.restored:
+                # `v = s.pop()` taking back what `s.append(v)` saved: v's own values
+                # (an index saved in a loop stays an index), not any value on the stack
+                kind, active = None, False
+            elif active and kind is None and self._pops_user_list(stmt):
+                # any value of a differentiated list: joined with an int the name had
+                # (`y = 0` ... `y = xs.pop()`), unknown would stay int and drop the
+                # derivative; the array kind (safe, as join says) keeps it
+                kind = ARRAY if self.kinds.get(target.id) == INT else None
             if active and kind == OTHER:
                 self.lost.setdefault(base_name(target) or "?", stmt)
             if isinstance(target, ast.Name):
@@ -234,6 +244,19 @@ class Analysis:
             stack, value = list_append(stmt)
             if stack is not None and self.kinds.get(stack) == LIST:
                 self._set(stack, LIST, self.expr(value)[1])
+
+    def _pops_user_list(self, stmt):
+        """Is `stmt` `name = xs.pop()` of a list other than generated code's tape (whose
+        pops are restores or a helper's saved values: _restores, _only_control_uses)?"""
+        value = stmt.value
+        return (
+            isinstance(stmt.targets[0], ast.Name)
+            and isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and value.func.attr == "pop"
+            and isinstance(value.func.value, ast.Name)
+            and not value.func.value.id.startswith("_stack")
+        )
 
     def _lists_passed_to_helpers(self, expr):
         """A list handed to a helper together with a differentiated value may get
@@ -774,6 +797,33 @@ def useful_names(tree, outputs, kinds):
                 useful |= reads
                 changed = True
     return useful
+
+
+def _restores(tree):
+    """The statements `v = _stack.pop()` of a function that also pushes v itself,
+    `_stack.append(v)`: the save/restore pairs of generated code (a gradient
+    differentiated again), where the value popped is the one v had when it was pushed --
+    the backward sweep mirrors the forward sweep, each restore its save.  Only on the
+    generated tape (named `_stack`, suffixed on a clash, as backward_sweep.py reads it):
+    a user's own list may be popped into any name, in any order."""
+    pushed = set()
+    pops = []
+    for node in walk(tree):
+        if isinstance(node, ast.Expr):
+            stack, value = list_append(node)
+            if stack is not None and stack.startswith("_stack") and isinstance(value, ast.Name):
+                pushed.add((stack, value.id))
+        elif (
+            isinstance(node, ast.Assign)
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Attribute)
+            and node.value.func.attr == "pop"
+            and isinstance(node.value.func.value, ast.Name)
+            and not node.value.args
+        ):
+            pops.append((node, (node.value.func.value.id, node.targets[0].id)))
+    return {node for node, pair in pops if pair in pushed}
 
 
 def list_append(stmt):

@@ -708,7 +708,7 @@ def _helper_functions(unit, spec):
         kw_defaults=[],
         defaults=[],
     )
-    bwd_body = _tidy(fn, restore + bwd + [ast.Return(value=result)])
+    bwd_body = _tidy(fn, restore + bwd + [ast.Return(value=result)], alive=set(spec.passed))
     bwd_def = ast.FunctionDef(
         name=spec.bwd_name,
         args=bwd_args,
@@ -861,12 +861,13 @@ def _pure_helpers(unit):
     return {name for name, obj in unit.binding_names.items() if id(obj) in helpers}
 
 
-def _tidy(fn, stmts, names=None):
+def _tidy(fn, stmts, names=None, alive=None):
     """Propagation, fills and dead code over one sweep; `names`: what its statements read
-    and store, shared with the passes after (namefacts.py)."""
+    and store, shared with the passes after (namefacts.py); `alive`: the parameters
+    `stmts` can read, where not all (a backward sweep's)."""
     adjoints = set(fn.adjoints.values())
     stmts = propagate(stmts, adjoints, int_names=fn.int_names, names=names)
-    facts = facts_for(fn)
+    facts = facts_for(fn, alive)
     if facts is not None and _may_fold_fills(fn, stmts):
         stmts = fold_fills(stmts, facts, fn.int_names)  # np.full_like(t, c) * w -> c * w
         if names is not None:

@@ -542,9 +542,10 @@ def _not_float64(value):
     return False
 
 
-def facts_for(fn) -> ShapeFacts | None:
+def facts_for(fn, alive=None) -> ShapeFacts | None:
     """The facts of a reverse-mode function transform (its shape tokens, kinds, ranks and
-    adjoints); None for one without shape tokens (forward mode)."""
+    adjoints); None for one without shape tokens (forward mode).  `alive`: the parameters
+    the code being folded can read, where not all of them (a helper's backward sweep)."""
     shapes = getattr(fn, "shapes", None)
     if shapes is None:
         return None
@@ -577,8 +578,8 @@ def facts_for(fn) -> ShapeFacts | None:
         rank=rank,
         number=number,
         float_array=lambda name: kind(name) == ARRAY,
-        size=shapes.size_spelling,
-        twin=shapes.twin,
+        size=lambda name: shapes.size_spelling(name, alive),
+        twin=lambda name: shapes.twin(name, alive),
         primal_of=primal_of,
         numpy_names=frozenset(name for name, obj in fn.unit.binding_names.items() if obj is np),
         exact_dtypes=narrow is not None and float64_only(sources, narrow),

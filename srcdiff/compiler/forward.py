@@ -200,7 +200,7 @@ class ForwardTransform(TransformBase):
         for term in terms[1:]:
             total = (
                 add(total, term)
-                if not op.unpacked
+                if not (op.unpacked or (op.kind is OpKind.RULE and op.rule.several))
                 else call(self.bind(_runtime().add_each, "add_each"), total, term)
             )
         target = op.target

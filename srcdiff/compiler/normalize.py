@@ -582,6 +582,16 @@ class Normalizer(Reductions, Inlining):
             pre = []
             self._lower_reduction(self._reduction(stmt.value), stmt.value, pre, target.id)
             return pre
+        if (
+            isinstance(target, ast.Name)
+            and isinstance(stmt.value, ast.ListComp)
+            and target.id not in {n.id for n in walk(stmt.value) if isinstance(n, ast.Name)}
+        ):  # xs = [f(v) for v in vs]: append to xs itself, not to a list xs is then bound
+            # to (`xs = items1` made one list of two names, which generated code,
+            # differentiated again in reverse mode, can't follow)
+            pre = []
+            self._lower_list(stmt.value, pre, target.id)
+            return pre
         pre, value = self._lift_ifexp(stmt.value, stmt)
         more, value = self._lift_reductions(value, stmt)
         pre += more

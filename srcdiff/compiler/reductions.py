@@ -210,10 +210,11 @@ class Reductions:
             pre += self._for_each(items, call, body)
         return _located(_load(result), call)
 
-    def _lower_list(self, comp, pre):
-        """`[f(v) for v in xs if c]` as a value: `items = []`, then a loop appending
-        to it (lists built by append are differentiated in both modes)."""
-        result = self.names.numbered("items")
+    def _lower_list(self, comp, pre, result=None):
+        """`[f(v) for v in xs if c]` as a value: `items = []` (or the variable `result`
+        it is assigned to), then a loop appending to it (lists built by append are
+        differentiated in both modes)."""
+        result = result or self.names.numbered("items")
         pre.append(_set(result, _located(ast.List(elts=[], ctx=ast.Load()), comp), comp))
 
         def body(v):

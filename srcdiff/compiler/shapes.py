@@ -339,15 +339,19 @@ class ShapeTokens:
             return None
         return owner
 
-    def twin(self, name):
+    def twin(self, name, among=None):
         """A parameter never reassigned whose shape is certainly `name`'s (`y` for the
         temporary `t12 = y * np.log(t5) + ...`), or None: a name that holds its value
         wherever the function runs, so `t12.size` may be spelled `y.size` and t12 need not
-        be kept for its shape."""
+        be kept for its shape.  `among`: the parameters the code being written can read
+        (a helper's backward sweep has only those its caller passes: another name would
+        be a global of the user's module, or undefined)."""
         token = self.token(name)
         if token is None or token[0] == "own":
             return None
         for param in self.fn.params:
+            if among is not None and param not in among:
+                continue
             if (
                 self.stores.get(param, 0) == 0
                 and self.fn.an.kinds.get(param) in (ARRAY, INT)
@@ -357,11 +361,11 @@ class ShapeTokens:
                 return param
         return None
 
-    def size_spelling(self, name):
+    def size_spelling(self, name, among=None):
         """`name.size` spelled with a parameter that is alive everywhere (twin), also for a
         reduction of such a shape over constant axes without keepdims (`np.sum(t5,
         axis=1)` of a (n, k) `Y`-shaped t5 has `Y.shape[0]` elements); else None."""
-        twin = self.twin(name)
+        twin = self.twin(name, among)
         if twin is not None:
             return ast.Attribute(
                 value=ast.Name(id=twin, ctx=ast.Load()), attr="size", ctx=ast.Load()
@@ -380,7 +384,7 @@ class ShapeTokens:
         if keep is not None and not (isinstance(keep, ast.Constant) and keep.value is False):
             return None
         base, rank = op.bound["a"].id, self.rank(op.bound["a"].id)
-        twin = self.twin(base)
+        twin = self.twin(base, among)
         axis = op.bound.get("axis")
         parts = axis.elts if isinstance(axis, ast.Tuple) else [axis]
         axes = [_int_constant(p) for p in parts] if axis is not None else [None]

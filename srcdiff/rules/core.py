@@ -53,6 +53,10 @@ class Rule:
     # the result is always a new array, None that it may share any argument's
     shares: tuple | None = ()
     mutates: tuple = ()  # parameters the function changes in place (runtime.add_at's acc)
+    # its value is a tuple of results (np.linalg.lstsq): each parameter's jvp is a tuple of
+    # tangents, one per result, so several parameters' terms add per result (add_each),
+    # whether the call is unpacked or indexed (`lstsq(a, b)[0]`)
+    several: bool = False
     # (mode, ranks of the parameters in order) -> parameter -> template: what a person
     # writes once the ranks are known (`g @ y.T` for matmul_da(g, x, y) of matrices);
     # valid for every shape of those ranks

@@ -36,9 +36,10 @@ NS = {
 REGISTERED: list[Rule] = []
 
 
-def _add(func, params, jvp, vjp, shares=()):
+def _add(func, params, jvp, vjp, shares=(), several=True):
     rule = make_rule(func, params, jvp=jvp, vjp=vjp, namespace=NS, result="array")
     rule.shares = shares
+    rule.several = several
     REGISTERED.append(rule)
     RULES.add(rule)
 
@@ -77,6 +78,7 @@ _add(
     "arrays, out_=None",
     jvp={"arrays": "multi_dot_jvp(t, arrays)"},
     vjp={"arrays": "multi_dot_vjp(g, arrays)"},
+    several=False,
 )
 
 # --- splits: linear; the pieces are views of the array ----------------------------------------

@@ -761,9 +761,13 @@ linear(
     jvp={"object": "np.array(t, dtype=dtype, ndmin=ndmin)"},
     vjp={"object": "asarray_vjp(g, object)"},
 )
-# np.float64(s): identity, the cotangent in the input's dtype.  (np.float32 is left out: a
-# cast that rounds to 7 digits has no derivative finite differences could confirm.)
+# np.float64(s), np.float32(s): casts, so identity for derivatives (as x.astype(dtype),
+# JAX's convert_element_type and autograd): the tangent is cast as the value is (a
+# float32 value gets a float32 tangent, which NumPy keeps float32 in arithmetic with
+# Python floats), the cotangent goes back to the input's dtype.  The rounding itself has
+# no derivative; tests compare with finite differences of the float64 computation.
 linear(np.float64, "x", jvp={"x": "np.float64(t)"}, vjp={"x": "asarray_vjp(g, x)"})
+linear(np.float32, "x", jvp={"x": "np.float32(t)"}, vjp={"x": "asarray_vjp(g, x)"})
 # Joining a list of arrays: cotangents are lists (see module docstring).
 linear(
     np.concatenate,

@@ -151,8 +151,10 @@ def zeros_like(x):
 def zeros_each(xs):
     """The zero adjoint of a list used as a stack: one zero per item it holds now, so a
     reversed append takes off the adjoint of the item it put on, even where items
-    stayed on the list at the end (`[x, y]` with only `y` popped)."""
-    return [zeros_like(v) for v in xs]
+    stayed on the list at the end (`[x, y]` with only `y` popped).  None is the placeholder
+    of a name not bound yet (a list made afresh in each pass of a loop, restored to what
+    it was before the first): no list, so no items."""
+    return [] if xs is None else [zeros_like(v) for v in xs]
 
 
 def seq_zeros(x):
@@ -217,8 +219,11 @@ def owned(g, x):
     if isinstance(x, (list, tuple)):
         out = seq_zeros(x)
         if out.dtype == object:
+            # (g one adjoint per item: a list or tuple of them, maybe ragged -- an array
+            # and a float -- which np.ndim can't read; or one value for every item)
+            each = isinstance(g, (list, tuple)) or np.ndim(g) != 0
             for i in range(len(out)):
-                out[i] = out[i] + (g[i] if np.ndim(g) else g)
+                out[i] = out[i] + (g[i] if each else g)
         else:
             out[...] = g
         return out

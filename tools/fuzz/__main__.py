@@ -14,7 +14,11 @@ tools/fuzz/families.py (rank-3 broadcasting, piecewise chains, while/break, help
 with keywords in loops, slice updates, matmul chains, stack-then-index, dicts of
 parameters, and container_families.py's dicts passed to helpers, helpers returning
 containers, `state = step(state)` loops, lists of dicts, NamedTuple/dataclass
-parameters, comprehensions and `sum`; "family" row).  Each of these has its own row in the summary.
+parameters, comprehensions and `sum`; "family" row).  One program in
+`--transforms-every K` is also differentiated with `jvp`, `vjp`, `jacobian` (all its
+parameters at once, forward and reverse) and, where it has a Hessian, the other Hessian
+modes, each compared with the checked gradient or Hessian (tools/fuzz/transforms.py;
+"transforms" and "hessian-modes" rows).  Each of these has its own row in the summary.
 Failures are minimised (`--minimize`) and written to `--out` as regression
 files that `tests/test_fuzz_regressions.py` runs.
 """
@@ -30,6 +34,7 @@ import sys
 import time
 
 from . import families
+from .minimize import is_transform as _is_transform
 
 BASE_MODES = ("reverse", "forward", "fd", "hessian")
 
@@ -41,7 +46,7 @@ def _one(task):
     from .generator import containerize, generate
     from .oracle import check
 
-    seed, numba_every, containers_every, symbolic, families_every, family = task
+    seed, numba_every, containers_every, symbolic, families_every, family, transforms_every = task
     if family or (families_every and seed % families_every == 1 % families_every):
         case = families.generate(seed, family)
     else:
@@ -51,6 +56,8 @@ def _one(task):
     modes = BASE_MODES + (("symbolic",) if symbolic else ())
     if numba_every and seed % numba_every == 0:
         modes += ("numba",)
+    if transforms_every and seed % transforms_every == 2 % transforms_every:
+        modes += ("transforms",)
     start = time.perf_counter()
     verdict = check(case, modes)
     return seed, case, verdict, time.perf_counter() - start
@@ -86,6 +93,14 @@ def main(argv=None):
         help="draw one program in K from tools/fuzz/families.py (0: never)",
     )
     parser.add_argument(
+        "--transforms-every",
+        type=int,
+        default=3,
+        metavar="K",
+        help="also check jvp, vjp, jacobian and the other Hessian modes on one program in K "
+        "(tools/fuzz/transforms.py; 0: never)",
+    )
+    parser.add_argument(
         "--family",
         choices=families.FAMILIES,
         default=None,
@@ -105,6 +120,7 @@ def main(argv=None):
             not args.no_symbolic,
             args.families_every,
             args.family,
+            args.transforms_every,
         )
         for s in seeds
     ]
@@ -126,6 +142,9 @@ def main(argv=None):
             by_profile[(profile, verdict.status)] += 1
             if verdict.check in ("symbolic", "numba", "symbolic-shape", "numba-shape"):
                 by_profile[(verdict.check.split("-")[0], verdict.status)] += 1
+            if _is_transform(verdict.check):
+                row = "hessian-modes" if verdict.check.startswith("hessian ") else "transforms"
+                by_profile[(row, verdict.status)] += 1
             for sub, (status, why) in verdict.sub.items():
                 by_profile[(sub, status)] += 1
                 if status != "ok":
@@ -159,10 +178,14 @@ def main(argv=None):
         f"({compared} finite-difference comparisons, {kinks} kinks skipped)\n"
     )
     print(f"{'profile':<10}" + "".join(f"{s:>9}" for s in statuses))
-    for profile in ("scalar", "numpy", "pytree", "family", "symbolic", "numba"):
+    rows = ("scalar", "numpy", "pytree", "family", "symbolic", "numba", "transforms")
+    for profile in rows + ("hessian-modes",):
         print(f"{profile:<10}" + "".join(f"{by_profile[(profile, s)]:>9}" for s in statuses))
     print(f"{'all':<10}" + "".join(f"{counts[s]:>9}" for s in statuses))
-    print("(symbolic, numba: programs checked again that way, counted above too)")
+    print(
+        "(symbolic, numba, transforms, hessian-modes: programs checked again that way, "
+        "counted above too)"
+    )
     if signatures:
         print("\nby kind:")
         for sig, n in signatures.most_common():

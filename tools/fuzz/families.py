@@ -23,7 +23,10 @@ recursive generator never builds.
   dataclass parameters, comprehensions and ``sum``);
 * the families of rebind_families.py: floats combined with masks and integer arrays
   (``np.sum(x) * (x > 0)``), and names rebound to a value of another shape
-  (``acc = x[0]`` then ``acc = acc * x``, in loops and through helpers).
+  (``acc = x[0]`` then ``acc = acc * x``, in loops and through helpers);
+* the families of library_families.py: scipy.special chains, decompositions and linear
+  algebra of well-conditioned matrices (NumPy's and scipy.linalg's), scipy.stats, 0-d
+  arrays with integer powers, negative-step slices on every axis.
 
 Every program runs in plain Python and is differentiable almost everywhere at the
 random point (arguments of ``log``/``sqrt`` are kept positive; kinks of ``where``,
@@ -38,6 +41,7 @@ import random
 import numpy as np
 
 from .container_families import CONTAINER_FAMILIES, ContainerFamilies
+from .library_families import LIBRARY_FAMILIES, LibraryFamilies
 from .oracle import Case
 from .rebind_families import REBIND_FAMILIES, RebindFamilies
 
@@ -185,7 +189,7 @@ def _try(expr, scope):
     return value
 
 
-class Family(ContainerFamilies, RebindFamilies):
+class Family(ContainerFamilies, RebindFamilies, LibraryFamilies):
     """A random source of one family's programs: shapes, operators, names."""
 
     def __init__(self, seed: int):
@@ -574,6 +578,7 @@ FAMILIES = (
     )
     + CONTAINER_FAMILIES
     + REBIND_FAMILIES
+    + LIBRARY_FAMILIES
 )
 
 

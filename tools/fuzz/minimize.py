@@ -21,7 +21,21 @@ from .oracle import check
 _BODIES = ("body", "orelse")
 
 
+def is_transform(check):
+    """A check of tools/fuzz/transforms.py (jvp, vjp, jacobian, other Hessian modes)?"""
+    return check.split(" ")[0] in (
+        "jvp",
+        "vjp",
+        "vjp-shape",
+        "jacobian",
+        "has_aux",
+        "has_aux-shape",
+    ) or check.startswith("hessian ")
+
+
 def _modes(verdict):
+    if is_transform(verdict.check):  # reverse mode (and the Hessian) it is compared with
+        return ("reverse", "hessian", "transforms")
     for other in ("symbolic", "numba"):  # the check itself, and reverse mode it compares with
         if verdict.check in (other, other + "-shape"):
             return ("reverse", other)
@@ -222,6 +236,7 @@ def regression_text(case, verdict, seed=None, expect="ok"):
     if case.containers:
         tail.append(f"CONTAINERS = {case.containers!r}")
     extra = [m for m in ("symbolic", "numba") if verdict.check.split("-")[0] == m]
+    extra += ["transforms"] if is_transform(verdict.check) else []
     if extra:  # the optional check that found it, beside the default ones
         tail.append(f"MODES = {('reverse', 'forward', 'fd', 'hessian', *extra)!r}")
     body = case.source.rstrip() + "\n"

@@ -25,7 +25,9 @@ loads the module from a real file (srcdiff reads source), then compares:
 Optional checks (in `modes`): ``"symbolic"`` compares `mode="symbolic"` with reverse
 mode on programs of numbers (`NotSymbolicError` is that check's "refused"; a module over
 SYMBOLIC_MAX_NODES syntax nodes or SYMBOLIC_SECONDS of SymPy is "skipped"), ``"numba"``
-compares `backend="numba"` with the Python backend (`BackendError`: "refused").  Their
+compares `backend="numba"` with the Python backend (`BackendError`: "refused"),
+``"transforms"`` jvp, vjp, jacobian and the other Hessian modes with the checked
+gradient and Hessian (tools/fuzz/transforms.py).  Their
 outcomes are in `Verdict.sub`; a wrong value or another exception from either is the
 verdict itself (check "symbolic" or "numba").  A case with `containers` passes some
 parameters in a dict or a NamedTuple: the gradient must have the container's structure,
@@ -665,8 +667,12 @@ def _check(case, func, modes):
                         )
                     )
     if case.hessian and "hessian" in modes and not case.containers:
-        _check_hessian(case, func, args, wrt[0], verdict)
+        _check_hessian(case, func, args, wrt[0], verdict, "transforms" in modes and not single)
     if rev is not None and not case.containers:
+        if "transforms" in modes and not single:
+            from .transforms import check_transforms
+
+            verdict.sub["transforms"] = check_transforms(case, func, args, wrt, value, rev)
         if "symbolic" in modes and not _has_arrays(args):
             verdict.sub["symbolic"] = _check_symbolic(case, func, args, wrt, value, rev)
         if "numba" in modes:
@@ -880,7 +886,7 @@ HESS_KINK = 1e-3  # the two estimates differ more: a kink, not compared
 HESS_RTOL, HESS_ATOL = 1e-5, 1e-7
 
 
-def _check_hessian(case, func, args, name, verdict):
+def _check_hessian(case, func, args, name, verdict, other_modes=False):
     """srcdiff's Hessian against differences of its reverse-mode gradient.  With float32
     arguments, differences of the float32 gradient are noise (and a float32 step is rounded,
     so the delta is not the one divided by): the float64 Hessian of the same program is
@@ -913,6 +919,10 @@ def _check_hessian(case, func, args, name, verdict):
             )
         return
     compare_hessian(H, srcdiff.grad(func, wrt=name), args, name, verdict)
+    if other_modes:  # reverse over reverse, forward over forward: the same matrix
+        from .transforms import check_hessian_modes
+
+        verdict.sub["hessian-modes"] = check_hessian_modes(func, args, name, H)
 
 
 def _gradient_entries(func, name):

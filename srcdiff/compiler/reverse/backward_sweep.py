@@ -563,7 +563,12 @@ class BackwardSweep:
         if expr is None:
             return []
         if var in state:
-            return [_assign(d, _add(_name(d), expr))]
+            total = _add(_name(d), expr)
+            if var in self.scatter and not (self.shapes.rank(var) or 0) >= 1:
+                # a 0-d array's `dx + g` is a NumPy scalar, which `dx[()] += g` can't
+                # change: own an array again where the rank may be 0
+                total = _call(self.bind(_runtime().owned, "owned"), total, _name(var))
+            return [_assign(d, total)]
         state.add(var)
         if isinstance(expr, ast.Name) and expr.id == d and not (shared and var in self.scatter):
             return []
