@@ -20,6 +20,14 @@ SHOWN = [
     ("samples/seed.py:f", "--wrt", "x,y", "--mode", "symbolic"),
     ("samples/nested_params.py:unit_loss", "--at", "params={'w': 2.0, 'b': 0.5}, x=1.5, y=3.0"),
     ("samples/comprehensions.py:poly", "--wrt", "x", "--at", "c=[1.0, 2.0, 3.0], x=0.5"),
+    (
+        "samples/mlp.py:mlp_loss",
+        "--wrt",
+        "W1,b1,W2,b2",
+        "--at",
+        "W1=np.zeros((2, 3)), b1=np.zeros(3), W2=np.zeros((3, 2)), b2=np.zeros(2), "
+        "X=np.zeros((4, 2)), labels=np.array([0, 1, 1, 0])",
+    ),
 ]
 CHECKED = [("samples/seed.py:f", "--at", "x=3, y=4")]
 
