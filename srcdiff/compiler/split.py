@@ -890,20 +890,26 @@ def _is_record_class(func) -> bool:
     )
 
 
+def _required_params(func):
+    """The names of `func`'s positional parameters without a default (none if its
+    signature can't be read), for the register_rule a hint spells out."""
+    try:
+        parameters = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    return [
+        p.name
+        for p in parameters
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        and p.default is inspect.Parameter.empty
+    ]
+
+
 def _several_results_hint(func, label, results):
     """register_rule for a function returning `results` values: `partials` describe one
     result, so the hint gives jvp (a tuple of tangents, one per result) and vjp (from the
     results' cotangents g[0], g[1], ...)."""
-    try:
-        params = [
-            p.name
-            for p in inspect.signature(func).parameters.values()
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-            and p.default is inspect.Parameter.empty
-        ]
-    except (TypeError, ValueError):
-        params = []
-    params = params or ["x"]
+    params = _required_params(func) or ["x"]
     tangents = ", ".join(f"<tangent of out[{i}]>" for i in range(results))
     cotangents = ", ".join(f"g[{i}]" for i in range(results))
     jvp = ", ".join(f'"{p}": "({tangents})"' for p in params)
@@ -921,15 +927,7 @@ def _library_hint(func, label, sequences=()):
     the call passes a list or tuple (`sequences`: those parameters' names) a partial
     derivative can't be written (t and g are lists of the items' tangents and
     cotangents there), so the hint gives jvp and vjp templates instead."""
-    try:
-        params = [
-            p.name
-            for p in inspect.signature(func).parameters.values()
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-            and p.default is inspect.Parameter.empty
-        ]
-    except (TypeError, ValueError):
-        params = []
+    params = _required_params(func)
     where = label.rsplit(".", 1)[0] if "." in label else label
     start = (
         f"srcdiff reads only your own code, not {where}'s; register a rule: "
