@@ -539,6 +539,8 @@ class Analysis:
             return _join_numeric(kind), active
         if kind == ARRAY and self._subscript_rank(node) == 0:
             return SCALAR, active  # w[2] of a 1-D array: one element
+        if isinstance(node.slice, ast.Slice) and kind in (SEQ, SEQ2, LIST):
+            return (SEQ2 if kind == SEQ2 else SEQ), active  # xs[1:]: a list of the items
         if kind == SEQ:
             return (ARRAY if self._may_hold_arrays(node.value) else SCALAR), active
         if kind == SEQ2:
@@ -569,6 +571,8 @@ class Analysis:
             )
         if isinstance(node, ast.Subscript) and self.expr(node.value)[0] == SEQ2:
             return self._may_hold_arrays(node.value)  # a row of a table of numbers
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+            return self._may_hold_arrays(node.value)  # xs[1:] holds what xs holds
         return True
 
     def _expr_Tuple(self, node):

@@ -20,7 +20,7 @@ import numpy as np
 from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
 from .aliasing import PURE_METHODS, check_memory
-from .analysis import ARRAY, SAME_VALUE, SCALAR, SEQ
+from .analysis import ARRAY, LIST, SAME_VALUE, SCALAR, SEQ
 from .astutil import copy_tree, name, statements, walk
 from .ir import FunctionIR
 from .source import MISSING
@@ -75,6 +75,15 @@ class TransformBase:
                     "it is not a NumPy array",
                     node,
                     f"make {var} a float array, e.g. {var} = np.zeros(n), and assign into it",
+                )
+            joined = _list_concatenation(node, self.an)
+            if joined is not None:
+                raise source.error(
+                    UnsupportedSyntaxError,
+                    "srcdiff cannot differentiate joining lists with `+`",
+                    joined,
+                    "write the list out ([a, b, c]), or build it in order with ys.append(y); "
+                    "for arrays, np.concatenate([...])",
                 )
             if var in _returned_names(self.tree) and var not in _user_names(source.tree):
                 raise source.error(  # the name normalize gives what the returns return
@@ -210,8 +219,8 @@ class TransformBase:
                 stmt,
                 "accumulate one index at a time instead: for k in range(len(i)): y[i[k]] += v[k]"
                 if call.func.attr == "at"
-                else "build a new value instead (e.g. ys = ys + [y], or fill a NumPy array "
-                "with index assignment)",
+                else "build the list in order with ys.append(y) (or a comprehension), or fill "
+                "a NumPy array with index assignment",
             )
         raise self.source.error(
             UnsupportedSyntaxError,
@@ -406,3 +415,15 @@ def _constant_value(node):
         values = tuple(_constant_value(e) for e in node.elts)
         return _NOT_CONSTANT if _NOT_CONSTANT in values else values
     return _NOT_CONSTANT
+
+
+def _list_concatenation(node, an):
+    """The `a + b` of lists in the value of assignment `node`, if there is one."""
+    for part in walk(getattr(node, "value", None) or ast.Constant(None)):
+        if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Add):
+            sides = (part.left, part.right)
+            if any(
+                isinstance(e, (ast.List, ast.Tuple)) or an.expr(e)[0] in (SEQ, LIST) for e in sides
+            ):
+                return part
+    return None

@@ -1,0 +1,39 @@
+"""Functions for tests/test_list_hints.py: lists changed or joined in ways srcdiff
+refuses, and the rewrites their hints ask for."""
+
+
+def inserted(x):
+    ys = [x, 2 * x]
+    ys.insert(0, x * x)
+    return ys[0] * ys[1] + ys[2]
+
+
+def inserted_followed(x):  # "build the list in order with ys.append(y)"
+    ys = [x * x]
+    for v in [x, 2 * x]:
+        ys.append(v)
+    return ys[0] * ys[1] + ys[2]
+
+
+def joined(x):
+    ys = [x]
+    for i in range(3):
+        ys = ys + [x * i]
+    return ys[0] * ys[3] + ys[2]
+
+
+def joined_followed(x):  # "build it in order with ys.append(y)"
+    ys = [x]
+    for i in range(3):
+        ys.append(x * i)
+    return ys[0] * ys[3] + ys[2]
+
+
+def joined_displays(x):
+    ys = [x, 2 * x] + [x * x]
+    return ys[0] * ys[2] + ys[1]
+
+
+def joined_displays_followed(x):  # "write the list out ([a, b, c])"
+    ys = [x, 2 * x, x * x]
+    return ys[0] * ys[2] + ys[1]

@@ -1,0 +1,28 @@
+"""Lists changed in place (`ys.insert`) or joined with `+` are refused with a hint, and
+the rewrite each hint asks for is differentiated (both modes, against finite
+differences)."""
+
+import list_hint_cases as C
+import pytest
+from fdiff import fd_grad
+
+import srcdiff
+
+CASES = [
+    (C.inserted, C.inserted_followed, ".insert()", "ys.append(y)"),
+    (C.joined, C.joined_followed, "joining lists with `+`", "ys.append(y)"),
+    (C.joined_displays, C.joined_displays_followed, "joining lists with `+`", "[a, b, c]"),
+]
+
+
+@pytest.mark.parametrize(("refused", "followed", "what", "advice"), CASES)
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_the_refusal_names_the_construct_and_its_advice_works(
+    refused, followed, what, advice, mode
+):
+    with pytest.raises(srcdiff.UnsupportedSyntaxError) as info:
+        srcdiff.grad(refused, mode=mode)(0.7)
+    assert what in str(info.value) and advice in info.value.hint
+    assert followed(0.7) == pytest.approx(refused(0.7))
+    got = srcdiff.grad(followed, mode=mode)(0.7)
+    assert got == pytest.approx(fd_grad(refused, (0.7,), 0), rel=1e-7)
