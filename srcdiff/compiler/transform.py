@@ -418,12 +418,14 @@ def _constant_value(node):
 
 
 def _list_concatenation(node, an):
-    """The `a + b` of lists in the value of assignment `node`, if there is one."""
+    """The `a + b` of lists in the value of assignment `node`, if there is one (not
+    `x + [1.0, 2.0]` of an array x, which NumPy adds elementwise)."""
     for part in walk(getattr(node, "value", None) or ast.Constant(None)):
         if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Add):
             sides = (part.left, part.right)
-            if any(
-                isinstance(e, (ast.List, ast.Tuple)) or an.expr(e)[0] in (SEQ, LIST) for e in sides
+            kinds = [an.expr(e)[0] for e in sides]
+            if ARRAY not in kinds and (
+                any(isinstance(e, ast.List) for e in sides) or all(k in (SEQ, LIST) for k in kinds)
             ):
                 return part
     return None
