@@ -854,10 +854,14 @@ _PURE_HELPERS = (
 
 
 def _pure_helpers(unit):
-    """Names generated code calls the pure runtime helpers by (bound to those objects)."""
+    """Names generated code calls the pure runtime helpers by (bound to those objects):
+    those above, and the decompositions' (runtime/linalg.py: each returns new arrays; a
+    dead `eigh_jvp(...)` goes with the check it makes of values nothing reads)."""
     from .. import runtime
+    from ..runtime import linalg
 
     helpers = {id(getattr(runtime, h)) for h in _PURE_HELPERS}
+    helpers |= {id(getattr(linalg, h)) for h in linalg.__all__}
     return {name for name, obj in unit.binding_names.items() if id(obj) in helpers}
 
 
