@@ -391,7 +391,7 @@ class MemoryAnalysis:
                     f"{func.__name__} changes its argument {param!r} in place, and "
                     f"`{shown}` is also its argument {other!r}: NumPy would change both",
                     call,
-                    f"pass a copy to one of them, e.g. {param}={shown}.copy()",
+                    f"pass a copy to one of them, e.g. {param}=np.copy({shown})",
                 )
 
     # -- liveness, backward -----------------------------------------------------------------
