@@ -404,7 +404,7 @@ def same_array_twice(w):
 
 
 def same_array_twice_copied(w):  # the hint, followed
-    return _bump_and_measure(w, a1=w.copy())
+    return _bump_and_measure(w, a1=np.copy(w))
 
 
 def two_new_arrays(x):  # not the same array: not refused

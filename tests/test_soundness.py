@@ -381,7 +381,7 @@ def test_a_helper_changing_an_argument_passed_twice_is_refused(mode):
     w = np.array([0.706, -1.187, -0.086])
     with pytest.raises(srcdiff.UnsupportedSyntaxError, match="would change both") as err:
         srcdiff.value_and_grad(S.same_array_twice, mode=mode)(w.copy())
-    assert "a1=w.copy()" in str(err.value)
+    assert "a1=np.copy(w)" in str(err.value)
     value, g = srcdiff.value_and_grad(S.same_array_twice_copied, mode=mode)(w.copy())
     assert value == pytest.approx(S.same_array_twice_copied(w.copy()))
     np.testing.assert_allclose(g, w / np.linalg.norm(w))
