@@ -258,6 +258,20 @@ def _reduced_tangent(constants, func, inner):
 _MISSING = object()
 
 
+def weighted_reduction(func, params, partial, by_constants=None):
+    """A reduction whose derivative is `partial`, an array of a's shape (np.prod's
+    prod_partials, np.max's chooser_partials, ...): the tangent is t times it, reduced
+    the same way; the cotangent is g spread back over a's shape, times it."""
+    linear(
+        func,
+        params,
+        jvp={"a": f"np.sum(t * {partial}, axis=axis, keepdims=keepdims)"},
+        vjp={"a": f"{_SPREAD} * {partial}"},
+        result="reduce",
+        by_constants=by_constants,
+    )
+
+
 linear(
     np.sum,
     _RED,
@@ -275,33 +289,25 @@ linear(
     by_constants=_spread_spelling(mean=True),
 )
 # prod_partials: product of the other elements, exact with zeros (no division).
-linear(
+weighted_reduction(
     np.prod,
     _RED,
-    jvp={"a": "np.sum(t * prod_partials(a, axis), axis=axis, keepdims=keepdims)"},
-    vjp={"a": _SPREAD + " * prod_partials(a, axis)"},
-    result="reduce",
+    "prod_partials(a, axis)",
     by_constants=_spread_spelling(factor="prod_partials(a, axis)"),
 )
+_CHOOSER = "chooser_partials(a, out, axis, keepdims)"
 for _f in (np.max, np.min, np.amax, np.amin):
-    linear(
+    weighted_reduction(
         _f,
         "a, axis=None, out_=None, keepdims=False",
-        jvp={
-            "a": "np.sum(t * chooser_partials(a, out, axis, keepdims), axis=axis, "
-            "keepdims=keepdims)"
-        },
-        vjp={"a": _SPREAD + " * chooser_partials(a, out, axis, keepdims)"},
-        result="reduce",
+        _CHOOSER,
         by_constants=_spread_spelling(factor=_ties_spelling),
     )
 # np.ptp = max - min: the two choosers' shares, ties shared as np.max / np.min share them
-linear(
+weighted_reduction(
     np.ptp,
     "a, axis=None, out_=None, keepdims=False",
-    jvp={"a": "np.sum(t * ptp_partials(a, axis), axis=axis, keepdims=keepdims)"},
-    vjp={"a": _SPREAD + " * ptp_partials(a, axis)"},
-    result="reduce",
+    "ptp_partials(a, axis)",
     by_constants=_spread_spelling(factor="ptp_partials(a, axis)"),
 )
 # np.quantile / np.percentile / np.median with the default linear method: the derivative
@@ -330,22 +336,8 @@ linear(
     result="reduce",
 )
 _VAR = "a, axis=None, dtype=None, out_=None, ddof=0, keepdims=False"
-linear(
-    np.var,
-    _VAR,
-    jvp={"a": "np.sum(t * var_partials(a, axis, ddof), axis=axis, keepdims=keepdims)"},
-    vjp={"a": _SPREAD + " * var_partials(a, axis, ddof)"},
-    result="reduce",
-)
-linear(
-    np.std,
-    _VAR,
-    jvp={
-        "a": "np.sum(t * std_partials(a, out, axis, ddof, keepdims), axis=axis, keepdims=keepdims)"
-    },
-    vjp={"a": _SPREAD + " * std_partials(a, out, axis, ddof, keepdims)"},
-    result="reduce",
-)
+weighted_reduction(np.var, _VAR, "var_partials(a, axis, ddof)")
+weighted_reduction(np.std, _VAR, "std_partials(a, out, axis, ddof, keepdims)")
 # --- NaN-ignoring reductions: a NaN element has no derivative (it is left out of the
 # value); the others' as for the plain reduction over the elements that are not NaN.
 # Written with ruled functions only (np.where, np.isnan, np.nanmean, np.sum), so the
@@ -371,24 +363,9 @@ linear(
     result="reduce",
 )
 _NANPROD = "prod_partials(np.where(np.isnan(a), 1.0, a), axis) * ~np.isnan(a)"
-linear(
-    np.nanprod,
-    _RED,
-    jvp={"a": f"np.sum(t * {_NANPROD}, axis=axis, keepdims=keepdims)"},
-    vjp={"a": f"{_SPREAD} * {_NANPROD}"},
-    result="reduce",
-)
+weighted_reduction(np.nanprod, _RED, _NANPROD)
 for _f in (np.nanmax, np.nanmin):  # a NaN never equals the result: chooser_partials skips it
-    linear(
-        _f,
-        "a, axis=None, out_=None, keepdims=False",
-        jvp={
-            "a": "np.sum(t * chooser_partials(a, out, axis, keepdims), axis=axis, "
-            "keepdims=keepdims)"
-        },
-        vjp={"a": _SPREAD + " * chooser_partials(a, out, axis, keepdims)"},
-        result="reduce",
-    )
+    weighted_reduction(_f, "a, axis=None, out_=None, keepdims=False", _CHOOSER)
 _DEVIATION = "np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))"
 _NANVAR = f"2 * {_DEVIATION} / ({_COUNT} - ddof)"
 # as std_partials: 0 where the group's values are equal (std 0 up to rounding, like |x| at
@@ -399,13 +376,7 @@ _NANSTD = (
     f"np.where({_FLAT}, 0.0, {_DEVIATION} / (({_COUNT} - ddof) * np.where({_FLAT}, 1.0, {_STD})))"
 )
 for _f, _partial in ((np.nanvar, _NANVAR), (np.nanstd, _NANSTD)):
-    linear(
-        _f,
-        _VAR,
-        jvp={"a": f"np.sum(t * {_partial}, axis=axis, keepdims=keepdims)"},
-        vjp={"a": f"{_SPREAD} * {_partial}"},
-        result="reduce",
-    )
+    weighted_reduction(_f, _VAR, _partial)
 linear(
     np.cumsum,
     "a, axis=None, dtype=None, out_=None",
@@ -584,25 +555,14 @@ linear(
 # initial= and where= on the other reductions: where= leaves elements out (no derivative),
 # initial= is a constant (np.max's may win: then no element gets the derivative)
 for _f in (np.max, np.min, np.amax, np.amin):
-    linear(
+    weighted_reduction(
         _f,
         "a, axis=None, out_=None, keepdims=False, initial=None, where=True",
-        jvp={
-            "a": "np.sum(t * chooser_where(a, out, axis, keepdims, where), axis=axis, "
-            "keepdims=keepdims)"
-        },
-        vjp={"a": _SPREAD + " * chooser_where(a, out, axis, keepdims, where)"},
-        result="reduce",
+        "chooser_where(a, out, axis, keepdims, where)",
     )
 # np.prod's initial multiplies the product (its default, 1, as NumPy's)
 _PROD_WHERE = "initial * prod_partials(np.where(where, a, 1.0), axis) * where"
-linear(
-    np.prod,
-    _RED + ", initial=1.0, where=True",
-    jvp={"a": f"np.sum(t * {_PROD_WHERE}, axis=axis, keepdims=keepdims)"},
-    vjp={"a": f"{_SPREAD} * {_PROD_WHERE}"},
-    result="reduce",
-)
+weighted_reduction(np.prod, _RED + ", initial=1.0, where=True", _PROD_WHERE)
 _W_COUNT = "np.sum(np.broadcast_to(where, np.shape(a)), axis=axis, keepdims=True)"
 _W_DEVIATION = "(a - np.mean(a, axis=axis, keepdims=True, where=where)) * where"
 _W_FLAT = f"({_STD} <= 3.6e-15 * np.max(np.abs(a), axis=axis, keepdims=True))"
@@ -614,13 +574,7 @@ for _f, _partial in (
         f"np.where({_W_FLAT}, 1.0, {_STD})))",
     ),
 ):
-    linear(
-        _f,
-        _VAR + ", where=True",
-        jvp={"a": f"np.sum(t * {_partial}, axis=axis, keepdims=keepdims)"},
-        vjp={"a": f"{_SPREAD} * {_partial}"},
-        result="reduce",
-    )
+    weighted_reduction(_f, _VAR + ", where=True", _partial)
 # zero padding only (mode= and constant_values= find no rule)
 linear(
     np.pad,
