@@ -118,7 +118,7 @@ def _from_runtime(value) -> bool:
 def _imports_of(module) -> dict:
     """The keys (build/module.py's) of the names `module` imports from outside srcdiff
     at its top level, as it spells them (`from numba.extending import overload`)."""
-    keys = {}
+    keys: dict[str, tuple] = {}
     for node in ast.parse(inspect.getsource(module)).body:
         if isinstance(node, ast.Import):
             for alias in node.names:
