@@ -140,7 +140,8 @@ KINDS = {"g": "scalar", "c": "scalar", "th": "scalar", "om": "scalar", "dt": "sc
 
 
 def test_generated_code_is_numba_code():
-    """The tape is typed arrays, helpers take and return it, reversed loops are counted,
+    """The tape is typed arrays, helpers take it and return its positions (the caller
+    made room before the loop for what the helper pushes), reversed loops are counted,
     every function is compiled; printing twice gives the same text."""
     text = generate(rk4, ["g", "c"], KINDS, backend="numba").source()
     assert text == generate(rk4, ["g", "c"], KINDS, backend="numba").source()
@@ -150,7 +151,8 @@ def test_generated_code_is_numba_code():
     assert [d.name for d in defs] == ["rk4_grad", "rk4_step_fwd", "rk4_step_bwd"]
     assert all(ast.unparse(d.decorator_list[0]) == "numba.njit" for d in defs)
     assert "_stack = np.empty(64)" in text
-    assert "th, om, _stack, _stack_n = rk4_step_fwd(_stack, _stack_n, th, om, dt, g, c)" in text
+    assert "th, om, _stack_n = rk4_step_fwd(_stack, _stack_n, th, om, dt, g, c)" in text
+    assert "if _stack_n + 5 * len(iters1) > _stack.size:" in text
     python = generate(rk4, ["g", "c"], KINDS).source()
     assert "numba" not in python and "for i in reversed(iters1):" in python
 
