@@ -28,6 +28,14 @@ from .templates import simplify, simplify_value
 
 _STRAIGHT = (ast.Assign, ast.AugAssign, ast.Expr, ast.Return)
 
+# The most nodes (as astutil.walk counts them) a statement may have after a fold.  A
+# cotangent with a contribution from each of n statements (`dy = -1.0 - da6 - ... -
+# da1`) would otherwise become one sum n operators deep: past Python's recursion limit
+# in the passes that follow, in `ast.unparse` and `compile()` (and in a transformation
+# of the generated code), at 1,000 statements, and re-simplified whole at each fold
+# (quadratic).  The goldens' largest folded statement has 38.
+_MAX_NODES = 128
+
 
 def fold_straight_line(
     body: list[ast.stmt],
@@ -86,6 +94,8 @@ class _Folder:
                 _between(stores.get(n, []), i, j) for n in _loads(stmt.value)
             ):
                 continue
+            if len(walk(reader)) + len(walk(stmt.value)) > _MAX_NODES:
+                continue  # (a chain of folds would make one expression of the whole body)
             replace_reads(reader, {name: stmt.value})
             self.tidy(reader)
             folded.add(i)
