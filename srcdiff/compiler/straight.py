@@ -220,7 +220,7 @@ class _Folder:
                 continue
             if infos.of(reader).size + info.value_size > _MAX_NODES:
                 continue  # (a chain of folds would make one expression of the whole body)
-            replace_reads(reader, {name: stmt.value})
+            replace_reads(reader, {name: stmt.value}, copy=None)  # (stmt goes)
             self.tidy(reader)
             infos.forget(reader)
             folded.add(i)
