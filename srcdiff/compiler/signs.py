@@ -49,6 +49,12 @@ def _assigns_to(stmt, derivs):
     return True
 
 
+def _same_tree(a, b):
+    """`ast.dump(a) == ast.dump(b)`, without dumping where the classes already differ
+    (a dump starts with the class): every sum in a derivative asks it."""
+    return a.__class__ is b.__class__ and ast.dump(a) == ast.dump(b)
+
+
 def _number(node):
     """The value of a plain int or float constant (not a bool, not complex), else None."""
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
@@ -118,7 +124,7 @@ class _Signs:
             left = self.with_sign(True, left)
         if right_negative:
             return False, ast.BinOp(left=left, op=ast.Sub(), right=right)
-        if ast.dump(left) == ast.dump(right) and self.doubles(left):
+        if _same_tree(left, right) and self.doubles(left):
             return False, ast.BinOp(left=ast.Constant(2), op=ast.Mult(), right=left)
         return False, ast.BinOp(left=left, op=ast.Add(), right=right)
 
