@@ -62,7 +62,8 @@ def fold_straight_line(
     infos = _Infos(pure_names)
     body = _inline_views(body, set(candidates), set(params), infos)
     if prototypes is not None:
-        body = _prototypes(body, set(params), *prototypes, infos)
+        same_shape, numpy_names, removable = prototypes
+        body = _prototypes(body, set(params), same_shape, numpy_names, removable, infos)
     folder = _Folder(set(candidates), infos, int_names, set(returned))
     for _ in range(3):  # (a fold can make another value single-use; rarely more than 2)
         body, changed = folder.run(body)
