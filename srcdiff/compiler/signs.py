@@ -49,10 +49,17 @@ def _assigns_to(stmt, derivs):
     return True
 
 
-def _same_tree(a, b):
-    """`ast.dump(a) == ast.dump(b)`, without dumping where the classes already differ
-    (a dump starts with the class): every sum in a derivative asks it."""
-    return a.__class__ is b.__class__ and ast.dump(a) == ast.dump(b)
+def same_tree(a, b):
+    """`ast.dump(a) == ast.dump(b)` (the same classes, fields and reprs of values), field
+    by field, stopping at the first difference: every sum in a derivative asks it, and
+    most differ at once (`da * math.cos(a) + da * 0.5`)."""
+    if a.__class__ is not b.__class__:
+        return False
+    if isinstance(a, ast.AST):
+        return all(same_tree(getattr(a, f, None), getattr(b, f, None)) for f in a._fields)
+    if a.__class__ is list:
+        return len(a) == len(b) and all(same_tree(x, y) for x, y in zip(a, b))
+    return a is b or repr(a) == repr(b)
 
 
 def _number(node):
@@ -124,7 +131,7 @@ class _Signs:
             left = self.with_sign(True, left)
         if right_negative:
             return False, ast.BinOp(left=left, op=ast.Sub(), right=right)
-        if _same_tree(left, right) and self.doubles(left):
+        if same_tree(left, right) and self.doubles(left):
             return False, ast.BinOp(left=ast.Constant(2), op=ast.Mult(), right=left)
         return False, ast.BinOp(left=left, op=ast.Add(), right=right)
 
