@@ -106,35 +106,49 @@ class _Infos:
         self.memo.pop(stmt, None)
 
     def _find(self, stmt):
-        """One walk of the statement's value, one of its targets: what
+        """One walk of the statement's value (and of its targets, unless a name): what
         namefacts.facts_of(stmt) and a walk of each would find."""
         value = getattr(stmt, "value", None)
         nodes = walk(value) if value is not None else []
         names: dict[str, int] = {}
-        loads, like, mentioned, changed = set(), set(), set(), set()
+        loads, like, changed = set(), set(), set()
         pure = True
         for node in nodes:
             kind = node.__class__
             if kind is ast.Name:
                 names[node.id] = names.get(node.id, 0) + 1
-                if node.ctx.__class__ is ast.Load:
+                ctx = node.ctx.__class__
+                if ctx is ast.Load:
                     loads.add(node.id)
+                elif ctx is ast.Store:
+                    changed.add(node.id)
             elif kind is ast.Call:
                 pure = pure and self._pure_call(node)
+                func = node.func
                 first = node.args[0] if node.args else None
-                if _like_name(node.func) and isinstance(first, ast.Name):
+                if _like_name(func) and isinstance(first, ast.Name):
                     like.add(first.id)
+                if (
+                    isinstance(func, ast.Attribute)
+                    and func.attr in MUTATORS
+                    and isinstance(func.value, ast.Name)
+                ):
+                    changed.add(func.value.id)
             elif kind in _IMPURE:
                 pure = False
+            elif kind in (ast.Subscript, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                _changed_in([node], changed)
         value_loads = set(loads)
-        mentioned.update(names)
-        _changed_in(nodes, changed)
+        mentioned = set(names)
         targets = getattr(stmt, "targets", None) or [getattr(stmt, "target", None)]
         size = 1 + len(nodes)
         for target in targets:
             if target is None:
                 continue
-            target_nodes = walk(target)
+            if target.__class__ is ast.Name:  # (most are)
+                target_nodes = [target]
+            else:
+                target_nodes = walk(target)
             size += len(target_nodes)
             _changed_in(target_nodes, changed)
             for node in target_nodes:
