@@ -13,7 +13,7 @@ import pytest
 from fdiff import assert_close, fd_directional, fd_grad
 
 import srcdiff
-from srcdiff.compiler.signs import tidy_signs
+from srcdiff.compiler.signs import same_tree, tidy_signs
 
 REWRITES = [
     ("-(-a / b)", "a / b"),
@@ -141,3 +141,24 @@ def test_scalar_gradient_both_modes_and_hessian(point):
         assert_close(h, (g(*plus) - g(*minus)) / 2e-5, rtol=1e-5, atol=1e-7)
     _, tangent = srcdiff.jvp(signs_in_branches, point, (1.0, 0.5))
     assert_close(tangent, fd_directional(signs_in_branches, point, (1.0, 0.5)), rtol=1e-7)
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("x * y", "x * y"),
+        ("x * y", "x * z"),
+        ("f(x, k=1)", "f(x, k=1)"),
+        ("f(x, k=1)", "f(x, k=1.0)"),
+        ("x[1:]", "x[1:]"),
+        ("x[1:]", "x[:1]"),
+        ("-0.0 * x", "0.0 * x"),
+        ("a.T", "a.T"),
+        ("a.T", "a.real"),
+        ("np.sum(a, axis=0)", "np.sum(a, axis=0)"),
+        ("True + x", "1 + x"),
+    ],
+)
+def testsame_tree_is_ast_dump_equality(a, b):
+    left, right = ast.parse(a, mode="eval").body, ast.parse(b, mode="eval").body
+    assert same_tree(left, right) == (ast.dump(left) == ast.dump(right))

@@ -285,14 +285,18 @@ def _substitute(value, memo, mapping):
     return copy.deepcopy(value, memo)
 
 
-def replace_reads(node, mapping):
+def replace_reads(node, mapping, copy=copy_tree):
     """`node` with each read (a `Name` in a Load context) of a name in `mapping` replaced
     by a copy of its expression, located at the read; in place (the root itself may be
     replaced: use the result).  The copies put in are not entered.  What a
     `NodeTransformer` with a `visit_Name` did, as one walk over the fields: copy
-    propagation and folding replace reads in every generated statement."""
+    propagation and folding replace reads in every generated statement.  `copy=None`
+    puts the expression itself in, for a caller that knows it is read once and owns it
+    (a fold that drops the statement it came from)."""
+    if copy is None:
+        copy = _same
     if _reads_of(node, mapping):
-        return ast.copy_location(copy_tree(mapping[node.id]), node)
+        return ast.copy_location(copy(mapping[node.id]), node)
     todo = [node]
     fields_of = _NODE_FIELDS
     for current in todo:  # the list grows as it is read
@@ -305,13 +309,17 @@ def replace_reads(node, mapping):
             if value.__class__ is list:
                 for k, item in enumerate(value):
                     if _reads_of(item, mapping):
-                        value[k] = ast.copy_location(copy_tree(mapping[item.id]), item)
+                        value[k] = ast.copy_location(copy(mapping[item.id]), item)
                     elif isinstance(item, ast.AST):
                         todo.append(item)
             elif _reads_of(value, mapping):
-                setattr(current, field, ast.copy_location(copy_tree(mapping[value.id]), value))
+                setattr(current, field, ast.copy_location(copy(mapping[value.id]), value))
             elif isinstance(value, ast.AST):
                 todo.append(value)
+    return node
+
+
+def _same(node):
     return node
 
 

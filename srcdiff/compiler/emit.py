@@ -1,6 +1,6 @@
 """Stage 6: print generated functions as source, and compile them.
 
-Printing goes statement by statement (on top of `ast.unparse`) so that
+Printing goes statement by statement (unparse.py: `ast.unparse`'s text, faster) so that
 backward-sweep statements can carry a comment naming the user line they
 differentiate.  Compiling wraps the text in a factory function whose
 parameters are the unit's bindings (``math``, ``np``, runtime helpers),
@@ -18,6 +18,8 @@ import linecache
 import types
 from collections.abc import Callable
 
+from .unparse import unparse
+
 INDENT = "    "
 
 
@@ -28,8 +30,8 @@ class Printer:
         self.line_text = line_text  # srcline -> (file line number, text)
 
     def function(self, fdef: ast.FunctionDef, comments_from=None) -> str:
-        lines = [f"@{ast.unparse(d)}" for d in fdef.decorator_list]
-        lines.append(f"def {fdef.name}({ast.unparse(fdef.args)}):")
+        lines = [f"@{unparse(d)}" for d in fdef.decorator_list]
+        lines.append(f"def {fdef.name}({unparse(fdef.args)}):")
         lines += self.block(fdef.body, 1, comments_from)
         return "\n".join(lines)
 
@@ -55,7 +57,7 @@ class Printer:
         pad = INDENT * depth
         sub = None if commenting else comments_from
         if isinstance(stmt, ast.If):
-            lines = [pad + f"if {ast.unparse(stmt.test)}:"]
+            lines = [pad + f"if {unparse(stmt.test)}:"]
             lines += self.block(stmt.body, depth + 1, sub) or [pad + INDENT + "pass"]
             orelse = stmt.orelse
             while (
@@ -63,7 +65,7 @@ class Printer:
                 and isinstance(orelse[0], ast.If)
                 and not getattr(orelse[0], "srcline", None)
             ):
-                lines.append(pad + f"elif {ast.unparse(orelse[0].test)}:")
+                lines.append(pad + f"elif {unparse(orelse[0].test)}:")
                 lines += self.block(orelse[0].body, depth + 1, sub) or [pad + INDENT + "pass"]
                 orelse = orelse[0].orelse
             if orelse:
@@ -71,10 +73,10 @@ class Printer:
                 lines += self.block(orelse, depth + 1, sub)
             return lines
         if isinstance(stmt, ast.For):
-            lines = [pad + f"for {ast.unparse(stmt.target)} in {ast.unparse(stmt.iter)}:"]
+            lines = [pad + f"for {unparse(stmt.target)} in {unparse(stmt.iter)}:"]
             return lines + (self.block(stmt.body, depth + 1, sub) or [pad + INDENT + "pass"])
         if isinstance(stmt, ast.While):
-            lines = [pad + f"while {ast.unparse(stmt.test)}:"]
+            lines = [pad + f"while {unparse(stmt.test)}:"]
             return lines + (self.block(stmt.body, depth + 1, sub) or [pad + INDENT + "pass"])
         if (
             isinstance(stmt, ast.Expr)
@@ -87,14 +89,14 @@ class Printer:
             and len(stmt.targets) == 1
             and isinstance(stmt.targets[0], ast.Tuple)
         ):  # `a, b = f()` on every Python
-            return [pad + f"{_bare_tuple(stmt.targets[0])} = {ast.unparse(stmt.value)}"]
+            return [pad + f"{_bare_tuple(stmt.targets[0])} = {unparse(stmt.value)}"]
         if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Tuple) and stmt.value.elts:
             return [pad + f"return {_bare_tuple(stmt.value)}"]
-        return [pad + line for line in ast.unparse(stmt).splitlines()]
+        return [pad + line for line in unparse(stmt).splitlines()]
 
 
 def _bare_tuple(node):
-    parts = [ast.unparse(e) for e in node.elts]
+    parts = [unparse(e) for e in node.elts]
     return parts[0] + "," if len(parts) == 1 else ", ".join(parts)
 
 

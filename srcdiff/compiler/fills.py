@@ -519,6 +519,18 @@ def float64_only(
     return True
 
 
+def unit_float64_only(unit, narrow: Collection[str]) -> bool:
+    """`float64_only` of every source of `unit`, remembered on it for the same sources
+    and `narrow`: each sweep's tidying and the backward sweep's gathers ask it, and each
+    answer is a walk of every source."""
+    sources = list(unit.sources.values())
+    key = (tuple((id(src), id(src.tree)) for src in sources), frozenset(narrow))
+    memo = unit.__dict__.setdefault("_float64_only", {})
+    if key not in memo:
+        memo[key] = float64_only([(src.tree, src.resolver.resolve) for src in sources], narrow)
+    return memo[key]
+
+
 def _names_a_dtype(text):
     try:
         with warnings.catch_warnings():  # np.dtype("a") warns that the alias is deprecated
@@ -572,7 +584,6 @@ def facts_for(fn, alive=None) -> ShapeFacts | None:
         return found
 
     narrow = getattr(fn.unit, "narrow_args", None)
-    sources = [(src.tree, src.resolver.resolve) for src in fn.unit.sources.values()]
     return ShapeFacts(
         token=token,
         rank=rank,
@@ -582,5 +593,5 @@ def facts_for(fn, alive=None) -> ShapeFacts | None:
         twin=lambda name: shapes.twin(name, alive),
         primal_of=primal_of,
         numpy_names=frozenset(name for name, obj in fn.unit.binding_names.items() if obj is np),
-        exact_dtypes=narrow is not None and float64_only(sources, narrow),
+        exact_dtypes=narrow is not None and unit_float64_only(fn.unit, narrow),
     )

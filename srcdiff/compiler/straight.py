@@ -20,13 +20,24 @@ from __future__ import annotations
 import ast
 import bisect
 from collections.abc import Collection
+from typing import NamedTuple
 
 from .aliasing import PURE_METHODS
 from .astutil import replace_reads, walk
-from .optimize import stored_names
+from .namefacts import MUTATORS
 from .templates import simplify, simplify_value
 
 _STRAIGHT = (ast.Assign, ast.AugAssign, ast.Expr, ast.Return)
+
+# The most nodes (as astutil.walk counts them) a statement may have after a fold.  A
+# cotangent with a contribution from each of n statements (`dy = -1.0 - da6 - ... -
+# da1`) would otherwise become one sum n operators deep: past Python's recursion limit
+# in the passes that follow, in `ast.unparse` and `compile()` (and in a transformation
+# of the generated code), at 1,000 statements, and re-simplified whole at each fold
+# (quadratic); each fold copies and re-simplifies its reader, so the cap bounds a fold's
+# cost too.  The goldens' largest folded statement has 38 nodes (64 is a line of about
+# 30 terms).
+_MAX_NODES = 64
 
 
 def fold_straight_line(
@@ -47,10 +58,13 @@ def fold_straight_line(
     shape (`np.zeros_like(log_probs)`) may take it from another (`_prototypes`)."""
     if not all(isinstance(stmt, _STRAIGHT) for stmt in body):
         return body
-    body = _inline_views(body, set(candidates), set(params))
+    pure_names = set(pure_names)
+    infos = _Infos(pure_names)
+    body = _inline_views(body, set(candidates), set(params), infos)
     if prototypes is not None:
-        body = _prototypes(body, set(params), *prototypes)
-    folder = _Folder(set(candidates), set(pure_names), int_names, set(returned))
+        same_shape, numpy_names, removable = prototypes
+        body = _prototypes(body, set(params), same_shape, numpy_names, removable, infos)
+    folder = _Folder(set(candidates), infos, int_names, set(returned))
     for _ in range(3):  # (a fold can make another value single-use; rarely more than 2)
         body, changed = folder.run(body)
         if not changed:
@@ -58,15 +72,147 @@ def fold_straight_line(
     return body
 
 
+class _Info(NamedTuple):
+    """What the folds ask of one statement, from two walks (the statement's and its
+    value's), remembered until the statement changes: each of the three rounds of
+    folding, and the passes before them, asked it of every statement with walks of
+    their own."""
+
+    mentioned: set[str]  # every name it mentions
+    changed: set[str]  # what it stores, stores into or changes (optimize.stored_names)
+    loads: set[str]  # what it reads
+    size: int  # its nodes, as astutil.walk counts them
+    pure: bool  # its value calls nothing that may change anything
+    value_names: dict[str, int]  # name -> how often its value mentions it
+    value_loads: set[str]  # what its value reads
+    value_size: int
+    like_reads: set[str]  # names its value reads only for shape (`np.zeros_like(a)`)
+
+
+class _Infos:
+    """`_Info`s by statement (keyed by the node, which keeps it alive)."""
+
+    def __init__(self, pure_names):
+        self.pure_names = pure_names
+        self.memo: dict[ast.AST, _Info] = {}
+
+    def of(self, stmt) -> _Info:
+        info = self.memo.get(stmt)
+        if info is None:
+            info = self.memo[stmt] = self._find(stmt)
+        return info
+
+    def forget(self, stmt) -> None:
+        self.memo.pop(stmt, None)
+
+    def _find(self, stmt):
+        """One walk of the statement's value (and of its targets, unless a name): what
+        namefacts.facts_of(stmt) and a walk of each would find."""
+        value = getattr(stmt, "value", None)
+        nodes = walk(value) if value is not None else []
+        names: dict[str, int] = {}
+        loads, like, changed = set(), set(), set()
+        pure = True
+        for node in nodes:
+            kind = node.__class__
+            if kind is ast.Name:
+                names[node.id] = names.get(node.id, 0) + 1
+                ctx = node.ctx.__class__
+                if ctx is ast.Load:
+                    loads.add(node.id)
+                elif ctx is ast.Store:
+                    changed.add(node.id)
+            elif kind is ast.Call:
+                pure = pure and self._pure_call(node)
+                func = node.func
+                first = node.args[0] if node.args else None
+                if _like_name(func) and isinstance(first, ast.Name):
+                    like.add(first.id)
+                if (
+                    isinstance(func, ast.Attribute)
+                    and func.attr in MUTATORS
+                    and isinstance(func.value, ast.Name)
+                ):
+                    changed.add(func.value.id)
+            elif kind in _IMPURE:
+                pure = False
+            elif kind in (ast.Subscript, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                _changed_in([node], changed)
+        value_loads = set(loads)
+        mentioned = set(names)
+        targets = getattr(stmt, "targets", None) or [getattr(stmt, "target", None)]
+        size = 1 + len(nodes)
+        for target in targets:
+            if target is None:
+                continue
+            if target.__class__ is ast.Name:  # (most are)
+                target_nodes = [target]
+            else:
+                target_nodes = walk(target)
+            size += len(target_nodes)
+            _changed_in(target_nodes, changed)
+            for node in target_nodes:
+                if node.__class__ is ast.Name:
+                    mentioned.add(node.id)
+                    if node.ctx.__class__ is ast.Load:
+                        loads.add(node.id)
+        return _Info(mentioned, changed, loads, size, pure, names, value_loads, len(nodes), like)
+
+    def _pure_call(self, node):
+        """Calls only of pure modules' functions and array methods that change nothing
+        (`x.sum()`, `x.T`)."""
+        func = node.func
+        if isinstance(func, ast.Name):
+            return func.id in self.pure_names
+        if isinstance(func, ast.Attribute):
+            if func.attr in PURE_METHODS:
+                return True
+            return isinstance(func.value, ast.Name) and func.value.id in self.pure_names
+        return False
+
+
+_IMPURE = (ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await)
+
+
+def _changed_in(nodes, changed):
+    """Add to `changed` the names `nodes` store, store into or change by a list method,
+    as namefacts.facts_of finds them."""
+    for node in nodes:
+        kind = node.__class__
+        if kind is ast.Name:
+            if node.ctx.__class__ is ast.Store:
+                changed.add(node.id)
+        elif kind is ast.Call:
+            func = node.func
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr in MUTATORS
+                and isinstance(func.value, ast.Name)
+            ):
+                changed.add(func.value.id)
+        elif kind in (ast.Subscript, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            base = node.value
+            while isinstance(base, (ast.Subscript, ast.Attribute)):
+                base = base.value
+            if isinstance(base, ast.Name):
+                changed.add(base.id)
+
+
+def _like_name(func):
+    attr = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return attr.endswith("_like")
+
+
 class _Folder:
-    def __init__(self, candidates, pure_names, int_names, returned):
-        self.candidates, self.pure_names = candidates, pure_names
+    def __init__(self, candidates, infos, int_names, returned):
+        self.candidates, self.infos = candidates, infos
         self.int_names, self.returned = int_names, returned
 
     def run(self, body):
         mentions, stores, barriers = self.index(body)
         out = list(body)
         folded = set()
+        infos = self.infos
         for i, stmt in enumerate(out):
             name = self.definition(stmt)
             if name is None or i in folded:
@@ -82,12 +228,16 @@ class _Folder:
             redefines = name in _bound_names(reader)
             if not redefines and k + 1 < len(positions):
                 continue  # read again later: not single-use
+            info = infos.of(stmt)
             if _between(barriers, i, j) or any(
-                _between(stores.get(n, []), i, j) for n in _loads(stmt.value)
+                _between(stores.get(n, []), i, j) for n in info.value_loads
             ):
                 continue
-            replace_reads(reader, {name: stmt.value})
+            if infos.of(reader).size + info.value_size > _MAX_NODES:
+                continue  # (a chain of folds would make one expression of the whole body)
+            replace_reads(reader, {name: stmt.value}, copy=None)  # (stmt goes)
             self.tidy(reader)
+            infos.forget(reader)
             folded.add(i)
         return [stmt for pos, stmt in enumerate(out) if pos not in folded], bool(folded)
 
@@ -96,14 +246,12 @@ class _Folder:
         stores: dict[str, list[int]] = {}
         barriers = []
         for pos, stmt in enumerate(body):
-            for n in walk(stmt):
-                if isinstance(n, ast.Name):
-                    positions = mentions.setdefault(n.id, [])
-                    if not positions or positions[-1] != pos:
-                        positions.append(pos)
-            for name in stored_names(stmt):
+            info = self.infos.of(stmt)
+            for name in info.mentioned:
+                mentions.setdefault(name, []).append(pos)
+            for name in info.changed:
                 stores.setdefault(name, []).append(pos)
-            if self.barrier(stmt):
+            if self.barrier(stmt, info):
                 barriers.append(pos)
         return mentions, stores, barriers
 
@@ -114,7 +262,7 @@ class _Folder:
         target = stmt.targets[0]
         if not isinstance(target, ast.Name) or target.id not in self.candidates:
             return None
-        return target.id if self.pure(stmt.value) else None
+        return target.id if self.infos.of(stmt).pure else None
 
     def may_read(self, reader, name, value):
         """Whether `value` may replace the one read of `name` in `reader`: read once, in
@@ -131,37 +279,18 @@ class _Folder:
         if isinstance(reader, ast.AugAssign) and isinstance(reader.target, ast.Name):
             if reader.target.id == name:
                 return False
-        reads = [n for n in walk(reader.value) if isinstance(n, ast.Name) and n.id == name]
-        if len(reads) != 1:
+        info = self.infos.of(reader)
+        if info.value_names.get(name) != 1:
             return False
-        return not any(  # `np.full_like(X @ w + b, 1.0)`: computed for its shape only
-            _like_read(n, name) for n in walk(reader.value) if isinstance(n, ast.Call)
-        )
+        # `np.full_like(X @ w + b, 1.0)`: computed for its shape only
+        return name not in info.like_reads
 
-    def barrier(self, stmt):
+    def barrier(self, stmt, info):
         """A statement no expression moves across: anything but `names = pure value`."""
         if isinstance(stmt, ast.Assign):
             plain = all(isinstance(t, (ast.Name, ast.Tuple)) for t in stmt.targets)
-            return not (plain and self.pure(stmt.value))
+            return not (plain and info.pure)
         return not isinstance(stmt, ast.Return)
-
-    def pure(self, expr):
-        """No side effect: calls only of pure modules' functions and array methods that
-        change nothing (`x.sum()`, `x.T`)."""
-        for node in walk(expr):
-            if isinstance(node, ast.Call):
-                func = node.func
-                if isinstance(func, ast.Name) and func.id in self.pure_names:
-                    continue
-                if isinstance(func, ast.Attribute):
-                    if func.attr in PURE_METHODS:
-                        continue
-                    if isinstance(func.value, ast.Name) and func.value.id in self.pure_names:
-                        continue
-                return False
-            elif isinstance(node, (ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await)):
-                return False
-        return True
 
     def tidy(self, reader):
         if not isinstance(reader, ast.Assign):
@@ -175,7 +304,7 @@ class _Folder:
 _LIKE = frozenset({"zeros_like", "ones_like", "full_like", "empty_like"})
 
 
-def _prototypes(body, params, same_shape, numpy_names, removable):
+def _prototypes(body, params, same_shape, numpy_names, removable, infos):
     """`np.zeros_like(a)` (`ones_like`, `full_like`, `empty_like`) reads only a's shape
     and dtype: where `same_shape(a, b)` (the same shape token, both float64 arrays) for a
     parameter b, or a name b assigned once before and read again at or after this
@@ -183,13 +312,15 @@ def _prototypes(body, params, same_shape, numpy_names, removable):
     (`log_probs` in the MLP, kept only for the shape of its cotangent's zeros)."""
     defined, last = {}, {}
     for pos, stmt in enumerate(body):
-        for n in walk(stmt):
-            if isinstance(n, ast.Name):
-                last[n.id] = pos
-        for name in stored_names(stmt):
+        info = infos.of(stmt)
+        for name in info.mentioned:
+            last[name] = pos
+        for name in info.changed:
             defined[name] = pos if name not in defined else None
     changed = set()
     for pos, stmt in enumerate(body):
+        if infos.of(stmt).mentioned.isdisjoint(numpy_names):
+            continue  # (a call `np.zeros_like(a)` mentions np)
         for node in walk(stmt):
             if not _like_call(node, numpy_names):
                 continue
@@ -201,7 +332,8 @@ def _prototypes(body, params, same_shape, numpy_names, removable):
             if chosen is not None:
                 node.args[0] = ast.copy_location(ast.Name(id=chosen, ctx=ast.Load()), node.args[0])
                 changed.add(a)
-    return _drop_unread(body, changed & removable, numpy_names) if changed else body
+                infos.forget(stmt)
+    return _drop_unread(body, changed & removable, numpy_names, infos) if changed else body
 
 
 def _like_call(node, numpy_names):
@@ -217,11 +349,11 @@ def _like_call(node, numpy_names):
     )
 
 
-def _drop_unread(body, names, numpy_names):
+def _drop_unread(body, names, numpy_names, infos):
     """`body` without the plain assignments of `names` that nothing reads (repeated:
     dropping one may leave what it read unread), where their values are pure."""
     while True:
-        read = set().union(*(_loads(stmt) for stmt in body))
+        read = set().union(*(infos.of(stmt).loads for stmt in body))
         dead = [
             stmt
             for stmt in body
@@ -248,11 +380,11 @@ def _numpy_call(call, numpy_names):
     )
 
 
-def _inline_views(body, candidates, params):
+def _inline_views(body, candidates, params, infos):
     """`t2 = x[:-1]` of a parameter nothing stores into, with a constant index: each
     read of the temporary `t2` becomes `x[:-1]` again, as the user wrote it (a view,
     made afresh at no cost, with the same elements wherever it is read)."""
-    stored = set().union(*(stored_names(stmt) for stmt in body)) if body else set()
+    stored = set().union(*(infos.of(stmt).changed for stmt in body)) if body else set()
     views = {}
     for stmt in body:
         if (
@@ -265,13 +397,14 @@ def _inline_views(body, candidates, params):
             views[stmt.targets[0].id] = stmt
     counts: dict[str, int] = {}
     for stmt in body:
-        for name in stored_names(stmt):
+        for name in infos.of(stmt).changed:
             counts[name] = counts.get(name, 0) + 1
     views = {name: stmt for name, stmt in views.items() if counts.get(name) == 1}
     if not views:
         return body
     mapping = {name: stmt.value for name, stmt in views.items()}
     kept = [stmt for stmt in body if not any(stmt is v for v in views.values())]
+    infos.memo.clear()  # (the reads are replaced in place)
     return [replace_reads(stmt, mapping) for stmt in kept]
 
 
@@ -286,14 +419,6 @@ def _constant_slice_of(value, params):
         isinstance(n, (ast.Slice, ast.Tuple, ast.Constant, ast.UnaryOp, ast.USub, ast.Load))
         for n in ast.walk(value.slice)
     )
-
-
-def _like_read(call, name):
-    """Is `call` `something_like(name, ...)`, which reads only name's shape and dtype?"""
-    func = call.func
-    attr = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-    first = call.args[0] if call.args else None
-    return attr.endswith("_like") and isinstance(first, ast.Name) and first.id == name
 
 
 def _loads(node):

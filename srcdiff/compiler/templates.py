@@ -22,17 +22,25 @@ def instantiate(template, mapping, int_names=frozenset()):
 
 
 def _num(node):
-    if (
-        isinstance(node, ast.Constant)
-        and isinstance(node.value, numbers.Number)
-        and not isinstance(node.value, bool)
-    ):
-        return node.value
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+    """The number a constant or a negated one spells, else None (not a bool).  Called for
+    every operand `simplify` and `_may_fold` look at: the exact classes of the numbers
+    the parser makes are tried before the abstract `numbers.Number`'s slower check."""
+    kind = node.__class__
+    if kind is ast.Constant:
+        value = node.value
+        if value.__class__ in _PLAIN_NUMBERS:
+            return value
+        if isinstance(value, numbers.Number) and not isinstance(value, bool):
+            return value
+        return None
+    if kind is ast.UnaryOp and node.op.__class__ is ast.USub:
         inner = _num(node.operand)
         if inner is not None:
             return -inner
     return None
+
+
+_PLAIN_NUMBERS = frozenset((int, float, complex))
 
 
 def _const(value):

@@ -16,7 +16,7 @@ from ..astutil import copy_tree, is_loop_exit, tuple_of, walk
 from ..astutil import name as _name
 from ..astutil import reads_any as _reads_any
 from ..control import fill
-from ..fills import float64_only
+from ..fills import unit_float64_only
 from ..ir import MarkerKind, OpKind
 from .common import index_value as _index_value
 from .common import numpy_module as _np
@@ -720,8 +720,7 @@ class BackwardSweep:
         narrow = getattr(self.unit, "narrow_args", None)
         if narrow is None:
             return self.zeros_for(var)
-        sources = [(src.tree, src.resolver.resolve) for src in self.unit.sources.values()]
-        if not float64_only(sources, narrow):
+        if not unit_float64_only(self.unit, narrow):
             return self.zeros_for(var)
         np_zeros = ast.Attribute(
             value=_name(self.bind(_np(), "np")), attr="zeros_like", ctx=ast.Load()
