@@ -234,6 +234,10 @@ class Normalizer(Reductions, Inlining):
             and n.func.attr in ("append", "extend", "pop")
             and isinstance(n.func.value, ast.Name)
         }
+        self.popped = any(  # does the function pop anything (_lift_pops)?
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "pop"
+            for n in nodes
+        )
         for local in self.local_functions.values():
             self._reject_unsupported(local.node)
         body = list(tree.body)
@@ -918,6 +922,8 @@ class Normalizer(Reductions, Inlining):
         `and`/`or` (after their first operand), a conditional expression's branches,
         comprehensions or lambdas.  Elsewhere the pop is refused where it is split,
         with a hint to give it a statement of its own."""
+        if not getattr(self, "popped", True):  # (no pop in the function: no walk)
+            return [], expr
         pops = [n for n in walk(expr) if _pop_call(n)]
         if not pops or (_pop_call(expr) and len(pops) == 1):
             return [], expr
