@@ -35,3 +35,26 @@ def view_filled_advice(x):  # "assign into y itself"
     y = np.zeros(4)
     y[::2] = x[:2]
     return np.sum(y * x)
+
+
+def _scale_tail(a, k):
+    a[1:] *= k
+
+
+def helper_scales_in_place(x):
+    """The helper changes its argument for the caller to see."""
+    y = x * 1.0
+    _scale_tail(y, 2.0)
+    return np.sum(y**2)
+
+
+def _scale_tail_returned(a, k):
+    a = a.copy()
+    a[1:] *= k
+    return a
+
+
+def helper_scales_in_place_advice(x):
+    y = x * 1.0
+    y = _scale_tail_returned(y, 2.0)
+    return np.sum(y**2)

@@ -161,3 +161,12 @@ def h_try(a):
 
 def uses_helper_try(x):
     return h_try(x) * x
+
+
+def returns_a_list(x):
+    return [x * 2.0]
+
+
+def returns_a_string(x):
+    y = x * 2.0
+    return "done" if y > 0 else "no"

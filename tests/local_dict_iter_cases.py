@@ -451,7 +451,7 @@ def left_early(x, y):
     s = 0.0
     for v in d.values():
         if s > 1.5:
-            break  # refused
+            break  # (each unrolled copy a loop of one pass: it was refused)
         s = s + v * v
     return s
 
@@ -519,7 +519,7 @@ def pairs_left_early(x, y):
     s = 0.0
     for name, w in (("a", x), ("b", y)):
         if w > 1.0:
-            continue  # refused
+            continue  # (each unrolled copy a loop of one pass: it was refused)
         s = s + w * w
     return s
 
@@ -550,15 +550,16 @@ def read_in_a_closure_fixed(x, y):
     return scaled(y, d["a"]) + d["b"]
 
 
+# loops left early, unrolled (with the rewrites their refusals used to ask for)
+LEFT_EARLY = [(left_early, left_early_fixed), (pairs_left_early, pairs_left_early_fixed)]
+
 REFUSALS = [
     (dynamic_key, dynamic_key_fixed, 'for k in ("a", "b")'),
     (popped, popped_fixed, 'read the value with d["k"]'),
     (set_default, set_default_fixed, "give the key its value where d is built"),
     (given_to_fsum, given_to_fsum_fixed, '[d["a"], d["b"]]'),
-    (left_early, left_early_fixed, "`if not done:` around the body"),
     (key_added_in_a_loop, key_added_in_a_loop_fixed, "give d that key where it is built"),
     (used_after_its_loop, used_after_its_loop_fixed, "bind d once before the loop"),
     (changed_while_walking_a_copy, changed_while_walking_a_copy_fixed, "into another dict"),
-    (pairs_left_early, pairs_left_early_fixed, "use an if around the rest of the body"),
     (read_in_a_closure, read_in_a_closure_fixed, "pass the values it needs as arguments"),
 ]

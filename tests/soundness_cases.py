@@ -409,3 +409,10 @@ def same_array_twice_copied(w):  # the hint, followed
 
 def two_new_arrays(x):  # not the same array: not refused
     return _bump_and_measure(np.ones(3) * x, a1=np.ones(3))
+
+
+def rows_times_their_reverse(X):
+    """The adjoint of a row, `1.0 * t1` for t1 = r[::-1], then updated in place for the
+    read r[::-1]: simplified to `dr = t1`, the update changed t1, a view of X (a wrong
+    gradient, twice the right one, and the caller's X changed)."""
+    return sum([np.dot(r, r[::-1]) for r in X])

@@ -60,3 +60,15 @@ def test_copy_module_copies_are_new_arrays(mode):
     got = srcdiff.grad(_copied_then_changed, mode=mode)(x)
     assert_close(got, fd_grad(_copied_then_changed, (x,), 0), rtol=1e-6)
     assert np.array_equal(x, before)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_a_helper_changing_its_argument_is_told_to_return_the_change(mode):
+    """(the hint said only to work on a copy, which drops the change the caller reads)"""
+    with pytest.raises(srcdiff.UnsupportedSyntaxError) as err:
+        srcdiff.grad(C.helper_scales_in_place, mode=mode)(X)
+    assert "return a (`return a`)" in err.value.hint
+    assert "y = _scale_tail(y, ...)" in err.value.hint
+    assert C.helper_scales_in_place_advice(X) == C.helper_scales_in_place(X)
+    got = srcdiff.grad(C.helper_scales_in_place_advice, mode=mode)(X)
+    assert_close(got, fd_grad(C.helper_scales_in_place, (X,), 0), rtol=1e-7)

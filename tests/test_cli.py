@@ -465,3 +465,45 @@ def test_show_and_check_take_class_method_with_an_instance_in_at(tmp_path):
     assert "OK: srcdiff agrees with finite differences" in proc.stdout
     proc = _srcdiff("show", target, "--at", at)  # (default: the first parameter, self)
     assert proc.returncode == 0 and "dself_w = " in proc.stdout, proc.stderr
+
+
+ODD_TARGETS = """\
+import numpy as np
+
+pi = 3.14
+
+
+def outer(x):
+    def inner(y):
+        return y * x
+
+    return inner(x)
+
+
+def other(x):
+    return x
+"""
+
+
+@pytest.mark.parametrize(
+    "name, says",
+    [
+        ("pi", "{path}:pi is a float, not a function"),  # (was an AttributeError)
+        ("np", "{path}:np is a module, not a function"),
+        ("outer.inner", "'inner' is defined inside the function outer"),
+        ("", "(e.g. {path}:other)"),  # (the example had the colon twice)
+    ],
+)
+def test_show_names_what_a_target_is_when_it_is_no_function(tmp_path, capsys, name, says):
+    path = tmp_path / "odd.py"
+    path.write_text(ODD_TARGETS)
+    for command in ("show", "check"):
+        assert cli.main([command, f"{path}:{name}", "--at", "x=1.0"]) == 2
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        assert says.format(path=path) in err.replace("\n", " "), err
+
+
+def test_a_folder_is_not_a_target(tmp_path, capsys):
+    assert cli.main(["show", f"{tmp_path}:f"]) == 2
+    assert "is a folder; name a file" in capsys.readouterr().err

@@ -373,3 +373,17 @@ def test_a_derivative_that_fails_where_the_function_does_not_is_a_domain_error()
     for mode in ("reverse", "forward"):
         with pytest.raises(srcdiff.DomainError, match="0.5 / out"):
             srcdiff.grad(_root, mode=mode)(0.0)
+
+
+@pytest.mark.parametrize(
+    "func, what",
+    [(E.returns_a_list, "returns a list or tuple"), (E.returns_a_string, "other than a number")],
+)
+def test_grad_of_a_list_or_a_string_is_refused_by_name(func, what):
+    """(grad of `return [x * 2.0]` compiled `dx = 1.0[0]` and failed at run time; of a
+    string it was 0.0, in both modes)"""
+    with pytest.raises(srcdiff.NonScalarOutputError, match=what) as info:
+        srcdiff.grad(func)(1.5)
+    assert "jacobian" in info.value.hint
+    with pytest.raises(srcdiff.NonScalarOutputError, match="jacobian"):
+        srcdiff.grad(func, mode="forward")(1.5)

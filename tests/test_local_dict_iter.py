@@ -81,6 +81,18 @@ def test_refusal_names_the_line_and_its_hint_works(bad, good, phrase, mode):
         assert_close(gi, fd_grad(good, C.P, i), 1e-6, 1e-8, f"d/d{i}")
 
 
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("func, rewrite", C.LEFT_EARLY, ids=[r[0].__name__ for r in C.LEFT_EARLY])
+def test_a_loop_over_a_dict_or_pairs_left_early_is_unrolled(func, rewrite, mode):
+    for point in (C.P, (0.7, 2.5), (1.2, 0.3)):
+        assert func(*point) == pytest.approx(rewrite(*point))
+        g = srcdiff.grad(func, wrt=(0, 1), mode=mode)(*point)
+        for i, gi in enumerate(g):
+            assert_close(gi, fd_grad(func, point, i), 1e-6, 1e-8, f"d/d{i}")
+    h = srcdiff.hessian(func, wrt=0)(*C.P)
+    assert_close(h, fd_jacobian(srcdiff.grad(func, wrt=0), C.P, 0), 1e-5, 1e-7, func.__name__)
+
+
 def test_a_rewrite_that_follows_the_hint_has_a_right_hessian():
     for _, good, _ in C.REFUSALS:
         h = srcdiff.hessian(good, wrt=0)(*C.P)

@@ -30,3 +30,11 @@ def test_the_hinted_copy_works_for_a_number_too():
         got = srcdiff.grad(C.same_number_twice_followed, wrt=(0, 1), mode=mode)(0.927, 1.344)
         want = [fd_grad(C.same_number_twice, (0.927, 1.344), i) for i in (0, 1)]
         np.testing.assert_allclose(got, want, rtol=1e-7)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_a_number_read_back_from_a_list_of_numbers_is_not_refused(mode):
+    got = srcdiff.grad(C.number_from_a_list_twice, wrt=(0, 1), mode=mode)(0.927, 1.344)
+    want = [fd_grad(C.number_from_a_list_twice, (0.927, 1.344), i) for i in (0, 1)]
+    np.testing.assert_allclose(got, want, rtol=1e-7)
+    assert all(type(g) is float for g in got)

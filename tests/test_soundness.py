@@ -245,6 +245,14 @@ def test_an_adjoint_updated_in_place_does_not_share_its_array():
     np.testing.assert_allclose(g, 1 + 2 * X4 + 4 * (X4 > 0), rtol=1e-14)
 
 
+def test_an_adjoint_updated_in_place_is_not_simplified_into_a_view():
+    # f = sum_r r . r[::-1]: df/dr = 2 r[::-1]; X itself must not change
+    given = X32.T.copy()
+    (g,) = both_modes(S.rows_times_their_reverse, (given,), ("X",))
+    np.testing.assert_allclose(g, 2 * X32.T[:, ::-1], rtol=1e-14)
+    np.testing.assert_array_equal(given, X32.T)
+
+
 def test_the_adjoint_of_an_integer_valued_array_is_floats():
     # dt[1:] += g needs a float dt even when t holds integers (seed 104278)
     # 2 s^2 below 0.5 (derivative 4 s), a constant above

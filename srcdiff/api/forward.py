@@ -24,6 +24,8 @@ together); see benchmarks/README.md.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from ..errors import NonScalarOutputError, NotBatchable, NotUnrollable, as_domain_error
@@ -124,6 +126,11 @@ def _finisher(func, both, single, ints):
     too, where an integer was differentiated); an array output is refused."""
 
     def finish(value, grads):
+        if not isinstance(value, (numbers.Number, np.ndarray, np.generic)):
+            raise NonScalarOutputError(  # (a string's "derivative" was 0.0)
+                f"grad needs {func.__name__} to return a number; it returned "
+                f"{type(value).__name__}. Use srcdiff.jacobian for several outputs."
+            )
         if np.ndim(value) != 0 or any(np.ndim(g) != 0 for g in grads):
             raise _non_scalar(
                 func, value if np.ndim(value) else next(g for g in grads if np.ndim(g))

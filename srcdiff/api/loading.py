@@ -28,6 +28,8 @@ def load_function(target: str):
     if not os.path.isfile(path):
         if not name and not path.endswith(".py"):
             raise UsageError(f"expected FILE.py:FUNCTION, got {target!r}")
+        if os.path.isdir(path):
+            raise UsageError(f"{path} is a folder; name a file: FILE.py:FUNCTION")
         raise UsageError(f"no such file: {path}")
     module = load_module(path)
     available = _functions_of(module)
@@ -37,16 +39,22 @@ def load_function(target: str):
         raise UsageError(
             f"expected FILE.py:FUNCTION, got {target!r}; functions defined there: "
             f"{', '.join(available) or '(none)'}"
-            + (f" (e.g. {target}:{available[0]})" if available else "")
+            + (f" (e.g. {path}:{available[0]})" if available else "")
         )
+    listed = f"functions defined there: {', '.join(available) or '(none)'}"
     obj = module
     for part in name.split("."):
         if not hasattr(obj, part):
-            raise UsageError(
-                f"{path} has no function {name!r}; functions defined there: "
-                f"{', '.join(available) or '(none)'}"
-            )
+            if isinstance(obj, types.FunctionType):  # `outer.inner`: a local of outer's
+                raise UsageError(
+                    f"{path}: {part!r} is defined inside the function {obj.__name__}, "
+                    "which only makes it when it runs; define it at the top level of "
+                    f"{path} to name it ({listed})"
+                )
+            raise UsageError(f"{path} has no function {name!r}; {listed}")
         obj = getattr(obj, part)
+    if not callable(obj) or isinstance(obj, types.ModuleType):
+        raise UsageError(f"{path}:{name} is a {type(obj).__name__}, not a function; {listed}")
     return obj
 
 

@@ -618,10 +618,25 @@ def hvp(func, primals, v, wrt=0):
     """Hessian-vector product H @ v at `primals` (forward over reverse, no H formed)."""
     params = parameters(func)
     (name,), _ = parse_wrt(func, (wrt,) if not isinstance(wrt, (tuple, list)) else wrt, params)
+    if pytrees.has_containers(tuple(primals)):
+        return _tree_hvp(func, tuple(primals), v, name)
     primals = tuple(_as_float(a) if p == name else a for p, a in zip(params, primals))
     grad_fn = _grad_code(func, name, primals)
     tangents = [v if p == name else None for p in params]
     return jvp(grad_fn, primals, tangents)[1]
+
+
+def _tree_hvp(func, primals, v, name):
+    """hvp with containers among the arguments: that of the flat view, with `v` (of the
+    structure of `name`'s argument) as the tangent of its leaves, regrouped in it."""
+    flat = pytrees.Flattened(func, primals)
+    if name not in flat.leaves:
+        return hvp(flat.view.func, flat.flat_values, v, wrt=name)
+    wrt = flat.flat_wrt((name,))
+    grad_code = _specializer(flat.view.func, wrt, "grad").compiled(flat.flat_values)
+    tangents = pytrees.flat_tangents(flat, [v if p == name else None for p in flat.params])
+    _, out = jvp(grad_code, flat.flat_values, tangents)
+    return flat.regroup((name,), out if len(wrt) > 1 else (out,))[0]
 
 
 HESSIAN_MODES = ("forward-over-reverse", "reverse-over-reverse", "forward-over-forward")

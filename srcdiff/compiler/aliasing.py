@@ -520,7 +520,7 @@ class MemoryAnalysis:
                         "would have to change the caller's array too",
                         stmt,
                         f"work on a copy: {name} = {obj[1]}.copy(){floats} before assigning "
-                        "into it",
+                        "into it" + self._return_it(name, obj),
                     )
         if kind == "augassign":
             self._note_param_change(changed)
@@ -535,6 +535,17 @@ class MemoryAnalysis:
             )
             if shared:
                 self._refuse_alias(stmt, kind, name, other)
+
+    def _return_it(self, name, obj):
+        """A helper changing its argument may do it for its caller to see: then the
+        copy is the result (the hint says so; a copy alone would drop the change)."""
+        if self.role == "main" or obj[0] != "param":
+            return ""
+        return (
+            f"; if the caller is meant to see the change, return {name} "
+            f"(`return {name}`) and assign it where you call {self.source.name}: "
+            f"`y = {self.source.name}(y, ...)`"
+        )
 
     def _global_objects(self, name):
         if self.resolver.is_local(name):

@@ -125,6 +125,14 @@ class Analysis:
         # element of one is an array (`[x, y][i]`), of any other sequence a number; a
         # helper's parameters are among them where its caller passes such a sequence
         self.array_seqs: set[str] = set(param_items or ())
+        # what the lists built by appends hold: list name -> the join of the kinds (and
+        # ranks) of the values put in it (appends, index stores, `[x0]` turned into an
+        # append), so a number read back (`xs[-1]`, `xs.pop()`) stays a number; a list
+        # whose items are not all seen (a parameter, one handed to a helper, which may
+        # push anything onto it) holds unknown values, taken for arrays (list_item_kind)
+        self.list_items: dict[str, str] = {}
+        self.list_item_ranks: dict[str, int | None] = {}
+        self.unseen_items: set[str] = {p for p, k in param_kinds.items() if k == LIST}
         self.restored = _restores(tree)
         initial = dict(self.active)
         self._fixpoint()
@@ -171,10 +179,21 @@ class Analysis:
 
     def _fixpoint(self):
         for _ in range(20):
-            before = (dict(self.kinds), dict(self.active), len(self.array_seqs))
+            before = self._facts()
             self._block(self.tree.body)
-            if (self.kinds, self.active, len(self.array_seqs)) == before:
+            if self._facts() == before:
                 break
+
+    def _facts(self):
+        """What one pass over the body may grow (the fixpoint stops when it doesn't)."""
+        return (
+            dict(self.kinds),
+            dict(self.active),
+            len(self.array_seqs),
+            dict(self.list_items),
+            dict(self.list_item_ranks),
+            len(self.unseen_items),
+        )
 
     # -- statements ---------------------------------------------------------------
     def _block(self, stmts):
@@ -214,6 +233,9 @@ class Analysis:
                     # `l6 = items1`: one list under two names; a differentiated value
                     # appended through either name is in both
                     self._set(stmt.value.id, LIST, self.active.get(target.id, False))
+                    self._share_items(target.id, stmt.value.id)
+                elif kind == LIST and not _empty_list(stmt.value):
+                    self.unseen_items.add(target.id)  # a helper's list result, ...
                 if kind in (SEQ, SEQ2) and self._may_hold_arrays(stmt.value):
                     self.array_seqs.add(target.id)
                 if isinstance(kind, tuple) and not all(k in (SCALAR, INT) for k in kind):
@@ -224,6 +246,11 @@ class Analysis:
                 base = base_name(target)
                 if base is not None and kind not in (SCALAR, INT, None):
                     self.array_seqs.add(base)  # s[i] = an array
+                if base is not None and self.kinds.get(base) == LIST:
+                    if isinstance(target.value, ast.Name):  # xs[i] = v: v is an item
+                        self._put_item(base, kind, self.rank(stmt.value))
+                    else:  # xs[i][j] = v changes an item in place
+                        self.unseen_items.add(base)
                 if base is not None:
                     container = self.kinds.get(base, kind)
                     if active and container not in DIFFERENTIABLE and container is not None:
@@ -243,7 +270,42 @@ class Analysis:
         elif isinstance(stmt, ast.Expr):
             stack, value = list_append(stmt)
             if stack is not None and self.kinds.get(stack) == LIST:
-                self._set(stack, LIST, self.expr(value)[1])
+                kind, active = self.expr(value)
+                self._set(stack, LIST, active)
+                self._put_item(stack, kind, self.rank(value))
+
+    # -- the items of lists built by appends ------------------------------------------
+    def _put_item(self, name, kind, rank):
+        """`name` (a list) gets a value of this kind and rank among its items."""
+        if isinstance(kind, tuple):
+            kind = SEQ
+        if kind is not None:
+            self.list_items[name] = join(self.list_items.get(name), kind)
+        if name not in self.list_item_ranks:
+            self.list_item_ranks[name] = rank
+        elif self.list_item_ranks[name] != rank:
+            self.list_item_ranks[name] = None
+
+    def _share_items(self, a, b):
+        """`a = b` of two lists: one list under two names, so one set of items."""
+        for name, other in ((a, b), (b, a)):
+            if other in self.unseen_items:
+                self.unseen_items.add(name)
+            if other in self.list_items:
+                self._put_item(name, self.list_items[other], self.list_item_ranks.get(other))
+
+    def list_item_kind(self, name):
+        """The kind of a value read out of the list `name` (`xs[i]`, `xs.pop()`):
+        a number where every item put in it is one, else the array kind (safe)."""
+        kind = self.list_items.get(name)
+        if name in self.unseen_items or kind not in (SCALAR, INT):
+            return ARRAY
+        return kind
+
+    def _list_item_rank(self, name):
+        if name in self.unseen_items or self.list_items.get(name) not in (SCALAR, INT, ARRAY):
+            return None
+        return self.list_item_ranks.get(name)
 
     def _pops_user_list(self, stmt):
         """Is `stmt` `name = xs.pop()` of a list other than generated code's tape (whose
@@ -271,9 +333,11 @@ class Analysis:
             if not is_user_function(func):
                 continue
             args = list(node.args) + [k.value for k in node.keywords]
-            if any(self.expr(a)[1] for a in args):
-                for a in args:
-                    if isinstance(a, ast.Name) and self.kinds.get(a.id) == LIST:
+            active = any(self.expr(a)[1] for a in args)
+            for a in args:
+                if isinstance(a, ast.Name) and self.kinds.get(a.id) == LIST:
+                    self.unseen_items.add(a.id)  # the helper may push anything onto it
+                    if active:
                         self._set(a.id, LIST, True)
 
     def _set(self, name, kind, active):
@@ -361,6 +425,12 @@ class Analysis:
         return None
 
     def _subscript_rank(self, node):
+        if (
+            isinstance(node.value, ast.Name)
+            and self.kinds.get(node.value.id) == LIST
+            and not isinstance(node.slice, ast.Slice)
+        ):
+            return self._list_item_rank(node.value.id)  # one item of a list
         base = self.rank(node.value)
         if base is None or self.expr(node.value)[0] not in (ARRAY, SCALAR):
             return None
@@ -403,6 +473,13 @@ class Analysis:
                 return _reduced_rank(self.rank(node.func.value), node.args[:1], node.keywords)
             if isinstance(node.func, ast.Attribute) and node.func.attr in ("ravel", "flatten"):
                 return 1 if self.expr(node.func.value)[0] == ARRAY else None
+            if (
+                isinstance(node.func, ast.Attribute)
+                and node.func.attr == "pop"
+                and isinstance(node.func.value, ast.Name)
+                and self.kinds.get(node.func.value.id) == LIST
+            ):
+                return self._list_item_rank(node.func.value.id)  # one item of a list
             return None
         if func in (len, int, float, bool, round):
             return 0
@@ -541,6 +618,9 @@ class Analysis:
             return SCALAR, active  # w[2] of a 1-D array: one element
         if isinstance(node.slice, ast.Slice) and kind in (SEQ, SEQ2, LIST):
             return (SEQ2 if kind == SEQ2 else SEQ), active  # xs[1:]: a list of the items
+        if kind == LIST:
+            base = node.value.id if isinstance(node.value, ast.Name) else None
+            return (self.list_item_kind(base) if base else ARRAY), active
         if kind == SEQ:
             return (ARRAY if self._may_hold_arrays(node.value) else SCALAR), active
         if kind == SEQ2:
@@ -561,6 +641,8 @@ class Analysis:
         globals hold numbers (kind_of_value), unless a caller passed a helper's such a
         sequence (`param_items`); displays hold what their elements are."""
         if isinstance(node, ast.Name):
+            if self.kinds.get(node.id) == LIST:  # a list built by appends: its items
+                return node.id in self.array_seqs or self.list_item_kind(node.id) == ARRAY
             return node.id in self.array_seqs
         if isinstance(node, (ast.List, ast.Tuple)):
             return any(
@@ -624,7 +706,11 @@ class Analysis:
                 and isinstance(node.func.value, ast.Name)
                 and self.kinds.get(node.func.value.id) == LIST
             ):
-                return None, self.active.get(node.func.value.id, False)
+                # an item of the list: a number where all are (else unknown, decided
+                # by its uses once the fixpoint is reached: see __init__)
+                name = node.func.value.id
+                kind = self.list_item_kind(name)
+                return (kind if kind != ARRAY else None), self.active.get(name, False)
             if isinstance(node.func, ast.Attribute):
                 base_kind, base_active = self.expr(node.func.value)
                 # a method of a number or an array (a mask's `.astype(int)`, `.reshape`):
@@ -828,6 +914,10 @@ def _restores(tree):
         ):
             pops.append((node, (node.value.func.value.id, node.targets[0].id)))
     return {node for node, pair in pops if pair in pushed}
+
+
+def _empty_list(node):
+    return isinstance(node, ast.List) and not node.elts
 
 
 def list_append(stmt):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..errors import BackendError, NonScalarOutputError, NotBatchable, NotUnrollable, SrcDiffError
 from . import njit
-from .analysis import ARRAY, INT, SCALAR, useful_names
+from .analysis import ARRAY, INT, LIST, SCALAR, SEQ, SEQ2, useful_names
 from .astutil import (
     Transformer,
     copy_tree,
@@ -590,8 +590,12 @@ def _array_locals(fn):
 
 
 def _check_outputs(fn, output, has_aux):
-    """grad needs one output; with has_aux, a pair (output, auxiliary data)."""
-    if output == "vjp" or len(fn.outputs) == (2 if has_aux else 1):
+    """grad needs one output, a number or an array (checked to be a scalar when the code
+    runs); with has_aux, a pair (output, auxiliary data)."""
+    if output == "vjp":
+        return
+    if len(fn.outputs) == (2 if has_aux else 1):
+        _check_output_kind(fn)
         return
     if has_aux:
         raise NonScalarOutputError(
@@ -606,6 +610,26 @@ def _check_outputs(fn, output, has_aux):
         source=fn.source,
         hint="use srcdiff.jacobian or srcdiff.vjp for functions with several outputs, "
         "or has_aux=True if it returns (output, auxiliary data)",
+    )
+
+
+def _check_output_kind(fn):
+    """A list, a string or None has no gradient: refused by name, not a gradient of 0.0
+    (or code indexing the seed 1.0 like the list)."""
+    out = fn.outputs[0]
+    kind = fn.an.kinds.get(out)
+    if kind in (SCALAR, ARRAY, INT) or (kind is None and fn.an.active.get(out)):
+        return
+    what = {SEQ: "a list or tuple", SEQ2: "a list of tuples", LIST: "a list"}.get(kind)
+    if what is None and kind is not None and fn.an.active.get(out):
+        return  # (a differentiated value of no kind srcdiff follows: refused where made)
+    raise NonScalarOutputError(
+        f"{fn.source.name} returns {what or 'something other than a number'}; grad needs "
+        "a scalar output",
+        node=fn.source.tree,
+        source=fn.source,
+        hint="return a number (np.sum(...) of a list of terms), or use srcdiff.jacobian "
+        "or srcdiff.vjp for several outputs",
     )
 
 

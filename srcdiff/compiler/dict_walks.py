@@ -25,7 +25,7 @@ import ast
 import copy
 from typing import Any
 
-from .unrolling import assign, bind_copy, own_jumps
+from .unrolling import OnePass, assign, bind_copy, own_jumps
 
 _COPIES = (list, tuple)
 _CONSUMERS = (list, tuple, sum, max, min)
@@ -126,23 +126,19 @@ class DictWalks:
     def unrolled(self, loop, walk) -> list[ast.stmt]:
         """The copies of `loop`'s body, one per element (not yet rewritten)."""
         elements, copied = walk
-        for jump in own_jumps(loop.body):
-            raise Bail(
-                jump,
-                f"leave a loop over the dict {self.name} early (it is unrolled over its keys)",
-                "use an if around the rest of the body instead of break / continue "
-                "(a flag: `done = False` before the loop, `if not done:` around the body)",
-            )
+        # break / continue: each copy a loop of one pass (unrolling.OnePass)
+        plan = OnePass(loop.body, loop, self.taken) if any(own_jumps(loop.body)) else None
+        loop_body = plan.body if plan else loop.body
         if copied and self._stores_into(loop.body):
             raise Bail(
                 loop.iter,
                 f"change the dict {self.name} while looping over a copy of it",
                 f"loop over {self.name} itself and write the new values into another dict",
             )
-        out: list[ast.stmt] = []
+        out: list[ast.stmt] = plan.start() if plan else []
         for element in elements:
             bindings = self._bindings(loop.target, element, loop)
-            body = bind_copy(loop.body, bindings, loop) if bindings is not None else None
+            body = bind_copy(loop_body, bindings, loop) if bindings is not None else None
             if body is None:
                 raise Bail(
                     loop.target,
@@ -150,8 +146,9 @@ class DictWalks:
                     "unpack the keys and values into names (for k, v in d.items()) and "
                     "don't assign them in the body",
                 )
-            out += body
-        return out + copy.deepcopy(loop.orelse)
+            out += plan.guarded(body) if plan else body
+        orelse = copy.deepcopy(loop.orelse)
+        return out + (plan.guarded(orelse) if plan else orelse)
 
     def _bindings(self, target, element, loop):
         how, value = element

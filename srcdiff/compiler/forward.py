@@ -381,9 +381,9 @@ class ForwardTransform(TransformBase):
                 state.add(n)
             return [
                 stmt,
-                assign(
+                assign(  # (`s.pop(i)`: the tangent from the same place)
                     tuple_of([self.adj(n) for n in names], store=True),
-                    attr_call(self.adj(stack), "pop"),
+                    attr_call(self.adj(stack), "pop", *map(copy_tree, value.args)),
                 ),
             ]
         return None

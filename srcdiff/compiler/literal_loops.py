@@ -22,9 +22,8 @@ from __future__ import annotations
 import ast
 import copy
 
-from ..errors import UnsupportedSyntaxError
 from .astutil import copy_tree, fix_missing_locations, statements, walk
-from .unrolling import assign, bind_copy, is_key, is_string, own_jumps
+from .unrolling import OnePass, assign, bind_copy, is_key, is_string, own_jumps
 
 
 def unroll_literal_loops(source, tree: ast.FunctionDef) -> ast.FunctionDef:
@@ -142,18 +141,9 @@ class _Unroll(ast.NodeTransformer):
         matches = [_match(node.target, e) for e in display.elts]
         if any(m is None for m in matches):
             return node
-        jumps = list(own_jumps(node.body))
-        if jumps:
-            if _constant(display):
-                return node  # numbers and strings only: the index loop handles it
-            raise self.source.error(
-                UnsupportedSyntaxError,
-                "srcdiff cannot leave a loop over written-out pairs early "
-                "(it is unrolled, one copy per pair)",
-                jumps[0],
-                "use an if around the rest of the body instead of break / continue "
-                "(a flag: `done = False` before the loop, `if not done:` around the body)",
-            )
+        # break / continue: each copy a loop of one pass (unrolling.OnePass)
+        plan = OnePass(node.body, node, self.taken) if any(own_jumps(node.body)) else None
+        body = plan.body if plan else node.body
         # Python computes the whole display before the first pass: values the body could
         # change (names it assigns, calls) are computed first, in its order
         stored = {
@@ -163,17 +153,19 @@ class _Unroll(ast.NodeTransformer):
             if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
         }
         out = _spill(display, "item", self.taken, node, lambda e: not _changeable(e, stored))
+        out += plan.start() if plan else []
         for bindings in [_match(node.target, e) for e in display.elts]:
-            copy_ = bind_copy(node.body, bindings, node)
+            copy_ = bind_copy(body, bindings, node)
             if copy_ is None:
                 return node
-            out += copy_
-        return out + list(node.orelse) or [ast.copy_location(ast.Pass(), node)]
+            out += plan.guarded(copy_) if plan else copy_
+        orelse = plan.guarded(node.orelse) if plan else list(node.orelse)
+        return out + orelse or [ast.copy_location(ast.Pass(), node)]
 
 
 def _bound_displays(tree) -> dict:
     """name -> its Assign, for names bound once at the top level to a display of pairs
-    and read only as what a `for` walks."""
+    (or of strings: keys) and read only as what a `for` walks."""
     found = {}
     for stmt in tree.body:
         if (
@@ -181,8 +173,14 @@ def _bound_displays(tree) -> dict:
             and len(stmt.targets) == 1
             and isinstance(stmt.targets[0], ast.Name)
             and isinstance(stmt.value, (ast.Tuple, ast.List))
-            and any(isinstance(e, (ast.Tuple, ast.List)) for e in stmt.value.elts)
-            and any(is_string(n) for n in ast.walk(stmt.value))
+            and stmt.value.elts
+            and (
+                all(is_string(e) for e in stmt.value.elts)  # keys = ("w", "b")
+                or (
+                    any(isinstance(e, (ast.Tuple, ast.List)) for e in stmt.value.elts)
+                    and any(is_string(n) for n in ast.walk(stmt.value))
+                )
+            )
         ):
             found[stmt.targets[0].id] = stmt
     if not found:

@@ -234,6 +234,10 @@ class Normalizer(Reductions, Inlining):
             and n.func.attr in ("append", "extend", "pop")
             and isinstance(n.func.value, ast.Name)
         }
+        self.popped = any(  # does the function pop anything (_lift_pops)?
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "pop"
+            for n in nodes
+        )
         for local in self.local_functions.values():
             self._reject_unsupported(local.node)
         body = list(tree.body)
@@ -484,7 +488,8 @@ class Normalizer(Reductions, Inlining):
             isinstance(call, ast.Call)
             and isinstance(call.func, ast.Attribute)
             and call.func.attr == "pop"
-            and not call.args
+            and len(call.args) <= 1
+            and not call.keywords
             and isinstance(call.func.value, ast.Name)
         ):
             # `s.pop()` dropping the value: keep it in a name, so derivatives of a list used as
@@ -556,10 +561,21 @@ class Normalizer(Reductions, Inlining):
             return self._stmt_Assign(stmt) + self._stmt_Expr(
                 _located(ast.Expr(value=_located(extend, stmt)), stmt)
             )
+        popped, stmt.value = self._lift_pops(stmt.value, stmt)
+        if popped:  # `t = t + s.pop()` -> `p = s.pop(); t = t + p`
+            return popped + self._stmt_Assign(stmt)
         walrus, stmt.value = self._lift_walrus(stmt.value, stmt)
         inlined, stmt.value = self._inline_calls(stmt.value, stmt)  # (inlining.py)
         if walrus or inlined:  # `y = (t := a) * t` -> `t = a; y = t * t`
             return walrus + inlined + self._stmt_Assign(stmt)
+        if _pop_at(stmt.value) and not _fixed_index(stmt.value.args[0]):
+            # `v = s.pop(len(s) - 2)`: the index in a name first, so the tangent's pop and
+            # the backward sweep's reinsertion read the index the pop used, not one
+            # computed again from the changed list
+            index = self.names.numbered("index")
+            pre = self._stmt_Assign(_assign(index, stmt.value.args[0], stmt))
+            stmt.value.args[0] = _located(_name(index), stmt.value.args[0])
+            return pre + self._stmt_Assign(stmt)
         if isinstance(target, (ast.Tuple, ast.List)):
             return self._tuple_assign(target, stmt.value, stmt)
         if isinstance(stmt.value, ast.IfExp) and isinstance(target, ast.Name):
@@ -897,6 +913,62 @@ class Normalizer(Reductions, Inlining):
             return None
         return self.ask(node.func, "loop")
 
+    # -- pops inside expressions ---------------------------------------------
+    def _lift_pops(self, expr, stmt):
+        """Move each `s.pop(...)` out of `expr` into `p = s.pop(...)` before it (a pop
+        is differentiated as an assignment of its own), in the order Python runs them,
+        where that runs each at the same point: `expr` reads `s` nowhere else, calls
+        no function of the user's (a closure could read `s`) and has no `:=`; not out of
+        `and`/`or` (after their first operand), a conditional expression's branches,
+        comprehensions or lambdas.  Elsewhere the pop is refused where it is split,
+        with a hint to give it a statement of its own."""
+        if not getattr(self, "popped", True):  # (no pop in the function: no walk)
+            return [], expr
+        pops = [n for n in walk(expr) if _pop_call(n)]
+        if not pops or (_pop_call(expr) and len(pops) == 1):
+            return [], expr
+        lists = {p.func.value.id for p in pops}
+        receivers = {id(p.func.value) for p in pops}
+        for n in walk(expr):
+            if isinstance(n, ast.Name) and n.id in lists and id(n) not in receivers:
+                return [], expr  # the list read besides its pops
+            if isinstance(n, ast.NamedExpr) or (
+                isinstance(n, ast.Call) and not _pop_call(n) and self._is_user_function(n.func)
+            ):
+                return [], expr
+            if isinstance(n, ast.Name) and n.id in self.local_functions:
+                return [], expr
+        pre = []
+        outer = expr
+
+        class Lift(Transformer):
+            def visit_Call(inner, node):  # noqa: N805 - closure over self
+                node = inner.generic_visit(node)  # (its arguments run first)
+                if not _pop_call(node) or node is outer:
+                    return node
+                tmp = self.names.numbered("popped")
+                pre.extend(self._stmt_Assign(_assign(tmp, node, node)))
+                return _located(_name(tmp), node)
+
+            def visit_BoolOp(inner, node):  # noqa: N805
+                node.values[0] = inner.visit(node.values[0])
+                return node
+
+            def visit_IfExp(inner, node):  # noqa: N805
+                node.test = inner.visit(node.test)
+                return node
+
+            def visit_Lambda(inner, node):  # noqa: N805
+                return node
+
+            def visit_GeneratorExp(inner, node):  # noqa: N805
+                return node
+
+            visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp
+
+        expr = Lift().visit(expr)
+        return pre, expr
+
     # -- assignment expressions ----------------------------------------------
     def _lift_walrus(self, expr, stmt):
         """Move each `(name := value)` out of `expr` into `name = value` before it, where
@@ -1101,6 +1173,37 @@ def _plain_args(call):
     return not any(isinstance(a, ast.Starred) for a in call.args) and all(
         k.arg is not None for k in call.keywords
     )
+
+
+def _pop_call(node):
+    """Is `node` a call `s.pop()` or `s.pop(i)` of a name?"""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "pop"
+        and isinstance(node.func.value, ast.Name)
+        and len(node.args) <= 1
+        and not node.keywords
+    )
+
+
+def _pop_at(value):
+    """Is `value` a call `s.pop(i)` of a name with an index?"""
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "pop"
+        and isinstance(value.func.value, ast.Name)
+        and len(value.args) == 1
+        and not value.keywords
+    )
+
+
+def _fixed_index(node):
+    """A name, a constant or a negated constant (`-1`): read again, the same index."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        node = node.operand
+    return isinstance(node, (ast.Constant, ast.Name))
 
 
 def _plain_index(node):

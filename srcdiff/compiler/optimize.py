@@ -77,12 +77,14 @@ class _Facts:
     which facts mention which name, so a statement kills what it changes in time
     proportional to what it changes."""
 
-    def __init__(self, values=None, readers=None):
+    def __init__(self, values=None, readers=None, indexed=frozenset()):
         self.values: dict[str, ast.expr] = values or {}
         self.readers: dict[str, set[str]] = readers or {}
+        self.indexed: Collection[str] = indexed  # names changed by index (propagate)
 
     def copy(self):
-        return _Facts(dict(self.values), {k: set(v) for k, v in self.readers.items()})
+        readers = {k: set(v) for k, v in self.readers.items()}
+        return _Facts(dict(self.values), readers, self.indexed)
 
     def add(self, target, value):
         self.values[target] = value
@@ -114,7 +116,9 @@ def propagate(
     body reassigns either side of it.  `names`: statements' names, shared with the
     passes after (namefacts.py; a statement is asked about once this pass is done
     with it)."""
-    facts = facts.copy() if facts is not None else _Facts()
+    # (at the top level: which adjoints indexing changes in place)
+    facts = facts.copy() if facts is not None else _Facts(indexed=_indexed_stores(stmts))
+    indexed = facts.indexed
     out: list[ast.stmt] = []
     for stmt in stmts:
         if isinstance(stmt, (ast.If, ast.For, ast.While)):
@@ -133,8 +137,11 @@ def propagate(
             continue
         if isinstance(stmt, ast.Assign):
             lhs = stmt.targets[0]
-            primal = not (isinstance(lhs, ast.Name) and lhs.id in adjoints)
-            tidy = simplify_value if primal else simplify  # `y = x * 1.0` keeps y a copy
+            # `y = x * 1.0` keeps y a copy; so does an adjoint changed in place later
+            # (`dr = 1.0 * t1; dr[::-1] += g`: `dr = t1` would change t1, a view of
+            # the caller's argument)
+            primal = not (isinstance(lhs, ast.Name) and lhs.id in adjoints) or lhs.id in indexed
+            tidy = simplify_value if primal else simplify
             stmt.value = tidy(facts.substitute(stmt.value), int_names)
             if (
                 isinstance(lhs, ast.Name)
@@ -154,6 +161,24 @@ def propagate(
                 facts.add(target, value)
         out.append(stmt)
     return out
+
+
+def _indexed_stores(stmts) -> set[str]:
+    """Names whose arrays the statements change by index (`d[i] = v`, `d[i] += v`)."""
+    found = set()
+    for node in walk(ast.Module(body=list(stmts), type_ignores=[])):
+        target = (
+            node.target
+            if isinstance(node, ast.AugAssign)
+            else node.targets[0]
+            if isinstance(node, ast.Assign)
+            else None
+        )
+        while isinstance(target, ast.Subscript):
+            target = target.value
+            if isinstance(target, ast.Name):
+                found.add(target.id)
+    return found
 
 
 _PURE_BUILTINS = {"len", "range", "abs", "float", "int", "min", "max", "reversed", "slice"}

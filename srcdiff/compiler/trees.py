@@ -43,7 +43,7 @@ from .held import hoist_held_results
 from .literal_loops import unroll_literal_loops
 from .results import ResultTree, read_result, rewrite_returns
 from .source import FunctionSource, adopt, parsed
-from .unrolling import own_jumps
+from .unrolling import OnePass, own_jumps
 
 # (root parameter, path of keys) of a subtree or leaf
 Path = tuple[str, tuple]
@@ -695,13 +695,10 @@ class _Rewriter:
     def unroll(self, stmt, items):
         if stmt.orelse:
             raise self.refuse(stmt, "unroll a for-else loop over a container", "drop the else")
-        for n in own_jumps(stmt.body):
-            raise self.refuse(
-                n,
-                "leave a loop over a container of parameters early (it is unrolled over its keys)",
-                "use an if around the rest of the body instead of break / continue",
-            )
-        out = []
+        # break / continue: each copy a loop of one pass (unrolling.OnePass)
+        plan = OnePass(stmt.body, stmt, self.taken) if any(own_jumps(stmt.body)) else None
+        loop_body = plan.body if plan else stmt.body
+        out = plan.start() if plan else []
         for element in items:
             pairs = self.match(stmt.target, element, stmt)
             if pairs is None:
@@ -745,8 +742,8 @@ class _Rewriter:
                     )
                 else:
                     self.env[name] = item
-            body = self.block(copy.deepcopy(stmt.body), top=False)
-            out += prologue + body
+            body = self.block(copy.deepcopy(loop_body), top=False)
+            out += plan.guarded(prologue + body) if plan else prologue + body
             self.env, self.consts = saved_env, saved_consts
         if not out:
             out.append(ast.copy_location(ast.Pass(), stmt))

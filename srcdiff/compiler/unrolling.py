@@ -34,6 +34,76 @@ def own_jumps(stmts):
             stack.extend(c for c in ast.iter_child_nodes(s) if isinstance(c, ast.stmt))
 
 
+def fresh(taken, base) -> str:
+    """A name like `base` that is not in `taken` (which then holds it)."""
+    name, k = base, 0
+    while name in taken:
+        k += 1
+        name = f"{base}{k}"
+    taken.add(name)
+    return name
+
+
+class OnePass:
+    """A loop body whose own break / continue must still work once it is unrolled: each
+    copy runs as a loop of one pass (`for once in range(1):`), which `continue` leaves,
+    and `break` too after setting `stopped`, which guards the copies after it -- the
+    rest of the compiler turns those jumps into flags as in any loop.  Python runs the
+    loop's `else` only if no `break` did (`guarded`)."""
+
+    def __init__(self, stmts, like, taken):
+        self.like = like
+        self.stopped = fresh(taken, "stopped")
+        self.broke = False
+        once = fresh(taken, "once")
+        body = _Jumps(self).visit(ast.Module(body=copy.deepcopy(list(stmts)), type_ignores=[]))
+        loop = ast.For(
+            target=ast.Name(id=once, ctx=ast.Store()),
+            iter=ast.Call(
+                func=ast.Name(id="range", ctx=ast.Load()), args=[ast.Constant(1)], keywords=[]
+            ),
+            body=body.body,
+            orelse=[],
+        )
+        self.body = [ast.fix_missing_locations(ast.copy_location(loop, like))]
+
+    def start(self) -> list[ast.stmt]:
+        """What goes before the first copy: `stopped = False` where a break sets it."""
+        return [assign(self.stopped, ast.Constant(False), self.like)] if self.broke else []
+
+    def guarded(self, stmts) -> list[ast.stmt]:
+        """`stmts` (a copy, or the loop's else) skipped once a break ran."""
+        if not self.broke or not stmts:
+            return list(stmts)
+        test = ast.UnaryOp(op=ast.Not(), operand=ast.Name(id=self.stopped, ctx=ast.Load()))
+        node = ast.If(test=test, body=list(stmts), orelse=[])
+        return [ast.fix_missing_locations(ast.copy_location(node, self.like))]
+
+
+class _Jumps(ast.NodeTransformer):
+    """The loop's own break / continue (not those of loops nested in it) as jumps out of
+    its one-pass loop."""
+
+    def __init__(self, plan):
+        self.plan = plan
+
+    def visit_Break(self, node):
+        self.plan.broke = True
+        return [
+            assign(self.plan.stopped, ast.Constant(True), node),
+            ast.copy_location(ast.Break(), node),
+        ]
+
+    def visit_Continue(self, node):
+        return ast.copy_location(ast.Break(), node)
+
+    def _inner(self, node):
+        return node
+
+    visit_For = visit_While = visit_AsyncFor = _inner
+    visit_FunctionDef = visit_AsyncFunctionDef = visit_Lambda = visit_ClassDef = _inner
+
+
 def stores(stmts, name) -> bool:
     """Whether `stmts` assign `name` (or bind it in a nested scope or comprehension,
     where a substitution would change what it means)."""

@@ -31,6 +31,8 @@ NS = {
     "stored_in": runtime.stored_in,
     "zeros_like": runtime.zeros_like,
     "seq_push": runtime.seq_push,
+    "seq_insert": runtime.seq_insert,
+    "seq_rest": runtime.seq_rest,
 }
 
 
@@ -121,6 +123,17 @@ rule(
     },
     result="array",
 )
+rule(
+    runtime.seq_insert,
+    "d, v, at",
+    jvp={"d": "seq_insert(t, zeros_like(v), at)", "v": "seq_insert(zeros_like(d), t, at)"},
+    vjp={
+        "d": "g[seq_rest(g, at)] if np.ndim(g) else zeros_like(d)",
+        "v": "unbroadcast(g[at], v) if np.ndim(g) else zeros_like(v)",
+    },
+    result="array",
+    zero="at",
+)
 # math.fsum's vjp: linear in g, its transpose sums the cotangents of the copies
 rule(
     runtime.repeat_for,
@@ -134,6 +147,7 @@ rule(runtime.add_each, "a, b", jvp={"a": "t", "b": "t"}, vjp={"a": "g", "b": "g"
 RULES.add(nondiff_rule(runtime.zeros_like, result="same"))
 RULES.add(nondiff_rule(runtime.zeros_of, result="same"))
 RULES.add(nondiff_rule(runtime.zeros_each, result="list"))  # a fresh adjoint stack
+RULES.add(nondiff_rule(runtime.seq_rest, result="int"))  # the indices a pop left
 RULES.add(nondiff_rule(runtime.check_scalar, result="other"))
 RULES.add(nondiff_rule(runtime.check_distinct, result="other"))
 RULES.add(nondiff_rule(runtime.batch_rank, result="other"))

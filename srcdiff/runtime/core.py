@@ -25,7 +25,9 @@ __all__ = [
     "psi",
     "repeat_for",
     "scalar_like",
+    "seq_insert",
     "seq_push",
+    "seq_rest",
     "seq_zeros",
     "stop_gradient",
     "stored_in",
@@ -184,6 +186,30 @@ def seq_push(d, g):
         return out
     row = np.broadcast_to(np.asarray(g, dtype=np.result_type(d.dtype, float)), d.shape[1:])
     return np.concatenate([d, row[None]])
+
+
+def seq_insert(d, g, at):
+    """The adjoint of a list with one more item, `g`, where `xs.pop(at)` took it from:
+    the reverse of that pop from a list whose adjoint is an array indexed like it."""
+    d = np.asarray(d)
+    n = len(d) + 1  # the list's length before the pop
+    if not -n <= at < n:
+        raise IndexError("pop index out of range")
+    pos = at % n
+    if d.dtype == object:
+        out = np.empty(n, dtype=object)
+        out[:pos] = d[:pos]
+        out[pos] = g
+        out[pos + 1 :] = d[pos:]
+        return out
+    row = np.broadcast_to(np.asarray(g, dtype=np.result_type(d.dtype, float)), d.shape[1:])
+    return np.concatenate([d[:pos], row[None], d[pos:]])
+
+
+def seq_rest(g, at):
+    """The indices of `g`'s rows other than row `at` (a pop's index): what remains."""
+    n = len(g)
+    return np.delete(np.arange(n), at % n)
 
 
 def zeros_of(x):

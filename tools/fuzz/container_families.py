@@ -209,9 +209,11 @@ class ContainerFamilies:
         return src, args, ("lo", "hi", "x"), {"p": (kind, ("lo", "hi"))}
 
     def comprehension_sum(self):
-        """List comprehensions over lists of arrays and of dicts; `sum` of them."""
+        """List comprehensions over lists of arrays and of dicts, and over an array's
+        rows read with a view of themselves (`np.dot(r, r[::-1])`: an adjoint updated in
+        place through the view); `sum` of them."""
         items = [self.expr(["x", "w", "s"], 1) for _ in range(self.rng.randrange(2, 4))]
-        form = self.pick(["list", "dicts", "gen"])
+        form = self.pick(["list", "dicts", "gen", "rows"])
         elem = self.expr(["v", "s"], 2)
         if form == "list":
             body = (
@@ -225,14 +227,26 @@ class ContainerFamilies:
             # passed to a helper)
             helper = f"def summed(ds):\n    return sum([{inner} for d in ds])\n\n\n"
             body = f"    total = summed([{ds}])\n"
-        else:
+        elif form == "gen":
             body = (
                 f"    vs = [{', '.join(items)}]\n"
                 f"    total = sum(({elem} for v in vs), {self.const()})\n"
             )
-        body += f"    return np.sum({self.expr(['total', 'x'], 2)})\n"
+        else:
+            row = self.pick(
+                ["np.dot(r, r[::-1])", "r @ r[::-1]", "np.sum(r * r[1:2])", "np.dot(r[1:], r[:-1])"]
+            )
+            # (the rows of the parameter w itself, with the cotangent 1.0 a return
+            # gives: `1.0 * t` was folded to a view of w, which the adjoint changed)
+            rows = f"sum([{row} for r in {self.pick(['w', 'np.atleast_2d(w)'])}])"
+            body = f"    return {rows} + np.sum({self.expr(['x', 's'], 2)})\n"
+        if form != "rows":
+            body += f"    return np.sum({self.expr(['total', 'x'], 2)})\n"
         src = (helper if form == "dicts" else "") + "def f(x, w, s):\n" + body
-        return self._flat(src, self.flat_args(self.array_shape()))
+        args = self.flat_args(self.array_shape())
+        if form == "rows":
+            args["w"] = self.value((2, 3))
+        return self._flat(src, args)
 
 
 CONTAINER_FAMILIES = (

@@ -762,7 +762,9 @@ class Gen:
         popped = None
         if self.chance(0.3):
             popped = self.fresh()
-            lines.append(f"{pad}{popped} = {lst}.pop()")
+            # (the list has 2 items at least: any of these indexes one)
+            at = self.pick(["", "", "0", "-2", f"len({lst}) - 2"])
+            lines.append(f"{pad}{popped} = {lst}.pop({at})")
             lines.append(f"{pad}{lst}.append({item(env)})")
         if shape is None:
             reads = [
@@ -772,11 +774,19 @@ class Gen:
                 f"sum(c * c for c in {lst})",
                 f"len({lst}) * {lst}[1]",
                 f"sum({lst}[1:])",
+                f"{lst}.pop(0) - 0.5 * {lst}.pop()",  # (pops lifted out in Python's order)
             ]
             if self.list_helper:
                 reads.append(f"hl({lst}[:])")
         else:
-            reads = [f"np.sum({lst}[-1] * {lst}[0])", f"np.sum(np.array({lst}) ** 2)"]
+            reads = [
+                f"np.sum({lst}[-1] * {lst}[0])",
+                f"np.sum(np.array({lst}) ** 2)",
+                f"np.sum({lst}[1:][0] * {lst}[0])",  # (a slice of a list of arrays holds arrays)
+                f"np.sum({lst}.pop(0) * {lst}.pop())",
+            ]
+            if self.list_helper:
+                reads.append(f"np.sum(hl({lst}[:]))")
         value = self.pick(reads)
         if popped is not None:
             value = f"{value} + " + (popped if shape is None else f"np.sum({popped})")

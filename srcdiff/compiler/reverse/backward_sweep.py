@@ -52,6 +52,17 @@ class BackwardSweep:
         """Lists the function reads by index (loops over them are index loops by now)."""
         if getattr(self, "_indexed", None) is None:
             lists = {n for n, k in self.an.kinds.items() if k == LIST}
+            # `s.pop(i)` takes an item from anywhere: its reverse puts the item's
+            # adjoint back at i, into an array adjoint (seq_insert)
+            self._popped_at = {
+                n.func.value
+                for n in walk(self.tree)
+                if isinstance(n, ast.Call)
+                and isinstance(n.func, ast.Attribute)
+                and n.func.attr == "pop"
+                and n.args
+                and isinstance(n.func.value, ast.Name)
+            }
             indexed = set()
             self._indexed_where = {}  # name -> the first node reading it not as a stack
             for parent in walk(self.tree):
@@ -89,7 +100,7 @@ class BackwardSweep:
         code's `_stack`)?  Any other read (an index, `len`, `np.array(s)`, a rule's
         argument) contributes an array adjoint indexed like the list."""
         if isinstance(parent, ast.Attribute):
-            return parent.attr in ("append", "pop")
+            return parent.attr in ("append", "pop") and name not in self._popped_at
         if isinstance(parent, ast.Assign):
             return isinstance(parent.targets[0], ast.Name)
         if isinstance(parent, ast.Call) and name is not parent.func:
@@ -217,7 +228,14 @@ class BackwardSweep:
                 raise self._refuse_indexed(stmt, stack, "popping a tuple from")
             out = self._adjoint_list(stack, state)
             value = _name(self.adj(names[0])) if names[0] in state else ast.Constant(0.0)
-            push = _call(self.bind(_runtime().seq_push, "seq_push"), _name(self.adj(stack)), value)
+            if stmt.value.args:  # `v = s.pop(i)`: back where it was taken from
+                insert = self.bind(_runtime().seq_insert, "seq_insert")
+                at = copy_tree(stmt.value.args[0])
+                push = _call(insert, _name(self.adj(stack)), value, at)
+            else:
+                push = _call(
+                    self.bind(_runtime().seq_push, "seq_push"), _name(self.adj(stack)), value
+                )
             out.append(_assign(self.adj(stack), push, stmt.lineno))
             state.discard(names[0])
             out += [

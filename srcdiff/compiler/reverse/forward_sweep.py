@@ -108,13 +108,15 @@ class ForwardSweep:
         return None
 
     def _active_pop(self, stmt):
-        """(stack, target names) for `v = s.pop()` / `a, b = s.pop()` on an active list."""
+        """(stack, target names) for `v = s.pop()` / `a, b = s.pop()` on an active list
+        (or `v = s.pop(i)`, whose list has an array adjoint: _indexed_lists)."""
         value, target = stmt.value, stmt.targets[0]
         if (
             isinstance(value, ast.Call)
             and isinstance(value.func, ast.Attribute)
             and value.func.attr == "pop"
-            and not value.args
+            and len(value.args) <= 1
+            and not value.keywords
             and isinstance(value.func.value, ast.Name)
             and self.an.kinds.get(value.func.value.id) == LIST
             and self.an.active.get(value.func.value.id)

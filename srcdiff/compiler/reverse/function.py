@@ -186,7 +186,7 @@ class FunctionTransform(ForwardSweep, BackwardSweep, SaveResolution, Checkpointi
         if kind == SCALAR and (
             ARRAY in self.an.kinds.values()
             # a differentiated sequence's adjoint is an array: its items are NumPy scalars
-            or any(k == SEQ and self.an.active.get(v) for v, k in self.an.kinds.items())
+            or any(k in (SEQ, LIST) and self.an.active.get(v) for v, k in self.an.kinds.items())
         ):
             if param in getattr(self, "python_numbers", ()):  # given a Python float
                 return _call(_name(self.bind(float, "float")), _name(self.adj(param)))
