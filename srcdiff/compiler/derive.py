@@ -38,6 +38,7 @@ from .gcpause import gc_paused
 from .guards import HOLDS
 from .namefacts import NameFacts
 from .optimize import eliminate_dead, fold_single_use, propagate
+from .returns_none import check_returns_a_value
 from .reverse import FunctionTransform
 from .reverse.checkpoint import parse_option
 from .reverse.frees import free_dead_arrays
@@ -163,6 +164,9 @@ def _generate(
     dense=frozenset(),
     python_numbers=frozenset(),
 ):
+    source = unit.source(func)
+    if isinstance(source.tree, ast.FunctionDef):  # (None has no derivative, on any path)
+        check_returns_a_value(source.tree, source)
     if output in ("jvp", "jvp_aux"):
         return _generate_forward(unit, func, wrt, kinds, ranks, aux=output == "jvp_aux")
     if output == "jvps":
