@@ -40,6 +40,7 @@ from .namefacts import NameFacts
 from .optimize import eliminate_dead, fold_single_use, propagate
 from .reverse import FunctionTransform
 from .reverse.checkpoint import parse_option
+from .reverse.float_tape import route_floats
 from .reverse.frees import free_dead_arrays
 from .signs import tidy_signs
 from .source import MISSING
@@ -531,6 +532,7 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     fwd_part, bwd_part = _fold_straight(fn, fwd_part, bwd_part, pure | _user_modules(fn))
     _tidy_signs(fn, bwd_part, set(fn.adjoints.values()))
     body = free_dead_arrays(fwd_part + bwd_part, _array_locals(fn))
+    body = _float_tape(fn, body)
     first_bwd = bwd_part[0]
     first_bwd.section = "backward sweep"
     if body[0] is not first_bwd:
@@ -556,6 +558,55 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     fdef.value_rank = _value_rank(fn)
     _qualify_free_names(fn, fdef)
     return fix_statement_locations(fdef)
+
+
+def _float_tape(fn, body):
+    """The pushes of proven floats on an `array('d')` made by `float_stack`
+    (reverse/float_tape.py), in Python code that is not checkpointed; `_stack = []`
+    goes where nothing else is left on it."""
+    unit = fn.unit
+    if unit.backend != "python" or unit.checkpoint is not None or not fn.uses_stack:
+        return body
+    made = [
+        i
+        for i, stmt in enumerate(body)
+        if isinstance(stmt, ast.Assign)
+        and isinstance(stmt.targets[0], ast.Name)
+        and stmt.targets[0].id == fn.stack
+    ]
+    if len(made) != 1:
+        return body
+    params = [p for p in fn.params if fn.an.kinds.get(p) == SCALAR]
+    floats = fn.names.exact_or_suffixed("_floats")
+    guard = route_floats(body, fn.stack, floats, params, functools.partial(_resolve_call, fn))
+    if guard is None:
+        return body
+    tape = _assign(
+        floats, _call(fn.bind(_runtime().float_stack, "float_stack"), *map(_name, guard))
+    )
+    at = made[0]
+    others = body[:at] + body[at + 1 :]
+    kept = any(isinstance(n, ast.Name) and n.id == fn.stack for s in others for n in walk(s))
+    return body[:at] + ([body[at], tape] if kept else [tape]) + body[at + 1 :]
+
+
+def _resolve_call(fn, node):
+    """The object a call's function (`math.sin`, `float`) denotes, or None: a binding of
+    the generated code, else a name of the user's code that the function does not assign."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or node.id in fn.source.resolver.locals:
+        return None
+    obj = fn.unit.binding_names.get(node.id, MISSING)
+    if obj is MISSING:
+        obj = fn.source.resolver.resolve(ast.Name(id=node.id, ctx=ast.Load()))
+    for attr in reversed(parts):
+        if not isinstance(obj, types.ModuleType):
+            return None
+        obj = getattr(obj, attr, MISSING)
+    return None if obj is MISSING else obj
 
 
 def _value_kinds(fn):

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
+from ..runtime.core import float_stack
 from .astutil import (
     BLOCK_FIELDS,
     Transformer,
@@ -209,12 +210,30 @@ class Normalizer(Reductions, Inlining):
             self.answers[parts, question] = answer
         return answer
 
+    def _listed_float_stack(self, stmt):
+        """`_floats = []` for generated code's `_floats = float_stack(...)`
+        (reverse/float_tape.py): an `array('d')` or a list, the same values either way."""
+        value = getattr(stmt, "value", None)
+        if isinstance(stmt, ast.Assign) and isinstance(value, ast.Call):
+            func = self.source.resolver.resolve(value.func)
+            if func is float_stack or (
+                getattr(func, "__name__", "").startswith("float_stack")
+                and getattr(func, "__code__", None) is not None
+                and func.__code__.co_code == float_stack.__code__.co_code
+            ):
+                return _located(
+                    ast.Assign(targets=stmt.targets, value=ast.List(elts=[], ctx=ast.Load())), stmt
+                )
+        return stmt
+
     # -- entry point -----------------------------------------------------
     def run(self):
         tree = copy_tree(self.source.tree)
         if _generated(self.source):
             # generated code differentiated again (Hessians): its `del`s only free memory
             tree.body = [s for s in tree.body if not _frees_names(s)]
+            # ... and its float tape is a list used as a stack, with the same values
+            tree.body = [self._listed_float_stack(s) for s in tree.body]
         # for name, w in (("a", x), ("b", y)): one copy of the body per pair
         tree = unroll_literal_loops(self.source, tree)
         # o = helper(...) of a container result: its leaves from the helper's flat view
