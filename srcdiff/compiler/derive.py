@@ -38,6 +38,7 @@ from .gcpause import gc_paused
 from .guards import HOLDS
 from .namefacts import NameFacts
 from .optimize import eliminate_dead, fold_single_use, propagate
+from .repeats import share_repeats
 from .reverse import FunctionTransform
 from .reverse.checkpoint import parse_option
 from .reverse.float_tape import route_floats
@@ -478,6 +479,8 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     fwd, bwd, _ = _resolve(
         fn, fwd, bwd, [_in_dtype_of(fn, p, fn.final_adjoint(p, set(state))) for p in fn.wrt]
     )
+    numbers = _number_names(fn)
+    fwd, bwd = share_repeats(fwd, numbers), share_repeats(bwd, numbers)
     out = fn.outputs[0]
     has_aux = output.endswith("_aux")
     output = output.removesuffix("_aux")
@@ -560,6 +563,14 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     return fix_statement_locations(fdef)
 
 
+def _number_names(fn):
+    """The names that hold numbers (kind int or scalar): primal values, temporaries, and
+    the adjoints of scalars (repeats.py shares their repeated arithmetic)."""
+    kinds = {**fn.an.kinds, **fn.flat.temp_kinds}
+    numbers = {name for name, kind in kinds.items() if kind in (INT, SCALAR)}
+    return numbers | {adj for var, adj in fn.adjoints.items() if kinds.get(var) == SCALAR}
+
+
 def _float_tape(fn, body):
     """The pushes of proven floats on an `array('d')` made by `float_stack`
     (reverse/float_tape.py), in Python code that is not checkpointed; `_stack = []`
@@ -578,9 +589,16 @@ def _float_tape(fn, body):
         return body
     params = [p for p in fn.params if fn.an.kinds.get(p) == SCALAR]
     floats = fn.names.exact_or_suffixed("_floats")
-    guard = route_floats(body, fn.stack, floats, params, functools.partial(_resolve_call, fn))
-    if guard is None:
+    reader = fn.names.exact_or_suffixed("pop_float")
+    resolve = functools.partial(_resolve_call, fn)
+    routed = route_floats(body, fn.stack, floats, reader, params, resolve)
+    if routed is None:
         return body
+    guard, reads_at = routed
+    body = list(body)
+    if reads_at is not None:  # pop_float = reversed(_floats).__next__
+        back = _call(_name("reversed"), _name(floats))
+        body.insert(reads_at, _assign(reader, ast.Attribute(value=back, attr="__next__")))
     tape = _assign(
         floats, _call(fn.bind(_runtime().float_stack, "float_stack"), *map(_name, guard))
     )
@@ -716,6 +734,7 @@ def _helper_functions(unit, spec):
     fwd = fold_single_use(
         fwd, set(fn.flat.temp_kinds), pure | _user_modules(fn), context, fn.int_names
     )
+    fwd = share_repeats(fwd, _number_names(fn))
     args = copy_tree(fn.tree.args)
     _bind_defaults(fn, spec.func, args)
     args.posonlyargs, args.args = [], [ast.arg(arg=fn.stack)] + args.posonlyargs + args.args
@@ -760,6 +779,7 @@ def _helper_functions(unit, spec):
         defaults=[],
     )
     bwd_body = _tidy(fn, restore + bwd + [ast.Return(value=result)], alive=set(spec.passed))
+    bwd_body = share_repeats(bwd_body, _number_names(fn))
     bwd_def = ast.FunctionDef(
         name=spec.bwd_name,
         args=bwd_args,

@@ -31,10 +31,11 @@ def iterate_sin_grad(x, a, n=3):
     dx = 1.0
     # line 43: for _ in range(n):
     da = 0.0
+    pop_float = reversed(_floats).__next__
     for _ in reversed(iters1):
-        t1 = _floats.pop()
+        t1 = pop_float()
         # line 44: x = a * math.sin(x)
         da = da + dx * t1
-        x = _floats.pop()
+        x = pop_float()
         dx = dx * a * math.cos(x)
     return dx, da
