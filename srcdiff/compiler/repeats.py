@@ -32,28 +32,34 @@ def share_repeats(stmts: list[ast.stmt], numbers: Collection[str]) -> list[ast.s
             held.clear()
             mentions.clear()
             continue
-        key = target = value = None
-        if (
-            isinstance(stmt, ast.Assign)
-            and len(stmt.targets) == 1
-            and isinstance(stmt.targets[0], ast.Name)
-            and isinstance(stmt.value, (ast.BinOp, ast.UnaryOp))
-            and _arithmetic(stmt.value, numbers)
-        ):
-            target, value = stmt.targets[0].id, stmt.value
-            key = ast.dump(value)
+        found = _arithmetic_assignment(stmt, numbers)
+        if found is not None:
+            target, value, key = found
             holder = held.get(key)
-            if holder is not None and holder != target:
+            if holder is not None and holder != target and isinstance(stmt, ast.Assign):
                 stmt.value = located(_load(holder), value)
         for name in _changed(stmt):
             for old in mentions.pop(name, ()):
                 held.pop(old, None)
-        if key is not None and key not in held and target not in _reads(value):
+        if found is not None and key not in held and target not in _reads(value):
             held[key] = target
             for name in _reads(value) | {target}:
                 mentions.setdefault(name, set()).add(key)
         out.append(stmt)
     return out
+
+
+def _arithmetic_assignment(stmt, numbers) -> tuple[str, ast.expr, str] | None:
+    """(target, value, key) of `t = <arithmetic of numbers>`, else None."""
+    if (
+        isinstance(stmt, ast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], ast.Name)
+        and isinstance(stmt.value, (ast.BinOp, ast.UnaryOp))
+        and _arithmetic(stmt.value, numbers)
+    ):
+        return stmt.targets[0].id, stmt.value, ast.dump(stmt.value)
+    return None
 
 
 def _simple(stmt):
