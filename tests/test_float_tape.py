@@ -70,8 +70,7 @@ def test_pendulum_pushes_on_the_float_tape_guarded_by_the_parameters_read():
     text = _text(pendulum, ARGS).text
     assert "_floats = float_stack(theta0, omega0, g, dt)" in text
     assert "_stack = []" not in text and "_stack." not in text  # nothing else is pushed
-    assert "_floats.append(th)" in text and "pop_float = reversed(_floats).__next__" in text
-    assert "th = pop_float()" in text
+    assert "_floats.append(th)" in text and "th = _floats.pop()" in text
 
 
 def test_the_gradient_equals_the_list_tape_and_finite_differences():
@@ -190,8 +189,7 @@ def _proven(src, params):
             obj = getattr(obj, attr, None)
         return obj
 
-    routed = route_floats(body, "_stack", "_floats", "pop_float", params, resolve)
-    guard = None if routed is None else routed[0]
+    guard = route_floats(body, "_stack", "_floats", params, resolve)
     moved = sorted(
         n.args[0].id
         for n in ast.walk(ast.Module(body=body, type_ignores=[]))
@@ -235,3 +233,51 @@ def test_a_name_bound_any_other_way_is_not_proven():
     assert _proven(src, ["a", "b"]) == ([], None)
     src = "def f(a, b):\n    for v in range(3):\n        _stack.append(v)\n        v = a * 1.0\n"
     assert _proven(src, ["a", "b"]) == ([], None)
+
+
+_BLOCKED_RUN = """
+import importlib.abc, json, sys
+
+
+class BlockSrcdiff(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "srcdiff":
+            raise ImportError("srcdiff is blocked")
+        return None
+
+
+sys.meta_path.insert(0, BlockSrcdiff())
+sys.path.insert(0, sys.argv[1])
+import model, model_grad
+
+args = (1.2, 0.3, 0.1, 9.81, 0.01, 50)
+tape = type(model_grad.float_stack(1.0)).__name__
+print(json.dumps([list(model_grad.pendulum_grad(*args)), tape]))
+"""
+
+
+def test_a_built_module_carries_float_stack_and_runs_without_srcdiff(tmp_path, monkeypatch, capsys):
+    import inspect
+    import json
+    import subprocess
+    import sys
+
+    from srcdiff import build
+
+    (tmp_path / "model.py").write_text("import math\n\n\n" + inspect.getsource(pendulum))
+    monkeypatch.chdir(tmp_path)
+    at = "theta0=1.2,damping=0.3,omega0=0.1,g=9.81,dt=0.01,n=50"
+    code = build.main(["build", "model.py:pendulum", "--wrt", "theta0,damping", "--at", at])
+    out = capsys.readouterr()
+    assert code == 0, out.out + out.err
+    text = (tmp_path / "model_grad.py").read_text()
+    assert "def float_stack(" in text and "import array" in text
+    script = tmp_path / "run.py"
+    script.write_text(_BLOCKED_RUN)
+    proc = subprocess.run(
+        [sys.executable, "-I", str(script), str(tmp_path)], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    grads, tape = json.loads(proc.stdout)
+    assert tape == "array"
+    assert grads == list(srcdiff.grad(pendulum, wrt=(0, 1))(*ARGS))

@@ -589,16 +589,10 @@ def _float_tape(fn, body):
         return body
     params = [p for p in fn.params if fn.an.kinds.get(p) == SCALAR]
     floats = fn.names.exact_or_suffixed("_floats")
-    reader = fn.names.exact_or_suffixed("pop_float")
     resolve = functools.partial(_resolve_call, fn)
-    routed = route_floats(body, fn.stack, floats, reader, params, resolve)
-    if routed is None:
+    guard = route_floats(body, fn.stack, floats, params, resolve)
+    if guard is None:
         return body
-    guard, reads_at = routed
-    body = list(body)
-    if reads_at is not None:  # pop_float = reversed(_floats).__next__
-        back = _call(_name("reversed"), _name(floats))
-        body.insert(reads_at, _assign(reader, ast.Attribute(value=back, attr="__next__")))
     tape = _assign(
         floats, _call(fn.bind(_runtime().float_stack, "float_stack"), *map(_name, guard))
     )

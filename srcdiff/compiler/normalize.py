@@ -37,7 +37,6 @@ from .astutil import (
     statements,
     walk,
 )
-from .astutil import attr_call as _attr_call
 from .astutil import located as _located
 from .flatcalls import flatten_container_calls, flatten_container_results
 from .gcpause import gc_paused
@@ -95,29 +94,6 @@ def _generated(source):
 
 def _empty_list():
     return ast.List(elts=[], ctx=ast.Load())
-
-
-def _reads_back(value, tapes):
-    """Whether `value` is `reversed(t).__next__` of a float tape `t`."""
-    return (
-        isinstance(value, ast.Attribute)
-        and value.attr == "__next__"
-        and isinstance(value.value, ast.Call)
-        and isinstance(value.value.func, ast.Name)
-        and value.value.func.id == "reversed"
-        and len(value.value.args) == 1
-        and isinstance(value.value.args[0], ast.Name)
-        and value.value.args[0].id in tapes
-    )
-
-
-def _is_call_of(value, names):
-    return (
-        isinstance(value, ast.Call)
-        and isinstance(value.func, ast.Name)
-        and value.func.id in names
-        and not value.args
-    )
 
 
 def _frees_names(stmt):
@@ -239,26 +215,14 @@ class Normalizer(Reductions, Inlining):
         return answer
 
     def _listed_float_stack(self, body):
-        """Generated code's float tape (reverse/float_tape.py) as the list it stands for:
-        `_floats = []` for `_floats = float_stack(...)` (an `array('d')` or a list, the same
-        values either way), and `_floats.pop()` for each `pop_float()` of
-        `pop_float = reversed(_floats).__next__` (which reads it last first), dropped."""
-        tapes, readers, out = set(), {}, []
+        """`_floats = []` for generated code's `_floats = float_stack(...)`
+        (reverse/float_tape.py): an `array('d')` or a list, the same values either way."""
+        out = []
         for stmt in body:
             value = getattr(stmt, "value", None)
-            target = stmt.targets[0].id if isinstance(stmt, ast.Assign) else None
             if isinstance(value, ast.Call) and self._is_float_stack(value.func):
-                tapes.add(target)
                 stmt = _located(ast.Assign(targets=stmt.targets, value=_empty_list()), stmt)
-            elif _reads_back(value, tapes):
-                readers[target] = value.value.args[0].id
-                continue
             out.append(stmt)
-        if readers:
-            for node in walk(ast.Module(body=out, type_ignores=[])):
-                if isinstance(node, ast.Assign) and _is_call_of(node.value, readers):
-                    tape = readers[node.value.func.id]
-                    node.value = _located(_attr_call(tape, "pop"), node.value)
         return out
 
     def _is_float_stack(self, func_node):

@@ -31,11 +31,10 @@ def iterate_sin_grad(x, a, n=3):
     dx = 1.0
     # line 43: for _ in range(n):
     da = 0.0
-    pop_float = reversed(_floats).__next__
     for _ in reversed(iters1):
-        t1 = pop_float()
+        t1 = _floats.pop()
         # line 44: x = a * math.sin(x)
         da = da + dx * t1
-        x = pop_float()
+        x = _floats.pop()
         dx = dx * a * math.cos(x)
     return dx, da

@@ -178,15 +178,10 @@ def _pop_name(stmt, stack):
     return None
 
 
-def route_floats(body, stack, floats_name, reader, params, resolve):
+def route_floats(body, stack, floats_name, params, resolve):
     """Move the pushes and pops of proven floats in `body` (the main function's final
-    statements) from `stack` to `floats_name`. Where every push comes before every pop
-    (top-level statements; the backward sweep of unchecked code pushes nothing), the pops
-    become calls of `reader`, which the caller binds to `reversed(_floats).__next__` at
-    the returned position: an array's `pop` costs ~1.5x a list's, its reversed iterator
-    no more. Returns (the parameters the proof assumed to be floats, for `float_stack`;
-    the index of the first top-level statement that pops, or None), or None when no
-    push moved."""
+    statements) from `stack` to `floats_name`. Returns the parameters the proof assumed
+    to be floats (for `float_stack`), or None when no push moved."""
     nodes = walk(ast.Module(body=body, type_ignores=[]))
     pushed = {name for node in nodes if (name := _push_name(node, stack)) is not None}
     if not pushed:
@@ -195,32 +190,11 @@ def route_floats(body, stack, floats_name, reader, params, resolve):
     moved = pushed & proof.floats
     if not moved:
         return None
-    pops = []
     for node in nodes:
-        if _push_name(node, stack) in moved:
+        if _push_name(node, stack) in moved or _pop_name(node, stack) in moved:
             _stack_ref(node).id = floats_name
-        elif _pop_name(node, stack) in moved:
-            _stack_ref(node).id = floats_name
-            pops.append(node)
     needed = proof.depends_on(moved)
-    guard = [p for p in params if p in needed]
-    pushing = [i for i, s in enumerate(body) if _uses(s, floats_name, "append")]
-    popping = [i for i, s in enumerate(body) if _uses(s, floats_name, "pop")]
-    if not popping or max(pushing) >= min(popping):
-        return guard, None
-    for node in pops:
-        node.value = ast.Call(func=ast.Name(id=reader, ctx=ast.Load()), args=[], keywords=[])
-    return guard, min(popping)
-
-
-def _uses(stmt, tape, method):
-    return any(
-        isinstance(n, ast.Attribute)
-        and n.attr == method
-        and isinstance(n.value, ast.Name)
-        and n.value.id == tape
-        for n in walk(stmt)
-    )
+    return [p for p in params if p in needed]
 
 
 def _stack_ref(stmt):
