@@ -172,7 +172,7 @@ def test_the_pendulum_records_at_most_40_bytes_a_step():
     assert per_step <= 40  # two floats: 16 bytes and the array's spare room
 
 
-def _proven(src, params):
+def _proven(src, params, unassumed=("k",)):
     """The pushes `route_floats` moves in the statements of `src` (a def)."""
     body = ast.parse(src).body[0].body
     mods = {"math": math}
@@ -189,7 +189,7 @@ def _proven(src, params):
             obj = getattr(obj, attr, None)
         return obj
 
-    guard = route_floats(body, "_stack", "_floats", params, resolve)
+    guard = route_floats(body, "_stack", "_floats", params, resolve, unassumed)
     moved = sorted(
         n.args[0].id
         for n in ast.walk(ast.Module(body=body, type_ignores=[]))
@@ -223,6 +223,15 @@ def _proven(src, params):
 def test_what_is_proven_a_float(stmt, moved, guard):
     src = f"def f(a, b, k):\n    for i in range(3):\n        {stmt}\n        _stack.append(v)\n"
     assert _proven(src, ["a", "b"]) == (moved, guard)
+
+
+def test_a_parameter_not_assumed_a_float_is_not_proven_by_its_assignments():
+    """Seed 106469's `w = 1.0` in a loop over an array parameter w: its first push holds
+    the array."""
+    src = "def f(w):\n    for i in range(3):\n        _stack.append(w)\n        w = 1.0\n"
+    assert _proven(src, [], unassumed=("w",)) == ([], None)
+    src = "def f(w):\n    for i in range(3):\n        _stack.append(w)\n        w = w\n"
+    assert _proven(src, [], unassumed=("w",)) == ([], None)
 
 
 def test_a_name_bound_any_other_way_is_not_proven():

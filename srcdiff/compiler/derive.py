@@ -590,7 +590,8 @@ def _float_tape(fn, body):
     params = [p for p in fn.params if fn.an.kinds.get(p) == SCALAR]
     floats = fn.names.exact_or_suffixed("_floats")
     resolve = functools.partial(_resolve_call, fn)
-    guard = route_floats(body, fn.stack, floats, params, resolve)
+    others = {a.arg for a in walk(fn.tree.args) if isinstance(a, ast.arg)} - set(params)
+    guard = route_floats(body, fn.stack, floats, params, resolve, others)
     if guard is None:
         return body
     tape = _assign(

@@ -41,7 +41,7 @@ _ARITH = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Mod, ast.FloorDiv)
 class _Floats:
     """Which names of one function provably hold Python floats."""
 
-    def __init__(self, body, params, resolve, stack):
+    def __init__(self, body, params, resolve, stack, unassumed=()):
         self.resolve = resolve  # a call's function node -> the object it denotes, or None
         self.stack = stack
         self.values: dict[str, list[ast.expr]] = {}  # name -> the values assigned to it
@@ -59,6 +59,8 @@ class _Floats:
         # any other binding (a loop target, unpacking, `:=`, `del`) proves nothing
         other = {n.id for n in stored if id(n) not in simple}
         self.params = set(params)
+        # a parameter not assumed to be a float enters holding anything
+        other |= set(unassumed)
         self.floats = self._fixpoint((set(self.values) | self.params) - other)
 
     def _fixpoint(self, floats):
@@ -178,15 +180,16 @@ def _pop_name(stmt, stack):
     return None
 
 
-def route_floats(body, stack, floats_name, params, resolve):
+def route_floats(body, stack, floats_name, params, resolve, unassumed=()):
     """Move the pushes and pops of proven floats in `body` (the main function's final
-    statements) from `stack` to `floats_name`. Returns the parameters the proof assumed
-    to be floats (for `float_stack`), or None when no push moved."""
+    statements) from `stack` to `floats_name`; `params` are assumed to be floats, the
+    function's other parameters (`unassumed`) not. Returns the parameters the proof
+    assumed (for `float_stack`), or None when no push moved."""
     nodes = walk(ast.Module(body=body, type_ignores=[]))
     pushed = {name for node in nodes if (name := _push_name(node, stack)) is not None}
     if not pushed:
         return None
-    proof = _Floats(body, params, resolve, stack)
+    proof = _Floats(body, params, resolve, stack, unassumed)
     moved = pushed & proof.floats
     if not moved:
         return None
