@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 
@@ -297,8 +298,8 @@ def test_tape_of_binomial_scheme_is_one_block():
 
 
 def _max_depths(func, args, checkpoint):
-    """The largest `_stack` and snapshot list the generated gradient holds (by lists
-    that record it)."""
+    """The largest `_stack` (or float tape, `_floats`) and snapshot list the generated
+    gradient holds (by lists that record it)."""
     generated, _ = srcdiff.api.gradients.generated(func, wrt=(0, 1), at=args, checkpoint=checkpoint)
 
     class Tape(list):
@@ -312,6 +313,7 @@ def _max_depths(func, args, checkpoint):
         deepest = 0
 
     text = generated.text.replace("_stack = []", "_stack = Tape()")
+    text = re.sub(r"_floats = float_stack\([^)]*\)", "_floats = Tape()", text)
     text = text.replace("snapshots1 = []", "snapshots1 = Snapshots()")
     namespace = {**func.__globals__, **generated.bindings, "Tape": Tape, "Snapshots": Snapshots}
     exec(compile(text, "<checkpoint test>", "exec"), namespace)

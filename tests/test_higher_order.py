@@ -115,10 +115,12 @@ def test_hessian_modes_agree_to_rounding(func, args):
 
 
 def test_reverse_over_reverse_source_pushes_adjoints_of_the_inner_stack():
-    """The gradient code's own stack gets an adjoint stack in its adjoint."""
+    """The gradient code's own stack (its float tape, `_floats`, read as a list) gets an
+    adjoint stack in its adjoint."""
     inner = srcdiff.grad(quartic_loop).specialize(0.7)
     text = srcdiff.source(inner)
-    assert "dstack = []" in text and "dstack.pop()" in text and "dstack.append(" in text
+    assert "dfloats = zeros_each(_floats)" in text
+    assert "dfloats.pop()" in text and "dfloats.append(" in text
     assert srcdiff.grad(inner)(0.7) == pytest.approx(
         numeric_grad(srcdiff.grad(quartic_loop), (0.7,), 0), rel=1e-7
     )

@@ -38,9 +38,11 @@ from .gcpause import gc_paused
 from .guards import HOLDS
 from .namefacts import NameFacts
 from .optimize import eliminate_dead, fold_single_use, propagate
+from .repeats import share_repeats
 from .returns_none import check_returns_a_value
 from .reverse import FunctionTransform
 from .reverse.checkpoint import parse_option
+from .reverse.float_tape import route_floats
 from .reverse.frees import free_dead_arrays
 from .signs import tidy_signs
 from .source import MISSING
@@ -481,6 +483,8 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     fwd, bwd, _ = _resolve(
         fn, fwd, bwd, [_in_dtype_of(fn, p, fn.final_adjoint(p, set(state))) for p in fn.wrt]
     )
+    numbers = _number_names(fn)
+    fwd, bwd = share_repeats(fwd, numbers), share_repeats(bwd, numbers)
     out = fn.outputs[0]
     has_aux = output.endswith("_aux")
     output = output.removesuffix("_aux")
@@ -535,6 +539,7 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     fwd_part, bwd_part = _fold_straight(fn, fwd_part, bwd_part, pure | _user_modules(fn))
     _tidy_signs(fn, bwd_part, set(fn.adjoints.values()))
     body = free_dead_arrays(fwd_part + bwd_part, _array_locals(fn))
+    body = _float_tape(fn, body)
     first_bwd = bwd_part[0]
     first_bwd.section = "backward sweep"
     if body[0] is not first_bwd:
@@ -560,6 +565,65 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     fdef.value_rank = _value_rank(fn)
     _qualify_free_names(fn, fdef)
     return fix_statement_locations(fdef)
+
+
+def _number_names(fn):
+    """The names that hold numbers (kind int or scalar): primal values, temporaries, and
+    the adjoints of scalars (repeats.py shares their repeated arithmetic)."""
+    kinds = {**fn.an.kinds, **fn.flat.temp_kinds}
+    numbers = {name for name, kind in kinds.items() if kind in (INT, SCALAR)}
+    return numbers | {adj for var, adj in fn.adjoints.items() if kinds.get(var) == SCALAR}
+
+
+def _float_tape(fn, body):
+    """The pushes of proven floats on an `array('d')` made by `float_stack`
+    (reverse/float_tape.py), in Python code that is not checkpointed; `_stack = []`
+    goes where nothing else is left on it."""
+    unit = fn.unit
+    if unit.backend != "python" or unit.checkpoint is not None or not fn.uses_stack:
+        return body
+    made = [
+        i
+        for i, stmt in enumerate(body)
+        if isinstance(stmt, ast.Assign)
+        and isinstance(stmt.targets[0], ast.Name)
+        and stmt.targets[0].id == fn.stack
+    ]
+    if len(made) != 1:
+        return body
+    params = [p for p in fn.params if fn.an.kinds.get(p) == SCALAR]
+    floats = fn.names.exact_or_suffixed("_floats")
+    resolve = functools.partial(_resolve_call, fn)
+    others = {a.arg for a in walk(fn.tree.args) if isinstance(a, ast.arg)} - set(params)
+    guard = route_floats(body, fn.stack, floats, params, resolve, others)
+    if guard is None:
+        return body
+    tape = _assign(
+        floats, _call(fn.bind(_runtime().float_stack, "float_stack"), *map(_name, guard))
+    )
+    at = made[0]
+    others = body[:at] + body[at + 1 :]
+    kept = any(isinstance(n, ast.Name) and n.id == fn.stack for s in others for n in walk(s))
+    return body[:at] + ([body[at], tape] if kept else [tape]) + body[at + 1 :]
+
+
+def _resolve_call(fn, node):
+    """The object a call's function (`math.sin`, `float`) denotes, or None: a binding of
+    the generated code, else a name of the user's code that the function does not assign."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or node.id in fn.source.resolver.locals:
+        return None
+    obj = fn.unit.binding_names.get(node.id, MISSING)
+    if obj is MISSING:
+        obj = fn.source.resolver.resolve(ast.Name(id=node.id, ctx=ast.Load()))
+    for attr in reversed(parts):
+        if not isinstance(obj, types.ModuleType):
+            return None
+        obj = getattr(obj, attr, MISSING)
+    return None if obj is MISSING else obj
 
 
 def _value_kinds(fn):
@@ -693,6 +757,7 @@ def _helper_functions(unit, spec):
     fwd = fold_single_use(
         fwd, set(fn.flat.temp_kinds), pure | _user_modules(fn), context, fn.int_names
     )
+    fwd = share_repeats(fwd, _number_names(fn))
     args = copy_tree(fn.tree.args)
     _bind_defaults(fn, spec.func, args)
     args.posonlyargs, args.args = [], [ast.arg(arg=fn.stack)] + args.posonlyargs + args.args
@@ -737,6 +802,7 @@ def _helper_functions(unit, spec):
         defaults=[],
     )
     bwd_body = _tidy(fn, restore + bwd + [ast.Return(value=result)], alive=set(spec.passed))
+    bwd_body = share_repeats(bwd_body, _number_names(fn))
     bwd_def = ast.FunctionDef(
         name=spec.bwd_name,
         args=bwd_args,

@@ -6,6 +6,7 @@ logarithm).  `srcdiff build` copies the ones a module uses into it, so
 built modules need no srcdiff at run time: keep each self-contained.
 """
 
+import array
 import math
 
 import numpy as np
@@ -18,6 +19,7 @@ __all__ = [
     "broadcast_like",
     "check_distinct",
     "check_scalar",
+    "float_stack",
     "like",
     "owned",
     "pow_dbase",
@@ -36,6 +38,17 @@ __all__ = [
     "zeros_like",
     "zeros_of",
 ]
+
+
+def float_stack(*values):
+    """The stack for the floats the main function pushes: `array('d')` (8 bytes a
+    value; a list holds each as a slot and an object, 32 bytes) when every value is a
+    Python float -- the code was proven to push only floats then -- else a list, which
+    keeps an int, complex or NumPy value exactly as it was."""
+    for value in values:
+        if type(value) is not float:
+            return []
+    return array.array("d")
 
 
 def unbroadcast(g, x):

@@ -14,26 +14,27 @@
 # -> da = 1.56361
 # --- generated
 import math
+from srcdiff.runtime import float_stack
 
 
 def iterate_sin_grad(x, a, n=3):
     """Gradient of iterate_sin with respect to x, a (reverse mode)."""
     # forward sweep
-    _stack = []
+    _floats = float_stack(x, a)
     iters1 = range(n)
     for _ in iters1:
         t1 = math.sin(x)
-        _stack.append(x)
-        _stack.append(t1)
+        _floats.append(x)
+        _floats.append(t1)
         x = a * t1
     # backward sweep
     dx = 1.0
     # line 43: for _ in range(n):
     da = 0.0
     for _ in reversed(iters1):
-        t1 = _stack.pop()
+        t1 = _floats.pop()
         # line 44: x = a * math.sin(x)
         da = da + dx * t1
-        x = _stack.pop()
+        x = _floats.pop()
         dx = dx * a * math.cos(x)
     return dx, da

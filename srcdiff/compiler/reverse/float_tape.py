@@ -1,0 +1,205 @@
+"""A typed tape for the floats the main function pushes: `array('d')`, 8 bytes a value,
+where a list holds each float as a slot and an object (32 bytes).
+
+After the main function's code is final, its pushes of names proven to hold Python
+floats move from `_stack` to `_floats`, and the pops into those names with them
+(`route_floats`). Each push and its pop name the same variable, so the two stacks stay
+last-in-first-out each; helpers keep `_stack`. The proof (`float_names`) is read off the
+final statements: a name is a float when every assignment to it gives a float once the
+floats it reads are floats (a greatest fixpoint), where a float comes from a float
+constant, a `math` function, `float()`, or `+ - * / % //` and `**` by an integer constant
+of floats and integer constants. A scalar parameter is taken to be a float, and the
+tape is made by `float_stack(params...)`, which checks that at run time: an `array('d')`
+only when each is a Python float, else a list, so an int, a complex or a NumPy scalar
+argument keeps the list and its exact values and types. Global names are not assumed
+(the check would read them before the code does).
+
+Generated code differentiated again (Hessians) is normalized with `_floats = []`
+(normalize.py): a list the forward transformer knows as a stack, with the same values.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+
+from ..astutil import walk
+
+#: math functions whose result is always a Python float
+_FLOAT_MATH = frozenset(
+    getattr(math, name)
+    for name in (
+        "acos acosh asin asinh atan atan2 atanh cbrt copysign cos cosh degrees erf erfc "
+        "exp exp2 expm1 fabs fmod fsum gamma hypot ldexp lgamma log log10 log1p log2 pow "
+        "radians remainder sin sinh sqrt tan tanh"
+    ).split()
+    if hasattr(math, name)
+)
+_ARITH = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Mod, ast.FloorDiv)
+
+
+class _Floats:
+    """Which names of one function provably hold Python floats."""
+
+    def __init__(self, body, params, resolve, stack, unassumed=()):
+        self.resolve = resolve  # a call's function node -> the object it denotes, or None
+        self.stack = stack
+        self.values: dict[str, list[ast.expr]] = {}  # name -> the values assigned to it
+        simple, stored = set(), []
+        for node in walk(ast.Module(body=body, type_ignores=[])):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+                if isinstance(target, ast.Name):
+                    self.values.setdefault(target.id, []).append(node.value)
+                    simple.add(id(target))
+            elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                stored.append(node)
+            elif isinstance(node, ast.arg):
+                stored.append(ast.Name(id=node.arg))  # (a lambda's parameter)
+        # any other binding (a loop target, unpacking, `:=`, `del`) proves nothing
+        other = {n.id for n in stored if id(n) not in simple}
+        self.params = set(params)
+        # a parameter not assumed to be a float enters holding anything
+        other |= set(unassumed)
+        self.floats = self._fixpoint((set(self.values) | self.params) - other)
+
+    def _fixpoint(self, floats):
+        changed = True
+        while changed:
+            changed = False
+            for name in sorted(floats):
+                if not all(self.is_float(v, floats, name) for v in self.values.get(name, ())):
+                    floats.discard(name)
+                    changed = True
+        return floats
+
+    def is_float(self, node, floats, target=None, reads=None):
+        """Whether `node` gives a Python float when the names in `floats` hold floats;
+        `reads` collects the names that answer depends on."""
+        if isinstance(node, ast.Constant):
+            return type(node.value) is float
+        if isinstance(node, ast.Name):
+            if reads is not None:
+                reads.add(node.id)
+            return node.id in floats
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            return self.is_float(node.operand, floats, reads=reads)
+        if isinstance(node, ast.BinOp):
+            return self._binop(node, floats, reads)
+        if isinstance(node, ast.IfExp):
+            return self.is_float(node.body, floats, reads=reads) and self.is_float(
+                node.orelse, floats, reads=reads
+            )
+        if isinstance(node, ast.Call) and not node.keywords:
+            func = self.resolve(node.func)
+            if func in _FLOAT_MATH or (func is float and len(node.args) == 1):
+                return all(not isinstance(a, ast.Starred) for a in node.args)
+            if func is abs and len(node.args) == 1:
+                return self.is_float(node.args[0], floats, reads=reads)
+            if self._is_pop(node, target):
+                return True  # a value pushed of the same name: a float by induction
+        return False
+
+    def _binop(self, node, floats, reads):
+        left = self.is_float(node.left, floats, reads=reads)
+        if isinstance(node.op, ast.Pow):  # float ** int is a float; float ** float may not be
+            exp = node.right
+            return left and isinstance(exp, ast.Constant) and _integral(exp.value)
+        if not isinstance(node.op, _ARITH):
+            return False
+        right = self.is_float(node.right, floats, reads=reads)
+        return (left and (right or _int_constant(node.right))) or (
+            right and _int_constant(node.left)
+        )
+
+    def _is_pop(self, call, target):
+        func = call.func
+        return (
+            target is not None
+            and not call.args
+            and isinstance(func, ast.Attribute)
+            and func.attr == "pop"
+            and isinstance(func.value, ast.Name)
+            and func.value.id == self.stack
+        )
+
+    def depends_on(self, names):
+        """The names the proof that each of `names` is a float reads, transitively."""
+        seen, todo = set(), list(names)
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            for value in self.values.get(name, ()):
+                reads: set[str] = set()
+                self.is_float(value, self.floats, name, reads)
+                todo += sorted(reads - seen)
+        return seen
+
+
+def _int_constant(node):
+    return isinstance(node, ast.Constant) and type(node.value) in (int, bool)
+
+
+def _integral(value):
+    return type(value) in (int, bool) or (type(value) is float and value.is_integer())
+
+
+def _push_name(stmt, stack):
+    """`n` of `stack.append(n)`, else None."""
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        call = stmt.value
+        if (
+            isinstance(call.func, ast.Attribute)
+            and call.func.attr == "append"
+            and isinstance(call.func.value, ast.Name)
+            and call.func.value.id == stack
+            and len(call.args) == 1
+            and isinstance(call.args[0], ast.Name)
+            and not call.keywords
+        ):
+            return call.args[0].id
+    return None
+
+
+def _pop_name(stmt, stack):
+    """`n` of `n = stack.pop()`, else None."""
+    if (
+        isinstance(stmt, ast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], ast.Name)
+        and isinstance(stmt.value, ast.Call)
+        and not stmt.value.args
+        and isinstance(stmt.value.func, ast.Attribute)
+        and stmt.value.func.attr == "pop"
+        and isinstance(stmt.value.func.value, ast.Name)
+        and stmt.value.func.value.id == stack
+    ):
+        return stmt.targets[0].id
+    return None
+
+
+def route_floats(body, stack, floats_name, params, resolve, unassumed=()):
+    """Move the pushes and pops of proven floats in `body` (the main function's final
+    statements) from `stack` to `floats_name`; `params` are assumed to be floats, the
+    function's other parameters (`unassumed`) not. Returns the parameters the proof
+    assumed (for `float_stack`), or None when no push moved."""
+    nodes = walk(ast.Module(body=body, type_ignores=[]))
+    pushed = {name for node in nodes if (name := _push_name(node, stack)) is not None}
+    if not pushed:
+        return None
+    proof = _Floats(body, params, resolve, stack, unassumed)
+    moved = pushed & proof.floats
+    if not moved:
+        return None
+    for node in nodes:
+        if _push_name(node, stack) in moved or _pop_name(node, stack) in moved:
+            _stack_ref(node).id = floats_name
+    needed = proof.depends_on(moved)
+    return [p for p in params if p in needed]
+
+
+def _stack_ref(stmt):
+    call = stmt.value
+    return call.func.value

@@ -1,0 +1,292 @@
+"""The float tape (compiler/reverse/float_tape.py): the main function's pushes of proven
+Python floats go on `_floats = float_stack(...)`, an array('d') when the parameters the
+proof assumed are Python floats at run time, else a list. The gradient equals the one the
+list tape gives (exactly: the same floats) and finite differences; ints, complex and NumPy
+numbers keep the list; Hessians (which read the tape as a list) stay right."""
+
+from __future__ import annotations
+
+import ast
+import math
+import tracemalloc
+from array import array
+
+import numpy as np
+import pytest
+from fdiff import assert_close, fd_grad
+
+import srcdiff
+from srcdiff.api.gradients import generated
+from srcdiff.compiler.reverse.float_tape import route_floats
+from srcdiff.runtime import float_stack
+
+
+def pendulum(theta0, damping, omega0, g, dt, n):
+    th = theta0
+    om = omega0
+    decay = math.exp(-damping * dt)
+    for i in range(n):
+        acc = -g * math.sin(th)
+        th = th + dt * om
+        om = om * decay + dt * acc
+    return 0.5 * om * om + g * (1.0 - math.cos(th))
+
+
+def mixed(x, y, n):
+    """Pushes a float (x) and a value `**` by a float may make complex (t): two stacks."""
+    for i in range(n):
+        t = x**y
+        x = math.sin(t) + 0.5 * x
+    return x
+
+
+ARGS = (1.2, 0.3, 0.1, 9.81, 1e-2, 50)
+
+
+def _text(func, args, wrt=(0, 1)):
+    gen, _ = generated(func, wrt=wrt, at=args)
+    return gen
+
+
+def _with_list_tape(func, args, wrt=(0, 1)):
+    """The generated gradient run with `float_stack` giving a list: the list tape."""
+    gen = _text(func, args, wrt)
+    namespace = {**func.__globals__, **gen.bindings}
+    for name, obj in gen.bindings.items():
+        if obj is float_stack:
+            namespace[name] = lambda *values: []
+    exec(compile(gen.text, "<list tape>", "exec"), namespace)
+    return namespace[gen.entry](*args)
+
+
+def test_float_stack_is_an_array_only_for_python_floats():
+    assert isinstance(float_stack(), array) and float_stack().typecode == "d"
+    assert isinstance(float_stack(1.0, 2.5), array)
+    for other in (1, True, 1j, np.float64(1.0), np.float32(1.0), np.array(1.0), None):
+        assert float_stack(1.0, other) == [] and type(float_stack(other)) is list
+
+
+def test_pendulum_pushes_on_the_float_tape_guarded_by_the_parameters_read():
+    text = _text(pendulum, ARGS).text
+    assert "_floats = float_stack(theta0, omega0, g, dt)" in text
+    assert "_stack = []" not in text and "_stack." not in text  # nothing else is pushed
+    assert "_floats.append(th)" in text and "th = _floats.pop()" in text
+
+
+def test_the_gradient_equals_the_list_tape_and_finite_differences():
+    got = srcdiff.grad(pendulum, wrt=(0, 1))(*ARGS)
+    assert got == _with_list_tape(pendulum, ARGS)  # the same floats, exactly
+    for i in (0, 1):
+        assert_close(got[i], fd_grad(pendulum, ARGS, i), rtol=1e-6)
+    forward = srcdiff.grad(pendulum, wrt=(0, 1), mode="forward")(*ARGS)
+    assert got == pytest.approx(forward, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        (1, 0.3, 0, 10, 1e-2, 40),  # ints: the list keeps them ints
+        (1.2, 0.3, np.float64(0.1), 9.81, 1e-2, 40),  # a NumPy scalar
+        (1.2, 0.3, 0.1, np.float32(9.81), np.float32(1e-2), 40),
+    ],
+    ids=["ints", "float64", "float32"],
+)
+def test_arguments_that_are_not_python_floats_keep_the_list(args):
+    got = srcdiff.grad(pendulum, wrt=(0, 1))(*args)
+    listed = _with_list_tape(pendulum, args)
+    assert [type(v) for v in got] == [type(v) for v in listed]
+    assert [float(v) for v in got] == [float(v) for v in listed]
+    floats = tuple(float(a) if i < 5 else a for i, a in enumerate(args))
+    for i in (0, 1):
+        assert_close(float(got[i]), fd_grad(pendulum, floats, i), rtol=1e-5)
+
+
+def test_a_value_that_may_be_complex_stays_on_the_list():
+    text = _text(mixed, (0.7, 1.3, 5)).text
+    assert "_floats.append(x)" in text and "_stack.append(t)" in text
+    for x0, y in ((0.7, 1.3), (1.1, 0.6)):
+        got = srcdiff.grad(mixed, wrt=(0, 1))(x0, y, 5)
+        assert got == _with_list_tape(mixed, (x0, y, 5))
+        for i in (0, 1):
+            assert_close(got[i], fd_grad(mixed, (x0, y, 5), i), rtol=1e-6)
+
+
+def test_complex_values_reach_the_list_not_the_array():
+    def spiral(a, c, n):
+        z = a
+        for i in range(n):
+            z = z * z * c + a
+        return z.real
+
+    assert "_floats = float_stack(a, c)" in _text(spiral, (0.3, 0.9, 6), wrt=(0,)).text
+    args = (0.3, 0.9 - 0.1j, 6)  # c is not a float then, nor assumed to be one
+    text = _text(spiral, args, wrt=(0,)).text
+    assert "float_stack" not in text and "_stack.append(z)" in text
+    got = srcdiff.grad(spiral, wrt=0)(*args)
+    assert got == _with_list_tape(spiral, args, wrt=(0,))
+    h = 1e-6
+    fd = (spiral(0.3 + h, *args[1:]) - spiral(0.3 - h, *args[1:])) / (2 * h)
+    assert got.real == pytest.approx(fd)  # (its imaginary part: `.real`'s adjoint, not the tape)
+
+
+@pytest.mark.parametrize(
+    "mode", ["forward-over-reverse", "reverse-over-reverse", "forward-over-forward"]
+)
+def test_hessians_of_a_loop_on_the_float_tape(mode):
+    args = (1.2, 0.3, 0.1, 9.81, 1e-2, 30)
+    H = srcdiff.hessian(pendulum, wrt=0, mode=mode)(*args)
+
+    def dtheta(t):
+        return srcdiff.grad(pendulum, wrt=0)(t, *args[1:])
+
+    h = 1e-5
+    assert H == pytest.approx((dtheta(1.2 + h) - dtheta(1.2 - h)) / (2 * h), rel=1e-6)
+
+
+def test_a_gradient_of_the_gradient_reads_its_tape_as_a_list():
+    inner = srcdiff.grad(pendulum, wrt=0).specialize(*ARGS)
+    outer = srcdiff.source(inner)  # the gradient of the gradient code
+    assert "_floats = []" in outer and "= _floats.pop()" in outer
+    second = srcdiff.grad(inner)(*ARGS)
+    h = 1e-5
+    fd = (inner(1.2 + h, *ARGS[1:]) - inner(1.2 - h, *ARGS[1:])) / (2 * h)
+    assert second == pytest.approx(fd, rel=1e-6)
+
+
+def test_checkpointed_and_numba_code_keep_the_list():
+    assert "float_stack" not in srcdiff.source(pendulum, wrt=(0, 1), at=ARGS, checkpoint=5)
+
+
+def test_the_pendulum_records_at_most_40_bytes_a_step():
+    df = srcdiff.grad(pendulum, wrt=(0, 1)).specialize(*ARGS)
+
+    def peak(n):
+        tracemalloc.start()
+        base = tracemalloc.get_traced_memory()[0]
+        df(*ARGS[:5], n)
+        top = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return top - base
+
+    per_step = (peak(40_000) - peak(20_000)) / 20_000
+    assert per_step <= 40  # two floats: 16 bytes and the array's spare room
+
+
+def _proven(src, params, unassumed=("k",)):
+    """The pushes `route_floats` moves in the statements of `src` (a def)."""
+    body = ast.parse(src).body[0].body
+    mods = {"math": math}
+
+    def resolve(node):
+        parts = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        obj = mods.get(node.id) if isinstance(node, ast.Name) else None
+        if obj is None and isinstance(node, ast.Name):
+            obj = {"float": float, "abs": abs}.get(node.id)
+        for attr in reversed(parts):
+            obj = getattr(obj, attr, None)
+        return obj
+
+    guard = route_floats(body, "_stack", "_floats", params, resolve, unassumed)
+    moved = sorted(
+        n.args[0].id
+        for n in ast.walk(ast.Module(body=body, type_ignores=[]))
+        if isinstance(n, ast.Call)
+        and getattr(n.func, "attr", "") == "append"
+        and n.func.value.id == "_floats"
+    )
+    return moved, guard
+
+
+@pytest.mark.parametrize(
+    "stmt,moved,guard",
+    [
+        ("v = a * 2 + b / 3.0", ["v"], ["a", "b"]),
+        ("v = math.sin(k)", ["v"], []),  # whatever k is
+        ("v = float(k) - 1", ["v"], []),
+        ("v = a ** 2", ["v"], ["a"]),
+        ("v = a ** 2.0", ["v"], ["a"]),
+        ("v = a ** 0.5", [], None),  # (-1.0) ** 0.5 is complex
+        ("v = a ** b", [], None),
+        ("v = k * 2", [], None),  # k is an int parameter
+        ("v = math.floor(a)", [], None),  # an int
+        ("v = a if k else 1.0", ["v"], ["a"]),
+        ("v = a if k else 1", [], None),
+        ("v = a < b", [], None),
+        ("v = a @ b", [], None),
+        ("v = abs(a) % 2", ["v"], ["a"]),
+        ("v = G * a", [], None),  # a global: not assumed
+    ],
+)
+def test_what_is_proven_a_float(stmt, moved, guard):
+    src = f"def f(a, b, k):\n    for i in range(3):\n        {stmt}\n        _stack.append(v)\n"
+    assert _proven(src, ["a", "b"]) == (moved, guard)
+
+
+def test_a_parameter_not_assumed_a_float_is_not_proven_by_its_assignments():
+    """Seed 106469's `w = 1.0` in a loop over an array parameter w: its first push holds
+    the array."""
+    src = "def f(w):\n    for i in range(3):\n        _stack.append(w)\n        w = 1.0\n"
+    assert _proven(src, [], unassumed=("w",)) == ([], None)
+    src = "def f(w):\n    for i in range(3):\n        _stack.append(w)\n        w = w\n"
+    assert _proven(src, [], unassumed=("w",)) == ([], None)
+
+
+def test_a_name_bound_any_other_way_is_not_proven():
+    src = (
+        "def f(a, b):\n    for i in range(3):\n        v = a * 1.0\n"
+        "        _stack.append(v)\n        v, w = b, a\n"
+    )
+    assert _proven(src, ["a", "b"]) == ([], None)
+    src = "def f(a, b):\n    for v in range(3):\n        _stack.append(v)\n        v = a * 1.0\n"
+    assert _proven(src, ["a", "b"]) == ([], None)
+
+
+_BLOCKED_RUN = """
+import importlib.abc, json, sys
+
+
+class BlockSrcdiff(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "srcdiff":
+            raise ImportError("srcdiff is blocked")
+        return None
+
+
+sys.meta_path.insert(0, BlockSrcdiff())
+sys.path.insert(0, sys.argv[1])
+import model, model_grad
+
+args = (1.2, 0.3, 0.1, 9.81, 0.01, 50)
+tape = type(model_grad.float_stack(1.0)).__name__
+print(json.dumps([list(model_grad.pendulum_grad(*args)), tape]))
+"""
+
+
+def test_a_built_module_carries_float_stack_and_runs_without_srcdiff(tmp_path, monkeypatch, capsys):
+    import inspect
+    import json
+    import subprocess
+    import sys
+
+    from srcdiff import build
+
+    (tmp_path / "model.py").write_text("import math\n\n\n" + inspect.getsource(pendulum))
+    monkeypatch.chdir(tmp_path)
+    at = "theta0=1.2,damping=0.3,omega0=0.1,g=9.81,dt=0.01,n=50"
+    code = build.main(["build", "model.py:pendulum", "--wrt", "theta0,damping", "--at", at])
+    out = capsys.readouterr()
+    assert code == 0, out.out + out.err
+    text = (tmp_path / "model_grad.py").read_text()
+    assert "def float_stack(" in text and "import array" in text
+    script = tmp_path / "run.py"
+    script.write_text(_BLOCKED_RUN)
+    proc = subprocess.run(
+        [sys.executable, "-I", str(script), str(tmp_path)], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    grads, tape = json.loads(proc.stdout)
+    assert tape == "array"
+    assert grads == list(srcdiff.grad(pendulum, wrt=(0, 1))(*ARGS))
