@@ -387,3 +387,46 @@ def test_grad_of_a_list_or_a_string_is_refused_by_name(func, what):
     assert "jacobian" in info.value.hint
     with pytest.raises(srcdiff.NonScalarOutputError, match="jacobian"):
         srcdiff.grad(func, mode="forward")(1.5)
+
+
+def complex_literal(x):
+    z = x * (1.0 + 2.0j)
+    return (z * z).real
+
+
+def complex_meets_differentiated(r, z, n):
+    for _ in range(n):
+        z = z * z * 0.5 + r
+    return z.real
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_complex_values_on_the_way_are_refused(mode):
+    """Real values only: a complex literal made reverse mode's gradient complex (its
+    imaginary part meaningless: 3.91-1.88j) and forward mode crash in float()."""
+    with pytest.raises(UnsupportedSyntaxError, match="a complex number") as info:
+        srcdiff.grad(complex_literal, mode=mode)(0.7)
+    assert "1.0 + 2.0j" in str(info.value) and "two real values" in info.value.hint
+    with pytest.raises(ArgumentError, match="'z' is a complex value"):
+        srcdiff.grad(complex_meets_differentiated, wrt="r", mode=mode)(0.3, 0.9 - 0.1j, 6)
+    with pytest.raises(ArgumentError, match="'z' is a complex value"):
+        srcdiff.jvp(complex_meets_differentiated, (0.3, 0.9 - 0.1j, 6), (1.0, None, None))
+
+
+def complex_by_hand(r, a, b, n):
+    for _ in range(n):  # z = z * z * 0.5 + r, with z = a + b*i
+        a, b = (a * a - b * b) * 0.5 + r, a * b
+    return a
+
+
+def test_the_complex_hint_followed_is_differentiated():
+    z = 0.9 - 0.1j
+    for _ in range(6):
+        z = z * z * 0.5 + 0.3
+    assert complex_by_hand(0.3, 0.9, -0.1, 6) == pytest.approx(z.real)
+    h = 1e-6
+    fd = (complex_by_hand(0.3 + h, 0.9, -0.1, 6) - complex_by_hand(0.3 - h, 0.9, -0.1, 6)) / (2 * h)
+    for mode in ("reverse", "forward"):
+        assert srcdiff.grad(complex_by_hand, wrt="r", mode=mode)(
+            0.3, 0.9, -0.1, 6
+        ) == pytest.approx(fd, rel=1e-6)

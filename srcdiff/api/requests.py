@@ -86,14 +86,28 @@ def keyword_only(func):
     return _PREPARED[key]
 
 
+def _is_complex(value):
+    return isinstance(value, (complex, np.ndarray, np.generic)) and np.iscomplexobj(value)
+
+
 def check_differentiable(func, params, wrt_index, args, kinds=None):
     """An ArgumentError unless every argument differentiated is a float, a float array or
     a list of them (`kinds`: their kinds, computed here if not given; ints count as
     floats and their kind is changed in place to SCALAR)."""
     if kinds is None:
         kinds = [FAST_KINDS.get(type(a)) or kind_of_value(a) for a in args]
+    for i, arg in enumerate(args):
+        if i not in wrt_index and _is_complex(arg):
+            raise ArgumentError(
+                f"{func.__name__}'s argument {params[i]!r} is a complex value "
+                f"({getattr(arg, 'dtype', type(arg).__name__)}); srcdiff differentiates real "
+                "values only, and a complex value meeting the ones differentiated would make "
+                "their derivative complex or wrong",
+                hint="pass the real and imaginary parts as separate float arguments "
+                "(x.real, x.imag) and carry them as two real values inside the function",
+            )
     for i in wrt_index:
-        if np.iscomplexobj(args[i]) and isinstance(args[i], (complex, np.ndarray, np.generic)):
+        if _is_complex(args[i]):
             what = getattr(args[i], "dtype", type(args[i]).__name__)
             raise ArgumentError(
                 f"cannot differentiate {func.__name__} with respect to "

@@ -114,6 +114,13 @@ _UNSUPPORTED_EXPRS = {
         "function with `def` at module level",
     ),
 }
+# srcdiff differentiates real values only: a complex value on the way made reverse mode's
+# gradient complex (its imaginary part meaningless) and np.imag / abs of it wrong
+_COMPLEX = (
+    "a complex number (srcdiff differentiates real values only)",
+    "carry the real and imaginary parts as two real values (a + b*i times c + d*i is "
+    "a*c - b*d and a*d + b*c)",
+)
 _LEFT_OVER = {  # refused only where normalization could not rewrite them
     ast.NamedExpr: (
         "an assignment expression (`:=`) here (in a `while` test, `and`/`or`, a "
@@ -404,6 +411,8 @@ class Normalizer(Reductions, Inlining):
             entry = _UNSUPPORTED_STMTS.get(type(node)) or _UNSUPPORTED_EXPRS.get(type(node))
             if entry is None and isinstance(node, (ast.For, ast.While)) and node.orelse:
                 entry = ("a loop with an `else` clause", "use a flag variable instead of `else`")
+            if entry is None and node.__class__ is ast.Constant and type(node.value) is complex:
+                entry = _COMPLEX
             if entry is not None:
                 what, hint = entry
                 raise self.source.error(

@@ -46,7 +46,7 @@ _PLAIN_NUMBERS = frozenset((int, float, complex))
 def _const(value):
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         value = float(value)
-    if value < 0:
+    if not isinstance(value, complex) and value < 0:  # (a complex constant prints as (a-bj))
         return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(-value))
     return ast.Constant(value)
 
