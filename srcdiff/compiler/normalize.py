@@ -198,6 +198,28 @@ def _call(func_name, *args):
     return ast.Call(func=_name(func_name), args=list(args), keywords=[])
 
 
+class _RunsFirst(Transformer):
+    """Visits the parts of an expression that run where the expression starts to: not
+    past the first operand of `and`/`or` or a conditional's test, nor into lambdas and
+    comprehensions -- what can be lifted into a statement before it (pops, `:=`)."""
+
+    def visit_BoolOp(self, node):
+        node.values[0] = self.visit(node.values[0])
+        return node
+
+    def visit_IfExp(self, node):
+        node.test = self.visit(node.test)
+        return node
+
+    def visit_Lambda(self, node):
+        return node
+
+    def visit_GeneratorExp(self, node):
+        return node
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp
+
+
 class Normalizer(Reductions, Inlining):
     """Rewrites one FunctionDef into the core form (see module docstring)."""
 
@@ -976,7 +998,7 @@ class Normalizer(Reductions, Inlining):
         pre = []
         outer = expr
 
-        class Lift(Transformer):
+        class Lift(_RunsFirst):
             def visit_Call(inner, node):  # noqa: N805 - closure over self
                 node = inner.generic_visit(node)  # (its arguments run first)
                 if not _pop_call(node) or node is outer:
@@ -984,22 +1006,6 @@ class Normalizer(Reductions, Inlining):
                 tmp = self.names.numbered("popped")
                 pre.extend(self._stmt_Assign(_assign(tmp, node, node)))
                 return _located(_name(tmp), node)
-
-            def visit_BoolOp(inner, node):  # noqa: N805
-                node.values[0] = inner.visit(node.values[0])
-                return node
-
-            def visit_IfExp(inner, node):  # noqa: N805
-                node.test = inner.visit(node.test)
-                return node
-
-            def visit_Lambda(inner, node):  # noqa: N805
-                return node
-
-            def visit_GeneratorExp(inner, node):  # noqa: N805
-                return node
-
-            visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp
 
         expr = Lift().visit(expr)
         return pre, expr
@@ -1016,28 +1022,12 @@ class Normalizer(Reductions, Inlining):
         pre = []
         found = []
 
-        class Lift(Transformer):
+        class Lift(_RunsFirst):
             def visit_NamedExpr(inner, node):  # noqa: N805 - closure over self
                 node.value = inner.visit(node.value)
                 found.append(node)
                 pre.extend(self._stmt_Assign(_assign(node.target.id, node.value, node)))
                 return _located(_name(node.target.id), node)
-
-            def visit_BoolOp(inner, node):  # noqa: N805
-                node.values[0] = inner.visit(node.values[0])
-                return node
-
-            def visit_IfExp(inner, node):  # noqa: N805
-                node.test = inner.visit(node.test)
-                return node
-
-            def visit_Lambda(inner, node):  # noqa: N805
-                return node
-
-            def visit_GeneratorExp(inner, node):  # noqa: N805
-                return node
-
-            visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp
 
         before = {
             (n.id, n.lineno, n.col_offset)
