@@ -24,6 +24,27 @@ from .astutil import BLOCK_FIELDS, walk
 MUTATORS = frozenset({"append", "extend", "pop", "insert", "remove", "clear", "reverse", "sort"})
 
 
+_INTO = (ast.Subscript, ast.Attribute)
+
+
+def changed_through(node: ast.AST) -> str | None:
+    """The name a call of a list method that changes its list (`xs.append(v)`) or a store
+    into an element or attribute (`a[i].b = v`) changes; None for other nodes."""
+    if node.__class__ is ast.Call:
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in MUTATORS:
+            if isinstance(func.value, ast.Name):
+                return func.value.id
+        return None
+    if node.__class__ in _INTO and isinstance(node.ctx, ast.Store):
+        base = node.value
+        while isinstance(base, _INTO):
+            base = base.value
+        if isinstance(base, ast.Name):
+            return base.id
+    return None
+
+
 class Facts(NamedTuple):
     """The names one statement (or expression) mentions, by what it does with them."""
 
@@ -49,20 +70,10 @@ def facts_of(node: ast.AST) -> Facts:
             counted[n.id] = counted.get(n.id, 0) + 1
             if ctx is store:
                 changed.add(n.id)
-        elif kind is call:
-            func = n.func
-            if (
-                isinstance(func, ast.Attribute)
-                and func.attr in MUTATORS
-                and isinstance(func.value, ast.Name)
-            ):
-                changed.add(func.value.id)
-        elif kind in (ast.Subscript, ast.Attribute) and isinstance(n.ctx, ast.Store):
-            base = n.value
-            while isinstance(base, (ast.Subscript, ast.Attribute)):
-                base = base.value
-            if isinstance(base, ast.Name):
-                changed.add(base.id)
+        elif kind is call or kind in _INTO:
+            target = changed_through(n)
+            if target is not None:
+                changed.add(target)
     reads = set(loads)
     if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
         reads.add(node.target.id)

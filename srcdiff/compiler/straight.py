@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from .aliasing import PURE_METHODS
 from .astutil import replace_reads, walk
-from .namefacts import MUTATORS
+from .namefacts import MUTATORS, changed_through
 from .templates import simplify, simplify_value
 
 _STRAIGHT = (ast.Assign, ast.AugAssign, ast.Expr, ast.Return)
@@ -182,20 +182,10 @@ def _changed_in(nodes, changed):
         if kind is ast.Name:
             if node.ctx.__class__ is ast.Store:
                 changed.add(node.id)
-        elif kind is ast.Call:
-            func = node.func
-            if (
-                isinstance(func, ast.Attribute)
-                and func.attr in MUTATORS
-                and isinstance(func.value, ast.Name)
-            ):
-                changed.add(func.value.id)
-        elif kind in (ast.Subscript, ast.Attribute) and isinstance(node.ctx, ast.Store):
-            base = node.value
-            while isinstance(base, (ast.Subscript, ast.Attribute)):
-                base = base.value
-            if isinstance(base, ast.Name):
-                changed.add(base.id)
+        elif kind is ast.Call or kind is ast.Subscript or kind is ast.Attribute:
+            target = changed_through(node)
+            if target is not None:
+                changed.add(target)
 
 
 def _like_name(func):
