@@ -3,6 +3,7 @@ the line of derivative code that made it, never returned (NumPy makes inf and na
 silently, where `math` raises)."""
 
 import math
+import re
 import warnings
 
 import numpy as np
@@ -116,7 +117,67 @@ def test_float32_overflow_is_refused():
         ((np.ones(2), np.array([np.nan], dtype=np.float32)), False),
         ((np.ones(5000), np.array([np.inf])), False),  # (too big to concatenate)
         ((np.ones(2), np.array([1, 2])), True),
+        # real values only: a complex number is made at run time by `**` (refused)
+        (1j, False),
+        (np.complex128(1.0), False),
+        (np.array([1.0 + 0j]), False),
+        ((1.0, 2.0 + 1j), False),
     ],
 )
 def test_all_finite(value, finite):
     assert all_finite(value) is finite
+
+
+# -- a complex number made at run time from real values --------------------------------
+def negative_base_power(x, y):
+    return x**y
+
+
+def shifted_root(x):
+    t = x - 2.0
+    return t**0.5
+
+
+def shifted_root_of_abs(x):  # the hint followed: the base kept positive
+    t = abs(x - 2.0)
+    return t**0.5
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_a_complex_derivative_made_by_power_is_refused_naming_the_line(mode):
+    # (-1.0) ** 0.5 is 6.1e-17+1j in Python: the gradient came back complex (reverse
+    # mode), forward mode failed in float(), and the second call failed in math.isfinite
+    g = srcdiff.grad(shifted_root, mode=mode)
+    assert g(3.0) == pytest.approx(0.5)
+    for _ in range(2):  # the first call, then the dispatcher's fast path
+        with pytest.raises(srcdiff.DomainError) as info:
+            g(1.0)
+        text = str(info.value)
+        assert "with respect to x is complex here" in text
+        assert re.search(r"\(for line \d+: (t = x - 2\.0|return t ?\*\* ?0\.5)\)", text)
+        assert "a ** b` with a negative float a" in info.value.hint
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: srcdiff.grad(negative_base_power, wrt=(0, 1))(-1.0, 0.5),
+        lambda: srcdiff.value_and_grad(negative_base_power)(-1.0, 0.5),
+        lambda: srcdiff.jvp(negative_base_power, (-1.0, 0.5), (1.0, 0.0)),
+        lambda: srcdiff.vjp(negative_base_power, -1.0, 0.5)[1](1.0),
+        lambda: srcdiff.hessian(shifted_root)(1.0),
+        lambda: srcdiff.grad(negative_base_power, mode="forward", wrt=(0, 1))(-1.0, 0.5),
+    ],
+    ids=["grad", "value_and_grad", "jvp", "vjp", "hessian", "forward"],
+)
+def test_every_transform_refuses_a_complex_derivative(call):
+    with pytest.raises(srcdiff.DomainError, match="is complex here"):
+        call()
+
+
+def test_the_complex_hint_followed_gives_the_derivative():
+    x = 1.0
+    g = srcdiff.grad(shifted_root_of_abs)(x)
+    h = 1e-6
+    fd = (shifted_root_of_abs(x + h) - shifted_root_of_abs(x - h)) / (2 * h)
+    assert g == pytest.approx(fd, rel=1e-6) and g == pytest.approx(-0.5)

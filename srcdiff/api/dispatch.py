@@ -81,8 +81,15 @@ class Dispatcher:
             lines.append(f"        if {' and '.join(checks) or 'True'}:")
             lines.append(f"            _r = _f{k}({call})")
             numbers = not any(isinstance(t, tuple) for t in types)  # no arrays: floats out
-            lines.append(f"            if {self.inline('_r') if numbers else '_ok(_r)'}:")
-            lines.append("                return _r")
+            if numbers:  # math.isfinite of a complex number (made at run time) raises
+                lines.append("            try:")
+                lines.append(f"                if {self.inline('_r')}:")
+                lines.append("                    return _r")
+                lines.append("            except TypeError:")
+                lines.append("                pass")
+            else:
+                lines.append("            if _ok(_r):")
+                lines.append("                return _r")
             lines.append(f"            raise _refuse(lambda: _f{k}({call}), _r)")
         values = ", ".join(names)  # the slow path takes every argument, positionally
         lines.append(f"        return _slow(({values}{',' if len(names) == 1 else ''}))")

@@ -7,6 +7,12 @@ float, one `np.isfinite` for an array); when one is not finite the derivative co
 again with NumPy's floating-point errors reported to a callback, which records the first
 line of derivative code that made an infinity or a nan, and the `DomainError` names that
 line and the user's line it came from.
+
+A complex number is not a finite real derivative either.  Complex arguments and literals
+are refused when the code is generated, but Python makes one at run time from real
+values: `(-1.0) ** 0.5` is `6.1e-17+1j` (NumPy's power gives nan).  Such a derivative is
+refused too (`all_finite` is False for it), naming the first line of generated code that
+made a complex value (found by running the code again under a line tracer).
 """
 
 from __future__ import annotations
@@ -32,8 +38,10 @@ def all_finite(value: object) -> bool:
     if type(value) is float:
         return value - value == 0.0  # nan for inf and nan
     if isinstance(value, np.ndarray):
-        if value.dtype.kind in "fc":
+        if value.dtype.kind == "f":
             return bool(np.isfinite(value).all())
+        if value.dtype.kind == "c":
+            return False  # real values only: made complex at run time
         if value.dtype.kind == "O":
             return all(all_finite(v) for v in value.flat)
         return True
@@ -41,9 +49,25 @@ def all_finite(value: object) -> bool:
         return bool(np.isfinite(np.concatenate(value, axis=None)).all())
     if isinstance(value, (tuple, list)):
         return all(all_finite(v) for v in value)
-    if isinstance(value, (float, np.floating, complex, np.complexfloating)):
+    if isinstance(value, (complex, np.complexfloating)):
+        return False  # real values only: made complex at run time
+    if isinstance(value, (float, np.floating)):
         return bool(np.isfinite(value))
     return True
+
+
+def is_complex(value: object) -> bool:
+    """Whether a value (a number, an array, tuples and lists of them) holds a complex
+    number."""
+    if isinstance(value, (complex, np.complexfloating)):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind == "c" or (
+            value.dtype.kind == "O" and any(is_complex(v) for v in value.flat)
+        )
+    if isinstance(value, (tuple, list)):
+        return any(is_complex(v) for v in value)
+    return False
 
 
 # Up to this many numbers in all, a tuple of float arrays is checked as one array: one
@@ -72,6 +96,12 @@ def refuse(
     line that made the first infinity or nan)."""
     bad = [(name, d) for name, d in parts if not all_finite(d)]
     name, d = bad[0] if bad else (parts[0] if parts else ("?", None))
+    if is_complex(d):
+        return DomainError(
+            f"the derivative of {func_name} with respect to {name} is complex here "
+            f"({_which(d)}){_describe(_first_complex_line(rerun))}",
+            hint=_COMPLEX_HINT,
+        )
     where = _describe(_first_nonfinite_line(rerun, in_derivative or _is_derivative_line))
     return DomainError(
         f"the derivative of {func_name} with respect to {name} is not finite here "
@@ -86,6 +116,17 @@ _NAN_HINT = (
     "; if the data hold NaN (missing values, read by np.nansum, np.nanmean, ...), reverse "
     "mode still multiplies by them on the way back (0 * nan is nan): use mode='forward', "
     "or replace them first (d = np.where(np.isnan(d), 0.0, d)) and reduce under the mask"
+)
+
+
+# Python's `**` is the real operation that gives a complex number (every other real
+# rule's function raises or gives nan outside its domain)
+_COMPLEX_HINT = (
+    "srcdiff differentiates real values only, and here a real operation made a complex "
+    "number: in Python, `a ** b` with a negative float a and a non-integer b is complex "
+    "((-1.0) ** 0.5 is 6.1e-17+1j; NumPy's np.power gives nan instead); keep the base "
+    "positive where the function is evaluated (abs(a) ** b, or a ** 2 then a square root), "
+    "or carry real and imaginary parts as two real values"
 )
 
 
@@ -146,6 +187,52 @@ def _first_nonfinite_line(
     except (ArithmeticError, ValueError, SrcDiffError):
         pass  # the first run got past this; only the location is wanted
     return found[0] if found else None
+
+
+def _first_complex_line(rerun: Callable[[], object]) -> tuple[str, int] | None:
+    """The first line of generated code after which one of its frame's variables holds
+    a complex number (a number or an array; the tape's lists are not searched, a value
+    read back from them is found where it is read)."""
+    found: list[tuple[str, int]] = []
+
+    def generated(code) -> bool:
+        name = code.co_filename
+        return name.startswith("<srcdiff") and not name.startswith("<srcdiff dispatch")
+
+    lines: dict[int, int] = {}
+
+    def line_tracer(frame, event, arg):
+        if found:
+            return None
+        if event in ("line", "return"):
+            held = frame.f_locals.values()
+            if any(map(_holds_complex_number, held)) or (
+                event == "return" and _holds_complex_number(arg)
+            ):
+                last = lines.get(id(frame), frame.f_lineno) if event == "line" else frame.f_lineno
+                found.append((frame.f_code.co_filename, last))
+                return None
+            lines[id(frame)] = frame.f_lineno
+        return line_tracer
+
+    def on_call(frame, event, arg):
+        return line_tracer if generated(frame.f_code) and not found else None
+
+    previous = sys.gettrace()
+    sys.settrace(on_call)
+    try:
+        rerun()
+    except Exception:  # noqa: BLE001 -- the first run got past this; only the location is wanted
+        pass
+    finally:
+        sys.settrace(previous)
+    return found[0] if found else None
+
+
+def _holds_complex_number(value: object) -> bool:
+    if isinstance(value, (complex, np.complexfloating)):
+        return True
+    return isinstance(value, np.ndarray) and value.dtype.kind == "c"
 
 
 def _describe(location: tuple[str, int] | None) -> str:

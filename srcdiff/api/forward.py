@@ -30,7 +30,7 @@ import numpy as np
 
 from ..errors import NonScalarOutputError, NotBatchable, NotUnrollable, as_domain_error
 from .cache import cached
-from .finite import all_finite, refuse
+from .finite import all_finite, is_complex, refuse
 from .requests import Specializer, is_int_scalar, keyword_only, parameters, unshared
 
 _ARITH = (ZeroDivisionError, OverflowError, ValueError)
@@ -135,7 +135,8 @@ def _finisher(func, both, single, ints):
             raise _non_scalar(
                 func, value if np.ndim(value) else next(g for g in grads if np.ndim(g))
             )
-        grads = tuple(float(g) for g in grads)
+        # (a complex number, made at run time, is left to the finite check to refuse)
+        grads = tuple(g if is_complex(g) else float(g) for g in grads)
         result = grads[0] if single else grads
         if not both:
             return result
