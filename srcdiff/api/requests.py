@@ -29,6 +29,7 @@ from ..rules import RULES
 from ..runtime.trees import is_node, tree_leaves
 from . import backends, usage
 from .cache import cached
+from .finite import is_complex
 
 FAST_KINDS = {float: SCALAR, int: INT, bool: INT, np.float64: SCALAR, np.float32: SCALAR}
 
@@ -86,10 +87,6 @@ def keyword_only(func):
     return _PREPARED[key]
 
 
-def _is_complex(value):
-    return isinstance(value, (complex, np.ndarray, np.generic)) and np.iscomplexobj(value)
-
-
 def check_differentiable(func, params, wrt_index, args, kinds=None):
     """An ArgumentError unless every argument differentiated is a float, a float array or
     a list of them (`kinds`: their kinds, computed here if not given; ints count as
@@ -97,7 +94,7 @@ def check_differentiable(func, params, wrt_index, args, kinds=None):
     if kinds is None:
         kinds = [FAST_KINDS.get(type(a)) or kind_of_value(a) for a in args]
     for i, arg in enumerate(args):
-        if i not in wrt_index and _is_complex(arg):
+        if i not in wrt_index and is_complex(arg):
             raise ArgumentError(
                 f"{func.__name__}'s argument {params[i]!r} is a complex value "
                 f"({getattr(arg, 'dtype', type(arg).__name__)}); srcdiff differentiates real "
@@ -107,7 +104,7 @@ def check_differentiable(func, params, wrt_index, args, kinds=None):
                 "(x.real, x.imag) and carry them as two real values inside the function",
             )
     for i in wrt_index:
-        if _is_complex(args[i]):
+        if is_complex(args[i]):
             what = getattr(args[i], "dtype", type(args[i]).__name__)
             raise ArgumentError(
                 f"cannot differentiate {func.__name__} with respect to "
