@@ -410,3 +410,17 @@ def test_hessian_of_a_comprehension_list_changed_in_a_loop(mode):
     H = srcdiff.hessian(_comprehension_list_in_a_loop, mode=mode)(x)
     want = fd_jacobian(srcdiff.grad(_comprehension_list_in_a_loop), (x,), 0)
     assert_close(H, want, 1e-5, 1e-6 * scale_of(want))
+
+
+def _rosen(x):
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+
+@pytest.mark.parametrize("mode", srcdiff.api.transforms.HESSIAN_MODES)
+def test_hessian_of_a_float32_input_is_float32(mode):
+    # as grad's gradient and JAX's hessian (it came back float64)
+    rosen = _rosen
+    x = np.array([0.5, -0.3, 0.8])
+    H32 = srcdiff.hessian(rosen, mode=mode)(x.astype(np.float32))
+    assert H32.dtype == np.float32
+    assert_close(H32.astype(float), srcdiff.hessian(rosen, mode=mode)(x), 1e-4, 1e-4)

@@ -448,3 +448,14 @@ def test_auto_mode_weighs_a_forward_pass_at_half_a_backward_pass():
     assert auto_mode(1, 1) == "forward" and auto_mode(2, 1) == "reverse"
     assert auto_mode(31, 16) == "forward" and auto_mode(32, 16) == "reverse"
     assert auto_mode(16, 64) == "forward" and auto_mode(64, 16) == "reverse"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_jacobian_of_a_float32_input_is_float32(mode):
+    # as grad's gradient and JAX's jacobian: a float32 argument, a float32 Jacobian (it
+    # came back float64)
+    x = x4.astype(np.float32)
+    J = srcdiff.jacobian(H.j_matvec_tanh, wrt="x", mode=mode)(A34, x, b3)
+    assert J.dtype == np.float32
+    want = fd_jacobian(H.j_matvec_tanh, (A34, x4, b3), 1)
+    assert_close(J.astype(float), want, 1e-5, 1e-5)

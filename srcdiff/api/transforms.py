@@ -80,7 +80,8 @@ def _call_all(func, values):
 
 
 def _in_dtype(g, x):
-    """A cotangent of a float32 array in float32 (where the function computed in float64)."""
+    """A derivative with respect to a float32 array in float32 (where the function or
+    the derivative code computed in float64), as grad gives it and JAX does."""
     if (
         isinstance(x, np.ndarray)
         and x.dtype.kind == "f"
@@ -464,9 +465,10 @@ def jacobian(func, wrt=0, mode="auto"):
             x = np.asarray(args[i], dtype=float) if not isinstance(args[i], np.ndarray) else args[i]
             chosen = auto_mode(x.size, out.size) if mode == "auto" else mode
             if chosen == "forward":
-                results.append(_jac_forward(func, args, i, x, out))
+                block = _jac_forward(func, args, i, x, out)
             else:
-                results.append(_jac_reverse(func, args, i, x, out))
+                block = _jac_reverse(func, args, i, x, out)
+            results.append(_in_dtype(block, x))  # (as grad: float32 in, float32 out)
         return results[0] if single else tuple(results)
 
     result = derivative(jac, jacobian, func, wrt=wrt, mode=mode)
@@ -690,11 +692,12 @@ def hessian(func, wrt=0, mode="forward-over-reverse", *, backend="python"):
         i = params.index(name)
         x = np.asarray(args[i], dtype=float)
         if mode == "forward-over-forward":
-            return _hessian_fof(func, name, args, i, x)
-        grad_fn = _grad_code(func, name, args)
-        if mode == "reverse-over-reverse":
-            return _jac_reverse(grad_fn, args, i, x, np.zeros(x.shape))
-        return _jac_forward(grad_fn, args, i, x, np.zeros(x.shape), backend)
+            h = _hessian_fof(func, name, args, i, x)
+        elif mode == "reverse-over-reverse":
+            h = _jac_reverse(_grad_code(func, name, args), args, i, x, np.zeros(x.shape))
+        else:
+            h = _jac_forward(_grad_code(func, name, args), args, i, x, np.zeros(x.shape), backend)
+        return _in_dtype(h, args[i])  # (as grad: float32 in, float32 out)
 
     options = {"backend": backend} if backend != "python" else {}
     result = derivative(hess, hessian, func, wrt=wrt, mode=mode, **options)
