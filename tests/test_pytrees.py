@@ -296,3 +296,14 @@ def test_dict_comprehensions_over_a_container_are_unrolled(mode):
     np.testing.assert_allclose(J["w"]["w"], np.diag(2 * W))
     np.testing.assert_allclose(J["b"]["b"], 0.6)
     assert np.all(J["w"]["b"] == 0.0)
+
+
+@pytest.mark.parametrize("wrt", ["params", "x"])
+def test_a_complex_leaf_is_refused_by_its_path(wrt):
+    # (the error named the flat parameter params_b, not params["b"])
+    params = {"w": np.ones(3), "b": np.ones(3) * 1j}
+    with pytest.raises(srcdiff.ArgumentError, match=r"params\[\"b\"\] \(complex128\)"):
+        srcdiff.grad(F.loss, wrt=wrt)(params, np.ones(3))
+    params["b"] = params["b"].real  # the hint: the real part as its own leaf
+    dx = srcdiff.grad(F.loss, wrt="x")(params, np.ones(3))
+    np.testing.assert_allclose(dx, fd_grad(lambda x: F.loss(params, x), (np.ones(3),), 0))

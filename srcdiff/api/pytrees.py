@@ -32,6 +32,7 @@ from ..runtime.trees import (
     tree_flatten,
     tree_unflatten,
 )
+from .finite import is_complex
 
 
 def has_containers(values) -> bool:
@@ -134,6 +135,21 @@ class Flattened:
         for p, v in zip(self.params, values):
             self.flat_values += self.leaves[p] if p in self.leaves else [v]
         self.flat_values = tuple(self.flat_values)
+        self._refuse_complex_leaves(func)
+
+    def _refuse_complex_leaves(self, func) -> None:
+        """Real values only (requests.check_differentiable), named as the caller passed
+        them (`c[0]`, not the flat parameter c_0)."""
+        for p, leaves in self.leaves.items():
+            for flat_name, leaf in zip(self.view.leaves[p], leaves):
+                if is_complex(leaf):
+                    raise ArgumentError(
+                        f"{func.__name__}'s argument {p!r} holds a complex value at "
+                        f"{self.label(flat_name)} ({getattr(leaf, 'dtype', type(leaf).__name__)}); "
+                        "srcdiff differentiates real values only",
+                        hint="pass the real and imaginary parts as separate real leaves "
+                        "(x.real, x.imag) and carry them as two real values inside the function",
+                    )
 
     @property
     def key(self):
