@@ -91,10 +91,23 @@ def uses_time_active(x):
     return x * time.localtime(x).tm_year + t * 0.0
 
 
-def uses_del(x):
+def uses_del(x):  # (`del y` of a name is dropped: it only frees memory)
+    ys = [x * 2.0, x]
+    del ys[0]
+    return ys[0]
+
+
+def uses_del_hint_followed(x):
+    ys = [x * 2.0, x]
+    ys.pop(0)
+    return ys[0]
+
+
+def uses_del_of_names(x):
     y = x * 2.0
+    z = y * y
     del y
-    return x
+    return z
 
 
 def uses_import(x):

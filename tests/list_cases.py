@@ -133,3 +133,40 @@ def conditional_item_reads_the_loop(x, y):
     k = 5
     s = [(y if k > 0.5 else x * x) for k in range(3)]
     return sum(s) * k
+
+
+# -- list.extend of a sequence that is not a display (it was refused) --------------------
+def extended_by_a_list(x):
+    xs = [x, 2.0 * x]
+    ys = [x * x, np.sin(x)]
+    xs.extend(ys)
+    return xs[0] * xs[3] + xs[2] * xs[1]
+
+
+def extended_by_itself(x):  # list.extend(itself) doubles it once
+    xs = [x, x * x]
+    xs.extend(xs)
+    return len(xs) * xs[3] + xs[0] * xs[2]
+
+
+def extended_by_a_comprehension_and_an_array(w):
+    xs = []
+    xs.extend(w)
+    xs.extend([v * v for v in w[::-1]])
+    return xs[0] * xs[-1] + xs[1] * xs[2]
+
+
+def extended_in_a_loop(x, y):
+    acc = [y]
+    for i in range(3):
+        acc.extend([x * i, acc[-1] * y])
+        acc.extend(acc[-2:])
+    return sum(acc) + acc[4] * acc[-1]
+
+
+def display_reads_the_list(x, y):
+    # the display is evaluated before extend: acc[-1] is y (it was read after appending
+    # x, a silent wrong derivative: (0.3, 0.7) for (0.0, 0.6))
+    acc = [y]
+    acc.extend([x, acc[-1] * y])
+    return acc[2]

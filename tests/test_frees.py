@@ -67,11 +67,18 @@ def test_no_del_for_views_names_assigned_twice_or_read_in_the_return():
     assert "del" not in out
 
 
-def test_del_in_the_users_code_is_still_refused():
-    from err_cases import uses_del
+def test_del_of_names_in_the_users_code_is_dropped_and_of_an_item_refused():
+    # `del y` only frees y (it was refused with the hint "drop the `del`"); `del ys[0]`
+    # changes the list and is refused, and its hint (ys.pop(0)) works when followed
+    from err_cases import uses_del, uses_del_hint_followed, uses_del_of_names
 
-    with pytest.raises(UnsupportedSyntaxError, match="`del`"):
+    for mode in ("reverse", "forward"):
+        assert srcdiff.grad(uses_del_of_names, mode=mode)(1.5) == pytest.approx(8 * 1.5)
+    with pytest.raises(UnsupportedSyntaxError, match="`del` of an item") as info:
         srcdiff.grad(uses_del)(1.0)
+    assert "xs.pop(i)" in info.value.hint
+    for mode in ("reverse", "forward"):
+        assert srcdiff.grad(uses_del_hint_followed, mode=mode)(1.5) == pytest.approx(1.0)
 
 
 def test_a_built_module_with_dels_is_differentiated_again(tmp_path, monkeypatch):

@@ -27,6 +27,11 @@ CASES = [
     (L.items_left_after_pop, (0.7, 0.3)),
     (L.appended_through_a_copy, (0.7, 0.3)),
     (L.conditional_item_reads_the_loop, (0.7, 0.3)),
+    (L.extended_by_a_list, (0.7,)),
+    (L.extended_by_itself, (0.7,)),
+    (L.extended_by_a_comprehension_and_an_array, (W,)),
+    (L.extended_in_a_loop, (0.7, 0.3)),
+    (L.display_reads_the_list, (0.7, 0.3)),
 ]
 IDS = [f.__name__ for f, _ in CASES]
 
@@ -105,3 +110,9 @@ def test_a_name_assigned_to_itself_is_not_a_second_name_for_a_list():
 
     for mode in ("reverse", "forward"):
         assert srcdiff.grad(f, mode=mode)(0.7) == pytest.approx(6 * 0.7, rel=1e-12)  # 3 x^2
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_an_extending_display_is_evaluated_before_the_list_grows(mode):
+    got = srcdiff.grad(L.display_reads_the_list, wrt=(0, 1), mode=mode)(0.7, 0.3)
+    assert got == pytest.approx((0.0, 0.6))  # acc[2] is y * y

@@ -74,7 +74,6 @@ _UNSUPPORTED_STMTS = {
         "a `nonlocal` statement",
         "pass the value in as an argument and return the new value",
     ),
-    ast.Delete: ("a `del` statement", "drop the `del`; locals are freed when the function returns"),
     ast.Import: ("an import inside the function", "import at module level"),
     ast.ImportFrom: ("an import inside the function", "import at module level"),
 }
@@ -94,6 +93,15 @@ def _generated(source):
 
 def _empty_list():
     return ast.List(elts=[], ctx=ast.Load())
+
+
+# `del xs[i]` changes a value; `del a` of a name only frees it and is dropped
+_DELETE_ITEM = (
+    "`del` of an item or attribute",
+    "write xs.pop(i) for an item of a list (srcdiff differentiates it; `del xs[a:b]`: pop "
+    "the items one by one), or build a new array without the item "
+    "(np.concatenate([a[:i], a[i + 1:]]))",
+)
 
 
 def _frees_names(stmt):
@@ -187,6 +195,19 @@ _QUESTIONS = {
 
 def _name(id_, ctx=None):
     return ast.Name(id=id_, ctx=ctx or ast.Load())
+
+
+def _extends_by_iterable(call) -> bool:
+    """`s.extend(e)` of one iterable that is not a display (those become appends)."""
+    return (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "extend"
+        and isinstance(call.func.value, ast.Name)
+        and len(call.args) == 1
+        and not call.keywords
+        and not isinstance(call.args[0], ast.Starred)
+    )
 
 
 def _assign(target, value, like):
@@ -435,6 +456,8 @@ class Normalizer(Reductions, Inlining):
                 entry = ("a loop with an `else` clause", "use a flag variable instead of `else`")
             if entry is None and node.__class__ is ast.Constant and type(node.value) is complex:
                 entry = _COMPLEX
+            if entry is None and isinstance(node, ast.Delete) and not _frees_names(node):
+                entry = _DELETE_ITEM  # (`del a, b` of names is dropped: _stmt_Delete)
             if entry is not None:
                 what, hint = entry
                 raise self.source.error(
@@ -518,8 +541,17 @@ class Normalizer(Reductions, Inlining):
             and isinstance(call.args[0], (ast.List, ast.Tuple))
             and not any(isinstance(e, ast.Starred) for e in call.args[0].elts)
         ):  # `s.extend([a, b])`: `s.append(a)`, `s.append(b)` (a list display's items)
-            out = []
+            # every item is evaluated before the first append, as the display is: in
+            # `s.extend([a, s[-1] * y])` the read of s[-1] is the old last item (reading it
+            # after appending a gave d/dx = y for d/dx = 0)
+            out, items = [], []
             for e in call.args[0].elts:
+                if not _simple(e):
+                    tmp = self.names.numbered("t")
+                    out += self._stmt_Assign(_assign(tmp, e, stmt))
+                    e = _located(_name(tmp), e)
+                items.append(e)
+            for e in items:
                 append = ast.Call(
                     func=_located(
                         ast.Attribute(
@@ -532,6 +564,8 @@ class Normalizer(Reductions, Inlining):
                 )
                 out += self._stmt_Expr(_located(ast.Expr(value=_located(append, call)), stmt))
             return out
+        if _extends_by_iterable(call):
+            return self._stmt_For(self._extend_loop(call, stmt))
         pre, value = self._lift_walrus(stmt.value, stmt)
         more, value = self._inline_calls(value, stmt)
         pre += more
@@ -570,6 +604,32 @@ class Normalizer(Reductions, Inlining):
             pre += self._stmt_Assign(_assign(tmp, call.args[0], stmt))
             call.args[0] = _located(_name(tmp), stmt)
         return pre + [stmt]
+
+    def _extend_loop(self, call, stmt):
+        """`s.extend(e)` -> `for item in e: s.append(item)`: a loop over a sequence walks
+        the length it had when the loop began (_lower_for_header), so `s.extend(s)` doubles
+        s once, as list.extend does."""
+        item = self.names.numbered("item")
+        append = ast.Call(
+            func=_located(
+                ast.Attribute(value=_name(call.func.value.id), attr="append", ctx=ast.Load()),
+                call.func,
+            ),
+            args=[_located(_name(item), call)],
+            keywords=[],
+        )
+        loop = ast.For(
+            target=_located(_name(item, ast.Store()), call),
+            iter=call.args[0],
+            body=[_located(ast.Expr(value=_located(append, call)), stmt)],
+            orelse=[],
+        )
+        return _located(loop, stmt)
+
+    def _stmt_Delete(self, stmt):
+        """`del a, b` of names frees memory: a valid function reads neither again, so the
+        derivative code is the same without it (items are refused: _DELETE_ITEM)."""
+        return []
 
     def _stmt_AnnAssign(self, stmt):
         if stmt.value is None:
