@@ -170,3 +170,16 @@ def display_reads_the_list(x, y):
     acc = [y]
     acc.extend([x, acc[-1] * y])
     return acc[2]
+
+
+def read_at_its_length_while_growing(x):
+    # the backward sweep computed len(xs) - 1 again from the final list (an IndexError
+    # past the adjoint's end); the index is named where it is read
+    xs = [x]
+    for i in range(2):
+        xs.append(xs[len(xs) - 1] * x)
+    ys = [x]
+    y = ys[len(ys) - 1] * 2.0
+    ys.append(y)
+    ys.append(3.0 * x)
+    return xs[-1] + ys[1] * sum(xs[: len(xs) - 1])

@@ -32,6 +32,7 @@ CASES = [
     (L.extended_by_a_comprehension_and_an_array, (W,)),
     (L.extended_in_a_loop, (0.7, 0.3)),
     (L.display_reads_the_list, (0.7, 0.3)),
+    (L.read_at_its_length_while_growing, (0.7,)),
 ]
 IDS = [f.__name__ for f, _ in CASES]
 

@@ -210,6 +210,18 @@ def _extends_by_iterable(call) -> bool:
     )
 
 
+def _reads_length_of(node, lists) -> bool:
+    """`len(xs)` of one of `lists`."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "len"
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.Name)
+        and node.args[0].id in lists
+    )
+
+
 def _assign(target, value, like):
     tgt = _name(target, ast.Store()) if isinstance(target, str) else target
     return _located(ast.Assign(targets=[tgt], value=value), like)
@@ -685,6 +697,9 @@ class Normalizer(Reductions, Inlining):
         inlined, stmt.value = self._inline_calls(stmt.value, stmt)  # (inlining.py)
         if walrus or inlined:  # `y = (t := a) * t` -> `t = a; y = t * t`
             return walrus + inlined + self._stmt_Assign(stmt)
+        indices, stmt.value = self._lift_grown_indices(stmt.value)
+        if indices:  # `y = xs[len(xs) - 1]` -> `index = len(xs) - 1; y = xs[index]`
+            return indices + self._stmt_Assign(stmt)
         if _pop_at(stmt.value) and not _fixed_index(stmt.value.args[0]):
             # `v = s.pop(len(s) - 2)`: the index in a name first, so the tangent's pop and
             # the backward sweep's reinsertion read the index the pop used, not one
@@ -1066,6 +1081,38 @@ class Normalizer(Reductions, Inlining):
                 tmp = self.names.numbered("popped")
                 pre.extend(self._stmt_Assign(_assign(tmp, node, node)))
                 return _located(_name(tmp), node)
+
+        expr = Lift().visit(expr)
+        return pre, expr
+
+    def _lift_grown_indices(self, expr):
+        """Move each index (or slice bound) that reads the length of a list the function
+        grows or shrinks out of `expr` into `index = ...` before it: the backward sweep
+        indexes the item's adjoint again, and `len(xs)` computed there is the final
+        length (`xs.append(xs[len(xs) - 1] * r)` indexed past the adjoint's end), where
+        a name holds the index the read used.  Not out of `and`/`or` (after their first
+        operand), a conditional expression's branches, comprehensions or lambdas."""
+        grown = getattr(self, "grown", ())
+        if not grown or not any(_reads_length_of(n, grown) for n in walk(expr)):
+            return [], expr
+        pre = []
+
+        def named(part):
+            if part is None or not any(_reads_length_of(n, grown) for n in walk(part)):
+                return part
+            tmp = self.names.numbered("index")
+            pre.extend(self._stmt_Assign(_assign(tmp, part, part)))
+            return _located(_name(tmp), part)
+
+        class Lift(_RunsFirst):
+            def visit_Subscript(inner, node):  # noqa: N805 - closure over self
+                node = inner.generic_visit(node)  # (inner reads first)
+                if isinstance(node.slice, ast.Slice):
+                    for bound in ("lower", "upper", "step"):
+                        setattr(node.slice, bound, named(getattr(node.slice, bound)))
+                else:
+                    node.slice = named(node.slice)
+                return node
 
         expr = Lift().visit(expr)
         return pre, expr

@@ -731,7 +731,8 @@ class Gen:
         return self.assign_stmt(env, indent)
 
     def list_stmt(self, env, indent):
-        """A list built as a value (append in a loop, a comprehension, extend, pop) and
+        """A list built as a value (append in a loop, a comprehension, extend of a display
+        that may read the list, of another list, a comprehension or itself, pop) and
         read back into a float: by index, sum, max, a generator, len, np.array, a helper
         that indexes a copy of it."""
         pad = "    " * indent
@@ -746,19 +747,36 @@ class Gen:
         def item(scope):
             return self.fexpr(scope, 1) if shape is None else self.aexpr(scope, shape, 1)
 
+        def grown(scope):  # an item that may read the list it extends (the old items)
+            old = self.pick([f"{lst}[-1]", f"{lst}[0]", f"{lst}[len({lst}) - 1]"])
+            return f"{old} * {item(scope)}" if self.chance(0.5) else item(scope)
+
         n = self.rng.randrange(2, 4)
-        form = self.rng.randrange(3)
+        form = self.rng.randrange(5)
         if form == 0:
             lines = [f"{pad}{lst} = []", f"{pad}for {i} in range({n}):"]
             lines.append(f"{pad}    {lst}.append({item(inner)})")
         elif form == 1:
             cond = f" if {i} != 1" if n == 3 and self.chance(0.4) else ""
             lines = [f"{pad}{lst} = [{item(inner)} for {i} in range({n}){cond}]"]
-        else:
+        elif form == 2:
             lines = [
                 f"{pad}{lst} = [{item(env)}]",
-                f"{pad}{lst}.extend([{item(env)}, {item(env)}])",
+                f"{pad}{lst}.extend([{item(env)}, {grown(env)}])",
             ]
+        elif form == 3:  # extend by another list, by a comprehension, by itself
+            other = self.fresh("l")
+            source = self.pick([other, f"[{item(inner)} for {i} in range({n})]", lst])
+            lines = [
+                f"{pad}{lst} = [{item(env)}]",
+                f"{pad}{other} = [{item(env)}, {grown(env)}]",
+                f"{pad}{lst}.extend({source})",
+            ]
+            if source == lst:
+                lines.append(f"{pad}{lst}.extend({other})")
+        else:  # extended in a loop, reading what it holds
+            lines = [f"{pad}{lst} = [{item(env)}]", f"{pad}for {i} in range({n}):"]
+            lines.append(f"{pad}    {lst}.extend([{item(inner)}, {lst}[-1] * {item(inner)}])")
         popped = None
         if self.chance(0.3):
             popped = self.fresh()
