@@ -37,3 +37,15 @@ def joined_displays(x):
 def joined_displays_followed(x):  # "write the list out ([a, b, c])"
     ys = [x, 2 * x, x * x]
     return ys[0] * ys[2] + ys[1]
+
+
+def joined_tuples(x):
+    t = (x, x * x)
+    u = t + (3.0 * x,)
+    return u[0] * u[2] + u[1]
+
+
+def joined_tuples_followed(x):  # "write the result out ((t[0], t[1], c) for a tuple t)"
+    t = (x, x * x)
+    u = (t[0], t[1], 3.0 * x)
+    return u[0] * u[2] + u[1]

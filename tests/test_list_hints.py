@@ -10,8 +10,9 @@ import srcdiff
 
 CASES = [
     (C.inserted, C.inserted_followed, ".insert()", "ys.append(y)"),
-    (C.joined, C.joined_followed, "joining lists with `+`", "ys.append(y)"),
-    (C.joined_displays, C.joined_displays_followed, "joining lists with `+`", "[a, b, c]"),
+    (C.joined, C.joined_followed, "joining lists or tuples with `+`", "ys.append(y)"),
+    (C.joined_displays, C.joined_displays_followed, "joining lists or tuples", "[a, b, c]"),
+    (C.joined_tuples, C.joined_tuples_followed, "joining lists or tuples", "(t[0], t[1], c)"),
 ]
 
 

@@ -80,10 +80,11 @@ class TransformBase:
             if joined is not None:
                 raise source.error(
                     UnsupportedSyntaxError,
-                    "srcdiff cannot differentiate joining lists with `+`",
+                    "srcdiff cannot differentiate joining lists or tuples with `+`",
                     joined,
-                    "write the list out ([a, b, c]), or build it in order with ys.append(y); "
-                    "for arrays, np.concatenate([...])",
+                    "write the result out ([a, b, c], or (t[0], t[1], c) for a tuple t), or "
+                    "build a list in order with ys.append(y) or ys.extend(zs); for arrays, "
+                    "np.concatenate([...])",
                 )
             if var in _returned_names(self.tree) and var not in _user_names(source.tree):
                 raise source.error(  # the name normalize gives what the returns return
