@@ -100,12 +100,14 @@ def fuse_loops(
     numpy_name: Callable[[], str],
     helper_name: Callable[[], str],
     taken: set[str],
-    numpy_module: str,
+    numpy_module: str | None,
+    bindings: dict,
 ) -> None:
     """Fuse the runs of `fdef`'s blocks, in place.  `numpy_name()` / `helper_name()`:
     bind numpy / the runtime's `is_float64` and return their names; `taken`: every name
     the unit uses (fresh names are added to it); `numpy_module`: the name `fdef` already
-    reads numpy by (None if it reads none: nothing is fused then)."""
+    reads numpy by (None if it reads none: nothing is fused then); `bindings`: the unit's
+    bound names (`unbroadcast` is found among them)."""
     if numpy_module is None:
         return
     kinds = getattr(fdef, "value_kinds", {})
@@ -114,12 +116,15 @@ def fuse_loops(
     params = [a.arg for a in fdef.args.args]
     arrays = {}
     for p in params:
-        if kinds.get(p) == ARRAY and rank(p) == 1:
-            arrays[p] = _Array((p, 0), p in f64)
+        if kinds.get(p) in (ARRAY, INT) and rank(p) == 1:  # (an int array's kind is INT)
+            arrays[p] = _Array((p, 0), p in f64 and kinds.get(p) == ARRAY)
     loads = Counter(
         n.id for n in walk(fdef) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
     )
+    from ..runtime import core
+
     fuser = _Fuser(fdef, kinds, rank, loads, numpy_module, numpy_name, helper_name, taken)
+    fuser.unbroadcast = {name for name, obj in bindings.items() if obj is core.unbroadcast}
     fdef.body = fuser.block(fdef.body, dict(arrays), set())
 
 
@@ -142,22 +147,22 @@ class _Fuser:
         self.numpy_name = numpy_name
         self.helper_name = helper_name
         self.taken = taken
+        self.unbroadcast: set[str] = set()
 
     # -- what a name holds ------------------------------------------------------------
     def _known(self, name, arrays):
         got = arrays.get(name)
-        if got is None and self.kinds.get(name) == ARRAY and self.rank(name) == 1:
+        if got is None and self.kinds.get(name) in (ARRAY, INT) and self.rank(name) == 1:
             got = arrays[name] = _Array((name, 0), False)
         return got
 
     def _number(self, node, arrays):
         if isinstance(node, ast.Constant):
             return type(node.value) in (int, float)
-        return (
-            isinstance(node, ast.Name)
-            and node.id not in arrays
-            and self.kinds.get(node.id) in (SCALAR, INT)
-        )
+        if not isinstance(node, ast.Name) or node.id in arrays:
+            return False
+        kind = self.kinds.get(node.id)  # (INT is also an integer array's kind)
+        return kind == SCALAR or (kind == INT and self.rank(node.id) == 0)
 
     def _np_call(self, node):
         f = node.func
@@ -177,13 +182,13 @@ class _Fuser:
         if isinstance(node, ast.Name):
             if self._known(node.id, arrays) is None:
                 return False
-            out.append((node.id, 0, 0))
+            out.append((node.id, 0, 0, True))
             return True
         if isinstance(node, ast.Subscript):
             bounds = _bounds(node)
             if bounds is None or self._known(node.value.id, arrays) is None:
                 return False
-            out.append((node.value.id, *bounds))
+            out.append((node.value.id, *bounds, True))
             return True
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             return self._reads(node.operand, arrays, out)
@@ -193,13 +198,22 @@ class _Fuser:
             if isinstance(node.op, ast.Pow) and not self._exponent(node.right, arrays):
                 return False
             return self._reads(node.left, arrays, out) and self._reads(node.right, arrays, out)
-        if (
-            isinstance(node, ast.Call)
-            and self._np_call(node)
-            and node.func.attr in _UFUNCS
-            and len(node.args) == 1
-        ):
+        if not isinstance(node, ast.Call) or node.keywords or len(node.args) not in (1, 2):
+            return False
+        if self._np_call(node) and node.func.attr in _UFUNCS and len(node.args) == 1:
             return self._reads(node.args[0], arrays, out)
+        full = _shape_only(node, self.np, self.unbroadcast)
+        if full is not None:
+            # (the shape's array has the run's length: unbroadcast is the identity; a
+            # full_like array has its dtype)
+            shape, value = node.args if full else node.args[::-1]
+            if full and not self._number(value, arrays):
+                return False
+            shaped: list = []
+            if not (isinstance(shape, (ast.Name, ast.Subscript)) and self._reads(shape, arrays, shaped)):
+                return False
+            out += [(*read[:3], full) for read in shaped]
+            return self._reads(value, arrays, out)
         return False
 
     def _exponent(self, node, arrays):
@@ -279,9 +293,9 @@ class _Fuser:
         for name in stored:
             arrays.pop(name, None)
             owned.discard(name)
-        for name, known in arrays.items():  # (a length read from a name assigned since)
+        for name, known in list(arrays.items()):  # (a length read from a name assigned since)
             if known.length[0] in stored:
-                known.length = (name, 0)
+                arrays[name] = _Array((name, 0), known.f64)
         if self._is_alloc(stmt, arrays):
             name = stmt.targets[0].id
             of = arrays[stmt.value.args[0].id]
@@ -291,13 +305,15 @@ class _Fuser:
         value = self._fresh_value(stmt, arrays)
         if value is not None:
             name, reads_ = value
+            call = stmt.value
+            if not (isinstance(call, ast.Call) and _shape_only(call, self.np, self.unbroadcast) is False):
+                owned.add(name)  # (not unbroadcast's, which may hand back its argument)
             lengths = {self._length(arrays, r) for r in reads_}
             length = lengths.pop() if len(lengths) == 1 else (name, 0)
-            arrays[name] = _Array(length, any(arrays[r[0]].f64 for r in reads_))
-            owned.add(name)
+            arrays[name] = _Array(length, any(arrays[r[0]].f64 for r in reads_ if r[3]))
 
     def _length(self, arrays, read):
-        name, lo, hi = read
+        name, lo, hi = read[:3]
         base, off = arrays[name].length
         return (base, off + lo + hi)
 
@@ -372,7 +388,7 @@ class _Fuser:
         """The lengths of `reads` (None if one reads an array the run writes other than
         a value of the run read whole) and the arrays read from outside the run."""
         lengths, outside = [], {}
-        for name, lo, hi in reads:
+        for name, lo, hi, _ in reads:
             if name in run.values:
                 if (lo, hi) != (0, 0):
                     return None
@@ -385,7 +401,7 @@ class _Fuser:
 
     def _f64(self, run, reads, arrays):
         """Is a value assigned from `reads` float64 whatever the unchecked arrays hold?"""
-        return any(r[0] in run.values or arrays[r[0]].f64 for r in reads)
+        return any(r[3] and (r[0] in run.values or arrays[r[0]].f64) for r in reads)
 
     def _joins(self, run, lengths):
         """May arrays of `lengths` share the run's loop?  A length of the run's base with
@@ -496,6 +512,13 @@ class _Fuser:
                     )
                 return node
 
+            def visit_Call(self, node):
+                full = _shape_only(node, np_name, unbroadcast)
+                if full is None:
+                    return self.generic_visit(node)
+                return node.args[1] if full else self.visit(node.args[0])
+
+        np_name, unbroadcast = self.np, self.unbroadcast
         value = Element().visit(copy_tree(stmt.value))
         if kind == "assign":
             t = stmt.targets[0].id
@@ -508,6 +531,17 @@ class _Fuser:
             lo = 0 if isinstance(stmt.target, ast.Name) else _bounds(stmt.target)[0]
             target = _item(name, i, lo, store=True)
         return ast.AugAssign(target=target, op=stmt.op, value=value)
+
+
+def _shape_only(node, np_name, unbroadcast):
+    """True for `np.full_like(a, c)`, False for `unbroadcast(e, a)` (an elementwise value
+    and an array read for its shape), None for any other call."""
+    f = node.func
+    if len(node.args) != 2:
+        return None
+    if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name):
+        return True if f.value.id == np_name and f.attr == "full_like" else None
+    return False if isinstance(f, ast.Name) and f.id in unbroadcast else None
 
 
 def _bounds(node):

@@ -153,6 +153,7 @@ def rewrite(
             lambda: bind(spellings.is_float64, "is_float64"),
             taken,
             _numpy_name(bindings or {}),
+            bindings or {},
         )
         first = getattr(fdef, "comments_from", None)
         if first is not None:  # (the printer comments from there on)
