@@ -210,7 +210,9 @@ class _Fuser:
             if full and not self._number(value, arrays):
                 return False
             shaped: list = []
-            if not (isinstance(shape, (ast.Name, ast.Subscript)) and self._reads(shape, arrays, shaped)):
+            if not (
+                isinstance(shape, (ast.Name, ast.Subscript)) and self._reads(shape, arrays, shaped)
+            ):
                 return False
             out += [(*read[:3], full) for read in shaped]
             return self._reads(value, arrays, out)
@@ -306,7 +308,9 @@ class _Fuser:
         if value is not None:
             name, reads_ = value
             call = stmt.value
-            if not (isinstance(call, ast.Call) and _shape_only(call, self.np, self.unbroadcast) is False):
+            if not (
+                isinstance(call, ast.Call) and _shape_only(call, self.np, self.unbroadcast) is False
+            ):
                 owned.add(name)  # (not unbroadcast's, which may hand back its argument)
             lengths = {self._length(arrays, r) for r in reads_}
             length = lengths.pop() if len(lengths) == 1 else (name, 0)

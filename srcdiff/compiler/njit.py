@@ -27,8 +27,8 @@ import ast
 from collections.abc import Callable
 
 from ..errors import BackendError
-from .analysis import ARRAY, INT, SCALAR
 from . import fuse
+from .analysis import ARRAY, INT, SCALAR
 from .astutil import Transformer, walk
 
 FLOAT, INTEGER, BOOL, RANGE, ARRAYS = "float", "int", "bool", "range", "array"
@@ -101,7 +101,7 @@ def rewrite(
     import numpy
 
     from ..runtime import numba_array_forms, numba_forms  # noqa: F401 - register the helpers' Numba forms
-    from ..runtime import spellings
+    from ..runtime.spellings import is_float64
 
     decorator: ast.expr = ast.Attribute(
         value=ast.Name(id=bind(numba, "numba"), ctx=ast.Load()), attr="njit", ctx=ast.Load()
@@ -150,7 +150,7 @@ def rewrite(
         fuse.fuse_loops(
             fdef,
             lambda: bind(numpy, "np"),
-            lambda: bind(spellings.is_float64, "is_float64"),
+            lambda: bind(is_float64, "is_float64"),
             taken,
             _numpy_name(bindings or {}),
             bindings or {},
