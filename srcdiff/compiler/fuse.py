@@ -148,6 +148,7 @@ class _Fuser:
         self.helper_name = helper_name
         self.taken = taken
         self.unbroadcast: set[str] = set()
+        self.last_line = None  # the srcline the block commented last before a run
 
     # -- what a name holds ------------------------------------------------------------
     def _known(self, name, arrays):
@@ -258,6 +259,10 @@ class _Fuser:
         out: list = []
         run = _Run()
         for stmt in stmts:
+            if not run.stmts:  # (a user line commented before a loop is not repeated in it)
+                self.last_line = next(
+                    (s.srcline for s in reversed(out) if getattr(s, "srcline", None)), None
+                )
             if not self._extend(run, stmt, arrays, owned):
                 out += self._flush(run)
                 run = _Run()
@@ -272,9 +277,24 @@ class _Fuser:
             self._learn(stmt, arrays, owned)
         return out + self._flush(run)
 
+    def _view(self, stmt, arrays):
+        """`v = a[lo:-hi]` of a known array: v's length and dtype are a's (a view)."""
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and _bounds(stmt.value) is not None
+            and self._known(stmt.value.value.id, arrays) is not None
+        ):
+            lo, hi = _bounds(stmt.value)
+            base, off = arrays[stmt.value.value.id].length
+            return _Array((base, off + lo + hi), arrays[stmt.value.value.id].f64)
+        return None
+
     def _learn(self, stmt, arrays, owned):
         """What the block knows after `stmt`: arrays' lengths, which arrays it owns (an
         array read by anything but its own accumulations may have an alias since)."""
+        view = self._view(stmt, arrays)
         if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Subscript):
             reads = [stmt.value, stmt.target.slice]
         elif isinstance(stmt, ast.AugAssign):
@@ -298,6 +318,9 @@ class _Fuser:
         for name, known in list(arrays.items()):  # (a length read from a name assigned since)
             if known.length[0] in stored:
                 arrays[name] = _Array((name, 0), known.f64)
+        if view is not None:
+            arrays[stmt.targets[0].id] = view
+            return
         if self._is_alloc(stmt, arrays):
             name = stmt.targets[0].id
             of = arrays[stmt.value.args[0].id]
@@ -471,6 +494,13 @@ class _Fuser:
                     setattr(new, attr, value)
             carried = {}
             body.append(new)
+        before = getattr(self, "last_line", None)
+        for st in body if before is not None else ():
+            line = getattr(st, "srcline", None)
+            if line == before:  # (the line the statements before the loop comment)
+                del st.srcline
+            elif line is not None:
+                break
         for stmt, k in zip(run.stmts, at):  # (the printer comments from there on)
             if getattr(self.fdef, "comments_from", None) is stmt:
                 self.fdef.comments_from = body[min(k, len(body) - 1)]
