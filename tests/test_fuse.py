@@ -212,3 +212,10 @@ def test_value_and_grad_and_vjp_are_fused_too():
     assert "for i in range(n)" in srcdiff.source(
         rosenbrock, at=(X,), output="value_and_grad", backend="numba"
     )
+
+
+def test_views_of_known_arrays_carry_their_length_and_dtype():
+    """Forward mode's `t2 = x[:-1]`: its length is len(x) - 1, its dtype x's (no check)."""
+    got = _fused("t2 = x[:-1]\nt4 = x[1:] - t2 ** 2\nt8 = 1.0 - x[:-1]\nreturn (t4, t8)\n", KINDS)
+    assert "    if n >= 0:\n" in got and "is_float64" not in got
+    assert "t4[i] = x[i + 1] - t2[i] ** 2" in got
