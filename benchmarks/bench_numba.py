@@ -188,18 +188,56 @@ def rosenbrock(x):
     return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
 
 
+def jax_rosenbrock():
+    """jax.jit(jax.grad) of Rosenbrock (float64), or None without jax."""
+    try:
+        import jax
+        import jax.numpy as jnp
+    except ImportError:
+        return None
+    jax.config.update("jax_enable_x64", True)
+
+    def rosenbrock_j(x):
+        return jnp.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+    jitted = jax.jit(jax.grad(rosenbrock_j))
+    return lambda x: jax.block_until_ready(jitted(x))
+
+
+def minor_faults(fn, args, calls=20):
+    """Minor page faults per call (resource.getrusage ru_minflt), after a warm-up call."""
+    import resource
+
+    fn(*args)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(calls):
+        fn(*args)
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / calls
+
+
 def rosenbrock_rows():
+    """Rosenbrock's gradient at N = 1,000, 100,000 and 1,000,000: the numba backend's
+    fused loop (compiler/fuse.py) against the Python backend and jax.jit; page faults."""
     rows = []
-    for n in (1_000, 100_000):
+    g_jax = jax_rosenbrock()
+    for n in (1_000, 100_000, 1_000_000):
         x = np.linspace(-1.0, 1.5, n)
         g_py = srcdiff.grad(rosenbrock)
         g_nb = srcdiff.grad(rosenbrock, backend="numba")
         compile_nb = first_call(g_nb, (x,))
-        t_f, t_py, t_nb = time_calls([(rosenbrock, (x,)), (g_py, (x,)), (g_nb, (x,))], repeat=9)
+        calls = [(rosenbrock, (x,)), (g_py, (x,)), (g_nb, (x,))]
+        if g_jax is not None:
+            g_jax(x)
+            calls.append((g_jax, (x,)))
+        times = time_calls(calls, repeat=9)
+        t_f, t_py, t_nb = times[:3]
+        t_jax = times[3] if g_jax is not None else None
         diff = float(np.max(np.abs(g_nb(x) - g_py(x)) / np.maximum(np.abs(g_py(x)), 1e-300)))
+        faults = [minor_faults(g, (x,)) for g in (g_py, g_nb)]
         rows.append(
-            [f"Rosenbrock N = {n:,}", t_f, t_py, t_nb, t_py / t_nb, f"{compile_nb:.1f} s",
-             f"{diff:.1e}"]
+            [f"Rosenbrock N = {n:,}", t_f, t_py, t_nb, t_py / t_nb, t_jax,
+             t_jax / t_nb if t_jax else None, f"{faults[0]:.0f} / {faults[1]:.0f}",
+             f"{compile_nb:.1f} s", f"{diff:.1e}"]
         )  # fmt: skip
     return rows
 
@@ -217,7 +255,8 @@ def main():
     print()
     markdown_table(
         ["array case", "f (us)", "Python backend (us)", "numba backend (us)", "speed-up",
-         "compile", "max rel. diff"],
+         "jax.jit (us)", "jax / numba", "page faults (py / numba)", "compile",
+         "max rel. diff"],
         rosenbrock_rows(),
     )  # fmt: skip
 

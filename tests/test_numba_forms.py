@@ -120,6 +120,19 @@ def test_reduce_axis_form_agrees_with_numpy(axis):
     assert _reductions(X, 0)[1] == X.max()
 
 
+@numba.njit
+def _float64s(a, b, c):
+    return spellings.is_float64(a), spellings.is_float64(b), spellings.is_float64(c)
+
+
+def test_is_float64_form_agrees_with_the_python_helper():
+    """compiler/fuse.py's run-time dtype check, compiled and not."""
+    args = (X, np.arange(4), X.astype(np.float32))
+    assert _float64s(*args) == (True, False, False)
+    assert tuple(map(spellings.is_float64, args)) == (True, False, False)
+    assert not spellings.is_float64(1.5)
+
+
 def test_forms_refuse_what_they_do_not_reproduce():
     """A matrix norm (a form without that case), cumsum (a helper without a form): Numba's
     typing error, which the backend reports as a BackendError naming the helper."""

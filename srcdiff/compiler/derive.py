@@ -343,6 +343,7 @@ def _generate_unrolled(unit, func, wrt, kinds, ranks):
     fdef.comments_from = body[0] if body else None
     fdef.value_kinds = _value_kinds(fn)
     fdef.value_rank = _value_rank(fn)
+    fdef.float64_params = _float64_params(fn)
     _qualify_free_names(fn, fdef)
     return _finish(unit, func, [fix_missing_locations(fdef)], entry)
 
@@ -429,6 +430,7 @@ def _jvp_function(unit, spec, role, aux=False):
     fdef.comments_from = body[0] if body else None
     fdef.value_kinds = _value_kinds(fn)
     fdef.value_rank = _value_rank(fn)
+    fdef.float64_params = _float64_params(fn)
     _qualify_free_names(fn, fdef)
     return fix_missing_locations(fdef)
 
@@ -563,6 +565,7 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     fdef.comments_from = first_bwd
     fdef.value_kinds = _value_kinds(fn)
     fdef.value_rank = _value_rank(fn)
+    fdef.float64_params = _float64_params(fn)
     _qualify_free_names(fn, fdef)
     return fix_statement_locations(fdef)
 
@@ -643,6 +646,15 @@ def _value_rank(fn):
         return lambda name: None
     # (through the transformer, which this keeps alive: its ShapeTokens holds it weakly)
     return functools.partial(_rank_in, fn)
+
+
+def _float64_params(fn):
+    """The array parameters that are float64 for certain: those differentiated (integer
+    arrays are refused there, float32 by the Numba backend), less narrow and wide ones
+    (compiler/fuse.py needs no run-time dtype check for them)."""
+    unit = fn.unit
+    skip = (unit.narrow_args or frozenset()) | unit.wide_args
+    return frozenset(p for p in fn.wrt if fn.an.kinds.get(p) == ARRAY and p not in skip)
 
 
 def _rank_in(fn, name):
@@ -821,6 +833,7 @@ def _helper_functions(unit, spec):
     for fdef in (fwd_def, bwd_def):
         fdef.value_kinds = _value_kinds(fn)
         fdef.value_rank = _value_rank(fn)
+        fdef.float64_params = _float64_params(fn)
         _qualify_free_names(fn, fdef)
     return [fix_missing_locations(fwd_def), fix_missing_locations(bwd_def)]
 

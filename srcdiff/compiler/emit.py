@@ -18,6 +18,7 @@ import linecache
 import types
 from collections.abc import Callable
 
+from .astutil import statements
 from .unparse import unparse
 
 INDENT = "    "
@@ -51,6 +52,8 @@ class Printer:
             if src is not None:
                 last = src
             lines += self.stmt(stmt, depth, comments_from if commenting else None, commenting)
+            if not commenting and comments_from is not None and comments_from in statements([stmt]):
+                commenting = True  # (found in a block of `stmt`: on from here too)
         return lines
 
     def stmt(self, stmt, depth, comments_from, commenting):

@@ -13,7 +13,8 @@ before they are printed (so the Python backend's code is untouched):
   `reversed(iters[:trips])` too (nor range slicing);
 * forward-mode helpers' keyword-only tangents become positional parameters with
   defaults (callers keep passing them by keyword, which Numba binds);
-* every function gets a `@numba.njit` decorator, so helpers are compiled too.
+* every function gets a `@numba.njit` decorator, so helpers are compiled too;
+* runs of elementwise statements over rank-1 arrays become one loop (compiler/fuse.py).
 
 What it cannot rewrite (arrays saved on the tape, checkpointed loops) raises a
 `BackendError` naming the construct; what Numba then cannot type is reported at compile
@@ -26,6 +27,7 @@ import ast
 from collections.abc import Callable
 
 from ..errors import BackendError
+from . import fuse
 from .analysis import ARRAY, INT, SCALAR
 from .astutil import Transformer, walk
 
@@ -99,6 +101,7 @@ def rewrite(
     import numpy
 
     from ..runtime import numba_array_forms, numba_forms  # noqa: F401 - register the helpers' Numba forms
+    from ..runtime.spellings import is_float64
 
     decorator: ast.expr = ast.Attribute(
         value=ast.Name(id=bind(numba, "numba"), ctx=ast.Load()), attr="njit", ctx=ast.Load()
@@ -144,6 +147,14 @@ def rewrite(
             bind,
         )
         _compiled_callees(fdef, functions, bindings or {}, globals_ or {}, bind, cache)
+        fuse.fuse_loops(
+            fdef,
+            lambda: bind(numpy, "np"),
+            lambda: bind(is_float64, "is_float64"),
+            taken,
+            _numpy_name(bindings or {}),
+            bindings or {},
+        )
         first = getattr(fdef, "comments_from", None)
         if first is not None:  # (the printer comments from there on)
             fdef.comments_from = rewriter.replaced.get(id(first), first)  # type: ignore[attr-defined]
@@ -151,6 +162,13 @@ def rewrite(
         fdef.decorator_list = [decorator]
         ast.fix_missing_locations(fdef)
     return names.state(uses_ints)
+
+
+def _numpy_name(bindings):
+    """The name generated code reads numpy by (None if it reads none)."""
+    import numpy
+
+    return next((name for name, obj in bindings.items() if obj is numpy), None)
 
 
 def _helper_rooms(main, helpers, names, uses_ints, arities, bind):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+from numba import types
 from numba.extending import overload
 from numba.np.unsafe.ndarray import to_fixed_tuple
 
@@ -290,7 +291,15 @@ def _reduce_axis(fn, a, axis):
 
 
 #: the helpers with a Numba form here, and the forms
+@overload(spellings.is_float64)
+def _is_float64(a):
+    if isinstance(a, types.Array) and a.dtype == types.float64 and a.ndim > 0:
+        return lambda a: True
+    return lambda a: False
+
+
 ARRAY_FORMS = {
+    spellings.is_float64: _is_float64,
     arrays.matmul_da: _matmul_da,
     arrays.matmul_db: _matmul_db,
     arrays.prod_partials: _prod_partials,
