@@ -211,6 +211,55 @@ def _all_args(args):
     ]
 
 
+def _source_lines(func):
+    """`inspect.getsourcelines(func)`, the end of a `def` found by the parser (`_block`)
+    rather than by inspect's tokenizer pass, which took as long as parsing it twice."""
+    func = inspect.unwrap(func)
+    lines, lnum = inspect.findsource(func)
+    return _block(lines[lnum:]), lnum + 1
+
+
+def _block(lines):
+    """`inspect.getblock(lines)` for lines starting with a `def` whose body is on lines
+    of its own: the lines up to the def's last statement.  The candidate block ends
+    before the first line after it that starts code at the def's indentation or less;
+    if that line is inside a string or brackets, the candidate does not parse, and
+    inspect decides (as it does for decorators, lambdas and one-line bodies).  The
+    block is the same as inspect's; its text parses the same either way."""
+    head = lines[0] if lines else ""
+    indent = len(head) - len(head.lstrip())
+    if not head.lstrip().startswith("def ") or len(lines) < 2:
+        return inspect.getblock(lines)
+    end = len(lines)
+    for k in range(1, len(lines)):
+        stripped = lines[k].lstrip()
+        if stripped and stripped[0] != "#" and len(lines[k]) - len(stripped) <= indent:
+            end = k
+            break
+    try:
+        module = ast.parse(textwrap.dedent("".join(lines[:end])))
+    except (SyntaxError, ValueError):
+        return inspect.getblock(lines)
+    node = module.body[0] if len(module.body) == 1 else None
+    if not isinstance(node, ast.FunctionDef) or node.body[0].lineno == node.lineno:
+        return inspect.getblock(lines)
+    return lines[: _last_line(lines, node, end)]
+
+
+def _last_line(lines, node, end):
+    """How many lines inspect's block has: to the def's last statement, and on to the
+    last comment line after it indented at least as far as the body (inspect keeps
+    those; only blank and comment lines are between the statement and `end`)."""
+    body = lines[node.body[0].lineno - 1]
+    body_indent = len(body) - len(body.lstrip())
+    last = node.end_lineno
+    for k in range(last, end):
+        stripped = lines[k].lstrip()
+        if stripped.startswith("#") and len(lines[k]) - len(stripped) >= body_indent:
+            last = k + 1
+    return last
+
+
 def _read_source(func):
     if isinstance(func, types.MethodType):
         raise SourceUnavailableError(
@@ -231,7 +280,7 @@ def _read_source(func):
             "srcdiff.register_rule",
         )
     try:
-        lines, first = inspect.getsourcelines(func)
+        lines, first = _source_lines(func)
         filename = inspect.getsourcefile(func) or func.__code__.co_filename
     except (OSError, TypeError):
         raise SourceUnavailableError(
