@@ -41,12 +41,13 @@ _ARITH = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Mod, ast.FloorDiv)
 class _Floats:
     """Which names of one function provably hold Python floats."""
 
-    def __init__(self, body, params, resolve, stack, unassumed=()):
+    def __init__(self, nodes, params, resolve, stack, unassumed=()):
+        """`nodes`: every node of the function's body (astutil.walk's list)."""
         self.resolve = resolve  # a call's function node -> the object it denotes, or None
         self.stack = stack
         self.values: dict[str, list[ast.expr]] = {}  # name -> the values assigned to it
         simple, stored = set(), []
-        for node in walk(ast.Module(body=body, type_ignores=[])):
+        for node in nodes:
             if isinstance(node, ast.Assign) and len(node.targets) == 1:
                 target = node.targets[0]
                 if isinstance(target, ast.Name):
@@ -189,7 +190,7 @@ def route_floats(body, stack, floats_name, params, resolve, unassumed=()):
     pushed = {name for node in nodes if (name := _push_name(node, stack)) is not None}
     if not pushed:
         return None
-    proof = _Floats(body, params, resolve, stack, unassumed)
+    proof = _Floats(nodes, params, resolve, stack, unassumed)  # (one walk for both)
     moved = pushed & proof.floats
     if not moved:
         return None
