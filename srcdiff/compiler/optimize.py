@@ -315,7 +315,10 @@ class _DeadCode:
             if isinstance(stmt.value, ast.Call):  # keep the call, drop the name
                 live |= self.reads(stmt.value)
                 return ast.copy_location(ast.Expr(value=stmt.value), stmt)
-        live -= _bound(stmt.targets)
+        if len(stmt.targets) == 1 and target.__class__ is ast.Name:
+            live.discard(target.id)  # (most assignments: `_bound`'s set of one name)
+        else:
+            live -= _bound(stmt.targets)
         live |= self.reads(stmt)
         return stmt
 
