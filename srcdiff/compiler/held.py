@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from ..runtime.trees import registered
 from .astutil import copy_tree, own_statements, walk
 from .dict_walks import Bail, DictWalks
+from .gcpause import gc_paused
 from .source import FunctionSource
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -62,9 +63,13 @@ class _Node:
         return None
 
 
+@gc_paused
 def hoist_held_results(source: FunctionSource, tree: ast.FunctionDef) -> ast.FunctionDef:
     """`tree`, or a rewritten copy of it where a returned variable holds a container
-    built as the module docstring says (the user's tree is never changed)."""
+    built as the module docstring says (the user's tree is never changed).  grad's check
+    of the result calls it at decoration, outside code generation: with the cyclic
+    collector paused as there (its passes during the copies of a long function's tree
+    were most of the time)."""
     names = returned_names(tree)
     return _hoist(source, tree, names)
 
