@@ -23,8 +23,8 @@ _BLOCKS = ("body", "orelse", "finalbody")
 
 def share_repeats(stmts: list[ast.stmt], numbers: Collection[str]) -> list[ast.stmt]:
     """`stmts` with each repeated value of `numbers` read from its first holder."""
-    held: dict[str, str] = {}  # ast.dump of a value -> the name holding it
-    mentions: dict[str, set[str]] = {}  # name -> the values that read it or it holds
+    held: dict[object, str] = {}  # a value's key (`_arithmetic`) -> the name holding it
+    mentions: dict[str, set[object]] = {}  # name -> the values that read it or it holds
     out = []
     for stmt in stmts:
         if not _simple(stmt):
@@ -38,7 +38,7 @@ def share_repeats(stmts: list[ast.stmt], numbers: Collection[str]) -> list[ast.s
         else:
             target, value, key, reads = found
             holder = held.get(key)
-            if holder is not None and holder != target:
+            if holder is not None and holder != target and isinstance(stmt, ast.Assign):
                 stmt.value = located(_load(holder), value)
             changed = (target,)  # (`t = <arithmetic>` changes t only)
         for name in changed:
@@ -52,7 +52,7 @@ def share_repeats(stmts: list[ast.stmt], numbers: Collection[str]) -> list[ast.s
     return out
 
 
-def _arithmetic_assignment(stmt, numbers) -> tuple[str, ast.expr, tuple, set[str]] | None:
+def _arithmetic_assignment(stmt, numbers) -> tuple[str, ast.expr, object, set[str]] | None:
     """(target, value, key, names the value reads) of `t = <arithmetic of numbers>`,
     else None."""
     if (
