@@ -10,7 +10,7 @@ best of a few runs.  Shapes of program:
 * `local`: statement i reads statement i-1 (short live ranges);
 * `far`: every statement reads the first one, and the return reads every 20th
   (long live ranges: what made dead-code elimination quadratic);
-* `loop body`: a `for` loop whose body has that many statements;
+* `loop body`: a `for` loop whose body has that many statements (up to 1,000);
 * the seed example and `rk4` (200 RK4 steps through a helper) of bench_loops.
 
 With jax installed, `jax.jit(jax.grad(f))`'s trace-and-compile time of the same
@@ -92,7 +92,7 @@ def main(quick=False):
     rows = []
     for shape in ("local", "far", "loop body"):
         for n in sizes:
-            if shape == "loop body" and n > 100:
+            if shape == "loop body" and n > 1000:
                 continue
             ms = generation_time(
                 lambda n=n, shape=shape: make_function(n, shape), ("x", "y"), (0.3, 0.2)

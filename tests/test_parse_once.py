@@ -87,9 +87,10 @@ def _load(tmp_path, text=MODULE, stem="parse_once_mod", **env):
 
 @pytest.fixture
 def counts(monkeypatch):
-    """Counters of source reads (inspect.getsourcelines) and normalizations, by function."""
+    """Counters of source reads (inspect.findsource, which source.py and
+    inspect.getsourcelines call once per read) and normalizations, by function."""
     reads, norms = collections.Counter(), collections.Counter()
-    real_read = inspect.getsourcelines
+    real_read = inspect.findsource
     real_run = Normalizer.run
 
     def read(obj):
@@ -100,7 +101,7 @@ def counts(monkeypatch):
         norms[self.source.func] += 1
         return real_run(self)
 
-    monkeypatch.setattr(source_module.inspect, "getsourcelines", read)
+    monkeypatch.setattr(source_module.inspect, "findsource", read)
     monkeypatch.setattr(Normalizer, "run", run)
     return reads, norms
 

@@ -117,6 +117,7 @@ class MemoryAnalysis:
         self.result_shares = None
         self.copies = []  # (call, argument) a helper changes in place: pass a copy
         self._allocated: set[int] = set()  # sites whose objects the environment may hold
+        self._held: set = set()  # every object an environment was given for a name
 
     # -- memory objects ---------------------------------------------------------------
     def _has_memory(self, name):
@@ -248,6 +249,8 @@ class MemoryAnalysis:
             self._allocated.add(id(site))
             return env
         new, old = ("site", id(site), "new"), ("site", id(site), "old")
+        if new not in self._held:  # no name was ever given one (a number's site): each
+            return env  # statement of a loop body rebuilt the whole environment
         return {k: (v - {new}) | {old} if new in v else v for k, v in env.items()}
 
     def _block(self, stmts, env):
@@ -271,9 +274,9 @@ class MemoryAnalysis:
                 and isinstance(call.func.value, ast.Name)
             ):
                 name = call.func.value.id
-                env[name] = env.get(name, frozenset()) | frozenset().union(
-                    *(self.objects(a, env, stmt) for a in call.args)
-                )
+                added = frozenset().union(*(self.objects(a, env, stmt) for a in call.args))
+                self._held |= added
+                env[name] = env.get(name, frozenset()) | added
             return env
         if isinstance(stmt, ast.If):
             self._helper_mutations(stmt.test, env, stmt)
@@ -338,9 +341,12 @@ class MemoryAnalysis:
             if isinstance(target, ast.Name)
             else [e.id for e in target.elts if isinstance(e, ast.Name)]
         )
+        memory = [name for name in names if self._has_memory(name)]
+        if memory:
+            self._held |= value_objs
         for name in names:
             self.bindings.setdefault(name, []).append(stmt)
-            env[name] = value_objs if self._has_memory(name) else frozenset()
+            env[name] = value_objs if name in memory else frozenset()
         return env
 
     def _expr_stmt(self, stmt, env):

@@ -1159,14 +1159,22 @@ def _check_clashes(unit, functions):
         } | {a.arg for a in walk(f.args) if isinstance(a, ast.arg)}
         clashes |= stored & unit_level
     functions_or_stack = (unit_level - set(unit.binding_names)) | {unit._stack_name}
-    for src in unit.sources.values():
-        for node in walk(src.tree):
-            if isinstance(node, ast.Name) and node.id in functions_or_stack:
-                clashes.add(node.id)
-            elif isinstance(node, ast.arg) and node.arg == unit._stack_name:
-                clashes.add(node.arg)
+    for func, src in unit.sources.items():
+        names, params = unit.source_names.get(func) or _names_and_params(src.tree)
+        clashes |= names & functions_or_stack
+        if unit._stack_name in params:
+            clashes.add(unit._stack_name)
     if clashes:
         raise _NameClash(clashes)
+
+
+def _names_and_params(tree):
+    """(the names `tree` mentions, the parameters of its functions)."""
+    nodes = walk(tree)
+    return (
+        {n.id for n in nodes if isinstance(n, ast.Name)},
+        {n.arg for n in nodes if isinstance(n, ast.arg)},
+    )
 
 
 def _runtime():

@@ -25,6 +25,7 @@ import ast
 import copy
 from typing import Any
 
+from .astutil import walk
 from .unrolling import OnePass, assign, bind_copy, own_jumps
 
 _COPIES = (list, tuple)
@@ -171,12 +172,12 @@ class DictWalks:
         return None
 
     def _read_outside(self, name, loop) -> bool:
-        inside = sum(isinstance(n, ast.Name) and n.id == name for n in ast.walk(loop))
-        return inside != sum(isinstance(n, ast.Name) and n.id == name for n in ast.walk(self.tree))
+        inside = sum(isinstance(n, ast.Name) and n.id == name for n in walk(loop))
+        return inside != sum(isinstance(n, ast.Name) and n.id == name for n in walk(self.tree))
 
     def _stores_into(self, stmts) -> bool:
         for stmt in stmts:
-            for n in ast.walk(stmt):
+            for n in walk(stmt):
                 if isinstance(n, (ast.Subscript, ast.Attribute)) and not isinstance(
                     n.ctx, ast.Load
                 ):
@@ -236,7 +237,7 @@ class DictWalks:
         out: list[ast.stmt] = []
         later: list = []
         reads = len(pairs) > 1 and any(
-            isinstance(n, ast.Name) and n.id == self.name for _, v in pairs for n in ast.walk(v)
+            isinstance(n, ast.Name) and n.id == self.name for _, v in pairs for n in walk(v)
         )
         for key, value in pairs:
             if reads:  # d.update(a=d["b"], b=d["a"]): both read before either is stored

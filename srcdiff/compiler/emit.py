@@ -19,6 +19,7 @@ import types
 from collections.abc import Callable
 
 from .astutil import statements
+from .gcpause import gc_paused
 from .unparse import unparse
 
 INDENT = "    "
@@ -146,6 +147,7 @@ def _import_order(obj):
     return 2
 
 
+@gc_paused  # (compile() of a long function makes many objects: no collector passes)
 def compile_unit(
     text: str, bindings: dict[str, object], globals_: dict, entry: str, label: str
 ) -> Callable:

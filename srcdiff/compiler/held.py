@@ -35,8 +35,9 @@ import inspect
 from dataclasses import dataclass, field
 
 from ..runtime.trees import registered
-from .astutil import copy_tree, own_statements
+from .astutil import copy_tree, own_statements, walk
 from .dict_walks import Bail, DictWalks
+from .gcpause import gc_paused
 from .source import FunctionSource
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -62,9 +63,13 @@ class _Node:
         return None
 
 
+@gc_paused
 def hoist_held_results(source: FunctionSource, tree: ast.FunctionDef) -> ast.FunctionDef:
     """`tree`, or a rewritten copy of it where a returned variable holds a container
-    built as the module docstring says (the user's tree is never changed)."""
+    built as the module docstring says (the user's tree is never changed).  grad's check
+    of the result calls it at decoration, outside code generation: with the cyclic
+    collector paused as there (its passes during the copies of a long function's tree
+    were most of the time)."""
     names = returned_names(tree)
     return _hoist(source, tree, names)
 
@@ -113,14 +118,14 @@ class Hoist(DictWalks):
         self.source, self.tree, self.name, self.ask = source, tree, name, ask
         self.home = tree.body if home is None else home  # the block that builds it
         if taken is None:
-            taken = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-            taken |= {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
+            taken = {n.id for n in walk(tree) if isinstance(n, ast.Name)}
+            taken |= {a.arg for a in walk(tree) if isinstance(a, ast.arg)}
         self.taken = taken
         self.held: _Node | None = None
         self.slots: dict = {}  # (path of keys) -> leaf variable, for stable names
 
     def run(self) -> list[ast.stmt]:
-        for node in ast.walk(self.tree):  # a nested function or class seeing it: not followed
+        for node in walk(self.tree):  # a nested function or class seeing it: not followed
             if isinstance(node, _SCOPES) and node is not self.tree and self._mentions(node):
                 raise Bail(
                     node,
@@ -135,7 +140,7 @@ class Hoist(DictWalks):
         return body
 
     def _mentions(self, node) -> bool:
-        return any(isinstance(n, ast.Name) and n.id == self.name for n in ast.walk(node))
+        return any(isinstance(n, ast.Name) and n.id == self.name for n in walk(node))
 
     # -- statements at the function's top level ----------------------------------------
     def _top(self, stmt: ast.stmt) -> list[ast.stmt]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 
-from .astutil import copy_tree
+from .astutil import copy_tree, walk
 from .dict_walks import Bail
 from .held import Hoist, holds_dict, returned_names
 from .source import FunctionSource
@@ -126,7 +126,7 @@ def _block_at(tree, home):
 def _name_counts(stmts) -> dict:
     counts: dict = {}
     for stmt in stmts:
-        for n in ast.walk(stmt):
+        for n in walk(stmt):
             if isinstance(n, ast.Name):
                 counts[n.id] = counts.get(n.id, 0) + 1
             elif isinstance(n, ast.arg):

@@ -23,8 +23,8 @@ _BLOCKS = ("body", "orelse", "finalbody")
 
 def share_repeats(stmts: list[ast.stmt], numbers: Collection[str]) -> list[ast.stmt]:
     """`stmts` with each repeated value of `numbers` read from its first holder."""
-    held: dict[str, str] = {}  # ast.dump of a value -> the name holding it
-    mentions: dict[str, set[str]] = {}  # name -> the values that read it or it holds
+    held: dict[object, str] = {}  # a value's key (`_arithmetic`) -> the name holding it
+    mentions: dict[str, set[object]] = {}  # name -> the values that read it or it holds
     out = []
     for stmt in stmts:
         if not _simple(stmt):
@@ -33,32 +33,38 @@ def share_repeats(stmts: list[ast.stmt], numbers: Collection[str]) -> list[ast.s
             mentions.clear()
             continue
         found = _arithmetic_assignment(stmt, numbers)
-        if found is not None:
-            target, value, key = found
+        if found is None:
+            changed = _changed(stmt)
+        else:
+            target, value, key, reads = found
             holder = held.get(key)
             if holder is not None and holder != target and isinstance(stmt, ast.Assign):
                 stmt.value = located(_load(holder), value)
-        for name in _changed(stmt):
+            changed = (target,)  # (`t = <arithmetic>` changes t only)
+        for name in changed:
             for old in mentions.pop(name, ()):
                 held.pop(old, None)
-        if found is not None and key not in held and target not in _reads(value):
+        if found is not None and key not in held and target not in reads:
             held[key] = target
-            for name in _reads(value) | {target}:
+            for name in reads | {target}:
                 mentions.setdefault(name, set()).add(key)
         out.append(stmt)
     return out
 
 
-def _arithmetic_assignment(stmt, numbers) -> tuple[str, ast.expr, str] | None:
-    """(target, value, key) of `t = <arithmetic of numbers>`, else None."""
+def _arithmetic_assignment(stmt, numbers) -> tuple[str, ast.expr, object, set[str]] | None:
+    """(target, value, key, names the value reads) of `t = <arithmetic of numbers>`,
+    else None."""
     if (
         isinstance(stmt, ast.Assign)
         and len(stmt.targets) == 1
         and isinstance(stmt.targets[0], ast.Name)
         and isinstance(stmt.value, (ast.BinOp, ast.UnaryOp))
-        and _arithmetic(stmt.value, numbers)
     ):
-        return stmt.targets[0].id, stmt.value, ast.dump(stmt.value)
+        reads: set[str] = set()
+        key = _arithmetic(stmt.value, numbers, reads)
+        if key is not None:
+            return stmt.targets[0].id, stmt.value, key, reads
     return None
 
 
@@ -77,18 +83,35 @@ def _inside(stmt, numbers):
     return stmt
 
 
-def _arithmetic(node, numbers):
-    if isinstance(node, ast.BinOp):
-        return (
-            isinstance(node.op, _OPS)
-            and _arithmetic(node.left, numbers)
-            and _arithmetic(node.right, numbers)
-        )
-    if isinstance(node, ast.UnaryOp):
-        return isinstance(node.op, (ast.USub, ast.UAdd)) and _arithmetic(node.operand, numbers)
-    if isinstance(node, ast.Name):
-        return node.id in numbers
-    return isinstance(node, ast.Constant) and type(node.value) in (int, float)
+def _arithmetic(node, numbers, reads):
+    """A key of `node` if it is arithmetic of numbers (equal keys: equal trees, as
+    `ast.dump` would tell, at a fraction of its cost), else None; the names it reads
+    are added to `reads`."""
+    kind = node.__class__
+    if kind is ast.BinOp:
+        if not isinstance(node.op, _OPS):
+            return None
+        left = _arithmetic(node.left, numbers, reads)
+        if left is None:
+            return None
+        right = _arithmetic(node.right, numbers, reads)
+        if right is None:
+            return None
+        return (node.op.__class__, left, right)
+    if kind is ast.UnaryOp:
+        if not isinstance(node.op, (ast.USub, ast.UAdd)):
+            return None
+        operand = _arithmetic(node.operand, numbers, reads)
+        return None if operand is None else (node.op.__class__, operand)
+    if kind is ast.Name:
+        if node.id not in numbers:
+            return None
+        reads.add(node.id)
+        return node.id
+    if kind is ast.Constant and type(node.value) in (int, float):
+        # (the repr, as ast.dump shows it: 1 is not 1.0, nor -0.0 0.0)
+        return (type(node.value), repr(node.value))
+    return None
 
 
 def _reads(node):

@@ -94,9 +94,9 @@ def adopt(func: types.FunctionType, tree: ast.FunctionDef, like: ParsedSource) -
 
 
 def _parse(func) -> ParsedSource:
-    filename, file_lines, first_line, indent, text = _read_source(func)
+    filename, file_lines, first_line, indent, text, module = _read_source(func)
     try:
-        module = ast.parse(text)
+        module = module or ast.parse(text)  # (the parse that found the block's end)
     except SyntaxError as exc:  # e.g. a lambda cut out of a larger expression
         raise SourceUnavailableError(
             f"could not parse the source of {func.__name__!r}: {exc.msg}",
@@ -211,6 +211,60 @@ def _all_args(args):
     ]
 
 
+def _source_lines(func):
+    """(`inspect.getsourcelines(func)`, the parse of its dedented text or None): the end
+    of a `def` found by the parser (`_block`) rather than by inspect's tokenizer pass,
+    which took as long as parsing it twice."""
+    func = inspect.unwrap(func)
+    lines, lnum = inspect.findsource(func)
+    block, module = _block(lines[lnum:])
+    return block, lnum + 1, module
+
+
+def _block(lines):
+    """(`inspect.getblock(lines)`, the parse of its dedented text or None) for lines
+    starting with a `def` whose body is on lines of its own: the lines up to the def's
+    last statement.  The candidate block ends before the first line after it that starts
+    code at the def's indentation or less; if that line is inside a string or brackets,
+    the candidate does not parse, and inspect decides (as it does for decorators,
+    lambdas and one-line bodies).  The block is the same as inspect's, and the
+    candidate's parse is the block's: the lines after the block are blank or comments,
+    and if one of them were less indented than the def, the dedented def would be
+    indented and the candidate would not parse."""
+    head = lines[0] if lines else ""
+    indent = len(head) - len(head.lstrip())
+    if not head.lstrip().startswith("def ") or len(lines) < 2:
+        return inspect.getblock(lines), None
+    end = len(lines)
+    for k in range(1, len(lines)):
+        stripped = lines[k].lstrip()
+        if stripped and stripped[0] != "#" and len(lines[k]) - len(stripped) <= indent:
+            end = k
+            break
+    try:
+        module = ast.parse(textwrap.dedent("".join(lines[:end])))
+    except (SyntaxError, ValueError):
+        return inspect.getblock(lines), None
+    node = module.body[0] if len(module.body) == 1 else None
+    if not isinstance(node, ast.FunctionDef) or node.body[0].lineno == node.lineno:
+        return inspect.getblock(lines), None
+    return lines[: _last_line(lines, node, end)], module
+
+
+def _last_line(lines, node, end):
+    """How many lines inspect's block has: to the def's last statement, and on to the
+    last comment line after it indented at least as far as the body (inspect keeps
+    those; only blank and comment lines are between the statement and `end`)."""
+    body = lines[node.body[0].lineno - 1]
+    body_indent = len(body) - len(body.lstrip())
+    last = node.end_lineno
+    for k in range(last, end):
+        stripped = lines[k].lstrip()
+        if stripped.startswith("#") and len(lines[k]) - len(stripped) >= body_indent:
+            last = k + 1
+    return last
+
+
 def _read_source(func):
     if isinstance(func, types.MethodType):
         raise SourceUnavailableError(
@@ -231,7 +285,7 @@ def _read_source(func):
             "srcdiff.register_rule",
         )
     try:
-        lines, first = inspect.getsourcelines(func)
+        lines, first, module = _source_lines(func)
         filename = inspect.getsourcefile(func) or func.__code__.co_filename
     except (OSError, TypeError):
         raise SourceUnavailableError(
@@ -249,7 +303,7 @@ def _read_source(func):
     first_code = next((ln for ln in lines if ln.strip()), "")
     indent = len(first_code) - len(first_code.lstrip())
     # Drop a leading decorator block so line numbers still match the file.
-    return filename, file_lines, first, indent, text
+    return filename, file_lines, first, indent, text, module
 
 
 class Resolver:

@@ -86,6 +86,9 @@ class Unit:
         self.bindings = {}  # id(obj) -> (name, obj)
         self.binding_names = {}  # name -> obj
         self.sources = {}
+        # func -> (the names its tree mentions, its functions' parameters), from the walk
+        # `source` makes anyway (derive._check_clashes asks them again)
+        self.source_names: dict = {}
         self.specs = {}  # (func, active, kinds) -> HelperSpec
         self.pending = []
         self._kind_cache = {}
@@ -104,9 +107,14 @@ class Unit:
     def source(self, func):
         if func not in self.sources:
             self.sources[func] = FunctionSource(func)
+            names, params = set(), set()
             for node in walk(self.sources[func].tree):
                 if isinstance(node, ast.Name):
                     self.names.taken.add(node.id)
+                    names.add(node.id)
+                elif isinstance(node, ast.arg):
+                    params.add(node.arg)
+            self.source_names[func] = (names, params)
         return self.sources[func]
 
     def prepare(

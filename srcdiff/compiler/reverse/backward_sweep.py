@@ -780,7 +780,7 @@ def _assign_first(body, zero_at_head):
                 and isinstance(value.left, ast.Name)
                 and value.left.id == d
                 and isinstance(value.right, (ast.BinOp, ast.UnaryOp))
-                and not any(isinstance(n, ast.Name) and n.id == d for n in ast.walk(value.right))
+                and not any(isinstance(n, ast.Name) and n.id == d for n in walk(value.right))
             ):
                 new = ast.Assign(targets=stmt.targets, value=value.right)
                 new.srcline = getattr(stmt, "srcline", None)

@@ -41,12 +41,13 @@ _ARITH = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Mod, ast.FloorDiv)
 class _Floats:
     """Which names of one function provably hold Python floats."""
 
-    def __init__(self, body, params, resolve, stack, unassumed=()):
+    def __init__(self, nodes, params, resolve, stack, unassumed=()):
+        """`nodes`: every node of the function's body (astutil.walk's list)."""
         self.resolve = resolve  # a call's function node -> the object it denotes, or None
         self.stack = stack
         self.values: dict[str, list[ast.expr]] = {}  # name -> the values assigned to it
         simple, stored = set(), []
-        for node in walk(ast.Module(body=body, type_ignores=[])):
+        for node in nodes:
             if isinstance(node, ast.Assign) and len(node.targets) == 1:
                 target = node.targets[0]
                 if isinstance(target, ast.Name):
@@ -64,13 +65,24 @@ class _Floats:
         self.floats = self._fixpoint((set(self.values) | self.params) - other)
 
     def _fixpoint(self, floats):
-        changed = True
-        while changed:
-            changed = False
-            for name in sorted(floats):
-                if not all(self.is_float(v, floats, name) for v in self.values.get(name, ())):
-                    floats.discard(name)
-                    changed = True
+        """The greatest subset of `floats` whose every value is a float given it.  A name
+        is checked again only when a name its values mention left the set (`is_float` is
+        monotone in the set, so the order of removals does not change the result): rounds
+        over every name took a round per link of a chain of non-floats."""
+        readers: dict[str, set[str]] = {}  # name -> the candidates whose values mention it
+        for name in floats:
+            for value in self.values.get(name, ()):
+                for node in walk(value):
+                    if node.__class__ is ast.Name:
+                        readers.setdefault(node.id, set()).add(name)
+        todo = sorted(floats, reverse=True)
+        while todo:
+            name = todo.pop()
+            if name not in floats:
+                continue
+            if not all(self.is_float(v, floats, name) for v in self.values.get(name, ())):
+                floats.discard(name)
+                todo += sorted(readers.get(name, set()) & floats, reverse=True)
         return floats
 
     def is_float(self, node, floats, target=None, reads=None):
@@ -186,14 +198,15 @@ def route_floats(body, stack, floats_name, params, resolve, unassumed=()):
     function's other parameters (`unassumed`) not. Returns the parameters the proof
     assumed (for `float_stack`), or None when no push moved."""
     nodes = walk(ast.Module(body=body, type_ignores=[]))
-    pushed = {name for node in nodes if (name := _push_name(node, stack)) is not None}
+    stmts = [node for node in nodes if isinstance(node, ast.stmt)]  # (pushes and pops)
+    pushed = {name for node in stmts if (name := _push_name(node, stack)) is not None}
     if not pushed:
         return None
-    proof = _Floats(body, params, resolve, stack, unassumed)
+    proof = _Floats(nodes, params, resolve, stack, unassumed)  # (one walk for both)
     moved = pushed & proof.floats
     if not moved:
         return None
-    for node in nodes:
+    for node in stmts:
         if _push_name(node, stack) in moved or _pop_name(node, stack) in moved:
             _stack_ref(node).id = floats_name
     needed = proof.depends_on(moved)
