@@ -122,7 +122,10 @@ def test_a_complex_argument_is_refused_not_put_on_either_tape():
             z = z * z * c + a
         return z.real
 
-    assert "_floats = float_stack(a, c, size=len(iters1))" in _text(spiral, (0.3, 0.9, 6), wrt=(0,)).text
+    assert (
+        "_floats = float_stack(a, c, size=len(iters1))"
+        in _text(spiral, (0.3, 0.9, 6), wrt=(0,)).text
+    )
     args = (0.3, 0.9 - 0.1j, 6)  # (its gradient was complex: the imaginary part meaningless)
     for mode in ("reverse", "forward"):
         with pytest.raises(ArgumentError, match="'c' is a complex value"):

@@ -43,8 +43,8 @@ from .returns_none import check_returns_a_value
 from .reverse import FunctionTransform
 from .reverse.checkpoint import parse_option
 from .reverse.float_tape import route_floats, sized_at
-from .reverse.invariants import hoist_negations
 from .reverse.frees import free_dead_arrays
+from .reverse.invariants import hoist_negations
 from .signs import tidy_signs
 from .source import MISSING
 from .straight import fold_straight_line
@@ -589,9 +589,7 @@ def _hoist_negations(fn, body):
         for n in walk(stmt)
         if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
     }
-    numbers = {
-        p for p in fn.params if fn.an.kinds.get(p) in (INT, SCALAR) and p not in stored
-    }
+    numbers = {p for p in fn.params if fn.an.kinds.get(p) in (INT, SCALAR) and p not in stored}
     return hoist_negations(body, numbers, fn.names.numbered) if numbers else body
 
 

@@ -14,6 +14,10 @@ only when each is a Python float, else a list, so an int, a complex or a NumPy s
 argument keeps the list and its exact values and types. Global names are not assumed
 (the check would read them before the code does).
 
+Where one `for` loop over a range does all the pushing (`sized_at`), the tape is made
+just before it with `size=K * len(iters)`: `float_stack` gives a list below 2**15 floats
+(a list's push and pop are ~4x cheaper; 32 bytes a float matter only for long loops).
+
 Generated code differentiated again (Hessians) is normalized with `_floats = []`
 (normalize.py): a list the forward transformer knows as a stack, with the same values.
 """
