@@ -331,15 +331,19 @@ def _tape_line(src, args, wrt=0):
     return [line.strip() for line in text.splitlines() if "float_stack(" in line]
 
 
-def _source_of(src, name, args, wrt):
+def _compiled(src, name):
+    """The function `name` defined by `src`, with its source in linecache."""
     import linecache
 
-    filename = f"<float-tape {name}>"
+    filename = f"<float-tape {name} {abs(hash(src))}>"
     linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
-    code = compile(src, filename, "exec")
     ns = {"math": math, "__name__": __name__}
-    exec(code, ns)
-    return srcdiff.source(ns[name], wrt=wrt, at=args)
+    exec(compile(src, filename, "exec"), ns)
+    return ns[name]
+
+
+def _source_of(src, name, args, wrt):
+    return srcdiff.source(_compiled(src, name), wrt=wrt, at=args)
 
 
 def test_a_tape_sized_only_where_one_loop_over_a_range_pushes():
@@ -383,3 +387,32 @@ def test_a_loop_invariant_negation_is_computed_once():
     assert "-g" not in loop.split("# backward sweep")[0]
     (hoisted,) = [line.strip() for line in text.splitlines() if line.strip().endswith("= -g")]
     assert text.index(hoisted) < text.index("for i in iters1:")
+
+
+NESTED = (
+    "def f(x, k, n):\n    for i in range(n):\n        for j in range(n):\n"
+    "            x = -k * math.sin(x) + x\n    return x\n"
+)
+
+
+def test_a_negation_is_hoisted_before_the_outermost_loop_and_stays_exact():
+    text = _source_of(NESTED, "f", (0.3, 0.7, 3), (0, 1))
+    lines = [line.strip() for line in text.splitlines()]
+    (hoisted,) = [line for line in lines if line.endswith("= -k")]
+    assert lines.index(hoisted) < lines.index("for i in iters1:")
+    f = _compiled(NESTED, "f")
+    for args in ((0.3, 0.7, 3), (0.3, 2, 3)):  # (an int k: the same ops on the same values)
+        got = srcdiff.grad(f, wrt=(0, 1))(*args)
+        want = srcdiff.grad(f, wrt=(0, 1), mode="forward")(*args)
+        assert got == pytest.approx(want, rel=1e-12)
+        for i in (0, 1):
+            assert_close(got[i], fd_grad(f, (0.3, float(args[1]), 3), i), rtol=1e-6)
+
+
+def test_a_negation_of_an_assigned_parameter_stays_in_the_loop():
+    src = (
+        "def f(x, k, n):\n    k = k * 2.0\n    for i in range(n):\n"
+        "        x = -k * math.sin(x) + x\n    return x\n"
+    )
+    text = _source_of(src, "f", (0.3, 0.7, 3), (0, 1))
+    assert not any(line.strip().endswith("= -k") for line in text.split("for i in iters1:")[0])

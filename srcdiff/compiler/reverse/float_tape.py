@@ -236,8 +236,14 @@ def sized_at(body, floats_name, guard, resolve):
         and isinstance(s.targets[0], ast.Name)
         and s.targets[0].id == iters
     ]
-    if len(made) != 1 or not _is_range(made[0].value, resolve):
-        return None
+    binds = [
+        n
+        for s in body[:at]
+        for n in walk(s)
+        if isinstance(n, ast.Name) and n.id == iters and not isinstance(n.ctx, ast.Load)
+    ]
+    if len(made) != 1 or len(binds) != 1 or not _is_range(made[0].value, resolve):
+        return None  # (bound once, at the top level, to a range)
     pushes = 0
     for stmt in loop.body:
         for node in walk(stmt):
