@@ -5,7 +5,9 @@ Run from the repo root:  python benchmarks/bench_tape.py   (about a minute)
 
 * **Bytes per step**: the peak memory (tracemalloc) of one gradient call at 2n steps minus
   that at n steps, divided by n: everything the forward sweep keeps per step (stack slots,
-  the float objects or typed-array entries, tuples), with the stack's over-allocation.
+  the float objects or typed-array entries, tuples), with the stack's over-allocation; at
+  n = 2,000 and at n = 20,000 -- a loop pushing fewer than 2^15 floats gets a list, a
+  longer one `array('d')` (runtime `float_stack`), so the two can differ.
 * **gradient / function** at 10^2 ... 10^6 steps (CPU time, `benchmarks.common.time_calls`,
   fewer repeats for large n): `pendulum` (explicit Euler, inline) and `rk4` (RK4 through the
   helper `rk4_step`), both from bench_loops.py.
@@ -96,9 +98,16 @@ def main():
     rows = []
     for name, f, make_args, wrt in CASES:
         df = srcdiff.grad(f, wrt=wrt).specialize(*make_args(10))
-        rows.append([name, bytes_per_step(df, make_args), *ratios(f, df, make_args)])
+        short, long = bytes_per_step(df, make_args, 2_000), bytes_per_step(df, make_args)
+        rows.append([name, short, long, *ratios(f, df, make_args)])
     markdown_table(
-        ["case", "bytes / step", *(f"grad / f, n = 10^{len(str(n)) - 1}" for n in STEPS)], rows
+        [
+            "case",
+            "bytes / step, n = 2k-4k",
+            "n = 20k-40k",
+            *(f"grad / f, n = 10^{len(str(n)) - 1}" for n in STEPS),
+        ],
+        rows,
     )
     print()
     rows = []

@@ -313,7 +313,7 @@ def _max_depths(func, args, checkpoint):
         deepest = 0
 
     text = generated.text.replace("_stack = []", "_stack = Tape()")
-    text = re.sub(r"_floats = float_stack\([^)]*\)", "_floats = Tape()", text)
+    text = re.sub(r"_floats = float_stack\(.*", "_floats = Tape()", text)  # (to its end of line)
     text = text.replace("snapshots1 = []", "snapshots1 = Snapshots()")
     namespace = {**func.__globals__, **generated.bindings, "Tape": Tape, "Snapshots": Snapshots}
     exec(compile(text, "<checkpoint test>", "exec"), namespace)

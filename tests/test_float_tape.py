@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 import tracemalloc
 from array import array
 
@@ -20,6 +21,7 @@ from srcdiff import ArgumentError
 from srcdiff.api.gradients import generated
 from srcdiff.compiler.reverse.float_tape import route_floats
 from srcdiff.runtime import float_stack
+from srcdiff.runtime.core import FLOAT_STACK_LIST_BELOW
 
 
 def pendulum(theta0, damping, omega0, g, dt, n):
@@ -55,7 +57,7 @@ def _with_list_tape(func, args, wrt=(0, 1)):
     namespace = {**func.__globals__, **gen.bindings}
     for name, obj in gen.bindings.items():
         if obj is float_stack:
-            namespace[name] = lambda *values: []
+            namespace[name] = lambda *values, size=None: []
     exec(compile(gen.text, "<list tape>", "exec"), namespace)
     return namespace[gen.entry](*args)
 
@@ -69,7 +71,8 @@ def test_float_stack_is_an_array_only_for_python_floats():
 
 def test_pendulum_pushes_on_the_float_tape_guarded_by_the_parameters_read():
     text = _text(pendulum, ARGS).text
-    assert "_floats = float_stack(theta0, omega0, g, dt)" in text
+    # made before the loop, knowing the floats it will hold: two a step
+    assert "_floats = float_stack(theta0, omega0, g, dt, size=2 * len(iters1))" in text
     assert "_stack = []" not in text and "_stack." not in text  # nothing else is pushed
     assert "_floats.append(th)" in text and "th = _floats.pop()" in text
 
@@ -119,7 +122,10 @@ def test_a_complex_argument_is_refused_not_put_on_either_tape():
             z = z * z * c + a
         return z.real
 
-    assert "_floats = float_stack(a, c)" in _text(spiral, (0.3, 0.9, 6), wrt=(0,)).text
+    assert (
+        "_floats = float_stack(a, c, size=len(iters1))"
+        in _text(spiral, (0.3, 0.9, 6), wrt=(0,)).text
+    )
     args = (0.3, 0.9 - 0.1j, 6)  # (its gradient was complex: the imaginary part meaningless)
     for mode in ("reverse", "forward"):
         with pytest.raises(ArgumentError, match="'c' is a complex value"):
@@ -287,3 +293,126 @@ def test_a_built_module_carries_float_stack_and_runs_without_srcdiff(tmp_path, m
     grads, tape = json.loads(proc.stdout)
     assert tape == "array"
     assert grads == list(srcdiff.grad(pendulum, wrt=(0, 1))(*ARGS))
+
+
+# -- the tape's size: a list for short loops, the array for long ones --------------------
+
+LONG = (1.2, 0.3, 0.1, 9.81, 1e-4, 20_000)  # 40,000 floats: the array
+
+
+def test_float_stack_is_a_list_below_its_size_threshold():
+    below = FLOAT_STACK_LIST_BELOW
+    assert type(float_stack(1.0, 2.0, size=below - 1)) is list
+    assert isinstance(float_stack(1.0, 2.0, size=below), array)
+    assert type(float_stack(1.0, 2, size=10 * below)) is list  # (an int: the list anyway)
+    assert isinstance(float_stack(1.0, size=None), array)
+
+
+def test_both_tapes_give_the_list_tapes_floats_and_finite_differences():
+    short = ARGS  # 100 floats: a list
+    assert 2 * short[-1] < FLOAT_STACK_LIST_BELOW <= 2 * LONG[-1]
+    for args in (short, LONG):
+        got = srcdiff.grad(pendulum, wrt=(0, 1))(*args)
+        assert got == _with_list_tape(pendulum, args)
+        for i in (0, 1):
+            assert_close(got[i], fd_grad(pendulum, args, i), rtol=1e-5)
+
+
+def test_int_and_numpy_arguments_of_a_long_loop_keep_the_list():
+    for args in ((1, 0.3, 0, 10, 1e-4, 20_000), (1.2, 0.3, np.float64(0.1), 9.81, 1e-4, 20_000)):
+        got = srcdiff.grad(pendulum, wrt=(0, 1))(*args)
+        listed = _with_list_tape(pendulum, args)
+        assert [type(v) for v in got] == [type(v) for v in listed]
+        assert [float(v) for v in got] == [float(v) for v in listed]
+
+
+def _tape_line(src, args, wrt=0):
+    text = _source_of(src, "f", args, wrt)
+    return [line.strip() for line in text.splitlines() if "float_stack(" in line]
+
+
+def _compiled(src, name):
+    """The function `name` defined by `src`, with its source in linecache."""
+    import linecache
+
+    filename = f"<float-tape {name} {abs(hash(src))}>"
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    ns = {"math": math, "__name__": __name__}
+    exec(compile(src, filename, "exec"), ns)
+    return ns[name]
+
+
+def _source_of(src, name, args, wrt):
+    return srcdiff.source(_compiled(src, name), wrt=wrt, at=args)
+
+
+def test_a_tape_sized_only_where_one_loop_over_a_range_pushes():
+    one = "def f(x, n):\n    for i in range(n):\n        x = math.sin(x) * x\n    return x\n"
+    (line,) = _tape_line(one, (0.5, 3))
+    assert re.fullmatch(r"_floats = float_stack\(x, size=(\d \* )?len\(iters1\)\)", line)
+    # pushes in a nested loop: how many is not known before the outer loop
+    nested = (
+        "def f(x, n):\n    for i in range(n):\n        for j in range(n):\n"
+        "            x = math.sin(x) * x\n    return x\n"
+    )
+    assert _tape_line(nested, (0.5, 3)) == ["_floats = float_stack(x)"]
+    # a while loop: its passes are counted as it runs
+    counted = "def f(x):\n    while x < 5.0:\n        x = math.sin(x) + x * 1.5\n    return x\n"
+    assert _tape_line(counted, (0.5,)) == ["_floats = float_stack(x)"]
+    # two loops push
+    two = (
+        "def f(x, n):\n    for i in range(n):\n        x = math.sin(x) * x\n"
+        "    for i in range(n):\n        x = math.cos(x) * x\n    return x\n"
+    )
+    assert _tape_line(two, (0.5, 3)) == ["_floats = float_stack(x)"]
+
+
+def test_a_parameter_the_proof_reads_assigned_before_the_loop_keeps_the_tape_first():
+    """float_stack checks the parameters where it is called: after `x = x * 2.0` an int
+    x would pass as a float (and `y = x` held the int), so the tape stays first."""
+    src = (
+        "def f(x, n):\n    y = x\n    x = x * 2.0\n    for i in range(n):\n"
+        "        y = math.sin(y) * x\n    return y\n"
+    )
+    text = _source_of(src, "f", (0.5, 3), 0)
+    lines = [line.strip() for line in text.splitlines()]
+    tape = [line for line in lines if "float_stack(" in line]
+    assert tape == ["_floats = float_stack(x)"]
+    assert lines.index(tape[0]) < lines.index("y = x")
+
+
+def test_a_loop_invariant_negation_is_computed_once():
+    text = _text(pendulum, ARGS).text
+    loop = text[text.index("for i in iters1:") :].split("\n\n")[0]
+    assert "-g" not in loop.split("# backward sweep")[0]
+    (hoisted,) = [line.strip() for line in text.splitlines() if line.strip().endswith("= -g")]
+    assert text.index(hoisted) < text.index("for i in iters1:")
+
+
+NESTED = (
+    "def f(x, k, n):\n    for i in range(n):\n        for j in range(n):\n"
+    "            x = -k * math.sin(x) + x\n    return x\n"
+)
+
+
+def test_a_negation_is_hoisted_before_the_outermost_loop_and_stays_exact():
+    text = _source_of(NESTED, "f", (0.3, 0.7, 3), (0, 1))
+    lines = [line.strip() for line in text.splitlines()]
+    (hoisted,) = [line for line in lines if line.endswith("= -k")]
+    assert lines.index(hoisted) < lines.index("for i in iters1:")
+    f = _compiled(NESTED, "f")
+    for args in ((0.3, 0.7, 3), (0.3, 2, 3)):  # (an int k: the same ops on the same values)
+        got = srcdiff.grad(f, wrt=(0, 1))(*args)
+        want = srcdiff.grad(f, wrt=(0, 1), mode="forward")(*args)
+        assert got == pytest.approx(want, rel=1e-12)
+        for i in (0, 1):
+            assert_close(got[i], fd_grad(f, (0.3, float(args[1]), 3), i), rtol=1e-6)
+
+
+def test_a_negation_of_an_assigned_parameter_stays_in_the_loop():
+    src = (
+        "def f(x, k, n):\n    k = k * 2.0\n    for i in range(n):\n"
+        "        x = -k * math.sin(x) + x\n    return x\n"
+    )
+    text = _source_of(src, "f", (0.3, 0.7, 3), (0, 1))
+    assert not any(line.strip().endswith("= -k") for line in text.split("for i in iters1:")[0])

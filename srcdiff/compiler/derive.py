@@ -42,8 +42,9 @@ from .repeats import share_repeats
 from .returns_none import check_returns_a_value
 from .reverse import FunctionTransform
 from .reverse.checkpoint import parse_option
-from .reverse.float_tape import route_floats
+from .reverse.float_tape import route_floats, sized_at
 from .reverse.frees import free_dead_arrays
+from .reverse.invariants import hoist_negations
 from .signs import tidy_signs
 from .source import MISSING
 from .straight import fold_straight_line
@@ -541,6 +542,7 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     fwd_part, bwd_part = _fold_straight(fn, fwd_part, bwd_part, pure | _user_modules(fn))
     _tidy_signs(fn, bwd_part, set(fn.adjoints.values()))
     body = free_dead_arrays(fwd_part + bwd_part, _array_locals(fn))
+    body = _hoist_negations(fn, body)
     body = _float_tape(fn, body)
     first_bwd = bwd_part[0]
     first_bwd.section = "backward sweep"
@@ -578,6 +580,22 @@ def _number_names(fn):
     return numbers | {adj for var, adj in fn.adjoints.items() if kinds.get(var) == SCALAR}
 
 
+def _hoist_negations(fn, body):
+    """Loops' negations of number parameters the function never assigns, computed once
+    before the loop (reverse/invariants.py), in Python code that is not checkpointed."""
+    unit = fn.unit
+    if unit.backend != "python" or unit.checkpoint is not None:
+        return body
+    stored = {
+        n.id
+        for stmt in body
+        for n in walk(stmt)
+        if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
+    }
+    numbers = {p for p in fn.params if fn.an.kinds.get(p) in (INT, SCALAR) and p not in stored}
+    return hoist_negations(body, numbers, fn.names.numbered) if numbers else body
+
+
 def _float_tape(fn, body):
     """The pushes of proven floats on an `array('d')` made by `float_stack`
     (reverse/float_tape.py), in Python code that is not checkpointed; `_stack = []`
@@ -601,13 +619,18 @@ def _float_tape(fn, body):
     guard = route_floats(body, fn.stack, floats, params, resolve, others)
     if guard is None:
         return body
-    tape = _assign(
-        floats, _call(fn.bind(_runtime().float_stack, "float_stack"), *map(_name, guard))
-    )
+    call = _call(fn.bind(_runtime().float_stack, "float_stack"), *map(_name, guard))
     at = made[0]
     others = body[:at] + body[at + 1 :]
     kept = any(isinstance(n, ast.Name) and n.id == fn.stack for s in others for n in walk(s))
-    return body[:at] + ([body[at], tape] if kept else [tape]) + body[at + 1 :]
+    body = body if kept else others
+    sized = sized_at(body, floats, guard, resolve)
+    if sized is None:  # made where `_stack` was
+        where = at + 1 if kept else at
+    else:  # made before the one loop that pushes, knowing how many floats it will hold
+        where, size = sized
+        call.keywords.append(ast.keyword(arg="size", value=size))
+    return body[:where] + [_assign(floats, call)] + body[where:]
 
 
 def _resolve_call(fn, node):

@@ -20,8 +20,8 @@ from srcdiff.runtime import float_stack
 def iterate_sin_grad(x, a, n=3):
     """Gradient of iterate_sin with respect to x, a (reverse mode)."""
     # forward sweep
-    _floats = float_stack(x, a)
     iters1 = range(n)
+    _floats = float_stack(x, a, size=2 * len(iters1))
     for _ in iters1:
         t1 = math.sin(x)
         _floats.append(x)

@@ -10,18 +10,20 @@ import array
 
 import numpy as np
 
+FLOAT_STACK_LIST_BELOW = 32768
+
 
 def misfit_grad(k, c, observed, dt):
     """Gradient of misfit with respect to k, c (reverse mode)."""
     # forward sweep
     _stack = []
-    _floats = float_stack(k, c, dt)
     x = 1.0
     v = 0.0
     total = 0.0
     iters1 = range(len(observed))
+    t1 = -k
+    _floats = float_stack(k, c, dt, size=2 * len(iters1))
     for i in iters1:
-        t1 = -k
         a = t1 * x - c * v
         _floats.append(x)
         x = x + dt * v
@@ -58,7 +60,6 @@ def misfit_grad(k, c, observed, dt):
         x = _floats.pop()
         # line 19: x = x + dt * v
         dv = dv + dx * dt
-        t1 = -k
         # line 18: a = -k * x - c * v
         dt3 = -da
         dc = dc + dt3 * v
@@ -72,13 +73,13 @@ def misfit_value_and_grad(k, c, observed, dt):
     """Value and gradient of misfit with respect to k, c (reverse mode)."""
     # forward sweep
     _stack = []
-    _floats = float_stack(k, c, dt)
     x = 1.0
     v = 0.0
     total = 0.0
     iters1 = range(len(observed))
+    t1 = -k
+    _floats = float_stack(k, c, dt, size=2 * len(iters1))
     for i in iters1:
-        t1 = -k
         a = t1 * x - c * v
         _floats.append(x)
         x = x + dt * v
@@ -116,7 +117,6 @@ def misfit_value_and_grad(k, c, observed, dt):
         x = _floats.pop()
         # line 19: x = x + dt * v
         dv = dv + dx * dt
-        t1 = -k
         # line 18: a = -k * x - c * v
         dt3 = -da
         dc = dc + dt3 * v
@@ -144,11 +144,15 @@ def check_scalar(out, name):
         raise NonScalarOutputError(message)
 
 
-def float_stack(*values):
+def float_stack(*values, size=None):
     """The stack for the floats the main function pushes: `array('d')` (8 bytes a
     value; a list holds each as a slot and an object, 32 bytes) when every value is a
     Python float -- the code was proven to push only floats then -- else a list, which
-    keeps an int, complex or NumPy value exactly as it was."""
+    keeps an int, complex or NumPy value exactly as it was. `size`, where the code knows
+    how many floats it will push at most (a loop over a range), picks the list below
+    `FLOAT_STACK_LIST_BELOW`: faster, and small enough that 32 bytes a value don't matter."""
+    if size is not None and size < FLOAT_STACK_LIST_BELOW:
+        return []
     for value in values:
         if type(value) is not float:
             return []

@@ -14,6 +14,10 @@ only when each is a Python float, else a list, so an int, a complex or a NumPy s
 argument keeps the list and its exact values and types. Global names are not assumed
 (the check would read them before the code does).
 
+Where one `for` loop over a range does all the pushing (`sized_at`), the tape is made
+just before it with `size=K * len(iters)`: `float_stack` gives a list below 2**15 floats
+(a list's push and pop are ~4x cheaper; 32 bytes a float matter only for long loops).
+
 Generated code differentiated again (Hessians) is normalized with `_floats = []`
 (normalize.py): a list the forward transformer knows as a stack, with the same values.
 """
@@ -216,3 +220,77 @@ def route_floats(body, stack, floats_name, params, resolve, unassumed=()):
 def _stack_ref(stmt):
     call = stmt.value
     return call.func.value
+
+
+def sized_at(body, floats_name, guard, resolve):
+    """Where the tape can be made knowing how many floats it will hold, and that count:
+    `(i, size)` when every push onto `floats_name` is in one top-level `for` loop,
+    `body[i]`, over `iters = range(...)` (also top-level), outside any loop nested in
+    it, and nothing before it assigns a parameter `guard` names (`float_stack` checks
+    them where it is called). `size` is `K * len(iters)`, K the pushes in the loop's
+    body: an upper bound, exact when none is in a branch. Else None."""
+    pushing = [
+        i
+        for i, stmt in enumerate(body)
+        if any(_push_name(n, floats_name) is not None for n in walk(stmt))
+    ]
+    if len(pushing) != 1 or not isinstance(body[pushing[0]], ast.For):
+        return None
+    at = pushing[0]
+    loop = body[at]
+    if not isinstance(loop.iter, ast.Name) or loop.orelse:
+        return None
+    iters = loop.iter.id
+    made = [
+        s
+        for s in body[:at]
+        if isinstance(s, ast.Assign)
+        and len(s.targets) == 1
+        and isinstance(s.targets[0], ast.Name)
+        and s.targets[0].id == iters
+    ]
+    binds = [
+        n
+        for s in body[:at]
+        for n in walk(s)
+        if isinstance(n, ast.Name) and n.id == iters and not isinstance(n.ctx, ast.Load)
+    ]
+    if len(made) != 1 or len(binds) != 1 or not _is_range(made[0].value, resolve):
+        return None  # (bound once, at the top level, to a range)
+    pushes = 0
+    for stmt in loop.body:
+        for node in walk(stmt):
+            if isinstance(node, (ast.For, ast.While)) and any(
+                _push_name(n, floats_name) is not None for n in walk(node)
+            ):
+                return None  # (a nested loop's pushes: no count known here)
+            if _push_name(node, floats_name) is not None:
+                pushes += 1
+    stored = {
+        n.id
+        for s in body[:at]
+        for n in walk(s)
+        if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
+    }
+    if stored & set(guard) or iters in {
+        n.id for n in walk(loop) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
+    }:
+        return None
+    count = ast.Call(
+        func=ast.Name(id="len", ctx=ast.Load()),
+        args=[ast.Name(id=iters, ctx=ast.Load())],
+        keywords=[],
+    )
+    if pushes != 1:
+        count = ast.BinOp(left=ast.Constant(pushes), op=ast.Mult(), right=count)
+    return at, count
+
+
+def _is_range(node, resolve):
+    return (
+        isinstance(node, ast.Call)
+        and not node.keywords
+        and 1 <= len(node.args) <= 3
+        and not any(isinstance(a, ast.Starred) for a in node.args)
+        and resolve(node.func) is range
+    )
