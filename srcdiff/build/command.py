@@ -24,7 +24,9 @@ writing or (--check) comparing the files.  The pieces it drives:
 * module.py -- assembling a module's text (imports.py lays out
   its imports, build_source.py edits generated source exactly);
 * build_tests.py -- the --emit-tests finite-difference checks;
-* build_header.py -- the provenance header, written and read back.
+* build_header.py -- the provenance header, written and read back;
+* aot.py -- --aot: the Numba module compiled ahead of time (numba.pycc) into a C
+  extension, and the wrapper module in front of it.
 """
 
 from __future__ import annotations
