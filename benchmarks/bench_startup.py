@@ -80,12 +80,12 @@ def fresh(tmp, module):
     return t["wall_done"] - spawned, t["after_numpy"], t
 
 
-def floor():
-    """A process that only imports numpy: spawn -> exit."""
+def floor(code):
+    """A process that only runs `code`: spawn -> exit."""
     times = []
     for _ in range(RUNS):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import numpy"], check=True)
+        subprocess.run([sys.executable, "-c", code], check=True)
         times.append(time.perf_counter() - start)
     return times
 
@@ -129,7 +129,8 @@ def main():
                 f"{statistics.median(after):.1f} ({min(after):.1f}) | {steady:.1f} | "
                 f"{info['numba']} |"
             )
-        bare = [t * 1e3 for t in floor()]
+        bare = [t * 1e3 for t in floor("import numpy")]
+        empty = [t * 1e3 for t in floor("pass")]
     print(f"--aot build (generate + numba.pycc): {aot_build:.1f} s")
     print()
     print(
@@ -141,6 +142,8 @@ def main():
     print("\n".join(rows))
     print(f"| (floor: `python -c 'import numpy'`, spawn -> exit) | "
           f"{statistics.median(bare):.1f} ({min(bare):.1f}) | | | | |")  # fmt: skip
+    print(f"| (floor: `python -c pass`, spawn -> exit) | "
+          f"{statistics.median(empty):.1f} ({min(empty):.1f}) | | | | |")  # fmt: skip
     ref = grads["Python backend module"]
     worst = max(abs(a - b) / abs(b) for g in grads.values() for a, b in zip(g, ref))
     print(f"\nmax rel. difference of the gradients from the Python backend's: {worst:.1e}")
