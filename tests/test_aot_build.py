@@ -1,7 +1,8 @@
 """`srcdiff build --backend numba --aot` (build/aot.py): the Numba module compiled ahead
 of time with numba.pycc into a C extension, behind a wrapper module.
 
-One build compiles the pendulum sample and an array function into one extension (pycc's
+One build compiles the pendulum sample, a loop through a helper and an array function
+into one extension (pycc's
 fixed cost, a few seconds, paid once); one `python -I` process, in which `import numba`
 fails, imports the wrapper and checks its values against the Python backend's gradients,
 its conversions and refusals, and that a stale extension is refused at import.  The
@@ -31,6 +32,21 @@ pytest.importorskip("numba", reason="--aot needs numba (pip install srcdiff[numb
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 ARRAYS = """
+import math
+
+
+def step(th, om, dt):
+    return th + dt * om, om - dt * math.sin(th)
+
+
+def orbit(th0, om0, n):
+    th = th0
+    om = om0
+    for i in range(n):
+        th, om = step(th, om, 0.01)
+    return th * om
+
+
 def energy(x, k):
     s = 0.0
     for i in range(x.shape[0] - 1):
@@ -55,6 +71,14 @@ generate = ["grad", "value_and_grad"]
 at = {x = [0.3, 1.0, -0.5, 2.0], k = 1.5}
 backend = "numba"
 aot = true
+
+[[tool.srcdiff.targets]]
+function = "arrays.py:orbit"
+wrt = ["th0", "om0"]
+output = "grads.py"
+at = {th0 = 0.3, om0 = 0.1, n = 50}
+backend = "numba"
+aot = true
 """
 
 _RUN = """
@@ -77,6 +101,7 @@ x = np.array([0.3, 1.0, -0.5, 2.0])
 report = {
     "pendulum": outcome(lambda: m.pendulum_grad(0.5, 0.1)),
     "pendulum_steps": outcome(lambda: m.pendulum_grad(0.5, 0.1, steps=10)),
+    "orbit": outcome(lambda: m.orbit_grad(0.3, 0.1, 50)),
     "energy": outcome(lambda: m.energy_grad(x, 1.5)),
     "energy_value": outcome(lambda: m.energy_value_and_grad(x, 1.5)),
     "energy_list": outcome(lambda: m.energy_grad(x.tolist(), 1.5)),
@@ -120,7 +145,10 @@ def test_aot_module_runs_without_numba(tmp_path, monkeypatch, capsys):
     _needs_pycc()
     _project(tmp_path)
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SRCDIFF_CACHE_DIR", str(tmp_path / "cache"))
     assert build.main(["build"]) == 0, capsys.readouterr()
+    cached = sorted(p.name.split("-")[0] for p in (tmp_path / "cache" / "pycc").iterdir())
+    assert "nrt.cpp" in cached and "modulemixin.c" in cached  # Numba's C runtime, kept
     out = capsys.readouterr().out
     ext = f"_grads_aot{aot.SUFFIX}"
     assert out.splitlines() == ["wrote grads.py", "wrote grads_aot.py", f"wrote {ext}"]
@@ -164,6 +192,7 @@ def test_aot_module_runs_without_numba(tmp_path, monkeypatch, capsys):
 
         pendulum = srcdiff.grad(physics.pendulum, wrt=("theta0", "damping"))
         energy = srcdiff.grad(arrays.energy, wrt=("x", "k"))
+        orbit = srcdiff.grad(arrays.orbit, wrt=("th0", "om0"))
     finally:
         sys.path.remove(str(tmp_path))
         sys.modules.pop("arrays", None)
@@ -171,6 +200,8 @@ def test_aot_module_runs_without_numba(tmp_path, monkeypatch, capsys):
     x = np.array([0.3, 1.0, -0.5, 2.0])
     np.testing.assert_allclose(got["pendulum"], pendulum(0.5, 0.1), rtol=1e-12)
     np.testing.assert_allclose(got["pendulum_steps"], pendulum(0.5, 0.1, steps=10), rtol=1e-12)
+    np.testing.assert_allclose(got["orbit"], orbit(0.3, 0.1, 50), rtol=1e-12)
+    assert "def step_fwd(" in (tmp_path / "grads.py").read_text()  # a helper, compiled in
     want = energy(x, 1.5)
     for key in ("energy", "energy_list", "energy_strided"):
         np.testing.assert_allclose(got[key][0], want[0], rtol=1e-12)

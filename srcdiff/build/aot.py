@@ -358,6 +358,7 @@ def compile_extension(project, aot: AotModule) -> None:
             cc.output_dir = build_dir
             cc.output_file = os.path.basename(target)
             cc.verbose = False
+            _cache_runtime_objects(cc)
             for e in aot.exports:
                 sig = tuple(
                     types.float64
@@ -384,6 +385,77 @@ def compile_extension(project, aot: AotModule) -> None:
     finally:
         sys.modules.pop(name, None)
         shutil.rmtree(build_dir, ignore_errors=True)
+
+
+def cache_dir() -> str:
+    """Where compiled runtime objects are kept between builds: $SRCDIFF_CACHE_DIR, else
+    $XDG_CACHE_HOME/srcdiff, else ~/.cache/srcdiff (a `pycc` folder in it)."""
+    base = os.environ.get("SRCDIFF_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+        "srcdiff",
+    )
+    return os.path.join(base, "pycc")
+
+
+def _cache_runtime_objects(cc) -> None:
+    """Make `cc` reuse the object files of Numba's C runtime from earlier builds.
+
+    pycc compiles the same C sources into every extension (Numba's runtime, its dict,
+    list and set objects, the module glue): ~80% of a build's time.  They depend only on
+    the source text, the macros (the glue on the extension's name), the compiler and
+    its flags, the Python and the Numba, which is the key each object is cached under;
+    a key never seen compiles as pycc would.  This replaces pycc's `_compile_mixins`
+    (a private method of a frozen module); if its parts are missing, pycc is left alone.
+    """
+    needed = ("_get_mixin_sources", "_get_mixin_defines", "_get_extra_cflags", "_toolchain")
+    if not all(hasattr(cc, n) for n in needed):
+        return
+    import numba
+
+    def compile_mixins(build_dir):
+        sources = cc._get_mixin_sources()
+        macros = cc._get_mixin_defines()
+        include_dirs = cc._toolchain.get_python_include_dirs()
+        extra = cc._get_extra_cflags()
+        folder = cache_dir()
+        objects = []
+        for n, source in enumerate(sources):
+            source = os.path.normpath(source)  # (nrt.cpp is pycc/../core/runtime/nrt.cpp)
+            with open(source, "rb") as fh:
+                text = fh.read()
+            key = hashlib.sha256(
+                repr(
+                    (
+                        numba.__version__,
+                        sys.version,
+                        SUFFIX,
+                        [os.environ.get(v) for v in ("CC", "CXX", "CFLAGS", "CPPFLAGS")],
+                        source,
+                        hashlib.sha256(text).hexdigest(),
+                        macros,
+                        include_dirs,
+                        extra,
+                    )
+                ).encode()
+            ).hexdigest()[:32]
+            cached = os.path.join(folder, f"{os.path.basename(source)}-{key}.o")
+            if not os.path.isfile(cached):
+                out = os.path.join(build_dir, f"mixin{n}")
+                (obj,) = cc._toolchain.compile_objects(
+                    [source], out, include_dirs=include_dirs, macros=macros, extra_cflags=extra
+                )
+                try:
+                    os.makedirs(folder, exist_ok=True)
+                    partial = f"{cached}.{os.getpid()}.tmp"
+                    shutil.copyfile(obj, partial)
+                    os.replace(partial, cached)
+                except OSError:  # an unwritable cache: use the object just compiled
+                    objects.append(obj)
+                    continue
+            objects.append(cached)
+        return objects
+
+    cc._compile_mixins = compile_mixins
 
 
 def extension_hash(project, aot: AotModule):
