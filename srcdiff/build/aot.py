@@ -23,6 +23,9 @@ The exported signatures come from the argument kinds the build used: floats are
 ``float64``, integers ``int64``, float arrays C-contiguous ``float64`` arrays of the rank
 of their example (``--at``, ``at =``, or an array default); the return types are what
 Numba infers.  Anything else is an `AotError` saying what to do instead.
+
+pycc compiles Numba's C runtime into every extension; its object files are kept between
+builds (`cache_dir()`), which takes a rebuild from about 12 s to 4 s on a busy machine.
 """
 
 from __future__ import annotations
