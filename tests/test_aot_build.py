@@ -129,9 +129,11 @@ print(json.dumps(report))
 
 def _needs_pycc():
     try:
-        aot._pycc()
+        _, compiler_works, _ = aot._pycc()
     except AotError as exc:
         pytest.skip(str(exc).splitlines()[0])
+    if not compiler_works():
+        pytest.skip("--aot needs a C and C++ compiler; numba.pycc found none")
 
 
 def _project(tmp_path):
