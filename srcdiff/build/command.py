@@ -138,7 +138,8 @@ def cmd_build(args):
             print(f"stale: {shown}: {why}")
             continue
         with ImportingLoader(project).session():
-            with progress(f"compiling {planned.numba_rel} ahead of time (numba.pycc)"):
+            module = os.path.relpath(project.abs(planned.numba_rel), cwd)
+            with progress(f"compiling {module} ahead of time (numba.pycc)"):
                 aot.compile_extension(project, planned)
         print(f"wrote {shown}")
     if args.check:
