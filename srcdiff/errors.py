@@ -77,6 +77,14 @@ class BackendError(SrcDiffError):
     a construct Numba has no typing for, or one the backend's rewrite does not handle."""
 
 
+class AotError(SrcDiffError):
+    """`srcdiff build --aot` can't compile a module ahead of time (numba.pycc): no C
+    compiler, numba.pycc or setuptools missing, or an argument whose type an exported
+    signature can't state (a list, a container, an array without an example of its
+    rank).  The hint says what to do instead: build without --aot, whose module
+    `@numba.njit(cache=True)` compiles the same code on its first call."""
+
+
 class NotUnrollable(SrcDiffError):
     """Internal: the forward-mode directions of a function can't share one generated
     function (a helper call computes values and tangents together); srcdiff then runs

@@ -47,6 +47,8 @@ README_COMMANDS = {
     "python samples/sweep/run_sweep.py": "sweep",
     "srcdiff build samples/physics.py:pendulum --wrt theta0,damping --backend numba "
     "-o pendulum_grad.py": "numba",
+    "srcdiff build samples/physics.py:pendulum --wrt theta0,damping --backend numba --aot "
+    "-o pendulum_grad.py": "aot",
 }
 
 
@@ -229,3 +231,33 @@ def test_readme_numba_build_command(tmp_path):
     want = srcdiff.grad(physics.pendulum, wrt=(0, 1))(0.5, 0.3)
     got = [float(v) for v in run.stdout.strip().strip("()").split(",")]
     assert got == pytest.approx(list(want), rel=1e-12)
+
+
+def test_readme_aot_build_command(tmp_path, monkeypatch, capsys):
+    """The Compiled backend section's `srcdiff build ... --aot`, run in-process from a copy
+    of the samples up to numba.pycc's compile, which is recorded instead of run
+    (tests/test_aot_build.py compiles the pendulum and runs the extension without Numba)."""
+    pytest.importorskip("numba")
+    import shutil
+
+    from srcdiff.build import aot
+    from srcdiff.build import command as build
+
+    (command,) = [c for c, how in README_COMMANDS.items() if how == "aot"]
+    (tmp_path / "samples").mkdir()
+    shutil.copy(os.path.join(ROOT, "samples", "physics.py"), tmp_path / "samples")
+    monkeypatch.chdir(tmp_path)
+    compiled = []
+    monkeypatch.setattr(aot, "compile_extension", lambda project, planned: compiled.append(planned))
+    assert build.main(shlex.split(command)[1:]) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "wrote pendulum_grad.py",
+        "wrote pendulum_grad_aot.py",
+        f"wrote _pendulum_grad_aot{aot.SUFFIX}",
+    ]
+    (planned,) = compiled
+    assert [(e.name, e.types) for e in planned.exports] == [("pendulum_grad", ("f8", "f8", "i8"))]
+    wrapper = (tmp_path / "pendulum_grad_aot.py").read_text()
+    assert "def pendulum_grad(theta0, damping, steps=1000):" in wrapper
+    assert "@numba.njit(cache=True)" in (tmp_path / "pendulum_grad.py").read_text()

@@ -24,7 +24,9 @@ writing or (--check) comparing the files.  The pieces it drives:
 * module.py -- assembling a module's text (imports.py lays out
   its imports, build_source.py edits generated source exactly);
 * build_tests.py -- the --emit-tests finite-difference checks;
-* build_header.py -- the provenance header, written and read back.
+* build_header.py -- the provenance header, written and read back;
+* aot.py -- --aot: the Numba module compiled ahead of time (numba.pycc) into a C
+  extension, and the wrapper module in front of it.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import sys
 
 from ..api.loading import package_root
 from ..errors import SrcDiffError, UsageError
+from . import aot
 from .config import (
     Project,
     find_project,
@@ -52,8 +55,15 @@ EXIT_OK, EXIT_STALE = 0, 1
 
 def build_all(project, targets, no_import=False, emit_tests=None):
     """{relative path: text} of every output (and the emitted tests) for `targets`."""
+    return build_outputs(project, targets, no_import, emit_tests)[0]
+
+
+def build_outputs(project, targets, no_import=False, emit_tests=None):
+    """`build_all`'s files, and the `aot.AotModule` of each output built with --aot
+    (its wrapper module is among the files; its extension is compiled by cmd_build)."""
     loader = (StaticLoader if no_import else ImportingLoader)(project)
     by_output = {}
+    compiled = []
     from .static import StaticResolutionError
 
     with loader.session():
@@ -65,6 +75,17 @@ def build_all(project, targets, no_import=False, emit_tests=None):
                 raise UsageError(str(exc)) from None
             by_output.setdefault(target.output, []).append(built)
         files = {path: render_module(project, built) for path, built in sorted(by_output.items())}
+        for path, built_list in sorted(by_output.items()):
+            if not any(b.target.aot for b in built_list):
+                continue
+            if not all(b.target.aot for b in built_list):
+                raise UsageError(
+                    f"{path}: some of its targets are built with aot and some without; "
+                    "give them all the same aot setting, or separate output files"
+                )
+            planned = aot.plan(project, path, files[path], built_list)
+            files[planned.wrapper_rel] = aot.render_wrapper(planned, built_list)
+            compiled.append(planned)
         if emit_tests:
             every = [b for path in sorted(by_output) for b in by_output[path]]
             files[emit_tests] = render_tests(project, emit_tests, every)
@@ -72,14 +93,14 @@ def build_all(project, targets, no_import=False, emit_tests=None):
     clash = sorted(sources & set(files))
     if clash:
         raise UsageError(f"refusing to overwrite the source file {clash[0]} with generated code")
-    return files
+    return files, compiled
 
 
 def cmd_build(args):
     """`srcdiff build`: write (or with --check, verify) the derivative modules."""
     project = _project(args)
     targets = _targets(project, args)
-    files = build_all(
+    files, compiled = build_outputs(
         project, targets, no_import=args.no_import, emit_tests=_emit_path(project, args)
     )
     cwd = os.getcwd()
@@ -104,14 +125,32 @@ def cmd_build(args):
             print(f"wrote {shown}")
         else:
             print(f"up to date: {shown}")
+    for planned in compiled:  # --aot: the extensions, compiled from the modules just written
+        shown = os.path.relpath(project.abs(planned.extension_rel), cwd)
+        found = aot.extension_hash(project, planned)
+        if found == planned.module_hash:
+            if not args.check:
+                print(f"up to date: {shown}")
+            continue
+        if args.check:
+            stale += 1
+            why = "missing" if found is None else "compiled from another version of the module"
+            print(f"stale: {shown}: {why}")
+            continue
+        with ImportingLoader(project).session():
+            module = os.path.relpath(project.abs(planned.numba_rel), cwd)
+            with progress(f"compiling {module} ahead of time (numba.pycc)"):
+                aot.compile_extension(project, planned)
+        print(f"wrote {shown}")
     if args.check:
+        total = len(files) + len(compiled)
         if stale:
             print(
-                f"srcdiff: {stale} of {len(files)} generated file(s) stale; run `srcdiff build`",
+                f"srcdiff: {stale} of {total} generated file(s) stale; run `srcdiff build`",
                 file=sys.stderr,
             )
             return EXIT_STALE
-        print(f"srcdiff: {len(files)} generated file(s) up to date")
+        print(f"srcdiff: {total} generated file(s) up to date")
     return EXIT_OK
 
 
@@ -136,7 +175,7 @@ def _targets(project, args):
     """The targets named on the command line, or else those of pyproject.toml."""
     if args.targets:
         return targets_from_args(project, args)
-    for option in ("wrt", "out", "at", "output"):
+    for option in ("wrt", "out", "at", "output", "aot"):
         if getattr(args, option):
             raise UsageError(
                 f"--{'o' if option == 'out' else option} applies to targets "
@@ -206,6 +245,12 @@ def add_build_command(subparsers):
         default=None,
         help="numba: every function @numba.njit(cache=True), Numba then the module's only "
         "extra dependency (default: python)",
+    )
+    p.add_argument(
+        "--aot",
+        action="store_true",
+        help="with --backend numba: also compile the module ahead of time (numba.pycc) into "
+        "a C extension, and write FILE_aot.py calling it: imports without Numba",
     )
     p.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 naming each stale output"

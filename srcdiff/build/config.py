@@ -45,6 +45,7 @@ class Target:
     atol: float = 1e-6
     checkpoint: str | None = None  # grad's checkpoint=, as "binomial:S" or "uniform:S"
     backend: str = "python"  # or "numba": @numba.njit(cache=True) functions
+    aot: bool = False  # numba only: also compiled ahead of time (numba.pycc; build/aot.py)
     # `at` values that are NamedTuples or dataclasses: "params" or "params.layer" (a dict
     # of `at` by its path) -> "Class" (in the target's module) or "pkg.mod:Class"
     types: dict = field(default_factory=dict)
@@ -133,6 +134,7 @@ _TARGET_KEYS = {
     "atol",
     "checkpoint",
     "backend",
+    "aot",
     "types",
 }
 
@@ -181,6 +183,7 @@ def targets_from_config(project):
                     atol=float(entry.get("atol", 1e-6)),
                     checkpoint=entry.get("checkpoint"),
                     backend=entry.get("backend", "python"),
+                    aot=entry.get("aot", False),
                     types=dict(entry.get("types", {})),
                 ),
                 label,
@@ -217,6 +220,7 @@ def targets_from_args(project, args):
                     at=at,
                     checkpoint=args.checkpoint,
                     backend=getattr(args, "backend", None) or "python",
+                    aot=bool(getattr(args, "aot", False)),
                 ),
                 spec,
             )
@@ -276,6 +280,13 @@ def _checked(target, label):
             raise UsageError(f"{label}: {exc}") from None
     if target.backend not in ("python", "numba"):
         raise UsageError(f"{label}: backend must be 'python' or 'numba', not {target.backend!r}")
+    if not isinstance(target.aot, bool):
+        raise UsageError(f"{label}: aot must be true or false, not {target.aot!r}")
+    if target.aot and target.backend != "numba":
+        raise UsageError(
+            f"{label}: aot compiles the Numba backend's module ahead of time; give "
+            'backend = "numba" (--backend numba) too'
+        )
     if not target.function.isidentifier():
         raise UsageError(f"{label}: {target.function!r} is not a function name")
     for path, name in target.types.items():

@@ -126,6 +126,8 @@ class Built:
             line += f" checkpoint={self.target.checkpoint}"
         if self.target.backend != "python":
             line += f" backend={self.target.backend}"
+        if self.target.aot:
+            line += " aot"
         if self.target.types:
             line += " types=" + ",".join(f"{k}:{v}" for k, v in sorted(self.target.types.items()))
         return line
