@@ -654,3 +654,32 @@ def _load(path, name):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def test_a_vjp_of_a_function_with_defaults_keeps_them_on_their_parameters(
+    tmp_path, monkeypatch, capsys
+):
+    # the cotangent was appended after the defaulted parameters and took their last
+    # default: g_vjp(x, y, n, ds=3) -- n lost its default and the cotangent got n's 3
+    (tmp_path / "powers.py").write_text(
+        "def g(x, y, n=3):\n    s = x * y\n    for i in range(n):\n        s = s * x\n"
+        "    return s\n"
+    )
+    code, out = _run(
+        tmp_path, "powers.py:g", "--wrt", "x,y", "--output", "vjp,grad",
+        monkeypatch=monkeypatch, capsys=capsys,
+    )  # fmt: skip
+    assert code == 0, out
+    built = _load(tmp_path / "powers_grad.py", "powers_grad")
+    import inspect
+
+    params = inspect.signature(built.g_vjp).parameters
+    assert [(p, params[p].default) for p in ("n", "ds")] == [("n", 3), ("ds", 1.0)]
+    g = _load(tmp_path / "powers.py", "powers").g
+    for args, ct in [((1.5, 2.0), 1.0), ((1.5, 2.0, 2), 1.0), ((1.5, 2.0, 3, 2.0), 2.0)]:
+
+        def f(x, y, rest=args[2:3]):
+            return g(x, y, *rest)
+
+        want = [ct * fd_grad(f, args[:2], i) for i in (0, 1)]
+        assert_close(np.array(built.g_vjp(*args)), np.array(want), 1e-7, 1e-8)

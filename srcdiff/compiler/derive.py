@@ -551,6 +551,10 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     args = copy_tree(fn.tree.args)
     if output == "vjp":
         args.args.append(ast.arg(arg=cot))
+        if args.defaults:  # (after parameters with defaults: one of its own, as jvp's
+            # tangents get 0.0; 1.0 pulls back the output itself, or its sum for an array --
+            # without it the last default moved onto the cotangent: g_vjp(x, n, ds=3))
+            args.defaults.append(ast.Constant(1.0))
     what = {
         "grad": "Gradient",
         "value_and_grad": "Value and gradient",
