@@ -58,3 +58,32 @@ def helper_scales_in_place_advice(x):
     y = x * 1.0
     y = _scale_tail_returned(y, 2.0)
     return np.sum(y**2)
+
+
+def reshaped_filled(x):
+    """A view by a method (not an index) of an array the function made: making y a copy
+    again was the advice (`y = x.copy().copy()`), and following it changed nothing."""
+    y = x.copy()
+    z = y.reshape(2, 2)
+    z[0] = 5.0
+    return np.sum(y * x)
+
+
+def reshaped_filled_advice(x):  # "change y itself, at the positions z views"
+    y = x.copy()
+    y[:2] = 5.0
+    return np.sum(y * x)
+
+
+def reshaped_filled_copied(x):  # "or copy the view"
+    y = x.copy()
+    z = y.reshape(2, 2).copy()
+    z[0] = 5.0
+    return np.sum(y * x) + np.sum(z * z)
+
+
+def transposed_scaled(x):
+    y = np.outer(x, x)
+    t = y.T
+    t *= 2.0
+    return np.sum(y)

@@ -29,6 +29,24 @@ def test_the_refusal_says_to_change_the_base_or_copy_the_view(func, advice):
     assert ".copy().copy()" not in message
 
 
+@pytest.mark.parametrize(
+    "func, advice",
+    [
+        (C.reshaped_filled, "copy the view: z = y.reshape(2, 2).copy()"),
+        (C.transposed_scaled, "copy the view: t = y.T.copy()"),
+    ],
+)
+def test_a_view_made_by_a_method_is_told_to_change_the_base_or_copy_the_view(func, advice):
+    """y made its memory (`y = x.copy()`), so "make y a copy" changed nothing."""
+    with pytest.raises(srcdiff.UnsupportedSyntaxError) as err:
+        srcdiff.grad(func)(X)
+    message = str(err.value)
+    assert advice in message
+    assert "change y itself, at the positions" in message
+    assert ".copy().copy()" not in message
+    assert "make y a copy" not in message
+
+
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
 @pytest.mark.parametrize(
     "followed, original",
@@ -36,6 +54,8 @@ def test_the_refusal_says_to_change_the_base_or_copy_the_view(func, advice):
         (C.view_scaled_advice, C.view_scaled),
         (C.view_filled_advice, C.view_filled),
         (C.view_scaled_copied, None),
+        (C.reshaped_filled_advice, C.reshaped_filled),
+        (C.reshaped_filled_copied, None),
     ],
 )
 def test_the_advice_followed_differentiates(followed, original, mode):
