@@ -87,3 +87,28 @@ def transposed_scaled(x):
     t = y.T
     t *= 2.0
     return np.sum(y)
+
+
+def list_argument_assigned(xs):
+    """Index assignment into a list argument: the advice was `xs = xs.copy()`, which is
+    refused in turn (no rule for a list's .copy(), and srcdiff assigns into arrays only)."""
+    xs[0] = xs[0] * 2.0
+    return xs[0] * xs[1]
+
+
+def list_argument_assigned_advice(xs):  # "work on a copy: xs = np.array(xs, float)"
+    xs = np.array(xs, float)
+    xs[0] = xs[0] * 2.0
+    return xs[0] * xs[1]
+
+
+def list_argument_assigned_through_a_copy(xs):
+    ys = list(xs)
+    ys[1] = ys[0] - ys[1]
+    return ys[0] * ys[1]
+
+
+def list_argument_assigned_through_a_copy_advice(xs):  # "ys = np.array(xs, float)"
+    ys = np.array(xs, float)
+    ys[1] = ys[0] - ys[1]
+    return ys[0] * ys[1]

@@ -92,3 +92,29 @@ def test_a_helper_changing_its_argument_is_told_to_return_the_change(mode):
     assert C.helper_scales_in_place_advice(X) == C.helper_scales_in_place(X)
     got = srcdiff.grad(C.helper_scales_in_place_advice, mode=mode)(X)
     assert_close(got, fd_grad(C.helper_scales_in_place, (X,), 0), rtol=1e-7)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize(
+    "func, followed, advice",
+    [
+        (C.list_argument_assigned, C.list_argument_assigned_advice, "xs = np.array(xs, float)"),
+        (
+            C.list_argument_assigned_through_a_copy,
+            C.list_argument_assigned_through_a_copy_advice,
+            "ys = np.array(xs, float)",
+        ),
+    ],
+)
+def test_a_list_argument_assigned_into_is_told_to_make_an_array(func, followed, advice, mode):
+    """(the advice was `xs = xs.copy()`: a list's .copy() has no rule)"""
+    xs = [0.5, -1.5]
+    with pytest.raises(srcdiff.UnsupportedSyntaxError) as err:
+        srcdiff.grad(func, mode=mode)(xs)
+    assert f"work on a copy: {advice} before" in err.value.hint
+    assert ".copy()" not in err.value.hint
+    assert "the caller's list" in str(err.value)
+    assert followed(list(xs)) == func(list(xs))
+    got = srcdiff.grad(followed, mode=mode)(xs)
+    assert xs == [0.5, -1.5]
+    assert_close(np.array(got), fd_grad(followed, (xs,), 0), rtol=1e-7)

@@ -37,7 +37,7 @@ import numpy as np
 
 from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
-from .analysis import INT, REDUCTIONS, SCALAR, Analysis
+from .analysis import INT, LIST, REDUCTIONS, SCALAR, SEQ, SEQ2, Analysis
 from .astutil import base_name, hashable, walk
 from .source import MISSING, FunctionSource, is_user_function
 
@@ -514,13 +514,20 @@ class MemoryAnalysis:
                         if self.an.kinds.get(obj[1]) == INT
                         else f" (or np.array({obj[1]}, float))"
                     )  # not for an index array
+                    copy = f"{name} = {obj[1]}.copy(){floats}"
+                    held = "array"
+                    kind_of = self.an.param_kinds if obj[0] == "param" else self.an.kinds
+                    if kind_of.get(obj[1]) in (SEQ, SEQ2, LIST):
+                        # a list of numbers: `ys = xs.copy()` has no rule, and srcdiff
+                        # assigns into arrays only (the advice was that `.copy()`)
+                        copy, held = f"{name} = np.array({obj[1]}, float)", "list"
                     raise self.source.error(
                         UnsupportedSyntaxError,
                         f"{self.source.name} changes {what} {obj[1]!r} in place{via}; srcdiff "
-                        "would have to change the caller's array too",
+                        f"would have to change the caller's {held} too",
                         stmt,
-                        f"work on a copy: {name} = {obj[1]}.copy(){floats} before assigning "
-                        "into it" + self._return_it(name, obj),
+                        f"work on a copy: {copy} before assigning into it"
+                        + self._return_it(name, obj),
                     )
         if kind == "augassign":
             self._note_param_change(changed)

@@ -109,6 +109,7 @@ class Analysis:
         self.tree = tree
         self.resolver = resolver
         self.kinds = dict(param_kinds)
+        self.param_kinds = dict(param_kinds)  # the arguments' kinds, as called
         self._lists_seen = LIST in self.kinds.values()  # has any name been a list?
         # Ranks (ndim), where certain: from the arguments the code is specialised for.
         # An array indexed by as many integers as it has axes is a scalar (w[2] of a 1-D w).
