@@ -705,6 +705,16 @@ class Flattener:
                     )
                 )
                 or self._held_object(bound[p])
+                or (
+                    # an object this function holds in a name it never overwrites (a
+                    # method's `self` handed on: `Model.predict(self, x)`): saved, it was
+                    # an untyped value popped off the tape, which a Hessian took for a
+                    # differentiated one (self.w "an attribute of a differentiated value")
+                    kinds.get(p) == OTHER
+                    and isinstance(bound[p], ast.Name)
+                    and bound[p].id not in targets
+                    and bound[p].id in self._invariant
+                )
             )
         )
 
@@ -765,10 +775,24 @@ class Flattener:
                 if call.func.attr in ("pop", "append", "extend")
                 else f"call it through its class: `{through_class}`"
                 if through_class
+                else f"call it through its class, as a function of yours: "
+                f"`{self._through_class_spelled(call)}` (srcdiff reads the methods of objects "
+                "a module or closure holds, not of arguments)"
+                if self._is_object(call.func.value)
                 else "call the module function instead (e.g. np.sum(x) for x.sum()), or "
                 "register a rule with srcdiff.register_rule",
             )
         return func
+
+    def _is_object(self, node):
+        """A name holding an object that is no number, array or container (a model passed
+        as an argument): `model.loss(x)` is a method of a user class, not an array's."""
+        return isinstance(node, ast.Name) and self.an.kinds.get(node.id) == OTHER
+
+    @staticmethod
+    def _through_class_spelled(call):
+        args = ", ".join([ast.unparse(call.func.value), *(ast.unparse(a) for a in call.args)])
+        return f"TheClass.{call.func.attr}({args})"
 
     def _through_class(self, call):
         """`Net.layer(self, x)` for `self.layer(x)` in a method of the class `Net` (a plain
