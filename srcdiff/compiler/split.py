@@ -34,6 +34,7 @@ from .analysis import (
 )
 from .astutil import walk
 from .ir import Op, OpKind
+from .namefacts import changed_through
 
 if TYPE_CHECKING:
     from .analysis import Analysis
@@ -262,6 +263,25 @@ class Flattener:
         kind = self.an.expr(atom)[0]
         return kind or SCALAR
 
+    @property
+    def _changed_in_place(self):
+        """Names the function changes without assigning them (`xs.append(v)`, `y[i] = v`)."""
+        if not hasattr(self, "_changed_names"):
+            self._changed_names = {
+                n for n in map(changed_through, walk(self.tree)) if n is not None
+            }
+        return self._changed_names
+
+    def _reads_changed_in_place(self, expr):
+        """Does the expression (not a bare name or constant) read a name the function
+        changes in place?  In reverse mode only: forward mode runs in order."""
+        if self.mode != "reverse" or isinstance(expr, (ast.Name, ast.Constant)):
+            return False
+        changed = self._changed_in_place
+        return bool(changed) and any(
+            isinstance(n, ast.Name) and n.id in changed for n in walk(expr)
+        )
+
     # -- splitting ---------------------------------------------------------------
     def _into(self, expr, target, ops):
         kind, active = self.an.expr(expr)
@@ -274,6 +294,16 @@ class Flattener:
 
     def _atom(self, expr, ops):
         kind, active = self.an.expr(expr)
+        if not active and self._reads_changed_in_place(expr):
+            # `len(xs)` in `w * len(xs)` where xs is appended to later: the backward sweep
+            # reads the value from a temporary (saved as any is), not from the list as it
+            # is by then (2 * w came back 3 * w; reverse/saves.py restores a list only
+            # where the sweep reads the list itself, and then as a copy)
+            tmp = self.names.numbered("t")
+            ops.append(Op(OpKind.INACTIVE, [tmp], expr, expr))
+            self.temp_kinds[tmp] = kind if kind in (INT, SCALAR, ARRAY) else ARRAY
+            self.temp_ranks[tmp] = self.an.rank(expr)
+            return ast.Name(id=tmp, ctx=ast.Load())
         if not active or isinstance(expr, ast.Name):
             return expr
         op = self._op(expr, [], ops)  # operands first, so temps number in order
