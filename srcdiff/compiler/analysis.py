@@ -581,11 +581,14 @@ class Analysis:
             return OTHER, True  # arithmetic on a differentiated list or unknown object
         if (lk in (SEQ, OTHER) or rk in (SEQ, OTHER)) and not (la or ra):
             return OTHER, False
-        # An operand of unknown kind may be an array: assume so (always safe) where it is
-        # differentiated (a list's item popped inside the expression, `s.pop(0) ** 2`: left
-        # out, the int 2 made the product an int, and the derivative through it was
-        # dropped -- 0 in forward mode, a crash in reverse mode)
-        kind = _join_numeric([k if k else ARRAY for k, a in ((lk, la), (rk, ra)) if k or a])
+        # An inactive operand of unknown kind may be an array: assume so (always safe).
+        kind = _join_numeric([k for k in (lk, rk) if k])
+        if kind == INT and ((la and lk is None) or (ra and rk is None)):
+            # a differentiated operand of unknown kind beside an int (a list's item popped
+            # inside the expression, `s.pop(0) ** 2`): the int made the result an int, and
+            # the derivative through it was dropped -- 0 in forward mode, a crash in
+            # reverse mode.  It may be an array: so the result may be (safe)
+            kind = ARRAY
         if isinstance(node.op, ast.Div) and kind == INT:
             kind = SCALAR
         if kind == SCALAR and self._int_array_among([(lk, node.left), (rk, node.right)]):

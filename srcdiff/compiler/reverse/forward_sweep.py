@@ -54,7 +54,10 @@ class ForwardSweep:
             name = changed_through(node)
             if name is not None and name not in assigned and name not in found:
                 found.append(name)
-        return found
+        # (not a list of differentiated values: the backward sweep reads one only for its
+        # structure, with an adjoint list beside it, and its inactive reads, `len(xs)`, are
+        # temporaries (split._atom); a copy of it is a list the Hessian's pass can't follow)
+        return [n for n in found if not (self.an.kinds.get(n) == LIST and self.an.active.get(n))]
 
     def _in_place_saves(self, stmt, compound=False):
         return [
