@@ -143,6 +143,8 @@ def _same_value(a, b):
         return len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b))
     if isinstance(a, dict):
         return list(a) == list(b) and all(_same_value(a[k], b[k]) for k in a)
+    if hasattr(a, "__dataclass_fields__"):  # (its == compares arrays: ambiguous)
+        return _same_value(vars(a), vars(b))
     if isinstance(a, float):
         return a == b or (math.isnan(a) and math.isnan(b))
     return a == b
