@@ -66,6 +66,7 @@ class Flattener:
         self.mode = mode  # "reverse" or "forward": which helper units to ask for
         self.temp_kinds: dict[str, str | None] = {}
         self.temp_ranks: dict[str, int | None] = {}
+        self.inactive_temps: set[str] = set()  # temporaries of inactive values (_atom)
 
     # -- public ------------------------------------------------------------------
     def assign(self, stmt: ast.Assign) -> list[Op]:
@@ -248,7 +249,7 @@ class Flattener:
             return any(self.is_active(e) for e in atom.elts)
         if isinstance(atom, ast.Name):
             if atom.id in self.temp_kinds:
-                return True
+                return atom.id not in self.inactive_temps
             return self.an.active.get(atom.id, False)
         return False
 
@@ -267,8 +268,11 @@ class Flattener:
     def _changed_in_place(self):
         """Names the function changes without assigning them (`xs.append(v)`, `y[i] = v`)."""
         if not hasattr(self, "_changed_names"):
+            # (locals only: `np.sort(x)` is no list's sort)
             self._changed_names = {
-                n for n in map(changed_through, walk(self.tree)) if n is not None
+                n
+                for n in map(changed_through, walk(self.tree))
+                if n is not None and self.source.resolver.is_local(n)
             }
         return self._changed_names
 
@@ -303,6 +307,7 @@ class Flattener:
             ops.append(Op(OpKind.INACTIVE, [tmp], expr, expr))
             self.temp_kinds[tmp] = kind if kind in (INT, SCALAR, ARRAY) else ARRAY
             self.temp_ranks[tmp] = self.an.rank(expr)
+            self.inactive_temps.add(tmp)  # (no derivative: np.take's indices, a count)
             return ast.Name(id=tmp, ctx=ast.Load())
         if not active or isinstance(expr, ast.Name):
             return expr

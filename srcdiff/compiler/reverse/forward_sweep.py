@@ -52,7 +52,12 @@ class ForwardSweep:
             if not compound and not isinstance(node, ast.Call):
                 continue
             name = changed_through(node)
-            if name is not None and name not in assigned and name not in found:
+            if (
+                name is not None
+                and name not in assigned
+                and name not in found
+                and self.source.resolver.is_local(name)  # (`np.sort(x)` is no list's)
+            ):
                 found.append(name)
         # (not a list of differentiated values: the backward sweep reads one only for its
         # structure, with an adjoint list beside it, and its inactive reads, `len(xs)`, are
