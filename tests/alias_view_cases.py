@@ -58,3 +58,57 @@ def helper_scales_in_place_advice(x):
     y = x * 1.0
     y = _scale_tail_returned(y, 2.0)
     return np.sum(y**2)
+
+
+def reshaped_filled(x):
+    """A view by a method (not an index) of an array the function made: making y a copy
+    again was the advice (`y = x.copy().copy()`), and following it changed nothing."""
+    y = x.copy()
+    z = y.reshape(2, 2)
+    z[0] = 5.0
+    return np.sum(y * x)
+
+
+def reshaped_filled_advice(x):  # "change y itself, at the positions z views"
+    y = x.copy()
+    y[:2] = 5.0
+    return np.sum(y * x)
+
+
+def reshaped_filled_copied(x):  # "or copy the view"
+    y = x.copy()
+    z = y.reshape(2, 2).copy()
+    z[0] = 5.0
+    return np.sum(y * x) + np.sum(z * z)
+
+
+def transposed_scaled(x):
+    y = np.outer(x, x)
+    t = y.T
+    t *= 2.0
+    return np.sum(y)
+
+
+def list_argument_assigned(xs):
+    """Index assignment into a list argument: the advice was `xs = xs.copy()`, which is
+    refused in turn (no rule for a list's .copy(), and srcdiff assigns into arrays only)."""
+    xs[0] = xs[0] * 2.0
+    return xs[0] * xs[1]
+
+
+def list_argument_assigned_advice(xs):  # "work on a copy: xs = np.array(xs, float)"
+    xs = np.array(xs, float)
+    xs[0] = xs[0] * 2.0
+    return xs[0] * xs[1]
+
+
+def list_argument_assigned_through_a_copy(xs):
+    ys = list(xs)
+    ys[1] = ys[0] - ys[1]
+    return ys[0] * ys[1]
+
+
+def list_argument_assigned_through_a_copy_advice(xs):  # "ys = np.array(xs, float)"
+    ys = np.array(xs, float)
+    ys[1] = ys[0] - ys[1]
+    return ys[0] * ys[1]

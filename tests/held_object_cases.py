@@ -77,3 +77,33 @@ BRANCHY = Branchy(3.0)
 
 def branchy_loss(x):
     return BRANCHY.pick(x, 2.0) + x
+
+
+OTHER_NET = Net(0.6, -0.4)
+
+
+def net_in_a_local(x):
+    """The object in a local rebound in a loop: the helper's backward sweep reads it back
+    off the tape."""
+    net = NET
+    for _ in range(2):
+        x = Net.predict_through_class(net, x)
+        net = OTHER_NET
+    return np.sum(x)
+
+
+def _second_of(x, nets):
+    return Net.predict_through_class(nets[1], x)
+
+
+def net_in_a_list(x):
+    """Saved on the tape by one helper, popped and handed to another's backward sweep."""
+    return np.sum(_second_of(x, [NET, OTHER_NET]) ** 2)
+
+
+def method_of_an_argument(net, x):
+    return np.sum(net.predict(x))
+
+
+def method_of_an_argument_advice(net, x):  # "call it through its class"
+    return np.sum(Net.predict_through_class(net, x))

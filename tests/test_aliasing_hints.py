@@ -29,6 +29,24 @@ def test_the_refusal_says_to_change_the_base_or_copy_the_view(func, advice):
     assert ".copy().copy()" not in message
 
 
+@pytest.mark.parametrize(
+    "func, advice",
+    [
+        (C.reshaped_filled, "copy the view: z = y.reshape(2, 2).copy()"),
+        (C.transposed_scaled, "copy the view: t = y.T.copy()"),
+    ],
+)
+def test_a_view_made_by_a_method_is_told_to_change_the_base_or_copy_the_view(func, advice):
+    """y made its memory (`y = x.copy()`), so "make y a copy" changed nothing."""
+    with pytest.raises(srcdiff.UnsupportedSyntaxError) as err:
+        srcdiff.grad(func)(X)
+    message = str(err.value)
+    assert advice in message
+    assert "change y itself, at the positions" in message
+    assert ".copy().copy()" not in message
+    assert "make y a copy" not in message
+
+
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
 @pytest.mark.parametrize(
     "followed, original",
@@ -36,6 +54,8 @@ def test_the_refusal_says_to_change_the_base_or_copy_the_view(func, advice):
         (C.view_scaled_advice, C.view_scaled),
         (C.view_filled_advice, C.view_filled),
         (C.view_scaled_copied, None),
+        (C.reshaped_filled_advice, C.reshaped_filled),
+        (C.reshaped_filled_copied, None),
     ],
 )
 def test_the_advice_followed_differentiates(followed, original, mode):
@@ -72,3 +92,29 @@ def test_a_helper_changing_its_argument_is_told_to_return_the_change(mode):
     assert C.helper_scales_in_place_advice(X) == C.helper_scales_in_place(X)
     got = srcdiff.grad(C.helper_scales_in_place_advice, mode=mode)(X)
     assert_close(got, fd_grad(C.helper_scales_in_place, (X,), 0), rtol=1e-7)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize(
+    "func, followed, advice",
+    [
+        (C.list_argument_assigned, C.list_argument_assigned_advice, "xs = np.array(xs, float)"),
+        (
+            C.list_argument_assigned_through_a_copy,
+            C.list_argument_assigned_through_a_copy_advice,
+            "ys = np.array(xs, float)",
+        ),
+    ],
+)
+def test_a_list_argument_assigned_into_is_told_to_make_an_array(func, followed, advice, mode):
+    """(the advice was `xs = xs.copy()`: a list's .copy() has no rule)"""
+    xs = [0.5, -1.5]
+    with pytest.raises(srcdiff.UnsupportedSyntaxError) as err:
+        srcdiff.grad(func, mode=mode)(xs)
+    assert f"work on a copy: {advice} before" in err.value.hint
+    assert ".copy()" not in err.value.hint
+    assert "the caller's list" in str(err.value)
+    assert followed(list(xs)) == func(list(xs))
+    got = srcdiff.grad(followed, mode=mode)(xs)
+    assert xs == [0.5, -1.5]
+    assert_close(np.array(got), fd_grad(followed, (xs,), 0), rtol=1e-7)

@@ -62,3 +62,38 @@ def test_an_attribute_of_the_object_in_arithmetic_is_a_number(mode):
     g = srcdiff.grad(C.branchy_loss, mode=mode)
     assert g(1.5) == 1.0  # the constant branch: a1 * self.scale carries no derivative
     assert g(11.0) == 23.0  # the other: 2 * x + 1
+
+
+@pytest.mark.parametrize("mode", ["forward-over-reverse", "reverse-over-reverse"])
+@pytest.mark.parametrize(
+    "func",
+    [C.net_loss_through_class, C.net_in_a_local, C.net_in_a_list],
+    ids=["self_handed_on", "in_a_local", "in_a_list"],
+)
+def test_hessian_where_a_helper_saves_the_object(func, mode):
+    """The object a method's `self` holds, handed to another method (`Net.layer(self, x)`)
+    or held in a local or a list, was saved on the tape by the first-order code; popped
+    back in the Hessian's pass it was of unknown kind, so an array, and its attribute
+    `self.w` was refused ("an attribute of a differentiated value").  Now a helper's
+    unchanged object parameter is passed to the backward sweep (split._passed), and a
+    value popped off the tape whose attribute no array has, read there or by the helper
+    it is handed to, is an object (analysis._object_uses)."""
+    g = srcdiff.grad(func)
+    assert_close(g(X), fd_grad(func, (X,), 0), 1e-7, 1e-9, "gradient")
+    h = srcdiff.hessian(func, mode=mode)(X)
+    assert_close(h, fd_jacobian(g, (X,), 0), 1e-6, 1e-8, "hessian")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_method_of_an_argument_is_told_to_call_it_through_its_class(mode):
+    """(the advice was to call "the module function instead (e.g. np.sum(x) for x.sum())")"""
+    with pytest.raises(srcdiff.NoRuleError) as err:
+        srcdiff.grad(C.method_of_an_argument, wrt="x", mode=mode)(C.NET, X)
+    assert "call it through its class" in err.value.hint
+    assert "TheClass.predict(net, x)" in err.value.hint
+    followed = C.method_of_an_argument_advice
+    assert followed(C.NET, X) == C.method_of_an_argument(C.NET, X)
+    g = srcdiff.grad(followed, wrt="x", mode=mode)(C.NET, X)
+    assert_close(g, fd_grad(followed, (C.NET, X), 1), 1e-7, 1e-9, "gradient")
+    h = srcdiff.hessian(followed, wrt="x")(C.NET, X)
+    assert_close(h, fd_jacobian(srcdiff.grad(followed, wrt="x"), (C.NET, X), 1), 1e-6, 1e-8, "H")

@@ -254,12 +254,18 @@ def flat_tangents(flat: Flattened, tangents) -> tuple:
         if t is None:
             out += [None] * len(primal_leaves)
             continue
-        leaves, td = tree_flatten(t)
-        if td != flat.view.treedefs[p] and len(leaves) != len(primal_leaves):
+        # read by the primal's structure, keys by name (a tangent of another structure
+        # with as many leaves was read in order: {"b": 1.0, "a": 0.0} for {"a": .., "b": ..}
+        # gave the tangent along a)
+        try:
+            leaves = flatten_like(flat.view.treedefs[p], t)
+        except ValueError as exc:
             raise ArgumentError(
                 f"the tangent for {p} must have its primal's structure "
-                f"({flat.view.treedefs[p].describe()}), not {td.describe()}"
-            )
+                f"({flat.view.treedefs[p].describe()}): {exc}",
+                hint="give a container like the primal (one tangent per leaf, each of its "
+                "leaf's shape), or None for no tangent",
+            ) from None
         out += [t if differentiable(v) else None for t, v in zip(leaves, primal_leaves)]
     return tuple(out)
 

@@ -199,20 +199,37 @@ def _is_zero(t):
 
 
 def _tangent_like(t, a):
-    if isinstance(a, (list, tuple)):
-        return np.asarray(t, dtype=float)
-    if isinstance(a, np.ndarray):
-        if type(t) is np.ndarray and t.dtype == a.dtype and t.shape == a.shape:
+    """The tangent `t` given for primal `a`, in `a`'s shape (a scalar is broadcast to it);
+    ArgumentError for one of another shape, or one that is not a real number or array.
+    (A list primal took any tangent: one too long was read in part, one too short or a
+    scalar raised an IndexError from the tangent code; a complex tangent came back
+    complex, or lost its imaginary part with only a ComplexWarning.)"""
+    if isinstance(a, np.ndarray) and type(t) is np.ndarray:
+        if t.dtype == a.dtype and t.shape == a.shape:
             view = t.view()  # of a's shape and dtype already: a read-only view, as
             view.flags.writeable = False  # broadcast_to gives, but cheaper
             return view
-        t = np.asarray(t, dtype=a.dtype)
-        if t.shape != a.shape and not _broadcasts_to(t.shape, a.shape):
-            raise ArgumentError(
-                f"a tangent of shape {t.shape} was given for an argument of shape {a.shape}",
-                hint="give each tangent its primal's shape (or a scalar, broadcast to it)",
-            )
-        return np.broadcast_to(t, a.shape)
+    shape = (len(a),) if isinstance(a, (list, tuple)) else np.shape(a)
+    try:
+        values = np.asarray(t)
+    except (TypeError, ValueError):  # a ragged sequence
+        values = np.asarray(None)
+    if values.dtype.kind not in "biuf":
+        raise ArgumentError(
+            f"a tangent of type {type(t).__name__}"
+            + (f" (dtype {values.dtype})" if isinstance(t, np.ndarray) else "")
+            + f" was given for an argument of shape {shape}",
+            hint="give each tangent as a real number or a float array of its primal's shape",
+        )
+    if values.shape != shape and not _broadcasts_to(values.shape, shape):
+        raise ArgumentError(
+            f"a tangent of shape {values.shape} was given for an argument of shape {shape}",
+            hint="give each tangent its primal's shape (or a scalar, broadcast to it)",
+        )
+    if isinstance(a, (list, tuple)):
+        return np.broadcast_to(np.asarray(values, dtype=float), shape)
+    if isinstance(a, np.ndarray):
+        return np.broadcast_to(np.asarray(values, dtype=a.dtype), shape)
     return t
 
 

@@ -37,7 +37,7 @@ import numpy as np
 
 from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
-from .analysis import INT, REDUCTIONS, SCALAR, Analysis
+from .analysis import INT, LIST, REDUCTIONS, SCALAR, SEQ, SEQ2, Analysis
 from .astutil import base_name, hashable, walk
 from .source import MISSING, FunctionSource, is_user_function
 
@@ -520,13 +520,20 @@ class MemoryAnalysis:
                         if self.an.kinds.get(obj[1]) == INT
                         else f" (or np.array({obj[1]}, float))"
                     )  # not for an index array
+                    copy = f"{name} = {obj[1]}.copy(){floats}"
+                    held = "array"
+                    kind_of = self.an.param_kinds if obj[0] == "param" else self.an.kinds
+                    if kind_of.get(obj[1]) in (SEQ, SEQ2, LIST):
+                        # a list of numbers: `ys = xs.copy()` has no rule, and srcdiff
+                        # assigns into arrays only (the advice was that `.copy()`)
+                        copy, held = f"{name} = np.array({obj[1]}, float)", "list"
                     raise self.source.error(
                         UnsupportedSyntaxError,
                         f"{self.source.name} changes {what} {obj[1]!r} in place{via}; srcdiff "
-                        "would have to change the caller's array too",
+                        f"would have to change the caller's {held} too",
                         stmt,
-                        f"work on a copy: {name} = {obj[1]}.copy(){floats} before assigning "
-                        "into it" + self._return_it(name, obj),
+                        f"work on a copy: {copy} before assigning into it"
+                        + self._return_it(name, obj),
                     )
         if kind == "augassign":
             self._note_param_change(changed)
@@ -540,7 +547,7 @@ class MemoryAnalysis:
                 else self._global_objects(other) & changed
             )
             if shared:
-                self._refuse_alias(stmt, kind, name, other)
+                self._refuse_alias(stmt, kind, name, other, shared)
 
     def _return_it(self, name, obj):
         """A helper changing its argument may do it for its caller to see: then the
@@ -566,7 +573,7 @@ class MemoryAnalysis:
             if obj[0] == "param":
                 self.mutated_params.add(obj[1])
 
-    def _refuse_alias(self, stmt, kind, name, other):
+    def _refuse_alias(self, stmt, kind, name, other, shared=frozenset()):
         origin = self._origin(other, stmt)
         synthetic = origin is not None and getattr(origin, "srcdiff_synth", False)
         through = None
@@ -590,6 +597,11 @@ class MemoryAnalysis:
                 f"make {other} a copy: {make_copy}",
             )
             through = self._through_base(stmt, kind, name, other)
+            if through is None and any(obj[:2] == ("site", id(origin)) for obj in shared):
+                # `other` made the memory (`y = x.copy()`) and `name` views it through a
+                # chain srcdiff doesn't spell (`z = y.reshape(2, 3)`): copying `other`'s
+                # value again would change nothing (the advice was `y = x.copy().copy()`)
+                through = self._view_of(stmt, name, other)
             if through is not None:  # `name` is a view of `other`: change `other` itself
                 copy_hint, fix = through, through[2:]
         if kind == "augassign":
@@ -646,6 +658,23 @@ class MemoryAnalysis:
         ):
             return f"; assign into {other} itself: `{spelled} = {ast.unparse(stmt.value)}`; {copy}"
         return f"; assign into {other} itself, at the positions {name} views; {copy}"
+
+    def _view_of(self, stmt, name, other):
+        """Advice where `other` allocated the memory `name` views (`z = y.reshape(2, 3)`,
+        `z = y.T`, or a view of a view): change `other` at the positions `name` views, or copy
+        the view where `name` was bound."""
+        line = getattr(stmt, "lineno", 0)
+        earlier = [
+            s
+            for s in self.bindings.get(name, [])
+            if s is not stmt and getattr(s, "lineno", 0) <= line
+        ]
+        view = earlier[-1] if earlier else None
+        change = f"; change {other} itself, at the positions {name} views"
+        if isinstance(view, ast.Assign) and len(view.targets) == 1:
+            spelled = f"{ast.unparse(view.targets[0])} = {ast.unparse(view.value)}.copy()"
+            return f"{change}; or, if {other} is not meant to change, copy the view: {spelled}"
+        return f"{change}; or, if {other} is not meant to change, copy {name} before changing it"
 
     def _origin(self, name, stmt):
         """The statement that bound `name`, for messages: the last one before `stmt`."""

@@ -27,7 +27,7 @@ import numpy as np
 
 from ..rules import RULES
 from .astutil import base_name, walk
-from .source import MISSING, Resolver, is_user_function
+from .source import MISSING, Resolver, is_user_function, parsed
 
 INT, SCALAR, ARRAY, SEQ, SEQ2, OTHER = "int", "scalar", "array", "seq", "seq2", "other"
 LIST = "list"  # a list the code appends to and pops from (the stack of generated code)
@@ -109,6 +109,7 @@ class Analysis:
         self.tree = tree
         self.resolver = resolver
         self.kinds = dict(param_kinds)
+        self.param_kinds = dict(param_kinds)  # the arguments' kinds, as called
         self._lists_seen = LIST in self.kinds.values()  # has any name been a list?
         # Ranks (ndim), where certain: from the arguments the code is specialised for.
         # An array indexed by as many integers as it has axes is a scalar (w[2] of a 1-D w).
@@ -134,16 +135,23 @@ class Analysis:
         self.list_item_ranks: dict[str, int | None] = {}
         self.unseen_items: set[str] = {p for p, k in param_kinds.items() if k == LIST}
         self.restored = _restores(tree)
+        self.popped_objects: set[str] = set()
         initial = dict(self.active)
         self._fixpoint()
         unknown = {name for name, kind in self.kinds.items() if kind is None}
         self.popped = unknown  # (their kinds are guesses, _note_mixed_values)
         if unknown:
             control = _only_control_uses(tree, unknown)
+            # An object's attribute read (`self.w`: no number, array or list has one): an
+            # object a helper saved for its backward sweep (a model held in a variable),
+            # which carries no derivative -- taken for an array, its attribute was refused
+            self.popped_objects = _object_uses(tree, unknown, resolver)
             for name in unknown:
                 # Popped off a stack, so of unknown kind.  Used only to steer control flow or
                 # to index (a decision, a range, a trip count): an integer.  Else an array.
-                self.kinds[name] = INT if name in control else ARRAY
+                self.kinds[name] = (
+                    OTHER if name in self.popped_objects else INT if name in control else ARRAY
+                )
             # activity found while those kinds were unknown may not hold: find it again
             self.active = dict(initial)
             self.lost = {}
@@ -210,6 +218,12 @@ class Analysis:
                 # `v = s.pop()` taking back what `s.append(v)` saved: v's own values
                 # (an index saved in a loop stays an index), not any value on the stack
                 kind, active = None, False
+            elif (
+                isinstance(target, ast.Name)
+                and target.id in self.popped_objects
+                and _is_pop(stmt.value)
+            ):
+                kind, active = OTHER, False
             elif active and kind is None and self._pops_user_list(stmt):
                 # any value of a differentiated list: joined with an int the name had
                 # (`y = 0` ... `y = xs.pop()`), unknown would stay int and drop the
@@ -569,6 +583,12 @@ class Analysis:
             return OTHER, False
         # An inactive operand of unknown kind may be an array: assume so (always safe).
         kind = _join_numeric([k for k in (lk, rk) if k])
+        if kind == INT and ((la and lk is None) or (ra and rk is None)):
+            # a differentiated operand of unknown kind beside an int (a list's item popped
+            # inside the expression, `s.pop(0) ** 2`): the int made the result an int, and
+            # the derivative through it was dropped -- 0 in forward mode, a crash in
+            # reverse mode.  It may be an array: so the result may be (safe)
+            kind = ARRAY
         if isinstance(node.op, ast.Div) and kind == INT:
             kind = SCALAR
         if kind == SCALAR and self._int_array_among([(lk, node.left), (rk, node.right)]):
@@ -802,6 +822,57 @@ def _reduced_rank(rank, axis_args, keywords):
 
 
 _INT_FUNCS = {"range", "reversed", "len", "int", "bool"}
+
+
+# what a value of a kind srcdiff differentiates may have as an attribute
+_VALUE_ATTRIBUTES = frozenset(dir(np.ndarray)) | frozenset(dir(float)) | frozenset(dir(list))
+
+
+def _object_uses(tree, names, resolver=None):
+    """Names among `names` read somewhere as the base of an attribute that no number,
+    array or list has (`self.w`): objects.  With `resolver`, also those passed to a
+    function of the user's (generated code's helpers) whose parameter is read so
+    (`predict_bwd(_stack, dt1, self)`, where predict_bwd reads self.w)."""
+    found = {
+        node.value.id
+        for node in walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in names
+        and node.attr not in _VALUE_ATTRIBUTES
+    }
+    if resolver is None:
+        return found
+    for node in walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        given = [(i, a.id) for i, a in enumerate(node.args) if isinstance(a, ast.Name)]
+        given += [(k.arg, k.value.id) for k in node.keywords if isinstance(k.value, ast.Name)]
+        given = [(where, n) for where, n in given if n in names and n not in found]
+        if not given:
+            continue
+        func = resolver.resolve(node.func)
+        if not is_user_function(func):
+            continue
+        try:
+            helper = parsed(func).tree
+        except Exception:  # noqa: BLE001 - no source: judged by this function's uses alone
+            continue
+        params = [a.arg for a in helper.args.posonlyargs + helper.args.args]
+        by_param = {
+            (params[w] if isinstance(w, int) and w < len(params) else w): n for w, n in given
+        }
+        found |= {by_param[p] for p in _object_uses(helper, set(by_param) - {None})}
+    return found
+
+
+def _is_pop(node):
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "pop"
+        and not node.args
+    )
 
 
 def _only_control_uses(tree, names):

@@ -96,6 +96,9 @@ class Marker:
     var: str | None = None  # SAVE / RESTORE / *_ITEM
     site: ast.stmt | None = None  # the statement that overwrites `var`
     index: ast.expr | None = None  # *_ITEM
+    # SAVE / RESTORE of a value the statement changes in place (`xs.append(v)`, an array
+    # assigned into by an inactive loop): the save keeps a copy, not the changing object
+    copy: bool = False
 
 
 @dataclass(frozen=True)

@@ -1061,9 +1061,9 @@ class Normalizer(Reductions, Inlining):
             return [], expr
         lists = {p.func.value.id for p in pops}
         receivers = {id(p.func.value) for p in pops}
+        if not _reads_after_pops(expr, lists, receivers):
+            return [], expr  # the list read besides its pops, before one of them runs
         for n in walk(expr):
-            if isinstance(n, ast.Name) and n.id in lists and id(n) not in receivers:
-                return [], expr  # the list read besides its pops
             if isinstance(n, ast.NamedExpr) or (
                 isinstance(n, ast.Call) and not _pop_call(n) and self._is_user_function(n.func)
             ):
@@ -1305,6 +1305,48 @@ def _plain_args(call):
     return not any(isinstance(a, ast.Starred) for a in call.args) and all(
         k.arg is not None for k in call.keywords
     )
+
+
+def _reads_after_pops(expr, lists, receivers):
+    """Does every read of a list in `lists` in `expr`, other than as the receiver of a
+    pop, run after every pop of it that `_RunsFirst` lifts (`np.sum(s.pop(0)) * len(s)`:
+    lifting the pop leaves len(s) reading the list the pop left, as Python does)?  Not
+    where a read runs first (`s[0] * s.pop()`), nor in a pop's own index."""
+    lifted = []
+
+    class Pops(_RunsFirst):
+        def visit_Call(self, node):
+            node = self.generic_visit(node)
+            if _pop_call(node) and node is not expr:
+                lifted.append(node)
+            return node
+
+    Pops().visit(expr)
+    position = {id(n): k for k, n in enumerate(_in_running_order(expr))}
+    last = {}
+    for pop in lifted:  # a pop runs once its receiver and index have: at the call itself
+        name = pop.func.value.id
+        last[name] = max(last.get(name, -1), position[id(pop)])
+    for n in _in_running_order(expr):
+        if isinstance(n, ast.Name) and n.id in lists and id(n) not in receivers:
+            if position[id(n)] < last.get(n.id, -1):
+                return False
+    return True
+
+
+def _in_running_order(node):
+    """The nodes of an expression in the order Python evaluates them, a node after its
+    parts (its own evaluation finishes last: a call after its arguments); a dict
+    display's keys and values in turn."""
+    if isinstance(node, ast.Dict):
+        for k, v in zip(node.keys, node.values):
+            if k is not None:
+                yield from _in_running_order(k)
+            yield from _in_running_order(v)
+    else:
+        for child in ast.iter_child_nodes(node):
+            yield from _in_running_order(child)
+    yield node
 
 
 def _pop_call(node):

@@ -34,6 +34,7 @@ from .analysis import (
 )
 from .astutil import walk
 from .ir import Op, OpKind
+from .namefacts import changed_through
 
 if TYPE_CHECKING:
     from .analysis import Analysis
@@ -65,6 +66,7 @@ class Flattener:
         self.mode = mode  # "reverse" or "forward": which helper units to ask for
         self.temp_kinds: dict[str, str | None] = {}
         self.temp_ranks: dict[str, int | None] = {}
+        self.inactive_temps: set[str] = set()  # temporaries of inactive values (_atom)
 
     # -- public ------------------------------------------------------------------
     def assign(self, stmt: ast.Assign) -> list[Op]:
@@ -247,7 +249,7 @@ class Flattener:
             return any(self.is_active(e) for e in atom.elts)
         if isinstance(atom, ast.Name):
             if atom.id in self.temp_kinds:
-                return True
+                return atom.id not in self.inactive_temps
             return self.an.active.get(atom.id, False)
         return False
 
@@ -262,6 +264,28 @@ class Flattener:
         kind = self.an.expr(atom)[0]
         return kind or SCALAR
 
+    @property
+    def _changed_in_place(self):
+        """Names the function changes without assigning them (`xs.append(v)`, `y[i] = v`)."""
+        if not hasattr(self, "_changed_names"):
+            # (locals only: `np.sort(x)` is no list's sort)
+            self._changed_names = {
+                n
+                for n in map(changed_through, walk(self.tree))
+                if n is not None and self.source.resolver.is_local(n)
+            }
+        return self._changed_names
+
+    def _reads_changed_in_place(self, expr):
+        """Does the expression (not a bare name or constant) read a name the function
+        changes in place?  In reverse mode only: forward mode runs in order."""
+        if self.mode != "reverse" or isinstance(expr, (ast.Name, ast.Constant)):
+            return False
+        changed = self._changed_in_place
+        return bool(changed) and any(
+            isinstance(n, ast.Name) and n.id in changed for n in walk(expr)
+        )
+
     # -- splitting ---------------------------------------------------------------
     def _into(self, expr, target, ops):
         kind, active = self.an.expr(expr)
@@ -274,6 +298,17 @@ class Flattener:
 
     def _atom(self, expr, ops):
         kind, active = self.an.expr(expr)
+        if not active and self._reads_changed_in_place(expr):
+            # `len(xs)` in `w * len(xs)` where xs is appended to later: the backward sweep
+            # reads the value from a temporary (saved as any is), not from the list as it
+            # is by then (2 * w came back 3 * w; reverse/saves.py restores a list only
+            # where the sweep reads the list itself, and then as a copy)
+            tmp = self.names.numbered("t")
+            ops.append(Op(OpKind.INACTIVE, [tmp], expr, expr))
+            self.temp_kinds[tmp] = kind if kind in (INT, SCALAR, ARRAY) else ARRAY
+            self.temp_ranks[tmp] = self.an.rank(expr)
+            self.inactive_temps.add(tmp)  # (no derivative: np.take's indices, a count)
+            return ast.Name(id=tmp, ctx=ast.Load())
         if not active or isinstance(expr, ast.Name):
             return expr
         op = self._op(expr, [], ops)  # operands first, so temps number in order
@@ -705,6 +740,16 @@ class Flattener:
                     )
                 )
                 or self._held_object(bound[p])
+                or (
+                    # an object this function holds in a name it never overwrites (a
+                    # method's `self` handed on: `Model.predict(self, x)`): saved, it was
+                    # an untyped value popped off the tape, which a Hessian took for a
+                    # differentiated one (self.w "an attribute of a differentiated value")
+                    kinds.get(p) == OTHER
+                    and isinstance(bound[p], ast.Name)
+                    and bound[p].id not in targets
+                    and bound[p].id in self._invariant
+                )
             )
         )
 
@@ -765,10 +810,24 @@ class Flattener:
                 if call.func.attr in ("pop", "append", "extend")
                 else f"call it through its class: `{through_class}`"
                 if through_class
+                else f"call it through its class, as a function of yours: "
+                f"`{self._through_class_spelled(call)}` (srcdiff reads the methods of objects "
+                "a module or closure holds, not of arguments)"
+                if self._is_object(call.func.value)
                 else "call the module function instead (e.g. np.sum(x) for x.sum()), or "
                 "register a rule with srcdiff.register_rule",
             )
         return func
+
+    def _is_object(self, node):
+        """A name holding an object that is no number, array or container (a model passed
+        as an argument): `model.loss(x)` is a method of a user class, not an array's."""
+        return isinstance(node, ast.Name) and self.an.kinds.get(node.id) == OTHER
+
+    @staticmethod
+    def _through_class_spelled(call):
+        args = ", ".join([ast.unparse(call.func.value), *(ast.unparse(a) for a in call.args)])
+        return f"TheClass.{call.func.attr}({args})"
 
     def _through_class(self, call):
         """`Net.layer(self, x)` for `self.layer(x)` in a method of the class `Net` (a plain

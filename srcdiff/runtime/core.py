@@ -201,14 +201,7 @@ def seq_zeros(x):
 def seq_push(d, g):
     """The adjoint of a list with one more item, `g`, at its end: the reverse of a pop
     from a list whose adjoint is an array indexed like it (one row per item)."""
-    d = np.asarray(d)
-    if d.dtype == object:
-        out = np.empty(len(d) + 1, dtype=object)
-        out[: len(d)] = d
-        out[len(d)] = g
-        return out
-    row = np.broadcast_to(np.asarray(g, dtype=np.result_type(d.dtype, float)), d.shape[1:])
-    return np.concatenate([d, row[None]])
+    return _with_row(np.asarray(d), g, len(d))
 
 
 def seq_insert(d, g, at):
@@ -218,15 +211,33 @@ def seq_insert(d, g, at):
     n = len(d) + 1  # the list's length before the pop
     if not -n <= at < n:
         raise IndexError("pop index out of range")
-    pos = at % n
-    if d.dtype == object:
-        out = np.empty(n, dtype=object)
-        out[:pos] = d[:pos]
-        out[pos] = g
-        out[pos + 1 :] = d[pos:]
-        return out
-    row = np.broadcast_to(np.asarray(g, dtype=np.result_type(d.dtype, float)), d.shape[1:])
-    return np.concatenate([d[:pos], row[None], d[pos:]])
+    return _with_row(d, g, at % n)
+
+
+def _with_row(d, g, pos):
+    """`d` with `g` as a row at `pos`.  An empty list's adjoint (`seq_zeros([])`, of shape
+    (0,)) has no row to say its items' shape: the row is `g`'s own (`g` was broadcast to
+    a row of shape (), which an array item can't be).  An item of a shape the rows can't
+    take makes the rows objects, as seq_zeros makes them for items of several shapes."""
+    if d.dtype != object:
+        if d.shape == (0,):
+            row = np.asarray(g)
+            return np.array([row], dtype=np.result_type(row.dtype, np.float32))
+        row = np.asarray(g, dtype=np.result_type(d.dtype, float))
+        try:
+            row = np.broadcast_to(row, d.shape[1:])
+        except ValueError:
+            rows = np.empty(len(d), dtype=object)
+            for i in range(len(d)):
+                rows[i] = d[i]
+            d = rows
+        else:
+            return np.concatenate([d[:pos], row[None], d[pos:]])
+    out = np.empty(len(d) + 1, dtype=object)
+    out[:pos] = d[:pos]
+    out[pos] = g
+    out[pos + 1 :] = d[pos:]
+    return out
 
 
 def seq_rest(g, at):

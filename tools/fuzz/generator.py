@@ -793,6 +793,9 @@ class Gen:
                 f"len({lst}) * {lst}[1]",
                 f"sum({lst}[1:])",
                 f"{lst}.pop(0) - 0.5 * {lst}.pop()",  # (pops lifted out in Python's order)
+                # the list read again after its pop: len sees the list the pop left (the
+                # pop was not lifted, and its item ** 2 was taken for an int: no derivative)
+                f"{lst}.pop(0) ** 2 * len({lst})",
             ]
             if self.list_helper:
                 reads.append(f"hl({lst}[:])")
@@ -802,6 +805,7 @@ class Gen:
                 f"np.sum(np.array({lst}) ** 2)",
                 f"np.sum({lst}[1:][0] * {lst}[0])",  # (a slice of a list of arrays holds arrays)
                 f"np.sum({lst}.pop(0) * {lst}.pop())",
+                f"np.sum({lst}.pop(0) ** 2) * len({lst})",
             ]
             if self.list_helper:
                 reads.append(f"np.sum(hl({lst}[:]))")
@@ -810,6 +814,10 @@ class Gen:
             value = f"{value} + " + (popped if shape is None else f"np.sum({popped})")
         out = self.fresh()
         lines.append(f"{pad}{out} = {value}")
+        if self.chance(0.3):
+            # the list changed after the read: a partial reading it (`len(l)`, `l[-1]`)
+            # must see it as it was (reverse mode read it as the function left it)
+            lines.append(f"{pad}{lst}.append({item(env)})")
         env.names[out] = FLOAT
         return lines
 

@@ -141,6 +141,10 @@ def _same_value(a, b):
         return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True)
     if isinstance(a, (list, tuple)):
         return len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same_value(a[k], b[k]) for k in a)
+    if hasattr(a, "__dataclass_fields__"):  # (its == compares arrays: ambiguous)
+        return _same_value(vars(a), vars(b))
     if isinstance(a, float):
         return a == b or (math.isnan(a) and math.isnan(b))
     return a == b
@@ -668,6 +672,10 @@ def _check(case, func, modes):
                     )
     if case.hessian and "hessian" in modes and not case.containers:
         _check_hessian(case, func, args, wrt[0], verdict, "transforms" in modes and not single)
+    if rev is not None and case.containers and "transforms" in modes and not single:
+        from .transforms import check_container_transforms
+
+        verdict.sub["transforms"] = check_container_transforms(func, args, pk, wrt, value, rev)
     if rev is not None and not case.containers:
         if "transforms" in modes and not single:
             from .transforms import check_transforms

@@ -195,3 +195,41 @@ def _has_aux(case, args, wrt, grads, value, mode):
         if problem:
             _wrong(check + "-shape", problem)
         _agree(f"{check} d/d{name}", gi, grads[name], None, args, None)
+
+
+def check_container_transforms(func, args, pk, wrt, value, rev):
+    """("ok" | "refused", why) for jvp of a program with parameters in containers
+    (`oracle._Packing`): each container's tangent is a container of the same structure,
+    a dict's keys written in the reverse order (a structure is its keys, not their order:
+    jvp read a tangent dict's leaves in order, so {"b": 1.0, "a": 0.0} for a primal
+    {"a": ..., "b": ...} was the tangent along a); compared with the checked gradient."""
+    grads = dict(zip(wrt, rev))
+    flat_tangents = {
+        name: _tangent(x, k) if name in grads else None for k, (name, x) in enumerate(args.items())
+    }
+    packed_args = pk.pack(o._clone(args))
+    tangents = dict(pk.pack(flat_tangents))
+    for name, (kind, fields) in pk.spec.items():
+        if kind == "dict" and name in tangents:
+            tangents[name] = {f: flat_tangents[f] for f in reversed(fields)}
+    params = list(packed_args)
+    try:
+        before = o._clone(packed_args)
+        out, tangent = _call(
+            "jvp",
+            lambda: srcdiff.jvp(
+                func, tuple(packed_args[p] for p in params), tuple(tangents[p] for p in params)
+            ),
+        )
+        o._check_untouched("jvp", before, packed_args)
+    except _Refused as refused:
+        return "refused", refused.why
+    if not o._close(out, value, *TOL):
+        _wrong("jvp", f"value {out!r}, f {value!r}")
+    want = sum(
+        float(np.sum(np.asarray(grads[n], float) * np.asarray(t, float)))
+        for n, t in flat_tangents.items()
+        if t is not None
+    )
+    _agree("jvp (containers)", tangent, want, pk.plain(func), args)
+    return "ok", ""

@@ -265,14 +265,28 @@ class BackwardSweep:
             out.extend(self.bwd_stmt(stmt, state))
         return out
 
+    def _in_place_restores(self, stmt, compound=False):
+        """The restores of forward_sweep's `_in_place_saves`, in reverse."""
+        return [
+            self._marker(MarkerKind.RESTORE, site=stmt, var=v, stack=self.saves_on_stack, copy=True)
+            for v in reversed(self._changed_in_place(stmt, compound))
+        ]
+
     def bwd_stmt(self, stmt, state):
         if self._is_inactive_compound(stmt):
             return [
-                self._marker(MarkerKind.RESTORE, site=stmt, var=v, stack=self.saves_on_stack)
-                for v in reversed(self._compound_assigned(stmt))
+                *self._in_place_restores(stmt, compound=True),
+                *(
+                    self._marker(MarkerKind.RESTORE, site=stmt, var=v, stack=self.saves_on_stack)
+                    for v in reversed(self._compound_assigned(stmt))
+                ),
             ]
         if isinstance(stmt, ast.Assign):
-            return self._bwd_assign(stmt, state)
+            return self._bwd_assign(stmt, state) + self._in_place_restores(stmt)
+        if isinstance(stmt, ast.Expr):
+            push = self._active_push(stmt)
+            out = [] if push is None else self._bwd_push(stmt, push[0], push[1], state)
+            return out + self._in_place_restores(stmt)
         if isinstance(stmt, ast.If):
             if is_loop_exit(stmt):
                 return []
@@ -294,10 +308,6 @@ class BackwardSweep:
             return [pop, *branch]
         if isinstance(stmt, (ast.For, ast.While)):
             return self._bwd_loop(stmt, state)
-        if isinstance(stmt, ast.Expr):
-            push = self._active_push(stmt)
-            if push is not None:
-                return self._bwd_push(stmt, push[0], push[1], state)
         return []
 
     def _bwd_loop(self, stmt, state, every=False):

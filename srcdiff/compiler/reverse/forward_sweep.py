@@ -13,6 +13,7 @@ from ..astutil import copy_tree, is_loop_exit, walk
 from ..astutil import name as _name
 from ..control import fill
 from ..ir import MarkerKind, OpKind
+from ..namefacts import changed_through
 
 
 class ForwardSweep:
@@ -36,6 +37,39 @@ class ForwardSweep:
             {n.id for n in walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         )
 
+    def _changed_in_place(self, stmt, compound=False):
+        """Names `stmt` changes without assigning them: a list method (`xs.append(v)`,
+        `v = xs.pop()`) -- or, in a compound statement, a store into an element too
+        (`y[i] = v` in an inactive loop).  The backward sweep reads them as they were when
+        the statement ran: a partial `len(xs)`, `xs[-1]` or `y[0]` of an earlier
+        statement read the list or array as the function left it (w * len(xs), then
+        xs.append(3.0): the derivative 3 * w where it is 2 * w)."""
+        assigned = set(self._compound_assigned(stmt)) if compound else set()
+        if isinstance(stmt, ast.Assign):
+            assigned |= {n.id for n in walk(stmt.targets[0]) if isinstance(n, ast.Name)}
+        found = []
+        for node in walk(stmt):
+            if not compound and not isinstance(node, ast.Call):
+                continue
+            name = changed_through(node)
+            if (
+                name is not None
+                and name not in assigned
+                and name not in found
+                and self.source.resolver.is_local(name)  # (`np.sort(x)` is no list's)
+            ):
+                found.append(name)
+        # (not a list of differentiated values: the backward sweep reads one only for its
+        # structure, with an adjoint list beside it, and its inactive reads, `len(xs)`, are
+        # temporaries (split._atom); a copy of it is a list the Hessian's pass can't follow)
+        return [n for n in found if not (self.an.kinds.get(n) == LIST and self.an.active.get(n))]
+
+    def _in_place_saves(self, stmt, compound=False):
+        return [
+            self._marker(MarkerKind.SAVE, site=stmt, var=v, stack=self.saves_on_stack, copy=True)
+            for v in self._changed_in_place(stmt, compound)
+        ]
+
     def fwd_stmt(self, stmt):
         if self._is_inactive_compound(stmt):
             # No derivative flows through it: run it as written, and only save
@@ -45,10 +79,13 @@ class ForwardSweep:
                     self._marker(MarkerKind.SAVE, site=stmt, var=v, stack=self.saves_on_stack)
                     for v in self._compound_assigned(stmt)
                 ),
+                *self._in_place_saves(stmt, compound=True),
                 stmt,
             ]
         if isinstance(stmt, ast.Assign):
-            return self._fwd_assign(stmt)
+            return self._in_place_saves(stmt) + self._fwd_assign(stmt)
+        if isinstance(stmt, ast.Expr):
+            return [*self._in_place_saves(stmt), stmt]
         if isinstance(stmt, ast.If):
             if is_loop_exit(stmt):
                 return [stmt]

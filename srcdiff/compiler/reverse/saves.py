@@ -5,6 +5,7 @@ helpers) or local copies, or dropped."""
 from __future__ import annotations
 
 import ast
+import copy
 
 from ..analysis import SCALAR
 from ..astutil import BLOCK_FIELDS, copy_tree, walk
@@ -195,14 +196,18 @@ class SaveResolution:
             return []
         if not self.defs.must.has(id(site), var):
             self.none_init.add(var)
+        value = _name(var)
+        if m.copy:  # changed in place: keep its contents (copy.copy: a list, an array, None)
+            func = ast.Attribute(value=_name(self.bind(copy, "copy")), attr="copy", ctx=ast.Load())
+            value = _call(func, value)
         if m.stack:
             self.uses_stack = True
             if kind is MarkerKind.SAVE:
-                return [ast.Expr(value=_attr_call(self.stack, "append", _name(var)))]
+                return [ast.Expr(value=_attr_call(self.stack, "append", value))]
             return [_assign(var, _attr_call(self.stack, "pop"))]
         saved = self.ir.saved_name(site, var, lambda: self.names.numbered(var + "_"))
         if kind is MarkerKind.SAVE:
-            return [_assign(saved, _name(var))]
+            return [_assign(saved, value)]
         return [_assign(var, _name(saved))]
 
     def _expand_item(self, m, needed):
