@@ -416,3 +416,25 @@ def test_a_negation_of_an_assigned_parameter_stays_in_the_loop():
     )
     text = _source_of(src, "f", (0.3, 0.7, 3), (0, 1))
     assert not any(line.strip().endswith("= -k") for line in text.split("for i in iters1:")[0])
+
+
+def overwritten_then_unread(x0, x1, x2):
+    x0 = x1
+    for k in range(2):
+        v2 = math.atanh(0.9 * math.tanh(x0))
+        c = [x2 * x2]
+        c.append(c[-1] * v2)
+    return x0 * x2 + c[-1]
+
+
+def test_a_pop_whose_value_is_dropped_moves_with_its_push():
+    # with respect to x0 and x2 the backward sweep reads neither tanh value: dead-code
+    # elimination dropped the names of their pops (`_stack.pop()`), the float tape then
+    # moved the pushes to _floats but not those pops, and the backward sweep popped the
+    # list tape's `c` into nothing (a TypeError on main; fuzz seed 9730127)
+    args = (-0.788, -1.37, 1.001)
+    text = _text(overwritten_then_unread, args, wrt=(0, 2)).text
+    assert text.count("_floats.append(") == text.count("_floats.pop()") == 2
+    got = srcdiff.grad(overwritten_then_unread, wrt=(0, 2))(*args)
+    assert got[0] == 0.0
+    assert_close(got[1], fd_grad(overwritten_then_unread, args, 2), 1e-7, 1e-9)

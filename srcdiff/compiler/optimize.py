@@ -314,7 +314,10 @@ class _DeadCode:
                 return None
             if isinstance(stmt.value, ast.Call):  # keep the call, drop the name
                 live |= self.reads(stmt.value)
-                return ast.copy_location(ast.Expr(value=stmt.value), stmt)
+                kept = ast.copy_location(ast.Expr(value=stmt.value), stmt)
+                # (a pop's name: reverse/float_tape.py moves a pop with its push by it)
+                kept.srcdiff_dropped = target.id
+                return kept
         if len(stmt.targets) == 1 and target.__class__ is ast.Name:
             live.discard(target.id)  # (most assignments: `_bound`'s set of one name)
         else:

@@ -180,7 +180,21 @@ def _push_name(stmt, stack):
 
 
 def _pop_name(stmt, stack):
-    """`n` of `n = stack.pop()`, else None."""
+    """`n` of `n = stack.pop()`, or of such a pop whose value dead-code elimination
+    dropped (`stack.pop()`, knowing `n`: it must move with n's push), else None."""
+    dropped = getattr(stmt, "srcdiff_dropped", None)
+    if dropped is not None and isinstance(stmt, ast.Expr):
+        call = stmt.value
+        if (
+            isinstance(call, ast.Call)
+            and not call.args
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "pop"
+            and isinstance(call.func.value, ast.Name)
+            and call.func.value.id == stack
+        ):
+            return dropped
+        return None
     if (
         isinstance(stmt, ast.Assign)
         and len(stmt.targets) == 1
