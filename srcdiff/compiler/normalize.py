@@ -197,9 +197,17 @@ def _name(id_, ctx=None):
     return ast.Name(id=id_, ctx=ctx or ast.Load())
 
 
-def _extends_by_iterable(call) -> bool:
-    """`s.extend(e)` of one iterable that is not a display (those become appends)."""
-    return (
+def _append_to(extend, value):
+    """`s.append(value)`, located at the call `s.extend(...)`."""
+    receiver = extend.func.value.id
+    method = ast.Attribute(value=_name(receiver), attr="append", ctx=ast.Load())
+    call = ast.Call(func=_located(method, extend.func), args=[value], keywords=[])
+    return _located(call, extend)
+
+
+def _extended_by(call):
+    """`e` of `s.extend(e)` for a name s and one argument, else None."""
+    if (
         isinstance(call, ast.Call)
         and isinstance(call.func, ast.Attribute)
         and call.func.attr == "extend"
@@ -207,7 +215,9 @@ def _extends_by_iterable(call) -> bool:
         and len(call.args) == 1
         and not call.keywords
         and not isinstance(call.args[0], ast.Starred)
-    )
+    ):
+        return call.args[0]
+    return None
 
 
 def _reads_length_of(node, lists) -> bool:
@@ -543,15 +553,9 @@ class Normalizer(Reductions, Inlining):
         if isinstance(stmt.value, ast.Constant):  # stray string or docstring
             return []
         call = stmt.value
-        if (
-            isinstance(call, ast.Call)
-            and isinstance(call.func, ast.Attribute)
-            and call.func.attr == "extend"
-            and isinstance(call.func.value, ast.Name)
-            and len(call.args) == 1
-            and not call.keywords
-            and isinstance(call.args[0], (ast.List, ast.Tuple))
-            and not any(isinstance(e, ast.Starred) for e in call.args[0].elts)
+        extended = _extended_by(call)
+        if isinstance(extended, (ast.List, ast.Tuple)) and not any(
+            isinstance(e, ast.Starred) for e in extended.elts
         ):  # `s.extend([a, b])`: `s.append(a)`, `s.append(b)` (a list display's items)
             # every item is evaluated before the first append, as the display is: in
             # `s.extend([a, s[-1] * y])` the read of s[-1] is the old last item (reading it
@@ -564,19 +568,9 @@ class Normalizer(Reductions, Inlining):
                     e = _located(_name(tmp), e)
                 items.append(e)
             for e in items:
-                append = ast.Call(
-                    func=_located(
-                        ast.Attribute(
-                            value=_name(call.func.value.id), attr="append", ctx=ast.Load()
-                        ),
-                        call.func,
-                    ),
-                    args=[e],
-                    keywords=[],
-                )
-                out += self._stmt_Expr(_located(ast.Expr(value=_located(append, call)), stmt))
+                out += self._stmt_Expr(_located(ast.Expr(value=_append_to(call, e)), stmt))
             return out
-        if _extends_by_iterable(call):
+        if extended is not None:  # any other iterable: a loop of appends
             return self._stmt_For(self._extend_loop(call, stmt))
         pre, value = self._lift_walrus(stmt.value, stmt)
         more, value = self._inline_calls(value, stmt)
@@ -622,18 +616,11 @@ class Normalizer(Reductions, Inlining):
         the length it had when the loop began (_lower_for_header), so `s.extend(s)` doubles
         s once, as list.extend does."""
         item = self.names.numbered("item")
-        append = ast.Call(
-            func=_located(
-                ast.Attribute(value=_name(call.func.value.id), attr="append", ctx=ast.Load()),
-                call.func,
-            ),
-            args=[_located(_name(item), call)],
-            keywords=[],
-        )
+        append = _append_to(call, _located(_name(item), call))
         loop = ast.For(
             target=_located(_name(item, ast.Store()), call),
             iter=call.args[0],
-            body=[_located(ast.Expr(value=_located(append, call)), stmt)],
+            body=[_located(ast.Expr(value=append), stmt)],
             orelse=[],
         )
         return _located(loop, stmt)
