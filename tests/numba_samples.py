@@ -39,6 +39,10 @@ def cube_root(x):
     return math.cbrt(x * x + 1.0) * x  # math.cbrt: Python 3.11 on
 
 
+def cube_root_np(x):
+    return np.cbrt(x * x + 1.0) * x
+
+
 # -- array functions whose generic code calls runtime helpers with Numba forms ----------------
 # (tests/test_numba_build.py builds them with --backend numba; test_numba_forms.py runs them)
 
