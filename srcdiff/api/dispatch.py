@@ -81,12 +81,14 @@ class Dispatcher:
             lines.append(f"        if {' and '.join(checks) or 'True'}:")
             lines.append(f"            _r = _f{k}({call})")
             numbers = not any(isinstance(t, tuple) for t in types)  # no arrays: floats out
-            if numbers:  # math.isfinite of a complex number (made at run time) raises
+            if numbers:  # (math.isfinite raises for what is not a real number, such as
+                # a complex one made at run time: the general test decides then)
                 lines.append("            try:")
                 lines.append(f"                if {self.inline('_r')}:")
                 lines.append("                    return _r")
                 lines.append("            except TypeError:")
-                lines.append("                pass")
+                lines.append("                if _ok(_r):")
+                lines.append("                    return _r")
             else:
                 lines.append("            if _ok(_r):")
                 lines.append("                return _r")
