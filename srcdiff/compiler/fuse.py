@@ -58,6 +58,7 @@ from dataclasses import dataclass, field
 
 from .analysis import ARRAY, INT, SCALAR
 from .astutil import copy_tree, statements, walk
+from .unrolling import fresh
 
 #: names of the NumPy functions with a scalar form in Numba that a fused loop may call
 _UFUNCS = frozenset(
@@ -129,12 +130,7 @@ def fuse_loops(
 
 
 def _fresh(taken, base):
-    name, k = base, 0
-    while name in taken:
-        k += 1
-        name = f"{base}_{k}"
-    taken.add(name)
-    return name
+    return fresh(taken, base, sep="_")
 
 
 class _Fuser:

@@ -30,6 +30,7 @@ from ..errors import BackendError
 from . import fuse
 from .analysis import ARRAY, INT, SCALAR
 from .astutil import Transformer, walk
+from .unrolling import fresh as fresh_name
 
 FLOAT, INTEGER, BOOL, RANGE, ARRAYS = "float", "int", "bool", "range", "array"
 
@@ -42,12 +43,7 @@ class TapeNames:
 
     def __init__(self, stack: str, taken: set[str]):
         def fresh(base):
-            name, n = base, 0
-            while name in taken:
-                n += 1
-                name = f"{base}_{n}"
-            taken.add(name)
-            return name
+            return fresh_name(taken, base, sep="_")
 
         self.stack = stack
         self.pos = fresh(stack + "_n")

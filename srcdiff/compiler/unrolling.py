@@ -34,12 +34,13 @@ def own_jumps(stmts):
             stack.extend(c for c in ast.iter_child_nodes(s) if isinstance(c, ast.stmt))
 
 
-def fresh(taken, base) -> str:
-    """A name like `base` that is not in `taken` (which then holds it)."""
+def fresh(taken, base, sep="") -> str:
+    """A name like `base` that is not in `taken` (which then holds it): base, base1, ...
+    (base_1, ... with `sep="_"`)."""
     name, k = base, 0
     while name in taken:
         k += 1
-        name = f"{base}{k}"
+        name = f"{base}{sep}{k}"
     taken.add(name)
     return name
 
