@@ -45,6 +45,7 @@ from .reverse.checkpoint import parse_option
 from .reverse.float_tape import route_floats, sized_at
 from .reverse.frees import free_dead_arrays
 from .reverse.invariants import hoist_negations
+from .reverse.packed import pack_saves
 from .signs import tidy_signs
 from .source import MISSING
 from .straight import fold_straight_line
@@ -797,6 +798,7 @@ def _helper_functions(unit, spec):
         fwd, set(fn.flat.temp_kinds), pure | _user_modules(fn), context, fn.int_names
     )
     fwd = share_repeats(fwd, _number_names(fn))
+    fwd_body = _prologue(fn) + fwd + save + [ast.Return(value=ret)]
     args = copy_tree(fn.tree.args)
     _bind_defaults(fn, spec.func, args)
     args.posonlyargs, args.args = [], [ast.arg(arg=fn.stack)] + args.posonlyargs + args.args
@@ -810,11 +812,7 @@ def _helper_functions(unit, spec):
                     "saving what the backward sweep needs."
                 )
             )
-        ]
-        + _prologue(fn)
-        + fwd
-        + save
-        + [ast.Return(value=ret)],
+        ],
         decorator_list=[],
         returns=None,
     )
@@ -842,6 +840,11 @@ def _helper_functions(unit, spec):
     )
     bwd_body = _tidy(fn, restore + bwd + [ast.Return(value=result)], alive=set(spec.passed))
     bwd_body = share_repeats(bwd_body, _number_names(fn))
+    if unit.backend == "python":  # (njit.py keeps a list per kind of value it saves)
+        fwd_body, bwd_body = pack_saves(
+            fwd_body, bwd_body, fn.stack, {a.arg for a in bwd_args.args}
+        )
+    fwd_def.body += fwd_body
     bwd_def = ast.FunctionDef(
         name=spec.bwd_name,
         args=bwd_args,

@@ -66,15 +66,13 @@ def log_loss_grad(w1, w2, b):
 def neuron_fwd(_stack, x1, x2, w1, w2, b):
     """Forward sweep of neuron: its value, saving what the backward sweep needs."""
     out = sigmoid_fwd(_stack, w1 * x1 + w2 * x2 + b)
-    _stack.append(x1)
-    _stack.append(x2)
+    _stack.append((x1, x2))
     return out
 
 
 def neuron_bwd(_stack, dout, w1, w2, b):
     """Backward sweep of neuron: adjoints of w1, w2, b."""
-    x2 = _stack.pop()
-    x1 = _stack.pop()
+    x1, x2 = _stack.pop()
     # line 11: return sigmoid(w1 * x1 + w2 * x2 + b)
     dt4 = sigmoid_bwd(_stack, dout)
     db = dt4
@@ -87,18 +85,14 @@ def sigmoid_fwd(_stack, z):
     """Forward sweep of sigmoid: its value, saving what the backward sweep needs."""
     t2 = math.exp(-z)
     t3 = 1.0 + t2
-    _stack.append(t2)
-    _stack.append(t3)
     out = 1.0 / t3
-    _stack.append(out)
+    _stack.append((t2, t3, out))
     return out
 
 
 def sigmoid_bwd(_stack, dout):
     """Backward sweep of sigmoid: adjoints of z."""
-    out = _stack.pop()
-    t3 = _stack.pop()
-    t2 = _stack.pop()
+    t2, t3, out = _stack.pop()
     # line 7: return 1.0 / (1.0 + math.exp(-z))
     dt3 = dout * (-out / t3)
     dt1 = dt3 * t2

@@ -54,15 +54,13 @@ def loss_grad(w, b, data=DATA):
 def predict_fwd(_stack, w, b, x):
     """Forward sweep of predict: its value, saving what the backward sweep needs."""
     out = math.tanh(w * x + b)
-    _stack.append(out)
-    _stack.append(x)
+    _stack.append((out, x))
     return out
 
 
 def predict_bwd(_stack, dout, w, b):
     """Backward sweep of predict: adjoints of w, b."""
-    x = _stack.pop()
-    out = _stack.pop()
+    out, x = _stack.pop()
     # line 11: return math.tanh(w * x + b)
     dt2 = dout * (1 - out * out)
     db = dt2
