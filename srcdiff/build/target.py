@@ -21,6 +21,7 @@ from ..api.loading import import_file
 from ..errors import SrcDiffError, UsageError
 from ..runtime.trees import is_node
 from .config import Target
+from .finite import checked_unit
 
 
 class ImportingLoader:
@@ -212,6 +213,7 @@ def build_target(project, loader, target):
             )
             for out in target.outputs
         ]
+    units = [(out, checked_unit(gen, out, func.__name__, wrt)) for out, gen in units]
     return Built(
         target=target,
         dotted=project.dotted(target.file),
@@ -280,7 +282,7 @@ def _build_tree_target(project, target, func, params, wrt, at):
                 "can't be written as code reading them (a container type srcdiff can't "
                 "name in a module, or a name clash); give plain arguments"
             )
-        units.append((out, shown))
+        units.append((out, checked_unit(shown, out, func.__name__, wrt)))
     return Built(
         target=target,
         dotted=project.dotted(target.file),

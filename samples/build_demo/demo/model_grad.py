@@ -48,7 +48,7 @@ def loss_grad(w, b, data=DATA):
         g1, g2 = predict_bwd(_stack, derr, w, b)
         dw = dw + g1
         db = db + g2
-    return dw, db
+    return finite_derivative((dw, db), "loss", ("w", "b"))
 
 
 def predict_fwd(_stack, w, b, x):
@@ -102,7 +102,7 @@ def loss_value_and_grad(w, b, data=DATA):
         g1, g2 = predict_bwd(_stack, derr, w, b)
         dw = dw + g1
         db = db + g2
-    return value, (dw, db)
+    return value, finite_derivative((dw, db), "loss", ("w", "b"))
 
 
 def rosenbrock_grad(x, y, a=1.0, b=100.0):
@@ -113,7 +113,7 @@ def rosenbrock_grad(x, y, a=1.0, b=100.0):
     dy = dt4
     dt3 = -dt4
     dx = 2 * (dt3 * x) - 2.0 * (a - x)
-    return dx, dy
+    return finite_derivative((dx, dy), "rosenbrock", ("x", "y"))
 
 
 def fit_loss_grad_leaves(params_w, params_b, data):
@@ -180,7 +180,7 @@ def fit_loss_grad(params, data=DATA):
         raise ValueError("fit_loss_grad was built for another structure of params (keys, lengths); rebuild it with an `at` of this one")
     dparams_w, dparams_b = fit_loss_grad_leaves(params["w"], params["b"], data)
     dparams = {"w": dparams_w, "b": dparams_b}
-    return dparams
+    return finite_derivative(dparams, "fit_loss", ("params",))
 
 
 def fit_loss_value_and_grad_leaves(params_w, params_b, data):
@@ -201,10 +201,80 @@ def fit_loss_value_and_grad(params, data=DATA):
         raise ValueError("fit_loss_value_and_grad was built for another structure of params (keys, lengths); rebuild it with an `at` of this one")
     value, (dparams_w, dparams_b) = fit_loss_value_and_grad_leaves(params["w"], params["b"], data)
     dparams = {"w": dparams_w, "b": dparams_b}
-    return value, dparams
+    return value, finite_derivative(dparams, "fit_loss", ("params",))
 
 
 # srcdiff runtime helpers, copied here so this module runs without srcdiff
+
+
+def _not_finite_real(value):
+    """ "complex" or "not finite" for the first number in `value` (numbers, arrays, and
+    tuples, lists, dicts and dataclasses of them) that is not a finite real one, else ""."""
+    if isinstance(value, (complex, np.complexfloating)):
+        return "complex"
+    if isinstance(value, (float, np.floating)):
+        return "" if np.isfinite(value) else "not finite"
+    if isinstance(value, np.ndarray):
+        kind = value.dtype.kind
+        if kind == "f":
+            return "" if np.isfinite(value).all() else "not finite"
+        if kind == "c":
+            return "complex"
+        items = value.flat if kind == "O" else ()  # (ints and bools are finite)
+    elif isinstance(value, dict):
+        items = value.values()
+    elif isinstance(value, (tuple, list)):
+        items = value
+    else:
+        fields = getattr(value, "__dataclass_fields__", None) or ()
+        items = [getattr(value, f) for f in fields]
+    problems = [p for p in map(_not_finite_real, items) if p]
+    return "complex" if "complex" in problems else problems[0] if problems else ""
+
+
+def _refuse_derivative(problem, func_name, name):
+    message = f"the derivative of {func_name} with respect to {name} is {problem} here"
+    if problem == "complex":
+        hint = (
+            "a real operation made a complex number: in Python, a ** b with a negative float "
+            "a and a non-integer b is complex; keep the base positive where the function is "
+            "evaluated (abs(a) ** b)"
+        )
+    else:
+        hint = (
+            "the function is not differentiable at this point (sqrt at 0, log at 0, a "
+            "division by zero), or a value overflowed; try a nearby point, or guard the "
+            "expression (np.where on the argument as well as on the result)"
+        )
+    try:
+        from srcdiff.errors import DomainError
+    except ImportError:
+        raise FloatingPointError(f"{message}\nhint: {hint}") from None
+    raise DomainError(message, hint=hint)
+
+
+def finite_derivative(value, func_name, names):
+    """`value`, the derivative a built module returns, when every number in it is a finite
+    real number; else an error naming the parameter (`names`: one per part of `value`, or
+    one naming all of it). A built module runs without srcdiff.grad's check, which refuses
+    an infinite, nan or complex derivative (a real operation can make a complex number in
+    Python: `(-1.0) ** 0.5`); this is that check, in the module. Python floats and tuples
+    of them take the first branches (a subtraction a float: inf - inf and nan are nan)."""
+    if type(value) is float:
+        if value - value == 0.0:
+            return value
+    elif type(value) is tuple:
+        for part in value:
+            if type(part) is not float or part - part != 0.0:
+                break
+        else:
+            return value
+    parts = value if len(names) > 1 else (value,)
+    for name, part in zip(names, parts):
+        problem = _not_finite_real(part)
+        if problem:
+            _refuse_derivative(problem, func_name, name)
+    return value
 
 
 def structure_of(value):

@@ -1,0 +1,103 @@
+"""A built module checks the derivatives it returns, as srcdiff.grad does.
+
+In-process, every derivative srcdiff returns is checked (api/finite.py): an infinite,
+nan or complex one is a `DomainError`, never a value. A built module runs without
+srcdiff, so the check goes into its text: each `return` of a unit's entry function
+returns `finite_derivative(<the derivatives>, "f", ("a", "b"))` (runtime/core.py,
+copied into the module like every runtime helper) -- for `value_and_grad` and `jvp` the
+derivative part of the returned pair only, as in-process. The statement is edited in
+the text (not re-printed), so the `# line N` comments stay.
+
+Python backend and symbolic mode only: Numba compiles the entry of a `--backend numba`
+module, which can't call a Python helper.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+
+from ..runtime.core import finite_derivative
+
+#: where the derivatives are in an output's result: the whole of it, or one item
+_DERIVATIVE_AT = {"grad": None, "vjp": None, "value_and_grad": 1, "jvp": 1}
+
+
+def checked_unit(gen, output, func_name, wrt):
+    """Generated unit `gen` whose entry returns its derivatives checked; `gen` itself where
+    its returns are not of the form this knows."""
+    if getattr(gen, "backend", "python") != "python" or output not in _DERIVATIVE_AT:
+        return gen
+    tree = ast.parse(gen.text)
+    entry = next(
+        (d for d in tree.body if isinstance(d, ast.FunctionDef) and d.name == gen.entry), None
+    )
+    if entry is None:
+        return gen
+    check = _free_name(tree, gen, "finite_derivative")
+    names = (", ".join(wrt),) if output == "jvp" else tuple(wrt)  # (a jvp: along them all)
+    spans = [_derivative_span(r, output) for r in _returns(entry)]
+    if not spans or None in spans:
+        return gen
+    quoted = [f'"{n}"' for n in names]  # (identifiers: nothing to escape)
+    listed = ", ".join(quoted) + ("," if len(quoted) == 1 else "")
+    args = f', "{func_name}", ({listed})'
+    text = _wrapped(gen.text, spans, f"{check}(", args + ")")
+    return dataclasses.replace(gen, text=text, bindings={**gen.bindings, check: finite_derivative})
+
+
+def _returns(fdef):
+    """The `return` statements of `fdef`, outside functions defined in it."""
+    found, todo = [], list(fdef.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Return):
+            found.append(node)
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            todo.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _derivative_span(ret, output):
+    """The expression of `ret` that holds the derivatives, or None."""
+    value = ret.value
+    at = _DERIVATIVE_AT[output]
+    if value is None:
+        return None
+    if at is None:
+        return value
+    if isinstance(value, ast.Tuple) and len(value.elts) == 2:
+        return value.elts[at]
+    return None
+
+
+def _free_name(tree, gen, base):
+    """`base`, or `base_2`, ... where the unit's text or bindings use it already."""
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    used |= {d.name for d in tree.body if isinstance(d, ast.FunctionDef)}
+    used |= set(gen.bindings) | set(gen.globals)
+    name, k = base, 1
+    while name in used:
+        k += 1
+        name = f"{base}_{k}"
+    return name
+
+
+def _wrapped(text, nodes, before, after):
+    """`text` with each node's source wrapped as `before + source + after` (a tuple
+    written without parentheses gets them)."""
+    data = text.encode()
+    starts = [0]
+    for line in data.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    edits = []
+    for node in nodes:
+        start = starts[node.lineno - 1] + node.col_offset
+        end = starts[node.end_lineno - 1] + node.end_col_offset
+        source = data[start:end].decode()
+        if isinstance(node, ast.Tuple) and not source.startswith("("):
+            source = f"({source})"
+        edits.append((start, end, f"{before}{source}{after}".encode()))
+    for start, end, new in sorted(edits, reverse=True):
+        data = data[:start] + new + data[end:]
+    return data.decode()
