@@ -112,3 +112,44 @@ def list_argument_assigned_through_a_copy_advice(xs):  # "ys = np.array(xs, floa
     ys = np.array(xs, float)
     ys[1] = ys[0] - ys[1]
     return ys[0] * ys[1]
+
+
+# -- a `for` loop walking the array its body changes in place (fuzz seed 9760046) ----------
+# Python's loop sees each change; the old hint, `x = x * ...`, walked the old array.
+
+
+def walked_scaled(x):
+    y = x * 1.0
+    for v in y:
+        y *= np.tanh(y - v) + 1.5
+    return np.sum(y)
+
+
+def walked_scaled_by_index(x):  # "walk y as it changes"
+    y = x * 1.0
+    for k in range(len(y)):
+        v = y[k]
+        y *= np.tanh(y - v) + 1.5
+    return np.sum(y)
+
+
+def walked_scaled_copy(x):  # "the values y had before the loop"
+    y = x * 1.0
+    for v in y.copy():
+        y *= np.tanh(y - v) + 1.5
+    return np.sum(y)
+
+
+def walked_enumerated(x):
+    y = x * 1.0
+    for i, v in enumerate(y):
+        y += v * x[i]
+    return np.sum(y * y)
+
+
+def walked_enumerated_by_index(x):
+    y = x * 1.0
+    for i in range(len(y)):
+        v = y[i]
+        y += v * x[i]
+    return np.sum(y * y)

@@ -118,3 +118,38 @@ def test_a_list_argument_assigned_into_is_told_to_make_an_array(func, followed, 
     got = srcdiff.grad(followed, mode=mode)(xs)
     assert xs == [0.5, -1.5]
     assert_close(np.array(got), fd_grad(followed, (xs,), 0), rtol=1e-7)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize(
+    "func, by_index, before, advice",
+    [
+        (
+            C.walked_scaled,
+            C.walked_scaled_by_index,
+            C.walked_scaled_copy,
+            ("`for k in range(len(y)): v = y[k]`", "`for v in y.copy():`"),
+        ),
+        (
+            C.walked_enumerated,
+            C.walked_enumerated_by_index,
+            None,
+            ("`for i in range(len(y)): v = y[i]`", "`for i, v in enumerate(y.copy()):`"),
+        ),
+    ],
+)
+def test_a_loop_walking_the_changed_array_is_told_to_walk_it_by_index(
+    func, by_index, before, advice, mode
+):
+    """`for v in y: y *= ...` sees each change, as walking y by index does; the advice
+    was `y = y * ...` (the loop then walked the old array: another function)."""
+    with pytest.raises(srcdiff.UnsupportedSyntaxError) as err:
+        srcdiff.grad(func, mode=mode)(X)
+    assert all(a in err.value.hint for a in advice)
+    assert "(a new array)" not in err.value.hint
+    assert by_index(X.copy()) == func(X.copy())  # the same function
+    got = srcdiff.grad(by_index, mode=mode)(X)
+    assert_close(got, fd_grad(func, (X,), 0), 1e-7, 1e-9, "gradient")
+    if before is not None:  # the other meaning, differentiated too
+        got = srcdiff.grad(before, mode=mode)(X)
+        assert_close(got, fd_grad(before, (X,), 0), 1e-7, 1e-9, "gradient")

@@ -587,7 +587,7 @@ class MemoryAnalysis:
                 f" (`{line[3].strip()}`)" if line[3] else ""
             )
             other_text = f"{who}, which walks memory it shares,"
-            copy_hint, fix = "", f"assign into a copy ({name} = {name}.copy() first)"
+            copy_hint = fix = through = self._walk_hint(origin, name)
         else:
             where = f" (`{ast.unparse(origin)}`, line {self.source.locate(origin)[1]})"
             other_text = f"{other!r}, which shares memory with it{where},"
@@ -622,6 +622,37 @@ class MemoryAnalysis:
             "not supported",
             stmt,
             fix,
+        )
+
+    def _walk_hint(self, origin, name):
+        """Advice where a `for` loop walks memory `name` changes in place: Python's loop
+        sees each change (it walks the one array by index), which `name = name * ...`
+        would not (the loop would walk the old array), so: walk it by index, reading the
+        changed array, or walk a copy if the values before the loop are meant."""
+        target, iterable = getattr(origin, "srcdiff_walked", (None, None))
+        walked = origin.value if isinstance(origin, ast.Assign) else None
+        seq = ast.unparse(walked) if walked is not None else name
+        taken = {n.id for n in walk(self.tree) if isinstance(n, ast.Name)}
+        k = next(c for c in ("k", "j", "idx", "k_walk") if c not in taken)
+        header = copy = None
+        if iterable is not None and isinstance(walked, ast.Name):
+            spelled = ast.unparse(iterable)
+            if spelled == seq:
+                header = f"for {k} in range(len({seq})): {ast.unparse(target)} = {seq}[{k}]"
+                copy = f"for {ast.unparse(target)} in {seq}.copy():"
+            elif spelled == f"enumerate({seq})" and isinstance(target, ast.Tuple):
+                i, item = (ast.unparse(e) for e in target.elts)
+                header = f"for {i} in range(len({seq})): {item} = {seq}[{i}]"
+                copy = f"for {i}, {item} in enumerate({seq}.copy()):"
+        by_index = (
+            f"`{header}`"
+            if header
+            else f"a loop over its indices (`for {k} in range(len({seq})):`) reading {seq}[{k}]"
+        )
+        before = f"`{copy}`" if copy else f"walk a copy ({seq}.copy())"
+        return (
+            f"to walk {seq} as it changes, as this loop does, write {by_index} (and keep "
+            f"the change as it is); to walk the values {seq} had before the loop, {before}"
         )
 
     def _through_base(self, stmt, kind, name, other):
