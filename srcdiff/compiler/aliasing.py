@@ -629,7 +629,7 @@ class MemoryAnalysis:
         sees each change (it walks the one array by index), which `name = name * ...`
         would not (the loop would walk the old array), so: walk it by index, reading the
         changed array, or walk a copy if the values before the loop are meant."""
-        target, iterable = getattr(origin, "srcdiff_walked", (None, None))
+        target, iterable = _for_header(self.source.locate(origin)[3])
         walked = origin.value if isinstance(origin, ast.Assign) else None
         seq = ast.unparse(walked) if walked is not None else name
         taken = {n.id for n in walk(self.tree) if isinstance(n, ast.Name)}
@@ -773,3 +773,16 @@ def check_memory(
     if str(getattr(source, "filename", "")).startswith("<srcdiff"):
         return InPlaceSummary()
     return MemoryAnalysis(tree, analysis, source, helper_summary, role).run()
+
+
+def _for_header(line):
+    """(target, iterable) of the `for` statement written on `line`, or (None, None) where
+    it is not one line's `for ... in ...:`."""
+    text = (line or "").strip()
+    if not text.startswith("for ") or not text.endswith(":"):
+        return None, None
+    try:
+        loop = ast.parse(text + " pass").body[0]
+    except SyntaxError:
+        return None, None
+    return (loop.target, loop.iter) if isinstance(loop, ast.For) else (None, None)

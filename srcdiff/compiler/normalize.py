@@ -912,12 +912,10 @@ class Normalizer(Reductions, Inlining):
         }
         walrus, stmt.iter = self._lift_walrus(stmt.iter, stmt)
         inlined, stmt.iter = self._inline_calls(stmt.iter, stmt)
-        walked = (stmt.target, stmt.iter)  # (the header as written, for aliasing's hints)
         pre, header, body = self._lower_for_header(stmt)
         pre = walrus + inlined + pre
         for node in pre + body:  # written by srcdiff, not the user (for messages)
             node.srcdiff_synth = True
-            node.srcdiff_walked = walked
         stmt.body = self._block(body + stmt.body) or [ast.Pass()]
         stmt.target, stmt.iter = header
         return pre + [stmt]
