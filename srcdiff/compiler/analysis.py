@@ -461,6 +461,13 @@ class Analysis:
                 return None  # integer arrays, masks, Ellipsis: not worked out here
         return rank if rank >= 0 else None
 
+    def _shape_rank(self, shape):
+        """The rank of an array made of `shape` (np.zeros(shape), ...): one int, or a
+        tuple written out (its length); else None."""
+        if isinstance(shape, ast.Tuple) and not any(isinstance(e, ast.Starred) for e in shape.elts):
+            return len(shape.elts)
+        return 1 if self._scalar_int(shape) else None
+
     def _scalar_int(self, node):
         """An expression certainly holding one int (a constant, a loop counter, i - 1)."""
         if isinstance(node, ast.Constant):
@@ -489,6 +496,23 @@ class Analysis:
                 return 1 if self.expr(node.func.value)[0] == ARRAY else None
             if (
                 isinstance(node.func, ast.Attribute)
+                and node.func.attr == "reshape"
+                and node.args
+                and not node.keywords
+                and self.expr(node.func.value)[0] == ARRAY
+            ):  # x.reshape((4, 3)), x.reshape(4, 3), x.reshape(n)
+                return self._shape_rank(
+                    node.args[0] if len(node.args) == 1 else ast.Tuple(elts=node.args)
+                )
+            if (
+                isinstance(node.func, ast.Attribute)
+                and node.func.attr == "copy"
+                and not node.args
+                and self.expr(node.func.value)[0] == ARRAY
+            ):
+                return self.rank(node.func.value)  # (an array's copy: its rank)
+            if (
+                isinstance(node.func, ast.Attribute)
                 and node.func.attr == "pop"
                 and isinstance(node.func.value, ast.Name)
                 and self.kinds.get(node.func.value.id) == LIST
@@ -499,6 +523,12 @@ class Analysis:
             return 0
         if func is np.ravel:
             return 1  # (whatever its argument: x[0] of it is one element)
+        if any(func is made for made in _MADE_OF_SHAPE) and node.args:
+            return self._shape_rank(node.args[0])
+        if func is np.arange or (
+            func is np.linspace and [self.rank(a) for a in node.args[:2]] == [0, 0]
+        ):
+            return 1  # (linspace of array end points is 2-D)
         rules = RULES.lookup(func)
         if not rules:
             return None
@@ -775,6 +805,8 @@ class Analysis:
 #: Array methods that reduce (`x.sum(axis=0)`): shared by the stages that read methods.
 REDUCTIONS = ("sum", "mean", "prod", "max", "min", "std", "var")
 _REDUCTIONS = set(REDUCTIONS)
+#: NumPy functions making an array of the shape their first argument gives
+_MADE_OF_SHAPE = (np.zeros, np.ones, np.empty, np.full)
 
 
 def _int_literal(args):
@@ -814,10 +846,12 @@ def _reduced_rank(rank, axis_args, keywords):
     keepdims = keep is not None and keep.value is True
     if axis is None or (isinstance(axis, ast.Constant) and axis.value is None):
         return rank if keepdims else 0
+    if isinstance(axis, ast.UnaryOp) and isinstance(axis.op, ast.USub):
+        axis = axis.operand  # (axis=-1: one axis, as axis=1 is)
     if isinstance(axis, ast.Constant) and type(axis.value) is int:
-        return rank if keepdims else rank - 1
+        return rank if keepdims else max(rank - 1, 0)  # (a number's axis 0: itself)
     if isinstance(axis, ast.Tuple) and all(isinstance(e, ast.Constant) for e in axis.elts):
-        return rank if keepdims else rank - len(axis.elts)
+        return rank if keepdims else max(rank - len(axis.elts), 0)
     return None
 
 
