@@ -153,3 +153,33 @@ def walked_enumerated_by_index(x):
         v = y[i]
         y += v * x[i]
     return np.sum(y * y)
+
+
+# -- an alias read after the change, meant to see it (fuzz seed 9770472) -------------------
+# The hint offered only other functions (a new array, a copy): now also the one name.
+
+
+def alias_of_argument_scaled(x, s):
+    v = x
+    for _ in range(3):
+        v *= np.tanh(s / (s * s + 0.5))
+    return np.mean(np.sin(x))
+
+
+def alias_of_argument_scaled_advice(x, s):  # "change x itself and read x"
+    for _ in range(3):
+        x *= np.tanh(s / (s * s + 0.5))
+    return np.mean(np.sin(x))
+
+
+def row_view_then_scaled(x, s):
+    y = np.ones((3, 2)) * x[0]
+    z = y[0]
+    y *= s
+    return np.sum(z * x[1]) + np.sum(y)
+
+
+def row_view_then_scaled_advice(x, s):  # "read y[0] where you read z"
+    y = np.ones((3, 2)) * x[0]
+    y *= s
+    return np.sum(y[0] * x[1]) + np.sum(y)

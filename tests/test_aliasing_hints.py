@@ -153,3 +153,37 @@ def test_a_loop_walking_the_changed_array_is_told_to_walk_it_by_index(
     if before is not None:  # the other meaning, differentiated too
         got = srcdiff.grad(before, mode=mode)(X)
         assert_close(got, fd_grad(before, (X,), 0), 1e-7, 1e-9, "gradient")
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize(
+    "func, followed, advice",
+    [
+        (
+            C.alias_of_argument_scaled,
+            C.alias_of_argument_scaled_advice,
+            "change x itself (`x *= ...`) and read x where you read v",
+        ),
+        (
+            C.row_view_then_scaled,
+            C.row_view_then_scaled_advice,
+            "(it does: z is y[0]), read y[0] where you read z after line",
+        ),
+    ],
+)
+def test_an_alias_meant_to_see_the_change_is_told_to_use_one_name(func, followed, advice, mode):
+    """`v = x; v *= c; ... x ...`: x sees the change; `v = v * c` or a copy does not (the
+    hint offered only those, each another function)."""
+    args = (X.copy(), 0.7)
+    with pytest.raises(srcdiff.UnsupportedSyntaxError) as err:
+        srcdiff.grad(func, wrt=(0, 1), mode=mode)(*args)
+    assert advice in err.value.hint
+    assert followed(X.copy(), 0.7) == pytest.approx(func(X.copy(), 0.7), rel=1e-15)
+    got = srcdiff.grad(followed, wrt=(0, 1), mode=mode)(*args)
+
+    def fresh(x, s):  # (func changes its argument: each evaluation gets its own)
+        return func(x.copy(), s)
+
+    want = (fd_grad(fresh, args, 0), fd_grad(fresh, args, 1))
+    assert_close(got, want, 1e-7, 1e-9, "gradient")
+    assert np.array_equal(args[0], X)  # (the caller's x untouched)

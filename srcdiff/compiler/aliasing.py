@@ -605,15 +605,19 @@ class MemoryAnalysis:
             if through is not None:  # `name` is a view of `other`: change `other` itself
                 copy_hint, fix = through, through[2:]
         if kind == "augassign":
+            seen = "" if synthetic else self._seen_hint(stmt, name, other, origin)
             raise self.source.error(
                 UnsupportedSyntaxError,
                 f"this changes {name!r} in place, and {other_text} is read afterwards; "
                 f"srcdiff differentiates `{name} op= ...` as a new array, which would not "
                 "be seen there",
                 stmt,
-                fix
-                if through
-                else f"write `{name} = {ast.unparse(stmt.value)}` (a new array){copy_hint}",
+                seen
+                + (
+                    fix
+                    if through
+                    else f"write `{name} = {ast.unparse(stmt.value)}` (a new array){copy_hint}"
+                ),
             )
         raise self.source.error(
             UnsupportedSyntaxError,
@@ -622,6 +626,40 @@ class MemoryAnalysis:
             "not supported",
             stmt,
             fix,
+        )
+
+    def _seen_hint(self, stmt, name, other, origin):
+        """Advice that keeps Python's meaning where `other` is `name` under another
+        spelling -- an argument `name = other` was bound to, or `other = name` /
+        `other = name[0]` (constant indices) -- so that `other` sees the change: change
+        or read the one name.  The rest of the hint (a new array, a copy) is for where
+        `other` is not meant to see it.  "" where `other` is no such spelling."""
+        line = getattr(stmt, "lineno", 0)
+        if origin is None:  # `other` an argument: is `name` bound as `name = other`?
+            earlier = [
+                b
+                for b in self.bindings.get(name, [])
+                if b is not stmt and getattr(b, "lineno", 0) <= line
+            ]
+            bound = earlier[-1] if earlier else None
+            if not (
+                isinstance(bound, ast.Assign)
+                and isinstance(bound.value, ast.Name)
+                and bound.value.id == other
+            ):
+                return ""
+            return (
+                f"if {other} is meant to see the change (it does: {name} is {other}), change "
+                f"{other} itself (`{other} {_spelled_op(stmt.value)}= ...`) and read {other} "
+                f"where you read {name}; if not, "
+            )
+        spelled = ast.unparse(origin.value)
+        if not _constant_spelling(origin.value, name):
+            return ""
+        return (
+            f"if {other} is meant to see the change (it does: {other} is {spelled}), read "
+            f"{spelled} where you read {other} after line {self.source.locate(stmt)[1]}; "
+            "if not, "
         )
 
     def _walk_hint(self, origin, name):
@@ -786,3 +824,28 @@ def _for_header(line):
     except SyntaxError:
         return None, None
     return (loop.target, loop.iter) if isinstance(loop, ast.For) else (None, None)
+
+
+def _spelled_op(change):
+    """The operator of a normalized `y op= e` (`y = y op e`), as `op=` spells it."""
+    if isinstance(change, ast.BinOp) and type(change.op) in _OP_SPELLING:
+        return _OP_SPELLING[type(change.op)]
+    return "op"
+
+
+def _constant_spelling(node, name):
+    """Is `node` `name`, or `name[...]` with constant indices (which spell the same
+    memory wherever they are read)?"""
+    if isinstance(node, ast.Name):
+        return node.id == name
+    if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)):
+        return False
+    parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    for part in parts:
+        bounds = (part.lower, part.upper, part.step) if isinstance(part, ast.Slice) else (part,)
+        for b in bounds:
+            if isinstance(b, ast.UnaryOp) and isinstance(b.op, ast.USub):
+                b = b.operand
+            if b is not None and not (isinstance(b, ast.Constant) and type(b.value) is int):
+                return False
+    return node.value.id == name
