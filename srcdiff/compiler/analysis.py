@@ -122,6 +122,7 @@ class Analysis:
         # names computed but not differentiated (has_aux's aux: derive.py), set after analysis
         self.not_differentiated: set[str] = set()
         self.maybe_int = {p for p, k in param_kinds.items() if k == INT}
+        self.ever_list: set[str] = {p for p, k in param_kinds.items() if k == LIST}
         # names of sequences (lists, tuples) that may hold arrays, not only numbers: an
         # element of one is an array (`[x, y][i]`), of any other sequence a number; a
         # helper's parameters are among them where its caller passes such a sequence
@@ -362,6 +363,8 @@ class Analysis:
         self.kinds[name] = join(self.kinds.get(name), kind)
         if self.kinds[name] == LIST:
             self._lists_seen = True
+        if kind == LIST:
+            self.ever_list.add(name)  # (a list here, whatever it holds elsewhere)
         # A value of unknown kind (popped off a stack) may still be differentiated.
         self.active[name] = self.active.get(name, False) or (
             active and self.kinds[name] in DIFFERENTIABLE + (None,)
