@@ -183,3 +183,10 @@ def row_view_then_scaled_advice(x, s):  # "read y[0] where you read z"
     y = np.ones((3, 2)) * x[0]
     y *= s
     return np.sum(y[0] * x[1]) + np.sum(y)
+
+
+def list_argument_assigned_through_a_copy_made_an_array(xs):  # "ys_array = np.array(ys...)"
+    ys = list(xs)
+    ys_array = np.array(ys, float)
+    ys_array[1] = ys_array[0] - ys_array[1]
+    return ys_array[0] * ys_array[1]

@@ -98,11 +98,15 @@ def test_a_helper_changing_its_argument_is_told_to_return_the_change(mode):
 @pytest.mark.parametrize(
     "func, followed, advice",
     [
-        (C.list_argument_assigned, C.list_argument_assigned_advice, "xs = np.array(xs, float)"),
         (
+            C.list_argument_assigned,
+            C.list_argument_assigned_advice,
+            "work on a copy: xs = np.array(xs, float) before",
+        ),
+        (  # (`list(xs)` is a new list, not the caller's: an array of its items is asked for)
             C.list_argument_assigned_through_a_copy,
-            C.list_argument_assigned_through_a_copy_advice,
-            "ys = np.array(xs, float)",
+            C.list_argument_assigned_through_a_copy_made_an_array,
+            "assign into an array of its items: ys_array = np.array(ys, float)",
         ),
     ],
 )
@@ -111,9 +115,8 @@ def test_a_list_argument_assigned_into_is_told_to_make_an_array(func, followed, 
     xs = [0.5, -1.5]
     with pytest.raises(srcdiff.UnsupportedSyntaxError) as err:
         srcdiff.grad(func, mode=mode)(xs)
-    assert f"work on a copy: {advice} before" in err.value.hint
+    assert advice in err.value.hint
     assert ".copy()" not in err.value.hint
-    assert "the caller's list" in str(err.value)
     assert followed(list(xs)) == func(list(xs))
     got = srcdiff.grad(followed, mode=mode)(xs)
     assert xs == [0.5, -1.5]

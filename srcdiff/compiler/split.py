@@ -122,11 +122,15 @@ class Flattener:
             )
         value = self._atom(stmt.value, ops)
         if self.an.active.get(base) and self.an.kinds.get(base) != ARRAY:
+            listed = self.an.kinds.get(base) == LIST  # (its items: an array of them)
             raise self.source.error(
                 UnsupportedSyntaxError,
                 f"srcdiff differentiates index assignment into NumPy arrays; {base!r} is not one",
                 stmt,
-                f"make {base} an array, e.g. {base} = np.zeros(n)",
+                f"assign into an array of its items: {base}_array = np.array({base}, float), "
+                f"then {base}_array[...] = ... and read {base}_array from there"
+                if listed
+                else f"make {base} an array, e.g. {base} = np.zeros(n)",
             )
         active = ["v"] if self.is_active(value) else []
         primal = value
