@@ -634,14 +634,8 @@ class MemoryAnalysis:
         `other = name[0]` (constant indices) -- so that `other` sees the change: change
         or read the one name.  The rest of the hint (a new array, a copy) is for where
         `other` is not meant to see it.  "" where `other` is no such spelling."""
-        line = getattr(stmt, "lineno", 0)
         if origin is None:  # `other` an argument: is `name` bound as `name = other`?
-            earlier = [
-                b
-                for b in self.bindings.get(name, [])
-                if b is not stmt and getattr(b, "lineno", 0) <= line
-            ]
-            bound = earlier[-1] if earlier else None
+            bound = self._bound_before(name, stmt)
             if not (
                 isinstance(bound, ast.Assign)
                 and isinstance(bound.value, ast.Name)
@@ -693,17 +687,21 @@ class MemoryAnalysis:
             f"the change as it is); to walk the values {seq} had before the loop, {before}"
         )
 
-    def _through_base(self, stmt, kind, name, other):
-        """Advice where `name` is a view `other[...]` (`v = y[1:3]`, then `v *= 3.0`): change
-        `other` through that index (`y[1:3] *= 3.0`), which srcdiff differentiates, or copy
-        the view if `other` is not meant to change.  None where `name` is no such view."""
+    def _bound_before(self, name, stmt):
+        """The last statement before `stmt` (not `stmt` itself) binding `name`, or None."""
         line = getattr(stmt, "lineno", 0)
         earlier = [
             s
             for s in self.bindings.get(name, [])
             if s is not stmt and getattr(s, "lineno", 0) <= line
         ]
-        view = earlier[-1] if earlier else None
+        return earlier[-1] if earlier else None
+
+    def _through_base(self, stmt, kind, name, other):
+        """Advice where `name` is a view `other[...]` (`v = y[1:3]`, then `v *= 3.0`): change
+        `other` through that index (`y[1:3] *= 3.0`), which srcdiff differentiates, or copy
+        the view if `other` is not meant to change.  None where `name` is no such view."""
+        view = self._bound_before(name, stmt)
         if not (
             isinstance(view, ast.Assign)
             and isinstance(view.value, ast.Subscript)
@@ -732,13 +730,7 @@ class MemoryAnalysis:
         """Advice where `other` allocated the memory `name` views (`z = y.reshape(2, 3)`,
         `z = y.T`, or a view of a view): change `other` at the positions `name` views, or copy
         the view where `name` was bound."""
-        line = getattr(stmt, "lineno", 0)
-        earlier = [
-            s
-            for s in self.bindings.get(name, [])
-            if s is not stmt and getattr(s, "lineno", 0) <= line
-        ]
-        view = earlier[-1] if earlier else None
+        view = self._bound_before(name, stmt)
         change = f"; change {other} itself, at the positions {name} views"
         if isinstance(view, ast.Assign) and len(view.targets) == 1:
             spelled = f"{ast.unparse(view.targets[0])} = {ast.unparse(view.value)}.copy()"
