@@ -202,3 +202,17 @@ def list_of_a_list_then_appended(a, b):
     xs = list([a, b * a])
     xs.append(xs[0] * b)
     return xs[-1] * xs[1] + len(list(range(3))) * a
+
+
+def list_copy_in_a_loop(a, b):
+    """`l6 = list(l3)` made afresh in a loop (the random-program tester's form, which
+    crashed with 'operands could not be broadcast' while list(...) was built into a
+    temporary bound to l6: one list under two names): appended to l6 itself."""
+    s = 0.0
+    for i in range(2):
+        l3 = [a * a]
+        l3.extend([b + k for k in range(2)])
+        l6 = list(l3)
+        l6.append(l6[0] * (i - 2.0))
+        s = s + sum(c * c for c in l6) * b
+    return s
