@@ -84,3 +84,17 @@ def comprehension_rebound_as_an_array_followed(x):
     ys = [x * k for k in range(3)]
     ys_array = np.array(ys)
     return ys_array[1] * ys_array[2]
+
+
+def rebound_to_a_list_built_from_it(x):
+    """A list written out, then a new list built from it under the same name: reverse
+    mode crashed ("'numpy.ndarray' object has no attribute 'pop'", on main)."""
+    xs = [x, x * 2.0]
+    xs = [v * x for v in xs]
+    return sum(xs)
+
+
+def rebound_to_a_list_built_from_it_followed(x):  # "give the new list a name of its own"
+    xs = [x, x * 2.0]
+    xs_new = [v * x for v in xs]
+    return sum(xs_new)

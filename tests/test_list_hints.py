@@ -25,6 +25,12 @@ CASES = [
         "'ys' holds a list elsewhere and an array here",
         "ys_array = np.array(ys)",
     ),
+    (
+        C.rebound_to_a_list_built_from_it,
+        C.rebound_to_a_list_built_from_it_followed,
+        "'xs' is bound here to a new list",
+        "give the new list a name of its own (xs_new = ...)",
+    ),
 ]
 
 

@@ -158,7 +158,9 @@ class Reductions:
         is a list value built by appends; None for any other call.  Not of a dict's
         view (`list(d.values())`: decided by the keys before this, or refused there)."""
         if not (
-            len(call.args) == 1
+            isinstance(call.func, ast.Name)
+            and call.func.id == "list"  # (asked only of that name: answers key the cache)
+            and len(call.args) == 1
             and not call.keywords
             and not isinstance(call.args[0], ast.Starred)
             and self.ask(call.func, "identity") is list

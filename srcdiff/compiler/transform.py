@@ -137,6 +137,28 @@ class TransformBase:
                     f"give it a name of its own: {var}_{what.split()[-1]} = "
                     f"{ast.unparse(node.value)}, and read that name from here on",
                 )
+            self._refuse_list_rebound_to_a_list(var)
+
+    def _refuse_list_rebound_to_a_list(self, var):
+        """`xs = [a, b]`, then `xs = [v * x for v in xs]`: a list written out and a new
+        list built by appends under one name, whose kinds join to no list (a crash:
+        `.pop()` of the array adjoint the written-out one has).  Refused where the new
+        list is bound."""
+        for node in walk(self.tree):
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id == var
+                and self.an.expr(node.value)[0] == LIST
+            ):
+                raise self.source.error(
+                    UnsupportedSyntaxError,
+                    f"{var!r} is bound here to a new list and elsewhere to another list or "
+                    "tuple: srcdiff follows one list per differentiated name",
+                    node,
+                    f"give the new list a name of its own ({var}_new = ...), and read that "
+                    "name from here on",
+                )
 
     def _holds_dict(self, var) -> bool:
         """Whether the function binds `var` to a dict display somewhere."""
