@@ -11,7 +11,7 @@ def hc(a0, a1):
 def f(x0, x1):
     y = x0 * x0 * x1
     t = 0.0
-    for k in range(2):
+    for _ in range(2):
         v6 = hc(0.5, y)
         if v6 > 0.25:
             t = t + x1
