@@ -112,3 +112,81 @@ def list_argument_assigned_through_a_copy_advice(xs):  # "ys = np.array(xs, floa
     ys = np.array(xs, float)
     ys[1] = ys[0] - ys[1]
     return ys[0] * ys[1]
+
+
+# -- a `for` loop walking the array its body changes in place (fuzz seed 9760046) ----------
+# Python's loop sees each change; the old hint, `x = x * ...`, walked the old array.
+
+
+def walked_scaled(x):
+    y = x * 1.0
+    for v in y:
+        y *= np.tanh(y - v) + 1.5
+    return np.sum(y)
+
+
+def walked_scaled_by_index(x):  # "walk y as it changes"
+    y = x * 1.0
+    for k in range(len(y)):
+        v = y[k]
+        y *= np.tanh(y - v) + 1.5
+    return np.sum(y)
+
+
+def walked_scaled_copy(x):  # "the values y had before the loop"
+    y = x * 1.0
+    for v in y.copy():
+        y *= np.tanh(y - v) + 1.5
+    return np.sum(y)
+
+
+def walked_enumerated(x):
+    y = x * 1.0
+    for i, v in enumerate(y):
+        y += v * x[i]
+    return np.sum(y * y)
+
+
+def walked_enumerated_by_index(x):
+    y = x * 1.0
+    for i in range(len(y)):
+        v = y[i]
+        y += v * x[i]
+    return np.sum(y * y)
+
+
+# -- an alias read after the change, meant to see it (fuzz seed 9770472) -------------------
+# The hint offered only other functions (a new array, a copy): now also the one name.
+
+
+def alias_of_argument_scaled(x, s):
+    v = x
+    for _ in range(3):
+        v *= np.tanh(s / (s * s + 0.5))
+    return np.mean(np.sin(x))
+
+
+def alias_of_argument_scaled_advice(x, s):  # "change x itself and read x"
+    for _ in range(3):
+        x *= np.tanh(s / (s * s + 0.5))
+    return np.mean(np.sin(x))
+
+
+def row_view_then_scaled(x, s):
+    y = np.ones((3, 2)) * x[0]
+    z = y[0]
+    y *= s
+    return np.sum(z * x[1]) + np.sum(y)
+
+
+def row_view_then_scaled_advice(x, s):  # "read y[0] where you read z"
+    y = np.ones((3, 2)) * x[0]
+    y *= s
+    return np.sum(y[0] * x[1]) + np.sum(y)
+
+
+def list_argument_assigned_through_a_copy_made_an_array(xs):  # "ys_array = np.array(ys...)"
+    ys = list(xs)
+    ys_array = np.array(ys, float)
+    ys_array[1] = ys_array[0] - ys_array[1]
+    return ys_array[0] * ys_array[1]

@@ -183,3 +183,36 @@ def read_at_its_length_while_growing(x):
     ys.append(y)
     ys.append(3.0 * x)
     return xs[-1] + ys[1] * sum(xs[: len(xs) - 1])
+
+
+def list_of_an_array_as_a_queue(w):
+    """`list(x)` of an array (was refused: "no derivative rule for list", whose hint
+    was register_rule(list, ...)): the comprehension it equals, a list built by appends."""
+    xs = list(w)
+    s = 0.0
+    while len(xs) > 1:
+        a = xs.pop()
+        b = xs.pop(0)
+        xs.append(a * b + 0.1)
+        s = s + a - b
+    return s + xs[0] * sum(list(w))
+
+
+def list_of_a_list_then_appended(a, b):
+    xs = list([a, b * a])
+    xs.append(xs[0] * b)
+    return xs[-1] * xs[1] + len(list(range(3))) * a
+
+
+def list_copy_in_a_loop(a, b):
+    """`l6 = list(l3)` made afresh in a loop (the random-program tester's form, which
+    crashed with 'operands could not be broadcast' while list(...) was built into a
+    temporary bound to l6: one list under two names): appended to l6 itself."""
+    s = 0.0
+    for i in range(2):
+        l3 = [a * a]
+        l3.extend([b + k for k in range(2)])
+        l6 = list(l3)
+        l6.append(l6[0] * (i - 2.0))
+        s = s + sum(c * c for c in l6) * b
+    return s

@@ -160,6 +160,12 @@ def tanh_chain(x, y):
     return np.sum(a * b - np.log1p(x**2))
 
 
+def rebinds_operand(x, w):
+    """fuzz seed 9770160, minimised: `w = w ** 2` is read by the fused run after it."""
+    w = w**2
+    return np.sum((w / (w * w + 1.0) - x) * (w / (w * w + 1.0) - x))
+
+
 X = np.linspace(-1.0, 1.5, 9)
 Y = np.linspace(0.3, 2.0, 9)
 
@@ -172,6 +178,7 @@ CASES = [
     ("int_array_fallback", data, (X, np.arange(9)), 0),
     ("float_data_array", data, (X, Y), 0),
     ("ufunc_chain", tanh_chain, (X, Y), (0, 1)),
+    ("rebinds_its_operand", rebinds_operand, (X, Y), (0, 1)),
 ]
 
 
@@ -219,3 +226,14 @@ def test_views_of_known_arrays_carry_their_length_and_dtype():
     got = _fused("t2 = x[:-1]\nt4 = x[1:] - t2 ** 2\nt8 = 1.0 - x[:-1]\nreturn (t4, t8)\n", KINDS)
     assert "    if n >= 0:\n" in got and "is_float64" not in got
     assert "t4[i] = x[i + 1] - t2[i] ** 2" in got
+
+
+def test_a_value_assigned_to_its_own_operand_ends_the_run():
+    """`w = w ** 2` read after the run: the loop made `w = np.empty(n)` and filled it
+    reading its own garbage (`w[i] = w[i] ** 2`; fuzz seed 9770160: nan, or a wrong
+    gradient where the memory held numbers).  It stays an array statement."""
+    got = _fused("w = x ** 2\nt = w * w + 1.0\nu = w / t\nreturn (w, u)\n", KINDS)
+    assert "w[i] = x[i] ** 2" in got  # (a new name: fused)
+    got = _fused("x = x ** 2\nt = x * x + 1.0\nu = x / t\nreturn (x, u)\n", KINDS)
+    assert got.splitlines()[1] == "    x = x ** 2"  # (before the loop, as written)
+    assert "x[i] = x[i]" not in got and "x = x[i]" not in got

@@ -13,6 +13,24 @@ CASES = [
     (C.joined, C.joined_followed, "joining lists or tuples with `+`", "ys.append(y)"),
     (C.joined_displays, C.joined_displays_followed, "joining lists or tuples", "[a, b, c]"),
     (C.joined_tuples, C.joined_tuples_followed, "joining lists or tuples", "(t[0], t[1], c)"),
+    (
+        C.rebound_as_an_array,
+        C.rebound_as_an_array_followed,
+        "'ys' holds a list elsewhere and an array here",
+        "ys_array = np.array(ys, float)",
+    ),
+    (
+        C.comprehension_rebound_as_an_array,
+        C.comprehension_rebound_as_an_array_followed,
+        "'ys' holds a list elsewhere and an array here",
+        "ys_array = np.array(ys)",
+    ),
+    (
+        C.rebound_to_a_list_built_from_it,
+        C.rebound_to_a_list_built_from_it_followed,
+        "'xs' is bound here to a new list",
+        "give the new list a name of its own (xs_new = ...)",
+    ),
 ]
 
 

@@ -33,6 +33,9 @@ CASES = [
     (L.extended_in_a_loop, (0.7, 0.3)),
     (L.display_reads_the_list, (0.7, 0.3)),
     (L.read_at_its_length_while_growing, (0.7,)),
+    (L.list_of_an_array_as_a_queue, (np.array([0.3, -0.5, 1.1, 0.7]),)),
+    (L.list_of_a_list_then_appended, (0.7, 0.3)),
+    (L.list_copy_in_a_loop, (0.7, 0.3)),
 ]
 IDS = [f.__name__ for f, _ in CASES]
 

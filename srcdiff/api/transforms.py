@@ -760,8 +760,17 @@ def _hessian_fof(func, name, args, i, x):
     spec = _specializer(func, (name,), "jvp")
     jvp_fn = spec.compiled(tuple(args))
     # (a 0-d array's directions are 0-d arrays, as its tangent code indexes them: dx[()])
+    # (a list or tuple of numbers takes its directions as one: a float was indexed, a crash)
     array = isinstance(args[i], np.ndarray)
-    basis = [np.eye(x.size)[k].reshape(x.shape) if array else 1.0 for k in range(x.size)]
+    sequence = type(args[i]) if type(args[i]) in (list, tuple) else None
+    basis = [
+        np.eye(x.size)[k].reshape(x.shape)
+        if array
+        else sequence(np.eye(x.size)[k].tolist())
+        if sequence
+        else 1.0
+        for k in range(x.size)
+    ]
     H = np.zeros((x.size, x.size))
     for k, ek in enumerate(basis):
         for m, em in enumerate(basis):

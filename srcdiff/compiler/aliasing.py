@@ -587,7 +587,7 @@ class MemoryAnalysis:
                 f" (`{line[3].strip()}`)" if line[3] else ""
             )
             other_text = f"{who}, which walks memory it shares,"
-            copy_hint, fix = "", f"assign into a copy ({name} = {name}.copy() first)"
+            copy_hint = fix = through = self._walk_hint(origin, name)
         else:
             where = f" (`{ast.unparse(origin)}`, line {self.source.locate(origin)[1]})"
             other_text = f"{other!r}, which shares memory with it{where},"
@@ -605,15 +605,19 @@ class MemoryAnalysis:
             if through is not None:  # `name` is a view of `other`: change `other` itself
                 copy_hint, fix = through, through[2:]
         if kind == "augassign":
+            seen = "" if synthetic else self._seen_hint(stmt, name, other, origin)
             raise self.source.error(
                 UnsupportedSyntaxError,
                 f"this changes {name!r} in place, and {other_text} is read afterwards; "
                 f"srcdiff differentiates `{name} op= ...` as a new array, which would not "
                 "be seen there",
                 stmt,
-                fix
-                if through
-                else f"write `{name} = {ast.unparse(stmt.value)}` (a new array){copy_hint}",
+                seen
+                + (
+                    fix
+                    if through
+                    else f"write `{name} = {ast.unparse(stmt.value)}` (a new array){copy_hint}"
+                ),
             )
         raise self.source.error(
             UnsupportedSyntaxError,
@@ -624,17 +628,80 @@ class MemoryAnalysis:
             fix,
         )
 
-    def _through_base(self, stmt, kind, name, other):
-        """Advice where `name` is a view `other[...]` (`v = y[1:3]`, then `v *= 3.0`): change
-        `other` through that index (`y[1:3] *= 3.0`), which srcdiff differentiates, or copy
-        the view if `other` is not meant to change.  None where `name` is no such view."""
+    def _seen_hint(self, stmt, name, other, origin):
+        """Advice that keeps Python's meaning where `other` is `name` under another
+        spelling -- an argument `name = other` was bound to, or `other = name` /
+        `other = name[0]` (constant indices) -- so that `other` sees the change: change
+        or read the one name.  The rest of the hint (a new array, a copy) is for where
+        `other` is not meant to see it.  "" where `other` is no such spelling."""
+        if origin is None:  # `other` an argument: is `name` bound as `name = other`?
+            bound = self._bound_before(name, stmt)
+            if not (
+                isinstance(bound, ast.Assign)
+                and isinstance(bound.value, ast.Name)
+                and bound.value.id == other
+            ):
+                return ""
+            return (
+                f"if {other} is meant to see the change (it does: {name} is {other}), change "
+                f"{other} itself (`{other} {_spelled_op(stmt.value)}= ...`) and read {other} "
+                f"where you read {name}; if not, "
+            )
+        spelled = ast.unparse(origin.value)
+        if not _constant_spelling(origin.value, name):
+            return ""
+        return (
+            f"if {other} is meant to see the change (it does: {other} is {spelled}), read "
+            f"{spelled} where you read {other} after line {self.source.locate(stmt)[1]}; "
+            "if not, "
+        )
+
+    def _walk_hint(self, origin, name):
+        """Advice where a `for` loop walks memory `name` changes in place: Python's loop
+        sees each change (it walks the one array by index), which `name = name * ...`
+        would not (the loop would walk the old array), so: walk it by index, reading the
+        changed array, or walk a copy if the values before the loop are meant."""
+        target, iterable = _for_header(self.source.locate(origin)[3])
+        walked = origin.value if isinstance(origin, ast.Assign) else None
+        seq = ast.unparse(walked) if walked is not None else name
+        taken = {n.id for n in walk(self.tree) if isinstance(n, ast.Name)}
+        k = next(c for c in ("k", "j", "idx", "k_walk") if c not in taken)
+        header = copy = None
+        if iterable is not None and isinstance(walked, ast.Name):
+            spelled = ast.unparse(iterable)
+            if spelled == seq:
+                header = f"for {k} in range(len({seq})): {ast.unparse(target)} = {seq}[{k}]"
+                copy = f"for {ast.unparse(target)} in {seq}.copy():"
+            elif spelled == f"enumerate({seq})" and isinstance(target, ast.Tuple):
+                i, item = (ast.unparse(e) for e in target.elts)
+                header = f"for {i} in range(len({seq})): {item} = {seq}[{i}]"
+                copy = f"for {i}, {item} in enumerate({seq}.copy()):"
+        by_index = (
+            f"`{header}`"
+            if header
+            else f"a loop over its indices (`for {k} in range(len({seq})):`) reading {seq}[{k}]"
+        )
+        before = f"`{copy}`" if copy else f"walk a copy ({seq}.copy())"
+        return (
+            f"to walk {seq} as it changes, as this loop does, write {by_index} (and keep "
+            f"the change as it is); to walk the values {seq} had before the loop, {before}"
+        )
+
+    def _bound_before(self, name, stmt):
+        """The last statement before `stmt` (not `stmt` itself) binding `name`, or None."""
         line = getattr(stmt, "lineno", 0)
         earlier = [
             s
             for s in self.bindings.get(name, [])
             if s is not stmt and getattr(s, "lineno", 0) <= line
         ]
-        view = earlier[-1] if earlier else None
+        return earlier[-1] if earlier else None
+
+    def _through_base(self, stmt, kind, name, other):
+        """Advice where `name` is a view `other[...]` (`v = y[1:3]`, then `v *= 3.0`): change
+        `other` through that index (`y[1:3] *= 3.0`), which srcdiff differentiates, or copy
+        the view if `other` is not meant to change.  None where `name` is no such view."""
+        view = self._bound_before(name, stmt)
         if not (
             isinstance(view, ast.Assign)
             and isinstance(view.value, ast.Subscript)
@@ -663,13 +730,7 @@ class MemoryAnalysis:
         """Advice where `other` allocated the memory `name` views (`z = y.reshape(2, 3)`,
         `z = y.T`, or a view of a view): change `other` at the positions `name` views, or copy
         the view where `name` was bound."""
-        line = getattr(stmt, "lineno", 0)
-        earlier = [
-            s
-            for s in self.bindings.get(name, [])
-            if s is not stmt and getattr(s, "lineno", 0) <= line
-        ]
-        view = earlier[-1] if earlier else None
+        view = self._bound_before(name, stmt)
         change = f"; change {other} itself, at the positions {name} views"
         if isinstance(view, ast.Assign) and len(view.targets) == 1:
             spelled = f"{ast.unparse(view.targets[0])} = {ast.unparse(view.value)}.copy()"
@@ -742,3 +803,41 @@ def check_memory(
     if str(getattr(source, "filename", "")).startswith("<srcdiff"):
         return InPlaceSummary()
     return MemoryAnalysis(tree, analysis, source, helper_summary, role).run()
+
+
+def _for_header(line):
+    """(target, iterable) of the `for` statement written on `line`, or (None, None) where
+    it is not one line's `for ... in ...:`."""
+    text = (line or "").strip()
+    if not text.startswith("for ") or not text.endswith(":"):
+        return None, None
+    try:
+        loop = ast.parse(text + " pass").body[0]
+    except SyntaxError:
+        return None, None
+    return (loop.target, loop.iter) if isinstance(loop, ast.For) else (None, None)
+
+
+def _spelled_op(change):
+    """The operator of a normalized `y op= e` (`y = y op e`), as `op=` spells it."""
+    if isinstance(change, ast.BinOp) and type(change.op) in _OP_SPELLING:
+        return _OP_SPELLING[type(change.op)]
+    return "op"
+
+
+def _constant_spelling(node, name):
+    """Is `node` `name`, or `name[...]` with constant indices (which spell the same
+    memory wherever they are read)?"""
+    if isinstance(node, ast.Name):
+        return node.id == name
+    if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)):
+        return False
+    parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    for part in parts:
+        bounds = (part.lower, part.upper, part.step) if isinstance(part, ast.Slice) else (part,)
+        for b in bounds:
+            if isinstance(b, ast.UnaryOp) and isinstance(b.op, ast.USub):
+                b = b.operand
+            if b is not None and not (isinstance(b, ast.Constant) and type(b.value) is int):
+                return False
+    return node.value.id == name

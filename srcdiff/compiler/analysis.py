@@ -122,6 +122,7 @@ class Analysis:
         # names computed but not differentiated (has_aux's aux: derive.py), set after analysis
         self.not_differentiated: set[str] = set()
         self.maybe_int = {p for p, k in param_kinds.items() if k == INT}
+        self.ever_list: set[str] = {p for p, k in param_kinds.items() if k == LIST}
         # names of sequences (lists, tuples) that may hold arrays, not only numbers: an
         # element of one is an array (`[x, y][i]`), of any other sequence a number; a
         # helper's parameters are among them where its caller passes such a sequence
@@ -362,6 +363,8 @@ class Analysis:
         self.kinds[name] = join(self.kinds.get(name), kind)
         if self.kinds[name] == LIST:
             self._lists_seen = True
+        if kind == LIST:
+            self.ever_list.add(name)  # (a list here, whatever it holds elsewhere)
         # A value of unknown kind (popped off a stack) may still be differentiated.
         self.active[name] = self.active.get(name, False) or (
             active and self.kinds[name] in DIFFERENTIABLE + (None,)
@@ -461,6 +464,13 @@ class Analysis:
                 return None  # integer arrays, masks, Ellipsis: not worked out here
         return rank if rank >= 0 else None
 
+    def _shape_rank(self, shape):
+        """The rank of an array made of `shape` (np.zeros(shape), ...): one int, or a
+        tuple written out (its length); else None."""
+        if isinstance(shape, ast.Tuple) and not any(isinstance(e, ast.Starred) for e in shape.elts):
+            return len(shape.elts)
+        return 1 if self._scalar_int(shape) else None
+
     def _scalar_int(self, node):
         """An expression certainly holding one int (a constant, a loop counter, i - 1)."""
         if isinstance(node, ast.Constant):
@@ -489,6 +499,23 @@ class Analysis:
                 return 1 if self.expr(node.func.value)[0] == ARRAY else None
             if (
                 isinstance(node.func, ast.Attribute)
+                and node.func.attr == "reshape"
+                and node.args
+                and not node.keywords
+                and self.expr(node.func.value)[0] == ARRAY
+            ):  # x.reshape((4, 3)), x.reshape(4, 3), x.reshape(n)
+                return self._shape_rank(
+                    node.args[0] if len(node.args) == 1 else ast.Tuple(elts=node.args)
+                )
+            if (
+                isinstance(node.func, ast.Attribute)
+                and node.func.attr == "copy"
+                and not node.args
+                and self.expr(node.func.value)[0] == ARRAY
+            ):
+                return self.rank(node.func.value)  # (an array's copy: its rank)
+            if (
+                isinstance(node.func, ast.Attribute)
                 and node.func.attr == "pop"
                 and isinstance(node.func.value, ast.Name)
                 and self.kinds.get(node.func.value.id) == LIST
@@ -499,6 +526,12 @@ class Analysis:
             return 0
         if func is np.ravel:
             return 1  # (whatever its argument: x[0] of it is one element)
+        if any(func is made for made in _MADE_OF_SHAPE) and node.args:
+            return self._shape_rank(node.args[0])
+        if func is np.arange or (
+            func is np.linspace and [self.rank(a) for a in node.args[:2]] == [0, 0]
+        ):
+            return 1  # (linspace of array end points is 2-D)
         rules = RULES.lookup(func)
         if not rules:
             return None
@@ -775,6 +808,8 @@ class Analysis:
 #: Array methods that reduce (`x.sum(axis=0)`): shared by the stages that read methods.
 REDUCTIONS = ("sum", "mean", "prod", "max", "min", "std", "var")
 _REDUCTIONS = set(REDUCTIONS)
+#: NumPy functions making an array of the shape their first argument gives
+_MADE_OF_SHAPE = (np.zeros, np.ones, np.empty, np.full)
 
 
 def _int_literal(args):
@@ -814,10 +849,12 @@ def _reduced_rank(rank, axis_args, keywords):
     keepdims = keep is not None and keep.value is True
     if axis is None or (isinstance(axis, ast.Constant) and axis.value is None):
         return rank if keepdims else 0
+    if isinstance(axis, ast.UnaryOp) and isinstance(axis.op, ast.USub):
+        axis = axis.operand  # (axis=-1: one axis, as axis=1 is)
     if isinstance(axis, ast.Constant) and type(axis.value) is int:
-        return rank if keepdims else rank - 1
+        return rank if keepdims else max(rank - 1, 0)  # (a number's axis 0: itself)
     if isinstance(axis, ast.Tuple) and all(isinstance(e, ast.Constant) for e in axis.elts):
-        return rank if keepdims else rank - len(axis.elts)
+        return rank if keepdims else max(rank - len(axis.elts), 0)
     return None
 
 

@@ -43,10 +43,11 @@ dtype of every array not certainly float64 (`is_float64(y)`, a runtime helper wi
 Numba form); when a check fails the original statements run (broadcasting of a length-1
 array, a second argument of another length, an integer array).  A statement that reads
 an array the run writes, other than a value of the run read whole at the same index, or
-that assigns a name the run has read, or whose lengths are provably different from the
-run's, ends the run.  Accumulations into one array at different offsets commute (up to
-rounding: each element's sum may add its terms in another order).  Only runs of at least
-two elementwise statements are fused.
+that assigns a name the run has read or the statement itself reads (`w = w ** 2`: the
+loop would fill a new `w` while reading the old), or whose lengths are provably different
+from the run's, ends the run.  Accumulations into one array at different offsets commute
+(up to rounding: each element's sum may add its terms in another order).  Only runs of at
+least two elementwise statements are fused.
 """
 
 from __future__ import annotations
@@ -357,6 +358,8 @@ class _Fuser:
             name, reads = value
             if name in run.read or name in run.values or name in run.allocs:
                 return False
+            if any(r[0] == name for r in reads):  # (`w = w ** 2`: the loop would fill
+                return False  # the new w while reading the old one, or make it a number)
             if name in run.targets:
                 return False
             got = self._read_lengths(run, reads, arrays)

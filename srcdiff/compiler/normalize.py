@@ -717,6 +717,9 @@ class Normalizer(Reductions, Inlining):
             pre = []
             self._lower_reduction(self._reduction(stmt.value), stmt.value, pre, target.id)
             return pre
+        listed = self._listed(stmt.value) if isinstance(stmt.value, ast.Call) else None
+        if listed is not None and isinstance(target, ast.Name):
+            stmt.value = listed  # xs = list(vs): as xs = [v for v in vs], just below
         if (
             isinstance(target, ast.Name)
             and isinstance(stmt.value, ast.ListComp)

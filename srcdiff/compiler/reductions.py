@@ -115,6 +115,9 @@ class _LiftReductions(Transformer):
         self.owner, self.pre = owner, pre
 
     def visit_Call(self, node):
+        listed = self.owner._listed(node)
+        if listed is not None:
+            return self.visit_ListComp(listed)
         kind = self.owner._reduction(node)
         if kind is None:
             self.generic_visit(node)
@@ -148,6 +151,34 @@ class Reductions:
         pre: list[ast.stmt] = []
         expr = _LiftReductions(self, pre).visit(expr)
         return pre, expr
+
+    def _listed(self, call):
+        """`list(xs)` of an array, list or tuple as the comprehension `[v for v in xs]`
+        it equals (Python's list() walks its argument as the comprehension does), so it
+        is a list value built by appends; None for any other call.  Not of a dict's
+        view (`list(d.values())`: decided by the keys before this, or refused there)."""
+        if not (
+            isinstance(call.func, ast.Name)
+            and call.func.id == "list"  # (asked only of that name: answers key the cache)
+            and len(call.args) == 1
+            and not call.keywords
+            and not isinstance(call.args[0], ast.Starred)
+            and self.ask(call.func, "identity") is list
+        ):
+            return None
+        arg = call.args[0]
+        if (
+            isinstance(arg, ast.Call)
+            and isinstance(arg.func, ast.Attribute)
+            and arg.func.attr in ("values", "items", "keys")
+        ):
+            return None
+        item = self.names.numbered("item")
+        gen = ast.comprehension(
+            target=ast.Name(id=item, ctx=ast.Store()), iter=arg, ifs=[], is_async=0
+        )
+        comp = ast.ListComp(elt=ast.Name(id=item, ctx=ast.Load()), generators=[gen])
+        return ast.fix_missing_locations(ast.copy_location(comp, call))
 
     def _reduction(self, call):
         """The kind of reduction `call` is, if it is one srcdiff rewrites."""

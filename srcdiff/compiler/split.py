@@ -122,11 +122,15 @@ class Flattener:
             )
         value = self._atom(stmt.value, ops)
         if self.an.active.get(base) and self.an.kinds.get(base) != ARRAY:
+            listed = self.an.kinds.get(base) == LIST  # (its items: an array of them)
             raise self.source.error(
                 UnsupportedSyntaxError,
                 f"srcdiff differentiates index assignment into NumPy arrays; {base!r} is not one",
                 stmt,
-                f"make {base} an array, e.g. {base} = np.zeros(n)",
+                f"assign into an array of its items: {base}_array = np.array({base}, float), "
+                f"then {base}_array[...] = ... and read {base}_array from there"
+                if listed
+                else f"make {base} an array, e.g. {base} = np.zeros(n)",
             )
         active = ["v"] if self.is_active(value) else []
         primal = value
@@ -927,6 +931,9 @@ class Flattener:
             and not (getattr(func, "__module__", None) or "").startswith(_RUNTIME)
         ):  # (srcdiff's own helpers: the derivative of a derivative is what is missing)
             hint = _several_results_hint(func, label, results)
+        passed = self._passed_function(node)
+        if passed is not None:
+            why, hint = passed
         if func in (zip, enumerate, reversed, map, filter, iter):  # lazy iterators
             hint = (
                 f"use {name}(...) directly as a `for` loop's iterable (for a, b in "
@@ -937,6 +944,50 @@ class Flattener:
             f"srcdiff has no derivative rule for {label}" + (f" ({why})" if why else ""),
             node,
             hint,
+        )
+
+    def _passed_function(self, node):
+        """(why, hint) for a call of a function no name denotes statically -- a parameter
+        (`k1 = f(y)` in `def rk4(f, y, dt)`), a local variable (`g = rhs; g(y)`), an item
+        (`fs[1](y)`) -- else None: which function a call calls is read when the code is
+        generated, and such a callee denotes none then; the hint gives ways that do."""
+        if not isinstance(node, ast.Call) or isinstance(node.func, ast.Attribute):
+            return None
+        where, callee = self.source.name, node.func
+        by_name = f"call the function by its own name in {where}"
+        if not isinstance(callee, ast.Name):
+            return (
+                f"the callee `{ast.unparse(callee)}` is a value computed in {where}",
+                f"srcdiff reads which function a call calls when it generates the code; "
+                f"{by_name} (`h(...)`, not `{ast.unparse(callee)}(...)`)",
+            )
+        args = self.source.tree.args
+        params = [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
+        name = callee.id
+        if name in params:
+            others = ", ".join(p for p in params if p != name) or "..."
+            return (
+                f"{name} is a parameter of {where}: a function passed as an argument",
+                f"srcdiff reads which function a name denotes when it generates the code; "
+                f"{by_name}, or make {where} a closure over it: def make_{where}({name}): "
+                f"def {where}({others}): ... {name}(...) ...; return {where}, then "
+                f"{where}_h = make_{where}(h) at module level (h: your function) and call "
+                f"{where}_h",
+            )
+        bound = [
+            n.value
+            for n in walk(self.source.tree)
+            if isinstance(n, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)
+        ]
+        if not bound:
+            return None
+        spelled = ast.unparse(bound[0]) if len(bound) == 1 else None
+        named = isinstance(bound[0], (ast.Name, ast.Attribute)) and spelled is not None
+        return (
+            f"{name} is a variable of {where} holding a function",
+            "srcdiff reads which function a name denotes when it generates the code; "
+            + (f"call {spelled}(...) where you call {name}(...)" if named else by_name),
         )
 
 

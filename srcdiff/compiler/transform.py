@@ -20,7 +20,7 @@ import numpy as np
 from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
 from .aliasing import PURE_METHODS, check_memory
-from .analysis import ARRAY, LIST, SAME_VALUE, SCALAR, SEQ
+from .analysis import ARRAY, INT, LIST, SAME_VALUE, SCALAR, SEQ
 from .astutil import copy_tree, name, statements, walk
 from .ir import FunctionIR
 from .source import MISSING
@@ -54,6 +54,7 @@ class TransformBase:
         self.memory = check_memory(self.tree, self.an, source, unit.memory_summary(self.an), role)
         self._copy_changed_arguments()
         self.flat = Flattener(source, self.tree, self.an, self.names, unit, self.mode or "")
+        self._refuse_lists_rebound()
         self._deny_effects()
         for var, node in self.an.lost.items():
             if isinstance(node, ast.Assign):
@@ -106,6 +107,58 @@ class TransformBase:
             )
         self.adjoints: dict[str, str] = {}
         self.outputs = _returned_names(self.tree)
+
+    def _refuse_lists_rebound(self):
+        """A differentiated name holding a list and, elsewhere, an array or a number
+        (`ys = np.array(ys, float)`): its adjoint would be a list of cotangents in one
+        place and an array in the other (a crash: `.pop()` of an array; or a refusal of
+        `ys.append` whose hint was to build the list with append).  Refused where it
+        gets the other value, asking for a name of its own.  Not in generated code (a
+        gradient differentiated again), whose list adjoints become arrays by design."""
+        if str(getattr(self.source, "filename", "")).startswith("<srcdiff"):
+            return
+        for var in sorted(self.an.ever_list):
+            if self.an.kinds.get(var) == LIST or not self.an.active.get(var):
+                continue
+            for node in walk(self.tree):
+                if not (
+                    isinstance(node, ast.Assign)
+                    and isinstance(node.targets[0], ast.Name)
+                    and node.targets[0].id == var
+                    and self.an.expr(node.value)[0] in (ARRAY, SCALAR, INT)
+                ):
+                    continue
+                what = "an array" if self.an.expr(node.value)[0] == ARRAY else "a number"
+                raise self.source.error(
+                    UnsupportedSyntaxError,
+                    f"{var!r} holds a list elsewhere and {what} here: srcdiff keeps one kind "
+                    "of value per differentiated name",
+                    node,
+                    f"give it a name of its own: {var}_{what.split()[-1]} = "
+                    f"{ast.unparse(node.value)}, and read that name from here on",
+                )
+            self._refuse_list_rebound_to_a_list(var)
+
+    def _refuse_list_rebound_to_a_list(self, var):
+        """`xs = [a, b]`, then `xs = [v * x for v in xs]`: a list written out and a new
+        list built by appends under one name, whose kinds join to no list (a crash:
+        `.pop()` of the array adjoint the written-out one has).  Refused where the new
+        list is bound."""
+        for node in walk(self.tree):
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id == var
+                and self.an.expr(node.value)[0] == LIST
+            ):
+                raise self.source.error(
+                    UnsupportedSyntaxError,
+                    f"{var!r} is bound here to a new list and elsewhere to another list or "
+                    "tuple: srcdiff follows one list per differentiated name",
+                    node,
+                    f"give the new list a name of its own ({var}_new = ...), and read that "
+                    "name from here on",
+                )
 
     def _holds_dict(self, var) -> bool:
         """Whether the function binds `var` to a dict display somewhere."""

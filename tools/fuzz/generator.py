@@ -774,6 +774,11 @@ class Gen:
             ]
             if source == lst:
                 lines.append(f"{pad}{lst}.extend({other})")
+            if self.chance(0.3):  # a copy made by list(), grown, and read in its place
+                copied = self.fresh("l")
+                lines.append(f"{pad}{copied} = list({lst})")
+                lines.append(f"{pad}{copied}.append({copied}[0] * {item(env)})")
+                lst = copied  # (what follows reads the copy)
         else:  # extended in a loop, reading what it holds
             lines = [f"{pad}{lst} = [{item(env)}]", f"{pad}for {i} in range({n}):"]
             lines.append(f"{pad}    {lst}.extend([{item(inner)}, {lst}[-1] * {item(inner)}])")

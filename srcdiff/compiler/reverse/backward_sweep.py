@@ -40,6 +40,25 @@ class BackwardSweep:
             return [_assign(self.adj(stack), zeros)]
         return [_assign(self.adj(stack), self._stack_zeros(stack))]
 
+    def _unread_stack(self, stack, state):
+        """Is `stack` generated code's `_stack` parameter, passed in without an adjoint
+        and never popped here?  A helper's forward sweep called for its value alone
+        (`h_fwd([], a)`: its backward sweep never runs) pushes onto a list nothing reads,
+        so what it pushes has no cotangent: its reversed pushes contribute nothing (they
+        popped an adjoint stack made empty, an IndexError in reverse-over-reverse
+        Hessians).  The main function's own `_stack` is a local, not a parameter."""
+        if not stack.startswith("_stack") or stack in state:
+            return False
+        if stack not in {a.arg for a in self.tree.args.args}:
+            return False
+        return not any(
+            isinstance(n, ast.Attribute)
+            and n.attr == "pop"
+            and isinstance(n.value, ast.Name)
+            and n.value.id == stack
+            for n in walk(self.tree)
+        )
+
     def _stack_zeros(self, stack):
         """A fresh adjoint stack: a zero per item the list holds there.  Generated
         code's own `_stack` (a gradient differentiated again) is empty at the end of its
@@ -177,6 +196,8 @@ class BackwardSweep:
 
     def _bwd_push(self, stmt, stack, value, state):
         """Reverse of `s.append(v)`: v's adjoint comes off the adjoint stack."""
+        if self._unread_stack(stack, state):
+            return []
         out = self._adjoint_list(stack, state)
         if stack in self._indexed_lists():
             if isinstance(value, ast.Tuple):
