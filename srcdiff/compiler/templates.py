@@ -230,18 +230,28 @@ def _may_fold(node):
     (`da * 0.5`), which folds only as `1`, `-1`, a sum's negative term or beside another
     number, is in most of them."""
     for n in walk(node):
-        kind = n.__class__
-        if kind is ast.BinOp:
-            if _may_fold_binop(n.op.__class__, n.left, n.right):
-                return True
-        elif kind is ast.UnaryOp:
-            if n.operand.__class__ is ast.UnaryOp:
-                return True
-        elif kind is ast.IfExp:
+        if n.__class__ in FOLD_STARTS and may_fold_at(n):
             return True
-        elif kind is ast.Call:
-            if n.func.__class__ is ast.Name and n.func.id == "pow_dbase":
-                return True
+    return False
+
+
+# the classes of node a fold of `simplify` starts at
+FOLD_STARTS = frozenset({ast.BinOp, ast.UnaryOp, ast.IfExp, ast.Call})
+
+
+def may_fold_at(n):
+    """Whether a fold of `simplify` may start at `n` itself, as its own fields and its
+    children's (and a product's left operand's) are: `_may_fold` asks it of every node,
+    a caller that changed one operand of a simplified tree of the nodes above it."""
+    kind = n.__class__
+    if kind is ast.BinOp:
+        return _may_fold_binop(n.op.__class__, n.left, n.right)
+    if kind is ast.UnaryOp:
+        return n.operand.__class__ is ast.UnaryOp
+    if kind is ast.IfExp:
+        return True
+    if kind is ast.Call:
+        return n.func.__class__ is ast.Name and n.func.id == "pow_dbase"
     return False
 
 
