@@ -119,18 +119,21 @@ class _Infos:
         loads, like, changed = set(), set(), set()
         pure = True
         may_fold = False
+        name_kind, load, store = ast.Name, ast.Load, ast.Store
         for node in nodes:
             kind = node.__class__
-            if kind in FOLD_STARTS and not may_fold:
-                may_fold = may_fold_at(node)
-            if kind is ast.Name:
-                names[node.id] = names.get(node.id, 0) + 1
+            if kind is name_kind:  # (most nodes)
+                name = node.id
+                names[name] = names.get(name, 0) + 1
                 ctx = node.ctx.__class__
-                if ctx is ast.Load:
-                    loads.add(node.id)
-                elif ctx is ast.Store:
-                    changed.add(node.id)
-            elif kind is ast.Call:
+                if ctx is load:
+                    loads.add(name)
+                elif ctx is store:
+                    changed.add(name)
+                continue
+            if not may_fold and kind in FOLD_STARTS:
+                may_fold = may_fold_at(node)
+            if kind is ast.Call:
                 pure = pure and self._pure_call(node)
                 func = node.func
                 first = node.args[0] if node.args else None
