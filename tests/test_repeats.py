@@ -36,10 +36,19 @@ def test_a_repeated_value_reads_its_first_holder():
         "t = -a\nif c:\n    pass\nv = -a",  # after a compound statement
         "t = a + t\nv = a + t",  # the value read its own target
         "t = f(a)\nv = f(a)",  # a call
+        "t = -a\nw = g(h(c, k=-a))\nv = -a",  # a nested call's argument
+        "t = -a\nw = g(k=[a])\nv = -a",  # a keyword's value
+        "t = -a\ns[a].x = 1.0\nv = -a",  # the base of a store
+        "t = -a\ns[a][b] = 1.0\nv = -a",  # an index within a store's base
+        "t = -a\na.f(b)\nv = -a",  # a method's object
     ],
 )
 def test_nothing_is_shared_where_it_may_differ(src):
     assert _shared(src) == ast.unparse(ast.parse(src))
+
+
+def test_an_index_stored_at_is_not_changed():
+    assert _shared("t = -a\ns[a] = 1.0\nv = -a") == "t = -a\ns[a] = 1.0\nv = t"
 
 
 def test_blocks_are_shared_on_their_own():

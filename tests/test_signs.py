@@ -62,6 +62,17 @@ def test_boolean_leftmost_factor_keeps_the_negation_outside():
     assert _tidied("-(m * g)") == "-(m * g)"
 
 
+def test_operations_without_a_sign_to_move_are_kept_as_they_are():
+    # (rebuilt only where a negation moves: the product and the sum here are the nodes
+    # they were, and the subtraction whose negated operand cancels is new)
+    stmt = ast.parse("dz = da * math.cos(a) + da * 0.5 - -g").body[0]
+    total = stmt.value.left
+    product = total.left
+    tidy_signs([stmt], {"dz"}, {"np"})
+    assert ast.unparse(stmt.value) == "da * math.cos(a) + da * 0.5 + g"
+    assert stmt.value.left is total and stmt.value.left.left is product
+
+
 def test_user_statements_are_left_alone():
     stmt = ast.parse("y = -(-a / b)").body[0]
     tidy_signs([stmt], {"dz"}, {"np"})

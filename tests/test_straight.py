@@ -52,6 +52,27 @@ def test_no_fold_across_a_store_of_what_it_reads():
     assert _folded(text, {"t", "dz"}) == text
 
 
+def test_a_folded_value_carries_what_it_reads_into_the_next_fold():
+    # t1 goes into t2, which then reads a: t2 may not move past the store to a (what a
+    # reader reads after a fold is made from the two statements' facts, not walked)
+    text = "t1 = a * 2.0\nt2 = t1 + b\na = 5.0\ndx = t2 * c\nreturn dx"
+    want = "t2 = a * 2.0 + b\na = 5.0\ndx = t2 * c\nreturn dx"
+    assert _folded(text, {"t1", "t2", "dx"}) == want
+    values = {}
+    for code in (text, want):
+        scope = {"a": 1.5, "b": 0.25, "c": 3.0}
+        exec(code.rsplit("\n", 1)[0], {}, scope)  # (without the return)
+        values[code] = scope["dx"]
+    assert values[text] == values[want] == (1.5 * 2.0 + 0.25) * 3.0
+
+
+def test_a_fold_that_makes_a_simplifiable_reader_simplifies_it():
+    # `t = 1.0`, moved into `dz = g * t`, makes `g * 1.0`: its operation folds
+    assert _folded("t = 1.0\ndz = g * t\nreturn dz", {"t", "dz"}) == "dz = g\nreturn dz"
+    # `-1.0 * x` (the negation holds the read, the product above it folds)
+    assert _folded("t = 1.0\ndz = -t * x\nreturn dz", {"t", "dz"}) == "dz = -x\nreturn dz"
+
+
 def test_value_goes_into_an_augmented_assignment_but_not_its_target():
     text = "dt = -2.0 * t8\ndx = np.zeros_like(x)\ndx[:-1] += dt\nreturn dx"
     want = "dx = np.zeros_like(x)\ndx[:-1] += -2.0 * t8\nreturn dx"

@@ -214,6 +214,15 @@ def _node_fields(kind):
     return tuple(f for f in kind._fields if f not in _ATOMIC_FIELDS and f not in atomic)
 
 
+def node_fields(kind: type) -> tuple[str, ...]:
+    """The fields of node class `kind` that may hold nodes or lists of them, as `walk`
+    reads them (contexts and operators aside), remembered per class."""
+    fields = _NODE_FIELDS.get(kind)
+    if fields is None:
+        fields = _NODE_FIELDS[kind] = _node_fields(kind)
+    return fields
+
+
 def located(new, old):
     """Give `new` (and its children) the location of `old`, where they have none: code
     rewritten from a user's line keeps pointing at it (errors, `# line N` comments)."""

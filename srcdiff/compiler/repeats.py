@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Collection
 
-from .astutil import located, walk
+from .astutil import located
 
 _OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.Mod, ast.FloorDiv)
 _BLOCKS = ("body", "orelse", "finalbody")
@@ -69,9 +69,19 @@ def _arithmetic_assignment(stmt, numbers) -> tuple[str, ast.expr, object, set[st
 
 
 def _simple(stmt):
-    return not any(hasattr(stmt, block) for block in _BLOCKS) and not isinstance(
-        stmt, (ast.With, ast.AsyncWith, ast.Match, ast.FunctionDef, ast.ClassDef)
-    )
+    """Whether `stmt` holds no block (by class, remembered: asked of every statement)."""
+    kind = stmt.__class__
+    simple = _SIMPLE.get(kind)
+    if simple is None:
+        simple = _SIMPLE[kind] = not any(
+            block in kind._fields for block in _BLOCKS
+        ) and not issubclass(
+            kind, (ast.With, ast.AsyncWith, ast.Match, ast.FunctionDef, ast.ClassDef)
+        )
+    return simple
+
+
+_SIMPLE: dict[type, bool] = {}
 
 
 def _inside(stmt, numbers):
@@ -114,24 +124,48 @@ def _arithmetic(node, numbers, reads):
     return None
 
 
-def _reads(node):
-    return {n.id for n in walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-
-
 def _changed(stmt):
-    """Names `stmt` may change: assigned, deleted, stored into, or given to a call."""
+    """Names `stmt` may change: assigned, deleted, stored into, or given to a call (what a
+    call's arguments, function or a store's base read).  One walk: each node carries
+    whether the names it reads are changed (inside a call, or the base of a store), where
+    a walk of each call's arguments read nested calls again."""
     names = set()
-    for node in walk(stmt):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            names.add(node.id)
-        elif isinstance(node, (ast.Subscript, ast.Attribute)) and not isinstance(
-            node.ctx, ast.Load
+    todo = [(stmt, False)]
+    pop, push = todo.pop, todo.append
+    fields_of = _FIELDS
+    while todo:
+        node, given = pop()
+        kind = node.__class__
+        if kind is ast.Name:
+            if given or node.ctx.__class__ is not ast.Load:
+                names.add(node.id)
+            continue
+        if kind is ast.Call:
+            given = True
+        elif (kind is ast.Subscript or kind is ast.Attribute) and (
+            node.ctx.__class__ is not ast.Load
         ):
-            names |= _reads(node.value)
-        elif isinstance(node, ast.Call):
-            for arg in [*node.args, *(k.value for k in node.keywords), node.func]:
-                names |= _reads(arg)
+            push((node.value, True))
+            if kind is ast.Subscript:
+                push((node.slice, given))
+            continue
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = fields_of[kind] = tuple(
+                f for f in kind._fields if f not in ("ctx", "op", "ops")
+            )
+        for field in fields:
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        push((item, given))
+            elif isinstance(value, ast.AST):
+                push((value, given))
     return names
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _load(name):

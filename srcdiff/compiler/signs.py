@@ -81,6 +81,14 @@ def _may_be_bool(node):
     return False
 
 
+def _binop(node, left, op, right):
+    """`left op right`: `node` itself where that is what it is (most operations in a
+    derivative have no sign to move: rebuilding each was most of the pass)."""
+    if left is node.left and right is node.right and op is node.op:
+        return node
+    return ast.BinOp(left=left, op=op, right=right)
+
+
 def _neg(node):
     return ast.UnaryOp(op=ast.USub(), operand=node)
 
@@ -124,16 +132,17 @@ class _Signs:
         left_negative, left = self.signed(node.left)
         right_negative, right = self.signed(node.right)
         if op in _PRODUCTS:
-            return left_negative ^ right_negative, ast.BinOp(left=left, op=node.op, right=right)
-        if op is ast.Sub:  # a - b is a + -b
+            return left_negative ^ right_negative, _binop(node, left, node.op, right)
+        subtracts = op is ast.Sub
+        if subtracts:  # a - b is a + -b
             op, right_negative = ast.Add, not right_negative
         if left_negative:
             left = self.with_sign(True, left)
         if right_negative:
-            return False, ast.BinOp(left=left, op=ast.Sub(), right=right)
+            return False, _binop(node, left, node.op if subtracts else ast.Sub(), right)
         if same_tree(left, right) and self.doubles(left):
             return False, ast.BinOp(left=ast.Constant(2), op=ast.Mult(), right=left)
-        return False, ast.BinOp(left=left, op=ast.Add(), right=right)
+        return False, _binop(node, left, ast.Add() if subtracts else node.op, right)
 
     def is_plain_sum(self, node):
         """`np.sum(a)` or `np.sum(a, axis, keepdims=...)`: no dtype, out, where or

@@ -23,9 +23,9 @@ from collections.abc import Collection
 from typing import NamedTuple
 
 from .aliasing import PURE_METHODS
-from .astutil import replace_reads, walk
+from .astutil import node_fields, replace_reads, walk
 from .namefacts import MUTATORS, changed_through
-from .templates import simplify, simplify_value
+from .templates import FOLD_STARTS, may_fold_at, simplify, simplify_value
 
 _STRAIGHT = (ast.Assign, ast.AugAssign, ast.Expr, ast.Return)
 
@@ -87,6 +87,8 @@ class _Info(NamedTuple):
     value_loads: set[str]  # what its value reads
     value_size: int
     like_reads: set[str]  # names its value reads only for shape (`np.zeros_like(a)`)
+    value_changed: set[str]  # what its value changes (its part of `changed`)
+    may_fold: bool  # whether `simplify` may change its value (templates._may_fold)
 
 
 class _Infos:
@@ -105,6 +107,9 @@ class _Infos:
     def forget(self, stmt) -> None:
         self.memo.pop(stmt, None)
 
+    def remember(self, stmt, info) -> None:
+        self.memo[stmt] = info
+
     def _find(self, stmt):
         """One walk of the statement's value (and of its targets, unless a name): what
         namefacts.facts_of(stmt) and a walk of each would find."""
@@ -113,16 +118,22 @@ class _Infos:
         names: dict[str, int] = {}
         loads, like, changed = set(), set(), set()
         pure = True
+        may_fold = False
+        name_kind, load, store = ast.Name, ast.Load, ast.Store
         for node in nodes:
             kind = node.__class__
-            if kind is ast.Name:
-                names[node.id] = names.get(node.id, 0) + 1
+            if kind is name_kind:  # (most nodes)
+                name = node.id
+                names[name] = names.get(name, 0) + 1
                 ctx = node.ctx.__class__
-                if ctx is ast.Load:
-                    loads.add(node.id)
-                elif ctx is ast.Store:
-                    changed.add(node.id)
-            elif kind is ast.Call:
+                if ctx is load:
+                    loads.add(name)
+                elif ctx is store:
+                    changed.add(name)
+                continue
+            if not may_fold and kind in FOLD_STARTS:
+                may_fold = may_fold_at(node)
+            if kind is ast.Call:
                 pure = pure and self._pure_call(node)
                 func = node.func
                 first = node.args[0] if node.args else None
@@ -139,6 +150,7 @@ class _Infos:
             elif kind in (ast.Subscript, ast.Attribute) and isinstance(node.ctx, ast.Store):
                 _changed_in([node], changed)
         value_loads = set(loads)
+        value_changed = set(changed)
         mentioned = set(names)
         targets = getattr(stmt, "targets", None) or [getattr(stmt, "target", None)]
         size = 1 + len(nodes)
@@ -156,7 +168,19 @@ class _Infos:
                     mentioned.add(node.id)
                     if node.ctx.__class__ is ast.Load:
                         loads.add(node.id)
-        return _Info(mentioned, changed, loads, size, pure, names, value_loads, len(nodes), like)
+        return _Info(
+            mentioned,
+            changed,
+            loads,
+            size,
+            pure,
+            names,
+            value_loads,
+            len(nodes),
+            like,
+            value_changed,
+            may_fold,
+        )
 
     def _pure_call(self, node):
         """Calls only of pure modules' functions and array methods that change nothing
@@ -225,11 +249,32 @@ class _Folder:
                 continue
             if infos.of(reader).size + info.value_size > _MAX_NODES:
                 continue  # (a chain of folds would make one expression of the whole body)
-            replace_reads(reader, {name: stmt.value}, copy=None)  # (stmt goes)
-            self.tidy(reader)
-            infos.forget(reader)
+            self.fold(reader, name, stmt.value, info, redefines)
             folded.add(i)
         return [stmt for pos, stmt in enumerate(out) if pos not in folded], bool(folded)
+
+    def fold(self, reader, name, value, info, redefines):
+        """`value` (of a statement with `info`, which goes) moved into `reader` in place
+        of its one read of `name`, and `reader` tidied where a fold may start.  The
+        reader's info is then what `_Infos._find` would find, made from the two infos
+        without walking the grown reader: only the operation holding the read, and the
+        one above it, have new operands (a fold's test reads no deeper)."""
+        before = self.infos.of(reader)
+        parent, above = _replace_read(reader, name, value)
+        if parent.__class__ is ast.Attribute or (
+            parent.__class__ is ast.Call and parent.func is value
+        ):  # (a method or a function read: what changes and what is pure may differ)
+            after = None
+        else:
+            after = _merged(before, info, name, redefines)
+        starts = after is None or (
+            after.may_fold or may_fold_at(parent) or (above is not None and may_fold_at(above))
+        )
+        if after is None or (starts and isinstance(reader, ast.Assign)):
+            self.tidy(reader)
+            self.infos.forget(reader)
+        else:
+            self.infos.remember(reader, after._replace(may_fold=starts))
 
     def index(self, body):
         mentions: dict[str, list[int]] = {}
@@ -424,6 +469,65 @@ def _bound_names(stmt):
         for n in walk(t)
         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
     }
+
+
+def _merged(reader: _Info, moved: _Info, name: str, redefines: bool) -> _Info:
+    """The info of a statement with `reader`'s once its one read of `name` (in its value)
+    is the value `moved` describes: a name node less, the value's nodes and names more."""
+    value_names = dict(reader.value_names)
+    del value_names[name]
+    for n, count in moved.value_names.items():
+        value_names[n] = value_names.get(n, 0) + count
+    value_loads = (reader.value_loads - {name}) | moved.value_loads
+    mentioned = set(reader.mentioned)
+    if not redefines:
+        mentioned.discard(name)
+    grown = moved.value_size - 1
+    return _Info(
+        mentioned | set(moved.value_names),
+        reader.changed | moved.value_changed,
+        (reader.loads - {name}) | moved.value_loads,
+        reader.size + grown,
+        reader.pure and moved.pure,
+        value_names,
+        value_loads,
+        reader.value_size + grown,
+        reader.like_reads | moved.like_reads,
+        reader.value_changed | moved.value_changed,
+        reader.may_fold or moved.may_fold,
+    )
+
+
+def _replace_read(stmt, name, value):
+    """`value` in place of the one read of `name` in `stmt`'s value, located at it (as
+    `replace_reads` puts it); (the node that held the read, the node above that, or None
+    where the statement held it)."""
+    if _is_read(stmt.value, name):
+        stmt.value = ast.copy_location(value, stmt.value)
+        return stmt, None
+    todo = [(stmt.value, None)]
+    pop, push = todo.pop, todo.append
+    while todo:
+        node, above = pop()
+        for field in node_fields(node.__class__):
+            child = getattr(node, field, None)
+            if child.__class__ is list:
+                for k, item in enumerate(child):
+                    if _is_read(item, name):
+                        child[k] = ast.copy_location(value, item)
+                        return node, above
+                    if isinstance(item, ast.AST):
+                        push((item, node))
+            elif _is_read(child, name):
+                setattr(node, field, ast.copy_location(value, child))
+                return node, above
+            elif isinstance(child, ast.AST):
+                push((child, node))
+    raise AssertionError(f"no read of {name}")  # (may_read found one)
+
+
+def _is_read(node, name):
+    return node.__class__ is ast.Name and node.id == name and node.ctx.__class__ is ast.Load
 
 
 def _between(positions, i, j):

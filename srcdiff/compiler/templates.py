@@ -221,29 +221,56 @@ def simplify(node, int_names=frozenset()):
 
 
 def _may_fold(node):
-    """Whether `_Simplifier` could change anything in `node`: every one of its folds
-    starts at a node of one of these shapes (a number beside an operator, `-` or a
-    product on the right of `*`, `- -a`, a conditional, `pow_dbase`), and where there is
-    none it returns the tree as it is.  One walk, cheaper than the transformer's visit:
-    code generation simplifies every statement several times."""
+    """Whether `_Simplifier` could change anything in `node`.  The transformer folds
+    bottom-up, so its first fold is made at a node of the tree as given, whose children
+    are as given: where no node has the shape some fold starts from (below, each fold's
+    own test, loosened where it asks more than the node's own fields), it returns the
+    tree as it is.  One walk, cheaper than the transformer's visit: code generation
+    simplifies every statement several times, and a number beside an operator
+    (`da * 0.5`), which folds only as `1`, `-1`, a sum's negative term or beside another
+    number, is in most of them."""
     for n in walk(node):
-        kind = n.__class__
-        if kind is ast.BinOp:
-            if _num(n.left) is not None or _num(n.right) is not None:
-                return True
-            right = n.right
-            if n.op.__class__ is ast.Mult and right.__class__ in (ast.UnaryOp, ast.BinOp):
-                return True
-            if n.op.__class__ is ast.Add and right.__class__ is ast.UnaryOp:
-                return True
-        elif kind is ast.UnaryOp:
-            if n.operand.__class__ is ast.UnaryOp:
-                return True
-        elif kind is ast.IfExp:
+        if n.__class__ in FOLD_STARTS and may_fold_at(n):
             return True
-        elif kind is ast.Call:
-            if n.func.__class__ is ast.Name and n.func.id == "pow_dbase":
-                return True
+    return False
+
+
+# the classes of node a fold of `simplify` starts at
+FOLD_STARTS = frozenset({ast.BinOp, ast.UnaryOp, ast.IfExp, ast.Call})
+
+
+def may_fold_at(n):
+    """Whether a fold of `simplify` may start at `n` itself, as its own fields and its
+    children's (and a product's left operand's) are: `_may_fold` asks it of every node,
+    a caller that changed one operand of a simplified tree of the nodes above it."""
+    kind = n.__class__
+    if kind is ast.BinOp:
+        return _may_fold_binop(n.op.__class__, n.left, n.right)
+    if kind is ast.UnaryOp:
+        return n.operand.__class__ is ast.UnaryOp
+    if kind is ast.IfExp:
+        return True
+    if kind is ast.Call:
+        return n.func.__class__ is ast.Name and n.func.id == "pow_dbase"
+    return False
+
+
+def _may_fold_binop(op, left, right):
+    """Whether some fold of `_Simplifier.visit_BinOp` starts at `left op right`."""
+    a, b = _num(left), _num(right)
+    if a is not None and b is not None:
+        return True  # (constants folded, or `1 * 2`'s unit)
+    right_kind = right.__class__
+    if op is ast.Mult:
+        if a in (1, -1) or b in (1, -1) or right_kind in (ast.UnaryOp, ast.BinOp):
+            return True  # (units, `-1 *`, `g * -p`, `g * (a * b)`, `g * (1 / q)`)
+        return (
+            b is not None and left.__class__ is ast.BinOp and left.op.__class__ is ast.Mult
+        )  # ((e * c1) * c2)
+    if op is ast.Pow or op is ast.Div:
+        return b == 1
+    if op is ast.Add:
+        return right_kind is ast.UnaryOp or b is not None  # (`a + -b`, `a + -2.0`)
     return False
 
 
