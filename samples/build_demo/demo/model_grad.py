@@ -208,8 +208,9 @@ def fit_loss_value_and_grad(params, data=DATA):
 
 
 def _not_finite_real(value):
-    """ "complex" or "not finite" for the first number in `value` (numbers, arrays, and
-    tuples, lists, dicts and dataclasses of them) that is not a finite real one, else ""."""
+    """What is wrong with the first number in `value` (numbers, arrays, and tuples,
+    lists, dicts and dataclasses of them) that is not a finite real one: "complex" or
+    "not finite"; "" when nothing is."""
     if isinstance(value, (complex, np.complexfloating)):
         return "complex"
     if isinstance(value, (float, np.floating)):

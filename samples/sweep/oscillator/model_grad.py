@@ -66,7 +66,7 @@ def misfit_grad(k, c, observed, dt):
         dv = dv + dt3 * c
         dx = dx + da * t1
         dk = dk - da * x
-    return scalar_like(dk, k), scalar_like(dc, c)
+    return finite_derivative((scalar_like(dk, k), scalar_like(dc, c)), "misfit", ("k", "c"))
 
 
 def misfit_value_and_grad(k, c, observed, dt):
@@ -123,7 +123,7 @@ def misfit_value_and_grad(k, c, observed, dt):
         dv = dv + dt3 * c
         dx = dx + da * t1
         dk = dk - da * x
-    return value, (scalar_like(dk, k), scalar_like(dc, c))
+    return value, finite_derivative((scalar_like(dk, k), scalar_like(dc, c)), "misfit", ("k", "c"))
 
 
 # srcdiff runtime helpers, copied here so this module runs without srcdiff
@@ -142,6 +142,77 @@ def check_scalar(out, name):
         except ImportError:
             raise ValueError(message) from None
         raise NonScalarOutputError(message)
+
+
+def _not_finite_real(value):
+    """What is wrong with the first number in `value` (numbers, arrays, and tuples,
+    lists, dicts and dataclasses of them) that is not a finite real one: "complex" or
+    "not finite"; "" when nothing is."""
+    if isinstance(value, (complex, np.complexfloating)):
+        return "complex"
+    if isinstance(value, (float, np.floating)):
+        return "" if np.isfinite(value) else "not finite"
+    if isinstance(value, np.ndarray):
+        kind = value.dtype.kind
+        if kind == "f":
+            return "" if np.isfinite(value).all() else "not finite"
+        if kind == "c":
+            return "complex"
+        items = value.flat if kind == "O" else ()  # (ints and bools are finite)
+    elif isinstance(value, dict):
+        items = value.values()
+    elif isinstance(value, (tuple, list)):
+        items = value
+    else:
+        fields = getattr(value, "__dataclass_fields__", None) or ()
+        items = [getattr(value, f) for f in fields]
+    problems = [p for p in map(_not_finite_real, items) if p]
+    return "complex" if "complex" in problems else problems[0] if problems else ""
+
+
+def _refuse_derivative(problem, func_name, name):
+    message = f"the derivative of {func_name} with respect to {name} is {problem} here"
+    if problem == "complex":
+        hint = (
+            "a real operation made a complex number: in Python, a ** b with a negative float "
+            "a and a non-integer b is complex; keep the base positive where the function is "
+            "evaluated (abs(a) ** b)"
+        )
+    else:
+        hint = (
+            "the function is not differentiable at this point (sqrt at 0, log at 0, a "
+            "division by zero), or a value overflowed; try a nearby point, or guard the "
+            "expression (np.where on the argument as well as on the result)"
+        )
+    try:
+        from srcdiff.errors import DomainError
+    except ImportError:
+        raise FloatingPointError(f"{message}\nhint: {hint}") from None
+    raise DomainError(message, hint=hint)
+
+
+def finite_derivative(value, func_name, names):
+    """`value`, the derivative a built module returns, when every number in it is a finite
+    real number; else an error naming the parameter (`names`: one per part of `value`, or
+    one naming all of it). A built module runs without srcdiff.grad's check, which refuses
+    an infinite, nan or complex derivative (a real operation can make a complex number in
+    Python: `(-1.0) ** 0.5`); this is that check, in the module. Python floats and tuples
+    of them take the first branches (a subtraction a float: inf - inf and nan are nan)."""
+    if type(value) is float:
+        if value - value == 0.0:
+            return value
+    elif type(value) is tuple:
+        for part in value:
+            if type(part) is not float or part - part != 0.0:
+                break
+        else:
+            return value
+    parts = value if len(names) > 1 else (value,)
+    for name, part in zip(names, parts):
+        problem = _not_finite_real(part)
+        if problem:
+            _refuse_derivative(problem, func_name, name)
+    return value
 
 
 def float_stack(*values, size=None):
