@@ -106,6 +106,34 @@ def test_merge_refuses_bodies_that_do_not_line_up():
     assert [ast.unparse(s) for s in out] == ["t = x * 2", "dt = dx * 2", "dt_1 = dy", "y = t + 1"]
 
 
+def test_merge_compares_primal_statements_as_their_dumps():
+    """Primal statements line up only where `ast.dump` says they are the same: 1 and 1.0,
+    0.0 and -0.0 are equal numbers but different code (and True is not 1)."""
+    tangents = [{"dt", "dx"}, {"dt_1", "dy"}]
+
+    def body(value, tangent="dt = dx"):
+        return [ast.parse("t = x * 2").body[0], ast.parse(tangent).body[0], value]
+
+    def assign(constant):
+        tree = ast.parse("y = t + 0").body[0]
+        tree.value.right = ast.Constant(constant)
+        return tree
+
+    for a, b in [(1, 1.0), (0.0, -0.0), (True, 1), ("a", "b")]:
+        assert merge([body(assign(a)), body(assign(b), "dt_1 = dy")], tangents) is None
+    for c in [1, 1.0, -0.0, float("nan"), "a", None]:
+        first = body(assign(c))
+        out = merge([first, body(assign(c), "dt_1 = dy")], tangents)
+        assert out is not None and out[-1] is first[-1]  # one primal statement
+    called = ast.parse("y = f(t, k=1)").body[0]
+    uncalled = ast.parse("y = f(t)").body[0]
+    assert merge([body(called), body(uncalled, "dt_1 = dy")], tangents) is None
+    annotated = ast.parse("y = f(t)").body[0]
+    annotated.type_comment = None  # (left out of a dump, as a missing one is)
+    del uncalled.type_comment
+    assert merge([body(annotated), body(uncalled, "dt_1 = dy")], tangents) is not None
+
+
 def test_shared_partials_are_computed_once():
     """Both directions' tangents of sin(th) need cos(th): one call, before them."""
     from srcdiff.compiler.unroll import share_partials

@@ -591,14 +591,8 @@ def _hoist_negations(fn, body):
     unit = fn.unit
     if unit.backend != "python" or unit.checkpoint is not None:
         return body
-    stored = {
-        n.id
-        for stmt in body
-        for n in walk(stmt)
-        if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
-    }
-    numbers = {p for p in fn.params if fn.an.kinds.get(p) in (INT, SCALAR) and p not in stored}
-    return hoist_negations(body, numbers, fn.names.numbered) if numbers else body
+    params = [p for p in fn.params if fn.an.kinds.get(p) in (INT, SCALAR)]
+    return hoist_negations(body, params, fn.names.numbered) if params else body
 
 
 def _float_tape(fn, body):

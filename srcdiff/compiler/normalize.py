@@ -129,6 +129,11 @@ _COMPLEX = (
     "carry the real and imaginary parts as two real values (a + b*i times c + d*i is "
     "a*c - b*d and a*d + b*c)",
 )
+# the classes of nodes `_reject_unsupported`'s first pass may refuse
+_MAY_BE_REFUSED = frozenset(
+    {*_UNSUPPORTED_STMTS, *_UNSUPPORTED_EXPRS, ast.For, ast.While, ast.Constant, ast.Delete}
+)
+
 _LEFT_OVER = {  # refused only where normalization could not rewrite them
     ast.NamedExpr: (
         "an assignment expression (`:=`) here (in a `while` test, `and`/`or`, a "
@@ -401,7 +406,9 @@ class Normalizer(Reductions, Inlining):
 
     def _reject_left_over(self, tree):
         for node in walk(tree):
-            if isinstance(node, ast.Name) and node.id in self.local_functions:
+            if node.__class__ is ast.Name:
+                if node.id not in self.local_functions:
+                    continue  # (a name is no construct `_LEFT_OVER` names)
                 raise self.source.error(
                     UnsupportedSyntaxError,
                     f"srcdiff cannot inline this call to the local function {node.id!r} "
@@ -470,9 +477,10 @@ class Normalizer(Reductions, Inlining):
         """Unsupported statements and expressions, then opaque calls, in `walk` order;
         `nodes`: `walk(tree)` where the caller has it."""
         nodes = walk(tree) if nodes is None else nodes
+        checked = _MAY_BE_REFUSED
         for node in nodes:
-            if node is tree:
-                continue
+            if node.__class__ not in checked or node is tree:
+                continue  # (most nodes: one set lookup, not four tests)
             entry = _UNSUPPORTED_STMTS.get(type(node)) or _UNSUPPORTED_EXPRS.get(type(node))
             if entry is None and isinstance(node, (ast.For, ast.While)) and node.orelse:
                 entry = ("a loop with an `else` clause", "use a flag variable instead of `else`")
@@ -486,7 +494,7 @@ class Normalizer(Reductions, Inlining):
                     UnsupportedSyntaxError, f"srcdiff cannot differentiate {what}", node, hint
                 )
         for node in nodes:
-            if isinstance(node, ast.Call):
+            if node.__class__ is ast.Call:
                 entry = self.ask(node.func, "opaque")
                 if entry is not None:
                     raise self.source.error(

@@ -314,7 +314,7 @@ class TransformBase:
         template = rule.template(which, param, ranks, constants)
         uses = rule.uses(which, param, ranks, constants) & set(rule.namespace)
         given = {p: a for p, a in mapping.items() if isinstance(a, ast.Constant)}
-        if uses and given and any(isinstance(n, ast.IfExp) for n in walk(template)):
+        if uses and given and _branches(template):
             # a branch on a constant argument (`... if b is None else ...`) folds away:
             # bind only the names the branch kept, so the code imports nothing unused
             template = instantiate(template, given, self.int_names)
@@ -483,3 +483,18 @@ def _list_concatenation(node, an):
             ):
                 return part
     return None
+
+
+_BRANCHING: dict[int, tuple[ast.expr, bool]] = {}
+
+
+def _branches(template):
+    """Whether a rule template holds a conditional expression; asked of each rule
+    application, and a template (parsed once, rules/core.py) never changes: walked once."""
+    found = _BRANCHING.get(id(template))
+    if found is None or found[0] is not template:
+        found = _BRANCHING[id(template)] = (
+            template,
+            any(isinstance(n, ast.IfExp) for n in walk(template)),
+        )
+    return found[1]

@@ -20,7 +20,7 @@ import ast
 import copy
 from collections.abc import Collection, Sequence
 
-from .astutil import Transformer
+from .astutil import Transformer, walk
 
 _COMPOUND = (ast.If, ast.For, ast.While)
 
@@ -69,10 +69,37 @@ def _one(stmts: list[ast.stmt], tangents: list[set[str]]) -> ast.stmt:
         merged.body = _merge([_no_pass(s.body) for s in compound], tangents) or [ast.Pass()]
         merged.orelse = _merge([_no_pass(s.orelse) for s in compound], tangents)
         return merged
-    dump = ast.dump(first)
-    if any(_kind(s, t) != "primal" or ast.dump(s) != dump for s, t in zip(stmts, tangents)):
+    if any(_kind(s, t) != "primal" or not _same(s, first) for s, t in zip(stmts, tangents)):
         raise _Misaligned
     return first
+
+
+def _same(a: object, b: object) -> bool:
+    """`ast.dump(a) == ast.dump(b)` without printing either (every primal statement of
+    every build is compared): the same classes, the same fields present (a missing field
+    and a None one whose class default is None are both left out of a dump), the same
+    nodes and lists in them, the same reprs of everything else."""
+    if isinstance(a, ast.AST):
+        if a.__class__ is not b.__class__:
+            return isinstance(b, ast.AST) and ast.dump(a) == ast.dump(b)
+        cls = a.__class__
+        for field in a._fields:
+            x, y = getattr(a, field, _ABSENT), getattr(b, field, _ABSENT)
+            if x is None and getattr(cls, field, ...) is None:
+                x = _ABSENT
+            if y is None and getattr(cls, field, ...) is None:
+                y = _ABSENT
+            if x is not y and not _same(x, y):
+                return False
+        return True
+    if a.__class__ is list:
+        return b.__class__ is list and len(a) == len(b) and all(map(_same, a, b))
+    if isinstance(b, (ast.AST, list)) or a is _ABSENT or b is _ABSENT:
+        return False
+    return a == b if a.__class__ is str and b.__class__ is str else repr(a) == repr(b)
+
+
+_ABSENT = object()  # (a field a dump leaves out)
 
 
 def _no_pass(body: list[ast.stmt]) -> list[ast.stmt]:
@@ -99,7 +126,7 @@ def _kind(stmt: ast.stmt, tangents: set[str]) -> str:
         stored = {
             n.id
             for t in stmt.targets
-            for n in ast.walk(t)
+            for n in walk(t)
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
         }
         if stored and stored <= tangents:
@@ -121,7 +148,7 @@ def _header_nodes(stmt: ast.stmt) -> list[ast.AST]:
 
 
 def _names(nodes: Sequence[ast.AST]) -> set[str]:
-    return {n.id for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name)}
+    return {n.id for node in nodes for n in walk(node) if isinstance(n, ast.Name)}
 
 
 def share_partials(
@@ -132,6 +159,8 @@ def share_partials(
     a call into a module (`pure`) on plain names, made by two or more tangent statements
     in a row, is computed once before them, into `fresh()`.  Tangent statements change no
     primal value, so the call's arguments are the same throughout the run."""
+    if not isinstance(tangents, (set, frozenset)):
+        tangents = set(tangents)  # (once: a copy for every statement was quadratic)
     out: list[ast.stmt] = []
     run: list[ast.stmt] = []
     for stmt in body:
@@ -146,11 +175,11 @@ def share_partials(
     return out + _hoisted(run, tangents, pure, fresh) + run
 
 
-def _is_tangent(stmt: ast.stmt, tangents: Collection[str]) -> bool:
+def _is_tangent(stmt: ast.stmt, tangents: set[str] | frozenset[str]) -> bool:
     if not isinstance(stmt, ast.Assign):
         return False
-    stored = {n.id for t in stmt.targets for n in ast.walk(t) if isinstance(n, ast.Name)}
-    return bool(stored) and stored <= set(tangents)
+    stored = {n.id for t in stmt.targets for n in walk(t) if isinstance(n, ast.Name)}
+    return bool(stored) and stored <= tangents
 
 
 def _hoisted(run, tangents, pure, fresh) -> list[ast.stmt]:
@@ -159,7 +188,7 @@ def _hoisted(run, tangents, pure, fresh) -> list[ast.stmt]:
         return []
     seen: dict[str, set[int]] = {}
     for k, stmt in enumerate(run):
-        for node in ast.walk(stmt.value):
+        for node in walk(stmt.value):  # (ast.walk's order)
             if _shareable(node, tangents, pure):
                 seen.setdefault(ast.dump(node), set()).add(k)
     shared = [d for d, where in seen.items() if len(where) > 1]

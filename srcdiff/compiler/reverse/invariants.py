@@ -12,39 +12,59 @@ from __future__ import annotations
 
 import ast
 
-from ..astutil import walk
+from ..astutil import BLOCK_FIELDS, statements, walk
 
 
-def hoist_negations(body, numbers, fresh):
-    """`body` with the negations of `numbers` (parameters never assigned, holding numbers)
-    in each loop computed once before the outermost loop that reads them; `fresh(base)`
-    names the new temporaries. A temporary every assignment of which is `t = -g` (the
-    forward and backward sweeps' `t1 = -k`) is itself assigned before the loop instead,
-    and not in it: it holds the same value wherever it is bound."""
-    return _hoist(body, numbers, fresh, _only_negations(body, numbers))
-
-
-def _only_negations(body, numbers):
-    """name -> g for the names every binding of which is `name = -g`, g in `numbers`."""
-    nodes = walk(ast.Module(body=body, type_ignores=[]))
-    values: dict[str, set[str | None]] = {}
-    simple = set()
-    for node in nodes:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target = node.targets[0]
-            if isinstance(target, ast.Name):
-                values.setdefault(target.id, set()).add(_negated(node.value, numbers))
-                simple.add(id(target))
-    other = {  # bound any other way: a loop target, unpacking, `del`
-        n.id
-        for n in nodes
-        if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load) and id(n) not in simple
-    }
-    return {
+def hoist_negations(body, params, fresh):
+    """`body` with the negations of `numbers` (those of `params`, number parameters, the
+    function never assigns) in each loop computed once before the outermost loop that
+    reads them; `fresh(base)` names the new temporaries. A temporary every assignment of
+    which is `t = -g` (the forward and backward sweeps' `t1 = -k`) is itself assigned
+    before the loop instead, and not in it: it holds the same value wherever it is bound."""
+    if not any(isinstance(s, (ast.For, ast.While)) for s in statements(body)):
+        return body  # nothing to hoist, and the body is not walked
+    negated, stored = _bindings(body)
+    numbers = {p for p in params if p not in stored}
+    if not numbers:
+        return body
+    constant = {
         name: var
-        for name, vs in values.items()
-        if len(vs) == 1 and (var := next(iter(vs))) is not None and name not in other
+        for name, vs in negated.items()
+        if len(vs) == 1 and (var := next(iter(vs))) in numbers
     }
+    return _hoist(body, numbers, fresh, constant)
+
+
+def _bindings(body):
+    """(name -> the names g of its bindings `name = -g`, None for a binding of any other
+    value; the names bound any other way too: a loop target, unpacking, `del`), and
+    every name bound at all; one walk of the body."""
+    values: dict[str, set[str | None]] = {}
+    stored = set()
+    simple = set()
+    for node in walk(ast.Module(body=body, type_ignores=[])):
+        kind = node.__class__
+        if kind is ast.Assign and len(node.targets) == 1:
+            target = node.targets[0]
+            if target.__class__ is ast.Name:
+                values.setdefault(target.id, set()).add(_negated_name(node.value))
+                simple.add(id(target))
+        elif kind is ast.Name and node.ctx.__class__ is not ast.Load:
+            stored.add(node.id)
+            if id(node) not in simple:
+                values.setdefault(node.id, set()).add(None)
+    return values, stored
+
+
+def _negated_name(node):
+    """g of `-g`, g a name, else None."""
+    if (
+        node.__class__ is ast.UnaryOp
+        and node.op.__class__ is ast.USub
+        and node.operand.__class__ is ast.Name
+    ):
+        return node.operand.id
+    return None
 
 
 def _negated(node, numbers):
@@ -88,11 +108,14 @@ def _hoist(body, numbers, fresh, constant, known=None):
                         out.append(s)
                     known.setdefault(var, name)
         new = {}
-        for node in walk(stmt):
-            for field, value in ast.iter_fields(node):
-                if isinstance(value, list):
-                    value[:] = [_replace(v, numbers, known, new, fresh) for v in value]
-                else:
+        for node in walk(stmt):  # (only a negation is replaced: the others aren't looked at)
+            for field in node._fields:
+                value = getattr(node, field, None)
+                if value.__class__ is list:
+                    for i, v in enumerate(value):
+                        if v.__class__ is ast.UnaryOp:
+                            value[i] = _replace(v, numbers, known, new, fresh)
+                elif value.__class__ is ast.UnaryOp:
                     setattr(node, field, _replace(value, numbers, known, new, fresh))
         out += [
             ast.Assign(
@@ -107,14 +130,21 @@ def _hoist(body, numbers, fresh, constant, known=None):
 
 
 def _blocks(stmt):
-    """The statement lists inside `stmt` (a loop), its own body first."""
-    for node in walk(stmt):
+    """The statement lists inside `stmt` (a loop), its own body first, in the order a
+    walk of the whole tree meets them (a handler's body twice), without entering
+    expressions (which hold no statements)."""
+    todo = [stmt]
+    for node in todo:  # (the list grows as it is read)
         for field in ("body", "orelse", "finalbody"):
             block = getattr(node, field, None)
             if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
                 yield block
         for handler in getattr(node, "handlers", ()):
             yield handler.body
+        for field in BLOCK_FIELDS:
+            block = getattr(node, field, None)
+            if block.__class__ is list:
+                todo.extend(block)
 
 
 def _constant_assign(stmt, constant):
