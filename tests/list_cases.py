@@ -216,3 +216,21 @@ def list_copy_in_a_loop(a, b):
         l6.append(l6[0] * (i - 2.0))
         s = s + sum(c * c for c in l6) * b
     return s
+
+
+def array_of_a_list_grown_later(w):
+    """np.array(l) read before `l.append(...)` (fuzz seed 9800012): the partial of
+    np.array reads the list's shape, and the backward sweep read the grown list ('cannot
+    reshape array of size 12 into shape (4,4)'). It reads a copy saved at the append."""
+    l3 = [np.tanh(w), w * 2.0, w * w]
+    t = np.sum(np.array(l3) ** 2)
+    l3.append(w + 1.0)
+    return t + np.sum(l3[-1] * w)
+
+
+def stack_of_a_list_grown_later(w):
+    """The same through np.stack (its partial takes one row per item of the list)."""
+    l3 = [np.sin(w), w * 3.0]
+    t = np.sum(np.stack(l3) * w)
+    l3.append(w * w)
+    return t + np.sum(l3[2] * l3[0])

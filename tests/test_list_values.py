@@ -36,6 +36,8 @@ CASES = [
     (L.list_of_an_array_as_a_queue, (np.array([0.3, -0.5, 1.1, 0.7]),)),
     (L.list_of_a_list_then_appended, (0.7, 0.3)),
     (L.list_copy_in_a_loop, (0.7, 0.3)),
+    (L.array_of_a_list_grown_later, (np.array([0.3, -0.2, 0.5, 0.1]),)),
+    (L.stack_of_a_list_grown_later, (W,)),
 ]
 IDS = [f.__name__ for f, _ in CASES]
 

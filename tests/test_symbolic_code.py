@@ -199,7 +199,11 @@ def test_build_writes_symbolic_code_and_its_tests(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     text = (tmp_path / "seed_grad.py").read_text()
-    assert "(symbolic mode)" in text and "dx = 2 * x * y" in text and "return out, (dx, dy)" in text
+    assert (
+        "(symbolic mode)" in text
+        and "dx = 2 * x * y" in text
+        and 'return out, finite_derivative((dx, dy), "f", ("x", "y"))' in text
+    )
     namespace = {}
     exec(compile(text, "seed_grad.py", "exec"), namespace)  # noqa: S102
     assert namespace["f_grad"](3.0, 4.0) == (24.0, 10.0)

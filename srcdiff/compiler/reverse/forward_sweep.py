@@ -59,10 +59,10 @@ class ForwardSweep:
                 and self.source.resolver.is_local(name)  # (`np.sort(x)` is no list's)
             ):
                 found.append(name)
-        # (not a list of differentiated values: the backward sweep reads one only for its
-        # structure, with an adjoint list beside it, and its inactive reads, `len(xs)`, are
-        # temporaries (split._atom); a copy of it is a list the Hessian's pass can't follow)
-        return [n for n in found if not (self.an.kinds.get(n) == LIST and self.an.active.get(n))]
+        # (a list of differentiated values too: a rule's partial may read its structure,
+        # `asarray_vjp(g, xs)` of np.array(xs) read the list grown since; saves.py keeps
+        # the copy only where the backward sweep reads the list, as `list(xs)`)
+        return found
 
     def _in_place_saves(self, stmt, compound=False):
         return [

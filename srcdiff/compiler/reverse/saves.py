@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import copy
 
-from ..analysis import SCALAR
+from ..analysis import LIST, SCALAR
 from ..astutil import BLOCK_FIELDS, copy_tree, walk
 from ..astutil import assign as _assign
 from ..astutil import attr_call as _attr_call
@@ -197,7 +197,10 @@ class SaveResolution:
         if not self.defs.must.has(id(site), var):
             self.none_init.add(var)
         value = _name(var)
-        if m.copy:  # changed in place: keep its contents (copy.copy: a list, an array, None)
+        if m.copy and self.an.kinds.get(var) == LIST:  # changed in place: keep its items
+            # (`list(xs)`, which Hessians' second pass reads as the comprehension it is)
+            value = _call("list", value)
+        elif m.copy:  # (copy.copy: an array, None)
             func = ast.Attribute(value=_name(self.bind(copy, "copy")), attr="copy", ctx=ast.Load())
             value = _call(func, value)
         if m.stack:
