@@ -38,6 +38,7 @@ from .astutil import (
     walk,
 )
 from .astutil import located as _located
+from .displays import rewrite_displays
 from .flatcalls import flatten_container_calls, flatten_container_results
 from .gcpause import gc_paused
 from .inlining import Inlining
@@ -325,6 +326,7 @@ class Normalizer(Reductions, Inlining):
         tree = hoist_local_dicts(self.source, tree, self.ask)  # d = {"a": x}: a variable per key
         # helper({"a": x}): the helper's flat view, under a name the resolver is told
         tree = flatten_container_calls(self.source, tree, self.ask, self.introduced)
+        tree = rewrite_displays(tree, self.names)  # (a,) + (b,), [a, *xs] (displays.py)
         self._collect_locals(tree)  # lambdas and defs inlined where called (inlining.py)
         self._call_methods_through_classes(tree)
         nodes = walk(tree)  # (read by both checks and `grown`; nothing changes between)
