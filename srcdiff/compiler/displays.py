@@ -26,6 +26,21 @@ def rewrite_displays(tree: ast.FunctionDef, names: Names) -> ast.FunctionDef:
     return _Displays(names).visit(tree)
 
 
+def extended_by(call):
+    """`e` of `s.extend(e)` for a name s and one argument, else None."""
+    if (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "extend"
+        and isinstance(call.func.value, ast.Name)
+        and len(call.args) == 1
+        and not call.keywords
+        and not isinstance(call.args[0], ast.Starred)
+    ):
+        return call.args[0]
+    return None
+
+
 def _joined(node: ast.expr) -> ast.expr:
     """`A + B` of two displays of one type as one display, folding nested joins first."""
     if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add)):
@@ -37,7 +52,7 @@ def _joined(node: ast.expr) -> ast.expr:
     return node
 
 
-def _starred(node: ast.expr) -> bool:
+def _starred(node) -> bool:
     return isinstance(node, ast.List) and any(isinstance(e, ast.Starred) for e in node.elts)
 
 
@@ -87,15 +102,7 @@ class _Displays(ast.NodeTransformer):
     def visit_Expr(self, node):
         self.generic_visit(node)
         call = node.value
-        if not (
-            isinstance(call, ast.Call)
-            and isinstance(call.func, ast.Attribute)
-            and call.func.attr == "extend"
-            and isinstance(call.func.value, ast.Name)
-            and len(call.args) == 1
-            and not call.keywords
-            and _starred(call.args[0])
-        ):
+        if not _starred(extended_by(call)):
             return node
         built = self.names.numbered("joined")
         out = self._build(built, call.args[0], node)
