@@ -10,11 +10,10 @@ def inserted(x):
     return ys[0] * ys[1] + ys[2]
 
 
-def inserted_followed(x):  # "build the list in order with ys.append(y)"
-    ys = [x * x]
-    for v in [x, 2 * x]:
-        ys.append(v)
-    return ys[0] * ys[1] + ys[2]
+def inserted_followed(x):  # "ys_new = [*ys[:0], x * x, *ys[0:]]"
+    ys = [x, 2 * x]
+    ys_new = [*ys[:0], x * x, *ys[0:]]
+    return ys_new[0] * ys_new[1] + ys_new[2]
 
 
 def joined(x):
@@ -24,20 +23,22 @@ def joined(x):
     return ys[0] * ys[3] + ys[2]
 
 
-def joined_followed(x):  # "build it in order with ys.append(y)"
+def joined_followed(x):  # "in a loop, ys.append(y)"
     ys = [x]
     for i in range(3):
         ys.append(x * i)
     return ys[0] * ys[3] + ys[2]
 
 
-def joined_displays(x):
-    ys = [x, 2 * x] + [x * x]
+def joined_lists(x):
+    xs = [x, x * x]
+    ys = xs + [3.0 * x]
     return ys[0] * ys[2] + ys[1]
 
 
-def joined_displays_followed(x):  # "write the list out ([a, b, c])"
-    ys = [x, 2 * x, x * x]
+def joined_lists_followed(x):  # "[*xs, *ys, c] for lists"
+    xs = [x, x * x]
+    ys = [*xs, 3.0 * x]
     return ys[0] * ys[2] + ys[1]
 
 
@@ -98,3 +99,72 @@ def rebound_to_a_list_built_from_it_followed(x):  # "give the new list a name of
     xs = [x, x * 2.0]
     xs_new = [v * x for v in xs]
     return sum(xs_new)
+
+
+def reversed_in_place(x):
+    xs = [x, x * x, 3.0]
+    xs.reverse()
+    xs.append(x)
+    return xs[0] * xs[1] + xs[2] * xs[3]
+
+
+def reversed_in_place_followed(x):  # "xs_new = list(xs[::-1])"
+    xs = [x, x * x, 3.0]
+    xs_new = list(xs[::-1])
+    xs_new.append(x)
+    return xs_new[0] * xs_new[1] + xs_new[2] * xs_new[3]
+
+
+def cleared(x):
+    xs = [x, x * x]
+    xs.clear()
+    xs.append(np.sin(x))
+    return xs[0] * x
+
+
+def cleared_followed(x):  # "xs = []"
+    xs = [x, x * x]
+    xs = []
+    xs.append(np.sin(x))
+    return xs[0] * x
+
+
+def stored_at_a_constant(x):
+    xs = [x, x * x, 2.0]
+    xs[1] = np.sin(x)
+    return xs[0] * xs[1] + xs[2]
+
+
+def stored_at_a_constant_followed(x):  # "xs_new = [*xs[:1], value, *xs[2:]]"
+    xs = [x, x * x, 2.0]
+    xs_new = [*xs[:1], np.sin(x), *xs[2:]]
+    return xs_new[0] * xs_new[1] + xs_new[2]
+
+
+def stored_at_a_variable(x):
+    xs = [x, x * x, 2.0]
+    i = 2
+    xs[i] = xs[i] * x
+    return xs[0] * xs[1] + xs[2]
+
+
+def stored_at_a_variable_followed(x):  # "xs_new = [*xs[:i], value, *xs[i + 1:]]"
+    xs = [x, x * x, 2.0]
+    i = 2
+    xs_new = [*xs[:i], xs[i] * x, *xs[i + 1 :]]
+    return xs_new[0] * xs_new[1] + xs_new[2]
+
+
+def stored_in_a_loop(x):
+    xs = [x, x * x, 2.0]
+    for i in range(3):
+        xs[i] = xs[i] * x + xs[i - 1]
+    return xs[0] * xs[1] + xs[2]
+
+
+def stored_in_a_loop_followed(x):  # "xs_array = np.array(xs, float), then xs_array[i] = ..."
+    xs = [x, x * x, 2.0]
+    xs_array = np.array(xs, float)
+    for i in range(3):
+        xs_array[i] = xs_array[i] * x + xs_array[i - 1]
+    return xs_array[0] * xs_array[1] + xs_array[2]

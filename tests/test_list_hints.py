@@ -1,4 +1,5 @@
-"""Lists changed in place (`ys.insert`) or joined with `+` are refused with a hint, and
+"""Lists changed in place (`ys.insert`, `reverse`, `clear`, `xs[i] = v`) or joined with `+`
+are refused with a hint, and
 the rewrite each hint asks for is differentiated (both modes, against finite
 differences)."""
 
@@ -9,9 +10,9 @@ from fdiff import fd_grad
 import srcdiff
 
 CASES = [
-    (C.inserted, C.inserted_followed, ".insert()", "ys.append(y)"),
-    (C.joined, C.joined_followed, "joining lists or tuples with `+`", "ys.append(y)"),
-    (C.joined_displays, C.joined_displays_followed, "joining lists or tuples", "[a, b, c]"),
+    (C.inserted, C.inserted_followed, ".insert()", "ys_new = [*ys[:0], x * x, *ys[0:]]"),
+    (C.joined, C.joined_followed, "joining lists or tuples with `+`", "in a loop, ys.append(y)"),
+    (C.joined_lists, C.joined_lists_followed, "joining lists or tuples", "[*xs, *ys, c]"),
     (C.joined_tuples, C.joined_tuples_followed, "joining lists or tuples", "(t[0], t[1], c)"),
     (
         C.rebound_as_an_array,
@@ -30,6 +31,26 @@ CASES = [
         C.rebound_to_a_list_built_from_it_followed,
         "'xs' is bound here to a new list",
         "give the new list a name of its own (xs_new = ...)",
+    ),
+    (C.reversed_in_place, C.reversed_in_place_followed, ".reverse()", "xs_new = list(xs[::-1])"),
+    (C.cleared, C.cleared_followed, ".clear()", "xs = []"),
+    (
+        C.stored_at_a_constant,
+        C.stored_at_a_constant_followed,
+        "index assignment into NumPy arrays; 'xs' is not one",
+        "xs_new = [*xs[:1], value, *xs[2:]]",
+    ),
+    (
+        C.stored_at_a_variable,
+        C.stored_at_a_variable_followed,
+        "index assignment into NumPy arrays; 'xs' is not one",
+        "xs_new = [*xs[:i], value, *xs[i + 1:]]",
+    ),
+    (
+        C.stored_in_a_loop,
+        C.stored_in_a_loop_followed,
+        "index assignment into NumPy arrays; 'xs' is not one",
+        "xs_array = np.array(xs, float), then xs_array[i] = ...",
     ),
 ]
 

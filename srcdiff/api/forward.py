@@ -68,8 +68,9 @@ def number_gradient(func, names, args, output, backend="python"):
     arguments = ", ".join(positional + ["1.0"] + [f"{p}={p}" for p in kwonly])
     ints = any(is_int_scalar(args[params.index(w)]) for w in names)
     both = output == "value_and_grad"
+    casts = tuple(_narrow_float(args[params.index(w)]) for w in names)
     ns = {
-        "_finish": _finisher(func, both, len(names) == 1, ints),
+        "_finish": _finisher(func, both, len(names) == 1, ints, casts),
         "_numbers": (float,) if ints and both else (float, int),
     }
     grads = [f"_g{k}" for k in range(len(names))]
@@ -92,8 +93,9 @@ def number_gradient(func, names, args, output, backend="python"):
     result = grads[0] if len(grads) == 1 else "(" + ", ".join(grads) + ")"
     # float tangents of a number: the output is a number (else _finish converts or refuses)
     floats = " and ".join([f"type({g}) is float" for g in grads] + ["type(_v) in _numbers"])
-    lines.append(f"    if {floats}:")
-    lines.append(f"        return {'_v, ' if both else ''}{result}")
+    if not any(casts):  # (a float32 argument's derivative is cast in _finish)
+        lines.append(f"    if {floats}:")
+        lines.append(f"        return {'_v, ' if both else ''}{result}")
     lines.append(f"    return _finish(_v, ({', '.join(grads)},))")
     exec(compile("\n".join(lines) + "\n", f"<srcdiff forward {func.__name__}>", "exec"), ns)  # noqa: S102
     fn = ns[entry]
@@ -121,9 +123,18 @@ def _unrolled(func, names, args, backend="python"):
 _SEPARATE: set = set()  # (func, names, kinds) whose directions run as separate passes
 
 
-def _finisher(func, both, single, ints):
+def _narrow_float(arg):
+    """The type of a NumPy float scalar narrower than float64 (np.float32), else None: the
+    derivative with respect to it is of its type, as reverse mode and JAX give it."""
+    if isinstance(arg, np.floating) and type(arg) is not np.float64:
+        return type(arg)
+    return None
+
+
+def _finisher(func, both, single, ints, casts):
     """The slow end of a number gradient: NumPy scalars become floats (an integer value
-    too, where an integer was differentiated); an array output is refused."""
+    too, where an integer was differentiated), except the derivatives with respect to a
+    float32 argument, cast to its type (`casts`); an array output is refused."""
 
     def finish(value, grads):
         if not isinstance(value, (numbers.Number, np.ndarray, np.generic)):
@@ -136,7 +147,9 @@ def _finisher(func, both, single, ints):
                 func, value if np.ndim(value) else next(g for g in grads if np.ndim(g))
             )
         # (a complex number, made at run time, is left to the finite check to refuse)
-        grads = tuple(g if is_complex(g) else float(g) for g in grads)
+        grads = tuple(
+            g if is_complex(g) else cast(g) if cast else float(g) for g, cast in zip(grads, casts)
+        )
         result = grads[0] if single else grads
         if not both:
             return result
@@ -284,9 +297,8 @@ def gradient(func, names, args):
                 raise _non_scalar(func, t)
         if not isinstance(x, (np.ndarray, list, tuple)):
             g0 = float(tangents[0])  # a float32 scalar's in float32, as reverse mode gives
-            grads.append(
-                type(x)(g0) if isinstance(x, np.floating) and type(x) is not np.float64 else g0
-            )
+            cast = _narrow_float(x)
+            grads.append(cast(g0) if cast else g0)
             continue
         g = np.array([float(t) for t in tangents]).reshape(np.shape(x))
         if isinstance(x, np.ndarray):

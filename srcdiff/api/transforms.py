@@ -230,6 +230,8 @@ def _tangent_like(t, a):
         return np.broadcast_to(np.asarray(values, dtype=float), shape)
     if isinstance(a, np.ndarray):
         return np.broadcast_to(np.asarray(values, dtype=a.dtype), shape)
+    if isinstance(a, np.floating) and type(a) is not np.float64:
+        return type(a)(values)  # a float32 primal's tangent in float32, as for arrays
     return t
 
 

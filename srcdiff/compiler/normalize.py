@@ -38,6 +38,7 @@ from .astutil import (
     walk,
 )
 from .astutil import located as _located
+from .displays import extended_by, rewrite_displays
 from .flatcalls import flatten_container_calls, flatten_container_results
 from .gcpause import gc_paused
 from .inlining import Inlining
@@ -210,21 +211,6 @@ def _append_to(extend, value):
     return _located(call, extend)
 
 
-def _extended_by(call):
-    """`e` of `s.extend(e)` for a name s and one argument, else None."""
-    if (
-        isinstance(call, ast.Call)
-        and isinstance(call.func, ast.Attribute)
-        and call.func.attr == "extend"
-        and isinstance(call.func.value, ast.Name)
-        and len(call.args) == 1
-        and not call.keywords
-        and not isinstance(call.args[0], ast.Starred)
-    ):
-        return call.args[0]
-    return None
-
-
 def _reads_length_of(node, lists) -> bool:
     """`len(xs)` of one of `lists`."""
     return (
@@ -325,6 +311,7 @@ class Normalizer(Reductions, Inlining):
         tree = hoist_local_dicts(self.source, tree, self.ask)  # d = {"a": x}: a variable per key
         # helper({"a": x}): the helper's flat view, under a name the resolver is told
         tree = flatten_container_calls(self.source, tree, self.ask, self.introduced)
+        tree = rewrite_displays(tree, self.names)  # (a,) + (b,), [a, *xs] (displays.py)
         self._collect_locals(tree)  # lambdas and defs inlined where called (inlining.py)
         self._call_methods_through_classes(tree)
         nodes = walk(tree)  # (read by both checks and `grown`; nothing changes between)
@@ -561,7 +548,7 @@ class Normalizer(Reductions, Inlining):
         if isinstance(stmt.value, ast.Constant):  # stray string or docstring
             return []
         call = stmt.value
-        extended = _extended_by(call)
+        extended = extended_by(call)
         if isinstance(extended, (ast.List, ast.Tuple)) and not any(
             isinstance(e, ast.Starred) for e in extended.elts
         ):  # `s.extend([a, b])`: `s.append(a)`, `s.append(b)` (a list display's items)

@@ -122,15 +122,11 @@ class Flattener:
             )
         value = self._atom(stmt.value, ops)
         if self.an.active.get(base) and self.an.kinds.get(base) != ARRAY:
-            listed = self.an.kinds.get(base) == LIST  # (its items: an array of them)
             raise self.source.error(
                 UnsupportedSyntaxError,
                 f"srcdiff differentiates index assignment into NumPy arrays; {base!r} is not one",
                 stmt,
-                f"assign into an array of its items: {base}_array = np.array({base}, float), "
-                f"then {base}_array[...] = ... and read {base}_array from there"
-                if listed
-                else f"make {base} an array, e.g. {base} = np.zeros(n)",
+                _setitem_hint(base, target.slice, self.an.kinds.get(base) in (LIST, SEQ)),
             )
         active = ["v"] if self.is_active(value) else []
         primal = value
@@ -1270,3 +1266,25 @@ def _describe(expr):
         ast.Compare: "a comparison",
     }
     return names.get(type(expr), f"a {type(expr).__name__} expression")
+
+
+def _setitem_hint(base, index, listed):
+    """What to write instead of storing into a list's element: an array of the items, or
+    (for an index that is not negative) a new list built from slices and the value; either
+    followed gives the derivatives the store meant."""
+    if not listed:
+        return f"make {base} an array, e.g. {base} = np.zeros(n)"
+    i = ast.unparse(index)
+    hint = (
+        f"assign into an array of its items: {base}_array = np.array({base}, float), then "
+        f"{base}_array[{i}] = ... and read {base}_array from there"
+    )
+    if isinstance(index, ast.Slice) or (
+        isinstance(index, ast.Constant) and not (isinstance(index.value, int) and index.value >= 0)
+    ):
+        return hint
+    after = repr(index.value + 1) if isinstance(index, ast.Constant) else f"{i} + 1"
+    return (
+        f"{hint}; or, outside a loop, build a new list: "
+        f"{base}_new = [*{base}[:{i}], value, *{base}[{after}:]]"
+    )

@@ -83,8 +83,8 @@ class TransformBase:
                     UnsupportedSyntaxError,
                     "srcdiff cannot differentiate joining lists or tuples with `+`",
                     joined,
-                    "write the result out ([a, b, c], or (t[0], t[1], c) for a tuple t), or "
-                    "build a list in order with ys.append(y) or ys.extend(zs); for arrays, "
+                    "write the result as one display: [*xs, *ys, c] for lists, (t[0], t[1], c) "
+                    "for a tuple t; in a loop, ys.append(y) or ys.extend(zs); for arrays, "
                     "np.concatenate([...])",
                 )
             if var in _returned_names(self.tree) and var not in _user_names(source.tree):
@@ -271,10 +271,7 @@ class TransformBase:
                 f"srcdiff cannot differentiate through "
                 f".{call.func.attr}(), which may change {base} in place",
                 stmt,
-                "accumulate one index at a time instead: for k in range(len(i)): y[i[k]] += v[k]"
-                if call.func.attr == "at"
-                else "build the list in order with ys.append(y) (or a comprehension), or fill "
-                "a NumPy array with index assignment",
+                _method_hint(call, base),
             )
         raise self.source.error(
             UnsupportedSyntaxError,
@@ -498,3 +495,25 @@ def _branches(template):
             any(isinstance(n, ast.IfExp) for n in walk(template)),
         )
     return found[1]
+
+
+def _method_hint(call, base):
+    """What to write instead of a method changing `base` in place: a new list (or array
+    update) with the same values, which srcdiff differentiates."""
+    attr = call.func.attr
+    if attr == "at":
+        return "accumulate one index at a time instead: for k in range(len(i)): y[i[k]] += v[k]"
+    if attr == "reverse" and not call.args:
+        return f"use a reversed copy: {base}_new = list({base}[::-1]), and read {base}_new after"
+    if attr == "clear" and not call.args:
+        return f"rebind it to a new empty list: {base} = []"
+    if attr == "insert" and len(call.args) == 2:
+        i, v = (ast.unparse(a) for a in call.args)
+        return (
+            f"build a new list with the item in place (for an index that is not negative): "
+            f"{base}_new = [*{base}[:{i}], {v}, *{base}[{i}:]], and read {base}_new from there"
+        )
+    return (
+        "build the list in order with ys.append(y) (or a comprehension), or fill "
+        "a NumPy array with index assignment"
+    )
