@@ -468,7 +468,7 @@ class Analysis:
         """The rank of an array made of `shape` (np.zeros(shape), ...): one int, or a
         tuple written out (its length); else None."""
         if isinstance(shape, ast.Tuple) and not any(isinstance(e, ast.Starred) for e in shape.elts):
-            return len(shape.elts)
+            return len(shape.elts) or None  # (np.zeros(()): a 0-d array, not a number)
         return 1 if self._scalar_int(shape) else None
 
     def _scalar_int(self, node):
@@ -513,7 +513,8 @@ class Analysis:
                 and not node.args
                 and self.expr(node.func.value)[0] == ARRAY
             ):
-                return self.rank(node.func.value)  # (an array's copy: its rank)
+                rank = self.rank(node.func.value)  # (an array's copy: its rank; a 0-d
+                return rank or None  # array's copy is one too, not a number: z[()] = v)
             if (
                 isinstance(node.func, ast.Attribute)
                 and node.func.attr == "pop"
