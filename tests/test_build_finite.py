@@ -19,7 +19,7 @@ from fdiff import assert_close, fd_grad
 import srcdiff
 from srcdiff.build import command as build
 from srcdiff.errors import DomainError
-from srcdiff.runtime.core import finite_derivative
+from srcdiff.runtime.core import check_distinct, finite_derivative
 
 SOURCE = """
 import numpy as np
@@ -115,10 +115,12 @@ def test_an_infinite_array_gradient_is_refused(tmp_path, monkeypatch):
 
 def test_without_srcdiff_the_error_is_a_floating_point_error(monkeypatch):
     """A built module imports srcdiff's DomainError only where srcdiff is installed."""
-    monkeypatch.setitem(sys.modules, "srcdiff.errors", None)  # (import raises ImportError)
+    monkeypatch.setitem(sys.modules, "srcdiff", None)  # (import raises ImportError)
     with pytest.raises(FloatingPointError, match="with respect to b is not finite") as info:
         finite_derivative((1.0, float("nan")), "f", ("a", "b"))
     assert "hint: " in str(info.value)
+    with pytest.raises(ValueError, match="writes some element more than once"):
+        check_distinct(np.array([1, 1]))  # (the other helper raising srcdiff's errors)
 
 
 @dataclasses.dataclass

@@ -384,11 +384,7 @@ def check_distinct(index, where=None, text=None):
             "use distinct indices, or accumulate one index at a time: for k in "
             "range(len(i)): y[i[k]] += v[k] (np.add.at has no derivative rule)"
         )
-        try:
-            from srcdiff.errors import UnsupportedSyntaxError
-        except ImportError:
-            raise ValueError(f"{message}\nhint: {hint}") from None
-        raise UnsupportedSyntaxError(message, hint=hint)
+        _raise("UnsupportedSyntaxError", ValueError, message, hint)
 
 
 def _caret_lines(where, text):
@@ -464,8 +460,15 @@ def _refuse_derivative(problem, func_name, name):
             "division by zero), or a value overflowed; try a nearby point, or guard the "
             "expression (np.where on the argument as well as on the result)"
         )
+    _raise("DomainError", FloatingPointError, message, hint)
+
+
+def _raise(error, fallback, message, hint):
+    """Raise srcdiff's `error` (a class of srcdiff.errors) where srcdiff is installed, else
+    the built-in `fallback` with the hint in its message: built modules carry this code and
+    run without srcdiff."""
     try:
-        from srcdiff.errors import DomainError
+        from srcdiff import errors
     except ImportError:
-        raise FloatingPointError(f"{message}\nhint: {hint}") from None
-    raise DomainError(message, hint=hint)
+        raise fallback(f"{message}\nhint: {hint}") from None
+    raise getattr(errors, error)(message, hint=hint)

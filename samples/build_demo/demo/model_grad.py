@@ -233,6 +233,17 @@ def _not_finite_real(value):
     return "complex" if "complex" in problems else problems[0] if problems else ""
 
 
+def _raise(error, fallback, message, hint):
+    """Raise srcdiff's `error` (a class of srcdiff.errors) where srcdiff is installed, else
+    the built-in `fallback` with the hint in its message: built modules carry this code and
+    run without srcdiff."""
+    try:
+        from srcdiff import errors
+    except ImportError:
+        raise fallback(f"{message}\nhint: {hint}") from None
+    raise getattr(errors, error)(message, hint=hint)
+
+
 def _refuse_derivative(problem, func_name, name):
     message = f"the derivative of {func_name} with respect to {name} is {problem} here"
     if problem == "complex":
@@ -247,11 +258,7 @@ def _refuse_derivative(problem, func_name, name):
             "division by zero), or a value overflowed; try a nearby point, or guard the "
             "expression (np.where on the argument as well as on the result)"
         )
-    try:
-        from srcdiff.errors import DomainError
-    except ImportError:
-        raise FloatingPointError(f"{message}\nhint: {hint}") from None
-    raise DomainError(message, hint=hint)
+    _raise("DomainError", FloatingPointError, message, hint)
 
 
 def finite_derivative(value, func_name, names):
