@@ -30,6 +30,7 @@ from ..errors import BackendError
 from . import fuse
 from .analysis import ARRAY, INT, SCALAR
 from .astutil import Transformer, walk
+from .reverse.common import is_push
 from .unrolling import fresh as fresh_name
 
 FLOAT, INTEGER, BOOL, RANGE, ARRAYS = "float", "int", "bool", "range", "array"
@@ -111,7 +112,7 @@ def rewrite(
         rank = getattr(fdef, "value_rank", lambda name: None)
         kinds = getattr(fdef, "value_kinds", {})
         for node in walk(fdef):
-            if not _is_push(node, stack):
+            if not is_push(node, stack):
                 continue
             value = node.value.args[0]
             if _tape_type(value, kinds, fdef, True) != ARRAYS:
@@ -129,7 +130,7 @@ def rewrite(
     rooms = _helper_rooms(functions[0], helpers, names, uses_ints, arities, bind)
     # helpers that only pop (backward sweeps), and those whose callers make room for
     # what they push, hand back the positions, not the arrays (they never grow them)
-    popping = {name for name, f in helpers.items() if not any(_is_push(n, stack) for n in walk(f))}
+    popping = {name for name, f in helpers.items() if not any(is_push(n, stack) for n in walk(f))}
     popping |= set(rooms)
     for fdef in functions:
         rewriter = _Rewriter(fdef, names, uses_ints, helpers, arities, bind, popping, rooms)
@@ -202,24 +203,12 @@ def _takes_stack(fdef, stack):
 def _pushes_ints(fdef, stack):
     kinds = getattr(fdef, "value_kinds", {})
     for node in walk(fdef):
-        if _is_push(node, stack) and _tape_type(node.value.args[0], kinds, fdef, True) not in (
+        if is_push(node, stack) and _tape_type(node.value.args[0], kinds, fdef, True) not in (
             FLOAT,
             ARRAYS,
         ):
             return True
     return False
-
-
-def _is_push(node, stack):
-    return (
-        isinstance(node, ast.Expr)
-        and isinstance(node.value, ast.Call)
-        and isinstance(node.value.func, ast.Attribute)
-        and node.value.func.attr == "append"
-        and isinstance(node.value.func.value, ast.Name)
-        and node.value.func.value.id == stack
-        and len(node.value.args) == 1
-    )
 
 
 def _is_pop(node, stack):
@@ -402,7 +391,7 @@ class _Rewriter:
         (a loop, a helper call)."""
         floats = ints = 0
         for stmt in stmts:
-            if _is_push(stmt, self.n.stack):
+            if is_push(stmt, self.n.stack):
                 kind = self.kind_of(stmt.value.args[0])
                 floats += kind == FLOAT
                 ints += kind in (INTEGER, BOOL) or 3 * (kind == RANGE)
@@ -470,8 +459,8 @@ class _Rewriter:
         while i < len(stmts):
             stmt = stmts[i]
             j = i + 1
-            if _is_push(stmt, stack):
-                while j < len(stmts) and _is_push(stmts[j], stack):
+            if is_push(stmt, stack):
+                while j < len(stmts) and is_push(stmts[j], stack):
                     j += 1
                 new = self._pushes([s.value.args[0] for s in stmts[i:j]], stmt)
             elif _is_pop(stmt, stack):
@@ -585,7 +574,7 @@ class _Rewriter:
         if self.ints:
             lines += f"{n.ints} = {np}.empty(16, {np}.int64)\n{n.ipos} = 0\n"
         if any(
-            _is_push(node, n.stack) and self.kind_of(node.value.args[0]) == ARRAYS
+            is_push(node, n.stack) and self.kind_of(node.value.args[0]) == ARRAYS
             for node in walk(self.fdef)
         ):
             lines += f"{n.arrays} = []\n"

@@ -40,3 +40,16 @@ def runtime_module():
     from ...runtime import core as runtime
 
     return runtime
+
+
+def is_push(stmt, stack):
+    """`stack.append(value)` as a statement (one argument): a save on the tape."""
+    return (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Call)
+        and isinstance(stmt.value.func, ast.Attribute)
+        and stmt.value.func.attr == "append"
+        and isinstance(stmt.value.func.value, ast.Name)
+        and stmt.value.func.value.id == stack
+        and len(stmt.value.args) == 1
+    )

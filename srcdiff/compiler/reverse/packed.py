@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 
 from ..astutil import walk
+from .common import is_push
 
 
 def pack_saves(fwd, bwd, stack, bwd_params):
@@ -102,11 +103,9 @@ def _top_level_pops(body, stack):
 
 
 def _is_push(stmt, stack):
+    """`stack.append(name)`: a push of a variable (what the pops name again)."""
     return (
-        isinstance(stmt, ast.Expr)
-        and isinstance(stmt.value, ast.Call)
-        and _is_stack_method(stmt.value, stack, "append")
-        and len(stmt.value.args) == 1
+        is_push(stmt, stack)
         and not stmt.value.keywords
         and isinstance(stmt.value.args[0], ast.Name)
     )
