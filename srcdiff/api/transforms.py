@@ -321,7 +321,7 @@ def _vjp(func, primals, wrt, backend="python"):
     if ints and is_int_scalar(out):
         out = float(out)
     saved = list(stack)
-    multiple = isinstance(out, tuple)
+    multiple = _several_outputs(bwd, out)
     first = [True]
 
     def vjp_fn(cotangent):
@@ -423,7 +423,7 @@ def _vjp_numba(func, primals, wrt, ints, fwd, bwd, generated, recipe):
     state = result[-k:]
     if ints and is_int_scalar(out):
         out = float(out)
-    multiple = isinstance(out, tuple)
+    multiple = isinstance(out, tuple)  # (fwd returns each output beside the tape)
     positions = k // 2
 
     def vjp_fn(cotangent):
@@ -610,6 +610,16 @@ def _jac_of_tuple(func, args, names, single, value, mode):
             jac = np.stack(rows, axis=0) if rows else np.zeros((0,) + x.shape)
             blocks[j].append(jac.reshape(o.shape + x.shape))
     return type(value)(b[0] if single else tuple(b) for b in blocks)
+
+
+def _several_outputs(bwd, out):
+    """Whether `out` is the function's several outputs (`return a, b`: its backward sweep
+    takes a cotangent for each) rather than one value that is a tuple (`return t`, the
+    gradient of a tuple: one cotangent, a tuple itself)."""
+    if not isinstance(out, tuple):
+        return False
+    code = getattr(bwd, "__code__", None)  # (bwd(_stack, dout1, dout2, ...))
+    return code is None or len(out) == 1 or code.co_argcount - 1 == len(out)
 
 
 def _jac_reverse(func, args, i, x, out):
