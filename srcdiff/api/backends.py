@@ -11,6 +11,7 @@ Python backend's code.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import re
 import warnings
@@ -39,6 +40,19 @@ def numba_available() -> bool:
         import numba  # noqa: F401
     except ImportError:
         return False
+    return True
+
+
+def load_numba() -> bool:
+    """`numba_available()`, having also imported what Numba's compiler imports on its
+    first compile (scipy.linalg, for BLAS: numba.np.arraymath checks for it): done before
+    a cache key reads RULES.version, so the SciPy rules that import registers don't make
+    a new version mid-call (the next call's key missed, and backend="auto" warned again
+    in a fresh process)."""
+    if not numba_available():
+        return False
+    with contextlib.suppress(ImportError):
+        import scipy.linalg  # noqa: F401
     return True
 
 

@@ -194,6 +194,8 @@ class Specializer:
         """(compiled entry, Generated) for argument kinds and ranks, cached process-wide."""
         backend = backend or self.backend
         ranks = tuple(ranks) if ranks is not None else (None,) * len(kinds)
+        if backend != "python":
+            backends.load_numba()  # (before RULES.version is read: see load_numba)
         key = (self.func, self.wrt, self.output, self.checkpoint, kinds, ranks, RULES.version)
         if backend != "python":  # (the Python backend's keys stay as they were)
             key += (backend,)
