@@ -160,18 +160,20 @@ def jvp(func, primals, tangents, *, backend="python"):
     if not all_finite(tangent):
         along = ", ".join(wrt)
         raise refuse(lambda: fn(*pos, *dts, **kw), [(along, tangent)], func.__name__)
-    if not kw and all(type(a) is float for a in primals):
-        mask = tuple(t is not None for t in tangents)
-        if all(type(t) is float for t in tangents if t is not None) and wrt == tuple(
-            p for p, m in zip(params, mask) if m
-        ):
-            _NUMBER_JVPS[(func, mask, backend)] = (fn, RULES.version)
+    mask = tuple(t is not None for t in tangents)
+    if (
+        not kw
+        and _numbers_only(primals, tangents)
+        and wrt == tuple(p for p, m in zip(params, mask) if m)
+    ):
+        _NUMBER_JVPS[(func, mask, backend)] = (fn, RULES.version, _types(primals))
     return value, tangent
 
 
-# (func, which tangents are given) -> (tangent code, rule table version), for calls whose
-# primals and tangents are all floats: jvp of a cheap scalar function is then a few
-# checks and one call, not a specialisation lookup (benchmarks/bench_forward.py)
+# (func, which tangents are given) -> (tangent code, rule table version, primal types),
+# for calls whose tangents are floats along float primals, the other primals Python
+# numbers (a step count): jvp of a cheap scalar function is then a few checks and one
+# call, not a specialisation lookup (benchmarks/bench_forward.py)
 _NUMBER_JVPS: dict = {}
 
 
@@ -183,7 +185,7 @@ def _number_jvp(func, primals, tangents, backend="python"):
     if entry is None or len(primals) != len(tangents) or entry[1] != RULES.version:
         return None
     fn = entry[0]
-    if not all(type(a) is float for a in primals) or not all(
+    if _types(primals) != entry[2] or not all(
         f.__code__ is code for f, code in fn.srcdiff_depends_on
     ):
         return None
@@ -192,6 +194,21 @@ def _number_jvp(func, primals, tangents, backend="python"):
     except (ZeroDivisionError, OverflowError, ValueError):
         return None
     return (value, tangent) if type(tangent) is float and tangent - tangent == 0.0 else None
+
+
+def _numbers_only(primals, tangents):
+    """Whether jvp's cached tangent code may take these arguments as they are: floats
+    along a float tangent, and Python numbers (a step count, a flag) with no tangent.
+    Generated code is specialised to argument types, not values, so the same types take
+    the same code."""
+    return all(
+        type(a) is float if t is not None else type(a) in (float, int, bool)
+        for a, t in zip(primals, tangents)
+    ) and all(type(t) is float for t in tangents if t is not None)
+
+
+def _types(values):
+    return tuple(map(type, values))
 
 
 def _is_zero(t):
