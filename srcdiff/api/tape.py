@@ -46,6 +46,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..compiler.astutil import method_statement
 from ..compiler.source import ParsedSource, adopt
 from ..errors import SourceUnavailableError, TapeError
 from .gradients import grad
@@ -615,14 +616,8 @@ def _read_block(place: _Place, tape_names: frozenset, tapes: frozenset) -> _Bloc
 
 
 def _is_watch(stmt, tape_names):
-    return (
-        isinstance(stmt, ast.Expr)
-        and isinstance(stmt.value, ast.Call)
-        and isinstance(stmt.value.func, ast.Attribute)
-        and stmt.value.func.attr == "watch"
-        and isinstance(stmt.value.func.value, ast.Name)
-        and stmt.value.func.value.id in tape_names
-    )
+    method = method_statement(stmt)
+    return method is not None and method[1] == "watch" and method[0] in tape_names
 
 
 def _names(body):

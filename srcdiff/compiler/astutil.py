@@ -419,6 +419,17 @@ def fix_statement_locations(fdef):
     return fdef
 
 
+def method_statement(stmt):
+    """`obj.method(...)` as a statement, `obj` a plain name -> (obj, method, call), else
+    None: how the tape saves (`_stack.append(v)`) and watches (`tape.watch(x)`) read."""
+    if not isinstance(stmt, ast.Expr) or not isinstance(stmt.value, ast.Call):
+        return None
+    func = stmt.value.func
+    if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Name):
+        return None
+    return func.value.id, func.attr, stmt.value
+
+
 def is_loop_exit(stmt):
     """The `if flag: break` normalization puts last in a loop body (its only jump)."""
     return (

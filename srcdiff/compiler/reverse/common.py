@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from ..astutil import call as _call
-from ..astutil import copy_tree
+from ..astutil import copy_tree, method_statement
 
 MARK = "__srcdiff_marker__"
 
@@ -44,12 +44,5 @@ def runtime_module():
 
 def is_push(stmt, stack):
     """`stack.append(value)` as a statement (one argument): a save on the tape."""
-    return (
-        isinstance(stmt, ast.Expr)
-        and isinstance(stmt.value, ast.Call)
-        and isinstance(stmt.value.func, ast.Attribute)
-        and stmt.value.func.attr == "append"
-        and isinstance(stmt.value.func.value, ast.Name)
-        and stmt.value.func.value.id == stack
-        and len(stmt.value.args) == 1
-    )
+    method = method_statement(stmt)
+    return method is not None and method[:2] == (stack, "append") and len(method[2].args) == 1
