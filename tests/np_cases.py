@@ -852,3 +852,11 @@ def reductions_initial_where(x, w):
     v = v + np.var(x, axis=1, where=mask) + np.std(x, axis=1, where=mask, ddof=1)
     v = v * np.prod(x, where=mask) + np.min(x, where=mask, initial=3.0)
     return np.sum(v * w)
+
+
+def astype_to_integers(x, w):
+    # x.astype(int) and .astype(bool) were refused ("no derivative rule for x.astype"):
+    # piecewise constant, as int(x) and np.trunc(x) are, so no derivative through them
+    k = (x * 3.0).astype(np.int64)
+    on = x.astype(dtype=bool)
+    return np.sum(np.sin(x) * k * w) + np.sum(on * x**2) + np.sum(x.astype("int32") * w)

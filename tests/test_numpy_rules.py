@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import np_cases as C
 import numpy as np
 import pytest
-from fdiff import fd_jacobian
+from fdiff import fd_grad, fd_jacobian
 
 import srcdiff
 from srcdiff.rules import RULES, numpy_rules
@@ -1073,6 +1073,44 @@ def test_astype_keeps_the_input_dtype_in_both_modes(dtype, mode):
     assert g.dtype == dtype
     want = w * (2.0 + 1.0 + np.cos(x.astype(float)))
     np.testing.assert_allclose(g, want, rtol=1e-6 if dtype is np.float64 else 1e-5)
+
+
+# away from the jumps of (3 x).astype(int) (finite differences straddle none)
+AWAY_FROM_JUMPS = np.array([0.2, 0.45, -0.8, -0.55, 1.7])
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_astype_to_an_integer_or_boolean_dtype_carries_no_derivative(mode):
+    x, w = AWAY_FROM_JUMPS, weights((5,))
+    g = srcdiff.grad(C.astype_to_integers, wrt="x", mode=mode)(x, w)
+    k = (x * 3.0).astype(np.int64)
+    np.testing.assert_allclose(g, np.cos(x) * k * w + 2.0 * x * (x != 0), rtol=1e-12)
+    np.testing.assert_allclose(
+        g, fd_grad(lambda x: C.astype_to_integers(x, w), (x,), 0), rtol=1e-6, atol=1e-8
+    )
+
+
+def test_astype_to_integers_hessian_matches_differences_of_the_gradient():
+    x, w = AWAY_FROM_JUMPS, weights((5,))
+    h = srcdiff.hessian(lambda x: C.astype_to_integers(x, w))(x)
+    k = (x * 3.0).astype(np.int64)
+    np.testing.assert_allclose(h, np.diag(-np.sin(x) * k * w + 2.0), rtol=1e-12, atol=1e-14)
+
+
+def cast_to_its_own_dtype(w):
+    return np.sum(w.astype(w.dtype) ** 2)
+
+
+def cast_to_float(w):  # cast_to_its_own_dtype as the hint says
+    return np.sum(w.astype(float) ** 2)
+
+
+def test_astype_to_a_dtype_the_code_does_not_name_is_refused_with_a_hint_that_works():
+    x = np.array([0.5, -1.5])
+    with pytest.raises(srcdiff.NoRuleError, match=r"astype\(dtype\) for a float") as info:
+        srcdiff.grad(cast_to_its_own_dtype)(x)
+    assert "x.astype(float)" in info.value.hint
+    np.testing.assert_allclose(srcdiff.grad(cast_to_float)(x), 2.0 * x)
 
 
 def test_ptp_shares_ties_as_max_and_min_do_and_is_flat_over_equal_elements():

@@ -644,13 +644,31 @@ class Flattener:
         )
         if name == "copy":
             return Op(OpKind.COPY, targets, primal, call, bound={"x": base}, active=["x"])
-        if name == "astype" and _float_dtype(call, self.source.resolver):
-            # derivatives as np.asarray(x, dtype): the cotangent goes back to x's dtype
-            return self._method_rule(np.asarray, base, args, keywords, primal, targets, call)
+        if name == "astype":
+            return self._astype_op(call, base, args, keywords, primal, targets)
         func = METHODS[name]
         if name in ("reshape", "transpose") and len(args) > 1:  # x.reshape(3, 4)
             args = [ast.Tuple(elts=args, ctx=ast.Load())]
         return self._method_rule(func, base, args, keywords, primal, targets, call)
+
+    def _astype_op(self, call, base, args, keywords, primal, targets):
+        """`x.astype(dtype)`: to a float type, derivatives as np.asarray(x, dtype) (the
+        cotangent goes back to x's dtype); to an integer or boolean type, none, as
+        int(x) and np.trunc(x) have none (piecewise constant); to a dtype the code
+        doesn't name, refused, since which of the two it is can't be told."""
+        kind = _dtype_kind(call, self.source.resolver)
+        if kind == "f":
+            return self._method_rule(np.asarray, base, args, keywords, primal, targets, call)
+        if kind in ("i", "u", "b"):
+            return Op(OpKind.INACTIVE, targets, primal, call)
+        raise self.source.error(
+            NoRuleError,
+            "srcdiff differentiates x.astype(dtype) for a float, integer or boolean dtype "
+            "written in the code"
+            + (" (a complex one would make the derivative complex)" if kind == "c" else ""),
+            call,
+            "name the dtype: x.astype(float), x.astype(np.float32) or x.astype(int)",
+        )
 
     def _method_rule(self, func, base, args, keywords, primal, targets, node):
         rules = RULES.lookup(func)
@@ -1098,18 +1116,22 @@ METHODS = {
 METHODS.update(flatten=np.ravel, copy=np.copy, astype=None)
 
 
-def _float_dtype(call, resolver):
-    """Is `x.astype(dtype)` a cast to a float type (identity for derivatives)?"""
-    if not call.args:
-        return False
-    arg = call.args[0]
+def _dtype_kind(call, resolver):
+    """The NumPy kind ("f", "i", "u", "b", "c", ...) of the dtype `x.astype(dtype)` names,
+    or None where the code doesn't name one (a variable)."""
+    arg = call.args[0] if call.args else None
+    arg = next((k.value for k in call.keywords if k.arg == "dtype"), arg)
+    if arg is None:
+        return None
     obj = resolver.resolve(arg)
     if obj is MISSING and isinstance(arg, ast.Constant):
         obj = arg.value
+    if obj is MISSING:
+        return None
     try:
-        return np.issubdtype(np.dtype(obj), np.floating)
+        return np.dtype(obj).kind
     except TypeError:
-        return False
+        return None
 
 
 def _read_after(uses, s_at, s_loops, w_at, w_loops):
