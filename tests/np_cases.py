@@ -181,6 +181,10 @@ def hypot(x, y, w):
     return np.sum(np.hypot(x, y) * w)
 
 
+def ldexp(x, w):
+    return np.sum(np.ldexp(x, np.array([-2, 0, 3, 1])) * w) + np.ldexp(x[0, 0], 5) ** 2
+
+
 def logaddexp(x, y, w):
     return np.sum(np.logaddexp(x, y) * w)
 
