@@ -355,3 +355,33 @@ def boxcox_in_lmbda(lmbda):
 
 def boxcox1p_in_lmbda(lmbda):
     return special.boxcox1p(0.7, lmbda)
+
+
+def owens_t(h, a):
+    return special.owens_t(h, a)
+
+
+def factorial(n):
+    return special.factorial(n)
+
+
+def factorial_complex(n):
+    return special.factorial(n, extend="complex")
+
+
+def sici_both(x):
+    si, ci = special.sici(x)
+    return si * 1.5 + ci * ci
+
+
+def sici_si(x):
+    return special.sici(x)[0]
+
+
+def fresnel_both(x):
+    s, c = special.fresnel(x)
+    return s * c + s
+
+
+def fresnel_c(x):
+    return special.fresnel(x)[1]

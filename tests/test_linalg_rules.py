@@ -1,6 +1,6 @@
 """Rules for NumPy functions returning several arrays (srcdiff/rules/linalg_rules.py,
 helpers in srcdiff/runtime/linalg.py): numpy.linalg's slogdet, eigh, eig, svd, qr and lstsq,
-and the splits -- unpacked and indexed, in reverse and forward mode against central
+np.frexp and the splits -- unpacked and indexed, in reverse and forward mode against central
 differences at several shapes (stacks of matrices too), float32 kept, Hessians where
 the helpers have rules, and a DomainError (never a NaN) where the derivative does not
 exist.
@@ -116,6 +116,9 @@ CASES = [
         covers=(np.hsplit, np.vsplit, np.dsplit),
     ),
     C(L.hsplit_vector, (R.standard_normal(6),), hessian=True),
+    # mantissas away from the jumps at powers of two and at zero
+    C(L.frexp_unpacked, (np.array([0.7, -3.1, 11.0, 0.2]),), hessian=True, covers=(np.frexp,)),
+    C(L.frexp_indexed, (np.array([[1.5, -0.3], [6.1, 40.0]]),), hessian=True),
 ]
 
 

@@ -46,6 +46,12 @@ def _gauss_cdf(x):
     return (1 + sp.erf(x / sp.sqrt(2))) / 2
 
 
+def _owens_t(h, a):
+    x = sp.Symbol("x", real=True)
+    integrand = sp.exp(-(h**2) * (1 + x**2) / 2) / (1 + x**2)
+    return sp.Integral(integrand, (x, 0, a)) / (2 * sp.pi)
+
+
 def _beta(a, b):
     return sp.gamma(a) * sp.gamma(b) / sp.gamma(a + b)
 
@@ -204,6 +210,8 @@ CASES = {
     ),
     "exp1": Case(W.exp1, U1, [0.2, 1.5, 4.0], (0.2, 4), lambda x: sp.expint(1, x)),
     "expi": Case(W.expi, U1, [-2.0, 0.3, 2.5], (0.2, 3), sp.Ei),
+    "owens_t": Case(W.owens_t, (0, 1), [(0.5, 1.2), (-1.3, 0.4)], (0.2, 2), _owens_t),
+    "factorial": Case(W.factorial, U1, [0.5, 2.3, 4.0], (0.2, 4), lambda n: sp.gamma(n + 1)),
     "multigammaln": Case(
         W.multigammaln,
         (0,),
@@ -497,6 +505,8 @@ def test_generated_code_imports_what_it_uses():
 
 # --- the table --------------------------------------------------------------------------------
 COVERED = {
+    special.sici,
+    special.fresnel,
     special.logsumexp,
     special.softmax,
     special.log_softmax,
@@ -522,3 +532,61 @@ def test_no_warnings_at_ordinary_points():
         warnings.simplefilter("error")
         srcdiff.grad(W.xlogy, wrt=(0, 1))(0.5, 2.0)
         srcdiff.grad(W.log_ndtr)(-30.0)
+
+
+# --- functions of several results: (Si, Ci) = sici(x), (S, C) = fresnel(x) ----------------
+SEVERAL = {  # wrapper -> (its SymPy expression, scalar points, the interval of array inputs)
+    W.sici_both: (lambda x: sp.Si(x) * 1.5 + sp.Ci(x) ** 2, [0.4, 2.5, 7.0], (0.3, 6)),
+    W.sici_si: (sp.Si, [0.4, -2.5, 7.0], (-6, 6)),
+    W.fresnel_both: (
+        lambda x: sp.fresnels(x) * sp.fresnelc(x) + sp.fresnels(x),
+        [0.3, -1.7],
+        (-3, 3),
+    ),
+    W.fresnel_c: (sp.fresnelc, [0.3, 1.7, -4.2], (-3, 3)),
+}
+
+
+def _several_case(func):
+    sym, points, lims = SEVERAL[func]
+    return Case(func, U1, points, lims, sym)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize("func", list(SEVERAL), ids=lambda f: f.__name__)
+def test_several_results_match_sympy_in_both_modes_and_second_order(func, mode):
+    case = _several_case(func)
+    for x in case.points:
+        got = srcdiff.grad(func, mode=mode)(x)
+        assert got == pytest.approx(_sympy_derivative(case, (x,), 0), rel=SYM_RTOL), x
+        second = srcdiff.hessian(func)(x)
+        assert float(second) == pytest.approx(_sympy_derivative(case, (x,), 0, 2), rel=1e-7), x
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize("func", list(SEVERAL), ids=lambda f: f.__name__)
+def test_several_results_array_jacobian_matches_finite_differences(func, mode):
+    x = _draw(SEVERAL[func][2], (2, 3))
+    got = srcdiff.jacobian(func, mode=mode)(x)
+    np.testing.assert_allclose(got, fd_jacobian(func, (x,), 0), rtol=FD_RTOL, atol=FD_ATOL)
+
+
+def test_sine_integral_alone_is_differentiated_at_zero_where_ci_has_no_derivative():
+    """(Ci' = cos(x) / x is infinite at 0; a zero cotangent of Ci must not make it nan)"""
+    assert srcdiff.grad(W.sici_si)(0.0) == pytest.approx(1.0)
+    x = np.array([0.0, 1.0])
+    np.testing.assert_allclose(srcdiff.jacobian(W.sici_si)(x), np.diag([1.0, np.sin(1.0)]))
+
+
+def test_factorial_of_a_negative_number_is_zero_and_so_is_its_derivative():
+    n = np.array([-1.5, -0.5, 2.5])
+    got = srcdiff.jacobian(W.factorial)(n)
+    np.testing.assert_allclose(got, fd_jacobian(W.factorial, (n,), 0), rtol=FD_RTOL, atol=FD_ATOL)
+    assert got[0, 0] == 0.0 and got[1, 1] == 0.0
+
+
+def test_factorial_extended_to_negative_numbers_keeps_the_gamma_derivative():
+    n = np.array([-1.5, -0.5, 2.5])
+    got = srcdiff.jacobian(W.factorial_complex)(n)
+    want = np.diag(special.gamma(n + 1) * special.digamma(n + 1))
+    np.testing.assert_allclose(got, want, rtol=1e-10)

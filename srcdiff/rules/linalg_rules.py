@@ -1,5 +1,5 @@
 """Rules for NumPy functions returning several arrays: numpy.linalg's slogdet, eigh,
-eig, svd, qr and lstsq, and np.split / array_split / hsplit / vsplit / dsplit; and for
+eig, svd, qr and lstsq, np.frexp, and np.split / array_split / hsplit / vsplit / dsplit; and for
 np.linalg.multi_dot, which takes a list of arrays.
 
 Such a rule is used where its call is unpacked (`w, v = np.linalg.eigh(a)`) or
@@ -43,6 +43,17 @@ def _add(func, params, jvp, vjp, shares=(), several=True):
     REGISTERED.append(rule)
     RULES.add(rule)
 
+
+# --- np.frexp ----------------------------------------------------------------------------------
+# (mantissa, exponent), x = mantissa * 2**exponent: the mantissa's derivative is
+# 2**-exponent, the integer exponent's none (piecewise constant, as in JAX)
+_FREXP_SCALE = "np.ldexp(np.ones_like(x), -out[1])"
+_add(
+    np.frexp,
+    "x",
+    jvp={"x": f"(t * {_FREXP_SCALE}, np.zeros(np.shape(out[1])))"},
+    vjp={"x": f"g[0] * {_FREXP_SCALE}"},
+)
 
 # --- numpy.linalg ---------------------------------------------------------------------------
 _add(np.linalg.slogdet, "a", jvp={"a": "slogdet_jvp(t, a)"}, vjp={"a": "slogdet_vjp(g, a)"})

@@ -158,8 +158,17 @@ partials(
     x="np.where(out == 0, 0.0, x / np.where(out == 0, 1.0, out))",
     y="np.where(out == 0, 0.0, y / np.where(out == 0, 1.0, out))",
 )
-# x1 * 2**x2 for an integer exponent x2 (no derivative: it is an integer)
-partials(np.ldexp, "x1, x2", x1="np.ldexp(np.ones_like(x1), x2)")
+# x1 * 2**x2 for an integer exponent x2: no derivative in it (NumPy takes integers there
+# only), even where it comes from a differentiated value (np.frexp's exponent)
+_add(
+    make_rule(
+        np.ldexp,
+        "x1, x2",
+        partials={"x1": "np.ldexp(np.ones_like(x1), x2)"},
+        namespace=NS,
+        zero=("x2",),
+    )
+)
 _f: Any  # the primitive each loop below registers
 # np.radians / np.degrees are separate objects from np.deg2rad / np.rad2deg in NumPy 2
 for _f in (np.deg2rad, np.radians):

@@ -224,6 +224,52 @@ partials(special.y0, "x", "y0", x="-special.y1(x)")
 partials(special.y1, "x", "y1", x="special.y0(x) - out / x")  # yn(2, x) is float64
 partials(special.yn, "n, x", "yn", x="(special.yn(n - 1, x) - special.yn(n + 1, x)) / 2")
 partials(special.yv, "v, x", "yv", x="(special.yv(v - 1, x) - special.yv(v + 1, x)) / 2")
+
+
+def several(func, params, name, jvp, vjp):
+    """A function returning a tuple of results: each jvp gives one tangent per result,
+    each vjp reads one cotangent per result (g[0], g[1]; 0.0 for a result not used)."""
+    rule = make_rule(
+        func, params, jvp=jvp, vjp=vjp, namespace=NS, result="array", label=f"scipy.special.{name}"
+    )
+    rule.several = True
+    _add(rule)
+
+
+# (Si, Ci) = sici(x): Si' = sin(x) / x (1 at 0), Ci' = cos(x) / x (SciPy's Ci(x) is Ci(|x|)
+# for x < 0).  Ci' is infinite at 0: the cotangent of Ci divides there only where it is
+# not zero, so the derivative of Si alone is finite at 0.
+several(
+    special.sici,
+    "x",
+    "sici",
+    jvp={"x": "(t * np.sinc(x / math.pi), t * np.cos(x) / x)"},
+    vjp={"x": "g[0] * np.sinc(x / math.pi) + g[1] * np.cos(x) / np.where(g[1] == 0, 1.0, x)"},
+)
+# (S, C) = fresnel(x): S' = sin(pi x^2 / 2), C' = cos(pi x^2 / 2)
+several(
+    special.fresnel,
+    "x",
+    "fresnel",
+    jvp={"x": "(t * np.sin(math.pi / 2 * x * x), t * np.cos(math.pi / 2 * x * x))"},
+    vjp={"x": "g[0] * np.sin(math.pi / 2 * x * x) + g[1] * np.cos(math.pi / 2 * x * x)"},
+)
+# Owen's T(h, a) = 1/(2 pi) int_0^a exp(-h^2 (1 + x^2) / 2) / (1 + x^2) dx
+partials(
+    special.owens_t,
+    "h, a",
+    "owens_t",
+    h="-np.exp(-h * h / 2) * special.erf(a * h / math.sqrt(2)) / (2 * math.sqrt(2 * math.pi))",
+    a="np.exp(-h * h * (1 + a * a) / 2) / (2 * math.pi * (1 + a * a))",
+)
+# factorial(n) = gamma(n + 1) (exact=False); 0 for n < 0 unless extend="complex", which
+# keeps gamma(n + 1) there.  (exact=True takes integers only: no derivative.)
+partials(
+    special.factorial,
+    "n, exact=False, extend='zero'",
+    "factorial",
+    n="np.where((n >= 0) | (extend != 'zero'), out * special.digamma(n + 1), 0.0)",
+)
 partials(special.i0, "x", "i0", x="special.i1(x)")
 partials(special.i1, "x", "i1", x="(special.i0(x) + special.iv(2, x)) / 2")
 partials(special.iv, "v, x", "iv", x="(special.iv(v - 1, x) + special.iv(v + 1, x)) / 2")
