@@ -90,6 +90,14 @@ SPECIAL = [
     "special.dawsn({a})",
     "special.exp1({p})",
     "special.expi({p})",
+    "special.owens_t({a}, {a})",
+    "special.factorial({p})",
+    "special.sici({p})[0]",
+    "special.sici({p})[1] * special.sici({p})[0]",
+    "special.fresnel({a})[1]",
+    "np.frexp({a})[0]",
+    "np.ldexp({a}, 3)",
+    "({a} * 2.0).astype(int) * {a}",
 ]
 POSITIVE = ["(np.exp({a}) + 0.5)", "({a} * {a} + 0.5)", "(np.abs({a}) + 0.75)"]
 
