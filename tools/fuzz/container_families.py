@@ -4,6 +4,8 @@ generator never writes.
 
 * ``dict_helper`` -- a local dict or a dict display passed whole to a helper of the
   module, which may pass it on to another helper (random depth);
+* ``seq_helper`` -- a list or tuple display passed whole to helpers several times (two
+  call sites, a loop, a helper passing it on and reading it twice);
 * ``helper_returns`` -- a helper returning a dict, a tuple, a NamedTuple or a dataclass,
   read by key, unpacked or read by attribute;
 * ``state_loop`` -- ``state = step(state, ...)`` rebinding in a loop, the state a dict,
@@ -100,6 +102,35 @@ class ContainerFamilies:
             body += f"    r = r + h1({{{other}}}) * x\n"
         body += f"    return np.sum({self.expr(['r', 'x'], 2)})\n"
         src = "\n\n".join(reversed(helpers)) + "\n\ndef f(x, w, s):\n" + body
+        return self._flat(src, self.flat_args(self.array_shape()))
+
+    def seq_helper(self):
+        """A list or tuple display passed whole to a helper several times -- at two call
+        sites, in a loop, or on to another helper that reads it twice: the helpers'
+        adjoints of it add up in the caller (two lists' `+` joined them)."""
+        n = self.rng.randrange(2, 4)
+        reads = [f"q[{i}]" for i in range(n)]
+        if self.chance(0.5):
+            leaf = "def h2(q):\n    acc = 0.0\n    for v in q:\n"
+            leaf += f"        acc = acc + {self.pick(SMOOTH).format('v')}\n"
+            leaf += f"    return acc * {self.expr(reads, 1)}\n"
+        else:
+            leaf = f"def h2(q):\n    return {self.expr(reads)}\n"
+        call = self.pick(["h2(q)", "h2(q) * h2(q)", "h2(q) + h1_inner(q)"])
+        middle = f"def h1(q):\n    return {call} + {self.expr(reads, 1)}\n"
+        if "h1_inner" in call:
+            middle += f"\n\ndef h1_inner(q):\n    return h2(q) * {self.const()}\n"
+        items = ", ".join(self.expr(["x", "w", "s"], 2) for _ in range(n))
+        display = self.pick([f"[{items}]", f"({items},)"])
+        body = f"    q = {display}\n"
+        if self.chance(0.5):
+            body += "    r = h1(q) + h1(q) * s\n"
+        else:
+            body += "    r = 0.0\n"
+            body += f"    for k in range({self.rng.randrange(2, 4)}):\n"
+            body += "        r = r + h1(q) * (k + 1)\n"
+        body += f"    return np.sum({self.expr(['r', 'x'], 2)})\n"
+        src = leaf + "\n\n" + middle + "\n\ndef f(x, w, s):\n" + body
         return self._flat(src, self.flat_args(self.array_shape()))
 
     def helper_returns(self):
@@ -251,6 +282,7 @@ class ContainerFamilies:
 
 CONTAINER_FAMILIES = (
     "dict_helper",
+    "seq_helper",
     "helper_returns",
     "state_loop",
     "dict_list",

@@ -152,7 +152,7 @@ class FunctionTransform(ForwardSweep, BackwardSweep, SaveResolution, Checkpointi
         kind = self.an.kinds.get(param, SCALAR)
         if kind == SCALAR:
             return ast.Constant(0.0)
-        if kind == SEQ:
+        if kind == SEQ and self.role == "main":
             return _call(self.bind(_runtime().like, "like"), ast.Constant(0.0), _name(param))
         return self.zeros_for(param)
 
@@ -178,6 +178,11 @@ class FunctionTransform(ForwardSweep, BackwardSweep, SaveResolution, Checkpointi
         if param not in state:
             return self.zero_like(param)
         kind = self.an.kinds.get(param, SCALAR)
+        if kind == SEQ and self.role != "main":
+            # a helper gives its caller a sequence's adjoint as adjoints are inside
+            # generated code, an array indexed like it (runtime.seq_zeros): the caller
+            # adds it to its own with `+`, which would join two lists (or tuples)
+            return _name(self.adj(param))
         if kind == SEQ or (
             # a 0-d array's adjoint is a NumPy scalar after arithmetic: give back an array
             kind == ARRAY and (param in self.materialized or self.an.ranks.get(param) == 0)
