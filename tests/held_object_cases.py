@@ -107,3 +107,20 @@ def method_of_an_argument(net, x):
 
 def method_of_an_argument_advice(net, x):  # "call it through its class"
     return np.sum(Net.predict_through_class(net, x))
+
+
+class Activation:
+    """A callable object: `act(x)` is `act.__call__(x)`."""
+
+    def __init__(self, k):
+        self.k = k
+
+    def __call__(self, x):
+        return np.tanh(self.k * x)
+
+
+ACT = Activation(1.7)
+
+
+def called_object_loss(x):
+    return np.sum(ACT(x) ** 2) + np.sum(ACT(x * 0.5))

@@ -557,3 +557,19 @@ def arrays_in_list(params, x):
     hs = [np.sin(params["w"] * x), np.cos(params["w"]) * x]
     hs.append(hs[0] * hs[1])
     return np.sum(np.array(hs) ** 2) + np.sum(hs[-1])
+
+
+@dataclass
+class CallableLinear:
+    """Parameters that are called: `model(x)` is `model.__call__(x)`, as in a PyTorch or
+    Flax module."""
+
+    w: np.ndarray
+    b: float
+
+    def __call__(self, x):
+        return np.tanh(x @ self.w + self.b)
+
+
+def called_model_loss(model, X, y):
+    return np.mean((model(X) - y) ** 2)

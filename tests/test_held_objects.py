@@ -97,3 +97,13 @@ def test_a_method_of_an_argument_is_told_to_call_it_through_its_class(mode):
     assert_close(g, fd_grad(followed, (C.NET, X), 1), 1e-7, 1e-9, "gradient")
     h = srcdiff.hessian(followed, wrt="x")(C.NET, X)
     assert_close(h, fd_jacobian(srcdiff.grad(followed, wrt="x"), (C.NET, X), 1), 1e-6, 1e-8, "H")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_held_callable_object_is_called_through_its_class(mode):
+    """(`ACT(x)` was refused: "srcdiff has no derivative rule for ACT", with a hint to
+    register a rule for the object)"""
+    g = srcdiff.grad(C.called_object_loss, mode=mode)(X)
+    assert_close(g, fd_grad(C.called_object_loss, (X,), 0), 1e-7, 1e-9, "gradient")
+    h = srcdiff.hessian(C.called_object_loss)(X)
+    assert_close(h, fd_jacobian(srcdiff.grad(C.called_object_loss), (X,), 0), 1e-6, 1e-8, "H")

@@ -145,6 +145,9 @@ CASES = [
     Case(T.Quadratic(1.5, -0.5).energy, (0.7,), wrt="self", hessian=True),
     Case(T.Net({"w": u(3, 2), "b": u(2)}).loss, (X43,), wrt="self"),
     Case(T.Net({"w": u(3, 2), "b": u(2)}).loss, (X43,)),
+    # (model(x) of parameters with a __call__ was refused: "cannot use model ... as a value")
+    Case(T.called_model_loss, (T.CallableLinear(u(3), 0.2), X43, Y4), hessian=True),
+    Case(T.called_model_loss, (T.CallableLinear(u(3), 0.2), X43, Y4), wrt=(0, 1)),
     Case(T.scaled_loss, ({"w": u(3)}, X3), hessian=True),
     Case(functools.partial(T.mlp, MLP), (X43, Y4)),
     Case(

@@ -366,25 +366,29 @@ class Normalizer(Reductions, Inlining):
         method written in Python, becomes `model.__class__.predict(model, x)`: a call of
         the plain function, a helper srcdiff reads like any other, `model` an argument
         (its attributes read as constants).  Methods with a rule (scipy.stats.norm.pdf)
-        and library classes' methods keep their own path."""
+        and library classes' methods keep their own path.  `model(x)` is
+        `model.__call__(x)`."""
         for node in walk(tree):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            if not isinstance(node, ast.Call):
                 continue
-            holder = node.func.value
-            if dotted_name(holder) is None:
+            if isinstance(node.func, ast.Attribute) and dotted_name(node.func.value) is not None:
+                holder, attr = node.func.value, node.func.attr
+            elif dotted_name(node.func) is not None and self.ask(node.func, "class") is not None:
+                holder, attr = node.func, "__call__"
+            else:
                 continue
             cls = self.ask(holder, "class")
             if cls is None:
                 continue
-            method = inspect.getattr_static(cls, node.func.attr, None)
+            method = inspect.getattr_static(cls, attr, None)
             if not isinstance(method, types.FunctionType) or is_library(method):
                 continue
             if RULES.lookup(method):
                 continue
             node.func = ast.copy_location(
                 ast.Attribute(
-                    value=ast.Attribute(value=holder, attr="__class__", ctx=ast.Load()),
-                    attr=node.func.attr,
+                    value=ast.Attribute(value=copy_tree(holder), attr="__class__", ctx=ast.Load()),
+                    attr=attr,
                     ctx=ast.Load(),
                 ),
                 node.func,

@@ -859,6 +859,13 @@ class _Expressions(Transformer):
             self.is_container(a) for a in [*node.args, *(k.value for k in node.keywords)]
         ):
             return self.helper_call(node, helper)
+        called = rw.resolve(f)
+        if called is not None and not rw.node_at(called).is_leaf:
+            method = _method(rw.node_at(called).kind, "__call__")
+            if method is not None:  # model(x): __call__'s flat view, model flattened
+                dunder = ast.Attribute(value=f, attr="__call__", ctx=ast.Load())
+                call = ast.Call(func=dunder, args=[f, *node.args], keywords=node.keywords)
+                return self.helper_call(ast.copy_location(call, node), method)
         if isinstance(f, ast.Attribute):
             path = rw.resolve(f.value)
             got = self.dict_get(node, path) if path is not None else None
@@ -977,11 +984,12 @@ class _Expressions(Transformer):
                     f"pass {p}=... in the call",
                 )
             keywords.append(ast.keyword(arg=p, value=default))
-        name = f"{helper.__name__}_flat"
+        stem = helper.__name__.strip("_") or "helper"  # (`__call__`: call_flat)
+        name = f"{stem}_flat"
         n = 1
         while name in rw.taken and rw.cells.get(name) is not view.func:
             n += 1
-            name = f"{helper.__name__}_flat{n}"
+            name = f"{stem}_flat{n}"
         rw.taken.add(name)
         rw.cells[name] = view.func
         func = ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node.func)

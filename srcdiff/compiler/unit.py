@@ -238,6 +238,8 @@ class Unit:
             spec.items = dict(items or {})
             spec.mode = mode
             base = spec.func.__name__
+            if base.startswith("__") and base.endswith("__"):  # model(x): call_fwd
+                base = base.strip("_")
             same = sum(1 for k in self.specs if k[0] is spec.func and k[-2] == mode)
             suffix = "" if not same else f"_{same + 1}"
             if mode == "reverse":
