@@ -548,6 +548,20 @@ def varargs_reader(x, y):
     return _product_of_rest(x, y, x * y) + _product_of_rest(y, x)
 
 
+def _keyworded(a, b=1.0, *, c=2.0):
+    return a * b + math.sin(c * a)
+
+
+def spread_displays(x, y):
+    # (`h(*[a, b])` and `h(**{"b": ...})` were refused: "a call with *args or **kwargs")
+    return (
+        _product_of_rest(*[x, y])
+        + _product_of_rest(*(y, x * 2.0), x)
+        + _keyworded(*[x], **{"b": y, "c": x * y})
+        + math.hypot(*[x, y])
+    )
+
+
 def isinstance_branch(x, n):  # (on facts that carry no derivative)
     if isinstance(n, int) and n > 1:
         return x**n

@@ -142,6 +142,8 @@ CASES = [
     C(P.varargs_passthrough, (0.7, 1.3), 1),
     C(P.varargs_reader, (0.7, 1.3)),
     C(P.varargs_reader, (0.7, 1.3), 1),
+    C(P.spread_displays, (0.7, 1.3)),
+    C(P.spread_displays, (0.7, 1.3), 1),
     C(P.isinstance_branch, (0.7, 3)),
     C(P.local_dict_items, (0.7, 1.3)),
     C(P.local_dict_items, (0.7, 1.3), 1),
