@@ -97,3 +97,22 @@ def test_a_list_primal_takes_its_shape_or_a_broadcast_one(tangent):
     t = np.broadcast_to(np.asarray(tangent, float), (2,))
     want = fd_directional(lambda xs: product(list(xs)), (np.array([1.0, 2.0]),), (t,))
     assert got == pytest.approx(want, rel=1e-8)
+
+
+def damped(x, v, n):
+    for _ in range(n):
+        v = v - 0.1 * x
+        x = x + 0.1 * v
+    return x * v
+
+
+@pytest.mark.parametrize("backend", ["python", "numba"])
+@pytest.mark.parametrize("tangent", [np.ones_like(0.3), 1, np.float64(1.0)], ids=repr)
+def test_a_number_s_tangent_given_as_a_0d_array_or_an_int_is_a_number(tangent, backend):
+    """(np.ones_like(0.3) is a 0-d array: the Numba backend could not compile the tangent
+    code for it, 'Cannot unify array(float64, 0d, C) and float64')"""
+    value, along = srcdiff.jvp(damped, (0.3, 1.1, 20), (tangent, None, None), backend=backend)
+    want = fd_directional(lambda x: damped(x, 1.1, 20), (0.3,), (1.0,))
+    assert type(along) is float
+    assert along == pytest.approx(want, rel=1e-7)
+    assert value == damped(0.3, 1.1, 20)

@@ -249,6 +249,10 @@ def _tangent_like(t, a):
         return np.broadcast_to(np.asarray(values, dtype=a.dtype), shape)
     if isinstance(a, np.floating) and type(a) is not np.float64:
         return type(a)(values)  # a float32 primal's tangent in float32, as for arrays
+    if type(t) is not float and values.ndim == 0 and not isinstance(a, np.ndarray):
+        # a number's tangent is a number: a 0-d array (np.ones_like(0.3)) or an int made
+        # the tangent code's arithmetic arrays, which the Numba backend can't unify
+        return float(values)
     return t
 
 
