@@ -37,3 +37,7 @@ def test_annotations_and_defaults_come_first():
         "n": ("int", "annotated"),
         "items": ("seq", "annotated"),
     }
+
+
+def test_the_items_of_a_display_an_indexing_helper_reads_are_not_arrays_for_it():
+    assert _kinds(U.display_to_an_indexing_helper) == {"x": "scalar", "y": "scalar"}

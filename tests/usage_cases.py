@@ -45,3 +45,12 @@ def condition(x, w):
 
 def annotated(x: float, v: np.ndarray, n: int, items: list):
     return x
+
+
+def _first_two(v):
+    return v[0] * v[1]
+
+
+def display_to_an_indexing_helper(x, y):
+    # (x and y were assumed arrays, "indexed in _first_two()": the list is indexed, not them)
+    return _first_two([x, y]) + _first_two((y, x * y))

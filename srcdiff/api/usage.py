@@ -274,8 +274,10 @@ class _Uses:
                     self.arithmetic(a, b)
             return
         if isinstance(node, (ast.List, ast.Tuple)):
+            # a display used as an array (indexed, `v[0]`) says nothing of its items
+            inner = None if context is not None and context[0] == ARRAY else context
             for elt in node.elts:
-                self.expr(elt, context)
+                self.expr(elt, inner)
             return
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.expr):
