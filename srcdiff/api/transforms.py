@@ -20,6 +20,7 @@ import numpy as np
 from ..compiler.results import check_scalar_result
 from ..errors import ArgumentError, BackendError, SrcDiffError, as_domain_error
 from ..rules import RULES
+from ..runtime import core as runtime
 from . import callables, pytrees
 from .backends import check_backend, fall_back, translate
 from .cache import cached
@@ -89,6 +90,15 @@ def _in_dtype(g, x):
         and g.dtype != x.dtype
     ):
         return g.astype(x.dtype)
+    return g
+
+
+def _as_given(g, x):
+    """The cotangent of a list or tuple of numbers as a list or tuple: the split pair's
+    backward sweep gives it as adjoints are inside generated code (an array indexed like
+    it), as it gives one to a calling function."""
+    if g is not None and isinstance(x, (list, tuple)):
+        return runtime.like(g, x)
     return g
 
 
@@ -362,7 +372,7 @@ def _vjp(func, primals, wrt, backend="python"):
         by_name = dict(zip(wrt, grads))
         for p in ints:
             by_name[p] = _as_float(by_name[p]) if is_int_scalar(by_name[p]) else by_name[p]
-        return tuple(_in_dtype(by_name.get(p), a) for p, a in zip(params, primals))
+        return tuple(_in_dtype(_as_given(by_name.get(p), a), a) for p, a in zip(params, primals))
 
     # pickled, the pullback is its recipe: the worker runs the forward sweep again
     return out, derivative(vjp_fn, pullback, func, **recipe)

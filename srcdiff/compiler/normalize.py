@@ -189,8 +189,18 @@ def _user_class_of(obj):
     return None if cls.__module__ == "builtins" else cls
 
 
+def _call_method_of(obj):
+    """The `__call__` written in Python of an instance a module or closure holds
+    (`act` in `act(x)`), else None -- the same None for a function, a builtin or a
+    partial, so rebinding a name among those keeps the normalization."""
+    cls = _user_class_of(obj)
+    method = inspect.getattr_static(cls, "__call__", None) if cls is not None else None
+    return method if isinstance(method, types.FunctionType) else None
+
+
 _QUESTIONS = {
     "class": _user_class_of,
+    "call method": _call_method_of,
     "opaque": lambda obj: _OPAQUE_CALLS.get(obj) if hashable(obj) else None,
     "function": is_user_function,
     "loop": lambda obj: obj if obj is not MISSING and obj in _LOOP_BUILTINS else None,
@@ -373,14 +383,15 @@ class Normalizer(Reductions, Inlining):
                 continue
             if isinstance(node.func, ast.Attribute) and dotted_name(node.func.value) is not None:
                 holder, attr = node.func.value, node.func.attr
-            elif dotted_name(node.func) is not None and self.ask(node.func, "class") is not None:
+                cls = self.ask(holder, "class")
+                if cls is None:
+                    continue
+                method = inspect.getattr_static(cls, attr, None)
+            elif dotted_name(node.func) is not None:
                 holder, attr = node.func, "__call__"
+                method = self.ask(holder, "call method")
             else:
                 continue
-            cls = self.ask(holder, "class")
-            if cls is None:
-                continue
-            method = inspect.getattr_static(cls, attr, None)
             if not isinstance(method, types.FunctionType) or is_library(method):
                 continue
             if RULES.lookup(method):
