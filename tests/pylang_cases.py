@@ -518,6 +518,29 @@ def hinted_recursive_def(x, n):
     return hinted_recursive(x, n)
 
 
+def refused_nonlocal(x):
+    total = x
+
+    def add(v):
+        nonlocal total
+        total = total + v * v
+
+    add(x)
+    add(np.sin(x))
+    return np.sum(total)
+
+
+def hinted_nonlocal(x):  # the advice for refused_nonlocal, followed
+    total = x
+
+    def add(total, v):
+        return total + v * v
+
+    total = add(total, x)
+    total = add(total, np.sin(x))
+    return np.sum(total)
+
+
 def refused_walrus_in_lambda(x):
     t = x * 5.0
     f = lambda v: (t := v * 2.0) + t  # noqa: E731, F841

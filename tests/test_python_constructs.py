@@ -331,11 +331,14 @@ REFUSED = [
     (P.refused_lambda_default, srcdiff.UnsupportedSyntaxError, "default", "module level"),
     (P.refused_mutual_lambdas, srcdiff.UnsupportedSyntaxError, "called before", "module level"),
     (P.refused_walrus_in_lambda, srcdiff.UnsupportedSyntaxError, "`:=` in a lambda", "module"),
+    # (the hint was "define it at module level", which can't keep the nonlocal total)
+    (P.refused_nonlocal, srcdiff.UnsupportedSyntaxError, "changes 'total'", "total = add("),
 ]
 HINTED = {  # the rewrite each hint suggests, which works (tested in CASES too)
     P.refused_fmean_of_generator: P.hinted_fmean_of_generator,
     P.refused_zip_value: P.hinted_zip_value,
     P.refused_recursive_def: P.hinted_recursive_def,
+    P.refused_nonlocal: P.hinted_nonlocal,
 }
 
 

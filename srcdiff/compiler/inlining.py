@@ -81,12 +81,22 @@ class Inlining:
         tree.body = body
 
     def _check_local(self, tree, stmt, name, node):
-        def refuse(why, where=node):
+        def refuse(why, where=node, hint=_HINT):
             raise self.source.error(
                 UnsupportedSyntaxError,
                 f"srcdiff cannot differentiate the local function {name!r}: {why}",
                 where,
-                _HINT,
+                hint,
+            )
+
+        changed = next((n for n in walk(node) if isinstance(n, (ast.Nonlocal, ast.Global))), None)
+        if changed is not None:  # (the advice to move it to module level can't keep that)
+            var, how = changed.names[0], changed.__class__.__name__.lower()
+            refuse(
+                f"it changes {var!r} of the enclosing function ({how})",
+                changed,
+                f"return the new value and assign it: `{var} = {name}({var}, ...)`, "
+                f"with `{name}` taking {var!r} as a parameter and returning its new value",
             )
 
         if isinstance(node, ast.FunctionDef) and node.decorator_list:
