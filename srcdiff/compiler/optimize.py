@@ -19,10 +19,10 @@ import bisect
 from collections.abc import Collection, Sequence
 
 from .aliasing import PURE_METHODS
-from .astutil import replace_reads, walk
+from .astutil import replace_one_read, replace_reads, statements, walk
 from .namefacts import MUTATORS as _MUTATORS
-from .namefacts import NameFacts
-from .templates import simplify, simplify_value
+from .namefacts import NameFacts, moved_into, substitute_reads
+from .templates import may_fold_at, simplify, simplify_value
 
 
 def _stored(node):
@@ -142,7 +142,10 @@ def propagate(
             # the caller's argument)
             primal = not (isinstance(lhs, ast.Name) and lhs.id in adjoints) or lhs.id in indexed
             tidy = simplify_value if primal else simplify
-            stmt.value = tidy(facts.substitute(stmt.value), int_names)
+            if names is not None and lhs.__class__ is ast.Name and len(stmt.targets) == 1:
+                _substitute_remembered(stmt, facts, names, tidy, int_names)
+            else:
+                stmt.value = tidy(facts.substitute(stmt.value), int_names)
             if (
                 isinstance(lhs, ast.Name)
                 and isinstance(stmt.value, ast.Name)
@@ -163,10 +166,23 @@ def propagate(
     return out
 
 
+def _substitute_remembered(stmt, facts, names, tidy, int_names):
+    """`stmt.value = tidy(facts.substitute(stmt.value))` for `name = value`, its facts
+    found in the same walk and remembered in `names` (namefacts.substitute_reads), and
+    `tidy` (a walk of its own) called only where `simplify` may change something."""
+    found = substitute_reads(stmt, facts.values)
+    if found.may_fold:
+        stmt.value = tidy(stmt.value, int_names)
+        names.forget(stmt)
+    else:
+        names.remember(stmt, found)
+
+
 def _indexed_stores(stmts) -> set[str]:
-    """Names whose arrays the statements change by index (`d[i] = v`, `d[i] += v`)."""
+    """Names whose arrays the statements change by index (`d[i] = v`, `d[i] += v`):
+    assignments are statements, so no expression is entered."""
     found = set()
-    for node in walk(ast.Module(body=list(stmts), type_ignores=[])):
+    for node in statements(stmts):
         target = (
             node.target
             if isinstance(node, ast.AugAssign)
@@ -465,15 +481,43 @@ class _Folder:
                 continue
             later = out[j]
             if self.facts is not None:
-                self.facts.forget(later)  # (changed in place below)
-            _replace_load(later, target, stmt.value)
-            if isinstance(later, ast.Assign):
-                lhs = later.targets[0]
-                user = isinstance(lhs, ast.Name) and lhs.id not in self.candidates
-                tidy = simplify_value if user else simplify  # `y = x * 1.0` keeps y a copy
-                later.value = tidy(later.value, self.int_names)
+                self._fold_remembered(later, target, stmt)
+            else:
+                _replace_load(later, target, stmt.value)
+                self._tidy(later)
             folded.add(i)
         return [stmt for pos, stmt in enumerate(out) if pos not in folded]
+
+    def _tidy(self, later):
+        if isinstance(later, ast.Assign):
+            lhs = later.targets[0]
+            user = isinstance(lhs, ast.Name) and lhs.id not in self.candidates
+            tidy = simplify_value if user else simplify  # `y = x * 1.0` keeps y a copy
+            later.value = tidy(later.value, self.int_names)
+
+    def _fold_remembered(self, later, target, stmt):
+        """`stmt`'s value moved into `later` for its one read of `target`, and `later`
+        tidied only where a fold may start: in either statement as they were, or at the
+        two operations above the read (no fold's test reads deeper).  `later`'s facts are
+        then made from the two statements' without a walk, except where the read was a
+        method's object or a called function (what it changes may differ)."""
+        facts = self.facts
+        before, moved = facts.of(later), facts.of(stmt)
+        parent, above = replace_one_read(later, target, stmt.value)
+        method = parent.__class__ is ast.Attribute or (
+            parent.__class__ is ast.Call and parent.func is stmt.value
+        )
+        starts = (
+            before.may_fold
+            or moved.may_fold
+            or may_fold_at(parent)
+            or (above is not None and may_fold_at(above))
+        )
+        if method or target in before.changed or (starts and isinstance(later, ast.Assign)):
+            self._tidy(later)
+            facts.forget(later)
+        else:
+            facts.remember(later, moved_into(before, moved, target, starts))
 
     def _value_names(self, stmt):
         """The names `t = expr` mentions: expr's, and t (which no statement between it

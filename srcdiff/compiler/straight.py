@@ -23,7 +23,7 @@ from collections.abc import Collection
 from typing import NamedTuple
 
 from .aliasing import PURE_METHODS
-from .astutil import node_fields, replace_reads, walk
+from .astutil import replace_one_read, replace_reads, walk
 from .namefacts import MUTATORS, changed_through
 from .templates import FOLD_STARTS, may_fold_at, simplify, simplify_value
 
@@ -260,7 +260,7 @@ class _Folder:
         without walking the grown reader: only the operation holding the read, and the
         one above it, have new operands (a fold's test reads no deeper)."""
         before = self.infos.of(reader)
-        parent, above = _replace_read(reader, name, value)
+        parent, above = replace_one_read(reader, name, value)
         if parent.__class__ is ast.Attribute or (
             parent.__class__ is ast.Call and parent.func is value
         ):  # (a method or a function read: what changes and what is pure may differ)
@@ -496,38 +496,6 @@ def _merged(reader: _Info, moved: _Info, name: str, redefines: bool) -> _Info:
         reader.value_changed | moved.value_changed,
         reader.may_fold or moved.may_fold,
     )
-
-
-def _replace_read(stmt, name, value):
-    """`value` in place of the one read of `name` in `stmt`'s value, located at it (as
-    `replace_reads` puts it); (the node that held the read, the node above that, or None
-    where the statement held it)."""
-    if _is_read(stmt.value, name):
-        stmt.value = ast.copy_location(value, stmt.value)
-        return stmt, None
-    todo = [(stmt.value, None)]
-    pop, push = todo.pop, todo.append
-    while todo:
-        node, above = pop()
-        for field in node_fields(node.__class__):
-            child = getattr(node, field, None)
-            if child.__class__ is list:
-                for k, item in enumerate(child):
-                    if _is_read(item, name):
-                        child[k] = ast.copy_location(value, item)
-                        return node, above
-                    if isinstance(item, ast.AST):
-                        push((item, node))
-            elif _is_read(child, name):
-                setattr(node, field, ast.copy_location(value, child))
-                return node, above
-            elif isinstance(child, ast.AST):
-                push((child, node))
-    raise AssertionError(f"no read of {name}")  # (may_read found one)
-
-
-def _is_read(node, name):
-    return node.__class__ is ast.Name and node.id == name and node.ctx.__class__ is ast.Load
 
 
 def _between(positions, i, j):
