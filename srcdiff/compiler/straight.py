@@ -309,8 +309,10 @@ class _Folder:
         elif not isinstance(reader, (ast.Assign, ast.AugAssign, ast.Expr)):
             return False
         targets = getattr(reader, "targets", None) or [getattr(reader, "target", None)]
-        if any(t is not None and name in _loads(t) for t in targets):
-            return False
+        if any(
+            t is not None and t.__class__ is not ast.Name and name in _loads(t) for t in targets
+        ):
+            return False  # (a plain name target reads nothing)
         if isinstance(reader, ast.AugAssign) and isinstance(reader.target, ast.Name):
             if reader.target.id == name:
                 return False
@@ -419,16 +421,21 @@ def _inline_views(body, candidates, params, infos):
     """`t2 = x[:-1]` of a parameter nothing stores into, with a constant index: each
     read of the temporary `t2` becomes `x[:-1]` again, as the user wrote it (a view,
     made afresh at no cost, with the same elements wherever it is read)."""
-    stored = set().union(*(infos.of(stmt).changed for stmt in body)) if body else set()
+    sliced = [  # (first the cheap test: most gradients have no such temporary)
+        stmt
+        for stmt in body
+        if isinstance(stmt, ast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], ast.Name)
+        and stmt.targets[0].id in candidates
+        and _constant_slice_of(stmt.value, params)
+    ]
+    if not sliced:
+        return body
+    stored = set().union(*(infos.of(stmt).changed for stmt in body))
     views = {}
-    for stmt in body:
-        if (
-            isinstance(stmt, ast.Assign)
-            and len(stmt.targets) == 1
-            and isinstance(stmt.targets[0], ast.Name)
-            and stmt.targets[0].id in candidates
-            and _constant_slice_of(stmt.value, params - stored)
-        ):
+    for stmt in sliced:
+        if _constant_slice_of(stmt.value, params - stored):
             views[stmt.targets[0].id] = stmt
     counts: dict[str, int] = {}
     for stmt in body:
@@ -462,6 +469,8 @@ def _loads(node):
 
 def _bound_names(stmt):
     targets = getattr(stmt, "targets", None) or [getattr(stmt, "target", None)]
+    if len(targets) == 1 and targets[0].__class__ is ast.Name:  # (most statements)
+        return {targets[0].id} if targets[0].ctx.__class__ is ast.Store else set()
     return {
         n.id
         for t in targets
