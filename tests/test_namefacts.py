@@ -78,13 +78,22 @@ def test_facts_are_what_each_pass_found(tree):
     assert shared.counts(tree.body) == _counts(tree.body)  # (remembered: the same)
 
 
-def test_a_compound_statement_is_found_afresh_and_a_forgotten_one_again():
+def test_a_compound_statement_is_its_blocks_facts_and_a_forgotten_one_is_found_again():
+    """A compound statement's facts are added up from its statements' (remembered, as
+    any simple statement's) and its own expressions', afresh each time: a rewritten
+    block shows at once, a statement changed in place once it is forgotten."""
     tree = ast.parse("if c:\n    a = b\nd = e\n")
     shared = NameFacts()
     compound, simple = tree.body
     assert shared.of(compound).reads == {"c", "b"}
-    compound.body[0].value = ast.Name(id="z", ctx=ast.Load())  # a pass rewrote its block
+    inner = compound.body[0]
+    inner.value = ast.Name(id="z", ctx=ast.Load())  # a pass changed it in place
+    assert shared.of(compound).reads == {"c", "b"}  # (remembered until forgotten)
+    shared.forget(inner)
     assert shared.of(compound).reads == {"c", "z"}
+    compound.orelse = ast.parse("w = v[0]\nv.append(w)").body  # a pass rewrote a block
+    assert shared.of(compound) == facts_of(compound)
+    assert shared.of(compound).changed == {"a", "w", "v"}
     assert shared.of(simple).reads == {"e"}
     simple.value = ast.Name(id="f", ctx=ast.Load())
     assert shared.of(simple).reads == {"e"}  # (remembered until forgotten)

@@ -7,9 +7,12 @@ its own (issue 11: every stage's cost was its walks).  A `NameFacts` shared by t
 passes walks a statement once and answers all of them.
 
 What it remembers is safe to remember: only simple statements, which the passes sharing
-it replace rather than change -- except the fold, which changes the statement it folds
-into in place and then `forget`s it.  A compound statement (`if`, `for`) has blocks the
-passes do rewrite, so its facts are found afresh each time it is asked about.
+it replace rather than change -- except copy propagation, which substitutes into a
+statement and then remembers or `forget`s it, and the folds, which change the statement
+they fold into in place and then remember what it has become or forget it.  A compound
+statement (`if`, `for`) has blocks the passes do rewrite, so its facts are made afresh
+each time it is asked about -- from its own expressions and its statements' facts,
+not a walk of everything in it (a loop body was walked whole five times).
 """
 
 from __future__ import annotations
@@ -158,6 +161,25 @@ def moved_into(reader: Facts, moved: Facts, name: str, may_fold: bool) -> Facts:
     return Facts(loads, others, reads, set(loads) | set(others), changed, may_fold)
 
 
+def _parts(stmt: ast.AST) -> tuple[list[Any], list[ast.stmt]]:
+    """(the nodes of `stmt` outside the statements nested in it, those statements):
+    statements are found only in lists (blocks), including a handler's or a case's."""
+    todo: list[Any] = [stmt]
+    parts: list[ast.stmt] = []
+    for current in todo:  # the list grows as it is read
+        for field in node_fields(current.__class__):
+            value = getattr(current, field, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, ast.stmt):
+                        parts.append(item)
+                    elif isinstance(item, ast.AST):
+                        todo.append(item)
+            elif isinstance(value, ast.AST):
+                todo.append(value)
+    return todo, parts
+
+
 def _compound(node: ast.AST) -> bool:
     return any(getattr(node, field, None).__class__ is list for field in BLOCK_FIELDS)
 
@@ -173,10 +195,29 @@ class NameFacts:
         found = self._memo.get(stmt)
         if found is not None:
             return found
-        facts = facts_of(stmt)
-        if not _compound(stmt):
-            self._memo[stmt] = facts
+        if _compound(stmt):
+            return self._composed(stmt)
+        facts = self._memo[stmt] = facts_of(stmt)
         return facts
+
+    def _composed(self, stmt: ast.AST) -> Facts:
+        """A compound statement's facts: its own expressions' (a loop's target and
+        iterable, a test) with its statements' added up, those remembered -- not a walk
+        of everything in it (a loop's body is most of a function) each time it is asked.
+        The statement itself is not remembered: the passes rewrite its blocks."""
+        header, parts = _parts(stmt)
+        facts = _facts_from(header, stmt)
+        loads, others, changed = facts.loads, facts.others, facts.changed
+        may_fold = facts.may_fold
+        for part in parts:
+            found = self.of(part)
+            for name, count in found.loads.items():
+                loads[name] = loads.get(name, 0) + count
+            for name, count in found.others.items():
+                others[name] = others.get(name, 0) + count
+            changed |= found.changed
+            may_fold = may_fold or found.may_fold
+        return Facts(loads, others, set(loads), set(loads) | set(others), changed, may_fold)
 
     def remember(self, stmt: ast.AST, facts: Facts) -> None:
         """`stmt` (simple) was changed in place, and its facts are now `facts`."""

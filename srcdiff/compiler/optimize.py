@@ -123,7 +123,7 @@ def propagate(
     for stmt in stmts:
         if isinstance(stmt, (ast.If, ast.For, ast.While)):
             inner = facts.copy()
-            inner.kill(_stored(stmt))
+            inner.kill(names.of(stmt).changed if names is not None else _stored(stmt))
             if isinstance(stmt, ast.If):
                 stmt.test = facts.substitute(stmt.test)
                 stmt.body = propagate(stmt.body, adjoints, inner, int_names, names)
@@ -146,6 +146,8 @@ def propagate(
                 _substitute_remembered(stmt, facts, names, tidy, int_names)
             else:
                 stmt.value = tidy(facts.substitute(stmt.value), int_names)
+                if names is not None:
+                    names.forget(stmt)  # (remembered as its compound statement's part)
             if (
                 isinstance(lhs, ast.Name)
                 and isinstance(stmt.value, ast.Name)
@@ -154,6 +156,8 @@ def propagate(
                 continue  # `ds = ds` (what `s = s + t` hands s's adjoint) does nothing
         elif not isinstance(stmt, ast.Return):  # `return dtheta0` reads better than `dtheta`
             stmt = facts.substitute(stmt)
+            if names is not None:
+                names.forget(stmt)
         facts.kill(names.of(stmt).changed if names is not None else _stored(stmt))
         if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name):
             target, value = stmt.targets[0].id, stmt.value
