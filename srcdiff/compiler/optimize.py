@@ -262,6 +262,10 @@ def eliminate_dead(
     return stmts_by_function
 
 
+# the statements whose blocks `_DeadCode.block` rewrites where it removes (only there)
+_REWRITTEN = (ast.If, ast.For, ast.While)
+
+
 class _DeadCode:
     """Backward liveness over generated code; `block` optionally removes what is dead.
 
@@ -373,16 +377,19 @@ class _DeadCode:
             head |= self.reads(header)
         while True:  # the back edge: what the body reads is live at the head again
             self.loops.append((frozenset(head), after))
-            _, live_body = self.block(stmt.body, set(head), False)
+            kept, live_body = self.block(stmt.body, set(head), False)
             self.loops.pop()
             grown = head | (live_body - bound)
             if grown == head:
                 break
             head = grown
         if remove:
-            self.loops.append((frozenset(head), after))
-            body, _ = self.block(stmt.body, set(head), True)
-            self.loops.pop()
+            if any(isinstance(s, _REWRITTEN) for s in stmt.body):
+                self.loops.append((frozenset(head), after))
+                body, _ = self.block(stmt.body, set(head), True)
+                self.loops.pop()
+            else:  # the last round read the body from this head: what it kept stays
+                body = kept
             if (
                 isinstance(stmt, ast.For)
                 and all(isinstance(b, ast.Pass) for b in body)
