@@ -237,18 +237,22 @@ class _Folder:
                 continue
             j = positions[k]
             reader = out[j]
-            if j in folded or not self.may_read(reader, name, stmt.value):
+            if j in folded:
                 continue
+            # (the tests in order of cost; each is a condition of the fold, none changes
+            # anything)
             redefines = name in _bound_names(reader)
             if not redefines and k + 1 < len(positions):
                 continue  # read again later: not single-use
+            if not self.may_read(reader, name, stmt.value):
+                continue
             info = infos.of(stmt)
+            if infos.of(reader).size + info.value_size > _MAX_NODES:
+                continue  # (a chain of folds would make one expression of the whole body)
             if _between(barriers, i, j) or any(
                 _between(stores.get(n, []), i, j) for n in info.value_loads
             ):
                 continue
-            if infos.of(reader).size + info.value_size > _MAX_NODES:
-                continue  # (a chain of folds would make one expression of the whole body)
             self.fold(reader, name, stmt.value, info, redefines)
             folded.add(i)
         return [stmt for pos, stmt in enumerate(out) if pos not in folded], bool(folded)
