@@ -398,10 +398,7 @@ def _drop_unread(body, names, numpy_names, infos):
         dead = [
             stmt
             for stmt in body
-            if isinstance(stmt, ast.Assign)
-            and len(stmt.targets) == 1
-            and isinstance(stmt.targets[0], ast.Name)
-            and stmt.targets[0].id in names
+            if _plain_target(stmt) in names
             and stmt.targets[0].id not in read
             and all(
                 _numpy_call(n, numpy_names) for n in walk(stmt.value) if isinstance(n, ast.Call)
@@ -410,6 +407,15 @@ def _drop_unread(body, names, numpy_names, infos):
         if not dead:
             return body
         body = [stmt for stmt in body if not any(stmt is d for d in dead)]
+
+
+def _plain_target(stmt):
+    """The name `name = value` assigns, else None."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target = stmt.targets[0]
+        if isinstance(target, ast.Name):
+            return target.id
+    return None
 
 
 def _numpy_call(call, numpy_names):
@@ -428,11 +434,7 @@ def _inline_views(body, candidates, params, infos):
     sliced = [  # (first the cheap test: most gradients have no such temporary)
         stmt
         for stmt in body
-        if isinstance(stmt, ast.Assign)
-        and len(stmt.targets) == 1
-        and isinstance(stmt.targets[0], ast.Name)
-        and stmt.targets[0].id in candidates
-        and _constant_slice_of(stmt.value, params)
+        if _plain_target(stmt) in candidates and _constant_slice_of(stmt.value, params)
     ]
     if not sliced:
         return body
