@@ -247,6 +247,22 @@ def test_a_name_bound_any_other_way_is_not_proven():
     assert _proven(src, ["a", "b"]) == ([], None)
 
 
+def test_a_pushed_name_is_proven_through_the_names_it_reads_and_only_those():
+    """The proof starts from the pushed names and follows what their values read: a
+    chain ending in a non-float (`c = None`, or a loop target) is no float however far
+    back it ends, a chain of floats is, and names nothing pushed reads decide nothing
+    (a non-float `z` beside them changes no answer)."""
+    head = "def f(a, b):\n    c = None\n    z = None\n    for i in range(3):\n"
+    chain = "        d = c * 2.0\n        e = d + 1.0\n        v = e * a\n"
+    src = head + chain + "        _stack.append(v)\n        c = a + 1.0\n"
+    assert _proven(src, ["a", "b"]) == ([], None)  # (c is None on the first pass)
+    floats = "        d = a * 2.0\n        e = d + b\n        v = e * a\n        u = z\n"
+    src = head + floats + "        _stack.append(v)\n        _stack.append(u)\n"
+    assert _proven(src, ["a", "b"]) == (["v"], ["a", "b"])
+    src = head + floats.replace("a * 2.0", "i * 2.0") + "        _stack.append(v)\n"
+    assert _proven(src, ["a", "b"]) == ([], None)  # (i, a loop target: not proven)
+
+
 _BLOCKED_RUN = """
 import importlib.abc, json, sys
 

@@ -529,3 +529,34 @@ class Transformer(ast.NodeTransformer):
 
 
 _STDLIB_CONSTANT = ast.NodeVisitor.visit_Constant
+
+
+def replace_one_read(stmt, name, value):
+    """`value` itself in place of the one read of `name` in `stmt` (not copied: the
+    caller moves it from the statement it drops), located at the read; (the node that
+    held the read, the node above that or None): where a fold moves a value, what it
+    must look at again (`templates.may_fold_at` reads no deeper than a node's
+    grandchildren)."""
+    todo = [(stmt, None)]
+    pop, push = todo.pop, todo.append
+    while todo:
+        node, above = pop()
+        for field in node_fields(node.__class__):
+            child = getattr(node, field, None)
+            if child.__class__ is list:
+                for k, item in enumerate(child):
+                    if _is_read(item, name):
+                        child[k] = ast.copy_location(value, item)
+                        return node, above
+                    if isinstance(item, ast.AST):
+                        push((item, node))
+            elif _is_read(child, name):
+                setattr(node, field, ast.copy_location(value, child))
+                return node, above
+            elif isinstance(child, ast.AST):
+                push((child, node))
+    raise AssertionError(f"no read of {name}")  # (the caller counted one)
+
+
+def _is_read(node, name):
+    return node.__class__ is ast.Name and node.id == name and node.ctx.__class__ is ast.Load

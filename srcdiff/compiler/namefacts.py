@@ -7,18 +7,22 @@ its own (issue 11: every stage's cost was its walks).  A `NameFacts` shared by t
 passes walks a statement once and answers all of them.
 
 What it remembers is safe to remember: only simple statements, which the passes sharing
-it replace rather than change -- except the fold, which changes the statement it folds
-into in place and then `forget`s it.  A compound statement (`if`, `for`) has blocks the
-passes do rewrite, so its facts are found afresh each time it is asked about.
+it replace rather than change -- except copy propagation, which substitutes into a
+statement and then remembers or `forget`s it, and the folds, which change the statement
+they fold into in place and then remember what it has become or forget it.  A compound
+statement (`if`, `for`) has blocks the passes do rewrite, so its facts are made afresh
+each time it is asked about -- from its own expressions and its statements' facts,
+not a walk of everything in it (a loop body was walked whole five times).
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from .astutil import BLOCK_FIELDS, walk
+from .astutil import BLOCK_FIELDS, copy_tree, node_fields, walk
+from .templates import FOLD_STARTS, may_fold_at
 
 # list methods that change the list they are called on (`s.append(v)` changes s)
 MUTATORS = frozenset({"append", "extend", "pop", "insert", "remove", "clear", "reverse", "sort"})
@@ -53,16 +57,23 @@ class Facts(NamedTuple):
     reads: set[str]  # what it reads (an augmented assignment reads its target too)
     mentioned: set[str]  # every name it mentions
     changed: set[str]  # assigned, assigned into (`y[i] = v`), changed by a list method
+    may_fold: bool  # whether `templates.simplify` may change a part of it (may_fold_at)
 
 
 def facts_of(node: ast.AST) -> Facts:
     """The facts of `node`, from one walk (what optimize.py's `_reads`,
     `_mentioned_and_stored` and `name_counts` each found with a walk of their own)."""
+    return _facts_from(walk(node), node)
+
+
+def _facts_from(nodes: list[Any], node: ast.AST) -> Facts:
+    """The facts of `node`, whose nodes (in any order) are `nodes`."""
     loads: dict[str, int] = {}
     others: dict[str, int] = {}
     changed: set[str] = set()
+    may_fold = False
     name, call, load, store = ast.Name, ast.Call, ast.Load, ast.Store
-    for n in walk(node):
+    for n in nodes:
         kind = n.__class__
         if kind is name:
             ctx = n.ctx.__class__
@@ -70,14 +81,103 @@ def facts_of(node: ast.AST) -> Facts:
             counted[n.id] = counted.get(n.id, 0) + 1
             if ctx is store:
                 changed.add(n.id)
-        elif kind is call or kind in _INTO:
+            continue
+        if not may_fold and kind in FOLD_STARTS:
+            may_fold = may_fold_at(n)
+        if kind is call or kind in _INTO:
             target = changed_through(n)
             if target is not None:
                 changed.add(target)
     reads = set(loads)
     if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
         reads.add(node.target.id)
-    return Facts(loads, others, reads, set(loads) | set(others), changed)
+    return Facts(loads, others, reads, set(loads) | set(others), changed, may_fold)
+
+
+def substitute_reads(stmt: ast.Assign, mapping: dict[str, ast.expr]) -> Facts:
+    """`astutil.replace_reads(stmt.value, mapping)` in place, for `name = value`, and from
+    the same walk `stmt`'s facts afterwards (whether `templates.simplify` may change it
+    among them): copy propagation substitutes, simplifies and asks the facts of every
+    statement, which was three walks of each."""
+    nodes: list[Any] = [stmt.targets[0]]
+    value: Any = stmt.value
+    if _read_of(value, mapping):
+        stmt.value = ast.copy_location(copy_tree(mapping[value.id]), value)
+        nodes.extend(walk(stmt.value))
+    else:
+        _replace_into(stmt.value, mapping, nodes)
+    return _facts_from(nodes, stmt)
+
+
+def _replace_into(root: ast.AST, mapping: dict[str, ast.expr], nodes: list[Any]) -> None:
+    """replace_reads' walk below `root` (whose own node is not a read), adding every node
+    of the tree it leaves to `nodes`: the ones walked, and those of the copies put in
+    (which are not entered)."""
+    todo: list[Any] = [root]
+    fields_of = node_fields
+    for current in todo:  # the list grows as it is read
+        for field in fields_of(current.__class__):
+            value: Any = getattr(current, field, None)
+            if value.__class__ is list:
+                for k, item in enumerate(value):
+                    if _read_of(item, mapping):
+                        value[k] = ast.copy_location(copy_tree(mapping[item.id]), item)
+                        nodes.extend(walk(value[k]))
+                    elif isinstance(item, ast.AST):
+                        todo.append(item)
+            elif _read_of(value, mapping):
+                new = ast.copy_location(copy_tree(mapping[value.id]), value)
+                setattr(current, field, new)
+                nodes.extend(walk(new))
+            elif isinstance(value, ast.AST):
+                todo.append(value)
+    nodes.extend(todo)
+
+
+def _read_of(node: Any, mapping: dict[str, ast.expr]) -> bool:
+    return node.__class__ is ast.Name and node.id in mapping and node.ctx.__class__ is ast.Load
+
+
+def moved_into(reader: Facts, moved: Facts, name: str, may_fold: bool) -> Facts:
+    """The facts of a statement with `reader`'s once its one read of `name` is the value
+    of `moved` (`name = value`, whose one store of `name` goes with it), and `may_fold`:
+    a fold's facts without a walk of the grown statement.  Not for a read that is a
+    method's object or a called function, nor one `reader` changes through."""
+    loads = dict(reader.loads)
+    if loads[name] == 1:
+        del loads[name]
+    else:
+        loads[name] -= 1
+    for n, count in moved.loads.items():
+        loads[n] = loads.get(n, 0) + count
+    others = dict(reader.others)
+    for n, count in moved.others.items():
+        if n == name:
+            count -= 1
+        if count:
+            others[n] = others.get(n, 0) + count
+    changed = reader.changed | (moved.changed - {name})
+    reads = set(loads) | (reader.reads - reader.loads.keys())  # (an augmented target)
+    return Facts(loads, others, reads, set(loads) | set(others), changed, may_fold)
+
+
+def _parts(stmt: ast.AST) -> tuple[list[Any], list[ast.stmt]]:
+    """(the nodes of `stmt` outside the statements nested in it, those statements):
+    statements are found only in lists (blocks), including a handler's or a case's."""
+    todo: list[Any] = [stmt]
+    parts: list[ast.stmt] = []
+    for current in todo:  # the list grows as it is read
+        for field in node_fields(current.__class__):
+            value = getattr(current, field, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, ast.stmt):
+                        parts.append(item)
+                    elif isinstance(item, ast.AST):
+                        todo.append(item)
+            elif isinstance(value, ast.AST):
+                todo.append(value)
+    return todo, parts
 
 
 def _compound(node: ast.AST) -> bool:
@@ -95,10 +195,33 @@ class NameFacts:
         found = self._memo.get(stmt)
         if found is not None:
             return found
-        facts = facts_of(stmt)
-        if not _compound(stmt):
-            self._memo[stmt] = facts
+        if _compound(stmt):
+            return self._composed(stmt)
+        facts = self._memo[stmt] = facts_of(stmt)
         return facts
+
+    def _composed(self, stmt: ast.AST) -> Facts:
+        """A compound statement's facts: its own expressions' (a loop's target and
+        iterable, a test) with its statements' added up, those remembered -- not a walk
+        of everything in it (a loop's body is most of a function) each time it is asked.
+        The statement itself is not remembered: the passes rewrite its blocks."""
+        header, parts = _parts(stmt)
+        facts = _facts_from(header, stmt)
+        loads, others, changed = facts.loads, facts.others, facts.changed
+        may_fold = facts.may_fold
+        for part in parts:
+            found = self.of(part)
+            for name, count in found.loads.items():
+                loads[name] = loads.get(name, 0) + count
+            for name, count in found.others.items():
+                others[name] = others.get(name, 0) + count
+            changed |= found.changed
+            may_fold = may_fold or found.may_fold
+        return Facts(loads, others, set(loads), set(loads) | set(others), changed, may_fold)
+
+    def remember(self, stmt: ast.AST, facts: Facts) -> None:
+        """`stmt` (simple) was changed in place, and its facts are now `facts`."""
+        self._memo[stmt] = facts
 
     def forget(self, stmt: ast.AST) -> None:
         """`stmt` was changed in place: its facts are found again when next asked."""

@@ -19,10 +19,10 @@ import bisect
 from collections.abc import Collection, Sequence
 
 from .aliasing import PURE_METHODS
-from .astutil import replace_reads, walk
+from .astutil import replace_one_read, replace_reads, statements, walk
 from .namefacts import MUTATORS as _MUTATORS
-from .namefacts import NameFacts
-from .templates import simplify, simplify_value
+from .namefacts import NameFacts, moved_into, substitute_reads
+from .templates import may_fold_at, simplify, simplify_value
 
 
 def _stored(node):
@@ -123,7 +123,7 @@ def propagate(
     for stmt in stmts:
         if isinstance(stmt, (ast.If, ast.For, ast.While)):
             inner = facts.copy()
-            inner.kill(_stored(stmt))
+            inner.kill(names.of(stmt).changed if names is not None else _stored(stmt))
             if isinstance(stmt, ast.If):
                 stmt.test = facts.substitute(stmt.test)
                 stmt.body = propagate(stmt.body, adjoints, inner, int_names, names)
@@ -142,7 +142,12 @@ def propagate(
             # the caller's argument)
             primal = not (isinstance(lhs, ast.Name) and lhs.id in adjoints) or lhs.id in indexed
             tidy = simplify_value if primal else simplify
-            stmt.value = tidy(facts.substitute(stmt.value), int_names)
+            if names is not None and lhs.__class__ is ast.Name and len(stmt.targets) == 1:
+                _substitute_remembered(stmt, facts, names, tidy, int_names)
+            else:
+                stmt.value = tidy(facts.substitute(stmt.value), int_names)
+                if names is not None:
+                    names.forget(stmt)  # (remembered as its compound statement's part)
             if (
                 isinstance(lhs, ast.Name)
                 and isinstance(stmt.value, ast.Name)
@@ -151,6 +156,8 @@ def propagate(
                 continue  # `ds = ds` (what `s = s + t` hands s's adjoint) does nothing
         elif not isinstance(stmt, ast.Return):  # `return dtheta0` reads better than `dtheta`
             stmt = facts.substitute(stmt)
+            if names is not None:
+                names.forget(stmt)
         facts.kill(names.of(stmt).changed if names is not None else _stored(stmt))
         if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name):
             target, value = stmt.targets[0].id, stmt.value
@@ -163,10 +170,23 @@ def propagate(
     return out
 
 
+def _substitute_remembered(stmt, facts, names, tidy, int_names):
+    """`stmt.value = tidy(facts.substitute(stmt.value))` for `name = value`, its facts
+    found in the same walk and remembered in `names` (namefacts.substitute_reads), and
+    `tidy` (a walk of its own) called only where `simplify` may change something."""
+    found = substitute_reads(stmt, facts.values)
+    if found.may_fold:
+        stmt.value = tidy(stmt.value, int_names)
+        names.forget(stmt)
+    else:
+        names.remember(stmt, found)
+
+
 def _indexed_stores(stmts) -> set[str]:
-    """Names whose arrays the statements change by index (`d[i] = v`, `d[i] += v`)."""
+    """Names whose arrays the statements change by index (`d[i] = v`, `d[i] += v`):
+    assignments are statements, so no expression is entered."""
     found = set()
-    for node in walk(ast.Module(body=list(stmts), type_ignores=[])):
+    for node in statements(stmts):
         target = (
             node.target
             if isinstance(node, ast.AugAssign)
@@ -240,6 +260,10 @@ def eliminate_dead(
     sweep = _DeadCode(adjoints, pure_names, keep, facts)
     stmts_by_function[:] = [sweep.block(stmts, set(keep), True)[0] for stmts in stmts_by_function]
     return stmts_by_function
+
+
+# the statements whose blocks `_DeadCode.block` rewrites where it removes (only there)
+_REWRITTEN = (ast.If, ast.For, ast.While)
 
 
 class _DeadCode:
@@ -353,16 +377,19 @@ class _DeadCode:
             head |= self.reads(header)
         while True:  # the back edge: what the body reads is live at the head again
             self.loops.append((frozenset(head), after))
-            _, live_body = self.block(stmt.body, set(head), False)
+            kept, live_body = self.block(stmt.body, set(head), False)
             self.loops.pop()
             grown = head | (live_body - bound)
             if grown == head:
                 break
             head = grown
         if remove:
-            self.loops.append((frozenset(head), after))
-            body, _ = self.block(stmt.body, set(head), True)
-            self.loops.pop()
+            if any(isinstance(s, _REWRITTEN) for s in stmt.body):
+                self.loops.append((frozenset(head), after))
+                body, _ = self.block(stmt.body, set(head), True)
+                self.loops.pop()
+            else:  # the last round read the body from this head: what it kept stays
+                body = kept
             if (
                 isinstance(stmt, ast.For)
                 and all(isinstance(b, ast.Pass) for b in body)
@@ -465,15 +492,43 @@ class _Folder:
                 continue
             later = out[j]
             if self.facts is not None:
-                self.facts.forget(later)  # (changed in place below)
-            _replace_load(later, target, stmt.value)
-            if isinstance(later, ast.Assign):
-                lhs = later.targets[0]
-                user = isinstance(lhs, ast.Name) and lhs.id not in self.candidates
-                tidy = simplify_value if user else simplify  # `y = x * 1.0` keeps y a copy
-                later.value = tidy(later.value, self.int_names)
+                self._fold_remembered(later, target, stmt)
+            else:
+                _replace_load(later, target, stmt.value)
+                self._tidy(later)
             folded.add(i)
         return [stmt for pos, stmt in enumerate(out) if pos not in folded]
+
+    def _tidy(self, later):
+        if isinstance(later, ast.Assign):
+            lhs = later.targets[0]
+            user = isinstance(lhs, ast.Name) and lhs.id not in self.candidates
+            tidy = simplify_value if user else simplify  # `y = x * 1.0` keeps y a copy
+            later.value = tidy(later.value, self.int_names)
+
+    def _fold_remembered(self, later, target, stmt):
+        """`stmt`'s value moved into `later` for its one read of `target`, and `later`
+        tidied only where a fold may start: in either statement as they were, or at the
+        two operations above the read (no fold's test reads deeper).  `later`'s facts are
+        then made from the two statements' without a walk, except where the read was a
+        method's object or a called function (what it changes may differ)."""
+        facts = self.facts
+        before, moved = facts.of(later), facts.of(stmt)
+        parent, above = replace_one_read(later, target, stmt.value)
+        method = parent.__class__ is ast.Attribute or (
+            parent.__class__ is ast.Call and parent.func is stmt.value
+        )
+        starts = (
+            before.may_fold
+            or moved.may_fold
+            or may_fold_at(parent)
+            or (above is not None and may_fold_at(above))
+        )
+        if method or target in before.changed or (starts and isinstance(later, ast.Assign)):
+            self._tidy(later)
+            facts.forget(later)
+        else:
+            facts.remember(later, moved_into(before, moved, target, starts))
 
     def _value_names(self, stmt):
         """The names `t = expr` mentions: expr's, and t (which no statement between it

@@ -34,7 +34,7 @@ def share_repeats(stmts: list[ast.stmt], numbers: Collection[str]) -> list[ast.s
             continue
         found = _arithmetic_assignment(stmt, numbers)
         if found is None:
-            changed = _changed(stmt)
+            changed = _changed(stmt) if mentions else ()  # (nothing held to forget)
         else:
             target, value, key, reads = found
             holder = held.get(key)
@@ -129,6 +129,10 @@ def _changed(stmt):
     call's arguments, function or a store's base read).  One walk: each node carries
     whether the names it reads are changed (inside a call, or the base of a store), where
     a walk of each call's arguments read nested calls again."""
+    if stmt.__class__ is ast.Assign and stmt.value.__class__ in _LEAVES:
+        targets = stmt.targets  # `dt9 = da3`, `dout = 1.0`: half a backward sweep
+        if len(targets) == 1 and targets[0].__class__ is ast.Name:
+            return {targets[0].id}
     names = set()
     todo = [(stmt, False)]
     pop, push = todo.pop, todo.append
@@ -166,6 +170,7 @@ def _changed(stmt):
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_LEAVES = (ast.Name, ast.Constant)
 
 
 def _load(name):

@@ -23,7 +23,7 @@ from collections.abc import Collection
 from typing import NamedTuple
 
 from .aliasing import PURE_METHODS
-from .astutil import node_fields, replace_reads, walk
+from .astutil import replace_one_read, replace_reads, walk
 from .namefacts import MUTATORS, changed_through
 from .templates import FOLD_STARTS, may_fold_at, simplify, simplify_value
 
@@ -237,18 +237,22 @@ class _Folder:
                 continue
             j = positions[k]
             reader = out[j]
-            if j in folded or not self.may_read(reader, name, stmt.value):
+            if j in folded:
                 continue
+            # (the tests in order of cost; each is a condition of the fold, none changes
+            # anything)
             redefines = name in _bound_names(reader)
             if not redefines and k + 1 < len(positions):
                 continue  # read again later: not single-use
+            if not self.may_read(reader, name, stmt.value):
+                continue
             info = infos.of(stmt)
+            if infos.of(reader).size + info.value_size > _MAX_NODES:
+                continue  # (a chain of folds would make one expression of the whole body)
             if _between(barriers, i, j) or any(
                 _between(stores.get(n, []), i, j) for n in info.value_loads
             ):
                 continue
-            if infos.of(reader).size + info.value_size > _MAX_NODES:
-                continue  # (a chain of folds would make one expression of the whole body)
             self.fold(reader, name, stmt.value, info, redefines)
             folded.add(i)
         return [stmt for pos, stmt in enumerate(out) if pos not in folded], bool(folded)
@@ -260,7 +264,7 @@ class _Folder:
         without walking the grown reader: only the operation holding the read, and the
         one above it, have new operands (a fold's test reads no deeper)."""
         before = self.infos.of(reader)
-        parent, above = _replace_read(reader, name, value)
+        parent, above = replace_one_read(reader, name, value)
         if parent.__class__ is ast.Attribute or (
             parent.__class__ is ast.Call and parent.func is value
         ):  # (a method or a function read: what changes and what is pure may differ)
@@ -309,8 +313,10 @@ class _Folder:
         elif not isinstance(reader, (ast.Assign, ast.AugAssign, ast.Expr)):
             return False
         targets = getattr(reader, "targets", None) or [getattr(reader, "target", None)]
-        if any(t is not None and name in _loads(t) for t in targets):
-            return False
+        if any(
+            t is not None and t.__class__ is not ast.Name and name in _loads(t) for t in targets
+        ):
+            return False  # (a plain name target reads nothing)
         if isinstance(reader, ast.AugAssign) and isinstance(reader.target, ast.Name):
             if reader.target.id == name:
                 return False
@@ -392,10 +398,7 @@ def _drop_unread(body, names, numpy_names, infos):
         dead = [
             stmt
             for stmt in body
-            if isinstance(stmt, ast.Assign)
-            and len(stmt.targets) == 1
-            and isinstance(stmt.targets[0], ast.Name)
-            and stmt.targets[0].id in names
+            if _plain_target(stmt) in names
             and stmt.targets[0].id not in read
             and all(
                 _numpy_call(n, numpy_names) for n in walk(stmt.value) if isinstance(n, ast.Call)
@@ -404,6 +407,15 @@ def _drop_unread(body, names, numpy_names, infos):
         if not dead:
             return body
         body = [stmt for stmt in body if not any(stmt is d for d in dead)]
+
+
+def _plain_target(stmt):
+    """The name `name = value` assigns, else None."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target = stmt.targets[0]
+        if isinstance(target, ast.Name):
+            return target.id
+    return None
 
 
 def _numpy_call(call, numpy_names):
@@ -419,16 +431,17 @@ def _inline_views(body, candidates, params, infos):
     """`t2 = x[:-1]` of a parameter nothing stores into, with a constant index: each
     read of the temporary `t2` becomes `x[:-1]` again, as the user wrote it (a view,
     made afresh at no cost, with the same elements wherever it is read)."""
-    stored = set().union(*(infos.of(stmt).changed for stmt in body)) if body else set()
+    sliced = [  # (first the cheap test: most gradients have no such temporary)
+        stmt
+        for stmt in body
+        if _plain_target(stmt) in candidates and _constant_slice_of(stmt.value, params)
+    ]
+    if not sliced:
+        return body
+    stored = set().union(*(infos.of(stmt).changed for stmt in body))
     views = {}
-    for stmt in body:
-        if (
-            isinstance(stmt, ast.Assign)
-            and len(stmt.targets) == 1
-            and isinstance(stmt.targets[0], ast.Name)
-            and stmt.targets[0].id in candidates
-            and _constant_slice_of(stmt.value, params - stored)
-        ):
+    for stmt in sliced:
+        if _constant_slice_of(stmt.value, params - stored):
             views[stmt.targets[0].id] = stmt
     counts: dict[str, int] = {}
     for stmt in body:
@@ -462,6 +475,8 @@ def _loads(node):
 
 def _bound_names(stmt):
     targets = getattr(stmt, "targets", None) or [getattr(stmt, "target", None)]
+    if len(targets) == 1 and targets[0].__class__ is ast.Name:  # (most statements)
+        return {targets[0].id} if targets[0].ctx.__class__ is ast.Store else set()
     return {
         n.id
         for t in targets
@@ -496,38 +511,6 @@ def _merged(reader: _Info, moved: _Info, name: str, redefines: bool) -> _Info:
         reader.value_changed | moved.value_changed,
         reader.may_fold or moved.may_fold,
     )
-
-
-def _replace_read(stmt, name, value):
-    """`value` in place of the one read of `name` in `stmt`'s value, located at it (as
-    `replace_reads` puts it); (the node that held the read, the node above that, or None
-    where the statement held it)."""
-    if _is_read(stmt.value, name):
-        stmt.value = ast.copy_location(value, stmt.value)
-        return stmt, None
-    todo = [(stmt.value, None)]
-    pop, push = todo.pop, todo.append
-    while todo:
-        node, above = pop()
-        for field in node_fields(node.__class__):
-            child = getattr(node, field, None)
-            if child.__class__ is list:
-                for k, item in enumerate(child):
-                    if _is_read(item, name):
-                        child[k] = ast.copy_location(value, item)
-                        return node, above
-                    if isinstance(item, ast.AST):
-                        push((item, node))
-            elif _is_read(child, name):
-                setattr(node, field, ast.copy_location(value, child))
-                return node, above
-            elif isinstance(child, ast.AST):
-                push((child, node))
-    raise AssertionError(f"no read of {name}")  # (may_read found one)
-
-
-def _is_read(node, name):
-    return node.__class__ is ast.Name and node.id == name and node.ctx.__class__ is ast.Load
 
 
 def _between(positions, i, j):

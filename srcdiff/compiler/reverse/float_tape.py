@@ -27,7 +27,7 @@ from __future__ import annotations
 import ast
 import math
 
-from ..astutil import walk
+from ..astutil import statements, walk
 
 #: math functions whose result is always a Python float
 _FLOAT_MATH = frozenset(
@@ -45,40 +45,71 @@ _ARITH = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Mod, ast.FloorDiv)
 class _Floats:
     """Which names of one function provably hold Python floats."""
 
-    def __init__(self, nodes, params, resolve, stack, unassumed=()):
-        """`nodes`: every node of the function's body (astutil.walk's list)."""
+    def __init__(self, resolve, stack):
         self.resolve = resolve  # a call's function node -> the object it denotes, or None
         self.stack = stack
         self.values: dict[str, list[ast.expr]] = {}  # name -> the values assigned to it
+        self.floats: set[str] = set()
+        self.params: set[str] = set()
+
+    def never(self, name, values):
+        """Whether `name`, given `values`, is no float whatever the other names hold."""
+        return not all(self.is_float(v, _EVERY_NAME, name) for v in values)
+
+    def prove(self, nodes, params, unassumed=(), wanted=None):
+        """Find `floats`. `nodes`: every node of the function's body (astutil.walk's
+        list); `wanted`: the names whose answer is asked (`floats` then holds those of
+        them that are floats, and the names their proof reads that are), else all."""
         simple, stored = set(), []
-        for node in nodes:
-            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        assign, name, load, arg = ast.Assign, ast.Name, ast.Load, ast.arg
+        for node in nodes:  # (by class: every node of the function)
+            kind = node.__class__
+            if kind is name:
+                if node.ctx.__class__ is not load:
+                    stored.append(node)
+            elif kind is assign and len(node.targets) == 1:
                 target = node.targets[0]
-                if isinstance(target, ast.Name):
+                if target.__class__ is name:
                     self.values.setdefault(target.id, []).append(node.value)
                     simple.add(id(target))
-            elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-                stored.append(node)
-            elif isinstance(node, ast.arg):
+            elif kind is arg:
                 stored.append(ast.Name(id=node.arg))  # (a lambda's parameter)
         # any other binding (a loop target, unpacking, `:=`, `del`) proves nothing
         other = {n.id for n in stored if id(n) not in simple}
         self.params = set(params)
         # a parameter not assumed to be a float enters holding anything
         other |= set(unassumed)
-        self.floats = self._fixpoint((set(self.values) | self.params) - other)
+        self.floats = self._fixpoint((set(self.values) | self.params) - other, wanted)
+        return self
 
-    def _fixpoint(self, floats):
-        """The greatest subset of `floats` whose every value is a float given it.  A name
-        is checked again only when a name its values mention left the set (`is_float` is
+    def _fixpoint(self, candidates, wanted=None):
+        """The greatest subset of `candidates` whose every value is a float given it, as
+        far as `wanted` (or all) needs: the candidates its proof reads, transitively
+        (whether a value is a float asks only about the names it reads).  A name is
+        checked again only when a name its values mention left the set (`is_float` is
         monotone in the set, so the order of removals does not change the result): rounds
-        over every name took a round per link of a chain of non-floats."""
+        over every name took a round per link of a chain of non-floats.  A name with a
+        value that is no float even if every name were one (`a1 = None`, a loop's
+        `iters1 = range(3)`) leaves at once, and what it reads is not looked at: the
+        loop body shape's pushes are all such names, whose proof read every name."""
+        floats: set[str] = set()
         readers: dict[str, set[str]] = {}  # name -> the candidates whose values mention it
-        for name in floats:
-            for value in self.values.get(name, ()):
+        todo = sorted(candidates if wanted is None else set(wanted) & candidates)
+        looked = set(todo)
+        while todo:
+            name = todo.pop()
+            values = self.values.get(name, ())
+            if self.never(name, values):
+                continue
+            floats.add(name)
+            for value in values:
                 for node in walk(value):
                     if node.__class__ is ast.Name:
-                        readers.setdefault(node.id, set()).add(name)
+                        read = node.id
+                        readers.setdefault(read, set()).add(name)
+                        if read in candidates and read not in looked:
+                            looked.add(read)
+                            todo.append(read)
         todo = sorted(floats, reverse=True)
         while todo:
             name = todo.pop()
@@ -154,6 +185,16 @@ class _Floats:
         return seen
 
 
+class _EveryName:
+    """The set of all names (for `is_float`, which only asks `name in floats`)."""
+
+    def __contains__(self, name):
+        return True
+
+
+_EVERY_NAME = _EveryName()
+
+
 def _int_constant(node):
     return isinstance(node, ast.Constant) and type(node.value) in (int, bool)
 
@@ -215,12 +256,12 @@ def route_floats(body, stack, floats_name, params, resolve, unassumed=()):
     statements) from `stack` to `floats_name`; `params` are assumed to be floats, the
     function's other parameters (`unassumed`) not. Returns the parameters the proof
     assumed (for `float_stack`), or None when no push moved."""
-    nodes = walk(ast.Module(body=body, type_ignores=[]))
-    stmts = [node for node in nodes if isinstance(node, ast.stmt)]  # (pushes and pops)
+    stmts = statements(body)  # (pushes and pops)
     pushed = {name for node in stmts if (name := _push_name(node, stack)) is not None}
-    if not pushed:
+    proof = _Floats(resolve, stack)
+    if not pushed or _never_floats(stmts, pushed, proof):
         return None
-    proof = _Floats(nodes, params, resolve, stack, unassumed)  # (one walk for both)
+    proof.prove(walk(ast.Module(body=body, type_ignores=[])), params, unassumed, pushed)
     moved = pushed & proof.floats
     if not moved:
         return None
@@ -229,6 +270,19 @@ def route_floats(body, stack, floats_name, params, resolve, unassumed=()):
             _stack_ref(node).id = floats_name
     needed = proof.depends_on(moved)
     return [p for p in params if p in needed]
+
+
+def _never_floats(stmts, pushed, proof):
+    """Whether each of the `pushed` names has a value that is no float whatever the
+    names it reads hold (`a1 = None` before a loop): then no push moves, and the proof
+    needs no walk of every node (the values are those of assignment statements)."""
+    values: dict[str, list[ast.expr]] = {}
+    for stmt in stmts:
+        if stmt.__class__ is ast.Assign and len(stmt.targets) == 1:
+            target = stmt.targets[0]
+            if target.__class__ is ast.Name and target.id in pushed:
+                values.setdefault(target.id, []).append(stmt.value)
+    return all(proof.never(name, values.get(name, ())) for name in pushed)
 
 
 def _stack_ref(stmt):
