@@ -68,6 +68,7 @@ class Export:
     defaults: tuple  # source text of the last len(defaults) parameters' defaults
     types: tuple  # per parameter: "f8", "i8", or the rank (int) of a float64 C array
     doc: str
+    compiled: str = ""  # the @numba.njit function exported (the Python entry's, or itself)
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,9 @@ def plan(project, numba_rel, numba_text, built_list) -> AotModule:
         node.name: node for node in ast.parse(numba_text).body if isinstance(node, ast.FunctionDef)
     }
     exports = tuple(
-        _export(built, out, defs[gen.entry]) for built in built_list for out, gen in built.units
+        _export(built, out, defs[gen.entry], _compiled_def(defs, defs[gen.entry]))
+        for built in built_list
+        for out, gen in built.units
     )
     return AotModule(
         numba_rel=numba_rel,
@@ -110,7 +113,20 @@ def plan(project, numba_rel, numba_text, built_list) -> AotModule:
     )
 
 
-def _export(built, out, node) -> Export:
+def _compiled_def(defs, node):
+    """The @numba.njit function behind entry `node`: the one the Python entry that checks
+    its derivatives calls (build/finite.py), or `node` itself."""
+    if node.decorator_list:
+        return node
+    called = [
+        defs[c.func.id]
+        for c in ast.walk(node)
+        if isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id in defs
+    ]
+    return next((d for d in called if d.decorator_list), node)
+
+
+def _export(built, out, node, compiled) -> Export:
     spec = built.target.spec
     args = node.args
     if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
@@ -150,8 +166,8 @@ def _export(built, out, node) -> Export:
             f"{spec}: {node.name}{tuple(names)} doesn't take the parameters --aot expects",
             hint=_INSTEAD,
         )
-    doc = ast.get_docstring(node) or f"{node.name} of {built.func.__name__}."
-    return Export(node.name, names, defaults, tuple(own + more), doc)
+    doc = ast.get_docstring(compiled) or f"{node.name} of {built.func.__name__}."
+    return Export(node.name, names, defaults, tuple(own + more), doc, compiled.name)
 
 
 _KIND_WORDS = {
@@ -371,7 +387,7 @@ def compile_extension(project, aot: AotModule) -> None:
                     else types.Array(types.float64, t, "C")
                     for t in e.types
                 )
-                cc.export(e.name, sig)(getattr(module, e.name).py_func)
+                cc.export(e.name, sig)(getattr(module, e.compiled or e.name).py_func)
             namespace: dict = {}
             exec(f"def {HASH_EXPORT}():\n    return {aot.module_hash}\n", namespace)
             cc.export(HASH_EXPORT, ())(namespace[HASH_EXPORT])
