@@ -32,6 +32,7 @@ from .requests import (
     default_wrt,
     is_int_scalar,
     keyword_only,
+    narrow_float,
     parameters,
     parse_wrt,
     unshared,
@@ -80,16 +81,19 @@ def _call_all(func, values):
 
 
 def _in_dtype(g, x):
-    """A derivative with respect to a float32 array in float32 (where the function or
-    the derivative code computed in float64), as grad gives it and JAX does."""
-    if (
-        isinstance(x, np.ndarray)
-        and x.dtype.kind == "f"
-        and isinstance(g, np.ndarray)
-        and g.dtype != x.dtype
-    ):
-        return g.astype(x.dtype)
-    return g
+    """A derivative with respect to a float32 array or scalar in float32 (where the
+    function or the derivative code computed in float64, or from Python floats), as grad
+    gives it and JAX does; a complex one is left to the finite check to refuse."""
+    if isinstance(x, np.ndarray) and x.dtype.kind == "f":
+        return g.astype(x.dtype) if isinstance(g, np.ndarray) and g.dtype != x.dtype else g
+    if type(x) is float and isinstance(g, np.floating):
+        return float(g)  # (a Python float's derivative a float, float32 code around it)
+    cast = narrow_float(x)
+    if cast is None:
+        return g
+    if isinstance(g, np.ndarray) and g.dtype.kind == "f":
+        return g.astype(cast)  # (a Jacobian block of a scalar: 0-d, or of an array result)
+    return cast(g) if isinstance(g, (float, np.floating)) else g
 
 
 def _guarded(fn, *args, own=None, **kwargs):
@@ -505,7 +509,7 @@ def jacobian(func, wrt=0, mode="auto"):
                 block = _jac_forward(func, args, i, x, out)
             else:
                 block = _jac_reverse(func, args, i, x, out)
-            results.append(_in_dtype(block, x))  # (as grad: float32 in, float32 out)
+            results.append(_in_dtype(block, args[i]))  # (as grad: float32 in, float32 out)
         return results[0] if single else tuple(results)
 
     result = derivative(jac, jacobian, func, wrt=wrt, mode=mode)
