@@ -150,3 +150,49 @@ def test_under_python_isolated(built_dir, mode, error):
     assert kind == error and "roots with respect to x is not finite" in message
     if mode == "blocked":
         assert report["srcdiff"] == [] and "hint: " in message
+
+
+_RUN_AOT = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+sys.modules["numba"] = None  # (the wrapper and extension import neither)
+sys.modules["srcdiff"] = None
+import power_aot
+report = {"finite": list(power_aot.power_grad(1.7, 0.6))}
+for name, call in (("grad", lambda: power_aot.power_grad(-1.0, 0.5)),
+                   ("vjp", lambda: power_aot.power_vjp(-1.0, 0.5, 2.0))):
+    try:
+        call()
+        report[name] = None
+    except ArithmeticError as exc:
+        report[name] = [type(exc).__name__, str(exc)]
+print(json.dumps(report))
+"""
+
+
+def test_the_aot_wrapper_checks_what_the_extension_returns(tmp_path, monkeypatch):
+    """`--aot`: the wrapper in front of the extension takes the Numba entry's checks over
+    (build/aot_checks.py), with its own copies of the helpers."""
+    from srcdiff.build import aot
+
+    if not aot._pycc()[1]():
+        pytest.fail("--aot needs a C and C++ compiler; numba.pycc found none")
+    (tmp_path / "model.py").write_text(textwrap.dedent(SOURCE))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SRCDIFF_CACHE_DIR", str(tmp_path / "cache"))
+    argv = ["build", "model.py:power", "--wrt", "a,b", "--output", "grad,vjp", "-o", "power.py"]
+    assert build.main([*argv, "--backend", "numba", "--aot"]) == 0
+    wrapper = (tmp_path / "power_aot.py").read_text()
+    assert "return finite_derivative(_compiled.power_grad(float(a), float(b))," in wrapper
+    proc = subprocess.run(
+        [sys.executable, "-I", "-c", _RUN_AOT, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["finite"] == list(srcdiff.grad(power, wrt=(0, 1))(1.7, 0.6))
+    for name in ("grad", "vjp"):
+        kind, message = report[name]
+        assert kind == "FloatingPointError" and "power with respect to a is not finite" in message
