@@ -51,12 +51,13 @@ def _text(func, args, wrt=(0, 1)):
     return gen
 
 
-def _with_list_tape(func, args, wrt=(0, 1)):
-    """The generated gradient run with `float_stack` giving a list: the list tape."""
+def _with_list_tape(func, args, wrt=(0, 1), listed=True):
+    """The generated gradient run with `float_stack` giving a list: the list tape (or, not
+    `listed`, the code as generated)."""
     gen = _text(func, args, wrt)
     namespace = {**func.__globals__, **gen.bindings}
     for name, obj in gen.bindings.items():
-        if obj is float_stack:
+        if obj is float_stack and listed:
             namespace[name] = lambda *values, size=None: []
     exec(compile(gen.text, "<list tape>", "exec"), namespace)
     return namespace[gen.entry](*args)
@@ -96,10 +97,14 @@ def test_the_gradient_equals_the_list_tape_and_finite_differences():
     ids=["ints", "float64", "float32"],
 )
 def test_arguments_that_are_not_python_floats_keep_the_list(args):
-    got = srcdiff.grad(pendulum, wrt=(0, 1))(*args)
+    got = _with_list_tape(pendulum, args, listed=False)  # (the generated code itself)
     listed = _with_list_tape(pendulum, args)
     assert [type(v) for v in got] == [type(v) for v in listed]
     assert [float(v) for v in got] == [float(v) for v in listed]
+    # (grad gives a Python float argument's derivative as a float, float32 code around it)
+    assert [float(v) for v in srcdiff.grad(pendulum, wrt=(0, 1))(*args)] == [
+        float(v) for v in listed
+    ]
     floats = tuple(float(a) if i < 5 else a for i, a in enumerate(args))
     for i in (0, 1):
         assert_close(float(got[i]), fd_grad(pendulum, floats, i), rtol=1e-5)

@@ -211,7 +211,8 @@ def test_readme_numba_build_command(tmp_path):
     done = _srcdiff(shlex.split(command)[1:], cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     text = (tmp_path / "pendulum_grad.py").read_text()
-    assert "@numba.njit(cache=True)\ndef pendulum_grad(theta0, damping, steps=1000):" in text
+    assert "@numba.njit(cache=True)\ndef _pendulum_grad(theta0, damping, steps=1000):" in text
+    assert "\ndef pendulum_grad(theta0, damping, steps=1000):" in text  # (checks, calls it)
     run = subprocess.run(
         [sys.executable, "-c", "from pendulum_grad import pendulum_grad as g; print(g(0.5, 0.3))"],
         cwd=tmp_path,

@@ -31,7 +31,14 @@ import numpy as np
 from ..errors import NonScalarOutputError, NotBatchable, NotUnrollable, as_domain_error
 from .cache import cached
 from .finite import all_finite, is_complex, refuse
-from .requests import Specializer, is_int_scalar, keyword_only, parameters, unshared
+from .requests import (
+    Specializer,
+    is_int_scalar,
+    keyword_only,
+    narrow_float,
+    parameters,
+    unshared,
+)
 
 _ARITH = (ZeroDivisionError, OverflowError, ValueError)
 
@@ -68,7 +75,7 @@ def number_gradient(func, names, args, output, backend="python"):
     arguments = ", ".join(positional + ["1.0"] + [f"{p}={p}" for p in kwonly])
     ints = any(is_int_scalar(args[params.index(w)]) for w in names)
     both = output == "value_and_grad"
-    casts = tuple(_narrow_float(args[params.index(w)]) for w in names)
+    casts = tuple(narrow_float(args[params.index(w)]) for w in names)
     ns = {
         "_finish": _finisher(func, both, len(names) == 1, ints, casts),
         "_numbers": (float,) if ints and both else (float, int),
@@ -121,14 +128,6 @@ def _unrolled(func, names, args, backend="python"):
 
 
 _SEPARATE: set = set()  # (func, names, kinds) whose directions run as separate passes
-
-
-def _narrow_float(arg):
-    """The type of a NumPy float scalar narrower than float64 (np.float32), else None: the
-    derivative with respect to it is of its type, as reverse mode and JAX give it."""
-    if isinstance(arg, np.floating) and type(arg) is not np.float64:
-        return type(arg)
-    return None
 
 
 def _finisher(func, both, single, ints, casts):
@@ -297,7 +296,7 @@ def gradient(func, names, args):
                 raise _non_scalar(func, t)
         if not isinstance(x, (np.ndarray, list, tuple)):
             g0 = float(tangents[0])  # a float32 scalar's in float32, as reverse mode gives
-            cast = _narrow_float(x)
+            cast = narrow_float(x)
             grads.append(cast(g0) if cast else g0)
             continue
         g = np.array([float(t) for t in tangents]).reshape(np.shape(x))

@@ -178,15 +178,19 @@ class Specializer:
 
     def compiled(self, args):
         kinds, ranks = self.kinds_of(args), self.ranks_of(args)
-        ints = self.output.startswith(("grad", "value_and_grad")) and any(
-            is_int_scalar(args[i]) for i in self.wrt_index
-        )
-        key = (kinds, ranks, ints, RULES.version)
+        gradient = self.output.startswith(("grad", "value_and_grad"))
+        ints = gradient and any(is_int_scalar(args[i]) for i in self.wrt_index)
+        # where float32 scalars are given: a float32 scalar's derivative in float32,
+        # however the code computed it, a Python float's a float (as forward mode's)
+        casts = ()
+        if gradient and any(narrow_float(a) for a in args):
+            casts = tuple(_derivative_type(args[i]) for i in self.wrt_index)
+        key = (kinds, ranks, ints, casts, RULES.version)
         fn = self.by_key.get(key)
         if fn is None or not _current(fn):
             fn = self.compiled_for(kinds, ranks)[0]
-            if ints:
-                fn = as_floats(fn, self.output, len(self.wrt) > 1)
+            if ints or casts:
+                fn = as_floats(fn, self.output, len(self.wrt) > 1, ints, casts)
             self.by_key[key] = fn
         return fn
 
@@ -263,22 +267,40 @@ def _current(fn):
     return all(f.__code__ is code for f, code in getattr(fn, "srcdiff_depends_on", ()))
 
 
-def as_floats(fn, output, several):
+def narrow_float(arg):
+    """The type of a NumPy float scalar narrower than float64 (np.float32), else None: the
+    derivative with respect to it is of its type, as for float32 arrays and as JAX gives
+    it (generated code computing from Python floats, `dx = dx + 1.0 * i`, makes a float)."""
+    if isinstance(arg, np.floating) and type(arg) is not np.float64:
+        return type(arg)
+    return None
+
+
+def _derivative_type(arg):
+    """The type a number argument's derivative is given in: np.float32's for a float32
+    scalar, float for a Python float; None (as computed) for anything else."""
+    return narrow_float(arg) or (float if type(arg) is float else None)
+
+
+def as_floats(fn, output, several, ints=True, casts=()):
     """`fn` (generated grad or value_and_grad code) returning floats where integer
-    arguments in wrt made it compute integers: 2*x at x=3 is the derivative 6.0.
-    The integers themselves are passed on unchanged, so `range(n)` still works."""
+    arguments in wrt made it compute integers (`ints`): 2*x at x=3 is the derivative 6.0.
+    The integers themselves are passed on unchanged, so `range(n)` still works.
+    `casts`: per wrt parameter, the type its real derivative is given in
+    (_derivative_type) or None; a complex one is left to the finite check."""
+
+    def one(v, cast):
+        if cast is not None and isinstance(v, (float, np.floating)):
+            return cast(v)
+        return float(v) if ints and is_int_scalar(v) else v
 
     def floats(g):
-        return (
-            tuple(float(v) if is_int_scalar(v) else v for v in g)
-            if several
-            else float(g)
-            if is_int_scalar(g)
-            else g
-        )
+        if several:
+            return tuple(one(v, c) for v, c in zip(g, casts or (None,) * len(g)))
+        return one(g, casts[0] if casts else None)
 
     def number(value):
-        return float(value) if is_int_scalar(value) else value
+        return float(value) if ints and is_int_scalar(value) else value
 
     if output == "value_and_grad":
 

@@ -33,6 +33,7 @@ from .requests import (
     default_wrt,
     is_int_scalar,
     keyword_only,
+    narrow_float,
     parameters,
     parse_wrt,
     unshared,
@@ -81,16 +82,19 @@ def _call_all(func, values):
 
 
 def _in_dtype(g, x):
-    """A derivative with respect to a float32 array in float32 (where the function or
-    the derivative code computed in float64), as grad gives it and JAX does."""
-    if (
-        isinstance(x, np.ndarray)
-        and x.dtype.kind == "f"
-        and isinstance(g, np.ndarray)
-        and g.dtype != x.dtype
-    ):
-        return g.astype(x.dtype)
-    return g
+    """A derivative with respect to a float32 array or scalar in float32 (where the
+    function or the derivative code computed in float64, or from Python floats), as grad
+    gives it and JAX does; a complex one is left to the finite check to refuse."""
+    if isinstance(x, np.ndarray) and x.dtype.kind == "f":
+        return g.astype(x.dtype) if isinstance(g, np.ndarray) and g.dtype != x.dtype else g
+    if type(x) is float and isinstance(g, np.floating):
+        return float(g)  # (a Python float's derivative a float, float32 code around it)
+    cast = narrow_float(x)
+    if cast is None:
+        return g
+    if isinstance(g, np.ndarray) and g.dtype.kind == "f":
+        return g.astype(cast)  # (a Jacobian block of a scalar: 0-d, or of an array result)
+    return cast(g) if isinstance(g, (float, np.floating)) else g
 
 
 def _as_given(g, x):
@@ -389,12 +393,13 @@ def _check_cotangents(cts, outs) -> None:
     for ct, o in zip(cts, outs):
         if isinstance(o, list) and not _separate(o):
             continue  # a list of numbers (one array result): shapes checked as an array
-        if isinstance(o, list):  # a list of arrays of several shapes: per item
+        if isinstance(o, (list, tuple)) and _separate(o):  # items of several shapes
             if not isinstance(ct, (list, tuple)):
+                what = type(o).__name__
                 raise ArgumentError(
-                    f"a {type(ct).__name__} was given as the cotangent of a list of {len(o)} "
-                    "results",
-                    hint="give a list with one cotangent per item, each of its item's shape",
+                    f"a {type(ct).__name__} was given as the cotangent of a {what} of "
+                    f"{len(o)} results",
+                    hint=f"give a {what} with one cotangent per item, each of its item's shape",
                 )
             _check_cotangents(tuple(ct), tuple(o))
             continue
@@ -454,7 +459,7 @@ def _vjp_numba(func, primals, wrt, ints, fwd, bwd, generated, recipe):
     state = result[-k:]
     if ints and is_int_scalar(out):
         out = float(out)
-    multiple = isinstance(out, tuple)  # (fwd returns each output beside the tape)
+    multiple = _several_outputs(bwd, out, k)
     positions = k // 2
 
     def vjp_fn(cotangent):
@@ -518,7 +523,7 @@ def jacobian(func, wrt=0, mode="auto"):
                 block = _jac_forward(func, args, i, x, out)
             else:
                 block = _jac_reverse(func, args, i, x, out)
-            results.append(_in_dtype(block, x))  # (as grad: float32 in, float32 out)
+            results.append(_in_dtype(block, args[i]))  # (as grad: float32 in, float32 out)
         return results[0] if single else tuple(results)
 
     result = derivative(jac, jacobian, func, wrt=wrt, mode=mode)
@@ -643,14 +648,17 @@ def _jac_of_tuple(func, args, names, single, value, mode):
     return type(value)(b[0] if single else tuple(b) for b in blocks)
 
 
-def _several_outputs(bwd, out):
+def _several_outputs(bwd, out, tape=1):
     """Whether `out` is the function's several outputs (`return a, b`: its backward sweep
     takes a cotangent for each) rather than one value that is a tuple (`return t`, the
-    gradient of a tuple: one cotangent, a tuple itself)."""
+    gradient of a tuple, or `return (a,)`: one cotangent, a tuple itself).  Read off the
+    backward sweep's parameters after its `tape` ones (the Python backend's `_stack`; the
+    Numba backend's arrays and positions, of its dispatcher's Python function): several
+    outputs are two or more names returned, one parameter each."""
     if not isinstance(out, tuple):
         return False
-    code = getattr(bwd, "__code__", None)  # (bwd(_stack, dout1, dout2, ...))
-    return code is None or len(out) == 1 or code.co_argcount - 1 == len(out)
+    code = getattr(getattr(bwd, "py_func", bwd), "__code__", None)
+    return code is None or code.co_argcount - tape == len(out) > 1
 
 
 def _jac_reverse(func, args, i, x, out):

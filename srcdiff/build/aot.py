@@ -16,6 +16,8 @@ it.  For ``-o pkg/model_grad.py``:
   built rank, else TypeError) and calling the extension.  pycc's own conversion checks
   no dtype, rank or layout (an int array is read as float64 bits, a list crashes the
   process), which is why the compiled functions are reached through these wrappers.
+  They check what the extension returns as the Numba module's entries do (finite,
+  arithmetic errors as in-process: aot_checks.py).
   At import it checks that the extension was compiled from this very module text (a
   hash the extension exports) and raises ImportError naming `srcdiff build` otherwise.
 
@@ -45,6 +47,7 @@ import warnings
 from dataclasses import dataclass
 
 from ..errors import AotError
+from .aot_checks import CALL, checked_body, helpers
 from .header import render_header
 
 #: this interpreter's extension-module suffix (".cpython-311-x86_64-linux-gnu.so")
@@ -68,6 +71,8 @@ class Export:
     defaults: tuple  # source text of the last len(defaults) parameters' defaults
     types: tuple  # per parameter: "f8", "i8", or the rank (int) of a float64 C array
     doc: str
+    compiled: str = ""  # the @numba.njit function exported (the Python entry's, or itself)
+    checked: str = ""  # the Python entry's checks, around aot_checks.CALL (aot_checks.py)
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,9 @@ def plan(project, numba_rel, numba_text, built_list) -> AotModule:
         node.name: node for node in ast.parse(numba_text).body if isinstance(node, ast.FunctionDef)
     }
     exports = tuple(
-        _export(built, out, defs[gen.entry]) for built in built_list for out, gen in built.units
+        _export(built, out, defs[gen.entry], _compiled_def(defs, defs[gen.entry]), numba_text)
+        for built in built_list
+        for out, gen in built.units
     )
     return AotModule(
         numba_rel=numba_rel,
@@ -110,7 +117,20 @@ def plan(project, numba_rel, numba_text, built_list) -> AotModule:
     )
 
 
-def _export(built, out, node) -> Export:
+def _compiled_def(defs, node):
+    """The @numba.njit function behind entry `node`: the one the Python entry that checks
+    its derivatives calls (build/finite.py), or `node` itself."""
+    if node.decorator_list:
+        return node
+    called = [
+        defs[c.func.id]
+        for c in ast.walk(node)
+        if isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id in defs
+    ]
+    return next((d for d in called if d.decorator_list), node)
+
+
+def _export(built, out, node, compiled, numba_text) -> Export:
     spec = built.target.spec
     args = node.args
     if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
@@ -150,8 +170,9 @@ def _export(built, out, node) -> Export:
             f"{spec}: {node.name}{tuple(names)} doesn't take the parameters --aot expects",
             hint=_INSTEAD,
         )
-    doc = ast.get_docstring(node) or f"{node.name} of {built.func.__name__}."
-    return Export(node.name, names, defaults, tuple(own + more), doc)
+    doc = ast.get_docstring(compiled) or f"{node.name} of {built.func.__name__}."
+    checked = checked_body(numba_text, node, compiled)
+    return Export(node.name, names, defaults, tuple(own + more), doc, compiled.name, checked)
 
 
 _KIND_WORDS = {
@@ -255,6 +276,10 @@ def render_wrapper(aot: AotModule, built_list) -> str:
     arrays = any(isinstance(t, int) for t in used)
     imports = ["from operator import index as _index\n"] if "i8" in used else []
     imports += ["import numpy as _np\n"] if arrays else []
+    checks = any(e.checked for e in aot.exports)
+    if checks:
+        check_imports, check_text = helpers()
+        imports += check_imports
     blocks = [
         header,
         "\n".join(imports + ["# isort: split\n" + imported])
@@ -279,6 +304,11 @@ def render_wrapper(aot: AotModule, built_list) -> str:
             'not of rank {a.ndim}")\n'
             "    return a"
         )
+    if checks:
+        blocks.append(
+            "# srcdiff runtime helpers, copied here so this module runs without srcdiff\n\n\n"
+            + check_text
+        )
     return "\n\n\n".join(b.rstrip("\n") for b in blocks) + "\n"
 
 
@@ -294,10 +324,14 @@ def _wrapper_def(e: Export) -> str:
         else:
             converted.append(f'_as_array({p}, {t}, "{p}")')
     doc = e.doc.splitlines()[0].rstrip(".") + ", compiled ahead of time."
+    head = f'def {e.name}({", ".join(params)}):\n    """{doc}"""\n'
+    if e.checked:  # (the Numba module entry's checks, around the extension's call)
+        return head + e.checked.replace(CALL, f"_compiled.{e.name}({', '.join(converted)})")
     return (
-        f"def {e.name}({', '.join(params)}):\n"
-        f'    """{doc}"""\n'
-        f"    return _compiled.{e.name}(\n        " + ",\n        ".join(converted) + ",\n    )"
+        head
+        + f"    return _compiled.{e.name}(\n        "
+        + ",\n        ".join(converted)
+        + ",\n    )"
     )
 
 
@@ -371,7 +405,7 @@ def compile_extension(project, aot: AotModule) -> None:
                     else types.Array(types.float64, t, "C")
                     for t in e.types
                 )
-                cc.export(e.name, sig)(getattr(module, e.name).py_func)
+                cc.export(e.name, sig)(getattr(module, e.compiled or e.name).py_func)
             namespace: dict = {}
             exec(f"def {HASH_EXPORT}():\n    return {aot.module_hash}\n", namespace)
             cc.export(HASH_EXPORT, ())(namespace[HASH_EXPORT])

@@ -82,12 +82,12 @@ class _ModuleText:
     def add_unit(self, gen, user_module):
         """Add one generated unit; `user_module` is the module its globals come from."""
 
-        compiled = getattr(gen, "backend", "python") == "numba"
+        compiled = _compiled_reads(gen.text) if getattr(gen, "backend", "") == "numba" else ()
 
         def resolve(name):
             if name in gen.bindings:
                 obj = gen.bindings[name]
-                if compiled and _is_runtime(getattr(obj, "__module__", None) or ""):
+                if name in compiled and _is_runtime(getattr(obj, "__module__", None) or ""):
                     self.compiled_calls.append(obj)
                 return self._binding_key(name, obj)
             if name in gen.globals:
@@ -240,6 +240,19 @@ def runtime_copies(funcs):
     blocks += [module.names[n][1].rstrip("\n") for n in module.runtime_defs]
     names = sorted(n for n, k in module.names.items() if k[0] in ("const", "def"))
     return imports, names, "\n\n\n".join(blocks) + "\n"
+
+
+def _compiled_reads(text):
+    """The names a Numba unit's `@numba.njit` functions read: the runtime helpers among
+    them need Numba forms (the Python entry checking the derivatives, build/finite.py,
+    calls its helper from Python)."""
+    names = set()
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.FunctionDef) and any(
+            "njit" in ast.unparse(d) for d in node.decorator_list
+        ):
+            names |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    return names
 
 
 def _is_runtime(module):

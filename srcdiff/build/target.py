@@ -213,7 +213,8 @@ def build_target(project, loader, target):
             )
             for out in target.outputs
         ]
-    units = [(out, checked_unit(gen, out, func.__name__, wrt)) for out, gen in units]
+    own = (project.dotted(target.file), params)
+    units = [(out, checked_unit(gen, out, func.__name__, wrt, own)) for out, gen in units]
     return Built(
         target=target,
         dotted=project.dotted(target.file),
@@ -282,7 +283,9 @@ def _build_tree_target(project, target, func, params, wrt, at):
                 "can't be written as code reading them (a container type srcdiff can't "
                 "name in a module, or a name clash); give plain arguments"
             )
-        units.append((out, checked_unit(shown, out, func.__name__, wrt)))
+        own = (project.dotted(target.file), params)
+        checked = checked_unit(shown, out, func.__name__, wrt, own)
+        units.append((out, checked))
     return Built(
         target=target,
         dotted=project.dotted(target.file),

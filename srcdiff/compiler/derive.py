@@ -200,7 +200,14 @@ def _generate(
                 state.add(main.outputs[0])
                 seeds = main.owned_adjoints(state, main.outputs)  # (the caller's cotangent)
         else:
-            raise SrcDiffError("vjp of a function returning a tuple is not supported yet")
+            raise NonScalarOutputError(
+                f"{func.__name__} returns {len(main.outputs)} results; a vjp function takes "
+                "the cotangent of one",
+                node=main.source.tree,
+                source=main.source,
+                hint="hold them in one tuple (`t = (a, b)`, then `return t`): its vjp takes "
+                "one cotangent, a tuple; or use srcdiff.vjp, which takes one per result",
+            )
     functions = [_main_function(main, entry, fwd, seeds, bwd, state, output, cot)]
     return _finish(unit, func, functions, entry)
 

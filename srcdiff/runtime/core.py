@@ -19,6 +19,7 @@ __all__ = [
     "broadcast_like",
     "check_distinct",
     "check_scalar",
+    "derivative_error",
     "finite_derivative",
     "float_stack",
     "like",
@@ -467,8 +468,87 @@ def _raise(error, fallback, message, hint):
     """Raise srcdiff's `error` (a class of srcdiff.errors) where srcdiff is installed, else
     the built-in `fallback` with the hint in its message: built modules carry this code and
     run without srcdiff."""
+    raise _error(error, fallback, message, hint)
+
+
+def _error(error, fallback, message, hint):
+    """_raise's exception, not raised."""
     try:
         from srcdiff import errors
     except ImportError:
-        raise fallback(f"{message}\nhint: {hint}") from None
-    raise getattr(errors, error)(message, hint=hint)
+        return fallback(f"{message}\nhint: {hint}")
+    return getattr(errors, error)(message, hint=hint)
+
+
+def derivative_error(exc, module, func_name, args, kwargs=None, compiled=None):
+    """What a built module's entry raises for the arithmetic error `exc` of its code
+    (`0.0 ** -0.5`, `math.log` at 0), as srcdiff does in-process: the function's own error
+    where `module.func_name` fails the same way at these arguments (f is not defined
+    there; after compiled code, with any of the errors caught), a ValueError that is not
+    a math domain error as it is (not the derivative's), else srcdiff's DomainError
+    (FloatingPointError without srcdiff) naming the function and the line that failed
+    (`compiled`: the Numba function it failed in, whose lines no traceback shows).  Runs
+    only once something failed: the entry's `try` costs nothing on success."""
+    # (compiled code may fail where Python's differs: log(0.0) is -inf in Numba)
+    same = (ZeroDivisionError, OverflowError, ValueError) if compiled else type(exc)
+    own = _own_error(same, (module, func_name), args, kwargs or {})
+    if own is not None:
+        return own
+    if isinstance(exc, ValueError) and "math domain error" not in str(exc):
+        return exc
+    message = f"the derivative code of {func_name} raised {type(exc).__name__}: {exc}"
+    where = f" in {compiled} (compiled by Numba)" if compiled else _failed_line(exc)
+    hint = (
+        "the function may not be differentiable at this point (sqrt or cbrt at 0, asin at 1, "
+        "|x| ** 0.5 at 0); try a nearby point"
+    )
+    return _error("DomainError", FloatingPointError, message + where, hint)
+
+
+def _own_error(same, where, args, kwargs):
+    """The error of a type in `same` that function `where` = (module, name) raises itself
+    at copies of `args`, else None (it runs, fails otherwise, or can't be imported: the
+    derivative is at fault)."""
+    import copy
+    import importlib
+
+    module, func_name = where
+    try:
+        func = getattr(importlib.import_module(module), func_name)
+    except (ImportError, AttributeError):
+        return None
+    try:
+        func(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+    except same as own:
+        return own
+    except Exception:  # noqa: BLE001 - another failure: report the derivative's
+        return None
+    return None
+
+
+def _failed_line(exc):
+    """` at `<line>` (for line N: ...)`: the last line of the module `exc` was caught in
+    (its traceback's first frame) that it passed through, and the user's line it is
+    for; "" where that file's lines can't be read (Numba's compiled code)."""
+    import linecache
+
+    tb = exc.__traceback__
+    if tb is None:
+        return ""
+    filename, lineno = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            lineno = tb.tb_lineno
+        tb = tb.tb_next
+    lines = linecache.getlines(filename)
+    if not 0 < lineno <= len(lines):
+        return ""
+    origin = next(
+        (
+            ln.strip()[2:]
+            for ln in reversed(lines[: lineno - 1])
+            if ln.strip().startswith("# line ")
+        ),
+        None,
+    )
+    return f" at `{lines[lineno - 1].strip()}`" + (f" (for {origin})" if origin else "")

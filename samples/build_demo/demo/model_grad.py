@@ -20,35 +20,38 @@ default = ((0.0, 0.1), (0.5, 0.6), (1.0, 0.8), (1.5, 0.95))
 
 def loss_grad(w, b, data=DATA):
     """Gradient of loss with respect to w, b (reverse mode)."""
-    # forward sweep
-    err = None
-    _stack = []
-    n = len(data)
-    iters1 = range(len(data))
-    for i1 in iters1:
-        t1 = data[i1]
-        x = t1[0]
-        y = t1[1]
-        t2 = predict_fwd(_stack, w, b, x)
-        _stack.append(err)
-        err = t2 - y
-    t5 = DECAY * w
-    # backward sweep
-    # line 21: return total / n + DECAY * w * w
-    dw = t5
-    dw = dw + w * DECAY
-    dtotal = 1.0 / n
-    # line 18: for x, y in data:
-    db = 0.0
-    for i1 in reversed(iters1):
-        # line 20: total = total + err * err
-        derr = 2 * (dtotal * err)
-        err = _stack.pop()
-        # line 19: err = predict(w, b, x) - y
-        g1, g2 = predict_bwd(_stack, derr, w, b)
-        dw = dw + g1
-        db = db + g2
-    return finite_derivative((dw, db), "loss", ("w", "b"))
+    try:
+        # forward sweep
+        err = None
+        _stack = []
+        n = len(data)
+        iters1 = range(len(data))
+        for i1 in iters1:
+            t1 = data[i1]
+            x = t1[0]
+            y = t1[1]
+            t2 = predict_fwd(_stack, w, b, x)
+            _stack.append(err)
+            err = t2 - y
+        t5 = DECAY * w
+        # backward sweep
+        # line 21: return total / n + DECAY * w * w
+        dw = t5
+        dw = dw + w * DECAY
+        dtotal = 1.0 / n
+        # line 18: for x, y in data:
+        db = 0.0
+        for i1 in reversed(iters1):
+            # line 20: total = total + err * err
+            derr = 2 * (dtotal * err)
+            err = _stack.pop()
+            # line 19: err = predict(w, b, x) - y
+            g1, g2 = predict_bwd(_stack, derr, w, b)
+            dw = dw + g1
+            db = db + g2
+        return finite_derivative((dw, db), "loss", ("w", "b"))
+    except (ZeroDivisionError, OverflowError, ValueError) as exc:
+        raise derivative_error(exc, "demo.model", "loss", (w, b, data)) from None
 
 
 def predict_fwd(_stack, w, b, x):
@@ -70,50 +73,56 @@ def predict_bwd(_stack, dout, w, b):
 
 def loss_value_and_grad(w, b, data=DATA):
     """Value and gradient of loss with respect to w, b (reverse mode)."""
-    # forward sweep
-    err = None
-    _stack = []
-    n = len(data)
-    total = 0.0
-    iters1 = range(len(data))
-    for i1 in iters1:
-        t1 = data[i1]
-        x = t1[0]
-        y = t1[1]
-        t2 = predict_fwd(_stack, w, b, x)
-        _stack.append(err)
-        err = t2 - y
-        total = total + err * err
-    t5 = DECAY * w
-    out = total / n + t5 * w
-    # backward sweep
-    value = out
-    # line 21: return total / n + DECAY * w * w
-    dw = t5
-    dw = dw + w * DECAY
-    dtotal = 1.0 / n
-    # line 18: for x, y in data:
-    db = 0.0
-    for i1 in reversed(iters1):
-        # line 20: total = total + err * err
-        derr = 2 * (dtotal * err)
-        err = _stack.pop()
-        # line 19: err = predict(w, b, x) - y
-        g1, g2 = predict_bwd(_stack, derr, w, b)
-        dw = dw + g1
-        db = db + g2
-    return value, finite_derivative((dw, db), "loss", ("w", "b"))
+    try:
+        # forward sweep
+        err = None
+        _stack = []
+        n = len(data)
+        total = 0.0
+        iters1 = range(len(data))
+        for i1 in iters1:
+            t1 = data[i1]
+            x = t1[0]
+            y = t1[1]
+            t2 = predict_fwd(_stack, w, b, x)
+            _stack.append(err)
+            err = t2 - y
+            total = total + err * err
+        t5 = DECAY * w
+        out = total / n + t5 * w
+        # backward sweep
+        value = out
+        # line 21: return total / n + DECAY * w * w
+        dw = t5
+        dw = dw + w * DECAY
+        dtotal = 1.0 / n
+        # line 18: for x, y in data:
+        db = 0.0
+        for i1 in reversed(iters1):
+            # line 20: total = total + err * err
+            derr = 2 * (dtotal * err)
+            err = _stack.pop()
+            # line 19: err = predict(w, b, x) - y
+            g1, g2 = predict_bwd(_stack, derr, w, b)
+            dw = dw + g1
+            db = db + g2
+        return value, finite_derivative((dw, db), "loss", ("w", "b"))
+    except (ZeroDivisionError, OverflowError, ValueError) as exc:
+        raise derivative_error(exc, "demo.model", "loss", (w, b, data)) from None
 
 
 def rosenbrock_grad(x, y, a=1.0, b=100.0):
     """Gradient of rosenbrock with respect to x, y (reverse mode)."""
-    # backward sweep
-    # line 26: return (a - x) ** 2 + b * (y - x * x) ** 2
-    dt4 = b * 2 * (y - x * x)
-    dy = dt4
-    dt3 = -dt4
-    dx = 2 * (dt3 * x) - 2.0 * (a - x)
-    return finite_derivative((dx, dy), "rosenbrock", ("x", "y"))
+    try:
+        # backward sweep
+        # line 26: return (a - x) ** 2 + b * (y - x * x) ** 2
+        dt4 = b * 2 * (y - x * x)
+        dy = dt4
+        dt3 = -dt4
+        dx = 2 * (dt3 * x) - 2.0 * (a - x)
+        return finite_derivative((dx, dy), "rosenbrock", ("x", "y"))
+    except (ZeroDivisionError, OverflowError, ValueError) as exc:
+        raise derivative_error(exc, "demo.model", "rosenbrock", (x, y, a, b)) from None
 
 
 def fit_loss_grad_leaves(params_w, params_b, data):
@@ -176,11 +185,14 @@ def loss_bwd(_stack, dout, w, b):
 
 def fit_loss_grad(params, data=DATA):
     """Gradient of fit_loss with respect to params, in their structure."""
-    if structure_of(params) != {"w": None, "b": None}:
-        raise ValueError("fit_loss_grad was built for another structure of params (keys, lengths); rebuild it with an `at` of this one")
-    dparams_w, dparams_b = fit_loss_grad_leaves(params["w"], params["b"], data)
-    dparams = {"w": dparams_w, "b": dparams_b}
-    return finite_derivative(dparams, "fit_loss", ("params",))
+    try:
+        if structure_of(params) != {"w": None, "b": None}:
+            raise ValueError("fit_loss_grad was built for another structure of params (keys, lengths); rebuild it with an `at` of this one")
+        dparams_w, dparams_b = fit_loss_grad_leaves(params["w"], params["b"], data)
+        dparams = {"w": dparams_w, "b": dparams_b}
+        return finite_derivative(dparams, "fit_loss", ("params",))
+    except (ZeroDivisionError, OverflowError, ValueError) as exc:
+        raise derivative_error(exc, "demo.model", "fit_loss", (params, data)) from None
 
 
 def fit_loss_value_and_grad_leaves(params_w, params_b, data):
@@ -197,14 +209,100 @@ def fit_loss_value_and_grad_leaves(params_w, params_b, data):
 
 def fit_loss_value_and_grad(params, data=DATA):
     """Value and gradient of fit_loss with respect to params, in their structure."""
-    if structure_of(params) != {"w": None, "b": None}:
-        raise ValueError("fit_loss_value_and_grad was built for another structure of params (keys, lengths); rebuild it with an `at` of this one")
-    value, (dparams_w, dparams_b) = fit_loss_value_and_grad_leaves(params["w"], params["b"], data)
-    dparams = {"w": dparams_w, "b": dparams_b}
-    return value, finite_derivative(dparams, "fit_loss", ("params",))
+    try:
+        if structure_of(params) != {"w": None, "b": None}:
+            raise ValueError("fit_loss_value_and_grad was built for another structure of params (keys, lengths); rebuild it with an `at` of this one")
+        value, (dparams_w, dparams_b) = fit_loss_value_and_grad_leaves(params["w"], params["b"], data)
+        dparams = {"w": dparams_w, "b": dparams_b}
+        return value, finite_derivative(dparams, "fit_loss", ("params",))
+    except (ZeroDivisionError, OverflowError, ValueError) as exc:
+        raise derivative_error(exc, "demo.model", "fit_loss", (params, data)) from None
 
 
 # srcdiff runtime helpers, copied here so this module runs without srcdiff
+
+
+def _error(error, fallback, message, hint):
+    """_raise's exception, not raised."""
+    try:
+        from srcdiff import errors
+    except ImportError:
+        return fallback(f"{message}\nhint: {hint}")
+    return getattr(errors, error)(message, hint=hint)
+
+
+def _failed_line(exc):
+    """` at `<line>` (for line N: ...)`: the last line of the module `exc` was caught in
+    (its traceback's first frame) that it passed through, and the user's line it is
+    for; "" where that file's lines can't be read (Numba's compiled code)."""
+    import linecache
+
+    tb = exc.__traceback__
+    if tb is None:
+        return ""
+    filename, lineno = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            lineno = tb.tb_lineno
+        tb = tb.tb_next
+    lines = linecache.getlines(filename)
+    if not 0 < lineno <= len(lines):
+        return ""
+    origin = next(
+        (
+            ln.strip()[2:]
+            for ln in reversed(lines[: lineno - 1])
+            if ln.strip().startswith("# line ")
+        ),
+        None,
+    )
+    return f" at `{lines[lineno - 1].strip()}`" + (f" (for {origin})" if origin else "")
+
+
+def _own_error(same, where, args, kwargs):
+    """The error of a type in `same` that function `where` = (module, name) raises itself
+    at copies of `args`, else None (it runs, fails otherwise, or can't be imported: the
+    derivative is at fault)."""
+    import copy
+    import importlib
+
+    module, func_name = where
+    try:
+        func = getattr(importlib.import_module(module), func_name)
+    except (ImportError, AttributeError):
+        return None
+    try:
+        func(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+    except same as own:
+        return own
+    except Exception:  # noqa: BLE001 - another failure: report the derivative's
+        return None
+    return None
+
+
+def derivative_error(exc, module, func_name, args, kwargs=None, compiled=None):
+    """What a built module's entry raises for the arithmetic error `exc` of its code
+    (`0.0 ** -0.5`, `math.log` at 0), as srcdiff does in-process: the function's own error
+    where `module.func_name` fails the same way at these arguments (f is not defined
+    there; after compiled code, with any of the errors caught), a ValueError that is not
+    a math domain error as it is (not the derivative's), else srcdiff's DomainError
+    (FloatingPointError without srcdiff) naming the function and the line that failed
+    (`compiled`: the Numba function it failed in, whose lines no traceback shows).  Runs
+    only once something failed: the entry's `try` costs nothing on success."""
+    # (compiled code may fail where Python's differs: log(0.0) is -inf in Numba)
+    same = (ZeroDivisionError, OverflowError, ValueError) if compiled else type(exc)
+    own = _own_error(same, (module, func_name), args, kwargs or {})
+    if own is not None:
+        return own
+    if isinstance(exc, ValueError) and "math domain error" not in str(exc):
+        return exc
+    message = f"the derivative code of {func_name} raised {type(exc).__name__}: {exc}"
+    where = f" in {compiled} (compiled by Numba)" if compiled else _failed_line(exc)
+    hint = (
+        "the function may not be differentiable at this point (sqrt or cbrt at 0, asin at 1, "
+        "|x| ** 0.5 at 0); try a nearby point"
+    )
+    return _error("DomainError", FloatingPointError, message + where, hint)
 
 
 def _not_finite_real(value):
@@ -237,11 +335,7 @@ def _raise(error, fallback, message, hint):
     """Raise srcdiff's `error` (a class of srcdiff.errors) where srcdiff is installed, else
     the built-in `fallback` with the hint in its message: built modules carry this code and
     run without srcdiff."""
-    try:
-        from srcdiff import errors
-    except ImportError:
-        raise fallback(f"{message}\nhint: {hint}") from None
-    raise getattr(errors, error)(message, hint=hint)
+    raise _error(error, fallback, message, hint)
 
 
 def _refuse_derivative(problem, func_name, name):
