@@ -676,7 +676,9 @@ def _shift(v, t, h):
 
 
 def _vdot(a, b):
-    if isinstance(a, list):
+    # a list's cotangent is an array indexed like the list (runtime.rows_of)
+    if isinstance(a, list) or isinstance(b, list):
+        assert len(a) == len(b)
         return sum(_vdot(x, y) for x, y in zip(a, b))
     return float(np.sum(np.asarray(a) * np.asarray(b)))
 

@@ -46,8 +46,9 @@ def well_conditioned(*shape):
 
 
 def like(v):
-    """A random value shaped like v (a float, an array, or a list of them)."""
-    if isinstance(v, list):
+    """A random value shaped like v (a float, an array, or a list of them; an array of
+    objects, as runtime.rows_of holds ragged cotangents, is a list of them)."""
+    if isinstance(v, list) or (isinstance(v, np.ndarray) and v.dtype == object):
         return [like(e) for e in v]
     return U(*np.shape(v))
 
@@ -196,21 +197,28 @@ def _shift(v, t, h):
 
 
 def _vdot(a, b):
-    if isinstance(a, (list, tuple)):
+    if _is_seq(a) or _is_seq(b):
         return sum(_vdot(x, y) for x, y in zip(a, b))
     return float(np.sum(np.asarray(a, dtype=float) * np.asarray(b, dtype=float)))
 
 
 def _as_arrays(v):
-    if isinstance(v, (list, tuple)):
+    if _is_seq(v):
         return [np.asarray(e, dtype=float) for e in v]
     return np.asarray(v, dtype=float)
 
 
-def _shape(v):
-    if isinstance(v, (list, tuple)):
+def _shape(v, like=None):
+    """The shapes of a sequence's items (of `v` taken as one where `like` is a list: a
+    list's cotangent is an array indexed like it, runtime.rows_of), or v's shape."""
+    if _is_seq(v) or _is_seq(like):
         return [np.shape(e) for e in v]
     return np.shape(v)
+
+
+def _is_seq(v):
+    """A list or tuple, or an array of objects (runtime.rows_of's ragged items)."""
+    return isinstance(v, (list, tuple)) or (isinstance(v, np.ndarray) and v.dtype == object)
 
 
 def _cumprod_out(b):
@@ -448,6 +456,8 @@ def _entries():
     a = U(3)
     add("asarray_vjp-ndmin", rn.asarray_vjp, cot(np.array, a, ndmin=2), a)
     add("asarray_vjp-float", rn.asarray_vjp, U(), 0.7)
+    add("rows_of", rn.rows_of, [U(2, 3), U(2, 3)])
+    add("rows_of-ragged", rn.rows_of, [U(2, 3), U(4)])
     arrays = [U(2, 3), U(2, 1)]
     add("concatenate_vjp-axis", rn.concatenate_vjp, cot(np.concatenate, arrays, -1), arrays, -1)
     arrays = [U(2, 3), U(4)]
@@ -586,7 +596,9 @@ def test_rule_templates_jvp_and_vjp(e):
         t = like(value)
         # the vjp: a cotangent of the parameter's exact shape
         ct = _eval(rule, "vjp", p, bound, out, g)
-        assert _shape(ct) == _shape(value), f"vjp for {p}: shape {_shape(ct)}, not {_shape(value)}"
+        assert _shape(ct, value) == _shape(value), (
+            f"vjp for {p}: shape {_shape(ct, value)}, not {_shape(value)}"
+        )
         # the jvp against a central difference of the helper along t
         tan = _eval(rule, "jvp", p, bound, out, t)
         h = 1e-6
@@ -596,7 +608,7 @@ def test_rule_templates_jvp_and_vjp(e):
             return _as_arrays(e.func(*[moved[q] for q in list(moved)[: len(e.args)]]))
 
         plus, minus = at(h), at(-h)
-        if isinstance(out, list):
+        if _is_seq(out):
             numeric = [(a - b) / (2 * h) for a, b in zip(plus, minus)]
             assert len(tan) == len(numeric)
             for k, (x, y) in enumerate(zip(tan, numeric)):

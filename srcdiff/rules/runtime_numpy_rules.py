@@ -384,7 +384,9 @@ rule(
     jvp={"v": "asarray_vjp(t, a)"},
     vjp={"v": "np.reshape(g, np.shape(v))"},
 )
-# these return lists of cotangents (one per joined array); their transposes join them
+# these return cotangents one per joined array (an array indexed like the list,
+# rows_of); their transposes join them
+rule(rn.rows_of, "parts", jvp={"parts": "rows_of(t)"}, vjp={"parts": "g"})
 rule(
     rn.concatenate_vjp,
     "v, arrays, axis=0",

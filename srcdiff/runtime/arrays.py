@@ -82,6 +82,7 @@ __all__ = [
     "reduced_size",
     "repeat_vjp",
     "rollaxis_vjp",
+    "rows_of",
     "scale_matrices",
     "select_none",
     "select_vjp",
@@ -814,7 +815,24 @@ def _joined_like(pieces, seq):
     parts = [_cast_like(np.asarray(np.reshape(p, np.shape(x))), x) for p, x in zip(pieces, seq)]
     if isinstance(seq, np.ndarray):
         return _cast_like(np.reshape(np.stack(parts), seq.shape), seq)
-    return parts
+    return rows_of(parts)
+
+
+def rows_of(parts):
+    """The cotangents `parts` of a sequence's items as a sequence's adjoint is held in
+    generated code: an array indexed like the sequence -- the parts stacked where they
+    share one shape and dtype, an array of objects otherwise.  A list would be joined,
+    not added, by the `+` that accumulates a list's adjoint (`drows + stack_vjp(...)`
+    where `rows` is joined twice), and unpacking (`g1, g2 = ...`) reads either alike."""
+    arrays = [np.asarray(p) for p in parts]
+    if not arrays:
+        return np.zeros(0)
+    if len({(a.shape, a.dtype) for a in arrays}) == 1:
+        return np.stack(arrays)
+    out = np.empty(len(arrays), dtype=object)
+    for i, p in enumerate(parts):
+        out[i] = p
+    return out
 
 
 def concatenate_vjp(g, arrays, axis=0):

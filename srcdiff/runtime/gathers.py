@@ -3,12 +3,15 @@
 stencils, and np.r_[...] / np.c_[...] of arrays.
 
 Same contract as runtime/arrays.py: `srcdiff build` copies the helpers a module uses
-into it, so a function here refers only to `np`, builtins and functions of this module.
+into it, so a function here refers only to `np`, builtins, functions of this module and
+runtime/arrays.py's `rows_of` (the form of a list's cotangents).
 A cotangent comes back with its input's shape and floating dtype (float32 stays
 float32).
 """
 
 import numpy as np
+
+from .arrays import rows_of
 
 __all__ = [
     "c_join",
@@ -196,7 +199,9 @@ def dstack_vjp(g, tup):
     arrays = [np.asarray(x) for x in tup]
     sizes = [np.atleast_3d(x).shape[2] for x in arrays]
     parts = np.split(g, np.cumsum(sizes)[:-1], axis=2)
-    return [np.reshape(p, x.shape).astype(_float(x), copy=False) for p, x in zip(parts, arrays)]
+    return rows_of(
+        [np.reshape(p, x.shape).astype(_float(x), copy=False) for p, x in zip(parts, arrays)]
+    )
 
 
 def r_join_vjp(g, items):

@@ -16,7 +16,7 @@ recursive generator never builds.
   a loop;
 * ``matmul`` -- matmul chains with transposes (``A @ B.T @ x``, ``x @ A.T``, ``A.T @ A``);
 * ``stack_index`` -- ``np.stack`` / ``np.concatenate`` (``axis=-1`` too) then basic and
-  integer indexing of the result;
+  integer indexing of the result, or of a list joined, grown and joined again;
 * ``dict_params`` -- parameters in a dict, read by key, passed whole as ``wrt``;
 * the container families of container_families.py (dicts passed to helpers, helpers
   returning containers, ``state = step(state)`` loops, lists of dicts, NamedTuple and
@@ -402,7 +402,19 @@ class Family(ContainerFamilies, RebindFamilies, LibraryFamilies):
             f"    z = {join}\n"
             f"    return np.sum({self.unary(r1)}) + np.sum({r2} * {r2})\n"
         )
+        if self.chance(0.4):
+            src = self._joined_twice(join)
         return src, {"x": self.value(shape), "w": self.value(shape)}, ("x", "w")
+
+    def _joined_twice(self, join):
+        """The items of `join` in a list, joined, the list grown, and joined again: the
+        two joins' cotangents of the list add up (two lists' `+` joined them)."""
+        call, items = join.split("(", 1)
+        items, rest = items[1:].split("]", 1)
+        grow = self.pick(["zs.append(x * w)", "zs.extend([w, x])", "zs.append(zs[0] * 0.5)"])
+        body = f"    zs = [{items}]\n    z = {call}(zs{rest}\n    {grow}\n"
+        body += f"    z2 = {call}(zs{rest}\n"
+        return f"def f(x, w):\n{body}    return np.sum({self.unary('z')}) + np.sum(z2 * z2)\n"
 
     def dict_params(self):
         n = self.pick([2, 3])
