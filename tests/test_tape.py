@@ -222,11 +222,11 @@ def test_a_helper_reading_another_global_is_fine():
 def test_unsupported_code_in_the_block_is_reported_at_the_users_line():
     x = np.array([1.0, 2.0])
     with srcdiff.GradientTape() as tape:
-        f = float(np.sum(np.frexp(x)[0]))
+        f = float(np.sum(np.i0(x)))
     with pytest.raises(SrcDiffError) as info:
         tape.gradient(f, x)
     text = str(info.value)
-    assert "test_tape.py:" in text and "np.frexp(x)" in text and "^" in text
+    assert "test_tape.py:" in text and "np.i0(x)" in text and "^" in text
 
 
 def test_no_source_file_is_the_usual_error():

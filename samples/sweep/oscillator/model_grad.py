@@ -15,115 +15,121 @@ FLOAT_STACK_LIST_BELOW = 32768
 
 def misfit_grad(k, c, observed, dt):
     """Gradient of misfit with respect to k, c (reverse mode)."""
-    # forward sweep
-    _stack = []
-    x = 1.0
-    v = 0.0
-    total = 0.0
-    iters1 = range(len(observed))
-    t1 = -k
-    _floats = float_stack(k, c, dt, size=2 * len(iters1))
-    for i in iters1:
-        a = t1 * x - c * v
-        _floats.append(x)
-        x = x + dt * v
-        _floats.append(v)
-        v = v + dt * a
-        t6 = x - observed[i]
-        t7 = t6 ** 2
-        _stack.append(total)
-        _stack.append(t6)
-        _stack.append(t7)
-        total = total + t7
-    out = total / len(observed)
-    # backward sweep
-    check_scalar(out, 'misfit')
-    del out
-    # line 22: return total / len(observed)
-    dtotal = unbroadcast(1.0 / len(observed), total)
-    # line 17: for i in range(len(observed)):
-    dc = 0.0
-    dk = 0.0
-    dv = 0.0
-    dx = 0.0
-    for i in reversed(iters1):
-        t7 = _stack.pop()
-        t6 = _stack.pop()
-        total = _stack.pop()
-        # line 21: total = total + (x - observed[i]) ** 2
-        dt7 = unbroadcast(dtotal, t7)
-        dtotal = unbroadcast(dtotal, total)
-        dx = dx + np.sum(dt7 * 2 * t6)
-        v = _floats.pop()
-        # line 20: v = v + dt * a
-        da = dv * dt
-        x = _floats.pop()
-        # line 19: x = x + dt * v
-        dv = dv + dx * dt
-        # line 18: a = -k * x - c * v
-        dt3 = -da
-        dc = dc + dt3 * v
-        dv = dv + dt3 * c
-        dx = dx + da * t1
-        dk = dk - da * x
-    return finite_derivative((scalar_like(dk, k), scalar_like(dc, c)), "misfit", ("k", "c"))
+    try:
+        # forward sweep
+        _stack = []
+        x = 1.0
+        v = 0.0
+        total = 0.0
+        iters1 = range(len(observed))
+        t1 = -k
+        _floats = float_stack(k, c, dt, size=2 * len(iters1))
+        for i in iters1:
+            a = t1 * x - c * v
+            _floats.append(x)
+            x = x + dt * v
+            _floats.append(v)
+            v = v + dt * a
+            t6 = x - observed[i]
+            t7 = t6 ** 2
+            _stack.append(total)
+            _stack.append(t6)
+            _stack.append(t7)
+            total = total + t7
+        out = total / len(observed)
+        # backward sweep
+        check_scalar(out, 'misfit')
+        del out
+        # line 22: return total / len(observed)
+        dtotal = unbroadcast(1.0 / len(observed), total)
+        # line 17: for i in range(len(observed)):
+        dc = 0.0
+        dk = 0.0
+        dv = 0.0
+        dx = 0.0
+        for i in reversed(iters1):
+            t7 = _stack.pop()
+            t6 = _stack.pop()
+            total = _stack.pop()
+            # line 21: total = total + (x - observed[i]) ** 2
+            dt7 = unbroadcast(dtotal, t7)
+            dtotal = unbroadcast(dtotal, total)
+            dx = dx + np.sum(dt7 * 2 * t6)
+            v = _floats.pop()
+            # line 20: v = v + dt * a
+            da = dv * dt
+            x = _floats.pop()
+            # line 19: x = x + dt * v
+            dv = dv + dx * dt
+            # line 18: a = -k * x - c * v
+            dt3 = -da
+            dc = dc + dt3 * v
+            dv = dv + dt3 * c
+            dx = dx + da * t1
+            dk = dk - da * x
+        return finite_derivative((scalar_like(dk, k), scalar_like(dc, c)), "misfit", ("k", "c"))
+    except (ZeroDivisionError, OverflowError, ValueError) as exc:
+        raise derivative_error(exc, "oscillator.model", "misfit", (k, c, observed, dt)) from None
 
 
 def misfit_value_and_grad(k, c, observed, dt):
     """Value and gradient of misfit with respect to k, c (reverse mode)."""
-    # forward sweep
-    _stack = []
-    x = 1.0
-    v = 0.0
-    total = 0.0
-    iters1 = range(len(observed))
-    t1 = -k
-    _floats = float_stack(k, c, dt, size=2 * len(iters1))
-    for i in iters1:
-        a = t1 * x - c * v
-        _floats.append(x)
-        x = x + dt * v
-        _floats.append(v)
-        v = v + dt * a
-        t6 = x - observed[i]
-        t7 = t6 ** 2
-        _stack.append(total)
-        _stack.append(t6)
-        _stack.append(t7)
-        total = total + t7
-    out = total / len(observed)
-    # backward sweep
-    value = out
-    check_scalar(out, 'misfit')
-    del out
-    # line 22: return total / len(observed)
-    dtotal = unbroadcast(1.0 / len(observed), total)
-    # line 17: for i in range(len(observed)):
-    dc = 0.0
-    dk = 0.0
-    dv = 0.0
-    dx = 0.0
-    for i in reversed(iters1):
-        t7 = _stack.pop()
-        t6 = _stack.pop()
-        total = _stack.pop()
-        # line 21: total = total + (x - observed[i]) ** 2
-        dt7 = unbroadcast(dtotal, t7)
-        dtotal = unbroadcast(dtotal, total)
-        dx = dx + np.sum(dt7 * 2 * t6)
-        v = _floats.pop()
-        # line 20: v = v + dt * a
-        da = dv * dt
-        x = _floats.pop()
-        # line 19: x = x + dt * v
-        dv = dv + dx * dt
-        # line 18: a = -k * x - c * v
-        dt3 = -da
-        dc = dc + dt3 * v
-        dv = dv + dt3 * c
-        dx = dx + da * t1
-        dk = dk - da * x
-    return value, finite_derivative((scalar_like(dk, k), scalar_like(dc, c)), "misfit", ("k", "c"))
+    try:
+        # forward sweep
+        _stack = []
+        x = 1.0
+        v = 0.0
+        total = 0.0
+        iters1 = range(len(observed))
+        t1 = -k
+        _floats = float_stack(k, c, dt, size=2 * len(iters1))
+        for i in iters1:
+            a = t1 * x - c * v
+            _floats.append(x)
+            x = x + dt * v
+            _floats.append(v)
+            v = v + dt * a
+            t6 = x - observed[i]
+            t7 = t6 ** 2
+            _stack.append(total)
+            _stack.append(t6)
+            _stack.append(t7)
+            total = total + t7
+        out = total / len(observed)
+        # backward sweep
+        value = out
+        check_scalar(out, 'misfit')
+        del out
+        # line 22: return total / len(observed)
+        dtotal = unbroadcast(1.0 / len(observed), total)
+        # line 17: for i in range(len(observed)):
+        dc = 0.0
+        dk = 0.0
+        dv = 0.0
+        dx = 0.0
+        for i in reversed(iters1):
+            t7 = _stack.pop()
+            t6 = _stack.pop()
+            total = _stack.pop()
+            # line 21: total = total + (x - observed[i]) ** 2
+            dt7 = unbroadcast(dtotal, t7)
+            dtotal = unbroadcast(dtotal, total)
+            dx = dx + np.sum(dt7 * 2 * t6)
+            v = _floats.pop()
+            # line 20: v = v + dt * a
+            da = dv * dt
+            x = _floats.pop()
+            # line 19: x = x + dt * v
+            dv = dv + dx * dt
+            # line 18: a = -k * x - c * v
+            dt3 = -da
+            dc = dc + dt3 * v
+            dv = dv + dt3 * c
+            dx = dx + da * t1
+            dk = dk - da * x
+        return value, finite_derivative((scalar_like(dk, k), scalar_like(dc, c)), "misfit", ("k", "c"))
+    except (ZeroDivisionError, OverflowError, ValueError) as exc:
+        raise derivative_error(exc, "oscillator.model", "misfit", (k, c, observed, dt)) from None
 
 
 # srcdiff runtime helpers, copied here so this module runs without srcdiff
@@ -142,6 +148,89 @@ def check_scalar(out, name):
         except ImportError:
             raise ValueError(message) from None
         raise NonScalarOutputError(message)
+
+
+def _error(error, fallback, message, hint):
+    """_raise's exception, not raised."""
+    try:
+        from srcdiff import errors
+    except ImportError:
+        return fallback(f"{message}\nhint: {hint}")
+    return getattr(errors, error)(message, hint=hint)
+
+
+def _failed_line(exc):
+    """` at `<line>` (for line N: ...)`: the last line of the module `exc` was caught in
+    (its traceback's first frame) that it passed through, and the user's line it is
+    for; "" where that file's lines can't be read (Numba's compiled code)."""
+    import linecache
+
+    tb = exc.__traceback__
+    if tb is None:
+        return ""
+    filename, lineno = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            lineno = tb.tb_lineno
+        tb = tb.tb_next
+    lines = linecache.getlines(filename)
+    if not 0 < lineno <= len(lines):
+        return ""
+    origin = next(
+        (
+            ln.strip()[2:]
+            for ln in reversed(lines[: lineno - 1])
+            if ln.strip().startswith("# line ")
+        ),
+        None,
+    )
+    return f" at `{lines[lineno - 1].strip()}`" + (f" (for {origin})" if origin else "")
+
+
+def _own_error(same, where, args, kwargs):
+    """The error of a type in `same` that function `where` = (module, name) raises itself
+    at copies of `args`, else None (it runs, fails otherwise, or can't be imported: the
+    derivative is at fault)."""
+    import copy
+    import importlib
+
+    module, func_name = where
+    try:
+        func = getattr(importlib.import_module(module), func_name)
+    except (ImportError, AttributeError):
+        return None
+    try:
+        func(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+    except same as own:
+        return own
+    except Exception:  # noqa: BLE001 - another failure: report the derivative's
+        return None
+    return None
+
+
+def derivative_error(exc, module, func_name, args, kwargs=None, compiled=None):
+    """What a built module's entry raises for the arithmetic error `exc` of its code
+    (`0.0 ** -0.5`, `math.log` at 0), as srcdiff does in-process: the function's own error
+    where `module.func_name` fails the same way at these arguments (f is not defined
+    there; after compiled code, with any of the errors caught), a ValueError that is not
+    a math domain error as it is (not the derivative's), else srcdiff's DomainError
+    (FloatingPointError without srcdiff) naming the function and the line that failed
+    (`compiled`: the Numba function it failed in, whose lines no traceback shows).  Runs
+    only once something failed: the entry's `try` costs nothing on success."""
+    # (compiled code may fail where Python's differs: log(0.0) is -inf in Numba)
+    same = (ZeroDivisionError, OverflowError, ValueError) if compiled else type(exc)
+    own = _own_error(same, (module, func_name), args, kwargs or {})
+    if own is not None:
+        return own
+    if isinstance(exc, ValueError) and "math domain error" not in str(exc):
+        return exc
+    message = f"the derivative code of {func_name} raised {type(exc).__name__}: {exc}"
+    where = f" in {compiled} (compiled by Numba)" if compiled else _failed_line(exc)
+    hint = (
+        "the function may not be differentiable at this point (sqrt or cbrt at 0, asin at 1, "
+        "|x| ** 0.5 at 0); try a nearby point"
+    )
+    return _error("DomainError", FloatingPointError, message + where, hint)
 
 
 def _not_finite_real(value):
@@ -174,11 +263,7 @@ def _raise(error, fallback, message, hint):
     """Raise srcdiff's `error` (a class of srcdiff.errors) where srcdiff is installed, else
     the built-in `fallback` with the hint in its message: built modules carry this code and
     run without srcdiff."""
-    try:
-        from srcdiff import errors
-    except ImportError:
-        raise fallback(f"{message}\nhint: {hint}") from None
-    raise getattr(errors, error)(message, hint=hint)
+    raise _error(error, fallback, message, hint)
 
 
 def _refuse_derivative(problem, func_name, name):

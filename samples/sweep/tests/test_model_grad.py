@@ -99,9 +99,26 @@ def _check(got, want, rtol, atol, what):
                                rtol=rtol, atol=atol, err_msg=what)
 
 
+def _like(value, c):
+    """`c` everywhere, in the form of `value`: a number, an array, a tuple or list of them."""
+    if isinstance(value, (tuple, list)):
+        return type(value)(_like(v, c) for v in value)
+    return np.full(np.shape(value), c) if np.ndim(value) else c
+
+
+def _weighted(value, ct):
+    """sum(ct * value), item by item: the scalar whose gradient a vjp with `ct` is."""
+    if isinstance(value, (tuple, list)):
+        return sum(_weighted(v, c) for v, c in zip(value, ct))
+    return np.sum(np.asarray(ct) * np.asarray(value, dtype=float))
+
+
 def _check_target(f, derivative, output, wrt, points, rtol, atol, cotangent=None,
                   tangents=None):
     for point in points:
+        if cotangent is not None:     # a vjp: its last parameter is the output's cotangent
+            _check_vjp(f, derivative, wrt, point, rtol, atol, cotangent)
+            continue
         want = [np.asarray(numeric_grad(f, point, name)) for name in wrt]
         if tangents is not None:      # a jvp: tangent 0.5 along every input, summed
             dirs = {t: np.full(np.shape(point[n]), 0.5) if np.ndim(point[n]) else 0.5
@@ -111,19 +128,30 @@ def _check_target(f, derivative, output, wrt, points, rtol, atol, cotangent=None
             expected = sum(np.sum(0.5 * np.asarray(w)) for w in want)
             _check(got, expected, rtol, atol, f"tangent at {point}")
             continue
-        if cotangent is not None:     # a vjp: its last parameter is the output's cotangent
-            got = derivative(**point, **{cotangent: 1.25})
-            want = [1.25 * w for w in want]
-        else:
-            got = derivative(**point)
+        got = derivative(**point)
         if output == "value_and_grad":
             value, got = got
             _check(value, f(**point), 1e-12, 0.0, f"value at {point}")
-        if len(wrt) == 1:
-            got = (got,)
-        assert len(got) == len(wrt), f"expected {len(wrt)} derivatives, got {len(got)}"
-        for name, g, w in zip(wrt, got, want):
-            _check(g, w, rtol, atol, f"d/d{name} at {point}")
+        _check_all(got, want, wrt, rtol, atol, point)
+
+
+def _check_vjp(f, derivative, wrt, point, rtol, atol, cotangent):
+    ct = _like(f(**point), 1.25)
+
+    def weighted(**args):
+        return _weighted(f(**args), ct)
+
+    got = derivative(**point, **{cotangent: ct})
+    want = [np.asarray(numeric_grad(weighted, point, name)) for name in wrt]
+    _check_all(got, want, wrt, rtol, atol, point)
+
+
+def _check_all(got, want, wrt, rtol, atol, point):
+    if len(wrt) == 1:
+        got = (got,)
+    assert len(got) == len(wrt), f"expected {len(wrt)} derivatives, got {len(got)}"
+    for name, g, w in zip(wrt, got, want):
+        _check(g, w, rtol, atol, f"d/d{name} at {point}")
 
 
 def test_misfit_grad():
