@@ -45,7 +45,7 @@ from .inlining import Inlining
 from .literal_loops import unroll_literal_loops
 from .local_dicts import hoist_local_dicts
 from .naming import Names
-from .reductions import Reductions, comprehension_only_names, reduction_of
+from .reductions import COMPREHENSIONS, Reductions, comprehension_only_names, reduction_of
 from .source import (
     MISSING,
     FunctionSource,
@@ -275,7 +275,14 @@ class Normalizer(Reductions, Inlining):
         self.ret_value = None
         self.loop_assigned = set()  # names the body of the loop being lowered assigns
         self.answers = {}  # (dotted name, question) -> answer (see `ask`)
-        self.comp_only = comprehension_only_names(source.tree)  # (reductions.py)
+        # the classes of node the function is written with: a check or rewrite whose
+        # trigger is absent (`:=`, a comprehension) skips its own walk of the tree
+        self.present = frozenset(node.__class__ for node in walk(source.tree))
+        self.comp_only = (  # (reductions.py)
+            set()
+            if self.present.isdisjoint(COMPREHENSIONS)
+            else comprehension_only_names(source.tree)
+        )
         self.comp_scope = frozenset()  # comprehension variables of the loops being built
         self.introduced: dict[str, object] = {}  # names of functions srcdiff made, called
 
@@ -321,10 +328,15 @@ class Normalizer(Reductions, Inlining):
         tree = hoist_local_dicts(self.source, tree, self.ask)  # d = {"a": x}: a variable per key
         # helper({"a": x}): the helper's flat view, under a name the resolver is told
         tree = flatten_container_calls(self.source, tree, self.ask, self.introduced)
-        tree = rewrite_displays(tree, self.names)  # (a,) + (b,), [a, *xs] (displays.py)
+        nodes = walk(tree)  # (one walk, taken again only where a rewrite changed the tree)
+        if _joins_or_stars(nodes):  # (a,) + (b,), [a, *xs] (displays.py)
+            tree = rewrite_displays(tree, self.names)
+            nodes = walk(tree)
         self._collect_locals(tree)  # lambdas and defs inlined where called (inlining.py)
-        self._call_methods_through_classes(tree)
-        nodes = walk(tree)  # (read by both checks and `grown`; nothing changes between)
+        if self.local_functions:  # (their defs left the body)
+            nodes = walk(tree)
+        if self._call_methods_through_classes(nodes):
+            nodes = walk(tree)  # (read by both checks and `grown`; nothing changes between)
         self._reject_unsupported(tree, nodes)
         self.grown = {  # lists the function appends to, extends or pops: built by appends
             n.func.value.id
@@ -371,27 +383,32 @@ class Normalizer(Reductions, Inlining):
         self._reject_left_over(tree)
         return fix_missing_locations(tree)
 
-    def _call_methods_through_classes(self, tree):
+    def _call_methods_through_classes(self, nodes) -> bool:
         """`model.predict(x)`, `model` an object a module or closure holds and `predict` a
         method written in Python, becomes `model.__class__.predict(model, x)`: a call of
         the plain function, a helper srcdiff reads like any other, `model` an argument
         (its attributes read as constants).  Methods with a rule (scipy.stats.norm.pdf)
         and library classes' methods keep their own path.  `model(x)` is
-        `model.__call__(x)`."""
-        for node in walk(tree):
-            if not isinstance(node, ast.Call):
+        `model.__call__(x)`.  `nodes`: `walk(tree)`; whether any call was rewritten."""
+        asked: dict = {}  # (dotted name, question) -> answer: `math` of every `math.sin`
+        changed = False
+        for node in nodes:
+            if node.__class__ is not ast.Call:
                 continue
-            if isinstance(node.func, ast.Attribute) and dotted_name(node.func.value) is not None:
-                holder, attr = node.func.value, node.func.attr
-                cls = self.ask(holder, "class")
+            func = node.func
+            parts = dotted_name(func.value) if func.__class__ is ast.Attribute else None
+            if parts is not None:
+                holder, attr = func.value, func.attr
+                cls = self._ask_once(asked, parts, holder, "class")
                 if cls is None:
                     continue
                 method = inspect.getattr_static(cls, attr, None)
-            elif dotted_name(node.func) is not None:
-                holder, attr = node.func, "__call__"
-                method = self.ask(holder, "call method")
             else:
-                continue
+                parts = dotted_name(func)
+                if parts is None:
+                    continue
+                holder, attr = func, "__call__"
+                method = self._ask_once(asked, parts, holder, "call method")
             if not isinstance(method, types.FunctionType) or is_library(method):
                 continue
             if RULES.lookup(method):
@@ -405,8 +422,19 @@ class Normalizer(Reductions, Inlining):
                 node.func,
             )
             node.args = [copy_tree(holder), *node.args]
+            changed = True
+        return changed
+
+    def _ask_once(self, asked, parts, node, question):
+        """`ask`, once per dotted name: the resolver's answer depends on the name only."""
+        key = parts, question
+        if key not in asked:
+            asked[key] = self.ask(node, question)
+        return asked[key]
 
     def _reject_left_over(self, tree):
+        if not self.local_functions and ast.NamedExpr not in self.present:
+            return  # (normalization makes no `:=` and calls no local function of its own)
         for node in walk(tree):
             if node.__class__ is ast.Name:
                 if node.id not in self.local_functions:
@@ -1285,6 +1313,15 @@ class Normalizer(Reductions, Inlining):
         if len(flags) == 1:
             return _name(flags[0])
         return ast.BoolOp(op=ast.Or(), values=[_name(f) for f in flags])
+
+
+def _joins_or_stars(nodes) -> bool:
+    """Can `rewrite_displays` change anything in a tree of these nodes: is there a
+    starred item, or a `+` beside a list or tuple display?"""
+    classes = {node.__class__ for node in nodes}
+    return ast.Starred in classes or (
+        ast.BinOp in classes and (ast.List in classes or ast.Tuple in classes)
+    )
 
 
 def _enumerate_start(call):
