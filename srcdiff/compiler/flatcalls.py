@@ -32,9 +32,9 @@ from dataclasses import dataclass
 
 from ..errors import SrcDiffError
 from ..runtime.trees import LEAF, TreeDef, registered, tree_flatten
-from .astutil import Transformer
+from .astutil import Transformer, walk
 from .held import record_class
-from .result_reads import hoist_result_reads
+from .result_reads import hoist_result_reads, reads_a_result
 from .results import COMPUTED, ResultTree, result_tree
 from .source import FunctionSource, dotted_name
 from .trees import flat_view, unbound_defaults
@@ -129,9 +129,24 @@ def flatten_container_calls(
     module docstring says (changed in place: `tree` is normalize's own copy).  `ask`
     notes what the helpers' names denote, so normalize.py's memo is reused only while
     they denote the same functions; `introduced` gets the flat views' names."""
+    if not _passes_displays(tree):
+        return tree  # (one walk, not a visit of every statement)
     rewriter = _Calls(source, ask, introduced)
     tree.body = [rewriter.visit(stmt) for stmt in tree.body]
     return tree
+
+
+_MAY_BE_DISPLAYS = (ast.Dict, ast.List, ast.Tuple, ast.Call)  # (what `is_display` can take)
+
+
+def _passes_displays(tree: ast.AST) -> bool:
+    """Does any call in `tree` have an argument `_Calls.is_display` may accept?"""
+    for node in walk(tree):
+        if node.__class__ is ast.Call and any(
+            isinstance(a, _MAY_BE_DISPLAYS) for a in [*node.args, *(k.value for k in node.keywords)]
+        ):
+            return True
+    return False
 
 
 class _Calls(Transformer):
@@ -297,14 +312,15 @@ def flatten_container_results(
     flat tuple-like result takes the leaves straight away.  Anything else -- a display
     naming a class the function's module can't name, a registered type, a result read
     inside an expression -- is left as it is (and refused as before)."""
-    rewriter = _Results(_Calls(source, ask, introduced), names)
+    rewriter = _Results(_Calls(source, ask, introduced), names, reads_a_result(tree))
     tree.body = rewriter.block(tree.body)
     return tree
 
 
 class _Results:
-    def __init__(self, calls: _Calls, names):
+    def __init__(self, calls: _Calls, names, hoists: bool):
         self.calls, self.names = calls, names
+        self.hoists = hoists  # (False: no statement reads a field of a call's result)
 
     def block(self, stmts: list[ast.stmt]) -> list[ast.stmt]:
         out: list[ast.stmt] = []
@@ -320,8 +336,10 @@ class _Results:
                 setattr(stmt, field, self.block(getattr(stmt, field)))
         for handler in getattr(stmt, "handlers", ()):
             handler.body = self.block(handler.body)
-        hoisted = hoist_result_reads(stmt, self.calls.ask, self.names.numbered, self.flat)
-        if hoisted is not None:  # `split(x)["lo"]`: the call bound first, then read
+        hoisted = self.hoists and hoist_result_reads(
+            stmt, self.calls.ask, self.names.numbered, self.flat
+        )
+        if hoisted:  # `split(x)["lo"]`: the call bound first, then read
             return hoisted[:-1] + self.statement(hoisted[-1])
         if (
             isinstance(stmt, ast.Assign)

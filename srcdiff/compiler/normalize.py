@@ -24,6 +24,7 @@ import inspect
 import types
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
@@ -395,7 +396,7 @@ class Normalizer(Reductions, Inlining):
         for node in nodes:
             if node.__class__ is not ast.Call:
                 continue
-            func = node.func
+            func: Any = node.func  # (an Attribute where `parts` is found)
             parts = dotted_name(func.value) if func.__class__ is ast.Attribute else None
             if parts is not None:
                 holder, attr = func.value, func.attr
@@ -1152,7 +1153,9 @@ class Normalizer(Reductions, Inlining):
         operand), a conditional expression's branches (lifted into an `if` later, with
         what they contain), comprehensions or lambdas.  Refused where `expr` reads the
         name before the assignment expression (the rest see the value it assigns)."""
-        if not any(isinstance(n, ast.NamedExpr) for n in walk(expr)):
+        if ast.NamedExpr not in self.present or not any(
+            isinstance(n, ast.NamedExpr) for n in walk(expr)
+        ):  # (the function has none: no walk of every statement)
             return [], expr  # (before the class is made: a class per statement costs)
         pre = []
         found = []
@@ -1187,8 +1190,9 @@ class Normalizer(Reductions, Inlining):
     # -- conditional expressions -------------------------------------------
     def _lift_ifexp(self, expr, stmt):
         """Move each `a if c else b` out of `expr` into an if statement before it."""
-        if not any(isinstance(n, ast.IfExp) for n in walk(expr)):
-            return [], expr  # (nothing to lift: a walk is cheaper than the visit)
+        if ast.IfExp not in self.present or not any(isinstance(n, ast.IfExp) for n in walk(expr)):
+            return [], expr  # (nothing to lift: a walk is cheaper than the visit; normalize
+            # makes no conditional expression, so none where the function has none)
         pre = []
 
         class Lift(Transformer):

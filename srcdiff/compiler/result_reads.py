@@ -21,7 +21,7 @@ import ast
 from collections.abc import Callable
 
 from ..errors import SrcDiffError
-from .astutil import walk_outside
+from .astutil import walk, walk_outside
 from .results import COMPUTED, result_tree
 
 # not evaluated unconditionally, or not in the statement's own order
@@ -72,6 +72,17 @@ def hoist_result_reads(
         bind = ast.copy_location(ast.Assign(targets=[target], value=call), stmt)
         out.append(ast.fix_missing_locations(bind))
     return out + [stmt]
+
+
+def reads_a_result(tree: ast.AST) -> bool:
+    """Does `tree` read a field of a call's result anywhere (`f(x)[k]`, `f(x).a`)?  One
+    walk of the function, where none does, saves `hoist_result_reads` a walk of each
+    statement."""
+    for node in walk(tree):
+        kind = node.__class__
+        if (kind is ast.Subscript or kind is ast.Attribute) and node.value.__class__ is ast.Call:
+            return True
+    return False
 
 
 def _args_of(read):
