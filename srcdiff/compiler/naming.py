@@ -13,6 +13,15 @@ import ast
 from .astutil import walk
 
 
+def stem_of(func_name):
+    """The start of the names generated code gives a function's derivatives and views
+    (`step` -> `step_fwd`, `step_flat`): its own name, a dunder's without the
+    underscores (`model(x)` calls `__call__`: `call_fwd`, not `__call___fwd`)."""
+    if func_name.startswith("__") and func_name.endswith("__") and len(func_name) > 4:
+        return func_name[2:-2]
+    return func_name
+
+
 class Names:
     """Allocates identifiers unique within one generated function."""
 

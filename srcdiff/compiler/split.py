@@ -1121,32 +1121,29 @@ def _spread_displays(call):
     """`h(*[a, b], **{"k": c})` as `h(a, b, k=c)`: a display's items, spread as the call
     spreads them (a starred display of its own, or a key that is not a constant string,
     stays as it is, and is refused with the rest)."""
-
-    def plain(node):
-        return isinstance(node, (ast.List, ast.Tuple)) and not any(
-            isinstance(e, ast.Starred) for e in node.elts
-        )
-
-    def named(node):
-        return isinstance(node, ast.Dict) and all(
-            isinstance(k, ast.Constant) and isinstance(k.value, str) for k in node.keys
-        )
-
-    if not any(isinstance(a, ast.Starred) and plain(a.value) for a in call.args) and not any(
-        k.arg is None and named(k.value) for k in call.keywords
-    ):
-        return call
     args = []
     for a in call.args:
-        args += a.value.elts if isinstance(a, ast.Starred) and plain(a.value) else [a]
+        plain = isinstance(a, ast.Starred) and isinstance(a.value, (ast.List, ast.Tuple))
+        if plain and not any(isinstance(e, ast.Starred) for e in a.value.elts):
+            args += a.value.elts
+        else:
+            args.append(a)
     keywords = []
     for k in call.keywords:
-        if k.arg is None and named(k.value):
+        if (
+            k.arg is None
+            and isinstance(k.value, ast.Dict)
+            and all(
+                isinstance(key, ast.Constant) and isinstance(key.value, str) for key in k.value.keys
+            )
+        ):
             keywords += [
                 ast.keyword(arg=key.value, value=v) for key, v in zip(k.value.keys, k.value.values)
             ]
         else:
             keywords.append(k)
+    if args == call.args and keywords == call.keywords:
+        return call
     return ast.copy_location(ast.Call(func=call.func, args=args, keywords=keywords), call)
 
 

@@ -41,6 +41,7 @@ from ..runtime.trees import LEAF, TreeDef
 from .astutil import Transformer
 from .held import hoist_held_results
 from .literal_loops import unroll_literal_loops
+from .naming import stem_of
 from .results import ResultTree, read_result, rewrite_returns
 from .source import FunctionSource, adopt, parsed
 from .unrolling import OnePass, own_jumps
@@ -984,7 +985,7 @@ class _Expressions(Transformer):
                     f"pass {p}=... in the call",
                 )
             keywords.append(ast.keyword(arg=p, value=default))
-        stem = helper.__name__.strip("_") or "helper"  # (`__call__`: call_flat)
+        stem = stem_of(helper.__name__)
         name = f"{stem}_flat"
         n = 1
         while name in rw.taken and rw.cells.get(name) is not view.func:

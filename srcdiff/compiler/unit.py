@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from ..errors import SrcDiffError, UnsupportedSyntaxError
 from .analysis import SCALAR, SEQ, Analysis, Definitions, call_items, kind_of_value, rank_of_value
 from .astutil import walk
-from .naming import Names
+from .naming import Names, stem_of
 from .normalize import normalized
 from .source import MISSING, FunctionSource
 
@@ -237,9 +237,7 @@ class Unit:
             spec.ranks = ranks
             spec.items = dict(items or {})
             spec.mode = mode
-            base = spec.func.__name__
-            if base.startswith("__") and base.endswith("__"):  # model(x): call_fwd
-                base = base.strip("_")
+            base = stem_of(spec.func.__name__)
             same = sum(1 for k in self.specs if k[0] is spec.func and k[-2] == mode)
             suffix = "" if not same else f"_{same + 1}"
             if mode == "reverse":
