@@ -116,9 +116,13 @@ for _f, _axis in (
 
 
 # --- the helpers' own rules (second order) ---------------------------------------------------
-def _helper(func, params, zero=(), **templates):
+def _helper(func, params, zero=(), several=False, **templates):
+    """A runtime helper's own rule.  `several`: it returns a tuple or list of arrays, so
+    the tangents of its parameters add per item (add_each), not with `+`, which would
+    join the two sequences."""
     rule = make_rule(func, params, namespace=NS, result="array", zero=zero, **templates)
     rule.shares = tuple(p for p in rule.params if p not in rule.zero)
+    rule.several = several
     REGISTERED.append(rule)
     RULES.add(rule)
 
@@ -136,6 +140,7 @@ _helper(
     "u, a",
     jvp={"u": "slogdet_jvp(t, a)", "a": "slogdet_jvp_da(t, u, a)"},
     vjp={"u": "slogdet_vjp(g, a)", "a": "slogdet_vjp_da(u, g, a)"},
+    several=True,
 )
 # eigh_vjp(v, a, o, UPLO) (o: the results (w, V)): linear in v, its transpose eigh_jvp;
 # in o, eigh_vjp_do and its transpose eigh_vjp_do_t; it does not read a.  (eigh_jvp,

@@ -44,8 +44,11 @@ Conventions at non-differentiable points (documented where they apply):
   the slope of the segment a point lies in (the right one at a sample, as JAX), 0 outside.
 
 Functions that take a list of arrays (np.concatenate, np.stack, np.hstack,
-np.vstack, np.column_stack, np.select's choicelist) have vjps returning a
-*list* of cotangents, one per array, and jvps taking a list of tangents.
+np.vstack, np.column_stack, np.select's choicelist, np.linalg.multi_dot, np.dstack,
+np.r_ / np.c_) have vjps returning the cotangents one per array, in the form
+`runtime.rows_of` gives a sequence's adjoint (an array indexed like the list: a
+Python list would be joined, not added, where the list is read twice), and jvps
+taking a list of tangents.
 
 Functions returning several arrays (np.split, np.linalg.svd / eigh / slogdet, ...)
 are in linalg_rules.py; np.pad with a mode, np.gradient and np.r_ / np.c_ in

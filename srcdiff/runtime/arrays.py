@@ -1265,7 +1265,8 @@ def select_none(condlist):
 
 def select_vjp(g, condlist, choicelist):
     """Cotangents of np.select's choices: g where a choice is the first whose condition
-    holds, 0 elsewhere, each summed back to its choice's shape (a list, as choicelist)."""
+    holds, 0 elsewhere, each summed back to its choice's shape (as `rows_of` holds a
+    sequence's cotangents)."""
     g = np.asarray(g)
     taken = np.zeros(g.shape, dtype=bool)
     parts = []
@@ -1273,7 +1274,7 @@ def select_vjp(g, condlist, choicelist):
         mine = np.asarray(c, dtype=bool) & ~taken
         taken = taken | mine
         parts.append(_cast_like(_sum_to(g * mine, np.shape(x)), x))
-    return parts
+    return rows_of(parts)
 
 
 # --- covariance and correlation ----------------------------------------------------------------

@@ -172,7 +172,8 @@ def c_join(items):
 
 def _pieces(g, items, axis):
     """The items' cotangents: g split along `axis` (0 for np.r_, -1 for np.c_) at the
-    items' widths there, each reshaped to its item."""
+    items' widths there, each reshaped to its item (as `rows_of` holds a sequence's
+    cotangents)."""
     g = np.asarray(g)
     arrays = [np.asarray(x) for x in items]
     if axis == 0:  # np.r_: a number is one row
@@ -184,7 +185,7 @@ def _pieces(g, items, axis):
     for part, x in zip(parts, arrays):
         part = np.reshape(part, x.shape).astype(_float(x), copy=False)
         out.append(part if x.ndim else part[()])
-    return out
+    return rows_of(out)
 
 
 def dstack_jvp(t, tup):

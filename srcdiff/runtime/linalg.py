@@ -21,7 +21,7 @@ vectors' cotangent (tangent) is zero, when the eigenvalues alone are differentia
 
 import numpy as np
 
-from .arrays import pinv_jvp, pinv_vjp, pinv_vjp_da
+from .arrays import pinv_jvp, pinv_vjp, pinv_vjp_da, rows_of
 
 __all__ = [
     "eig_jvp",
@@ -644,7 +644,14 @@ def multi_dot_jvp(t, arrays):
 
 def multi_dot_vjp(g, arrays):
     """Cotangents of the arrays of np.linalg.multi_dot(arrays): for the i-th,
-    (product of those before it)^T g (product of those after it)^T, in its shape."""
+    (product of those before it)^T g (product of those after it)^T, in its shape -- as
+    `rows_of` holds a sequence's cotangents (a list would be joined, not added, where
+    the list of arrays is read twice)."""
+    return rows_of(_cotangents(g, arrays))
+
+
+def _cotangents(g, arrays):
+    """multi_dot_vjp's cotangents as a list."""
     mats = _as_matrices(arrays)
     G = np.reshape(np.asarray(g), (mats[0].shape[0], mats[-1].shape[1]))
     out = []
@@ -678,6 +685,11 @@ def _zeroed(cotangents, i, arrays):
     return cotangents
 
 
+def _zeros_for(arrays):
+    """Zero cotangents of the arrays, in their shapes and float dtypes."""
+    return [_zeroed([None], 0, [a])[0] for a in arrays]
+
+
 def _add_lists(total, terms):
     return terms if total is None else [a + b for a, b in zip(total, terms)]
 
@@ -689,11 +701,9 @@ def multi_dot_vjp_da(s, v, arrays):
     total = None
     for j, sj in enumerate(s):
         if not _is_zero(sj):
-            terms = _zeroed(multi_dot_vjp(v, _replaced(arrays, j, sj)), j, arrays)
+            terms = _zeroed(_cotangents(v, _replaced(arrays, j, sj)), j, arrays)
             total = _add_lists(total, terms)
-    if total is None:
-        return [_zeroed([None], 0, [a])[0] for a in arrays]
-    return total
+    return rows_of(_zeros_for(arrays) if total is None else total)
 
 
 def multi_dot_jvp_da(s, u, arrays):
@@ -718,11 +728,9 @@ def multi_dot_jvp_da_t(h, u, arrays):
     for i, ui in enumerate(u):
         if not _is_zero(ui):
             total = _add_lists(
-                total, _zeroed(multi_dot_vjp(h, _replaced(arrays, i, ui)), i, arrays)
+                total, _zeroed(_cotangents(h, _replaced(arrays, i, ui)), i, arrays)
             )
-    if total is None:
-        return [_zeroed([None], 0, [a])[0] for a in arrays]
-    return total
+    return rows_of(_zeros_for(arrays) if total is None else total)
 
 
 # --- QR ------------------------------------------------------------------------------------
