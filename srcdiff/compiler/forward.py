@@ -184,7 +184,10 @@ class ForwardTransform(TransformBase):
             if any(isinstance(e, ast.Name) and e.id in state for e in _elements(op.bound[p]))
         ]
         if op.kind is OpKind.PACK and present:  # the tangent of [a, b] is [da, db]
-            elts = [self._item_tangent(a, p in present) for p, a in op.bound.items()]
+            elts = [
+                self._item_tangent(op.target, k, a, p in present)
+                for k, (p, a) in enumerate(op.bound.items())
+            ]
             state.add(op.target)
             return [primal, assign(self.adj(op.target), ast.List(elts=elts, ctx=ast.Load()))]
         if op.kind is OpKind.INACTIVE or not present:
@@ -264,13 +267,17 @@ class ForwardTransform(TransformBase):
             return call(self.bind(_runtime().like, "like"), t, name(e.id))
         return t
 
-    def _item_tangent(self, item, present):
-        """The tangent of one item of a list or tuple display bound to a name: 0.0 for a
-        number without one, else shaped like the item where it may be an array (the
-        list is read later by a join, np.stack(items), which needs every item's shape)."""
-        if isinstance(item, ast.Name) and not self._one_number(item):
+    def _item_tangent(self, target, k, item, present):
+        """The tangent of item `k` of a list or tuple display bound to `target`: 0.0 for
+        a number without one, else shaped like the item where it may be an array (the
+        list is read later by a join, np.stack(items), which needs every item's shape;
+        an item computed in the display is read back from the list, not computed again)."""
+        if isinstance(item, ast.Constant) or self._one_number(item):
+            return name(self.adj(item.id)) if present else ast.Constant(0.0)
+        if isinstance(item, ast.Name):
             return self._element_tangent(item)
-        return name(self.adj(item.id)) if present else ast.Constant(0.0)
+        read = ast.Subscript(value=name(target), slice=ast.Constant(k), ctx=ast.Load())
+        return call(self.bind(_runtime().zeros_like, "zeros_like"), read)
 
     def _jvp(self, op, param, self_ref):
         atom = op.bound[param]

@@ -727,9 +727,7 @@ def multi_dot_jvp_da_t(h, u, arrays):
     total = None
     for i, ui in enumerate(u):
         if not _is_zero(ui):
-            total = _add_lists(
-                total, _zeroed(_cotangents(h, _replaced(arrays, i, ui)), i, arrays)
-            )
+            total = _add_lists(total, _zeroed(_cotangents(h, _replaced(arrays, i, ui)), i, arrays))
     return rows_of(_zeros_for(arrays) if total is None else total)
 
 

@@ -17,6 +17,8 @@ recursive generator never builds.
 * ``matmul`` -- matmul chains with transposes (``A @ B.T @ x``, ``x @ A.T``, ``A.T @ A``);
 * ``stack_index`` -- ``np.stack`` / ``np.concatenate`` (``axis=-1`` too) then basic and
   integer indexing of the result, or of a list joined, grown and joined again;
+* ``list_reads`` -- a named list of arrays, one of them constant, read by two of the
+  functions that take a sequence (joins, ``multi_dot``, ``np.select``, ``sum``);
 * ``dict_params`` -- parameters in a dict, read by key, passed whole as ``wrt``;
 * the container families of container_families.py (dicts passed to helpers, helpers
   returning containers, ``state = step(state)`` loops, lists of dicts, NamedTuple and
@@ -416,6 +418,37 @@ class Family(ContainerFamilies, RebindFamilies, LibraryFamilies):
         body += f"    z2 = {call}(zs{rest}\n"
         return f"def f(x, w):\n{body}    return np.sum({self.unary('z')}) + np.sum(z2 * z2)\n"
 
+    def list_reads(self):
+        """A named list of arrays, one item a constant, read by two functions that take a
+        sequence of arrays: the reads' cotangents of the list add up (two Python lists'
+        `+` joined them), and forward mode's pass along x needs w's zero in its shape."""
+        n = self.pick([2, 3])
+        items = self.pick(["x, w * 2.0, c", "c, np.sin(x), w", "x * w, x, c, w"])
+        tests = ["> 0", "< 0.5", "> -0.5", "< 0"][: items.count(",") + 1]
+        conds = ", ".join(f"items[{k}] {t}" for k, t in enumerate(tests))
+        readers = [
+            "np.stack(items)",
+            "np.stack(items, axis=-1)",
+            "np.concatenate(items)",
+            "np.hstack(items)",
+            "np.vstack(items)",
+            "np.column_stack(items)",
+            "np.dstack(items)",
+            "np.array(items)",
+            "np.linalg.multi_dot(items)",
+            f"np.select([{conds}], items, default=0.25)",
+            "sum(items)",
+            "items[0] * items[-1]",
+        ]
+        r1, r2 = self.pick(readers), self.pick(readers)
+        src = (
+            "def f(x, w):\n"
+            f"    c = np.full(({n}, {n}), 0.5)\n"
+            f"    items = [{items}]\n"
+            f"    return np.sum({self.unary(r1)}) + np.sum({r2} * {r2})\n"
+        )
+        return src, {"x": self.value((n, n)), "w": self.value((n, n))}, ("x", "w")
+
     def dict_params(self):
         n = self.pick([2, 3])
         layer = self.unary('params["W"] @ h + params["b"]')
@@ -583,6 +616,7 @@ FAMILIES = (
         "slice_aug",
         "matmul",
         "stack_index",
+        "list_reads",
         "dict_params",
         "pipeline",
         "inplace",
