@@ -196,6 +196,12 @@ def test_shown_code_for_a_container_of_one_leaf_runs_as_printed(output):
         (F.missing_key, ({"w": 1.0},), "has no ['nope']", "keys the argument has"),
         (F.method_on_container, ({"w": 1.0},), "call params.setdefault()", "constant keys"),
         (F.nested_def_reads, ({"w": 1.0}, 2.0), "inside a nested function", "local variables"),
+        (
+            F.local_function_given_container,
+            ({"w": 1.0, "b": 0.5}, 2.0),
+            "to lin, a function defined in this one",
+            "define lin at module level",
+        ),
     ],
     ids=lambda v: getattr(v, "__name__", ""),
 )
@@ -204,6 +210,19 @@ def test_what_a_container_cannot_be_used_for_is_refused_where_it_is(func, args, 
         srcdiff.grad(func)(*args)
     msg = str(info.value)
     assert what in msg and hint in msg and "tree_fixtures.py:" in msg and "^" in msg
+
+
+def test_the_hint_for_a_local_function_given_a_container_works():
+    """(the hint said "pass it to a function of yours", which the user had done: lin was a
+    nested def; moved to module level as it now says, the gradient is right)"""
+    params = {"w": 0.7, "b": -0.3}
+    got = srcdiff.grad(F.module_function_given_container)(params, 1.5)
+    for key in params:
+
+        def along(v, key=key):
+            return F.module_function_given_container({**params, key: v}, 1.5)
+
+        assert got[key] == pytest.approx(fd_grad(along, (params[key],), 0), rel=1e-7)
 
 
 def test_the_callers_containers_are_not_changed():

@@ -99,6 +99,22 @@ def nested_def_reads(params, x):
     return inner(x)
 
 
+def local_function_given_container(params, x):
+    def lin(q, v):
+        return q["w"] * v + q["b"]
+
+    return lin(params, lin(params, x))
+
+
+def lin(q, v):
+    return q["w"] * v + q["b"]
+
+
+def module_function_given_container(params, x):
+    """local_function_given_container as its refusal's hint says: lin at module level."""
+    return lin(params, lin(params, x))
+
+
 def recursive(params, x, depth):
     if depth == 0:
         return x

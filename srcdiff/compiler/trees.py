@@ -304,6 +304,7 @@ class _Rewriter:
         self.env: dict[str, Path] = {p: (p, ()) for p in treedefs}  # names of subtrees
         self.consts: dict[str, object] = {}  # loop variables bound to a key in a copy
         self.stores = _store_counts(source.tree)
+        self.local_functions = _local_functions(source.tree)
 
     # -- structure --------------------------------------------------------------------
     def node_at(self, path: Path) -> TreeDef:
@@ -755,6 +756,18 @@ class _Rewriter:
         return _Expressions(self).visit(node)
 
 
+def _local_functions(tree) -> frozenset:
+    """The names of the functions `tree` defines in its body (a nested def, a lambda
+    assigned to a name), which normalization inlines where they are called."""
+    names = set()
+    for stmt in tree.body:
+        if isinstance(stmt, ast.FunctionDef):
+            names.add(stmt.name)
+        elif isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Lambda):
+            names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+    return frozenset(names)
+
+
 class _Expressions(Transformer):
     def __init__(self, rw: _Rewriter):
         self.rw = rw
@@ -860,6 +873,20 @@ class _Expressions(Transformer):
             self.is_container(a) for a in [*node.args, *(k.value for k in node.keywords)]
         ):
             return self.helper_call(node, helper)
+        if (
+            isinstance(f, ast.Name)
+            and f.id in rw.local_functions
+            and any(self.is_container(a) for a in node.args)
+        ):
+            raise rw.refuse(
+                node,
+                f"pass a container of parameters to {f.id}, a function defined in this one "
+                "(srcdiff inlines it where it is called, and the inlined code can't hold "
+                "the container)",
+                f"define {f.id} at module level, passing it what it reads of this "
+                "function's variables: srcdiff differentiates a call of a module-level "
+                "function of yours with a container",
+            )
         called = rw.resolve(f)
         if called is not None and not rw.node_at(called).is_leaf:
             method = _method(rw.node_at(called).kind, "__call__")
