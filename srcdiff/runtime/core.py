@@ -360,8 +360,10 @@ def add_each(a, b):
 
 def repeat_for(g, seq):
     """The cotangents of the items of `seq` summed into one value with cotangent `g`
-    (math.fsum's vjp): each item gets `g`, as a list one long per item."""
-    return [g] * len(seq)
+    (math.fsum's vjp): each item gets `g`, in the form a sequence's adjoint has in
+    generated code (seq_zeros: a list would be joined, not added, where `seq` is read
+    twice)."""
+    return seq_zeros(seq) + g
 
 
 def check_distinct(index, where=None, text=None):
