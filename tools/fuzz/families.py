@@ -17,8 +17,9 @@ recursive generator never builds.
 * ``matmul`` -- matmul chains with transposes (``A @ B.T @ x``, ``x @ A.T``, ``A.T @ A``);
 * ``stack_index`` -- ``np.stack`` / ``np.concatenate`` (``axis=-1`` too) then basic and
   integer indexing of the result, or of a list joined, grown and joined again;
-* ``list_reads`` -- a named list of arrays, one of them constant, read by two of the
-  functions that take a sequence (joins, ``multi_dot``, ``np.select``, ``sum``);
+* ``list_reads`` -- a named list of arrays (or of numbers), one of them constant, read
+  by two of the functions that take a sequence (joins, ``multi_dot``, ``np.select``,
+  ``sum``; ``math.fsum``, ``max``, ``np.polyval``, ``np.interp``);
 * ``dict_params`` -- parameters in a dict, read by key, passed whole as ``wrt``;
 * the container families of container_families.py (dicts passed to helpers, helpers
   returning containers, ``state = step(state)`` loops, lists of dicts, NamedTuple and
@@ -441,6 +442,8 @@ class Family(ContainerFamilies, RebindFamilies, LibraryFamilies):
             "items[0] * items[-1]",
         ]
         r1, r2 = self.pick(readers), self.pick(readers)
+        if self.chance(0.3):
+            return self._number_list_reads()
         src = (
             "def f(x, w):\n"
             f"    c = np.full(({n}, {n}), 0.5)\n"
@@ -448,6 +451,30 @@ class Family(ContainerFamilies, RebindFamilies, LibraryFamilies):
             f"    return np.sum({self.unary(r1)}) + np.sum({r2} * {r2})\n"
         )
         return src, {"x": self.value((n, n)), "w": self.value((n, n))}, ("x", "w")
+
+    def _number_list_reads(self):
+        """list_reads of numbers: a named list of floats, one a constant, read by two of
+        the functions that take a sequence of numbers (math.fsum's cotangents of the
+        list were a Python list, joined by the `+` adding the two reads')."""
+        readers = [
+            "math.fsum(vals)",
+            "sum(vals)",
+            "max(vals)",
+            "math.prod(vals)",
+            "np.sum(vals)",
+            "np.mean(np.array(vals) ** 2)",
+            "np.polyval(vals, 0.5)",
+            "np.interp(0.3, [0.0, 0.5, 1.0], vals)",
+            "np.dot(vals, vals)",
+        ]
+        r1, r2 = self.pick(readers), self.pick(readers)
+        vals = self.pick(["x, y * 2.0, 0.5", "0.25, x * y, x", "y, x, np.sin(y)"])
+        src = (
+            "def f(x, y):\n"
+            f"    vals = [{vals}]\n"
+            f"    return {r1} * {r2} + {r2}\n"
+        )
+        return "import math\n\n\n" + src, {"x": self.value(()), "y": self.value(())}, ("x", "y")
 
     def dict_params(self):
         n = self.pick([2, 3])
