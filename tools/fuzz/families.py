@@ -469,11 +469,7 @@ class Family(ContainerFamilies, RebindFamilies, LibraryFamilies):
         ]
         r1, r2 = self.pick(readers), self.pick(readers)
         vals = self.pick(["x, y * 2.0, 0.5", "0.25, x * y, x", "y, x, np.sin(y)"])
-        src = (
-            "def f(x, y):\n"
-            f"    vals = [{vals}]\n"
-            f"    return {r1} * {r2} + {r2}\n"
-        )
+        src = f"def f(x, y):\n    vals = [{vals}]\n    return {r1} * {r2} + {r2}\n"
         return "import math\n\n\n" + src, {"x": self.value(()), "y": self.value(())}, ("x", "y")
 
     def dict_params(self):
