@@ -146,5 +146,14 @@ def frexp_unpacked(x):
     return np.sum(mantissa * mantissa * exponent * _w(x))
 
 
+def modf_unpacked(x):
+    frac, whole = np.modf(x * 3.0)  # the integral part carries no derivative
+    return np.sum(frac * frac * whole * _w(x))
+
+
+def modf_indexed(x):
+    return np.sum(np.sin(np.modf(x)[0]) * _w(x)) + np.modf(x[0, 0] * 2.5)[0] ** 2
+
+
 def frexp_indexed(x):
     return np.sum(np.sin(np.frexp(x)[0]) * _w(x))

@@ -119,6 +119,8 @@ CASES = [
     # mantissas away from the jumps at powers of two and at zero
     C(L.frexp_unpacked, (np.array([0.7, -3.1, 11.0, 0.2]),), hessian=True, covers=(np.frexp,)),
     C(L.frexp_indexed, (np.array([[1.5, -0.3], [6.1, 40.0]]),), hessian=True),
+    C(L.modf_unpacked, (np.array([0.7, -3.1, 11.05, 0.2]),), hessian=True, covers=(np.modf,)),
+    C(L.modf_indexed, (np.array([[1.5, -0.3], [6.1, 40.2]]),), hessian=True),
 ]
 
 

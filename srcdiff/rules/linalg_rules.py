@@ -1,6 +1,6 @@
 """Rules for NumPy functions returning several arrays: numpy.linalg's slogdet, eigh,
-eig, svd, qr and lstsq, np.frexp, and np.split / array_split / hsplit / vsplit / dsplit; and for
-np.linalg.multi_dot, which takes a list of arrays.
+eig, svd, qr and lstsq, np.frexp, np.modf, and np.split / array_split / hsplit / vsplit /
+dsplit; and for np.linalg.multi_dot, which takes a list of arrays.
 
 Such a rule is used where its call is unpacked (`w, v = np.linalg.eigh(a)`) or
 indexed (`np.linalg.slogdet(a)[1]`).  Its templates see `out` as the tuple of results
@@ -53,6 +53,16 @@ _add(
     "x",
     jvp={"x": f"(t * {_FREXP_SCALE}, np.zeros(np.shape(out[1])))"},
     vjp={"x": f"g[0] * {_FREXP_SCALE}"},
+)
+
+# --- np.modf --------------------------------------------------------------------------------
+# (fractional part, integral part): x = frac + whole, the integral part piecewise constant
+# (no derivative, as np.trunc), so the fractional part's derivative is 1
+_add(
+    np.modf,
+    "x",
+    jvp={"x": "(t + np.zeros(np.shape(out[0])), np.zeros(np.shape(out[1])))"},
+    vjp={"x": "g[0] + np.zeros(np.shape(x))"},
 )
 
 # --- numpy.linalg ---------------------------------------------------------------------------
