@@ -409,6 +409,17 @@ class ForwardTransform(TransformBase):
             return ast.Constant(0.0)
         return call(self.bind(_runtime().zeros_like, "zeros_like"), name(var))
 
+    def _pushed_tangent(self, value, state):
+        """The tangent pushed beside `value`: shaped like it where it may be an explicit
+        0.0 (a helper's tangent parameter defaults to one), since whoever pops it may
+        give it to a linear map (matmul_da(g, p, dy) of a popped dy: 0.0 has no axes)."""
+        if value.id not in state:
+            return self._pushed_zero(value.id)
+        tangent = name(self.adj(value.id))
+        if value.id in self.materialized and not self._one_number(value):
+            return call(self.bind(_runtime().like, "like"), tangent, name(value.id))
+        return tangent
+
     def _push(self, stmt, stack, value, state):
         out = []
         if not (
@@ -421,9 +432,7 @@ class ForwardTransform(TransformBase):
             value = name(tmp)
             stmt = ast.Expr(value=attr_call(stack, "append", value))
         elts = value.elts if isinstance(value, ast.Tuple) else [value]
-        tangents = [
-            name(self.adj(e.id)) if e.id in state else self._pushed_zero(e.id) for e in elts
-        ]
+        tangents = [self._pushed_tangent(e, state) for e in elts]
         tangent = (
             tangents[0]
             if not isinstance(value, ast.Tuple)
