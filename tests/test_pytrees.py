@@ -225,6 +225,51 @@ def test_the_hint_for_a_local_function_given_a_container_works():
         assert got[key] == pytest.approx(fd_grad(along, (params[key],), 0), rel=1e-7)
 
 
+_STATE = F.State(np.array([0.3, -0.2, 0.5]), 0.4)
+_DICT_STATE = {"pos": np.array([0.3, -0.2, 0.5]), "vel": 0.4}
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize(
+    "func, state",
+    [
+        (F.state_from_argument, _STATE),
+        (F.dict_state_from_argument, _DICT_STATE),
+        (F.state_rebuilt_in_a_branch, _STATE),
+        (F.pair_from_argument, (np.array([0.5, -1.0]), np.array([0.2, 0.7]))),
+    ],
+    ids=lambda v: getattr(v, "__name__", ""),
+)
+def test_a_container_argument_named_again_and_reassigned(func, state, mode):
+    """`s = s0`, then `s = step(s, k)` in a loop (was refused: "it is assigned elsewhere
+    too"): s starts as the container written out from s0's leaves, a local container."""
+    g_state, g_k = srcdiff.grad(func, wrt=(0, 1), mode=mode)(state, 1.3)
+    assert type(g_state) is type(state)
+    keys = state.keys() if isinstance(state, dict) else range(len(state))
+    for key in keys:
+        leaf = state[key]
+
+        def along(v, key=key):
+            if isinstance(state, dict):
+                return func({**state, key: v}, 1.3)
+            items = list(state)
+            items[key] = v
+            return func(type(state)(*items) if hasattr(state, "_fields") else tuple(items), 1.3)
+
+        assert_allclose_like(g_state[key], fd_grad(along, (leaf,), 0))
+    assert g_k == pytest.approx(fd_grad(lambda k: func(state, k), (1.3,), 0), rel=1e-6)
+
+
+def assert_allclose_like(got, want):
+    np.testing.assert_allclose(np.asarray(got, dtype=float), want, rtol=1e-6, atol=1e-9)
+
+
+def test_a_dataclass_argument_named_again_stays_refused_with_a_hint():
+    cfg = F.Config(1.5, 3, "run")
+    with pytest.raises(srcdiff.UnsupportedSyntaxError, match="read the leaves you need"):
+        srcdiff.grad(F.config_named_again, wrt=1)(cfg, F.Point(0.5, 2.0))
+
+
 def test_the_callers_containers_are_not_changed():
     params = {"w": W.copy(), "b": 0.3}
     srcdiff.grad(F.loss)(params, X)

@@ -141,3 +141,55 @@ def scaled_by_comprehension(params, x):
 
 def squares_by_comprehension(params):
     return {k: v**2 for k, v in params.items()}
+
+
+class State(NamedTuple):
+    pos: np.ndarray
+    vel: float
+
+
+def step(s, k):
+    return State(s.pos + 0.1 * s.vel, s.vel - 0.1 * k * np.sum(s.pos))
+
+
+def step_dict(s, k):
+    return {"pos": s["pos"] + 0.1 * s["vel"], "vel": s["vel"] - 0.1 * k * np.sum(s["pos"])}
+
+
+def state_from_argument(s0, k):
+    """`s = s0`, then `s = step(s, k)`: the argument's container named again."""
+    s = s0
+    for _ in range(4):
+        s = step(s, k)
+    return np.sum(s.pos**2) + s.vel**2
+
+
+def dict_state_from_argument(s0, k):
+    s = s0
+    for _ in range(4):
+        s = step_dict(s, k)
+    return np.sum(s["pos"] ** 2) + s["vel"] ** 2
+
+
+def state_rebuilt_in_a_branch(s0, k):
+    s = s0
+    for i in range(4):
+        if i % 2:
+            s = step(s, k)
+        else:
+            s = State(s.pos * 0.9, s.vel)
+    return np.sum(s.pos**2) + s.vel**2
+
+
+def pair_from_argument(pair, k):
+    acc = pair
+    for _ in range(3):
+        acc = (acc[0] * k + acc[1], np.sin(acc[1]))
+    return np.sum(acc[0] * acc[1])
+
+
+def config_named_again(cfg, p):
+    c = cfg
+    if p.x > 0:
+        c = Config(cfg.scale * 2.0, cfg.steps, cfg.name)
+    return c.scale * p.x

@@ -521,6 +521,12 @@ class _Rewriter:
                 )
                 continue
             if not top or self.stores.get(name, 0) != 1:
+                built = self.rebuilt(value, item) if what == "tree" else None
+                if built is not None:  # `state = s0` before `state = step(state)`
+                    out.append(
+                        ast.copy_location(ast.Assign(targets=[name_node], value=built), stmt)
+                    )
+                    continue
                 raise self.refuse(
                     stmt,
                     f"give {name} a container of parameters here: it is assigned elsewhere "
@@ -533,6 +539,30 @@ class _Rewriter:
             else:
                 self.consts[name] = item
         return out
+
+    def rebuilt(self, node, path):
+        """The container at `path` written out from its leaves -- a dict, list or tuple
+        display, a NamedTuple constructed by its class's name -- for a variable that is
+        assigned again (`state = s0`, then `state = step(state)` in a loop): a local
+        container, which the rest of the compiler takes apart as it does one built in
+        the function.  None where it can't be written so (a dataclass, a class the
+        function's globals don't name)."""
+        td = self.node_at(path)
+        if td.is_leaf:
+            return self.leaf_name(node, path)
+        parts = [self.rebuilt(node, (path[0], (*path[1], k))) for k in td.keys]
+        if any(p is None for p in parts):
+            return None
+        if td.kind is dict:
+            return ast.Dict(keys=[ast.Constant(k) for k in td.keys], values=parts)
+        if td.kind in (list, tuple):
+            display = ast.List if td.kind is list else ast.Tuple
+            return display(elts=parts, ctx=ast.Load())
+        if issubclass(td.kind, tuple) and hasattr(td.kind, "_fields"):
+            cls = ast.Name(id=td.kind.__name__, ctx=ast.Load())
+            if self.source.resolver.resolve(cls) is td.kind:
+                return ast.Call(func=cls, args=parts, keywords=[])
+        return None
 
     def match(self, target, element, node):
         """[(Name target, element)] binding `target` to `element` (("tree", path) or
