@@ -199,6 +199,29 @@ def enumerate_start_positional(xs, n):
     return s
 
 
+def reversed_list_of_enumerate(xs):
+    s = 0.0
+    for i, v in reversed(list(enumerate(xs, start=1))):
+        s = s * 0.5 + v * v * i
+    return s
+
+
+def reversed_list_of_zip(xs, ys):
+    s = 0.0
+    for a, b in reversed(list(zip(xs, ys))):
+        s = s * a + b
+    return s
+
+
+def listed_pairs(xs, ys):
+    s = 0.0
+    for k, (a, b) in list(enumerate(zip(xs, ys))):
+        s = s + k * a * b
+    for a, b in tuple(zip(xs, ys)):
+        s = s * a + b
+    return s
+
+
 def zip_three(xs, ys, zs):
     s = 0.0
     for a, b, c in zip(xs, ys, zs):

@@ -20,6 +20,7 @@ errors and comments still point at the user's line.
 from __future__ import annotations
 
 import ast
+import copy
 import inspect
 import types
 from collections.abc import Iterable
@@ -174,7 +175,7 @@ _OPAQUE_CALLS = {
 }
 
 
-_LOOP_BUILTINS = (range, enumerate, zip, reversed)
+_LOOP_BUILTINS = (range, enumerate, zip, reversed, list, tuple)
 
 
 # What normalization asks of the object a callee denotes.  Its output depends on the
@@ -208,6 +209,19 @@ _QUESTIONS = {
     "reduction": reduction_of,
     "identity": lambda obj: obj,  # a helper given a display calls its flat view (flatcalls.py)
 }
+
+
+def _with_iter(stmt, it):
+    """A copy of `for` statement `stmt` iterating over `it`."""
+    loop = copy.copy(stmt)
+    loop.iter = it
+    return loop
+
+
+def _counting_down(length):
+    """range(length - 1, -1, -1): the indices of a sequence of `length` items, last first."""
+    last = ast.BinOp(left=length, op=ast.Sub(), right=ast.Constant(1))
+    return _call("range", last, ast.Constant(-1), ast.Constant(-1))
 
 
 def _name(id_, ctx=None):
@@ -968,15 +982,17 @@ class Normalizer(Reductions, Inlining):
         callee = self._builtin_call(it)
         if callee is range and isinstance(target, ast.Name):
             return [], (target, it), []
+        pairs = self._listed_pairs(it)
+        if pairs is not None:  # for i, v in list(enumerate(xs)): as over enumerate(xs)
+            return self._lower_for_header(_with_iter(stmt, pairs))
         if callee is reversed and len(it.args) == 1 and not it.keywords:
+            pairs = self._listed_pairs(it.args[0])
+            if pairs is not None:  # reversed(list(enumerate(xs))): its index counts down
+                pre, (index, count), body = self._lower_for_header(_with_iter(stmt, pairs))
+                return pre, (index, _located(_counting_down(count.args[0]), it)), body
             pre, seq = self._as_name(it.args[0], stmt)
             index = self.names.numbered("i")
-            backwards = _call(
-                "range",
-                ast.BinOp(left=_call("len", seq), op=ast.Sub(), right=ast.Constant(1)),
-                ast.Constant(-1),
-                ast.Constant(-1),
-            )
+            backwards = _counting_down(_call("len", seq))
             body = [_assign(target, self._item(seq, index, stmt), stmt)]
             return pre, (_name(index, ast.Store()), _located(backwards, it)), body
         if callee is enumerate and isinstance(target, ast.Tuple) and len(target.elts) == 2:
@@ -996,6 +1012,18 @@ class Normalizer(Reductions, Inlining):
             (_name(index, ast.Store()), _located(_call("range", _call("len", seq)), it)),
             body,
         )
+
+    def _listed_pairs(self, expr):
+        """`enumerate(...)` or `zip(...)` where `expr` is `list(...)` or `tuple(...)` of one
+        (the list of its pairs, walked as they are), else None."""
+        if (
+            self._builtin_call(expr) in (list, tuple)
+            and len(expr.args) == 1
+            and not expr.keywords
+            and self._builtin_call(expr.args[0]) in (enumerate, zip)
+        ):
+            return expr.args[0]
+        return None
 
     def _lower_enumerate(self, stmt, targets, inner, start):
         """`for i, v in enumerate(xs, start=s)` -> `for i1 in range(len(xs)): i = i1 + s;
