@@ -191,6 +191,41 @@ def test_functions_of_main_travel_by_value(tmp_path):
     np.testing.assert_allclose(got[3], dy, rtol=1e-14)  # slope: the decorated one
 
 
+LAMBDA_SCRIPT = """
+import pickle, sys
+import numpy as np
+import srcdiff
+
+cube = lambda x: x ** 3 * SCALE
+SCALE = 2.0
+
+if __name__ == "__main__":
+    both = srcdiff.grad(lambda x, y: np.sin(x) * y + cube(y), wrt=(0, 1))
+    derivatives = [srcdiff.grad(cube), both]
+    with open(sys.argv[1], "wb") as fh:
+        pickle.dump(derivatives, fh)
+"""
+
+
+def test_lambdas_of_main_travel_by_value(tmp_path):
+    """(grad of a lambda written in a script was pickled as the lambda's line, where the
+    worker found no def to compile: StopIteration, and a process pool broke)"""
+    script = tmp_path / "model.py"
+    script.write_text(LAMBDA_SCRIPT)
+    sent = tmp_path / "sent.pkl"
+    subprocess.run([sys.executable, str(script), str(sent)], check=True, timeout=120)
+    script.unlink()  # the worker has only what was sent
+    back = tmp_path / "back.pkl"
+    load = LOAD_AND_CALL.replace(
+        "derivative(*args) for derivative, args in cases", "cases[0](1.5), cases[1](0.7, 1.5)"
+    )
+    _fresh_python(load, tmp_path, str(sent), str(back))
+    (dcube, (dx, dy)) = pickle.loads(back.read_bytes())
+    assert dcube == pytest.approx(3 * 1.5**2 * 2.0, rel=1e-14)
+    assert dx == pytest.approx(np.cos(0.7) * 1.5, rel=1e-14)
+    assert dy == pytest.approx(np.sin(0.7) + 3 * 1.5**2 * 2.0, rel=1e-14)
+
+
 def test_main_keeps_values_of_pickling_time(tmp_path):
     script = tmp_path / "model.py"
     script.write_text(MAIN_SCRIPT)

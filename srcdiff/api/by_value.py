@@ -7,6 +7,9 @@ the derivative code again), so such a function travels as its source text, its p
 its file, and the values of the names it reads (its globals, and its free variables),
 as they are when it is pickled.  cloudpickle is not needed.
 
+A lambda travels as the `def` it stands for (compiler/lambdas.py), written on one line at
+the lambda's line: its own line holds no `def` to compile.
+
 The worker compiles the `def` alone (decorators and default expressions are not run:
 defaults are sent as values), puts the source lines into `linecache` under the original
 file name (so srcdiff reads them there, and error messages name the user's file and
@@ -37,7 +40,7 @@ import weakref
 
 import numpy as np
 
-from ..compiler.source import parsed
+from ..compiler.source import as_def, made_from_lambda, parsed
 from ..errors import NotPicklableError, SourceUnavailableError
 
 NOT_IMPORTABLE = ("__main__", "__mp_main__")  # a worker's __main__ is not the parent's
@@ -65,7 +68,7 @@ def travelling(value):
     if isinstance(value, types.ModuleType):
         return _Module(value.__name__)
     if isinstance(value, types.FunctionType) and not importable(value):
-        return by_value(value)
+        return by_value(as_def(value, strict=False))  # (a lambda as the def it stands for)
     return value
 
 
@@ -123,6 +126,10 @@ def _source_block(func):
             hint="define it with `def` in a .py file, or in a module the workers can import",
         ) from None
     tree = parse.tree
+    if made_from_lambda(func):  # its file holds a lambda: the def it stands for, one line
+        line = linecache.getline(parse.filename, tree.lineno)
+        indent = line[: len(line) - len(line.lstrip())]
+        return (indent + _one_line_def(tree),), parse.filename, tree.lineno, tree.lineno
     if any(isinstance(n, ast.Nonlocal) for n in ast.walk(tree)):
         raise NotPicklableError(
             f"cannot send {func.__qualname__} to another process by value: it assigns a "
@@ -133,6 +140,14 @@ def _source_block(func):
     block, start = inspect.getsourcelines(func)
     start = max(start, 1)
     return tuple(block[: tree.end_lineno]), parse.filename, start, start + tree.lineno - 1
+
+
+def _one_line_def(tree):
+    """`def sq(x): return x * x` for the def a lambda stands for: one line (indented as
+    the lambda's line is, so the block ends there), which the worker reads at the
+    lambda's line number, where its file held `sq = lambda x: x * x`."""
+    (ret,) = tree.body
+    return f"def {tree.name}({ast.unparse(tree.args)}): return {ast.unparse(ret.value)}\n"
 
 
 # id(code object) -> (weak reference to it, {what: value}): source blocks and names read

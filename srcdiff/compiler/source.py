@@ -145,8 +145,16 @@ def as_def(func, strict=True):
                 raise
             return func
         adopt(made, tree, ParsedSource(filename, lines, 1, 0, tree, frozenset()))
+        made.__srcdiff_from_lambda__ = True
         made = _DEFS[func] = made
     return made
+
+
+def made_from_lambda(func) -> bool:
+    """Whether `func` is the `def` as_def made for a lambda (its file holds the lambda,
+    not a `def`: by_value.py sends the def's text instead).  Marked on the function: the
+    lambda, and with it its _DEFS entry, may be gone (`grad(lambda x: x * x)`)."""
+    return getattr(func, "__srcdiff_from_lambda__", False)
 
 
 class FunctionSource:
