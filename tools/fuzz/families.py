@@ -27,6 +27,12 @@ recursive generator never builds.
 * the families of rebind_families.py: floats combined with masks and integer arrays
   (``np.sum(x) * (x > 0)``), and names rebound to a value of another shape
   (``acc = x[0]`` then ``acc = acc * x``, in loops and through helpers);
+* the families of extra_families.py: Python's conveniences beyond the generator's
+  (``enumerate(..., start=)``, ``reversed(list(enumerate(xs)))``, ``max(..., default=)``,
+  ``any``/``all``, starred unpacking, ``:=``, lambdas and nested defs closing over the
+  function's variables) and the NumPy functions taking or giving several arrays
+  (``np.gradient``, ``np.pad`` modes, ``np.r_``/``np.c_``, ``np.dstack``, ``multi_dot``,
+  einsum's sublist form, splits, ``np.modf``, ``np.frexp``);
 * the families of library_families.py: scipy.special chains, decompositions and linear
   algebra of well-conditioned matrices (NumPy's and scipy.linalg's), scipy.stats, 0-d
   arrays with integer powers, negative-step slices on every axis.
@@ -44,6 +50,7 @@ import random
 import numpy as np
 
 from .container_families import CONTAINER_FAMILIES, ContainerFamilies
+from .extra_families import EXTRA_FAMILIES, ExtraFamilies
 from .library_families import LIBRARY_FAMILIES, LibraryFamilies
 from .oracle import Case
 from .rebind_families import REBIND_FAMILIES, RebindFamilies
@@ -192,7 +199,7 @@ def _try(expr, scope):
     return value
 
 
-class Family(ContainerFamilies, RebindFamilies, LibraryFamilies):
+class Family(ContainerFamilies, RebindFamilies, LibraryFamilies, ExtraFamilies):
     """A random source of one family's programs: shapes, operators, names."""
 
     def __init__(self, seed: int):
@@ -648,6 +655,7 @@ FAMILIES = (
     + CONTAINER_FAMILIES
     + REBIND_FAMILIES
     + LIBRARY_FAMILIES
+    + EXTRA_FAMILIES
 )
 
 
