@@ -229,6 +229,43 @@ def test_check_refuses_integer_arrays_clearly(capsys):
     assert set(_rows(capsys.readouterr().out)) == {"x[0]", "x[1]", "x[2]"}
 
 
+STATE_MODULE = """
+from typing import NamedTuple
+import numpy as np
+
+
+class State(NamedTuple):
+    pos: np.ndarray
+    vel: float
+
+
+def energy(s, k):
+    return k * np.sum(s.pos ** 2) + s.vel ** 2
+
+
+def layers(ws, x):
+    *init, last = ws
+    h = x
+    for w in init:
+        h = np.tanh(w @ h)
+    return np.sum(last * h)
+"""
+
+
+def test_check_takes_a_namedtuple_and_a_list_of_arrays_of_two_shapes(tmp_path, capsys):
+    """(--at "s=State(np.ones(3), 0.5)" and "ws=[np.eye(2), np.ones(2)]" were made one float
+    array, which NumPy can't: a ValueError traceback from inside srcdiff)"""
+    (tmp_path / "model.py").write_text(STATE_MODULE)
+    target = str(tmp_path / "model.py")
+    at = "s=State(np.array([0.5, -1.0, 2.0]), 0.5), k=1.5"
+    assert cli.main(["check", target + ":energy", "--at", at]) == 0
+    rows = _rows(capsys.readouterr().out)
+    assert rows["s.pos[2]"][0] == pytest.approx(2 * 1.5 * 2.0) and rows["s.vel"][0] == 1.0
+    at = "ws=[np.eye(2) * 0.5, np.array([1.0, -2.0])], x=np.array([0.3, 0.7])"
+    assert cli.main(["check", target + ":layers", "--at", at, "--wrt", "ws"]) == 0
+    assert "OK: srcdiff agrees with finite differences" in capsys.readouterr().out
+
+
 def test_check_help_states_the_rule():
     done = _srcdiff("check", "--help")
     assert done.returncode == 0

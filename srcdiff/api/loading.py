@@ -187,11 +187,18 @@ def parse_at(text: str | list[str], names: dict | None = None) -> dict:
 
 def _arrays(value):
     """Lists and tuples of numbers become float arrays, also inside dicts, lists and
-    tuples of them (containers of parameters: `{'w': [1.0, 2.0], 'b': 0.5}`)."""
+    tuples of them (containers of parameters: `{'w': [1.0, 2.0], 'b': 0.5}`); a
+    NamedTuple keeps its type, and a list of arrays of several shapes (a list of
+    layers' weights) its items."""
     if isinstance(value, dict):
         return {k: _arrays(v) for k, v in value.items()}
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a NamedTuple: field by field
+        return type(value)(*(_arrays(v) for v in value))
     if isinstance(value, (list, tuple)):
         if any(isinstance(v, dict) for v in value):  # (a list of lists: a 2-D array)
             return type(value)(_arrays(v) for v in value)
-        return np.array(value, dtype=float)
+        try:
+            return np.array(value, dtype=float)
+        except (TypeError, ValueError):  # ragged (arrays of several shapes), or objects
+            return type(value)(_arrays(v) for v in value)
     return value
