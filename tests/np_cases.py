@@ -864,3 +864,18 @@ def astype_to_integers(x, w):
     k = (x * 3.0).astype(np.int64)
     on = x.astype(dtype=bool)
     return np.sum(np.sin(x) * k * w) + np.sum(on * x**2) + np.sum(x.astype("int32") * w)
+
+
+def predicates(x, xp):
+    """Tests and lookups that carry no derivative, in conditions and in values: the
+    Hessian's second pass reads them from the gradient code as assignments."""
+    scale = 1.0 if np.isscalar(x) else 2.0
+    if np.iscomplexobj(x) or not np.all(np.isreal(x)) or np.any(np.signbit(xp)):
+        scale = scale * 3.0
+    k = np.searchsorted(xp, x[0])
+    bins = np.digitize(x, xp)
+    hits = np.flatnonzero(x > 0.5)
+    first = np.argwhere(x > 0.0)[0, 0]
+    same = np.array_equal(x, x) and np.array_equiv(x, x)
+    edge = np.sum(np.isneginf(x) | np.isposinf(x))
+    return scale * np.sum(x**2 * bins) + x[k] * x[first] + np.sum(x[hits]) * same + edge

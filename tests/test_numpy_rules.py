@@ -1159,3 +1159,16 @@ def test_quantile_q_and_median_overwrite_input_are_refused():
     x = np.array([0.5, 2.0, 1.0])
     with pytest.raises(srcdiff.SrcDiffError, match="overwrite_input"):
         srcdiff.grad(lambda x: np.median(x, overwrite_input=True))(x)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_predicates_and_lookups_carry_no_derivative(mode):
+    """(np.isscalar in a condition had no rule where the Hessian's second pass read it as
+    an assignment of the gradient code: refused, forward over reverse)"""
+    x, xp = np.array([0.7, -0.2, 1.3, 0.4]), np.array([0.0, 0.5, 1.0])
+    got = srcdiff.grad(C.predicates, mode=mode)(x, xp)
+    np.testing.assert_allclose(got, fd_grad(C.predicates, (x, xp), 0), rtol=1e-7, atol=1e-9)
+    want = fd_jacobian(lambda v: srcdiff.grad(C.predicates)(v, xp), (x,), 0)
+    for order in ("forward-over-reverse", "reverse-over-reverse", "forward-over-forward"):
+        h = srcdiff.hessian(C.predicates, mode=order)(x, xp)
+        np.testing.assert_allclose(h, want, rtol=1e-6, atol=1e-8, err_msg=order)

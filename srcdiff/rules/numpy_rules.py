@@ -973,6 +973,21 @@ for _f in (
     np.logical_or,
     np.logical_not,
     np.logical_xor,
+    # predicates and index lookups: bools and integers (a scalar test, a bin's index)
+    np.isscalar,
+    np.iscomplexobj,
+    np.isrealobj,
+    np.isreal,
+    np.iscomplex,
+    np.isneginf,
+    np.isposinf,
+    np.signbit,
+    np.array_equal,
+    np.array_equiv,
+    np.searchsorted,
+    np.digitize,
+    np.argwhere,
+    np.flatnonzero,
 ):
     nondiff(_f, "int")
 # integer casts (np.int64(x)): integers, which carry no derivative, as int(x)
