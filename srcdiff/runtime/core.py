@@ -167,7 +167,10 @@ def psi(n, x):
 def zeros_like(x):
     """A zero adjoint shaped like `x` (floats, arrays, lists and tuples of them)."""
     if isinstance(x, np.ndarray) and x.dtype == object:  # a sequence's adjoint, ragged:
-        return seq_zeros(x)  # zero arrays (np.zeros_like would hold the int 0)
+        out = np.empty(x.shape, dtype=object)  # still objects, each a zero of its item's
+        for i, v in np.ndenumerate(x):  # shape (np.zeros_like would hold the int 0; a
+            out[i] = zeros_like(v)  # stacked array would not add to the object form)
+        return out
     if isinstance(x, np.ndarray):
         return np.zeros_like(x, dtype=np.result_type(x.dtype, np.float32))
     if isinstance(x, (list, tuple)):  # adjoints of lists are arrays (they add)

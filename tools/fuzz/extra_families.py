@@ -11,7 +11,7 @@ NumPy functions that take or give several arrays.
   ``np.r_`` / ``np.c_`` of arrays and numbers, ``np.dstack``, ``np.linalg.multi_dot`` of
   a display or a named list, ``np.einsum`` in its sublist form, the pieces of
   ``np.split`` / ``np.array_split``, ``np.modf``'s fractional part and ``np.frexp``'s
-  mantissa, each read once or twice.
+  mantissa, a ragged list of arrays grown and joined, each read once or twice.
 
 Every template runs in plain Python at the random point (shapes are chosen to fit) and is
 differentiable there almost surely.
@@ -97,12 +97,16 @@ class ExtraFamilies:
             "np.array_split(x * w, 2)[0]",
             "np.modf(x * 3.0)[0]",
             "np.frexp(w + 3.0)[0]",
+            "np.concatenate(pieces)",
+            "pieces[0] * np.sum(pieces[-1])",
         ]
         r1, r2 = self.pick(reads), self.pick(reads)
         src = (
             "def f(x, w):\n"
             "    m = np.outer(x, w) + np.eye(x.size) * 2.0\n"
             "    mats = [m, np.tanh(m), m.T]\n"
+            "    pieces = [x[:2], x[2:], w * 0.5]\n"
+            "    pieces.append(x[1:])\n"
             f"    a = {r1}\n"
             f"    b = {r2}\n"
             f"    return np.sum({self.unary('a')}) + np.sum(b * b) + np.sum(a) * np.sum(b)\n"
