@@ -294,6 +294,33 @@ def _substitute(value, memo, mapping):
     return copy.deepcopy(value, memo)
 
 
+def filled(node, mapping, tag, tagged):
+    """A copy of `node` with each `Name` whose id is in `mapping` replaced by a copy of
+    that expression, and each node carrying the attribute `tag` by a copy of
+    `tagged(its value)`: a rule template kept substituted and simplified once, with
+    placeholders where the operands go (templates.py), filled with one use's operands.
+    `node` shares no subtree (no memo, unlike `substituted`)."""
+    kind = type(node)
+    if kind in _KEPT:
+        return node
+    if kind is list:
+        return [filled(v, mapping, tag, tagged) for v in node]
+    if kind is ast.Name and node.id in mapping:
+        return copy_tree(mapping[node.id])
+    if not isinstance(node, ast.AST):
+        import copy
+
+        return copy.deepcopy(node)
+    attrs = node.__dict__
+    if tag in attrs:
+        return copy_tree(tagged(attrs[tag]))
+    new = kind.__new__(kind)
+    new.__dict__.update(
+        (k, v if type(v) in _KEPT else filled(v, mapping, tag, tagged)) for k, v in attrs.items()
+    )
+    return new
+
+
 def replace_reads(node, mapping, copy=copy_tree):
     """`node` with each read (a `Name` in a Load context) of a name in `mapping` replaced
     by a copy of its expression, located at the read; in place (the root itself may be

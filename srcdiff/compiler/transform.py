@@ -25,7 +25,7 @@ from .astutil import copy_tree, name, statements, walk
 from .ir import FunctionIR
 from .source import MISSING
 from .split import Flattener
-from .templates import instantiate
+from .templates import instantiate, narrowed
 from .unit import Prepared, Unit
 
 
@@ -314,7 +314,7 @@ class TransformBase:
         if uses and given and _branches(template):
             # a branch on a constant argument (`... if b is None else ...`) folds away:
             # bind only the names the branch kept, so the code imports nothing unused
-            template = instantiate(template, given, self.int_names)
+            template = narrowed(template, given, self.int_names)
             uses &= {n.id for n in walk(template) if isinstance(n, ast.Name)}
         for n in uses:
             mapping[n] = name(self.bind(rule.namespace[n], n))
