@@ -265,6 +265,12 @@ class Flattener:
         return kind or SCALAR
 
     @property
+    def changed_names(self):
+        """Names the function changes without assigning them (`xs.append(v)`, `y[i] = v`):
+        none, and no statement of it needs looking at for them (the sweeps' saves)."""
+        return self._changed_in_place
+
+    @property
     def _changed_in_place(self):
         """Names the function changes without assigning them (`xs.append(v)`, `y[i] = v`)."""
         if not hasattr(self, "_changed_names"):

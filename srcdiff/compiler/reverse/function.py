@@ -70,6 +70,8 @@ class FunctionTransform(ForwardSweep, BackwardSweep, SaveResolution, Checkpointi
         self.live_restores: set = set()
         self.live_at_start: set[str] = set()
         self.checkpoint_plans: dict[ast.stmt, Plan] = {}  # checkpointed loops (checkpoint.py)
+        # (id(statement), compound) -> (statement, what it changes in place): forward_sweep.py
+        self._in_place_memo: dict[tuple[int, bool], tuple[ast.stmt, tuple[str, ...]]] = {}
 
     @property
     def saves_on_stack(self):

@@ -26,7 +26,7 @@ class SaveResolution:
         adjoint_names = set(self.adjoints.values())
         loads_of, markers = _scan(self, bwd)  # one walk of each statement, shared below
         loads = self.backward_reads(bwd, loads_of)  # (checkpoint.py: replayed segments aside)
-        assigned = _stored_names(self.tree)
+        assigned = set(self.shapes.stores)  # (every name the function binds: shapes.py)
         locals_ = (
             self.source.resolver.locals
             | set(self.flat.temp_kinds)
@@ -237,10 +237,6 @@ class SaveResolution:
 
 def _loads(node):
     return {n.id for n in walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-
-
-def _stored_names(tree):
-    return {n.id for n in walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
 
 
 def _scan(fn, stmts):
