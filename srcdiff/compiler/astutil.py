@@ -7,6 +7,16 @@ def name(id_, store=False):
     return ast.Name(id=id_, ctx=ast.Store() if store else ast.Load())
 
 
+_LOAD, _STORE = ast.Load(), ast.Store()
+
+
+def named(id_, store=False):
+    """`name(id_, store)`, built about twice as fast: positional fields, and the one
+    Load or Store context shared, as the parser shares them (nothing sets an attribute
+    on a context).  The sweeps build tens of thousands of names per thousand lines."""
+    return ast.Name(id_, _STORE if store else _LOAD)
+
+
 def assign(target, value, origin=None):
     """`target = value`; `origin` (a user line) is kept for `# line N` comments."""
     node = ast.Assign(

@@ -29,7 +29,7 @@ from .astutil import (
 from .astutil import assign as _assign
 from .astutil import attr_call as _attr_call
 from .astutil import call as _call
-from .astutil import name as _name
+from .astutil import named as _name
 from .batch import BatchTransform
 from .emit import Printer, compile_unit, import_lines
 from .fills import facts_for, fold_fills

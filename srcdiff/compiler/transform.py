@@ -21,7 +21,8 @@ from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
 from .aliasing import PURE_METHODS, check_memory
 from .analysis import ARRAY, INT, LIST, SAME_VALUE, SCALAR, SEQ
-from .astutil import copy_tree, name, statements, walk
+from .astutil import copy_tree, statements, walk
+from .astutil import named as name
 from .ir import FunctionIR
 from .source import MISSING
 from .split import Flattener
@@ -308,8 +309,7 @@ class TransformBase:
             else None
         )
         constants = constant_arguments(mapping) if rule.by_constants else None
-        template = rule.template(which, param, ranks, constants)
-        uses = rule.uses(which, param, ranks, constants) & set(rule.namespace)
+        template, uses = _template_and_uses(rule, which, param, ranks, constants)
         given = {p: a for p, a in mapping.items() if isinstance(a, ast.Constant)}
         if uses and given and _branches(template):
             # a branch on a constant argument (`... if b is None else ...`) folds away:
@@ -483,6 +483,25 @@ def _list_concatenation(node, an):
 
 
 _BRANCHING: dict[int, tuple[ast.expr, bool]] = {}
+
+
+_PLAIN_TEMPLATES: dict = {}  # (id(rule), which, param) -> (rule, template, names bound)
+
+
+def _template_and_uses(rule, which, param, ranks, constants):
+    """The rule's template for `param` and the names of its namespace it reads (a new
+    set: the caller narrows it); remembered for a rule with one spelling, asked for each
+    application of it (its spellings chosen by rank or constants are found each time)."""
+    if rule.by_rank or rule.by_constants is not None:
+        template = rule.template(which, param, ranks, constants)
+        return template, rule.uses(which, param, ranks, constants) & set(rule.namespace)
+    key = (id(rule), which, param)
+    found = _PLAIN_TEMPLATES.get(key)
+    if found is None or found[0] is not rule:
+        template = rule.template(which, param)
+        uses = frozenset(rule.uses(which, param) & set(rule.namespace))
+        found = _PLAIN_TEMPLATES[key] = (rule, template, uses)
+    return found[1], set(found[2])
 
 
 def _branches(template):

@@ -13,7 +13,7 @@ from ..astutil import assign as _assign
 from ..astutil import attr_call as _attr_call
 from ..astutil import call as _call
 from ..astutil import copy_tree, is_loop_exit, tuple_of, walk
-from ..astutil import name as _name
+from ..astutil import named as _name
 from ..astutil import reads_any as _reads_any
 from ..control import fill
 from ..fills import unit_float64_only

@@ -10,7 +10,7 @@ from .. import control
 from ..analysis import LIST, list_append
 from ..astutil import assign as _assign
 from ..astutil import copy_tree, is_loop_exit, walk
-from ..astutil import name as _name
+from ..astutil import named as _name
 from ..control import fill
 from ..ir import MarkerKind, OpKind
 from ..namefacts import changed_through

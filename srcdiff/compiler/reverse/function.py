@@ -33,7 +33,7 @@ from ..analysis import ARRAY, LIST, SCALAR, SEQ
 from ..astutil import assign as _assign
 from ..astutil import call as _call
 from ..astutil import is_loop_exit
-from ..astutil import name as _name
+from ..astutil import named as _name
 from ..ir import BranchHeader, LoopHeader, Marker, OpKind
 from ..shapes import ShapeTokens
 from ..transform import TransformBase

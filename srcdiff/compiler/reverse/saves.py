@@ -12,7 +12,7 @@ from ..astutil import BLOCK_FIELDS, copy_tree, walk
 from ..astutil import assign as _assign
 from ..astutil import attr_call as _attr_call
 from ..astutil import call as _call
-from ..astutil import name as _name
+from ..astutil import named as _name
 from ..ir import MarkerKind, OpKind
 from .common import MARK as _MARK
 from .common import numpy_module as _np
