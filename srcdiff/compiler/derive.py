@@ -20,9 +20,9 @@ from .analysis import ARRAY, INT, LIST, SCALAR, SEQ, SEQ2, useful_names
 from .astutil import (
     Transformer,
     copy_tree,
+    each_statement,
     fix_missing_locations,
     fix_statement_locations,
-    statements,
     tuple_of,
     walk,
 )
@@ -465,7 +465,7 @@ def _suffix(output):
 
 
 def _tag_lines(fn, stmts):
-    for node in statements(stmts):  # (only statements are tagged)
+    for node in each_statement(stmts):  # (only statements are tagged)
         if isinstance(getattr(node, "srcline", None), int):
             node.srcline = (fn.source, node.srcline)
 
@@ -477,7 +477,7 @@ def _resolve(fn, fwd, bwd, tail=()):
     fwd = fn.resolve_markers(fwd, needed)
     bwd = fn.resolve_markers(bwd, needed)
     _tag_lines(fn, bwd)
-    for node in statements(fwd):  # comments only in the backward sweep
+    for node in each_statement(fwd):  # comments only in the backward sweep
         if hasattr(node, "srcline"):
             del node.srcline
     return fwd, bwd, needed

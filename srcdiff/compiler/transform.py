@@ -21,7 +21,7 @@ from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
 from .aliasing import PURE_METHODS, check_memory
 from .analysis import ARRAY, INT, LIST, SAME_VALUE, SCALAR, SEQ
-from .astutil import copy_tree, statements, walk
+from .astutil import copy_tree, each_statement, walk
 from .astutil import named as name
 from .ir import FunctionIR
 from .source import MISSING
@@ -206,7 +206,7 @@ class TransformBase:
         could not turn into a variable per key: refused at the use that stopped it,
         before a later stage (aliasing, split) refuses it with a hint about something
         else.  A dict nothing differentiates (has_aux's metrics) is left alone."""
-        for stmt in statements(self.tree.body):  # (in the order of a walk, less its cost)
+        for stmt in each_statement(self.tree.body):  # (in the order of a walk, less its cost)
             refusal = getattr(getattr(stmt, "value", None), "srcdiff_refusal", None)
             if (
                 refusal is not None
@@ -222,7 +222,7 @@ class TransformBase:
         """Refuse calls whose effect on differentiated values srcdiff can't see: a call
         made for its side effects (`np.copyto(y, x)`, `y.sort()`), or one writing into
         an `out=` array.  Pure primitives (the rule table) and print() are harmless."""
-        for stmt in statements(self.tree.body):  # (in the order of a walk, less its cost)
+        for stmt in each_statement(self.tree.body):  # (in the order of a walk, less its cost)
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
                 self._check_effect_call(stmt.value, stmt)
             for node in walk(stmt) if isinstance(stmt, (ast.Assign, ast.Expr)) else ():

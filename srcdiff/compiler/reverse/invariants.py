@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 
-from ..astutil import BLOCK_FIELDS, statements, walk
+from ..astutil import BLOCK_FIELDS, each_statement, walk
 
 
 def hoist_negations(body, params, fresh):
@@ -21,7 +21,7 @@ def hoist_negations(body, params, fresh):
     reads them; `fresh(base)` names the new temporaries. A temporary every assignment of
     which is `t = -g` (the forward and backward sweeps' `t1 = -k`) is itself assigned
     before the loop instead, and not in it: it holds the same value wherever it is bound."""
-    if not any(isinstance(s, (ast.For, ast.While)) for s in statements(body)):
+    if not any(isinstance(s, (ast.For, ast.While)) for s in each_statement(body)):
         return body  # nothing to hoist, and the body is not walked
     negated, stored, operands = _bindings(body)
     numbers = {p for p in params if p not in stored}

@@ -8,7 +8,7 @@ import ast
 import copy
 
 from ..analysis import LIST, SCALAR
-from ..astutil import BLOCK_FIELDS, copy_tree, walk
+from ..astutil import BLOCK_FIELDS, SIMPLE_STATEMENTS, copy_tree, walk
 from ..astutil import assign as _assign
 from ..astutil import attr_call as _attr_call
 from ..astutil import call as _call
@@ -75,7 +75,8 @@ class SaveResolution:
             if m is not None:
                 out.extend(self._expand(m, needed))
                 continue
-            self._resolve_nested(stmt, needed)
+            if stmt.__class__ not in SIMPLE_STATEMENTS:  # (no block to look for)
+                self._resolve_nested(stmt, needed)
             out.append(stmt)
         return out
 
