@@ -338,7 +338,7 @@ def filled(node, mapping, tag, tagged):
     if kind is list:
         return [filled(v, mapping, tag, tagged) for v in node]
     if kind is ast.Name and node.id in mapping:
-        return copy_tree(mapping[node.id])
+        return _copy_flat(mapping[node.id])
     if not isinstance(node, ast.AST):
         import copy
 
@@ -347,9 +347,22 @@ def filled(node, mapping, tag, tagged):
     if tag in attrs:
         return copy_tree(tagged(attrs[tag]))
     new = kind.__new__(kind)
-    new.__dict__.update(
-        (k, v if type(v) in _KEPT else filled(v, mapping, tag, tagged)) for k, v in attrs.items()
-    )
+    into = new.__dict__
+    for k, v in attrs.items():  # (a loop: a generator per node cost a third more)
+        into[k] = v if type(v) in _KEPT else filled(v, mapping, tag, tagged)
+    return new
+
+
+def _copy_flat(node):
+    """`copy_tree(node)` for a node all of whose attributes are atomic values or leaves
+    (a name, with its location): one dictionary copied, no memo; others as copy_tree."""
+    attrs = node.__dict__
+    for value in attrs.values():
+        if type(value) not in _KEPT:
+            return copy_tree(node)
+    kind = node.__class__
+    new = kind.__new__(kind)
+    new.__dict__.update(attrs)
     return new
 
 

@@ -27,7 +27,11 @@ def instantiate(template, mapping, int_names=frozenset()):
     operand = functools.partial(_part, mapping)
     if form is None:  # (placeholders `narrowed` left are filled all the same)
         return simplify(filled(template, mapping, _SLOT, operand), int_names)
-    slots = {_SLOT_PREFIX + n: a for n, a in mapping.items() if a.__class__ is ast.Name}
+    slots = {}
+    for n in _names_of(template):
+        atom = mapping.get(n)
+        if atom.__class__ is ast.Name:
+            slots[_SLOT_PREFIX + n] = atom
     return filled(form, slots, _SLOT, operand)
 
 
@@ -42,7 +46,7 @@ def narrowed(template, given, int_names=frozenset()):
 
 # Operands as `shaped` puts them in a template before simplifying it once: a name as a
 # placeholder name (`_SLOT_PREFIX` + the template's name, which no source can spell),
-# standing for any name of the same class (`_name_class`); a number, as itself, tagged
+# standing for any name of the same class (`_operand_class`); a number, as itself, tagged
 # with the attribute `_SLOT` = (template name, part), so the operand's own node (its
 # source location) replaces what survives of it.
 _SLOT = "srcdiff_slot"

@@ -328,6 +328,11 @@ class _Liveness:
         return live
 
     def stmt(self, stmt, live):
+        targets = getattr(stmt, "targets", ())
+        if stmt.__class__ is ast.Assign and len(targets) == 1 and targets[0].__class__ is ast.Name:
+            live.discard(targets[0].id)  # (most statements: no marker, one name)
+            live |= self._reads(stmt)
+            return live
         m = self.fn.marker_of(stmt)
         if m is not None:
             return self.marker(m, live)
