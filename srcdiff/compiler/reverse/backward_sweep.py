@@ -450,7 +450,7 @@ class BackwardSweep:
         atoms = {p: op.bound[p] for p in op.active}
         # Does the statement read what it assigns?  Inactive operands count too: the
         # condition of np.where(x > 0, ...) is evaluated again in the backward sweep.
-        self_ref = _reads_any(op.bound.values(), op.targets)
+        self_ref = _atoms_read_any(op.bound.values(), op.targets)
         # A helper's backward sweep pops what its forward sweep pushed *after* the targets
         # were saved, so it runs before they are restored (it reads no caller variables).
         restore_first = self_ref and op.kind is not OpKind.HELPER
@@ -837,3 +837,17 @@ def _in_order(tree):
         out.append(node)
         todo.extend(reversed(list(ast.iter_child_nodes(node))))
     return out
+
+
+def _atoms_read_any(atoms, names):
+    """`astutil.reads_any(atoms, names)`, without a walk of an atom that is a name or a
+    constant (most operands): asked of every op of the backward sweep."""
+    names = set(names)
+    for atom in atoms:
+        kind = atom.__class__
+        if kind is ast.Name:
+            if atom.id in names:
+                return True
+        elif kind is not ast.Constant and _reads_any([atom], names):
+            return True
+    return False
