@@ -790,11 +790,15 @@ def _assign_first(body, zero_at_head):
     each pass, which then usually dies): one addition and one zero per pass saved.  Only
     for a fresh `e` (an operation, never another adjoint's array) and a top-level
     statement of the body.  Changes `body`; returns the adjoints rewritten."""
-    done = set()
-    first: dict[str, int] = {}  # name -> the first statement mentioning it (one walk each;
-    for i, stmt in enumerate(body):  # a rewrite below drops only its own adjoint's mention)
+    done: set[str] = set()
+    wanted = set(zero_at_head)
+    first: dict[str, int] = {}  # name -> the first statement mentioning it (one walk each,
+    # until every name wanted is found; a rewrite below drops only its own adjoint's mention)
+    for i, stmt in enumerate(body):
+        if len(first) == len(wanted):
+            break
         for n in walk(stmt):
-            if isinstance(n, ast.Name):
+            if n.__class__ is ast.Name and n.id in wanted:
                 first.setdefault(n.id, i)
     for d in sorted(zero_at_head):
         i = first.get(d)
