@@ -26,7 +26,7 @@ from collections.abc import Callable, Collection
 import numpy as np
 
 from ..rules import RULES
-from .astutil import base_name, walk
+from .astutil import base_name, each_statement, walk
 from .source import MISSING, Resolver, is_user_function, parsed
 
 INT, SCALAR, ARRAY, SEQ, SEQ2, OTHER = "int", "scalar", "array", "seq", "seq2", "other"
@@ -1003,7 +1003,7 @@ def useful_names(tree, outputs, kinds):
     that reads a list (a stack: pushes and pops pass adjoints both ways)."""
     useful = set(outputs) | {n for n, k in kinds.items() if k == LIST}
     facts = []  # (reads, writes, reads a list) of each statement, found once
-    for stmt in walk(tree):
+    for stmt in each_statement(tree.body):  # (the least closed set: any order does)
         if not isinstance(stmt, (ast.Assign, ast.Expr)):
             continue
         reads = {

@@ -26,10 +26,14 @@ class ForwardSweep:
         return out
 
     def _is_inactive_compound(self, stmt):
+        """A branch or loop reading and writing no differentiated name.  Asked by both
+        sweeps of every statement: `ast.walk`, lazy, stops at the first active name (the
+        start of most loops that are active) where `walk` listed the whole loop first."""
+        active = self.an.active
         return (
             isinstance(stmt, (ast.If, ast.For, ast.While))
             and not is_loop_exit(stmt)
-            and not any(isinstance(n, ast.Name) and self.an.active.get(n.id) for n in walk(stmt))
+            and not any(n.__class__ is ast.Name and active.get(n.id) for n in ast.walk(stmt))
         )
 
     def _compound_assigned(self, stmt):
