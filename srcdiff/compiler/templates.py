@@ -69,8 +69,9 @@ def shaped(template, mapping, int_names):
     key = (id(template), tuple(pattern))
     entry = _SHAPED.get(key)
     if entry is None or entry[0] is not template:
-        if len(_SHAPED) > 20000:  # (patterns of constants are many in a long session)
-            _SHAPED.clear()
+        if len(_SHAPED) > 20000:  # (patterns of constants are many in a long session;
+            _SHAPED.clear()  # the names of the forms `narrowed` gave go with them)
+            _NAMES.clear()
         form = _simplified_form(template, names, mapping, int_names)
         entry = _SHAPED[key] = (template, form)
     return entry[1]
