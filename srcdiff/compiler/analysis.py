@@ -26,7 +26,7 @@ from collections.abc import Callable, Collection
 import numpy as np
 
 from ..rules import RULES
-from .astutil import base_name, walk
+from .astutil import base_name, each_statement, walk
 from .source import MISSING, Resolver, is_user_function, parsed
 
 INT, SCALAR, ARRAY, SEQ, SEQ2, OTHER = "int", "scalar", "array", "seq", "seq2", "other"
@@ -82,6 +82,10 @@ def join(a, b):
     if OTHER in pair:
         return OTHER
     return ARRAY
+
+
+# statements that hold no block (the core form's others: if, for, while)
+_STRAIGHT_STATEMENTS = frozenset((ast.Assign, ast.Expr, ast.Return, ast.Pass))
 
 
 def _join_numeric(kinds):
@@ -187,11 +191,42 @@ class Analysis:
                 self.lost[name] = node
 
     def _fixpoint(self):
-        for _ in range(20):
+        for round_ in range(20):
             before = self._facts()
             self._block(self.tree.body)
+            if round_ == 0 and self._settled_in_one_pass():
+                break
             if self._facts() == before:
                 break
+
+    def _settled_in_one_pass(self):
+        """Whether a second pass over the body would change nothing, known without
+        making it (it was a third of the analysis): straight-line code where no
+        statement stores a name that it or an earlier statement reads, with no list and
+        no call of a user function (whose kinds come from the unit).  Every fact a
+        statement reads is then final when the first pass reads it -- a name's facts are
+        set only by statements storing it -- so the second pass would join each fact
+        with itself."""
+        if self._lists_seen or any(
+            stmt.__class__ not in _STRAIGHT_STATEMENTS for stmt in self.tree.body
+        ):
+            return False
+        read: set[str] = set()
+        for stmt in self.tree.body:
+            stored = set()
+            for node in walk(stmt):
+                kind = node.__class__
+                if kind is ast.Name:
+                    (read if node.ctx.__class__ is ast.Load else stored).add(node.id)
+                elif kind is ast.Call and is_user_function(self.resolver.resolve(node.func)):
+                    return False
+                elif kind in (ast.Subscript, ast.Attribute, ast.Starred) and (
+                    node.ctx.__class__ is not ast.Load
+                ):
+                    return False  # (a store into a value: it changes facts of its base)
+            if stored & read:
+                return False
+        return True
 
     def _facts(self):
         """What one pass over the body may grow (the fixpoint stops when it doesn't)."""
@@ -968,7 +1003,7 @@ def useful_names(tree, outputs, kinds):
     that reads a list (a stack: pushes and pops pass adjoints both ways)."""
     useful = set(outputs) | {n for n, k in kinds.items() if k == LIST}
     facts = []  # (reads, writes, reads a list) of each statement, found once
-    for stmt in walk(tree):
+    for stmt in each_statement(tree.body):  # (the least closed set: any order does)
         if not isinstance(stmt, (ast.Assign, ast.Expr)):
             continue
         reads = {

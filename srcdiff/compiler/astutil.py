@@ -7,6 +7,16 @@ def name(id_, store=False):
     return ast.Name(id=id_, ctx=ast.Store() if store else ast.Load())
 
 
+_LOAD, _STORE = ast.Load(), ast.Store()
+
+
+def named(id_, store=False):
+    """`name(id_, store)`, built about twice as fast: positional fields, and the one
+    Load or Store context shared, as the parser shares them (nothing sets an attribute
+    on a context).  The sweeps build tens of thousands of names per thousand lines."""
+    return ast.Name(id_, _STORE if store else _LOAD)
+
+
 def assign(target, value, origin=None):
     """`target = value`; `origin` (a user line) is kept for `# line N` comments."""
     node = ast.Assign(
@@ -136,6 +146,28 @@ def walk_outside(node, opaque):
 # Fields that hold blocks of statements (or handlers and cases holding them), in the
 # order of the node classes' `_fields` (a Try's body, handlers, orelse, finalbody).
 BLOCK_FIELDS = ("body", "handlers", "orelse", "finalbody", "cases")
+
+
+# statement classes without a block (every field in BLOCK_FIELDS absent)
+SIMPLE_STATEMENTS = frozenset(
+    kind for kind in ast.stmt.__subclasses__() if not set(kind._fields) & set(BLOCK_FIELDS)
+)
+
+
+def each_statement(stmts):
+    """`statements(stmts)`, the same list in the same order, without looking for blocks
+    in a statement of a class that has none (an assignment, a call): most generated
+    statements are those, and the five lookups each were most of the cost."""
+    todo = list(stmts)
+    simple = SIMPLE_STATEMENTS
+    for current in todo:  # the list grows as it is read
+        if current.__class__ in simple:
+            continue
+        for field in BLOCK_FIELDS:
+            block = getattr(current, field, None)
+            if block.__class__ is list:
+                todo.extend(block)
+    return [node for node in todo if isinstance(node, ast.stmt)]
 
 
 def statements(stmts):
@@ -292,6 +324,46 @@ def _substitute(value, memo, mapping):
     import copy
 
     return copy.deepcopy(value, memo)
+
+
+def filled(node, mapping, tag, tagged):
+    """A copy of `node` with each `Name` whose id is in `mapping` replaced by a copy of
+    that expression, and each node carrying the attribute `tag` by a copy of
+    `tagged(its value)`: a rule template kept substituted and simplified once, with
+    placeholders where the operands go (templates.py), filled with one use's operands.
+    `node` shares no subtree (no memo, unlike `substituted`)."""
+    kind = type(node)
+    if kind in _KEPT:
+        return node
+    if kind is list:
+        return [filled(v, mapping, tag, tagged) for v in node]
+    if kind is ast.Name and node.id in mapping:
+        return _copy_flat(mapping[node.id])
+    if not isinstance(node, ast.AST):
+        import copy
+
+        return copy.deepcopy(node)
+    attrs = node.__dict__
+    if tag in attrs:
+        return copy_tree(tagged(attrs[tag]))
+    new = kind.__new__(kind)
+    into = new.__dict__
+    for k, v in attrs.items():  # (a loop: a generator per node cost a third more)
+        into[k] = v if type(v) in _KEPT else filled(v, mapping, tag, tagged)
+    return new
+
+
+def _copy_flat(node):
+    """`copy_tree(node)` for a node all of whose attributes are atomic values or leaves
+    (a name, with its location): one dictionary copied, no memo; others as copy_tree."""
+    attrs = node.__dict__
+    for value in attrs.values():
+        if type(value) not in _KEPT:
+            return copy_tree(node)
+    kind = node.__class__
+    new = kind.__new__(kind)
+    new.__dict__.update(attrs)
+    return new
 
 
 def replace_reads(node, mapping, copy=copy_tree):

@@ -276,12 +276,22 @@ class _Filler(Transformer):
                 assert isinstance(value, list), f"{placeholder} takes statements"
                 out.extend(value)
                 continue
-            for block in ("body", "orelse"):
-                if hasattr(stmt, block):
-                    setattr(stmt, block, self.statements(getattr(stmt, block)))
+            # the template's own expressions are filled, not the statements put into its
+            # blocks: the user's (a thousand in a loop were visited at every level of
+            # nesting, and a variable named like a placeholder, `BODY`, was replaced)
+            blocks = {
+                block: self.statements(getattr(stmt, block))
+                for block in ("body", "orelse")
+                if hasattr(stmt, block)
+            }
+            for block in blocks:
+                setattr(stmt, block, [])
+            stmt = self.visit(stmt)
+            for block, filled in blocks.items():
+                setattr(stmt, block, filled)
             if hasattr(stmt, "body") and not stmt.body:
                 stmt.body = [ast.Pass()]
-            out.append(self.visit(stmt))
+            out.append(stmt)
         return out
 
     def visit_Name(self, node: ast.Name) -> ast.AST:

@@ -20,16 +20,16 @@ from .analysis import ARRAY, INT, LIST, SCALAR, SEQ, SEQ2, useful_names
 from .astutil import (
     Transformer,
     copy_tree,
+    each_statement,
     fix_missing_locations,
     fix_statement_locations,
-    statements,
     tuple_of,
     walk,
 )
 from .astutil import assign as _assign
 from .astutil import attr_call as _attr_call
 from .astutil import call as _call
-from .astutil import name as _name
+from .astutil import named as _name
 from .batch import BatchTransform
 from .emit import Printer, compile_unit, import_lines
 from .fills import facts_for, fold_fills
@@ -465,7 +465,7 @@ def _suffix(output):
 
 
 def _tag_lines(fn, stmts):
-    for node in statements(stmts):  # (only statements are tagged)
+    for node in each_statement(stmts):  # (only statements are tagged)
         if isinstance(getattr(node, "srcline", None), int):
             node.srcline = (fn.source, node.srcline)
 
@@ -477,7 +477,7 @@ def _resolve(fn, fwd, bwd, tail=()):
     fwd = fn.resolve_markers(fwd, needed)
     bwd = fn.resolve_markers(bwd, needed)
     _tag_lines(fn, bwd)
-    for node in statements(fwd):  # comments only in the backward sweep
+    for node in each_statement(fwd):  # comments only in the backward sweep
         if hasattr(node, "srcline"):
             del node.srcline
     return fwd, bwd, needed

@@ -18,7 +18,8 @@ import ast
 import copy
 
 from .analysis import ARRAY, INT, LIST, SCALAR, SEQ, list_append
-from .astutil import add, assign, attr_call, call, copy_tree, is_loop_exit, name, tuple_of, walk
+from .astutil import add, assign, attr_call, call, copy_tree, is_loop_exit, tuple_of, walk
+from .astutil import named as name
 from .astutil import reads_any as _reads_any
 from .ir import OpKind
 from .shapes import ShapeTokens

@@ -259,10 +259,20 @@ class Flattener:
         return self.an.rank(atom)
 
     def kind(self, atom):
-        if isinstance(atom, ast.Name) and atom.id in self.temp_kinds:
-            return self.temp_kinds[atom.id]
+        if atom.__class__ is ast.Name:
+            found = self.temp_kinds.get(atom.id)
+            if found is not None:
+                return found
+            if atom.id in self.an.kinds:  # (what an.expr says of a name it knows)
+                return self.an.kinds[atom.id] or SCALAR
         kind = self.an.expr(atom)[0]
         return kind or SCALAR
+
+    @property
+    def changed_names(self):
+        """Names the function changes without assigning them (`xs.append(v)`, `y[i] = v`):
+        none, and no statement of it needs looking at for them (the sweeps' saves)."""
+        return self._changed_in_place
 
     @property
     def _changed_in_place(self):

@@ -10,15 +10,123 @@ name; `simplify` folds the arithmetic a careful person would not write
 from __future__ import annotations
 
 import ast
+import functools
 import numbers
 
-from .astutil import Transformer, copy_tree, substituted, walk
+from .astutil import Transformer, copy_tree, filled, substituted, walk
 
 
 def instantiate(template, mapping, int_names=frozenset()):
-    """Copy of `template` with each Name in `mapping` replaced by a copy of its AST."""
+    """Copy of `template` with each Name in `mapping` replaced by a copy of its AST,
+    simplified.  `template` must not change (a rule's parsed template, or what
+    `narrowed` returns).  Where every operand is a name or a number, the result is
+    `shaped(template, ...)` (substituted and simplified once per pattern of operands)
+    filled with these operands: the same tree, for one copy instead of a copy and a
+    simplification per use of a rule."""
+    form = shaped(template, mapping, int_names)
+    operand = functools.partial(_part, mapping)
+    if form is None:  # (placeholders `narrowed` left are filled all the same)
+        return simplify(filled(template, mapping, _SLOT, operand), int_names)
+    slots = {}
+    for n in _names_of(template):
+        atom = mapping.get(n)
+        if atom.__class__ is ast.Name:
+            slots[_SLOT_PREFIX + n] = atom
+    return filled(form, slots, _SLOT, operand)
 
-    return simplify(substituted(template, mapping), int_names)
+
+def narrowed(template, given, int_names=frozenset()):
+    """`template` with the constant operands `given` put in and simplified (a branch on
+    one folded away), as `instantiate(template, given)` gives it but kept, unfilled, so
+    instantiating the result hits the cache too: its constants are placeholders for
+    `given`'s, filled by the `instantiate` of it with a mapping holding them."""
+    form = shaped(template, given, int_names)
+    return simplify(substituted(template, given), int_names) if form is None else form
+
+
+# Operands as `shaped` puts them in a template before simplifying it once: a name as a
+# placeholder name (`_SLOT_PREFIX` + the template's name, which no source can spell),
+# standing for any name of the same class (`_operand_class`); a number, as itself, tagged
+# with the attribute `_SLOT` = (template name, part), so the operand's own node (its
+# source location) replaces what survives of it.
+_SLOT = "srcdiff_slot"
+_SLOT_PREFIX = "\0"
+_SHAPED: dict = {}  # (id(template), pattern) -> (template, its simplified form)
+_NAMES: dict = {}  # id(template) -> (template, the names it reads, sorted)
+
+
+def shaped(template, mapping, int_names):
+    """The simplified form of `template` for operands of `mapping`'s pattern, with
+    placeholders for them; None where an operand is more than a name or a number."""
+    names = _names_of(template)
+    pattern = []
+    for n in names:
+        atom = mapping.get(n)
+        found = ("free", n in int_names) if atom is None else _operand_class(atom, int_names)
+        if found is None:
+            return None
+        pattern.append(found)
+    key = (id(template), tuple(pattern))
+    entry = _SHAPED.get(key)
+    if entry is None or entry[0] is not template:
+        if len(_SHAPED) > 20000:  # (patterns of constants are many in a long session;
+            _SHAPED.clear()  # the names of the forms `narrowed` gave go with them)
+            _NAMES.clear()
+        form = _simplified_form(template, names, mapping, int_names)
+        entry = _SHAPED[key] = (template, form)
+    return entry[1]
+
+
+def _names_of(template):
+    entry = _NAMES.get(id(template))
+    if entry is None or entry[0] is not template:
+        found = sorted({n.id for n in walk(template) if n.__class__ is ast.Name})
+        entry = _NAMES[id(template)] = (template, tuple(found))
+    return entry[1]
+
+
+def _operand_class(atom, int_names):
+    """What `simplify` reads of an operand: of a name, whether it may hold an int (and
+    `pow_dbase`, whose call folds, is not cached); of a number, its type and value;
+    None for anything else (not cached)."""
+    kind = atom.__class__
+    if kind is ast.Name:
+        return None if atom.id == "pow_dbase" else ("name", atom.id in int_names)
+    if kind is ast.Constant:
+        return ("constant", type(atom.value), repr(atom.value))
+    if (
+        kind is ast.UnaryOp
+        and atom.op.__class__ is ast.USub
+        and atom.operand.__class__ is ast.Constant
+    ):
+        return ("negated", type(atom.operand.value), repr(atom.operand.value))
+    return None
+
+
+def _simplified_form(template, names, mapping, int_names):
+    placeholders = {}
+    ints = {n for n in names if n not in mapping and n in int_names}
+    for n in names:
+        atom = mapping.get(n)
+        if atom is None:
+            continue
+        if atom.__class__ is ast.Name:
+            placeholders[n] = ast.Name(id=_SLOT_PREFIX + n, ctx=ast.Load())
+            if atom.id in int_names:
+                ints.add(_SLOT_PREFIX + n)
+            continue
+        tagged = copy_tree(atom)
+        setattr(tagged, _SLOT, (n, None))
+        if tagged.__class__ is ast.UnaryOp:  # (`g * -2.0` keeps only the operand)
+            setattr(tagged.operand, _SLOT, (n, "operand"))
+        placeholders[n] = tagged
+    return simplify(substituted(template, placeholders), frozenset(ints))
+
+
+def _part(mapping, where):
+    name, part = where
+    atom = mapping[name]
+    return atom if part is None else getattr(atom, part)
 
 
 def _num(node):

@@ -21,11 +21,12 @@ from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
 from .aliasing import PURE_METHODS, check_memory
 from .analysis import ARRAY, INT, LIST, SAME_VALUE, SCALAR, SEQ
-from .astutil import copy_tree, name, statements, walk
+from .astutil import copy_tree, each_statement, walk
+from .astutil import named as name
 from .ir import FunctionIR
 from .source import MISSING
 from .split import Flattener
-from .templates import instantiate
+from .templates import instantiate, narrowed
 from .unit import Prepared, Unit
 
 
@@ -205,7 +206,7 @@ class TransformBase:
         could not turn into a variable per key: refused at the use that stopped it,
         before a later stage (aliasing, split) refuses it with a hint about something
         else.  A dict nothing differentiates (has_aux's metrics) is left alone."""
-        for stmt in statements(self.tree.body):  # (in the order of a walk, less its cost)
+        for stmt in each_statement(self.tree.body):  # (in the order of a walk, less its cost)
             refusal = getattr(getattr(stmt, "value", None), "srcdiff_refusal", None)
             if (
                 refusal is not None
@@ -221,7 +222,7 @@ class TransformBase:
         """Refuse calls whose effect on differentiated values srcdiff can't see: a call
         made for its side effects (`np.copyto(y, x)`, `y.sort()`), or one writing into
         an `out=` array.  Pure primitives (the rule table) and print() are harmless."""
-        for stmt in statements(self.tree.body):  # (in the order of a walk, less its cost)
+        for stmt in each_statement(self.tree.body):  # (in the order of a walk, less its cost)
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
                 self._check_effect_call(stmt.value, stmt)
             for node in walk(stmt) if isinstance(stmt, (ast.Assign, ast.Expr)) else ():
@@ -308,13 +309,12 @@ class TransformBase:
             else None
         )
         constants = constant_arguments(mapping) if rule.by_constants else None
-        template = rule.template(which, param, ranks, constants)
-        uses = rule.uses(which, param, ranks, constants) & set(rule.namespace)
+        template, uses = _template_and_uses(rule, which, param, ranks, constants)
         given = {p: a for p, a in mapping.items() if isinstance(a, ast.Constant)}
         if uses and given and _branches(template):
             # a branch on a constant argument (`... if b is None else ...`) folds away:
             # bind only the names the branch kept, so the code imports nothing unused
-            template = instantiate(template, given, self.int_names)
+            template = narrowed(template, given, self.int_names)
             uses &= {n.id for n in walk(template) if isinstance(n, ast.Name)}
         for n in uses:
             mapping[n] = name(self.bind(rule.namespace[n], n))
@@ -483,6 +483,25 @@ def _list_concatenation(node, an):
 
 
 _BRANCHING: dict[int, tuple[ast.expr, bool]] = {}
+
+
+_PLAIN_TEMPLATES: dict = {}  # (id(rule), which, param) -> (rule, template, names bound)
+
+
+def _template_and_uses(rule, which, param, ranks, constants):
+    """The rule's template for `param` and the names of its namespace it reads (a new
+    set: the caller narrows it); remembered for a rule with one spelling, asked for each
+    application of it (its spellings chosen by rank or constants are found each time)."""
+    if rule.by_rank or rule.by_constants is not None:
+        template = rule.template(which, param, ranks, constants)
+        return template, rule.uses(which, param, ranks, constants) & set(rule.namespace)
+    key = (id(rule), which, param)
+    found = _PLAIN_TEMPLATES.get(key)
+    if found is None or found[0] is not rule:
+        template = rule.template(which, param)
+        uses = frozenset(rule.uses(which, param) & set(rule.namespace))
+        found = _PLAIN_TEMPLATES[key] = (rule, template, uses)
+    return found[1], set(found[2])
 
 
 def _branches(template):

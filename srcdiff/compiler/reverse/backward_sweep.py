@@ -13,7 +13,7 @@ from ..astutil import assign as _assign
 from ..astutil import attr_call as _attr_call
 from ..astutil import call as _call
 from ..astutil import copy_tree, is_loop_exit, tuple_of, walk
-from ..astutil import name as _name
+from ..astutil import named as _name
 from ..astutil import reads_any as _reads_any
 from ..control import fill
 from ..fills import unit_float64_only
@@ -450,7 +450,7 @@ class BackwardSweep:
         atoms = {p: op.bound[p] for p in op.active}
         # Does the statement read what it assigns?  Inactive operands count too: the
         # condition of np.where(x > 0, ...) is evaluated again in the backward sweep.
-        self_ref = _reads_any(op.bound.values(), op.targets)
+        self_ref = _atoms_read_any(op.bound.values(), op.targets)
         # A helper's backward sweep pops what its forward sweep pushed *after* the targets
         # were saved, so it runs before they are restored (it reads no caller variables).
         restore_first = self_ref and op.kind is not OpKind.HELPER
@@ -790,11 +790,15 @@ def _assign_first(body, zero_at_head):
     each pass, which then usually dies): one addition and one zero per pass saved.  Only
     for a fresh `e` (an operation, never another adjoint's array) and a top-level
     statement of the body.  Changes `body`; returns the adjoints rewritten."""
-    done = set()
-    first: dict[str, int] = {}  # name -> the first statement mentioning it (one walk each;
-    for i, stmt in enumerate(body):  # a rewrite below drops only its own adjoint's mention)
+    done: set[str] = set()
+    wanted = set(zero_at_head)
+    first: dict[str, int] = {}  # name -> the first statement mentioning it (one walk each,
+    # until every name wanted is found; a rewrite below drops only its own adjoint's mention)
+    for i, stmt in enumerate(body):
+        if len(first) == len(wanted):
+            break
         for n in walk(stmt):
-            if isinstance(n, ast.Name):
+            if n.__class__ is ast.Name and n.id in wanted:
                 first.setdefault(n.id, i)
     for d in sorted(zero_at_head):
         i = first.get(d)
@@ -837,3 +841,17 @@ def _in_order(tree):
         out.append(node)
         todo.extend(reversed(list(ast.iter_child_nodes(node))))
     return out
+
+
+def _atoms_read_any(atoms, names):
+    """`astutil.reads_any(atoms, names)`, without a walk of an atom that is a name or a
+    constant (most operands): asked of every op of the backward sweep."""
+    names = set(names)
+    for atom in atoms:
+        kind = atom.__class__
+        if kind is ast.Name:
+            if atom.id in names:
+                return True
+        elif kind is not ast.Constant and _reads_any([atom], names):
+            return True
+    return False

@@ -39,7 +39,7 @@ from ..analysis import LIST
 from ..astutil import Transformer, copy_tree
 from ..astutil import attr_call as _attr_call
 from ..astutil import call as _call
-from ..astutil import name as _name
+from ..astutil import named as _name
 from ..control import fill
 from .common import MARK as _MARK
 from .common import numpy_module as _np

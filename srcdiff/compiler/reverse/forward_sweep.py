@@ -10,7 +10,7 @@ from .. import control
 from ..analysis import LIST, list_append
 from ..astutil import assign as _assign
 from ..astutil import copy_tree, is_loop_exit, walk
-from ..astutil import name as _name
+from ..astutil import named as _name
 from ..control import fill
 from ..ir import MarkerKind, OpKind
 from ..namefacts import changed_through
@@ -26,10 +26,14 @@ class ForwardSweep:
         return out
 
     def _is_inactive_compound(self, stmt):
+        """A branch or loop reading and writing no differentiated name.  Asked by both
+        sweeps of every statement: `ast.walk`, lazy, stops at the first active name (the
+        start of most loops that are active) where `walk` listed the whole loop first."""
+        active = self.an.active
         return (
             isinstance(stmt, (ast.If, ast.For, ast.While))
             and not is_loop_exit(stmt)
-            and not any(isinstance(n, ast.Name) and self.an.active.get(n.id) for n in walk(stmt))
+            and not any(n.__class__ is ast.Name and active.get(n.id) for n in ast.walk(stmt))
         )
 
     def _compound_assigned(self, stmt):
@@ -43,7 +47,18 @@ class ForwardSweep:
         (`y[i] = v` in an inactive loop).  The backward sweep reads them as they were when
         the statement ran: a partial `len(xs)`, `xs[-1]` or `y[0]` of an earlier
         statement read the list or array as the function left it (w * len(xs), then
-        xs.append(3.0): the derivative 3 * w where it is 2 * w)."""
+        xs.append(3.0): the derivative 3 * w where it is 2 * w).  Asked of each statement
+        by both sweeps: walked once, and not at all in a function changing nothing in
+        place (the splitter's set of such names, from one walk of the function)."""
+        key = (id(stmt), compound)
+        known = self._in_place_memo.get(key)
+        if known is not None and known[0] is stmt:
+            return list(known[1])
+        found = self._walk_changed_in_place(stmt, compound) if self.flat.changed_names else []
+        self._in_place_memo[key] = (stmt, tuple(found))
+        return found
+
+    def _walk_changed_in_place(self, stmt, compound):
         assigned = set(self._compound_assigned(stmt)) if compound else set()
         if isinstance(stmt, ast.Assign):
             assigned |= {n.id for n in walk(stmt.targets[0]) if isinstance(n, ast.Name)}

@@ -33,7 +33,7 @@ from ..analysis import ARRAY, LIST, SCALAR, SEQ
 from ..astutil import assign as _assign
 from ..astutil import call as _call
 from ..astutil import is_loop_exit
-from ..astutil import name as _name
+from ..astutil import named as _name
 from ..ir import BranchHeader, LoopHeader, Marker, OpKind
 from ..shapes import ShapeTokens
 from ..transform import TransformBase
@@ -70,6 +70,8 @@ class FunctionTransform(ForwardSweep, BackwardSweep, SaveResolution, Checkpointi
         self.live_restores: set = set()
         self.live_at_start: set[str] = set()
         self.checkpoint_plans: dict[ast.stmt, Plan] = {}  # checkpointed loops (checkpoint.py)
+        # (id(statement), compound) -> (statement, what it changes in place): forward_sweep.py
+        self._in_place_memo: dict[tuple[int, bool], tuple[ast.stmt, tuple[str, ...]]] = {}
 
     @property
     def saves_on_stack(self):

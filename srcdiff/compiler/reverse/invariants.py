@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 
-from ..astutil import BLOCK_FIELDS, statements, walk
+from ..astutil import BLOCK_FIELDS, each_statement, walk
 
 
 def hoist_negations(body, params, fresh):
@@ -21,12 +21,12 @@ def hoist_negations(body, params, fresh):
     reads them; `fresh(base)` names the new temporaries. A temporary every assignment of
     which is `t = -g` (the forward and backward sweeps' `t1 = -k`) is itself assigned
     before the loop instead, and not in it: it holds the same value wherever it is bound."""
-    if not any(isinstance(s, (ast.For, ast.While)) for s in statements(body)):
+    if not any(isinstance(s, (ast.For, ast.While)) for s in each_statement(body)):
         return body  # nothing to hoist, and the body is not walked
-    negated, stored = _bindings(body)
+    negated, stored, operands = _bindings(body)
     numbers = {p for p in params if p not in stored}
-    if not numbers:
-        return body
+    if not numbers & operands:
+        return body  # no negation of one: the loops are not walked again
     constant = {
         name: var
         for name, vs in negated.items()
@@ -37,11 +37,14 @@ def hoist_negations(body, params, fresh):
 
 def _bindings(body):
     """(name -> the names g of its bindings `name = -g`, None for a binding of any other
-    value; the names bound any other way too: a loop target, unpacking, `del`), and
-    every name bound at all; one walk of the body."""
+    value; the names bound any other way too: a loop target, unpacking, `del`), every
+    name bound at all, and every name negated somewhere (`-g`); one walk of the body.
+    The last lets a body negating no candidate go without the walk of each loop that
+    replaces negations (a loop of a thousand statements was walked twice for nothing)."""
     values: dict[str, set[str | None]] = {}
     stored = set()
     simple = set()
+    operands = set()
     for node in walk(ast.Module(body=body, type_ignores=[])):
         kind = node.__class__
         if kind is ast.Assign and len(node.targets) == 1:
@@ -53,7 +56,11 @@ def _bindings(body):
             stored.add(node.id)
             if id(node) not in simple:
                 values.setdefault(node.id, set()).add(None)
-    return values, stored
+        elif kind is ast.UnaryOp:
+            negated = _negated_name(node)
+            if negated is not None:
+                operands.add(negated)
+    return values, stored, operands
 
 
 def _negated_name(node):

@@ -8,11 +8,11 @@ import ast
 import copy
 
 from ..analysis import LIST, SCALAR
-from ..astutil import BLOCK_FIELDS, copy_tree, walk
+from ..astutil import BLOCK_FIELDS, SIMPLE_STATEMENTS, copy_tree, walk
 from ..astutil import assign as _assign
 from ..astutil import attr_call as _attr_call
 from ..astutil import call as _call
-from ..astutil import name as _name
+from ..astutil import named as _name
 from ..ir import MarkerKind, OpKind
 from .common import MARK as _MARK
 from .common import numpy_module as _np
@@ -26,7 +26,7 @@ class SaveResolution:
         adjoint_names = set(self.adjoints.values())
         loads_of, markers = _scan(self, bwd)  # one walk of each statement, shared below
         loads = self.backward_reads(bwd, loads_of)  # (checkpoint.py: replayed segments aside)
-        assigned = _stored_names(self.tree)
+        assigned = set(self.shapes.stores)  # (every name the function binds: shapes.py)
         locals_ = (
             self.source.resolver.locals
             | set(self.flat.temp_kinds)
@@ -75,7 +75,8 @@ class SaveResolution:
             if m is not None:
                 out.extend(self._expand(m, needed))
                 continue
-            self._resolve_nested(stmt, needed)
+            if stmt.__class__ not in SIMPLE_STATEMENTS:  # (no block to look for)
+                self._resolve_nested(stmt, needed)
             out.append(stmt)
         return out
 
@@ -239,10 +240,6 @@ def _loads(node):
     return {n.id for n in walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
-def _stored_names(tree):
-    return {n.id for n in walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-
-
 def _scan(fn, stmts):
     """(id(statement) -> the names it reads, the markers in `stmts` in order), from one
     walk of each statement: the save analysis asks both of every statement of the
@@ -331,6 +328,11 @@ class _Liveness:
         return live
 
     def stmt(self, stmt, live):
+        targets = getattr(stmt, "targets", ())
+        if stmt.__class__ is ast.Assign and len(targets) == 1 and targets[0].__class__ is ast.Name:
+            live.discard(targets[0].id)  # (most statements: no marker, one name)
+            live |= self._reads(stmt)
+            return live
         m = self.fn.marker_of(stmt)
         if m is not None:
             return self.marker(m, live)

@@ -1,0 +1,88 @@
+"""analysis.Analysis stops after one pass over straight-line code where no statement
+stores a name it or an earlier statement reads (`_settled_in_one_pass`): the facts it
+leaves must be those of the full fixpoint -- checked on functions meeting the condition
+and on ones just outside it (a kind or activity that changes after it is read, a store
+into an element, a helper's call) -- and gradients stay right."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from fdiff import assert_close, fd_grad
+
+import srcdiff
+from srcdiff.compiler.analysis import Analysis
+from srcdiff.compiler.normalize import normalized
+from srcdiff.compiler.source import FunctionSource
+
+
+def chain(x, y):
+    a = x * y
+    b = a * 0.5 + math.sin(a) - y
+    c, d = b * 2.0, b - x
+    return c * d
+
+
+def read_then_activated(x, y):
+    k = 3.0
+    c = k * k  # k is inactive here; the pass over the next line makes it active
+    k = x * 2.0
+    n = 1
+    e = y * n  # an int here, a float after the next line
+    n = 0.5
+    return c + k + e * n
+
+
+def stored_into(x, y):
+    v = np.zeros(2)
+    w = v * x
+    v[0] = y
+    return np.sum(w) + np.sum(v)
+
+
+def _helper(u):
+    return u * u
+
+
+def helped(x, y):
+    a = _helper(x)
+    return a * y
+
+
+def _facts(func, kinds, one_pass):
+    source = FunctionSource(func)
+    tree = normalized(source, set()).copy_tree()
+    original = Analysis._settled_in_one_pass
+    if not one_pass:
+        Analysis._settled_in_one_pass = lambda self: False
+    try:
+        an = Analysis(tree, source.resolver, kinds, {"x", "y"})
+    finally:
+        Analysis._settled_in_one_pass = original
+    return an.kinds, an.active, an.ranks, an.maybe_int, an.lost
+
+
+CASES = [
+    (chain, {"x": "scalar", "y": "scalar"}, True),
+    (read_then_activated, {"x": "scalar", "y": "scalar"}, False),
+    (stored_into, {"x": "scalar", "y": "scalar"}, False),
+    (helped, {"x": "scalar", "y": "scalar"}, False),
+]
+
+
+def test_one_pass_leaves_the_fixpoints_facts():
+    for func, kinds, settles in CASES:
+        assert _facts(func, kinds, True) == _facts(func, kinds, False), func.__name__
+        source = FunctionSource(func)
+        tree = normalized(source, set()).copy_tree()
+        an = Analysis(tree, source.resolver, kinds, {"x", "y"})
+        assert an._settled_in_one_pass() is settles, func.__name__
+
+
+def test_gradients():
+    for func, _, _ in CASES:
+        args = (0.3, 0.7)
+        got = srcdiff.grad(func, wrt=("x", "y"))(*args)
+        for k in range(2):
+            assert_close(got[k], fd_grad(func, args, k), rtol=1e-7)
