@@ -200,7 +200,10 @@ class ForwardTransform(TransformBase):
         for term in terms[1:]:
             total = (
                 add(total, term)
-                if not (op.unpacked or (op.kind is OpKind.RULE and op.rule.several))
+                if not (
+                    op.unpacked
+                    or (op.kind is OpKind.RULE and (op.rule.several or op.rule.result == "list"))
+                )
                 else call(self.bind(_runtime().add_each, "add_each"), total, term)
             )
         target = op.target

@@ -1,0 +1,283 @@
+"""Lists changed in place, as values: a normalize pass (run before `grown` is collected).
+
+For a list the function builds itself (bound only to displays, comprehensions and
+`list(...)` calls), and that no other name, container or helper can hold while it
+changes, an in-place change is the same as binding the name to a changed copy:
+
+    xs[i] = v           ->  xs = list_set(xs, i, v)      (`xs[i] += v` too)
+    xs.insert(i, v)     ->  xs = list_insert(xs, i, v)
+    xs.sort()           ->  xs = list_sorted(xs)          (`reverse=True` too)
+    xs.reverse()        ->  xs = list_reversed(xs)
+    xs.clear()          ->  xs = []
+    del xs[i]           ->  xs.pop(i)
+
+The helpers (runtime/lists.py) have rules (rules/list_rules.py), so both modes and
+Hessians follow from them, and the backward sweep saves the old list like any value a
+name loses.  `np.add.at(a, i, v)` (`np.subtract.at`) becomes `a[...] = added_at(a, i,
+v)`: an index assignment, whose views and aliases aliasing.py already checks.
+
+Soundness rests on the copy being unobservable.  A list a parameter holds is the
+caller's (a helper's caller would see the change), so it is left to the refusal whose
+hint copies it; and a list that may be held elsewhere -- under another name (`ys = xs`),
+inside a container, by a user function it was passed to, or by a `for` loop walking it
+-- at the point where it changes is left refused too (`unshared_edit` says why).
+"""
+
+from __future__ import annotations
+
+import ast
+
+import numpy as np
+
+from ..runtime import lists as rl
+from .astutil import copy_tree, walk
+
+_LIST_MAKERS = (ast.List, ast.ListComp)
+_METHODS = frozenset({"insert", "sort", "reverse", "clear"})
+# methods of a list that neither keep it nor hand it out
+_SAFE_METHODS = frozenset(
+    {"append", "extend", "pop", "insert", "sort", "reverse", "clear", "index", "count", "copy"}
+)
+
+
+def rewrite_list_edits(source, tree, bind):
+    """`tree` with the changes above made (in place; returns the names of the lists
+    changed).  `bind(obj, preferred)`: a name generated code reads `obj` under."""
+    resolve = source.resolver.resolve
+    owned = _owned_lists(tree, resolve)
+    changed: set[str] = set()
+    _Rewriter(owned, changed, resolve, bind).visit(tree)
+    ast.fix_missing_locations(tree)
+    return changed
+
+
+def _owned_lists(tree, resolve):
+    """Names bound only to new lists this function makes (not parameters)."""
+    params = {a.arg for a in (*tree.args.posonlyargs, *tree.args.args, *tree.args.kwonlyargs)}
+    for extra in (tree.args.vararg, tree.args.kwarg):
+        if extra is not None:
+            params.add(extra.arg)
+    made, other = set(), set(params)
+    assigned = {id(t) for n in walk(tree) if isinstance(n, ast.Assign) for t in n.targets}
+    for node in walk(tree):
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            other.update(node.names)
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    (made if _makes_list(node.value, resolve) else other).add(target.id)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            if id(node) not in assigned:
+                other.add(node.id)
+    return made - other
+
+
+def _makes_list(value, resolve):
+    if isinstance(value, _LIST_MAKERS):
+        return True
+    return isinstance(value, ast.Call) and resolve(value.func) is list and not value.keywords
+
+
+def _order(node):
+    return (node.lineno, node.col_offset)
+
+
+class Helper:
+    """A runtime helper the rewritten tree calls, under a name the resolver is told
+    (`Resolver.introduce`); derive binds the name to it (`runtime` says so)."""
+
+    runtime = True
+    result = None
+
+    def __init__(self, func):
+        self.func = func
+
+
+class _Rewriter(ast.NodeTransformer):
+    """Rewrites each change it may; leaves the others to normalize's refusals."""
+
+    def __init__(self, owned, changed, resolve, bind):
+        self.owned, self.changed, self.resolve, self.bind = owned, changed, resolve, bind
+        self.tree = None
+        self.loops: list[ast.AST] = []
+
+    def visit_FunctionDef(self, node):
+        if self.tree is None:
+            self.tree = node
+            self.escapes = _escapes(node, self.owned, self.resolve)
+            self.generic_visit(node)
+        return node
+
+    def visit_For(self, node):
+        self.loops.append(node)
+        self.generic_visit(node)
+        self.loops.pop()
+        return node
+
+    visit_While = visit_For
+
+    def _may(self, name, stmt):
+        """Can `name`'s change at `stmt` be a new list under the name?  Not where another
+        holder may see the list: an escape before it, or in a loop around both."""
+        if name not in self.owned:
+            return False
+        for escape, loops in self.escapes.get(name, ()):
+            if _order(escape) <= _order(stmt) or any(loop in self.loops for loop in loops):
+                return False
+        for loop in self.loops:  # a `for` walking the list would see the change
+            if isinstance(loop, ast.For) and _reads(loop.iter, name):
+                return False
+        return True
+
+    def _rebind(self, name, value, stmt):
+        self.changed.add(name)
+        out = ast.Assign(targets=[ast.Name(id=name, ctx=ast.Store())], value=value)
+        return ast.copy_location(out, stmt)
+
+    def _call(self, func, *args, keywords=()):
+        fname = ast.Name(id=self.bind(func, func.__name__), ctx=ast.Load())
+        return ast.Call(func=fname, args=list(args), keywords=list(keywords))
+
+    def visit_Assign(self, node):
+        target = node.targets[0] if len(node.targets) == 1 else None
+        if _item_of(target) and self._may(target.value.id, node):
+            name = target.value.id
+            value = self._call(rl.list_set, _load(name), copy_tree(target.slice), node.value)
+            return self._rebind(name, value, node)
+        return node
+
+    def visit_AugAssign(self, node):
+        target = node.target
+        if _item_of(target) and self._may(target.value.id, node) and _plain(target.slice):
+            name = target.value.id
+            read = ast.Subscript(value=_load(name), slice=copy_tree(target.slice), ctx=ast.Load())
+            new = ast.BinOp(left=read, op=node.op, right=node.value)
+            value = self._call(rl.list_set, _load(name), copy_tree(target.slice), new)
+            return self._rebind(name, value, node)
+        return node
+
+    def visit_Delete(self, node):
+        target = node.targets[0] if len(node.targets) == 1 else None
+        if _item_of(target) and self._may(target.value.id, node):
+            pop = ast.Attribute(value=_load(target.value.id), attr="pop", ctx=ast.Load())
+            call = ast.Call(func=pop, args=[copy_tree(target.slice)], keywords=[])
+            self.changed.add(target.value.id)
+            return ast.copy_location(ast.Expr(value=call), node)
+        return node
+
+    def visit_Expr(self, node):
+        call = node.value
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+            return node
+        at = self._at(call)
+        if at is not None:
+            return ast.copy_location(at, node)
+        base, attr = call.func.value, call.func.attr
+        if not (isinstance(base, ast.Name) and attr in _METHODS and self._may(base.id, node)):
+            return node
+        value = self._method(base.id, attr, call)
+        return node if value is None else self._rebind(base.id, value, node)
+
+    def _method(self, name, attr, call):
+        args, kws = call.args, call.keywords
+        if attr == "insert" and len(args) == 2 and not kws:
+            return self._call(rl.list_insert, _load(name), *args)
+        if attr == "sort" and not args and all(k.arg == "reverse" for k in kws):
+            rev = [k.value for k in kws]
+            return self._call(rl.list_sorted, _load(name), *rev)
+        if attr == "reverse" and not args and not kws:
+            return self._call(rl.list_reversed, _load(name))
+        if attr == "clear" and not args and not kws:
+            return ast.List(elts=[], ctx=ast.Load())
+        return None
+
+    def _at(self, call):
+        """`np.add.at(a, i, v)` -> `a[...] = added_at(a, i, v)` (a name `a` only)."""
+        if call.func.attr != "at" or call.keywords or len(call.args) != 3:
+            return None
+        ufunc = self.resolve(call.func.value)
+        helper = (
+            rl.added_at if ufunc is np.add else rl.subtracted_at if ufunc is np.subtract else None
+        )
+        a = call.args[0]
+        if helper is None or not isinstance(a, ast.Name):
+            return None
+        store = ast.Subscript(value=_load(a.id), slice=ast.Constant(...), ctx=ast.Store())
+        return ast.Assign(targets=[store], value=self._call(helper, _load(a.id), *call.args[1:]))
+
+
+def _load(name):
+    return ast.Name(id=name, ctx=ast.Load())
+
+
+def _item_of(target):
+    """`xs[i]` (not a slice) of a plain name."""
+    return (
+        isinstance(target, ast.Subscript)
+        and isinstance(target.value, ast.Name)
+        and not isinstance(target.slice, (ast.Slice, ast.Tuple))
+    )
+
+
+def _plain(index):
+    """An index read twice by `xs[i] += v` -> `list_set(xs, i, xs[i] + v)`: no calls."""
+    return not any(isinstance(n, (ast.Call, ast.NamedExpr)) for n in walk(index))
+
+
+def _reads(expr, name):
+    return any(isinstance(n, ast.Name) and n.id == name for n in walk(expr))
+
+
+def _escapes(tree, owned, resolve):
+    """name -> [(node, loops around it)]: where another holder may get list `name`."""
+    out: dict[str, list] = {}
+    _find_escapes(tree, None, [], owned, resolve, out)
+    return out
+
+
+def _find_escapes(node, parent, loops, owned, resolve, out):
+    inner = [*loops, node] if isinstance(node, (ast.For, ast.While)) else loops
+    for child in ast.iter_child_nodes(node):
+        if (
+            isinstance(child, ast.Name)
+            and child.id in owned
+            and isinstance(child.ctx, ast.Load)
+            and _escaping(node, child, parent, resolve)
+        ):
+            out.setdefault(child.id, []).append((node, tuple(loops)))
+        _find_escapes(child, node, inner, owned, resolve, out)
+
+
+def _escaping(parent, name, grand, resolve):
+    """Is this read of a list one through which something else may hold it?"""
+    if isinstance(parent, ast.Subscript) and parent.value is name:
+        return False  # xs[i], xs[a:b]: an item or a new list
+    if isinstance(parent, ast.Attribute):
+        return parent.attr not in _SAFE_METHODS
+    if isinstance(parent, (ast.Starred, ast.Compare, ast.BoolOp, ast.UnaryOp, ast.Return)):
+        return False  # [*xs] copies it; the others read it there and then
+    if isinstance(parent, (ast.If, ast.While, ast.IfExp)) and parent.test is name:
+        return False
+    if isinstance(parent, ast.comprehension) and parent.iter is name:
+        return False
+    if isinstance(parent, ast.Call) and name is not parent.func:
+        func = resolve(parent.func)
+        if func in (enumerate, zip, reversed) and _iterated(parent, grand):
+            return False  # a loop walking it (_Rewriter._may looks at the loop)
+        return not _reads_only(func)
+    if isinstance(parent, ast.For) and parent.iter is name:
+        return False
+    return True  # ys = xs, [xs], a loop over it (`for` checks itself), ...
+
+
+def _iterated(call, grand):
+    return isinstance(grand, (ast.For, ast.comprehension)) and grand.iter is call
+
+
+def _reads_only(func):
+    """Library functions that read a list and give back something new (NumPy's, math's,
+    the builtins that don't hand out an iterator over it)."""
+    if func in (len, sum, min, max, list, tuple, sorted, any, all, print, float, abs):
+        return True
+    module = getattr(func, "__module__", None) or getattr(type(func), "__module__", "")
+    return isinstance(module, str) and module.split(".")[0] in ("numpy", "math")
