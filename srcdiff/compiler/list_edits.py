@@ -26,9 +26,11 @@ inside a container, by a user function it was passed to, or by a `for` loop walk
 from __future__ import annotations
 
 import ast
+import os
 
 import numpy as np
 
+from ..errors import UnsupportedSyntaxError
 from ..runtime import lists as rl
 from .astutil import copy_tree, walk
 
@@ -46,7 +48,7 @@ def rewrite_list_edits(source, tree, bind):
     resolve = source.resolver.resolve
     owned = _owned_lists(tree, resolve)
     changed: set[str] = set()
-    _Rewriter(owned, changed, resolve, bind).visit(tree)
+    _Rewriter(source, owned, changed, bind).visit(tree)
     ast.fix_missing_locations(tree)
     return changed
 
@@ -96,8 +98,9 @@ class Helper:
 class _Rewriter(ast.NodeTransformer):
     """Rewrites each change it may; leaves the others to normalize's refusals."""
 
-    def __init__(self, owned, changed, resolve, bind):
-        self.owned, self.changed, self.resolve, self.bind = owned, changed, resolve, bind
+    def __init__(self, source, owned, changed, bind):
+        self.source, self.owned, self.changed, self.bind = source, owned, changed, bind
+        self.resolve = source.resolver.resolve
         self.tree = None
         self.loops: list[ast.AST] = []
 
@@ -123,10 +126,27 @@ class _Rewriter(ast.NodeTransformer):
             return False
         for escape, loops in self.escapes.get(name, ()):
             if _order(escape) <= _order(stmt) or any(loop in self.loops for loop in loops):
-                return False
+                line = self.source.locate(escape)[1]
+                raise self.source.error(
+                    UnsupportedSyntaxError,
+                    f"srcdiff cannot differentiate changing the list {name!r} in place "
+                    f"where something else may hold it too (`{_short(escape)}`, line {line}): "
+                    "the change would show there",
+                    stmt,
+                    f"hand that a copy, list({name}) in place of {name} at line {line}, if "
+                    "it should not see the change; if it should, change the list through "
+                    "one name",
+                )
         for loop in self.loops:  # a `for` walking the list would see the change
-            if isinstance(loop, ast.For) and _reads(loop.iter, name):
-                return False
+            if isinstance(loop, ast.For) and _walks(loop.iter, name, self.resolve):
+                raise self.source.error(
+                    UnsupportedSyntaxError,
+                    f"srcdiff cannot differentiate changing the list {name!r} inside a "
+                    f"`for` loop over {name!r} itself",
+                    stmt,
+                    f"loop over a copy: for ... in list({name}): (or over "
+                    f"range(len({name})) with the length the loop should see)",
+                )
         return True
 
     def _rebind(self, name, value, stmt):
@@ -153,8 +173,16 @@ class _Rewriter(ast.NodeTransformer):
             read = ast.Subscript(value=_load(name), slice=copy_tree(target.slice), ctx=ast.Load())
             new = ast.BinOp(left=read, op=node.op, right=node.value)
             value = self._call(rl.list_set, _load(name), copy_tree(target.slice), new)
-            return self._rebind(name, value, node)
+            # (`+=` of an array item would change the array in place: refused when run)
+            check = self._call(rl.check_number_item, copy_tree(read), *self._place(node))
+            return [ast.copy_location(ast.Expr(value=check), node), self._rebind(name, value, node)]
         return node
+
+    def _place(self, node):
+        """`file.py:line:column` and the line's text, constants (as check_distinct's)."""
+        filename, line, col, text = self.source.locate(node)
+        where = ast.Constant(f"{os.path.basename(filename)}:{line}:{col + 1}")
+        return [where] if text is None else [where, ast.Constant(text)]
 
     def visit_Delete(self, node):
         target = node.targets[0] if len(node.targets) == 1 else None
@@ -206,6 +234,31 @@ class _Rewriter(ast.NodeTransformer):
         return ast.Assign(targets=[store], value=self._call(helper, _load(a.id), *call.args[1:]))
 
 
+def edited_item(value, resolve, name):
+    """For `name = value` of a change this module wrote (`xs = list_set(xs, i, v)`): the
+    item it puts in (`v`), or True where it only reorders the items; else None.  The
+    list keeps the kinds of its items (analysis.list_items) rather than becoming one
+    whose items are unseen, taken for arrays."""
+    if not (
+        isinstance(value, ast.Call)
+        and value.args
+        and isinstance(value.args[0], ast.Name)
+        and value.args[0].id == name
+    ):
+        return None
+    func = resolve(value.func)
+    if func in (rl.list_set, rl.list_insert) and len(value.args) == 3:
+        return value.args[2]
+    if func in (rl.list_sorted, rl.list_reversed):
+        return True
+    return None
+
+
+def _short(node):
+    text = ast.unparse(node).splitlines()[0]
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _load(name):
     return ast.Name(id=name, ctx=ast.Load())
 
@@ -224,8 +277,14 @@ def _plain(index):
     return not any(isinstance(n, (ast.Call, ast.NamedExpr)) for n in walk(index))
 
 
-def _reads(expr, name):
-    return any(isinstance(n, ast.Name) and n.id == name for n in walk(expr))
+def _walks(it, name, resolve):
+    """Does a `for` over `it` walk list `name` itself, seeing its changes (`xs`,
+    `enumerate(xs)`, `zip(xs, ys)`, `reversed(xs)`; not `list(xs)`, `xs[:]`)?"""
+    if isinstance(it, ast.Name):
+        return it.id == name
+    if isinstance(it, ast.Call) and resolve(it.func) in (enumerate, zip, reversed):
+        return any(_walks(a, name, resolve) for a in it.args)
+    return False
 
 
 def _escapes(tree, owned, resolve):

@@ -20,7 +20,6 @@ NS = {
     "unbroadcast": runtime.unbroadcast,
     "zeros_like": runtime.zeros_like,
     "zeros_each": runtime.zeros_each,
-    "seq_rest": runtime.seq_rest,
     **{name: getattr(rl, name) for name in rl.__all__},
 }
 
@@ -54,7 +53,7 @@ rule(
         "v": "list_insert(zeros_each(d), at, t)",
     },
     vjp={
-        "d": "g[seq_rest(g, inserted_at(d, at))] if np.ndim(g) else zeros_like(d)",
+        "d": "rows_without(g, inserted_at(d, at), v) if np.ndim(g) else zeros_like(d)",
         "v": _item("inserted_at(d, at)"),
     },
 )
@@ -90,6 +89,22 @@ rule(
     vjp={"g": "rows_cleared(g, at)"},
 )
 rule(
+    rl.rows_without,
+    "g, at, v",
+    "array",
+    zero="at, v",
+    jvp={"g": "rows_without(t, at, v)"},
+    vjp={"g": "rows_insert(g, at, zeros_like(v))"},
+)
+rule(
+    rl.rows_insert,
+    "g, at, r",
+    "array",
+    zero="at",
+    jvp={"g": "rows_insert(t, at, zeros_like(r))", "r": "rows_insert(zeros_like(g), at, t)"},
+    vjp={"g": "rows_without(g, at, r)", "r": "g[at]"},
+)
+rule(
     rl.rows_put,
     "g, order",
     "array",
@@ -116,5 +131,6 @@ rule(
     jvp={"g": "rows_taken(t, order)"},
     vjp={"g": "rows_put(g, order)"},
 )
+RULES.add(nondiff_rule(rl.check_number_item, result="other"))
 RULES.add(nondiff_rule(rl.sort_order, result="int"))
 RULES.add(nondiff_rule(rl.inserted_at, result="int"))

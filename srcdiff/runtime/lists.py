@@ -16,6 +16,7 @@ from .arrays import rows_of
 
 __all__ = [
     "added_at",
+    "check_number_item",
     "inserted_at",
     "list_insert",
     "list_reversed",
@@ -23,8 +24,10 @@ __all__ = [
     "list_sorted",
     "list_taken",
     "rows_cleared",
+    "rows_insert",
     "rows_put",
     "rows_taken",
+    "rows_without",
     "sort_order",
     "subtracted_at",
 ]
@@ -35,6 +38,32 @@ def list_set(xs, at, v):
     out = list(xs)
     out[at] = v
     return out
+
+
+def check_number_item(v, where=None, text=None):
+    """Raise if `v`, the item `xs[i] += w` reads (written `check_number_item(xs[i]);
+    xs = list_set(xs, i, xs[i] + w)`), is an array or a list, which Python's `+=`
+    changes in place -- the same object the caller or another item may hold -- and the
+    new list would not.  `where` / `text`: the statement's place and line (a caret)."""
+    if isinstance(v, (np.ndarray, list)):
+        message = (
+            f"`+=` of a list's item that is {'an array' if isinstance(v, np.ndarray) else 'a list'}"
+            " changes that object in place, wherever else it is held: srcdiff can't follow it"
+        )
+        if where:
+            message = f"{where}: {message}"
+            if text is not None:
+                col = int(where.rsplit(":", 1)[1]) - 1
+                message += f"\n    {text}\n    {' ' * col}^"
+        raise _error(message, "write the new item out: xs[i] = xs[i] + v (a new object)")
+
+
+def _error(message, hint):
+    try:
+        from srcdiff.errors import UnsupportedSyntaxError
+    except ImportError:
+        return ValueError(f"{message}\nhint: {hint}")
+    return UnsupportedSyntaxError(message, hint=hint)
 
 
 def list_insert(xs, at, v):
@@ -81,6 +110,22 @@ def rows_cleared(g, at):
     adjoint of the list it changed (the old item was overwritten)."""
     rows = list(g)
     rows[at] = np.zeros_like(rows[at]) if isinstance(rows[at], np.ndarray) else 0.0
+    return rows_of(rows)
+
+
+def rows_without(g, at, v):
+    """The rows of `g` other than row `at`, as an adjoint's array: what `xs.insert(at,
+    v)` leaves of the adjoint of the list it made (`v`: the item, whose zero the
+    transpose, rows_insert, puts back).  `g` may be a list (`runtime.like`'s form)."""
+    rows = list(g)
+    del rows[at]
+    return rows_of(rows) if rows else rows_of([]).reshape((0, *np.shape(v)))
+
+
+def rows_insert(g, at, r):
+    """The rows of `g` with `r` inserted before row `at`, as an adjoint's array."""
+    rows = list(g)
+    rows.insert(at, r)
     return rows_of(rows)
 
 
