@@ -24,6 +24,8 @@ recursive generator never builds.
 * the families of rebind_families.py: floats combined with masks and integer arrays
   (``np.sum(x) * (x > 0)``), and names rebound to a value of another shape
   (``acc = x[0]`` then ``acc = acc * x``, in loops and through helpers);
+* the families of list_edit_families.py: lists changed in place (item assignment,
+  insert, sort, reverse, clear, del, pop) and np.add.at / np.subtract.at;
 * the families of library_families.py: scipy.special chains, decompositions and linear
   algebra of well-conditioned matrices (NumPy's and scipy.linalg's), scipy.stats, 0-d
   arrays with integer powers, negative-step slices on every axis.
@@ -42,6 +44,7 @@ import numpy as np
 
 from .container_families import CONTAINER_FAMILIES, ContainerFamilies
 from .library_families import LIBRARY_FAMILIES, LibraryFamilies
+from .list_edit_families import LIST_EDIT_FAMILIES, ListEditFamilies
 from .oracle import Case
 from .rebind_families import REBIND_FAMILIES, RebindFamilies
 
@@ -189,7 +192,7 @@ def _try(expr, scope):
     return value
 
 
-class Family(ContainerFamilies, RebindFamilies, LibraryFamilies):
+class Family(ContainerFamilies, RebindFamilies, LibraryFamilies, ListEditFamilies):
     """A random source of one family's programs: shapes, operators, names."""
 
     def __init__(self, seed: int):
@@ -591,6 +594,7 @@ FAMILIES = (
     + CONTAINER_FAMILIES
     + REBIND_FAMILIES
     + LIBRARY_FAMILIES
+    + LIST_EDIT_FAMILIES
 )
 
 
