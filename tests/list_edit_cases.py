@@ -122,6 +122,33 @@ def array_parameter_copy(xs, y):
     return xs[0] * xs[1]
 
 
+def filled_in_a_loop(x, y):
+    """`[0.0] * n` then filled by index: built by appends (a comprehension)."""
+    xs = [0.0] * 3
+    for i in range(3):
+        xs[i] = x * (i + 1.0) + y * xs[i - 1]
+    return xs[0] * xs[1] + xs[2]
+
+
+def sorted_copy(x, y):
+    xs = [x, y, 0.5, x * y]
+    ys = sorted(xs)
+    zs = sorted([y, x * 2.0], reverse=True)
+    return ys[0] * 3.0 + ys[1] + ys[-1] ** 2 + zs[0] * zs[1] ** 2 + xs[0]
+
+
+def read_by_a_closure(x, y):
+    """A local function reads the list when called (inlined there): it sees the change."""
+    xs = [x, y]
+
+    def first():
+        return xs[0]
+
+    a = first()
+    xs[0] = y * 3.0
+    return first() * a
+
+
 # -- left refused: the list may be held elsewhere when it changes ------------------------
 
 
@@ -171,3 +198,11 @@ def added_to_an_array_item(a, y):
     rows = [a, a * y]
     rows[0] += y
     return np.sum(a * rows[0])
+
+
+def returned_by_a_closure(x, y):
+    xs = [x, y]
+    get = lambda: xs  # noqa: E731
+    ys = get()
+    xs[0] = y * 3.0
+    return ys[0] * x

@@ -32,6 +32,9 @@ CASES = [
     (C.insert_in_a_loop_over_a_copy, (0.7, 1.3)),
     (C.copy_before_the_change, (0.7, 1.3)),
     (C.array_parameter_copy, ([0.7, 1.3], 0.4)),
+    (C.filled_in_a_loop, (0.7, 1.3)),
+    (C.sorted_copy, (0.7, 1.3)),
+    (C.read_by_a_closure, (0.7, 1.3)),
 ]
 IDS = [f"{f.__name__}-{i}" for i, (f, _) in enumerate(CASES)]
 
@@ -110,6 +113,7 @@ REFUSED = [
     (C.held_in_a_container, (0.7, 1.3), "something else may hold it too (`[xs]`"),
     (C.held_by_a_helper, (0.7, 1.3), "something else may hold it too (`_same(xs)`"),
     (C.added_to_an_array_item, (A, 0.5), "changes that object in place"),
+    (C.returned_by_a_closure, (0.7, 1.3), "something else may hold it too (`lambda: xs`"),
 ]
 
 

@@ -42,13 +42,20 @@ _SAFE_METHODS = frozenset(
 )
 
 
-def rewrite_list_edits(source, tree, bind):
+def rewrite_list_edits(source, tree, bind, closures=()):
     """`tree` with the changes above made (in place; returns the names of the lists
-    changed).  `bind(obj, preferred)`: a name generated code reads `obj` under."""
+    changed).  `bind(obj, preferred)`: a name generated code reads `obj` under.
+    `closures`: the local functions taken out of the body (inlined where called later),
+    whose reads of a list count as made where they are defined."""
     resolve = source.resolver.resolve
     owned = _owned_lists(tree, resolve)
     changed: set[str] = set()
-    _Rewriter(source, owned, changed, bind).visit(tree)
+    rewriter = _Rewriter(source, owned, _edited(tree), changed, bind)
+    rewriter.escapes = _escapes(tree, owned, resolve)
+    for closure in closures:
+        for name, found in _escapes(closure, owned, resolve, closure=True).items():
+            rewriter.escapes.setdefault(name, []).extend((closure, ()) for _ in found[:1])
+    rewriter.visit(tree)
     ast.fix_missing_locations(tree)
     return changed
 
@@ -74,8 +81,25 @@ def _owned_lists(tree, resolve):
     return made - other
 
 
+def _edited(tree):
+    """Names whose items are assigned or deleted, or whose in-place methods are called."""
+    out = set()
+    for node in walk(tree):
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.Delete)):
+            targets = getattr(node, "targets", None) or [getattr(node, "target", None)]
+            out.update(t.value.id for t in targets if _item_of(t))
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _METHODS
+            and isinstance(node.func.value, ast.Name)
+        ):
+            out.add(node.func.value.id)
+    return out
+
+
 def _makes_list(value, resolve):
-    if isinstance(value, _LIST_MAKERS):
+    if isinstance(value, _LIST_MAKERS) or _repeated(value) is not None:
         return True
     return isinstance(value, ast.Call) and resolve(value.func) is list and not value.keywords
 
@@ -98,16 +122,17 @@ class Helper:
 class _Rewriter(ast.NodeTransformer):
     """Rewrites each change it may; leaves the others to normalize's refusals."""
 
-    def __init__(self, source, owned, changed, bind):
+    def __init__(self, source, owned, edited, changed, bind):
         self.source, self.owned, self.changed, self.bind = source, owned, changed, bind
+        self.edited = edited
         self.resolve = source.resolver.resolve
         self.tree = None
         self.loops: list[ast.AST] = []
+        self.escapes: dict[str, list] = {}
 
     def visit_FunctionDef(self, node):
         if self.tree is None:
             self.tree = node
-            self.escapes = _escapes(node, self.owned, self.resolve)
             self.generic_visit(node)
         return node
 
@@ -158,8 +183,32 @@ class _Rewriter(ast.NodeTransformer):
         fname = ast.Name(id=self.bind(func, func.__name__), ctx=ast.Load())
         return ast.Call(func=fname, args=list(args), keywords=list(keywords))
 
+    def visit_Call(self, node):
+        """`sorted(xs)` (`reverse=`; not `key=`): `list_sorted(xs)`, a permutation."""
+        self.generic_visit(node)
+        if (
+            self.resolve(node.func) is sorted
+            and len(node.args) == 1
+            and isinstance(node.args[0], (ast.Name, ast.List, ast.Tuple, ast.ListComp))
+            and all(k.arg == "reverse" for k in node.keywords)
+        ):
+            rev = [k.value for k in node.keywords]
+            return ast.copy_location(self._call(rl.list_sorted, node.args[0], *rev), node)
+        return node
+
     def visit_Assign(self, node):
+        self.generic_visit(node)
         target = node.targets[0] if len(node.targets) == 1 else None
+        repeated = _repeated(node.value)
+        if (
+            isinstance(target, ast.Name)
+            and target.id in self.owned
+            and target.id in self.edited
+            and repeated is not None
+            and all(isinstance(e, (ast.Constant, ast.Name)) for e in repeated[0].elts)
+        ):  # xs = [0.0] * n, then xs[i] = v: built by appends (a comprehension)
+            node.value = ast.copy_location(_as_comprehension(*repeated), node.value)
+            return node
         if _item_of(target) and self._may(target.value.id, node):
             name = target.value.id
             value = self._call(rl.list_set, _load(name), copy_tree(target.slice), node.value)
@@ -167,6 +216,7 @@ class _Rewriter(ast.NodeTransformer):
         return node
 
     def visit_AugAssign(self, node):
+        self.generic_visit(node)
         target = node.target
         if _item_of(target) and self._may(target.value.id, node) and _plain(target.slice):
             name = target.value.id
@@ -194,6 +244,7 @@ class _Rewriter(ast.NodeTransformer):
         return node
 
     def visit_Expr(self, node):
+        self.generic_visit(node)
         call = node.value
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
             return node
@@ -254,6 +305,34 @@ def edited_item(value, resolve, name):
     return None
 
 
+def _repeated(value):
+    """(display, count) of `[a, b] * n` or `n * [a, b]`, else None."""
+    if not (isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult)):
+        return None
+    for display, count in ((value.left, value.right), (value.right, value.left)):
+        if isinstance(display, ast.List) and not isinstance(count, ast.List):
+            return display, count
+    return None
+
+
+def _as_comprehension(display, count):
+    """`[a, b] * n` as `[v for _ in range(n) for v in [a, b]]` (one item: `[a for _ in
+    range(n)]`), a list srcdiff builds by appends; its items are constants or names,
+    so evaluating them once per pass is Python's value."""
+    loop = ast.comprehension(
+        target=ast.Name(id="_", ctx=ast.Store()),
+        iter=ast.Call(func=_load("range"), args=[count], keywords=[]),
+        ifs=[],
+        is_async=0,
+    )
+    if len(display.elts) == 1:
+        return ast.ListComp(elt=display.elts[0], generators=[loop])
+    inner = ast.comprehension(
+        target=ast.Name(id="v", ctx=ast.Store()), iter=display, ifs=[], is_async=0
+    )
+    return ast.ListComp(elt=_load("v"), generators=[loop, inner])
+
+
 def _short(node):
     text = ast.unparse(node).splitlines()[0]
     return text if len(text) <= 40 else text[:37] + "..."
@@ -287,24 +366,29 @@ def _walks(it, name, resolve):
     return False
 
 
-def _escapes(tree, owned, resolve):
-    """name -> [(node, loops around it)]: where another holder may get list `name`."""
+def _escapes(tree, owned, resolve, closure=False):
+    """name -> [(node, loops around it)]: where another holder may get list `name`
+    (in a `closure`, a local function, `return xs` hands it to the caller too)."""
     out: dict[str, list] = {}
-    _find_escapes(tree, None, [], owned, resolve, out)
+    _find_escapes(tree, None, [], owned, (resolve, closure), out)
     return out
 
 
-def _find_escapes(node, parent, loops, owned, resolve, out):
+def _find_escapes(node, parent, loops, owned, how, out):
     inner = [*loops, node] if isinstance(node, (ast.For, ast.While)) else loops
     for child in ast.iter_child_nodes(node):
         if (
             isinstance(child, ast.Name)
             and child.id in owned
             and isinstance(child.ctx, ast.Load)
-            and _escaping(node, child, parent, resolve)
+            and (_escaping(node, child, parent, how[0]) or (how[1] and _returned(node)))
         ):
             out.setdefault(child.id, []).append((node, tuple(loops)))
-        _find_escapes(child, node, inner, owned, resolve, out)
+        _find_escapes(child, node, inner, owned, how, out)
+
+
+def _returned(node):
+    return isinstance(node, (ast.Return, ast.Lambda))
 
 
 def _escaping(parent, name, grand, resolve):

@@ -340,7 +340,8 @@ class Normalizer(Reductions, Inlining):
             nodes = walk(tree)
         if self._call_methods_through_classes(nodes):
             nodes = walk(tree)  # (read by both checks and `grown`; nothing changes between)
-        edited = rewrite_list_edits(self.source, tree, self._introduce)
+        closures = [local.node for local in self.local_functions.values()]
+        edited = rewrite_list_edits(self.source, tree, self._introduce, closures)
         if edited:  # xs[i] = v of a list built here: xs = list_set(xs, i, v) (list_edits.py)
             nodes = walk(tree)
         self._reject_unsupported(tree, nodes)
