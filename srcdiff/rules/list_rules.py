@@ -80,22 +80,20 @@ rule(
     jvp={"d": "list_taken(like(t, d), order)"},
     vjp={"d": "rows_put(g, order) if np.ndim(g) else zeros_like(d)"},
 )
-rule(
-    rl.rows_cleared,
-    "g, at",
-    "array",
-    zero="at",
-    jvp={"g": "rows_cleared(t, at)"},
-    vjp={"g": "rows_cleared(g, at)"},
-)
-rule(
-    rl.rows_without,
-    "g, at, v",
-    "array",
-    zero="at, v",
-    jvp={"g": "rows_without(t, at, v)"},
-    vjp={"g": "rows_insert(g, at, zeros_like(v))"},
-)
+
+
+def _linear(func, params, zero, transpose):
+    """A helper linear in its first parameter, `g`: its jvp is itself along `t`, its vjp
+    the `transpose` template."""
+    rest = params.split(", ", 1)[1]
+    jvp = {"g": f"{func.__name__}(t, {rest})"}
+    rule(func, params, "array", zero=zero, jvp=jvp, vjp={"g": transpose})
+
+
+_linear(rl.rows_cleared, "g, at", "at", "rows_cleared(g, at)")
+_linear(rl.rows_without, "g, at, v", "at, v", "rows_insert(g, at, zeros_like(v))")
+_linear(rl.rows_put, "g, order", "order", "rows_taken(g, order)")
+_linear(rl.rows_taken, "g, order", "order", "rows_put(g, order)")
 rule(
     rl.rows_insert,
     "g, at, r",
@@ -103,14 +101,6 @@ rule(
     zero="at",
     jvp={"g": "rows_insert(t, at, zeros_like(r))", "r": "rows_insert(zeros_like(g), at, t)"},
     vjp={"g": "rows_without(g, at, r)", "r": "g[at]"},
-)
-rule(
-    rl.rows_put,
-    "g, order",
-    "array",
-    zero="order",
-    jvp={"g": "rows_put(t, order)"},
-    vjp={"g": "rows_taken(g, order)"},
 )
 for _added, _sign in ((rl.added_at, ""), (rl.subtracted_at, "-")):
     rule(
@@ -123,14 +113,6 @@ for _added, _sign in ((rl.added_at, ""), (rl.subtracted_at, "-")):
         # as the forward op added v twice); a's passes through
         vjp={"a": "g", "v": f"{_sign}unbroadcast(np.broadcast_to(g, np.shape(a))[index], v)"},
     )
-rule(
-    rl.rows_taken,
-    "g, order",
-    "array",
-    zero="order",
-    jvp={"g": "rows_taken(t, order)"},
-    vjp={"g": "rows_put(g, order)"},
-)
 RULES.add(nondiff_rule(rl.check_number_item, result="other"))
 RULES.add(nondiff_rule(rl.sort_order, result="int"))
 RULES.add(nondiff_rule(rl.inserted_at, result="int"))
