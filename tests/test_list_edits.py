@@ -104,6 +104,9 @@ def test_generated_code_reads_as_the_changes():
     assert "list_insert(xs, 1, " in text, text
     text = srcdiff.source(C.add_at, wrt=(0, 1), at=(A, 0.6))
     assert "added_at(" in text, text
+    # `+=` of an item checks the item is no array when it runs, unless proven a number
+    text = srcdiff.source(C.add_to_item, wrt=(0, 1), at=(0.7, 1.3))
+    assert "list_set(xs, 0, " in text and "check_number_item" not in text, text
 
 
 REFUSED = [

@@ -285,6 +285,28 @@ class _Rewriter(ast.NodeTransformer):
         return ast.Assign(targets=[store], value=self._call(helper, _load(a.id), *call.args[1:]))
 
 
+def drop_number_checks(tree, analysis, resolve):
+    """Drop `check_number_item(xs[i], ...)` (before `xs[i] += v`) where the analysis
+    proves the items numbers: the check can't fail there, and reads as noise."""
+    from .analysis import INT, SCALAR  # (analysis imports this module)
+
+    def proven(stmt):
+        call = getattr(stmt, "value", None)
+        return (
+            isinstance(stmt, ast.Expr)
+            and isinstance(call, ast.Call)
+            and call.args
+            and resolve(call.func) is rl.check_number_item
+            and analysis.expr(call.args[0])[0] in (SCALAR, INT)
+        )
+
+    for node in walk(tree):
+        for field in ("body", "orelse"):
+            stmts = getattr(node, field, None)
+            if isinstance(stmts, list) and any(proven(s) for s in stmts):
+                setattr(node, field, [s for s in stmts if not proven(s)] or [ast.Pass()])
+
+
 def edited_item(value, resolve, name):
     """For `name = value` of a change this module wrote (`xs = list_set(xs, i, v)`): the
     item it puts in (`v`), or True where it only reorders the items; else None.  The
