@@ -137,6 +137,19 @@ def sorted_copy(x, y):
     return ys[0] * 3.0 + ys[1] + ys[-1] ** 2 + zs[0] * zs[1] ** 2 + xs[0]
 
 
+def copies_changed(x, y):
+    """A slice and a `.copy()` of a list built here are new lists: changed, the original
+    keeps its items (`.copy()` of a list had no rule)."""
+    xs = [x, y, x * y]
+    ys = xs[:]
+    ys[0] = y * 3.0
+    zs = xs.copy()
+    zs.sort()
+    ws = xs[1:]
+    ws.insert(0, x)
+    return ys[0] * xs[0] + zs[0] + ys[2] + ws[0] * ws[1]
+
+
 def read_by_a_closure(x, y):
     """A local function reads the list when called (inlined there): it sees the change."""
     xs = [x, y]

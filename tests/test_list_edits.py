@@ -35,6 +35,7 @@ CASES = [
     (C.filled_in_a_loop, (0.7, 1.3)),
     (C.sorted_copy, (0.7, 1.3)),
     (C.read_by_a_closure, (0.7, 1.3)),
+    (C.copies_changed, (0.7, 1.3)),
 ]
 IDS = [f"{f.__name__}-{i}" for i, (f, _) in enumerate(CASES)]
 

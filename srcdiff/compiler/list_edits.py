@@ -61,24 +61,57 @@ def rewrite_list_edits(source, tree, bind, closures=()):
 
 
 def _owned_lists(tree, resolve):
-    """Names bound only to new lists this function makes (not parameters)."""
+    """Names bound only to new lists this function makes (not parameters): displays,
+    comprehensions, `list(...)`, `[c] * n`, and slices and `.copy()`s of such lists."""
     params = {a.arg for a in (*tree.args.posonlyargs, *tree.args.args, *tree.args.kwonlyargs)}
     for extra in (tree.args.vararg, tree.args.kwarg):
         if extra is not None:
             params.add(extra.arg)
     made, other = set(), set(params)
+    copies = []  # (name, the list it copies: `ys = xs[:]`, `ys = xs.copy()`)
     assigned = {id(t) for n in walk(tree) if isinstance(n, ast.Assign) for t in n.targets}
     for node in walk(tree):
         if isinstance(node, (ast.Global, ast.Nonlocal)):
             other.update(node.names)
         if isinstance(node, ast.Assign):
             for target in node.targets:
-                if isinstance(target, ast.Name):
-                    (made if _makes_list(node.value, resolve) else other).add(target.id)
+                if not isinstance(target, ast.Name):
+                    continue
+                if _makes_list(node.value, resolve):
+                    made.add(target.id)
+                elif _copied(node.value) is not None:
+                    copies.append((target.id, _copied(node.value)))
+                else:
+                    other.add(target.id)
         elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
             if id(node) not in assigned:
                 other.add(node.id)
-    return made - other
+    owned = (made | {name for name, _ in copies}) - other
+    changed = True
+    while changed:  # a copy of a list that is one is a new list too
+        changed = False
+        for name, of in copies:
+            if name in owned and of not in owned:
+                owned.discard(name)
+                changed = True
+    return owned
+
+
+def _copied(value):
+    """The name `xs` of `xs[a:b]` or `xs.copy()`: a new list where xs is one."""
+    if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Slice):
+        base = value.value
+    elif (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "copy"
+        and not value.args
+        and not value.keywords
+    ):
+        base = value.func.value
+    else:
+        return None
+    return base.id if isinstance(base, ast.Name) else ""
 
 
 def _edited(tree):
@@ -184,8 +217,14 @@ class _Rewriter(ast.NodeTransformer):
         return ast.Call(func=fname, args=list(args), keywords=list(keywords))
 
     def visit_Call(self, node):
-        """`sorted(xs)` (`reverse=`; not `key=`): `list_sorted(xs)`, a permutation."""
+        """`sorted(xs)` (`reverse=`; not `key=`): `list_sorted(xs)`, a permutation; and
+        `xs.copy()` of a list built here: `list(xs)` (a list's method has no rule)."""
         self.generic_visit(node)
+        of = _copied(node)
+        if of in self.owned and self.resolve(_load("list")) is list:
+            return ast.copy_location(
+                ast.Call(func=_load("list"), args=[_load(of)], keywords=[]), node
+            )
         if (
             self.resolve(node.func) is sorted
             and len(node.args) == 1
@@ -208,6 +247,17 @@ class _Rewriter(ast.NodeTransformer):
             and all(isinstance(e, (ast.Constant, ast.Name)) for e in repeated[0].elts)
         ):  # xs = [0.0] * n, then xs[i] = v: built by appends (a comprehension)
             node.value = ast.copy_location(_as_comprehension(*repeated), node.value)
+            return node
+        if (
+            isinstance(target, ast.Name)
+            and target.id in self.owned
+            and target.id in self.edited
+            and _copied(node.value) is not None
+            and self.resolve(_load("list")) is list
+        ):  # ys = xs[1:] of a list, then ys[i] = v: list(xs[1:]), built by appends
+            node.value = ast.copy_location(
+                ast.Call(func=_load("list"), args=[node.value], keywords=[]), node.value
+            )
             return node
         if _item_of(target) and self._may(target.value.id, node):
             name = target.value.id
