@@ -113,6 +113,7 @@ for _added, _sign in ((rl.added_at, ""), (rl.subtracted_at, "-")):
         # as the forward op added v twice); a's passes through
         vjp={"a": "g", "v": f"{_sign}unbroadcast(np.broadcast_to(g, np.shape(a))[index], v)"},
     )
+rule(rl.list_add, "a, b", "list", jvp={"a": "t", "b": "t"}, vjp={"a": "g", "b": "g"})
 RULES.add(nondiff_rule(rl.check_number_item, result="other"))
 RULES.add(nondiff_rule(rl.sort_order, result="int"))
 RULES.add(nondiff_rule(rl.inserted_at, result="int"))

@@ -18,6 +18,7 @@ __all__ = [
     "added_at",
     "check_number_item",
     "inserted_at",
+    "list_add",
     "list_insert",
     "list_reversed",
     "list_set",
@@ -103,6 +104,12 @@ def list_reversed(xs):
 def list_taken(xs, order):
     """The items of `xs` in `order` (a permutation), a new list: a sort's tangent."""
     return [xs[k] for k in order]
+
+
+def list_add(a, b):
+    """Two tangents of a list added item by item, a list (`+` would join them): the
+    forward mode's sum of a list-valued rule's terms (forward.py)."""
+    return [x + y for x, y in zip(a, b)]
 
 
 def rows_cleared(g, at):
