@@ -219,3 +219,12 @@ def returned_by_a_closure(x, y):
     ys = get()
     xs[0] = y * 3.0
     return ys[0] * x
+
+
+def held_through_or(x, k):
+    """`jdx = idx or [2]` is idx itself: the change shows through jdx (an inactive list
+    of indices, whose `or` nothing else refuses)."""
+    idx = [0, 1]
+    jdx = idx or [2]
+    idx[0] = 1
+    return x[jdx[0]] * x[idx[1]] * k

@@ -120,6 +120,7 @@ REFUSED = [
     (C.held_by_a_helper, (0.7, 1.3), "something else may hold it too (`_same(xs)`"),
     (C.added_to_an_array_item, (A, 0.5), "changes that object in place"),
     (C.returned_by_a_closure, (0.7, 1.3), "something else may hold it too (`lambda: xs`"),
+    (C.held_through_or, (A, 2.0), "something else may hold it too (`idx or [2]`"),
 ]
 
 

@@ -469,8 +469,10 @@ def _escaping(parent, name, grand, resolve):
         return False  # xs[i], xs[a:b]: an item or a new list
     if isinstance(parent, ast.Attribute):
         return parent.attr not in _SAFE_METHODS
-    if isinstance(parent, (ast.Starred, ast.Compare, ast.BoolOp, ast.UnaryOp, ast.Return)):
+    if isinstance(parent, (ast.Starred, ast.Compare, ast.UnaryOp, ast.Return)):
         return False  # [*xs] copies it; the others read it there and then
+    if isinstance(parent, ast.BoolOp):  # `ys = xs or zs` is xs itself; `if xs and c:` not
+        return not (isinstance(grand, (ast.If, ast.While, ast.IfExp)) and grand.test is parent)
     if isinstance(parent, (ast.If, ast.While, ast.IfExp)) and parent.test is name:
         return False
     if isinstance(parent, ast.comprehension) and parent.iter is name:
