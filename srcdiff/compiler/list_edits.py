@@ -335,10 +335,10 @@ class _Rewriter(ast.NodeTransformer):
         return ast.Assign(targets=[store], value=self._call(helper, _load(a.id), *call.args[1:]))
 
 
-def drop_number_checks(tree, analysis, resolve):
+def drop_number_checks(tree, analysis, resolve, numbers):
     """Drop `check_number_item(xs[i], ...)` (before `xs[i] += v`) where the analysis
-    proves the items numbers: the check can't fail there, and reads as noise."""
-    from .analysis import INT, SCALAR  # (analysis imports this module)
+    proves the items numbers (of the kinds `numbers`: analysis.py's, which imports this
+    module): the check can't fail there, and reads as noise."""
 
     def proven(stmt):
         call = getattr(stmt, "value", None)
@@ -347,7 +347,7 @@ def drop_number_checks(tree, analysis, resolve):
             and isinstance(call, ast.Call)
             and call.args
             and resolve(call.func) is rl.check_number_item
-            and analysis.expr(call.args[0])[0] in (SCALAR, INT)
+            and analysis.expr(call.args[0])[0] in numbers
         )
 
     for node in walk(tree):
