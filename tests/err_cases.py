@@ -93,7 +93,7 @@ def uses_time_active(x):
 
 def uses_del(x):  # (`del y` of a name is dropped: it only frees memory)
     ys = [x * 2.0, x]
-    del ys[0]
+    del ys[:1]  # (`del ys[0]` is differentiated: compiler/list_edits.py; a slice is not)
     return ys[0]
 
 

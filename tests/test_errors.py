@@ -75,7 +75,7 @@ AT_DECORATION = [
     (E.uses_nonlocal_like_nested_def, UnsupportedSyntaxError, "def inner", "nested function"),
     (E.uses_lambda, UnsupportedSyntaxError, "lambda t", "local function"),
     (E.uses_lambda_argument, UnsupportedSyntaxError, "lambda v", "lambda"),
-    (E.uses_del, UnsupportedSyntaxError, "del ys[0]", "`del` of an item"),
+    (E.uses_del, UnsupportedSyntaxError, "del ys[:1]", "`del` of an item"),
     (E.uses_import, UnsupportedSyntaxError, "import os", "import"),
     (E.uses_walrus, UnsupportedSyntaxError, "x := x", ":="),
     (E.uses_varargs, UnsupportedSyntaxError, "rest", "*rest"),

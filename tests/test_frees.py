@@ -68,8 +68,9 @@ def test_no_del_for_views_names_assigned_twice_or_read_in_the_return():
 
 
 def test_del_of_names_in_the_users_code_is_dropped_and_of_an_item_refused():
-    # `del y` only frees y (it was refused with the hint "drop the `del`"); `del ys[0]`
+    # `del y` only frees y (it was refused with the hint "drop the `del`"); `del ys[:1]`
     # changes the list and is refused, and its hint (ys.pop(0)) works when followed
+    # (`del ys[0]` of a list the function builds is differentiated: list_edits.py)
     from err_cases import uses_del, uses_del_hint_followed, uses_del_of_names
 
     for mode in ("reverse", "forward"):

@@ -27,6 +27,7 @@ import numpy as np
 
 from ..rules import RULES
 from .astutil import base_name, each_statement, walk
+from .list_edits import edited_item
 from .source import MISSING, Resolver, is_user_function, parsed
 
 INT, SCALAR, ARRAY, SEQ, SEQ2, OTHER = "int", "scalar", "array", "seq", "seq2", "other"
@@ -284,6 +285,11 @@ class Analysis:
                     # appended through either name is in both
                     self._set(stmt.value.id, LIST, self.active.get(target.id, False))
                     self._share_items(target.id, stmt.value.id)
+                elif kind == LIST and (
+                    item := edited_item(stmt.value, self.resolver.resolve, target.id)
+                ):  # xs = list_set(xs, i, v): v is an item (list_edits.py)
+                    if item is not True:
+                        self._put_item(target.id, self.expr(item)[0], self.rank(item))
                 elif kind == LIST and not _empty_list(stmt.value):
                     self.unseen_items.add(target.id)  # a helper's list result, ...
                 if kind in (SEQ, SEQ2) and self._may_hold_arrays(stmt.value):

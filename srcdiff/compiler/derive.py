@@ -1108,6 +1108,9 @@ def _restore_flat_calls(fn, fdef):
     def restored(call):
         while isinstance(call.func, ast.Name) and call.func.id in flat_calls:
             flat = flat_calls[call.func.id]
+            if getattr(flat, "runtime", False):  # a runtime helper (list_edits.py): bound
+                call.func = _name(fn.unit.bind(flat.func, call.func.id, fn))
+                return call, None
             if flat.result is not None:
                 return call, flat  # (its leaves are read out of the result by the caller)
             call = flat.restore(call)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import copy
 
+from ..runtime.lists import list_add
 from .analysis import ARRAY, INT, LIST, SCALAR, SEQ, list_append
 from .astutil import add, assign, attr_call, call, copy_tree, is_loop_exit, tuple_of, walk
 from .astutil import named as name
@@ -198,10 +199,13 @@ class ForwardTransform(TransformBase):
         self_ref = _reads_any(op.bound.values(), op.targets)  # inactive operands too
         terms = [self._jvp(op, p, self_ref) for p in present]
         total = terms[0]
+        listed = op.kind is OpKind.RULE and op.rule.result == "list"  # (`+` joins lists)
         for term in terms[1:]:
             total = (
                 add(total, term)
-                if not (op.unpacked or (op.kind is OpKind.RULE and op.rule.several))
+                if not (op.unpacked or listed or (op.kind is OpKind.RULE and op.rule.several))
+                else call(self.bind(list_add, "list_add"), total, term)
+                if listed
                 else call(self.bind(_runtime().add_each, "add_each"), total, term)
             )
         target = op.target

@@ -44,6 +44,8 @@ from .displays import extended_by, rewrite_displays
 from .flatcalls import flatten_container_calls, flatten_container_results
 from .gcpause import gc_paused
 from .inlining import Inlining
+from .list_edits import Helper as ListHelper
+from .list_edits import rewrite_list_edits
 from .literal_loops import unroll_literal_loops
 from .local_dicts import hoist_local_dicts
 from .naming import Names
@@ -352,8 +354,12 @@ class Normalizer(Reductions, Inlining):
             nodes = walk(tree)
         if self._call_methods_through_classes(nodes):
             nodes = walk(tree)  # (read by both checks and `grown`; nothing changes between)
+        closures = [local.node for local in self.local_functions.values()]
+        edited = rewrite_list_edits(self.source, tree, self._introduce, closures)
+        if edited:  # xs[i] = v of a list built here: xs = list_set(xs, i, v) (list_edits.py)
+            nodes = walk(tree)
         self._reject_unsupported(tree, nodes)
-        self.grown = {  # lists the function appends to, extends or pops: built by appends
+        self.grown = edited | {  # lists the function appends to, extends or pops: built by appends
             n.func.value.id
             for n in nodes
             if isinstance(n, ast.Call)
@@ -397,6 +403,13 @@ class Normalizer(Reductions, Inlining):
         tree.body = body or [ast.Pass()]
         self._reject_left_over(tree)
         return fix_missing_locations(tree)
+
+    def _introduce(self, func, base):
+        """The name the rewritten tree calls srcdiff's runtime helper `func` by."""
+        made = ListHelper(func)
+        name = self.source.resolver.introduce(base, made, self.introduced)
+        self.introduced[name] = made
+        return name
 
     def _call_methods_through_classes(self, nodes) -> bool:
         """`model.predict(x)`, `model` an object a module or closure holds and `predict` a

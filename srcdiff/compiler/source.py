@@ -477,5 +477,12 @@ def unsupported(source, node, what, hint):
 
 
 def is_user_function(obj: object) -> bool:
-    """A Python function srcdiff reads the source of: the user's (not a library's)."""
-    return isinstance(obj, types.FunctionType) and not is_library(obj)
+    """A Python function srcdiff reads the source of: the user's (not a library's), and
+    not one with a rule (the rule is what srcdiff differentiates: runtime helpers a
+    rewrite calls, list_edits.py's `list_set`, are primitives, not helpers that may keep
+    or push onto a list passed to them)."""
+    if not isinstance(obj, types.FunctionType) or is_library(obj):
+        return False
+    from ..rules import RULES
+
+    return not RULES.lookup(obj)

@@ -22,8 +22,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..errors import SrcDiffError, UnsupportedSyntaxError
-from .analysis import SCALAR, SEQ, Analysis, Definitions, call_items, kind_of_value, rank_of_value
+from .analysis import (
+    INT,
+    SCALAR,
+    SEQ,
+    Analysis,
+    Definitions,
+    call_items,
+    kind_of_value,
+    rank_of_value,
+)
 from .astutil import walk
+from .list_edits import drop_number_checks
 from .naming import Names, stem_of
 from .normalize import normalized
 from .source import MISSING, FunctionSource
@@ -131,6 +141,7 @@ class Unit:
         core = normalized(source, self.reserved)
         tree = core.copy_tree()
         analysis = Analysis(tree, source.resolver, kinds, set(wrt), self.output_kinds, ranks, items)
+        drop_number_checks(tree, analysis, source.resolver.resolve, (SCALAR, INT))
         names = core.names()
         names.reserve(self.stack_name)  # the unit's: a saved `_stack` must not be called so
         return Prepared(

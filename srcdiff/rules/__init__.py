@@ -3,6 +3,7 @@
 from . import (
     gather_rules,  # noqa: F401  (np.pad modes, np.gradient, np.r_ / np.c_)
     linalg_rules,  # noqa: F401  (NumPy functions returning several arrays)
+    list_rules,  # noqa: F401  (lists changed in place, np.add.at)
     numpy_rules,  # noqa: F401  (registers NumPy rules)
     runtime_numpy_rules,  # noqa: F401  (srcdiff.runtime_numpy helpers, for higher order)
     runtime_rules,  # noqa: F401  (srcdiff runtime helpers, for higher order)

@@ -12,12 +12,13 @@ here to be copied the same way, into the tests `srcdiff build --emit-tests` writ
 and is not re-exported.
 """
 
-from . import arrays, checkpoints, core, gathers, linalg, special, spellings
+from . import arrays, checkpoints, core, gathers, linalg, lists, special, spellings
 from .arrays import *  # noqa: F403
 from .checkpoints import *  # noqa: F403
 from .core import *  # noqa: F403
 from .gathers import *  # noqa: F403
 from .linalg import *  # noqa: F403
+from .lists import *  # noqa: F403
 from .special import *  # noqa: F403
 from .spellings import *  # noqa: F403
 
@@ -27,6 +28,7 @@ __all__ = sorted(
     | set(checkpoints.__all__)
     | set(gathers.__all__)
     | set(linalg.__all__)
+    | set(lists.__all__)
     | set(special.__all__)
     | set(spellings.__all__)
 )

@@ -390,7 +390,7 @@ def check_distinct(index, where=None, text=None):
             message = f"{where}: {message}" + _caret_lines(where, text)
         hint = (
             "use distinct indices, or accumulate one index at a time: for k in "
-            "range(len(i)): y[i[k]] += v[k] (np.add.at has no derivative rule)"
+            "range(len(i)): y[i[k]] += v[k], or np.add.at(y, i, v), which adds repeats up"
         )
         _raise("UnsupportedSyntaxError", ValueError, message, hint)
 

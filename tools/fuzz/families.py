@@ -33,6 +33,8 @@ recursive generator never builds.
   function's variables) and the NumPy functions taking or giving several arrays
   (``np.gradient``, ``np.pad`` modes, ``np.r_``/``np.c_``, ``np.dstack``, ``multi_dot``,
   einsum's sublist form, splits, ``np.modf``, ``np.frexp``);
+* the families of list_edit_families.py: lists changed in place (item assignment,
+  insert, sort, reverse, clear, del, pop) and np.add.at / np.subtract.at;
 * the families of library_families.py: scipy.special chains, decompositions and linear
   algebra of well-conditioned matrices (NumPy's and scipy.linalg's), scipy.stats, 0-d
   arrays with integer powers, negative-step slices on every axis.
@@ -52,6 +54,7 @@ import numpy as np
 from .container_families import CONTAINER_FAMILIES, ContainerFamilies
 from .extra_families import EXTRA_FAMILIES, ExtraFamilies
 from .library_families import LIBRARY_FAMILIES, LibraryFamilies
+from .list_edit_families import LIST_EDIT_FAMILIES, ListEditFamilies
 from .oracle import Case
 from .rebind_families import REBIND_FAMILIES, RebindFamilies
 
@@ -199,7 +202,7 @@ def _try(expr, scope):
     return value
 
 
-class Family(ContainerFamilies, RebindFamilies, LibraryFamilies, ExtraFamilies):
+class Family(ContainerFamilies, RebindFamilies, LibraryFamilies, ExtraFamilies, ListEditFamilies):
     """A random source of one family's programs: shapes, operators, names."""
 
     def __init__(self, seed: int):
@@ -656,6 +659,7 @@ FAMILIES = (
     + REBIND_FAMILIES
     + LIBRARY_FAMILIES
     + EXTRA_FAMILIES
+    + LIST_EDIT_FAMILIES
 )
 
 

@@ -18,6 +18,7 @@ from ..astutil import reads_any as _reads_any
 from ..control import fill
 from ..fills import unit_float64_only
 from ..ir import MarkerKind, OpKind
+from ..namefacts import MUTATORS
 from .common import index_value as _index_value
 from .common import numpy_module as _np
 from .common import runtime_module as _runtime
@@ -155,7 +156,7 @@ class BackwardSweep:
                 for n in order[i + 1 :]
                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n is not node.value
             }
-            if new in later and old in later:
+            if new in later and old in later and not self._saved_copy(order[i + 1 :], new, old):
                 raise self.source.error(
                     UnsupportedSyntaxError,
                     f"srcdiff cannot differentiate the list {old} used under a second name "
@@ -164,6 +165,21 @@ class BackwardSweep:
                     f"use one name for the list (drop `{new} = {old}`), or differentiate "
                     "in forward mode (mode='forward')",
                 )
+
+    def _saved_copy(self, rest, new, old):
+        """Is `new = old` a gradient's save of a list a later statement rebinds
+        (`xs_1 = xs; xs = list_set(xs, i, v)`, differentiated again)?  Nothing changes the
+        list in place through either name afterwards, so the two names hold one value,
+        as two names of a number do."""
+        if not str(getattr(self.source, "filename", "")).startswith("<srcdiff"):
+            return False
+        return not any(
+            isinstance(n, ast.Attribute)
+            and isinstance(n.value, ast.Name)
+            and n.value.id in (new, old)
+            and n.attr in MUTATORS
+            for n in rest
+        )
 
     def refuse_indexed_list_parameters(self, params):
         """A helper's list parameter comes with its caller's adjoint stack (the list was
