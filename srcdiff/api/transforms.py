@@ -685,8 +685,10 @@ def _grad_code(func, name, args):
 
 @callables.reads_lambdas
 def hvp(func, primals, v, wrt=0):
-    """Hessian-vector product H @ v at `primals` (forward over reverse, no H formed)."""
+    """Hessian-vector product H @ v at `primals` (forward over reverse, no H formed).
+    Parameters left out of `primals` take their defaults, as `hessian(f)(*primals)`."""
     params = parameters(func)
+    primals = _bind_all(func, tuple(primals), {})
     (name,), _ = parse_wrt(func, (wrt,) if not isinstance(wrt, (tuple, list)) else wrt, params)
     if pytrees.has_containers(tuple(primals)):
         return _tree_hvp(func, tuple(primals), v, name)
