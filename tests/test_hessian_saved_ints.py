@@ -115,3 +115,25 @@ def test_saved_ints_are_declared_and_defaults_passed():
     assert "k: int = _stack.pop()" in text
     text = srcdiff.source(int_default, at=(-1.5,))
     assert "_stack.append(p)" not in text  # the default 2 is passed, not saved
+
+
+def by_order(x, order=2):
+    return x**order
+
+
+def float_exponents(x):
+    s = 0.0
+    for i in range(3):
+        c = i + 1.0  # a float the gradient saves in by_order: no kind the second pass sees
+        s = s + by_order(x, c)
+    return s
+
+
+def test_hint_of_a_non_finite_forward_over_reverse_hessian_works():
+    with pytest.raises(srcdiff.DomainError, match="mode='reverse-over-reverse'") as err:
+        srcdiff.hessian(float_exponents)(-1.1)
+    hint = str(err.value).split("srcdiff.hessian(")[-1]
+    assert hint.startswith("float_exponents, 'x', mode='reverse-over-reverse')")
+    got = srcdiff.hessian(float_exponents, "x", mode="reverse-over-reverse")(-1.1)
+    want = fd_jacobian(srcdiff.grad(float_exponents), (-1.1,), 0)
+    np.testing.assert_allclose(got, want, rtol=1e-6)

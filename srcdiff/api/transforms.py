@@ -18,7 +18,7 @@ import types
 import numpy as np
 
 from ..compiler.results import check_scalar_result
-from ..errors import ArgumentError, BackendError, SrcDiffError, as_domain_error
+from ..errors import ArgumentError, BackendError, DomainError, SrcDiffError, as_domain_error
 from ..rules import RULES
 from ..runtime import core as runtime
 from . import callables, pytrees
@@ -766,7 +766,7 @@ def hessian(func, wrt=0, mode="forward-over-reverse", *, backend="python"):
         elif mode == "reverse-over-reverse":
             h = _jac_reverse(_grad_code(func, name, args), args, i, x, np.zeros(x.shape))
         else:
-            h = _jac_forward(_grad_code(func, name, args), args, i, x, np.zeros(x.shape), backend)
+            h = _forward_over_reverse(func, name, args, i, x, backend)
         return _in_dtype(h, args[i])  # (as grad: float32 in, float32 out)
 
     options = {"backend": backend} if backend != "python" else {}
@@ -774,6 +774,20 @@ def hessian(func, wrt=0, mode="forward-over-reverse", *, backend="python"):
     result.__name__ = result.__qualname__ = f"hessian_{func.__name__}"
     result.__doc__ = f"Hessian of {func.__name__} with respect to {name}."
     return result
+
+
+def _forward_over_reverse(func, name, args, i, x, backend):
+    """The Hessian as the forward-mode Jacobian of the gradient code.  Not finite, it may
+    still be where the other modes are: forward over reverse also differentiates what the
+    gradient saved for its backward sweep (a float exponent computed in a loop, popped in
+    a helper: log of a negative base), so the hint names them."""
+    try:
+        return _jac_forward(_grad_code(func, name, args), args, i, x, np.zeros(x.shape), backend)
+    except DomainError as exc:
+        raise exc.with_hint(
+            f"the Hessian taken another way may be finite here: srcdiff.hessian({func.__name__}, "
+            f"{name!r}, mode='reverse-over-reverse')"
+        ) from None
 
 
 def _bound_hessian(func, bound, wrt, mode):

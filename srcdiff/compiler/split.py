@@ -933,7 +933,9 @@ class Flattener:
             hint = (
                 f"{name} is a helper of srcdiff's generated code without a derivative rule "
                 "yet: this derivative of a derivative is not supported (the first "
-                "derivative is)"
+                "derivative is); for a Hessian, try the other modes: srcdiff.hessian(f, "
+                "mode='forward-over-reverse' or 'reverse-over-reverse' or "
+                "'forward-over-forward')"
             )
         if func in (str, repr, format, ascii):  # text carries no derivative
             hint = (
