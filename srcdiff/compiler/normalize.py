@@ -106,6 +106,20 @@ def _declared_ints(tree):
     )
 
 
+def _built_module_hint(source):
+    """What to do instead of differentiating a derivative `srcdiff build` wrote (its
+    try/except turns arithmetic errors into srcdiff's; editing it is no way out)."""
+    target = next(
+        (ln.split()[2] for ln in source.file_lines if ln.startswith("# srcdiff-target: ")), ""
+    )
+    name = target.rpartition(":")[2] or "f"
+    return (
+        f"this is derivative code srcdiff build wrote; differentiate the function it was "
+        f"built from ({target or 'its srcdiff-target'}) instead: srcdiff.hessian({name}) for "
+        f"its second derivatives"
+    )
+
+
 def _empty_list():
     return ast.List(elts=[], ctx=ast.Load())
 
@@ -537,6 +551,8 @@ class Normalizer(Reductions, Inlining):
                 entry = _DELETE_ITEM  # (`del a, b` of names is dropped: _stmt_Delete)
             if entry is not None:
                 what, hint = entry
+                if node.__class__ is ast.Try and _generated(self.source):
+                    hint = _built_module_hint(self.source)
                 raise self.source.error(
                     UnsupportedSyntaxError, f"srcdiff cannot differentiate {what}", node, hint
                 )
