@@ -137,3 +137,20 @@ def test_hint_of_a_non_finite_forward_over_reverse_hessian_works():
     got = srcdiff.hessian(float_exponents, "x", mode="reverse-over-reverse")(-1.1)
     want = fd_jacobian(srcdiff.grad(float_exponents), (-1.1,), 0)
     np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def powers_sum(v, e):
+    return np.sum(v**e)
+
+
+def argmax_exponent(v):
+    k = np.argmax(v)  # a NumPy integer the helper saves
+    return powers_sum(v, k + 1) + v[k] ** 2
+
+
+def test_numpy_integer_saved_by_a_helper():
+    v = np.array([-0.7, -1.3, 2.1])
+    want = fd_jacobian(srcdiff.grad(argmax_exponent), (v,), 0)
+    for mode in MODES:
+        got = srcdiff.hessian(argmax_exponent, mode=mode)(v)
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)

@@ -647,7 +647,7 @@ def _declare_int_pops(fn, body):
     if fn.unit.backend != "python":
         return body
     kinds = {**fn.an.kinds, **fn.flat.temp_kinds}
-    ints = {n for n, k in kinds.items() if k == INT and fn.an.ranks.get(n) == 0}
+    ints = {n for n, k in kinds.items() if k == INT}  # (integer arrays too: no derivative)
     return declare_int_pops(body, fn.stack, ints)
 
 
