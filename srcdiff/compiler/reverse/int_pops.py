@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import ast
 
+from .common import is_pop
+
 
 def declare_int_pops(stmts, stack, ints):
     """`stmts` with each pop of `stack` into names among `ints` (proven integers, no
@@ -36,7 +38,7 @@ def declare_int_pops(stmts, stack, ints):
 
 
 def _declared(stmt, stack, ints):
-    if not (isinstance(stmt, ast.Assign) and _is_pop(stmt.value, stack)):
+    if not is_pop(stmt, stack):
         return [stmt]
     target = stmt.targets[0]
     if isinstance(target, ast.Name):
@@ -59,15 +61,3 @@ def _declared(stmt, stack, ints):
 
 def _int():
     return ast.Name(id="int", ctx=ast.Load())
-
-
-def _is_pop(value, stack):
-    return (
-        isinstance(value, ast.Call)
-        and isinstance(value.func, ast.Attribute)
-        and value.func.attr == "pop"
-        and isinstance(value.func.value, ast.Name)
-        and value.func.value.id == stack
-        and not value.args
-        and not value.keywords
-    )
