@@ -32,3 +32,26 @@ def test_hvp_missing_required_argument_is_an_argument_error():
 
     with pytest.raises(ArgumentError, match="missing a required argument"):
         srcdiff.hvp(f, (np.ones(2),), np.ones(2))
+
+
+class Model:
+    def __init__(self):
+        self.w = np.array([0.5, -0.2])
+
+    def loss(self, v):
+        return np.sum(np.exp(v * self.w)) + np.sum(v**4)
+
+
+def weighted(v, w, c=2.0):
+    return np.sum(np.sin(v) * w) * c + np.sum(v**3)
+
+
+def test_hvp_of_bound_methods_and_partials():
+    """As hessian takes them: hvp refused both ("write a module-level function")."""
+    import functools
+
+    v, u = np.array([0.3, -0.8]), np.array([1.0, 0.5])
+    for func in (Model().loss, functools.partial(weighted, w=np.array([1.0, 2.0]))):
+        h = fd_jacobian(srcdiff.grad(func), (v,), 0)
+        np.testing.assert_allclose(srcdiff.hessian(func)(v), h, rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(srcdiff.hvp(func, (v,), u), h @ u, rtol=1e-6, atol=1e-8)

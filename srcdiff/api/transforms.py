@@ -687,6 +687,9 @@ def _grad_code(func, name, args):
 def hvp(func, primals, v, wrt=0):
     """Hessian-vector product H @ v at `primals` (forward over reverse, no H formed).
     Parameters left out of `primals` take their defaults, as `hessian(f)(*primals)`."""
+    bound = callables.unwrap(func)
+    if bound is not None:  # a bound method or partial: its function, with what is bound
+        return _bound_hvp(bound, tuple(primals), v, wrt)
     params = parameters(func)
     primals = _bind_all(func, tuple(primals), {})
     (name,), _ = parse_wrt(func, (wrt,) if not isinstance(wrt, (tuple, list)) else wrt, params)
@@ -698,10 +701,22 @@ def hvp(func, primals, v, wrt=0):
     return jvp(grad_fn, primals, tangents)[1]
 
 
-def _tree_hvp(func, primals, v, name):
+def _bound_hvp(bound, primals, v, wrt):
+    """hvp of a bound method or a partial, as `hessian` takes them (_bound_hessian): it
+    refused, saying to write a module-level function."""
+    names, single = bound.names(wrt)
+    if not single:
+        raise SrcDiffError("hvp takes one parameter; call it once per parameter")
+    values = _bind_all(bound.func, bound.args + primals, dict(bound.keywords))
+    if not bound.objects:
+        return hvp(bound.func, values, v, wrt=names[0])
+    return _tree_hvp(bound.func, values, v, names[0], bound.objects)
+
+
+def _tree_hvp(func, primals, v, name, objects=frozenset()):
     """hvp with containers among the arguments: that of the flat view, with `v` (of the
     structure of `name`'s argument) as the tangent of its leaves, regrouped in it."""
-    flat = pytrees.Flattened(func, primals)
+    flat = pytrees.Flattened(func, primals, objects)
     if name not in flat.leaves:
         return hvp(flat.view.func, flat.flat_values, v, wrt=name)
     wrt = flat.flat_wrt((name,))
