@@ -22,6 +22,14 @@ class SrcDiffError(Exception):
             self.location = source.locate(node)
         super().__init__(self._format())
 
+    def with_hint(self, more):
+        """This error with `more` added to its hint (its message and place kept)."""
+        err = self.__class__.__new__(self.__class__)
+        err.__dict__.update(self.__dict__)
+        err.hint = f"{self.hint}; {more}" if self.hint else more
+        Exception.__init__(err, err._format())
+        return err
+
     def _format(self):
         parts = []
         if self.location is not None:

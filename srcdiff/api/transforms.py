@@ -18,7 +18,7 @@ import types
 import numpy as np
 
 from ..compiler.results import check_scalar_result
-from ..errors import ArgumentError, BackendError, SrcDiffError, as_domain_error
+from ..errors import ArgumentError, BackendError, DomainError, SrcDiffError, as_domain_error
 from ..rules import RULES
 from ..runtime import core as runtime
 from . import callables, pytrees
@@ -685,8 +685,13 @@ def _grad_code(func, name, args):
 
 @callables.reads_lambdas
 def hvp(func, primals, v, wrt=0):
-    """Hessian-vector product H @ v at `primals` (forward over reverse, no H formed)."""
+    """Hessian-vector product H @ v at `primals` (forward over reverse, no H formed).
+    Parameters left out of `primals` take their defaults, as `hessian(f)(*primals)`."""
+    bound = callables.unwrap(func)
+    if bound is not None:  # a bound method or partial: its function, with what is bound
+        return _bound_hvp(bound, tuple(primals), v, wrt)
     params = parameters(func)
+    primals = _bind_all(func, tuple(primals), {})
     (name,), _ = parse_wrt(func, (wrt,) if not isinstance(wrt, (tuple, list)) else wrt, params)
     if pytrees.has_containers(tuple(primals)):
         return _tree_hvp(func, tuple(primals), v, name)
@@ -696,10 +701,22 @@ def hvp(func, primals, v, wrt=0):
     return jvp(grad_fn, primals, tangents)[1]
 
 
-def _tree_hvp(func, primals, v, name):
+def _bound_hvp(bound, primals, v, wrt):
+    """hvp of a bound method or a partial, as `hessian` takes them (_bound_hessian): it
+    refused, saying to write a module-level function."""
+    names, single = bound.names(wrt)
+    if not single:
+        raise SrcDiffError("hvp takes one parameter; call it once per parameter")
+    values = _bind_all(bound.func, bound.args + primals, dict(bound.keywords))
+    if not bound.objects:
+        return hvp(bound.func, values, v, wrt=names[0])
+    return _tree_hvp(bound.func, values, v, names[0], bound.objects)
+
+
+def _tree_hvp(func, primals, v, name, objects=frozenset()):
     """hvp with containers among the arguments: that of the flat view, with `v` (of the
     structure of `name`'s argument) as the tangent of its leaves, regrouped in it."""
-    flat = pytrees.Flattened(func, primals)
+    flat = pytrees.Flattened(func, primals, objects)
     if name not in flat.leaves:
         return hvp(flat.view.func, flat.flat_values, v, wrt=name)
     wrt = flat.flat_wrt((name,))
@@ -764,7 +781,7 @@ def hessian(func, wrt=0, mode="forward-over-reverse", *, backend="python"):
         elif mode == "reverse-over-reverse":
             h = _jac_reverse(_grad_code(func, name, args), args, i, x, np.zeros(x.shape))
         else:
-            h = _jac_forward(_grad_code(func, name, args), args, i, x, np.zeros(x.shape), backend)
+            h = _forward_over_reverse(func, name, args, i, x, backend)
         return _in_dtype(h, args[i])  # (as grad: float32 in, float32 out)
 
     options = {"backend": backend} if backend != "python" else {}
@@ -772,6 +789,20 @@ def hessian(func, wrt=0, mode="forward-over-reverse", *, backend="python"):
     result.__name__ = result.__qualname__ = f"hessian_{func.__name__}"
     result.__doc__ = f"Hessian of {func.__name__} with respect to {name}."
     return result
+
+
+def _forward_over_reverse(func, name, args, i, x, backend):
+    """The Hessian as the forward-mode Jacobian of the gradient code.  Not finite, it may
+    still be where the other modes are: forward over reverse also differentiates what the
+    gradient saved for its backward sweep (a float exponent computed in a loop, popped in
+    a helper: log of a negative base), so the hint names them."""
+    try:
+        return _jac_forward(_grad_code(func, name, args), args, i, x, np.zeros(x.shape), backend)
+    except DomainError as exc:
+        raise exc.with_hint(
+            f"the Hessian taken another way may be finite here: srcdiff.hessian({func.__name__}, "
+            f"{name!r}, mode='reverse-over-reverse')"
+        ) from None
 
 
 def _bound_hessian(func, bound, wrt, mode):

@@ -113,6 +113,8 @@ class Analysis:
     ):
         self.tree = tree
         self.resolver = resolver
+        # integers generated code declares where it pops them (normalize._declared_ints)
+        self.declared_ints: frozenset[str] = getattr(tree, "srcdiff_ints", frozenset())
         self.kinds = dict(param_kinds)
         self.param_kinds = dict(param_kinds)  # the arguments' kinds, as called
         self._lists_seen = LIST in self.kinds.values()  # has any name been a list?
@@ -397,6 +399,8 @@ class Analysis:
                         self._set(a.id, LIST, True)
 
     def _set(self, name, kind, active):
+        if name in self.declared_ints:  # (generated code's `k: int = _stack.pop()`)
+            kind, active = INT, False
         if isinstance(kind, tuple):  # a helper's tuple result kept whole: treat as a sequence
             kind = SEQ
         if kind == INT:

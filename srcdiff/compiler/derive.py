@@ -44,6 +44,7 @@ from .reverse import FunctionTransform
 from .reverse.checkpoint import parse_option
 from .reverse.float_tape import route_floats, sized_at
 from .reverse.frees import free_dead_arrays
+from .reverse.int_pops import declare_int_pops
 from .reverse.invariants import hoist_negations
 from .reverse.packed import pack_saves
 from .signs import tidy_signs
@@ -552,6 +553,7 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     body = free_dead_arrays(fwd_part + bwd_part, _array_locals(fn))
     body = _hoist_negations(fn, body)
     body = _float_tape(fn, body)
+    body = _declare_int_pops(fn, body)
     first_bwd = bwd_part[0]
     first_bwd.section = "backward sweep"
     if body[0] is not first_bwd:
@@ -637,6 +639,16 @@ def _float_tape(fn, body):
         where, size = sized
         call.keywords.append(ast.keyword(arg="size", value=size))
     return body[:where] + [_assign(floats, call)] + body[where:]
+
+
+def _declare_int_pops(fn, body):
+    """Pops of integers declared `k: int = _stack.pop()` in Python code, for the
+    Hessian's pass over it (reverse/int_pops.py)."""
+    if fn.unit.backend != "python":
+        return body
+    kinds = {**fn.an.kinds, **fn.flat.temp_kinds}
+    ints = {n for n, k in kinds.items() if k == INT}  # (integer arrays too: no derivative)
+    return declare_int_pops(body, fn.stack, ints)
 
 
 def _resolve_call(fn, node):
@@ -845,6 +857,7 @@ def _helper_functions(unit, spec):
         fwd_body, bwd_body = pack_saves(
             fwd_body, bwd_body, fn.stack, {a.arg for a in bwd_args.args}
         )
+        bwd_body = _declare_int_pops(fn, bwd_body)
     fwd_def.body += fwd_body
     bwd_def = ast.FunctionDef(
         name=spec.bwd_name,

@@ -394,15 +394,13 @@ class ForwardTransform(TransformBase):
         ):
             stack = value.func.value.id
             names = [target.id] if isinstance(target, ast.Name) else [e.id for e in target.elts]
-            for n in names:
-                state.add(n)
-            return [
-                stmt,
-                assign(  # (`s.pop(i)`: the tangent from the same place)
-                    tuple_of([self.adj(n) for n in names], store=True),
-                    attr_call(self.adj(stack), "pop", *map(copy_tree, value.args)),
-                ),
-            ]
+            # (an integer the first pass declared, `k: int = _stack.pop()`, has none)
+            state.update(n for n in names if n not in self.an.declared_ints)
+            popped = attr_call(self.adj(stack), "pop", *map(copy_tree, value.args))
+            if all(n in self.an.declared_ints for n in names):
+                return [stmt, ast.Expr(value=popped)]  # (its zero comes off, unread)
+            # (`s.pop(i)`: the tangent from the same place)
+            return [stmt, assign(tuple_of([self.adj(n) for n in names], store=True), popped)]
         return None
 
     def _pushed_zero(self, var):

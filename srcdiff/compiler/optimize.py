@@ -19,7 +19,7 @@ import bisect
 from collections.abc import Collection, Sequence
 
 from .aliasing import PURE_METHODS
-from .astutil import replace_one_read, replace_reads, statements, walk
+from .astutil import node_fields, replace_one_read, replace_reads, statements, walk
 from .namefacts import MUTATORS as _MUTATORS
 from .namefacts import NameFacts, moved_into, substitute_reads
 from .templates import may_fold_at, simplify, simplify_value
@@ -491,6 +491,10 @@ class _Folder:
             ):
                 continue
             later = out[j]
+            if stmt.value.__class__ is ast.Tuple and _read_by_index(later, target, stmt):
+                if self.facts is not None:
+                    self.facts.forget(stmt)
+                    self.facts.forget(later)
             if self.facts is not None:
                 self._fold_remembered(later, target, stmt)
             else:
@@ -568,6 +572,47 @@ def _is_stack_op(stmt):
         and isinstance(call.func, ast.Attribute)
         and call.func.attr in ("append",)
     )
+
+
+def _read_by_index(stmt, name, tuple_stmt):
+    """Where `stmt` reads `name` (`tuple_stmt`'s target, a tuple of pure values) only as
+    `name[k]`, k a constant index: that read made a read of `name` and `tuple_stmt`'s value
+    its k-th element, so the fold moves just that -- `(e0, e1)[k]` of a tuple-valued
+    rule's tangent, indexed at once (`sici(x)[0]`), computed the others for nothing
+    (sici's `cos(x) / x`, a division by zero at 0).  Whether it changed them."""
+    elts = tuple_stmt.value.elts
+    if any(e.__class__ is ast.Starred for e in elts):
+        return False
+    for node in walk(stmt):
+        for field in node_fields(node.__class__):
+            child = getattr(node, field, None)
+            items = child if child.__class__ is list else [child]
+            for k, item in enumerate(items):
+                at = _constant_index(item, name, len(elts))
+                if at is None:
+                    continue
+                if child.__class__ is list:
+                    child[k] = item.value
+                else:
+                    setattr(node, field, item.value)
+                tuple_stmt.value = elts[at]
+                return True
+    return False
+
+
+def _constant_index(node, name, size):
+    """k where `node` is the read `name[k]`, k a constant index into `size` items."""
+    if not (
+        node.__class__ is ast.Subscript
+        and node.ctx.__class__ is ast.Load
+        and node.value.__class__ is ast.Name
+        and node.value.id == name
+        and node.slice.__class__ is ast.Constant
+        and type(node.slice.value) is int
+        and -size <= node.slice.value < size
+    ):
+        return None
+    return node.slice.value
 
 
 def _replace_load(stmt, name, expr):

@@ -754,31 +754,38 @@ class Flattener:
         return tuple(
             p
             for p in spec.params
-            if p in bound
-            and p not in assigned
+            if p not in assigned
             and (
-                (
-                    kinds.get(p) in (SCALAR, INT)
-                    and (
-                        isinstance(bound[p], ast.Constant)
-                        or (
-                            isinstance(bound[p], ast.Name)
-                            and bound[p].id not in targets
-                            and bound[p].id in self._invariant
-                        )
+                self._held(bound[p], kinds.get(p), targets)
+                if p in bound
+                else spec.number_default(p) is not None  # (a default left out)
+            )
+        )
+
+    def _held(self, atom, kind, targets):
+        """Whether the backward sweep's caller still holds the argument `atom` of `kind`."""
+        return (
+            (
+                kind in (SCALAR, INT)
+                and (
+                    isinstance(atom, ast.Constant)
+                    or (
+                        isinstance(atom, ast.Name)
+                        and atom.id not in targets
+                        and atom.id in self._invariant
                     )
                 )
-                or self._held_object(bound[p])
-                or (
-                    # an object this function holds in a name it never overwrites (a
-                    # method's `self` handed on: `Model.predict(self, x)`): saved, it was
-                    # an untyped value popped off the tape, which a Hessian took for a
-                    # differentiated one (self.w "an attribute of a differentiated value")
-                    kinds.get(p) == OTHER
-                    and isinstance(bound[p], ast.Name)
-                    and bound[p].id not in targets
-                    and bound[p].id in self._invariant
-                )
+            )
+            or self._held_object(atom)
+            or (
+                # an object this function holds in a name it never overwrites (a
+                # method's `self` handed on: `Model.predict(self, x)`): saved, it was
+                # an untyped value popped off the tape, which a Hessian took for a
+                # differentiated one (self.w "an attribute of a differentiated value")
+                kind == OTHER
+                and isinstance(atom, ast.Name)
+                and atom.id not in targets
+                and atom.id in self._invariant
             )
         )
 
@@ -936,7 +943,9 @@ class Flattener:
             hint = (
                 f"{name} is a helper of srcdiff's generated code without a derivative rule "
                 "yet: this derivative of a derivative is not supported (the first "
-                "derivative is)"
+                "derivative is); for a Hessian, try the other modes: srcdiff.hessian(f, "
+                "mode='forward-over-reverse' or 'reverse-over-reverse' or "
+                "'forward-over-forward')"
             )
         if func in (str, repr, format, ascii):  # text carries no derivative
             hint = (

@@ -73,6 +73,14 @@ class HelperSpec:
             p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in self.signature.parameters.values()
         )
 
+    def number_default(self, param):
+        """The int or float `param` defaults to, else None: a call that leaves it out
+        passes it to the backward sweep as a constant (split.Flattener._passed), so
+        nothing is saved -- a saved value would be a number of unknown kind to a Hessian's
+        second pass, differentiated (`x ** power`'s log(x) at a negative x)."""
+        default = self.signature.parameters[param].default
+        return default if type(default) in (int, float) else None
+
     def bind(self, args, keywords):
         bound = self.signature.bind_partial(*args, **{k.arg: k.value for k in keywords})
         return dict(bound.arguments)

@@ -313,9 +313,9 @@ class Family(ContainerFamilies, RebindFamilies, LibraryFamilies, ExtraFamilies, 
         shape = self.pick([(3,), (2, 3)])
         scale = self.pick(["2.0", "0.5", "1.5"])
         helper = (
-            f"def step(a, b, rate={scale}, *, shift=0.0):\n"
+            f"def step(a, b, rate={scale}, *, shift=0.0, power=1):\n"
             f"    c = {self.unary('a')} * rate + b\n"
-            f"    return c + shift, np.sum(c * a)\n"
+            f"    return c + shift, np.sum(c ** power * a)\n"
         )
         call = self.pick(
             [
@@ -324,6 +324,11 @@ class Family(ContainerFamilies, RebindFamilies, LibraryFamilies, ExtraFamilies, 
                 "step(h, x, shift=s)",
                 "step(b=x, a=h, rate=s)",
                 "step(h, x * s, rate=0.7, shift=1.0)",
+                # an integer the gradient saves (the loop counter) or passes (a default)
+                # as an exponent of negative values: Hessians' second pass once took it
+                # for a differentiated number (log of a negative base: nan)
+                "step(h, x, power=k + 1)",
+                "step(h, x, 0.3, power=2)",
             ]
         )
         trips = self.pick([2, 3])

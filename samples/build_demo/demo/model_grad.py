@@ -161,7 +161,7 @@ def loss_fwd(_stack, w, b, data=default):
 
 def loss_bwd(_stack, dout, w, b):
     """Backward sweep of loss: adjoints of w, b."""
-    n = _stack.pop()
+    n: int = _stack.pop()
     err = _stack.pop()
     t5 = _stack.pop()
     # line 21: return total / n + DECAY * w * w

@@ -658,7 +658,10 @@ class BackwardSweep:
             _name(self.stack),
             *couts,
             *[_name(self.adj(op.bound[p].id)) for p in lists],
-            *[copy_tree(op.bound[p]) for p in spec.passed],
+            *[
+                copy_tree(op.bound[p]) if p in op.bound else ast.Constant(spec.number_default(p))
+                for p in spec.passed
+            ],
         )
         targets, fresh, later = [], set(), []
         for p in op.active:

@@ -46,3 +46,18 @@ def is_push(stmt, stack):
     """`stack.append(value)` as a statement (one argument): a save on the tape."""
     method = method_statement(stmt)
     return method is not None and method[:2] == (stack, "append") and len(method[2].args) == 1
+
+
+def is_pop(stmt, stack):
+    """`target = stack.pop()` (no index): a restore off the tape."""
+    value = getattr(stmt, "value", None)
+    return (
+        isinstance(stmt, ast.Assign)
+        and isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "pop"
+        and isinstance(value.func.value, ast.Name)
+        and value.func.value.id == stack
+        and not value.args
+        and not value.keywords
+    )
