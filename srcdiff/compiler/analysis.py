@@ -89,6 +89,12 @@ def join(a, b):
 _STRAIGHT_STATEMENTS = frozenset((ast.Assign, ast.Expr, ast.Return, ast.Pass))
 
 
+def _zeros_like():
+    from ..runtime import core
+
+    return core.zeros_like
+
+
 def _join_numeric(kinds):
     result = None
     for k in kinds:
@@ -824,6 +830,8 @@ class Analysis:
             rule = rules[0]
             if not rule.differentiable:
                 result = rule.result if rule.result != "same" else _join_numeric(kinds or [INT])
+                if result in (SEQ, SEQ2, LIST) and func is _zeros_like():
+                    result = ARRAY  # a sequence's zero adjoint is an array indexed like it
                 return result, False
             if rule.result == "reduce":  # np.sum(x) is a scalar; np.sum(x, axis=0) isn't
                 kind = ARRAY if _reduces_partially(node) else SCALAR
