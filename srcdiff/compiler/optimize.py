@@ -208,17 +208,26 @@ def _pure(expr, pure_names):
     """No side effects: only calls into math/numpy modules and a few builtins.
     `pure_names` holds modules (their functions are pure) and, where a caller knows
     them, functions that are (tangent code's runtime helpers: derive.py)."""
-    for node in walk(expr):
-        if isinstance(node, ast.Call):
-            func = node.func
-            if isinstance(func, ast.Name) and (func.id in _PURE_BUILTINS or func.id in pure_names):
-                continue
-            if isinstance(func, ast.Attribute) and func.attr in PURE_METHODS:
-                continue  # x.sum(), x.reshape(...): array methods that change nothing
-            base = func.value if isinstance(func, ast.Attribute) else None
-            if not (isinstance(base, ast.Name) and base.id in pure_names):
-                return False
-    return True
+    return all(_pure_call(node, pure_names) for node in walk(expr) if node.__class__ is ast.Call)
+
+
+def _pure_call(node, pure_names):
+    """Whether calling `node` (an ast.Call) changes nothing, as `_pure` asks it."""
+    func = node.func
+    if isinstance(func, ast.Name) and (func.id in _PURE_BUILTINS or func.id in pure_names):
+        return True
+    if isinstance(func, ast.Attribute) and func.attr in PURE_METHODS:
+        return True  # x.sum(), x.reshape(...): array methods that change nothing
+    base = func.value if isinstance(func, ast.Attribute) else None
+    return isinstance(base, ast.Name) and base.id in pure_names
+
+
+def _pure_value(stmt, pure_names, facts):
+    """`_pure(stmt.value, pure_names)` for `name = value`, read from the calls in its
+    namefacts.Facts where `facts` is given (all of them are in the value), not a walk."""
+    if facts is None or len(stmt.targets) != 1:
+        return _pure(stmt.value, pure_names)
+    return all(_pure_call(node, pure_names) for node in facts.of(stmt).calls)
 
 
 def _reads(node):
@@ -481,7 +490,7 @@ class _Folder:
                 if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name)
                 else None
             )
-            if target not in self.single or not _pure(stmt.value, self.pure_names):
+            if target not in self.single or not _pure_value(stmt, self.pure_names, self.facts):
                 continue
             j = _next_after(mentions.get(target, []), i)
             if j is None or not isinstance(out[j], (ast.Assign, ast.Expr)):
