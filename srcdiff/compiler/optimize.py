@@ -465,12 +465,14 @@ class _Folder:
     def block(self, block):
         out = list(block)
         for stmt in out:
-            for field in ("body", "orelse"):
-                if isinstance(getattr(stmt, field, None), list):
-                    setattr(stmt, field, self.block(getattr(stmt, field)))
-        mentions: dict[str, list[int]] = {}
+            if _has_blocks(stmt.__class__):
+                for field in ("body", "orelse"):
+                    if isinstance(getattr(stmt, field, None), list):
+                        setattr(stmt, field, self.block(getattr(stmt, field)))
+        mentions: dict[str, list[int]] = {}  # (of the names that may fold: all it asks)
         stored: dict[str, list[int]] = {}
         barriers = []
+        single = self.single
         for pos, stmt in enumerate(out):
             if self.facts is not None:
                 facts = self.facts.of(stmt)
@@ -478,7 +480,8 @@ class _Folder:
             else:
                 names, changed = _mentioned_and_stored(stmt)
             for name in names:
-                mentions.setdefault(name, []).append(pos)
+                if name in single:
+                    mentions.setdefault(name, []).append(pos)
             for name in changed:
                 stored.setdefault(name, []).append(pos)
             if self._barrier(stmt):
@@ -556,6 +559,17 @@ class _Folder:
         return not isinstance(stmt, ast.Expr) or (
             not _pure(stmt.value, self.pure_names) and not _is_stack_op(stmt)
         )
+
+
+def _has_blocks(kind):
+    """Whether statements of class `kind` have a `body` or `orelse` (remembered)."""
+    found = _HAS_BLOCKS.get(kind)
+    if found is None:
+        found = _HAS_BLOCKS[kind] = "body" in kind._fields or "orelse" in kind._fields
+    return found
+
+
+_HAS_BLOCKS: dict[type, bool] = {}
 
 
 def _next_after(positions, i):

@@ -345,10 +345,12 @@ class _Folder:
         mentions: dict[str, list[int]] = {}
         stores: dict[str, list[int]] = {}
         barriers = []
+        candidates = self.candidates  # (only a candidate's mentions are asked for)
         for pos, stmt in enumerate(body):
             info = self.infos.of(stmt)
             for name in info.mentioned:
-                mentions.setdefault(name, []).append(pos)
+                if name in candidates:
+                    mentions.setdefault(name, []).append(pos)
             for name in info.changed:
                 stores.setdefault(name, []).append(pos)
             if self.barrier(stmt, info):
