@@ -232,6 +232,9 @@ class NameFacts:
     def __init__(self) -> None:
         self._memo: dict[ast.AST, Facts] = {}  # (keyed by the node: kept alive, so no id
         # is reused while it is remembered)
+        # what the last dead-code pass found of the block it returned (optimize.py's
+        # `_Settled`), until a statement is said to change
+        self.settled: Any = None
 
     def of(self, stmt: ast.AST) -> Facts:
         found = self._memo.get(stmt)
@@ -268,10 +271,12 @@ class NameFacts:
     def remember(self, stmt: ast.AST, facts: Facts) -> None:
         """`stmt` (simple) was changed in place, and its facts are now `facts`."""
         self._memo[stmt] = facts
+        self.settled = None
 
     def forget(self, stmt: ast.AST) -> None:
         """`stmt` was changed in place: its facts are found again when next asked."""
         self._memo.pop(stmt, None)
+        self.settled = None
 
     def remembered(self, stmt: ast.AST) -> Facts | None:
         """`stmt`'s facts where they are remembered (a simple statement asked about since
@@ -281,6 +286,7 @@ class NameFacts:
     def forget_all(self) -> None:
         """Statements may have been changed in place anywhere (fills.py's folds)."""
         self._memo.clear()
+        self.settled = None
 
     def counts(self, stmts: Sequence[ast.stmt]) -> tuple[dict[str, int], dict[str, int]]:
         """`optimize.name_counts(stmts)`: (name -> how often `stmts` read it, name -> how

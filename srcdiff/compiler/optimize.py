@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import bisect
 from collections.abc import Collection, Sequence
+from typing import NamedTuple
 
 from .aliasing import PURE_METHODS
 from .astutil import replace_one_read, replace_reads, statements, walk
@@ -267,8 +268,23 @@ def eliminate_dead(
     `keep` are live at every exit.  `facts`: what statements read, where the caller
     shares it with other passes (namefacts.py)."""
     sweep = _DeadCode(adjoints, pure_names, keep, facts)
-    stmts_by_function[:] = [sweep.block(stmts, set(keep), True)[0] for stmts in stmts_by_function]
+    settled = facts.settled if facts is not None else None
+    stmts_by_function[:] = [sweep.function(stmts, settled) for stmts in stmts_by_function]
+    if facts is not None:  # (read by the next pass over a block ending in these statements)
+        facts.settled = sweep.settled if len(stmts_by_function) == 1 else None
     return stmts_by_function
+
+
+class _Settled(NamedTuple):
+    """What a dead-code pass found of the straight-line block it returned: a later pass
+    over a block ending in the same statements (the whole function after its backward
+    sweep alone: derive.py) reads them as this one left them, from the names live at
+    their start, where it would remove nothing more of them (`_DeadCode.settles`)."""
+
+    stmts: tuple[ast.stmt, ...]
+    live: frozenset[str]  # live at the first statement
+    keep: frozenset[str]
+    dead_kept: tuple[ast.Assign, ...]  # `name = value` kept with `name` not live after it
 
 
 # the statements whose blocks `_DeadCode.block` rewrites where it removes (only there)
@@ -287,6 +303,42 @@ class _DeadCode:
         self._reads_cache: dict[ast.AST, set] = {}
         self._pure_cache: dict[ast.AST, bool] = {}
         self.facts = facts
+        self.dead_kept: list[ast.Assign] = []  # (`_Settled.dead_kept` of the block done last)
+        self.settled: _Settled | None = None
+
+    def function(self, stmts, settled=None):
+        """`stmts` with dead code dropped; a suffix `settled` describes (an earlier pass's
+        result) is kept as it is, its start's live names read from it, where this pass
+        would remove nothing more of it.  What this pass found is then `self.settled`."""
+        live, start, rest = set(self.keep), len(stmts), []
+        self.dead_kept = []
+        if settled is not None and self.settles(stmts, settled):
+            start = len(stmts) - len(settled.stmts)
+            live, rest = set(settled.live), list(settled.stmts)
+            self.dead_kept = list(settled.dead_kept)
+        out, live = self.block(stmts[:start], live, True)
+        out += rest
+        self.settled = None
+        if not any(isinstance(stmt, _REWRITTEN) for stmt in out):
+            kept = tuple(self.dead_kept)
+            self.settled = _Settled(tuple(out), frozenset(live), frozenset(self.keep), kept)
+        return out
+
+    def settles(self, stmts, settled):
+        """Whether `stmts` end in `settled`'s statements, from the same live names (`keep`),
+        and this pass keeps every one of them the earlier pass kept with its name dead
+        (its removable names and pure functions may be more): then it removes nothing of
+        them, so the names live after each are what they were."""
+        n = len(settled.stmts)
+        if n > len(stmts) or settled.keep != self.keep:
+            return False
+        if not all(a is b for a, b in zip(stmts[len(stmts) - n :], settled.stmts)):
+            return False
+        return not any(
+            stmt.targets[0].id in self.adjoints
+            and (isinstance(stmt.value, ast.Call) or self.pure(stmt.value))
+            for stmt in settled.dead_kept
+        )
 
     def reads(self, node):
         if self.facts is not None and isinstance(node, ast.stmt):
@@ -352,6 +404,8 @@ class _DeadCode:
                 kept.srcdiff_dropped = target.id
                 return kept
         if len(stmt.targets) == 1 and target.__class__ is ast.Name:
+            if target.id not in live:
+                self.dead_kept.append(stmt)
             live.discard(target.id)  # (most assignments: `_bound`'s set of one name)
         else:
             live -= _bound(stmt.targets)
