@@ -234,3 +234,26 @@ def test_a_second_pass_reads_again_what_it_may_remove_that_the_first_kept():
         shared, alone = _twice(head, tail, {"da"}, {"da", "t1", "t2"}, set(), {"m"})
         assert shared == alone
         assert "t1 = x * y" not in shared or "g(t1)" in shared
+
+
+def test_an_adjoint_changed_by_index_in_a_nested_block_stays_a_copy():
+    """`dr = 1.0 * t1` stays a product (a copy) where `dr` is changed by index later --
+    in a loop's body, an `else`, an exception handler: `dr = t1` would make the change
+    reach t1 (a view of the caller's array, say)."""
+    import numpy as np
+
+    for block in (
+        "for i in range(2):\n    dr[i] += g",
+        "if g > 0:\n    pass\nelse:\n    dr[0] = g",
+        "try:\n    pass\nexcept ValueError:\n    pass\nelse:\n    dr[1] += g",
+        "try:\n    h = 1\nexcept ValueError:\n    dr[1] += g",
+    ):
+        code = f"dr = 1.0 * t1\n{block}\nreturn dr"
+        body = propagate(_body(code), {"dr"})
+        text = _text(body)
+        assert text.startswith("dr = 1.0 * t1"), text
+        t1 = np.array([1.0, 2.0, 3.0])
+        namespace = {"t1": t1, "g": 5.0}
+        exec(compile("def run():\n" + textwrap.indent(text, "    "), "<t>", "exec"), namespace)
+        namespace["run"]()
+        assert t1.tolist() == [1.0, 2.0, 3.0]

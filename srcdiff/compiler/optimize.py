@@ -20,7 +20,7 @@ from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
 from .aliasing import PURE_METHODS
-from .astutil import replace_one_read, replace_reads, statements, walk
+from .astutil import BLOCK_FIELDS, replace_one_read, replace_reads, walk
 from .namefacts import MUTATORS as _MUTATORS
 from .namefacts import NameFacts, moved_into, substitute_reads
 from .templates import may_fold_at, simplify, simplify_value
@@ -185,21 +185,40 @@ def _substitute_remembered(stmt, facts, names, tidy, int_names):
 
 def _indexed_stores(stmts) -> set[str]:
     """Names whose arrays the statements change by index (`d[i] = v`, `d[i] += v`):
-    assignments are statements, so no expression is entered."""
+    assignments are statements, so no expression is entered, and only the blocks of
+    classes that have them are looked for (`astutil.statements` asks every statement
+    for each kind of block: most of this pass's cost, before it started)."""
     found = set()
-    for node in statements(stmts):
-        target = (
-            node.target
-            if isinstance(node, ast.AugAssign)
-            else node.targets[0]
-            if isinstance(node, ast.Assign)
-            else None
-        )
-        while isinstance(target, ast.Subscript):
+    todo = list(stmts)
+    assign, augmented, subscript = ast.Assign, ast.AugAssign, ast.Subscript
+    for node in todo:  # the list grows as it is read
+        kind = node.__class__
+        if kind is assign:
+            target = node.targets[0]
+        elif kind is augmented:
+            target = node.target
+        else:
+            for field in _blocks_of(kind):
+                block = getattr(node, field, None)
+                if block.__class__ is list:
+                    todo.extend(block)
+            continue
+        while target.__class__ is subscript:
             target = target.value
             if isinstance(target, ast.Name):
                 found.add(target.id)
     return found
+
+
+def _blocks_of(kind):
+    """The fields of `astutil.BLOCK_FIELDS` node class `kind` has (remembered)."""
+    found = _BLOCKS_OF.get(kind)
+    if found is None:
+        found = _BLOCKS_OF[kind] = tuple(f for f in BLOCK_FIELDS if f in kind._fields)
+    return found
+
+
+_BLOCKS_OF: dict[type, tuple[str, ...]] = {}
 
 
 _PURE_BUILTINS = {"len", "range", "abs", "float", "int", "min", "max", "reversed", "slice"}
