@@ -414,6 +414,11 @@ def _prototypes(body, params, same_shape, numpy_names, removable, infos):
     parameter b, or a name b assigned once before and read again at or after this
     statement, b is read instead; an `a` then read by nothing is not computed
     (`log_probs` in the MLP, kept only for the shape of its cotangent's zeros)."""
+    calling = [  # (a call `np.zeros_like(a)` mentions np)
+        pos for pos, stmt in enumerate(body) if not infos.of(stmt).mentioned.isdisjoint(numpy_names)
+    ]
+    if not calling:
+        return body
     defined, last = {}, {}
     for pos, stmt in enumerate(body):
         info = infos.of(stmt)
@@ -422,9 +427,8 @@ def _prototypes(body, params, same_shape, numpy_names, removable, infos):
         for name in info.changed:
             defined[name] = pos if name not in defined else None
     changed = set()
-    for pos, stmt in enumerate(body):
-        if infos.of(stmt).mentioned.isdisjoint(numpy_names):
-            continue  # (a call `np.zeros_like(a)` mentions np)
+    for pos in calling:
+        stmt = body[pos]
         for node in walk(stmt):
             if not _like_call(node, numpy_names):
                 continue
