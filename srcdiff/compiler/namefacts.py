@@ -253,7 +253,8 @@ class NameFacts:
         header, parts = _parts(stmt)
         facts = _facts_from(header, stmt)
         loads, others, changed = facts.loads, facts.others, facts.changed
-        may_fold, size, calls, scoped = facts.may_fold, facts.size, facts.calls, facts.scoped
+        may_fold, size, scoped = facts.may_fold, facts.size, facts.scoped
+        calls = [facts.calls]  # (made one set at the end: a union per part was quadratic)
         for part in parts:
             found = self.of(part)
             for name, count in found.loads.items():
@@ -263,10 +264,12 @@ class NameFacts:
             changed |= found.changed
             may_fold = may_fold or found.may_fold
             size += found.size
-            calls = calls | found.calls
+            calls.append(found.calls)
             scoped = scoped or found.scoped
+        every_call = frozenset().union(*calls)
         mentioned = set(loads) | set(others)
-        return Facts(loads, others, set(loads), mentioned, changed, may_fold, size, calls, scoped)
+        reads = set(loads)
+        return Facts(loads, others, reads, mentioned, changed, may_fold, size, every_call, scoped)
 
     def remember(self, stmt: ast.AST, facts: Facts) -> None:
         """`stmt` (simple) was changed in place, and its facts are now `facts`."""
