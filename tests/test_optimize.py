@@ -189,3 +189,71 @@ def test_a_user_variable_copied_by_arithmetic_stays_a_copy():
     stmts = ast.parse("y = x * 1.0\nz = x ** 1\ndy = dx * 1.0\nw = (x * 1.0) + y").body
     out = ast.unparse(ast.Module(propagate(stmts, {"dy", "dx"}), []))
     assert out.splitlines() == ["y = x * 1.0", "z = x ** 1", "dy = dx", "w = x + y"]
+
+
+def _twice(head, tail, first, second, pure_first, pure_second):
+    """Dead code over `tail` (names `first`, pure modules `pure_first`), then over `head`
+    and what that left (names `second`, `pure_second`) with the facts shared, as
+    derive.py runs it; and the second pass alone, with nothing shared."""
+    from srcdiff.compiler.namefacts import NameFacts
+
+    facts = NameFacts()
+    kept = eliminate_dead([_body(tail)], set(first), pure_first, facts=facts)[0]
+    shared = eliminate_dead([_body(head) + kept], set(second), pure_second, facts=facts)[0]
+    kept = eliminate_dead([_body(tail)], set(first), pure_first)[0]
+    alone = eliminate_dead([_body(head) + kept], set(second), pure_second)[0]
+    return _text(shared), _text(alone)
+
+
+def test_a_second_pass_reads_the_first_ones_result_where_it_would_remove_nothing_more():
+    """The backward sweep's dead code is dropped first, then the whole function's: the
+    second pass starts the forward part from the names live where the first pass's
+    block began, and leaves that block as it is -- the result a full pass gives."""
+    head = "t1 = x * y\nt2 = math.sin(t1)\nt3 = x + 1.0\n"
+    tail = "da = t2 * 2.0\ndb = da * t1\ndc = db + 1.0\ndz = t3\nreturn (db, x)\n"
+    shared, alone = _twice(
+        head, tail, {"da", "db", "dc", "dz"}, {"t1", "t2", "t3"}, {"math"}, {"math"}
+    )
+    assert (
+        shared
+        == alone
+        == "t1 = x * y\nt2 = math.sin(t1)\nda = t2 * 2.0\ndb = da * t1\nreturn (db, x)"
+    )
+
+
+def test_a_second_pass_reads_again_what_it_may_remove_that_the_first_kept():
+    """A statement the first pass kept with its name dead -- not one of its names, or
+    a call it didn't know to be pure -- is dead code to a second pass that removes more:
+    that pass reads the whole block again."""
+    head = "t1 = x * y\n"
+    for tail in (
+        "t2 = t1 * 2.0\nreturn x\n",  # (t2 is not the first pass's to remove)
+        "da = m.f(t1) + 1.0\nreturn x\n",  # (m's functions are pure to the second pass)
+        "t2 = g(t1)\nreturn x\n",  # (a call the second pass keeps as a statement)
+    ):
+        shared, alone = _twice(head, tail, {"da"}, {"da", "t1", "t2"}, set(), {"m"})
+        assert shared == alone
+        assert "t1 = x * y" not in shared or "g(t1)" in shared
+
+
+def test_an_adjoint_changed_by_index_in_a_nested_block_stays_a_copy():
+    """`dr = 1.0 * t1` stays a product (a copy) where `dr` is changed by index later --
+    in a loop's body, an `else`, an exception handler: `dr = t1` would make the change
+    reach t1 (a view of the caller's array, say)."""
+    import numpy as np
+
+    for block in (
+        "for i in range(2):\n    dr[i] += g",
+        "if g > 0:\n    pass\nelse:\n    dr[0] = g",
+        "try:\n    pass\nexcept ValueError:\n    pass\nelse:\n    dr[1] += g",
+        "try:\n    h = 1\nexcept ValueError:\n    dr[1] += g",
+    ):
+        code = f"dr = 1.0 * t1\n{block}\nreturn dr"
+        body = propagate(_body(code), {"dr"})
+        text = _text(body)
+        assert text.startswith("dr = 1.0 * t1"), text
+        t1 = np.array([1.0, 2.0, 3.0])
+        namespace = {"t1": t1, "g": 5.0}
+        exec(compile("def run():\n" + textwrap.indent(text, "    "), "<t>", "exec"), namespace)
+        namespace["run"]()
+        assert t1.tolist() == [1.0, 2.0, 3.0]

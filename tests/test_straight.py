@@ -174,3 +174,58 @@ def test_scalar_results_keep_their_names():
         return x**2 * y + y + 2
 
     assert srcdiff.source(f, wrt=(0, 1)).rstrip().endswith("return dx, dy")
+
+
+# Straight-line bodies as the tidying passes hand them over: the facts those passes found
+# (namefacts.py) are read instead of a walk of each statement, so the folds must come
+# out as they do from walks of their own.
+_BODIES = [
+    "t1 = a * b\nt2 = np.sin(t1)\ndy = t2 * g\ndy = dy + t1\nreturn dy",
+    "t1 = np.zeros_like(a)\nt2 = t1 + b\ns.append(t2)\nreturn t2",
+    "t3 = a * b\nt2 = np.zeros_like(t3) + c\nreturn t2",
+    "t1 = [v * 2.0 for v in xs]\nt2 = t1[0] + c\nreturn t2",
+    "t1 = (w := a + 1.0)\nt2 = t1 * w\nreturn t2",
+    "t1 = lambda v: v * a\nt2 = t1(b)\nreturn t2",
+    "t1 = xs.pop()\nt2 = t1 * 2.0\nreturn t2",
+    "t1 = a * 2.0\nnp.sum(t1)\nt2 = -t1\nd[0] += t2\nreturn d",
+    "t1 = a * b\nt2 = t1 * 1.0\nt3 = t2 + 0.0\nt4 = np.sum(t3)\nreturn t4",
+    "t1 = a[0] * b\nt2, t3 = t1, c\nt4 = t2 * t3\nreturn t4",
+    "dt1 = g * x\nda = dt1 * 2.0\nda = da - g\nreturn da",
+]
+_CANDIDATES = {"t1", "t2", "t3", "t4", "dt1", "da", "dy"}
+
+
+@pytest.mark.parametrize("text", _BODIES)
+def test_folds_read_the_facts_the_passes_before_found(text):
+    """fold_straight_line given remembered namefacts.Facts (walked, and made by a fold of
+    optimize.fold_single_use without a walk) folds as it does walking each statement,
+    and leaves no fact remembered for a statement it changed."""
+    from srcdiff.compiler.namefacts import NameFacts, facts_of
+    from srcdiff.compiler.optimize import fold_single_use
+
+    walked = fold_straight_line(ast.parse(text).body, _CANDIDATES, {"np"})
+    body = ast.parse(text).body
+    names = NameFacts()
+    body = fold_single_use(body, {"t1"}, {"np"}, facts=names)  # (some facts without a walk)
+    for stmt in body:
+        names.of(stmt)
+    given = fold_straight_line(body, _CANDIDATES, {"np"}, names=names)
+    again = fold_straight_line(
+        fold_single_use(ast.parse(text).body, {"t1"}, {"np"}), _CANDIDATES, {"np"}
+    )
+    assert [ast.unparse(s) for s in given] == [ast.unparse(s) for s in again]
+    assert walked  # (the body without single-use folding first still folds)
+    for stmt in given:
+        remembered = names.remembered(stmt)
+        if remembered is not None:
+            assert remembered[:5] == facts_of(stmt)[:5]
+
+
+@pytest.mark.parametrize("shape", ["local", "far"])
+def test_long_straight_line_gradient_agrees_with_differences(shape):
+    """The benchmark's functions (benchmarks/bench_codegen.py), whose tidying reads the
+    shared facts throughout: gradients agree with central differences."""
+    from benchmarks.bench_codegen import make_function
+
+    func = make_function(60, shape)
+    _check_gradient(func, (0.3, 0.2), (0, 1))

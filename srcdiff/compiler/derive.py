@@ -548,7 +548,7 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
         facts=facts,
     )[0]
     fwd_part, bwd_part = _fold(fn, body, backward, pure | _user_modules(fn), facts)
-    fwd_part, bwd_part = _fold_straight(fn, fwd_part, bwd_part, pure | _user_modules(fn))
+    fwd_part, bwd_part = _fold_straight(fn, fwd_part, bwd_part, pure | _user_modules(fn), facts)
     _tidy_signs(fn, bwd_part, set(fn.adjoints.values()))
     body = free_dead_arrays(fwd_part + bwd_part, _array_locals(fn))
     body = _hoist_negations(fn, body)
@@ -922,10 +922,12 @@ def _fold(fn, body, backward, pure, facts=None):
     return fwd, bwd
 
 
-def _fold_straight(fn, fwd, bwd, pure):
+def _fold_straight(fn, fwd, bwd, pure, facts=None):
     """straight.py's folds over both sweeps of a gradient without loops or branches:
     (forward part, backward part) again, the backward part starting at the first
-    statement left of `bwd` (folding only removes statements)."""
+    statement left of `bwd` (folding only removes statements); `facts`: the statements'
+    names as `_fold` left them (namefacts.py), unless checkpointed loops were folded
+    without them."""
     derivs = set(fn.adjoints.values())
     body = fold_straight_line(
         fwd + bwd,
@@ -935,6 +937,7 @@ def _fold_straight(fn, fwd, bwd, pure):
         returned=_array_locals(fn) & derivs,
         params=fn.params,
         prototypes=_prototype_facts(fn),
+        names=None if fn.checkpoint_plans else facts,
     )
     if len(body) == len(fwd) + len(bwd):
         return fwd, bwd

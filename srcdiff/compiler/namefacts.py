@@ -58,6 +58,9 @@ class Facts(NamedTuple):
     mentioned: set[str]  # every name it mentions
     changed: set[str]  # assigned, assigned into (`y[i] = v`), changed by a list method
     may_fold: bool  # whether `templates.simplify` may change a part of it (may_fold_at)
+    size: int  # its nodes, as astutil.walk counts them
+    calls: frozenset[ast.Call]  # its calls (purity and `np.zeros_like(a)` are read there)
+    scoped: bool  # it holds a comprehension, lambda, `:=`, yield or await (_SCOPED)
 
 
 def facts_of(node: ast.AST) -> Facts:
@@ -66,12 +69,31 @@ def facts_of(node: ast.AST) -> Facts:
     return _facts_from(walk(node), node)
 
 
-def _facts_from(nodes: list[Any], node: ast.AST) -> Facts:
-    """The facts of `node`, whose nodes (in any order) are `nodes`."""
+# What stores names, or changes what is evaluated, inside an expression: a statement
+# holding one is walked again by a pass that asks about its value alone (straight.py)
+_SCOPED = frozenset(
+    {
+        ast.ListComp,
+        ast.SetComp,
+        ast.DictComp,
+        ast.GeneratorExp,
+        ast.Lambda,
+        ast.NamedExpr,
+        ast.Yield,
+        ast.YieldFrom,
+        ast.Await,
+    }
+)
+
+
+def _facts_from(nodes: list[Any], node: ast.AST, size: int | None = None) -> Facts:
+    """The facts of `node`, whose nodes (in any order) are `nodes` (`size` of them
+    unless given)."""
     loads: dict[str, int] = {}
     others: dict[str, int] = {}
     changed: set[str] = set()
-    may_fold = False
+    calls: list[ast.Call] = []
+    may_fold = scoped = False
     name, call, load, store = ast.Name, ast.Call, ast.Load, ast.Store
     for n in nodes:
         kind = n.__class__
@@ -84,14 +106,24 @@ def _facts_from(nodes: list[Any], node: ast.AST) -> Facts:
             continue
         if not may_fold and kind in FOLD_STARTS:
             may_fold = may_fold_at(n)
+        if kind is call:
+            calls.append(n)
         if kind is call or kind in _INTO:
             target = changed_through(n)
             if target is not None:
                 changed.add(target)
+        elif kind in _SCOPED:
+            scoped = True
     reads = set(loads)
     if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
         reads.add(node.target.id)
-    return Facts(loads, others, reads, set(loads) | set(others), changed, may_fold)
+    size = len(nodes) if size is None else size
+    mentioned = set(loads) | set(others)
+    found = frozenset(calls) if calls else _NO_CALLS
+    return Facts(loads, others, reads, mentioned, changed, may_fold, size, found, scoped)
+
+
+_NO_CALLS: frozenset[ast.Call] = frozenset()
 
 
 def substitute_reads(stmt: ast.Assign, mapping: dict[str, ast.expr]) -> Facts:
@@ -106,7 +138,7 @@ def substitute_reads(stmt: ast.Assign, mapping: dict[str, ast.expr]) -> Facts:
         nodes.extend(walk(stmt.value))
     else:
         _replace_into(stmt.value, mapping, nodes)
-    return _facts_from(nodes, stmt)
+    return _facts_from(nodes, stmt, len(nodes) + 1)  # (`stmt` itself is not among them)
 
 
 def _replace_into(root: ast.AST, mapping: dict[str, ast.expr], nodes: list[Any]) -> None:
@@ -158,7 +190,17 @@ def moved_into(reader: Facts, moved: Facts, name: str, may_fold: bool) -> Facts:
             others[n] = others.get(n, 0) + count
     changed = reader.changed | (moved.changed - {name})
     reads = set(loads) | (reader.reads - reader.loads.keys())  # (an augmented target)
-    return Facts(loads, others, reads, set(loads) | set(others), changed, may_fold)
+    return Facts(
+        loads,
+        others,
+        reads,
+        set(loads) | set(others),
+        changed,
+        may_fold,
+        reader.size + moved.size - 3,  # (a name less; `moved`'s statement and target less)
+        reader.calls | moved.calls,
+        reader.scoped or moved.scoped,
+    )
 
 
 def _parts(stmt: ast.AST) -> tuple[list[Any], list[ast.stmt]]:
@@ -190,6 +232,9 @@ class NameFacts:
     def __init__(self) -> None:
         self._memo: dict[ast.AST, Facts] = {}  # (keyed by the node: kept alive, so no id
         # is reused while it is remembered)
+        # what the last dead-code pass found of the block it returned (optimize.py's
+        # `_Settled`), until a statement is said to change
+        self.settled: Any = None
 
     def of(self, stmt: ast.AST) -> Facts:
         found = self._memo.get(stmt)
@@ -208,7 +253,8 @@ class NameFacts:
         header, parts = _parts(stmt)
         facts = _facts_from(header, stmt)
         loads, others, changed = facts.loads, facts.others, facts.changed
-        may_fold = facts.may_fold
+        may_fold, size, scoped = facts.may_fold, facts.size, facts.scoped
+        calls = [facts.calls]  # (made one set at the end: a union per part was quadratic)
         for part in parts:
             found = self.of(part)
             for name, count in found.loads.items():
@@ -217,19 +263,33 @@ class NameFacts:
                 others[name] = others.get(name, 0) + count
             changed |= found.changed
             may_fold = may_fold or found.may_fold
-        return Facts(loads, others, set(loads), set(loads) | set(others), changed, may_fold)
+            size += found.size
+            calls.append(found.calls)
+            scoped = scoped or found.scoped
+        every_call = frozenset().union(*calls)
+        mentioned = set(loads) | set(others)
+        reads = set(loads)
+        return Facts(loads, others, reads, mentioned, changed, may_fold, size, every_call, scoped)
 
     def remember(self, stmt: ast.AST, facts: Facts) -> None:
         """`stmt` (simple) was changed in place, and its facts are now `facts`."""
         self._memo[stmt] = facts
+        self.settled = None
 
     def forget(self, stmt: ast.AST) -> None:
         """`stmt` was changed in place: its facts are found again when next asked."""
         self._memo.pop(stmt, None)
+        self.settled = None
+
+    def remembered(self, stmt: ast.AST) -> Facts | None:
+        """`stmt`'s facts where they are remembered (a simple statement asked about since
+        it last changed), else None: nothing is walked."""
+        return self._memo.get(stmt)
 
     def forget_all(self) -> None:
         """Statements may have been changed in place anywhere (fills.py's folds)."""
         self._memo.clear()
+        self.settled = None
 
     def counts(self, stmts: Sequence[ast.stmt]) -> tuple[dict[str, int], dict[str, int]]:
         """`optimize.name_counts(stmts)`: (name -> how often `stmts` read it, name -> how

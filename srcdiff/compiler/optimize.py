@@ -17,9 +17,10 @@ from __future__ import annotations
 import ast
 import bisect
 from collections.abc import Collection, Sequence
+from typing import NamedTuple
 
 from .aliasing import PURE_METHODS
-from .astutil import node_fields, replace_one_read, replace_reads, statements, walk
+from .astutil import BLOCK_FIELDS, node_fields, replace_one_read, replace_reads, walk
 from .namefacts import MUTATORS as _MUTATORS
 from .namefacts import NameFacts, moved_into, substitute_reads
 from .templates import may_fold_at, simplify, simplify_value
@@ -184,21 +185,40 @@ def _substitute_remembered(stmt, facts, names, tidy, int_names):
 
 def _indexed_stores(stmts) -> set[str]:
     """Names whose arrays the statements change by index (`d[i] = v`, `d[i] += v`):
-    assignments are statements, so no expression is entered."""
+    assignments are statements, so no expression is entered, and only the blocks of
+    classes that have them are looked for (`astutil.statements` asks every statement
+    for each kind of block: most of this pass's cost, before it started)."""
     found = set()
-    for node in statements(stmts):
-        target = (
-            node.target
-            if isinstance(node, ast.AugAssign)
-            else node.targets[0]
-            if isinstance(node, ast.Assign)
-            else None
-        )
-        while isinstance(target, ast.Subscript):
+    todo = list(stmts)
+    assign, augmented, subscript = ast.Assign, ast.AugAssign, ast.Subscript
+    for node in todo:  # the list grows as it is read
+        kind = node.__class__
+        if kind is assign:
+            target = node.targets[0]
+        elif kind is augmented:
+            target = node.target
+        else:
+            for field in _blocks_of(kind):
+                block = getattr(node, field, None)
+                if block.__class__ is list:
+                    todo.extend(block)
+            continue
+        while target.__class__ is subscript:
             target = target.value
             if isinstance(target, ast.Name):
                 found.add(target.id)
     return found
+
+
+def _blocks_of(kind):
+    """The fields of `astutil.BLOCK_FIELDS` node class `kind` has (remembered)."""
+    found = _BLOCKS_OF.get(kind)
+    if found is None:
+        found = _BLOCKS_OF[kind] = tuple(f for f in BLOCK_FIELDS if f in kind._fields)
+    return found
+
+
+_BLOCKS_OF: dict[type, tuple[str, ...]] = {}
 
 
 _PURE_BUILTINS = {"len", "range", "abs", "float", "int", "min", "max", "reversed", "slice"}
@@ -208,17 +228,26 @@ def _pure(expr, pure_names):
     """No side effects: only calls into math/numpy modules and a few builtins.
     `pure_names` holds modules (their functions are pure) and, where a caller knows
     them, functions that are (tangent code's runtime helpers: derive.py)."""
-    for node in walk(expr):
-        if isinstance(node, ast.Call):
-            func = node.func
-            if isinstance(func, ast.Name) and (func.id in _PURE_BUILTINS or func.id in pure_names):
-                continue
-            if isinstance(func, ast.Attribute) and func.attr in PURE_METHODS:
-                continue  # x.sum(), x.reshape(...): array methods that change nothing
-            base = func.value if isinstance(func, ast.Attribute) else None
-            if not (isinstance(base, ast.Name) and base.id in pure_names):
-                return False
-    return True
+    return all(_pure_call(node, pure_names) for node in walk(expr) if node.__class__ is ast.Call)
+
+
+def _pure_call(node, pure_names):
+    """Whether calling `node` (an ast.Call) changes nothing, as `_pure` asks it."""
+    func = node.func
+    if isinstance(func, ast.Name) and (func.id in _PURE_BUILTINS or func.id in pure_names):
+        return True
+    if isinstance(func, ast.Attribute) and func.attr in PURE_METHODS:
+        return True  # x.sum(), x.reshape(...): array methods that change nothing
+    base = func.value if isinstance(func, ast.Attribute) else None
+    return isinstance(base, ast.Name) and base.id in pure_names
+
+
+def _pure_value(stmt, pure_names, facts):
+    """`_pure(stmt.value, pure_names)` for `name = value`, read from the calls in its
+    namefacts.Facts where `facts` is given (all of them are in the value), not a walk."""
+    if facts is None or len(stmt.targets) != 1:
+        return _pure(stmt.value, pure_names)
+    return all(_pure_call(node, pure_names) for node in facts.of(stmt).calls)
 
 
 def _reads(node):
@@ -258,8 +287,23 @@ def eliminate_dead(
     `keep` are live at every exit.  `facts`: what statements read, where the caller
     shares it with other passes (namefacts.py)."""
     sweep = _DeadCode(adjoints, pure_names, keep, facts)
-    stmts_by_function[:] = [sweep.block(stmts, set(keep), True)[0] for stmts in stmts_by_function]
+    settled = facts.settled if facts is not None else None
+    stmts_by_function[:] = [sweep.function(stmts, settled) for stmts in stmts_by_function]
+    if facts is not None:  # (read by the next pass over a block ending in these statements)
+        facts.settled = sweep.settled if len(stmts_by_function) == 1 else None
     return stmts_by_function
+
+
+class _Settled(NamedTuple):
+    """What a dead-code pass found of the straight-line block it returned: a later pass
+    over a block ending in the same statements (the whole function after its backward
+    sweep alone: derive.py) reads them as this one left them, from the names live at
+    their start, where it would remove nothing more of them (`_DeadCode.settles`)."""
+
+    stmts: tuple[ast.stmt, ...]
+    live: frozenset[str]  # live at the first statement
+    keep: frozenset[str]
+    dead_kept: tuple[ast.Assign, ...]  # `name = value` kept with `name` not live after it
 
 
 # the statements whose blocks `_DeadCode.block` rewrites where it removes (only there)
@@ -278,6 +322,42 @@ class _DeadCode:
         self._reads_cache: dict[ast.AST, set] = {}
         self._pure_cache: dict[ast.AST, bool] = {}
         self.facts = facts
+        self.dead_kept: list[ast.Assign] = []  # (`_Settled.dead_kept` of the block done last)
+        self.settled: _Settled | None = None
+
+    def function(self, stmts, settled=None):
+        """`stmts` with dead code dropped; a suffix `settled` describes (an earlier pass's
+        result) is kept as it is, its start's live names read from it, where this pass
+        would remove nothing more of it.  What this pass found is then `self.settled`."""
+        live, start, rest = set(self.keep), len(stmts), []
+        self.dead_kept = []
+        if settled is not None and self.settles(stmts, settled):
+            start = len(stmts) - len(settled.stmts)
+            live, rest = set(settled.live), list(settled.stmts)
+            self.dead_kept = list(settled.dead_kept)
+        out, live = self.block(stmts[:start], live, True)
+        out += rest
+        self.settled = None
+        if not any(isinstance(stmt, _REWRITTEN) for stmt in out):
+            kept = tuple(self.dead_kept)
+            self.settled = _Settled(tuple(out), frozenset(live), frozenset(self.keep), kept)
+        return out
+
+    def settles(self, stmts, settled):
+        """Whether `stmts` end in `settled`'s statements, from the same live names (`keep`),
+        and this pass keeps every one of them the earlier pass kept with its name dead
+        (its removable names and pure functions may be more): then it removes nothing of
+        them, so the names live after each are what they were."""
+        n = len(settled.stmts)
+        if n > len(stmts) or settled.keep != self.keep:
+            return False
+        if not all(a is b for a, b in zip(stmts[len(stmts) - n :], settled.stmts)):
+            return False
+        return not any(
+            stmt.targets[0].id in self.adjoints
+            and (isinstance(stmt.value, ast.Call) or self.pure(stmt.value))
+            for stmt in settled.dead_kept
+        )
 
     def reads(self, node):
         if self.facts is not None and isinstance(node, ast.stmt):
@@ -343,6 +423,8 @@ class _DeadCode:
                 kept.srcdiff_dropped = target.id
                 return kept
         if len(stmt.targets) == 1 and target.__class__ is ast.Name:
+            if target.id not in live:
+                self.dead_kept.append(stmt)
             live.discard(target.id)  # (most assignments: `_bound`'s set of one name)
         else:
             live -= _bound(stmt.targets)
@@ -456,12 +538,14 @@ class _Folder:
     def block(self, block):
         out = list(block)
         for stmt in out:
-            for field in ("body", "orelse"):
-                if isinstance(getattr(stmt, field, None), list):
-                    setattr(stmt, field, self.block(getattr(stmt, field)))
-        mentions: dict[str, list[int]] = {}
+            if _has_blocks(stmt.__class__):
+                for field in ("body", "orelse"):
+                    if isinstance(getattr(stmt, field, None), list):
+                        setattr(stmt, field, self.block(getattr(stmt, field)))
+        mentions: dict[str, list[int]] = {}  # (of the names that may fold: all it asks)
         stored: dict[str, list[int]] = {}
         barriers = []
+        single = self.single
         for pos, stmt in enumerate(out):
             if self.facts is not None:
                 facts = self.facts.of(stmt)
@@ -469,7 +553,8 @@ class _Folder:
             else:
                 names, changed = _mentioned_and_stored(stmt)
             for name in names:
-                mentions.setdefault(name, []).append(pos)
+                if name in single:
+                    mentions.setdefault(name, []).append(pos)
             for name in changed:
                 stored.setdefault(name, []).append(pos)
             if self._barrier(stmt):
@@ -481,7 +566,7 @@ class _Folder:
                 if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name)
                 else None
             )
-            if target not in self.single or not _pure(stmt.value, self.pure_names):
+            if target not in self.single or not _pure_value(stmt, self.pure_names, self.facts):
                 continue
             j = _next_after(mentions.get(target, []), i)
             if j is None or not isinstance(out[j], (ast.Assign, ast.Expr)):
@@ -551,6 +636,17 @@ class _Folder:
         return not isinstance(stmt, ast.Expr) or (
             not _pure(stmt.value, self.pure_names) and not _is_stack_op(stmt)
         )
+
+
+def _has_blocks(kind):
+    """Whether statements of class `kind` have a `body` or `orelse` (remembered)."""
+    found = _HAS_BLOCKS.get(kind)
+    if found is None:
+        found = _HAS_BLOCKS[kind] = "body" in kind._fields or "orelse" in kind._fields
+    return found
+
+
+_HAS_BLOCKS: dict[type, bool] = {}
 
 
 def _next_after(positions, i):

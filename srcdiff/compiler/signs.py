@@ -23,7 +23,7 @@ from __future__ import annotations
 import ast
 import numbers
 
-from .astutil import statements, walk
+from .astutil import node_fields, statements, walk
 
 _PRODUCTS = (ast.Mult, ast.Div)
 _SUM_KEYWORDS = frozenset({"axis", "keepdims"})
@@ -64,7 +64,12 @@ def same_tree(a, b):
 
 def _number(node):
     """The value of a plain int or float constant (not a bool, not complex), else None."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+    if not isinstance(node, ast.Constant):
+        return None
+    kind = node.value.__class__
+    if kind is float or kind is int:  # (most: the ABC check below is slow)
+        return node.value
+    if isinstance(node.value, (int, float)):
         if not isinstance(node.value, bool) and isinstance(node.value, numbers.Real):
             return node.value
     return None
@@ -171,7 +176,8 @@ class _Signs:
     def children(self, node):
         """`node` with its expression children tidied in place (its own operation, and
         any attribute the compiler put on it, stay as they are)."""
-        for field, value in ast.iter_fields(node):
+        for field in node_fields(node.__class__):  # (no context, operator or name field)
+            value = getattr(node, field, None)
             if isinstance(value, ast.expr):
                 setattr(node, field, self.expr(value))
             elif isinstance(value, list):

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from .aliasing import PURE_METHODS
 from .astutil import replace_one_read, replace_reads, walk
-from .namefacts import MUTATORS, changed_through
+from .namefacts import MUTATORS, Facts, NameFacts, changed_through
 from .templates import FOLD_STARTS, may_fold_at, simplify, simplify_value
 
 _STRAIGHT = (ast.Assign, ast.AugAssign, ast.Expr, ast.Return)
@@ -48,6 +48,7 @@ def fold_straight_line(
     returned: Collection[str] = frozenset(),
     params: Collection[str] = (),
     prototypes: tuple | None = None,
+    names: NameFacts | None = None,
 ) -> list[ast.stmt]:
     """`body` with single-use values of `candidates` folded into their reader, or
     `body` as it is where it isn't straight-line.  `returned`: names whose single-use
@@ -55,11 +56,13 @@ def fold_straight_line(
     functions whose calls change nothing; `params`: the function's parameters (a
     temporary holding a constant slice of one is written as that slice); `prototypes`:
     (same_shape(a, b), numpy names, removable names) where an array made only for its
-    shape (`np.zeros_like(log_probs)`) may take it from another (`_prototypes`)."""
+    shape (`np.zeros_like(log_probs)`) may take it from another (`_prototypes`);
+    `names`: the facts the passes before found (namefacts.py), read instead of a walk
+    where they are remembered, and forgotten where a fold changes a statement."""
     if not all(isinstance(stmt, _STRAIGHT) for stmt in body):
         return body
     pure_names = set(pure_names)
-    infos = _Infos(pure_names)
+    infos = _Infos(pure_names, names)
     body = _inline_views(body, set(candidates), set(params), infos)
     if prototypes is not None:
         same_shape, numpy_names, removable = prototypes
@@ -92,23 +95,81 @@ class _Info(NamedTuple):
 
 
 class _Infos:
-    """`_Info`s by statement (keyed by the node, which keeps it alive)."""
+    """`_Info`s by statement (keyed by the node, which keeps it alive), made from the
+    facts the passes before found where they remember them (`names`), else walked."""
 
-    def __init__(self, pure_names):
+    def __init__(self, pure_names, names=None):
         self.pure_names = pure_names
         self.memo: dict[ast.AST, _Info] = {}
+        self.names = names
 
     def of(self, stmt) -> _Info:
         info = self.memo.get(stmt)
         if info is None:
-            info = self.memo[stmt] = self._find(stmt)
+            facts = self.names.remembered(stmt) if self.names is not None else None
+            if facts is not None and not facts.scoped:
+                info = self._from_facts(stmt, facts)
+            if info is None:
+                info = self._find(stmt)
+            self.memo[stmt] = info
         return info
 
     def forget(self, stmt) -> None:
         self.memo.pop(stmt, None)
+        if self.names is not None:
+            self.names.forget(stmt)
+
+    def forget_all(self) -> None:
+        self.memo.clear()
+        if self.names is not None:
+            self.names.forget_all()
 
     def remember(self, stmt, info) -> None:
         self.memo[stmt] = info
+        if self.names is not None:
+            self.names.forget(stmt)
+
+    def _from_facts(self, stmt, facts: Facts) -> _Info | None:
+        """What `_find` would find, from a statement's namefacts.Facts, for `name =
+        value`, `return value` and a bare expression holding no scope, walrus or yield
+        (so its value stores nothing): None for other statements."""
+        kind = stmt.__class__
+        if kind is ast.Assign:
+            targets = stmt.targets
+            if len(targets) != 1 or targets[0].__class__ is not ast.Name:
+                return None
+            value_names = dict(facts.loads)
+            value_size = facts.size - 2
+        elif kind is ast.Return or kind is ast.Expr:
+            value_names = dict(facts.loads)
+            value_size = facts.size - 1
+        else:
+            return None
+        pure = True
+        like, value_changed = set(), set()
+        pure_call = self._pure_call
+        for call in facts.calls:
+            pure = pure and pure_call(call)
+            first = call.args[0] if call.args else None
+            if _like_name(call.func) and isinstance(first, ast.Name):
+                like.add(first.id)
+            target = changed_through(call)
+            if target is not None:
+                value_changed.add(target)
+        value_loads = set(value_names)
+        return _Info(
+            facts.mentioned,
+            facts.changed,
+            value_loads,
+            facts.size,
+            pure,
+            value_names,
+            value_loads,
+            value_size,
+            like,
+            value_changed,
+            facts.may_fold,
+        )
 
     def _find(self, stmt):
         """One walk of the statement's value (and of its targets, unless a name): what
@@ -284,10 +345,12 @@ class _Folder:
         mentions: dict[str, list[int]] = {}
         stores: dict[str, list[int]] = {}
         barriers = []
+        candidates = self.candidates  # (only a candidate's mentions are asked for)
         for pos, stmt in enumerate(body):
             info = self.infos.of(stmt)
             for name in info.mentioned:
-                mentions.setdefault(name, []).append(pos)
+                if name in candidates:
+                    mentions.setdefault(name, []).append(pos)
             for name in info.changed:
                 stores.setdefault(name, []).append(pos)
             if self.barrier(stmt, info):
@@ -351,6 +414,11 @@ def _prototypes(body, params, same_shape, numpy_names, removable, infos):
     parameter b, or a name b assigned once before and read again at or after this
     statement, b is read instead; an `a` then read by nothing is not computed
     (`log_probs` in the MLP, kept only for the shape of its cotangent's zeros)."""
+    calling = [  # (a call `np.zeros_like(a)` mentions np)
+        pos for pos, stmt in enumerate(body) if not infos.of(stmt).mentioned.isdisjoint(numpy_names)
+    ]
+    if not calling:
+        return body
     defined, last = {}, {}
     for pos, stmt in enumerate(body):
         info = infos.of(stmt)
@@ -359,9 +427,8 @@ def _prototypes(body, params, same_shape, numpy_names, removable, infos):
         for name in info.changed:
             defined[name] = pos if name not in defined else None
     changed = set()
-    for pos, stmt in enumerate(body):
-        if infos.of(stmt).mentioned.isdisjoint(numpy_names):
-            continue  # (a call `np.zeros_like(a)` mentions np)
+    for pos in calling:
+        stmt = body[pos]
         for node in walk(stmt):
             if not _like_call(node, numpy_names):
                 continue
@@ -452,7 +519,7 @@ def _inline_views(body, candidates, params, infos):
         return body
     mapping = {name: stmt.value for name, stmt in views.items()}
     kept = [stmt for stmt in body if not any(stmt is v for v in views.values())]
-    infos.memo.clear()  # (the reads are replaced in place)
+    infos.forget_all()  # (the reads are replaced in place)
     return [replace_reads(stmt, mapping) for stmt in kept]
 
 
