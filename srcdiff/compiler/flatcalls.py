@@ -35,7 +35,7 @@ from ..runtime.trees import LEAF, TreeDef, registered, tree_flatten
 from .astutil import Transformer, walk
 from .held import record_class
 from .result_reads import hoist_result_reads, reads_a_result
-from .results import COMPUTED, ResultTree, result_tree
+from .results import COMPUTED, ResultTree, container_display, result_tree
 from .source import FunctionSource, dotted_name
 from .trees import flat_view, unbound_defaults
 
@@ -418,16 +418,7 @@ class _Results:
             items = [build(child) for child in td.children]
             if None in items:
                 return None
-            if td.kind is dict:
-                return ast.Dict(keys=[ast.Constant(k) for k in td.keys], values=items)
-            if td.kind in (list, tuple):
-                kind = ast.List if td.kind is list else ast.Tuple
-                return kind(elts=items, ctx=ast.Load())
-            name = self.class_name(td.kind)
-            if name is None or registered(td.kind) is not None:
-                return None
-            fields = [ast.keyword(arg=str(k), value=v) for k, v in zip(td.keys, items)]
-            return ast.Call(func=ast.Name(id=name, ctx=ast.Load()), args=[], keywords=fields)
+            return container_display(td, items, self.class_name)
 
         return build(result.treedef)
 

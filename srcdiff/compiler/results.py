@@ -64,6 +64,24 @@ class ResultTree:
         return self.treedef.describe()
 
 
+def container_display(td, items: list, class_name) -> ast.expr | None:
+    """The expression that builds a container of structure `td` from `items`, its
+    children's expressions: a dict, list or tuple display, or a record class called with
+    its fields by keyword, `class_name(cls)` being a name the function's module binds to
+    the class (or None).  None where it can't be written so (no such name, a type given
+    to register_pytree_node)."""
+    if td.kind is dict:
+        return ast.Dict(keys=[ast.Constant(k) for k in td.keys], values=items)
+    if td.kind in (list, tuple):
+        display = ast.List if td.kind is list else ast.Tuple
+        return display(elts=items, ctx=ast.Load())
+    name = class_name(td.kind)
+    if name is None or registered(td.kind) is not None:
+        return None
+    fields = [ast.keyword(arg=str(k), value=v) for k, v in zip(td.keys, items)]
+    return ast.Call(func=ast.Name(id=name, ctx=ast.Load()), args=[], keywords=fields)
+
+
 def result_tree(func: types.FunctionType) -> ResultTree | None:
     """The structure of `func`'s container result, or None if it returns no container
     (cached per code object).  Raises UnsupportedSyntaxError naming the return statement

@@ -42,7 +42,7 @@ from .astutil import Transformer
 from .held import hoist_held_results
 from .literal_loops import unroll_literal_loops
 from .naming import stem_of
-from .results import ResultTree, read_result, rewrite_returns
+from .results import ResultTree, container_display, read_result, rewrite_returns
 from .source import FunctionSource, adopt, parsed
 from .unrolling import OnePass, own_jumps
 
@@ -542,7 +542,7 @@ class _Rewriter:
 
     def rebuilt(self, node, path):
         """The container at `path` written out from its leaves -- a dict, list or tuple
-        display, a NamedTuple constructed by its class's name -- for a variable that is
+        display, a NamedTuple called with its fields -- for a variable that is
         assigned again (`state = s0`, then `state = step(state)` in a loop): a local
         container, which the rest of the compiler takes apart as it does one built in
         the function.  None where it can't be written so (a dataclass, a class the
@@ -553,16 +553,16 @@ class _Rewriter:
         parts = [self.rebuilt(node, (path[0], (*path[1], k))) for k in td.keys]
         if any(p is None for p in parts):
             return None
-        if td.kind is dict:
-            return ast.Dict(keys=[ast.Constant(k) for k in td.keys], values=parts)
-        if td.kind in (list, tuple):
-            display = ast.List if td.kind is list else ast.Tuple
-            return display(elts=parts, ctx=ast.Load())
-        if issubclass(td.kind, tuple) and hasattr(td.kind, "_fields"):
-            cls = ast.Name(id=td.kind.__name__, ctx=ast.Load())
-            if self.source.resolver.resolve(cls) is td.kind:
-                return ast.Call(func=cls, args=parts, keywords=[])
-        return None
+        return container_display(td, parts, self.record_name)
+
+    def record_name(self, cls) -> str | None:
+        """The name of NamedTuple `cls` where the function's globals bind it to it.  A
+        dataclass isn't rebuilt: its `__init__` or `__post_init__` need not give back the
+        fields it is called with, so the copy could differ from the argument."""
+        if not (issubclass(cls, tuple) and hasattr(cls, "_fields")):
+            return None
+        name = ast.Name(id=cls.__name__, ctx=ast.Load())
+        return cls.__name__ if self.source.resolver.resolve(name) is cls else None
 
     def match(self, target, element, node):
         """[(Name target, element)] binding `target` to `element` (("tree", path) or
