@@ -45,7 +45,7 @@ from .flatcalls import flatten_container_calls, flatten_container_results
 from .gcpause import gc_paused
 from .inlining import Inlining
 from .list_edits import Helper as ListHelper
-from .list_edits import rewrite_list_edits
+from .list_edits import has_list_edits, rewrite_list_edits
 from .literal_loops import unroll_literal_loops
 from .local_dicts import hoist_local_dicts
 from .naming import Names
@@ -383,10 +383,11 @@ class Normalizer(Reductions, Inlining):
             nodes = walk(tree)
         if self._call_methods_through_classes(nodes):
             nodes = walk(tree)  # (read by both checks and `grown`; nothing changes between)
-        closures = [local.node for local in self.local_functions.values()]
-        edited = rewrite_list_edits(self.source, tree, self._introduce, closures)
-        if edited:  # xs[i] = v of a list built here: xs = list_set(xs, i, v) (list_edits.py)
-            nodes = walk(tree)
+        edited: set[str] = set()
+        if has_list_edits(nodes, self.source.resolver.resolve):
+            closures = [local.node for local in self.local_functions.values()]
+            edited = rewrite_list_edits(self.source, tree, self._introduce, closures)
+            nodes = walk(tree)  # xs[i] = v of a list built here: xs = list_set(xs, i, v)
         self._reject_unsupported(tree, nodes)
         self.grown = edited | {  # lists the function appends to, extends or pops: built by appends
             n.func.value.id
