@@ -203,10 +203,11 @@ class _Rewriter(ast.NodeTransformer):
         for escape, loops in self.escapes.get(name, ()):
             if _order(escape) <= _order(stmt) or any(loop in self.loops for loop in loops):
                 line = self.source.locate(escape)[1]
+                held = _short(escape, self.source)
                 raise self.source.error(
                     UnsupportedSyntaxError,
                     f"srcdiff cannot differentiate changing the list {name!r} in place "
-                    f"where something else may hold it too (`{_short(escape)}`, line {line}): "
+                    f"where something else may hold it too (`{held}`, line {line}): "
                     "the change would show there",
                     stmt,
                     f"hand that a copy, list({name}) in place of {name} at line {line}, if "
@@ -423,8 +424,14 @@ def _as_comprehension(display, count):
     return ast.ListComp(elt=_load("v"), generators=[loop, inner])
 
 
-def _short(node):
+def _short(node, source=None):
+    """The code of `node` for a message, cut at 40 characters: as the user wrote it where
+    it is on one line (ast.unparse spells `lambda: xs` `lambda : xs` on Python 3.10)."""
     text = ast.unparse(node).splitlines()[0]
+    if source is not None and getattr(node, "end_lineno", None) == getattr(node, "lineno", 0):
+        _, _, col, line = source.locate(node)
+        if line is not None:
+            text = line[col : col + node.end_col_offset - node.col_offset] or text
     return text if len(text) <= 40 else text[:37] + "..."
 
 
