@@ -199,15 +199,8 @@ class ForwardTransform(TransformBase):
         self_ref = _reads_any(op.bound.values(), op.targets)  # inactive operands too
         terms = [self._jvp(op, p, self_ref) for p in present]
         total = terms[0]
-        listed = op.kind is OpKind.RULE and op.rule.result == "list"  # (`+` joins lists)
         for term in terms[1:]:
-            total = (
-                add(total, term)
-                if not (op.unpacked or listed or (op.kind is OpKind.RULE and op.rule.several))
-                else call(self.bind(list_add, "list_add"), total, term)
-                if listed
-                else call(self.bind(_runtime().add_each, "add_each"), total, term)
-            )
+            total = self._sum(op, total, term)
         target = op.target
         widen = op.kind is OpKind.RULE and op.rule.elementwise and self._may_widen(op, present)
         if op.unpacked:  # a rule returning several values: unpack their tangents
@@ -271,6 +264,17 @@ class ForwardTransform(TransformBase):
         if e.id in self.materialized and self.flat.kind(e) != SCALAR:
             return call(self.bind(_runtime().like, "like"), t, name(e.id))
         return t
+
+    def _sum(self, op, total, term):
+        """Two parameters' tangent terms of `op` added: with `+`, except where they are
+        sequences, which `+` would join -- a list-valued rule's (list_add: a list), and a
+        rule's several results (add_each)."""
+        rule = op.rule if op.kind is OpKind.RULE else None
+        if rule is not None and rule.result == "list":
+            return call(self.bind(list_add, "list_add"), total, term)
+        if op.unpacked or (rule is not None and rule.several):
+            return call(self.bind(_runtime().add_each, "add_each"), total, term)
+        return add(total, term)
 
     def _item_tangent(self, target, k, item, present):
         """The tangent of item `k` of a list or tuple display bound to `target`: 0.0 for

@@ -32,7 +32,7 @@ import numpy as np
 
 from ..errors import UnsupportedSyntaxError
 from ..runtime import lists as rl
-from .astutil import copy_tree, walk
+from .astutil import copy_tree, named, walk
 
 _LIST_MAKERS = (ast.List, ast.ListComp)
 _METHODS = frozenset({"insert", "sort", "reverse", "clear"})
@@ -240,9 +240,9 @@ class _Rewriter(ast.NodeTransformer):
         `xs.copy()` of a list built here: `list(xs)` (a list's method has no rule)."""
         self.generic_visit(node)
         of = _copied(node)
-        if of in self.owned and self.resolve(_load("list")) is list:
+        if of in self.owned and self.resolve(named("list")) is list:
             return ast.copy_location(
-                ast.Call(func=_load("list"), args=[_load(of)], keywords=[]), node
+                ast.Call(func=named("list"), args=[named(of)], keywords=[]), node
             )
         if (
             self.resolve(node.func) is sorted
@@ -272,15 +272,15 @@ class _Rewriter(ast.NodeTransformer):
             and target.id in self.owned
             and target.id in self.edited
             and _copied(node.value) is not None
-            and self.resolve(_load("list")) is list
+            and self.resolve(named("list")) is list
         ):  # ys = xs[1:] of a list, then ys[i] = v: list(xs[1:]), built by appends
             node.value = ast.copy_location(
-                ast.Call(func=_load("list"), args=[node.value], keywords=[]), node.value
+                ast.Call(func=named("list"), args=[node.value], keywords=[]), node.value
             )
             return node
         if _item_of(target) and self._may(target.value.id, node):
             name = target.value.id
-            value = self._call(rl.list_set, _load(name), copy_tree(target.slice), node.value)
+            value = self._call(rl.list_set, named(name), copy_tree(target.slice), node.value)
             return self._rebind(name, value, node)
         return node
 
@@ -289,9 +289,9 @@ class _Rewriter(ast.NodeTransformer):
         target = node.target
         if _item_of(target) and self._may(target.value.id, node) and _plain(target.slice):
             name = target.value.id
-            read = ast.Subscript(value=_load(name), slice=copy_tree(target.slice), ctx=ast.Load())
+            read = ast.Subscript(value=named(name), slice=copy_tree(target.slice), ctx=ast.Load())
             new = ast.BinOp(left=read, op=node.op, right=node.value)
-            value = self._call(rl.list_set, _load(name), copy_tree(target.slice), new)
+            value = self._call(rl.list_set, named(name), copy_tree(target.slice), new)
             # (`+=` of an array item would change the array in place: refused when run)
             check = self._call(rl.check_number_item, copy_tree(read), *self._place(node))
             return [ast.copy_location(ast.Expr(value=check), node), self._rebind(name, value, node)]
@@ -306,7 +306,7 @@ class _Rewriter(ast.NodeTransformer):
     def visit_Delete(self, node):
         target = node.targets[0] if len(node.targets) == 1 else None
         if _item_of(target) and self._may(target.value.id, node):
-            pop = ast.Attribute(value=_load(target.value.id), attr="pop", ctx=ast.Load())
+            pop = ast.Attribute(value=named(target.value.id), attr="pop", ctx=ast.Load())
             call = ast.Call(func=pop, args=[copy_tree(target.slice)], keywords=[])
             self.changed.add(target.value.id)
             return ast.copy_location(ast.Expr(value=call), node)
@@ -329,12 +329,12 @@ class _Rewriter(ast.NodeTransformer):
     def _method(self, name, attr, call):
         args, kws = call.args, call.keywords
         if attr == "insert" and len(args) == 2 and not kws:
-            return self._call(rl.list_insert, _load(name), *args)
+            return self._call(rl.list_insert, named(name), *args)
         if attr == "sort" and not args and all(k.arg == "reverse" for k in kws):
             rev = [k.value for k in kws]
-            return self._call(rl.list_sorted, _load(name), *rev)
+            return self._call(rl.list_sorted, named(name), *rev)
         if attr == "reverse" and not args and not kws:
-            return self._call(rl.list_reversed, _load(name))
+            return self._call(rl.list_reversed, named(name))
         if attr == "clear" and not args and not kws:
             return ast.List(elts=[], ctx=ast.Load())
         return None
@@ -350,8 +350,8 @@ class _Rewriter(ast.NodeTransformer):
         a = call.args[0]
         if helper is None or not isinstance(a, ast.Name):
             return None
-        store = ast.Subscript(value=_load(a.id), slice=ast.Constant(...), ctx=ast.Store())
-        return ast.Assign(targets=[store], value=self._call(helper, _load(a.id), *call.args[1:]))
+        store = ast.Subscript(value=named(a.id), slice=ast.Constant(...), ctx=ast.Store())
+        return ast.Assign(targets=[store], value=self._call(helper, named(a.id), *call.args[1:]))
 
 
 def drop_number_checks(tree, analysis, resolve, numbers):
@@ -412,7 +412,7 @@ def _as_comprehension(display, count):
     so evaluating them once per pass is Python's value."""
     loop = ast.comprehension(
         target=ast.Name(id="_", ctx=ast.Store()),
-        iter=ast.Call(func=_load("range"), args=[count], keywords=[]),
+        iter=ast.Call(func=named("range"), args=[count], keywords=[]),
         ifs=[],
         is_async=0,
     )
@@ -421,7 +421,7 @@ def _as_comprehension(display, count):
     inner = ast.comprehension(
         target=ast.Name(id="v", ctx=ast.Store()), iter=display, ifs=[], is_async=0
     )
-    return ast.ListComp(elt=_load("v"), generators=[loop, inner])
+    return ast.ListComp(elt=named("v"), generators=[loop, inner])
 
 
 def _short(node, source=None):
@@ -433,10 +433,6 @@ def _short(node, source=None):
         if line is not None:
             text = line[col : col + node.end_col_offset - node.col_offset] or text
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _load(name):
-    return ast.Name(id=name, ctx=ast.Load())
 
 
 def _item_of(target):

@@ -2,7 +2,7 @@
 them (`xs = list_set(xs, i, v)`, `list_insert`, `list_sorted`), and `np.add.at` /
 `np.subtract.at` (`a[...] = added_at(a, i, v)`).
 
-A list's tangent is a list (forward mode adds two with `add_each`, rule.result "list"),
+A list's tangent is a list (forward mode adds two with `list_add`, rule.result "list"),
 its adjoint an array indexed like it; `g` may be a zero made explicit, 0.0, whose
 cotangents are zeros.  The helpers the templates call have rules too (each linear in its
 first argument), so Hessians work.
