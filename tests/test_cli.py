@@ -266,6 +266,28 @@ def test_check_takes_a_namedtuple_and_a_list_of_arrays_of_two_shapes(tmp_path, c
     assert "OK: srcdiff agrees with finite differences" in capsys.readouterr().out
 
 
+KEYWORD_ONLY_MODULE = """
+import numpy as np
+
+
+def energy(q, p, k=2.0, *, mass=1.0):
+    return 0.5 * np.sum(p ** 2) / mass + 0.5 * k * np.sum(np.diff(q) ** 2)
+"""
+
+
+def test_check_and_compare_pass_keyword_only_parameters_by_name(tmp_path, capsys):
+    """(check called the function with every --at value by position: a TypeError
+    traceback from inside srcdiff for a keyword-only parameter)"""
+    (tmp_path / "chain.py").write_text(KEYWORD_ONLY_MODULE)
+    target = str(tmp_path / "chain.py") + ":energy"
+    at = "q=[0.1, 0.5, -0.3], p=[1.0, 2.0, 0.5], mass=2.0"
+    assert cli.main(["check", target, "--at", at, "--wrt", "p,mass"]) == 0
+    rows = _rows(capsys.readouterr().out)
+    assert rows["p[1]"][0] == pytest.approx(2.0 / 2.0)
+    assert rows["mass"][0] == pytest.approx(-0.5 * (1 + 4 + 0.25) / 4)
+    assert cli.main(["compare", target, "--at", at, "--wrt", "mass"]) == 0
+
+
 def test_check_help_states_the_rule():
     done = _srcdiff("check", "--help")
     assert done.returncode == 0

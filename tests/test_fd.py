@@ -314,6 +314,19 @@ def test_check_grad_catches_a_wrong_registered_rule():
     assert "FAIL" in _Table(report._repr_html_()).rows[1]
 
 
+def _keyword_only(x, y=2.0, *, scale=1.0, shift=0.0):
+    return scale * x * x * y + shift * y
+
+
+def test_check_grad_takes_keyword_arguments_for_keyword_only_parameters():
+    """(check_grad had no way to pass a keyword-only parameter, and `srcdiff check`
+    passed every value by position: a TypeError from inside srcdiff)"""
+    report = srcdiff.check_grad(_keyword_only, 3.0, wrt=("x", "scale", "shift"), scale=0.5)
+    analytic = {row.parameter: row.analytic for row in report.rows}
+    assert analytic == pytest.approx({"x": 2 * 0.5 * 3.0 * 2.0, "scale": 18.0, "shift": 2.0})
+    assert report.passed  # scale=0.5 reached both the gradient and finite differences
+
+
 # -- one implementation everywhere ---------------------------------------------------------
 
 

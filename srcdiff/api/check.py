@@ -194,8 +194,9 @@ def _relabel(flat, label):
 
 
 @callables.reads_lambdas
-def check_grad(func, *args, wrt=0, rtol=1e-5, atol=1e-7):
-    """Compare srcdiff's gradient of `func` at `args` with central differences.
+def check_grad(func, *args, wrt=0, rtol=1e-5, atol=1e-7, **kwargs):
+    """Compare srcdiff's gradient of `func` at `args` (and `kwargs`, which keyword-only
+    parameters need) with central differences.
 
     An entry agrees when |analytic - numeric| <= atol + rtol * |numeric|.
     Returns a CheckReport when all agree; raises GradientCheckError (whose
@@ -204,15 +205,17 @@ def check_grad(func, *args, wrt=0, rtol=1e-5, atol=1e-7):
     """
     from .callables import instance, unwrap
     from .gradients import grad
-    from .requests import parameters, parse_wrt
+    from .requests import keyword_only, parameters, parse_wrt, positional
 
     bound = unwrap(func)
     objects: frozenset = frozenset()
     if bound is not None:  # a bound method or partial: its plain function at these values
         names, _ = bound.names(wrt)
-        values = _bind(bound.func, bound.args + tuple(args), bound.keywords)
+        values = _bind(bound.func, bound.args + tuple(args), {**bound.keywords, **kwargs})
         func, args, objects = bound.func, values, bound.objects
         wrt = tuple(names)
+    elif kwargs:  # every parameter by position from here on, keyword-only ones last
+        args = _bind(func, args, kwargs)
     params = parameters(func)
     names, _ = parse_wrt(func, wrt, params)
     objects = objects or instance(func, params, args)
@@ -224,11 +227,14 @@ def check_grad(func, *args, wrt=0, rtol=1e-5, atol=1e-7):
         report.rows = [r._replace(parameter=_relabel(flat, r.parameter)) for r in report.rows]
         report.function = getattr(func, "__name__", repr(func))
         return report
-    analytic = grad(func, wrt=tuple(names))(*args)
+    kwonly = keyword_only(func)
+    npos = len(params) - len(kwonly)
+    named = dict(zip(kwonly, args[npos:]))
+    analytic = grad(func, wrt=tuple(names))(*args[:npos], **named)
     rows = []
     for name, a in zip(names, analytic):
         index = params.index(name)
-        n = numeric_grad(func, tuple(args), index)
+        n = numeric_grad(positional(func), tuple(args), index)
         a_arr, n_arr = np.asarray(a, float), np.asarray(n, float)
         for pos in np.ndindex(n_arr.shape):
             label = f"{name}[{', '.join(map(str, pos))}]" if pos else name

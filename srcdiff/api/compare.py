@@ -49,6 +49,7 @@ from .requests import (
     keyword_only,
     parameters,
     parse_wrt,
+    positional,
 )
 from .timing import per_call
 
@@ -90,7 +91,7 @@ def compare(
     exact = measured[reference].values
     assert exact is not None
 
-    plain = _positional(func)
+    plain = positional(func)
     found = sweep(plain, values, items, scales)
     fd_rows, failures = _finite_differences(plain, values, items, found, exact, share)
     rows = [_ad_row(label, measured[label], exact, reference, len(items)) for label, _ in AD_MODES]
@@ -242,19 +243,6 @@ def _names(
         return tuple(chosen)
     names, _ = parse_wrt(func, wrt, params)
     return names
-
-
-def _positional(func: Callable[..., object]) -> Callable[..., object]:
-    """`func` taking every parameter by position (keyword-only ones passed by name)."""
-    kwonly = keyword_only(func)
-    if not kwonly:
-        return func
-    npos = len(parameters(func)) - len(kwonly)
-
-    def call(*values: object) -> object:
-        return func(*values[:npos], **dict(zip(kwonly, values[npos:])))
-
-    return call
 
 
 def _bound(

@@ -91,6 +91,21 @@ def keyword_only(func):
     return _PREPARED[key]
 
 
+def positional(func):
+    """`func` taking every parameter by position, keyword-only ones last (as
+    `parameters` lists them): what finite differences, which vary one argument of a
+    tuple, call."""
+    kwonly = keyword_only(func)
+    if not kwonly:
+        return func
+    npos = len(parameters(func)) - len(kwonly)
+
+    def call(*values):
+        return func(*values[:npos], **dict(zip(kwonly, values[npos:])))
+
+    return call
+
+
 def check_differentiable(func, params, wrt_index, args, kinds=None):
     """An ArgumentError unless every argument differentiated is a float, a float array or
     a list of them (`kinds`: their kinds, computed here if not given; ints count as
