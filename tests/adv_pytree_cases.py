@@ -294,6 +294,35 @@ def lambda_reads(p, x):
     return g(x)
 
 
+def closure_loops_over_values(p, x):
+    def layer(h):
+        for w in p.values():
+            h = np.tanh(w * h)
+        return h
+
+    return np.sum(layer(layer(x)))
+
+
+def closure_rebinds_name(p, x):
+    def g(p):
+        return p["w"] * x
+
+    return g(p)
+
+
+def lambda_rebinds_name(p, x):
+    g = lambda p: p["w"] * x  # noqa: E731
+    return g(p)
+
+
+def helper_of_module(p, x):
+    return p["w"] * x
+
+
+def helper_of_module_called(p, x):
+    return helper_of_module(p, x)
+
+
 def attr_of_dict(p, x):
     return p.w * x
 

@@ -108,6 +108,10 @@ CASES = [
     C(A.tuple_keyed, ({("a", 1): 0.5}, 0.7)),
     C(A.slice_list, ([u(3), u(3), 0.3], X3)),
     C(A.np_stack_values, ({"a": u(3), "b": u(3)}, X3)),
+    C(A.closure_reads, ({"w": 0.3}, 0.5)),  # a nested def reads the leaves (was refused)
+    C(A.lambda_reads, ({"w": 0.3}, 0.5)),
+    C(A.closure_loops_over_values, ({"a": u(3), "b": 0.4}, X3)),
+    C(A.helper_of_module_called, ({"w": 0.3}, 0.5)),  # the shadowing refusals' hint
 ]
 
 
@@ -127,8 +131,8 @@ REFUSED = [
     (A.dict_get, ({"w": 0.3}, 0.5), "p.pop", 'p.pop("w")'),
     (A.var_key, ({"w": 0.3}, 0.5, "w"), "must be a constant", "p[k]"),
     (A.store_into, ({"w": 0.3}, 0.5), "assign to p['w']", 'p["w"] ='),
-    (A.closure_reads, ({"w": 0.3}, 0.5), "inside a nested function", 'p["w"] * y'),
-    (A.lambda_reads, ({"w": 0.3}, 0.5), "inside a lambda", 'p["w"] * y'),
+    (A.closure_rebinds_name, ({"w": 0.3}, 0.5), "nested function g, which binds", "p):"),
+    (A.lambda_rebinds_name, ({"w": 0.3}, 0.5), "inside a lambda, which binds", "p:"),
     (A.attr_of_dict, ({"w": 0.3}, 0.5), "as a value here", "p.w * x"),
     (A.comp_if_value, ({"a": u(3), "b": u(3)}, X3), "depends on values", "np.sum(v) > 0"),
     (A.slice_var, ([u(3), u(3)], X3, 1), "must be constants", "p[:n]"),

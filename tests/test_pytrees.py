@@ -195,7 +195,7 @@ def test_shown_code_for_a_container_of_one_leaf_runs_as_printed(output):
         (F.returns_container, ({"w": 1.0},), "a container of parameters (dict", "constant keys"),
         (F.missing_key, ({"w": 1.0},), "has no ['nope']", "keys the argument has"),
         (F.method_on_container, ({"w": 1.0},), "call params.setdefault()", "constant keys"),
-        (F.nested_def_reads, ({"w": 1.0}, 2.0), "inside a nested function", "local variables"),
+        (F.nested_def_rebinds, ({"w": 1.0}, 2.0), "binds the name params", "at module level"),
         (
             F.local_function_given_container,
             ({"w": 1.0, "b": 0.5}, 2.0),
@@ -210,6 +210,14 @@ def test_what_a_container_cannot_be_used_for_is_refused_where_it_is(func, args, 
         srcdiff.grad(func)(*args)
     msg = str(info.value)
     assert what in msg and hint in msg and "tree_fixtures.py:" in msg and "^" in msg
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_a_nested_def_reads_the_leaves_of_a_container(mode):
+    """(a def in the function reading params["w"] was refused; the closure now reads the
+    leaf, as autograd's rnn and lstm examples need)"""
+    dparams, dx = srcdiff.grad(F.nested_def_reads, wrt=(0, 1), mode=mode)({"w": 1.5}, 2.0)
+    assert dparams == {"w": pytest.approx(2.0)} and dx == pytest.approx(1.5)
 
 
 def test_the_hint_for_a_local_function_given_a_container_works():

@@ -99,6 +99,13 @@ def nested_def_reads(params, x):
     return inner(x)
 
 
+def nested_def_rebinds(params, x):
+    def inner(params):
+        return params["w"] * x
+
+    return inner(params)
+
+
 def local_function_given_container(params, x):
     def lin(q, v):
         return q["w"] * v + q["b"]

@@ -129,14 +129,14 @@ class Inlining:
         if isinstance(node, ast.Lambda) and any(isinstance(n, ast.NamedExpr) for n in walk(node)):
             refuse("`:=` in a lambda binds a name of the lambda's own")
         if isinstance(node, ast.FunctionDef):
+            if any(  # first: an inner def's return would be counted as its own below
+                isinstance(n, (ast.FunctionDef, ast.Lambda)) for n in walk(node) if n is not node
+            ):
+                refuse("it defines functions of its own")
             returns = [n for n in walk(node) if isinstance(n, ast.Return)]
             last = node.body[-1]
             if len(returns) != 1 or last is not returns[0] or last.value is None:
                 refuse("it does not return one value, once, at its end")
-            if any(
-                isinstance(n, (ast.FunctionDef, ast.Lambda)) for n in walk(node) if n is not node
-            ):
-                refuse("it defines functions of its own")
 
     def _local(self, name, node):
         params = [a.arg for a in node.args.args]

@@ -443,15 +443,8 @@ class _Rewriter:
                 items = self.range_keys(stmt.iter, stmt.target, stmt.body)
             if items is not None:
                 return self.unroll(stmt, items)
-        if isinstance(stmt, (ast.FunctionDef, ast.Lambda)):
-            for n in ast.walk(stmt):
-                if isinstance(n, ast.Name) and (n.id in self.env):
-                    raise self.refuse(
-                        n,
-                        f"read the container {n.id} inside a nested function",
-                        f"read the leaves you need (e.g. {n.id}[...]) into local variables "
-                        "before the nested function and use those",
-                    )
+        if isinstance(stmt, ast.FunctionDef):
+            return [self.nested_function(stmt)]
         for n in ast.walk(stmt):  # writes to a container or its name
             target = None
             if isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.ctx, ast.Store):
@@ -484,6 +477,32 @@ class _Rewriter:
                 ]
             return [new]
         return [self.expr(stmt)]
+
+    def nested_function(self, stmt: ast.FunctionDef) -> ast.FunctionDef:
+        """A def in the function's body, its reads of containers rewritten as the
+        function's own are (`params["change"]` -> the leaf): the containers of
+        parameters are never assigned, so a closure reads the same leaves wherever it
+        is called.  Refused where the def binds one of their names itself (a parameter
+        `params` of its own, say), which would make its reads another value."""
+        self.refuse_shadowing(stmt, f"the nested function {stmt.name}", f"define {stmt.name}")
+        new = copy.copy(stmt)
+        new.args = self.expr(stmt.args)  # defaults may read leaves too
+        new.body = self.block(stmt.body, top=False)
+        return new
+
+    def refuse_shadowing(self, node, what, define):
+        """Refused: a def or lambda that binds a container's name has its own value
+        under it.  A function of the module's called with the container is
+        differentiated through (its own flat view), so that is the advice."""
+        for bound in _bound_names(node):
+            if bound.id in self.env or bound.id in self.consts:
+                raise self.refuse(
+                    bound,
+                    f"read the container {bound.id} inside {what}, which binds the name "
+                    f"{bound.id} itself",
+                    f"{define} at module level and call it with {bound.id} (srcdiff "
+                    "differentiates through your functions called with containers)",
+                )
 
     def resolve_load(self, node):
         if isinstance(node, ast.Name):
@@ -784,6 +803,24 @@ class _Rewriter:
     # -- expressions ------------------------------------------------------------------
     def expr(self, node):
         return _Expressions(self).visit(node)
+
+
+def _bound_names(node) -> list[ast.Name]:
+    """Every name `node` (a def or lambda) binds anywhere inside it: its parameters and
+    those of the defs and lambdas it holds (as Name nodes placed at them), names it
+    assigns, and those it declares nonlocal or global."""
+    found = []
+    for n in ast.walk(node):
+        if isinstance(n, (ast.FunctionDef, ast.Lambda)):
+            a = n.args
+            for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg]:
+                if arg is not None:
+                    found.append(ast.copy_location(ast.Name(id=arg.arg, ctx=ast.Store()), arg))
+        elif isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
+            found.append(n)
+        elif isinstance(n, (ast.Nonlocal, ast.Global)):
+            found += [ast.copy_location(ast.Name(id=x, ctx=ast.Store()), n) for x in n.names]
+    return found
 
 
 def _local_functions(tree) -> frozenset:
@@ -1137,14 +1174,11 @@ class _Expressions(Transformer):
         return self.comprehension(node) or self.generic_visit(node)
 
     def visit_Lambda(self, node):
-        for n in ast.walk(node):
-            if isinstance(n, ast.Name) and n.id in self.rw.env:
-                raise self.rw.refuse(
-                    n,
-                    f"read the container {n.id} inside a lambda",
-                    "read the leaves you need into local variables first",
-                )
-        return node
+        """A lambda reads the containers' leaves as a nested def does (nested_function)."""
+        if not self.rw.mentions_container(node):
+            return node
+        self.rw.refuse_shadowing(node, "a lambda", "write it as a function")
+        return self.generic_visit(node)
 
 
 def _method(cls, name):
