@@ -315,6 +315,14 @@ def lambda_rebinds_name(p, x):
     return g(p)
 
 
+def reads_its_own_name(p, x):
+    """(its flat view was compiled as a def of that name inside a factory function, so the
+    name was a free variable of the factory with no cell: KeyError from inside srcdiff)"""
+    again = reads_its_own_name  # noqa: F841
+    a, b = p
+    return np.sum(a * b) * x
+
+
 def helper_of_module(p, x):
     return p["w"] * x
 

@@ -112,6 +112,7 @@ CASES = [
     C(A.lambda_reads, ({"w": 0.3}, 0.5)),
     C(A.closure_loops_over_values, ({"a": u(3), "b": 0.4}, X3)),
     C(A.helper_of_module_called, ({"w": 0.3}, 0.5)),  # the shadowing refusals' hint
+    C(A.reads_its_own_name, ([u(3), u(3)], 0.5)),
 ]
 
 

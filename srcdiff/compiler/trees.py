@@ -264,6 +264,10 @@ def _compile(func, tree, first_line, cells):
         free[name] = obj if isinstance(obj, types.CellType) else types.CellType(obj)
     placed = copy.deepcopy(tree)
     ast.increment_lineno(placed, first_line - 1)  # tracebacks show the user's lines
+    # Named apart inside the factory: under the function's own name, the factory would
+    # bind that name, and a call of the function in its body (recursion, or
+    # `partial(f, ...)`) would read the factory's local, not the module's global.
+    placed.name = "_srcdiff_flat"
     factory = ast.FunctionDef(
         name="_srcdiff_factory",
         args=ast.arguments(
@@ -275,7 +279,7 @@ def _compile(func, tree, first_line, cells):
             kwarg=None,
             defaults=[],
         ),
-        body=[placed, ast.Return(value=ast.Name(id=tree.name, ctx=ast.Load()))],
+        body=[placed, ast.Return(value=ast.Name(id=placed.name, ctx=ast.Load()))],
         decorator_list=[],
         returns=None,
     )
@@ -284,6 +288,9 @@ def _compile(func, tree, first_line, cells):
     code = compile(module, func.__code__.co_filename, "exec")
     fcode = next(c for c in code.co_consts if isinstance(c, types.CodeType))
     inner = next(c for c in fcode.co_consts if isinstance(c, types.CodeType))
+    inner = inner.replace(co_name=tree.name)
+    if hasattr(inner, "co_qualname"):  # Python 3.11+
+        inner = inner.replace(co_qualname=getattr(func, "__qualname__", tree.name))
     closure = tuple(free[n] for n in inner.co_freevars)
     flat = types.FunctionType(inner, func.__globals__, func.__name__, None, closure or None)
     flat.__qualname__ = getattr(func, "__qualname__", func.__name__)
