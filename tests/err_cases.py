@@ -8,6 +8,8 @@ import contextlib
 import math
 import time
 
+import srcdiff
+
 G = 1.0
 
 
@@ -183,3 +185,37 @@ def returns_a_list(x):
 def returns_a_string(x):
     y = x * 2.0
     return "done" if y > 0 else "no"
+
+
+def plots_while_computing(x, ax):
+    y = x * x
+    ax.plot(y)
+    return y
+
+
+def calls_back_while_computing(x, callback):
+    y = x * x
+    callback(y)
+    return y
+
+
+def plots_a_stopped_value(x, ax):
+    y = x * x
+    ax.plot(srcdiff.stop_gradient(y))
+    return y
+
+
+def calls_back_with_a_stopped_value(x, callback):
+    y = x * x
+    callback(srcdiff.stop_gradient(y))
+    return y
+
+
+class Recorder:
+    """An `ax` whose plot() keeps what it was given."""
+
+    def __init__(self):
+        self.seen = []
+
+    def plot(self, value):
+        self.seen.append(value)

@@ -430,3 +430,21 @@ def test_the_complex_hint_followed_is_differentiated():
         assert srcdiff.grad(complex_by_hand, wrt="r", mode=mode)(
             0.3, 0.9, -0.1, 6
         ) == pytest.approx(fd, rel=1e-6)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_a_call_for_its_effects_given_a_differentiated_value_has_a_hint_that_works(mode):
+    """(`ax.plot(y)` was refused with advice about building lists; the advice now is
+    stop_gradient where the call only reads its arguments, and it works)"""
+    for func, snippet in (
+        (E.plots_while_computing, "ax.plot(y)"),
+        (E.calls_back_while_computing, "callback(y)"),
+    ):
+        with pytest.raises(UnsupportedSyntaxError) as info:
+            srcdiff.grad(func, wrt=0, mode=mode)(1.5, E.Recorder())
+        assert_diagnostic(info.value, func, snippet, f"{snippet[:-3]} made for its side effects")
+        assert "pass srcdiff.stop_gradient(y)" in str(info.value).splitlines()[-1]
+    ax, seen = E.Recorder(), []
+    assert srcdiff.grad(E.plots_a_stopped_value, mode=mode)(1.5, ax) == 3.0
+    assert srcdiff.grad(E.calls_back_with_a_stopped_value, mode=mode)(1.5, seen.append) == 3.0
+    assert [float(v) for v in ax.seen] == [2.25] and [float(v) for v in seen] == [2.25]

@@ -267,20 +267,35 @@ class TransformBase:
             if refusal is not None:  # d.setdefault(...) of a dict built here (local_dicts.py)
                 message, where, hint = refusal
                 raise self.source.error(UnsupportedSyntaxError, message, where, hint)
-            raise self.source.error(
-                UnsupportedSyntaxError,
-                f"srcdiff cannot differentiate through "
-                f".{call.func.attr}(), which may change {base} in place",
-                stmt,
-                _method_hint(call, base),
-            )
+            if self.an.expr(call.func.value)[1]:  # a differentiated value's own method
+                raise self.source.error(
+                    UnsupportedSyntaxError,
+                    f"srcdiff cannot differentiate through "
+                    f".{call.func.attr}(), which may change {base} in place",
+                    stmt,
+                    _method_hint(call, base),
+                )
         raise self.source.error(
             UnsupportedSyntaxError,
             f"srcdiff cannot differentiate a call to "
             f"{ast.unparse(call.func)} made for its side effects: it may change a "
             "differentiated value in place",
             stmt,
-            "use a function that returns the new value and assign it",
+            self._only_reads_hint(call),
+        )
+
+    def _only_reads_hint(self, call):
+        """A call for its effects given differentiated values (`ax.plot(y)`,
+        `callback(y)`): srcdiff can't know it leaves them alone.  Where it only reads
+        them, stop_gradient says so; where it changes them, a returned value is
+        differentiated."""
+        parts = list(call.args) + [k.value for k in call.keywords]
+        active = next((p for p in parts if self.an.expr(p)[1]), None)
+        shown = ast.unparse(active) if active is not None else "y"
+        return (
+            f"if {ast.unparse(call.func)} only reads {shown} (plotting, logging, a callback), "
+            f"pass srcdiff.stop_gradient({shown}); if it changes it, use a function that "
+            "returns the new value and assign it"
         )
 
     def adj(self, var):
