@@ -13,6 +13,8 @@ from __future__ import annotations
 import ast
 import builtins
 import os
+import sys
+import sysconfig
 import textwrap
 import types
 
@@ -69,9 +71,23 @@ def _imports(names, user_module):
     order = {"srcdiff": 1, user: 2}
     groups = [{}, {}, {}]
     for name, key in names.items():
-        groups[order.get(key[1].split(".")[0], 0)][name] = key
+        top = key[1].split(".")[0]
+        groups[order.get(top, 2 if _is_users(top) else 0)][name] = key
     blocks = [import_block(g, lambda dotted: False) for g in groups if g]
     return "\n\n# isort: split\n".join(blocks)
+
+
+def _is_users(top: str) -> bool:
+    """Whether the module `top` is the user's own (another file beside theirs, whose
+    helper the code calls), not installed: the standard library and installed packages
+    live under the interpreter's paths; a linter counts anything else as first-party."""
+    found = sys.modules.get(top)
+    file = getattr(found, "__file__", None)
+    if file is None:
+        return False  # built in (math, sys)
+    file = os.path.realpath(file)
+    installed = {sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    return not any(file.startswith(os.path.realpath(p) + os.sep) for p in installed)
 
 
 def _binding_key(obj):

@@ -167,7 +167,8 @@ class ForwardTransform(TransformBase):
         for op in ops:
             out.extend(self._op(op, state, stmt))
         for op in ops[:-1]:  # temporaries live only inside their statement
-            state.discard(op.target)
+            if op.target in self.flat.temp_kinds:  # (not `a`, `b` of `a, b = t[0], t[1]`)
+                state.discard(op.target)
         for node in out:
             node.srcline = stmt.lineno
         return out

@@ -10,6 +10,7 @@ both consume this form.
 from __future__ import annotations
 
 import ast
+import copy
 import dataclasses
 import inspect
 import types
@@ -92,6 +93,8 @@ class Flattener:
                     raise self._no_rule(
                         call, func, "a call unpacked into several variables", results=len(names)
                     )
+                if self._unpacked_by_index(call, func, names, stmt, ops):
+                    return ops
                 ops.append(self._helper_op(call, func, names, ops))
             ops[-1].unpacked = True
             return ops
@@ -551,11 +554,39 @@ class Flattener:
             )
         raise self._no_rule(node, func, None)
 
+    def _inactive_spread_call(self, call, targets, ops):
+        """`rs.randn(*x.shape)`: a call with *args or **kwargs of values with no
+        derivative, of a function that is not one -- kept as it is, an inactive value.
+        None where anything in it is differentiated (what it spreads, or the object
+        whose method it is)."""
+        root = call.func
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if self.is_active(root) if isinstance(root, ast.Name) else self.an.expr(root)[1]:
+            return None
+        args = [
+            ast.copy_location(ast.Starred(value=self._arg_atom(a.value, ops), ctx=ast.Load()), a)
+            if isinstance(a, ast.Starred)
+            else self._arg_atom(a, ops)
+            for a in call.args
+        ]
+        keywords = [
+            ast.keyword(arg=k.arg, value=self._arg_atom(k.value, ops)) for k in call.keywords
+        ]
+        parts = [a.value if isinstance(a, ast.Starred) else a for a in args]
+        if any(self.is_active(p) for p in parts + [k.value for k in keywords]):
+            return None
+        primal = ast.copy_location(ast.Call(func=call.func, args=args, keywords=keywords), call)
+        return Op(OpKind.INACTIVE, targets, primal, call)
+
     def _call_op(self, call, targets, ops):
         call = _spread_displays(call)
         if any(isinstance(a, ast.Starred) for a in call.args) or any(
             k.arg is None for k in call.keywords
         ):
+            inactive = self._inactive_spread_call(call, targets, ops)
+            if inactive is not None:
+                return inactive
             raise self.source.error(
                 UnsupportedSyntaxError,
                 "srcdiff cannot differentiate a call with *args or **kwargs",
@@ -740,6 +771,27 @@ class Flattener:
                 "unpack exactly the values it returns",
             )
         return Op(OpKind.HELPER, targets, primal, call, bound=bound, active=active, helper=spec)
+
+    def _unpacked_by_index(self, call, func, names, stmt, ops):
+        """`a, b = h(x)` where h returns one value -- a list, an array, or a tuple it got
+        from another call (`return split(v)`) -- not a tuple display: its backward sweep
+        takes one cotangent, not one per name (a TypeError from generated code, before).
+        The value is named, `t = h(x)`, and read by index, `a = t[0]`, as the user's
+        own `r = h(x); a, b = r` is.  False where h ends with a tuple display (the
+        caller's unpacking matches its results) or its result is not known yet."""
+        result = self.unit.output_kinds(func, call, self.an)
+        if result is None or isinstance(result, tuple):
+            return False
+        tmp = self.names.numbered("t")
+        self.temp_kinds[tmp] = ARRAY if result == ARRAY else SEQ
+        self.temp_ranks[tmp] = None
+        ops.append(self._helper_op(call, func, [tmp], ops))
+        for i, name in enumerate(names):
+            base = ast.Name(id=tmp, ctx=ast.Load())
+            primal = ast.Subscript(value=base, slice=ast.Constant(i), ctx=ast.Load())
+            read = ast.copy_location(copy.copy(primal), stmt)  # (an op's node is its own)
+            ops.append(Op(OpKind.SUBSCRIPT, [name], primal, read, bound={"x": base}, active=["x"]))
+        return True
 
     def _passed(self, spec, bound, kinds, targets):
         """Parameters the helper never assigns whose numbers (immutable) this caller still
