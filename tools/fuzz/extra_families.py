@@ -11,7 +11,11 @@ NumPy functions that take or give several arrays.
   ``np.r_`` / ``np.c_`` of arrays and numbers, ``np.dstack``, ``np.linalg.multi_dot`` of
   a display or a named list, ``np.einsum`` in its sublist form, the pieces of
   ``np.split`` / ``np.array_split``, ``np.modf``'s fractional part and ``np.frexp``'s
-  mantissa, a ragged list of arrays grown and joined, each read once or twice.
+  mantissa, a ragged list of arrays grown and joined, each read once or twice;
+* ``helper_results`` -- what a helper gives back and how the caller takes it: a tuple
+  display, a list display, an array, a tuple another helper returned (``return
+  halves(v)``), unpacked (``a, b = h(x)``), named then indexed or unpacked, indexed
+  right away (``h(x)[1]``); after a nested ``def`` closing over parameters.
 
 Every template runs in plain Python at the random point (shapes are chosen to fit) and is
 differentiable there almost surely.
@@ -19,7 +23,7 @@ differentiable there almost surely.
 
 from __future__ import annotations
 
-EXTRA_FAMILIES = ("py_extras", "np_extras")
+EXTRA_FAMILIES = ("py_extras", "np_extras", "helper_results")
 
 # a loop over xs and ys (lists of floats of one length) accumulating into `s`
 _LOOPS = [
@@ -39,6 +43,24 @@ _READS = [
     "sum(sq(v) for v in ys)",
     "first * e + sum(rest)",
     "(big := max(xs)) * big",
+]
+
+
+# helpers of v (an array of 4) and c (a float), each giving back two arrays of 2
+_RESULT_HELPERS = {
+    "tuple": "    return np.tanh(v[:2]) * c, v[2:] * v[:2]\n",
+    "list": "    return [np.tanh(v[:2]) * c, v[2:] * v[:2]]\n",
+    "array": "    return np.stack([np.tanh(v[:2]) * c, v[2:] * v[:2]])\n",
+    "passed": "    return halves(np.tanh(v) * c)\n",
+    "named": "    out = halves(v * c)\n    return out\n",
+}
+
+# how the caller reads h(x, e): into p and q
+_TAKES = [
+    "    p, q = h(x, e)\n",
+    "    r = h(x, e)\n    p, q = r\n",
+    "    r = h(x, e)\n    p, q = r[0], r[1]\n",
+    "    p = h(x, e)[0]\n    q = h(x * 0.5, e)[1]\n",
 ]
 
 
@@ -113,3 +135,37 @@ class ExtraFamilies:
         )
         args = {"x": self.value((n,)), "w": self.value((n,))}
         return src, args, self.pick([("x", "w"), ("w",), ("x",)])
+
+    def helper_results(self):
+        self.hessian_p = 0.5
+        kind = self.pick(sorted(_RESULT_HELPERS))
+        take, again = self.pick(_TAKES), self.pick(_TAKES)
+        nested = self.chance(0.5)
+        src = (
+            "def halves(u):\n"
+            "    return u[:2], u[2:]\n"
+            "\n\n"
+            "def h(v, c):\n" + _RESULT_HELPERS[kind] + "\n\n"
+            "def f(x, e, w, b):\n"
+            + (
+                "    def layer(u):\n"
+                "        return np.tanh(w * u + b)\n"
+                "\n"
+                "    x = np.concatenate([layer(x[:2]), x[2:]])\n"
+                if nested
+                else "    x = x * w[0] + b[1]\n"
+            )
+            + take
+            + "    s = np.sum(p * q)\n"
+            + again.replace("p, q", "p2, q2")
+            .replace("    p =", "    p2 =")
+            .replace("    q =", "    q2 =")
+            + f"    return s + np.sum({self.unary('p2')} * q2) * e\n"
+        )
+        args = {
+            "x": self.value((4,)),
+            "e": self.value(()),
+            "w": self.value((2,)),
+            "b": self.value((2,)),
+        }
+        return src, args, self.pick([("x", "e", "w", "b"), ("w", "b"), ("x",)])
