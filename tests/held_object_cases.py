@@ -124,3 +124,34 @@ ACT = Activation(1.7)
 
 def called_object_loss(x):
     return np.sum(ACT(x) ** 2) + np.sum(ACT(x * 0.5))
+
+
+class TanhLayer:
+    def __init__(self, k):
+        self.k = k
+
+    def forward(self, x, w):
+        return np.tanh(w[: self.k] * x[: self.k])
+
+
+class SquareLayer:
+    def forward(self, x, w):
+        return x * x * w[0]
+
+
+LAYERS = [TanhLayer(2), SquareLayer()]
+LAYER1, LAYER2 = LAYERS
+
+
+def loops_over_a_list_of_layers(w):
+    h = w * 0.5
+    for layer in LAYERS:
+        h = layer.forward(h, w)
+    return np.sum(h)
+
+
+def calls_layers_held_by_name(w):  # the advice followed
+    h = w * 0.5
+    h = LAYER1.forward(h, w)
+    h = LAYER2.forward(h, w)
+    return np.sum(h)

@@ -107,3 +107,18 @@ def test_a_held_callable_object_is_called_through_its_class(mode):
     assert_close(g, fd_grad(C.called_object_loss, (X,), 0), 1e-7, 1e-9, "gradient")
     h = srcdiff.hessian(C.called_object_loss)(X)
     assert_close(h, fd_jacobian(srcdiff.grad(C.called_object_loss), (X,), 0), 1e-6, 1e-8, "H")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_loop_over_a_list_of_objects_is_refused_with_advice_that_works(mode):
+    """(`for layer in LAYERS: h = layer.forward(h, w)` was refused as "a method on a
+    differentiated value", which `layer` is not)"""
+    w = np.array([0.3, -0.5, 0.8])
+    with pytest.raises(srcdiff.NoRuleError) as err:
+        srcdiff.grad(C.loops_over_a_list_of_layers, mode=mode)(w)
+    assert "layer is an object no module or closure holds by that name" in str(err.value)
+    assert "hold each under a name of its own" in err.value.hint
+    followed = C.calls_layers_held_by_name
+    assert followed(w) == C.loops_over_a_list_of_layers(w)
+    g = srcdiff.grad(followed, mode=mode)(w)
+    assert_close(g, fd_grad(followed, (w,), 0), 1e-7, 1e-9, "gradient")

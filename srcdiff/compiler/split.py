@@ -889,6 +889,9 @@ class Flattener:
                     "no derivative in srcdiff.stop_gradient",
                 )
             through_class = self._through_class(call)
+            pushes = call.func.attr in ("pop", "append", "extend")
+            if not through_class and not pushes and self._is_object(call.func.value):
+                raise self._unheld_object(call)
             raise self.source.error(
                 NoRuleError,
                 f"srcdiff has no derivative rule for the method "
@@ -906,6 +909,22 @@ class Flattener:
                 "register a rule with srcdiff.register_rule",
             )
         return func
+
+    def _unheld_object(self, call):
+        """`layer.forward(h)` where `layer` is an object (no number or array) that no
+        module or closure holds under that name -- a loop variable over a list of
+        objects, an item, an argument: srcdiff reads the methods of named objects."""
+        base, attr = ast.unparse(call.func.value), call.func.attr
+        return self.source.error(
+            NoRuleError,
+            f"srcdiff cannot follow {base}.{attr}(): {base} is an object no module or "
+            "closure holds by that name (an argument, an item of a list, a loop variable)",
+            call,
+            "call it through its class, as a function of yours: "
+            f"`{self._through_class_spelled(call)}`; or, for objects of several classes "
+            "(a list of layers), hold each under a name of its own at module level or in a "
+            f"closure (`layer1 = Layer(...)`, then `layer1.{attr}(...)`)",
+        )
 
     def _is_object(self, node):
         """A name holding an object that is no number, array or container (a model passed
