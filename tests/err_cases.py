@@ -8,6 +8,8 @@ import contextlib
 import math
 import time
 
+import numpy as np
+
 import srcdiff
 
 G = 1.0
@@ -219,3 +221,15 @@ class Recorder:
 
     def plot(self, value):
         self.seen.append(value)
+
+
+def copies_into_an_array(x):
+    y = x * 0.0
+    np.copyto(y, x * 2.0)
+    return np.sum(y * y)
+
+
+def copies_by_assignment(x):  # copies_into_an_array's hint followed
+    y = x * 0.0
+    y[...] = x * 2.0
+    return np.sum(y * y)

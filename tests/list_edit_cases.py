@@ -228,3 +228,26 @@ def held_through_or(x, k):
     jdx = idx or [2]
     idx[0] = 1
     return x[jdx[0]] * x[idx[1]] * k
+
+
+def fill_diagonal_of_a_product(a, s):
+    m = np.outer(a, a) + s
+    np.fill_diagonal(m, s * a)
+    return np.sum(np.sin(m) * m)
+
+
+def fill_diagonal_wrapped(a, s):
+    m = np.tanh(np.outer(np.concatenate([a, a, a]), a))
+    np.fill_diagonal(m, s, wrap=True)
+    return np.sum(m * m * np.arange(m.size).reshape(m.shape))
+
+
+def fill_diagonal_of_a_parameter(m, s):
+    np.fill_diagonal(m, s)
+    return np.sum(m**3)
+
+
+def fill_diagonal_of_a_copy(m, s):  # fill_diagonal_of_a_parameter's hint followed
+    m = m.copy()
+    np.fill_diagonal(m, s)
+    return np.sum(m**3)

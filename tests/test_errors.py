@@ -448,3 +448,13 @@ def test_a_call_for_its_effects_given_a_differentiated_value_has_a_hint_that_wor
     assert srcdiff.grad(E.plots_a_stopped_value, mode=mode)(1.5, ax) == 3.0
     assert srcdiff.grad(E.calls_back_with_a_stopped_value, mode=mode)(1.5, seen.append) == 3.0
     assert [float(v) for v in ax.seen] == [2.25] and [float(v) for v in seen] == [2.25]
+
+
+def test_a_library_call_that_changes_its_argument_is_not_told_to_stop_gradient():
+    """(np.copyto(y, v) got the stop_gradient advice, which would lose the change)"""
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        srcdiff.grad(E.copies_into_an_array)(np.array([1.5, 0.5]))
+    hint = str(info.value).splitlines()[-1]
+    assert "np.copyto may change y in place" in hint and "stop_gradient" not in hint
+    x = np.array([1.5, 0.5])
+    np.testing.assert_allclose(srcdiff.grad(E.copies_by_assignment)(x), 8 * x)

@@ -36,6 +36,8 @@ CASES = [
     (C.sorted_copy, (0.7, 1.3)),
     (C.read_by_a_closure, (0.7, 1.3)),
     (C.copies_changed, (0.7, 1.3)),
+    (C.fill_diagonal_of_a_product, (A, 0.6)),  # (was refused: a call for its effects)
+    (C.fill_diagonal_wrapped, (A, 0.6)),
 ]
 IDS = [f"{f.__name__}-{i}" for i, (f, _) in enumerate(CASES)]
 
@@ -85,6 +87,45 @@ def test_hessian_matches_differences_of_the_gradient(func, args, mode, which):
     want = (moved(h) - moved(-h)) / (2 * h)
     got = srcdiff.hessian(func, wrt=which, mode=mode)(*args)
     assert_close(got, want, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("which", [0, 1])
+@pytest.mark.parametrize(
+    "mode", ["forward-over-reverse", "reverse-over-reverse", "forward-over-forward"]
+)
+@pytest.mark.parametrize("func", [C.fill_diagonal_of_a_product, C.fill_diagonal_wrapped])
+def test_fill_diagonal_hessians(func, mode, which):
+    args = (A, 0.6)
+    g = srcdiff.grad(func, wrt=which)
+    want = np.stack(  # central differences of the gradient, one column per input entry
+        [
+            (g(*_moved(args, which, k, 1e-5)) - g(*_moved(args, which, k, -1e-5))) / 2e-5
+            for k in range(np.size(args[which]))
+        ],
+        axis=-1,
+    ).reshape(np.shape(args[which]) * 2)
+    got = srcdiff.hessian(func, wrt=which, mode=mode)(*args)
+    assert_close(got, want, rtol=1e-5, atol=1e-7)
+
+
+def _moved(args, which, k, step):
+    moved = np.array(args[which], dtype=float)
+    moved.flat[k] += step
+    return tuple(moved if i == which else a for i, a in enumerate(args))
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_fill_diagonal_of_a_parameter_is_refused_and_the_copy_it_advises_works(mode):
+    """(as an index assignment into a parameter: the caller's array would change)"""
+    m = np.arange(9.0).reshape(3, 3) / 10
+    with pytest.raises(SrcDiffError, match="changes its argument 'm' in place") as info:
+        srcdiff.grad(C.fill_diagonal_of_a_parameter, wrt=(0, 1), mode=mode)(m, 0.5)
+    assert "m = m.copy()" in str(info.value)
+    before = m.copy()
+    got = srcdiff.grad(C.fill_diagonal_of_a_copy, wrt=(0, 1), mode=mode)(m, 0.5)
+    np.testing.assert_array_equal(m, before)
+    for i in (0, 1):
+        assert_close(got[i], fd_grad(C.fill_diagonal_of_a_copy, (m, 0.5), i), 1e-6, 1e-9)
 
 
 def test_add_at_in_a_loop_hessian():

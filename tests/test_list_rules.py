@@ -57,3 +57,21 @@ def test_insert_positions_follow_list_insert():
         ys.insert(at, 9.0)
         assert ys.index(9.0) == rl.inserted_at(xs, at)
         assert rl.list_insert(xs, at, 9.0) == ys
+
+
+@pytest.mark.parametrize("shape, val_shape, wrap", [((4, 4), (), False), ((7, 3), (2,), True)])
+def test_filled_diagonal_and_diagonal_adjoint_are_transposes(shape, val_shape, wrap):
+    """filled_diagonal is linear in (a, val); its rule's adjoints are filled_diagonal(g,
+    0.0) for a and diagonal_adjoint(g, val) for val (val repeated along the diagonal)."""
+    ta, tv = RNG.normal(size=shape), RNG.normal(size=val_shape)
+    g = RNG.normal(size=shape)
+    left = _dot(rl.filled_diagonal(ta, tv, wrap), g)
+    right = _dot(ta, rl.filled_diagonal(g, 0.0, wrap)) + _dot(tv, rl.diagonal_adjoint(g, tv, wrap))
+    assert left == pytest.approx(right, rel=1e-12)
+    c = RNG.normal(size=val_shape)  # diagonal_adjoint's own rule: its transpose
+    assert _dot(rl.diagonal_adjoint(g, tv, wrap), c) == pytest.approx(
+        _dot(g, rl.filled_diagonal(np.zeros(shape), c, wrap)), rel=1e-12
+    )
+    want = np.array(ta)
+    np.fill_diagonal(want, tv, wrap=wrap)
+    np.testing.assert_array_equal(rl.filled_diagonal(ta, tv, wrap), want)

@@ -14,7 +14,8 @@ changes, an in-place change is the same as binding the name to a changed copy:
 The helpers (runtime/lists.py) have rules (rules/list_rules.py), so both modes and
 Hessians follow from them, and the backward sweep saves the old list like any value a
 name loses.  `np.add.at(a, i, v)` (`np.subtract.at`) becomes `a[...] = added_at(a, i,
-v)`: an index assignment, whose views and aliases aliasing.py already checks.
+v)`, and `np.fill_diagonal(a, v)` `a[...] = filled_diagonal(a, v, False)`: index
+assignments, whose views and aliases aliasing.py already checks.
 
 Soundness rests on the copy being unobservable.  A list a parameter holds is the
 caller's (a helper's caller would see the change), so it is left to the refusal whose
@@ -36,7 +37,7 @@ from .astutil import copy_tree, named, walk
 
 _LIST_MAKERS = (ast.List, ast.ListComp)
 _METHODS = frozenset({"insert", "sort", "reverse", "clear"})
-_TRIGGERS = _METHODS | {"at", "copy"}  # (has_list_edits: calls the rewrite may change)
+_TRIGGERS = _METHODS | {"at", "copy", "fill_diagonal"}  # (has_list_edits: calls it may change)
 # methods of a list that neither keep it nor hand it out
 _SAFE_METHODS = frozenset(
     {"append", "extend", "pop", "insert", "sort", "reverse", "clear", "index", "count", "copy"}
@@ -317,7 +318,7 @@ class _Rewriter(ast.NodeTransformer):
         call = node.value
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
             return node
-        at = self._at(call)
+        at = self._at(call) or self._fill_diagonal(call)
         if at is not None:
             return ast.copy_location(at, node)
         base, attr = call.func.value, call.func.attr
@@ -352,6 +353,21 @@ class _Rewriter(ast.NodeTransformer):
             return None
         store = ast.Subscript(value=named(a.id), slice=ast.Constant(...), ctx=ast.Store())
         return ast.Assign(targets=[store], value=self._call(helper, named(a.id), *call.args[1:]))
+
+    def _fill_diagonal(self, call):
+        """`np.fill_diagonal(a, v)` (`wrap=`) -> `a[...] = filled_diagonal(a, v, wrap)`."""
+        if self.resolve(call.func) is not np.fill_diagonal or len(call.args) not in (2, 3):
+            return None
+        wraps = [k.value for k in call.keywords if k.arg == "wrap"]
+        if len(wraps) != len(call.keywords) or len(call.args) + len(wraps) > 3:
+            return None
+        a = call.args[0]
+        if not isinstance(a, ast.Name):
+            return None
+        wrap = (call.args[2:] + wraps) or [ast.Constant(False)]
+        store = ast.Subscript(value=named(a.id), slice=ast.Constant(...), ctx=ast.Store())
+        value = self._call(rl.filled_diagonal, named(a.id), call.args[1], *wrap)
+        return ast.Assign(targets=[store], value=value)
 
 
 def drop_number_checks(tree, analysis, resolve, numbers):

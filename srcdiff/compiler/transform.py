@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import copy
 import os
+import types
 
 import numpy as np
 
@@ -292,6 +293,15 @@ class TransformBase:
         parts = list(call.args) + [k.value for k in call.keywords]
         active = next((p for p in parts if self.an.expr(p)[1]), None)
         shown = ast.unparse(active) if active is not None else "y"
+        func = self.source.resolver.resolve(call.func)
+        named = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+        if named in _CHANGERS or (func is not MISSING and not isinstance(func, types.FunctionType)):
+            changed = ast.unparse(call.args[0]) if call.args else shown  # (the destination)
+            return (  # np.copyto, rng.shuffle: they change it; stop_gradient would lose that
+                f"{ast.unparse(call.func)} may change {changed} in place: compute the new "
+                f"value and assign it (an index assignment {changed}[i] = v, np.where, a "
+                "permuted copy)"
+            )
         return (
             f"if {ast.unparse(call.func)} only reads {shown} (plotting, logging, a callback), "
             f"pass srcdiff.stop_gradient({shown}); if it changes it, use a function that "
@@ -529,6 +539,12 @@ def _branches(template):
             any(isinstance(n, ast.IfExp) for n in walk(template)),
         )
     return found[1]
+
+
+# names of NumPy functions and methods that change an argument in place
+_CHANGERS = frozenset(
+    {"shuffle", "sort", "fill", "put", "resize", "partition", "copyto", "place", "putmask"}
+)
 
 
 def _method_hint(call, base):

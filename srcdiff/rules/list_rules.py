@@ -1,6 +1,7 @@
 """Rules for runtime/lists.py: lists changed in place, as compiler/list_edits.py writes
 them (`xs = list_set(xs, i, v)`, `list_insert`, `list_sorted`), and `np.add.at` /
-`np.subtract.at` (`a[...] = added_at(a, i, v)`).
+`np.subtract.at` (`a[...] = added_at(a, i, v)`), and `np.fill_diagonal` (`a[...] =
+filled_diagonal(a, v, wrap)`).
 
 A list's tangent is a list (forward mode adds two with `list_add`, rule.result "list"),
 its adjoint an array indexed like it; `g` may be a zero made explicit, 0.0, whose
@@ -113,6 +114,28 @@ for _added, _sign in ((rl.added_at, ""), (rl.subtracted_at, "-")):
         # as the forward op added v twice); a's passes through
         vjp={"a": "g", "v": f"{_sign}unbroadcast(np.broadcast_to(g, np.shape(a))[index], v)"},
     )
+rule(
+    rl.filled_diagonal,
+    "a, val, wrap",
+    "array",
+    zero="wrap",
+    jvp={
+        "a": "filled_diagonal(like(t, a), 0.0, wrap)",
+        "val": "filled_diagonal(zeros_like(a), t, wrap)",
+    },
+    vjp={
+        "a": "filled_diagonal(like(g, a), 0.0, wrap)",
+        "val": "diagonal_adjoint(like(g, a), val, wrap)",
+    },
+)
+rule(  # linear in c: its transpose puts a cotangent back on the diagonal
+    rl.diagonal_adjoint,
+    "c, val, wrap",
+    "array",
+    zero="val, wrap",
+    jvp={"c": "diagonal_adjoint(t, val, wrap)"},
+    vjp={"c": "filled_diagonal(zeros_like(c), g, wrap)"},
+)
 rule(rl.list_add, "a, b", "list", jvp={"a": "t", "b": "t"}, vjp={"a": "g", "b": "g"})
 RULES.add(nondiff_rule(rl.check_number_item, result="other"))
 RULES.add(nondiff_rule(rl.sort_order, result="int"))

@@ -17,6 +17,8 @@ from .arrays import rows_of
 __all__ = [
     "added_at",
     "check_number_item",
+    "diagonal_adjoint",
+    "filled_diagonal",
     "inserted_at",
     "list_add",
     "list_insert",
@@ -165,3 +167,26 @@ def subtracted_at(a, index, v):
     out = np.array(a)
     np.subtract.at(out, index, v)
     return out
+
+
+def filled_diagonal(a, val, wrap=False):
+    """A copy of `a` with `np.fill_diagonal(a, val, wrap)` applied.  compiler/list_edits.py
+    writes `np.fill_diagonal(a, v)` as `a[...] = filled_diagonal(a, v, False)`, an index
+    assignment srcdiff differentiates (views and aliases included).  Linear in (a, val)
+    together, so its tangent is itself of the tangents."""
+    out = np.array(a)
+    np.fill_diagonal(out, val, wrap=wrap)
+    return out
+
+
+def diagonal_adjoint(c, val, wrap=False):
+    """The cotangent of filled_diagonal's `val`: the entries of `c` it filled, summed
+    per item of `val` (NumPy repeats an array `val` along the diagonal, in flat order,
+    the order a boolean mask reads them)."""
+    filled = filled_diagonal(np.zeros(np.shape(c), dtype=bool), True, wrap)
+    picked = np.asarray(c)[filled]
+    if np.ndim(val) == 0:
+        return picked.sum()
+    size = np.size(val)
+    slots = np.arange(picked.size) % size
+    return np.bincount(slots, weights=picked, minlength=size).reshape(np.shape(val))
