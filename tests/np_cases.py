@@ -879,3 +879,22 @@ def predicates(x, xp):
     same = np.array_equal(x, x) and np.array_equiv(x, x)
     edge = np.sum(np.isneginf(x) | np.isposinf(x))
     return scale * np.sum(x**2 * bins) + x[k] * x[first] + np.sum(x[hits]) * same + edge
+
+
+def index_tuples_of_a_differentiated_array(x):
+    """(np.diag_indices_from(a) of a differentiated `a` had no rule: refused, though its
+    indices carry no derivative, as np.argpartition's, np.lexsort's and np.isin's)"""
+    a = np.outer(x, x) + 1.0
+    a[np.diag_indices_from(a)] = 2.0
+    upper = a[np.triu_indices_from(a, k=1)]
+    lower = a[np.tril_indices_from(a)]
+    k = np.argpartition(x, 1)[:2]
+    order = np.lexsort((x, -x))
+    return (
+        np.sum(1.0 / a)
+        + np.sum(upper**2)
+        + np.sum(lower)
+        + np.sum(x[k] ** 3)
+        + np.sum(x[order] * np.arange(x.size))
+        + np.sum(np.isin(x, x[:1]) * x)
+    )

@@ -1172,3 +1172,15 @@ def test_predicates_and_lookups_carry_no_derivative(mode):
     for order in ("forward-over-reverse", "reverse-over-reverse", "forward-over-forward"):
         h = srcdiff.hessian(C.predicates, mode=order)(x, xp)
         np.testing.assert_allclose(h, want, rtol=1e-6, atol=1e-8, err_msg=order)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_index_tuples_of_a_differentiated_array_carry_no_derivative(mode):
+    x = np.array([0.7, -0.2, 1.3, 0.4])
+    f = C.index_tuples_of_a_differentiated_array
+    got = srcdiff.grad(f, mode=mode)(x)
+    np.testing.assert_allclose(got, fd_grad(f, (x,), 0), rtol=1e-7, atol=1e-9)
+    want = fd_jacobian(srcdiff.grad(f), (x,), 0)
+    for order in ("forward-over-reverse", "reverse-over-reverse", "forward-over-forward"):
+        h = srcdiff.hessian(f, mode=order)(x)
+        np.testing.assert_allclose(h, want, rtol=1e-6, atol=1e-8, err_msg=order)

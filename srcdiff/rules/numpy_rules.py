@@ -988,6 +988,13 @@ for _f in (
     np.digitize,
     np.argwhere,
     np.flatnonzero,
+    np.argpartition,
+    np.lexsort,
+    np.isin,
+    # index tuples of an array's diagonal or triangles (`a[np.diag_indices_from(a)]`)
+    np.diag_indices_from,
+    np.tril_indices_from,
+    np.triu_indices_from,
 ):
     nondiff(_f, "int")
 # integer casts (np.int64(x)): integers, which carry no derivative, as int(x)
