@@ -231,6 +231,7 @@ def _aux_is_not_differentiated(prepared):
         if name not in useful and name not in prepared.wrt:
             an.active[name] = False
             an.not_differentiated.add(name)
+            an.changed()
     for name in list(an.lost):  # (a derivative lost in a dict nobody differentiates)
         if name not in useful:
             del an.lost[name]
