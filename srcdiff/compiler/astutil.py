@@ -632,3 +632,45 @@ def replace_one_read(stmt, name, value):
 
 def _is_read(node, name):
     return node.__class__ is ast.Name and node.id == name and node.ctx.__class__ is ast.Load
+
+
+def loaded_names(node):
+    """The ids of the names `node` reads (each `Name` in a Load context), as
+    `{n.id for n in walk(node) if ...}` gives them, found without building the list of
+    nodes: the classes derivative statements are made of (`da * math.cos(a2)`) are
+    entered directly, any other subtree is walked.  The save analysis asks it of every
+    statement of a backward sweep."""
+    found = set()
+    _add_loads(node, found)
+    return found
+
+
+def _add_loads(node, found):
+    kind = node.__class__
+    if kind is ast.Name:
+        if node.ctx.__class__ is ast.Load:
+            found.add(node.id)
+    elif kind is ast.Constant:
+        return
+    elif kind is ast.BinOp:
+        _add_loads(node.left, found)
+        _add_loads(node.right, found)
+    elif kind is ast.Call:
+        _add_loads(node.func, found)
+        for arg in node.args:
+            _add_loads(arg, found)
+        for keyword in node.keywords:
+            _add_loads(keyword.value, found)
+    elif kind is ast.Attribute or kind is ast.Expr or kind is ast.Return:
+        if node.value is not None:  # (a bare `return`)
+            _add_loads(node.value, found)
+    elif kind is ast.UnaryOp:
+        _add_loads(node.operand, found)
+    elif kind is ast.Assign:
+        for target in node.targets:
+            _add_loads(target, found)
+        _add_loads(node.value, found)
+    else:
+        for inner in walk(node):
+            if inner.__class__ is ast.Name and inner.ctx.__class__ is ast.Load:
+                found.add(inner.id)
