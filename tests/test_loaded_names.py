@@ -1,5 +1,6 @@
-"""astutil.loaded_names (what the save analysis and aliasing ask of each statement)
-finds the names a walk finds, on the shapes it enters directly and on the ones it walks."""
+"""astutil.loaded_names (what the save analysis and aliasing ask of each statement) and
+stored_names (the check for clashes, of each generated function) find the names a walk
+finds, on the shapes they enter directly and on the ones they walk."""
 
 import ast
 import inspect
@@ -7,7 +8,7 @@ import inspect
 import srcdiff
 import tests.golden_inputs as golden_inputs
 from samples import seed
-from srcdiff.compiler.astutil import loaded_names, walk
+from srcdiff.compiler.astutil import loaded_names, stored_names, walk
 
 
 def _walked(node):
@@ -35,3 +36,17 @@ def test_loaded_names_are_the_walks():
     for tree in trees:
         for node in _every_node(tree):
             assert loaded_names(node) == _walked(node), ast.unparse(node)
+
+
+def _walked_stores(node):
+    return {n.id for n in walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+
+def test_stored_names_are_the_walks():
+    """(the check for clashes asks it of each generated function)"""
+    trees = [ast.parse(text) for text in SNIPPETS]
+    trees.append(ast.parse(inspect.getsource(golden_inputs)))
+    trees.append(ast.parse(srcdiff.source(seed.f, wrt=("x", "y"), output="value_and_grad")))
+    for tree in trees:
+        for node in _every_node(tree):
+            assert stored_names(node) == _walked_stores(node), ast.unparse(node)

@@ -23,6 +23,7 @@ from .astutil import (
     each_statement,
     fix_missing_locations,
     fix_statement_locations,
+    stored_names,
     tuple_of,
     walk,
 )
@@ -1205,9 +1206,7 @@ def _check_clashes(unit, functions):
     unit_level = {f.name for f in functions} | set(unit.binding_names)
     clashes = set()
     for f in functions:
-        stored = {
-            n.id for n in walk(f) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-        } | {a.arg for a in walk(f.args) if isinstance(a, ast.arg)}
+        stored = stored_names(f) | {a.arg for a in walk(f.args) if isinstance(a, ast.arg)}
         clashes |= stored & unit_level
     functions_or_stack = (unit_level - set(unit.binding_names)) | {unit._stack_name}
     for func, src in unit.sources.items():
