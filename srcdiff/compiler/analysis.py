@@ -205,7 +205,7 @@ class Analysis:
     def _fixpoint(self, record=False):
         for round_ in range(20):
             before = self._facts()
-            if record and round_ == 0:
+            if record and round_ == 0 and self._straight():  # (else nothing is kept)
                 self._recording, self._rank_recording = {}, {}
             try:
                 self._block(self.tree.body)
@@ -233,9 +233,7 @@ class Analysis:
         statement reads is then final when the first pass reads it -- a name's facts are
         set only by statements storing it -- so the second pass would join each fact
         with itself."""
-        if self._lists_seen or any(
-            stmt.__class__ not in _STRAIGHT_STATEMENTS for stmt in self.tree.body
-        ):
+        if self._lists_seen or not self._straight():
             return False
         read: set[str] = set()
         for stmt in self.tree.body:
@@ -253,6 +251,10 @@ class Analysis:
             if stored & read:
                 return False
         return True
+
+    def _straight(self):
+        """Is the body straight-line code (no block: `_settled_in_one_pass`)?"""
+        return all(stmt.__class__ in _STRAIGHT_STATEMENTS for stmt in self.tree.body)
 
     def _facts(self):
         """What one pass over the body may grow (the fixpoint stops when it doesn't)."""
