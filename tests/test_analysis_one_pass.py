@@ -6,6 +6,7 @@ into an element, a helper's call) -- and gradients stay right."""
 
 from __future__ import annotations
 
+import ast
 import math
 
 import numpy as np
@@ -86,3 +87,45 @@ def test_gradients():
         got = srcdiff.grad(func, wrt=("x", "y"))(*args)
         for k in range(2):
             assert_close(got[k], fd_grad(func, args, k), rtol=1e-7)
+
+
+def arrays(x, w):
+    s = x * w[0]
+    t = np.sin(s) @ w.T + np.sum(x)
+    return t * s.mean()
+
+
+def _analysed(func, kinds, ranks=None):
+    source = FunctionSource(func)
+    tree = normalized(source, set()).copy_tree()
+    return tree, Analysis(tree, source.resolver, kinds, set(kinds), param_ranks=ranks)
+
+
+def _expressions(tree):
+    return [n for n in ast.walk(tree) if isinstance(n, ast.expr)]
+
+
+def test_kinds_kept_from_the_settled_pass_are_those_asked_afresh():
+    """Splitting reads the kinds and ranks the one pass found (`memoized`): each must be
+    what the final analysis gives when asked again."""
+    for func, kinds, ranks in [
+        (chain, {"x": "scalar", "y": "scalar"}, None),
+        (arrays, {"x": "array", "w": "array"}, {"x": 1, "w": 2}),
+    ]:
+        tree, an = _analysed(func, kinds, ranks)
+        assert an._settled is not None, func.__name__  # (else nothing is kept)
+        fresh = [(an.expr(n), an.rank(n)) for n in _expressions(tree)]
+        with an.memoized():
+            kept = [(an.expr(n), an.rank(n)) for n in _expressions(tree)]
+        assert kept == fresh, func.__name__
+
+
+def test_a_change_after_the_analysis_drops_what_was_kept():
+    """has_aux marks names not differentiated after the analysis (derive.py): the
+    kinds the pass kept said they were."""
+    tree, an = _analysed(chain, {"x": "scalar", "y": "scalar"})
+    value = tree.body[1].value  # b = a * 0.5 + math.sin(a) - y
+    an.active["a"] = an.active["y"] = False
+    an.changed()
+    with an.memoized():
+        assert an.expr(value)[1] is False

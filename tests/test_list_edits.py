@@ -174,3 +174,23 @@ def test_changes_another_holder_sees_stay_refused(func, args, why, mode):
         srcdiff.grad(func, wrt=1, mode=mode)(*args)
     text = str(caught.value)
     assert why in text and "list_edit_cases.py:" in text and "hint:" in text, text
+
+
+def _add_in_blocks(x, y):
+    xs = [x, y]
+    for _ in range(2):
+        xs[0] += y * 0.5
+        if x > 0.0:
+            xs[1] += xs[0]
+    return xs[0] * xs[1]
+
+
+def test_number_checks_dropped_inside_blocks():
+    """drop_number_checks looks in every block (a loop's body, a branch): where the items
+    are proven numbers the check goes there too, and the gradient is the same."""
+    args = (0.7, 1.3)
+    text = srcdiff.source(_add_in_blocks, wrt=(0, 1), at=args)
+    assert "list_set(xs, 0, " in text and "check_number_item" not in text, text
+    got = srcdiff.grad(_add_in_blocks, wrt=(0, 1))(*args)
+    for k in range(2):
+        assert_close(got[k], fd_grad(_add_in_blocks, args, k), rtol=1e-7)

@@ -38,7 +38,7 @@ import numpy as np
 from ..errors import UnsupportedSyntaxError
 from ..rules import RULES
 from .analysis import INT, LIST, REDUCTIONS, SCALAR, SEQ, SEQ2, Analysis
-from .astutil import base_name, hashable, walk
+from .astutil import base_name, hashable, loaded_names, walk
 from .source import MISSING, FunctionSource, is_user_function
 
 _FRESH_METHODS = {
@@ -777,7 +777,7 @@ def _join(a, b):
 
 
 def _loads(node):
-    return {n.id for n in walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return loaded_names(node)
 
 
 def _signature_params(func):

@@ -151,7 +151,7 @@ class Analysis:
         self.restored = _restores(tree)
         self.popped_objects: set[str] = set()
         initial = dict(self.active)
-        self._fixpoint()
+        self._fixpoint(record=True)
         unknown = {name for name, kind in self.kinds.items() if kind is None}
         self.popped = unknown  # (their kinds are guesses, _note_mixed_values)
         if unknown:
@@ -169,10 +169,13 @@ class Analysis:
             # activity found while those kinds were unknown may not hold: find it again
             self.active = dict(initial)
             self.lost = {}
+            self.changed()
             self._fixpoint()
         self._note_mixed_values()
-        for name in self.active:
-            self.active[name] = self.active[name] and self.kinds.get(name) in DIFFERENTIABLE
+        for name, active in self.active.items():
+            if active and self.kinds.get(name) not in DIFFERENTIABLE:
+                self.active[name] = False
+                self.changed()
 
     def _note_mixed_values(self):
         """A variable given a differentiated value in one place and an object in another
@@ -199,14 +202,28 @@ class Analysis:
             if active and (self.active.get(name) or (kind in (SCALAR, ARRAY) and not guessed)):
                 self.lost[name] = node
 
-    def _fixpoint(self):
+    def _fixpoint(self, record=False):
         for round_ in range(20):
             before = self._facts()
-            self._block(self.tree.body)
+            if record and round_ == 0 and self._straight():  # (else nothing is kept)
+                self._recording, self._rank_recording = {}, {}
+            try:
+                self._block(self.tree.body)
+            finally:
+                recorded = (self._recording, self._rank_recording)
+                self._recording = self._rank_recording = None
             if round_ == 0 and self._settled_in_one_pass():
+                if record:
+                    self._settled = recorded
                 break
             if self._facts() == before:
                 break
+
+    def changed(self):
+        """Facts changed after the pass that made them (derive.py's has_aux marks names
+        not differentiated): the kinds and ranks remembered from a settled pass
+        (`memoized`) no longer hold."""
+        self._settled = None
 
     def _settled_in_one_pass(self):
         """Whether a second pass over the body would change nothing, known without
@@ -216,9 +233,7 @@ class Analysis:
         statement reads is then final when the first pass reads it -- a name's facts are
         set only by statements storing it -- so the second pass would join each fact
         with itself."""
-        if self._lists_seen or any(
-            stmt.__class__ not in _STRAIGHT_STATEMENTS for stmt in self.tree.body
-        ):
+        if self._lists_seen or not self._straight():
             return False
         read: set[str] = set()
         for stmt in self.tree.body:
@@ -236,6 +251,10 @@ class Analysis:
             if stored & read:
                 return False
         return True
+
+    def _straight(self):
+        """Is the body straight-line code (no block: `_settled_in_one_pass`)?"""
+        return all(stmt.__class__ in _STRAIGHT_STATEMENTS for stmt in self.tree.body)
 
     def _facts(self):
         """What one pass over the body may grow (the fixpoint stops when it doesn't)."""
@@ -434,6 +453,12 @@ class Analysis:
     # Kinds and ranks remembered by node while `memoized` (None: computed every time).
     _memo: dict[int, tuple[ast.AST, object]] | None = None
     _rank_memo: dict[int, tuple[ast.AST, int | None]] | None = None
+    # ... noted (never read) while the first pass runs, and kept where that pass
+    # settled the analysis (`_settled_in_one_pass`): every fact an expression of it read
+    # was final when read, so what it gave is what asking again would give
+    _recording: dict[int, tuple[ast.AST, object]] | None = None
+    _rank_recording: dict[int, tuple[ast.AST, int | None]] | None = None
+    _settled: tuple[dict, dict] | None = None
 
     @contextlib.contextmanager
     def memoized(self):
@@ -444,7 +469,9 @@ class Analysis:
         if self._memo is not None:  # (already remembering)
             yield
             return
-        self._memo, self._rank_memo = {}, {}
+        # (what the settled pass found, and what is asked now, are kept for the next
+        # statement: splitting asked again of every expression the pass had asked of)
+        self._memo, self._rank_memo = self._settled or ({}, {})
         try:
             yield
         finally:
@@ -454,7 +481,10 @@ class Analysis:
         """ndim of an expression's value where it is certain, else None."""
         memo = self._rank_memo
         if memo is None:
-            return self._rank(node)
+            rank = self._rank(node)
+            if self._rank_recording is not None:
+                self._rank_recording[id(node)] = (node, rank)
+            return rank
         found = memo.get(id(node))
         if found is not None and found[0] is node:
             return found[1]
@@ -619,7 +649,10 @@ class Analysis:
         """(kind, active) of an expression."""
         memo = self._memo
         if memo is None:
-            return self._expr(node)
+            result = self._expr(node)
+            if self._recording is not None:
+                self._recording[id(node)] = (node, result)
+            return result
         found = memo.get(id(node))
         if found is not None and found[0] is node:
             return found[1]

@@ -632,3 +632,60 @@ def replace_one_read(stmt, name, value):
 
 def _is_read(node, name):
     return node.__class__ is ast.Name and node.id == name and node.ctx.__class__ is ast.Load
+
+
+def loaded_names(node):
+    """The ids of the names `node` reads (each `Name` in a Load context), as
+    `{n.id for n in walk(node) if ...}` gives them, found without building the list of
+    nodes: the classes derivative statements are made of (`da * math.cos(a2)`) are
+    entered directly, any other subtree is walked.  The save analysis asks it of every
+    statement of a backward sweep."""
+    found: set[str] = set()
+    _add_names(node, found, ast.Load)
+    return found
+
+
+def stored_names(node):
+    """The ids of the names `node` binds (each `Name` in a Store context), found as
+    `loaded_names` finds reads: the check for clashes asks it of every generated
+    function."""
+    found: set[str] = set()
+    _add_names(node, found, ast.Store)
+    return found
+
+
+def _add_names(node, found, ctx):
+    kind = node.__class__
+    if kind is ast.Name:
+        if node.ctx.__class__ is ctx:
+            found.add(node.id)
+    elif kind is ast.Constant:
+        return
+    elif kind is ast.BinOp:
+        _add_names(node.left, found, ctx)
+        _add_names(node.right, found, ctx)
+    elif kind is ast.Call:
+        _add_names(node.func, found, ctx)
+        for arg in node.args:
+            _add_names(arg, found, ctx)
+        for keyword in node.keywords:
+            _add_names(keyword.value, found, ctx)
+    elif kind is ast.Attribute or kind is ast.Expr or kind is ast.Return:
+        if node.value is not None:  # (a bare `return`)
+            _add_names(node.value, found, ctx)
+    elif kind is ast.UnaryOp:
+        _add_names(node.operand, found, ctx)
+    elif kind is ast.Assign:
+        for target in node.targets:
+            _add_names(target, found, ctx)
+        _add_names(node.value, found, ctx)
+    elif kind is ast.FunctionDef:  # (a generated function: its statements, one by one)
+        for field in node_fields(kind):
+            value = getattr(node, field, None)
+            for inner in value if value.__class__ is list else [value]:
+                if isinstance(inner, ast.AST):
+                    _add_names(inner, found, ctx)
+    else:
+        for inner in walk(node):
+            if inner.__class__ is ast.Name and inner.ctx.__class__ is ctx:
+                found.add(inner.id)

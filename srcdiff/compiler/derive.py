@@ -23,6 +23,7 @@ from .astutil import (
     each_statement,
     fix_missing_locations,
     fix_statement_locations,
+    stored_names,
     tuple_of,
     walk,
 )
@@ -231,6 +232,7 @@ def _aux_is_not_differentiated(prepared):
         if name not in useful and name not in prepared.wrt:
             an.active[name] = False
             an.not_differentiated.add(name)
+            an.changed()
     for name in list(an.lost):  # (a derivative lost in a dict nobody differentiates)
         if name not in useful:
             del an.lost[name]
@@ -1204,9 +1206,7 @@ def _check_clashes(unit, functions):
     unit_level = {f.name for f in functions} | set(unit.binding_names)
     clashes = set()
     for f in functions:
-        stored = {
-            n.id for n in walk(f) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-        } | {a.arg for a in walk(f.args) if isinstance(a, ast.arg)}
+        stored = stored_names(f) | {a.arg for a in walk(f.args) if isinstance(a, ast.arg)}
         clashes |= stored & unit_level
     functions_or_stack = (unit_level - set(unit.binding_names)) | {unit._stack_name}
     for func, src in unit.sources.items():

@@ -33,7 +33,7 @@ import numpy as np
 
 from ..errors import UnsupportedSyntaxError
 from ..runtime import lists as rl
-from .astutil import copy_tree, named, walk
+from .astutil import BLOCK_FIELDS, copy_tree, named, walk
 
 _LIST_MAKERS = (ast.List, ast.ListComp)
 _METHODS = frozenset({"insert", "sort", "reverse", "clear"})
@@ -385,7 +385,13 @@ def drop_number_checks(tree, analysis, resolve, numbers):
             and analysis.expr(call.args[0])[0] in numbers
         )
 
-    for node in walk(tree):
+    holders = [tree]  # (what holds a block: statements, handlers and cases only, so
+    for node in holders:  # no expression is entered)
+        for field in BLOCK_FIELDS:
+            block = getattr(node, field, None)
+            if block.__class__ is list:
+                holders.extend(block)
+    for node in holders:
         for field in ("body", "orelse"):
             stmts = getattr(node, field, None)
             if isinstance(stmts, list) and any(proven(s) for s in stmts):

@@ -9,6 +9,7 @@ attribute base), a numeric suffix is added until it is unique.
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 
 from .astutil import walk
 
@@ -20,6 +21,50 @@ def stem_of(func_name):
     if func_name.startswith("__") and func_name.endswith("__") and len(func_name) > 4:
         return func_name[2:-2]
     return func_name
+
+
+@dataclass(frozen=True)
+class TreeNames:
+    """What one walk of a tree gives the questions asked of a function's parse before
+    it is normalized: the ids of its `Name`s, its parameters (`arg`s), the names of the
+    functions and classes it defines (itself included) and the classes of node it is
+    written with (`astutil.walk`'s nodes).  The unit (taken names, a source's names and
+    parameters), normalization's allocator and its check of which rewrites have a
+    trigger each walked the parse for theirs."""
+
+    names: frozenset[str]
+    params: frozenset[str]
+    defined: frozenset[str]
+    classes: frozenset[type]
+
+    @property
+    def taken(self) -> frozenset[str]:
+        """The names `Names.for_tree` of the tree counts as taken."""
+        return self.names | self.params | self.defined
+
+
+def tree_names(tree) -> TreeNames:
+    """`TreeNames` of `tree`, from one walk."""
+    names, params, defined, classes = set(), set(), set(), set()
+    for node in walk(tree):
+        kind = node.__class__
+        classes.add(kind)
+        if kind is ast.Name:
+            names.add(node.id)
+        elif kind is ast.arg:
+            params.add(node.arg)
+        elif kind is ast.FunctionDef or kind is ast.ClassDef:
+            defined.add(node.name)
+    return TreeNames(frozenset(names), frozenset(params), frozenset(defined), frozenset(classes))
+
+
+def source_names(source) -> TreeNames:
+    """`tree_names` of a source's parse, walked once per parse: kept in its `memo`,
+    which holds what is a pure function of the parse (the tree never changes)."""
+    found = source.memo.get("tree names")
+    if found is None:
+        found = source.memo["tree names"] = tree_names(source.tree)
+    return found
 
 
 class Names:

@@ -48,7 +48,7 @@ from .list_edits import Helper as ListHelper
 from .list_edits import has_list_edits, rewrite_list_edits
 from .literal_loops import unroll_literal_loops
 from .local_dicts import hoist_local_dicts
-from .naming import Names
+from .naming import Names, source_names
 from .reductions import COMPREHENSIONS, Reductions, comprehension_only_names, reduction_of
 from .source import (
     MISSING,
@@ -321,7 +321,7 @@ class Normalizer(Reductions, Inlining):
         self.answers = {}  # (dotted name, question) -> answer (see `ask`)
         # the classes of node the function is written with: a check or rewrite whose
         # trigger is absent (`:=`, a comprehension) skips its own walk of the tree
-        self.present = frozenset(node.__class__ for node in walk(source.tree))
+        self.present = source_names(source).classes
         self.comp_only = (  # (reductions.py)
             set()
             if self.present.isdisjoint(COMPREHENSIONS)
@@ -1628,7 +1628,7 @@ def normalized(source: FunctionSource, reserved: Iterable[str] = ()) -> Normaliz
         if _still_true(answers, source.resolver):
             source.resolver.introduced.update(result.introduced)
             return result
-    names = Names.for_tree(source.tree, extra=reserved)
+    names = Names(source_names(source).taken | set(reserved))
     normalizer = Normalizer(source, names)
     tree = normalizer.run()
     names.taken |= Names.for_tree(tree).taken

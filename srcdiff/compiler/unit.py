@@ -34,7 +34,7 @@ from .analysis import (
 )
 from .astutil import walk
 from .list_edits import drop_number_checks
-from .naming import Names, stem_of
+from .naming import Names, source_names, stem_of
 from .normalize import normalized
 from .source import MISSING, FunctionSource
 
@@ -125,14 +125,9 @@ class Unit:
     def source(self, func):
         if func not in self.sources:
             self.sources[func] = FunctionSource(func)
-            names, params = set(), set()
-            for node in walk(self.sources[func].tree):
-                if isinstance(node, ast.Name):
-                    self.names.taken.add(node.id)
-                    names.add(node.id)
-                elif isinstance(node, ast.arg):
-                    params.add(node.arg)
-            self.source_names[func] = (names, params)
+            found = source_names(self.sources[func])
+            self.names.taken |= found.names
+            self.source_names[func] = (found.names, found.params)
         return self.sources[func]
 
     def prepare(
@@ -264,7 +259,7 @@ class Unit:
                 spec.bwd_name = self.names.exact_or_suffixed(f"{base}_bwd{suffix}")
             else:
                 spec.jvp_name = self.names.exact_or_suffixed(f"{base}_jvp{suffix}")
-                own = Names.for_tree(spec.source.tree)
+                own = Names(source_names(spec.source).taken)
                 spec.tangent_names = {p: own.exact_or_suffixed("d" + p.lstrip("_")) for p in active}
             self.specs[key] = spec
             self.pending.append(spec)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 
-from ..astutil import BLOCK_FIELDS, each_statement, walk
+from ..astutil import BLOCK_FIELDS, each_statement, node_fields, walk
 
 
 def hoist_negations(body, params, fresh):
@@ -38,29 +38,45 @@ def hoist_negations(body, params, fresh):
 def _bindings(body):
     """(name -> the names g of its bindings `name = -g`, None for a binding of any other
     value; the names bound any other way too: a loop target, unpacking, `del`), every
-    name bound at all, and every name negated somewhere (`-g`); one walk of the body.
+    name bound at all, and every name negated somewhere (`-g`); one pass over the body.
     The last lets a body negating no candidate go without the walk of each loop that
-    replaces negations (a loop of a thousand statements was walked twice for nothing)."""
-    values: dict[str, set[str | None]] = {}
-    stored = set()
-    simple = set()
-    operands = set()
-    for node in walk(ast.Module(body=body, type_ignores=[])):
-        kind = node.__class__
-        if kind is ast.Assign and len(node.targets) == 1:
-            target = node.targets[0]
-            if target.__class__ is ast.Name:
-                values.setdefault(target.id, set()).add(_negated_name(node.value))
-                simple.add(id(target))
-        elif kind is ast.Name and node.ctx.__class__ is not ast.Load:
+    replaces negations (a loop of a thousand statements was walked twice for nothing).
+    The pass recurses through the fields rather than walking: it is made over every
+    statement of a function with a loop, and a walk's list of nodes was most of it."""
+    found: tuple[dict[str, set[str | None]], set[str], set[str]] = ({}, set(), set())
+    for stmt in body:
+        _bind(stmt, found)
+    return found
+
+
+def _bind(node, found):
+    values, stored, operands = found
+    kind = node.__class__
+    if kind is ast.Name:
+        if node.ctx.__class__ is not ast.Load:
             stored.add(node.id)
-            if id(node) not in simple:
-                values.setdefault(node.id, set()).add(None)
-        elif kind is ast.UnaryOp:
-            negated = _negated_name(node)
-            if negated is not None:
-                operands.add(negated)
-    return values, stored, operands
+            values.setdefault(node.id, set()).add(None)
+        return
+    if kind is ast.Constant:
+        return
+    if kind is ast.Assign and len(node.targets) == 1 and node.targets[0].__class__ is ast.Name:
+        target = node.targets[0].id
+        values.setdefault(target, set()).add(_negated_name(node.value))
+        stored.add(target)
+        _bind(node.value, found)
+        return
+    if kind is ast.UnaryOp:
+        negated = _negated_name(node)
+        if negated is not None:
+            operands.add(negated)
+    for field in node_fields(kind):
+        value = getattr(node, field, None)
+        if value.__class__ is list:
+            for item in value:
+                if isinstance(item, ast.AST):
+                    _bind(item, found)
+        elif isinstance(value, ast.AST):
+            _bind(value, found)
 
 
 def _negated_name(node):
@@ -116,7 +132,7 @@ def _hoist(body, numbers, fresh, constant, known=None):
                     known.setdefault(var, name)
         new = {}
         for node in walk(stmt):  # (only a negation is replaced: the others aren't looked at)
-            for field in node._fields:
+            for field in node_fields(node.__class__):  # (not a name's id, a context)
                 value = getattr(node, field, None)
                 if value.__class__ is list:
                     for i, v in enumerate(value):

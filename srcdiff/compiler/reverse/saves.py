@@ -8,7 +8,7 @@ import ast
 import copy
 
 from ..analysis import LIST, SCALAR
-from ..astutil import BLOCK_FIELDS, SIMPLE_STATEMENTS, copy_tree, walk
+from ..astutil import BLOCK_FIELDS, SIMPLE_STATEMENTS, copy_tree, loaded_names, walk
 from ..astutil import assign as _assign
 from ..astutil import attr_call as _attr_call
 from ..astutil import call as _call
@@ -237,7 +237,7 @@ class SaveResolution:
 
 
 def _loads(node):
-    return {n.id for n in walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return loaded_names(node)
 
 
 def _scan(fn, stmts):
@@ -248,6 +248,13 @@ def _scan(fn, stmts):
     markers = []
     name, expr, load = ast.Name, ast.Expr, ast.Load
     for stmt in stmts:
+        if stmt.__class__ in SIMPLE_STATEMENTS:  # (a marker is a statement: itself)
+            if stmt.__class__ is expr:
+                m = fn.marker_of(stmt)
+                if m is not None:
+                    markers.append(m)
+            loads_of[id(stmt)] = loaded_names(stmt)
+            continue
         loads = set()
         for node in walk(stmt):
             kind = node.__class__
