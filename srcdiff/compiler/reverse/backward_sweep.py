@@ -22,6 +22,7 @@ from ..namefacts import MUTATORS
 from .common import index_value as _index_value
 from .common import numpy_module as _np
 from .common import runtime_module as _runtime
+from .copies import BoundCopies
 
 
 class BackwardSweep:
@@ -432,10 +433,17 @@ class BackwardSweep:
             out.append(
                 self._marker(MarkerKind.POP, names=temps, stack=self.saves_on_stack, site=stmt)
             )
-        for i in range(len(ops) - 1, -1, -1):
-            op = ops[i]
-            final = i == len(ops) - 1
-            out.extend(self._bwd_op(op, state, stmt, final))
+        # (a temporary's cotangent bound to the one it copies: copies.py)
+        copies = self._copies = BoundCopies(ops) if temps else None
+        try:
+            for i in range(len(ops) - 1, -1, -1):
+                op = ops[i]
+                final = i == len(ops) - 1
+                if copies is not None:
+                    copies.at, copies.current = i, None
+                out.extend(self._bwd_op(op, state, stmt, final))
+        finally:
+            self._copies = None
         for node in out:
             if isinstance(node, ast.Assign) and not hasattr(node, "srcline"):
                 node.srcline = stmt.lineno
@@ -443,7 +451,9 @@ class BackwardSweep:
 
     def _bwd_op(self, op, state, stmt, final):
         if op.kind is OpKind.SETITEM:
-            return self._bwd_setitem(op, state, stmt)
+            copies = getattr(self, "_copies", None)
+            made = copies.unbound(op.targets, self.adj) if copies is not None else []
+            return made + self._bwd_setitem(op, state, stmt)
         # Mirror of the forward sweep, which saved the targets in order: restore in reverse.
         restores = (
             [
@@ -463,6 +473,7 @@ class BackwardSweep:
                 state.discard(t)
             return restores
         self._state = state
+        made = self._bound_cotangent(op)
         atoms = {p: op.bound[p] for p in op.active}
         # Does the statement read what it assigns?  Inactive operands count too: the
         # condition of np.where(x > 0, ...) is evaluated again in the backward sweep.
@@ -478,6 +489,7 @@ class BackwardSweep:
             d = self.adj(op.target)
             shaped = _call(self.bind(_runtime().like, "like"), _name(d), _name(op.target))
             out = [_assign(d, shaped), *restores]
+        out = [*made, *out]
         if op.kind is OpKind.HELPER:
             out += self._bwd_helper(op, state)
         elif op.kind is OpKind.SUBSCRIPT:
@@ -525,8 +537,25 @@ class BackwardSweep:
             out += restores
         return out
 
+    def _bound_cotangent(self, op):
+        """Where `_vjp` reads op's cotangent (copies.py): the name a temporary's is
+        bound to, else its own; an op that reads it otherwise (a helper's, a subscript's,
+        a list of several) gets the copies of its bound targets and operands made
+        first."""
+        copies = getattr(self, "_copies", None)
+        if copies is None:
+            return []
+        if op.kind in (OpKind.HELPER, OpKind.SUBSCRIPT) or op.unpacked:
+            # (a subscript's adds into its operand's cotangent in place: made too)
+            operands = [a.id for a in op.bound.values() if isinstance(a, ast.Name)]
+            return copies.unbound([*op.targets, *operands], self.adj)
+        copies.current = copies.cotangent(op.target, self.adj(op.target))
+        return []
+
     def _vjp(self, op, param, self_ref):
-        g = _name(self.adj(op.target))
+        copies = getattr(self, "_copies", None)
+        current = copies.current if copies is not None else None
+        g = _name(current[0] if current is not None else self.adj(op.target))
         if op.unpacked:  # a rule returning several values: cotangents as a list
             g = ast.List(
                 elts=[
@@ -627,15 +656,24 @@ class BackwardSweep:
         d = self.adj(var)
         if expr is None:
             return []
+        copies = getattr(self, "_copies", None)
         if var in state:
+            made = copies.unbound([var], self.adj) if copies is not None else []
             total = _add(_name(d), expr)
             if var in self.scatter and not (self.shapes.rank(var) or 0) >= 1:
                 # a 0-d array's `dx + g` is a NumPy scalar, which `dx[()] += g` can't
                 # change: own an array again where the rank may be 0
                 total = _call(self.bind(_runtime().owned, "owned"), total, _name(var))
-            return [_assign(d, total)]
+            return [*made, _assign(d, total)]
         state.add(var)
         if isinstance(expr, ast.Name) and expr.id == d and not (shared and var in self.scatter):
+            return []
+        if (
+            copies is not None
+            and isinstance(expr, ast.Name)
+            and var not in self.scatter
+            and copies.bind(var, expr.id)
+        ):
             return []
         if var in self.scatter:  # updated in place later: it must own its array
             expr = _call(self.bind(_runtime().owned, "owned"), expr, _name(var))
