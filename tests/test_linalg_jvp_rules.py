@@ -1,6 +1,7 @@
 """The rules of the jvp helpers of numpy.linalg's decompositions (srcdiff/rules/
 linalg_rules.py, helpers in srcdiff/runtime/linalg.py), which forward-over-forward
-Hessians through eigh, eig, svd, qr and lstsq differentiate: each second derivative
+Hessians through eigh, eig, svd, qr and lstsq differentiate (and matrix_power_jvp's
+in the matrix, which every Hessian mode through matrix_power needs): each second derivative
 against central differences of the jvp helper at the decomposition of the moved matrix,
 symmetric in its two directions, and the vjp templates the transposes of the jvp ones.
 (The Hessians themselves, every mode against finite differences of the gradient, are in
@@ -11,8 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from fdiff import fd_jacobian
 from test_linalg_rules import _aligned, near_eye, real_eig, symmetric
 
+import srcdiff
+from srcdiff.runtime import arrays as ra
 from srcdiff.runtime import linalg as rl
 
 R = np.random.default_rng(20261207)
@@ -164,3 +168,34 @@ def test_lstsq_jvp_rule_is_the_second_derivative(a, b, along):
         0.0 if ub is None else dot(rl.lstsq_vjp_b(g, a, b, o), ub)
     )
     assert np.isclose(dot(g, tangent), pulled)
+
+
+def matrix_power_weighted(a, n):
+    return np.sum(np.linalg.matrix_power(a, n) * np.cos(np.arange(a.size)).reshape(a.shape))
+
+
+@pytest.mark.parametrize("n", [3, 2, 1, 0, -1, -2])
+def test_hessians_through_matrix_power(n):
+    """matrix_power_jvp's rule in the matrix (Hessians through np.linalg.matrix_power were
+    refused): every mode against finite differences of the gradient."""
+    a = near_eye(3, scale=2.0)
+    want = fd_jacobian(srcdiff.grad(matrix_power_weighted), (a, n), 0)
+    for mode in ("forward-over-reverse", "reverse-over-reverse", "forward-over-forward"):
+        got = srcdiff.hessian(matrix_power_weighted, mode=mode)(a, n)
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("n", [4, -3])
+def test_matrix_power_jvp_da_is_the_second_derivative(n):
+    a = near_eye(2, 3, 3, scale=2.0)
+
+    def jvp_at(step, s, u):
+        return ra.matrix_power_jvp(u, a + step * s, n)
+
+    s, u, got = assert_second_derivative(
+        jvp_at, lambda s, u: ra.matrix_power_jvp_da(s, u, a, n), a.shape
+    )
+    g = like(got)
+    aT = np.swapaxes(a, -1, -2)
+    uT = np.swapaxes(u, -1, -2)
+    assert np.isclose(dot(g, got), dot(ra.matrix_power_jvp_da(uT, g, aT, n), s))
