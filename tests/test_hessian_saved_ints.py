@@ -1,4 +1,6 @@
-"""Hessians of helpers whose integer argument the gradient saves, at a negative base.
+"""Hessians of helpers whose integer argument (or another value it does not
+differentiate: a float exponent, np.arange, a list of them) the gradient saves, at a
+negative base.
 
 The forward pass over gradient code took a popped integer (a helper's exponent, saved
 by its forward sweep, popped by its backward sweep) for a differentiated number: the
@@ -124,19 +126,63 @@ def by_order(x, order=2):
 def float_exponents(x):
     s = 0.0
     for i in range(3):
-        c = i + 1.0  # a float the gradient saves in by_order: no kind the second pass sees
+        c = i + 1.0  # a float by_order saves: `order: float = _stack.pop()`, no tangent
         s = s + by_order(x, c)
     return s
 
 
-def test_hint_of_a_non_finite_forward_over_reverse_hessian_works():
-    with pytest.raises(srcdiff.DomainError, match="mode='reverse-over-reverse'") as err:
-        srcdiff.hessian(float_exponents)(-1.1)
-    hint = str(err.value).split("srcdiff.hessian(")[-1]
-    assert hint.startswith("float_exponents, 'x', mode='reverse-over-reverse')")
-    got = srcdiff.hessian(float_exponents, "x", mode="reverse-over-reverse")(-1.1)
-    want = fd_jacobian(srcdiff.grad(float_exponents), (-1.1,), 0)
-    np.testing.assert_allclose(got, want, rtol=1e-6)
+def arange_exponents(v):
+    s = 0.0
+    for n in range(2, 4):
+        s = s + powers_sum(v[0], np.arange(n)) * v[1]  # an integer array powers_sum saves
+    return s
+
+
+def helper_of_a_list(x, ks):
+    s = 0.0
+    for j in range(len(ks)):  # the saved range: `iters1: range`, so ks[j] has no tangent
+        s = s + x ** ks[j]
+    return s
+
+
+def list_exponents(x):
+    return helper_of_a_list(x, [1.0, 2.0, 3.0]) * x
+
+
+def array_list_exponents(v):
+    return powers_sum(v, [np.array([1.0, 2.0]), np.array([2.0, 3.0])][0]) + np.sum(
+        helper_of_a_list(v, [np.array([2.0, 1.0]), np.array([3.0, 3.0])])
+    )
+
+
+@pytest.mark.parametrize(
+    ("func", "x"),
+    [
+        (float_exponents, -1.1),
+        (arange_exponents, np.array([-1.3, 0.7])),
+        (list_exponents, -1.3),
+        (array_list_exponents, np.array([-1.3, 0.5])),
+    ],
+    ids=lambda a: getattr(a, "__name__", ""),
+)
+def test_values_saved_without_a_derivative_at_a_negative_base(func, x):
+    """Forward over reverse refused these (nan: the exponent's zero tangent times log of a
+    negative base; an index taken for a differentiated value): the saved values the first
+    pass did not differentiate are declared and have no tangent in the second pass."""
+    want = fd_jacobian(srcdiff.grad(func), (x,), 0)
+    for mode in MODES:
+        got = srcdiff.hessian(func, mode=mode)(x)
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
+    u = np.ones_like(x)
+    np.testing.assert_allclose(srcdiff.hvp(func, (x,), u), np.dot(want, u), rtol=1e-6, atol=1e-7)
+
+
+def test_values_without_a_derivative_are_declared_where_popped():
+    assert "order: float = _stack.pop()" in srcdiff.source(float_exponents, at=(-1.1,))
+    text = srcdiff.source(list_exponents, at=(-1.3,))
+    assert "iters1: range" in text and "ks: tuple | list" in text
+    text = srcdiff.source(arange_exponents, at=(np.array([-1.3, 0.7]),))
+    assert "e: np.ndarray" in text
 
 
 def powers_sum(v, e):

@@ -159,18 +159,12 @@ def test_float32_stays_float32(c, mode):
     np.testing.assert_allclose(got, want, rtol=2e-2, atol=2e-2 * scale_of(want))
 
 
-# every Hessian mode; forward over forward needs the rules of eigh_jvp, eig_jvp,
-# svd_jvp, qr_jvp and lstsq_jvp, which have none yet
-NO_FORWARD_OVER_FORWARD = ("eigh", "eig_", "svd_", "lstsq", "qr_")
+# every Hessian mode (forward over forward differentiates the jvp helpers)
 HESSIANS = [
     (c, m)
     for m in ("forward-over-reverse", "reverse-over-reverse", "forward-over-forward")
     for c in CASES
     if c.hessian
-    and not (
-        m == "forward-over-forward"
-        and any(name in c.func.__name__ for name in NO_FORWARD_OVER_FORWARD)
-    )
 ]
 
 
@@ -180,25 +174,6 @@ def test_hessian_matches_finite_differences_of_the_gradient(c, mode):
     g = srcdiff.grad(c.func, wrt=c.wrt)
     want = fd_jacobian(lambda *a: np.asarray(g(*a), dtype=float), c.args, c.wrt)
     assert_close(h, want, 1e-5, 1e-6 * scale_of(want), "hessian")
-
-
-@pytest.mark.parametrize(
-    ("func", "helper", "args"),
-    [
-        (L.eigh_both, "eigh_jvp", (symmetric(3, 3),)),
-        (L.eig_both, "eig_jvp", (real_eig(3),)),
-        (L.svd_thin, "svd_jvp", (R.standard_normal((3, 2)),)),
-        (L.svd_values, "svd_jvp", (R.standard_normal((3, 2)),)),
-        (L.lstsq_solution, "lstsq_jvp", (R.standard_normal((3, 2)), R.standard_normal(3))),
-        (L.qr_both, "qr_jvp", (near_eye(3),)),
-    ],
-)
-def test_forward_over_forward_through_a_decomposition_is_refused_naming_the_helper(
-    func, helper, args
-):
-    with pytest.raises(srcdiff.NoRuleError, match=helper) as err:
-        srcdiff.hessian(func, mode="forward-over-forward")(*args)
-    assert "derivative of a derivative is not supported" in str(err.value)
 
 
 def test_every_rule_of_the_module_is_exercised():

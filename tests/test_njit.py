@@ -318,3 +318,23 @@ def test_names_bound_on_one_path_start_typed():
     g = srcdiff.grad(loop_in_one_branch, backend="numba")
     for x in (1.5, 0.5):
         assert g(x) == pytest.approx(srcdiff.grad(loop_in_one_branch)(x), rel=1e-14)
+
+
+def cubic_with_weight(x, c):
+    return c * x**3 + math.exp(x) * c
+
+
+def two_weighted_cubics(x):
+    return cubic_with_weight(x, 2.0) + cubic_with_weight(x * x, 0.5)
+
+
+def test_hessian_through_a_helper_that_saves_is_refused_and_auto_falls_back():
+    """The second pass keeps a helper's saved values' tangents on a list (`dstack`) of
+    mixed values, which Numba cannot type: a BackendError naming the generated line, whose
+    hint (backend="auto") gives the Python backend's Hessian."""
+    with pytest.raises(srcdiff.BackendError, match='backend="auto"'):
+        srcdiff.hessian(two_weighted_cubics, backend="numba")(0.4)
+    with pytest.warns(UserWarning, match="Numba cannot compile"):
+        got = srcdiff.hessian(two_weighted_cubics, backend="auto")(0.4)
+    grad = srcdiff.grad(two_weighted_cubics)
+    assert_close(got, fd_grad(lambda *a: grad(*a), (0.4,), 0), 1e-6, 1e-8)

@@ -121,6 +121,8 @@ class Analysis:
         self.resolver = resolver
         # integers generated code declares where it pops them (normalize._declared_ints)
         self.declared_ints: frozenset[str] = getattr(tree, "srcdiff_ints", frozenset())
+        # and the other values it pops without a derivative (`c: float = _stack.pop()`)
+        self.declared_constants: frozenset[str] = getattr(tree, "srcdiff_constants", frozenset())
         self.kinds = dict(param_kinds)
         self.param_kinds = dict(param_kinds)  # the arguments' kinds, as called
         self._lists_seen = LIST in self.kinds.values()  # has any name been a list?
@@ -426,6 +428,8 @@ class Analysis:
     def _set(self, name, kind, active):
         if name in self.declared_ints:  # (generated code's `k: int = _stack.pop()`)
             kind, active = INT, False
+        elif name in self.declared_constants:  # (`c: float = _stack.pop()`)
+            active = False
         if isinstance(kind, tuple):  # a helper's tuple result kept whole: treat as a sequence
             kind = SEQ
         if kind == INT:

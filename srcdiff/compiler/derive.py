@@ -14,6 +14,8 @@ import types
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..errors import BackendError, NonScalarOutputError, NotBatchable, NotUnrollable, SrcDiffError
 from . import njit
 from .analysis import ARRAY, INT, LIST, SCALAR, SEQ, SEQ2, useful_names
@@ -45,7 +47,7 @@ from .reverse import FunctionTransform
 from .reverse.checkpoint import parse_option
 from .reverse.float_tape import route_floats, sized_at
 from .reverse.frees import free_dead_arrays
-from .reverse.int_pops import declare_int_pops
+from .reverse.int_pops import declarations, declare_int_pops
 from .reverse.invariants import hoist_negations
 from .reverse.packed import pack_saves
 from .signs import tidy_signs
@@ -554,8 +556,8 @@ def _main_function(fn, entry, fwd, seeds, bwd, state, output, cot):
     _tidy_signs(fn, bwd_part, set(fn.adjoints.values()))
     body = free_dead_arrays(fwd_part + bwd_part, _array_locals(fn))
     body = _hoist_negations(fn, body)
-    body = _float_tape(fn, body)
-    body = _declare_int_pops(fn, body)
+    body, tape = _float_tape(fn, body)
+    body = _declare_int_pops(fn, body, tape)
     first_bwd = bwd_part[0]
     first_bwd.section = "backward sweep"
     if body[0] is not first_bwd:
@@ -609,10 +611,11 @@ def _hoist_negations(fn, body):
 def _float_tape(fn, body):
     """The pushes of proven floats on an `array('d')` made by `float_stack`
     (reverse/float_tape.py), in Python code that is not checkpointed; `_stack = []`
-    goes where nothing else is left on it."""
+    goes where nothing else is left on it.  Returns the body and the tape's name (None
+    where no tape is made)."""
     unit = fn.unit
     if unit.backend != "python" or unit.checkpoint is not None or not fn.uses_stack:
-        return body
+        return body, None
     made = [
         i
         for i, stmt in enumerate(body)
@@ -621,14 +624,14 @@ def _float_tape(fn, body):
         and stmt.targets[0].id == fn.stack
     ]
     if len(made) != 1:
-        return body
+        return body, None
     params = [p for p in fn.params if fn.an.kinds.get(p) == SCALAR]
     floats = fn.names.exact_or_suffixed("_floats")
     resolve = functools.partial(_resolve_call, fn)
     others = {a.arg for a in walk(fn.tree.args) if isinstance(a, ast.arg)} - set(params)
     guard = route_floats(body, fn.stack, floats, params, resolve, others)
     if guard is None:
-        return body
+        return body, None
     call = _call(fn.bind(_runtime().float_stack, "float_stack"), *map(_name, guard))
     at = made[0]
     others = body[:at] + body[at + 1 :]
@@ -640,17 +643,23 @@ def _float_tape(fn, body):
     else:  # made before the one loop that pushes, knowing how many floats it will hold
         where, size = sized
         call.keywords.append(ast.keyword(arg="size", value=size))
-    return body[:where] + [_assign(floats, call)] + body[where:]
+    return body[:where] + [_assign(floats, call)] + body[where:], floats
 
 
-def _declare_int_pops(fn, body):
-    """Pops of integers declared `k: int = _stack.pop()` in Python code, for the
-    Hessian's pass over it (reverse/int_pops.py)."""
+def _declare_int_pops(fn, body, tape=None):
+    """Pops of values the first pass does not differentiate declared (`k: int =
+    _stack.pop()`, `c: float = _stack.pop()`) in Python code, for the Hessian's pass over
+    it (reverse/int_pops.py); `tape`: the float tape's name, if the function has one."""
     if fn.unit.backend != "python":
         return body
     kinds = {**fn.an.kinds, **fn.flat.temp_kinds}
-    ints = {n for n, k in kinds.items() if k == INT}  # (integer arrays too: no derivative)
-    return declare_int_pops(body, fn.stack, ints)
+    temps, inactive = fn.flat.temp_kinds, fn.flat.inactive_temps
+    constant = {n for n in kinds if (n in inactive if n in temps else fn.an.active.get(n) is False)}
+    declared = declarations(
+        kinds, constant, fn.an.maybe_int, fn.ir.header_kinds(), lambda: fn.bind(np, "np")
+    )
+    stacks = (fn.stack,) if tape is None else (fn.stack, tape)
+    return declare_int_pops(body, stacks, declared)
 
 
 def _resolve_call(fn, node):

@@ -538,7 +538,8 @@ class Flattener:
                         f"{rule.label} has no derivative with respect to "
                         f"its argument {missing[0]!r}",
                         node,
-                        "pass a constant there, or wrap the value in srcdiff.stop_gradient",
+                        _runtime_helper_hint(rule.func)
+                        or "pass a constant there, or wrap the value in srcdiff.stop_gradient",
                     )
                 return Op(OpKind.RULE, targets, primal, node, rule=rule, bound=bound, active=active)
         unknown = [p for p in bound if rules and not any(p in r.params for r in rules)]
@@ -1010,14 +1011,7 @@ class Flattener:
                 "generator (as loops); for this one, write the loop: acc = ...; for ...: "
                 "acc = ..."
             )
-        if (getattr(func, "__module__", None) or "").startswith(_RUNTIME):
-            hint = (
-                f"{name} is a helper of srcdiff's generated code without a derivative rule "
-                "yet: this derivative of a derivative is not supported (the first "
-                "derivative is); for a Hessian, try the other modes: srcdiff.hessian(f, "
-                "mode='forward-over-reverse' or 'reverse-over-reverse' or "
-                "'forward-over-forward')"
-            )
+        hint = _runtime_helper_hint(func) or hint
         if func in (str, repr, format, ascii):  # text carries no derivative
             hint = (
                 f"a string carries no derivative: convert a value cut off from it, "
@@ -1430,4 +1424,20 @@ def _setitem_hint(base, index, listed):
     return (
         f"{hint}; or, outside a loop, build a new list: "
         f"{base}_new = [*{base}[:{i}], value, *{base}[{after}:]]"
+    )
+
+
+def _runtime_helper_hint(func):
+    """The hint for a helper of srcdiff's generated code met without a rule (or without one
+    for an argument) in a derivative of a derivative; None for any other function.  The
+    stop_gradient hint would not work: the user did not write that call."""
+    if not (getattr(func, "__module__", None) or "").startswith(_RUNTIME):
+        return None
+    name = getattr(func, "__name__", "the helper")
+    return (
+        f"{name} is a helper of srcdiff's generated code without a derivative rule "
+        "yet: this derivative of a derivative is not supported (the first "
+        "derivative is); for a Hessian, try the other modes: srcdiff.hessian(f, "
+        "mode='forward-over-reverse' or 'reverse-over-reverse' or "
+        "'forward-over-forward')"
     )

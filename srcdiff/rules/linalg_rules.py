@@ -11,12 +11,11 @@ the arbitrary extra columns of svd(a, full_matrices=True) of a non-square matrix
 complex eigenvalues of eig -- the helpers raise a DomainError saying so when the code
 runs.
 
-Second order: the helpers of slogdet, multi_dot and the splits, and the vjps of eigh,
-eig, svd, qr and lstsq have rules (below), so Hessians through them work (through eigh,
-eig, svd, qr and lstsq, all but forward over forward: eigh_jvp, eig_jvp, svd_jvp,
-qr_jvp and lstsq_jvp have no rules yet, so that mode is refused with a NoRuleError
-naming the helper).  np.linalg.qr of a wide matrix (R not square) has no derivative
-here, as in JAX and PyTorch: a DomainError when the code runs.
+Second order: the helpers of slogdet, multi_dot and the splits, and the jvps and vjps of
+eigh, eig, svd, qr and lstsq have rules (below), so Hessians through them work in every
+mode (forward over forward differentiates the jvp helpers, the other modes the vjp
+helpers).  np.linalg.qr of a wide matrix (R not square) has no derivative here, as in
+JAX and PyTorch: a DomainError when the code runs.
 """
 
 import math
@@ -153,8 +152,7 @@ _helper(
     several=True,
 )
 # eigh_vjp(v, a, o, UPLO) (o: the results (w, V)): linear in v, its transpose eigh_jvp;
-# in o, eigh_vjp_do and its transpose eigh_vjp_do_t; it does not read a.  (eigh_jvp,
-# eig_jvp, svd_jvp and lstsq_jvp have no rules yet.)
+# in o, eigh_vjp_do and its transpose eigh_vjp_do_t; it does not read a.
 _helper(
     rl.eigh_vjp,
     "v, a, o, UPLO='L'",
@@ -228,6 +226,70 @@ _helper(
         "v": "lstsq_jvp(None, g, a, b, o)",
         "a": "lstsq_hvp(None, g, v, a, b, o)[0]",
         "b": "lstsq_hvp(None, g, v, a, b, o)[1]",
+    },
+)
+# The jvp helpers (forward over forward), each linear in its tangent u, with the vjp
+# helper as its transpose.  eigh_jvp(u, a, o, UPLO) as eigh_vjp: in o, eigh_jvp_do and
+# its transpose eigh_jvp_do_t.  The others as their vjps: o a zero parameter, so the rule
+# for a is the total derivative, the second derivative of the decomposition in the
+# directions u and t (X_jvp_da, symmetric in them); its transpose in t is then the
+# derivative of the vjp helper in a along u (X_vjp_da, lstsq_hvp): <g, D2[u, t]> is
+# <X_vjp_da(u, g), t>.
+_helper(
+    rl.eigh_jvp,
+    "u, a, o, UPLO='L'",
+    zero="a",
+    several=True,
+    jvp={"u": "eigh_jvp(t, a, o, UPLO)", "o": "eigh_jvp_do(t, u, o, UPLO)"},
+    vjp={"u": "eigh_vjp(g, a, o, UPLO)", "o": "eigh_jvp_do_t(g, u, o, UPLO)"},
+)
+_helper(
+    rl.eig_jvp,
+    "u, a, o",
+    zero="o",
+    several=True,
+    jvp={"u": "eig_jvp(t, a, o)", "a": "eig_jvp_da(t, u, a, o)"},
+    vjp={"u": "eig_vjp(g, a, o)", "a": "eig_vjp_da(u, g, a, o)"},
+)
+_helper(
+    rl.svd_jvp,
+    "u, a, o, full_matrices=True, compute_uv=True",
+    zero="o",
+    several=True,
+    jvp={
+        "u": "svd_jvp(t, a, o, full_matrices, compute_uv)",
+        "a": "svd_jvp_da(t, u, a, o, full_matrices, compute_uv)",
+    },
+    vjp={
+        "u": "svd_vjp(g, a, o, full_matrices, compute_uv)",
+        "a": "svd_vjp_da(u, g, a, o, full_matrices, compute_uv)",
+    },
+)
+_helper(
+    rl.qr_jvp,
+    "u, a, o, mode='reduced'",
+    zero="o",
+    several=True,
+    jvp={"u": "qr_jvp(t, a, o, mode)", "a": "qr_jvp_da(t, u, a, o, mode)"},
+    vjp={"u": "qr_vjp(g, a, o, mode)", "a": "qr_vjp_da(u, g, a, o, mode)"},
+)
+# lstsq_jvp(u_a, u_b, a, b, o): either direction may be None
+_helper(
+    rl.lstsq_jvp,
+    "ua, ub, a, b, o",
+    zero="o",
+    several=True,
+    jvp={
+        "ua": "lstsq_jvp(t, None, a, b, o)",
+        "ub": "lstsq_jvp(None, t, a, b, o)",
+        "a": "lstsq_jvp_da(t, None, ua, ub, a, b, o)",
+        "b": "lstsq_jvp_da(None, t, ua, ub, a, b, o)",
+    },
+    vjp={
+        "ua": "lstsq_vjp_a(g, a, b, o)",
+        "ub": "lstsq_vjp_b(g, a, b, o)",
+        "a": "lstsq_hvp(ua, ub, g, a, b, o)[0]",
+        "b": "lstsq_hvp(ua, ub, g, a, b, o)[1]",
     },
 )
 # multi_dot's helpers: linear in the (co)tangent, each the other's transpose; in the

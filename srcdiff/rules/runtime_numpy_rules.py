@@ -53,6 +53,7 @@ cholesky_vjp_dL = rn.cholesky_vjp_dL
 cholesky_vjp_dL_t = rn.cholesky_vjp_dL_t
 pinv_jvp_da = rn.pinv_jvp_da
 pinv_vjp_da = rn.pinv_vjp_da
+matrix_power_jvp_da = rn.matrix_power_jvp_da
 
 # --- the rule table ------------------------------------------------------------------------
 
@@ -81,6 +82,7 @@ NS = {
     "cholesky_vjp_dL_t": cholesky_vjp_dL_t,
     "pinv_jvp_da": pinv_jvp_da,
     "pinv_vjp_da": pinv_vjp_da,
+    "matrix_power_jvp_da": matrix_power_jvp_da,
 }
 
 #: Every rule this module registers, in order.
@@ -318,7 +320,9 @@ rule(
 
 # linear in the tangent / cotangent, each the other's transpose; cholesky's also in the
 # factor L (runtime.arrays gives those derivatives and their transposes); matrix_power's
-# has no derivative in the matrix (Hessians through matrix_power are refused)
+# also in the matrix: matrix_power_jvp_da, the second derivative of a^n (symmetric in its
+# two directions), whose transpose in s is the derivative of the vjp,
+# matrix_power_jvp(g, a^T, n), in a along u: matrix_power_jvp_da(u^T, g, a^T, n)
 rule(
     rn.cholesky_jvp,
     "u, L",
@@ -334,8 +338,11 @@ rule(
 rule(
     rn.matrix_power_jvp,
     "u, a, n",
-    jvp={"u": "matrix_power_jvp(t, a, n)"},
-    vjp={"u": "matrix_power_jvp(g, np.swapaxes(a, -1, -2), n)"},
+    jvp={"u": "matrix_power_jvp(t, a, n)", "a": "matrix_power_jvp_da(t, u, a, n)"},
+    vjp={
+        "u": "matrix_power_jvp(g, np.swapaxes(a, -1, -2), n)",
+        "a": "matrix_power_jvp_da(np.swapaxes(u, -1, -2), g, np.swapaxes(a, -1, -2), n)",
+    },
 )
 # pinv's helpers: p is always pinv(a) of the same a (a zero parameter, as cumprod's o):
 # the rules for a give the total derivative, the second derivative of pinv

@@ -65,6 +65,7 @@ __all__ = [
     "matmul_da",
     "matmul_db",
     "matrix_power_jvp",
+    "matrix_power_jvp_da",
     "norm_partials",
     "norm_partials_ds",
     "norm_partials_dx",
@@ -116,6 +117,7 @@ SECOND_ORDER = (
     "cumprod_d2",
     "cumprod_hess",
     "det_cofactor_jvp",
+    "matrix_power_jvp_da",
     "norm_partials_ds",
     "norm_partials_dx",
     "pinv_jvp_da",
@@ -1403,6 +1405,31 @@ def matrix_power_jvp(t, a, n):
     for _ in range(n - 1):
         powers.append(np.matmul(powers[-1], A))
     return sum(np.matmul(powers[k], np.matmul(t, powers[n - 1 - k])) for k in range(n))
+
+
+def matrix_power_jvp_da(s, u, a, n):
+    """The derivative of matrix_power_jvp(u, a, n) along a's tangent s: the second
+    derivative of a^n in the directions u and s (symmetric in them), the sum over k of
+    d(a^k) u a^(n-1-k) + a^k u d(a^(n-1-k)); for n < 0 that of b^-n, b = inv(a), whose
+    tangents are -b u b and -b s b."""
+    A = np.asarray(a)
+    dtype = A.dtype if A.dtype.kind in "fc" else None
+    s, u = np.asarray(s, dtype=dtype), np.asarray(u, dtype=dtype)
+    if n == 0:
+        return np.zeros(np.broadcast_shapes(A.shape, s.shape, u.shape), dtype=u.dtype)
+    if n < 0:
+        B = np.linalg.inv(A)
+        sB, uB = -np.matmul(B, np.matmul(s, B)), -np.matmul(B, np.matmul(u, B))
+        d_uB = -np.matmul(sB, np.matmul(u, B)) - np.matmul(B, np.matmul(u, sB))
+        return matrix_power_jvp_da(sB, uB, B, -n) + matrix_power_jvp(d_uB, B, -n)
+    powers = [np.broadcast_to(np.eye(A.shape[-1], dtype=A.dtype), A.shape)]
+    for _ in range(n - 1):
+        powers.append(np.matmul(powers[-1], A))
+    return sum(
+        np.matmul(matrix_power_jvp(s, A, k), np.matmul(u, powers[n - 1 - k]))
+        + np.matmul(powers[k], np.matmul(u, matrix_power_jvp(s, A, n - 1 - k)))
+        for k in range(n)
+    )
 
 
 def pinv_jvp(t, a, p):

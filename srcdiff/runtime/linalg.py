@@ -21,18 +21,22 @@ vectors' cotangent (tangent) is zero, when the eigenvalues alone are differentia
 
 import numpy as np
 
-from .arrays import pinv_jvp, pinv_vjp, pinv_vjp_da, rows_of
+from .arrays import pinv_jvp, pinv_jvp_da, pinv_vjp, pinv_vjp_da, rows_of
 
 __all__ = [
     "eig_jvp",
+    "eig_jvp_da",
     "eig_vjp",
     "eig_vjp_da",
     "eigh_jvp",
+    "eigh_jvp_do",
+    "eigh_jvp_do_t",
     "eigh_vjp",
     "eigh_vjp_do",
     "eigh_vjp_do_t",
     "lstsq_hvp",
     "lstsq_jvp",
+    "lstsq_jvp_da",
     "lstsq_vjp_a",
     "lstsq_vjp_b",
     "multi_dot_jvp",
@@ -41,6 +45,7 @@ __all__ = [
     "multi_dot_vjp",
     "multi_dot_vjp_da",
     "qr_jvp",
+    "qr_jvp_da",
     "qr_vjp",
     "qr_vjp_da",
     "slogdet_jvp",
@@ -50,6 +55,7 @@ __all__ = [
     "split_pieces",
     "split_vjp",
     "svd_jvp",
+    "svd_jvp_da",
     "svd_vjp",
     "svd_vjp_da",
 ]
@@ -234,6 +240,49 @@ def eigh_vjp_do_t(h, v, out, UPLO="L"):
     return cw, cV
 
 
+def _off_diagonal(P):
+    """Whether square P has a nonzero entry off its diagonal."""
+    return _any(P - _diag_embed(np.diagonal(P, axis1=-2, axis2=-1)))
+
+
+def eigh_jvp_do(s, u, out, UPLO="L"):
+    """The derivative of eigh_jvp(u, a, out, UPLO) along a tangent s = (s_w, s_V) of out:
+    with P = V^T S V, dP = s_V^T S V + V^T S s_V, so d dw = diag(dP) and
+    d dV = s_V (F o P) + V (dF o P + F o dP), dF_ij = -F_ij^2 (s_w_j - s_w_i)."""
+    w, V = np.asarray(out[0]), np.asarray(out[1])
+    sw, sV = _part(s, 0, w), _part(s, 1, V)
+    S = _symmetric(np.asarray(u, dtype=V.dtype), UPLO)
+    P = np.matmul(_mT(V), np.matmul(S, V))
+    SsV = np.matmul(S, sV)
+    dP = np.matmul(_mT(sV), np.matmul(S, V)) + np.matmul(_mT(V), SsV)
+    ddw = np.diagonal(dP, axis1=-2, axis2=-1).copy()
+    if not (_off_diagonal(P) or _off_diagonal(dP)):
+        return ddw, np.zeros_like(V)
+    F = _gap_inverse(w, "eigenvalue", "np.linalg.eigh")
+    inner = _gap_inverse_jvp(F, sw) * P + F * dP
+    return ddw, np.matmul(sV, F * P) + np.matmul(V, inner)
+
+
+def eigh_jvp_do_t(h, u, out, UPLO="L"):
+    """The transpose of eigh_jvp_do in s: the cotangents (of w, of V) of out for the
+    cotangents h = (h_w, h_V) of eigh_jvp's results."""
+    w, V = np.asarray(out[0]), np.asarray(out[1])
+    hw, hV = _part(h, 0, w), _part(h, 1, V)
+    S = _symmetric(np.asarray(u, dtype=V.dtype), UPLO)
+    C = _diag_embed(hw)  # the cotangent of dP
+    cV = np.zeros_like(V)
+    cw = np.zeros_like(w)
+    if _any(hV):
+        F = _gap_inverse(w, "eigenvalue", "np.linalg.eigh")
+        P = np.matmul(_mT(V), np.matmul(S, V))
+        Q = np.matmul(_mT(V), hV)
+        C = C + F * Q
+        cV = np.matmul(hV, _mT(F * P))
+        Rq = -Q * P * F * F
+        cw = np.sum(Rq, axis=-2) - np.sum(Rq, axis=-1)
+    return cw, cV + np.matmul(S, np.matmul(V, C + _mT(C)))
+
+
 # --- eig: a = V diag(w) V^-1 of a real matrix with real eigenvalues -------------------------
 
 
@@ -301,6 +350,15 @@ def _svd_full_error():
     )
 
 
+def _check_no_zero(s):
+    """A non-square matrix's singular vectors divide by its singular values."""
+    if np.any(s == 0):
+        raise _domain_error(
+            "np.linalg.svd of a non-square matrix has no derivative of its singular "
+            "vectors where a singular value is 0"
+        )
+
+
 def _svd_cotangents(g, out, m, n, full_matrices):
     gu, gs, gvt = _part(g, 0, out[0]), _part(g, 1, out[1]), _part(g, 2, out[2])
     k = min(m, n)
@@ -330,11 +388,7 @@ def svd_vjp(g, a, out, full_matrices=True, compute_uv=True):
         )
     grad = np.matmul(U, np.matmul(inner, _mT(V)))
     if vectors and m != n:
-        if np.any(s == 0):
-            raise _domain_error(
-                "np.linalg.svd of a non-square matrix has no derivative of its singular "
-                "vectors where a singular value is 0"
-            )
+        _check_no_zero(s)
         inv_s = 1.0 / s
         if m > n:
             proj = gU - np.matmul(U, np.matmul(_mT(U), gU))
@@ -365,11 +419,7 @@ def svd_jvp(t, a, out, full_matrices=True, compute_uv=True):
         dU = np.matmul(U, F * (PS + _mT(PS)))
         dV = np.matmul(V, F * (SP + _mT(SP)))
     if m != n and _any(t):
-        if np.any(s == 0):
-            raise _domain_error(
-                "np.linalg.svd of a non-square matrix has no derivative of its singular "
-                "vectors where a singular value is 0"
-            )
+        _check_no_zero(s)
         inv_s = 1.0 / s
         if m > n:
             tv = np.matmul(t, V)
@@ -415,6 +465,28 @@ def eig_vjp_da(t, v, a, out):
     grad = np.linalg.solve(_mT(V), np.matmul(M, _mT(V)))
     inner = np.matmul(dM, _mT(V)) + np.matmul(M, _mT(dV)) - np.matmul(_mT(dV), grad)
     return np.linalg.solve(_mT(V), inner)
+
+
+def eig_jvp_da(s, u, a, out):
+    """The derivative of eig_jvp(u, a, eig(a)) along a's tangent s: the second derivative
+    of eig at a in the directions u and s (symmetric in them).  eig_jvp's formula
+    differentiated, with (s_w, s_V) = eig_jvp(s, ...) and d(V^-1) = -V^-1 s_V V^-1."""
+    w, V = _real_eig(out)
+    u = np.asarray(u, dtype=V.dtype)
+    sw, sV = eig_jvp(s, a, out)
+    P = np.linalg.solve(V, np.matmul(u, V))
+    dP = np.linalg.solve(V, np.matmul(u, sV) - np.matmul(sV, P))
+    ddw = np.diagonal(dP, axis1=-2, axis2=-1).copy()
+    if not (_off_diagonal(P) or _off_diagonal(dP)):
+        return ddw, np.zeros_like(V)
+    F = _gap_inverse(w, "eigenvalue", "np.linalg.eig")
+    X = F * P
+    dX = _gap_inverse_jvp(F, sw) * P + F * dP
+    VX = np.matmul(V, X)
+    dVX = np.matmul(sV, X) + np.matmul(V, dX)
+    along = np.sum(V * VX, axis=-2)
+    d_along = np.sum(sV * VX + V * dVX, axis=-2)
+    return ddw, dVX - sV * along[..., None, :] - V * d_along[..., None, :]
 
 
 def svd_vjp_da(t, v, a, out, full_matrices=True, compute_uv=True):
@@ -471,6 +543,61 @@ def svd_vjp_da(t, v, a, out, full_matrices=True, compute_uv=True):
                 + np.matmul(U * inv_s[..., None, :], _mT(d_proj))
             )
     return d_grad
+
+
+def _svd_gap_terms(P, dP, s, ds, U, dU):
+    """The derivative of U (F o (P S + (P S)^T)), svd_jvp's gap term of dU (of dV, with
+    P^T, dP^T and V, dV), along a's tangent: P -> dP, s -> ds, U -> dU."""
+    F = _gap_inverse(s * s, "singular value", "np.linalg.svd")
+    dF = _gap_inverse_jvp(F, 2 * s * ds)
+    PS = P * s[..., None, :]
+    dPS = dP * s[..., None, :] + P * ds[..., None, :]
+    sym, d_sym = PS + _mT(PS), dPS + _mT(dPS)
+    return np.matmul(dU, F * sym) + np.matmul(U, dF * sym + F * d_sym)
+
+
+def _svd_projected_jvp(t, V, dV, U, dU, s, ds):
+    """The derivative of (I - U U^T) t V S^-1, svd_jvp's term of dU for a tall matrix
+    (of dV for a wide one, with t^T and U, V swapped), along a's tangent."""
+    tv, dtv = np.matmul(t, V), np.matmul(t, dV)
+    UtTv = np.matmul(_mT(U), tv)
+    proj = tv - np.matmul(U, UtTv)
+    d_proj = (
+        dtv
+        - np.matmul(dU, UtTv)
+        - np.matmul(U, np.matmul(_mT(dU), tv))
+        - np.matmul(U, np.matmul(_mT(U), dtv))
+    )
+    inv_s = 1.0 / s
+    return d_proj * inv_s[..., None, :] - proj * (ds * inv_s * inv_s)[..., None, :]
+
+
+def svd_jvp_da(s, u, a, out, full_matrices=True, compute_uv=True):
+    """The derivative of svd_jvp(u, a, svd(a, ...), ...) along a's tangent s: the second
+    derivative of svd at a in the directions u and s (symmetric in them).  svd_jvp's
+    formula differentiated, with (s_U, s_s, s_V) from svd_jvp(s, ...)."""
+    U, sv, V, m, n = _svd_parts(a, out, compute_uv, full_matrices)
+    u = np.asarray(u, dtype=U.dtype)
+    sU, ss, sVt = svd_jvp(s, a, (U, sv, _mT(V)), False, True)
+    sV = _mT(sVt)
+    P = np.matmul(_mT(U), np.matmul(u, V))
+    dP = np.matmul(_mT(sU), np.matmul(u, V)) + np.matmul(_mT(U), np.matmul(u, sV))
+    dds = np.diagonal(dP, axis1=-2, axis2=-1).copy()
+    if not compute_uv:
+        return dds
+    if full_matrices and m != n:
+        raise _svd_full_error()
+    ddU, ddV = np.zeros_like(U), np.zeros_like(V)
+    if _off_diagonal(P) or _off_diagonal(dP):
+        ddU = _svd_gap_terms(P, dP, sv, ss, U, sU)
+        ddV = _svd_gap_terms(_mT(P), _mT(dP), sv, ss, V, sV)
+    if m != n and _any(u):
+        _check_no_zero(sv)
+        if m > n:
+            ddU = ddU + _svd_projected_jvp(u, V, sV, U, sU, sv, ss)
+        else:
+            ddV = ddV + _svd_projected_jvp(_mT(u), U, sU, V, sV, sv, ss)
+    return ddU, dds, _mT(ddV)
 
 
 # --- lstsq: x = pinv(a) b, residuals |b - a x|^2 (where NumPy returns them), s of a --------
@@ -573,6 +700,42 @@ def lstsq_hvp(t_a, t_b, v, a, b, out):
         )
     d_grad_b = np.matmul(_mT(dp), gx) + drg
     return d_grad_a, (d_grad_b[..., 0] if vec else d_grad_b)
+
+
+def _lstsq_direction(t_a, t_b, A, B, dtype):
+    """A direction (t_a, t_b) of lstsq's (a, b), None as zeros, b's as a matrix."""
+    ta = np.zeros_like(A, dtype=dtype) if t_a is None else np.asarray(t_a, dtype=dtype)
+    tb = np.zeros_like(B, dtype=dtype) if t_b is None else _lstsq_b(np.asarray(t_b, dtype))[0]
+    return ta, tb
+
+
+def lstsq_jvp_da(s_a, s_b, u_a, u_b, a, b, out):
+    """The derivative of lstsq_jvp(u_a, u_b, a, b, lstsq(a, b)) along (s_a, s_b) (any of
+    them None): the second derivative of lstsq at (a, b) in the directions u and s
+    (symmetric in them).  lstsq_jvp's formula differentiated: it is the derivative
+    itself wherever it is defined, since a^T r = 0 holds at every a, b."""
+    A = np.asarray(a)
+    B, vec = _lstsq_b(b)
+    p = np.linalg.pinv(A)
+    x = np.matmul(p, B)
+    r = B - np.matmul(A, x)
+    sa, sb = _lstsq_direction(s_a, s_b, A, B, x.dtype)
+    ua, ub = _lstsq_direction(u_a, u_b, A, B, x.dtype)
+    dp_s = pinv_jvp(sa, A, p)
+    dx_s = np.matmul(dp_s, B) + np.matmul(p, sb)
+    ddx = np.matmul(pinv_jvp(ua, A, p), sb) + np.matmul(dp_s, ub)
+    ds = np.zeros(min(A.shape), dtype=x.dtype)
+    if u_a is not None and s_a is not None:
+        ddx = ddx + np.matmul(pinv_jvp_da(sa, ua, A, p), B)
+        ds = svd_jvp_da(sa, ua, A, np.linalg.svd(A, compute_uv=False), False, False)
+    res = np.asarray(out[1])
+    if res.size:
+        dr_s = sb - np.matmul(sa, x) - np.matmul(A, dx_s)  # r's tangent along s
+        dres = 2 * np.sum(dr_s * (ub - np.matmul(ua, x)) - r * np.matmul(ua, dx_s), axis=0)
+        dres = dres[0] if vec else dres
+    else:
+        dres = np.zeros_like(res, dtype=x.dtype)
+    return (ddx[..., 0] if vec else ddx), dres, 0, ds
 
 
 # --- splits: the cotangent of the pieces joined again ---------------------------------------
@@ -804,3 +967,24 @@ def qr_vjp_da(t, v, a, out, mode="reduced"):
     grad = _right_solve_t(gQ + np.matmul(Q, N), R)
     dG = np.matmul(dQ, N) + np.matmul(Q, dN)
     return _right_solve_t(dG - np.matmul(grad, _mT(dR)), R)
+
+
+def qr_jvp_da(s, u, a, out, mode="reduced"):
+    """The derivative of qr_jvp(u, a, qr(a), mode) along a's tangent s: the second
+    derivative of qr at a in the directions u and s (symmetric in them).  qr_jvp's
+    formula differentiated, with (s_Q, s_R) = qr_jvp(s, ...) and
+    d(u R^-1) = -u R^-1 s_R R^-1."""
+    Q, R = _qr_parts(a, out, mode)
+    sQ, sR = qr_jvp(s, a, (Q, R))
+    X = _right_solve(np.asarray(u, dtype=Q.dtype), R)
+    C = np.matmul(_mT(Q), X)
+    L = np.tril(C, -1)
+    W = L - _mT(L)
+    dX = -_right_solve(np.matmul(X, sR), R)
+    dC = np.matmul(_mT(sQ), X) + np.matmul(_mT(Q), dX)
+    dL = np.tril(dC, -1)
+    dW = dL - _mT(dL)
+    ddR = np.matmul(dC - dW, R) + np.matmul(C - W, sR)
+    if str(mode) == "r":
+        return ddR
+    return np.matmul(sQ, W - C) + np.matmul(Q, dW - dC) + dX, ddR

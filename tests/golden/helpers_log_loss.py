@@ -59,7 +59,7 @@ def log_loss_grad(w1, w2, b):
         dw2 = dw2 + g2
         db = db + g3
         p = _stack.pop()
-        label = _stack.pop()
+        label: float = _stack.pop()
     return dw1, dw2, db
 
 
@@ -73,6 +73,8 @@ def neuron_fwd(_stack, x1, x2, w1, w2, b):
 def neuron_bwd(_stack, dout, w1, w2, b):
     """Backward sweep of neuron: adjoints of w1, w2, b."""
     x1, x2 = _stack.pop()
+    x1: float
+    x2: float
     # line 11: return sigmoid(w1 * x1 + w2 * x2 + b)
     dt4 = sigmoid_bwd(_stack, dout)
     db = dt4

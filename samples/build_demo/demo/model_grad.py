@@ -64,6 +64,7 @@ def predict_fwd(_stack, w, b, x):
 def predict_bwd(_stack, dout, w, b):
     """Backward sweep of predict: adjoints of w, b."""
     out, x = _stack.pop()
+    x: float
     # line 11: return math.tanh(w * x + b)
     dt2 = dout * (1 - out * out)
     db = dt2
@@ -169,7 +170,7 @@ def loss_bwd(_stack, dout, w, b):
     dw = dout * t5
     dw = dw + dt5 * DECAY
     dtotal = dout / n
-    iters1 = _stack.pop()
+    iters1: range = _stack.pop()
     # line 18: for x, y in data:
     db = 0.0
     for i1 in reversed(iters1):

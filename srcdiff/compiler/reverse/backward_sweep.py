@@ -157,7 +157,11 @@ class BackwardSweep:
                 for n in order[i + 1 :]
                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n is not node.value
             }
-            if new in later and old in later and not self._saved_copy(order[i + 1 :], new, old):
+            if (
+                new in later
+                and old in later
+                and not self._saved_copy(order[i + 1 :], new, old, node)
+            ):
                 raise self.source.error(
                     UnsupportedSyntaxError,
                     f"srcdiff cannot differentiate the list {old} used under a second name "
@@ -167,20 +171,32 @@ class BackwardSweep:
                     "in forward mode (mode='forward')",
                 )
 
-    def _saved_copy(self, rest, new, old):
+    def _saved_copy(self, rest, new, old, node=None):
         """Is `new = old` a gradient's save of a list a later statement rebinds
         (`xs_1 = xs; xs = list_set(xs, i, v)`, differentiated again)?  Nothing changes the
         list in place through either name afterwards, so the two names hold one value,
-        as two names of a number do."""
+        as two names of a number do.  Where the statement right after it rebinds `old`
+        (`xs_1 = xs; xs = []`, a saved list cleared), what changes `old` in place after
+        that changes the new list, not the saved one, until `old = new` gives it back."""
         if not str(getattr(self.source, "filename", "")).startswith("<srcdiff"):
             return False
-        return not any(
-            isinstance(n, ast.Attribute)
-            and isinstance(n.value, ast.Name)
-            and n.value.id in (new, old)
-            and n.attr in MUTATORS
-            for n in rest
-        )
+        rebound = _next_statement(self.tree, node) if node is not None else None
+        if not _assigns(rebound, old):
+            rebound = None
+        fresh = False  # does `old` name another list than `new` here?
+        for n in rest:
+            if n is rebound:
+                fresh = True
+            elif isinstance(n, ast.Assign) and _assigns(n, old) and _reads_name(n.value, new):
+                fresh = False
+            if (
+                isinstance(n, ast.Attribute)
+                and isinstance(n.value, ast.Name)
+                and n.attr in MUTATORS
+                and (n.value.id == new or (n.value.id == old and not fresh))
+            ):
+                return False
+        return True
 
     def refuse_indexed_list_parameters(self, params):
         """A helper's list parameter comes with its caller's adjoint stack (the list was
@@ -888,6 +904,30 @@ def _axes_node(axes):
     if axes < 0:
         return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(-axes))
     return ast.Constant(axes)
+
+
+def _next_statement(tree, stmt):
+    """The statement after `stmt` in the block holding it, or None."""
+    for node in ast.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and stmt in block:
+                at = block.index(stmt)
+                return block[at + 1] if at + 1 < len(block) else None
+    return None
+
+
+def _assigns(stmt, name):
+    """Is `stmt` the assignment `name = ...`?"""
+    return (
+        isinstance(stmt, ast.Assign)
+        and isinstance(stmt.targets[0], ast.Name)
+        and stmt.targets[0].id == name
+    )
+
+
+def _reads_name(expr, name):
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(expr))
 
 
 def _in_order(tree):
