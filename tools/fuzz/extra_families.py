@@ -11,7 +11,12 @@ NumPy functions that take or give several arrays.
   ``np.r_`` / ``np.c_`` of arrays and numbers, ``np.dstack``, ``np.linalg.multi_dot`` of
   a display or a named list, ``np.einsum`` in its sublist form, the pieces of
   ``np.split`` / ``np.array_split``, ``np.modf``'s fractional part and ``np.frexp``'s
-  mantissa, a ragged list of arrays grown and joined, each read once or twice.
+  mantissa, a ragged list of arrays grown and joined, each read once or twice;
+* ``iterables`` -- loops (and generators, ``list(...)``, ``sorted(...)``, unpacking)
+  over what `for` walks but can't index by position: a module-level dict (its keys, in
+  a body whose order matters, so walking its values instead is a wrong value), sets
+  (displays, comprehensions, ``set(...)``, a module's frozenset), ``map`` and
+  ``itertools.product`` / ``combinations``.
 
 Every template runs in plain Python at the random point (shapes are chosen to fit) and is
 differentiable there almost surely.
@@ -19,7 +24,7 @@ differentiable there almost surely.
 
 from __future__ import annotations
 
-EXTRA_FAMILIES = ("py_extras", "np_extras")
+EXTRA_FAMILIES = ("py_extras", "np_extras", "iterables")
 
 # a loop over xs and ys (lists of floats of one length) accumulating into `s`
 _LOOPS = [
@@ -39,6 +44,24 @@ _READS = [
     "sum(sq(v) for v in ys)",
     "first * e + sum(rest)",
     "(big := max(xs)) * big",
+]
+
+
+# a loop over an iterable of indices into x (n >= 3 items), updating `s` in an order
+# that matters; D is a module-level dict of indices to indices, S a frozenset
+_WALKS = [
+    "    for k in D:\n        s = s * 0.5 * x[k] + e * D[k]\n",
+    "    for k in sorted(D, reverse=True):\n        s = s * x[k] + D[k]\n",
+    "    for k in ks:\n        s = s * x[k] + e\n",
+    "    for k in {{{a}, {b}}}:\n        s = s * x[k] - 0.5\n",
+    "    for k in list(set([{b}, {a}, {b}])):\n        s = s * e + x[k]\n",
+    "    for k in S:\n        s = s * x[k] + 1.0\n",
+    "    for i, k in enumerate(S):\n        s = s * x[k] + i * e\n",
+    "    for k in map(int, [{a}.0, {b}.0]):\n        s = s * x[k] + e\n",
+    "    for i, j in itertools.product(range(2), range(2)):\n        s = s * x[i] + x[j]\n",
+    "    for i, j in itertools.combinations(range(3), 2):\n        s = s + x[i] * x[j] * s\n",
+    "    s = s + sum(x[k] * D[k] for k in D)\n",
+    "    a, b = {{{a}, {b}}}\n    s = s + x[a] * x[b] * e\n",
 ]
 
 
@@ -113,3 +136,21 @@ class ExtraFamilies:
         )
         args = {"x": self.value((n,)), "w": self.value((n,))}
         return src, args, self.pick([("x", "w"), ("w",), ("x",)])
+
+    def iterables(self):
+        self.hessian_p = 0.5
+        n = self.pick([3, 4])
+        keys = list(range(n))
+        self.rng.shuffle(keys)
+        table = ", ".join(f"{k}: {self.pick(range(n))}" for k in keys)
+        a, b = self.pick([(0, 2), (2, 1), (1, 0)])
+        walks = [self.pick(_WALKS).format(a=a, b=b) for _ in range(2)]
+        src = (
+            "import itertools\n\n"
+            f"D = {{{table}}}\n"
+            f"S = frozenset({{{b}, {a}}})\n\n\n"
+            "def f(x, e):\n"
+            "    ks = {i % 3 for i in range(4)}\n"
+            f"    s = {self.unary('e')}\n" + "".join(walks) + "    return s * np.sum(x)\n"
+        )
+        return src, {"x": self.value((n,)), "e": self.value(())}, self.pick([("x", "e"), ("x",)])
