@@ -770,8 +770,23 @@ class Analysis:
         if kind == INT:
             return INT, False
         if kind == OTHER:
-            return OTHER, active
+            return (self._table_item_kind(node.value) or OTHER), active
         return ARRAY, active
+
+    def _table_item_kind(self, node):
+        """INT or SCALAR for an item of a module's dict of numbers (`D[k]`, D = {0: 2,
+        1: 0.5}): arithmetic with it is arithmetic of numbers -- as OTHER, a tangent
+        `ds = ds + dx[k] * D[k]` was no number and forward over forward refused it; else
+        None."""
+        if not isinstance(node, ast.Name) or node.id in self.kinds:
+            return None
+        if self.resolver.is_local(node.id):
+            return None
+        table = self.resolver.lookup(node.id)
+        if not isinstance(table, dict) or not table:
+            return None
+        kinds = {kind_of_value(v) for v in table.values()}
+        return INT if kinds == {INT} else SCALAR if kinds <= {INT, SCALAR} else None
 
     def may_hold_arrays(self, node):
         """May the sequence `node` evaluates to hold arrays (unit.py asks, for the lists a

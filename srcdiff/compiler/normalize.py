@@ -58,6 +58,7 @@ from .source import (
     is_library,
     is_user_function,
 )
+from .unindexed import as_tuple, made_unindexed, unindexed, unindexed_locals
 
 _UNSUPPORTED_STMTS = {
     ast.Try: ("a `try` statement", "move the try/except outside the differentiated function"),
@@ -247,6 +248,7 @@ _QUESTIONS = {
     "loop": lambda obj: obj if obj is not MISSING and obj in _LOOP_BUILTINS else None,
     "reduction": reduction_of,
     "identity": lambda obj: obj,  # a helper given a display calls its flat view (flatcalls.py)
+    "unindexed": unindexed,  # a set, dict or iterator: walked as tuple(it) (unindexed.py)
 }
 
 
@@ -921,6 +923,8 @@ class Normalizer(Reductions, Inlining):
             return pre + [_assign(ast.Tuple(elts=elts, ctx=ast.Store()), value, stmt)]
         # a, b = seq  ->  t = seq; a = t[0]; b = t[1]
         pre = []
+        if self._unindexed(value):
+            pre, value = self._as_tuple(value, stmt)
         if not isinstance(value, ast.Name):
             tmp = self.names.numbered("t")
             pre = self._stmt_Assign(_assign(tmp, value, stmt))
@@ -1138,7 +1142,10 @@ class Normalizer(Reductions, Inlining):
 
     def _as_name(self, expr, stmt):
         """The sequence a loop iterates over, as a name bound once before the loop: Python
-        evaluates it once, so `for v in x: x = ...` still walks the first x."""
+        evaluates it once, so `for v in x: x = ...` still walks the first x.  A set, dict
+        or iterator is walked as `tuple(it)` (unindexed.py)."""
+        if self._unindexed(expr):
+            return self._as_tuple(expr, stmt)
         if isinstance(expr, ast.Name) and expr.id not in self.loop_assigned:
             return [], expr
         if (
@@ -1151,6 +1158,29 @@ class Normalizer(Reductions, Inlining):
             expr = _located(_call("list", expr), expr)
         tmp = self.names.numbered("seq")
         return self._stmt_Assign(_assign(tmp, expr, stmt)), _name(tmp)
+
+    def _as_tuple(self, expr, stmt):
+        """`seq = tuple(it)` for a set, dict or iterator `it`, made in a statement of its
+        own first (`it = map(...)`: a refusal there names the call, not `tuple`)."""
+        pre = []
+        if not isinstance(expr, ast.Name):
+            held = self.names.numbered("it")
+            pre = self._stmt_Assign(_assign(held, expr, stmt))
+            expr = _located(_name(held), stmt)
+        tmp = self.names.numbered("seq")
+        return pre + self._stmt_Assign(_assign(tmp, as_tuple(expr), stmt)), _name(tmp)
+
+    def _unindexed(self, expr):
+        """Whether `expr` is known to be a set, dict or iterator (unindexed.py)."""
+        if made_unindexed(expr, self.ask):
+            return True
+        if not isinstance(expr, ast.Name):
+            return False
+        if not hasattr(self, "_unindexed_names"):
+            self._unindexed_names = unindexed_locals(self.source.tree, self.ask)
+        if expr.id in self._unindexed_names:
+            return True
+        return not self.source.resolver.is_local(expr.id) and bool(self.ask(expr, "unindexed"))
 
     def _is_user_function(self, func_node):
         return self.ask(func_node, "function")

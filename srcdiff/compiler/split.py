@@ -12,7 +12,9 @@ from __future__ import annotations
 import ast
 import copy
 import dataclasses
+import functools
 import inspect
+import reprlib
 import types
 from typing import TYPE_CHECKING
 
@@ -335,6 +337,14 @@ class Flattener:
         return ast.Name(id=tmp, ctx=ast.Load())
 
     def _op(self, expr, targets, ops):
+        if isinstance(expr, ast.BinOp) and _formats_text(expr):
+            raise self.source.error(
+                UnsupportedSyntaxError,
+                "srcdiff cannot differentiate `%` formatting of a string",
+                expr,
+                "a string carries no derivative: format values cut off from it, "
+                '"%.2f" % srcdiff.stop_gradient(x) (print(x) and logging need nothing)',
+            )
         if isinstance(expr, ast.BinOp):
             left, right = self._atom(expr.left, ops), self._atom(expr.right, ops)
             primal = ast.BinOp(left=left, op=expr.op, right=right)
@@ -939,7 +949,8 @@ class Flattener:
 
     def _through_class(self, call):
         """`Net.layer(self, x)` for `self.layer(x)` in a method of the class `Net` (a plain
-        function call srcdiff reads), where Net defines `layer`; else None."""
+        function call srcdiff reads), where Net defines `layer` (`Net.act(x)` for a
+        staticmethod); else None."""
         func = self.source.func
         owner, _, _ = func.__qualname__.rpartition(".")
         params = list(inspect.signature(func).parameters)
@@ -949,12 +960,15 @@ class Flattener:
         if not (isinstance(base, ast.Name) and base.id == params[0]):
             return None
         cls = func.__globals__.get(owner)
-        if not isinstance(cls, type) or not isinstance(
-            inspect.getattr_static(cls, call.func.attr, None), types.FunctionType
-        ):
+        if not isinstance(cls, type):
             return None
-        args = ", ".join([base.id, *(ast.unparse(a) for a in call.args)])
-        return f"{owner}.{call.func.attr}({args})"
+        method = inspect.getattr_static(cls, call.func.attr, None)
+        passed = [ast.unparse(a) for a in call.args]
+        if isinstance(method, staticmethod):  # Net.act(x): no `self` to pass
+            return f"{owner}.{call.func.attr}({', '.join(passed)})"
+        if not isinstance(method, types.FunctionType):
+            return None
+        return f"{owner}.{call.func.attr}({', '.join([base.id, *passed])})"
 
     @staticmethod
     def _is_helper(func):
@@ -1033,6 +1047,10 @@ class Flattener:
         passed = self._passed_function(node)
         if passed is not None:
             why, hint = passed
+        unread = _unread_callable(func)
+        if unread is not None:
+            why, hint = unread
+            label = ast.unparse(node.func) if isinstance(node, ast.Call) else label
         if func in (zip, enumerate, reversed, map, filter, iter):  # lazy iterators
             hint = (
                 f"use {name}(...) directly as a `for` loop's iterable (for a, b in "
@@ -1386,6 +1404,37 @@ def _dict_refusal(source, node):
         return None
     message, where, hint = refusal
     return source.error(UnsupportedSyntaxError, message, where, hint)
+
+
+def _unread_callable(func):
+    """(why, hint) for a callable of the user's that srcdiff does not read as source when
+    the function calls it -- a functools.partial, a classmethod -- else None; the hint
+    spells a call it does read."""
+    if isinstance(func, functools.partial) and inspect.isfunction(func.func):
+        fixed = [reprlib.repr(a) for a in func.args]
+        fixed += [f"{k}={reprlib.repr(v)}" for k, v in func.keywords.items()]
+        return (
+            f"a functools.partial of {func.func.__qualname__}",
+            f"call {func.func.__name__} itself, with the arguments the partial fixes written "
+            f"out ({', '.join(fixed)}); srcdiff reads a partial's function when the partial "
+            "is what is differentiated, srcdiff.grad(partial(...)), not when it is called",
+        )
+    if inspect.ismethod(func) and isinstance(func.__self__, type):
+        cls = func.__self__.__name__
+        return (
+            f"a classmethod of {cls}",
+            f"make it a @staticmethod, reading what it reads of cls as {cls}.NAME, or a "
+            "function of the module: srcdiff reads those from their source",
+        )
+    return None
+
+
+def _formats_text(expr):
+    """`"..." % values`: printf-style formatting, whose result is a string."""
+    return isinstance(expr.op, ast.Mod) and (
+        isinstance(expr.left, ast.JoinedStr)
+        or (isinstance(expr.left, ast.Constant) and isinstance(expr.left.value, str))
+    )
 
 
 def _describe(expr):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import logging
 import os
 import types
 
@@ -222,7 +223,8 @@ class TransformBase:
     def _deny_effects(self):
         """Refuse calls whose effect on differentiated values srcdiff can't see: a call
         made for its side effects (`np.copyto(y, x)`, `y.sort()`), or one writing into
-        an `out=` array.  Pure primitives (the rule table) and print() are harmless."""
+        an `out=` array.  Pure primitives (the rule table), print() and logging's calls
+        (they read values to report them) are harmless."""
         for stmt in each_statement(self.tree.body):  # (in the order of a walk, less its cost)
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
                 self._check_effect_call(stmt.value, stmt)
@@ -239,6 +241,19 @@ class TransformBase:
                         "assign the result instead: y = np.add(a, b)",
                     )
 
+    def _logs(self, call, func):
+        """`logging.info(...)`, or `log.debug(...)` of a Logger (or LoggerAdapter) a module
+        or closure holds: like print(), it formats the values it is given and changes none."""
+        if func is not MISSING:
+            return (
+                getattr(func, "__module__", None) == "logging"
+                and getattr(func, "__name__", None) in _LOG_CALLS
+            )
+        if not (isinstance(call.func, ast.Attribute) and call.func.attr in _LOG_CALLS):
+            return False
+        holder = self.source.resolver.resolve(call.func.value)
+        return isinstance(holder, (logging.Logger, logging.LoggerAdapter))
+
     def _touches_active(self, call):
         parts = list(call.args) + [k.value for k in call.keywords]
         if isinstance(call.func, ast.Attribute):
@@ -252,7 +267,7 @@ class TransformBase:
         if stack is not None and self.an.kinds.get(stack) == LIST:
             return  # pushing onto a list used as a stack (generated code)
         func = self.source.resolver.resolve(call.func)
-        if func is print or (func is not MISSING and RULES.lookup(func)):
+        if func is print or (func is not MISSING and RULES.lookup(func)) or self._logs(call, func):
             return
         if (
             isinstance(call.func, ast.Attribute)
@@ -475,6 +490,7 @@ def constant_arguments(mapping):
 
 
 _NOT_CONSTANT = object()
+_LOG_CALLS = frozenset(("debug", "info", "warning", "error", "critical", "exception", "log"))
 
 
 def _constant_value(node):

@@ -94,7 +94,11 @@ def sort_order(xs, reverse=False):
 
 
 def list_sorted(xs, reverse=False):
-    """`xs` sorted, a new list (`xs.sort()`)."""
+    """`xs` sorted, a new list (`xs.sort()`).  Of a set, dict or iterator, which can't be
+    indexed by position (a dict so indexed gives values, not keys), Python's sorted: its
+    items carry no derivative (a set or dict of differentiated values is refused)."""
+    if not isinstance(xs, (list, tuple, range, str, np.ndarray)):
+        return sorted(xs, reverse=reverse)
     return [xs[k] for k in sort_order(xs, reverse)]
 
 

@@ -15,7 +15,12 @@ NumPy functions that take or give several arrays.
 * ``helper_results`` -- what a helper gives back and how the caller takes it: a tuple
   display, a list display, an array, a tuple another helper returned (``return
   halves(v)``), unpacked (``a, b = h(x)``), named then indexed or unpacked, indexed
-  right away (``h(x)[1]``); after a nested ``def`` closing over parameters.
+  right away (``h(x)[1]``); after a nested ``def`` closing over parameters;
+* ``iterables`` -- loops (and generators, ``list(...)``, ``sorted(...)``, unpacking)
+  over what `for` walks but can't index by position: a module-level dict (its keys, in
+  a body whose order matters, so walking its values instead is a wrong value), sets
+  (displays, comprehensions, ``set(...)``, a module's frozenset), ``map`` and
+  ``itertools.product`` / ``combinations``.
 
 Every template runs in plain Python at the random point (shapes are chosen to fit) and is
 differentiable there almost surely.
@@ -23,7 +28,7 @@ differentiable there almost surely.
 
 from __future__ import annotations
 
-EXTRA_FAMILIES = ("py_extras", "np_extras", "helper_results")
+EXTRA_FAMILIES = ("py_extras", "np_extras", "helper_results", "iterables")
 
 # a loop over xs and ys (lists of floats of one length) accumulating into `s`
 _LOOPS = [
@@ -61,6 +66,23 @@ _TAKES = [
     "    r = h(x, e)\n    p, q = r\n",
     "    r = h(x, e)\n    p, q = r[0], r[1]\n",
     "    p = h(x, e)[0]\n    q = h(x * 0.5, e)[1]\n",
+]
+
+# a loop over an iterable of indices into x (n >= 3 items), updating `s` in an order
+# that matters; D is a module-level dict of indices to indices, S a frozenset
+_WALKS = [
+    "    for k in D:\n        s = s * 0.5 * x[k] + e * D[k]\n",
+    "    for k in sorted(D, reverse=True):\n        s = s * x[k] + D[k]\n",
+    "    for k in ks:\n        s = s * x[k] + e\n",
+    "    for k in {{{a}, {b}}}:\n        s = s * x[k] - 0.5\n",
+    "    for k in list(set([{b}, {a}, {b}])):\n        s = s * e + x[k]\n",
+    "    for k in S:\n        s = s * x[k] + 1.0\n",
+    "    for i, k in enumerate(S):\n        s = s * x[k] + i * e\n",
+    "    for k in map(int, [{a}.0, {b}.0]):\n        s = s * x[k] + e\n",
+    "    for i, j in itertools.product(range(2), range(2)):\n        s = s * x[i] + x[j]\n",
+    "    for i, j in itertools.combinations(range(3), 2):\n        s = s + x[i] * x[j] * s\n",
+    "    s = s + sum(x[k] * D[k] for k in D)\n",
+    "    a, b = {{{a}, {b}}}\n    s = s + x[a] * x[b] * e\n",
 ]
 
 
@@ -169,3 +191,21 @@ class ExtraFamilies:
             "b": self.value((2,)),
         }
         return src, args, self.pick([("x", "e", "w", "b"), ("w", "b"), ("x",)])
+
+    def iterables(self):
+        self.hessian_p = 0.5
+        n = self.pick([3, 4])
+        keys = list(range(n))
+        self.rng.shuffle(keys)
+        table = ", ".join(f"{k}: {self.pick(range(n))}" for k in keys)
+        a, b = self.pick([(0, 2), (2, 1), (1, 0)])
+        walks = [self.pick(_WALKS).format(a=a, b=b) for _ in range(2)]
+        src = (
+            "import itertools\n\n"
+            f"D = {{{table}}}\n"
+            f"S = frozenset({{{b}, {a}}})\n\n\n"
+            "def f(x, e):\n"
+            "    ks = {i % 3 for i in range(4)}\n"
+            f"    s = {self.unary('e')}\n" + "".join(walks) + "    return s * np.sum(x)\n"
+        )
+        return src, {"x": self.value((n,)), "e": self.value(())}, self.pick([("x", "e"), ("x",)])
