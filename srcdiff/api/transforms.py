@@ -26,6 +26,7 @@ from .backends import check_backend, fall_back, translate
 from .cache import cached
 from .finite import all_finite, refuse
 from .forward import jacobian_columns
+from .modes import auto_mode
 from .pickling import derivative
 from .requests import (
     Specializer,
@@ -566,19 +567,6 @@ def _tree_jacobian(flat, names, single, mode):
         return tuple(r[0] if single else r for r in per_result)
     regrouped = flat.regroup(names, blocks)
     return pytrees.structured_result(flat, regrouped[0] if single else regrouped, None)
-
-
-# A forward pass (one input direction) costs 0.4-0.5 of a backward pass (one output
-# element) of the same function: benchmarks/bench_higher.py (a) measured 4.7 vs 13.1 us
-# (tanh(A @ x)) and 17.2 vs 33.5 us (4 tanh layers), crossovers at n = 2-3 m.
-FORWARD_PER_REVERSE = 2
-
-
-def auto_mode(in_size, out_size):
-    """The mode "auto" picks for a Jacobian of `out_size` x `in_size` elements: forward
-    while its passes (one per input element) cost less than reverse mode's (one per
-    output element), a forward pass costing 1 / FORWARD_PER_REVERSE of a backward one."""
-    return "forward" if in_size < FORWARD_PER_REVERSE * out_size else "reverse"
 
 
 def _jac_forward(func, args, i, x, out, backend="python"):
