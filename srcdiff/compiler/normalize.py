@@ -58,6 +58,7 @@ from .source import (
     is_library,
     is_user_function,
 )
+from .split_lists import list_splits
 
 _UNSUPPORTED_STMTS = {
     ast.Try: ("a `try` statement", "move the try/except outside the differentiated function"),
@@ -383,6 +384,8 @@ class Normalizer(Reductions, Inlining):
             nodes = walk(tree)
         if self._call_methods_through_classes(nodes):
             nodes = walk(tree)  # (read by both checks and `grown`; nothing changes between)
+        if list_splits(nodes, tree, self.source.resolver.resolve):  # (split_lists.py)
+            nodes = walk(tree)  # parts = list(np.split(x, 3)) where parts is used as a list
         edited: set[str] = set()
         if has_list_edits(nodes, self.source.resolver.resolve):
             closures = [local.node for local in self.local_functions.values()]
