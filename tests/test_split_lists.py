@@ -89,3 +89,32 @@ def test_repeating_a_list_is_refused_with_a_hint_that_works(func, mode):
     assert "repeating a list with `*`" in str(err.value)
     assert "ys.append(item)" in err.value.hint
     assert repeated_by_appends(X) == repeated_list(X)
+
+
+def _two(x):
+    return [x * 2.0, x * x]
+
+
+def helper_list_stored(x):
+    xs = _two(x)
+    xs[0] = xs[0] + 1.0
+    return np.sum(xs[0] * xs[1])
+
+
+def helper_list_copied(x):  # the hint, followed
+    xs = list(_two(x))
+    xs[0] = xs[0] + 1.0
+    return np.sum(xs[0] * xs[1])
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_helper_s_list_changed_in_place_is_told_to_copy_it(mode):
+    """(the hint offered an array of the items, or a new list under a new name: the
+    plainest fix, a copy where the helper's list is bound, was not among them)"""
+    X3 = X[:3]
+    with pytest.raises(srcdiff.UnsupportedSyntaxError) as err:
+        srcdiff.grad(helper_list_stored, mode=mode)(X3)
+    assert "copy it where it is bound, xs = list(...)" in err.value.hint
+    g = srcdiff.grad(helper_list_copied, mode=mode)(X3)
+    assert_close(g, fd_grad(helper_list_copied, (X3,), 0), 1e-7, 1e-9, "gradient")
+    assert helper_list_copied(X3) == helper_list_stored(X3)

@@ -1347,7 +1347,8 @@ def _setitem_hint(base, index, listed):
     if not listed:
         return f"make {base} an array, e.g. {base} = np.zeros(n)"
     i = ast.unparse(index)
-    hint = (
+    hint = (  # (a list the function makes, `list(...)` of a helper's result, takes stores)
+        f"copy it where it is bound, {base} = list(...), and assign into the copy; or "
         f"assign into an array of its items: {base}_array = np.array({base}, float), then "
         f"{base}_array[{i}] = ... and read {base}_array from there"
     )
