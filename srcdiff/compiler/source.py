@@ -173,6 +173,8 @@ class FunctionSource:
         self.tree = parse.tree
         self.memo = parse.memo
         self.resolver = Resolver(func, set(parse.local_names))
+        # a flat view's parameters -> the user's spelling of them (trees.py), for errors
+        self.spellings: dict[str, str] = getattr(func, "srcdiff_spellings", None) or {}
 
     def locate(self, node: ast.AST | None) -> tuple[str, int, int, str | None]:
         """(filename, line, column, text of that line) for an AST node."""
