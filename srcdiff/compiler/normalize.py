@@ -465,6 +465,9 @@ class Normalizer(Reductions, Inlining):
                 if cls is None:
                     continue
                 method = inspect.getattr_static(cls, attr, None)
+                if method is None:  # `model.inner(x)`: an object it holds, called
+                    holder, attr = func, "__call__"
+                    method = self._ask_once(asked, dotted_name(func), func, "call method")
             else:
                 parts = dotted_name(func)
                 if parts is None:
