@@ -662,9 +662,11 @@ class Analysis:
         (lk, la), (rk, ra) = self.expr(node.left), self.expr(node.right)
         if isinstance(node.op, ast.FloorDiv):
             return _join_numeric([lk or INT, rk or INT]), False
-        if (la and lk in _NOT_ARITHMETIC) or (ra and rk in _NOT_ARITHMETIC):
+        if isinstance(node.op, ast.Mult) and LIST in (lk, rk):
+            return OTHER, la or ra  # a list repeated: no product (transform says so)
+        if (la and lk in (SEQ, OTHER)) or (ra and rk in (SEQ, OTHER)):
             return OTHER, True  # arithmetic on a differentiated list or unknown object
-        if (lk in _NOT_ARITHMETIC or rk in _NOT_ARITHMETIC) and not (la or ra):
+        if (lk in (SEQ, OTHER) or rk in (SEQ, OTHER)) and not (la or ra):
             return OTHER, False
         # An inactive operand of unknown kind may be an array: assume so (always safe).
         kind = _join_numeric([k for k in (lk, rk) if k])
@@ -858,10 +860,6 @@ class Analysis:
             return SCALAR, any_active
         return ARRAY if kinds else OTHER, any_active
 
-
-#: Kinds whose `+` and `*` are no arithmetic (a list's join and repetition: `xs * 2` of a
-#: list built by appends was differentiated as a product)
-_NOT_ARITHMETIC = (SEQ, OTHER, LIST)
 
 #: Array methods that reduce (`x.sum(axis=0)`): shared by the stages that read methods.
 REDUCTIONS = ("sum", "mean", "prod", "max", "min", "std", "var")
