@@ -9,12 +9,16 @@ from the message alone, without reading a traceback into srcdiff.
 from __future__ import annotations
 
 import pickle
+import re
 
 
 class SrcDiffError(Exception):
     """Base class of every error srcdiff raises on purpose."""
 
     def __init__(self, message, *, node=None, source=None, hint=None):
+        spellings = getattr(source, "spellings", None)
+        if spellings:  # a container's flat view: its leaves as the user spells them
+            message, hint = _respelled(message, spellings), _respelled(hint, spellings)
         self.message = message
         self.hint = hint
         self.location = None
@@ -43,6 +47,16 @@ class SrcDiffError(Exception):
         if self.hint:
             parts.append(f"hint: {self.hint}")
         return "\n".join(parts)
+
+
+def _respelled(text, spellings):
+    """`text` with each flat parameter name (`params_w`, quoted or not) replaced by the
+    user's spelling of that leaf (`params["w"]`), whole names only."""
+    if not text:
+        return text
+    names = sorted(spellings, key=len, reverse=True)
+    pattern = r"(?<![\w.])'?(" + "|".join(map(re.escape, names)) + r")'?(?!\w)"
+    return re.sub(pattern, lambda m: spellings[m.group(1)], text)
 
 
 class UnsupportedSyntaxError(SrcDiffError):

@@ -155,3 +155,52 @@ def calls_layers_held_by_name(w):  # the advice followed
     h = LAYER1.forward(h, w)
     h = LAYER2.forward(h, w)
     return np.sum(h)
+
+
+def _wobble(z):
+    return z * np.sin(z)
+
+
+class Holder:
+    """Holds a function and an object in attributes set in __init__."""
+
+    def __init__(self, act, k):
+        self.act = act
+        self.inner = Activation(k)
+
+    def predict(self, x):  # refused: self.act is an argument's attribute here
+        return self.act(2.0 * x)
+
+    def predict_by_name(self, x):  # the hint, followed
+        return np.tanh(2.0 * x)
+
+    def predict_inner(self, x):  # the hint for a callable object, followed
+        return Activation.__call__(self.inner, x) * 2.0
+
+
+HOLDS_TANH = Holder(np.tanh, 0.8)
+HOLDS_MINE = Holder(_wobble, 1.3)
+
+
+def held_ufunc(x):
+    return np.sum(HOLDS_TANH.act(x) ** 2)
+
+
+def held_user_function(x):
+    return np.sum(HOLDS_MINE.act(x) * x)
+
+
+def held_object_s_method(x):
+    return np.sum(HOLDS_MINE.inner.__call__(x) * x) + np.sum(HOLDS_TANH.inner(x) ** 2)
+
+
+def holder_method(x):
+    return np.sum(HOLDS_TANH.predict(x))
+
+
+def holder_by_name(x):
+    return np.sum(HOLDS_TANH.predict_by_name(x))
+
+
+def holder_inner(x):
+    return np.sum(HOLDS_TANH.predict_inner(x) ** 2)

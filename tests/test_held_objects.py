@@ -122,3 +122,46 @@ def test_a_loop_over_a_list_of_objects_is_refused_with_advice_that_works(mode):
     assert followed(w) == C.loops_over_a_list_of_layers(w)
     g = srcdiff.grad(followed, mode=mode)(w)
     assert_close(g, fd_grad(followed, (w,), 0), 1e-7, 1e-9, "gradient")
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    "func",
+    [C.held_ufunc, C.held_user_function, C.held_object_s_method, C.holder_inner],
+    ids=["ufunc", "user_function", "object_s_call", "inner_through_class"],
+)
+def test_a_function_or_object_a_held_object_holds(func, mode):
+    """`model.act(x)` with `model.act = np.tanh` (or a function of yours) set on the
+    instance, `model.inner(x)` of an object it holds: were refused ("no derivative rule
+    for HOLDS.act"); the resolver reads the instance's own attribute, guarded."""
+    g = srcdiff.grad(func, mode=mode)(X)
+    assert_close(g, fd_grad(func, (X,), 0), 1e-7, 1e-9, "gradient")
+    h = srcdiff.hessian(func)(X)
+    assert_close(h, fd_jacobian(srcdiff.grad(func), (X,), 0), 1e-6, 1e-8, "hessian")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_rebinding_the_held_function_makes_the_derivative_again(mode):
+    g = srcdiff.grad(C.held_ufunc, mode=mode)
+    assert_close(g(X), fd_grad(C.held_ufunc, (X,), 0), 1e-7, 1e-9, "tanh")
+    C.HOLDS_TANH.act = np.sin
+    try:
+        assert_close(g(X), 2 * np.sin(X) * np.cos(X), 1e-12, 1e-14, "sin")
+    finally:
+        C.HOLDS_TANH.act = np.tanh
+    assert_close(g(X), fd_grad(C.held_ufunc, (X,), 0), 1e-7, 1e-9, "tanh again")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_self_act_in_a_method_names_it_and_the_hint_works(mode):
+    """(was: "no derivative rule for the method .act() on a differentiated value", hint
+    `TheClass.act(self, ...)`, though the class has no method act)"""
+    with pytest.raises(srcdiff.NoRuleError) as err:
+        srcdiff.grad(C.holder_method, mode=mode)(X)
+    assert "which function self.act is: Holder defines no method 'act'" in str(err.value)
+    assert "np.tanh(2.0 * x)" in err.value.hint
+    assert "TheClass.__call__(self.act, 2.0 * x)" in err.value.hint
+    followed = C.holder_by_name
+    assert followed(X) == C.holder_method(X)
+    g = srcdiff.grad(followed, mode=mode)(X)
+    assert_close(g, fd_grad(followed, (X,), 0), 1e-7, 1e-9, "gradient")

@@ -298,7 +298,7 @@ def test_jacobian_of_a_tuple_of_results_with_a_container_argument(mode):
 
 
 def test_jacobian_of_a_tuple_with_a_non_numeric_result_is_refused():
-    with pytest.raises(srcdiff.ArgumentError, match="holding a str"):
+    with pytest.raises(srcdiff.ArgumentError, match="one of its results is a str"):
         srcdiff.jacobian(A.result_and_label)(u(3))
 
 

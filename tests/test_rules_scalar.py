@@ -67,6 +67,12 @@ def _sym_mod(s, p):
     return s[0] - s[1] * k
 
 
+def _sym_divmod(s, p):
+    # divmod(x, y) = (q, x - y * q) with q = floor(x / y), locally constant at p
+    k = math.floor(p[0] / p[1])
+    return s[0] - s[1] * k + 3 * k * s[0]
+
+
 def _sym_cbrt(s, p):
     return sp.sign(s[0]) * sp.Abs(s[0]) ** sp.Rational(1, 3)
 
@@ -244,6 +250,9 @@ CASES = {
         W.bi_min,
         lambda s, p: sp.Min(s[0], s[1]),
         _pts((1.3, 0.7), (0.7, 1.3), (-2.0, 5.0), P((-1.0, -1.001), scale=1e-4)),
+    ),
+    ("divmod", 2): Case(
+        W.bi_divmod, _sym_divmod, _pts((5.3, 1.5), (-5.3, 1.5), (5.3, -1.5), (0.7, 2.0))
     ),
 }
 # d/dy x**y = pow_dexp(x**y, x) = x**y log x; the rule makes it differentiable again
@@ -628,11 +637,25 @@ def test_rule_jvp_and_vjp_agree(rule):
         if pt.wrt is not None:
             continue
         env = dict(zip(rule.params, pt.args))
+        if rule.several:  # (divmod: one partial per result, the vjp's g one per result)
+            _agree_per_result(rule, env, pt.args)
+            continue
         env["out"] = case.wrapper(*pt.args)
         for p in rule.params:
             j = eval(compile(rule.jvp[p], "<jvp>", "eval"), dict(rule.namespace), {**env, "t": 1.0})
             v = eval(compile(rule.vjp[p], "<vjp>", "eval"), dict(rule.namespace), {**env, "g": 1.0})
             assert j == pytest.approx(v, rel=1e-15, abs=0.0), (rule.label, p, pt.args)
+
+
+def _agree_per_result(rule, env, args):
+    """A rule with several results: the jvp's k-th tangent at t=1 is the vjp at g = e_k."""
+    env["out"] = rule.func(*args)
+    for p in rule.params:
+        j = eval(compile(rule.jvp[p], "<jvp>", "eval"), dict(rule.namespace), {**env, "t": 1.0})
+        for k in range(len(env["out"])):
+            g = [float(i == k) for i in range(len(env["out"]))]
+            v = eval(compile(rule.vjp[p], "<vjp>", "eval"), dict(rule.namespace), {**env, "g": g})
+            assert j[k] == pytest.approx(v, rel=1e-15, abs=0.0), (rule.label, p, k, args)
 
 
 SPEC_MATH = [

@@ -22,6 +22,7 @@ from .dispatch import Dispatcher
 from .finite import all_finite, refuse
 from .forward import gradient as forward_gradient
 from .forward import number_gradient
+from .modes import gradient_mode
 from .pickling import derivative
 from .pytrees import Flattened, containers_read, gradient_call, has_containers, readable
 from .requests import (
@@ -55,8 +56,12 @@ def _make(
     objects=(),
 ):
     check_backend(backend)
+    if mode == "auto" and checkpoint is None:
+        return _auto(maker, func, wrt, output, doc, has_aux, backend, objects)
+    if mode == "auto":  # (checkpointing keeps a tape: reverse mode's)
+        mode = "reverse"
     if mode not in MODES:
-        raise SrcDiffError(f"mode must be 'reverse', 'forward' or 'symbolic', not {mode!r}")
+        raise SrcDiffError(f"mode must be 'reverse', 'forward', 'auto' or 'symbolic', not {mode!r}")
     func = as_def(func)  # a lambda: the def it stands for
     bound = callables.unwrap(func)
     if mode == "symbolic":
@@ -150,6 +155,37 @@ def _make(
 
 
 MODES = ("reverse", "forward", "symbolic")
+
+
+def _auto(maker, func, wrt, output, doc, has_aux, backend, objects):
+    """mode="auto": forward or reverse mode, chosen at each call as jacobian's "auto"
+    chooses for one output element (modes.gradient_mode): forward for one number, reverse
+    from two input values on (a forward pass per value costs about half the one backward
+    pass).  Both derivatives are made here, so unsupported code fails at decoration."""
+    made = {
+        m: _make(maker, func, wrt, output, doc, m, None, has_aux, backend, objects)
+        for m in ("reverse", "forward")
+    }
+    reverse, forward = made["reverse"], made["forward"]
+    names = reverse.wrt
+    target = as_def(func)
+
+    def call(*args, **kwargs):
+        chosen = forward if gradient_mode(target, names, args, kwargs) == "forward" else reverse
+        return chosen(*args, **kwargs)
+
+    options = {"wrt": wrt, "mode": "auto"}
+    if has_aux:
+        options["has_aux"] = True
+    if backend != "python":
+        options["backend"] = backend
+    result = derivative(call, maker, func, **options)
+    for attr in ("__name__", "__qualname__", "__module__", "__doc__", "__wrapped__", "wrt"):
+        setattr(result, attr, getattr(reverse, attr))
+    for attr in ("source", "specialize"):  # (a bound method's derivative has no source)
+        if hasattr(reverse, attr):
+            setattr(result, attr, getattr(reverse, attr))
+    return result
 
 
 def _symbolic_options(checkpoint, has_aux):
@@ -338,8 +374,11 @@ def grad(
     code is generated from `func`'s source on first call and specialised to
     the argument types.  ``mode="forward"`` computes the same gradient by
     forward mode: one pass of tangent code per input element (a float pass per
-    scalar input).  ``has_aux=True``: `func` returns ``(output, aux)``, and the
-    result is ``(gradient, aux)``, aux not differentiated (as in JAX).
+    scalar input); ``mode="auto"`` picks one of the two at each call as jacobian's
+    "auto" does for one output element: forward for a single number, else reverse
+    (reverse where ``checkpoint`` is given).  ``has_aux=True``: `func` returns
+    ``(output, aux)``, and the result is ``(gradient, aux)``, aux not differentiated
+    (as in JAX).
     ``checkpoint=S`` checkpoints the function's outermost loops: instead of a tape
     for every pass they keep at most S snapshots and a tape of up to 32 passes, and run
     each pass a few more times (binomial checkpointing); ``checkpoint="uniform:S"``

@@ -28,6 +28,8 @@ from ..runtime.trees import (
     TreeDef,
     flatten_like,
     is_node,
+    key_literal,
+    leaf_spellings,
     structure_of,
     tree_flatten,
     tree_unflatten,
@@ -185,21 +187,8 @@ class Flattened:
         """`params['w']` for the flat parameter params_w (check_grad's rows)."""
         for p, names in self.view.leaves.items():
             if flat_name in names:
-                return _spellings(self.view.treedefs[p], p)[names.index(flat_name)]
+                return leaf_spellings(self.view.treedefs[p], p)[names.index(flat_name)]
         return flat_name
-
-
-def _spellings(td, expr):
-    """How each leaf is read: params["w"], p.w, ws[0]."""
-    if td.is_leaf:
-        return [expr]
-    out = []
-    for k, c in zip(td.keys, td.children):
-        if td.by_attribute and isinstance(k, str):
-            out += _spellings(c, f"{expr}.{k}")
-        else:
-            out += _spellings(c, f"{expr}[{_literal(k)}]")
-    return out
 
 
 def gradient_call(
@@ -345,7 +334,7 @@ def readable(gen, flat: Flattened, names, output, guard=False):
         parts = [display(c, leaves) for c in td.children]
         kind = td.kind
         if kind is dict:
-            return "{" + ", ".join(f"{_literal(k)}: {v}" for k, v in zip(td.keys, parts)) + "}"
+            return "{" + ", ".join(f"{key_literal(k)}: {v}" for k, v in zip(td.keys, parts)) + "}"
         if kind is list:
             return "[" + ", ".join(parts) + "]"
         if kind is tuple:
@@ -367,7 +356,7 @@ def readable(gen, flat: Flattened, names, output, guard=False):
     args = []
     for p in flat.params:
         if p in flat.leaves:
-            args += _spellings(flat.view.treedefs[p], p)
+            args += leaf_spellings(flat.view.treedefs[p], p)
         else:
             args.append(p)
     grads = [f"d{n}" for n in wrt]
@@ -434,14 +423,14 @@ def _structure_text(td, cls_name=lambda cls: None) -> str:
         return "None"
     parts = [_structure_text(c, cls_name) for c in td.children]
     if td.kind is dict:
-        return "{" + ", ".join(f"{_literal(k)}: {v}" for k, v in zip(td.keys, parts)) + "}"
+        return "{" + ", ".join(f"{key_literal(k)}: {v}" for k, v in zip(td.keys, parts)) + "}"
     if td.kind is tuple:
         return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
     if td.kind is list:
         return "[" + ", ".join(parts) + "]"
     name = cls_name(td.kind)
     if name is not None and (hasattr(td.kind, "_fields") or td.aux == "dataclass"):
-        fields = ", ".join(f"{_literal(k)}: {v}" for k, v in zip(td.keys, parts))
+        fields = ", ".join(f"{key_literal(k)}: {v}" for k, v in zip(td.keys, parts))
         return f"({name}, {{{fields}}})"
     raise LookupError(td.kind)  # (a registered type: structure_of can't read it)
 
@@ -471,13 +460,6 @@ def _with_defaults(func, params) -> list:
             return list(params)
     first = len(params) - len(texts)
     return [*params[:first], *(f"{p}={t}" for p, t in zip(params[first:], texts))]
-
-
-def _literal(key) -> str:
-    """A key as ruff format writes it: "w" in double quotes."""
-    if isinstance(key, str) and '"' not in key and "\\" not in key:
-        return f'"{key}"'
-    return repr(key)
 
 
 def _wrapped(head: str, items: list, close: str, width: int = 100) -> list:

@@ -26,6 +26,7 @@ from .backends import check_backend, fall_back, translate
 from .cache import cached
 from .finite import all_finite, refuse
 from .forward import jacobian_columns
+from .modes import auto_mode
 from .pickling import derivative
 from .requests import (
     Specializer,
@@ -568,19 +569,6 @@ def _tree_jacobian(flat, names, single, mode):
     return pytrees.structured_result(flat, regrouped[0] if single else regrouped, None)
 
 
-# A forward pass (one input direction) costs 0.4-0.5 of a backward pass (one output
-# element) of the same function: benchmarks/bench_higher.py (a) measured 4.7 vs 13.1 us
-# (tanh(A @ x)) and 17.2 vs 33.5 us (4 tanh layers), crossovers at n = 2-3 m.
-FORWARD_PER_REVERSE = 2
-
-
-def auto_mode(in_size, out_size):
-    """The mode "auto" picks for a Jacobian of `out_size` x `in_size` elements: forward
-    while its passes (one per input element) cost less than reverse mode's (one per
-    output element), a forward pass costing 1 / FORWARD_PER_REVERSE of a backward one."""
-    return "forward" if in_size < FORWARD_PER_REVERSE * out_size else "reverse"
-
-
 def _jac_forward(func, args, i, x, out, backend="python"):
     """One forward pass per input element (a basis tangent each), through one compiled
     tangent function (forward.columns)."""
@@ -605,14 +593,7 @@ def _jac_of_tuple(func, args, names, single, value, mode):
     of `names`: forward mode one jvp per input element, reverse one pullback per result
     element (both already take tuples of results)."""
     params = parameters(func)
-    for v in value:
-        if isinstance(v, (tuple, list, dict, str)) or v is None:
-            raise ArgumentError(
-                f"jacobian of {func.__name__}: its results are a tuple holding a "
-                f"{type(v).__name__}; only numbers and arrays have a Jacobian",
-                hint="return a flat tuple of arrays (put other values in a second function)",
-            )
-    outs = [np.asarray(v, dtype=float) for v in value]
+    outs = [_result_array(func, v) for v in value]
     blocks: list[list] = [[] for _ in outs]
     for name in names:
         i = params.index(name)
@@ -640,12 +621,41 @@ def _jac_of_tuple(func, args, names, single, value, mode):
                 cts = [np.zeros(other.shape) if other.ndim else 0.0 for other in outs]
                 e = np.zeros(o.shape)
                 e[k] = 1.0
-                cts[j] = e if o.ndim else 1.0
+                cts[j] = _in_form(value[j], e) if o.ndim else 1.0
                 g = pullback(type(value)(cts))[i]
                 rows.append(np.broadcast_to(np.asarray(g, dtype=float), x.shape))
             jac = np.stack(rows, axis=0) if rows else np.zeros((0,) + x.shape)
             blocks[j].append(jac.reshape(o.shape + x.shape))
     return type(value)(b[0] if single else tuple(b) for b in blocks)
+
+
+def _result_array(func, v):
+    """One of several results as the array its Jacobian is taken of: a number, an array,
+    or a list or tuple of them of one shape (stacked, as a function returning only such
+    a list has a Jacobian of shape (len,) + in.shape); anything else is refused."""
+    if isinstance(v, (dict, str)) or v is None:
+        hint = "return numbers and arrays only (put other values in a second function)"
+        raise _no_jacobian(func, "None" if v is None else f"a {type(v).__name__}", hint)
+    try:
+        return np.asarray(v, dtype=float)
+    except (ValueError, TypeError):
+        what = f"a {type(v).__name__} of values of different shapes"
+        hint = "return its items as results of their own (`return a, b, c`)"
+        raise _no_jacobian(func, what, hint) from None
+
+
+def _no_jacobian(func, what, hint):
+    return ArgumentError(
+        f"jacobian of {func.__name__}: one of its results is {what}; only numbers, arrays "
+        "and lists or tuples of them of one shape have a Jacobian",
+        hint=hint,
+    )
+
+
+def _in_form(result, e):
+    """Cotangent `e` (an array) in the form of `result`: a list or tuple of its rows for a
+    list or tuple, which the pullback takes as it returns them."""
+    return type(result)(e) if isinstance(result, (list, tuple)) else e
 
 
 def _several_outputs(bwd, out, tape=1):

@@ -699,6 +699,8 @@ class Analysis:
         (lk, la), (rk, ra) = self.expr(node.left), self.expr(node.right)
         if isinstance(node.op, ast.FloorDiv):
             return _join_numeric([lk or INT, rk or INT]), False
+        if isinstance(node.op, ast.Mult) and LIST in (lk, rk):
+            return OTHER, la or ra  # a list repeated: no product (transform says so)
         if (la and lk in (SEQ, OTHER)) or (ra and rk in (SEQ, OTHER)):
             return OTHER, True  # arithmetic on a differentiated list or unknown object
         if (lk in (SEQ, OTHER) or rk in (SEQ, OTHER)) and not (la or ra):

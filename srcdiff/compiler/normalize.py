@@ -58,6 +58,7 @@ from .source import (
     is_library,
     is_user_function,
 )
+from .split_lists import list_splits
 from .unindexed import as_tuple, made_unindexed, unindexed, unindexed_locals
 
 _UNSUPPORTED_STMTS = {
@@ -396,6 +397,8 @@ class Normalizer(Reductions, Inlining):
             nodes = walk(tree)
         if self._call_methods_through_classes(nodes):
             nodes = walk(tree)  # (read by both checks and `grown`; nothing changes between)
+        if list_splits(nodes, tree, self.source.resolver.resolve):  # (split_lists.py)
+            nodes = walk(tree)  # parts = list(np.split(x, 3)) where parts is used as a list
         edited: set[str] = set()
         if has_list_edits(nodes, self.source.resolver.resolve):
             closures = [local.node for local in self.local_functions.values()]
@@ -476,6 +479,9 @@ class Normalizer(Reductions, Inlining):
                 if cls is None:
                     continue
                 method = inspect.getattr_static(cls, attr, None)
+                if method is None:  # `model.inner(x)`: an object it holds, called
+                    holder, attr = func, "__call__"
+                    method = self._ask_once(asked, dotted_name(func), func, "call method")
             else:
                 parts = dotted_name(func)
                 if parts is None:

@@ -17,6 +17,8 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from ..errors import SourceUnavailableError, SrcDiffError, UnsupportedSyntaxError
 from ..rules import RULES
 from . import lambdas
@@ -173,6 +175,8 @@ class FunctionSource:
         self.tree = parse.tree
         self.memo = parse.memo
         self.resolver = Resolver(func, set(parse.local_names))
+        # a flat view's parameters -> the user's spelling of them (trees.py), for errors
+        self.spellings: dict[str, str] = getattr(func, "srcdiff_spellings", None) or {}
 
     def locate(self, node: ast.AST | None) -> tuple[str, int, int, str | None]:
         """(filename, line, column, text of that line) for an AST node."""
@@ -385,7 +389,7 @@ class Resolver:
             if node.attr == "__class__":  # normalize.py calls a held object's methods so
                 return type(base)
             if not isinstance(base, types.ModuleType) and not _is_static(base):
-                return _ruled_method(base, node.attr)
+                return self._attribute(base, node.attr)
             return getattr(base, node.attr, _MISSING)
         return _MISSING
 
@@ -398,10 +402,41 @@ class Resolver:
             if attr == "__class__":
                 obj = type(obj)
             elif not isinstance(obj, types.ModuleType) and not _is_static(obj):
-                obj = _ruled_method(obj, attr)
+                obj = self._attribute(obj, attr)
             else:
                 obj = getattr(obj, attr, _MISSING)
         return obj
+
+    def _attribute(self, obj, attr):
+        """`obj.attr` of an object a module or closure holds: a method with a rule, or
+        what the object itself holds under `attr` where that is a function or an object
+        of a user class (`model.act = np.tanh`, `model.inner`: `model.act(x)` is a call
+        of np.tanh), guarded as names are; else _MISSING (data is read live)."""
+        found = _ruled_method(obj, attr)
+        if found is _MISSING:
+            found = _held_attribute(obj, attr)
+            guard = guard_for(vars(obj), attr, found) if found is not _MISSING else None
+            if guard is not None:
+                self.guards.setdefault(f"{id(obj)}.{attr}", guard)
+        return found
+
+
+def _held_attribute(obj, attr):
+    """The function or user-class object in `obj.__dict__[attr]` (as_def of a lambda),
+    where the class defines nothing of that name (no property, no descriptor); else
+    _MISSING."""
+    held = getattr(obj, "__dict__", None)
+    if not isinstance(held, dict) or attr not in held:
+        return _MISSING
+    if inspect.getattr_static(type(obj), attr, _MISSING) is not _MISSING:
+        return _MISSING
+    value = held[attr]
+    if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, np.ufunc)):
+        return as_def(value, strict=False)
+    cls = type(value)
+    if isinstance(value, (types.ModuleType, type)) or cls.__module__ == "builtins":
+        return _MISSING
+    return _MISSING if cls.__module__.startswith("numpy") else value
 
 
 def dotted_name(node):

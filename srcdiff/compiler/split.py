@@ -899,6 +899,9 @@ class Flattener:
                     "partials={...}) (naming its parameters), or wrap arguments that need "
                     "no derivative in srcdiff.stop_gradient",
                 )
+            held = self._held_by_self(call)
+            if held is not None:
+                raise held
             through_class = self._through_class(call)
             pushes = call.func.attr in ("pop", "append", "extend")
             if not through_class and not pushes and self._is_object(call.func.value):
@@ -939,8 +942,38 @@ class Flattener:
 
     def _is_object(self, node):
         """A name holding an object that is no number, array or container (a model passed
-        as an argument): `model.loss(x)` is a method of a user class, not an array's."""
+        as an argument), or an attribute of one (`self.inner`): `model.loss(x)` is a
+        method of a user class, not an array's."""
+        while isinstance(node, ast.Attribute):
+            node = node.value
         return isinstance(node, ast.Name) and self.an.kinds.get(node.id) == OTHER
+
+    def _held_by_self(self, call):
+        """The refusal of `self.act(z)` in a method of a class that defines no `act`: a
+        function (or callable object) the instance holds, set in __init__, unknown while
+        the method's code is generated (its `self` is an argument); else None."""
+        func, base = self.source.func, call.func.value
+        owner, _, _ = func.__qualname__.rpartition(".")
+        params = list(inspect.signature(func).parameters)
+        cls = func.__globals__.get(owner) if owner and params else None
+        if not (isinstance(base, ast.Name) and base.id == params[0] and isinstance(cls, type)):
+            return None
+        if inspect.getattr_static(cls, call.func.attr, None) is not None:
+            return None
+        spelled = ast.unparse(call.func)
+        args = ", ".join(ast.unparse(a) for a in call.args)
+        return self.source.error(
+            NoRuleError,
+            f"srcdiff cannot tell which function {spelled} is: {owner} defines no method "
+            f"{call.func.attr!r}, so it is a value the object holds (set on the instance, "
+            "as in __init__), and inside a method the object is an argument",
+            call,
+            f"call the function it holds by its own name (e.g. `np.tanh({args})` or "
+            f"`my_function({args})`); for an object with a __call__ method, through its class "
+            f"(`TheClass.__call__({spelled}, {args})`); or define it as a method of "
+            f"{owner} (`def {call.func.attr}(self, ...)`) and call "
+            f"`{owner}.{call.func.attr}({base.id}, {args})`",
+        )
 
     @staticmethod
     def _through_class_spelled(call):
@@ -1461,7 +1494,8 @@ def _setitem_hint(base, index, listed):
     if not listed:
         return f"make {base} an array, e.g. {base} = np.zeros(n)"
     i = ast.unparse(index)
-    hint = (
+    hint = (  # (a list the function makes, `list(...)` of a helper's result, takes stores)
+        f"copy it where it is bound, {base} = list(...), and assign into the copy; or "
         f"assign into an array of its items: {base}_array = np.array({base}, float), then "
         f"{base}_array[{i}] = ... and read {base}_array from there"
     )

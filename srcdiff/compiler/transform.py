@@ -90,6 +90,15 @@ class TransformBase:
                     "for a tuple t; in a loop, ys.append(y) or ys.extend(zs); for arrays, "
                     "np.concatenate([...])",
                 )
+            repeated = _list_repetition(node, self.an)
+            if repeated is not None:
+                raise source.error(
+                    UnsupportedSyntaxError,
+                    "srcdiff cannot differentiate repeating a list with `*`",
+                    repeated,
+                    "build the repeated list by appends: ys = [] and, in a loop over "
+                    "range(n), for item in xs: ys.append(item)",
+                )
             if var in _returned_names(self.tree) and var not in _user_names(source.tree):
                 raise source.error(  # the name normalize gives what the returns return
                     UnsupportedSyntaxError,
@@ -519,6 +528,16 @@ def _list_concatenation(node, an):
             if ARRAY not in kinds and (
                 any(isinstance(e, ast.List) for e in sides) or all(k in (SEQ, LIST) for k in kinds)
             ):
+                return part
+    return None
+
+
+def _list_repetition(node, an):
+    """The `xs * n` of a list in the value of assignment `node`, if there is one."""
+    for part in walk(getattr(node, "value", None) or ast.Constant(None)):
+        if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Mult):
+            kinds = {an.expr(part.left)[0], an.expr(part.right)[0]}
+            if ARRAY not in kinds and kinds & {SEQ, LIST}:  # (not an array times [a, b])
                 return part
     return None
 

@@ -37,7 +37,7 @@ import types
 from dataclasses import dataclass
 
 from ..errors import UnsupportedSyntaxError
-from ..runtime.trees import LEAF, TreeDef
+from ..runtime.trees import LEAF, TreeDef, leaf_spellings
 from .astutil import Transformer
 from .held import hoist_held_results
 from .literal_loops import unroll_literal_loops
@@ -160,6 +160,12 @@ def _build_view(func, treedefs, key, results=False) -> FlatView:
     tree.returns = None
     ast.fix_missing_locations(tree)
     flat = _compile(func, tree, parse.first_line, cells)
+    # refusals quote the leaves as the user reads them, params["w"], not params_w
+    flat.srcdiff_spellings = {
+        name: spelled
+        for p, td in treedefs.items()
+        for name, spelled in zip(leaves[p], leaf_spellings(td, p))
+    }
     cell.cell_contents = flat
     adopt(flat, tree, parse)
     return FlatView(

@@ -102,6 +102,8 @@ _add(
 )
 
 # --- splits: linear; the pieces are views of the array ----------------------------------------
+#: NumPy functions returning a new list of arrays (compiler/split_lists.py)
+LIST_RESULTS = (np.split, np.array_split, np.hsplit, np.vsplit, np.dsplit)
 for _split in (np.split, np.array_split):
     _add(
         _split,

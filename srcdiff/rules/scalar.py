@@ -22,6 +22,8 @@ NS = {
     "pow_dbase": runtime.pow_dbase,
     "psi": runtime.psi,
     "repeat_for": runtime.repeat_for,
+    "broadcast_like": runtime.broadcast_like,
+    "unbroadcast": runtime.unbroadcast,
 }
 # d(x**y)/dx; where y == 0 it is 0, also at x == 0 (the formula alone divides by zero).
 # A constant exponent folds: x ** 2 gives 2 * x (templates.py).
@@ -150,5 +152,28 @@ linear(
     jvp={"x": "0.0 if y < x else t", "y": "t if y < x else 0.0"},
     vjp={"x": "0.0 if y < x else g", "y": "g if y < x else 0.0"},
 )
+# divmod(x, y) is (x // y, x % y): the quotient is piecewise constant (no derivative, as
+# `//`), the remainder x - q * y (as `%`).  Its templates see `out` as the pair and `g` as
+# one cotangent per result; arrays (np.divmod underneath) broadcast, so the array variant
+# sums each cotangent back to its operand's shape.
+_DIVMOD = make_rule(
+    builtins.divmod,
+    "x, y",
+    jvp={"x": "(0.0, t)", "y": "(0.0, -out[0] * t)"},
+    vjp={"x": "g[1]", "y": "-out[0] * g[1]"},
+    namespace=NS,
+)
+_DIVMOD.array_variant = make_rule(
+    builtins.divmod,
+    "x, y",
+    jvp={
+        "x": "(np.zeros(np.shape(out[0])), broadcast_like(t, out[1]))",
+        "y": "(np.zeros(np.shape(out[0])), -out[0] * t)",
+    },
+    vjp={"x": "unbroadcast(g[1], x)", "y": "unbroadcast(-out[0] * g[1], y)"},
+    namespace=NS,
+)
+_DIVMOD.several = _DIVMOD.array_variant.several = True
+RULES.add(_DIVMOD)
 for _f in (builtins.len, builtins.int, builtins.round, builtins.bool, builtins.range):
     nondiff(_f, result="int")

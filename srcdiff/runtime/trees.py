@@ -300,3 +300,24 @@ def structure_of(value):
         items = [structure_of(v) for v in value]
         return items if isinstance(value, list) else tuple(items)
     return None
+
+
+def leaf_spellings(td: TreeDef, expr: str) -> list[str]:
+    """How each leaf of a container `expr` holds is read: params["w"], p.w, ws[0] (the
+    names error messages and check_grad's rows give the flat view's parameters)."""
+    if td.is_leaf:
+        return [expr]
+    out: list[str] = []
+    for k, c in zip(td.keys, td.children):
+        if td.by_attribute and isinstance(k, str):
+            out += leaf_spellings(c, f"{expr}.{k}")
+        else:
+            out += leaf_spellings(c, f"{expr}[{key_literal(k)}]")
+    return out
+
+
+def key_literal(key: object) -> str:
+    """A key as ruff format writes it: "w" in double quotes."""
+    if isinstance(key, str) and '"' not in key and "\\" not in key:
+        return f'"{key}"'
+    return repr(key)

@@ -262,6 +262,7 @@ class Gen:
             f"math.fmod({e}, {self.fexpr(env, d)} * {self.fexpr(env, d)} + 0.7)",
             f"math.remainder({e}, 1.3)",
             f"math.ldexp({e}, 2)",
+            f"divmod({e}, {self.fexpr(env, d)} * {self.fexpr(env, d)} + 0.7)[1]",
         ]
         return self.pick(forms)
 
