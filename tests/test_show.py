@@ -212,21 +212,21 @@ def test_show_says_what_it_assumed(capsys, monkeypatch):
 
 
 def test_a_helper_of_another_file_is_imported_in_the_users_block(tmp_path, monkeypatch, capsys):
-    """(`import helpers` -- a module beside the user's -- was put in the block of NumPy
+    """(`import sibling_pieces` -- a module beside the user's -- was put in the block of NumPy
     and the standard library, which ruff's isort rule counts as unsorted: the helper's
     module is first-party where it runs)"""
-    (tmp_path / "helpers.py").write_text(
+    (tmp_path / "sibling_pieces.py").write_text(
         "import numpy as np\n\n\ndef halves(v):\n    return np.tanh(v[:2]), v[2:]\n"
     )
-    (tmp_path / "model.py").write_text(
-        "import numpy as np\n\nimport helpers\n\n\n"
-        "def loss(w):\n    a, b = helpers.halves(w)\n    return np.sum(a * b)\n"
+    (tmp_path / "sibling_model.py").write_text(
+        "import numpy as np\n\nimport sibling_pieces\n\n\n"
+        "def loss(w):\n    a, b = sibling_pieces.halves(w)\n    return np.sum(a * b)\n"
     )
     monkeypatch.chdir(tmp_path)
     monkeypatch.syspath_prepend(str(tmp_path))
-    assert cli.main(["show", "model.py:loss", "--at", "w=[0.1, 0.2, 0.3, 0.4]"]) == 0
+    assert cli.main(["show", "sibling_model.py:loss", "--at", "w=[0.1, 0.2, 0.3, 0.4]"]) == 0
     text = capsys.readouterr().out
-    assert "# isort: split\nimport helpers\n" in text
+    assert "# isort: split\nimport sibling_pieces\n" in text
     (tmp_path / "shown.py").write_text(text, encoding="utf-8")
     lint = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--no-cache", "shown.py"],
@@ -242,3 +242,5 @@ def test_a_helper_of_another_file_is_imported_in_the_users_block(tmp_path, monke
     t = np.tanh(w[:2])  # d/dw sum(tanh(w[:2]) * w[2:])
     expected = np.concatenate([w[2:] * (1 - t**2), t])
     np.testing.assert_allclose(shown["loss_grad"](w), expected, rtol=1e-12)
+    for name in ("sibling_pieces", "sibling_model"):  # (other tests may use the names)
+        sys.modules.pop(name, None)
