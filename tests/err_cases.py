@@ -233,3 +233,18 @@ def copies_by_assignment(x):  # copies_into_an_array's hint followed
     y = x * 0.0
     y[...] = x * 2.0
     return np.sum(y * y)
+
+
+def walks_indices(x, ks):
+    s = 0.0
+    for k in ks:
+        s = s + x[k] ** 2
+    return s
+
+
+def tests_membership(x, ks):
+    s = 0.0
+    for i in range(3):
+        if i in ks:
+            s = s + x[i] ** 2
+    return s

@@ -458,3 +458,23 @@ def test_a_library_call_that_changes_its_argument_is_not_told_to_stop_gradient()
     assert "np.copyto may change y in place" in hint and "stop_gradient" not in hint
     x = np.array([1.5, 0.5])
     np.testing.assert_allclose(srcdiff.grad(E.copies_by_assignment)(x), 8 * x)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize(
+    "make",
+    [set, frozenset, iter, lambda ks: dict.fromkeys(ks).keys()],
+    ids=["set", "frozenset", "iter", "keys"],
+)
+def test_an_argument_walked_but_not_indexable_is_refused_with_a_hint_that_works(make, mode):
+    """(a set or an iterator passed in and looped over crashed inside generated code,
+    which walks a sequence by position: 'set' object is not subscriptable)"""
+    x = np.array([0.5, -1.0, 2.0, 0.3])
+    with pytest.raises(ArgumentError, match="argument 'ks' is a") as info:
+        srcdiff.grad(E.walks_indices, mode=mode)(x, make([0, 2]))
+    assert "pass tuple(ks)" in info.value.hint
+    got = srcdiff.grad(E.walks_indices, mode=mode)(x, tuple(make([0, 2])))
+    np.testing.assert_allclose(got, [1.0, 0.0, 4.0, 0.0])
+    if make is not iter:  # only tested for membership: passed on as it is
+        got = srcdiff.grad(E.tests_membership, mode=mode)(x, make([0, 2]))
+        np.testing.assert_allclose(got, [1.0, 0.0, 4.0, 0.0])

@@ -8,7 +8,9 @@ command line and `srcdiff build`.
 
 from __future__ import annotations
 
+import ast
 import inspect
+from collections.abc import ItemsView, Iterator, KeysView, ValuesView
 
 import numpy as np
 
@@ -113,6 +115,8 @@ def check_differentiable(func, params, wrt_index, args, kinds=None):
     if kinds is None:
         kinds = [FAST_KINDS.get(type(a)) or kind_of_value(a) for a in args]
     for i, arg in enumerate(args):
+        if kinds[i] == OTHER and _unindexed(arg):
+            _check_not_walked(func, params[i], arg)
         if i not in wrt_index and is_complex(arg):
             raise ArgumentError(
                 f"{func.__name__}'s argument {params[i]!r} is a complex value "
@@ -146,6 +150,32 @@ def check_differentiable(func, params, wrt_index, args, kinds=None):
                 f"it was given {what}",
                 hint="pass a float, a float array, or a list of floats "
                 "(integer arrays carry no derivative: use x.astype(float))",
+            )
+
+
+def _unindexed(value) -> bool:
+    """A set, a dict's view or an iterator: what `for` walks but can't index by
+    position, as the generated code walks a sequence an argument holds."""
+    return isinstance(value, (set, frozenset, KeysView, ValuesView, ItemsView, Iterator))
+
+
+def _check_not_walked(func, name, value):
+    """An ArgumentError where the function walks or measures the argument `name` -- a
+    for loop over it, a comprehension, len() -- which generated code does by position
+    (`ks[i]` of a range over len(ks)): a set would fail inside srcdiff's code.  Used
+    only in membership tests and the like, it is passed on."""
+    tree = normalized(FunctionSource(func)).tree
+    for node in ast.walk(tree):
+        read = node.value if isinstance(node, ast.Subscript) else None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
+            read = node.args[0] if node.func.id == "len" else None
+        if isinstance(read, ast.Name) and read.id == name:
+            what = type(value).__name__
+            raise ArgumentError(
+                f"{func.__name__}'s argument {name!r} is a {what}, which {func.__name__} "
+                "walks: srcdiff's code walks a sequence by position, and a "
+                f"{what} has none",
+                hint=f"pass tuple({name}) (or sorted({name}), for an order of your choosing)",
             )
 
 
