@@ -114,6 +114,17 @@ with open(sys.argv[4], "wb") as fh:
 """
 
 
+def _assert_ruff_clean(path):
+    lint = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", path.name],
+        cwd=path.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
 @pytest.mark.parametrize("target", sorted(SHOWN))
 def test_shown_code_is_ruff_clean_and_runs_where_its_comment_says(
     target, tmp_path, capsys, monkeypatch
@@ -122,14 +133,7 @@ def test_shown_code_is_ruff_clean_and_runs_where_its_comment_says(
     assert code == 0, err
     shown = tmp_path / "shown.py"
     shown.write_text(text, encoding="utf-8")
-    lint = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "shown.py"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert lint.returncode == 0, lint.stdout + lint.stderr
+    _assert_ruff_clean(tmp_path / "shown.py")
     # the interpreter finds the user's module only where the comment says it is
     paths = [os.path.join(ROOT, p) for p in re.findall(r"PYTHONPATH=(\S+?)\)", text)]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([*paths, ROOT])}
@@ -228,14 +232,7 @@ def test_a_helper_of_another_file_is_imported_in_the_users_block(tmp_path, monke
     text = capsys.readouterr().out
     assert "# isort: split\nimport sibling_pieces\n" in text
     (tmp_path / "shown.py").write_text(text, encoding="utf-8")
-    lint = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "shown.py"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert lint.returncode == 0, lint.stdout + lint.stderr
+    _assert_ruff_clean(tmp_path / "shown.py")
     shown = {}
     exec(compile(text, str(tmp_path / "shown.py"), "exec"), shown)
     w = np.array([0.1, 0.2, 0.3, 0.4])
