@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from fdiff import fd_jacobian
-from test_linalg_rules import _aligned, near_eye, real_eig, symmetric
+from test_linalg_rules import SECOND_ORDER, _aligned, near_eye, symmetric
 
 import srcdiff
 from srcdiff.runtime import arrays as ra
@@ -53,12 +53,7 @@ def assert_second_derivative(jvp_at, jvp_da, shape):
 
 
 DECOMPOSITIONS = [
-    ("eig", real_eig(4), {}),
-    ("svd", R.standard_normal((4, 3)), {"full_matrices": False}),
-    ("svd", R.standard_normal((3, 5)), {"full_matrices": False}),
-    ("svd", R.standard_normal((2, 4, 4)), {"full_matrices": True}),
-    ("svd", R.standard_normal((4, 3)), {"full_matrices": False, "compute_uv": False}),
-    ("svd", R.standard_normal((2, 3, 4)), {"full_matrices": True, "compute_uv": False}),
+    *SECOND_ORDER,  # eig and svd: test_linalg_rules's second-order table
     ("qr", near_eye(4), {}),
     ("qr", R.standard_normal((5, 3)) + np.eye(5, 3), {}),
     ("qr", R.standard_normal((2, 4, 3)) + np.eye(4, 3), {}),

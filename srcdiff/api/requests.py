@@ -164,19 +164,33 @@ def _check_not_walked(func, name, value):
     for loop over it, a comprehension, len() -- which generated code does by position
     (`ks[i]` of a range over len(ks)): a set would fail inside srcdiff's code.  Used
     only in membership tests and the like, it is passed on."""
-    tree = normalized(FunctionSource(func)).tree
-    for node in ast.walk(tree):
-        read = node.value if isinstance(node, ast.Subscript) else None
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
-            read = node.args[0] if node.func.id == "len" else None
-        if isinstance(read, ast.Name) and read.id == name:
-            what = type(value).__name__
-            raise ArgumentError(
-                f"{func.__name__}'s argument {name!r} is a {what}, which {func.__name__} "
-                "walks: srcdiff's code walks a sequence by position, and a "
-                f"{what} has none",
-                hint=f"pass tuple({name}) (or sorted({name}), for an order of your choosing)",
-            )
+    if name in _walked(func):
+        what = type(value).__name__
+        raise ArgumentError(
+            f"{func.__name__}'s argument {name!r} is a {what}, which {func.__name__} "
+            "walks: srcdiff's code walks a sequence by position, and a "
+            f"{what} has none",
+            hint=f"pass tuple({name}) (or sorted({name}), for an order of your choosing)",
+        )
+
+
+def _walked(func) -> frozenset:
+    """The names the normalized function indexes or measures (`ks[i]`, `len(ks)`): what
+    its loops and comprehensions walk by position.  Cached, as the check runs on each
+    call given a set (such a call takes the dispatcher's slow path every time)."""
+    key = ("walked", func, getattr(func, "__code__", None))
+    if key not in _PREPARED:
+        found = set()
+        for node in ast.walk(normalized(FunctionSource(func)).tree):
+            read = node.value if isinstance(node, ast.Subscript) else None
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
+                read = node.args[0] if node.func.id == "len" else None
+            if isinstance(read, ast.Name):
+                found.add(read.id)
+        _PREPARED[key] = frozenset(found)
+    walked = _PREPARED[key]
+    assert isinstance(walked, frozenset)
+    return walked
 
 
 class Specializer:

@@ -10,7 +10,6 @@ both consume this form.
 from __future__ import annotations
 
 import ast
-import copy
 import dataclasses
 import functools
 import inspect
@@ -800,8 +799,7 @@ class Flattener:
         for i, name in enumerate(names):
             base = ast.Name(id=tmp, ctx=ast.Load())
             primal = ast.Subscript(value=base, slice=ast.Constant(i), ctx=ast.Load())
-            read = ast.copy_location(copy.copy(primal), stmt)  # (an op's node is its own)
-            ops.append(Op(OpKind.SUBSCRIPT, [name], primal, read, bound={"x": base}, active=["x"]))
+            ops.append(Op(OpKind.SUBSCRIPT, [name], primal, stmt, bound={"x": base}, active=["x"]))
         return True
 
     def _passed(self, spec, bound, kinds, targets):
