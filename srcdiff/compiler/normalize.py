@@ -50,6 +50,7 @@ from .literal_loops import unroll_literal_loops
 from .local_dicts import hoist_local_dicts
 from .naming import Names, source_names
 from .reductions import COMPREHENSIONS, Reductions, comprehension_only_names, reduction_of
+from .self_methods import call_self_methods, methods_of
 from .source import (
     MISSING,
     FunctionSource,
@@ -241,7 +242,7 @@ def _call_method_of(obj):
     return method if isinstance(method, types.FunctionType) else None
 
 
-_QUESTIONS = {
+_QUESTIONS: dict[str, Any] = {
     "class": _user_class_of,
     "call method": _call_method_of,
     "opaque": lambda obj: _OPAQUE_CALLS.get(obj) if hashable(obj) else None,
@@ -250,6 +251,7 @@ _QUESTIONS = {
     "reduction": reduction_of,
     "identity": lambda obj: obj,  # a helper given a display calls its flat view (flatcalls.py)
     "unindexed": unindexed,  # a set, dict or iterator: walked as tuple(it) (unindexed.py)
+    "self methods": methods_of,  # self.m(x) in a method: Owner.m(self, x) (self_methods.py)
 }
 
 
@@ -395,7 +397,9 @@ class Normalizer(Reductions, Inlining):
         self._collect_locals(tree)  # lambdas and defs inlined where called (inlining.py)
         if self.local_functions:  # (their defs left the body)
             nodes = walk(tree)
-        if self._call_methods_through_classes(nodes):
+        # self.predict(x) in a method: Model.predict(self, x) (self_methods.py)
+        through_self = call_self_methods(self.source, nodes, self.ask)
+        if self._call_methods_through_classes(nodes) or through_self:
             nodes = walk(tree)  # (read by both checks and `grown`; nothing changes between)
         if list_splits(nodes, tree, self.source.resolver.resolve):  # (split_lists.py)
             nodes = walk(tree)  # parts = list(np.split(x, 3)) where parts is used as a list
@@ -488,6 +492,9 @@ class Normalizer(Reductions, Inlining):
                     continue
                 holder, attr = func, "__call__"
                 method = self._ask_once(asked, parts, holder, "call method")
+            static = isinstance(method, staticmethod)  # model.act(z): Model.act(z)
+            if static:
+                method = method.__func__
             if not isinstance(method, types.FunctionType) or is_library(method):
                 continue
             if RULES.lookup(method):
@@ -500,7 +507,8 @@ class Normalizer(Reductions, Inlining):
                 ),
                 node.func,
             )
-            node.args = [copy_tree(holder), *node.args]
+            if not static:
+                node.args = [copy_tree(holder), *node.args]
             changed = True
         return changed
 

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from .analysis import Analysis
     from .naming import Names
     from .unit import Unit
+from .self_methods import overriding
 from .source import MISSING, FunctionSource, is_library
 
 
@@ -897,7 +898,7 @@ class Flattener:
                     "partials={...}) (naming its parameters), or wrap arguments that need "
                     "no derivative in srcdiff.stop_gradient",
                 )
-            held = self._held_by_self(call)
+            held = self._held_by_self(call) or self._overridden(call)
             if held is not None:
                 raise held
             through_class = self._through_class(call)
@@ -950,14 +951,10 @@ class Flattener:
         """The refusal of `self.act(z)` in a method of a class that defines no `act`: a
         function (or callable object) the instance holds, set in __init__, unknown while
         the method's code is generated (its `self` is an argument); else None."""
-        func, base = self.source.func, call.func.value
-        owner, _, _ = func.__qualname__.rpartition(".")
-        params = list(inspect.signature(func).parameters)
-        cls = func.__globals__.get(owner) if owner and params else None
-        if not (isinstance(base, ast.Name) and base.id == params[0] and isinstance(cls, type)):
+        owner, cls = self._self_call_owner(call)
+        if cls is None or inspect.getattr_static(cls, call.func.attr, None) is not None:
             return None
-        if inspect.getattr_static(cls, call.func.attr, None) is not None:
-            return None
+        base = call.func.value
         spelled = ast.unparse(call.func)
         args = ", ".join(ast.unparse(a) for a in call.args)
         return self.source.error(
@@ -971,6 +968,37 @@ class Flattener:
             f"(`TheClass.__call__({spelled}, {args})`); or define it as a method of "
             f"{owner} (`def {call.func.attr}(self, ...)`) and call "
             f"`{owner}.{call.func.attr}({base.id}, {args})`",
+        )
+
+    def _self_call_owner(self, call):
+        """(owner name, class) where `call` is `self.m(...)` in a method of a module-level
+        class, `self` its first parameter; else (None, None)."""
+        func, base = self.source.func, call.func.value
+        owner, _, _ = func.__qualname__.rpartition(".")
+        params = list(inspect.signature(func).parameters)
+        cls = func.__globals__.get(owner) if owner and params else None
+        if not (isinstance(cls, type) and isinstance(base, ast.Name) and base.id == params[0]):
+            return None, None
+        return owner, cls
+
+    def _overridden(self, call):
+        """The refusal of `self.predict(x)` in a method of a class some subclass of which
+        defines `predict` again: which function runs depends on the instance's class
+        (compiler/self_methods.py calls the others through the class); else None."""
+        owner, cls = self._self_call_owner(call)
+        subclasses = overriding(cls, call.func.attr) if cls is not None else []
+        if not subclasses:
+            return None
+        base = call.func.value
+        passed = ", ".join([base.id, *(ast.unparse(a) for a in call.args)])
+        return self.source.error(
+            NoRuleError,
+            f"srcdiff cannot tell which function {ast.unparse(call.func)} is: "
+            f"{', '.join(subclasses)} (a subclass of {owner}) defines {call.func.attr!r} "
+            "again, so the method called depends on the instance's class",
+            call,
+            f"call the one you mean through its class (`{subclasses[0]}.{call.func.attr}"
+            f"({passed})`), or give each class a method of its own that calls it",
         )
 
     @staticmethod

@@ -984,6 +984,11 @@ class _Expressions(Transformer):
                 if method is not None:  # self.predict(x): predict's flat view, self flattened
                     call = ast.Call(func=f, args=[f.value, *node.args], keywords=node.keywords)
                     return self.helper_call(ast.copy_location(call, node), method)
+                static = _static_method(rw.node_at(path).kind, f.attr)
+                if static is not None:  # self.squash(z): the class's function, no self
+                    call = ast.Call(func=self.bound_name(static, f), args=node.args)
+                    call.keywords = node.keywords
+                    return self.generic_visit(ast.copy_location(call, node))
                 raise rw.refuse(
                     node,
                     f"call {ast.unparse(f)}() on a container of parameters",
@@ -1054,6 +1059,18 @@ class _Expressions(Transformer):
     def is_container(self, arg):
         path = self.rw.resolve(arg) if not isinstance(arg, ast.Starred) else None
         return path is not None and not self.rw.node_at(path).is_leaf
+
+    def bound_name(self, func, like):
+        """A name the rewritten tree calls `func` by (bound in the cells the flat views
+        are): its own name, or one numbered after it where that is taken."""
+        rw = self.rw
+        name, n = func.__name__, 1
+        while name in rw.taken and rw.cells.get(name) is not func:
+            n += 1
+            name = f"{func.__name__}{n}"
+        rw.taken.add(name)
+        rw.cells[name] = func
+        return ast.copy_location(ast.Name(id=name, ctx=ast.Load()), like)
 
     def helper_call(self, node, helper):
         """`predict(params, x)` -> `predict(params_w=params_w, params_b=params_b, x=x)` of
@@ -1203,6 +1220,13 @@ def _method(cls, name):
     except AttributeError:
         return None
     return found if isinstance(found, types.FunctionType) else None
+
+
+def _static_method(cls, name):
+    """The plain function of the staticmethod `cls.name`, if it is one."""
+    found = inspect.getattr_static(cls, name, None) if isinstance(cls, type) else None
+    func = found.__func__ if isinstance(found, staticmethod) else None
+    return func if isinstance(func, types.FunctionType) else None
 
 
 def issubclass_dict(kind) -> bool:

@@ -1,0 +1,95 @@
+"""Classes whose methods call other methods through `self`
+(tests/test_self_methods.py)."""
+
+import numpy as np
+
+
+class Regressor:
+    def __init__(self, w, b):
+        self.w, self.b = w, b
+
+    def features(self, x):
+        return np.tanh(x * self.w)
+
+    @staticmethod
+    def squash(z):
+        return z / (1.0 + z**2)
+
+    def predict(self, x):
+        return self.squash(self.features(x)) + self.b
+
+    def loss(self, x):
+        return np.sum((self.predict(x) - 0.25) ** 2)
+
+
+class Base:
+    def __init__(self, w):
+        self.w = w
+
+    def predict(self, x):
+        return np.sin(self.w * x)
+
+    def loss(self, x):
+        return np.sum(self.predict(x) ** 2)
+
+
+class Overriding(Base):
+    def predict(self, x):
+        return np.cos(self.w * x)
+
+
+class Parent:
+    def __init__(self, w):
+        self.w = w
+
+    def predict(self, x):
+        return np.sin(self.w * x)
+
+    def loss(self, x):
+        return np.sum(self.predict(x) ** 2)
+
+
+class Plain(Parent):  # Parent's only subclass, defining no predict
+    pass
+
+
+class Late:  # define_override() adds a subclass overriding predict
+    def __init__(self, w):
+        self.w = w
+
+    def predict(self, x):
+        return np.sin(self.w * x)
+
+    def loss(self, x):
+        return np.sum(self.predict(x) ** 2)
+
+
+REGRESSOR = Regressor(1.3, 0.2)
+OVERRIDING = Overriding(0.7)
+LATE = Late(0.9)
+
+
+def regressor_loss(x):
+    return REGRESSOR.loss(x)
+
+
+def overriding_loss(x):
+    return OVERRIDING.loss(x)
+
+
+def overriding_loss_advice(x):  # the hint followed: the subclass's method by its class
+    return np.sum(Overriding.predict(OVERRIDING, x) ** 2)
+
+
+def late_loss(x):
+    return LATE.loss(x)
+
+
+def define_override():
+    """A subclass of Late overriding predict, made after late_loss was differentiated."""
+
+    class Later(Late):
+        def predict(self, x):
+            return np.cos(self.w * x)
+
+    return Later

@@ -1,0 +1,75 @@
+"""`self.method(x)` inside a method (compiler/self_methods.py): differentiated as the
+class's function, `Owner.method(self, x)`, where no subclass defines the name again;
+where one does, the call depends on the instance's class and stays refused, and a
+subclass defined later makes the function be normalized again."""
+
+import numpy as np
+import pytest
+import self_method_cases as C
+from fdiff import assert_close, fd_grad, fd_jacobian
+
+import srcdiff
+
+X = np.array([0.3, -0.5, 1.1])
+MODES = ("reverse", "forward")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_methods_and_a_staticmethod_called_through_self(mode):
+    got = srcdiff.grad(C.regressor_loss, mode=mode)(X)
+    assert_close(got, fd_grad(C.regressor_loss, (X,), 0), 1e-7, 1e-9, "gradient")
+
+
+def test_hessian_through_self_calls():
+    h = srcdiff.hessian(C.regressor_loss)(X)
+    assert_close(h, fd_jacobian(srcdiff.grad(C.regressor_loss), (X,), 0), 1e-6, 1e-8, "H")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_bound_method_with_respect_to_self(mode):
+    g = srcdiff.grad(C.REGRESSOR.loss, wrt="self", mode=mode)(X)
+    w0 = C.REGRESSOR.w
+
+    def loss_of_w(w):
+        C.REGRESSOR.w = w
+        try:
+            return C.REGRESSOR.loss(X)
+        finally:
+            C.REGRESSOR.w = w0
+
+    assert_close(g.w, fd_grad(loss_of_w, (w0,), 0), 1e-7, 1e-9, "d/dw")
+
+
+def test_a_subclass_s_instance_inherits_the_method():
+    plain = C.Plain(0.7)
+
+    def plain_loss(x):
+        return plain.loss(x)
+
+    got = srcdiff.grad(plain_loss)(X)
+    assert_close(got, fd_grad(plain_loss, (X,), 0), 1e-7, 1e-9, "gradient")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_method_a_subclass_overrides_is_refused_and_the_hint_works(mode):
+    # Base.loss's self.predict is Overriding.predict for OVERRIDING: not Base.predict
+    with pytest.raises(srcdiff.NoRuleError) as err:
+        srcdiff.grad(C.overriding_loss, mode=mode)(X)
+    assert "self.predict" in str(err.value)
+    assert "Base.predict(self, x)" not in str(err.value)
+    got = srcdiff.grad(C.overriding_loss_advice, mode=mode)(X)
+    assert_close(got, fd_grad(C.overriding_loss, (X,), 0), 1e-7, 1e-9, "advice")
+
+
+def test_a_subclass_defined_later_makes_it_normalized_again():
+    g = srcdiff.grad(C.late_loss)
+    assert_close(g(X), fd_grad(C.late_loss, (X,), 0), 1e-7, 1e-9, "before")
+    later = C.define_override()
+    saved = C.LATE
+    C.LATE = later(0.9)  # its predict is cos: Base.loss's self.predict is no longer Base's
+    try:
+        with pytest.raises(srcdiff.NoRuleError):
+            g(X)
+    finally:
+        C.LATE = saved
+    assert_close(g(X), fd_grad(C.late_loss, (X,), 0), 1e-7, 1e-9, "a Late again")
