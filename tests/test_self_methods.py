@@ -73,3 +73,11 @@ def test_a_subclass_defined_later_makes_it_normalized_again():
     finally:
         C.LATE = saved
     assert_close(g(X), fd_grad(C.late_loss, (X,), 0), 1e-7, 1e-9, "a Late again")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_method_an_instance_attribute_may_hide_is_not_the_class_s(mode):
+    # SHADOWED.predict is np.tanh, not Shadowed.predict: not rewritten, so refused
+    with pytest.raises(srcdiff.NoRuleError) as err:
+        srcdiff.grad(C.shadowed_loss, mode=mode)(X)
+    assert "assigns `self.predict`, which hides the method" in str(err.value)

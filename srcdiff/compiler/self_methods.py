@@ -15,16 +15,21 @@ is `Model.predict(self, x)` -- a helper like any other -- and a staticmethod's
 Sound only while that stays true, so the rewrite is made where the method is found
 on the class the function is defined in (a module-level class), as a plain function
 or a staticmethod of user code without a rule, and no subclass of it defines the name
-again; the answer is recorded as normalization's other questions are (normalize.py
-`_QUESTIONS`), so a subclass defined later that overrides it makes the function be
-normalized again, and then refused as before.  An instance attribute holding a
-function (`self.act = np.tanh` in `__init__`) is not a method: the class defines no
-`act`, and split.py refuses the call, naming it.
+again, nor any of its methods (or its bases' or subclasses') assigns an attribute of
+that name (`self.predict = ...` would hide the method on the instance); the answer is
+recorded as normalization's other questions are (normalize.py `_QUESTIONS`), so a
+subclass defined later that overrides it makes the function be normalized again, and
+then refused as before.  An instance attribute holding a function (`self.act =
+np.tanh` in `__init__`) where the class defines no `act` is not a method: split.py
+refuses the call, naming it.  (An assignment from outside the class, `model.predict =
+g`, is not seen.)
 """
 
 from __future__ import annotations
 
 import ast
+import dis
+import functools
 import inspect
 import types
 from collections.abc import Callable
@@ -41,7 +46,9 @@ def methods_of(cls: object) -> tuple | None:
     anything but a user class.  Normalization's answer about the defining class."""
     if not isinstance(cls, type) or cls.__module__ == "builtins":
         return None
+    family = [*cls.__mro__[:-1], *_subclasses(cls)]  # (object's dunders left out)
     overridden = {name for sub in _subclasses(cls) for name in vars(sub)}
+    overridden |= {name for c in family for name in _stored_by_methods(c)}
     found = []
     for name in sorted(dir(cls)):
         if name in overridden or (name.startswith("__") and name != "__call__"):
@@ -55,9 +62,37 @@ def methods_of(cls: object) -> tuple | None:
     return tuple(found)
 
 
+def _stored_by_methods(cls: type) -> frozenset:
+    """Attribute names the methods `cls` defines assign (`self.act = act` in __init__): an
+    instance attribute of that name would hide the class's method."""
+    names: set[str] = set()
+    for value in vars(cls).values():
+        func = getattr(value, "__func__", value)
+        code = getattr(func, "__code__", None)
+        if isinstance(code, types.CodeType):
+            names |= _attribute_stores(code)
+    return frozenset(names)
+
+
+@functools.lru_cache(maxsize=4096)
+def _attribute_stores(code: types.CodeType) -> frozenset:
+    """The attribute names `code` (and the code nested in it) stores to."""
+    found = {i.argval for i in dis.get_instructions(code) if i.opname == "STORE_ATTR"}
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            found |= _attribute_stores(const)
+    return frozenset(found)
+
+
 def overriding(cls: type, name: str) -> list[str]:
     """The names of `cls`'s subclasses that define `name` again, sorted."""
     return sorted({sub.__qualname__ for sub in _subclasses(cls) if name in vars(sub)})
+
+
+def assigning(cls: type, name: str) -> list[str]:
+    """The names of the classes in `cls`'s family whose methods assign `self.name`."""
+    family = [*cls.__mro__[:-1], *_subclasses(cls)]
+    return sorted({c.__qualname__ for c in family if name in _stored_by_methods(c)})
 
 
 def _subclasses(cls: type) -> list[type]:

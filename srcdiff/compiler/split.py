@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from .analysis import Analysis
     from .naming import Names
     from .unit import Unit
-from .self_methods import overriding
+from .self_methods import assigning, overriding
 from .source import MISSING, FunctionSource, is_library
 
 
@@ -986,19 +986,30 @@ class Flattener:
         defines `predict` again: which function runs depends on the instance's class
         (compiler/self_methods.py calls the others through the class); else None."""
         owner, cls = self._self_call_owner(call)
-        subclasses = overriding(cls, call.func.attr) if cls is not None else []
-        if not subclasses:
+        if cls is None or inspect.getattr_static(cls, call.func.attr, None) is None:
             return None
-        base = call.func.value
+        attr, base = call.func.attr, call.func.value
         passed = ", ".join([base.id, *(ast.unparse(a) for a in call.args)])
+        subclasses, assigners = overriding(cls, attr), assigning(cls, attr)
+        if subclasses:
+            why = (
+                f"{', '.join(subclasses)} (a subclass of {owner}) defines {attr!r} again, so "
+                "the method called depends on the instance's class"
+            )
+            hint = f"call the one you mean through its class (`{subclasses[0]}.{attr}({passed})`)"
+        elif assigners:
+            why = (
+                f"a method of {', '.join(assigners)} assigns `{base.id}.{attr}`, which hides "
+                "the method on such an instance"
+            )
+            hint = "call the function you mean by its own name"
+        else:
+            return None
         return self.source.error(
             NoRuleError,
-            f"srcdiff cannot tell which function {ast.unparse(call.func)} is: "
-            f"{', '.join(subclasses)} (a subclass of {owner}) defines {call.func.attr!r} "
-            "again, so the method called depends on the instance's class",
+            f"srcdiff cannot tell which function {ast.unparse(call.func)} is: {why}",
             call,
-            f"call the one you mean through its class (`{subclasses[0]}.{call.func.attr}"
-            f"({passed})`), or give each class a method of its own that calls it",
+            f"{hint}, or give each class a method of its own that calls it",
         )
 
     @staticmethod
