@@ -1,6 +1,9 @@
 """Classes whose methods call other methods through `self`
 (tests/test_self_methods.py)."""
 
+import dataclasses
+import typing
+
 import numpy as np
 
 
@@ -113,3 +116,37 @@ SHADOWED = Shadowed(0.8, fast=True)
 
 def shadowed_loss(x):
     return SHADOWED.loss(x)
+
+
+@dataclasses.dataclass
+class Affine:
+    w: np.ndarray
+    b: float
+
+    def predict(self, x):
+        return self.squash(x @ self.w + self.b)
+
+    @staticmethod
+    def squash(z):
+        return np.tanh(z)
+
+    def loss(self, x, y):
+        return np.mean((self.predict(x) - y) ** 2)
+
+
+class Pair(typing.NamedTuple):
+    a: float
+    b: float
+
+    def energy(self, k):
+        return k * self.a**2 + self.a * self.b
+
+
+def built_dataclass_loss(w, x, y):
+    model = Affine(w, 0.1)
+    return model.loss(x, y) + 0.01 * np.sum(model.w**2)
+
+
+def built_namedtuple_energy(a, b):
+    p = Pair(a * 2.0, np.sin(b))
+    return p.energy(3.0) + Pair.energy(p, 0.5)

@@ -81,3 +81,31 @@ def test_a_method_an_instance_attribute_may_hide_is_not_the_class_s(mode):
     with pytest.raises(srcdiff.NoRuleError) as err:
         srcdiff.grad(C.shadowed_loss, mode=mode)(X)
     assert "assigns `self.predict`, which hides the method" in str(err.value)
+
+
+W = np.array([0.4, -0.3])
+XS = np.array([[0.3, -0.5], [1.1, 0.2], [-0.7, 0.9]])
+YS = np.array([0.1, -0.2, 0.3])
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("wrt", [0, 1])
+def test_a_method_of_a_dataclass_built_in_the_function(mode, wrt):
+    # model.loss(x, y) of `model = Affine(w, 0.1)`: Affine.loss(model, x, y), model whole
+    args = (W, XS, YS)
+    got = srcdiff.grad(C.built_dataclass_loss, wrt=wrt, mode=mode)(*args)
+    assert_close(got, fd_grad(C.built_dataclass_loss, args, wrt), 1e-7, 1e-9, "gradient")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_method_of_a_namedtuple_built_in_the_function(mode):
+    args = (0.7, 0.4)
+    got = srcdiff.grad(C.built_namedtuple_energy, wrt=(0, 1), mode=mode)(*args)
+    want = [fd_grad(C.built_namedtuple_energy, args, i) for i in (0, 1)]
+    assert_close(np.array(got), np.array(want), 1e-7, 1e-9, "gradient")
+
+
+def test_hessian_through_a_built_record_s_method():
+    h = srcdiff.hessian(C.built_dataclass_loss)(W, XS, YS)
+    want = fd_jacobian(srcdiff.grad(C.built_dataclass_loss), (W, XS, YS), 0)
+    assert_close(h, want, 1e-6, 1e-8, "H")

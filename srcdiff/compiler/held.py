@@ -32,13 +32,15 @@ import ast
 import copy
 import dataclasses
 import inspect
+import types
 from dataclasses import dataclass, field
 
+from ..rules import RULES
 from ..runtime.trees import registered
 from .astutil import copy_tree, own_statements, walk
 from .dict_walks import Bail, DictWalks
 from .gcpause import gc_paused
-from .source import FunctionSource
+from .source import FunctionSource, is_library
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _CONSTANT_LEAVES = (str, bool, bytes, type(None))
@@ -353,6 +355,9 @@ class Hoist(DictWalks):
                 return ast.copy_location(ast.Name(id=leaf.name, ctx=ast.Load()), node)
 
             def visit_Call(self, node):
+                method = hoist.record_method(node)  # m.loss(x): MDC.loss(m, x)
+                if method is not None:
+                    return self.visit(ast.copy_location(method, node))
                 known = hoist.known_call(node)  # len(d), d.get("k", default)
                 if known is not None:
                     return self.visit(ast.copy_location(known, node))
@@ -539,6 +544,32 @@ class Hoist(DictWalks):
             or self._record(node) is not None
             or self._registered(node)
         )
+
+    def record_method(self, call) -> ast.Call | None:
+        """`m.loss(x)` of a NamedTuple or dataclass `m` built here: `MDC.loss(m, x)` (a
+        staticmethod's `MDC.act(x)`), a call of the function its class defines in Python,
+        to which `m` is then passed whole; else None.  The class is the one the binding
+        calls, so no subclass can make it another method."""
+        f = call.func
+        if not (
+            isinstance(f, ast.Attribute)
+            and isinstance(f.value, ast.Name)
+            and f.value.id == self.name
+        ):
+            return None
+        if self.held is None or self.held.kind != "record":
+            return None
+        cls = self.source.resolver.resolve(self.held.value)
+        found = inspect.getattr_static(cls, f.attr, None)
+        static = isinstance(found, staticmethod)
+        func = found.__func__ if static else found
+        if not isinstance(func, types.FunctionType) or is_library(func) or RULES.lookup(func):
+            return None
+        callee = ast.copy_location(
+            ast.Attribute(value=copy_tree(self.held.value), attr=f.attr, ctx=ast.Load()), f
+        )
+        receiver = [] if static else [ast.copy_location(ast.Name(id=self.name, ctx=ast.Load()), f)]
+        return ast.Call(func=callee, args=[*receiver, *call.args], keywords=call.keywords)
 
     def _registered(self, call) -> bool:
         """A call of a type given to register_pytree_node."""
