@@ -996,7 +996,8 @@ class Flattener:
                 f"{', '.join(subclasses)} (a subclass of {owner}) defines {attr!r} again, so "
                 "the method called depends on the instance's class"
             )
-            hint = f"call the one you mean through its class (`{subclasses[0]}.{attr}({passed})`)"
+            spelled = " or ".join(f"`{c}.{attr}({passed})`" for c in [owner, *subclasses][:3])
+            hint = f"call the one you mean through its class ({spelled})"
         elif assigners:
             why = (
                 f"a method of {', '.join(assigners)} assigns `{base.id}.{attr}`, which hides "

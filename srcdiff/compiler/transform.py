@@ -25,6 +25,7 @@ from .aliasing import PURE_METHODS, check_memory
 from .analysis import ARRAY, INT, LIST, SAME_VALUE, SCALAR, SEQ
 from .astutil import copy_tree, each_statement, walk
 from .astutil import named as name
+from .helper_refusals import helper_refusal
 from .ir import FunctionIR
 from .source import MISSING
 from .split import Flattener
@@ -109,6 +110,9 @@ class TransformBase:
                     "return numbers or arrays only (move other results to another function, "
                     "or use has_aux=True for a second result)",
                 )
+            inner = helper_refusal(unit, source, self.an, node, self.mode or "reverse")
+            if inner is not None:  # (the helper's own reason: what it calls, not `var`)
+                raise inner
             raise source.error(
                 UnsupportedSyntaxError,
                 f"srcdiff cannot follow the derivative through {var!r}: "

@@ -285,7 +285,7 @@ class Unit:
             return None
         if spec.variadic:
             return None  # refused with a clear error when the call is split
-        kinds, ranks, items = self._call_kinds(spec, bound, caller)
+        kinds, ranks, items = self.call_kinds(spec, bound, caller)
         key = (
             func,
             tuple(sorted(kinds.items())),
@@ -318,7 +318,7 @@ class Unit:
         self._kind_cache[key] = result
         return result
 
-    def _call_kinds(self, spec, bound, caller):
+    def call_kinds(self, spec, bound, caller):
         """Kinds, ranks and element kinds (of sequences that may hold arrays) of a
         helper's parameters in one call (defaults included)."""
         kinds, ranks = {}, {}
@@ -347,7 +347,7 @@ class Unit:
                 return None
             if spec.variadic:
                 return None
-            return self._memory_summary(func, *self._call_kinds(spec, bound, caller))
+            return self._memory_summary(func, *self.call_kinds(spec, bound, caller))
 
         return summary
 
