@@ -21,7 +21,7 @@ from .unit import HelperSpec, Unit
 
 
 def helper_refusal(
-    unit: Unit, source: FunctionSource, analysis: Analysis, stmt: ast.stmt, mode: str
+    unit: Unit, source: FunctionSource, analysis: Analysis, stmt: ast.AST, mode: str
 ) -> SrcDiffError | None:
     """The refusal splitting a helper that `stmt` calls meets, else None."""
     for call in walk(stmt):
