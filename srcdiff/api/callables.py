@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from ..compiler.source import as_def
 from ..errors import WrtError
+from . import nested
 
 
 def reads_lambdas(api):
@@ -26,6 +27,8 @@ def reads_lambdas(api):
 
     @functools.wraps(api)
     def wrapper(func=None, *args, **kwargs):
+        if nested.handles(api.__name__) and nested.is_nestable(func):  # grad(grad(f))
+            return nested.over(api, wrapper, func, args, kwargs)
         return api(func if func is None else as_def(func), *args, **kwargs)
 
     return wrapper
