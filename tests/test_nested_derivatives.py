@@ -91,3 +91,10 @@ def test_a_gradient_of_containers_is_refused_naming_hessian():
     params = {"w": np.array([0.3, -0.5])}
     with pytest.raises(srcdiff.SourceUnavailableError, match="srcdiff.hessian"):
         srcdiff.grad(srcdiff.grad(loss))(params, np.array([1.0, 2.0]))
+
+
+def test_a_checkpointed_gradient_is_refused_naming_hessian():
+    # its code drives the checkpointing runtime: it crashed inside it before
+    with pytest.raises(srcdiff.SourceUnavailableError, match="srcdiff.hessian"):
+        srcdiff.grad(srcdiff.grad(looped, checkpoint=2))(0.6)
+    assert srcdiff.hessian(looped)(0.6) == pytest.approx(srcdiff.grad(srcdiff.grad(looped))(0.6))

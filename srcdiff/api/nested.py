@@ -11,8 +11,9 @@ kinds reuses.  What the outer function returns has a `specialize` of its own, so
 derivatives nest the same way.
 
 Only the Python backend's `grad` and `value_and_grad` give their code; anything else
-(a Numba-compiled derivative, `jacobian(f)`, a derivative of containers, whose
-`specialize` gives values) is refused where it is met, naming `hessian` and `hvp`.
+(a Numba-compiled derivative, a checkpointed one, whose code drives srcdiff's
+checkpointing runtime, `jacobian(f)`, a derivative of containers, whose `specialize`
+gives values) is refused where it is met, naming `hessian` and `hvp`.
 """
 
 from __future__ import annotations
@@ -43,7 +44,10 @@ def is_nestable(func: object) -> bool:
     recipe = getattr(func, "srcdiff_recipe", None)
     if recipe is None or not callable(getattr(func, "specialize", None)):
         return False
-    return recipe[2].get("backend", "python") == "python"
+    options = recipe[2]
+    if options.get("checkpoint") is not None:  # (its code runs the checkpointing runtime)
+        return False
+    return options.get("backend", "python") == "python"
 
 
 def handles(api_name: str) -> bool:
