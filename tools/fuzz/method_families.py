@@ -41,13 +41,7 @@ class MethodFamilies:
         use = self.pick(sorted(_USES))
         statement, wrt = _USES[use]
         overriding = self.chance(0.25)
-        src = (
-            "import dataclasses\n"
-            "\n\n"
-            "class Layer:\n"
-            "    def __init__(self, w, b):\n"
-            "        self.w, self.b = w, b\n"
-            "\n"
+        methods = (  # Layer's and Rec's alike
             "    def act(self, z):\n"
             f"        return {act}\n"
             "\n"
@@ -58,7 +52,15 @@ class MethodFamilies:
             "    def mix(self, a, c):\n"
             "        return a * self.w + c * (1.0 - self.w)\n"
             "\n"
-            "    def forward(self, h):\n" + forward + "\n\n"
+            "    def forward(self, h):\n" + forward
+        )
+        src = (
+            "import dataclasses\n"
+            "\n\n"
+            "class Layer:\n"
+            "    def __init__(self, w, b):\n"
+            "        self.w, self.b = w, b\n"
+            "\n" + methods + "\n\n"
             "class Plain(Layer):\n"
             "    pass\n"
             "\n\n"
@@ -71,18 +73,7 @@ class MethodFamilies:
             "class Rec:\n"
             "    w: np.ndarray\n"
             "    b: float\n"
-            "\n"
-            "    def act(self, z):\n"
-            f"        return {act}\n"
-            "\n"
-            "    @staticmethod\n"
-            "    def squash(z):\n"
-            f"        return {squash}\n"
-            "\n"
-            "    def mix(self, a, c):\n"
-            "        return a * self.w + c * (1.0 - self.w)\n"
-            "\n"
-            "    def forward(self, h):\n" + forward + "\n\n"
+            "\n" + methods + "\n\n"
             f"LAYER = Layer({self.const()}, {self.const()})\n"
             f"PLAIN = Plain({self.const()}, {self.const()})\n"
             "\n\n"
