@@ -118,3 +118,13 @@ def test_the_refusal_inside_a_helper_is_the_one_raised(mode):
         srcdiff.grad(C.overriding_scaled, wrt=(0, 1), mode=mode)(X, 0.5)
     assert "srcdiff cannot tell which function self.predict is" in str(err.value)
     assert "self_method_cases.py:" in str(err.value)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_object_of_a_plain_class_built_from_differentiated_values_names_dataclass(mode):
+    with pytest.raises(srcdiff.NoRuleError) as err:
+        srcdiff.grad(C.built_plain_object_loss, mode=mode)(W, XS, YS)
+    assert "make PlainAffine a @dataclass whose fields are its parameters" in str(err.value)
+    # the advice followed: Affine is PlainAffine as a dataclass (its loss through predict)
+    got = srcdiff.grad(C.built_dataclass_loss, mode=mode)(W, XS, YS)
+    assert_close(got, fd_grad(C.built_dataclass_loss, (W, XS, YS), 0), 1e-7, 1e-9, "advice")

@@ -1102,6 +1102,13 @@ class Flattener:
                 f"a string carries no derivative: convert a value cut off from it, "
                 f"{name}(srcdiff.stop_gradient(...)); print() and f-strings need nothing"
             )
+        if _is_user_class(func):  # Model(w): an object whose attributes hold w
+            hint = (
+                f"srcdiff differentiates through NamedTuple and dataclass instances built in "
+                f"the function, not through other objects: make {name} a @dataclass whose "
+                f"fields are its parameters, or pass the values to functions (or to "
+                f"{name}'s methods called through the class) as arguments"
+            )
         if _is_record_class(func):
             hint = (
                 f"a {name} built inside the function is differentiated only as its result: "
@@ -1177,6 +1184,12 @@ class Flattener:
             "srcdiff reads which function a name denotes when it generates the code; "
             + (f"call {spelled}(...) where you call {name}(...)" if named else by_name),
         )
+
+
+def _is_user_class(func) -> bool:
+    """A class of the user's own (a call of it builds an object srcdiff can't follow)."""
+    init = inspect.getattr_static(func, "__init__", None) if isinstance(func, type) else None
+    return isinstance(init, types.FunctionType) and not is_library(init)
 
 
 def _is_record_class(func) -> bool:
