@@ -31,6 +31,33 @@ def loss(params, x):
     return np.sum(np.tanh(params["w"] * x) ** 2)
 
 
+DF = srcdiff.grad(f)
+DFY = srcdiff.grad(f, wrt="y")
+FORCE = srcdiff.grad(h)
+CHECKPOINTED = srcdiff.grad(looped, checkpoint=2)
+
+
+def calls_gradients(
+    x,
+):  # a gradient inside a differentiated function (compiler/derivative_calls.py)
+    return DF(x, 0.9) ** 2 + x * DFY(x, 0.5)
+
+
+def force_loss(q, target):
+    return np.sum((-FORCE(q) - target) ** 2)
+
+
+def calls_a_checkpointed_gradient(x):
+    return CHECKPOINTED(x) * x
+
+
+PLAIN = srcdiff.grad(looped)
+
+
+def calls_a_plain_gradient(x):  # the hint followed
+    return PLAIN(x) * x
+
+
 X, Y = sp.symbols("x y")
 EXPR = sp.sin(X) * X**3 * Y + sp.exp(Y / 2) * X
 AT = (0.7, 2.0)
@@ -98,3 +125,25 @@ def test_a_checkpointed_gradient_is_refused_naming_hessian():
     with pytest.raises(srcdiff.SourceUnavailableError, match="srcdiff.hessian"):
         srcdiff.grad(srcdiff.grad(looped, checkpoint=2))(0.6)
     assert srcdiff.hessian(looped)(0.6) == pytest.approx(srcdiff.grad(srcdiff.grad(looped))(0.6))
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_a_gradient_called_inside_a_differentiated_function(mode):
+    got = srcdiff.grad(calls_gradients, mode=mode)(0.4)
+    assert_close(got, fd_grad(calls_gradients, (0.4,), 0), 1e-7, 1e-9, "scalar")
+    args = (np.array([0.3, -0.5, 0.8]), np.array([0.1, 0.2, 0.3]))
+    got = srcdiff.grad(force_loss, mode=mode)(*args)
+    assert_close(got, fd_grad(force_loss, args, 0), 1e-7, 1e-9, "array")
+
+
+def test_hessian_of_a_function_calling_a_gradient():
+    want = fd_grad(srcdiff.grad(calls_gradients), (0.4,), 0)
+    assert_close(srcdiff.hessian(calls_gradients)(0.4), want, 1e-6, 1e-8, "hessian")
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_a_checkpointed_gradient_called_inside_is_refused_and_the_hint_works(mode):
+    with pytest.raises(srcdiff.NoRuleError, match="call a plain gradient bound by name"):
+        srcdiff.grad(calls_a_checkpointed_gradient, mode=mode)(0.6)
+    got = srcdiff.grad(calls_a_plain_gradient, mode=mode)(0.6)
+    assert_close(got, fd_grad(calls_a_checkpointed_gradient, (0.6,), 0), 1e-7, 1e-9, "advice")

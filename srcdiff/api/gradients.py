@@ -146,6 +146,8 @@ def _make(
     result.source = lambda *args, **kwargs: source(
         func, wrt=wrt, output=output, at=args or None, checkpoint=checkpoint
     )
+    if backend == "python" and option is None and not objects:  # (compiler/derivative_calls.py)
+        result.srcdiff_code_for = lambda kinds: spec.compiled_for(tuple(kinds))[0]
     result.specialize = lambda *args: (
         result(*args)
         if has_containers(args) or (of_self and callables.instance(func, params, args))

@@ -27,6 +27,7 @@ import numpy as np
 
 from ..rules import RULES
 from .astutil import base_name, each_statement, walk
+from .derivative_calls import code_of_derivative
 from .list_edits import edited_item
 from .source import MISSING, Resolver, is_user_function, parsed
 
@@ -855,6 +856,10 @@ class Analysis:
         if copied is not None:  # a copy srcdiff made (transform._copy_of): its value's kind
             return self.expr(copied)
         func = self.resolver.resolve(node.func)
+        # df(x) of df = srcdiff.grad(f): the code it runs for these kinds, a helper
+        func = code_of_derivative(
+            func, node, lambda arg: self.expr(arg)[0], kind_of_value, _PLAIN_KINDS
+        )
         infos = [self.expr(a) for a in node.args] + [self.expr(k.value) for k in node.keywords]
         kinds = [k for k, _ in infos if k]
         any_active = any(a for _, a in infos)
@@ -912,6 +917,8 @@ class Analysis:
             return SCALAR, any_active
         return ARRAY if kinds else OTHER, any_active
 
+
+_PLAIN_KINDS = (SCALAR, ARRAY, INT)  # what a derivative srcdiff made is called with
 
 #: Array methods that reduce (`x.sum(axis=0)`): shared by the stages that read methods.
 REDUCTIONS = ("sum", "mean", "prod", "max", "min", "std", "var")

@@ -35,6 +35,7 @@ from .analysis import (
     kind_of_value,
 )
 from .astutil import walk
+from .derivative_calls import code_of_derivative
 from .ir import Op, OpKind
 from .namefacts import changed_through
 
@@ -886,6 +887,10 @@ class Flattener:
 
     def _resolve_call(self, call):
         func = self.source.resolver.resolve(call.func)
+        # df(x) of df = srcdiff.grad(f): the code it runs for these kinds, a helper
+        func = code_of_derivative(
+            func, call, lambda arg: self.an.expr(arg)[0], kind_of_value, (SCALAR, ARRAY, INT)
+        )
         if func is MISSING and isinstance(call.func, ast.Attribute):
             holder = self.source.resolver.resolve(call.func.value)
             if holder is not MISSING:  # stats.chi2.pdf: a method of an object a module holds
@@ -1494,6 +1499,15 @@ def _unread_callable(func):
     """(why, hint) for a callable of the user's that srcdiff does not read as source when
     the function calls it -- a functools.partial, a classmethod -- else None; the hint
     spells a call it does read."""
+    if hasattr(func, "srcdiff_recipe"):  # what grad & co. return (api/pickling.py)
+        return (
+            f"{func!r}, a derivative srcdiff made whose code it can't differentiate again "
+            "here (a checkpointed or Numba-compiled one, one of containers of parameters, "
+            "or not a grad or value_and_grad)",
+            "call a plain gradient bound by name (`df = srcdiff.grad(f)` at module level, "
+            "no checkpoint= or backend=), with numbers or arrays; for second derivatives of "
+            "f itself, srcdiff.hessian(f)",
+        )
     if isinstance(func, functools.partial) and inspect.isfunction(func.func):
         fixed = [reprlib.repr(a) for a in func.args]
         fixed += [f"{k}={reprlib.repr(v)}" for k, v in func.keywords.items()]
