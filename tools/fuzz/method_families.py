@@ -1,13 +1,19 @@
-"""Random programs written with classes: methods calling each other through `self`, a
+"""Random programs written with classes, and programs calling gradients.
+
+`methods`: classes: methods calling each other through `self`, a
 staticmethod through `self`, an object a module holds, a subclass inheriting the
 methods, and a NamedTuple or dataclass built in the function whose method it calls
 (compiler/self_methods.py, held.Hoist.record_method).  A subclass overriding a method is
 in some programs: there the call through `self` depends on the instance and is refused.
+
+`gradient_calls`: `f` calls gradients srcdiff made of a helper (`DG = srcdiff.grad(g)` at
+module level; compiler/derivative_calls.py), of a scalar or array argument, with respect
+to one parameter or another, and a value_and_grad unpacked.
 """
 
 from __future__ import annotations
 
-METHOD_FAMILIES = ("methods",)
+METHOD_FAMILIES = ("methods", "gradient_calls")
 
 # the body of `Layer.forward(self, h)`, returning a value of h's shape
 _FORWARDS = [
@@ -81,3 +87,32 @@ class MethodFamilies:
         )
         args = {"x": self.value((3,)), "w": self.value((3,)), "e": self.value(())}
         return src, args, wrt
+
+    def gradient_calls(self):
+        self.hessian_p = 0.5
+        body = self.pick(
+            [
+                "    return np.sum({u}) * c + np.sum(v * v)\n",
+                "    t = v * c\n    for _ in range(2):\n        t = {u2} + t * 0.5\n"
+                "    return np.sum(t)\n",
+                "    return np.sum(np.tanh(v) * c ** 2) + v[0] * v[1]\n",
+            ]
+        ).format(u=self.unary("v * c"), u2=self.unary("t"))
+        use = self.pick(
+            [
+                "    out = np.sum(DG(x, e) ** 2) + DC(x, e) * e\n",
+                "    value, grads = VG(x * e, 0.5)\n    out = value + np.sum(grads * x)\n",
+                "    out = np.sum({u}) + DC(x, 0.25) ** 2\n".replace("{u}", self.unary("DG(x, e)")),
+            ]
+        )
+        src = (
+            "import srcdiff\n"
+            "\n\n"
+            "def g(v, c):\n" + body + "\n\n"
+            "DG = srcdiff.grad(g)\n"
+            'DC = srcdiff.grad(g, wrt="c")\n'
+            "VG = srcdiff.value_and_grad(g)\n"
+            "\n\n"
+            "def f(x, e):\n" + use + "    return out\n"
+        )
+        return src, {"x": self.value((3,)), "e": self.value(())}, self.pick([("x", "e"), ("x",)])
