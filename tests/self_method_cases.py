@@ -168,3 +168,33 @@ class PlainAffine:  # Affine without @dataclass
 def built_plain_object_loss(w, x, y):
     model = PlainAffine(w, 0.1)
     return model.loss(x, y)
+
+
+class Dense:
+    def __init__(self, w):
+        self.w = w
+
+    def __call__(self, h):
+        return np.tanh(h * self.w)
+
+
+class Stack:
+    def __init__(self):
+        self.first, self.second = Dense(0.7), Dense(-1.3)
+
+    def forward(self, x):
+        return self.second(self.first(x))
+
+    def forward_advice(self, x):  # the hint followed
+        return Dense.__call__(self.second, Dense.__call__(self.first, x))
+
+
+STACK = Stack()
+
+
+def stacked_loss(x):
+    return np.sum(STACK.forward(x) ** 2)
+
+
+def stacked_loss_advice(x):
+    return np.sum(STACK.forward_advice(x) ** 2)

@@ -128,3 +128,12 @@ def test_an_object_of_a_plain_class_built_from_differentiated_values_names_datac
     # the advice followed: Affine is PlainAffine as a dataclass (its loss through predict)
     got = srcdiff.grad(C.built_dataclass_loss, mode=mode)(W, XS, YS)
     assert_close(got, fd_grad(C.built_dataclass_loss, (W, XS, YS), 0), 1e-7, 1e-9, "advice")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_object_the_instance_holds_called_in_a_method_names_the_class_call(mode):
+    with pytest.raises(srcdiff.NoRuleError) as err:
+        srcdiff.grad(C.stacked_loss, mode=mode)(X)
+    assert "TheClass.__call__(self.second, self.first(x))" in str(err.value)
+    got = srcdiff.grad(C.stacked_loss_advice, mode=mode)(X)
+    assert_close(got, fd_grad(C.stacked_loss, (X,), 0), 1e-7, 1e-9, "advice")
