@@ -89,6 +89,20 @@ def join(a, b):
 _STRAIGHT_STATEMENTS = frozenset((ast.Assign, ast.Expr, ast.Return, ast.Pass))
 
 
+def _header(stmt):
+    """The nodes of a compound statement outside its blocks (a loop's target and
+    iterable, a test)."""
+    nodes = []
+    for field in node_fields(stmt.__class__):
+        value = getattr(stmt, field, None)
+        if field in BLOCK_FIELDS:
+            continue
+        for part in value if value.__class__ is list else (value,):
+            if isinstance(part, ast.AST):
+                nodes += walk(part)
+    return nodes
+
+
 def _zeros_like():
     from ..runtime import core
 
@@ -251,23 +265,15 @@ class Analysis:
         its header's) join `_loaded`.  A call of a user function, or of a copy srcdiff
         made (whose value is another node's), unsettles the pass."""
         loaded = self._loaded
-        for field in node_fields(stmt.__class__):
-            if field in BLOCK_FIELDS:
-                continue
-            value = getattr(stmt, field, None)
-            for part in value if value.__class__ is list else (value,):
-                if not isinstance(part, ast.AST):
-                    continue
-                for node in walk(part):
-                    kind = node.__class__
-                    if kind is ast.Name:
-                        if node.ctx.__class__ is ast.Load:
-                            loaded.add(node.id)
-                    elif kind is ast.Call and (
-                        hasattr(node, SAME_VALUE)
-                        or is_user_function(self.resolver.resolve(node.func))
-                    ):
-                        self._unsettled = True
+        for node in walk(stmt) if stmt.__class__ in _STRAIGHT_STATEMENTS else _header(stmt):
+            kind = node.__class__
+            if kind is ast.Name:
+                if node.ctx.__class__ is ast.Load:
+                    loaded.add(node.id)
+            elif kind is ast.Call and (
+                hasattr(node, SAME_VALUE) or is_user_function(self.resolver.resolve(node.func))
+            ):
+                self._unsettled = True
 
     def _changed_fact(self, name):
         """A fact of `name` changed: after a statement read it, the first pass did not
