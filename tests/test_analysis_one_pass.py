@@ -1,8 +1,10 @@
-"""analysis.Analysis stops after one pass over straight-line code where no statement
-stores a name it or an earlier statement reads (`_settled_in_one_pass`): the facts it
-leaves must be those of the full fixpoint -- checked on functions meeting the condition
-and on ones just outside it (a kind or activity that changes after it is read, a store
-into an element, a helper's call) -- and gradients stay right."""
+"""analysis.Analysis stops after one pass over the body where no fact of a name changed
+after a statement read the name (`_settled_in_one_pass`; straight-line code, or loops
+whose later statements leave the facts the body's earlier ones read as they were): the
+facts it leaves must be those of the full fixpoint -- checked on functions meeting the
+condition and on ones just outside it (a kind or activity that changes after it is read,
+in straight-line code or around a loop, a store into an element, a helper's call) -- and
+gradients stay right."""
 
 from __future__ import annotations
 
@@ -51,6 +53,30 @@ def helped(x, y):
     return a * y
 
 
+def loop_settled(x, y):
+    a = x * y
+    for _ in range(3):
+        b = a * 0.5 + math.sin(a) - y
+        a = b  # (a stays an active float: what the body's first line read holds)
+    return a
+
+
+def loop_carried_change(x, y):
+    acc = 0
+    for i in range(3):
+        b = acc * 2.0 + i  # acc is an inactive int on the first pass, read here ...
+        acc = x * b  # ... and an active float from here on
+    return acc * y
+
+
+def loop_target_read_later(x, y):
+    s = x * y
+    for i in range(2):
+        s = s + y  # (s was an active float before the loop: no fact of it changes)
+    t = i * x  # (the loop's int: set by the loop header before this read)
+    return s * t
+
+
 def _facts(func, kinds, one_pass):
     source = FunctionSource(func)
     tree = normalized(source, set()).copy_tree()
@@ -69,6 +95,9 @@ CASES = [
     (read_then_activated, {"x": "scalar", "y": "scalar"}, False),
     (stored_into, {"x": "scalar", "y": "scalar"}, False),
     (helped, {"x": "scalar", "y": "scalar"}, False),
+    (loop_settled, {"x": "scalar", "y": "scalar"}, True),
+    (loop_carried_change, {"x": "scalar", "y": "scalar"}, False),
+    (loop_target_read_later, {"x": "scalar", "y": "scalar"}, True),
 ]
 
 

@@ -26,7 +26,7 @@ from collections.abc import Callable, Collection
 import numpy as np
 
 from ..rules import RULES
-from .astutil import base_name, each_statement, walk
+from .astutil import BLOCK_FIELDS, base_name, each_statement, node_fields, walk
 from .derivative_calls import code_of_derivative
 from .list_edits import edited_item
 from .source import MISSING, Resolver, is_user_function, parsed
@@ -88,6 +88,20 @@ def join(a, b):
 
 # statements that hold no block (the core form's others: if, for, while)
 _STRAIGHT_STATEMENTS = frozenset((ast.Assign, ast.Expr, ast.Return, ast.Pass))
+
+
+def _header(stmt):
+    """The nodes of a compound statement outside its blocks (a loop's target and
+    iterable, a test)."""
+    nodes = []
+    for field in node_fields(stmt.__class__):
+        value = getattr(stmt, field, None)
+        if field in BLOCK_FIELDS:
+            continue
+        for part in value if value.__class__ is list else (value,):
+            if isinstance(part, ast.AST):
+                nodes += walk(part)
+    return nodes
 
 
 def _zeros_like():
@@ -210,13 +224,16 @@ class Analysis:
             before = self._facts()
             if record and round_ == 0 and self._straight():  # (else nothing is kept)
                 self._recording, self._rank_recording = {}, {}
+            if round_ == 0:
+                self._loaded, self._unsettled = set(), False
             try:
                 self._block(self.tree.body)
             finally:
                 recorded = (self._recording, self._rank_recording)
                 self._recording = self._rank_recording = None
+                self._loaded = None
             if round_ == 0 and self._settled_in_one_pass():
-                if record:
+                if record and recorded[0] is not None:
                     self._settled = recorded
                 break
             if self._facts() == before:
@@ -228,32 +245,42 @@ class Analysis:
         (`memoized`) no longer hold."""
         self._settled = None
 
+    # While the first pass runs: the names the statements passed so far read (None
+    # after it), and whether a fact of one of them changed after it was read.
+    _loaded: set[str] | None = None
+    _unsettled = False
+
     def _settled_in_one_pass(self):
         """Whether a second pass over the body would change nothing, known without
-        making it (it was a third of the analysis): straight-line code where no
-        statement stores a name that it or an earlier statement reads, with no list and
-        no call of a user function (whose kinds come from the unit).  Every fact a
-        statement reads is then final when the first pass reads it -- a name's facts are
-        set only by statements storing it -- so the second pass would join each fact
-        with itself."""
-        if self._lists_seen or not self._straight():
-            return False
-        read: set[str] = set()
-        for stmt in self.tree.body:
-            stored = set()
-            for node in walk(stmt):
-                kind = node.__class__
-                if kind is ast.Name:
-                    (read if node.ctx.__class__ is ast.Load else stored).add(node.id)
-                elif kind is ast.Call and is_user_function(self.resolver.resolve(node.func)):
-                    return False
-                elif kind in (ast.Subscript, ast.Attribute, ast.Starred) and (
-                    node.ctx.__class__ is not ast.Load
-                ):
-                    return False  # (a store into a value: it changes facts of its base)
-            if stored & read:
-                return False
-        return True
+        making it (it was half of the analysis of a loop, a third of straight-line
+        code's): no fact of a name changed once a statement had read the name (the
+        first pass notes it: `_note_reads`, `_changed_fact`), no name is a list and no
+        call is of a user function (whose kinds come from the unit).  Every fact a
+        statement reads was then final when the first pass read it -- a name's facts
+        are set only by statements storing it -- so the second pass would join each
+        fact with itself."""
+        return not (self._unsettled or self._lists_seen)
+
+    def _note_reads(self, stmt):
+        """The first pass reaches `stmt`: the names it reads (of a compound statement,
+        its header's) join `_loaded`.  A call of a user function, or of a copy srcdiff
+        made (whose value is another node's), unsettles the pass."""
+        loaded = self._loaded
+        for node in walk(stmt) if stmt.__class__ in _STRAIGHT_STATEMENTS else _header(stmt):
+            kind = node.__class__
+            if kind is ast.Name:
+                if node.ctx.__class__ is ast.Load:
+                    loaded.add(node.id)
+            elif kind is ast.Call and (
+                hasattr(node, SAME_VALUE) or is_user_function(self.resolver.resolve(node.func))
+            ):
+                self._unsettled = True
+
+    def _changed_fact(self, name):
+        """A fact of `name` changed: after a statement read it, the first pass did not
+        settle the analysis."""
+        if self._loaded is not None and name in self._loaded:
+            self._unsettled = True
 
     def _straight(self):
         """Is the body straight-line code (no block: `_settled_in_one_pass`)?"""
@@ -276,6 +303,8 @@ class Analysis:
             self._stmt(stmt)
 
     def _stmt(self, stmt):
+        if self._loaded is not None:
+            self._note_reads(stmt)
         if isinstance(stmt, (ast.Assign, ast.Expr)):
             self._lists_passed_to_helpers(stmt.value)
         if isinstance(stmt, ast.Assign):
@@ -323,15 +352,15 @@ class Analysis:
                 elif kind == LIST and not _empty_list(stmt.value):
                     self.unseen_items.add(target.id)  # a helper's list result, ...
                 if kind in (SEQ, SEQ2) and self._may_hold_arrays(stmt.value):
-                    self.array_seqs.add(target.id)
+                    self._add_array_seq(target.id)
                 if isinstance(kind, tuple) and not all(k in (SCALAR, INT) for k in kind):
                     # a helper's tuple result kept whole (a sequence from here on): its
                     # elements read by index may be arrays
-                    self.array_seqs.add(target.id)
+                    self._add_array_seq(target.id)
             elif isinstance(target, ast.Subscript):
                 base = base_name(target)
                 if base is not None and kind not in (SCALAR, INT, None):
-                    self.array_seqs.add(base)  # s[i] = an array
+                    self._add_array_seq(base)  # s[i] = an array
                 if base is not None and self.kinds.get(base) == LIST:
                     if isinstance(target.value, ast.Name):  # xs[i] = v: v is an item
                         self._put_item(base, kind, self.rank(stmt.value))
@@ -426,7 +455,21 @@ class Analysis:
                     if active:
                         self._set(a.id, LIST, True)
 
+    def _add_array_seq(self, name):
+        if name not in self.array_seqs:
+            self._changed_fact(name)
+            self.array_seqs.add(name)
+
     def _set(self, name, kind, active):
+        if self._loaded is not None and name in self._loaded:  # (else no change matters)
+            facts = (self.kinds.get(name), self.active.get(name), name in self.maybe_int)
+            self._set_facts(name, kind, active)
+            if facts != (self.kinds.get(name), self.active.get(name), name in self.maybe_int):
+                self._unsettled = True
+            return
+        self._set_facts(name, kind, active)
+
+    def _set_facts(self, name, kind, active):
         if name in self.declared_ints:  # (generated code's `k: int = _stack.pop()`)
             kind, active = INT, False
         elif name in self.declared_constants:  # (`c: float = _stack.pop()`)
@@ -450,9 +493,11 @@ class Analysis:
         if name in self.no_rank:
             return
         if rank is None or self.ranks.get(name, rank) != rank:
+            self._changed_fact(name)
             self.no_rank.add(name)
             self.ranks.pop(name, None)
-        else:
+        elif name not in self.ranks:
+            self._changed_fact(name)
             self.ranks[name] = rank
 
     # Kinds and ranks remembered by node while `memoized` (None: computed every time).

@@ -72,8 +72,23 @@ def hoist_held_results(source: FunctionSource, tree: ast.FunctionDef) -> ast.Fun
     of the result calls it at decoration, outside code generation: with the cyclic
     collector paused as there (its passes during the copies of a long function's tree
     were most of the time)."""
-    names = returned_names(tree)
+    names = [name for name in returned_names(tree) if _bound_to_display(tree.body, name)]
     return _hoist(source, tree, names)
+
+
+def _bound_to_display(body, name) -> bool:
+    """Is `name` assigned a display or a call (`out = {...}`, `dict(...)`, a record) by
+    a statement of `body` itself?  Only such a binding gives `Hoist` a structure; without
+    one it bails at the return (`return out` of nothing it knows), after copying the
+    tree twice -- most of grad's check for a function returning a variable."""
+    return any(
+        stmt.__class__ is ast.Assign
+        and len(stmt.targets) == 1
+        and stmt.targets[0].__class__ is ast.Name
+        and stmt.targets[0].id == name
+        and isinstance(stmt.value, (ast.Dict, ast.Call))
+        for stmt in body
+    )
 
 
 def holds_dict(source, value) -> bool:

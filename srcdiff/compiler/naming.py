@@ -36,6 +36,10 @@ class TreeNames:
     params: frozenset[str]
     defined: frozenset[str]
     classes: frozenset[type]
+    # the names a function binds, its locals (the resolver's): its own parameters, the
+    # names stored or deleted anywhere in it, the functions and classes defined in it,
+    # the names imports bind
+    bound: frozenset[str] = frozenset()
 
     @property
     def taken(self) -> frozenset[str]:
@@ -46,16 +50,36 @@ class TreeNames:
 def tree_names(tree) -> TreeNames:
     """`TreeNames` of `tree`, from one walk."""
     names, params, defined, classes = set(), set(), set(), set()
+    bound = _parameters(tree.args) if tree.__class__ is ast.FunctionDef else set()
     for node in walk(tree):
         kind = node.__class__
         classes.add(kind)
         if kind is ast.Name:
             names.add(node.id)
+            if node.ctx.__class__ is not ast.Load:  # (Store or Del)
+                bound.add(node.id)
         elif kind is ast.arg:
             params.add(node.arg)
         elif kind is ast.FunctionDef or kind is ast.ClassDef:
             defined.add(node.name)
-    return TreeNames(frozenset(names), frozenset(params), frozenset(defined), frozenset(classes))
+            if node is not tree:
+                bound.add(node.name)
+        elif kind is ast.Import or kind is ast.ImportFrom:
+            bound.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return TreeNames(
+        frozenset(names),
+        frozenset(params),
+        frozenset(defined),
+        frozenset(classes),
+        frozenset(bound),
+    )
+
+
+def _parameters(args) -> set[str]:
+    """The names of a function's own parameters (not those of functions nested in it)."""
+    found = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
+    found.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
+    return found
 
 
 def source_names(source) -> TreeNames:

@@ -22,8 +22,8 @@ import numpy as np
 from ..errors import SourceUnavailableError, SrcDiffError, UnsupportedSyntaxError
 from ..rules import RULES
 from . import lambdas
-from .astutil import walk
 from .guards import NameGuard, guard_for
+from .naming import tree_names
 
 _MISSING = object()
 
@@ -81,13 +81,15 @@ def adopt(func: types.FunctionType, tree: ast.FunctionDef, like: ParsedSource) -
     compiler/trees.py makes a pytree function's flat view) the parse `tree`, placed where
     `like` is: errors about it then point at the user's file and lines.  The caller keeps
     `func` alive (the entry goes with its code object)."""
+    found = tree_names(tree)
     result = ParsedSource(
         like.filename,
         like.file_lines,
         like.first_line,
         like.indent,
         tree,
-        frozenset(_local_names(tree)),
+        found.bound,
+        {"tree names": found},
     )
     code = func.__code__
     key = id(code)
@@ -123,8 +125,9 @@ def _parse(func) -> ParsedSource:
             hint="write the function with `def name(args): ...`",
         )
     node.decorator_list = []
+    found = tree_names(node)  # (one walk: the resolver's locals, naming's questions)
     return ParsedSource(
-        filename, file_lines, first_line, indent, node, frozenset(_local_names(node))
+        filename, file_lines, first_line, indent, node, found.bound, {"tree names": found}
     )
 
 
@@ -201,26 +204,7 @@ class FunctionSource:
 
 
 def _local_names(tree):
-    names = {a.arg for a in _all_args(tree.args)}
-    for node in walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            names.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node is not tree:
-            names.add(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                names.add((alias.asname or alias.name).split(".")[0])
-    return names
-
-
-def _all_args(args):
-    return [
-        *args.posonlyargs,
-        *args.args,
-        *args.kwonlyargs,
-        *([args.vararg] if args.vararg else []),
-        *([args.kwarg] if args.kwarg else []),
-    ]
+    return set(tree_names(tree).bound)
 
 
 def _source_lines(func):
