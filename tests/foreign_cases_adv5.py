@@ -1,0 +1,106 @@
+"""Numerical code written by others, adapted to NumPy as a new user would write it (for
+tests/test_foreign_code_adv5.py): numpy-ml's activations, losses and layers, scipy.optimize's
+test functions, Black-Scholes, Newton iterations, and the minimised programs that were
+differentiated wrongly or refused.  Each function's source is what srcdiff reads."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+# -- numpy-ml (neural_nets/activations, losses) -----------------------------------------
+def leaky_relu_masked(z):
+    """numpy-ml's LeakyReLU.fn: a copy changed where z < 0 (its Hessian was 1 + alpha
+    where 2 alpha: the gradient code's `1.0 * _z` tangent shared memory with _z's)."""
+    _z = z.copy()
+    _z[z < 0] = _z[z < 0] * 0.3
+    return np.sum(_z * z)
+
+
+def gelu_tanh(z):
+    """numpy-ml's GELU.fn (approximate): NumPy's functions under local names."""
+    pi, sqrt, tanh = np.pi, np.sqrt, np.tanh
+    return np.sum(0.5 * z * (1 + tanh(sqrt(2 / pi) * (z + 0.044715 * z**3))))
+
+
+def vae_loss(y, y_pred, t_mean, t_log_var):
+    eps = np.finfo(float).eps
+    y_pred = np.clip(y_pred, eps, 1 - eps)
+    rec_loss = -np.sum(y * np.log(y_pred) + (1 - y) * np.log(1 - y_pred), axis=1)
+    kl_loss = -0.5 * np.sum(1 + t_log_var - t_mean**2 - np.exp(t_log_var), axis=1)
+    return np.mean(kl_loss + rec_loss)
+
+
+# -- minimised: a tangent simplified to another variable's, changed in place later ------
+def scaled_copy_then_changed(z):
+    """`v = 1.0 * w` is a new array: w changed afterwards leaves v as it was."""
+    w = z * 1.0
+    v = 1.0 * w
+    w[1] = w[1] * 0.3
+    return np.sum(v * z)
+
+
+def plus_zero_then_changed(z):
+    w = z * 1.0
+    v = w + 0.0
+    w[1] = w[1] * 0.3
+    return np.sum(v * z)
+
+
+def transposed_then_changed(z):
+    """Through a temporary: `w.T` views w, `* 1.0` makes a new array."""
+    w = z * 1.0
+    v = w.T * 1.0
+    w[1] = w[1] * 0.3
+    return np.sum(v * z)
+
+
+def changed_in_loop(z):
+    w = z * 1.0
+    v = 1.0 * w
+    for i in range(2):
+        w[i] = w[i] * 0.3
+    return np.sum(v * z)
+
+
+def self_scaled_item(z):
+    """The Hessian's case: the gradient code restores w[1] after reading `1.0 * w`."""
+    w = z * 1.0
+    w[1] = w[1] * 0.3
+    return np.sum(w * z)
+
+
+# -- scipy.optimize's test functions, textbook code ----------------------------------------
+def rosen_hess_prod(x, p):
+    x = np.atleast_1d(x)
+    hp = np.zeros(len(x), dtype=x.dtype)
+    hp[0] = (1200 * x[0] ** 2 - 400 * x[1] + 2) * p[0] - 400 * x[0] * p[1]
+    hp[1:-1] = (
+        -400 * x[:-2] * p[:-2]
+        + (202 + 1200 * x[1:-1] ** 2 - 400 * x[2:]) * p[1:-1]
+        - 400 * x[1:-1] * p[2:]
+    )
+    hp[-1] = -400 * x[-2] * p[-2] + 200 * p[-1]
+    return hp @ hp
+
+
+def black_scholes(s, k, t, r, sigma):
+    d1 = (math.log(s / k) + (r + 0.5 * sigma**2) * t) / (sigma * math.sqrt(t))
+    d2 = d1 - sigma * math.sqrt(t)
+    return s * _ncdf(d1) - k * math.exp(-r * t) * _ncdf(d2)
+
+
+def _ncdf(x):
+    return 0.5 * (1 + math.erf(x / math.sqrt(2)))
+
+
+def newton_kepler(m, e):
+    big_e = m
+    for _ in range(50):
+        step = (big_e - e * math.sin(big_e) - m) / (1 - e * math.cos(big_e))
+        big_e -= step
+        if abs(step) < 1e-14:
+            break
+    return big_e
