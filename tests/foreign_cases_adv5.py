@@ -25,6 +25,20 @@ def gelu_tanh(z):
     return np.sum(0.5 * z * (1 + tanh(sqrt(2 / pi) * (z + 0.044715 * z**3))))
 
 
+def gelu_tanh_in_branch(z, approximate=True):
+    """Bound in a branch, the local names are not rewritten: refused, with the hint to
+    call np.tanh(...) where tanh(...) is called (it was `register_rule(tanh, ...)`)."""
+    if approximate:
+        sqrt, tanh = np.sqrt, np.tanh
+    return np.sum(0.5 * z * (1 + tanh(sqrt(2 / np.pi) * (z + 0.044715 * z**3))))
+
+
+def gelu_tanh_advice(z, approximate=True):
+    if approximate:
+        sqrt = np.sqrt
+    return np.sum(0.5 * z * (1 + np.tanh(sqrt(2 / np.pi) * (z + 0.044715 * z**3))))
+
+
 def vae_loss(y, y_pred, t_mean, t_log_var):
     eps = np.finfo(float).eps
     y_pred = np.clip(y_pred, eps, 1 - eps)

@@ -24,6 +24,7 @@ PROBS = R.uniform(0.1, 0.9, (3, 4))
 # (function, arguments, the indices differentiated)
 CASES = [
     (F.leaky_relu_masked, (X5,), (0,)),
+    (F.gelu_tanh, (X5,), (0,)),
     (F.vae_loss, (ONEHOT, PROBS, R.normal(size=(3, 2)), R.normal(size=(3, 2))), (1, 2, 3)),
     (F.scaled_copy_then_changed, (X2,), (0,)),
     (F.plus_zero_then_changed, (X2,), (0,)),
@@ -78,3 +79,16 @@ def test_a_tangent_simplified_to_another_is_copied_before_that_one_changes():
     assert np.allclose(srcdiff.grad(F.scaled_copy_then_changed, mode="forward")(x), 2 * x)
     code = srcdiff.source(F.scaled_copy_then_changed, mode="forward", at=(x,))
     assert "dv = np.copy(dw)" in code
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_local_function_names_bound_in_a_branch_are_refused_with_advice_that_works(mode):
+    with pytest.raises(srcdiff.NoRuleError) as err:
+        srcdiff.grad(F.gelu_tanh_in_branch, mode=mode)(X5)
+    assert "tanh is a variable of gelu_tanh_in_branch" in str(err.value)
+    assert "call np.tanh(...) where you call tanh(...)" in err.value.hint
+    assert "register_rule" not in err.value.hint
+    assert F.gelu_tanh_advice(X5) == F.gelu_tanh_in_branch(X5)
+    # followed (sqrt is called on a constant only: no derivative, so it may stay)
+    got = srcdiff.grad(F.gelu_tanh_advice, mode=mode)(X5)
+    fdiff.assert_close(got, fdiff.fd_grad(F.gelu_tanh_in_branch, (X5,), 0), 1e-7, 1e-9)
