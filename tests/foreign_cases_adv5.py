@@ -118,3 +118,31 @@ def newton_kepler(m, e):
         if abs(step) < 1e-14:
             break
     return big_e
+
+
+# -- minimised: an elementwise result unpacked into rows --------------------------------
+def gp_nll_unpacked(theta, x, y):
+    """A GP's negative log marginal likelihood, hyperparameters unpacked from np.exp of
+    one array (the gradient crashed: `[dt1 * 2 * ell, dsf2, dsn2] * (ell, sf2, sn2)`)."""
+    ell, sf2, sn2 = np.exp(theta)
+    d2 = np.sum((x[:, None, :] - x[None, :, :]) ** 2, axis=-1)
+    k = sf2 * np.exp(-0.5 * d2 / ell**2) + sn2 * np.eye(len(x))
+    chol = np.linalg.cholesky(k)
+    z = np.linalg.solve(chol, y)
+    return 0.5 * z @ z + np.sum(np.log(np.diag(chol)))
+
+
+def tanh_rows(t):
+    a, b = np.tanh(t)
+    return np.sum(a * b + a)
+
+
+def square_rows(t):
+    """`g * 2 * x` of a list of cotangents repeated the list."""
+    a, b = np.square(t)
+    return np.sum(a * b * b + a)
+
+
+def sqrt_rows(t):
+    a, b = np.sqrt(t)
+    return np.sum(a * b + a)

@@ -34,8 +34,18 @@ CASES = [
     (F.rosen_hess_prod, (X5, R.normal(size=5)), (0, 1)),
     (F.black_scholes, (100.0, 95.0, 0.5, 0.03, 0.2), (0, 1, 2, 3, 4)),
     (F.newton_kepler, (1.0, 0.3), (0, 1)),
+    (
+        F.gp_nll_unpacked,
+        (np.array([0.1, 0.2, -1.0]), R.normal(size=(4, 2)), R.normal(size=4)),
+        (0,),
+    ),
+    (F.tanh_rows, (X2,), (0,)),
+    (F.tanh_rows, (R.normal(size=(2, 3)),), (0,)),
+    (F.square_rows, (X2,), (0,)),
+    (F.square_rows, (R.normal(size=(2, 3)),), (0,)),
+    (F.sqrt_rows, (R.uniform(0.5, 2, (2, 2)),), (0,)),
 ]
-HESSIAN_CASES = [c for c in CASES if len(c[1]) <= 2]
+HESSIAN_CASES = [c for c in CASES if len(c[1]) <= 2 or c[0] is F.gp_nll_unpacked]
 
 
 def _id(case):
