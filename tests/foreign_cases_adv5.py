@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy import special
 
 
 # -- numpy-ml (neural_nets/activations, losses) -----------------------------------------
@@ -146,3 +147,14 @@ def square_rows(t):
 def sqrt_rows(t):
     a, b = np.sqrt(t)
     return np.sum(a * b + a)
+
+
+# -- numpy-ml's HMM forward pass, for the command line -----------------------------------
+def hmm_forward(log_pi, log_a, log_b, obs):
+    """log p(obs): `obs`'s items index log_b's columns (`--at "obs=[0, 1, 1]"` was made a
+    float array, which can't index: IndexError from the generated code), and log_a is
+    an argument of scipy's logsumexp (taken for a count: its source was read)."""
+    alpha = log_pi + log_b[:, obs[0]]
+    for t in range(1, len(obs)):
+        alpha = special.logsumexp(alpha[:, None] + log_a, axis=0) + log_b[:, obs[t]]
+    return special.logsumexp(alpha)

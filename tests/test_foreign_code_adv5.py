@@ -14,6 +14,8 @@ import numpy as np
 import pytest
 
 import srcdiff
+from srcdiff import cli
+from srcdiff.api.usage import parameter_uses
 
 R = np.random.default_rng(5)
 X2 = np.array([0.5, -0.5])
@@ -102,3 +104,29 @@ def test_local_function_names_bound_in_a_branch_are_refused_with_advice_that_wor
     # followed (sqrt is called on a constant only: no derivative, so it may stay)
     got = srcdiff.grad(F.gelu_tanh_advice, mode=mode)(X5)
     fdiff.assert_close(got, fdiff.fd_grad(F.gelu_tanh_in_branch, (X5,), 0), 1e-7, 1e-9)
+
+
+HMM_AT = (
+    "log_pi=np.log([0.5, 0.5]), log_a=np.log([[0.9, 0.1], [0.2, 0.8]]), "
+    "log_b=np.log([[0.7, 0.3], [0.4, 0.6]]), obs=[0, 1, 1]"
+)
+
+
+def test_a_library_functions_source_is_not_read_for_how_parameters_are_used():
+    uses = parameter_uses(F.hmm_forward)
+    assert uses["log_a"][0] == "array" and uses["log_pi"][0] == "array"
+    assert uses["obs"] == ("count", "its items are an index")
+
+
+@pytest.mark.parametrize("wrt", [[], ["--wrt", "log_a,log_b"]])
+def test_check_takes_a_list_of_indices_in_at(wrt, capsys):
+    target = F.__file__ + ":hmm_forward"
+    assert cli.main(["check", target, "--at", HMM_AT, *wrt]) == 0
+    out = capsys.readouterr().out
+    assert "log_a[1, 1]" in out and "log_b[1, 1]" in out and "obs" not in out
+
+
+def test_show_assumes_what_the_function_does_with_its_parameters(capsys):
+    assert cli.main(["show", F.__file__ + ":hmm_forward", "--color", "never"]) == 0
+    out = capsys.readouterr().out
+    assert "log_pi, log_a: array" in out and "obs: int (its items are an index)" in out
