@@ -158,3 +158,27 @@ def hmm_forward(log_pi, log_a, log_b, obs):
     for t in range(1, len(obs)):
         alpha = special.logsumexp(alpha[:, None] + log_a, axis=0) + log_b[:, obs[t]]
     return special.logsumexp(alpha)
+
+
+# -- minimised: a fold that made a copy a view --------------------------------------------
+def view_of_scaled_then_changed(x):
+    """`(w * 1.0).T` is a new array's transpose: it was generated `v = w.T`, a view of w,
+    so w[0] = ... changed v (value_and_grad's value 2.63 for f's 2.50, both modes)."""
+    w = x.copy()
+    v = (w * 1.0).T
+    w[0] = w[0] * 1.5
+    return np.sum(v * w)
+
+
+def reshaped_sum_then_changed(x):
+    w = x * 2.0
+    v = np.reshape(w + 0.0, (-1,))
+    w[1] = 0.5
+    return np.sum(v * w)
+
+
+def reversed_scaled_then_changed(x):
+    w = x.copy()
+    v = (1 * w)[::-1]
+    w[-1] += 1.5
+    return np.sum(v * w)

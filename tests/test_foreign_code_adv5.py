@@ -33,6 +33,9 @@ CASES = [
     (F.transposed_then_changed, (X2,), (0,)),
     (F.changed_in_loop, (X2,), (0,)),
     (F.self_scaled_item, (X2,), (0,)),
+    (F.view_of_scaled_then_changed, (X5,), (0,)),
+    (F.reshaped_sum_then_changed, (X5,), (0,)),
+    (F.reversed_scaled_then_changed, (X5,), (0,)),
     (F.rosen_hess_prod, (X5, R.normal(size=5)), (0, 1)),
     (F.black_scholes, (100.0, 95.0, 0.5, 0.03, 0.2), (0, 1, 2, 3, 4)),
     (F.newton_kepler, (1.0, 0.3), (0, 1)),
@@ -130,3 +133,13 @@ def test_show_assumes_what_the_function_does_with_its_parameters(capsys):
     assert cli.main(["show", F.__file__ + ":hmm_forward", "--color", "never"]) == 0
     out = capsys.readouterr().out
     assert "log_pi, log_a: array" in out and "obs: int (its items are an index)" in out
+
+
+@pytest.mark.parametrize(
+    "func",
+    [F.view_of_scaled_then_changed, F.reshaped_sum_then_changed, F.reversed_scaled_then_changed],
+)
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_value_and_grad_of_a_view_of_a_new_array_is_the_functions_value(func, mode):
+    value, _ = srcdiff.value_and_grad(func, mode=mode)(X5)
+    assert value == pytest.approx(func(X5), rel=1e-14)

@@ -1,4 +1,4 @@
-"""Which names a tangent expression may hand back the memory of.
+"""Which names an expression (a tangent, a value) may hand back the memory of.
 
 A rule's tangent template is simplified: `1.0 * t` and `t + 0.0` become `t`, so the
 tangent of `v = 1.0 * w` is `dv = dw`, the same array, while `v` is a new one.  Where
@@ -6,6 +6,9 @@ tangent of `v = 1.0 * w` is `dv = dw`, the same array, while `v` is a new one.  
 with it although `v` does not: a wrong derivative.  forward.py asks this module which
 tangents an expression may share memory with, and copies the expression where one of
 them is changed in place later.
+
+templates.simplify_value asks the same of a user variable's value before and after
+folding it: `v = (w * 1.0).T` folded to `v = w.T` would make v a view of w.
 
 Conservative: a name, an item or attribute of one (`t[0]`, `t.T`), and any call's
 arguments (`np.reshape(t, s)`, `like(t, x)` may return `t` or a view of it) may share;
