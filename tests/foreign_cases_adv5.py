@@ -182,3 +182,20 @@ def reversed_scaled_then_changed(x):
     v = (1 * w)[::-1]
     w[-1] += 1.5
     return np.sum(v * w)
+
+
+# -- minimised: a tangent's negations cancelled into another tangent's memory ---------------
+def negated_twice_then_changed(x):
+    """`dv = --dw` was tidied to `dv = dw` (signs.py), so dw[0] = 0.0 changed dv."""
+    w = x * 2.0
+    v = -(-w)  # noqa: B002 (as written elsewhere)
+    w[0] = 5.0
+    return np.sum(v * w)
+
+
+def negated_product_then_changed(x):
+    """`-dw * -1.0` folded and simplified to `dw` (optimize's fold of a single use)."""
+    w = x * 2.0
+    v = -w * -1.0
+    w[0] = 5.0
+    return np.sum(v * w)

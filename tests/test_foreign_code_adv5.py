@@ -36,6 +36,8 @@ CASES = [
     (F.view_of_scaled_then_changed, (X5,), (0,)),
     (F.reshaped_sum_then_changed, (X5,), (0,)),
     (F.reversed_scaled_then_changed, (X5,), (0,)),
+    (F.negated_twice_then_changed, (X5,), (0,)),
+    (F.negated_product_then_changed, (X5,), (0,)),
     (F.rosen_hess_prod, (X5, R.normal(size=5)), (0, 1)),
     (F.black_scholes, (100.0, 95.0, 0.5, 0.03, 0.2), (0, 1, 2, 3, 4)),
     (F.newton_kepler, (1.0, 0.3), (0, 1)),

@@ -383,15 +383,18 @@ def _may_fold_binop(op, left, right):
     return False
 
 
-def simplify_value(node, int_names=frozenset()):
+def simplify_value(node, int_names=frozenset(), changed=None):
     """`simplify` for the whole right-hand side of a user variable's assignment.  Where
     folding would make the value the memory of a name it was not (``y = x * 1.0`` to
     ``y = x``, ``v = (w * 1.0).T`` to the view ``v = w.T``), the variable would become
     an alias or view of the array the user's code copied, and an in-place change of
     either (``w[0] = v``) would change the other too -- the caller's argument, if it is
-    one: that fold is not made (a copy is simplified: the fold may change the tree)."""
+    one: that fold is not made (a copy is simplified: the fold may change the tree).
+    `changed`: only names in it count (the names changed in place: a derivative `dv =
+    --dw` folds to `dw` unless dw[0] = ... follows); None, every name."""
     if not _may_fold(node):
         return node
     shared = shared_names(node)
     out = simplify(copy_tree(node), int_names)
-    return node if shared_names(out) - shared else out
+    new = shared_names(out) - shared
+    return node if (new if changed is None else new & changed) else out
