@@ -4,7 +4,7 @@ GP and HMM code), combined the way that code combines them:
 
 * ``foreign_idioms`` -- an array made from the arguments, read through an expression
   the rule templates simplify to it (``1.0 * w``, ``w + 0.0``, ``w.T * 1.0``, ``w *
-  1``), then changed in place (an item, a mask, a slice, items in a loop: numpy-ml's
+  1``, ``-(-w)``), then changed in place (an item, a mask, a slice, items in a loop: numpy-ml's
   LeakyReLU); an elementwise result unpacked into rows (``ell, sf2 = np.exp(theta)``,
   a GP's hyperparameters); NumPy's functions under local names bound at the top
   (``tanh, ex = np.tanh, np.exp``, numpy-ml's GELU).  Each piece is drawn or left out,
@@ -22,7 +22,19 @@ ADV5_FAMILIES = ("foreign_idioms",)
 _ALIASED = ["np.tanh, np.exp", "np.sin, np.cosh", "np.arctan, np.exp"]
 
 # how `v` reads `w` (a fresh array of x's shape, rank 1 or 2)
-_SAME_VALUE = ["1.0 * w", "w + 0.0", "w * 1", "w - 0.0", "w.T * 1.0", "(w * 1.0).T", "+w * 1.0"]
+_SAME_VALUE = [
+    "1.0 * w",
+    "w + 0.0",
+    "w * 1",
+    "w - 0.0",
+    "w.T * 1.0",
+    "(w * 1.0).T",
+    "+w * 1.0",
+    "-(-w)",
+    "-w * -1.0",
+    "(w / 1.0)[::-1]",
+    "np.reshape(w + 0.0, w.shape)",
+]
 
 # changes of `w` in place after `v` was read
 _CHANGES = [
