@@ -12,7 +12,7 @@ import inspect
 import os
 import sys
 
-from .api.loading import load_function, parse_at
+from .api.loading import counts_as_integers, load_function, parse_at
 from .build.progress import label, progress
 from .errors import SrcDiffError, UsageError
 from .version import __version__
@@ -67,6 +67,7 @@ def cmd_show(args):
 
     func = load_function(args.target)
     at = parse_at(args.at, vars(sys.modules[func.__module__])) if args.at else None
+    at = counts_as_integers(at, func) if at else at
     _needs_instance(args.target, func, at)
     with progress(label(func, args.mode)):
         gen, kinds = generated(
@@ -150,7 +151,7 @@ def _point(args, func):
     `srcdiff check` and `srcdiff compare` read them."""
     from .api.requests import default_wrt, parameters, parse_wrt
 
-    at = parse_at(args.at, vars(sys.modules[func.__module__]))
+    at = counts_as_integers(parse_at(args.at, vars(sys.modules[func.__module__])), func)
     _needs_instance(args.target, func, at)
     params = parameters(func)
     try:

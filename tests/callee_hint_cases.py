@@ -65,6 +65,12 @@ def local_alias(y0):
     return np.sum(g(y0) * y0)
 
 
+def local_alias_in_branch(y0):  # bound in a branch: no call of it is rewritten
+    if y0.shape[0] > 1:
+        g = rhs
+    return np.sum(g(y0) * y0)
+
+
 def local_alias_advice(y0):  # "call rhs(...) where you call g(...)"
     return np.sum(rhs(y0) * y0)
 

@@ -24,8 +24,8 @@ Y0 = np.array([0.5, -0.2])
             (C.integrated_closure, C.integrated_named),
         ),
         (
-            C.local_alias,
-            "g is a variable of local_alias",
+            C.local_alias_in_branch,
+            "g is a variable of local_alias_in_branch",
             "call rhs(...) where you call g(...)",
             (C.local_alias_advice,),
         ),
@@ -41,3 +41,11 @@ def test_a_callee_no_name_denotes_is_told_to_name_it(func, why, advice, followed
         assert good(Y0.copy()) == pytest.approx(func(Y0.copy()), rel=1e-15)
         got = srcdiff.grad(good, mode=mode)(Y0)
         assert_close(got, fd_grad(func, (Y0,), 0), 1e-7, 1e-9, "gradient")
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_a_local_name_bound_once_to_a_function_is_called_as_that_function(mode):
+    """`g = rhs` at the top level, then `g(y0)`: the call is rhs's (local_aliases.py);
+    it was refused as a variable holding a function."""
+    got = srcdiff.grad(C.local_alias, mode=mode)(Y0)
+    assert_close(got, fd_grad(C.local_alias, (Y0,), 0), 1e-7, 1e-9, "gradient")

@@ -19,6 +19,7 @@ import types
 import numpy as np
 
 from ..errors import UsageError
+from .usage import counts
 
 
 def load_function(target: str):
@@ -183,6 +184,18 @@ def parse_at(text: str | list[str], names: dict | None = None) -> dict:
             raise UsageError(f"could not evaluate --at value for {kw.arg}: {exc}") from None
         values[kw.arg] = _arrays(value)
     return values
+
+
+def counts_as_integers(at: dict, func) -> dict:
+    """`at` with the float arrays `parse_at` made of lists of whole numbers given back as
+    integer arrays where `func` uses the parameter as counts or indices (usage.py):
+    `--at "obs=[0, 1, 1]"` for `log_b[:, obs[t]]`, which a float array can't index."""
+    out = dict(at)
+    for p in counts(func) & set(at):
+        v = at[p]
+        if isinstance(v, np.ndarray) and v.dtype == float and np.all(v == np.round(v)):
+            out[p] = v.astype(int)
+    return out
 
 
 def _arrays(value):

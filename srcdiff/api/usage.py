@@ -27,7 +27,7 @@ import types
 import numpy as np
 
 from ..compiler.analysis import REDUCTIONS
-from ..compiler.source import MISSING, FunctionSource
+from ..compiler.source import MISSING, FunctionSource, is_library
 from ..errors import SrcDiffError
 
 COUNT, NUMBER, ARRAY = "count", "number", "array"
@@ -228,7 +228,9 @@ class _Uses:
         if isinstance(node, ast.Call):
             return self.call(node)
         if isinstance(node, ast.Subscript):
-            if isinstance(node.value, ast.Name):
+            if isinstance(node.value, ast.Name) and context is not None and context[0] == COUNT:
+                self.note(node.value.id, COUNT, f"its items are {context[1]}")  # w[obs[t]]
+            elif isinstance(node.value, ast.Name):
                 self.note(node.value.id, ARRAY, "indexed")
             else:
                 self.expr(node.value, None)
@@ -339,7 +341,10 @@ class _Uses:
             self.keywords(keywords, f".{method}()", None)
             return
         if isinstance(obj, types.FunctionType) and obj not in self.visiting:
-            return self.helper(obj, node)
+            if not is_library(obj):  # (a library's source is not the user's: scipy's
+                # logsumexp is differentiated by its rule, and its xp.expand_dims(a, axis)
+                # made `a` a count)
+                return self.helper(obj, node)
         self.expr(node.func, None)
         for a in args:
             self.expr(a, None)

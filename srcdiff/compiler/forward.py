@@ -17,6 +17,8 @@ from __future__ import annotations
 import ast
 import copy
 
+import numpy
+
 from ..runtime.lists import list_add
 from .analysis import ARRAY, INT, LIST, SCALAR, SEQ, list_append
 from .astutil import add, assign, attr_call, call, copy_tree, is_loop_exit, tuple_of, walk
@@ -24,6 +26,7 @@ from .astutil import named as name
 from .astutil import reads_any as _reads_any
 from .ir import OpKind
 from .shapes import ShapeTokens
+from .tangent_views import shared_names
 from .transform import TransformBase
 from .unit import Prepared, Unit
 
@@ -38,6 +41,7 @@ class ForwardTransform(TransformBase):
         self.scatter: set[str] = set()
         self.indexed: set[str] = set()
         self.materialized: set[str] = set()
+        self.shares: dict[str, set[str]] = {}  # variable -> those its tangent may be
         self.shapes = ShapeTokens(self)
 
     # -- entry ---------------------------------------------------------------------------
@@ -218,6 +222,7 @@ class ForwardTransform(TransformBase):
         # A tangent has its value's shape: where only smaller operands of a broadcasting
         # operation carry tangents, broadcast it (an owned tangent is made full size).
         shaper = "owned" if target in self.scatter else "broadcast_like" if widen else None
+        total = self._unshared(op, total, target, fresh=shaper == "owned")
         if self_ref:  # the tangent reads the old value: compute it first, shape it after
             out = [assign(self.adj(target), total), primal]
             if shaper:
@@ -228,6 +233,24 @@ class ForwardTransform(TransformBase):
         if shaper:
             total = self._shaped(shaper, total, target)
         return [primal, assign(self.adj(target), total)]
+
+    def _unshared(self, op, tangent, target, fresh):
+        """`tangent`, copied where it may be the memory of another variable's tangent
+        that is changed in place later (`dv = dw` for `v = 1.0 * w`, then `dw[1] = ...`):
+        `v` is a new array, so its tangent must be one.  A name copied (`v = w`) shares
+        its value's memory, and so its tangent's: aliasing.py rules on that.  Records
+        which tangents `target`'s may be, through temporaries (`t = w.T; v = t * 1.0`)."""
+        owners = {t: v for v, t in self.adjoints.items()}
+        shared = set()
+        for n in shared_names(tangent):
+            if n in owners:
+                shared |= {owners[n]} | self.shares.get(owners[n], set())
+        if op.kind is not OpKind.COPY and not fresh and shared & self.scatter:
+            np_name = name(self.bind(numpy, "np"))
+            tangent = call(ast.Attribute(value=np_name, attr="copy", ctx=ast.Load()), tangent)
+            shared = set()
+        self.shares[target] = set() if fresh else shared
+        return tangent
 
     def _shaped(self, helper, tangent, target):
         return call(self.bind(getattr(_runtime(), helper), helper), tangent, name(target))
@@ -307,8 +330,6 @@ class ForwardTransform(TransformBase):
         if op.kind is OpKind.SUBSCRIPT:
             item = ast.Subscript(value=t, slice=copy_tree(op.primal.slice), ctx=ast.Load())
             if atom.id in self.scatter:  # dy is assigned into later: don't keep a view of it
-                import numpy
-
                 item = call(
                     ast.Attribute(value=name(self.bind(numpy, "np")), attr="copy", ctx=ast.Load()),
                     item,

@@ -47,6 +47,7 @@ from .inlining import Inlining
 from .list_edits import Helper as ListHelper
 from .list_edits import has_list_edits, rewrite_list_edits
 from .literal_loops import unroll_literal_loops
+from .local_aliases import inline_function_aliases
 from .local_dicts import hoist_local_dicts
 from .naming import Names, source_names
 from .reductions import COMPREHENSIONS, Reductions, comprehension_only_names, reduction_of
@@ -383,6 +384,8 @@ class Normalizer(Reductions, Inlining):
             tree.body = [s for s in tree.body if not _frees_names(s)]
             # ... and its float tape is a list used as a stack, with the same values
             tree.body = self._listed_float_stack(tree.body)
+        # tanh = np.tanh; tanh(x): the call spelled np.tanh(x) (local_aliases.py)
+        tree = inline_function_aliases(tree)
         # for name, w in (("a", x), ("b", y)): one copy of the body per pair
         tree = unroll_literal_loops(self.source, tree)
         # o = helper(...) of a container result: its leaves from the helper's flat view

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import functools
 from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
@@ -142,7 +143,7 @@ def propagate(
             # (`dr = 1.0 * t1; dr[::-1] += g`: `dr = t1` would change t1, a view of
             # the caller's argument)
             primal = not (isinstance(lhs, ast.Name) and lhs.id in adjoints) or lhs.id in indexed
-            tidy = simplify_value if primal else simplify
+            tidy = simplify_value if primal else _unshared_simplify(indexed)
             if names is not None and lhs.__class__ is ast.Name and len(stmt.targets) == 1:
                 _substitute_remembered(stmt, facts, names, tidy, int_names)
             else:
@@ -181,6 +182,13 @@ def _substitute_remembered(stmt, facts, names, tidy, int_names):
         names.forget(stmt)
     else:
         names.remember(stmt, found)
+
+
+def _unshared_simplify(indexed):
+    """`simplify` for a derivative's value, which may become another derivative's
+    memory (`dv = --dw` to `dv = dw`), except one changed by index (`dw[0] = 0.0`
+    later would change dv too: forward mode's tangents)."""
+    return functools.partial(simplify_value, changed=indexed) if indexed else simplify
 
 
 def _indexed_stores(stmts) -> set[str]:
@@ -511,7 +519,9 @@ def fold_single_use(
         if loads.get(name, 0) + more_loads.get(name, 0) == 1
         and stores.get(name, 0) + more_stores.get(name, 0) == 1
     }
-    return _Folder(single, pure_names, int_names, candidates, facts).block(stmts)
+    folder = _Folder(single, pure_names, int_names, candidates, facts)
+    folder.indexed = _indexed_stores([*stmts, *context])  # (`dv = --dw` then `dw[0] = 0.0`)
+    return folder.block(stmts)
 
 
 def name_counts(stmts: Sequence[ast.stmt]) -> tuple[dict[str, int], dict[str, int]]:
@@ -534,6 +544,7 @@ class _Folder:
         self.single, self.pure_names, self.int_names = single, pure_names, int_names
         self.candidates = candidates  # derived names; others are the user's variables
         self.facts = facts  # (namefacts.py; a statement folded into is forgotten)
+        self.indexed: Collection[str] = frozenset()  # names changed by index
 
     def block(self, block):
         out = list(block)
@@ -592,7 +603,8 @@ class _Folder:
         if isinstance(later, ast.Assign):
             lhs = later.targets[0]
             user = isinstance(lhs, ast.Name) and lhs.id not in self.candidates
-            tidy = simplify_value if user else simplify  # `y = x * 1.0` keeps y a copy
+            # `y = x * 1.0` keeps y a copy; `dv = --dw` keeps dv one where dw[0] = ...
+            tidy = simplify_value if user else _unshared_simplify(self.indexed)
             later.value = tidy(later.value, self.int_names)
 
     def _fold_remembered(self, later, target, stmt):

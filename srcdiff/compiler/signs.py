@@ -33,10 +33,36 @@ def tidy_signs(stmts, derivs, numpy_names, int_names=frozenset()):
     """`stmts` with the values of assignments to names in `derivs` (plain, augmented
     or into an element) tidied; changed in place, returned for convenience."""
     tidy = _Signs(frozenset(numpy_names), int_names)
+    changed = None
     for stmt in statements(stmts):
         if isinstance(stmt, (ast.Assign, ast.AugAssign)) and _assigns_to(stmt, derivs):
-            stmt.value = tidy.expr(stmt.value)
+            value = stmt.value
+            stmt.value = tidy.expr(value)
+            if value.__class__ is ast.UnaryOp and _root(stmt.value) is not None:
+                # `dv = --dw` is a new array; `dv = dw` would be dw's memory, which an
+                # assignment into dw (`dw[0] = 0.0`) changes later: `+dw` is a new one
+                changed = _changed_in_place(stmts) if changed is None else changed
+                if _root(stmt.value) in changed:
+                    stmt.value = ast.UnaryOp(op=ast.UAdd(), operand=stmt.value)
     return stmts
+
+
+def _root(node):
+    """The name a reference (`d`, `d.T`, `d[1:]`) is the memory of; None for others."""
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _changed_in_place(stmts):
+    """Names the statements assign into (`d[i] = v`, `d[i] += v`) or update (`d += v`)."""
+    found = set()
+    for stmt in statements(stmts):
+        if isinstance(stmt, (ast.Assign, ast.AugAssign)):
+            for target in stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]:
+                if isinstance(target, ast.Subscript) or isinstance(stmt, ast.AugAssign):
+                    found.add(_root(target))
+    return found
 
 
 def _assigns_to(stmt, derivs):

@@ -37,6 +37,7 @@ from .analysis import (
 from .astutil import walk
 from .derivative_calls import code_of_derivative
 from .ir import Op, OpKind
+from .local_aliases import assigned_pairs
 from .namefacts import changed_through
 
 if TYPE_CHECKING:
@@ -1174,11 +1175,12 @@ class Flattener:
                 f"{where}_h = make_{where}(h) at module level (h: your function) and call "
                 f"{where}_h",
             )
-        bound = [
-            n.value
+        bound = [  # (`g = rhs`, and `f, g = np.sin, rhs` too)
+            value
             for n in walk(self.source.tree)
             if isinstance(n, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)
+            for target, value in assigned_pairs(n)
+            if target == name
         ]
         if not bound:
             return None

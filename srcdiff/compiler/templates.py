@@ -14,6 +14,7 @@ import functools
 import numbers
 
 from .astutil import Transformer, copy_tree, filled, substituted, walk
+from .tangent_views import shared_names
 
 
 def instantiate(template, mapping, int_names=frozenset()):
@@ -382,17 +383,18 @@ def _may_fold_binop(op, left, right):
     return False
 
 
-_REFERENCES = (ast.Name, ast.Attribute, ast.Subscript)
-
-
-def simplify_value(node, int_names=frozenset()):
+def simplify_value(node, int_names=frozenset(), changed=None):
     """`simplify` for the whole right-hand side of a user variable's assignment.  Where
-    folding would leave a bare name, attribute or subscript of what was arithmetic
-    (``y = x * 1.0`` to ``y = x``), the variable would become an alias of the array the
-    user's code copied, and an in-place change of it (``y[0] = v``) would change that
-    array too -- the caller's argument, if it is one: that fold is not made."""
-    was_reference = isinstance(node, _REFERENCES)
-    out = simplify(node, int_names)
-    if isinstance(out, _REFERENCES) and not was_reference:
-        return node  # its operands are simplified; its own operation stays
-    return out
+    folding would make the value the memory of a name it was not (``y = x * 1.0`` to
+    ``y = x``, ``v = (w * 1.0).T`` to the view ``v = w.T``), the variable would become
+    an alias or view of the array the user's code copied, and an in-place change of
+    either (``w[0] = v``) would change the other too -- the caller's argument, if it is
+    one: that fold is not made (a copy is simplified: the fold may change the tree).
+    `changed`: only names in it count (the names changed in place: a derivative `dv =
+    --dw` folds to `dw` unless dw[0] = ... follows); None, every name."""
+    if not _may_fold(node):
+        return node
+    shared = shared_names(node)
+    out = simplify(copy_tree(node), int_names)
+    new = shared_names(out) - shared
+    return node if (new if changed is None else new & changed) else out

@@ -356,6 +356,8 @@ class TransformBase:
                 mapping[p] = ast.Constant(rule.defaults[p])
         mapping["t" if which == "jvp" else "g"] = seed
         mapping["out"] = copy_tree(op.primal) if self_ref else op.target_node()
+        if op.unpacked and rule.elementwise:  # `a, b = np.exp(theta)`: one array's rows
+            self._as_one_array(mapping, "out", "g")
         ranks = (  # (only a rule spelled by rank or by constants reads them)
             tuple(self._rank(op.bound[p]) if p in op.bound else None for p in rule.params)
             if rule.by_rank or rule.by_constants is not None
@@ -372,6 +374,19 @@ class TransformBase:
         for n in uses:
             mapping[n] = name(self.bind(rule.namespace[n], n))
         return instantiate(template, mapping, self.int_names)
+
+    def _as_one_array(self, mapping, *keys):
+        """An elementwise rule's result unpacked into rows (`a, b = np.exp(theta)`) is
+        one array: its template's `out` (the targets `(a, b)`) and `g` (their cotangents,
+        a list) are made one again, since `g * out` of a list and a tuple is a TypeError
+        and `g * 2` repeats a list."""
+        for key in keys:
+            value = mapping.get(key)
+            if isinstance(value, (ast.Tuple, ast.List)):
+                as_array = ast.Attribute(
+                    value=name(self.bind(np, "np")), attr="asarray", ctx=ast.Load()
+                )
+                mapping[key] = ast.Call(func=as_array, args=[value], keywords=[])
 
     def _rank(self, atom):
         """ndim of an operand where certain: the analysis's, else (temporaries) shapes'."""

@@ -38,6 +38,9 @@ recursive generator never builds.
 * the families of library_families.py: scipy.special chains, decompositions and linear
   algebra of well-conditioned matrices (NumPy's and scipy.linalg's), scipy.stats, 0-d
   arrays with integer powers, negative-step slices on every axis.
+* the family of adv5_families.py: idioms of code nobody on the team wrote (arrays read
+  through `1.0 * w` then changed in place, elementwise results unpacked into rows, NumPy's
+  functions under local names).
 
 Every program runs in plain Python and is differentiable almost everywhere at the
 random point (arguments of ``log``/``sqrt`` are kept positive; kinks of ``where``,
@@ -51,6 +54,7 @@ import random
 
 import numpy as np
 
+from .adv5_families import ADV5_FAMILIES, Adv5Families
 from .container_families import CONTAINER_FAMILIES, ContainerFamilies
 from .extra_families import EXTRA_FAMILIES, ExtraFamilies
 from .library_families import LIBRARY_FAMILIES, LibraryFamilies
@@ -210,6 +214,7 @@ class Family(
     ExtraFamilies,
     ListEditFamilies,
     MethodFamilies,
+    Adv5Families,
 ):
     """A random source of one family's programs: shapes, operators, names."""
 
@@ -674,6 +679,7 @@ FAMILIES = (
     + EXTRA_FAMILIES
     + LIST_EDIT_FAMILIES
     + METHOD_FAMILIES
+    + ADV5_FAMILIES
 )
 
 
