@@ -174,8 +174,13 @@ def propagate(
 def _substitute_remembered(stmt, facts, names, tidy, int_names):
     """`stmt.value = tidy(facts.substitute(stmt.value))` for `name = value`, its facts
     found in the same walk and remembered in `names` (namefacts.substitute_reads), and
-    `tidy` (a walk of its own) called only where `simplify` may change something."""
-    found = substitute_reads(stmt, facts.values)
+    `tidy` (a walk of its own) called only where `simplify` may change something.  A
+    statement whose facts are remembered and that reads no name a fact is known of has
+    nothing substituted: its facts are those, not a walk (a loop's statements are all
+    asked about when propagation meets the loop: the body was walked twice)."""
+    found = names.remembered(stmt)
+    if found is None or not facts.values.keys().isdisjoint(found.loads):
+        found = substitute_reads(stmt, facts.values)
     if found.may_fold:
         stmt.value = tidy(stmt.value, int_names)
         names.forget(stmt)
