@@ -638,9 +638,13 @@ class _Folder:
         may be one (`t1 = y[1:3]`), and which names are views is not known here."""
         if isinstance(stmt, ast.Assign):
             return not all(isinstance(t, (ast.Name, ast.Tuple)) for t in stmt.targets)
-        return not isinstance(stmt, ast.Expr) or (
-            not _pure(stmt.value, self.pure_names) and not _is_stack_op(stmt)
-        )
+        if not isinstance(stmt, ast.Expr):
+            return True
+        if self.facts is not None:  # (its calls are all the value's: no walk of it)
+            pure = all(_pure_call(c, self.pure_names) for c in self.facts.of(stmt).calls)
+        else:
+            pure = _pure(stmt.value, self.pure_names)
+        return not pure and not _is_stack_op(stmt)
 
 
 def _has_blocks(kind):
