@@ -637,7 +637,10 @@ class _Folder:
         (`y[1:3] = v`), which also changes every view of it -- a name the expression reads
         may be one (`t1 = y[1:3]`), and which names are views is not known here."""
         if isinstance(stmt, ast.Assign):
-            return not all(isinstance(t, (ast.Name, ast.Tuple)) for t in stmt.targets)
+            targets = stmt.targets
+            if len(targets) == 1:  # (nearly every assignment: no generator to make)
+                return not isinstance(targets[0], (ast.Name, ast.Tuple))
+            return not all(isinstance(t, (ast.Name, ast.Tuple)) for t in targets)
         if not isinstance(stmt, ast.Expr):
             return True
         if self.facts is not None:  # (its calls are all the value's: no walk of it)
