@@ -959,7 +959,11 @@ def _fold_straight(fn, fwd, bwd, pure, facts=None):
 
 def _prototype_facts(fn):
     """straight.py's (same_shape, numpy names, removable names) where every floating
-    value is float64 (so two float arrays of one shape token have one dtype), else None."""
+    value is float64 (so two float arrays of one shape token have one dtype), else None.
+    Without a floating array `same_shape` holds of no two names: None, without asking
+    whether every value is float64 (a walk of every source)."""
+    if ARRAY not in fn.an.kinds.values() and ARRAY not in fn.flat.temp_kinds.values():
+        return None
     facts = facts_for(fn)
     if facts is None or not facts.exact_dtypes:
         return None
@@ -1036,8 +1040,8 @@ def _tidy(fn, stmts, names=None, alive=None):
     `stmts` can read, where not all (a backward sweep's)."""
     adjoints = set(fn.adjoints.values())
     stmts = propagate(stmts, adjoints, int_names=fn.int_names, names=names)
-    facts = facts_for(fn, alive)
-    if facts is not None and _may_fold_fills(fn, stmts):
+    facts = _fill_facts(fn, stmts, alive)
+    if facts is not None:
         stmts = fold_fills(stmts, facts, fn.int_names)  # np.full_like(t, c) * w -> c * w
         if names is not None:
             names.forget_all()  # (the folds change statements in place)
@@ -1045,6 +1049,15 @@ def _tidy(fn, stmts, names=None, alive=None):
         name for name, obj in fn.unit.binding_names.items() if isinstance(obj, types.ModuleType)
     }
     return eliminate_dead([stmts], adjoints, pure | _pure_helpers(fn.unit), facts=names)[0]
+
+
+def _fill_facts(fn, stmts, alive):
+    """fills.py's facts of `fn` where its folds may apply to `stmts`, else None: asked
+    only then, since making them asks whether every floating value is float64 (a walk
+    of every source of the unit, a tenth of the backward tidying of scalar code)."""
+    if getattr(fn, "shapes", None) is None or not _may_fold_fills(fn, stmts):
+        return None  # (forward mode has no shape tokens: facts_for gives None)
+    return facts_for(fn, alive)
 
 
 def _may_fold_fills(fn, stmts):

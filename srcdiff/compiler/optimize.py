@@ -175,8 +175,13 @@ def propagate(
 def _substitute_remembered(stmt, facts, names, tidy, int_names):
     """`stmt.value = tidy(facts.substitute(stmt.value))` for `name = value`, its facts
     found in the same walk and remembered in `names` (namefacts.substitute_reads), and
-    `tidy` (a walk of its own) called only where `simplify` may change something."""
-    found = substitute_reads(stmt, facts.values)
+    `tidy` (a walk of its own) called only where `simplify` may change something.  A
+    statement whose facts are remembered and that reads no name a fact is known of has
+    nothing substituted: its facts are those, not a walk (a loop's statements are all
+    asked about when propagation meets the loop: the body was walked twice)."""
+    found = names.remembered(stmt)
+    if found is None or not facts.values.keys().isdisjoint(found.loads):
+        found = substitute_reads(stmt, facts.values)
     if found.may_fold:
         stmt.value = tidy(stmt.value, int_names)
         names.forget(stmt)
@@ -644,10 +649,17 @@ class _Folder:
         (`y[1:3] = v`), which also changes every view of it -- a name the expression reads
         may be one (`t1 = y[1:3]`), and which names are views is not known here."""
         if isinstance(stmt, ast.Assign):
-            return not all(isinstance(t, (ast.Name, ast.Tuple)) for t in stmt.targets)
-        return not isinstance(stmt, ast.Expr) or (
-            not _pure(stmt.value, self.pure_names) and not _is_stack_op(stmt)
-        )
+            targets = stmt.targets
+            if len(targets) == 1:  # (nearly every assignment: no generator to make)
+                return not isinstance(targets[0], (ast.Name, ast.Tuple))
+            return not all(isinstance(t, (ast.Name, ast.Tuple)) for t in targets)
+        if not isinstance(stmt, ast.Expr):
+            return True
+        if self.facts is not None:  # (its calls are all the value's: no walk of it)
+            pure = all(_pure_call(c, self.pure_names) for c in self.facts.of(stmt).calls)
+        else:
+            pure = _pure(stmt.value, self.pure_names)
+        return not pure and not _is_stack_op(stmt)
 
 
 def _has_blocks(kind):

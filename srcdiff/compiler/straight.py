@@ -392,7 +392,11 @@ class _Folder:
     def barrier(self, stmt, info):
         """A statement no expression moves across: anything but `names = pure value`."""
         if isinstance(stmt, ast.Assign):
-            plain = all(isinstance(t, (ast.Name, ast.Tuple)) for t in stmt.targets)
+            targets = stmt.targets
+            if len(targets) == 1:  # (nearly every assignment: no generator to make)
+                plain = isinstance(targets[0], (ast.Name, ast.Tuple))
+            else:
+                plain = all(isinstance(t, (ast.Name, ast.Tuple)) for t in targets)
             return not (plain and info.pure)
         return not isinstance(stmt, ast.Return)
 

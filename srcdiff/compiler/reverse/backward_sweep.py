@@ -445,7 +445,7 @@ class BackwardSweep:
         ops = self._ops(stmt)
         out = []
         temps = [t for op in ops[:-1] for t in op.targets]
-        if temps:
+        if temps and self.temps_marked:
             out.append(
                 self._marker(MarkerKind.POP, names=temps, stack=self.saves_on_stack, site=stmt)
             )
@@ -475,6 +475,7 @@ class BackwardSweep:
             [
                 self._marker(MarkerKind.RESTORE, site=stmt, var=v, stack=self.saves_on_stack)
                 for v in reversed(op.targets)
+                if self.may_restore(stmt, v)
             ]
             if final
             else []
@@ -498,7 +499,9 @@ class BackwardSweep:
         # were saved, so it runs before they are restored (it reads no caller variables).
         restore_first = self_ref and op.kind is not OpKind.HELPER
         out = restores if restore_first else []
-        self._shaped_first = restore_first and bool(restores) and self._needs_shape(op)
+        self._shaped_first = (  # (whether or not a restore is marked: the same code)
+            restore_first and final and bool(op.targets) and self._needs_shape(op)
+        )
         if self._shaped_first:
             # `out = np.concatenate([out, t])`: the shapeless zero takes the new value's
             # shape before the restore brings back the old, shorter one

@@ -206,16 +206,22 @@ class ForwardSweep:
                     stack=self.saves_on_stack,
                 )
             )
-            if temps:  # before the write: a temporary may be a view of the array written
+            if temps and self.temps_marked:  # before the write: a temporary may be a
+                # view of the array written
                 out.append(self._marker(MarkerKind.PUSH, names=temps, stack=self.saves_on_stack))
             target = ast.Subscript(value=_name(base), slice=copy_tree(last.index), ctx=ast.Store())
             out.append(_assign(target, last.primal, stmt.lineno))
             return out
         for var in last.targets:
-            out.append(self._marker(MarkerKind.SAVE, site=stmt, var=var, stack=self.saves_on_stack))
+            if self.may_restore(stmt, var):
+                out.append(
+                    self._marker(MarkerKind.SAVE, site=stmt, var=var, stack=self.saves_on_stack)
+                )
         target = last.target_node(store=True)
         push = (
-            [self._marker(MarkerKind.PUSH, names=temps, stack=self.saves_on_stack)] if temps else []
+            [self._marker(MarkerKind.PUSH, names=temps, stack=self.saves_on_stack)]
+            if temps and self.temps_marked
+            else []
         )
         if last.kind is OpKind.HELPER:  # the helper pushes its own values: ours go on top
             return out + [_assign(target, self._fwd_primal(last), stmt.lineno)] + push

@@ -77,6 +77,22 @@ class FunctionTransform(ForwardSweep, BackwardSweep, SaveResolution, Checkpointi
     def saves_on_stack(self):
         return self.loop_depth > 0 or self.role == "helper"
 
+    @property
+    def temps_marked(self):
+        """Whether a statement's temporaries get PUSH / POP markers: only where saves go
+        on the stack (or a checkpointed loop's rerun may record them).  Elsewhere each
+        is a local assigned once, which saves.py neither pushes nor pops -- the markers
+        resolved to nothing, after every pass before had stepped over them (a third of
+        the forward sweep's statements in straight-line code)."""
+        return self.saves_on_stack or self.unit.checkpoint is not None
+
+    def may_restore(self, site, var):
+        """Whether the assignment `site` gets a SAVE / RESTORE marker for `var`: where
+        `var` may hold a value when `site` runs -- saves.py restores nothing else (a
+        name assigned once, most of straight-line code, has nothing to save) -- or a
+        checkpointed loop's rerun may record it."""
+        return self.unit.checkpoint is not None or self.defs.maybe.has(id(site), var)
+
     # -- markers (decided once the backward sweep is known) -------------------------
     def _marker(self, kind, *, stack, names=(), **where):
         """A placeholder statement for a save or restore decided later (resolve_markers)."""
