@@ -76,3 +76,23 @@ def decided_parameters(func, values) -> frozenset[str]:
     if static_view(func, values) is func:
         return frozenset()
     return frozenset(p for p, _ in facts(func, tuple(values), parameters(func)))
+
+
+def built_for_every_value(func, at) -> tuple[str | None, frozenset[str]]:
+    """For `srcdiff build`, which writes one module for every call: (the note to add to
+    an error made while differentiating branches the arguments would decide in-process
+    -- from `at`, a dict by name or None, else the defaults -- or None where none would;
+    the parameters deciding them)."""
+    values = default_values(func)
+    if at:
+        values = tuple(at.get(p, v) for p, v in zip(parameters(func), values))
+    facts = assumptions(func, values)
+    if not facts:
+        return None, frozenset()
+    decided = decided_parameters(func, values)
+    return (
+        f"srcdiff build writes code for every value of {', '.join(sorted(decided))}, "
+        f"so it differentiates every branch they decide (in-process, srcdiff.grad makes "
+        f"code for {', '.join(facts)}, without the branches not taken): to build "
+        f"{func.__name__}, move such a branch out of it (plot or call back in its caller)"
+    ), decided
