@@ -372,3 +372,27 @@ def test_the_readme_sample(mode):
     assert g(0.5, x, y) == pytest.approx(fd_grad(fit_loss, (0.5, x, y), 0), rel=1e-7)
     with pytest.raises(UnsupportedSyntaxError, match=r"ax\.plot.*stop_gradient\(r\)"):
         g(0.5, x, y, ax=Recorder())
+
+
+def test_the_fast_path_keeps_a_flags_code_apart_and_sees_replaced_code():
+    """(the dispatcher reuses the pruned function's derivative for calls of the same
+    types and flag values: api/dispatch.Pinned)"""
+
+    def scaled(x, squared=False):
+        if squared:
+            return x * x * 3.0
+        return x * 2.0
+
+    def replacement(x, squared=False):
+        if squared:
+            return x * x * x
+        return x * 5.0
+
+    g = srcdiff.grad(scaled)
+    for _ in range(3):  # (the second call of each takes the fast path)
+        assert g(0.7, True) == pytest.approx(4.2)
+        assert g(0.7, squared=False) == pytest.approx(2.0)
+        assert g(0.7) == pytest.approx(2.0)
+    scaled.__code__ = replacement.__code__
+    assert g(0.7, True) == pytest.approx(3 * 0.7**2)
+    assert g(0.7) == pytest.approx(5.0)

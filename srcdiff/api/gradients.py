@@ -39,7 +39,7 @@ from .requests import (
     ranks_for_source,
     unshared,
 )
-from .static_args import default_values, made_for, static_view
+from .static_args import default_values, made_for, pinned, static_view
 from .symbolic import generated as symbolic_generated
 from .symbolic import make as symbolic_make
 
@@ -107,7 +107,7 @@ def _make(
             return of_self, False
         view = static_view(func, args)
         if view is not func:  # branches these arguments decide: the pruned function's
-            return made_for(maker, view, **pruned_options), False
+            return made_for(maker, view, **pruned_options), pinned(func, args)
         if mode == "forward" and not has_aux and _numbers(args, names, params):
             spec.kinds_of(args)  # the same argument checks as reverse mode
             return number_gradient(func, names, args, output, backend), True

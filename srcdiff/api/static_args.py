@@ -19,7 +19,8 @@ from __future__ import annotations
 import inspect
 import types
 
-from ..compiler.static_branches import NOT_GIVEN, describe, facts, pruned
+from ..compiler.static_branches import NOT_GIVEN, VALUE, describe, facts, pruned
+from .dispatch import Pinned
 from .requests import parameters
 
 
@@ -46,6 +47,19 @@ def assumptions(func, values) -> list[str]:
     if static_view(func, values) is func:
         return []
     return describe(facts(func, tuple(values), parameters(func)))
+
+
+def pinned(func, values) -> Pinned:
+    """How the dispatcher's fast path may reuse the derivative made for `values`' pruned
+    function: for calls of the same types with the same flag values (api/dispatch.py),
+    while `func` keeps its code."""
+    params = parameters(func)
+    key = facts(func, tuple(values), params)
+    positions = frozenset(params.index(p) for p, _ in key)
+    flags = tuple(
+        (params.index(p), dict(answers)[VALUE][1]) for p, answers in key if VALUE in dict(answers)
+    )
+    return Pinned(positions, flags, ((func, func.__code__),))
 
 
 _MADE: dict = {}
