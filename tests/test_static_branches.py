@@ -7,6 +7,8 @@ differences in both modes."""
 
 import importlib.util
 import os
+import re
+import shlex
 import subprocess
 import sys
 
@@ -335,12 +337,13 @@ def test_build_of_a_flag_differentiates_both_branches(tmp_path, monkeypatch, cap
         assert_close(g(X, value), fd_grad(reduced, (X, value), 0), rtol=1e-7, atol=1e-9)
 
 
-def _show(*argv):
+def _show(*argv, cwd=None):
     done = subprocess.run(
         [sys.executable, "-m", "srcdiff", "show", *argv, "--color", "never"],
         capture_output=True,
         text=True,
         check=False,
+        cwd=cwd,
         env={**os.environ, "PYTHONPATH": ROOT},
     )
     assert done.returncode == 0, done.stderr
@@ -396,3 +399,19 @@ def test_the_fast_path_keeps_a_flags_code_apart_and_sees_replaced_code():
     scaled.__code__ = replacement.__code__
     assert g(0.7, True) == pytest.approx(3 * 0.7**2)
     assert g(0.7) == pytest.approx(5.0)
+
+
+def test_the_readme_show_at_command():
+    """README's `srcdiff show samples/options.py:fit_loss --at '...'` and what it says
+    the output starts with."""
+    readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    section = readme.split("### Optional arguments and flags", 1)[1].split("\n## ", 1)[0]
+    found = re.search(
+        r"`srcdiff show\s+(samples/options\.py:fit_loss --at '[^']+')` prints", section
+    )
+    assert found
+    argv = shlex.split(" ".join(found.group(1).split()))
+    shown = _show(*argv, cwd=ROOT)
+    said = re.search(r"under `(# assumed: [^`]+)`", section).group(1)
+    assert shown.startswith(said + "\n")
+    assert "np.sum(2.0 * r" in shown and "reduced_size" not in shown

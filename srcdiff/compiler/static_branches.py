@@ -118,10 +118,12 @@ def describe(key: tuple) -> list[str]:
         if VALUE in found:
             value = found[VALUE][1]
             out.append(f"{p} is {value!r}" if value is None else f"{p} == {value!r}")
+        elif found.get(NONE) or found.get(TYPE) is type(None):
+            out.append(f"{p} is None")
         elif TYPE in found:
             out.append(f"{p} is a {found[TYPE].__name__}")
-        elif found.get(NONE) is not None:
-            out.append(f"{p} is {'' if found[NONE] else 'not '}None")
+        elif NONE in found:
+            out.append(f"{p} is not None")
         if NDIM in found:
             out.append(f"{p}.ndim == {found[NDIM]}")
     return out
