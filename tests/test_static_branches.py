@@ -415,3 +415,26 @@ def test_the_readme_show_at_command():
     said = re.search(r"under `(# assumed: [^`]+)`", section).group(1)
     assert shown.startswith(said + "\n")
     assert "np.sum(2.0 * r" in shown and "reduced_size" not in shown
+
+
+def keyword_flags(x, *, reduce="sum", ax=None):
+    if ax is not None:
+        ax.plot(x)
+    if reduce == "sum":
+        return np.sum(x**3)
+    return np.mean(x**3)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("reduce", ["sum", "mean"])
+def test_keyword_only_flags(mode, reduce):
+    def of(x):
+        return keyword_flags(x, reduce=reduce)
+
+    want = fd_grad(of, (X,), 0)
+    assert_close(srcdiff.grad(keyword_flags, mode=mode)(X, reduce=reduce), want, 1e-7, 1e-9)
+    got = srcdiff.jacobian(keyword_flags, mode=mode)(X, reduce=reduce)
+    assert_close(got, want, 1e-7, 1e-9)
+    hessian = srcdiff.hessian(keyword_flags)(X, reduce=reduce)
+    assert_close(hessian, np.diag(6.0 * X / (1 if reduce == "sum" else X.size)), 1e-12, 1e-12)
+    assert srcdiff.check_grad(keyword_flags, X, reduce=reduce).passed
