@@ -74,13 +74,17 @@ def cmd_show(args):
             func, wrt=_wrt(args, func), mode=args.mode, at=at, checkpoint=args.checkpoint
         )
     notes = []
+    facts, decided = _static_facts(func, at) if args.mode != "symbolic" else ([], set())
     if args.mode == "symbolic":  # the code is for numbers, whatever --at says
         notes.append("symbolic mode: the arguments are numbers")
     elif at is None:  # "x, y float (not used as an array), n int (its default)"
         groups = {}
         for p, (kind, why) in kinds.items():
-            groups.setdefault((KIND_WORDS.get(kind, kind), why), []).append(p)
-        notes.append(_assumed_note(groups))
+            if p not in decided:
+                groups.setdefault((KIND_WORDS.get(kind, kind), why), []).append(p)
+        notes.append(_assumed_note(groups, facts))
+    elif facts:  # branches the --at values decide were left out
+        notes.append(f"assumed: {', '.join(facts)} (from --at)")
     path = args.target.rpartition(":")[0]
     text = standalone_text(gen, sys.modules[func.__module__], path, notes)
     sys.stdout.write(_highlight(text, args.color))
@@ -100,14 +104,27 @@ def _needs_instance(target, func, at):
         )
 
 
-def _assumed_note(groups):
+def _static_facts(func, at):
+    """(what the code assumed about the arguments that decided a branch -- `ax is
+    None` --, those parameters): from --at, else the defaults (api/static_args.py)."""
+    from .api.requests import bound_values
+    from .api.static_args import assumptions, decided_parameters, default_values
+
+    values = bound_values(func, at) if at is not None else default_values(func)
+    return assumptions(func, values), decided_parameters(func, values)
+
+
+def _assumed_note(groups, facts=()):
     """`assumed: x, y float (...); pass --at ...` on one line if it fits, else one line
-    per kind under a heading (a sentence broken across comment lines reads badly)."""
+    per kind under a heading (a sentence broken across comment lines reads badly).
+    `facts`: what the defaults decided (`ax is None`), shown as `(its default)`."""
     parts = [f"{', '.join(ps)} {kind} ({why})" for (kind, why), ps in groups.items()]
+    parts += [f"{fact} (its default)" for fact in facts]
     one_line = f"assumed: {', '.join(parts)}; pass --at to fix them"
     if len(one_line) <= 86 or not parts:
         return one_line
     rows = [f"  {', '.join(ps)}: {kind} ({why})" for (kind, why), ps in groups.items()]
+    rows += [f"  {fact} (its default)" for fact in facts]
     return "\n".join(["assumed (pass --at to fix them):", *rows])
 
 

@@ -1,7 +1,8 @@
 """jvp's cached tangent code for Python numbers (api/transforms._number_jvp): taken when
 the primals along a tangent are floats and the others are Python numbers such as a step
-count or a flag; the code is specialised to types, so other values of the same types
-reuse it and give their own derivatives, and other types take the general path."""
+count or a flag; the code is specialised to types (and to the value of a flag an `if`
+reads: api/static_args.py), so other values of the same types reuse it and give their
+own derivatives, and other types take the general path."""
 
 import pytest
 from fdiff import fd_directional
@@ -32,8 +33,9 @@ def test_each_step_count_and_flag_gets_its_own_derivative(n, damped):
 
 def test_the_cached_code_is_reused_for_numbers(monkeypatch):
     """(a step count sent every call through the specialisation lookup: RK4's public jvp
-    ran at 2.6x the function where its tangent code ran at 2.3x)"""
-    srcdiff.jvp(stepped, (1.2, 0.3, 4, True), (1.0, 0.5, None, None))
+    ran at 2.6x the function where its tangent code ran at 2.3x).  The flag decides a
+    branch, so its code is made for the flag's value: the first call gives the value."""
+    srcdiff.jvp(stepped, (1.2, 0.3, 4, False), (1.0, 0.5, None, None))
     lookups = []
     compiled = requests.Specializer.compiled
     monkeypatch.setattr(

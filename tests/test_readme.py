@@ -16,6 +16,7 @@ SHOWN = [
     ("samples/seed.py:f", "--wrt", "x,y"),
     ("samples/physics.py:pendulum", "--wrt", "theta0,damping"),
     ("samples/activations.py:softplus",),
+    ("samples/options.py:fit_loss",),
     ("samples/seed.py:f", "--wrt", "x,y", "--mode", "forward"),
     ("samples/seed.py:f", "--wrt", "x,y", "--mode", "symbolic"),
     ("samples/nested_params.py:unit_loss", "--at", "params={'w': 2.0, 'b': 0.5}, x=1.5, y=3.0"),

@@ -51,6 +51,7 @@ SHOWN = {
     "samples/sweep/oscillator/model.py:misfit": "(4.0, 0.3, np.linspace(1.0, 0.5, 20), 0.005)",
     "samples/comprehensions.py:poly": "(np.array([1.0, 2.0, 3.0]), 0.5)",
     "samples/comprehensions.py:hinge": "(0.5, np.array([1.0, 3.0, -1.0]))",
+    "samples/options.py:fit_loss": "(0.5, np.array([0.1, 0.2, -0.3]), np.array([0.0, 1.0, 0.5]))",
 }
 # sample functions srcdiff refuses to differentiate (random data, set-up)
 REFUSED = {"samples/mlp.py:init", "samples/mlp.py:make_data", "samples/logistic.py:make_data"}

@@ -14,12 +14,26 @@ from __future__ import annotations
 import ast
 import copy
 import math
+from typing import NamedTuple
 
 import numpy as np
 
 from ..compiler.guards import NameGuard
 from ..errors import as_domain_error
 from ..rules import RULES
+
+
+class Pinned(NamedTuple):
+    """What `slow` returns as `cacheable` for code made for some arguments' values, not
+    only their types (api/static_args.py: a function pruned by what the arguments are):
+    the fast path may reuse it for calls of the same types (`typed`: positions whose
+    type, such as NoneType or str, decides without being a fast type) whose flags are
+    the same values (`values`: (position, value), compared by `is` for bools and None,
+    `==` for strings), while the functions in `depends_on` keep their code."""
+
+    typed: frozenset
+    values: tuple
+    depends_on: tuple
 
 
 class Dispatcher:
@@ -37,7 +51,7 @@ class Dispatcher:
         # -> the same test as an expression where the arguments are numbers): derivatives
         # that are not finite are refused (finite.py)
         self.ok, self.refuse, self.inline = finite or (lambda r: True, None, lambda v: "True")
-        self.fast = []  # [(types, compiled function)]
+        self.fast = []  # [(types, compiled function, pinned values, depends_on)]
         self.defaults = {}
         self.function = None
 
@@ -59,7 +73,7 @@ class Dispatcher:
         ns["_arith"] = (ZeroDivisionError, OverflowError, ValueError)
         ns["_domain"] = as_domain_error
         ns["_own"] = self.own
-        for k, (types, fn) in enumerate(self.fast):
+        for k, (types, fn, pinned, depends) in enumerate(self.fast):
             ns[f"_f{k}"] = fn
             checks = []
             for j, (n, t) in enumerate(zip(names, types)):
@@ -74,8 +88,12 @@ class Dispatcher:
                     continue
                 ns[f"_t{k}_{j}"] = t
                 checks.append(f"type({n}) is _t{k}_{j}")
+            for j, value in pinned:  # a flag the code was pruned for (static_args.py)
+                ns[f"_v{k}_{j}"] = value
+                same = "==" if isinstance(value, str) else "is"
+                checks.append(f"{names[j]} {same} _v{k}_{j}")
             # and the code it came from is still the functions' code (autoreload replaces it)
-            for j, (dep, code) in enumerate(getattr(fn, "srcdiff_depends_on", ())):
+            for j, (dep, code) in enumerate(depends):
                 ns[f"_g{k}_{j}"], ns[f"_c{k}_{j}"] = dep, code
                 checks.append(_still_current(dep, f"_g{k}_{j}", f"_c{k}_{j}", ns))
             lines.append(f"        if {' and '.join(checks) or 'True'}:")
@@ -117,11 +135,12 @@ class Dispatcher:
             self.build(*self._defaults)
 
     def _slow_path(self, args):
-        stale = [entry for entry in self.fast if not _current(entry[1])]
+        stale = [entry for entry in self.fast if not _current(entry[3])]
         if stale:  # a function's code was replaced: its specialisations go
-            self.fast = [entry for entry in self.fast if _current(entry[1])]
+            self.fast = [entry for entry in self.fast if _current(entry[3])]
             self.build(*self._defaults)
         fn, cacheable = self.slow(args)
+        pinned = cacheable if isinstance(cacheable, Pinned) else Pinned(frozenset(), (), ())
         npos = len(self.params)
         types = tuple(
             (type(a), a.dtype, a.ndim, 1 not in a.shape) if isinstance(a, np.ndarray) else type(a)
@@ -133,11 +152,15 @@ class Dispatcher:
             call = fn
         if (
             cacheable
-            and all(t in self.fast_types or isinstance(t, tuple) for t in types)
+            and all(
+                t in self.fast_types or isinstance(t, tuple) or j in pinned.typed
+                for j, t in enumerate(types)
+            )
             and len(self.fast) < 8
-            and not any(t == types for t, _ in self.fast)
+            and not any(t == types and v == pinned.values for t, _, v, _ in self.fast)
         ):
-            self.fast.append((types, fn))
+            depends = pinned.depends_on + tuple(getattr(fn, "srcdiff_depends_on", ()))
+            self.fast.append((types, fn, pinned.values, depends))
             self.build(*self._defaults)
         result = call(*args)
         if self.ok(result):
@@ -161,5 +184,5 @@ def _still_current(dep, dep_name, code_name, ns):
     return f"{dep_name}.__code__ is {code_name}"
 
 
-def _current(fn):
-    return all(f.__code__ is code for f, code in getattr(fn, "srcdiff_depends_on", ()))
+def _current(depends_on):
+    return all(f.__code__ is code for f, code in depends_on)

@@ -39,6 +39,7 @@ from .requests import (
     ranks_for_source,
     unshared,
 )
+from .static_args import default_values, made_for, pinned, static_view
 from .symbolic import generated as symbolic_generated
 from .symbolic import make as symbolic_make
 
@@ -93,11 +94,20 @@ def _make(
     method = frozenset(params[:1]) if callables.owner(func) and not objects else frozenset()
     of_self = gradient_call(func, names, output, make_flat, method) if method else None
 
+    # (a tuple wrt of one name is made a tuple below, around what `slow` gives)
+    pruned_wrt = names if len(names) > 1 else names[0]
+    pruned_options = {"wrt": pruned_wrt, "mode": mode, "checkpoint": checkpoint, "has_aux": has_aux}
+    if backend != "python":
+        pruned_options["backend"] = backend
+
     def slow(args):
         if objects or has_containers(args):
             return containers, False
         if of_self is not None and callables.instance(func, params, args):
             return of_self, False
+        view = static_view(func, args)
+        if view is not func:  # branches these arguments decide: the pruned function's
+            return made_for(maker, view, **pruned_options), pinned(func, args)
         if mode == "forward" and not has_aux and _numbers(args, names, params):
             spec.kinds_of(args)  # the same argument checks as reverse mode
             return number_gradient(func, names, args, output, backend), True
@@ -150,7 +160,9 @@ def _make(
         result.srcdiff_code_for = lambda kinds: spec.compiled_for(tuple(kinds))[0]
     result.specialize = lambda *args: (
         result(*args)
-        if has_containers(args) or (of_self and callables.instance(func, params, args))
+        if has_containers(args)
+        or (of_self and callables.instance(func, params, args))
+        or static_view(func, spec.bind(args, {})) is not func
         else spec.compiled(spec.bind(args, {}))
     )
     return result
@@ -481,6 +493,11 @@ def generated(
                 checkpoint=checkpoint,
             )
             return readable(code, flat, names, output), kinds
+    view = static_view(func, bound_values(func, at) if at is not None else default_values(func))
+    if view is not func:  # branches the arguments (or defaults) decide: pruned
+        return generated(
+            view, wrt, mode, output=output, at=at, checkpoint=checkpoint, backend=backend
+        )
     if at is None:
         read = containers_read(func, params)
         if read:  # (assumed arrays, params["w"] would be nonsense)

@@ -39,6 +39,7 @@ from .requests import (
     parse_wrt,
     unshared,
 )
+from .static_args import made_for, static_key, static_view
 from .symbolic import make as symbolic_make
 
 
@@ -153,6 +154,7 @@ def jvp(func, primals, tangents, *, backend="python"):
             pytrees.structured_result(flat, value),
             pytrees.structured_result(flat, tangent, None),
         )
+    given, func = func, static_view(func, primals)  # the branches these arguments decide
     params = parameters(func)
     if len(primals) != len(params) or len(tangents) != len(primals):
         raise ArgumentError(
@@ -181,7 +183,8 @@ def jvp(func, primals, tangents, *, backend="python"):
         and _numbers_only(primals, tangents)
         and wrt == tuple(p for p, m in zip(params, mask) if m)
     ):
-        _NUMBER_JVPS[(func, mask, backend)] = (fn, RULES.version, _types(primals))
+        key = static_key(given, primals)  # (the flags the code was pruned for)
+        _NUMBER_JVPS[(given, mask, backend)] = (fn, RULES.version, _types(primals), key)
     return value, tangent
 
 
@@ -203,6 +206,8 @@ def _number_jvp(func, primals, tangents, backend="python"):
     if _types(primals) != entry[2] or not all(
         f.__code__ is code for f, code in fn.srcdiff_depends_on
     ):
+        return None
+    if entry[3] and static_key(func, primals) != entry[3]:  # another flag's code
         return None
     try:
         value, tangent = fn(*primals, *[t for t in tangents if t is not None])
@@ -317,6 +322,7 @@ def _vjp(func, primals, wrt, backend="python"):
     """vjp with respect to `wrt` (names), or every differentiable argument if None."""
     if pytrees.has_containers(primals) or pytrees.returns_container(func):
         return _tree_vjp(func, primals, wrt)
+    func = static_view(func, primals)  # the branches these arguments decide, pruned
     recipe = {"primals": primals, "wrt": wrt}  # (a pickled pullback is made again from it)
     if backend != "python":
         recipe["backend"] = backend
@@ -510,6 +516,9 @@ def jacobian(func, wrt=0, mode="auto"):
             # blocks in the containers' structure (as JAX): the result's outside, the
             # argument's inside
             return _tree_jacobian(pytrees.Flattened(func, args, results=True), names, single, mode)
+        view = static_view(func, args)
+        if view is not func:  # branches these arguments decide: the pruned function's
+            return made_for(jacobian, view, wrt=wrt, mode=mode)(*args)
         check_differentiable(func, params, [params.index(n) for n in names], args)
         value = _call_all(func, unshared(args))
         if _separate(value):  # results of several shapes: a tuple of Jacobians (as JAX)
@@ -705,6 +714,7 @@ def hvp(func, primals, v, wrt=0):
     (name,), _ = parse_wrt(func, (wrt,) if not isinstance(wrt, (tuple, list)) else wrt, params)
     if pytrees.has_containers(tuple(primals)):
         return _tree_hvp(func, tuple(primals), v, name)
+    func = static_view(func, primals)  # the branches these arguments decide, pruned
     primals = tuple(_as_float(a) if p == name else a for p, a in zip(params, primals))
     grad_fn = _grad_code(func, name, primals)
     tangents = [v if p == name else None for p in params]
@@ -783,6 +793,9 @@ def hessian(func, wrt=0, mode="forward-over-reverse", *, backend="python"):
             if name not in flat.leaves:
                 return hessian(flat.view.func, wrt=name, mode=mode)(*flat.flat_values)
             return _tree_hessian(flat, name, mode)
+        view = static_view(func, args)
+        if view is not func:  # branches these arguments decide: the pruned function's
+            return made_for(hessian, view, wrt=wrt, mode=mode, **options)(*args)
         args = tuple(_as_float(a) if p == name else a for p, a in zip(params, args))
         i = params.index(name)
         x = np.asarray(args[i], dtype=float)

@@ -152,10 +152,8 @@ class Built:
 
 def build_target(project, loader, target):
     """Load `target`'s function with `loader` and generate each of its outputs."""
-    from ..api.pytrees import containers_read
-    from ..api.requests import kinds_for_source, parameters, parse_wrt
-    from ..compiler.analysis import ARRAY, INT, OTHER, SCALAR, SEQ
-    from ..compiler.derive import generate
+    from ..api.requests import parameters, parse_wrt
+    from ..api.static_args import built_for_every_value
 
     func = loader.function(target)
     params = parameters(func)
@@ -165,7 +163,29 @@ def build_target(project, loader, target):
         at = _typed_at(at, target, func)
     if at and any(is_node(v) for v in at.values()):  # containers of parameters
         return _build_tree_target(project, target, func, params, wrt, at)
-    read = [p for p in containers_read(func, params) if not (at and p in at)]
+    every_value, decided = built_for_every_value(func, at)
+    try:
+        return _build_plain_target(project, target, func, params, wrt, at, decided)
+    except SrcDiffError as exc:  # (raised in a branch in-process code would leave out)
+        if every_value is None:
+            raise
+        raise exc.with_hint(every_value) from None
+    except UsageError as exc:
+        if every_value is None:
+            raise
+        raise UsageError(f"{exc}; {every_value}") from None
+
+
+def _build_plain_target(project, target, func, params, wrt, at, decided=frozenset()):
+    """build_target's Built for a function of numbers, arrays and lists.  `decided`:
+    parameters deciding branches by None-ness, type or value (`ax.plot(y)` under
+    `if ax is not None:` is a method call, not a container read)."""
+    from ..api.pytrees import containers_read
+    from ..api.requests import kinds_for_source
+    from ..compiler.analysis import ARRAY, INT, OTHER, SCALAR, SEQ
+    from ..compiler.derive import generate
+
+    read = [p for p in containers_read(func, params) if not (at and p in at) and p not in decided]
     if read:  # (taken for an array, params["w"] would be nonsense)
         raise UsageError(
             f"{target.spec}: {func.__name__} reads {', '.join(read)} as a container of "

@@ -159,7 +159,7 @@ def _build_view(func, treedefs, key, results=False) -> FlatView:
         a.annotation = None
     tree.returns = None
     ast.fix_missing_locations(tree)
-    flat = _compile(func, tree, parse.first_line, cells)
+    flat = compile_like(func, tree, parse.first_line, cells)
     # refusals quote the leaves as the user reads them, params["w"], not params_w
     flat.srcdiff_spellings = {
         name: spelled
@@ -262,7 +262,7 @@ def _ident(key) -> str:
     return text if not keyword.iskeyword(text) else text + "_"
 
 
-def _compile(func, tree, first_line, cells):
+def compile_like(func, tree, first_line, cells):
     """The function object for the rewritten `tree`: the user's globals, closure cells
     (and `cells`, the helpers' flat views) as its free variables."""
     free = {**{n: c for n, c in zip(func.__code__.co_freevars, func.__closure__ or ())}}
