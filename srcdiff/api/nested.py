@@ -94,7 +94,8 @@ def _code(made, args, kwargs) -> types.FunctionType:
     if not isinstance(code, types.FunctionType):
         raise SourceUnavailableError(
             f"{made!r} gives no code of its own for these arguments (containers of "
-            "parameters), so srcdiff can't differentiate it again",
+            "parameters, or an if its arguments decide: api/static_args.py), so srcdiff "
+            "can't differentiate it again",
             hint="for second derivatives use srcdiff.hessian(f) or srcdiff.hvp(f, ...)",
         )
     return code
