@@ -40,6 +40,20 @@ def gelu_tanh_advice(z, approximate=True):
     return np.sum(0.5 * z * (1 + np.tanh(sqrt(2 / np.pi) * (z + 0.044715 * z**3))))
 
 
+def gelu_tanh_in_data_branch(z):
+    """Bound in a branch the values decide (a flag's branch is pruned first: then the names
+    are bound at the top level, as in gelu_tanh_in_branch), refused with the same hint."""
+    if z[0] > -10.0:
+        sqrt, tanh = np.sqrt, np.tanh
+    return np.sum(0.5 * z * (1 + tanh(sqrt(2 / np.pi) * (z + 0.044715 * z**3))))
+
+
+def gelu_tanh_in_data_branch_advice(z):
+    if z[0] > -10.0:
+        sqrt = np.sqrt
+    return np.sum(0.5 * z * (1 + np.tanh(sqrt(2 / np.pi) * (z + 0.044715 * z**3))))
+
+
 def vae_loss(y, y_pred, t_mean, t_log_var):
     eps = np.finfo(float).eps
     y_pred = np.clip(y_pred, eps, 1 - eps)
