@@ -60,6 +60,7 @@ from .source import (
 )
 from .split_lists import list_splits
 from .unindexed import as_tuple, made_unindexed, unindexed, unindexed_locals
+from .unpacking import length_check
 
 _UNSUPPORTED_STMTS = {
     ast.Try: ("a `try` statement", "move the try/except outside the differentiated function"),
@@ -935,7 +936,7 @@ class Normalizer(Reductions, Inlining):
             tmp = self.names.numbered("t")
             pre = self._stmt_Assign(_assign(tmp, value, stmt))
             value = _name(tmp)
-        out = pre
+        out = pre + self._block([length_check(value.id, len(elts), stmt)])
         for i, tgt in enumerate(elts):
             item = _located(
                 ast.Subscript(value=_name(value.id), slice=ast.Constant(i), ctx=ast.Load()), stmt

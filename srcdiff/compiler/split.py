@@ -21,7 +21,7 @@ import numpy as np
 
 from ..errors import NoRuleError, UnsupportedSyntaxError
 from ..rules import RULES
-from ..runtime import gathers
+from ..runtime import gathers, lists
 from ..runtime.trees import registered
 from .analysis import (
     ARRAY,
@@ -796,6 +796,15 @@ class Flattener:
         self.temp_kinds[tmp] = ARRAY if result == ARRAY else SEQ
         self.temp_ranks[tmp] = None
         ops.append(self._helper_op(call, func, [tmp], ops))
+        # (Python's unpacking checks the length; reading by index would not)
+        checker = ast.Name(id=self.unit.bind(lists.unpack_length, "unpack_length"), ctx=ast.Load())
+        length = self.names.numbered("n")
+        checked = ast.Call(
+            func=checker,
+            args=[ast.Name(id=tmp, ctx=ast.Load()), ast.Constant(len(names))],
+            keywords=[],
+        )
+        ops.append(Op(OpKind.INACTIVE, [length], checked, stmt))
         for i, name in enumerate(names):
             base = ast.Name(id=tmp, ctx=ast.Load())
             primal = ast.Subscript(value=base, slice=ast.Constant(i), ctx=ast.Load())
