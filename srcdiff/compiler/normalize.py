@@ -61,6 +61,7 @@ from .source import (
 from .split_lists import list_splits
 from .unindexed import as_tuple, made_unindexed, unindexed, unindexed_locals
 from .unpacking import length_check
+from .walked_args import walk_as_tuples, walked_params
 
 _UNSUPPORTED_STMTS = {
     ast.Try: ("a `try` statement", "move the try/except outside the differentiated function"),
@@ -251,6 +252,7 @@ _QUESTIONS = {
     "reduction": reduction_of,
     "identity": lambda obj: obj,  # a helper given a display calls its flat view (flatcalls.py)
     "unindexed": unindexed,  # a set, dict or iterator: walked as tuple(it) (unindexed.py)
+    "walked params": walked_params,  # h(s) of a set s h walks: h(tuple(s)) (walked_args.py)
 }
 
 
@@ -389,6 +391,8 @@ class Normalizer(Reductions, Inlining):
         tree = hoist_local_dicts(self.source, tree, self.ask)  # d = {"a": x}: a variable per key
         # helper({"a": x}): the helper's flat view, under a name the resolver is told
         tree = flatten_container_calls(self.source, tree, self.ask, self.introduced)
+        # h({1.0, 2.0}, x) where h walks its first parameter: h(tuple({1.0, 2.0}), x)
+        tree = walk_as_tuples(self.source, tree, self.ask, self._unindexed)
         nodes = walk(tree)  # (one walk, taken again only where a rewrite changed the tree)
         if _joins_or_stars(nodes):  # (a,) + (b,), [a, *xs] (displays.py)
             tree = rewrite_displays(tree, self.names)
