@@ -60,7 +60,7 @@ from .source import (
 )
 from .split_lists import list_splits
 from .unindexed import as_tuple, made_unindexed, unindexed, unindexed_locals
-from .unpacking import length_check
+from .unpacking import length_check, spread_zip, zipped
 from .walked_args import walk_as_tuples, walked_params
 
 _UNSUPPORTED_STMTS = {
@@ -1068,6 +1068,10 @@ class Normalizer(Reductions, Inlining):
             backwards = _counting_down(_call("len", seq))
             body = [_assign(target, self._item(seq, index, stmt), stmt)]
             return pre, (_name(index, ast.Store()), _located(backwards, it)), body
+        if callee is zip and spread_zip(it, target) is not None:  # for a, b in zip(*pairs)
+            pre, parts = self._spread(spread_zip(it, target), stmt)
+            more, header, body = self._lower_for_header(_with_iter(stmt, zipped(it, parts)))
+            return pre + more, header, body
         if callee is enumerate and isinstance(target, ast.Tuple) and len(target.elts) == 2:
             start = _enumerate_start(it)
             if start is not False:
@@ -1085,6 +1089,24 @@ class Normalizer(Reductions, Inlining):
             (_name(index, ast.Store()), _located(_call("range", _call("len", seq)), it)),
             body,
         )
+
+    def _spread(self, spread, stmt):
+        """(statements, names) for `zip(*seq)` walked into n names: `seq` named once,
+        its length checked as the unpacking would (zip's items have len(seq) values),
+        and its n parts named: `zip(*seq)` is `zip(seq[0], ..., seq[n - 1])`."""
+        seq, count = spread
+        if isinstance(seq, ast.List | ast.Tuple) and len(seq.elts) == count:
+            if not any(isinstance(e, ast.Starred) for e in seq.elts):
+                return [], list(seq.elts)  # zip(*[a, b]) is zip(a, b)
+        pre, seq = self._as_name(seq, stmt)
+        pre += self._block([length_check(seq.id, count, stmt)])
+        parts = []
+        for i in range(count):
+            part = self.names.numbered("part")
+            item = ast.Subscript(value=_name(seq.id), slice=ast.Constant(i), ctx=ast.Load())
+            pre += self._stmt_Assign(_assign(part, _located(item, stmt), stmt))
+            parts.append(_located(_name(part), stmt))
+        return pre, parts
 
     def _listed_pairs(self, expr):
         """`enumerate(...)` or `zip(...)` where `expr` is `list(...)` or `tuple(...)` of one
@@ -1109,6 +1131,10 @@ class Normalizer(Reductions, Inlining):
             start = _name(name)
         plain = isinstance(idx, ast.Name) and start is None
         index = idx.id if plain else self.names.numbered("i")
+        if self._builtin_call(inner) is zip and spread_zip(inner, item) is not None:
+            more, parts = self._spread(spread_zip(inner, item), stmt)  # enumerate(zip(*pairs))
+            pre += more
+            inner = zipped(inner, parts)
         if self._builtin_call(inner) is zip and not inner.keywords and _plain_args(inner):
             more, length, items = self._zip_items(inner.args, index, stmt)
             pre += more

@@ -29,3 +29,25 @@ def length_check(seq: str, count: int, like: ast.AST) -> ast.If:
 
 def _load(name: str) -> ast.Name:
     return ast.Name(id=name, ctx=ast.Load())
+
+
+def spread_zip(call: ast.Call, target: ast.expr) -> tuple[ast.expr, int] | None:
+    """(seq, n) for `zip(*seq)` walked into n names (`for a, b in zip(*pairs)`), else
+    None.  Each item zip gives has len(seq) values, so the unpacking fixes len(seq) = n
+    (Python raises otherwise): `zip(*seq)` is `zip(seq[0], ..., seq[n - 1])`, a zip of
+    n sequences normalize.py walks by index.  (Where zip would give no item at all --
+    seq empty, or a part empty -- Python raises nothing; the check here still does.)"""
+    if (
+        len(call.args) != 1
+        or not isinstance(call.args[0], ast.Starred)
+        or call.keywords
+        or not isinstance(target, ast.Tuple | ast.List)
+        or any(isinstance(e, ast.Starred) for e in target.elts)
+    ):
+        return None
+    return call.args[0].value, len(target.elts)
+
+
+def zipped(call: ast.Call, parts: list[ast.expr]) -> ast.Call:
+    """`zip(part1, ..., partn)`, spelled as `call` spells zip."""
+    return located(ast.Call(func=call.func, args=parts, keywords=[]), call)
