@@ -21,7 +21,7 @@ import numpy as np
 
 from ..errors import NoRuleError, UnsupportedSyntaxError
 from ..rules import RULES
-from ..runtime import gathers, lists
+from ..runtime import gathers, linalg, lists
 from ..runtime.trees import registered
 from .analysis import (
     ARRAY,
@@ -622,6 +622,12 @@ class Flattener:
             )
         if func is np.einsum and call.args and not _is_string(call.args[0]):
             call = self._einsum_subscripts(call)
+        if func is np.linalg.eig:  # runtime.eig_real: NumPy 2.5's complex arrays made real
+            func = linalg.eig_real
+            name = ast.Name(id=self.unit.bind(func, "eig_real"), ctx=ast.Load())
+            call = ast.copy_location(
+                ast.Call(func=name, args=call.args, keywords=call.keywords), call
+            )
         if func is not MISSING and RULES.lookup(func):
             rule = max(RULES.lookup(func), key=lambda r: len(r.params))
             params = list(rule.params)
