@@ -86,3 +86,16 @@ def rows_loop_short(m):
     for a, b in m:  # m has three columns: Python raises
         t = t + a * b
     return t
+
+
+def pair_list(v):
+    return [v[0] * v[1], v[2]]
+
+
+def helper_list_rebinds(v):
+    # a and b hold values the backward sweep of `s = a * b` reads when `a, b = h(v)` of a
+    # helper's list rebinds them: only b was restored (a was taken for a temporary)
+    a, b = v[0], v[1] * 0.5
+    s = a * b
+    a, b = pair_list(v)
+    return s + a * b

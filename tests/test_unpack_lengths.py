@@ -88,3 +88,13 @@ def test_a_helper_tuple_that_does_not_fit_is_refused(mode):
     assert "gaps5_unpack_cases.py" in str(info.value) and "a, b = three_as_tuple(x)" in str(
         info.value
     )
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_helper_list_unpacked_over_live_names_restores_them(mode):
+    # reverse mode read the new a where the old was needed (fuzz seed 9999206, unpack_walks)
+    got = srcdiff.grad(C.helper_list_rebinds, mode=mode)(V3)
+    np.testing.assert_allclose(got, fd_grad(C.helper_list_rebinds, (V3,), 0), rtol=1e-6)
+    hess = srcdiff.hessian(C.helper_list_rebinds)(V3)
+    want = fd_grad(lambda a: np.asarray(srcdiff.grad(C.helper_list_rebinds)(a)), (V3,), 0)
+    np.testing.assert_allclose(hess, want, rtol=1e-5, atol=1e-7)
