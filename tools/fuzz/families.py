@@ -53,6 +53,7 @@ import numpy as np
 
 from .container_families import CONTAINER_FAMILIES, ContainerFamilies
 from .extra_families import EXTRA_FAMILIES, ExtraFamilies
+from .gaps5_families import GAPS5_FAMILIES, Gaps5Families
 from .library_families import LIBRARY_FAMILIES, LibraryFamilies
 from .list_edit_families import LIST_EDIT_FAMILIES, ListEditFamilies
 from .oracle import Case
@@ -202,7 +203,14 @@ def _try(expr, scope):
     return value
 
 
-class Family(ContainerFamilies, RebindFamilies, LibraryFamilies, ExtraFamilies, ListEditFamilies):
+class Family(
+    ContainerFamilies,
+    RebindFamilies,
+    LibraryFamilies,
+    ExtraFamilies,
+    ListEditFamilies,
+    Gaps5Families,
+):
     """A random source of one family's programs: shapes, operators, names."""
 
     def __init__(self, seed: int):
@@ -665,6 +673,7 @@ FAMILIES = (
     + LIBRARY_FAMILIES
     + EXTRA_FAMILIES
     + LIST_EDIT_FAMILIES
+    + GAPS5_FAMILIES
 )
 
 
