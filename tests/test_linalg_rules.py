@@ -168,19 +168,10 @@ HESSIANS = [
 ]
 
 
-# NumPy 2.5's eig gives complex arrays even where every eigenvalue is real (the first
-# order's runtime._real_eig takes them back as real); the tangent code that forward over
-# forward differentiates keeps NumPy's complex `w`, so that Hessian is refused there as
-# complex, clearly (a named gap), where older NumPy gives real arrays and it is computed
-EIG_GIVES_COMPLEX = np.iscomplexobj(np.linalg.eig(np.eye(2))[0])
-
-
 @pytest.mark.parametrize(("c", "mode"), HESSIANS, ids=[f"{m}-{c.id}" for c, m in HESSIANS])
 def test_hessian_matches_finite_differences_of_the_gradient(c, mode):
-    if EIG_GIVES_COMPLEX and mode == "forward-over-forward" and c.func.__name__.startswith("eig_"):
-        with pytest.raises(srcdiff.DomainError, match="is complex here"):
-            srcdiff.hessian(c.func, wrt=c.wrt, mode=mode)(*c.args)
-        return
+    # (eig forward over forward on NumPy 2.5, whose eig gives complex arrays for real
+    # eigenvalues, was refused as complex: generated code calls runtime.eig_real)
     h = srcdiff.hessian(c.func, wrt=c.wrt, mode=mode)(*c.args)
     g = srcdiff.grad(c.func, wrt=c.wrt)
     want = fd_jacobian(lambda *a: np.asarray(g(*a), dtype=float), c.args, c.wrt)
@@ -241,6 +232,24 @@ def test_eig_with_complex_eigenvalues_is_refused():
     rotation = np.array([[0.0, -1.0], [1.0, 0.0]]) + 0.1 * np.eye(2)
     with pytest.raises(srcdiff.DomainError, match="complex eigenvalues"):
         srcdiff.grad(L.eig_both)(rotation)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_eig_of_real_eigenvalues_is_differentiated_in_real_arrays(mode):
+    # NumPy 2.5's eig gives complex arrays for real eigenvalues: the tangent came out
+    # complex (cast to float with a ComplexWarning) and forward over forward refused it
+    a = real_eig(4)
+    value, tangent = srcdiff.jvp(L.eig_both, (a,), (np.eye(4),))
+    assert not np.iscomplexobj(tangent) and not np.iscomplexobj(value)
+    assert value == pytest.approx(np.real(L.eig_both(a)), rel=1e-12)
+    w, V = rl.eig_real(a)
+    assert w.dtype == V.dtype == np.float64
+    np.testing.assert_allclose(V @ np.diag(w) @ np.linalg.inv(V), a, atol=1e-12)
+    rotation = np.array([[0.0, -1.0], [1.0, 0.0]])
+    assert np.iscomplexobj(rl.eig_real(rotation)[0])  # complex eigenvalues: NumPy's arrays
+    g = srcdiff.grad(L.eig_both, mode=mode)(a)
+    assert g.dtype == np.float64
+    np.testing.assert_allclose(g, fd_grad(lambda m: np.real(L.eig_both(m)), (a,), 0), rtol=1e-5)
 
 
 def _aligned(decomposition, like):

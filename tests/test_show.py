@@ -219,9 +219,11 @@ def test_show_says_what_it_assumed(capsys, monkeypatch):
 def test_a_helper_of_another_file_is_imported_in_the_users_block(tmp_path, monkeypatch, capsys):
     """(`import sibling_pieces` -- a module beside the user's -- was put in the block of NumPy
     and the standard library, which ruff's isort rule counts as unsorted: the helper's
-    module is first-party where it runs)"""
+    module is first-party where it runs; its SCALE is read through it, live -- its `np` is
+    bound itself, as the user's is)"""
     (tmp_path / "sibling_pieces.py").write_text(
-        "import numpy as np\n\n\ndef halves(v):\n    return np.tanh(v[:2]), v[2:]\n"
+        "import numpy as np\n\nSCALE = 2.0\n\n\n"
+        "def halves(v):\n    return np.tanh(v[:2]) * SCALE, v[2:]\n"
     )
     (tmp_path / "sibling_model.py").write_text(
         "import numpy as np\n\nimport sibling_pieces\n\n\n"
@@ -237,8 +239,9 @@ def test_a_helper_of_another_file_is_imported_in_the_users_block(tmp_path, monke
     shown = {}
     exec(compile(text, str(tmp_path / "shown.py"), "exec"), shown)
     w = np.array([0.1, 0.2, 0.3, 0.4])
-    t = np.tanh(w[:2])  # d/dw sum(tanh(w[:2]) * w[2:])
-    expected = np.concatenate([w[2:] * (1 - t**2), t])
+    t = np.tanh(w[:2])  # d/dw sum(2 tanh(w[:2]) * w[2:])
+    expected = 2.0 * np.concatenate([w[2:] * (1 - t**2), t])
+    assert "sibling_pieces.SCALE" in text and "sibling_pieces.np" not in text
     np.testing.assert_allclose(shown["loss_grad"](w), expected, rtol=1e-12)
     for name in ("sibling_pieces", "sibling_model"):  # (other tests may use the names)
         sys.modules.pop(name, None)

@@ -335,8 +335,10 @@ class Analysis:
                     if isinstance(kind, tuple) and len(kind) == len(target.elts):
                         self._set(elt.id, kind[i], active)
                     else:
-                        # (the items of a list unpacked: unknown values, so arrays)
-                        self._set(elt.id, ARRAY if kind in (SEQ, OTHER, LIST) else kind, active)
+                        # (the items of a list unpacked: unknown values, so arrays; a
+                        # helper's tuple of another length is refused by split.py)
+                        unknown = kind in (SEQ, OTHER, LIST) or isinstance(kind, tuple)
+                        self._set(elt.id, ARRAY if unknown else kind, active)
             elif isinstance(target, ast.Name):
                 self._set(target.id, kind, active)
                 if kind == LIST and isinstance(stmt.value, ast.Name):

@@ -1095,7 +1095,8 @@ def _qualify_free_names(fn, fdef):
 
     Globals of the main function's module are read live (generated code runs
     with those globals).  Closure variables are bound by value; globals of a
-    helper from another module are read as attributes of that module.  A call of
+    helper from another module are read as attributes of that module, except the
+    modules it imports, bound themselves (`np.tanh`, not `othermod.np.tanh`).  A call of
     a helper's flat view the code runs for its value only is the user's call again
     (flatcalls.FlatCall.restore).
     """
@@ -1121,7 +1122,10 @@ def _qualify_free_names(fn, fdef):
                 return ast.copy_location(_name(name), node)
             if resolver.globals is not main_globals and node.id in resolver.globals:
                 module = unit.module_of(fn.source.func)
-                if module is None:
+                if module is None or isinstance(resolver.globals[node.id], types.ModuleType):
+                    # (a module the helper's module imports, `np`: itself, as the main
+                    # function's `np` is -- not `othermod.np`, which reads another
+                    # module's attribute and needs that module importable as printed)
                     return ast.copy_location(
                         _name(unit.bind(resolver.globals[node.id], node.id, fn)), node
                     )

@@ -62,6 +62,8 @@ from .source import (
 )
 from .split_lists import list_splits
 from .unindexed import as_tuple, made_unindexed, unindexed, unindexed_locals
+from .unpacking import length_check, spread_zip, zipped
+from .walked_args import walk_as_tuples, walked_params
 
 _UNSUPPORTED_STMTS = {
     ast.Try: ("a `try` statement", "move the try/except outside the differentiated function"),
@@ -253,6 +255,7 @@ _QUESTIONS: dict[str, Any] = {
     "identity": lambda obj: obj,  # a helper given a display calls its flat view (flatcalls.py)
     "unindexed": unindexed,  # a set, dict or iterator: walked as tuple(it) (unindexed.py)
     "self methods": methods_of,  # self.m(x) in a method: Owner.m(self, x) (self_methods.py)
+    "walked params": walked_params,  # h(s) of a set s h walks: h(tuple(s)) (walked_args.py)
 }
 
 
@@ -393,6 +396,8 @@ class Normalizer(Reductions, Inlining):
         tree = hoist_local_dicts(self.source, tree, self.ask)  # d = {"a": x}: a variable per key
         # helper({"a": x}): the helper's flat view, under a name the resolver is told
         tree = flatten_container_calls(self.source, tree, self.ask, self.introduced)
+        # h({1.0, 2.0}, x) where h walks its first parameter: h(tuple({1.0, 2.0}), x)
+        tree = walk_as_tuples(self.source, tree, self.ask, self._unindexed)
         nodes = walk(tree)  # (one walk, taken again only where a rewrite changed the tree)
         if _joins_or_stars(nodes):  # (a,) + (b,), [a, *xs] (displays.py)
             tree = rewrite_displays(tree, self.names)
@@ -946,7 +951,7 @@ class Normalizer(Reductions, Inlining):
             tmp = self.names.numbered("t")
             pre = self._stmt_Assign(_assign(tmp, value, stmt))
             value = _name(tmp)
-        out = pre
+        out = pre + self._block([length_check(value.id, len(elts), stmt)])
         for i, tgt in enumerate(elts):
             item = _located(
                 ast.Subscript(value=_name(value.id), slice=ast.Constant(i), ctx=ast.Load()), stmt
@@ -1074,6 +1079,10 @@ class Normalizer(Reductions, Inlining):
             backwards = _counting_down(_call("len", seq))
             body = [_assign(target, self._item(seq, index, stmt), stmt)]
             return pre, (_name(index, ast.Store()), _located(backwards, it)), body
+        if callee is zip and spread_zip(it, target) is not None:  # for a, b in zip(*pairs)
+            pre, parts = self._spread(spread_zip(it, target), stmt)
+            more, header, body = self._lower_for_header(_with_iter(stmt, zipped(it, parts)))
+            return pre + more, header, body
         if callee is enumerate and isinstance(target, ast.Tuple) and len(target.elts) == 2:
             start = _enumerate_start(it)
             if start is not False:
@@ -1091,6 +1100,24 @@ class Normalizer(Reductions, Inlining):
             (_name(index, ast.Store()), _located(_call("range", _call("len", seq)), it)),
             body,
         )
+
+    def _spread(self, spread, stmt):
+        """(statements, names) for `zip(*seq)` walked into n names: `seq` named once,
+        its length checked as the unpacking would (zip's items have len(seq) values),
+        and its n parts named: `zip(*seq)` is `zip(seq[0], ..., seq[n - 1])`."""
+        seq, count = spread
+        if isinstance(seq, ast.List | ast.Tuple) and len(seq.elts) == count:
+            if not any(isinstance(e, ast.Starred) for e in seq.elts):
+                return [], list(seq.elts)  # zip(*[a, b]) is zip(a, b)
+        pre, seq = self._as_name(seq, stmt)
+        pre += self._block([length_check(seq.id, count, stmt)])
+        parts = []
+        for i in range(count):
+            part = self.names.numbered("part")
+            item = ast.Subscript(value=_name(seq.id), slice=ast.Constant(i), ctx=ast.Load())
+            pre += self._stmt_Assign(_assign(part, _located(item, stmt), stmt))
+            parts.append(_located(_name(part), stmt))
+        return pre, parts
 
     def _listed_pairs(self, expr):
         """`enumerate(...)` or `zip(...)` where `expr` is `list(...)` or `tuple(...)` of one
@@ -1115,6 +1142,10 @@ class Normalizer(Reductions, Inlining):
             start = _name(name)
         plain = isinstance(idx, ast.Name) and start is None
         index = idx.id if plain else self.names.numbered("i")
+        if self._builtin_call(inner) is zip and spread_zip(inner, item) is not None:
+            more, parts = self._spread(spread_zip(inner, item), stmt)  # enumerate(zip(*pairs))
+            pre += more
+            inner = zipped(inner, parts)
         if self._builtin_call(inner) is zip and not inner.keywords and _plain_args(inner):
             more, length, items = self._zip_items(inner.args, index, stmt)
             pre += more

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..errors import NoRuleError, UnsupportedSyntaxError
 from ..rules import RULES
-from ..runtime import gathers
+from ..runtime import gathers, linalg, lists
 from ..runtime.trees import registered
 from .analysis import (
     ARRAY,
@@ -625,6 +625,12 @@ class Flattener:
             )
         if func is np.einsum and call.args and not _is_string(call.args[0]):
             call = self._einsum_subscripts(call)
+        if func is np.linalg.eig:  # runtime.eig_real: NumPy 2.5's complex arrays made real
+            func = linalg.eig_real
+            name = ast.Name(id=self.unit.bind(func, "eig_real"), ctx=ast.Load())
+            call = ast.copy_location(
+                ast.Call(func=name, args=call.args, keywords=call.keywords), call
+            )
         if func is not MISSING and RULES.lookup(func):
             rule = max(RULES.lookup(func), key=lambda r: len(r.params))
             params = list(rule.params)
@@ -799,6 +805,15 @@ class Flattener:
         self.temp_kinds[tmp] = ARRAY if result == ARRAY else SEQ
         self.temp_ranks[tmp] = None
         ops.append(self._helper_op(call, func, [tmp], ops))
+        # (Python's unpacking checks the length; reading by index would not)
+        checker = ast.Name(id=self.unit.bind(lists.unpack_length, "unpack_length"), ctx=ast.Load())
+        length = self.names.numbered("n")
+        checked = ast.Call(
+            func=checker,
+            args=[ast.Name(id=tmp, ctx=ast.Load()), ast.Constant(len(names))],
+            keywords=[],
+        )
+        ops.append(Op(OpKind.INACTIVE, [length], checked, stmt))
         for i, name in enumerate(names):
             base = ast.Name(id=tmp, ctx=ast.Load())
             primal = ast.Subscript(value=base, slice=ast.Constant(i), ctx=ast.Load())

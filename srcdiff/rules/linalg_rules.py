@@ -73,6 +73,8 @@ _add(
     vjp={"a": "eigh_vjp(g, a, out, UPLO)"},
 )
 _add(np.linalg.eig, "a", jvp={"a": "eig_jvp(t, a, out)"}, vjp={"a": "eig_vjp(g, a, out)"})
+# (what generated code calls for np.linalg.eig: real arrays where NumPy 2.5 gives complex)
+_add(rl.eig_real, "a", jvp={"a": "eig_jvp(t, a, out)"}, vjp={"a": "eig_vjp(g, a, out)"})
 _add(
     np.linalg.svd,
     "a, full_matrices=True, compute_uv=True, hermitian=False",

@@ -140,3 +140,4 @@ rule(rl.list_add, "a, b", "list", jvp={"a": "t", "b": "t"}, vjp={"a": "g", "b": 
 RULES.add(nondiff_rule(rl.check_number_item, result="other"))
 RULES.add(nondiff_rule(rl.sort_order, result="int"))
 RULES.add(nondiff_rule(rl.inserted_at, result="int"))
+RULES.add(nondiff_rule(rl.unpack_length, result="int"))

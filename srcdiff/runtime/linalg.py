@@ -26,6 +26,7 @@ from .arrays import pinv_jvp, pinv_jvp_da, pinv_vjp, pinv_vjp_da, rows_of
 __all__ = [
     "eig_jvp",
     "eig_jvp_da",
+    "eig_real",
     "eig_vjp",
     "eig_vjp_da",
     "eigh_jvp",
@@ -297,6 +298,20 @@ def _real_eig(out):
             "eigenvalues and eigenvectors only (use np.linalg.eigh for a symmetric matrix)"
         )
     return np.asarray(w), np.asarray(V)
+
+
+def eig_real(a):
+    """np.linalg.eig(a), its arrays real where every eigenvalue is real: NumPy 2.5 returns
+    complex arrays even then, whose zero imaginary parts made the derivative code complex
+    (the tangent code differentiated again: the Hessian was refused as complex).
+    Generated code calls this for the user's np.linalg.eig (split.py).  Complex
+    eigenvalues come back as NumPy gives them (the derivative helpers refuse them)."""
+    out = np.linalg.eig(a)
+    w, V = out[0], out[1]
+    if np.iscomplexobj(w) and not np.any(np.imag(w)):
+        w, V = np.real(w).copy(), np.real(V).copy()
+        return out._make((w, V)) if hasattr(out, "_make") else (w, V)
+    return out
 
 
 def eig_jvp(t, a, out):

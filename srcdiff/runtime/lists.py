@@ -33,7 +33,20 @@ __all__ = [
     "rows_without",
     "sort_order",
     "subtracted_at",
+    "unpack_length",
 ]
+
+
+def unpack_length(seq, count):
+    """`count`, after checking that `a, b, ... = seq` (`count` names) fits `seq`, as
+    Python's unpacking does: generated code that reads a helper's list or array result
+    by index (`a = t[0]; b = t[1]`) would otherwise take the first items of a longer one."""
+    got = len(seq)
+    if got > count:
+        raise ValueError(f"too many values to unpack (expected {count})")
+    if got < count:
+        raise ValueError(f"not enough values to unpack (expected {count}, got {got})")
+    return count
 
 
 def list_set(xs, at, v):

@@ -34,6 +34,8 @@ def log_loss_grad(w1, w2, b):
     iters1 = range(len(data))
     for i1 in iters1:
         t1 = data[i1]
+        if len(t1) != 3:
+            raise ValueError('wrong number of values to unpack (expected 3)')
         x1 = t1[0]
         x2 = t1[1]
         _stack.append(label)

@@ -23,6 +23,8 @@ def f(w, xs, ys):
 #     loss = 0.0
 #     for i1 in range(len(data)):
 #         t1 = data[i1]
+#         if len(t1) != 2:
+#             raise ValueError('wrong number of values to unpack (expected 2)')
 #         x = t1[0]
 #         label = t1[1]
 #         loss = loss + (w * x - label) ** 2

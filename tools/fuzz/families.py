@@ -57,6 +57,7 @@ import numpy as np
 from .adv5_families import ADV5_FAMILIES, Adv5Families
 from .container_families import CONTAINER_FAMILIES, ContainerFamilies
 from .extra_families import EXTRA_FAMILIES, ExtraFamilies
+from .gaps5_families import GAPS5_FAMILIES, Gaps5Families
 from .library_families import LIBRARY_FAMILIES, LibraryFamilies
 from .list_edit_families import LIST_EDIT_FAMILIES, ListEditFamilies
 from .method_families import METHOD_FAMILIES, MethodFamilies
@@ -215,6 +216,7 @@ class Family(
     ListEditFamilies,
     MethodFamilies,
     Adv5Families,
+    Gaps5Families,
 ):
     """A random source of one family's programs: shapes, operators, names."""
 
@@ -680,6 +682,7 @@ FAMILIES = (
     + LIST_EDIT_FAMILIES
     + METHOD_FAMILIES
     + ADV5_FAMILIES
+    + GAPS5_FAMILIES
 )
 
 

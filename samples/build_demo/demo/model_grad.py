@@ -28,6 +28,8 @@ def loss_grad(w, b, data=DATA):
         iters1 = range(len(data))
         for i1 in iters1:
             t1 = data[i1]
+            if len(t1) != 2:
+                raise ValueError('wrong number of values to unpack (expected 2)')
             x = t1[0]
             y = t1[1]
             t2 = predict_fwd(_stack, w, b, x)
@@ -83,6 +85,8 @@ def loss_value_and_grad(w, b, data=DATA):
         iters1 = range(len(data))
         for i1 in iters1:
             t1 = data[i1]
+            if len(t1) != 2:
+                raise ValueError('wrong number of values to unpack (expected 2)')
             x = t1[0]
             y = t1[1]
             t2 = predict_fwd(_stack, w, b, x)
@@ -145,6 +149,8 @@ def loss_fwd(_stack, w, b, data=default):
     iters1 = range(len(data))
     for i1 in iters1:
         t1 = data[i1]
+        if len(t1) != 2:
+            raise ValueError('wrong number of values to unpack (expected 2)')
         x = t1[0]
         y = t1[1]
         t2 = predict_fwd(_stack, w, b, x)

@@ -470,16 +470,14 @@ class BackwardSweep:
             copies = getattr(self, "_copies", None)
             made = copies.unbound(op.targets, self.adj) if copies is not None else []
             return made + self._bwd_setitem(op, state, stmt)
-        # Mirror of the forward sweep, which saved the targets in order: restore in reverse.
-        restores = (
-            [
-                self._marker(MarkerKind.RESTORE, site=stmt, var=v, stack=self.saves_on_stack)
-                for v in reversed(op.targets)
-                if self.may_restore(stmt, v)
-            ]
-            if final
-            else []
-        )
+        # Mirror of the forward sweep, which saved the targets in order: restore in reverse
+        # (before the last op, only a user's names: `a, b = h(x)` read by index), where the
+        # name may hold a value then (may_restore: else nothing was saved)
+        restores = [
+            self._marker(MarkerKind.RESTORE, site=stmt, var=v, stack=self.saves_on_stack)
+            for v in reversed(op.targets)
+            if (final or v not in self.flat.temp_kinds) and self.may_restore(stmt, v)
+        ]
         present = [t for t in op.targets if t in state]
         if op.kind is OpKind.HELPER and any(self.flat.kind(op.bound[p]) == LIST for p in op.active):
             present = present or op.targets  # adjoints may also flow through a stack it uses

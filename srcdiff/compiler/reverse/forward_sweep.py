@@ -191,6 +191,12 @@ class ForwardSweep:
         out = []
         temps = []
         for op in ops[:-1]:
+            for var in op.targets:  # (a user's name before the last op: `a, b = h(x)` read
+                # by index, split._unpacked_by_index)
+                if var not in self.flat.temp_kinds and self.may_restore(stmt, var):
+                    out.append(
+                        self._marker(MarkerKind.SAVE, site=stmt, var=var, stack=self.saves_on_stack)
+                    )
             out.append(_assign(op.target_node(store=True), self._fwd_primal(op), stmt.lineno))
             temps.extend(op.targets)
         last = ops[-1]
